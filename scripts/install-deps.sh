@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs every Debian package chainlab's build, tests and benchmarks need.
+# Idempotent: installs only what is missing, so a second run costs a dpkg query.
+# The only install step anywhere (Makefile and .ci/run call it).
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake ninja-build pkg-config clang-format
+  libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libmnl-dev libcpp-httplib-dev
+  libspdlog-dev libfmt-dev libssl-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev libclang-rt-14-dev clang
+  iproute2 iputils-ping ethtool iperf3 socat curl procps psmisc
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: need root to install: ${missing[*]}" >&2
+  exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

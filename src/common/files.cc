@@ -1,0 +1,92 @@
+#include "common/files.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "common/fd.h"
+
+namespace chainlab {
+
+Result<std::string> read_file(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) {
+    return errno_error(errno, fmt::format("open {}", path));
+  }
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return errno_error(errno, fmt::format("read {}", path));
+    }
+    if (n == 0) {
+      break;
+    }
+    out.append(buf, static_cast<size_t>(n));
+  }
+  return out;
+}
+
+Status write_file(const std::string& path, std::string_view data, bool create) {
+  int flags = O_WRONLY | O_CLOEXEC | (create ? O_CREAT | O_TRUNC : 0);
+  UniqueFd fd(::open(path.c_str(), flags, 0644));
+  if (!fd.valid()) {
+    return errno_error(errno, fmt::format("open {}", path));
+  }
+  ssize_t n = ::write(fd.get(), data.data(), data.size());
+  if (n < 0) {
+    return errno_error(errno, fmt::format("write '{}' to {}", trim(data), path));
+  }
+  if (static_cast<size_t>(n) != data.size()) {
+    return make_error(ErrorCode::kInternal, "short write to {}", path);
+  }
+  return ok_status();
+}
+
+Result<std::vector<std::string>> list_dir(const std::string& path) {
+  DIR* dir = ::opendir(path.c_str());
+  if (dir == nullptr) {
+    return errno_error(errno, fmt::format("opendir {}", path));
+  }
+  std::vector<std::string> names;
+  while (dirent* e = ::readdir(dir)) {
+    std::string_view name = e->d_name;
+    if (name != "." && name != "..") {
+      names.emplace_back(name);
+    }
+  }
+  ::closedir(dir);
+  return names;
+}
+
+std::string_view trim(std::string_view s) {
+  const char* ws = " \t\r\n";
+  size_t b = s.find_first_not_of(ws);
+  if (b == std::string_view::npos) {
+    return {};
+  }
+  size_t e = s.find_last_not_of(ws);
+  return s.substr(b, e - b + 1);
+}
+
+std::vector<std::string_view> split(std::string_view s, char sep) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  for (;;) {
+    size_t pos = s.find(sep, start);
+    if (pos == std::string_view::npos) {
+      out.push_back(s.substr(start));
+      return out;
+    }
+    out.push_back(s.substr(start, pos - start));
+    start = pos + 1;
+  }
+}
+
+}  // namespace chainlab
