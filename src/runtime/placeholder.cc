@@ -1,0 +1,2 @@
+// Placeholder until the compute drivers land.
+namespace chainlab::runtime {}
