@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Runs every benchmark against the build in $1 (default: build). Results go to stdout; copy the
+# tables into docs/benchmarks.md together with this command line.
+set -euo pipefail
+build=${1:-build}
+echo "== substrate: veth and native instance set-up, chainlab vs ip commands"
+"$build/substrate_bench" "${@:2}"

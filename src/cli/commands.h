@@ -1,0 +1,17 @@
+// The chainlab command line: each subcommand lives in its own cmd_*.cc and registers itself here.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace chainlab::cli {
+
+// What a subcommand reports back to main(): its exit code.
+struct CliContext {
+  int exit_code = 0;
+};
+
+void add_cleanup_command(CLI::App& app, CliContext& ctx);
+void add_demo_command(CLI::App& app, CliContext& ctx);
+void add_version_command(CLI::App& app, CliContext& ctx);
+
+}  // namespace chainlab::cli

@@ -1,0 +1,103 @@
+// The compute interface (COMPOSER Table 5): how chainlab creates, starts, stops, updates, pauses,
+// destroys, inspects and enters compute instances. One abstract class; drivers implement it and
+// are chosen by name from a `DriverRegistry` (registry.h). Drivers: `native` (native_driver.h).
+//
+// An instance owns its network namespace; the caller (the emulator) plugs interfaces into it with
+// `add_interface`, which returns the host end of the veth pair for the data plane to attach.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/result.h"
+#include "substrate/addr.h"
+#include "substrate/cgroup.h"
+
+namespace chainlab::runtime {
+
+enum class InstanceState { kCreated, kRunning, kPaused, kExited, kStopped };
+std::string_view instance_state_name(InstanceState state);
+
+struct InstanceSpec {
+  std::string name;                   // user name, unique per driver (validate_object_name)
+  std::string image;                  // native: informational; oci: image reference
+  std::vector<std::string> command;   // argv; empty: the driver's default (native: sleep forever)
+  std::vector<std::pair<std::string, std::string>> env;  // added to PATH/HOME/HOSTNAME defaults
+  std::string hostname;               // default: name (truncated to 64 bytes)
+  std::string hosts_file;             // bound over /etc/hosts; empty: a private one is written
+  substrate::ResourceLimits limits;
+};
+
+struct InterfaceSpec {
+  std::string name;                   // name inside the instance ("input", "emu0"), <= 15 bytes
+  std::optional<substrate::Cidr> ip;
+  std::optional<substrate::MacAddress> mac;  // default: random locally administered
+  std::optional<int> mtu;
+};
+
+struct InterfaceStatus {
+  std::string name;                   // inside the instance
+  std::string host_ifname;            // host end of the veth pair (short kernel name)
+  std::optional<substrate::Cidr> ip;
+  substrate::MacAddress mac;
+  int mtu = 0;
+};
+
+struct InstanceStatus {
+  std::string name;
+  std::string driver;
+  std::string image;
+  InstanceState state = InstanceState::kCreated;
+  pid_t pid = 0;                      // main process while running or paused
+  std::optional<int> exit_code;       // when exited (128 + signal when killed)
+  std::string netns;                  // kernel name of its network namespace (/run/netns/<netns>)
+  std::string hostname;
+  std::vector<InterfaceStatus> interfaces;
+  substrate::AppliedLimits limits;
+  substrate::CgroupStats stats;
+  std::chrono::system_clock::time_point started_at{};
+};
+
+struct ExecResult {
+  int exit_code = 0;
+  std::string output;                 // stdout and stderr, interleaved
+  bool timed_out = false;
+};
+
+class ComputeDriver {
+ public:
+  virtual ~ComputeDriver() = default;
+  virtual std::string_view name() const = 0;
+
+  // Allocates everything (namespace, cgroup, files) without running anything. AlreadyExists on a
+  // taken name; invalid specs rejected; on failure nothing is left.
+  virtual Status create(const InstanceSpec& spec) = 0;
+  virtual Status start(std::string_view name) = 0;
+  // SIGTERM to the process group, then SIGKILL to the whole cgroup after `grace`.
+  virtual Status stop(std::string_view name, std::chrono::milliseconds grace) = 0;
+  virtual Status update(std::string_view name, const substrate::ResourceLimits& limits) = 0;
+  virtual Status pause(std::string_view name) = 0;
+  virtual Status resume(std::string_view name) = 0;
+  // Stops (without grace) and releases everything.
+  virtual Status destroy(std::string_view name) = 0;
+  virtual Result<InstanceStatus> status(std::string_view name) = 0;
+  virtual std::vector<std::string> list() const = 0;
+
+  virtual Result<InterfaceStatus> add_interface(std::string_view name, const InterfaceSpec& intf) = 0;
+  virtual Status remove_interface(std::string_view name, std::string_view intf) = 0;
+
+  // Runs argv inside a running instance (its namespaces, cgroup and environment).
+  virtual Result<ExecResult> exec(std::string_view name, const std::vector<std::string>& argv,
+                                  std::chrono::milliseconds timeout) = 0;
+  // The last `max_bytes` of the instance's stdout/stderr log.
+  virtual Result<std::string> logs(std::string_view name, size_t max_bytes) = 0;
+};
+
+}  // namespace chainlab::runtime

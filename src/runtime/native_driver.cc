@@ -1,0 +1,482 @@
+#include "runtime/native_driver.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "common/files.h"
+#include "substrate/netns.h"
+#include "substrate/rtnl.h"
+
+namespace chainlab::runtime {
+
+using substrate::ObjectKind;
+
+struct NativeDriver::Instance {
+  InstanceSpec spec;
+  std::string netns;                  // kernel name
+  std::string cgroup_rel;             // relative to the process's own cgroup
+  std::vector<std::string> cgroup_paths;
+  std::unique_ptr<substrate::Cgroup> cgroup;
+  std::string hosts_path;             // bound over /etc/hosts
+  bool own_hosts = false;             // written by us (removed on destroy)
+  std::string log_path;
+  std::optional<substrate::Process> process;
+  std::string process_record;         // its journal id "<pid> <start time>"
+  InstanceState state = InstanceState::kCreated;
+  std::optional<int> exit_code;
+  std::chrono::system_clock::time_point started_at{};
+  std::vector<InterfaceStatus> interfaces;
+};
+
+namespace {
+
+Status ensure_dir(const std::string& path) {
+  if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) {
+    return errno_error(errno, fmt::format("mkdir {}", path));
+  }
+  return ok_status();
+}
+
+Status validate_spec(const InstanceSpec& spec) {
+  CL_RETURN_IF_ERROR(substrate::validate_object_name(spec.name, "instance name"));
+  if (spec.hostname.size() > 64) {
+    return make_error(ErrorCode::kInvalidArgument, "hostname longer than 64 bytes: '{}'",
+                      spec.hostname);
+  }
+  for (const auto& [key, value] : spec.env) {
+    if (key.empty() || key.find('=') != std::string::npos || key.find('\0') != std::string::npos) {
+      return make_error(ErrorCode::kInvalidArgument, "invalid environment variable name '{}'", key);
+    }
+  }
+  if (!spec.command.empty()) {
+    CL_RETURN_IF_ERROR(substrate::find_executable(spec.command[0]));
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+NativeDriver::~NativeDriver() {
+  std::lock_guard lock(mu_);
+  for (auto& [name, inst] : instances_) {
+    (void)destroy_locked(*inst);
+  }
+  instances_.clear();
+}
+
+Result<NativeDriver::Instance*> NativeDriver::find(std::string_view name) {
+  auto it = instances_.find(name);
+  if (it == instances_.end()) {
+    return make_error(ErrorCode::kNotFound, "no instance named '{}'", name);
+  }
+  return it->second.get();
+}
+
+Status NativeDriver::create(const InstanceSpec& spec) {
+  CL_RETURN_IF_ERROR(validate_spec(spec));
+  std::lock_guard lock(mu_);
+  if (instances_.count(spec.name) != 0) {
+    return make_error(ErrorCode::kAlreadyExists, "instance '{}' already exists", spec.name);
+  }
+  auto inst = std::make_unique<Instance>();
+  inst->spec = spec;
+  if (inst->spec.hostname.empty()) {
+    inst->spec.hostname = spec.name.substr(0, 64);
+  }
+  // From here on a failure destroys the partial instance (destroy_locked tolerates missing parts).
+  auto fail = [&](Error e) -> Status {
+    (void)destroy_locked(*inst);
+    return std::move(e).context(fmt::format("creating instance '{}'", spec.name));
+  };
+  auto& journal = run_.journal();
+  inst->netns = run_.names().next('n');
+  if (auto s = journal.record(ObjectKind::kNetns, inst->netns); !s.ok()) {
+    return fail(std::move(s).error());
+  }
+  auto ns = substrate::Netns::create(inst->netns);
+  if (!ns.ok()) {
+    return fail(std::move(ns).error());
+  }
+  auto lo = ns->run_in([] { return substrate::Rtnl::open(); });
+  if (!lo.ok()) {
+    return fail(std::move(lo).error());
+  }
+  if (auto s = lo->set_up("lo", true); !s.ok()) {
+    return fail(std::move(s).error());
+  }
+
+  inst->cgroup_rel = fmt::format("{}/{}", run_.cgroup_base(), run_.names().next('g'));
+  inst->cgroup_paths = run_.cgroups().paths_for(inst->cgroup_rel);
+  for (const auto& path : inst->cgroup_paths) {
+    if (auto s = journal.record(ObjectKind::kCgroup, path); !s.ok()) {
+      return fail(std::move(s).error());
+    }
+  }
+  auto cg = run_.cgroups().create(inst->cgroup_rel);
+  if (!cg.ok()) {
+    return fail(std::move(cg).error());
+  }
+  inst->cgroup = std::move(cg).value();
+  if (auto s = inst->cgroup->set_limits(spec.limits); !s.ok()) {
+    return fail(std::move(s).error());
+  }
+
+  for (const char* sub : {"/logs", "/hosts"}) {
+    if (auto s = ensure_dir(run_.dir() + sub); !s.ok()) {
+      return fail(std::move(s).error());
+    }
+  }
+  inst->log_path = fmt::format("{}/logs/{}.log", run_.dir(), inst->netns);
+  if (spec.hosts_file.empty()) {
+    inst->hosts_path = fmt::format("{}/hosts/{}", run_.dir(), inst->netns);
+    inst->own_hosts = true;
+    std::string hosts = fmt::format("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n"
+                                    "127.0.1.1\t{}\n",
+                                    inst->spec.hostname);
+    if (auto s = write_file(inst->hosts_path, hosts, true); !s.ok()) {
+      return fail(std::move(s).error());
+    }
+  } else {
+    inst->hosts_path = spec.hosts_file;
+  }
+  instances_.emplace(spec.name, std::move(inst));
+  return ok_status();
+}
+
+std::vector<std::string> NativeDriver::environment(const Instance& inst) const {
+  std::vector<std::string> env = {
+      "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+      "HOME=/root",
+      "HOSTNAME=" + inst.spec.hostname,
+  };
+  for (const auto& [key, value] : inst.spec.env) {
+    std::string prefix = key + "=";
+    std::erase_if(env, [&](const std::string& e) { return e.rfind(prefix, 0) == 0; });
+    env.push_back(prefix + value);
+  }
+  return env;
+}
+
+Status NativeDriver::start(std::string_view name) {
+  std::lock_guard lock(mu_);
+  CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
+  refresh(*inst);
+  if (inst->state == InstanceState::kRunning || inst->state == InstanceState::kPaused) {
+    return make_error(ErrorCode::kFailedPrecondition, "instance '{}' is already {}", name,
+                      instance_state_name(inst->state));
+  }
+  substrate::SpawnSpec spawn;
+  spawn.argv = inst->spec.command.empty() ? std::vector<std::string>{"sleep", "infinity"}
+                                          : inst->spec.command;
+  spawn.env = environment(*inst);
+  spawn.cwd = "/";
+  spawn.netns_path = fmt::format("{}/{}", substrate::kNetnsDir, inst->netns);
+  spawn.new_uts = true;
+  spawn.hostname = inst->spec.hostname;
+  spawn.new_mount = true;
+  spawn.hosts_file = inst->hosts_path;
+  spawn.cgroup_procs_files = inst->cgroup->procs_files();
+  spawn.log_path = inst->log_path;
+  auto proc = substrate::spawn(spawn);
+  if (!proc.ok()) {
+    return std::move(proc).error().context(fmt::format("starting instance '{}'", name));
+  }
+  CL_ASSIGN_OR_RETURN(unsigned long long start_time, substrate::process_start_time(proc->pid()));
+  // Recorded after the fact: the process is in the run's cgroup, which cleanup kills anyway.
+  inst->process_record = fmt::format("{} {}", proc->pid(), start_time);
+  inst->process = std::move(proc).value();
+  CL_RETURN_IF_ERROR(run_.journal().record(ObjectKind::kProcess, inst->process_record));
+  inst->state = InstanceState::kRunning;
+  inst->exit_code.reset();
+  inst->started_at = std::chrono::system_clock::now();
+  return ok_status();
+}
+
+void NativeDriver::refresh(Instance& inst) {
+  if (!inst.process || (inst.state != InstanceState::kRunning)) {
+    return;
+  }
+  auto code = inst.process->wait(std::chrono::milliseconds(0));
+  if (code.ok() && code->has_value()) {
+    inst.exit_code = **code;
+    inst.state = InstanceState::kExited;
+  }
+}
+
+Status NativeDriver::stop_locked(Instance& inst, std::chrono::milliseconds grace) {
+  refresh(inst);
+  if (inst.state == InstanceState::kPaused) {
+    CL_RETURN_IF_ERROR(inst.cgroup->freeze(false));
+    inst.state = InstanceState::kRunning;
+  }
+  if (inst.process && inst.state == InstanceState::kRunning) {
+    if (grace.count() > 0) {
+      (void)inst.process->signal(SIGTERM, /*group=*/true);
+      CL_ASSIGN_OR_RETURN(std::optional<int> code, inst.process->wait(grace));
+      if (code) {
+        inst.exit_code = *code;
+      }
+    }
+  }
+  // Whatever is left in the cgroup (the main process, daemons it forked) is killed.
+  CL_RETURN_IF_ERROR(inst.cgroup->kill_all());
+  if (inst.process && !inst.exit_code) {
+    CL_ASSIGN_OR_RETURN(std::optional<int> code, inst.process->wait(std::chrono::seconds(5)));
+    inst.exit_code = code;
+  }
+  if (!inst.process_record.empty()) {
+    CL_RETURN_IF_ERROR(run_.journal().forget(ObjectKind::kProcess, inst.process_record));
+    inst.process_record.clear();
+  }
+  inst.process.reset();
+  inst.state = inst.state == InstanceState::kCreated ? InstanceState::kCreated
+                                                     : InstanceState::kStopped;
+  return ok_status();
+}
+
+Status NativeDriver::stop(std::string_view name, std::chrono::milliseconds grace) {
+  std::lock_guard lock(mu_);
+  CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
+  if (inst->state == InstanceState::kCreated) {
+    return make_error(ErrorCode::kFailedPrecondition, "instance '{}' was never started", name);
+  }
+  return stop_locked(*inst, grace);
+}
+
+Status NativeDriver::update(std::string_view name, const substrate::ResourceLimits& limits) {
+  std::lock_guard lock(mu_);
+  CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
+  CL_RETURN_IF_ERROR(inst->cgroup->set_limits(limits));
+  auto& l = inst->spec.limits;
+  if (limits.cpu_quota_us) {
+    l.cpu_quota_us = limits.cpu_quota_us;
+  }
+  if (limits.cpu_period_us) {
+    l.cpu_period_us = limits.cpu_period_us;
+  }
+  if (limits.cpu_shares) {
+    l.cpu_shares = limits.cpu_shares;
+  }
+  if (limits.cpuset_cpus) {
+    l.cpuset_cpus = limits.cpuset_cpus;
+  }
+  if (limits.memory_bytes) {
+    l.memory_bytes = limits.memory_bytes;
+  }
+  return ok_status();
+}
+
+Status NativeDriver::pause(std::string_view name) {
+  std::lock_guard lock(mu_);
+  CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
+  refresh(*inst);
+  if (inst->state != InstanceState::kRunning) {
+    return make_error(ErrorCode::kFailedPrecondition, "instance '{}' is {}, not running", name,
+                      instance_state_name(inst->state));
+  }
+  CL_RETURN_IF_ERROR(inst->cgroup->freeze(true));
+  inst->state = InstanceState::kPaused;
+  return ok_status();
+}
+
+Status NativeDriver::resume(std::string_view name) {
+  std::lock_guard lock(mu_);
+  CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
+  if (inst->state != InstanceState::kPaused) {
+    return make_error(ErrorCode::kFailedPrecondition, "instance '{}' is {}, not paused", name,
+                      instance_state_name(inst->state));
+  }
+  CL_RETURN_IF_ERROR(inst->cgroup->freeze(false));
+  inst->state = InstanceState::kRunning;
+  return ok_status();
+}
+
+Status NativeDriver::destroy_locked(Instance& inst) {
+  auto& journal = run_.journal();
+  Status first;
+  auto note = [&first](Status s) {
+    if (!s.ok() && first.ok()) {
+      first = std::move(s);
+    }
+  };
+  if (inst.cgroup) {
+    note(stop_locked(inst, std::chrono::milliseconds(0)));
+    note(inst.cgroup->remove());
+    inst.cgroup.reset();
+  }
+  for (const auto& path : inst.cgroup_paths) {
+    note(journal.forget(ObjectKind::kCgroup, path));
+  }
+  for (const auto& intf : inst.interfaces) {
+    note(journal.forget(ObjectKind::kLink, intf.host_ifname));  // went with the namespace
+  }
+  if (!inst.netns.empty()) {
+    Status s = substrate::Netns::remove(inst.netns);
+    if (!s.ok() && s.error().code != ErrorCode::kNotFound) {
+      note(std::move(s));
+    }
+    note(journal.forget(ObjectKind::kNetns, inst.netns));
+  }
+  if (inst.own_hosts) {
+    ::unlink(inst.hosts_path.c_str());
+  }
+  if (!inst.log_path.empty()) {
+    ::unlink(inst.log_path.c_str());
+  }
+  return first;
+}
+
+Status NativeDriver::destroy(std::string_view name) {
+  std::lock_guard lock(mu_);
+  CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
+  Status s = destroy_locked(*inst);
+  instances_.erase(instances_.find(name));
+  return s;
+}
+
+Result<InstanceStatus> NativeDriver::status(std::string_view name) {
+  std::lock_guard lock(mu_);
+  CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
+  refresh(*inst);
+  InstanceStatus st;
+  st.name = inst->spec.name;
+  st.driver = "native";
+  st.image = inst->spec.image;
+  st.state = inst->state;
+  bool alive = inst->state == InstanceState::kRunning || inst->state == InstanceState::kPaused;
+  st.pid = alive && inst->process ? inst->process->pid() : 0;
+  st.exit_code = inst->exit_code;
+  st.netns = inst->netns;
+  st.hostname = inst->spec.hostname;
+  st.interfaces = inst->interfaces;
+  st.started_at = inst->started_at;
+  CL_ASSIGN_OR_RETURN(st.limits, inst->cgroup->limits());
+  CL_ASSIGN_OR_RETURN(st.stats, inst->cgroup->stats());
+  return st;
+}
+
+std::vector<std::string> NativeDriver::list() const {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> names;
+  for (const auto& [name, inst] : instances_) {
+    names.push_back(name);
+  }
+  return names;
+}
+
+Result<InterfaceStatus> NativeDriver::add_interface(std::string_view name,
+                                                    const InterfaceSpec& intf) {
+  CL_RETURN_IF_ERROR(substrate::validate_ifname(intf.name));
+  std::lock_guard lock(mu_);
+  CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
+  auto same = [&](const InterfaceStatus& i) { return i.name == intf.name; };
+  if (std::any_of(inst->interfaces.begin(), inst->interfaces.end(), same) || intf.name == "lo") {
+    return make_error(ErrorCode::kAlreadyExists, "instance '{}' already has interface '{}'", name,
+                      intf.name);
+  }
+  CL_ASSIGN_OR_RETURN(substrate::Netns ns, substrate::Netns::open(inst->netns));
+  InterfaceStatus out;
+  out.name = intf.name;
+  out.host_ifname = run_.names().next('v');
+  out.ip = intf.ip;
+  out.mac = intf.mac.value_or(substrate::MacAddress::random());
+  out.mtu = intf.mtu.value_or(1500);
+
+  CL_RETURN_IF_ERROR(run_.journal().record(ObjectKind::kLink, out.host_ifname));
+  auto undo = [&](Error e) -> Error {
+    if (auto root = substrate::Rtnl::open(); root.ok()) {
+      (void)root->delete_link(out.host_ifname);
+    }
+    (void)run_.journal().forget(ObjectKind::kLink, out.host_ifname);
+    return std::move(e).context(fmt::format("adding interface '{}' to '{}'", intf.name, name));
+  };
+  auto root = substrate::Rtnl::open();
+  if (!root.ok()) {
+    return undo(std::move(root).error());
+  }
+  substrate::VethSpec veth{out.host_ifname, intf.name, ns.fd(), std::nullopt, out.mac, out.mtu};
+  if (auto s = root->create_veth(veth); !s.ok()) {
+    return undo(std::move(s).error());
+  }
+  if (auto s = root->set_up(out.host_ifname, true); !s.ok()) {
+    return undo(std::move(s).error());
+  }
+  auto inside = ns.run_in([] { return substrate::Rtnl::open(); });
+  if (!inside.ok()) {
+    return undo(std::move(inside).error());
+  }
+  if (intf.ip) {
+    if (auto s = inside->add_address(intf.name, *intf.ip); !s.ok()) {
+      return undo(std::move(s).error());
+    }
+  }
+  if (auto s = inside->set_up(intf.name, true); !s.ok()) {
+    return undo(std::move(s).error());
+  }
+  inst->interfaces.push_back(out);
+  return out;
+}
+
+Status NativeDriver::remove_interface(std::string_view name, std::string_view intf) {
+  std::lock_guard lock(mu_);
+  CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
+  auto it = std::find_if(inst->interfaces.begin(), inst->interfaces.end(),
+                         [&](const InterfaceStatus& i) { return i.name == intf; });
+  if (it == inst->interfaces.end()) {
+    return make_error(ErrorCode::kNotFound, "instance '{}' has no interface '{}'", name, intf);
+  }
+  CL_ASSIGN_OR_RETURN(substrate::Rtnl root, substrate::Rtnl::open());
+  Status s = root.delete_link(it->host_ifname);
+  if (!s.ok() && s.error().code != ErrorCode::kNotFound) {
+    return s;
+  }
+  CL_RETURN_IF_ERROR(run_.journal().forget(ObjectKind::kLink, it->host_ifname));
+  inst->interfaces.erase(it);
+  return ok_status();
+}
+
+Result<ExecResult> NativeDriver::exec(std::string_view name, const std::vector<std::string>& argv,
+                                      std::chrono::milliseconds timeout) {
+  substrate::SpawnSpec spec;
+  {
+    std::lock_guard lock(mu_);
+    CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
+    refresh(*inst);
+    if (inst->state != InstanceState::kRunning) {
+      return make_error(ErrorCode::kFailedPrecondition, "instance '{}' is {}, not running", name,
+                        instance_state_name(inst->state));
+    }
+    spec.argv = argv;
+    spec.env = environment(*inst);
+    spec.join_pid = inst->process->pid();
+    spec.cgroup_procs_files = inst->cgroup->procs_files();
+  }
+  // Runs without the lock: a long exec must not block the control plane.
+  CL_ASSIGN_OR_RETURN(substrate::CommandOutput out, substrate::run_captured(spec, timeout));
+  return ExecResult{out.exit_code, std::move(out.output), out.timed_out};
+}
+
+Result<std::string> NativeDriver::logs(std::string_view name, size_t max_bytes) {
+  std::string path;
+  {
+    std::lock_guard lock(mu_);
+    CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
+    path = inst->log_path;
+  }
+  auto text = read_file(path);
+  if (!text.ok()) {
+    if (text.error().code == ErrorCode::kNotFound) {
+      return std::string();  // never started: nothing logged yet
+    }
+    return std::move(text).error();
+  }
+  if (text->size() > max_bytes) {
+    return text->substr(text->size() - max_bytes);
+  }
+  return std::move(text).value();
+}
+
+}  // namespace chainlab::runtime

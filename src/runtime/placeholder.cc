@@ -1,2 +1,0 @@
-// Placeholder until the compute drivers land.
-namespace chainlab::runtime {}

@@ -1,0 +1,246 @@
+#include "substrate/cleanup.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+#include "common/files.h"
+#include "substrate/netns.h"
+#include "substrate/process.h"
+#include "substrate/rtnl.h"
+
+namespace chainlab::substrate {
+namespace {
+
+bool path_exists(const std::string& path) {
+  struct stat st;
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+Result<bool> kill_recorded_process(std::string_view id) {
+  auto fields = split(id, ' ');
+  if (fields.size() != 2) {
+    return make_error(ErrorCode::kInvalidArgument, "malformed process record '{}'", id);
+  }
+  pid_t pid = static_cast<pid_t>(std::strtol(std::string(fields[0]).c_str(), nullptr, 10));
+  unsigned long long start = std::strtoull(std::string(fields[1]).c_str(), nullptr, 10);
+  auto actual = process_start_time(pid);
+  if (pid <= 0 || !actual.ok() || *actual != start) {
+    return false;  // gone, or the pid now belongs to someone else
+  }
+  if (::kill(pid, SIGKILL) != 0 && errno != ESRCH) {
+    return errno_error(errno, fmt::format("kill {}", pid));
+  }
+  return true;
+}
+
+// Kills the processes of one cgroup directory until it is empty (bounded).
+Status empty_cgroup(const std::string& path) {
+  if (path_exists(path + "/cgroup.kill")) {
+    (void)write_file(path + "/cgroup.kill", "1");
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  for (;;) {
+    auto procs = read_file(path + "/cgroup.procs");
+    if (!procs.ok()) {
+      return procs.error().code == ErrorCode::kNotFound ? ok_status() : std::move(procs).error();
+    }
+    bool any = false;
+    for (std::string_view line : split(*procs, '\n')) {
+      line = trim(line);
+      if (!line.empty()) {
+        any = true;
+        ::kill(static_cast<pid_t>(std::strtol(std::string(line).c_str(), nullptr, 10)), SIGKILL);
+      }
+    }
+    if (path_exists(path + "/freezer.state")) {
+      (void)write_file(path + "/freezer.state", "THAWED");  // frozen tasks cannot die
+    } else if (path_exists(path + "/cgroup.freeze")) {
+      (void)write_file(path + "/cgroup.freeze", "0");
+    }
+    if (!any) {
+      return ok_status();
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      return make_error(ErrorCode::kInternal, "processes in {} do not die", path);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+// Removes a directory of ordinary files and directories (our own state, never cgroupfs).
+Status remove_tree(const std::string& path) {
+  auto names = list_dir(path);
+  if (!names.ok()) {
+    return names.error().code == ErrorCode::kNotFound ? ok_status() : std::move(names).error();
+  }
+  for (const auto& name : *names) {
+    std::string child = path + "/" + name;
+    struct stat st;
+    if (::lstat(child.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+      CL_RETURN_IF_ERROR(remove_tree(child));
+    } else if (::unlink(child.c_str()) != 0 && errno != ENOENT) {
+      return errno_error(errno, fmt::format("unlink {}", child));
+    }
+  }
+  if (::rmdir(path.c_str()) != 0 && errno != ENOENT) {
+    return errno_error(errno, fmt::format("rmdir {}", path));
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+void CleanupReport::merge(CleanupReport&& other) {
+  runs.insert(runs.end(), other.runs.begin(), other.runs.end());
+  removed.insert(removed.end(), other.removed.begin(), other.removed.end());
+  errors.insert(errors.end(), other.errors.begin(), other.errors.end());
+}
+
+Result<bool> remove_cgroup_tree(const std::string& path) {
+  if (!path_exists(path)) {
+    return false;
+  }
+  CL_ASSIGN_OR_RETURN(std::vector<std::string> names, list_dir(path));
+  for (const auto& name : names) {
+    std::string child = path + "/" + name;
+    struct stat st;
+    if (::lstat(child.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+      CL_RETURN_IF_ERROR(remove_cgroup_tree(child));
+    }
+  }
+  CL_RETURN_IF_ERROR(empty_cgroup(path));
+  // The kernel may hold a just-emptied group busy for a moment while tasks finish exiting.
+  for (int attempt = 0;; ++attempt) {
+    if (::rmdir(path.c_str()) == 0 || errno == ENOENT) {
+      return true;
+    }
+    if (errno != EBUSY || attempt >= 400) {
+      return errno_error(errno, fmt::format("rmdir {}", path));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+Result<bool> remove_object(const JournalEntry& entry) {
+  switch (entry.kind) {
+    case ObjectKind::kProcess:
+      return kill_recorded_process(entry.id);
+    case ObjectKind::kCgroup:
+      return remove_cgroup_tree(entry.id);
+    case ObjectKind::kLink: {
+      CL_ASSIGN_OR_RETURN(Rtnl rtnl, Rtnl::open());
+      Status s = rtnl.delete_link(entry.id);
+      if (!s.ok()) {
+        if (s.error().code == ErrorCode::kNotFound) {
+          return false;
+        }
+        return std::move(s).error();
+      }
+      return true;
+    }
+    case ObjectKind::kNetns: {
+      Status s = Netns::remove(entry.id);
+      if (!s.ok()) {
+        if (s.error().code == ErrorCode::kNotFound) {
+          return false;
+        }
+        return std::move(s).error();
+      }
+      return true;
+    }
+    case ObjectKind::kFile: {
+      if (::unlink(entry.id.c_str()) == 0) {
+        return true;
+      }
+      if (errno == EISDIR && ::rmdir(entry.id.c_str()) == 0) {
+        return true;
+      }
+      if (errno == ENOENT) {
+        return false;
+      }
+      return errno_error(errno, fmt::format("remove {}", entry.id));
+    }
+  }
+  return false;
+}
+
+CleanupReport cleanup_run_dir(const std::string& run_dir) {
+  CleanupReport report;
+  std::string prefix = run_dir.substr(run_dir.rfind('/') + 1);
+  report.runs.push_back(prefix);
+  auto entries = Journal::load(run_dir);
+  if (!entries.ok()) {
+    report.errors.push_back(entries.error().message);
+    return report;
+  }
+  // Processes first, then cgroups (deepest first), links, namespaces, files (deepest first).
+  std::vector<JournalEntry> ordered = *entries;
+  std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) {
+    if (a.kind != b.kind) {
+      return a.kind < b.kind;
+    }
+    return a.id.size() > b.id.size();
+  });
+  auto remove = [&report](const JournalEntry& e) {
+    auto r = remove_object(e);
+    if (!r.ok()) {
+      report.errors.push_back(fmt::format("{} {}: {}", object_kind_name(e.kind), e.id,
+                                          r.error().message));
+    } else if (*r) {
+      report.removed.push_back(e);
+    }
+  };
+  for (const auto& e : ordered) {
+    remove(e);
+  }
+  // Sweep: objects named with the prefix that the journal missed.
+  if (prefix.size() >= 6) {
+    if (auto names = list_dir(kNetnsDir); names.ok()) {
+      for (const auto& n : *names) {
+        if (n.rfind(prefix, 0) == 0) {
+          remove({ObjectKind::kNetns, n});
+        }
+      }
+    }
+    if (auto names = list_dir("/sys/class/net"); names.ok()) {
+      for (const auto& n : *names) {
+        if (n.rfind(prefix, 0) == 0) {
+          remove({ObjectKind::kLink, n});
+        }
+      }
+    }
+  }
+  // The run directory (journal, logs, hosts files) goes last.
+  if (auto s = remove_tree(run_dir); !s.ok()) {
+    report.errors.push_back(s.error().message);
+  }
+  return report;
+}
+
+CleanupReport cleanup_stale_runs(const std::string& state_dir, bool include_live) {
+  CleanupReport report;
+  std::string runs = state_dir + "/runs";
+  auto names = list_dir(runs);
+  if (!names.ok()) {
+    if (names.error().code != ErrorCode::kNotFound) {
+      report.errors.push_back(names.error().message);
+    }
+    return report;
+  }
+  for (const auto& name : *names) {
+    std::string dir = runs + "/" + name;
+    if (include_live || !Journal::owner_alive(dir)) {
+      report.merge(cleanup_run_dir(dir));
+    }
+  }
+  return report;
+}
+
+}  // namespace chainlab::substrate

@@ -1,0 +1,438 @@
+#include "substrate/process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/pidfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "common/files.h"
+
+namespace chainlab::substrate {
+namespace {
+
+// What the child was doing when it failed; reported back through the error pipe.
+enum class Step : int {
+  kJoinNet = 1,
+  kJoinUts,
+  kJoinMnt,
+  kUnshare,
+  kHostname,
+  kMountSlave,
+  kBindHosts,
+  kCgroup,
+  kStdio,
+  kCwd,
+  kSetsid,
+  kExec,
+};
+
+const char* step_name(Step s) {
+  switch (s) {
+    case Step::kJoinNet:
+      return "joining the network namespace";
+    case Step::kJoinUts:
+      return "joining the UTS namespace";
+    case Step::kJoinMnt:
+      return "joining the mount namespace";
+    case Step::kUnshare:
+      return "creating namespaces";
+    case Step::kHostname:
+      return "setting the hostname";
+    case Step::kMountSlave:
+      return "making mounts private";
+    case Step::kBindHosts:
+      return "binding /etc/hosts";
+    case Step::kCgroup:
+      return "joining the cgroup";
+    case Step::kStdio:
+      return "redirecting stdio";
+    case Step::kCwd:
+      return "changing directory";
+    case Step::kSetsid:
+      return "starting a session";
+    case Step::kExec:
+      return "executing";
+  }
+  return "starting";
+}
+
+// Everything the child needs, prepared before fork so the child allocates nothing.
+struct ChildPlan {
+  const char* path = nullptr;
+  std::vector<char*> argv;
+  std::vector<char*> envp;
+  int join_net = -1;
+  int join_uts = -1;
+  int join_mnt = -1;
+  int netns = -1;
+  int unshare_flags = 0;
+  const char* hostname = nullptr;
+  size_t hostname_len = 0;
+  bool new_mount = false;
+  const char* hosts_file = nullptr;
+  std::vector<int> procs_fds;
+  int in = -1;
+  int out = -1;
+  int err = -1;
+  const char* cwd = "/";
+  bool setsid = true;
+  int error_pipe = -1;
+};
+
+[[noreturn]] void child_fail(int pipe_fd, Step step) {
+  int msg[2] = {static_cast<int>(step), errno};
+  ssize_t ignored = ::write(pipe_fd, msg, sizeof msg);
+  (void)ignored;
+  ::_exit(127);
+}
+
+// Runs in the forked child: async-signal-safe system calls only.
+[[noreturn]] void child_main(const ChildPlan& p) {
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+  for (int sig = 1; sig < NSIG; ++sig) {
+    if (sig != SIGKILL && sig != SIGSTOP) {
+      signal(sig, SIG_DFL);
+    }
+  }
+  if (p.join_net >= 0 && setns(p.join_net, CLONE_NEWNET) != 0) {
+    child_fail(p.error_pipe, Step::kJoinNet);
+  }
+  if (p.join_uts >= 0 && setns(p.join_uts, CLONE_NEWUTS) != 0) {
+    child_fail(p.error_pipe, Step::kJoinUts);
+  }
+  if (p.join_mnt >= 0 && setns(p.join_mnt, CLONE_NEWNS) != 0) {
+    child_fail(p.error_pipe, Step::kJoinMnt);
+  }
+  if (p.netns >= 0 && setns(p.netns, CLONE_NEWNET) != 0) {
+    child_fail(p.error_pipe, Step::kJoinNet);
+  }
+  if (p.unshare_flags != 0 && unshare(p.unshare_flags) != 0) {
+    child_fail(p.error_pipe, Step::kUnshare);
+  }
+  if (p.hostname != nullptr && sethostname(p.hostname, p.hostname_len) != 0) {
+    child_fail(p.error_pipe, Step::kHostname);
+  }
+  if (p.new_mount) {
+    // Slave, not private: namespaces unmounted from the host's shared /run/netns disappear here too.
+    if (mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) != 0) {
+      child_fail(p.error_pipe, Step::kMountSlave);
+    }
+    umount2("/run/netns", MNT_DETACH);  // other instances' namespaces are none of its business
+    if (p.hosts_file != nullptr &&
+        mount(p.hosts_file, "/etc/hosts", nullptr, MS_BIND, nullptr) != 0) {
+      child_fail(p.error_pipe, Step::kBindHosts);
+    }
+  }
+  for (int fd : p.procs_fds) {
+    if (write(fd, "0", 1) != 1) {
+      child_fail(p.error_pipe, Step::kCgroup);
+    }
+  }
+  if (dup2(p.in, 0) < 0 || dup2(p.out, 1) < 0 || dup2(p.err, 2) < 0) {
+    child_fail(p.error_pipe, Step::kStdio);
+  }
+  if (chdir(p.cwd) != 0) {
+    child_fail(p.error_pipe, Step::kCwd);
+  }
+  if (p.setsid && setsid() < 0) {
+    child_fail(p.error_pipe, Step::kSetsid);
+  }
+  execve(p.path, p.argv.data(), p.envp.data());
+  child_fail(p.error_pipe, Step::kExec);
+}
+
+Result<UniqueFd> open_fd(const std::string& path, int flags) {
+  UniqueFd fd(::open(path.c_str(), flags | O_CLOEXEC, 0644));
+  if (!fd.valid()) {
+    return errno_error(errno, fmt::format("open {}", path));
+  }
+  return fd;
+}
+
+}  // namespace
+
+Result<std::string> find_executable(const std::string& name) {
+  if (name.empty()) {
+    return make_error(ErrorCode::kInvalidArgument, "empty command");
+  }
+  if (name.find('/') != std::string::npos) {
+    if (::access(name.c_str(), X_OK) != 0) {
+      return make_error(ErrorCode::kNotFound, "command not found or not executable: {}", name);
+    }
+    return name;
+  }
+  const char* env_path = ::getenv("PATH");
+  std::string path_list = env_path != nullptr ? env_path : "/usr/local/bin:/usr/bin:/bin";
+  for (std::string_view dir : split(path_list, ':')) {
+    if (dir.empty()) {
+      continue;
+    }
+    std::string candidate = fmt::format("{}/{}", dir, name);
+    struct stat st;
+    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+        ::access(candidate.c_str(), X_OK) == 0) {
+      return candidate;
+    }
+  }
+  return make_error(ErrorCode::kNotFound, "command not found in PATH: {}", name);
+}
+
+Result<Process> spawn(const SpawnSpec& spec) {
+  if (spec.argv.empty()) {
+    return make_error(ErrorCode::kInvalidArgument, "spawn: empty command");
+  }
+  if (!spec.hosts_file.empty() && !spec.new_mount) {
+    return make_error(ErrorCode::kInvalidArgument, "spawn: hosts_file needs a new mount namespace");
+  }
+  CL_ASSIGN_OR_RETURN(std::string path, find_executable(spec.argv[0]));
+
+  ChildPlan plan;
+  std::vector<std::string> argv = spec.argv;
+  std::vector<std::string> env = spec.env;
+  for (auto& a : argv) {
+    plan.argv.push_back(a.data());
+  }
+  plan.argv.push_back(nullptr);
+  for (auto& e : env) {
+    plan.envp.push_back(e.data());
+  }
+  plan.envp.push_back(nullptr);
+  plan.path = path.c_str();
+
+  std::vector<UniqueFd> owned;  // closed in the parent after fork
+  auto keep = [&owned](UniqueFd fd) {
+    owned.push_back(std::move(fd));
+    return owned.back().get();
+  };
+  if (spec.join_pid > 0) {
+    for (auto [ns, slot] : {std::pair{"net", &plan.join_net}, std::pair{"uts", &plan.join_uts},
+                            std::pair{"mnt", &plan.join_mnt}}) {
+      auto fd = open_fd(fmt::format("/proc/{}/ns/{}", spec.join_pid, ns), O_RDONLY);
+      if (!fd.ok()) {
+        return make_error(ErrorCode::kFailedPrecondition, "process {} is not running",
+                          spec.join_pid);
+      }
+      *slot = keep(std::move(fd).value());
+    }
+  }
+  if (!spec.netns_path.empty()) {
+    CL_ASSIGN_OR_RETURN(UniqueFd fd, open_fd(spec.netns_path, O_RDONLY));
+    plan.netns = keep(std::move(fd));
+  }
+  if (spec.new_uts) {
+    plan.unshare_flags |= CLONE_NEWUTS;
+    if (!spec.hostname.empty()) {
+      plan.hostname = spec.hostname.c_str();
+      plan.hostname_len = spec.hostname.size();
+    }
+  }
+  if (spec.new_mount) {
+    plan.unshare_flags |= CLONE_NEWNS;
+    plan.new_mount = true;
+    plan.hosts_file = spec.hosts_file.empty() ? nullptr : spec.hosts_file.c_str();
+  }
+  for (const auto& f : spec.cgroup_procs_files) {
+    CL_ASSIGN_OR_RETURN(UniqueFd fd, open_fd(f, O_WRONLY));
+    plan.procs_fds.push_back(keep(std::move(fd)));
+  }
+  CL_ASSIGN_OR_RETURN(UniqueFd devnull, open_fd("/dev/null", O_RDWR));
+  plan.in = plan.out = plan.err = keep(std::move(devnull));
+  if (!spec.log_path.empty()) {
+    CL_ASSIGN_OR_RETURN(UniqueFd log, open_fd(spec.log_path, O_WRONLY | O_CREAT | O_APPEND));
+    plan.out = plan.err = keep(std::move(log));
+  }
+  if (spec.stdin_fd >= 0) {
+    plan.in = spec.stdin_fd;
+  }
+  if (spec.stdout_fd >= 0) {
+    plan.out = spec.stdout_fd;
+  }
+  if (spec.stderr_fd >= 0) {
+    plan.err = spec.stderr_fd;
+  }
+  plan.cwd = spec.cwd.c_str();
+  plan.setsid = spec.new_session;
+
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
+    return errno_error(errno, "pipe2");
+  }
+  UniqueFd err_read(pipe_fds[0]);
+  UniqueFd err_write(pipe_fds[1]);
+  plan.error_pipe = err_write.get();
+
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    return errno_error(errno, "fork");
+  }
+  if (pid == 0) {
+    child_main(plan);
+  }
+  err_write.reset();
+  UniqueFd pidfd(::pidfd_open(pid, 0));
+  int msg[2] = {0, 0};
+  ssize_t n;
+  do {
+    n = ::read(err_read.get(), msg, sizeof msg);
+  } while (n < 0 && errno == EINTR);
+  if (n > 0) {
+    int status;
+    ::waitpid(pid, &status, 0);
+    Error e = errno_error(msg[1], fmt::format("starting {}: {}", spec.argv[0],
+                                              step_name(static_cast<Step>(msg[0]))));
+    if (static_cast<Step>(msg[0]) == Step::kExec && msg[1] == ENOENT) {
+      e.code = ErrorCode::kNotFound;
+    }
+    return e;
+  }
+  if (!pidfd.valid()) {
+    int err = errno;
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    return errno_error(err, "pidfd_open");
+  }
+  return Process(pid, std::move(pidfd));
+}
+
+Result<std::optional<int>> Process::wait(std::chrono::milliseconds timeout) {
+  if (!pidfd_.valid()) {
+    return make_error(ErrorCode::kFailedPrecondition, "process {} already reaped", pid_);
+  }
+  pollfd pfd{pidfd_.get(), POLLIN, 0};
+  int ms = timeout.count() < 0 ? -1 : static_cast<int>(timeout.count());
+  int r;
+  do {
+    r = ::poll(&pfd, 1, ms);
+  } while (r < 0 && errno == EINTR);
+  if (r < 0) {
+    return errno_error(errno, "poll pidfd");
+  }
+  if (r == 0) {
+    return std::optional<int>{};
+  }
+  siginfo_t info{};
+  if (::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(pidfd_.get()), &info, WEXITED) !=
+      0) {
+    return errno_error(errno, "waitid");
+  }
+  pidfd_.reset();
+  int code = info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status;
+  return std::optional<int>{code};
+}
+
+Status Process::signal(int sig, bool group) {
+  if (!pidfd_.valid()) {
+    return make_error(ErrorCode::kFailedPrecondition, "process {} already exited", pid_);
+  }
+  if (group) {
+    // The child called setsid(), so its pid is its process group id.
+    if (::kill(-pid_, sig) != 0 && errno != ESRCH) {
+      return errno_error(errno, fmt::format("kill process group {}", pid_));
+    }
+    return ok_status();
+  }
+  if (::pidfd_send_signal(pidfd_.get(), sig, nullptr, 0) != 0 && errno != ESRCH) {
+    return errno_error(errno, fmt::format("signal process {}", pid_));
+  }
+  return ok_status();
+}
+
+Result<CommandOutput> run_captured(SpawnSpec spec, std::chrono::milliseconds timeout,
+                                   size_t max_output) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) {
+    return errno_error(errno, "pipe2");
+  }
+  UniqueFd out_read(fds[0]);
+  UniqueFd out_write(fds[1]);
+  spec.stdout_fd = out_write.get();
+  spec.stderr_fd = out_write.get();
+  spec.log_path.clear();
+  CL_ASSIGN_OR_RETURN(Process proc, spawn(spec));
+  out_write.reset();
+  ::fcntl(out_read.get(), F_SETFL, O_NONBLOCK);
+
+  CommandOutput result;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  bool eof = false;
+  char buf[16384];
+  auto drain = [&] {
+    for (;;) {
+      ssize_t n = ::read(out_read.get(), buf, sizeof buf);
+      if (n > 0) {
+        size_t room = max_output - std::min(max_output, result.output.size());
+        result.output.append(buf, std::min(room, static_cast<size_t>(n)));
+        continue;
+      }
+      eof = n == 0;
+      return;
+    }
+  };
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0 && !result.timed_out) {
+      result.timed_out = true;
+      (void)proc.signal(SIGKILL, spec.new_session);
+    }
+    pollfd pfds[2];
+    int nfds = 0;
+    if (!eof) {
+      pfds[nfds++] = {out_read.get(), POLLIN, 0};
+    }
+    pfds[nfds++] = {proc.pidfd(), POLLIN, 0};
+    int wait_ms = result.timed_out ? 100 : static_cast<int>(std::max<int64_t>(left.count(), 0));
+    if (::poll(pfds, nfds, wait_ms) < 0 && errno != EINTR) {
+      return errno_error(errno, "poll");
+    }
+    if (!eof) {
+      drain();
+    }
+    if ((pfds[nfds - 1].revents & POLLIN) != 0) {
+      CL_ASSIGN_OR_RETURN(std::optional<int> code, proc.wait(std::chrono::milliseconds(0)));
+      if (code.has_value()) {
+        result.exit_code = *code;
+        // Background children may keep the pipe open: take what is there and stop.
+        if (!eof) {
+          drain();
+        }
+        break;
+      }
+    }
+  }
+  return result;
+}
+
+Result<unsigned long long> process_start_time(pid_t pid) {
+  CL_ASSIGN_OR_RETURN(std::string stat, read_file(fmt::format("/proc/{}/stat", pid)));
+  size_t close = stat.rfind(')');
+  if (close == std::string::npos) {
+    return make_error(ErrorCode::kInternal, "malformed /proc/{}/stat", pid);
+  }
+  // Fields after "(comm)" start at field 3; the start time is field 22.
+  std::string_view rest = std::string_view(stat).substr(close + 2);
+  int field = 3;
+  size_t pos = 0;
+  while (field < 22) {
+    pos = rest.find(' ', pos);
+    if (pos == std::string_view::npos) {
+      return make_error(ErrorCode::kInternal, "malformed /proc/{}/stat", pid);
+    }
+    ++pos;
+    ++field;
+  }
+  return std::strtoull(rest.data() + pos, nullptr, 10);
+}
+
+}  // namespace chainlab::substrate

@@ -1,0 +1,240 @@
+// Native compute instances for real: namespaces, cgroups, processes, veths.
+#include "runtime/native_driver.h"
+
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include <gtest/gtest.h>
+
+#include "common/files.h"
+#include "substrate/netns.h"
+#include "substrate/rtnl.h"
+#include "test_util.h"
+
+namespace chainlab::runtime {
+namespace {
+
+using namespace std::chrono_literals;
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+class NativeDriverTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    CL_REQUIRE_ROOT();
+    // The default state dir, so `chainlab cleanup --check` (run last by ctest) sees any leak.
+    auto run = substrate::Run::begin({});
+    ASSERT_TRUE(run.ok()) << run.error().message;
+    run_ = std::move(run).value();
+    driver_ = std::make_unique<NativeDriver>(*run_);
+  }
+  void TearDown() override {
+    driver_.reset();
+    if (run_) {
+      auto report = run_->teardown();
+      EXPECT_TRUE(report.errors.empty());
+      // Destroyed instances leave nothing for the teardown but the run's own cgroup parent.
+      for (const auto& e : report.removed) {
+        EXPECT_EQ(e.kind, substrate::ObjectKind::kCgroup) << e.id;
+      }
+    }
+    run_.reset();
+  }
+
+  InstanceSpec spec(const std::string& name, std::vector<std::string> cmd = {}) {
+    InstanceSpec s;
+    s.name = name;
+    s.command = std::move(cmd);
+    return s;
+  }
+
+  std::string exec_ok(const std::string& name, std::vector<std::string> argv) {
+    auto r = driver_->exec(name, argv, 10s);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+    if (!r.ok()) {
+      return "";
+    }
+    EXPECT_EQ(r->exit_code, 0) << r->output;
+    return r->output;
+  }
+
+  std::unique_ptr<substrate::Run> run_;
+  std::unique_ptr<NativeDriver> driver_;
+};
+
+TEST_F(NativeDriverTest, StartExecStopDestroy) {
+  InstanceSpec s = spec("vnf1");
+  s.env = {{"VNF_NAME", "vnf1"}};
+  ASSERT_TRUE(driver_->create(s).ok());
+  auto created = driver_->status("vnf1");
+  ASSERT_TRUE(created.ok());
+  EXPECT_EQ(created->state, InstanceState::kCreated);
+  const std::string netns = created->netns;
+  EXPECT_TRUE(substrate::Netns::exists(netns));
+  EXPECT_LE(netns.size(), 15u);
+
+  ASSERT_TRUE(driver_->start("vnf1").ok());
+  auto st = driver_->status("vnf1");
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->state, InstanceState::kRunning);
+  EXPECT_GT(st->pid, 0);
+  EXPECT_EQ(driver_->start("vnf1").error().code, ErrorCode::kFailedPrecondition);
+
+  // Own UTS namespace, own /etc/hosts, own network namespace, its environment.
+  EXPECT_EQ(exec_ok("vnf1", {"hostname"}), "vnf1\n");
+  EXPECT_NE(exec_ok("vnf1", {"cat", "/etc/hosts"}).find("127.0.1.1\tvnf1"), std::string::npos);
+  EXPECT_EQ(exec_ok("vnf1", {"sh", "-c", "echo $VNF_NAME"}), "vnf1\n");
+  std::string links = exec_ok("vnf1", {"ip", "-o", "link"});
+  EXPECT_NE(links.find("lo:"), std::string::npos);
+  EXPECT_EQ(links.find("eth"), std::string::npos) << links;
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  EXPECT_NE(std::string(host), "vnf1");
+  auto r = driver_->exec("vnf1", {"sh", "-c", "exit 4"}, 5s);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->exit_code, 4);
+
+  ASSERT_TRUE(driver_->stop("vnf1", 2s).ok());
+  st = driver_->status("vnf1");
+  EXPECT_EQ(st->state, InstanceState::kStopped);
+  EXPECT_EQ(st->exit_code, 128 + SIGTERM);
+  EXPECT_EQ(driver_->exec("vnf1", {"true"}, 1s).error().code, ErrorCode::kFailedPrecondition);
+  // Restartable after stop.
+  ASSERT_TRUE(driver_->start("vnf1").ok());
+  EXPECT_EQ(exec_ok("vnf1", {"hostname"}), "vnf1\n");
+
+  std::vector<std::string> cgroup_dirs = run_->cgroups().paths_for(run_->cgroup_base());
+  ASSERT_TRUE(driver_->destroy("vnf1").ok());
+  EXPECT_FALSE(substrate::Netns::exists(netns));
+  EXPECT_EQ(driver_->status("vnf1").error().code, ErrorCode::kNotFound);
+  for (const auto& dir : cgroup_dirs) {
+    auto children = list_dir(dir);
+    ASSERT_TRUE(children.ok());
+    for (const auto& c : *children) {
+      EXPECT_FALSE(exists(dir + "/" + c + "/cgroup.procs")) << "left cgroup " << c;
+    }
+  }
+}
+
+TEST_F(NativeDriverTest, ExitIsDetectedAndLogsAreCaptured) {
+  ASSERT_TRUE(driver_->create(spec("job", {"sh", "-c", "echo to-stdout; echo to-stderr >&2; exit 3"}))
+                  .ok());
+  ASSERT_TRUE(driver_->start("job").ok());
+  for (int i = 0; i < 200; ++i) {
+    auto st = driver_->status("job");
+    ASSERT_TRUE(st.ok());
+    if (st->state == InstanceState::kExited) {
+      break;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  auto st = driver_->status("job");
+  EXPECT_EQ(st->state, InstanceState::kExited);
+  EXPECT_EQ(st->exit_code, 3);
+  auto logs = driver_->logs("job", 1 << 20);
+  ASSERT_TRUE(logs.ok());
+  EXPECT_EQ(*logs, "to-stdout\nto-stderr\n");
+  EXPECT_EQ(*driver_->logs("job", 10), "to-stderr\n");
+  ASSERT_TRUE(driver_->destroy("job").ok());
+}
+
+TEST_F(NativeDriverTest, InterfacesCarryAddressesAndPassTraffic) {
+  ASSERT_TRUE(driver_->create(spec("srv")).ok());
+  ASSERT_TRUE(driver_->start("srv").ok());
+  InterfaceSpec intf;
+  intf.name = "input";
+  intf.ip = *substrate::Cidr::parse("10.77.0.2/24");
+  intf.mac = *substrate::MacAddress::parse("02:00:00:00:77:02");
+  auto added = driver_->add_interface("srv", intf);
+  ASSERT_TRUE(added.ok()) << added.error().message;
+  EXPECT_LE(added->host_ifname.size(), 15u);
+  EXPECT_EQ(added->host_ifname.rfind(run_->prefix(), 0), 0u);
+  EXPECT_EQ(driver_->add_interface("srv", intf).error().code, ErrorCode::kAlreadyExists);
+  InterfaceSpec too_long;
+  too_long.name = "a-very-long-interface-name";
+  EXPECT_EQ(driver_->add_interface("srv", too_long).error().code, ErrorCode::kInvalidArgument);
+
+  std::string addr = exec_ok("srv", {"ip", "-o", "addr", "show", "input"});
+  EXPECT_NE(addr.find("10.77.0.2/24"), std::string::npos) << addr;
+  EXPECT_NE(exec_ok("srv", {"ip", "-o", "link", "show", "input"}).find("02:00:00:00:77:02"),
+            std::string::npos);
+
+  // The host end, addressed from the root namespace, reaches the instance.
+  auto root = substrate::Rtnl::open();
+  ASSERT_TRUE(root.ok());
+  ASSERT_TRUE(root->add_address(added->host_ifname, *substrate::Cidr::parse("10.77.0.1/24")).ok());
+  auto ping = testing::run_command("ping -c1 -W2 10.77.0.2");
+  EXPECT_EQ(ping.status, 0) << ping.output;
+
+  ASSERT_TRUE(driver_->remove_interface("srv", "input").ok());
+  EXPECT_FALSE(root->get_link(added->host_ifname).ok());
+  EXPECT_EQ(driver_->remove_interface("srv", "input").error().code, ErrorCode::kNotFound);
+  ASSERT_TRUE(driver_->destroy("srv").ok());
+}
+
+TEST_F(NativeDriverTest, LimitsAreAppliedUpdatedAndPaused) {
+  InstanceSpec s = spec("busy", {"sh", "-c", "while :; do :; done"});
+  s.limits.cpu_quota_us = 30000;
+  s.limits.cpu_period_us = 100000;
+  s.limits.memory_bytes = 64ll << 20;
+  ASSERT_TRUE(driver_->create(s).ok());
+  ASSERT_TRUE(driver_->start("busy").ok());
+  auto st = driver_->status("busy");
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->limits.cpu_quota_us, 30000);
+  EXPECT_EQ(st->limits.cpu_period_us, 100000);
+  EXPECT_EQ(st->limits.memory_bytes, 64ll << 20);
+
+  substrate::ResourceLimits update;
+  update.cpu_quota_us = 10000;
+  update.memory_bytes = 128ll << 20;
+  ASSERT_TRUE(driver_->update("busy", update).ok());
+  st = driver_->status("busy");
+  EXPECT_EQ(st->limits.cpu_quota_us, 10000);
+  EXPECT_EQ(st->limits.memory_bytes, 128ll << 20);
+  substrate::ResourceLimits bad;
+  bad.cpu_quota_us = 10;
+  EXPECT_EQ(driver_->update("busy", bad).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(driver_->status("busy")->limits.cpu_quota_us, 10000);
+
+  ASSERT_TRUE(driver_->pause("busy").ok());
+  EXPECT_EQ(driver_->status("busy")->state, InstanceState::kPaused);
+  uint64_t before = driver_->status("busy")->stats.cpu_usage_ns;
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(driver_->status("busy")->stats.cpu_usage_ns, before);  // frozen: no CPU at all
+  ASSERT_TRUE(driver_->resume("busy").ok());
+  EXPECT_EQ(driver_->status("busy")->state, InstanceState::kRunning);
+  ASSERT_TRUE(driver_->destroy("busy").ok());
+}
+
+TEST_F(NativeDriverTest, BadRequestsLeaveNothing) {
+  EXPECT_EQ(driver_->create(spec("bad/name")).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(driver_->create(spec("")).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(driver_->create(spec("x", {"no-such-binary-chainlab"})).error().code,
+            ErrorCode::kNotFound);
+  InstanceSpec over = spec("over");
+  over.limits.memory_bytes = 1024;  // below the 4 MiB floor
+  EXPECT_EQ(driver_->create(over).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(driver_->list().empty());
+  // Nothing of the failed creations is left in the journal, the netns dir or cgroupfs.
+  auto entries = substrate::Journal::load(run_->dir());
+  ASSERT_TRUE(entries.ok());
+  for (const auto& e : *entries) {
+    EXPECT_EQ(e.kind, substrate::ObjectKind::kCgroup) << e.id;  // only the run's own parent
+  }
+  auto names = list_dir(substrate::kNetnsDir);
+  ASSERT_TRUE(names.ok());
+  for (const auto& n : *names) {
+    EXPECT_NE(n.rfind(run_->prefix(), 0), 0u) << "leaked netns " << n;
+  }
+  ASSERT_TRUE(driver_->create(spec("dup")).ok());
+  EXPECT_EQ(driver_->create(spec("dup")).error().code, ErrorCode::kAlreadyExists);
+  EXPECT_EQ(driver_->start("nobody").error().code, ErrorCode::kNotFound);
+  ASSERT_TRUE(driver_->destroy("dup").ok());
+}
+
+}  // namespace
+}  // namespace chainlab::runtime
