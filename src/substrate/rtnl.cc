@@ -7,7 +7,11 @@
 #include <linux/veth.h>
 #include <sys/socket.h>
 
+#include <fcntl.h>
+#include <sched.h>
+
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
 
@@ -109,6 +113,24 @@ LinkInfo parse_link(const nlmsghdr* nlh) {
     }
   });
   return info;
+}
+
+// A socket in the namespace `netns_fd` refers to, opened while this thread is switched into it.
+Result<Rtnl> open_in_fd(int netns_fd) {
+  UniqueFd saved(::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC));
+  if (!saved.valid()) {
+    return errno_error(errno, "open /proc/thread-self/ns/net");
+  }
+  if (::setns(netns_fd, CLONE_NEWNET) != 0) {
+    return errno_error(errno, fmt::format("enter netns fd {}", netns_fd));
+  }
+  auto rtnl = Rtnl::open();
+  if (::setns(saved.get(), CLONE_NEWNET) != 0) {
+    fmt::print(stderr, "chainlab: cannot switch back to the original network namespace: {}\n",
+               std::strerror(errno));
+    std::abort();
+  }
+  return rtnl;
 }
 
 void put_mac(nlmsghdr* nlh, uint16_t type, const MacAddress& mac) {
@@ -422,6 +444,23 @@ Status Rtnl::move_to_netns(std::string_view name, int netns_fd,
   }
   if (netns_fd < 0) {
     return make_error(ErrorCode::kInvalidArgument, "{}: invalid namespace fd", what);
+  }
+  if (new_name) {
+    // The kernel moves the link first and renames it afterwards, so a name taken in the target
+    // namespace would leave it moved under its old name: check the target first.
+    auto target = open_in_fd(netns_fd);
+    if (!target.ok()) {
+      return std::move(target).error().context(what);
+    }
+    auto taken = target->get_link(*new_name);
+    if (taken.ok()) {
+      return make_error(ErrorCode::kAlreadyExists,
+                        "{}: a link named {} already exists in the target namespace", what,
+                        *new_name);
+    }
+    if (taken.error().code != ErrorCode::kNotFound) {
+      return std::move(taken).error().context(what);
+    }
   }
   Request req;
   auto* ifi = req.start<ifinfomsg>(RTM_SETLINK, 0);
