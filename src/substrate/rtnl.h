@@ -3,6 +3,7 @@
 // for one `ip` command.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,18 +14,19 @@
 #include "substrate/addr.h"
 
 struct mnl_socket;
+struct nlmsghdr;
 
 namespace chainlab::substrate {
 
 class Netns;
 
 struct VethSpec {
-  std::string name;          // end created in this socket's namespace
-  std::string peer_name;     // other end
-  int peer_netns_fd = -1;    // namespace for the peer end (-1: same as `name`)
+  std::string name;        // end created in this socket's namespace
+  std::string peer_name;   // other end
+  int peer_netns_fd = -1;  // namespace for the peer end (-1: same as `name`)
   std::optional<MacAddress> mac;
   std::optional<MacAddress> peer_mac;
-  std::optional<int> mtu;    // both ends; 68..65535
+  std::optional<int> mtu;  // both ends; 68..65535
 };
 
 struct LinkInfo {
@@ -32,14 +34,14 @@ struct LinkInfo {
   std::string name;
   MacAddress mac;
   int mtu = 0;
-  bool up = false;           // administratively up (IFF_UP)
-  std::string kind;          // "veth", "bridge", ... ("" when unknown)
+  bool up = false;   // administratively up (IFF_UP)
+  std::string kind;  // "veth", "bridge", ... ("" when unknown)
 };
 
 struct Route {
-  Cidr destination;                  // 0.0.0.0/0 for the default route
-  std::optional<IpAddress> gateway;  // via
-  std::optional<std::string> device; // dev
+  Cidr destination;                   // 0.0.0.0/0 for the default route
+  std::optional<IpAddress> gateway;   // via
+  std::optional<std::string> device;  // dev
 };
 
 class Rtnl {
@@ -72,19 +74,30 @@ class Rtnl {
   Result<std::vector<Cidr>> list_addresses(std::string_view name);
   Status add_route(const Route& route);
   Status delete_route(const Route& route);
+  // Unicast routes of the main table, IPv4 and IPv6 (family AF_UNSPEC) or one family.
+  Result<std::vector<Route>> list_routes(int family = 0);
   // Replaces the default route: via `gateway`, optionally pinned to `device`.
   Status set_default_gateway(const IpAddress& gateway,
                              std::optional<std::string_view> device = std::nullopt);
 
  private:
+  using ReplyFn = std::function<Status(const nlmsghdr* nlh)>;
+
   explicit Rtnl(mnl_socket* sock);
-  // Sends one request and waits for its ACK (or the dump replies when `on_reply` is set).
-  Status transact(void* nlh, const char* what, void* on_reply_ctx = nullptr,
-                  int (*on_reply)(const void* nlh, void* ctx) = nullptr);
+  // Sends one request (it gets the next sequence number) and waits for its ACK, or for the end of
+  // a dump (NLM_F_DUMP). Replies go to `on_reply`; a kernel error becomes an Error with `what`.
+  Status transact(nlmsghdr* nlh, std::string_view what, const ReplyFn& on_reply = nullptr);
+  // Index of the link `name` in this socket's namespace.
+  Result<int> link_index(std::string_view name, std::string_view what);
+  // RTM_NEWADDR / RTM_DELADDR.
+  Status change_address(int type, std::string_view name, const Cidr& address);
+  // RTM_NEWROUTE / RTM_DELROUTE with the given NLM_F_* flags.
+  Status change_route(int type, unsigned flags, const Route& route, std::string_view what);
 
   mnl_socket* sock_ = nullptr;
   unsigned seq_ = 0;
   unsigned portid_ = 0;
+  std::vector<char> buf_;  // receive buffer, large enough for one multi-part dump datagram
 };
 
 }  // namespace chainlab::substrate
