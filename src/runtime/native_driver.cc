@@ -59,6 +59,8 @@ Status validate_spec(const InstanceSpec& spec) {
 
 }  // namespace
 
+NativeDriver::NativeDriver(substrate::Run& run) : run_(run) {}
+
 NativeDriver::~NativeDriver() {
   std::lock_guard lock(mu_);
   for (auto& [name, inst] : instances_) {

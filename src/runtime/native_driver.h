@@ -23,7 +23,7 @@ namespace chainlab::runtime {
 
 class NativeDriver final : public ComputeDriver {
  public:
-  explicit NativeDriver(substrate::Run& run) : run_(run) {}
+  explicit NativeDriver(substrate::Run& run);
   ~NativeDriver() override;
 
   std::string_view name() const override { return "native"; }

@@ -5,7 +5,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>
-#include <sys/pidfd.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -280,7 +280,7 @@ Result<Process> spawn(const SpawnSpec& spec) {
     child_main(plan);
   }
   err_write.reset();
-  UniqueFd pidfd(::pidfd_open(pid, 0));
+  UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
   int msg[2] = {0, 0};
   ssize_t n;
   do {
@@ -342,7 +342,7 @@ Status Process::signal(int sig, bool group) {
     }
     return ok_status();
   }
-  if (::pidfd_send_signal(pidfd_.get(), sig, nullptr, 0) != 0 && errno != ESRCH) {
+  if (::syscall(SYS_pidfd_send_signal, pidfd_.get(), sig, nullptr, 0) != 0 && errno != ESRCH) {
     return errno_error(errno, fmt::format("signal process {}", pid_));
   }
   return ok_status();
