@@ -61,10 +61,10 @@ Result<std::unique_ptr<CgroupHost>> CgroupHost::detect() {
 
 Result<std::unique_ptr<CgroupHost>> CgroupHost::v1() {
   CL_ASSIGN_OR_RETURN(ProcView view, read_proc_view());
-  CL_ASSIGN_OR_RETURN(std::vector<cgroup_internal::V1Hierarchy> hierarchies,
-                      cgroup_internal::find_v1_hierarchies(
-                          view.mounts, view.own, {"cpu", "cpuacct", "cpuset", "memory", "freezer"},
-                          {"pids"}));
+  CL_ASSIGN_OR_RETURN(
+      std::vector<cgroup_internal::V1Hierarchy> hierarchies,
+      cgroup_internal::find_v1_hierarchies(
+          view.mounts, view.own, {"cpu", "cpuacct", "cpuset", "memory", "freezer"}, {"pids"}));
   std::string cpuset_file;
   for (const auto& h : hierarchies) {
     for (const std::string& c : h.controllers) {

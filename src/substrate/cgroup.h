@@ -43,11 +43,11 @@ struct AppliedLimits {
 };
 
 struct CgroupStats {
-  uint64_t cpu_usage_ns = 0;    // total CPU time used by the group
-  uint64_t nr_periods = 0;      // CFS enforcement periods elapsed
-  uint64_t nr_throttled = 0;    // periods in which the group was throttled
-  uint64_t throttled_ns = 0;    // total time throttled
-  uint64_t memory_bytes = 0;    // current memory usage
+  uint64_t cpu_usage_ns = 0;  // total CPU time used by the group
+  uint64_t nr_periods = 0;    // CFS enforcement periods elapsed
+  uint64_t nr_throttled = 0;  // periods in which the group was throttled
+  uint64_t throttled_ns = 0;  // total time throttled
+  uint64_t memory_bytes = 0;  // current memory usage
 };
 
 class Cgroup {

@@ -44,7 +44,9 @@ void collect_dirs(const std::string& dir, std::vector<std::string>& out) {
 
 }  // namespace
 
-bool path_exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
+bool path_exists(const std::string& path) {
+  return ::access(path.c_str(), F_OK) == 0;
+}
 
 std::string parent_dir(const std::string& path) {
   size_t slash = path.rfind('/');

@@ -9,7 +9,9 @@ namespace chainlab::substrate::cgroup_internal {
 
 namespace {
 
-bool is_octal(char c) { return c >= '0' && c <= '7'; }
+bool is_octal(char c) {
+  return c >= '0' && c <= '7';
+}
 
 // mountinfo escapes ' ', '\t', '\n' and '\\' as three octal digits ("\040").
 std::string unescape_mount_field(std::string_view s) {
@@ -18,7 +20,8 @@ std::string unescape_mount_field(std::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '\\' && i + 3 < s.size() && is_octal(s[i + 1]) && is_octal(s[i + 2]) &&
         is_octal(s[i + 3])) {
-      out.push_back(static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0')));
+      out.push_back(
+          static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0')));
       i += 3;
     } else {
       out.push_back(s[i]);
@@ -159,8 +162,8 @@ Result<std::vector<V1Hierarchy>> find_v1_hierarchies(const std::vector<MountInfo
       return missing("not mounted (no cgroup mount in /proc/self/mountinfo)");
     }
     CL_ASSIGN_OR_RETURN(std::string dir, cgroup_dir(*mount, entry->path));
-    bool seen = std::any_of(out.begin(), out.end(),
-                            [&](const V1Hierarchy& h) { return h.dir == dir; });
+    bool seen =
+        std::any_of(out.begin(), out.end(), [&](const V1Hierarchy& h) { return h.dir == dir; });
     if (!seen) {
       out.push_back(V1Hierarchy{entry->controllers, std::move(dir)});
     }
@@ -181,12 +184,12 @@ Result<std::string> find_v2_dir(const std::vector<MountInfo>& mounts,
     return e.hierarchy_id == 0 && e.controllers.empty();
   });
   if (entry == own.end()) {
-    return make_error(ErrorCode::kUnavailable, "no cgroup v2 line ('0::/...') in /proc/self/cgroup");
+    return make_error(ErrorCode::kUnavailable,
+                      "no cgroup v2 line ('0::/...') in /proc/self/cgroup");
   }
   // The last mount at that point is the visible one.
-  auto mount = std::find_if(mounts.rbegin(), mounts.rend(), [&](const MountInfo& m) {
-    return m.mount_point == mount_point;
-  });
+  auto mount = std::find_if(mounts.rbegin(), mounts.rend(),
+                            [&](const MountInfo& m) { return m.mount_point == mount_point; });
   if (mount == mounts.rend() || mount->fs_type != "cgroup2") {
     return make_error(ErrorCode::kUnavailable, "{} is not a cgroup2 mount", mount_point);
   }
@@ -346,7 +349,8 @@ uint64_t shares_to_weight(uint64_t shares) {
 
 uint64_t weight_to_shares(uint64_t weight) {
   weight = std::clamp<uint64_t>(weight, 1, 10000);
-  return 2 + ((weight - 1) * 262142) / 9999;
+  // Rounded up, so that shares_to_weight(weight_to_shares(w)) == w.
+  return 2 + ((weight - 1) * 262142 + 9998) / 9999;
 }
 
 int64_t memory_limit_from_v1(uint64_t raw) {
@@ -389,8 +393,7 @@ Status validate_limits(const ResourceLimits& limits, const LimitContext& context
       }
     }
   }
-  if (limits.memory_bytes && *limits.memory_bytes != -1 &&
-      *limits.memory_bytes < kMinMemoryBytes) {
+  if (limits.memory_bytes && *limits.memory_bytes != -1 && *limits.memory_bytes < kMinMemoryBytes) {
     return make_error(ErrorCode::kInvalidArgument, "memory_bytes {} is below {} (4 MiB) and not -1",
                       *limits.memory_bytes, kMinMemoryBytes);
   }

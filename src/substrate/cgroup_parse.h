@@ -1,6 +1,7 @@
 // Pure parsing and validation behind substrate/cgroup.h (internal): /proc/self/mountinfo and
-// /proc/self/cgroup lines, cpu lists ("0-1,3"), flat keyed files (cpu.stat, cgroup.events), cpu.max,
-// the runc shares/weight mapping and the range checks of ResourceLimits. No file system access.
+// /proc/self/cgroup lines, cpu lists ("0-1,3"), flat keyed files (cpu.stat, cgroup.events),
+// cpu.max, the runc shares/weight mapping and the range checks of ResourceLimits. No file system
+// access.
 #pragma once
 
 #include <cstdint>

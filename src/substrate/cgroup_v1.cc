@@ -91,8 +91,8 @@ class V1Cgroup : public Cgroup {
       CL_RETURN_IF_ERROR(write_knob(cpuset_, "cpuset.cpus", *limits.cpuset_cpus));
     }
     if (limits.memory_bytes) {
-      CL_RETURN_IF_ERROR(write_knob(memory_, "memory.limit_in_bytes",
-                                    fmt::format("{}", *limits.memory_bytes)));
+      CL_RETURN_IF_ERROR(
+          write_knob(memory_, "memory.limit_in_bytes", fmt::format("{}", *limits.memory_bytes)));
     }
     return ok_status();
   }
@@ -213,8 +213,8 @@ class V1Host : public CgroupHost {
     }
     DirRollback rollback;
     for (const V1Hierarchy& h : hierarchies_) {
-      bool is_cpuset = std::find(h.controllers.begin(), h.controllers.end(), "cpuset") !=
-                       h.controllers.end();
+      bool is_cpuset =
+          std::find(h.controllers.begin(), h.controllers.end(), "cpuset") != h.controllers.end();
       Status s = make_chain(h.dir, relative, rollback,
                             [&](const std::string& dir, bool is_new, bool) -> Status {
                               if (!is_cpuset || dir == h.dir) {
