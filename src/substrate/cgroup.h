@@ -21,7 +21,7 @@
 namespace chainlab::substrate {
 
 // Unset fields are left as they are. Ranges (checked before any write):
-//   cpu_period_us 1000..1000000; cpu_quota_us 1000..(period * ncpus * 1000) or -1 = unlimited;
+//   cpu_period_us 1000..1000000; cpu_quota_us 1000..(period * ncpus) or -1 = unlimited;
 //   cpu_shares 2..262144 (v2: mapped to cpu.weight 1..10000 the way runc does);
 //   cpuset_cpus like "0-1,3", only CPUs the parent group allows;
 //   memory_bytes >= 4 MiB, or -1 = unlimited.
@@ -59,6 +59,7 @@ class Cgroup {
   // freshly forked child opens nothing: the caller opens these before fork.
   virtual std::vector<std::string> procs_files() const = 0;
   virtual Status set_limits(const ResourceLimits& limits) = 0;
+  // On v2, fields of controllers not enabled for the group keep their defaults.
   virtual Result<AppliedLimits> limits() const = 0;
   virtual Result<CgroupStats> stats() const = 0;
   virtual Status add_process(pid_t pid) = 0;
