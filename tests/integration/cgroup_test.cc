@@ -193,6 +193,24 @@ TEST_F(CgroupV1Test, DuplicateCreateIsAlreadyExists) {
   EXPECT_EQ(host_->create("../escape").error().code, ErrorCode::kInvalidArgument);
 }
 
+TEST_F(CgroupV1Test, RemoveTakesNestedGroupsAlong) {
+  std::string outer = sandbox_->name("nest");
+  auto inner = host_->create(outer + "/a/b");
+  ASSERT_TRUE(inner.ok()) << inner.error().message;
+  pid_t child = sandbox_->spawn(false);
+  ASSERT_TRUE((*inner)->add_process(child).ok());
+  auto group = host_->open(outer);
+  ASSERT_TRUE(group.ok()) << group.error().message;
+  EXPECT_TRUE((*group)->pids()->empty());  // pids() lists the group itself, not descendants
+  Status s = (*group)->remove();
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  for (const std::string& dir : host_->paths_for(outer)) {
+    EXPECT_FALSE(exists(dir)) << dir;
+  }
+  int status = Sandbox::reap(child);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << status;
+}
+
 TEST_F(CgroupV1Test, NewGroupGetsParentCpuset) {
   auto group = create("cs");
   ASSERT_NE(group, nullptr);
