@@ -21,7 +21,7 @@
 namespace chainlab::substrate {
 
 // Unset fields are left as they are. Ranges (checked before any write):
-//   cpu_period_us 1000..1000000; cpu_quota_us 1000..(period * ncpus * 1000) or -1 = unlimited;
+//   cpu_period_us 1000..1000000; cpu_quota_us 1000..(period * ncpus) or -1 = unlimited;
 //   cpu_shares 2..262144 (v2: mapped to cpu.weight 1..10000 the way runc does);
 //   cpuset_cpus like "0-1,3", only CPUs the parent group allows;
 //   memory_bytes >= 4 MiB, or -1 = unlimited.
@@ -43,11 +43,11 @@ struct AppliedLimits {
 };
 
 struct CgroupStats {
-  uint64_t cpu_usage_ns = 0;    // total CPU time used by the group
-  uint64_t nr_periods = 0;      // CFS enforcement periods elapsed
-  uint64_t nr_throttled = 0;    // periods in which the group was throttled
-  uint64_t throttled_ns = 0;    // total time throttled
-  uint64_t memory_bytes = 0;    // current memory usage
+  uint64_t cpu_usage_ns = 0;  // total CPU time used by the group
+  uint64_t nr_periods = 0;    // CFS enforcement periods elapsed
+  uint64_t nr_throttled = 0;  // periods in which the group was throttled
+  uint64_t throttled_ns = 0;  // total time throttled
+  uint64_t memory_bytes = 0;  // current memory usage
 };
 
 class Cgroup {
@@ -59,6 +59,7 @@ class Cgroup {
   // freshly forked child opens nothing: the caller opens these before fork.
   virtual std::vector<std::string> procs_files() const = 0;
   virtual Status set_limits(const ResourceLimits& limits) = 0;
+  // On v2, fields of controllers not enabled for the group keep their defaults.
   virtual Result<AppliedLimits> limits() const = 0;
   virtual Result<CgroupStats> stats() const = 0;
   virtual Status add_process(pid_t pid) = 0;
