@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/native_driver.h"
+#include "substrate/cleanup.h"
 #include "substrate/netns.h"
 #include "substrate/rtnl.h"
 #include "substrate/run.h"
@@ -157,30 +158,34 @@ Stats bench_instances_native(sub::Run& run, int n) {
   return summarize(samples, total_ms);
 }
 
+// The same instance through commands: cgroup dirs made and limited with the shell, `ip netns add`,
+// then `ip netns exec ... unshare --uts --mount` joining the cgroups and setting the hostname. Timed
+// until the instance's shell reports it is set up (the moment before it execs `sleep`).
 Stats bench_instances_ip(sub::Run& run, const std::string& prefix, int n) {
-  std::vector<std::string> cg = run.cgroups().paths_for(run.cgroup_base() + "/ipbench");
+  // The run's cgroup parent exists (the native bench made it) and has its cpuset filled in.
+  std::vector<std::string> bases = run.cgroups().paths_for(run.cgroup_base());
   std::vector<double> samples;
   auto total = Clock::now();
   for (int i = 0; i < n; ++i) {
     std::string ns = prefix + "k" + std::to_string(i);
     std::string mk;
     std::string join;
-    for (const auto& dir : cg) {
-      std::string d = dir + "/" + std::to_string(i);
-      mk += "mkdir -p " + d + " && ";
-      if (dir.find("/cpuset/") != std::string::npos) {
-        mk += "cat " + dir + "/../cpuset.cpus > " + d + "/cpuset.cpus && cat " + dir +
-              "/../cpuset.mems > " + d + "/cpuset.mems && ";
+    for (const auto& base : bases) {
+      std::string d = base + "/ip" + std::to_string(i);
+      mk += "mkdir " + d + " && ";
+      if (base.find("/cpuset/") != std::string::npos) {
+        mk += "cat " + base + "/cpuset.cpus > " + d + "/cpuset.cpus && cat " + base +
+              "/cpuset.mems > " + d + "/cpuset.mems && ";
       }
-      if (dir.find("/cpu/") != std::string::npos || dir.find("/cpu,") != std::string::npos) {
+      if (base.find("/cpu/") != std::string::npos || base.find("/cpu,") != std::string::npos) {
         mk += "echo 10000 > " + d + "/cpu.cfs_quota_us && ";
       }
       join += "echo $$ > " + d + "/cgroup.procs; ";
     }
     auto t = Clock::now();
-    int rc = sh(mk + "ip netns add " + ns + " && ip netns exec " + ns +
+    int rc = sh("{ " + mk + "ip netns add " + ns + " && ip netns exec " + ns +
                 " unshare --uts --mount sh -c '" + join + "hostname vnf" + std::to_string(i) +
-                "; exec setsid sleep infinity' >/dev/null 2>&1 &");
+                "; echo ok; exec setsid sleep infinity >/dev/null 2>&1' & } | head -c3 >/dev/null");
     samples.push_back(since_ms(t));
     if (rc != 0) {
       std::fprintf(stderr, "ip path failed\n");
@@ -188,13 +193,10 @@ Stats bench_instances_ip(sub::Run& run, const std::string& prefix, int n) {
     }
   }
   double total_ms = since_ms(total);
-  sh("sleep 0.5");
-  for (const auto& dir : cg) {
-    sh("for d in " + dir + "/*/; do for p in $(cat $d/cgroup.procs 2>/dev/null); do kill -9 $p; done; done");
-  }
-  sh("sleep 0.3");
-  for (const auto& dir : cg) {
-    sh("rmdir " + dir + "/*/ " + dir + " 2>/dev/null");
+  for (const auto& base : bases) {
+    for (int i = 0; i < n; ++i) {
+      (void)chainlab::substrate::remove_cgroup_tree(base + "/ip" + std::to_string(i));
+    }
   }
   for (int i = 0; i < n; ++i) {
     sh("ip netns del " + prefix + "k" + std::to_string(i) + " 2>/dev/null");

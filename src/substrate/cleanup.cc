@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "common/files.h"
+#include "substrate/cgroup_fs.h"
 #include "substrate/netns.h"
 #include "substrate/process.h"
 #include "substrate/rtnl.h"
@@ -18,10 +19,7 @@
 namespace chainlab::substrate {
 namespace {
 
-bool path_exists(const std::string& path) {
-  struct stat st;
-  return ::lstat(path.c_str(), &st) == 0;
-}
+using cgroup_internal::path_exists;
 
 Result<bool> kill_recorded_process(std::string_view id) {
   auto fields = split(id, ' ');
@@ -38,40 +36,6 @@ Result<bool> kill_recorded_process(std::string_view id) {
     return errno_error(errno, fmt::format("kill {}", pid));
   }
   return true;
-}
-
-// Kills the processes of one cgroup directory until it is empty (bounded).
-Status empty_cgroup(const std::string& path) {
-  if (path_exists(path + "/cgroup.kill")) {
-    (void)write_file(path + "/cgroup.kill", "1");
-  }
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  for (;;) {
-    auto procs = read_file(path + "/cgroup.procs");
-    if (!procs.ok()) {
-      return procs.error().code == ErrorCode::kNotFound ? ok_status() : std::move(procs).error();
-    }
-    bool any = false;
-    for (std::string_view line : split(*procs, '\n')) {
-      line = trim(line);
-      if (!line.empty()) {
-        any = true;
-        ::kill(static_cast<pid_t>(std::strtol(std::string(line).c_str(), nullptr, 10)), SIGKILL);
-      }
-    }
-    if (path_exists(path + "/freezer.state")) {
-      (void)write_file(path + "/freezer.state", "THAWED");  // frozen tasks cannot die
-    } else if (path_exists(path + "/cgroup.freeze")) {
-      (void)write_file(path + "/cgroup.freeze", "0");
-    }
-    if (!any) {
-      return ok_status();
-    }
-    if (std::chrono::steady_clock::now() > deadline) {
-      return make_error(ErrorCode::kInternal, "processes in {} do not die", path);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
 }
 
 // Removes a directory of ordinary files and directories (our own state, never cgroupfs).
@@ -107,25 +71,22 @@ Result<bool> remove_cgroup_tree(const std::string& path) {
   if (!path_exists(path)) {
     return false;
   }
-  CL_ASSIGN_OR_RETURN(std::vector<std::string> names, list_dir(path));
-  for (const auto& name : names) {
-    std::string child = path + "/" + name;
-    struct stat st;
-    if (::lstat(child.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-      CL_RETURN_IF_ERROR(remove_cgroup_tree(child));
+  // Frozen tasks cannot die: thaw after each round of SIGKILLs (both freezers are hierarchical).
+  auto thaw = [&path]() -> Status {
+    if (path_exists(path + "/freezer.state")) {
+      return write_file(path + "/freezer.state", "THAWED");
     }
+    if (path_exists(path + "/cgroup.freeze")) {
+      return write_file(path + "/cgroup.freeze", "0");
+    }
+    return ok_status();
+  };
+  if (path_exists(path + "/cgroup.kill")) {
+    (void)write_file(path + "/cgroup.kill", "1");
   }
-  CL_RETURN_IF_ERROR(empty_cgroup(path));
-  // The kernel may hold a just-emptied group busy for a moment while tasks finish exiting.
-  for (int attempt = 0;; ++attempt) {
-    if (::rmdir(path.c_str()) == 0 || errno == ENOENT) {
-      return true;
-    }
-    if (errno != EBUSY || attempt >= 400) {
-      return errno_error(errno, fmt::format("rmdir {}", path));
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  CL_RETURN_IF_ERROR(cgroup_internal::kill_until_empty({path}, thaw));
+  CL_RETURN_IF_ERROR(cgroup_internal::remove_group_dir(path));
+  return true;
 }
 
 Result<bool> remove_object(const JournalEntry& entry) {
