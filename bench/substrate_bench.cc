@@ -63,7 +63,9 @@ double since_ms(Clock::time_point t) {
   std::exit(1);
 }
 
-int sh(const std::string& cmd) { return std::system(cmd.c_str()); }
+int sh(const std::string& cmd) {
+  return std::system(cmd.c_str());
+}
 
 Stats bench_veth_netlink(sub::Run& run, int n) {
   std::vector<double> samples;
@@ -114,10 +116,10 @@ Stats bench_veth_ip(const std::string& prefix, int n) {
     std::string ns = prefix + "i" + std::to_string(i);
     std::string host = prefix + "j" + std::to_string(i);
     auto t = Clock::now();
-    int rc = sh("ip netns add " + ns + " && ip link add " + host +
-                " type veth peer name eth0 netns " + ns + " && ip -n " + ns +
-                " addr add 10.99.0.2/24 dev eth0 && ip -n " + ns + " link set eth0 up && ip link set " +
-                host + " up");
+    int rc =
+        sh("ip netns add " + ns + " && ip link add " + host + " type veth peer name eth0 netns " +
+           ns + " && ip -n " + ns + " addr add 10.99.0.2/24 dev eth0 && ip -n " + ns +
+           " link set eth0 up && ip link set " + host + " up");
     samples.push_back(since_ms(t));
     if (rc != 0) {
       std::fprintf(stderr, "ip commands failed\n");
@@ -159,8 +161,8 @@ Stats bench_instances_native(sub::Run& run, int n) {
 }
 
 // The same instance through commands: cgroup dirs made and limited with the shell, `ip netns add`,
-// then `ip netns exec ... unshare --uts --mount` joining the cgroups and setting the hostname. Timed
-// until the instance's shell reports it is set up (the moment before it execs `sleep`).
+// then `ip netns exec ... unshare --uts --mount` joining the cgroups and setting the hostname.
+// Timed until the instance's shell reports it is set up (the moment before it execs `sleep`).
 Stats bench_instances_ip(sub::Run& run, const std::string& prefix, int n) {
   // The run's cgroup parent exists (the native bench made it) and has its cpuset filled in.
   std::vector<std::string> bases = run.cgroups().paths_for(run.cgroup_base());
@@ -232,7 +234,8 @@ int main(int argc, char** argv) {
     } else if (a == "--json") {
       json = true;
     } else {
-      std::fprintf(stderr, "usage: substrate_bench [--veths N] [--instances N] [--ip-samples N] [--json]\n");
+      std::fprintf(
+          stderr, "usage: substrate_bench [--veths N] [--instances N] [--ip-samples N] [--json]\n");
       return 2;
     }
   }

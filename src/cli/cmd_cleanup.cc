@@ -64,7 +64,8 @@ void add_cleanup_command(CLI::App& app, CliContext& ctx) {
       ->capture_default_str();
   cmd->add_flag("--all", opt->all, "Also clean runs whose owner is still alive");
   cmd->add_flag("--json", opt->json, "Machine-readable output");
-  cmd->add_flag("--check", opt->check, "Exit with status 3 if anything had to be removed (leak check)");
+  cmd->add_flag("--check", opt->check,
+                "Exit with status 3 if anything had to be removed (leak check)");
   cmd->callback([opt, &ctx] { ctx.exit_code = run_cleanup(*opt); });
 }
 

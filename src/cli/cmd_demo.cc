@@ -86,8 +86,8 @@ int run_demo(const DemoOptions& opt) {
   runtime::NativeDriver driver(**run);
 
   std::string hosts = (*run)->dir() + "/hosts.demo";
-  auto wrote = write_file(hosts,
-                          "127.0.0.1\tlocalhost\n10.0.0.1\tclient\n10.0.0.2\tserver\n", true);
+  auto wrote =
+      write_file(hosts, "127.0.0.1\tlocalhost\n10.0.0.1\tclient\n10.0.0.2\tserver\n", true);
   if (!wrote.ok()) {
     return fail(wrote.error());
   }
@@ -95,8 +95,9 @@ int run_demo(const DemoOptions& opt) {
   server.name = "server";
   server.hosts_file = hosts;
   server.env = {{"VNF_NAME", "server"}};
-  server.command = {"socat", "TCP-LISTEN:8080,fork,reuseaddr",
-                    "SYSTEM:'printf \"HTTP/1.0 200 OK\\r\\n\\r\\nhello from $VNF_NAME ($(hostname))\\n\"'"};
+  server.command = {
+      "socat", "TCP-LISTEN:8080,fork,reuseaddr",
+      "SYSTEM:'printf \"HTTP/1.0 200 OK\\r\\n\\r\\nhello from $VNF_NAME ($(hostname))\\n\"'"};
   server.limits.cpu_quota_us = 50000;
   server.limits.cpu_period_us = 100000;
   server.limits.memory_bytes = 64ll << 20;
@@ -123,8 +124,9 @@ int run_demo(const DemoOptions& opt) {
   if (!ns_client.ok() || !ns_server.ok()) {
     return fail(ns_client.ok() ? ns_server.error() : ns_client.error());
   }
-  auto linked = link_directly(ns_client->netns, ns_server->netns, *substrate::Cidr::parse("10.0.0.1/24"),
-                              *substrate::Cidr::parse("10.0.0.2/24"));
+  auto linked =
+      link_directly(ns_client->netns, ns_server->netns, *substrate::Cidr::parse("10.0.0.1/24"),
+                    *substrate::Cidr::parse("10.0.0.2/24"));
   if (!linked.ok()) {
     return fail(linked.error());
   }
@@ -142,8 +144,9 @@ int run_demo(const DemoOptions& opt) {
   std::printf("[4/4] traffic from client to server:\n");
   std::vector<std::vector<std::string>> probes = {
       {"ping", "-c", "3", "-i", "0.2", "-W", "1", "server"},
-      {"sh", "-c", "for i in 1 2 3 4 5 6 7 8 9 10; do "
-                   "socat -T2 - TCP:server:8080 </dev/null && break; sleep 0.1; done"},
+      {"sh", "-c",
+       "for i in 1 2 3 4 5 6 7 8 9 10; do "
+       "socat -T2 - TCP:server:8080 </dev/null && break; sleep 0.1; done"},
   };
   int failures = 0;
   for (const auto& argv : probes) {
@@ -165,10 +168,10 @@ int run_demo(const DemoOptions& opt) {
     if (!st.ok()) {
       return fail(st.error());
     }
-    std::string quota = st->limits.cpu_quota_us < 0
-                            ? "unlimited"
-                            : fmt::format("{}/{} us", st->limits.cpu_quota_us,
-                                          st->limits.cpu_period_us);
+    std::string quota =
+        st->limits.cpu_quota_us < 0
+            ? "unlimited"
+            : fmt::format("{}/{} us", st->limits.cpu_quota_us, st->limits.cpu_period_us);
     std::string mem = st->limits.memory_bytes < 0
                           ? "unlimited"
                           : fmt::format("{} MiB", st->limits.memory_bytes >> 20);

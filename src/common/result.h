@@ -50,7 +50,7 @@ Error errno_error(int err, std::string_view what);
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
   Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return v_.index() == 0; }
@@ -111,17 +111,19 @@ class [[nodiscard]] Result<void> {
 
 using Status = Result<void>;
 
-inline Status ok_status() { return {}; }
+inline Status ok_status() {
+  return {};
+}
 
 }  // namespace chainlab
 
 // Returns the error of a failed Status/Result from the enclosing function.
-#define CL_RETURN_IF_ERROR(expr)                \
-  do {                                          \
-    auto cl_status_ = (expr);                   \
-    if (!cl_status_.ok()) {                     \
-      return std::move(cl_status_).error();     \
-    }                                           \
+#define CL_RETURN_IF_ERROR(expr)            \
+  do {                                      \
+    auto cl_status_ = (expr);               \
+    if (!cl_status_.ok()) {                 \
+      return std::move(cl_status_).error(); \
+    }                                       \
   } while (0)
 
 #define CL_CONCAT_INNER_(a, b) a##b

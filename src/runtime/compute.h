@@ -26,25 +26,25 @@ enum class InstanceState { kCreated, kRunning, kPaused, kExited, kStopped };
 std::string_view instance_state_name(InstanceState state);
 
 struct InstanceSpec {
-  std::string name;                   // user name, unique per driver (validate_object_name)
-  std::string image;                  // native: informational; oci: image reference
-  std::vector<std::string> command;   // argv; empty: the driver's default (native: sleep forever)
+  std::string name;                  // user name, unique per driver (validate_object_name)
+  std::string image;                 // native: informational; oci: image reference
+  std::vector<std::string> command;  // argv; empty: the driver's default (native: sleep forever)
   std::vector<std::pair<std::string, std::string>> env;  // added to PATH/HOME/HOSTNAME defaults
-  std::string hostname;               // default: name (truncated to 64 bytes)
-  std::string hosts_file;             // bound over /etc/hosts; empty: a private one is written
+  std::string hostname;                                  // default: name (truncated to 64 bytes)
+  std::string hosts_file;  // bound over /etc/hosts; empty: a private one is written
   substrate::ResourceLimits limits;
 };
 
 struct InterfaceSpec {
-  std::string name;                   // name inside the instance ("input", "emu0"), <= 15 bytes
+  std::string name;  // name inside the instance ("input", "emu0"), <= 15 bytes
   std::optional<substrate::Cidr> ip;
   std::optional<substrate::MacAddress> mac;  // default: random locally administered
   std::optional<int> mtu;
 };
 
 struct InterfaceStatus {
-  std::string name;                   // inside the instance
-  std::string host_ifname;            // host end of the veth pair (short kernel name)
+  std::string name;         // inside the instance
+  std::string host_ifname;  // host end of the veth pair (short kernel name)
   std::optional<substrate::Cidr> ip;
   substrate::MacAddress mac;
   int mtu = 0;
@@ -55,9 +55,9 @@ struct InstanceStatus {
   std::string driver;
   std::string image;
   InstanceState state = InstanceState::kCreated;
-  pid_t pid = 0;                      // main process while running or paused
-  std::optional<int> exit_code;       // when exited (128 + signal when killed)
-  std::string netns;                  // kernel name of its network namespace (/run/netns/<netns>)
+  pid_t pid = 0;                 // main process while running or paused
+  std::optional<int> exit_code;  // when exited (128 + signal when killed)
+  std::string netns;             // kernel name of its network namespace (/run/netns/<netns>)
   std::string hostname;
   std::vector<InterfaceStatus> interfaces;
   substrate::AppliedLimits limits;
@@ -67,7 +67,7 @@ struct InstanceStatus {
 
 struct ExecResult {
   int exit_code = 0;
-  std::string output;                 // stdout and stderr, interleaved
+  std::string output;  // stdout and stderr, interleaved
   bool timed_out = false;
 };
 
@@ -90,7 +90,8 @@ class ComputeDriver {
   virtual Result<InstanceStatus> status(std::string_view name) = 0;
   virtual std::vector<std::string> list() const = 0;
 
-  virtual Result<InterfaceStatus> add_interface(std::string_view name, const InterfaceSpec& intf) = 0;
+  virtual Result<InterfaceStatus> add_interface(std::string_view name,
+                                                const InterfaceSpec& intf) = 0;
   virtual Status remove_interface(std::string_view name, std::string_view intf) = 0;
 
   // Runs argv inside a running instance (its namespaces, cgroup and environment).

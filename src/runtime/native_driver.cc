@@ -16,15 +16,15 @@ using substrate::ObjectKind;
 
 struct NativeDriver::Instance {
   InstanceSpec spec;
-  std::string netns;                  // kernel name
-  std::string cgroup_rel;             // relative to the process's own cgroup
+  std::string netns;       // kernel name
+  std::string cgroup_rel;  // relative to the process's own cgroup
   std::vector<std::string> cgroup_paths;
   std::unique_ptr<substrate::Cgroup> cgroup;
-  std::string hosts_path;             // bound over /etc/hosts
-  bool own_hosts = false;             // written by us (removed on destroy)
+  std::string hosts_path;  // bound over /etc/hosts
+  bool own_hosts = false;  // written by us (removed on destroy)
   std::string log_path;
   std::optional<substrate::Process> process;
-  std::string process_record;         // its journal id "<pid> <start time>"
+  std::string process_record;  // its journal id "<pid> <start time>"
   InstanceState state = InstanceState::kCreated;
   std::optional<int> exit_code;
   std::chrono::system_clock::time_point started_at{};
@@ -135,9 +135,10 @@ Status NativeDriver::create(const InstanceSpec& spec) {
   if (spec.hosts_file.empty()) {
     inst->hosts_path = fmt::format("{}/hosts/{}", run_.dir(), inst->netns);
     inst->own_hosts = true;
-    std::string hosts = fmt::format("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n"
-                                    "127.0.1.1\t{}\n",
-                                    inst->spec.hostname);
+    std::string hosts = fmt::format(
+        "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n"
+        "127.0.1.1\t{}\n",
+        inst->spec.hostname);
     if (auto s = write_file(inst->hosts_path, hosts, true); !s.ok()) {
       return fail(std::move(s).error());
     }
@@ -234,8 +235,8 @@ Status NativeDriver::stop_locked(Instance& inst, std::chrono::milliseconds grace
     inst.process_record.clear();
   }
   inst.process.reset();
-  inst.state = inst.state == InstanceState::kCreated ? InstanceState::kCreated
-                                                     : InstanceState::kStopped;
+  inst.state =
+      inst.state == InstanceState::kCreated ? InstanceState::kCreated : InstanceState::kStopped;
   return ok_status();
 }
 

@@ -47,9 +47,10 @@ std::string_view instance_state_name(InstanceState state) {
 
 DriverRegistry builtin_drivers() {
   DriverRegistry registry;
-  Status s = registry.add("native", [](substrate::Run& run) -> Result<std::unique_ptr<ComputeDriver>> {
-    return std::unique_ptr<ComputeDriver>(std::make_unique<NativeDriver>(run));
-  });
+  Status s =
+      registry.add("native", [](substrate::Run& run) -> Result<std::unique_ptr<ComputeDriver>> {
+        return std::unique_ptr<ComputeDriver>(std::make_unique<NativeDriver>(run));
+      });
   assert(s.ok());
   (void)s;
   return registry;

@@ -12,7 +12,7 @@ namespace chainlab::substrate {
 
 // An IPv4 or IPv6 address.
 struct IpAddress {
-  int family = 0;                  // AF_INET or AF_INET6
+  int family = 0;                   // AF_INET or AF_INET6
   std::array<uint8_t, 16> bytes{};  // network order; IPv4 uses the first 4
 
   static Result<IpAddress> parse(std::string_view text);

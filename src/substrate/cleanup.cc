@@ -5,9 +5,9 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstring>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <thread>
 
 #include "common/files.h"
@@ -152,8 +152,8 @@ CleanupReport cleanup_run_dir(const std::string& run_dir) {
   auto remove = [&report](const JournalEntry& e) {
     auto r = remove_object(e);
     if (!r.ok()) {
-      report.errors.push_back(fmt::format("{} {}: {}", object_kind_name(e.kind), e.id,
-                                          r.error().message));
+      report.errors.push_back(
+          fmt::format("{} {}: {}", object_kind_name(e.kind), e.id, r.error().message));
     } else if (*r) {
       report.removed.push_back(e);
     }

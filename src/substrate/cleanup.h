@@ -11,9 +11,9 @@
 namespace chainlab::substrate {
 
 struct CleanupReport {
-  std::vector<std::string> runs;       // prefixes of the runs cleaned
-  std::vector<JournalEntry> removed;   // objects that existed and are gone now
-  std::vector<std::string> errors;     // what could not be removed, and why
+  std::vector<std::string> runs;      // prefixes of the runs cleaned
+  std::vector<JournalEntry> removed;  // objects that existed and are gone now
+  std::vector<std::string> errors;    // what could not be removed, and why
 
   void merge(CleanupReport&& other);
 };

@@ -35,7 +35,9 @@ Status mkdir_p(const std::string& path) {
 
 }  // namespace
 
-std::string_view object_kind_name(ObjectKind kind) { return kKindNames[static_cast<int>(kind)]; }
+std::string_view object_kind_name(ObjectKind kind) {
+  return kKindNames[static_cast<int>(kind)];
+}
 
 Result<ObjectKind> parse_object_kind(std::string_view name) {
   for (size_t i = 0; i < std::size(kKindNames); ++i) {
@@ -67,7 +69,8 @@ Result<std::unique_ptr<Journal>> Journal::begin(const std::string& state_dir) {
     }
     CL_ASSIGN_OR_RETURN(unsigned long long start, process_start_time(::getpid()));
     Status owner = write_file(dir + "/owner", fmt::format("{} {}\n", ::getpid(), start), true);
-    UniqueFd fd(::open((dir + "/journal").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+    UniqueFd fd(
+        ::open((dir + "/journal").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
     if (!owner.ok() || !fd.valid()) {
       int err = errno;
       ::unlink((dir + "/owner").c_str());
@@ -92,8 +95,12 @@ Status Journal::append(char op, ObjectKind kind, std::string_view id) {
   return ok_status();
 }
 
-Status Journal::record(ObjectKind kind, std::string_view id) { return append('+', kind, id); }
-Status Journal::forget(ObjectKind kind, std::string_view id) { return append('-', kind, id); }
+Status Journal::record(ObjectKind kind, std::string_view id) {
+  return append('+', kind, id);
+}
+Status Journal::forget(ObjectKind kind, std::string_view id) {
+  return append('-', kind, id);
+}
 
 std::vector<JournalEntry> Journal::parse(std::string_view text) {
   std::vector<JournalEntry> live;

@@ -1,6 +1,6 @@
 // Kernel object names. Interface names hold at most 15 bytes (IFNAMSIZ - 1), so chainlab never puts
-// a user's name into the kernel: it derives short unique names from the run prefix and a counter and
-// keeps the user's names in its own state (Mininet-based tools break on long names).
+// a user's name into the kernel: it derives short unique names from the run prefix and a counter
+// and keeps the user's names in its own state (Mininet-based tools break on long names).
 #pragma once
 
 #include <atomic>

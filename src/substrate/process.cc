@@ -5,8 +5,8 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>
-#include <sys/syscall.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -124,7 +124,8 @@ struct ChildPlan {
     child_fail(p.error_pipe, Step::kHostname);
   }
   if (p.new_mount) {
-    // Slave, not private: namespaces unmounted from the host's shared /run/netns disappear here too.
+    // Slave, not private: namespaces unmounted from the host's shared /run/netns disappear here
+    // too.
     if (mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) != 0) {
       child_fail(p.error_pipe, Step::kMountSlave);
     }
@@ -289,8 +290,8 @@ Result<Process> spawn(const SpawnSpec& spec) {
   if (n > 0) {
     int status;
     ::waitpid(pid, &status, 0);
-    Error e = errno_error(msg[1], fmt::format("starting {}: {}", spec.argv[0],
-                                              step_name(static_cast<Step>(msg[0]))));
+    Error e = errno_error(
+        msg[1], fmt::format("starting {}: {}", spec.argv[0], step_name(static_cast<Step>(msg[0]))));
     if (static_cast<Step>(msg[0]) == Step::kExec && msg[1] == ENOENT) {
       e.code = ErrorCode::kNotFound;
     }

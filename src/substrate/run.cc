@@ -26,7 +26,9 @@ Result<std::unique_ptr<Run>> Run::begin(RunOptions options) {
   return run;
 }
 
-Run::~Run() { teardown(); }
+Run::~Run() {
+  teardown();
+}
 
 CleanupReport Run::teardown() {
   if (torn_down_) {

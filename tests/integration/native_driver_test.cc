@@ -120,8 +120,9 @@ TEST_F(NativeDriverTest, StartExecStopDestroy) {
 }
 
 TEST_F(NativeDriverTest, ExitIsDetectedAndLogsAreCaptured) {
-  ASSERT_TRUE(driver_->create(spec("job", {"sh", "-c", "echo to-stdout; echo to-stderr >&2; exit 3"}))
-                  .ok());
+  ASSERT_TRUE(
+      driver_->create(spec("job", {"sh", "-c", "echo to-stdout; echo to-stderr >&2; exit 3"}))
+          .ok());
   ASSERT_TRUE(driver_->start("job").ok());
   for (int i = 0; i < 200; ++i) {
     auto st = driver_->status("job");
