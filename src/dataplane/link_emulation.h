@@ -1,0 +1,98 @@
+// Link emulation on one egress: random loss, a rate limit with a bounded queue (tail drop), and a
+// fixed delay plus jitter, all changeable at runtime. What netem + tbf do in the kernel, without
+// needing them.
+//
+// Model: a virtual-time shaper. A packet offered at `now` starts transmitting when the link is free
+// (`max(now, busy_until)`), takes wire_bytes * 8 / rate seconds, and is released `delay + jitter`
+// after its transmission ends. Release times never decrease, so packets leave in order (no
+// reordering, unlike netem's jitter) and one FIFO holds them. If the backlog waiting for the wire
+// exceeds `queue_limit_packets`, the packet is dropped (tail drop). Time and randomness come from
+// the caller (injected clock, seeded RNG), so the behaviour is exactly testable.
+#pragma once
+
+#include <cstdint>
+
+#include "common/result.h"
+#include "dataplane/packet.h"
+
+namespace chainlab::dataplane {
+
+struct LinkParams {
+  uint64_t rate_bps = 0;               // 0: unlimited
+  uint64_t delay_ns = 0;
+  uint64_t jitter_ns = 0;              // uniform in [-jitter, +jitter], clamped at 0 total
+  double loss_percent = 0;             // 0..100
+  uint32_t queue_limit_packets = 1000; // backlog limit when rate-limited (>= 1)
+
+  // Ranges: rate <= 400 Gbit/s, delay and jitter <= 60 s, jitter <= delay, loss 0..100, queue
+  // limit 1..1,000,000.
+  Status validate() const;
+  // Whether the link does nothing at all (packets can bypass the queue).
+  bool transparent() const {
+    return rate_bps == 0 && delay_ns == 0 && jitter_ns == 0 && loss_percent == 0;
+  }
+  friend bool operator==(const LinkParams&, const LinkParams&) = default;
+};
+
+// A small fast PRNG (xoshiro256**), seeded explicitly.
+class Rng {
+ public:
+  explicit Rng(uint64_t seed);
+  uint64_t next();
+  double uniform01();  // [0, 1)
+
+ private:
+  uint64_t s_[4];
+};
+
+struct EgressStats {
+  uint64_t sent_packets = 0;
+  uint64_t sent_bytes = 0;
+  uint64_t dropped_loss = 0;   // random loss
+  uint64_t dropped_queue = 0;  // tail drop
+  uint32_t queued = 0;         // packets held now
+};
+
+class EgressQueue {
+ public:
+  EgressQueue(LinkParams params, uint64_t seed);
+
+  void set_params(const LinkParams& params);  // applies to packets offered from now on
+  const LinkParams& params() const { return params_; }
+
+  enum class Verdict { kSendNow, kQueued, kDropped };
+  // Offers a packet at `now_ns`. kSendNow: the caller transmits it at once (the link is transparent
+  // or the packet's release time is already due) and still owns it. kQueued: the queue owns it
+  // until pop_ready. kDropped: the caller frees it.
+  Verdict offer(Packet* p, uint64_t now_ns);
+  // The next packet whose release time is <= now_ns, or null. The caller owns it.
+  Packet* pop_ready(uint64_t now_ns);
+  // Release time of the head packet, or 0 if empty.
+  uint64_t next_release_ns() const { return head_ != nullptr ? head_->release_ns : 0; }
+  // Removes every queued packet, handing each to `drop` (port removal, shutdown).
+  template <typename F>
+  void drain(F&& drop);
+  const EgressStats& stats() const { return stats_; }
+
+ private:
+  LinkParams params_;
+  Rng rng_;
+  uint64_t busy_until_ns_ = 0;    // when the wire is free again
+  uint64_t last_release_ns_ = 0;  // keeps release times monotonic
+  Packet* head_ = nullptr;
+  Packet* tail_ = nullptr;
+  EgressStats stats_;
+};
+
+template <typename F>
+void EgressQueue::drain(F&& drop) {
+  while (head_ != nullptr) {
+    Packet* p = head_;
+    head_ = p->next;
+    --stats_.queued;
+    drop(p);
+  }
+  tail_ = nullptr;
+}
+
+}  // namespace chainlab::dataplane

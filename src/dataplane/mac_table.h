@@ -1,0 +1,40 @@
+// The L2 learning table behind the `normal` action: (VLAN, MAC) -> port with aging. Fixed capacity
+// (open addressing), no allocation after construction; when full, the oldest entry of a probe
+// window is replaced. Used by one worker thread only.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "dataplane/flow.h"
+
+namespace chainlab::dataplane {
+
+class MacTable {
+ public:
+  explicit MacTable(size_t capacity = 4096, uint64_t aging_ns = 300'000'000'000ull);
+
+  // Records that `mac` on `vlan_id` was seen on `port` at `now_ns` (broadcast/multicast sources
+  // are ignored).
+  void learn(const Mac& mac, uint16_t vlan_id, PortId port, uint64_t now_ns);
+  // The port `mac` was last seen on, if known and not aged out.
+  std::optional<PortId> lookup(const Mac& mac, uint16_t vlan_id, uint64_t now_ns) const;
+  // Forgets every entry pointing at `port` (the port went away).
+  void forget_port(PortId port);
+  size_t size(uint64_t now_ns) const;  // live entries
+
+ private:
+  struct Entry {
+    Mac mac{};
+    uint16_t vlan_id = 0;
+    PortId port = 0;
+    uint64_t seen_ns = 0;  // 0: empty
+  };
+  size_t slot(const Mac& mac, uint16_t vlan_id) const;
+  std::vector<Entry> entries_;
+  size_t mask_;
+  uint64_t aging_ns_;
+};
+
+}  // namespace chainlab::dataplane
