@@ -1,0 +1,120 @@
+// The data plane's public API: one `Engine` holding logical switch instances (LSIs) with ports,
+// priority flow tables and per-egress link emulation, forwarding real frames between veth host ends
+// (AF_PACKET + PACKET_VNET_HDR, batched) and between LSIs over in-process virtual links.
+//
+// Management (COMPOSER Table 2): create_lsi, destroy_lsi, add_port, remove_port, connect (N virtual
+// links between two LSIs), destroy_vlink. Control (Table 3): add_rule, delete_rule,
+// delete_rules_by_cookie, dump_rules; plus port_stats and set_link (delay, jitter, loss, rate,
+// queue on a port's egress), all at runtime.
+//
+// Threading: one worker thread forwards; every change is built on the caller's thread and handed to
+// the worker between two batches, so rule updates never stall forwarding and the packet path takes
+// no lock. An idle engine sleeps in epoll_wait (no CPU). Memory: one pool of `pool_packets` buffers
+// of 66 KiB each (virtual; pages become resident as frames touch them), a per-port transmit batch,
+// and per egress at most `queue_limit_packets` waiting for the wire plus what the delay holds.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "dataplane/flow.h"
+#include "dataplane/link_emulation.h"
+
+namespace chainlab::dataplane {
+
+using LsiId = uint32_t;
+
+struct EngineOptions {
+  size_t pool_packets = 8192;    // packet buffers shared by all ports
+  uint32_t batch = 64;           // frames per recvmmsg/sendmmsg
+  uint64_t mac_aging_ns = 300'000'000'000ull;
+  uint64_t seed = 0x5eed;        // link-emulation randomness (loss, jitter)
+  int socket_buffer_bytes = 4 << 20;
+};
+
+enum class PortKind { kInstance, kVirtualLink };
+
+struct PortCountersSnapshot {
+  uint64_t rx_packets = 0;
+  uint64_t rx_bytes = 0;
+  uint64_t rx_dropped = 0;  // runts, bad vnet headers, truncated reads, pool exhausted
+  uint64_t tx_packets = 0;
+  uint64_t tx_bytes = 0;
+  uint64_t tx_dropped = 0;  // kernel refused, loss, tail drop
+};
+
+struct PortStats {
+  PortId id = 0;
+  std::string name;
+  PortKind kind = PortKind::kInstance;
+  std::string ifname;          // instance ports: the host interface
+  LsiId peer_lsi = 0;          // virtual links: the other end
+  PortId peer_port = 0;
+  PortCountersSnapshot counters;
+  LinkParams link;
+  EgressStats egress;
+};
+
+struct RuleSpec {
+  uint16_t priority = 1000;
+  uint64_t cookie = 0;
+  Match match;
+  std::vector<Action> actions;
+};
+
+struct RuleStats {
+  RuleId id = 0;
+  uint64_t cookie = 0;
+  uint16_t priority = 0;
+  Match match;
+  std::vector<Action> actions;
+  uint64_t packets = 0;
+  uint64_t bytes = 0;
+};
+
+struct VirtualLink {
+  LsiId a = 0;
+  PortId a_port = 0;
+  LsiId b = 0;
+  PortId b_port = 0;
+};
+
+struct LsiInfo {
+  LsiId id = 0;
+  std::string name;
+  std::vector<PortId> ports;
+  size_t rules = 0;
+};
+
+class Engine {
+ public:
+  static Result<std::unique_ptr<Engine>> start(const EngineOptions& options = {});
+  virtual ~Engine() = default;
+
+  virtual Result<LsiId> create_lsi(const std::string& name) = 0;
+  // Removes the LSI, its ports (virtual links with their other end) and its rules.
+  virtual Status destroy_lsi(LsiId lsi) = 0;
+  virtual std::vector<LsiInfo> list_lsis() const = 0;
+
+  // Attaches the host interface `ifname` (e.g. the host end of an instance's veth) as a port.
+  virtual Result<PortId> add_port(LsiId lsi, const std::string& name, const std::string& ifname) = 0;
+  // Removes a port of either kind (a virtual link goes with both ends); rules that name it stay
+  // and match nothing (the emulator removes them by cookie).
+  virtual Status remove_port(LsiId lsi, PortId port) = 0;
+  virtual Result<std::vector<VirtualLink>> connect(LsiId a, LsiId b, int count) = 0;
+
+  virtual Result<RuleId> add_rule(LsiId lsi, const RuleSpec& rule) = 0;
+  virtual Status delete_rule(LsiId lsi, RuleId rule) = 0;
+  // Deletes every rule of the LSI with this cookie; returns how many.
+  virtual Result<size_t> delete_rules_by_cookie(LsiId lsi, uint64_t cookie) = 0;
+  virtual Result<std::vector<RuleStats>> dump_rules(LsiId lsi) const = 0;
+
+  virtual Result<PortStats> port_stats(LsiId lsi, PortId port) const = 0;
+  // Emulation on the port's egress (for a virtual link: the direction leaving this end).
+  virtual Status set_link(LsiId lsi, PortId port, const LinkParams& params) = 0;
+};
+
+}  // namespace chainlab::dataplane

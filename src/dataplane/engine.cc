@@ -1,0 +1,313 @@
+// The control side of the data plane: validates requests against its own model of LSIs, ports and
+// rules, builds what the worker needs off the packet path, and hands it over with Worker::run.
+#include <algorithm>
+#include <map>
+#include <mutex>
+
+#include "dataplane/dataplane.h"
+#include "dataplane/worker.h"
+
+namespace chainlab::dataplane {
+namespace {
+
+struct PortModel {
+  std::string name;
+  PortKind kind = PortKind::kInstance;
+  std::string ifname;
+  LsiId peer_lsi = 0;
+  PortId peer_port = 0;
+  LinkParams link;
+  std::shared_ptr<PortCounters> counters;
+};
+
+struct LsiModel {
+  std::string name;
+  PortId next_port = 1;
+  std::map<PortId, PortModel> ports;
+  std::vector<std::shared_ptr<const Rule>> rules;
+};
+
+class EngineImpl final : public Engine {
+ public:
+  EngineImpl(EngineOptions options, std::unique_ptr<Worker> worker)
+      : options_(options), worker_(std::move(worker)) {}
+  ~EngineImpl() override { worker_.reset(); }
+
+  Result<LsiId> create_lsi(const std::string& name) override {
+    std::lock_guard lock(mu_);
+    if (name.empty() || name.size() > 64) {
+      return make_error(ErrorCode::kInvalidArgument, "LSI name must be 1..64 bytes");
+    }
+    for (const auto& [id, lsi] : lsis_) {
+      if (lsi.name == name) {
+        return make_error(ErrorCode::kAlreadyExists, "LSI '{}' already exists", name);
+      }
+    }
+    LsiId id = next_lsi_++;
+    auto runtime = std::make_unique<LsiRuntime>(id, options_);
+    worker_->run([&](Worker& w) { w.add_lsi(std::move(runtime)); });
+    lsis_[id].name = name;
+    return id;
+  }
+
+  Status destroy_lsi(LsiId id) override {
+    std::lock_guard lock(mu_);
+    CL_ASSIGN_OR_RETURN(LsiModel * lsi, find(id));
+    // Virtual links take their other end with them.
+    std::vector<std::pair<LsiId, PortId>> peers;
+    for (const auto& [pid, port] : lsi->ports) {
+      if (port.kind == PortKind::kVirtualLink) {
+        peers.emplace_back(port.peer_lsi, port.peer_port);
+      }
+    }
+    worker_->run([&](Worker& w) {
+      for (auto [peer_lsi, peer_port] : peers) {
+        w.remove_port(peer_lsi, peer_port);
+      }
+      w.remove_lsi(id);
+    });
+    for (auto [peer_lsi, peer_port] : peers) {
+      lsis_[peer_lsi].ports.erase(peer_port);
+    }
+    lsis_.erase(id);
+    return ok_status();
+  }
+
+  std::vector<LsiInfo> list_lsis() const override {
+    std::lock_guard lock(mu_);
+    std::vector<LsiInfo> out;
+    for (const auto& [id, lsi] : lsis_) {
+      LsiInfo info{id, lsi.name, {}, lsi.rules.size()};
+      for (const auto& [pid, port] : lsi.ports) {
+        info.ports.push_back(pid);
+      }
+      out.push_back(std::move(info));
+    }
+    return out;
+  }
+
+  Result<PortId> add_port(LsiId id, const std::string& name, const std::string& ifname) override {
+    std::lock_guard lock(mu_);
+    CL_ASSIGN_OR_RETURN(LsiModel * lsi, find(id));
+    for (const auto& [lid, l] : lsis_) {
+      for (const auto& [pid, port] : l.ports) {
+        if (port.kind == PortKind::kInstance && port.ifname == ifname) {
+          return make_error(ErrorCode::kAlreadyExists, "interface '{}' is already port {} of '{}'",
+                            ifname, pid, l.name);
+        }
+      }
+    }
+    CL_ASSIGN_OR_RETURN(UniqueFd fd, open_packet_socket(ifname, options_.socket_buffer_bytes));
+    PortId pid = lsi->next_port++;
+    auto runtime = std::make_unique<PortRuntime>(pid, PortKind::kInstance, options_.batch,
+                                                 options_.seed + (uint64_t{id} << 32) + pid);
+    runtime->fd = std::move(fd);
+    auto counters = runtime->counters;
+    Status added;
+    worker_->run([&](Worker& w) { added = w.add_port(id, std::move(runtime)); });
+    CL_RETURN_IF_ERROR(added);
+    lsi->ports[pid] = PortModel{name, PortKind::kInstance, ifname, 0, 0, {}, counters};
+    return pid;
+  }
+
+  Status remove_port(LsiId id, PortId pid) override {
+    std::lock_guard lock(mu_);
+    CL_ASSIGN_OR_RETURN(LsiModel * lsi, find(id));
+    auto it = lsi->ports.find(pid);
+    if (it == lsi->ports.end()) {
+      return make_error(ErrorCode::kNotFound, "LSI '{}' has no port {}", lsi->name, pid);
+    }
+    PortModel port = it->second;
+    worker_->run([&](Worker& w) {
+      w.remove_port(id, pid);
+      if (port.kind == PortKind::kVirtualLink) {
+        w.remove_port(port.peer_lsi, port.peer_port);
+      }
+    });
+    lsi->ports.erase(pid);
+    if (port.kind == PortKind::kVirtualLink) {
+      lsis_[port.peer_lsi].ports.erase(port.peer_port);
+    }
+    return ok_status();
+  }
+
+  Result<std::vector<VirtualLink>> connect(LsiId a, LsiId b, int count) override {
+    std::lock_guard lock(mu_);
+    CL_ASSIGN_OR_RETURN(LsiModel * la, find(a));
+    CL_ASSIGN_OR_RETURN(LsiModel * lb, find(b));
+    if (a == b) {
+      return make_error(ErrorCode::kInvalidArgument, "cannot link LSI '{}' to itself", la->name);
+    }
+    if (count < 1 || count > 1024) {
+      return make_error(ErrorCode::kInvalidArgument, "virtual link count must be 1..1024, not {}",
+                        count);
+    }
+    std::vector<VirtualLink> links;
+    std::vector<std::pair<std::unique_ptr<PortRuntime>, std::unique_ptr<PortRuntime>>> ends;
+    for (int i = 0; i < count; ++i) {
+      VirtualLink link{a, la->next_port++, b, lb->next_port++};
+      auto ea = std::make_unique<PortRuntime>(link.a_port, PortKind::kVirtualLink, options_.batch,
+                                              options_.seed + (uint64_t{a} << 32) + link.a_port);
+      auto eb = std::make_unique<PortRuntime>(link.b_port, PortKind::kVirtualLink, options_.batch,
+                                              options_.seed + (uint64_t{b} << 32) + link.b_port);
+      ea->peer = eb.get();
+      eb->peer = ea.get();
+      std::string name = fmt::format("{}-{}", la->name, lb->name);
+      la->ports[link.a_port] = PortModel{name, PortKind::kVirtualLink, "", b, link.b_port, {},
+                                         ea->counters};
+      lb->ports[link.b_port] = PortModel{fmt::format("{}-{}", lb->name, la->name),
+                                         PortKind::kVirtualLink, "", a, link.a_port, {},
+                                         eb->counters};
+      ends.emplace_back(std::move(ea), std::move(eb));
+      links.push_back(link);
+    }
+    worker_->run([&](Worker& w) {
+      for (auto& [ea, eb] : ends) {
+        (void)w.add_port(a, std::move(ea));
+        (void)w.add_port(b, std::move(eb));
+      }
+    });
+    return links;
+  }
+
+  Result<RuleId> add_rule(LsiId id, const RuleSpec& spec) override {
+    std::lock_guard lock(mu_);
+    CL_ASSIGN_OR_RETURN(LsiModel * lsi, find(id));
+    CL_RETURN_IF_ERROR(spec.match.validate());
+    CL_RETURN_IF_ERROR(validate_actions(spec.actions));
+    if (spec.match.in_port && lsi->ports.count(*spec.match.in_port) == 0) {
+      return make_error(ErrorCode::kNotFound, "match in_port {}: LSI '{}' has no such port",
+                        *spec.match.in_port, lsi->name);
+    }
+    for (const auto& a : spec.actions) {
+      if (a.kind == Action::Kind::kOutput && lsi->ports.count(a.port) == 0) {
+        return make_error(ErrorCode::kNotFound, "action output:{}: LSI '{}' has no such port",
+                          a.port, lsi->name);
+      }
+    }
+    auto rule = std::make_shared<Rule>();
+    rule->id = next_rule_++;
+    rule->cookie = spec.cookie;
+    rule->priority = spec.priority;
+    rule->match = spec.match;
+    rule->actions = spec.actions;
+    auto rules = lsi->rules;
+    rules.push_back(rule);
+    install(id, *lsi, std::move(rules));
+    return rule->id;
+  }
+
+  Status delete_rule(LsiId id, RuleId rule) override {
+    std::lock_guard lock(mu_);
+    CL_ASSIGN_OR_RETURN(LsiModel * lsi, find(id));
+    auto rules = lsi->rules;
+    auto gone = std::erase_if(rules, [rule](const auto& r) { return r->id == rule; });
+    if (gone == 0) {
+      return make_error(ErrorCode::kNotFound, "LSI '{}' has no rule {}", lsi->name, rule);
+    }
+    install(id, *lsi, std::move(rules));
+    return ok_status();
+  }
+
+  Result<size_t> delete_rules_by_cookie(LsiId id, uint64_t cookie) override {
+    std::lock_guard lock(mu_);
+    CL_ASSIGN_OR_RETURN(LsiModel * lsi, find(id));
+    auto rules = lsi->rules;
+    size_t gone = std::erase_if(rules, [cookie](const auto& r) { return r->cookie == cookie; });
+    if (gone > 0) {
+      install(id, *lsi, std::move(rules));
+    }
+    return gone;
+  }
+
+  Result<std::vector<RuleStats>> dump_rules(LsiId id) const override {
+    std::lock_guard lock(mu_);
+    CL_ASSIGN_OR_RETURN(const LsiModel* lsi, find(id));
+    FlowTable ordered(lsi->rules, 0);
+    std::vector<RuleStats> out;
+    for (const auto& r : ordered.rules()) {
+      out.push_back({r->id, r->cookie, r->priority, r->match, r->actions,
+                     r->counters->packets.load(std::memory_order_relaxed),
+                     r->counters->bytes.load(std::memory_order_relaxed)});
+    }
+    return out;
+  }
+
+  Result<PortStats> port_stats(LsiId id, PortId pid) const override {
+    std::lock_guard lock(mu_);
+    CL_ASSIGN_OR_RETURN(const LsiModel* lsi, find(id));
+    auto it = lsi->ports.find(pid);
+    if (it == lsi->ports.end()) {
+      return make_error(ErrorCode::kNotFound, "LSI '{}' has no port {}", lsi->name, pid);
+    }
+    const PortModel& m = it->second;
+    PortStats st{pid, m.name, m.kind, m.ifname, m.peer_lsi, m.peer_port,
+                 m.counters->snapshot(), m.link, {}};
+    worker_->run([&](Worker& w) {
+      LsiRuntime* l = w.lsi(id);
+      if (l != nullptr && l->ports.count(pid) != 0) {
+        st.egress = l->ports.at(pid)->egress.stats();
+      }
+    });
+    return st;
+  }
+
+  Status set_link(LsiId id, PortId pid, const LinkParams& params) override {
+    std::lock_guard lock(mu_);
+    CL_ASSIGN_OR_RETURN(LsiModel * lsi, find(id));
+    auto it = lsi->ports.find(pid);
+    if (it == lsi->ports.end()) {
+      return make_error(ErrorCode::kNotFound, "LSI '{}' has no port {}", lsi->name, pid);
+    }
+    CL_RETURN_IF_ERROR(params.validate());
+    worker_->run([&](Worker& w) {
+      LsiRuntime* l = w.lsi(id);
+      if (l != nullptr && l->ports.count(pid) != 0) {
+        l->ports.at(pid)->egress.set_params(params);
+      }
+    });
+    it->second.link = params;
+    return ok_status();
+  }
+
+ private:
+  Result<LsiModel*> find(LsiId id) {
+    auto it = lsis_.find(id);
+    if (it == lsis_.end()) {
+      return make_error(ErrorCode::kNotFound, "no LSI with id {}", id);
+    }
+    return &it->second;
+  }
+  Result<const LsiModel*> find(LsiId id) const {
+    auto it = lsis_.find(id);
+    if (it == lsis_.end()) {
+      return make_error(ErrorCode::kNotFound, "no LSI with id {}", id);
+    }
+    return &it->second;
+  }
+
+  // Builds the new table here and swaps it in on the worker; the old one is freed here too.
+  void install(LsiId id, LsiModel& lsi, std::vector<std::shared_ptr<const Rule>> rules) {
+    auto table = std::make_shared<const FlowTable>(rules, ++generation_);
+    std::shared_ptr<const FlowTable> old;
+    worker_->run([&](Worker& w) { old = w.swap_table(id, std::move(table)); });
+    lsi.rules = std::move(rules);
+  }
+
+  EngineOptions options_;
+  std::unique_ptr<Worker> worker_;
+  mutable std::mutex mu_;
+  std::map<LsiId, LsiModel> lsis_;
+  LsiId next_lsi_ = 1;
+  RuleId next_rule_ = 1;
+  uint64_t generation_ = 1;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Engine>> Engine::start(const EngineOptions& options) {
+  CL_ASSIGN_OR_RETURN(std::unique_ptr<Worker> worker, Worker::start(options));
+  return std::unique_ptr<Engine>(new EngineImpl(options, std::move(worker)));
+}
+
+}  // namespace chainlab::dataplane

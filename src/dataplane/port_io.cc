@@ -1,0 +1,91 @@
+#include "dataplane/port_io.h"
+
+#include <arpa/inet.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+
+#include "common/files.h"
+
+namespace chainlab::dataplane {
+
+Result<UniqueFd> open_packet_socket(const std::string& ifname, int buffer_bytes) {
+  unsigned index = ::if_nametoindex(ifname.c_str());
+  if (index == 0) {
+    return make_error(ErrorCode::kNotFound, "no interface named '{}'", ifname);
+  }
+  // Protocol 0 until bound: no frames from other interfaces slip in before bind().
+  UniqueFd fd(::socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (!fd.valid()) {
+    return errno_error(errno, "socket(AF_PACKET)");
+  }
+  int one = 1;
+  auto opt = [&](int level, int name, int value, const char* what) -> Status {
+    if (::setsockopt(fd.get(), level, name, &value, sizeof value) != 0) {
+      return errno_error(errno, fmt::format("setsockopt {} on {}", what, ifname));
+    }
+    return ok_status();
+  };
+  CL_RETURN_IF_ERROR(opt(SOL_PACKET, PACKET_VNET_HDR, one, "PACKET_VNET_HDR"));
+  CL_RETURN_IF_ERROR(opt(SOL_PACKET, PACKET_QDISC_BYPASS, one, "PACKET_QDISC_BYPASS"));
+  CL_RETURN_IF_ERROR(opt(SOL_PACKET, PACKET_IGNORE_OUTGOING, one, "PACKET_IGNORE_OUTGOING"));
+  CL_RETURN_IF_ERROR(opt(SOL_SOCKET, SO_RCVBUFFORCE, buffer_bytes, "SO_RCVBUFFORCE"));
+  CL_RETURN_IF_ERROR(opt(SOL_SOCKET, SO_SNDBUFFORCE, buffer_bytes, "SO_SNDBUFFORCE"));
+  sockaddr_ll addr{};
+  addr.sll_family = AF_PACKET;
+  addr.sll_protocol = htons(ETH_P_ALL);
+  addr.sll_ifindex = static_cast<int>(index);
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    return errno_error(errno, fmt::format("bind packet socket to {}", ifname));
+  }
+  // Best effort: a switch port has no business sending router solicitations or MLD reports.
+  (void)write_file(fmt::format("/proc/sys/net/ipv6/conf/{}/disable_ipv6", ifname), "1");
+  return fd;
+}
+
+BatchIo::BatchIo(uint32_t batch) : batch_(batch), msgs_(batch), iovs_(2 * batch) {}
+
+int BatchIo::receive(int fd, Packet** pkts, uint32_t n) {
+  n = std::min(n, batch_);
+  for (uint32_t i = 0; i < n; ++i) {
+    Packet* p = pkts[i];
+    iovs_[2 * i] = {&p->vnet, sizeof(VnetHeader)};
+    iovs_[2 * i + 1] = {p->data, kMaxFrame};
+    msgs_[i].msg_hdr = msghdr{};
+    msgs_[i].msg_hdr.msg_iov = &iovs_[2 * i];
+    msgs_[i].msg_hdr.msg_iovlen = 2;
+    msgs_[i].msg_len = 0;
+  }
+  int got = ::recvmmsg(fd, msgs_.data(), n, MSG_DONTWAIT, nullptr);
+  if (got < 0) {
+    return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
+  }
+  for (int i = 0; i < got; ++i) {
+    Packet* p = pkts[i];
+    uint32_t total = msgs_[i].msg_len;
+    bool truncated = (msgs_[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
+    p->len = truncated || total < sizeof(VnetHeader) ? 0 : total - sizeof(VnetHeader);
+  }
+  return got;
+}
+
+int BatchIo::send(int fd, Packet* const* pkts, uint32_t n) {
+  n = std::min(n, batch_);
+  for (uint32_t i = 0; i < n; ++i) {
+    Packet* p = pkts[i];
+    // DATA_VALID is meaningful on receive only.
+    p->vnet.flags &= static_cast<uint8_t>(~kVnetDataValid);
+    iovs_[2 * i] = {&p->vnet, sizeof(VnetHeader)};
+    iovs_[2 * i + 1] = {p->data, p->len};
+    msgs_[i].msg_hdr = msghdr{};
+    msgs_[i].msg_hdr.msg_iov = &iovs_[2 * i];
+    msgs_[i].msg_hdr.msg_iovlen = 2;
+  }
+  int sent = ::sendmmsg(fd, msgs_.data(), n, MSG_DONTWAIT);
+  return sent < 0 ? -errno : sent;
+}
+
+}  // namespace chainlab::dataplane

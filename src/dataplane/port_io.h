@@ -1,0 +1,41 @@
+// AF_PACKET I/O on a host interface (internal to the data plane): a raw socket bound to one
+// interface with PACKET_VNET_HDR (GSO/TSO super-frames and partial checksums pass intact),
+// PACKET_QDISC_BYPASS and PACKET_IGNORE_OUTGOING, read and written in batches with
+// recvmmsg/sendmmsg.
+#pragma once
+
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <string>
+#include <vector>
+
+#include "common/fd.h"
+#include "common/result.h"
+#include "dataplane/packet.h"
+
+namespace chainlab::dataplane {
+
+// Opens a non-blocking packet socket bound to `ifname`. Also turns off IPv6 on the interface so
+// the host stack does not talk on a switch port.
+Result<UniqueFd> open_packet_socket(const std::string& ifname, int buffer_bytes);
+
+// Reusable scatter/gather arrays for one batch (sized once; no allocation per batch).
+class BatchIo {
+ public:
+  explicit BatchIo(uint32_t batch);
+  uint32_t batch() const { return batch_; }
+
+  // Receives up to `n` frames into `pkts` (already allocated). Returns how many arrived (0 when
+  // none), or -errno. Truncated frames get len 0 (the caller drops them).
+  int receive(int fd, Packet** pkts, uint32_t n);
+  // Sends `n` frames; returns how many the kernel took, or -errno if none.
+  int send(int fd, Packet* const* pkts, uint32_t n);
+
+ private:
+  uint32_t batch_;
+  std::vector<mmsghdr> msgs_;
+  std::vector<iovec> iovs_;
+};
+
+}  // namespace chainlab::dataplane

@@ -1,0 +1,133 @@
+// The forwarding thread (internal to the data plane). It owns every runtime structure — LSIs, ports,
+// MAC tables, exact-match caches, egress queues, the packet pool — and is the only thread that
+// touches them. The control plane changes them by posting commands (`Worker::run`), executed
+// between two batches; so the packet path needs no locks and rules swap atomically as a whole.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "common/fd.h"
+#include "common/result.h"
+#include "dataplane/dataplane.h"
+#include "dataplane/flow_table.h"
+#include "dataplane/mac_table.h"
+#include "dataplane/port_io.h"
+
+namespace chainlab::dataplane {
+
+// Port counters: written by the worker only, read by anyone (relaxed atomics).
+struct PortCounters {
+  std::atomic<uint64_t> rx_packets{0};
+  std::atomic<uint64_t> rx_bytes{0};
+  std::atomic<uint64_t> rx_dropped{0};
+  std::atomic<uint64_t> tx_packets{0};
+  std::atomic<uint64_t> tx_bytes{0};
+  std::atomic<uint64_t> tx_dropped{0};
+
+  static void bump(std::atomic<uint64_t>& c, uint64_t by = 1) {
+    c.store(c.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
+  }
+  PortCountersSnapshot snapshot() const;
+};
+
+struct LsiRuntime;
+
+struct PortRuntime {
+  PortRuntime(PortId port_id, PortKind port_kind, uint32_t batch, uint64_t seed);
+
+  PortId id;
+  PortKind kind;
+  LsiRuntime* lsi = nullptr;
+  UniqueFd fd;                   // instance ports
+  PortRuntime* peer = nullptr;   // virtual links: the other end
+  std::shared_ptr<PortCounters> counters = std::make_shared<PortCounters>();
+  EgressQueue egress;
+  std::vector<Packet*> tx;       // frames waiting for the next sendmmsg
+  uint32_t tx_count = 0;
+};
+
+struct LsiRuntime {
+  LsiRuntime(LsiId lsi_id, const EngineOptions& options);
+
+  LsiId id;
+  std::shared_ptr<const FlowTable> table;
+  std::map<PortId, std::unique_ptr<PortRuntime>> ports;
+  std::vector<PortRuntime*> by_id;  // index: PortId
+  MacTable macs;
+  ExactMatchCache emc;
+
+  void reindex();
+};
+
+class Worker {
+ public:
+  static Result<std::unique_ptr<Worker>> start(const EngineOptions& options);
+  ~Worker();
+
+  // Runs `fn` on the worker thread between two batches and waits for it.
+  void run(const std::function<void(Worker&)>& fn);
+
+  // Only inside run():
+  LsiRuntime* lsi(LsiId id);
+  void add_lsi(std::unique_ptr<LsiRuntime> lsi);
+  void remove_lsi(LsiId id);
+  Status add_port(LsiId lsi, std::unique_ptr<PortRuntime> port);
+  // Unlinks and frees a port (and forgets it in MAC tables and timers).
+  void remove_port(LsiId lsi, PortId port);
+  // Installs `table`, handing back the one it replaces (freed by the caller, off this thread).
+  std::shared_ptr<const FlowTable> swap_table(LsiId lsi, std::shared_ptr<const FlowTable> table);
+  const EngineOptions& options() const { return options_; }
+
+ private:
+  explicit Worker(const EngineOptions& options);
+  void loop();
+  void run_commands();
+  void on_readable(PortRuntime& port);
+  void on_timer();
+  void process(PortRuntime& in, Packet* p);
+  void execute(PortRuntime& in, const FlowKey& key, const Rule& rule, Packet* p);
+  void emit(PortRuntime& out, Packet* p);
+  void deliver(PortRuntime& out, Packet* p);
+  void flush(PortRuntime& port);
+  void finish_batch();
+  void schedule(PortRuntime& port);
+  void arm_timer();
+  Packet* clone(const Packet& p);
+  void drop(Packet* p) { pool_->free(p); }
+
+  EngineOptions options_;
+  std::unique_ptr<PacketPool> pool_;
+  BatchIo io_;
+  UniqueFd epoll_;
+  UniqueFd wake_;   // eventfd: commands posted
+  UniqueFd timer_;  // timerfd: the earliest egress release
+  std::map<LsiId, std::unique_ptr<LsiRuntime>> lsis_;
+  uint64_t now_ns_ = 0;
+
+  // Frames handed over a virtual link, processed after the current one (no recursion).
+  std::vector<std::pair<PortRuntime*, Packet*>> handoff_;
+  size_t handoff_head_ = 0;
+  std::vector<PortRuntime*> dirty_;  // ports with frames in `tx`
+  std::vector<Packet*> rx_;          // one receive batch
+  // Min-heap of (release time, port) for egress queues holding packets.
+  std::vector<std::pair<uint64_t, PortRuntime*>> timers_;
+  uint64_t armed_ns_ = 0;
+
+  std::mutex mu_;
+  std::condition_variable done_cv_;
+  std::vector<const std::function<void(Worker&)>*> commands_;
+  uint64_t posted_ = 0;
+  uint64_t completed_ = 0;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace chainlab::dataplane
