@@ -5,9 +5,10 @@
 // Model: a virtual-time shaper. A packet offered at `now` starts transmitting when the link is free
 // (`max(now, busy_until)`), takes wire_bytes * 8 / rate seconds, and is released `delay + jitter`
 // after its transmission ends. Release times never decrease, so packets leave in order (no
-// reordering, unlike netem's jitter) and one FIFO holds them. If the backlog waiting for the wire
-// exceeds `queue_limit_packets`, the packet is dropped (tail drop). Time and randomness come from
-// the caller (injected clock, seeded RNG), so the behaviour is exactly testable.
+// reordering, unlike netem's jitter) and one FIFO holds them. Loss is decided first (a lost packet
+// uses no wire time). If `queue_limit_packets` accepted packets are still waiting for the wire (not
+// started by `now`), the packet is dropped (tail drop). Time and randomness come from the caller
+// (injected clock, seeded RNG), so the behaviour is exactly testable.
 #pragma once
 
 #include <cstdint>

@@ -148,6 +148,22 @@ TEST(EgressQueue, RateSpacesBackToBackPackets) {
   }
 }
 
+TEST(EgressQueue, RateCarriesSubNanosecondRemainders) {
+  constexpr int kCount = 1000;
+  auto pool = PacketPool::create(kCount);
+  ASSERT_NE(pool, nullptr);
+  // 100 bytes at 3 Gbit/s: 266.67 ns each; packet k ends at floor(k * 800 / 3) ns.
+  EgressQueue q(LinkParams{.rate_bps = 3'000'000'000}, kSeed);
+  for (int i = 0; i < kCount; ++i) {
+    ASSERT_EQ(q.offer(make_packet(*pool, 100), 0), Verdict::kQueued);
+  }
+  std::vector<uint64_t> released = pop_all(q, *pool, UINT64_MAX);
+  ASSERT_EQ(released.size(), static_cast<size_t>(kCount));
+  for (uint64_t k = 1; k <= kCount; ++k) {
+    EXPECT_EQ(released[k - 1], k * 800 / 3) << k;
+  }
+}
+
 TEST(EgressQueue, GsoFrameCountsItsSegments) {
   auto pool = PacketPool::create(4);
   ASSERT_NE(pool, nullptr);
