@@ -5,12 +5,14 @@
 // Model: a virtual-time shaper. A packet offered at `now` starts transmitting when the link is free
 // (`max(now, busy_until)`), takes wire_bytes * 8 / rate seconds, and is released `delay + jitter`
 // after its transmission ends. Release times never decrease, so packets leave in order (no
-// reordering, unlike netem's jitter) and one FIFO holds them. If the backlog waiting for the wire
-// exceeds `queue_limit_packets`, the packet is dropped (tail drop). Time and randomness come from
-// the caller (injected clock, seeded RNG), so the behaviour is exactly testable.
+// reordering, unlike netem's jitter) and one FIFO holds them. Loss is decided first (a lost packet
+// uses no wire time). If `queue_limit_packets` accepted packets are still waiting for the wire (not
+// started by `now`), the packet is dropped (tail drop). Time and randomness come from the caller
+// (injected clock, seeded RNG), so the behaviour is exactly testable.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 
 #include "common/result.h"
 #include "dataplane/packet.h"
@@ -18,11 +20,11 @@
 namespace chainlab::dataplane {
 
 struct LinkParams {
-  uint64_t rate_bps = 0;               // 0: unlimited
+  uint64_t rate_bps = 0;  // 0: unlimited
   uint64_t delay_ns = 0;
-  uint64_t jitter_ns = 0;              // uniform in [-jitter, +jitter], clamped at 0 total
-  double loss_percent = 0;             // 0..100
-  uint32_t queue_limit_packets = 1000; // backlog limit when rate-limited (>= 1)
+  uint64_t jitter_ns = 0;               // uniform in [-jitter, +jitter], clamped at 0 total
+  double loss_percent = 0;              // 0..100
+  uint32_t queue_limit_packets = 1000;  // backlog limit when rate-limited (>= 1)
 
   // Ranges: rate <= 400 Gbit/s, delay and jitter <= 60 s, jitter <= delay, loss 0..100, queue
   // limit 1..1,000,000.
@@ -46,8 +48,8 @@ class Rng {
 };
 
 struct EgressStats {
-  uint64_t sent_packets = 0;
-  uint64_t sent_bytes = 0;
+  uint64_t sent_packets = 0;   // sent at once (kSendNow) or popped
+  uint64_t sent_bytes = 0;     // wire bytes of those (a GSO super-frame counts as its segments)
   uint64_t dropped_loss = 0;   // random loss
   uint64_t dropped_queue = 0;  // tail drop
   uint32_t queued = 0;         // packets held now
@@ -57,13 +59,16 @@ class EgressQueue {
  public:
   EgressQueue(LinkParams params, uint64_t seed);
 
-  void set_params(const LinkParams& params);  // applies to packets offered from now on
+  // Applies to packets offered from now on; queued packets keep their release times. `params`
+  // must be valid. Allocates (the backlog ring), so call it off the packet path.
+  void set_params(const LinkParams& params);
   const LinkParams& params() const { return params_; }
 
   enum class Verdict { kSendNow, kQueued, kDropped };
   // Offers a packet at `now_ns`. kSendNow: the caller transmits it at once (the link is transparent
-  // or the packet's release time is already due) and still owns it. kQueued: the queue owns it
-  // until pop_ready. kDropped: the caller frees it.
+  // or the packet's release time is already due, and nothing is queued ahead of it) and still owns
+  // it. kQueued: the queue owns it until pop_ready. kDropped: the caller frees it. `now_ns` must
+  // not go backwards. Never allocates.
   Verdict offer(Packet* p, uint64_t now_ns);
   // The next packet whose release time is <= now_ns, or null. The caller owns it.
   Packet* pop_ready(uint64_t now_ns);
@@ -82,6 +87,21 @@ class EgressQueue {
   Packet* head_ = nullptr;
   Packet* tail_ = nullptr;
   EgressStats stats_;
+  // Fraction of a nanosecond past busy_until_ns_, in units of 1/rate_bps ns, so that back-to-back
+  // transmissions accumulate no rounding error.
+  uint64_t busy_remainder_ = 0;
+  // Transmission start times of accepted packets that may not have started yet (the backlog), in
+  // offer order (so non-decreasing): a ring of queue_limit_packets entries.
+  std::unique_ptr<uint64_t[]> backlog_;
+  uint32_t backlog_capacity_ = 0;
+  uint32_t backlog_head_ = 0;
+  uint32_t backlog_count_ = 0;
+
+  void resize_backlog(uint32_t capacity);
+  // Forgets backlog entries that started by `now_ns`; returns how many remain.
+  uint32_t backlog_at(uint64_t now_ns);
+  void push_backlog(uint64_t tx_start_ns);
+  void enqueue(Packet* p);
 };
 
 template <typename F>
