@@ -410,7 +410,8 @@ Packet* Worker::clone(const Packet& p) {
 }
 
 void Worker::emit(PortRuntime& out, Packet* p) {
-  if (!out.egress.params().transparent()) {
+  // A transparent link with nothing queued is bypassed; otherwise the queue keeps the order.
+  if (!out.egress.params().transparent() || out.egress.stats().queued > 0) {
     switch (out.egress.offer(p, now_ns_)) {
       case EgressQueue::Verdict::kDropped:
         PortCounters::bump(out.counters->tx_dropped);
