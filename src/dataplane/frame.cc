@@ -182,14 +182,18 @@ uint64_t wire_bytes(const Packet& p) {
 }
 
 bool push_vlan(Packet& p, uint16_t vlan_id) {
-  if (p.len < kEthHeaderLen || p.headroom() < kVlanTagLen) {
+  if (p.len < kEthHeaderLen || p.headroom() < kVlanTagLen || p.len + kVlanTagLen > kMaxFrame) {
     return false;
   }
+  // Offsets pointing into the Ethernet header cannot be shifted meaningfully (and a pop could not
+  // shift them back); offsets near 64 KiB would overflow.
   bool needs_csum = (p.vnet.flags & kVnetNeedsCsum) != 0;
-  if (needs_csum && p.vnet.csum_start > UINT16_MAX - kVlanTagLen) {
+  if (needs_csum &&
+      (p.vnet.csum_start < kEthHeaderLen || p.vnet.csum_start > UINT16_MAX - kVlanTagLen)) {
     return false;
   }
-  if (p.vnet.hdr_len > UINT16_MAX - kVlanTagLen) {
+  if (p.vnet.hdr_len != 0 &&
+      (p.vnet.hdr_len < kEthHeaderLen || p.vnet.hdr_len > UINT16_MAX - kVlanTagLen)) {
     return false;
   }
   insert_tag(p, vlan_id & kVidMask);

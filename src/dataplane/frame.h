@@ -64,8 +64,10 @@ uint64_t wire_bytes(const Packet& p);
 uint32_t segment_count(const Packet& p);
 
 // Header rewrites. Each returns false (and leaves the packet unchanged) if it cannot apply: no
-// headroom for a push, a runt frame, virtio-net offsets that would point outside the headers.
-// Push and pop shift vnet.csum_start (when kVnetNeedsCsum) and a non-zero vnet.hdr_len by 4.
+// headroom for a push (or a frame that would exceed kMaxFrame), a runt frame, virtio-net offsets
+// pointing into the Ethernet header or the tag being removed. Push and pop shift
+// vnet.csum_start (when kVnetNeedsCsum) and a non-zero vnet.hdr_len by 4, so a successful push
+// followed by a pop restores the packet exactly.
 bool push_vlan(Packet& p, uint16_t vlan_id);  // outermost tag, TPID 0x8100, PCP 0
 bool pop_vlan(Packet& p);                     // removes the outermost tag; false if untagged
 bool set_vlan(Packet& p, uint16_t vlan_id);   // rewrites the outermost VID, pushes if untagged

@@ -387,6 +387,20 @@ TEST(FrameRewrite, RuntsAreNotRewritten) {
   EXPECT_FALSE(pop_vlan(c.p));
 }
 
+TEST(FrameRewrite, PushRefusesOffsetsInsideTheEthernetHeader) {
+  TestPacket t(tcp_frame());
+  t.p.vnet.flags = kVnetNeedsCsum;
+  t.p.vnet.csum_start = 13;
+  EXPECT_FALSE(push_vlan(t.p, 1));
+  t.p.vnet = VnetHeader{};
+  t.p.vnet.hdr_len = 1;
+  EXPECT_FALSE(push_vlan(t.p, 1));
+  EXPECT_EQ(t.bytes(), tcp_frame());
+  t.p.vnet.hdr_len = 14;
+  EXPECT_TRUE(push_vlan(t.p, 1));
+  EXPECT_EQ(t.p.vnet.hdr_len, 18);
+}
+
 TEST(FrameRewrite, PopRefusesOffsetsInsideTheTag) {
   Bytes b = eth(kEthTypeIpv4, {{kEthTypeVlan, 9}});
   b.resize(100);
