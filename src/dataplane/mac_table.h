@@ -1,6 +1,7 @@
 // The L2 learning table behind the `normal` action: (VLAN, MAC) -> port with aging. Fixed capacity
-// (open addressing), no allocation after construction; when full, the oldest entry of a probe
-// window is replaced. Used by one worker thread only.
+// (open addressing: a key lives in one of 8 slots after its hash; capacity is rounded up to a power
+// of two, at least 8), no allocation after construction; when the window is full, its oldest entry
+// is replaced. An entry not seen for `aging_ns` is gone. Used by one worker thread only.
 #pragma once
 
 #include <cstdint>
@@ -15,8 +16,8 @@ class MacTable {
  public:
   explicit MacTable(size_t capacity = 4096, uint64_t aging_ns = 300'000'000'000ull);
 
-  // Records that `mac` on `vlan_id` was seen on `port` at `now_ns` (broadcast/multicast sources
-  // are ignored).
+  // Records that `mac` on `vlan_id` was seen on `port` at `now_ns` (broadcast/multicast and
+  // all-zero sources are ignored).
   void learn(const Mac& mac, uint16_t vlan_id, PortId port, uint64_t now_ns);
   // The port `mac` was last seen on, if known and not aged out.
   std::optional<PortId> lookup(const Mac& mac, uint16_t vlan_id, uint64_t now_ns) const;
@@ -29,9 +30,11 @@ class MacTable {
     Mac mac{};
     uint16_t vlan_id = 0;
     PortId port = 0;
-    uint64_t seen_ns = 0;  // 0: empty
+    uint64_t seen_ns = 0;
+    bool used = false;  // (a flag rather than seen_ns == 0: a clock may start at 0)
   };
   size_t slot(const Mac& mac, uint16_t vlan_id) const;
+  bool live(const Entry& e, uint64_t now_ns) const;
   std::vector<Entry> entries_;
   size_t mask_;
   uint64_t aging_ns_;
