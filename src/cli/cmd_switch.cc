@@ -93,8 +93,7 @@ void add_switch_command(CLI::App& app, CliContext& ctx) {
   auto opt = std::make_shared<SwitchOptions>();
   auto* cmd = app.add_subcommand(
       "switch", "Run the userspace switch (L2 learning) on existing interfaces until Ctrl-C");
-  cmd->add_option("interfaces", opt->interfaces, "Host interfaces to switch between")
-      ->required();
+  cmd->add_option("interfaces", opt->interfaces, "Host interfaces to switch between")->required();
   cmd->add_option("--delay", opt->delay_ms, "Egress delay on every port (ms)");
   cmd->add_option("--jitter", opt->jitter_ms, "Egress jitter on every port (ms)");
   cmd->add_option("--loss", opt->loss_percent, "Egress loss on every port (%)");

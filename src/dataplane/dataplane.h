@@ -28,10 +28,10 @@ namespace chainlab::dataplane {
 using LsiId = uint32_t;
 
 struct EngineOptions {
-  size_t pool_packets = 8192;    // packet buffers shared by all ports
-  uint32_t batch = 64;           // frames per recvmmsg/sendmmsg
+  size_t pool_packets = 8192;  // packet buffers shared by all ports
+  uint32_t batch = 64;         // frames per recvmmsg/sendmmsg
   uint64_t mac_aging_ns = 300'000'000'000ull;
-  uint64_t seed = 0x5eed;        // link-emulation randomness (loss, jitter)
+  uint64_t seed = 0x5eed;  // link-emulation randomness (loss, jitter)
   int socket_buffer_bytes = 4 << 20;
 };
 
@@ -50,8 +50,8 @@ struct PortStats {
   PortId id = 0;
   std::string name;
   PortKind kind = PortKind::kInstance;
-  std::string ifname;          // instance ports: the host interface
-  LsiId peer_lsi = 0;          // virtual links: the other end
+  std::string ifname;  // instance ports: the host interface
+  LsiId peer_lsi = 0;  // virtual links: the other end
   PortId peer_port = 0;
   PortCountersSnapshot counters;
   LinkParams link;
@@ -100,7 +100,8 @@ class Engine {
   virtual std::vector<LsiInfo> list_lsis() const = 0;
 
   // Attaches the host interface `ifname` (e.g. the host end of an instance's veth) as a port.
-  virtual Result<PortId> add_port(LsiId lsi, const std::string& name, const std::string& ifname) = 0;
+  virtual Result<PortId> add_port(LsiId lsi, const std::string& name,
+                                  const std::string& ifname) = 0;
   // Removes a port of either kind (a virtual link goes with both ends); rules that name it stay
   // and match nothing (the emulator removes them by cookie).
   virtual Status remove_port(LsiId lsi, PortId port) = 0;

@@ -153,10 +153,14 @@ class EngineImpl final : public Engine {
       ea->peer = eb.get();
       eb->peer = ea.get();
       std::string name = fmt::format("{}-{}", la->name, lb->name);
-      la->ports[link.a_port] = PortModel{name, PortKind::kVirtualLink, "", b, link.b_port, {},
-                                         ea->counters};
+      la->ports[link.a_port] =
+          PortModel{name, PortKind::kVirtualLink, "", b, link.b_port, {}, ea->counters};
       lb->ports[link.b_port] = PortModel{fmt::format("{}-{}", lb->name, la->name),
-                                         PortKind::kVirtualLink, "", a, link.a_port, {},
+                                         PortKind::kVirtualLink,
+                                         "",
+                                         a,
+                                         link.a_port,
+                                         {},
                                          eb->counters};
       ends.emplace_back(std::move(ea), std::move(eb));
       links.push_back(link);
@@ -241,8 +245,8 @@ class EngineImpl final : public Engine {
       return make_error(ErrorCode::kNotFound, "LSI '{}' has no port {}", lsi->name, pid);
     }
     const PortModel& m = it->second;
-    PortStats st{pid, m.name, m.kind, m.ifname, m.peer_lsi, m.peer_port,
-                 m.counters->snapshot(), m.link, {}};
+    PortStats st{pid,    m.name, m.kind, m.ifname, m.peer_lsi, m.peer_port, m.counters->snapshot(),
+                 m.link, {}};
     worker_->run([&](Worker& w) {
       LsiRuntime* l = w.lsi(id);
       if (l != nullptr && l->ports.count(pid) != 0) {

@@ -56,12 +56,12 @@ struct Action {
     kOutput,    // port
     kPushVlan,  // vlan_id
     kPopVlan,
-    kSetVlan,   // vlan_id
-    kSetEthSrc, // mac
-    kSetEthDst, // mac
+    kSetVlan,    // vlan_id
+    kSetEthSrc,  // mac
+    kSetEthDst,  // mac
     kDrop,
-    kNormal,    // L2 learning switch
-    kFlood,     // every port but the input
+    kNormal,  // L2 learning switch
+    kFlood,   // every port but the input
   };
   Kind kind = Kind::kDrop;
   PortId port = 0;

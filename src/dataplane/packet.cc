@@ -30,6 +30,8 @@ PacketPool::PacketPool(uint8_t* region, size_t region_size, std::unique_ptr<Pack
   }
 }
 
-PacketPool::~PacketPool() { ::munmap(region_, region_size_); }
+PacketPool::~PacketPool() {
+  ::munmap(region_, region_size_);
+}
 
 }  // namespace chainlab::dataplane

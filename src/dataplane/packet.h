@@ -12,12 +12,12 @@ namespace chainlab::dataplane {
 
 // struct virtio_net_hdr (linux/virtio_net.h), host byte order as AF_PACKET uses it.
 struct VnetHeader {
-  uint8_t flags = 0;        // kVnetNeedsCsum | kVnetDataValid
-  uint8_t gso_type = 0;     // kGsoNone, kGsoTcpv4, kGsoUdp, kGsoTcpv6 (| kGsoEcn)
-  uint16_t hdr_len = 0;     // length of the headers to copy into every segment
-  uint16_t gso_size = 0;    // payload bytes per segment
-  uint16_t csum_start = 0;  // offset from the frame start where checksumming starts
-  uint16_t csum_offset = 0; // where to store the checksum, relative to csum_start
+  uint8_t flags = 0;         // kVnetNeedsCsum | kVnetDataValid
+  uint8_t gso_type = 0;      // kGsoNone, kGsoTcpv4, kGsoUdp, kGsoTcpv6 (| kGsoEcn)
+  uint16_t hdr_len = 0;      // length of the headers to copy into every segment
+  uint16_t gso_size = 0;     // payload bytes per segment
+  uint16_t csum_start = 0;   // offset from the frame start where checksumming starts
+  uint16_t csum_offset = 0;  // where to store the checksum, relative to csum_start
 };
 static_assert(sizeof(VnetHeader) == 10);
 
@@ -30,7 +30,7 @@ inline constexpr uint8_t kGsoTcpv6 = 4;
 inline constexpr uint8_t kGsoUdpL4 = 5;
 inline constexpr uint8_t kGsoEcn = 0x80;
 
-inline constexpr uint32_t kHeadroom = 64;         // bytes in front of a received frame
+inline constexpr uint32_t kHeadroom = 64;          // bytes in front of a received frame
 inline constexpr uint32_t kMaxFrame = 65536 + 64;  // GSO super-frame plus VLAN tags
 inline constexpr uint32_t kBufferSize = kHeadroom + kMaxFrame;
 inline constexpr uint32_t kNoPort = 0xffffffff;

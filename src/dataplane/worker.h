@@ -1,6 +1,6 @@
-// The forwarding thread (internal to the data plane). It owns every runtime structure — LSIs, ports,
-// MAC tables, exact-match caches, egress queues, the packet pool — and is the only thread that
-// touches them. The control plane changes them by posting commands (`Worker::run`), executed
+// The forwarding thread (internal to the data plane). It owns every runtime structure — LSIs,
+// ports, MAC tables, exact-match caches, egress queues, the packet pool — and is the only thread
+// that touches them. The control plane changes them by posting commands (`Worker::run`), executed
 // between two batches; so the packet path needs no locks and rules swap atomically as a whole.
 #pragma once
 
@@ -46,11 +46,11 @@ struct PortRuntime {
   PortId id;
   PortKind kind;
   LsiRuntime* lsi = nullptr;
-  UniqueFd fd;                   // instance ports
-  PortRuntime* peer = nullptr;   // virtual links: the other end
+  UniqueFd fd;                  // instance ports
+  PortRuntime* peer = nullptr;  // virtual links: the other end
   std::shared_ptr<PortCounters> counters = std::make_shared<PortCounters>();
   EgressQueue egress;
-  std::vector<Packet*> tx;       // frames waiting for the next sendmmsg
+  std::vector<Packet*> tx;  // frames waiting for the next sendmmsg
   uint32_t tx_count = 0;
 };
 

@@ -150,7 +150,8 @@ TEST_F(DataplaneTest, CountersMatchTheTrafficSent) {
   }
   auto in = engine_->port_stats(sw, p1);
   auto out = engine_->port_stats(sw, p2);
-  EXPECT_EQ(in->counters.rx_packets, 10u);
+  // The host also sends IPv6 neighbour discovery, which no rule forwards.
+  EXPECT_GE(in->counters.rx_packets, 10u);
   EXPECT_EQ(out->counters.tx_packets, 10u);
   EXPECT_EQ(out->counters.tx_bytes, 10u * 142);
 }

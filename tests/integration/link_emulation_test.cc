@@ -22,8 +22,8 @@ Rtt parse_ping(const std::string& out) {
   Rtt r;
   auto pos = out.find("rtt min/avg/max/mdev = ");
   if (pos != std::string::npos) {
-    std::sscanf(out.c_str() + pos, "rtt min/avg/max/mdev = %lf/%lf/%lf/%lf", &r.min, &r.avg,
-                &r.max, &r.mdev);
+    std::sscanf(out.c_str() + pos, "rtt min/avg/max/mdev = %lf/%lf/%lf/%lf", &r.min, &r.avg, &r.max,
+                &r.mdev);
   }
   auto rec = out.find(" received");
   if (rec != std::string::npos) {
