@@ -12,6 +12,8 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libclang-rt-14-dev clang
   iproute2 iputils-ping ethtool iperf3 socat curl procps psmisc
+  # benchmark peers (bench/dataplane.sh): Open vSwitch userspace datapath
+  openvswitch-switch
 )
 
 missing=()

@@ -137,12 +137,20 @@ void Worker::run_commands() {
 
 void Worker::loop() {
   epoll_event events[64];
+  uint64_t last_busy_ns = 0;
+  const uint64_t poll_ns = uint64_t{options_.poll_us} * 1000;
   for (;;) {
-    int n = ::epoll_wait(epoll_.get(), events, 64, -1);
+    // Right after traffic, poll without sleeping for a short while: a frame arriving then is
+    // picked up without a wakeup (latency). Idle longer than that: sleep in the kernel (no CPU).
+    bool polling = poll_ns > 0 && monotonic_ns() - last_busy_ns < poll_ns;
+    int n = ::epoll_wait(epoll_.get(), events, 64, polling ? 0 : -1);
     if (n < 0) {
       continue;  // EINTR
     }
     now_ns_ = monotonic_ns();
+    if (n > 0) {
+      last_busy_ns = now_ns_;
+    }
     for (int i = 0; i < n; ++i) {
       void* tag = events[i].data.ptr;
       if (tag == &wake_) {

@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# Data-plane benchmark: the same two hosts (namespaces with a veth each) joined in turn by
+#   chainlab  the userspace switch (`chainlab switch`, L2 learning rule, offloads on)
+#   bridge    the Linux bridge
+#   ovs       Open vSwitch's userspace datapath (datapath_type=netdev; TX checksum offload off,
+#             which it needs or TCP stalls)
+# and measured in the same run: TCP throughput with 1 and 4 streams, UDP 64-byte frame rate, ping
+# RTT (paced, and back-to-back). Prints a markdown table and the ratios; `--json FILE` also writes
+# the raw numbers.
+#
+#   bench/dataplane.sh [BUILD_DIR] [--time SECONDS] [--rounds N] [--json FILE]
+#                      [--modes "chainlab bridge ovs"]
+# Each round measures every path (in rotated order); the table shows the medians.
+set -euo pipefail
+
+build=build
+secs=5
+rounds=3
+json=""
+modes="chainlab bridge ovs"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --time) secs=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    --json) json=$2; shift 2 ;;
+    --modes) modes=$2; shift 2 ;;
+    *) build=$1; shift ;;
+  esac
+done
+chainlab=$(realpath "$build/chainlab")
+[ "$(id -u)" -eq 0 ] || { echo "needs root" >&2; exit 2; }
+
+H1=dpb-h1; H2=dpb-h2; V1=dpb-v1; V2=dpb-v2
+OVSDIR=/tmp/dpb-ovs
+export OVS_RUNDIR=$OVSDIR OVS_LOGDIR=$OVSDIR OVS_DBDIR=$OVSDIR
+switch_pid=""
+
+cleanup() {
+  [ -n "$switch_pid" ] && kill "$switch_pid" 2>/dev/null && wait "$switch_pid" 2>/dev/null || true
+  switch_pid=""
+  ip netns pids $H2 2>/dev/null | xargs -r kill 2>/dev/null || true
+  ip link del dpb-br 2>/dev/null || true
+  if [ -f $OVSDIR/vswitchd.pid ]; then
+    kill "$(cat $OVSDIR/vswitchd.pid)" 2>/dev/null || true
+    kill "$(cat $OVSDIR/ovsdb.pid)" 2>/dev/null || true
+    sleep 0.3
+  fi
+  rm -rf $OVSDIR
+  ip link del dpb-ovs 2>/dev/null || true  # the netdev datapath's internal tap
+  ip netns del $H1 2>/dev/null || true
+  ip netns del $H2 2>/dev/null || true
+  ip link del $V1 2>/dev/null || true
+  ip link del $V2 2>/dev/null || true
+}
+trap cleanup EXIT
+
+hosts_up() {
+  for i in 1 2; do
+    ip netns add dpb-h$i
+    ip link add dpb-v$i type veth peer name eth0 netns dpb-h$i
+    ip -n dpb-h$i addr add 10.90.0.$i/24 dev eth0
+    ip -n dpb-h$i link set eth0 up
+    ip -n dpb-h$i link set lo up
+    ip link set dpb-v$i up
+    sysctl -qw net.ipv6.conf.dpb-v$i.disable_ipv6=1
+  done
+}
+
+start_mode() {
+  case "$1" in
+    chainlab)
+      "$chainlab" switch $V1 $V2 >/tmp/dpb-switch.log 2>&1 &
+      switch_pid=$!
+      for _ in $(seq 50); do grep -q switching /tmp/dpb-switch.log 2>/dev/null && break; sleep 0.1; done
+      ;;
+    bridge)
+      ip link add dpb-br type bridge
+      ip link set dpb-br up
+      ip link set $V1 master dpb-br
+      ip link set $V2 master dpb-br
+      ;;
+    ovs)
+      mkdir -p $OVSDIR
+      ovsdb-tool create $OVSDIR/conf.db /usr/share/openvswitch/vswitch.ovsschema
+      ovsdb-server --remote=punix:$OVSDIR/db.sock --pidfile=$OVSDIR/ovsdb.pid --detach \
+        --log-file=$OVSDIR/ovsdb.log $OVSDIR/conf.db
+      vsctl="ovs-vsctl --db=unix:$OVSDIR/db.sock"
+      $vsctl --no-wait init
+      ovs-vswitchd unix:$OVSDIR/db.sock --pidfile=$OVSDIR/vswitchd.pid --detach \
+        --log-file=$OVSDIR/vswitchd.log
+      $vsctl add-br dpb-ovs -- set bridge dpb-ovs datapath_type=netdev
+      $vsctl add-port dpb-ovs $V1
+      $vsctl add-port dpb-ovs $V2
+      for i in 1 2; do
+        ethtool -K dpb-v$i tx off >/dev/null
+        ip netns exec dpb-h$i ethtool -K eth0 tx off >/dev/null
+      done
+      ;;
+  esac
+  # Wait until the path forwards.
+  for _ in $(seq 100); do
+    ip netns exec $H1 ping -c1 -W1 10.90.0.2 >/dev/null 2>&1 && return 0
+  done
+  echo "$1: no connectivity" >&2
+  return 1
+}
+
+stop_mode() {
+  case "$1" in
+    chainlab) kill "$switch_pid"; wait "$switch_pid" 2>/dev/null || true; switch_pid="" ;;
+    bridge) ip link del dpb-br ;;
+    ovs)
+      kill "$(cat $OVSDIR/vswitchd.pid)" "$(cat $OVSDIR/ovsdb.pid)" 2>/dev/null || true
+      sleep 0.5
+      rm -rf $OVSDIR
+      ip link del dpb-ovs 2>/dev/null || true
+      for i in 1 2; do
+        ethtool -K dpb-v$i tx on >/dev/null
+        ip netns exec dpb-h$i ethtool -K eth0 tx on >/dev/null
+      done
+      ;;
+  esac
+}
+
+iperf() {  # args...; prints the JSON
+  ip netns exec $H1 iperf3 -c 10.90.0.2 -t "$secs" -J "$@"
+}
+
+measure() {  # mode round: appends "mode metric value" lines to $results
+  ip netns exec $H2 iperf3 -s -D
+  sleep 0.3
+  local tcp1 tcp4 udp rtt rttf
+  tcp1=$(iperf | python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]))')
+  tcp4=$(iperf -P 4 | python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]))')
+  # 18-byte UDP payload = 60-byte frame (64 on the wire with the FCS).
+  udp=$(iperf -u -b 0 -l 18 | python3 -c '
+import json,sys
+e=json.load(sys.stdin)["end"]["sum"]
+print(int((e["packets"]-e["lost_packets"])/e["seconds"]))')
+  # Paced pings (each one finds the path idle) and back-to-back pings (flood).
+  rtt=$(ip netns exec $H1 ping -q -c 500 -i 0.002 10.90.0.2 | awk -F/ '/^rtt/ {print $5}')
+  rttf=$(ip netns exec $H1 ping -q -f -c 5000 10.90.0.2 | awk -F/ '/^rtt/ {print $5}')
+  ip netns pids $H2 | xargs -r kill
+  sleep 0.3
+  printf '%s tcp1 %s\n%s tcp4 %s\n%s udp64 %s\n%s rtt %s\n%s rtt_flood %s\n' \
+    "$1" "$tcp1" "$1" "$tcp4" "$1" "$udp" "$1" "$rtt" "$1" "$rttf" >>"$results"
+  printf '   %s: tcp1 %s bit/s, tcp4 %s bit/s, udp64 %s pps, rtt %s ms, rtt back-to-back %s ms\n' \
+    "$1" "$tcp1" "$tcp4" "$udp" "$rtt" "$rttf" >&2
+}
+
+hosts_up
+results=$(mktemp)
+for round in $(seq "$rounds"); do
+  # Rotate the order so no path always runs first (the machine drifts).
+  set -- $modes
+  for _ in $(seq $(( (round - 1) % $# ))); do set -- "${@:2}" "$1"; done
+  for m in "$@"; do
+    echo "== round $round: $m" >&2
+    start_mode "$m"
+    measure "$m"
+    stop_mode "$m"
+  done
+done
+
+python3 - "$results" "$modes" "$json" <<'PY'
+import json, statistics, sys
+rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
+modes = sys.argv[2].split()
+med = {m: {} for m in modes}
+for m in modes:
+    for metric in ("tcp1", "tcp4", "udp64", "rtt", "rtt_flood"):
+        vals = [float(v) for mm, k, v in rows if mm == m and k == metric]
+        med[m][metric] = statistics.median(vals) if vals else float("nan")
+print()
+print("Medians over all rounds.")
+print()
+print("| path | TCP 1 stream Gbit/s | TCP 4 streams Gbit/s | UDP 64 B kpps | ping RTT µs (paced 2 ms) | ping RTT µs (back-to-back) |")
+print("|---|---|---|---|---|---|")
+for m in modes:
+    r = med[m]
+    print(f"| {m} | {r['tcp1']/1e9:.2f} | {r['tcp4']/1e9:.2f} | {r['udp64']/1e3:.0f} | {r['rtt']*1e3:.0f} | {r['rtt_flood']*1e3:.0f} |")
+if "chainlab" in modes:
+    print()
+    c = med["chainlab"]
+    for peer in ("bridge", "ovs"):
+        if peer not in modes:
+            continue
+        p = med[peer]
+        print(f"- chainlab / {peer}: TCP 1 stream {c['tcp1']/p['tcp1']:.2f}x, TCP 4 streams "
+              f"{c['tcp4']/p['tcp4']:.2f}x, UDP 64 B {c['udp64']/p['udp64']:.2f}x, RTT "
+              f"{(c['rtt']-p['rtt'])*1e3:+.0f} µs paced, {(c['rtt_flood']-p['rtt_flood'])*1e3:+.0f} µs back-to-back")
+if sys.argv[3]:
+    json.dump({"medians": med, "samples": rows}, open(sys.argv[3], "w"), indent=2)
+PY
+rm -f "$results"
