@@ -1,0 +1,2 @@
+// Placeholder so the layer builds before its sources land.
+namespace chainlab::emulator {}

@@ -1,0 +1,137 @@
+// A topology as a plain value (Mininet-style): PoPs, extra switches, links with emulation
+// parameters, and service access points. Built in code (add_pop/add_switch/add_link), from YAML
+// (examples/topologies/*.yaml), from generators (line, star, ring, tree), or imported from Internet
+// Topology Zoo files (GraphML, GML) with link delays from geographic distance. The live emulation
+// is built from it (emulation.h); the value itself touches nothing.
+//
+// YAML shape (every key but `pops[].name` and `links[].a/b` optional):
+//   name: two-pops
+//   emulator: {e_cpu: 1.0, e_mem: 512, rest_port: 5001}
+//   pops:
+//     - name: dc1
+//       resources: {model: fixed, max_cu: 32, max_mu: 1024}   # none | fixed | overprovision
+//       metadata: {city: Paderborn}
+//       endpoints: {openstack: 6001}
+//   switches: [{name: s1}]
+//   links:
+//     - {a: dc1, b: s1, delay: 10ms, jitter: 1ms, bw: 100, loss: 0.5, queue: 1000}
+//   saps: [{name: internet, pop: dc1, ip: 10.255.0.1/24}]
+// Durations accept "10ms", "500us", "1.5s", "0"; bw is Mbit/s (0: unlimited); loss is percent.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+
+namespace chainlab::emulator {
+
+struct ResourceModelSpec {
+  std::string model = "none";  // "none", "fixed" (model A), "overprovision" (model B)
+  double max_cu = 32;          // compute units this PoP offers
+  double max_mu = 1024;        // memory units (MB) this PoP offers
+  friend bool operator==(const ResourceModelSpec&, const ResourceModelSpec&) = default;
+};
+
+struct PopSpec {
+  std::string name;  // validate_object_name rules, unique among PoPs and switches
+  ResourceModelSpec resources;
+  std::map<std::string, std::string> metadata;
+  std::map<std::string, int> endpoints;  // endpoint kind -> port (e.g. "openstack": 6001)
+  friend bool operator==(const PopSpec&, const PopSpec&) = default;
+};
+
+struct SwitchSpec {
+  std::string name;
+  friend bool operator==(const SwitchSpec&, const SwitchSpec&) = default;
+};
+
+struct LinkSpec {
+  std::string a;  // PoP or switch names
+  std::string b;
+  uint64_t delay_ns = 0;
+  uint64_t jitter_ns = 0;       // <= delay_ns
+  double bw_mbps = 0;           // 0: unlimited; else 0.001 .. 400000
+  double loss_percent = 0;      // 0..100
+  uint32_t queue_packets = 1000;
+  friend bool operator==(const LinkSpec&, const LinkSpec&) = default;
+};
+
+struct SapSpec {
+  std::string name;
+  std::string pop;              // the PoP whose switch it attaches to
+  std::string ip;               // CIDR of the SAP's own address ("" = from the pool)
+  friend bool operator==(const SapSpec&, const SapSpec&) = default;
+};
+
+struct EmulatorSpec {
+  double e_cpu = 1.0;           // fraction of the machine's CPU all instances together may use
+  double e_mem_mb = 512;        // MB all instances together may use
+  int rest_port = 5001;         // son-emu REST API (0: an ephemeral port)
+  friend bool operator==(const EmulatorSpec&, const EmulatorSpec&) = default;
+};
+
+enum class Shape { kLine, kStar, kRing, kTree };
+
+struct GeneratorOptions {
+  Shape shape = Shape::kLine;
+  int pops = 2;                 // 1..100000 (star: the hub is an extra switch "hub")
+  int fanout = 2;               // tree: children per switch (2..64)
+  LinkSpec link;                // template for every link (a/b ignored)
+  std::string prefix = "dc";    // PoPs named dc1, dc2, ...
+};
+
+struct ImportOptions {
+  double km_per_ms = 200;       // signal speed in fibre: 200 km per ms (2/3 c)
+  uint64_t default_delay_ns = 1'000'000;  // links whose ends have no coordinates
+  double bw_mbps = 0;           // for every link (0: the file's LinkSpeed if any, else unlimited)
+};
+
+class Topology {
+ public:
+  std::string name = "topology";
+  EmulatorSpec emulator;
+
+  // Each add_* validates its argument and the names it refers to; on error nothing changes.
+  Status add_pop(PopSpec pop);
+  Status add_switch(SwitchSpec sw);
+  Status add_link(LinkSpec link);  // both ends must exist; no self-links; duplicates allowed
+  Status add_sap(SapSpec sap);
+
+  const std::vector<PopSpec>& pops() const { return pops_; }
+  const std::vector<SwitchSpec>& switches() const { return switches_; }
+  const std::vector<LinkSpec>& links() const { return links_; }
+  const std::vector<SapSpec>& saps() const { return saps_; }
+  const PopSpec* find_pop(std::string_view name) const;
+  bool has_node(std::string_view name) const;  // PoP or switch
+
+  // Errors name the file, the entry and the field: "two.yaml: links[2].delay: '10 parsecs' is not
+  // a duration".
+  static Result<Topology> from_yaml(const std::string& text, const std::string& source = "yaml");
+  static Result<Topology> load_file(const std::string& path);  // .yaml/.yml, .graphml, .gml
+  static Result<Topology> from_graphml(const std::string& text, const ImportOptions& options,
+                                       const std::string& source = "graphml");
+  static Result<Topology> from_gml(const std::string& text, const ImportOptions& options,
+                                   const std::string& source = "gml");
+  static Result<Topology> generate(const GeneratorOptions& options);
+  // Two PoPs dc1 and dc2 joined by a 10 ms link; used when `chainlab run` gets no file.
+  static Topology default_topology();
+  std::string to_yaml() const;
+
+ private:
+  std::vector<PopSpec> pops_;
+  std::vector<SwitchSpec> switches_;
+  std::vector<LinkSpec> links_;
+  std::vector<SapSpec> saps_;
+};
+
+// "10ms" -> 10'000'000. Accepts ns, us, ms, s (and a bare 0); rejects negatives and garbage.
+Result<uint64_t> parse_duration(std::string_view text);
+std::string format_duration(uint64_t ns);  // "10ms", "1.5ms", "250us"
+// Great-circle distance in km (haversine, mean Earth radius 6371 km).
+double distance_km(double lat1, double lon1, double lat2, double lon2);
+
+}  // namespace chainlab::emulator
