@@ -20,6 +20,7 @@ struct SwitchOptions {
   double loss_percent = 0;
   double rate_mbps = 0;
   uint32_t queue = 1000;
+  dataplane::EngineOptions engine;
 };
 
 int run_switch(const SwitchOptions& opt) {
@@ -33,7 +34,7 @@ int run_switch(const SwitchOptions& opt) {
     std::fprintf(stderr, "error: %s\n", e.message.c_str());
     return 1;
   };
-  auto engine = dataplane::Engine::start();
+  auto engine = dataplane::Engine::start(opt.engine);
   if (!engine.ok()) {
     return fail(engine.error());
   }
@@ -99,6 +100,11 @@ void add_switch_command(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--loss", opt->loss_percent, "Egress loss on every port (%)");
   cmd->add_option("--rate", opt->rate_mbps, "Egress rate limit on every port (Mbit/s)");
   cmd->add_option("--queue", opt->queue, "Egress queue limit (packets)");
+  cmd->add_option("--poll-us", opt->engine.poll_us,
+                  "Keep polling this long after traffic before sleeping (latency vs CPU)")
+      ->capture_default_str();
+  cmd->add_option("--batch", opt->engine.batch, "Frames per recvmmsg/sendmmsg")
+      ->capture_default_str();
   cmd->callback([opt, &ctx] { ctx.exit_code = run_switch(*opt); });
 }
 
