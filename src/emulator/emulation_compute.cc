@@ -1,0 +1,308 @@
+// Compute at runtime: start, stop, status, limits and exec of instances in any PoP.
+#include <arpa/inet.h>
+
+#include <algorithm>
+
+#include "emulator/emulation.h"
+#include "emulator/emulation_impl.h"
+
+namespace chainlab::emulator {
+namespace {
+
+substrate::ResourceLimits to_limits(const Allocation& a) {
+  substrate::ResourceLimits l;
+  if (a.cpu_period_us > 0) {
+    l.cpu_period_us = a.cpu_period_us;
+    l.cpu_quota_us = a.cpu_quota_us;
+  }
+  if (a.memory_bytes > 0) {
+    l.memory_bytes = a.memory_bytes;
+  }
+  return l;
+}
+
+// Validated interfaces with final names, addresses and MACs; addresses from the pool are only
+// taken when everything else is valid.
+struct PlannedInterface {
+  std::string name;
+  std::optional<substrate::Cidr> ip;
+  std::optional<substrate::MacAddress> mac;
+};
+
+}  // namespace
+
+Result<std::pair<int, dataplane::PortId>> Emulation::Impl::endpoint(const std::string& instance,
+                                                                    const std::string& intf) const {
+  auto it = instances.find(instance);
+  if (it == instances.end()) {
+    return make_error(ErrorCode::kNotFound, "no instance named '{}'", instance);
+  }
+  const auto& ifs = it->second.interfaces;
+  if (ifs.empty()) {
+    return make_error(ErrorCode::kFailedPrecondition, "instance '{}' has no interface", instance);
+  }
+  if (intf.empty()) {
+    return std::pair{it->second.node, ifs.front().port};
+  }
+  std::string want = sanitize_interface_id(intf);
+  for (const auto& i : ifs) {
+    if (i.name == want) {
+      return std::pair{it->second.node, i.port};
+    }
+  }
+  return make_error(ErrorCode::kNotFound, "instance '{}' has no interface '{}'", instance, intf);
+}
+
+Status Emulation::Impl::apply_allocations(int node) {
+  const NodeState& ns = nodes[static_cast<size_t>(node)];
+  if (!ns.model) {
+    return ok_status();
+  }
+  for (const auto& [name, alloc] : ns.model->allocations()) {
+    auto it = instances.find(name);
+    if (it == instances.end() || it->second.allocation == alloc) {
+      continue;
+    }
+    CL_RETURN_IF_ERROR(driver->update(name, to_limits(alloc)));
+    it->second.allocation = alloc;
+  }
+  return ok_status();
+}
+
+Result<ComputeInfo> Emulation::Impl::info(const std::string& name) {
+  auto it = instances.find(name);
+  if (it == instances.end()) {
+    return make_error(ErrorCode::kNotFound, "no instance named '{}'", name);
+  }
+  const InstanceState& inst = it->second;
+  ComputeInfo out;
+  out.name = name;
+  out.pop = nodes[static_cast<size_t>(inst.node)].name;
+  out.image = inst.request.image;
+  out.command = inst.request.command;
+  out.flavor = inst.request.flavor;
+  out.interfaces = inst.interfaces;
+  out.allocation = inst.allocation;
+  CL_ASSIGN_OR_RETURN(out.status, driver->status(name));
+  return out;
+}
+
+Result<ComputeInfo> Emulation::start_compute(const ComputeRequest& request) {
+  std::lock_guard lock(mu_);
+  Impl& im = *impl_;
+  const PopSpec* pop = topology_.find_pop(request.pop);
+  if (pop == nullptr) {
+    return make_error(ErrorCode::kNotFound, "no PoP named '{}'", request.pop);
+  }
+  CL_RETURN_IF_ERROR(substrate::validate_object_name(request.name, "instance name"));
+  if (im.instances.count(request.name) != 0) {
+    return make_error(ErrorCode::kAlreadyExists, "instance '{}' already exists", request.name);
+  }
+  CL_ASSIGN_OR_RETURN(Flavor flavor, find_flavor(request.flavor.empty() ? "tiny" : request.flavor));
+
+  // Plan the interfaces before anything is created.
+  std::vector<InterfaceRequest> wanted = request.interfaces;
+  if (wanted.empty()) {
+    wanted.push_back({"emu0", "", ""});
+  }
+  std::vector<PlannedInterface> planned;
+  for (const auto& w : wanted) {
+    PlannedInterface p;
+    p.name = sanitize_interface_id(w.id.empty() ? "emu0" : w.id);
+    CL_RETURN_IF_ERROR(substrate::validate_ifname(p.name));
+    if (std::any_of(planned.begin(), planned.end(), [&](const auto& o) { return o.name == p.name; })) {
+      return make_error(ErrorCode::kInvalidArgument, "interface '{}' given twice", p.name);
+    }
+    if (!w.ip.empty()) {
+      auto ip = substrate::Cidr::parse(w.ip);
+      if (!ip.ok()) {
+        return std::move(ip).error().context(fmt::format("interface '{}'", p.name));
+      }
+      p.ip = *ip;
+    }
+    if (!w.mac.empty()) {
+      auto mac = substrate::MacAddress::parse(w.mac);
+      if (!mac.ok()) {
+        return std::move(mac).error().context(fmt::format("interface '{}'", p.name));
+      }
+      p.mac = *mac;
+    }
+    planned.push_back(std::move(p));
+  }
+  for (auto& p : planned) {
+    if (!p.ip) {
+      // Default pool 10.0.0.0/16, skipping addresses already in use.
+      while (im.next_ip < 65535) {
+        uint32_t n = im.next_ip++;
+        std::string text = fmt::format("10.0.{}.{}/16", n >> 8, n & 0xff);
+        if ((n & 0xff) != 0 && (n & 0xff) != 255 && im.used_ips.count(text) == 0) {
+          p.ip = *substrate::Cidr::parse(text);
+          break;
+        }
+      }
+      if (!p.ip) {
+        return make_error(ErrorCode::kResourceExhausted, "address pool 10.0.0.0/16 is exhausted");
+      }
+    }
+  }
+
+  int node = im.graph->index(request.pop);
+  NodeState& ns = im.nodes[static_cast<size_t>(node)];
+  Allocation alloc;
+  if (ns.model) {
+    CL_RETURN_IF_ERROR(ns.model->allocate(request.name, flavor));
+    alloc = ns.model->allocations()[request.name];
+  }
+  InstanceState inst;
+  inst.request = request;
+  inst.request.flavor = flavor.name;
+  inst.node = node;
+  inst.allocation = alloc;
+
+  // From here on, a failure undoes everything done so far.
+  bool created = false;
+  auto undo = [&](Error e) -> Error {
+    for (const auto& i : inst.interfaces) {
+      (void)im.engine->remove_port(ns.lsi, i.port);
+    }
+    if (created) {
+      (void)im.driver->destroy(request.name);
+    }
+    if (ns.model) {
+      (void)ns.model->free(request.name);
+      (void)im.apply_allocations(node);
+    }
+    return std::move(e).context(fmt::format("starting '{}' in '{}'", request.name, request.pop));
+  };
+
+  runtime::InstanceSpec spec;
+  spec.name = request.name;
+  spec.image = request.image;
+  if (!request.command.empty()) {
+    spec.command = {"/bin/sh", "-c", request.command};
+  }
+  spec.env.emplace_back("VNF_NAME", request.name);
+  for (const auto& [k, v] : request.env) {
+    spec.env.emplace_back(k, v);
+  }
+  spec.hosts_file = im.hosts_path;
+  spec.limits = to_limits(alloc);
+  if (auto s = im.driver->create(spec); !s.ok()) {
+    return undo(std::move(s).error());
+  }
+  created = true;
+  for (const auto& p : planned) {
+    runtime::InterfaceSpec is;
+    is.name = p.name;
+    is.ip = p.ip;
+    is.mac = p.mac;
+    auto added = im.driver->add_interface(request.name, is);
+    if (!added.ok()) {
+      return undo(std::move(added).error());
+    }
+    std::string port_name = fmt::format("{}:{}", request.name, p.name);
+    auto port = im.engine->add_port(ns.lsi, port_name, added->host_ifname);
+    if (!port.ok()) {
+      return undo(std::move(port).error());
+    }
+    InterfaceInfo info;
+    info.name = p.name;
+    info.ip = p.ip ? p.ip->to_string() : "";
+    info.mac = added->mac.to_string();
+    info.host_ifname = added->host_ifname;
+    info.pop_port = port_name;
+    info.port = *port;
+    inst.interfaces.push_back(info);
+  }
+  if (auto s = im.driver->start(request.name); !s.ok()) {
+    return undo(std::move(s).error());
+  }
+  for (const auto& i : inst.interfaces) {
+    im.used_ips.insert(i.ip);
+  }
+  im.instances[request.name] = std::move(inst);
+  (void)im.rewrite_hosts();
+  if (auto s = im.apply_allocations(node); !s.ok()) {
+    return s.error();
+  }
+  if (ns.model) {
+    (void)im.alloc_log->append(request.pop, request.name, "allocate",
+                               {{"name", request.name}, {"flavor", flavor.name}},
+                               ns.model->state());
+  }
+  return im.info(request.name);
+}
+
+Status Emulation::stop_compute(const std::string& pop, const std::string& name) {
+  std::lock_guard lock(mu_);
+  Impl& im = *impl_;
+  auto it = im.instances.find(name);
+  if (it == im.instances.end()) {
+    return make_error(ErrorCode::kNotFound, "no instance named '{}'", name);
+  }
+  int node = it->second.node;
+  NodeState& ns = im.nodes[static_cast<size_t>(node)];
+  if (!pop.empty() && ns.name != pop) {
+    return make_error(ErrorCode::kNotFound, "instance '{}' is in '{}', not in '{}'", name, ns.name,
+                      pop);
+  }
+  for (const auto& i : it->second.interfaces) {
+    (void)im.engine->remove_port(ns.lsi, i.port);
+    im.used_ips.erase(i.ip);
+  }
+  Status destroyed = im.driver->destroy(name);
+  im.instances.erase(it);
+  (void)im.rewrite_hosts();
+  if (ns.model) {
+    (void)ns.model->free(name);
+    CL_RETURN_IF_ERROR(im.apply_allocations(node));
+    (void)im.alloc_log->append(ns.name, name, "free", {{"name", name}}, ns.model->state());
+  }
+  return destroyed;
+}
+
+Result<ComputeInfo> Emulation::compute_status(const std::string& name) {
+  std::lock_guard lock(mu_);
+  return impl_->info(name);
+}
+
+Result<std::vector<ComputeInfo>> Emulation::list_compute(const std::string& pop) {
+  std::lock_guard lock(mu_);
+  if (!pop.empty() && topology_.find_pop(pop) == nullptr) {
+    return make_error(ErrorCode::kNotFound, "no PoP named '{}'", pop);
+  }
+  std::vector<ComputeInfo> out;
+  for (const auto& [name, inst] : impl_->instances) {
+    if (inst.is_sap ||
+        (!pop.empty() && impl_->nodes[static_cast<size_t>(inst.node)].name != pop)) {
+      continue;
+    }
+    CL_ASSIGN_OR_RETURN(ComputeInfo info, impl_->info(name));
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+Status Emulation::update_resources(const std::string& name,
+                                   const substrate::ResourceLimits& limits) {
+  std::lock_guard lock(mu_);
+  if (impl_->instances.count(name) == 0) {
+    return make_error(ErrorCode::kNotFound, "no instance named '{}'", name);
+  }
+  return impl_->driver->update(name, limits);
+}
+
+Result<runtime::ExecResult> Emulation::exec(const std::string& name,
+                                            const std::vector<std::string>& argv,
+                                            std::chrono::milliseconds timeout) {
+  {
+    std::lock_guard lock(mu_);
+    if (impl_->instances.count(name) == 0) {
+      return make_error(ErrorCode::kNotFound, "no instance named '{}'", name);
+    }
+  }
+  // Without the emulation lock: a long command must not block the control plane.
+  return impl_->driver->exec(name, argv, timeout);
+}
+
+}  // namespace chainlab::emulator

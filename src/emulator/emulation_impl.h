@@ -1,0 +1,86 @@
+// Internal state of an Emulation (emulation*.cc only). Guarded by Emulation::mu_.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "emulator/emulation.h"
+#include "emulator/graph.h"
+#include "runtime/native_driver.h"
+
+namespace chainlab::emulator {
+
+struct NodeState {
+  std::string name;
+  bool is_pop = false;
+  dataplane::LsiId lsi = 0;
+  std::unique_ptr<ResourceModel> model;  // PoPs only (null: no limits)
+};
+
+struct LinkState {
+  LinkSpec spec;
+  int a = -1;                  // node indexes
+  int b = -1;
+  dataplane::PortId a_port = 0;  // on a's LSI, toward b
+  dataplane::PortId b_port = 0;  // on b's LSI, toward a
+};
+
+struct InstanceState {
+  ComputeRequest request;
+  int node = -1;
+  bool is_sap = false;
+  std::vector<InterfaceInfo> interfaces;
+  Allocation allocation;
+};
+
+struct InstalledRule {
+  dataplane::LsiId lsi;
+  dataplane::RuleId id;
+};
+
+struct ChainState {
+  ChainInfo info;
+  std::vector<InstalledRule> rules;
+};
+
+struct ElanState {
+  ElanInfo info;
+  std::vector<InstalledRule> rules;
+};
+
+struct Emulation::Impl {
+  EmulationOptions options;
+  std::unique_ptr<dataplane::Engine> engine;
+  std::unique_ptr<runtime::NativeDriver> driver;
+  std::unique_ptr<TopologyGraph> graph;
+  std::vector<NodeState> nodes;  // index = TopologyGraph index
+  std::vector<LinkState> links;  // index = topology link index
+  std::map<std::string, InstanceState> instances;
+  std::vector<ChainState> chains;
+  std::map<std::string, ElanState> elans;
+  VlanPool vlans;
+  uint32_t next_ip = 1;          // host part in the default pool 10.0.0.0/16
+  std::set<std::string> used_ips;
+  std::string hosts_path;
+  std::unique_ptr<AllocationLog> alloc_log;
+
+  // Port of an instance interface ("" = first): (node, port).
+  Result<std::pair<int, dataplane::PortId>> endpoint(const std::string& instance,
+                                                     const std::string& intf) const;
+  // The port of `link` on node `node`'s LSI.
+  dataplane::PortId link_port(size_t link, int node) const;
+  Status rewrite_hosts();
+  void remove_rules(const std::vector<InstalledRule>& rules);
+  // Re-applies the PoP's current allocations to its running instances (model B rescaling).
+  Status apply_allocations(int node);
+  Result<ComputeInfo> info(const std::string& name);
+};
+
+dataplane::LinkParams to_link_params(const LinkSpec& spec);
+// son-emu's interface id sanitising: ':', ' ', '.', '_' -> '-'.
+std::string sanitize_interface_id(std::string id);
+
+}  // namespace chainlab::emulator
