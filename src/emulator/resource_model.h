@@ -12,6 +12,8 @@
 // `overprovision` (model B) never rejects: once the allocated CU exceed max_cu, every instance of
 // the PoP gets its CPU fraction scaled by max_cu / allocated_cu (re-applied on each add and remove;
 // other PoPs are unaffected). `none` applies no limits.
+// Rounding as in son-emu: quota = trunc(period * fraction), raised to 1000 us; memory bytes =
+// trunc(max(MB, 4) * 1024 * 1024). Model B scales only the CPU (memory limits are never scaled).
 #pragma once
 
 #include <cstdint>
@@ -29,8 +31,8 @@ namespace chainlab::emulator {
 
 struct Flavor {
   std::string name;
-  double cu = 0;       // compute units
-  double mu_mb = 0;    // memory MB
+  double cu = 0;     // compute units
+  double mu_mb = 0;  // memory MB
   double disk_gb = 0;
 };
 
@@ -41,14 +43,16 @@ Result<Flavor> find_flavor(std::string_view name);
 
 // What an instance is allowed (unset limits: none).
 struct Allocation {
-  double cpu_fraction = 0;     // of the whole machine, after scaling
-  int64_t cpu_period_us = 0;   // 0: no CPU limit
+  double cpu_fraction = 0;    // of the whole machine, after scaling (before the quota floor)
+  int64_t cpu_period_us = 0;  // 0: no CPU limit
   int64_t cpu_quota_us = 0;
-  int64_t memory_bytes = 0;    // 0: no memory limit
+  int64_t memory_bytes = 0;  // 0: no memory limit
   friend bool operator==(const Allocation&, const Allocation&) = default;
 };
 
-// The emulation-wide numbers a model needs: e_cpu, e_mem and the sums over all PoPs.
+// The emulation-wide numbers a model needs: e_cpu, e_mem and the sums over all PoPs that have a
+// limiting model (son-emu sums over the PoPs with a registered model; a `none` PoP has none). A
+// `none` model ignores the budget; the others need e_cpu, e_mem > 0 and totals >= their own max.
 struct GlobalBudget {
   double e_cpu = 1.0;
   double e_mem_mb = 512;
