@@ -11,7 +11,7 @@ packages=(
   libspdlog-dev libfmt-dev libssl-dev libpugixml-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libclang-rt-14-dev clang
-  iproute2 iputils-ping ethtool iperf3 socat curl procps psmisc
+  iproute2 iputils-ping iputils-arping ethtool iperf3 socat curl procps psmisc
   # benchmark peers (bench/dataplane.sh): Open vSwitch userspace datapath
   openvswitch-switch
 )

@@ -1,26 +1,23 @@
-// `chainlab demo`: the main job until the emulator lands. Two native instances (a web server and a
-// client) in their own namespaces and cgroups, joined by a veth pair; the client pings and fetches
-// a page from the server by name; a table shows what ran, with limits and usage read from cgroupfs.
-#include <signal.h>
-#include <time.h>
-
+// `chainlab demo`: the main job on the embedded default topology (dc1 and dc2 joined by a 10 ms
+// link). Deploys a real chain across both PoPs — a client in dc1, an L4 forwarder (socat) and a
+// web server in dc2 — chains client <-> forwarder <-> server, sends traffic through it, prints what
+// happened, and stays up with the REST API until Ctrl-C (or --duration).
 #include <chrono>
 #include <cstdio>
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/run_support.h"
 #include "cli/table.h"
 #include "common/files.h"
-#include "runtime/native_driver.h"
-#include "substrate/netns.h"
-#include "substrate/rtnl.h"
-#include "substrate/run.h"
 
 namespace chainlab::cli {
 namespace {
 
 struct DemoOptions {
-  double duration_s = -1;  // < 0: until Ctrl-C
+  double duration_s = -1;
+  std::string listen = "127.0.0.1";
+  int port = -1;
 };
 
 using Clock = std::chrono::steady_clock;
@@ -29,129 +26,77 @@ double ms_since(Clock::time_point t) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
 }
 
-// A veth pair straight from one instance's namespace into the other's (COMPOSER's direct
-// SF-to-SF link); it disappears with the namespaces.
-Status link_directly(const std::string& ns_a, const std::string& ns_b, const substrate::Cidr& ip_a,
-                     const substrate::Cidr& ip_b) {
-  CL_ASSIGN_OR_RETURN(substrate::Netns a, substrate::Netns::open(ns_a));
-  CL_ASSIGN_OR_RETURN(substrate::Netns b, substrate::Netns::open(ns_b));
-  CL_ASSIGN_OR_RETURN(substrate::Rtnl in_a, a.run_in([] { return substrate::Rtnl::open(); }));
-  CL_ASSIGN_OR_RETURN(substrate::Rtnl in_b, b.run_in([] { return substrate::Rtnl::open(); }));
-  substrate::VethSpec veth;
-  veth.name = "eth0";
-  veth.peer_name = "eth0";
-  veth.peer_netns_fd = b.fd();
-  CL_RETURN_IF_ERROR(in_a.create_veth(veth));
-  CL_RETURN_IF_ERROR(in_a.add_address("eth0", ip_a));
-  CL_RETURN_IF_ERROR(in_b.add_address("eth0", ip_b));
-  CL_RETURN_IF_ERROR(in_a.set_up("eth0", true));
-  return in_b.set_up("eth0", true);
-}
-
-// Waits for SIGINT/SIGTERM (blocked in this thread) or the duration.
-void wait_for_stop(double duration_s) {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  if (duration_s < 0) {
-    int sig;
-    sigwait(&set, &sig);
-    return;
-  }
-  timespec ts{static_cast<time_t>(duration_s),
-              static_cast<long>((duration_s - static_cast<time_t>(duration_s)) * 1e9)};
-  sigtimedwait(&set, nullptr, &ts);
-}
-
 int fail(const Error& e) {
   std::fprintf(stderr, "error: %s\n", e.message.c_str());
   return 1;
 }
 
-int run_demo(const DemoOptions& opt) {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-
-  auto t0 = Clock::now();
-  auto run = substrate::Run::begin({});
-  if (!run.ok()) {
-    return fail(run.error());
-  }
-  std::printf("run %s: cgroup v%d, state in %s\n", (*run)->prefix().c_str(),
-              (*run)->cgroups().version(), (*run)->dir().c_str());
-  runtime::NativeDriver driver(**run);
-
-  std::string hosts = (*run)->dir() + "/hosts.demo";
-  auto wrote =
-      write_file(hosts, "127.0.0.1\tlocalhost\n10.0.0.1\tclient\n10.0.0.2\tserver\n", true);
-  if (!wrote.ok()) {
-    return fail(wrote.error());
-  }
-  runtime::InstanceSpec server;
-  server.name = "server";
-  server.hosts_file = hosts;
-  server.env = {{"VNF_NAME", "server"}};
-  server.command = {
-      "socat", "TCP-LISTEN:8080,fork,reuseaddr",
-      "SYSTEM:'printf \"HTTP/1.0 200 OK\\r\\n\\r\\nhello from $VNF_NAME ($(hostname))\\n\"'"};
-  server.limits.cpu_quota_us = 50000;
-  server.limits.cpu_period_us = 100000;
-  server.limits.memory_bytes = 64ll << 20;
-  runtime::InstanceSpec client;
-  client.name = "client";
-  client.hosts_file = hosts;
-  client.env = {{"VNF_NAME", "client"}};
-  client.limits.cpu_quota_us = 20000;
-  client.limits.cpu_period_us = 100000;
-
-  std::printf("[1/4] creating instances server, client ... ");
+Status deploy(emulator::Emulation& emu) {
   auto t = Clock::now();
-  for (const auto* spec : {&server, &client}) {
-    if (auto s = driver.create(*spec); !s.ok()) {
-      return fail(s.error());
-    }
+  std::printf("[1/3] starting client (dc1), forwarder and web server (dc2) ... ");
+  std::fflush(stdout);
+  emulator::ComputeRequest server{"dc2", "server", "native", "", {}, "small", {}};
+  server.command =
+      "socat TCP-LISTEN:80,fork,reuseaddr "
+      "SYSTEM:'printf \"HTTP/1.0 200 OK\\r\\n\\r\\nhello from $VNF_NAME in dc2\\n\"'";
+  server.interfaces = {{"input", "10.0.1.3/24", ""}};
+  emulator::ComputeRequest fwd{"dc2", "fwd", "native", "", {}, "small", {}};
+  fwd.command = "socat TCP-LISTEN:8080,fork,reuseaddr TCP:10.0.1.3:80";
+  fwd.interfaces = {{"input", "10.0.0.2/24", ""}, {"output", "10.0.1.2/24", ""}};
+  emulator::ComputeRequest client{"dc1", "client", "native", "", {}, "tiny", {}};
+  client.interfaces = {{"emu0", "10.0.0.1/24", ""}};
+  for (const auto* r : {&server, &fwd, &client}) {
+    CL_RETURN_IF_ERROR(emu.start_compute(*r));
   }
-  std::printf("%.1f ms\n", ms_since(t));
+  std::printf("%.0f ms\n", ms_since(t));
 
-  std::printf("[2/4] linking client 10.0.0.1/24 <-> server 10.0.0.2/24 ... ");
   t = Clock::now();
-  auto ns_client = driver.status("client");
-  auto ns_server = driver.status("server");
-  if (!ns_client.ok() || !ns_server.ok()) {
-    return fail(ns_client.ok() ? ns_server.error() : ns_client.error());
-  }
-  auto linked =
-      link_directly(ns_client->netns, ns_server->netns, *substrate::Cidr::parse("10.0.0.1/24"),
-                    *substrate::Cidr::parse("10.0.0.2/24"));
-  if (!linked.ok()) {
-    return fail(linked.error());
-  }
+  std::printf("[2/3] chaining client <-> fwd:input and fwd:output <-> server ... ");
+  std::fflush(stdout);
+  emulator::ChainRequest a;
+  a.src = "client";
+  a.dst = "fwd";
+  a.dst_intf = "input";
+  a.bidirectional = true;
+  emulator::ChainRequest b;
+  b.src = "fwd";
+  b.src_intf = "output";
+  b.dst = "server";
+  b.dst_intf = "input";
+  b.bidirectional = true;
+  CL_ASSIGN_OR_RETURN(auto ca, emu.set_chain(a));
+  CL_ASSIGN_OR_RETURN(auto cb, emu.set_chain(b));
   std::printf("%.1f ms\n", ms_since(t));
-
-  std::printf("[3/4] starting instances ... ");
-  t = Clock::now();
-  for (const char* name : {"server", "client"}) {
-    if (auto s = driver.start(name); !s.ok()) {
-      return fail(s.error());
-    }
+  for (const auto& c : {ca, cb}) {
+    std::printf("      %s via %s (vlan %u)\n", c.id.c_str(),
+                fmt::format("{}", fmt::join(c.path, " -> ")).c_str(), c.vlan);
   }
-  std::printf("%.1f ms\n", ms_since(t));
+  return ok_status();
+}
 
-  std::printf("[4/4] traffic from client to server:\n");
+int run_demo(const DemoOptions& opt) {
+  block_stop_signals();
+  auto t0 = Clock::now();
+  auto running = start_emulation(emulator::Topology::default_topology(), opt.listen, opt.port);
+  if (!running.ok()) {
+    return fail(running.error());
+  }
+  emulator::Emulation& emu = *running->emulation;
+  if (auto s = deploy(emu); !s.ok()) {
+    stop_emulation(*running);
+    return fail(s.error());
+  }
+  std::printf("[3/3] traffic from the client through the chain:\n");
   std::vector<std::vector<std::string>> probes = {
-      {"ping", "-c", "3", "-i", "0.2", "-W", "1", "server"},
-      {"sh", "-c",
-       "for i in 1 2 3 4 5 6 7 8 9 10; do "
-       "socat -T2 - TCP:server:8080 </dev/null && break; sleep 0.1; done"},
+      {"ping", "-c", "3", "-i", "0.2", "-W", "2", "fwd"},
+      {"sh", "-c", "for i in 1 2 3 4 5 6 7 8 9 10; do "
+                   "socat -T3 - TCP:fwd:8080 </dev/null && break; sleep 0.2; done"},
   };
   int failures = 0;
   for (const auto& argv : probes) {
-    auto r = driver.exec("client", argv, std::chrono::seconds(10));
+    auto r = emu.exec("client", argv, std::chrono::seconds(20));
     if (!r.ok()) {
+      stop_emulation(*running);
       return fail(r.error());
     }
     std::printf("  $ client %s\n", fmt::format("{}", fmt::join(argv, " ")).c_str());
@@ -161,42 +106,32 @@ int run_demo(const DemoOptions& opt) {
     std::printf("    (exit %d)\n", r->exit_code);
     failures += r->exit_code != 0;
   }
-
-  Table table({"INSTANCE", "STATE", "PID", "NETNS", "CPU QUOTA", "MEMORY LIMIT", "CPU USED"});
-  for (const char* name : {"server", "client"}) {
-    auto st = driver.status(name);
-    if (!st.ok()) {
-      return fail(st.error());
+  Table table({"INSTANCE", "POP", "STATE", "INTERFACES", "CPU QUOTA", "MEMORY", "CPU USED"});
+  auto all = emu.list_compute();
+  if (all.ok()) {
+    for (const auto& c : *all) {
+      std::string intfs;
+      for (const auto& i : c.interfaces) {
+        intfs += (intfs.empty() ? "" : " ") + i.name + "=" + i.ip;
+      }
+      const auto& l = c.status.limits;
+      table.add({c.name, c.pop, std::string(runtime::instance_state_name(c.status.state)), intfs,
+                 l.cpu_quota_us < 0 ? "unlimited"
+                                    : fmt::format("{}/{} us", l.cpu_quota_us, l.cpu_period_us),
+                 l.memory_bytes < 0 ? "unlimited" : fmt::format("{} MiB", l.memory_bytes >> 20),
+                 fmt::format("{:.1f} ms", static_cast<double>(c.status.stats.cpu_usage_ns) / 1e6)});
     }
-    std::string quota =
-        st->limits.cpu_quota_us < 0
-            ? "unlimited"
-            : fmt::format("{}/{} us", st->limits.cpu_quota_us, st->limits.cpu_period_us);
-    std::string mem = st->limits.memory_bytes < 0
-                          ? "unlimited"
-                          : fmt::format("{} MiB", st->limits.memory_bytes >> 20);
-    table.add({st->name, std::string(runtime::instance_state_name(st->state)),
-               std::to_string(st->pid), st->netns, quota, mem,
-               fmt::format("{:.1f} ms", static_cast<double>(st->stats.cpu_usage_ns) / 1e6)});
   }
   std::printf("\n%s\n", table.render().c_str());
-  std::printf("demo up in %.0f ms; %s\n", ms_since(t0),
-              opt.duration_s < 0 ? "Ctrl-C to stop"
-                                 : fmt::format("stopping in {} s", opt.duration_s).c_str());
+  print_endpoints(*running, opt.listen);
+  std::printf("demo up in %.0f ms; try: chainlab compute list, chainlab exec client -- ping -c1 fwd\n",
+              ms_since(t0));
+  std::printf("%s\n", opt.duration_s < 0 ? "Ctrl-C to stop"
+                                         : fmt::format("stopping in {} s", opt.duration_s).c_str());
   std::fflush(stdout);
   wait_for_stop(opt.duration_s);
-
-  std::printf("tearing down ... ");
-  t = Clock::now();
-  for (const char* name : {"client", "server"}) {
-    (void)driver.destroy(name);
-  }
-  auto report = (*run)->teardown();
-  std::printf("%.1f ms\n", ms_since(t));
-  for (const auto& err : report.errors) {
-    std::fprintf(stderr, "error: %s\n", err.c_str());
-  }
-  return failures == 0 && report.errors.empty() ? 0 : 1;
+  stop_emulation(*running);
+  return failures == 0 ? 0 : 1;
 }
 
 }  // namespace
@@ -204,9 +139,11 @@ int run_demo(const DemoOptions& opt) {
 void add_demo_command(CLI::App& app, CliContext& ctx) {
   auto opt = std::make_shared<DemoOptions>();
   auto* cmd = app.add_subcommand(
-      "demo", "Start two native instances, send traffic between them, show limits and usage");
+      "demo", "Default topology with a client -> forwarder -> web server chain across two PoPs");
   cmd->add_option("--duration", opt->duration_s,
                   "Seconds to stay up after the traffic (default: until Ctrl-C)");
+  cmd->add_option("--listen", opt->listen, "Address of the REST API")->capture_default_str();
+  cmd->add_option("--port", opt->port, "REST API port (default 5001)");
   cmd->callback([opt, &ctx] { ctx.exit_code = run_demo(*opt); });
 }
 

@@ -14,5 +14,6 @@ void add_cleanup_command(CLI::App& app, CliContext& ctx);
 void add_demo_command(CLI::App& app, CliContext& ctx);
 void add_version_command(CLI::App& app, CliContext& ctx);
 void add_switch_command(CLI::App& app, CliContext& ctx);
+void add_run_command(CLI::App& app, CliContext& ctx);
 
 }  // namespace chainlab::cli

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   chainlab::cli::add_cleanup_command(app, ctx);
   chainlab::cli::add_demo_command(app, ctx);
   chainlab::cli::add_switch_command(app, ctx);
+  chainlab::cli::add_run_command(app, ctx);
   CLI11_PARSE(app, argc, argv);
   return ctx.exit_code;
 }

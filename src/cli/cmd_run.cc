@@ -1,0 +1,53 @@
+// `chainlab run [TOPOLOGY]`: builds the emulation (the embedded default without a file), serves
+// the son-emu REST API, runs until Ctrl-C, SIGTERM or PUT /emulator/exit, then removes everything.
+#include <cstdio>
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/run_support.h"
+
+namespace chainlab::cli {
+namespace {
+
+struct RunOptions {
+  std::string topology;
+  std::string listen = "0.0.0.0";
+  int port = -1;
+  double duration_s = -1;
+};
+
+int run(const RunOptions& opt) {
+  block_stop_signals();
+  auto topology = load_topology(opt.topology);
+  if (!topology.ok()) {
+    std::fprintf(stderr, "error: %s\n", topology.error().message.c_str());
+    return 1;
+  }
+  auto running = start_emulation(*topology, opt.listen, opt.port);
+  if (!running.ok()) {
+    std::fprintf(stderr, "error: %s\n", running.error().message.c_str());
+    return 1;
+  }
+  print_endpoints(*running, opt.listen);
+  std::printf("emulation '%s' (run %s) is up; Ctrl-C to stop\n", topology->name.c_str(),
+              running->emulation->prefix().c_str());
+  std::fflush(stdout);
+  wait_for_stop(opt.duration_s);
+  stop_emulation(*running);
+  return 0;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, CliContext& ctx) {
+  auto opt = std::make_shared<RunOptions>();
+  auto* cmd = app.add_subcommand("run", "Start an emulation and serve its APIs until Ctrl-C");
+  cmd->add_option("topology", opt->topology,
+                  "Topology file (.yaml, .graphml, .gml); default: two PoPs and a 10 ms link");
+  cmd->add_option("--listen", opt->listen, "Address the APIs listen on")->capture_default_str();
+  cmd->add_option("--port", opt->port, "REST API port (default: the topology's, 5001)");
+  cmd->add_option("--duration", opt->duration_s, "Stop after this many seconds");
+  cmd->callback([opt, &ctx] { ctx.exit_code = run(*opt); });
+}
+
+}  // namespace chainlab::cli

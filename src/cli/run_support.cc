@@ -1,0 +1,102 @@
+#include "cli/run_support.h"
+
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "cli/table.h"
+
+namespace chainlab::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
+
+sigset_t stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
+
+}  // namespace
+
+void block_stop_signals() {
+  sigset_t set = stop_signals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+Result<emulator::Topology> load_topology(const std::string& path) {
+  if (path.empty()) {
+    return emulator::Topology::default_topology();
+  }
+  return emulator::Topology::load_file(path);
+}
+
+Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
+                                         const std::string& listen, int port) {
+  auto t = Clock::now();
+  std::fprintf(stderr, "building '%s': %zu PoPs, %zu switches, %zu links ... ",
+               topology.name.c_str(), topology.pops().size(), topology.switches().size(),
+               topology.links().size());
+  RunningEmulation running;
+  auto emulation = emulator::Emulation::start(topology);
+  if (!emulation.ok()) {
+    std::fprintf(stderr, "failed\n");
+    return std::move(emulation).error();
+  }
+  running.emulation = std::move(emulation).value();
+  std::fprintf(stderr, "%.0f ms\n", ms_since(t));
+  running.endpoint = std::make_unique<endpoints::EmulatorEndpoint>(
+      *running.emulation, [] { ::kill(::getpid(), SIGTERM); });
+  int rest_port = port >= 0 ? port : topology.emulator.rest_port;
+  auto listener = endpoints::HttpListener::start(listen, rest_port, *running.endpoint);
+  if (!listener.ok()) {
+    return std::move(listener).error();
+  }
+  running.listener = std::move(listener).value();
+  return running;
+}
+
+void print_endpoints(const RunningEmulation& running, const std::string& listen) {
+  Table table({"ENDPOINT", "URL"});
+  std::string host = listen == "0.0.0.0" ? "127.0.0.1" : listen;
+  table.add({"emulator REST (son-emu)",
+             "http://" + host + ":" + std::to_string(running.listener->port())});
+  std::printf("%s", table.render().c_str());
+  std::fflush(stdout);
+}
+
+void wait_for_stop(double duration_s) {
+  sigset_t set = stop_signals();
+  if (duration_s < 0) {
+    int sig;
+    sigwait(&set, &sig);
+    return;
+  }
+  timespec ts{static_cast<time_t>(duration_s),
+              static_cast<long>((duration_s - static_cast<double>(static_cast<time_t>(duration_s))) *
+                                1e9)};
+  sigtimedwait(&set, nullptr, &ts);
+}
+
+void stop_emulation(RunningEmulation& running) {
+  auto t = Clock::now();
+  std::fprintf(stderr, "tearing down ... ");
+  if (running.listener) {
+    running.listener->stop();
+  }
+  running.listener.reset();
+  running.endpoint.reset();
+  running.emulation.reset();
+  std::fprintf(stderr, "%.0f ms\n", ms_since(t));
+}
+
+}  // namespace chainlab::cli

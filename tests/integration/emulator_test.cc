@@ -1,0 +1,288 @@
+// The son-emu conformance checklist (../shared/reference/emulator-api.md) against a real emulation:
+// namespaces, the userspace switch, native instances, pings.
+#include "emulator/emulation.h"
+
+#include <cstdio>
+
+#include "common/files.h"
+#include "test_util.h"
+
+namespace chainlab::emulator {
+namespace {
+
+using namespace std::chrono_literals;
+
+Topology pops_line(std::vector<std::string> nodes, int npops, uint64_t delay_ns = 0) {
+  Topology t;
+  t.name = "test";
+  t.emulator.rest_port = 0;
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    Status s = static_cast<int>(i) < npops ? t.add_pop({nodes[i], {}, {}, {}})
+                                           : t.add_switch({nodes[i]});
+    EXPECT_TRUE(s.ok()) << s.error().message;
+  }
+  for (size_t i = 0; i + 1 < nodes.size(); ++i) {
+    LinkSpec l;
+    l.a = nodes[i];
+    l.b = nodes[i + 1];
+    l.delay_ns = delay_ns;
+    EXPECT_TRUE(t.add_link(l).ok());
+  }
+  return t;
+}
+
+class EmulatorTest : public ::testing::Test {
+ protected:
+  void SetUp() override { CL_REQUIRE_ROOT(); }
+  void TearDown() override { emu_.reset(); }
+
+  void start(const Topology& t) {
+    auto e = Emulation::start(t);
+    ASSERT_TRUE(e.ok()) << e.error().message;
+    emu_ = std::move(e).value();
+  }
+  void compute(const std::string& pop, const std::string& name, std::vector<InterfaceRequest> ifs,
+               const std::string& flavor = "tiny", const std::string& cmd = "") {
+    ComputeRequest r;
+    r.pop = pop;
+    r.name = name;
+    r.interfaces = std::move(ifs);
+    r.flavor = flavor;
+    r.command = cmd;
+    auto info = emu_->start_compute(r);
+    ASSERT_TRUE(info.ok()) << info.error().message;
+  }
+  bool ping(const std::string& from, const std::string& to, int count = 1) {
+    auto r = emu_->exec(from, {"ping", "-c", std::to_string(count), "-i", "0.2", "-W", "1", to}, 30s);
+    return r.ok() && r->exit_code == 0;
+  }
+  ChainRequest chain(const std::string& a, const std::string& b, bool bidi = true,
+                     uint64_t cookie = 10) {
+    ChainRequest c;
+    c.src = a;
+    c.dst = b;
+    c.bidirectional = bidi;
+    c.cookie = cookie;
+    return c;
+  }
+  std::unique_ptr<Emulation> emu_;
+};
+
+TEST_F(EmulatorTest, OnePop) {
+  start(pops_line({"dc1"}, 1));
+  compute("dc1", "vnf1", {{"emu0", "10.0.0.1/24", ""}});
+  compute("dc1", "vnf2", {{"emu0", "10.0.0.2/24", ""}});
+  EXPECT_FALSE(ping("vnf1", "vnf2"));
+  ASSERT_TRUE(emu_->set_chain(chain("vnf1", "vnf2")).ok());
+  EXPECT_TRUE(ping("vnf1", "vnf2"));
+  EXPECT_TRUE(ping("vnf2", "10.0.0.1"));
+}
+
+TEST_F(EmulatorTest, TwoLinkedPopsPingOnlyAfterChainAndNotAfterRemoval) {
+  start(pops_line({"dc1", "dc2"}, 2));
+  compute("dc1", "vnf1", {{"emu0", "10.0.0.1/24", ""}});
+  compute("dc2", "vnf2", {{"emu0", "10.0.0.2/24", ""}});
+  EXPECT_FALSE(ping("vnf1", "vnf2")) << "instances in different PoPs must not reach each other";
+  auto c = emu_->set_chain(chain("vnf1", "vnf2"));
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->path, (std::vector<std::string>{"dc1", "dc2"}));
+  EXPECT_GE(c->vlan, 1);
+  EXPECT_TRUE(ping("vnf1", "vnf2", 2));
+  EXPECT_EQ(emu_->set_chain(chain("vnf1", "vnf2")).error().code, ErrorCode::kAlreadyExists);
+  auto removed = emu_->delete_chain(chain("vnf1", "vnf2"));
+  ASSERT_TRUE(removed.ok());
+  EXPECT_EQ(*removed, 1u);
+  EXPECT_FALSE(ping("vnf1", "vnf2"));
+  EXPECT_EQ(emu_->delete_chain(chain("vnf1", "vnf2")).error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(EmulatorTest, PopsAcrossThreeSwitches) {
+  Topology t;
+  ASSERT_TRUE(t.add_pop({"dc1", {}, {}, {}}).ok());
+  ASSERT_TRUE(t.add_pop({"dc2", {}, {}, {}}).ok());
+  for (const char* s : {"s1", "s2", "s3"}) {
+    ASSERT_TRUE(t.add_switch({s}).ok());
+  }
+  for (auto [a, b] : std::vector<std::pair<const char*, const char*>>{
+           {"dc1", "s1"}, {"s1", "s2"}, {"s2", "s3"}, {"s3", "dc2"}}) {
+    LinkSpec l;
+    l.a = a;
+    l.b = b;
+    ASSERT_TRUE(t.add_link(l).ok());
+  }
+  start(t);
+  compute("dc1", "vnf1", {{"emu0", "10.0.0.1/24", ""}});
+  compute("dc2", "vnf2", {{"emu0", "10.0.0.2/24", ""}});
+  auto c = emu_->set_chain(chain("vnf1", "vnf2"));
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->path, (std::vector<std::string>{"dc1", "s1", "s2", "s3", "dc2"}));
+  EXPECT_TRUE(ping("vnf1", "vnf2", 2));
+}
+
+TEST_F(EmulatorTest, SeveralServicesChainedAtOnce) {
+  start(pops_line({"dc1", "dc2"}, 2));
+  for (int i = 0; i < 3; ++i) {
+    compute("dc1", fmt::format("a{}", i), {{"emu0", fmt::format("10.{}.0.1/24", i + 1), ""}});
+    compute("dc2", fmt::format("b{}", i), {{"emu0", fmt::format("10.{}.0.2/24", i + 1), ""}});
+  }
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(emu_->set_chain(chain(fmt::format("a{}", i), fmt::format("b{}", i))).ok());
+  }
+  auto chains = emu_->list_chains();
+  ASSERT_EQ(chains.size(), 3u);
+  EXPECT_NE(chains[0].vlan, chains[1].vlan);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_TRUE(ping(fmt::format("a{}", i), fmt::format("10.{}.0.2", i + 1)));
+  }
+  // Isolation: a0 cannot reach b1 (different chain, different VLAN).
+  ASSERT_TRUE(emu_->exec("a0", {"ip", "addr", "add", "10.2.0.9/24", "dev", "emu0"}, 5s).ok());
+  EXPECT_FALSE(ping("a0", "10.2.0.2"));
+}
+
+TEST_F(EmulatorTest, ComputeAddRemoveStatusInterleaved) {
+  start(pops_line({"dc1", "dc2"}, 2));
+  compute("dc1", "vnf1", {{"input", "10.0.10.1/24", ""}, {"output", "", ""}});
+  auto st = emu_->compute_status("vnf1");
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->status.state, runtime::InstanceState::kRunning);
+  ASSERT_EQ(st->interfaces.size(), 2u);
+  EXPECT_EQ(st->interfaces[0].name, "input");
+  EXPECT_EQ(st->interfaces[0].ip, "10.0.10.1/24");
+  EXPECT_FALSE(st->interfaces[1].ip.empty()) << "address from the pool";
+  auto env = emu_->exec("vnf1", {"sh", "-c", "echo $VNF_NAME"}, 5s);
+  EXPECT_EQ(env->output, "vnf1\n");
+  compute("dc2", "vnf2", {});
+  EXPECT_TRUE(emu_->stop_compute("dc1", "vnf1").ok());
+  compute("dc1", "vnf3", {});
+  EXPECT_EQ(emu_->compute_status("vnf1").error().code, ErrorCode::kNotFound);
+  compute("dc1", "vnf1", {});  // the name is free again
+  EXPECT_EQ(emu_->list_compute()->size(), 3u);
+  EXPECT_EQ(emu_->list_compute("dc1")->size(), 2u);
+  EXPECT_EQ(emu_->stop_compute("dc2", "vnf1").error().code, ErrorCode::kNotFound);
+  ComputeRequest bad;
+  bad.pop = "dc9";
+  bad.name = "x";
+  EXPECT_EQ(emu_->start_compute(bad).error().code, ErrorCode::kNotFound);
+  bad.pop = "dc1";
+  bad.name = "vnf3";
+  EXPECT_EQ(emu_->start_compute(bad).error().code, ErrorCode::kAlreadyExists);
+  bad.name = "y";
+  bad.interfaces = {{"emu0", "10.0.0.300/24", ""}};
+  EXPECT_EQ(emu_->start_compute(bad).error().code, ErrorCode::kInvalidArgument);
+  bad.interfaces = {};
+  bad.flavor = "huge";
+  EXPECT_EQ(emu_->start_compute(bad).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(emu_->list_compute()->size(), 3u) << "failed requests leave nothing";
+  // Hosts resolve by name.
+  auto r = emu_->exec("vnf3", {"getent", "hosts", "vnf2"}, 5s);
+  EXPECT_EQ(r->exit_code, 0) << r->output;
+}
+
+TEST_F(EmulatorTest, FixedResourceModelExactValuesAndRejection) {
+  Topology t;
+  ResourceModelSpec fixed{"fixed", 4, 1024};
+  ASSERT_TRUE(t.add_pop({"dc1", fixed, {}, {}}).ok());
+  ASSERT_TRUE(t.add_pop({"dc2", fixed, {}, {}}).ok());
+  ASSERT_TRUE(t.add_link({"dc1", "dc2"}).ok());
+  t.emulator.e_cpu = 1.0;
+  t.emulator.e_mem_mb = 512;
+  start(t);
+  // single_cu = 1 / 8; small (1 CU, 128 MB): quota 125000 of 1000000 us; 512/2048*128 = 32 MB.
+  compute("dc1", "a", {}, "small");
+  auto st = emu_->compute_status("a");
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->status.limits.cpu_period_us, 1000000);
+  EXPECT_EQ(st->status.limits.cpu_quota_us, 125000);
+  EXPECT_EQ(st->status.limits.memory_bytes, 32ll << 20);
+  compute("dc1", "b", {}, "small");
+  compute("dc1", "c", {}, "small");
+  compute("dc1", "d", {}, "small");
+  ComputeRequest over{"dc1", "e", "", "", {}, "small", {}};
+  auto rejected = emu_->start_compute(over);
+  ASSERT_FALSE(rejected.ok());
+  EXPECT_EQ(rejected.error().code, ErrorCode::kResourceExhausted);
+  EXPECT_EQ(emu_->compute_status("e").error().code, ErrorCode::kNotFound);
+  // The other PoP is unaffected; freeing makes room again.
+  compute("dc2", "e", {}, "small");
+  ASSERT_TRUE(emu_->stop_compute("dc1", "a").ok());
+  compute("dc1", "f", {}, "small");
+}
+
+TEST_F(EmulatorTest, OverprovisioningRescalesThePop) {
+  Topology t;
+  ASSERT_TRUE(t.add_pop({"dc1", {"overprovision", 2, 1024}, {}, {}}).ok());
+  ASSERT_TRUE(t.add_pop({"dc2", {"overprovision", 2, 1024}, {}, {}}).ok());
+  ASSERT_TRUE(t.add_link({"dc1", "dc2"}).ok());
+  start(t);
+  // single_cu = 1/4: small gets 250000 us until dc1's 2 CU are exceeded.
+  compute("dc1", "a", {}, "small");
+  compute("dc1", "b", {}, "small");
+  compute("dc2", "z", {}, "small");
+  EXPECT_EQ(emu_->compute_status("a")->status.limits.cpu_quota_us, 250000);
+  compute("dc1", "c", {}, "small");  // 3 CU allocated of 2: factor 2/3
+  for (const char* n : {"a", "b", "c"}) {
+    EXPECT_EQ(emu_->compute_status(n)->status.limits.cpu_quota_us, 166666) << n;
+  }
+  EXPECT_EQ(emu_->compute_status("z")->status.limits.cpu_quota_us, 250000) << "other PoP isolated";
+  ASSERT_TRUE(emu_->stop_compute("dc1", "c").ok());
+  EXPECT_EQ(emu_->compute_status("a")->status.limits.cpu_quota_us, 250000);
+}
+
+TEST_F(EmulatorTest, ElanAcrossPopsInARingDoesNotLoop) {
+  Topology t;
+  for (const char* p : {"dc1", "dc2", "dc3"}) {
+    ASSERT_TRUE(t.add_pop({p, {}, {}, {}}).ok());
+  }
+  ASSERT_TRUE(t.add_link({"dc1", "dc2"}).ok());
+  ASSERT_TRUE(t.add_link({"dc2", "dc3"}).ok());
+  ASSERT_TRUE(t.add_link({"dc3", "dc1"}).ok());  // a cycle: naive flooding would loop
+  start(t);
+  compute("dc1", "v1", {{"lan", "10.9.0.1/24", ""}});
+  compute("dc2", "v2", {{"lan", "10.9.0.2/24", ""}});
+  compute("dc3", "v3", {{"lan", "10.9.0.3/24", ""}});
+  compute("dc3", "v4", {{"lan", "10.9.0.4/24", ""}});
+  auto elan = emu_->create_elan("lan1", {{"v1", "lan"}, {"v2", "lan"}, {"v3", "lan"}, {"v4", ""}});
+  ASSERT_TRUE(elan.ok()) << elan.error().message;
+  for (const char* from : {"v1", "v2", "v3", "v4"}) {
+    for (int to = 1; to <= 4; ++to) {
+      if (std::string(from) != fmt::format("v{}", to)) {
+        EXPECT_TRUE(ping(from, fmt::format("10.9.0.{}", to))) << from << " -> " << to;
+      }
+    }
+  }
+  // A broadcast reaches every member exactly once: count ARP requests seen by v2.
+  auto before = emu_->exec("v2", {"cat", "/sys/class/net/lan/statistics/rx_packets"}, 5s);
+  ASSERT_TRUE(emu_->exec("v1", {"arping", "-c", "1", "-w", "1", "-I", "lan", "10.9.0.99"}, 5s).ok());
+  std::this_thread::sleep_for(200ms);
+  auto after = emu_->exec("v2", {"cat", "/sys/class/net/lan/statistics/rx_packets"}, 5s);
+  ASSERT_TRUE(before.ok() && after.ok());
+  long delta = std::stol(after->output) - std::stol(before->output);
+  EXPECT_LE(delta, 3) << "a broadcast storm would deliver many copies";
+  ASSERT_TRUE(emu_->delete_elan("lan1").ok());
+  EXPECT_FALSE(ping("v1", "10.9.0.2"));
+}
+
+TEST_F(EmulatorTest, RuntimeLinkChangeShowsInRtt) {
+  start(pops_line({"dc1", "dc2"}, 2, 10'000'000));
+  compute("dc1", "vnf1", {{"emu0", "10.0.0.1/24", ""}});
+  compute("dc2", "vnf2", {{"emu0", "10.0.0.2/24", ""}});
+  ASSERT_TRUE(emu_->set_chain(chain("vnf1", "vnf2")).ok());
+  auto rtt = [&]() {
+    auto r = emu_->exec("vnf1", {"ping", "-c", "5", "-i", "0.05", "10.0.0.2"}, 30s);
+    double min = 0, avg = 0;
+    auto pos = r->output.find("= ");
+    if (pos != std::string::npos) {
+      std::sscanf(r->output.c_str() + pos, "= %lf/%lf", &min, &avg);
+    }
+    return avg;
+  };
+  EXPECT_NEAR(rtt(), 20.0, 1.5);
+  LinkChange change;
+  change.delay_ns = 30'000'000;
+  ASSERT_TRUE(emu_->set_link("dc1", "dc2", change).ok());
+  EXPECT_NEAR(rtt(), 60.0, 3.0);
+  EXPECT_EQ(emu_->set_link("dc1", "nowhere", change).error().code, ErrorCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace chainlab::emulator
