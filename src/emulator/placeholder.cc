@@ -1,2 +1,0 @@
-// Placeholder so the layer builds before its sources land.
-namespace chainlab::emulator {}
