@@ -17,6 +17,14 @@
 //     - {a: dc1, b: s1, delay: 10ms, jitter: 1ms, bw: 100, loss: 0.5, queue: 1000}
 //   saps: [{name: internet, pop: dc1, ip: 10.255.0.1/24}]
 // Durations accept "10ms", "500us", "1.5s", "0"; bw is Mbit/s (0: unlimited); loss is percent.
+// `pops` and `switches` entries may also be bare names ("pops: [dc1, dc2]"). Unknown and duplicate
+// keys are errors.
+//
+// Imports: a node becomes a PoP named from its label (characters outside [A-Za-z0-9_.:-] become
+// '-', one per UTF-8 character; a leading non-alphanumeric gets an "n" prefix; repeats get "-2",
+// "-3"; nodes without a label are "n<id>"); metadata keeps the original label when the name
+// differs, plus latitude/longitude. Self-loops and parallel edges are skipped. Limits: 64 MiB,
+// 100000 nodes, 1000000 edges.
 #pragma once
 
 #include <cstdint>

@@ -134,8 +134,8 @@ Result<Topology> build_topology(const ImportedGraph& graph, const ImportOptions&
     used.insert(name);
     PopSpec pop;
     pop.name = name;
-    if (!node.label.empty()) {
-      pop.metadata["label"] = node.label;
+    if (!node.label.empty() && node.label != name) {
+      pop.metadata["label"] = node.label;  // the original, when the name had to change
     }
     if (node.latitude && node.longitude) {
       pop.metadata["latitude"] = fmt::format("{}", *node.latitude);
