@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include <fmt/ranges.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include "emulator/topology.h"
@@ -326,6 +327,9 @@ Result<Topology> Topology::from_yaml(const std::string& text, const std::string&
         [&](const YAML::Node& n, const std::string& p) { return reader.read_sap(n, p); },
         [&](SapSpec sap) { return t.insert_sap(std::move(sap)); }));
     return t;
+  } catch (const YAML::DeepRecursion& e) {
+    return make_error(ErrorCode::kInvalidArgument, "{}: line {}, column {}: nested too deeply",
+                      source, e.mark.line + 1, e.mark.column + 1);
   } catch (const YAML::Exception& e) {
     if (e.mark.is_null()) {
       return make_error(ErrorCode::kInvalidArgument, "{}: {}", source, e.msg);

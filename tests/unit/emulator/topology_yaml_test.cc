@@ -80,6 +80,10 @@ TEST(TopologyYamlTest, MalformedYaml) {
             "two.yaml: empty document; expected a mapping with pops, switches and links");
   EXPECT_EQ(error_of("- a\n- b\n").rfind("two.yaml: expected a mapping", 0), 0u);
   EXPECT_EQ(error_of("pops: dc1\n"), "two.yaml: pops: expected a list");
+  std::string deep = "pops: " + std::string(100000, '[') + std::string(100000, ']');
+  std::string deep_error = error_of(deep);
+  EXPECT_EQ(deep_error.rfind("two.yaml: line 1, column ", 0), 0u) << deep_error;
+  EXPECT_NE(deep_error.find(": nested too deeply"), std::string::npos) << deep_error;
 }
 
 TEST(TopologyYamlTest, UnknownKeysAreErrors) {
