@@ -259,7 +259,7 @@ Result<Topology> Topology::load_file(const std::string& path) {
                       path, ext);
   }
   CL_ASSIGN_OR_RETURN(std::string text, read_file(path));
-  std::string source = std::filesystem::path(path).filename().string();
+  const std::string& source = path;  // as the user wrote it
   if (ext == ".graphml") {
     return from_graphml(text, ImportOptions{}, source);
   }
