@@ -17,12 +17,23 @@
 //     - {a: dc1, b: s1, delay: 10ms, jitter: 1ms, bw: 100, loss: 0.5, queue: 1000}
 //   saps: [{name: internet, pop: dc1, ip: 10.255.0.1/24}]
 // Durations accept "10ms", "500us", "1.5s", "0"; bw is Mbit/s (0: unlimited); loss is percent.
+// `pops` and `switches` entries may also be bare names ("pops: [dc1, dc2]"). Unknown and duplicate
+// keys are errors.
+//
+// Imports: a node becomes a PoP named from its label (characters outside [A-Za-z0-9_.:-] become
+// '-', one per UTF-8 character; a leading non-alphanumeric gets an "n" prefix; repeats get "-2",
+// "-3"; nodes without a label are "n<id>"); metadata keeps the original label when the name
+// differs, plus latitude/longitude. Self-loops and parallel edges are skipped. Limits: 64 MiB,
+// 100000 nodes, 1000000 edges.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.h"
@@ -53,24 +64,24 @@ struct LinkSpec {
   std::string a;  // PoP or switch names
   std::string b;
   uint64_t delay_ns = 0;
-  uint64_t jitter_ns = 0;       // <= delay_ns
-  double bw_mbps = 0;           // 0: unlimited; else 0.001 .. 400000
-  double loss_percent = 0;      // 0..100
+  uint64_t jitter_ns = 0;   // <= delay_ns
+  double bw_mbps = 0;       // 0: unlimited; else 0.001 .. 400000
+  double loss_percent = 0;  // 0..100
   uint32_t queue_packets = 1000;
   friend bool operator==(const LinkSpec&, const LinkSpec&) = default;
 };
 
 struct SapSpec {
   std::string name;
-  std::string pop;              // the PoP whose switch it attaches to
-  std::string ip;               // CIDR of the SAP's own address ("" = from the pool)
+  std::string pop;  // the PoP whose switch it attaches to
+  std::string ip;   // CIDR of the SAP's own address ("" = from the pool)
   friend bool operator==(const SapSpec&, const SapSpec&) = default;
 };
 
 struct EmulatorSpec {
-  double e_cpu = 1.0;           // fraction of the machine's CPU all instances together may use
-  double e_mem_mb = 512;        // MB all instances together may use
-  int rest_port = 5001;         // son-emu REST API (0: an ephemeral port)
+  double e_cpu = 1.0;     // fraction of the machine's CPU all instances together may use
+  double e_mem_mb = 512;  // MB all instances together may use
+  int rest_port = 5001;   // son-emu REST API (0: an ephemeral port)
   friend bool operator==(const EmulatorSpec&, const EmulatorSpec&) = default;
 };
 
@@ -78,16 +89,16 @@ enum class Shape { kLine, kStar, kRing, kTree };
 
 struct GeneratorOptions {
   Shape shape = Shape::kLine;
-  int pops = 2;                 // 1..100000 (star: the hub is an extra switch "hub")
-  int fanout = 2;               // tree: children per switch (2..64)
-  LinkSpec link;                // template for every link (a/b ignored)
-  std::string prefix = "dc";    // PoPs named dc1, dc2, ...
+  int pops = 2;               // 1..100000 (star: the hub is an extra switch "hub")
+  int fanout = 2;             // tree: children per switch (2..64); see generate()
+  LinkSpec link;              // template for every link (a/b ignored)
+  std::string prefix = "dc";  // PoPs named dc1, dc2, ...
 };
 
 struct ImportOptions {
-  double km_per_ms = 200;       // signal speed in fibre: 200 km per ms (2/3 c)
+  double km_per_ms = 200;                 // signal speed in fibre: 200 km per ms (2/3 c)
   uint64_t default_delay_ns = 1'000'000;  // links whose ends have no coordinates
-  double bw_mbps = 0;           // for every link (0: the file's LinkSpeed if any, else unlimited)
+  double bw_mbps = 0;  // for every link (0: the file's LinkSpeed if any, else unlimited)
 };
 
 class Topology {
@@ -116,17 +127,44 @@ class Topology {
                                        const std::string& source = "graphml");
   static Result<Topology> from_gml(const std::string& text, const ImportOptions& options,
                                    const std::string& source = "gml");
+  // line: dc1-dc2-...-dcN. star: switch "hub" linked to every PoP. ring: line plus dcN-dc1
+  // (N >= 3). tree: a balanced tree of switches with up to `fanout` children each, PoPs as the
+  // leaves: switch "t<depth>-<i>" is the i-th (1-based) switch at that depth, the root "t0-1";
+  // PoP dcK hangs off leaf switch (K-1)/fanout + 1. Links are added top-down, level by level.
   static Result<Topology> generate(const GeneratorOptions& options);
   // Two PoPs dc1 and dc2 joined by a 10 ms link; used when `chainlab run` gets no file.
   static Topology default_topology();
   std::string to_yaml() const;
 
+  friend bool operator==(const Topology&, const Topology&) = default;
+
  private:
+  struct NodeRef {
+    bool is_pop = false;
+    size_t index = 0;  // into pops_ or switches_
+    friend bool operator==(const NodeRef&, const NodeRef&) = default;
+  };
+
+  // The add_* bodies: errors start with the offending field ("delay: ..."), so that callers can
+  // prefix either the object ("link dc1-s1: ") or the YAML path ("two.yaml: links[2].").
+  Status insert_pop(PopSpec pop);
+  Status insert_switch(SwitchSpec sw);
+  Status insert_link(LinkSpec link);
+  Status insert_sap(SapSpec sap);
+
   std::vector<PopSpec> pops_;
   std::vector<SwitchSpec> switches_;
   std::vector<LinkSpec> links_;
   std::vector<SapSpec> saps_;
+  std::map<std::string, NodeRef, std::less<>> nodes_;  // PoPs and switches by name
+  std::set<std::string, std::less<>> sap_names_;
 };
+
+// The checks add_link and generate() apply to a link's parameters (not its ends); errors start with
+// the field name ("jitter: 5ms exceeds delay 1ms").
+Status validate_link_params(const LinkSpec& link);
+// e_cpu in (0, 1], e_mem_mb > 0, rest_port 0..65535; errors start with the field name.
+Status validate_emulator(const EmulatorSpec& emulator);
 
 // "10ms" -> 10'000'000. Accepts ns, us, ms, s (and a bare 0); rejects negatives and garbage.
 Result<uint64_t> parse_duration(std::string_view text);

@@ -1,0 +1,188 @@
+// From an imported graph (GraphML or GML) to a Topology: node names, link delays from geographic
+// distance, bandwidth from Topology Zoo link speeds.
+#include "emulator/topology_import.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <set>
+#include <unordered_map>
+#include <utility>
+
+namespace chainlab::emulator::import {
+
+namespace {
+
+constexpr size_t kMaxNameBytes = 56;  // leaves room for a "-<n>" suffix within 64
+constexpr uint64_t kMaxDelayNs = 60'000'000'000;
+
+bool is_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+bool is_name_char(char c) {
+  return is_alnum(c) || c == '_' || c == '.' || c == ':' || c == '-';
+}
+
+std::optional<double> parse_double(const std::string& s) {
+  double v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v)) {
+    return std::nullopt;
+  }
+  return v;
+}
+
+Status check_options(const ImportOptions& options) {
+  if (!std::isfinite(options.km_per_ms) || options.km_per_ms <= 0) {
+    return make_error(ErrorCode::kInvalidArgument, "km_per_ms {} is not positive",
+                      options.km_per_ms);
+  }
+  if (options.default_delay_ns > kMaxDelayNs) {
+    return make_error(ErrorCode::kInvalidArgument, "default delay {} exceeds 60s",
+                      format_duration(options.default_delay_ns));
+  }
+  LinkSpec probe;
+  probe.bw_mbps = options.bw_mbps;
+  return validate_link_params(probe);
+}
+
+}  // namespace
+
+std::string sanitize_name(std::string_view label) {
+  std::string out;
+  for (size_t i = 0; i < label.size() && out.size() < kMaxNameBytes; ++i) {
+    auto u = static_cast<unsigned char>(label[i]);
+    if (u >= 0x80 && u < 0xc0 && i > 0 && static_cast<unsigned char>(label[i - 1]) >= 0x80) {
+      continue;  // UTF-8 continuation byte: its character already became one '-'
+    }
+    out += is_name_char(label[i]) ? label[i] : '-';
+  }
+  if (out.empty()) {
+    return "node";
+  }
+  if (!is_alnum(out.front())) {
+    out.insert(out.begin(), 'n');
+    if (out.size() > kMaxNameBytes) {
+      out.pop_back();
+    }
+  }
+  return out;
+}
+
+std::optional<double> link_speed_mbps(const std::string& raw, const std::string& speed,
+                                      const std::string& units) {
+  std::optional<double> mbps;
+  if (auto bps = parse_double(raw)) {
+    mbps = *bps / 1e6;
+  } else if (auto value = parse_double(speed)) {
+    double scale = 1;  // Mbit/s when no unit is given
+    if (units == "G" || units == "g") {
+      scale = 1000;
+    } else if (units == "K" || units == "k") {
+      scale = 0.001;
+    } else if (units == "T" || units == "t") {
+      scale = 1e6;
+    }
+    mbps = *value * scale;
+  }
+  if (!mbps || *mbps <= 0) {
+    return std::nullopt;
+  }
+  return std::min(400'000.0, std::max(0.001, *mbps));
+}
+
+Result<Topology> build_topology(const ImportedGraph& graph, const ImportOptions& options,
+                                const std::string& source) {
+  if (auto s = check_options(options); !s.ok()) {
+    return std::move(s).error().context(fmt::format("{}: import options", source));
+  }
+  if (graph.nodes.size() > kMaxImportNodes) {
+    return make_error(ErrorCode::kInvalidArgument, "{}: {} nodes; at most {} are supported", source,
+                      graph.nodes.size(), kMaxImportNodes);
+  }
+  if (graph.edges.size() > kMaxImportEdges) {
+    return make_error(ErrorCode::kInvalidArgument, "{}: {} edges; at most {} are supported", source,
+                      graph.edges.size(), kMaxImportEdges);
+  }
+  Topology t;
+  t.name = graph.name.empty() ? std::string("topology") : sanitize_name(graph.name);
+
+  std::unordered_map<std::string, size_t> index_of;  // file id -> node index
+  std::set<std::string, std::less<>> used;
+  std::vector<std::string> names;
+  names.reserve(graph.nodes.size());
+  for (size_t i = 0; i < graph.nodes.size(); ++i) {
+    const ImportedNode& node = graph.nodes[i];
+    if (!index_of.emplace(node.id, i).second) {
+      return make_error(ErrorCode::kInvalidArgument, "{}: node id '{}' appears twice", source,
+                        node.id);
+    }
+    if (node.latitude && (*node.latitude < -90 || *node.latitude > 90)) {
+      return make_error(ErrorCode::kInvalidArgument, "{}: node '{}': latitude {} is out of range",
+                        source, node.id, *node.latitude);
+    }
+    if (node.longitude && (*node.longitude < -180 || *node.longitude > 180)) {
+      return make_error(ErrorCode::kInvalidArgument, "{}: node '{}': longitude {} is out of range",
+                        source, node.id, *node.longitude);
+    }
+    std::string base = sanitize_name(node.label.empty() ? "n" + node.id : node.label);
+    std::string name = base;
+    for (size_t k = 2; used.contains(name); ++k) {
+      name = fmt::format("{}-{}", base, k);
+    }
+    used.insert(name);
+    PopSpec pop;
+    pop.name = name;
+    if (!node.label.empty() && node.label != name) {
+      pop.metadata["label"] = node.label;  // the original, when the name had to change
+    }
+    if (node.latitude && node.longitude) {
+      pop.metadata["latitude"] = fmt::format("{}", *node.latitude);
+      pop.metadata["longitude"] = fmt::format("{}", *node.longitude);
+    }
+    if (auto s = t.add_pop(std::move(pop)); !s.ok()) {
+      return std::move(s).error().context(fmt::format("{}: node '{}'", source, node.id));
+    }
+    names.push_back(std::move(name));
+  }
+
+  std::set<std::pair<size_t, size_t>> seen;
+  for (size_t e = 0; e < graph.edges.size(); ++e) {
+    const ImportedEdge& edge = graph.edges[e];
+    auto a = index_of.find(edge.source);
+    auto b = index_of.find(edge.target);
+    if (a == index_of.end() || b == index_of.end()) {
+      return make_error(ErrorCode::kInvalidArgument, "{}: edge {} ({} -> {}): unknown node '{}'",
+                        source, e, edge.source, edge.target,
+                        a == index_of.end() ? edge.source : edge.target);
+    }
+    size_t i = a->second;
+    size_t j = b->second;
+    if (i == j || !seen.emplace(std::min(i, j), std::max(i, j)).second) {
+      continue;  // self-loop or parallel edge
+    }
+    const ImportedNode& na = graph.nodes[i];
+    const ImportedNode& nb = graph.nodes[j];
+    LinkSpec link;
+    link.a = names[i];
+    link.b = names[j];
+    if (na.latitude && na.longitude && nb.latitude && nb.longitude) {
+      double km = distance_km(*na.latitude, *na.longitude, *nb.latitude, *nb.longitude);
+      link.delay_ns = static_cast<uint64_t>(std::llround(km / options.km_per_ms * 1e6));
+    } else {
+      link.delay_ns = options.default_delay_ns;
+    }
+    if (options.bw_mbps != 0) {
+      link.bw_mbps = options.bw_mbps;
+    } else if (edge.bw_mbps) {
+      link.bw_mbps = *edge.bw_mbps;
+    }
+    if (auto s = t.add_link(std::move(link)); !s.ok()) {
+      return std::move(s).error().context(fmt::format("{}: edge {}", source, e));
+    }
+  }
+  return t;
+}
+
+}  // namespace chainlab::emulator::import

@@ -1,0 +1,52 @@
+// Internal to the emulator layer: the graph that the GraphML and GML readers produce and the one
+// place that turns it into a Topology (names, delays from coordinates, bandwidth).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "emulator/topology.h"
+
+namespace chainlab::emulator::import {
+
+// Limits against hostile files.
+inline constexpr size_t kMaxImportBytes = 64u << 20;
+inline constexpr size_t kMaxImportNodes = 100'000;
+inline constexpr size_t kMaxImportEdges = 1'000'000;
+
+struct ImportedNode {
+  std::string id;     // the file's node id (edges refer to it)
+  std::string label;  // "" when absent
+  std::optional<double> latitude;
+  std::optional<double> longitude;
+};
+
+struct ImportedEdge {
+  std::string source;
+  std::string target;
+  std::optional<double> bw_mbps;  // from LinkSpeedRaw / LinkSpeed, when present and sensible
+};
+
+struct ImportedGraph {
+  std::string name;  // graph label, "" when absent
+  std::vector<ImportedNode> nodes;
+  std::vector<ImportedEdge> edges;
+};
+
+// A valid object name from a free-form label: characters outside [A-Za-z0-9_.:-] become '-'
+// (one per UTF-8 character), a leading non-alphanumeric gets an "n" in front, at most 56 bytes.
+std::string sanitize_name(std::string_view label);
+
+// Builds the topology: PoPs named from labels (unique: "-2", "-3" suffixes), links with
+// delay = distance / km_per_ms (default_delay_ns without coordinates); self-loops and duplicate
+// edges skipped. Errors are prefixed with `source`.
+Result<Topology> build_topology(const ImportedGraph& graph, const ImportOptions& options,
+                                const std::string& source);
+
+// Bandwidth in Mbit/s from a Topology Zoo LinkSpeedRaw (bit/s) or LinkSpeed + LinkSpeedUnits
+// ("G", "M", "K"); nullopt when unusable. Values beyond the emulator's range are clamped.
+std::optional<double> link_speed_mbps(const std::string& raw, const std::string& speed,
+                                      const std::string& units);
+
+}  // namespace chainlab::emulator::import

@@ -1,0 +1,434 @@
+// Topology <-> YAML. Every yaml-cpp call stays inside this file; YAML::Exception is caught here
+// and becomes an Error naming the source, the entry and the field.
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <initializer_list>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include <fmt/ranges.h>
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/yaml.h>
+
+#include "emulator/topology.h"
+
+namespace chainlab::emulator {
+
+namespace {
+
+// Reads one YAML document into a Topology. Errors: "<source>: <path>: <message>".
+class YamlReader {
+ public:
+  explicit YamlReader(std::string source) : source_(std::move(source)) {}
+
+  Error error(std::string_view path, std::string_view message) const {
+    if (path.empty()) {
+      return make_error(ErrorCode::kInvalidArgument, "{}: {}", source_, message);
+    }
+    return make_error(ErrorCode::kInvalidArgument, "{}: {}: {}", source_, path, message);
+  }
+
+  // An Error from Topology::insert_* (message "field: text") placed under `path`.
+  Error entry_error(std::string_view path, Error e) const {
+    e.message = fmt::format("{}: {}.{}", source_, path, e.message);
+    return e;
+  }
+
+  static std::string join(std::string_view path, std::string_view key) {
+    return path.empty() ? std::string(key) : fmt::format("{}.{}", path, key);
+  }
+
+  // A mapping whose keys are all in `allowed`, each at most once.
+  Status check_map(const YAML::Node& node, std::string_view path,
+                   std::initializer_list<std::string_view> allowed) const {
+    if (!node.IsMap()) {
+      return error(path, fmt::format("expected a mapping with keys {}", fmt::join(allowed, ", ")));
+    }
+    std::set<std::string, std::less<>> seen;
+    for (const auto& kv : node) {
+      if (!kv.first.IsScalar()) {
+        return error(path, "keys must be plain strings");
+      }
+      const std::string& key = kv.first.Scalar();
+      bool known = false;
+      for (std::string_view a : allowed) {
+        known = known || a == key;
+      }
+      if (!known) {
+        return error(path, fmt::format("unknown key '{}' (expected one of: {})", key,
+                                       fmt::join(allowed, ", ")));
+      }
+      if (!seen.insert(key).second) {
+        return error(path, fmt::format("duplicate key '{}'", key));
+      }
+    }
+    return ok_status();
+  }
+
+  Result<std::string> get_string(const YAML::Node& node, std::string_view path) const {
+    if (!node.IsScalar()) {
+      return error(path, "expected a string");
+    }
+    return node.Scalar();
+  }
+
+  Result<double> get_double(const YAML::Node& node, std::string_view path) const {
+    if (!node.IsScalar()) {
+      return error(path, "expected a number");
+    }
+    const std::string& s = node.Scalar();
+    double value = 0;
+    const char* begin = s.data();
+    if (!s.empty() && s.front() == '+') {
+      ++begin;
+    }
+    auto [end, ec] = std::from_chars(begin, s.data() + s.size(), value);
+    if (ec != std::errc() || end != s.data() + s.size() || s.empty() || !std::isfinite(value)) {
+      return error(path, fmt::format("'{}' is not a number", s));
+    }
+    return value;
+  }
+
+  Result<int64_t> get_int(const YAML::Node& node, std::string_view path) const {
+    if (!node.IsScalar()) {
+      return error(path, "expected an integer");
+    }
+    const std::string& s = node.Scalar();
+    int64_t value = 0;
+    const char* begin = s.data();
+    if (!s.empty() && s.front() == '+') {
+      ++begin;
+    }
+    auto [end, ec] = std::from_chars(begin, s.data() + s.size(), value);
+    if (ec != std::errc() || end != s.data() + s.size() || s.empty()) {
+      return error(path, fmt::format("'{}' is not an integer", s));
+    }
+    return value;
+  }
+
+  Result<int> get_int_in(const YAML::Node& node, std::string_view path, int64_t lo,
+                         int64_t hi) const {
+    CL_ASSIGN_OR_RETURN(int64_t v, get_int(node, path));
+    if (v < lo || v > hi) {
+      return error(path, fmt::format("{} is out of range {}..{}", v, lo, hi));
+    }
+    return static_cast<int>(v);
+  }
+
+  Result<uint64_t> get_duration(const YAML::Node& node, std::string_view path) const {
+    if (!node.IsScalar()) {
+      return error(path, "expected a duration such as 10ms");
+    }
+    auto d = parse_duration(node.Scalar());
+    if (!d.ok()) {
+      return error(path, d.error().message);
+    }
+    return *d;
+  }
+
+  Status read_emulator(const YAML::Node& node, EmulatorSpec& out) const {
+    CL_RETURN_IF_ERROR(check_map(node, "emulator", {"e_cpu", "e_mem", "rest_port"}));
+    if (node["e_cpu"]) {
+      CL_ASSIGN_OR_RETURN(out.e_cpu, get_double(node["e_cpu"], "emulator.e_cpu"));
+    }
+    if (node["e_mem"]) {
+      CL_ASSIGN_OR_RETURN(out.e_mem_mb, get_double(node["e_mem"], "emulator.e_mem"));
+    }
+    if (node["rest_port"]) {
+      CL_ASSIGN_OR_RETURN(out.rest_port,
+                          get_int_in(node["rest_port"], "emulator.rest_port", 0, 65535));
+    }
+    if (auto s = validate_emulator(out); !s.ok()) {
+      return entry_error("emulator", std::move(s).error());
+    }
+    return ok_status();
+  }
+
+  Result<PopSpec> read_pop(const YAML::Node& node, const std::string& path) const {
+    PopSpec pop;
+    if (node.IsScalar()) {  // shorthand: "pops: [dc1, dc2]"
+      pop.name = node.Scalar();
+      return pop;
+    }
+    CL_RETURN_IF_ERROR(check_map(node, path, {"name", "resources", "metadata", "endpoints"}));
+    if (!node["name"]) {
+      return error(path, "missing key 'name'");
+    }
+    CL_ASSIGN_OR_RETURN(pop.name, get_string(node["name"], join(path, "name")));
+    if (const YAML::Node r = node["resources"]) {
+      std::string rpath = join(path, "resources");
+      CL_RETURN_IF_ERROR(check_map(r, rpath, {"model", "max_cu", "max_mu"}));
+      if (r["model"]) {
+        CL_ASSIGN_OR_RETURN(pop.resources.model, get_string(r["model"], join(rpath, "model")));
+      }
+      if (r["max_cu"]) {
+        CL_ASSIGN_OR_RETURN(pop.resources.max_cu, get_double(r["max_cu"], join(rpath, "max_cu")));
+      }
+      if (r["max_mu"]) {
+        CL_ASSIGN_OR_RETURN(pop.resources.max_mu, get_double(r["max_mu"], join(rpath, "max_mu")));
+      }
+    }
+    if (const YAML::Node m = node["metadata"]) {
+      std::string mpath = join(path, "metadata");
+      if (!m.IsMap()) {
+        return error(mpath, "expected a mapping of strings");
+      }
+      for (const auto& kv : m) {
+        CL_ASSIGN_OR_RETURN(std::string key, get_string(kv.first, mpath));
+        CL_ASSIGN_OR_RETURN(std::string value, get_string(kv.second, join(mpath, key)));
+        if (!pop.metadata.emplace(key, value).second) {
+          return error(mpath, fmt::format("duplicate key '{}'", key));
+        }
+      }
+    }
+    if (const YAML::Node e = node["endpoints"]) {
+      std::string epath = join(path, "endpoints");
+      if (!e.IsMap()) {
+        return error(epath, "expected a mapping of endpoint kind to port");
+      }
+      for (const auto& kv : e) {
+        CL_ASSIGN_OR_RETURN(std::string kind, get_string(kv.first, epath));
+        CL_ASSIGN_OR_RETURN(int port, get_int_in(kv.second, join(epath, kind), 0, 65535));
+        if (!pop.endpoints.emplace(kind, port).second) {
+          return error(epath, fmt::format("duplicate key '{}'", kind));
+        }
+      }
+    }
+    return pop;
+  }
+
+  Result<SwitchSpec> read_switch(const YAML::Node& node, const std::string& path) const {
+    SwitchSpec sw;
+    if (node.IsScalar()) {  // shorthand: "switches: [s1, s2]"
+      sw.name = node.Scalar();
+      return sw;
+    }
+    CL_RETURN_IF_ERROR(check_map(node, path, {"name"}));
+    if (!node["name"]) {
+      return error(path, "missing key 'name'");
+    }
+    CL_ASSIGN_OR_RETURN(sw.name, get_string(node["name"], join(path, "name")));
+    return sw;
+  }
+
+  Result<LinkSpec> read_link(const YAML::Node& node, const std::string& path) const {
+    LinkSpec link;
+    CL_RETURN_IF_ERROR(check_map(node, path, {"a", "b", "delay", "jitter", "bw", "loss", "queue"}));
+    for (const char* end : {"a", "b"}) {
+      if (!node[end]) {
+        return error(path, fmt::format("missing key '{}'", end));
+      }
+    }
+    CL_ASSIGN_OR_RETURN(link.a, get_string(node["a"], join(path, "a")));
+    CL_ASSIGN_OR_RETURN(link.b, get_string(node["b"], join(path, "b")));
+    if (node["delay"]) {
+      CL_ASSIGN_OR_RETURN(link.delay_ns, get_duration(node["delay"], join(path, "delay")));
+    }
+    if (node["jitter"]) {
+      CL_ASSIGN_OR_RETURN(link.jitter_ns, get_duration(node["jitter"], join(path, "jitter")));
+    }
+    if (node["bw"]) {
+      CL_ASSIGN_OR_RETURN(link.bw_mbps, get_double(node["bw"], join(path, "bw")));
+    }
+    if (node["loss"]) {
+      CL_ASSIGN_OR_RETURN(link.loss_percent, get_double(node["loss"], join(path, "loss")));
+    }
+    if (node["queue"]) {
+      CL_ASSIGN_OR_RETURN(int q, get_int_in(node["queue"], join(path, "queue"), 1, 1'000'000));
+      link.queue_packets = static_cast<uint32_t>(q);
+    }
+    return link;
+  }
+
+  Result<SapSpec> read_sap(const YAML::Node& node, const std::string& path) const {
+    SapSpec sap;
+    CL_RETURN_IF_ERROR(check_map(node, path, {"name", "pop", "ip"}));
+    for (const char* key : {"name", "pop"}) {
+      if (!node[key]) {
+        return error(path, fmt::format("missing key '{}'", key));
+      }
+    }
+    CL_ASSIGN_OR_RETURN(sap.name, get_string(node["name"], join(path, "name")));
+    CL_ASSIGN_OR_RETURN(sap.pop, get_string(node["pop"], join(path, "pop")));
+    if (node["ip"]) {
+      CL_ASSIGN_OR_RETURN(sap.ip, get_string(node["ip"], join(path, "ip")));
+    }
+    return sap;
+  }
+
+  // Calls `read(entry, "key[i]")` then `insert(value)` for every entry of the sequence `key`.
+  template <typename ReadFn, typename InsertFn>
+  Status read_list(const YAML::Node& root, const char* key, ReadFn read, InsertFn insert) const {
+    const YAML::Node list = root[key];
+    if (!list || list.IsNull()) {
+      return ok_status();
+    }
+    if (!list.IsSequence()) {
+      return error(key, "expected a list");
+    }
+    for (size_t i = 0; i < list.size(); ++i) {
+      std::string path = fmt::format("{}[{}]", key, i);
+      auto value = read(list[i], path);
+      if (!value.ok()) {
+        return std::move(value).error();
+      }
+      if (auto s = insert(std::move(value).value()); !s.ok()) {
+        return entry_error(path, std::move(s).error());
+      }
+    }
+    return ok_status();
+  }
+
+ private:
+  std::string source_;
+};
+
+std::string number(double v) {
+  return fmt::format("{}", v);
+}
+
+}  // namespace
+
+Result<Topology> Topology::from_yaml(const std::string& text, const std::string& source) {
+  YamlReader reader(source);
+  try {
+    YAML::Node root = YAML::Load(text);
+    if (!root || root.IsNull()) {
+      return reader.error("", "empty document; expected a mapping with pops, switches and links");
+    }
+    CL_RETURN_IF_ERROR(
+        reader.check_map(root, "", {"name", "emulator", "pops", "switches", "links", "saps"}));
+    Topology t;
+    if (root["name"]) {
+      CL_ASSIGN_OR_RETURN(t.name, reader.get_string(root["name"], "name"));
+      if (t.name.empty()) {
+        return reader.error("name", "is empty");
+      }
+    }
+    if (root["emulator"]) {
+      CL_RETURN_IF_ERROR(reader.read_emulator(root["emulator"], t.emulator));
+    }
+    CL_RETURN_IF_ERROR(reader.read_list(
+        root, "pops",
+        [&](const YAML::Node& n, const std::string& p) { return reader.read_pop(n, p); },
+        [&](PopSpec pop) { return t.insert_pop(std::move(pop)); }));
+    CL_RETURN_IF_ERROR(reader.read_list(
+        root, "switches",
+        [&](const YAML::Node& n, const std::string& p) { return reader.read_switch(n, p); },
+        [&](SwitchSpec sw) { return t.insert_switch(std::move(sw)); }));
+    CL_RETURN_IF_ERROR(reader.read_list(
+        root, "links",
+        [&](const YAML::Node& n, const std::string& p) { return reader.read_link(n, p); },
+        [&](LinkSpec link) { return t.insert_link(std::move(link)); }));
+    CL_RETURN_IF_ERROR(reader.read_list(
+        root, "saps",
+        [&](const YAML::Node& n, const std::string& p) { return reader.read_sap(n, p); },
+        [&](SapSpec sap) { return t.insert_sap(std::move(sap)); }));
+    return t;
+  } catch (const YAML::DeepRecursion& e) {
+    return make_error(ErrorCode::kInvalidArgument, "{}: line {}, column {}: nested too deeply",
+                      source, e.mark.line + 1, e.mark.column + 1);
+  } catch (const YAML::Exception& e) {
+    if (e.mark.is_null()) {
+      return make_error(ErrorCode::kInvalidArgument, "{}: {}", source, e.msg);
+    }
+    return make_error(ErrorCode::kInvalidArgument, "{}: line {}, column {}: {}", source,
+                      e.mark.line + 1, e.mark.column + 1, e.msg);
+  }
+}
+
+std::string Topology::to_yaml() const {
+  try {
+    YAML::Emitter out;
+    out << YAML::BeginMap;
+    out << YAML::Key << "name" << YAML::Value << name;
+    out << YAML::Key << "emulator" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    out << YAML::Key << "e_cpu" << YAML::Value << number(emulator.e_cpu);
+    out << YAML::Key << "e_mem" << YAML::Value << number(emulator.e_mem_mb);
+    out << YAML::Key << "rest_port" << YAML::Value << emulator.rest_port;
+    out << YAML::EndMap;
+
+    out << YAML::Key << "pops" << YAML::Value << YAML::BeginSeq;
+    for (const PopSpec& pop : pops_) {
+      out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << pop.name;
+      if (pop.resources != ResourceModelSpec{}) {
+        out << YAML::Key << "resources" << YAML::Value << YAML::Flow << YAML::BeginMap;
+        out << YAML::Key << "model" << YAML::Value << pop.resources.model;
+        out << YAML::Key << "max_cu" << YAML::Value << number(pop.resources.max_cu);
+        out << YAML::Key << "max_mu" << YAML::Value << number(pop.resources.max_mu);
+        out << YAML::EndMap;
+      }
+      if (!pop.metadata.empty()) {
+        out << YAML::Key << "metadata" << YAML::Value << YAML::Flow << YAML::BeginMap;
+        for (const auto& [key, value] : pop.metadata) {
+          out << YAML::Key << key << YAML::Value << YAML::DoubleQuoted << value;
+        }
+        out << YAML::EndMap;
+      }
+      if (!pop.endpoints.empty()) {
+        out << YAML::Key << "endpoints" << YAML::Value << YAML::Flow << YAML::BeginMap;
+        for (const auto& [kind, port] : pop.endpoints) {
+          out << YAML::Key << kind << YAML::Value << port;
+        }
+        out << YAML::EndMap;
+      }
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+
+    if (!switches_.empty()) {
+      out << YAML::Key << "switches" << YAML::Value << YAML::BeginSeq;
+      for (const SwitchSpec& sw : switches_) {
+        out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << sw.name
+            << YAML::EndMap;
+      }
+      out << YAML::EndSeq;
+    }
+
+    const LinkSpec defaults;
+    out << YAML::Key << "links" << YAML::Value << YAML::BeginSeq;
+    for (const LinkSpec& link : links_) {
+      out << YAML::Flow << YAML::BeginMap;
+      out << YAML::Key << "a" << YAML::Value << link.a;
+      out << YAML::Key << "b" << YAML::Value << link.b;
+      out << YAML::Key << "delay" << YAML::Value << format_duration(link.delay_ns);
+      if (link.jitter_ns != defaults.jitter_ns) {
+        out << YAML::Key << "jitter" << YAML::Value << format_duration(link.jitter_ns);
+      }
+      if (link.bw_mbps != defaults.bw_mbps) {
+        out << YAML::Key << "bw" << YAML::Value << number(link.bw_mbps);
+      }
+      if (link.loss_percent != defaults.loss_percent) {
+        out << YAML::Key << "loss" << YAML::Value << number(link.loss_percent);
+      }
+      if (link.queue_packets != defaults.queue_packets) {
+        out << YAML::Key << "queue" << YAML::Value << link.queue_packets;
+      }
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+
+    if (!saps_.empty()) {
+      out << YAML::Key << "saps" << YAML::Value << YAML::BeginSeq;
+      for (const SapSpec& sap : saps_) {
+        out << YAML::Flow << YAML::BeginMap;
+        out << YAML::Key << "name" << YAML::Value << sap.name;
+        out << YAML::Key << "pop" << YAML::Value << sap.pop;
+        if (!sap.ip.empty()) {
+          out << YAML::Key << "ip" << YAML::Value << sap.ip;
+        }
+        out << YAML::EndMap;
+      }
+      out << YAML::EndSeq;
+    }
+    out << YAML::EndMap;
+    return std::string(out.c_str()) + "\n";
+  } catch (const YAML::Exception& e) {
+    // The emitter reports misuse through its state, not exceptions; this is belt and braces.
+    return fmt::format("# to_yaml failed: {}\n", e.what());
+  }
+}
+
+}  // namespace chainlab::emulator

@@ -1,0 +1,207 @@
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "emulator/topology.h"
+
+namespace chainlab::emulator {
+namespace {
+
+const std::string kExamples = std::string(CHAINLAB_SOURCE_DIR) + "/examples/topologies";
+
+std::string error_of(const std::string& yaml, const std::string& source = "two.yaml") {
+  auto r = Topology::from_yaml(yaml, source);
+  return r.ok() ? std::string("ok") : r.error().message;
+}
+
+constexpr const char* kTwoPops = R"(
+pops: [{name: dc1}, {name: dc2}]
+links:
+)";
+
+TEST(TopologyYamlTest, EveryExampleLoads) {
+  int count = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(kExamples)) {
+    auto r = Topology::load_file(entry.path().string());
+    ASSERT_TRUE(r.ok()) << entry.path() << ": " << r.error().message;
+    EXPECT_FALSE(r->pops().empty()) << entry.path();
+    ++count;
+  }
+  EXPECT_GE(count, 4);
+}
+
+TEST(TopologyYamlTest, TwoPopsIsTheDefaultTopology) {
+  auto r = Topology::load_file(kExamples + "/two-pops.yaml");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(*r, Topology::default_topology());
+}
+
+TEST(TopologyYamlTest, ThreeSwitches) {
+  auto r = Topology::load_file(kExamples + "/three-switches.yaml");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->name, "three-switches");
+  EXPECT_EQ(r->pops().size(), 2u);
+  ASSERT_EQ(r->switches().size(), 3u);
+  EXPECT_EQ(r->switches()[1].name, "s2");
+  ASSERT_EQ(r->links().size(), 4u);
+  EXPECT_EQ(r->links()[1].jitter_ns, 500'000u);
+  EXPECT_EQ(r->links()[1].bw_mbps, 100);
+  EXPECT_DOUBLE_EQ(r->links()[2].loss_percent, 0.1);
+  EXPECT_EQ(r->find_pop("dc2")->endpoints.at("openstack"), 6002);
+  ASSERT_EQ(r->saps().size(), 1u);
+  EXPECT_EQ(r->saps()[0].ip, "10.255.0.1/24");
+}
+
+TEST(TopologyYamlTest, ResourceModels) {
+  auto r = Topology::load_file(kExamples + "/resource-models.yaml");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_DOUBLE_EQ(r->emulator.e_cpu, 0.5);
+  EXPECT_DOUBLE_EQ(r->emulator.e_mem_mb, 2048);
+  EXPECT_EQ(r->find_pop("edge")->resources.model, "fixed");
+  EXPECT_EQ(r->find_pop("edge")->resources.max_cu, 4);
+  EXPECT_EQ(r->find_pop("edge")->metadata.at("city"), "Paderborn");
+  EXPECT_EQ(r->find_pop("core")->resources.model, "overprovision");
+  EXPECT_EQ(r->find_pop("cloud")->resources.model, "none");
+  EXPECT_EQ(r->links()[1].queue_packets, 5000u);
+}
+
+TEST(TopologyYamlTest, ShorthandNames) {
+  auto r = Topology::from_yaml("pops: [dc1, dc2]\nswitches: [s1]\nlinks: [{a: dc1, b: s1}]\n");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->pops().size(), 2u);
+  EXPECT_TRUE(r->has_node("s1"));
+}
+
+TEST(TopologyYamlTest, MalformedYaml) {
+  std::string e = error_of("pops: [dc1\nlinks: {");
+  EXPECT_EQ(e.rfind("two.yaml: line ", 0), 0u) << e;
+  EXPECT_EQ(error_of(""),
+            "two.yaml: empty document; expected a mapping with pops, switches and links");
+  EXPECT_EQ(error_of("- a\n- b\n").rfind("two.yaml: expected a mapping", 0), 0u);
+  EXPECT_EQ(error_of("pops: dc1\n"), "two.yaml: pops: expected a list");
+  std::string deep = "pops: " + std::string(100000, '[') + std::string(100000, ']');
+  std::string deep_error = error_of(deep);
+  EXPECT_EQ(deep_error.rfind("two.yaml: line 1, column ", 0), 0u) << deep_error;
+  EXPECT_NE(deep_error.find(": nested too deeply"), std::string::npos) << deep_error;
+}
+
+TEST(TopologyYamlTest, UnknownKeysAreErrors) {
+  EXPECT_EQ(error_of("pops: [{name: dc1, resorces: {model: fixed}}]\n"),
+            "two.yaml: pops[0]: unknown key 'resorces' (expected one of: name, resources, "
+            "metadata, endpoints)");
+  EXPECT_EQ(error_of("pop: []\n").rfind("two.yaml: unknown key 'pop'", 0), 0u);
+  EXPECT_EQ(error_of("pops: [{name: dc1, resources: {modle: fixed}}]\n")
+                .rfind("two.yaml: pops[0].resources: unknown key 'modle'", 0),
+            0u);
+  EXPECT_EQ(error_of(std::string(kTwoPops) + "  - {a: dc1, b: dc2, dealy: 1ms}\n")
+                .rfind("two.yaml: links[0]: unknown key 'dealy'", 0),
+            0u);
+  EXPECT_EQ(
+      error_of("emulator: {e_cpu: 1, cpu: 2}\n").rfind("two.yaml: emulator: unknown key 'cpu'", 0),
+      0u);
+  EXPECT_EQ(error_of("pops: [{name: dc1, name: dc2}]\n"),
+            "two.yaml: pops[0]: duplicate key 'name'");
+}
+
+TEST(TopologyYamlTest, BadFields) {
+  std::string links = std::string(kTwoPops) +
+                      "  - {a: dc1, b: dc2}\n"
+                      "  - {a: dc2, b: dc1}\n";
+  EXPECT_EQ(error_of(links + "  - {a: dc1, b: dc2, delay: 10 parsecs}\n"),
+            "two.yaml: links[2].delay: '10 parsecs' is not a duration (unknown unit; use ns, us, "
+            "ms or s)");
+  EXPECT_EQ(error_of(links + "  - {a: dc1, b: dc2, delay: 10}\n"),
+            "two.yaml: links[2].delay: '10' is not a duration (missing unit ns, us, ms or s)");
+  EXPECT_EQ(error_of(links + "  - {a: dc1, b: dc2, bw: fast}\n"),
+            "two.yaml: links[2].bw: 'fast' is not a number");
+  EXPECT_EQ(error_of(links + "  - {a: dc1, b: dc2, queue: 0}\n"),
+            "two.yaml: links[2].queue: 0 is out of range 1..1000000");
+  EXPECT_EQ(error_of(links + "  - {a: dc1, b: dc2, delay: 1ms, jitter: 2ms}\n"),
+            "two.yaml: links[2].jitter: 2ms exceeds the delay 1ms");
+  EXPECT_EQ(error_of(links + "  - {a: dc1, b: dc2, loss: 101}\n"),
+            "two.yaml: links[2].loss: 101% is out of range 0..100");
+  EXPECT_EQ(error_of(links + "  - {a: dc1}\n"), "two.yaml: links[2]: missing key 'b'");
+  EXPECT_EQ(error_of("pops: [{name: dc1, resources: {max_cu: -1}}]\n"),
+            "two.yaml: pops[0].resources.max_cu: -1 is not positive");
+  EXPECT_EQ(error_of("pops: [{name: dc1, endpoints: {openstack: 99999}}]\n"),
+            "two.yaml: pops[0].endpoints.openstack: 99999 is out of range 0..65535");
+  EXPECT_EQ(error_of("pops: [{name: dc1, metadata: {a: [1]}}]\n"),
+            "two.yaml: pops[0].metadata.a: expected a string");
+  EXPECT_EQ(error_of("emulator: {e_cpu: 2}\n"),
+            "two.yaml: emulator.e_cpu: 2 is out of range; use a fraction in (0, 1]");
+  EXPECT_EQ(error_of("emulator: {rest_port: http}\n"),
+            "two.yaml: emulator.rest_port: 'http' is not an integer");
+  EXPECT_EQ(error_of("pops: [{resources: {}}]\n"), "two.yaml: pops[0]: missing key 'name'");
+  EXPECT_EQ(
+      error_of("pops: [{name: 'dc 1'}]\n").rfind("two.yaml: pops[0].name: PoP name 'dc 1'", 0), 0u);
+}
+
+TEST(TopologyYamlTest, UnknownLinkEndsAndDuplicates) {
+  EXPECT_EQ(error_of(std::string(kTwoPops) + "  - {a: dc1, b: dc9}\n"),
+            "two.yaml: links[0].b: no PoP or switch named 'dc9'");
+  EXPECT_EQ(error_of(std::string(kTwoPops) + "  - {a: dc1, b: dc1}\n"),
+            "two.yaml: links[0].b: link from 'dc1' to itself");
+  EXPECT_EQ(error_of("pops: [dc1]\nswitches: [dc1]\n"),
+            "two.yaml: switches[0].name: 'dc1' is already the name of a PoP or switch");
+  EXPECT_EQ(error_of("pops: [dc1]\nsaps: [{name: x, pop: s1}]\n"),
+            "two.yaml: saps[0].pop: no PoP named 's1'");
+}
+
+TEST(TopologyYamlTest, ToYamlRoundTrips) {
+  for (const char* file : {"two-pops.yaml", "three-switches.yaml", "resource-models.yaml"}) {
+    auto r = Topology::load_file(kExamples + "/" + file);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    std::string yaml = r->to_yaml();
+    auto back = Topology::from_yaml(yaml, "round-trip");
+    ASSERT_TRUE(back.ok()) << back.error().message << "\n" << yaml;
+    EXPECT_EQ(*back, *r) << yaml;
+  }
+}
+
+TEST(TopologyYamlTest, ToYamlRoundTripsOddValues) {
+  Topology t;
+  t.name = "odd: name #1";
+  t.emulator.e_cpu = 0.1 + 0.2;
+  t.emulator.rest_port = 0;
+  PopSpec p;
+  p.name = "dc:1";
+  p.resources = {"fixed", 1.0 / 3.0, 1e-3};
+  p.metadata = {{"empty", ""},           {"null", "null"},         {"num", "123"},
+                {"quote", "it's \"x\""}, {"colon key: x", "a: b"}, {"multi", "line1\nline2"},
+                {"yes", "true"}};
+  p.endpoints = {{"openstack", 0}, {"kubernetes", 65535}};
+  ASSERT_TRUE(t.add_pop(p).ok());
+  ASSERT_TRUE(t.add_switch(SwitchSpec{"s.1"}).ok());
+  LinkSpec l;
+  l.a = "dc:1";
+  l.b = "s.1";
+  l.delay_ns = 1'234'567'891;
+  l.jitter_ns = 1;
+  l.bw_mbps = 0.001;
+  l.loss_percent = 12.345678901234;
+  l.queue_packets = 1;
+  ASSERT_TRUE(t.add_link(l).ok());
+  SapSpec sap;
+  sap.name = "internet";
+  sap.pop = "dc:1";
+  sap.ip = "fd00::1/64";
+  ASSERT_TRUE(t.add_sap(sap).ok());
+  std::string yaml = t.to_yaml();
+  auto back = Topology::from_yaml(yaml);
+  ASSERT_TRUE(back.ok()) << back.error().message << "\n" << yaml;
+  EXPECT_EQ(*back, t) << yaml;
+}
+
+TEST(TopologyYamlTest, LoadFileErrors) {
+  auto missing = Topology::load_file("/nonexistent/topo.yaml");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+  auto ext = Topology::load_file(std::string(CHAINLAB_SOURCE_DIR) + "/CMakeLists.txt");
+  ASSERT_FALSE(ext.ok());
+  EXPECT_NE(ext.error().message.find("unknown topology file type '.txt'"), std::string::npos)
+      << ext.error().message;
+}
+
+}  // namespace
+}  // namespace chainlab::emulator
