@@ -16,4 +16,13 @@ void add_version_command(CLI::App& app, CliContext& ctx);
 void add_switch_command(CLI::App& app, CliContext& ctx);
 void add_run_command(CLI::App& app, CliContext& ctx);
 
+// Remote commands: clients of a running emulator's REST API (docs/api/emulator-rest.md).
+void add_compute_command(CLI::App& app, CliContext& ctx);
+void add_datacenter_command(CLI::App& app, CliContext& ctx);
+void add_network_command(CLI::App& app, CliContext& ctx);
+void add_elan_command(CLI::App& app, CliContext& ctx);
+void add_exec_command(CLI::App& app, CliContext& ctx);
+void add_link_command(CLI::App& app, CliContext& ctx);
+void add_shell_command(CLI::App& app, CliContext& ctx);
+
 }  // namespace chainlab::cli

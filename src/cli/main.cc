@@ -1,6 +1,10 @@
 #include <signal.h>
 
+#include <string>
+#include <vector>
+
 #include "cli/commands.h"
+#include "cli/parse.h"
 
 int main(int argc, char** argv) {
   // A client whose peer went away gets EPIPE, not a silent death.
@@ -13,6 +17,21 @@ int main(int argc, char** argv) {
   chainlab::cli::add_demo_command(app, ctx);
   chainlab::cli::add_switch_command(app, ctx);
   chainlab::cli::add_run_command(app, ctx);
-  CLI11_PARSE(app, argc, argv);
+  chainlab::cli::add_compute_command(app, ctx);
+  chainlab::cli::add_datacenter_command(app, ctx);
+  chainlab::cli::add_network_command(app, ctx);
+  chainlab::cli::add_elan_command(app, ctx);
+  chainlab::cli::add_exec_command(app, ctx);
+  chainlab::cli::add_link_command(app, ctx);
+  chainlab::cli::add_shell_command(app, ctx);
+
+  // son-emu's `-src`/`-dst` become `--src`/`--dst` before CLI11 sees them.
+  std::vector<std::string> args = chainlab::cli::rewrite_legacy_args({argv, argv + argc});
+  std::vector<char*> rewritten;
+  for (auto& a : args) {
+    rewritten.push_back(a.data());
+  }
+  rewritten.push_back(nullptr);
+  CLI11_PARSE(app, argc, rewritten.data());
   return ctx.exit_code;
 }

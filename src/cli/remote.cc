@@ -1,0 +1,49 @@
+#include "cli/remote.h"
+
+#include <cstdio>
+
+namespace chainlab::cli {
+
+void add_remote_options(CLI::App& cmd, RemoteOptions& opt) {
+  cmd.add_option("-e,--endpoint", opt.endpoint,
+                 "REST endpoint of `chainlab run` (default $CHAINLAB_ENDPOINT or " +
+                     std::string(kDefaultEndpoint) + ")");
+  cmd.add_flag("--json", opt.json, "Print the server's raw JSON");
+}
+
+Result<RestClient> connect(const RemoteOptions& opt) {
+  return RestClient::create(resolve_endpoint(opt.endpoint));
+}
+
+int fail(const Error& error) {
+  std::fprintf(stderr, "error: %s\n", error.message.c_str());
+  return 1;
+}
+
+void print_json(const nlohmann::json& j) {
+  std::printf("%s\n", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+}
+
+Result<ExecOutcome> exec_in(RestClient& client, const std::string& name,
+                            const std::vector<std::string>& argv, int timeout_s) {
+  client.set_read_timeout(std::chrono::seconds(timeout_s + 15));
+  nlohmann::json body = {{"cmd", argv}, {"timeout", timeout_s}};
+  CL_ASSIGN_OR_RETURN(nlohmann::json answer,
+                      client.post("/restapi/compute/exec/" + url_encode(name), body));
+  ExecOutcome out;
+  if (!answer.is_object()) {
+    return make_error(ErrorCode::kInternal, "exec: unexpected answer {}", answer.dump());
+  }
+  if (auto it = answer.find("exit_code"); it != answer.end() && it->is_number_integer()) {
+    out.exit_code = it->get<int>();
+  }
+  if (auto it = answer.find("output"); it != answer.end() && it->is_string()) {
+    out.output = it->get<std::string>();
+  }
+  if (auto it = answer.find("timed_out"); it != answer.end() && it->is_boolean()) {
+    out.timed_out = it->get<bool>();
+  }
+  return out;
+}
+
+}  // namespace chainlab::cli
