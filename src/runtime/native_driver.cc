@@ -181,6 +181,7 @@ Status NativeDriver::start(std::string_view name) {
   spawn.hostname = inst->spec.hostname;
   spawn.new_mount = true;
   spawn.hosts_file = inst->hosts_path;
+  spawn.mount_sysfs = true;  // /sys/class/net shows the instance's own interfaces
   spawn.cgroup_procs_files = inst->cgroup->procs_files();
   spawn.log_path = inst->log_path;
   auto proc = substrate::spawn(spawn);

@@ -28,6 +28,7 @@ enum class Step : int {
   kHostname,
   kMountSlave,
   kBindHosts,
+  kMountSys,
   kCgroup,
   kStdio,
   kCwd,
@@ -51,6 +52,8 @@ const char* step_name(Step s) {
       return "making mounts private";
     case Step::kBindHosts:
       return "binding /etc/hosts";
+    case Step::kMountSys:
+      return "mounting /sys";
     case Step::kCgroup:
       return "joining the cgroup";
     case Step::kStdio:
@@ -79,6 +82,7 @@ struct ChildPlan {
   size_t hostname_len = 0;
   bool new_mount = false;
   const char* hosts_file = nullptr;
+  bool mount_sysfs = false;
   std::vector<int> procs_fds;
   int in = -1;
   int out = -1;
@@ -133,6 +137,10 @@ struct ChildPlan {
     if (p.hosts_file != nullptr &&
         mount(p.hosts_file, "/etc/hosts", nullptr, MS_BIND, nullptr) != 0) {
       child_fail(p.error_pipe, Step::kBindHosts);
+    }
+    if (p.mount_sysfs &&
+        mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NOEXEC | MS_NODEV, nullptr) != 0) {
+      child_fail(p.error_pipe, Step::kMountSys);
     }
   }
   for (int fd : p.procs_fds) {
@@ -242,6 +250,7 @@ Result<Process> spawn(const SpawnSpec& spec) {
     plan.unshare_flags |= CLONE_NEWNS;
     plan.new_mount = true;
     plan.hosts_file = spec.hosts_file.empty() ? nullptr : spec.hosts_file.c_str();
+    plan.mount_sysfs = spec.mount_sysfs;
   }
   for (const auto& f : spec.cgroup_procs_files) {
     CL_ASSIGN_OR_RETURN(UniqueFd fd, open_fd(f, O_WRONLY));

@@ -31,6 +31,7 @@ struct SpawnSpec {
   std::string hostname;     // set when new_uts
   bool new_mount = false;   // own mount namespace (mounts slave to the host's)
   std::string hosts_file;   // bind-mounted over /etc/hosts (needs new_mount)
+  bool mount_sysfs = false;  // a fresh /sys showing the joined network namespace's devices
   bool new_session = true;  // setsid(): the child leads its own process group
 
   std::vector<std::string> cgroup_procs_files;  // "0" is written to each before exec
