@@ -38,7 +38,7 @@ Status deploy(emulator::Emulation& emu) {
   emulator::ComputeRequest server{"dc2", "server", "native", "", {}, "small", {}};
   server.command =
       "socat TCP-LISTEN:80,fork,reuseaddr "
-      "SYSTEM:'printf \"HTTP/1.0 200 OK\\r\\n\\r\\nhello from $VNF_NAME in dc2\\n\"'";
+      "SYSTEM:\"echo HTTP/1.0 200 OK; echo; echo hello from \\$VNF_NAME in dc2\"";
   server.interfaces = {{"input", "10.0.1.3/24", ""}};
   emulator::ComputeRequest fwd{"dc2", "fwd", "native", "", {}, "small", {}};
   fwd.command = "socat TCP-LISTEN:8080,fork,reuseaddr TCP:10.0.1.3:80";

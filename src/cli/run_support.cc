@@ -43,17 +43,18 @@ Result<emulator::Topology> load_topology(const std::string& path) {
 Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
                                          const std::string& listen, int port) {
   auto t = Clock::now();
-  std::fprintf(stderr, "building '%s': %zu PoPs, %zu switches, %zu links ... ",
+  std::fprintf(stdout, "building '%s': %zu PoPs, %zu switches, %zu links ... ",
                topology.name.c_str(), topology.pops().size(), topology.switches().size(),
                topology.links().size());
   RunningEmulation running;
   auto emulation = emulator::Emulation::start(topology);
   if (!emulation.ok()) {
-    std::fprintf(stderr, "failed\n");
+    std::fprintf(stdout, "failed\n");
     return std::move(emulation).error();
   }
   running.emulation = std::move(emulation).value();
-  std::fprintf(stderr, "%.0f ms\n", ms_since(t));
+  std::fprintf(stdout, "%.0f ms\n", ms_since(t));
+  std::fflush(stdout);
   running.endpoint = std::make_unique<endpoints::EmulatorEndpoint>(
       *running.emulation, [] { ::kill(::getpid(), SIGTERM); });
   int rest_port = port >= 0 ? port : topology.emulator.rest_port;
@@ -89,14 +90,15 @@ void wait_for_stop(double duration_s) {
 
 void stop_emulation(RunningEmulation& running) {
   auto t = Clock::now();
-  std::fprintf(stderr, "tearing down ... ");
+  std::fprintf(stdout, "tearing down ... ");
   if (running.listener) {
     running.listener->stop();
   }
   running.listener.reset();
   running.endpoint.reset();
   running.emulation.reset();
-  std::fprintf(stderr, "%.0f ms\n", ms_since(t));
+  std::fprintf(stdout, "%.0f ms\n", ms_since(t));
+  std::fflush(stdout);
 }
 
 }  // namespace chainlab::cli

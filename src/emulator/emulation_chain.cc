@@ -12,7 +12,10 @@ using dataplane::Action;
 using dataplane::RuleSpec;
 
 std::string chain_id(const ChainRequest& r) {
-  return fmt::format("{}:{}->{}:{}", r.src, r.src_intf, r.dst, r.dst_intf);
+  auto end = [](const std::string& vnf, const std::string& intf) {
+    return intf.empty() ? vnf : vnf + ":" + intf;
+  };
+  return end(r.src, r.src_intf) + "->" + end(r.dst, r.dst_intf);
 }
 
 }  // namespace
