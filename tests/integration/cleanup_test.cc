@@ -59,7 +59,7 @@ TEST(Cleanup, KilledRunLeavesNothingAfterCleanup) {
     ::dup2(fd, 1);
     ::dup2(fd, 2);
     ::setenv("CHAINLAB_STATE_DIR", state_dir.c_str(), 1);
-    ::execl(CHAINLAB_BINARY, "chainlab", "demo", "--duration", "120", nullptr);
+    ::execl(CHAINLAB_BINARY, "chainlab", "demo", "--duration", "120", "--port", "0", nullptr);
     ::_exit(127);
   }
   // Wait until the demo is fully up (instances running, traffic sent).
@@ -82,8 +82,8 @@ TEST(Cleanup, KilledRunLeavesNothingAfterCleanup) {
   int status;
   ::waitpid(pid, &status, 0);
 
-  // The kill left real objects: namespaces, cgroups with live processes.
-  EXPECT_EQ(names_with_prefix(substrate::kNetnsDir, prefix).size(), 2u);
+  // The kill left real objects: namespaces, cgroups with live processes (three instances).
+  EXPECT_EQ(names_with_prefix(substrate::kNetnsDir, prefix).size(), 3u);
   std::vector<pid_t> pids;
   std::vector<std::string> cgroups;
   for (const auto& e : *entries) {
@@ -93,7 +93,7 @@ TEST(Cleanup, KilledRunLeavesNothingAfterCleanup) {
       cgroups.push_back(e.id);
     }
   }
-  ASSERT_EQ(pids.size(), 2u);
+  ASSERT_EQ(pids.size(), 3u);
   for (pid_t p : pids) {
     EXPECT_TRUE(running(p)) << "instance process " << p << " should still run";
   }
@@ -108,7 +108,7 @@ TEST(Cleanup, KilledRunLeavesNothingAfterCleanup) {
   for (const auto& r : report["removed"]) {
     netns_removed += r["kind"] == "netns";
   }
-  EXPECT_EQ(netns_removed, 2);
+  EXPECT_EQ(netns_removed, 3);
 
   EXPECT_TRUE(names_with_prefix(substrate::kNetnsDir, prefix).empty());
   EXPECT_TRUE(names_with_prefix("/sys/class/net", prefix).empty());

@@ -109,14 +109,16 @@ TEST_F(LinkEmulationTest, LossMatchesTheBinomial) {
 TEST_F(LinkEmulationTest, RateLimitsTcpThroughput) {
   dataplane::LinkParams p;
   p.rate_bps = 100'000'000;
-  p.queue_limit_packets = 100;
   set_both(p);
   auto r = exec("h1", {"iperf3", "-c", "10.8.0.2", "-t", "4", "-O", "1", "-J"}, 60s);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   auto j = nlohmann::json::parse(r.output);
   double bps = j["end"]["sum_received"]["bits_per_second"].get<double>();
   std::printf("rate 100 Mbit/s: iperf3 TCP %.2f Mbit/s\n", bps / 1e6);
-  EXPECT_NEAR(bps, 100e6, 5e6);
+  // The rate counts Ethernet frames (headers included, like tbf); TCP payload is 1448 of every
+  // 1514 bytes, so the best possible goodput of a 100 Mbit/s link is 95.6 Mbit/s.
+  const double goodput = 100e6 * 1448.0 / 1514.0;
+  EXPECT_NEAR(bps, goodput, 0.05 * goodput);
 }
 
 TEST_F(LinkEmulationTest, JitterSpreadsRtts) {

@@ -1,0 +1,123 @@
+// REST API and CLI end to end: `chainlab run` in the background, the `chainlab` CLI and curl as
+// clients, as a son-emu user would drive it.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <regex>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "common/files.h"
+#include "test_util.h"
+
+namespace chainlab::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+class RestCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    CL_REQUIRE_ROOT();
+    log_ = "/tmp/chainlab-rest-cli-" + std::to_string(::getpid()) + ".log";
+    pid_ = ::fork();
+    ASSERT_GE(pid_, 0);
+    if (pid_ == 0) {
+      int fd = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+      ::execl(CHAINLAB_BINARY, "chainlab", "run", "--listen", "127.0.0.1", "--port", "0",
+              "--duration", "300", nullptr);
+      ::_exit(127);
+    }
+    std::regex url(R"(http://127\.0\.0\.1:(\d+))");
+    for (int i = 0; i < 200 && endpoint_.empty(); ++i) {
+      std::this_thread::sleep_for(25ms);
+      auto out = read_file(log_);
+      std::smatch m;
+      if (out.ok() && out->find("is up") != std::string::npos &&
+          std::regex_search(*out, m, url)) {
+        endpoint_ = m[0];
+      }
+    }
+    ASSERT_FALSE(endpoint_.empty()) << read_file(log_).value_or("");
+  }
+  void TearDown() override {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      int status = 0;
+      ::waitpid(pid_, &status, 0);
+      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << read_file(log_).value_or("");
+      ::unlink(log_.c_str());
+    }
+  }
+  CommandResult cli(const std::string& args) {
+    return run_command("CHAINLAB_ENDPOINT=" + endpoint_ + " " + CHAINLAB_BINARY + " " + args);
+  }
+  CommandResult curl(const std::string& args) {
+    return run_command("curl -s -S " + args);
+  }
+
+  std::string log_;
+  pid_t pid_ = -1;
+  std::string endpoint_;
+};
+
+TEST_F(RestCliTest, SonEmuWorkflow) {
+  auto r = cli("compute start -d dc1 -n vnf1 --net '(id=input,ip=10.0.10.1/24)'");
+  ASSERT_EQ(r.status, 0) << r.output;
+  r = curl("-X PUT -H 'Content-Type: application/json' -d "
+           "'{\"image\":\"x\",\"docker_command\":\"sleep 1000\",\"network\":\"(id=input,ip=10.0.10.2/24)\"}' " +
+           endpoint_ + "/restapi/compute/dc2/vnf2");
+  ASSERT_EQ(r.status, 0);
+  auto status = nlohmann::json::parse(r.output);
+  EXPECT_EQ(status["name"], "vnf2");
+  EXPECT_EQ(status["datacenter"], "dc2");
+  EXPECT_EQ(status["state"]["Running"], true);
+  EXPECT_EQ(status["network"][0]["ip"], "10.0.10.2");
+  EXPECT_EQ(status["network"][0]["netmask"], "255.255.255.0");
+
+  r = curl(endpoint_ + "/restapi/compute");
+  auto list = nlohmann::json::parse(r.output);
+  ASSERT_EQ(list.size(), 2u);
+  r = curl(endpoint_ + "/restapi/datacenter/dc1");
+  EXPECT_EQ(nlohmann::json::parse(r.output)["n_running_containers"], 1);
+
+  EXPECT_NE(cli("exec vnf1 -- ping -c1 -W1 vnf2").status, 0) << "no chain yet";
+  r = cli("network add -src vnf1:input -dst vnf2:input -b -c 10");
+  ASSERT_EQ(r.status, 0) << r.output;
+  r = cli("exec vnf1 -- ping -c1 -W2 vnf2");
+  EXPECT_EQ(r.status, 0) << r.output;
+  r = cli("network list --json");
+  EXPECT_EQ(nlohmann::json::parse(r.output).size(), 1u) << r.output;
+  r = curl(endpoint_ + "/restapi/network/d3jsgraph");
+  auto graph = nlohmann::json::parse(r.output);
+  EXPECT_EQ(graph["nodes"].size(), 4u);  // 2 PoPs + 2 instances
+  r = cli("network remove -src vnf1:input -dst vnf2:input -b -c 10");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(cli("exec vnf1 -- ping -c1 -W1 vnf2").status, 0);
+
+  // Errors: JSON body and status, nothing half-made.
+  r = curl("-o /dev/null -w '%{http_code}' -X PUT -d '{\"network\":\"(id=x,ip=bad)\"}' " +
+           endpoint_ + "/restapi/compute/dc1/vnf3");
+  EXPECT_EQ(r.output, "400");
+  r = curl("-o /dev/null -w '%{http_code}' " + endpoint_ + "/restapi/compute/dc1/nobody");
+  EXPECT_EQ(r.output, "404");
+  r = curl("-o /dev/null -w '%{http_code}' -X PUT -d '{}' " + endpoint_ + "/restapi/compute/dc9/x");
+  EXPECT_EQ(r.output, "404");
+  r = curl("-X PUT -d 'not json' " + endpoint_ + "/restapi/network");
+  EXPECT_NE(r.output.find("\"error\""), std::string::npos) << r.output;
+  EXPECT_EQ(nlohmann::json::parse(curl(endpoint_ + "/restapi/compute").output).size(), 2u);
+
+  r = cli("compute stop -d dc1 -n vnf1");
+  EXPECT_EQ(r.status, 0) << r.output;
+  r = cli("compute list --json");
+  EXPECT_EQ(nlohmann::json::parse(r.output).size(), 1u) << r.output;
+}
+
+}  // namespace
+}  // namespace chainlab::testing
