@@ -4,4 +4,8 @@
 set -euo pipefail
 build=${1:-build}
 echo "== substrate: veth and native instance set-up, chainlab vs ip commands"
-"$build/substrate_bench" "${@:2}"
+"$build/substrate_bench"
+echo "== emulator: topology build, instance start, chains, memory"
+"$build/emulator_bench"
+echo "== data plane: chainlab vs Linux bridge vs OVS userspace"
+bash "$(dirname "$0")/dataplane.sh" "$build"

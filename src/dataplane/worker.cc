@@ -39,8 +39,7 @@ PortRuntime::PortRuntime(PortId port_id, PortKind port_kind, uint32_t batch, uin
 LsiRuntime::LsiRuntime(LsiId lsi_id, const EngineOptions& options)
     : id(lsi_id),
       table(std::make_shared<FlowTable>(std::vector<std::shared_ptr<const Rule>>{}, 1)),
-      macs(4096, options.mac_aging_ns),
-      emc(4096) {}
+      mac_aging_ns(options.mac_aging_ns) {}
 
 void LsiRuntime::reindex() {
   by_id.clear();
@@ -238,8 +237,12 @@ void Worker::remove_port(LsiId lsi_id, PortId port_id) {
     drop(port->tx[i]);
   }
   std::erase(dirty_, port);
-  l->macs.forget_port(port_id);
-  l->emc.clear();
+  if (l->macs) {
+    l->macs->forget_port(port_id);
+  }
+  if (l->emc) {
+    l->emc->clear();
+  }
   l->ports.erase(port_id);
   l->reindex();
 }
@@ -249,6 +252,18 @@ std::shared_ptr<const FlowTable> Worker::swap_table(LsiId lsi_id,
   LsiRuntime* l = lsi(lsi_id);
   if (l == nullptr) {
     return table;
+  }
+  if (!table->rules().empty() && !l->emc) {
+    l->emc = std::make_unique<ExactMatchCache>(4096);
+  }
+  bool normal = false;
+  for (const auto& rule : table->rules()) {
+    for (const auto& a : rule->actions) {
+      normal = normal || a.kind == Action::Kind::kNormal;
+    }
+  }
+  if (normal && !l->macs) {
+    l->macs = std::make_unique<MacTable>(4096, l->mac_aging_ns);
   }
   std::swap(l->table, table);
   return table;
@@ -302,13 +317,16 @@ void Worker::process(PortRuntime& in, Packet* p) {
   PortCounters::bump(in.counters->rx_bytes, p->len);
   key.in_port = in.id;
   p->in_port = in.id;
-  uint64_t h = ExactMatchCache::hash(key);
-  uint64_t gen = lsi.table->generation();
-  bool hit = false;
-  const Rule* rule = lsi.emc.lookup(key, h, gen, hit);
-  if (!hit) {
-    rule = lsi.table->lookup(key);
-    lsi.emc.insert(key, h, gen, rule);
+  const Rule* rule = nullptr;
+  if (lsi.emc) {  // no cache: no rules yet
+    uint64_t h = ExactMatchCache::hash(key);
+    uint64_t gen = lsi.table->generation();
+    bool hit = false;
+    rule = lsi.emc->lookup(key, h, gen, hit);
+    if (!hit) {
+      rule = lsi.table->lookup(key);
+      lsi.emc->insert(key, h, gen, rule);
+    }
   }
   if (rule == nullptr) {
     drop(p);  // table miss: no rule, no connectivity (chains and E-LANs install rules)
@@ -385,8 +403,8 @@ void Worker::execute(PortRuntime& in, const FlowKey& key, const Rule& rule, Pack
         i = actions.size();
         break;
       case Action::Kind::kNormal: {
-        lsi.macs.learn(key.eth_src, key.vlan_id, in.id, now_ns_);
-        auto known = lsi.macs.lookup(key.eth_dst, key.vlan_id, now_ns_);
+        lsi.macs->learn(key.eth_src, key.vlan_id, in.id, now_ns_);
+        auto known = lsi.macs->lookup(key.eth_dst, key.vlan_id, now_ns_);
         if (known && *known < lsi.by_id.size() && lsi.by_id[*known] != nullptr) {
           send_to(lsi.by_id[*known], last);
         } else {

@@ -253,7 +253,8 @@ TEST_F(EmulatorTest, ElanAcrossPopsInARingDoesNotLoop) {
   // A broadcast must not circulate around the ring: a loop would deliver thousands of copies in
   // half a second (IPv6 neighbour discovery of the members adds a few packets).
   auto rx = [&] {
-    auto r = emu_->exec("v2", {"cat", "/sys/class/net/lan/statistics/rx_packets"}, 5s);
+    // /proc/net/dev is per network namespace: "lan: rx_bytes rx_packets ...".
+    auto r = emu_->exec("v2", {"sh", "-c", "awk -F'[: ]+' '/lan:/ {print $4}' /proc/net/dev"}, 5s);
     EXPECT_TRUE(r.ok() && r->exit_code == 0) << (r.ok() ? r->output : r.error().message);
     return r.ok() && r->exit_code == 0 ? std::stol(r->output) : 0L;
   };
