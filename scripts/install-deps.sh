@@ -8,10 +8,12 @@ packages=(
   # build
   build-essential cmake ninja-build pkg-config clang-format
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libmnl-dev libcpp-httplib-dev
-  libspdlog-dev libfmt-dev libssl-dev libpugixml-dev
+  libspdlog-dev libfmt-dev libssl-dev libpugixml-dev libarchive-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libclang-rt-14-dev clang
   iproute2 iputils-ping iputils-arping ethtool iperf3 socat curl procps psmisc
+  # run: the oci compute driver
+  runc
   # benchmark peers (bench/dataplane.sh): Open vSwitch userspace datapath
   openvswitch-switch
 )

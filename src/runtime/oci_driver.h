@@ -1,0 +1,57 @@
+// `oci` compute driver: an instance is a container run by runc (Debian's) from an OCI bundle whose
+// root filesystem is an overlayfs of the image's layers (from the ImageStore) with a private upper
+// directory, so two instances of one image never see each other's writes. No Docker daemon.
+//
+// The container joins the network namespace the driver prepares (like `native`, interfaces are
+// veths plugged in with add_interface), gets its own UTS, mount, IPC and PID namespaces, the
+// emulation's /etc/hosts, and a cgroup below the run's cgroup parent. The image's ENTRYPOINT, CMD,
+// ENV and WorkingDir are honoured (InstanceSpec.command replaces CMD; InstanceSpec.env is added to
+// ENV). CPU and memory limits are applied at start and updated at runtime; stop sends SIGTERM and
+// SIGKILLs after the grace period; exec runs `runc exec`; logs are the container's stdout/stderr.
+// Per instance: bundle, overlay upper/work and log under <run dir>/oci/<instance kernel name>/.
+// See also: compute.h, image_store.h, native_driver.h.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "runtime/compute.h"
+#include "runtime/image_store.h"
+#include "substrate/run.h"
+
+namespace chainlab::runtime {
+
+class OciDriver final : public ComputeDriver {
+ public:
+  // `runc` is looked up in PATH unless given.
+  OciDriver(substrate::Run& run, ImageStore& images, std::string runc = "runc");
+  ~OciDriver() override;
+
+  std::string_view name() const override { return "oci"; }
+  Status create(const InstanceSpec& spec) override;
+  Status start(std::string_view name) override;
+  Status stop(std::string_view name, std::chrono::milliseconds grace) override;
+  Status update(std::string_view name, const substrate::ResourceLimits& limits) override;
+  Status pause(std::string_view name) override;
+  Status resume(std::string_view name) override;
+  Status destroy(std::string_view name) override;
+  Result<InstanceStatus> status(std::string_view name) override;
+  std::vector<std::string> list() const override;
+  Result<InterfaceStatus> add_interface(std::string_view name, const InterfaceSpec& intf) override;
+  Status remove_interface(std::string_view name, std::string_view intf) override;
+  Result<ExecResult> exec(std::string_view name, const std::vector<std::string>& argv,
+                          std::chrono::milliseconds timeout) override;
+  Result<std::string> logs(std::string_view name, size_t max_bytes) override;
+
+ private:
+  struct Instance;
+  substrate::Run& run_;
+  ImageStore& images_;
+  std::string runc_;
+  mutable std::mutex mu_;
+  std::map<std::string, std::unique_ptr<Instance>, std::less<>> instances_;
+};
+
+}  // namespace chainlab::runtime
