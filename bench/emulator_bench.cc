@@ -80,7 +80,8 @@ int main(int argc, char** argv) {
     } else if (a == "--json") {
       json = true;
     } else {
-      std::fprintf(stderr, "usage: emulator_bench [--pops N,..] [--instances N,..] [--chains N] [--json]\n");
+      std::fprintf(
+          stderr, "usage: emulator_bench [--pops N,..] [--instances N,..] [--chains N] [--json]\n");
       return 2;
     }
   }

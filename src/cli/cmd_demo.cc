@@ -89,8 +89,9 @@ int run_demo(const DemoOptions& opt) {
   std::printf("[3/3] traffic from the client through the chain:\n");
   std::vector<std::vector<std::string>> probes = {
       {"ping", "-c", "3", "-i", "0.2", "-W", "2", "fwd"},
-      {"sh", "-c", "for i in 1 2 3 4 5 6 7 8 9 10; do "
-                   "socat -T3 - TCP:fwd:8080 </dev/null && break; sleep 0.2; done"},
+      {"sh", "-c",
+       "for i in 1 2 3 4 5 6 7 8 9 10; do "
+       "socat -T3 - TCP:fwd:8080 </dev/null && break; sleep 0.2; done"},
   };
   int failures = 0;
   for (const auto& argv : probes) {
@@ -124,8 +125,9 @@ int run_demo(const DemoOptions& opt) {
   }
   std::printf("\n%s\n", table.render().c_str());
   print_endpoints(*running, opt.listen);
-  std::printf("demo up in %.0f ms; try: chainlab compute list, chainlab exec client -- ping -c1 fwd\n",
-              ms_since(t0));
+  std::printf(
+      "demo up in %.0f ms; try: chainlab compute list, chainlab exec client -- ping -c1 fwd\n",
+      ms_since(t0));
   std::printf("%s\n", opt.duration_s < 0 ? "Ctrl-C to stop"
                                          : fmt::format("stopping in {} s", opt.duration_s).c_str());
   std::fflush(stdout);

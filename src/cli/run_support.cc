@@ -82,9 +82,9 @@ void wait_for_stop(double duration_s) {
     sigwait(&set, &sig);
     return;
   }
-  timespec ts{static_cast<time_t>(duration_s),
-              static_cast<long>((duration_s - static_cast<double>(static_cast<time_t>(duration_s))) *
-                                1e9)};
+  timespec ts{
+      static_cast<time_t>(duration_s),
+      static_cast<long>((duration_s - static_cast<double>(static_cast<time_t>(duration_s))) * 1e9)};
   sigtimedwait(&set, nullptr, &ts);
 }
 

@@ -31,9 +31,9 @@ struct EngineOptions {
   size_t pool_packets = 8192;  // packet buffers shared by all ports
   uint32_t batch = 64;         // frames per recvmmsg/sendmmsg
   uint64_t mac_aging_ns = 300'000'000'000ull;
-  uint64_t seed = 0x5eed;  // link-emulation randomness (loss, jitter)
+  uint64_t seed = 0x5eed;              // link-emulation randomness (loss, jitter)
   int socket_buffer_bytes = 16 << 20;  // per port and direction (kernel memory, used on demand)
-  uint32_t poll_us = 50;         // keep polling this long after the last frame before sleeping
+  uint32_t poll_us = 50;  // keep polling this long after the last frame before sleeping
 };
 
 enum class PortKind { kInstance, kVirtualLink };

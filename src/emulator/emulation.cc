@@ -40,7 +40,7 @@ Emulation::~Emulation() {
 }
 
 Result<std::unique_ptr<Emulation>> Emulation::start(const Topology& topology,
-                                                     EmulationOptions options) {
+                                                    EmulationOptions options) {
   if (topology.pops().empty()) {
     return make_error(ErrorCode::kInvalidArgument, "topology '{}' has no PoP", topology.name);
   }
@@ -80,8 +80,8 @@ Result<std::unique_ptr<Emulation>> Emulation::start(const Topology& topology,
     link.spec = links[i];
     link.a = impl->graph->index(links[i].a);
     link.b = impl->graph->index(links[i].b);
-    CL_ASSIGN_OR_RETURN(auto vlinks, impl->engine->connect(impl->nodes[link.a].lsi,
-                                                           impl->nodes[link.b].lsi, 1));
+    CL_ASSIGN_OR_RETURN(auto vlinks,
+                        impl->engine->connect(impl->nodes[link.a].lsi, impl->nodes[link.b].lsi, 1));
     link.a_port = vlinks[0].a_port;
     link.b_port = vlinks[0].b_port;
     dataplane::LinkParams params = to_link_params(link.spec);
@@ -93,7 +93,8 @@ Result<std::unique_ptr<Emulation>> Emulation::start(const Topology& topology,
   impl->alloc_log = std::make_unique<AllocationLog>(run->dir() + "/allocations.jsonl");
   CL_RETURN_IF_ERROR(impl->rewrite_hosts());
 
-  auto emulation = std::unique_ptr<Emulation>(new Emulation(std::move(impl), topology, std::move(run)));
+  auto emulation =
+      std::unique_ptr<Emulation>(new Emulation(std::move(impl), topology, std::move(run)));
   for (const auto& sap : topology.saps()) {
     ComputeRequest req;
     req.pop = sap.pop;

@@ -30,16 +30,16 @@
 namespace chainlab::emulator {
 
 struct InterfaceRequest {
-  std::string id;                  // sanitised: ':', ' ', '.', '_' -> '-'; default "emu0"
-  std::string ip;                  // CIDR; "" = next address of the emulation's pool
-  std::string mac;                 // "" = random
+  std::string id;   // sanitised: ':', ' ', '.', '_' -> '-'; default "emu0"
+  std::string ip;   // CIDR; "" = next address of the emulation's pool
+  std::string mac;  // "" = random
 };
 
 struct ComputeRequest {
   std::string pop;
   std::string name;
-  std::string image;               // informational for the native driver
-  std::string command;             // run with /bin/sh -c; "" = sleep forever
+  std::string image;                         // informational for the native driver
+  std::string command;                       // run with /bin/sh -c; "" = sleep forever
   std::vector<InterfaceRequest> interfaces;  // empty = one "emu0" from the pool
   std::string flavor = "tiny";
   std::map<std::string, std::string> env;
@@ -47,10 +47,10 @@ struct ComputeRequest {
 
 struct InterfaceInfo {
   std::string name;
-  std::string ip;                  // CIDR or ""
+  std::string ip;  // CIDR or ""
   std::string mac;
   std::string host_ifname;
-  std::string pop_port;            // son-emu's dc_portname
+  std::string pop_port;  // son-emu's dc_portname
   dataplane::PortId port = 0;
 };
 
@@ -67,7 +67,7 @@ struct ComputeInfo {
 
 struct PopInfo {
   std::string name;
-  std::string internal_name;       // the LSI name
+  std::string internal_name;  // the LSI name
   dataplane::LsiId lsi = 0;
   std::map<std::string, std::string> metadata;
   std::vector<std::string> instances;
@@ -77,23 +77,23 @@ struct PopInfo {
 
 struct ChainRequest {
   std::string src;
-  std::string src_intf;            // "" = the instance's first interface
+  std::string src_intf;  // "" = the instance's first interface
   std::string dst;
   std::string dst_intf;
-  std::string weight = "hops";     // "hops" or "delay"
-  std::vector<std::string> path;   // explicit node list (PoPs/switches), overrides weight
+  std::string weight = "hops";    // "hops" or "delay"
+  std::vector<std::string> path;  // explicit node list (PoPs/switches), overrides weight
   bool bidirectional = false;
   uint64_t cookie = 10;
   uint16_t priority = 1000;
-  std::string match;               // extra match, "dl_type=0x0800,nw_proto=6,tp_dst=80"
-  bool skip_vlan_tag = false;      // same-PoP chains never tag; multi-hop chains need a tag
+  std::string match;           // extra match, "dl_type=0x0800,nw_proto=6,tp_dst=80"
+  bool skip_vlan_tag = false;  // same-PoP chains never tag; multi-hop chains need a tag
 };
 
 struct ChainInfo {
-  std::string id;                  // "src:intf->dst:intf"
+  std::string id;  // "src:intf->dst:intf"
   ChainRequest request;
-  std::vector<std::string> path;   // nodes traversed
-  uint16_t vlan = 0;               // 0: untagged
+  std::vector<std::string> path;  // nodes traversed
+  uint16_t vlan = 0;              // 0: untagged
   size_t rules = 0;
 };
 
@@ -101,7 +101,7 @@ struct ElanInfo {
   std::string name;
   uint16_t vlan = 0;
   std::vector<std::pair<std::string, std::string>> members;  // (instance, interface)
-  std::vector<std::string> tree;   // nodes the segment spans (a tree: loop-free)
+  std::vector<std::string> tree;  // nodes the segment spans (a tree: loop-free)
 };
 
 // A partial link change: unset fields keep their value.
@@ -122,7 +122,7 @@ class Emulation {
  public:
   // Builds the whole topology; on failure nothing is left.
   static Result<std::unique_ptr<Emulation>> start(const Topology& topology,
-                                                   EmulationOptions options = {});
+                                                  EmulationOptions options = {});
   ~Emulation();
 
   const Topology& topology() const { return topology_; }

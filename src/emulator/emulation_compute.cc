@@ -110,7 +110,8 @@ Result<ComputeInfo> Emulation::start_compute(const ComputeRequest& request) {
     PlannedInterface p;
     p.name = sanitize_interface_id(w.id.empty() ? "emu0" : w.id);
     CL_RETURN_IF_ERROR(substrate::validate_ifname(p.name));
-    if (std::any_of(planned.begin(), planned.end(), [&](const auto& o) { return o.name == p.name; })) {
+    if (std::any_of(planned.begin(), planned.end(),
+                    [&](const auto& o) { return o.name == p.name; })) {
       return make_error(ErrorCode::kInvalidArgument, "interface '{}' given twice", p.name);
     }
     if (!w.ip.empty()) {
@@ -273,8 +274,7 @@ Result<std::vector<ComputeInfo>> Emulation::list_compute(const std::string& pop)
   }
   std::vector<ComputeInfo> out;
   for (const auto& [name, inst] : impl_->instances) {
-    if (inst.is_sap ||
-        (!pop.empty() && impl_->nodes[static_cast<size_t>(inst.node)].name != pop)) {
+    if (inst.is_sap || (!pop.empty() && impl_->nodes[static_cast<size_t>(inst.node)].name != pop)) {
       continue;
     }
     CL_ASSIGN_OR_RETURN(ComputeInfo info, impl_->info(name));

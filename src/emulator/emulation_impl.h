@@ -22,7 +22,7 @@ struct NodeState {
 
 struct LinkState {
   LinkSpec spec;
-  int a = -1;                  // node indexes
+  int a = -1;  // node indexes
   int b = -1;
   dataplane::PortId a_port = 0;  // on a's LSI, toward b
   dataplane::PortId b_port = 0;  // on b's LSI, toward a
@@ -62,7 +62,7 @@ struct Emulation::Impl {
   std::vector<ChainState> chains;
   std::map<std::string, ElanState> elans;
   VlanPool vlans;
-  uint32_t next_ip = 1;          // host part in the default pool 10.0.0.0/16
+  uint32_t next_ip = 1;  // host part in the default pool 10.0.0.0/16
   std::set<std::string> used_ips;
   std::string hosts_path;
   std::unique_ptr<AllocationLog> alloc_log;

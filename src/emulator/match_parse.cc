@@ -20,8 +20,8 @@ Result<uint64_t> parse_number(std::string_view field, std::string_view v, uint64
   uint64_t out = 0;
   auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), out, base);
   if (ec != std::errc() || ptr != v.data() + v.size() || v.empty() || out > max) {
-    return make_error(ErrorCode::kInvalidArgument, "match {}: '{}' is not a number in 0..{}",
-                      field, v, max);
+    return make_error(ErrorCode::kInvalidArgument, "match {}: '{}' is not a number in 0..{}", field,
+                      v, max);
   }
   return out;
 }

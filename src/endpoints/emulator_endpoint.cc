@@ -152,7 +152,8 @@ Result<std::vector<emulator::InterfaceRequest>> parse_network_param(const json& 
     if (open == std::string::npos) {
       if (!trim(std::string_view(text).substr(pos)).empty() &&
           trim(std::string_view(text).substr(pos)) != ",") {
-        return make_error(ErrorCode::kInvalidArgument, "network: unexpected '{}'", text.substr(pos));
+        return make_error(ErrorCode::kInvalidArgument, "network: unexpected '{}'",
+                          text.substr(pos));
       }
       break;
     }
@@ -161,7 +162,8 @@ Result<std::vector<emulator::InterfaceRequest>> parse_network_param(const json& 
       return make_error(ErrorCode::kInvalidArgument, "network: missing ')' in '{}'", text);
     }
     emulator::InterfaceRequest intf;
-    for (std::string_view kv : split(std::string_view(text).substr(open + 1, close - open - 1), ',')) {
+    for (std::string_view kv :
+         split(std::string_view(text).substr(open + 1, close - open - 1), ',')) {
       kv = trim(kv);
       if (kv.empty()) {
         continue;
@@ -271,35 +273,36 @@ void EmulatorEndpoint::register_routes(httplib::Server& server) {
                  return send_error(res, s.error());
                }
                auto info = emu.compute_status(name);
-               info.ok() ? send_json(res, compute_status_json(*info)) : send_error(res, info.error());
+               info.ok() ? send_json(res, compute_status_json(*info))
+                         : send_error(res, info.error());
              }));
-  server.Post(R"(/restapi/compute/exec/([^/]+))",
-              guarded([&emu](const httplib::Request& req, httplib::Response& res, const json& p) {
-                std::vector<std::string> argv;
-                auto cmd = p.find("cmd");
-                if (cmd != p.end() && cmd->is_array()) {
-                  for (const auto& a : *cmd) {
-                    argv.push_back(a.is_string() ? a.get<std::string>() : a.dump());
-                  }
-                } else if (cmd != p.end() && cmd->is_string()) {
-                  argv = {"/bin/sh", "-c", cmd->get<std::string>()};
-                }
-                if (argv.empty()) {
-                  return send_error(res, make_error(ErrorCode::kInvalidArgument,
-                                                    "cmd: a non-empty list or string is required"));
-                }
-                auto timeout = integer(p, "timeout", 60, 1, 3600);
-                if (!timeout.ok()) {
-                  return send_error(res, timeout.error());
-                }
-                auto r = emu.exec(req.matches[1], argv, std::chrono::seconds(*timeout));
-                if (!r.ok()) {
-                  return send_error(res, r.error());
-                }
-                send_json(res, {{"exit_code", r->exit_code},
-                                {"output", r->output},
-                                {"timed_out", r->timed_out}});
-              }));
+  server.Post(
+      R"(/restapi/compute/exec/([^/]+))",
+      guarded([&emu](const httplib::Request& req, httplib::Response& res, const json& p) {
+        std::vector<std::string> argv;
+        auto cmd = p.find("cmd");
+        if (cmd != p.end() && cmd->is_array()) {
+          for (const auto& a : *cmd) {
+            argv.push_back(a.is_string() ? a.get<std::string>() : a.dump());
+          }
+        } else if (cmd != p.end() && cmd->is_string()) {
+          argv = {"/bin/sh", "-c", cmd->get<std::string>()};
+        }
+        if (argv.empty()) {
+          return send_error(res, make_error(ErrorCode::kInvalidArgument,
+                                            "cmd: a non-empty list or string is required"));
+        }
+        auto timeout = integer(p, "timeout", 60, 1, 3600);
+        if (!timeout.ok()) {
+          return send_error(res, timeout.error());
+        }
+        auto r = emu.exec(req.matches[1], argv, std::chrono::seconds(*timeout));
+        if (!r.ok()) {
+          return send_error(res, r.error());
+        }
+        send_json(
+            res, {{"exit_code", r->exit_code}, {"output", r->output}, {"timed_out", r->timed_out}});
+      }));
   server.Put(R"(/restapi/compute/([^/]+)/([^/]+))",
              guarded([&emu](const httplib::Request& req, httplib::Response& res, const json& p) {
                emulator::ComputeRequest r;
@@ -322,18 +325,18 @@ void EmulatorEndpoint::register_routes(httplib::Server& server) {
                  }
                }
                auto info = emu.start_compute(r);
-               info.ok() ? send_json(res, compute_status_json(*info)) : send_error(res, info.error());
+               info.ok() ? send_json(res, compute_status_json(*info))
+                         : send_error(res, info.error());
              }));
-  server.Get(R"(/restapi/compute/([^/]+)/([^/]+))",
-             [&emu](const httplib::Request& req, httplib::Response& res) {
-               auto info = emu.compute_status(req.matches[2]);
-               if (info.ok() && info->pop != std::string(req.matches[1])) {
-                 return send_error(res, make_error(ErrorCode::kNotFound, "no instance '{}' in '{}'",
-                                                   std::string(req.matches[2]),
-                                                   std::string(req.matches[1])));
-               }
-               info.ok() ? send_json(res, compute_status_json(*info)) : send_error(res, info.error());
-             });
+  server.Get(R"(/restapi/compute/([^/]+)/([^/]+))", [&emu](const httplib::Request& req,
+                                                           httplib::Response& res) {
+    auto info = emu.compute_status(req.matches[2]);
+    if (info.ok() && info->pop != std::string(req.matches[1])) {
+      return send_error(res, make_error(ErrorCode::kNotFound, "no instance '{}' in '{}'",
+                                        std::string(req.matches[2]), std::string(req.matches[1])));
+    }
+    info.ok() ? send_json(res, compute_status_json(*info)) : send_error(res, info.error());
+  });
   server.Delete(R"(/restapi/compute/([^/]+)/([^/]+))",
                 [&emu](const httplib::Request& req, httplib::Response& res) {
                   auto s = emu.stop_compute(req.matches[1], req.matches[2]);
@@ -352,10 +355,9 @@ void EmulatorEndpoint::register_routes(httplib::Server& server) {
   };
   server.Get("/restapi/compute",
              [list](const httplib::Request&, httplib::Response& res) { list("", res); });
-  server.Get(R"(/restapi/compute/([^/]+))",
-             [list](const httplib::Request& req, httplib::Response& res) {
-               list(req.matches[1], res);
-             });
+  server.Get(
+      R"(/restapi/compute/([^/]+))",
+      [list](const httplib::Request& req, httplib::Response& res) { list(req.matches[1], res); });
 
   auto pop_json = [](const emulator::PopInfo& p) {
     return json{{"label", p.name},
@@ -367,14 +369,14 @@ void EmulatorEndpoint::register_routes(httplib::Server& server) {
                 {"resource_model", p.resource_model},
                 {"resource_state", p.resource_state}};
   };
-  server.Get("/restapi/datacenter", [&emu, pop_json](const httplib::Request&,
-                                                     httplib::Response& res) {
-    json out = json::array();
-    for (const auto& p : emu.list_pops()) {
-      out.push_back(pop_json(p));
-    }
-    send_json(res, out);
-  });
+  server.Get("/restapi/datacenter",
+             [&emu, pop_json](const httplib::Request&, httplib::Response& res) {
+               json out = json::array();
+               for (const auto& p : emu.list_pops()) {
+                 out.push_back(pop_json(p));
+               }
+               send_json(res, out);
+             });
   server.Get(R"(/restapi/datacenter/([^/]+))",
              [&emu, pop_json](const httplib::Request& req, httplib::Response& res) {
                auto p = emu.pop_status(req.matches[1]);
@@ -395,9 +397,8 @@ void EmulatorEndpoint::register_routes(httplib::Server& server) {
                 {"vlan", c.vlan},
                 {"rules", c.rules}};
   };
-  server.Put("/restapi/network",
-             guarded([&emu, chain_json](const httplib::Request&, httplib::Response& res,
-                                        const json& p) {
+  server.Put("/restapi/network", guarded([&emu, chain_json](const httplib::Request&,
+                                                            httplib::Response& res, const json& p) {
                auto r = chain_request(p);
                if (!r.ok()) {
                  return send_error(res, r.error());
@@ -422,25 +423,25 @@ void EmulatorEndpoint::register_routes(httplib::Server& server) {
                   n.ok() ? send_json(res, fmt::format("success: removed {} chain(s)", *n))
                          : send_error(res, n.error());
                 }));
-  server.Get("/restapi/network", [&emu, chain_json](const httplib::Request&,
-                                                    httplib::Response& res) {
-    json out = json::array();
-    for (const auto& c : emu.list_chains()) {
-      out.push_back(chain_json(c));
-    }
-    send_json(res, out);
-  });
-  server.Get("/restapi/network/d3jsgraph",
-             [&emu](const httplib::Request&, httplib::Response& res) {
-               send_json(res, emu.d3_graph());
+  server.Get("/restapi/network",
+             [&emu, chain_json](const httplib::Request&, httplib::Response& res) {
+               json out = json::array();
+               for (const auto& c : emu.list_chains()) {
+                 out.push_back(chain_json(c));
+               }
+               send_json(res, out);
              });
+  server.Get("/restapi/network/d3jsgraph", [&emu](const httplib::Request&, httplib::Response& res) {
+    send_json(res, emu.d3_graph());
+  });
   server.Put(R"(/restapi/elan/([^/]+))",
              guarded([&emu](const httplib::Request& req, httplib::Response& res, const json& p) {
                std::vector<std::pair<std::string, std::string>> members;
                auto m = p.find("members");
                if (m == p.end() || !m->is_array()) {
-                 return send_error(res, make_error(ErrorCode::kInvalidArgument,
-                                                   "members: a list of \"vnf[:intf]\" is required"));
+                 return send_error(res,
+                                   make_error(ErrorCode::kInvalidArgument,
+                                              "members: a list of \"vnf[:intf]\" is required"));
                }
                for (const auto& item : *m) {
                  std::string s = item.is_string() ? item.get<std::string>() : item.dump();
@@ -459,38 +460,38 @@ void EmulatorEndpoint::register_routes(httplib::Server& server) {
                   auto s = emu.delete_elan(req.matches[1]);
                   s.ok() ? send_json(res, "OK") : send_error(res, s.error());
                 });
-  server.Put(R"(/restapi/link/([^/]+)/([^/]+))",
-             guarded([&emu](const httplib::Request& req, httplib::Response& res, const json& p) {
-               emulator::LinkChange change;
-               auto duration = [&](const char* key, std::optional<uint64_t>& out) -> Status {
-                 if (p.contains(key)) {
-                   CL_ASSIGN_OR_RETURN(out, emulator::parse_duration(str(p, key)));
-                 }
-                 return ok_status();
-               };
-               auto number = [&](const char* key, auto& out) -> Status {
-                 if (p.contains(key)) {
-                   std::string s = str(p, key);
-                   char* end = nullptr;
-                   double v = std::strtod(s.c_str(), &end);
-                   if (s.empty() || end != s.c_str() + s.size()) {
-                     return make_error(ErrorCode::kInvalidArgument, "{}: '{}' is not a number",
-                                       key, s);
-                   }
-                   out = static_cast<std::decay_t<decltype(*out)>>(v);
-                 }
-                 return ok_status();
-               };
-               for (auto s : {duration("delay", change.delay_ns), duration("jitter", change.jitter_ns),
-                              number("loss", change.loss_percent), number("bw", change.bw_mbps),
-                              number("queue", change.queue_packets)}) {
-                 if (!s.ok()) {
-                   return send_error(res, s.error());
-                 }
-               }
-               auto s = emu.set_link(req.matches[1], req.matches[2], change);
-               s.ok() ? send_json(res, "OK") : send_error(res, s.error());
-             }));
+  server.Put(
+      R"(/restapi/link/([^/]+)/([^/]+))",
+      guarded([&emu](const httplib::Request& req, httplib::Response& res, const json& p) {
+        emulator::LinkChange change;
+        auto duration = [&](const char* key, std::optional<uint64_t>& out) -> Status {
+          if (p.contains(key)) {
+            CL_ASSIGN_OR_RETURN(out, emulator::parse_duration(str(p, key)));
+          }
+          return ok_status();
+        };
+        auto number = [&](const char* key, auto& out) -> Status {
+          if (p.contains(key)) {
+            std::string s = str(p, key);
+            char* end = nullptr;
+            double v = std::strtod(s.c_str(), &end);
+            if (s.empty() || end != s.c_str() + s.size()) {
+              return make_error(ErrorCode::kInvalidArgument, "{}: '{}' is not a number", key, s);
+            }
+            out = static_cast<std::decay_t<decltype(*out)>>(v);
+          }
+          return ok_status();
+        };
+        for (auto s : {duration("delay", change.delay_ns), duration("jitter", change.jitter_ns),
+                       number("loss", change.loss_percent), number("bw", change.bw_mbps),
+                       number("queue", change.queue_packets)}) {
+          if (!s.ok()) {
+            return send_error(res, s.error());
+          }
+        }
+        auto s = emu.set_link(req.matches[1], req.matches[2], change);
+        s.ok() ? send_json(res, "OK") : send_error(res, s.error());
+      }));
   server.Get("/emulator/info", [&emu](const httplib::Request&, httplib::Response& res) {
     const auto& t = emu.topology();
     send_json(res, {{"name", t.name},

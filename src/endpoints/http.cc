@@ -61,17 +61,17 @@ Result<std::unique_ptr<HttpListener>> HttpListener::start(const std::string& hos
   auto listener = std::unique_ptr<HttpListener>(new HttpListener());
   listener->server_ = std::make_unique<httplib::Server>();
   auto& server = *listener->server_;
-  server.set_exception_handler([](const httplib::Request&, httplib::Response& res,
-                                  std::exception_ptr ep) {
-    std::string what = "unexpected error";
-    try {
-      std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-    }
-    send_error(res, make_error(ErrorCode::kInternal, "{}", what));
-  });
+  server.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "unexpected error";
+        try {
+          std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        send_error(res, make_error(ErrorCode::kInternal, "{}", what));
+      });
   server.Options(R"(.*)", [](const httplib::Request&, httplib::Response& res) {
     res.set_header("Access-Control-Allow-Origin", "*");
     res.set_header("Access-Control-Allow-Methods", "GET, PUT, POST, DELETE, OPTIONS");
@@ -104,6 +104,8 @@ void HttpListener::stop() {
   }
 }
 
-HttpListener::~HttpListener() { stop(); }
+HttpListener::~HttpListener() {
+  stop();
+}
 
 }  // namespace chainlab::endpoints

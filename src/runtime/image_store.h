@@ -33,12 +33,12 @@ struct ImageConfig {
 };
 
 struct ImageInfo {
-  std::string id;                          // "sha256:<hex>" of the config blob
-  std::vector<std::string> tags;           // "name:tag"
-  std::vector<std::string> layer_dirs;     // unpacked layers, lowest first (absolute paths)
+  std::string id;                       // "sha256:<hex>" of the config blob
+  std::vector<std::string> tags;        // "name:tag"
+  std::vector<std::string> layer_dirs;  // unpacked layers, lowest first (absolute paths)
   ImageConfig config;
-  uint64_t size_bytes = 0;                 // unpacked
-  std::string created;                     // from the config, may be ""
+  uint64_t size_bytes = 0;  // unpacked
+  std::string created;      // from the config, may be ""
 };
 
 class ImageStore {

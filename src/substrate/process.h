@@ -25,14 +25,14 @@ struct SpawnSpec {
   std::string cwd = "/";
 
   // Namespaces. Either join those of a running process (`join_pid`, for exec) or build new ones.
-  pid_t join_pid = 0;       // setns into /proc/<pid>/ns/{net,uts,mnt}
-  std::string netns_path;   // join this network namespace (e.g. /run/netns/x)
-  bool new_uts = false;     // own hostname
-  std::string hostname;     // set when new_uts
-  bool new_mount = false;   // own mount namespace (mounts slave to the host's)
-  std::string hosts_file;   // bind-mounted over /etc/hosts (needs new_mount)
+  pid_t join_pid = 0;        // setns into /proc/<pid>/ns/{net,uts,mnt}
+  std::string netns_path;    // join this network namespace (e.g. /run/netns/x)
+  bool new_uts = false;      // own hostname
+  std::string hostname;      // set when new_uts
+  bool new_mount = false;    // own mount namespace (mounts slave to the host's)
+  std::string hosts_file;    // bind-mounted over /etc/hosts (needs new_mount)
   bool mount_sysfs = false;  // a fresh /sys showing the joined network namespace's devices
-  bool new_session = true;  // setsid(): the child leads its own process group
+  bool new_session = true;   // setsid(): the child leads its own process group
 
   std::vector<std::string> cgroup_procs_files;  // "0" is written to each before exec
 

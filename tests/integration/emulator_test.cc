@@ -17,8 +17,8 @@ Topology pops_line(std::vector<std::string> nodes, int npops, uint64_t delay_ns 
   t.name = "test";
   t.emulator.rest_port = 0;
   for (size_t i = 0; i < nodes.size(); ++i) {
-    Status s = static_cast<int>(i) < npops ? t.add_pop({nodes[i], {}, {}, {}})
-                                           : t.add_switch({nodes[i]});
+    Status s =
+        static_cast<int>(i) < npops ? t.add_pop({nodes[i], {}, {}, {}}) : t.add_switch({nodes[i]});
     EXPECT_TRUE(s.ok()) << s.error().message;
   }
   for (size_t i = 0; i + 1 < nodes.size(); ++i) {
@@ -53,7 +53,8 @@ class EmulatorTest : public ::testing::Test {
     ASSERT_TRUE(info.ok()) << info.error().message;
   }
   bool ping(const std::string& from, const std::string& to, int count = 1) {
-    auto r = emu_->exec(from, {"ping", "-c", std::to_string(count), "-i", "0.2", "-W", "1", to}, 30s);
+    auto r =
+        emu_->exec(from, {"ping", "-c", std::to_string(count), "-i", "0.2", "-W", "1", to}, 30s);
     return r.ok() && r->exit_code == 0;
   }
   ChainRequest chain(const std::string& a, const std::string& b, bool bidi = true,
@@ -259,7 +260,8 @@ TEST_F(EmulatorTest, ElanAcrossPopsInARingDoesNotLoop) {
     return r.ok() && r->exit_code == 0 ? std::stol(r->output) : 0L;
   };
   long before = rx();
-  ASSERT_TRUE(emu_->exec("v1", {"arping", "-c", "1", "-w", "1", "-I", "lan", "10.9.0.99"}, 5s).ok());
+  ASSERT_TRUE(
+      emu_->exec("v1", {"arping", "-c", "1", "-w", "1", "-I", "lan", "10.9.0.99"}, 5s).ok());
   std::this_thread::sleep_for(500ms);
   long delta = rx() - before;
   EXPECT_LE(delta, 30) << "a broadcast storm delivers many copies";
@@ -279,14 +281,14 @@ TEST_F(EmulatorTest, RuntimeLinkChangeShowsInRtt) {
     if (pos != std::string::npos) {
       std::sscanf(r->output.c_str() + pos, "= %lf/%lf", &min, &avg);
     }
-    return avg;
+    return min;  // immune to scheduling hiccups of a loaded machine
   };
   ASSERT_TRUE(ping("vnf1", "10.0.0.2"));  // resolve ARP first: it would add a round trip
-  EXPECT_NEAR(rtt(), 20.0, 1.5);
+  EXPECT_NEAR(rtt(), 20.0, 1.0);
   LinkChange change;
   change.delay_ns = 30'000'000;
   ASSERT_TRUE(emu_->set_link("dc1", "dc2", change).ok());
-  EXPECT_NEAR(rtt(), 60.0, 3.0);
+  EXPECT_NEAR(rtt(), 60.0, 1.0);
   EXPECT_EQ(emu_->set_link("dc1", "nowhere", change).error().code, ErrorCode::kNotFound);
 }
 

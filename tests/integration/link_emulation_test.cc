@@ -85,8 +85,9 @@ TEST_F(LinkEmulationTest, RuntimeChangeShowsInRtt) {
   p.delay_ns = 30'000'000;
   set_both(p);
   Rtt after = parse_ping(exec("h1", {"ping", "-c", "5", "-i", "0.05", "10.8.0.2"}).output);
-  EXPECT_NEAR(before.avg, 20.0, 1.0);
-  EXPECT_NEAR(after.avg, 60.0, 3.0);
+  // The minimum is immune to scheduling hiccups of a loaded machine; the change is what counts.
+  EXPECT_NEAR(before.min, 20.0, 1.0);
+  EXPECT_NEAR(after.min, 60.0, 1.0);
 }
 
 TEST_F(LinkEmulationTest, LossMatchesTheBinomial) {
@@ -103,7 +104,9 @@ TEST_F(LinkEmulationTest, LossMatchesTheBinomial) {
   std::printf("loss 10%%: %0.f of %d lost (expected %.0f +- %.0f)\n", lost, n, mean, 3 * sigma);
   EXPECT_NEAR(lost, mean, 3 * sigma) << r.output;
   auto st = engine_->port_stats(s1_, a_);
-  EXPECT_EQ(st->egress.dropped_loss, static_cast<uint64_t>(lost));
+  // The egress also drops some of the host's own chatter (IPv6 neighbour discovery).
+  EXPECT_GE(st->egress.dropped_loss, static_cast<uint64_t>(lost));
+  EXPECT_LE(st->egress.dropped_loss, static_cast<uint64_t>(lost) + 10);
 }
 
 TEST_F(LinkEmulationTest, RateLimitsTcpThroughput) {

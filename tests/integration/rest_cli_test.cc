@@ -39,8 +39,7 @@ class RestCliTest : public ::testing::Test {
       std::this_thread::sleep_for(25ms);
       auto out = read_file(log_);
       std::smatch m;
-      if (out.ok() && out->find("is up") != std::string::npos &&
-          std::regex_search(*out, m, url)) {
+      if (out.ok() && out->find("is up") != std::string::npos && std::regex_search(*out, m, url)) {
         endpoint_ = m[0];
       }
     }
@@ -58,9 +57,7 @@ class RestCliTest : public ::testing::Test {
   CommandResult cli(const std::string& args) {
     return run_command("CHAINLAB_ENDPOINT=" + endpoint_ + " " + CHAINLAB_BINARY + " " + args);
   }
-  CommandResult curl(const std::string& args) {
-    return run_command("curl -s -S " + args);
-  }
+  CommandResult curl(const std::string& args) { return run_command("curl -s -S " + args); }
 
   std::string log_;
   pid_t pid_ = -1;
@@ -70,9 +67,11 @@ class RestCliTest : public ::testing::Test {
 TEST_F(RestCliTest, SonEmuWorkflow) {
   auto r = cli("compute start -d dc1 -n vnf1 --net '(id=input,ip=10.0.10.1/24)'");
   ASSERT_EQ(r.status, 0) << r.output;
-  r = curl("-X PUT -H 'Content-Type: application/json' -d "
-           "'{\"image\":\"x\",\"docker_command\":\"sleep 1000\",\"network\":\"(id=input,ip=10.0.10.2/24)\"}' " +
-           endpoint_ + "/restapi/compute/dc2/vnf2");
+  r = curl(
+      "-X PUT -H 'Content-Type: application/json' -d "
+      "'{\"image\":\"x\",\"docker_command\":\"sleep "
+      "1000\",\"network\":\"(id=input,ip=10.0.10.2/24)\"}' " +
+      endpoint_ + "/restapi/compute/dc2/vnf2");
   ASSERT_EQ(r.status, 0);
   auto status = nlohmann::json::parse(r.output);
   EXPECT_EQ(status["name"], "vnf2");
