@@ -83,6 +83,15 @@ struct VirtualLink {
   PortId b_port = 0;
 };
 
+// An L2 segment inside one LSI: its member ports, each either local (untagged frames) or a trunk
+// (frames carry `vlan`). Action::segment(id) learns source MACs per segment and sends a frame to
+// the member that owns its destination, or floods it to every other member, popping or pushing the
+// tag per port. Loop-free as long as the trunks of all LSIs form a tree (the emulator's E-LANs).
+struct SegmentSpec {
+  uint16_t vlan = 0;                             // 1..4094 when any member is a trunk
+  std::vector<std::pair<PortId, bool>> members;  // (port, is trunk); at most 256
+};
+
 struct LsiInfo {
   LsiId id = 0;
   std::string name;
@@ -113,6 +122,10 @@ class Engine {
   // Deletes every rule of the LSI with this cookie; returns how many.
   virtual Result<size_t> delete_rules_by_cookie(LsiId lsi, uint64_t cookie) = 0;
   virtual Result<std::vector<RuleStats>> dump_rules(LsiId lsi) const = 0;
+
+  virtual Result<uint32_t> add_segment(LsiId lsi, const SegmentSpec& segment) = 0;
+  // Rules that still name the segment then match nothing useful (they drop); remove them first.
+  virtual Status remove_segment(LsiId lsi, uint32_t segment) = 0;
 
   virtual Result<PortStats> port_stats(LsiId lsi, PortId port) const = 0;
   // Emulation on the port's egress (for a virtual link: the direction leaving this end).

@@ -23,6 +23,8 @@ struct PortModel {
 struct LsiModel {
   std::string name;
   PortId next_port = 1;
+  uint32_t next_segment = 1;
+  std::map<uint32_t, SegmentSpec> segments;
   std::map<PortId, PortModel> ports;
   std::vector<std::shared_ptr<const Rule>> rules;
 };
@@ -124,9 +126,9 @@ class EngineImpl final : public Engine {
         w.remove_port(port.peer_lsi, port.peer_port);
       }
     });
-    lsi->ports.erase(pid);
+    forget_port(*lsi, pid);
     if (port.kind == PortKind::kVirtualLink) {
-      lsis_[port.peer_lsi].ports.erase(port.peer_port);
+      forget_port(lsis_[port.peer_lsi], port.peer_port);
     }
     return ok_status();
   }
@@ -188,6 +190,10 @@ class EngineImpl final : public Engine {
         return make_error(ErrorCode::kNotFound, "action output:{}: LSI '{}' has no such port",
                           a.port, lsi->name);
       }
+      if (a.kind == Action::Kind::kSegment && lsi->segments.count(a.port) == 0) {
+        return make_error(ErrorCode::kNotFound, "action segment:{}: LSI '{}' has no such segment",
+                          a.port, lsi->name);
+      }
     }
     auto rule = std::make_shared<Rule>();
     rule->id = next_rule_++;
@@ -235,6 +241,46 @@ class EngineImpl final : public Engine {
                      r->counters->bytes.load(std::memory_order_relaxed)});
     }
     return out;
+  }
+
+  Result<uint32_t> add_segment(LsiId id, const SegmentSpec& segment) override {
+    std::lock_guard lock(mu_);
+    CL_ASSIGN_OR_RETURN(LsiModel * lsi, find(id));
+    if (segment.members.size() > 256) {
+      return make_error(ErrorCode::kInvalidArgument, "segment: {} members, at most 256",
+                        segment.members.size());
+    }
+    bool trunks = false;
+    for (size_t i = 0; i < segment.members.size(); ++i) {
+      auto [pid, trunk] = segment.members[i];
+      if (lsi->ports.count(pid) == 0) {
+        return make_error(ErrorCode::kNotFound, "segment: LSI '{}' has no port {}", lsi->name, pid);
+      }
+      for (size_t j = 0; j < i; ++j) {
+        if (segment.members[j].first == pid) {
+          return make_error(ErrorCode::kInvalidArgument, "segment: port {} listed twice", pid);
+        }
+      }
+      trunks = trunks || trunk;
+    }
+    if (trunks && (segment.vlan < 1 || segment.vlan > 4094)) {
+      return make_error(ErrorCode::kInvalidArgument, "segment: VLAN {} not in 1..4094",
+                        segment.vlan);
+    }
+    uint32_t sid = lsi->next_segment++;
+    worker_->run([&](Worker& w) { w.set_segment(id, sid, segment); });
+    lsi->segments[sid] = segment;
+    return sid;
+  }
+
+  Status remove_segment(LsiId id, uint32_t segment) override {
+    std::lock_guard lock(mu_);
+    CL_ASSIGN_OR_RETURN(LsiModel * lsi, find(id));
+    if (lsi->segments.erase(segment) == 0) {
+      return make_error(ErrorCode::kNotFound, "LSI '{}' has no segment {}", lsi->name, segment);
+    }
+    worker_->run([&](Worker& w) { w.remove_segment(id, segment); });
+    return ok_status();
   }
 
   Result<PortStats> port_stats(LsiId id, PortId pid) const override {
@@ -288,6 +334,13 @@ class EngineImpl final : public Engine {
       return make_error(ErrorCode::kNotFound, "no LSI with id {}", id);
     }
     return &it->second;
+  }
+
+  static void forget_port(LsiModel& lsi, PortId pid) {
+    lsi.ports.erase(pid);
+    for (auto& [sid, seg] : lsi.segments) {
+      std::erase_if(seg.members, [pid](const auto& m) { return m.first == pid; });
+    }
   }
 
   // Builds the new table here and swaps it in on the worker; the old one is freed here too.

@@ -217,6 +217,8 @@ std::string Action::to_string() const {
       return "normal";
     case Kind::kFlood:
       return "flood";
+    case Kind::kSegment:
+      return fmt::format("segment:{}", port);
   }
   return "unknown";
 }
@@ -248,6 +250,7 @@ Status validate_actions(const std::vector<Action>& actions) {
       case Action::Kind::kDrop:
       case Action::Kind::kNormal:
       case Action::Kind::kFlood:
+      case Action::Kind::kSegment:
         break;
       default:
         return make_error(ErrorCode::kInvalidArgument, "actions[{}]: unknown action kind {}", i,

@@ -60,8 +60,9 @@ struct Action {
     kSetEthSrc,  // mac
     kSetEthDst,  // mac
     kDrop,
-    kNormal,  // L2 learning switch
-    kFlood,   // every port but the input
+    kNormal,   // L2 learning switch
+    kFlood,    // every port but the input
+    kSegment,  // L2 learning inside segment `port` (an E-LAN's share of the LSI, see Engine)
   };
   Kind kind = Kind::kDrop;
   PortId port = 0;
@@ -77,6 +78,7 @@ struct Action {
   static Action drop() { return {Kind::kDrop, 0, 0, {}}; }
   static Action normal() { return {Kind::kNormal, 0, 0, {}}; }
   static Action flood() { return {Kind::kFlood, 0, 0, {}}; }
+  static Action segment(uint32_t id) { return {Kind::kSegment, id, 0, {}}; }
   std::string to_string() const;  // "output:3", "push_vlan:10", "normal"
   friend bool operator==(const Action&, const Action&) = default;
 };

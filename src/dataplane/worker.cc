@@ -243,6 +243,9 @@ void Worker::remove_port(LsiId lsi_id, PortId port_id) {
   if (l->emc) {
     l->emc->clear();
   }
+  for (auto& [sid, seg] : l->segments) {
+    std::erase_if(seg.members, [port_id](const auto& m) { return m.first == port_id; });
+  }
   l->ports.erase(port_id);
   l->reindex();
 }
@@ -267,6 +270,78 @@ std::shared_ptr<const FlowTable> Worker::swap_table(LsiId lsi_id,
   }
   std::swap(l->table, table);
   return table;
+}
+
+void Worker::set_segment(LsiId lsi_id, uint32_t id, SegmentSpec segment) {
+  LsiRuntime* l = lsi(lsi_id);
+  if (l == nullptr) {
+    return;
+  }
+  if (!l->macs) {
+    l->macs = std::make_unique<MacTable>(4096, l->mac_aging_ns);
+  }
+  l->segments[id] = std::move(segment);
+}
+
+void Worker::remove_segment(LsiId lsi_id, uint32_t id) {
+  if (LsiRuntime* l = lsi(lsi_id); l != nullptr) {
+    l->segments.erase(id);
+  }
+}
+
+void Worker::segment_forward(PortRuntime& in, const FlowKey& key, const SegmentSpec& seg,
+                             Packet* p) {
+  LsiRuntime& lsi = *in.lsi;
+  const std::pair<PortId, bool>* self = nullptr;
+  for (const auto& m : seg.members) {
+    if (m.first == in.id) {
+      self = &m;
+    }
+  }
+  if (self == nullptr || (self->second && !pop_vlan(*p))) {
+    drop(p);  // not a member, or a trunk frame without its tag
+    return;
+  }
+  lsi.macs->learn(key.eth_src, seg.vlan, in.id, now_ns_);
+  // Targets: the member owning the destination, else every other member.
+  const std::pair<PortId, bool>* targets[256];
+  size_t n = 0;
+  auto known = lsi.macs->lookup(key.eth_dst, seg.vlan, now_ns_);
+  for (const auto& m : seg.members) {
+    if (m.first != in.id && (!known || *known == m.first) && n < std::size(targets)) {
+      targets[n++] = &m;
+    }
+  }
+  if (known && n == 0) {
+    // Learned on a port that is no longer a member: flood.
+    for (const auto& m : seg.members) {
+      if (m.first != in.id && n < std::size(targets)) {
+        targets[n++] = &m;
+      }
+    }
+  }
+  for (size_t i = 0; i < n; ++i) {
+    auto [pid, trunk] = *targets[i];
+    PortRuntime* out = pid < lsi.by_id.size() ? lsi.by_id[pid] : nullptr;
+    if (out == nullptr) {
+      continue;
+    }
+    Packet* c = i + 1 == n ? p : clone(*p);  // copies are made before `p` is tagged
+    if (i + 1 == n) {
+      p = nullptr;
+    }
+    if (c == nullptr || (trunk && !push_vlan(*c, seg.vlan))) {
+      PortCounters::bump(out->counters->tx_dropped);
+      if (c != nullptr) {
+        drop(c);
+      }
+      continue;
+    }
+    emit(*out, c);
+  }
+  if (p != nullptr) {
+    drop(p);
+  }
 }
 
 void Worker::on_readable(PortRuntime& port) {
@@ -343,7 +418,8 @@ void Worker::execute(PortRuntime& in, const FlowKey& key, const Rule& rule, Pack
   size_t last_out = actions.size();
   for (size_t i = actions.size(); i-- > 0;) {
     auto k = actions[i].kind;
-    if (k == Action::Kind::kOutput || k == Action::Kind::kNormal || k == Action::Kind::kFlood) {
+    if (k == Action::Kind::kOutput || k == Action::Kind::kNormal || k == Action::Kind::kFlood ||
+        k == Action::Kind::kSegment) {
       last_out = i;
       break;
     }
@@ -415,6 +491,19 @@ void Worker::execute(PortRuntime& in, const FlowKey& key, const Rule& rule, Pack
       case Action::Kind::kFlood:
         flood(last);
         break;
+      case Action::Kind::kSegment: {
+        auto seg = lsi.segments.find(a.port);
+        if (seg != lsi.segments.end()) {
+          Packet* mine = last ? p : clone(*p);
+          if (last) {
+            p = nullptr;
+          }
+          if (mine != nullptr) {
+            segment_forward(in, key, seg->second, mine);
+          }
+        }
+        break;
+      }
     }
   }
   if (p != nullptr) {

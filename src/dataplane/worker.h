@@ -61,6 +61,7 @@ struct LsiRuntime {
   std::shared_ptr<const FlowTable> table;
   std::map<PortId, std::unique_ptr<PortRuntime>> ports;
   std::vector<PortRuntime*> by_id;  // index: PortId
+  std::map<uint32_t, SegmentSpec> segments;
   // Made when the first rule arrives (the cache) and the first `normal` rule (the MAC table): a
   // transit LSI of a 1000-PoP topology without chains costs a few hundred bytes, not 300 KiB.
   std::unique_ptr<MacTable> macs;
@@ -87,6 +88,8 @@ class Worker {
   void remove_port(LsiId lsi, PortId port);
   // Installs `table`, handing back the one it replaces (freed by the caller, off this thread).
   std::shared_ptr<const FlowTable> swap_table(LsiId lsi, std::shared_ptr<const FlowTable> table);
+  void set_segment(LsiId lsi, uint32_t id, SegmentSpec segment);
+  void remove_segment(LsiId lsi, uint32_t id);
   const EngineOptions& options() const { return options_; }
 
  private:
@@ -98,6 +101,8 @@ class Worker {
   void process(PortRuntime& in, Packet* p);
   void execute(PortRuntime& in, const FlowKey& key, const Rule& rule, Packet* p);
   void emit(PortRuntime& out, Packet* p);
+  // Forwards inside a segment; consumes `p`.
+  void segment_forward(PortRuntime& in, const FlowKey& key, const SegmentSpec& seg, Packet* p);
   void deliver(PortRuntime& out, Packet* p);
   void flush(PortRuntime& port);
   void finish_batch();

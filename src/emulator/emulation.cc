@@ -132,6 +132,12 @@ void Emulation::Impl::remove_rules(const std::vector<InstalledRule>& rules) {
   }
 }
 
+void Emulation::Impl::remove_segments(const std::vector<InstalledSegment>& segments) {
+  for (const auto& s : segments) {
+    (void)engine->remove_segment(s.lsi, s.id);
+  }
+}
+
 std::vector<PopInfo> Emulation::list_pops() {
   std::vector<PopInfo> out;
   for (const auto& pop : topology_.pops()) {

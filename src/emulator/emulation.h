@@ -104,6 +104,10 @@ struct ElanInfo {
   std::vector<std::string> tree;  // nodes the segment spans (a tree: loop-free)
 };
 
+// E-LAN: a VLAN-isolated learning L2 segment (per switch: learn source MACs, forward to the known
+// member, else flood) spanning a tree of the topology, so broadcasts cannot loop even when the
+// topology has cycles (son-emu issue 175).
+
 // A partial link change: unset fields keep their value.
 struct LinkChange {
   std::optional<uint64_t> delay_ns;

@@ -206,44 +206,33 @@ Result<ElanInfo> Emulation::create_elan(
   uint64_t cookie = std::hash<std::string>{}("elan:" + name) | (uint64_t{1} << 63);
   Status status;
   for (int node : tree_nodes) {
-    const auto& locals = member_ports[node];
-    const auto& trunks = tree_ports[node];
-    auto rule_for = [&](dataplane::PortId in, bool from_trunk) {
+    dataplane::LsiId lsi = im.nodes[static_cast<size_t>(node)].lsi;
+    // The LAN's share of this switch: a learning segment over its local members (untagged) and
+    // its tree links (tagged with the LAN's VLAN).
+    dataplane::SegmentSpec seg;
+    seg.vlan = vlan;
+    for (auto p : member_ports[node]) {
+      seg.members.emplace_back(p, false);
+    }
+    for (auto p : tree_ports[node]) {
+      seg.members.emplace_back(p, true);
+    }
+    auto sid = im.engine->add_segment(lsi, seg);
+    if (!sid.ok()) {
+      status = std::move(sid).error();
+      break;
+    }
+    elan.segments.push_back({lsi, *sid});
+    for (auto [port, trunk] : seg.members) {
       RuleSpec r;
       r.cookie = cookie;
       r.priority = 1000;
-      r.match.in_port = in;
-      if (from_trunk) {
+      r.match.in_port = port;
+      if (trunk) {
         r.match.vlan = {dataplane::VlanMatch::Kind::kId, vlan};
-        r.actions.push_back(Action::pop_vlan());
       }
-      for (auto p : locals) {
-        if (p != in) {
-          r.actions.push_back(Action::output(p));
-        }
-      }
-      bool pushed = false;
-      for (auto p : trunks) {
-        if (p != in) {
-          if (!pushed) {
-            r.actions.push_back(Action::push_vlan(vlan));
-            pushed = true;
-          }
-          r.actions.push_back(Action::output(p));
-        }
-      }
-      return r;
-    };
-    dataplane::LsiId lsi = im.nodes[static_cast<size_t>(node)].lsi;
-    std::vector<std::pair<dataplane::PortId, bool>> inputs;
-    for (auto p : locals) {
-      inputs.emplace_back(p, false);
-    }
-    for (auto p : trunks) {
-      inputs.emplace_back(p, true);
-    }
-    for (auto [in, trunk] : inputs) {
-      auto id = im.engine->add_rule(lsi, rule_for(in, trunk));
+      r.actions = {Action::segment(*sid)};
+      auto id = im.engine->add_rule(lsi, r);
       if (!id.ok()) {
         status = std::move(id).error();
         break;
@@ -256,6 +245,7 @@ Result<ElanInfo> Emulation::create_elan(
   }
   if (!status.ok()) {
     im.remove_rules(elan.rules);
+    im.remove_segments(elan.segments);
     if (vlan != 0) {
       im.vlans.give_back(vlan);
     }
@@ -278,6 +268,7 @@ Status Emulation::delete_elan(const std::string& name) {
     return make_error(ErrorCode::kNotFound, "no E-LAN named '{}'", name);
   }
   impl_->remove_rules(it->second.rules);
+  impl_->remove_segments(it->second.segments);
   if (it->second.info.vlan != 0) {
     impl_->vlans.give_back(it->second.info.vlan);
   }

@@ -46,9 +46,15 @@ struct ChainState {
   std::vector<InstalledRule> rules;
 };
 
+struct InstalledSegment {
+  dataplane::LsiId lsi;
+  uint32_t id;
+};
+
 struct ElanState {
   ElanInfo info;
   std::vector<InstalledRule> rules;
+  std::vector<InstalledSegment> segments;
 };
 
 struct Emulation::Impl {
@@ -74,6 +80,7 @@ struct Emulation::Impl {
   dataplane::PortId link_port(size_t link, int node) const;
   Status rewrite_hosts();
   void remove_rules(const std::vector<InstalledRule>& rules);
+  void remove_segments(const std::vector<InstalledSegment>& segments);
   // Re-applies the PoP's current allocations to its running instances (model B rescaling).
   Status apply_allocations(int node);
   Result<ComputeInfo> info(const std::string& name);

@@ -156,6 +156,31 @@ TEST_F(DataplaneTest, CountersMatchTheTrafficSent) {
   EXPECT_EQ(out->counters.tx_bytes, 10u * 142);
 }
 
+TEST_F(DataplaneTest, SegmentLearnsAndStopsFlooding) {
+  auto sw = lsi("s1");
+  auto p1 = host("h1", "10.10.0.1/24", sw);
+  auto p2 = host("h2", "10.10.0.2/24", sw);
+  auto p3 = host("h3", "10.10.0.3/24", sw);
+  dataplane::SegmentSpec seg;
+  seg.members = {{p1, false}, {p2, false}, {p3, false}};
+  auto sid = engine_->add_segment(sw, seg);
+  ASSERT_TRUE(sid.ok()) << sid.error().message;
+  for (auto p : {p1, p2, p3}) {
+    rule(sw, port_to_port(p, {Action::segment(*sid)}));
+  }
+  ASSERT_TRUE(ping("h1", "10.10.0.2"));  // learns h1 and h2
+  uint64_t before = engine_->port_stats(sw, p3)->counters.tx_packets;
+  auto r = exec("h1", {"ping", "-c", "20", "-i", "0.01", "10.10.0.2"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  uint64_t after = engine_->port_stats(sw, p3)->counters.tx_packets;
+  EXPECT_LE(after - before, 4u) << "unicast to a learned MAC must not be flooded to h3";
+  EXPECT_TRUE(ping("h3", "10.10.0.1"));
+  EXPECT_EQ(engine_->add_rule(sw, port_to_port(p1, {Action::segment(99)})).error().code,
+            ErrorCode::kNotFound);
+  ASSERT_TRUE(engine_->remove_segment(sw, *sid).ok());
+  EXPECT_EQ(engine_->remove_segment(sw, *sid).error().code, ErrorCode::kNotFound);
+}
+
 TEST_F(DataplaneTest, BadRequestsAreRejected) {
   auto sw = lsi("s1");
   EXPECT_EQ(engine_->create_lsi("s1").error().code, ErrorCode::kAlreadyExists);
