@@ -139,6 +139,10 @@ class Emulation {
   // `pop` empty: all PoPs.
   Result<std::vector<ComputeInfo>> list_compute(const std::string& pop = "");
   Status update_resources(const std::string& name, const substrate::ResourceLimits& limits);
+  // Interfaces at runtime (COMPOSER's updateSF): plugged into the instance's PoP switch. Chains and
+  // E-LANs using a removed interface stop carrying traffic; remove them too.
+  Result<InterfaceInfo> add_interface(const std::string& name, const InterfaceRequest& intf);
+  Status remove_interface(const std::string& name, const std::string& intf);
   Result<runtime::ExecResult> exec(const std::string& name, const std::vector<std::string>& argv,
                                    std::chrono::milliseconds timeout);
 

@@ -53,6 +53,43 @@ Result<std::pair<int, dataplane::PortId>> Emulation::Impl::endpoint(const std::s
   return make_error(ErrorCode::kNotFound, "instance '{}' has no interface '{}'", instance, intf);
 }
 
+Result<substrate::Cidr> Emulation::Impl::next_pool_address() {
+  // Default pool 10.0.0.0/16, skipping addresses already in use.
+  while (next_ip < 65535) {
+    uint32_t n = next_ip++;
+    std::string text = fmt::format("10.0.{}.{}/16", n >> 8, n & 0xff);
+    if ((n & 0xff) != 0 && (n & 0xff) != 255 && used_ips.count(text) == 0) {
+      return *substrate::Cidr::parse(text);
+    }
+  }
+  return make_error(ErrorCode::kResourceExhausted, "address pool 10.0.0.0/16 is exhausted");
+}
+
+Result<InterfaceInfo> Emulation::Impl::plug(const std::string& name, int node,
+                                            const std::string& intf,
+                                            const std::optional<substrate::Cidr>& ip,
+                                            const std::optional<substrate::MacAddress>& mac) {
+  runtime::InterfaceSpec is;
+  is.name = intf;
+  is.ip = ip;
+  is.mac = mac;
+  CL_ASSIGN_OR_RETURN(runtime::InterfaceStatus added, driver->add_interface(name, is));
+  std::string port_name = fmt::format("{}:{}", name, intf);
+  auto port = engine->add_port(nodes[static_cast<size_t>(node)].lsi, port_name, added.host_ifname);
+  if (!port.ok()) {
+    (void)driver->remove_interface(name, intf);
+    return std::move(port).error();
+  }
+  InterfaceInfo info;
+  info.name = intf;
+  info.ip = ip ? ip->to_string() : "";
+  info.mac = added.mac.to_string();
+  info.host_ifname = added.host_ifname;
+  info.pop_port = port_name;
+  info.port = *port;
+  return info;
+}
+
 Status Emulation::Impl::apply_allocations(int node) {
   const NodeState& ns = nodes[static_cast<size_t>(node)];
   if (!ns.model) {
@@ -132,18 +169,7 @@ Result<ComputeInfo> Emulation::start_compute(const ComputeRequest& request) {
   }
   for (auto& p : planned) {
     if (!p.ip) {
-      // Default pool 10.0.0.0/16, skipping addresses already in use.
-      while (im.next_ip < 65535) {
-        uint32_t n = im.next_ip++;
-        std::string text = fmt::format("10.0.{}.{}/16", n >> 8, n & 0xff);
-        if ((n & 0xff) != 0 && (n & 0xff) != 255 && im.used_ips.count(text) == 0) {
-          p.ip = *substrate::Cidr::parse(text);
-          break;
-        }
-      }
-      if (!p.ip) {
-        return make_error(ErrorCode::kResourceExhausted, "address pool 10.0.0.0/16 is exhausted");
-      }
+      CL_ASSIGN_OR_RETURN(p.ip, im.next_pool_address());
     }
   }
 
@@ -193,27 +219,11 @@ Result<ComputeInfo> Emulation::start_compute(const ComputeRequest& request) {
   }
   created = true;
   for (const auto& p : planned) {
-    runtime::InterfaceSpec is;
-    is.name = p.name;
-    is.ip = p.ip;
-    is.mac = p.mac;
-    auto added = im.driver->add_interface(request.name, is);
-    if (!added.ok()) {
-      return undo(std::move(added).error());
+    auto plugged = im.plug(request.name, node, p.name, p.ip, p.mac);
+    if (!plugged.ok()) {
+      return undo(std::move(plugged).error());
     }
-    std::string port_name = fmt::format("{}:{}", request.name, p.name);
-    auto port = im.engine->add_port(ns.lsi, port_name, added->host_ifname);
-    if (!port.ok()) {
-      return undo(std::move(port).error());
-    }
-    InterfaceInfo info;
-    info.name = p.name;
-    info.ip = p.ip ? p.ip->to_string() : "";
-    info.mac = added->mac.to_string();
-    info.host_ifname = added->host_ifname;
-    info.pop_port = port_name;
-    info.port = *port;
-    inst.interfaces.push_back(info);
+    inst.interfaces.push_back(*plugged);
   }
   if (auto s = im.driver->start(request.name); !s.ok()) {
     return undo(std::move(s).error());
@@ -290,6 +300,62 @@ Status Emulation::update_resources(const std::string& name,
     return make_error(ErrorCode::kNotFound, "no instance named '{}'", name);
   }
   return impl_->driver->update(name, limits);
+}
+
+Result<InterfaceInfo> Emulation::add_interface(const std::string& name,
+                                               const InterfaceRequest& intf) {
+  std::lock_guard lock(mu_);
+  Impl& im = *impl_;
+  auto it = im.instances.find(name);
+  if (it == im.instances.end()) {
+    return make_error(ErrorCode::kNotFound, "no instance named '{}'", name);
+  }
+  std::string id = sanitize_interface_id(intf.id.empty() ? "emu0" : intf.id);
+  CL_RETURN_IF_ERROR(substrate::validate_ifname(id));
+  for (const auto& i : it->second.interfaces) {
+    if (i.name == id) {
+      return make_error(ErrorCode::kAlreadyExists, "instance '{}' already has interface '{}'", name,
+                        id);
+    }
+  }
+  std::optional<substrate::Cidr> ip;
+  if (!intf.ip.empty()) {
+    CL_ASSIGN_OR_RETURN(ip, substrate::Cidr::parse(intf.ip));
+  }
+  std::optional<substrate::MacAddress> mac;
+  if (!intf.mac.empty()) {
+    CL_ASSIGN_OR_RETURN(mac, substrate::MacAddress::parse(intf.mac));
+  }
+  if (!ip) {
+    CL_ASSIGN_OR_RETURN(ip, im.next_pool_address());
+  }
+  CL_ASSIGN_OR_RETURN(InterfaceInfo info, im.plug(name, it->second.node, id, ip, mac));
+  im.used_ips.insert(info.ip);
+  it->second.interfaces.push_back(info);
+  (void)im.rewrite_hosts();
+  return info;
+}
+
+Status Emulation::remove_interface(const std::string& name, const std::string& intf) {
+  std::lock_guard lock(mu_);
+  Impl& im = *impl_;
+  auto it = im.instances.find(name);
+  if (it == im.instances.end()) {
+    return make_error(ErrorCode::kNotFound, "no instance named '{}'", name);
+  }
+  auto& ifs = it->second.interfaces;
+  std::string id = sanitize_interface_id(intf);
+  auto i = std::find_if(ifs.begin(), ifs.end(), [&](const auto& x) { return x.name == id; });
+  if (i == ifs.end()) {
+    return make_error(ErrorCode::kNotFound, "instance '{}' has no interface '{}'", name, intf);
+  }
+  CL_RETURN_IF_ERROR(
+      im.engine->remove_port(im.nodes[static_cast<size_t>(it->second.node)].lsi, i->port));
+  CL_RETURN_IF_ERROR(im.driver->remove_interface(name, id));
+  im.used_ips.erase(i->ip);
+  ifs.erase(i);
+  (void)im.rewrite_hosts();
+  return ok_status();
 }
 
 Result<runtime::ExecResult> Emulation::exec(const std::string& name,

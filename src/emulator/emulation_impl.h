@@ -84,6 +84,12 @@ struct Emulation::Impl {
   // Re-applies the PoP's current allocations to its running instances (model B rescaling).
   Status apply_allocations(int node);
   Result<ComputeInfo> info(const std::string& name);
+  // Next free address of the default pool 10.0.0.0/16.
+  Result<substrate::Cidr> next_pool_address();
+  // Plugs an interface into instance `name` (already created) and its PoP's switch.
+  Result<InterfaceInfo> plug(const std::string& name, int node, const std::string& intf,
+                             const std::optional<substrate::Cidr>& ip,
+                             const std::optional<substrate::MacAddress>& mac);
 };
 
 dataplane::LinkParams to_link_params(const LinkSpec& spec);

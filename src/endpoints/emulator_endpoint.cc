@@ -328,6 +328,22 @@ void EmulatorEndpoint::register_routes(httplib::Server& server) {
                info.ok() ? send_json(res, compute_status_json(*info))
                          : send_error(res, info.error());
              }));
+  server.Put(R"(/restapi/compute/([^/]+)/([^/]+)/interface/([^/]+))",
+             guarded([&emu](const httplib::Request& req, httplib::Response& res, const json& p) {
+               emulator::InterfaceRequest r{req.matches[3], str(p, "ip"), str(p, "mac")};
+               auto added = emu.add_interface(req.matches[2], r);
+               if (!added.ok()) {
+                 return send_error(res, added.error());
+               }
+               auto info = emu.compute_status(req.matches[2]);
+               info.ok() ? send_json(res, compute_status_json(*info))
+                         : send_error(res, info.error());
+             }));
+  server.Delete(R"(/restapi/compute/([^/]+)/([^/]+)/interface/([^/]+))",
+                [&emu](const httplib::Request& req, httplib::Response& res) {
+                  auto s = emu.remove_interface(req.matches[2], req.matches[3]);
+                  s.ok() ? send_json(res, "OK") : send_error(res, s.error());
+                });
   server.Get(R"(/restapi/compute/([^/]+)/([^/]+))", [&emu](const httplib::Request& req,
                                                            httplib::Response& res) {
     auto info = emu.compute_status(req.matches[2]);

@@ -269,6 +269,37 @@ TEST_F(EmulatorTest, ElanAcrossPopsInARingDoesNotLoop) {
   EXPECT_FALSE(ping("v1", "10.9.0.2"));
 }
 
+TEST_F(EmulatorTest, InterfacesAddedAndRemovedAtRuntime) {
+  start(pops_line({"dc1", "dc2"}, 2));
+  compute("dc1", "vnf1", {{"emu0", "10.0.0.1/24", ""}});
+  compute("dc2", "vnf2", {{"emu0", "10.0.0.2/24", ""}});
+  auto added = emu_->add_interface("vnf1", {"extra", "10.20.0.1/24", ""});
+  ASSERT_TRUE(added.ok()) << added.error().message;
+  ASSERT_TRUE(emu_->add_interface("vnf2", {"extra", "10.20.0.2/24", ""}).ok());
+  EXPECT_EQ(emu_->add_interface("vnf1", {"extra", "", ""}).error().code, ErrorCode::kAlreadyExists);
+  ChainRequest c = chain("vnf1", "vnf2");
+  c.src_intf = "extra";
+  c.dst_intf = "extra";
+  ASSERT_TRUE(emu_->set_chain(c).ok());
+  EXPECT_TRUE(ping("vnf1", "10.20.0.2"));
+  EXPECT_FALSE(ping("vnf1", "10.0.0.2")) << "the emu0 interfaces are not chained";
+  ASSERT_TRUE(emu_->delete_chain(c).ok());
+  ASSERT_TRUE(emu_->remove_interface("vnf1", "extra").ok());
+  auto links = emu_->exec("vnf1", {"ip", "-o", "link"}, 5s);
+  EXPECT_EQ(links->output.find("extra"), std::string::npos);
+  EXPECT_EQ(emu_->remove_interface("vnf1", "extra").error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(EmulatorTest, SapIsReachableThroughAChain) {
+  Topology t = pops_line({"dc1", "dc2"}, 2);
+  ASSERT_TRUE(t.add_sap({"internet", "dc1", "10.30.0.254/24"}).ok());
+  start(t);
+  compute("dc2", "web", {{"emu0", "10.30.0.1/24", ""}});
+  EXPECT_EQ(emu_->list_compute()->size(), 1u) << "SAPs are not compute instances";
+  ASSERT_TRUE(emu_->set_chain(chain("internet", "web")).ok());
+  EXPECT_TRUE(ping("internet", "web"));
+}
+
 TEST_F(EmulatorTest, RuntimeLinkChangeShowsInRtt) {
   start(pops_line({"dc1", "dc2"}, 2, 10'000'000));
   compute("dc1", "vnf1", {{"emu0", "10.0.0.1/24", ""}});
