@@ -4,7 +4,8 @@
 // Dependencies come from `ldd` (the loader included). Every path is copied with the symlinks on
 // the way recreated (on merged-/usr hosts /lib -> usr/lib, and libfoo.so.1 -> libfoo.so.1.2), so
 // the names the loader asks for exist in the image. Added: /etc/passwd and /etc/group with root,
-// an empty /etc/hosts, empty /tmp /proc /sys /dev /root.
+// an empty /etc/hosts, empty /tmp /proc /sys /dev /root, and the host's merged-/usr links
+// (/bin -> usr/bin, ...) so /bin/sh works when sh was found in /usr/bin.
 //
 // The layer is the directory itself (no tar): its id is the SHA-256 of a sorted content list
 // (path, type, mode, size, content digest or link target), so the same binaries give the same
@@ -236,6 +237,13 @@ Result<ImageInfo> ImageStore::build_from_host(const std::string& name,
     CL_ASSIGN_OR_RETURN(std::vector<std::string> deps, elf_dependencies(path));
     for (const std::string& d : deps) {
       CL_RETURN_IF_ERROR(copier.add(d));
+    }
+  }
+  // Merged-/usr hosts: /bin/sh and friends must resolve in the image as they do on the host.
+  for (const char* link : {"/bin", "/sbin", "/lib", "/lib64"}) {
+    struct stat st;
+    if (::lstat(link, &st) == 0 && S_ISLNK(st.st_mode)) {
+      CL_RETURN_IF_ERROR(copier.add(link));
     }
   }
   for (const char* dir : {"/etc", "/tmp", "/proc", "/sys", "/dev", "/root"}) {

@@ -228,7 +228,11 @@ Status LayerWriter::entry(archive* in, archive* out, archive_entry* e) {
   const char* hardlink = archive_entry_hardlink(e);
   mode_t type = archive_entry_filetype(e);
   if (hardlink != nullptr) {
-    CL_ASSIGN_OR_RETURN(std::string link_rel, clean_relative_path(hardlink));
+    auto cleaned = clean_relative_path(hardlink);
+    if (!cleaned.ok()) {
+      return bad_entry(rel, fmt::format("hard link target '{}' leaves the layer", hardlink));
+    }
+    const std::string& link_rel = *cleaned;
     if (files_.count(link_rel) == 0) {
       return bad_entry(
           rel, fmt::format("hard link to '{}', which is not a file of this layer", hardlink));

@@ -77,7 +77,7 @@ const HostileCase kCases[] = {
      "is a symlink"},
     {"HardLinkEscaping",
      [] { return docker_with_layer(make_tar({hardlink("passwd", "../../../etc/passwd")})); },
-     "'..'"},
+     "hard link target '../../../etc/passwd' leaves the layer"},
     {"HardLinkOutsideLayer",
      [] { return docker_with_layer(make_tar({hardlink("passwd", "etc/passwd")})); },
      "not a file of this layer"},
