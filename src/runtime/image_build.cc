@@ -213,7 +213,6 @@ Result<ImageInfo> ImageStore::build_from_host(const std::string& name,
   if (tag.empty() || tag.find('@') != std::string::npos) {
     return make_error(ErrorCode::kInvalidArgument, "invalid image name '{}'", name);
   }
-  std::lock_guard lock(mu_);
   CL_ASSIGN_OR_RETURN(detail::TempDir work,
                       detail::TempDir::create(detail::tmp_dir(root_), "build-"));
   std::string layer = work.path() + "/layer";
@@ -267,6 +266,7 @@ Result<ImageInfo> ImageStore::build_from_host(const std::string& name,
   img.record.config.cmd = {paths.front()};
   img.record.config.env = {"PATH=/usr/local/bin:/usr/bin:/bin"};
   img.layers.push_back(detail::PendingLayer{diff_hex, layer, size});
+  std::lock_guard lock(mu_);
   CL_ASSIGN_OR_RETURN(std::vector<detail::ImageRecord> committed,
                       detail::commit_images(root_, {std::move(img)}));
   return detail::record_to_info(root_, committed.front());

@@ -497,7 +497,6 @@ Result<ImageInfo> ImageStore::import(const std::string& path, const std::string&
   if (::stat(path.c_str(), &st) != 0) {
     return fail(errno_error(errno, "stat"));
   }
-  std::lock_guard lock(mu_);
   CL_ASSIGN_OR_RETURN(detail::TempDir work,
                       detail::TempDir::create(detail::tmp_dir(root_), "import-"));
   auto src = S_ISDIR(st.st_mode) ? ImportSource::from_dir(path)
@@ -506,7 +505,11 @@ Result<ImageInfo> ImageStore::import(const std::string& path, const std::string&
     return fail(std::move(src).error());
   }
   std::map<std::string, uint64_t> sizes;
-  if (auto records = detail::load_records(root_); records.ok()) {
+  auto records = [&] {
+    std::lock_guard lock(mu_);
+    return detail::load_records(root_);
+  }();
+  if (records.ok()) {
     for (const detail::ImageRecord& r : *records) {
       for (size_t i = 0; i < r.layers.size() && i < r.layer_sizes.size(); ++i) {
         sizes[r.layers[i]] = r.layer_sizes[i];
@@ -528,6 +531,8 @@ Result<ImageInfo> ImageStore::import(const std::string& path, const std::string&
   if (!extra_tag.empty()) {
     pending->front().record.tags.push_back(normalize_tag(extra_tag));
   }
+  // Unpacking ran unlocked (its own temp dir); the catalogue changes under the mutex and flock.
+  std::lock_guard lock(mu_);
   auto committed = detail::commit_images(root_, std::move(pending).value());
   if (!committed.ok()) {
     return fail(std::move(committed).error());

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <ctime>
 #include <filesystem>
 #include <set>
 
@@ -98,6 +99,16 @@ Result<std::unique_ptr<ImageStore>> ImageStore::open(const std::string& root) {
   std::string dir = root.empty() ? default_root() : root;
   for (const char* sub : {"", "/layers", "/images", "/tmp"}) {
     CL_RETURN_IF_ERROR(make_dir(dir + sub));
+  }
+  // Leftovers of imports or builds killed midway (a live one is never a day old).
+  if (auto names = list_dir(dir + "/tmp"); names.ok()) {
+    for (const std::string& name : *names) {
+      std::string path = fmt::format("{}/tmp/{}", dir, name);
+      struct stat st;
+      if (::lstat(path.c_str(), &st) == 0 && st.st_mtime < ::time(nullptr) - 24 * 3600) {
+        (void)detail::remove_tree(path);
+      }
+    }
   }
   // A canonical root: layer extraction refuses to write through symlinks, the root's included.
   char real[PATH_MAX];
