@@ -15,6 +15,8 @@ void add_demo_command(CLI::App& app, CliContext& ctx);
 void add_version_command(CLI::App& app, CliContext& ctx);
 void add_switch_command(CLI::App& app, CliContext& ctx);
 void add_run_command(CLI::App& app, CliContext& ctx);
+// The local image store (src/runtime/image_store.h).
+void add_image_command(CLI::App& app, CliContext& ctx);
 
 // Remote commands: clients of a running emulator's REST API (docs/api/emulator-rest.md).
 void add_compute_command(CLI::App& app, CliContext& ctx);

@@ -8,6 +8,11 @@
 // Layout under the root (default /var/lib/chainlab/images, or $CHAINLAB_IMAGE_DIR):
 //   layers/<sha256 hex>/         unpacked layer (diff id), shared by every image using it
 //   images/<image id>.json       config, layer list, tags
+//   tmp/                         imports and builds in progress (removed when they end; leftovers
+//                                of killed ones older than a day are swept by open())
+// A tag names one image: importing, building or tagging moves it from the image that had it.
+// Writers serialise through the mutex and an flock on <root>/.lock (several processes may share
+// a store); unpacking runs outside both.
 // Hostile archives are refused with a precise error and leave nothing behind: corrupt or
 // truncated tars, a layer whose digest does not match, entries with `..` or absolute paths,
 // symlinks or hard links escaping the layer, device nodes, oversized content.
@@ -53,7 +58,8 @@ class ImageStore {
   Result<ImageInfo> import(const std::string& path, const std::string& extra_tag = "");
   // A minimal image holding the named host binaries (looked up in PATH) and the shared libraries
   // they load (ELF dynamic dependencies, the loader included), tagged `name` (":latest" implied).
-  // The first binary becomes the default CMD.
+  // The first binary becomes the default CMD. Deterministic: its one layer's id is the digest of
+  // the layer's content list (there is no tar), the image id that of a config naming it.
   Result<ImageInfo> build_from_host(const std::string& name,
                                     const std::vector<std::string>& binaries);
   // "name:tag", "name" (= name:latest), "sha256:<hex>" or a unique id prefix of >= 6 hex chars.
