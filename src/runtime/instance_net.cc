@@ -14,6 +14,20 @@ namespace chainlab::runtime {
 
 using substrate::ObjectKind;
 
+Status validate_instance_spec(const InstanceSpec& spec) {
+  CL_RETURN_IF_ERROR(substrate::validate_object_name(spec.name, "instance name"));
+  if (spec.hostname.size() > 64) {
+    return make_error(ErrorCode::kInvalidArgument, "hostname longer than 64 bytes: '{}'",
+                      spec.hostname);
+  }
+  for (const auto& [key, value] : spec.env) {
+    if (key.empty() || key.find('=') != std::string::npos || key.find('\0') != std::string::npos) {
+      return make_error(ErrorCode::kInvalidArgument, "invalid environment variable name '{}'", key);
+    }
+  }
+  return ok_status();
+}
+
 Status ensure_dir(const std::string& path) {
   if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) {
     return errno_error(errno, fmt::format("mkdir {}", path));

@@ -58,6 +58,9 @@ class InstanceNet {
   std::vector<InterfaceStatus> interfaces_;
 };
 
+// What every driver checks: the name, the hostname length, environment variable names.
+Status validate_instance_spec(const InstanceSpec& spec);
+
 // mkdir that tolerates an existing directory.
 Status ensure_dir(const std::string& path);
 

@@ -30,16 +30,7 @@ struct NativeDriver::Instance {
 namespace {
 
 Status validate_spec(const InstanceSpec& spec) {
-  CL_RETURN_IF_ERROR(substrate::validate_object_name(spec.name, "instance name"));
-  if (spec.hostname.size() > 64) {
-    return make_error(ErrorCode::kInvalidArgument, "hostname longer than 64 bytes: '{}'",
-                      spec.hostname);
-  }
-  for (const auto& [key, value] : spec.env) {
-    if (key.empty() || key.find('=') != std::string::npos || key.find('\0') != std::string::npos) {
-      return make_error(ErrorCode::kInvalidArgument, "invalid environment variable name '{}'", key);
-    }
-  }
+  CL_RETURN_IF_ERROR(validate_instance_spec(spec));
   if (!spec.command.empty()) {
     CL_RETURN_IF_ERROR(substrate::find_executable(spec.command[0]));
   }
