@@ -12,8 +12,8 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libclang-rt-14-dev clang
   iproute2 iputils-ping iputils-arping ethtool iperf3 socat curl procps psmisc
-  # run: the oci compute driver
-  runc
+  # run: the oci compute driver (busybox: the test image of tests/integration/oci_driver_test.cc)
+  runc busybox
   # benchmark peers (bench/dataplane.sh): Open vSwitch userspace datapath
   openvswitch-switch
 )

@@ -1,6 +1,7 @@
 // The compute interface (COMPOSER Table 5): how chainlab creates, starts, stops, updates, pauses,
 // destroys, inspects and enters compute instances. One abstract class; drivers implement it and
-// are chosen by name from a `DriverRegistry` (registry.h). Drivers: `native` (native_driver.h).
+// are chosen by name from a `DriverRegistry` (registry.h). Drivers: `native` (native_driver.h),
+// `oci` (oci_driver.h); both get namespaces and interfaces from instance_net.h.
 //
 // An instance owns its network namespace; the caller (the emulator) plugs interfaces into it with
 // `add_interface`, which returns the host end of the veth pair for the data plane to attach.

@@ -7,8 +7,7 @@
 #include <algorithm>
 
 #include "common/files.h"
-#include "substrate/netns.h"
-#include "substrate/rtnl.h"
+#include "runtime/instance_net.h"
 
 namespace chainlab::runtime {
 
@@ -16,41 +15,22 @@ using substrate::ObjectKind;
 
 struct NativeDriver::Instance {
   InstanceSpec spec;
-  std::string netns;       // kernel name
-  std::string cgroup_rel;  // relative to the process's own cgroup
+  std::unique_ptr<InstanceNet> net;  // namespace, interfaces, hosts file
+  std::string cgroup_rel;            // relative to the process's own cgroup
   std::vector<std::string> cgroup_paths;
   std::unique_ptr<substrate::Cgroup> cgroup;
-  std::string hosts_path;  // bound over /etc/hosts
-  bool own_hosts = false;  // written by us (removed on destroy)
   std::string log_path;
   std::optional<substrate::Process> process;
   std::string process_record;  // its journal id "<pid> <start time>"
   InstanceState state = InstanceState::kCreated;
   std::optional<int> exit_code;
   std::chrono::system_clock::time_point started_at{};
-  std::vector<InterfaceStatus> interfaces;
 };
 
 namespace {
 
-Status ensure_dir(const std::string& path) {
-  if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) {
-    return errno_error(errno, fmt::format("mkdir {}", path));
-  }
-  return ok_status();
-}
-
 Status validate_spec(const InstanceSpec& spec) {
-  CL_RETURN_IF_ERROR(substrate::validate_object_name(spec.name, "instance name"));
-  if (spec.hostname.size() > 64) {
-    return make_error(ErrorCode::kInvalidArgument, "hostname longer than 64 bytes: '{}'",
-                      spec.hostname);
-  }
-  for (const auto& [key, value] : spec.env) {
-    if (key.empty() || key.find('=') != std::string::npos || key.find('\0') != std::string::npos) {
-      return make_error(ErrorCode::kInvalidArgument, "invalid environment variable name '{}'", key);
-    }
-  }
+  CL_RETURN_IF_ERROR(validate_instance_spec(spec));
   if (!spec.command.empty()) {
     CL_RETURN_IF_ERROR(substrate::find_executable(spec.command[0]));
   }
@@ -94,21 +74,11 @@ Status NativeDriver::create(const InstanceSpec& spec) {
     return std::move(e).context(fmt::format("creating instance '{}'", spec.name));
   };
   auto& journal = run_.journal();
-  inst->netns = run_.names().next('n');
-  if (auto s = journal.record(ObjectKind::kNetns, inst->netns); !s.ok()) {
-    return fail(std::move(s).error());
+  auto net = InstanceNet::create(run_, spec.name, inst->spec.hostname, spec.hosts_file);
+  if (!net.ok()) {
+    return fail(std::move(net).error());
   }
-  auto ns = substrate::Netns::create(inst->netns);
-  if (!ns.ok()) {
-    return fail(std::move(ns).error());
-  }
-  auto lo = ns->run_in([] { return substrate::Rtnl::open(); });
-  if (!lo.ok()) {
-    return fail(std::move(lo).error());
-  }
-  if (auto s = lo->set_up("lo", true); !s.ok()) {
-    return fail(std::move(s).error());
-  }
+  inst->net = std::move(net).value();
 
   inst->cgroup_rel = fmt::format("{}/{}", run_.cgroup_base(), run_.names().next('g'));
   inst->cgroup_paths = run_.cgroups().paths_for(inst->cgroup_rel);
@@ -126,25 +96,10 @@ Status NativeDriver::create(const InstanceSpec& spec) {
     return fail(std::move(s).error());
   }
 
-  for (const char* sub : {"/logs", "/hosts"}) {
-    if (auto s = ensure_dir(run_.dir() + sub); !s.ok()) {
-      return fail(std::move(s).error());
-    }
+  if (auto s = ensure_dir(run_.dir() + "/logs"); !s.ok()) {
+    return fail(std::move(s).error());
   }
-  inst->log_path = fmt::format("{}/logs/{}.log", run_.dir(), inst->netns);
-  if (spec.hosts_file.empty()) {
-    inst->hosts_path = fmt::format("{}/hosts/{}", run_.dir(), inst->netns);
-    inst->own_hosts = true;
-    std::string hosts = fmt::format(
-        "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n"
-        "127.0.1.1\t{}\n",
-        inst->spec.hostname);
-    if (auto s = write_file(inst->hosts_path, hosts, true); !s.ok()) {
-      return fail(std::move(s).error());
-    }
-  } else {
-    inst->hosts_path = spec.hosts_file;
-  }
+  inst->log_path = fmt::format("{}/logs/{}.log", run_.dir(), inst->net->netns());
   instances_.emplace(spec.name, std::move(inst));
   return ok_status();
 }
@@ -176,11 +131,11 @@ Status NativeDriver::start(std::string_view name) {
                                           : inst->spec.command;
   spawn.env = environment(*inst);
   spawn.cwd = "/";
-  spawn.netns_path = fmt::format("{}/{}", substrate::kNetnsDir, inst->netns);
+  spawn.netns_path = inst->net->netns_path();
   spawn.new_uts = true;
   spawn.hostname = inst->spec.hostname;
   spawn.new_mount = true;
-  spawn.hosts_file = inst->hosts_path;
+  spawn.hosts_file = inst->net->hosts_path();
   // No private /sys: mounting sysfs in a namespace that already has interfaces costs ~30 ms per
   // instance here (measured); tools use netlink and /proc/net, which are per-namespace already.
   spawn.mount_sysfs = false;
@@ -316,18 +271,8 @@ Status NativeDriver::destroy_locked(Instance& inst) {
   for (const auto& path : inst.cgroup_paths) {
     note(journal.forget(ObjectKind::kCgroup, path));
   }
-  for (const auto& intf : inst.interfaces) {
-    note(journal.forget(ObjectKind::kLink, intf.host_ifname));  // went with the namespace
-  }
-  if (!inst.netns.empty()) {
-    Status s = substrate::Netns::remove(inst.netns);
-    if (!s.ok() && s.error().code != ErrorCode::kNotFound) {
-      note(std::move(s));
-    }
-    note(journal.forget(ObjectKind::kNetns, inst.netns));
-  }
-  if (inst.own_hosts) {
-    ::unlink(inst.hosts_path.c_str());
+  if (inst.net) {
+    note(inst.net->release());
   }
   if (!inst.log_path.empty()) {
     ::unlink(inst.log_path.c_str());
@@ -355,9 +300,9 @@ Result<InstanceStatus> NativeDriver::status(std::string_view name) {
   bool alive = inst->state == InstanceState::kRunning || inst->state == InstanceState::kPaused;
   st.pid = alive && inst->process ? inst->process->pid() : 0;
   st.exit_code = inst->exit_code;
-  st.netns = inst->netns;
+  st.netns = inst->net->netns();
   st.hostname = inst->spec.hostname;
-  st.interfaces = inst->interfaces;
+  st.interfaces = inst->net->interfaces();
   st.started_at = inst->started_at;
   CL_ASSIGN_OR_RETURN(st.limits, inst->cgroup->limits());
   CL_ASSIGN_OR_RETURN(st.stats, inst->cgroup->stats());
@@ -375,73 +320,15 @@ std::vector<std::string> NativeDriver::list() const {
 
 Result<InterfaceStatus> NativeDriver::add_interface(std::string_view name,
                                                     const InterfaceSpec& intf) {
-  CL_RETURN_IF_ERROR(substrate::validate_ifname(intf.name));
   std::lock_guard lock(mu_);
   CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
-  auto same = [&](const InterfaceStatus& i) { return i.name == intf.name; };
-  if (std::any_of(inst->interfaces.begin(), inst->interfaces.end(), same) || intf.name == "lo") {
-    return make_error(ErrorCode::kAlreadyExists, "instance '{}' already has interface '{}'", name,
-                      intf.name);
-  }
-  CL_ASSIGN_OR_RETURN(substrate::Netns ns, substrate::Netns::open(inst->netns));
-  InterfaceStatus out;
-  out.name = intf.name;
-  out.host_ifname = run_.names().next('v');
-  out.ip = intf.ip;
-  out.mac = intf.mac.value_or(substrate::MacAddress::random());
-  out.mtu = intf.mtu.value_or(1500);
-
-  CL_RETURN_IF_ERROR(run_.journal().record(ObjectKind::kLink, out.host_ifname));
-  auto undo = [&](Error e) -> Error {
-    if (auto root = substrate::Rtnl::open(); root.ok()) {
-      (void)root->delete_link(out.host_ifname);
-    }
-    (void)run_.journal().forget(ObjectKind::kLink, out.host_ifname);
-    return std::move(e).context(fmt::format("adding interface '{}' to '{}'", intf.name, name));
-  };
-  auto root = substrate::Rtnl::open();
-  if (!root.ok()) {
-    return undo(std::move(root).error());
-  }
-  substrate::VethSpec veth{out.host_ifname, intf.name, ns.fd(), std::nullopt, out.mac, out.mtu};
-  if (auto s = root->create_veth(veth); !s.ok()) {
-    return undo(std::move(s).error());
-  }
-  if (auto s = root->set_up(out.host_ifname, true); !s.ok()) {
-    return undo(std::move(s).error());
-  }
-  auto inside = ns.run_in([] { return substrate::Rtnl::open(); });
-  if (!inside.ok()) {
-    return undo(std::move(inside).error());
-  }
-  if (intf.ip) {
-    if (auto s = inside->add_address(intf.name, *intf.ip); !s.ok()) {
-      return undo(std::move(s).error());
-    }
-  }
-  if (auto s = inside->set_up(intf.name, true); !s.ok()) {
-    return undo(std::move(s).error());
-  }
-  inst->interfaces.push_back(out);
-  return out;
+  return inst->net->add_interface(intf);
 }
 
 Status NativeDriver::remove_interface(std::string_view name, std::string_view intf) {
   std::lock_guard lock(mu_);
   CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
-  auto it = std::find_if(inst->interfaces.begin(), inst->interfaces.end(),
-                         [&](const InterfaceStatus& i) { return i.name == intf; });
-  if (it == inst->interfaces.end()) {
-    return make_error(ErrorCode::kNotFound, "instance '{}' has no interface '{}'", name, intf);
-  }
-  CL_ASSIGN_OR_RETURN(substrate::Rtnl root, substrate::Rtnl::open());
-  Status s = root.delete_link(it->host_ifname);
-  if (!s.ok() && s.error().code != ErrorCode::kNotFound) {
-    return s;
-  }
-  CL_RETURN_IF_ERROR(run_.journal().forget(ObjectKind::kLink, it->host_ifname));
-  inst->interfaces.erase(it);
-  return ok_status();
+  return inst->net->remove_interface(intf);
 }
 
 Result<ExecResult> NativeDriver::exec(std::string_view name, const std::vector<std::string>& argv,
@@ -472,17 +359,7 @@ Result<std::string> NativeDriver::logs(std::string_view name, size_t max_bytes) 
     CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
     path = inst->log_path;
   }
-  auto text = read_file(path);
-  if (!text.ok()) {
-    if (text.error().code == ErrorCode::kNotFound) {
-      return std::string();  // never started: nothing logged yet
-    }
-    return std::move(text).error();
-  }
-  if (text->size() > max_bytes) {
-    return text->substr(text->size() - max_bytes);
-  }
-  return std::move(text).value();
+  return read_log_tail(path, max_bytes);
 }
 
 }  // namespace chainlab::runtime

@@ -8,10 +8,15 @@
 // ENV and WorkingDir are honoured (InstanceSpec.command replaces CMD; InstanceSpec.env is added to
 // ENV). CPU and memory limits are applied at start and updated at runtime; stop sends SIGTERM and
 // SIGKILLs after the grace period; exec runs `runc exec`; logs are the container's stdout/stderr.
-// Per instance: bundle, overlay upper/work and log under <run dir>/oci/<instance kernel name>/.
+// Per instance: bundle (config.json, upper/, work/, rootfs/) under <run dir>/oci/<netns>/, log
+// <run dir>/logs/<netns>.log, runc state under <run dir>/runc; the overlay mount is journaled (kind
+// `mount`) so `chainlab cleanup` detaches it after a crash. Containers run detached (`runc run -d`):
+// a container that exits by itself is reported kExited without an exit code (its init is reaped by
+// the host's init, not by chainlab).
 // See also: compute.h, image_store.h, native_driver.h.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -25,8 +30,15 @@ namespace chainlab::runtime {
 
 class OciDriver final : public ComputeDriver {
  public:
+  // Maps InstanceSpec.image to an image (the store's resolve, or a test's stand-in).
+  using ImageResolver = std::function<Result<ImageInfo>(const std::string& ref)>;
+
   // `runc` is looked up in PATH unless given.
-  OciDriver(substrate::Run& run, ImageStore& images, std::string runc = "runc");
+  OciDriver(substrate::Run& run, ImageResolver resolve, std::string runc = "runc");
+  OciDriver(substrate::Run& run, ImageStore& images, std::string runc = "runc")
+      : OciDriver(
+            run, [&images](const std::string& ref) { return images.resolve(ref); },
+            std::move(runc)) {}
   ~OciDriver() override;
 
   std::string_view name() const override { return "oci"; }
@@ -47,9 +59,21 @@ class OciDriver final : public ComputeDriver {
 
  private:
   struct Instance;
+  Result<Instance*> find(std::string_view name);
+  // Notices a container whose main process has exited (state kExited).
+  void refresh(Instance& inst);
+  Status prepare_rootfs(Instance& inst);
+  Status stop_locked(Instance& inst, std::chrono::milliseconds grace);
+  Status destroy_locked(Instance& inst);
+  // Runs `runc --root <run dir>/runc args...`; an error carries runc's output.
+  Result<std::string> runc(const std::vector<std::string>& args,
+                           std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  std::string runc_root() const;
+
   substrate::Run& run_;
-  ImageStore& images_;
+  ImageResolver resolve_;
   std::string runc_;
+  bool parents_recorded_ = false;  // the run's cgroup parents in runc's extra hierarchies
   mutable std::mutex mu_;
   std::map<std::string, std::unique_ptr<Instance>, std::less<>> instances_;
 };

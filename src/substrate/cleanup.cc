@@ -1,6 +1,7 @@
 #include "substrate/cleanup.h"
 
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -116,6 +117,15 @@ Result<bool> remove_object(const JournalEntry& entry) {
       }
       return true;
     }
+    case ObjectKind::kMount: {
+      if (::umount2(entry.id.c_str(), MNT_DETACH) == 0) {
+        return true;
+      }
+      if (errno == EINVAL || errno == ENOENT) {
+        return false;  // not (or no longer) a mount point
+      }
+      return errno_error(errno, fmt::format("umount {}", entry.id));
+    }
     case ObjectKind::kFile: {
       if (::unlink(entry.id.c_str()) == 0) {
         return true;
@@ -141,7 +151,8 @@ CleanupReport cleanup_run_dir(const std::string& run_dir) {
     report.errors.push_back(entries.error().message);
     return report;
   }
-  // Processes first, then cgroups (deepest first), links, namespaces, files (deepest first).
+  // Processes first, then cgroups (deepest first), links, namespaces, mounts (deepest first), files
+  // (deepest first).
   std::vector<JournalEntry> ordered = *entries;
   std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) {
     if (a.kind != b.kind) {

@@ -16,7 +16,7 @@
 namespace chainlab::substrate {
 namespace {
 
-constexpr std::string_view kKindNames[] = {"process", "cgroup", "link", "netns", "file"};
+constexpr std::string_view kKindNames[] = {"process", "cgroup", "link", "netns", "mount", "file"};
 
 Status mkdir_p(const std::string& path) {
   std::string partial;

@@ -24,6 +24,7 @@ enum class ObjectKind {
   kCgroup,   // id: absolute cgroupfs directory
   kLink,     // id: interface name in the host namespace
   kNetns,    // id: namespace name under /run/netns
+  kMount,    // id: absolute mount point (an instance's overlay root); cleanup detaches it
   kFile,     // id: absolute path of a file or directory the run owns
 };
 

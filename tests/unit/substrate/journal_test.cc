@@ -85,7 +85,7 @@ TEST_F(JournalDir, DeadOwnerIsStale) {
 
 TEST(Journal, KindNamesRoundTrip) {
   for (auto k : {ObjectKind::kProcess, ObjectKind::kCgroup, ObjectKind::kLink, ObjectKind::kNetns,
-                 ObjectKind::kFile}) {
+                 ObjectKind::kMount, ObjectKind::kFile}) {
     EXPECT_EQ(*parse_object_kind(object_kind_name(k)), k);
   }
   EXPECT_FALSE(parse_object_kind("veth").ok());
