@@ -33,7 +33,8 @@ Emulation::Emulation(std::unique_ptr<Impl> impl, Topology topology,
 Emulation::~Emulation() {
   std::lock_guard lock(mu_);
   // Instances first (their ports leave the switches), then the engine, then the run's leftovers.
-  impl_->driver.reset();
+  impl_->oci.reset();
+  impl_->native.reset();
   impl_->engine.reset();
   impl_.reset();
   run_->teardown();
@@ -51,7 +52,15 @@ Result<std::unique_ptr<Emulation>> Emulation::start(const Topology& topology,
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   CL_ASSIGN_OR_RETURN(impl->engine, dataplane::Engine::start(options.engine));
-  impl->driver = std::make_unique<runtime::NativeDriver>(*run);
+  impl->native = std::make_unique<runtime::NativeDriver>(*run);
+  // Containers need runc and a readable image store; without them every instance is native.
+  if (substrate::find_executable("runc").ok()) {
+    auto images = runtime::ImageStore::open();
+    if (images.ok()) {
+      impl->images = std::move(images).value();
+      impl->oci = std::make_unique<runtime::OciDriver>(*run, *impl->images);
+    }
+  }
   impl->graph = std::make_unique<TopologyGraph>(topology);
 
   GlobalBudget budget;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "common/files.h"
 #include "emulator/emulation.h"
 #include "emulator/emulation_impl.h"
 
@@ -73,11 +74,11 @@ Result<InterfaceInfo> Emulation::Impl::plug(const std::string& name, int node,
   is.name = intf;
   is.ip = ip;
   is.mac = mac;
-  CL_ASSIGN_OR_RETURN(runtime::InterfaceStatus added, driver->add_interface(name, is));
+  CL_ASSIGN_OR_RETURN(runtime::InterfaceStatus added, driver(name).add_interface(name, is));
   std::string port_name = fmt::format("{}:{}", name, intf);
   auto port = engine->add_port(nodes[static_cast<size_t>(node)].lsi, port_name, added.host_ifname);
   if (!port.ok()) {
-    (void)driver->remove_interface(name, intf);
+    (void)driver(name).remove_interface(name, intf);
     return std::move(port).error();
   }
   InterfaceInfo info;
@@ -100,7 +101,7 @@ Status Emulation::Impl::apply_allocations(int node) {
     if (it == instances.end() || it->second.allocation == alloc) {
       continue;
     }
-    CL_RETURN_IF_ERROR(driver->update(name, to_limits(alloc)));
+    CL_RETURN_IF_ERROR(driver(name).update(name, to_limits(alloc)));
     it->second.allocation = alloc;
   }
   return ok_status();
@@ -120,7 +121,7 @@ Result<ComputeInfo> Emulation::Impl::info(const std::string& name) {
   out.flavor = inst.request.flavor;
   out.interfaces = inst.interfaces;
   out.allocation = inst.allocation;
-  CL_ASSIGN_OR_RETURN(out.status, driver->status(name));
+  CL_ASSIGN_OR_RETURN(out.status, driver(name).status(name));
   return out;
 }
 
@@ -193,8 +194,9 @@ Result<ComputeInfo> Emulation::start_compute(const ComputeRequest& request) {
       (void)im.engine->remove_port(ns.lsi, i.port);
     }
     if (created) {
-      (void)im.driver->destroy(request.name);
+      (void)im.driver(request.name).destroy(request.name);
     }
+    im.driver_of.erase(request.name);
     if (ns.model) {
       (void)ns.model->free(request.name);
       (void)im.apply_allocations(node);
@@ -202,11 +204,23 @@ Result<ComputeInfo> Emulation::start_compute(const ComputeRequest& request) {
     return std::move(e).context(fmt::format("starting '{}' in '{}'", request.name, request.pop));
   };
 
+  // The image decides the driver: in the local store -> a container, otherwise a host command.
+  runtime::ComputeDriver* chosen = im.native.get();
+  if (!request.image.empty() && im.oci && im.images->resolve(request.image).ok()) {
+    chosen = im.oci.get();
+  }
   runtime::InstanceSpec spec;
   spec.name = request.name;
   spec.image = request.image;
-  if (!request.command.empty()) {
+  if (!request.command.empty() && chosen == im.native.get()) {
     spec.command = {"/bin/sh", "-c", request.command};
+  } else if (!request.command.empty()) {
+    // A container's command replaces the image's CMD word by word (docker run IMAGE CMD...).
+    for (std::string_view w : split(request.command, ' ')) {
+      if (!w.empty()) {
+        spec.command.emplace_back(w);
+      }
+    }
   }
   spec.env.emplace_back("VNF_NAME", request.name);
   for (const auto& [k, v] : request.env) {
@@ -214,7 +228,8 @@ Result<ComputeInfo> Emulation::start_compute(const ComputeRequest& request) {
   }
   spec.hosts_file = im.hosts_path;
   spec.limits = to_limits(alloc);
-  if (auto s = im.driver->create(spec); !s.ok()) {
+  im.driver_of[request.name] = chosen;
+  if (auto s = chosen->create(spec); !s.ok()) {
     return undo(std::move(s).error());
   }
   created = true;
@@ -225,7 +240,7 @@ Result<ComputeInfo> Emulation::start_compute(const ComputeRequest& request) {
     }
     inst.interfaces.push_back(*plugged);
   }
-  if (auto s = im.driver->start(request.name); !s.ok()) {
+  if (auto s = chosen->start(request.name); !s.ok()) {
     return undo(std::move(s).error());
   }
   for (const auto& i : inst.interfaces) {
@@ -261,7 +276,8 @@ Status Emulation::stop_compute(const std::string& pop, const std::string& name) 
     (void)im.engine->remove_port(ns.lsi, i.port);
     im.used_ips.erase(i.ip);
   }
-  Status destroyed = im.driver->destroy(name);
+  Status destroyed = im.driver(name).destroy(name);
+  im.driver_of.erase(name);
   im.instances.erase(it);
   (void)im.rewrite_hosts();
   if (ns.model) {
@@ -299,7 +315,7 @@ Status Emulation::update_resources(const std::string& name,
   if (impl_->instances.count(name) == 0) {
     return make_error(ErrorCode::kNotFound, "no instance named '{}'", name);
   }
-  return impl_->driver->update(name, limits);
+  return impl_->driver(name).update(name, limits);
 }
 
 Result<InterfaceInfo> Emulation::add_interface(const std::string& name,
@@ -351,7 +367,7 @@ Status Emulation::remove_interface(const std::string& name, const std::string& i
   }
   CL_RETURN_IF_ERROR(
       im.engine->remove_port(im.nodes[static_cast<size_t>(it->second.node)].lsi, i->port));
-  CL_RETURN_IF_ERROR(im.driver->remove_interface(name, id));
+  CL_RETURN_IF_ERROR(im.driver(name).remove_interface(name, id));
   im.used_ips.erase(i->ip);
   ifs.erase(i);
   (void)im.rewrite_hosts();
@@ -368,7 +384,7 @@ Result<runtime::ExecResult> Emulation::exec(const std::string& name,
     }
   }
   // Without the emulation lock: a long command must not block the control plane.
-  return impl_->driver->exec(name, argv, timeout);
+  return impl_->driver(name).exec(name, argv, timeout);
 }
 
 }  // namespace chainlab::emulator

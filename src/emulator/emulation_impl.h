@@ -9,7 +9,9 @@
 
 #include "emulator/emulation.h"
 #include "emulator/graph.h"
+#include "runtime/image_store.h"
 #include "runtime/native_driver.h"
+#include "runtime/oci_driver.h"
 
 namespace chainlab::emulator {
 
@@ -60,7 +62,12 @@ struct ElanState {
 struct Emulation::Impl {
   EmulationOptions options;
   std::unique_ptr<dataplane::Engine> engine;
-  std::unique_ptr<runtime::NativeDriver> driver;
+  // Compute drivers: `oci` for instances whose image is in the local store (when runc and the
+  // store are available), `native` for everything else.
+  std::unique_ptr<runtime::NativeDriver> native;
+  std::unique_ptr<runtime::ImageStore> images;
+  std::unique_ptr<runtime::OciDriver> oci;
+  std::map<std::string, runtime::ComputeDriver*> driver_of;  // instance -> its driver
   std::unique_ptr<TopologyGraph> graph;
   std::vector<NodeState> nodes;  // index = TopologyGraph index
   std::vector<LinkState> links;  // index = topology link index
@@ -84,6 +91,10 @@ struct Emulation::Impl {
   // Re-applies the PoP's current allocations to its running instances (model B rescaling).
   Status apply_allocations(int node);
   Result<ComputeInfo> info(const std::string& name);
+  runtime::ComputeDriver& driver(const std::string& instance) {
+    auto it = driver_of.find(instance);
+    return it == driver_of.end() ? *native : *it->second;
+  }
   // Next free address of the default pool 10.0.0.0/16.
   Result<substrate::Cidr> next_pool_address();
   // Plugs an interface into instance `name` (already created) and its PoP's switch.

@@ -10,10 +10,9 @@
 // SIGKILLs after the grace period; exec runs `runc exec`; logs are the container's stdout/stderr.
 // Per instance: bundle (config.json, upper/, work/, rootfs/) under <run dir>/oci/<netns>/, log
 // <run dir>/logs/<netns>.log, runc state under <run dir>/runc; the overlay mount is journaled (kind
-// `mount`) so `chainlab cleanup` detaches it after a crash. Containers run detached (`runc run -d`):
-// a container that exits by itself is reported kExited without an exit code (its init is reaped by
-// the host's init, not by chainlab).
-// See also: compute.h, image_store.h, native_driver.h.
+// `mount`) so `chainlab cleanup` detaches it after a crash. Containers run detached (`runc run
+// -d`): a container that exits by itself is reported kExited without an exit code (its init is
+// reaped by the host's init, not by chainlab). See also: compute.h, image_store.h, native_driver.h.
 #pragma once
 
 #include <functional>

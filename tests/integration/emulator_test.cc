@@ -5,6 +5,8 @@
 #include <cstdio>
 
 #include "common/files.h"
+#include "runtime/image_store.h"
+#include "substrate/process.h"
 #include "test_util.h"
 
 namespace chainlab::emulator {
@@ -298,6 +300,37 @@ TEST_F(EmulatorTest, SapIsReachableThroughAChain) {
   EXPECT_EQ(emu_->list_compute()->size(), 1u) << "SAPs are not compute instances";
   ASSERT_TRUE(emu_->set_chain(chain("internet", "web")).ok());
   EXPECT_TRUE(ping("internet", "web"));
+}
+
+TEST_F(EmulatorTest, ImageInTheStoreRunsAsAContainer) {
+  if (!substrate::find_executable("runc").ok()) {
+    GTEST_SKIP() << "runc is not installed (scripts/install-deps.sh installs it)";
+  }
+  char tmpl[] = "/tmp/chainlab-images-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  ::setenv("CHAINLAB_IMAGE_DIR", tmpl, 1);
+  {
+    auto store = runtime::ImageStore::open(tmpl);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    auto img = (*store)->build_from_host("tools", {"sh", "sleep", "ping", "cat", "hostname"});
+    ASSERT_TRUE(img.ok()) << img.error().message;
+  }
+  start(pops_line({"dc1", "dc2"}, 2));
+  ComputeRequest c{"dc1", "box", "tools", "sleep 1000", {{"emu0", "10.0.0.1/24", ""}}, "tiny", {}};
+  auto info = emu_->start_compute(c);
+  ASSERT_TRUE(info.ok()) << info.error().message;
+  EXPECT_EQ(info->status.driver, "oci");
+  compute("dc2", "host", {{"emu0", "10.0.0.2/24", ""}});
+  EXPECT_EQ(emu_->compute_status("host")->status.driver, "native");
+  ASSERT_TRUE(emu_->set_chain(chain("box", "host")).ok());
+  EXPECT_TRUE(ping("box", "host"));
+  EXPECT_TRUE(ping("host", "box"));
+  auto r = emu_->exec("box", {"hostname"}, 5s);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->output, "box\n");
+  emu_.reset();
+  ::unsetenv("CHAINLAB_IMAGE_DIR");
+  testing::run_command(std::string("rm -rf ") + tmpl);
 }
 
 TEST_F(EmulatorTest, RuntimeLinkChangeShowsInRtt) {
