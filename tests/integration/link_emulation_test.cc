@@ -135,7 +135,7 @@ TEST_F(LinkEmulationTest, JitterSpreadsRtts) {
   std::printf("delay 10 ms jitter 4 ms: rtt min %.2f avg %.2f max %.2f mdev %.2f\n", rtt.min,
               rtt.avg, rtt.max, rtt.mdev);
   EXPECT_GE(rtt.min, 2 * 6.0 - 0.2);
-  EXPECT_LE(rtt.max, 2 * 14.0 + 1.0);
+  EXPECT_LE(rtt.max, 2 * 14.0 + 3.0);  // + scheduling slack on a loaded 2-core machine
   EXPECT_NEAR(rtt.avg, 20.0, 2.0);
   EXPECT_GT(rtt.mdev, 1.0) << "RTTs should spread";
 }
