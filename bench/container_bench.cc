@@ -111,12 +111,9 @@ int main(int argc, char** argv) {
                  "sequential %d: create p50 %.1f / p95 %.1f ms, start p50 %.1f / p95 %.1f ms, "
                  "create+start p50 %.1f / p95 %.1f ms\n",
                  sequential, c.p50, c.p95, s.p50, s.p95, b.p50, b.p95);
-    out["sequential"] = {{"n", sequential},
-                         {"create_p50_ms", c.p50},
-                         {"create_p95_ms", c.p95},
-                         {"start_p50_ms", s.p50},
-                         {"start_p95_ms", s.p95},
-                         {"p50_ms", b.p50},
+    out["sequential"] = {{"n", sequential},        {"create_p50_ms", c.p50},
+                         {"create_p95_ms", c.p95}, {"start_p50_ms", s.p50},
+                         {"start_p95_ms", s.p95},  {"p50_ms", b.p50},
                          {"p95_ms", b.p95}};
     for (int i = 0; i < sequential; ++i) {
       (void)driver.destroy("seq" + std::to_string(i));
