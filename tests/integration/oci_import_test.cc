@@ -30,7 +30,8 @@ TEST(OciImport, DockerSaveArchiveRunsWithItsConfig) {
   ASSERT_NE(::mkdtemp(tmpl), nullptr);
   const std::string work = tmpl;
   // The layer: the busybox tree as a plain tar (top-level names, no "./").
-  auto tarred = chainlab::testing::run_command("cd " + image.dir() + " && tar -cf " + work + "/layer.tar *");
+  auto tarred =
+      chainlab::testing::run_command("cd " + image.dir() + " && tar -cf " + work + "/layer.tar *");
   ASSERT_EQ(tarred.status, 0) << tarred.output;
   std::ifstream in(work + "/layer.tar", std::ios::binary);
   std::stringstream layer;
