@@ -43,6 +43,9 @@ struct ComputeRequest {
   std::vector<InterfaceRequest> interfaces;  // empty = one "emu0" from the pool
   std::string flavor = "tiny";
   std::map<std::string, std::string> env;
+  // Run inside the instance (sh -c, at most 10 s) before it is stopped; also taken from the env
+  // variables SON_EMU_CMD_STOP / VIM_EMU_CMD_STOP as son-emu images set them.
+  std::string stop_command;
 };
 
 struct InterfaceInfo {

@@ -272,6 +272,17 @@ Status Emulation::stop_compute(const std::string& pop, const std::string& name) 
     return make_error(ErrorCode::kNotFound, "instance '{}' is in '{}', not in '{}'", name, ns.name,
                       pop);
   }
+  const ComputeRequest& req = it->second.request;
+  std::string stop_cmd = req.stop_command;
+  for (const char* key : {"SON_EMU_CMD_STOP", "VIM_EMU_CMD_STOP"}) {
+    if (auto e = req.env.find(key); stop_cmd.empty() && e != req.env.end()) {
+      stop_cmd = e->second;
+    }
+  }
+  if (!stop_cmd.empty()) {
+    // Best effort, bounded: a hanging stop command must not keep the instance alive.
+    (void)im.driver(name).exec(name, {"/bin/sh", "-c", stop_cmd}, std::chrono::seconds(10));
+  }
   for (const auto& i : it->second.interfaces) {
     (void)im.engine->remove_port(ns.lsi, i.port);
     im.used_ips.erase(i.ip);

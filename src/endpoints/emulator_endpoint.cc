@@ -314,6 +314,7 @@ void EmulatorEndpoint::register_routes(httplib::Server& server) {
                  r.command.clear();
                }
                r.flavor = str(p, "flavor_name", "tiny");
+               r.stop_command = str(p, "stop_command");
                auto nets = parse_network_param(p.value("network", json()));
                if (!nets.ok()) {
                  return send_error(res, nets.error());

@@ -154,6 +154,19 @@ TEST_F(EmulatorTest, ComputeAddRemoveStatusInterleaved) {
   EXPECT_FALSE(st->interfaces[1].ip.empty()) << "address from the pool";
   auto env = emu_->exec("vnf1", {"sh", "-c", "echo $VNF_NAME"}, 5s);
   EXPECT_EQ(env->output, "vnf1\n");
+  // Start and stop commands: the command runs at start, the stop command before the stop.
+  const std::string marker = "/tmp/chainlab-stop-" + std::to_string(::getpid());
+  ComputeRequest cmds{"dc2", "cmds", "", "echo started > " + marker + ".start; sleep 1000",
+                      {},    "tiny", {}, "echo stopped > " + marker + ".stop"};
+  ASSERT_TRUE(emu_->start_compute(cmds).ok());
+  for (int i = 0; i < 100 && !read_file(marker + ".start").ok(); ++i) {
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_EQ(read_file(marker + ".start").value_or(""), "started\n");
+  ASSERT_TRUE(emu_->stop_compute("dc2", "cmds").ok());
+  EXPECT_EQ(read_file(marker + ".stop").value_or(""), "stopped\n");
+  ::unlink((marker + ".start").c_str());
+  ::unlink((marker + ".stop").c_str());
   compute("dc2", "vnf2", {});
   EXPECT_TRUE(emu_->stop_compute("dc1", "vnf1").ok());
   compute("dc1", "vnf3", {});
@@ -200,7 +213,7 @@ TEST_F(EmulatorTest, FixedResourceModelExactValuesAndRejection) {
   compute("dc1", "b", {}, "small");
   compute("dc1", "c", {}, "small");
   compute("dc1", "d", {}, "small");
-  ComputeRequest over{"dc1", "e", "", "", {}, "small", {}};
+  ComputeRequest over{"dc1", "e", "", "", {}, "small", {}, ""};
   auto rejected = emu_->start_compute(over);
   ASSERT_FALSE(rejected.ok());
   EXPECT_EQ(rejected.error().code, ErrorCode::kResourceExhausted);
@@ -316,7 +329,8 @@ TEST_F(EmulatorTest, ImageInTheStoreRunsAsAContainer) {
     ASSERT_TRUE(img.ok()) << img.error().message;
   }
   start(pops_line({"dc1", "dc2"}, 2));
-  ComputeRequest c{"dc1", "box", "tools", "sleep 1000", {{"emu0", "10.0.0.1/24", ""}}, "tiny", {}};
+  ComputeRequest c{"dc1",  "box", "tools", "sleep 1000", {{"emu0", "10.0.0.1/24", ""}},
+                   "tiny", {},    ""};
   auto info = emu_->start_compute(c);
   ASSERT_TRUE(info.ok()) << info.error().message;
   EXPECT_EQ(info->status.driver, "oci");
