@@ -1,5 +1,7 @@
 #include "dataplane/link_emulation.h"
 
+#include "dataplane/frame.h"
+
 #include <algorithm>
 #include <bit>
 #include <cassert>
@@ -15,19 +17,6 @@ constexpr uint64_t kMaxDelayNs = 60'000'000'000;   // 60 s
 constexpr uint32_t kMaxQueueLimit = 1'000'000;
 constexpr uint64_t kMaxDurationNs = uint64_t{1} << 62;  // ~146 years: saturates absurd inputs
 constexpr uint64_t kNsPerSecond = 1'000'000'000;
-
-// Bytes this packet puts on the wire: a GSO super-frame counts as its segments, each carrying a
-// copy of the headers. Same rule as frame.h's wire_bytes (to be deduplicated after merging).
-uint64_t egress_wire_bytes(const Packet& p) {
-  const VnetHeader& v = p.vnet;
-  uint8_t gso = static_cast<uint8_t>(v.gso_type & ~kGsoEcn);
-  if (gso != kGsoNone && v.gso_size > 0 && v.hdr_len < p.len) {
-    uint64_t payload = p.len - v.hdr_len;
-    uint64_t segments = (payload + v.gso_size - 1) / v.gso_size;
-    return p.len + (segments - 1) * v.hdr_len;
-  }
-  return p.len;
-}
 
 uint64_t saturating_add(uint64_t a, uint64_t b) {
   uint64_t sum = a + b;
@@ -115,14 +104,14 @@ void EgressQueue::set_params(const LinkParams& params) {
 EgressQueue::Verdict EgressQueue::offer(Packet* p, uint64_t now_ns) {
   if (params_.transparent() && head_ == nullptr) {
     ++stats_.sent_packets;
-    stats_.sent_bytes += egress_wire_bytes(*p);
+    stats_.sent_bytes += wire_bytes(*p);
     return Verdict::kSendNow;
   }
   if (params_.loss_percent > 0 && rng_.uniform01() * 100.0 < params_.loss_percent) {
     ++stats_.dropped_loss;
     return Verdict::kDropped;
   }
-  uint64_t wire = egress_wire_bytes(*p);
+  uint64_t wire = wire_bytes(*p);
   uint64_t base_ns = now_ns;
   if (params_.rate_bps > 0) {
     if (backlog_at(now_ns) >= params_.queue_limit_packets) {
@@ -179,7 +168,7 @@ Packet* EgressQueue::pop_ready(uint64_t now_ns) {
   p->next = nullptr;
   --stats_.queued;
   ++stats_.sent_packets;
-  stats_.sent_bytes += egress_wire_bytes(*p);
+  stats_.sent_bytes += wire_bytes(*p);
   return p;
 }
 
