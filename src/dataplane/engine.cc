@@ -62,12 +62,16 @@ class EngineImpl final : public Engine {
         peers.emplace_back(port.peer_lsi, port.peer_port);
       }
     }
+    std::vector<UniqueFd> sockets;
     worker_->run([&](Worker& w) {
       for (auto [peer_lsi, peer_port] : peers) {
-        w.remove_port(peer_lsi, peer_port);
+        sockets.push_back(w.remove_port(peer_lsi, peer_port));
       }
-      w.remove_lsi(id);
+      for (auto& fd : w.remove_lsi(id)) {
+        sockets.push_back(std::move(fd));
+      }
     });
+    close_sockets(std::move(sockets));
     for (auto [peer_lsi, peer_port] : peers) {
       lsis_[peer_lsi].ports.erase(peer_port);
     }
@@ -120,10 +124,11 @@ class EngineImpl final : public Engine {
       return make_error(ErrorCode::kNotFound, "LSI '{}' has no port {}", lsi->name, pid);
     }
     PortModel port = it->second;
+    UniqueFd socket;  // closed here, after the worker let go of it (the close blocks ~20 ms)
     worker_->run([&](Worker& w) {
-      w.remove_port(id, pid);
+      socket = w.remove_port(id, pid);
       if (port.kind == PortKind::kVirtualLink) {
-        w.remove_port(port.peer_lsi, port.peer_port);
+        (void)w.remove_port(port.peer_lsi, port.peer_port);
       }
     });
     forget_port(*lsi, pid);

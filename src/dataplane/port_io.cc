@@ -6,7 +6,9 @@
 #include <net/if.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <thread>
 
 #include "common/files.h"
 
@@ -44,6 +46,26 @@ Result<UniqueFd> open_packet_socket(const std::string& ifname, int buffer_bytes)
   // Best effort: a switch port has no business sending router solicitations or MLD reports.
   (void)write_file(fmt::format("/proc/sys/net/ipv6/conf/{}/disable_ipv6", ifname), "1");
   return fd;
+}
+
+void close_sockets(std::vector<UniqueFd> fds) {
+  constexpr size_t kThreads = 16;
+  if (fds.size() <= 1) {
+    return;  // the destructor closes it
+  }
+  std::vector<std::thread> threads;
+  size_t per = (fds.size() + kThreads - 1) / kThreads;
+  for (size_t start = 0; start < fds.size(); start += per) {
+    size_t end = std::min(fds.size(), start + per);
+    threads.emplace_back([&fds, start, end] {
+      for (size_t i = start; i < end; ++i) {
+        fds[i].reset();
+      }
+    });
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
 }
 
 BatchIo::BatchIo(uint32_t batch) : batch_(batch), msgs_(batch), iovs_(2 * batch) {}

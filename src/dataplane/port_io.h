@@ -20,6 +20,10 @@ namespace chainlab::dataplane {
 // the host stack does not talk on a switch port.
 Result<UniqueFd> open_packet_socket(const std::string& ifname, int buffer_bytes);
 
+// Closes packet sockets from several threads at once: each close waits for an RCU grace period
+// in the kernel (~20 ms here), and concurrent closes share them. Never call on the worker thread.
+void close_sockets(std::vector<UniqueFd> fds);
+
 // Reusable scatter/gather arrays for one batch (sized once; no allocation per batch).
 class BatchIo {
  public:

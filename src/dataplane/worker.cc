@@ -97,14 +97,17 @@ Worker::~Worker() {
   if (thread_.joinable()) {
     thread_.join();
   }
+  std::vector<UniqueFd> fds;
   for (auto& [id, lsi] : lsis_) {
     for (auto& [pid, port] : lsi->ports) {
+      fds.push_back(std::move(port->fd));
       port->egress.drain([this](Packet* p) { drop(p); });
       for (uint32_t i = 0; i < port->tx_count; ++i) {
         drop(port->tx[i]);
       }
     }
   }
+  close_sockets(std::move(fds));
 }
 
 void Worker::run(const std::function<void(Worker&)>& fn) {
@@ -177,19 +180,21 @@ void Worker::add_lsi(std::unique_ptr<LsiRuntime> lsi) {
   lsis_[id] = std::move(lsi);
 }
 
-void Worker::remove_lsi(LsiId id) {
+std::vector<UniqueFd> Worker::remove_lsi(LsiId id) {
+  std::vector<UniqueFd> fds;
   LsiRuntime* l = lsi(id);
   if (l == nullptr) {
-    return;
+    return fds;
   }
   std::vector<PortId> ids;
   for (auto& [pid, port] : l->ports) {
     ids.push_back(pid);
   }
   for (PortId pid : ids) {
-    remove_port(id, pid);
+    fds.push_back(remove_port(id, pid));
   }
   lsis_.erase(id);
+  return fds;
 }
 
 Status Worker::add_port(LsiId lsi_id, std::unique_ptr<PortRuntime> port) {
@@ -212,10 +217,10 @@ Status Worker::add_port(LsiId lsi_id, std::unique_ptr<PortRuntime> port) {
   return ok_status();
 }
 
-void Worker::remove_port(LsiId lsi_id, PortId port_id) {
+UniqueFd Worker::remove_port(LsiId lsi_id, PortId port_id) {
   LsiRuntime* l = lsi(lsi_id);
   if (l == nullptr || l->ports.count(port_id) == 0) {
-    return;
+    return UniqueFd();
   }
   PortRuntime* port = l->ports[port_id].get();
   if (port->fd.valid()) {
@@ -246,8 +251,10 @@ void Worker::remove_port(LsiId lsi_id, PortId port_id) {
   for (auto& [sid, seg] : l->segments) {
     std::erase_if(seg.members, [port_id](const auto& m) { return m.first == port_id; });
   }
+  UniqueFd fd = std::move(port->fd);
   l->ports.erase(port_id);
   l->reindex();
+  return fd;
 }
 
 std::shared_ptr<const FlowTable> Worker::swap_table(LsiId lsi_id,

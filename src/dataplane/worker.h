@@ -82,10 +82,12 @@ class Worker {
   // Only inside run():
   LsiRuntime* lsi(LsiId id);
   void add_lsi(std::unique_ptr<LsiRuntime> lsi);
-  void remove_lsi(LsiId id);
+  // Returns the sockets of the removed ports: closing one blocks ~20 ms in the kernel, so the
+  // caller closes them off this thread (close_sockets).
+  std::vector<UniqueFd> remove_lsi(LsiId id);
   Status add_port(LsiId lsi, std::unique_ptr<PortRuntime> port);
   // Unlinks and frees a port (and forgets it in MAC tables and timers).
-  void remove_port(LsiId lsi, PortId port);
+  UniqueFd remove_port(LsiId lsi, PortId port);
   // Installs `table`, handing back the one it replaces (freed by the caller, off this thread).
   std::shared_ptr<const FlowTable> swap_table(LsiId lsi, std::shared_ptr<const FlowTable> table);
   void set_segment(LsiId lsi, uint32_t id, SegmentSpec segment);
