@@ -25,6 +25,8 @@ namespace chainlab::runtime {
 
 enum class InstanceState { kCreated, kRunning, kPaused, kExited, kStopped };
 std::string_view instance_state_name(InstanceState state);
+// FailedPrecondition "instance 'x' is stopped, not running" unless `state` is `wanted`.
+Status require_state(std::string_view name, InstanceState state, InstanceState wanted);
 
 struct InstanceSpec {
   std::string name;                  // user name, unique per driver (validate_object_name)

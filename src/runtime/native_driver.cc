@@ -211,22 +211,7 @@ Status NativeDriver::update(std::string_view name, const substrate::ResourceLimi
   std::lock_guard lock(mu_);
   CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
   CL_RETURN_IF_ERROR(inst->cgroup->set_limits(limits));
-  auto& l = inst->spec.limits;
-  if (limits.cpu_quota_us) {
-    l.cpu_quota_us = limits.cpu_quota_us;
-  }
-  if (limits.cpu_period_us) {
-    l.cpu_period_us = limits.cpu_period_us;
-  }
-  if (limits.cpu_shares) {
-    l.cpu_shares = limits.cpu_shares;
-  }
-  if (limits.cpuset_cpus) {
-    l.cpuset_cpus = limits.cpuset_cpus;
-  }
-  if (limits.memory_bytes) {
-    l.memory_bytes = limits.memory_bytes;
-  }
+  substrate::merge_limits(inst->spec.limits, limits);
   return ok_status();
 }
 
@@ -234,10 +219,7 @@ Status NativeDriver::pause(std::string_view name) {
   std::lock_guard lock(mu_);
   CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
   refresh(*inst);
-  if (inst->state != InstanceState::kRunning) {
-    return make_error(ErrorCode::kFailedPrecondition, "instance '{}' is {}, not running", name,
-                      instance_state_name(inst->state));
-  }
+  CL_RETURN_IF_ERROR(require_state(name, inst->state, InstanceState::kRunning));
   CL_RETURN_IF_ERROR(inst->cgroup->freeze(true));
   inst->state = InstanceState::kPaused;
   return ok_status();
@@ -246,10 +228,7 @@ Status NativeDriver::pause(std::string_view name) {
 Status NativeDriver::resume(std::string_view name) {
   std::lock_guard lock(mu_);
   CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
-  if (inst->state != InstanceState::kPaused) {
-    return make_error(ErrorCode::kFailedPrecondition, "instance '{}' is {}, not paused", name,
-                      instance_state_name(inst->state));
-  }
+  CL_RETURN_IF_ERROR(require_state(name, inst->state, InstanceState::kPaused));
   CL_RETURN_IF_ERROR(inst->cgroup->freeze(false));
   inst->state = InstanceState::kRunning;
   return ok_status();
@@ -338,10 +317,7 @@ Result<ExecResult> NativeDriver::exec(std::string_view name, const std::vector<s
     std::lock_guard lock(mu_);
     CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
     refresh(*inst);
-    if (inst->state != InstanceState::kRunning) {
-      return make_error(ErrorCode::kFailedPrecondition, "instance '{}' is {}, not running", name,
-                        instance_state_name(inst->state));
-    }
+    CL_RETURN_IF_ERROR(require_state(name, inst->state, InstanceState::kRunning));
     spec.argv = argv;
     spec.env = environment(*inst);
     spec.join_pid = inst->process->pid();

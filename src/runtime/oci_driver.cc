@@ -417,12 +417,7 @@ Status OciDriver::update(std::string_view name, const substrate::ResourceLimits&
   CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
   // Straight to cgroupfs (the group runc uses): validated like native, works in every state.
   CL_RETURN_IF_ERROR(inst->cgroup->set_limits(limits));
-  auto& l = inst->spec.limits;
-  l.cpu_quota_us = limits.cpu_quota_us ? limits.cpu_quota_us : l.cpu_quota_us;
-  l.cpu_period_us = limits.cpu_period_us ? limits.cpu_period_us : l.cpu_period_us;
-  l.cpu_shares = limits.cpu_shares ? limits.cpu_shares : l.cpu_shares;
-  l.cpuset_cpus = limits.cpuset_cpus ? limits.cpuset_cpus : l.cpuset_cpus;
-  l.memory_bytes = limits.memory_bytes ? limits.memory_bytes : l.memory_bytes;
+  substrate::merge_limits(inst->spec.limits, limits);
   return ok_status();
 }
 
@@ -430,10 +425,7 @@ Status OciDriver::pause(std::string_view name) {
   std::lock_guard lock(mu_);
   CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
   refresh(*inst);
-  if (inst->state != InstanceState::kRunning) {
-    return make_error(ErrorCode::kFailedPrecondition, "instance '{}' is {}, not running", name,
-                      instance_state_name(inst->state));
-  }
+  CL_RETURN_IF_ERROR(require_state(name, inst->state, InstanceState::kRunning));
   CL_RETURN_IF_ERROR(runc({"pause", inst->id}));
   inst->state = InstanceState::kPaused;
   return ok_status();
@@ -442,10 +434,7 @@ Status OciDriver::pause(std::string_view name) {
 Status OciDriver::resume(std::string_view name) {
   std::lock_guard lock(mu_);
   CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
-  if (inst->state != InstanceState::kPaused) {
-    return make_error(ErrorCode::kFailedPrecondition, "instance '{}' is {}, not paused", name,
-                      instance_state_name(inst->state));
-  }
+  CL_RETURN_IF_ERROR(require_state(name, inst->state, InstanceState::kPaused));
   CL_RETURN_IF_ERROR(runc({"resume", inst->id}));
   inst->state = InstanceState::kRunning;
   return ok_status();
@@ -559,10 +548,7 @@ Result<ExecResult> OciDriver::exec(std::string_view name, const std::vector<std:
     std::lock_guard lock(mu_);
     CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
     refresh(*inst);
-    if (inst->state != InstanceState::kRunning) {
-      return make_error(ErrorCode::kFailedPrecondition, "instance '{}' is {}, not running", name,
-                        instance_state_name(inst->state));
-    }
+    CL_RETURN_IF_ERROR(require_state(name, inst->state, InstanceState::kRunning));
     // The container's environment, cwd and user come from its config.json.
     spec.argv = {runc_, "--root", runc_root(), "exec", inst->id};
     spec.argv.insert(spec.argv.end(), argv.begin(), argv.end());

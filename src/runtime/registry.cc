@@ -45,6 +45,14 @@ std::string_view instance_state_name(InstanceState state) {
   return "unknown";
 }
 
+Status require_state(std::string_view name, InstanceState state, InstanceState wanted) {
+  if (state == wanted) {
+    return ok_status();
+  }
+  return make_error(ErrorCode::kFailedPrecondition, "instance '{}' is {}, not {}", name,
+                    instance_state_name(state), instance_state_name(wanted));
+}
+
 DriverRegistry builtin_drivers() {
   DriverRegistry registry;
   Status s =

@@ -92,4 +92,17 @@ Result<std::unique_ptr<CgroupHost>> CgroupHost::v2(std::string mount_point) {
   return cgroup_internal::make_v2_host(std::move(dir), ncpus);
 }
 
+void merge_limits(ResourceLimits& base, const ResourceLimits& change) {
+  auto take = [](auto& into, const auto& from) {
+    if (from) {
+      into = from;
+    }
+  };
+  take(base.cpu_quota_us, change.cpu_quota_us);
+  take(base.cpu_period_us, change.cpu_period_us);
+  take(base.cpu_shares, change.cpu_shares);
+  take(base.cpuset_cpus, change.cpuset_cpus);
+  take(base.memory_bytes, change.memory_bytes);
+}
+
 }  // namespace chainlab::substrate

@@ -33,6 +33,9 @@ struct ResourceLimits {
   std::optional<int64_t> memory_bytes;
 };
 
+// Copies the fields set in `change` over `base` (what a runtime update leaves in effect).
+void merge_limits(ResourceLimits& base, const ResourceLimits& change);
+
 // What the kernel currently applies (read back from cgroupfs).
 struct AppliedLimits {
   int64_t cpu_quota_us = -1;  // -1: unlimited

@@ -116,9 +116,7 @@ TEST_F(DataplaneTest, VlanTagsIsolateTwoChainsOverOneLink) {
   EXPECT_TRUE(ping("h2", "10.5.0.4"));
   EXPECT_FALSE(ping("h1", "10.5.0.4")) << "chain 1 must not reach chain 2's host";
   EXPECT_FALSE(ping("h2", "10.5.0.3"));
-  // Hosts never see tags: a tagged frame would not be answered at all.
-  auto tcp = exec("h1", {"sh", "-c", "ip -s link show eth0"});
-  EXPECT_EQ(tcp.exit_code, 0);
+  // The pings above already prove the hosts get untagged frames: a host answers no tagged frame.
 }
 
 TEST_F(DataplaneTest, CountersMatchTheTrafficSent) {
