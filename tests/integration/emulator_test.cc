@@ -159,7 +159,8 @@ TEST_F(EmulatorTest, ComputeAddRemoveStatusInterleaved) {
   ComputeRequest cmds{"dc2", "cmds", "", "echo started > " + marker + ".start; sleep 1000",
                       {},    "tiny", {}, "echo stopped > " + marker + ".stop"};
   ASSERT_TRUE(emu_->start_compute(cmds).ok());
-  for (int i = 0; i < 100 && !read_file(marker + ".start").ok(); ++i) {
+  // The shell creates the file before echo writes to it: wait for the content, not the file.
+  for (int i = 0; i < 100 && read_file(marker + ".start").value_or("") != "started\n"; ++i) {
     std::this_thread::sleep_for(20ms);
   }
   EXPECT_EQ(read_file(marker + ".start").value_or(""), "started\n");
