@@ -35,15 +35,15 @@ Status deploy(emulator::Emulation& emu) {
   auto t = Clock::now();
   std::printf("[1/3] starting client (dc1), forwarder and web server (dc2) ... ");
   std::fflush(stdout);
-  emulator::ComputeRequest server{"dc2", "server", "native", "", {}, "small", {}, ""};
+  emulator::ComputeRequest server{"dc2", "server", "native", "", {}, "small", {}, "", {}};
   server.command =
       "socat TCP-LISTEN:80,fork,reuseaddr "
       "SYSTEM:\"echo HTTP/1.0 200 OK; echo; echo hello from \\$VNF_NAME in dc2\"";
   server.interfaces = {{"input", "10.0.1.3/24", ""}};
-  emulator::ComputeRequest fwd{"dc2", "fwd", "native", "", {}, "small", {}, ""};
+  emulator::ComputeRequest fwd{"dc2", "fwd", "native", "", {}, "small", {}, "", {}};
   fwd.command = "socat TCP-LISTEN:8080,fork,reuseaddr TCP:10.0.1.3:80";
   fwd.interfaces = {{"input", "10.0.0.2/24", ""}, {"output", "10.0.1.2/24", ""}};
-  emulator::ComputeRequest client{"dc1", "client", "native", "", {}, "tiny", {}, ""};
+  emulator::ComputeRequest client{"dc1", "client", "native", "", {}, "tiny", {}, "", {}};
   client.interfaces = {{"emu0", "10.0.0.1/24", ""}};
   for (const auto* r : {&server, &fwd, &client}) {
     CL_RETURN_IF_ERROR(emu.start_compute(*r));

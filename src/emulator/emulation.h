@@ -46,6 +46,9 @@ struct ComputeRequest {
   // Run inside the instance (sh -c, at most 10 s) before it is stopped; also taken from the env
   // variables SON_EMU_CMD_STOP / VIM_EMU_CMD_STOP as son-emu images set them.
   std::string stop_command;
+  // Explicit limits (a descriptor's cpu_bw / memory, an OpenStack flavour) set over what the
+  // flavour and the PoP's resource model give.
+  std::optional<substrate::ResourceLimits> limits;
 };
 
 struct InterfaceInfo {
@@ -160,6 +163,10 @@ class Emulation {
   std::vector<ChainInfo> list_chains();
 
   Result<ElanInfo> create_elan(const std::string& name,
+                               const std::vector<std::pair<std::string, std::string>>& members);
+  // Replaces the members of an E-LAN (creates it when absent); on failure the old membership
+  // stays. Neutron networks use it as ports come and go.
+  Result<ElanInfo> update_elan(const std::string& name,
                                const std::vector<std::pair<std::string, std::string>>& members);
   Status delete_elan(const std::string& name);
 

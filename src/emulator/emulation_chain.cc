@@ -165,11 +165,34 @@ std::vector<ChainInfo> Emulation::list_chains() {
 Result<ElanInfo> Emulation::create_elan(
     const std::string& name, const std::vector<std::pair<std::string, std::string>>& members) {
   std::lock_guard lock(mu_);
-  Impl& im = *impl_;
   CL_RETURN_IF_ERROR(substrate::validate_object_name(name, "E-LAN name"));
-  if (im.elans.count(name) != 0) {
+  if (impl_->elans.count(name) != 0) {
     return make_error(ErrorCode::kAlreadyExists, "E-LAN '{}' already exists", name);
   }
+  return impl_->create_elan(name, members);
+}
+
+Result<ElanInfo> Emulation::update_elan(
+    const std::string& name, const std::vector<std::pair<std::string, std::string>>& members) {
+  std::lock_guard lock(mu_);
+  CL_RETURN_IF_ERROR(substrate::validate_object_name(name, "E-LAN name"));
+  Impl& im = *impl_;
+  auto it = im.elans.find(name);
+  if (it == im.elans.end()) {
+    return im.create_elan(name, members);
+  }
+  auto old_members = it->second.info.members;
+  im.erase_elan(it);
+  auto created = im.create_elan(name, members);
+  if (!created.ok()) {
+    (void)im.create_elan(name, old_members);  // the old membership worked before
+  }
+  return created;
+}
+
+Result<ElanInfo> Emulation::Impl::create_elan(
+    const std::string& name, const std::vector<std::pair<std::string, std::string>>& members) {
+  Impl& im = *this;
   if (members.size() < 2) {
     return make_error(ErrorCode::kInvalidArgument, "E-LAN '{}' needs at least two members", name);
   }
@@ -267,13 +290,17 @@ Status Emulation::delete_elan(const std::string& name) {
   if (it == impl_->elans.end()) {
     return make_error(ErrorCode::kNotFound, "no E-LAN named '{}'", name);
   }
-  impl_->remove_rules(it->second.rules);
-  impl_->remove_segments(it->second.segments);
-  if (it->second.info.vlan != 0) {
-    impl_->vlans.give_back(it->second.info.vlan);
-  }
-  impl_->elans.erase(it);
+  impl_->erase_elan(it);
   return ok_status();
+}
+
+void Emulation::Impl::erase_elan(std::map<std::string, ElanState>::iterator it) {
+  remove_rules(it->second.rules);
+  remove_segments(it->second.segments);
+  if (it->second.info.vlan != 0) {
+    vlans.give_back(it->second.info.vlan);
+  }
+  elans.erase(it);
 }
 
 }  // namespace chainlab::emulator

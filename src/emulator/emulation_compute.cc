@@ -101,7 +101,11 @@ Status Emulation::Impl::apply_allocations(int node) {
     if (it == instances.end() || it->second.allocation == alloc) {
       continue;
     }
-    CL_RETURN_IF_ERROR(driver(name).update(name, to_limits(alloc)));
+    substrate::ResourceLimits limits = to_limits(alloc);
+    if (it->second.request.limits) {
+      substrate::merge_limits(limits, *it->second.request.limits);
+    }
+    CL_RETURN_IF_ERROR(driver(name).update(name, limits));
     it->second.allocation = alloc;
   }
   return ok_status();
@@ -228,6 +232,9 @@ Result<ComputeInfo> Emulation::start_compute(const ComputeRequest& request) {
   }
   spec.hosts_file = im.hosts_path;
   spec.limits = to_limits(alloc);
+  if (request.limits) {
+    substrate::merge_limits(spec.limits, *request.limits);
+  }
   im.driver_of[request.name] = chosen;
   if (auto s = chosen->create(spec); !s.ok()) {
     return undo(std::move(s).error());

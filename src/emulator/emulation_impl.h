@@ -101,6 +101,11 @@ struct Emulation::Impl {
   Result<InterfaceInfo> plug(const std::string& name, int node, const std::string& intf,
                              const std::optional<substrate::Cidr>& ip,
                              const std::optional<substrate::MacAddress>& mac);
+
+  // E-LAN plumbing without the lock or the name checks (emulation_chain.cc).
+  Result<ElanInfo> create_elan(const std::string& name,
+                               const std::vector<std::pair<std::string, std::string>>& members);
+  void erase_elan(std::map<std::string, ElanState>::iterator it);
 };
 
 dataplane::LinkParams to_link_params(const LinkSpec& spec);

@@ -157,7 +157,8 @@ TEST_F(EmulatorTest, ComputeAddRemoveStatusInterleaved) {
   // Start and stop commands: the command runs at start, the stop command before the stop.
   const std::string marker = "/tmp/chainlab-stop-" + std::to_string(::getpid());
   ComputeRequest cmds{"dc2", "cmds", "", "echo started > " + marker + ".start; sleep 1000",
-                      {},    "tiny", {}, "echo stopped > " + marker + ".stop"};
+                      {},    "tiny", {}, "echo stopped > " + marker + ".stop",
+                      {}};
   ASSERT_TRUE(emu_->start_compute(cmds).ok());
   // The shell creates the file before echo writes to it: wait for the content, not the file.
   for (int i = 0; i < 100 && read_file(marker + ".start").value_or("") != "started\n"; ++i) {
@@ -214,7 +215,7 @@ TEST_F(EmulatorTest, FixedResourceModelExactValuesAndRejection) {
   compute("dc1", "b", {}, "small");
   compute("dc1", "c", {}, "small");
   compute("dc1", "d", {}, "small");
-  ComputeRequest over{"dc1", "e", "", "", {}, "small", {}, ""};
+  ComputeRequest over{"dc1", "e", "", "", {}, "small", {}, "", {}};
   auto rejected = emu_->start_compute(over);
   ASSERT_FALSE(rejected.ok());
   EXPECT_EQ(rejected.error().code, ErrorCode::kResourceExhausted);
@@ -330,8 +331,8 @@ TEST_F(EmulatorTest, ImageInTheStoreRunsAsAContainer) {
     ASSERT_TRUE(img.ok()) << img.error().message;
   }
   start(pops_line({"dc1", "dc2"}, 2));
-  ComputeRequest c{"dc1",  "box", "tools", "sleep 1000", {{"emu0", "10.0.0.1/24", ""}},
-                   "tiny", {},    ""};
+  ComputeRequest c{"dc1", "box", "tools", "sleep 1000", {{"emu0", "10.0.0.1/24", ""}}, "tiny",
+                   {},    "",    {}};
   auto info = emu_->start_compute(c);
   ASSERT_TRUE(info.ok()) << info.error().message;
   EXPECT_EQ(info->status.driver, "oci");
