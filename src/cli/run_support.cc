@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "cli/table.h"
+#include "endpoints/emulator_endpoint.h"
 
 namespace chainlab::cli {
 namespace {
@@ -40,6 +41,20 @@ Result<emulator::Topology> load_topology(const std::string& path) {
   return emulator::Topology::load_file(path);
 }
 
+int RunningEmulation::rest_port() const {
+  return served.empty() ? 0 : served.front().listener->port();
+}
+
+Status serve(RunningEmulation& running, std::string label,
+             std::unique_ptr<endpoints::Endpoint> endpoint, const std::string& listen, int port) {
+  auto listener = endpoints::HttpListener::start(listen, port, *endpoint);
+  if (!listener.ok()) {
+    return std::move(listener).error().context(fmt::format("{} on port {}", label, port));
+  }
+  running.served.push_back({std::move(label), std::move(endpoint), std::move(listener).value()});
+  return ok_status();
+}
+
 Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
                                          const std::string& listen, int port) {
   auto t = Clock::now();
@@ -55,22 +70,27 @@ Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
   running.emulation = std::move(emulation).value();
   std::fprintf(stdout, "%.0f ms\n", ms_since(t));
   std::fflush(stdout);
-  running.endpoint = std::make_unique<endpoints::EmulatorEndpoint>(
-      *running.emulation, [] { ::kill(::getpid(), SIGTERM); });
+  auto fail = [&](Error e) -> Error {
+    stop_emulation(running);
+    return e;
+  };
   int rest_port = port >= 0 ? port : topology.emulator.rest_port;
-  auto listener = endpoints::HttpListener::start(listen, rest_port, *running.endpoint);
-  if (!listener.ok()) {
-    return std::move(listener).error();
+  if (auto s = serve(running, "emulator REST (son-emu)",
+                     std::make_unique<endpoints::EmulatorEndpoint>(
+                         *running.emulation, [] { ::kill(::getpid(), SIGTERM); }),
+                     listen, rest_port);
+      !s.ok()) {
+    return fail(std::move(s).error());
   }
-  running.listener = std::move(listener).value();
   return running;
 }
 
 void print_endpoints(const RunningEmulation& running, const std::string& listen) {
   Table table({"ENDPOINT", "URL"});
   std::string host = listen == "0.0.0.0" ? "127.0.0.1" : listen;
-  table.add({"emulator REST (son-emu)",
-             "http://" + host + ":" + std::to_string(running.listener->port())});
+  for (const auto& s : running.served) {
+    table.add({s.label, "http://" + host + ":" + std::to_string(s.listener->port())});
+  }
   std::printf("%s", table.render().c_str());
   std::fflush(stdout);
 }
@@ -91,11 +111,12 @@ void wait_for_stop(double duration_s) {
 void stop_emulation(RunningEmulation& running) {
   auto t = Clock::now();
   std::fprintf(stdout, "tearing down ... ");
-  if (running.listener) {
-    running.listener->stop();
+  for (auto& s : running.served) {
+    s.listener->stop();
   }
-  running.listener.reset();
-  running.endpoint.reset();
+  while (!running.served.empty()) {
+    running.served.pop_back();
+  }
   running.emulation.reset();
   std::fprintf(stdout, "%.0f ms\n", ms_since(t));
   std::fflush(stdout);

@@ -1,34 +1,46 @@
 // What `chainlab run` and `chainlab demo` share: loading the topology, starting the emulation with
-// its REST endpoint, printing the endpoint table, waiting for Ctrl-C / SIGTERM / exit request.
+// every endpoint the topology asks for (son-emu REST, per-PoP OpenStack APIs, the gatekeeper),
+// printing the endpoint table, waiting for Ctrl-C / SIGTERM / exit request.
 #pragma once
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/result.h"
 #include "emulator/emulation.h"
-#include "endpoints/emulator_endpoint.h"
+#include "endpoints/http.h"
 
 namespace chainlab::cli {
 
+struct ServedEndpoint {
+  std::string label;                              // "emulator REST (son-emu)", "dc1 keystone", ...
+  std::unique_ptr<endpoints::Endpoint> endpoint;  // may own the service behind it
+  std::unique_ptr<endpoints::HttpListener> listener;
+};
+
 struct RunningEmulation {
   std::unique_ptr<emulator::Emulation> emulation;
-  std::unique_ptr<endpoints::EmulatorEndpoint> endpoint;
-  std::unique_ptr<endpoints::HttpListener> listener;
+  std::vector<ServedEndpoint> served;  // torn down before the emulation, last first
+  int rest_port() const;               // the son-emu REST listener's port
 };
 
 // Blocks SIGINT and SIGTERM in the calling thread (call before any thread starts).
 void block_stop_signals();
 // `path` empty: the embedded default topology.
 Result<emulator::Topology> load_topology(const std::string& path);
-// Builds the emulation and serves its REST API on `listen`:`port` (port < 0: the topology's).
-// Progress goes to stderr.
+// Binds `listen`:`port` and serves `endpoint`, adding it to `running.served`.
+Status serve(RunningEmulation& running, std::string label,
+             std::unique_ptr<endpoints::Endpoint> endpoint, const std::string& listen, int port);
+// Builds the emulation and serves its endpoints on `listen` (`port` >= 0 overrides the son-emu
+// REST port of the topology). Progress goes to stdout. On failure nothing is left running.
 Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
                                          const std::string& listen, int port);
 void print_endpoints(const RunningEmulation& running, const std::string& listen);
 // Waits for SIGINT/SIGTERM (a PUT /emulator/exit raises SIGTERM), or `duration_s` if >= 0.
 void wait_for_stop(double duration_s);
-// Stops the listener and tears the emulation down, reporting the time taken.
+// Stops the listeners and tears the emulation down, reporting the time taken.
 void stop_emulation(RunningEmulation& running);
 
 }  // namespace chainlab::cli

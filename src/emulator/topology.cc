@@ -76,6 +76,10 @@ Status validate_emulator(const EmulatorSpec& emulator) {
   if (emulator.rest_port < 0 || emulator.rest_port > 65535) {
     return invalid(fmt::format("rest_port: {} is out of range 0..65535", emulator.rest_port));
   }
+  if (emulator.gatekeeper_port < -1 || emulator.gatekeeper_port > 65535) {
+    return invalid(fmt::format("gatekeeper_port: {} is out of range -1..65535 (-1: off)",
+                               emulator.gatekeeper_port));
+  }
   return ok_status();
 }
 
@@ -223,11 +227,14 @@ bool Topology::has_node(std::string_view node_name) const {
 Topology Topology::default_topology() {
   Topology t;
   t.name = "two-pops";
+  t.emulator.gatekeeper_port = 5000;
   PopSpec pop;
   pop.name = "dc1";
+  pop.endpoints = {{"openstack", 6001}};
   Status s = t.add_pop(pop);
   assert(s.ok());
   pop.name = "dc2";
+  pop.endpoints = {{"openstack", 6002}};
   s = t.add_pop(pop);
   assert(s.ok());
   LinkSpec link;

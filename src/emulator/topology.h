@@ -6,7 +6,7 @@
 //
 // YAML shape (every key but `pops[].name` and `links[].a/b` optional):
 //   name: two-pops
-//   emulator: {e_cpu: 1.0, e_mem: 512, rest_port: 5001}
+//   emulator: {e_cpu: 1.0, e_mem: 512, rest_port: 5001, gatekeeper_port: 5000}
 //   pops:
 //     - name: dc1
 //       resources: {model: fixed, max_cu: 32, max_mu: 1024}   # none | fixed | overprovision
@@ -79,9 +79,10 @@ struct SapSpec {
 };
 
 struct EmulatorSpec {
-  double e_cpu = 1.0;     // fraction of the machine's CPU all instances together may use
-  double e_mem_mb = 512;  // MB all instances together may use
-  int rest_port = 5001;   // son-emu REST API (0: an ephemeral port)
+  double e_cpu = 1.0;        // fraction of the machine's CPU all instances together may use
+  double e_mem_mb = 512;     // MB all instances together may use
+  int rest_port = 5001;      // son-emu REST API (0: an ephemeral port)
+  int gatekeeper_port = -1;  // SONATA/5GTANGO gatekeeper (-1: off, 0: an ephemeral port)
   friend bool operator==(const EmulatorSpec&, const EmulatorSpec&) = default;
 };
 
@@ -132,7 +133,8 @@ class Topology {
   // leaves: switch "t<depth>-<i>" is the i-th (1-based) switch at that depth, the root "t0-1";
   // PoP dcK hangs off leaf switch (K-1)/fanout + 1. Links are added top-down, level by level.
   static Result<Topology> generate(const GeneratorOptions& options);
-  // Two PoPs dc1 and dc2 joined by a 10 ms link; used when `chainlab run` gets no file.
+  // Two PoPs dc1 and dc2 joined by a 10 ms link, OpenStack APIs on base ports 6001 and 6002,
+  // the gatekeeper on 5000; used when `chainlab run` gets no file.
   static Topology default_topology();
   std::string to_yaml() const;
 

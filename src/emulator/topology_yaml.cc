@@ -129,7 +129,8 @@ class YamlReader {
   }
 
   Status read_emulator(const YAML::Node& node, EmulatorSpec& out) const {
-    CL_RETURN_IF_ERROR(check_map(node, "emulator", {"e_cpu", "e_mem", "rest_port"}));
+    CL_RETURN_IF_ERROR(
+        check_map(node, "emulator", {"e_cpu", "e_mem", "rest_port", "gatekeeper_port"}));
     if (node["e_cpu"]) {
       CL_ASSIGN_OR_RETURN(out.e_cpu, get_double(node["e_cpu"], "emulator.e_cpu"));
     }
@@ -139,6 +140,10 @@ class YamlReader {
     if (node["rest_port"]) {
       CL_ASSIGN_OR_RETURN(out.rest_port,
                           get_int_in(node["rest_port"], "emulator.rest_port", 0, 65535));
+    }
+    if (node["gatekeeper_port"]) {
+      CL_ASSIGN_OR_RETURN(out.gatekeeper_port, get_int_in(node["gatekeeper_port"],
+                                                          "emulator.gatekeeper_port", -1, 65535));
     }
     if (auto s = validate_emulator(out); !s.ok()) {
       return entry_error("emulator", std::move(s).error());
@@ -348,6 +353,9 @@ std::string Topology::to_yaml() const {
     out << YAML::Key << "e_cpu" << YAML::Value << number(emulator.e_cpu);
     out << YAML::Key << "e_mem" << YAML::Value << number(emulator.e_mem_mb);
     out << YAML::Key << "rest_port" << YAML::Value << emulator.rest_port;
+    if (emulator.gatekeeper_port != -1) {
+      out << YAML::Key << "gatekeeper_port" << YAML::Value << emulator.gatekeeper_port;
+    }
     out << YAML::EndMap;
 
     out << YAML::Key << "pops" << YAML::Value << YAML::BeginSeq;
