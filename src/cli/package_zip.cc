@@ -60,6 +60,7 @@ Result<std::string> zip_directory(const std::string& dir) {
   std::string out;
   std::unique_ptr<archive, ArchiveDeleter> a(archive_write_new());
   archive_write_set_format_zip(a.get());
+  archive_write_set_bytes_in_last_block(a.get(), 1);  // no padding to 10 KiB
   if (archive_write_open(a.get(), &out, nullptr, append, nullptr) != ARCHIVE_OK) {
     return make_error(ErrorCode::kInternal, "zip: {}", archive_error_string(a.get()));
   }
