@@ -1,6 +1,7 @@
 // `chainlab run [TOPOLOGY]`: builds the emulation (the embedded default without a file), serves
 // the son-emu REST API, runs until Ctrl-C, SIGTERM or PUT /emulator/exit, then removes everything.
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 
 #include "cli/commands.h"
@@ -14,10 +15,15 @@ struct RunOptions {
   std::string listen = "0.0.0.0";
   int port = -1;
   double duration_s = -1;
+  std::string catalogue;
 };
 
 int run(const RunOptions& opt) {
   block_stop_signals();
+  if (!opt.catalogue.empty()) {
+    // Read by the gatekeeper endpoint (endpoints::catalogue_dir); set before any thread starts.
+    ::setenv("CHAINLAB_CATALOGUE_DIR", opt.catalogue.c_str(), 1);
+  }
   auto topology = load_topology(opt.topology);
   if (!topology.ok()) {
     std::fprintf(stderr, "error: %s\n", topology.error().message.c_str());
@@ -47,6 +53,9 @@ void add_run_command(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--listen", opt->listen, "Address the APIs listen on")->capture_default_str();
   cmd->add_option("--port", opt->port, "REST API port (default: the topology's, 5001)");
   cmd->add_option("--duration", opt->duration_s, "Stop after this many seconds");
+  cmd->add_option("--catalogue", opt->catalogue,
+                  "Gatekeeper package catalogue directory (default: $CHAINLAB_CATALOGUE_DIR or "
+                  "/var/lib/chainlab/catalogue)");
   cmd->callback([opt, &ctx] { ctx.exit_code = run(*opt); });
 }
 

@@ -27,4 +27,8 @@ void add_exec_command(CLI::App& app, CliContext& ctx);
 void add_link_command(CLI::App& app, CliContext& ctx);
 void add_shell_command(CLI::App& app, CliContext& ctx);
 
+// Gatekeeper clients (docs/api/gatekeeper.md): packages and service instances.
+void add_package_command(CLI::App& app, CliContext& ctx);
+void add_service_command(CLI::App& app, CliContext& ctx);
+
 }  // namespace chainlab::cli

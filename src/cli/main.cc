@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
   chainlab::cli::add_exec_command(app, ctx);
   chainlab::cli::add_link_command(app, ctx);
   chainlab::cli::add_shell_command(app, ctx);
+  chainlab::cli::add_package_command(app, ctx);
+  chainlab::cli::add_service_command(app, ctx);
 
   // son-emu's `-src`/`-dst` become `--src`/`--dst` before CLI11 sees them.
   std::vector<std::string> args = chainlab::cli::rewrite_legacy_args({argv, argv + argc});

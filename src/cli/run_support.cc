@@ -9,6 +9,7 @@
 
 #include "cli/table.h"
 #include "endpoints/emulator_endpoint.h"
+#include "endpoints/gatekeeper_endpoint.h"
 
 namespace chainlab::cli {
 namespace {
@@ -81,6 +82,24 @@ Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
                      listen, rest_port);
       !s.ok()) {
     return fail(std::move(s).error());
+  }
+  // SONATA/5GTANGO gatekeeper (catalogue: $CHAINLAB_CATALOGUE_DIR, set by `run --catalogue`).
+  if (topology.emulator.gatekeeper_port >= 0) {
+    std::vector<std::string> warnings;
+    auto gk = endpoints::GatekeeperEndpoint::create(
+        *running.emulation, endpoints::catalogue_dir(""), [] { ::kill(::getpid(), SIGTERM); }, {},
+        &warnings);
+    for (const auto& w : warnings) {
+      std::fprintf(stdout, "warning: %s\n", w.c_str());
+    }
+    if (!gk.ok()) {
+      return fail(std::move(gk).error().context("gatekeeper catalogue"));
+    }
+    if (auto s = serve(running, "gatekeeper (SONATA/5GTANGO)", std::move(gk).value(), listen,
+                       topology.emulator.gatekeeper_port);
+        !s.ok()) {
+      return fail(std::move(s).error());
+    }
   }
   return running;
 }

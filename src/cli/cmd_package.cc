@@ -1,0 +1,129 @@
+// `chainlab package upload FILE|DIR` / `package list`: service packages of a running gatekeeper
+// (docs/api/gatekeeper.md). A directory is zipped here first, so packages can live as source
+// trees (examples/services/).
+#include <httplib.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "cli/gatekeeper_client.h"
+#include "cli/package_zip.h"
+#include "cli/table.h"
+#include "cli/views.h"
+
+namespace chainlab::cli {
+namespace {
+
+struct PackageOptions {
+  RemoteOptions remote;
+  std::string path;
+};
+
+Result<std::string> read_package(const std::string& path, bool quiet) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    if (!quiet) {
+      std::printf("zipping %s ... ", path.c_str());
+      std::fflush(stdout);
+    }
+    auto zip = zip_directory(path);
+    if (!quiet) {
+      std::printf(zip.ok() ? "%zu bytes\n" : "failed\n", zip.ok() ? zip->size() : size_t{0});
+    }
+    return zip;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return make_error(ErrorCode::kInvalidArgument, "{}: cannot be read", path);
+  }
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+int run_upload(const PackageOptions& opt) {
+  auto bytes = read_package(opt.path, opt.remote.json);
+  if (!bytes.ok()) {
+    return fail(bytes.error());
+  }
+  std::string endpoint = resolve_gatekeeper(opt.remote.endpoint);
+  httplib::Client client(endpoint);
+  client.set_read_timeout(std::chrono::seconds(300));
+  client.set_write_timeout(std::chrono::seconds(300));
+  if (!opt.remote.json) {
+    std::printf("uploading %s (%zu bytes) to %s ... ", opt.path.c_str(), bytes->size(),
+                endpoint.c_str());
+    std::fflush(stdout);
+  }
+  std::string filename = std::filesystem::path(opt.path).filename().string();
+  httplib::MultipartFormDataItems items = {
+      {"package", *bytes, filename.empty() ? "package" : filename, "application/octet-stream"}};
+  auto t = std::chrono::steady_clock::now();
+  auto res = client.Post("/packages", items);
+  if (!res) {
+    if (!opt.remote.json) {
+      std::printf("failed\n");
+    }
+    return fail(make_error(ErrorCode::kUnavailable,
+                           "cannot reach the gatekeeper at {} ({}); is `chainlab run` up?",
+                           endpoint, httplib::to_string(res.error())));
+  }
+  Result<nlohmann::json> answer = nlohmann::json::parse(res->body, nullptr, false);
+  if (res->status < 200 || res->status >= 300) {
+    answer = error_from_response(res->status, res->body);
+    if (!opt.remote.json) {
+      std::printf("failed\n");
+    }
+  } else if (!opt.remote.json) {
+    std::printf(
+        "%.0f ms\n",
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count());
+  }
+  return finish(opt.remote, answer, [](const nlohmann::json& j) {
+    std::printf("service %s onboarded as %s (sha1 %s)\n", field(j, "name").c_str(),
+                field(j, "service_uuid").c_str(), field(j, "sha1").c_str());
+  });
+}
+
+int run_list(const PackageOptions& opt) {
+  auto client = connect_gatekeeper(opt.remote);
+  if (!client.ok()) {
+    return fail(client.error());
+  }
+  auto answer = client->get("/api/v3/packages");
+  return finish(opt.remote, answer, [](const nlohmann::json& list) {
+    Table t({"UUID", "PACKAGE", "VERSION", "SERVICE", "CREATED", "SIZE"});
+    for (const auto& p : list) {
+      const auto& pd = p.contains("pd") ? p["pd"] : nlohmann::json::object();
+      t.add({field(p, "uuid"), field(pd, "name"), field(pd, "version"), field(pd, "service_name"),
+             field(p, "created_at"), field(p, "size")});
+    }
+    std::printf("%s", t.empty() ? "no packages\n" : t.render().c_str());
+  });
+}
+
+}  // namespace
+
+void add_package_command(CLI::App& app, CliContext& ctx) {
+  auto* group = app.add_subcommand("package", "Upload and list service packages (gatekeeper)");
+  group->require_subcommand(1);
+
+  auto up = std::make_shared<PackageOptions>();
+  auto* cmd = group->add_subcommand("upload", "Onboard a .son/.tgo package or a package directory");
+  cmd->add_option("path", up->path, "Package file, or a directory zipped before upload")
+      ->required();
+  add_gatekeeper_options(*cmd, up->remote);
+  cmd->callback([up, &ctx] { ctx.exit_code = run_upload(*up); });
+
+  auto list = std::make_shared<PackageOptions>();
+  cmd = group->add_subcommand("list", "List onboarded packages");
+  add_gatekeeper_options(*cmd, list->remote);
+  cmd->callback([list, &ctx] { ctx.exit_code = run_list(*list); });
+}
+
+}  // namespace chainlab::cli

@@ -1,0 +1,76 @@
+#include "cli/gatekeeper_client.h"
+
+#include <cstdlib>
+
+#include "cli/table.h"
+#include "cli/views.h"
+
+namespace chainlab::cli {
+
+void add_gatekeeper_options(CLI::App& cmd, RemoteOptions& opt) {
+  cmd.add_option("-e,--endpoint", opt.endpoint,
+                 "Gatekeeper endpoint of `chainlab run` (default $CHAINLAB_GATEKEEPER or " +
+                     std::string(kDefaultGatekeeper) + ")");
+  cmd.add_flag("--json", opt.json, "Print the server's raw JSON");
+}
+
+std::string resolve_gatekeeper(const std::string& flag_value) {
+  if (!flag_value.empty()) {
+    return flag_value;
+  }
+  const char* env = std::getenv("CHAINLAB_GATEKEEPER");
+  if (env != nullptr && *env != '\0') {
+    return env;
+  }
+  return kDefaultGatekeeper;
+}
+
+Result<RestClient> connect_gatekeeper(const RemoteOptions& opt) {
+  return RestClient::create(resolve_gatekeeper(opt.endpoint));
+}
+
+std::string service_instance_text(const nlohmann::json& record) {
+  std::string out = "instance " + field(record, "uuid") + " of " + field(record, "service_name") +
+                    " (" + field(record, "service_uuid") + "), placement " +
+                    field(record, "placement") + "\n";
+  Table units({"UNIT", "POP", "INSTANCE", "RUNTIME", "INTERFACES"});
+  auto add = [&](const nlohmann::json& list, bool sap) {
+    if (!list.is_array()) {
+      return;
+    }
+    for (const auto& u : list) {
+      std::string ifs;
+      if (u.contains("interfaces") && u["interfaces"].is_array()) {
+        for (const auto& i : u["interfaces"]) {
+          ifs += (ifs.empty() ? "" : ", ") + field(i, "name") + ":" + field(i, "ip");
+        }
+      }
+      std::string unit =
+          sap ? "sap " + field(u, "cp") : field(u, "vnf_id") + "/" + field(u, "vdu_id");
+      units.add({unit, field(u, "pop"), field(u, "name"),
+                 sap ? "native (SAP)" : field(u, "runtime"), ifs});
+    }
+  };
+  add(record.value("vnfs", nlohmann::json::array()), false);
+  add(record.value("saps", nlohmann::json::array()), true);
+  out += units.render();
+  Table links({"LINK", "TYPE", "ENDS"});
+  for (const auto& l : record.value("elines", nlohmann::json::array())) {
+    links.add({field(l, "id"), "E-Line",
+               field(l, "src") + ":" + field(l, "src_intf") + " <-> " + field(l, "dst") + ":" +
+                   field(l, "dst_intf")});
+  }
+  for (const auto& e : record.value("elans", nlohmann::json::array())) {
+    std::string members;
+    for (const auto& m : e.value("members", nlohmann::json::array())) {
+      members += (members.empty() ? "" : ", ") + (m.is_string() ? m.get<std::string>() : m.dump());
+    }
+    links.add({field(e, "id"), "E-LAN", members});
+  }
+  if (!links.empty()) {
+    out += links.render();
+  }
+  return out;
+}
+
+}  // namespace chainlab::cli

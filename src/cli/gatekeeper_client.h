@@ -1,0 +1,25 @@
+// What `chainlab package` and `chainlab service` share: the gatekeeper endpoint (`-e`, else
+// $CHAINLAB_GATEKEEPER, else http://127.0.0.1:5000), `--json`, and the table of one service
+// instance record (docs/api/gatekeeper.md).
+#pragma once
+
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "cli/remote.h"
+
+namespace chainlab::cli {
+
+inline constexpr const char* kDefaultGatekeeper = "http://127.0.0.1:5000";
+
+// -e/--endpoint (gatekeeper default) and --json.
+void add_gatekeeper_options(CLI::App& cmd, RemoteOptions& opt);
+// The flag, else $CHAINLAB_GATEKEEPER, else kDefaultGatekeeper.
+std::string resolve_gatekeeper(const std::string& flag_value);
+Result<RestClient> connect_gatekeeper(const RemoteOptions& opt);
+// UNIT POP NAME INTERFACES for the VNFs and SAPs of an instance record, then its links.
+std::string service_instance_text(const nlohmann::json& record);
+
+}  // namespace chainlab::cli

@@ -1,0 +1,64 @@
+// The SONATA dummy gatekeeper and 5GTANGO LLCM REST API over a Gatekeeper (default port 5000;
+// docs/api/gatekeeper.md):
+//   POST /packages, /api/v2/packages, /api/v3/packages   upload (multipart field `package` or the
+//        raw body; at most 512 MB) -> 201 {service_uuid, size, sha1, error: null}
+//   GET  the same paths                                   packages
+//   GET  /services, /api/v2/services, /api/v3/services    services
+//   POST|GET|DELETE /instantiations, /api/v2/instantiations, /api/v2/requests, /api/v3/requests,
+//        /api/v3/records/services                         instantiate, list, terminate
+//   PUT  /emulator/exit                                   stops the whole emulation
+// Unlike the reference: a bad package is a 400 with the precise reason (not a 500), an unknown
+// service a 404, a failed request changes nothing, and there is no "start the first service"
+// guessing. The endpoint owns the catalogue and the gatekeeper; destroy it before the emulation.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "emulator/emulation.h"
+#include "endpoints/http.h"
+#include "orchestration/catalogue.h"
+#include "orchestration/service_deployer.h"
+
+namespace chainlab::endpoints {
+
+inline constexpr size_t kMaxPackageUpload = size_t{512} << 20;
+
+// The package limits of the gatekeeper: PackageLimits' defaults, but .son md5 sums are not
+// checked (the reference never checked them and SONATA's own demo packages carry stale ones);
+// .tgo SHA-256 hashes always are.
+inline orchestration::PackageLimits gatekeeper_package_limits() {
+  orchestration::PackageLimits limits;
+  limits.verify_md5 = false;
+  return limits;
+}
+
+class GatekeeperEndpoint final : public Endpoint {
+ public:
+  // Opens (creating) the catalogue in `catalogue_dir`; damaged entries are skipped with a line in
+  // `warnings`. `on_exit` runs on PUT /emulator/exit. `limits`: see gatekeeper_package_limits().
+  static Result<std::unique_ptr<GatekeeperEndpoint>> create(
+      emulator::Emulation& emulation, const std::string& catalogue_dir,
+      std::function<void()> on_exit, orchestration::GatekeeperOptions options = {},
+      std::vector<std::string>* warnings = nullptr,
+      orchestration::PackageLimits limits = gatekeeper_package_limits());
+
+  std::string name() const override { return "gatekeeper"; }
+  void register_routes(httplib::Server& server) override;
+  orchestration::Gatekeeper& gatekeeper() { return *gatekeeper_; }
+
+ private:
+  GatekeeperEndpoint() = default;
+  std::unique_ptr<orchestration::Catalogue> catalogue_;
+  std::unique_ptr<orchestration::Gatekeeper> gatekeeper_;
+  std::function<void()> on_exit_;
+};
+
+// The JSON of one service instance (GET /api/v3/records/services and the POST answer).
+nlohmann::json service_instance_json(const orchestration::ServiceInstance& instance);
+// Where the catalogue lives: `flag` if set, else $CHAINLAB_CATALOGUE_DIR, else
+// /var/lib/chainlab/catalogue.
+std::string catalogue_dir(const std::string& flag);
+
+}  // namespace chainlab::endpoints

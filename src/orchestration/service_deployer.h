@@ -1,0 +1,117 @@
+// The gatekeeper's service manager: onboards packages into a Catalogue and instantiates their
+// services on an Emulation (SONATA dummy gatekeeper / 5GTANGO LLCM semantics, without their
+// global state). Constructed with the emulation and the catalogue it works on; every public
+// call is serialised by one mutex. Several instances of one service may run at once.
+//
+// instantiate(): resolve the service (uuid, NSD name or "latest"), place its VNFs with a
+// PlacementStrategy (placement.h), plan instances/addresses/links (service_plan.h, which holds
+// the naming, image, address and limit rules), then start every instance, run the container
+// start commands, set one bidirectional chain per E-Line and create one E-LAN per E-LAN link.
+// Any failure undoes everything this instantiation created (E-LANs, chains, instances, subnets)
+// and the error names the step that failed. terminate(): E-LANs and chains deleted, instances
+// stopped (their stop commands run), subnets returned.
+// See also: endpoints/gatekeeper_endpoint.h, docs/api/gatekeeper.md.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "emulator/emulation.h"
+#include "orchestration/catalogue.h"
+#include "orchestration/placement.h"
+#include "orchestration/service_plan.h"
+
+namespace chainlab::orchestration {
+
+struct ServiceSummary {
+  std::string uuid;
+  std::string name;  // NSD name
+  std::string vendor;
+  std::string version;
+  std::string package_name;
+  std::string package_version;
+  std::string created_at;
+  std::string sha1;
+  size_t size = 0;
+};
+
+struct InstantiateRequest {
+  std::string service_uuid;        // a catalogue uuid or "latest"
+  std::string service_name;        // NSD name (the newest upload wins) or "latest"
+  std::string placement;           // strategy name; "" = round-robin
+  std::string placement_argument;  // the static placement file
+};
+
+struct DeployedUnit {
+  std::string vnf_id;  // "" for a SAP
+  std::string vdu_id;
+  std::string sap;   // NSD connection point of a SAP
+  std::string name;  // emulator instance
+  std::string pop;
+  std::string image;
+  bool container = false;
+  std::vector<std::pair<std::string, std::string>> interfaces;  // (name, CIDR)
+};
+
+struct ServiceInstance {
+  std::string uuid;
+  std::string service_uuid;
+  std::string service_name;
+  std::string created_at;
+  std::string placement;
+  uint64_t cookie = 0;
+  std::vector<DeployedUnit> units;
+  std::vector<PlannedChain> chains;
+  std::vector<PlannedElan> elans;
+  std::vector<PoolLease> leases;
+};
+
+struct GatekeeperOptions {
+  PlacementRegistry placement = PlacementRegistry::with_builtins();
+  // Whether an image is in the local image store (then it runs as a container). Null: the
+  // runtime image store at its default place is asked.
+  std::function<bool(const std::string& image)> image_is_local;
+  // Progress lines ("starting empty_vnf1 in dc1"); null: none.
+  std::function<void(const std::string& line)> progress;
+};
+
+class Gatekeeper {
+ public:
+  Gatekeeper(emulator::Emulation& emulation, Catalogue& catalogue, GatekeeperOptions options = {});
+  Gatekeeper(const Gatekeeper&) = delete;
+  Gatekeeper& operator=(const Gatekeeper&) = delete;
+
+  // Catalogue access under the gatekeeper's lock.
+  Result<ServiceSummary> onboard(std::string_view archive);
+  std::vector<ServiceSummary> services();
+
+  Result<ServiceInstance> instantiate(const InstantiateRequest& request);
+  // NotFound for an unknown uuid. Best effort: every step is tried; the first error is returned.
+  Status terminate(const std::string& instance_uuid);
+  // Every instance of a service (NotFound for an unknown service); all instances when empty.
+  Result<std::vector<std::string>> terminate_service(const std::string& service_uuid);
+  std::vector<ServiceInstance> instances();
+
+ private:
+  Result<const CatalogueEntry*> resolve(const InstantiateRequest& request) const;
+  Status terminate_locked(const ServiceInstance& instance);
+  void progress(const std::string& line) const;
+
+  std::mutex mu_;
+  emulator::Emulation& emulation_;
+  Catalogue& catalogue_;
+  GatekeeperOptions options_;
+  AddressPools pools_;
+  std::vector<ServiceInstance> instances_;  // oldest first
+};
+
+ServiceSummary summarize(const CatalogueEntry& entry);
+// A random RFC 4122 version 4 uuid.
+std::string random_uuid();
+
+}  // namespace chainlab::orchestration

@@ -1,0 +1,84 @@
+// Scenario: hostile or broken uploads and requests over HTTP get a 4xx with a precise error and
+// change nothing (catalogue files, instances, chains); a deployment failing half-way (a `fixed`
+// PoP out of room) is rolled back completely.
+#include "../unit/orchestration/zip_writer.h"
+#include "gatekeeper_fixture.h"
+
+namespace chainlab::testing {
+namespace {
+
+namespace ot = orchestration::testing;
+
+class GatekeeperHostile : public GatekeeperFixture {
+ protected:
+  void expect_refused(const HttpAnswer& a, const std::string& needle, int status = 400) {
+    EXPECT_EQ(a.status, status) << a.body.dump();
+    ASSERT_TRUE(a.body.is_object()) << a.body.dump();
+    std::string err = a.body.value("error", "");
+    EXPECT_NE(err.find(needle), std::string::npos)
+        << "error '" << err << "' lacks '" << needle << "'";
+  }
+};
+
+TEST_F(GatekeeperHostile, BadPackagesAndRequestsChangeNothing) {
+  emulator::ResourceModelSpec tight;
+  tight.model = "fixed";
+  tight.max_cu = 1.5;
+  start(two_pops(tight));
+  auto good = upload(ot::make_zip(ot::sonata_files()));
+  ASSERT_EQ(good.status, 201) << good.body.dump();
+  size_t files = catalogue_files();
+
+  expect_refused(upload(ot::zip_entries({ot::zfile("../../etc/evil", "x")})), "..");
+  expect_refused(upload(ot::zip_entries({ot::zfile("/etc/evil", "x")})), "/etc/evil");
+  expect_refused(upload(ot::zip_entries({ot::zsymlink("META-INF", "/etc")})), "symbolic link");
+  auto bomb = upload(ot::zip_entries({ot::zzeros("META-INF/MANIFEST.MF", size_t{100} << 20)}));
+  EXPECT_GE(bomb.status, 400);
+  EXPECT_LT(bomb.status, 600);
+  EXPECT_FALSE(bomb.body.value("error", "").empty());
+  auto bad_yaml = ot::sonata_files();
+  bad_yaml["service_descriptors/nsd.yml"] = "name: [unclosed\n";
+  expect_refused(upload(ot::make_zip(bad_yaml)), "service_descriptors/nsd.yml");
+  auto missing = ot::sonata_files();
+  missing.erase("function_descriptors/vnf-b.yml");
+  expect_refused(upload(ot::make_zip(missing)), "vnf-b");
+  auto tgo = ot::tango_files();
+  tgo["Definitions/vnf-a.yml"] += "# changed after hashing\n";
+  expect_refused(upload_raw(ot::make_zip(tgo)), "Definitions/vnf-a.yml");
+  expect_refused(upload("this is not a zip"), "");
+  expect_refused(upload_raw(""), "empty upload");
+  httplib::MultipartFormDataItems wrong_field = {{"file", "x", "a.son", "application/zip"}};
+  expect_refused(answer(client_->Post("/packages", wrong_field)), "'package'");
+
+  expect_refused(post("/instantiations", {{"service_uuid", "no-such-uuid"}}), "no-such-uuid", 404);
+  expect_refused(post("/instantiations", {{"service_name", "nope"}}), "nope", 404);
+  expect_refused(post("/instantiations", nlohmann::json::object()), "service_uuid");
+  expect_refused(post("/instantiations",
+                      {{"service_uuid", good.body["service_uuid"]}, {"placement", "magic"}}),
+                 "magic");
+  expect_refused(del("/instantiations", {{"service_instance_uuid", "nope"}}), "nope", 404);
+  EXPECT_EQ(catalogue_files(), files);
+  EXPECT_EQ(get("/packages").body["service_uuid_list"].size(), 1u);
+
+  // Half-way failure: everything on dc2, whose fixed model has room for one `small` VDU only.
+  std::string placement_file = catalogue_dir_ + "-placement.yml";
+  ASSERT_EQ(run_command("printf 'vnf_a: dc2\\nvnf_b: dc2\\n' > " + placement_file).status, 0);
+  auto failed = post("/instantiations", {{"service_uuid", good.body["service_uuid"]},
+                                         {"placement", "static"},
+                                         {"placement_file", placement_file}});
+  expect_refused(failed, "rolled back", 503);
+  expect_nothing_left();
+  EXPECT_EQ(get("/instantiations").body["instances"].size(), 0u);
+  // resource-aware placement avoids the full PoP and succeeds.
+  auto ok = post("/instantiations",
+                 {{"service_uuid", good.body["service_uuid"]}, {"placement", "resource-aware"}});
+  ASSERT_EQ(ok.status, 201) << ok.body.dump();
+  expect_traffic(ok.body);
+  EXPECT_EQ(ip_in(ok.body, "vnf_a", "input"), "20.0.0.2/24");  // the rolled-back subnets are free
+  EXPECT_EQ(del("/instantiations", {{"service_instance_uuid", ok.body["uuid"]}}).status, 200);
+  expect_nothing_left();
+  std::remove(placement_file.c_str());
+}
+
+}  // namespace
+}  // namespace chainlab::testing
