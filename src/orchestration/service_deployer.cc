@@ -95,9 +95,30 @@ void Gatekeeper::progress(const std::string& line) const {
   }
 }
 
+Status Gatekeeper::check_images(const Package& package) const {
+  if (!options_.reject_unknown_images) {
+    return ok_status();
+  }
+  for (const Vnfd& vnfd : package.vnfds) {
+    for (const Vdu& vdu : vnfd.vdus) {
+      if (!vdu.image.empty() && !options_.image_is_local(vdu.image)) {
+        return make_error(ErrorCode::kInvalidArgument,
+                          "{}: VDU '{}': image '{}' is not in the local image store (import it "
+                          "with `chainlab image import`)",
+                          vnfd.source, vdu.id, vdu.image);
+      }
+    }
+  }
+  return ok_status();
+}
+
 Result<ServiceSummary> Gatekeeper::onboard(std::string_view archive) {
   std::lock_guard lock(mu_);
   CL_ASSIGN_OR_RETURN(const CatalogueEntry* entry, catalogue_.add(archive));
+  if (auto s = check_images(entry->package); !s.ok()) {
+    (void)catalogue_.remove(entry->uuid);
+    return std::move(s).error();
+  }
   return summarize(*entry);
 }
 
@@ -144,6 +165,7 @@ Result<ServiceInstance> Gatekeeper::instantiate(const InstantiateRequest& reques
   std::lock_guard lock(mu_);
   CL_ASSIGN_OR_RETURN(const CatalogueEntry* entry, resolve(request));
   const Package& package = entry->package;
+  CL_RETURN_IF_ERROR(check_images(package));
   CL_ASSIGN_OR_RETURN(auto strategy,
                       options_.placement.create(request.placement, request.placement_argument));
 

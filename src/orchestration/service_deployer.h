@@ -76,6 +76,10 @@ struct GatekeeperOptions {
   // Whether an image is in the local image store (then it runs as a container). Null: the
   // runtime image store at its default place is asked.
   std::function<bool(const std::string& image)> image_is_local;
+  // The unknown-image rule: false (default) runs a VDU whose image is not in the local store as a
+  // native process (so son-emu's packages run without their images); true refuses such a
+  // package at upload and at instantiation with an error naming the file, the VDU and the image.
+  bool reject_unknown_images = false;
   // Progress lines ("starting empty_vnf1 in dc1"); null: none.
   std::function<void(const std::string& line)> progress;
 };
@@ -99,6 +103,8 @@ class Gatekeeper {
 
  private:
   Result<const CatalogueEntry*> resolve(const InstantiateRequest& request) const;
+  // InvalidArgument for the first VDU image not in the local store (reject_unknown_images).
+  Status check_images(const Package& package) const;
   Status terminate_locked(const ServiceInstance& instance);
   void progress(const std::string& line) const;
 

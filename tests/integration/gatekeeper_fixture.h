@@ -57,12 +57,15 @@ class GatekeeperFixture : public ::testing::Test {
     return t;
   }
 
+  bool reject_unknown_images_ = false;
+
   void start(const emulator::Topology& t = two_pops()) {
     auto e = emulator::Emulation::start(t);
     ASSERT_TRUE(e.ok()) << e.error().message;
     emu_ = std::move(e).value();
     orchestration::GatekeeperOptions options;
-    options.image_is_local = [](const std::string&) { return false; };
+    options.image_is_local = [](const std::string& image) { return image == "local/image:1"; };
+    options.reject_unknown_images = reject_unknown_images_;
     auto ep = endpoints::GatekeeperEndpoint::create(*emu_, catalogue_dir_, nullptr, options);
     ASSERT_TRUE(ep.ok()) << ep.error().message;
     endpoint_ = std::move(ep).value();

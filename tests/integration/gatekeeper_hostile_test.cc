@@ -80,5 +80,15 @@ TEST_F(GatekeeperHostile, BadPackagesAndRequestsChangeNothing) {
   std::remove(placement_file.c_str());
 }
 
+TEST_F(GatekeeperHostile, UnknownImagesAreRefusedWhenTheRuleSaysSo) {
+  reject_unknown_images_ = true;
+  start();
+  auto files = ot::sonata_files();
+  ASSERT_NE(files["function_descriptors/vnf-a.yml"].find("vm_image:"), std::string::npos);
+  expect_refused(upload(ot::make_zip(files)), "is not in the local image store");
+  EXPECT_EQ(catalogue_files(), 0u);
+  EXPECT_EQ(get("/packages").body["service_uuid_list"].size(), 0u);
+}
+
 }  // namespace
 }  // namespace chainlab::testing
