@@ -483,12 +483,18 @@ class Cloud {
   void release_ip(const std::string& subnet_id, const std::string& address);
   Result<Port> create_port_locked(const PortCreate& request);
   Status delete_port_locked(const std::string& id);
-  Result<Port> bind_port_locked(const std::string& port_id, Server& server, size_t index);
+  // The interface a port becomes: its first fixed IP with the subnet's prefix, its MAC.
+  emulator::InterfaceRequest interface_request_locked(const Port& port,
+                                                      const std::string& ifname) const;
+  void mark_bound_locked(Port& port, const Server& server, const std::string& ifname);
   void unbind_port_locked(Port& port);
+  // Interface names in use by a server's bound ports.
+  std::set<std::string> interface_names_locked(const Server& server) const;
   Status sync_network_locked(const std::string& network_id);
   std::string instance_name_locked(const std::string& server_name) const;
   void sync_images_locked();
-  Result<Port*> find_port_locked(const std::string& id);
+  Result<FloatingIp> associate_floating_ip_locked(FloatingIp& f, const std::string& port_id,
+                                                  const std::string& fixed_ip_address);
 
   emulator::Emulation& emulation_;
   CloudConfig config_;
@@ -511,7 +517,6 @@ class Cloud {
   std::map<std::string, Router> routers_;
   std::map<std::string, Image> images_by_id_;
   std::map<std::string, std::string> image_data_;  // Glance-only uploaded bytes
-  std::set<std::string> deleted_store_images_;     // ids removed via the API
   size_t next_instance_ = 0;
 };
 
