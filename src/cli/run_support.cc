@@ -9,7 +9,9 @@
 
 #include "cli/table.h"
 #include "endpoints/emulator_endpoint.h"
+#include "endpoints/endpoint_group.h"
 #include "endpoints/openstack.h"
+#include "endpoints/openstack_sfc.h"
 
 namespace chainlab::cli {
 namespace {
@@ -91,6 +93,13 @@ Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
     }
     auto cloud = endpoints::make_cloud(*running.emulation, pop.name);
     for (auto& service : endpoints::make_openstack_services(cloud, base->second)) {
+      if (service.label == "neutron") {  // networking-sfc shares its port; its routes go first
+        std::vector<std::unique_ptr<endpoints::Endpoint>> members;
+        members.push_back(std::make_unique<endpoints::OpenStackSfcEndpoint>(cloud));
+        members.push_back(std::move(service.endpoint));
+        service.endpoint =
+            std::make_unique<endpoints::EndpointGroup>(pop.name + " neutron", std::move(members));
+      }
       if (auto s = serve(running, pop.name + " " + service.label, std::move(service.endpoint),
                          listen, service.port);
           !s.ok()) {
