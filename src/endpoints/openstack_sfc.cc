@@ -13,48 +13,11 @@ namespace {
 using json = nlohmann::json;
 using orchestration::Sfc;
 
-// ---- errors and parsing (Neutron's shapes) ------------------------------------------------------
-
-std::string error_type(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::kInvalidArgument:
-      return "HTTPBadRequest";
-    case ErrorCode::kNotFound:
-      return "HTTPNotFound";
-    case ErrorCode::kAlreadyExists:
-    case ErrorCode::kFailedPrecondition:
-      return "HTTPConflict";
-    case ErrorCode::kResourceExhausted:
-    case ErrorCode::kUnavailable:
-      return "ServiceUnavailable";
-    case ErrorCode::kInternal:
-      return "HTTPInternalServerError";
-  }
-  return "HTTPInternalServerError";
-}
+// ---- parsing (lenient where the CLI sends strings: "weight=2", "symmetric=true")
+// ------------------------------------------------------
 
 void send_neutron_error(httplib::Response& res, const Error& e, const std::string& type = "") {
-  send_json(res,
-            {{"NeutronError",
-              {{"type", type.empty() ? error_type(e.code) : type},
-               {"message", e.message},
-               {"detail", ""}}}},
-            http_status(e.code));
-}
-
-bool authorized(orchestration::Cloud& cloud, const httplib::Request& req, httplib::Response& res) {
-  std::string token = req.get_header_value("X-Auth-Token");
-  if (!token.empty() && cloud.validate_token(token).ok()) {
-    return true;
-  }
-  res.set_header("WWW-Authenticate", "Keystone uri=\"\"");
-  send_json(res,
-            {{"NeutronError",
-              {{"type", "NotAuthenticated"},
-               {"message", "The request you have made requires authentication."},
-               {"detail", ""}}}},
-            401);
-  return false;
+  send_openstack_error(res, ErrorStyle::kNeutron, e, type);
 }
 
 Error bad(std::string message) {
@@ -347,64 +310,6 @@ Result<orchestration::PortChainCreate> chain_create(const json& o) {
 
 #undef SFC_READ
 
-// ---- list filters -------------------------------------------------------------------------------
-
-std::string field_text(const json& v) {
-  if (v.is_string()) {
-    return v.get<std::string>();
-  }
-  if (v.is_null()) {
-    return "";
-  }
-  return v.dump();  // numbers, booleans ("true"/"false")
-}
-
-// Keeps the items whose fields equal a value of every query parameter naming a field (repeated
-// parameters: any of them), then `fields` keeps only the named keys.
-json filter(const json& items, const httplib::Request& req) {
-  static const std::set<std::string> kIgnored = {"fields",   "limit",    "marker",
-                                                 "sort_key", "sort_dir", "page_reverse"};
-  std::map<std::string, std::set<std::string>> wanted;
-  std::set<std::string> fields;
-  for (const auto& [k, v] : req.params) {
-    if (k == "fields") {
-      fields.insert(v);
-    } else if (kIgnored.count(k) == 0) {
-      std::string value = v;
-      if (value == "True" || value == "False") {
-        value = value == "True" ? "true" : "false";
-      }
-      wanted[k].insert(value);
-    }
-  }
-  json out = json::array();
-  for (const auto& item : items) {
-    bool keep = true;
-    for (const auto& [k, values] : wanted) {
-      auto it = item.find(k);
-      if (it == item.end() || values.count(field_text(*it)) == 0) {
-        keep = false;
-        break;
-      }
-    }
-    if (!keep) {
-      continue;
-    }
-    if (fields.empty()) {
-      out.push_back(item);
-    } else {
-      json slim = json::object();
-      for (const auto& f : fields) {
-        if (item.contains(f)) {
-          slim[f] = item[f];
-        }
-      }
-      out.push_back(slim);
-    }
-  }
-  return out;
-}
-
 // ---- routes -------------------------------------------------------------------------------------
 
 // What one resource kind needs to be served.
@@ -545,14 +450,14 @@ void OpenStackSfcEndpoint::register_routes(httplib::Server& server) {
       send_neutron_error(res, e, e.code == ErrorCode::kNotFound ? res_ptr->not_found_type : "");
     };
     server.Get(collection, [&cloud, res_ptr](const httplib::Request& req, httplib::Response& res) {
-      if (!authorized(cloud, req, res)) {
+      if (!authorized(cloud, req, res, ErrorStyle::kNeutron)) {
         return;
       }
-      send_json(res, {{res_ptr->plural, filter(res_ptr->list(), req)}});
+      send_json(res, {{res_ptr->plural, filter_items(res_ptr->list(), req)}});
     });
     server.Post(collection,
                 [&cloud, res_ptr, fail](const httplib::Request& req, httplib::Response& res) {
-                  if (!authorized(cloud, req, res)) {
+                  if (!authorized(cloud, req, res, ErrorStyle::kNeutron)) {
                     return;
                   }
                   auto body = resource_body(req, res_ptr->singular, res_ptr->create_keys);
@@ -566,7 +471,7 @@ void OpenStackSfcEndpoint::register_routes(httplib::Server& server) {
                   send_json(res, {{res_ptr->singular, *created}}, 201);
                 });
     server.Get(item, [&cloud, res_ptr, fail](const httplib::Request& req, httplib::Response& res) {
-      if (!authorized(cloud, req, res)) {
+      if (!authorized(cloud, req, res, ErrorStyle::kNeutron)) {
         return;
       }
       auto got = res_ptr->get(req.matches[1]);
@@ -576,7 +481,7 @@ void OpenStackSfcEndpoint::register_routes(httplib::Server& server) {
       send_json(res, {{res_ptr->singular, *got}});
     });
     server.Put(item, [&cloud, res_ptr, fail](const httplib::Request& req, httplib::Response& res) {
-      if (!authorized(cloud, req, res)) {
+      if (!authorized(cloud, req, res, ErrorStyle::kNeutron)) {
         return;
       }
       auto body = resource_body(req, res_ptr->singular, res_ptr->update_keys);
@@ -591,7 +496,7 @@ void OpenStackSfcEndpoint::register_routes(httplib::Server& server) {
     });
     server.Delete(item,
                   [&cloud, res_ptr, fail](const httplib::Request& req, httplib::Response& res) {
-                    if (!authorized(cloud, req, res)) {
+                    if (!authorized(cloud, req, res, ErrorStyle::kNeutron)) {
                       return;
                     }
                     if (auto s = res_ptr->remove(req.matches[1]); !s.ok()) {

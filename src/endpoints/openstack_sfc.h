@@ -13,6 +13,7 @@
 #include <string>
 
 #include "endpoints/http.h"
+#include "endpoints/openstack_common.h"
 #include "orchestration/cloud.h"
 #include "orchestration/sfc.h"
 
