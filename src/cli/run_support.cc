@@ -9,7 +9,10 @@
 
 #include "cli/table.h"
 #include "endpoints/emulator_endpoint.h"
+#include "endpoints/endpoint_group.h"
 #include "endpoints/gatekeeper_endpoint.h"
+#include "endpoints/openstack.h"
+#include "endpoints/openstack_sfc.h"
 
 namespace chainlab::cli {
 namespace {
@@ -56,6 +59,57 @@ Status serve(RunningEmulation& running, std::string label,
   return ok_status();
 }
 
+namespace {
+
+void request_exit() {
+  ::kill(::getpid(), SIGTERM);
+}
+
+// SONATA/5GTANGO gatekeeper (catalogue: $CHAINLAB_CATALOGUE_DIR, set by `run --catalogue`).
+Status serve_gatekeeper(RunningEmulation& running, const emulator::Topology& topology,
+                        const std::string& listen) {
+  if (topology.emulator.gatekeeper_port < 0) {
+    return ok_status();
+  }
+  std::vector<std::string> warnings;
+  auto gk = endpoints::GatekeeperEndpoint::create(*running.emulation, endpoints::catalogue_dir(""),
+                                                  request_exit, {}, &warnings);
+  for (const auto& w : warnings) {
+    std::fprintf(stdout, "warning: %s\n", w.c_str());
+  }
+  if (!gk.ok()) {
+    return std::move(gk).error().context("gatekeeper catalogue");
+  }
+  return serve(running, "gatekeeper (SONATA/5GTANGO)", std::move(gk).value(), listen,
+               topology.emulator.gatekeeper_port);
+}
+
+// OpenStack per PoP (endpoints.openstack = base port P): one Cloud shared by its services.
+Status serve_openstack(RunningEmulation& running, const emulator::Topology& topology,
+                       const std::string& listen) {
+  for (const auto& pop : topology.pops()) {
+    auto base = pop.endpoints.find("openstack");
+    if (base == pop.endpoints.end()) {
+      continue;
+    }
+    auto cloud = endpoints::make_cloud(*running.emulation, pop.name);
+    for (auto& service : endpoints::make_openstack_services(cloud, base->second)) {
+      if (service.label == "neutron") {  // networking-sfc shares its port; its routes go first
+        std::vector<std::unique_ptr<endpoints::Endpoint>> members;
+        members.push_back(std::make_unique<endpoints::OpenStackSfcEndpoint>(cloud));
+        members.push_back(std::move(service.endpoint));
+        service.endpoint =
+            std::make_unique<endpoints::EndpointGroup>(pop.name + " neutron", std::move(members));
+      }
+      CL_RETURN_IF_ERROR(serve(running, pop.name + " " + service.label, std::move(service.endpoint),
+                               listen, service.port));
+    }
+  }
+  return ok_status();
+}
+
+}  // namespace
+
 Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
                                          const std::string& listen, int port) {
   auto t = Clock::now();
@@ -76,30 +130,18 @@ Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
     return e;
   };
   int rest_port = port >= 0 ? port : topology.emulator.rest_port;
-  if (auto s = serve(running, "emulator REST (son-emu)",
-                     std::make_unique<endpoints::EmulatorEndpoint>(
-                         *running.emulation, [] { ::kill(::getpid(), SIGTERM); }),
-                     listen, rest_port);
+  if (auto s =
+          serve(running, "emulator REST (son-emu)",
+                std::make_unique<endpoints::EmulatorEndpoint>(*running.emulation, request_exit),
+                listen, rest_port);
       !s.ok()) {
     return fail(std::move(s).error());
   }
-  // SONATA/5GTANGO gatekeeper (catalogue: $CHAINLAB_CATALOGUE_DIR, set by `run --catalogue`).
-  if (topology.emulator.gatekeeper_port >= 0) {
-    std::vector<std::string> warnings;
-    auto gk = endpoints::GatekeeperEndpoint::create(
-        *running.emulation, endpoints::catalogue_dir(""), [] { ::kill(::getpid(), SIGTERM); }, {},
-        &warnings);
-    for (const auto& w : warnings) {
-      std::fprintf(stdout, "warning: %s\n", w.c_str());
-    }
-    if (!gk.ok()) {
-      return fail(std::move(gk).error().context("gatekeeper catalogue"));
-    }
-    if (auto s = serve(running, "gatekeeper (SONATA/5GTANGO)", std::move(gk).value(), listen,
-                       topology.emulator.gatekeeper_port);
-        !s.ok()) {
-      return fail(std::move(s).error());
-    }
+  if (auto s = serve_gatekeeper(running, topology, listen); !s.ok()) {
+    return fail(std::move(s).error());
+  }
+  if (auto s = serve_openstack(running, topology, listen); !s.ok()) {
+    return fail(std::move(s).error());
   }
   return running;
 }

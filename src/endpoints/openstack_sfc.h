@@ -1,0 +1,35 @@
+// networking-sfc REST API of one PoP (docs/api/openstack-sfc.md), served on the Neutron port
+// (P + 4696) beside Neutron through an EndpointGroup, registered first.
+//   /v2.0/sfc/port_pairs, /v2.0/sfc/port_pair_groups, /v2.0/sfc/flow_classifiers,
+//   /v2.0/sfc/port_chains: GET (list, ?field=value filters, ?fields=), POST (create, 201),
+//   and /<id>: GET, PUT (update), DELETE (204); every path also with a ".json" suffix.
+// Bodies as python3-neutronclient's `openstack sfc ...` sends them ({"port_pair": {...}}), answers
+// with project_id and tenant_id. X-Auth-Token is checked against the Cloud (401 otherwise);
+// errors are {"NeutronError": {"type", "message", "detail"}}. The endpoint owns the PoP's Sfc:
+// port chains are realised as emulator chains and removed with it.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "endpoints/http.h"
+#include "endpoints/openstack_common.h"
+#include "orchestration/cloud.h"
+#include "orchestration/sfc.h"
+
+namespace chainlab::endpoints {
+
+class OpenStackSfcEndpoint final : public Endpoint {
+ public:
+  explicit OpenStackSfcEndpoint(std::shared_ptr<orchestration::Cloud> cloud);
+  ~OpenStackSfcEndpoint() override;
+  std::string name() const override { return cloud_->pop() + " networking-sfc"; }
+  void register_routes(httplib::Server& server) override;
+  orchestration::Sfc& sfc() { return *sfc_; }
+
+ private:
+  std::shared_ptr<orchestration::Cloud> cloud_;
+  std::unique_ptr<orchestration::Sfc> sfc_;  // declared after cloud_: goes first
+};
+
+}  // namespace chainlab::endpoints

@@ -1,0 +1,298 @@
+// networking-sfc on a real emulation: servers src and dst on one network, a service function sf
+// whose two ports sit on networks of their own (so only the chain reaches them) and that bridges
+// them; a port chain steers src's ICMP to dst through sf, observed on sf's ingress counter.
+#include <sstream>
+
+#include "orchestration/cloud.h"
+#include "orchestration/sfc.h"
+#include "test_util.h"
+
+namespace chainlab::orchestration {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Request builders (designated initialisers would trip -Wmissing-field-initializers).
+PortPairCreate pair(const std::string& ingress, const std::string& egress) {
+  PortPairCreate r;
+  r.ingress = ingress;
+  r.egress = egress;
+  return r;
+}
+PortPairGroupCreate group(std::vector<std::string> pairs) {
+  PortPairGroupCreate r;
+  r.port_pairs = std::move(pairs);
+  return r;
+}
+PortChainCreate chain_of(std::vector<std::string> groups, std::vector<std::string> classifiers) {
+  PortChainCreate r;
+  r.port_pair_groups = std::move(groups);
+  r.flow_classifiers = std::move(classifiers);
+  return r;
+}
+PortChainUpdate classifiers(std::vector<std::string> ids) {
+  PortChainUpdate r;
+  r.flow_classifiers = std::move(ids);
+  return r;
+}
+
+class SfcTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    CL_REQUIRE_ROOT();
+    emulator::Topology t;
+    t.emulator.rest_port = 0;
+    ASSERT_TRUE(t.add_pop({"dc1", {}, {}, {}}).ok());
+    auto e = emulator::Emulation::start(t);
+    ASSERT_TRUE(e.ok()) << e.error().message;
+    emu_ = std::move(e).value();
+    CloudConfig config;
+    config.pop = "dc1";
+    cloud_ = std::make_unique<Cloud>(*emu_, config);
+    sfc_ = std::make_unique<Sfc>(*cloud_, *emu_);
+
+    std::string data = network("data", "10.31.0.0/24");
+    std::string sf_in_net = network("sf-in", "10.31.1.0/24");
+    std::string sf_out_net = network("sf-out", "10.31.2.0/24");
+    src_port_ = port(data, "src0");
+    dst_port_ = port(data, "dst0");
+    sf_in_ = port(sf_in_net, "in");
+    sf_out_ = port(sf_out_net, "out");
+    server("src", {src_port_});
+    server("dst", {dst_port_});
+    server("sf", {sf_in_, sf_out_});
+    auto dst = cloud_->get_port(dst_port_);
+    ASSERT_TRUE(dst.ok());
+    dst_ip_ = dst->fixed_ips.at(0).ip_address;
+    // sf forwards between its two interfaces.
+    for (const auto& cmd :
+         std::vector<std::vector<std::string>>{{"ip", "link", "add", "br0", "type", "bridge"},
+                                               {"ip", "link", "set", "in", "master", "br0"},
+                                               {"ip", "link", "set", "out", "master", "br0"},
+                                               {"ip", "link", "set", "br0", "up"}}) {
+      auto r = emu_->exec(instance("sf"), cmd, 10s);
+      ASSERT_TRUE(r.ok() && r->exit_code == 0) << cmd[3] << ": " << (r.ok() ? r->output : "");
+    }
+  }
+  void TearDown() override {
+    sfc_.reset();
+    cloud_.reset();
+    emu_.reset();
+  }
+
+  std::string network(const std::string& name, const std::string& cidr) {
+    auto n = cloud_->create_network(NetworkCreate{name, true, false, false, std::nullopt});
+    EXPECT_TRUE(n.ok()) << n.error().message;
+    SubnetCreate sc;
+    sc.network_id = n->id;
+    sc.name = name + "-subnet";
+    sc.cidr = cidr;
+    auto s = cloud_->create_subnet(sc);
+    EXPECT_TRUE(s.ok()) << s.error().message;
+    return n->id;
+  }
+  std::string port(const std::string& network_id, const std::string& name) {
+    PortCreate pc;
+    pc.network_id = network_id;
+    pc.name = name;
+    auto p = cloud_->create_port(pc);
+    EXPECT_TRUE(p.ok()) << p.error().message;
+    return p.ok() ? p->id : "";
+  }
+  void server(const std::string& name, const std::vector<std::string>& ports) {
+    ServerCreate sc;
+    sc.name = name;
+    sc.flavor = "m1.tiny";
+    for (const auto& p : ports) {
+      sc.nics.push_back(ServerNic{p, "", ""});
+    }
+    auto s = cloud_->create_server(sc);
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    instances_[name] = s->instance;
+  }
+  std::string instance(const std::string& server) { return instances_.at(server); }
+
+  bool ping(int count = 3) {
+    auto r =
+        emu_->exec(instance("src"),
+                   {"ping", "-c", std::to_string(count), "-i", "0.2", "-W", "1", dst_ip_}, 20s);
+    return r.ok() && r->exit_code == 0;
+  }
+  // Packets received on an interface of sf (/proc/net/dev inside sf), by default its ingress.
+  uint64_t sf_rx_packets(const std::string& intf = "in") {
+    auto r = emu_->exec(instance("sf"), {"cat", "/proc/net/dev"}, 10s);
+    EXPECT_TRUE(r.ok());
+    std::istringstream in(r.ok() ? r->output : "");
+    std::string line;
+    while (std::getline(in, line)) {
+      auto colon = line.find(':');
+      if (colon == std::string::npos) {
+        continue;
+      }
+      std::string name = line.substr(0, colon);
+      name.erase(0, name.find_first_not_of(' '));
+      if (name == intf) {
+        std::istringstream fields(line.substr(colon + 1));
+        uint64_t bytes = 0;
+        uint64_t packets = 0;
+        fields >> bytes >> packets;
+        return packets;
+      }
+    }
+    ADD_FAILURE() << "no interface '" << intf << "' in sf";
+    return 0;
+  }
+
+  // pp, ppg and an ICMP classifier from src to dst; returns the classifier id.
+  std::string make_pieces() {
+    auto pp = sfc_->create_port_pair(pair(sf_in_, sf_out_));
+    EXPECT_TRUE(pp.ok()) << pp.error().message;
+    pp_ = pp.ok() ? pp->id : "";
+    auto g = sfc_->create_port_pair_group(group({pp_}));
+    EXPECT_TRUE(g.ok()) << g.error().message;
+    ppg_ = g.ok() ? g->id : "";
+    FlowClassifierCreate fc;
+    fc.name = "fc1";
+    fc.protocol = "icmp";
+    fc.destination_ip_prefix = dst_ip_ + "/32";
+    fc.logical_source_port = src_port_;
+    fc.logical_destination_port = dst_port_;
+    auto c = sfc_->create_flow_classifier(fc);
+    EXPECT_TRUE(c.ok()) << c.error().message;
+    return c.ok() ? c->id : "";
+  }
+
+  std::unique_ptr<emulator::Emulation> emu_;
+  std::unique_ptr<Cloud> cloud_;
+  std::unique_ptr<Sfc> sfc_;
+  std::map<std::string, std::string> instances_;
+  std::string src_port_, dst_port_, sf_in_, sf_out_, dst_ip_, pp_, ppg_;
+};
+
+TEST_F(SfcTest, TrafficFollowsThePortChainOnlyWhileItExists) {
+  std::string fc = make_pieces();
+  ASSERT_FALSE(fc.empty());
+
+  // Before the chain: src reaches dst over the network, sf sees nothing.
+  uint64_t before = sf_rx_packets();
+  ASSERT_TRUE(ping()) << "src and dst share a network";
+  EXPECT_LT(sf_rx_packets() - before, 3u) << "no chain yet: sf is off the path";
+
+  auto chain = sfc_->create_port_chain(chain_of({ppg_}, {fc}));
+  ASSERT_TRUE(chain.ok()) << chain.error().message;
+  EXPECT_EQ(chain->chain_id, 1);
+  auto hops = sfc_->port_chain_hops(chain->id);
+  ASSERT_TRUE(hops.ok());
+  ASSERT_EQ(hops->size(), 2u) << "src -> sf:in, sf:out -> dst";
+  EXPECT_EQ((*hops)[0].request.src, instance("src"));
+  EXPECT_EQ((*hops)[0].request.dst_intf, "in");
+  EXPECT_EQ((*hops)[1].request.src_intf, "out");
+  EXPECT_EQ((*hops)[1].request.priority, kSfcPriority);
+  EXPECT_EQ(emu_->list_chains().size(), 2u);
+
+  before = sf_rx_packets();
+  ASSERT_TRUE(ping(5)) << "the echo requests cross sf and still arrive";
+  EXPECT_GE(sf_rx_packets() - before, 5u) << "every echo request entered sf's ingress";
+
+  // Without classifiers the chain steers nothing; with it back, sf is on the path again.
+  auto updated = sfc_->update_port_chain(chain->id, classifiers({}));
+  ASSERT_TRUE(updated.ok()) << updated.error().message;
+  EXPECT_TRUE(emu_->list_chains().empty());
+  before = sf_rx_packets();
+  ASSERT_TRUE(ping());
+  EXPECT_LT(sf_rx_packets() - before, 3u);
+  updated = sfc_->update_port_chain(chain->id, classifiers({fc}));
+  ASSERT_TRUE(updated.ok()) << updated.error().message;
+  before = sf_rx_packets();
+  ASSERT_TRUE(ping());
+  EXPECT_GE(sf_rx_packets() - before, 3u);
+
+  // In use: the pieces of a chain cannot go before it.
+  EXPECT_EQ(sfc_->delete_port_pair_group(ppg_).error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(sfc_->delete_flow_classifier(fc).error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(sfc_->delete_port_pair(pp_).error().code, ErrorCode::kFailedPrecondition);
+
+  ASSERT_TRUE(sfc_->delete_port_chain(chain->id).ok());
+  EXPECT_TRUE(emu_->list_chains().empty());
+  before = sf_rx_packets();
+  ASSERT_TRUE(ping()) << "back on the network's forwarding";
+  EXPECT_LT(sf_rx_packets() - before, 3u) << "chain deleted: sf is off the path";
+
+  EXPECT_TRUE(sfc_->delete_port_pair_group(ppg_).ok());
+  EXPECT_TRUE(sfc_->delete_port_pair(pp_).ok());
+  EXPECT_TRUE(sfc_->delete_flow_classifier(fc).ok());
+  EXPECT_TRUE(sfc_->list_port_chains().empty());
+}
+
+TEST_F(SfcTest, RefusalsLeaveNothingInstalled) {
+  std::string fc = make_pieces();
+  ASSERT_FALSE(fc.empty());
+  EXPECT_EQ(sfc_->create_port_pair(pair("no-such-port", sf_out_)).error().code,
+            ErrorCode::kNotFound);
+  EXPECT_EQ(sfc_->create_port_pair_group(group({"nope"})).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(sfc_->create_port_pair_group(group({pp_})).error().code, ErrorCode::kFailedPrecondition)
+      << "a port pair is in one group at most";
+  EXPECT_EQ(sfc_->create_port_chain(chain_of({}, {fc})).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(sfc_->create_port_chain(chain_of({"nope"}, {})).error().code, ErrorCode::kNotFound);
+
+  // An unbound port refuses the chain, naming the port.
+  std::string loose = port(cloud_->get_port(src_port_)->network_id, "loose");
+  FlowClassifierCreate req;
+  req.logical_source_port = loose;
+  auto unbound_fc = sfc_->create_flow_classifier(req);
+  ASSERT_TRUE(unbound_fc.ok()) << unbound_fc.error().message;
+  auto refused = sfc_->create_port_chain(chain_of({ppg_}, {unbound_fc->id}));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_NE(refused.error().message.find(loose), std::string::npos) << refused.error().message;
+  EXPECT_TRUE(emu_->list_chains().empty());
+  EXPECT_TRUE(sfc_->list_port_chains().empty());
+
+  // A classifier already used by a chain cannot join another.
+  auto chain = sfc_->create_port_chain(chain_of({ppg_}, {fc}));
+  ASSERT_TRUE(chain.ok()) << chain.error().message;
+  auto pp2 = sfc_->create_port_pair(pair(sf_out_, sf_in_));
+  ASSERT_TRUE(pp2.ok()) << pp2.error().message;
+  auto g2 = sfc_->create_port_pair_group(group({pp2->id}));
+  ASSERT_TRUE(g2.ok()) << g2.error().message;
+  EXPECT_EQ(sfc_->create_port_chain(chain_of({g2->id}, {fc})).error().code,
+            ErrorCode::kFailedPrecondition);
+  // A failed update keeps the chain as it was.
+  auto bad = sfc_->update_port_chain(chain->id, classifiers({fc, unbound_fc->id}));
+  EXPECT_EQ(bad.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(emu_->list_chains().size(), 2u);
+  EXPECT_EQ(sfc_->get_port_chain(chain->id)->flow_classifiers, std::vector<std::string>{fc});
+  EXPECT_TRUE(ping());
+}
+
+TEST_F(SfcTest, SymmetricChainSteersTheRepliesBackThroughTheFunction) {
+  std::string fc = make_pieces();
+  ASSERT_FALSE(fc.empty());
+  PortChainCreate req = chain_of({ppg_}, {fc});
+  req.chain_parameters.symmetric = true;
+  auto chain = sfc_->create_port_chain(req);
+  ASSERT_TRUE(chain.ok()) << chain.error().message;
+  auto hops = sfc_->port_chain_hops(chain->id);
+  ASSERT_TRUE(hops.ok());
+  ASSERT_EQ(hops->size(), 4u);
+  EXPECT_EQ((*hops)[2].request.src, instance("dst"));
+  EXPECT_EQ((*hops)[2].request.dst_intf, "out");
+  uint64_t in_before = sf_rx_packets("in");
+  uint64_t out_before = sf_rx_packets("out");
+  ASSERT_TRUE(ping(4));
+  EXPECT_GE(sf_rx_packets("in") - in_before, 4u) << "echo requests enter sf's ingress";
+  EXPECT_GE(sf_rx_packets("out") - out_before, 4u) << "echo replies come back through its egress";
+
+  // Symmetric needs a destination port on every classifier.
+  FlowClassifierCreate open;
+  open.logical_source_port = src_port_;
+  open.protocol = "udp";
+  auto fc2 = sfc_->create_flow_classifier(open);
+  ASSERT_TRUE(fc2.ok()) << fc2.error().message;
+  auto bad = sfc_->update_port_chain(chain->id, classifiers({fc, fc2->id}));
+  EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(emu_->list_chains().size(), 4u) << "the chain is as it was";
+}
+
+}  // namespace
+}  // namespace chainlab::orchestration
