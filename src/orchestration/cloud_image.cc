@@ -8,7 +8,6 @@
 #include <fstream>
 
 #include "orchestration/cloud.h"
-#include "substrate/names.h"
 
 namespace chainlab::orchestration {
 namespace {
@@ -206,7 +205,7 @@ Result<Image> Cloud::upload_image(const std::string& id, const std::string& data
       out.write(data.data(), static_cast<std::streamsize>(data.size()));
     }
     std::string tag;
-    if (!im.name.empty() && substrate::validate_object_name(im.name, "tag").ok()) {
+    if (!im.name.empty()) {
       tag = runtime::normalize_tag(im.name);
     }
     auto imported = images_->import(path, tag);

@@ -282,7 +282,8 @@ Status Cloud::sync_network_locked(const std::string& network_id) {
     }
     return ok_status();
   }
-  std::string name = fmt::format("os-{}-{}", config_.pop, n.id.substr(0, 8));
+  // E-LAN names hold at most 64 bytes.
+  std::string name = fmt::format("os-{}-{}", config_.pop.substr(0, 52), n.id.substr(0, 8));
   auto updated = emulation_.update_elan(name, members);
   if (!updated.ok()) {
     return std::move(updated).error().context(

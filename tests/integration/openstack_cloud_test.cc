@@ -2,8 +2,12 @@
 // is an E-LAN over its bound ports, and a failed call leaves nothing behind.
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+
+#include "../unit/runtime/image_test_util.h"
 #include "emulator/emulation.h"
 #include "orchestration/cloud.h"
+#include "runtime/image_store.h"
 #include "test_util.h"
 
 namespace chainlab::orchestration {
@@ -174,6 +178,49 @@ TEST_F(CloudTest, InterfacesAttachAndDetachAtRuntime) {
   EXPECT_FALSE(cloud_->get_port(attached->id).ok());  // created by the attach: deleted
   EXPECT_FALSE(ping(*a, address(*b)));
   EXPECT_EQ(cloud_->get_server(a->id)->port_ids.size(), 1u);
+}
+
+TEST_F(CloudTest, UploadedDockerArchiveIsImportedIntoTheImageStore) {
+  char tmpl[] = "/tmp/chainlab-cloud-images-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  const std::string root = tmpl;
+  {
+    auto store = runtime::ImageStore::open(root);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    CloudConfig config;
+    config.pop = "dc1";
+    Cloud cloud(*emu_, config, store->get());
+    runtime::testing::DockerArchive archive;
+    archive.layers = {runtime::testing::make_tar({runtime::testing::file("hello.txt", "hi")})};
+    archive.config["config"] = {{"Cmd", {"/bin/sh"}}};
+
+    ImageCreate ic;
+    ic.name = "demo/vnf:1.0";
+    ic.container_format = "docker";
+    auto image = cloud.create_image(ic);
+    ASSERT_TRUE(image.ok()) << image.error().message;
+    EXPECT_EQ(image->status, "queued");
+    auto up = cloud.upload_image(image->id, archive.build());
+    ASSERT_TRUE(up.ok()) << up.error().message;
+    EXPECT_EQ(up->status, "active");
+    EXPECT_NE(up->store_ref, "");
+    EXPECT_TRUE((*store)->resolve("demo/vnf:1.0").ok());
+    EXPECT_EQ(cloud.list_images().size(), 1u);  // not listed twice
+    EXPECT_EQ(cloud.upload_image(image->id, "again").error().code, ErrorCode::kFailedPrecondition);
+
+    // Plain data stays a Glance record.
+    ImageCreate raw;
+    raw.name = "disk";
+    auto disk = cloud.create_image(raw);
+    ASSERT_TRUE(cloud.upload_image(disk->id, "0123456789").ok());
+    EXPECT_EQ(*cloud.image_data(disk->id), "0123456789");
+    EXPECT_EQ(cloud.get_image("disk")->size, 10);
+
+    ASSERT_TRUE(cloud.delete_image(image->id).ok());
+    EXPECT_FALSE((*store)->resolve("demo/vnf:1.0").ok());
+    EXPECT_EQ(cloud.list_images().size(), 1u);
+  }
+  chainlab::testing::run_command("rm -rf " + root);
 }
 
 }  // namespace
