@@ -77,7 +77,10 @@ Status deploy(emulator::Emulation& emu) {
 int run_demo(const DemoOptions& opt) {
   block_stop_signals();
   auto t0 = Clock::now();
-  auto running = start_emulation(emulator::Topology::default_topology(), opt.listen, opt.port);
+  ServeOptions serve;
+  serve.listen = opt.listen;
+  serve.port = opt.port;
+  auto running = start_emulation(emulator::Topology::default_topology(), serve);
   if (!running.ok()) {
     return fail(running.error());
   }

@@ -1,7 +1,6 @@
 // `chainlab run [TOPOLOGY]`: builds the emulation (the embedded default without a file), serves
 // the son-emu REST API, runs until Ctrl-C, SIGTERM or PUT /emulator/exit, then removes everything.
 #include <cstdio>
-#include <cstdlib>
 #include <memory>
 
 #include "cli/commands.h"
@@ -12,29 +11,23 @@ namespace {
 
 struct RunOptions {
   std::string topology;
-  std::string listen = "0.0.0.0";
-  int port = -1;
+  ServeOptions serve;
   double duration_s = -1;
-  std::string catalogue;
 };
 
 int run(const RunOptions& opt) {
   block_stop_signals();
-  if (!opt.catalogue.empty()) {
-    // Read by the gatekeeper endpoint (endpoints::catalogue_dir); set before any thread starts.
-    ::setenv("CHAINLAB_CATALOGUE_DIR", opt.catalogue.c_str(), 1);
-  }
   auto topology = load_topology(opt.topology);
   if (!topology.ok()) {
     std::fprintf(stderr, "error: %s\n", topology.error().message.c_str());
     return 1;
   }
-  auto running = start_emulation(*topology, opt.listen, opt.port);
+  auto running = start_emulation(*topology, opt.serve);
   if (!running.ok()) {
     std::fprintf(stderr, "error: %s\n", running.error().message.c_str());
     return 1;
   }
-  print_endpoints(*running, opt.listen);
+  print_endpoints(*running, opt.serve.listen);
   std::printf("emulation '%s' (run %s) is up; Ctrl-C to stop\n", topology->name.c_str(),
               running->emulation->prefix().c_str());
   std::fflush(stdout);
@@ -50,10 +43,14 @@ void add_run_command(CLI::App& app, CliContext& ctx) {
   auto* cmd = app.add_subcommand("run", "Start an emulation and serve its APIs until Ctrl-C");
   cmd->add_option("topology", opt->topology,
                   "Topology file (.yaml, .graphml, .gml); default: two PoPs and a 10 ms link");
-  cmd->add_option("--listen", opt->listen, "Address the APIs listen on")->capture_default_str();
-  cmd->add_option("--port", opt->port, "REST API port (default: the topology's, 5001)");
+  cmd->add_option("--listen", opt->serve.listen, "Address the APIs listen on")
+      ->capture_default_str();
+  cmd->add_option("--port", opt->serve.port, "REST API port (default: the topology's, 5001)");
   cmd->add_option("--duration", opt->duration_s, "Stop after this many seconds");
-  cmd->add_option("--catalogue", opt->catalogue,
+  cmd->add_flag("--reject-unknown-images", opt->serve.reject_unknown_images,
+                "Gatekeeper: refuse packages whose VDU images are not in the local image store "
+                "(default: run them as native processes)");
+  cmd->add_option("--catalogue", opt->serve.catalogue,
                   "Gatekeeper package catalogue directory (default: $CHAINLAB_CATALOGUE_DIR or "
                   "/var/lib/chainlab/catalogue)");
   cmd->callback([opt, &ctx] { ctx.exit_code = run(*opt); });

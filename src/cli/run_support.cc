@@ -67,20 +67,23 @@ void request_exit() {
 
 // SONATA/5GTANGO gatekeeper (catalogue: $CHAINLAB_CATALOGUE_DIR, set by `run --catalogue`).
 Status serve_gatekeeper(RunningEmulation& running, const emulator::Topology& topology,
-                        const std::string& listen) {
+                        const ServeOptions& options) {
   if (topology.emulator.gatekeeper_port < 0) {
     return ok_status();
   }
   std::vector<std::string> warnings;
-  auto gk = endpoints::GatekeeperEndpoint::create(*running.emulation, endpoints::catalogue_dir(""),
-                                                  request_exit, {}, &warnings);
+  orchestration::GatekeeperOptions gk_options;
+  gk_options.reject_unknown_images = options.reject_unknown_images;
+  auto gk = endpoints::GatekeeperEndpoint::create(*running.emulation,
+                                                  endpoints::catalogue_dir(options.catalogue),
+                                                  request_exit, std::move(gk_options), &warnings);
   for (const auto& w : warnings) {
     std::fprintf(stdout, "warning: %s\n", w.c_str());
   }
   if (!gk.ok()) {
     return std::move(gk).error().context("gatekeeper catalogue");
   }
-  return serve(running, "gatekeeper (SONATA/5GTANGO)", std::move(gk).value(), listen,
+  return serve(running, "gatekeeper (SONATA/5GTANGO)", std::move(gk).value(), options.listen,
                topology.emulator.gatekeeper_port);
 }
 
@@ -111,7 +114,9 @@ Status serve_openstack(RunningEmulation& running, const emulator::Topology& topo
 }  // namespace
 
 Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
-                                         const std::string& listen, int port) {
+                                         const ServeOptions& options) {
+  const std::string& listen = options.listen;
+  const int port = options.port;
   auto t = Clock::now();
   std::fprintf(stdout, "building '%s': %zu PoPs, %zu switches, %zu links ... ",
                topology.name.c_str(), topology.pops().size(), topology.switches().size(),
@@ -137,7 +142,7 @@ Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
       !s.ok()) {
     return fail(std::move(s).error());
   }
-  if (auto s = serve_gatekeeper(running, topology, listen); !s.ok()) {
+  if (auto s = serve_gatekeeper(running, topology, options); !s.ok()) {
     return fail(std::move(s).error());
   }
   if (auto s = serve_openstack(running, topology, listen); !s.ok()) {

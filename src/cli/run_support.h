@@ -33,10 +33,18 @@ Result<emulator::Topology> load_topology(const std::string& path);
 // Binds `listen`:`port` and serves `endpoint`, adding it to `running.served`.
 Status serve(RunningEmulation& running, std::string label,
              std::unique_ptr<endpoints::Endpoint> endpoint, const std::string& listen, int port);
-// Builds the emulation and serves its endpoints on `listen` (`port` >= 0 overrides the son-emu
-// REST port of the topology). Progress goes to stdout. On failure nothing is left running.
+struct ServeOptions {
+  std::string listen = "0.0.0.0";      // address every endpoint listens on
+  int port = -1;                       // >= 0: overrides the topology's son-emu REST port
+  std::string catalogue;               // gatekeeper catalogue dir ("" = $CHAINLAB_CATALOGUE_DIR or
+                                       // /var/lib/chainlab/catalogue)
+  bool reject_unknown_images = false;  // gatekeeper: refuse VDU images not in the image store
+};
+
+// Builds the emulation and serves its endpoints. Progress goes to stdout. On failure nothing is
+// left running.
 Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
-                                         const std::string& listen, int port);
+                                         const ServeOptions& options);
 void print_endpoints(const RunningEmulation& running, const std::string& listen);
 // Waits for SIGINT/SIGTERM (a PUT /emulator/exit raises SIGTERM), or `duration_s` if >= 0.
 void wait_for_stop(double duration_s);
