@@ -63,8 +63,8 @@ Status check_constraint(const ParameterConstraint& c, const json& value, const s
     return error(path, c.description.empty() ? what : fmt::format("{} ({})", what, c.description));
   };
   if (!c.allowed_values.empty()) {
-    std::vector<json> items = value.is_array() ? std::vector<json>(value.begin(), value.end())
-                                               : std::vector<json>{value};
+    std::vector<json> items =
+        value.is_array() ? std::vector<json>(value.begin(), value.end()) : std::vector<json>{value};
     for (const json& item : items) {
       bool found = false;
       for (const json& a : c.allowed_values) {
@@ -262,7 +262,8 @@ void collect_refs(const json& value, std::set<std::string>& out) {
 json replace_index(const json& value, const std::string& var, const std::string& index) {
   if (value.is_string()) {
     std::string s = value.get<std::string>();
-    for (size_t pos = s.find(var); pos != std::string::npos; pos = s.find(var, pos + index.size())) {
+    for (size_t pos = s.find(var); pos != std::string::npos;
+         pos = s.find(var, pos + index.size())) {
       s.replace(pos, var.size(), index);
     }
     return s;
@@ -309,7 +310,7 @@ Status expand_group(PlannedResource& group, std::vector<PlannedResource>& out,
     return error(join(dpath, "type"), "nested resource groups are not supported");
   }
   json props = def.contains("properties") && !def["properties"].is_null() ? def["properties"]
-                                                                           : json::object();
+                                                                          : json::object();
   for (int64_t i = 0; i < count; ++i) {
     PlannedResource m;
     m.name = fmt::format("{}{}{}", group.name, kGroupMemberSeparator, i);
@@ -395,6 +396,38 @@ Result<std::vector<PlannedResource>> creation_order(std::vector<PlannedResource>
     out.push_back(std::move(resources[i]));
   }
   return out;
+}
+
+// As Heat does: whatever plugs into a network of the stack (ports, servers, floating IPs, router
+// interfaces) also needs the network's subnets, and is replaced when one is.
+void add_implicit_subnet_dependencies(std::vector<PlannedResource>& resources) {
+  std::map<std::string, std::vector<std::string>> subnets;  // net -> its subnets
+  for (const auto& r : resources) {
+    if (r.type != ResourceType::kSubnet) {
+      continue;
+    }
+    for (const char* key : {"network", "network_id"}) {
+      const json& net = r.properties.contains(key) ? r.properties[key] : json();
+      if (net.is_object() && net.size() == 1 && net.contains("get_resource") &&
+          net["get_resource"].is_string()) {
+        subnets[net["get_resource"].get<std::string>()].push_back(r.name);
+      }
+    }
+  }
+  for (auto& r : resources) {
+    if (r.type == ResourceType::kNet || r.type == ResourceType::kSubnet ||
+        r.type == ResourceType::kRouter || r.type == ResourceType::kResourceGroup) {
+      continue;
+    }
+    std::set<std::string> extra;
+    for (const auto& ref : r.references) {
+      if (auto it = subnets.find(ref); it != subnets.end()) {
+        extra.insert(it->second.begin(), it->second.end());
+      }
+    }
+    r.references.insert(extra.begin(), extra.end());
+    r.needs.insert(extra.begin(), extra.end());
+  }
 }
 
 }  // namespace
@@ -491,8 +524,10 @@ Result<StackPlan> plan_stack(const Template& tmpl, const json& parameters) {
         for (const auto& p : tmpl.parameters) {
           names.push_back(p.name);
         }
-        return error("parameters", fmt::format("unknown parameter '{}' (the template declares: {})",
-                                               name, names.empty() ? "none" : fmt::format("{}", fmt::join(names, ", "))));
+        return error(
+            "parameters",
+            fmt::format("unknown parameter '{}' (the template declares: {})", name,
+                        names.empty() ? "none" : fmt::format("{}", fmt::join(names, ", "))));
       }
     }
   }
@@ -539,6 +574,7 @@ Result<StackPlan> plan_stack(const Template& tmpl, const json& parameters) {
       resources.push_back(std::move(m));
     }
   }
+  add_implicit_subnet_dependencies(resources);
   for (const auto& p : resources) {
     if (p.type != ResourceType::kResourceGroup) {
       CL_RETURN_IF_ERROR(check_properties(p.type, p.properties, p.properties_path));
@@ -547,7 +583,8 @@ Result<StackPlan> plan_stack(const Template& tmpl, const json& parameters) {
   CL_ASSIGN_OR_RETURN(plan.resources, creation_order(std::move(resources)));
   for (const auto& o : tmpl.outputs) {
     OutputDef out = o;
-    CL_ASSIGN_OR_RETURN(out.value, substitute(o.value, plan, join(join("outputs", o.name), "value")));
+    CL_ASSIGN_OR_RETURN(out.value,
+                        substitute(o.value, plan, join(join("outputs", o.name), "value")));
     plan.outputs.push_back(std::move(out));
   }
   return plan;

@@ -31,8 +31,8 @@ class Props {
         known = known || k == key;
       }
       if (!known) {
-        return error(path, fmt::format("unknown property '{}' (supported: {})", key,
-                                       fmt::join(used, ", ")));
+        return error(
+            path, fmt::format("unknown property '{}' (supported: {})", key, fmt::join(used, ", ")));
       }
     }
     return Props(props, path);
@@ -148,8 +148,7 @@ Status status_of(Result<T> r) {
 }
 
 Status check_group(const json& props, const std::string& path) {
-  CL_ASSIGN_OR_RETURN(Props p, Props::open(props, path,
-                                           {"count", "resource_def", "index_var"},
+  CL_ASSIGN_OR_RETURN(Props p, Props::open(props, path, {"count", "resource_def", "index_var"},
                                            {"removal_policies", "removal_policies_mode"}));
   if (!p.has("resource_def")) {
     return error(path, "missing required property 'resource_def'");
@@ -176,10 +175,10 @@ Status check_group(const json& props, const std::string& path) {
 }  // namespace
 
 Result<NetSpec> parse_net(const json& props, const std::string& path) {
-  CL_ASSIGN_OR_RETURN(Props p, Props::open(props, path, {"name", "admin_state_up", "shared"},
-                                           {"port_security_enabled", "value_specs", "tenant_id",
-                                            "dhcp_agent_ids", "qos_policy", "dns_domain", "tags",
-                                            "availability_zone_hints"}));
+  CL_ASSIGN_OR_RETURN(
+      Props p, Props::open(props, path, {"name", "admin_state_up", "shared"},
+                           {"port_security_enabled", "value_specs", "tenant_id", "dhcp_agent_ids",
+                            "qos_policy", "dns_domain", "tags", "availability_zone_hints"}));
   NetSpec s;
   CL_ASSIGN_OR_RETURN(s.name, p.str("name"));
   CL_ASSIGN_OR_RETURN(s.admin_state_up, p.boolean("admin_state_up", true));
@@ -220,8 +219,8 @@ Result<SubnetSpec> parse_subnet(const json& props, const std::string& path) {
   }
   CL_ASSIGN_OR_RETURN(const json* dns, p.list("dns_nameservers"));
   for (size_t i = 0; i < dns->size(); ++i) {
-    CL_ASSIGN_OR_RETURN(std::string d, Props::string_value((*dns)[i],
-                                                           hot::index(p.path("dns_nameservers"), i)));
+    CL_ASSIGN_OR_RETURN(std::string d,
+                        Props::string_value((*dns)[i], hot::index(p.path("dns_nameservers"), i)));
     s.dns_nameservers.push_back(std::move(d));
   }
   return s;
@@ -229,13 +228,13 @@ Result<SubnetSpec> parse_subnet(const json& props, const std::string& path) {
 
 Result<PortSpec> parse_port(const json& props, const std::string& path) {
   CL_ASSIGN_OR_RETURN(
-      Props p, Props::open(props, path,
-                           {"name", "network", "network_id", "fixed_ips", "mac_address",
-                            "admin_state_up"},
-                           {"security_groups", "port_security_enabled", "binding:vnic_type",
-                            "value_specs", "device_owner", "device_id", "allowed_address_pairs",
-                            "qos_policy", "replacement_policy", "tags", "dns_name",
-                            "binding:profile", "propagate_uplink_status", "no_fixed_ips"}));
+      Props p,
+      Props::open(
+          props, path,
+          {"name", "network", "network_id", "fixed_ips", "mac_address", "admin_state_up"},
+          {"security_groups", "port_security_enabled", "binding:vnic_type", "value_specs",
+           "device_owner", "device_id", "allowed_address_pairs", "qos_policy", "replacement_policy",
+           "tags", "dns_name", "binding:profile", "propagate_uplink_status", "no_fixed_ips"}));
   PortSpec s;
   CL_ASSIGN_OR_RETURN(s.name, p.str("name"));
   CL_ASSIGN_OR_RETURN(s.network, p.either("network", "network_id", true));
@@ -244,8 +243,8 @@ Result<PortSpec> parse_port(const json& props, const std::string& path) {
   CL_ASSIGN_OR_RETURN(const json* ips, p.list("fixed_ips"));
   for (size_t i = 0; i < ips->size(); ++i) {
     std::string ipath = hot::index(p.path("fixed_ips"), i);
-    CL_ASSIGN_OR_RETURN(Props f, Props::open((*ips)[i], ipath,
-                                             {"subnet", "subnet_id", "ip_address"}, {}));
+    CL_ASSIGN_OR_RETURN(Props f,
+                        Props::open((*ips)[i], ipath, {"subnet", "subnet_id", "ip_address"}, {}));
     FixedIpSpec ip;
     CL_ASSIGN_OR_RETURN(ip.subnet, f.either("subnet", "subnet_id", false));
     CL_ASSIGN_OR_RETURN(ip.ip_address, f.str("ip_address"));
@@ -255,15 +254,28 @@ Result<PortSpec> parse_port(const json& props, const std::string& path) {
 }
 
 Result<ServerSpec> parse_server(const json& props, const std::string& path) {
-  CL_ASSIGN_OR_RETURN(
-      Props p, Props::open(props, path, {"name", "image", "flavor", "networks", "metadata"},
-                           {"key_name", "user_data", "user_data_format", "security_groups",
-                            "availability_zone", "config_drive", "admin_pass", "admin_user",
-                            "block_device_mapping", "block_device_mapping_v2",
-                            "software_config_transport", "personality", "scheduler_hints",
-                            "diskConfig", "reservation_id", "flavor_update_policy",
-                            "image_update_policy", "user_data_update_policy", "tags",
-                            "deployment_swift_data"}));
+  CL_ASSIGN_OR_RETURN(Props p,
+                      Props::open(props, path, {"name", "image", "flavor", "networks", "metadata"},
+                                  {"key_name",
+                                   "user_data",
+                                   "user_data_format",
+                                   "security_groups",
+                                   "availability_zone",
+                                   "config_drive",
+                                   "admin_pass",
+                                   "admin_user",
+                                   "block_device_mapping",
+                                   "block_device_mapping_v2",
+                                   "software_config_transport",
+                                   "personality",
+                                   "scheduler_hints",
+                                   "diskConfig",
+                                   "reservation_id",
+                                   "flavor_update_policy",
+                                   "image_update_policy",
+                                   "user_data_update_policy",
+                                   "tags",
+                                   "deployment_swift_data"}));
   ServerSpec s;
   CL_ASSIGN_OR_RETURN(s.name, p.str("name"));
   CL_ASSIGN_OR_RETURN(s.image, p.required_str("image"));
@@ -286,10 +298,10 @@ Result<ServerSpec> parse_server(const json& props, const std::string& path) {
   CL_ASSIGN_OR_RETURN(const json* nets, p.list("networks"));
   for (size_t i = 0; i < nets->size(); ++i) {
     std::string ipath = hot::index(p.path("networks"), i);
-    CL_ASSIGN_OR_RETURN(Props n, Props::open((*nets)[i], ipath,
-                                             {"network", "uuid", "port", "fixed_ip", "subnet"},
-                                             {"port_extra_properties", "floating_ip", "tag",
-                                              "allocate_network", "vif_model"}));
+    CL_ASSIGN_OR_RETURN(
+        Props n, Props::open((*nets)[i], ipath, {"network", "uuid", "port", "fixed_ip", "subnet"},
+                             {"port_extra_properties", "floating_ip", "tag", "allocate_network",
+                              "vif_model"}));
     ServerNetwork net;
     CL_ASSIGN_OR_RETURN(net.network, n.either("network", "uuid", false));
     CL_ASSIGN_OR_RETURN(net.port, n.str("port"));
@@ -315,19 +327,18 @@ Result<RouterSpec> parse_router(const json& props, const std::string& path) {
   CL_ASSIGN_OR_RETURN(s.name, p.str("name"));
   CL_ASSIGN_OR_RETURN(s.admin_state_up, p.boolean("admin_state_up", true));
   if (p.has("external_gateway_info")) {
-    CL_ASSIGN_OR_RETURN(Props g, Props::open(p.raw("external_gateway_info"),
-                                             p.path("external_gateway_info"), {"network"},
-                                             {"enable_snat", "external_fixed_ips"}));
+    CL_ASSIGN_OR_RETURN(Props g,
+                        Props::open(p.raw("external_gateway_info"), p.path("external_gateway_info"),
+                                    {"network"}, {"enable_snat", "external_fixed_ips"}));
     CL_ASSIGN_OR_RETURN(s.external_network, g.required_str("network"));
   }
   return s;
 }
 
 Result<RouterInterfaceSpec> parse_router_interface(const json& props, const std::string& path) {
-  CL_ASSIGN_OR_RETURN(Props p, Props::open(props, path,
-                                           {"router", "router_id", "subnet", "subnet_id", "port",
-                                            "port_id"},
-                                           {}));
+  CL_ASSIGN_OR_RETURN(
+      Props p, Props::open(props, path,
+                           {"router", "router_id", "subnet", "subnet_id", "port", "port_id"}, {}));
   RouterInterfaceSpec s;
   CL_ASSIGN_OR_RETURN(s.router, p.either("router", "router_id", true));
   CL_ASSIGN_OR_RETURN(s.subnet, p.either("subnet", "subnet_id", false));
@@ -339,12 +350,11 @@ Result<RouterInterfaceSpec> parse_router_interface(const json& props, const std:
 }
 
 Result<FloatingIpSpec> parse_floating_ip(const json& props, const std::string& path) {
-  CL_ASSIGN_OR_RETURN(Props p,
-                      Props::open(props, path,
-                                  {"floating_network", "floating_network_id", "port_id",
-                                   "fixed_ip_address", "floating_ip_address"},
-                                  {"value_specs", "floating_subnet", "dns_name", "dns_domain",
-                                   "tags"}));
+  CL_ASSIGN_OR_RETURN(
+      Props p, Props::open(props, path,
+                           {"floating_network", "floating_network_id", "port_id",
+                            "fixed_ip_address", "floating_ip_address"},
+                           {"value_specs", "floating_subnet", "dns_name", "dns_domain", "tags"}));
   FloatingIpSpec s;
   CL_ASSIGN_OR_RETURN(s.floating_network,
                       p.either("floating_network", "floating_network_id", true));

@@ -59,8 +59,8 @@ struct ServerNetwork {
 };
 
 struct ServerSpec {
-  std::string name;   // empty: the engine names it "<stack>-<resource>"
-  std::string image;  // name or id
+  std::string name;    // empty: the engine names it "<stack>-<resource>"
+  std::string image;   // name or id
   std::string flavor;  // name or id (son-emu's {flavorName: ...} form is accepted)
   std::vector<ServerNetwork> networks;
   nlohmann::json metadata = nlohmann::json::object();

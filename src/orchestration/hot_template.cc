@@ -38,11 +38,34 @@ bool is_function(const json& value, std::string_view* name) {
   }
   const std::string& key = value.begin().key();
   static const std::set<std::string, std::less<>> kFunctions = {
-      "get_param",  "get_resource", "get_attr", "str_replace", "list_join",  "get_file",
-      "repeat",     "digest",       "str_split", "map_merge",  "map_replace", "yaql",
-      "equals",     "if",           "not",       "and",        "or",          "filter",
-      "make_url",   "contains",     "list_concat", "list_concat_unique", "str_replace_strict",
-      "str_replace_vstrict", "resource_facade", "Fn::Select", "Ref", "Fn::GetAtt",
+      "get_param",
+      "get_resource",
+      "get_attr",
+      "str_replace",
+      "list_join",
+      "get_file",
+      "repeat",
+      "digest",
+      "str_split",
+      "map_merge",
+      "map_replace",
+      "yaql",
+      "equals",
+      "if",
+      "not",
+      "and",
+      "or",
+      "filter",
+      "make_url",
+      "contains",
+      "list_concat",
+      "list_concat_unique",
+      "str_replace_strict",
+      "str_replace_vstrict",
+      "resource_facade",
+      "Fn::Select",
+      "Ref",
+      "Fn::GetAtt",
   };
   if (kFunctions.count(key) == 0) {
     return false;
@@ -231,7 +254,8 @@ Result<ParameterConstraint> parse_constraint(const json& node, const std::string
                                  "description", "custom_constraint", "modulo"}));
   ParameterConstraint c;
   if (node.contains("description")) {
-    CL_ASSIGN_OR_RETURN(c.description, string_field(node["description"], join(path, "description")));
+    CL_ASSIGN_OR_RETURN(c.description,
+                        string_field(node["description"], join(path, "description")));
   }
   if (node.contains("allowed_values")) {
     const json& v = node["allowed_values"];
@@ -266,9 +290,9 @@ Result<ParameterConstraint> parse_constraint(const json& node, const std::string
 
 Result<ParameterDef> parse_parameter(const std::string& name, const json& node,
                                      const std::string& path) {
-  CL_RETURN_IF_ERROR(check_keys(node, path,
-                                {"type", "label", "description", "default", "hidden",
-                                 "constraints", "immutable", "tags"}));
+  CL_RETURN_IF_ERROR(check_keys(
+      node, path,
+      {"type", "label", "description", "default", "hidden", "constraints", "immutable", "tags"}));
   ParameterDef p;
   p.name = name;
   if (!node.contains("type")) {
@@ -276,7 +300,8 @@ Result<ParameterDef> parse_parameter(const std::string& name, const json& node,
   }
   CL_ASSIGN_OR_RETURN(p.type, parameter_type(node["type"], join(path, "type")));
   if (node.contains("description")) {
-    CL_ASSIGN_OR_RETURN(p.description, string_field(node["description"], join(path, "description")));
+    CL_ASSIGN_OR_RETURN(p.description,
+                        string_field(node["description"], join(path, "description")));
   }
   if (node.contains("hidden")) {
     if (!node["hidden"].is_boolean()) {
@@ -407,8 +432,8 @@ Result<ResourceDef> parse_resource(const std::string& name, const json& node,
   if (node.contains("depends_on") && !node["depends_on"].is_null()) {
     const json& d = node["depends_on"];
     std::string dpath = join(path, "depends_on");
-    std::vector<json> items = d.is_array() ? std::vector<json>(d.begin(), d.end())
-                                           : std::vector<json>{d};
+    std::vector<json> items =
+        d.is_array() ? std::vector<json>(d.begin(), d.end()) : std::vector<json>{d};
     for (size_t i = 0; i < items.size(); ++i) {
       std::string ipath = d.is_array() ? hot::index(dpath, i) : dpath;
       CL_ASSIGN_OR_RETURN(std::string dep, string_field(items[i], ipath));
@@ -509,15 +534,13 @@ Result<Template> parse_template(const json& tree) {
   const json& version = tree["heat_template_version"];
   t.version = version.is_string() ? version.get<std::string>() : version.dump();
   if (kVersions.count(t.version) == 0) {
-    return error("heat_template_version",
-                 fmt::format("unknown version '{}' (expected one of: {})", t.version,
-                             fmt::join(kVersions, ", ")));
+    return error("heat_template_version", fmt::format("unknown version '{}' (expected one of: {})",
+                                                      t.version, fmt::join(kVersions, ", ")));
   }
   if (tree.contains("description") && !tree["description"].is_null()) {
     CL_ASSIGN_OR_RETURN(t.description, string_field(tree["description"], "description"));
   }
-  if (tree.contains("conditions") && !tree["conditions"].is_null() &&
-      !tree["conditions"].empty()) {
+  if (tree.contains("conditions") && !tree["conditions"].is_null() && !tree["conditions"].empty()) {
     return error("conditions", "conditions are not supported");
   }
   if (tree.contains("parameters") && !tree["parameters"].is_null()) {

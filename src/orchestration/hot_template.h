@@ -103,8 +103,8 @@ Result<nlohmann::json> yaml_to_json(const std::string& text, std::string_view so
 struct PlannedResource {
   std::string name;  // group members: "<group>-<index>" (kGroupMemberSeparator)
   ResourceType type;
-  nlohmann::json properties;   // get_param substituted; get_resource / get_attr remain
-  std::string properties_path;  // where the properties are in the template, for errors
+  nlohmann::json properties;         // get_param substituted; get_resource / get_attr remain
+  std::string properties_path;       // where the properties are in the template, for errors
   std::set<std::string> references;  // resources named by get_resource / get_attr
   std::set<std::string> needs;       // references plus depends_on: must exist first
   std::string group;                 // the group this is a member of, or empty
