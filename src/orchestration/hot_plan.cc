@@ -512,8 +512,13 @@ const PlannedResource* StackPlan::find(std::string_view name) const {
   return nullptr;
 }
 
-Result<StackPlan> plan_stack(const Template& tmpl, const json& parameters) {
+Result<StackPlan> plan_stack(const Template& tmpl, const json& parameters,
+                             const std::map<std::string, std::string>& pseudo) {
   StackPlan plan;
+  for (const char* name : {"OS::stack_name", "OS::stack_id", "OS::project_id"}) {
+    auto it = pseudo.find(name);
+    plan.parameters[name] = it == pseudo.end() ? "" : it->second;
+  }
   if (!parameters.is_null() && !parameters.is_object()) {
     return error("parameters", "expected a mapping of parameter name to value");
   }

@@ -327,6 +327,10 @@ Result<ParameterDef> parse_parameter(const std::string& name, const json& node,
   return p;
 }
 
+bool is_pseudo_parameter(const std::string& name) {
+  return name == "OS::stack_name" || name == "OS::stack_id" || name == "OS::project_id";
+}
+
 // Checks function syntax and references inside a resource's properties or an output's value.
 Status check_functions(const json& value, const std::string& path, const json& resources,
                        const json& parameters) {
@@ -343,6 +347,9 @@ Status check_functions(const json& value, const std::string& path, const json& r
       const json& name = args.is_array() && !args.empty() ? args[0] : args;
       if (!name.is_string()) {
         return error(fpath, "expected a parameter name or a list [name, key or index, ...]");
+      }
+      if (is_pseudo_parameter(name.get<std::string>())) {
+        return ok_status();
       }
       if (!parameters.is_object() || !parameters.contains(name.get<std::string>())) {
         return error(fpath, fmt::format("unknown parameter '{}'", name.get<std::string>()));

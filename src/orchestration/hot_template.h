@@ -125,7 +125,10 @@ struct StackPlan {
 // heatclient sends them and are converted to the declared type). Unknown parameter names,
 // missing required parameters, constraint violations, references to unknown resources or
 // attributes' resources, dependency cycles and bad properties are InvalidArgument errors.
-Result<StackPlan> plan_stack(const Template& tmpl, const nlohmann::json& parameters);
+// `pseudo` gives Heat's pseudo parameters OS::stack_name, OS::stack_id, OS::project_id
+// (missing ones are "").
+Result<StackPlan> plan_stack(const Template& tmpl, const nlohmann::json& parameters,
+                             const std::map<std::string, std::string>& pseudo = {});
 
 // How get_resource and get_attr are answered while a stack is being created or shown.
 class ReferenceResolver {
