@@ -9,6 +9,7 @@
 
 #include "cli/table.h"
 #include "endpoints/emulator_endpoint.h"
+#include "endpoints/openstack.h"
 
 namespace chainlab::cli {
 namespace {
@@ -81,6 +82,21 @@ Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
                      listen, rest_port);
       !s.ok()) {
     return fail(std::move(s).error());
+  }
+  // OpenStack per PoP (endpoints.openstack = base port P): one Cloud shared by its services.
+  for (const auto& pop : topology.pops()) {
+    auto base = pop.endpoints.find("openstack");
+    if (base == pop.endpoints.end()) {
+      continue;
+    }
+    auto cloud = endpoints::make_cloud(*running.emulation, pop.name);
+    for (auto& service : endpoints::make_openstack_services(cloud, base->second)) {
+      if (auto s = serve(running, pop.name + " " + service.label, std::move(service.endpoint),
+                         listen, service.port);
+          !s.ok()) {
+        return fail(std::move(s).error());
+      }
+    }
   }
   return running;
 }

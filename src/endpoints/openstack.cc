@@ -1,0 +1,38 @@
+#include "endpoints/openstack.h"
+
+#include "endpoints/openstack_glance.h"
+#include "endpoints/openstack_keystone.h"
+#include "endpoints/openstack_neutron.h"
+#include "endpoints/openstack_nova.h"
+#include "runtime/image_store.h"
+
+namespace chainlab::endpoints {
+
+std::shared_ptr<orchestration::Cloud> make_cloud(emulator::Emulation& emulation,
+                                                 const std::string& pop) {
+  orchestration::CloudConfig config;
+  config.pop = pop;
+  auto store = runtime::ImageStore::open();
+  runtime::ImageStore* images = store.ok() ? std::move(store).value().release() : nullptr;
+  // The Cloud only borrows the store: both go together.
+  return std::shared_ptr<orchestration::Cloud>(
+      new orchestration::Cloud(emulation, std::move(config), images),
+      [images](orchestration::Cloud* cloud) {
+        delete cloud;
+        delete images;
+      });
+}
+
+std::vector<OpenStackService> make_openstack_services(std::shared_ptr<orchestration::Cloud> cloud,
+                                                      int base_port) {
+  OpenStackPorts ports = OpenStackPorts::from_base(base_port);
+  std::vector<OpenStackService> out;
+  out.push_back({"keystone", ports.keystone, std::make_unique<KeystoneEndpoint>(cloud, ports)});
+  out.push_back({"nova", ports.nova, std::make_unique<NovaEndpoint>(cloud, ports)});
+  out.push_back({"neutron", ports.neutron, std::make_unique<NeutronEndpoint>(cloud, ports)});
+  out.push_back({"glance", ports.glance, std::make_unique<GlanceEndpoint>(cloud, ports)});
+  // Heat (ports.heat) is added here by the Heat engine.
+  return out;
+}
+
+}  // namespace chainlab::endpoints

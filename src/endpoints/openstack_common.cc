@@ -1,0 +1,292 @@
+#include "endpoints/openstack_common.h"
+
+#include <httplib.h>
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+
+#include "endpoints/http.h"
+
+namespace chainlab::endpoints {
+namespace {
+
+using nlohmann::json;
+
+const char* nova_fault(int status) {
+  switch (status) {
+    case 400:
+      return "badRequest";
+    case 401:
+      return "unauthorized";
+    case 403:
+      return "forbidden";
+    case 404:
+      return "itemNotFound";
+    case 409:
+      return "conflictingRequest";
+    case 413:
+      return "overLimit";
+    default:
+      return "computeFault";
+  }
+}
+
+const char* title(int status) {
+  switch (status) {
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 409:
+      return "Conflict";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Internal Server Error";
+  }
+}
+
+const char* neutron_type(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument:
+      return "BadRequest";
+    case ErrorCode::kNotFound:
+      return "NotFound";
+    case ErrorCode::kAlreadyExists:
+    case ErrorCode::kFailedPrecondition:
+      return "Conflict";
+    case ErrorCode::kResourceExhausted:
+      return "IpAddressGenerationFailure";
+    default:
+      return "NeutronException";
+  }
+}
+
+}  // namespace
+
+void send_openstack_error(httplib::Response& res, ErrorStyle style, const Error& error,
+                          const std::string& type) {
+  int status = http_status(error.code);
+  switch (style) {
+    case ErrorStyle::kKeystone:
+      send_json(
+          res,
+          {{"error", {{"code", status}, {"title", title(status)}, {"message", error.message}}}},
+          status);
+      return;
+    case ErrorStyle::kNova:
+      send_json(res, {{nova_fault(status), {{"code", status}, {"message", error.message}}}},
+                status);
+      return;
+    case ErrorStyle::kNeutron:
+      send_json(res,
+                {{"NeutronError",
+                  {{"type", type.empty() ? neutron_type(error.code) : type},
+                   {"message", error.message},
+                   {"detail", ""}}}},
+                status);
+      return;
+    case ErrorStyle::kGlance:
+      send_json(res, {{"code", status}, {"title", title(status)}, {"message", error.message}},
+                status);
+      return;
+  }
+}
+
+void send_unauthorized(httplib::Response& res, ErrorStyle style) {
+  Error e{ErrorCode::kInvalidArgument, "The request you have made requires authentication."};
+  json body;
+  switch (style) {
+    case ErrorStyle::kKeystone:
+      body = {{"error", {{"code", 401}, {"title", "Unauthorized"}, {"message", e.message}}}};
+      break;
+    case ErrorStyle::kNova:
+      body = {{"unauthorized", {{"code", 401}, {"message", e.message}}}};
+      break;
+    case ErrorStyle::kNeutron:
+      body = {
+          {"NeutronError", {{"type", "NotAuthenticated"}, {"message", e.message}, {"detail", ""}}}};
+      break;
+    case ErrorStyle::kGlance:
+      body = {{"code", 401}, {"title", "Unauthorized"}, {"message", e.message}};
+      break;
+  }
+  res.set_header("WWW-Authenticate", "Keystone uri=\"\"");
+  send_json(res, body, 401);
+}
+
+std::string request_host(const httplib::Request& req) {
+  std::string host = req.get_header_value("Host");
+  if (host.empty()) {
+    return "127.0.0.1";
+  }
+  if (host.front() == '[') {  // [::1]:port
+    auto close = host.find(']');
+    return close == std::string::npos ? host : host.substr(0, close + 1);
+  }
+  auto colon = host.rfind(':');
+  return colon == std::string::npos ? host : host.substr(0, colon);
+}
+
+std::string service_url(const httplib::Request& req, int port, const std::string& path) {
+  return fmt::format("http://{}:{}{}", request_host(req), port, path);
+}
+
+bool authorized(orchestration::Cloud& cloud, const httplib::Request& req, httplib::Response& res,
+                ErrorStyle style) {
+  std::string token = req.get_header_value("X-Auth-Token");
+  if (token.empty() || !cloud.validate_token(token).ok()) {
+    send_unauthorized(res, style);
+    return false;
+  }
+  return true;
+}
+
+Result<json> json_body(const httplib::Request& req) {
+  if (req.body.empty()) {
+    return make_error(ErrorCode::kInvalidArgument, "The request body is empty");
+  }
+  json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded()) {
+    return make_error(ErrorCode::kInvalidArgument, "Malformed request body: not valid JSON");
+  }
+  if (!body.is_object()) {
+    return make_error(ErrorCode::kInvalidArgument, "Malformed request body: not a JSON object");
+  }
+  return body;
+}
+
+Result<json> resource_body(const json& body, const std::string& key) {
+  auto it = body.find(key);
+  if (it == body.end() || !it->is_object()) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "Invalid input: the request body must hold a '{}' object", key);
+  }
+  return *it;
+}
+
+Result<std::optional<std::string>> opt_string(const json& obj, const char* key) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) {
+    return std::optional<std::string>();
+  }
+  if (!it->is_string()) {
+    return make_error(ErrorCode::kInvalidArgument, "Invalid input for {}: '{}' is not a string",
+                      key, it->dump());
+  }
+  return std::optional<std::string>(it->get<std::string>());
+}
+
+Result<std::optional<bool>> opt_bool(const json& obj, const char* key) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) {
+    return std::optional<bool>();
+  }
+  if (it->is_boolean()) {
+    return std::optional<bool>(it->get<bool>());
+  }
+  if (it->is_string()) {
+    std::string v = it->get<std::string>();
+    std::transform(v.begin(), v.end(), v.begin(), ::tolower);
+    if (v == "true" || v == "1") {
+      return std::optional<bool>(true);
+    }
+    if (v == "false" || v == "0") {
+      return std::optional<bool>(false);
+    }
+  }
+  return make_error(ErrorCode::kInvalidArgument, "Invalid input for {}: '{}' is not a boolean", key,
+                    it->dump());
+}
+
+Result<std::optional<int64_t>> opt_int(const json& obj, const char* key) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) {
+    return std::optional<int64_t>();
+  }
+  if (it->is_number_integer()) {
+    return std::optional<int64_t>(it->get<int64_t>());
+  }
+  if (it->is_number_float()) {
+    double d = it->get<double>();
+    if (d == static_cast<double>(static_cast<int64_t>(d))) {
+      return std::optional<int64_t>(static_cast<int64_t>(d));
+    }
+  }
+  if (it->is_string()) {
+    const std::string& s = it->get_ref<const std::string&>();
+    int64_t v = 0;
+    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec == std::errc() && ptr == s.data() + s.size() && !s.empty()) {
+      return std::optional<int64_t>(v);
+    }
+  }
+  return make_error(ErrorCode::kInvalidArgument, "Invalid input for {}: '{}' is not an integer",
+                    key, it->dump());
+}
+
+json filter_items(const json& items, const httplib::Request& req,
+                  const std::set<std::string>& ignored) {
+  static const std::set<std::string> kControl = {"fields",   "limit",       "marker",
+                                                 "sort_key", "sort_dir",    "page_reverse",
+                                                 "detail",   "all_tenants", "is_public"};
+  std::map<std::string, std::set<std::string>> wanted;
+  std::vector<std::string> fields;
+  for (const auto& [k, v] : req.params) {
+    if (k == "fields") {
+      fields.push_back(v);
+    } else if (kControl.count(k) == 0 && ignored.count(k) == 0) {
+      wanted[k].insert(v);
+    }
+  }
+  auto as_text = [](const json& v) {
+    if (v.is_string()) {
+      return v.get<std::string>();
+    }
+    if (v.is_boolean()) {
+      return std::string(v.get<bool>() ? "true" : "false");
+    }
+    return v.dump();
+  };
+  json out = json::array();
+  for (const auto& item : items) {
+    bool keep = true;
+    for (const auto& [k, values] : wanted) {
+      auto it = item.find(k);
+      if (it == item.end()) {
+        continue;  // not a field of this resource: ignored, as Neutron does for unknown filters
+      }
+      std::string have = as_text(*it);
+      bool any = false;
+      for (std::string v : values) {
+        if (it->is_boolean()) {
+          std::transform(v.begin(), v.end(), v.begin(), ::tolower);
+        }
+        any = any || v == have;
+      }
+      keep = keep && any;
+    }
+    if (!keep) {
+      continue;
+    }
+    if (fields.empty()) {
+      out.push_back(item);
+    } else {
+      json slim = json::object();
+      for (const auto& f : fields) {
+        if (item.contains(f)) {
+          slim[f] = item[f];
+        }
+      }
+      out.push_back(slim);
+    }
+  }
+  return out;
+}
+
+}  // namespace chainlab::endpoints

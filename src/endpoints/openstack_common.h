@@ -1,0 +1,73 @@
+// What the OpenStack endpoints share (docs/api/openstack.md): the port layout of a PoP's services,
+// token checks, the error body each service's client expects, and small JSON readers. The JSON of
+// a request is parsed here and in the endpoint files only; the Cloud sees typed structs.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "common/result.h"
+#include "orchestration/cloud.h"
+
+namespace httplib {
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace chainlab::endpoints {
+
+// The ports of one PoP's OpenStack services from its base port P (vim-emu's layout).
+struct OpenStackPorts {
+  int keystone = 0;  // P
+  int nova = 0;      // P + 3774
+  int neutron = 0;   // P + 4696
+  int heat = 0;      // P + 3004
+  int glance = 0;    // P + 4242
+  static OpenStackPorts from_base(int base) {
+    return {base, base + 3774, base + 4696, base + 3004, base + 4242};
+  }
+};
+
+// How each client family wants its errors.
+enum class ErrorStyle {
+  kKeystone,  // {"error": {"code", "title", "message"}}
+  kNova,      // {"itemNotFound"|"badRequest"|"conflictingRequest"|...: {"code", "message"}}
+  kNeutron,   // {"NeutronError": {"type", "message", "detail"}}
+  kGlance,    // {"code", "title", "message"} plain, like Glance's webob errors
+};
+
+void send_openstack_error(httplib::Response& res, ErrorStyle style, const Error& error,
+                          const std::string& neutron_type = "");
+// 401 in the style of the service.
+void send_unauthorized(httplib::Response& res, ErrorStyle style);
+
+// The scheme://host part of the URLs a response advertises: the request's Host header without
+// its port, else 127.0.0.1.
+std::string request_host(const httplib::Request& req);
+std::string service_url(const httplib::Request& req, int port, const std::string& path = "");
+
+// Checks X-Auth-Token against the cloud; answers 401 and returns false when missing or invalid.
+bool authorized(orchestration::Cloud& cloud, const httplib::Request& req, httplib::Response& res,
+                ErrorStyle style);
+
+// The request body as a JSON object; InvalidArgument (with a client-style message) otherwise.
+Result<nlohmann::json> json_body(const httplib::Request& req);
+// The object under `key` of a body ({"network": {...}}); InvalidArgument when absent.
+Result<nlohmann::json> resource_body(const nlohmann::json& body, const std::string& key);
+
+// Typed readers: unset/null -> nullopt; a wrong type -> InvalidArgument naming the field.
+Result<std::optional<std::string>> opt_string(const nlohmann::json& obj, const char* key);
+Result<std::optional<bool>> opt_bool(const nlohmann::json& obj, const char* key);
+Result<std::optional<int64_t>> opt_int(const nlohmann::json& obj, const char* key);
+
+// Neutron/Nova list filtering: keeps the items whose fields equal every query parameter that names
+// a field (booleans compare case-insensitively); `fields` keeps only the named keys.
+nlohmann::json filter_items(const nlohmann::json& items, const httplib::Request& req,
+                            const std::set<std::string>& ignored = {});
+
+}  // namespace chainlab::endpoints

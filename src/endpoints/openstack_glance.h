@@ -1,0 +1,27 @@
+// Glance (image, API v2) of one PoP's OpenStack control plane (docs/api/openstack.md). Port
+// P + 4242. Routes: GET / and /versions, /v2/schemas/image(s), GET/POST /v2/images, GET/PATCH
+// (JSON patch)/DELETE /v2/images/<id>, PUT/GET /v2/images/<id>/file (a docker-save or OCI archive
+// upload is imported into the local image store), PUT/DELETE /v2/images/<id>/tags/<tag>. Images
+// of the local image store are listed read-write (delete removes them from the store).
+#pragma once
+
+#include <memory>
+
+#include "endpoints/http.h"
+#include "endpoints/openstack_common.h"
+
+namespace chainlab::endpoints {
+
+class GlanceEndpoint final : public Endpoint {
+ public:
+  GlanceEndpoint(std::shared_ptr<orchestration::Cloud> cloud, OpenStackPorts ports)
+      : cloud_(std::move(cloud)), ports_(ports) {}
+  std::string name() const override { return cloud_->pop() + " glance"; }
+  void register_routes(httplib::Server& server) override;
+
+ private:
+  std::shared_ptr<orchestration::Cloud> cloud_;
+  OpenStackPorts ports_;
+};
+
+}  // namespace chainlab::endpoints

@@ -1,0 +1,29 @@
+// Keystone (identity) of one PoP's OpenStack control plane (docs/api/openstack.md). Port P.
+// Routes: GET / (versions, shaped like Keystone's), GET /v2.0, POST /v2.0/tokens, GET /v3,
+// POST /v3/auth/tokens (password or token method; the token in X-Subject-Token), GET/HEAD/DELETE
+// /v3/auth/tokens (X-Subject-Token validation), /v3/projects, /v3/users, /v3/domains, /v3/roles,
+// /v3/services, /v3/endpoints, /v3/regions, /v3/auth/projects, /v2.0/tenants. The catalogue lists
+// this PoP's compute, identity, network, image and orchestration endpoints (public, internal and
+// admin URLs, region from the Cloud's config).
+#pragma once
+
+#include <memory>
+
+#include "endpoints/http.h"
+#include "endpoints/openstack_common.h"
+
+namespace chainlab::endpoints {
+
+class KeystoneEndpoint final : public Endpoint {
+ public:
+  KeystoneEndpoint(std::shared_ptr<orchestration::Cloud> cloud, OpenStackPorts ports)
+      : cloud_(std::move(cloud)), ports_(ports) {}
+  std::string name() const override { return cloud_->pop() + " keystone"; }
+  void register_routes(httplib::Server& server) override;
+
+ private:
+  std::shared_ptr<orchestration::Cloud> cloud_;
+  OpenStackPorts ports_;
+};
+
+}  // namespace chainlab::endpoints

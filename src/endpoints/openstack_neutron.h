@@ -1,0 +1,36 @@
+// Neutron (network) of one PoP's OpenStack control plane (docs/api/openstack.md). Port P + 4696.
+// Paths under /v2.0 (each also with a ".json" suffix): networks, subnets, ports, floatingips,
+// routers (+ add_router_interface / remove_router_interface), extensions, plus the version
+// documents at / and /v2.0. List filters by field (?name=x&network_id=y) and ?fields=. A network
+// is an E-LAN of the emulation over its bound ports. Errors: {"NeutronError": {type, message,
+// detail}}. The extension list names "sfc" and "flow_classifier" for the networking-sfc routes
+// another endpoint part adds (register_sfc_routes hook).
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "endpoints/http.h"
+#include "endpoints/openstack_common.h"
+
+namespace chainlab::endpoints {
+
+class NeutronEndpoint final : public Endpoint {
+ public:
+  // `extra_routes` runs after the core routes are registered (networking-sfc adds its own).
+  NeutronEndpoint(std::shared_ptr<orchestration::Cloud> cloud, OpenStackPorts ports,
+                  std::function<void(httplib::Server&)> extra_routes = nullptr)
+      : cloud_(std::move(cloud)), ports_(ports), extra_routes_(std::move(extra_routes)) {}
+  std::string name() const override { return cloud_->pop() + " neutron"; }
+  void register_routes(httplib::Server& server) override;
+
+ private:
+  std::shared_ptr<orchestration::Cloud> cloud_;
+  OpenStackPorts ports_;
+  std::function<void(httplib::Server&)> extra_routes_;
+};
+
+// JSON shapes shared with other Neutron-style routes (sfc).
+nlohmann::json neutron_port_json(const orchestration::Port& port);
+
+}  // namespace chainlab::endpoints

@@ -1,0 +1,684 @@
+#include "endpoints/openstack_nova.h"
+
+#include <httplib.h>
+
+#include <regex>
+
+namespace chainlab::endpoints {
+namespace {
+
+using nlohmann::json;
+using orchestration::Cloud;
+using orchestration::Flavor;
+using orchestration::Server;
+
+constexpr ErrorStyle kStyle = ErrorStyle::kNova;
+constexpr int kMaxMinor = 79;
+
+// "/v2.1" or "/v2.1/<tenant>" in front of every resource path.
+const std::string kPrefix = R"(/v2\.1(?:/[0-9a-fA-F-]{32,36})?)";
+
+// The microversion asked for ("2.x"), clamped to what we serve; 2.1 by default.
+int requested_minor(const httplib::Request& req) {
+  std::string v = req.get_header_value("X-OpenStack-Nova-API-Version");
+  std::string modern = req.get_header_value("OpenStack-API-Version");
+  if (modern.starts_with("compute ")) {
+    v = modern.substr(8);
+  }
+  if (v == "latest") {
+    return kMaxMinor;
+  }
+  if (v.starts_with("2.")) {
+    int minor = std::atoi(v.c_str() + 2);
+    return std::clamp(minor, 1, kMaxMinor);
+  }
+  return 1;
+}
+
+void set_version_headers(const httplib::Request& req, httplib::Response& res) {
+  std::string v = fmt::format("2.{}", requested_minor(req));
+  res.set_header("OpenStack-API-Version", "compute " + v);
+  res.set_header("X-OpenStack-Nova-API-Version", v);
+  res.set_header("Vary", "OpenStack-API-Version, X-OpenStack-Nova-API-Version");
+}
+
+json version_doc(const httplib::Request& req, int port) {
+  return {{"id", "v2.1"},
+          {"status", "CURRENT"},
+          {"version", fmt::format("2.{}", kMaxMinor)},
+          {"min_version", "2.1"},
+          {"updated", "2013-07-23T11:33:21Z"},
+          {"links", {{{"rel", "self"}, {"href", service_url(req, port, "/v2.1/")}}}},
+          {"media-types",
+           {{{"base", "application/json"},
+             {"type", "application/vnd.openstack.compute+json;version=2.1"}}}}};
+}
+
+json links(const httplib::Request& req, int port, const Cloud& cloud, const std::string& kind,
+           const std::string& id) {
+  return {
+      {{"rel", "self"},
+       {"href",
+        service_url(req, port, fmt::format("/v2.1/{}/{}/{}", cloud.project_id(), kind, id))}},
+      {{"rel", "bookmark"},
+       {"href", service_url(req, port, fmt::format("/{}/{}/{}", cloud.project_id(), kind, id))}}};
+}
+
+json flavor_json(const httplib::Request& req, int port, const Cloud& cloud, const Flavor& f,
+                 bool detail) {
+  json out = {{"id", f.id}, {"name", f.name}, {"links", links(req, port, cloud, "flavors", f.id)}};
+  if (!detail) {
+    return out;
+  }
+  out["ram"] = f.ram_mb;
+  out["vcpus"] = f.vcpus;
+  out["disk"] = f.disk_gb;
+  out["OS-FLV-EXT-DATA:ephemeral"] = f.ephemeral_gb;
+  out["swap"] = f.swap_mb == 0 ? json("") : json(f.swap_mb);
+  out["rxtx_factor"] = f.rxtx_factor;
+  out["os-flavor-access:is_public"] = f.is_public;
+  out["OS-FLV-DISABLED:disabled"] = false;
+  if (requested_minor(req) >= 55) {
+    out["description"] = f.description.empty() ? json(nullptr) : json(f.description);
+  }
+  if (requested_minor(req) >= 61) {
+    out["extra_specs"] = f.extra_specs;
+  }
+  return out;
+}
+
+json image_json(const httplib::Request& req, int port, const Cloud& cloud,
+                const orchestration::Image& im, bool detail) {
+  json out = {
+      {"id", im.id}, {"name", im.name}, {"links", links(req, port, cloud, "images", im.id)}};
+  if (!detail) {
+    return out;
+  }
+  out["status"] = im.status == "active" ? "ACTIVE" : im.status == "queued" ? "SAVING" : "UNKNOWN";
+  out["minDisk"] = im.min_disk;
+  out["minRam"] = im.min_ram;
+  out["progress"] = im.status == "active" ? 100 : 0;
+  out["created"] = im.created_at;
+  out["updated"] = im.updated_at;
+  out["metadata"] = im.properties;
+  if (im.size >= 0) {
+    out["OS-EXT-IMG-SIZE:size"] = im.size;
+  }
+  return out;
+}
+
+json interface_json(const orchestration::Port& p) {
+  json ips = json::array();
+  for (const auto& ip : p.fixed_ips) {
+    ips.push_back({{"subnet_id", ip.subnet_id}, {"ip_address", ip.ip_address}});
+  }
+  return {{"port_id", p.id},
+          {"net_id", p.network_id},
+          {"mac_addr", p.mac_address},
+          {"port_state", p.status},
+          {"fixed_ips", ips}};
+}
+
+json server_json(const httplib::Request& req, int port, Cloud& cloud, const Server& s,
+                 bool detail) {
+  json out = {{"id", s.id}, {"name", s.name}, {"links", links(req, port, cloud, "servers", s.id)}};
+  if (!detail) {
+    return out;
+  }
+  json addresses = json::object();
+  auto ports = cloud.server_ports(s.id);
+  if (ports.ok()) {
+    for (const auto& p : *ports) {
+      auto net = cloud.get_network(p.network_id);
+      std::string net_name = net.ok() && !net->name.empty() ? net->name : p.network_id;
+      if (!addresses.contains(net_name)) {
+        addresses[net_name] = json::array();
+      }
+      for (const auto& ip : p.fixed_ips) {
+        addresses[net_name].push_back({{"version", 4},
+                                       {"addr", ip.ip_address},
+                                       {"OS-EXT-IPS:type", "fixed"},
+                                       {"OS-EXT-IPS-MAC:mac_addr", p.mac_address}});
+      }
+    }
+  }
+  json flavor = {{"id", s.flavor_id}, {"links", links(req, port, cloud, "flavors", s.flavor_id)}};
+  if (requested_minor(req) >= 47) {
+    auto f = cloud.get_flavor(s.flavor_id);
+    flavor = json::object();
+    if (f.ok()) {
+      flavor = {{"vcpus", f->vcpus},
+                {"ram", f->ram_mb},
+                {"disk", f->disk_gb},
+                {"ephemeral", f->ephemeral_gb},
+                {"swap", f->swap_mb},
+                {"original_name", f->name},
+                {"extra_specs", f->extra_specs}};
+    }
+  }
+  json image = s.image_id.empty() ? json("")
+                                  : json{{"id", s.image_id},
+                                         {"links", links(req, port, cloud, "images", s.image_id)}};
+  bool active = s.status == "ACTIVE";
+  out.update({{"status", s.status},
+              {"tenant_id", s.project_id},
+              {"user_id", s.user_id},
+              {"metadata", s.metadata},
+              {"hostId", fmt::format("{:056x}", std::hash<std::string>{}(cloud.pop()))},
+              {"image", image},
+              {"flavor", flavor},
+              {"created", s.created},
+              {"updated", s.updated},
+              {"addresses", addresses},
+              {"accessIPv4", ""},
+              {"accessIPv6", ""},
+              {"OS-DCF:diskConfig", "MANUAL"},
+              {"progress", active ? 100 : 0},
+              {"OS-EXT-STS:power_state", active ? 1 : 4},
+              {"OS-EXT-STS:task_state", nullptr},
+              {"OS-EXT-STS:vm_state", active ? "active" : "stopped"},
+              {"OS-EXT-SRV-ATTR:host", cloud.pop()},
+              {"OS-EXT-SRV-ATTR:hypervisor_hostname", cloud.pop()},
+              {"OS-EXT-SRV-ATTR:instance_name", s.instance},
+              {"OS-EXT-AZ:availability_zone", s.availability_zone},
+              {"OS-SRV-USG:launched_at", s.created},
+              {"OS-SRV-USG:terminated_at", nullptr},
+              {"key_name", s.key_name.empty() ? json(nullptr) : json(s.key_name)},
+              {"config_drive", ""},
+              {"security_groups", {{{"name", "default"}}}},
+              {"os-extended-volumes:volumes_attached", json::array()}});
+  return out;
+}
+
+// The last path segment of a reference that may be a URL ("http://.../flavors/1" -> "1").
+std::string ref_id(const std::string& ref) {
+  auto slash = ref.rfind('/');
+  return slash == std::string::npos ? ref : ref.substr(slash + 1);
+}
+
+Result<orchestration::ServerCreate> parse_server_create(Cloud& cloud, const json& body) {
+  CL_ASSIGN_OR_RETURN(json s, resource_body(body, "server"));
+  orchestration::ServerCreate r;
+  CL_ASSIGN_OR_RETURN(auto name, opt_string(s, "name"));
+  if (!name || name->empty()) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "Invalid input for field/attribute server. Value: 'name' is a required "
+                      "property");
+  }
+  r.name = *name;
+  CL_ASSIGN_OR_RETURN(auto flavor, opt_string(s, "flavorRef"));
+  if (!flavor) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "Invalid input for field/attribute server. Value: 'flavorRef' is a "
+                      "required property");
+  }
+  r.flavor = ref_id(*flavor);
+  CL_ASSIGN_OR_RETURN(auto image, opt_string(s, "imageRef"));
+  r.image = image ? ref_id(*image) : "";
+  for (const char* key : {"key_name", "user_data", "availability_zone"}) {
+    CL_ASSIGN_OR_RETURN(auto v, opt_string(s, key));
+    if (v) {
+      (std::string(key) == "key_name"    ? r.key_name
+       : std::string(key) == "user_data" ? r.user_data
+                                         : r.availability_zone) = *v;
+    }
+  }
+  if (s.contains("metadata") && !s["metadata"].is_null()) {
+    if (!s["metadata"].is_object()) {
+      return make_error(ErrorCode::kInvalidArgument, "Invalid input for field/attribute metadata");
+    }
+    for (const auto& [k, v] : s["metadata"].items()) {
+      r.metadata[k] = v.is_string() ? v.get<std::string>() : v.dump();
+    }
+  }
+  json networks = s.value("networks", json("auto"));
+  if (networks.is_string()) {
+    std::string mode = networks.get<std::string>();
+    if (mode != "auto" && mode != "none") {
+      return make_error(ErrorCode::kInvalidArgument,
+                        "Invalid input for field/attribute networks: '{}'", mode);
+    }
+    if (mode == "auto") {
+      // Nova's auto-allocation, simplified: the only non-external network if there is exactly one.
+      std::vector<orchestration::Network> candidates;
+      for (const auto& n : cloud.list_networks()) {
+        if (!n.external) {
+          candidates.push_back(n);
+        }
+      }
+      if (candidates.size() == 1) {
+        r.nics.push_back({"", candidates.front().id, ""});
+      }
+    }
+  } else if (networks.is_array()) {
+    for (const auto& n : networks) {
+      if (!n.is_object()) {
+        return make_error(ErrorCode::kInvalidArgument,
+                          "Invalid input for field/attribute networks");
+      }
+      orchestration::ServerNic nic;
+      CL_ASSIGN_OR_RETURN(auto port, opt_string(n, "port"));
+      CL_ASSIGN_OR_RETURN(auto uuid, opt_string(n, "uuid"));
+      CL_ASSIGN_OR_RETURN(auto fixed, opt_string(n, "fixed_ip"));
+      nic.port_id = port.value_or("");
+      nic.network_id = uuid.value_or("");
+      nic.fixed_ip = fixed.value_or("");
+      if (nic.port_id.empty() && nic.network_id.empty()) {
+        return make_error(ErrorCode::kInvalidArgument,
+                          "Bad networks format: a network needs a uuid or a port");
+      }
+      r.nics.push_back(nic);
+    }
+  } else {
+    return make_error(ErrorCode::kInvalidArgument, "Invalid input for field/attribute networks");
+  }
+  return r;
+}
+
+}  // namespace
+
+void NovaEndpoint::register_routes(httplib::Server& server) {
+  auto cloud = cloud_;
+  int port = ports_.nova;
+  using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
+  auto guarded = [cloud](Handler h) {
+    return [cloud, h](const httplib::Request& req, httplib::Response& res) {
+      set_version_headers(req, res);
+      if (!authorized(*cloud, req, res, kStyle)) {
+        return;
+      }
+      h(req, res);
+    };
+  };
+  auto fail = [](httplib::Response& res, const Error& e) { send_openstack_error(res, kStyle, e); };
+
+  server.Get(R"(/?)", [port](const httplib::Request& req, httplib::Response& res) {
+    json v20 = version_doc(req, port);
+    v20["id"] = "v2.0";
+    v20["status"] = "SUPPORTED";
+    v20["version"] = "";
+    v20["min_version"] = "";
+    v20["links"] = {{{"rel", "self"}, {"href", service_url(req, port, "/v2/")}}};
+    send_json(res, {{"versions", {v20, version_doc(req, port)}}});
+  });
+  server.Get(kPrefix + "/?", [port](const httplib::Request& req, httplib::Response& res) {
+    set_version_headers(req, res);
+    send_json(res, {{"version", version_doc(req, port)}});
+  });
+
+  // ---- servers
+  auto list_servers = [cloud, port](bool detail) {
+    return [cloud, port, detail](const httplib::Request& req, httplib::Response& res) {
+      std::string name_filter = req.get_param_value("name");
+      std::string status_filter = req.get_param_value("status");
+      json items = json::array();
+      for (const auto& s : cloud->list_servers()) {
+        if (!name_filter.empty()) {
+          bool match = false;
+          try {
+            match = std::regex_search(s.name, std::regex(name_filter));
+          } catch (const std::regex_error&) {
+            match = s.name == name_filter;
+          }
+          if (!match) {
+            continue;
+          }
+        }
+        if (!status_filter.empty() && s.status != status_filter) {
+          continue;
+        }
+        items.push_back(server_json(req, port, *cloud, s, detail));
+      }
+      send_json(res, {{"servers", items}});
+    };
+  };
+  server.Get(kPrefix + R"(/servers/?)", guarded(list_servers(false)));
+  server.Get(kPrefix + R"(/servers/detail/?)", guarded(list_servers(true)));
+  server.Post(kPrefix + R"(/servers/?)",
+              guarded([cloud, port, fail](const httplib::Request& req, httplib::Response& res) {
+                auto body = json_body(req);
+                if (!body.ok()) {
+                  return fail(res, body.error());
+                }
+                auto request = parse_server_create(*cloud, *body);
+                if (!request.ok()) {
+                  return fail(res, request.error());
+                }
+                auto created = cloud->create_server(*request);
+                if (!created.ok()) {
+                  Error e = std::move(created).error();
+                  // Nova answers 400 for unknown references in the request body.
+                  if (e.code == ErrorCode::kNotFound) {
+                    e.code = ErrorCode::kInvalidArgument;
+                  }
+                  return fail(res, e);
+                }
+                json l = links(req, port, *cloud, "servers", created->id);
+                res.set_header("Location", l[0]["href"].get<std::string>());
+                send_json(res,
+                          {{"server",
+                            {{"id", created->id},
+                             {"links", l},
+                             {"OS-DCF:diskConfig", "MANUAL"},
+                             {"security_groups", {{{"name", "default"}}}},
+                             {"adminPass", created->id.substr(0, 12)}}}},
+                          202);
+              }));
+  server.Get(kPrefix + R"(/servers/([^/]+)/?)",
+             guarded([cloud, port, fail](const httplib::Request& req, httplib::Response& res) {
+               auto s = cloud->get_server(req.matches[1]);
+               if (!s.ok()) {
+                 return fail(res, s.error());
+               }
+               send_json(res, {{"server", server_json(req, port, *cloud, *s, true)}});
+             }));
+  server.Put(kPrefix + R"(/servers/([^/]+)/?)",
+             guarded([cloud, port, fail](const httplib::Request& req, httplib::Response& res) {
+               auto body = json_body(req);
+               if (!body.ok()) {
+                 return fail(res, body.error());
+               }
+               auto s = resource_body(*body, "server");
+               if (!s.ok()) {
+                 return fail(res, s.error());
+               }
+               auto name = opt_string(*s, "name");
+               if (!name.ok()) {
+                 return fail(res, name.error());
+               }
+               auto updated = cloud->update_server(req.matches[1], *name, std::nullopt);
+               if (!updated.ok()) {
+                 return fail(res, updated.error());
+               }
+               send_json(res, {{"server", server_json(req, port, *cloud, *updated, true)}});
+             }));
+  server.Delete(kPrefix + R"(/servers/([^/]+)/?)",
+                guarded([cloud, fail](const httplib::Request& req, httplib::Response& res) {
+                  auto s = cloud->delete_server(req.matches[1]);
+                  if (!s.ok()) {
+                    return fail(res, s.error());
+                  }
+                  res.status = 204;
+                }));
+  server.Post(kPrefix + R"(/servers/([^/]+)/action/?)",
+              guarded([cloud, fail](const httplib::Request& req, httplib::Response& res) {
+                auto s = cloud->get_server(req.matches[1]);
+                if (!s.ok()) {
+                  return fail(res, s.error());
+                }
+                auto body = json_body(req);
+                if (!body.ok() || body->empty()) {
+                  return fail(res, make_error(ErrorCode::kInvalidArgument,
+                                              "Malformed request body: no action"));
+                }
+                // Power actions are accepted; the emulated server keeps running.
+                res.status = 202;
+              }));
+  server.Get(kPrefix + R"(/servers/([^/]+)/metadata/?)",
+             guarded([cloud, fail](const httplib::Request& req, httplib::Response& res) {
+               auto s = cloud->get_server(req.matches[1]);
+               if (!s.ok()) {
+                 return fail(res, s.error());
+               }
+               send_json(res, {{"metadata", s->metadata}});
+             }));
+  server.Get(kPrefix + R"(/servers/([^/]+)/os-security-groups/?)",
+             guarded([](const httplib::Request&, httplib::Response& res) {
+               send_json(res, {{"security_groups", json::array()}});
+             }));
+
+  // ---- os-interface
+  server.Get(kPrefix + R"(/servers/([^/]+)/os-interface/?)",
+             guarded([cloud, fail](const httplib::Request& req, httplib::Response& res) {
+               auto ports = cloud->server_ports(req.matches[1]);
+               if (!ports.ok()) {
+                 return fail(res, ports.error());
+               }
+               json items = json::array();
+               for (const auto& p : *ports) {
+                 items.push_back(interface_json(p));
+               }
+               send_json(res, {{"interfaceAttachments", items}});
+             }));
+  server.Get(kPrefix + R"(/servers/([^/]+)/os-interface/([^/]+)/?)",
+             guarded([cloud, fail](const httplib::Request& req, httplib::Response& res) {
+               auto ports = cloud->server_ports(req.matches[1]);
+               if (!ports.ok()) {
+                 return fail(res, ports.error());
+               }
+               for (const auto& p : *ports) {
+                 if (p.id == req.matches[2]) {
+                   return send_json(res, {{"interfaceAttachment", interface_json(p)}});
+                 }
+               }
+               fail(res, make_error(ErrorCode::kNotFound, "Port {} is not attached",
+                                    std::string(req.matches[2])));
+             }));
+  server.Post(kPrefix + R"(/servers/([^/]+)/os-interface/?)",
+              guarded([cloud, fail](const httplib::Request& req, httplib::Response& res) {
+                auto body = json_body(req);
+                if (!body.ok()) {
+                  return fail(res, body.error());
+                }
+                auto a = resource_body(*body, "interfaceAttachment");
+                if (!a.ok()) {
+                  return fail(res, a.error());
+                }
+                orchestration::ServerNic nic;
+                nic.port_id = a->value("port_id", std::string());
+                nic.network_id = a->value("net_id", std::string());
+                if (a->contains("fixed_ips") && (*a)["fixed_ips"].is_array() &&
+                    !(*a)["fixed_ips"].empty()) {
+                  nic.fixed_ip = (*a)["fixed_ips"][0].value("ip_address", std::string());
+                }
+                auto attached = cloud->attach_interface(req.matches[1], nic);
+                if (!attached.ok()) {
+                  return fail(res, attached.error());
+                }
+                send_json(res, {{"interfaceAttachment", interface_json(*attached)}});
+              }));
+  server.Delete(kPrefix + R"(/servers/([^/]+)/os-interface/([^/]+)/?)",
+                guarded([cloud, fail](const httplib::Request& req, httplib::Response& res) {
+                  auto s = cloud->detach_interface(req.matches[1], req.matches[2]);
+                  if (!s.ok()) {
+                    return fail(res, s.error());
+                  }
+                  res.status = 202;
+                }));
+
+  // ---- flavors
+  auto list_flavors = [cloud, port](bool detail) {
+    return [cloud, port, detail](const httplib::Request& req, httplib::Response& res) {
+      json items = json::array();
+      for (const auto& f : cloud->list_flavors()) {
+        items.push_back(flavor_json(req, port, *cloud, f, detail));
+      }
+      send_json(res, {{"flavors", items}});
+    };
+  };
+  server.Get(kPrefix + R"(/flavors/?)", guarded(list_flavors(false)));
+  server.Get(kPrefix + R"(/flavors/detail/?)", guarded(list_flavors(true)));
+  server.Get(kPrefix + R"(/flavors/([^/]+)/?)",
+             guarded([cloud, port, fail](const httplib::Request& req, httplib::Response& res) {
+               // By id only, as Nova: clients fall back to a list to find names.
+               for (const auto& f : cloud->list_flavors()) {
+                 if (f.id == req.matches[1]) {
+                   return send_json(res, {{"flavor", flavor_json(req, port, *cloud, f, true)}});
+                 }
+               }
+               fail(res, make_error(ErrorCode::kNotFound, "Flavor {} could not be found.",
+                                    std::string(req.matches[1])));
+             }));
+  server.Post(kPrefix + R"(/flavors/?)",
+              guarded([cloud, port, fail](const httplib::Request& req, httplib::Response& res) {
+                auto body = json_body(req);
+                if (!body.ok()) {
+                  return fail(res, body.error());
+                }
+                auto f = resource_body(*body, "flavor");
+                if (!f.ok()) {
+                  return fail(res, f.error());
+                }
+                orchestration::FlavorCreate fc;
+                auto parse = [&]() -> Status {
+                  CL_ASSIGN_OR_RETURN(auto name, opt_string(*f, "name"));
+                  CL_ASSIGN_OR_RETURN(auto ram, opt_int(*f, "ram"));
+                  CL_ASSIGN_OR_RETURN(auto vcpus, opt_int(*f, "vcpus"));
+                  CL_ASSIGN_OR_RETURN(auto disk, opt_int(*f, "disk"));
+                  CL_ASSIGN_OR_RETURN(auto eph, opt_int(*f, "OS-FLV-EXT-DATA:ephemeral"));
+                  CL_ASSIGN_OR_RETURN(auto is_public, opt_bool(*f, "os-flavor-access:is_public"));
+                  CL_ASSIGN_OR_RETURN(auto desc, opt_string(*f, "description"));
+                  if (!name || !ram || !vcpus) {
+                    return make_error(ErrorCode::kInvalidArgument,
+                                      "Invalid input for field/attribute flavor: name, ram and "
+                                      "vcpus are required");
+                  }
+                  fc.name = *name;
+                  fc.ram_mb = *ram;
+                  fc.vcpus = static_cast<int>(*vcpus);
+                  fc.disk_gb = disk.value_or(0);
+                  fc.ephemeral_gb = eph.value_or(0);
+                  fc.is_public = is_public.value_or(true);
+                  fc.description = desc.value_or("");
+                  if (f->contains("id") && !(*f)["id"].is_null()) {
+                    fc.id =
+                        (*f)["id"].is_string() ? (*f)["id"].get<std::string>() : (*f)["id"].dump();
+                  }
+                  if (f->contains("swap") && (*f)["swap"].is_number_integer()) {
+                    fc.swap_mb = (*f)["swap"].get<int64_t>();
+                  }
+                  if (f->contains("rxtx_factor") && (*f)["rxtx_factor"].is_number()) {
+                    fc.rxtx_factor = (*f)["rxtx_factor"].get<double>();
+                  }
+                  return ok_status();
+                };
+                if (auto s = parse(); !s.ok()) {
+                  return fail(res, s.error());
+                }
+                auto created = cloud->create_flavor(fc);
+                if (!created.ok()) {
+                  return fail(res, created.error());
+                }
+                send_json(res, {{"flavor", flavor_json(req, port, *cloud, *created, true)}});
+              }));
+  server.Delete(kPrefix + R"(/flavors/([^/]+)/?)",
+                guarded([cloud, fail](const httplib::Request& req, httplib::Response& res) {
+                  auto s = cloud->delete_flavor(req.matches[1]);
+                  if (!s.ok()) {
+                    return fail(res, s.error());
+                  }
+                  res.status = 202;
+                }));
+  server.Get(kPrefix + R"(/flavors/([^/]+)/os-extra_specs/?)",
+             guarded([cloud, fail](const httplib::Request& req, httplib::Response& res) {
+               auto f = cloud->get_flavor(req.matches[1]);
+               if (!f.ok()) {
+                 return fail(res, f.error());
+               }
+               send_json(res, {{"extra_specs", f->extra_specs}});
+             }));
+  server.Post(kPrefix + R"(/flavors/([^/]+)/os-extra_specs/?)",
+              guarded([cloud, fail](const httplib::Request& req, httplib::Response& res) {
+                auto body = json_body(req);
+                if (!body.ok()) {
+                  return fail(res, body.error());
+                }
+                auto specs = body->find("extra_specs");
+                if (specs == body->end() || !specs->is_object()) {
+                  return fail(res, make_error(ErrorCode::kInvalidArgument,
+                                              "Invalid input: 'extra_specs' is required"));
+                }
+                std::map<std::string, std::string> m;
+                for (const auto& [k, v] : specs->items()) {
+                  m[k] = v.is_string() ? v.get<std::string>() : v.dump();
+                }
+                auto f = cloud->set_flavor_extra_specs(req.matches[1], m);
+                if (!f.ok()) {
+                  return fail(res, f.error());
+                }
+                send_json(res, {{"extra_specs", m}});
+              }));
+  server.Delete(kPrefix + R"(/flavors/([^/]+)/os-extra_specs/([^/]+)/?)",
+                guarded([cloud, fail](const httplib::Request& req, httplib::Response& res) {
+                  auto s = cloud->unset_flavor_extra_spec(req.matches[1], req.matches[2]);
+                  if (!s.ok()) {
+                    return fail(res, s.error());
+                  }
+                  res.status = 200;
+                }));
+  server.Get(kPrefix + R"(/flavors/([^/]+)/os-flavor-access/?)",
+             guarded([](const httplib::Request&, httplib::Response& res) {
+               send_json(res, {{"flavor_access", json::array()}});
+             }));
+
+  // ---- images (proxied from the Glance records)
+  auto list_images = [cloud, port](bool detail) {
+    return [cloud, port, detail](const httplib::Request& req, httplib::Response& res) {
+      json items = json::array();
+      for (const auto& im : cloud->list_images()) {
+        items.push_back(image_json(req, port, *cloud, im, detail));
+      }
+      send_json(res, {{"images", filter_items(items, req)}});
+    };
+  };
+  server.Get(kPrefix + R"(/images/?)", guarded(list_images(false)));
+  server.Get(kPrefix + R"(/images/detail/?)", guarded(list_images(true)));
+  server.Get(kPrefix + R"(/images/([^/]+)/?)",
+             guarded([cloud, port, fail](const httplib::Request& req, httplib::Response& res) {
+               auto im = cloud->get_image(req.matches[1]);
+               if (!im.ok() || im->id != req.matches[1]) {
+                 return fail(res, make_error(ErrorCode::kNotFound, "Image not found."));
+               }
+               send_json(res, {{"image", image_json(req, port, *cloud, *im, true)}});
+             }));
+  server.Delete(kPrefix + R"(/images/([^/]+)/?)",
+                guarded([cloud, fail](const httplib::Request& req, httplib::Response& res) {
+                  auto s = cloud->delete_image(req.matches[1]);
+                  if (!s.ok()) {
+                    return fail(res, s.error());
+                  }
+                  res.status = 204;
+                }));
+
+  // ---- limits, zones, keypairs
+  server.Get(kPrefix + R"(/limits/?)",
+             guarded([cloud](const httplib::Request&, httplib::Response& res) {
+               auto u = cloud->usage();
+               send_json(res, {{"limits",
+                                {{"rate", json::array()},
+                                 {"absolute",
+                                  {{"maxServerMeta", 128},
+                                   {"maxPersonality", 5},
+                                   {"maxImageMeta", 128},
+                                   {"maxPersonalitySize", 10240},
+                                   {"maxTotalKeypairs", 100},
+                                   {"maxSecurityGroupRules", 20},
+                                   {"maxSecurityGroups", 10},
+                                   {"maxServerGroups", 10},
+                                   {"maxServerGroupMembers", 10},
+                                   {"maxTotalCores", 1000},
+                                   {"maxTotalInstances", 1000},
+                                   {"maxTotalRAMSize", 1024 * 1024},
+                                   {"maxTotalFloatingIps", 100},
+                                   {"totalCoresUsed", u.vcpus},
+                                   {"totalRAMUsed", u.ram_mb},
+                                   {"totalInstancesUsed", u.servers},
+                                   {"totalFloatingIpsUsed", u.floating_ips},
+                                   {"totalSecurityGroupsUsed", 0},
+                                   {"totalServerGroupsUsed", 0}}}}}});
+             }));
+  server.Get(
+      kPrefix + R"(/os-availability-zone(?:/detail)?/?)",
+      guarded([](const httplib::Request&, httplib::Response& res) {
+        send_json(
+            res,
+            {{"availabilityZoneInfo",
+              {{{"zoneName", "nova"}, {"zoneState", {{"available", true}}}, {"hosts", nullptr}}}}});
+      }));
+  server.Get(kPrefix + R"(/os-keypairs/?)",
+             guarded([](const httplib::Request&, httplib::Response& res) {
+               send_json(res, {{"keypairs", json::array()}});
+             }));
+}
+
+}  // namespace chainlab::endpoints

@@ -1,0 +1,28 @@
+// Nova (compute) of one PoP's OpenStack control plane (docs/api/openstack.md). Port P + 3774.
+// Paths under /v2.1/<tenant> or /v2.1: servers (list, detail, show, create, update, delete,
+// actions), os-interface attach/detach, flavors (list, detail, show, create, delete,
+// os-extra_specs), images (list, detail, show, delete), limits, availability zones, keypairs
+// (empty), plus the version documents at / and /v2.1. Microversions 2.1 to 2.79 are echoed in
+// OpenStack-API-Version; errors are {"itemNotFound"|"badRequest"|...: {code, message}}.
+#pragma once
+
+#include <memory>
+
+#include "endpoints/http.h"
+#include "endpoints/openstack_common.h"
+
+namespace chainlab::endpoints {
+
+class NovaEndpoint final : public Endpoint {
+ public:
+  NovaEndpoint(std::shared_ptr<orchestration::Cloud> cloud, OpenStackPorts ports)
+      : cloud_(std::move(cloud)), ports_(ports) {}
+  std::string name() const override { return cloud_->pop() + " nova"; }
+  void register_routes(httplib::Server& server) override;
+
+ private:
+  std::shared_ptr<orchestration::Cloud> cloud_;
+  OpenStackPorts ports_;
+};
+
+}  // namespace chainlab::endpoints
