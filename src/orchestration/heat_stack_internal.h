@@ -38,6 +38,8 @@ struct StackEngine::Stack {
   nlohmann::json parameters = nlohmann::json::object();  // as given (PATCH merges over them)
   StackPlan plan;
   std::map<std::string, Resource> resources;  // by logical name
+  std::vector<StackEvent> events;
+  int64_t next_event = 1;
 };
 
 // get_resource / get_attr over one stack's created resources (called with the engine's mutex

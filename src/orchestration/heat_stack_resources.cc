@@ -91,7 +91,7 @@ Status StackEngine::create_resource_locked(Stack& stack, const PlannedResource& 
   Stack::Resource r;
   r.type = planned.type;
   r.group = planned.group;
-  r.status = stack.action + "_COMPLETE";
+  r.status = "CREATE_COMPLETE";
   r.status_reason = "state changed";
   auto fail = [&](Error e) { return std::move(e).context(where); };
   std::string default_name = fmt::format("{}-{}", stack.name, planned.name);

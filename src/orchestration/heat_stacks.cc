@@ -77,6 +77,27 @@ StackInfo StackEngine::info_of(const Stack& stack) {
   return info;
 }
 
+void StackEngine::event_locked(Stack& stack, const std::string& resource,
+                               const std::string& physical_id, const std::string& type,
+                               const std::string& status, const std::string& reason) {
+  stack.events.push_back(
+      {std::to_string(stack.next_event++), resource, physical_id, status, reason, type, now_iso()});
+}
+
+void StackEngine::stack_event_locked(Stack& stack) {
+  event_locked(stack, stack.name, stack.id, "OS::Heat::Stack", stack.action + "_" + stack.state,
+               stack.status_reason);
+}
+
+Result<std::vector<StackEvent>> StackEngine::events(const std::string& name_or_id) const {
+  std::lock_guard lock(mu_);
+  const Stack* s = find_locked(name_or_id);
+  if (s == nullptr) {
+    return make_error(ErrorCode::kNotFound, "The Stack ({}) could not be found.", name_or_id);
+  }
+  return s->events;
+}
+
 Result<Template> StackEngine::validate(const StackRequest& request) const {
   CL_ASSIGN_OR_RETURN(Template t, parse_request_template(request));
   CL_ASSIGN_OR_RETURN(StackPlan plan, plan_stack(t, request.parameters));
@@ -89,6 +110,8 @@ Status StackEngine::create_all_locked(Stack& stack, const std::vector<std::strin
   for (const auto& name : names) {
     const PlannedResource* planned = stack.plan.find(name);
     assert(planned != nullptr);
+    const char* type = resource_type_name(planned->type);
+    event_locked(stack, name, "", type, stack.action + "_IN_PROGRESS", "state changed");
     auto s = create_resource_locked(stack, *planned);
     if (!s.ok()) {
       auto& r = stack.resources[name];
@@ -97,8 +120,11 @@ Status StackEngine::create_all_locked(Stack& stack, const std::vector<std::strin
       r.status = stack.action + "_FAILED";
       r.status_reason = s.error().message;
       r.updated_time = now_iso();
+      event_locked(stack, name, "", type, r.status, r.status_reason);
       return make_error(s.error().code, "Resource {} failed: {}", stack.action, s.error().message);
     }
+    const auto& r = stack.resources[name];
+    event_locked(stack, name, r.physical_id, type, r.status, r.status_reason);
     created.push_back(name);
   }
   return ok_status();
@@ -128,6 +154,8 @@ Result<StackInfo> StackEngine::create(const StackRequest& request) {
   stack->state = "IN_PROGRESS";
   Stack& s = *stack;
   stacks_.push_back(std::move(stack));
+  s.status_reason = "Stack CREATE started";
+  stack_event_locked(s);
 
   std::vector<std::string> order;
   for (const auto& r : s.plan.resources) {
@@ -138,6 +166,7 @@ Result<StackInfo> StackEngine::create(const StackRequest& request) {
   if (status.ok()) {
     s.state = "COMPLETE";
     s.status_reason = "Stack CREATE completed successfully";
+    stack_event_locked(s);
     return info_of(s);
   }
   // Roll back: nothing the stack created stays.
@@ -149,6 +178,7 @@ Result<StackInfo> StackEngine::create(const StackRequest& request) {
   }
   s.state = "FAILED";
   s.status_reason = status.error().message;
+  stack_event_locked(s);
   return info_of(s);
 }
 
@@ -272,6 +302,8 @@ Result<StackInfo> StackEngine::update(const std::string& name_or_id, const Stack
   s->action = "UPDATE";
   s->state = "IN_PROGRESS";
   s->updated_time = now_iso();
+  s->status_reason = "Stack UPDATE started";
+  stack_event_locked(*s);
   std::vector<std::string> failures;
   // Dependents first: walk the old plan backwards.
   for (auto it = s->plan.resources.rbegin(); it != s->plan.resources.rend(); ++it) {
@@ -290,6 +322,7 @@ Result<StackInfo> StackEngine::update(const std::string& name_or_id, const Stack
     s->plan = std::move(old_plan);  // the old resources are still (partly) there
     s->state = "FAILED";
     s->status_reason = "Resource DELETE failed: " + failures.front();
+    stack_event_locked(*s);
     return info_of(*s);
   }
   std::vector<std::string> to_create;
@@ -309,10 +342,12 @@ Result<StackInfo> StackEngine::update(const std::string& name_or_id, const Stack
   if (!status.ok()) {
     s->state = "FAILED";
     s->status_reason = status.error().message;
+    stack_event_locked(*s);
     return info_of(*s);
   }
   s->state = "COMPLETE";
   s->status_reason = "Stack UPDATE completed successfully";
+  stack_event_locked(*s);
   return info_of(*s);
 }
 
@@ -324,6 +359,8 @@ Status StackEngine::remove(const std::string& name_or_id) {
   }
   s->action = "DELETE";
   s->state = "IN_PROGRESS";
+  s->status_reason = "Stack DELETE started";
+  stack_event_locked(*s);
   std::vector<std::string> failures;
   for (auto it = s->plan.resources.rbegin(); it != s->plan.resources.rend(); ++it) {
     if (s->resources.count(it->name) == 0) {
@@ -336,6 +373,7 @@ Status StackEngine::remove(const std::string& name_or_id) {
   if (!failures.empty()) {
     s->state = "FAILED";
     s->status_reason = "Resource DELETE failed: " + failures.front();
+    stack_event_locked(*s);
     return make_error(ErrorCode::kFailedPrecondition, "{}", s->status_reason);
   }
   stacks_.erase(

@@ -65,6 +65,18 @@ struct StackInfo {
   int timeout_mins = 0;
 };
 
+// Heat's event list (what `openstack stack create --wait` polls): one per resource and stack
+// status change. The stack's own events carry the stack name and id.
+struct StackEvent {
+  std::string id;  // increasing decimal number, unique per stack
+  std::string resource_name;
+  std::string physical_id;
+  std::string status;  // CREATE_IN_PROGRESS, CREATE_COMPLETE, ...
+  std::string status_reason;
+  std::string type;  // resource type, "OS::Heat::Stack" for the stack itself
+  std::string time;
+};
+
 struct StackOutput {
   std::string key;
   std::string description;
@@ -98,6 +110,7 @@ class StackEngine {
   Result<std::vector<StackResourceInfo>> resources(const std::string& name_or_id) const;
   Result<StackResourceInfo> resource(const std::string& name_or_id,
                                      const std::string& resource) const;
+  Result<std::vector<StackEvent>> events(const std::string& name_or_id) const;
   // The template as given (a JSON tree).
   Result<nlohmann::json> template_of(const std::string& name_or_id) const;
   // InvalidArgument for a bad template (the stack is unchanged). A resource failure is not an
@@ -125,6 +138,10 @@ class StackEngine {
                                           const std::string& attribute,
                                           const ReferenceResolver& refs) const;
   static StackInfo info_of(const Stack& stack);
+  static void event_locked(Stack& stack, const std::string& resource,
+                           const std::string& physical_id, const std::string& type,
+                           const std::string& status, const std::string& reason);
+  static void stack_event_locked(Stack& stack);
 
   Cloud& cloud_;
   mutable std::mutex mu_;
