@@ -173,8 +173,10 @@ Result<StackInfo> StackEngine::create(const StackRequest& request) {
   for (auto it = created.rbegin(); it != created.rend(); ++it) {
     (void)delete_resource_locked(s, *it);
   }
+  // What remains: the failed resource, and any that could not be deleted (DELETE_FAILED).
   for (auto it = s.resources.begin(); it != s.resources.end();) {
-    it = it->second.status == "CREATE_FAILED" ? std::next(it) : s.resources.erase(it);
+    bool keep = it->second.status == "CREATE_FAILED" || it->second.status == "DELETE_FAILED";
+    it = keep ? std::next(it) : s.resources.erase(it);
   }
   s.state = "FAILED";
   s.status_reason = status.error().message;
