@@ -12,6 +12,9 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libclang-rt-14-dev clang
   iproute2 iputils-ping iputils-arping ethtool iperf3 socat curl procps psmisc
+  # conformance (tests/conformance): the real OpenStack clients
+  python3-openstackclient python3-heatclient python3-neutronclient python3-novaclient
+  python3-glanceclient python3-networking-sfc
   # run: the oci compute driver (busybox: the test image of tests/integration/oci_driver_test.cc)
   runc busybox
   # benchmark peers (bench/dataplane.sh): Open vSwitch userspace datapath

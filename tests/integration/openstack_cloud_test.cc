@@ -1,0 +1,180 @@
+// The Cloud (one PoP's OpenStack state) against a real emulation: servers are instances, a network
+// is an E-LAN over its bound ports, and a failed call leaves nothing behind.
+#include <gtest/gtest.h>
+
+#include "emulator/emulation.h"
+#include "orchestration/cloud.h"
+#include "test_util.h"
+
+namespace chainlab::orchestration {
+namespace {
+
+using namespace std::chrono_literals;
+
+class CloudTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    CL_REQUIRE_ROOT();
+    emulator::Topology t;
+    t.name = "cloud";
+    t.emulator.rest_port = 0;
+    ASSERT_TRUE(t.add_pop({"dc1", {}, {}, {}}).ok());
+    auto e = emulator::Emulation::start(t);
+    ASSERT_TRUE(e.ok()) << e.error().message;
+    emu_ = std::move(e).value();
+    CloudConfig config;
+    config.pop = "dc1";
+    cloud_ = std::make_unique<Cloud>(*emu_, config);
+  }
+  void TearDown() override {
+    cloud_.reset();
+    emu_.reset();
+  }
+
+  std::string network(const std::string& name, const std::string& cidr) {
+    NetworkCreate nc;
+    nc.name = name;
+    auto n = cloud_->create_network(nc);
+    EXPECT_TRUE(n.ok());
+    SubnetCreate sc;
+    sc.network_id = n->id;
+    sc.cidr = cidr;
+    auto s = cloud_->create_subnet(sc);
+    EXPECT_TRUE(s.ok()) << s.error().message;
+    return n->id;
+  }
+  Result<Server> server(const std::string& name, std::vector<ServerNic> nics) {
+    ServerCreate r;
+    r.name = name;
+    r.flavor = "m1.tiny";
+    r.nics = std::move(nics);
+    return cloud_->create_server(r);
+  }
+  std::string address(const Server& s, size_t i = 0) {
+    auto ports = cloud_->server_ports(s.id);
+    return ports.ok() && ports->size() > i ? (*ports)[i].fixed_ips.at(0).ip_address : "";
+  }
+  bool ping(const Server& from, const std::string& ip) {
+    auto r = emu_->exec(from.instance, {"ping", "-c", "1", "-W", "1", ip}, 20s);
+    return r.ok() && r->exit_code == 0;
+  }
+
+  std::unique_ptr<emulator::Emulation> emu_;
+  std::unique_ptr<Cloud> cloud_;
+};
+
+TEST_F(CloudTest, ServersOnOneNetworkPingEachOtherAndNothingElse) {
+  std::string net1 = network("net1", "10.70.0.0/24");
+  std::string net2 = network("net2", "10.71.0.0/24");
+  auto a = server("a", {{"", net1, ""}});
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  EXPECT_EQ(cloud_->get_network(net1)->elan, "");  // one port: no E-LAN yet
+  auto b = server("b", {{"", net1, "10.70.0.50"}});
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  auto c = server("c", {{"", net2, ""}});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(address(*a), "10.70.0.2");
+  EXPECT_EQ(address(*b), "10.70.0.50");
+  EXPECT_NE(cloud_->get_network(net1)->elan, "");
+  EXPECT_TRUE(ping(*a, "10.70.0.50"));
+  EXPECT_TRUE(ping(*b, "10.70.0.2"));
+  EXPECT_FALSE(ping(*c, "10.70.0.2"));
+
+  // The instance carries Neutron's MAC.
+  auto info = emu_->compute_status(a->instance);
+  ASSERT_TRUE(info.ok());
+  ASSERT_EQ(info->interfaces.size(), 1u);
+  EXPECT_EQ(info->interfaces[0].mac, cloud_->server_ports(a->id)->at(0).mac_address);
+  EXPECT_EQ(info->interfaces[0].name, "port0");
+
+  // Deleting a server deletes its implicit ports; the network's E-LAN goes below two members.
+  ASSERT_TRUE(cloud_->delete_server(b->id).ok());
+  EXPECT_EQ(cloud_->list_ports().size(), 2u);
+  EXPECT_EQ(cloud_->get_network(net1)->elan, "");
+  EXPECT_FALSE(emu_->compute_status(b->instance).ok());
+  EXPECT_EQ(cloud_->delete_network(net1).error().code, ErrorCode::kFailedPrecondition);
+  ASSERT_TRUE(cloud_->delete_server(a->id).ok());
+  ASSERT_TRUE(cloud_->delete_server(c->id).ok());
+  EXPECT_TRUE(cloud_->list_ports().empty());
+  EXPECT_TRUE(cloud_->delete_network(net1).ok());
+  EXPECT_TRUE(emu_->list_compute()->empty());
+}
+
+TEST_F(CloudTest, ExplicitPortsKeepTheirNameAndOutliveTheServer) {
+  std::string net = network("net", "10.72.0.0/24");
+  PortCreate pc;
+  pc.network_id = net;
+  pc.name = "input";
+  auto p = cloud_->create_port(pc);
+  ASSERT_TRUE(p.ok());
+  auto a = server("with-port", {{p->id, "", ""}});
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  auto bound = cloud_->get_port(p->id);
+  ASSERT_TRUE(bound->binding.has_value());
+  EXPECT_EQ(bound->binding->interface, "input");
+  EXPECT_EQ(bound->binding->instance, a->instance);
+  EXPECT_EQ(bound->device_id, a->id);
+  EXPECT_EQ(bound->status, "ACTIVE");
+  // A bound port cannot serve a second server; the failure creates nothing.
+  auto twice = server("again", {{"", net, ""}, {p->id, "", ""}});
+  EXPECT_EQ(twice.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(cloud_->list_ports().size(), 1u);
+  ASSERT_TRUE(cloud_->delete_server(a->id).ok());
+  auto freed = cloud_->get_port(p->id);
+  ASSERT_TRUE(freed.ok());
+  EXPECT_FALSE(freed->binding.has_value());
+  EXPECT_EQ(freed->device_id, "");
+}
+
+TEST_F(CloudTest, FailuresLeaveNothing) {
+  std::string net = network("net", "10.73.0.0/24");
+  ServerCreate bad_flavor;
+  bad_flavor.name = "x";
+  bad_flavor.flavor = "m1.nope";
+  bad_flavor.nics = {{"", net, ""}};
+  EXPECT_FALSE(cloud_->create_server(bad_flavor).ok());
+  EXPECT_FALSE(server("x", {{"", "no-such-net", ""}}).ok());
+  EXPECT_FALSE(server("x", {{"", net, "10.99.0.1"}}).ok());  // address outside every subnet
+  EXPECT_TRUE(cloud_->list_ports().empty());
+  EXPECT_TRUE(cloud_->list_servers().empty());
+
+  // The emulator refusing the instance (unknown PoP) undoes the ports and their addresses.
+  CloudConfig elsewhere;
+  elsewhere.pop = "nowhere";
+  Cloud other(*emu_, elsewhere);
+  auto n = other.create_network(NetworkCreate{});
+  SubnetCreate sc;
+  sc.network_id = n->id;
+  sc.cidr = "10.74.0.0/24";
+  ASSERT_TRUE(other.create_subnet(sc).ok());
+  ServerCreate r;
+  r.name = "lost";
+  r.flavor = "m1.tiny";
+  r.nics = {{"", n->id, ""}};
+  EXPECT_FALSE(other.create_server(r).ok());
+  EXPECT_TRUE(other.list_ports().empty());
+  PortCreate pc;
+  pc.network_id = n->id;
+  EXPECT_EQ(other.create_port(pc)->fixed_ips.at(0).ip_address, "10.74.0.2");  // given back
+  EXPECT_TRUE(emu_->list_compute()->empty());
+}
+
+TEST_F(CloudTest, InterfacesAttachAndDetachAtRuntime) {
+  std::string net1 = network("net1", "10.75.0.0/24");
+  std::string net2 = network("net2", "10.76.0.0/24");
+  auto a = server("a", {{"", net1, ""}});
+  auto b = server("b", {{"", net2, ""}});
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_FALSE(ping(*a, address(*b)));
+  auto attached = cloud_->attach_interface(a->id, {"", net2, ""});
+  ASSERT_TRUE(attached.ok()) << attached.error().message;
+  EXPECT_EQ(attached->binding->interface, "port1");
+  EXPECT_TRUE(ping(*a, address(*b)));
+  ASSERT_TRUE(cloud_->detach_interface(a->id, attached->id).ok());
+  EXPECT_FALSE(cloud_->get_port(attached->id).ok());  // created by the attach: deleted
+  EXPECT_FALSE(ping(*a, address(*b)));
+  EXPECT_EQ(cloud_->get_server(a->id)->port_ids.size(), 1u);
+}
+
+}  // namespace
+}  // namespace chainlab::orchestration
