@@ -1,6 +1,7 @@
 #include "endpoints/openstack.h"
 
 #include "endpoints/openstack_glance.h"
+#include "endpoints/openstack_heat.h"
 #include "endpoints/openstack_keystone.h"
 #include "endpoints/openstack_neutron.h"
 #include "endpoints/openstack_nova.h"
@@ -31,7 +32,7 @@ std::vector<OpenStackService> make_openstack_services(std::shared_ptr<orchestrat
   out.push_back({"nova", ports.nova, std::make_unique<NovaEndpoint>(cloud, ports)});
   out.push_back({"neutron", ports.neutron, std::make_unique<NeutronEndpoint>(cloud, ports)});
   out.push_back({"glance", ports.glance, std::make_unique<GlanceEndpoint>(cloud, ports)});
-  // Heat (ports.heat) is added here by the Heat engine.
+  out.push_back({"heat", ports.heat, std::make_unique<HeatEndpoint>(cloud, ports)});
   return out;
 }
 

@@ -1,6 +1,6 @@
 // The OpenStack control plane of one PoP (docs/api/openstack.md): one orchestration::Cloud shared
 // by its Keystone (P), Nova (P+3774), Neutron (P+4696) and Glance (P+4242) endpoints; Heat
-// (P+3004) is added here too when built. The last endpoint to go frees the Cloud.
+// (P+3004, endpoints/openstack_heat.h). The last endpoint to go frees the Cloud.
 #pragma once
 
 #include <memory>

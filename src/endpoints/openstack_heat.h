@@ -1,0 +1,42 @@
+// Heat (orchestration, API v1) of one PoP's OpenStack control plane (docs/api/heat.md), shaped as
+// python3-heatclient expects. Port P + 3004. Owns the PoP's StackEngine (orchestration/
+// heat_stacks.h) over the shared Cloud. Every /v1 route needs a valid X-Auth-Token (401).
+//
+// Routes (<t>: the project; <s>: a stack name or id, optionally followed by /<id>):
+//   GET  /                                     version document (300)
+//   GET  /v1/<t>/stacks                        {"stacks": [...]}
+//   POST /v1/<t>/stacks                        {stack_name, template (object or text),
+//                                              parameters, environment, files, timeout_mins}
+//                                              -> 201 {"stack": {"id", "links"}}
+//   POST /v1/<t>/validate                      {"template"} -> {"Description", "Parameters"}
+//   GET  /v1/<t>/stacks/<name or id>           302 to /v1/<t>/stacks/<name>/<id>
+//   GET  /v1/<t>/stacks/<name>/<id>            {"stack": {...}} (resolve_outputs=False: none)
+//   PUT | PATCH  /v1/<t>/stacks/<s>            update (PATCH: existing template and parameters)
+//                                              -> 202
+//   DELETE /v1/<t>/stacks/<s>                  204
+//   GET  /v1/<t>/stacks/<s>/template | resources[/<name>] | outputs[/<key>] | events
+//   GET  /v1/<t>/resource_types, /v1/<t>/build_info
+// Errors: {"explanation", "code", "error": {"message", "traceback", "type"}, "title"}.
+#pragma once
+
+#include <memory>
+
+#include "endpoints/http.h"
+#include "endpoints/openstack_common.h"
+#include "orchestration/heat_stacks.h"
+
+namespace chainlab::endpoints {
+
+class HeatEndpoint final : public Endpoint {
+ public:
+  HeatEndpoint(std::shared_ptr<orchestration::Cloud> cloud, OpenStackPorts ports);
+  std::string name() const override { return cloud_->pop() + " heat"; }
+  void register_routes(httplib::Server& server) override;
+
+ private:
+  std::shared_ptr<orchestration::Cloud> cloud_;
+  std::shared_ptr<orchestration::StackEngine> engine_;
+  OpenStackPorts ports_;
+};
+
+}  // namespace chainlab::endpoints

@@ -1,0 +1,336 @@
+#!/usr/bin/env python3
+"""Conformance of the per-PoP Heat endpoint with the real client (Debian's python3-heatclient
+through `openstack stack ...`): starts `chainlab run` with two PoPs (heat-topology.yaml) and, on
+each PoP, creates / lists / shows / updates / deletes stacks from our own template
+(examples/heat/two-servers.yaml: servers really ping each other; an update keeps the ids of what
+did not change) and from the SONATA templates in ../shared/fixtures/heat; checks that a bad
+template is refused with a precise message, that a failing resource leaves nothing behind, and
+the error shape and 401 of the raw API. Stops the emulation at the end.
+
+Usage: heat_conformance.py CHAINLAB_BINARY [TOPOLOGY]
+Exit 77 (skipped) when not root or when the openstack client is missing.
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE = os.path.dirname(os.path.dirname(HERE))
+FIXTURES = os.path.join(os.path.dirname(SOURCE), "shared", "fixtures", "heat")
+OWN_TEMPLATE = os.path.join(SOURCE, "examples", "heat", "two-servers.yaml")
+REST_PORT = 7501
+POPS = [("dc1", 7001), ("dc2", 7002)]
+
+failures = []
+
+
+def log(msg):
+    print(msg, flush=True)
+
+
+def check(cond, what):
+    log(f"  {'ok  ' if cond else 'FAIL'} {what}")
+    if not cond:
+        failures.append(what)
+    return cond
+
+
+def wait_port(port, timeout=30.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        with socket.socket() as s:
+            s.settimeout(0.5)
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return True
+        time.sleep(0.2)
+    return False
+
+
+def os_env(base):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
+    env.update({
+        "OS_AUTH_URL": f"http://127.0.0.1:{base}/v3",
+        "OS_USERNAME": "admin",
+        "OS_PASSWORD": "admin",
+        "OS_PROJECT_NAME": "admin",
+        "OS_USER_DOMAIN_NAME": "Default",
+        "OS_PROJECT_DOMAIN_NAME": "Default",
+        "OS_IDENTITY_API_VERSION": "3",
+    })
+    return env
+
+
+def openstack(base, *args):
+    p = subprocess.run(["openstack", *args], env=os_env(base), capture_output=True, text=True,
+                       timeout=300)
+    return p.returncode, p.stdout + p.stderr
+
+
+def openstack_json(base, *args):
+    rc, out = openstack(base, *args, "-f", "json")
+    if rc != 0:
+        log(f"    openstack {' '.join(args)} failed: {out.strip()}")
+        return None
+    # --wait prints the event log before the JSON document.
+    start = 0 if out.startswith(("{", "[")) else max(out.find("\n{\n"), out.find("\n[\n"))
+    try:
+        return json.loads(out[start:])
+    except ValueError:
+        log(f"    not JSON: {out[:300]}")
+        return None
+
+
+def resource_ids(base, stack):
+    rows = openstack_json(base, "stack", "resource", "list", stack) or []
+    return {r["resource_name"]: r["physical_resource_id"] for r in rows}
+
+
+def outputs(base, stack):
+    show = openstack_json(base, "stack", "show", stack) or {}
+    return {o["output_key"]: o["output_value"] for o in show.get("outputs", [])}
+
+
+def ping(binary, instance, address):
+    p = subprocess.run([binary, "exec", "-e", f"http://127.0.0.1:{REST_PORT}", instance, "--",
+                        "ping", "-c", "2", "-i", "0.2", "-W", "1", address],
+                       capture_output=True, text=True, timeout=60)
+    return p.returncode == 0 and " 0% packet loss" in p.stdout
+
+
+def nothing_left(base, what):
+    servers = openstack_json(base, "server", "list") or []
+    networks = openstack_json(base, "network", "list") or []
+    ports = openstack_json(base, "port", "list") or []
+    check(not servers and not networks and not ports,
+          f"{what}: no servers, networks or ports left "
+          f"({len(servers)}/{len(networks)}/{len(ports)})")
+
+
+def http(method, url, token=None, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, method=method)
+    req.add_header("Content-Type", "application/json")
+    if token:
+        req.add_header("X-Auth-Token", token)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+def token_and_project(base):
+    body = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
+        "name": "admin", "domain": {"name": "Default"}, "password": "admin"}}},
+        "scope": {"project": {"name": "admin", "domain": {"name": "Default"}}}}}
+    req = urllib.request.Request(f"http://127.0.0.1:{base}/v3/auth/tokens",
+                                 data=json.dumps(body).encode(), method="POST")
+    req.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return r.headers["X-Subject-Token"], json.loads(r.read())["token"]["project"]["id"]
+
+
+def fixture_templates(tmp):
+    import yaml  # python3-yaml comes with the openstack client
+    out = {}
+    for kind in ("create", "update"):
+        path = os.path.join(FIXTURES, f"test_heatapi_template_{kind}_stack.yml")
+        if not os.path.exists(path):
+            return None
+        with open(path) as f:
+            request = yaml.safe_load(f)
+        out[kind] = os.path.join(tmp, f"fixture-{kind}.yaml")
+        with open(out[kind], "w") as f:
+            yaml.safe_dump(request["template"], f)
+    return out
+
+
+def own_template_flow(binary, pop, base):
+    log(f"[{pop}] own template {os.path.relpath(OWN_TEMPLATE, SOURCE)}")
+    stack = f"demo-{pop}"
+    created = openstack_json(base, "stack", "create", "-t", OWN_TEMPLATE, "--wait", stack)
+    check(created and created.get("stack_status") == "CREATE_COMPLETE", "stack create --wait")
+    listed = openstack_json(base, "stack", "list") or []
+    check(any(s["Stack Name"] == stack and s["Stack Status"] == "CREATE_COMPLETE"
+              for s in listed), "stack list shows it")
+    out = outputs(base, stack)
+    check(out.get("server_ip") == "10.90.0.10", f"output server_ip {out.get('server_ip')}")
+    clients = out.get("client_ips") or []
+    check(len(clients) == 1, f"one client {clients}")
+    instance = out.get("server_instance")
+    if clients:
+        check(ping(binary, instance, clients[0]), f"server pings client-0 at {clients[0]}")
+    before = resource_ids(base, stack)
+    check(len(before) == 6, f"6 resources ({len(before)})")
+
+    updated = openstack_json(base, "stack", "update", "-t", OWN_TEMPLATE, "--parameter",
+                             "count=2", "--wait", stack)
+    check(updated and updated.get("stack_status") == "UPDATE_COMPLETE", "stack update --wait")
+    after = resource_ids(base, stack)
+    for name in ("net", "subnet", "server_port", "server", "clients-0"):
+        check(before.get(name) and before.get(name) == after.get(name),
+              f"update keeps the id of {name}")
+    check("clients-1" in after, "update added clients-1")
+    out = outputs(base, stack)
+    clients = out.get("client_ips") or []
+    check(len(clients) == 2, f"two clients {clients}")
+    if len(clients) == 2:
+        check(ping(binary, instance, clients[1]), f"server pings the new client at {clients[1]}")
+
+    rc, text = openstack(base, "stack", "update", "--existing", "--parameter", "count=0",
+                         "--wait", stack)
+    check(rc == 0, "stack update --existing count=0")
+    after0 = resource_ids(base, stack)
+    check("clients-0" not in after0 and "clients-1" not in after0 and
+          after0.get("server") == before.get("server"),
+          "group members removed, the server kept")
+    servers = openstack_json(base, "server", "list") or []
+    check(len(servers) == 1, f"one server left ({len(servers)})")
+
+    tmpl = openstack_json(base, "stack", "template", "show", stack) or {}
+    check(tmpl.get("heat_template_version") == "2018-08-31", "stack template show")
+    out1 = openstack_json(base, "stack", "output", "show", stack, "server_ip") or {}
+    check(out1.get("output_value") == "10.90.0.10", "stack output show")
+    rc, _ = openstack(base, "stack", "delete", "--yes", "--wait", stack)
+    check(rc == 0, "stack delete --wait")
+    rc, text = openstack(base, "stack", "show", stack)
+    check(rc != 0 and "not found" in text.lower(), "deleted stack is not found")
+    nothing_left(base, "after delete")
+
+
+def fixture_flow(pop, base, templates):
+    log(f"[{pop}] SONATA fixture templates")
+    created = openstack_json(base, "stack", "create", "-t", templates["create"], "--wait", "s1")
+    check(created and created.get("stack_status") == "CREATE_COMPLETE",
+          f"fixture stack create: {created and created.get('stack_status_reason')}")
+    servers = openstack_json(base, "server", "list") or []
+    check(len(servers) == 3, f"3 servers ({len(servers)})")
+    before = resource_ids(base, "s1")
+    check(len(before) == 40, f"40 resources ({len(before)})")
+    updated = openstack_json(base, "stack", "update", "-t", templates["update"], "--wait", "s1")
+    check(updated and updated.get("stack_status") == "UPDATE_COMPLETE",
+          f"fixture stack update: {updated and updated.get('stack_status_reason')}")
+    after = resource_ids(base, "s1")
+    check(len(after) == 67, f"67 resources ({len(after)})")
+    net = "firewall:input:net:9df6a98f-9e11-4cb7-b3c0-InAdUnitTest"
+    check(before.get(net) and before.get(net) == after.get(net),
+          "an untouched network keeps its id")
+    servers = openstack_json(base, "server", "list") or []
+    check(len(servers) == 6, f"6 servers ({len(servers)})")
+    rc, _ = openstack(base, "stack", "delete", "--yes", "--wait", "s1")
+    check(rc == 0, "fixture stack delete")
+    nothing_left(base, "after fixture delete")
+
+
+def failure_flow(pop, base, tmp):
+    log(f"[{pop}] bad templates and failing resources")
+    bad = os.path.join(tmp, "bad.yaml")
+    with open(bad, "w") as f:
+        f.write("heat_template_version: 2015-04-30\nresources:\n  x:\n    type: OS::Nova::Server\n"
+                "    properties: {image: i, flavor: m1.tiny, networks: [{fixed_ip: 1.2.3.4}]}\n")
+    rc, text = openstack(base, "stack", "create", "-t", bad, "bad")
+    check(rc != 0 and "resources.x.properties.networks[0]" in text,
+          f"bad template refused precisely: {text.strip()[:120]}")
+    with open(bad, "w") as f:
+        f.write("heat_template_version: 2015-04-30\nresources:\n"
+                "  x: {type: OS::Nova::KeyPair, properties: {name: k}}\n")
+    rc, text = openstack(base, "stack", "create", "-t", bad, "bad")
+    check(rc != 0 and "unsupported resource type 'OS::Nova::KeyPair'" in text,
+          "unknown resource type refused")
+    failing = os.path.join(tmp, "failing.yaml")
+    with open(OWN_TEMPLATE) as f:
+        text = f.read()
+    with open(failing, "w") as f:
+        f.write(text.replace("allowed_values: [m1.nano, m1.micro, m1.tiny, m1.small]",
+                             "allowed_values: [m1.tiny, m1.enormous]"))
+    rc, _ = openstack(base, "stack", "create", "-t", failing, "--parameter", "flavor=m1.enormous",
+                      "failing")
+    show = openstack_json(base, "stack", "show", "failing") or {}
+    check(show.get("stack_status") == "CREATE_FAILED" and
+          "m1.enormous" in show.get("stack_status_reason", ""),
+          f"failing resource -> CREATE_FAILED: {show.get('stack_status_reason')}")
+    nothing_left(base, "after CREATE_FAILED")
+    rc, _ = openstack(base, "stack", "delete", "--yes", "failing")
+    check(rc == 0, "failed stack deleted")
+
+    heat = base + 3004
+    code, body = http("GET", f"http://127.0.0.1:{heat}/v1/x/stacks")
+    check(code == 401, f"no token -> 401 ({code})")
+    token, project = token_and_project(base)
+    code, body = http("GET", f"http://127.0.0.1:{heat}/v1/{project}/stacks/nope", token)
+    try:
+        err = json.loads(body)
+    except ValueError:
+        err = {}
+    check(code == 404 and err.get("code") == 404 and "message" in err.get("error", {}) and
+          "explanation" in err and "title" in err, f"unknown stack -> 404 Heat error ({code})")
+    code, body = http("POST", f"http://127.0.0.1:{heat}/v1/{project}/stacks", token,
+                      {"stack_name": "x", "template": ["not", "a", "mapping"]})
+    check(code == 400, f"malformed body -> 400 ({code})")
+    code, body = http("POST", f"http://127.0.0.1:{heat}/v1/{project}/stacks", token,
+                      {"stack_name": "x", "template": {"heat_template_version": "2015-04-30",
+                                                       "resources": {}},
+                       "parameters": {"nope": 1}})
+    check(code == 400 and "unknown parameter 'nope'" in body, f"unknown parameter -> 400 ({code})")
+    code, body = http("GET", f"http://127.0.0.1:{heat}/", None)
+    check(code == 300 and "v1.0" in body, "version document")
+
+
+def main():
+    if len(sys.argv) < 2:
+        print(__doc__)
+        return 2
+    binary = os.path.abspath(sys.argv[1])
+    topology = sys.argv[2] if len(sys.argv) > 2 else os.path.join(HERE, "heat-topology.yaml")
+    if os.geteuid() != 0:
+        log("skipped: needs root (chainlab run)")
+        return 77
+    if shutil.which("openstack") is None:
+        log("skipped: the openstack client is not installed (python3-openstackclient, "
+            "python3-heatclient)")
+        return 77
+    run = subprocess.Popen([binary, "run", topology], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True)
+    try:
+        ports = [REST_PORT] + [p for _, b in POPS for p in (b, b + 3004)]
+        if not all(wait_port(p) for p in ports):
+            log("chainlab run did not come up")
+            return 1
+        with tempfile.TemporaryDirectory() as tmp:
+            templates = fixture_templates(tmp)
+            for pop, base in POPS:
+                own_template_flow(binary, pop, base)
+                if templates:
+                    fixture_flow(pop, base, templates)
+                else:
+                    log(f"[{pop}] fixtures not found in {FIXTURES}: skipped")
+                failure_flow(pop, base, tmp)
+    finally:
+        run.send_signal(signal.SIGINT)
+        try:
+            out, _ = run.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            run.kill()
+            out, _ = run.communicate()
+        check(run.returncode == 0, f"chainlab run stopped cleanly (exit {run.returncode})")
+        if run.returncode != 0:
+            log(out[-2000:])
+    if failures:
+        log(f"{len(failures)} check(s) failed:")
+        for f in failures:
+            log(f"  - {f}")
+        return 1
+    log("all Heat conformance checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
