@@ -268,6 +268,18 @@ Result<Server> Cloud::create_server(const ServerCreate& request) {
     cr.interfaces.push_back(interface_request_locked(p, ifname));
   }
   auto started = emulation_.start_compute(cr);
+  // Instance names are the emulation's, shared with the other PoPs' Clouds and the REST API: a
+  // name free when it was chosen can be taken by the time the instance starts. Take the next one.
+  for (int attempt = 0;
+       attempt < 8 && !started.ok() && started.error().code == ErrorCode::kAlreadyExists;
+       ++attempt) {
+    std::string next = instance_name_locked(request.name);
+    if (next == cr.name) {
+      break;
+    }
+    s.instance = cr.name = next;
+    started = emulation_.start_compute(cr);
+  }
   if (!started.ok()) {
     Error e = std::move(started).error();
     if (e.code == ErrorCode::kResourceExhausted) {

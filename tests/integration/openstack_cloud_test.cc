@@ -4,6 +4,13 @@
 
 #include <stdlib.h>
 
+#include <barrier>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
 #include "../unit/runtime/image_test_util.h"
 #include "emulator/emulation.h"
 #include "orchestration/cloud.h"
@@ -221,6 +228,59 @@ TEST_F(CloudTest, UploadedDockerArchiveIsImportedIntoTheImageStore) {
     EXPECT_EQ(cloud.list_images().size(), 1u);
   }
   chainlab::testing::run_command("rm -rf " + root);
+}
+
+// Two PoPs' Clouds share the emulation's instance names: creating servers with the same names on
+// both at once (a MANO deploying one service on two VIMs) must never fail with "instance already
+// exists" when the name chosen by one Cloud is taken by the other before its instance starts.
+TEST(CloudRaceTest, SameServerNamesOnTwoPopsAtOnce) {
+  CL_REQUIRE_ROOT();
+  emulator::Topology t;
+  t.name = "cloud-race";
+  t.emulator.rest_port = 0;
+  ASSERT_TRUE(t.add_pop({"dc1", {}, {}, {}}).ok());
+  ASSERT_TRUE(t.add_pop({"dc2", {}, {}, {}}).ok());
+  auto emu = emulator::Emulation::start(t);
+  ASSERT_TRUE(emu.ok()) << emu.error().message;
+  CloudConfig c1;
+  c1.pop = "dc1";
+  CloudConfig c2;
+  c2.pop = "dc2";
+  Cloud dc1(**emu, c1);
+  Cloud dc2(**emu, c2);
+  constexpr int kServers = 15;
+  std::vector<std::string> errors;
+  std::mutex errors_mu;
+  std::barrier in_step(2);  // both PoPs pick the same name at the same moment
+  auto create_all = [&](Cloud& cloud) {
+    for (int i = 0; i < kServers; ++i) {
+      in_step.arrive_and_wait();
+      ServerCreate r;
+      r.name = "vnf" + std::to_string(i);
+      r.flavor = "m1.nano";
+      auto s = cloud.create_server(r);
+      if (!s.ok()) {
+        std::lock_guard lock(errors_mu);
+        errors.push_back(s.error().message);
+      }
+    }
+  };
+  std::thread a(create_all, std::ref(dc1));
+  std::thread b(create_all, std::ref(dc2));
+  a.join();
+  b.join();
+  EXPECT_TRUE(errors.empty()) << errors.front();
+  std::set<std::string> instances;
+  for (Cloud* cloud : {&dc1, &dc2}) {
+    auto servers = cloud->list_servers();
+    EXPECT_EQ(servers.size(), static_cast<size_t>(kServers));
+    for (const auto& s : servers) {
+      instances.insert(s.instance);
+      EXPECT_TRUE(cloud->delete_server(s.id).ok());
+    }
+  }
+  EXPECT_EQ(instances.size(), 2u * kServers);
+  EXPECT_TRUE((*emu)->list_compute()->empty());
 }
 
 }  // namespace
