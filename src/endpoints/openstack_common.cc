@@ -32,25 +32,6 @@ const char* nova_fault(int status) {
   }
 }
 
-const char* title(int status) {
-  switch (status) {
-    case 400:
-      return "Bad Request";
-    case 401:
-      return "Unauthorized";
-    case 403:
-      return "Forbidden";
-    case 404:
-      return "Not Found";
-    case 409:
-      return "Conflict";
-    case 503:
-      return "Service Unavailable";
-    default:
-      return "Internal Server Error";
-  }
-}
-
 const char* neutron_type(ErrorCode code) {
   switch (code) {
     case ErrorCode::kInvalidArgument:
@@ -69,15 +50,34 @@ const char* neutron_type(ErrorCode code) {
 
 }  // namespace
 
+const char* http_title(int status) {
+  switch (status) {
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 409:
+      return "Conflict";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Internal Server Error";
+  }
+}
+
 void send_openstack_error(httplib::Response& res, ErrorStyle style, const Error& error,
                           const std::string& type) {
   int status = http_status(error.code);
   switch (style) {
     case ErrorStyle::kKeystone:
-      send_json(
-          res,
-          {{"error", {{"code", status}, {"title", title(status)}, {"message", error.message}}}},
-          status);
+      send_json(res,
+                {{"error",
+                  {{"code", status}, {"title", http_title(status)}, {"message", error.message}}}},
+                status);
       return;
     case ErrorStyle::kNova:
       send_json(res, {{nova_fault(status), {{"code", status}, {"message", error.message}}}},
@@ -92,7 +92,7 @@ void send_openstack_error(httplib::Response& res, ErrorStyle style, const Error&
                 status);
       return;
     case ErrorStyle::kGlance:
-      send_json(res, {{"code", status}, {"title", title(status)}, {"message", error.message}},
+      send_json(res, {{"code", status}, {"title", http_title(status)}, {"message", error.message}},
                 status);
       return;
   }
@@ -135,6 +135,19 @@ std::string request_host(const httplib::Request& req) {
 
 std::string service_url(const httplib::Request& req, int port, const std::string& path) {
   return fmt::format("http://{}:{}{}", request_host(req), port, path);
+}
+
+OpenStackHandler with_token(std::shared_ptr<orchestration::Cloud> cloud, ErrorStyle style,
+                            OpenStackHandler handler, OpenStackHandler before) {
+  return [cloud = std::move(cloud), style, handler = std::move(handler),
+          before = std::move(before)](const httplib::Request& req, httplib::Response& res) {
+    if (before) {
+      before(req, res);
+    }
+    if (authorized(*cloud, req, res, style)) {
+      handler(req, res);
+    }
+  };
 }
 
 bool authorized(orchestration::Cloud& cloud, const httplib::Request& req, httplib::Response& res,

@@ -55,12 +55,21 @@ std::string service_url(const httplib::Request& req, int port, const std::string
 bool authorized(orchestration::Cloud& cloud, const httplib::Request& req, httplib::Response& res,
                 ErrorStyle style);
 
+using OpenStackHandler = std::function<void(const httplib::Request&, httplib::Response&)>;
+// `handler` behind the token check of `authorized`; `before` (may be null) runs first either way
+// (Nova's version headers).
+OpenStackHandler with_token(std::shared_ptr<orchestration::Cloud> cloud, ErrorStyle style,
+                            OpenStackHandler handler, OpenStackHandler before = nullptr);
+
 // The request body as a JSON object; InvalidArgument (with a client-style message) otherwise.
 Result<nlohmann::json> json_body(const httplib::Request& req);
 // The object under `key` of a body ({"network": {...}}); InvalidArgument when absent.
 Result<nlohmann::json> resource_body(const nlohmann::json& body, const std::string& key);
 
 // Typed readers: unset/null -> nullopt; a wrong type -> InvalidArgument naming the field.
+// The reason phrase OpenStack services put in `title` ("Not Found").
+const char* http_title(int status);
+
 Result<std::optional<std::string>> opt_string(const nlohmann::json& obj, const char* key);
 Result<std::optional<bool>> opt_bool(const nlohmann::json& obj, const char* key);
 Result<std::optional<int64_t>> opt_int(const nlohmann::json& obj, const char* key);

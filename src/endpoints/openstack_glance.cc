@@ -216,14 +216,7 @@ Result<orchestration::ImageUpdate> parse_image_patch(const json& patch) {
 void GlanceEndpoint::register_routes(httplib::Server& server) {
   auto cloud = cloud_;
   int port = ports_.glance;
-  auto guarded = [cloud](Handler h) {
-    return [cloud, h](const httplib::Request& req, httplib::Response& res) {
-      if (!authorized(*cloud, req, res, kStyle)) {
-        return;
-      }
-      h(req, res);
-    };
-  };
+  auto guarded = [cloud](Handler h) { return with_token(cloud, kStyle, std::move(h)); };
   auto fail = [](httplib::Response& res, const Error& e) { send_openstack_error(res, kStyle, e); };
   auto versions = [port](const httplib::Request& req) {
     json out = json::array();

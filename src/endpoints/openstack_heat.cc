@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include "common/files.h"
+#include "endpoints/openstack_common.h"
 
 namespace chainlab::endpoints {
 namespace {
@@ -10,23 +11,6 @@ namespace {
 using nlohmann::json;
 using orchestration::StackEngine;
 using orchestration::StackInfo;
-
-const char* title_of(int status) {
-  switch (status) {
-    case 400:
-      return "Bad Request";
-    case 401:
-      return "Unauthorized";
-    case 404:
-      return "Not Found";
-    case 409:
-      return "Conflict";
-    case 503:
-      return "Service Unavailable";
-    default:
-      return "Internal Server Error";
-  }
-}
 
 const char* type_of(ErrorCode code) {
   switch (code) {
@@ -53,7 +37,7 @@ void send_heat_error(httplib::Response& res, int status, const std::string& type
             {{"explanation", message},
              {"code", status},
              {"error", {{"message", message}, {"traceback", nullptr}, {"type", type}}},
-             {"title", title_of(status)}},
+             {"title", http_title(status)}},
             status);
 }
 

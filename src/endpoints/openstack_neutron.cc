@@ -282,14 +282,7 @@ json neutron_port_json(const orchestration::Port& p) {
 void NeutronEndpoint::register_routes(httplib::Server& server) {
   auto cloud = cloud_;
   int port = ports_.neutron;
-  auto guarded = [cloud](Handler h) {
-    return [cloud, h](const httplib::Request& req, httplib::Response& res) {
-      if (!authorized(*cloud, req, res, kStyle)) {
-        return;
-      }
-      h(req, res);
-    };
-  };
+  auto guarded = [cloud](Handler h) { return with_token(cloud, kStyle, std::move(h)); };
   auto fail = [](httplib::Response& res, const Error& e) { send_openstack_error(res, kStyle, e); };
   // Parses {"<key>": {...}} of a POST/PUT body.
   auto body_of = [](const httplib::Request& req, const std::string& key) -> Result<json> {

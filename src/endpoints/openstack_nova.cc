@@ -282,13 +282,7 @@ void NovaEndpoint::register_routes(httplib::Server& server) {
   int port = ports_.nova;
   using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
   auto guarded = [cloud](Handler h) {
-    return [cloud, h](const httplib::Request& req, httplib::Response& res) {
-      set_version_headers(req, res);
-      if (!authorized(*cloud, req, res, kStyle)) {
-        return;
-      }
-      h(req, res);
-    };
+    return with_token(cloud, kStyle, std::move(h), set_version_headers);
   };
   auto fail = [](httplib::Response& res, const Error& e) { send_openstack_error(res, kStyle, e); };
 

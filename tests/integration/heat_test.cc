@@ -5,6 +5,7 @@
 
 #include <gmock/gmock.h>
 
+#include "cloud_fixture.h"
 #include "common/files.h"
 #include "emulator/emulation.h"
 #include "test_util.h"
@@ -56,26 +57,18 @@ outputs:
   port_mac: {value: {get_attr: [port_a, mac_address]}}
 )";
 
-class HeatTest : public ::testing::Test {
+class HeatTest : public chainlab::testing::CloudFixture {
  protected:
   void SetUp() override {
-    CL_REQUIRE_ROOT();
-    emulator::Topology t;
-    t.name = "heat";
-    t.emulator.rest_port = 0;
-    ASSERT_TRUE(t.add_pop({"dc1", {}, {}, {}}).ok());
-    auto e = emulator::Emulation::start(t);
-    ASSERT_TRUE(e.ok()) << e.error().message;
-    emu_ = std::move(e).value();
-    CloudConfig config;
-    config.pop = "dc1";
-    cloud_ = std::make_unique<Cloud>(*emu_, config);
+    CloudFixture::SetUp();
+    if (IsSkipped() || HasFatalFailure()) {
+      return;
+    }
     engine_ = std::make_unique<StackEngine>(*cloud_);
   }
   void TearDown() override {
     engine_.reset();
-    cloud_.reset();
-    emu_.reset();
+    CloudFixture::TearDown();
   }
 
   StackRequest request(const std::string& name, const std::string& text,
@@ -133,8 +126,6 @@ class HeatTest : public ::testing::Test {
     return (*tree)["template"];
   }
 
-  std::unique_ptr<emulator::Emulation> emu_;
-  std::unique_ptr<Cloud> cloud_;
   std::unique_ptr<StackEngine> engine_;
 };
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "../unit/runtime/image_test_util.h"
+#include "cloud_fixture.h"
 #include "emulator/emulation.h"
 #include "orchestration/cloud.h"
 #include "runtime/image_store.h"
@@ -22,38 +23,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class CloudTest : public ::testing::Test {
+class CloudTest : public chainlab::testing::CloudFixture {
  protected:
-  void SetUp() override {
-    CL_REQUIRE_ROOT();
-    emulator::Topology t;
-    t.name = "cloud";
-    t.emulator.rest_port = 0;
-    ASSERT_TRUE(t.add_pop({"dc1", {}, {}, {}}).ok());
-    auto e = emulator::Emulation::start(t);
-    ASSERT_TRUE(e.ok()) << e.error().message;
-    emu_ = std::move(e).value();
-    CloudConfig config;
-    config.pop = "dc1";
-    cloud_ = std::make_unique<Cloud>(*emu_, config);
-  }
-  void TearDown() override {
-    cloud_.reset();
-    emu_.reset();
-  }
-
-  std::string network(const std::string& name, const std::string& cidr) {
-    NetworkCreate nc;
-    nc.name = name;
-    auto n = cloud_->create_network(nc);
-    EXPECT_TRUE(n.ok());
-    SubnetCreate sc;
-    sc.network_id = n->id;
-    sc.cidr = cidr;
-    auto s = cloud_->create_subnet(sc);
-    EXPECT_TRUE(s.ok()) << s.error().message;
-    return n->id;
-  }
   Result<Server> server(const std::string& name, std::vector<ServerNic> nics) {
     ServerCreate r;
     r.name = name;
@@ -69,9 +40,6 @@ class CloudTest : public ::testing::Test {
     auto r = emu_->exec(from.instance, {"ping", "-c", "1", "-W", "1", ip}, 20s);
     return r.ok() && r->exit_code == 0;
   }
-
-  std::unique_ptr<emulator::Emulation> emu_;
-  std::unique_ptr<Cloud> cloud_;
 };
 
 TEST_F(CloudTest, ServersOnOneNetworkPingEachOtherAndNothingElse) {

@@ -3,6 +3,7 @@
 // them; a port chain steers src's ICMP to dst through sf, observed on sf's ingress counter.
 #include <sstream>
 
+#include "cloud_fixture.h"
 #include "orchestration/cloud.h"
 #include "orchestration/sfc.h"
 #include "test_util.h"
@@ -36,19 +37,13 @@ PortChainUpdate classifiers(std::vector<std::string> ids) {
   return r;
 }
 
-class SfcTest : public ::testing::Test {
+class SfcTest : public chainlab::testing::CloudFixture {
  protected:
   void SetUp() override {
-    CL_REQUIRE_ROOT();
-    emulator::Topology t;
-    t.emulator.rest_port = 0;
-    ASSERT_TRUE(t.add_pop({"dc1", {}, {}, {}}).ok());
-    auto e = emulator::Emulation::start(t);
-    ASSERT_TRUE(e.ok()) << e.error().message;
-    emu_ = std::move(e).value();
-    CloudConfig config;
-    config.pop = "dc1";
-    cloud_ = std::make_unique<Cloud>(*emu_, config);
+    CloudFixture::SetUp();
+    if (IsSkipped() || HasFatalFailure()) {
+      return;
+    }
     sfc_ = std::make_unique<Sfc>(*cloud_, *emu_);
 
     std::string data = network("data", "10.31.0.0/24");
@@ -76,21 +71,9 @@ class SfcTest : public ::testing::Test {
   }
   void TearDown() override {
     sfc_.reset();
-    cloud_.reset();
-    emu_.reset();
+    CloudFixture::TearDown();
   }
 
-  std::string network(const std::string& name, const std::string& cidr) {
-    auto n = cloud_->create_network(NetworkCreate{name, true, false, false, std::nullopt});
-    EXPECT_TRUE(n.ok()) << n.error().message;
-    SubnetCreate sc;
-    sc.network_id = n->id;
-    sc.name = name + "-subnet";
-    sc.cidr = cidr;
-    auto s = cloud_->create_subnet(sc);
-    EXPECT_TRUE(s.ok()) << s.error().message;
-    return n->id;
-  }
   std::string port(const std::string& network_id, const std::string& name) {
     PortCreate pc;
     pc.network_id = network_id;
@@ -162,8 +145,6 @@ class SfcTest : public ::testing::Test {
     return c.ok() ? c->id : "";
   }
 
-  std::unique_ptr<emulator::Emulation> emu_;
-  std::unique_ptr<Cloud> cloud_;
   std::unique_ptr<Sfc> sfc_;
   std::map<std::string, std::string> instances_;
   std::string src_port_, dst_port_, sf_in_, sf_out_, dst_ip_, pp_, ppg_;

@@ -1,0 +1,57 @@
+// Shared set-up of the scenarios that drive a PoP's OpenStack state directly (no HTTP): a one-PoP
+// emulation ("dc1") with its Cloud, and a helper for a network with one subnet.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "emulator/emulation.h"
+#include "orchestration/cloud.h"
+#include "test_util.h"
+
+namespace chainlab::testing {
+
+class CloudFixture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    CL_REQUIRE_ROOT();
+    emulator::Topology t;
+    t.name = "cloud";
+    t.emulator.rest_port = 0;
+    ASSERT_TRUE(t.add_pop({"dc1", {}, {}, {}}).ok());
+    auto e = emulator::Emulation::start(t);
+    ASSERT_TRUE(e.ok()) << e.error().message;
+    emu_ = std::move(e).value();
+    orchestration::CloudConfig config;
+    config.pop = "dc1";
+    cloud_ = std::make_unique<orchestration::Cloud>(*emu_, config);
+  }
+  // Subclasses drop what they built on the Cloud first.
+  void TearDown() override {
+    cloud_.reset();
+    emu_.reset();
+  }
+
+  // A network with one subnet `<name>-subnet` over `cidr`; returns the network id.
+  std::string network(const std::string& name, const std::string& cidr) {
+    orchestration::NetworkCreate nc;
+    nc.name = name;
+    auto n = cloud_->create_network(nc);
+    EXPECT_TRUE(n.ok()) << n.error().message;
+    if (!n.ok()) {
+      return "";
+    }
+    orchestration::SubnetCreate sc;
+    sc.network_id = n->id;
+    sc.name = name + "-subnet";
+    sc.cidr = cidr;
+    auto s = cloud_->create_subnet(sc);
+    EXPECT_TRUE(s.ok()) << s.error().message;
+    return n->id;
+  }
+
+  std::unique_ptr<emulator::Emulation> emu_;
+  std::unique_ptr<orchestration::Cloud> cloud_;
+};
+
+}  // namespace chainlab::testing
