@@ -69,7 +69,8 @@ hosts_up() {
 start_mode() {
   case "$1" in
     chainlab)
-      "$chainlab" switch $V1 $V2 >/tmp/dpb-switch.log 2>&1 &
+      # shellcheck disable=SC2086  # CHAINLAB_SWITCH_ARGS: extra options, e.g. "--poll-us 3000"
+      "$chainlab" switch ${CHAINLAB_SWITCH_ARGS:-} $V1 $V2 >/tmp/dpb-switch.log 2>&1 &
       switch_pid=$!
       for _ in $(seq 50); do grep -q switching /tmp/dpb-switch.log 2>/dev/null && break; sleep 0.1; done
       ;;

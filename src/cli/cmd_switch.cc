@@ -105,6 +105,10 @@ void add_switch_command(CLI::App& app, CliContext& ctx) {
       ->capture_default_str();
   cmd->add_option("--batch", opt->engine.batch, "Frames per recvmmsg/sendmmsg")
       ->capture_default_str();
+  cmd->add_option("--realtime", opt->engine.realtime_priority,
+                  "Run the forwarding thread SCHED_FIFO at this priority (1-99; 0: off)")
+      ->check(CLI::Range(0, 99))
+      ->capture_default_str();
   cmd->callback([opt, &ctx] { ctx.exit_code = run_switch(*opt); });
 }
 

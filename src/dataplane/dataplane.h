@@ -34,6 +34,9 @@ struct EngineOptions {
   uint64_t seed = 0x5eed;              // link-emulation randomness (loss, jitter)
   int socket_buffer_bytes = 16 << 20;  // per port and direction (kernel memory, used on demand)
   uint32_t poll_us = 50;  // keep polling this long after the last frame before sleeping
+  // > 0: the forwarding thread runs SCHED_FIFO at this priority (1..99), so a frame wakes it
+  // ahead of ordinary threads (lower latency on a busy machine). 0: normal scheduling.
+  int realtime_priority = 0;
 };
 
 enum class PortKind { kInstance, kVirtualLink };

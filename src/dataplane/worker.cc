@@ -1,5 +1,7 @@
 #include "dataplane/worker.h"
 
+#include <pthread.h>
+#include <sched.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/timerfd.h>
@@ -7,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 namespace chainlab::dataplane {
@@ -138,6 +141,14 @@ void Worker::run_commands() {
 }
 
 void Worker::loop() {
+  if (options_.realtime_priority > 0) {
+    sched_param param{};
+    param.sched_priority = std::min(options_.realtime_priority, 99);
+    if (int rc = pthread_setschedparam(pthread_self(), SCHED_FIFO, &param); rc != 0) {
+      std::fprintf(stderr, "dataplane: SCHED_FIFO %d refused (%s); normal scheduling\n",
+                   param.sched_priority, std::strerror(rc));
+    }
+  }
   epoll_event events[64];
   uint64_t last_busy_ns = 0;
   const uint64_t poll_ns = uint64_t{options_.poll_us} * 1000;

@@ -1,6 +1,10 @@
 // Forwarding scenarios through the userspace switch: real namespaces, real packets.
+#include <filesystem>
+#include <sstream>
+
 #include <nlohmann/json.hpp>
 
+#include "common/files.h"
 #include "dataplane_fixture.h"
 
 namespace chainlab::testing {
@@ -197,6 +201,46 @@ TEST_F(DataplaneTest, BadRequestsAreRejected) {
   EXPECT_TRUE(engine_->dump_rules(sw)->empty());
   EXPECT_TRUE(engine_->destroy_lsi(sw).ok());
   EXPECT_EQ(engine_->destroy_lsi(sw).error().code, ErrorCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace chainlab::testing
+
+namespace chainlab::testing {
+namespace {
+
+// The policy field (41st) of every thread of this process: 1 = SCHED_FIFO.
+int fifo_threads() {
+  int n = 0;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    auto stat = read_file(task.path().string() + "/stat");
+    if (!stat.ok()) {
+      continue;
+    }
+    // Fields after the command name "(...)": state is field 3, policy field 41.
+    std::istringstream in(stat->substr(stat->rfind(')') + 2));
+    std::string field;
+    for (int i = 3; i <= 41 && in >> field; ++i) {
+    }
+    n += field == "1" ? 1 : 0;
+  }
+  return n;
+}
+
+TEST_F(DataplaneTest, RealtimeForwardingThreadForwards) {
+  engine_.reset();
+  int before = fifo_threads();
+  dataplane::EngineOptions options;
+  options.realtime_priority = 10;
+  auto engine = dataplane::Engine::start(options);
+  ASSERT_TRUE(engine.ok()) << engine.error().message;
+  engine_ = std::move(engine).value();
+  auto sw = lsi("s1");
+  host("h1", "10.1.0.1/24", sw);
+  host("h2", "10.1.0.2/24", sw);
+  rule(sw, normal_rule());
+  EXPECT_TRUE(ping("h1", "10.1.0.2", 3));
+  EXPECT_EQ(fifo_threads(), before + 1) << "the forwarding thread runs SCHED_FIFO";
 }
 
 }  // namespace
