@@ -471,8 +471,9 @@ Result<json> convert_parameter(const ParameterDef& def, const json& value,
         }
       } else if (value.is_string()) {
         v = json::array();
-        if (!value.get<std::string>().empty()) {
-          for (std::string_view part : split(value.get<std::string>(), ',')) {
+        const std::string text = value.get<std::string>();  // outlives the views of split()
+        if (!text.empty()) {
+          for (std::string_view part : split(text, ',')) {
             v.push_back(std::string(trim(part)));
           }
         }
