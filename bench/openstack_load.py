@@ -28,22 +28,18 @@ import glob
 import http.client
 import json
 import os
-import socket
-import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests", "conformance"))
+from harness import (Emulation, SKIPPED, check, check_no_leftovers, failures, log,  # noqa: E402
+                     skip_reason, summary, token_and_project)
+
 REST_PORT = 25001
 POPS = [("dc1", 26001, "10.71.0.0/22"), ("dc2", 26002, "10.72.0.0/22")]
 NOVA, NEUTRON = 3774, 4696  # offsets from a PoP's base (Keystone) port
-
-
-def log(msg):
-    print(msg, flush=True)
 
 
 class Client:
@@ -91,27 +87,6 @@ class Client:
         self.conns.clear()
 
 
-def wait_port(port, timeout=30.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        with socket.socket() as s:
-            s.settimeout(0.5)
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return True
-        time.sleep(0.2)
-    return False
-
-
-def token_for(client, base):
-    body = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
-        "name": "admin", "domain": {"name": "Default"}, "password": "admin"}}},
-        "scope": {"project": {"name": "admin", "domain": {"name": "Default"}}}}}
-    st, resp, hdrs = client.request("POST", base, "/v3/auth/tokens", body)
-    if st != 201:
-        raise RuntimeError(f"token on {base}: HTTP {st} {resp}")
-    return hdrs["X-Subject-Token"], resp["token"]["project"]["id"]
-
-
 class Pop:
     def __init__(self, name, base, cidr):
         self.name, self.base, self.cidr = name, base, cidr
@@ -119,7 +94,7 @@ class Pop:
         self.token = self.project = self.network = None
 
     def setup(self, client):
-        self.token, self.project = token_for(client, self.base)
+        self.token, self.project = token_and_project(self.base)
         st, net, _ = client.request("POST", self.neutron, "/v2.0/networks",
                                     {"network": {"name": f"{self.name}-load-net"}}, self.token)
         if st != 201:
@@ -251,35 +226,22 @@ def main():
     ap.add_argument("--json", help="also write the results to this file")
     args = ap.parse_args()
 
-    if os.geteuid() != 0:
-        log("SKIP: needs root")
-        return 77
+    why = skip_reason()
+    if why:
+        log(f"SKIP: {why}")
+        return SKIPPED
     chainlab = os.path.abspath(args.chainlab)
-    failures = []
-
-    def check(cond, what):
-        log(f"  {'ok  ' if cond else 'FAIL'} {what}")
-        if not cond:
-            failures.append(what)
-        return cond
 
     pops = [Pop(*p) for p in POPS]
-    run_log = tempfile.TemporaryFile(mode="w+")
-    proc = subprocess.Popen([chainlab, "run", args.topology], stdout=run_log,
-                            stderr=subprocess.STDOUT)
+    emu = Emulation(chainlab, args.topology, REST_PORT)
+    proc = emu.proc
     prefix = None
     result = {}
     try:
         ports = [REST_PORT] + [p.base + d for p in pops for d in (0, NOVA, NEUTRON)]
-        if not all(wait_port(p) for p in ports):
-            run_log.seek(0)
-            log(run_log.read())
-            log("FAIL: the endpoints did not come up")
+        if not emu.wait_ports(ports):
             return 1
-        run_log.seek(0)
-        for line in run_log.read().splitlines():
-            if "(run " in line:
-                prefix = line.split("(run ", 1)[1].split(")")[0]
+        prefix = emu.run_prefix()
         if not prefix:
             log("FAIL: no run prefix in the output of chainlab run")
             return 1
@@ -365,32 +327,15 @@ def main():
                                      token=p.token)
             check(st == 204, f"{p.name}: network delete")
     finally:
-        try:
-            Client().request("PUT", REST_PORT, "/emulator/exit")
-        except OSError:
-            pass
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.terminate()
-            proc.wait(timeout=30)
-    check(proc.returncode == 0, f"emulation exited cleanly on PUT /emulator/exit "
-          f"({proc.returncode})")
-    if proc.returncode != 0:
-        run_log.seek(0)
-        log(run_log.read()[-3000:])
+        emu.stop()
     if prefix:
         check(netns_count(prefix) == 0, f"no netns of run {prefix} left")
-    cleanup = subprocess.run([chainlab, "cleanup", "--check"], capture_output=True, text=True)
-    check(cleanup.returncode == 0, "chainlab cleanup --check finds nothing")
-    if cleanup.returncode != 0:
-        log(cleanup.stdout + cleanup.stderr)
+    check_no_leftovers(chainlab)
     result["failures"] = failures
     if args.json:
         with open(args.json, "w") as f:
             json.dump(result, f, indent=2)
-    log(f"{len(failures)} failure(s)")
-    return 1 if failures else 0
+    return summary()
 
 
 if __name__ == "__main__":

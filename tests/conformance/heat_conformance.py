@@ -5,22 +5,21 @@ each PoP, creates / lists / shows / updates / deletes stacks from our own templa
 (examples/heat/two-servers.yaml: servers really ping each other; an update keeps the ids of what
 did not change) and from the SONATA templates in ../shared/fixtures/heat; checks that a bad
 template is refused with a precise message, that a failing resource leaves nothing behind, and
-the error shape and 401 of the raw API. Stops the emulation at the end.
+the error shape and 401 of the raw API. Stops the emulation at the end and checks that
+`chainlab cleanup --check` finds nothing.
 
 Usage: heat_conformance.py CHAINLAB_BINARY [TOPOLOGY]
 Exit 77 (skipped) when not root or when the openstack client is missing.
 """
 import json
 import os
-import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
+
+from harness import (Emulation, SKIPPED, check, check_no_leftovers, http, log, openstack,
+                     openstack_json, skip_reason, summary, token_and_project)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.dirname(os.path.dirname(HERE))
@@ -28,64 +27,6 @@ FIXTURES = os.path.join(os.path.dirname(SOURCE), "shared", "fixtures", "heat")
 OWN_TEMPLATE = os.path.join(SOURCE, "examples", "heat", "two-servers.yaml")
 REST_PORT = 7501
 POPS = [("dc1", 7001), ("dc2", 7002)]
-
-failures = []
-
-
-def log(msg):
-    print(msg, flush=True)
-
-
-def check(cond, what):
-    log(f"  {'ok  ' if cond else 'FAIL'} {what}")
-    if not cond:
-        failures.append(what)
-    return cond
-
-
-def wait_port(port, timeout=30.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        with socket.socket() as s:
-            s.settimeout(0.5)
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return True
-        time.sleep(0.2)
-    return False
-
-
-def os_env(base):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
-    env.update({
-        "OS_AUTH_URL": f"http://127.0.0.1:{base}/v3",
-        "OS_USERNAME": "admin",
-        "OS_PASSWORD": "admin",
-        "OS_PROJECT_NAME": "admin",
-        "OS_USER_DOMAIN_NAME": "Default",
-        "OS_PROJECT_DOMAIN_NAME": "Default",
-        "OS_IDENTITY_API_VERSION": "3",
-    })
-    return env
-
-
-def openstack(base, *args):
-    p = subprocess.run(["openstack", *args], env=os_env(base), capture_output=True, text=True,
-                       timeout=300)
-    return p.returncode, p.stdout + p.stderr
-
-
-def openstack_json(base, *args):
-    rc, out = openstack(base, *args, "-f", "json")
-    if rc != 0:
-        log(f"    openstack {' '.join(args)} failed: {out.strip()}")
-        return None
-    # --wait prints the event log before the JSON document.
-    start = 0 if out.startswith(("{", "[")) else max(out.find("\n{\n"), out.find("\n[\n"))
-    try:
-        return json.loads(out[start:])
-    except ValueError:
-        log(f"    not JSON: {out[:300]}")
-        return None
 
 
 def resource_ids(base, stack):
@@ -112,30 +53,6 @@ def nothing_left(base, what):
     check(not servers and not networks and not ports,
           f"{what}: no servers, networks or ports left "
           f"({len(servers)}/{len(networks)}/{len(ports)})")
-
-
-def http(method, url, token=None, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, method=method)
-    req.add_header("Content-Type", "application/json")
-    if token:
-        req.add_header("X-Auth-Token", token)
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return r.status, r.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode()
-
-
-def token_and_project(base):
-    body = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
-        "name": "admin", "domain": {"name": "Default"}, "password": "admin"}}},
-        "scope": {"project": {"name": "admin", "domain": {"name": "Default"}}}}}
-    req = urllib.request.Request(f"http://127.0.0.1:{base}/v3/auth/tokens",
-                                 data=json.dumps(body).encode(), method="POST")
-    req.add_header("Content-Type", "application/json")
-    with urllib.request.urlopen(req, timeout=30) as r:
-        return r.headers["X-Subject-Token"], json.loads(r.read())["token"]["project"]["id"]
 
 
 def fixture_templates(tmp):
@@ -265,22 +182,22 @@ def failure_flow(pop, base, tmp):
     code, body = http("GET", f"http://127.0.0.1:{heat}/v1/x/stacks")
     check(code == 401, f"no token -> 401 ({code})")
     token, project = token_and_project(base)
-    code, body = http("GET", f"http://127.0.0.1:{heat}/v1/{project}/stacks/nope", token)
+    code, body = http("GET", f"http://127.0.0.1:{heat}/v1/{project}/stacks/nope", token=token)
     try:
         err = json.loads(body)
     except ValueError:
         err = {}
     check(code == 404 and err.get("code") == 404 and "message" in err.get("error", {}) and
           "explanation" in err and "title" in err, f"unknown stack -> 404 Heat error ({code})")
-    code, body = http("POST", f"http://127.0.0.1:{heat}/v1/{project}/stacks", token,
-                      {"stack_name": "x", "template": ["not", "a", "mapping"]})
+    code, body = http("POST", f"http://127.0.0.1:{heat}/v1/{project}/stacks", token=token,
+                      body={"stack_name": "x", "template": ["not", "a", "mapping"]})
     check(code == 400, f"malformed body -> 400 ({code})")
-    code, body = http("POST", f"http://127.0.0.1:{heat}/v1/{project}/stacks", token,
-                      {"stack_name": "x", "template": {"heat_template_version": "2015-04-30",
-                                                       "resources": {}},
-                       "parameters": {"nope": 1}})
+    code, body = http("POST", f"http://127.0.0.1:{heat}/v1/{project}/stacks", token=token,
+                      body={"stack_name": "x",
+                            "template": {"heat_template_version": "2015-04-30", "resources": {}},
+                            "parameters": {"nope": 1}})
     check(code == 400 and "unknown parameter 'nope'" in body, f"unknown parameter -> 400 ({code})")
-    code, body = http("GET", f"http://127.0.0.1:{heat}/", None)
+    code, body = http("GET", f"http://127.0.0.1:{heat}/")
     check(code == 300 and "v1.0" in body, "version document")
 
 
@@ -290,19 +207,15 @@ def main():
         return 2
     binary = os.path.abspath(sys.argv[1])
     topology = sys.argv[2] if len(sys.argv) > 2 else os.path.join(HERE, "heat-topology.yaml")
-    if os.geteuid() != 0:
-        log("skipped: needs root (chainlab run)")
-        return 77
-    if shutil.which("openstack") is None:
-        log("skipped: the openstack client is not installed (python3-openstackclient, "
-            "python3-heatclient)")
-        return 77
-    run = subprocess.Popen([binary, "run", topology], stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, text=True)
+    why = skip_reason(("openstack", "python3-openstackclient, python3-heatclient"))
+    if why:
+        log(f"skipped: {why}")
+        return SKIPPED
+    started = time.time()
+    emu = Emulation(binary, topology, REST_PORT)
     try:
         ports = [REST_PORT] + [p for _, b in POPS for p in (b, b + 3004)]
-        if not all(wait_port(p) for p in ports):
-            log("chainlab run did not come up")
+        if not emu.wait_ports(ports):
             return 1
         with tempfile.TemporaryDirectory() as tmp:
             templates = fixture_templates(tmp)
@@ -314,22 +227,9 @@ def main():
                     log(f"[{pop}] fixtures not found in {FIXTURES}: skipped")
                 failure_flow(pop, base, tmp)
     finally:
-        run.send_signal(signal.SIGINT)
-        try:
-            out, _ = run.communicate(timeout=60)
-        except subprocess.TimeoutExpired:
-            run.kill()
-            out, _ = run.communicate()
-        check(run.returncode == 0, f"chainlab run stopped cleanly (exit {run.returncode})")
-        if run.returncode != 0:
-            log(out[-2000:])
-    if failures:
-        log(f"{len(failures)} check(s) failed:")
-        for f in failures:
-            log(f"  - {f}")
-        return 1
-    log("all Heat conformance checks passed")
-    return 0
+        emu.stop()
+    check_no_leftovers(binary)
+    return summary(started)
 
 
 if __name__ == "__main__":

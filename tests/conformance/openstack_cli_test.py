@@ -11,98 +11,17 @@ Exit 77 (skipped) when not root or when the openstack client is missing.
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
+
+from harness import (Emulation, SKIPPED, check, check_no_leftovers, http_json, log,
+                     openstack, openstack_json, skip_reason, summary)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REST_PORT = 15001
 POPS = [("dc1", 16001, "10.61.0"), ("dc2", 16002, "10.62.0")]
-
-failures = []
-
-
-def log(msg):
-    print(msg, flush=True)
-
-
-def check(cond, what):
-    if cond:
-        log(f"  ok   {what}")
-    else:
-        log(f"  FAIL {what}")
-        failures.append(what)
-    return cond
-
-
-def wait_port(port, timeout=30.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        with socket.socket() as s:
-            s.settimeout(0.5)
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return True
-        time.sleep(0.2)
-    return False
-
-
-def os_env(base):
-    env = dict(os.environ)
-    for k in list(env):
-        if k.startswith("OS_"):
-            del env[k]
-    env.update({
-        "OS_AUTH_URL": f"http://127.0.0.1:{base}/v3",
-        "OS_USERNAME": "admin",
-        "OS_PASSWORD": "admin",
-        "OS_PROJECT_NAME": "admin",
-        "OS_USER_DOMAIN_NAME": "Default",
-        "OS_PROJECT_DOMAIN_NAME": "Default",
-        "OS_IDENTITY_API_VERSION": "3",
-        "OS_REGION_NAME": "RegionOne",
-    })
-    return env
-
-
-def openstack(base, *args, env=None):
-    """Runs the real client; returns (exit code, stdout + stderr)."""
-    cmd = ["openstack", *args]
-    p = subprocess.run(cmd, env=env or os_env(base), capture_output=True, text=True, timeout=120)
-    return p.returncode, p.stdout + p.stderr
-
-
-def openstack_json(base, *args):
-    rc, out = openstack(base, *args, "-f", "json")
-    if rc != 0:
-        log(f"    `openstack {' '.join(args)}` failed: {out.strip()}")
-        return None
-    try:
-        return json.loads(out)
-    except ValueError:
-        log(f"    `openstack {' '.join(args)}`: not JSON: {out.strip()}")
-        return None
-
-
-def http(method, url, body=None, token=None, raw=None):
-    """One raw HTTP request (for malformed bodies the client never sends); (status, json|None)."""
-    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-    req = urllib.request.Request(url, data=data, method=method)
-    req.add_header("Content-Type", "application/json")
-    if token:
-        req.add_header("X-Auth-Token", token)
-    try:
-        with urllib.request.urlopen(req, timeout=10) as r:
-            status, text = r.status, r.read()
-    except urllib.error.HTTPError as e:
-        status, text = e.code, e.read()
-    try:
-        return status, json.loads(text) if text else None
-    except ValueError:
-        return status, None
 
 
 def exercise_pop(chainlab, pop, base, prefix, image_file):
@@ -173,25 +92,25 @@ def exercise_pop(chainlab, pop, base, prefix, image_file):
     check(rc != 0 and "No Image found" in out, f"{pop}: image show unknown")
 
     # Malformed bodies, unknown ids and missing tokens: statuses and error shapes.
-    st, body = http("POST", f"http://127.0.0.1:{neutron}/v2.0/networks", raw=b"{nope",
-                    token=token)
+    st, body = http_json("POST", f"http://127.0.0.1:{neutron}/v2.0/networks", raw=b"{nope",
+                         token=token)
     check(st == 400 and "NeutronError" in (body or {}), f"{pop}: neutron malformed body -> 400")
-    st, body = http("GET", f"http://127.0.0.1:{neutron}/v2.0/ports/0000", token=token)
+    st, body = http_json("GET", f"http://127.0.0.1:{neutron}/v2.0/ports/0000", token=token)
     check(st == 404 and (body or {}).get("NeutronError", {}).get("type") == "NotFound",
           f"{pop}: neutron unknown port -> 404 NeutronError")
-    st, body = http("POST", f"http://127.0.0.1:{nova}/v2.1/servers", body={"server": {}},
-                    token=token)
+    st, body = http_json("POST", f"http://127.0.0.1:{nova}/v2.1/servers", body={"server": {}},
+                         token=token)
     check(st == 400 and "badRequest" in (body or {}), f"{pop}: nova server without name -> 400")
-    st, body = http("GET", f"http://127.0.0.1:{nova}/v2.1/servers/0000", token=token)
+    st, body = http_json("GET", f"http://127.0.0.1:{nova}/v2.1/servers/0000", token=token)
     check(st == 404 and "itemNotFound" in (body or {}), f"{pop}: nova unknown server -> 404")
-    st, _ = http("GET", f"http://127.0.0.1:{nova}/v2.1/servers")
+    st, _ = http_json("GET", f"http://127.0.0.1:{nova}/v2.1/servers")
     check(st == 401, f"{pop}: nova without token -> 401")
-    st, _ = http("GET", f"http://127.0.0.1:{glance}/v2/images", token="bogus")
+    st, _ = http_json("GET", f"http://127.0.0.1:{glance}/v2/images", token="bogus")
     check(st == 401, f"{pop}: glance with a bad token -> 401")
-    st, body = http("POST", f"http://127.0.0.1:{base}/v3/auth/tokens",
-                    body={"auth": {"identity": {"methods": ["password"], "password": {
-                        "user": {"name": "admin", "domain": {"name": "Default"},
-                                 "password": "wrong"}}}}})
+    st, body = http_json("POST", f"http://127.0.0.1:{base}/v3/auth/tokens",
+                         body={"auth": {"identity": {"methods": ["password"], "password": {
+                             "user": {"name": "admin", "domain": {"name": "Default"},
+                                      "password": "wrong"}}}}})
     check(st == 401 and "error" in (body or {}), f"{pop}: keystone wrong password -> 401")
     rc, out = openstack(base, "network", "delete", f"{pop}-net")
     check(rc != 0, f"{pop}: network delete while in use fails")
@@ -215,47 +134,28 @@ def main():
         return 2
     chainlab = os.path.abspath(sys.argv[1])
     topology = sys.argv[2] if len(sys.argv) > 2 else os.path.join(HERE, "openstack-two-pops.yaml")
-    if os.geteuid() != 0:
-        log("SKIP: needs root")
-        return 77
-    if shutil.which("openstack") is None:
-        log("SKIP: the openstack client is not installed (python3-openstackclient)")
-        return 77
+    why = skip_reason(("openstack", "python3-openstackclient"))
+    if why:
+        log(f"SKIP: {why}")
+        return SKIPPED
 
     workdir = tempfile.mkdtemp(prefix="chainlab-os-conf-")
     image_file = os.path.join(workdir, "disk.raw")
     with open(image_file, "wb") as f:
         f.write(os.urandom(4096))
-    run_log = open(os.path.join(workdir, "run.log"), "w+")
     started = time.time()
-    proc = subprocess.Popen([chainlab, "run", topology], stdout=run_log, stderr=subprocess.STDOUT)
+    emu = Emulation(chainlab, topology, REST_PORT)
     try:
         ports = [REST_PORT] + [b + d for _, b, _ in POPS for d in (0, 3774, 4696, 4242)]
-        if not all(wait_port(p) for p in ports):
-            run_log.seek(0)
-            log(run_log.read())
-            log("FAIL: the endpoints did not come up")
+        if not emu.wait_ports(ports):
             return 1
         for pop, base, prefix in POPS:
             exercise_pop(chainlab, pop, base, prefix, image_file)
     finally:
-        st, _ = http("PUT", f"http://127.0.0.1:{REST_PORT}/emulator/exit", raw=b"")
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.terminate()
-            proc.wait(timeout=30)
-        run_log.seek(0)
-        tail = run_log.read()[-2000:]
-        run_log.close()
+        emu.stop()
         shutil.rmtree(workdir, ignore_errors=True)
-    check(proc.returncode == 0, f"emulation exited cleanly on PUT /emulator/exit ({st})")
-    if proc.returncode != 0:
-        log(tail)
-    cleanup = subprocess.run([chainlab, "cleanup", "--check"], capture_output=True, text=True)
-    check(cleanup.returncode == 0, "chainlab cleanup --check finds nothing")
-    log(f"{len(failures)} failure(s) in {time.time() - started:.0f} s")
-    return 1 if failures else 0
+    check_no_leftovers(chainlab)
+    return summary(started)
 
 
 if __name__ == "__main__":
