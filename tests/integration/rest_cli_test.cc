@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "chainlab_process.h"
 #include "common/files.h"
 #include "test_util.h"
 
@@ -23,44 +24,18 @@ class RestCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
     CL_REQUIRE_ROOT();
-    log_ = "/tmp/chainlab-rest-cli-" + std::to_string(::getpid()) + ".log";
-    pid_ = ::fork();
-    ASSERT_GE(pid_, 0);
-    if (pid_ == 0) {
-      int fd = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      ::dup2(fd, 1);
-      ::dup2(fd, 2);
-      ::execl(CHAINLAB_BINARY, "chainlab", "run", "--listen", "127.0.0.1", "--port", "0",
-              "--duration", "300", nullptr);
-      ::_exit(127);
-    }
-    std::regex url(R"(http://127\.0\.0\.1:(\d+))");
-    for (int i = 0; i < 200 && endpoint_.empty(); ++i) {
-      std::this_thread::sleep_for(25ms);
-      auto out = read_file(log_);
-      std::smatch m;
-      if (out.ok() && out->find("is up") != std::string::npos && std::regex_search(*out, m, url)) {
-        endpoint_ = m[0];
-      }
-    }
-    ASSERT_FALSE(endpoint_.empty()) << read_file(log_).value_or("");
+    ASSERT_TRUE(run_.start({"--listen", "127.0.0.1", "--port", "0", "--duration", "300"}))
+        << run_.log();
+    endpoint_ = run_.url("emulator REST");
+    ASSERT_FALSE(endpoint_.empty()) << run_.log();
   }
-  void TearDown() override {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
-      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << read_file(log_).value_or("");
-      ::unlink(log_.c_str());
-    }
-  }
+  void TearDown() override { run_.stop(); }
   CommandResult cli(const std::string& args) {
     return run_command("CHAINLAB_ENDPOINT=" + endpoint_ + " " + CHAINLAB_BINARY + " " + args);
   }
   CommandResult curl(const std::string& args) { return run_command("curl -s -S " + args); }
 
-  std::string log_;
-  pid_t pid_ = -1;
+  ChainlabProcess run_;
   std::string endpoint_;
 };
 
