@@ -89,4 +89,30 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
   }
 }
 
+Result<std::string> clean_relative_path(std::string_view raw, std::string_view what) {
+  auto refuse = [&](std::string_view why) {
+    return make_error(ErrorCode::kInvalidArgument, "refusing {} '{}': {}", what, raw, why);
+  };
+  if (raw.empty()) {
+    return refuse("empty path");
+  }
+  if (raw.front() == '/') {
+    return refuse("absolute path");
+  }
+  std::string out;
+  for (std::string_view part : split(raw, '/')) {
+    if (part.empty() || part == ".") {
+      continue;
+    }
+    if (part == "..") {
+      return refuse("'..' path component");
+    }
+    if (!out.empty()) {
+      out.push_back('/');
+    }
+    out.append(part);
+  }
+  return out;
+}
+
 }  // namespace chainlab

@@ -19,5 +19,9 @@ Result<std::vector<std::string>> list_dir(const std::string& path);
 std::string_view trim(std::string_view s);
 // Splits on a single character; keeps empty fields.
 std::vector<std::string_view> split(std::string_view s, char sep);
+// A path inside an archive made safe to join to a directory: "./a//b/" -> "a/b" ("" for the root
+// itself). InvalidArgument "refusing <what> '<raw>': ..." for an absolute path or a ".."
+// component (`what`: "layer entry", "archive entry").
+Result<std::string> clean_relative_path(std::string_view raw, std::string_view what);
 
 }  // namespace chainlab

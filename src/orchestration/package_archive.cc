@@ -35,32 +35,13 @@ Error bad_entry(std::string_view name, std::string_view why) {
 
 // "./a//b" -> "a/b"; absolute paths, "..", backslashes and drive letters are refused.
 Result<std::string> entry_name(std::string_view raw) {
-  if (raw.empty()) {
-    return bad_entry(raw, "empty path");
-  }
-  if (raw.front() == '/') {
-    return bad_entry(raw, "absolute path");
-  }
   if (raw.find('\\') != std::string_view::npos) {
     return bad_entry(raw, "backslash in path");
   }
   if (raw.size() >= 2 && raw[1] == ':') {
     return bad_entry(raw, "drive letter in path");
   }
-  std::string out;
-  for (std::string_view part : split(raw, '/')) {
-    if (part.empty() || part == ".") {
-      continue;
-    }
-    if (part == "..") {
-      return bad_entry(raw, "'..' path component");
-    }
-    if (!out.empty()) {
-      out.push_back('/');
-    }
-    out.append(part);
-  }
-  return out;
+  return clean_relative_path(raw, "archive entry");
 }
 
 const char* type_name(mode_t type) {

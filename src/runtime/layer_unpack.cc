@@ -289,26 +289,7 @@ Status LayerWriter::entry(archive* in, archive* out, archive_entry* e) {
 }  // namespace
 
 Result<std::string> clean_relative_path(std::string_view raw) {
-  if (raw.empty()) {
-    return bad_entry(raw, "empty path");
-  }
-  if (raw.front() == '/') {
-    return bad_entry(raw, "absolute path");
-  }
-  std::string out;
-  for (std::string_view part : split(raw, '/')) {
-    if (part.empty() || part == ".") {
-      continue;
-    }
-    if (part == "..") {
-      return bad_entry(raw, "'..' path component");
-    }
-    if (!out.empty()) {
-      out.push_back('/');
-    }
-    out.append(part);
-  }
-  return out;
+  return chainlab::clean_relative_path(raw, "layer entry");
 }
 
 Result<LayerStats> unpack_layer(const std::string& archive_path, const std::string& dest,
