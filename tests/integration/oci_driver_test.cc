@@ -225,11 +225,11 @@ TEST_F(OciDriverTest, ExecOutputAndExitCode) {
 TEST_F(OciDriverTest, StopWithGraceThenKill) {
   // Handles SIGTERM: stops within the grace period.
   ASSERT_TRUE(driver_
-                  ->create(spec("t", {"trap 'echo got-term; exit 0' TERM; "
+                  ->create(spec("t", {"trap 'echo got-term; exit 0' TERM; echo trap-set; "
                                       "while :; do sleep 0.05; done"}))
                   .ok());
   ASSERT_TRUE(driver_->start("t").ok());
-  std::this_thread::sleep_for(200ms);  // the trap is set
+  ASSERT_TRUE(log_has("t", "trap-set"));  // wait for the trap, not for a guessed time
   auto t0 = std::chrono::steady_clock::now();
   ASSERT_TRUE(driver_->stop("t", 5s).ok());
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 3s);
