@@ -201,6 +201,12 @@ Result<json> body_of(const httplib::Request& req) {
   return body;
 }
 
+// The stack request in a POST/PUT/PATCH body.
+Result<orchestration::StackRequest> stack_request(const httplib::Request& req, bool need_template) {
+  CL_ASSIGN_OR_RETURN(json body, body_of(req));
+  return stack_request(body, need_template);
+}
+
 json event_json(const httplib::Request& req, int port, const std::string& tenant,
                 const StackInfo& s, const orchestration::StackEvent& e) {
   std::string stack = stack_href(req, port, tenant, s);
@@ -286,11 +292,7 @@ void HeatEndpoint::register_routes(httplib::Server& server) {
   server.Post(
       R"(/v1/([^/]+)/stacks/?)",
       guarded([engine, port](const httplib::Request& req, httplib::Response& res) {
-        auto body = body_of(req);
-        if (!body.ok()) {
-          return fail(res, body.error());
-        }
-        auto request = stack_request(*body, true);
+        auto request = stack_request(req, true);
         if (!request.ok()) {
           return fail(res, request.error());
         }
@@ -305,11 +307,7 @@ void HeatEndpoint::register_routes(httplib::Server& server) {
       }));
   server.Post(R"(/v1/([^/]+)/validate/?)",
               guarded([engine](const httplib::Request& req, httplib::Response& res) {
-                auto body = body_of(req);
-                if (!body.ok()) {
-                  return fail(res, body.error());
-                }
-                auto request = stack_request(*body, true);
+                auto request = stack_request(req, true);
                 if (!request.ok()) {
                   return fail(res, request.error());
                 }
@@ -507,11 +505,7 @@ void HeatEndpoint::register_routes(httplib::Server& server) {
       if (!s.ok()) {
         return fail(res, s.error());
       }
-      auto body = body_of(req);
-      if (!body.ok()) {
-        return fail(res, body.error());
-      }
-      auto request = stack_request(*body, !existing);
+      auto request = stack_request(req, !existing);
       if (!request.ok()) {
         return fail(res, request.error());
       }

@@ -3,6 +3,7 @@
 
 #include "emulator/resource_model.h"
 #include "orchestration/cloud.h"
+#include "orchestration/cloud_internal.h"
 
 namespace chainlab::orchestration {
 namespace {
@@ -29,14 +30,8 @@ std::vector<Flavor> Cloud::list_flavors() const {
 
 Result<Flavor> Cloud::get_flavor(const std::string& id_or_name) const {
   std::lock_guard lock(mu_);
-  auto it = flavors_.find(id_or_name);
-  if (it != flavors_.end()) {
-    return it->second;
-  }
-  for (const auto& [id, f] : flavors_) {
-    if (f.name == id_or_name) {
-      return f;
-    }
+  if (const Flavor* f = find_by_id_or_name(flavors_, id_or_name)) {
+    return *f;
   }
   return make_error(ErrorCode::kNotFound, "Flavor {} could not be found.", id_or_name);
 }
@@ -163,12 +158,7 @@ Result<Server> Cloud::create_server(const ServerCreate& request) {
   if (request.name.empty() || request.name.size() > 255) {
     return make_error(ErrorCode::kInvalidArgument, "Invalid input for field/attribute name.");
   }
-  const Flavor* flavor = nullptr;
-  for (const auto& [id, f] : flavors_) {
-    if (id == request.flavor || (flavor == nullptr && f.name == request.flavor)) {
-      flavor = &f;
-    }
-  }
+  const Flavor* flavor = find_by_id_or_name(flavors_, request.flavor);
   if (flavor == nullptr) {
     return make_error(ErrorCode::kInvalidArgument, "Flavor {} could not be found.", request.flavor);
   }
@@ -176,12 +166,7 @@ Result<Server> Cloud::create_server(const ServerCreate& request) {
   std::string image_id;
   if (!request.image.empty()) {
     sync_images_locked();
-    const Image* image = nullptr;
-    for (const auto& [id, im] : images_by_id_) {
-      if (id == request.image || (image == nullptr && im.name == request.image)) {
-        image = &im;
-      }
-    }
+    const Image* image = find_by_id_or_name(images_by_id_, request.image);
     if (image == nullptr) {
       return make_error(ErrorCode::kInvalidArgument, "Image {} could not be found.", request.image);
     }

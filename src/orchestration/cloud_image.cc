@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "orchestration/cloud.h"
+#include "orchestration/cloud_internal.h"
 
 namespace chainlab::orchestration {
 namespace {
@@ -86,14 +87,8 @@ std::vector<Image> Cloud::list_images() {
 Result<Image> Cloud::get_image(const std::string& id_or_name) {
   std::lock_guard lock(mu_);
   sync_images_locked();
-  auto it = images_by_id_.find(id_or_name);
-  if (it != images_by_id_.end()) {
-    return it->second;
-  }
-  for (const auto& [id, im] : images_by_id_) {
-    if (im.name == id_or_name) {
-      return im;
-    }
+  if (const Image* im = find_by_id_or_name(images_by_id_, id_or_name)) {
+    return *im;
   }
   return make_error(ErrorCode::kNotFound, "No image found with ID {}", id_or_name);
 }
