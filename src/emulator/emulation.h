@@ -49,6 +49,9 @@ struct ComputeRequest {
   // Explicit limits (a descriptor's cpu_bw / memory, an OpenStack flavour) set over what the
   // flavour and the PoP's resource model give.
   std::optional<substrate::ResourceLimits> limits;
+  // A taken name becomes "<name>-2", "<name>-3"... (the answer carries the name used) instead
+  // of an AlreadyExists error.
+  bool rename_if_taken = false;
 };
 
 struct InterfaceInfo {

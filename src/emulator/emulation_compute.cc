@@ -129,12 +129,18 @@ Result<ComputeInfo> Emulation::Impl::info(const std::string& name) {
   return out;
 }
 
-Result<ComputeInfo> Emulation::start_compute(const ComputeRequest& request) {
+Result<ComputeInfo> Emulation::start_compute(const ComputeRequest& asked) {
   std::lock_guard lock(mu_);
   Impl& im = *impl_;
-  const PopSpec* pop = topology_.find_pop(request.pop);
+  const PopSpec* pop = topology_.find_pop(asked.pop);
   if (pop == nullptr) {
-    return make_error(ErrorCode::kNotFound, "no PoP named '{}'", request.pop);
+    return make_error(ErrorCode::kNotFound, "no PoP named '{}'", asked.pop);
+  }
+  ComputeRequest request = asked;
+  // A taken name: the next free "<name>-2", "<name>-3"... when asked for, chosen under the lock so
+  // that concurrent callers (several PoPs' OpenStack APIs) cannot collide.
+  for (int i = 2; asked.rename_if_taken && im.instances.count(request.name) != 0; ++i) {
+    request.name = fmt::format("{}-{}", asked.name, i);
   }
   CL_RETURN_IF_ERROR(substrate::validate_object_name(request.name, "instance name"));
   if (im.instances.count(request.name) != 0) {

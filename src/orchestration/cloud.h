@@ -491,7 +491,6 @@ class Cloud {
   // Interface names in use by a server's bound ports.
   std::set<std::string> interface_names_locked(const Server& server) const;
   Status sync_network_locked(const std::string& network_id);
-  std::string instance_name_locked(const std::string& server_name) const;
   void sync_images_locked();
   Result<FloatingIp> associate_floating_ip_locked(FloatingIp& f, const std::string& port_id,
                                                   const std::string& fixed_ip_address);

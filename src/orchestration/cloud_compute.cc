@@ -130,29 +130,6 @@ Result<Server> Cloud::get_server(const std::string& id) const {
   return it->second;
 }
 
-std::string Cloud::instance_name_locked(const std::string& server_name) const {
-  std::string base = sanitize_server_name(server_name);
-  std::set<std::string> taken;
-  for (const auto& [id, s] : servers_) {
-    taken.insert(s.instance);
-  }
-  auto all = emulation_.list_compute();
-  if (all.ok()) {
-    for (const auto& c : *all) {
-      taken.insert(c.name);
-    }
-  }
-  if (taken.count(base) == 0) {
-    return base;
-  }
-  for (int i = 2;; ++i) {
-    std::string candidate = fmt::format("{}-{}", base, i);
-    if (taken.count(candidate) == 0) {
-      return candidate;
-    }
-  }
-}
-
 Result<Server> Cloud::create_server(const ServerCreate& request) {
   std::lock_guard lock(mu_);
   if (request.name.empty() || request.name.size() > 255) {
@@ -219,7 +196,6 @@ Result<Server> Cloud::create_server(const ServerCreate& request) {
   Server s;
   s.id = new_uuid();
   s.name = request.name;
-  s.instance = instance_name_locked(request.name);
   s.flavor_id = flavor->id;
   s.image_id = image_id;
   s.metadata = request.metadata;
@@ -234,7 +210,8 @@ Result<Server> Cloud::create_server(const ServerCreate& request) {
 
   emulator::ComputeRequest cr;
   cr.pop = config_.pop;
-  cr.name = s.instance;
+  cr.name = sanitize_server_name(request.name);
+  cr.rename_if_taken = true;  // instance names are emulation-wide, shared with other PoPs
   cr.image = image_ref;
   cr.command = request.command;
   cr.env = request.env;
@@ -253,18 +230,6 @@ Result<Server> Cloud::create_server(const ServerCreate& request) {
     cr.interfaces.push_back(interface_request_locked(p, ifname));
   }
   auto started = emulation_.start_compute(cr);
-  // Instance names are the emulation's, shared with the other PoPs' Clouds and the REST API: a
-  // name free when it was chosen can be taken by the time the instance starts. Take the next one.
-  for (int attempt = 0;
-       attempt < 8 && !started.ok() && started.error().code == ErrorCode::kAlreadyExists;
-       ++attempt) {
-    std::string next = instance_name_locked(request.name);
-    if (next == cr.name) {
-      break;
-    }
-    s.instance = cr.name = next;
-    started = emulation_.start_compute(cr);
-  }
   if (!started.ok()) {
     Error e = std::move(started).error();
     if (e.code == ErrorCode::kResourceExhausted) {
@@ -272,6 +237,7 @@ Result<Server> Cloud::create_server(const ServerCreate& request) {
     }
     return undo_ports(std::move(e));
   }
+  s.instance = started->name;
   for (size_t i = 0; i < port_ids.size(); ++i) {
     mark_bound_locked(ports_.at(port_ids[i]), s, ifnames[i]);
   }
