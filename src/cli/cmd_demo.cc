@@ -127,7 +127,7 @@ int run_demo(const DemoOptions& opt) {
     }
   }
   std::printf("\n%s\n", table.render().c_str());
-  print_endpoints(*running, opt.listen);
+  print_endpoints(*running);
   std::printf(
       "demo up in %.0f ms; try: chainlab compute list, chainlab exec client -- ping -c1 fwd\n",
       ms_since(t0));

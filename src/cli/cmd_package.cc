@@ -13,8 +13,10 @@
 #include "cli/commands.h"
 #include "cli/gatekeeper_client.h"
 #include "cli/package_zip.h"
+#include "cli/run_token.h"
 #include "cli/table.h"
 #include "cli/views.h"
+#include "substrate/journal.h"
 
 namespace chainlab::cli {
 namespace {
@@ -53,6 +55,10 @@ int run_upload(const PackageOptions& opt) {
   }
   std::string endpoint = resolve_gatekeeper(opt.remote.endpoint);
   httplib::Client client(endpoint);
+  if (std::string token = find_run_token(endpoint, substrate::default_state_dir());
+      !token.empty()) {
+    client.set_default_headers({{"Authorization", "Bearer " + token}});
+  }
   client.set_read_timeout(std::chrono::seconds(300));
   client.set_write_timeout(std::chrono::seconds(300));
   if (!opt.remote.json) {

@@ -27,7 +27,7 @@ int run(const RunOptions& opt) {
     std::fprintf(stderr, "error: %s\n", running.error().message.c_str());
     return 1;
   }
-  print_endpoints(*running, opt.serve.listen);
+  print_endpoints(*running);
   std::printf("emulation '%s' (run %s) is up; Ctrl-C to stop\n", topology->name.c_str(),
               running->emulation->prefix().c_str());
   std::fflush(stdout);
@@ -43,10 +43,15 @@ void add_run_command(CLI::App& app, CliContext& ctx) {
   auto* cmd = app.add_subcommand("run", "Start an emulation and serve its APIs until Ctrl-C");
   cmd->add_option("topology", opt->topology,
                   "Topology file (.yaml, .graphml, .gml); default: two PoPs and a 10 ms link");
-  cmd->add_option("--listen", opt->serve.listen, "Address the APIs listen on")
+  cmd->add_option("--listen", opt->serve.listen,
+                  "Address the APIs listen on (another address than loopback exposes them: "
+                  "docs/security.md)")
       ->capture_default_str();
   cmd->add_option("--port", opt->serve.port, "REST API port (default: the topology's, 5001)");
   cmd->add_option("--duration", opt->duration_s, "Stop after this many seconds");
+  cmd->add_flag("--no-auth", opt->serve.no_auth,
+                "Serve the APIs without the run's token to every local user (loopback only; "
+                "they can start processes as root)");
   cmd->add_flag("--reject-unknown-images", opt->serve.reject_unknown_images,
                 "Gatekeeper: refuse packages whose VDU images are not in the local image store "
                 "(default: run them as native processes)");

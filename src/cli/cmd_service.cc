@@ -8,6 +8,7 @@
 #include "cli/gatekeeper_client.h"
 #include "cli/table.h"
 #include "cli/views.h"
+#include "common/files.h"
 
 namespace chainlab::cli {
 namespace {
@@ -35,8 +36,12 @@ int run_start(const ServiceOptions& opt) {
   if (!opt.placement.empty()) {
     body["placement"] = opt.placement;
   }
-  if (!opt.placement_file.empty()) {
-    body["placement_file"] = opt.placement_file;
+  if (!opt.placement_file.empty()) {  // read here: the server never opens paths it is sent
+    auto text = read_file(opt.placement_file);
+    if (!text.ok()) {
+      return fail(std::move(text).error().context("--placement-file"));
+    }
+    body["placement_map"] = std::move(text).value();
   }
   if (!opt.remote.json) {
     std::printf("instantiating %s (placement %s) ... ", opt.service.c_str(),
@@ -104,7 +109,8 @@ void add_service_command(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--placement", start->placement,
                   "first | round-robin (default) | static | resource-aware");
   cmd->add_option("--placement-file", start->placement_file,
-                  "For --placement static: YAML `vnf_id_or_name: pop`, read by the server");
+                  "For --placement static: YAML `vnf_id_or_name: pop` (read here, sent to the "
+                  "gatekeeper as placement_map)");
   add_gatekeeper_options(*cmd, start->remote);
   cmd->callback([start, &ctx] { ctx.exit_code = run_start(*start); });
 

@@ -4,6 +4,9 @@
 
 #include <cstdlib>
 
+#include "cli/run_token.h"
+#include "substrate/journal.h"
+
 namespace chainlab::cli {
 
 std::string resolve_endpoint(const std::string& flag_value) {
@@ -21,10 +24,14 @@ ErrorCode error_code_for_status(int status) {
   switch (status) {
     case 400:
       return ErrorCode::kInvalidArgument;
+    case 401:
+      return ErrorCode::kUnauthenticated;
     case 404:
       return ErrorCode::kNotFound;
     case 409:
       return ErrorCode::kAlreadyExists;
+    case 413:
+      return ErrorCode::kTooLarge;
     case 503:
       return ErrorCode::kResourceExhausted;
     default:
@@ -108,7 +115,9 @@ Result<RestClient> RestClient::create(const std::string& endpoint) {
   client->set_connection_timeout(std::chrono::seconds(5));
   client->set_read_timeout(std::chrono::seconds(30));
   client->set_write_timeout(std::chrono::seconds(30));
-  return RestClient(url, std::move(client));
+  RestClient rest(url, std::move(client));
+  rest.set_token(find_run_token(url, substrate::default_state_dir()));
+  return rest;
 }
 
 RestClient::RestClient(std::string endpoint, std::unique_ptr<httplib::Client> client)
@@ -143,6 +152,9 @@ Result<nlohmann::json> RestClient::call(Method method, const std::string& path,
   const std::string text = body.is_null() ? std::string() : body.dump();
   const char* type = "application/json";
   httplib::Headers headers = {{"Accept", "application/json"}};
+  if (!token_.empty()) {
+    headers.emplace("Authorization", "Bearer " + token_);
+  }
   httplib::Result res = [&] {
     switch (method) {
       case Method::kPut:

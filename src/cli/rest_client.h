@@ -47,7 +47,8 @@ std::string with_query(const std::string& path, const Query& query);
 
 class RestClient {
  public:
-  // Fails with kInvalidArgument when the endpoint is not an http(s)://host[:port] URL.
+  // Fails with kInvalidArgument when the endpoint is not an http(s)://host[:port] URL. The token
+  // is $CHAINLAB_TOKEN or the one of the local run serving the endpoint (run_token.h).
   static Result<RestClient> create(const std::string& endpoint);
 
   RestClient(RestClient&&) noexcept;
@@ -66,6 +67,8 @@ class RestClient {
                              const Query& query = {});
 
   const std::string& endpoint() const { return endpoint_; }
+  // Sent as `Authorization: Bearer` with every request (create() finds the run's token).
+  void set_token(std::string token) { token_ = std::move(token); }
 
  private:
   enum class Method { kGet, kPut, kPost, kDelete };
@@ -75,6 +78,7 @@ class RestClient {
                               const Query& query);
 
   std::string endpoint_;
+  std::string token_;
   std::unique_ptr<httplib::Client> client_;
 };
 

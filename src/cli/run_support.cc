@@ -6,13 +6,17 @@
 
 #include <chrono>
 #include <cstdio>
+#include <map>
 
+#include "cli/run_token.h"
 #include "cli/table.h"
+#include "common/random.h"
 #include "endpoints/emulator_endpoint.h"
 #include "endpoints/endpoint_group.h"
 #include "endpoints/gatekeeper_endpoint.h"
 #include "endpoints/openstack.h"
 #include "endpoints/openstack_sfc.h"
+#include "substrate/sock_diag.h"
 
 namespace chainlab::cli {
 namespace {
@@ -51,7 +55,11 @@ int RunningEmulation::rest_port() const {
 
 Status serve(RunningEmulation& running, std::string label,
              std::unique_ptr<endpoints::Endpoint> endpoint, const std::string& listen, int port) {
-  auto listener = endpoints::HttpListener::start(listen, port, *endpoint);
+  endpoints::ListenOptions options;
+  options.host = listen;
+  options.port = port;
+  options.auth = running.auth.get();
+  auto listener = endpoints::HttpListener::start(options, *endpoint);
   if (!listener.ok()) {
     return std::move(listener).error().context(fmt::format("{} on port {}", label, port));
   }
@@ -60,6 +68,39 @@ Status serve(RunningEmulation& running, std::string label,
 }
 
 namespace {
+
+bool loopback(const std::string& host) {
+  return host == "localhost" || substrate::is_loopback_address(host);
+}
+
+// Every port the topology asks for, with who asks (0 = any free port: never a clash).
+std::vector<std::pair<int, std::string>> planned_ports(const emulator::Topology& topology,
+                                                       const ServeOptions& options) {
+  std::vector<std::pair<int, std::string>> out;
+  out.emplace_back(options.port >= 0 ? options.port : topology.emulator.rest_port, "emulator REST");
+  out.emplace_back(topology.emulator.gatekeeper_port, "gatekeeper");
+  for (const auto& pop : topology.pops()) {
+    if (auto base = pop.endpoints.find("openstack"); base != pop.endpoints.end()) {
+      auto p = endpoints::OpenStackPorts::from_base(base->second);
+      for (auto [port, what] : {std::pair{p.keystone, "keystone"},
+                                {p.nova, "nova"},
+                                {p.neutron, "neutron"},
+                                {p.heat, "heat"},
+                                {p.glance, "glance"}}) {
+        out.emplace_back(port, pop.name + " " + what);
+      }
+    }
+  }
+  return out;
+}
+
+Status write_token_file(RunningEmulation& running) {
+  std::vector<ApiEndpoint> list;
+  for (const auto& s : running.served) {
+    list.push_back({s.label, endpoint_url(s)});
+  }
+  return write_api_file(running.emulation->run_dir(), running.auth->policy().token, list);
+}
 
 void request_exit() {
   ::kill(::getpid(), SIGTERM);
@@ -113,6 +154,41 @@ Status serve_openstack(RunningEmulation& running, const emulator::Topology& topo
 
 }  // namespace
 
+std::string endpoint_url(const ServedEndpoint& s) {
+  const std::string& host = s.listener->host();
+  bool v6 = host.find(':') != std::string::npos;
+  return fmt::format("http://{}{}{}:{}", v6 ? "[" : "", host, v6 ? "]" : "", s.listener->port());
+}
+
+Status check_serve_plan(const emulator::Topology& topology, const ServeOptions& options) {
+  if (options.no_auth && !loopback(options.listen)) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "--no-auth is only allowed on a loopback address (--listen {})",
+                      options.listen);
+  }
+  bool openstack = false;
+  for (const auto& pop : topology.pops()) {
+    openstack = openstack || pop.endpoints.contains("openstack");
+  }
+  if (openstack && !loopback(options.listen) && topology.emulator.keystone.users.empty()) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "listening on {}: Keystone's default admin/admin is only allowed on "
+                      "loopback; set emulator.keystone.users in the topology (docs/security.md)",
+                      options.listen);
+  }
+  std::map<int, std::string> taken;
+  for (const auto& [port, who] : planned_ports(topology, options)) {
+    if (port <= 0) {
+      continue;
+    }
+    if (auto [it, fresh] = taken.emplace(port, who); !fresh) {
+      return make_error(ErrorCode::kInvalidArgument, "port {} is configured twice: {} and {}", port,
+                        it->second, who);
+    }
+  }
+  return ok_status();
+}
+
 Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
                                          const ServeOptions& options) {
   const std::string& listen = options.listen;
@@ -121,7 +197,12 @@ Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
   std::fprintf(stdout, "building '%s': %zu PoPs, %zu switches, %zu links ... ",
                topology.name.c_str(), topology.pops().size(), topology.switches().size(),
                topology.links().size());
+  CL_RETURN_IF_ERROR(check_serve_plan(topology, options));
   RunningEmulation running;
+  endpoints::AccessPolicy policy;
+  policy.token = random_hex(32);
+  policy.open = options.no_auth;
+  running.auth = std::make_unique<endpoints::Authenticator>(std::move(policy));
   auto emulation = emulator::Emulation::start(topology);
   if (!emulation.ok()) {
     std::fprintf(stdout, "failed\n");
@@ -148,16 +229,26 @@ Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
   if (auto s = serve_openstack(running, topology, listen); !s.ok()) {
     return fail(std::move(s).error());
   }
+  if (auto s = write_token_file(running); !s.ok()) {
+    return fail(std::move(s).error());
+  }
   return running;
 }
 
-void print_endpoints(const RunningEmulation& running, const std::string& listen) {
+void print_endpoints(const RunningEmulation& running) {
   Table table({"ENDPOINT", "URL"});
-  std::string host = listen == "0.0.0.0" ? "127.0.0.1" : listen;
   for (const auto& s : running.served) {
-    table.add({s.label, "http://" + host + ":" + std::to_string(s.listener->port())});
+    table.add({s.label, endpoint_url(s)});
   }
   std::printf("%s", table.render().c_str());
+  if (running.auth->policy().open) {
+    std::printf(
+        "warning: --no-auth: every local user can start processes as root through "
+        "these APIs\n");
+  } else {
+    std::printf("API token (root-only file, the CLI reads it): %s/api.json\n",
+                running.emulation->run_dir().c_str());
+  }
   std::fflush(stdout);
 }
 

@@ -19,6 +19,10 @@ const char* error_code_name(ErrorCode code) {
       return "resource exhausted";
     case ErrorCode::kUnavailable:
       return "unavailable";
+    case ErrorCode::kUnauthenticated:
+      return "unauthenticated";
+    case ErrorCode::kTooLarge:
+      return "too large";
     case ErrorCode::kInternal:
       return "internal";
   }

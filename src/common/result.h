@@ -23,6 +23,8 @@ enum class ErrorCode {
   kFailedPrecondition,  // valid request in the wrong state, e.g. exec on a stopped instance (409)
   kResourceExhausted,   // budget, pool or kernel resource exhausted (HTTP 503)
   kUnavailable,         // a host feature this needs is missing (HTTP 503)
+  kUnauthenticated,     // missing or wrong credentials (HTTP 401)
+  kTooLarge,            // input over a size limit (HTTP 413)
   kInternal,            // unexpected kernel or library failure (HTTP 500)
 };
 

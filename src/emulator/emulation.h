@@ -140,6 +140,8 @@ class Emulation {
 
   const Topology& topology() const { return topology_; }
   const std::string& prefix() const { return run_->prefix(); }
+  // <state dir>/runs/<prefix>: the run's files (journal, logs, api.json).
+  const std::string& run_dir() const { return run_->dir(); }
 
   // Compute (son-emu /restapi/compute).
   Result<ComputeInfo> start_compute(const ComputeRequest& request);

@@ -78,11 +78,24 @@ struct SapSpec {
   friend bool operator==(const SapSpec&, const SapSpec&) = default;
 };
 
+// Keystone of every PoP's OpenStack APIs (docs/api/openstack.md, docs/security.md).
+struct KeystoneUserSpec {
+  std::string name;
+  std::string password;
+  friend bool operator==(const KeystoneUserSpec&, const KeystoneUserSpec&) = default;
+};
+struct KeystoneSpec {
+  std::vector<KeystoneUserSpec> users;    // empty: admin/admin, allowed only when on loopback
+  uint64_t token_lifetime_s = 24 * 3600;  // 60 s .. 30 days
+  friend bool operator==(const KeystoneSpec&, const KeystoneSpec&) = default;
+};
+
 struct EmulatorSpec {
   double e_cpu = 1.0;        // fraction of the machine's CPU all instances together may use
   double e_mem_mb = 512;     // MB all instances together may use
   int rest_port = 5001;      // son-emu REST API (0: an ephemeral port)
   int gatekeeper_port = -1;  // SONATA/5GTANGO gatekeeper (-1: off, 0: an ephemeral port)
+  KeystoneSpec keystone;
   friend bool operator==(const EmulatorSpec&, const EmulatorSpec&) = default;
 };
 

@@ -129,8 +129,8 @@ class YamlReader {
   }
 
   Status read_emulator(const YAML::Node& node, EmulatorSpec& out) const {
-    CL_RETURN_IF_ERROR(
-        check_map(node, "emulator", {"e_cpu", "e_mem", "rest_port", "gatekeeper_port"}));
+    CL_RETURN_IF_ERROR(check_map(node, "emulator",
+                                 {"e_cpu", "e_mem", "rest_port", "gatekeeper_port", "keystone"}));
     if (node["e_cpu"]) {
       CL_ASSIGN_OR_RETURN(out.e_cpu, get_double(node["e_cpu"], "emulator.e_cpu"));
     }
@@ -145,8 +145,43 @@ class YamlReader {
       CL_ASSIGN_OR_RETURN(out.gatekeeper_port, get_int_in(node["gatekeeper_port"],
                                                           "emulator.gatekeeper_port", -1, 65535));
     }
+    if (node["keystone"]) {
+      CL_RETURN_IF_ERROR(read_keystone(node["keystone"], out.keystone));
+    }
     if (auto s = validate_emulator(out); !s.ok()) {
       return entry_error("emulator", std::move(s).error());
+    }
+    return ok_status();
+  }
+
+  // keystone: {users: [{name: admin, password: s3cret}], token_lifetime: 3600}
+  Status read_keystone(const YAML::Node& node, KeystoneSpec& out) const {
+    constexpr std::string_view kPath = "emulator.keystone";
+    CL_RETURN_IF_ERROR(check_map(node, kPath, {"users", "token_lifetime"}));
+    if (node["token_lifetime"]) {
+      CL_ASSIGN_OR_RETURN(int lifetime,
+                          get_int_in(node["token_lifetime"], "emulator.keystone.token_lifetime", 60,
+                                     30 * 24 * 3600));
+      out.token_lifetime_s = static_cast<uint64_t>(lifetime);
+    }
+    const YAML::Node users = node["users"];
+    if (!users) {
+      return ok_status();
+    }
+    if (!users.IsSequence() || users.size() == 0 || users.size() > 100) {
+      return error("emulator.keystone.users", "expected a list of 1..100 {name, password}");
+    }
+    for (size_t i = 0; i < users.size(); ++i) {
+      std::string path = fmt::format("emulator.keystone.users[{}]", i);
+      CL_RETURN_IF_ERROR(check_map(users[i], path, {"name", "password"}));
+      KeystoneUserSpec user;
+      CL_ASSIGN_OR_RETURN(user.name, get_string(users[i]["name"], path + ".name"));
+      CL_ASSIGN_OR_RETURN(user.password, get_string(users[i]["password"], path + ".password"));
+      if (user.name.empty() || user.password.empty() || user.name.size() > 255 ||
+          user.password.size() > 4096) {
+        return error(path, "name (1..255 bytes) and password (1..4096 bytes) are required");
+      }
+      out.users.push_back(std::move(user));
     }
     return ok_status();
   }
@@ -355,6 +390,19 @@ std::string Topology::to_yaml() const {
     out << YAML::Key << "rest_port" << YAML::Value << emulator.rest_port;
     if (emulator.gatekeeper_port != -1) {
       out << YAML::Key << "gatekeeper_port" << YAML::Value << emulator.gatekeeper_port;
+    }
+    if (emulator.keystone != KeystoneSpec{}) {
+      out << YAML::Key << "keystone" << YAML::Value << YAML::BeginMap;
+      out << YAML::Key << "token_lifetime" << YAML::Value << emulator.keystone.token_lifetime_s;
+      if (!emulator.keystone.users.empty()) {
+        out << YAML::Key << "users" << YAML::Value << YAML::BeginSeq;
+        for (const auto& u : emulator.keystone.users) {
+          out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << u.name << YAML::Key
+              << "password" << YAML::Value << YAML::DoubleQuoted << u.password << YAML::EndMap;
+        }
+        out << YAML::EndSeq;
+      }
+      out << YAML::EndMap;
     }
     out << YAML::EndMap;
 

@@ -4,6 +4,7 @@
 // routes first. The group owns its members.
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +22,22 @@ class EndpointGroup final : public Endpoint {
     for (auto& m : members_) {
       m->register_routes(server);
     }
+  }
+  // The first member speaks for the group's errors; the largest body any member takes; the run
+  // token if any member needs it.
+  void write_error(httplib::Response& res, const Error& error) const override {
+    members_.front()->write_error(res, error);
+  }
+  size_t max_body_bytes() const override {
+    size_t most = 0;
+    for (const auto& m : members_) {
+      most = std::max(most, m->max_body_bytes());
+    }
+    return most;
+  }
+  bool uses_run_token() const override {
+    return std::any_of(members_.begin(), members_.end(),
+                       [](const auto& m) { return m->uses_run_token(); });
   }
 
  private:

@@ -24,6 +24,28 @@ std::string str(const json& params, const char* key) {
   return it->is_string() ? it->get<std::string>() : it->dump();
 }
 
+// A static placement's mapping: `placement_map` as an object or as YAML text. A path on this
+// server (the reference's `placement_file`) is refused: requests never name server files.
+Result<std::string> placement_map(const json& params) {
+  if (params.contains("placement_file")) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "placement_file names a file on the server, which requests may not do; "
+                      "send the mapping itself as placement_map ({{\"vnf\": \"pop\"}})");
+  }
+  auto it = params.find("placement_map");
+  if (it == params.end() || it->is_null()) {
+    return std::string();
+  }
+  if (it->is_object()) {
+    return it->dump();
+  }
+  if (it->is_string()) {
+    return it->get<std::string>();
+  }
+  return make_error(ErrorCode::kInvalidArgument,
+                    "placement_map: expected an object {{vnf: pop}} or YAML text");
+}
+
 // The package bytes of an upload: multipart field `package`, else the raw body.
 Result<std::string> upload_body(const httplib::Request& req) {
   if (req.is_multipart_form_data()) {
@@ -136,8 +158,6 @@ Result<std::unique_ptr<GatekeeperEndpoint>> GatekeeperEndpoint::create(
 }
 
 void GatekeeperEndpoint::register_routes(httplib::Server& server) {
-  // httplib answers 413 from Content-Length before reading a larger body.
-  server.set_payload_max_length(kMaxPackageUpload);
   for (const char* path : kPackagePaths) {
     server.Post(path, [this](const httplib::Request& req, httplib::Response& res) {
       auto body = upload_body(req);
@@ -192,7 +212,12 @@ void GatekeeperEndpoint::register_routes(httplib::Server& server) {
         r.service_uuid = "latest";
       }
       r.placement = str(*params, "placement");
-      r.placement_argument = str(*params, "placement_file");
+      auto map = placement_map(*params);
+      if (!map.ok()) {
+        send_error(res, map.error());
+        return;
+      }
+      r.placement_argument = std::move(map).value();
       auto inst = gatekeeper_->instantiate(r);
       if (!inst.ok()) {
         send_error(res, inst.error());

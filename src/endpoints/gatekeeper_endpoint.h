@@ -46,6 +46,7 @@ class GatekeeperEndpoint final : public Endpoint {
 
   std::string name() const override { return "gatekeeper"; }
   void register_routes(httplib::Server& server) override;
+  size_t max_body_bytes() const override { return kMaxPackageUpload; }
   orchestration::Gatekeeper& gatekeeper() { return *gatekeeper_; }
 
  private:

@@ -1,7 +1,10 @@
-// HTTP plumbing shared by every endpoint: one listener per endpoint (cpp-httplib, its own
-// thread pool), the one place where error codes become HTTP statuses, JSON helpers.
+// HTTP plumbing shared by every endpoint: one listener per endpoint (cpp-httplib behind an elastic
+// worker pool), the one place where error codes become HTTP statuses, what every request passes
+// before a handler sees it (UTF-8 path and query, body size, JSON depth, the run's token), JSON
+// helpers. docs/security.md describes the limits and the access rules.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <thread>
@@ -18,13 +21,19 @@ struct Response;
 
 namespace chainlab::endpoints {
 
-// 400 invalid argument, 404 not found, 409 exists / wrong state, 503 exhausted / unavailable,
-// 500 otherwise.
+class Authenticator;
+
+inline constexpr size_t kDefaultMaxBody = size_t{1} << 20;  // 1 MiB
+
+// 400 invalid argument, 401 unauthenticated, 404 not found, 409 exists / wrong state, 413 too
+// large, 503 exhausted / unavailable, 500 otherwise.
 int http_status(ErrorCode code);
+// The body as JSON. Strings that are not UTF-8 are replaced, never a reason to fail.
 void send_json(httplib::Response& res, const nlohmann::json& body, int status = 200);
+// {"error": message} with the code's status.
 void send_error(httplib::Response& res, const Error& error);
 // The request's JSON body merged over its query parameters (body wins); an empty body is {}.
-// InvalidArgument for a body that is not a JSON object.
+// InvalidArgument for a body that is not a JSON object, too deep or not UTF-8.
 Result<nlohmann::json> request_params(const httplib::Request& req);
 
 // An endpoint declares its routes on the server it is given (MeDICINE's flexible endpoints).
@@ -33,14 +42,30 @@ class Endpoint {
   virtual ~Endpoint() = default;
   virtual std::string name() const = 0;
   virtual void register_routes(httplib::Server& server) = 0;
+  // An error in this API's own shape (default: send_error's {"error": message}).
+  virtual void write_error(httplib::Response& res, const Error& error) const;
+  // The largest request body accepted (413 beyond); uploads of packages and images raise it.
+  virtual size_t max_body_bytes() const { return kDefaultMaxBody; }
+  // Whether requests need the run's token (or root on loopback). APIs with credentials of their
+  // own (OpenStack: Keystone tokens) say no.
+  virtual bool uses_run_token() const { return true; }
+};
+
+struct ListenOptions {
+  std::string host = "127.0.0.1";
+  int port = 0;                         // 0: any free port
+  const Authenticator* auth = nullptr;  // null: no run token checked (tests)
+  size_t max_workers = 256;             // concurrent connections being served
 };
 
 class HttpListener {
  public:
-  // Binds host:port (port 0: any free port) and serves `endpoint` on a background thread.
-  static Result<std::unique_ptr<HttpListener>> start(const std::string& host, int port,
+  // Binds host:port without SO_REUSEPORT (a port in use is an error) and serves `endpoint` on a
+  // background thread. `endpoint` and `options.auth` must outlive the listener.
+  static Result<std::unique_ptr<HttpListener>> start(const ListenOptions& options,
                                                      Endpoint& endpoint);
   ~HttpListener();
+  const std::string& host() const { return host_; }
   int port() const { return port_; }
   void stop();
 
@@ -48,6 +73,7 @@ class HttpListener {
   HttpListener() = default;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
+  std::string host_;
   int port_ = 0;
 };
 

@@ -13,6 +13,14 @@ std::shared_ptr<orchestration::Cloud> make_cloud(emulator::Emulation& emulation,
                                                  const std::string& pop) {
   orchestration::CloudConfig config;
   config.pop = pop;
+  const emulator::KeystoneSpec& keystone = emulation.topology().emulator.keystone;
+  if (!keystone.users.empty()) {
+    config.identity.users.clear();
+    for (const auto& u : keystone.users) {
+      config.identity.users.push_back({u.name, u.password});
+    }
+  }
+  config.identity.token_lifetime = std::chrono::seconds(keystone.token_lifetime_s);
   auto store = runtime::ImageStore::open();
   runtime::ImageStore* images = store.ok() ? std::move(store).value().release() : nullptr;
   // The Cloud only borrows the store: both go together.

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <set>
 
+#include "common/json_bounded.h"
 #include "endpoints/http.h"
 
 namespace chainlab::endpoints {
@@ -43,6 +44,10 @@ const char* neutron_type(ErrorCode code) {
       return "Conflict";
     case ErrorCode::kResourceExhausted:
       return "IpAddressGenerationFailure";
+    case ErrorCode::kUnauthenticated:
+      return "NotAuthenticated";
+    case ErrorCode::kTooLarge:
+      return "RequestEntityTooLarge";
     default:
       return "NeutronException";
   }
@@ -62,6 +67,8 @@ const char* http_title(int status) {
       return "Not Found";
     case 409:
       return "Conflict";
+    case 413:
+      return "Request Entity Too Large";
     case 503:
       return "Service Unavailable";
     default:
@@ -99,25 +106,10 @@ void send_openstack_error(httplib::Response& res, ErrorStyle style, const Error&
 }
 
 void send_unauthorized(httplib::Response& res, ErrorStyle style) {
-  Error e{ErrorCode::kInvalidArgument, "The request you have made requires authentication."};
-  json body;
-  switch (style) {
-    case ErrorStyle::kKeystone:
-      body = {{"error", {{"code", 401}, {"title", "Unauthorized"}, {"message", e.message}}}};
-      break;
-    case ErrorStyle::kNova:
-      body = {{"unauthorized", {{"code", 401}, {"message", e.message}}}};
-      break;
-    case ErrorStyle::kNeutron:
-      body = {
-          {"NeutronError", {{"type", "NotAuthenticated"}, {"message", e.message}, {"detail", ""}}}};
-      break;
-    case ErrorStyle::kGlance:
-      body = {{"code", 401}, {"title", "Unauthorized"}, {"message", e.message}};
-      break;
-  }
   res.set_header("WWW-Authenticate", "Keystone uri=\"\"");
-  send_json(res, body, 401);
+  send_openstack_error(res, style,
+                       make_error(ErrorCode::kUnauthenticated,
+                                  "The request you have made requires authentication."));
 }
 
 std::string request_host(const httplib::Request& req) {
@@ -164,10 +156,7 @@ Result<json> json_body(const httplib::Request& req) {
   if (req.body.empty()) {
     return make_error(ErrorCode::kInvalidArgument, "The request body is empty");
   }
-  json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-  if (body.is_discarded()) {
-    return make_error(ErrorCode::kInvalidArgument, "Malformed request body: not valid JSON");
-  }
+  CL_ASSIGN_OR_RETURN(json body, parse_json(req.body, "The request body"));
   if (!body.is_object()) {
     return make_error(ErrorCode::kInvalidArgument, "Malformed request body: not a JSON object");
   }

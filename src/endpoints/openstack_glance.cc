@@ -1,4 +1,5 @@
 #include "endpoints/openstack_glance.h"
+#include "common/json_bounded.h"
 
 #include <httplib.h>
 
@@ -305,12 +306,11 @@ void GlanceEndpoint::register_routes(httplib::Server& server) {
                  if (!im.ok()) {
                    return fail(res, im.error());
                  }
-                 json patch = json::parse(req.body, nullptr, false);
-                 if (patch.is_discarded()) {
-                   return fail(res, make_error(ErrorCode::kInvalidArgument,
-                                               "Malformed request body: not valid JSON"));
+                 auto patch = parse_json(req.body, "The request body");
+                 if (!patch.ok()) {
+                   return fail(res, patch.error());
                  }
-                 auto update = parse_image_patch(patch);
+                 auto update = parse_image_patch(*patch);
                  if (!update.ok()) {
                    return fail(res, update.error());
                  }
@@ -388,6 +388,10 @@ void GlanceEndpoint::register_routes(httplib::Server& server) {
   };
   server.Put(R"(/v2/images/([^/]+)/tags/([^/]+)/?)", guarded(tag_route(true)));
   server.Delete(R"(/v2/images/([^/]+)/tags/([^/]+)/?)", guarded(tag_route(false)));
+}
+
+void GlanceEndpoint::write_error(httplib::Response& res, const Error& error) const {
+  send_openstack_error(res, kStyle, error);
 }
 
 }  // namespace chainlab::endpoints

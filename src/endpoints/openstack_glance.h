@@ -12,12 +12,18 @@
 
 namespace chainlab::endpoints {
 
+// Image uploads are held in memory while they are imported.
+inline constexpr size_t kMaxImageUpload = size_t{1} << 30;
+
 class GlanceEndpoint final : public Endpoint {
  public:
   GlanceEndpoint(std::shared_ptr<orchestration::Cloud> cloud, OpenStackPorts ports)
       : cloud_(std::move(cloud)), ports_(ports) {}
   std::string name() const override { return cloud_->pop() + " glance"; }
   void register_routes(httplib::Server& server) override;
+  void write_error(httplib::Response& res, const Error& error) const override;
+  bool uses_run_token() const override { return false; }  // Keystone tokens instead
+  size_t max_body_bytes() const override { return kMaxImageUpload; }
 
  private:
   std::shared_ptr<orchestration::Cloud> cloud_;

@@ -1,4 +1,5 @@
 #include "endpoints/openstack_heat.h"
+#include "common/json_bounded.h"
 
 #include <httplib.h>
 
@@ -25,6 +26,10 @@ const char* type_of(ErrorCode code) {
     case ErrorCode::kResourceExhausted:
     case ErrorCode::kUnavailable:
       return "ResourceFailure";
+    case ErrorCode::kUnauthenticated:
+      return "NotAuthenticated";
+    case ErrorCode::kTooLarge:
+      return "RequestLimitExceeded";
     case ErrorCode::kInternal:
       return "InternalError";
   }
@@ -194,8 +199,8 @@ Result<json> body_of(const httplib::Request& req) {
   if (req.body.empty()) {
     return json::object();
   }
-  json body = json::parse(req.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) {
+  json body = parse_json(req.body, "The request body").value_or(json());
+  if (!body.is_object()) {
     return make_error(ErrorCode::kInvalidArgument, "The request body must be a JSON object");
   }
   return body;
@@ -535,6 +540,10 @@ void HeatEndpoint::register_routes(httplib::Server& server) {
                   }
                   res.status = 204;
                 }));
+}
+
+void HeatEndpoint::write_error(httplib::Response& res, const Error& error) const {
+  fail(res, error);
 }
 
 }  // namespace chainlab::endpoints

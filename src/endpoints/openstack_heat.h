@@ -32,6 +32,8 @@ class HeatEndpoint final : public Endpoint {
   HeatEndpoint(std::shared_ptr<orchestration::Cloud> cloud, OpenStackPorts ports);
   std::string name() const override { return cloud_->pop() + " heat"; }
   void register_routes(httplib::Server& server) override;
+  void write_error(httplib::Response& res, const Error& error) const override;
+  bool uses_run_token() const override { return false; }  // Keystone tokens instead
 
  private:
   std::shared_ptr<orchestration::Cloud> cloud_;

@@ -75,22 +75,26 @@ json v3_catalog(const httplib::Request& req, const OpenStackPorts& p, const Clou
 }
 
 json project_json(const Cloud& cloud) {
-  return {{"id", cloud.project_id()},  {"name", cloud.config().project},
+  return {{"id", cloud.project_id()},  {"name", cloud.config().identity.project},
           {"domain_id", "default"},    {"description", "chainlab PoP " + cloud.pop()},
           {"enabled", true},           {"is_domain", false},
           {"parent_id", "default"},    {"tags", json::array()},
           {"options", json::object()}, {"links", json::object()}};
 }
 
-json user_json(const Cloud& cloud) {
-  return {{"id", cloud.user_id()},  {"name", cloud.config().username}, {"domain_id", "default"},
-          {"enabled", true},        {"password_expires_at", nullptr},  {"options", json::object()},
+json user_json(const orchestration::UserRecord& user) {
+  return {{"id", user.id},
+          {"name", user.name},
+          {"domain_id", "default"},
+          {"enabled", true},
+          {"password_expires_at", nullptr},
+          {"options", json::object()},
           {"links", json::object()}};
 }
 
 json v3_token_body(const Token& t, const Cloud& cloud, const json& catalog,
                    const std::vector<std::string>& methods) {
-  json domain = {{"id", "default"}, {"name", cloud.config().domain}};
+  json domain = {{"id", "default"}, {"name", cloud.config().identity.domain}};
   return {{"token",
            {{"methods", methods},
             {"user",
@@ -194,11 +198,7 @@ void KeystoneEndpoint::register_routes(httplib::Server& server) {
         }
         Result<Token> token = make_error(ErrorCode::kInvalidArgument, "");
         if (!auth->token.empty()) {
-          auto old = cloud->validate_token(auth->token);
-          if (old.ok()) {
-            token = cloud->issue_token(cloud->config().username, cloud->config().password,
-                                       auth->project);
-          }
+          token = cloud->identity().reissue(auth->token, auth->project);
         } else {
           token = cloud->issue_token(auth->user, auth->password, auth->project);
         }
@@ -259,9 +259,7 @@ void KeystoneEndpoint::register_routes(httplib::Server& server) {
           token = cloud->issue_token(pc.value("username", pc.value("userId", std::string())),
                                      pc.value("password", std::string()), project);
         } else if (auth.contains("token") && auth["token"].is_object()) {
-          if (cloud->validate_token(auth["token"].value("id", std::string())).ok()) {
-            token = cloud->issue_token(cloud->config().username, cloud->config().password, project);
-          }
+          token = cloud->identity().reissue(auth["token"].value("id", std::string()), project);
         }
         if (!token.ok()) {
           send_unauthorized(res, kStyle);
@@ -306,7 +304,7 @@ void KeystoneEndpoint::register_routes(httplib::Server& server) {
     }
     send_json(res, {{"tenants",
                      {{{"id", cloud->project_id()},
-                       {"name", cloud->config().project},
+                       {"name", cloud->config().identity.project},
                        {"description", ""},
                        {"enabled", true}}}},
                     {"tenants_links", json::array()}});
@@ -326,11 +324,15 @@ void KeystoneEndpoint::register_routes(httplib::Server& server) {
                return json::array({project_json(*cloud)});
              }));
   server.Get(R"(/v3/users/?)", listing("users", [cloud](const httplib::Request&) {
-               return json::array({user_json(*cloud)});
+               json users = json::array();
+               for (const auto& u : cloud->identity().users()) {
+                 users.push_back(user_json(u));
+               }
+               return users;
              }));
   server.Get(R"(/v3/(?:auth/)?domains/?)", listing("domains", [cloud](const httplib::Request&) {
                return json::array({{{"id", "default"},
-                                    {"name", cloud->config().domain},
+                                    {"name", cloud->config().identity.domain},
                                     {"enabled", true},
                                     {"description", "The default domain"}}});
              }));
@@ -376,7 +378,7 @@ void KeystoneEndpoint::register_routes(httplib::Server& server) {
           return;
         }
         std::string id = req.matches[1];
-        if (id != cloud->project_id() && id != cloud->config().project) {
+        if (id != cloud->project_id() && id != cloud->config().identity.project) {
           send_openstack_error(res, kStyle,
                                make_error(ErrorCode::kNotFound, "Could not find project: {}.", id));
           return;
@@ -388,13 +390,18 @@ void KeystoneEndpoint::register_routes(httplib::Server& server) {
       return;
     }
     std::string id = req.matches[1];
-    if (id != cloud->user_id() && id != cloud->config().username) {
+    auto user = cloud->identity().find_user(id);
+    if (!user) {
       send_openstack_error(res, kStyle,
                            make_error(ErrorCode::kNotFound, "Could not find user: {}.", id));
       return;
     }
-    send_json(res, {{"user", user_json(*cloud)}});
+    send_json(res, {{"user", user_json(*user)}});
   });
+}
+
+void KeystoneEndpoint::write_error(httplib::Response& res, const Error& error) const {
+  send_openstack_error(res, kStyle, error);
 }
 
 }  // namespace chainlab::endpoints

@@ -728,4 +728,8 @@ void NeutronEndpoint::register_routes(httplib::Server& server) {
   }
 }
 
+void NeutronEndpoint::write_error(httplib::Response& res, const Error& error) const {
+  send_openstack_error(res, kStyle, error);
+}
+
 }  // namespace chainlab::endpoints

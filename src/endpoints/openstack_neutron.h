@@ -23,6 +23,8 @@ class NeutronEndpoint final : public Endpoint {
       : cloud_(std::move(cloud)), ports_(ports), extra_routes_(std::move(extra_routes)) {}
   std::string name() const override { return cloud_->pop() + " neutron"; }
   void register_routes(httplib::Server& server) override;
+  void write_error(httplib::Response& res, const Error& error) const override;
+  bool uses_run_token() const override { return false; }  // Keystone tokens instead
 
  private:
   std::shared_ptr<orchestration::Cloud> cloud_;

@@ -675,4 +675,8 @@ void NovaEndpoint::register_routes(httplib::Server& server) {
              }));
 }
 
+void NovaEndpoint::write_error(httplib::Response& res, const Error& error) const {
+  send_openstack_error(res, kStyle, error);
+}
+
 }  // namespace chainlab::endpoints

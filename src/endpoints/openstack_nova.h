@@ -19,6 +19,8 @@ class NovaEndpoint final : public Endpoint {
       : cloud_(std::move(cloud)), ports_(ports) {}
   std::string name() const override { return cloud_->pop() + " nova"; }
   void register_routes(httplib::Server& server) override;
+  void write_error(httplib::Response& res, const Error& error) const override;
+  bool uses_run_token() const override { return false; }  // Keystone tokens instead
 
  private:
   std::shared_ptr<orchestration::Cloud> cloud_;

@@ -1,4 +1,5 @@
 #include "endpoints/openstack_sfc.h"
+#include "common/json_bounded.h"
 
 #include <httplib.h>
 
@@ -27,8 +28,8 @@ Error bad(std::string message) {
 // The object under `key` of the request body; unknown attributes are refused as Neutron does.
 Result<json> resource_body(const httplib::Request& req, const std::string& key,
                            const std::set<std::string>& allowed) {
-  json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-  if (body.is_discarded() || !body.is_object()) {
+  json body = parse_json(req.body, "Request body").value_or(json());
+  if (!body.is_object()) {
     return bad("Request body is not a JSON object.");
   }
   auto it = body.find(key);
@@ -276,7 +277,8 @@ Result<orchestration::FlowClassifierCreate> classifier_create(const json& o) {
   SFC_READ(r.logical_destination_port, opt_string, o, "logical_destination_port");
   if (auto it = o.find("l7_parameters"); it != o.end() && !it->is_null()) {
     // The CLI passes --l7-parameters through as a string.
-    json l7 = it->is_string() ? json::parse(it->get<std::string>(), nullptr, false) : *it;
+    json l7 = it->is_string() ? parse_json(it->get<std::string>(), "l7_parameters").value_or(json())
+                              : *it;
     if (it->is_string() && it->get<std::string>().empty()) {
       l7 = json::object();
     }
@@ -505,6 +507,10 @@ void OpenStackSfcEndpoint::register_routes(httplib::Server& server) {
                     res.status = 204;
                   });
   }
+}
+
+void OpenStackSfcEndpoint::write_error(httplib::Response& res, const Error& error) const {
+  send_openstack_error(res, ErrorStyle::kNeutron, error);
 }
 
 }  // namespace chainlab::endpoints

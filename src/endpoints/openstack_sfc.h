@@ -25,6 +25,8 @@ class OpenStackSfcEndpoint final : public Endpoint {
   ~OpenStackSfcEndpoint() override;
   std::string name() const override { return cloud_->pop() + " networking-sfc"; }
   void register_routes(httplib::Server& server) override;
+  void write_error(httplib::Response& res, const Error& error) const override;
+  bool uses_run_token() const override { return false; }  // Keystone tokens instead
   orchestration::Sfc& sfc() { return *sfc_; }
 
  private:

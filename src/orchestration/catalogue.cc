@@ -4,6 +4,7 @@
 // interrupted add/remove and is deleted on open(). Files are written to a hidden temporary name,
 // fsync'ed and renamed into place.
 #include "orchestration/catalogue.h"
+#include "common/json_bounded.h"
 
 #include <fcntl.h>
 #include <openssl/rand.h>
@@ -136,7 +137,7 @@ Status make_dirs(const std::string& dir) {
 Result<std::unique_ptr<CatalogueEntry>> load_entry(const std::string& dir, const std::string& uuid,
                                                    const PackageLimits& limits) {
   CL_ASSIGN_OR_RETURN(std::string meta_text, read_file(fmt::format("{}/{}.json", dir, uuid)));
-  json meta = json::parse(meta_text, nullptr, /*allow_exceptions=*/false);
+  json meta = parse_json(meta_text, "catalogue metadata").value_or(json());
   if (!meta.is_object() || meta.value("uuid", "") != uuid || !meta.contains("created_at") ||
       !meta["created_at"].is_string()) {
     return make_error(ErrorCode::kInvalidArgument, "{}.json is not valid catalogue metadata", uuid);

@@ -8,16 +8,6 @@
 
 namespace chainlab::orchestration {
 
-std::string make_uuid(std::mt19937_64& rng) {
-  uint64_t hi = rng();
-  uint64_t lo = rng();
-  hi = (hi & ~uint64_t{0xf000}) | 0x4000;                      // version 4
-  lo = (lo & ~(uint64_t{0xc} << 60)) | (uint64_t{0x8} << 60);  // variant 10
-  std::string hex = fmt::format("{:016x}{:016x}", hi, lo);
-  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
-         hex.substr(16, 4) + "-" + hex.substr(20, 12);
-}
-
 bool is_uuid(std::string_view text) {
   if (text.size() != 36) {
     return false;
@@ -212,13 +202,12 @@ Flavor seeded(std::string id, std::string name, int64_t ram, int vcpus, int64_t 
 
 }  // namespace
 
-Cloud::Cloud(emulator::Emulation& emulation, CloudConfig config, runtime::ImageStore* images)
+Cloud::Cloud(emulator::Emulation& emulation, CloudConfig config, runtime::ImageStore* images,
+             const Clock& clock)
     : emulation_(emulation),
       config_(std::move(config)),
       images_(images),
-      rng_(std::random_device{}()) {
-  project_id_ = fmt::format("{:016x}{:016x}", rng_(), rng_());
-  user_id_ = fmt::format("{:016x}{:016x}", rng_(), rng_());
+      identity_(config_.identity, clock) {
   for (auto f : {seeded("1", "m1.tiny", 512, 1, 1), seeded("2", "m1.small", 1024, 1, 20),
                  seeded("3", "m1.medium", 4096, 2, 40), seeded("4", "m1.large", 8192, 4, 80),
                  seeded("5", "m1.xlarge", 16384, 8, 160), seeded("42", "m1.nano", 64, 1, 0),
@@ -230,67 +219,7 @@ Cloud::Cloud(emulator::Emulation& emulation, CloudConfig config, runtime::ImageS
 Cloud::~Cloud() = default;
 
 std::string Cloud::new_uuid() {
-  return make_uuid(rng_);
-}
-
-Result<Token> Cloud::issue_token(const std::string& user, const std::string& password,
-                                 const std::string& project) {
-  std::lock_guard lock(mu_);
-  if (user != config_.username && user != user_id_) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "The request you have made requires authentication.");
-  }
-  if (password != config_.password) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "The request you have made requires authentication.");
-  }
-  if (!project.empty() && project != config_.project && project != project_id_) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "The request you have made requires authentication.");
-  }
-  auto now = std::chrono::system_clock::now();
-  // Expired tokens go first, then the oldest beyond the cap.
-  for (auto it = tokens_.begin(); it != tokens_.end();) {
-    it = it->second.expires <= now ? tokens_.erase(it) : std::next(it);
-  }
-  while (tokens_.size() >= config_.max_tokens && !tokens_.empty()) {
-    auto oldest = tokens_.begin();
-    for (auto it = tokens_.begin(); it != tokens_.end(); ++it) {
-      if (it->second.expires < oldest->second.expires) {
-        oldest = it;
-      }
-    }
-    tokens_.erase(oldest);
-  }
-  Token t;
-  t.id = fmt::format("{:016x}{:016x}", rng_(), rng_());
-  t.user_id = user_id_;
-  t.user_name = config_.username;
-  t.project_id = project_id_;
-  t.project_name = config_.project;
-  t.expires = now + config_.token_lifetime;
-  t.issued_at = iso8601(now);
-  t.expires_at = iso8601(t.expires);
-  tokens_[t.id] = t;
-  return t;
-}
-
-Result<Token> Cloud::validate_token(const std::string& id) {
-  std::lock_guard lock(mu_);
-  auto it = tokens_.find(id);
-  if (it == tokens_.end()) {
-    return make_error(ErrorCode::kNotFound, "The token is unknown");
-  }
-  if (it->second.expires <= std::chrono::system_clock::now()) {
-    tokens_.erase(it);
-    return make_error(ErrorCode::kNotFound, "The token has expired");
-  }
-  return it->second;
-}
-
-void Cloud::revoke_token(const std::string& id) {
-  std::lock_guard lock(mu_);
-  tokens_.erase(id);
+  return random_uuid();
 }
 
 CloudUsage Cloud::usage() const {

@@ -21,13 +21,14 @@
 #include <map>
 #include <mutex>
 #include <optional>
-#include <random>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "common/random.h"
 #include "common/result.h"
 #include "emulator/emulation.h"
+#include "orchestration/identity.h"
 #include "orchestration/subnet_pool.h"
 #include "runtime/image_store.h"
 
@@ -38,23 +39,7 @@ namespace chainlab::orchestration {
 struct CloudConfig {
   std::string pop;  // the emulated PoP the servers run in
   std::string region = "RegionOne";
-  std::string username = "admin";  // the one user (Keystone)
-  std::string password = "admin";
-  std::string project = "admin";   // the one project
-  std::string domain = "Default";  // domain name; its id is "default"
-  std::chrono::seconds token_lifetime{24 * 3600};
-  size_t max_tokens = 10000;  // the oldest are dropped beyond this
-};
-
-struct Token {
-  std::string id;  // 32 hex
-  std::string user_id;
-  std::string user_name;
-  std::string project_id;
-  std::string project_name;
-  std::string issued_at;   // ISO 8601 UTC, "2024-01-01T00:00:00.000000Z"
-  std::string expires_at;  // ISO 8601 UTC
-  std::chrono::system_clock::time_point expires;
+  IdentityConfig identity;  // Keystone users, project, token lifetime
 };
 
 // ---- Nova -----------------------------------------------------------------------------------
@@ -371,24 +356,31 @@ struct CloudUsage {
 class Cloud {
  public:
   // `images` may be null (no image store: Glance-only records). Both must outlive the Cloud.
-  Cloud(emulator::Emulation& emulation, CloudConfig config, runtime::ImageStore* images = nullptr);
+  // `clock` stamps and expires tokens.
+  Cloud(emulator::Emulation& emulation, CloudConfig config, runtime::ImageStore* images = nullptr,
+        const Clock& clock = SystemClock::instance());
   ~Cloud();
   Cloud(const Cloud&) = delete;
   Cloud& operator=(const Cloud&) = delete;
 
   const CloudConfig& config() const { return config_; }
   const std::string& pop() const { return config_.pop; }
-  const std::string& project_id() const { return project_id_; }
-  const std::string& user_id() const { return user_id_; }
+  const std::string& project_id() const { return identity_.project_id(); }
+  // The first configured user (owner of the servers).
+  const std::string& user_id() const { return identity_.users().front().id; }
+  Identity& identity() { return identity_; }
+  const Identity& identity() const { return identity_; }
   emulator::Emulation& emulation() { return emulation_; }
 
-  // Identity (cloud_identity.cc). `project` is the project name or id, "" = the default project.
+  // Identity (identity.h). `project` is the project name or id, "" = the default project.
   // Bad credentials or an unknown project: kInvalidArgument (the endpoint answers 401).
   Result<Token> issue_token(const std::string& user, const std::string& password,
-                            const std::string& project = "");
+                            const std::string& project = "") {
+    return identity_.authenticate(user, password, project);
+  }
   // kNotFound when unknown or expired.
-  Result<Token> validate_token(const std::string& id);
-  void revoke_token(const std::string& id);
+  Result<Token> validate_token(const std::string& id) { return identity_.validate(id); }
+  void revoke_token(const std::string& id) { identity_.revoke(id); }
 
   // Flavors (cloud_compute.cc). get_flavor accepts an id or a name.
   std::vector<Flavor> list_flavors() const;
@@ -498,12 +490,9 @@ class Cloud {
   emulator::Emulation& emulation_;
   CloudConfig config_;
   runtime::ImageStore* images_;
-  std::string project_id_;
-  std::string user_id_;
+  Identity identity_;
 
   mutable std::mutex mu_;
-  std::mt19937_64 rng_;
-  std::map<std::string, Token> tokens_;
   std::map<std::string, Flavor> flavors_;
   std::map<std::string, Server> servers_;
   std::map<std::string, Network> networks_;
@@ -522,8 +511,6 @@ class Cloud {
 // ---- pure helpers (unit-tested)
 // ------------------------------------------------------------------
 
-// "8-4-4-4-12" lower-case hex from 16 random bytes (version 4 bits set).
-std::string make_uuid(std::mt19937_64& rng);
 bool is_uuid(std::string_view text);
 // ISO 8601 UTC with microseconds, "2024-01-01T00:00:00.000000Z", or without the fraction
 // ("2024-01-01T00:00:00Z") when `seconds_only`.

@@ -205,8 +205,8 @@ Result<Server> Cloud::create_server(const ServerCreate& request) {
     s.availability_zone = request.availability_zone;
   }
   s.created = s.updated = now();
-  s.project_id = project_id_;
-  s.user_id = user_id_;
+  s.project_id = project_id();
+  s.user_id = user_id();
 
   emulator::ComputeRequest cr;
   cr.pop = config_.pop;

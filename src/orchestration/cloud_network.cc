@@ -53,7 +53,7 @@ Result<Network> Cloud::create_network(const NetworkCreate& request) {
   Network n;
   n.id = new_uuid();
   n.name = request.name;
-  n.project_id = project_id_;
+  n.project_id = project_id();
   n.admin_state_up = request.admin_state_up;
   n.shared = request.shared;
   n.external = request.external;
@@ -190,7 +190,7 @@ Result<Subnet> Cloud::create_subnet(const SubnetCreate& request) {
   s.id = new_uuid();
   s.name = request.name;
   s.network_id = request.network_id;
-  s.project_id = project_id_;
+  s.project_id = project_id();
   s.cidr = plan.network.to_string();
   s.gateway_ip = plan.gateway_ip;
   s.allocation_pools = plan.pools;
@@ -358,7 +358,7 @@ Result<FloatingIp> Cloud::create_floating_ip(const FloatingIpCreate& request) {
   f.id = new_uuid();
   f.floating_ip_address = address;
   f.floating_network_id = request.floating_network_id;
-  f.project_id = project_id_;
+  f.project_id = project_id();
   f.description = request.description;
   f.created_at = now();
   floating_ips_[f.id] = f;
@@ -465,7 +465,7 @@ Result<Router> Cloud::create_router(const RouterCreate& request) {
   Router r;
   r.id = new_uuid();
   r.name = request.name;
-  r.project_id = project_id_;
+  r.project_id = project_id();
   r.admin_state_up = request.admin_state_up;
   r.external_network_id = request.external_network_id;
   r.created_at = r.updated_at = now();

@@ -62,7 +62,7 @@ Result<Port> Cloud::create_port_locked(const PortCreate& request) {
     }
   } else {
     // fa:16:3e is Neutron's default base MAC.
-    uint64_t r = rng_();
+    uint64_t r = random_u64();
     p.mac_address =
         fmt::format("fa:16:3e:{:02x}:{:02x}:{:02x}", (r >> 16) & 0xff, (r >> 8) & 0xff, r & 0xff);
   }
@@ -125,7 +125,7 @@ Result<Port> Cloud::create_port_locked(const PortCreate& request) {
   p.id = new_uuid();
   p.name = request.name;
   p.network_id = request.network_id;
-  p.project_id = project_id_;
+  p.project_id = project_id();
   p.device_id = request.device_id;
   p.device_owner = request.device_owner;
   p.admin_state_up = request.admin_state_up;

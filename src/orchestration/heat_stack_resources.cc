@@ -240,7 +240,7 @@ Status StackEngine::create_resource_locked(Stack& stack, const PlannedResource& 
       auto router = find_router(cloud_, spec.router);
       if (!router.ok()) {
         r.realised = false;
-        r.physical_id = make_uuid(rng_);
+        r.physical_id = random_uuid();
         r.status_reason =
             fmt::format("router '{}' is not in this PoP: recorded, not realised", spec.router);
         break;
@@ -288,7 +288,7 @@ Status StackEngine::create_resource_locked(Stack& stack, const PlannedResource& 
       auto net = find_network(cloud_, spec.floating_network);
       if (!net.ok()) {
         r.realised = false;
-        r.physical_id = make_uuid(rng_);
+        r.physical_id = random_uuid();
         r.status_reason =
             fmt::format("floating network '{}' is not in this PoP: recorded, not realised",
                         spec.floating_network);
@@ -311,7 +311,7 @@ Status StackEngine::create_resource_locked(Stack& stack, const PlannedResource& 
       break;
     }
     case ResourceType::kResourceGroup:
-      r.physical_id = make_uuid(rng_);
+      r.physical_id = random_uuid();
       break;
   }
   r.updated_time = now_iso();

@@ -48,7 +48,7 @@ Result<json> StackEngine::Resolver::attribute(const std::string& resource,
   return engine_.attribute_locked(stack_, resource, attribute, *this);
 }
 
-StackEngine::StackEngine(Cloud& cloud) : cloud_(cloud), rng_(std::random_device{}()) {}
+StackEngine::StackEngine(Cloud& cloud) : cloud_(cloud) {}
 StackEngine::~StackEngine() = default;
 
 StackEngine::Stack* StackEngine::find_locked(const std::string& name_or_id) const {
@@ -140,7 +140,7 @@ Result<StackInfo> StackEngine::create(const StackRequest& request) {
     return make_error(ErrorCode::kAlreadyExists, "The Stack ({}) already exists.", request.name);
   }
   auto stack = std::make_unique<Stack>();
-  stack->id = make_uuid(rng_);
+  stack->id = random_uuid();
   stack->name = request.name;
   CL_ASSIGN_OR_RETURN(stack->plan, plan_stack(tmpl, request.parameters,
                                               {{"OS::stack_name", stack->name},

@@ -29,7 +29,6 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -145,7 +144,6 @@ class StackEngine {
 
   Cloud& cloud_;
   mutable std::mutex mu_;
-  std::mt19937_64 rng_;
   std::vector<std::unique_ptr<Stack>> stacks_;  // creation order
 };
 

@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include "common/files.h"
+#include "common/json_bounded.h"
 #include "orchestration/hot_internal.h"
 #include "orchestration/hot_resources.h"
 
@@ -450,8 +451,8 @@ Result<json> convert_parameter(const ParameterDef& def, const json& value,
     }
     case ParameterType::kJson:
       if (value.is_string()) {
-        v = json::parse(value.get<std::string>(), nullptr, false);
-        if (v.is_discarded() || !v.is_structured()) {
+        v = parse_json(value.get<std::string>(), path).value_or(json());
+        if (!v.is_structured()) {
           return error(path, "expected a JSON object or list");
         }
       } else if (value.is_structured()) {

@@ -1,6 +1,7 @@
 // HOT parsing: text -> JSON tree -> Template, with structural checks of every section and of the
 // intrinsic functions' arguments and references. yaml-cpp stays inside this file.
 #include "orchestration/hot_template.h"
+#include "common/json_bounded.h"
 
 #include <regex>
 
@@ -513,11 +514,13 @@ Result<json> yaml_to_json(const std::string& text, std::string_view source) {
 Result<Template> parse_template(const std::string& text) {
   std::string_view body = trim(text);
   if (!body.empty() && body.front() == '{') {
-    json tree = json::parse(body, nullptr, /*allow_exceptions=*/false);
-    if (tree.is_discarded()) {
-      return error("", "not valid JSON");
+    auto tree = parse_json(body, "JSON");
+    if (!tree.ok()) {
+      return error("", tree.error().message.find("nested") != std::string::npos
+                           ? tree.error().message
+                           : "not valid JSON");
     }
-    return parse_template(tree);
+    return parse_template(*tree);
   }
   auto tree = yaml_to_json(text, "template");
   if (!tree.ok()) {

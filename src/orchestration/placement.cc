@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "common/files.h"
+
 namespace chainlab::orchestration {
 namespace {
 
@@ -166,19 +168,17 @@ std::unique_ptr<PlacementStrategy> make_static_placement(
   return std::make_unique<StaticPlacement>(std::move(mapping));
 }
 
-Result<std::unique_ptr<PlacementStrategy>> load_static_placement(const std::string& path) {
-  if (path.empty()) {
+Result<std::unique_ptr<PlacementStrategy>> parse_static_placement(const std::string& text) {
+  if (trim(text).empty()) {
     return make_error(ErrorCode::kInvalidArgument,
-                      "static placement needs a file (`vnf_id_or_name: pop` per line)");
+                      "static placement needs a mapping (`vnf_id_or_name: pop` per line) in "
+                      "'placement_map'");
   }
-  std::ifstream in(path);
-  if (!in) {
-    return make_error(ErrorCode::kInvalidArgument, "static placement file {}: cannot be read",
-                      path);
+  if (text.size() > kMaxPlacementMap) {
+    return make_error(ErrorCode::kInvalidArgument, "placement_map: larger than {} bytes",
+                      kMaxPlacementMap);
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  CL_ASSIGN_OR_RETURN(auto mapping, parse_static_yaml(ss.str(), path));
+  CL_ASSIGN_OR_RETURN(auto mapping, parse_static_yaml(text, "placement_map"));
   return make_static_placement(std::move(mapping));
 }
 
@@ -192,7 +192,7 @@ PlacementRegistry PlacementRegistry::with_builtins() {
   (void)r.add("round-robin", plain(&make_round_robin_dc));
   (void)r.add("resource-aware", plain(&make_resource_aware));
   (void)r.add("static",
-              [](const std::string& argument) { return load_static_placement(argument); });
+              [](const std::string& argument) { return parse_static_placement(argument); });
   return r;
 }
 

@@ -62,9 +62,12 @@ std::unique_ptr<PlacementStrategy> make_static_placement(
     std::map<std::string, std::string> mapping);
 // Reads the static placement file (`vnf: pop` per line, YAML). InvalidArgument with the file name
 // for a missing file, bad YAML or a non-string value.
-Result<std::unique_ptr<PlacementStrategy>> load_static_placement(const std::string& path);
+// A static placement from the text of a mapping (YAML or JSON, `vnf_id_or_name: pop` per
+// entry), as a client sends it (never a path on the server).
+inline constexpr size_t kMaxPlacementMap = 256 * 1024;
+Result<std::unique_ptr<PlacementStrategy>> parse_static_placement(const std::string& text);
 
-// Strategies by name. `argument` is what a strategy may need (the static file's path).
+// Strategies by name. `argument` is what a strategy may need (the static mapping's text).
 class PlacementRegistry {
  public:
   using Factory =

@@ -62,16 +62,6 @@ struct Created {
 
 }  // namespace
 
-std::string random_uuid() {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  uint64_t hi = rng();
-  uint64_t lo = rng();
-  hi = (hi & ~0xf000ull) | 0x4000ull;                  // version 4
-  lo = (lo & ~(0xc000ull << 48)) | (0x8000ull << 48);  // variant 10
-  return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", hi >> 32, (hi >> 16) & 0xffff,
-                     hi & 0xffff, lo >> 48, lo & 0xffffffffffffull);
-}
-
 ServiceSummary summarize(const CatalogueEntry& entry) {
   const Package& p = entry.package;
   return {entry.uuid, p.nsd.name,       p.nsd.vendor, p.nsd.version, p.name,

@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/random.h"
 #include "common/result.h"
 #include "emulator/emulation.h"
 #include "orchestration/catalogue.h"
@@ -44,7 +45,7 @@ struct InstantiateRequest {
   std::string service_uuid;        // a catalogue uuid or "latest"
   std::string service_name;        // NSD name (the newest upload wins) or "latest"
   std::string placement;           // strategy name; "" = round-robin
-  std::string placement_argument;  // the static placement file
+  std::string placement_argument;  // the static placement mapping (YAML/JSON text)
 };
 
 struct DeployedUnit {
@@ -117,7 +118,5 @@ class Gatekeeper {
 };
 
 ServiceSummary summarize(const CatalogueEntry& entry);
-// A random RFC 4122 version 4 uuid.
-std::string random_uuid();
 
 }  // namespace chainlab::orchestration

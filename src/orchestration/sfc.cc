@@ -57,8 +57,7 @@ struct End {
 
 }  // namespace
 
-Sfc::Sfc(Cloud& cloud, emulator::Emulation& emulation)
-    : cloud_(cloud), emulation_(emulation), rng_(std::random_device{}()) {}
+Sfc::Sfc(Cloud& cloud, emulator::Emulation& emulation) : cloud_(cloud), emulation_(emulation) {}
 
 Sfc::~Sfc() {
   std::lock_guard lock(mu_);
@@ -68,7 +67,7 @@ Sfc::~Sfc() {
 }
 
 std::string Sfc::new_uuid() {
-  return make_uuid(rng_);
+  return random_uuid();
 }
 
 uint64_t Sfc::cookie_for(int chain_id) const {

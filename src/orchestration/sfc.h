@@ -32,7 +32,6 @@
 #include <map>
 #include <mutex>
 #include <optional>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -224,7 +223,6 @@ class Sfc {
   Cloud& cloud_;
   emulator::Emulation& emulation_;
   mutable std::mutex mu_;
-  std::mt19937_64 rng_;
   std::map<std::string, PortPair> port_pairs_;
   std::map<std::string, PortPairGroup> groups_;
   std::map<std::string, FlowClassifier> classifiers_;

@@ -22,6 +22,7 @@
 
 #include "common/fd.h"
 #include "common/files.h"
+#include "common/json_bounded.h"
 #include "runtime/image_store.h"
 #include "runtime/image_store_internal.h"
 
@@ -385,8 +386,8 @@ Result<std::string> Importer::blob(const json& d) {
 Result<json> Importer::blob_json(const json& d, std::string* bytes) {
   CL_ASSIGN_OR_RETURN(std::string path, blob(d));
   CL_ASSIGN_OR_RETURN(std::string text, read_small(path));
-  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) {
+  json j = parse_json(text, "blob").value_or(json());
+  if (!j.is_object()) {
     return make_error(ErrorCode::kInvalidArgument, "blob {} is not a JSON object",
                       d["digest"].get<std::string>());
   }

@@ -1,6 +1,7 @@
 // Image records and configs: JSON in and out, validated field by field (no exceptions).
 #include <map>
 
+#include "common/json_bounded.h"
 #include "runtime/image_store_internal.h"
 
 namespace chainlab::runtime {
@@ -105,8 +106,8 @@ ImageInfo record_to_info(const std::string& root, const ImageRecord& r) {
 }
 
 Result<ParsedConfig> parse_config_blob(std::string_view blob) {
-  json j = json::parse(blob, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) {
+  json j = parse_json(blob, "image config").value_or(json());
+  if (!j.is_object()) {
     return make_error(ErrorCode::kInvalidArgument, "image config is not a JSON object");
   }
   ParsedConfig out;

@@ -14,6 +14,7 @@
 
 #include "common/fd.h"
 #include "common/files.h"
+#include "common/json_bounded.h"
 #include "runtime/image_store_internal.h"
 
 namespace chainlab::runtime::detail {
@@ -155,11 +156,7 @@ Result<nlohmann::json> read_json_file(const std::string& path) {
                       st.st_size);
   }
   CL_ASSIGN_OR_RETURN(std::string text, read_file(path));
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) {
-    return make_error(ErrorCode::kInvalidArgument, "{} is not valid JSON", path);
-  }
-  return j;
+  return parse_json(text, path);
 }
 
 Status write_file_atomic(const std::string& path, std::string_view data) {

@@ -57,6 +57,7 @@ class ChainlabProcess {
   }
 
   std::string log() const { return read_file(log_path_).value_or(""); }
+  pid_t pid() const { return pid_; }
 
   // SIGTERM and wait; the exit status must be 0.
   void stop() {

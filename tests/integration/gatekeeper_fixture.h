@@ -69,7 +69,7 @@ class GatekeeperFixture : public ::testing::Test {
     auto ep = endpoints::GatekeeperEndpoint::create(*emu_, catalogue_dir_, nullptr, options);
     ASSERT_TRUE(ep.ok()) << ep.error().message;
     endpoint_ = std::move(ep).value();
-    auto l = endpoints::HttpListener::start("127.0.0.1", 0, *endpoint_);
+    auto l = endpoints::HttpListener::start({}, *endpoint_);
     ASSERT_TRUE(l.ok()) << l.error().message;
     listener_ = std::move(l).value();
     client_ = std::make_unique<httplib::Client>("127.0.0.1", listener_->port());

@@ -61,11 +61,19 @@ TEST_F(GatekeeperHostile, BadPackagesAndRequestsChangeNothing) {
   EXPECT_EQ(get("/packages").body["service_uuid_list"].size(), 1u);
 
   // Half-way failure: everything on dc2, whose fixed model has room for one `small` VDU only.
-  std::string placement_file = catalogue_dir_ + "-placement.yml";
-  ASSERT_EQ(run_command("printf 'vnf_a: dc2\\nvnf_b: dc2\\n' > " + placement_file).status, 0);
+  // A server-side path is refused (the reference read /etc/shadow this way); the mapping itself
+  // is accepted as an object or as YAML text.
+  expect_refused(post("/instantiations", {{"service_uuid", good.body["service_uuid"]},
+                                          {"placement", "static"},
+                                          {"placement_file", "/etc/shadow"}}),
+                 "placement_map");
+  expect_refused(post("/instantiations", {{"service_uuid", good.body["service_uuid"]},
+                                          {"placement", "static"},
+                                          {"placement_map", "vnf_a: [unclosed"}}),
+                 "placement_map");
   auto failed = post("/instantiations", {{"service_uuid", good.body["service_uuid"]},
                                          {"placement", "static"},
-                                         {"placement_file", placement_file}});
+                                         {"placement_map", "vnf_a: dc2\nvnf_b: dc2\n"}});
   expect_refused(failed, "rolled back", 503);
   expect_nothing_left();
   EXPECT_EQ(get("/instantiations").body["instances"].size(), 0u);
@@ -77,7 +85,6 @@ TEST_F(GatekeeperHostile, BadPackagesAndRequestsChangeNothing) {
   EXPECT_EQ(ip_in(ok.body, "vnf_a", "input"), "20.0.0.2/24");  // the rolled-back subnets are free
   EXPECT_EQ(del("/instantiations", {{"service_instance_uuid", ok.body["uuid"]}}).status, 200);
   expect_nothing_left();
-  std::remove(placement_file.c_str());
 }
 
 TEST_F(GatekeeperHostile, UnknownImagesAreRefusedWhenTheRuleSaysSo) {

@@ -28,7 +28,7 @@ class OpenStackSfcEndpointTest : public ::testing::Test {
     std::vector<std::unique_ptr<Endpoint>> members;
     members.push_back(std::make_unique<OpenStackSfcEndpoint>(cloud_));
     group_ = std::make_unique<EndpointGroup>("dc1 neutron", std::move(members));
-    auto l = HttpListener::start("127.0.0.1", 0, *group_);
+    auto l = HttpListener::start({}, *group_);
     ASSERT_TRUE(l.ok()) << l.error().message;
     listener_ = std::move(l).value();
     client_ = std::make_unique<httplib::Client>("127.0.0.1", listener_->port());

@@ -7,9 +7,8 @@ namespace chainlab::orchestration {
 namespace {
 
 TEST(CloudHelpers, UuidsAreVersion4AndRecognised) {
-  std::mt19937_64 rng(42);
-  std::string a = make_uuid(rng);
-  std::string b = make_uuid(rng);
+  std::string a = random_uuid();
+  std::string b = random_uuid();
   EXPECT_TRUE(is_uuid(a)) << a;
   EXPECT_NE(a, b);
   EXPECT_EQ(a[14], '4');

@@ -59,28 +59,23 @@ TEST(Placement, StaticByIdThenByNameAndUnknownPops) {
   EXPECT_NE(bad.error().message.find("dc9"), std::string::npos);
 }
 
-TEST(Placement, StaticFileIsReadAndValidated) {
-  std::string path = ::testing::TempDir() + "placement_test.yml";
-  {
-    std::ofstream out(path);
-    out << "vnf0: dc2\nname1: dc1\n";
-  }
+TEST(Placement, StaticMappingIsParsedAndValidated) {
   auto registry = PlacementRegistry::with_builtins();
-  auto s = registry.create("static", path);
+  auto s = registry.create("static", "vnf0: dc2\nname1: dc1\n");
   ASSERT_TRUE(s.ok()) << s.error().message;
   auto p = (*s)->place(units(2), pops({"dc1", "dc2"}));
   ASSERT_TRUE(p.ok());
   EXPECT_EQ((*p)["vnf0"], "dc2");
-  {
-    std::ofstream out(path);
-    out << "- not: [a, map\n";
-  }
-  auto bad = registry.create("static", path);
+  auto json = registry.create("static", R"({"vnf0": "dc1", "name1": "dc2"})");
+  ASSERT_TRUE(json.ok()) << json.error().message;
+  EXPECT_EQ((*(*json)->place(units(2), pops({"dc1", "dc2"})))["vnf0"], "dc1");
+  auto bad = registry.create("static", "- not: [a, map\n");
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.error().message.find(path), std::string::npos);
-  EXPECT_FALSE(registry.create("static", "/nonexistent/placement.yml").ok());
+  EXPECT_NE(bad.error().message.find("placement_map"), std::string::npos);
+  // Text, never a path: a path is just a malformed mapping.
+  EXPECT_FALSE(registry.create("static", "/etc/shadow").ok());
   EXPECT_FALSE(registry.create("static", "").ok());
-  std::remove(path.c_str());
+  EXPECT_FALSE(registry.create("static", std::string(300 * 1024, 'a')).ok());
 }
 
 TEST(Placement, ResourceAwareSkipsFullFixedPopsAndPrefersFreeCapacity) {
