@@ -1,6 +1,7 @@
 #include "runtime/log_pump.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -78,6 +79,7 @@ bool LogPump::pump(Stream& s, char* buf, size_t size, bool all) {
 }
 
 void LogPump::run() {
+  ::pthread_setname_np(::pthread_self(), "cl-logpump");  // for top -H, ps -L
   std::string buf(kChunk, '\0');
   epoll_event events[64];
   for (;;) {

@@ -203,6 +203,7 @@ void NativeDriver::refresh(Instance& inst) {
   if (code.ok() && code->has_value()) {
     inst.exit_code = **code;
     inst.state = InstanceState::kExited;
+    pump_->drain(*inst.log);  // once reported exited, what it wrote is in its log
   }
 }
 

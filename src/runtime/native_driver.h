@@ -50,7 +50,8 @@ class NativeDriver final : public ComputeDriver {
  private:
   struct Instance;
   Result<Instance*> find(std::string_view name);
-  // Reaps the main process if it has exited (state kExited, exit code kept).
+  // Reaps the main process if it has exited (state kExited, exit code kept, its output drained
+  // into the log).
   void refresh(Instance& inst);
   Status stop_locked(Instance& inst, std::chrono::milliseconds grace);
   Status destroy_locked(Instance& inst);

@@ -394,6 +394,7 @@ Status OciDriver::start(std::string_view name) {
 void OciDriver::refresh(Instance& inst) {
   if (inst.state == InstanceState::kRunning && inst.pidfd.valid() && exited(inst.pidfd.get())) {
     inst.state = InstanceState::kExited;  // the exit code went to runc's reaper, not to us
+    pump_->drain(*inst.log);              // once reported exited, what it wrote is in its log
   }
 }
 

@@ -66,7 +66,8 @@ class OciDriver final : public ComputeDriver {
  private:
   struct Instance;
   Result<Instance*> find(std::string_view name);
-  // Notices a container whose main process has exited (state kExited).
+  // Notices a container whose main process has exited (state kExited, its output drained into
+  // the log).
   void refresh(Instance& inst);
   Status prepare_rootfs(Instance& inst);
   Status stop_locked(Instance& inst, std::chrono::milliseconds grace);
