@@ -24,6 +24,7 @@ void add_datacenter_command(CLI::App& app, CliContext& ctx);
 void add_network_command(CLI::App& app, CliContext& ctx);
 void add_elan_command(CLI::App& app, CliContext& ctx);
 void add_exec_command(CLI::App& app, CliContext& ctx);
+void add_logs_command(CLI::App& app, CliContext& ctx);
 void add_link_command(CLI::App& app, CliContext& ctx);
 void add_shell_command(CLI::App& app, CliContext& ctx);
 

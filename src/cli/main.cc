@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   chainlab::cli::add_network_command(app, ctx);
   chainlab::cli::add_elan_command(app, ctx);
   chainlab::cli::add_exec_command(app, ctx);
+  chainlab::cli::add_logs_command(app, ctx);
   chainlab::cli::add_link_command(app, ctx);
   chainlab::cli::add_shell_command(app, ctx);
   chainlab::cli::add_package_command(app, ctx);

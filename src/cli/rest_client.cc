@@ -126,6 +126,12 @@ RestClient::RestClient(RestClient&&) noexcept = default;
 RestClient& RestClient::operator=(RestClient&&) noexcept = default;
 RestClient::~RestClient() = default;
 
+void RestClient::set_token(const std::string& token) {
+  if (!token.empty()) {
+    client_->set_default_headers({{"Authorization", "Bearer " + token}});
+  }
+}
+
 void RestClient::set_read_timeout(std::chrono::seconds timeout) {
   client_->set_read_timeout(timeout);
 }
@@ -146,15 +152,52 @@ Result<nlohmann::json> RestClient::del(const std::string& path, const nlohmann::
   return call(Method::kDelete, path, body, query);
 }
 
+Error RestClient::transport_error(int error, const std::string& path) const {
+  const auto err = static_cast<httplib::Error>(error);
+  if (err == httplib::Error::Connection) {
+    return make_error(ErrorCode::kUnavailable,
+                      "cannot connect: is `chainlab run` running? (endpoint {})", endpoint_);
+  }
+  return make_error(ErrorCode::kUnavailable, "request {} failed: {} (endpoint {})", path,
+                    httplib::to_string(err), endpoint_);
+}
+
+Status RestClient::get_stream(const std::string& path, const Query& query,
+                              const std::function<bool(std::string_view)>& sink) {
+  int status = 0;
+  std::string error_body;
+  bool stopped = false;
+  httplib::Result res = client_->Get(
+      with_query(path, query), httplib::Headers{{"Accept", "text/plain"}},
+      [&status](const httplib::Response& r) {
+        status = r.status;
+        return true;
+      },
+      [&](const char* data, size_t len) {
+        if (status < 200 || status > 299) {
+          if (error_body.size() < 65536) {  // an error message, not a log
+            error_body.append(data, len);
+          }
+          return true;
+        }
+        stopped = !sink(std::string_view(data, len));
+        return !stopped;
+      });
+  if (!res && !(stopped && res.error() == httplib::Error::Canceled)) {
+    return transport_error(static_cast<int>(res.error()), path);
+  }
+  if (status < 200 || status > 299) {
+    return error_from_response(status, error_body);
+  }
+  return ok_status();
+}
+
 Result<nlohmann::json> RestClient::call(Method method, const std::string& path,
                                         const nlohmann::json& body, const Query& query) {
   const std::string target = with_query(path, query);
   const std::string text = body.is_null() ? std::string() : body.dump();
   const char* type = "application/json";
   httplib::Headers headers = {{"Accept", "application/json"}};
-  if (!token_.empty()) {
-    headers.emplace("Authorization", "Bearer " + token_);
-  }
   httplib::Result res = [&] {
     switch (method) {
       case Method::kPut:
@@ -169,13 +212,7 @@ Result<nlohmann::json> RestClient::call(Method method, const std::string& path,
     return client_->Get(target, headers);
   }();
   if (!res) {
-    const httplib::Error err = res.error();
-    if (err == httplib::Error::Connection) {
-      return make_error(ErrorCode::kUnavailable,
-                        "cannot connect: is `chainlab run` running? (endpoint {})", endpoint_);
-    }
-    return make_error(ErrorCode::kUnavailable, "request {} failed: {} (endpoint {})", path,
-                      httplib::to_string(err), endpoint_);
+    return transport_error(static_cast<int>(res.error()), path);
   }
   if (res->status < 200 || res->status > 299) {
     return error_from_response(res->status, res->body);

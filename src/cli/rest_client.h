@@ -9,8 +9,10 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -65,20 +67,24 @@ class RestClient {
                               const Query& query = {});
   Result<nlohmann::json> del(const std::string& path, const nlohmann::json& body = nullptr,
                              const Query& query = {});
+  // A GET whose (text, possibly endless) body is handed to `sink` chunk by chunk as it arrives;
+  // `sink` returns false to stop reading. Errors as for the JSON calls.
+  Status get_stream(const std::string& path, const Query& query,
+                    const std::function<bool(std::string_view)>& sink);
 
   const std::string& endpoint() const { return endpoint_; }
   // Sent as `Authorization: Bearer` with every request (create() finds the run's token).
-  void set_token(std::string token) { token_ = std::move(token); }
+  void set_token(const std::string& token);
 
  private:
   enum class Method { kGet, kPut, kPost, kDelete };
 
   RestClient(std::string endpoint, std::unique_ptr<httplib::Client> client);
+  Error transport_error(int error, const std::string& path) const;
   Result<nlohmann::json> call(Method method, const std::string& path, const nlohmann::json& body,
                               const Query& query);
 
   std::string endpoint_;
-  std::string token_;
   std::unique_ptr<httplib::Client> client_;
 };
 

@@ -88,7 +88,7 @@ std::string first_ip(const json& status) {
 }
 
 Table compute_list_table(const json& list) {
-  Table table({"POP", "NAME", "IMAGE", "STATE", "INTERFACES"});
+  Table table({"POP", "NAME", "IMAGE", "STATE", "EXIT", "INTERFACES"});
   if (!list.is_array()) {
     return table;
   }
@@ -105,7 +105,7 @@ Table compute_list_table(const json& list) {
       continue;
     }
     table.add({field(status, "datacenter"), name, field(status, "image"), state_of(status),
-               interfaces_summary(status)});
+               field(member(status, "state"), "ExitCode"), interfaces_summary(status)});
   }
   return table;
 }
@@ -119,6 +119,7 @@ std::string compute_status_text(const json& status) {
   line("pop:", field(status, "datacenter"));
   line("state:", state_of(status));
   line("pid:", field(member(status, "state"), "Pid"));
+  line("exit code:", field(member(status, "state"), "ExitCode"));
   line("image:", field(status, "image"));
   line("command:", field(status, "command"));
   line("flavor:", field(status, "flavor_name"));

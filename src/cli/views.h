@@ -21,7 +21,8 @@ std::string interfaces_summary(const nlohmann::json& status);
 // The first interface's address without its prefix length ("10.0.0.1"), or "" if none.
 std::string first_ip(const nlohmann::json& status);
 
-// GET /restapi/compute: [[name, status], ...] -> POP NAME IMAGE STATE INTERFACES.
+// GET /restapi/compute: [[name, status], ...] -> POP NAME IMAGE STATE EXIT INTERFACES (EXIT: the
+// exit code of an exited instance, "-" otherwise or when unknown).
 Table compute_list_table(const nlohmann::json& list);
 
 // GET /restapi/compute/<pop>/<name>: key/value lines and an interface table.

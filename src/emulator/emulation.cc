@@ -52,13 +52,14 @@ Result<std::unique_ptr<Emulation>> Emulation::start(const Topology& topology,
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   CL_ASSIGN_OR_RETURN(impl->engine, dataplane::Engine::start(options.engine));
-  impl->native = std::make_unique<runtime::NativeDriver>(*run);
+  const uint64_t log_bytes = topology.emulator.instance_log_bytes;
+  impl->native = std::make_unique<runtime::NativeDriver>(*run, log_bytes);
   // Containers need runc and a readable image store; without them every instance is native.
   if (substrate::find_executable("runc").ok()) {
     auto images = runtime::ImageStore::open();
     if (images.ok()) {
       impl->images = std::move(images).value();
-      impl->oci = std::make_unique<runtime::OciDriver>(*run, *impl->images);
+      impl->oci = std::make_unique<runtime::OciDriver>(*run, *impl->images, "runc", log_bytes);
     }
   }
   impl->graph = std::make_unique<TopologyGraph>(topology);

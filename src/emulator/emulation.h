@@ -38,8 +38,11 @@ struct InterfaceRequest {
 struct ComputeRequest {
   std::string pop;
   std::string name;
-  std::string image;                         // informational for the native driver
-  std::string command;                       // run with /bin/sh -c; "" = sleep forever
+  std::string image;  // informational for the native driver
+  // Native: run with /bin/sh -c; oci: split into words (split_shell_words) replacing the image's
+  // CMD. "" = sleep forever / the image's CMD. A program that does not exist (its first word when
+  // the shell would exec it, shell_program) is an InvalidArgument and nothing is created.
+  std::string command;
   std::vector<InterfaceRequest> interfaces;  // empty = one "emu0" from the pool
   std::string flavor = "tiny";
   std::map<std::string, std::string> env;
@@ -156,6 +159,12 @@ class Emulation {
   Status remove_interface(const std::string& name, const std::string& intf);
   Result<runtime::ExecResult> exec(const std::string& name, const std::vector<std::string>& argv,
                                    std::chrono::milliseconds timeout);
+  // The stdout/stderr of instance `name` in `pop` (GET .../logs): a cursor at its last
+  // `tail_lines` lines (nullopt: all that is kept); with `follow` it reads on until the
+  // instance's output ends (its processes exited) or it is stopped. NotFound for an unknown
+  // instance or one in another PoP.
+  Result<runtime::LogCursor> compute_log(const std::string& pop, const std::string& name,
+                                         std::optional<size_t> tail_lines, bool follow);
 
   // PoPs (son-emu /restapi/datacenter).
   std::vector<PopInfo> list_pops();

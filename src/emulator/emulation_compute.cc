@@ -6,6 +6,7 @@
 #include "common/files.h"
 #include "emulator/emulation.h"
 #include "emulator/emulation_impl.h"
+#include "emulator/shell_words.h"
 
 namespace chainlab::emulator {
 namespace {
@@ -148,6 +149,23 @@ Result<ComputeInfo> Emulation::start_compute(const ComputeRequest& asked) {
   }
   CL_ASSIGN_OR_RETURN(Flavor flavor, find_flavor(request.flavor.empty() ? "tiny" : request.flavor));
 
+  // The image decides the driver: in the local store -> a container, otherwise a host command.
+  runtime::ComputeDriver* chosen = im.native.get();
+  if (!request.image.empty() && im.oci && im.images->resolve(request.image).ok()) {
+    chosen = im.oci.get();
+  }
+  runtime::InstanceSpec spec;
+  spec.name = request.name;
+  spec.image = request.image;
+  if (!request.command.empty() && chosen == im.native.get()) {
+    spec.command = {"/bin/sh", "-c", request.command};
+    CL_ASSIGN_OR_RETURN(std::optional<std::string> program, shell_program(request.command));
+    spec.program = program.value_or("");
+  } else if (!request.command.empty()) {
+    // A container's command replaces the image's CMD word by word (docker run IMAGE CMD...).
+    CL_ASSIGN_OR_RETURN(spec.command, split_shell_words(request.command));
+  }
+
   // Plan the interfaces before anything is created.
   std::vector<InterfaceRequest> wanted = request.interfaces;
   if (wanted.empty()) {
@@ -214,24 +232,6 @@ Result<ComputeInfo> Emulation::start_compute(const ComputeRequest& asked) {
     return std::move(e).context(fmt::format("starting '{}' in '{}'", request.name, request.pop));
   };
 
-  // The image decides the driver: in the local store -> a container, otherwise a host command.
-  runtime::ComputeDriver* chosen = im.native.get();
-  if (!request.image.empty() && im.oci && im.images->resolve(request.image).ok()) {
-    chosen = im.oci.get();
-  }
-  runtime::InstanceSpec spec;
-  spec.name = request.name;
-  spec.image = request.image;
-  if (!request.command.empty() && chosen == im.native.get()) {
-    spec.command = {"/bin/sh", "-c", request.command};
-  } else if (!request.command.empty()) {
-    // A container's command replaces the image's CMD word by word (docker run IMAGE CMD...).
-    for (std::string_view w : split(request.command, ' ')) {
-      if (!w.empty()) {
-        spec.command.emplace_back(w);
-      }
-    }
-  }
   spec.env.emplace_back("VNF_NAME", request.name);
   for (const auto& [k, v] : request.env) {
     spec.env.emplace_back(k, v);
@@ -409,6 +409,22 @@ Result<runtime::ExecResult> Emulation::exec(const std::string& name,
   }
   // Without the emulation lock: a long command must not block the control plane.
   return impl_->driver(name).exec(name, argv, timeout);
+}
+
+Result<runtime::LogCursor> Emulation::compute_log(const std::string& pop, const std::string& name,
+                                                  std::optional<size_t> tail_lines, bool follow) {
+  std::shared_ptr<runtime::InstanceLog> log;
+  {
+    std::lock_guard lock(mu_);
+    auto it = impl_->instances.find(name);
+    if (it == impl_->instances.end() ||
+        impl_->nodes[static_cast<size_t>(it->second.node)].name != pop) {
+      return make_error(ErrorCode::kNotFound, "no instance '{}' in '{}'", name, pop);
+    }
+    CL_ASSIGN_OR_RETURN(log, impl_->driver(name).log(name));
+  }
+  // Reading (up to the whole log for `tail`) happens without the emulation lock.
+  return runtime::LogCursor::open(std::move(log), tail_lines, follow);
 }
 
 }  // namespace chainlab::emulator

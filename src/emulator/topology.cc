@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "common/files.h"
+#include "runtime/instance_log.h"
 #include "substrate/addr.h"
 #include "substrate/names.h"
 
@@ -79,6 +80,9 @@ Status validate_emulator(const EmulatorSpec& emulator) {
   if (emulator.gatekeeper_port < -1 || emulator.gatekeeper_port > 65535) {
     return invalid(fmt::format("gatekeeper_port: {} is out of range -1..65535 (-1: off)",
                                emulator.gatekeeper_port));
+  }
+  if (auto s = runtime::validate_instance_log_bytes(emulator.instance_log_bytes); !s.ok()) {
+    return invalid(s.error().message);
   }
   return ok_status();
 }

@@ -96,6 +96,9 @@ struct EmulatorSpec {
   int rest_port = 5001;      // son-emu REST API (0: an ephemeral port)
   int gatekeeper_port = -1;  // SONATA/5GTANGO gatekeeper (-1: off, 0: an ephemeral port)
   KeystoneSpec keystone;
+  // Bytes of stdout/stderr kept per instance (current file + one rotated, half each); 64 KiB..1
+  // GiB.
+  uint64_t instance_log_bytes = 10ull << 20;
   friend bool operator==(const EmulatorSpec&, const EmulatorSpec&) = default;
 };
 

@@ -129,8 +129,9 @@ class YamlReader {
   }
 
   Status read_emulator(const YAML::Node& node, EmulatorSpec& out) const {
-    CL_RETURN_IF_ERROR(check_map(node, "emulator",
-                                 {"e_cpu", "e_mem", "rest_port", "gatekeeper_port", "keystone"}));
+    CL_RETURN_IF_ERROR(check_map(
+        node, "emulator",
+        {"e_cpu", "e_mem", "rest_port", "gatekeeper_port", "keystone", "instance_log_bytes"}));
     if (node["e_cpu"]) {
       CL_ASSIGN_OR_RETURN(out.e_cpu, get_double(node["e_cpu"], "emulator.e_cpu"));
     }
@@ -147,6 +148,14 @@ class YamlReader {
     }
     if (node["keystone"]) {
       CL_RETURN_IF_ERROR(read_keystone(node["keystone"], out.keystone));
+    }
+    if (node["instance_log_bytes"]) {
+      CL_ASSIGN_OR_RETURN(int64_t bytes,
+                          get_int(node["instance_log_bytes"], "emulator.instance_log_bytes"));
+      if (bytes < 0) {
+        return error("emulator.instance_log_bytes", fmt::format("{} is negative", bytes));
+      }
+      out.instance_log_bytes = static_cast<uint64_t>(bytes);
     }
     if (auto s = validate_emulator(out); !s.ok()) {
       return entry_error("emulator", std::move(s).error());
@@ -403,6 +412,9 @@ std::string Topology::to_yaml() const {
         out << YAML::EndSeq;
       }
       out << YAML::EndMap;
+    }
+    if (emulator.instance_log_bytes != EmulatorSpec{}.instance_log_bytes) {
+      out << YAML::Key << "instance_log_bytes" << YAML::Value << emulator.instance_log_bytes;
     }
     out << YAML::EndMap;
 

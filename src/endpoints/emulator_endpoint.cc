@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "common/files.h"
+#include "endpoints/log_stream.h"
 
 namespace chainlab::endpoints {
 namespace {
@@ -353,6 +354,15 @@ void EmulatorEndpoint::register_routes(httplib::Server& server) {
                                         std::string(req.matches[2]), std::string(req.matches[1])));
     }
     info.ok() ? send_json(res, compute_status_json(*info)) : send_error(res, info.error());
+  });
+  server.Get(R"(/restapi/compute/([^/]+)/([^/]+)/logs)", [&emu](const httplib::Request& req,
+                                                                httplib::Response& res) {
+    auto query = parse_log_query(req);
+    if (!query.ok()) {
+      return send_error(res, query.error());
+    }
+    auto cursor = emu.compute_log(req.matches[1], req.matches[2], query->tail_lines, query->follow);
+    cursor.ok() ? stream_log(req, res, std::move(cursor).value()) : send_error(res, cursor.error());
   });
   server.Delete(R"(/restapi/compute/([^/]+)/([^/]+))",
                 [&emu](const httplib::Request& req, httplib::Response& res) {

@@ -5,12 +5,18 @@
 //
 // An instance owns its network namespace; the caller (the emulator) plugs interfaces into it with
 // `add_interface`, which returns the host end of the veth pair for the data plane to attach.
+//
+// Every command, direct or through a shell, is checked before anything is allocated: a program
+// that does not exist is an InvalidArgument, not an instance that starts and dies at once.
+// An instance's stdout and stderr go through a pipe into a capped log (log_pump.h), read with
+// `log`.
 #pragma once
 
 #include <sys/types.h>
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +24,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "runtime/instance_log.h"
 #include "substrate/addr.h"
 #include "substrate/cgroup.h"
 
@@ -32,6 +39,11 @@ struct InstanceSpec {
   std::string name;                  // user name, unique per driver (validate_object_name)
   std::string image;                 // native: informational; oci: image reference
   std::vector<std::string> command;  // argv; empty: the driver's default (native: sleep forever)
+  // Another program the command starts that must exist, when that is not command[0] (the first
+  // command of a `sh -c` script, found by the emulator). Like command[0] it is resolved before
+  // anything is created, in the instance's PATH on its file system (native: the host's; oci: the
+  // image's); InvalidArgument when it is not there. "" = nothing more to check.
+  std::string program;
   std::vector<std::pair<std::string, std::string>> env;  // added to PATH/HOME/HOSTNAME defaults
   std::string hostname;                                  // default: name (truncated to 64 bytes)
   std::string hosts_file;  // bound over /etc/hosts; empty: a private one is written
@@ -100,8 +112,11 @@ class ComputeDriver {
   // Runs argv inside a running instance (its namespaces, cgroup and environment).
   virtual Result<ExecResult> exec(std::string_view name, const std::vector<std::string>& argv,
                                   std::chrono::milliseconds timeout) = 0;
-  // The last `max_bytes` of the instance's stdout/stderr log.
-  virtual Result<std::string> logs(std::string_view name, size_t max_bytes) = 0;
+  // The instance's stdout/stderr log (capped, rotated; instance_log.h). It lives as long as the
+  // instance; a reader may keep it longer (the files are removed with the instance).
+  virtual Result<std::shared_ptr<InstanceLog>> log(std::string_view name) = 0;
+  // The last `max_bytes` of that log.
+  Result<std::string> logs(std::string_view name, size_t max_bytes);
 };
 
 }  // namespace chainlab::runtime

@@ -35,20 +35,6 @@ Status ensure_dir(const std::string& path) {
   return ok_status();
 }
 
-Result<std::string> read_log_tail(const std::string& path, size_t max_bytes) {
-  auto text = read_file(path);
-  if (!text.ok()) {
-    if (text.error().code == ErrorCode::kNotFound) {
-      return std::string();  // never started: nothing logged yet
-    }
-    return std::move(text).error();
-  }
-  if (text->size() > max_bytes) {
-    return text->substr(text->size() - max_bytes);
-  }
-  return std::move(text).value();
-}
-
 Result<std::unique_ptr<InstanceNet>> InstanceNet::create(substrate::Run& run, std::string instance,
                                                          const std::string& hostname,
                                                          const std::string& hosts_file) {

@@ -64,7 +64,4 @@ Status validate_instance_spec(const InstanceSpec& spec);
 // mkdir that tolerates an existing directory.
 Status ensure_dir(const std::string& path);
 
-// The tail of a log file: at most `max_bytes` from its end; "" when it does not exist yet.
-Result<std::string> read_log_tail(const std::string& path, size_t max_bytes);
-
 }  // namespace chainlab::runtime

@@ -19,7 +19,7 @@ struct NativeDriver::Instance {
   std::string cgroup_rel;            // relative to the process's own cgroup
   std::vector<std::string> cgroup_paths;
   std::unique_ptr<substrate::Cgroup> cgroup;
-  std::string log_path;
+  std::shared_ptr<InstanceLog> log;
   std::optional<substrate::Process> process;
   std::string process_record;  // its journal id "<pid> <start time>"
   InstanceState state = InstanceState::kCreated;
@@ -29,17 +29,58 @@ struct NativeDriver::Instance {
 
 namespace {
 
+constexpr const char* kDefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+// PATH, HOME=/root, HOSTNAME, then the spec's env (a later key replaces an earlier one).
+std::vector<std::string> environment(const InstanceSpec& spec) {
+  std::vector<std::string> env = {
+      std::string("PATH=") + kDefaultPath,
+      "HOME=/root",
+      "HOSTNAME=" + spec.hostname,
+  };
+  for (const auto& [key, value] : spec.env) {
+    std::string prefix = key + "=";
+    std::erase_if(env, [&](const std::string& e) { return e.rfind(prefix, 0) == 0; });
+    env.push_back(prefix + value);
+  }
+  return env;
+}
+
+std::string path_of(const InstanceSpec& spec) {
+  for (const auto& e : environment(spec)) {
+    if (e.rfind("PATH=", 0) == 0) {
+      return e.substr(5);
+    }
+  }
+  return "";
+}
+
+// Before anything is created: a command that cannot run is a bad request.
 Status validate_spec(const InstanceSpec& spec) {
   CL_RETURN_IF_ERROR(validate_instance_spec(spec));
   if (!spec.command.empty()) {
-    CL_RETURN_IF_ERROR(substrate::find_executable(spec.command[0]));
+    auto found = substrate::find_executable(spec.command[0]);
+    if (!found.ok()) {
+      return make_error(ErrorCode::kInvalidArgument, "{}", found.error().message);
+    }
+  }
+  if (!spec.program.empty()) {
+    std::string path = path_of(spec);
+    if (!substrate::find_executable_in(spec.program, path, "/").ok()) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        "command not found: '{}' is not an executable file{}", spec.program,
+                        spec.program.find('/') == std::string::npos
+                            ? fmt::format(" in PATH={}", path)
+                            : std::string());
+    }
   }
   return ok_status();
 }
 
 }  // namespace
 
-NativeDriver::NativeDriver(substrate::Run& run) : run_(run) {}
+NativeDriver::NativeDriver(substrate::Run& run, uint64_t log_bytes)
+    : run_(run), log_bytes_(log_bytes) {}
 
 NativeDriver::~NativeDriver() {
   std::lock_guard lock(mu_);
@@ -62,6 +103,9 @@ Status NativeDriver::create(const InstanceSpec& spec) {
   std::lock_guard lock(mu_);
   if (instances_.count(spec.name) != 0) {
     return make_error(ErrorCode::kAlreadyExists, "instance '{}' already exists", spec.name);
+  }
+  if (!pump_) {
+    CL_ASSIGN_OR_RETURN(pump_, LogPump::start());
   }
   auto inst = std::make_unique<Instance>();
   inst->spec = spec;
@@ -99,23 +143,14 @@ Status NativeDriver::create(const InstanceSpec& spec) {
   if (auto s = ensure_dir(run_.dir() + "/logs"); !s.ok()) {
     return fail(std::move(s).error());
   }
-  inst->log_path = fmt::format("{}/logs/{}.log", run_.dir(), inst->net->netns());
+  auto log = InstanceLog::create(fmt::format("{}/logs/{}.log", run_.dir(), inst->net->netns()),
+                                 log_bytes_);
+  if (!log.ok()) {
+    return fail(std::move(log).error());
+  }
+  inst->log = std::move(log).value();
   instances_.emplace(spec.name, std::move(inst));
   return ok_status();
-}
-
-std::vector<std::string> NativeDriver::environment(const Instance& inst) const {
-  std::vector<std::string> env = {
-      "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-      "HOME=/root",
-      "HOSTNAME=" + inst.spec.hostname,
-  };
-  for (const auto& [key, value] : inst.spec.env) {
-    std::string prefix = key + "=";
-    std::erase_if(env, [&](const std::string& e) { return e.rfind(prefix, 0) == 0; });
-    env.push_back(prefix + value);
-  }
-  return env;
 }
 
 Status NativeDriver::start(std::string_view name) {
@@ -129,7 +164,7 @@ Status NativeDriver::start(std::string_view name) {
   substrate::SpawnSpec spawn;
   spawn.argv = inst->spec.command.empty() ? std::vector<std::string>{"sleep", "infinity"}
                                           : inst->spec.command;
-  spawn.env = environment(*inst);
+  spawn.env = environment(inst->spec);
   spawn.cwd = "/";
   spawn.netns_path = inst->net->netns_path();
   spawn.new_uts = true;
@@ -140,9 +175,13 @@ Status NativeDriver::start(std::string_view name) {
   // instance here (measured); tools use netlink and /proc/net, which are per-namespace already.
   spawn.mount_sysfs = false;
   spawn.cgroup_procs_files = inst->cgroup->procs_files();
-  spawn.log_path = inst->log_path;
+  CL_ASSIGN_OR_RETURN(UniqueFd output, pump_->attach(inst->log));
+  spawn.stdout_fd = output.get();
+  spawn.stderr_fd = output.get();
   auto proc = substrate::spawn(spawn);
+  output.reset();  // the child holds it now; EOF once it and its children are gone
   if (!proc.ok()) {
+    pump_->detach(*inst->log);
     return std::move(proc).error().context(fmt::format("starting instance '{}'", name));
   }
   CL_ASSIGN_OR_RETURN(unsigned long long start_time, substrate::process_start_time(proc->pid()));
@@ -164,6 +203,7 @@ void NativeDriver::refresh(Instance& inst) {
   if (code.ok() && code->has_value()) {
     inst.exit_code = **code;
     inst.state = InstanceState::kExited;
+    pump_->drain(*inst.log);  // once reported exited, what it wrote is in its log
   }
 }
 
@@ -253,8 +293,9 @@ Status NativeDriver::destroy_locked(Instance& inst) {
   if (inst.net) {
     note(inst.net->release());
   }
-  if (!inst.log_path.empty()) {
-    ::unlink(inst.log_path.c_str());
+  if (inst.log) {
+    pump_->detach(*inst.log);
+    inst.log->remove();
   }
   return first;
 }
@@ -319,7 +360,7 @@ Result<ExecResult> NativeDriver::exec(std::string_view name, const std::vector<s
     refresh(*inst);
     CL_RETURN_IF_ERROR(require_state(name, inst->state, InstanceState::kRunning));
     spec.argv = argv;
-    spec.env = environment(*inst);
+    spec.env = environment(inst->spec);
     spec.join_pid = inst->process->pid();
     spec.cgroup_procs_files = inst->cgroup->procs_files();
   }
@@ -328,14 +369,10 @@ Result<ExecResult> NativeDriver::exec(std::string_view name, const std::vector<s
   return ExecResult{out.exit_code, std::move(out.output), out.timed_out};
 }
 
-Result<std::string> NativeDriver::logs(std::string_view name, size_t max_bytes) {
-  std::string path;
-  {
-    std::lock_guard lock(mu_);
-    CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
-    path = inst->log_path;
-  }
-  return read_log_tail(path, max_bytes);
+Result<std::shared_ptr<InstanceLog>> NativeDriver::log(std::string_view name) {
+  std::lock_guard lock(mu_);
+  CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
+  return inst->log;
 }
 
 }  // namespace chainlab::runtime

@@ -4,8 +4,11 @@
 // host with namespaces and cgroups; no images, no daemon.
 //
 // Per instance: netns /run/netns/<prefix>n<k>, cgroup <own>/chainlab/<prefix>/<prefix>g<k>,
-// log <run dir>/logs/<netns>.log, hosts file <run dir>/hosts/<netns> unless one is given.
-// Default command: `sleep infinity`. Environment: PATH, HOME=/root, HOSTNAME, then the spec's env.
+// log <run dir>/logs/<netns>.log (+ .log.1; at most `log_bytes` in all, fed through a pipe by the
+// driver's one LogPump thread; removed with the instance), hosts file <run dir>/hosts/<netns>
+// unless one is given. Default command: `sleep infinity`. Environment: PATH, HOME=/root,
+// HOSTNAME, then the spec's env. command[0] must be executable (looked up in chainlab's PATH, as
+// spawn does) and InstanceSpec.program in the instance's PATH, both on the host.
 // See also: compute.h (the interface), substrate/process.h (how the process is started).
 #pragma once
 
@@ -16,6 +19,7 @@
 #include <string>
 
 #include "runtime/compute.h"
+#include "runtime/log_pump.h"
 #include "substrate/process.h"
 #include "substrate/run.h"
 
@@ -23,7 +27,8 @@ namespace chainlab::runtime {
 
 class NativeDriver final : public ComputeDriver {
  public:
-  explicit NativeDriver(substrate::Run& run);
+  // `log_bytes`: the cap of each instance's log (validate_instance_log_bytes).
+  explicit NativeDriver(substrate::Run& run, uint64_t log_bytes = kDefaultInstanceLogBytes);
   ~NativeDriver() override;
 
   std::string_view name() const override { return "native"; }
@@ -40,20 +45,22 @@ class NativeDriver final : public ComputeDriver {
   Status remove_interface(std::string_view name, std::string_view intf) override;
   Result<ExecResult> exec(std::string_view name, const std::vector<std::string>& argv,
                           std::chrono::milliseconds timeout) override;
-  Result<std::string> logs(std::string_view name, size_t max_bytes) override;
+  Result<std::shared_ptr<InstanceLog>> log(std::string_view name) override;
 
  private:
   struct Instance;
   Result<Instance*> find(std::string_view name);
-  // Reaps the main process if it has exited (state kExited, exit code kept).
+  // Reaps the main process if it has exited (state kExited, exit code kept, its output drained
+  // into the log).
   void refresh(Instance& inst);
   Status stop_locked(Instance& inst, std::chrono::milliseconds grace);
   Status destroy_locked(Instance& inst);
-  std::vector<std::string> environment(const Instance& inst) const;
 
   substrate::Run& run_;
+  const uint64_t log_bytes_;
   mutable std::mutex mu_;
   std::map<std::string, std::unique_ptr<Instance>, std::less<>> instances_;
+  std::unique_ptr<LogPump> pump_;  // started with the first instance
 };
 
 }  // namespace chainlab::runtime

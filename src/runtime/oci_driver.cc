@@ -14,6 +14,7 @@
 #include "common/fd.h"
 #include "common/files.h"
 #include "runtime/instance_net.h"
+#include "runtime/layer_lookup.h"
 #include "runtime/oci_bundle.h"
 #include "substrate/cgroup_parse.h"
 #include "substrate/process.h"
@@ -32,7 +33,7 @@ struct OciDriver::Instance {
   std::unique_ptr<substrate::Cgroup> cgroup;
   std::string bundle;  // <run dir>/oci/<id>
   bool mounted = false;
-  std::string log_path;
+  std::shared_ptr<InstanceLog> log;
   bool container_exists = false;  // known to runc (created, not deleted)
   pid_t pid = 0;                  // container init while running or paused
   UniqueFd pidfd;                 // of `pid`: readable once it has exited
@@ -122,15 +123,28 @@ Status remove_tree(const std::string& path) {
   return ok_status();
 }
 
-off_t file_size(const std::string& path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0 ? st.st_size : 0;
+// The programs the container will start exist in the image (its PATH, its working directory).
+Status check_programs(const ImageInfo& image, const InstanceSpec& spec,
+                      const std::vector<std::string>& args) {
+  std::string path;
+  for (const auto& e : oci_process_env(image.config, spec.env, spec.hostname)) {
+    if (e.rfind("PATH=", 0) == 0) {
+      path = e.substr(5);
+    }
+  }
+  std::string cwd = image.config.working_dir.empty() ? "/" : image.config.working_dir;
+  CL_RETURN_IF_ERROR(find_program_in_layers(image.layer_dirs, args[0], path, cwd));
+  if (!spec.program.empty()) {
+    CL_RETURN_IF_ERROR(find_program_in_layers(image.layer_dirs, spec.program, path, cwd));
+  }
+  return ok_status();
 }
 
 }  // namespace
 
-OciDriver::OciDriver(substrate::Run& run, ImageResolver resolve, std::string runc)
-    : run_(run), resolve_(std::move(resolve)), runc_(std::move(runc)) {
+OciDriver::OciDriver(substrate::Run& run, ImageResolver resolve, std::string runc,
+                     uint64_t log_bytes)
+    : run_(run), resolve_(std::move(resolve)), runc_(std::move(runc)), log_bytes_(log_bytes) {
   if (auto path = substrate::find_executable(runc_); path.ok()) {
     runc_ = std::move(path).value();
   }
@@ -183,13 +197,17 @@ Status OciDriver::create(const InstanceSpec& spec) {
   if (image.layer_dirs.empty()) {
     return make_error(ErrorCode::kInvalidArgument, "image '{}' has no layers", spec.image);
   }
-  // The process (args, user) is checked before anything is allocated.
-  CL_RETURN_IF_ERROR(oci_process_args(image.config, spec.command));
+  // The process (args, its program, user) is checked before anything is allocated.
+  CL_ASSIGN_OR_RETURN(std::vector<std::string> args, oci_process_args(image.config, spec.command));
+  CL_RETURN_IF_ERROR(check_programs(image, spec, args));
   CL_RETURN_IF_ERROR(oci_user(image.config.user));
 
   std::lock_guard lock(mu_);
   if (instances_.count(spec.name) != 0) {
     return make_error(ErrorCode::kAlreadyExists, "instance '{}' already exists", spec.name);
+  }
+  if (!pump_) {
+    CL_ASSIGN_OR_RETURN(pump_, LogPump::start());
   }
   auto inst = std::make_unique<Instance>();
   inst->spec = spec;
@@ -269,7 +287,11 @@ Status OciDriver::create(const InstanceSpec& spec) {
   if (auto s = ensure_dir(run_.dir() + "/logs"); !s.ok()) {
     return fail(std::move(s).error());
   }
-  inst->log_path = fmt::format("{}/logs/{}.log", run_.dir(), inst->id);
+  auto log = InstanceLog::create(fmt::format("{}/logs/{}.log", run_.dir(), inst->id), log_bytes_);
+  if (!log.ok()) {
+    return fail(std::move(log).error());
+  }
+  inst->log = std::move(log).value();
   instances_.emplace(spec.name, std::move(inst));
   return ok_status();
 }
@@ -321,16 +343,20 @@ Status OciDriver::start(std::string_view name) {
   }
   std::string pid_file = inst->bundle + "/pid";
   ::unlink(pid_file.c_str());
-  off_t log_start = file_size(inst->log_path);
-  // runc passes its stdout/stderr (the log) through to the container; its own errors land there
-  // too, after `log_start`.
+  uint64_t log_start = inst->log->span().end;
+  // runc passes its stdout/stderr (the log's pipe) through to the container; its own errors land
+  // there too, after `log_start`.
   substrate::SpawnSpec spawn;
   spawn.argv = {runc_,        "--root", runc_root(), "run",        "--detach",
                 "--pid-file", pid_file, "--bundle",  inst->bundle, inst->id};
   spawn.env = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"};
-  spawn.log_path = inst->log_path;
+  CL_ASSIGN_OR_RETURN(UniqueFd output, pump_->attach(inst->log));
+  spawn.stdout_fd = output.get();
+  spawn.stderr_fd = output.get();
   auto proc = substrate::spawn(spawn);
+  output.reset();
   if (!proc.ok()) {
+    pump_->detach(*inst->log);
     return std::move(proc).error().context(context);
   }
   CL_ASSIGN_OR_RETURN(std::optional<int> code, proc->wait(std::chrono::seconds(60)));
@@ -340,8 +366,8 @@ Status OciDriver::start(std::string_view name) {
       (void)proc->signal(SIGKILL);
       (void)proc->wait(std::chrono::seconds(5));
     }
-    std::string out = read_file(inst->log_path).value_or("");
-    out = out.substr(std::min<size_t>(out.size(), static_cast<size_t>(log_start)));
+    pump_->drain(*inst->log);
+    std::string out = inst->log->read(log_start, 4096).value_or(InstanceLog::Chunk{}).data;
     return make_error(ErrorCode::kInternal, "{}: runc run {}: {}", context,
                       code ? fmt::format("exited {}", *code) : std::string("timed out"), trim(out));
   }
@@ -349,8 +375,10 @@ Status OciDriver::start(std::string_view name) {
   pid_t pid = static_cast<pid_t>(std::strtol(std::string(trim(pid_text)).c_str(), nullptr, 10));
   UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
   if (pid <= 0 || !pidfd.valid()) {
+    pump_->drain(*inst->log);
+    std::string tail = inst->log->tail_bytes(2000).value_or("");
     return make_error(ErrorCode::kInternal, "{}: container process {} is gone at once; log: {}",
-                      context, pid_text, trim(read_log_tail(inst->log_path, 2000).value_or("")));
+                      context, pid_text, trim(tail));
   }
   CL_ASSIGN_OR_RETURN(unsigned long long start_time, substrate::process_start_time(pid));
   // Recorded after the fact like native: the process is in the run's cgroup, which cleanup kills.
@@ -366,6 +394,7 @@ Status OciDriver::start(std::string_view name) {
 void OciDriver::refresh(Instance& inst) {
   if (inst.state == InstanceState::kRunning && inst.pidfd.valid() && exited(inst.pidfd.get())) {
     inst.state = InstanceState::kExited;  // the exit code went to runc's reaper, not to us
+    pump_->drain(*inst.log);              // once reported exited, what it wrote is in its log
   }
 }
 
@@ -483,8 +512,9 @@ Status OciDriver::destroy_locked(Instance& inst) {
   if (inst.net) {
     note(inst.net->release());
   }
-  if (!inst.log_path.empty()) {
-    ::unlink(inst.log_path.c_str());
+  if (inst.log) {
+    pump_->detach(*inst.log);
+    inst.log->remove();
   }
   return first;
 }
@@ -560,14 +590,10 @@ Result<ExecResult> OciDriver::exec(std::string_view name, const std::vector<std:
   return ExecResult{out.exit_code, std::move(out.output), out.timed_out};
 }
 
-Result<std::string> OciDriver::logs(std::string_view name, size_t max_bytes) {
-  std::string path;
-  {
-    std::lock_guard lock(mu_);
-    CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
-    path = inst->log_path;
-  }
-  return read_log_tail(path, max_bytes);
+Result<std::shared_ptr<InstanceLog>> OciDriver::log(std::string_view name) {
+  std::lock_guard lock(mu_);
+  CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
+  return inst->log;
 }
 
 }  // namespace chainlab::runtime

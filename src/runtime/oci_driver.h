@@ -7,9 +7,13 @@
 // emulation's /etc/hosts, and a cgroup below the run's cgroup parent. The image's ENTRYPOINT, CMD,
 // ENV and WorkingDir are honoured (InstanceSpec.command replaces CMD; InstanceSpec.env is added to
 // ENV). CPU and memory limits are applied at start and updated at runtime; stop sends SIGTERM and
-// SIGKILLs after the grace period; exec runs `runc exec`; logs are the container's stdout/stderr.
-// Per instance: bundle (config.json, upper/, work/, rootfs/) under <run dir>/oci/<netns>/, log
-// <run dir>/logs/<netns>.log, runc state under <run dir>/runc; the overlay mount is journaled (kind
+// SIGKILLs after the grace period; exec runs `runc exec`; logs are the container's stdout/stderr
+// (and runc's own errors), through a pipe and the driver's one LogPump thread into a capped log.
+// The program the container will run (ENTRYPOINT + command, first word; and InstanceSpec.program)
+// must resolve in the image's PATH inside its layers (layer_lookup.h), checked before anything is
+// created. Per instance: bundle (config.json, upper/, work/, rootfs/) under <run dir>/oci/<netns>/,
+// log <run dir>/logs/<netns>.log (+ .log.1, at most `log_bytes` in all, removed with the instance),
+// runc state under <run dir>/runc; the overlay mount is journaled (kind
 // `mount`) so `chainlab cleanup` detaches it after a crash. Containers run detached (`runc run
 // -d`): a container that exits by itself is reported kExited without an exit code (its init is
 // reaped by the host's init, not by chainlab). See also: compute.h, image_store.h, native_driver.h.
@@ -23,6 +27,7 @@
 
 #include "runtime/compute.h"
 #include "runtime/image_store.h"
+#include "runtime/log_pump.h"
 #include "substrate/run.h"
 
 namespace chainlab::runtime {
@@ -32,12 +37,14 @@ class OciDriver final : public ComputeDriver {
   // Maps InstanceSpec.image to an image (the store's resolve, or a test's stand-in).
   using ImageResolver = std::function<Result<ImageInfo>(const std::string& ref)>;
 
-  // `runc` is looked up in PATH unless given.
-  OciDriver(substrate::Run& run, ImageResolver resolve, std::string runc = "runc");
-  OciDriver(substrate::Run& run, ImageStore& images, std::string runc = "runc")
+  // `runc` is looked up in PATH unless given; `log_bytes`: the cap of each instance's log.
+  OciDriver(substrate::Run& run, ImageResolver resolve, std::string runc = "runc",
+            uint64_t log_bytes = kDefaultInstanceLogBytes);
+  OciDriver(substrate::Run& run, ImageStore& images, std::string runc = "runc",
+            uint64_t log_bytes = kDefaultInstanceLogBytes)
       : OciDriver(
-            run, [&images](const std::string& ref) { return images.resolve(ref); },
-            std::move(runc)) {}
+            run, [&images](const std::string& ref) { return images.resolve(ref); }, std::move(runc),
+            log_bytes) {}
   ~OciDriver() override;
 
   std::string_view name() const override { return "oci"; }
@@ -54,12 +61,13 @@ class OciDriver final : public ComputeDriver {
   Status remove_interface(std::string_view name, std::string_view intf) override;
   Result<ExecResult> exec(std::string_view name, const std::vector<std::string>& argv,
                           std::chrono::milliseconds timeout) override;
-  Result<std::string> logs(std::string_view name, size_t max_bytes) override;
+  Result<std::shared_ptr<InstanceLog>> log(std::string_view name) override;
 
  private:
   struct Instance;
   Result<Instance*> find(std::string_view name);
-  // Notices a container whose main process has exited (state kExited).
+  // Notices a container whose main process has exited (state kExited, its output drained into
+  // the log).
   void refresh(Instance& inst);
   Status prepare_rootfs(Instance& inst);
   Status stop_locked(Instance& inst, std::chrono::milliseconds grace);
@@ -72,9 +80,11 @@ class OciDriver final : public ComputeDriver {
   substrate::Run& run_;
   ImageResolver resolve_;
   std::string runc_;
+  const uint64_t log_bytes_;
   bool parents_recorded_ = false;  // the run's cgroup parents in runc's extra hierarchies
   mutable std::mutex mu_;
   std::map<std::string, std::unique_ptr<Instance>, std::less<>> instances_;
+  std::unique_ptr<LogPump> pump_;  // started with the first instance
 };
 
 }  // namespace chainlab::runtime

@@ -53,6 +53,11 @@ Status require_state(std::string_view name, InstanceState state, InstanceState w
                     instance_state_name(state), instance_state_name(wanted));
 }
 
+Result<std::string> ComputeDriver::logs(std::string_view name, size_t max_bytes) {
+  CL_ASSIGN_OR_RETURN(std::shared_ptr<InstanceLog> instance_log, log(name));
+  return instance_log->tail_bytes(max_bytes);
+}
+
 DriverRegistry builtin_drivers() {
   DriverRegistry registry;
   Status s =

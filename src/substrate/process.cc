@@ -171,10 +171,16 @@ Result<UniqueFd> open_fd(const std::string& path, int flags) {
 
 }  // namespace
 
+namespace {
+
+bool executable_file(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
+}
+
+}  // namespace
+
 Result<std::string> find_executable(const std::string& name) {
-  if (name.empty()) {
-    return make_error(ErrorCode::kInvalidArgument, "empty command");
-  }
   if (name.find('/') != std::string::npos) {
     if (::access(name.c_str(), X_OK) != 0) {
       return make_error(ErrorCode::kNotFound, "command not found or not executable: {}", name);
@@ -182,15 +188,27 @@ Result<std::string> find_executable(const std::string& name) {
     return name;
   }
   const char* env_path = ::getenv("PATH");
-  std::string path_list = env_path != nullptr ? env_path : "/usr/local/bin:/usr/bin:/bin";
+  return find_executable_in(name, env_path != nullptr ? env_path : "/usr/local/bin:/usr/bin:/bin");
+}
+
+Result<std::string> find_executable_in(const std::string& name, std::string_view path_list,
+                                       std::string_view cwd) {
+  if (name.empty()) {
+    return make_error(ErrorCode::kInvalidArgument, "empty command");
+  }
+  if (name.find('/') != std::string::npos) {
+    std::string path = name.front() == '/' ? name : fmt::format("{}/{}", cwd, name);
+    if (!executable_file(path)) {
+      return make_error(ErrorCode::kNotFound, "command not found or not executable: {}", name);
+    }
+    return path;
+  }
   for (std::string_view dir : split(path_list, ':')) {
     if (dir.empty()) {
       continue;
     }
     std::string candidate = fmt::format("{}/{}", dir, name);
-    struct stat st;
-    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
-        ::access(candidate.c_str(), X_OK) == 0) {
+    if (executable_file(candidate)) {
       return candidate;
     }
   }

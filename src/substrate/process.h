@@ -12,6 +12,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/fd.h"
@@ -68,6 +69,10 @@ Result<Process> spawn(const SpawnSpec& spec);
 
 // Looks `name` up in PATH (or checks it when it contains '/'). NotFound when nothing executable.
 Result<std::string> find_executable(const std::string& name);
+// The same with an explicit ':'-separated `path_list` (an instance's PATH); a relative name with a
+// '/' is taken relative to `cwd`. NotFound when nothing executable.
+Result<std::string> find_executable_in(const std::string& name, std::string_view path_list,
+                                       std::string_view cwd = "/");
 
 // Runs argv to completion (joined to `spec`'s namespaces and cgroups), capturing stdout+stderr
 // (at most `max_output` bytes kept). Kills it after `timeout`.

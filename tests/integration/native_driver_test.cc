@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include "common/files.h"
@@ -19,6 +21,23 @@ using namespace std::chrono_literals;
 bool exists(const std::string& path) {
   struct stat st;
   return ::lstat(path.c_str(), &st) == 0;
+}
+
+// Bytes a process has written (write(2) and friends), from /proc/<pid>/io.
+uint64_t bytes_written(pid_t pid) {
+  auto io = read_file(fmt::format("/proc/{}/io", pid));
+  size_t at = io.ok() ? io->find("wchar: ") : std::string::npos;
+  return at == std::string::npos ? 0 : std::strtoull(io->c_str() + at + 7, nullptr, 10);
+}
+
+off_t file_size(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 ? st.st_size : 0;
+}
+
+size_t thread_count() {
+  auto tasks = list_dir("/proc/self/task");
+  return tasks.ok() ? tasks->size() : 0;
 }
 
 class NativeDriverTest : public ::testing::Test {
@@ -142,6 +161,58 @@ TEST_F(NativeDriverTest, ExitIsDetectedAndLogsAreCaptured) {
   ASSERT_TRUE(driver_->destroy("job").ok());
 }
 
+TEST_F(NativeDriverTest, LogsAreCappedAndPumpedByOneThread) {
+  constexpr uint64_t kCap = 1 << 20;
+  driver_ = std::make_unique<NativeDriver>(*run_, kCap);
+  const size_t threads_before = thread_count();
+  for (int i = 0; i < 20; ++i) {
+    std::string name = fmt::format("q{}", i);
+    ASSERT_TRUE(
+        driver_->create(spec(name, {"sh", "-c", "echo hello from " + name + "; exec sleep 1000"}))
+            .ok());
+    ASSERT_TRUE(driver_->start(name).ok());
+  }
+  EXPECT_LE(thread_count(), threads_before + 1) << "one pump thread, not one per instance";
+  for (int i = 0; i < 20; ++i) {
+    std::string want = fmt::format("hello from q{}\n", i);
+    auto log = driver_->log(fmt::format("q{}", i));
+    ASSERT_TRUE(log.ok());
+    auto cursor = LogCursor::open(*log, std::nullopt, /*follow=*/true);
+    ASSERT_TRUE(cursor.ok());
+    std::string got;
+    while (got.size() < want.size() && !cursor->done()) {
+      got += cursor->next(100, 10s).value_or("");
+    }
+    EXPECT_EQ(got, want);
+  }
+
+  // `yes` writes as fast as it can; the files never hold more than the cap.
+  ASSERT_TRUE(driver_->create(spec("yes", {"yes"})).ok());
+  ASSERT_TRUE(driver_->start("yes").ok());
+  auto st = driver_->status("yes");
+  ASSERT_TRUE(st.ok());
+  const std::string path = fmt::format("{}/logs/{}.log", run_->dir(), st->netns);
+  auto deadline = std::chrono::steady_clock::now() + 60s;
+  uint64_t max_kept = 0;
+  while (bytes_written(st->pid) < 64 * kCap && std::chrono::steady_clock::now() < deadline) {
+    max_kept = std::max<uint64_t>(max_kept, file_size(path) + file_size(path + ".1"));
+    std::this_thread::sleep_for(10ms);  // sampling the files while `yes` runs
+  }
+  EXPECT_GE(bytes_written(st->pid), 64 * kCap);
+  EXPECT_LE(max_kept, kCap);
+  EXPECT_LE(file_size(path) + file_size(path + ".1"), static_cast<off_t>(kCap));
+  EXPECT_GT(file_size(path + ".1"), 0);
+  std::string tail = driver_->logs("yes", 100).value_or("");
+  EXPECT_EQ(tail.size(), 100u);
+  EXPECT_EQ(tail.find_first_not_of("y\n"), std::string::npos) << tail;
+  ASSERT_TRUE(driver_->destroy("yes").ok());
+  EXPECT_FALSE(exists(path));
+  EXPECT_FALSE(exists(path + ".1"));
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(driver_->destroy(fmt::format("q{}", i)).ok());
+  }
+}
+
 TEST_F(NativeDriverTest, InterfacesCarryAddressesAndPassTraffic) {
   ASSERT_TRUE(driver_->create(spec("srv")).ok());
   ASSERT_TRUE(driver_->start("srv").ok());
@@ -215,7 +286,19 @@ TEST_F(NativeDriverTest, BadRequestsLeaveNothing) {
   EXPECT_EQ(driver_->create(spec("bad/name")).error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(driver_->create(spec("")).error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(driver_->create(spec("x", {"no-such-binary-chainlab"})).error().code,
-            ErrorCode::kNotFound);
+            ErrorCode::kInvalidArgument);
+  InstanceSpec script = spec("y", {"sh", "-c", "no-such-binary-chainlab --flag"});
+  script.program = "no-such-binary-chainlab";
+  auto refused = driver_->create(script);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(refused.error().message.find("'no-such-binary-chainlab'"), std::string::npos)
+      << refused.error().message;
+  // The instance's PATH decides, not chainlab's.
+  InstanceSpec narrow = spec("z", {"sh", "-c", "ping -V"});
+  narrow.program = "ping";
+  narrow.env = {{"PATH", "/nonexistent"}};
+  EXPECT_EQ(driver_->create(narrow).error().code, ErrorCode::kInvalidArgument);
   InstanceSpec over = spec("over");
   over.limits.memory_bytes = 1024;  // below the 4 MiB floor
   EXPECT_EQ(driver_->create(over).error().code, ErrorCode::kInvalidArgument);

@@ -303,6 +303,33 @@ TEST_F(OciDriverTest, UnknownImageAndBadSpec) {
   EXPECT_TRUE(driver_->list().empty());
 }
 
+TEST_F(OciDriverTest, ProgramsMustExistInTheImage) {
+  std::string netns_before = run_command("ls /run/netns").output;
+  config_.entrypoint = {};
+  // Not in the image (its PATH is /bin; socat may be on the host): refused before anything is
+  // made.
+  auto r = driver_->create(spec("p1", {"no-such-binary", "--flag"}));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(r.error().message.find("'no-such-binary'"), std::string::npos) << r.error().message;
+  EXPECT_EQ(driver_->create(spec("p2", {"/usr/bin/socat"})).error().code,
+            ErrorCode::kInvalidArgument);
+  config_.entrypoint = {"/no/entrypoint"};
+  EXPECT_EQ(driver_->create(spec("p3", {"sleep", "1"})).error().code, ErrorCode::kInvalidArgument);
+  config_.entrypoint = {};
+  InstanceSpec extra = spec("p4", {"sh", "-c", "nothing-here"});
+  extra.program = "nothing-here";
+  EXPECT_EQ(driver_->create(extra).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(driver_->list().empty());
+  EXPECT_EQ(run_command("ls /run/netns").output, netns_before);
+  // Busybox applets are symlinks in the image: found through them.
+  auto ok = driver_->create(spec("p5", {"ls", "/"}));
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  ASSERT_TRUE(driver_->start("p5").ok());
+  EXPECT_TRUE(log_has("p5", "etc\n"));
+  EXPECT_TRUE(driver_->destroy("p5").ok());
+}
+
 TEST_F(OciDriverTest, StartTime) {
   std::vector<double> create_ms;
   std::vector<double> start_ms;

@@ -11,17 +11,17 @@ const char* kComputeList = R"([
             "network": [{"intf_name": "input", "ip": "10.0.0.1/24"},
                         {"intf_name": "output", "ip": "10.0.1.1/24"}]}],
   ["vnf2", {"name": "vnf2", "datacenter": "dc2", "image": "",
-            "state": {"Status": "exited"}, "network": []}],
+            "state": {"Status": "exited", "ExitCode": 3}, "network": []}],
   ["weird", 17]
 ])";
 
 TEST(CliViews, ComputeListTable) {
   Table t = compute_list_table(nlohmann::json::parse(kComputeList));
   EXPECT_EQ(t.render(),
-            "POP  NAME   IMAGE          STATE    INTERFACES\n"
-            "dc1  vnf1   ubuntu:trusty  running  input:10.0.0.1/24, output:10.0.1.1/24\n"
-            "dc2  vnf2                  exited   -\n"
-            "-    weird  -              -        -\n");
+            "POP  NAME   IMAGE          STATE    EXIT  INTERFACES\n"
+            "dc1  vnf1   ubuntu:trusty  running  -     input:10.0.0.1/24, output:10.0.1.1/24\n"
+            "dc2  vnf2                  exited   3     -\n"
+            "-    weird  -              -        -     -\n");
 }
 
 TEST(CliViews, ComputeListOfNonListIsEmpty) {
@@ -43,7 +43,11 @@ TEST(CliViews, ComputeStatusText) {
   std::string text = compute_status_text(status);
   EXPECT_NE(text.find("state:       running\n"), std::string::npos) << text;
   EXPECT_NE(text.find("pid:         42\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("exit code:   -\n"), std::string::npos) << text;
   EXPECT_NE(text.find("INTERFACE  IP"), std::string::npos) << text;
+  text = compute_status_text(nlohmann::json::parse(kComputeList)[1][1]);
+  EXPECT_NE(text.find("state:       exited\npid:         -\nexit code:   3\n"), std::string::npos)
+      << text;
 }
 
 TEST(CliViews, DatacenterAndChainTables) {

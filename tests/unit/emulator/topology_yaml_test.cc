@@ -132,6 +132,19 @@ TEST(TopologyYamlTest, BadFields) {
             "two.yaml: emulator.e_cpu: 2 is out of range; use a fraction in (0, 1]");
   EXPECT_EQ(error_of("emulator: {rest_port: http}\n"),
             "two.yaml: emulator.rest_port: 'http' is not an integer");
+  EXPECT_EQ(error_of("emulator: {instance_log_bytes: 65535}\n"),
+            "two.yaml: emulator.instance_log_bytes: 65535 is out of range 65536..1073741824 (64 "
+            "KiB..1 GiB)");
+  EXPECT_EQ(error_of("emulator: {instance_log_bytes: 1073741825}\n"),
+            "two.yaml: emulator.instance_log_bytes: 1073741825 is out of range "
+            "65536..1073741824 (64 KiB..1 GiB)");
+  EXPECT_EQ(error_of("emulator: {instance_log_bytes: -1}\n"),
+            "two.yaml: emulator.instance_log_bytes: -1 is negative");
+  EXPECT_EQ(error_of("emulator: {instance_log_bytes: 99999999999999999999}\n"),
+            "two.yaml: emulator.instance_log_bytes: '99999999999999999999' is not an integer");
+  auto logs = Topology::from_yaml("emulator: {instance_log_bytes: 65536}\n", "t.yaml");
+  ASSERT_TRUE(logs.ok()) << logs.error().message;
+  EXPECT_EQ(logs->emulator.instance_log_bytes, 65536u);
   EXPECT_EQ(error_of("pops: [{resources: {}}]\n"), "two.yaml: pops[0]: missing key 'name'");
   EXPECT_EQ(
       error_of("pops: [{name: 'dc 1'}]\n").rfind("two.yaml: pops[0].name: PoP name 'dc 1'", 0), 0u);
@@ -164,6 +177,7 @@ TEST(TopologyYamlTest, ToYamlRoundTripsOddValues) {
   t.name = "odd: name #1";
   t.emulator.e_cpu = 0.1 + 0.2;
   t.emulator.rest_port = 0;
+  t.emulator.instance_log_bytes = 3 << 20;
   PopSpec p;
   p.name = "dc:1";
   p.resources = {"fixed", 1.0 / 3.0, 1e-3};
