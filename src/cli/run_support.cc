@@ -7,6 +7,10 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <string>
+#include <vector>
+
+#include <fmt/ranges.h>
 
 #include "cli/run_token.h"
 #include "cli/table.h"
@@ -152,6 +156,20 @@ Status serve_openstack(RunningEmulation& running, const emulator::Topology& topo
   return ok_status();
 }
 
+// Learning mode changes what reaches what: say where it is on.
+void print_learning_pops(const emulator::Topology& topology) {
+  std::vector<std::string> learning;
+  for (const auto& pop : topology.pops()) {
+    if (topology.connectivity_of(pop) == emulator::Connectivity::kLearning) {
+      learning.push_back(pop.name);
+    }
+  }
+  if (!learning.empty()) {
+    std::fprintf(stdout, "connectivity: learning in %s (instances reach each other unchained)\n",
+                 fmt::format("{}", fmt::join(learning, ", ")).c_str());
+  }
+}
+
 }  // namespace
 
 std::string endpoint_url(const ServedEndpoint& s) {
@@ -210,6 +228,7 @@ Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
   }
   running.emulation = std::move(emulation).value();
   std::fprintf(stdout, "%.0f ms\n", ms_since(t));
+  print_learning_pops(topology);
   std::fflush(stdout);
   auto fail = [&](Error e) -> Error {
     stop_emulation(running);

@@ -14,6 +14,7 @@
 // and per egress at most `queue_limit_packets` waiting for the wire plus what the delay holds.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -91,10 +92,13 @@ struct VirtualLink {
 // An L2 segment inside one LSI: its member ports, each either local (untagged frames) or a trunk
 // (frames carry `vlan`). Action::segment(id) learns source MACs per segment and sends a frame to
 // the member that owns its destination, or floods it to every other member, popping or pushing the
-// tag per port. Loop-free as long as the trunks of all LSIs form a tree (the emulator's E-LANs).
+// tag per port. Loop-free as long as the trunks of all LSIs form a tree (the emulator's E-LANs
+// and its learning mode). A flood costs one frame copy per member.
+inline constexpr size_t kMaxSegmentMembers = 4096;
 struct SegmentSpec {
   uint16_t vlan = 0;                             // 1..4094 when any member is a trunk
-  std::vector<std::pair<PortId, bool>> members;  // (port, is trunk); at most 256
+  std::vector<std::pair<PortId, bool>> members;  // (port, is trunk); at most kMaxSegmentMembers
+  friend bool operator==(const SegmentSpec&, const SegmentSpec&) = default;
 };
 
 struct LsiInfo {
@@ -129,6 +133,9 @@ class Engine {
   virtual Result<std::vector<RuleStats>> dump_rules(LsiId lsi) const = 0;
 
   virtual Result<uint32_t> add_segment(LsiId lsi, const SegmentSpec& segment) = 0;
+  // Replaces the members (and VLAN) of a segment at once: no frame sees a half-updated segment.
+  // Its MAC table entries stay; those of ports no longer members are ignored (flooded instead).
+  virtual Status update_segment(LsiId lsi, uint32_t segment, const SegmentSpec& spec) = 0;
   // Rules that still name the segment then match nothing useful (they drop); remove them first.
   virtual Status remove_segment(LsiId lsi, uint32_t segment) = 0;
 

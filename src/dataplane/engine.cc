@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <set>
 
 #include "dataplane/dataplane.h"
 #include "dataplane/worker.h"
@@ -251,31 +252,26 @@ class EngineImpl final : public Engine {
   Result<uint32_t> add_segment(LsiId id, const SegmentSpec& segment) override {
     std::lock_guard lock(mu_);
     CL_ASSIGN_OR_RETURN(LsiModel * lsi, find(id));
-    if (segment.members.size() > 256) {
-      return make_error(ErrorCode::kInvalidArgument, "segment: {} members, at most 256",
-                        segment.members.size());
-    }
-    bool trunks = false;
-    for (size_t i = 0; i < segment.members.size(); ++i) {
-      auto [pid, trunk] = segment.members[i];
-      if (lsi->ports.count(pid) == 0) {
-        return make_error(ErrorCode::kNotFound, "segment: LSI '{}' has no port {}", lsi->name, pid);
-      }
-      for (size_t j = 0; j < i; ++j) {
-        if (segment.members[j].first == pid) {
-          return make_error(ErrorCode::kInvalidArgument, "segment: port {} listed twice", pid);
-        }
-      }
-      trunks = trunks || trunk;
-    }
-    if (trunks && (segment.vlan < 1 || segment.vlan > 4094)) {
-      return make_error(ErrorCode::kInvalidArgument, "segment: VLAN {} not in 1..4094",
-                        segment.vlan);
-    }
+    CL_RETURN_IF_ERROR(validate_segment(*lsi, segment));
     uint32_t sid = lsi->next_segment++;
-    worker_->run([&](Worker& w) { w.set_segment(id, sid, segment); });
+    SegmentSpec swapped = segment;
+    worker_->run([&](Worker& w) { w.set_segment(id, sid, swapped); });
     lsi->segments[sid] = segment;
     return sid;
+  }
+
+  Status update_segment(LsiId id, uint32_t sid, const SegmentSpec& segment) override {
+    std::lock_guard lock(mu_);
+    CL_ASSIGN_OR_RETURN(LsiModel * lsi, find(id));
+    auto it = lsi->segments.find(sid);
+    if (it == lsi->segments.end()) {
+      return make_error(ErrorCode::kNotFound, "LSI '{}' has no segment {}", lsi->name, sid);
+    }
+    CL_RETURN_IF_ERROR(validate_segment(*lsi, segment));
+    SegmentSpec swapped = segment;  // gets the old members back, freed here
+    worker_->run([&](Worker& w) { w.set_segment(id, sid, swapped); });
+    it->second = segment;
+    return ok_status();
   }
 
   Status remove_segment(LsiId id, uint32_t segment) override {
@@ -339,6 +335,29 @@ class EngineImpl final : public Engine {
       return make_error(ErrorCode::kNotFound, "no LSI with id {}", id);
     }
     return &it->second;
+  }
+
+  static Status validate_segment(const LsiModel& lsi, const SegmentSpec& segment) {
+    if (segment.members.size() > kMaxSegmentMembers) {
+      return make_error(ErrorCode::kInvalidArgument, "segment: {} members, at most {}",
+                        segment.members.size(), kMaxSegmentMembers);
+    }
+    bool trunks = false;
+    std::set<PortId> seen;
+    for (auto [pid, trunk] : segment.members) {
+      if (lsi.ports.count(pid) == 0) {
+        return make_error(ErrorCode::kNotFound, "segment: LSI '{}' has no port {}", lsi.name, pid);
+      }
+      if (!seen.insert(pid).second) {
+        return make_error(ErrorCode::kInvalidArgument, "segment: port {} listed twice", pid);
+      }
+      trunks = trunks || trunk;
+    }
+    if (trunks && (segment.vlan < 1 || segment.vlan > 4094)) {
+      return make_error(ErrorCode::kInvalidArgument, "segment: VLAN {} not in 1..4094",
+                        segment.vlan);
+    }
+    return ok_status();
   }
 
   static void forget_port(LsiModel& lsi, PortId pid) {

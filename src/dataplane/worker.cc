@@ -290,7 +290,7 @@ std::shared_ptr<const FlowTable> Worker::swap_table(LsiId lsi_id,
   return table;
 }
 
-void Worker::set_segment(LsiId lsi_id, uint32_t id, SegmentSpec segment) {
+void Worker::set_segment(LsiId lsi_id, uint32_t id, SegmentSpec& segment) {
   LsiRuntime* l = lsi(lsi_id);
   if (l == nullptr) {
     return;
@@ -298,7 +298,7 @@ void Worker::set_segment(LsiId lsi_id, uint32_t id, SegmentSpec segment) {
   if (!l->macs) {
     l->macs = std::make_unique<MacTable>(4096, l->mac_aging_ns);
   }
-  l->segments[id] = std::move(segment);
+  std::swap(l->segments[id], segment);
 }
 
 void Worker::remove_segment(LsiId lsi_id, uint32_t id) {
@@ -314,6 +314,7 @@ void Worker::segment_forward(PortRuntime& in, const FlowKey& key, const SegmentS
   for (const auto& m : seg.members) {
     if (m.first == in.id) {
       self = &m;
+      break;
     }
   }
   if (self == nullptr || (self->second && !pop_vlan(*p))) {
@@ -321,41 +322,46 @@ void Worker::segment_forward(PortRuntime& in, const FlowKey& key, const SegmentS
     return;
   }
   lsi.macs->learn(key.eth_src, seg.vlan, in.id, now_ns_);
-  // Targets: the member owning the destination, else every other member.
-  const std::pair<PortId, bool>* targets[256];
-  size_t n = 0;
+  // Targets: the member owning the destination, else (unknown, or learned on a port that is no
+  // longer a member) every other member.
   auto known = lsi.macs->lookup(key.eth_dst, seg.vlan, now_ns_);
-  for (const auto& m : seg.members) {
-    if (m.first != in.id && (!known || *known == m.first) && n < std::size(targets)) {
-      targets[n++] = &m;
-    }
-  }
-  if (known && n == 0) {
-    // Learned on a port that is no longer a member: flood.
+  bool unicast = false;
+  if (known && *known != in.id) {
     for (const auto& m : seg.members) {
-      if (m.first != in.id && n < std::size(targets)) {
-        targets[n++] = &m;
-      }
+      unicast = unicast || m.first == *known;
     }
   }
-  for (size_t i = 0; i < n; ++i) {
-    auto [pid, trunk] = *targets[i];
-    PortRuntime* out = pid < lsi.by_id.size() ? lsi.by_id[pid] : nullptr;
+  // Every target but the last gets a copy, made before `p` is tagged; the last gets `p` itself.
+  auto send = [&](const std::pair<PortId, bool>& m, bool last) {
+    PortRuntime* out = m.first < lsi.by_id.size() ? lsi.by_id[m.first] : nullptr;
     if (out == nullptr) {
-      continue;
+      return;
     }
-    Packet* c = i + 1 == n ? p : clone(*p);  // copies are made before `p` is tagged
-    if (i + 1 == n) {
+    Packet* c = last ? p : clone(*p);
+    if (last) {
       p = nullptr;
     }
-    if (c == nullptr || (trunk && !push_vlan(*c, seg.vlan))) {
+    if (c == nullptr || (m.second && !push_vlan(*c, seg.vlan))) {
       PortCounters::bump(out->counters->tx_dropped);
       if (c != nullptr) {
         drop(c);
       }
-      continue;
+      return;
     }
     emit(*out, c);
+  };
+  const std::pair<PortId, bool>* pending = nullptr;
+  for (const auto& m : seg.members) {
+    if (m.first == in.id || (unicast && m.first != *known)) {
+      continue;
+    }
+    if (pending != nullptr) {
+      send(*pending, false);
+    }
+    pending = &m;
+  }
+  if (pending != nullptr) {
+    send(*pending, true);
   }
   if (p != nullptr) {
     drop(p);

@@ -90,7 +90,9 @@ class Worker {
   UniqueFd remove_port(LsiId lsi, PortId port);
   // Installs `table`, handing back the one it replaces (freed by the caller, off this thread).
   std::shared_ptr<const FlowTable> swap_table(LsiId lsi, std::shared_ptr<const FlowTable> table);
-  void set_segment(LsiId lsi, uint32_t id, SegmentSpec segment);
+  // Adds or replaces a segment by swapping `segment` in: it gets the replaced members back (freed
+  // by the caller, off this thread).
+  void set_segment(LsiId lsi, uint32_t id, SegmentSpec& segment);
   void remove_segment(LsiId lsi, uint32_t id);
   const EngineOptions& options() const { return options_; }
 

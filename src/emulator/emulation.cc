@@ -99,6 +99,7 @@ Result<std::unique_ptr<Emulation>> Emulation::start(const Topology& topology,
     CL_RETURN_IF_ERROR(impl->engine->set_link(impl->nodes[link.b].lsi, link.b_port, params));
     impl->links.push_back(link);
   }
+  CL_RETURN_IF_ERROR(impl->setup_learning(topology));
   impl->hosts_path = run->dir() + "/hosts";
   impl->alloc_log = std::make_unique<AllocationLog>(run->dir() + "/allocations.jsonl");
   CL_RETURN_IF_ERROR(impl->rewrite_hosts());

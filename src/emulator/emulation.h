@@ -4,10 +4,13 @@
 // them, resource models applied through cgroups. One object owns all of it; every public call is
 // serialised by one mutex; on destruction everything is removed.
 //
-// Semantics (son-emu's, see ../shared/reference/emulator-api.md): instances reach nothing until a
-// chain or an E-LAN connects them. set_chain(src[:intf], dst[:intf]) takes the shortest path (by
-// hops or by delay), one VLAN id from the pool per chain: the first switch pushes it, the middle
-// ones match it, the last one pops it. Removal frees the VLAN.
+// Semantics (son-emu's, see ../shared/reference/emulator-api.md): with connectivity `none` (the
+// default) instances reach nothing until a chain or an E-LAN connects them; in learning PoPs
+// (connectivity `learning`, son-emu's enable_learning=True) every instance and SAP interface not in
+// an E-LAN is in one L2 learning segment spanning the learning PoPs, at priority 0 below chains and
+// E-LANs, joined and left within start_compute/stop_compute. set_chain(src[:intf], dst[:intf])
+// takes the shortest path (by hops or by delay), one VLAN id from the pool per chain: the first
+// switch pushes it, the middle ones match it, the last one pops it. Removal frees the VLAN.
 #pragma once
 
 #include <chrono>

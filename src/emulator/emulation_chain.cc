@@ -169,7 +169,14 @@ Result<ElanInfo> Emulation::create_elan(
   if (impl_->elans.count(name) != 0) {
     return make_error(ErrorCode::kAlreadyExists, "E-LAN '{}' already exists", name);
   }
-  return impl_->create_elan(name, members);
+  CL_ASSIGN_OR_RETURN(ElanInfo info, impl_->create_elan(name, members));
+  // Learning mode: the members leave the learning segment.
+  if (auto s = impl_->sync_learning_for(members); !s.ok()) {
+    impl_->erase_elan(impl_->elans.find(name));
+    (void)impl_->sync_learning_for(members);
+    return std::move(s).error();
+  }
+  return info;
 }
 
 Result<ElanInfo> Emulation::update_elan(
@@ -178,15 +185,19 @@ Result<ElanInfo> Emulation::update_elan(
   CL_RETURN_IF_ERROR(substrate::validate_object_name(name, "E-LAN name"));
   Impl& im = *impl_;
   auto it = im.elans.find(name);
-  if (it == im.elans.end()) {
-    return im.create_elan(name, members);
+  std::vector<std::pair<std::string, std::string>> old_members;
+  if (it != im.elans.end()) {
+    old_members = it->second.info.members;
+    im.erase_elan(it);
   }
-  auto old_members = it->second.info.members;
-  im.erase_elan(it);
   auto created = im.create_elan(name, members);
-  if (!created.ok()) {
+  if (!created.ok() && !old_members.empty()) {
     (void)im.create_elan(name, old_members);  // the old membership worked before
   }
+  // Learning mode: departed members rejoin the learning segment, new ones leave it.
+  std::vector<std::pair<std::string, std::string>> touched = old_members;
+  touched.insert(touched.end(), members.begin(), members.end());
+  CL_RETURN_IF_ERROR(im.sync_learning_for(touched));
   return created;
 }
 
@@ -290,8 +301,9 @@ Status Emulation::delete_elan(const std::string& name) {
   if (it == impl_->elans.end()) {
     return make_error(ErrorCode::kNotFound, "no E-LAN named '{}'", name);
   }
+  auto members = it->second.info.members;
   impl_->erase_elan(it);
-  return ok_status();
+  return impl_->sync_learning_for(members);  // learning mode: the members rejoin its segment
 }
 
 void Emulation::Impl::erase_elan(std::map<std::string, ElanState>::iterator it) {

@@ -253,6 +253,10 @@ Result<ComputeInfo> Emulation::start_compute(const ComputeRequest& asked) {
     }
     inst.interfaces.push_back(*plugged);
   }
+  // Learning mode: connected before its command starts, reachable when this call returns.
+  if (auto s = im.sync_learning(node, inst.interfaces); !s.ok()) {
+    return undo(std::move(s).error());
+  }
   if (auto s = chosen->start(request.name); !s.ok()) {
     return undo(std::move(s).error());
   }
@@ -303,6 +307,8 @@ Status Emulation::stop_compute(const std::string& pop, const std::string& name) 
   Status destroyed = im.driver(name).destroy(name);
   im.driver_of.erase(name);
   im.instances.erase(it);
+  // The ports already left every segment with remove_port; this only updates the model.
+  (void)im.sync_learning(node);
   (void)im.rewrite_hosts();
   if (ns.model) {
     (void)ns.model->free(name);
@@ -370,6 +376,11 @@ Result<InterfaceInfo> Emulation::add_interface(const std::string& name,
     CL_ASSIGN_OR_RETURN(ip, im.next_pool_address());
   }
   CL_ASSIGN_OR_RETURN(InterfaceInfo info, im.plug(name, it->second.node, id, ip, mac));
+  if (auto s = im.sync_learning(it->second.node, {info}); !s.ok()) {
+    (void)im.engine->remove_port(im.nodes[static_cast<size_t>(it->second.node)].lsi, info.port);
+    (void)im.driver(name).remove_interface(name, id);
+    return std::move(s).error();
+  }
   im.used_ips.insert(info.ip);
   it->second.interfaces.push_back(info);
   (void)im.rewrite_hosts();
@@ -395,7 +406,7 @@ Status Emulation::remove_interface(const std::string& name, const std::string& i
   im.used_ips.erase(i->ip);
   ifs.erase(i);
   (void)im.rewrite_hosts();
-  return ok_status();
+  return im.sync_learning(it->second.node);
 }
 
 Result<runtime::ExecResult> Emulation::exec(const std::string& name,

@@ -59,6 +59,23 @@ struct ElanState {
   std::vector<InstalledSegment> segments;
 };
 
+// Learning mode (emulation_learning.cc): one learning segment per node of a forest spanning the
+// learning PoPs. Its members: the tree links (trunks, tagged with `vlan`) and, in learning PoPs,
+// every instance interface that is not in an E-LAN.
+struct LearningNode {
+  dataplane::LsiId lsi = 0;
+  uint32_t segment = 0;
+  bool local = false;  // a learning PoP (its instances join), else a transit node of the tree
+  std::vector<dataplane::PortId> trunks;
+  dataplane::SegmentSpec installed;
+};
+
+struct LearningState {
+  uint16_t vlan = 0;  // 0: no tree link
+  std::map<int, LearningNode> nodes;
+  std::vector<InstalledRule> rules;
+};
+
 struct Emulation::Impl {
   EmulationOptions options;
   std::unique_ptr<dataplane::Engine> engine;
@@ -74,6 +91,7 @@ struct Emulation::Impl {
   std::map<std::string, InstanceState> instances;
   std::vector<ChainState> chains;
   std::map<std::string, ElanState> elans;
+  LearningState learning;
   VlanPool vlans;
   uint32_t next_ip = 1;  // host part in the default pool 10.0.0.0/16
   std::set<std::string> used_ips;
@@ -106,6 +124,15 @@ struct Emulation::Impl {
   Result<ElanInfo> create_elan(const std::string& name,
                                const std::vector<std::pair<std::string, std::string>>& members);
   void erase_elan(std::map<std::string, ElanState>::iterator it);
+
+  // Learning mode (emulation_learning.cc). Builds the segments and their rules for the topology's
+  // learning PoPs (none: nothing).
+  Status setup_learning(const Topology& topology);
+  // Brings node's learning segment up to date with its instances and E-LANs; `pending` are
+  // interfaces of an instance being started (not yet in `instances`). No-op for other nodes.
+  Status sync_learning(int node, const std::vector<InterfaceInfo>& pending = {});
+  // sync_learning for the nodes of these E-LAN members (unknown instances are skipped).
+  Status sync_learning_for(const std::vector<std::pair<std::string, std::string>>& members);
 };
 
 dataplane::LinkParams to_link_params(const LinkSpec& spec);

@@ -108,14 +108,11 @@ Result<Path> TopologyGraph::explicit_path(const std::vector<std::string>& nodes)
   return path;
 }
 
-Result<std::vector<size_t>> TopologyGraph::spanning_tree(const std::vector<int>& terminals) const {
-  if (terminals.empty()) {
-    return std::vector<size_t>{};
-  }
+TopologyGraph::BfsTree TopologyGraph::bfs(int root) const {
   const size_t n = names_.size();
-  int root = terminals.front();
-  std::vector<int> parent(n, -2);
-  std::vector<size_t> via(n, 0);
+  BfsTree tree{std::vector<int>(n, -2), std::vector<size_t>(n, 0)};
+  std::vector<int>& parent = tree.parent;
+  std::vector<size_t>& via = tree.via;
   std::queue<int> queue;
   parent[static_cast<size_t>(root)] = -1;
   queue.push(root);
@@ -131,7 +128,16 @@ Result<std::vector<size_t>> TopologyGraph::spanning_tree(const std::vector<int>&
       }
     }
   }
-  std::vector<bool> in_tree(n, false);
+  return tree;
+}
+
+Result<std::vector<size_t>> TopologyGraph::spanning_tree(const std::vector<int>& terminals) const {
+  if (terminals.empty()) {
+    return std::vector<size_t>{};
+  }
+  int root = terminals.front();
+  auto [parent, via] = bfs(root);
+  std::vector<bool> in_tree(names_.size(), false);
   std::vector<size_t> links;
   for (int t : terminals) {
     if (parent[static_cast<size_t>(t)] == -2) {
@@ -141,6 +147,34 @@ Result<std::vector<size_t>> TopologyGraph::spanning_tree(const std::vector<int>&
          v = parent[static_cast<size_t>(v)]) {
       in_tree[static_cast<size_t>(v)] = true;
       links.push_back(via[static_cast<size_t>(v)]);
+    }
+  }
+  return links;
+}
+
+std::vector<size_t> TopologyGraph::spanning_forest(const std::vector<int>& terminals) const {
+  std::vector<bool> joined(names_.size(), false);
+  std::vector<size_t> links;
+  for (int root : terminals) {
+    if (joined[static_cast<size_t>(root)]) {
+      continue;
+    }
+    // One tree per connected component: the terminals reachable from `root`.
+    std::vector<int> component;
+    auto [parent, via] = bfs(root);
+    for (int t : terminals) {
+      if (parent[static_cast<size_t>(t)] != -2 && !joined[static_cast<size_t>(t)]) {
+        component.push_back(t);
+        joined[static_cast<size_t>(t)] = true;
+      }
+    }
+    std::vector<bool> in_tree(names_.size(), false);
+    for (int t : component) {
+      for (int v = t; v != root && !in_tree[static_cast<size_t>(v)];
+           v = parent[static_cast<size_t>(v)]) {
+        in_tree[static_cast<size_t>(v)] = true;
+        links.push_back(via[static_cast<size_t>(v)]);
+      }
     }
   }
   return links;

@@ -1,5 +1,5 @@
 // The topology as a graph for path computation: shortest paths by hop count or by link delay,
-// explicit paths, and loop-free trees spanning a set of nodes (for E-LANs).
+// explicit paths, and loop-free trees spanning a set of nodes (for E-LANs and learning mode).
 #pragma once
 
 #include <cstdint>
@@ -38,6 +38,9 @@ class TopologyGraph {
   // The links of a tree spanning `terminals`: the union of the shortest paths (by hops) from
   // terminals[0], all taken from one shortest-path tree, so the union has no cycle.
   Result<std::vector<size_t>> spanning_tree(const std::vector<int>& terminals) const;
+  // The links of a forest: one such tree per connected component of `terminals` (terminals that
+  // cannot reach each other stay apart instead of failing).
+  std::vector<size_t> spanning_forest(const std::vector<int>& terminals) const;
 
  private:
   struct Edge {
@@ -45,6 +48,13 @@ class TopologyGraph {
     size_t link;
     uint64_t delay_ns;
   };
+  // BFS from `root`: each node's parent (-1: the root, -2: unreachable) and the link to it.
+  struct BfsTree {
+    std::vector<int> parent;
+    std::vector<size_t> via;
+  };
+  BfsTree bfs(int root) const;
+
   std::vector<std::string> names_;
   std::unordered_map<std::string, int> index_;
   std::vector<std::vector<Edge>> adjacency_;

@@ -43,6 +43,20 @@ std::string lower_extension(const std::string& path) {
 
 }  // namespace
 
+std::string_view to_string(Connectivity c) {
+  return c == Connectivity::kLearning ? "learning" : "none";
+}
+
+Result<Connectivity> parse_connectivity(std::string_view text) {
+  if (text == "none") {
+    return Connectivity::kNone;
+  }
+  if (text == "learning") {
+    return Connectivity::kLearning;
+  }
+  return invalid(fmt::format("'{}' is not a connectivity mode; use none or learning", text));
+}
+
 Status validate_link_params(const LinkSpec& link) {
   if (link.delay_ns > kMaxDelayNs) {
     return invalid(

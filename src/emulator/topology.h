@@ -6,9 +6,11 @@
 //
 // YAML shape (every key but `pops[].name` and `links[].a/b` optional):
 //   name: two-pops
-//   emulator: {e_cpu: 1.0, e_mem: 512, rest_port: 5001, gatekeeper_port: 5000}
+//   emulator: {e_cpu: 1.0, e_mem: 512, rest_port: 5001, gatekeeper_port: 5000,
+//              connectivity: none}                        # none | learning
 //   pops:
 //     - name: dc1
+//       connectivity: learning                             # overrides emulator.connectivity
 //       resources: {model: fixed, max_cu: 32, max_mu: 1024}   # none | fixed | overprovision
 //       metadata: {city: Paderborn}
 //       endpoints: {openstack: 6001}
@@ -17,6 +19,10 @@
 //     - {a: dc1, b: s1, delay: 10ms, jitter: 1ms, bw: 100, loss: 0.5, queue: 1000}
 //   saps: [{name: internet, pop: dc1, ip: 10.255.0.1/24}]
 // Durations accept "10ms", "500us", "1.5s", "0"; bw is Mbit/s (0: unlimited); loss is percent.
+// connectivity: `none` (default, son-emu without learning): instances reach nothing until a chain
+// or an E-LAN connects them. `learning` (son-emu's DCNetwork(enable_learning=True)): every instance
+// and SAP interface of a learning PoP is in one L2 learning segment spanning all learning PoPs, so
+// they reach each other without a chain; chains and E-LANs keep priority (docs/design/emulator.md).
 // `pops` and `switches` entries may also be bare names ("pops: [dc1, dc2]"). Unknown and duplicate
 // keys are errors.
 //
@@ -40,6 +46,12 @@
 
 namespace chainlab::emulator {
 
+// How instances are connected before any chain or E-LAN (see the YAML notes above).
+enum class Connectivity { kNone, kLearning };
+
+std::string_view to_string(Connectivity c);  // "none", "learning"
+Result<Connectivity> parse_connectivity(std::string_view text);
+
 struct ResourceModelSpec {
   std::string model = "none";  // "none", "fixed" (model A), "overprovision" (model B)
   double max_cu = 32;          // compute units this PoP offers
@@ -52,6 +64,7 @@ struct PopSpec {
   ResourceModelSpec resources;
   std::map<std::string, std::string> metadata;
   std::map<std::string, int> endpoints;  // endpoint kind -> port (e.g. "openstack": 6001)
+  std::optional<Connectivity> connectivity = std::nullopt;  // unset: the emulator-wide setting
   friend bool operator==(const PopSpec&, const PopSpec&) = default;
 };
 
@@ -99,6 +112,7 @@ struct EmulatorSpec {
   // Bytes of stdout/stderr kept per instance (current file + one rotated, half each); 64 KiB..1
   // GiB.
   uint64_t instance_log_bytes = 10ull << 20;
+  Connectivity connectivity = Connectivity::kNone;  // PoPs without their own setting
   friend bool operator==(const EmulatorSpec&, const EmulatorSpec&) = default;
 };
 
@@ -134,6 +148,10 @@ class Topology {
   const std::vector<LinkSpec>& links() const { return links_; }
   const std::vector<SapSpec>& saps() const { return saps_; }
   const PopSpec* find_pop(std::string_view name) const;
+  // The PoP's own setting, else the emulator-wide one.
+  Connectivity connectivity_of(const PopSpec& pop) const {
+    return pop.connectivity.value_or(emulator.connectivity);
+  }
   bool has_node(std::string_view name) const;  // PoP or switch
 
   // Errors name the file, the entry and the field: "two.yaml: links[2].delay: '10 parsecs' is not

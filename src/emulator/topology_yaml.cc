@@ -128,10 +128,22 @@ class YamlReader {
     return *d;
   }
 
+  Result<Connectivity> get_connectivity(const YAML::Node& node, std::string_view path) const {
+    if (!node.IsScalar()) {
+      return error(path, "expected none or learning");
+    }
+    auto c = parse_connectivity(node.Scalar());
+    if (!c.ok()) {
+      return error(path, c.error().message);
+    }
+    return *c;
+  }
+
   Status read_emulator(const YAML::Node& node, EmulatorSpec& out) const {
     CL_RETURN_IF_ERROR(check_map(
         node, "emulator",
-        {"e_cpu", "e_mem", "rest_port", "gatekeeper_port", "keystone", "instance_log_bytes"}));
+        {"e_cpu", "e_mem", "rest_port", "gatekeeper_port", "keystone", "instance_log_bytes",
+         "connectivity"}));
     if (node["e_cpu"]) {
       CL_ASSIGN_OR_RETURN(out.e_cpu, get_double(node["e_cpu"], "emulator.e_cpu"));
     }
@@ -156,6 +168,10 @@ class YamlReader {
         return error("emulator.instance_log_bytes", fmt::format("{} is negative", bytes));
       }
       out.instance_log_bytes = static_cast<uint64_t>(bytes);
+    }
+    if (node["connectivity"]) {
+      CL_ASSIGN_OR_RETURN(out.connectivity,
+                          get_connectivity(node["connectivity"], "emulator.connectivity"));
     }
     if (auto s = validate_emulator(out); !s.ok()) {
       return entry_error("emulator", std::move(s).error());
@@ -201,11 +217,16 @@ class YamlReader {
       pop.name = node.Scalar();
       return pop;
     }
-    CL_RETURN_IF_ERROR(check_map(node, path, {"name", "resources", "metadata", "endpoints"}));
+    CL_RETURN_IF_ERROR(
+        check_map(node, path, {"name", "resources", "metadata", "endpoints", "connectivity"}));
     if (!node["name"]) {
       return error(path, "missing key 'name'");
     }
     CL_ASSIGN_OR_RETURN(pop.name, get_string(node["name"], join(path, "name")));
+    if (node["connectivity"]) {
+      CL_ASSIGN_OR_RETURN(pop.connectivity,
+                          get_connectivity(node["connectivity"], join(path, "connectivity")));
+    }
     if (const YAML::Node r = node["resources"]) {
       std::string rpath = join(path, "resources");
       CL_RETURN_IF_ERROR(check_map(r, rpath, {"model", "max_cu", "max_mu"}));
@@ -416,11 +437,19 @@ std::string Topology::to_yaml() const {
     if (emulator.instance_log_bytes != EmulatorSpec{}.instance_log_bytes) {
       out << YAML::Key << "instance_log_bytes" << YAML::Value << emulator.instance_log_bytes;
     }
+    if (emulator.connectivity != Connectivity::kNone) {
+      out << YAML::Key << "connectivity" << YAML::Value
+          << std::string(to_string(emulator.connectivity));
+    }
     out << YAML::EndMap;
 
     out << YAML::Key << "pops" << YAML::Value << YAML::BeginSeq;
     for (const PopSpec& pop : pops_) {
       out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << pop.name;
+      if (pop.connectivity) {
+        out << YAML::Key << "connectivity" << YAML::Value
+            << std::string(to_string(*pop.connectivity));
+      }
       if (pop.resources != ResourceModelSpec{}) {
         out << YAML::Key << "resources" << YAML::Value << YAML::Flow << YAML::BeginMap;
         out << YAML::Key << "model" << YAML::Value << pop.resources.model;

@@ -183,6 +183,42 @@ TEST_F(DataplaneTest, SegmentLearnsAndStopsFlooding) {
   EXPECT_EQ(engine_->remove_segment(sw, *sid).error().code, ErrorCode::kNotFound);
 }
 
+TEST_F(DataplaneTest, SegmentMembersChangeAtOnce) {
+  // One catch-all rule into the segment (the emulator's learning mode): membership alone decides.
+  auto sw = lsi("s1");
+  auto p1 = host("h1", "10.11.0.1/24", sw);
+  auto p2 = host("h2", "10.11.0.2/24", sw);
+  auto p3 = host("h3", "10.11.0.3/24", sw);
+  dataplane::SegmentSpec seg;
+  seg.members = {{p1, false}, {p2, false}};
+  auto sid = engine_->add_segment(sw, seg);
+  ASSERT_TRUE(sid.ok()) << sid.error().message;
+  RuleSpec all;
+  all.priority = 0;
+  all.actions = {Action::segment(*sid)};
+  rule(sw, all);
+  EXPECT_TRUE(ping("h1", "10.11.0.2"));
+  EXPECT_FALSE(ping("h1", "10.11.0.3")) << "h3 is not a member";
+  seg.members.emplace_back(p3, false);
+  ASSERT_TRUE(engine_->update_segment(sw, *sid, seg).ok());
+  EXPECT_TRUE(ping("h1", "10.11.0.3")) << "a member as soon as the call returned";
+  seg.members = {{p1, false}, {p3, false}};
+  ASSERT_TRUE(engine_->update_segment(sw, *sid, seg).ok());
+  EXPECT_FALSE(ping("h2", "10.11.0.1")) << "h2 left (its MAC is still learned: must not matter)";
+  EXPECT_TRUE(ping("h3", "10.11.0.1"));
+
+  // Bad updates are refused and change nothing.
+  dataplane::SegmentSpec bad = seg;
+  bad.members.emplace_back(999, false);
+  EXPECT_EQ(engine_->update_segment(sw, *sid, bad).error().code, ErrorCode::kNotFound);
+  bad.members = {{p1, false}, {p1, false}};
+  EXPECT_EQ(engine_->update_segment(sw, *sid, bad).error().code, ErrorCode::kInvalidArgument);
+  bad.members = {{p1, true}};  // a trunk needs a VLAN
+  EXPECT_EQ(engine_->update_segment(sw, *sid, bad).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(engine_->update_segment(sw, *sid + 1, seg).error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(ping("h3", "10.11.0.1"));
+}
+
 TEST_F(DataplaneTest, BadRequestsAreRejected) {
   auto sw = lsi("s1");
   EXPECT_EQ(engine_->create_lsi("s1").error().code, ErrorCode::kAlreadyExists);

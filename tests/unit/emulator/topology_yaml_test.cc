@@ -89,7 +89,7 @@ TEST(TopologyYamlTest, MalformedYaml) {
 TEST(TopologyYamlTest, UnknownKeysAreErrors) {
   EXPECT_EQ(error_of("pops: [{name: dc1, resorces: {model: fixed}}]\n"),
             "two.yaml: pops[0]: unknown key 'resorces' (expected one of: name, resources, "
-            "metadata, endpoints)");
+            "metadata, endpoints, connectivity)");
   EXPECT_EQ(error_of("pop: []\n").rfind("two.yaml: unknown key 'pop'", 0), 0u);
   EXPECT_EQ(error_of("pops: [{name: dc1, resources: {modle: fixed}}]\n")
                 .rfind("two.yaml: pops[0].resources: unknown key 'modle'", 0),
@@ -150,6 +150,71 @@ TEST(TopologyYamlTest, BadFields) {
       error_of("pops: [{name: 'dc 1'}]\n").rfind("two.yaml: pops[0].name: PoP name 'dc 1'", 0), 0u);
 }
 
+TEST(TopologyYamlTest, ConnectivityDefaultsToNone) {
+  auto r = Topology::from_yaml("pops: [dc1, {name: dc2}]\n");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->emulator.connectivity, Connectivity::kNone);
+  for (const auto& pop : r->pops()) {
+    EXPECT_FALSE(pop.connectivity.has_value()) << pop.name;
+    EXPECT_EQ(r->connectivity_of(pop), Connectivity::kNone) << pop.name;
+  }
+  EXPECT_EQ(r->to_yaml().find("connectivity"), std::string::npos) << "defaults are not written";
+}
+
+TEST(TopologyYamlTest, ConnectivityPerPopOverridesTheEmulator) {
+  auto r = Topology::from_yaml(
+      "emulator: {connectivity: learning}\n"
+      "pops: [dc1, {name: dc2, connectivity: none}, {name: dc3, connectivity: learning}]\n");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->emulator.connectivity, Connectivity::kLearning);
+  EXPECT_EQ(r->connectivity_of(*r->find_pop("dc1")), Connectivity::kLearning) << "inherited";
+  EXPECT_EQ(r->find_pop("dc2")->connectivity, Connectivity::kNone);
+  EXPECT_EQ(r->connectivity_of(*r->find_pop("dc2")), Connectivity::kNone);
+  EXPECT_EQ(r->connectivity_of(*r->find_pop("dc3")), Connectivity::kLearning);
+  auto back = Topology::from_yaml(r->to_yaml(), "round-trip");
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(*back, *r) << r->to_yaml();
+  EXPECT_FALSE(back->find_pop("dc1")->connectivity.has_value()) << "inherited stays inherited";
+
+  auto none_wide = Topology::from_yaml("pops: [{name: dc1, connectivity: learning}, dc2]\n");
+  ASSERT_TRUE(none_wide.ok()) << none_wide.error().message;
+  EXPECT_EQ(none_wide->connectivity_of(*none_wide->find_pop("dc1")), Connectivity::kLearning);
+  EXPECT_EQ(none_wide->connectivity_of(*none_wide->find_pop("dc2")), Connectivity::kNone);
+}
+
+TEST(TopologyYamlTest, BadConnectivity) {
+  EXPECT_EQ(error_of("emulator: {connectivity: learn}\npops: [dc1]\n"),
+            "two.yaml: emulator.connectivity: 'learn' is not a connectivity mode; use none or "
+            "learning");
+  EXPECT_EQ(error_of("emulator: {connectivity: Learning}\npops: [dc1]\n"),
+            "two.yaml: emulator.connectivity: 'Learning' is not a connectivity mode; use none or "
+            "learning");
+  EXPECT_EQ(error_of("emulator: {connectivity: true}\npops: [dc1]\n"),
+            "two.yaml: emulator.connectivity: 'true' is not a connectivity mode; use none or "
+            "learning");
+  EXPECT_EQ(error_of("emulator: {connectivity: [learning]}\npops: [dc1]\n"),
+            "two.yaml: emulator.connectivity: expected none or learning");
+  EXPECT_EQ(error_of("pops: [dc1, {name: dc2, connectivity: ''}]\n"),
+            "two.yaml: pops[1].connectivity: '' is not a connectivity mode; use none or learning");
+  EXPECT_EQ(error_of("pops: [{name: dc1, connectivity: {mode: learning}}]\n"),
+            "two.yaml: pops[0].connectivity: expected none or learning");
+  EXPECT_EQ(error_of("pops: [{name: dc1, connectivity: learning, connectivity: none}]\n"),
+            "two.yaml: pops[0]: duplicate key 'connectivity'");
+  EXPECT_EQ(error_of("pops: [{name: dc1, learning: true}]\n"),
+            "two.yaml: pops[0]: unknown key 'learning' (expected one of: name, resources, "
+            "metadata, endpoints, connectivity)");
+}
+
+TEST(TopologyYamlTest, LearningExample) {
+  auto r = Topology::load_file(kExamples + "/learning.yaml");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->emulator.connectivity, Connectivity::kLearning);
+  EXPECT_EQ(r->connectivity_of(*r->find_pop("dc1")), Connectivity::kLearning);
+  EXPECT_EQ(r->connectivity_of(*r->find_pop("dc2")), Connectivity::kLearning);
+  EXPECT_EQ(r->connectivity_of(*r->find_pop("dc3")), Connectivity::kNone);
+  ASSERT_EQ(r->saps().size(), 1u);
+}
+
 TEST(TopologyYamlTest, UnknownLinkEndsAndDuplicates) {
   EXPECT_EQ(error_of(std::string(kTwoPops) + "  - {a: dc1, b: dc9}\n"),
             "two.yaml: links[0].b: no PoP or switch named 'dc9'");
@@ -162,7 +227,8 @@ TEST(TopologyYamlTest, UnknownLinkEndsAndDuplicates) {
 }
 
 TEST(TopologyYamlTest, ToYamlRoundTrips) {
-  for (const char* file : {"two-pops.yaml", "three-switches.yaml", "resource-models.yaml"}) {
+  for (const char* file :
+       {"two-pops.yaml", "three-switches.yaml", "resource-models.yaml", "learning.yaml"}) {
     auto r = Topology::load_file(kExamples + "/" + file);
     ASSERT_TRUE(r.ok()) << r.error().message;
     std::string yaml = r->to_yaml();
