@@ -1,0 +1,96 @@
+// son-emu topology scripts -> chainlab topologies (sonemu_import.h): parse, evaluate, finish, and
+// the YAML that `chainlab topology import` writes.
+#include "emulator/sonemu_import.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <system_error>
+
+#include <yaml-cpp/yaml.h>
+
+#include "common/files.h"
+#include "emulator/pyscript.h"
+#include "emulator/sonemu_eval.h"
+#include "emulator/sonemu_model.h"
+
+namespace chainlab::emulator {
+
+namespace {
+
+std::string topology_name(const std::string& source) {
+  std::string stem = std::filesystem::path(source).stem().string();
+  return stem.empty() ? "sonemu" : stem;
+}
+
+}  // namespace
+
+Result<SonemuImport> import_sonemu_script(std::string_view text, const std::string& source) {
+  pyscript::Limits limits;
+  limits.max_bytes = kMaxSonemuScriptBytes;
+  CL_ASSIGN_OR_RETURN(pyscript::Module module, pyscript::parse(text, source, limits));
+  sonemu::Model model(source);
+  sonemu::Interpreter interpreter(source, model);
+  CL_RETURN_IF_ERROR(interpreter.run(module));
+  CL_ASSIGN_OR_RETURN(sonemu::Translation t, model.finish(topology_name(source)));
+  SonemuImport out;
+  out.source = source;
+  out.topology = std::move(t.topology);
+  out.learning = t.learning;
+  for (const sonemu::Diagnostic& d : model.warnings()) {
+    out.warnings.push_back(SonemuWarning{d.line, d.message});
+  }
+  std::stable_sort(out.warnings.begin(), out.warnings.end(),
+                   [](const SonemuWarning& a, const SonemuWarning& b) { return a.line < b.line; });
+  return out;
+}
+
+Result<SonemuImport> import_sonemu_file(const std::string& path) {
+  std::error_code ec;
+  uintmax_t size = std::filesystem::file_size(path, ec);
+  if (ec) {
+    return Error{ec == std::errc::no_such_file_or_directory ? ErrorCode::kNotFound
+                                                            : ErrorCode::kInvalidArgument,
+                 fmt::format("{}: {}", path, ec.message())};
+  }
+  if (size > kMaxSonemuScriptBytes) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "{}: {} bytes is too large for a topology script (at most {})", path, size,
+                      kMaxSonemuScriptBytes);
+  }
+  CL_ASSIGN_OR_RETURN(std::string text, read_file(path));
+  return import_sonemu_script(text, path);
+}
+
+std::string format_warning(const SonemuImport& imported, const SonemuWarning& warning) {
+  return fmt::format("{}:{}: {}", imported.source, warning.line, warning.message);
+}
+
+std::string sonemu_import_yaml(const SonemuImport& imported) {
+  std::string header = fmt::format(
+      "# Translated from the son-emu topology script {} by `chainlab topology import`\n"
+      "# (the script was read, not run; docs/sonemu-import.md).\n",
+      imported.source);
+  if (!imported.warnings.empty()) {
+    header += "# Warnings:\n";
+    for (const SonemuWarning& w : imported.warnings) {
+      header += "#   " + format_warning(imported, w) + "\n";
+    }
+  }
+  std::string body = imported.topology.to_yaml();
+  if (!imported.learning) {
+    return header + body;
+  }
+  try {
+    YAML::Node root = YAML::Load(body);
+    root["emulator"]["connectivity"] = "learning";
+    YAML::Emitter out;
+    out << root;
+    return header + out.c_str() + "\n";
+  } catch (const YAML::Exception& e) {
+    // to_yaml() writes valid YAML; this is belt and braces.
+    return header + fmt::format("# connectivity: learning could not be added: {}\n", e.what()) +
+           body;
+  }
+}
+
+}  // namespace chainlab::emulator
