@@ -7,10 +7,9 @@
 // (with else), try/except/else/finally, with, return, pass, break, continue, global, raise, del,
 // assert, Python 2 `print x, y`; expressions of literals (numbers, strings with r/u/b prefixes and
 // implicit concatenation, None/True/False, lists, tuples, dicts), names, attributes, subscripts,
-// calls with positional and keyword arguments, arithmetic, comparisons, and/or/not and
-// `a if c else b`, slices `a[1:]`. Everything else (lambda, comprehensions, f-strings, star
-// arguments in calls, set literals, yield, async, nonlocal, exec) is "unsupported construct:
-// <what>".
+// calls with positional, keyword, *iterable and **mapping arguments, arithmetic, comparisons,
+// and/or/not and `a if c else b`, slices `a[1:]`. Everything else (lambda, comprehensions,
+// f-strings, set literals, yield, async, nonlocal, exec) is "unsupported construct: <what>".
 //
 // Errors are "<source>:<line>: <message>". Bounded input: size, tokens, bracket and block nesting
 // (Limits); NUL bytes, invalid UTF-8 and non-ASCII outside strings and comments are refused.
@@ -69,8 +68,9 @@ enum class ExprKind {
   kIfExp,      // items[0] if items[1] else items[2]
   kList,
   kTuple,
-  kDict,   // items: key0, value0, key1, value1, ...
-  kSlice,  // only as a subscript: items[0]:items[1]:items[2], each may be null
+  kDict,     // items: key0, value0, key1, value1, ...
+  kSlice,    // only as a subscript: items[0]:items[1]:items[2], each may be null
+  kStarred,  // only as a call argument: *items[0] (a keyword named "**" is **mapping)
 };
 
 struct Keyword {

@@ -299,10 +299,23 @@ Result<ExprPtr> Parser::subscript_index() {
 
 Status Parser::arguments(Expr& call) {
   while (!op(")")) {
-    if (op("*") || op("**")) {
-      return unsupported(fmt::format("'{}' argument in a call", peek().text));
-    }
-    if (peek().kind == TokenKind::kName && op("=", 1)) {
+    if (op("**")) {  // **mapping: a keyword named "**"
+      ++pos_;
+      Keyword k;
+      k.name = "**";
+      CL_ASSIGN_OR_RETURN(k.value, test());
+      call.keywords.push_back(std::move(k));
+    } else if (op("*")) {  // *iterable
+      auto star = make_expr(ExprKind::kStarred, line());
+      ++pos_;
+      if (!call.keywords.empty()) {
+        return error("iterable argument unpacking follows keyword argument");
+      }
+      CL_ASSIGN_OR_RETURN(ExprPtr value, test());
+      star->items.push_back(std::move(value));
+      CL_RETURN_IF_ERROR(grown(*star));
+      call.items.push_back(std::move(star));
+    } else if (peek().kind == TokenKind::kName && op("=", 1)) {
       Keyword k;
       k.name = toks_[pos_].text;
       pos_ += 2;

@@ -13,12 +13,12 @@
 namespace chainlab::emulator::sonemu {
 namespace {
 
-constexpr std::array<std::string_view, 18> kEvaluated = {
-    "print", "range", "len", "str", "int",   "float",  "bool",      "list", "tuple",
-    "dict",  "min",   "max", "abs", "round", "sorted", "enumerate", "zip",  "repr"};
-constexpr std::array<std::string_view, 16> kOpaque = {
-    "open",    "input",   "isinstance", "issubclass", "vars", "globals", "locals", "getattr",
-    "setattr", "hasattr", "super",      "type",       "id",   "hash",    "iter",   "next"};
+constexpr std::array<std::string_view, 19> kEvaluated = {
+    "print", "range", "len", "str",   "int",    "float",     "bool", "list", "tuple", "dict",
+    "min",   "max",   "abs", "round", "sorted", "enumerate", "zip",  "repr", "vars"};
+constexpr std::array<std::string_view, 15> kOpaque = {
+    "open",    "input", "isinstance", "issubclass", "globals", "locals", "getattr", "setattr",
+    "hasattr", "super", "type",       "id",         "hash",    "iter",   "next"};
 
 Value opaque_call(std::string_view name, int line) {
   return Value::opaque(fmt::format("{}() at line {}", name, line));
@@ -93,6 +93,18 @@ Result<Value> Interpreter::call_builtin(const std::string& name, const CallArgs&
   if (name == "str" || name == "repr") {
     CL_RETURN_IF_ERROR(want(0, 1));
     return Value::of_str(a.empty() ? "" : name == "str" ? py_str(a[0]) : py_repr(a[0]));
+  }
+  if (name == "vars") {  // of an instance (an argparse Namespace): its attributes
+    if (a.size() != 1 || a[0].kind != Kind::kInstance) {
+      return opaque_call("vars", line);
+    }
+    Value d;
+    d.kind = Kind::kDict;
+    CL_ASSIGN_OR_RETURN(d.dict, heap_.new_dict());
+    for (const auto& [key, value] : a[0].inst->attrs) {
+      d.dict->items.emplace_back(Value::of_str(key), value);
+    }
+    return d;
   }
   if (name == "bool") {
     CL_RETURN_IF_ERROR(want(0, 1));
@@ -267,6 +279,9 @@ Result<Value> Interpreter::call_builtin(const std::string& name, const CallArgs&
 
 Result<Value> Interpreter::call_bound(const BoundObj& bound, const CallArgs& args, int line) {
   const Value& self = bound.self;
+  if (self.kind == Kind::kInstance) {  // only argparse objects have bound builtin methods
+    return argparse_method(self, bound.name, args, line);
+  }
   if (self.kind == Kind::kStr) {
     return str_method(self.text, bound.name, args, line);
   }
@@ -405,6 +420,7 @@ Result<Value> Interpreter::list_method(ListObj& list, const std::string& name, c
     if (list.items.size() >= kMaxListItems) {
       return error(line, "list too long");
     }
+    CL_RETURN_IF_ERROR(heap_.charge(sizeof(Value)));
     list.items.push_back(a[0]);
     return Value::none();
   }
@@ -417,11 +433,16 @@ Result<Value> Interpreter::list_method(ListObj& list, const std::string& name, c
     if (list.items.size() + items->size() > kMaxListItems) {
       return error(line, "list too long");
     }
+    CL_RETURN_IF_ERROR(heap_.charge(items->size() * sizeof(Value)));
     list.items.insert(list.items.end(), items->begin(), items->end());
     return Value::none();
   }
   if (name == "insert" && a.size() == 2 && a[0].kind == Kind::kInt) {
     auto size = static_cast<int64_t>(list.items.size());
+    if (list.items.size() >= kMaxListItems) {
+      return error(line, "list too long");
+    }
+    CL_RETURN_IF_ERROR(heap_.charge(sizeof(Value)));
     int64_t i = std::clamp(a[0].integer < 0 ? a[0].integer + size : a[0].integer,
                            static_cast<int64_t>(0), size);
     list.items.insert(list.items.begin() + i, a[1]);

@@ -25,6 +25,9 @@ Result<Value> Interpreter::call(const Value& fn, const CallArgs& args, int line)
     case Kind::kBound:
       return call_bound(*fn.bound, args, line);
     case Kind::kExternal:
+      if (fn.text == "argparse.ArgumentParser") {
+        return new_argument_parser(args, line);
+      }
       return model_.call_external(fn.text, args, line);
     case Kind::kApiMethod:
       return model_.call_method(fn.api, fn.text, args, line);
@@ -87,7 +90,9 @@ Result<Value> Interpreter::call_function(FunctionObj* fn, InstanceObj* self, con
   }
   Value kwargs;
   kwargs.kind = Kind::kDict;
-  CL_ASSIGN_OR_RETURN(kwargs.dict, heap_.new_dict());
+  if (star2 != nullptr) {
+    CL_ASSIGN_OR_RETURN(kwargs.dict, heap_.new_dict());
+  }
   for (const auto& [name, value] : args.keywords) {
     bool is_param = false;
     for (const auto& p : def.params) {

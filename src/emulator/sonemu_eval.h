@@ -115,6 +115,11 @@ class Interpreter {
   Result<Value> list_method(ListObj& list, const std::string& name, const CallArgs& args, int line);
   Result<Value> dict_method(DictObj& dict, const std::string& name, const CallArgs& args, int line);
 
+  // argparse (sonemu_argparse.cc): options' defaults, as if the script ran without arguments.
+  Result<Value> new_argument_parser(const CallArgs& args, int line);
+  Result<Value> argparse_method(const Value& self, const std::string& name, const CallArgs& args,
+                                int line);
+
   const std::string& source_;
   Model& model_;
   Heap heap_;
@@ -126,6 +131,8 @@ class Interpreter {
   // son-emu functions, subscripts of unknown values): they may raise, so an `except` handler
   // after them may run.
   size_t uncertain_ = 0;
+  ClassObj* argparse_class_ = nullptr;  // argparse.ArgumentParser, once the script makes one
+  ClassObj* namespace_class_ = nullptr;
   std::map<std::string, std::vector<const pyscript::Stmt*>, std::less<>> defs_;
   std::map<const pyscript::Stmt*, int> relevance_;  // 1 yes, 2 no, 3 being computed
 };

@@ -136,6 +136,7 @@ Status Interpreter::exec_simple(const Stmt& s, Frame& frame) {
         if (current.list->items.size() + operand.list->items.size() > kMaxListItems) {
           return error(s.line, "list too long");
         }
+        CL_RETURN_IF_ERROR(heap_.charge(operand.list->items.size() * sizeof(Value)));
         std::vector<Value> added = operand.list->items;
         current.list->items.insert(current.list->items.end(), added.begin(), added.end());
         return ok_status();

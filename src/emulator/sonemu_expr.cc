@@ -137,8 +137,15 @@ Result<Value> Interpreter::eval(const Expr& e, Frame& frame) {
     }
     case ExprKind::kSlice:
       return error(e.line, "a slice outside a subscript");
-    case ExprKind::kCall:
-      return eval_call(e, frame);
+    case ExprKind::kStarred:
+      return error(e.line, "unsupported construct: '*' outside a call");
+    case ExprKind::kCall: {
+      CL_ASSIGN_OR_RETURN(Value v, eval_call(e, frame));
+      if (v.kind == Kind::kStr) {
+        CL_RETURN_IF_ERROR(heap_.charge(v.text.size()));
+      }
+      return v;
+    }
     case ExprKind::kUnary: {
       CL_ASSIGN_OR_RETURN(Value v, eval(*e.items[0], frame));
       auto r = unary_op(e.text, v);
@@ -148,7 +155,13 @@ Result<Value> Interpreter::eval(const Expr& e, Frame& frame) {
       CL_ASSIGN_OR_RETURN(Value a, eval(*e.items[0], frame));
       CL_ASSIGN_OR_RETURN(Value b, eval(*e.items[1], frame));
       auto r = binary_op(heap_, e.text, a, b);
-      return r.ok() ? r : Result<Value>(error(e.line, r.error().message));
+      if (!r.ok()) {
+        return error(e.line, r.error().message);
+      }
+      if (r->kind == Kind::kStr) {
+        CL_RETURN_IF_ERROR(heap_.charge(r->text.size()));
+      }
+      return r;
     }
     case ExprKind::kBoolOp: {
       CL_ASSIGN_OR_RETURN(Value a, eval(*e.items[0], frame));
@@ -219,13 +232,59 @@ Result<Value> Interpreter::eval(const Expr& e, Frame& frame) {
 Result<Value> Interpreter::eval_call(const Expr& e, Frame& frame) {
   CL_ASSIGN_OR_RETURN(Value fn, eval(*e.items[0], frame));
   CallArgs args;
+  // `*x` / `**x` whose contents are unknown: fine for a call whose result is unknown anyway.
+  std::optional<Value> unknown;
   for (size_t i = 1; i < e.items.size(); ++i) {
-    CL_ASSIGN_OR_RETURN(Value v, eval(*e.items[i], frame));
-    args.positional.push_back(std::move(v));
+    const Expr& arg = *e.items[i];
+    CL_ASSIGN_OR_RETURN(Value v, eval(arg.kind == ExprKind::kStarred ? *arg.items[0] : arg, frame));
+    if (arg.kind != ExprKind::kStarred) {
+      args.positional.push_back(std::move(v));
+      continue;
+    }
+    CL_ASSIGN_OR_RETURN(std::optional<std::vector<Value>> items, items_of(v, arg.line));
+    if (!items) {
+      unknown = v.is_opaque() ? v : Value::opaque(describe(v));
+      continue;
+    }
+    args.positional.insert(args.positional.end(), items->begin(), items->end());
   }
   for (const auto& k : e.keywords) {
     CL_ASSIGN_OR_RETURN(Value v, eval(*k.value, frame));
-    args.keywords.emplace_back(k.name, std::move(v));
+    if (k.name != "**") {
+      args.keywords.emplace_back(k.name, std::move(v));
+      continue;
+    }
+    if (v.kind != Kind::kDict || !v.dict->tainted.empty()) {
+      if (v.kind != Kind::kDict && !v.is_opaque() && v.kind != Kind::kExternal) {
+        return error(e.line,
+                     fmt::format("argument after ** must be a mapping, not {}", describe(v)));
+      }
+      unknown = v.is_opaque() ? v : Value::opaque(describe(v));
+      continue;
+    }
+    for (const auto& [key, value] : v.dict->items) {
+      if (key.kind != Kind::kStr) {
+        return error(e.line, fmt::format("keywords must be strings, not {}", describe(key)));
+      }
+      args.keywords.emplace_back(key.text, value);
+    }
+  }
+  if (unknown) {
+    if (fn.kind == Kind::kExternal || fn.kind == Kind::kOpaque || fn.kind == Kind::kBuiltin) {
+      ++uncertain_;
+      return *unknown;
+    }
+    return error(e.line, fmt::format("unsupported construct: arguments unpacked from a value that "
+                                     "is {}",
+                                     describe(*unknown)));
+  }
+  for (size_t i = 0; i < args.keywords.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (args.keywords[i].first == args.keywords[j].first) {
+        return error(e.line, fmt::format("got multiple values for keyword argument '{}'",
+                                         args.keywords[i].first));
+      }
+    }
   }
   return call(fn, args, e.line);
 }
@@ -254,6 +313,12 @@ Result<Value> Interpreter::get_attr(const Value& base, const std::string& name, 
         return it->second;
       }
       const Value* v = class_attr(base.inst->cls, name);
+      if (v == nullptr && base.inst->cls == argparse_class_) {
+        Value b;
+        b.kind = Kind::kBound;
+        CL_ASSIGN_OR_RETURN(b.bound, heap_.new_bound(base, name));
+        return b;
+      }
       if (v == nullptr) {
         return error(line,
                      fmt::format("'{}' object has no attribute '{}'", base.inst->cls->name, name));
@@ -417,11 +482,14 @@ Result<Value> Interpreter::slice(const Value& base, const Expr& e, Frame& frame)
   int64_t stop = clamp(parts[1], given[1], step > 0 ? size : -1);
   std::vector<Value> items;
   std::string text;
-  for (int64_t i = start; step > 0 ? i < stop : i > stop; i += step) {
+  for (int64_t i = start; step > 0 ? i < stop : i > stop;) {
     if (base.kind == Kind::kStr) {
       text += base.text[static_cast<size_t>(i)];
     } else {
       items.push_back(base.list->items[static_cast<size_t>(i)]);
+    }
+    if (__builtin_add_overflow(i, step, &i)) {
+      break;
     }
   }
   if (base.kind == Kind::kStr) {
@@ -451,6 +519,7 @@ Status Interpreter::set_item(const Value& base, const Value& index, const Value&
     if (base.dict->items.size() >= kMaxListItems) {
       return error(line, "dict too large");
     }
+    CL_RETURN_IF_ERROR(heap_.charge(2 * sizeof(Value)));
     base.dict->items.emplace_back(index, v);
     return ok_status();
   }

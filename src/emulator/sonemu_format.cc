@@ -25,6 +25,13 @@ std::optional<Value> opaque_in(const std::vector<Value>& values) {
 // fmt with a spec built at run time; fmt::format_error becomes an Error.
 template <typename T>
 Result<std::string> fmt_spec(const std::string& spec, const T& value) {
+  size_t run = 0;
+  for (char c : spec) {
+    run = c >= '0' && c <= '9' ? run + 1 : 0;
+    if (run > 4) {
+      return format_error(fmt::format("format spec '{}': width or precision over 9999", spec));
+    }
+  }
   try {
     return fmt::format(fmt::runtime("{:" + spec + "}"), value);
   } catch (const fmt::format_error& e) {

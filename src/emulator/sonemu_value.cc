@@ -66,8 +66,20 @@ static T* keep(std::vector<std::unique_ptr<T>>& store) {
   return store.back().get();
 }
 
+Status Heap::charge(size_t bytes) {
+  bytes_ += bytes;
+  if (bytes_ > kMaxBytes) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "{}: the script builds more than {} MiB of strings and lists; not a "
+                      "topology script",
+                      source_, kMaxBytes >> 20);
+  }
+  return ok_status();
+}
+
 Result<ListObj*> Heap::new_list(std::vector<Value> items) {
   CL_RETURN_IF_ERROR(count());
+  CL_RETURN_IF_ERROR(charge(items.size() * sizeof(Value)));
   ListObj* l = keep(lists_);
   l->items = std::move(items);
   return l;

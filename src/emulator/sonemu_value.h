@@ -147,11 +147,16 @@ class Heap {
   Result<InstanceObj*> new_instance(ClassObj* cls);
   Result<BoundObj*> new_bound(Value self, std::string name);
   Result<Scope*> new_scope(Scope* parent);
+  // Counts `bytes` of strings and list items against the run's budget (kMaxBytes).
+  Status charge(size_t bytes);
+
+  static constexpr size_t kMaxBytes = 64u << 20;
 
  private:
   Status count();
   std::string source_;  // names the script in the error
   size_t objects_ = 0;
+  size_t bytes_ = 0;
   std::vector<std::unique_ptr<ListObj>> lists_;
   std::vector<std::unique_ptr<DictObj>> dicts_;
   std::vector<std::unique_ptr<FunctionObj>> functions_;

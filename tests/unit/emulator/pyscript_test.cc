@@ -148,6 +148,7 @@ x = -a + b * c / d // e % f ** -g << 1 >> 2 & 3 | 4 ^ ~5
 x = {"k": [1, (2,), ()], 3: {}}
 x = s[1:], s[::2], s[1:2:3]
 f(1, k=2,)
+f(*a, **b)
 )";
   auto m = parse(text, "all.py");
   ASSERT_TRUE(m.ok()) << m.error().message;
@@ -158,7 +159,7 @@ f(1, k=2,)
       StmtKind::kPrint,      StmtKind::kPrint,      StmtKind::kAssign,     StmtKind::kAssign,
       StmtKind::kAssign,     StmtKind::kPass,       StmtKind::kAssign,     StmtKind::kAssign,
       StmtKind::kAssign,     StmtKind::kAssign,     StmtKind::kAssign,     StmtKind::kAssign,
-      StmtKind::kExpr};
+      StmtKind::kExpr,       StmtKind::kExpr};
   ASSERT_EQ(m->body.size(), expected.size());
   for (size_t i = 0; i < expected.size(); ++i) {
     EXPECT_EQ(m->body[i]->kind, expected[i]) << "statement " << i;
@@ -187,8 +188,8 @@ TEST(PyscriptTest, RefusedConstructsNameTheirLine) {
   EXPECT_EQ(parse_error("x = [a for a in b]\n"), "t.py:1: unsupported construct: comprehension");
   EXPECT_EQ(parse_error("x = {a: 1 for a in b}\n"), "t.py:1: unsupported construct: comprehension");
   EXPECT_EQ(parse_error("x = {1, 2}\n"), "t.py:1: unsupported construct: set literal");
-  EXPECT_EQ(parse_error("f(*a)\n"), "t.py:1: unsupported construct: '*' argument in a call");
-  EXPECT_EQ(parse_error("f(**a)\n"), "t.py:1: unsupported construct: '**' argument in a call");
+  EXPECT_EQ(parse_error("f(a=1, *b)\n"),
+            "t.py:1: iterable argument unpacking follows keyword argument");
   EXPECT_EQ(parse_error("f(a for a in b)\n"),
             "t.py:1: unsupported construct: generator expression");
   EXPECT_EQ(parse_error("def f():\n    yield 1\n"), "t.py:2: unsupported construct: yield");

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -244,12 +245,18 @@ while False:
 else:
     net.addDatacenter("w")
 net.addDatacenter("s" + "abc"[1:] + "x"[::-1] + str(max(3, 9)) + str(min([4, 2])))
+def star(*parts, **kw):
+    return "-".join(parts) + kw["end"]
+spec = ("u", "v")
+net.addDatacenter(*("star",), **{"metadata": {"k": "v"}})
+net.addDatacenter(star(*spec, **dict(end=".9")))
 print "python 2 print", x
 print("python 3 print")
 )");
-  EXPECT_THAT(pop_names(r.topology),
-              ElementsAre("pop-4", "pop_4x", "core02", "edge03", "CTX", "late", "k-x", "k-y", "a-b",
-                          "n15", "i-jNone", "t2", "x6", "chain", "l11", "w", "sbcx92"));
+  EXPECT_THAT(
+      pop_names(r.topology),
+      ElementsAre("pop-4", "pop_4x", "core02", "edge03", "CTX", "late", "k-x", "k-y", "a-b", "n15",
+                  "i-jNone", "t2", "x6", "chain", "l11", "w", "sbcx92", "star", "u-v.9"));
   EXPECT_THAT(warnings(r), ElementsAre());
 }
 
@@ -305,6 +312,33 @@ Daemon(port=6000)
   EXPECT_EQ(r.topology.emulator.rest_port, 6001);
   EXPECT_THAT(warnings(r), ElementsAre("17: while-loop (it repeats until the running script "
                                        "changes its condition): not run by the translation"));
+}
+
+TEST(SonemuImportTest, CommandLineOptionsTakeTheirDefaults) {
+  SonemuImport r = must(R"(import argparse, sys
+def main(args):
+    net = DCNetwork(enable_learning=args.learning)
+    dc = net.addDatacenter(args.name)
+    api = RestApiEndpoint("0.0.0.0", args.get("port") if False else vars(args)["port"] + 1)
+    api.connectDatacenter(dc)
+    api.start()
+parser = argparse.ArgumentParser(description="a topology")
+parser.add_argument("--port", "-p", type=int, default=5000, dest="port")
+parser.add_argument("--learning", action="store_true")
+group = parser.add_argument_group("names")
+group.add_argument("-n", "--pop-name", dest="name", default="dc1")
+main(parser.parse_args(sys.argv[1:]))
+)");
+  EXPECT_EQ(r.topology.emulator.rest_port, 5001);
+  EXPECT_FALSE(r.learning);
+  EXPECT_EQ(r.topology.pops()[0].name, "dc1");
+  EXPECT_THAT(warnings(r), ElementsAre("14: parse_args(): translated as run without command-line "
+                                       "arguments, with the options' defaults (port=5000, "
+                                       "learning=False, name='dc1')"));
+  EXPECT_EQ(err("import argparse\np = argparse.ArgumentParser()\np.add_argument('pops')\n"
+                "net = DCNetwork()\nnet.addDatacenter(p.parse_args().pops)\n"),
+            "topo.py:6: addDatacenter(): label is unknown until the script runs (it comes from "
+            "the command-line argument 'pops' (line 4)); the translation needs a constant");
 }
 
 TEST(SonemuImportTest, RunTimeValuesAreSkippedOrRefused) {
@@ -657,6 +691,15 @@ TEST(SonemuImportTest, ScriptFailuresStopTheTranslation) {
             "topo.py:4: 'C' object has no attribute 'missing'");
   EXPECT_EQ(err("x = 5()\n"), "topo.py:2: int 5 is not callable");
   EXPECT_EQ(err("for x in 5:\n    pass\n"), "topo.py:2: int 5 is not iterable");
+  EXPECT_EQ(err("s = 'x' * (1 << 19)\nl = []\nfor i in range(1000):\n    l.append(s + 'y')\n"),
+            "topo.py: the script builds more than 64 MiB of strings and lists; not a topology "
+            "script");
+  EXPECT_EQ(err("x = '{:99999}'.format(1)\n"),
+            "topo.py:2: format spec '99999': width or precision over 9999");
+  // Expressions nested inside recursive calls: bounded before the C++ stack is.
+  EXPECT_EQ(err("def f(n):\n    return " + std::string(40, '[') + "f(n)" + std::string(40, ']') +
+                "\nf(1)\n"),
+            "topo.py:3: statements, expressions and calls nested too deeply (recursion?)");
   // Objects: a list of lists of lists grows quickly.
   EXPECT_THAT(err("x = []\nfor i in range(100000):\n    x = [x, [], []]\n"),
               HasSubstr("objects; not a topology script"));
@@ -692,6 +735,54 @@ TEST(SonemuImportTest, FilesAndHostileInput) {
   std::string deep =
       "def f(n):\n    return " + std::string(40, '(') + "f(n)" + std::string(40, ')') + "\nf(1)\n";
   EXPECT_THAT(import_sonemu_script(deep, "r.py").error().message, StartsWith("r.py:2: "));
+}
+
+// The YAML of a learning topology is re-emitted with its new key; awkward strings keep their
+// meaning.
+TEST(SonemuImportTest, LearningYamlKeepsAwkwardStrings) {
+  SonemuImport r = must(
+      "net = DCNetwork(enable_learning=True)\n"
+      "net.addDatacenter('dc1', metadata={'a': 'null', 'b': '', 'c': '~', 'd': 'yes', "
+      "'e': '1: x', 'f': '#x', 'g': 'two\\nlines', 'h': \"'q'\"})\n");
+  std::string yaml = sonemu_import_yaml(r);
+  size_t c = yaml.find(", connectivity: learning");
+  ASSERT_NE(c, std::string::npos) << yaml;
+  yaml.erase(c, 24);
+  auto back = Topology::from_yaml(yaml, "back.yaml");
+  ASSERT_TRUE(back.ok()) << back.error().message << "\n" << yaml;
+  EXPECT_EQ(*back, r.topology) << yaml;
+  EXPECT_EQ(back->pops()[0].metadata.at("g"), "two\nlines");
+}
+
+// Every son-emu script shipped in examples/sonemu/ translates without warnings.
+TEST(SonemuImportTest, EveryExampleInTheRepositoryTranslates) {
+  std::string dir = std::string(CHAINLAB_SOURCE_DIR) + "/examples/sonemu";
+  int count = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    auto r = import_sonemu_file(entry.path().string());
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_THAT(warnings(*r), ElementsAre()) << entry.path();
+    EXPECT_GE(r->topology.pops().size(), 2u) << entry.path();
+    std::string yaml = sonemu_import_yaml(*r);
+    if (r->learning) {
+      yaml.erase(yaml.find(", connectivity: learning"), 24);
+    }
+    auto back = Topology::from_yaml(yaml, entry.path().string());
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_EQ(*back, r->topology);
+    ++count;
+  }
+  EXPECT_GE(count, 2);
+  auto two = import_sonemu_file(dir + "/two_pops.py");
+  ASSERT_TRUE(two.ok());
+  // The default topology, but with a switch between the PoPs.
+  EXPECT_EQ(two->topology.pops()[1].endpoints.at("openstack"), 6002);
+  EXPECT_EQ(two->topology.emulator.gatekeeper_port, 5000);
+  EXPECT_FALSE(two->learning);
+  auto learning = import_sonemu_file(dir + "/learning_resource_models.py");
+  ASSERT_TRUE(learning.ok());
+  EXPECT_TRUE(learning->learning);
+  EXPECT_EQ(learning->topology.links()[1].bw_mbps, 1000);
 }
 
 // Pseudo-random mutations of a son-emu style script: a Translation or an Error naming the source,
