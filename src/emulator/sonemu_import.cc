@@ -66,14 +66,18 @@ std::string format_warning(const SonemuImport& imported, const SonemuWarning& wa
 }
 
 std::string sonemu_import_yaml(const SonemuImport& imported) {
+  std::string source;
+  for (char c : imported.source) {
+    source += c == '\n' || c == '\r' ? '?' : c;  // a comment ends at a line break
+  }
   std::string header = fmt::format(
       "# Translated from the son-emu topology script {} by `chainlab topology import`\n"
       "# (the script was read, not run; docs/sonemu-import.md).\n",
-      imported.source);
+      source);
   if (!imported.warnings.empty()) {
     header += "# Warnings:\n";
     for (const SonemuWarning& w : imported.warnings) {
-      header += "#   " + format_warning(imported, w) + "\n";
+      header += fmt::format("#   {}:{}: {}\n", source, w.line, w.message);  // one line each
     }
   }
   std::string body = imported.topology.to_yaml();

@@ -33,7 +33,19 @@ Error Model::error(int line, std::string_view message) const {
 }
 
 void Model::warn(int line, std::string message) {
-  Diagnostic d{line, std::move(message)};
+  // One line each, whatever the script's strings hold (the YAML header quotes warnings as
+  // comments).
+  std::string clean;
+  for (char c : message) {
+    if (c == '\n' || c == '\r' || c == '\t') {
+      clean += c == '\n' ? "\\n" : c == '\r' ? "\\r" : "\\t";
+    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      clean += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+    } else {
+      clean += c;
+    }
+  }
+  Diagnostic d{line, std::move(clean)};
   for (const Diagnostic& w : warnings_) {
     if (w == d) {
       return;

@@ -754,6 +754,19 @@ TEST(SonemuImportTest, LearningYamlKeepsAwkwardStrings) {
   EXPECT_EQ(back->pops()[0].metadata.at("g"), "two\nlines");
 }
 
+// Whatever a script's strings hold, its warnings stay comments in the YAML.
+TEST(SonemuImportTest, WarningsCannotInjectYaml) {
+  SonemuImport r = must(
+      "net = DCNetwork()\ndc = net.addDatacenter('dc1')\n"
+      "dc.startCompute('x\\nemulator: {rest_port: 1}\\r\\x01')\n");
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_THAT(r.warnings[0].message,
+              HasSubstr("startCompute('x\\nemulator: {rest_port: 1}\\r\\x01')"));
+  auto back = Topology::from_yaml(sonemu_import_yaml(r), "back.yaml");
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->emulator.rest_port, 5001);
+}
+
 // Every son-emu script shipped in examples/sonemu/ translates without warnings.
 TEST(SonemuImportTest, EveryExampleInTheRepositoryTranslates) {
   std::string dir = std::string(CHAINLAB_SOURCE_DIR) + "/examples/sonemu";
