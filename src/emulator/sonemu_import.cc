@@ -2,8 +2,11 @@
 // the YAML that `chainlab topology import` writes.
 #include "emulator/sonemu_import.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <system_error>
 
 #include <yaml-cpp/yaml.h>
@@ -22,9 +25,7 @@ std::string topology_name(const std::string& source) {
   return stem.empty() ? "sonemu" : stem;
 }
 
-}  // namespace
-
-Result<SonemuImport> import_sonemu_script(std::string_view text, const std::string& source) {
+Result<SonemuImport> translate(std::string_view text, const std::string& source) {
   pyscript::Limits limits;
   limits.max_bytes = kMaxSonemuScriptBytes;
   CL_ASSIGN_OR_RETURN(pyscript::Module module, pyscript::parse(text, source, limits));
@@ -42,6 +43,41 @@ Result<SonemuImport> import_sonemu_script(std::string_view text, const std::stri
   std::stable_sort(out.warnings.begin(), out.warnings.end(),
                    [](const SonemuWarning& a, const SonemuWarning& b) { return a.line < b.line; });
   return out;
+}
+
+// The parser and the evaluator recurse once per nesting level of the script. Their bounds
+// (pyscript::Limits, Interpreter::kMaxNesting) keep that finite, but how deep the C++ stack gets
+// depends on the build: sanitizers make frames several times larger. So they run on a thread of
+// their own with a stack sized for the bounds in any build (reserved, touched only as needed).
+constexpr size_t kStackBytes = 256u << 20;
+
+struct Job {
+  std::string_view text;
+  const std::string* source = nullptr;
+  std::optional<Result<SonemuImport>> result;
+};
+
+void* run_job(void* arg) {
+  auto* job = static_cast<Job*>(arg);
+  job->result.emplace(translate(job->text, *job->source));
+  return nullptr;
+}
+
+}  // namespace
+
+Result<SonemuImport> import_sonemu_script(std::string_view text, const std::string& source) {
+  Job job{text, &source, std::nullopt};
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, kStackBytes);
+  pthread_t thread;
+  int err = pthread_create(&thread, &attr, run_job, &job);
+  pthread_attr_destroy(&attr);
+  if (err != 0) {
+    return errno_error(err, "starting the son-emu script reader");
+  }
+  pthread_join(thread, nullptr);
+  return std::move(*job.result);
 }
 
 Result<SonemuImport> import_sonemu_file(const std::string& path) {
