@@ -42,7 +42,8 @@ void add_run_command(CLI::App& app, CliContext& ctx) {
   auto opt = std::make_shared<RunOptions>();
   auto* cmd = app.add_subcommand("run", "Start an emulation and serve its APIs until Ctrl-C");
   cmd->add_option("topology", opt->topology,
-                  "Topology file (.yaml, .graphml, .gml); default: two PoPs and a 10 ms link");
+                  "Topology file (.yaml, .graphml, .gml) or son-emu script (.py, translated, not "
+                  "run); default: two PoPs and a 10 ms link");
   cmd->add_option("--listen", opt->serve.listen,
                   "Address the APIs listen on (another address than loopback exposes them: "
                   "docs/security.md)")

@@ -15,6 +15,8 @@ void add_demo_command(CLI::App& app, CliContext& ctx);
 void add_version_command(CLI::App& app, CliContext& ctx);
 void add_switch_command(CLI::App& app, CliContext& ctx);
 void add_run_command(CLI::App& app, CliContext& ctx);
+// `topology import`: son-emu scripts and Topology Zoo files to YAML (cmd_topology.cc).
+void add_topology_command(CLI::App& app, CliContext& ctx);
 // The local image store (src/runtime/image_store.h).
 void add_image_command(CLI::App& app, CliContext& ctx);
 

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   chainlab::cli::add_demo_command(app, ctx);
   chainlab::cli::add_switch_command(app, ctx);
   chainlab::cli::add_run_command(app, ctx);
+  chainlab::cli::add_topology_command(app, ctx);
   chainlab::cli::add_image_command(app, ctx);
   chainlab::cli::add_compute_command(app, ctx);
   chainlab::cli::add_datacenter_command(app, ctx);

@@ -50,6 +50,9 @@ Result<emulator::Topology> load_topology(const std::string& path) {
   if (path.empty()) {
     return emulator::Topology::default_topology();
   }
+  if (is_sonemu_script(path)) {
+    return load_sonemu_topology(path);
+  }
   return emulator::Topology::load_file(path);
 }
 

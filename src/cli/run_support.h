@@ -30,8 +30,12 @@ struct RunningEmulation {
 
 // Blocks SIGINT and SIGTERM in the calling thread (call before any thread starts).
 void block_stop_signals();
-// `path` empty: the embedded default topology.
+// `path` empty: the embedded default topology; a .py file: a son-emu script (below).
 Result<emulator::Topology> load_topology(const std::string& path);
+// A son-emu topology script, translated as `chainlab topology import` does (warnings to stderr).
+// In cmd_topology.cc.
+bool is_sonemu_script(const std::string& path);
+Result<emulator::Topology> load_sonemu_topology(const std::string& path);
 // Binds `listen`:`port` and serves `endpoint` behind `running.auth`, adding it to
 // `running.served`.
 Status serve(RunningEmulation& running, std::string label,
