@@ -90,14 +90,9 @@ std::vector<Example> examples(const std::string& repo, const std::string& rev,
   return found;
 }
 
-// A translation's YAML reads back as the same topology (the `connectivity` key aside, which the
-// topology format learns with learning mode).
+// A translation's YAML reads back as the same topology.
 void expect_round_trip(const SonemuImport& r) {
   std::string yaml = sonemu_import_yaml(r);
-  size_t c = yaml.find(", connectivity: learning");
-  if (c != std::string::npos) {
-    yaml.erase(c, 24);
-  }
   auto back = Topology::from_yaml(yaml, r.source);
   ASSERT_TRUE(back.ok()) << back.error().message;
   EXPECT_EQ(*back, r.topology) << r.source;
