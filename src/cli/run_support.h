@@ -1,6 +1,6 @@
 // What `chainlab run` and `chainlab demo` share: loading the topology, starting the emulation with
 // every endpoint the topology asks for (son-emu REST, per-PoP OpenStack APIs, the gatekeeper),
-// printing the endpoint table, waiting for Ctrl-C / SIGTERM / exit request.
+// printing the endpoint table, waiting for Ctrl-C / SIGTERM / SIGHUP / exit request.
 #pragma once
 
 #include <memory>
@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/cancel.h"
 #include "common/result.h"
 #include "emulator/emulation.h"
 #include "endpoints/http.h"
@@ -26,8 +27,11 @@ struct RunningEmulation {
   int rest_port() const;               // the son-emu REST listener's port
 };
 
-// Blocks SIGINT and SIGTERM in the calling thread (call before any thread starts).
+// Blocks SIGINT, SIGTERM and SIGHUP in the calling thread (call before any thread starts).
 void block_stop_signals();
+// Set once one of those signals is pending (they stay blocked, so wait_for_stop still sees it):
+// what loading and building poll, so that Ctrl-C stops a 100,000-node build.
+Cancel stop_signal_pending();
 // `path` empty: the embedded default topology.
 Result<emulator::Topology> load_topology(const std::string& path);
 // Binds `listen`:`port` and serves `endpoint`, adding it to `running.served`.
@@ -46,7 +50,7 @@ struct ServeOptions {
 Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
                                          const ServeOptions& options);
 void print_endpoints(const RunningEmulation& running, const std::string& listen);
-// Waits for SIGINT/SIGTERM (a PUT /emulator/exit raises SIGTERM), or `duration_s` if >= 0.
+// Waits for SIGINT/SIGTERM/SIGHUP (a PUT /emulator/exit raises SIGTERM), or `duration_s` if >= 0.
 void wait_for_stop(double duration_s);
 // Stops the listeners and tears the emulation down, reporting the time taken.
 void stop_emulation(RunningEmulation& running);

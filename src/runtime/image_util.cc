@@ -154,7 +154,7 @@ Result<nlohmann::json> read_json_file(const std::string& path) {
     return make_error(ErrorCode::kInvalidArgument, "{} is too large for metadata ({} bytes)", path,
                       st.st_size);
   }
-  CL_ASSIGN_OR_RETURN(std::string text, read_file(path));
+  CL_ASSIGN_OR_RETURN(std::string text, read_file(path, kMaxJsonBytes));
   nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) {
     return make_error(ErrorCode::kInvalidArgument, "{} is not valid JSON", path);

@@ -36,17 +36,11 @@ Status ensure_dir(const std::string& path) {
 }
 
 Result<std::string> read_log_tail(const std::string& path, size_t max_bytes) {
-  auto text = read_file(path);
-  if (!text.ok()) {
-    if (text.error().code == ErrorCode::kNotFound) {
-      return std::string();  // never started: nothing logged yet
-    }
-    return std::move(text).error();
+  auto text = read_file_tail(path, max_bytes);
+  if (!text.ok() && text.error().code == ErrorCode::kNotFound) {
+    return std::string();  // never started: nothing logged yet
   }
-  if (text->size() > max_bytes) {
-    return text->substr(text->size() - max_bytes);
-  }
-  return std::move(text).value();
+  return text;
 }
 
 Result<std::unique_ptr<InstanceNet>> InstanceNet::create(substrate::Run& run, std::string instance,
