@@ -125,6 +125,18 @@ class YamlReader {
     return *d;
   }
 
+  // Bytes: a number, or one with a unit (k, m, g: binary).
+  Result<uint64_t> get_size(const YAML::Node& node, std::string_view path) const {
+    if (!node.IsScalar()) {
+      return error(path, "expected a size in bytes such as 10m");
+    }
+    auto v = parse_size(node.Scalar(), "");
+    if (!v.ok()) {
+      return error(path, v.error().message);
+    }
+    return *v;
+  }
+
   Result<Connectivity> get_connectivity(const YAML::Node& node, std::string_view path) const {
     if (!node.IsScalar()) {
       return error(path, "expected none or learning");
@@ -159,12 +171,8 @@ class YamlReader {
       CL_RETURN_IF_ERROR(read_keystone(node["keystone"], out.keystone));
     }
     if (node["instance_log_bytes"]) {
-      CL_ASSIGN_OR_RETURN(int64_t bytes,
-                          get_int(node["instance_log_bytes"], "emulator.instance_log_bytes"));
-      if (bytes < 0) {
-        return error("emulator.instance_log_bytes", fmt::format("{} is negative", bytes));
-      }
-      out.instance_log_bytes = static_cast<uint64_t>(bytes);
+      CL_ASSIGN_OR_RETURN(out.instance_log_bytes,
+                          get_size(node["instance_log_bytes"], "emulator.instance_log_bytes"));
     }
     if (node["connectivity"]) {
       CL_ASSIGN_OR_RETURN(out.connectivity,
