@@ -81,6 +81,18 @@ json units_json(const orchestration::ServiceInstance& inst, bool saps) {
 
 }  // namespace
 
+Result<orchestration::InstantiateRequest> parse_instantiate_request(const json& params) {
+  orchestration::InstantiateRequest r;
+  r.service_uuid = str(params, "service_uuid");
+  r.service_name = str(params, "service_name");
+  if (r.service_uuid.empty() && r.service_name.empty() && str(params, "latest") == "true") {
+    r.service_uuid = "latest";
+  }
+  r.placement = str(params, "placement");
+  r.placement_argument = str(params, "placement_file");
+  return r;
+}
+
 json service_instance_json(const orchestration::ServiceInstance& inst) {
   json elines = json::array();
   for (const auto& c : inst.chains) {
@@ -185,15 +197,12 @@ void GatekeeperEndpoint::register_routes(httplib::Server& server) {
         send_error(res, params.error());
         return;
       }
-      orchestration::InstantiateRequest r;
-      r.service_uuid = str(*params, "service_uuid");
-      r.service_name = str(*params, "service_name");
-      if (r.service_uuid.empty() && r.service_name.empty() && str(*params, "latest") == "true") {
-        r.service_uuid = "latest";
+      auto r = parse_instantiate_request(*params);
+      if (!r.ok()) {
+        send_error(res, r.error());
+        return;
       }
-      r.placement = str(*params, "placement");
-      r.placement_argument = str(*params, "placement_file");
-      auto inst = gatekeeper_->instantiate(r);
+      auto inst = gatekeeper_->instantiate(*r);
       if (!inst.ok()) {
         send_error(res, inst.error());
         return;

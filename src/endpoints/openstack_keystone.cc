@@ -110,15 +110,7 @@ json v3_token_body(const Token& t, const Cloud& cloud, const json& catalog,
             {"catalog", catalog}}}};
 }
 
-// Password scope/credentials from a v3 auth body: (user, password, project); token method:
-// validated token's project.
-struct V3Auth {
-  std::string user;
-  std::string password;
-  std::string project;
-  std::string token;
-  std::vector<std::string> methods;
-};
+}  // namespace
 
 Result<V3Auth> parse_v3_auth(const json& body) {
   V3Auth a;
@@ -161,7 +153,24 @@ Result<V3Auth> parse_v3_auth(const json& body) {
   return a;
 }
 
-}  // namespace
+Result<V2Auth> parse_v2_auth(const json& body) {
+  json auth = body.value("auth", json());
+  if (!auth.is_object()) {
+    return make_error(ErrorCode::kInvalidArgument, "Expecting to find auth in request body");
+  }
+  V2Auth a;
+  a.project = auth.value("tenantName", auth.value("tenantId", std::string()));
+  if (auth.contains("passwordCredentials") && auth["passwordCredentials"].is_object()) {
+    const json& pc = auth["passwordCredentials"];
+    a.method = V2Auth::Method::kPassword;
+    a.user = pc.value("username", pc.value("userId", std::string()));
+    a.password = pc.value("password", std::string());
+  } else if (auth.contains("token") && auth["token"].is_object()) {
+    a.method = V2Auth::Method::kToken;
+    a.token = auth["token"].value("id", std::string());
+  }
+  return a;
+}
 
 void KeystoneEndpoint::register_routes(httplib::Server& server) {
   auto cloud = cloud_;
@@ -238,68 +247,61 @@ void KeystoneEndpoint::register_routes(httplib::Server& server) {
                   res.status = 204;
                 });
 
-  server.Post(
-      R"(/v2\.0/tokens/?)", [cloud, ports](const httplib::Request& req, httplib::Response& res) {
-        auto body = json_body(req);
-        if (!body.ok()) {
-          send_openstack_error(res, kStyle, body.error());
-          return;
-        }
-        json auth = body->value("auth", json());
-        if (!auth.is_object()) {
-          send_openstack_error(
-              res, kStyle,
-              make_error(ErrorCode::kInvalidArgument, "Expecting to find auth in request body"));
-          return;
-        }
-        std::string project = auth.value("tenantName", auth.value("tenantId", std::string()));
-        Result<Token> token = make_error(ErrorCode::kInvalidArgument, "");
-        if (auth.contains("passwordCredentials") && auth["passwordCredentials"].is_object()) {
-          const json& pc = auth["passwordCredentials"];
-          token = cloud->issue_token(pc.value("username", pc.value("userId", std::string())),
-                                     pc.value("password", std::string()), project);
-        } else if (auth.contains("token") && auth["token"].is_object()) {
-          if (cloud->validate_token(auth["token"].value("id", std::string())).ok()) {
-            token = cloud->issue_token(cloud->config().username, cloud->config().password, project);
-          }
-        }
-        if (!token.ok()) {
-          send_unauthorized(res, kStyle);
-          return;
-        }
-        json catalog = json::array();
-        const std::string& region = cloud->config().region;
-        for (const auto& s : services(req, ports, *cloud, "/v2.0")) {
-          catalog.push_back({{"type", s.type},
-                             {"name", s.name},
-                             {"endpoints_links", json::array()},
-                             {"endpoints",
-                              {{{"id", endpoint_id(s.type, "v2")},
-                                {"region", region},
-                                {"publicURL", s.url},
-                                {"internalURL", s.url},
-                                {"adminURL", s.url}}}}});
-        }
-        json tenant = {{"id", token->project_id},
-                       {"name", token->project_name},
-                       {"description", ""},
-                       {"enabled", true}};
-        send_json(res, {{"access",
-                         {{"token",
-                           {{"id", token->id},
-                            {"issued_at", token->issued_at},
-                            {"expires", token->expires_at},
-                            {"audit_ids", {token->id.substr(0, 22)}},
-                            {"tenant", tenant}}},
-                          {"serviceCatalog", catalog},
-                          {"user",
-                           {{"id", token->user_id},
-                            {"name", token->user_name},
-                            {"username", token->user_name},
-                            {"roles", {{{"name", "admin"}}}},
-                            {"roles_links", json::array()}}},
-                          {"metadata", {{"is_admin", 0}, {"roles", json::array()}}}}}});
-      });
+  server.Post(R"(/v2\.0/tokens/?)", [cloud, ports](const httplib::Request& req,
+                                                   httplib::Response& res) {
+    auto body = json_body(req);
+    if (!body.ok()) {
+      send_openstack_error(res, kStyle, body.error());
+      return;
+    }
+    auto auth = parse_v2_auth(*body);
+    if (!auth.ok()) {
+      send_openstack_error(res, kStyle, auth.error());
+      return;
+    }
+    Result<Token> token = make_error(ErrorCode::kInvalidArgument, "");
+    if (auth->method == V2Auth::Method::kPassword) {
+      token = cloud->issue_token(auth->user, auth->password, auth->project);
+    } else if (auth->method == V2Auth::Method::kToken && cloud->validate_token(auth->token).ok()) {
+      token = cloud->issue_token(cloud->config().username, cloud->config().password, auth->project);
+    }
+    if (!token.ok()) {
+      send_unauthorized(res, kStyle);
+      return;
+    }
+    json catalog = json::array();
+    const std::string& region = cloud->config().region;
+    for (const auto& s : services(req, ports, *cloud, "/v2.0")) {
+      catalog.push_back({{"type", s.type},
+                         {"name", s.name},
+                         {"endpoints_links", json::array()},
+                         {"endpoints",
+                          {{{"id", endpoint_id(s.type, "v2")},
+                            {"region", region},
+                            {"publicURL", s.url},
+                            {"internalURL", s.url},
+                            {"adminURL", s.url}}}}});
+    }
+    json tenant = {{"id", token->project_id},
+                   {"name", token->project_name},
+                   {"description", ""},
+                   {"enabled", true}};
+    send_json(res, {{"access",
+                     {{"token",
+                       {{"id", token->id},
+                        {"issued_at", token->issued_at},
+                        {"expires", token->expires_at},
+                        {"audit_ids", {token->id.substr(0, 22)}},
+                        {"tenant", tenant}}},
+                      {"serviceCatalog", catalog},
+                      {"user",
+                       {{"id", token->user_id},
+                        {"name", token->user_name},
+                        {"username", token->user_name},
+                        {"roles", {{{"name", "admin"}}}},
+                        {"roles_links", json::array()}}},
+                      {"metadata", {{"is_admin", 0}, {"roles", json::array()}}}}}});
+  });
   server.Get(R"(/v2\.0/tenants/?)", [cloud](const httplib::Request& req, httplib::Response& res) {
     if (!authorized(*cloud, req, res, kStyle)) {
       return;
