@@ -105,8 +105,15 @@ Result<std::vector<emulator::InterfaceRequest>> parse_network_param(const json& 
       if (!item.is_object()) {
         return make_error(ErrorCode::kInvalidArgument, "network: list items must be objects");
       }
-      out.push_back({item.value("id", std::string()), item.value("ip", std::string()),
-                     item.value("mac", std::string())});
+      emulator::InterfaceRequest intf;
+      for (auto [key, field] : {std::pair{"id", &intf.id}, {"ip", &intf.ip}, {"mac", &intf.mac}}) {
+        auto it = item.find(key);
+        if (it != item.end() && !it->is_null() && !it->is_string()) {
+          return make_error(ErrorCode::kInvalidArgument, "network: {} must be a string", key);
+        }
+        *field = it != item.end() && it->is_string() ? it->get<std::string>() : "";
+      }
+      out.push_back(std::move(intf));
     }
     return out;
   }

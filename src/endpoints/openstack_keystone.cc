@@ -2,6 +2,10 @@
 
 #include <httplib.h>
 
+#include <algorithm>
+#include <initializer_list>
+#include <optional>
+
 namespace chainlab::endpoints {
 namespace {
 
@@ -112,6 +116,34 @@ json v3_token_body(const Token& t, const Cloud& cloud, const json& catalog,
 
 }  // namespace
 
+namespace {
+
+// The object under `key`; {} when absent or null; InvalidArgument for another type.
+Result<json> object_member(const json& obj, const char* key) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) {
+    return json::object();
+  }
+  if (!it->is_object()) {
+    return make_error(ErrorCode::kInvalidArgument, "Invalid input for {}: '{}' is not an object",
+                      key, it->dump());
+  }
+  return *it;
+}
+
+// The string under the first of `keys` that is present ("name", else "id"); "" when none is.
+Result<std::string> first_string(const json& obj, std::initializer_list<const char*> keys) {
+  for (const char* key : keys) {
+    CL_ASSIGN_OR_RETURN(std::optional<std::string> v, opt_string(obj, key));
+    if (v) {
+      return *v;
+    }
+  }
+  return std::string();
+}
+
+}  // namespace
+
 Result<V3Auth> parse_v3_auth(const json& body) {
   V3Auth a;
   auto auth = body.find("auth");
@@ -133,41 +165,45 @@ Result<V3Auth> parse_v3_auth(const json& body) {
     a.methods.push_back(m.get<std::string>());
   }
   if (std::find(a.methods.begin(), a.methods.end(), "password") != a.methods.end()) {
-    json user = identity->value("password", json::object()).value("user", json::object());
-    if (!user.is_object()) {
+    CL_ASSIGN_OR_RETURN(json password, object_member(*identity, "password"));
+    auto user = password.find("user");
+    if (user != password.end() && !user->is_object()) {
       return make_error(ErrorCode::kInvalidArgument, "Expecting to find user in password");
     }
-    a.user = user.value("name", user.value("id", std::string()));
-    a.password = user.value("password", std::string());
+    if (user != password.end()) {
+      CL_ASSIGN_OR_RETURN(a.user, first_string(*user, {"name", "id"}));
+      CL_ASSIGN_OR_RETURN(a.password, first_string(*user, {"password"}));
+    }
   } else if (std::find(a.methods.begin(), a.methods.end(), "token") != a.methods.end()) {
-    a.token = identity->value("token", json::object()).value("id", std::string());
+    CL_ASSIGN_OR_RETURN(json token, object_member(*identity, "token"));
+    CL_ASSIGN_OR_RETURN(a.token, first_string(token, {"id"}));
   } else {
     return make_error(ErrorCode::kInvalidArgument, "Unsupported authentication method");
   }
   auto scope = auth->find("scope");
   if (scope != auth->end() && scope->is_object() && scope->contains("project") &&
       (*scope)["project"].is_object()) {
-    const json& p = (*scope)["project"];
-    a.project = p.value("name", p.value("id", std::string()));
+    CL_ASSIGN_OR_RETURN(a.project, first_string((*scope)["project"], {"name", "id"}));
   }
   return a;
 }
 
 Result<V2Auth> parse_v2_auth(const json& body) {
-  json auth = body.value("auth", json());
-  if (!auth.is_object()) {
+  auto auth = body.find("auth");
+  if (auth == body.end() || !auth->is_object()) {
     return make_error(ErrorCode::kInvalidArgument, "Expecting to find auth in request body");
   }
   V2Auth a;
-  a.project = auth.value("tenantName", auth.value("tenantId", std::string()));
-  if (auth.contains("passwordCredentials") && auth["passwordCredentials"].is_object()) {
-    const json& pc = auth["passwordCredentials"];
+  CL_ASSIGN_OR_RETURN(a.project, first_string(*auth, {"tenantName", "tenantId"}));
+  auto pc = auth->find("passwordCredentials");
+  auto token = auth->find("token");
+  if (pc != auth->end() && pc->is_object()) {
     a.method = V2Auth::Method::kPassword;
-    a.user = pc.value("username", pc.value("userId", std::string()));
-    a.password = pc.value("password", std::string());
-  } else if (auth.contains("token") && auth["token"].is_object()) {
+    CL_ASSIGN_OR_RETURN(a.user, first_string(*pc, {"username", "userId"}));
+    CL_ASSIGN_OR_RETURN(a.password, first_string(*pc, {"password"}));
+  } else if (token != auth->end() && token->is_object()) {
     a.method = V2Auth::Method::kToken;
-    a.token = auth["token"].value("id", std::string());
+    CL_ASSIGN_OR_RETURN(a.token, first_string(*token, {"id"}));
   }
   return a;
 }

@@ -314,10 +314,17 @@ Result<orchestration::FlavorCreate> parse_flavor_create(const json& body) {
 Result<orchestration::ServerNic> parse_interface_attachment(const json& body) {
   CL_ASSIGN_OR_RETURN(json a, resource_body(body, "interfaceAttachment"));
   orchestration::ServerNic nic;
-  nic.port_id = a.value("port_id", std::string());
-  nic.network_id = a.value("net_id", std::string());
+  CL_ASSIGN_OR_RETURN(auto port, opt_string(a, "port_id"));
+  CL_ASSIGN_OR_RETURN(auto net, opt_string(a, "net_id"));
+  nic.port_id = port.value_or("");
+  nic.network_id = net.value_or("");
   if (a.contains("fixed_ips") && a["fixed_ips"].is_array() && !a["fixed_ips"].empty()) {
-    nic.fixed_ip = a["fixed_ips"][0].value("ip_address", std::string());
+    const json& ip = a["fixed_ips"][0];
+    if (!ip.is_object()) {
+      return make_error(ErrorCode::kInvalidArgument, "Invalid input for fixed_ips: not an object");
+    }
+    CL_ASSIGN_OR_RETURN(auto address, opt_string(ip, "ip_address"));
+    nic.fixed_ip = address.value_or("");
   }
   return nic;
 }
