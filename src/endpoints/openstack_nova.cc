@@ -2,7 +2,7 @@
 
 #include <httplib.h>
 
-#include <regex>
+#include "common/safe_regex.h"
 
 namespace chainlab::endpoints {
 namespace {
@@ -357,15 +357,14 @@ void NovaEndpoint::register_routes(httplib::Server& server) {
     return [cloud, port, detail](const httplib::Request& req, httplib::Response& res) {
       std::string name_filter = req.get_param_value("name");
       std::string status_filter = req.get_param_value("status");
+      // Nova's name filter is a regular expression; one that does not compile (or that this
+      // emulation refuses, compile_safe_regex) compares the name as text.
+      auto name_re = compile_safe_regex(name_filter);
       json items = json::array();
       for (const auto& s : cloud->list_servers()) {
         if (!name_filter.empty()) {
-          bool match = false;
-          try {
-            match = std::regex_search(s.name, std::regex(name_filter));
-          } catch (const std::regex_error&) {
-            match = s.name == name_filter;
-          }
+          auto found = name_re.ok() ? safe_regex_search(s.name, *name_re) : Result<bool>(false);
+          bool match = name_re.ok() && found.ok() ? *found : s.name == name_filter;
           if (!match) {
             continue;
           }
