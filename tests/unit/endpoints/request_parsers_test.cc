@@ -91,19 +91,19 @@ TEST(EmulatorRequests, NetworkListItemsNeedStrings) {
 
 TEST(EmulatorRequests, ComputeAndChain) {
   auto c = parse_compute_request(
-      json::parse(R"({"image": "ubuntu", "docker_command": "None", "network": "(id=in)"})"), "dc1",
-      "vnf1");
-ASSERT_TRUE(c.ok()) << c.error().message;
-EXPECT_EQ(c->pop, "dc1");
-EXPECT_EQ(c->command, "");
-ASSERT_EQ(c->interfaces.size(), 1u);
-EXPECT_EQ(c->interfaces[0].id, "in");
-auto chain = parse_chain_request(json::parse(
-    R"({"vnf_src_name": "a", "vnf_dst_name": "b", "priority": "7", "path": " dc1, ,dc2"})"));
-ASSERT_TRUE(chain.ok()) << chain.error().message;
-EXPECT_EQ(chain->priority, 7);
-EXPECT_EQ(chain->path, (std::vector<std::string>{"dc1", "dc2"}));
-expect_invalid(parse_chain_request(json::parse(R"({"vnf_src_name": "a"})")));
+      json::parse(R"j({"image": "ubuntu", "docker_command": "None", "network": "(id=in)"})j"),
+      "dc1", "vnf1");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->pop, "dc1");
+  EXPECT_EQ(c->command, "");
+  ASSERT_EQ(c->interfaces.size(), 1u);
+  EXPECT_EQ(c->interfaces[0].id, "in");
+  auto chain = parse_chain_request(json::parse(
+      R"({"vnf_src_name": "a", "vnf_dst_name": "b", "priority": "7", "path": " dc1, ,dc2"})"));
+  ASSERT_TRUE(chain.ok()) << chain.error().message;
+  EXPECT_EQ(chain->priority, 7);
+  EXPECT_EQ(chain->path, (std::vector<std::string>{"dc1", "dc2"}));
+  expect_invalid(parse_chain_request(json::parse(R"({"vnf_src_name": "a"})")));
 }
 
 }  // namespace
