@@ -149,10 +149,9 @@ class YamlReader {
   }
 
   Status read_emulator(const YAML::Node& node, EmulatorSpec& out) const {
-    CL_RETURN_IF_ERROR(check_map(
-        node, "emulator",
-        {"e_cpu", "e_mem", "rest_port", "gatekeeper_port", "keystone", "instance_log_bytes",
-         "connectivity"}));
+    CL_RETURN_IF_ERROR(check_map(node, "emulator",
+                                 {"e_cpu", "e_mem", "rest_port", "gatekeeper_port", "keystone",
+                                  "instance_log_bytes", "connectivity"}));
     if (node["e_cpu"]) {
       CL_ASSIGN_OR_RETURN(out.e_cpu, get_double(node["e_cpu"], "emulator.e_cpu"));
     }

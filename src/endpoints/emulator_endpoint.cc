@@ -6,8 +6,8 @@
 #include <cmath>
 
 #include "common/files.h"
-#include "endpoints/log_stream.h"
 #include "common/units.h"
+#include "endpoints/log_stream.h"
 
 namespace chainlab::endpoints {
 namespace {

@@ -283,61 +283,61 @@ void KeystoneEndpoint::register_routes(httplib::Server& server) {
                   res.status = 204;
                 });
 
-  server.Post(R"(/v2\.0/tokens/?)", [cloud, ports](const httplib::Request& req,
-                                                   httplib::Response& res) {
-    auto body = json_body(req);
-    if (!body.ok()) {
-      send_openstack_error(res, kStyle, body.error());
-      return;
-    }
-    auto auth = parse_v2_auth(*body);
-    if (!auth.ok()) {
-      send_openstack_error(res, kStyle, auth.error());
-      return;
-    }
-    Result<Token> token = make_error(ErrorCode::kInvalidArgument, "");
-    if (auth->method == V2Auth::Method::kPassword) {
-      token = cloud->issue_token(auth->user, auth->password, auth->project);
-    } else if (auth->method == V2Auth::Method::kToken) {
-      token = cloud->identity().reissue(auth->token, auth->project);
-    }
-    if (!token.ok()) {
-      send_unauthorized(res, kStyle);
-      return;
-    }
-    json catalog = json::array();
-    const std::string& region = cloud->config().region;
-    for (const auto& s : services(req, ports, *cloud, "/v2.0")) {
-      catalog.push_back({{"type", s.type},
-                         {"name", s.name},
-                         {"endpoints_links", json::array()},
-                         {"endpoints",
-                          {{{"id", endpoint_id(s.type, "v2")},
-                            {"region", region},
-                            {"publicURL", s.url},
-                            {"internalURL", s.url},
-                            {"adminURL", s.url}}}}});
-    }
-    json tenant = {{"id", token->project_id},
-                   {"name", token->project_name},
-                   {"description", ""},
-                   {"enabled", true}};
-    send_json(res, {{"access",
-                     {{"token",
-                       {{"id", token->id},
-                        {"issued_at", token->issued_at},
-                        {"expires", token->expires_at},
-                        {"audit_ids", {token->id.substr(0, 22)}},
-                        {"tenant", tenant}}},
-                      {"serviceCatalog", catalog},
-                      {"user",
-                       {{"id", token->user_id},
-                        {"name", token->user_name},
-                        {"username", token->user_name},
-                        {"roles", {{{"name", "admin"}}}},
-                        {"roles_links", json::array()}}},
-                      {"metadata", {{"is_admin", 0}, {"roles", json::array()}}}}}});
-  });
+  server.Post(R"(/v2\.0/tokens/?)",
+              [cloud, ports](const httplib::Request& req, httplib::Response& res) {
+                auto body = json_body(req);
+                if (!body.ok()) {
+                  send_openstack_error(res, kStyle, body.error());
+                  return;
+                }
+                auto auth = parse_v2_auth(*body);
+                if (!auth.ok()) {
+                  send_openstack_error(res, kStyle, auth.error());
+                  return;
+                }
+                Result<Token> token = make_error(ErrorCode::kInvalidArgument, "");
+                if (auth->method == V2Auth::Method::kPassword) {
+                  token = cloud->issue_token(auth->user, auth->password, auth->project);
+                } else if (auth->method == V2Auth::Method::kToken) {
+                  token = cloud->identity().reissue(auth->token, auth->project);
+                }
+                if (!token.ok()) {
+                  send_unauthorized(res, kStyle);
+                  return;
+                }
+                json catalog = json::array();
+                const std::string& region = cloud->config().region;
+                for (const auto& s : services(req, ports, *cloud, "/v2.0")) {
+                  catalog.push_back({{"type", s.type},
+                                     {"name", s.name},
+                                     {"endpoints_links", json::array()},
+                                     {"endpoints",
+                                      {{{"id", endpoint_id(s.type, "v2")},
+                                        {"region", region},
+                                        {"publicURL", s.url},
+                                        {"internalURL", s.url},
+                                        {"adminURL", s.url}}}}});
+                }
+                json tenant = {{"id", token->project_id},
+                               {"name", token->project_name},
+                               {"description", ""},
+                               {"enabled", true}};
+                send_json(res, {{"access",
+                                 {{"token",
+                                   {{"id", token->id},
+                                    {"issued_at", token->issued_at},
+                                    {"expires", token->expires_at},
+                                    {"audit_ids", {token->id.substr(0, 22)}},
+                                    {"tenant", tenant}}},
+                                  {"serviceCatalog", catalog},
+                                  {"user",
+                                   {{"id", token->user_id},
+                                    {"name", token->user_name},
+                                    {"username", token->user_name},
+                                    {"roles", {{{"name", "admin"}}}},
+                                    {"roles_links", json::array()}}},
+                                  {"metadata", {{"is_admin", 0}, {"roles", json::array()}}}}}});
+              });
   server.Get(R"(/v2\.0/tenants/?)", [cloud](const httplib::Request& req, httplib::Response& res) {
     if (!authorized(*cloud, req, res, kStyle)) {
       return;

@@ -7,8 +7,8 @@
 
 #include "common/files.h"
 #include "common/json_bounded.h"
-#include "common/units.h"
 #include "common/safe_regex.h"
+#include "common/units.h"
 #include "orchestration/hot_internal.h"
 #include "orchestration/hot_resources.h"
 

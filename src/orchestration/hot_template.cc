@@ -7,9 +7,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include "common/files.h"
+#include "common/safe_regex.h"
 #include "common/units.h"
 #include "common/yaml_load.h"
-#include "common/safe_regex.h"
 #include "orchestration/hot_internal.h"
 
 namespace chainlab::orchestration {

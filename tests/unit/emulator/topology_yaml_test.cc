@@ -141,7 +141,8 @@ TEST(TopologyYamlTest, BadFields) {
   EXPECT_EQ(error_of("emulator: {instance_log_bytes: -1}\n"),
             "two.yaml: emulator.instance_log_bytes: '-1' is negative");
   EXPECT_EQ(error_of("emulator: {instance_log_bytes: 99999999999999999999}\n"),
-            "two.yaml: emulator.instance_log_bytes: '99999999999999999999' is too large (at most 8.0 EiB)");
+            "two.yaml: emulator.instance_log_bytes: '99999999999999999999' is too large (at most "
+            "8.0 EiB)");
   auto logs = Topology::from_yaml("emulator: {instance_log_bytes: 65536}\n", "t.yaml");
   ASSERT_TRUE(logs.ok()) << logs.error().message;
   EXPECT_EQ(logs->emulator.instance_log_bytes, 65536u);
