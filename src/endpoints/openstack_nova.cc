@@ -4,6 +4,7 @@
 
 #include <regex>
 
+#include "common/units.h"
 #include "endpoints/openstack_nova_internal.h"
 
 namespace chainlab::endpoints {
@@ -367,10 +368,16 @@ void NovaEndpoint::register_routes(httplib::Server& server) {
                 orchestration::FlavorCreate fc;
                 auto parse = [&]() -> Status {
                   CL_ASSIGN_OR_RETURN(auto name, opt_string(*f, "name"));
-                  CL_ASSIGN_OR_RETURN(auto ram, opt_int(*f, "ram"));
-                  CL_ASSIGN_OR_RETURN(auto vcpus, opt_int(*f, "vcpus"));
-                  CL_ASSIGN_OR_RETURN(auto disk, opt_int(*f, "disk"));
-                  CL_ASSIGN_OR_RETURN(auto eph, opt_int(*f, "OS-FLV-EXT-DATA:ephemeral"));
+                  using orchestration::kMaxFlavorValue;
+                  CL_ASSIGN_OR_RETURN(auto ram, opt_int(*f, "ram", 1, kMaxFlavorValue));
+                  CL_ASSIGN_OR_RETURN(auto vcpus, opt_int(*f, "vcpus", 1, kMaxFlavorValue));
+                  CL_ASSIGN_OR_RETURN(auto disk, opt_int(*f, "disk", 0, kMaxFlavorValue));
+                  CL_ASSIGN_OR_RETURN(auto eph,
+                                      opt_int(*f, "OS-FLV-EXT-DATA:ephemeral", 0, kMaxFlavorValue));
+                  std::optional<int64_t> swap;
+                  if ((*f).value("swap", json()) != json("")) {  // Nova spells "no swap" ""
+                    CL_ASSIGN_OR_RETURN(swap, opt_int(*f, "swap", 0, kMaxFlavorValue));
+                  }
                   CL_ASSIGN_OR_RETURN(auto is_public, opt_bool(*f, "os-flavor-access:is_public"));
                   CL_ASSIGN_OR_RETURN(auto desc, opt_string(*f, "description"));
                   if (!name || !ram || !vcpus) {
@@ -389,11 +396,11 @@ void NovaEndpoint::register_routes(httplib::Server& server) {
                     fc.id =
                         (*f)["id"].is_string() ? (*f)["id"].get<std::string>() : (*f)["id"].dump();
                   }
-                  if (f->contains("swap") && (*f)["swap"].is_number_integer()) {
-                    fc.swap_mb = (*f)["swap"].get<int64_t>();
+                  if (swap) {
+                    fc.swap_mb = *swap;
                   }
-                  if (f->contains("rxtx_factor") && (*f)["rxtx_factor"].is_number()) {
-                    fc.rxtx_factor = (*f)["rxtx_factor"].get<double>();
+                  if (auto rx = f->find("rxtx_factor"); rx != f->end() && !rx->is_null()) {
+                    CL_ASSIGN_OR_RETURN(fc.rxtx_factor, json_number(*rx, "rxtx_factor", 0, 1e6));
                   }
                   return ok_status();
                 };

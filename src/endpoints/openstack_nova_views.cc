@@ -3,6 +3,7 @@
 
 #include <regex>
 
+#include "common/units.h"
 #include "endpoints/http.h"
 #include "endpoints/openstack_common.h"
 #include "endpoints/openstack_nova_internal.h"
@@ -71,8 +72,15 @@ int requested_minor(const httplib::Request& req) {
     return kMaxMinor;
   }
   if (v.starts_with("2.")) {
-    int minor = std::atoi(v.c_str() + 2);
-    return std::clamp(minor, 1, kMaxMinor);
+    // Checked (atoi is undefined beyond int); anything unreadable or out of range clamps.
+    auto minor = parse_int(v.substr(2), "", 1, kMaxMinor);
+    if (!minor.ok()) {
+      return v.size() > 2 && v[2] != '-' &&
+                     v.find_first_not_of("0123456789", 2) == std::string::npos
+                 ? kMaxMinor
+                 : 1;
+    }
+    return static_cast<int>(*minor);
   }
   return 1;
 }
