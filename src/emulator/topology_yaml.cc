@@ -137,10 +137,9 @@ class YamlReader {
   }
 
   Status read_emulator(const YAML::Node& node, EmulatorSpec& out) const {
-    CL_RETURN_IF_ERROR(check_map(
-        node, "emulator",
-        {"e_cpu", "e_mem", "rest_port", "gatekeeper_port", "keystone", "instance_log_bytes",
-         "connectivity"}));
+    CL_RETURN_IF_ERROR(check_map(node, "emulator",
+                                 {"e_cpu", "e_mem", "rest_port", "gatekeeper_port", "keystone",
+                                  "instance_log_bytes", "connectivity"}));
     if (node["e_cpu"]) {
       CL_ASSIGN_OR_RETURN(out.e_cpu, get_double(node["e_cpu"], "emulator.e_cpu"));
     }
@@ -158,9 +157,17 @@ class YamlReader {
     if (node["keystone"]) {
       CL_RETURN_IF_ERROR(read_keystone(node["keystone"], out.keystone));
     }
-    if (node["instance_log_bytes"]) {
-      CL_ASSIGN_OR_RETURN(int64_t bytes,
-                          get_int(node["instance_log_bytes"], "emulator.instance_log_bytes"));
+    if (const YAML::Node& n = node["instance_log_bytes"]; n) {
+      // Merge fix: the robust branch removed get_int; the checked parser, the same messages.
+      constexpr std::string_view kPath = "emulator.instance_log_bytes";
+      if (!n.IsScalar()) {
+        return error(kPath, "expected an integer");
+      }
+      auto parsed = parse_int(n.Scalar(), "");
+      if (!parsed.ok()) {
+        return error(kPath, fmt::format("'{}' is not an integer", n.Scalar()));
+      }
+      int64_t bytes = *parsed;
       if (bytes < 0) {
         return error("emulator.instance_log_bytes", fmt::format("{} is negative", bytes));
       }
