@@ -332,10 +332,17 @@ void NeutronEndpoint::register_routes(httplib::Server& server) {
   int port = ports_.neutron;
   auto guarded = [cloud](Handler h) { return with_token(cloud, kStyle, std::move(h)); };
   auto fail = [](httplib::Response& res, const Error& e) { send_openstack_error(res, kStyle, e); };
-  // Parses {"<key>": {...}} of a POST/PUT body.
+  // Parses {"<key>": {...}} of a POST/PUT body (with Neutron's messages when it is not there).
   auto body_of = [](const httplib::Request& req, const std::string& key) -> Result<json> {
+    if (req.body.empty()) {
+      return make_error(ErrorCode::kInvalidArgument, "Resource body required");
+    }
     CL_ASSIGN_OR_RETURN(json body, json_body(req));
-    return resource_body(body, key);
+    auto it = body.find(key);
+    if (it == body.end() || !it->is_object()) {
+      return make_error(ErrorCode::kInvalidArgument, "Unable to find '{}' in request body", key);
+    }
+    return *it;
   };
 
   auto version = [port](const httplib::Request& req) {

@@ -24,6 +24,9 @@ class NeutronEndpoint final : public Endpoint {
   std::string name() const override { return cloud_->pop() + " neutron"; }
   void register_routes(httplib::Server& server) override;
   void write_error(httplib::Response& res, const Error& error) const override;
+  Error no_route_error(const std::string&, const std::string&) const override {
+    return no_route_openstack();
+  }
   bool uses_run_token() const override { return false; }  // Keystone tokens instead
 
  private:
