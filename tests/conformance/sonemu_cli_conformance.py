@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 import urllib.parse
 
 from harness import SKIPPED, check, check_no_leftovers, failures, log, summary
@@ -515,9 +516,9 @@ def one_pass(chainlab, topology, make_client):
         return
     try:
         scenario(make_client(run.url), run.url)
-    except Exception as e:  # a broken answer: report it, still stop the run
+    except Exception as e:  # a broken answer: report it, stop the run, go on with the next pass
+        log(traceback.format_exc())
         check(False, f"scenario raised {type(e).__name__}: {e}")
-        raise
     finally:
         run.stop()
 
