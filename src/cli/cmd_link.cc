@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/parse.h"
 #include "cli/remote.h"
+#include "common/units.h"
 
 namespace chainlab::cli {
 namespace {
@@ -38,7 +39,7 @@ Result<Query> link_query(const LinkOptions& opt) {
     q.emplace_back("loss", fmt::format("{}", loss));
   }
   if (!opt.bw.empty()) {
-    CL_ASSIGN_OR_RETURN(double bw, parse_number(opt.bw, "bw"));
+    CL_ASSIGN_OR_RETURN(double bw, parse_rate_mbps(opt.bw, "bw", 0, 400'000));
     q.emplace_back("bw", fmt::format("{}", bw));
   }
   if (opt.queue) {

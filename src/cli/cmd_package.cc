@@ -6,9 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 
 #include "cli/commands.h"
 #include "cli/gatekeeper_client.h"
@@ -16,6 +14,7 @@
 #include "cli/run_token.h"
 #include "cli/table.h"
 #include "cli/views.h"
+#include "common/files.h"
 #include "substrate/journal.h"
 
 namespace chainlab::cli {
@@ -39,13 +38,13 @@ Result<std::string> read_package(const std::string& path, bool quiet) {
     }
     return zip;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return make_error(ErrorCode::kInvalidArgument, "{}: cannot be read", path);
+  // The gatekeeper's upload limit (PackageLimits::max_archive_bytes).
+  auto bytes = read_file(path, size_t{512} << 20);
+  if (!bytes.ok()) {
+    return make_error(ErrorCode::kInvalidArgument, "{}: cannot be read ({})", path,
+                      bytes.error().message);
   }
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return bytes;
 }
 
 int run_upload(const PackageOptions& opt) {

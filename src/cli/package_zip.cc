@@ -5,10 +5,10 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <vector>
+
+#include "common/files.h"
 
 namespace chainlab::cli {
 namespace {
@@ -65,10 +65,8 @@ Result<std::string> zip_directory(const std::string& dir) {
     return make_error(ErrorCode::kInternal, "zip: {}", archive_error_string(a.get()));
   }
   for (const auto& rel : files) {
-    std::ifstream in(fs::path(dir) / rel, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    std::string content = ss.str();
+    // Capped again: a file may have grown since it was listed.
+    CL_ASSIGN_OR_RETURN(std::string content, read_file((fs::path(dir) / rel).string(), kMaxBytes));
     std::unique_ptr<archive_entry, void (*)(archive_entry*)> e(archive_entry_new(),
                                                                archive_entry_free);
     archive_entry_set_pathname(e.get(), rel.generic_string().c_str());

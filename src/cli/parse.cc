@@ -2,7 +2,8 @@
 
 #include <cctype>
 #include <charconv>
-#include <cmath>
+
+#include "common/units.h"
 
 namespace chainlab::cli {
 namespace {
@@ -77,18 +78,6 @@ bool valid_mac(std::string_view s) {
     }
   }
   return true;
-}
-
-Result<double> parse_double(std::string_view text, std::string_view what) {
-  double v = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (text.empty() || ec != std::errc() || p != text.data() + text.size() || !std::isfinite(v)) {
-    return make_error(ErrorCode::kInvalidArgument, "{}: '{}' is not a number", what, text);
-  }
-  if (v < 0) {
-    return make_error(ErrorCode::kInvalidArgument, "{}: '{}' is negative", what, text);
-  }
-  return v;
 }
 
 Status parse_net_group(std::string_view group, size_t index, NetSpec& out) {
@@ -239,35 +228,8 @@ Result<std::pair<std::string, std::string>> parse_env_pair(std::string_view text
 }
 
 Result<uint64_t> parse_duration_ns(std::string_view text) {
-  std::string_view s = trim(text);
-  size_t unit_at = s.size();
-  while (unit_at > 0 && std::isalpha(static_cast<unsigned char>(s[unit_at - 1]))) {
-    --unit_at;
-  }
-  std::string_view unit = s.substr(unit_at);
-  double mult = 1e6;  // bare number: milliseconds
-  if (unit == "s") {
-    mult = 1e9;
-  } else if (unit == "ms") {
-    mult = 1e6;
-  } else if (unit == "us") {
-    mult = 1e3;
-  } else if (unit == "ns") {
-    mult = 1;
-  } else if (!unit.empty()) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "duration '{}': unknown unit '{}' (use s, ms, us or ns)", text, unit);
-  }
-  auto v = parse_double(s.substr(0, unit_at), "duration");
-  if (!v.ok()) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "duration '{}': expected a number with a unit, e.g. 30ms", text);
-  }
-  double ns = *v * mult;
-  if (ns > 3.6e12) {
-    return make_error(ErrorCode::kInvalidArgument, "duration '{}': longer than an hour", text);
-  }
-  return static_cast<uint64_t>(std::llround(ns));
+  constexpr uint64_t kHour = 3'600'000'000'000;
+  return parse_duration(text, "duration", kHour, /*bare_unit_ns=*/1'000'000);
 }
 
 std::string format_duration(uint64_t ns) {
@@ -288,15 +250,7 @@ Result<double> parse_percent(std::string_view text) {
   if (!s.empty() && s.back() == '%') {
     s.remove_suffix(1);
   }
-  CL_ASSIGN_OR_RETURN(double v, parse_double(s, "loss"));
-  if (v > 100) {
-    return make_error(ErrorCode::kInvalidArgument, "loss: '{}' is above 100%", text);
-  }
-  return v;
-}
-
-Result<double> parse_number(std::string_view text, std::string_view what) {
-  return parse_double(trim(text), what);
+  return parse_number(s, "loss", 0, 100);
 }
 
 std::vector<std::string> rewrite_legacy_args(std::vector<std::string> args) {

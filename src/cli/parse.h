@@ -1,6 +1,7 @@
 // Pure parsing for the remote commands' options: "vnf:intf", son-emu's --net syntax, K=V pairs,
-// durations, percentages, rates, and the argv rewrite that lets son-emu's `-src`/`-dst` through
-// CLI11. No I/O; every function returns a precise error for bad input.
+// durations, percentages (numbers themselves: common/units.h), and the argv rewrite that lets
+// son-emu's `-src`/`-dst` through CLI11. No I/O; every function returns a precise error for bad
+// input.
 #pragma once
 
 #include <cstdint>
@@ -37,16 +38,14 @@ nlohmann::json net_spec_json(const std::vector<NetSpec>& specs);
 // "K=V" (V may be empty or contain '=').
 Result<std::pair<std::string, std::string>> parse_env_pair(std::string_view text);
 
-// "30ms", "1.5s", "250us", "1000ns"; a bare number is milliseconds. Non-negative.
+// "30ms", "1.5s", "250us", "1000ns"; a bare number is milliseconds. At most an hour
+// (common/units.h parse_duration).
 Result<uint64_t> parse_duration_ns(std::string_view text);
 // The shortest exact form: "30ms", "2s", "1500us", "7ns".
 std::string format_duration(uint64_t ns);
 
 // "1", "0.5", "1%": a percentage in [0, 100].
 Result<double> parse_percent(std::string_view text);
-
-// A non-negative decimal number, e.g. a rate in Mbit/s; `what` names it in the error.
-Result<double> parse_number(std::string_view text, std::string_view what);
 
 // son-emu spells `-src`/`-dst` with one dash; CLI11 reads that as -s -r -c. Rewrites exactly those
 // tokens (also `-src=x`) to `--src`/`--dst`, leaving everything after a "--" untouched.

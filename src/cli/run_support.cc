@@ -4,6 +4,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -36,6 +37,7 @@ sigset_t stop_signals() {
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);  // the terminal went away: tear down like SIGTERM
   return set;
 }
 
@@ -46,6 +48,22 @@ void block_stop_signals() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
+Cancel stop_signal_pending() {
+  return Cancel([] {
+    sigset_t pending;
+    sigset_t stop = stop_signals();
+    if (sigpending(&pending) != 0) {
+      return false;
+    }
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+      if (sigismember(&stop, sig) == 1 && sigismember(&pending, sig) == 1) {
+        return true;
+      }
+    }
+    return false;
+  });
+}
+
 Result<emulator::Topology> load_topology(const std::string& path) {
   if (path.empty()) {
     return emulator::Topology::default_topology();
@@ -53,7 +71,7 @@ Result<emulator::Topology> load_topology(const std::string& path) {
   if (is_sonemu_script(path)) {
     return load_sonemu_topology(path);
   }
-  return emulator::Topology::load_file(path);
+  return emulator::Topology::load_file(path, stop_signal_pending());
 }
 
 int RunningEmulation::rest_port() const {
@@ -224,7 +242,7 @@ Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
   policy.token = random_hex(32);
   policy.open = options.no_auth;
   running.auth = std::make_unique<endpoints::Authenticator>(std::move(policy));
-  auto emulation = emulator::Emulation::start(topology);
+  auto emulation = emulator::Emulation::start(topology, {}, stop_signal_pending());
   if (!emulation.ok()) {
     std::fprintf(stdout, "failed\n");
     return std::move(emulation).error();
@@ -277,14 +295,25 @@ void print_endpoints(const RunningEmulation& running) {
 void wait_for_stop(double duration_s) {
   sigset_t set = stop_signals();
   if (duration_s < 0) {
-    int sig;
-    sigwait(&set, &sig);
+    int sig = 0;
+    while (sigwait(&set, &sig) != 0) {
+    }
     return;
   }
-  timespec ts{
-      static_cast<time_t>(duration_s),
-      static_cast<long>((duration_s - static_cast<double>(static_cast<time_t>(duration_s))) * 1e9)};
-  sigtimedwait(&set, nullptr, &ts);
+  // sigtimedwait returns early with EINTR (e.g. after SIGSTOP/SIGCONT): wait out the rest.
+  auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                     std::chrono::duration<double>(duration_s));
+  while (true) {
+    auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - Clock::now());
+    if (left.count() <= 0) {
+      return;
+    }
+    timespec ts{static_cast<time_t>(left.count() / 1'000'000'000),
+                static_cast<long>(left.count() % 1'000'000'000)};
+    if (sigtimedwait(&set, nullptr, &ts) >= 0 || errno != EINTR) {
+      return;  // a stop signal, or the time is up (EAGAIN)
+    }
+  }
 }
 
 void stop_emulation(RunningEmulation& running) {

@@ -1,6 +1,6 @@
 // What `chainlab run` and `chainlab demo` share: loading the topology, starting the emulation with
 // every endpoint the topology asks for (son-emu REST, per-PoP OpenStack APIs, the gatekeeper),
-// printing the endpoint table, waiting for Ctrl-C / SIGTERM / exit request.
+// printing the endpoint table, waiting for Ctrl-C / SIGTERM / SIGHUP / exit request.
 #pragma once
 
 #include <memory>
@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/cancel.h"
 #include "common/result.h"
 #include "emulator/emulation.h"
 #include "endpoints/http.h"
@@ -28,8 +29,11 @@ struct RunningEmulation {
   int rest_port() const;                           // the son-emu REST listener's port
 };
 
-// Blocks SIGINT and SIGTERM in the calling thread (call before any thread starts).
+// Blocks SIGINT, SIGTERM and SIGHUP in the calling thread (call before any thread starts).
 void block_stop_signals();
+// Set once one of those signals is pending (they stay blocked, so wait_for_stop still sees it):
+// what loading and building poll, so that Ctrl-C stops a 100,000-node build.
+Cancel stop_signal_pending();
 // `path` empty: the embedded default topology; a .py file: a son-emu script (below).
 Result<emulator::Topology> load_topology(const std::string& path);
 // A son-emu topology script, translated as `chainlab topology import` does (warnings to stderr).
@@ -61,7 +65,7 @@ Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
 std::string endpoint_url(const ServedEndpoint& s);
 // The endpoint table (the address each listener is bound to) and where the token is.
 void print_endpoints(const RunningEmulation& running);
-// Waits for SIGINT/SIGTERM (a PUT /emulator/exit raises SIGTERM), or `duration_s` if >= 0.
+// Waits for SIGINT/SIGTERM/SIGHUP (a PUT /emulator/exit raises SIGTERM), or `duration_s` if >= 0.
 void wait_for_stop(double duration_s);
 // Stops the listeners and tears the emulation down, reporting the time taken.
 void stop_emulation(RunningEmulation& running);

@@ -2,18 +2,57 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "common/fd.h"
 
 namespace chainlab {
 
-Result<std::string> read_file(const std::string& path) {
+Result<std::string> read_file(const std::string& path, size_t max_bytes) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) {
     return errno_error(errno, fmt::format("open {}", path));
+  }
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    // One byte more than allowed tells a file of exactly `max_bytes` from a longer one.
+    size_t room = max_bytes - out.size();
+    size_t want = room >= sizeof buf ? sizeof buf : room + 1;
+    ssize_t n = ::read(fd.get(), buf, want);
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return errno_error(errno, fmt::format("read {}", path));
+    }
+    if (n == 0) {
+      break;
+    }
+    out.append(buf, static_cast<size_t>(n));
+    if (out.size() > max_bytes) {
+      return make_error(ErrorCode::kInvalidArgument, "{}: larger than {} bytes", path, max_bytes);
+    }
+  }
+  return out;
+}
+
+Result<std::string> read_file_tail(const std::string& path, size_t max_bytes) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) {
+    return errno_error(errno, fmt::format("open {}", path));
+  }
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0) {
+    return errno_error(errno, fmt::format("stat {}", path));
+  }
+  if (S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > max_bytes &&
+      ::lseek(fd.get(), st.st_size - static_cast<off_t>(max_bytes), SEEK_SET) < 0) {
+    return errno_error(errno, fmt::format("seek {}", path));
   }
   std::string out;
   char buf[4096];
@@ -29,6 +68,12 @@ Result<std::string> read_file(const std::string& path) {
       break;
     }
     out.append(buf, static_cast<size_t>(n));
+    if (out.size() > 2 * max_bytes + sizeof buf) {  // still growing, or not a regular file
+      out.erase(0, out.size() - max_bytes);
+    }
+  }
+  if (out.size() > max_bytes) {
+    out.erase(0, out.size() - max_bytes);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 // Small whole-file helpers for procfs, sysfs and cgroupfs (short files read and written at once).
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -9,8 +10,16 @@
 
 namespace chainlab {
 
-// Reads a whole file. NotFound when it does not exist.
-Result<std::string> read_file(const std::string& path);
+// What read_file reads at most when the caller names no limit: plenty for procfs, sysfs,
+// cgroupfs and chainlab's own state files.
+inline constexpr size_t kDefaultMaxRead = size_t{16} << 20;
+
+// Reads a whole file of at most `max_bytes`. NotFound when it does not exist; InvalidArgument
+// "<path>: larger than N bytes" for a longer one, found without reading past the limit (so
+// /dev/zero or a growing log cannot exhaust memory).
+Result<std::string> read_file(const std::string& path, size_t max_bytes = kDefaultMaxRead);
+// The last `max_bytes` of a file (all of it when shorter). NotFound when it does not exist.
+Result<std::string> read_file_tail(const std::string& path, size_t max_bytes);
 // Writes `data` with one write(2) (how kernel pseudo-files want it); no O_CREAT unless `create`.
 Status write_file(const std::string& path, std::string_view data, bool create = false);
 // Names in a directory, without "." and "..". NotFound when the directory does not exist.

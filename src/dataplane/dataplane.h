@@ -9,7 +9,9 @@
 //
 // Threading: one worker thread forwards; every change is built on the caller's thread and handed to
 // the worker between two batches, so rule updates never stall forwarding and the packet path takes
-// no lock. An idle engine sleeps in epoll_wait (no CPU). Memory: one pool of `pool_packets` buffers
+// no lock. The thread starts with the first port that has a socket (before that nothing can
+// forward, and changes apply in place: a 100,000-LSI topology builds without a hand-off each). An
+// idle engine sleeps in epoll_wait (no CPU). Memory: one pool of `pool_packets` buffers
 // of 66 KiB each (virtual; pages become resident as frames touch them), a per-port transmit batch,
 // and per egress at most `queue_limit_packets` waiting for the wire plus what the delay holds.
 #pragma once

@@ -68,7 +68,8 @@ struct LsiRuntime {
   std::unique_ptr<ExactMatchCache> emc;
   uint64_t mac_aging_ns;
 
-  void reindex();
+  // Keeps by_id in step with `ports` (O(1) per change: a hub with 100,000 links stays linear).
+  void index(PortId pid, PortRuntime* port);
 };
 
 class Worker {
@@ -76,8 +77,13 @@ class Worker {
   static Result<std::unique_ptr<Worker>> start(const EngineOptions& options);
   ~Worker();
 
-  // Runs `fn` on the worker thread between two batches and waits for it.
+  // Runs `fn` on the worker thread between two batches and waits for it (in place while the
+  // thread has not started).
   void run(const std::function<void(Worker&)>& fn);
+  // Starts the forwarding thread if it is not running. Frames only enter through ports with a
+  // socket, so the engine calls this before adding the first one; until then the worker has
+  // nothing to forward and commands run on the caller's thread.
+  void ensure_running();
 
   // Only inside run():
   LsiRuntime* lsi(LsiId id);

@@ -41,7 +41,8 @@ Emulation::~Emulation() {
 }
 
 Result<std::unique_ptr<Emulation>> Emulation::start(const Topology& topology,
-                                                    EmulationOptions options) {
+                                                    EmulationOptions options,
+                                                    const Cancel& cancel) {
   if (topology.pops().empty()) {
     return make_error(ErrorCode::kInvalidArgument, "topology '{}' has no PoP", topology.name);
   }
@@ -73,8 +74,12 @@ Result<std::unique_ptr<Emulation>> Emulation::start(const Topology& topology,
       budget.total_max_mu += pop.resources.max_mu;
     }
   }
+  // Polled every 64 steps; returning drops `impl` (the engine with its LSIs), then `run`.
+  const std::string what = fmt::format("building '{}'", topology.name);
+  auto poll = [&](size_t step) { return step % 64 == 0 ? cancel.check(what) : ok_status(); };
   impl->nodes.resize(impl->graph->size());
   for (size_t i = 0; i < impl->graph->size(); ++i) {
+    CL_RETURN_IF_ERROR(poll(i));
     NodeState& node = impl->nodes[i];
     node.name = impl->graph->name(static_cast<int>(i));
     const PopSpec* pop = topology.find_pop(node.name);
@@ -86,6 +91,7 @@ Result<std::unique_ptr<Emulation>> Emulation::start(const Topology& topology,
   }
   const auto& links = topology.links();
   for (size_t i = 0; i < links.size(); ++i) {
+    CL_RETURN_IF_ERROR(poll(i));
     LinkState link;
     link.spec = links[i];
     link.a = impl->graph->index(links[i].a);
@@ -107,6 +113,7 @@ Result<std::unique_ptr<Emulation>> Emulation::start(const Topology& topology,
   auto emulation =
       std::unique_ptr<Emulation>(new Emulation(std::move(impl), topology, std::move(run)));
   for (const auto& sap : topology.saps()) {
+    CL_RETURN_IF_ERROR(cancel.check(what));
     ComputeRequest req;
     req.pop = sap.pop;
     req.name = sap.name;

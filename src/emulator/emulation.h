@@ -23,6 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/cancel.h"
 #include "common/result.h"
 #include "dataplane/dataplane.h"
 #include "emulator/resource_model.h"
@@ -139,9 +140,12 @@ struct EmulationOptions {
 
 class Emulation {
  public:
-  // Builds the whole topology; on failure nothing is left.
+  // Builds the whole topology in O(n log n); on failure nothing is left. `cancel` is polled while
+  // building: once it is set, what was built is removed and the answer is kUnavailable
+  // "building '<name>': interrupted".
   static Result<std::unique_ptr<Emulation>> start(const Topology& topology,
-                                                  EmulationOptions options = {});
+                                                  EmulationOptions options = {},
+                                                  const Cancel& cancel = Cancel());
   ~Emulation();
 
   const Topology& topology() const { return topology_; }

@@ -265,7 +265,7 @@ Topology Topology::default_topology() {
   return t;
 }
 
-Result<Topology> Topology::load_file(const std::string& path) {
+Result<Topology> Topology::load_file(const std::string& path, const Cancel& cancel) {
   std::error_code ec;
   uintmax_t size = std::filesystem::file_size(path, ec);
   if (ec) {
@@ -283,15 +283,15 @@ Result<Topology> Topology::load_file(const std::string& path) {
                       "{}: unknown topology file type '{}'; use .yaml, .yml, .graphml or .gml",
                       path, ext);
   }
-  CL_ASSIGN_OR_RETURN(std::string text, read_file(path));
+  CL_ASSIGN_OR_RETURN(std::string text, read_file(path, kMaxFileBytes));
   const std::string& source = path;  // as the user wrote it
   if (ext == ".graphml") {
-    return from_graphml(text, ImportOptions{}, source);
+    return from_graphml(text, ImportOptions{}, source, cancel);
   }
   if (ext == ".gml") {
-    return from_gml(text, ImportOptions{}, source);
+    return from_gml(text, ImportOptions{}, source, cancel);
   }
-  return from_yaml(text, source);
+  return from_yaml(text, source, cancel);
 }
 
 }  // namespace chainlab::emulator

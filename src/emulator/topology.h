@@ -42,7 +42,9 @@
 #include <string_view>
 #include <vector>
 
+#include "common/cancel.h"
 #include "common/result.h"
+#include "common/units.h"  // parse_duration, format_duration
 
 namespace chainlab::emulator {
 
@@ -156,12 +158,18 @@ class Topology {
 
   // Errors name the file, the entry and the field: "two.yaml: links[2].delay: '10 parsecs' is not
   // a duration".
-  static Result<Topology> from_yaml(const std::string& text, const std::string& source = "yaml");
-  static Result<Topology> load_file(const std::string& path);  // .yaml/.yml, .graphml, .gml
+  // The readers poll `cancel` as they go (kUnavailable "<source>: interrupted"); YAML is loaded
+  // with bounded alias expansion (common/yaml_load.h).
+  static Result<Topology> from_yaml(const std::string& text, const std::string& source = "yaml",
+                                    const Cancel& cancel = Cancel());
+  // .yaml/.yml, .graphml, .gml; at most 64 MiB.
+  static Result<Topology> load_file(const std::string& path, const Cancel& cancel = Cancel());
   static Result<Topology> from_graphml(const std::string& text, const ImportOptions& options,
-                                       const std::string& source = "graphml");
+                                       const std::string& source = "graphml",
+                                       const Cancel& cancel = Cancel());
   static Result<Topology> from_gml(const std::string& text, const ImportOptions& options,
-                                   const std::string& source = "gml");
+                                   const std::string& source = "gml",
+                                   const Cancel& cancel = Cancel());
   // line: dc1-dc2-...-dcN. star: switch "hub" linked to every PoP. ring: line plus dcN-dc1
   // (N >= 3). tree: a balanced tree of switches with up to `fanout` children each, PoPs as the
   // leaves: switch "t<depth>-<i>" is the i-th (1-based) switch at that depth, the root "t0-1";
@@ -202,9 +210,6 @@ Status validate_link_params(const LinkSpec& link);
 // e_cpu in (0, 1], e_mem_mb > 0, rest_port 0..65535; errors start with the field name.
 Status validate_emulator(const EmulatorSpec& emulator);
 
-// "10ms" -> 10'000'000. Accepts ns, us, ms, s (and a bare 0); rejects negatives and garbage.
-Result<uint64_t> parse_duration(std::string_view text);
-std::string format_duration(uint64_t ns);  // "10ms", "1.5ms", "250us"
 // Great-circle distance in km (haversine, mean Earth radius 6371 km).
 double distance_km(double lat1, double lon1, double lat2, double lon2);
 

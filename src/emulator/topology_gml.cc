@@ -1,8 +1,6 @@
 // GML import (Topology Zoo and SNDlib): a small parser for `key value` pairs where a value is a
 // number, a "quoted string" or a nested [ list ]; '#' starts a comment line. Only
 // graph [ node [ id label Latitude Longitude ] edge [ source target LinkSpeed... ] ] is used.
-#include <charconv>
-#include <cmath>
 #include <exception>
 #include <string>
 #include <string_view>
@@ -36,7 +34,8 @@ struct GmlItem {
 
 class GmlParser {
  public:
-  GmlParser(std::string_view text, const std::string& source) : text_(text), source_(source) {}
+  GmlParser(std::string_view text, const std::string& source, const Cancel& cancel)
+      : text_(text), source_(source), cancel_(cancel) {}
 
   Result<std::vector<GmlItem>> parse() {
     CL_ASSIGN_OR_RETURN(auto items, parse_items(0));
@@ -100,6 +99,9 @@ class GmlParser {
       while (pos_ < text_.size() && is_key_char(text_[pos_])) {
         ++pos_;
       }
+      if (++items_ % 1024 == 0) {
+        CL_RETURN_IF_ERROR(cancel_.check(source_));
+      }
       GmlItem item;
       item.key = std::string(text_.substr(start, pos_ - start));
       CL_ASSIGN_OR_RETURN(item.value, parse_value(item.key, depth));
@@ -145,10 +147,7 @@ class GmlParser {
       ++pos_;
     }
     value.text = std::string(text_.substr(start, pos_ - start));
-    double number = 0;
-    auto [end, ec] =
-        std::from_chars(value.text.data(), value.text.data() + value.text.size(), number);
-    if (value.text.empty() || ec != std::errc() || end != value.text.data() + value.text.size()) {
+    if (!parse_number(value.text, key).ok()) {
       return error(fmt::format("key '{}': '{}' is not a number, string or list", key,
                                value.text.empty() ? std::string(1, c) : value.text));
     }
@@ -183,8 +182,10 @@ class GmlParser {
 
   std::string_view text_;
   const std::string& source_;
+  const Cancel& cancel_;
   size_t pos_ = 0;
   size_t line_ = 1;
+  size_t items_ = 0;
 };
 
 const GmlValue* find(const std::vector<GmlItem>& items, std::string_view key) {
@@ -206,19 +207,16 @@ Result<std::optional<double>> coordinate(const std::vector<GmlItem>& items, cons
   if (v == nullptr) {
     return std::optional<double>();
   }
-  double number = 0;
-  const std::string& s = v->text;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), number);
-  if (v->is_list || s.empty() || ec != std::errc() || end != s.data() + s.size() ||
-      !std::isfinite(number)) {
-    return make_error(ErrorCode::kInvalidArgument, "{} '{}' is not a number", key,
-                      v->is_list ? "[...]" : s);
+  if (v->is_list) {
+    return make_error(ErrorCode::kInvalidArgument, "{}: '[...]' is not a number", key);
   }
+  CL_ASSIGN_OR_RETURN(double number, parse_number(v->text, key));
   return std::optional<double>(number);
 }
 
-Result<ImportedGraph> read_gml(const std::string& text, const std::string& source) {
-  GmlParser parser(text, source);
+Result<ImportedGraph> read_gml(const std::string& text, const std::string& source,
+                               const Cancel& cancel) {
+  GmlParser parser(text, source, cancel);
   CL_ASSIGN_OR_RETURN(std::vector<GmlItem> top, parser.parse());
   const GmlValue* g = find(top, "graph");
   if (g == nullptr || !g->is_list) {
@@ -292,14 +290,14 @@ Result<ImportedGraph> read_gml(const std::string& text, const std::string& sourc
 }  // namespace
 
 Result<Topology> Topology::from_gml(const std::string& text, const ImportOptions& options,
-                                    const std::string& source) {
+                                    const std::string& source, const Cancel& cancel) {
   if (text.size() > import::kMaxImportBytes) {
     return make_error(ErrorCode::kInvalidArgument, "{}: {} bytes is too large (at most {})", source,
                       text.size(), import::kMaxImportBytes);
   }
   try {
-    CL_ASSIGN_OR_RETURN(ImportedGraph graph, read_gml(text, source));
-    return import::build_topology(graph, options, source);
+    CL_ASSIGN_OR_RETURN(ImportedGraph graph, read_gml(text, source, cancel));
+    return import::build_topology(graph, options, source, cancel);
   } catch (const std::exception& e) {  // std::bad_alloc on absurd input
     return make_error(ErrorCode::kInternal, "{}: reading GML: {}", source, e.what());
   }

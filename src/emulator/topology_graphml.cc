@@ -1,8 +1,6 @@
 // GraphML import (Internet Topology Zoo flavour): <key> declarations name the attributes
 // (label, Latitude, Longitude, LinkSpeed, LinkSpeedUnits, LinkSpeedRaw); <node>s become PoPs and
 // <edge>s links. Every pugixml call stays in this file.
-#include <charconv>
-#include <cmath>
 #include <exception>
 #include <map>
 #include <string>
@@ -75,12 +73,7 @@ Result<std::optional<double>> coordinate(const std::map<std::string, std::string
   if (it == data.end()) {
     return std::optional<double>();
   }
-  std::string s = trimmed(it->second);
-  double v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v)) {
-    return make_error(ErrorCode::kInvalidArgument, "{} '{}' is not a number", name, it->second);
-  }
+  CL_ASSIGN_OR_RETURN(double v, parse_number(trimmed(it->second), name));
   return std::optional<double>(v);
 }
 
@@ -89,7 +82,8 @@ std::string value_of(const std::map<std::string, std::string>& data, const char*
   return it == data.end() ? std::string() : trimmed(it->second);
 }
 
-Result<ImportedGraph> read_graphml(const std::string& text, const std::string& source) {
+Result<ImportedGraph> read_graphml(const std::string& text, const std::string& source,
+                                   const Cancel& cancel) {
   pugi::xml_document doc;
   pugi::xml_parse_result parsed = doc.load_buffer(text.data(), text.size());
   if (!parsed) {
@@ -121,6 +115,9 @@ Result<ImportedGraph> read_graphml(const std::string& text, const std::string& s
 
   size_t index = 0;
   for (pugi::xml_node node : graph_node.children("node")) {
+    if (index % 64 == 0) {
+      CL_RETURN_IF_ERROR(cancel.check(source));
+    }
     if (graph.nodes.size() >= import::kMaxImportNodes) {
       return make_error(ErrorCode::kInvalidArgument, "{}: more than {} nodes", source,
                         import::kMaxImportNodes);
@@ -147,6 +144,9 @@ Result<ImportedGraph> read_graphml(const std::string& text, const std::string& s
   }
   index = 0;
   for (pugi::xml_node edge : graph_node.children("edge")) {
+    if (index % 64 == 0) {
+      CL_RETURN_IF_ERROR(cancel.check(source));
+    }
     if (graph.edges.size() >= import::kMaxImportEdges) {
       return make_error(ErrorCode::kInvalidArgument, "{}: more than {} edges", source,
                         import::kMaxImportEdges);
@@ -173,14 +173,14 @@ Result<ImportedGraph> read_graphml(const std::string& text, const std::string& s
 }  // namespace
 
 Result<Topology> Topology::from_graphml(const std::string& text, const ImportOptions& options,
-                                        const std::string& source) {
+                                        const std::string& source, const Cancel& cancel) {
   if (text.size() > import::kMaxImportBytes) {
     return make_error(ErrorCode::kInvalidArgument, "{}: {} bytes is too large (at most {})", source,
                       text.size(), import::kMaxImportBytes);
   }
   try {
-    CL_ASSIGN_OR_RETURN(ImportedGraph graph, read_graphml(text, source));
-    return import::build_topology(graph, options, source);
+    CL_ASSIGN_OR_RETURN(ImportedGraph graph, read_graphml(text, source, cancel));
+    return import::build_topology(graph, options, source, cancel);
   } catch (const std::exception& e) {  // pugixml may throw std::bad_alloc
     return make_error(ErrorCode::kInternal, "{}: reading GraphML: {}", source, e.what());
   }

@@ -3,10 +3,10 @@
 #include "emulator/topology_import.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 namespace chainlab::emulator::import {
@@ -25,12 +25,8 @@ bool is_name_char(char c) {
 }
 
 std::optional<double> parse_double(const std::string& s) {
-  double v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v)) {
-    return std::nullopt;
-  }
-  return v;
+  auto v = parse_number(s, "");
+  return v.ok() ? std::optional<double>(*v) : std::nullopt;
 }
 
 Status check_options(const ImportOptions& options) {
@@ -93,7 +89,7 @@ std::optional<double> link_speed_mbps(const std::string& raw, const std::string&
 }
 
 Result<Topology> build_topology(const ImportedGraph& graph, const ImportOptions& options,
-                                const std::string& source) {
+                                const std::string& source, const Cancel& cancel) {
   if (auto s = check_options(options); !s.ok()) {
     return std::move(s).error().context(fmt::format("{}: import options", source));
   }
@@ -109,10 +105,15 @@ Result<Topology> build_topology(const ImportedGraph& graph, const ImportOptions&
   t.name = graph.name.empty() ? std::string("topology") : sanitize_name(graph.name);
 
   std::unordered_map<std::string, size_t> index_of;  // file id -> node index
-  std::set<std::string, std::less<>> used;
+  std::unordered_set<std::string> used;
+  // Per label, the next "-k" suffix to try: 100,000 nodes with one label stay linear.
+  std::unordered_map<std::string, size_t> next_suffix;
   std::vector<std::string> names;
   names.reserve(graph.nodes.size());
   for (size_t i = 0; i < graph.nodes.size(); ++i) {
+    if (i % 64 == 0) {
+      CL_RETURN_IF_ERROR(cancel.check(source));
+    }
     const ImportedNode& node = graph.nodes[i];
     if (!index_of.emplace(node.id, i).second) {
       return make_error(ErrorCode::kInvalidArgument, "{}: node id '{}' appears twice", source,
@@ -128,8 +129,11 @@ Result<Topology> build_topology(const ImportedGraph& graph, const ImportOptions&
     }
     std::string base = sanitize_name(node.label.empty() ? "n" + node.id : node.label);
     std::string name = base;
-    for (size_t k = 2; used.contains(name); ++k) {
-      name = fmt::format("{}-{}", base, k);
+    if (used.contains(name)) {
+      size_t& k = next_suffix.try_emplace(base, 2).first->second;
+      do {
+        name = fmt::format("{}-{}", base, k++);
+      } while (used.contains(name));
     }
     used.insert(name);
     PopSpec pop;
@@ -149,6 +153,9 @@ Result<Topology> build_topology(const ImportedGraph& graph, const ImportOptions&
 
   std::set<std::pair<size_t, size_t>> seen;
   for (size_t e = 0; e < graph.edges.size(); ++e) {
+    if (e % 64 == 0) {
+      CL_RETURN_IF_ERROR(cancel.check(source));
+    }
     const ImportedEdge& edge = graph.edges[e];
     auto a = index_of.find(edge.source);
     auto b = index_of.find(edge.target);
@@ -169,7 +176,13 @@ Result<Topology> build_topology(const ImportedGraph& graph, const ImportOptions&
     link.b = names[j];
     if (na.latitude && na.longitude && nb.latitude && nb.longitude) {
       double km = distance_km(*na.latitude, *na.longitude, *nb.latitude, *nb.longitude);
-      link.delay_ns = static_cast<uint64_t>(std::llround(km / options.km_per_ms * 1e6));
+      double ns = std::round(km / options.km_per_ms * 1e6);
+      if (!(ns <= static_cast<double>(kMaxDelayNs))) {  // also NaN
+        return make_error(ErrorCode::kInvalidArgument,
+                          "{}: edge {}: {:.0f} km at {} km/ms is more than 60 s of delay", source,
+                          e, km, options.km_per_ms);
+      }
+      link.delay_ns = static_cast<uint64_t>(ns);
     } else {
       link.delay_ns = options.default_delay_ns;
     }

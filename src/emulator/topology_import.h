@@ -38,11 +38,11 @@ struct ImportedGraph {
 // (one per UTF-8 character), a leading non-alphanumeric gets an "n" in front, at most 56 bytes.
 std::string sanitize_name(std::string_view label);
 
-// Builds the topology: PoPs named from labels (unique: "-2", "-3" suffixes), links with
-// delay = distance / km_per_ms (default_delay_ns without coordinates); self-loops and duplicate
-// edges skipped. Errors are prefixed with `source`.
+// Builds the topology in O(n log n): PoPs named from labels (unique: "-2", "-3" suffixes), links
+// with delay = distance / km_per_ms (default_delay_ns without coordinates); self-loops and
+// duplicate edges skipped. Errors are prefixed with `source`; `cancel` is polled.
 Result<Topology> build_topology(const ImportedGraph& graph, const ImportOptions& options,
-                                const std::string& source);
+                                const std::string& source, const Cancel& cancel = Cancel());
 
 // Bandwidth in Mbit/s from a Topology Zoo LinkSpeedRaw (bit/s) or LinkSpeed + LinkSpeedUnits
 // ("G", "M", "K"); nullopt when unusable. Values beyond the emulator's range are clamped.

@@ -9,19 +9,24 @@
 #include <string_view>
 
 #include <fmt/ranges.h>
-#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
+#include "common/units.h"
+#include "common/yaml_load.h"
 #include "emulator/topology.h"
 
 namespace chainlab::emulator {
 
 namespace {
 
+// Nodes once aliases are expanded: room for 100,000 PoPs and 1,000,000 links written out.
+constexpr size_t kMaxYamlNodes = 16'000'000;
+
 // Reads one YAML document into a Topology. Errors: "<source>: <path>: <message>".
 class YamlReader {
  public:
-  explicit YamlReader(std::string source) : source_(std::move(source)) {}
+  YamlReader(std::string source, const Cancel& cancel)
+      : source_(std::move(source)), cancel_(cancel) {}
 
   Error error(std::string_view path, std::string_view message) const {
     if (path.empty()) {
@@ -78,50 +83,42 @@ class YamlReader {
     if (!node.IsScalar()) {
       return error(path, "expected a number");
     }
-    const std::string& s = node.Scalar();
-    double value = 0;
-    const char* begin = s.data();
-    if (!s.empty() && s.front() == '+') {
-      ++begin;
+    auto v = parse_number(node.Scalar(), "");
+    if (!v.ok()) {
+      return error(path, v.error().message);
     }
-    auto [end, ec] = std::from_chars(begin, s.data() + s.size(), value);
-    if (ec != std::errc() || end != s.data() + s.size() || s.empty() || !std::isfinite(value)) {
-      return error(path, fmt::format("'{}' is not a number", s));
-    }
-    return value;
-  }
-
-  Result<int64_t> get_int(const YAML::Node& node, std::string_view path) const {
-    if (!node.IsScalar()) {
-      return error(path, "expected an integer");
-    }
-    const std::string& s = node.Scalar();
-    int64_t value = 0;
-    const char* begin = s.data();
-    if (!s.empty() && s.front() == '+') {
-      ++begin;
-    }
-    auto [end, ec] = std::from_chars(begin, s.data() + s.size(), value);
-    if (ec != std::errc() || end != s.data() + s.size() || s.empty()) {
-      return error(path, fmt::format("'{}' is not an integer", s));
-    }
-    return value;
+    return *v;
   }
 
   Result<int> get_int_in(const YAML::Node& node, std::string_view path, int64_t lo,
                          int64_t hi) const {
-    CL_ASSIGN_OR_RETURN(int64_t v, get_int(node, path));
-    if (v < lo || v > hi) {
-      return error(path, fmt::format("{} is out of range {}..{}", v, lo, hi));
+    if (!node.IsScalar()) {
+      return error(path, "expected an integer");
     }
-    return static_cast<int>(v);
+    auto v = parse_int(node.Scalar(), "", lo, hi);
+    if (!v.ok()) {
+      return error(path, v.error().message);
+    }
+    return static_cast<int>(*v);
+  }
+
+  // Mbit/s: a number, or one with a unit (kbit, mbit, gbit).
+  Result<double> get_rate(const YAML::Node& node, std::string_view path) const {
+    if (!node.IsScalar()) {
+      return error(path, "expected a rate in Mbit/s");
+    }
+    auto v = parse_rate_mbps(node.Scalar(), "");
+    if (!v.ok()) {
+      return error(path, v.error().message);
+    }
+    return *v;
   }
 
   Result<uint64_t> get_duration(const YAML::Node& node, std::string_view path) const {
     if (!node.IsScalar()) {
       return error(path, "expected a duration such as 10ms");
     }
-    auto d = parse_duration(node.Scalar());
+    auto d = parse_duration(node.Scalar(), "");
     if (!d.ok()) {
       return error(path, d.error().message);
     }
@@ -140,10 +137,9 @@ class YamlReader {
   }
 
   Status read_emulator(const YAML::Node& node, EmulatorSpec& out) const {
-    CL_RETURN_IF_ERROR(check_map(
-        node, "emulator",
-        {"e_cpu", "e_mem", "rest_port", "gatekeeper_port", "keystone", "instance_log_bytes",
-         "connectivity"}));
+    CL_RETURN_IF_ERROR(check_map(node, "emulator",
+                                 {"e_cpu", "e_mem", "rest_port", "gatekeeper_port", "keystone",
+                                  "instance_log_bytes", "connectivity"}));
     if (node["e_cpu"]) {
       CL_ASSIGN_OR_RETURN(out.e_cpu, get_double(node["e_cpu"], "emulator.e_cpu"));
     }
@@ -162,11 +158,9 @@ class YamlReader {
       CL_RETURN_IF_ERROR(read_keystone(node["keystone"], out.keystone));
     }
     if (node["instance_log_bytes"]) {
-      CL_ASSIGN_OR_RETURN(int64_t bytes,
-                          get_int(node["instance_log_bytes"], "emulator.instance_log_bytes"));
-      if (bytes < 0) {
-        return error("emulator.instance_log_bytes", fmt::format("{} is negative", bytes));
-      }
+      // The range (64 KiB..1 GiB) is checked with the topology (runtime::validate_...).
+      CL_ASSIGN_OR_RETURN(int bytes, get_int_in(node["instance_log_bytes"],
+                                                "emulator.instance_log_bytes", 0, INT32_MAX));
       out.instance_log_bytes = static_cast<uint64_t>(bytes);
     }
     if (node["connectivity"]) {
@@ -300,7 +294,7 @@ class YamlReader {
       CL_ASSIGN_OR_RETURN(link.jitter_ns, get_duration(node["jitter"], join(path, "jitter")));
     }
     if (node["bw"]) {
-      CL_ASSIGN_OR_RETURN(link.bw_mbps, get_double(node["bw"], join(path, "bw")));
+      CL_ASSIGN_OR_RETURN(link.bw_mbps, get_rate(node["bw"], join(path, "bw")));
     }
     if (node["loss"]) {
       CL_ASSIGN_OR_RETURN(link.loss_percent, get_double(node["loss"], join(path, "loss")));
@@ -338,9 +332,13 @@ class YamlReader {
     if (!list.IsSequence()) {
       return error(key, "expected a list");
     }
-    for (size_t i = 0; i < list.size(); ++i) {
-      std::string path = fmt::format("{}[{}]", key, i);
-      auto value = read(list[i], path);
+    size_t i = 0;
+    for (const YAML::Node& item : list) {
+      if (i % 64 == 0) {
+        CL_RETURN_IF_ERROR(cancel_.check(source_));
+      }
+      std::string path = fmt::format("{}[{}]", key, i++);
+      auto value = read(item, path);
       if (!value.ok()) {
         return std::move(value).error();
       }
@@ -353,6 +351,7 @@ class YamlReader {
 
  private:
   std::string source_;
+  const Cancel& cancel_;
 };
 
 std::string number(double v) {
@@ -361,10 +360,14 @@ std::string number(double v) {
 
 }  // namespace
 
-Result<Topology> Topology::from_yaml(const std::string& text, const std::string& source) {
-  YamlReader reader(source);
+Result<Topology> Topology::from_yaml(const std::string& text, const std::string& source,
+                                     const Cancel& cancel) {
+  YamlReader reader(source, cancel);
+  YamlLimits limits;
+  limits.max_nodes = kMaxYamlNodes;
+  limits.cancel = &cancel;
+  CL_ASSIGN_OR_RETURN(YAML::Node root, load_yaml(text, source, limits));
   try {
-    YAML::Node root = YAML::Load(text);
     if (!root || root.IsNull()) {
       return reader.error("", "empty document; expected a mapping with pops, switches and links");
     }
@@ -397,9 +400,6 @@ Result<Topology> Topology::from_yaml(const std::string& text, const std::string&
         [&](const YAML::Node& n, const std::string& p) { return reader.read_sap(n, p); },
         [&](SapSpec sap) { return t.insert_sap(std::move(sap)); }));
     return t;
-  } catch (const YAML::DeepRecursion& e) {
-    return make_error(ErrorCode::kInvalidArgument, "{}: line {}, column {}: nested too deeply",
-                      source, e.mark.line + 1, e.mark.column + 1);
   } catch (const YAML::Exception& e) {
     if (e.mark.is_null()) {
       return make_error(ErrorCode::kInvalidArgument, "{}: {}", source, e.msg);

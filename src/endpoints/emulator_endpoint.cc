@@ -3,14 +3,20 @@
 #include <httplib.h>
 
 #include <algorithm>
-#include <charconv>
+#include <cmath>
 
 #include "common/files.h"
+#include "common/units.h"
 #include "endpoints/log_stream.h"
 #include "endpoints/sonemu_shapes.h"
 
 namespace chainlab::endpoints {
 namespace {
+
+constexpr double kMaxCpuBw = 1024;  // CPUs
+constexpr int64_t kCpuBwPeriodUs = 1'000'000;
+constexpr int64_t kMaxCpuPeriodUs = 1'000'000;        // the kernel's CFS maximum
+constexpr uint64_t kMaxLinkDelayNs = 60'000'000'000;  // 60 s, as in topologies
 
 using emulator::ComputeInfo;
 using nlohmann::json;
@@ -47,41 +53,86 @@ Result<int64_t> integer(const json& params, const char* key, int64_t fallback, i
   if (it == params.end() || it->is_null()) {
     return fallback;
   }
-  int64_t v = 0;
-  if (it->is_number_integer()) {
-    v = it->get<int64_t>();
-  } else {
-    std::string s = str(params, key);
-    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || ptr != s.data() + s.size()) {
-      return make_error(ErrorCode::kInvalidArgument, "{}: '{}' is not an integer", key, s);
-    }
-  }
-  if (v < min || v > max) {
-    return make_error(ErrorCode::kInvalidArgument, "{}: {} is out of range {}..{}", key, v, min,
-                      max);
-  }
-  return v;
+  return json_int(*it, key, min, max);
 }
 
-// "512m", "1g", "65536" -> bytes.
+// "512m", "1g", "65536" -> bytes (common/units.h: no wrap-around, at most 2^63 - 1).
 Result<int64_t> memory_value(const std::string& text) {
-  if (text.empty()) {
-    return make_error(ErrorCode::kInvalidArgument, "mem_limit: empty");
+  CL_ASSIGN_OR_RETURN(uint64_t bytes, parse_size(text, "mem_limit"));
+  return static_cast<int64_t>(bytes);
+}
+
+// son-emu's cpu_bw (a fraction of one CPU): quota = cpu_bw x period, the period as for
+// descriptors' cpu_bw (1 s) unless given.
+Status apply_cpu_bw(const json& p, substrate::ResourceLimits& limits) {
+  auto bw = p.find("cpu_bw");
+  if (bw == p.end() || bw->is_null()) {
+    return ok_status();
   }
-  int64_t mult = 1;
-  std::string digits = text;
-  char last = static_cast<char>(std::tolower(text.back()));
-  if (last == 'k' || last == 'm' || last == 'g') {
-    mult = last == 'k' ? 1024 : last == 'm' ? 1024 * 1024 : 1024ll * 1024 * 1024;
-    digits.pop_back();
+  if (limits.cpu_quota_us) {
+    return make_error(ErrorCode::kInvalidArgument, "cpu_bw: give cpu_bw or cpu_quota, not both");
   }
-  int64_t v = 0;
-  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
-  if (ec != std::errc() || ptr != digits.data() + digits.size() || v < 0) {
-    return make_error(ErrorCode::kInvalidArgument, "mem_limit: '{}' is not a size", text);
+  CL_ASSIGN_OR_RETURN(double v, json_number(*bw, "cpu_bw", 0, kMaxCpuBw));
+  if (v <= 0) {
+    return make_error(ErrorCode::kInvalidArgument, "cpu_bw: {} is not positive", v);
   }
-  return v * mult;
+  if (!limits.cpu_period_us) {
+    limits.cpu_period_us = kCpuBwPeriodUs;
+  }
+  double quota = std::round(v * static_cast<double>(*limits.cpu_period_us));  // <= 2^60
+  limits.cpu_quota_us = std::max<int64_t>(1000, static_cast<int64_t>(quota));
+  return ok_status();
+}
+
+// The query of PUT /restapi/compute/resources, every value checked before anything changes (the
+// substrate then checks them against the host: CPUs, the parent's cpuset).
+Result<substrate::ResourceLimits> resource_limits(const json& p) {
+  substrate::ResourceLimits limits;
+  auto set = [&](const char* key, std::optional<int64_t>& field, int64_t min,
+                 int64_t max) -> Status {
+    if (p.contains(key)) {
+      CL_ASSIGN_OR_RETURN(field, integer(p, key, 0, min, max));
+    }
+    return ok_status();
+  };
+  std::optional<int64_t> shares;
+  CL_RETURN_IF_ERROR(set("cpu_quota", limits.cpu_quota_us, -1, kInt64Max));
+  CL_RETURN_IF_ERROR(set("cpu_period", limits.cpu_period_us, 0, kMaxCpuPeriodUs));
+  CL_RETURN_IF_ERROR(set("cpu_shares", shares, 0, kInt64Max));
+  if (shares) {
+    limits.cpu_shares = static_cast<uint64_t>(*shares);
+  }
+  CL_RETURN_IF_ERROR(apply_cpu_bw(p, limits));
+  if (p.contains("cpuset_cpus") || p.contains("cpuset")) {
+    limits.cpuset_cpus = str(p, p.contains("cpuset_cpus") ? "cpuset_cpus" : "cpuset");
+  }
+  if (p.contains("mem_limit")) {
+    CL_ASSIGN_OR_RETURN(limits.memory_bytes, memory_value(str(p, "mem_limit")));
+  }
+  return limits;
+}
+
+// The query of PUT /restapi/link: the topology's limits, so nothing wraps or casts out of range on
+// the way to the data plane (which validates the combination, e.g. jitter <= delay).
+Result<emulator::LinkChange> link_change(const json& p) {
+  emulator::LinkChange change;
+  for (const char* key : {"delay", "jitter"}) {
+    if (p.contains(key)) {
+      CL_ASSIGN_OR_RETURN(uint64_t ns, parse_duration(str(p, key), key, kMaxLinkDelayNs));
+      (std::string_view(key) == "delay" ? change.delay_ns : change.jitter_ns) = ns;
+    }
+  }
+  if (p.contains("loss")) {
+    CL_ASSIGN_OR_RETURN(change.loss_percent, json_number(p["loss"], "loss", 0, 100));
+  }
+  if (p.contains("bw")) {
+    CL_ASSIGN_OR_RETURN(change.bw_mbps, parse_rate_mbps(str(p, "bw"), "bw", 0, 400'000));
+  }
+  if (p.contains("queue")) {
+    CL_ASSIGN_OR_RETURN(int64_t q, json_int(p["queue"], "queue", 1, 1'000'000));
+    change.queue_packets = static_cast<uint32_t>(q);
+  }
+  return change;
 }
 
 // A JSON string as flask-restful writes it: the JSON document and a newline (son-emu's CLI prints
@@ -204,38 +255,12 @@ void EmulatorEndpoint::register_routes(httplib::Server& server) {
   auto& emu = emulation_;
   server.Put(R"(/restapi/compute/resources/([^/]+)/([^/]+))",
              guarded([&emu](const httplib::Request& req, httplib::Response& res, const json& p) {
-               substrate::ResourceLimits limits;
-               auto set = [&](const char* key, std::optional<int64_t>& field, int64_t min,
-                              int64_t max) -> Status {
-                 if (p.contains(key)) {
-                   CL_ASSIGN_OR_RETURN(int64_t v, integer(p, key, 0, min, max));
-                   field = v;
-                 }
-                 return ok_status();
-               };
-               std::optional<int64_t> shares;
-               for (auto s : {set("cpu_quota", limits.cpu_quota_us, -1, INT64_MAX),
-                              set("cpu_period", limits.cpu_period_us, 0, INT64_MAX),
-                              set("cpu_shares", shares, 0, INT64_MAX)}) {
-                 if (!s.ok()) {
-                   return send_error(res, s.error());
-                 }
-               }
-               if (shares) {
-                 limits.cpu_shares = static_cast<uint64_t>(*shares);
-               }
-               if (p.contains("cpuset_cpus")) {
-                 limits.cpuset_cpus = str(p, "cpuset_cpus");
-               }
-               if (p.contains("mem_limit")) {
-                 auto mem = memory_value(str(p, "mem_limit"));
-                 if (!mem.ok()) {
-                   return send_error(res, mem.error());
-                 }
-                 limits.memory_bytes = *mem;
+               auto limits = resource_limits(p);
+               if (!limits.ok()) {
+                 return send_error(res, limits.error());
                }
                std::string name = req.matches[2];
-               if (auto s = emu.update_resources(name, limits); !s.ok()) {
+               if (auto s = emu.update_resources(name, *limits); !s.ok()) {
                  return send_error(res, s.error());
                }
                auto info = emu.compute_status(name);
@@ -472,38 +497,15 @@ void EmulatorEndpoint::register_routes(httplib::Server& server) {
                   auto s = emu.delete_elan(req.matches[1]);
                   s.ok() ? send_json(res, "OK") : send_error(res, s.error());
                 });
-  server.Put(
-      R"(/restapi/link/([^/]+)/([^/]+))",
-      guarded([&emu](const httplib::Request& req, httplib::Response& res, const json& p) {
-        emulator::LinkChange change;
-        auto duration = [&](const char* key, std::optional<uint64_t>& out) -> Status {
-          if (p.contains(key)) {
-            CL_ASSIGN_OR_RETURN(out, emulator::parse_duration(str(p, key)));
-          }
-          return ok_status();
-        };
-        auto number = [&](const char* key, auto& out) -> Status {
-          if (p.contains(key)) {
-            std::string s = str(p, key);
-            char* end = nullptr;
-            double v = std::strtod(s.c_str(), &end);
-            if (s.empty() || end != s.c_str() + s.size()) {
-              return make_error(ErrorCode::kInvalidArgument, "{}: '{}' is not a number", key, s);
-            }
-            out = static_cast<std::decay_t<decltype(*out)>>(v);
-          }
-          return ok_status();
-        };
-        for (auto s : {duration("delay", change.delay_ns), duration("jitter", change.jitter_ns),
-                       number("loss", change.loss_percent), number("bw", change.bw_mbps),
-                       number("queue", change.queue_packets)}) {
-          if (!s.ok()) {
-            return send_error(res, s.error());
-          }
-        }
-        auto s = emu.set_link(req.matches[1], req.matches[2], change);
-        s.ok() ? send_json(res, "OK") : send_error(res, s.error());
-      }));
+  server.Put(R"(/restapi/link/([^/]+)/([^/]+))",
+             guarded([&emu](const httplib::Request& req, httplib::Response& res, const json& p) {
+               auto change = link_change(p);
+               if (!change.ok()) {
+                 return send_error(res, change.error());
+               }
+               auto s = emu.set_link(req.matches[1], req.matches[2], *change);
+               s.ok() ? send_json(res, "OK") : send_error(res, s.error());
+             }));
   server.Get("/emulator/info", [&emu](const httplib::Request&, httplib::Response& res) {
     const auto& t = emu.topology();
     send_json(res, {{"name", t.name},

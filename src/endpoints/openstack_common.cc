@@ -3,7 +3,6 @@
 #include <httplib.h>
 
 #include <algorithm>
-#include <charconv>
 #include <set>
 
 #include "common/json_bounded.h"
@@ -206,30 +205,17 @@ Result<std::optional<bool>> opt_bool(const json& obj, const char* key) {
                     it->dump());
 }
 
-Result<std::optional<int64_t>> opt_int(const json& obj, const char* key) {
+Result<std::optional<int64_t>> opt_int(const json& obj, const char* key, int64_t min, int64_t max) {
   auto it = obj.find(key);
   if (it == obj.end() || it->is_null()) {
     return std::optional<int64_t>();
   }
-  if (it->is_number_integer()) {
-    return std::optional<int64_t>(it->get<int64_t>());
+  auto v = json_int(*it, "", min, max);  // common/units.h: no wrap, no float-to-int UB
+  if (!v.ok()) {
+    return make_error(ErrorCode::kInvalidArgument, "Invalid input for {}: {}", key,
+                      v.error().message);
   }
-  if (it->is_number_float()) {
-    double d = it->get<double>();
-    if (d == static_cast<double>(static_cast<int64_t>(d))) {
-      return std::optional<int64_t>(static_cast<int64_t>(d));
-    }
-  }
-  if (it->is_string()) {
-    const std::string& s = it->get_ref<const std::string&>();
-    int64_t v = 0;
-    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec == std::errc() && ptr == s.data() + s.size() && !s.empty()) {
-      return std::optional<int64_t>(v);
-    }
-  }
-  return make_error(ErrorCode::kInvalidArgument, "Invalid input for {}: '{}' is not an integer",
-                    key, it->dump());
+  return std::optional<int64_t>(*v);
 }
 
 json filter_items(const json& items, const httplib::Request& req,

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/result.h"
+#include "common/units.h"
 #include "orchestration/cloud.h"
 
 namespace httplib {
@@ -72,7 +73,10 @@ const char* http_title(int status);
 
 Result<std::optional<std::string>> opt_string(const nlohmann::json& obj, const char* key);
 Result<std::optional<bool>> opt_bool(const nlohmann::json& obj, const char* key);
-Result<std::optional<int64_t>> opt_int(const nlohmann::json& obj, const char* key);
+// An integer member (JSON integer, whole float or string of digits) in [min, max]; absent or null:
+// nullopt. "Invalid input for <key>: ..." otherwise (common/units.h json_int).
+Result<std::optional<int64_t>> opt_int(const nlohmann::json& obj, const char* key,
+                                       int64_t min = kInt64Min, int64_t max = kInt64Max);
 
 // Neutron/Nova list filtering: keeps the items whose fields equal every query parameter that names
 // a field (booleans compare case-insensitively); `fields` keeps only the named keys.

@@ -10,6 +10,7 @@ using nlohmann::json;
 using orchestration::Image;
 
 constexpr ErrorStyle kStyle = ErrorStyle::kGlance;
+constexpr int64_t kMaxImageMinimum = 2'147'483'647;  // min_disk / min_ram, as Glance
 using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
 
 // Attributes Glance owns; anything else in a create body or patch is a free-form property.
@@ -127,7 +128,7 @@ Result<orchestration::ImageCreate> parse_image_create(const json& body) {
       CL_ASSIGN_OR_RETURN(auto p, opt_bool(body, "protected"));
       r.is_protected = p.value_or(false);
     } else if (k == "min_disk" || k == "min_ram") {
-      CL_ASSIGN_OR_RETURN(auto n, opt_int(body, k.c_str()));
+      CL_ASSIGN_OR_RETURN(auto n, opt_int(body, k.c_str(), 0, kMaxImageMinimum));
       (k == "min_disk" ? r.min_disk : r.min_ram) = n.value_or(0);
     } else if (k == "tags") {
       if (!v.is_array()) {
@@ -191,9 +192,9 @@ Result<orchestration::ImageUpdate> parse_image_patch(const json& patch) {
     } else if (key == "protected") {
       CL_ASSIGN_OR_RETURN(u.is_protected, opt_bool(one, "protected"));
     } else if (key == "min_disk") {
-      CL_ASSIGN_OR_RETURN(u.min_disk, opt_int(one, "min_disk"));
+      CL_ASSIGN_OR_RETURN(u.min_disk, opt_int(one, "min_disk", 0, kMaxImageMinimum));
     } else if (key == "min_ram") {
-      CL_ASSIGN_OR_RETURN(u.min_ram, opt_int(one, "min_ram"));
+      CL_ASSIGN_OR_RETURN(u.min_ram, opt_int(one, "min_ram", 0, kMaxImageMinimum));
     } else if (key == "tags") {
       if (!v.is_array()) {
         return make_error(ErrorCode::kInvalidArgument, "tags: not a list");

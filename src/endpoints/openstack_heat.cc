@@ -4,6 +4,7 @@
 #include <httplib.h>
 
 #include "common/files.h"
+#include "common/units.h"
 #include "endpoints/openstack_common.h"
 
 namespace chainlab::endpoints {
@@ -189,8 +190,9 @@ Result<orchestration::StackRequest> stack_request(const json& body, bool need_te
     tmpl = std::move(t).value();
   }
   CL_ASSIGN_OR_RETURN(r.parameters, merged_parameters(body, tmpl ? &*tmpl : nullptr));
-  if (body.contains("timeout_mins") && body["timeout_mins"].is_number_integer()) {
-    r.timeout_mins = body["timeout_mins"].get<int>();
+  if (auto t = body.find("timeout_mins"); t != body.end() && !t->is_null()) {
+    CL_ASSIGN_OR_RETURN(int64_t mins, json_int(*t, "timeout_mins", 1, 525'600));  // a year
+    r.timeout_mins = static_cast<int>(mins);
   }
   return r;
 }

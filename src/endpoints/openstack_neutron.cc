@@ -136,7 +136,7 @@ Result<orchestration::NetworkCreate> parse_network_create(const json& n) {
   CL_ASSIGN_OR_RETURN(auto up, opt_bool(n, "admin_state_up"));
   CL_ASSIGN_OR_RETURN(auto shared, opt_bool(n, "shared"));
   CL_ASSIGN_OR_RETURN(auto external, opt_bool(n, "router:external"));
-  CL_ASSIGN_OR_RETURN(auto mtu, opt_int(n, "mtu"));
+  CL_ASSIGN_OR_RETURN(auto mtu, opt_int(n, "mtu", 68, 65535));
   r.name = name.value_or("");
   r.admin_state_up = up.value_or(true);
   r.shared = shared.value_or(false);
@@ -185,7 +185,7 @@ Result<orchestration::SubnetCreate> parse_subnet_create(const json& s) {
       r.gateway_ip = *gw;
     }
   }
-  CL_ASSIGN_OR_RETURN(auto version, opt_int(s, "ip_version"));
+  CL_ASSIGN_OR_RETURN(auto version, opt_int(s, "ip_version", 4, 6));
   r.ip_version = static_cast<int>(version.value_or(4));
   CL_ASSIGN_OR_RETURN(auto dhcp, opt_bool(s, "enable_dhcp"));
   r.enable_dhcp = dhcp.value_or(true);

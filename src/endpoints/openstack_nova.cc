@@ -4,6 +4,8 @@
 
 #include <regex>
 
+#include "common/units.h"
+
 namespace chainlab::endpoints {
 namespace {
 
@@ -29,8 +31,15 @@ int requested_minor(const httplib::Request& req) {
     return kMaxMinor;
   }
   if (v.starts_with("2.")) {
-    int minor = std::atoi(v.c_str() + 2);
-    return std::clamp(minor, 1, kMaxMinor);
+    // Checked (atoi is undefined beyond int); anything unreadable or out of range clamps.
+    auto minor = parse_int(v.substr(2), "", 1, kMaxMinor);
+    if (!minor.ok()) {
+      return v.size() > 2 && v[2] != '-' &&
+                     v.find_first_not_of("0123456789", 2) == std::string::npos
+                 ? kMaxMinor
+                 : 1;
+    }
+    return static_cast<int>(*minor);
   }
   return 1;
 }
@@ -516,10 +525,16 @@ void NovaEndpoint::register_routes(httplib::Server& server) {
                 orchestration::FlavorCreate fc;
                 auto parse = [&]() -> Status {
                   CL_ASSIGN_OR_RETURN(auto name, opt_string(*f, "name"));
-                  CL_ASSIGN_OR_RETURN(auto ram, opt_int(*f, "ram"));
-                  CL_ASSIGN_OR_RETURN(auto vcpus, opt_int(*f, "vcpus"));
-                  CL_ASSIGN_OR_RETURN(auto disk, opt_int(*f, "disk"));
-                  CL_ASSIGN_OR_RETURN(auto eph, opt_int(*f, "OS-FLV-EXT-DATA:ephemeral"));
+                  using orchestration::kMaxFlavorValue;
+                  CL_ASSIGN_OR_RETURN(auto ram, opt_int(*f, "ram", 1, kMaxFlavorValue));
+                  CL_ASSIGN_OR_RETURN(auto vcpus, opt_int(*f, "vcpus", 1, kMaxFlavorValue));
+                  CL_ASSIGN_OR_RETURN(auto disk, opt_int(*f, "disk", 0, kMaxFlavorValue));
+                  CL_ASSIGN_OR_RETURN(auto eph,
+                                      opt_int(*f, "OS-FLV-EXT-DATA:ephemeral", 0, kMaxFlavorValue));
+                  std::optional<int64_t> swap;
+                  if ((*f).value("swap", json()) != json("")) {  // Nova spells "no swap" ""
+                    CL_ASSIGN_OR_RETURN(swap, opt_int(*f, "swap", 0, kMaxFlavorValue));
+                  }
                   CL_ASSIGN_OR_RETURN(auto is_public, opt_bool(*f, "os-flavor-access:is_public"));
                   CL_ASSIGN_OR_RETURN(auto desc, opt_string(*f, "description"));
                   if (!name || !ram || !vcpus) {
@@ -538,11 +553,11 @@ void NovaEndpoint::register_routes(httplib::Server& server) {
                     fc.id =
                         (*f)["id"].is_string() ? (*f)["id"].get<std::string>() : (*f)["id"].dump();
                   }
-                  if (f->contains("swap") && (*f)["swap"].is_number_integer()) {
-                    fc.swap_mb = (*f)["swap"].get<int64_t>();
+                  if (swap) {
+                    fc.swap_mb = *swap;
                   }
-                  if (f->contains("rxtx_factor") && (*f)["rxtx_factor"].is_number()) {
-                    fc.rxtx_factor = (*f)["rxtx_factor"].get<double>();
+                  if (auto rx = f->find("rxtx_factor"); rx != f->end() && !rx->is_null()) {
+                    CL_ASSIGN_OR_RETURN(fc.rxtx_factor, json_number(*rx, "rxtx_factor", 0, 1e6));
                   }
                   return ok_status();
                 };

@@ -65,22 +65,12 @@ Result<std::optional<int>> opt_int(const json& o, const char* key) {
   if (it == o.end() || it->is_null()) {
     return std::optional<int>();
   }
-  if (it->is_number_integer()) {
-    int64_t v = it->get<int64_t>();
-    if (v < INT32_MIN || v > INT32_MAX) {
-      return bad(fmt::format("Invalid input for {}: {} is out of range.", key, v));
-    }
-    return std::optional<int>(static_cast<int>(v));
+  // The CLI sends "weight=2" as a string; json_int takes both (common/units.h).
+  auto v = json_int(*it, "", INT32_MIN, INT32_MAX);
+  if (!v.ok()) {
+    return bad(fmt::format("Invalid input for {}: {}.", key, v.error().message));
   }
-  if (it->is_string()) {  // the CLI sends "weight=2" as a string
-    const std::string s = it->get<std::string>();
-    int v = 0;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec == std::errc() && p == s.data() + s.size() && !s.empty()) {
-      return std::optional<int>(v);
-    }
-  }
-  return bad(fmt::format("Invalid input for {}: '{}' is not an integer.", key, it->dump()));
+  return std::optional<int>(static_cast<int>(*v));
 }
 
 Result<std::optional<bool>> opt_bool(const json& o, const char* key) {

@@ -142,7 +142,8 @@ Result<std::unique_ptr<CatalogueEntry>> load_entry(const std::string& dir, const
       !meta["created_at"].is_string()) {
     return make_error(ErrorCode::kInvalidArgument, "{}.json is not valid catalogue metadata", uuid);
   }
-  CL_ASSIGN_OR_RETURN(std::string archive, read_file(fmt::format("{}/{}.pkg", dir, uuid)));
+  CL_ASSIGN_OR_RETURN(std::string archive,
+                      read_file(fmt::format("{}/{}.pkg", dir, uuid), limits.max_archive_bytes));
   CL_ASSIGN_OR_RETURN(Package package, parse_package(archive, limits));
   if (meta.value("sha1", "") != package.sha1) {
     return make_error(ErrorCode::kInvalidArgument, "{}.pkg does not have the sha1 {}.json records",

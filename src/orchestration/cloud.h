@@ -58,6 +58,9 @@ struct Flavor {
   std::map<std::string, std::string> extra_specs;
 };
 
+// Upper bound of every integer flavor field, as in Nova (db.MAX_INT).
+inline constexpr int64_t kMaxFlavorValue = 2'147'483'647;
+
 struct FlavorCreate {
   std::string id;  // "" or "auto": a new UUID
   std::string name;

@@ -1,5 +1,6 @@
 // Cloud: flavors and servers; a server is a compute instance of the PoP (see cloud.h).
 #include <algorithm>
+#include <cmath>
 
 #include "emulator/resource_model.h"
 #include "orchestration/cloud.h"
@@ -41,10 +42,15 @@ Result<Flavor> Cloud::create_flavor(const FlavorCreate& request) {
   if (request.name.empty() || request.name.size() > 255) {
     return make_error(ErrorCode::kInvalidArgument, "Invalid input for field/attribute name.");
   }
-  if (request.ram_mb < 1 || request.vcpus < 1 || request.disk_gb < 0 || request.ephemeral_gb < 0 ||
-      request.swap_mb < 0 || request.rxtx_factor <= 0) {
+  // Nova's own bounds (db.MAX_INT): ram in MB stays far below int64 overflow once in bytes.
+  auto in = [](int64_t v, int64_t lo) { return v >= lo && v <= kMaxFlavorValue; };
+  if (!in(request.ram_mb, 1) || !in(request.vcpus, 1) || !in(request.disk_gb, 0) ||
+      !in(request.ephemeral_gb, 0) || !in(request.swap_mb, 0) ||
+      !std::isfinite(request.rxtx_factor) || request.rxtx_factor <= 0) {
     return make_error(ErrorCode::kInvalidArgument,
-                      "Invalid input: ram and vcpus must be >= 1, disk, ephemeral and swap >= 0");
+                      "Invalid input: ram and vcpus must be in 1..{}, disk, ephemeral and swap in "
+                      "0..{}, rxtx_factor positive",
+                      kMaxFlavorValue, kMaxFlavorValue);
   }
   for (const auto& [id, f] : flavors_) {
     if (f.name == request.name) {

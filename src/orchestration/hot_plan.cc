@@ -1,7 +1,6 @@
 // HOT instantiation: parameters, get_param substitution, ResourceGroup expansion, the dependency
 // graph and creation order, reference resolution at creation time, and plan diffs for updates.
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <regex>
 
@@ -9,6 +8,7 @@
 
 #include "common/files.h"
 #include "common/json_bounded.h"
+#include "common/units.h"
 #include "orchestration/hot_internal.h"
 #include "orchestration/hot_resources.h"
 
@@ -44,16 +44,12 @@ Result<json> to_number(const json& value, const std::string& path) {
     return value;
   }
   if (value.is_string()) {
-    std::string s(trim(value.get<std::string>()));
-    int64_t i = 0;
-    auto [iend, iec] = std::from_chars(s.data(), s.data() + s.size(), i);
-    if (iec == std::errc() && iend == s.data() + s.size() && !s.empty()) {
-      return json(i);
+    const std::string& s = value.get_ref<const std::string&>();
+    if (auto i = parse_int(s, path); i.ok()) {
+      return json(*i);
     }
-    double d = 0;
-    auto [dend, dec] = std::from_chars(s.data(), s.data() + s.size(), d);
-    if (dec == std::errc() && dend == s.data() + s.size() && !s.empty() && std::isfinite(d)) {
-      return json(d);
+    if (auto d = parse_number(s, path); d.ok()) {
+      return json(*d);
     }
   }
   return error(path, fmt::format("{} is not a number", hot::describe(value)));
@@ -168,16 +164,7 @@ Result<json> eval_list_join(const json& args, const std::string& path) {
 // Applies one path element (key or index) to a value.
 Result<json> step(const json& value, const json& key, const std::string& where) {
   if (value.is_array()) {
-    int64_t i = -1;
-    if (key.is_number_integer()) {
-      i = key.get<int64_t>();
-    } else if (key.is_string()) {
-      const std::string& s = key.get_ref<const std::string&>();
-      auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), i);
-      if (ec != std::errc() || end != s.data() + s.size()) {
-        i = -1;
-      }
-    }
+    int64_t i = json_int(key, "index", 0).value_or(-1);  // an integer or a string of digits
     if (i < 0 || static_cast<size_t>(i) >= value.size()) {
       return error(where, fmt::format("index {} is out of range (the list has {} items)",
                                       key.dump(), value.size()));
@@ -294,11 +281,11 @@ Status expand_group(PlannedResource& group, std::vector<PlannedResource>& out,
   CL_RETURN_IF_ERROR(check_properties(ResourceType::kResourceGroup, p, path));
   int64_t count = 1;
   if (p.contains("count")) {
-    CL_ASSIGN_OR_RETURN(json n, to_number(p["count"], join(path, "count")));
-    if (!n.is_number_integer() || n.get<int64_t>() < 0 || n.get<int64_t>() > 1000) {
-      return error(join(path, "count"), fmt::format("{} is not an integer in 0..1000", n.dump()));
+    auto n = json_int(p["count"], "", 0, 1000);
+    if (!n.ok()) {
+      return error(join(path, "count"), n.error().message);
     }
-    count = n.get<int64_t>();
+    count = *n;
   }
   std::string var = p.value("index_var", std::string("%index%"));
   const json& def = p["resource_def"];
@@ -672,10 +659,8 @@ Result<json> group_attribute(const PlannedResource& group, const std::string& at
     std::string rest = attribute.substr(9);
     size_t dot = rest.find('.');
     std::string idx = rest.substr(0, dot);
-    int64_t i = -1;
-    auto [end, ec] = std::from_chars(idx.data(), idx.data() + idx.size(), i);
-    if (ec != std::errc() || end != idx.data() + idx.size() || i < 0 ||
-        static_cast<size_t>(i) >= group.members.size()) {
+    int64_t i = parse_int(idx, "member", 0).value_or(-1);
+    if (i < 0 || static_cast<size_t>(i) >= group.members.size()) {
       return make_error(ErrorCode::kInvalidArgument, "resource group '{}' has no member '{}'",
                         group.name, idx);
     }

@@ -6,10 +6,11 @@
 #include <regex>
 
 #include <fmt/ranges.h>
-#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include "common/files.h"
+#include "common/units.h"
+#include "common/yaml_load.h"
 #include "orchestration/hot_internal.h"
 
 namespace chainlab::orchestration {
@@ -136,19 +137,14 @@ json scalar_value(const YAML::Node& node) {
   }
   static const std::regex kInt("[-+]?[0-9]+");
   static const std::regex kFloat(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
+  // Numbers that do not fit an int64 or a finite double stay strings.
   if (std::regex_match(s, kInt)) {
-    try {
-      return std::stoll(s);
-    } catch (const std::exception&) {
-      return s;
-    }
+    auto v = parse_int(s, "");
+    return v.ok() ? json(*v) : json(s);
   }
   if (std::regex_match(s, kFloat)) {
-    try {
-      return std::stod(s);
-    } catch (const std::exception&) {
-      return s;
-    }
+    auto v = parse_number(s, "");
+    return v.ok() ? json(*v) : json(s);
   }
   return s;
 }
@@ -496,18 +492,12 @@ const ParameterDef* Template::find_parameter(std::string_view name) const {
 }
 
 Result<json> yaml_to_json(const std::string& text, std::string_view source) {
+  // Bounded: at most 100,000 nodes once aliases are expanded, 64 levels (common/yaml_load.h).
+  CL_ASSIGN_OR_RETURN(YAML::Node root, load_yaml(text, source));
   try {
-    YAML::Node root = YAML::Load(text);
     return to_json(root, "");
-  } catch (const YAML::DeepRecursion& e) {
-    return make_error(ErrorCode::kInvalidArgument, "{}: line {}, column {}: nested too deeply",
-                      source, e.mark.line + 1, e.mark.column + 1);
   } catch (const YAML::Exception& e) {
-    if (e.mark.is_null()) {
-      return make_error(ErrorCode::kInvalidArgument, "{}: {}", source, e.msg);
-    }
-    return make_error(ErrorCode::kInvalidArgument, "{}: line {}, column {}: {}", source,
-                      e.mark.line + 1, e.mark.column + 1, e.msg);
+    return make_error(ErrorCode::kInvalidArgument, "{}: {}", source, e.msg);
   }
 }
 

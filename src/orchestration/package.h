@@ -28,11 +28,12 @@ struct ConnectionPoint {
 };
 
 struct ResourceRequirements {
-  double vcpus = 1;
+  double vcpus = 1;              // 0 < x <= 1024
   std::optional<double> cpu_bw;  // fraction of one CPU (CFS), 0 < x <= vcpus
   std::string cpuset;            // "0,1" or ""
-  double memory_mb = 0;          // size * size_unit (MB, GB, MiB, GiB, KB...) in MB; 0: none
-  double storage_gb = 0;
+  double memory_mb = 0;          // size * size_unit (MB, GB, MiB, GiB, KB...) in MB; 0: none;
+                                 // at most 16 TiB
+  double storage_gb = 0;         // at most 1 PiB
 };
 
 struct Vdu {

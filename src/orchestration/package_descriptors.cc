@@ -20,6 +20,11 @@ namespace {
 
 using detail::YamlFields;
 
+// Bounds that keep every later conversion (cgroup limits in bytes, CFS quotas) exact.
+constexpr double kMaxVcpus = 1024;
+constexpr double kMaxMemoryMb = 16.0 * 1024 * 1024;     // 16 TiB
+constexpr double kMaxStorageMb = 1024.0 * 1024 * 1024;  // 1 PiB
+
 // Size units relative to 2^20 bytes.
 std::optional<double> unit_in_mb(std::string_view unit) {
   static const std::map<std::string, double, std::less<>> kUnits = {{"B", 1.0 / (1024 * 1024)},
@@ -118,8 +123,9 @@ class DescriptorReader {
       std::string cpath = YamlFields::join(path, "cpu");
       CL_ASSIGN_OR_RETURN(std::optional<double> vcpus, f_.optional_number(*cpu, cpath, "vcpus"));
       if (vcpus) {
-        if (*vcpus <= 0) {
-          return f_.error(YamlFields::join(cpath, "vcpus"), "must be positive");
+        if (*vcpus <= 0 || *vcpus > kMaxVcpus) {
+          return f_.error(YamlFields::join(cpath, "vcpus"),
+                          fmt::format("{} is out of range (0, {}]", *vcpus, kMaxVcpus));
         }
         r.vcpus = *vcpus;
       }
@@ -131,8 +137,8 @@ class DescriptorReader {
       }
       CL_ASSIGN_OR_RETURN(r.cpuset, f_.optional_string(*cpu, cpath, "cpuset"));
     }
-    CL_ASSIGN_OR_RETURN(r.memory_mb, size_in_mb(*rr, path, "memory", "MB"));
-    CL_ASSIGN_OR_RETURN(double storage_mb, size_in_mb(*rr, path, "storage", "GB"));
+    CL_ASSIGN_OR_RETURN(r.memory_mb, size_in_mb(*rr, path, "memory", "MB", kMaxMemoryMb));
+    CL_ASSIGN_OR_RETURN(double storage_mb, size_in_mb(*rr, path, "storage", "GB", kMaxStorageMb));
     r.storage_gb = storage_mb / 1024;
     return r;
   }
@@ -192,7 +198,7 @@ class DescriptorReader {
 
   // `key: {size, size_unit}` in MB (see the file comment); 0 when absent.
   Result<double> size_in_mb(const YAML::Node& rr, const std::string& path, std::string_view key,
-                            std::string_view default_unit) const {
+                            std::string_view default_unit, double max_mb) const {
     CL_ASSIGN_OR_RETURN(std::optional<YAML::Node> m, f_.optional_map(rr, path, key));
     if (!m) {
       return 0.0;
@@ -212,7 +218,13 @@ class DescriptorReader {
           YamlFields::join(mpath, "size_unit"),
           fmt::format("unknown unit '{}' (B, KB, MB, GB, TB, KiB, MiB, GiB, TiB)", unit));
     }
-    return *size * *factor;
+    double mb = *size * *factor;
+    if (mb > max_mb) {
+      return f_.error(YamlFields::join(mpath, "size"),
+                      fmt::format("{} {} is too large (at most {} MB)", *size,
+                                  unit.empty() ? default_unit : unit, max_mb));
+    }
+    return mb;
   }
 
   Status environment(const YAML::Node& map, const std::string& path, std::string_view key,

@@ -1,11 +1,8 @@
 // YamlFields: the checked accessors every descriptor and manifest reader uses, so that each
 // problem is reported once, the same way: "file: field.path[i].sub: problem".
-#include <charconv>
-#include <cmath>
-
-#include <yaml-cpp/depthguard.h>
-
 #include "common/files.h"
+#include "common/units.h"
+#include "common/yaml_load.h"
 #include "orchestration/package_internal.h"
 
 namespace chainlab::orchestration::detail {
@@ -53,25 +50,15 @@ std::string YamlFields::item(std::string_view path, size_t index) {
 }
 
 Result<YAML::Node> YamlFields::load(std::string_view text) const {
-  try {
-    YAML::Node root = YAML::Load(std::string(text));
-    if (!root || root.IsNull()) {
-      return error("", "empty document");
-    }
-    if (!root.IsMap()) {
-      return error("", "expected a mapping at the top level");
-    }
-    return root;
-  } catch (const YAML::DeepRecursion& e) {
-    return error("", fmt::format("line {}, column {}: nested too deeply", e.mark.line + 1,
-                                 e.mark.column + 1));
-  } catch (const YAML::Exception& e) {
-    if (e.mark.is_null()) {
-      return error("", fmt::format("not valid YAML: {}", e.msg));
-    }
-    return error("", fmt::format("not valid YAML: line {}, column {}: {}", e.mark.line + 1,
-                                 e.mark.column + 1, e.msg));
+  // Bounded: at most 100,000 nodes once aliases are expanded, 64 levels (common/yaml_load.h).
+  CL_ASSIGN_OR_RETURN(YAML::Node root, load_yaml(text, source_));
+  if (!root || root.IsNull()) {
+    return error("", "empty document");
   }
+  if (!root.IsMap()) {
+    return error("", "expected a mapping at the top level");
+  }
+  return root;
 }
 
 Result<std::string> YamlFields::required_string(const YAML::Node& map, std::string_view path,
@@ -103,32 +90,22 @@ Result<double> YamlFields::number(const YAML::Node& node, std::string_view path)
   if (!node.IsScalar()) {
     return error(path, "expected a number");
   }
-  std::string_view s = trim(node.Scalar());
-  if (!s.empty() && s.front() == '+') {
-    s.remove_prefix(1);
+  auto v = parse_number(trim(node.Scalar()), "");
+  if (!v.ok()) {
+    return error(path, v.error().message);
   }
-  double value = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-  if (s.empty() || ec != std::errc() || end != s.data() + s.size() || !std::isfinite(value)) {
-    return error(path, fmt::format("'{}' is not a number", node.Scalar()));
-  }
-  return value;
+  return *v;
 }
 
 Result<int64_t> YamlFields::integer(const YAML::Node& node, std::string_view path) const {
   if (!node.IsScalar()) {
     return error(path, "expected an integer");
   }
-  std::string_view s = trim(node.Scalar());
-  if (!s.empty() && s.front() == '+') {
-    s.remove_prefix(1);
+  auto v = parse_int(trim(node.Scalar()), "");
+  if (!v.ok()) {
+    return error(path, v.error().message);
   }
-  int64_t value = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-  if (s.empty() || ec != std::errc() || end != s.data() + s.size()) {
-    return error(path, fmt::format("'{}' is not an integer", node.Scalar()));
-  }
-  return value;
+  return *v;
 }
 
 Result<std::optional<double>> YamlFields::optional_number(const YAML::Node& map,

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "common/files.h"
+#include "common/yaml_load.h"
 
 namespace chainlab::orchestration {
 namespace {
@@ -131,12 +132,7 @@ class ResourceAware final : public PlacementStrategy {
 
 Result<std::map<std::string, std::string>> parse_static_yaml(const std::string& text,
                                                              const std::string& source) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    return make_error(ErrorCode::kInvalidArgument, "{}: not valid YAML: {}", source, e.what());
-  }
+  CL_ASSIGN_OR_RETURN(YAML::Node root, load_yaml(text, source));  // bounded: common/yaml_load.h
   if (!root.IsMap()) {
     return make_error(ErrorCode::kInvalidArgument,
                       "{}: expected a mapping `vnf_id_or_name: pop` at the top level", source);

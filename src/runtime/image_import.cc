@@ -211,7 +211,7 @@ Result<std::string> read_small(const std::string& path) {
   if (static_cast<uint64_t>(st.st_size) > detail::kMaxJsonBytes) {
     return make_error(ErrorCode::kInvalidArgument, "metadata file is too large");
   }
-  return read_file(path);
+  return read_file(path, detail::kMaxJsonBytes);
 }
 
 class Importer {

@@ -155,7 +155,7 @@ Result<nlohmann::json> read_json_file(const std::string& path) {
     return make_error(ErrorCode::kInvalidArgument, "{} is too large for metadata ({} bytes)", path,
                       st.st_size);
   }
-  CL_ASSIGN_OR_RETURN(std::string text, read_file(path));
+  CL_ASSIGN_OR_RETURN(std::string text, read_file(path, kMaxJsonBytes));
   return parse_json(text, path);
 }
 

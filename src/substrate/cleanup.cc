@@ -9,9 +9,11 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <thread>
 
 #include "common/files.h"
+#include "common/units.h"
 #include "substrate/cgroup_fs.h"
 #include "substrate/netns.h"
 #include "substrate/process.h"
@@ -27,10 +29,14 @@ Result<bool> kill_recorded_process(std::string_view id) {
   if (fields.size() != 2) {
     return make_error(ErrorCode::kInvalidArgument, "malformed process record '{}'", id);
   }
-  pid_t pid = static_cast<pid_t>(std::strtol(std::string(fields[0]).c_str(), nullptr, 10));
-  unsigned long long start = std::strtoull(std::string(fields[1]).c_str(), nullptr, 10);
+  auto parsed_pid = parse_int(fields[0], "pid", 1, std::numeric_limits<pid_t>::max());
+  auto start = parse_uint(fields[1], "start time");
+  if (!parsed_pid.ok() || !start.ok()) {
+    return make_error(ErrorCode::kInvalidArgument, "malformed process record '{}'", id);
+  }
+  auto pid = static_cast<pid_t>(*parsed_pid);
   auto actual = process_start_time(pid);
-  if (pid <= 0 || !actual.ok() || *actual != start) {
+  if (!actual.ok() || *actual != *start) {
     return false;  // gone, or the pid now belongs to someone else
   }
   if (::kill(pid, SIGKILL) != 0 && errno != ESRCH) {

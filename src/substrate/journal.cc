@@ -7,9 +7,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <limits>
 #include <random>
 
 #include "common/files.h"
+#include "common/units.h"
 #include "substrate/names.h"
 #include "substrate/process.h"
 
@@ -150,13 +152,10 @@ bool Journal::owner_alive(const std::string& run_dir) {
   if (fields.size() != 2) {
     return false;
   }
-  pid_t pid = static_cast<pid_t>(std::strtol(std::string(fields[0]).c_str(), nullptr, 10));
-  unsigned long long start = std::strtoull(std::string(fields[1]).c_str(), nullptr, 10);
-  if (pid <= 0) {
-    return false;
-  }
-  auto actual = process_start_time(pid);
-  return actual.ok() && *actual == start;
+  auto pid = parse_int(fields[0], "pid", 1, std::numeric_limits<pid_t>::max());
+  auto start = parse_uint(fields[1], "start time");
+  // A zombie owner (killed, not yet reaped by its parent) is dead: its run is stale.
+  return pid.ok() && start.ok() && process_running(static_cast<pid_t>(*pid), *start);
 }
 
 }  // namespace chainlab::substrate

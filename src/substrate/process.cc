@@ -15,6 +15,7 @@
 #include <cstring>
 
 #include "common/files.h"
+#include "common/units.h"
 
 namespace chainlab::substrate {
 namespace {
@@ -442,25 +443,45 @@ Result<CommandOutput> run_captured(SpawnSpec spec, std::chrono::milliseconds tim
   return result;
 }
 
+Result<ProcessStat> parse_process_stat(std::string_view text) {
+  // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so look for the last ')'.
+  size_t close = text.rfind(')');
+  if (close == std::string_view::npos || close + 2 >= text.size()) {
+    return make_error(ErrorCode::kInvalidArgument, "malformed stat line: no state after (comm)");
+  }
+  std::string_view rest = text.substr(close + 2);  // starts at field 3
+  std::vector<std::string_view> fields = split(rest, ' ');
+  constexpr size_t kStartTime = 22 - 3;
+  if (fields.size() <= kStartTime || fields[0].size() != 1) {
+    return make_error(ErrorCode::kInvalidArgument, "malformed stat line: {} fields after (comm)",
+                      fields.size());
+  }
+  ProcessStat st;
+  st.state = fields[0][0];
+  CL_ASSIGN_OR_RETURN(st.start_time, parse_uint(trim(fields[kStartTime]), "starttime"));
+  return st;
+}
+
+Result<ProcessStat> process_stat(pid_t pid) {
+  CL_ASSIGN_OR_RETURN(std::string text, read_file(fmt::format("/proc/{}/stat", pid)));
+  auto st = parse_process_stat(text);
+  if (!st.ok()) {
+    return make_error(ErrorCode::kInternal, "/proc/{}/stat: {}", pid, st.error().message);
+  }
+  return st;
+}
+
 Result<unsigned long long> process_start_time(pid_t pid) {
-  CL_ASSIGN_OR_RETURN(std::string stat, read_file(fmt::format("/proc/{}/stat", pid)));
-  size_t close = stat.rfind(')');
-  if (close == std::string::npos) {
-    return make_error(ErrorCode::kInternal, "malformed /proc/{}/stat", pid);
+  CL_ASSIGN_OR_RETURN(ProcessStat st, process_stat(pid));
+  return st.start_time;
+}
+
+bool process_running(pid_t pid, unsigned long long start_time) {
+  if (pid <= 0) {
+    return false;
   }
-  // Fields after "(comm)" start at field 3; the start time is field 22.
-  std::string_view rest = std::string_view(stat).substr(close + 2);
-  int field = 3;
-  size_t pos = 0;
-  while (field < 22) {
-    pos = rest.find(' ', pos);
-    if (pos == std::string_view::npos) {
-      return make_error(ErrorCode::kInternal, "malformed /proc/{}/stat", pid);
-    }
-    ++pos;
-    ++field;
-  }
-  return std::strtoull(rest.data() + pos, nullptr, 10);
+  auto st = process_stat(pid);
+  return st.ok() && st->start_time == start_time && !st->exited();
 }
 
 }  // namespace chainlab::substrate

@@ -84,8 +84,23 @@ struct CommandOutput {
 Result<CommandOutput> run_captured(SpawnSpec spec, std::chrono::milliseconds timeout,
                                    size_t max_output = 1 << 20);
 
-// The start time of a process in clock ticks since boot (field 22 of /proc/<pid>/stat); together
-// with the pid it identifies a process across pid reuse. NotFound when it does not exist.
+// What /proc/<pid>/stat says about a process: its state (field 3: 'R', 'S', 'D', 'T', 'Z' for a
+// zombie, 'X' dead, ...) and its start time in clock ticks since boot (field 22), which together
+// with the pid identifies a process across pid reuse.
+struct ProcessStat {
+  char state = '?';
+  unsigned long long start_time = 0;
+  // Exited: a zombie waiting for its parent's waitpid, or already dead.
+  bool exited() const { return state == 'Z' || state == 'X' || state == 'x'; }
+};
+// Parses the text of /proc/<pid>/stat. InvalidArgument when malformed.
+Result<ProcessStat> parse_process_stat(std::string_view text);
+// NotFound when the process does not exist (not even as a zombie).
+Result<ProcessStat> process_stat(pid_t pid);
+// The start time alone (see ProcessStat). NotFound when it does not exist.
 Result<unsigned long long> process_start_time(pid_t pid);
+// True while the process started at `start_time` with this pid exists and has not exited (a zombie
+// whose parent has not reaped it yet counts as gone).
+bool process_running(pid_t pid, unsigned long long start_time);
 
 }  // namespace chainlab::substrate

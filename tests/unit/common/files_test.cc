@@ -37,5 +37,24 @@ TEST(Files, WriteReadListRoundTrip) {
   EXPECT_EQ(list_dir(dir).error().code, ErrorCode::kNotFound);
 }
 
+TEST(Files, ReadsAreCapped) {
+  // /dev/zero never ends: the cap stops the read one byte past it.
+  auto zero = read_file("/dev/zero", 1 << 20);
+  ASSERT_FALSE(zero.ok());
+  EXPECT_EQ(zero.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(zero.error().message, "/dev/zero: larger than 1048576 bytes");
+  char tmpl[] = "/tmp/chainlab-files-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  std::string path = std::string(tmpl) + "/f";
+  ASSERT_TRUE(write_file(path, "0123456789", true).ok());
+  EXPECT_EQ(*read_file(path, 10), "0123456789");  // exactly at the cap
+  EXPECT_FALSE(read_file(path, 9).ok());
+  EXPECT_EQ(*read_file_tail(path, 4), "6789");
+  EXPECT_EQ(*read_file_tail(path, 100), "0123456789");
+  EXPECT_EQ(read_file_tail(path + "x", 4).error().code, ErrorCode::kNotFound);
+  ::unlink(path.c_str());
+  ::rmdir(tmpl);
+}
+
 }  // namespace
 }  // namespace chainlab

@@ -1,3 +1,4 @@
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <string>
@@ -121,7 +122,7 @@ TEST(TopologyImportTest, GraphmlErrors) {
   EXPECT_EQ(graphml_error(graphml("<node id='a'/><node id='a'/>")),
             "t.graphml: node id 'a' appears twice");
   EXPECT_EQ(graphml_error(graphml("<node id='a'><data key='lat'>north</data></node>")),
-            "t.graphml: node 'a': Latitude 'north' is not a number");
+            "t.graphml: node 'a': Latitude: 'north' is not a number");
   EXPECT_EQ(graphml_error(graphml("<node id='a'><data key='lat'>91</data></node>")),
             "t.graphml: node 'a': latitude 91 is out of range");
   std::string huge(65u << 20, ' ');
@@ -169,7 +170,7 @@ TEST(TopologyImportTest, GmlErrors) {
   EXPECT_EQ(gml_error("Creator \"x\""), "t.gml: no 'graph [ ... ]' list");
   EXPECT_EQ(gml_error("graph [ node [ label \"x\" ] ]"), "t.gml: node #0 has no id");
   EXPECT_EQ(gml_error("graph [ node [ id 0 Latitude \"x\" ] ]"),
-            "t.gml: node 0: Latitude 'x' is not a number");
+            "t.gml: node 0: Latitude: 'x' is not a number");
   std::string deep;
   for (int i = 0; i < 100000; ++i) {
     deep += "a [ ";
@@ -195,6 +196,49 @@ TEST(TopologyImportTest, DfnGwinFixture) {
   auto back = Topology::from_yaml(t->to_yaml());
   ASSERT_TRUE(back.ok()) << back.error().message;
   EXPECT_EQ(*back, *t);
+}
+
+// 30,000 nodes with one label: each name is found in O(1) ("x", "x-2", ... "x-30000"); the old
+// retry loop from "-2" upwards made this quadratic (minutes).
+TEST(TopologyImportScale, ManyNodesWithOneLabelStayLinear) {
+  std::string gml = "graph [\n";
+  constexpr int kNodes = 30'000;
+  for (int i = 0; i < kNodes; ++i) {
+    gml += "node [ id " + std::to_string(i) + " label \"x\" ]\n";
+  }
+  gml += "node [ id 99999999 label \"x-2\" ]\n]\n";  // a literal name the suffixes must skip
+  auto start = std::chrono::steady_clock::now();
+  auto t = Topology::from_gml(gml, ImportOptions{}, "same.gml");
+  auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(t.ok()) << t.error().message;
+  ASSERT_EQ(t->pops().size(), static_cast<size_t>(kNodes + 1));
+  EXPECT_EQ(t->pops()[0].name, "x");
+  EXPECT_EQ(t->pops()[1].name, "x-2");
+  EXPECT_EQ(t->pops()[kNodes - 1].name, "x-" + std::to_string(kNodes));
+  EXPECT_EQ(t->pops()[kNodes].name, "x-2-2");  // "x-2" was taken by node 1
+  EXPECT_LT(took, std::chrono::seconds(10));
+}
+
+TEST(TopologyImportScale, ReadersStopWhenCancelled) {
+  std::string gml = "graph [\n";
+  std::string xml;
+  for (int i = 0; i < 5000; ++i) {
+    gml += "node [ id " + std::to_string(i) + " ]\n";
+    xml += "<node id=\"n" + std::to_string(i) + "\"/>";
+  }
+  gml += "]\n";
+  int polls = 0;
+  Cancel after_three([&polls] { return ++polls > 3; });
+  auto g = Topology::from_gml(gml, ImportOptions{}, "big.gml", after_three);
+  ASSERT_FALSE(g.ok());
+  EXPECT_EQ(g.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(g.error().message, "big.gml: interrupted");
+  EXPECT_EQ(polls, 4);  // stopped at the first poll that saw the request
+  Cancel now([] { return true; });
+  auto x = Topology::from_graphml(graphml(xml), ImportOptions{}, "big.graphml", now);
+  ASSERT_FALSE(x.ok());
+  EXPECT_EQ(x.error().message, "big.graphml: interrupted");
+  EXPECT_TRUE(Topology::from_gml(gml, ImportOptions{}, "big.gml").ok());
 }
 
 }  // namespace

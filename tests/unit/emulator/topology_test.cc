@@ -215,46 +215,7 @@ TEST(TopologyTest, DefaultTopology) {
   EXPECT_TRUE(t.switches().empty());
 }
 
-TEST(DurationTest, Parses) {
-  EXPECT_EQ(*parse_duration("10ms"), 10'000'000u);
-  EXPECT_EQ(*parse_duration("500us"), 500'000u);
-  EXPECT_EQ(*parse_duration("1.5s"), 1'500'000'000u);
-  EXPECT_EQ(*parse_duration("0"), 0u);
-  EXPECT_EQ(*parse_duration("0.0"), 0u);
-  EXPECT_EQ(*parse_duration("7ns"), 7u);
-  EXPECT_EQ(*parse_duration("0.25ms"), 250'000u);
-  EXPECT_EQ(*parse_duration(".5ms"), 500'000u);
-  EXPECT_EQ(*parse_duration("10 ms"), 10'000'000u);
-  EXPECT_EQ(*parse_duration("1.000000001s"), 1'000'000'001u);
-}
-
-TEST(DurationTest, RejectsGarbage) {
-  for (const char* bad :
-       {"", "ms", "-1ms", "10", "10 parsecs", "1.5ns", "1.0000000001s", "1e3ms", "10msx", "abc",
-        "1..2ms", "99999999999999999999s", "18446744073709551616ns"}) {
-    auto r = parse_duration(bad);
-    EXPECT_FALSE(r.ok()) << bad;
-  }
-  EXPECT_EQ(parse_duration("10 parsecs").error().message,
-            "'10 parsecs' is not a duration (unknown unit; use ns, us, ms or s)");
-  EXPECT_TRUE(parse_duration("18446744073709551615ns").ok());
-}
-
-TEST(DurationTest, FormatsAndRoundTrips) {
-  EXPECT_EQ(format_duration(0), "0");
-  EXPECT_EQ(format_duration(10'000'000), "10ms");
-  EXPECT_EQ(format_duration(1'500'000), "1.5ms");
-  EXPECT_EQ(format_duration(250'000), "250us");
-  EXPECT_EQ(format_duration(2'000'000'000), "2s");
-  EXPECT_EQ(format_duration(999), "999ns");
-  for (uint64_t ns : {1ull, 999ull, 1'000ull, 1'001ull, 123'456'789ull, 60'000'000'000ull,
-                      18'446'744'073'709'551'615ull}) {
-    auto back = parse_duration(format_duration(ns));
-    ASSERT_TRUE(back.ok()) << format_duration(ns);
-    EXPECT_EQ(*back, ns);
-  }
-}
-
+// Durations themselves: tests/unit/common/units_test.cc.
 TEST(DurationTest, DistanceKm) {
   EXPECT_NEAR(distance_km(0, 0, 0, 0), 0, 1e-9);
   // A quarter of the equator.

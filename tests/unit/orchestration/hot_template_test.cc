@@ -193,7 +193,7 @@ TEST(HotTemplate, BadTemplatesGetPreciseErrors) {
               HasSubstr("heat_template_version: unknown version '2012-01-01'"));
   EXPECT_THAT(error_of("resources: {}"), HasSubstr("missing key 'heat_template_version'"));
   EXPECT_THAT(error_of("heat_template_version: 2015-04-30\nresources: [\n"),
-              HasSubstr("template: line"));
+              HasSubstr("template: not valid YAML: line"));
   EXPECT_THAT(error_of("{\"heat_template_version\": "), HasSubstr("template: not valid JSON"));
   EXPECT_THAT(err("  n: {type: OS::Neutron::Net}\n  n: {type: OS::Neutron::Net}"),
               HasSubstr("resources: duplicate key 'n'"));
@@ -248,7 +248,7 @@ TEST(HotTemplate, ResourceGroupsExpandToIndexedMembers) {
   EXPECT_EQ(p.find("vnfs-2")->group, "vnfs");
   EXPECT_THAT(p.find("vnfs")->members, ElementsAre("vnfs-0", "vnfs-1", "vnfs-2"));
   EXPECT_THAT(error_of(kGroup, {{"n", -1}}),
-              HasSubstr("resources.vnfs.properties.count: -1 is not an integer in 0..1000"));
+              HasSubstr("resources.vnfs.properties.count: -1 is out of range 0..1000"));
   EXPECT_THAT(error_of(R"(
 heat_template_version: 2015-04-30
 resources:

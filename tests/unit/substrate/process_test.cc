@@ -1,7 +1,10 @@
 #include "substrate/process.h"
 
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -82,6 +85,46 @@ TEST(Process, StartTimeIdentifiesProcess) {
   EXPECT_GT(*self, 0u);
   EXPECT_EQ(*process_start_time(::getpid()), *self);
   EXPECT_EQ(process_start_time(999999999).error().code, ErrorCode::kNotFound);
+}
+
+TEST(Process, StatParsesStateAndStartTime) {
+  // comm may hold spaces and parentheses: the fields start after the last ')'.
+  std::string line = "42 (a (b) c) Z 1 42 42 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 987654 0 0";
+  auto st = parse_process_stat(line);
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  EXPECT_EQ(st->state, 'Z');
+  EXPECT_EQ(st->start_time, 987654u);
+  EXPECT_TRUE(st->exited());
+  EXPECT_FALSE(parse_process_stat("42 (x) S 1 2").ok());
+  EXPECT_FALSE(parse_process_stat("no parenthesis").ok());
+  EXPECT_FALSE(parse_process_stat("42 (x) S 1 42 42 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 -5 0 0")
+                   .ok());  // a negative start time is malformed, not a wrapped number
+}
+
+TEST(Process, ZombieCountsAsNotRunning) {
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::_exit(0);
+  }
+  // Not reaped yet: a zombie until the waitpid below.
+  Result<ProcessStat> st = make_error(ErrorCode::kInternal, "not read yet");
+  for (int i = 0; i < 400; ++i) {
+    st = process_stat(child);
+    if (st.ok() && st->state == 'Z') {
+      break;
+    }
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  EXPECT_EQ(st->state, 'Z');
+  EXPECT_FALSE(process_running(child, st->start_time));
+  auto self = process_start_time(::getpid());
+  ASSERT_TRUE(self.ok());
+  EXPECT_TRUE(process_running(::getpid(), *self));
+  EXPECT_FALSE(process_running(::getpid(), *self + 1));  // another process with a reused pid
+  ASSERT_EQ(::waitpid(child, nullptr, 0), child);
+  EXPECT_FALSE(process_stat(child).ok());
 }
 
 }  // namespace
