@@ -125,6 +125,18 @@ class YamlReader {
     return *d;
   }
 
+  // Bytes: a number, or one with a unit (k, m, g: binary).
+  Result<uint64_t> get_size(const YAML::Node& node, std::string_view path) const {
+    if (!node.IsScalar()) {
+      return error(path, "expected a size in bytes such as 10m");
+    }
+    auto v = parse_size(node.Scalar(), "");
+    if (!v.ok()) {
+      return error(path, v.error().message);
+    }
+    return *v;
+  }
+
   Result<Connectivity> get_connectivity(const YAML::Node& node, std::string_view path) const {
     if (!node.IsScalar()) {
       return error(path, "expected none or learning");
@@ -137,9 +149,10 @@ class YamlReader {
   }
 
   Status read_emulator(const YAML::Node& node, EmulatorSpec& out) const {
-    CL_RETURN_IF_ERROR(check_map(node, "emulator",
-                                 {"e_cpu", "e_mem", "rest_port", "gatekeeper_port", "keystone",
-                                  "instance_log_bytes", "connectivity"}));
+    CL_RETURN_IF_ERROR(check_map(
+        node, "emulator",
+        {"e_cpu", "e_mem", "rest_port", "gatekeeper_port", "keystone", "instance_log_bytes",
+         "connectivity"}));
     if (node["e_cpu"]) {
       CL_ASSIGN_OR_RETURN(out.e_cpu, get_double(node["e_cpu"], "emulator.e_cpu"));
     }
@@ -158,10 +171,8 @@ class YamlReader {
       CL_RETURN_IF_ERROR(read_keystone(node["keystone"], out.keystone));
     }
     if (node["instance_log_bytes"]) {
-      // The range (64 KiB..1 GiB) is checked with the topology (runtime::validate_...).
-      CL_ASSIGN_OR_RETURN(int bytes, get_int_in(node["instance_log_bytes"],
-                                                "emulator.instance_log_bytes", 0, INT32_MAX));
-      out.instance_log_bytes = static_cast<uint64_t>(bytes);
+      CL_ASSIGN_OR_RETURN(out.instance_log_bytes,
+                          get_size(node["instance_log_bytes"], "emulator.instance_log_bytes"));
     }
     if (node["connectivity"]) {
       CL_ASSIGN_OR_RETURN(out.connectivity,

@@ -103,6 +103,18 @@ json units_json(const orchestration::ServiceInstance& inst, bool saps) {
 
 }  // namespace
 
+Result<orchestration::InstantiateRequest> parse_instantiate_request(const json& params) {
+  orchestration::InstantiateRequest r;
+  r.service_uuid = str(params, "service_uuid");
+  r.service_name = str(params, "service_name");
+  if (r.service_uuid.empty() && r.service_name.empty() && str(params, "latest") == "true") {
+    r.service_uuid = "latest";
+  }
+  r.placement = str(params, "placement");
+  CL_ASSIGN_OR_RETURN(r.placement_argument, placement_map(params));
+  return r;
+}
+
 json service_instance_json(const orchestration::ServiceInstance& inst) {
   json elines = json::array();
   for (const auto& c : inst.chains) {
@@ -205,20 +217,12 @@ void GatekeeperEndpoint::register_routes(httplib::Server& server) {
         send_error(res, params.error());
         return;
       }
-      orchestration::InstantiateRequest r;
-      r.service_uuid = str(*params, "service_uuid");
-      r.service_name = str(*params, "service_name");
-      if (r.service_uuid.empty() && r.service_name.empty() && str(*params, "latest") == "true") {
-        r.service_uuid = "latest";
-      }
-      r.placement = str(*params, "placement");
-      auto map = placement_map(*params);
-      if (!map.ok()) {
-        send_error(res, map.error());
+      auto r = parse_instantiate_request(*params);
+      if (!r.ok()) {
+        send_error(res, r.error());
         return;
       }
-      r.placement_argument = std::move(map).value();
-      auto inst = gatekeeper_->instantiate(r);
+      auto inst = gatekeeper_->instantiate(*r);
       if (!inst.ok()) {
         send_error(res, inst.error());
         return;

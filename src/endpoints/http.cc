@@ -171,6 +171,7 @@ void Endpoint::write_error(httplib::Response& res, const Error& error) const {
 }
 
 Result<nlohmann::json> request_params(const httplib::Request& req) {
+  CL_RETURN_IF_ERROR(check_text(req));  // admit() checked already; parsers may run alone (fuzz)
   nlohmann::json params = nlohmann::json::object();
   for (const auto& [key, value] : req.params) {
     params[key] = value;

@@ -30,4 +30,10 @@ class GlanceEndpoint final : public Endpoint {
   OpenStackPorts ports_;
 };
 
+// The typed requests of POST /v2/images (a JSON object: core attributes and free-form properties)
+// and PATCH /v2/images/<id> (a JSON patch: add, replace, remove on top-level paths).
+// InvalidArgument for read-only attributes, wrong types and malformed operations.
+Result<orchestration::ImageCreate> parse_image_create(const nlohmann::json& body);
+Result<orchestration::ImageUpdate> parse_image_patch(const nlohmann::json& patch);
+
 }  // namespace chainlab::endpoints

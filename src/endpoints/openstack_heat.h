@@ -41,4 +41,10 @@ class HeatEndpoint final : public Endpoint {
   OpenStackPorts ports_;
 };
 
+// The stack request of a POST/PUT/PATCH body (stack_name, template as an object or text,
+// parameters, environment, timeout_mins); the template is parsed to check it and to apply the
+// environment's parameter_defaults. InvalidArgument otherwise.
+Result<orchestration::StackRequest> parse_stack_request(const nlohmann::json& body,
+                                                        bool need_template);
+
 }  // namespace chainlab::endpoints

@@ -8,6 +8,8 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "endpoints/http.h"
 #include "endpoints/openstack_common.h"
@@ -27,5 +29,28 @@ class KeystoneEndpoint final : public Endpoint {
   std::shared_ptr<orchestration::Cloud> cloud_;
   OpenStackPorts ports_;
 };
+
+// POST /v3/auth/tokens: credentials of the password method (user name or id, password) or the
+// token of the token method, and the project scope (name or id) if any.
+struct V3Auth {
+  std::string user;
+  std::string password;
+  std::string project;
+  std::string token;
+  std::vector<std::string> methods;
+};
+Result<V3Auth> parse_v3_auth(const nlohmann::json& body);
+
+// POST /v2.0/tokens: {"auth": {"tenantName" | "tenantId", "passwordCredentials": {"username" |
+// "userId", "password"} or "token": {"id"}}}. kNone: neither credential (answered 401).
+struct V2Auth {
+  enum class Method { kNone, kPassword, kToken };
+  Method method = Method::kNone;
+  std::string user;
+  std::string password;
+  std::string token;
+  std::string project;
+};
+Result<V2Auth> parse_v2_auth(const nlohmann::json& body);
 
 }  // namespace chainlab::endpoints

@@ -2,7 +2,7 @@
 
 #include <httplib.h>
 
-#include <regex>
+#include "common/safe_regex.h"
 
 #include "common/units.h"
 
@@ -205,9 +205,23 @@ std::string ref_id(const std::string& ref) {
   return slash == std::string::npos ? ref : ref.substr(slash + 1);
 }
 
-Result<orchestration::ServerCreate> parse_server_create(Cloud& cloud, const json& body) {
+// Nova's auto-allocation, simplified: the only non-external network if there is exactly one.
+std::optional<std::string> auto_network(Cloud& cloud) {
+  std::vector<std::string> candidates;
+  for (const auto& n : cloud.list_networks()) {
+    if (!n.external) {
+      candidates.push_back(n.id);
+    }
+  }
+  return candidates.size() == 1 ? std::optional<std::string>(candidates.front()) : std::nullopt;
+}
+
+}  // namespace
+
+Result<ServerCreateRequest> parse_server_create(const json& body) {
   CL_ASSIGN_OR_RETURN(json s, resource_body(body, "server"));
-  orchestration::ServerCreate r;
+  ServerCreateRequest request;
+  orchestration::ServerCreate& r = request.server;
   CL_ASSIGN_OR_RETURN(auto name, opt_string(s, "name"));
   if (!name || name->empty()) {
     return make_error(ErrorCode::kInvalidArgument,
@@ -247,18 +261,7 @@ Result<orchestration::ServerCreate> parse_server_create(Cloud& cloud, const json
       return make_error(ErrorCode::kInvalidArgument,
                         "Invalid input for field/attribute networks: '{}'", mode);
     }
-    if (mode == "auto") {
-      // Nova's auto-allocation, simplified: the only non-external network if there is exactly one.
-      std::vector<orchestration::Network> candidates;
-      for (const auto& n : cloud.list_networks()) {
-        if (!n.external) {
-          candidates.push_back(n);
-        }
-      }
-      if (candidates.size() == 1) {
-        r.nics.push_back({"", candidates.front().id, ""});
-      }
-    }
+    request.auto_network = mode == "auto";
   } else if (networks.is_array()) {
     for (const auto& n : networks) {
       if (!n.is_object()) {
@@ -281,10 +284,64 @@ Result<orchestration::ServerCreate> parse_server_create(Cloud& cloud, const json
   } else {
     return make_error(ErrorCode::kInvalidArgument, "Invalid input for field/attribute networks");
   }
-  return r;
+  return request;
 }
 
-}  // namespace
+Result<orchestration::FlavorCreate> parse_flavor_create(const json& body) {
+  CL_ASSIGN_OR_RETURN(json f, resource_body(body, "flavor"));
+  orchestration::FlavorCreate fc;
+  CL_ASSIGN_OR_RETURN(auto name, opt_string(f, "name"));
+  using orchestration::kMaxFlavorValue;
+  CL_ASSIGN_OR_RETURN(auto ram, opt_int(f, "ram", 1, kMaxFlavorValue));
+  CL_ASSIGN_OR_RETURN(auto vcpus, opt_int(f, "vcpus", 1, kMaxFlavorValue));
+  CL_ASSIGN_OR_RETURN(auto disk, opt_int(f, "disk", 0, kMaxFlavorValue));
+  CL_ASSIGN_OR_RETURN(auto eph, opt_int(f, "OS-FLV-EXT-DATA:ephemeral", 0, kMaxFlavorValue));
+  std::optional<int64_t> swap;
+  if (f.value("swap", json()) != json("")) {  // Nova spells "no swap" ""
+    CL_ASSIGN_OR_RETURN(swap, opt_int(f, "swap", 0, kMaxFlavorValue));
+  }
+  CL_ASSIGN_OR_RETURN(auto is_public, opt_bool(f, "os-flavor-access:is_public"));
+  CL_ASSIGN_OR_RETURN(auto desc, opt_string(f, "description"));
+  if (!name || !ram || !vcpus) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "Invalid input for field/attribute flavor: name, ram and vcpus are required");
+  }
+  fc.name = *name;
+  fc.ram_mb = *ram;
+  fc.vcpus = static_cast<int>(*vcpus);
+  fc.disk_gb = disk.value_or(0);
+  fc.ephemeral_gb = eph.value_or(0);
+  fc.is_public = is_public.value_or(true);
+  fc.description = desc.value_or("");
+  if (f.contains("id") && !f["id"].is_null()) {
+    fc.id = f["id"].is_string() ? f["id"].get<std::string>() : f["id"].dump();
+  }
+  if (swap) {
+    fc.swap_mb = *swap;
+  }
+  if (auto rx = f.find("rxtx_factor"); rx != f.end() && !rx->is_null()) {
+    CL_ASSIGN_OR_RETURN(fc.rxtx_factor, json_number(*rx, "rxtx_factor", 0, 1e6));
+  }
+  return fc;
+}
+
+Result<orchestration::ServerNic> parse_interface_attachment(const json& body) {
+  CL_ASSIGN_OR_RETURN(json a, resource_body(body, "interfaceAttachment"));
+  orchestration::ServerNic nic;
+  CL_ASSIGN_OR_RETURN(auto port, opt_string(a, "port_id"));
+  CL_ASSIGN_OR_RETURN(auto net, opt_string(a, "net_id"));
+  nic.port_id = port.value_or("");
+  nic.network_id = net.value_or("");
+  if (a.contains("fixed_ips") && a["fixed_ips"].is_array() && !a["fixed_ips"].empty()) {
+    const json& ip = a["fixed_ips"][0];
+    if (!ip.is_object()) {
+      return make_error(ErrorCode::kInvalidArgument, "Invalid input for fixed_ips: not an object");
+    }
+    CL_ASSIGN_OR_RETURN(auto address, opt_string(ip, "ip_address"));
+    nic.fixed_ip = address.value_or("");
+  }
+  return nic;
+}
 
 void NovaEndpoint::register_routes(httplib::Server& server) {
   auto cloud = cloud_;
@@ -314,15 +371,14 @@ void NovaEndpoint::register_routes(httplib::Server& server) {
     return [cloud, port, detail](const httplib::Request& req, httplib::Response& res) {
       std::string name_filter = req.get_param_value("name");
       std::string status_filter = req.get_param_value("status");
+      // Nova's name filter is a regular expression; one that does not compile (or that this
+      // emulation refuses, compile_safe_regex) compares the name as text.
+      auto name_re = compile_safe_regex(name_filter);
       json items = json::array();
       for (const auto& s : cloud->list_servers()) {
         if (!name_filter.empty()) {
-          bool match = false;
-          try {
-            match = std::regex_search(s.name, std::regex(name_filter));
-          } catch (const std::regex_error&) {
-            match = s.name == name_filter;
-          }
+          auto found = name_re.ok() ? safe_regex_search(s.name, *name_re) : Result<bool>(false);
+          bool match = name_re.ok() && found.ok() ? *found : s.name == name_filter;
           if (!match) {
             continue;
           }
@@ -343,11 +399,14 @@ void NovaEndpoint::register_routes(httplib::Server& server) {
                 if (!body.ok()) {
                   return fail(res, body.error());
                 }
-                auto request = parse_server_create(*cloud, *body);
+                auto request = parse_server_create(*body);
                 if (!request.ok()) {
                   return fail(res, request.error());
                 }
-                auto created = cloud->create_server(*request);
+                if (auto net = request->auto_network ? auto_network(*cloud) : std::nullopt) {
+                  request->server.nics.push_back({"", *net, ""});
+                }
+                auto created = cloud->create_server(request->server);
                 if (!created.ok()) {
                   Error e = std::move(created).error();
                   // Nova answers 400 for unknown references in the request body.
@@ -463,18 +522,11 @@ void NovaEndpoint::register_routes(httplib::Server& server) {
                 if (!body.ok()) {
                   return fail(res, body.error());
                 }
-                auto a = resource_body(*body, "interfaceAttachment");
-                if (!a.ok()) {
-                  return fail(res, a.error());
+                auto nic = parse_interface_attachment(*body);
+                if (!nic.ok()) {
+                  return fail(res, nic.error());
                 }
-                orchestration::ServerNic nic;
-                nic.port_id = a->value("port_id", std::string());
-                nic.network_id = a->value("net_id", std::string());
-                if (a->contains("fixed_ips") && (*a)["fixed_ips"].is_array() &&
-                    !(*a)["fixed_ips"].empty()) {
-                  nic.fixed_ip = (*a)["fixed_ips"][0].value("ip_address", std::string());
-                }
-                auto attached = cloud->attach_interface(req.matches[1], nic);
+                auto attached = cloud->attach_interface(req.matches[1], *nic);
                 if (!attached.ok()) {
                   return fail(res, attached.error());
                 }
@@ -518,53 +570,11 @@ void NovaEndpoint::register_routes(httplib::Server& server) {
                 if (!body.ok()) {
                   return fail(res, body.error());
                 }
-                auto f = resource_body(*body, "flavor");
-                if (!f.ok()) {
-                  return fail(res, f.error());
+                auto fc = parse_flavor_create(*body);
+                if (!fc.ok()) {
+                  return fail(res, fc.error());
                 }
-                orchestration::FlavorCreate fc;
-                auto parse = [&]() -> Status {
-                  CL_ASSIGN_OR_RETURN(auto name, opt_string(*f, "name"));
-                  using orchestration::kMaxFlavorValue;
-                  CL_ASSIGN_OR_RETURN(auto ram, opt_int(*f, "ram", 1, kMaxFlavorValue));
-                  CL_ASSIGN_OR_RETURN(auto vcpus, opt_int(*f, "vcpus", 1, kMaxFlavorValue));
-                  CL_ASSIGN_OR_RETURN(auto disk, opt_int(*f, "disk", 0, kMaxFlavorValue));
-                  CL_ASSIGN_OR_RETURN(auto eph,
-                                      opt_int(*f, "OS-FLV-EXT-DATA:ephemeral", 0, kMaxFlavorValue));
-                  std::optional<int64_t> swap;
-                  if ((*f).value("swap", json()) != json("")) {  // Nova spells "no swap" ""
-                    CL_ASSIGN_OR_RETURN(swap, opt_int(*f, "swap", 0, kMaxFlavorValue));
-                  }
-                  CL_ASSIGN_OR_RETURN(auto is_public, opt_bool(*f, "os-flavor-access:is_public"));
-                  CL_ASSIGN_OR_RETURN(auto desc, opt_string(*f, "description"));
-                  if (!name || !ram || !vcpus) {
-                    return make_error(ErrorCode::kInvalidArgument,
-                                      "Invalid input for field/attribute flavor: name, ram and "
-                                      "vcpus are required");
-                  }
-                  fc.name = *name;
-                  fc.ram_mb = *ram;
-                  fc.vcpus = static_cast<int>(*vcpus);
-                  fc.disk_gb = disk.value_or(0);
-                  fc.ephemeral_gb = eph.value_or(0);
-                  fc.is_public = is_public.value_or(true);
-                  fc.description = desc.value_or("");
-                  if (f->contains("id") && !(*f)["id"].is_null()) {
-                    fc.id =
-                        (*f)["id"].is_string() ? (*f)["id"].get<std::string>() : (*f)["id"].dump();
-                  }
-                  if (swap) {
-                    fc.swap_mb = *swap;
-                  }
-                  if (auto rx = f->find("rxtx_factor"); rx != f->end() && !rx->is_null()) {
-                    CL_ASSIGN_OR_RETURN(fc.rxtx_factor, json_number(*rx, "rxtx_factor", 0, 1e6));
-                  }
-                  return ok_status();
-                };
-                if (auto s = parse(); !s.ok()) {
-                  return fail(res, s.error());
-                }
-                auto created = cloud->create_flavor(fc);
+                auto created = cloud->create_flavor(*fc);
                 if (!created.ok()) {
                   return fail(res, created.error());
                 }

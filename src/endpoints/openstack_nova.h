@@ -27,4 +27,15 @@ class NovaEndpoint final : public Endpoint {
   OpenStackPorts ports_;
 };
 
+// The typed requests of the bodies Nova accepts (POST /servers, /flavors, os-interface), from
+// the parsed JSON body. InvalidArgument with a Nova-style message for anything malformed.
+struct ServerCreateRequest {
+  orchestration::ServerCreate server;
+  // "networks": "auto" (the default): the route adds the PoP's only non-external network, if any.
+  bool auto_network = false;
+};
+Result<ServerCreateRequest> parse_server_create(const nlohmann::json& body);
+Result<orchestration::FlavorCreate> parse_flavor_create(const nlohmann::json& body);
+Result<orchestration::ServerNic> parse_interface_attachment(const nlohmann::json& body);
+
 }  // namespace chainlab::endpoints
