@@ -51,16 +51,16 @@ Status check_text(const ImportedGraph& graph, const std::string& source) {
   auto bad = [&](std::string_view what, size_t i) {
     return make_error(ErrorCode::kInvalidArgument, "{}: {} {}: not valid UTF-8", source, what, i);
   };
-  if (!is_valid_utf8(graph.name)) {
+  if (!valid_utf8(graph.name)) {
     return make_error(ErrorCode::kInvalidArgument, "{}: graph label: not valid UTF-8", source);
   }
   for (size_t i = 0; i < graph.nodes.size(); ++i) {
-    if (!is_valid_utf8(graph.nodes[i].id) || !is_valid_utf8(graph.nodes[i].label)) {
+    if (!valid_utf8(graph.nodes[i].id) || !valid_utf8(graph.nodes[i].label)) {
       return bad("node", i);
     }
   }
   for (size_t e = 0; e < graph.edges.size(); ++e) {
-    if (!is_valid_utf8(graph.edges[e].source) || !is_valid_utf8(graph.edges[e].target)) {
+    if (!valid_utf8(graph.edges[e].source) || !valid_utf8(graph.edges[e].target)) {
       return bad("edge", e);
     }
   }
