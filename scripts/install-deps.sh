@@ -15,6 +15,8 @@ packages=(
   # conformance (tests/conformance): the real OpenStack clients
   python3-openstackclient python3-heatclient python3-neutronclient python3-novaclient
   python3-glanceclient python3-networking-sfc
+  # conformance (tests/conformance/sonemu_cli_conformance.py): what son-emu's CLI imports
+  python3-requests python3-tabulate
   # run: the oci compute driver (busybox: the test image of tests/integration/oci_driver_test.cc)
   runc busybox
   # benchmark peers (bench/dataplane.sh): Open vSwitch userspace datapath

@@ -183,7 +183,7 @@ Result<PopInfo> Emulation::pop_status(const std::string& name) {
   info.resource_model = pop->resources.model;
   info.resource_state = ns.model ? ns.model->state() : nlohmann::json::object();
   for (const auto& [iname, inst] : impl_->instances) {
-    if (inst.node == node) {
+    if (inst.node == node && !inst.is_sap) {  // SAPs: "ext SAP list", as son-emu
       info.instances.push_back(iname);
     }
   }

@@ -181,6 +181,8 @@ class Emulation {
   Result<ChainInfo> set_chain(const ChainRequest& request);
   // Removes the chain(s) between src and dst (and back if bidirectional) with this cookie.
   Result<size_t> delete_chain(const ChainRequest& request);
+  // The same, answering the chains it removed (NotFound when none).
+  Result<std::vector<ChainInfo>> remove_chains(const ChainRequest& request);
   std::vector<ChainInfo> list_chains();
 
   Result<ElanInfo> create_elan(const std::string& name,

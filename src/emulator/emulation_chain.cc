@@ -122,13 +122,18 @@ Result<ChainInfo> Emulation::set_chain(const ChainRequest& request) {
 }
 
 Result<size_t> Emulation::delete_chain(const ChainRequest& request) {
+  CL_ASSIGN_OR_RETURN(auto removed, remove_chains(request));
+  return removed.size();
+}
+
+Result<std::vector<ChainInfo>> Emulation::remove_chains(const ChainRequest& request) {
   std::lock_guard lock(mu_);
   Impl& im = *impl_;
   if (im.instances.count(request.src) == 0 || im.instances.count(request.dst) == 0) {
     return make_error(ErrorCode::kNotFound, "no instance named '{}'",
                       im.instances.count(request.src) == 0 ? request.src : request.dst);
   }
-  size_t removed = 0;
+  std::vector<ChainInfo> removed;
   for (auto it = im.chains.begin(); it != im.chains.end();) {
     const auto& r = it->info.request;
     bool same_ends = (r.src == request.src && r.dst == request.dst) ||
@@ -140,13 +145,13 @@ Result<size_t> Emulation::delete_chain(const ChainRequest& request) {
       if (it->info.vlan != 0) {
         im.vlans.give_back(it->info.vlan);
       }
+      removed.push_back(it->info);
       it = im.chains.erase(it);
-      ++removed;
     } else {
       ++it;
     }
   }
-  if (removed == 0) {
+  if (removed.empty()) {
     return make_error(ErrorCode::kNotFound, "no chain from {} to {} with cookie {}", request.src,
                       request.dst, request.cookie);
   }

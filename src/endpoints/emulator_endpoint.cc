@@ -8,6 +8,7 @@
 #include "common/files.h"
 #include "common/units.h"
 #include "endpoints/log_stream.h"
+#include "endpoints/sonemu_shapes.h"
 
 namespace chainlab::endpoints {
 namespace {
@@ -17,7 +18,6 @@ constexpr int64_t kCpuBwPeriodUs = 1'000'000;
 constexpr int64_t kMaxCpuPeriodUs = 1'000'000;        // the kernel's CFS maximum
 constexpr uint64_t kMaxLinkDelayNs = 60'000'000'000;  // 60 s, as in topologies
 
-using emulator::ComputeInfo;
 using nlohmann::json;
 
 std::string str(const json& params, const char* key, const std::string& fallback = "") {
@@ -132,6 +132,13 @@ Result<emulator::LinkChange> link_change(const json& p) {
     change.queue_packets = static_cast<uint32_t>(q);
   }
   return change;
+}
+
+// A JSON string as flask-restful writes it: the JSON document and a newline (son-emu's CLI prints
+// the raw body of its network calls).
+void send_text(httplib::Response& res, const std::string& text) {
+  send_json(res, text);
+  res.body += "\n";
 }
 
 template <typename F>
@@ -271,50 +278,6 @@ Result<emulator::ComputeRequest> parse_compute_request(const json& p, const std:
   return r;
 }
 
-json compute_status_json(const ComputeInfo& info) {
-  const auto& st = info.status;
-  json network = json::array();
-  for (const auto& i : info.interfaces) {
-    std::string ip = i.ip.substr(0, i.ip.find('/'));
-    std::string netmask;
-    if (auto cidr = substrate::Cidr::parse(i.ip); cidr.ok()) {
-      netmask = cidr->netmask();
-    }
-    network.push_back({{"intf_name", i.name},
-                       {"ip", ip},
-                       {"netmask", netmask},
-                       {"mac", i.mac},
-                       {"up", true},
-                       {"dc_portname", i.pop_port},
-                       {"host_ifname", i.host_ifname}});
-  }
-  bool running = st.state == runtime::InstanceState::kRunning;
-  json state = {{"Status", std::string(runtime::instance_state_name(st.state))},
-                {"Running", running},
-                {"Paused", st.state == runtime::InstanceState::kPaused},
-                {"Pid", st.pid},
-                {"ExitCode", st.exit_code ? json(*st.exit_code) : json(nullptr)}};
-  return {{"name", info.name},
-          {"id", st.netns},
-          {"short_id", st.netns},
-          {"datacenter", info.pop},
-          {"image", info.image},
-          {"command", info.command},
-          {"flavor_name", info.flavor},
-          {"hostname", st.hostname},
-          {"state", state},
-          {"network", network},
-          {"cpu_quota", st.limits.cpu_quota_us},
-          {"cpu_period", st.limits.cpu_period_us},
-          {"cpu_shares", st.limits.cpu_shares},
-          {"cpuset", st.limits.cpuset_cpus},
-          {"mem_limit", st.limits.memory_bytes},
-          {"driver", st.driver},
-          {"netns", st.netns},
-          {"cpu_usage_ns", st.stats.cpu_usage_ns},
-          {"memory_usage_bytes", st.stats.memory_bytes}};
-}
-
 void EmulatorEndpoint::register_routes(httplib::Server& server) {
   auto& emu = emulation_;
   server.Put(R"(/restapi/compute/resources/([^/]+)/([^/]+))",
@@ -328,7 +291,7 @@ void EmulatorEndpoint::register_routes(httplib::Server& server) {
                  return send_error(res, s.error());
                }
                auto info = emu.compute_status(name);
-               info.ok() ? send_json(res, compute_status_json(*info))
+               info.ok() ? send_json(res, compute_status_json(*info, SonemuNames(emu.topology())))
                          : send_error(res, info.error());
              }));
   server.Post(
@@ -365,7 +328,7 @@ void EmulatorEndpoint::register_routes(httplib::Server& server) {
                  return send_error(res, r.error());
                }
                auto info = emu.start_compute(*r);
-               info.ok() ? send_json(res, compute_status_json(*info))
+               info.ok() ? send_json(res, compute_status_json(*info, SonemuNames(emu.topology())))
                          : send_error(res, info.error());
              }));
   server.Put(R"(/restapi/compute/([^/]+)/([^/]+)/interface/([^/]+))",
@@ -376,7 +339,7 @@ void EmulatorEndpoint::register_routes(httplib::Server& server) {
                  return send_error(res, added.error());
                }
                auto info = emu.compute_status(req.matches[2]);
-               info.ok() ? send_json(res, compute_status_json(*info))
+               info.ok() ? send_json(res, compute_status_json(*info, SonemuNames(emu.topology())))
                          : send_error(res, info.error());
              }));
   server.Delete(R"(/restapi/compute/([^/]+)/([^/]+)/interface/([^/]+))",
@@ -391,7 +354,8 @@ void EmulatorEndpoint::register_routes(httplib::Server& server) {
       return send_error(res, make_error(ErrorCode::kNotFound, "no instance '{}' in '{}'",
                                         std::string(req.matches[2]), std::string(req.matches[1])));
     }
-    info.ok() ? send_json(res, compute_status_json(*info)) : send_error(res, info.error());
+    info.ok() ? send_json(res, compute_status_json(*info, SonemuNames(emu.topology())))
+              : send_error(res, info.error());
   });
   server.Get(R"(/restapi/compute/([^/]+)/([^/]+)/logs)", [&emu](const httplib::Request& req,
                                                                 httplib::Response& res) {
@@ -412,27 +376,24 @@ void EmulatorEndpoint::register_routes(httplib::Server& server) {
     if (!all.ok()) {
       return send_error(res, all.error());
     }
+    SonemuNames names(emu.topology());
     json out = json::array();
     for (const auto& c : *all) {
-      out.push_back(json::array({c.name, compute_status_json(c)}));
+      out.push_back(json::array({c.name, compute_status_json(c, names)}));
     }
     send_json(res, out);
   };
   server.Get("/restapi/compute",
              [list](const httplib::Request&, httplib::Response& res) { list("", res); });
-  server.Get(
-      R"(/restapi/compute/([^/]+))",
-      [list](const httplib::Request& req, httplib::Response& res) { list(req.matches[1], res); });
+  // son-emu's CLI sends "None" for a missing -d: all PoPs (compute.py ComputeList).
+  server.Get(R"(/restapi/compute/([^/]+))",
+             [list](const httplib::Request& req, httplib::Response& res) {
+               std::string pop = req.matches[1];
+               list(pop == "None" ? "" : pop, res);
+             });
 
-  auto pop_json = [](const emulator::PopInfo& p) {
-    return json{{"label", p.name},
-                {"internalname", p.internal_name},
-                {"switch", p.internal_name},
-                {"n_running_containers", p.instances.size()},
-                {"metadata", p.metadata},
-                {"vnf_list", p.instances},
-                {"resource_model", p.resource_model},
-                {"resource_state", p.resource_state}};
+  auto pop_json = [&emu](const emulator::PopInfo& p) {
+    return pop_status_json(p, emu.topology(), SonemuNames(emu.topology()));
   };
   server.Get("/restapi/datacenter",
              [&emu, pop_json](const httplib::Request&, httplib::Response& res) {
@@ -475,8 +436,7 @@ void EmulatorEndpoint::register_routes(httplib::Server& server) {
                if (p.contains("detail")) {
                  return send_json(res, chain_json(*c));
                }
-               send_json(res, fmt::format("success: {} ({}, vlan {})", c->id,
-                                          fmt::join(c->path, " -> "), c->vlan));
+               send_text(res, chain_answer("add-flow", *c, p, SonemuNames(emu.topology())));
              }));
   server.Delete("/restapi/network",
                 guarded([&emu](const httplib::Request&, httplib::Response& res, const json& p) {
@@ -484,10 +444,33 @@ void EmulatorEndpoint::register_routes(httplib::Server& server) {
                   if (!r.ok()) {
                     return send_error(res, r.error());
                   }
-                  auto n = emu.delete_chain(*r);
-                  n.ok() ? send_json(res, fmt::format("success: removed {} chain(s)", *n))
-                         : send_error(res, n.error());
+                  auto removed = emu.remove_chains(*r);
+                  if (!removed.ok()) {
+                    return send_error(res, removed.error());
+                  }
+                  // son-emu answers for the request's direction(s), along the chain's path.
+                  emulator::ChainInfo asked = removed->front();
+                  if (asked.request.src != r->src) {
+                    std::reverse(asked.path.begin(), asked.path.end());
+                  }
+                  asked.request = *r;
+                  send_text(res, chain_answer("del-flows", asked, p, SonemuNames(emu.topology())));
                 }));
+  // son-emu's monitoring routes (api/rest/monitor.py): chainlab has no monitoring yet.
+  for (const char* route : {"interface", "flow", "link", "skewness", "term"}) {
+    std::string path = fmt::format("/restapi/monitor/{}", route);
+    auto not_implemented = [route](const httplib::Request& req, httplib::Response& res) {
+      send_json(res,
+                {{"error", fmt::format("{} /restapi/monitor/{}: monitoring is not implemented in "
+                                       "chainlab (docs/api/emulator-rest.md)",
+                                       req.method, route)}},
+                501);
+    };
+    // son-emu's methods: PUT and DELETE, GET for term.
+    server.Put(path, not_implemented);
+    server.Delete(path, not_implemented);
+    server.Get(path, not_implemented);
+  }
   server.Get("/restapi/network",
              [&emu, chain_json](const httplib::Request&, httplib::Response& res) {
                json out = json::array();

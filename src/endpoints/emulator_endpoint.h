@@ -1,6 +1,7 @@
 // The son-emu / vim-emu REST API over an Emulation (docs/api/emulator-rest.md): compute,
-// datacenter, network (chains, d3 graph), plus chainlab's exec, E-LAN and link routes, and
-// /emulator/exit. Default port 5001.
+// datacenter, network (chains, d3 graph), monitor (501: not implemented), plus chainlab's exec,
+// E-LAN and link routes, and /emulator/exit. Default port 5001. The JSON shapes are in
+// endpoints/sonemu_shapes.h.
 #pragma once
 
 #include <functional>
@@ -23,8 +24,6 @@ class EmulatorEndpoint final : public Endpoint {
   std::function<void()> on_exit_;
 };
 
-// son-emu's instance status shape.
-nlohmann::json compute_status_json(const emulator::ComputeInfo& info);
 // The typed requests behind the routes, from the request's parameters (request_params: query and
 // JSON body merged). InvalidArgument naming the field for anything malformed.
 // Parses son-emu's network string "(id=input,ip=10.0.0.1/24),(id=output)" or a JSON list of

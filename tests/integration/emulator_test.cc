@@ -314,6 +314,7 @@ TEST_F(EmulatorTest, SapIsReachableThroughAChain) {
   start(t);
   compute("dc2", "web", {{"emu0", "10.30.0.1/24", ""}});
   EXPECT_EQ(emu_->list_compute()->size(), 1u) << "SAPs are not compute instances";
+  EXPECT_TRUE(emu_->pop_status("dc1")->instances.empty()) << "nor in the PoP's vnf_list";
   ASSERT_TRUE(emu_->set_chain(chain("internet", "web")).ok());
   EXPECT_TRUE(ping("internet", "web"));
 }

@@ -52,18 +52,31 @@ TEST_F(RestCliTest, SonEmuWorkflow) {
   EXPECT_EQ(status["name"], "vnf2");
   EXPECT_EQ(status["datacenter"], "dc2");
   EXPECT_EQ(status["state"]["Running"], true);
-  EXPECT_EQ(status["network"][0]["ip"], "10.0.10.2");
-  EXPECT_EQ(status["network"][0]["netmask"], "255.255.255.0");
+  // son-emu's interface shape: the address with its prefix, the prefix length as netmask.
+  EXPECT_EQ(status["network"][0]["ip"], "10.0.10.2/24");
+  EXPECT_EQ(status["network"][0]["netmask"], 24);
+  EXPECT_TRUE(std::regex_match(status["network"][0]["dc_portname"].get<std::string>(),
+                               std::regex(R"(dc2\.s1-eth\d+)")))
+      << status;
 
   r = curl(endpoint_ + "/restapi/compute");
   auto list = nlohmann::json::parse(r.output);
   ASSERT_EQ(list.size(), 2u);
+  // `vim-emu compute list` without -d asks for the PoP "None": all of them.
+  r = curl(endpoint_ + "/restapi/compute/None");
+  EXPECT_EQ(nlohmann::json::parse(r.output), list) << r.output;
   r = curl(endpoint_ + "/restapi/datacenter/dc1");
   EXPECT_EQ(nlohmann::json::parse(r.output)["n_running_containers"], 1);
 
   EXPECT_NE(cli("exec vnf1 -- ping -c1 -W1 vnf2").status, 0) << "no chain yet";
   r = cli("network add -src vnf1:input -dst vnf2:input -b -c 10");
   ASSERT_EQ(r.status, 0) << r.output;
+  // son-emu's answer, which scripts grep for (net.py _chainAddFlow).
+  EXPECT_EQ(r.output.rfind("success: add-flow between vnf1 and vnf2 with options: {\n", 0), 0u)
+      << r.output;
+  EXPECT_NE(r.output.find("success: add-flow between vnf2 and vnf1"), std::string::npos);
+  EXPECT_NE(r.output.find(" \"path\": [\n  \"dc1.s1\",\n  \"dc2.s1\"\n ]"), std::string::npos)
+      << r.output;
   r = cli("exec vnf1 -- ping -c1 -W2 vnf2");
   EXPECT_EQ(r.status, 0) << r.output;
   r = cli("network list --json");
@@ -73,6 +86,8 @@ TEST_F(RestCliTest, SonEmuWorkflow) {
   EXPECT_EQ(graph["nodes"].size(), 4u);  // 2 PoPs + 2 instances
   r = cli("network remove -src vnf1:input -dst vnf2:input -b -c 10");
   ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output.rfind("success: del-flows between vnf1 and vnf2 with options: {\n", 0), 0u)
+      << r.output;
   EXPECT_NE(cli("exec vnf1 -- ping -c1 -W1 vnf2").status, 0);
 
   // Errors: JSON body and status, nothing half-made.
