@@ -67,10 +67,8 @@ nlohmann::json instance_entries(const nlohmann::json& answer) {
 }
 
 std::string service_instance_text(const nlohmann::json& record) {
-  std::string uuid = field(record, "uuid");
-  if (uuid.empty()) {  // the reference answers {service_instance_uuid, id} only
-    uuid = field(record, "service_instance_uuid");
-  }
+  // The reference gatekeepers answer {service_instance_uuid, id} only.
+  std::string uuid = field(record, record.contains("uuid") ? "uuid" : "service_instance_uuid");
   std::string out = "instance " + uuid + " of " + field(record, "service_name") + " (" +
                     field(record, "service_uuid") + "), placement " + field(record, "placement") +
                     "\n";

@@ -102,6 +102,17 @@ class YamlReader {
     return static_cast<int>(*v);
   }
 
+  Result<int64_t> get_int(const YAML::Node& node, std::string_view path) const {
+    if (!node.IsScalar()) {
+      return error(path, "expected an integer");
+    }
+    auto v = parse_int(node.Scalar(), "");
+    if (!v.ok()) {
+      return error(path, v.error().message);
+    }
+    return *v;
+  }
+
   // Mbit/s: a number, or one with a unit (kbit, mbit, gbit).
   Result<double> get_rate(const YAML::Node& node, std::string_view path) const {
     if (!node.IsScalar()) {

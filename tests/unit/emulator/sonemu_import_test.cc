@@ -649,7 +649,7 @@ TEST(SonemuImportTest, EndpointRules) {
 }
 
 TEST(SonemuImportTest, GatekeeperEndpointsChooseTheApiAndSaps) {
-  const std::string one = "net = DCNetwork()\na = net.addDatacenter('a')\n";  // lines 1-2
+  const std::string one = "net = DCNetwork()\na = net.addDatacenter('a')\n";  // lines 2-3
   SonemuImport sonata = must(one +
                              "gk = SonataDummyGatekeeperEndpoint('0.0.0.0', 5000)\n"
                              "gk.connectDatacenter(a)\ngk.start()\n");
@@ -672,11 +672,12 @@ TEST(SonemuImportTest, GatekeeperEndpointsChooseTheApiAndSaps) {
   EXPECT_EQ(tango.topology.emulator.gatekeeper_api, GatekeeperApi::kTango);
   EXPECT_FALSE(tango.topology.emulator.gatekeeper_sap) << "the LLCM ignores deploy_sap";
   EXPECT_THAT(warnings(tango),
-              ElementsAre("3: TangoLLCMEndpoint(deploy_sap=True) is not translated: son-emu's "
+              ElementsAre("4: TangoLLCMEndpoint(deploy_sap=True) is not translated: son-emu's "
                           "5GTANGO LLCM never deploys SAPs (set emulator.gatekeeper_sap to have "
                           "them)"));
-  EXPECT_EQ(err(one + "gk = SonataDummyGatekeeperEndpoint('0.0.0.0', 5000, deploy_sap=x)\n"),
-            "topo.py:3: unsupported construct: ...");
+  EXPECT_EQ(err(one + "gk = SonataDummyGatekeeperEndpoint('0.0.0.0', 5000, deploy_sap=input())\n"),
+            "topo.py:4: SonataDummyGatekeeperEndpoint(): deploy_sap is unknown until the script "
+            "runs (it comes from input() at line 4); the translation needs a constant");
 }
 
 TEST(SonemuImportTest, ScriptFailuresStopTheTranslation) {

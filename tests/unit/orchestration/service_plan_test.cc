@@ -249,6 +249,7 @@ TEST(ServicePlan, MultiVduVnfWithInternalLink) {
   PlanOptions o;
   o.instance_uuid = "abcdef01-2";
   o.placement = {{"lb", "dc2"}};
+  o.deploy_saps = true;  // the E-Line to the SAP is wired
   AddressPools pools;
   auto plan = plan_service(p, o, pools);
   ASSERT_TRUE(plan.ok()) << plan.error().message;
