@@ -67,9 +67,9 @@ Result<std::string> upload_body(const httplib::Request& req) {
   return req.body;
 }
 
-// The LLCM answers its GETs with these headers (for browser-based dashboards).
+// The LLCM answers its GETs with Access-Control-Allow-Origin: * (send_json sets it on every
+// answer) and these methods.
 void allow_cors(httplib::Response& res) {
-  res.set_header("Access-Control-Allow-Origin", "*");
   res.set_header("Access-Control-Allow-Methods", "GET,OPTIONS");
 }
 
