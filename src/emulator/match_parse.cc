@@ -75,6 +75,9 @@ Result<dataplane::Match> parse_match(std::string_view text) {
     } else if (key == "tp_dst" || key == "tcp_dst" || key == "udp_dst") {
       CL_ASSIGN_OR_RETURN(uint64_t v, parse_number(key, val, 65535));
       m.l4_dst = static_cast<uint16_t>(v);
+    } else if (key == "icmp_type" || key == "icmp_code") {  // OpenFlow's names on ICMP
+      CL_ASSIGN_OR_RETURN(uint64_t v, parse_number(key, val, 255));
+      (key == "icmp_type" ? m.l4_src : m.l4_dst) = static_cast<uint16_t>(v);
     } else if (key == "dl_vlan") {
       CL_ASSIGN_OR_RETURN(uint64_t v, parse_number(key, val, 0xffff));
       m.vlan = v == 0xffff ? dataplane::VlanMatch{dataplane::VlanMatch::Kind::kNone, 0}

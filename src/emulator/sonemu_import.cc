@@ -9,7 +9,6 @@
 #include <optional>
 #include <system_error>
 
-
 #include "common/files.h"
 #include "emulator/pyscript.h"
 #include "emulator/sonemu_eval.h"

@@ -9,6 +9,8 @@
 #include <unordered_set>
 #include <utility>
 
+#include "common/utf8.h"
+
 namespace chainlab::emulator::import {
 
 namespace {
@@ -41,6 +43,28 @@ Status check_options(const ImportOptions& options) {
   LinkSpec probe;
   probe.bw_mbps = options.bw_mbps;
   return validate_link_params(probe);
+}
+
+// Labels end up in the topology's metadata and names, which the REST API answers in JSON: every
+// string of the file must be valid UTF-8.
+Status check_text(const ImportedGraph& graph, const std::string& source) {
+  auto bad = [&](std::string_view what, size_t i) {
+    return make_error(ErrorCode::kInvalidArgument, "{}: {} {}: not valid UTF-8", source, what, i);
+  };
+  if (!valid_utf8(graph.name)) {
+    return make_error(ErrorCode::kInvalidArgument, "{}: graph label: not valid UTF-8", source);
+  }
+  for (size_t i = 0; i < graph.nodes.size(); ++i) {
+    if (!valid_utf8(graph.nodes[i].id) || !valid_utf8(graph.nodes[i].label)) {
+      return bad("node", i);
+    }
+  }
+  for (size_t e = 0; e < graph.edges.size(); ++e) {
+    if (!valid_utf8(graph.edges[e].source) || !valid_utf8(graph.edges[e].target)) {
+      return bad("edge", e);
+    }
+  }
+  return ok_status();
 }
 
 }  // namespace
@@ -101,6 +125,7 @@ Result<Topology> build_topology(const ImportedGraph& graph, const ImportOptions&
     return make_error(ErrorCode::kInvalidArgument, "{}: {} edges; at most {} are supported", source,
                       graph.edges.size(), kMaxImportEdges);
   }
+  CL_RETURN_IF_ERROR(check_text(graph, source));
   Topology t;
   t.name = graph.name.empty() ? std::string("topology") : sanitize_name(graph.name);
 

@@ -102,17 +102,6 @@ class YamlReader {
     return static_cast<int>(*v);
   }
 
-  Result<int64_t> get_int(const YAML::Node& node, std::string_view path) const {
-    if (!node.IsScalar()) {
-      return error(path, "expected an integer");
-    }
-    auto v = parse_int(node.Scalar(), "");
-    if (!v.ok()) {
-      return error(path, v.error().message);
-    }
-    return *v;
-  }
-
   // Mbit/s: a number, or one with a unit (kbit, mbit, gbit).
   Result<double> get_rate(const YAML::Node& node, std::string_view path) const {
     if (!node.IsScalar()) {
@@ -134,6 +123,18 @@ class YamlReader {
       return error(path, d.error().message);
     }
     return *d;
+  }
+
+  // Bytes: a number, or one with a unit (k, m, g: binary).
+  Result<uint64_t> get_size(const YAML::Node& node, std::string_view path) const {
+    if (!node.IsScalar()) {
+      return error(path, "expected a size in bytes such as 10m");
+    }
+    auto v = parse_size(node.Scalar(), "");
+    if (!v.ok()) {
+      return error(path, v.error().message);
+    }
+    return *v;
   }
 
   Result<Connectivity> get_connectivity(const YAML::Node& node, std::string_view path) const {
@@ -199,12 +200,8 @@ class YamlReader {
       CL_RETURN_IF_ERROR(read_keystone(node["keystone"], out.keystone));
     }
     if (node["instance_log_bytes"]) {
-      CL_ASSIGN_OR_RETURN(int64_t bytes,
-                          get_int(node["instance_log_bytes"], "emulator.instance_log_bytes"));
-      if (bytes < 0) {
-        return error("emulator.instance_log_bytes", fmt::format("{} is negative", bytes));
-      }
-      out.instance_log_bytes = static_cast<uint64_t>(bytes);
+      CL_ASSIGN_OR_RETURN(out.instance_log_bytes,
+                          get_size(node["instance_log_bytes"], "emulator.instance_log_bytes"));
     }
     if (node["connectivity"]) {
       CL_ASSIGN_OR_RETURN(out.connectivity,

@@ -6,8 +6,8 @@
 #include <cmath>
 
 #include "common/files.h"
-#include "endpoints/log_stream.h"
 #include "common/units.h"
+#include "endpoints/log_stream.h"
 
 namespace chainlab::endpoints {
 namespace {
@@ -146,38 +146,6 @@ auto guarded(F&& handler) {
   };
 }
 
-Result<emulator::ChainRequest> chain_request(const json& p) {
-  emulator::ChainRequest r;
-  r.src = str(p, "vnf_src_name");
-  r.dst = str(p, "vnf_dst_name");
-  if (r.src.empty() || r.dst.empty()) {
-    return make_error(ErrorCode::kInvalidArgument, "vnf_src_name and vnf_dst_name are required");
-  }
-  r.src_intf = str(p, "vnf_src_interface");
-  r.dst_intf = str(p, "vnf_dst_interface");
-  r.weight = str(p, "weight", "hops");
-  if (r.weight == "None" || r.weight == "null") {
-    r.weight = "hops";
-  }
-  r.match = str(p, "match");
-  if (r.match == "None" || r.match == "null") {
-    r.match.clear();
-  }
-  CL_ASSIGN_OR_RETURN(r.bidirectional, flag(p, "bidirectional"));
-  CL_ASSIGN_OR_RETURN(r.skip_vlan_tag, flag(p, "skip_vlan_tag"));
-  CL_ASSIGN_OR_RETURN(int64_t cookie, integer(p, "cookie", 10, 0, INT64_MAX));
-  CL_ASSIGN_OR_RETURN(int64_t prio, integer(p, "priority", 1000, 0, 65535));
-  r.cookie = static_cast<uint64_t>(cookie);
-  r.priority = static_cast<uint16_t>(prio);
-  std::string path = str(p, "path");
-  for (std::string_view n : split(path, ',')) {
-    if (!trim(n).empty()) {
-      r.path.emplace_back(trim(n));
-    }
-  }
-  return r;
-}
-
 }  // namespace
 
 Result<std::vector<emulator::InterfaceRequest>> parse_network_param(const json& value) {
@@ -190,8 +158,15 @@ Result<std::vector<emulator::InterfaceRequest>> parse_network_param(const json& 
       if (!item.is_object()) {
         return make_error(ErrorCode::kInvalidArgument, "network: list items must be objects");
       }
-      out.push_back({item.value("id", std::string()), item.value("ip", std::string()),
-                     item.value("mac", std::string())});
+      emulator::InterfaceRequest intf;
+      for (auto [key, field] : {std::pair{"id", &intf.id}, {"ip", &intf.ip}, {"mac", &intf.mac}}) {
+        auto it = item.find(key);
+        if (it != item.end() && !it->is_null() && !it->is_string()) {
+          return make_error(ErrorCode::kInvalidArgument, "network: {} must be a string", key);
+        }
+        *field = it != item.end() && it->is_string() ? it->get<std::string>() : "";
+      }
+      out.push_back(std::move(intf));
     }
     return out;
   }
@@ -241,6 +216,59 @@ Result<std::vector<emulator::InterfaceRequest>> parse_network_param(const json& 
     pos = close + 1;
   }
   return out;
+}
+
+Result<emulator::ChainRequest> parse_chain_request(const json& p) {
+  emulator::ChainRequest r;
+  r.src = str(p, "vnf_src_name");
+  r.dst = str(p, "vnf_dst_name");
+  if (r.src.empty() || r.dst.empty()) {
+    return make_error(ErrorCode::kInvalidArgument, "vnf_src_name and vnf_dst_name are required");
+  }
+  r.src_intf = str(p, "vnf_src_interface");
+  r.dst_intf = str(p, "vnf_dst_interface");
+  r.weight = str(p, "weight", "hops");
+  if (r.weight == "None" || r.weight == "null") {
+    r.weight = "hops";
+  }
+  r.match = str(p, "match");
+  if (r.match == "None" || r.match == "null") {
+    r.match.clear();
+  }
+  CL_ASSIGN_OR_RETURN(r.bidirectional, flag(p, "bidirectional"));
+  CL_ASSIGN_OR_RETURN(r.skip_vlan_tag, flag(p, "skip_vlan_tag"));
+  CL_ASSIGN_OR_RETURN(int64_t cookie, integer(p, "cookie", 10, 0, INT64_MAX));
+  CL_ASSIGN_OR_RETURN(int64_t prio, integer(p, "priority", 1000, 0, 65535));
+  r.cookie = static_cast<uint64_t>(cookie);
+  r.priority = static_cast<uint16_t>(prio);
+  std::string path = str(p, "path");
+  for (std::string_view n : split(path, ',')) {
+    if (!trim(n).empty()) {
+      r.path.emplace_back(trim(n));
+    }
+  }
+  return r;
+}
+
+Result<emulator::ComputeRequest> parse_compute_request(const json& p, const std::string& pop,
+                                                       const std::string& name) {
+  emulator::ComputeRequest r;
+  r.pop = pop;
+  r.name = name;
+  r.image = str(p, "image");
+  r.command = str(p, "docker_command", str(p, "command"));
+  if (r.command == "None" || r.command == "null") {
+    r.command.clear();
+  }
+  r.flavor = str(p, "flavor_name", "tiny");
+  r.stop_command = str(p, "stop_command");
+  CL_ASSIGN_OR_RETURN(r.interfaces, parse_network_param(p.value("network", json())));
+  if (auto env = p.find("env"); env != p.end() && env->is_object()) {
+    for (auto& [k, v] : env->items()) {
+      r.env[k] = v.is_string() ? v.get<std::string>() : v.dump();
+    }
+  }
+  return r;
 }
 
 json compute_status_json(const ComputeInfo& info) {
@@ -332,27 +360,11 @@ void EmulatorEndpoint::register_routes(httplib::Server& server) {
       }));
   server.Put(R"(/restapi/compute/([^/]+)/([^/]+))",
              guarded([&emu](const httplib::Request& req, httplib::Response& res, const json& p) {
-               emulator::ComputeRequest r;
-               r.pop = req.matches[1];
-               r.name = req.matches[2];
-               r.image = str(p, "image");
-               r.command = str(p, "docker_command", str(p, "command"));
-               if (r.command == "None" || r.command == "null") {
-                 r.command.clear();
+               auto r = parse_compute_request(p, req.matches[1], req.matches[2]);
+               if (!r.ok()) {
+                 return send_error(res, r.error());
                }
-               r.flavor = str(p, "flavor_name", "tiny");
-               r.stop_command = str(p, "stop_command");
-               auto nets = parse_network_param(p.value("network", json()));
-               if (!nets.ok()) {
-                 return send_error(res, nets.error());
-               }
-               r.interfaces = *nets;
-               if (auto env = p.find("env"); env != p.end() && env->is_object()) {
-                 for (auto& [k, v] : env->items()) {
-                   r.env[k] = v.is_string() ? v.get<std::string>() : v.dump();
-                 }
-               }
-               auto info = emu.start_compute(r);
+               auto info = emu.start_compute(*r);
                info.ok() ? send_json(res, compute_status_json(*info))
                          : send_error(res, info.error());
              }));
@@ -452,7 +464,7 @@ void EmulatorEndpoint::register_routes(httplib::Server& server) {
   };
   server.Put("/restapi/network", guarded([&emu, chain_json](const httplib::Request&,
                                                             httplib::Response& res, const json& p) {
-               auto r = chain_request(p);
+               auto r = parse_chain_request(p);
                if (!r.ok()) {
                  return send_error(res, r.error());
                }
@@ -468,7 +480,7 @@ void EmulatorEndpoint::register_routes(httplib::Server& server) {
              }));
   server.Delete("/restapi/network",
                 guarded([&emu](const httplib::Request&, httplib::Response& res, const json& p) {
-                  auto r = chain_request(p);
+                  auto r = parse_chain_request(p);
                   if (!r.ok()) {
                     return send_error(res, r.error());
                   }

@@ -25,8 +25,18 @@ class EmulatorEndpoint final : public Endpoint {
 
 // son-emu's instance status shape.
 nlohmann::json compute_status_json(const emulator::ComputeInfo& info);
+// The typed requests behind the routes, from the request's parameters (request_params: query and
+// JSON body merged). InvalidArgument naming the field for anything malformed.
 // Parses son-emu's network string "(id=input,ip=10.0.0.1/24),(id=output)" or a JSON list of
 // {"id","ip","mac"}.
 Result<std::vector<emulator::InterfaceRequest>> parse_network_param(const nlohmann::json& value);
+// PUT /restapi/compute/<pop>/<name>: image, docker_command (or command), flavor_name, network,
+// env, stop_command.
+Result<emulator::ComputeRequest> parse_compute_request(const nlohmann::json& params,
+                                                       const std::string& pop,
+                                                       const std::string& name);
+// PUT and DELETE /restapi/network: vnf_src_name, vnf_dst_name, interfaces, weight, match,
+// bidirectional, skip_vlan_tag, cookie, priority, path.
+Result<emulator::ChainRequest> parse_chain_request(const nlohmann::json& params);
 
 }  // namespace chainlab::endpoints

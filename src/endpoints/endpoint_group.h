@@ -28,6 +28,9 @@ class EndpointGroup final : public Endpoint {
   void write_error(httplib::Response& res, const Error& error) const override {
     members_.front()->write_error(res, error);
   }
+  Error no_route_error(const std::string& method, const std::string& path) const override {
+    return members_.front()->no_route_error(method, path);
+  }
   size_t max_body_bytes() const override {
     size_t most = 0;
     for (const auto& m : members_) {

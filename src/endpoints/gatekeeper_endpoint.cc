@@ -136,6 +136,19 @@ json units_json(const orchestration::ServiceInstance& inst, bool saps) {
 
 }  // namespace
 
+Result<orchestration::InstantiateRequest> parse_instantiate_request(const json& params) {
+  orchestration::InstantiateRequest r;
+  r.service_uuid = str(params, "service_uuid");
+  r.service_name = str(params, "service_name");
+  if (r.service_uuid.empty() && r.service_name.empty() && str(params, "latest") == "true") {
+    r.service_uuid = "latest";
+  }
+  r.placement = str(params, "placement");
+  CL_ASSIGN_OR_RETURN(r.placement_argument, placement_map(params));
+  CL_ASSIGN_OR_RETURN(r.deploy_sap, deploy_sap(params));
+  return r;
+}
+
 json service_instance_json(const orchestration::ServiceInstance& inst,
                            emulator::GatekeeperApi api) {
   json elines = json::array();
@@ -241,27 +254,13 @@ void GatekeeperEndpoint::instantiate(const httplib::Request& req, httplib::Respo
     send_error(res, params.error());
     return;
   }
-  orchestration::InstantiateRequest r;
-  r.service_uuid = str(*params, "service_uuid");
-  r.service_name = str(*params, "service_name");
-  r.uuid_may_be_name = tango();
-  if (r.service_uuid.empty() && r.service_name.empty() && str(*params, "latest") == "true") {
-    r.service_uuid = "latest";
-  }
-  r.placement = str(*params, "placement");
-  auto map = placement_map(*params);
-  if (!map.ok()) {
-    send_error(res, map.error());
+  auto r = parse_instantiate_request(*params);
+  if (!r.ok()) {
+    send_error(res, r.error());
     return;
   }
-  r.placement_argument = std::move(map).value();
-  auto saps = deploy_sap(*params);
-  if (!saps.ok()) {
-    send_error(res, saps.error());
-    return;
-  }
-  r.deploy_sap = *saps;
-  auto inst = gatekeeper_->instantiate(r);
+  r->uuid_may_be_name = tango();
+  auto inst = gatekeeper_->instantiate(*r);
   if (!inst.ok()) {
     send_error(res, inst.error());
     return;

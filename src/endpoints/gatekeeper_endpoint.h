@@ -72,6 +72,10 @@ class GatekeeperEndpoint final : public Endpoint {
   std::function<void()> on_exit_;
 };
 
+// The instantiation request of POST /instantiations (and its aliases) from the request's
+// parameters (request_params): service_uuid or service_name ("latest": the newest package),
+// placement, placement_map (placement_file is refused: a server path), deploy_sap (a boolean).
+Result<orchestration::InstantiateRequest> parse_instantiate_request(const nlohmann::json& params);
 // The JSON of one service instance (GET /api/v3/records/services and the POST answer); tango
 // adds the LLCM's instance_name ("<vendor>.<name>.<version>-inst.<ssiid>") and status "running".
 nlohmann::json service_instance_json(const orchestration::ServiceInstance& instance,

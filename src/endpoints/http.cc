@@ -35,10 +35,24 @@ Status check_text(const httplib::Request& req) {
   return ok_status();
 }
 
+// A request without Content-Length or Transfer-Encoding has no body (RFC 9112 6.3). httplib would
+// read one until the connection closes (a keep-alive client: until the read timeout) and then
+// answer an empty 400 itself; saying "Content-Length: 0" routes it with an empty body instead, so
+// the handler answers in its API's shape. The request is httplib's own, mutable object: only the
+// pre-routing hook's signature is const.
+void mark_bodyless(const httplib::Request& req) {
+  bool has_body_method = req.method == "POST" || req.method == "PUT" || req.method == "PATCH";
+  if (has_body_method && !req.has_header("Content-Length") &&
+      !req.has_header("Transfer-Encoding")) {
+    const_cast<httplib::Request&>(req).headers.emplace("Content-Length", "0");
+  }
+}
+
 // Runs before the body is read: bodies are bounded by size here and by depth wherever they are
 // parsed (common/json_bounded.h).
 Server::HandlerResponse admit(const Endpoint& endpoint, const Authenticator* auth,
                               const httplib::Request& req, httplib::Response& res) {
+  mark_bodyless(req);
   if (req.method == "OPTIONS") {
     return Server::HandlerResponse::Unhandled;  // CORS preflight: no credentials, no effect
   }
@@ -82,8 +96,7 @@ void fill_empty_error(const Endpoint& endpoint, const httplib::Request& req,
   }
   switch (res.status) {
     case 404:
-      endpoint.write_error(
-          res, make_error(ErrorCode::kNotFound, "no route {} {}", req.method, req.path));
+      endpoint.write_error(res, endpoint.no_route_error(req.method, req.path));
       break;
     case 413:
       endpoint.write_error(
@@ -170,7 +183,12 @@ void Endpoint::write_error(httplib::Response& res, const Error& error) const {
   send_error(res, error);
 }
 
+Error Endpoint::no_route_error(const std::string& method, const std::string& path) const {
+  return make_error(ErrorCode::kNotFound, "no route {} {}", method, path);
+}
+
 Result<nlohmann::json> request_params(const httplib::Request& req) {
+  CL_RETURN_IF_ERROR(check_text(req));  // admit() checked already; parsers may run alone (fuzz)
   nlohmann::json params = nlohmann::json::object();
   for (const auto& [key, value] : req.params) {
     params[key] = value;

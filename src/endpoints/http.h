@@ -44,6 +44,8 @@ class Endpoint {
   virtual void register_routes(httplib::Server& server) = 0;
   // An error in this API's own shape (default: send_error's {"error": message}).
   virtual void write_error(httplib::Response& res, const Error& error) const;
+  // What a request no route takes gets (written with write_error; default "no route M PATH").
+  virtual Error no_route_error(const std::string& method, const std::string& path) const;
   // The largest request body accepted (413 beyond); uploads of packages and images raise it.
   virtual size_t max_body_bytes() const { return kDefaultMaxBody; }
   // Whether requests need the run's token (or root on loopback). APIs with credentials of their

@@ -44,6 +44,10 @@ enum class ErrorStyle {
 
 void send_openstack_error(httplib::Response& res, ErrorStyle style, const Error& error,
                           const std::string& neutron_type = "");
+// What OpenStack services answer for a path they have no route for (webob's 404 text).
+inline Error no_route_openstack() {
+  return make_error(ErrorCode::kNotFound, "The resource could not be found.");
+}
 // 401 in the style of the service.
 void send_unauthorized(httplib::Response& res, ErrorStyle style);
 

@@ -106,6 +106,8 @@ std::string text_of(const json& v) {
   return v.is_string() ? v.get<std::string>() : v.dump();
 }
 
+}  // namespace
+
 Result<orchestration::ImageCreate> parse_image_create(const json& body) {
   orchestration::ImageCreate r;
   for (const auto& [k, v] : body.items()) {
@@ -212,8 +214,6 @@ Result<orchestration::ImageUpdate> parse_image_patch(const json& patch) {
   }
   return u;
 }
-
-}  // namespace
 
 void GlanceEndpoint::register_routes(httplib::Server& server) {
   auto cloud = cloud_;

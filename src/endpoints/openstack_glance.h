@@ -22,6 +22,9 @@ class GlanceEndpoint final : public Endpoint {
   std::string name() const override { return cloud_->pop() + " glance"; }
   void register_routes(httplib::Server& server) override;
   void write_error(httplib::Response& res, const Error& error) const override;
+  Error no_route_error(const std::string&, const std::string&) const override {
+    return no_route_openstack();
+  }
   bool uses_run_token() const override { return false; }  // Keystone tokens instead
   size_t max_body_bytes() const override { return kMaxImageUpload; }
 
@@ -29,5 +32,11 @@ class GlanceEndpoint final : public Endpoint {
   std::shared_ptr<orchestration::Cloud> cloud_;
   OpenStackPorts ports_;
 };
+
+// The typed requests of POST /v2/images (a JSON object: core attributes and free-form properties)
+// and PATCH /v2/images/<id> (a JSON patch: add, replace, remove on top-level paths).
+// InvalidArgument for read-only attributes, wrong types and malformed operations.
+Result<orchestration::ImageCreate> parse_image_create(const nlohmann::json& body);
+Result<orchestration::ImageUpdate> parse_image_patch(const nlohmann::json& patch);
 
 }  // namespace chainlab::endpoints

@@ -234,6 +234,10 @@ json event_json(const httplib::Request& req, int port, const std::string& tenant
 
 }  // namespace
 
+Result<orchestration::StackRequest> parse_stack_request(const json& body, bool need_template) {
+  return stack_request(body, need_template);
+}
+
 HeatEndpoint::HeatEndpoint(std::shared_ptr<orchestration::Cloud> cloud, OpenStackPorts ports)
     : cloud_(std::move(cloud)), engine_(std::make_shared<StackEngine>(*cloud_)), ports_(ports) {}
 

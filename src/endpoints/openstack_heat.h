@@ -33,6 +33,9 @@ class HeatEndpoint final : public Endpoint {
   std::string name() const override { return cloud_->pop() + " heat"; }
   void register_routes(httplib::Server& server) override;
   void write_error(httplib::Response& res, const Error& error) const override;
+  Error no_route_error(const std::string&, const std::string&) const override {
+    return no_route_openstack();
+  }
   bool uses_run_token() const override { return false; }  // Keystone tokens instead
 
  private:
@@ -40,5 +43,11 @@ class HeatEndpoint final : public Endpoint {
   std::shared_ptr<orchestration::StackEngine> engine_;
   OpenStackPorts ports_;
 };
+
+// The stack request of a POST/PUT/PATCH body (stack_name, template as an object or text,
+// parameters, environment, timeout_mins); the template is parsed to check it and to apply the
+// environment's parameter_defaults. InvalidArgument otherwise.
+Result<orchestration::StackRequest> parse_stack_request(const nlohmann::json& body,
+                                                        bool need_template);
 
 }  // namespace chainlab::endpoints

@@ -2,6 +2,10 @@
 
 #include <httplib.h>
 
+#include <algorithm>
+#include <initializer_list>
+#include <optional>
+
 namespace chainlab::endpoints {
 namespace {
 
@@ -114,15 +118,35 @@ json v3_token_body(const Token& t, const Cloud& cloud, const json& catalog,
             {"catalog", catalog}}}};
 }
 
-// Password scope/credentials from a v3 auth body: (user, password, project); token method:
-// validated token's project.
-struct V3Auth {
-  std::string user;
-  std::string password;
-  std::string project;
-  std::string token;
-  std::vector<std::string> methods;
-};
+}  // namespace
+
+namespace {
+
+// The object under `key`; {} when absent or null; InvalidArgument for another type.
+Result<json> object_member(const json& obj, const char* key) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) {
+    return json::object();
+  }
+  if (!it->is_object()) {
+    return make_error(ErrorCode::kInvalidArgument, "Invalid input for {}: '{}' is not an object",
+                      key, it->dump());
+  }
+  return *it;
+}
+
+// The string under the first of `keys` that is present ("name", else "id"); "" when none is.
+Result<std::string> first_string(const json& obj, std::initializer_list<const char*> keys) {
+  for (const char* key : keys) {
+    CL_ASSIGN_OR_RETURN(std::optional<std::string> v, opt_string(obj, key));
+    if (v) {
+      return *v;
+    }
+  }
+  return std::string();
+}
+
+}  // namespace
 
 Result<V3Auth> parse_v3_auth(const json& body) {
   V3Auth a;
@@ -145,27 +169,48 @@ Result<V3Auth> parse_v3_auth(const json& body) {
     a.methods.push_back(m.get<std::string>());
   }
   if (std::find(a.methods.begin(), a.methods.end(), "password") != a.methods.end()) {
-    json user = identity->value("password", json::object()).value("user", json::object());
-    if (!user.is_object()) {
+    CL_ASSIGN_OR_RETURN(json password, object_member(*identity, "password"));
+    auto user = password.find("user");
+    if (user != password.end() && !user->is_object()) {
       return make_error(ErrorCode::kInvalidArgument, "Expecting to find user in password");
     }
-    a.user = user.value("name", user.value("id", std::string()));
-    a.password = user.value("password", std::string());
+    if (user != password.end()) {
+      CL_ASSIGN_OR_RETURN(a.user, first_string(*user, {"name", "id"}));
+      CL_ASSIGN_OR_RETURN(a.password, first_string(*user, {"password"}));
+    }
   } else if (std::find(a.methods.begin(), a.methods.end(), "token") != a.methods.end()) {
-    a.token = identity->value("token", json::object()).value("id", std::string());
+    CL_ASSIGN_OR_RETURN(json token, object_member(*identity, "token"));
+    CL_ASSIGN_OR_RETURN(a.token, first_string(token, {"id"}));
   } else {
     return make_error(ErrorCode::kInvalidArgument, "Unsupported authentication method");
   }
   auto scope = auth->find("scope");
   if (scope != auth->end() && scope->is_object() && scope->contains("project") &&
       (*scope)["project"].is_object()) {
-    const json& p = (*scope)["project"];
-    a.project = p.value("name", p.value("id", std::string()));
+    CL_ASSIGN_OR_RETURN(a.project, first_string((*scope)["project"], {"name", "id"}));
   }
   return a;
 }
 
-}  // namespace
+Result<V2Auth> parse_v2_auth(const json& body) {
+  auto auth = body.find("auth");
+  if (auth == body.end() || !auth->is_object()) {
+    return make_error(ErrorCode::kInvalidArgument, "Expecting to find auth in request body");
+  }
+  V2Auth a;
+  CL_ASSIGN_OR_RETURN(a.project, first_string(*auth, {"tenantName", "tenantId"}));
+  auto pc = auth->find("passwordCredentials");
+  auto token = auth->find("token");
+  if (pc != auth->end() && pc->is_object()) {
+    a.method = V2Auth::Method::kPassword;
+    CL_ASSIGN_OR_RETURN(a.user, first_string(*pc, {"username", "userId"}));
+    CL_ASSIGN_OR_RETURN(a.password, first_string(*pc, {"password"}));
+  } else if (token != auth->end() && token->is_object()) {
+    a.method = V2Auth::Method::kToken;
+    CL_ASSIGN_OR_RETURN(a.token, first_string(*token, {"id"}));
+  }
+  return a;
+}
 
 void KeystoneEndpoint::register_routes(httplib::Server& server) {
   auto cloud = cloud_;
@@ -238,66 +283,61 @@ void KeystoneEndpoint::register_routes(httplib::Server& server) {
                   res.status = 204;
                 });
 
-  server.Post(
-      R"(/v2\.0/tokens/?)", [cloud, ports](const httplib::Request& req, httplib::Response& res) {
-        auto body = json_body(req);
-        if (!body.ok()) {
-          send_openstack_error(res, kStyle, body.error());
-          return;
-        }
-        json auth = body->value("auth", json());
-        if (!auth.is_object()) {
-          send_openstack_error(
-              res, kStyle,
-              make_error(ErrorCode::kInvalidArgument, "Expecting to find auth in request body"));
-          return;
-        }
-        std::string project = auth.value("tenantName", auth.value("tenantId", std::string()));
-        Result<Token> token = make_error(ErrorCode::kInvalidArgument, "");
-        if (auth.contains("passwordCredentials") && auth["passwordCredentials"].is_object()) {
-          const json& pc = auth["passwordCredentials"];
-          token = cloud->issue_token(pc.value("username", pc.value("userId", std::string())),
-                                     pc.value("password", std::string()), project);
-        } else if (auth.contains("token") && auth["token"].is_object()) {
-          token = cloud->identity().reissue(auth["token"].value("id", std::string()), project);
-        }
-        if (!token.ok()) {
-          send_unauthorized(res, kStyle);
-          return;
-        }
-        json catalog = json::array();
-        const std::string& region = cloud->config().region;
-        for (const auto& s : services(req, ports, *cloud, "/v2.0")) {
-          catalog.push_back({{"type", s.type},
-                             {"name", s.name},
-                             {"endpoints_links", json::array()},
-                             {"endpoints",
-                              {{{"id", endpoint_id(s.type, "v2")},
-                                {"region", region},
-                                {"publicURL", s.url},
-                                {"internalURL", s.url},
-                                {"adminURL", s.url}}}}});
-        }
-        json tenant = {{"id", token->project_id},
-                       {"name", token->project_name},
-                       {"description", ""},
-                       {"enabled", true}};
-        send_json(res, {{"access",
-                         {{"token",
-                           {{"id", token->id},
-                            {"issued_at", token->issued_at},
-                            {"expires", token->expires_at},
-                            {"audit_ids", {token->id.substr(0, 22)}},
-                            {"tenant", tenant}}},
-                          {"serviceCatalog", catalog},
-                          {"user",
-                           {{"id", token->user_id},
-                            {"name", token->user_name},
-                            {"username", token->user_name},
-                            {"roles", {{{"name", "admin"}}}},
-                            {"roles_links", json::array()}}},
-                          {"metadata", {{"is_admin", 0}, {"roles", json::array()}}}}}});
-      });
+  server.Post(R"(/v2\.0/tokens/?)",
+              [cloud, ports](const httplib::Request& req, httplib::Response& res) {
+                auto body = json_body(req);
+                if (!body.ok()) {
+                  send_openstack_error(res, kStyle, body.error());
+                  return;
+                }
+                auto auth = parse_v2_auth(*body);
+                if (!auth.ok()) {
+                  send_openstack_error(res, kStyle, auth.error());
+                  return;
+                }
+                Result<Token> token = make_error(ErrorCode::kInvalidArgument, "");
+                if (auth->method == V2Auth::Method::kPassword) {
+                  token = cloud->issue_token(auth->user, auth->password, auth->project);
+                } else if (auth->method == V2Auth::Method::kToken) {
+                  token = cloud->identity().reissue(auth->token, auth->project);
+                }
+                if (!token.ok()) {
+                  send_unauthorized(res, kStyle);
+                  return;
+                }
+                json catalog = json::array();
+                const std::string& region = cloud->config().region;
+                for (const auto& s : services(req, ports, *cloud, "/v2.0")) {
+                  catalog.push_back({{"type", s.type},
+                                     {"name", s.name},
+                                     {"endpoints_links", json::array()},
+                                     {"endpoints",
+                                      {{{"id", endpoint_id(s.type, "v2")},
+                                        {"region", region},
+                                        {"publicURL", s.url},
+                                        {"internalURL", s.url},
+                                        {"adminURL", s.url}}}}});
+                }
+                json tenant = {{"id", token->project_id},
+                               {"name", token->project_name},
+                               {"description", ""},
+                               {"enabled", true}};
+                send_json(res, {{"access",
+                                 {{"token",
+                                   {{"id", token->id},
+                                    {"issued_at", token->issued_at},
+                                    {"expires", token->expires_at},
+                                    {"audit_ids", {token->id.substr(0, 22)}},
+                                    {"tenant", tenant}}},
+                                  {"serviceCatalog", catalog},
+                                  {"user",
+                                   {{"id", token->user_id},
+                                    {"name", token->user_name},
+                                    {"username", token->user_name},
+                                    {"roles", {{{"name", "admin"}}}},
+                                    {"roles_links", json::array()}}},
+                                  {"metadata", {{"is_admin", 0}, {"roles", json::array()}}}}}});
+              });
   server.Get(R"(/v2\.0/tenants/?)", [cloud](const httplib::Request& req, httplib::Response& res) {
     if (!authorized(*cloud, req, res, kStyle)) {
       return;

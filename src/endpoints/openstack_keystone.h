@@ -8,6 +8,8 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "endpoints/http.h"
 #include "endpoints/openstack_common.h"
@@ -21,11 +23,37 @@ class KeystoneEndpoint final : public Endpoint {
   std::string name() const override { return cloud_->pop() + " keystone"; }
   void register_routes(httplib::Server& server) override;
   void write_error(httplib::Response& res, const Error& error) const override;
+  Error no_route_error(const std::string&, const std::string&) const override {
+    return no_route_openstack();
+  }
   bool uses_run_token() const override { return false; }  // Keystone tokens instead
 
  private:
   std::shared_ptr<orchestration::Cloud> cloud_;
   OpenStackPorts ports_;
 };
+
+// POST /v3/auth/tokens: credentials of the password method (user name or id, password) or the
+// token of the token method, and the project scope (name or id) if any.
+struct V3Auth {
+  std::string user;
+  std::string password;
+  std::string project;
+  std::string token;
+  std::vector<std::string> methods;
+};
+Result<V3Auth> parse_v3_auth(const nlohmann::json& body);
+
+// POST /v2.0/tokens: {"auth": {"tenantName" | "tenantId", "passwordCredentials": {"username" |
+// "userId", "password"} or "token": {"id"}}}. kNone: neither credential (answered 401).
+struct V2Auth {
+  enum class Method { kNone, kPassword, kToken };
+  Method method = Method::kNone;
+  std::string user;
+  std::string password;
+  std::string token;
+  std::string project;
+};
+Result<V2Auth> parse_v2_auth(const nlohmann::json& body);
 
 }  // namespace chainlab::endpoints

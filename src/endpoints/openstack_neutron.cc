@@ -130,23 +130,6 @@ std::string item(const std::string& name) {
   return R"(/v2\.0/)" + name + R"(/([^/.]+)(?:\.json)?/?)";
 }
 
-Result<orchestration::NetworkCreate> parse_network_create(const json& n) {
-  orchestration::NetworkCreate r;
-  CL_ASSIGN_OR_RETURN(auto name, opt_string(n, "name"));
-  CL_ASSIGN_OR_RETURN(auto up, opt_bool(n, "admin_state_up"));
-  CL_ASSIGN_OR_RETURN(auto shared, opt_bool(n, "shared"));
-  CL_ASSIGN_OR_RETURN(auto external, opt_bool(n, "router:external"));
-  CL_ASSIGN_OR_RETURN(auto mtu, opt_int(n, "mtu", 68, 65535));
-  r.name = name.value_or("");
-  r.admin_state_up = up.value_or(true);
-  r.shared = shared.value_or(false);
-  r.external = external.value_or(false);
-  if (mtu) {
-    r.mtu = static_cast<int>(*mtu);
-  }
-  return r;
-}
-
 Result<std::vector<std::string>> string_list(const json& obj, const char* key) {
   std::vector<std::string> out;
   auto it = obj.find(key);
@@ -163,6 +146,25 @@ Result<std::vector<std::string>> string_list(const json& obj, const char* key) {
     out.push_back(v.get<std::string>());
   }
   return out;
+}
+
+}  // namespace
+
+Result<orchestration::NetworkCreate> parse_network_create(const json& n) {
+  orchestration::NetworkCreate r;
+  CL_ASSIGN_OR_RETURN(auto name, opt_string(n, "name"));
+  CL_ASSIGN_OR_RETURN(auto up, opt_bool(n, "admin_state_up"));
+  CL_ASSIGN_OR_RETURN(auto shared, opt_bool(n, "shared"));
+  CL_ASSIGN_OR_RETURN(auto external, opt_bool(n, "router:external"));
+  CL_ASSIGN_OR_RETURN(auto mtu, opt_int(n, "mtu", 68, 65535));
+  r.name = name.value_or("");
+  r.admin_state_up = up.value_or(true);
+  r.shared = shared.value_or(false);
+  r.external = external.value_or(false);
+  if (mtu) {
+    r.mtu = static_cast<int>(*mtu);
+  }
+  return r;
 }
 
 Result<orchestration::SubnetCreate> parse_subnet_create(const json& s) {
@@ -244,7 +246,53 @@ Result<orchestration::PortCreate> parse_port_create(const json& p) {
   return r;
 }
 
-}  // namespace
+Result<orchestration::NetworkUpdate> parse_network_update(const json& n) {
+  orchestration::NetworkUpdate u;
+  CL_ASSIGN_OR_RETURN(u.name, opt_string(n, "name"));
+  CL_ASSIGN_OR_RETURN(u.admin_state_up, opt_bool(n, "admin_state_up"));
+  CL_ASSIGN_OR_RETURN(u.shared, opt_bool(n, "shared"));
+  CL_ASSIGN_OR_RETURN(u.external, opt_bool(n, "router:external"));
+  return u;
+}
+
+Result<orchestration::SubnetUpdate> parse_subnet_update(const json& s) {
+  orchestration::SubnetUpdate u;
+  CL_ASSIGN_OR_RETURN(u.name, opt_string(s, "name"));
+  CL_ASSIGN_OR_RETURN(u.enable_dhcp, opt_bool(s, "enable_dhcp"));
+  if (s.contains("dns_nameservers")) {
+    CL_ASSIGN_OR_RETURN(u.dns_nameservers, string_list(s, "dns_nameservers"));
+  }
+  return u;
+}
+
+Result<orchestration::PortUpdate> parse_port_update(const json& p) {
+  orchestration::PortUpdate u;
+  CL_ASSIGN_OR_RETURN(u.name, opt_string(p, "name"));
+  CL_ASSIGN_OR_RETURN(u.admin_state_up, opt_bool(p, "admin_state_up"));
+  CL_ASSIGN_OR_RETURN(u.device_id, opt_string(p, "device_id"));
+  CL_ASSIGN_OR_RETURN(u.device_owner, opt_string(p, "device_owner"));
+  CL_ASSIGN_OR_RETURN(u.port_security_enabled, opt_bool(p, "port_security_enabled"));
+  return u;
+}
+
+Result<orchestration::FloatingIpCreate> parse_floating_ip_create(const json& f) {
+  orchestration::FloatingIpCreate c;
+  CL_ASSIGN_OR_RETURN(auto net, opt_string(f, "floating_network_id"));
+  if (!net) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "Invalid input for operation: floating_network_id is required.");
+  }
+  c.floating_network_id = *net;
+  CL_ASSIGN_OR_RETURN(auto addr, opt_string(f, "floating_ip_address"));
+  CL_ASSIGN_OR_RETURN(auto port_id, opt_string(f, "port_id"));
+  CL_ASSIGN_OR_RETURN(auto fixed, opt_string(f, "fixed_ip_address"));
+  CL_ASSIGN_OR_RETURN(auto desc, opt_string(f, "description"));
+  c.floating_ip_address = addr.value_or("");
+  c.port_id = port_id.value_or("");
+  c.fixed_ip_address = fixed.value_or("");
+  c.description = desc.value_or("");
+  return c;
+}
 
 json neutron_port_json(const orchestration::Port& p) {
   json ips = json::array();
@@ -284,10 +332,17 @@ void NeutronEndpoint::register_routes(httplib::Server& server) {
   int port = ports_.neutron;
   auto guarded = [cloud](Handler h) { return with_token(cloud, kStyle, std::move(h)); };
   auto fail = [](httplib::Response& res, const Error& e) { send_openstack_error(res, kStyle, e); };
-  // Parses {"<key>": {...}} of a POST/PUT body.
+  // Parses {"<key>": {...}} of a POST/PUT body (with Neutron's messages when it is not there).
   auto body_of = [](const httplib::Request& req, const std::string& key) -> Result<json> {
+    if (req.body.empty()) {
+      return make_error(ErrorCode::kInvalidArgument, "Resource body required");
+    }
     CL_ASSIGN_OR_RETURN(json body, json_body(req));
-    return resource_body(body, key);
+    auto it = body.find(key);
+    if (it == body.end() || !it->is_object()) {
+      return make_error(ErrorCode::kInvalidArgument, "Unable to find '{}' in request body", key);
+    }
+    return *it;
   };
 
   auto version = [port](const httplib::Request& req) {
@@ -367,18 +422,11 @@ void NeutronEndpoint::register_routes(httplib::Server& server) {
                if (!n.ok()) {
                  return fail(res, n.error());
                }
-               orchestration::NetworkUpdate u;
-               auto parse = [&]() -> Status {
-                 CL_ASSIGN_OR_RETURN(u.name, opt_string(*n, "name"));
-                 CL_ASSIGN_OR_RETURN(u.admin_state_up, opt_bool(*n, "admin_state_up"));
-                 CL_ASSIGN_OR_RETURN(u.shared, opt_bool(*n, "shared"));
-                 CL_ASSIGN_OR_RETURN(u.external, opt_bool(*n, "router:external"));
-                 return ok_status();
-               };
-               if (auto s = parse(); !s.ok()) {
-                 return fail(res, s.error());
+               auto u = parse_network_update(*n);
+               if (!u.ok()) {
+                 return fail(res, u.error());
                }
-               auto updated = cloud->update_network(req.matches[1], u);
+               auto updated = cloud->update_network(req.matches[1], *u);
                if (!updated.ok()) {
                  return fail(res, updated.error());
                }
@@ -433,19 +481,11 @@ void NeutronEndpoint::register_routes(httplib::Server& server) {
                if (!s.ok()) {
                  return fail(res, s.error());
                }
-               orchestration::SubnetUpdate u;
-               auto parse = [&]() -> Status {
-                 CL_ASSIGN_OR_RETURN(u.name, opt_string(*s, "name"));
-                 CL_ASSIGN_OR_RETURN(u.enable_dhcp, opt_bool(*s, "enable_dhcp"));
-                 if (s->contains("dns_nameservers")) {
-                   CL_ASSIGN_OR_RETURN(u.dns_nameservers, string_list(*s, "dns_nameservers"));
-                 }
-                 return ok_status();
-               };
-               if (auto st = parse(); !st.ok()) {
-                 return fail(res, st.error());
+               auto u = parse_subnet_update(*s);
+               if (!u.ok()) {
+                 return fail(res, u.error());
                }
-               auto updated = cloud->update_subnet(req.matches[1], u);
+               auto updated = cloud->update_subnet(req.matches[1], *u);
                if (!updated.ok()) {
                  return fail(res, updated.error());
                }
@@ -496,20 +536,11 @@ void NeutronEndpoint::register_routes(httplib::Server& server) {
                if (!p.ok()) {
                  return fail(res, p.error());
                }
-               orchestration::PortUpdate u;
-               auto parse = [&]() -> Status {
-                 CL_ASSIGN_OR_RETURN(u.name, opt_string(*p, "name"));
-                 CL_ASSIGN_OR_RETURN(u.admin_state_up, opt_bool(*p, "admin_state_up"));
-                 CL_ASSIGN_OR_RETURN(u.device_id, opt_string(*p, "device_id"));
-                 CL_ASSIGN_OR_RETURN(u.device_owner, opt_string(*p, "device_owner"));
-                 CL_ASSIGN_OR_RETURN(u.port_security_enabled,
-                                     opt_bool(*p, "port_security_enabled"));
-                 return ok_status();
-               };
-               if (auto s = parse(); !s.ok()) {
-                 return fail(res, s.error());
+               auto u = parse_port_update(*p);
+               if (!u.ok()) {
+                 return fail(res, u.error());
                }
-               auto updated = cloud->update_port(req.matches[1], u);
+               auto updated = cloud->update_port(req.matches[1], *u);
                if (!updated.ok()) {
                  return fail(res, updated.error());
                }
@@ -538,29 +569,11 @@ void NeutronEndpoint::register_routes(httplib::Server& server) {
                 if (!f.ok()) {
                   return fail(res, f.error());
                 }
-                orchestration::FloatingIpCreate c;
-                auto parse = [&]() -> Status {
-                  CL_ASSIGN_OR_RETURN(auto net, opt_string(*f, "floating_network_id"));
-                  if (!net) {
-                    return make_error(ErrorCode::kInvalidArgument,
-                                      "Invalid input for operation: floating_network_id is "
-                                      "required.");
-                  }
-                  c.floating_network_id = *net;
-                  CL_ASSIGN_OR_RETURN(auto addr, opt_string(*f, "floating_ip_address"));
-                  CL_ASSIGN_OR_RETURN(auto port_id, opt_string(*f, "port_id"));
-                  CL_ASSIGN_OR_RETURN(auto fixed, opt_string(*f, "fixed_ip_address"));
-                  CL_ASSIGN_OR_RETURN(auto desc, opt_string(*f, "description"));
-                  c.floating_ip_address = addr.value_or("");
-                  c.port_id = port_id.value_or("");
-                  c.fixed_ip_address = fixed.value_or("");
-                  c.description = desc.value_or("");
-                  return ok_status();
-                };
-                if (auto s = parse(); !s.ok()) {
-                  return fail(res, s.error());
+                auto c = parse_floating_ip_create(*f);
+                if (!c.ok()) {
+                  return fail(res, c.error());
                 }
-                auto created = cloud->create_floating_ip(c);
+                auto created = cloud->create_floating_ip(*c);
                 if (!created.ok()) {
                   return fail(res, created.error());
                 }

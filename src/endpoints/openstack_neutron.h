@@ -24,6 +24,9 @@ class NeutronEndpoint final : public Endpoint {
   std::string name() const override { return cloud_->pop() + " neutron"; }
   void register_routes(httplib::Server& server) override;
   void write_error(httplib::Response& res, const Error& error) const override;
+  Error no_route_error(const std::string&, const std::string&) const override {
+    return no_route_openstack();
+  }
   bool uses_run_token() const override { return false; }  // Keystone tokens instead
 
  private:
@@ -34,5 +37,15 @@ class NeutronEndpoint final : public Endpoint {
 
 // JSON shapes shared with other Neutron-style routes (sfc).
 nlohmann::json neutron_port_json(const orchestration::Port& port);
+
+// The typed requests of POST/PUT bodies, from the object under the resource's key ({"network":
+// {...}} -> the inner object). InvalidArgument naming the field for anything malformed.
+Result<orchestration::NetworkCreate> parse_network_create(const nlohmann::json& network);
+Result<orchestration::NetworkUpdate> parse_network_update(const nlohmann::json& network);
+Result<orchestration::SubnetCreate> parse_subnet_create(const nlohmann::json& subnet);
+Result<orchestration::SubnetUpdate> parse_subnet_update(const nlohmann::json& subnet);
+Result<orchestration::PortCreate> parse_port_create(const nlohmann::json& port);
+Result<orchestration::PortUpdate> parse_port_update(const nlohmann::json& port);
+Result<orchestration::FloatingIpCreate> parse_floating_ip_create(const nlohmann::json& floatingip);
 
 }  // namespace chainlab::endpoints

@@ -2,9 +2,10 @@
 
 #include <httplib.h>
 
-#include <regex>
+#include "common/safe_regex.h"
 
 #include "common/units.h"
+#include "endpoints/openstack_nova_internal.h"
 
 namespace chainlab::endpoints {
 namespace {
@@ -15,189 +16,7 @@ using orchestration::Flavor;
 using orchestration::Server;
 
 constexpr ErrorStyle kStyle = ErrorStyle::kNova;
-constexpr int kMaxMinor = 79;
-
-// "/v2.1" or "/v2.1/<tenant>" in front of every resource path.
-const std::string kPrefix = R"(/v2\.1(?:/[0-9a-fA-F-]{32,36})?)";
-
-// The microversion asked for ("2.x"), clamped to what we serve; 2.1 by default.
-int requested_minor(const httplib::Request& req) {
-  std::string v = req.get_header_value("X-OpenStack-Nova-API-Version");
-  std::string modern = req.get_header_value("OpenStack-API-Version");
-  if (modern.starts_with("compute ")) {
-    v = modern.substr(8);
-  }
-  if (v == "latest") {
-    return kMaxMinor;
-  }
-  if (v.starts_with("2.")) {
-    // Checked (atoi is undefined beyond int); anything unreadable or out of range clamps.
-    auto minor = parse_int(v.substr(2), "", 1, kMaxMinor);
-    if (!minor.ok()) {
-      return v.size() > 2 && v[2] != '-' &&
-                     v.find_first_not_of("0123456789", 2) == std::string::npos
-                 ? kMaxMinor
-                 : 1;
-    }
-    return static_cast<int>(*minor);
-  }
-  return 1;
-}
-
-void set_version_headers(const httplib::Request& req, httplib::Response& res) {
-  std::string v = fmt::format("2.{}", requested_minor(req));
-  res.set_header("OpenStack-API-Version", "compute " + v);
-  res.set_header("X-OpenStack-Nova-API-Version", v);
-  res.set_header("Vary", "OpenStack-API-Version, X-OpenStack-Nova-API-Version");
-}
-
-json version_doc(const httplib::Request& req, int port) {
-  return {{"id", "v2.1"},
-          {"status", "CURRENT"},
-          {"version", fmt::format("2.{}", kMaxMinor)},
-          {"min_version", "2.1"},
-          {"updated", "2013-07-23T11:33:21Z"},
-          {"links", {{{"rel", "self"}, {"href", service_url(req, port, "/v2.1/")}}}},
-          {"media-types",
-           {{{"base", "application/json"},
-             {"type", "application/vnd.openstack.compute+json;version=2.1"}}}}};
-}
-
-json links(const httplib::Request& req, int port, const Cloud& cloud, const std::string& kind,
-           const std::string& id) {
-  return {
-      {{"rel", "self"},
-       {"href",
-        service_url(req, port, fmt::format("/v2.1/{}/{}/{}", cloud.project_id(), kind, id))}},
-      {{"rel", "bookmark"},
-       {"href", service_url(req, port, fmt::format("/{}/{}/{}", cloud.project_id(), kind, id))}}};
-}
-
-json flavor_json(const httplib::Request& req, int port, const Cloud& cloud, const Flavor& f,
-                 bool detail) {
-  json out = {{"id", f.id}, {"name", f.name}, {"links", links(req, port, cloud, "flavors", f.id)}};
-  if (!detail) {
-    return out;
-  }
-  out["ram"] = f.ram_mb;
-  out["vcpus"] = f.vcpus;
-  out["disk"] = f.disk_gb;
-  out["OS-FLV-EXT-DATA:ephemeral"] = f.ephemeral_gb;
-  out["swap"] = f.swap_mb == 0 ? json("") : json(f.swap_mb);
-  out["rxtx_factor"] = f.rxtx_factor;
-  out["os-flavor-access:is_public"] = f.is_public;
-  out["OS-FLV-DISABLED:disabled"] = false;
-  if (requested_minor(req) >= 55) {
-    out["description"] = f.description.empty() ? json(nullptr) : json(f.description);
-  }
-  if (requested_minor(req) >= 61) {
-    out["extra_specs"] = f.extra_specs;
-  }
-  return out;
-}
-
-json image_json(const httplib::Request& req, int port, const Cloud& cloud,
-                const orchestration::Image& im, bool detail) {
-  json out = {
-      {"id", im.id}, {"name", im.name}, {"links", links(req, port, cloud, "images", im.id)}};
-  if (!detail) {
-    return out;
-  }
-  out["status"] = im.status == "active" ? "ACTIVE" : im.status == "queued" ? "SAVING" : "UNKNOWN";
-  out["minDisk"] = im.min_disk;
-  out["minRam"] = im.min_ram;
-  out["progress"] = im.status == "active" ? 100 : 0;
-  out["created"] = im.created_at;
-  out["updated"] = im.updated_at;
-  out["metadata"] = im.properties;
-  if (im.size >= 0) {
-    out["OS-EXT-IMG-SIZE:size"] = im.size;
-  }
-  return out;
-}
-
-json interface_json(const orchestration::Port& p) {
-  json ips = json::array();
-  for (const auto& ip : p.fixed_ips) {
-    ips.push_back({{"subnet_id", ip.subnet_id}, {"ip_address", ip.ip_address}});
-  }
-  return {{"port_id", p.id},
-          {"net_id", p.network_id},
-          {"mac_addr", p.mac_address},
-          {"port_state", p.status},
-          {"fixed_ips", ips}};
-}
-
-json server_json(const httplib::Request& req, int port, Cloud& cloud, const Server& s,
-                 bool detail) {
-  json out = {{"id", s.id}, {"name", s.name}, {"links", links(req, port, cloud, "servers", s.id)}};
-  if (!detail) {
-    return out;
-  }
-  json addresses = json::object();
-  auto ports = cloud.server_ports(s.id);
-  if (ports.ok()) {
-    for (const auto& p : *ports) {
-      auto net = cloud.get_network(p.network_id);
-      std::string net_name = net.ok() && !net->name.empty() ? net->name : p.network_id;
-      if (!addresses.contains(net_name)) {
-        addresses[net_name] = json::array();
-      }
-      for (const auto& ip : p.fixed_ips) {
-        addresses[net_name].push_back({{"version", 4},
-                                       {"addr", ip.ip_address},
-                                       {"OS-EXT-IPS:type", "fixed"},
-                                       {"OS-EXT-IPS-MAC:mac_addr", p.mac_address}});
-      }
-    }
-  }
-  json flavor = {{"id", s.flavor_id}, {"links", links(req, port, cloud, "flavors", s.flavor_id)}};
-  if (requested_minor(req) >= 47) {
-    auto f = cloud.get_flavor(s.flavor_id);
-    flavor = json::object();
-    if (f.ok()) {
-      flavor = {{"vcpus", f->vcpus},
-                {"ram", f->ram_mb},
-                {"disk", f->disk_gb},
-                {"ephemeral", f->ephemeral_gb},
-                {"swap", f->swap_mb},
-                {"original_name", f->name},
-                {"extra_specs", f->extra_specs}};
-    }
-  }
-  json image = s.image_id.empty() ? json("")
-                                  : json{{"id", s.image_id},
-                                         {"links", links(req, port, cloud, "images", s.image_id)}};
-  bool active = s.status == "ACTIVE";
-  out.update({{"status", s.status},
-              {"tenant_id", s.project_id},
-              {"user_id", s.user_id},
-              {"metadata", s.metadata},
-              {"hostId", fmt::format("{:056x}", std::hash<std::string>{}(cloud.pop()))},
-              {"image", image},
-              {"flavor", flavor},
-              {"created", s.created},
-              {"updated", s.updated},
-              {"addresses", addresses},
-              {"accessIPv4", ""},
-              {"accessIPv6", ""},
-              {"OS-DCF:diskConfig", "MANUAL"},
-              {"progress", active ? 100 : 0},
-              {"OS-EXT-STS:power_state", active ? 1 : 4},
-              {"OS-EXT-STS:task_state", nullptr},
-              {"OS-EXT-STS:vm_state", active ? "active" : "stopped"},
-              {"OS-EXT-SRV-ATTR:host", cloud.pop()},
-              {"OS-EXT-SRV-ATTR:hypervisor_hostname", cloud.pop()},
-              {"OS-EXT-SRV-ATTR:instance_name", s.instance},
-              {"OS-EXT-AZ:availability_zone", s.availability_zone},
-              {"OS-SRV-USG:launched_at", s.created},
-              {"OS-SRV-USG:terminated_at", nullptr},
-              {"key_name", s.key_name.empty() ? json(nullptr) : json(s.key_name)},
-              {"config_drive", ""},
-              {"security_groups", {{{"name", "default"}}}},
-              {"os-extended-volumes:volumes_attached", json::array()}});
-  return out;
-}
+using namespace nova;  // this endpoint's views and prefix
 
 // The last path segment of a reference that may be a URL ("http://.../flavors/1" -> "1").
 std::string ref_id(const std::string& ref) {
@@ -205,9 +24,28 @@ std::string ref_id(const std::string& ref) {
   return slash == std::string::npos ? ref : ref.substr(slash + 1);
 }
 
-Result<orchestration::ServerCreate> parse_server_create(Cloud& cloud, const json& body) {
+// Nova's auto-allocation, simplified: the only non-external network if there is exactly one
+// (none: no NIC; more, the PoP's network "default" counted: 409 as Nova's NetworkAmbiguous).
+Result<std::optional<std::string>> auto_network(Cloud& cloud) {
+  std::vector<std::string> candidates;
+  for (const auto& n : cloud.list_networks()) {
+    if (!n.external) {
+      candidates.push_back(n.id);
+    }
+  }
+  if (candidates.size() > 1) {
+    return make_error(ErrorCode::kFailedPrecondition,
+                      "Multiple possible networks found, use a Network ID to be more specific.");
+  }
+  return candidates.empty() ? std::nullopt : std::optional<std::string>(candidates.front());
+}
+
+}  // namespace
+
+Result<ServerCreateRequest> parse_server_create(const json& body) {
   CL_ASSIGN_OR_RETURN(json s, resource_body(body, "server"));
-  orchestration::ServerCreate r;
+  ServerCreateRequest request;
+  orchestration::ServerCreate& r = request.server;
   CL_ASSIGN_OR_RETURN(auto name, opt_string(s, "name"));
   if (!name || name->empty()) {
     return make_error(ErrorCode::kInvalidArgument,
@@ -247,18 +85,7 @@ Result<orchestration::ServerCreate> parse_server_create(Cloud& cloud, const json
       return make_error(ErrorCode::kInvalidArgument,
                         "Invalid input for field/attribute networks: '{}'", mode);
     }
-    if (mode == "auto") {
-      // Nova's auto-allocation, simplified: the only non-external network if there is exactly one.
-      std::vector<orchestration::Network> candidates;
-      for (const auto& n : cloud.list_networks()) {
-        if (!n.external) {
-          candidates.push_back(n);
-        }
-      }
-      if (candidates.size() == 1) {
-        r.nics.push_back({"", candidates.front().id, ""});
-      }
-    }
+    request.auto_network = mode == "auto";
   } else if (networks.is_array()) {
     for (const auto& n : networks) {
       if (!n.is_object()) {
@@ -281,17 +108,81 @@ Result<orchestration::ServerCreate> parse_server_create(Cloud& cloud, const json
   } else {
     return make_error(ErrorCode::kInvalidArgument, "Invalid input for field/attribute networks");
   }
-  return r;
+  return request;
 }
 
-}  // namespace
+Result<orchestration::FlavorCreate> parse_flavor_create(const json& body) {
+  CL_ASSIGN_OR_RETURN(json f, resource_body(body, "flavor"));
+  orchestration::FlavorCreate fc;
+  CL_ASSIGN_OR_RETURN(auto name, opt_string(f, "name"));
+  using orchestration::kMaxFlavorValue;
+  CL_ASSIGN_OR_RETURN(auto ram, opt_int(f, "ram", 1, kMaxFlavorValue));
+  CL_ASSIGN_OR_RETURN(auto vcpus, opt_int(f, "vcpus", 1, kMaxFlavorValue));
+  CL_ASSIGN_OR_RETURN(auto disk, opt_int(f, "disk", 0, kMaxFlavorValue));
+  CL_ASSIGN_OR_RETURN(auto eph, opt_int(f, "OS-FLV-EXT-DATA:ephemeral", 0, kMaxFlavorValue));
+  std::optional<int64_t> swap;
+  if (f.value("swap", json()) != json("")) {  // Nova spells "no swap" ""
+    CL_ASSIGN_OR_RETURN(swap, opt_int(f, "swap", 0, kMaxFlavorValue));
+  }
+  CL_ASSIGN_OR_RETURN(auto is_public, opt_bool(f, "os-flavor-access:is_public"));
+  CL_ASSIGN_OR_RETURN(auto desc, opt_string(f, "description"));
+  if (!name || !ram || !vcpus) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "Invalid input for field/attribute flavor: name, ram and vcpus are required");
+  }
+  fc.name = *name;
+  fc.ram_mb = *ram;
+  fc.vcpus = static_cast<int>(*vcpus);
+  fc.disk_gb = disk.value_or(0);
+  fc.ephemeral_gb = eph.value_or(0);
+  fc.is_public = is_public.value_or(true);
+  fc.description = desc.value_or("");
+  if (f.contains("id") && !f["id"].is_null()) {
+    fc.id = f["id"].is_string() ? f["id"].get<std::string>() : f["id"].dump();
+  }
+  if (swap) {
+    fc.swap_mb = *swap;
+  }
+  if (auto rx = f.find("rxtx_factor"); rx != f.end() && !rx->is_null()) {
+    CL_ASSIGN_OR_RETURN(fc.rxtx_factor, json_number(*rx, "rxtx_factor", 0, 1e6));
+  }
+  return fc;
+}
+
+Result<orchestration::ServerNic> parse_interface_attachment(const json& body) {
+  CL_ASSIGN_OR_RETURN(json a, resource_body(body, "interfaceAttachment"));
+  orchestration::ServerNic nic;
+  CL_ASSIGN_OR_RETURN(auto port, opt_string(a, "port_id"));
+  CL_ASSIGN_OR_RETURN(auto net, opt_string(a, "net_id"));
+  nic.port_id = port.value_or("");
+  nic.network_id = net.value_or("");
+  if (a.contains("fixed_ips") && a["fixed_ips"].is_array() && !a["fixed_ips"].empty()) {
+    const json& ip = a["fixed_ips"][0];
+    if (!ip.is_object()) {
+      return make_error(ErrorCode::kInvalidArgument, "Invalid input for fixed_ips: not an object");
+    }
+    CL_ASSIGN_OR_RETURN(auto address, opt_string(ip, "ip_address"));
+    nic.fixed_ip = address.value_or("");
+  }
+  return nic;
+}
 
 void NovaEndpoint::register_routes(httplib::Server& server) {
   auto cloud = cloud_;
   int port = ports_.nova;
   using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
+  // The token first, then the path's project against the token's (Nova's 400 on a mismatch).
   auto guarded = [cloud](Handler h) {
-    return with_token(cloud, kStyle, std::move(h), set_version_headers);
+    Handler checked = [cloud, h = std::move(h)](const httplib::Request& req,
+                                                httplib::Response& res) {
+      auto token = cloud->validate_token(req.get_header_value("X-Auth-Token"));
+      Status s = token.ok() ? check_project(req.path, token->project_id) : ok_status();
+      if (!s.ok()) {
+        return send_openstack_error(res, kStyle, s.error());
+      }
+      h(req, res);
+    };
+    return with_token(cloud, kStyle, std::move(checked), set_version_headers);
   };
   auto fail = [](httplib::Response& res, const Error& e) { send_openstack_error(res, kStyle, e); };
 
@@ -314,15 +205,14 @@ void NovaEndpoint::register_routes(httplib::Server& server) {
     return [cloud, port, detail](const httplib::Request& req, httplib::Response& res) {
       std::string name_filter = req.get_param_value("name");
       std::string status_filter = req.get_param_value("status");
+      // Nova's name filter is a regular expression; one that does not compile (or that this
+      // emulation refuses, compile_safe_regex) compares the name as text.
+      auto name_re = compile_safe_regex(name_filter);
       json items = json::array();
       for (const auto& s : cloud->list_servers()) {
         if (!name_filter.empty()) {
-          bool match = false;
-          try {
-            match = std::regex_search(s.name, std::regex(name_filter));
-          } catch (const std::regex_error&) {
-            match = s.name == name_filter;
-          }
+          auto found = name_re.ok() ? safe_regex_search(s.name, *name_re) : Result<bool>(false);
+          bool match = name_re.ok() && found.ok() ? *found : s.name == name_filter;
           if (!match) {
             continue;
           }
@@ -337,17 +227,35 @@ void NovaEndpoint::register_routes(httplib::Server& server) {
   };
   server.Get(kPrefix + R"(/servers/?)", guarded(list_servers(false)));
   server.Get(kPrefix + R"(/servers/detail/?)", guarded(list_servers(true)));
+  // son-emu's extension: every server with its ports and their interface names.
+  server.Get(kPrefix + R"(/servers/andPorts/?)",
+             guarded([cloud, port](const httplib::Request& req, httplib::Response& res) {
+               json items = json::array();
+               for (const auto& s : cloud->list_servers()) {
+                 items.push_back(server_with_ports_json(req, port, *cloud, s));
+               }
+               send_json(res, {{"servers", items}});
+             }));
   server.Post(kPrefix + R"(/servers/?)",
               guarded([cloud, port, fail](const httplib::Request& req, httplib::Response& res) {
                 auto body = json_body(req);
                 if (!body.ok()) {
                   return fail(res, body.error());
                 }
-                auto request = parse_server_create(*cloud, *body);
+                auto request = parse_server_create(*body);
                 if (!request.ok()) {
                   return fail(res, request.error());
                 }
-                auto created = cloud->create_server(*request);
+                if (request->auto_network) {
+                  auto net = auto_network(*cloud);
+                  if (!net.ok()) {
+                    return fail(res, net.error());
+                  }
+                  if (*net) {
+                    request->server.nics.push_back({"", **net, ""});
+                  }
+                }
+                auto created = cloud->create_server(request->server);
                 if (!created.ok()) {
                   Error e = std::move(created).error();
                   // Nova answers 400 for unknown references in the request body.
@@ -356,7 +264,7 @@ void NovaEndpoint::register_routes(httplib::Server& server) {
                   }
                   return fail(res, e);
                 }
-                json l = links(req, port, *cloud, "servers", created->id);
+                json l = links(req, port, "servers", created->id);
                 res.set_header("Location", l[0]["href"].get<std::string>());
                 send_json(res,
                           {{"server",
@@ -463,18 +371,11 @@ void NovaEndpoint::register_routes(httplib::Server& server) {
                 if (!body.ok()) {
                   return fail(res, body.error());
                 }
-                auto a = resource_body(*body, "interfaceAttachment");
-                if (!a.ok()) {
-                  return fail(res, a.error());
+                auto nic = parse_interface_attachment(*body);
+                if (!nic.ok()) {
+                  return fail(res, nic.error());
                 }
-                orchestration::ServerNic nic;
-                nic.port_id = a->value("port_id", std::string());
-                nic.network_id = a->value("net_id", std::string());
-                if (a->contains("fixed_ips") && (*a)["fixed_ips"].is_array() &&
-                    !(*a)["fixed_ips"].empty()) {
-                  nic.fixed_ip = (*a)["fixed_ips"][0].value("ip_address", std::string());
-                }
-                auto attached = cloud->attach_interface(req.matches[1], nic);
+                auto attached = cloud->attach_interface(req.matches[1], *nic);
                 if (!attached.ok()) {
                   return fail(res, attached.error());
                 }
@@ -494,7 +395,7 @@ void NovaEndpoint::register_routes(httplib::Server& server) {
     return [cloud, port, detail](const httplib::Request& req, httplib::Response& res) {
       json items = json::array();
       for (const auto& f : cloud->list_flavors()) {
-        items.push_back(flavor_json(req, port, *cloud, f, detail));
+        items.push_back(flavor_json(req, port, f, detail));
       }
       send_json(res, {{"flavors", items}});
     };
@@ -506,7 +407,7 @@ void NovaEndpoint::register_routes(httplib::Server& server) {
                // By id only, as Nova: clients fall back to a list to find names.
                for (const auto& f : cloud->list_flavors()) {
                  if (f.id == req.matches[1]) {
-                   return send_json(res, {{"flavor", flavor_json(req, port, *cloud, f, true)}});
+                   return send_json(res, {{"flavor", flavor_json(req, port, f, true)}});
                  }
                }
                fail(res, make_error(ErrorCode::kNotFound, "Flavor {} could not be found.",
@@ -518,57 +419,15 @@ void NovaEndpoint::register_routes(httplib::Server& server) {
                 if (!body.ok()) {
                   return fail(res, body.error());
                 }
-                auto f = resource_body(*body, "flavor");
-                if (!f.ok()) {
-                  return fail(res, f.error());
+                auto fc = parse_flavor_create(*body);
+                if (!fc.ok()) {
+                  return fail(res, fc.error());
                 }
-                orchestration::FlavorCreate fc;
-                auto parse = [&]() -> Status {
-                  CL_ASSIGN_OR_RETURN(auto name, opt_string(*f, "name"));
-                  using orchestration::kMaxFlavorValue;
-                  CL_ASSIGN_OR_RETURN(auto ram, opt_int(*f, "ram", 1, kMaxFlavorValue));
-                  CL_ASSIGN_OR_RETURN(auto vcpus, opt_int(*f, "vcpus", 1, kMaxFlavorValue));
-                  CL_ASSIGN_OR_RETURN(auto disk, opt_int(*f, "disk", 0, kMaxFlavorValue));
-                  CL_ASSIGN_OR_RETURN(auto eph,
-                                      opt_int(*f, "OS-FLV-EXT-DATA:ephemeral", 0, kMaxFlavorValue));
-                  std::optional<int64_t> swap;
-                  if ((*f).value("swap", json()) != json("")) {  // Nova spells "no swap" ""
-                    CL_ASSIGN_OR_RETURN(swap, opt_int(*f, "swap", 0, kMaxFlavorValue));
-                  }
-                  CL_ASSIGN_OR_RETURN(auto is_public, opt_bool(*f, "os-flavor-access:is_public"));
-                  CL_ASSIGN_OR_RETURN(auto desc, opt_string(*f, "description"));
-                  if (!name || !ram || !vcpus) {
-                    return make_error(ErrorCode::kInvalidArgument,
-                                      "Invalid input for field/attribute flavor: name, ram and "
-                                      "vcpus are required");
-                  }
-                  fc.name = *name;
-                  fc.ram_mb = *ram;
-                  fc.vcpus = static_cast<int>(*vcpus);
-                  fc.disk_gb = disk.value_or(0);
-                  fc.ephemeral_gb = eph.value_or(0);
-                  fc.is_public = is_public.value_or(true);
-                  fc.description = desc.value_or("");
-                  if (f->contains("id") && !(*f)["id"].is_null()) {
-                    fc.id =
-                        (*f)["id"].is_string() ? (*f)["id"].get<std::string>() : (*f)["id"].dump();
-                  }
-                  if (swap) {
-                    fc.swap_mb = *swap;
-                  }
-                  if (auto rx = f->find("rxtx_factor"); rx != f->end() && !rx->is_null()) {
-                    CL_ASSIGN_OR_RETURN(fc.rxtx_factor, json_number(*rx, "rxtx_factor", 0, 1e6));
-                  }
-                  return ok_status();
-                };
-                if (auto s = parse(); !s.ok()) {
-                  return fail(res, s.error());
-                }
-                auto created = cloud->create_flavor(fc);
+                auto created = cloud->create_flavor(*fc);
                 if (!created.ok()) {
                   return fail(res, created.error());
                 }
-                send_json(res, {{"flavor", flavor_json(req, port, *cloud, *created, true)}});
+                send_json(res, {{"flavor", flavor_json(req, port, *created, true)}});
               }));
   server.Delete(kPrefix + R"(/flavors/([^/]+)/?)",
                 guarded([cloud, fail](const httplib::Request& req, httplib::Response& res) {
@@ -625,7 +484,7 @@ void NovaEndpoint::register_routes(httplib::Server& server) {
     return [cloud, port, detail](const httplib::Request& req, httplib::Response& res) {
       json items = json::array();
       for (const auto& im : cloud->list_images()) {
-        items.push_back(image_json(req, port, *cloud, im, detail));
+        items.push_back(image_json(req, port, im, detail));
       }
       send_json(res, {{"images", filter_items(items, req)}});
     };
@@ -638,7 +497,7 @@ void NovaEndpoint::register_routes(httplib::Server& server) {
                if (!im.ok() || im->id != req.matches[1]) {
                  return fail(res, make_error(ErrorCode::kNotFound, "Image not found."));
                }
-               send_json(res, {{"image", image_json(req, port, *cloud, *im, true)}});
+               send_json(res, {{"image", image_json(req, port, *im, true)}});
              }));
   server.Delete(kPrefix + R"(/images/([^/]+)/?)",
                 guarded([cloud, fail](const httplib::Request& req, httplib::Response& res) {

@@ -20,11 +20,25 @@ class NovaEndpoint final : public Endpoint {
   std::string name() const override { return cloud_->pop() + " nova"; }
   void register_routes(httplib::Server& server) override;
   void write_error(httplib::Response& res, const Error& error) const override;
+  Error no_route_error(const std::string&, const std::string&) const override {
+    return no_route_openstack();
+  }
   bool uses_run_token() const override { return false; }  // Keystone tokens instead
 
  private:
   std::shared_ptr<orchestration::Cloud> cloud_;
   OpenStackPorts ports_;
 };
+
+// The typed requests of the bodies Nova accepts (POST /servers, /flavors, os-interface), from
+// the parsed JSON body. InvalidArgument with a Nova-style message for anything malformed.
+struct ServerCreateRequest {
+  orchestration::ServerCreate server;
+  // "networks": "auto" (the default): the route adds the PoP's only non-external network, if any.
+  bool auto_network = false;
+};
+Result<ServerCreateRequest> parse_server_create(const nlohmann::json& body);
+Result<orchestration::FlavorCreate> parse_flavor_create(const nlohmann::json& body);
+Result<orchestration::ServerNic> parse_interface_attachment(const nlohmann::json& body);
 
 }  // namespace chainlab::endpoints

@@ -424,6 +424,23 @@ std::vector<Resource> resources(Sfc& sfc) {
 
 }  // namespace
 
+Result<json> sfc_resource_body(const httplib::Request& req, const std::string& key,
+                               const std::set<std::string>& allowed) {
+  return resource_body(req, key, allowed);
+}
+Result<orchestration::PortPairCreate> parse_port_pair_create(const json& o) {
+  return port_pair_create(o);
+}
+Result<orchestration::PortPairGroupCreate> parse_port_pair_group_create(const json& o) {
+  return group_create(o);
+}
+Result<orchestration::FlowClassifierCreate> parse_flow_classifier_create(const json& o) {
+  return classifier_create(o);
+}
+Result<orchestration::PortChainCreate> parse_port_chain_create(const json& o) {
+  return chain_create(o);
+}
+
 OpenStackSfcEndpoint::OpenStackSfcEndpoint(std::shared_ptr<orchestration::Cloud> cloud)
     : cloud_(std::move(cloud)),
       sfc_(std::make_unique<orchestration::Sfc>(*cloud_, cloud_->emulation())) {}

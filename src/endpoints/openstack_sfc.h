@@ -10,6 +10,7 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
 
 #include "endpoints/http.h"
@@ -26,6 +27,9 @@ class OpenStackSfcEndpoint final : public Endpoint {
   std::string name() const override { return cloud_->pop() + " networking-sfc"; }
   void register_routes(httplib::Server& server) override;
   void write_error(httplib::Response& res, const Error& error) const override;
+  Error no_route_error(const std::string&, const std::string&) const override {
+    return no_route_openstack();
+  }
   bool uses_run_token() const override { return false; }  // Keystone tokens instead
   orchestration::Sfc& sfc() { return *sfc_; }
 
@@ -33,5 +37,18 @@ class OpenStackSfcEndpoint final : public Endpoint {
   std::shared_ptr<orchestration::Cloud> cloud_;
   std::unique_ptr<orchestration::Sfc> sfc_;  // declared after cloud_: goes first
 };
+
+// The request readers behind the routes. The body's object under `key` ({"port_pair": {...}}),
+// refusing attributes outside `allowed` (and project_id/tenant_id) as Neutron does:
+Result<nlohmann::json> sfc_resource_body(const httplib::Request& req, const std::string& key,
+                                         const std::set<std::string>& allowed);
+// The typed create requests from that object (the CLI's strings for numbers and booleans are
+// accepted). InvalidArgument naming the attribute otherwise.
+Result<orchestration::PortPairCreate> parse_port_pair_create(const nlohmann::json& port_pair);
+Result<orchestration::PortPairGroupCreate> parse_port_pair_group_create(
+    const nlohmann::json& port_pair_group);
+Result<orchestration::FlowClassifierCreate> parse_flow_classifier_create(
+    const nlohmann::json& flow_classifier);
+Result<orchestration::PortChainCreate> parse_port_chain_create(const nlohmann::json& port_chain);
 
 }  // namespace chainlab::endpoints

@@ -138,14 +138,14 @@ Result<std::unique_ptr<CatalogueEntry>> load_entry(const std::string& dir, const
                                                    const PackageLimits& limits) {
   CL_ASSIGN_OR_RETURN(std::string meta_text, read_file(fmt::format("{}/{}.json", dir, uuid)));
   json meta = parse_json(meta_text, "catalogue metadata").value_or(json());
-  if (!meta.is_object() || meta.value("uuid", "") != uuid || !meta.contains("created_at") ||
+  if (!meta.is_object() || meta.value("uuid", json()) != uuid || !meta.contains("created_at") ||
       !meta["created_at"].is_string()) {
     return make_error(ErrorCode::kInvalidArgument, "{}.json is not valid catalogue metadata", uuid);
   }
   CL_ASSIGN_OR_RETURN(std::string archive,
                       read_file(fmt::format("{}/{}.pkg", dir, uuid), limits.max_archive_bytes));
   CL_ASSIGN_OR_RETURN(Package package, parse_package(archive, limits));
-  if (meta.value("sha1", "") != package.sha1) {
+  if (meta.value("sha1", json()) != package.sha1) {
     return make_error(ErrorCode::kInvalidArgument, "{}.pkg does not have the sha1 {}.json records",
                       uuid, uuid);
   }

@@ -1,6 +1,7 @@
 // Cloud: construction, identity, usage and the pure helpers (see cloud.h).
 #include <arpa/inet.h>
 
+#include <cassert>
 #include <ctime>
 
 #include "orchestration/cloud.h"
@@ -214,6 +215,22 @@ Cloud::Cloud(emulator::Emulation& emulation, CloudConfig config, runtime::ImageS
                  seeded("84", "m1.micro", 128, 1, 0)}) {
     flavors_[f.id] = f;
   }
+  if (config_.default_network) {
+    create_default_network();
+  }
+}
+
+void Cloud::create_default_network() {
+  NetworkCreate nc;
+  nc.name = kDefaultNetworkName;
+  auto n = create_network(nc);
+  assert(n.ok());
+  SubnetCreate sc;
+  sc.network_id = n->id;
+  sc.name = kDefaultSubnetName;
+  sc.cidr = kDefaultSubnetCidr;
+  [[maybe_unused]] auto s = create_subnet(sc);
+  assert(s.ok());
 }
 
 Cloud::~Cloud() = default;

@@ -36,10 +36,17 @@ namespace chainlab::orchestration {
 
 // ---- configuration and identity ---------------------------------------------------------------
 
+// son-emu's floating network, which every PoP starts with: a network "default" (neither shared
+// nor external) with the subnet "default-sub" over 192.168.100.0/24 that scripts build ports on.
+inline constexpr const char* kDefaultNetworkName = "default";
+inline constexpr const char* kDefaultSubnetName = "default-sub";
+inline constexpr const char* kDefaultSubnetCidr = "192.168.100.0/24";
+
 struct CloudConfig {
   std::string pop;  // the emulated PoP the servers run in
   std::string region = "RegionOne";
-  IdentityConfig identity;  // Keystone users, project, token lifetime
+  IdentityConfig identity;      // Keystone users, project, token lifetime
+  bool default_network = true;  // start with the network kDefaultNetworkName and its subnet
 };
 
 // ---- Nova -----------------------------------------------------------------------------------
@@ -416,8 +423,8 @@ class Cloud {
   Result<Network> get_network(const std::string& id) const;
   Result<Network> create_network(const NetworkCreate& request);
   Result<Network> update_network(const std::string& id, const NetworkUpdate& update);
-  // kFailedPrecondition while a port of a server is on it (Neutron's NetworkInUse); unbound
-  // ports and subnets go with it.
+  // kFailedPrecondition while any port is on it (Neutron's NetworkInUse: only Neutron's own
+  // ports would go with a network, and the emulation has none); its subnets go with it.
   Status delete_network(const std::string& id);
 
   std::vector<Subnet> list_subnets() const;
@@ -472,6 +479,8 @@ class Cloud {
   CloudUsage usage() const;
 
  private:
+  // The network "default" and its subnet (constructor; cannot fail on an empty Cloud).
+  void create_default_network();
   // Helpers called with mu_ held (cloud_*.cc).
   std::string new_uuid();
   Result<std::string> allocate_ip(const std::string& subnet_id, const std::string& address);

@@ -1,5 +1,6 @@
 // Cloud: images, from the local image store and Glance-only records (see cloud.h).
 #include <openssl/evp.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -33,6 +34,13 @@ bool looks_like_tar(const std::string& data) {
   return data.size() > 262 && data.compare(257, 5, "ustar") == 0;
 }
 
+// Instances run natively: a stored image has the host's architecture, named as Glance's
+// `architecture` property names it (uname's machine: x86_64, aarch64...).
+std::string host_architecture() {
+  utsname u{};
+  return ::uname(&u) == 0 ? std::string(u.machine) : std::string("x86_64");
+}
+
 }  // namespace
 
 void Cloud::sync_images_locked() {
@@ -62,6 +70,7 @@ void Cloud::sync_images_locked() {
     im.disk_format = "raw";
     im.size = static_cast<int64_t>(info.size_bytes);
     im.store_ref = info.id;
+    im.properties["architecture"] = host_architecture();
     im.created_at = im.updated_at = info.created.empty() ? now() : info.created.substr(0, 19) + "Z";
     images_by_id_[im.id] = im;
   }
@@ -210,6 +219,7 @@ Result<Image> Cloud::upload_image(const std::string& id, const std::string& data
     std::remove(path.c_str());
     if (imported.ok()) {
       im.store_ref = imported->id;
+      im.properties.emplace("architecture", host_architecture());
     }
   }
   if (im.store_ref.empty()) {

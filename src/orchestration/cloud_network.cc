@@ -93,7 +93,7 @@ Status Cloud::delete_network(const std::string& id) {
     return make_error(ErrorCode::kNotFound, "Network {} could not be found.", id);
   }
   for (const auto& [pid, p] : ports_) {
-    if (p.network_id == id && (p.binding || !p.device_owner.empty())) {
+    if (p.network_id == id) {
       return make_error(ErrorCode::kFailedPrecondition,
                         "Unable to complete operation on network {}. There are one or more ports "
                         "still in use on the network.",
@@ -107,15 +107,6 @@ Status Cloud::delete_network(const std::string& id) {
                         "floating IPs still allocated from the network.",
                         id);
     }
-  }
-  std::vector<std::string> doomed;
-  for (const auto& [pid, p] : ports_) {
-    if (p.network_id == id) {
-      doomed.push_back(pid);
-    }
-  }
-  for (const auto& pid : doomed) {
-    (void)delete_port_locked(pid);
   }
   for (const auto& sid : it->second.subnet_ids) {
     subnets_.erase(sid);

@@ -2,12 +2,12 @@
 // graph and creation order, reference resolution at creation time, and plan diffs for updates.
 #include <algorithm>
 #include <cmath>
-#include <regex>
 
 #include <fmt/ranges.h>
 
 #include "common/files.h"
 #include "common/json_bounded.h"
+#include "common/safe_regex.h"
 #include "common/units.h"
 #include "orchestration/hot_internal.h"
 #include "orchestration/hot_resources.h"
@@ -91,7 +91,13 @@ Status check_constraint(const ParameterConstraint& c, const json& value, const s
     }
   }
   if (!c.allowed_pattern.empty() && value.is_string()) {
-    if (!std::regex_match(value.get<std::string>(), std::regex(c.allowed_pattern))) {
+    auto re = compile_safe_regex(c.allowed_pattern);  // checked by parse_template already
+    auto matched = re.ok() ? safe_regex_match(value.get<std::string>(), *re)
+                           : Result<bool>(std::move(re).error());
+    if (!matched.ok()) {
+      return fail(matched.error().message);
+    }
+    if (!*matched) {
       return fail(fmt::format("{} does not match the pattern '{}'", hot::describe(value),
                               c.allowed_pattern));
     }

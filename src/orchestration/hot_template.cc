@@ -3,12 +3,11 @@
 #include "orchestration/hot_template.h"
 #include "common/json_bounded.h"
 
-#include <regex>
-
 #include <fmt/ranges.h>
 #include <yaml-cpp/yaml.h>
 
 #include "common/files.h"
+#include "common/safe_regex.h"
 #include "common/units.h"
 #include "common/yaml_load.h"
 #include "orchestration/hot_internal.h"
@@ -121,6 +120,55 @@ const std::set<std::string, std::less<>> kVersions = {
 
 // ---- YAML -> JSON ----
 
+// Digits from `i` on; returns where they end.
+size_t digits(std::string_view s, size_t i) {
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+    ++i;
+  }
+  return i;
+}
+
+size_t sign(std::string_view s, size_t i) {
+  return i < s.size() && (s[i] == '-' || s[i] == '+') ? i + 1 : i;
+}
+
+// [-+]?[0-9]+ (a scan, not std::regex: its recursive matcher overflows the stack on long scalars)
+bool is_yaml_int(std::string_view s) {
+  size_t start = sign(s, 0);
+  size_t end = digits(s, start);
+  return end > start && end == s.size();
+}
+
+// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+bool is_yaml_float(std::string_view s) {
+  size_t i = sign(s, 0);
+  size_t int_end = digits(s, i);
+  if (int_end > i) {
+    i = int_end;
+    if (i < s.size() && s[i] == '.') {
+      i = digits(s, i + 1);
+    }
+  } else {
+    if (i >= s.size() || s[i] != '.') {
+      return false;
+    }
+    size_t frac_end = digits(s, i + 1);
+    if (frac_end == i + 1) {
+      return false;
+    }
+    i = frac_end;
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    size_t exp_start = sign(s, i + 1);
+    size_t exp_end = digits(s, exp_start);
+    if (exp_end == exp_start) {
+      return false;
+    }
+    i = exp_end;
+  }
+  return i == s.size();
+}
+
 json scalar_value(const YAML::Node& node) {
   const std::string& s = node.Scalar();
   if (node.Tag() != "?") {  // quoted or explicitly tagged: a string
@@ -135,14 +183,12 @@ json scalar_value(const YAML::Node& node) {
   if (s == "false" || s == "False" || s == "FALSE") {
     return false;
   }
-  static const std::regex kInt("[-+]?[0-9]+");
-  static const std::regex kFloat(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
   // Numbers that do not fit an int64 or a finite double stay strings.
-  if (std::regex_match(s, kInt)) {
+  if (is_yaml_int(s)) {
     auto v = parse_int(s, "");
     return v.ok() ? json(*v) : json(s);
   }
-  if (std::regex_match(s, kFloat)) {
+  if (is_yaml_float(s)) {
     auto v = parse_number(s, "");
     return v.ok() ? json(*v) : json(s);
   }
@@ -276,10 +322,8 @@ Result<ParameterConstraint> parse_constraint(const json& node, const std::string
   if (node.contains("allowed_pattern")) {
     std::string ppath = join(path, "allowed_pattern");
     CL_ASSIGN_OR_RETURN(c.allowed_pattern, string_field(node["allowed_pattern"], ppath));
-    try {
-      std::regex re(c.allowed_pattern);
-    } catch (const std::regex_error& e) {
-      return error(ppath, fmt::format("invalid regular expression: {}", e.what()));
+    if (auto re = compile_safe_regex(c.allowed_pattern); !re.ok()) {
+      return error(ppath, re.error().message);
     }
   }
   return c;

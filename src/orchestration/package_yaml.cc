@@ -17,6 +17,7 @@ Result<std::string> normalise_package_path(std::string_view raw) {
   }
   std::string out;
   for (std::string_view part : split(s, '/')) {
+    part = trim(part);  // "a /b": blanks next to a '/' would end up at the ends of the result
     if (part.empty() || part == ".") {
       continue;
     }

@@ -228,9 +228,9 @@ class Importer {
   Result<PendingLayer> layer(const std::string& path, const std::string& name,
                              const std::string& diff_hex, detail::UnpackBudget& budget);
   // An OCI blob named by a descriptor, checked against its digest (and size when given).
-  Result<std::string> blob(const json& descriptor);
-  Result<json> blob_json(const json& descriptor, std::string* bytes = nullptr);
-  Result<PendingImage> oci_image(const json& manifest_descriptor, int depth);
+  Result<std::string> blob(const detail::OciDescriptor& descriptor);
+  Result<json> blob_json(const detail::OciDescriptor& descriptor, std::string* bytes = nullptr);
+  Result<PendingImage> oci_image(const detail::OciDescriptor& manifest_descriptor, int depth);
   Result<PendingImage> image_from_config(const std::string& config_bytes, const std::string& id,
                                          const std::vector<std::string>& layer_paths,
                                          const std::vector<std::string>& layer_names);
@@ -303,93 +303,61 @@ Result<PendingImage> Importer::image_from_config(const std::string& config_bytes
 Result<std::vector<PendingImage>> Importer::docker() {
   CL_ASSIGN_OR_RETURN(std::string manifest_path, src_.file("manifest.json"));
   CL_ASSIGN_OR_RETURN(json manifest, detail::read_json_file(manifest_path));
-  if (!manifest.is_array() || manifest.empty()) {
-    return make_error(ErrorCode::kInvalidArgument, "manifest.json must be a non-empty list");
-  }
+  CL_ASSIGN_OR_RETURN(std::vector<detail::DockerImageEntry> entries,
+                      detail::parse_docker_manifest(manifest));
   std::vector<PendingImage> out;
-  for (const json& m : manifest) {
-    if (!m.is_object() || !m.contains("Config") || !m["Config"].is_string() ||
-        !m.contains("Layers") || !m["Layers"].is_array()) {
-      return make_error(ErrorCode::kInvalidArgument,
-                        "manifest.json entries need a Config string and a Layers list");
-    }
-    std::string config_name = m["Config"].get<std::string>();
-    // "<hex>.json" (classic) or "blobs/sha256/<hex>" (Docker >= 25).
-    std::string base = config_name.substr(config_name.rfind('/') + 1);
-    if (base.ends_with(".json")) {
-      base.resize(base.size() - 5);
-    }
-    if (!detail::is_hex_digest(base)) {
-      return make_error(ErrorCode::kInvalidArgument, "config '{}' is not named by its digest",
-                        config_name);
-    }
-    auto config_path = src_.file(config_name);
+  for (const detail::DockerImageEntry& e : entries) {
+    auto config_path = src_.file(e.config);
     if (!config_path.ok()) {
       return std::move(config_path).error().context("manifest.json names a missing config");
     }
     CL_ASSIGN_OR_RETURN(std::string config_bytes, read_small(*config_path));
     std::string actual = detail::sha256_hex(config_bytes);
-    if (actual != base) {
+    if (actual != e.config_hex) {
       return make_error(ErrorCode::kInvalidArgument,
-                        "config '{}' has digest sha256:{}, not the one in its name", config_name,
+                        "config '{}' has digest sha256:{}, not the one in its name", e.config,
                         actual);
     }
     std::vector<std::string> paths;
-    std::vector<std::string> names;
-    for (const json& l : m["Layers"]) {
-      if (!l.is_string()) {
-        return make_error(ErrorCode::kInvalidArgument, "manifest.json Layers must be strings");
-      }
-      auto p = src_.file(l.get<std::string>());
+    for (const std::string& l : e.layers) {
+      auto p = src_.file(l);
       if (!p.ok()) {
         return std::move(p).error().context("manifest.json names a missing layer");
       }
       paths.push_back(*p);
-      names.push_back(l.get<std::string>());
     }
-    CL_ASSIGN_OR_RETURN(PendingImage img, image_from_config(config_bytes, base, paths, names));
-    if (auto tags = m.find("RepoTags"); tags != m.end() && tags->is_array()) {
-      for (const json& t : *tags) {
-        if (t.is_string()) {
-          img.record.tags.push_back(normalize_tag(t.get<std::string>()));
-        }
-      }
-    }
+    CL_ASSIGN_OR_RETURN(PendingImage img,
+                        image_from_config(config_bytes, e.config_hex, paths, e.layers));
+    img.record.tags = e.tags;
     out.push_back(std::move(img));
   }
   return out;
 }
 
-Result<std::string> Importer::blob(const json& d) {
-  if (!d.is_object() || !d.contains("digest") || !d["digest"].is_string()) {
-    return make_error(ErrorCode::kInvalidArgument, "descriptor without a digest");
-  }
-  std::string digest = d["digest"].get<std::string>();
-  CL_ASSIGN_OR_RETURN(std::string hex, detail::digest_hex(digest));
-  auto path = src_.file("blobs/sha256/" + hex);
+Result<std::string> Importer::blob(const detail::OciDescriptor& d) {
+  auto path = src_.file("blobs/sha256/" + d.hex);
   if (!path.ok()) {
-    return std::move(path).error().context(fmt::format("blob {}", digest));
+    return std::move(path).error().context(fmt::format("blob {}", d.digest));
   }
   struct stat st;
-  if (d.contains("size") && d["size"].is_number_unsigned() && ::stat(path->c_str(), &st) == 0 &&
-      static_cast<uint64_t>(st.st_size) != d["size"].get<uint64_t>()) {
+  if (d.size && ::stat(path->c_str(), &st) == 0 && static_cast<uint64_t>(st.st_size) != *d.size) {
     return make_error(ErrorCode::kInvalidArgument, "blob {} has {} bytes, its descriptor says {}",
-                      digest, st.st_size, d["size"].get<uint64_t>());
+                      d.digest, st.st_size, *d.size);
   }
   CL_ASSIGN_OR_RETURN(std::string actual, detail::sha256_file(*path));
-  if (actual != hex) {
-    return make_error(ErrorCode::kInvalidArgument, "blob {} has digest sha256:{}", digest, actual);
+  if (actual != d.hex) {
+    return make_error(ErrorCode::kInvalidArgument, "blob {} has digest sha256:{}", d.digest,
+                      actual);
   }
   return path;
 }
 
-Result<json> Importer::blob_json(const json& d, std::string* bytes) {
+Result<json> Importer::blob_json(const detail::OciDescriptor& d, std::string* bytes) {
   CL_ASSIGN_OR_RETURN(std::string path, blob(d));
   CL_ASSIGN_OR_RETURN(std::string text, read_small(path));
   json j = parse_json(text, "blob").value_or(json());
   if (!j.is_object()) {
-    return make_error(ErrorCode::kInvalidArgument, "blob {} is not a JSON object",
-                      d["digest"].get<std::string>());
+    return make_error(ErrorCode::kInvalidArgument, "blob {} is not a JSON object", d.digest);
   }
   if (bytes != nullptr) {
     *bytes = std::move(text);
@@ -397,94 +365,39 @@ Result<json> Importer::blob_json(const json& d, std::string* bytes) {
   return j;
 }
 
-bool is_index_type(const json& d) {
-  std::string type = d.value("mediaType", "");
-  return type == "application/vnd.oci.image.index.v1+json" ||
-         type == "application/vnd.docker.distribution.manifest.list.v2+json";
-}
-
-// The entry of an image index for this machine: linux and our architecture, else the first that
-// is not an attestation ("unknown" platform).
-const json* pick_platform(const json& manifests) {
-#if defined(__aarch64__)
-  constexpr std::string_view kArch = "arm64";
-#else
-  constexpr std::string_view kArch = "amd64";
-#endif
-  const json* fallback = nullptr;
-  for (const json& d : manifests) {
-    if (!d.is_object()) {
-      continue;
-    }
-    auto p = d.find("platform");
-    if (p == d.end() || !p->is_object()) {
-      fallback = fallback != nullptr ? fallback : &d;
-      continue;
-    }
-    std::string os = p->value("os", "");
-    std::string arch = p->value("architecture", "");
-    if (os == "linux" && arch == kArch) {
-      return &d;
-    }
-    if (fallback == nullptr && os != "unknown") {
-      fallback = &d;
-    }
-  }
-  return fallback;
-}
-
-Result<PendingImage> Importer::oci_image(const json& d, int depth) {
+Result<PendingImage> Importer::oci_image(const detail::OciDescriptor& d, int depth) {
   if (depth > 4) {
     return make_error(ErrorCode::kInvalidArgument, "image indexes nested too deeply");
   }
-  CL_ASSIGN_OR_RETURN(json m, blob_json(d));
-  if (is_index_type(d) || (m.contains("manifests") && !m.contains("config"))) {
-    auto list = m.find("manifests");
-    const json* pick = list != m.end() && list->is_array() ? pick_platform(*list) : nullptr;
+  CL_ASSIGN_OR_RETURN(json manifest, blob_json(d));
+  CL_ASSIGN_OR_RETURN(detail::OciManifest m, detail::parse_oci_manifest(manifest, d));
+  if (m.is_index) {
+    const detail::OciDescriptor* pick = detail::pick_platform(m.manifests);
     if (pick == nullptr) {
       return make_error(ErrorCode::kNotFound, "image index has no manifest for linux");
     }
     return oci_image(*pick, depth + 1);
   }
-  auto config = m.find("config");
-  auto layers = m.find("layers");
-  if (config == m.end() || layers == m.end() || !layers->is_array()) {
-    return make_error(ErrorCode::kInvalidArgument, "image manifest needs config and layers");
-  }
   std::string config_bytes;
-  CL_ASSIGN_OR_RETURN(json unused, blob_json(*config, &config_bytes));
-  CL_ASSIGN_OR_RETURN(std::string id, detail::digest_hex((*config)["digest"].get<std::string>()));
+  CL_ASSIGN_OR_RETURN(json unused, blob_json(m.config, &config_bytes));
   std::vector<std::string> paths;
   std::vector<std::string> names;
-  for (const json& l : *layers) {
+  for (const detail::OciDescriptor& l : m.layers) {
     CL_ASSIGN_OR_RETURN(std::string path, blob(l));
     paths.push_back(path);
-    names.push_back(l["digest"].get<std::string>());
+    names.push_back(l.digest);
   }
-  return image_from_config(config_bytes, id, paths, names);
+  return image_from_config(config_bytes, m.config.hex, paths, names);
 }
 
 Result<std::vector<PendingImage>> Importer::oci() {
   CL_ASSIGN_OR_RETURN(std::string index_path, src_.file("index.json"));
   CL_ASSIGN_OR_RETURN(json index, detail::read_json_file(index_path));
-  auto list = index.find("manifests");
-  if (!index.is_object() || list == index.end() || !list->is_array() || list->empty()) {
-    return make_error(ErrorCode::kInvalidArgument, "index.json lists no manifests");
-  }
+  CL_ASSIGN_OR_RETURN(std::vector<detail::OciDescriptor> manifests, detail::parse_oci_index(index));
   std::vector<PendingImage> out;
-  for (const json& d : *list) {
+  for (const detail::OciDescriptor& d : manifests) {
     CL_ASSIGN_OR_RETURN(PendingImage img, oci_image(d, 0));
-    auto ann = d.find("annotations");
-    if (ann != d.end() && ann->is_object()) {
-      // containerd and Docker write the full name; skopeo and buildah "name:tag" or a bare tag.
-      std::string name = ann->value("io.containerd.image.name", "");
-      std::string ref = ann->value("org.opencontainers.image.ref.name", "");
-      if (!name.empty()) {
-        img.record.tags.push_back(normalize_tag(name));
-      } else if (!ref.empty()) {
-        img.record.tags.push_back(normalize_tag(ref));
-      }
-    }
+    img.record.tags.insert(img.record.tags.end(), d.tags.begin(), d.tags.end());
     out.push_back(std::move(img));
   }
   return out;

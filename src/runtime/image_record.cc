@@ -157,10 +157,16 @@ Result<ParsedConfig> parse_config_blob(std::string_view blob) {
 
 std::string normalize_tag(const std::string& ref) {
   std::string r = ref;
-  for (std::string_view host : {"docker.io/", "index.docker.io/", "registry-1.docker.io/"}) {
-    if (r.starts_with(host)) {
-      r = r.substr(host.size());
-      break;
+  // Every Docker Hub host prefix goes, so that a normalised tag normalises to itself (a stored tag
+  // is found by its own name).
+  for (bool stripped = true; stripped;) {
+    stripped = false;
+    for (std::string_view host : {"docker.io/", "index.docker.io/", "registry-1.docker.io/"}) {
+      if (r.starts_with(host)) {
+        r = r.substr(host.size());
+        stripped = true;
+        break;
+      }
     }
   }
   size_t slash = r.rfind('/');

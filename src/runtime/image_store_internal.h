@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -128,6 +129,46 @@ struct ParsedConfig {
   std::vector<std::string> diff_ids;  // hex
 };
 Result<ParsedConfig> parse_config_blob(std::string_view blob);
+
+// ---- manifests (image_manifest.cc): what an import reads before any blob, checked field by field
+// on parsed JSON; InvalidArgument for anything malformed.
+
+// One image of a `docker save` manifest.json.
+struct DockerImageEntry {
+  std::string config;               // the config's file name ("<hex>.json", "blobs/sha256/<hex>")
+  std::string config_hex;           // the digest that name carries
+  std::vector<std::string> layers;  // layer file names, lowest first
+  std::vector<std::string> tags;    // RepoTags, normalised (normalize_tag)
+};
+Result<std::vector<DockerImageEntry>> parse_docker_manifest(const nlohmann::json& manifest);
+
+// An OCI content descriptor.
+struct OciDescriptor {
+  std::string digest;  // "sha256:<hex>"
+  std::string hex;
+  std::string media_type;        // "" when absent
+  std::optional<uint64_t> size;  // when given as an unsigned number
+  bool has_platform = false;
+  std::string os;
+  std::string architecture;
+  std::vector<std::string> tags;  // from the name annotations, normalised
+};
+Result<OciDescriptor> parse_descriptor(const nlohmann::json& descriptor);
+// index.json: its manifests (at least one, each a valid descriptor).
+Result<std::vector<OciDescriptor>> parse_oci_index(const nlohmann::json& index);
+
+// The blob a descriptor named: an image manifest (config and layers), or a nested index (by its
+// media type, or manifests without config) whose entries with a valid digest are kept.
+struct OciManifest {
+  bool is_index = false;
+  std::vector<OciDescriptor> manifests;
+  OciDescriptor config;
+  std::vector<OciDescriptor> layers;
+};
+Result<OciManifest> parse_oci_manifest(const nlohmann::json& blob, const OciDescriptor& from);
+// The entry of an index for this machine: linux and our architecture, else the first that is
+// not an attestation ("unknown" platform); null when there is none.
+const OciDescriptor* pick_platform(const std::vector<OciDescriptor>& manifests);
 
 // The catalogue on disk. Callers hold the store mutex (and StoreLock when writing).
 Result<std::vector<ImageRecord>> load_records(const std::string& root);

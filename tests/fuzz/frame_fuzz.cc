@@ -9,8 +9,9 @@
 // The frame sits at the very end of an exactly sized heap buffer, so AddressSanitizer catches any
 // read past the frame or write before the buffer. Invariants are checked with __builtin_trap().
 //
-// Built as `frame_fuzz` with -DCHAINLAB_FUZZ=ON (clang), and always as the `frame_fuzz_smoke` test
-// (with tests/fuzz/fuzz_driver_main.cc) which replays a fixed pseudo-random corpus.
+// Built as `frame_fuzz` with -DCHAINLAB_FUZZ=ON (clang, tests/fuzz/run.sh), and always as the
+// `frame_fuzz_smoke` test (docs/fuzzing.md): tests/fuzz/seeds/frame holds hand-built frames (TCP,
+// UDP, ICMP, SCTP, ARP, IPv6, VLAN and QinQ tags, TSO/USO vnet headers, a runt).
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>

@@ -86,7 +86,7 @@ class BoundedInputTest : public ::testing::Test {
 
   // Serves `endpoint` on an ephemeral loopback port; a client for it.
   httplib::Client& serve(std::unique_ptr<Endpoint> endpoint) {
-    auto l = HttpListener::start({"127.0.0.1", 0}, *endpoint);
+    auto l = HttpListener::start(ListenOptions{}, *endpoint);
     EXPECT_TRUE(l.ok()) << l.error().message;
     endpoints_.push_back(std::move(endpoint));
     listeners_.push_back(std::move(l).value());

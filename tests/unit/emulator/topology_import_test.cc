@@ -178,6 +178,19 @@ TEST(TopologyImportTest, GmlErrors) {
   EXPECT_EQ(gml_error(deep), "t.gml: line 1: broken GML: lists nested deeper than 64");
 }
 
+// Labels reach the REST answers (JSON) through names and metadata: invalid UTF-8 is refused
+// (found by fuzzing: datacenter listings would fail on such a label).
+TEST(TopologyImportTest, InvalidUtf8Refused) {
+  EXPECT_EQ(graphml_error(graphml("<node id='a'><data key='l'>Pade\xffrborn</data></node>")),
+            "t.graphml: node 0: not valid UTF-8");
+  EXPECT_EQ(gml_error("graph [ label \"\xc3\" node [ id 0 ] ]"),
+            "t.gml: graph label: not valid UTF-8");
+  EXPECT_EQ(gml_error("graph [ node [ id 0 ] node [ id 1 ] edge [ source 0 target \"1\xe2\" ] ]"),
+            "t.gml: edge 0: not valid UTF-8");
+  EXPECT_EQ(graphml_error(graphml("<node id='a'><data key='l'>M\xc3\xbcnchen</data></node>")),
+            "ok");
+}
+
 TEST(TopologyImportTest, DfnGwinFixture) {
   if (!std::filesystem::exists(kDfnGwin)) {
     GTEST_SKIP() << "fixture " << kDfnGwin << " is absent (it lives outside this repository)";

@@ -139,9 +139,10 @@ TEST(TopologyYamlTest, BadFields) {
             "two.yaml: emulator.instance_log_bytes: 1073741825 is out of range "
             "65536..1073741824 (64 KiB..1 GiB)");
   EXPECT_EQ(error_of("emulator: {instance_log_bytes: -1}\n"),
-            "two.yaml: emulator.instance_log_bytes: -1 is negative");
+            "two.yaml: emulator.instance_log_bytes: '-1' is negative");
   EXPECT_EQ(error_of("emulator: {instance_log_bytes: 99999999999999999999}\n"),
-            "two.yaml: emulator.instance_log_bytes: '99999999999999999999' is not an integer");
+            "two.yaml: emulator.instance_log_bytes: '99999999999999999999' is too large (at most "
+            "8.0 EiB)");
   auto logs = Topology::from_yaml("emulator: {instance_log_bytes: 65536}\n", "t.yaml");
   ASSERT_TRUE(logs.ok()) << logs.error().message;
   EXPECT_EQ(logs->emulator.instance_log_bytes, 65536u);

@@ -145,6 +145,26 @@ TEST_F(CatalogueTest, DamagedStoredPackageIsSkippedWithAWarning) {
   EXPECT_TRUE(read_file(dir_ + "/notes.txt").ok());
 }
 
+TEST_F(CatalogueTest, MetadataWithWrongTypesIsSkippedWithAWarning) {
+  std::string uuid;
+  {
+    auto c = open();
+    ASSERT_NE(c, nullptr);
+    auto a = c->add(make_zip(sonata_files()));
+    ASSERT_TRUE(a.ok());
+    uuid = (*a)->uuid;
+  }
+  // A number where the uuid belongs used to escape as a JSON type_error from open().
+  ASSERT_TRUE(
+      write_file(dir_ + "/" + uuid + ".json", R"({"uuid": 5, "created_at": "x"})", true).ok());
+  std::vector<std::string> warnings;
+  auto c = open(&warnings);
+  ASSERT_NE(c, nullptr);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("not valid catalogue metadata"), std::string::npos) << warnings[0];
+  EXPECT_TRUE(c->list().empty());
+}
+
 TEST_F(CatalogueTest, FailedAddLeavesNoFiles) {
   auto c = open();
   ASSERT_NE(c, nullptr);

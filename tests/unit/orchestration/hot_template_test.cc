@@ -199,6 +199,39 @@ TEST(HotTemplate, BadTemplatesGetPreciseErrors) {
               HasSubstr("resources: duplicate key 'n'"));
 }
 
+// Found by fuzzing: scalars were typed with std::regex, whose recursive matcher overflowed the
+// stack on a 40 KB number; allowed_pattern did the same on a long value.
+TEST(HotTemplate, LongScalarsAndPatternsDoNotOverflowTheStack) {
+  std::string digits(40000, '7');
+  auto t = parse_template(
+      "heat_template_version: 2018-08-31\nresources:\n  n:\n"
+      "    type: OS::Neutron::Net\n    properties: {name: " +
+      digits + "}\n");
+  ASSERT_TRUE(t.ok()) << t.error().message;
+  EXPECT_EQ(t->resources[0].properties["name"], digits);  // too big for an integer: text
+  auto scalars = yaml_to_json("[12, -3, 1.5, .5, 2e3, 1e, 1.2.3, +7, '8']", "s");
+  ASSERT_TRUE(scalars.ok());
+  EXPECT_EQ(*scalars, json::parse(R"([12, -3, 1.5, 0.5, 2000.0, "1e", "1.2.3", 7, "8"])"));
+  std::string text = R"(
+heat_template_version: 2018-08-31
+parameters:
+  p: {type: string, constraints: [{allowed_pattern: "a*"}]}
+resources: {}
+)";
+  EXPECT_EQ(error_of(text, {{"p", std::string(5000, 'a')}}),
+            "template: parameters.p: 5000 bytes is too long to match against a pattern (at most "
+            "4096)");
+  EXPECT_EQ(error_of(text, {{"p", std::string(4096, 'a')}}), "");
+  EXPECT_THAT(error_of(R"(
+heat_template_version: 2018-08-31
+parameters:
+  p: {type: string, constraints: [{allowed_pattern: "(a)\\1"}]}
+resources: {}
+)"),
+              HasSubstr("template: parameters.p.constraints[0].allowed_pattern: invalid regular "
+                        "expression"));
+}
+
 TEST(HotTemplate, DependencyCyclesAreReported) {
   EXPECT_THAT(error_of(R"(
 heat_template_version: 2015-04-30

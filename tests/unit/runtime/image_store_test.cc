@@ -38,6 +38,13 @@ TEST(ImageNormalizeTag, AddsLatestAndStripsDockerHub) {
   EXPECT_EQ(normalize_tag("docker.io/sonatanfv/vnf:2"), "sonatanfv/vnf:2");
   EXPECT_EQ(normalize_tag("localhost:5000/app"), "localhost:5000/app:latest");
   EXPECT_EQ(normalize_tag("localhost:5000/app:v1"), "localhost:5000/app:v1");
+  // Found by fuzzing: one prefix was stripped, so the stored "docker.io/x:1" normalised to "x:1"
+  // and the image was not found by its own tag.
+  EXPECT_EQ(normalize_tag("index.docker.io/docker.io/x:1"), "x:1");
+  for (const char* t :
+       {"docker.io/docker.io/x", "library/docker.io", "a/library/b", "x@sha256:1"}) {
+    EXPECT_EQ(normalize_tag(normalize_tag(t)), normalize_tag(t)) << t;
+  }
 }
 
 TEST_F(ImageStoreTest, ImportsDockerSaveArchive) {
