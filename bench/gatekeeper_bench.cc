@@ -146,6 +146,7 @@ int main(int argc, char** argv) {
   }
   orch::GatekeeperOptions options;
   options.image_is_local = [](const std::string&) { return false; };
+  options.deploy_saps = true;  // the SAPs are part of what is measured (son-emu's deploy_sap)
   orch::Gatekeeper gk(**emu, **catalogue, options);
 
   std::printf("%-6s %-10s %-10s %-14s %-13s %-10s\n", "VNFS", "INSTANCES", "ZIP_BYTES",

@@ -1,6 +1,6 @@
 // `chainlab package upload FILE|DIR` / `package list`: service packages of a running gatekeeper
-// (docs/api/gatekeeper.md). A directory is zipped here first, so packages can live as source
-// trees (examples/services/).
+// of either generation (5GTANGO LLCM or SONATA dummy gatekeeper; docs/api/gatekeeper.md). A
+// directory is zipped here first, so packages can live as source trees (examples/services/).
 #include <httplib.h>
 
 #include <chrono>
@@ -90,7 +90,8 @@ int run_upload(const PackageOptions& opt) {
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count());
   }
   return finish(opt.remote, answer, [](const nlohmann::json& j) {
-    std::printf("service %s onboarded as %s (sha1 %s)\n", field(j, "name").c_str(),
+    std::string name = field(j, "name");  // chainlab's; the reference gatekeepers have none
+    std::printf("service %s%sonboarded as %s (sha1 %s)\n", name.c_str(), name.empty() ? "" : " ",
                 field(j, "service_uuid").c_str(), field(j, "sha1").c_str());
   });
 }
@@ -100,7 +101,11 @@ int run_list(const PackageOptions& opt) {
   if (!client.ok()) {
     return fail(client.error());
   }
-  auto answer = client->get("/api/v3/packages");
+  // GET /packages: served by both gatekeeper generations (a list, or the SONATA dict).
+  auto answer = client->get("/packages");
+  if (answer.ok()) {
+    answer = package_entries(*answer);
+  }
   return finish(opt.remote, answer, [](const nlohmann::json& list) {
     Table t({"UUID", "PACKAGE", "VERSION", "SERVICE", "CREATED", "SIZE"});
     for (const auto& p : list) {

@@ -1,5 +1,6 @@
 // `chainlab service start NAME|UUID|latest`, `service stop INSTANCE_UUID`, `service list`:
-// service instances of a running gatekeeper (docs/api/gatekeeper.md).
+// service instances of a running gatekeeper of either generation (5GTANGO LLCM or SONATA dummy
+// gatekeeper; docs/api/gatekeeper.md). Only the routes both serve are used.
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -18,6 +19,8 @@ struct ServiceOptions {
   std::string service;
   std::string placement;
   std::string placement_file;
+  bool saps = false;
+  bool no_saps = false;
 };
 
 bool looks_like_uuid(const std::string& s) {
@@ -42,6 +45,9 @@ int run_start(const ServiceOptions& opt) {
       return fail(std::move(text).error().context("--placement-file"));
     }
     body["placement_map"] = std::move(text).value();
+  }
+  if (opt.saps || opt.no_saps) {
+    body["deploy_sap"] = opt.saps;
   }
   if (!opt.remote.json) {
     std::printf("instantiating %s (placement %s) ... ", opt.service.c_str(),
@@ -74,6 +80,8 @@ int run_stop(const ServiceOptions& opt) {
   if (!opt.remote.json) {
     std::printf(answer.ok() ? "done\n" : "failed\n");
   }
+  // The answer is the gatekeeper's sentence ("Service(s) stopped.", "service instance with uuid
+  // '...' stopped."): --json prints it.
   return finish(opt.remote, answer, [](const nlohmann::json&) {});
 }
 
@@ -82,7 +90,11 @@ int run_list(const ServiceOptions& opt) {
   if (!client.ok()) {
     return fail(client.error());
   }
-  auto answer = client->get("/api/v3/records/services");
+  // GET /instantiations: served by both gatekeeper generations (a list, or the SONATA dict).
+  auto answer = client->get("/instantiations");
+  if (answer.ok()) {
+    answer = instance_entries(*answer);
+  }
   return finish(opt.remote, answer, [](const nlohmann::json& list) {
     Table t({"INSTANCE", "SERVICE", "CREATED", "PLACEMENT", "VNFS", "SAPS", "E-LINES", "E-LANS"});
     for (const auto& r : list) {
@@ -111,6 +123,11 @@ void add_service_command(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--placement-file", start->placement_file,
                   "For --placement static: YAML `vnf_id_or_name: pop` (read here, sent to the "
                   "gatekeeper as placement_map)");
+  auto* saps = cmd->add_flag("--saps", start->saps,
+                             "Start a SAP instance per service connection point (deploy_sap), "
+                             "whatever the run's emulator.gatekeeper_sap");
+  cmd->add_flag("--no-saps", start->no_saps, "Start the VNFs only, whatever gatekeeper_sap says")
+      ->excludes(saps);
   add_gatekeeper_options(*cmd, start->remote);
   cmd->callback([start, &ctx] { ctx.exit_code = run_start(*start); });
 

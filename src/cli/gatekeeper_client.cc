@@ -29,10 +29,49 @@ Result<RestClient> connect_gatekeeper(const RemoteOptions& opt) {
   return RestClient::create(resolve_gatekeeper(opt.endpoint));
 }
 
+namespace {
+
+// `answer` itself when a list; else its `records` list; else the uuids of `uuids` (a list, or a
+// list of lists) as [{uuid}].
+nlohmann::json entries(const nlohmann::json& answer, const char* records, const char* uuids) {
+  if (answer.is_array()) {
+    return answer;
+  }
+  nlohmann::json out = nlohmann::json::array();
+  if (!answer.is_object()) {
+    return out;
+  }
+  if (auto it = answer.find(records); it != answer.end() && it->is_array()) {
+    return *it;
+  }
+  auto it = answer.find(uuids);
+  if (it == answer.end() || !it->is_array()) {
+    return out;
+  }
+  for (const auto& item : *it) {
+    for (const auto& uuid : item.is_array() ? item : nlohmann::json::array({item})) {
+      out.push_back({{"uuid", uuid}});
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json package_entries(const nlohmann::json& answer) {
+  return entries(answer, "packages", "service_uuid_list");
+}
+
+nlohmann::json instance_entries(const nlohmann::json& answer) {
+  return entries(answer, "instances", "service_instantiations_list");
+}
+
 std::string service_instance_text(const nlohmann::json& record) {
-  std::string out = "instance " + field(record, "uuid") + " of " + field(record, "service_name") +
-                    " (" + field(record, "service_uuid") + "), placement " +
-                    field(record, "placement") + "\n";
+  // The reference gatekeepers answer {service_instance_uuid, id} only.
+  std::string uuid = field(record, record.contains("uuid") ? "uuid" : "service_instance_uuid");
+  std::string out = "instance " + uuid + " of " + field(record, "service_name") + " (" +
+                    field(record, "service_uuid") + "), placement " + field(record, "placement") +
+                    "\n";
   Table units({"UNIT", "POP", "INSTANCE", "RUNTIME", "INTERFACES"});
   auto add = [&](const nlohmann::json& list, bool sap) {
     if (!list.is_array()) {

@@ -22,4 +22,11 @@ Result<RestClient> connect_gatekeeper(const RemoteOptions& opt);
 // UNIT POP NAME INTERFACES for the VNFs and SAPs of an instance record, then its links.
 std::string service_instance_text(const nlohmann::json& record);
 
+// The entries of a GET /packages or GET /instantiations answer of either gatekeeper generation
+// (docs/api/gatekeeper.md): a 5GTANGO LLCM list as it is; a SONATA dict's `packages` /
+// `instances` (chainlab's), else its `service_uuid_list` / `service_instantiations_list` as
+// [{uuid}] entries (son-emu's own dummy gatekeeper).
+nlohmann::json package_entries(const nlohmann::json& answer);
+nlohmann::json instance_entries(const nlohmann::json& answer);
+
 }  // namespace chainlab::cli

@@ -140,16 +140,20 @@ Status serve_gatekeeper(RunningEmulation& running, const emulator::Topology& top
   std::vector<std::string> warnings;
   orchestration::GatekeeperOptions gk_options;
   gk_options.reject_unknown_images = options.reject_unknown_images;
-  auto gk = endpoints::GatekeeperEndpoint::create(*running.emulation,
-                                                  endpoints::catalogue_dir(options.catalogue),
-                                                  request_exit, std::move(gk_options), &warnings);
+  gk_options.deploy_saps = topology.emulator.gatekeeper_sap;
+  auto gk = endpoints::GatekeeperEndpoint::create(
+      *running.emulation, endpoints::catalogue_dir(options.catalogue), request_exit,
+      std::move(gk_options), topology.emulator.gatekeeper_api, &warnings);
   for (const auto& w : warnings) {
     std::fprintf(stdout, "warning: %s\n", w.c_str());
   }
   if (!gk.ok()) {
     return std::move(gk).error().context("gatekeeper catalogue");
   }
-  return serve(running, "gatekeeper (SONATA/5GTANGO)", std::move(gk).value(), options.listen,
+  std::string label = topology.emulator.gatekeeper_api == emulator::GatekeeperApi::kSonata
+                          ? "gatekeeper (SONATA dummy gatekeeper)"
+                          : "gatekeeper (5GTANGO LLCM)";
+  return serve(running, label, std::move(gk).value(), options.listen,
                topology.emulator.gatekeeper_port);
 }
 

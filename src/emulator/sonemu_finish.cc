@@ -1,6 +1,8 @@
 // From the recorded son-emu calls to a chainlab Topology (sonemu_model.h): one DCNetwork becomes
 // the topology; PoPs, switches and links in script order; resource models on their PoPs; the
-// started endpoints become rest_port, per-PoP `openstack` ports and gatekeeper_port. A script
+// started endpoints become rest_port, per-PoP `openstack` ports and gatekeeper_port (with
+// gatekeeper_api tango for a TangoLLCMEndpoint, sonata and its deploy_sap for a
+// SonataDummyGatekeeperEndpoint). A script
 // that builds its DCNetwork several times (in a loop) must build the same one each time.
 #include <algorithm>
 #include <string>
@@ -169,6 +171,8 @@ Status Model::build_endpoints(size_t net, Topology& t) {
   }
   if (gatekeeper != nullptr) {
     t.emulator.gatekeeper_port = gatekeeper->port;
+    t.emulator.gatekeeper_api = gatekeeper->api;
+    t.emulator.gatekeeper_sap = gatekeeper->deploy_sap;
   }
   return ok_status();
 }

@@ -95,6 +95,8 @@ class Model {
     std::vector<size_t> dcs;
     std::optional<size_t> net;
     bool started = false;
+    GatekeeperApi api = GatekeeperApi::kTango;  // a gatekeeper: TangoLLCM or SonataDummy
+    bool deploy_sap = false;                    // a SonataDummyGatekeeperEndpoint's deploy_sap
   };
   struct RmRec {
     std::string cls;

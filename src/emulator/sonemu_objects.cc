@@ -168,6 +168,7 @@ Result<Value> Model::new_endpoint(const std::string& cls, const CallArgs& args, 
     ep.type = EndpointType::kOpenstack;
   } else {
     ep.type = EndpointType::kGatekeeper;
+    ep.api = cls == kSonata ? GatekeeperApi::kSonata : GatekeeperApi::kTango;
     params.insert(params.end(), {"deploy_sap", "docker_management", "auto_deploy", "auto_delete",
                                  "sap_vnfd_path"});
     if (cls == kTango) {
@@ -199,6 +200,20 @@ Result<Value> Model::new_endpoint(const std::string& cls, const CallArgs& args, 
       } else if (v->kind != Kind::kNone) {
         return r.fail(fmt::format("DCnetwork must be a DCNetwork, not {}", describe(*v)));
       }
+      continue;
+    }
+    if (option == "deploy_sap") {
+      CL_ASSIGN_OR_RETURN(bool on, r.flag(*v, "deploy_sap"));
+      if (cls == kSonata) {
+        ep.deploy_sap = on;  // -> emulator.gatekeeper_sap
+        continue;
+      }
+      if (!on) {
+        continue;  // the LLCM's default
+      }
+      warn(line, fmt::format("{}(deploy_sap=True) is not translated: son-emu's 5GTANGO LLCM "
+                             "never deploys SAPs (set emulator.gatekeeper_sap to have them)",
+                             name));
       continue;
     }
     warn(line, fmt::format("{}({}={}) is not translated: chainlab's gatekeeper has no such "

@@ -57,6 +57,22 @@ Result<Connectivity> parse_connectivity(std::string_view text) {
   return invalid(fmt::format("'{}' is not a connectivity mode; use none or learning", text));
 }
 
+std::string_view to_string(GatekeeperApi api) {
+  return api == GatekeeperApi::kSonata ? "sonata" : "tango";
+}
+
+Result<GatekeeperApi> parse_gatekeeper_api(std::string_view text) {
+  if (text == "tango") {
+    return GatekeeperApi::kTango;
+  }
+  if (text == "sonata") {
+    return GatekeeperApi::kSonata;
+  }
+  return invalid(fmt::format(
+      "'{}' is not a gatekeeper API; use tango (5GTANGO LLCM) or sonata (SONATA dummy gatekeeper)",
+      text));
+}
+
 Status validate_link_params(const LinkSpec& link) {
   if (link.delay_ns > kMaxDelayNs) {
     return invalid(

@@ -7,7 +7,8 @@
 // YAML shape (every key but `pops[].name` and `links[].a/b` optional):
 //   name: two-pops
 //   emulator: {e_cpu: 1.0, e_mem: 512, rest_port: 5001, gatekeeper_port: 5000,
-//              connectivity: none}                        # none | learning
+//              connectivity: none,                        # none | learning
+//              gatekeeper_api: tango, gatekeeper_sap: false}   # tango | sonata
 //   pops:
 //     - name: dc1
 //       connectivity: learning                             # overrides emulator.connectivity
@@ -23,6 +24,12 @@
 // or an E-LAN connects them. `learning` (son-emu's DCNetwork(enable_learning=True)): every instance
 // and SAP interface of a learning PoP is in one L2 learning segment spanning all learning PoPs, so
 // they reach each other without a chain; chains and E-LANs keep priority (docs/design/emulator.md).
+// gatekeeper_api: the answer shapes of the gatekeeper (docs/api/gatekeeper.md): `tango` (default,
+// son-emu's current 5GTANGO LLCM: GET /packages and /instantiations answer lists) or `sonata`
+// (son-emu's older SONATA dummy gatekeeper: dicts). gatekeeper_sap (son-emu's deploy_sap, default
+// false): whether a service instance gets one SAP instance per NSD connection point; son-emu
+// starts only the VNFs, so the PoPs' instance lists and counts hold the VNFs alone. A request may
+// still ask for SAPs (POST /instantiations `deploy_sap: true`, `chainlab service start --saps`).
 // `pops` and `switches` entries may also be bare names ("pops: [dc1, dc2]"). Unknown and duplicate
 // keys are errors.
 //
@@ -53,6 +60,12 @@ enum class Connectivity { kNone, kLearning };
 
 std::string_view to_string(Connectivity c);  // "none", "learning"
 Result<Connectivity> parse_connectivity(std::string_view text);
+
+// Which gatekeeper generation's answer shapes the gatekeeper speaks (see the YAML notes above).
+enum class GatekeeperApi { kTango, kSonata };
+
+std::string_view to_string(GatekeeperApi api);  // "tango", "sonata"
+Result<GatekeeperApi> parse_gatekeeper_api(std::string_view text);
 
 struct ResourceModelSpec {
   std::string model = "none";  // "none", "fixed" (model A), "overprovision" (model B)
@@ -115,6 +128,8 @@ struct EmulatorSpec {
   // GiB.
   uint64_t instance_log_bytes = 10ull << 20;
   Connectivity connectivity = Connectivity::kNone;  // PoPs without their own setting
+  GatekeeperApi gatekeeper_api = GatekeeperApi::kTango;
+  bool gatekeeper_sap = false;  // SAP instances per service instance (son-emu's deploy_sap)
   friend bool operator==(const EmulatorSpec&, const EmulatorSpec&) = default;
 };
 

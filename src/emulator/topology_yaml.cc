@@ -148,10 +148,40 @@ class YamlReader {
     return *c;
   }
 
+  Result<GatekeeperApi> get_gatekeeper_api(const YAML::Node& node, std::string_view path) const {
+    if (!node.IsScalar()) {
+      return error(path, "expected tango or sonata");
+    }
+    auto api = parse_gatekeeper_api(node.Scalar());
+    if (!api.ok()) {
+      return error(path, api.error().message);
+    }
+    return *api;
+  }
+
+  // YAML 1.2 core booleans only: true or false.
+  Result<bool> get_bool(const YAML::Node& node, std::string_view path) const {
+    if (node.IsScalar() && (node.Scalar() == "true" || node.Scalar() == "false")) {
+      return node.Scalar() == "true";
+    }
+    return error(path, node.IsScalar()
+                           ? fmt::format("'{}' is not a boolean; use true or false", node.Scalar())
+                           : std::string("expected true or false"));
+  }
+
   Status read_emulator(const YAML::Node& node, EmulatorSpec& out) const {
-    CL_RETURN_IF_ERROR(check_map(node, "emulator",
-                                 {"e_cpu", "e_mem", "rest_port", "gatekeeper_port", "keystone",
-                                  "instance_log_bytes", "connectivity"}));
+    CL_RETURN_IF_ERROR(
+        check_map(node, "emulator",
+                  {"e_cpu", "e_mem", "rest_port", "gatekeeper_port", "keystone",
+                   "instance_log_bytes", "connectivity", "gatekeeper_api", "gatekeeper_sap"}));
+    if (node["gatekeeper_api"]) {
+      CL_ASSIGN_OR_RETURN(out.gatekeeper_api,
+                          get_gatekeeper_api(node["gatekeeper_api"], "emulator.gatekeeper_api"));
+    }
+    if (node["gatekeeper_sap"]) {
+      CL_ASSIGN_OR_RETURN(out.gatekeeper_sap,
+                          get_bool(node["gatekeeper_sap"], "emulator.gatekeeper_sap"));
+    }
     if (node["e_cpu"]) {
       CL_ASSIGN_OR_RETURN(out.e_cpu, get_double(node["e_cpu"], "emulator.e_cpu"));
     }
@@ -450,6 +480,13 @@ std::string Topology::to_yaml() const {
     if (emulator.connectivity != Connectivity::kNone) {
       out << YAML::Key << "connectivity" << YAML::Value
           << std::string(to_string(emulator.connectivity));
+    }
+    if (emulator.gatekeeper_api != GatekeeperApi::kTango) {
+      out << YAML::Key << "gatekeeper_api" << YAML::Value
+          << std::string(to_string(emulator.gatekeeper_api));
+    }
+    if (emulator.gatekeeper_sap) {
+      out << YAML::Key << "gatekeeper_sap" << YAML::Value << true;
     }
     out << YAML::EndMap;
 

@@ -3,6 +3,11 @@
 #include <httplib.h>
 
 #include <cstdlib>
+#include <map>
+#include <optional>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace chainlab::endpoints {
 namespace {
@@ -62,6 +67,34 @@ Result<std::string> upload_body(const httplib::Request& req) {
   return req.body;
 }
 
+// The LLCM answers its GETs with Access-Control-Allow-Origin: * (send_json sets it on every
+// answer) and these methods.
+void allow_cors(httplib::Response& res) {
+  res.set_header("Access-Control-Allow-Methods", "GET,OPTIONS");
+}
+
+// `deploy_sap` of an instantiation request: unset, or a boolean (JSON or "true"/"false").
+Result<std::optional<bool>> deploy_sap(const json& params) {
+  auto it = params.find("deploy_sap");
+  if (it == params.end() || it->is_null()) {
+    return std::optional<bool>();
+  }
+  if (it->is_boolean()) {
+    return std::optional<bool>(it->get<bool>());
+  }
+  if (it->is_string() && (*it == "true" || *it == "false")) {
+    return std::optional<bool>(*it == "true");
+  }
+  return make_error(ErrorCode::kInvalidArgument, "deploy_sap: expected true or false, not {}",
+                    it->dump());
+}
+
+// The paths the SONATA dummy gatekeeper serves (its dict answers in sonata mode).
+bool dummy_path(std::string_view path) {
+  return path == "/packages" || path == "/api/v2/packages" || path == "/instantiations" ||
+         path == "/api/v2/instantiations" || path == "/api/v2/requests";
+}
+
 json upload_error(const Error& e) {
   return {{"service_uuid", nullptr}, {"size", 0}, {"sha1", nullptr}, {"error", e.message}};
 }
@@ -112,10 +145,12 @@ Result<orchestration::InstantiateRequest> parse_instantiate_request(const json& 
   }
   r.placement = str(params, "placement");
   CL_ASSIGN_OR_RETURN(r.placement_argument, placement_map(params));
+  CL_ASSIGN_OR_RETURN(r.deploy_sap, deploy_sap(params));
   return r;
 }
 
-json service_instance_json(const orchestration::ServiceInstance& inst) {
+json service_instance_json(const orchestration::ServiceInstance& inst,
+                           emulator::GatekeeperApi api) {
   json elines = json::array();
   for (const auto& c : inst.chains) {
     elines.push_back({{"id", c.link_id},
@@ -132,17 +167,23 @@ json service_instance_json(const orchestration::ServiceInstance& inst) {
     }
     elans.push_back({{"id", e.link_id}, {"name", e.name}, {"members", members}});
   }
-  return {{"uuid", inst.uuid},
-          {"service_instance_uuid", inst.uuid},
-          {"service_uuid", inst.service_uuid},
-          {"service_name", inst.service_name},
-          {"created_at", inst.created_at},
-          {"placement", inst.placement},
-          {"status", "normal operation"},
-          {"vnfs", units_json(inst, false)},
-          {"saps", units_json(inst, true)},
-          {"elines", elines},
-          {"elans", elans}};
+  json out = {{"uuid", inst.uuid},
+              {"service_instance_uuid", inst.uuid},
+              {"service_uuid", inst.service_uuid},
+              {"service_name", inst.service_name},
+              {"created_at", inst.created_at},
+              {"placement", inst.placement},
+              {"status", "normal operation"},
+              {"vnfs", units_json(inst, false)},
+              {"saps", units_json(inst, true)},
+              {"elines", elines},
+              {"elans", elans}};
+  if (api == emulator::GatekeeperApi::kTango) {
+    out["instance_name"] = fmt::format("{}.{}.{}-inst.{}", inst.service_vendor, inst.service_name,
+                                       inst.service_version, inst.ssiid);
+    out["status"] = "running";
+  }
+  return out;
 }
 
 std::string catalogue_dir(const std::string& flag) {
@@ -158,128 +199,177 @@ std::string catalogue_dir(const std::string& flag) {
 
 Result<std::unique_ptr<GatekeeperEndpoint>> GatekeeperEndpoint::create(
     emulator::Emulation& emulation, const std::string& dir, std::function<void()> on_exit,
-    orchestration::GatekeeperOptions options, std::vector<std::string>* warnings,
-    orchestration::PackageLimits limits) {
+    orchestration::GatekeeperOptions options, emulator::GatekeeperApi api,
+    std::vector<std::string>* warnings, orchestration::PackageLimits limits) {
   auto endpoint = std::unique_ptr<GatekeeperEndpoint>(new GatekeeperEndpoint());
   CL_ASSIGN_OR_RETURN(endpoint->catalogue_,
                       orchestration::Catalogue::open(dir, warnings, std::move(limits)));
   endpoint->gatekeeper_ = std::make_unique<orchestration::Gatekeeper>(
       emulation, *endpoint->catalogue_, std::move(options));
   endpoint->on_exit_ = std::move(on_exit);
+  endpoint->api_ = api;
   return endpoint;
 }
 
+void GatekeeperEndpoint::upload(const httplib::Request& req, httplib::Response& res) {
+  auto body = upload_body(req);
+  if (!body.ok()) {
+    send_json(res, upload_error(body.error()), http_status(body.error().code));
+    return;
+  }
+  auto added = gatekeeper_->onboard(*body);
+  if (!added.ok()) {
+    send_json(res, upload_error(added.error()), http_status(added.error().code));
+    return;
+  }
+  send_json(res,
+            {{"service_uuid", added->uuid},
+             {"size", added->size},
+             {"sha1", added->sha1},
+             {"name", added->name},
+             {"error", nullptr}},
+            201);
+}
+
+// tango: [{uuid, pd: {name, version, ...}, created_at, ...}] on every path; sonata: the dummy's
+// {service_uuid_list} (plus our `packages`) on its paths, the list elsewhere.
+void GatekeeperEndpoint::list_packages(bool dummy, httplib::Response& res) {
+  json list = json::array();
+  json uuids = json::array();
+  for (const auto& s : gatekeeper_->services()) {
+    uuids.push_back(s.uuid);
+    list.push_back(service_json(s, "pd", true));
+  }
+  if (tango()) {
+    allow_cors(res);
+    send_json(res, list);
+    return;
+  }
+  send_json(res, dummy ? json{{"service_uuid_list", uuids}, {"packages", list}} : list);
+}
+
+void GatekeeperEndpoint::instantiate(const httplib::Request& req, httplib::Response& res) {
+  auto params = request_params(req);
+  if (!params.ok()) {
+    send_error(res, params.error());
+    return;
+  }
+  auto r = parse_instantiate_request(*params);
+  if (!r.ok()) {
+    send_error(res, r.error());
+    return;
+  }
+  r->uuid_may_be_name = tango();
+  auto inst = gatekeeper_->instantiate(*r);
+  if (!inst.ok()) {
+    send_error(res, inst.error());
+    return;
+  }
+  json body = service_instance_json(*inst, api_);
+  body["id"] = inst->uuid;
+  send_json(res, body, 201);
+}
+
+// tango: the records (with the LLCM's uuid, instance_name, status, created_at) on every path;
+// sonata: the dummy's {service_instantiations_list} (plus our `instances`) on its paths.
+void GatekeeperEndpoint::list_instances(bool dummy, httplib::Response& res) {
+  json records = json::array();
+  std::map<std::string, json> per_service;
+  for (const auto& s : gatekeeper_->services()) {
+    per_service[s.uuid] = json::array();
+  }
+  for (const auto& i : gatekeeper_->instances()) {
+    records.push_back(service_instance_json(i, api_));
+    per_service[i.service_uuid].push_back(i.uuid);
+  }
+  if (tango()) {
+    allow_cors(res);
+  }
+  if (tango() || !dummy) {
+    send_json(res, records);
+    return;
+  }
+  json lists = json::array();
+  for (auto& [uuid, list] : per_service) {
+    lists.push_back(list);
+  }
+  send_json(res, {{"service_instantiations_list", lists}, {"instances", records}});
+}
+
+// {service_instance_uuid}: that instance (404 unknown, or not of service_uuid when given);
+// {service_uuid}: its instances; {}: all. The reference's wording as a JSON string.
+void GatekeeperEndpoint::terminate(const httplib::Request& req, httplib::Response& res) {
+  auto params = request_params(req);
+  if (!params.ok()) {
+    send_error(res, params.error());
+    return;
+  }
+  if (tango() && gatekeeper_->services().empty()) {
+    send_error(res, Error{ErrorCode::kNotFound, "no service is onboarded"});
+    return;
+  }
+  std::string service = str(*params, "service_uuid");
+  std::string instance = str(*params, "service_instance_uuid");
+  if (instance.empty()) {
+    instance = str(*params, "instance_uuid");
+  }
+  std::vector<std::string> stopped;
+  if (!instance.empty()) {
+    if (auto s = gatekeeper_->terminate(instance, service); !s.ok()) {
+      send_error(res, s.error());
+      return;
+    }
+    stopped.push_back(instance);
+  } else {
+    auto all = gatekeeper_->terminate_service(service);
+    if (!all.ok()) {
+      send_error(res, all.error());
+      return;
+    }
+    stopped = std::move(all).value();
+  }
+  if (tango()) {
+    send_json(res, "Service(s) stopped.");
+    return;
+  }
+  if (stopped.empty()) {
+    send_error(res, Error{ErrorCode::kNotFound, "no service instance is running"});
+    return;
+  }
+  std::vector<std::string> lines;
+  for (const auto& uuid : stopped) {
+    lines.push_back(fmt::format("service instance with uuid '{}' stopped.", uuid));
+  }
+  send_json(res, fmt::format("{}", fmt::join(lines, " ")));
+}
+
 void GatekeeperEndpoint::register_routes(httplib::Server& server) {
+  using Req = const httplib::Request&;
+  using Res = httplib::Response&;
   for (const char* path : kPackagePaths) {
-    server.Post(path, [this](const httplib::Request& req, httplib::Response& res) {
-      auto body = upload_body(req);
-      if (!body.ok()) {
-        send_json(res, upload_error(body.error()), http_status(body.error().code));
-        return;
-      }
-      auto added = gatekeeper_->onboard(*body);
-      if (!added.ok()) {
-        send_json(res, upload_error(added.error()), http_status(added.error().code));
-        return;
-      }
-      send_json(res,
-                {{"service_uuid", added->uuid},
-                 {"size", added->size},
-                 {"sha1", added->sha1},
-                 {"name", added->name},
-                 {"error", nullptr}},
-                201);
-    });
-    bool dummy = std::string_view(path) == "/packages";
-    server.Get(path, [this, dummy](const httplib::Request&, httplib::Response& res) {
-      json list = json::array();
-      json uuids = json::array();
-      for (const auto& s : gatekeeper_->services()) {
-        uuids.push_back(s.uuid);
-        list.push_back(service_json(s, "pd", true));
-      }
-      send_json(res, dummy ? json{{"service_uuid_list", uuids}, {"packages", list}} : list);
-    });
+    server.Post(path, [this](Req req, Res res) { upload(req, res); });
+    bool dummy = dummy_path(path);
+    server.Get(path, [this, dummy](Req, Res res) { list_packages(dummy, res); });
   }
   for (const char* path : kServicePaths) {
-    server.Get(path, [this](const httplib::Request&, httplib::Response& res) {
+    server.Get(path, [this](Req, Res res) {
       json list = json::array();
       for (const auto& s : gatekeeper_->services()) {
         list.push_back(service_json(s, "nsd", false));
+      }
+      if (tango()) {
+        allow_cors(res);
       }
       send_json(res, list);
     });
   }
   for (const char* path : kInstancePaths) {
-    server.Post(path, [this](const httplib::Request& req, httplib::Response& res) {
-      auto params = request_params(req);
-      if (!params.ok()) {
-        send_error(res, params.error());
-        return;
-      }
-      auto r = parse_instantiate_request(*params);
-      if (!r.ok()) {
-        send_error(res, r.error());
-        return;
-      }
-      auto inst = gatekeeper_->instantiate(*r);
-      if (!inst.ok()) {
-        send_error(res, inst.error());
-        return;
-      }
-      json body = service_instance_json(*inst);
-      body["id"] = inst->uuid;
-      send_json(res, body, 201);
-    });
-    bool dummy = std::string_view(path).ends_with("instantiations");
-    server.Get(path, [this, dummy](const httplib::Request&, httplib::Response& res) {
-      auto all = gatekeeper_->instances();
-      json records = json::array();
-      std::map<std::string, json> per_service;
-      for (const auto& s : gatekeeper_->services()) {
-        per_service[s.uuid] = json::array();
-      }
-      for (const auto& i : all) {
-        records.push_back(service_instance_json(i));
-        per_service[i.service_uuid].push_back(i.uuid);
-      }
-      if (!dummy) {
-        send_json(res, records);
-        return;
-      }
-      json lists = json::array();
-      for (auto& [uuid, list] : per_service) {
-        lists.push_back(list);
-      }
-      send_json(res, {{"service_instantiations_list", lists}, {"instances", records}});
-    });
-    server.Delete(path, [this](const httplib::Request& req, httplib::Response& res) {
-      auto params = request_params(req);
-      if (!params.ok()) {
-        send_error(res, params.error());
-        return;
-      }
-      std::string instance = str(*params, "service_instance_uuid");
-      if (instance.empty()) {
-        instance = str(*params, "instance_uuid");
-      }
-      if (!instance.empty()) {
-        if (auto s = gatekeeper_->terminate(instance); !s.ok()) {
-          send_error(res, s.error());
-          return;
-        }
-        send_json(res, {{"terminated", json::array({instance})}});
-        return;
-      }
-      auto stopped = gatekeeper_->terminate_service(str(*params, "service_uuid"));
-      if (!stopped.ok()) {
-        send_error(res, stopped.error());
-        return;
-      }
-      send_json(res, {{"terminated", *stopped}});
-    });
+    server.Post(path, [this](Req req, Res res) { instantiate(req, res); });
+    bool dummy = dummy_path(path);
+    server.Get(path, [this, dummy](Req, Res res) { list_instances(dummy, res); });
+    server.Delete(path, [this](Req req, Res res) { terminate(req, res); });
   }
-  server.Put("/emulator/exit", [this](const httplib::Request&, httplib::Response& res) {
+  server.Put("/emulator/exit", [this](Req, Res res) {
     send_json(res, "OK");
     if (on_exit_) {
       on_exit_();

@@ -1,12 +1,17 @@
 // The SONATA dummy gatekeeper and 5GTANGO LLCM REST API over a Gatekeeper (default port 5000;
 // docs/api/gatekeeper.md):
 //   POST /packages, /api/v2/packages, /api/v3/packages   upload (multipart field `package` or the
-//        raw body; at most 512 MB) -> 201 {service_uuid, size, sha1, error: null}
+//        raw body; at most 512 MB) -> 201 {service_uuid, size, sha1, name, error: null}
 //   GET  the same paths                                   packages
 //   GET  /services, /api/v2/services, /api/v3/services    services
 //   POST|GET|DELETE /instantiations, /api/v2/instantiations, /api/v2/requests, /api/v3/requests,
 //        /api/v3/records/services                         instantiate, list, terminate
 //   PUT  /emulator/exit                                   stops the whole emulation
+// Where the two generations disagree the run's GatekeeperApi chooses (topology
+// `emulator.gatekeeper_api`): tango (son-emu's current LLCM) answers GET /packages and GET
+// /instantiations with lists (LLCM entry fields plus ours) and DELETE with "Service(s)
+// stopped."; sonata answers the dummy gatekeeper's paths with its dicts ({service_uuid_list},
+// {service_instantiations_list}) and DELETE with "service instance with uuid '...' stopped.".
 // Unlike the reference: a bad package is a 400 with the precise reason (not a 500), an unknown
 // service a 404, a failed request changes nothing, and there is no "start the first service"
 // guessing. The endpoint owns the catalogue and the gatekeeper; destroy it before the emulation.
@@ -17,6 +22,7 @@
 #include <string>
 
 #include "emulator/emulation.h"
+#include "emulator/topology.h"
 #include "endpoints/http.h"
 #include "orchestration/catalogue.h"
 #include "orchestration/service_deployer.h"
@@ -37,10 +43,12 @@ inline orchestration::PackageLimits gatekeeper_package_limits() {
 class GatekeeperEndpoint final : public Endpoint {
  public:
   // Opens (creating) the catalogue in `catalogue_dir`; damaged entries are skipped with a line in
-  // `warnings`. `on_exit` runs on PUT /emulator/exit. `limits`: see gatekeeper_package_limits().
+  // `warnings`. `on_exit` runs on PUT /emulator/exit. `api`: the answer shapes (above).
+  // `limits`: see gatekeeper_package_limits().
   static Result<std::unique_ptr<GatekeeperEndpoint>> create(
       emulator::Emulation& emulation, const std::string& catalogue_dir,
       std::function<void()> on_exit, orchestration::GatekeeperOptions options = {},
+      emulator::GatekeeperApi api = emulator::GatekeeperApi::kTango,
       std::vector<std::string>* warnings = nullptr,
       orchestration::PackageLimits limits = gatekeeper_package_limits());
 
@@ -51,6 +59,14 @@ class GatekeeperEndpoint final : public Endpoint {
 
  private:
   GatekeeperEndpoint() = default;
+  void upload(const httplib::Request& req, httplib::Response& res);
+  void list_packages(bool dummy_path, httplib::Response& res);
+  void instantiate(const httplib::Request& req, httplib::Response& res);
+  void list_instances(bool dummy_path, httplib::Response& res);
+  void terminate(const httplib::Request& req, httplib::Response& res);
+  bool tango() const { return api_ == emulator::GatekeeperApi::kTango; }
+
+  emulator::GatekeeperApi api_ = emulator::GatekeeperApi::kTango;
   std::unique_ptr<orchestration::Catalogue> catalogue_;
   std::unique_ptr<orchestration::Gatekeeper> gatekeeper_;
   std::function<void()> on_exit_;
@@ -58,10 +74,12 @@ class GatekeeperEndpoint final : public Endpoint {
 
 // The instantiation request of POST /instantiations (and its aliases) from the request's
 // parameters (request_params): service_uuid or service_name ("latest": the newest package),
-// placement, placement_map (placement_file is refused: a server path).
+// placement, placement_map (placement_file is refused: a server path), deploy_sap (a boolean).
 Result<orchestration::InstantiateRequest> parse_instantiate_request(const nlohmann::json& params);
-// The JSON of one service instance (GET /api/v3/records/services and the POST answer).
-nlohmann::json service_instance_json(const orchestration::ServiceInstance& instance);
+// The JSON of one service instance (GET /api/v3/records/services and the POST answer); tango
+// adds the LLCM's instance_name ("<vendor>.<name>.<version>-inst.<ssiid>") and status "running".
+nlohmann::json service_instance_json(const orchestration::ServiceInstance& instance,
+                                     emulator::GatekeeperApi api = emulator::GatekeeperApi::kTango);
 // Where the catalogue lives: `flag` if set, else $CHAINLAB_CATALOGUE_DIR, else
 // /var/lib/chainlab/catalogue.
 std::string catalogue_dir(const std::string& flag);

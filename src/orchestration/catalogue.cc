@@ -261,6 +261,11 @@ const CatalogueEntry* Catalogue::find_by_service_name(const std::string& name) c
       return it->get();
     }
   }
+  for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
+    if ((*it)->package.name == name) {  // the 5GTANGO LLCM matches the package name
+      return it->get();
+    }
+  }
   return nullptr;
 }
 

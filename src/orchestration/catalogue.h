@@ -35,7 +35,8 @@ class Catalogue {
   // Oldest first.
   std::vector<const CatalogueEntry*> list() const;
   const CatalogueEntry* find(const std::string& uuid) const;
-  // By NSD name (the newest upload wins); "latest": the newest entry overall.
+  // By NSD name, else by package name (the 5GTANGO LLCM's service_name); the newest upload
+  // wins; "latest": the newest entry overall.
   const CatalogueEntry* find_by_service_name(const std::string& name) const;
   const std::string& dir() const { return dir_; }
 

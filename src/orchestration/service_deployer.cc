@@ -136,6 +136,9 @@ Result<const CatalogueEntry*> Gatekeeper::resolve(const InstantiateRequest& requ
     }
   } else if (!request.service_uuid.empty()) {
     entry = catalogue_.find(request.service_uuid);
+    if (entry == nullptr && request.uuid_may_be_name && request.service_name.empty()) {
+      entry = catalogue_.find_by_service_name(request.service_uuid);
+    }
     if (entry == nullptr) {
       return make_error(ErrorCode::kNotFound, "no service with uuid '{}'", request.service_uuid);
     }
@@ -173,6 +176,7 @@ Result<ServiceInstance> Gatekeeper::instantiate(const InstantiateRequest& reques
     }
   }
   plan_options.image_is_local = options_.image_is_local;
+  plan_options.deploy_saps = request.deploy_sap.value_or(options_.deploy_saps);
   CL_ASSIGN_OR_RETURN(ServicePlan plan, plan_service(package, plan_options, pools_));
 
   ServiceInstance inst;
@@ -181,6 +185,9 @@ Result<ServiceInstance> Gatekeeper::instantiate(const InstantiateRequest& reques
   inst.service_name = package.nsd.name;
   inst.created_at = now_iso8601();
   inst.placement = strategy->name();
+  inst.ssiid = started_[entry->uuid];
+  inst.service_vendor = package.nsd.vendor;
+  inst.service_version = package.nsd.version;
   inst.cookie = plan.cookie;
   inst.chains = plan.chains;
   inst.elans = plan.elans;
@@ -243,6 +250,7 @@ Result<ServiceInstance> Gatekeeper::instantiate(const InstantiateRequest& reques
     }
     created.elans.push_back(e.name);
   }
+  ++started_[entry->uuid];
   instances_.push_back(inst);
   return inst;
 }
@@ -274,12 +282,17 @@ Status Gatekeeper::terminate_locked(const ServiceInstance& inst) {
   return ok_status();
 }
 
-Status Gatekeeper::terminate(const std::string& instance_uuid) {
+Status Gatekeeper::terminate(const std::string& instance_uuid, const std::string& service_uuid) {
   std::lock_guard lock(mu_);
   auto it = std::find_if(instances_.begin(), instances_.end(),
                          [&](const ServiceInstance& i) { return i.uuid == instance_uuid; });
   if (it == instances_.end()) {
     return make_error(ErrorCode::kNotFound, "no service instance with uuid '{}'", instance_uuid);
+  }
+  if (!service_uuid.empty() && it->service_uuid != service_uuid) {
+    return make_error(ErrorCode::kNotFound,
+                      "service instance '{}' is an instance of service '{}', not of '{}'",
+                      instance_uuid, it->service_uuid, service_uuid);
   }
   ServiceInstance inst = std::move(*it);
   instances_.erase(it);

@@ -14,8 +14,10 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,10 +44,14 @@ struct ServiceSummary {
 };
 
 struct InstantiateRequest {
-  std::string service_uuid;        // a catalogue uuid or "latest"
-  std::string service_name;        // NSD name (the newest upload wins) or "latest"
+  std::string service_uuid;  // a catalogue uuid or "latest"
+  // NSD name, else package name (Catalogue::find_by_service_name), or "latest"
+  std::string service_name;
+  // The 5GTANGO LLCM's rule: a service_uuid that is no catalogue uuid is tried as a name.
+  bool uuid_may_be_name = false;
   std::string placement;           // strategy name; "" = round-robin
   std::string placement_argument;  // the static placement mapping (YAML/JSON text)
+  std::optional<bool> deploy_sap;  // SAP instances; unset: GatekeeperOptions::deploy_saps
 };
 
 struct DeployedUnit {
@@ -65,6 +71,10 @@ struct ServiceInstance {
   std::string service_name;
   std::string created_at;
   std::string placement;
+  // The LLCM's short service instance id: 0 for the first instance of the service, then 1, ...
+  int ssiid = 0;
+  std::string service_vendor;  // the NSD's (for the LLCM's instance_name)
+  std::string service_version;
   uint64_t cookie = 0;
   std::vector<DeployedUnit> units;
   std::vector<PlannedChain> chains;
@@ -81,6 +91,9 @@ struct GatekeeperOptions {
   // native process (so son-emu's packages run without their images); true refuses such a
   // package at upload and at instantiation with an error naming the file, the VDU and the image.
   bool reject_unknown_images = false;
+  // son-emu's deploy_sap: one SAP instance per NSD connection point (service_plan.h). Off, as
+  // in son-emu: only the VNFs run. A request may override it (InstantiateRequest::deploy_sap).
+  bool deploy_saps = false;
   // Progress lines ("starting empty_vnf1 in dc1"); null: none.
   std::function<void(const std::string& line)> progress;
 };
@@ -96,8 +109,9 @@ class Gatekeeper {
   std::vector<ServiceSummary> services();
 
   Result<ServiceInstance> instantiate(const InstantiateRequest& request);
-  // NotFound for an unknown uuid. Best effort: every step is tried; the first error is returned.
-  Status terminate(const std::string& instance_uuid);
+  // NotFound for an unknown uuid, or one that is no instance of `service_uuid` when that is
+  // given. Best effort: every step is tried; the first error is returned.
+  Status terminate(const std::string& instance_uuid, const std::string& service_uuid = "");
   // Every instance of a service (NotFound for an unknown service); all instances when empty.
   Result<std::vector<std::string>> terminate_service(const std::string& service_uuid);
   std::vector<ServiceInstance> instances();
@@ -115,6 +129,7 @@ class Gatekeeper {
   GatekeeperOptions options_;
   AddressPools pools_;
   std::vector<ServiceInstance> instances_;  // oldest first
+  std::map<std::string, int> started_;      // service uuid -> instances started so far
 };
 
 ServiceSummary summarize(const CatalogueEntry& entry);

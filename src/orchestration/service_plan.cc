@@ -67,12 +67,24 @@ class Planner {
     plan_.cookie =
         (std::hash<std::string>{}(options_.instance_uuid) & 0xffffffffull) | 0x100000000ull;
     CL_RETURN_IF_ERROR(plan_vnfs());
-    CL_RETURN_IF_ERROR(plan_saps());
+    if (options_.deploy_saps) {
+      CL_RETURN_IF_ERROR(plan_saps());
+    }
     for (const auto& link : package_.nsd.virtual_links) {
       std::vector<End> ends;
+      bool without_sap = false;  // a service connection point with no SAP instance
       for (const auto& ref : link.connection_points) {
+        if (!options_.deploy_saps && find_cp(package_.nsd.connection_points, ref) != nullptr) {
+          without_sap = true;
+          continue;
+        }
         CL_ASSIGN_OR_RETURN(auto resolved, resolve_nsd_ref(ref, link.id));
         ends.insert(ends.end(), resolved.begin(), resolved.end());
+      }
+      if (without_sap && (link.connectivity_type == "E-Line" || ends.size() < 2)) {
+        // As son-emu: a link to the outside is not wired; its VNF ends keep a static address.
+        CL_RETURN_IF_ERROR(keep_static_addresses(link.id, ends));
+        continue;
       }
       CL_RETURN_IF_ERROR(wire(link.id, link.connectivity_type, ends));
     }
@@ -305,9 +317,7 @@ class Planner {
     return ok_status();
   }
 
-  Status assign_addresses(const std::string& link_id, bool elan, const std::vector<End>& ends) {
-    SubnetPool& pool = elan ? pools_.elan : pools_.eline;
-    std::optional<substrate::Cidr> anchor;
+  Status keep_static_addresses(const std::string& link_id, const std::vector<End>& ends) {
     for (const auto& e : ends) {
       if (!e.static_address.empty() && intf(e).ip.empty()) {
         auto c = substrate::Cidr::parse(e.static_address);
@@ -317,6 +327,15 @@ class Planner {
         }
         intf(e).ip = c->to_string();
       }
+    }
+    return ok_status();
+  }
+
+  Status assign_addresses(const std::string& link_id, bool elan, const std::vector<End>& ends) {
+    SubnetPool& pool = elan ? pools_.elan : pools_.eline;
+    CL_RETURN_IF_ERROR(keep_static_addresses(link_id, ends));
+    std::optional<substrate::Cidr> anchor;
+    for (const auto& e : ends) {
       if (!anchor && !intf(e).ip.empty()) {
         anchor = *substrate::Cidr::parse(intf(e).ip);
       }

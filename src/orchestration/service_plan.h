@@ -8,9 +8,13 @@
 //   VNF and `<vnf_id>-<vdu_id>` for a multi-VDU one; when that name is taken (a second instance
 //   of the service) `-<short>` is appended, <short> being the first 8 characters of the service
 //   instance uuid. Characters outside [A-Za-z0-9_.:-] become '-'.
-// - SAPs. Every NSD connection point that a virtual link references becomes a native, sleeping
-//   instance `<short>-sap-<cp>` ("ns:" dropped) in the PoP of the first VNF on that link, with
-//   one interface named after the connection point.
+// - SAPs (only with PlanOptions::deploy_saps, son-emu's deploy_sap). Every NSD connection point
+//   that a virtual link references becomes a native, sleeping instance `<short>-sap-<cp>` ("ns:"
+//   dropped) in the PoP of the first VNF on that link, with one interface named after the
+//   connection point. Without SAPs (the default, as son-emu): an E-Line with a service connection
+//   point end is not wired, an E-LAN is wired between its VNF members only (when two or more),
+//   and the VNF ends of a link left unwired keep their static address, else get the emulator's
+//   default one.
 // - Interfaces. A VDU connection point joined to a VNF connection point by one of the VNFD's
 //   internal virtual links is named after the VNF connection point ("input"); other VDU
 //   connection points keep their own id (the part after the last ':'). Names are sanitised as
@@ -89,6 +93,7 @@ struct PlanOptions {
   std::set<std::string> taken;  // instance names already in the emulation
   std::set<std::string> elans;  // E-LAN names already in the emulation
   std::function<bool(const std::string& image)> image_is_local;  // null: never
+  bool deploy_saps = false;  // SAP instances for the NSD connection points (see above)
 };
 
 // The first 8 characters of an instance uuid ("short" in the naming rules).

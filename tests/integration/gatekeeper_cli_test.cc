@@ -1,6 +1,7 @@
-// Scenario: the gatekeeper from the command line, as the README shows it: `chainlab run` with the
-// gatekeeper on, `chainlab package upload DIR` (a package source tree zipped by the CLI),
-// `package list`, `service start latest`, `service list`, `service stop`, and clear errors.
+// Scenario: the gatekeeper from the command line, as the README shows it, against both gatekeeper
+// generations (emulator.gatekeeper_api tango and sonata): `chainlab run` with the gatekeeper on,
+// `chainlab package upload DIR` (a package source tree zipped by the CLI), `package list`,
+// `service start latest [--saps]`, `service list`, `service stop`, and clear errors.
 #include <stdlib.h>
 
 #include <filesystem>
@@ -14,7 +15,7 @@
 namespace chainlab::testing {
 namespace {
 
-class GatekeeperCliTest : public ::testing::Test {
+class GatekeeperCliTest : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
     CL_REQUIRE_ROOT();
@@ -24,9 +25,11 @@ class GatekeeperCliTest : public ::testing::Test {
     std::string topology = dir_ + "/topology.yaml";
     ASSERT_TRUE(write_file(topology,
                            "name: gkcli\n"
-                           "emulator: {rest_port: 0, gatekeeper_port: 0}\n"
-                           "pops: [dc1, dc2]\n"
-                           "links: [{a: dc1, b: dc2}]\n",
+                           "emulator: {rest_port: 0, gatekeeper_port: 0, gatekeeper_api: " +
+                               std::string(GetParam()) +
+                               "}\n"
+                               "pops: [dc1, dc2]\n"
+                               "links: [{a: dc1, b: dc2}]\n",
                            true)
                     .ok());
     ASSERT_TRUE(run_.start({topology, "--listen", "127.0.0.1", "--catalogue", dir_ + "/catalogue",
@@ -54,7 +57,7 @@ class GatekeeperCliTest : public ::testing::Test {
   std::string gatekeeper_;
 };
 
-TEST_F(GatekeeperCliTest, UploadStartListStop) {
+TEST_P(GatekeeperCliTest, UploadStartListStop) {
   std::string pkg = std::string(CHAINLAB_SOURCE_DIR) + "/examples/services/cdn-demo";
   auto r = cli("package upload " + pkg + " --json");
   ASSERT_EQ(r.status, 0) << r.output;
@@ -67,17 +70,30 @@ TEST_F(GatekeeperCliTest, UploadStartListStop) {
 
   r = cli("service start latest");  // the table view, with progress lines
   ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output.find("(SAP)"), std::string::npos) << "no SAPs unless asked\n" << r.output;
+  r = cli("service start latest --saps --json");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(json_of(r)["saps"].size(), 2u) << r.output;
+  r = cli("service start latest --saps --no-saps");
+  EXPECT_NE(r.status, 0) << r.output;
   r = cli("service list --json");
   ASSERT_EQ(r.status, 0) << r.output;
   auto instances = json_of(r);
-  ASSERT_EQ(instances.size(), 1u) << r.output;
-  std::string instance = instances[0].value("uuid", "");
+  ASSERT_EQ(instances.size(), 2u) << r.output;
   EXPECT_EQ(instances[0].value("service_uuid", ""), service) << r.output;
+  r = cli("service list");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find(instances[1].value("uuid", "")), std::string::npos) << r.output;
 
-  r = cli("service stop " + instance);
-  EXPECT_EQ(r.status, 0) << r.output;
+  for (const auto& instance : instances) {
+    r = cli("service stop " + instance.value("uuid", ""));
+    EXPECT_EQ(r.status, 0) << r.output;
+  }
   r = cli("service list --json");
   EXPECT_EQ(json_of(r).size(), 0u) << r.output;
+  r = cli("service stop " + instances[0].value("uuid", ""));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("no service instance with uuid"), std::string::npos) << r.output;
 
   r = cli("package upload " + dir_ + "/no-such-package");
   EXPECT_EQ(r.status, 1) << r.output;
@@ -86,6 +102,9 @@ TEST_F(GatekeeperCliTest, UploadStartListStop) {
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_NE(r.output.find("no-such-service"), std::string::npos) << r.output;
 }
+
+INSTANTIATE_TEST_SUITE_P(BothGenerations, GatekeeperCliTest, ::testing::Values("tango", "sonata"),
+                         [](const auto& info) { return std::string(info.param); });
 
 }  // namespace
 }  // namespace chainlab::testing

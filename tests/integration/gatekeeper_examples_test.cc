@@ -20,7 +20,9 @@ class GatekeeperExamples : public GatekeeperFixture {
     }
     auto up = upload(*zip);
     EXPECT_EQ(up.status, 201) << up.body.dump();
-    auto inst = post("/instantiations", {{"service_uuid", up.body["service_uuid"]}});
+    // With SAP instances (son-emu's deploy_sap): the tests send traffic from them.
+    auto inst =
+        post("/instantiations", {{"service_uuid", up.body["service_uuid"]}, {"deploy_sap", true}});
     EXPECT_EQ(inst.status, 201) << inst.body.dump();
     return inst.body;
   }

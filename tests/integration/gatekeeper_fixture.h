@@ -7,11 +7,13 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <map>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "emulator/emulation.h"
+#include "endpoints/emulator_endpoint.h"
 #include "endpoints/gatekeeper_endpoint.h"
 #include "test_util.h"
 
@@ -31,10 +33,13 @@ class GatekeeperFixture : public ::testing::Test {
     catalogue_dir_ = dir;
   }
   void TearDown() override {
-    if (listener_) {
-      listener_->stop();
+    for (auto* l : {&listener_, &rest_listener_}) {
+      if (*l) {
+        (*l)->stop();
+      }
+      l->reset();
     }
-    listener_.reset();
+    rest_endpoint_.reset();
     endpoint_.reset();
     emu_.reset();
     if (!catalogue_dir_.empty()) {
@@ -58,6 +63,8 @@ class GatekeeperFixture : public ::testing::Test {
   }
 
   bool reject_unknown_images_ = false;
+  emulator::GatekeeperApi api_ = emulator::GatekeeperApi::kTango;
+  bool deploy_saps_ = false;  // the run's emulator.gatekeeper_sap
 
   void start(const emulator::Topology& t = two_pops()) {
     auto e = emulator::Emulation::start(t);
@@ -66,7 +73,8 @@ class GatekeeperFixture : public ::testing::Test {
     orchestration::GatekeeperOptions options;
     options.image_is_local = [](const std::string& image) { return image == "local/image:1"; };
     options.reject_unknown_images = reject_unknown_images_;
-    auto ep = endpoints::GatekeeperEndpoint::create(*emu_, catalogue_dir_, nullptr, options);
+    options.deploy_saps = deploy_saps_;
+    auto ep = endpoints::GatekeeperEndpoint::create(*emu_, catalogue_dir_, nullptr, options, api_);
     ASSERT_TRUE(ep.ok()) << ep.error().message;
     endpoint_ = std::move(ep).value();
     auto l = endpoints::HttpListener::start({}, *endpoint_);
@@ -74,6 +82,16 @@ class GatekeeperFixture : public ::testing::Test {
     listener_ = std::move(l).value();
     client_ = std::make_unique<httplib::Client>("127.0.0.1", listener_->port());
     client_->set_read_timeout(120, 0);
+    rest_endpoint_ = std::make_unique<endpoints::EmulatorEndpoint>(*emu_, [] {});
+    auto rl = endpoints::HttpListener::start({}, *rest_endpoint_);
+    ASSERT_TRUE(rl.ok()) << rl.error().message;
+    rest_listener_ = std::move(rl).value();
+  }
+
+  // GET on the son-emu REST API of the same emulation.
+  HttpAnswer rest_get(const std::string& path) {
+    httplib::Client c("127.0.0.1", rest_listener_->port());
+    return answer(c.Get(path.c_str()));
   }
 
   static HttpAnswer answer(const httplib::Result& r) {
@@ -99,6 +117,21 @@ class GatekeeperFixture : public ::testing::Test {
     return answer(client_->Post(path.c_str(), body.dump(), "application/json"));
   }
   HttpAnswer get(const std::string& path) { return answer(client_->Get(path.c_str())); }
+  // A body without a Content-Type, as python-requests sends `data=json.dumps(...)`.
+  HttpAnswer post_untyped(const std::string& path, const nlohmann::json& body) {
+    return answer(client_->Post(path.c_str(), body.dump(), ""));
+  }
+  HttpAnswer del_untyped(const std::string& path, const nlohmann::json& body) {
+    return answer(client_->Delete(path.c_str(), body.dump(), ""));
+  }
+  // Instances per PoP as the emulator lists them (GET /restapi/datacenter's counts).
+  std::map<std::string, size_t> instances_per_pop() {
+    std::map<std::string, size_t> out;
+    for (const auto& pop : emu_->list_pops()) {
+      out[pop.name] = pop.instances.size();
+    }
+    return out;
+  }
   HttpAnswer del(const std::string& path, const nlohmann::json& body) {
     return answer(client_->Delete(path.c_str(), body.dump(), "application/json"));
   }
@@ -181,6 +214,8 @@ class GatekeeperFixture : public ::testing::Test {
   std::unique_ptr<endpoints::GatekeeperEndpoint> endpoint_;
   std::unique_ptr<endpoints::HttpListener> listener_;
   std::unique_ptr<httplib::Client> client_;
+  std::unique_ptr<endpoints::EmulatorEndpoint> rest_endpoint_;
+  std::unique_ptr<endpoints::HttpListener> rest_listener_;
 };
 
 }  // namespace chainlab::testing

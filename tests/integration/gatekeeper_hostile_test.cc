@@ -58,7 +58,7 @@ TEST_F(GatekeeperHostile, BadPackagesAndRequestsChangeNothing) {
                  "magic");
   expect_refused(del("/instantiations", {{"service_instance_uuid", "nope"}}), "nope", 404);
   EXPECT_EQ(catalogue_files(), files);
-  EXPECT_EQ(get("/packages").body["service_uuid_list"].size(), 1u);
+  EXPECT_EQ(get("/packages").body.size(), 1u);  // the LLCM's list
 
   // Half-way failure: everything on dc2, whose fixed model has room for one `small` VDU only.
   // A server-side path is refused (the reference read /etc/shadow this way); the mapping itself
@@ -76,13 +76,14 @@ TEST_F(GatekeeperHostile, BadPackagesAndRequestsChangeNothing) {
                                          {"placement_map", "vnf_a: dc2\nvnf_b: dc2\n"}});
   expect_refused(failed, "rolled back", 503);
   expect_nothing_left();
-  EXPECT_EQ(get("/instantiations").body["instances"].size(), 0u);
+  EXPECT_EQ(get("/instantiations").body.size(), 0u);
   // resource-aware placement avoids the full PoP and succeeds.
   auto ok = post("/instantiations",
                  {{"service_uuid", good.body["service_uuid"]}, {"placement", "resource-aware"}});
   ASSERT_EQ(ok.status, 201) << ok.body.dump();
   expect_traffic(ok.body);
-  EXPECT_EQ(ip_in(ok.body, "vnf_a", "input"), "20.0.0.2/24");  // the rolled-back subnets are free
+  // The rolled-back subnets are free again (no SAPs: link-ab is the first E-Line wired).
+  EXPECT_EQ(ip_in(ok.body, "vnf_a", "output"), "20.0.0.1/24");
   EXPECT_EQ(del("/instantiations", {{"service_instance_uuid", ok.body["uuid"]}}).status, 200);
   expect_nothing_left();
 }
@@ -94,7 +95,7 @@ TEST_F(GatekeeperHostile, UnknownImagesAreRefusedWhenTheRuleSaysSo) {
   ASSERT_NE(files["function_descriptors/vnf-a.yml"].find("vm_image:"), std::string::npos);
   expect_refused(upload(ot::make_zip(files)), "is not in the local image store");
   EXPECT_EQ(catalogue_files(), 0u);
-  EXPECT_EQ(get("/packages").body["service_uuid_list"].size(), 0u);
+  EXPECT_EQ(get("/packages").body.size(), 0u);
 }
 
 }  // namespace

@@ -154,6 +154,8 @@ TEST(SonemuExamplesTest, KnownExamplesAtHead) {
   EXPECT_EQ(tango.topology.links()[0].delay_ns, 20'000'000u);
   EXPECT_EQ(tango.topology.emulator.rest_port, 5001);
   EXPECT_EQ(tango.topology.emulator.gatekeeper_port, 5000);
+  EXPECT_EQ(tango.topology.emulator.gatekeeper_api, GatekeeperApi::kTango);  // TangoLLCMEndpoint
+  EXPECT_FALSE(tango.topology.emulator.gatekeeper_sap);                      // deploy_sap=False
 
   const SonemuImport& osm = by_name.at("osm_default_daemon_topology_2_pop");
   EXPECT_TRUE(osm.learning);
@@ -196,6 +198,18 @@ TEST(SonemuExamplesTest, OlderExamplesTranslate) {
   EXPECT_EQ(simple.topology.links().size(), 4u);
   const SonemuImport& y1 = by_name.at("sonata_y1_demo_topology_1");
   EXPECT_EQ(y1.topology.emulator.gatekeeper_port, 5000);
+  // SonataDummyGatekeeperEndpoint: the SONATA shapes, and SAP instances as its deploy_sap says.
+  EXPECT_EQ(y1.topology.emulator.gatekeeper_api, GatekeeperApi::kSonata);
+  EXPECT_FALSE(y1.topology.emulator.gatekeeper_sap);  // deploy_sap=False
+  const SonemuImport& y1_sap = by_name.at("sonata_y1_demo_topology_1_w_ls_and_sap");
+  EXPECT_EQ(y1_sap.topology.emulator.gatekeeper_api, GatekeeperApi::kSonata);
+  EXPECT_TRUE(y1_sap.topology.emulator.gatekeeper_sap);  // deploy_sap=True
+  EXPECT_TRUE(by_name.at("demo_topo_3pop").topology.emulator.gatekeeper_sap);
+  for (const auto& [name, r] : by_name) {
+    if (r.topology.emulator.gatekeeper_port >= 0) {
+      EXPECT_EQ(r.topology.emulator.gatekeeper_api, GatekeeperApi::kSonata) << name;
+    }
+  }
   EXPECT_EQ(y1.topology.links()[1].delay_ns, 20'000'000u);
   EXPECT_FALSE(by_name.at("son-monitor_test_topo").learning);
   // Its ports come from argparse: the defaults (--port 5000: gatekeeper 5000, REST 5001).

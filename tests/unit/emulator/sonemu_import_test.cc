@@ -112,6 +112,8 @@ TEST(SonemuImportTest, EveryMappedCall) {
   EXPECT_EQ(t.emulator.e_mem_mb, 2048);
   EXPECT_EQ(t.emulator.rest_port, 5101);
   EXPECT_EQ(t.emulator.gatekeeper_port, 5100);
+  EXPECT_EQ(t.emulator.gatekeeper_api, GatekeeperApi::kTango);
+  EXPECT_FALSE(t.emulator.gatekeeper_sap);
   ASSERT_THAT(pop_names(t), ElementsAre("dc1", "dc2"));
   const PopSpec& dc1 = t.pops()[0];
   EXPECT_EQ(dc1.metadata.at("city"), "Paderborn");
@@ -455,8 +457,6 @@ z.connectDatacenter(dc1)
           "the address given to `chainlab run --listen` (default 0.0.0.0)",
           "18: RestApiEndpoint is not connected to dc2; chainlab's REST API covers every PoP",
           "21: OpenstackApiEndpoint is never started (no .start()); not translated",
-          "23: SonataDummyGatekeeperEndpoint(deploy_sap=True) is not translated: chainlab's "
-          "gatekeeper has no such setting (docs/api/gatekeeper.md)",
           "23: SonataDummyGatekeeperEndpoint(auto_deploy=True) is not translated: chainlab's "
           "gatekeeper has no such setting (docs/api/gatekeeper.md)",
           "23: SonataDummyGatekeeperEndpoint is not connected to dc1; chainlab's gatekeeper "
@@ -469,6 +469,8 @@ z.connectDatacenter(dc1)
   EXPECT_EQ(t.links()[1].delay_ns, 250'000u);
   EXPECT_TRUE(t.pops()[0].endpoints.empty());
   EXPECT_EQ(t.emulator.gatekeeper_port, 5000);
+  EXPECT_EQ(t.emulator.gatekeeper_api, GatekeeperApi::kSonata);
+  EXPECT_TRUE(t.emulator.gatekeeper_sap) << "deploy_sap=True";
 }
 
 TEST(SonemuImportTest, OsmHelpersKeepTheirPopAndOpenstackApis) {
@@ -644,6 +646,38 @@ TEST(SonemuImportTest, EndpointRules) {
   EXPECT_EQ(unused.topology.emulator.rest_port, 5001);
   EXPECT_THAT(warnings(unused),
               ElementsAre("5: RestApiEndpoint is connected to no datacenter; ignored"));
+}
+
+TEST(SonemuImportTest, GatekeeperEndpointsChooseTheApiAndSaps) {
+  const std::string one = "net = DCNetwork()\na = net.addDatacenter('a')\n";  // lines 2-3
+  SonemuImport sonata = must(one +
+                             "gk = SonataDummyGatekeeperEndpoint('0.0.0.0', 5000)\n"
+                             "gk.connectDatacenter(a)\ngk.start()\n");
+  EXPECT_EQ(sonata.topology.emulator.gatekeeper_api, GatekeeperApi::kSonata);
+  EXPECT_FALSE(sonata.topology.emulator.gatekeeper_sap) << "son-emu's default deploy_sap=False";
+  EXPECT_THAT(warnings(sonata), ElementsAre());
+  EXPECT_NE(sonata.topology.to_yaml().find("gatekeeper_api: sonata"), std::string::npos)
+      << sonata.topology.to_yaml();
+
+  SonemuImport sap = must(one +
+                          "gk = SonataDummyGatekeeperEndpoint('0.0.0.0', 5000, True)\n"
+                          "gk.connectDatacenter(a)\ngk.start()\n");
+  EXPECT_TRUE(sap.topology.emulator.gatekeeper_sap) << "deploy_sap given by position";
+  EXPECT_NE(sap.topology.to_yaml().find("gatekeeper_sap: true"), std::string::npos)
+      << sap.topology.to_yaml();
+
+  SonemuImport tango = must(one +
+                            "gk = TangoLLCMEndpoint('0.0.0.0', 5000, deploy_sap=True)\n"
+                            "gk.connectDatacenter(a)\ngk.start()\n");
+  EXPECT_EQ(tango.topology.emulator.gatekeeper_api, GatekeeperApi::kTango);
+  EXPECT_FALSE(tango.topology.emulator.gatekeeper_sap) << "the LLCM ignores deploy_sap";
+  EXPECT_THAT(warnings(tango),
+              ElementsAre("4: TangoLLCMEndpoint(deploy_sap=True) is not translated: son-emu's "
+                          "5GTANGO LLCM never deploys SAPs (set emulator.gatekeeper_sap to have "
+                          "them)"));
+  EXPECT_EQ(err(one + "gk = SonataDummyGatekeeperEndpoint('0.0.0.0', 5000, deploy_sap=input())\n"),
+            "topo.py:4: SonataDummyGatekeeperEndpoint(): deploy_sap is unknown until the script "
+            "runs (it comes from input() at line 4); the translation needs a constant");
 }
 
 TEST(SonemuImportTest, ScriptFailuresStopTheTranslation) {

@@ -206,6 +206,52 @@ TEST(TopologyYamlTest, BadConnectivity) {
             "metadata, endpoints, connectivity)");
 }
 
+TEST(TopologyYamlTest, GatekeeperDefaultsAreSonemusCurrentLlcmWithoutSaps) {
+  auto r = Topology::from_yaml("pops: [dc1]\n");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->emulator.gatekeeper_api, GatekeeperApi::kTango);
+  EXPECT_FALSE(r->emulator.gatekeeper_sap);
+  EXPECT_EQ(r->to_yaml().find("gatekeeper_api"), std::string::npos) << "defaults are not written";
+  EXPECT_EQ(r->to_yaml().find("gatekeeper_sap"), std::string::npos) << "defaults are not written";
+}
+
+TEST(TopologyYamlTest, GatekeeperApiAndSapRoundTrip) {
+  auto r = Topology::from_yaml(
+      "emulator: {gatekeeper_port: 5000, gatekeeper_api: sonata, gatekeeper_sap: true}\n"
+      "pops: [dc1]\n");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->emulator.gatekeeper_api, GatekeeperApi::kSonata);
+  EXPECT_TRUE(r->emulator.gatekeeper_sap);
+  auto back = Topology::from_yaml(r->to_yaml(), "round-trip");
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(*back, *r) << r->to_yaml();
+  auto tango = Topology::from_yaml("emulator: {gatekeeper_api: tango, gatekeeper_sap: false}\n");
+  ASSERT_TRUE(tango.ok()) << tango.error().message;
+  EXPECT_EQ(tango->emulator.gatekeeper_api, GatekeeperApi::kTango);
+  EXPECT_FALSE(tango->emulator.gatekeeper_sap);
+}
+
+TEST(TopologyYamlTest, BadGatekeeperApiOrSap) {
+  EXPECT_EQ(error_of("emulator: {gatekeeper_api: llcm}\n"),
+            "two.yaml: emulator.gatekeeper_api: 'llcm' is not a gatekeeper API; use tango "
+            "(5GTANGO LLCM) or sonata (SONATA dummy gatekeeper)");
+  EXPECT_EQ(error_of("emulator: {gatekeeper_api: Tango}\n"),
+            "two.yaml: emulator.gatekeeper_api: 'Tango' is not a gatekeeper API; use tango "
+            "(5GTANGO LLCM) or sonata (SONATA dummy gatekeeper)");
+  EXPECT_EQ(error_of("emulator: {gatekeeper_api: [tango]}\n"),
+            "two.yaml: emulator.gatekeeper_api: expected tango or sonata");
+  EXPECT_EQ(error_of("emulator: {gatekeeper_sap: yes}\n"),
+            "two.yaml: emulator.gatekeeper_sap: 'yes' is not a boolean; use true or false");
+  EXPECT_EQ(error_of("emulator: {gatekeeper_sap: 1}\n"),
+            "two.yaml: emulator.gatekeeper_sap: '1' is not a boolean; use true or false");
+  EXPECT_EQ(error_of("emulator: {gatekeeper_sap: {on: true}}\n"),
+            "two.yaml: emulator.gatekeeper_sap: expected true or false");
+  EXPECT_EQ(error_of("emulator: {gatekeeper_saps: true}\n"),
+            "two.yaml: emulator: unknown key 'gatekeeper_saps' (expected one of: e_cpu, e_mem, "
+            "rest_port, gatekeeper_port, keystone, instance_log_bytes, connectivity, "
+            "gatekeeper_api, gatekeeper_sap)");
+}
+
 TEST(TopologyYamlTest, LearningExample) {
   auto r = Topology::load_file(kExamples + "/learning.yaml");
   ASSERT_TRUE(r.ok()) << r.error().message;

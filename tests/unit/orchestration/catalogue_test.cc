@@ -76,6 +76,8 @@ TEST_F(CatalogueTest, AddListFindRemove) {
   EXPECT_EQ(c->find_by_service_name("svc-b"), *b);
   EXPECT_EQ(c->find_by_service_name("latest"), *a2);
   EXPECT_EQ(c->find_by_service_name("svc-c"), nullptr);
+  // The 5GTANGO LLCM's service_name is the package name: the newest package of that name.
+  EXPECT_EQ(c->find_by_service_name("test-package"), *a2);
   EXPECT_EQ(files().size(), 6u);
 
   std::string a2_uuid = (*a2)->uuid;

@@ -64,6 +64,7 @@ PlanOptions options(const std::string& uuid = "1234abcd-0000-4000-8000-000000000
   PlanOptions o;
   o.instance_uuid = uuid;
   o.placement = {{"empty_vnf1", "dc1"}, {"empty_vnf2", "dc2"}, {"empty_vnf3", "dc1"}};
+  o.deploy_saps = true;  // the SAP rules are the subject of most tests here
   return o;
 }
 
@@ -159,6 +160,44 @@ TEST(ServicePlan, SecondInstanceGetsSuffixedNamesAndFreshSubnets) {
   EXPECT_NE(first->cookie, second->cookie);
 }
 
+TEST(ServicePlan, WithoutSapsOnlyTheVnfsAndTheirLinksAsSonemu) {
+  PlanOptions o = options();
+  o.deploy_saps = false;
+  EXPECT_FALSE(PlanOptions{}.deploy_saps) << "son-emu's default: no SAP instances";
+  AddressPools pools;
+  auto plan = plan_service(sonata_demo(), o, pools);
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  ASSERT_EQ(plan->computes.size(), 3u);  // the VNFs alone
+  for (const auto& c : plan->computes) {
+    EXPECT_TRUE(c.sap.empty()) << c.request.name;
+  }
+  // The E-Lines to ns:input / ns:output are not wired; the VNF-VNF ones are.
+  ASSERT_EQ(plan->chains.size(), 2u);
+  EXPECT_EQ(plan->chains[0].link_id, "link-12");
+  EXPECT_EQ(plan->chains[1].link_id, "link-23");
+  EXPECT_EQ(ip_of(*plan, "empty_vnf1", "output"), "20.0.0.1/24");
+  EXPECT_EQ(ip_of(*plan, "empty_vnf1", "input"), "") << "the emulator's default address";
+  EXPECT_EQ(ip_of(*plan, "empty_vnf3", "output"), "");
+  // The E-LAN joins the three VNFs only.
+  ASSERT_EQ(plan->elans.size(), 1u);
+  EXPECT_EQ(plan->elans[0].members.size(), 3u);
+  EXPECT_EQ(ip_of(*plan, "empty_vnf3", "mgmt"), "30.0.0.3/24");
+  EXPECT_EQ(pools.eline.used(), 2u);
+  EXPECT_EQ(pools.elan.used(), 1u);
+
+  // A static address on a VNF end of an unwired link is kept; an E-LAN left with one VNF member
+  // is not created.
+  Package p = sonata_demo();
+  p.vnfds[0].connection_points[1].address = "10.7.0.5/24";  // empty_vnf1:input
+  p.nsd.virtual_links[0].connection_points = {"empty_vnf1:mgmt", "ns:mgmt"};
+  AddressPools fresh;
+  auto static_plan = plan_service(p, o, fresh);
+  ASSERT_TRUE(static_plan.ok()) << static_plan.error().message;
+  EXPECT_EQ(ip_of(*static_plan, "empty_vnf1", "input"), "10.7.0.5/24");
+  EXPECT_TRUE(static_plan->elans.empty());
+  EXPECT_EQ(fresh.elan.used(), 0u);
+}
+
 TEST(ServicePlan, TangoStyleRefsStaticAddressesAndContainers) {
   Package p = sonata_demo();
   for (auto& v : p.vnfds) {
@@ -210,6 +249,7 @@ TEST(ServicePlan, MultiVduVnfWithInternalLink) {
   PlanOptions o;
   o.instance_uuid = "abcdef01-2";
   o.placement = {{"lb", "dc2"}};
+  o.deploy_saps = true;  // the E-Line to the SAP is wired
   AddressPools pools;
   auto plan = plan_service(p, o, pools);
   ASSERT_TRUE(plan.ok()) << plan.error().message;

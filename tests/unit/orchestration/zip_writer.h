@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -275,8 +276,13 @@ package_content:
   return f;
 }
 
-// The shared real-world fixtures (../shared/fixtures relative to the project), or nullopt.
+// The shared real-world fixtures ($CHAINLAB_FIXTURES_DIR, else ../shared/fixtures relative to
+// the project), or nullopt.
 inline std::string fixture_path(const std::string& rel) {
+  const char* dir = std::getenv("CHAINLAB_FIXTURES_DIR");
+  if (dir != nullptr && *dir != '\0') {
+    return std::string(dir) + "/" + rel;
+  }
   return std::string(CHAINLAB_SOURCE_DIR "/../shared/fixtures/") + rel;
 }
 inline std::optional<std::string> read_fixture(const std::string& rel) {
