@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "common/files.h"
+#include "emulation_fixture.h"
 #include "runtime/image_store.h"
 #include "substrate/process.h"
 #include "test_util.h"
@@ -33,33 +34,8 @@ Topology pops_line(std::vector<std::string> nodes, int npops, uint64_t delay_ns 
   return t;
 }
 
-class EmulatorTest : public ::testing::Test {
+class EmulatorTest : public EmulationFixture {
  protected:
-  void SetUp() override { CL_REQUIRE_ROOT(); }
-  void TearDown() override { emu_.reset(); }
-
-  void start(const Topology& t) {
-    auto e = Emulation::start(t);
-    ASSERT_TRUE(e.ok()) << e.error().message;
-    emu_ = std::move(e).value();
-  }
-  void compute(const std::string& pop, const std::string& name, std::vector<InterfaceRequest> ifs,
-               const std::string& flavor = "tiny", const std::string& cmd = "") {
-    ComputeRequest r;
-    r.pop = pop;
-    r.name = name;
-    r.interfaces = std::move(ifs);
-    r.flavor = flavor;
-    r.command = cmd;
-    auto info = emu_->start_compute(r);
-    ASSERT_TRUE(info.ok()) << info.error().message;
-  }
-  // Two probes: one lost first packet (ARP right after a rule change) does not fail a scenario.
-  bool ping(const std::string& from, const std::string& to, int count = 2) {
-    auto r =
-        emu_->exec(from, {"ping", "-c", std::to_string(count), "-i", "0.2", "-W", "1", to}, 30s);
-    return r.ok() && r->exit_code == 0;
-  }
   ChainRequest chain(const std::string& a, const std::string& b, bool bidi = true,
                      uint64_t cookie = 10) {
     ChainRequest c;
@@ -69,7 +45,6 @@ class EmulatorTest : public ::testing::Test {
     c.cookie = cookie;
     return c;
   }
-  std::unique_ptr<Emulation> emu_;
 };
 
 TEST_F(EmulatorTest, OnePop) {
@@ -356,15 +331,7 @@ TEST_F(EmulatorTest, RuntimeLinkChangeShowsInRtt) {
   compute("dc1", "vnf1", {{"emu0", "10.0.0.1/24", ""}});
   compute("dc2", "vnf2", {{"emu0", "10.0.0.2/24", ""}});
   ASSERT_TRUE(emu_->set_chain(chain("vnf1", "vnf2")).ok());
-  auto rtt = [&]() {
-    auto r = emu_->exec("vnf1", {"ping", "-c", "5", "-i", "0.05", "10.0.0.2"}, 30s);
-    double min = 0, avg = 0;
-    auto pos = r->output.find("= ");
-    if (pos != std::string::npos) {
-      std::sscanf(r->output.c_str() + pos, "= %lf/%lf", &min, &avg);
-    }
-    return min;  // immune to scheduling hiccups of a loaded machine
-  };
+  auto rtt = [&]() { return min_rtt_ms("vnf1", "10.0.0.2"); };
   ASSERT_TRUE(ping("vnf1", "10.0.0.2"));  // resolve ARP first: it would add a round trip
   // The delay is a floor; a loaded machine adds scheduling time on top (never 10 ms more).
   double before = rtt();

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "chainlab_process.h"
+#include "emulation_fixture.h"
 #include "emulator/emulation.h"
 #include "test_util.h"
 
@@ -40,30 +41,8 @@ Topology line(const std::vector<std::string>& pops, const std::vector<std::strin
   return t;
 }
 
-class LearningTest : public ::testing::Test {
+class LearningTest : public EmulationFixture {
  protected:
-  void SetUp() override { CL_REQUIRE_ROOT(); }
-  void TearDown() override { emu_.reset(); }
-
-  void start(const Topology& t) {
-    auto e = Emulation::start(t);
-    ASSERT_TRUE(e.ok()) << e.error().message;
-    emu_ = std::move(e).value();
-  }
-  void compute(const std::string& pop, const std::string& name, std::vector<InterfaceRequest> ifs) {
-    ComputeRequest r;
-    r.pop = pop;
-    r.name = name;
-    r.interfaces = std::move(ifs);
-    auto info = emu_->start_compute(r);
-    ASSERT_TRUE(info.ok()) << info.error().message;
-  }
-  // `count` probes; the first may be the one that resolves ARP.
-  bool ping(const std::string& from, const std::string& to, int count = 2) {
-    auto r =
-        emu_->exec(from, {"ping", "-c", std::to_string(count), "-i", "0.2", "-W", "1", to}, 30s);
-    return r.ok() && r->exit_code == 0;
-  }
   // Packets received on `intf` of instance `name` (/proc/net/dev is per network namespace).
   long rx_packets(const std::string& name, const std::string& intf) {
     auto r = emu_->exec(
@@ -72,8 +51,6 @@ class LearningTest : public ::testing::Test {
         << (r.ok() ? r->output : r.error().message);
     return r.ok() && r->exit_code == 0 ? std::strtol(r->output.c_str(), nullptr, 10) : -1;
   }
-
-  std::unique_ptr<Emulation> emu_;
 };
 
 // The three shapes of son-emu's tests, under both modes.
@@ -99,15 +76,10 @@ TEST_P(LearningModeTest, TwoInstancesInTwoPopsWithTheLinkDelay) {
     return;
   }
   // Link emulation applies to the learning segment too: 10 ms each way.
-  auto r = emu_->exec("vnf1", {"ping", "-c", "5", "-i", "0.05", "10.0.0.2"}, 30s);
-  ASSERT_TRUE(r.ok() && r->exit_code == 0);
-  double min = 0;
-  auto pos = r->output.find("= ");
-  ASSERT_NE(pos, std::string::npos) << r->output;
-  std::sscanf(r->output.c_str() + pos, "= %lf", &min);
+  double min = min_rtt_ms("vnf1", "10.0.0.2");
   // At least the emulated 20 ms; a loaded machine adds a few ms of timer and scheduling lag.
-  EXPECT_GE(min, 19.9) << r->output;
-  EXPECT_LT(min, 30.0) << r->output;
+  EXPECT_GE(min, 19.9);
+  EXPECT_LT(min, 30.0);
 }
 
 TEST_P(LearningModeTest, TwoPopsThroughThreeSwitches) {
