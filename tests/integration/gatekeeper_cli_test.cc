@@ -104,7 +104,7 @@ TEST_P(GatekeeperCliTest, UploadStartListStop) {
 }
 
 INSTANTIATE_TEST_SUITE_P(BothGenerations, GatekeeperCliTest, ::testing::Values("tango", "sonata"),
-                         [](const auto& info) { return std::string(info.param); });
+                         [](const auto& generation) { return std::string(generation.param); });
 
 }  // namespace
 }  // namespace chainlab::testing
