@@ -19,14 +19,14 @@
 #include "cli/package_zip.h"
 #include "common/files.h"
 #include "emulator/emulation.h"
-#include "orchestration/catalogue.h"
-#include "orchestration/service_deployer.h"
+#include "frontends/sonata/catalogue.h"
+#include "frontends/sonata/service_deployer.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
-namespace orch = chainlab::orchestration;
+namespace orch = chainlab::sonata;
 
 double since_ms(Clock::time_point t) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t).count();

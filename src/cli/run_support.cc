@@ -138,7 +138,7 @@ Status serve_gatekeeper(RunningEmulation& running, const emulator::Topology& top
     return ok_status();
   }
   std::vector<std::string> warnings;
-  orchestration::GatekeeperOptions gk_options;
+  sonata::GatekeeperOptions gk_options;
   gk_options.reject_unknown_images = options.reject_unknown_images;
   gk_options.deploy_saps = topology.emulator.gatekeeper_sap;
   auto gk = endpoints::GatekeeperEndpoint::create(

@@ -13,7 +13,7 @@ namespace chainlab::endpoints {
 namespace {
 
 using nlohmann::json;
-using orchestration::ServiceSummary;
+using sonata::ServiceSummary;
 
 constexpr const char* kPackagePaths[] = {"/packages", "/api/v2/packages", "/api/v3/packages"};
 constexpr const char* kServicePaths[] = {"/services", "/api/v2/services", "/api/v3/services"};
@@ -110,7 +110,7 @@ json service_json(const ServiceSummary& s, const char* descriptor_key, bool pack
           {"sha1", s.sha1}, {"size", s.size},    {"status", "active"}};
 }
 
-json units_json(const orchestration::ServiceInstance& inst, bool saps) {
+json units_json(const sonata::ServiceInstance& inst, bool saps) {
   json out = json::array();
   for (const auto& u : inst.units) {
     if (u.sap.empty() == saps) {
@@ -136,8 +136,8 @@ json units_json(const orchestration::ServiceInstance& inst, bool saps) {
 
 }  // namespace
 
-Result<orchestration::InstantiateRequest> parse_instantiate_request(const json& params) {
-  orchestration::InstantiateRequest r;
+Result<sonata::InstantiateRequest> parse_instantiate_request(const json& params) {
+  sonata::InstantiateRequest r;
   r.service_uuid = str(params, "service_uuid");
   r.service_name = str(params, "service_name");
   if (r.service_uuid.empty() && r.service_name.empty() && str(params, "latest") == "true") {
@@ -149,8 +149,7 @@ Result<orchestration::InstantiateRequest> parse_instantiate_request(const json& 
   return r;
 }
 
-json service_instance_json(const orchestration::ServiceInstance& inst,
-                           emulator::GatekeeperApi api) {
+json service_instance_json(const sonata::ServiceInstance& inst, emulator::GatekeeperApi api) {
   json elines = json::array();
   for (const auto& c : inst.chains) {
     elines.push_back({{"id", c.link_id},
@@ -199,13 +198,13 @@ std::string catalogue_dir(const std::string& flag) {
 
 Result<std::unique_ptr<GatekeeperEndpoint>> GatekeeperEndpoint::create(
     emulator::Emulation& emulation, const std::string& dir, std::function<void()> on_exit,
-    orchestration::GatekeeperOptions options, emulator::GatekeeperApi api,
-    std::vector<std::string>* warnings, orchestration::PackageLimits limits) {
+    sonata::GatekeeperOptions options, emulator::GatekeeperApi api,
+    std::vector<std::string>* warnings, sonata::PackageLimits limits) {
   auto endpoint = std::unique_ptr<GatekeeperEndpoint>(new GatekeeperEndpoint());
   CL_ASSIGN_OR_RETURN(endpoint->catalogue_,
-                      orchestration::Catalogue::open(dir, warnings, std::move(limits)));
-  endpoint->gatekeeper_ = std::make_unique<orchestration::Gatekeeper>(
-      emulation, *endpoint->catalogue_, std::move(options));
+                      sonata::Catalogue::open(dir, warnings, std::move(limits)));
+  endpoint->gatekeeper_ =
+      std::make_unique<sonata::Gatekeeper>(emulation, *endpoint->catalogue_, std::move(options));
   endpoint->on_exit_ = std::move(on_exit);
   endpoint->api_ = api;
   return endpoint;

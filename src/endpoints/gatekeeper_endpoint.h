@@ -24,8 +24,8 @@
 #include "emulator/emulation.h"
 #include "emulator/topology.h"
 #include "endpoints/http.h"
-#include "orchestration/catalogue.h"
-#include "orchestration/service_deployer.h"
+#include "frontends/sonata/catalogue.h"
+#include "frontends/sonata/service_deployer.h"
 
 namespace chainlab::endpoints {
 
@@ -34,8 +34,8 @@ inline constexpr size_t kMaxPackageUpload = size_t{512} << 20;
 // The package limits of the gatekeeper: PackageLimits' defaults, but .son md5 sums are not
 // checked (the reference never checked them and SONATA's own demo packages carry stale ones);
 // .tgo SHA-256 hashes always are.
-inline orchestration::PackageLimits gatekeeper_package_limits() {
-  orchestration::PackageLimits limits;
+inline sonata::PackageLimits gatekeeper_package_limits() {
+  sonata::PackageLimits limits;
   limits.verify_md5 = false;
   return limits;
 }
@@ -47,15 +47,15 @@ class GatekeeperEndpoint final : public Endpoint {
   // `limits`: see gatekeeper_package_limits().
   static Result<std::unique_ptr<GatekeeperEndpoint>> create(
       emulator::Emulation& emulation, const std::string& catalogue_dir,
-      std::function<void()> on_exit, orchestration::GatekeeperOptions options = {},
+      std::function<void()> on_exit, sonata::GatekeeperOptions options = {},
       emulator::GatekeeperApi api = emulator::GatekeeperApi::kTango,
       std::vector<std::string>* warnings = nullptr,
-      orchestration::PackageLimits limits = gatekeeper_package_limits());
+      sonata::PackageLimits limits = gatekeeper_package_limits());
 
   std::string name() const override { return "gatekeeper"; }
   void register_routes(httplib::Server& server) override;
   size_t max_body_bytes() const override { return kMaxPackageUpload; }
-  orchestration::Gatekeeper& gatekeeper() { return *gatekeeper_; }
+  sonata::Gatekeeper& gatekeeper() { return *gatekeeper_; }
 
  private:
   GatekeeperEndpoint() = default;
@@ -67,18 +67,18 @@ class GatekeeperEndpoint final : public Endpoint {
   bool tango() const { return api_ == emulator::GatekeeperApi::kTango; }
 
   emulator::GatekeeperApi api_ = emulator::GatekeeperApi::kTango;
-  std::unique_ptr<orchestration::Catalogue> catalogue_;
-  std::unique_ptr<orchestration::Gatekeeper> gatekeeper_;
+  std::unique_ptr<sonata::Catalogue> catalogue_;
+  std::unique_ptr<sonata::Gatekeeper> gatekeeper_;
   std::function<void()> on_exit_;
 };
 
 // The instantiation request of POST /instantiations (and its aliases) from the request's
 // parameters (request_params): service_uuid or service_name ("latest": the newest package),
 // placement, placement_map (placement_file is refused: a server path), deploy_sap (a boolean).
-Result<orchestration::InstantiateRequest> parse_instantiate_request(const nlohmann::json& params);
+Result<sonata::InstantiateRequest> parse_instantiate_request(const nlohmann::json& params);
 // The JSON of one service instance (GET /api/v3/records/services and the POST answer); tango
 // adds the LLCM's instance_name ("<vendor>.<name>.<version>-inst.<ssiid>") and status "running".
-nlohmann::json service_instance_json(const orchestration::ServiceInstance& instance,
+nlohmann::json service_instance_json(const sonata::ServiceInstance& instance,
                                      emulator::GatekeeperApi api = emulator::GatekeeperApi::kTango);
 // Where the catalogue lives: `flag` if set, else $CHAINLAB_CATALOGUE_DIR, else
 // /var/lib/chainlab/catalogue.

@@ -9,9 +9,9 @@
 
 namespace chainlab::endpoints {
 
-std::shared_ptr<orchestration::Cloud> make_cloud(emulator::Emulation& emulation,
-                                                 const std::string& pop) {
-  orchestration::CloudConfig config;
+std::shared_ptr<openstack::Cloud> make_cloud(emulator::Emulation& emulation,
+                                             const std::string& pop) {
+  openstack::CloudConfig config;
   config.pop = pop;
   const emulator::KeystoneSpec& keystone = emulation.topology().emulator.keystone;
   if (!keystone.users.empty()) {
@@ -24,15 +24,15 @@ std::shared_ptr<orchestration::Cloud> make_cloud(emulator::Emulation& emulation,
   auto store = runtime::ImageStore::open();
   runtime::ImageStore* images = store.ok() ? std::move(store).value().release() : nullptr;
   // The Cloud only borrows the store: both go together.
-  return std::shared_ptr<orchestration::Cloud>(
-      new orchestration::Cloud(emulation, std::move(config), images),
-      [images](orchestration::Cloud* cloud) {
+  return std::shared_ptr<openstack::Cloud>(
+      new openstack::Cloud(emulation, std::move(config), images),
+      [images](openstack::Cloud* cloud) {
         delete cloud;
         delete images;
       });
 }
 
-std::vector<OpenStackService> make_openstack_services(std::shared_ptr<orchestration::Cloud> cloud,
+std::vector<OpenStackService> make_openstack_services(std::shared_ptr<openstack::Cloud> cloud,
                                                       int base_port) {
   OpenStackPorts ports = OpenStackPorts::from_base(base_port);
   std::vector<OpenStackService> out;

@@ -1,4 +1,4 @@
-// The OpenStack control plane of one PoP (docs/api/openstack.md): one orchestration::Cloud shared
+// The OpenStack control plane of one PoP (docs/api/openstack.md): one openstack::Cloud shared
 // by its Keystone (P), Nova (P+3774), Neutron (P+4696) and Glance (P+4242) endpoints; Heat
 // (P+3004, endpoints/openstack_heat.h). The last endpoint to go frees the Cloud.
 #pragma once
@@ -20,11 +20,11 @@ struct OpenStackService {
 };
 
 // A Cloud for `pop` (backed by the default local image store when it opens).
-std::shared_ptr<orchestration::Cloud> make_cloud(emulator::Emulation& emulation,
-                                                 const std::string& pop);
+std::shared_ptr<openstack::Cloud> make_cloud(emulator::Emulation& emulation,
+                                             const std::string& pop);
 
 // The services of one PoP with base port `base_port`. Extend here to add a service (Heat).
-std::vector<OpenStackService> make_openstack_services(std::shared_ptr<orchestration::Cloud> cloud,
+std::vector<OpenStackService> make_openstack_services(std::shared_ptr<openstack::Cloud> cloud,
                                                       int base_port);
 
 }  // namespace chainlab::endpoints

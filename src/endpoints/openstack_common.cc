@@ -128,7 +128,7 @@ std::string service_url(const httplib::Request& req, int port, const std::string
   return fmt::format("http://{}:{}{}", request_host(req), port, path);
 }
 
-OpenStackHandler with_token(std::shared_ptr<orchestration::Cloud> cloud, ErrorStyle style,
+OpenStackHandler with_token(std::shared_ptr<openstack::Cloud> cloud, ErrorStyle style,
                             OpenStackHandler handler, OpenStackHandler before) {
   return [cloud = std::move(cloud), style, handler = std::move(handler),
           before = std::move(before)](const httplib::Request& req, httplib::Response& res) {
@@ -141,7 +141,7 @@ OpenStackHandler with_token(std::shared_ptr<orchestration::Cloud> cloud, ErrorSt
   };
 }
 
-bool authorized(orchestration::Cloud& cloud, const httplib::Request& req, httplib::Response& res,
+bool authorized(openstack::Cloud& cloud, const httplib::Request& req, httplib::Response& res,
                 ErrorStyle style) {
   std::string token = req.get_header_value("X-Auth-Token");
   if (token.empty() || !cloud.validate_token(token).ok()) {

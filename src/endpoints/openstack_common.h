@@ -13,7 +13,7 @@
 
 #include "common/result.h"
 #include "common/units.h"
-#include "orchestration/cloud.h"
+#include "frontends/openstack/cloud.h"
 
 namespace httplib {
 struct Request;
@@ -57,13 +57,13 @@ std::string request_host(const httplib::Request& req);
 std::string service_url(const httplib::Request& req, int port, const std::string& path = "");
 
 // Checks X-Auth-Token against the cloud; answers 401 and returns false when missing or invalid.
-bool authorized(orchestration::Cloud& cloud, const httplib::Request& req, httplib::Response& res,
+bool authorized(openstack::Cloud& cloud, const httplib::Request& req, httplib::Response& res,
                 ErrorStyle style);
 
 using OpenStackHandler = std::function<void(const httplib::Request&, httplib::Response&)>;
 // `handler` behind the token check of `authorized`; `before` (may be null) runs first either way
 // (Nova's version headers).
-OpenStackHandler with_token(std::shared_ptr<orchestration::Cloud> cloud, ErrorStyle style,
+OpenStackHandler with_token(std::shared_ptr<openstack::Cloud> cloud, ErrorStyle style,
                             OpenStackHandler handler, OpenStackHandler before = nullptr);
 
 // The request body as a JSON object; InvalidArgument (with a client-style message) otherwise.

@@ -7,7 +7,7 @@ namespace chainlab::endpoints {
 namespace {
 
 using nlohmann::json;
-using orchestration::Image;
+using openstack::Image;
 
 constexpr ErrorStyle kStyle = ErrorStyle::kGlance;
 constexpr int64_t kMaxImageMinimum = 2'147'483'647;  // min_disk / min_ram, as Glance
@@ -108,8 +108,8 @@ std::string text_of(const json& v) {
 
 }  // namespace
 
-Result<orchestration::ImageCreate> parse_image_create(const json& body) {
-  orchestration::ImageCreate r;
+Result<openstack::ImageCreate> parse_image_create(const json& body) {
+  openstack::ImageCreate r;
   for (const auto& [k, v] : body.items()) {
     if (k == "id") {
       CL_ASSIGN_OR_RETURN(auto id, opt_string(body, "id"));
@@ -149,12 +149,12 @@ Result<orchestration::ImageCreate> parse_image_create(const json& body) {
 }
 
 // A JSON patch (RFC 6902 subset Glance accepts: add, replace, remove on top-level paths).
-Result<orchestration::ImageUpdate> parse_image_patch(const json& patch) {
+Result<openstack::ImageUpdate> parse_image_patch(const json& patch) {
   if (!patch.is_array()) {
     return make_error(ErrorCode::kInvalidArgument,
                       "Request body must be a JSON array of operation objects.");
   }
-  orchestration::ImageUpdate u;
+  openstack::ImageUpdate u;
   for (const auto& op : patch) {
     if (!op.is_object() || !op.value("op", json()).is_string() ||
         !op.value("path", json()).is_string()) {
@@ -378,7 +378,7 @@ void GlanceEndpoint::register_routes(httplib::Server& server) {
         }
         tags.erase(it);
       }
-      orchestration::ImageUpdate u;
+      openstack::ImageUpdate u;
       u.tags = tags;
       auto updated = cloud->update_image(req.matches[1], u);
       if (!updated.ok()) {

@@ -17,7 +17,7 @@ inline constexpr size_t kMaxImageUpload = size_t{1} << 30;
 
 class GlanceEndpoint final : public Endpoint {
  public:
-  GlanceEndpoint(std::shared_ptr<orchestration::Cloud> cloud, OpenStackPorts ports)
+  GlanceEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports)
       : cloud_(std::move(cloud)), ports_(ports) {}
   std::string name() const override { return cloud_->pop() + " glance"; }
   void register_routes(httplib::Server& server) override;
@@ -29,14 +29,14 @@ class GlanceEndpoint final : public Endpoint {
   size_t max_body_bytes() const override { return kMaxImageUpload; }
 
  private:
-  std::shared_ptr<orchestration::Cloud> cloud_;
+  std::shared_ptr<openstack::Cloud> cloud_;
   OpenStackPorts ports_;
 };
 
 // The typed requests of POST /v2/images (a JSON object: core attributes and free-form properties)
 // and PATCH /v2/images/<id> (a JSON patch: add, replace, remove on top-level paths).
 // InvalidArgument for read-only attributes, wrong types and malformed operations.
-Result<orchestration::ImageCreate> parse_image_create(const nlohmann::json& body);
-Result<orchestration::ImageUpdate> parse_image_patch(const nlohmann::json& patch);
+Result<openstack::ImageCreate> parse_image_create(const nlohmann::json& body);
+Result<openstack::ImageUpdate> parse_image_patch(const nlohmann::json& patch);
 
 }  // namespace chainlab::endpoints

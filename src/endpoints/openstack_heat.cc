@@ -11,8 +11,8 @@ namespace chainlab::endpoints {
 namespace {
 
 using nlohmann::json;
-using orchestration::StackEngine;
-using orchestration::StackInfo;
+using openstack::StackEngine;
+using openstack::StackInfo;
 
 const char* type_of(ErrorCode code) {
   switch (code) {
@@ -112,12 +112,12 @@ StackPath parse_stack_path(const std::string& text) {
 
 // The request's parameters: environment.parameter_defaults (declared only) < environment
 // .parameters < parameters.
-Result<json> merged_parameters(const json& body, const orchestration::Template* tmpl) {
+Result<json> merged_parameters(const json& body, const openstack::Template* tmpl) {
   json out = json::object();
   if (body.contains("environment") && !body["environment"].is_null()) {
     json env = body["environment"];
     if (env.is_string()) {
-      auto tree = orchestration::yaml_to_json(env.get<std::string>(), "environment");
+      auto tree = openstack::yaml_to_json(env.get<std::string>(), "environment");
       if (!tree.ok()) {
         return std::move(tree).error();
       }
@@ -153,8 +153,8 @@ Result<json> merged_parameters(const json& body, const orchestration::Template* 
   return out;
 }
 
-Result<orchestration::StackRequest> stack_request(const json& body, bool need_template) {
-  orchestration::StackRequest r;
+Result<openstack::StackRequest> stack_request(const json& body, bool need_template) {
+  openstack::StackRequest r;
   if (body.contains("stack_name")) {
     if (!body["stack_name"].is_string()) {
       return make_error(ErrorCode::kInvalidArgument, "stack_name: expected a string");
@@ -180,10 +180,10 @@ Result<orchestration::StackRequest> stack_request(const json& body, bool need_te
   }
   // Parameters are checked against the template by the engine; defaults from the environment
   // need the declared names, so parse the template once here when there is one.
-  std::optional<orchestration::Template> tmpl;
+  std::optional<openstack::Template> tmpl;
   if (!r.template_tree.is_null() || !r.template_text.empty()) {
-    auto t = r.template_tree.is_null() ? orchestration::parse_template(r.template_text)
-                                       : orchestration::parse_template(r.template_tree);
+    auto t = r.template_tree.is_null() ? openstack::parse_template(r.template_text)
+                                       : openstack::parse_template(r.template_tree);
     if (!t.ok()) {
       return std::move(t).error();
     }
@@ -209,13 +209,13 @@ Result<json> body_of(const httplib::Request& req) {
 }
 
 // The stack request in a POST/PUT/PATCH body.
-Result<orchestration::StackRequest> stack_request(const httplib::Request& req, bool need_template) {
+Result<openstack::StackRequest> stack_request(const httplib::Request& req, bool need_template) {
   CL_ASSIGN_OR_RETURN(json body, body_of(req));
   return stack_request(body, need_template);
 }
 
 json event_json(const httplib::Request& req, int port, const std::string& tenant,
-                const StackInfo& s, const orchestration::StackEvent& e) {
+                const StackInfo& s, const openstack::StackEvent& e) {
   std::string stack = stack_href(req, port, tenant, s);
   return {
       {"id", e.id},
@@ -234,11 +234,11 @@ json event_json(const httplib::Request& req, int port, const std::string& tenant
 
 }  // namespace
 
-Result<orchestration::StackRequest> parse_stack_request(const json& body, bool need_template) {
+Result<openstack::StackRequest> parse_stack_request(const json& body, bool need_template) {
   return stack_request(body, need_template);
 }
 
-HeatEndpoint::HeatEndpoint(std::shared_ptr<orchestration::Cloud> cloud, OpenStackPorts ports)
+HeatEndpoint::HeatEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports)
     : cloud_(std::move(cloud)), engine_(std::make_shared<StackEngine>(*cloud_)), ports_(ports) {}
 
 void HeatEndpoint::register_routes(httplib::Server& server) {
@@ -279,12 +279,11 @@ void HeatEndpoint::register_routes(httplib::Server& server) {
       guarded([](const httplib::Request&, httplib::Response& res) {
         json types = json::array();
         for (auto t :
-             {orchestration::ResourceType::kServer, orchestration::ResourceType::kNet,
-              orchestration::ResourceType::kSubnet, orchestration::ResourceType::kPort,
-              orchestration::ResourceType::kRouter, orchestration::ResourceType::kRouterInterface,
-              orchestration::ResourceType::kFloatingIp,
-              orchestration::ResourceType::kResourceGroup}) {
-          types.push_back({{"resource_type", orchestration::resource_type_name(t)}});
+             {openstack::ResourceType::kServer, openstack::ResourceType::kNet,
+              openstack::ResourceType::kSubnet, openstack::ResourceType::kPort,
+              openstack::ResourceType::kRouter, openstack::ResourceType::kRouterInterface,
+              openstack::ResourceType::kFloatingIp, openstack::ResourceType::kResourceGroup}) {
+          types.push_back({{"resource_type", openstack::resource_type_name(t)}});
         }
         send_json(res, {{"resource_types", types}});
       }));

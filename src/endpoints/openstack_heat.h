@@ -1,5 +1,5 @@
 // Heat (orchestration, API v1) of one PoP's OpenStack control plane (docs/api/heat.md), shaped as
-// python3-heatclient expects. Port P + 3004. Owns the PoP's StackEngine (orchestration/
+// python3-heatclient expects. Port P + 3004. Owns the PoP's StackEngine (frontends/openstack/
 // heat_stacks.h) over the shared Cloud. Every /v1 route needs a valid X-Auth-Token (401).
 //
 // Routes (<t>: the project; <s>: a stack name or id, optionally followed by /<id>):
@@ -23,13 +23,13 @@
 
 #include "endpoints/http.h"
 #include "endpoints/openstack_common.h"
-#include "orchestration/heat_stacks.h"
+#include "frontends/openstack/heat_stacks.h"
 
 namespace chainlab::endpoints {
 
 class HeatEndpoint final : public Endpoint {
  public:
-  HeatEndpoint(std::shared_ptr<orchestration::Cloud> cloud, OpenStackPorts ports);
+  HeatEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports);
   std::string name() const override { return cloud_->pop() + " heat"; }
   void register_routes(httplib::Server& server) override;
   void write_error(httplib::Response& res, const Error& error) const override;
@@ -39,15 +39,14 @@ class HeatEndpoint final : public Endpoint {
   bool uses_run_token() const override { return false; }  // Keystone tokens instead
 
  private:
-  std::shared_ptr<orchestration::Cloud> cloud_;
-  std::shared_ptr<orchestration::StackEngine> engine_;
+  std::shared_ptr<openstack::Cloud> cloud_;
+  std::shared_ptr<openstack::StackEngine> engine_;
   OpenStackPorts ports_;
 };
 
 // The stack request of a POST/PUT/PATCH body (stack_name, template as an object or text,
 // parameters, environment, timeout_mins); the template is parsed to check it and to apply the
 // environment's parameter_defaults. InvalidArgument otherwise.
-Result<orchestration::StackRequest> parse_stack_request(const nlohmann::json& body,
-                                                        bool need_template);
+Result<openstack::StackRequest> parse_stack_request(const nlohmann::json& body, bool need_template);
 
 }  // namespace chainlab::endpoints

@@ -10,8 +10,8 @@ namespace chainlab::endpoints {
 namespace {
 
 using nlohmann::json;
-using orchestration::Cloud;
-using orchestration::Token;
+using openstack::Cloud;
+using openstack::Token;
 
 constexpr ErrorStyle kStyle = ErrorStyle::kKeystone;
 
@@ -86,7 +86,7 @@ json project_json(const Cloud& cloud) {
           {"options", json::object()}, {"links", json::object()}};
 }
 
-json user_json(const orchestration::UserRecord& user) {
+json user_json(const openstack::UserRecord& user) {
   return {{"id", user.id},
           {"name", user.name},
           {"domain_id", "default"},

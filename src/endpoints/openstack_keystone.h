@@ -18,7 +18,7 @@ namespace chainlab::endpoints {
 
 class KeystoneEndpoint final : public Endpoint {
  public:
-  KeystoneEndpoint(std::shared_ptr<orchestration::Cloud> cloud, OpenStackPorts ports)
+  KeystoneEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports)
       : cloud_(std::move(cloud)), ports_(ports) {}
   std::string name() const override { return cloud_->pop() + " keystone"; }
   void register_routes(httplib::Server& server) override;
@@ -29,7 +29,7 @@ class KeystoneEndpoint final : public Endpoint {
   bool uses_run_token() const override { return false; }  // Keystone tokens instead
 
  private:
-  std::shared_ptr<orchestration::Cloud> cloud_;
+  std::shared_ptr<openstack::Cloud> cloud_;
   OpenStackPorts ports_;
 };
 

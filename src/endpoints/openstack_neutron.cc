@@ -6,7 +6,7 @@ namespace chainlab::endpoints {
 namespace {
 
 using nlohmann::json;
-using orchestration::Cloud;
+using openstack::Cloud;
 
 constexpr ErrorStyle kStyle = ErrorStyle::kNeutron;
 using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
@@ -15,7 +15,7 @@ json nullable(const std::string& s) {
   return s.empty() ? json(nullptr) : json(s);
 }
 
-json network_json(const orchestration::Network& n) {
+json network_json(const openstack::Network& n) {
   return {{"id", n.id},
           {"name", n.name},
           {"tenant_id", n.project_id},
@@ -40,7 +40,7 @@ json network_json(const orchestration::Network& n) {
           {"revision_number", 1}};
 }
 
-json subnet_json(const orchestration::Subnet& s) {
+json subnet_json(const openstack::Subnet& s) {
   json pools = json::array();
   for (const auto& p : s.allocation_pools) {
     pools.push_back({{"start", p.start}, {"end", p.end}});
@@ -69,7 +69,7 @@ json subnet_json(const orchestration::Subnet& s) {
           {"revision_number", 1}};
 }
 
-json floating_ip_json(const orchestration::FloatingIp& f) {
+json floating_ip_json(const openstack::FloatingIp& f) {
   return {{"id", f.id},
           {"floating_ip_address", f.floating_ip_address},
           {"floating_network_id", f.floating_network_id},
@@ -87,7 +87,7 @@ json floating_ip_json(const orchestration::FloatingIp& f) {
           {"revision_number", 1}};
 }
 
-json router_json(const orchestration::Router& r) {
+json router_json(const openstack::Router& r) {
   json gw = nullptr;
   if (!r.external_network_id.empty()) {
     gw = {{"network_id", r.external_network_id},
@@ -150,8 +150,8 @@ Result<std::vector<std::string>> string_list(const json& obj, const char* key) {
 
 }  // namespace
 
-Result<orchestration::NetworkCreate> parse_network_create(const json& n) {
-  orchestration::NetworkCreate r;
+Result<openstack::NetworkCreate> parse_network_create(const json& n) {
+  openstack::NetworkCreate r;
   CL_ASSIGN_OR_RETURN(auto name, opt_string(n, "name"));
   CL_ASSIGN_OR_RETURN(auto up, opt_bool(n, "admin_state_up"));
   CL_ASSIGN_OR_RETURN(auto shared, opt_bool(n, "shared"));
@@ -167,8 +167,8 @@ Result<orchestration::NetworkCreate> parse_network_create(const json& n) {
   return r;
 }
 
-Result<orchestration::SubnetCreate> parse_subnet_create(const json& s) {
-  orchestration::SubnetCreate r;
+Result<openstack::SubnetCreate> parse_subnet_create(const json& s) {
+  openstack::SubnetCreate r;
   CL_ASSIGN_OR_RETURN(auto net, opt_string(s, "network_id"));
   CL_ASSIGN_OR_RETURN(auto cidr, opt_string(s, "cidr"));
   if (!net || !cidr) {
@@ -208,8 +208,8 @@ Result<orchestration::SubnetCreate> parse_subnet_create(const json& s) {
   return r;
 }
 
-Result<orchestration::PortCreate> parse_port_create(const json& p) {
-  orchestration::PortCreate r;
+Result<openstack::PortCreate> parse_port_create(const json& p) {
+  openstack::PortCreate r;
   CL_ASSIGN_OR_RETURN(auto net, opt_string(p, "network_id"));
   if (!net) {
     return make_error(ErrorCode::kInvalidArgument,
@@ -232,7 +232,7 @@ Result<orchestration::PortCreate> parse_port_create(const json& p) {
     if (!p["fixed_ips"].is_array()) {
       return make_error(ErrorCode::kInvalidArgument, "Invalid input for fixed_ips: not a list");
     }
-    std::vector<orchestration::FixedIpRequest> ips;
+    std::vector<openstack::FixedIpRequest> ips;
     for (const auto& f : p["fixed_ips"]) {
       if (!f.is_object()) {
         return make_error(ErrorCode::kInvalidArgument, "Invalid input for fixed_ips");
@@ -246,8 +246,8 @@ Result<orchestration::PortCreate> parse_port_create(const json& p) {
   return r;
 }
 
-Result<orchestration::NetworkUpdate> parse_network_update(const json& n) {
-  orchestration::NetworkUpdate u;
+Result<openstack::NetworkUpdate> parse_network_update(const json& n) {
+  openstack::NetworkUpdate u;
   CL_ASSIGN_OR_RETURN(u.name, opt_string(n, "name"));
   CL_ASSIGN_OR_RETURN(u.admin_state_up, opt_bool(n, "admin_state_up"));
   CL_ASSIGN_OR_RETURN(u.shared, opt_bool(n, "shared"));
@@ -255,8 +255,8 @@ Result<orchestration::NetworkUpdate> parse_network_update(const json& n) {
   return u;
 }
 
-Result<orchestration::SubnetUpdate> parse_subnet_update(const json& s) {
-  orchestration::SubnetUpdate u;
+Result<openstack::SubnetUpdate> parse_subnet_update(const json& s) {
+  openstack::SubnetUpdate u;
   CL_ASSIGN_OR_RETURN(u.name, opt_string(s, "name"));
   CL_ASSIGN_OR_RETURN(u.enable_dhcp, opt_bool(s, "enable_dhcp"));
   if (s.contains("dns_nameservers")) {
@@ -265,8 +265,8 @@ Result<orchestration::SubnetUpdate> parse_subnet_update(const json& s) {
   return u;
 }
 
-Result<orchestration::PortUpdate> parse_port_update(const json& p) {
-  orchestration::PortUpdate u;
+Result<openstack::PortUpdate> parse_port_update(const json& p) {
+  openstack::PortUpdate u;
   CL_ASSIGN_OR_RETURN(u.name, opt_string(p, "name"));
   CL_ASSIGN_OR_RETURN(u.admin_state_up, opt_bool(p, "admin_state_up"));
   CL_ASSIGN_OR_RETURN(u.device_id, opt_string(p, "device_id"));
@@ -275,8 +275,8 @@ Result<orchestration::PortUpdate> parse_port_update(const json& p) {
   return u;
 }
 
-Result<orchestration::FloatingIpCreate> parse_floating_ip_create(const json& f) {
-  orchestration::FloatingIpCreate c;
+Result<openstack::FloatingIpCreate> parse_floating_ip_create(const json& f) {
+  openstack::FloatingIpCreate c;
   CL_ASSIGN_OR_RETURN(auto net, opt_string(f, "floating_network_id"));
   if (!net) {
     return make_error(ErrorCode::kInvalidArgument,
@@ -294,7 +294,7 @@ Result<orchestration::FloatingIpCreate> parse_floating_ip_create(const json& f) 
   return c;
 }
 
-json neutron_port_json(const orchestration::Port& p) {
+json neutron_port_json(const openstack::Port& p) {
   json ips = json::array();
   for (const auto& ip : p.fixed_ips) {
     ips.push_back({{"subnet_id", ip.subnet_id}, {"ip_address", ip.ip_address}});
@@ -637,7 +637,7 @@ void NeutronEndpoint::register_routes(httplib::Server& server) {
                 if (!r.ok()) {
                   return fail(res, r.error());
                 }
-                orchestration::RouterCreate c;
+                openstack::RouterCreate c;
                 auto name = opt_string(*r, "name");
                 auto up = opt_bool(*r, "admin_state_up");
                 if (!name.ok() || !up.ok()) {
@@ -666,7 +666,7 @@ void NeutronEndpoint::register_routes(httplib::Server& server) {
                if (!r.ok()) {
                  return fail(res, r.error());
                }
-               orchestration::RouterUpdate u;
+               openstack::RouterUpdate u;
                auto name = opt_string(*r, "name");
                auto up = opt_bool(*r, "admin_state_up");
                if (!name.ok() || !up.ok()) {
@@ -695,7 +695,7 @@ void NeutronEndpoint::register_routes(httplib::Server& server) {
       if (!body.ok()) {
         return fail(res, body.error());
       }
-      orchestration::RouterInterface ri;
+      openstack::RouterInterface ri;
       ri.subnet_id = body->value("subnet_id", json()).is_string()
                          ? (*body)["subnet_id"].get<std::string>()
                          : "";

@@ -18,7 +18,7 @@ namespace chainlab::endpoints {
 class NeutronEndpoint final : public Endpoint {
  public:
   // `extra_routes` runs after the core routes are registered (networking-sfc adds its own).
-  NeutronEndpoint(std::shared_ptr<orchestration::Cloud> cloud, OpenStackPorts ports,
+  NeutronEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports,
                   std::function<void(httplib::Server&)> extra_routes = nullptr)
       : cloud_(std::move(cloud)), ports_(ports), extra_routes_(std::move(extra_routes)) {}
   std::string name() const override { return cloud_->pop() + " neutron"; }
@@ -30,22 +30,22 @@ class NeutronEndpoint final : public Endpoint {
   bool uses_run_token() const override { return false; }  // Keystone tokens instead
 
  private:
-  std::shared_ptr<orchestration::Cloud> cloud_;
+  std::shared_ptr<openstack::Cloud> cloud_;
   OpenStackPorts ports_;
   std::function<void(httplib::Server&)> extra_routes_;
 };
 
 // JSON shapes shared with other Neutron-style routes (sfc).
-nlohmann::json neutron_port_json(const orchestration::Port& port);
+nlohmann::json neutron_port_json(const openstack::Port& port);
 
 // The typed requests of POST/PUT bodies, from the object under the resource's key ({"network":
 // {...}} -> the inner object). InvalidArgument naming the field for anything malformed.
-Result<orchestration::NetworkCreate> parse_network_create(const nlohmann::json& network);
-Result<orchestration::NetworkUpdate> parse_network_update(const nlohmann::json& network);
-Result<orchestration::SubnetCreate> parse_subnet_create(const nlohmann::json& subnet);
-Result<orchestration::SubnetUpdate> parse_subnet_update(const nlohmann::json& subnet);
-Result<orchestration::PortCreate> parse_port_create(const nlohmann::json& port);
-Result<orchestration::PortUpdate> parse_port_update(const nlohmann::json& port);
-Result<orchestration::FloatingIpCreate> parse_floating_ip_create(const nlohmann::json& floatingip);
+Result<openstack::NetworkCreate> parse_network_create(const nlohmann::json& network);
+Result<openstack::NetworkUpdate> parse_network_update(const nlohmann::json& network);
+Result<openstack::SubnetCreate> parse_subnet_create(const nlohmann::json& subnet);
+Result<openstack::SubnetUpdate> parse_subnet_update(const nlohmann::json& subnet);
+Result<openstack::PortCreate> parse_port_create(const nlohmann::json& port);
+Result<openstack::PortUpdate> parse_port_update(const nlohmann::json& port);
+Result<openstack::FloatingIpCreate> parse_floating_ip_create(const nlohmann::json& floatingip);
 
 }  // namespace chainlab::endpoints

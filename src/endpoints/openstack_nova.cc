@@ -11,9 +11,9 @@ namespace chainlab::endpoints {
 namespace {
 
 using nlohmann::json;
-using orchestration::Cloud;
-using orchestration::Flavor;
-using orchestration::Server;
+using openstack::Cloud;
+using openstack::Flavor;
+using openstack::Server;
 
 constexpr ErrorStyle kStyle = ErrorStyle::kNova;
 using namespace nova;  // this endpoint's views and prefix
@@ -45,7 +45,7 @@ Result<std::optional<std::string>> auto_network(Cloud& cloud) {
 Result<ServerCreateRequest> parse_server_create(const json& body) {
   CL_ASSIGN_OR_RETURN(json s, resource_body(body, "server"));
   ServerCreateRequest request;
-  orchestration::ServerCreate& r = request.server;
+  openstack::ServerCreate& r = request.server;
   CL_ASSIGN_OR_RETURN(auto name, opt_string(s, "name"));
   if (!name || name->empty()) {
     return make_error(ErrorCode::kInvalidArgument,
@@ -92,7 +92,7 @@ Result<ServerCreateRequest> parse_server_create(const json& body) {
         return make_error(ErrorCode::kInvalidArgument,
                           "Invalid input for field/attribute networks");
       }
-      orchestration::ServerNic nic;
+      openstack::ServerNic nic;
       CL_ASSIGN_OR_RETURN(auto port, opt_string(n, "port"));
       CL_ASSIGN_OR_RETURN(auto uuid, opt_string(n, "uuid"));
       CL_ASSIGN_OR_RETURN(auto fixed, opt_string(n, "fixed_ip"));
@@ -111,11 +111,11 @@ Result<ServerCreateRequest> parse_server_create(const json& body) {
   return request;
 }
 
-Result<orchestration::FlavorCreate> parse_flavor_create(const json& body) {
+Result<openstack::FlavorCreate> parse_flavor_create(const json& body) {
   CL_ASSIGN_OR_RETURN(json f, resource_body(body, "flavor"));
-  orchestration::FlavorCreate fc;
+  openstack::FlavorCreate fc;
   CL_ASSIGN_OR_RETURN(auto name, opt_string(f, "name"));
-  using orchestration::kMaxFlavorValue;
+  using openstack::kMaxFlavorValue;
   CL_ASSIGN_OR_RETURN(auto ram, opt_int(f, "ram", 1, kMaxFlavorValue));
   CL_ASSIGN_OR_RETURN(auto vcpus, opt_int(f, "vcpus", 1, kMaxFlavorValue));
   CL_ASSIGN_OR_RETURN(auto disk, opt_int(f, "disk", 0, kMaxFlavorValue));
@@ -149,9 +149,9 @@ Result<orchestration::FlavorCreate> parse_flavor_create(const json& body) {
   return fc;
 }
 
-Result<orchestration::ServerNic> parse_interface_attachment(const json& body) {
+Result<openstack::ServerNic> parse_interface_attachment(const json& body) {
   CL_ASSIGN_OR_RETURN(json a, resource_body(body, "interfaceAttachment"));
-  orchestration::ServerNic nic;
+  openstack::ServerNic nic;
   CL_ASSIGN_OR_RETURN(auto port, opt_string(a, "port_id"));
   CL_ASSIGN_OR_RETURN(auto net, opt_string(a, "net_id"));
   nic.port_id = port.value_or("");

@@ -15,7 +15,7 @@ namespace chainlab::endpoints {
 
 class NovaEndpoint final : public Endpoint {
  public:
-  NovaEndpoint(std::shared_ptr<orchestration::Cloud> cloud, OpenStackPorts ports)
+  NovaEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports)
       : cloud_(std::move(cloud)), ports_(ports) {}
   std::string name() const override { return cloud_->pop() + " nova"; }
   void register_routes(httplib::Server& server) override;
@@ -26,19 +26,19 @@ class NovaEndpoint final : public Endpoint {
   bool uses_run_token() const override { return false; }  // Keystone tokens instead
 
  private:
-  std::shared_ptr<orchestration::Cloud> cloud_;
+  std::shared_ptr<openstack::Cloud> cloud_;
   OpenStackPorts ports_;
 };
 
 // The typed requests of the bodies Nova accepts (POST /servers, /flavors, os-interface), from
 // the parsed JSON body. InvalidArgument with a Nova-style message for anything malformed.
 struct ServerCreateRequest {
-  orchestration::ServerCreate server;
+  openstack::ServerCreate server;
   // "networks": "auto" (the default): the route adds the PoP's only non-external network, if any.
   bool auto_network = false;
 };
 Result<ServerCreateRequest> parse_server_create(const nlohmann::json& body);
-Result<orchestration::FlavorCreate> parse_flavor_create(const nlohmann::json& body);
-Result<orchestration::ServerNic> parse_interface_attachment(const nlohmann::json& body);
+Result<openstack::FlavorCreate> parse_flavor_create(const nlohmann::json& body);
+Result<openstack::ServerNic> parse_interface_attachment(const nlohmann::json& body);
 
 }  // namespace chainlab::endpoints

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/result.h"
-#include "orchestration/cloud.h"
+#include "frontends/openstack/cloud.h"
 
 namespace httplib {
 struct Request;
@@ -38,16 +38,16 @@ nlohmann::json version_doc(const httplib::Request& req, int port);
 // only when the request's path carried one (as Nova does).
 nlohmann::json links(const httplib::Request& req, int port, const std::string& kind,
                      const std::string& id);
-nlohmann::json flavor_json(const httplib::Request& req, int port, const orchestration::Flavor& f,
+nlohmann::json flavor_json(const httplib::Request& req, int port, const openstack::Flavor& f,
                            bool detail);
-nlohmann::json image_json(const httplib::Request& req, int port, const orchestration::Image& im,
+nlohmann::json image_json(const httplib::Request& req, int port, const openstack::Image& im,
                           bool detail);
-nlohmann::json interface_json(const orchestration::Port& p);
-nlohmann::json server_json(const httplib::Request& req, int port, orchestration::Cloud& cloud,
-                           const orchestration::Server& s, bool detail);
+nlohmann::json interface_json(const openstack::Port& p);
+nlohmann::json server_json(const httplib::Request& req, int port, openstack::Cloud& cloud,
+                           const openstack::Server& s, bool detail);
 // son-emu's GET .../servers/andPorts item: the detailed server plus son-emu's full_name,
 // template_name and "ports" (son-emu's port dict with the interface name, intf_name).
 nlohmann::json server_with_ports_json(const httplib::Request& req, int port,
-                                      orchestration::Cloud& cloud, const orchestration::Server& s);
+                                      openstack::Cloud& cloud, const openstack::Server& s);
 
 }  // namespace chainlab::endpoints::nova

@@ -12,9 +12,9 @@ namespace chainlab::endpoints::nova {
 namespace {
 
 using nlohmann::json;
-using orchestration::Cloud;
-using orchestration::Flavor;
-using orchestration::Server;
+using openstack::Cloud;
+using openstack::Flavor;
+using openstack::Server;
 
 // What may follow /v2.1 directly without being a project id.
 constexpr const char* kResources = "servers|flavors|images|limits|extensions|os-[^/]*";
@@ -132,8 +132,7 @@ json flavor_json(const httplib::Request& req, int port, const Flavor& f, bool de
   return out;
 }
 
-json image_json(const httplib::Request& req, int port, const orchestration::Image& im,
-                bool detail) {
+json image_json(const httplib::Request& req, int port, const openstack::Image& im, bool detail) {
   json out = {{"id", im.id}, {"name", im.name}, {"links", links(req, port, "images", im.id)}};
   if (!detail) {
     return out;
@@ -151,7 +150,7 @@ json image_json(const httplib::Request& req, int port, const orchestration::Imag
   return out;
 }
 
-json interface_json(const orchestration::Port& p) {
+json interface_json(const openstack::Port& p) {
   json ips = json::array();
   for (const auto& ip : p.fixed_ips) {
     ips.push_back({{"subnet_id", ip.subnet_id}, {"ip_address", ip.ip_address}});

@@ -12,7 +12,7 @@ namespace chainlab::endpoints {
 namespace {
 
 using json = nlohmann::json;
-using orchestration::Sfc;
+using openstack::Sfc;
 
 // ---- parsing (lenient where the CLI sends strings: "weight=2", "symmetric=true")
 // ------------------------------------------------------
@@ -133,7 +133,7 @@ json opt_json(const std::optional<int>& v) {
   return v ? json(*v) : json(nullptr);
 }
 
-json to_json(const orchestration::PortPair& pp) {
+json to_json(const openstack::PortPair& pp) {
   const auto& sfp = pp.service_function_parameters;
   return {{"id", pp.id},
           {"name", pp.name},
@@ -147,7 +147,7 @@ json to_json(const orchestration::PortPair& pp) {
             {"weight", sfp.weight}}}};
 }
 
-json to_json(const orchestration::PortPairGroup& g) {
+json to_json(const openstack::PortPairGroup& g) {
   return {{"id", g.id},
           {"name", g.name},
           {"description", g.description},
@@ -162,7 +162,7 @@ json to_json(const orchestration::PortPairGroup& g) {
           {"tap_enabled", g.tap_enabled}};
 }
 
-json to_json(const orchestration::FlowClassifier& fc) {
+json to_json(const openstack::FlowClassifier& fc) {
   return {{"id", fc.id},
           {"name", fc.name},
           {"description", fc.description},
@@ -181,7 +181,7 @@ json to_json(const orchestration::FlowClassifier& fc) {
           {"l7_parameters", fc.l7_parameters}};
 }
 
-json to_json(const orchestration::PortChain& c) {
+json to_json(const openstack::PortChain& c) {
   return {{"id", c.id},
           {"name", c.name},
           {"description", c.description},
@@ -208,8 +208,8 @@ json to_json(const orchestration::PortChain& c) {
     }                                      \
   } while (0)
 
-Result<orchestration::PortPairCreate> port_pair_create(const json& o) {
-  orchestration::PortPairCreate r;
+Result<openstack::PortPairCreate> port_pair_create(const json& o) {
+  openstack::PortPairCreate r;
   SFC_READ(r.name, opt_string, o, "name");
   SFC_READ(r.description, opt_string, o, "description");
   SFC_READ(r.ingress, opt_string, o, "ingress");
@@ -231,8 +231,8 @@ Result<orchestration::PortPairCreate> port_pair_create(const json& o) {
   return r;
 }
 
-Result<orchestration::PortPairGroupCreate> group_create(const json& o) {
-  orchestration::PortPairGroupCreate r;
+Result<openstack::PortPairGroupCreate> group_create(const json& o) {
+  openstack::PortPairGroupCreate r;
   SFC_READ(r.name, opt_string, o, "name");
   SFC_READ(r.description, opt_string, o, "description");
   SFC_READ(r.port_pairs, opt_ids, o, "port_pairs");
@@ -247,8 +247,8 @@ Result<orchestration::PortPairGroupCreate> group_create(const json& o) {
   return r;
 }
 
-Result<orchestration::FlowClassifierCreate> classifier_create(const json& o) {
-  orchestration::FlowClassifierCreate r;
+Result<openstack::FlowClassifierCreate> classifier_create(const json& o) {
+  openstack::FlowClassifierCreate r;
   SFC_READ(r.name, opt_string, o, "name");
   SFC_READ(r.description, opt_string, o, "description");
   SFC_READ(r.ethertype, opt_string, o, "ethertype");
@@ -282,8 +282,8 @@ Result<orchestration::FlowClassifierCreate> classifier_create(const json& o) {
   return r;
 }
 
-Result<orchestration::PortChainCreate> chain_create(const json& o) {
-  orchestration::PortChainCreate r;
+Result<openstack::PortChainCreate> chain_create(const json& o) {
+  openstack::PortChainCreate r;
   SFC_READ(r.name, opt_string, o, "name");
   SFC_READ(r.description, opt_string, o, "description");
   SFC_READ(r.port_pair_groups, opt_ids, o, "port_pair_groups");
@@ -350,7 +350,7 @@ std::vector<Resource> resources(Sfc& sfc) {
                  return as_json(sfc.create_port_pair(r));
                },
                [&sfc](const std::string& id, const json& o) -> Result<json> {
-                 orchestration::PortPairUpdate u;
+                 openstack::PortPairUpdate u;
                  CL_ASSIGN_OR_RETURN(u.name, opt_string(o, "name"));
                  CL_ASSIGN_OR_RETURN(u.description, opt_string(o, "description"));
                  return as_json(sfc.update_port_pair(id, u));
@@ -369,7 +369,7 @@ std::vector<Resource> resources(Sfc& sfc) {
                  return as_json(sfc.create_port_pair_group(r));
                },
                [&sfc](const std::string& id, const json& o) -> Result<json> {
-                 orchestration::PortPairGroupUpdate u;
+                 openstack::PortPairGroupUpdate u;
                  CL_ASSIGN_OR_RETURN(u.name, opt_string(o, "name"));
                  CL_ASSIGN_OR_RETURN(u.description, opt_string(o, "description"));
                  CL_ASSIGN_OR_RETURN(u.port_pairs, opt_ids(o, "port_pairs"));
@@ -392,7 +392,7 @@ std::vector<Resource> resources(Sfc& sfc) {
                  return as_json(sfc.create_flow_classifier(r));
                },
                [&sfc](const std::string& id, const json& o) -> Result<json> {
-                 orchestration::FlowClassifierUpdate u;
+                 openstack::FlowClassifierUpdate u;
                  CL_ASSIGN_OR_RETURN(u.name, opt_string(o, "name"));
                  CL_ASSIGN_OR_RETURN(u.description, opt_string(o, "description"));
                  return as_json(sfc.update_flow_classifier(id, u));
@@ -411,7 +411,7 @@ std::vector<Resource> resources(Sfc& sfc) {
                            return as_json(sfc.create_port_chain(r));
                          },
                          [&sfc](const std::string& id, const json& o) -> Result<json> {
-                           orchestration::PortChainUpdate u;
+                           openstack::PortChainUpdate u;
                            CL_ASSIGN_OR_RETURN(u.name, opt_string(o, "name"));
                            CL_ASSIGN_OR_RETURN(u.description, opt_string(o, "description"));
                            CL_ASSIGN_OR_RETURN(u.port_pair_groups, opt_ids(o, "port_pair_groups"));
@@ -428,27 +428,27 @@ Result<json> sfc_resource_body(const httplib::Request& req, const std::string& k
                                const std::set<std::string>& allowed) {
   return resource_body(req, key, allowed);
 }
-Result<orchestration::PortPairCreate> parse_port_pair_create(const json& o) {
+Result<openstack::PortPairCreate> parse_port_pair_create(const json& o) {
   return port_pair_create(o);
 }
-Result<orchestration::PortPairGroupCreate> parse_port_pair_group_create(const json& o) {
+Result<openstack::PortPairGroupCreate> parse_port_pair_group_create(const json& o) {
   return group_create(o);
 }
-Result<orchestration::FlowClassifierCreate> parse_flow_classifier_create(const json& o) {
+Result<openstack::FlowClassifierCreate> parse_flow_classifier_create(const json& o) {
   return classifier_create(o);
 }
-Result<orchestration::PortChainCreate> parse_port_chain_create(const json& o) {
+Result<openstack::PortChainCreate> parse_port_chain_create(const json& o) {
   return chain_create(o);
 }
 
-OpenStackSfcEndpoint::OpenStackSfcEndpoint(std::shared_ptr<orchestration::Cloud> cloud)
+OpenStackSfcEndpoint::OpenStackSfcEndpoint(std::shared_ptr<openstack::Cloud> cloud)
     : cloud_(std::move(cloud)),
-      sfc_(std::make_unique<orchestration::Sfc>(*cloud_, cloud_->emulation())) {}
+      sfc_(std::make_unique<openstack::Sfc>(*cloud_, cloud_->emulation())) {}
 
 OpenStackSfcEndpoint::~OpenStackSfcEndpoint() = default;
 
 void OpenStackSfcEndpoint::register_routes(httplib::Server& server) {
-  orchestration::Cloud& cloud = *cloud_;
+  openstack::Cloud& cloud = *cloud_;
   for (Resource& r : resources(*sfc_)) {
     auto res_ptr = std::make_shared<Resource>(std::move(r));
     const Resource& rs = *res_ptr;

@@ -15,14 +15,14 @@
 
 #include "endpoints/http.h"
 #include "endpoints/openstack_common.h"
-#include "orchestration/cloud.h"
-#include "orchestration/sfc.h"
+#include "frontends/openstack/cloud.h"
+#include "frontends/openstack/sfc.h"
 
 namespace chainlab::endpoints {
 
 class OpenStackSfcEndpoint final : public Endpoint {
  public:
-  explicit OpenStackSfcEndpoint(std::shared_ptr<orchestration::Cloud> cloud);
+  explicit OpenStackSfcEndpoint(std::shared_ptr<openstack::Cloud> cloud);
   ~OpenStackSfcEndpoint() override;
   std::string name() const override { return cloud_->pop() + " networking-sfc"; }
   void register_routes(httplib::Server& server) override;
@@ -31,11 +31,11 @@ class OpenStackSfcEndpoint final : public Endpoint {
     return no_route_openstack();
   }
   bool uses_run_token() const override { return false; }  // Keystone tokens instead
-  orchestration::Sfc& sfc() { return *sfc_; }
+  openstack::Sfc& sfc() { return *sfc_; }
 
  private:
-  std::shared_ptr<orchestration::Cloud> cloud_;
-  std::unique_ptr<orchestration::Sfc> sfc_;  // declared after cloud_: goes first
+  std::shared_ptr<openstack::Cloud> cloud_;
+  std::unique_ptr<openstack::Sfc> sfc_;  // declared after cloud_: goes first
 };
 
 // The request readers behind the routes. The body's object under `key` ({"port_pair": {...}}),
@@ -44,11 +44,11 @@ Result<nlohmann::json> sfc_resource_body(const httplib::Request& req, const std:
                                          const std::set<std::string>& allowed);
 // The typed create requests from that object (the CLI's strings for numbers and booleans are
 // accepted). InvalidArgument naming the attribute otherwise.
-Result<orchestration::PortPairCreate> parse_port_pair_create(const nlohmann::json& port_pair);
-Result<orchestration::PortPairGroupCreate> parse_port_pair_group_create(
+Result<openstack::PortPairCreate> parse_port_pair_create(const nlohmann::json& port_pair);
+Result<openstack::PortPairGroupCreate> parse_port_pair_group_create(
     const nlohmann::json& port_pair_group);
-Result<orchestration::FlowClassifierCreate> parse_flow_classifier_create(
+Result<openstack::FlowClassifierCreate> parse_flow_classifier_create(
     const nlohmann::json& flow_classifier);
-Result<orchestration::PortChainCreate> parse_port_chain_create(const nlohmann::json& port_chain);
+Result<openstack::PortChainCreate> parse_port_chain_create(const nlohmann::json& port_chain);
 
 }  // namespace chainlab::endpoints

@@ -1,7 +1,7 @@
 // libFuzzer target: Heat stack requests (src/endpoints/openstack_heat.cc: parse_stack_request on
 // the JSON body of POST/PUT/PATCH /v1/<tenant>/stacks: template as an object or as YAML/JSON text,
 // parameters, environment) and, when a template came with it, the stack plan of those parameters
-// (plan_stack, orchestration/hot_plan.cc).
+// (plan_stack, frontends/openstack/hot_plan.cc).
 //
 // Input: a selector byte (even: create, a template is required; odd: update), a query line
 // (unused), the body. Invariants: no exception; refusals are errors with a message that become a
@@ -12,9 +12,9 @@
 #include <nlohmann/json.hpp>
 
 #include "endpoints/openstack_heat.h"
+#include "frontends/openstack/hot_template.h"
 #include "fuzz_util.h"
 #include "http_fuzz_util.h"
-#include "orchestration/hot_template.h"
 
 namespace chainlab::fuzz {
 namespace {
@@ -31,10 +31,10 @@ void run(RequestInput& in) {
   if (r->template_tree.is_null() && r->template_text.empty()) {
     return;
   }
-  auto tmpl = r->template_tree.is_null() ? orchestration::parse_template(r->template_text)
-                                         : orchestration::parse_template(r->template_tree);
+  auto tmpl = r->template_tree.is_null() ? openstack::parse_template(r->template_text)
+                                         : openstack::parse_template(r->template_tree);
   check(tmpl.ok(), "the template parse_stack_request accepted parses");
-  accepted(orchestration::plan_stack(*tmpl, r->parameters, {{"OS::stack_name", r->name}}),
+  accepted(openstack::plan_stack(*tmpl, r->parameters, {{"OS::stack_name", r->name}}),
            "plan_stack");
 }
 

@@ -1,4 +1,4 @@
-// libFuzzer target: HOT templates (parse_template, src/orchestration/hot_template.cc) and the
+// libFuzzer target: HOT templates (parse_template, src/frontends/openstack/hot_template.cc) and the
 // planner on what parses (plan_stack, resolve_value, diff_plans: hot_plan.cc, hot_resources.cc).
 //
 // Input: a template, YAML or JSON. A line "#params {...}" (a YAML comment, so the template does
@@ -13,17 +13,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "frontends/openstack/hot_template.h"
 #include "fuzz_util.h"
-#include "orchestration/hot_template.h"
 
 namespace chainlab::fuzz {
 namespace {
 
 using nlohmann::json;
-using orchestration::StackPlan;
+using openstack::StackPlan;
 
 // Every resource exists with a fixed id; attributes are the resource's name and attribute.
-class FakeResolver final : public orchestration::ReferenceResolver {
+class FakeResolver final : public openstack::ReferenceResolver {
  public:
   explicit FakeResolver(const StackPlan& plan) : plan_(plan) {}
   Result<json> resource_id(const std::string& resource) const override {
@@ -62,14 +62,14 @@ void check_plan(const StackPlan& plan) {
   }
   FakeResolver refs(plan);
   for (const auto& r : plan.resources) {
-    check_result(orchestration::resolve_value(r.properties, refs, r.properties_path),
+    check_result(openstack::resolve_value(r.properties, refs, r.properties_path),
                  "resolve_value(properties)");
   }
   for (const auto& o : plan.outputs) {
-    check_result(orchestration::resolve_value(o.value, refs, "outputs." + o.name),
+    check_result(openstack::resolve_value(o.value, refs, "outputs." + o.name),
                  "resolve_value(output)");
   }
-  orchestration::PlanDiff diff = orchestration::diff_plans(plan, plan);
+  openstack::PlanDiff diff = openstack::diff_plans(plan, plan);
   check(diff.added.empty() && diff.removed.empty() && diff.replaced.empty(),
         "a plan compared with itself changes nothing");
   check(diff.unchanged.size() == plan.resources.size(), "every resource unchanged");
@@ -81,16 +81,16 @@ void check_plan(const StackPlan& plan) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace chainlab;
   std::string text(reinterpret_cast<const char*>(data), size);
-  auto tmpl = orchestration::parse_template(text);
+  auto tmpl = openstack::parse_template(text);
   fuzz::check_result(tmpl, "parse_template(text)");
   if (!tmpl.ok()) {
     return 0;
   }
-  auto from_tree = orchestration::parse_template(tmpl->source);
+  auto from_tree = openstack::parse_template(tmpl->source);
   fuzz::check(from_tree.ok(), "a parsed template parses from its JSON tree",
               from_tree.ok() ? "" : from_tree.error().message);
-  auto plan = orchestration::plan_stack(*tmpl, fuzz::parameters_of(text),
-                                        {{"OS::stack_name", "fuzz"}, {"OS::stack_id", "id"}});
+  auto plan = openstack::plan_stack(*tmpl, fuzz::parameters_of(text),
+                                    {{"OS::stack_name", "fuzz"}, {"OS::stack_id", "id"}});
   fuzz::check_result(plan, "plan_stack");
   if (plan.ok()) {
     fuzz::check_plan(*plan);

@@ -1,5 +1,5 @@
 // libFuzzer target: whole service packages read in memory (parse_package,
-// src/orchestration/package*.cc: zip reading under limits, manifest, hashes, descriptors,
+// src/frontends/sonata/package*.cc: zip reading under limits, manifest, hashes, descriptors,
 // references) and, for an accepted package, the service planner (placement_units, round-robin
 // placement, plan_service in service_plan.cc).
 //
@@ -17,16 +17,17 @@
 #include <string>
 #include <vector>
 
-#include "../unit/orchestration/zip_writer.h"
+#include "../unit/frontends/sonata/zip_writer.h"
 #include "common/files.h"
+#include "frontends/sonata/package.h"
+#include "frontends/sonata/service_plan.h"
 #include "fuzz_util.h"
-#include "orchestration/package.h"
-#include "orchestration/placement.h"
-#include "orchestration/service_plan.h"
+#include "orchestration/placement/placement.h"
 
 namespace chainlab::fuzz {
 namespace {
 
+using namespace sonata;
 using namespace orchestration;
 
 constexpr size_t kMaxEntries = 32;

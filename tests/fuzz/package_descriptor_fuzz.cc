@@ -1,5 +1,5 @@
 // libFuzzer target: the YAML files inside a service package, each parsed alone
-// (src/orchestration/package_descriptors.cc, package_manifest.cc, package_yaml.cc).
+// (src/frontends/sonata/package_descriptors.cc, package_manifest.cc, package_yaml.cc).
 //
 // Input: a selector character, then the file. '0' NSD (parse_nsd), '1' VNFD (parse_vnfd),
 // '2' SONATA META-INF/MANIFEST.MF, '3' 5GTANGO NAPD.yaml, '4' one package path per line
@@ -12,14 +12,14 @@
 #include <set>
 #include <string>
 
+#include "frontends/sonata/package.h"
+#include "frontends/sonata/package_internal.h"
 #include "fuzz_util.h"
-#include "orchestration/package.h"
-#include "orchestration/package_internal.h"
 
 namespace chainlab::fuzz {
 namespace {
 
-using namespace orchestration;
+using namespace sonata;
 
 void check_path(const std::string& raw) {
   auto p = detail::normalise_package_path(raw);

@@ -1,6 +1,6 @@
 // libFuzzer target: networking-sfc request bodies (src/endpoints/openstack_sfc.cc: the body reader
 // that refuses unknown attributes, the port pair, port pair group, flow classifier and port chain
-// create parsers) and what a classifier becomes (orchestration/sfc_classifier.cc:
+// create parsers) and what a classifier becomes (frontends/openstack/sfc_classifier.cc:
 // normalise_classifier, classifier_match), read back by the emulator's match parser.
 //
 // Input: a selector byte (% 4: port pair, group, flow classifier, port chain), a query line
@@ -14,9 +14,9 @@
 
 #include "emulator/match_parse.h"
 #include "endpoints/openstack_sfc.h"
+#include "frontends/openstack/sfc.h"
 #include "fuzz_util.h"
 #include "http_fuzz_util.h"
-#include "orchestration/sfc.h"
 
 namespace chainlab::fuzz {
 namespace {
@@ -45,17 +45,17 @@ const std::set<std::string> kClassifier = {"name",
 const std::set<std::string> kChain = {
     "name", "description", "port_pair_groups", "flow_classifiers", "chain_parameters", "chain_id"};
 
-void check_classifier(const orchestration::FlowClassifierCreate& request) {
-  auto fc = orchestration::normalise_classifier(request);
+void check_classifier(const openstack::FlowClassifierCreate& request) {
+  auto fc = openstack::normalise_classifier(request);
   if (!accepted(fc, "normalise_classifier", kStyle)) {
     return;
   }
-  auto again = orchestration::normalise_classifier(*fc);
+  auto again = openstack::normalise_classifier(*fc);
   check(again.ok(), "a normalised classifier is accepted again");
-  check(orchestration::classifier_match(*again) == orchestration::classifier_match(*fc),
+  check(openstack::classifier_match(*again) == openstack::classifier_match(*fc),
         "normalising is idempotent");
   for (bool reverse : {false, true}) {
-    std::string match = orchestration::classifier_match(*fc, reverse);
+    std::string match = openstack::classifier_match(*fc, reverse);
     auto m = emulator::parse_match(match);
     check(m.ok(), "a classifier's match parses", match + (m.ok() ? "" : ": " + m.error().message));
     check(m->validate().ok(), "a classifier's match is valid", match);

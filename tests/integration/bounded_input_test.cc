@@ -9,7 +9,7 @@
 #include "endpoints/emulator_endpoint.h"
 #include "endpoints/openstack_heat.h"
 #include "endpoints/openstack_nova.h"
-#include "orchestration/cloud.h"
+#include "frontends/openstack/cloud.h"
 #include "test_util.h"
 
 namespace chainlab::endpoints {
@@ -66,9 +66,9 @@ class BoundedInputTest : public ::testing::Test {
     auto e = emulator::Emulation::start(t);
     ASSERT_TRUE(e.ok()) << e.error().message;
     emu_ = std::move(e).value();
-    orchestration::CloudConfig config;
+    openstack::CloudConfig config;
     config.pop = "dc1";
-    cloud_ = std::make_shared<orchestration::Cloud>(*emu_, config);
+    cloud_ = std::make_shared<openstack::Cloud>(*emu_, config);
     auto token = cloud_->issue_token("admin", "admin");
     ASSERT_TRUE(token.ok());
     auth_ = {{"X-Auth-Token", token->id}};
@@ -100,7 +100,7 @@ class BoundedInputTest : public ::testing::Test {
   }
 
   std::unique_ptr<emulator::Emulation> emu_;
-  std::shared_ptr<orchestration::Cloud> cloud_;
+  std::shared_ptr<openstack::Cloud> cloud_;
   httplib::Headers auth_;
   std::vector<std::unique_ptr<Endpoint>> endpoints_;
   std::vector<std::unique_ptr<HttpListener>> listeners_;

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "emulator/emulation.h"
-#include "orchestration/cloud.h"
+#include "frontends/openstack/cloud.h"
 #include "test_util.h"
 
 namespace chainlab::testing {
@@ -22,9 +22,9 @@ class CloudFixture : public ::testing::Test {
     auto e = emulator::Emulation::start(t);
     ASSERT_TRUE(e.ok()) << e.error().message;
     emu_ = std::move(e).value();
-    orchestration::CloudConfig config;
+    openstack::CloudConfig config;
     config.pop = "dc1";
-    cloud_ = std::make_unique<orchestration::Cloud>(*emu_, config);
+    cloud_ = std::make_unique<openstack::Cloud>(*emu_, config);
   }
   // Subclasses drop what they built on the Cloud first.
   void TearDown() override {
@@ -34,14 +34,14 @@ class CloudFixture : public ::testing::Test {
 
   // A network with one subnet `<name>-subnet` over `cidr`; returns the network id.
   std::string network(const std::string& name, const std::string& cidr) {
-    orchestration::NetworkCreate nc;
+    openstack::NetworkCreate nc;
     nc.name = name;
     auto n = cloud_->create_network(nc);
     EXPECT_TRUE(n.ok()) << n.error().message;
     if (!n.ok()) {
       return "";
     }
-    orchestration::SubnetCreate sc;
+    openstack::SubnetCreate sc;
     sc.network_id = n->id;
     sc.name = name + "-subnet";
     sc.cidr = cidr;
@@ -51,7 +51,7 @@ class CloudFixture : public ::testing::Test {
   }
 
   std::unique_ptr<emulator::Emulation> emu_;
-  std::unique_ptr<orchestration::Cloud> cloud_;
+  std::unique_ptr<openstack::Cloud> cloud_;
 };
 
 }  // namespace chainlab::testing

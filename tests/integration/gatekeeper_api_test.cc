@@ -5,13 +5,13 @@
 // lists from GET /packages and /instantiations, one instance per PoP in son-emu's REST API (the
 // VNFs only), an empty list after the stop. Then the LLCM's entry fields and DELETE rules, the
 // SONATA dummy gatekeeper's dicts, and SAP instances only when asked, with traffic through them.
-#include "../unit/orchestration/zip_writer.h"
+#include "../unit/frontends/sonata/zip_writer.h"
 #include "gatekeeper_fixture.h"
 
 namespace chainlab::testing {
 namespace {
 
-namespace ot = orchestration::testing;
+namespace ot = sonata::testing;
 using emulator::GatekeeperApi;
 using nlohmann::json;
 

@@ -70,7 +70,7 @@ class GatekeeperFixture : public ::testing::Test {
     auto e = emulator::Emulation::start(t);
     ASSERT_TRUE(e.ok()) << e.error().message;
     emu_ = std::move(e).value();
-    orchestration::GatekeeperOptions options;
+    sonata::GatekeeperOptions options;
     options.image_is_local = [](const std::string& image) { return image == "local/image:1"; };
     options.reject_unknown_images = reject_unknown_images_;
     options.deploy_saps = deploy_saps_;

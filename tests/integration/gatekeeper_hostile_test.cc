@@ -1,13 +1,13 @@
 // Scenario: hostile or broken uploads and requests over HTTP get a 4xx with a precise error and
 // change nothing (catalogue files, instances, chains); a deployment failing half-way (a `fixed`
 // PoP out of room) is rolled back completely.
-#include "../unit/orchestration/zip_writer.h"
+#include "../unit/frontends/sonata/zip_writer.h"
 #include "gatekeeper_fixture.h"
 
 namespace chainlab::testing {
 namespace {
 
-namespace ot = orchestration::testing;
+namespace ot = sonata::testing;
 
 class GatekeeperHostile : public GatekeeperFixture {
  protected:

@@ -2,13 +2,13 @@
 // the SONATA dummy gatekeeper with deploy_sap (as son-emu's sonata_* examples run it),
 // instantiated on two PoPs (round-robin), two instances of one service at once, traffic along
 // every E-Line and inside every E-LAN, terminated, nothing left.
-#include "../unit/orchestration/zip_writer.h"
+#include "../unit/frontends/sonata/zip_writer.h"
 #include "gatekeeper_fixture.h"
 
 namespace chainlab::testing {
 namespace {
 
-using orchestration::testing::read_fixture;
+using sonata::testing::read_fixture;
 
 class GatekeeperFixtures : public GatekeeperFixture {};
 

@@ -1,7 +1,7 @@
 // Heat stacks on a real emulation: a StackEngine over one PoP's Cloud creates servers that ping
 // each other, updates apply only the difference, failures leave nothing behind, and the SONATA
 // fixture templates (../shared/fixtures/heat) create, update and delete.
-#include "orchestration/heat_stacks.h"
+#include "frontends/openstack/heat_stacks.h"
 
 #include <gmock/gmock.h>
 
@@ -10,7 +10,7 @@
 #include "emulator/emulation.h"
 #include "test_util.h"
 
-namespace chainlab::orchestration {
+namespace chainlab::openstack {
 namespace {
 
 using namespace std::chrono_literals;
@@ -299,4 +299,4 @@ TEST_F(HeatTest, SonataFixturesCreateUpdateDelete) {
 }
 
 }  // namespace
-}  // namespace chainlab::orchestration
+}  // namespace chainlab::openstack

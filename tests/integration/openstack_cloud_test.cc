@@ -14,11 +14,11 @@
 #include "../unit/runtime/image_test_util.h"
 #include "cloud_fixture.h"
 #include "emulator/emulation.h"
-#include "orchestration/cloud.h"
+#include "frontends/openstack/cloud.h"
 #include "runtime/image_store.h"
 #include "test_util.h"
 
-namespace chainlab::orchestration {
+namespace chainlab::openstack {
 namespace {
 
 using namespace std::chrono_literals;
@@ -252,4 +252,4 @@ TEST(CloudRaceTest, SameServerNamesOnTwoPopsAtOnce) {
 }
 
 }  // namespace
-}  // namespace chainlab::orchestration
+}  // namespace chainlab::openstack

@@ -127,9 +127,9 @@ class OpenStackDropinTest : public ::testing::Test {
     ASSERT_TRUE(store.ok()) << store.error().message;
     store_ = std::move(store).value();
     ASSERT_TRUE(store_->build_from_host("dropin-tools", {"sh"}).ok());
-    orchestration::CloudConfig config;
+    openstack::CloudConfig config;
     config.pop = "dc1";
-    cloud_ = std::make_shared<orchestration::Cloud>(*emu_, config, store_.get());
+    cloud_ = std::make_shared<openstack::Cloud>(*emu_, config, store_.get());
     auto token = cloud_->issue_token("admin", "admin");
     ASSERT_TRUE(token.ok());
     token_ = token->id;
@@ -236,7 +236,7 @@ class OpenStackDropinTest : public ::testing::Test {
   std::unique_ptr<emulator::Emulation> emu_;
   std::string store_dir_;
   std::unique_ptr<runtime::ImageStore> store_;
-  std::shared_ptr<orchestration::Cloud> cloud_;
+  std::shared_ptr<openstack::Cloud> cloud_;
   std::string token_;
   std::string project_;
   OpenStackPorts ports_;
@@ -305,7 +305,7 @@ TEST_F(OpenStackDropinTest, EveryPopStartsWithSonEmusNetworkDefault) {
 // flavor and image resources self and bookmark; son-emu's servers/andPorts; images'
 // architecture in Nova's metadata and Glance's properties.
 TEST_F(OpenStackDropinTest, ServerViewsAndPortsAndImageArchitecture) {
-  orchestration::ImageCreate ic;
+  openstack::ImageCreate ic;
   ic.name = "raw-disk";
   auto raw = cloud_->create_image(ic);
   ASSERT_TRUE(raw.ok()) << raw.error().message;
@@ -424,7 +424,7 @@ TEST_F(OpenStackDropinTest, PutWithoutBodyOrContentLengthGetsTheServicesOwnAnswe
   EXPECT_TRUE(r.body.contains("error")) << r.body.dump();
   EXPECT_LT(r.seconds, 2.0);
   // Glance's tag PUT has no body at all: it simply works.
-  orchestration::ImageCreate ic;
+  openstack::ImageCreate ic;
   ic.name = "tagged";
   auto im = cloud_->create_image(ic);
   ASSERT_TRUE(im.ok());
@@ -457,7 +457,7 @@ TEST_F(OpenStackDropinTest, TheRealOpenStackClient) {
   EXPECT_EQ(os_json("subnet show default-sub")["cidr"], "192.168.100.0/24");
   auto port = os_json("port create --network default p-a");
   EXPECT_THAT(port.dump(), HasSubstr("192.168.100."));
-  orchestration::ImageCreate ic;
+  openstack::ImageCreate ic;
   ic.name = "raw-disk";
   ASSERT_TRUE(cloud_->create_image(ic).ok());
   auto server = os_json("server create --flavor m1.tiny --image raw-disk --port p-a vnf-a");

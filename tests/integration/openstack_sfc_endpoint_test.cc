@@ -10,7 +10,7 @@ namespace chainlab::endpoints {
 namespace {
 
 using json = nlohmann::json;
-using orchestration::Cloud;
+using openstack::Cloud;
 
 class OpenStackSfcEndpointTest : public ::testing::Test {
  protected:
@@ -22,7 +22,7 @@ class OpenStackSfcEndpointTest : public ::testing::Test {
     auto e = emulator::Emulation::start(t);
     ASSERT_TRUE(e.ok()) << e.error().message;
     emu_ = std::move(e).value();
-    orchestration::CloudConfig config;
+    openstack::CloudConfig config;
     config.pop = "dc1";
     cloud_ = std::make_shared<Cloud>(*emu_, config);
     std::vector<std::unique_ptr<Endpoint>> members;
@@ -36,26 +36,26 @@ class OpenStackSfcEndpointTest : public ::testing::Test {
     ASSERT_TRUE(token.ok());
     headers_ = {{"X-Auth-Token", token->id}};
 
-    auto net = cloud_->create_network(orchestration::NetworkCreate{"n", true, false, false, {}});
+    auto net = cloud_->create_network(openstack::NetworkCreate{"n", true, false, false, {}});
     ASSERT_TRUE(net.ok());
-    orchestration::SubnetCreate sc;
+    openstack::SubnetCreate sc;
     sc.network_id = net->id;
     sc.cidr = "10.32.0.0/24";
     ASSERT_TRUE(cloud_->create_subnet(sc).ok());
     for (const char* name : {"src", "in", "out"}) {
-      orchestration::PortCreate pc;
+      openstack::PortCreate pc;
       pc.network_id = net->id;
       pc.name = name;
       auto p = cloud_->create_port(pc);
       ASSERT_TRUE(p.ok());
       ports_[name] = p->id;
     }
-    orchestration::ServerCreate s1;
+    openstack::ServerCreate s1;
     s1.name = "src";
     s1.flavor = "m1.tiny";
     s1.nics = {{ports_["src"], "", ""}};
     ASSERT_TRUE(cloud_->create_server(s1).ok());
-    orchestration::ServerCreate s2;
+    openstack::ServerCreate s2;
     s2.name = "sf";
     s2.flavor = "m1.tiny";
     s2.nics = {{ports_["in"], "", ""}, {ports_["out"], "", ""}};

@@ -4,11 +4,11 @@
 #include <sstream>
 
 #include "cloud_fixture.h"
-#include "orchestration/cloud.h"
-#include "orchestration/sfc.h"
+#include "frontends/openstack/cloud.h"
+#include "frontends/openstack/sfc.h"
 #include "test_util.h"
 
-namespace chainlab::orchestration {
+namespace chainlab::openstack {
 namespace {
 
 using namespace std::chrono_literals;
@@ -276,4 +276,4 @@ TEST_F(SfcTest, SymmetricChainSteersTheRepliesBackThroughTheFunction) {
 }
 
 }  // namespace
-}  // namespace chainlab::orchestration
+}  // namespace chainlab::openstack

@@ -1,0 +1,552 @@
+// Cloud: the OpenStack state of one PoP, as a typed C++ API (docs/api/openstack.md). The Keystone,
+// Nova, Neutron, Glance (and Heat, networking-sfc) endpoints of a PoP share one Cloud; they parse
+// JSON at the edge and call it. It holds networks, subnets, ports, servers, flavors, images,
+// floating IPs, routers and tokens, and realises them in the live emulation:
+//   - a server IS a compute instance of this PoP (instance name: the server name sanitised, with a
+//     "-<n>" suffix when taken); its ports are its interfaces, with Neutron's IP and MAC. The
+//     interface is named after the port when the port name is a valid short name, else "port<i>".
+//   - a network IS an E-LAN ("os-<pop>-<8 hex of the network id>") over the interfaces of every
+//     bound port of the network, once there are at least two; so servers on one network reach
+//     each other and nothing else.
+//   - images come from the local image store (read-only records, id derived from the store id)
+//     plus Glance-only records created through the API (their data can be uploaded; a docker-save
+//     or OCI archive is imported into the store).
+// Every id is a UUID (tokens: 32 hex). A failed call undoes what it did and leaves nothing.
+// Thread-safe: every public call takes the one mutex. The emulation must outlive the Cloud; the
+// Cloud does not stop its servers on destruction (the emulation's teardown does).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/random.h"
+#include "common/result.h"
+#include "emulator/emulation.h"
+#include "frontends/openstack/identity.h"
+#include "orchestration/deploy/subnet_pool.h"
+#include "runtime/image_store.h"
+
+namespace chainlab::openstack {
+
+// ---- configuration and identity ---------------------------------------------------------------
+
+// son-emu's floating network, which every PoP starts with: a network "default" (neither shared
+// nor external) with the subnet "default-sub" over 192.168.100.0/24 that scripts build ports on.
+inline constexpr const char* kDefaultNetworkName = "default";
+inline constexpr const char* kDefaultSubnetName = "default-sub";
+inline constexpr const char* kDefaultSubnetCidr = "192.168.100.0/24";
+
+struct CloudConfig {
+  std::string pop;  // the emulated PoP the servers run in
+  std::string region = "RegionOne";
+  IdentityConfig identity;      // Keystone users, project, token lifetime
+  bool default_network = true;  // start with the network kDefaultNetworkName and its subnet
+};
+
+// ---- Nova -----------------------------------------------------------------------------------
+
+struct Flavor {
+  std::string id;
+  std::string name;
+  int64_t ram_mb = 0;
+  int vcpus = 1;
+  int64_t disk_gb = 0;
+  int64_t ephemeral_gb = 0;
+  int64_t swap_mb = 0;
+  double rxtx_factor = 1.0;
+  bool is_public = true;
+  std::string description;
+  std::map<std::string, std::string> extra_specs;
+};
+
+// Upper bound of every integer flavor field, as in Nova (db.MAX_INT).
+inline constexpr int64_t kMaxFlavorValue = 2'147'483'647;
+
+struct FlavorCreate {
+  std::string id;  // "" or "auto": a new UUID
+  std::string name;
+  int64_t ram_mb = 0;
+  int vcpus = 1;
+  int64_t disk_gb = 0;
+  int64_t ephemeral_gb = 0;
+  int64_t swap_mb = 0;
+  double rxtx_factor = 1.0;
+  bool is_public = true;
+  std::string description;
+};
+
+// One requested NIC of a server: an existing port, or a new port on a network (optionally with a
+// fixed IP).
+struct ServerNic {
+  std::string port_id;
+  std::string network_id;
+  std::string fixed_ip;
+};
+
+struct ServerCreate {
+  std::string name;
+  std::string flavor;  // id or name
+  std::string image;   // id or name; "" allowed (boot from volume is not emulated)
+  std::vector<ServerNic> nics;
+  std::map<std::string, std::string> metadata;
+  std::string key_name;
+  std::string user_data;  // base64 as sent; kept, not run
+  std::string availability_zone;
+  // The instance's command ("" = the image's entrypoint for a stored image, else sleep).
+  std::string command;
+  std::map<std::string, std::string> env;
+};
+
+struct Server {
+  std::string id;
+  std::string name;
+  std::string instance;  // the emulator's compute instance name
+  std::string flavor_id;
+  std::string image_id;               // "" when none
+  std::string status = "ACTIVE";      // ACTIVE, SHUTOFF, ERROR
+  std::vector<std::string> port_ids;  // in interface order
+  std::map<std::string, std::string> metadata;
+  std::string key_name;
+  std::string user_data;
+  std::string availability_zone = "nova";
+  std::string created;  // ISO 8601 UTC
+  std::string updated;
+  std::string project_id;
+  std::string user_id;
+};
+
+// ---- Neutron ----------------------------------------------------------------------------------
+
+struct Network {
+  std::string id;
+  std::string name;
+  std::string project_id;
+  bool admin_state_up = true;
+  bool shared = false;
+  bool external = false;  // router:external
+  int mtu = 1500;
+  std::string status = "ACTIVE";
+  std::vector<std::string> subnet_ids;
+  std::string elan;  // the E-LAN realising it, "" while fewer than two ports are bound
+  std::string created_at;
+  std::string updated_at;
+};
+
+struct NetworkCreate {
+  std::string name;
+  bool admin_state_up = true;
+  bool shared = false;
+  bool external = false;
+  std::optional<int> mtu;
+};
+
+struct NetworkUpdate {
+  std::optional<std::string> name;
+  std::optional<bool> admin_state_up;
+  std::optional<bool> shared;
+  std::optional<bool> external;
+};
+
+struct AllocationRange {
+  std::string start;
+  std::string end;
+  friend bool operator==(const AllocationRange&, const AllocationRange&) = default;
+};
+
+struct Subnet {
+  std::string id;
+  std::string name;
+  std::string network_id;
+  std::string project_id;
+  std::string cidr;        // network form, "10.0.0.0/24"
+  std::string gateway_ip;  // "" = none
+  std::vector<AllocationRange> allocation_pools;
+  int ip_version = 4;
+  bool enable_dhcp = true;
+  std::vector<std::string> dns_nameservers;
+  std::string created_at;
+  std::string updated_at;
+};
+
+struct SubnetCreate {
+  std::string network_id;
+  std::string name;
+  std::string cidr;
+  // unset: the first host; set to "": no gateway
+  std::optional<std::string> gateway_ip;
+  std::vector<AllocationRange> allocation_pools;  // empty: every host but the gateway
+  int ip_version = 4;                             // only 4 is supported
+  bool enable_dhcp = true;
+  std::vector<std::string> dns_nameservers;
+};
+
+struct SubnetUpdate {
+  std::optional<std::string> name;
+  std::optional<bool> enable_dhcp;
+  std::optional<std::vector<std::string>> dns_nameservers;
+};
+
+struct FixedIp {
+  std::string subnet_id;
+  std::string ip_address;  // bare address, "10.0.0.5"
+  friend bool operator==(const FixedIp&, const FixedIp&) = default;
+};
+
+// Where a port is plugged in the emulation (the sfc plugin steers traffic between these).
+struct PortBinding {
+  std::string server_id;
+  std::string instance;   // emulator compute instance
+  std::string interface;  // interface name inside the instance
+};
+
+struct Port {
+  std::string id;
+  std::string name;
+  std::string network_id;
+  std::string project_id;
+  std::string mac_address;
+  std::vector<FixedIp> fixed_ips;
+  std::string device_id;     // the server id when bound, or what the client set
+  std::string device_owner;  // "compute:nova" when bound to a server
+  bool admin_state_up = true;
+  bool port_security_enabled = true;
+  std::string status = "DOWN";  // ACTIVE while bound
+  std::optional<PortBinding> binding;
+  bool created_by_server = false;  // deleted with its server (Nova's behaviour)
+  std::string created_at;
+  std::string updated_at;
+};
+
+struct FixedIpRequest {
+  std::string subnet_id;   // "" = the address's subnet or the network's first subnet
+  std::string ip_address;  // "" = the next free address of the subnet
+};
+
+struct PortCreate {
+  std::string network_id;
+  std::string name;
+  std::string mac_address;  // "" = random
+  // unset: one address from the network's first subnet (none if the network has no subnet)
+  std::optional<std::vector<FixedIpRequest>> fixed_ips;
+  std::string device_id;
+  std::string device_owner;
+  bool admin_state_up = true;
+  bool port_security_enabled = true;
+};
+
+struct PortUpdate {
+  std::optional<std::string> name;
+  std::optional<bool> admin_state_up;
+  std::optional<std::string> device_id;     // only while unbound
+  std::optional<std::string> device_owner;  // only while unbound
+  std::optional<bool> port_security_enabled;
+};
+
+struct FloatingIp {
+  std::string id;
+  std::string floating_ip_address;
+  std::string floating_network_id;
+  std::string port_id;  // "" = not associated
+  std::string fixed_ip_address;
+  std::string router_id;
+  std::string project_id;
+  std::string description;
+  std::string status = "DOWN";  // ACTIVE while associated
+  std::string created_at;
+};
+
+struct FloatingIpCreate {
+  std::string floating_network_id;  // must have a subnet
+  std::string floating_ip_address;  // "" = next free
+  std::string port_id;
+  std::string fixed_ip_address;
+  std::string description;
+};
+
+// Routers are bookkeeping only: the emulation does not route between networks.
+struct RouterInterface {
+  std::string subnet_id;
+  std::string port_id;
+};
+
+struct Router {
+  std::string id;
+  std::string name;
+  std::string project_id;
+  bool admin_state_up = true;
+  std::string status = "ACTIVE";
+  std::string external_network_id;  // "" = no gateway
+  std::vector<RouterInterface> interfaces;
+  std::string created_at;
+  std::string updated_at;
+};
+
+struct RouterCreate {
+  std::string name;
+  bool admin_state_up = true;
+  std::string external_network_id;
+};
+
+struct RouterUpdate {
+  std::optional<std::string> name;
+  std::optional<bool> admin_state_up;
+  std::optional<std::string> external_network_id;  // "" clears it
+};
+
+// ---- Glance -------------------------------------------------------------------------------------
+
+struct Image {
+  std::string id;
+  std::string name;
+  std::string status = "queued";  // queued (no data), active, deleted
+  std::string container_format;   // "bare", "docker", ...
+  std::string disk_format;        // "raw", "qcow2", ...
+  std::string visibility = "public";
+  bool is_protected = false;
+  int64_t min_disk = 0;
+  int64_t min_ram = 0;
+  int64_t size = -1;     // bytes, -1 = unknown
+  std::string checksum;  // md5 hex of uploaded data
+  std::vector<std::string> tags;
+  std::map<std::string, std::string> properties;  // any other attribute
+  std::string store_ref;  // the image store reference ("sha256:..."), "" for Glance-only
+  std::string created_at;
+  std::string updated_at;
+};
+
+struct ImageCreate {
+  std::string id;  // "" = a new UUID
+  std::string name;
+  std::string container_format;
+  std::string disk_format;
+  std::string visibility = "public";
+  bool is_protected = false;
+  int64_t min_disk = 0;
+  int64_t min_ram = 0;
+  std::vector<std::string> tags;
+  std::map<std::string, std::string> properties;
+};
+
+// A partial image change (a JSON patch resolved at the edge). A property mapped to nullopt is
+// removed.
+struct ImageUpdate {
+  std::optional<std::string> name;
+  std::optional<std::string> container_format;
+  std::optional<std::string> disk_format;
+  std::optional<std::string> visibility;
+  std::optional<bool> is_protected;
+  std::optional<int64_t> min_disk;
+  std::optional<int64_t> min_ram;
+  std::optional<std::vector<std::string>> tags;
+  std::map<std::string, std::optional<std::string>> properties;
+};
+
+// ---- quotas / limits ---------------------------------------------------------------------------
+
+struct CloudUsage {
+  size_t servers = 0;
+  int vcpus = 0;
+  int64_t ram_mb = 0;
+  size_t networks = 0;
+  size_t subnets = 0;
+  size_t ports = 0;
+  size_t floating_ips = 0;
+  size_t routers = 0;
+};
+
+// ---- the Cloud
+// -----------------------------------------------------------------------------------
+
+class Cloud {
+ public:
+  // `images` may be null (no image store: Glance-only records). Both must outlive the Cloud.
+  // `clock` stamps and expires tokens.
+  Cloud(emulator::Emulation& emulation, CloudConfig config, runtime::ImageStore* images = nullptr,
+        const Clock& clock = SystemClock::instance());
+  ~Cloud();
+  Cloud(const Cloud&) = delete;
+  Cloud& operator=(const Cloud&) = delete;
+
+  const CloudConfig& config() const { return config_; }
+  const std::string& pop() const { return config_.pop; }
+  const std::string& project_id() const { return identity_.project_id(); }
+  // The first configured user (owner of the servers).
+  const std::string& user_id() const { return identity_.users().front().id; }
+  Identity& identity() { return identity_; }
+  const Identity& identity() const { return identity_; }
+  emulator::Emulation& emulation() { return emulation_; }
+
+  // Identity (identity.h). `project` is the project name or id, "" = the default project.
+  // Bad credentials or an unknown project: kInvalidArgument (the endpoint answers 401).
+  Result<Token> issue_token(const std::string& user, const std::string& password,
+                            const std::string& project = "") {
+    return identity_.authenticate(user, password, project);
+  }
+  // kNotFound when unknown or expired.
+  Result<Token> validate_token(const std::string& id) { return identity_.validate(id); }
+  void revoke_token(const std::string& id) { identity_.revoke(id); }
+
+  // Flavors (cloud_compute.cc). get_flavor accepts an id or a name.
+  std::vector<Flavor> list_flavors() const;
+  Result<Flavor> get_flavor(const std::string& id_or_name) const;
+  Result<Flavor> create_flavor(const FlavorCreate& request);
+  Status delete_flavor(const std::string& id);
+  Result<Flavor> set_flavor_extra_specs(const std::string& id,
+                                        const std::map<std::string, std::string>& specs);
+  Status unset_flavor_extra_spec(const std::string& id, const std::string& key);
+
+  // Servers (cloud_compute.cc).
+  std::vector<Server> list_servers() const;
+  Result<Server> get_server(const std::string& id) const;
+  // Starts the instance with one interface per NIC (no NIC: no interface). kNotFound for an
+  // unknown flavor, image, network or port; kFailedPrecondition for a port already bound. A port
+  // on a network without subnet gets an interface without address.
+  Result<Server> create_server(const ServerCreate& request);
+  // Stops the instance, unbinds its ports, deletes the ports it created, frees floating IPs'
+  // associations with them.
+  Status delete_server(const std::string& id);
+  Result<Server> update_server(const std::string& id, const std::optional<std::string>& name,
+                               const std::optional<std::map<std::string, std::string>>& metadata);
+  // Interfaces at runtime (os-interface): an existing port or a new one on a network.
+  Result<Port> attach_interface(const std::string& server_id, const ServerNic& nic);
+  Status detach_interface(const std::string& server_id, const std::string& port_id);
+  Result<std::vector<Port>> server_ports(const std::string& server_id) const;
+
+  // Networks, subnets, ports, floating IPs, routers (cloud_network.cc, cloud_port.cc).
+  std::vector<Network> list_networks() const;
+  Result<Network> get_network(const std::string& id) const;
+  Result<Network> create_network(const NetworkCreate& request);
+  Result<Network> update_network(const std::string& id, const NetworkUpdate& update);
+  // kFailedPrecondition while any port is on it (Neutron's NetworkInUse: only Neutron's own
+  // ports would go with a network, and the emulation has none); its subnets go with it.
+  Status delete_network(const std::string& id);
+
+  std::vector<Subnet> list_subnets() const;
+  Result<Subnet> get_subnet(const std::string& id) const;
+  Result<Subnet> create_subnet(const SubnetCreate& request);
+  Result<Subnet> update_subnet(const std::string& id, const SubnetUpdate& update);
+  // kFailedPrecondition while a port has an address in it.
+  Status delete_subnet(const std::string& id);
+
+  std::vector<Port> list_ports() const;
+  Result<Port> get_port(const std::string& id) const;
+  Result<Port> create_port(const PortCreate& request);
+  Result<Port> update_port(const std::string& id, const PortUpdate& update);
+  // A bound port is detached from its server first (as Neutron does).
+  Status delete_port(const std::string& id);
+
+  std::vector<FloatingIp> list_floating_ips() const;
+  Result<FloatingIp> get_floating_ip(const std::string& id) const;
+  Result<FloatingIp> create_floating_ip(const FloatingIpCreate& request);
+  // port_id "" disassociates.
+  Result<FloatingIp> associate_floating_ip(const std::string& id, const std::string& port_id,
+                                           const std::string& fixed_ip_address = "");
+  Status delete_floating_ip(const std::string& id);
+
+  std::vector<Router> list_routers() const;
+  Result<Router> get_router(const std::string& id) const;
+  Result<Router> create_router(const RouterCreate& request);
+  Result<Router> update_router(const std::string& id, const RouterUpdate& update);
+  Status delete_router(const std::string& id);
+  // Exactly one of subnet_id / port_id. With a subnet, a port holding the subnet's gateway
+  // address is created (device_owner network:router_interface).
+  Result<RouterInterface> add_router_interface(const std::string& router_id,
+                                               const RouterInterface& request);
+  Result<RouterInterface> remove_router_interface(const std::string& router_id,
+                                                  const RouterInterface& request);
+
+  // Images (cloud_image.cc). get_image accepts an id or a name.
+  std::vector<Image> list_images();
+  Result<Image> get_image(const std::string& id_or_name);
+  Result<Image> create_image(const ImageCreate& request);
+  Result<Image> update_image(const std::string& id, const ImageUpdate& update);
+  // Stores the data of a Glance-only image (status -> active, size, checksum). When the data is
+  // a docker-save or OCI archive and there is an image store, it is imported (tagged with the
+  // image name) and the image becomes store-backed. kFailedPrecondition for a store-backed or
+  // active image.
+  Result<Image> upload_image(const std::string& id, const std::string& data);
+  // The uploaded data ("" for store-backed images).
+  Result<std::string> image_data(const std::string& id);
+  // Store-backed images are removed from the store too.
+  Status delete_image(const std::string& id);
+
+  CloudUsage usage() const;
+
+ private:
+  // The network "default" and its subnet (constructor; cannot fail on an empty Cloud).
+  void create_default_network();
+  // Helpers called with mu_ held (cloud_*.cc).
+  std::string new_uuid();
+  Result<std::string> allocate_ip(const std::string& subnet_id, const std::string& address);
+  void release_ip(const std::string& subnet_id, const std::string& address);
+  Result<Port> create_port_locked(const PortCreate& request);
+  Status delete_port_locked(const std::string& id);
+  // The interface a port becomes: its first fixed IP with the subnet's prefix, its MAC.
+  emulator::InterfaceRequest interface_request_locked(const Port& port,
+                                                      const std::string& ifname) const;
+  void mark_bound_locked(Port& port, const Server& server, const std::string& ifname);
+  void unbind_port_locked(Port& port);
+  // Interface names in use by a server's bound ports.
+  std::set<std::string> interface_names_locked(const Server& server) const;
+  Status sync_network_locked(const std::string& network_id);
+  void sync_images_locked();
+  Result<FloatingIp> associate_floating_ip_locked(FloatingIp& f, const std::string& port_id,
+                                                  const std::string& fixed_ip_address);
+
+  emulator::Emulation& emulation_;
+  CloudConfig config_;
+  runtime::ImageStore* images_;
+  Identity identity_;
+
+  mutable std::mutex mu_;
+  std::map<std::string, Flavor> flavors_;
+  std::map<std::string, Server> servers_;
+  std::map<std::string, Network> networks_;
+  std::map<std::string, Subnet> subnets_;
+  std::map<std::string, std::vector<orchestration::HostPool>>
+      subnet_pools_;  // subnet id -> allocation pools
+  // subnet id -> fixed addresses given explicitly outside the allocation pools
+  std::map<std::string, std::set<std::string>> subnet_extra_ips_;
+  std::map<std::string, Port> ports_;
+  std::map<std::string, FloatingIp> floating_ips_;
+  std::map<std::string, Router> routers_;
+  std::map<std::string, Image> images_by_id_;
+  std::map<std::string, std::string> image_data_;  // Glance-only uploaded bytes
+  size_t next_instance_ = 0;
+};
+
+// ---- pure helpers (unit-tested)
+// ------------------------------------------------------------------
+
+bool is_uuid(std::string_view text);
+// ISO 8601 UTC with microseconds, "2024-01-01T00:00:00.000000Z", or without the fraction
+// ("2024-01-01T00:00:00Z") when `seconds_only`.
+std::string iso8601(std::chrono::system_clock::time_point t, bool seconds_only = false);
+// A valid instance name from a server name: characters outside [A-Za-z0-9_.:-] become '-', a
+// leading non-alphanumeric is dropped, cut to 48 bytes, "server" when nothing is left.
+std::string sanitize_server_name(std::string_view name);
+// The interface name of the index-th port of a server: the port name when it is 1..15 bytes of
+// [A-Za-z0-9-] starting with a letter and not yet used, else "port<index>".
+std::string interface_name_for(std::string_view port_name, size_t index,
+                               const std::set<std::string>& used);
+// A deterministic UUID for a stored image id ("sha256:<hex>" -> the first 32 hex as a UUID).
+std::string image_uuid_for_store_id(std::string_view store_id);
+// Validates a subnet request's shape: IPv4 CIDR, gateway inside it and not the network or
+// broadcast address, pools inside the subnet, ordered, non-overlapping and not containing the
+// gateway. Returns the subnet in network form and the pools to use (default: every host but the
+// gateway, split around it).
+struct SubnetPlan {
+  substrate::Cidr network;
+  std::string gateway_ip;
+  std::vector<AllocationRange> pools;
+};
+Result<SubnetPlan> plan_subnet(const std::string& cidr, const std::optional<std::string>& gateway,
+                               const std::vector<AllocationRange>& pools);
+
+}  // namespace chainlab::openstack

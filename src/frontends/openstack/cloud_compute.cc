@@ -1,0 +1,419 @@
+// Cloud: flavors and servers; a server is a compute instance of the PoP (see cloud.h).
+#include <algorithm>
+#include <cmath>
+
+#include "emulator/resource_model.h"
+#include "frontends/openstack/cloud.h"
+#include "frontends/openstack/cloud_internal.h"
+
+namespace chainlab::openstack {
+namespace {
+
+std::string now() {
+  return iso8601(std::chrono::system_clock::now(), true);
+}
+
+}  // namespace
+
+// ---- flavors ------------------------------------------------------------------------------------
+
+std::vector<Flavor> Cloud::list_flavors() const {
+  std::lock_guard lock(mu_);
+  std::vector<Flavor> out;
+  for (const auto& [id, f] : flavors_) {
+    out.push_back(f);
+  }
+  std::sort(out.begin(), out.end(), [](const Flavor& a, const Flavor& b) {
+    return a.ram_mb != b.ram_mb ? a.ram_mb < b.ram_mb : a.name < b.name;
+  });
+  return out;
+}
+
+Result<Flavor> Cloud::get_flavor(const std::string& id_or_name) const {
+  std::lock_guard lock(mu_);
+  if (const Flavor* f = find_by_id_or_name(flavors_, id_or_name)) {
+    return *f;
+  }
+  return make_error(ErrorCode::kNotFound, "Flavor {} could not be found.", id_or_name);
+}
+
+Result<Flavor> Cloud::create_flavor(const FlavorCreate& request) {
+  std::lock_guard lock(mu_);
+  if (request.name.empty() || request.name.size() > 255) {
+    return make_error(ErrorCode::kInvalidArgument, "Invalid input for field/attribute name.");
+  }
+  // Nova's own bounds (db.MAX_INT): ram in MB stays far below int64 overflow once in bytes.
+  auto in = [](int64_t v, int64_t lo) { return v >= lo && v <= kMaxFlavorValue; };
+  if (!in(request.ram_mb, 1) || !in(request.vcpus, 1) || !in(request.disk_gb, 0) ||
+      !in(request.ephemeral_gb, 0) || !in(request.swap_mb, 0) ||
+      !std::isfinite(request.rxtx_factor) || request.rxtx_factor <= 0) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "Invalid input: ram and vcpus must be in 1..{}, disk, ephemeral and swap in "
+                      "0..{}, rxtx_factor positive",
+                      kMaxFlavorValue, kMaxFlavorValue);
+  }
+  for (const auto& [id, f] : flavors_) {
+    if (f.name == request.name) {
+      return make_error(ErrorCode::kAlreadyExists, "Flavor with name {} already exists.",
+                        request.name);
+    }
+  }
+  Flavor f;
+  f.id = request.id.empty() || request.id == "auto" ? new_uuid() : request.id;
+  if (flavors_.count(f.id) != 0) {
+    return make_error(ErrorCode::kAlreadyExists, "Flavor with ID {} already exists.", f.id);
+  }
+  f.name = request.name;
+  f.ram_mb = request.ram_mb;
+  f.vcpus = request.vcpus;
+  f.disk_gb = request.disk_gb;
+  f.ephemeral_gb = request.ephemeral_gb;
+  f.swap_mb = request.swap_mb;
+  f.rxtx_factor = request.rxtx_factor;
+  f.is_public = request.is_public;
+  f.description = request.description;
+  flavors_[f.id] = f;
+  return f;
+}
+
+Status Cloud::delete_flavor(const std::string& id) {
+  std::lock_guard lock(mu_);
+  if (flavors_.erase(id) == 0) {
+    return make_error(ErrorCode::kNotFound, "Flavor {} could not be found.", id);
+  }
+  return ok_status();
+}
+
+Result<Flavor> Cloud::set_flavor_extra_specs(const std::string& id,
+                                             const std::map<std::string, std::string>& specs) {
+  std::lock_guard lock(mu_);
+  auto it = flavors_.find(id);
+  if (it == flavors_.end()) {
+    return make_error(ErrorCode::kNotFound, "Flavor {} could not be found.", id);
+  }
+  for (const auto& [k, v] : specs) {
+    if (k.empty() || k.size() > 255 || v.size() > 255) {
+      return make_error(ErrorCode::kInvalidArgument, "Invalid extra spec '{}'", k);
+    }
+  }
+  for (const auto& [k, v] : specs) {
+    it->second.extra_specs[k] = v;
+  }
+  return it->second;
+}
+
+Status Cloud::unset_flavor_extra_spec(const std::string& id, const std::string& key) {
+  std::lock_guard lock(mu_);
+  auto it = flavors_.find(id);
+  if (it == flavors_.end()) {
+    return make_error(ErrorCode::kNotFound, "Flavor {} could not be found.", id);
+  }
+  if (it->second.extra_specs.erase(key) == 0) {
+    return make_error(ErrorCode::kNotFound, "Flavor {} has no extra specs with key {}.", id, key);
+  }
+  return ok_status();
+}
+
+// ---- servers ------------------------------------------------------------------------------------
+
+std::vector<Server> Cloud::list_servers() const {
+  std::lock_guard lock(mu_);
+  std::vector<Server> out;
+  for (const auto& [id, s] : servers_) {
+    out.push_back(s);
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Server& a, const Server& b) { return a.created > b.created; });
+  return out;
+}
+
+Result<Server> Cloud::get_server(const std::string& id) const {
+  std::lock_guard lock(mu_);
+  auto it = servers_.find(id);
+  if (it == servers_.end()) {
+    return make_error(ErrorCode::kNotFound, "Instance {} could not be found.", id);
+  }
+  return it->second;
+}
+
+Result<Server> Cloud::create_server(const ServerCreate& request) {
+  std::lock_guard lock(mu_);
+  if (request.name.empty() || request.name.size() > 255) {
+    return make_error(ErrorCode::kInvalidArgument, "Invalid input for field/attribute name.");
+  }
+  const Flavor* flavor = find_by_id_or_name(flavors_, request.flavor);
+  if (flavor == nullptr) {
+    return make_error(ErrorCode::kInvalidArgument, "Flavor {} could not be found.", request.flavor);
+  }
+  std::string image_ref;  // what the emulator gets
+  std::string image_id;
+  if (!request.image.empty()) {
+    sync_images_locked();
+    const Image* image = find_by_id_or_name(images_by_id_, request.image);
+    if (image == nullptr) {
+      return make_error(ErrorCode::kInvalidArgument, "Image {} could not be found.", request.image);
+    }
+    image_id = image->id;
+    image_ref = image->store_ref.empty() ? image->name : image->store_ref;
+  }
+  // Ports: existing ones must be free; new ones are created now and deleted on failure.
+  std::vector<std::string> port_ids;
+  std::vector<std::string> created;
+  auto undo_ports = [&](Error e) -> Error {
+    for (const auto& id : created) {
+      (void)delete_port_locked(id);
+    }
+    return e;
+  };
+  for (const auto& nic : request.nics) {
+    if (!nic.port_id.empty()) {
+      auto p = ports_.find(nic.port_id);
+      if (p == ports_.end()) {
+        return undo_ports(
+            make_error(ErrorCode::kNotFound, "Port {} could not be found.", nic.port_id));
+      }
+      if (p->second.binding || !p->second.device_id.empty() ||
+          std::count(port_ids.begin(), port_ids.end(), nic.port_id) != 0) {
+        return undo_ports(
+            make_error(ErrorCode::kFailedPrecondition, "Port {} is still in use.", nic.port_id));
+      }
+      port_ids.push_back(nic.port_id);
+      continue;
+    }
+    PortCreate pc;
+    pc.network_id = nic.network_id;
+    if (!nic.fixed_ip.empty()) {
+      pc.fixed_ips = std::vector<FixedIpRequest>{{"", nic.fixed_ip}};
+    }
+    auto port = create_port_locked(pc);
+    if (!port.ok()) {
+      Error e = std::move(port).error();
+      if (e.code == ErrorCode::kNotFound) {
+        e = make_error(ErrorCode::kInvalidArgument, "Network {} could not be found.",
+                       nic.network_id);
+      }
+      return undo_ports(std::move(e));
+    }
+    ports_[port->id].created_by_server = true;
+    created.push_back(port->id);
+    port_ids.push_back(port->id);
+  }
+
+  Server s;
+  s.id = new_uuid();
+  s.name = request.name;
+  s.flavor_id = flavor->id;
+  s.image_id = image_id;
+  s.metadata = request.metadata;
+  s.key_name = request.key_name;
+  s.user_data = request.user_data;
+  if (!request.availability_zone.empty()) {
+    s.availability_zone = request.availability_zone;
+  }
+  s.created = s.updated = now();
+  s.project_id = project_id();
+  s.user_id = user_id();
+
+  emulator::ComputeRequest cr;
+  cr.pop = config_.pop;
+  cr.name = sanitize_server_name(request.name);
+  cr.rename_if_taken = true;  // instance names are emulation-wide, shared with other PoPs
+  cr.image = image_ref;
+  cr.command = request.command;
+  cr.env = request.env;
+  std::string short_name = flavor->name.starts_with("m1.") ? flavor->name.substr(3) : "";
+  cr.flavor = emulator::find_flavor(short_name).ok() ? short_name : "tiny";
+  substrate::ResourceLimits limits;
+  limits.memory_bytes = flavor->ram_mb * 1024 * 1024;
+  cr.limits = limits;
+  std::set<std::string> used;
+  std::vector<std::string> ifnames;
+  for (size_t i = 0; i < port_ids.size(); ++i) {
+    const Port& p = ports_.at(port_ids[i]);
+    std::string ifname = interface_name_for(p.name, i, used);
+    used.insert(ifname);
+    ifnames.push_back(ifname);
+    cr.interfaces.push_back(interface_request_locked(p, ifname));
+  }
+  auto started = emulation_.start_compute(cr);
+  if (!started.ok()) {
+    Error e = std::move(started).error();
+    if (e.code == ErrorCode::kResourceExhausted) {
+      e.message = "No valid host was found. " + e.message;
+    }
+    return undo_ports(std::move(e));
+  }
+  s.instance = started->name;
+  for (size_t i = 0; i < port_ids.size(); ++i) {
+    mark_bound_locked(ports_.at(port_ids[i]), s, ifnames[i]);
+  }
+  s.port_ids = port_ids;
+  servers_[s.id] = s;
+  std::set<std::string> networks;
+  for (const auto& id : port_ids) {
+    networks.insert(ports_.at(id).network_id);
+  }
+  for (const auto& n : networks) {
+    if (auto st = sync_network_locked(n); !st.ok()) {
+      for (const auto& id : port_ids) {
+        unbind_port_locked(ports_.at(id));
+      }
+      servers_.erase(s.id);
+      for (const auto& other : networks) {
+        (void)sync_network_locked(other);
+      }
+      (void)emulation_.stop_compute(config_.pop, s.instance);
+      return undo_ports(std::move(st).error());
+    }
+  }
+  return s;
+}
+
+Status Cloud::delete_server(const std::string& id) {
+  std::lock_guard lock(mu_);
+  auto it = servers_.find(id);
+  if (it == servers_.end()) {
+    return make_error(ErrorCode::kNotFound, "Instance {} could not be found.", id);
+  }
+  Server s = it->second;
+  servers_.erase(it);
+  std::set<std::string> networks;
+  for (const auto& pid : s.port_ids) {
+    auto p = ports_.find(pid);
+    if (p != ports_.end()) {
+      networks.insert(p->second.network_id);
+      unbind_port_locked(p->second);
+    }
+  }
+  // The E-LANs drop the interfaces before they go away.
+  for (const auto& n : networks) {
+    (void)sync_network_locked(n);
+  }
+  Status stopped = emulation_.stop_compute(config_.pop, s.instance);
+  for (const auto& pid : s.port_ids) {
+    auto p = ports_.find(pid);
+    if (p != ports_.end() && p->second.created_by_server) {
+      (void)delete_port_locked(pid);
+    }
+  }
+  if (!stopped.ok() && stopped.error().code != ErrorCode::kNotFound) {
+    return std::move(stopped).error().context(fmt::format("stopping server {}", id));
+  }
+  return ok_status();
+}
+
+Result<Server> Cloud::update_server(
+    const std::string& id, const std::optional<std::string>& name,
+    const std::optional<std::map<std::string, std::string>>& metadata) {
+  std::lock_guard lock(mu_);
+  auto it = servers_.find(id);
+  if (it == servers_.end()) {
+    return make_error(ErrorCode::kNotFound, "Instance {} could not be found.", id);
+  }
+  if (name) {
+    if (name->empty() || name->size() > 255) {
+      return make_error(ErrorCode::kInvalidArgument, "Invalid input for field/attribute name.");
+    }
+    it->second.name = *name;  // the instance keeps its name
+  }
+  if (metadata) {
+    it->second.metadata = *metadata;
+  }
+  it->second.updated = now();
+  return it->second;
+}
+
+Result<std::vector<Port>> Cloud::server_ports(const std::string& server_id) const {
+  std::lock_guard lock(mu_);
+  auto it = servers_.find(server_id);
+  if (it == servers_.end()) {
+    return make_error(ErrorCode::kNotFound, "Instance {} could not be found.", server_id);
+  }
+  std::vector<Port> out;
+  for (const auto& pid : it->second.port_ids) {
+    auto p = ports_.find(pid);
+    if (p != ports_.end()) {
+      out.push_back(p->second);
+    }
+  }
+  return out;
+}
+
+Result<Port> Cloud::attach_interface(const std::string& server_id, const ServerNic& nic) {
+  std::lock_guard lock(mu_);
+  auto it = servers_.find(server_id);
+  if (it == servers_.end()) {
+    return make_error(ErrorCode::kNotFound, "Instance {} could not be found.", server_id);
+  }
+  Server& s = it->second;
+  std::string port_id = nic.port_id;
+  bool created = false;
+  if (!port_id.empty()) {
+    auto p = ports_.find(port_id);
+    if (p == ports_.end()) {
+      return make_error(ErrorCode::kNotFound, "Port {} could not be found.", port_id);
+    }
+    if (p->second.binding || !p->second.device_id.empty()) {
+      return make_error(ErrorCode::kFailedPrecondition, "Port {} is still in use.", port_id);
+    }
+  } else if (!nic.network_id.empty()) {
+    PortCreate pc;
+    pc.network_id = nic.network_id;
+    if (!nic.fixed_ip.empty()) {
+      pc.fixed_ips = std::vector<FixedIpRequest>{{"", nic.fixed_ip}};
+    }
+    CL_ASSIGN_OR_RETURN(Port p, create_port_locked(pc));
+    ports_[p.id].created_by_server = true;
+    port_id = p.id;
+    created = true;
+  } else {
+    return make_error(ErrorCode::kInvalidArgument, "a port_id or a net_id is needed");
+  }
+  Port& p = ports_.at(port_id);
+  std::string ifname = interface_name_for(p.name, s.port_ids.size(), interface_names_locked(s));
+  auto added = emulation_.add_interface(s.instance, interface_request_locked(p, ifname));
+  if (!added.ok()) {
+    if (created) {
+      (void)delete_port_locked(port_id);
+    }
+    return std::move(added).error();
+  }
+  mark_bound_locked(p, s, ifname);
+  s.port_ids.push_back(port_id);
+  if (auto st = sync_network_locked(p.network_id); !st.ok()) {
+    s.port_ids.pop_back();
+    unbind_port_locked(p);
+    (void)sync_network_locked(p.network_id);
+    (void)emulation_.remove_interface(s.instance, ifname);
+    if (created) {
+      (void)delete_port_locked(port_id);
+    }
+    return std::move(st).error();
+  }
+  return ports_.at(port_id);
+}
+
+Status Cloud::detach_interface(const std::string& server_id, const std::string& port_id) {
+  std::lock_guard lock(mu_);
+  auto it = servers_.find(server_id);
+  if (it == servers_.end()) {
+    return make_error(ErrorCode::kNotFound, "Instance {} could not be found.", server_id);
+  }
+  auto p = ports_.find(port_id);
+  if (p == ports_.end() || !p->second.binding || p->second.binding->server_id != server_id) {
+    return make_error(ErrorCode::kNotFound, "Port {} is not attached to server {}", port_id,
+                      server_id);
+  }
+  PortBinding b = *p->second.binding;
+  auto& ids = it->second.port_ids;
+  ids.erase(std::remove(ids.begin(), ids.end(), port_id), ids.end());
+  unbind_port_locked(p->second);
+  (void)sync_network_locked(p->second.network_id);
+  Status removed = emulation_.remove_interface(b.instance, b.interface);
+  if (p->second.created_by_server) {
+    (void)delete_port_locked(port_id);
+  }
+  return removed;
+}
+
+}  // namespace chainlab::openstack

@@ -1,0 +1,263 @@
+// Cloud: images, from the local image store and Glance-only records (see cloud.h).
+#include <openssl/evp.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "frontends/openstack/cloud.h"
+#include "frontends/openstack/cloud_internal.h"
+
+namespace chainlab::openstack {
+namespace {
+
+std::string now() {
+  return iso8601(std::chrono::system_clock::now(), true);
+}
+
+std::string md5_hex(const std::string& data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), digest, &len, EVP_md5(), nullptr);
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out += fmt::format("{:02x}", digest[i]);
+  }
+  return out;
+}
+
+// A tar archive has "ustar" at offset 257 (docker save and OCI layout tars both do).
+bool looks_like_tar(const std::string& data) {
+  return data.size() > 262 && data.compare(257, 5, "ustar") == 0;
+}
+
+// Instances run natively: a stored image has the host's architecture, named as Glance's
+// `architecture` property names it (uname's machine: x86_64, aarch64...).
+std::string host_architecture() {
+  utsname u{};
+  return ::uname(&u) == 0 ? std::string(u.machine) : std::string("x86_64");
+}
+
+}  // namespace
+
+void Cloud::sync_images_locked() {
+  if (images_ == nullptr) {
+    return;
+  }
+  std::set<std::string> present;
+  std::set<std::string> referenced;
+  for (const auto& [id, im] : images_by_id_) {
+    if (!im.store_ref.empty()) {
+      referenced.insert(im.store_ref);
+    }
+  }
+  for (const auto& info : images_->list()) {
+    present.insert(info.id);
+    if (referenced.count(info.id) != 0) {
+      continue;
+    }
+    Image im;
+    im.id = image_uuid_for_store_id(info.id);
+    if (images_by_id_.count(im.id) != 0) {
+      continue;
+    }
+    im.name = info.tags.empty() ? info.id : info.tags.front();
+    im.status = "active";
+    im.container_format = "docker";
+    im.disk_format = "raw";
+    im.size = static_cast<int64_t>(info.size_bytes);
+    im.store_ref = info.id;
+    im.properties["architecture"] = host_architecture();
+    im.created_at = im.updated_at = info.created.empty() ? now() : info.created.substr(0, 19) + "Z";
+    images_by_id_[im.id] = im;
+  }
+  // Images removed from the store behind our back disappear.
+  for (auto it = images_by_id_.begin(); it != images_by_id_.end();) {
+    bool gone = !it->second.store_ref.empty() && present.count(it->second.store_ref) == 0;
+    it = gone ? images_by_id_.erase(it) : std::next(it);
+  }
+}
+
+std::vector<Image> Cloud::list_images() {
+  std::lock_guard lock(mu_);
+  sync_images_locked();
+  std::vector<Image> out;
+  for (const auto& [id, im] : images_by_id_) {
+    out.push_back(im);
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Image& a, const Image& b) { return a.name < b.name; });
+  return out;
+}
+
+Result<Image> Cloud::get_image(const std::string& id_or_name) {
+  std::lock_guard lock(mu_);
+  sync_images_locked();
+  if (const Image* im = find_by_id_or_name(images_by_id_, id_or_name)) {
+    return *im;
+  }
+  return make_error(ErrorCode::kNotFound, "No image found with ID {}", id_or_name);
+}
+
+Result<Image> Cloud::create_image(const ImageCreate& request) {
+  std::lock_guard lock(mu_);
+  sync_images_locked();
+  if (request.name.size() > 255) {
+    return make_error(ErrorCode::kInvalidArgument, "name: too long");
+  }
+  static const std::set<std::string> kVisibility = {"public", "private", "shared", "community"};
+  if (kVisibility.count(request.visibility) == 0) {
+    return make_error(ErrorCode::kInvalidArgument, "Invalid visibility value: {}",
+                      request.visibility);
+  }
+  if (request.min_disk < 0 || request.min_ram < 0) {
+    return make_error(ErrorCode::kInvalidArgument, "min_disk and min_ram must be >= 0");
+  }
+  Image im;
+  im.id = request.id.empty() ? new_uuid() : request.id;
+  if (!is_uuid(im.id)) {
+    return make_error(ErrorCode::kInvalidArgument, "id '{}' is not a valid UUID", im.id);
+  }
+  if (images_by_id_.count(im.id) != 0) {
+    return make_error(ErrorCode::kAlreadyExists, "Image with identifier {} already exists!", im.id);
+  }
+  im.name = request.name;
+  im.container_format = request.container_format;
+  im.disk_format = request.disk_format;
+  im.visibility = request.visibility;
+  im.is_protected = request.is_protected;
+  im.min_disk = request.min_disk;
+  im.min_ram = request.min_ram;
+  im.tags = request.tags;
+  im.properties = request.properties;
+  im.created_at = im.updated_at = now();
+  images_by_id_[im.id] = im;
+  return im;
+}
+
+Result<Image> Cloud::update_image(const std::string& id, const ImageUpdate& update) {
+  std::lock_guard lock(mu_);
+  sync_images_locked();
+  auto it = images_by_id_.find(id);
+  if (it == images_by_id_.end()) {
+    return make_error(ErrorCode::kNotFound, "No image found with ID {}", id);
+  }
+  Image im = it->second;
+  if (update.name) {
+    im.name = *update.name;
+  }
+  if (update.container_format) {
+    im.container_format = *update.container_format;
+  }
+  if (update.disk_format) {
+    im.disk_format = *update.disk_format;
+  }
+  if (update.visibility) {
+    if (*update.visibility != "public" && *update.visibility != "private" &&
+        *update.visibility != "shared" && *update.visibility != "community") {
+      return make_error(ErrorCode::kInvalidArgument, "Invalid visibility value: {}",
+                        *update.visibility);
+    }
+    im.visibility = *update.visibility;
+  }
+  if (update.is_protected) {
+    im.is_protected = *update.is_protected;
+  }
+  if (update.min_disk) {
+    im.min_disk = *update.min_disk;
+  }
+  if (update.min_ram) {
+    im.min_ram = *update.min_ram;
+  }
+  if (update.tags) {
+    im.tags = *update.tags;
+  }
+  for (const auto& [k, v] : update.properties) {
+    if (v) {
+      im.properties[k] = *v;
+    } else {
+      im.properties.erase(k);
+    }
+  }
+  im.updated_at = now();
+  it->second = im;
+  return im;
+}
+
+Result<Image> Cloud::upload_image(const std::string& id, const std::string& data) {
+  std::lock_guard lock(mu_);
+  sync_images_locked();
+  auto it = images_by_id_.find(id);
+  if (it == images_by_id_.end()) {
+    return make_error(ErrorCode::kNotFound, "No image found with ID {}", id);
+  }
+  Image& im = it->second;
+  if (!im.store_ref.empty() || im.status != "queued") {
+    return make_error(ErrorCode::kFailedPrecondition,
+                      "Failed to upload image data due to HTTP error: image {} is {}", id,
+                      im.status);
+  }
+  if (images_ != nullptr && looks_like_tar(data)) {
+    // A container image archive: import it into the store. Anything else stays plain data.
+    std::string path = fmt::format("{}/.glance-upload-{}-{}.tar",
+                                   std::filesystem::temp_directory_path().string(), ::getpid(), id);
+    {
+      std::ofstream out(path, std::ios::binary);
+      out.write(data.data(), static_cast<std::streamsize>(data.size()));
+    }
+    std::string tag;
+    if (!im.name.empty()) {
+      tag = runtime::normalize_tag(im.name);
+    }
+    auto imported = images_->import(path, tag);
+    if (!imported.ok() && !tag.empty()) {
+      imported = images_->import(path);  // the name may not be a valid tag
+    }
+    std::remove(path.c_str());
+    if (imported.ok()) {
+      im.store_ref = imported->id;
+      im.properties.emplace("architecture", host_architecture());
+    }
+  }
+  if (im.store_ref.empty()) {
+    image_data_[id] = data;
+  }
+  im.status = "active";
+  im.size = static_cast<int64_t>(data.size());
+  im.checksum = md5_hex(data);
+  im.updated_at = now();
+  return im;
+}
+
+Result<std::string> Cloud::image_data(const std::string& id) {
+  std::lock_guard lock(mu_);
+  if (images_by_id_.count(id) == 0) {
+    return make_error(ErrorCode::kNotFound, "No image found with ID {}", id);
+  }
+  auto it = image_data_.find(id);
+  return it == image_data_.end() ? std::string() : it->second;
+}
+
+Status Cloud::delete_image(const std::string& id) {
+  std::lock_guard lock(mu_);
+  sync_images_locked();
+  auto it = images_by_id_.find(id);
+  if (it == images_by_id_.end()) {
+    return make_error(ErrorCode::kNotFound, "No image found with ID {}", id);
+  }
+  if (it->second.is_protected) {
+    return make_error(ErrorCode::kFailedPrecondition, "Image {} is protected and cannot be deleted",
+                      id);
+  }
+  if (!it->second.store_ref.empty() && images_ != nullptr) {
+    CL_RETURN_IF_ERROR(images_->remove(it->second.store_ref));
+  }
+  image_data_.erase(id);
+  images_by_id_.erase(it);
+  return ok_status();
+}
+
+}  // namespace chainlab::openstack

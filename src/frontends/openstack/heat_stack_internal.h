@@ -1,0 +1,59 @@
+// The StackEngine's private types, shared by heat_stacks.cc and heat_stack_resources.cc.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "frontends/openstack/heat_stacks.h"
+
+namespace chainlab::openstack {
+
+struct StackEngine::Stack {
+  // One created resource.
+  struct Resource {
+    ResourceType type = ResourceType::kNet;
+    std::string physical_id;
+    std::string status;  // CREATE_COMPLETE, UPDATE_COMPLETE, CREATE_FAILED, ...
+    std::string status_reason;
+    std::string updated_time;
+    std::string group;
+    bool realised = true;  // false: recorded only (see heat_stacks.h, leniency)
+    // Router interfaces: what to remove.
+    std::string router_id, subnet_id, port_id;
+    // Floating IPs recorded only: what get_attr answers.
+    nlohmann::json record = nlohmann::json::object();
+  };
+
+  std::string id;
+  std::string name;
+  std::string action;  // CREATE, UPDATE, DELETE
+  std::string state;   // IN_PROGRESS, COMPLETE, FAILED
+  std::string status_reason;
+  std::string creation_time;
+  std::string updated_time;
+  int timeout_mins = 0;
+  Template tmpl;
+  nlohmann::json parameters = nlohmann::json::object();  // as given (PATCH merges over them)
+  StackPlan plan;
+  std::map<std::string, Resource> resources;  // by logical name
+  std::vector<StackEvent> events;
+  int64_t next_event = 1;
+};
+
+// get_resource / get_attr over one stack's created resources (called with the engine's mutex
+// held).
+class StackEngine::Resolver : public ReferenceResolver {
+ public:
+  Resolver(const StackEngine& engine, const Stack& stack) : engine_(engine), stack_(stack) {}
+  Result<nlohmann::json> resource_id(const std::string& resource) const override;
+  Result<nlohmann::json> attribute(const std::string& resource,
+                                   const std::string& attribute) const override;
+
+ private:
+  const StackEngine& engine_;
+  const Stack& stack_;
+};
+
+}  // namespace chainlab::openstack

@@ -1,0 +1,496 @@
+// StackEngine, per resource type: creation through the Cloud typed API, deletion, attributes.
+#include <fmt/format.h>
+
+#include "frontends/openstack/heat_stack_internal.h"
+#include "frontends/openstack/hot_resources.h"
+#include "substrate/addr.h"
+
+namespace chainlab::openstack {
+
+using nlohmann::json;
+
+namespace {
+
+std::string now_iso() {
+  return iso8601(std::chrono::system_clock::now(), true);
+}
+
+// Neutron objects are named by id or (unique) name in templates.
+Result<Network> find_network(Cloud& cloud, const std::string& ref) {
+  if (auto n = cloud.get_network(ref); n.ok()) {
+    return n;
+  }
+  for (auto& n : cloud.list_networks()) {
+    if (n.name == ref) {
+      return n;
+    }
+  }
+  return make_error(ErrorCode::kNotFound, "network '{}' could not be found", ref);
+}
+
+Result<Subnet> find_subnet(Cloud& cloud, const std::string& ref) {
+  if (auto s = cloud.get_subnet(ref); s.ok()) {
+    return s;
+  }
+  for (auto& s : cloud.list_subnets()) {
+    if (s.name == ref) {
+      return s;
+    }
+  }
+  return make_error(ErrorCode::kNotFound, "subnet '{}' could not be found", ref);
+}
+
+Result<Router> find_router(Cloud& cloud, const std::string& ref) {
+  if (auto r = cloud.get_router(ref); r.ok()) {
+    return r;
+  }
+  for (auto& r : cloud.list_routers()) {
+    if (r.name == ref) {
+      return r;
+    }
+  }
+  return make_error(ErrorCode::kNotFound, "router '{}' could not be found", ref);
+}
+
+bool gateway_inside(const std::string& cidr, const std::string& gateway) {
+  auto net = substrate::Cidr::parse(cidr);
+  auto gw = substrate::Cidr::parse(gateway);
+  if (!net.ok() || !gw.ok()) {
+    return true;  // let the Cloud report the malformed value
+  }
+  return substrate::Cidr{gw->address, net->prefix_len}.network() == net->network();
+}
+
+json fixed_ips_json(const Port& p) {
+  json out = json::array();
+  for (const auto& ip : p.fixed_ips) {
+    out.push_back({{"subnet_id", ip.subnet_id}, {"ip_address", ip.ip_address}});
+  }
+  return out;
+}
+
+json port_json(const Port& p) {
+  return {{"id", p.id},
+          {"name", p.name},
+          {"network_id", p.network_id},
+          {"mac_address", p.mac_address},
+          {"fixed_ips", fixed_ips_json(p)},
+          {"device_id", p.device_id},
+          {"device_owner", p.device_owner},
+          {"status", p.status},
+          {"admin_state_up", p.admin_state_up}};
+}
+
+}  // namespace
+
+Status StackEngine::create_resource_locked(Stack& stack, const PlannedResource& planned) {
+  Resolver refs(*this, stack);
+  const std::string& path = planned.properties_path;
+  std::string where = "resources." + planned.name;
+  CL_ASSIGN_OR_RETURN(json props, resolve_value(planned.properties, refs, path));
+  Stack::Resource r;
+  r.type = planned.type;
+  r.group = planned.group;
+  r.status = "CREATE_COMPLETE";
+  r.status_reason = "state changed";
+  auto fail = [&](Error e) { return std::move(e).context(where); };
+  std::string default_name = fmt::format("{}-{}", stack.name, planned.name);
+
+  switch (planned.type) {
+    case ResourceType::kNet: {
+      CL_ASSIGN_OR_RETURN(NetSpec spec, parse_net(props, path));
+      NetworkCreate req;
+      req.name = spec.name.empty() ? default_name : spec.name;
+      req.admin_state_up = spec.admin_state_up;
+      req.shared = spec.shared;
+      auto n = cloud_.create_network(req);
+      if (!n.ok()) {
+        return fail(std::move(n).error());
+      }
+      r.physical_id = n->id;
+      break;
+    }
+    case ResourceType::kSubnet: {
+      CL_ASSIGN_OR_RETURN(SubnetSpec spec, parse_subnet(props, path));
+      auto net = find_network(cloud_, spec.network);
+      if (!net.ok()) {
+        return fail(std::move(net).error());
+      }
+      SubnetCreate req;
+      req.network_id = net->id;
+      req.name = spec.name.empty() ? default_name : spec.name;
+      req.cidr = spec.cidr;
+      req.gateway_ip = spec.gateway_ip;
+      if (spec.gateway_ip && !spec.gateway_ip->empty() &&
+          !gateway_inside(spec.cidr, *spec.gateway_ip)) {
+        r.status_reason = fmt::format("gateway_ip {} is outside {}: the subnet has no gateway",
+                                      *spec.gateway_ip, spec.cidr);
+        req.gateway_ip = "";
+      }
+      for (const auto& p : spec.allocation_pools) {
+        req.allocation_pools.push_back({p.start, p.end});
+      }
+      req.enable_dhcp = spec.enable_dhcp;
+      req.dns_nameservers = spec.dns_nameservers;
+      auto s = cloud_.create_subnet(req);
+      if (!s.ok()) {
+        return fail(std::move(s).error());
+      }
+      r.physical_id = s->id;
+      break;
+    }
+    case ResourceType::kPort: {
+      CL_ASSIGN_OR_RETURN(PortSpec spec, parse_port(props, path));
+      auto net = find_network(cloud_, spec.network);
+      if (!net.ok()) {
+        return fail(std::move(net).error());
+      }
+      PortCreate req;
+      req.network_id = net->id;
+      req.name = spec.name.empty() ? default_name : spec.name;
+      req.mac_address = spec.mac_address;
+      req.admin_state_up = spec.admin_state_up;
+      if (!spec.fixed_ips.empty()) {
+        std::vector<FixedIpRequest> ips;
+        for (const auto& ip : spec.fixed_ips) {
+          FixedIpRequest f;
+          if (!ip.subnet.empty()) {
+            auto sub = find_subnet(cloud_, ip.subnet);
+            if (!sub.ok()) {
+              return fail(std::move(sub).error());
+            }
+            f.subnet_id = sub->id;
+          }
+          f.ip_address = ip.ip_address;
+          ips.push_back(std::move(f));
+        }
+        req.fixed_ips = std::move(ips);
+      }
+      auto p = cloud_.create_port(req);
+      if (!p.ok()) {
+        return fail(std::move(p).error());
+      }
+      r.physical_id = p->id;
+      break;
+    }
+    case ResourceType::kServer: {
+      CL_ASSIGN_OR_RETURN(ServerSpec spec, parse_server(props, path));
+      ServerCreate req;
+      req.name = spec.name.empty() ? default_name : spec.name;
+      req.flavor = spec.flavor;
+      req.image = spec.image;
+      if (!cloud_.get_image(spec.image).ok()) {
+        r.status_reason = fmt::format(
+            "image '{}' is not in the image store: running a plain native instance", spec.image);
+        req.image.clear();
+        req.metadata["image"] = spec.image;
+      }
+      for (const auto& [k, v] : spec.metadata.items()) {
+        req.metadata[k] = v.is_string() ? v.get<std::string>() : v.dump();
+      }
+      for (const auto& n : spec.networks) {
+        ServerNic nic;
+        nic.port_id = n.port;
+        nic.fixed_ip = n.fixed_ip;
+        if (!n.network.empty()) {
+          auto net = find_network(cloud_, n.network);
+          if (!net.ok()) {
+            return fail(std::move(net).error());
+          }
+          nic.network_id = net->id;
+        } else if (n.port.empty()) {
+          auto sub = find_subnet(cloud_, n.subnet);
+          if (!sub.ok()) {
+            return fail(std::move(sub).error());
+          }
+          nic.network_id = sub->network_id;
+        }
+        req.nics.push_back(std::move(nic));
+      }
+      auto s = cloud_.create_server(req);
+      if (!s.ok()) {
+        return fail(std::move(s).error());
+      }
+      r.physical_id = s->id;
+      break;
+    }
+    case ResourceType::kRouter: {
+      CL_ASSIGN_OR_RETURN(RouterSpec spec, parse_router(props, path));
+      RouterCreate req;
+      req.name = spec.name.empty() ? default_name : spec.name;
+      req.admin_state_up = spec.admin_state_up;
+      if (!spec.external_network.empty()) {
+        auto net = find_network(cloud_, spec.external_network);
+        if (net.ok()) {
+          req.external_network_id = net->id;
+        } else {
+          r.status_reason =
+              fmt::format("external network '{}' not found: no gateway", spec.external_network);
+        }
+      }
+      auto rt = cloud_.create_router(req);
+      if (!rt.ok()) {
+        return fail(std::move(rt).error());
+      }
+      r.physical_id = rt->id;
+      break;
+    }
+    case ResourceType::kRouterInterface: {
+      CL_ASSIGN_OR_RETURN(RouterInterfaceSpec spec, parse_router_interface(props, path));
+      auto router = find_router(cloud_, spec.router);
+      if (!router.ok()) {
+        r.realised = false;
+        r.physical_id = random_uuid();
+        r.status_reason =
+            fmt::format("router '{}' is not in this PoP: recorded, not realised", spec.router);
+        break;
+      }
+      RouterInterface req;
+      if (!spec.subnet.empty()) {
+        auto sub = find_subnet(cloud_, spec.subnet);
+        if (!sub.ok()) {
+          return fail(std::move(sub).error());
+        }
+        if (sub->gateway_ip.empty()) {  // plug the router in with a port of its own
+          PortCreate pc;
+          pc.network_id = sub->network_id;
+          pc.name = default_name;
+          pc.fixed_ips = std::vector<FixedIpRequest>{{sub->id, ""}};
+          auto port = cloud_.create_port(pc);
+          if (!port.ok()) {
+            return fail(std::move(port).error());
+          }
+          req.port_id = port->id;
+          r.status_reason = "the subnet has no gateway: the router got a port of its own";
+        } else {
+          req.subnet_id = sub->id;
+        }
+      } else {
+        req.port_id = spec.port;
+      }
+      auto ri = cloud_.add_router_interface(router->id, req);
+      if (!ri.ok()) {
+        if (!req.port_id.empty() && spec.port.empty()) {
+          (void)cloud_.delete_port(req.port_id);
+        }
+        return fail(std::move(ri).error());
+      }
+      r.router_id = router->id;
+      r.subnet_id = ri->subnet_id;
+      r.port_id = ri->port_id;
+      r.physical_id = spec.subnet.empty()
+                          ? fmt::format("{}:port_id={}", router->id, ri->port_id)
+                          : fmt::format("{}:subnet_id={}", router->id, ri->subnet_id);
+      break;
+    }
+    case ResourceType::kFloatingIp: {
+      CL_ASSIGN_OR_RETURN(FloatingIpSpec spec, parse_floating_ip(props, path));
+      auto net = find_network(cloud_, spec.floating_network);
+      if (!net.ok()) {
+        r.realised = false;
+        r.physical_id = random_uuid();
+        r.status_reason =
+            fmt::format("floating network '{}' is not in this PoP: recorded, not realised",
+                        spec.floating_network);
+        r.record = {{"floating_ip_address", spec.floating_ip_address},
+                    {"floating_network_id", spec.floating_network},
+                    {"port_id", spec.port},
+                    {"fixed_ip_address", spec.fixed_ip_address}};
+        break;
+      }
+      FloatingIpCreate req;
+      req.floating_network_id = net->id;
+      req.floating_ip_address = spec.floating_ip_address;
+      req.port_id = spec.port;
+      req.fixed_ip_address = spec.fixed_ip_address;
+      auto f = cloud_.create_floating_ip(req);
+      if (!f.ok()) {
+        return fail(std::move(f).error());
+      }
+      r.physical_id = f->id;
+      break;
+    }
+    case ResourceType::kResourceGroup:
+      r.physical_id = random_uuid();
+      break;
+  }
+  r.updated_time = now_iso();
+  stack.resources[planned.name] = std::move(r);
+  return ok_status();
+}
+
+Status StackEngine::delete_resource_locked(Stack& stack, const std::string& name) {
+  auto it = stack.resources.find(name);
+  if (it == stack.resources.end()) {
+    return ok_status();
+  }
+  const Stack::Resource& r = it->second;
+  Status s;
+  if (r.realised && !r.physical_id.empty()) {
+    switch (r.type) {
+      case ResourceType::kServer:
+        s = cloud_.delete_server(r.physical_id);
+        break;
+      case ResourceType::kNet:
+        s = cloud_.delete_network(r.physical_id);
+        break;
+      case ResourceType::kSubnet:
+        s = cloud_.delete_subnet(r.physical_id);
+        break;
+      case ResourceType::kPort:
+        s = cloud_.delete_port(r.physical_id);
+        break;
+      case ResourceType::kRouter:
+        s = cloud_.delete_router(r.physical_id);
+        break;
+      case ResourceType::kRouterInterface: {
+        auto removed = cloud_.remove_router_interface(r.router_id, {r.subnet_id, r.port_id});
+        if (!removed.ok()) {
+          s = std::move(removed).error();
+        }
+        break;
+      }
+      case ResourceType::kFloatingIp:
+        s = cloud_.delete_floating_ip(r.physical_id);
+        break;
+      case ResourceType::kResourceGroup:
+        break;
+    }
+  }
+  if (!s.ok() && s.error().code != ErrorCode::kNotFound) {
+    it->second.status = "DELETE_FAILED";
+    it->second.status_reason = s.error().message;
+    return std::move(s).error().context("resources." + name);
+  }
+  stack.resources.erase(it);
+  return ok_status();
+}
+
+Result<json> StackEngine::attribute_locked(const Stack& stack, const std::string& resource,
+                                           const std::string& attribute,
+                                           const ReferenceResolver& refs) const {
+  auto it = stack.resources.find(resource);
+  if (it == stack.resources.end()) {
+    return make_error(ErrorCode::kNotFound, "resource '{}' has not been created", resource);
+  }
+  const Stack::Resource& r = it->second;
+  json show;
+  json extra = json::object();  // attributes beyond the "show" fields
+  switch (r.type) {
+    case ResourceType::kResourceGroup: {
+      const PlannedResource* group = stack.plan.find(resource);
+      assert(group != nullptr);
+      return group_attribute(*group, attribute, refs);
+    }
+    case ResourceType::kServer: {
+      CL_ASSIGN_OR_RETURN(Server s, cloud_.get_server(r.physical_id));
+      CL_ASSIGN_OR_RETURN(std::vector<Port> ports, cloud_.server_ports(r.physical_id));
+      json networks = json::object();
+      json addresses = json::object();
+      std::string first;
+      for (const auto& p : ports) {
+        auto net = cloud_.get_network(p.network_id);
+        std::string net_name = net.ok() ? net->name : p.network_id;
+        for (const auto& ip : p.fixed_ips) {
+          if (first.empty()) {
+            first = ip.ip_address;
+          }
+          networks[net_name].push_back(ip.ip_address);
+          addresses[net_name].push_back({{"addr", ip.ip_address},
+                                         {"version", 4},
+                                         {"OS-EXT-IPS-MAC:mac_addr", p.mac_address},
+                                         {"OS-EXT-IPS:type", "fixed"},
+                                         {"port", p.id}});
+        }
+      }
+      show = {{"id", s.id},
+              {"name", s.name},
+              {"status", s.status},
+              {"flavor", {{"id", s.flavor_id}}},
+              {"image", {{"id", s.image_id}}},
+              {"addresses", addresses},
+              {"metadata", s.metadata}};
+      extra = {{"first_address", first},
+               {"networks", networks},
+               {"instance_name", s.instance},
+               {"accessIPv4", first},
+               {"accessIPv6", ""}};
+      break;
+    }
+    case ResourceType::kPort: {
+      CL_ASSIGN_OR_RETURN(Port p, cloud_.get_port(r.physical_id));
+      show = port_json(p);
+      break;
+    }
+    case ResourceType::kNet: {
+      CL_ASSIGN_OR_RETURN(Network n, cloud_.get_network(r.physical_id));
+      show = {{"id", n.id},         {"name", n.name},
+              {"status", n.status}, {"subnets", n.subnet_ids},
+              {"mtu", n.mtu},       {"admin_state_up", n.admin_state_up},
+              {"shared", n.shared}};
+      break;
+    }
+    case ResourceType::kSubnet: {
+      CL_ASSIGN_OR_RETURN(Subnet s, cloud_.get_subnet(r.physical_id));
+      json pools = json::array();
+      for (const auto& p : s.allocation_pools) {
+        pools.push_back({{"start", p.start}, {"end", p.end}});
+      }
+      show = {{"id", s.id},
+              {"name", s.name},
+              {"network_id", s.network_id},
+              {"cidr", s.cidr},
+              {"gateway_ip", s.gateway_ip.empty() ? json(nullptr) : json(s.gateway_ip)},
+              {"allocation_pools", pools},
+              {"ip_version", s.ip_version},
+              {"enable_dhcp", s.enable_dhcp}};
+      break;
+    }
+    case ResourceType::kRouter: {
+      CL_ASSIGN_OR_RETURN(Router rt, cloud_.get_router(r.physical_id));
+      show = {{"id", rt.id},
+              {"name", rt.name},
+              {"status", rt.status},
+              {"admin_state_up", rt.admin_state_up},
+              {"external_gateway_info", rt.external_network_id.empty()
+                                            ? json(nullptr)
+                                            : json{{"network_id", rt.external_network_id}}}};
+      break;
+    }
+    case ResourceType::kRouterInterface:
+      show = {{"id", r.physical_id},
+              {"router_id", r.router_id},
+              {"subnet_id", r.subnet_id},
+              {"port_id", r.port_id}};
+      break;
+    case ResourceType::kFloatingIp: {
+      if (!r.realised) {
+        show = r.record;
+        show["id"] = r.physical_id;
+        break;
+      }
+      CL_ASSIGN_OR_RETURN(FloatingIp f, cloud_.get_floating_ip(r.physical_id));
+      show = {{"id", f.id},
+              {"floating_ip_address", f.floating_ip_address},
+              {"floating_network_id", f.floating_network_id},
+              {"port_id", f.port_id.empty() ? json(nullptr) : json(f.port_id)},
+              {"fixed_ip_address", f.fixed_ip_address},
+              {"router_id", f.router_id},
+              {"status", f.status}};
+      break;
+    }
+  }
+  if (attribute == "show") {
+    return show;
+  }
+  if (extra.contains(attribute)) {
+    return extra[attribute];
+  }
+  if (show.contains(attribute)) {
+    return show[attribute];
+  }
+  return make_error(ErrorCode::kInvalidArgument, "resource '{}' ({}) has no attribute '{}'",
+                    resource, resource_type_name(r.type), attribute);
+}
+
+}  // namespace chainlab::openstack

@@ -1,0 +1,386 @@
+// StackEngine bookkeeping: create / update / delete flows and the stack views. Per-type resource
+// creation, deletion and attributes are in heat_stack_resources.cc.
+#include "frontends/openstack/heat_stacks.h"
+
+#include <algorithm>
+
+#include "frontends/openstack/heat_stack_internal.h"
+
+namespace chainlab::openstack {
+
+using nlohmann::json;
+
+namespace {
+
+std::string now_iso() {
+  return iso8601(std::chrono::system_clock::now(), true);
+}
+
+std::string value_text(const json& v) {
+  return v.is_string() ? v.get<std::string>() : v.dump();
+}
+
+Result<Template> parse_request_template(const StackRequest& request) {
+  if (!request.template_tree.is_null()) {
+    if (request.template_tree.is_string()) {
+      return parse_template(request.template_tree.get<std::string>());
+    }
+    return parse_template(request.template_tree);
+  }
+  if (request.template_text.empty()) {
+    return make_error(ErrorCode::kInvalidArgument, "template: no template given");
+  }
+  return parse_template(request.template_text);
+}
+
+}  // namespace
+
+Result<json> StackEngine::Resolver::resource_id(const std::string& resource) const {
+  auto it = stack_.resources.find(resource);
+  if (it == stack_.resources.end() || it->second.physical_id.empty()) {
+    return make_error(ErrorCode::kNotFound, "resource '{}' has not been created", resource);
+  }
+  return json(it->second.physical_id);
+}
+
+Result<json> StackEngine::Resolver::attribute(const std::string& resource,
+                                              const std::string& attribute) const {
+  return engine_.attribute_locked(stack_, resource, attribute, *this);
+}
+
+StackEngine::StackEngine(Cloud& cloud) : cloud_(cloud) {}
+StackEngine::~StackEngine() = default;
+
+StackEngine::Stack* StackEngine::find_locked(const std::string& name_or_id) const {
+  for (const auto& s : stacks_) {
+    if (s->id == name_or_id || s->name == name_or_id) {
+      return s.get();
+    }
+  }
+  return nullptr;
+}
+
+StackInfo StackEngine::info_of(const Stack& stack) {
+  StackInfo info;
+  info.id = stack.id;
+  info.name = stack.name;
+  info.description = stack.tmpl.description;
+  info.status = stack.action + "_" + stack.state;
+  info.action = stack.action;
+  info.status_reason = stack.status_reason;
+  info.creation_time = stack.creation_time;
+  info.updated_time = stack.updated_time;
+  info.timeout_mins = stack.timeout_mins;
+  for (const auto& [k, v] : stack.plan.parameters) {
+    info.parameters[k] = value_text(v);
+  }
+  return info;
+}
+
+void StackEngine::event_locked(Stack& stack, const std::string& resource,
+                               const std::string& physical_id, const std::string& type,
+                               const std::string& status, const std::string& reason) {
+  stack.events.push_back(
+      {std::to_string(stack.next_event++), resource, physical_id, status, reason, type, now_iso()});
+}
+
+void StackEngine::stack_event_locked(Stack& stack) {
+  event_locked(stack, stack.name, stack.id, "OS::Heat::Stack", stack.action + "_" + stack.state,
+               stack.status_reason);
+}
+
+Result<std::vector<StackEvent>> StackEngine::events(const std::string& name_or_id) const {
+  std::lock_guard lock(mu_);
+  const Stack* s = find_locked(name_or_id);
+  if (s == nullptr) {
+    return make_error(ErrorCode::kNotFound, "The Stack ({}) could not be found.", name_or_id);
+  }
+  return s->events;
+}
+
+Result<Template> StackEngine::validate(const StackRequest& request) const {
+  CL_ASSIGN_OR_RETURN(Template t, parse_request_template(request));
+  CL_ASSIGN_OR_RETURN(StackPlan plan, plan_stack(t, request.parameters));
+  (void)plan;
+  return t;
+}
+
+Status StackEngine::create_all_locked(Stack& stack, const std::vector<std::string>& names,
+                                      std::vector<std::string>& created) {
+  for (const auto& name : names) {
+    const PlannedResource* planned = stack.plan.find(name);
+    assert(planned != nullptr);
+    const char* type = resource_type_name(planned->type);
+    event_locked(stack, name, "", type, stack.action + "_IN_PROGRESS", "state changed");
+    auto s = create_resource_locked(stack, *planned);
+    if (!s.ok()) {
+      auto& r = stack.resources[name];
+      r.type = planned->type;
+      r.group = planned->group;
+      r.status = stack.action + "_FAILED";
+      r.status_reason = s.error().message;
+      r.updated_time = now_iso();
+      event_locked(stack, name, "", type, r.status, r.status_reason);
+      return make_error(s.error().code, "Resource {} failed: {}", stack.action, s.error().message);
+    }
+    const auto& r = stack.resources[name];
+    event_locked(stack, name, r.physical_id, type, r.status, r.status_reason);
+    created.push_back(name);
+  }
+  return ok_status();
+}
+
+Result<StackInfo> StackEngine::create(const StackRequest& request) {
+  if (request.name.empty()) {
+    return make_error(ErrorCode::kInvalidArgument, "stack_name: required");
+  }
+  CL_ASSIGN_OR_RETURN(Template tmpl, parse_request_template(request));
+  std::lock_guard lock(mu_);
+  if (find_locked(request.name) != nullptr) {
+    return make_error(ErrorCode::kAlreadyExists, "The Stack ({}) already exists.", request.name);
+  }
+  auto stack = std::make_unique<Stack>();
+  stack->id = random_uuid();
+  stack->name = request.name;
+  CL_ASSIGN_OR_RETURN(stack->plan, plan_stack(tmpl, request.parameters,
+                                              {{"OS::stack_name", stack->name},
+                                               {"OS::stack_id", stack->id},
+                                               {"OS::project_id", cloud_.project_id()}}));
+  stack->tmpl = std::move(tmpl);
+  stack->parameters = request.parameters.is_object() ? request.parameters : json::object();
+  stack->creation_time = now_iso();
+  stack->timeout_mins = request.timeout_mins;
+  stack->action = "CREATE";
+  stack->state = "IN_PROGRESS";
+  Stack& s = *stack;
+  stacks_.push_back(std::move(stack));
+  s.status_reason = "Stack CREATE started";
+  stack_event_locked(s);
+
+  std::vector<std::string> order;
+  for (const auto& r : s.plan.resources) {
+    order.push_back(r.name);
+  }
+  std::vector<std::string> created;
+  auto status = create_all_locked(s, order, created);
+  if (status.ok()) {
+    s.state = "COMPLETE";
+    s.status_reason = "Stack CREATE completed successfully";
+    stack_event_locked(s);
+    return info_of(s);
+  }
+  // Roll back: nothing the stack created stays.
+  for (auto it = created.rbegin(); it != created.rend(); ++it) {
+    (void)delete_resource_locked(s, *it);
+  }
+  // What remains: the failed resource, and any that could not be deleted (DELETE_FAILED).
+  for (auto it = s.resources.begin(); it != s.resources.end();) {
+    bool keep = it->second.status == "CREATE_FAILED" || it->second.status == "DELETE_FAILED";
+    it = keep ? std::next(it) : s.resources.erase(it);
+  }
+  s.state = "FAILED";
+  s.status_reason = status.error().message;
+  stack_event_locked(s);
+  return info_of(s);
+}
+
+std::vector<StackInfo> StackEngine::list() const {
+  std::lock_guard lock(mu_);
+  std::vector<StackInfo> out;
+  for (const auto& s : stacks_) {
+    out.push_back(info_of(*s));
+  }
+  return out;
+}
+
+Result<StackInfo> StackEngine::get(const std::string& name_or_id) const {
+  std::lock_guard lock(mu_);
+  const Stack* s = find_locked(name_or_id);
+  if (s == nullptr) {
+    return make_error(ErrorCode::kNotFound, "The Stack ({}) could not be found.", name_or_id);
+  }
+  return info_of(*s);
+}
+
+Result<std::vector<StackOutput>> StackEngine::outputs(const std::string& name_or_id) const {
+  std::lock_guard lock(mu_);
+  const Stack* s = find_locked(name_or_id);
+  if (s == nullptr) {
+    return make_error(ErrorCode::kNotFound, "The Stack ({}) could not be found.", name_or_id);
+  }
+  Resolver refs(*this, *s);
+  std::vector<StackOutput> out;
+  for (const auto& o : s->plan.outputs) {
+    StackOutput so;
+    so.key = o.name;
+    so.description = o.description;
+    auto v = resolve_value(o.value, refs, "outputs." + o.name + ".value");
+    if (v.ok()) {
+      so.value = std::move(v).value();
+    } else {
+      so.error = v.error().message;
+    }
+    out.push_back(std::move(so));
+  }
+  return out;
+}
+
+Result<std::vector<StackResourceInfo>> StackEngine::resources(const std::string& name_or_id) const {
+  std::lock_guard lock(mu_);
+  const Stack* s = find_locked(name_or_id);
+  if (s == nullptr) {
+    return make_error(ErrorCode::kNotFound, "The Stack ({}) could not be found.", name_or_id);
+  }
+  std::vector<StackResourceInfo> out;
+  for (const auto& planned : s->plan.resources) {
+    auto it = s->resources.find(planned.name);
+    if (it == s->resources.end()) {
+      continue;
+    }
+    const auto& r = it->second;
+    StackResourceInfo info;
+    info.name = planned.name;
+    info.type = resource_type_name(r.type);
+    info.physical_id = r.physical_id;
+    info.status = r.status;
+    info.status_reason = r.status_reason;
+    info.updated_time = r.updated_time;
+    info.group = r.group;
+    info.needs.assign(planned.needs.begin(), planned.needs.end());
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+Result<StackResourceInfo> StackEngine::resource(const std::string& name_or_id,
+                                                const std::string& resource) const {
+  CL_ASSIGN_OR_RETURN(auto all, resources(name_or_id));
+  for (auto& r : all) {
+    if (r.name == resource) {
+      return r;
+    }
+  }
+  return make_error(ErrorCode::kNotFound, "The Resource ({}) could not be found.", resource);
+}
+
+Result<json> StackEngine::template_of(const std::string& name_or_id) const {
+  std::lock_guard lock(mu_);
+  const Stack* s = find_locked(name_or_id);
+  if (s == nullptr) {
+    return make_error(ErrorCode::kNotFound, "The Stack ({}) could not be found.", name_or_id);
+  }
+  return s->tmpl.source;
+}
+
+Result<StackInfo> StackEngine::update(const std::string& name_or_id, const StackRequest& request) {
+  std::lock_guard lock(mu_);
+  Stack* s = find_locked(name_or_id);
+  if (s == nullptr) {
+    return make_error(ErrorCode::kNotFound, "The Stack ({}) could not be found.", name_or_id);
+  }
+  json params = request.parameters.is_object() ? request.parameters : json::object();
+  Template tmpl;
+  bool has_template = !request.template_tree.is_null() || !request.template_text.empty();
+  if (request.existing) {
+    json merged = s->parameters;
+    merged.update(params);
+    params = std::move(merged);
+  }
+  if (has_template) {
+    CL_ASSIGN_OR_RETURN(tmpl, parse_request_template(request));
+  } else if (request.existing) {
+    tmpl = s->tmpl;
+  } else {
+    return make_error(ErrorCode::kInvalidArgument, "template: no template given");
+  }
+  CL_ASSIGN_OR_RETURN(StackPlan plan, plan_stack(tmpl, params,
+                                                 {{"OS::stack_name", s->name},
+                                                  {"OS::stack_id", s->id},
+                                                  {"OS::project_id", cloud_.project_id()}}));
+  PlanDiff diff = diff_plans(s->plan, plan);
+  std::set<std::string> doomed(diff.removed.begin(), diff.removed.end());
+  doomed.insert(diff.replaced.begin(), diff.replaced.end());
+
+  s->action = "UPDATE";
+  s->state = "IN_PROGRESS";
+  s->updated_time = now_iso();
+  s->status_reason = "Stack UPDATE started";
+  stack_event_locked(*s);
+  std::vector<std::string> failures;
+  // Dependents first: walk the old plan backwards.
+  for (auto it = s->plan.resources.rbegin(); it != s->plan.resources.rend(); ++it) {
+    if (doomed.count(it->name) == 0 || s->resources.count(it->name) == 0) {
+      continue;
+    }
+    if (auto d = delete_resource_locked(*s, it->name); !d.ok()) {
+      failures.push_back(d.error().message);
+    }
+  }
+  StackPlan old_plan = std::move(s->plan);
+  s->plan = std::move(plan);
+  s->tmpl = std::move(tmpl);
+  s->parameters = params;
+  if (!failures.empty()) {
+    s->plan = std::move(old_plan);  // the old resources are still (partly) there
+    s->state = "FAILED";
+    s->status_reason = "Resource DELETE failed: " + failures.front();
+    stack_event_locked(*s);
+    return info_of(*s);
+  }
+  std::vector<std::string> to_create;
+  std::set<std::string> replaced(diff.replaced.begin(), diff.replaced.end());
+  for (const auto& r : s->plan.resources) {
+    if (s->resources.count(r.name) == 0) {
+      to_create.push_back(r.name);
+    }
+  }
+  std::vector<std::string> created;
+  auto status = create_all_locked(*s, to_create, created);
+  for (const auto& name : created) {
+    if (replaced.count(name) != 0) {
+      s->resources[name].status = "UPDATE_COMPLETE";
+    }
+  }
+  if (!status.ok()) {
+    s->state = "FAILED";
+    s->status_reason = status.error().message;
+    stack_event_locked(*s);
+    return info_of(*s);
+  }
+  s->state = "COMPLETE";
+  s->status_reason = "Stack UPDATE completed successfully";
+  stack_event_locked(*s);
+  return info_of(*s);
+}
+
+Status StackEngine::remove(const std::string& name_or_id) {
+  std::lock_guard lock(mu_);
+  Stack* s = find_locked(name_or_id);
+  if (s == nullptr) {
+    return make_error(ErrorCode::kNotFound, "The Stack ({}) could not be found.", name_or_id);
+  }
+  s->action = "DELETE";
+  s->state = "IN_PROGRESS";
+  s->status_reason = "Stack DELETE started";
+  stack_event_locked(*s);
+  std::vector<std::string> failures;
+  for (auto it = s->plan.resources.rbegin(); it != s->plan.resources.rend(); ++it) {
+    if (s->resources.count(it->name) == 0) {
+      continue;
+    }
+    if (auto d = delete_resource_locked(*s, it->name); !d.ok()) {
+      failures.push_back(d.error().message);
+    }
+  }
+  if (!failures.empty()) {
+    s->state = "FAILED";
+    s->status_reason = "Resource DELETE failed: " + failures.front();
+    stack_event_locked(*s);
+    return make_error(ErrorCode::kFailedPrecondition, "{}", s->status_reason);
+  }
+  stacks_.erase(
+      std::find_if(stacks_.begin(), stacks_.end(), [&](const auto& p) { return p.get() == s; }));
+  return ok_status();
+}
+
+}  // namespace chainlab::openstack

@@ -1,0 +1,150 @@
+// StackEngine: Heat stacks of one PoP, created from HOT templates (hot_template.h) through the
+// PoP's Cloud typed API, so a stack's servers are real compute instances and its networks real
+// E-LANs.
+//
+// - create: the template is parsed and planned first (a bad template or parameter is an
+//   InvalidArgument and no stack exists); then resources are created in dependency order,
+//   synchronously. If one fails, everything this stack created is deleted again (reverse order)
+//   and the stack stays as CREATE_FAILED with the reason in status_reason.
+// - update (PUT: a new template; PATCH: `existing`, the stored template and parameters with the
+//   given ones merged over them): only the difference is applied (diff_plans): removed and
+//   replaced resources are deleted (dependents first), added and replaced ones created;
+//   unchanged resources keep their physical ids. A failure leaves UPDATE_FAILED with the reason.
+// - remove: deletes the resources in reverse creation order; the stack is gone afterwards
+//   (a failure keeps it as DELETE_FAILED with what is left).
+// Statuses are Heat's: CREATE_COMPLETE, CREATE_FAILED, UPDATE_COMPLETE, UPDATE_FAILED,
+// DELETE_FAILED.
+//
+// Emulation leniency (the SONATA templates in ../shared/fixtures/heat rely on it, as son-emu
+// did): a subnet gateway outside its CIDR is dropped (Neutron allows it, the Cloud does not); a
+// server image missing from the image store runs as a plain native instance; a router interface
+// on a subnet without gateway gets a port of its own; a router interface or floating IP naming a
+// router / network that is neither in the stack nor in the Cloud is recorded, not realised
+// (routers are bookkeeping in the emulation). Each case is noted in the resource's
+// status_reason.
+//
+// Thread-safe (one mutex serialises stack operations; the Cloud has its own).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/result.h"
+#include "frontends/openstack/cloud.h"
+#include "frontends/openstack/hot_template.h"
+
+namespace chainlab::openstack {
+
+struct StackResourceInfo {
+  std::string name;  // logical name in the template ("<group>-<i>" for group members)
+  std::string type;  // "OS::Nova::Server", ...
+  std::string physical_id;
+  std::string status;  // CREATE_COMPLETE, UPDATE_COMPLETE, CREATE_FAILED, ...
+  std::string status_reason;
+  std::string updated_time;  // ISO 8601 UTC
+  std::string group;         // parent group for members
+  std::vector<std::string> needs;
+};
+
+struct StackInfo {
+  std::string id;
+  std::string name;
+  std::string description;
+  std::string status;  // CREATE_COMPLETE, ...
+  std::string status_reason;
+  std::string action;  // CREATE, UPDATE, DELETE
+  std::string creation_time;
+  std::string updated_time;                       // "" before the first update
+  std::map<std::string, std::string> parameters;  // effective values as strings
+  int timeout_mins = 0;
+};
+
+// Heat's event list (what `openstack stack create --wait` polls): one per resource and stack
+// status change. The stack's own events carry the stack name and id.
+struct StackEvent {
+  std::string id;  // increasing decimal number, unique per stack
+  std::string resource_name;
+  std::string physical_id;
+  std::string status;  // CREATE_IN_PROGRESS, CREATE_COMPLETE, ...
+  std::string status_reason;
+  std::string type;  // resource type, "OS::Heat::Stack" for the stack itself
+  std::string time;
+};
+
+struct StackOutput {
+  std::string key;
+  std::string description;
+  nlohmann::json value;  // null when it cannot be resolved (error set)
+  std::string error;
+};
+
+struct StackRequest {
+  std::string name;
+  nlohmann::json template_tree;  // the template as an object, or
+  std::string template_text;     // as YAML / JSON text (used when template_tree is null)
+  nlohmann::json parameters = nlohmann::json::object();
+  int timeout_mins = 0;
+  bool existing = false;  // update only: PATCH semantics
+};
+
+class StackEngine {
+ public:
+  explicit StackEngine(Cloud& cloud);
+  ~StackEngine();
+  StackEngine(const StackEngine&) = delete;
+  StackEngine& operator=(const StackEngine&) = delete;
+
+  // InvalidArgument for a bad template / parameters (nothing created, no stack), AlreadyExists
+  // for a taken name. A resource failure is not an error: the returned stack is CREATE_FAILED.
+  Result<StackInfo> create(const StackRequest& request);
+  std::vector<StackInfo> list() const;
+  // By name or id; NotFound otherwise.
+  Result<StackInfo> get(const std::string& name_or_id) const;
+  Result<std::vector<StackOutput>> outputs(const std::string& name_or_id) const;
+  Result<std::vector<StackResourceInfo>> resources(const std::string& name_or_id) const;
+  Result<StackResourceInfo> resource(const std::string& name_or_id,
+                                     const std::string& resource) const;
+  Result<std::vector<StackEvent>> events(const std::string& name_or_id) const;
+  // The template as given (a JSON tree).
+  Result<nlohmann::json> template_of(const std::string& name_or_id) const;
+  // InvalidArgument for a bad template (the stack is unchanged). A resource failure is not an
+  // error: the returned stack is UPDATE_FAILED.
+  Result<StackInfo> update(const std::string& name_or_id, const StackRequest& request);
+  // Deletes every resource; NotFound for an unknown stack; FailedPrecondition (DELETE_FAILED)
+  // when some resource could not be deleted.
+  Status remove(const std::string& name_or_id);
+  // Parses and plans a template without creating anything (POST .../validate).
+  Result<Template> validate(const StackRequest& request) const;
+
+ private:
+  struct Stack;
+  class Resolver;
+
+  Stack* find_locked(const std::string& name_or_id) const;
+  // Creates `names` in order; stops at the first failure (that resource is marked failed).
+  Status create_all_locked(Stack& stack, const std::vector<std::string>& names,
+                           std::vector<std::string>& created);
+  // heat_stack_resources.cc: one resource through the Cloud API.
+  Status create_resource_locked(Stack& stack, const PlannedResource& planned);
+  // Deletes and forgets one resource (already gone from the Cloud counts as deleted).
+  Status delete_resource_locked(Stack& stack, const std::string& name);
+  Result<nlohmann::json> attribute_locked(const Stack& stack, const std::string& resource,
+                                          const std::string& attribute,
+                                          const ReferenceResolver& refs) const;
+  static StackInfo info_of(const Stack& stack);
+  static void event_locked(Stack& stack, const std::string& resource,
+                           const std::string& physical_id, const std::string& type,
+                           const std::string& status, const std::string& reason);
+  static void stack_event_locked(Stack& stack);
+
+  Cloud& cloud_;
+  mutable std::mutex mu_;
+  std::vector<std::unique_ptr<Stack>> stacks_;  // creation order
+};
+
+}  // namespace chainlab::openstack

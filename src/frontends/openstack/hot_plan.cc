@@ -1,0 +1,715 @@
+// HOT instantiation: parameters, get_param substitution, ResourceGroup expansion, the dependency
+// graph and creation order, reference resolution at creation time, and plan diffs for updates.
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/ranges.h>
+
+#include "common/files.h"
+#include "common/json_bounded.h"
+#include "common/safe_regex.h"
+#include "common/units.h"
+#include "frontends/openstack/hot_internal.h"
+#include "frontends/openstack/hot_resources.h"
+
+namespace chainlab::openstack {
+
+using nlohmann::json;
+
+namespace {
+
+using hot::error;
+using hot::join;
+
+std::string scalar_text(const json& v) {
+  if (v.is_string()) {
+    return v.get<std::string>();
+  }
+  if (v.is_boolean()) {
+    return v.get<bool>() ? "true" : "false";
+  }
+  if (v.is_null()) {
+    return "";
+  }
+  return v.dump();
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+Result<json> to_number(const json& value, const std::string& path) {
+  if (value.is_number()) {
+    return value;
+  }
+  if (value.is_string()) {
+    const std::string& s = value.get_ref<const std::string&>();
+    if (auto i = parse_int(s, path); i.ok()) {
+      return json(*i);
+    }
+    if (auto d = parse_number(s, path); d.ok()) {
+      return json(*d);
+    }
+  }
+  return error(path, fmt::format("{} is not a number", hot::describe(value)));
+}
+
+Status check_constraint(const ParameterConstraint& c, const json& value, const std::string& path) {
+  auto fail = [&](std::string what) {
+    return error(path, c.description.empty() ? what : fmt::format("{} ({})", what, c.description));
+  };
+  if (!c.allowed_values.empty()) {
+    std::vector<json> items =
+        value.is_array() ? std::vector<json>(value.begin(), value.end()) : std::vector<json>{value};
+    for (const json& item : items) {
+      bool found = false;
+      for (const json& a : c.allowed_values) {
+        found = found || a == item || scalar_text(a) == scalar_text(item);
+      }
+      if (!found) {
+        return fail(fmt::format("{} is not one of the allowed values {}", hot::describe(item),
+                                json(c.allowed_values).dump()));
+      }
+    }
+  }
+  if ((c.min || c.max) && value.is_number()) {
+    double v = value.get<double>();
+    if ((c.min && v < *c.min) || (c.max && v > *c.max)) {
+      return fail(fmt::format("{} is out of range {}..{}", value.dump(),
+                              c.min ? fmt::format("{}", *c.min) : "",
+                              c.max ? fmt::format("{}", *c.max) : ""));
+    }
+  }
+  if (c.min_length || c.max_length) {
+    double len = value.is_string() ? static_cast<double>(value.get<std::string>().size())
+                                   : static_cast<double>(value.size());
+    if ((c.min_length && len < *c.min_length) || (c.max_length && len > *c.max_length)) {
+      return fail(fmt::format("length {} is out of range {}..{}", len,
+                              c.min_length ? fmt::format("{}", *c.min_length) : "",
+                              c.max_length ? fmt::format("{}", *c.max_length) : ""));
+    }
+  }
+  if (!c.allowed_pattern.empty() && value.is_string()) {
+    auto re = compile_safe_regex(c.allowed_pattern);  // checked by parse_template already
+    auto matched = re.ok() ? safe_regex_match(value.get<std::string>(), *re)
+                           : Result<bool>(std::move(re).error());
+    if (!matched.ok()) {
+      return fail(matched.error().message);
+    }
+    if (!*matched) {
+      return fail(fmt::format("{} does not match the pattern '{}'", hot::describe(value),
+                              c.allowed_pattern));
+    }
+  }
+  return ok_status();
+}
+
+// ---- functions ----
+
+bool has_functions(const json& value) {
+  if (hot::is_function(value, nullptr)) {
+    return true;
+  }
+  if (value.is_structured()) {
+    for (const auto& item : value) {
+      if (has_functions(item)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+Result<json> eval_str_replace(const json& args, const std::string& path) {
+  if (!args["template"].is_string()) {
+    return error(join(path, "template"), "expected a string");
+  }
+  std::string text = args["template"].get<std::string>();
+  std::vector<std::pair<std::string, std::string>> params;
+  for (const auto& [k, v] : args["params"].items()) {
+    params.emplace_back(k, v.is_structured() ? v.dump() : scalar_text(v));
+  }
+  // Longest keys first so that a key that is a prefix of another does not win.
+  std::sort(params.begin(), params.end(),
+            [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+  for (const auto& [key, replacement] : params) {
+    if (key.empty()) {
+      continue;
+    }
+    std::string out;
+    size_t pos = 0;
+    while (true) {
+      size_t hit = text.find(key, pos);
+      if (hit == std::string::npos) {
+        out.append(text, pos);
+        break;
+      }
+      out.append(text, pos, hit - pos).append(replacement);
+      pos = hit + key.size();
+    }
+    text = std::move(out);
+  }
+  return json(text);
+}
+
+Result<json> eval_list_join(const json& args, const std::string& path) {
+  std::string delim = args[0].get<std::string>();
+  std::vector<std::string> parts;
+  for (size_t i = 1; i < args.size(); ++i) {
+    if (!args[i].is_array()) {
+      return error(hot::index(path, i), "expected a list");
+    }
+    for (const auto& item : args[i]) {
+      parts.push_back(item.is_structured() ? item.dump() : scalar_text(item));
+    }
+  }
+  return json(fmt::format("{}", fmt::join(parts, delim)));
+}
+
+// Applies one path element (key or index) to a value.
+Result<json> step(const json& value, const json& key, const std::string& where) {
+  if (value.is_array()) {
+    int64_t i = json_int(key, "index", 0).value_or(-1);  // an integer or a string of digits
+    if (i < 0 || static_cast<size_t>(i) >= value.size()) {
+      return error(where, fmt::format("index {} is out of range (the list has {} items)",
+                                      key.dump(), value.size()));
+    }
+    return value[static_cast<size_t>(i)];
+  }
+  if (value.is_object()) {
+    std::string k = scalar_text(key);
+    if (!value.contains(k)) {
+      return error(where, fmt::format("no key '{}'", k));
+    }
+    return value[k];
+  }
+  return error(where, fmt::format("cannot index {} with {}", hot::describe(value), key.dump()));
+}
+
+Result<json> substitute(const json& value, const StackPlan& plan, const std::string& path) {
+  std::string_view fn;
+  if (hot::is_function(value, &fn)) {
+    const json& args = value.begin().value();
+    std::string fpath = join(path, fn);
+    if (fn == "get_param") {
+      const json& name = args.is_array() ? args[0] : args;
+      auto it = plan.parameters.find(name.get<std::string>());
+      if (it == plan.parameters.end()) {
+        return error(fpath, fmt::format("unknown parameter '{}'", name.get<std::string>()));
+      }
+      json out = it->second;
+      if (args.is_array()) {
+        for (size_t i = 1; i < args.size(); ++i) {
+          CL_ASSIGN_OR_RETURN(json key, substitute(args[i], plan, hot::index(fpath, i)));
+          CL_ASSIGN_OR_RETURN(out, step(out, key, fpath));
+        }
+      }
+      return out;
+    }
+    CL_ASSIGN_OR_RETURN(json sub, substitute(args, plan, fpath));
+    if (fn == "str_replace" && !has_functions(sub)) {
+      return eval_str_replace(sub, fpath);
+    }
+    if (fn == "list_join" && !has_functions(sub)) {
+      return eval_list_join(sub, fpath);
+    }
+    return json{{std::string(fn), std::move(sub)}};
+  }
+  if (value.is_object()) {
+    json out = json::object();
+    for (const auto& [k, v] : value.items()) {
+      CL_ASSIGN_OR_RETURN(out[k], substitute(v, plan, join(path, k)));
+    }
+    return out;
+  }
+  if (value.is_array()) {
+    json out = json::array();
+    for (size_t i = 0; i < value.size(); ++i) {
+      CL_ASSIGN_OR_RETURN(json v, substitute(value[i], plan, hot::index(path, i)));
+      out.push_back(std::move(v));
+    }
+    return out;
+  }
+  return value;
+}
+
+void collect_refs(const json& value, std::set<std::string>& out) {
+  std::string_view fn;
+  if (hot::is_function(value, &fn)) {
+    const json& args = value.begin().value();
+    if (fn == "get_resource" && args.is_string()) {
+      out.insert(args.get<std::string>());
+    } else if (fn == "get_attr" && args.is_array() && !args.empty() && args[0].is_string()) {
+      out.insert(args[0].get<std::string>());
+    }
+    collect_refs(args, out);
+    return;
+  }
+  if (value.is_structured()) {
+    for (const auto& item : value) {
+      collect_refs(item, out);
+    }
+  }
+}
+
+json replace_index(const json& value, const std::string& var, const std::string& index) {
+  if (value.is_string()) {
+    std::string s = value.get<std::string>();
+    for (size_t pos = s.find(var); pos != std::string::npos;
+         pos = s.find(var, pos + index.size())) {
+      s.replace(pos, var.size(), index);
+    }
+    return s;
+  }
+  if (value.is_object()) {
+    json out = json::object();
+    for (const auto& [k, v] : value.items()) {
+      out[k] = replace_index(v, var, index);
+    }
+    return out;
+  }
+  if (value.is_array()) {
+    json out = json::array();
+    for (const auto& v : value) {
+      out.push_back(replace_index(v, var, index));
+    }
+    return out;
+  }
+  return value;
+}
+
+// Expands one group into its members (appended to `out`) and fills the group's members list.
+Status expand_group(PlannedResource& group, std::vector<PlannedResource>& out,
+                    const std::set<std::string>& names) {
+  const std::string path = join(join("resources", group.name), "properties");
+  const json& p = group.properties;
+  CL_RETURN_IF_ERROR(check_properties(ResourceType::kResourceGroup, p, path));
+  int64_t count = 1;
+  if (p.contains("count")) {
+    auto n = json_int(p["count"], "", 0, 1000);
+    if (!n.ok()) {
+      return error(join(path, "count"), n.error().message);
+    }
+    count = *n;
+  }
+  std::string var = p.value("index_var", std::string("%index%"));
+  const json& def = p["resource_def"];
+  std::string dpath = join(path, "resource_def");
+  auto type = parse_resource_type(def["type"].get<std::string>());
+  if (!type.ok()) {
+    return error(join(dpath, "type"), type.error().message);
+  }
+  if (*type == ResourceType::kResourceGroup) {
+    return error(join(dpath, "type"), "nested resource groups are not supported");
+  }
+  json props = def.contains("properties") && !def["properties"].is_null() ? def["properties"]
+                                                                          : json::object();
+  for (int64_t i = 0; i < count; ++i) {
+    PlannedResource m;
+    m.name = fmt::format("{}{}{}", group.name, kGroupMemberSeparator, i);
+    if (names.count(m.name) != 0) {
+      return error(join("resources", group.name),
+                   fmt::format("member '{}' clashes with a resource of the same name", m.name));
+    }
+    m.type = *type;
+    m.properties = replace_index(props, var, std::to_string(i));
+    m.properties_path = join(dpath, "properties");
+    m.group = group.name;
+    group.members.push_back(m.name);
+    out.push_back(std::move(m));
+  }
+  return ok_status();
+}
+
+// Kahn's algorithm, ties broken by position in `resources`; a cycle is reported as a path.
+Result<std::vector<PlannedResource>> creation_order(std::vector<PlannedResource> resources) {
+  std::map<std::string, size_t> pos;
+  for (size_t i = 0; i < resources.size(); ++i) {
+    pos[resources[i].name] = i;
+  }
+  std::vector<size_t> pending(resources.size());
+  std::vector<std::vector<size_t>> dependents(resources.size());
+  for (size_t i = 0; i < resources.size(); ++i) {
+    for (const auto& n : resources[i].needs) {
+      auto it = pos.find(n);
+      assert(it != pos.end());
+      ++pending[i];
+      dependents[it->second].push_back(i);
+    }
+  }
+  std::set<size_t> ready;
+  for (size_t i = 0; i < resources.size(); ++i) {
+    if (pending[i] == 0) {
+      ready.insert(i);
+    }
+  }
+  std::vector<size_t> order;
+  while (!ready.empty()) {
+    size_t i = *ready.begin();
+    ready.erase(ready.begin());
+    order.push_back(i);
+    for (size_t d : dependents[i]) {
+      if (--pending[d] == 0) {
+        ready.insert(d);
+      }
+    }
+  }
+  if (order.size() != resources.size()) {
+    // Walk unfinished nodes until one repeats: that stretch is a cycle.
+    size_t start = 0;
+    while (pending[start] == 0) {
+      ++start;
+    }
+    std::vector<size_t> walk{start};
+    std::map<size_t, size_t> seen{{start, 0}};
+    while (true) {
+      size_t cur = walk.back();
+      size_t next = cur;
+      for (const auto& n : resources[cur].needs) {
+        if (pending[pos[n]] != 0) {
+          next = pos[n];
+          break;
+        }
+      }
+      if (auto it = seen.find(next); it != seen.end()) {
+        std::vector<std::string> names;
+        for (size_t k = it->second; k < walk.size(); ++k) {
+          names.push_back(resources[walk[k]].name);
+        }
+        names.push_back(resources[next].name);
+        return error("resources", fmt::format("dependency cycle: {}", fmt::join(names, " -> ")));
+      }
+      seen[next] = walk.size();
+      walk.push_back(next);
+    }
+  }
+  std::vector<PlannedResource> out;
+  out.reserve(order.size());
+  for (size_t i : order) {
+    out.push_back(std::move(resources[i]));
+  }
+  return out;
+}
+
+// As Heat does: whatever plugs into a network of the stack (ports, servers, floating IPs, router
+// interfaces) also needs the network's subnets, and is replaced when one is.
+void add_implicit_subnet_dependencies(std::vector<PlannedResource>& resources) {
+  std::map<std::string, std::vector<std::string>> subnets;  // net -> its subnets
+  for (const auto& r : resources) {
+    if (r.type != ResourceType::kSubnet) {
+      continue;
+    }
+    for (const char* key : {"network", "network_id"}) {
+      const json& net = r.properties.contains(key) ? r.properties[key] : json();
+      if (net.is_object() && net.size() == 1 && net.contains("get_resource") &&
+          net["get_resource"].is_string()) {
+        subnets[net["get_resource"].get<std::string>()].push_back(r.name);
+      }
+    }
+  }
+  for (auto& r : resources) {
+    if (r.type == ResourceType::kNet || r.type == ResourceType::kSubnet ||
+        r.type == ResourceType::kRouter || r.type == ResourceType::kResourceGroup) {
+      continue;
+    }
+    std::set<std::string> extra;
+    for (const auto& ref : r.references) {
+      if (auto it = subnets.find(ref); it != subnets.end()) {
+        extra.insert(it->second.begin(), it->second.end());
+      }
+    }
+    r.references.insert(extra.begin(), extra.end());
+    r.needs.insert(extra.begin(), extra.end());
+  }
+}
+
+}  // namespace
+
+namespace hot {
+
+Result<json> convert_parameter(const ParameterDef& def, const json& value,
+                               const std::string& path) {
+  json v;
+  switch (def.type) {
+    case ParameterType::kString:
+      if (value.is_structured()) {
+        return error(path, fmt::format("expected a string, got {}", describe(value)));
+      }
+      v = scalar_text(value);
+      break;
+    case ParameterType::kNumber: {
+      CL_ASSIGN_OR_RETURN(v, to_number(value, path));
+      break;
+    }
+    case ParameterType::kJson:
+      if (value.is_string()) {
+        v = parse_json(value.get<std::string>(), path).value_or(json());
+        if (!v.is_structured()) {
+          return error(path, "expected a JSON object or list");
+        }
+      } else if (value.is_structured()) {
+        v = value;
+      } else {
+        return error(path, fmt::format("expected a JSON object or list, got {}", describe(value)));
+      }
+      break;
+    case ParameterType::kCommaDelimitedList:
+      if (value.is_array()) {
+        v = json::array();
+        for (const auto& item : value) {
+          if (item.is_structured()) {
+            return error(path, "expected a list of strings");
+          }
+          v.push_back(scalar_text(item));
+        }
+      } else if (value.is_string()) {
+        v = json::array();
+        const std::string text = value.get<std::string>();  // outlives the views of split()
+        if (!text.empty()) {
+          for (std::string_view part : split(text, ',')) {
+            v.push_back(std::string(trim(part)));
+          }
+        }
+      } else {
+        return error(path, fmt::format("expected a comma-separated string or a list, got {}",
+                                       describe(value)));
+      }
+      break;
+    case ParameterType::kBoolean: {
+      std::string s = lower(scalar_text(value));
+      if (value.is_boolean()) {
+        v = value;
+      } else if (s == "true" || s == "yes" || s == "on" || s == "1" || s == "t" || s == "y") {
+        v = true;
+      } else if (s == "false" || s == "no" || s == "off" || s == "0" || s == "f" || s == "n") {
+        v = false;
+      } else {
+        return error(path, fmt::format("{} is not a boolean", describe(value)));
+      }
+      break;
+    }
+  }
+  for (const auto& c : def.constraints) {
+    CL_RETURN_IF_ERROR(check_constraint(c, v, path));
+  }
+  return v;
+}
+
+}  // namespace hot
+
+const PlannedResource* StackPlan::find(std::string_view name) const {
+  for (const auto& r : resources) {
+    if (r.name == name) {
+      return &r;
+    }
+  }
+  return nullptr;
+}
+
+Result<StackPlan> plan_stack(const Template& tmpl, const json& parameters,
+                             const std::map<std::string, std::string>& pseudo) {
+  StackPlan plan;
+  for (const char* name : {"OS::stack_name", "OS::stack_id", "OS::project_id"}) {
+    auto it = pseudo.find(name);
+    plan.parameters[name] = it == pseudo.end() ? "" : it->second;
+  }
+  if (!parameters.is_null() && !parameters.is_object()) {
+    return error("parameters", "expected a mapping of parameter name to value");
+  }
+  if (parameters.is_object()) {
+    for (const auto& [name, value] : parameters.items()) {
+      if (tmpl.find_parameter(name) == nullptr) {
+        std::vector<std::string> names;
+        for (const auto& p : tmpl.parameters) {
+          names.push_back(p.name);
+        }
+        return error(
+            "parameters",
+            fmt::format("unknown parameter '{}' (the template declares: {})", name,
+                        names.empty() ? "none" : fmt::format("{}", fmt::join(names, ", "))));
+      }
+    }
+  }
+  for (const auto& def : tmpl.parameters) {
+    std::string path = join("parameters", def.name);
+    if (parameters.is_object() && parameters.contains(def.name)) {
+      CL_ASSIGN_OR_RETURN(plan.parameters[def.name],
+                          hot::convert_parameter(def, parameters[def.name], path));
+    } else if (def.default_value) {
+      plan.parameters[def.name] = *def.default_value;
+    } else {
+      return error(path, "required parameter has no default and was not given");
+    }
+  }
+  std::vector<PlannedResource> resources;
+  std::set<std::string> names;
+  for (const auto& r : tmpl.resources) {
+    names.insert(r.name);
+  }
+  for (const auto& r : tmpl.resources) {
+    PlannedResource p;
+    p.name = r.name;
+    p.type = r.type;
+    p.properties_path = join(join("resources", r.name), "properties");
+    CL_ASSIGN_OR_RETURN(p.properties, substitute(r.properties, plan, p.properties_path));
+    p.needs.insert(r.depends_on.begin(), r.depends_on.end());
+    std::vector<PlannedResource> members;
+    if (r.type == ResourceType::kResourceGroup) {
+      CL_RETURN_IF_ERROR(expand_group(p, members, names));
+      for (auto& m : members) {
+        collect_refs(m.properties, m.references);
+        m.needs.insert(m.references.begin(), m.references.end());
+        m.needs.insert(r.depends_on.begin(), r.depends_on.end());
+        names.insert(m.name);
+      }
+      p.needs.insert(p.members.begin(), p.members.end());
+      p.references.insert(p.members.begin(), p.members.end());
+    } else {
+      collect_refs(p.properties, p.references);
+      p.needs.insert(p.references.begin(), p.references.end());
+    }
+    resources.push_back(std::move(p));
+    for (auto& m : members) {
+      resources.push_back(std::move(m));
+    }
+  }
+  add_implicit_subnet_dependencies(resources);
+  for (const auto& p : resources) {
+    if (p.type != ResourceType::kResourceGroup) {
+      CL_RETURN_IF_ERROR(check_properties(p.type, p.properties, p.properties_path));
+    }
+  }
+  CL_ASSIGN_OR_RETURN(plan.resources, creation_order(std::move(resources)));
+  for (const auto& o : tmpl.outputs) {
+    OutputDef out = o;
+    CL_ASSIGN_OR_RETURN(out.value,
+                        substitute(o.value, plan, join(join("outputs", o.name), "value")));
+    plan.outputs.push_back(std::move(out));
+  }
+  return plan;
+}
+
+Result<json> apply_attribute_path(const json& value, const std::vector<json>& path,
+                                  const std::string& where) {
+  json out = value;
+  for (const auto& key : path) {
+    CL_ASSIGN_OR_RETURN(out, step(out, key, where));
+  }
+  return out;
+}
+
+Result<json> resolve_value(const json& value, const ReferenceResolver& refs,
+                           const std::string& path) {
+  std::string_view fn;
+  if (hot::is_function(value, &fn)) {
+    const json& args = value.begin().value();
+    std::string fpath = join(path, fn);
+    if (fn == "get_resource") {
+      auto id = refs.resource_id(args.get<std::string>());
+      if (!id.ok()) {
+        return error(fpath, id.error().message);
+      }
+      return id;
+    }
+    CL_ASSIGN_OR_RETURN(json sub, resolve_value(args, refs, fpath));
+    if (fn == "get_attr") {
+      if (!sub.is_array() || sub.size() < 2 || !sub[0].is_string() || !sub[1].is_string()) {
+        return error(fpath, "expected a list [resource, attribute, optional path...]");
+      }
+      auto attr = refs.attribute(sub[0].get<std::string>(), sub[1].get<std::string>());
+      if (!attr.ok()) {
+        return error(fpath, attr.error().message);
+      }
+      return apply_attribute_path(*attr, std::vector<json>(sub.begin() + 2, sub.end()), fpath);
+    }
+    if (fn == "str_replace") {
+      return eval_str_replace(sub, fpath);
+    }
+    if (fn == "list_join") {
+      return eval_list_join(sub, fpath);
+    }
+    return error(fpath, "function left unresolved");
+  }
+  if (value.is_object()) {
+    json out = json::object();
+    for (const auto& [k, v] : value.items()) {
+      CL_ASSIGN_OR_RETURN(out[k], resolve_value(v, refs, join(path, k)));
+    }
+    return out;
+  }
+  if (value.is_array()) {
+    json out = json::array();
+    for (size_t i = 0; i < value.size(); ++i) {
+      CL_ASSIGN_OR_RETURN(json v, resolve_value(value[i], refs, hot::index(path, i)));
+      out.push_back(std::move(v));
+    }
+    return out;
+  }
+  return value;
+}
+
+Result<json> group_attribute(const PlannedResource& group, const std::string& attribute,
+                             const ReferenceResolver& refs) {
+  if (attribute == "refs" || attribute == "refs_map") {
+    json list = json::array();
+    json map = json::object();
+    for (size_t i = 0; i < group.members.size(); ++i) {
+      CL_ASSIGN_OR_RETURN(json id, refs.resource_id(group.members[i]));
+      list.push_back(id);
+      map[std::to_string(i)] = id;
+    }
+    return attribute == "refs" ? list : map;
+  }
+  if (attribute.rfind("resource.", 0) == 0) {
+    std::string rest = attribute.substr(9);
+    size_t dot = rest.find('.');
+    std::string idx = rest.substr(0, dot);
+    int64_t i = parse_int(idx, "member", 0).value_or(-1);
+    if (i < 0 || static_cast<size_t>(i) >= group.members.size()) {
+      return make_error(ErrorCode::kInvalidArgument, "resource group '{}' has no member '{}'",
+                        group.name, idx);
+    }
+    const std::string& member = group.members[static_cast<size_t>(i)];
+    if (dot == std::string::npos) {
+      return refs.resource_id(member);
+    }
+    return refs.attribute(member, rest.substr(dot + 1));
+  }
+  json list = json::array();
+  for (const auto& m : group.members) {
+    CL_ASSIGN_OR_RETURN(json v, refs.attribute(m, attribute));
+    list.push_back(std::move(v));
+  }
+  return list;
+}
+
+PlanDiff diff_plans(const StackPlan& old_plan, const StackPlan& new_plan) {
+  PlanDiff diff;
+  std::set<std::string> replaced;
+  for (const auto& r : new_plan.resources) {
+    const PlannedResource* old = old_plan.find(r.name);
+    if (old == nullptr) {
+      diff.added.push_back(r.name);
+      continue;
+    }
+    bool changed = old->type != r.type || old->properties != r.properties;
+    for (const auto& ref : r.references) {
+      changed = changed || replaced.count(ref) != 0;
+    }
+    if (changed) {
+      replaced.insert(r.name);
+      diff.replaced.push_back(r.name);
+    } else {
+      diff.unchanged.push_back(r.name);
+    }
+  }
+  for (auto it = old_plan.resources.rbegin(); it != old_plan.resources.rend(); ++it) {
+    if (new_plan.find(it->name) == nullptr) {
+      diff.removed.push_back(it->name);
+    }
+  }
+  return diff;
+}
+
+}  // namespace chainlab::openstack

@@ -1,0 +1,102 @@
+// Typed properties of the HOT resource types the stack engine creates (the Heat property names,
+// parsed once from a resource's resolved properties). Unknown properties are errors; properties
+// Heat knows but the emulation has no use for (security groups, key names, user data, ...) are
+// accepted and ignored. Errors: "<path>.<property>: <message>" where the caller gives the path
+// ("resources.vnf1.properties").
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/result.h"
+#include "frontends/openstack/hot_template.h"
+
+namespace chainlab::openstack {
+
+struct NetSpec {
+  std::string name;
+  bool admin_state_up = true;
+  bool shared = false;
+};
+
+struct AllocationPoolSpec {
+  std::string start, end;
+};
+
+struct SubnetSpec {
+  std::string name;
+  std::string network;  // id or name
+  std::string cidr;
+  int ip_version = 4;
+  std::optional<std::string> gateway_ip;  // absent: the first host; "" or null: none
+  bool enable_dhcp = true;
+  std::vector<AllocationPoolSpec> allocation_pools;
+  std::vector<std::string> dns_nameservers;
+};
+
+struct FixedIpSpec {
+  std::string subnet;  // id or name, may be empty
+  std::string ip_address;
+};
+
+struct PortSpec {
+  std::string name;
+  std::string network;  // id or name
+  std::vector<FixedIpSpec> fixed_ips;
+  std::string mac_address;
+  bool admin_state_up = true;
+};
+
+struct ServerNetwork {
+  std::string network;  // id or name; empty when `port` is given
+  std::string port;     // id of an existing port
+  std::string fixed_ip;
+  std::string subnet;
+};
+
+struct ServerSpec {
+  std::string name;    // empty: the engine names it "<stack>-<resource>"
+  std::string image;   // name or id
+  std::string flavor;  // name or id (son-emu's {flavorName: ...} form is accepted)
+  std::vector<ServerNetwork> networks;
+  nlohmann::json metadata = nlohmann::json::object();
+};
+
+struct RouterSpec {
+  std::string name;
+  std::string external_network;  // external_gateway_info.network, may be empty
+  bool admin_state_up = true;
+};
+
+struct RouterInterfaceSpec {
+  std::string router;  // id or name
+  std::string subnet;  // one of subnet / port
+  std::string port;
+};
+
+struct FloatingIpSpec {
+  std::string floating_network;  // id or name (floating_network / floating_network_id)
+  std::string port;              // port_id, may be empty
+  std::string fixed_ip_address;
+  std::string floating_ip_address;
+};
+
+Result<NetSpec> parse_net(const nlohmann::json& props, const std::string& path);
+Result<SubnetSpec> parse_subnet(const nlohmann::json& props, const std::string& path);
+Result<PortSpec> parse_port(const nlohmann::json& props, const std::string& path);
+Result<ServerSpec> parse_server(const nlohmann::json& props, const std::string& path);
+Result<RouterSpec> parse_router(const nlohmann::json& props, const std::string& path);
+Result<RouterInterfaceSpec> parse_router_interface(const nlohmann::json& props,
+                                                   const std::string& path);
+Result<FloatingIpSpec> parse_floating_ip(const nlohmann::json& props, const std::string& path);
+
+// Checks `props` against the typed parser of `type` (ResourceGroup: count / resource_def shape).
+// Unresolved get_resource / get_attr are stood in for by strings, so only literal values are
+// checked before creation.
+Status check_properties(ResourceType type, const nlohmann::json& props, const std::string& path);
+
+}  // namespace chainlab::openstack

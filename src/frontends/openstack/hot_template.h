@@ -1,0 +1,171 @@
+// HOT (Heat Orchestration Template) model: parsing, parameters, intrinsic functions, the resource
+// dependency graph, OS::Heat::ResourceGroup expansion and the diff an update applies.
+//
+// Pipeline (each step validates and fails with "template: <path>: <message>"):
+//   parse_template(text)            YAML or JSON text -> Template (structure, types, references)
+//   plan_stack(template, params)    parameters merged with defaults and checked against their
+//                                   constraints; get_param / static str_replace / list_join
+//                                   substituted; groups expanded; properties checked per type
+//                                   (hot_resources.h); creation order computed -> StackPlan
+//   resolve_value(value, refs)      at creation time: get_resource / get_attr replaced with the
+//                                   ids and attributes of resources already created
+//   diff_plans(old, new)            which resources an update adds, removes, replaces, keeps
+//
+// Template values (properties, outputs, parameter values) are arbitrary HOT data and are held as
+// JSON trees; each resource's properties become a typed spec in hot_resources.h before use.
+//
+// Intrinsic functions: get_param (with a path into list/json parameters), get_resource,
+// get_attr (resource, attribute, optional path), str_replace, list_join. Resource types:
+// OS::Nova::Server, OS::Neutron::{Net,Subnet,Port,Router,RouterInterface,FloatingIP},
+// OS::Heat::ResourceGroup (count, resource_def, index_var; members are named "<group>-<index>").
+// See docs/api/heat.md.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/result.h"
+
+namespace chainlab::openstack {
+
+enum class ResourceType {
+  kServer,           // OS::Nova::Server
+  kNet,              // OS::Neutron::Net
+  kSubnet,           // OS::Neutron::Subnet
+  kPort,             // OS::Neutron::Port
+  kRouter,           // OS::Neutron::Router
+  kRouterInterface,  // OS::Neutron::RouterInterface
+  kFloatingIp,       // OS::Neutron::FloatingIP
+  kResourceGroup,    // OS::Heat::ResourceGroup
+};
+
+const char* resource_type_name(ResourceType type);
+// InvalidArgument naming the supported types for anything else.
+Result<ResourceType> parse_resource_type(std::string_view name);
+
+enum class ParameterType { kString, kNumber, kJson, kCommaDelimitedList, kBoolean };
+
+struct ParameterConstraint {
+  std::vector<nlohmann::json> allowed_values;  // empty: any
+  std::optional<double> min, max;              // range (numbers)
+  std::optional<double> min_length, max_length;
+  std::string allowed_pattern;  // full-match regex (strings)
+  std::string description;      // reported when the constraint fails
+};
+
+struct ParameterDef {
+  std::string name;
+  ParameterType type = ParameterType::kString;
+  std::optional<nlohmann::json> default_value;
+  std::string description;
+  bool hidden = false;
+  std::vector<ParameterConstraint> constraints;
+};
+
+struct ResourceDef {
+  std::string name;
+  ResourceType type;
+  nlohmann::json properties = nlohmann::json::object();  // functions unresolved
+  std::vector<std::string> depends_on;
+};
+
+struct OutputDef {
+  std::string name;
+  std::string description;
+  nlohmann::json value;  // functions unresolved
+};
+
+struct Template {
+  std::string version;  // heat_template_version as written
+  std::string description;
+  std::vector<ParameterDef> parameters;  // template order
+  std::vector<ResourceDef> resources;    // template order
+  std::vector<OutputDef> outputs;
+  nlohmann::json source;  // the template as a JSON tree (what GET .../template returns)
+
+  const ResourceDef* find_resource(std::string_view name) const;
+  const ParameterDef* find_parameter(std::string_view name) const;
+};
+
+// Parses a HOT template from YAML or JSON text. Errors: "template: <path>: <message>".
+Result<Template> parse_template(const std::string& text);
+// Parses a template already given as a JSON tree (heatclient sends the template as an object).
+Result<Template> parse_template(const nlohmann::json& tree);
+// YAML text -> JSON tree (plain scalars typed as YAML 1.2 core: int, float, bool, null).
+Result<nlohmann::json> yaml_to_json(const std::string& text, std::string_view source);
+
+// One resource of an instantiated stack.
+struct PlannedResource {
+  std::string name;  // group members: "<group>-<index>" (kGroupMemberSeparator)
+  ResourceType type;
+  nlohmann::json properties;         // get_param substituted; get_resource / get_attr remain
+  std::string properties_path;       // where the properties are in the template, for errors
+  std::set<std::string> references;  // resources named by get_resource / get_attr
+  std::set<std::string> needs;       // references plus depends_on: must exist first
+  std::string group;                 // the group this is a member of, or empty
+  std::vector<std::string> members;  // a group's members in index order
+};
+
+inline constexpr char kGroupMemberSeparator = '-';
+
+struct StackPlan {
+  std::map<std::string, nlohmann::json> parameters;  // effective values, typed
+  std::vector<PlannedResource> resources;            // creation order (dependencies first)
+  std::vector<OutputDef> outputs;                    // get_param substituted
+
+  const PlannedResource* find(std::string_view name) const;
+};
+
+// Instantiates `tmpl` with the request's `parameters` (a JSON object; values may be strings as
+// heatclient sends them and are converted to the declared type). Unknown parameter names,
+// missing required parameters, constraint violations, references to unknown resources or
+// attributes' resources, dependency cycles and bad properties are InvalidArgument errors.
+// `pseudo` gives Heat's pseudo parameters OS::stack_name, OS::stack_id, OS::project_id
+// (missing ones are "").
+Result<StackPlan> plan_stack(const Template& tmpl, const nlohmann::json& parameters,
+                             const std::map<std::string, std::string>& pseudo = {});
+
+// How get_resource and get_attr are answered while a stack is being created or shown.
+class ReferenceResolver {
+ public:
+  virtual ~ReferenceResolver() = default;
+  // The physical id of a created resource; NotFound if it does not exist (yet).
+  virtual Result<nlohmann::json> resource_id(const std::string& resource) const = 0;
+  // One attribute of a created resource (the path after it is applied by the caller).
+  virtual Result<nlohmann::json> attribute(const std::string& resource,
+                                           const std::string& attribute) const = 0;
+};
+
+// Replaces every get_resource / get_attr (and the str_replace / list_join over them) in `value`.
+// `path` prefixes error messages ("resources.vnf1.properties").
+Result<nlohmann::json> resolve_value(const nlohmann::json& value, const ReferenceResolver& refs,
+                                     const std::string& path);
+
+// Applies get_attr's optional path (keys and list indexes) to an attribute value.
+Result<nlohmann::json> apply_attribute_path(const nlohmann::json& value,
+                                            const std::vector<nlohmann::json>& path,
+                                            const std::string& where);
+
+// get_attr on a ResourceGroup: "refs" (member ids), "refs_map" ({"0": id, ...}),
+// "resource.<i>" (member i's id), "resource.<i>.<attribute>", or any member attribute (the list
+// of that attribute over all members).
+Result<nlohmann::json> group_attribute(const PlannedResource& group, const std::string& attribute,
+                                       const ReferenceResolver& refs);
+
+struct PlanDiff {
+  std::vector<std::string> added;      // in new creation order
+  std::vector<std::string> removed;    // in old reverse creation order (delete order)
+  std::vector<std::string> replaced;   // changed properties / type, or needs a replaced resource
+  std::vector<std::string> unchanged;  // keep their physical ids
+};
+
+// Compares two plans by resource name, type and parameter-resolved properties. A resource that
+// refers (get_resource / get_attr / depends_on) to a replaced resource is replaced too.
+PlanDiff diff_plans(const StackPlan& old_plan, const StackPlan& new_plan);
+
+}  // namespace chainlab::openstack

@@ -1,0 +1,327 @@
+#include "frontends/sonata/service_deployer.h"
+
+#include <time.h>
+
+#include <algorithm>
+#include <random>
+
+#include "runtime/image_store.h"
+
+namespace chainlab::sonata {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string now_iso8601() {
+  time_t t = ::time(nullptr);
+  tm utc{};
+  ::gmtime_r(&t, &utc);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buf;
+}
+
+double json_number(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_number() ? it->get<double>() : 0.0;
+}
+
+std::vector<orchestration::PopCapacity> capacities(emulator::Emulation& emulation) {
+  std::vector<orchestration::PopCapacity> out;
+  for (const auto& pop : emulation.list_pops()) {
+    orchestration::PopCapacity c;
+    c.name = pop.name;
+    c.model = pop.resource_model.empty() ? "none" : pop.resource_model;
+    c.max_cu = json_number(pop.resource_state, "dc_max_cu");
+    c.max_mu = json_number(pop.resource_state, "dc_max_mu");
+    c.alloc_cu = json_number(pop.resource_state, "dc_alloc_cu");
+    c.alloc_mu = json_number(pop.resource_state, "dc_alloc_mu");
+    c.instances = pop.instances.size();
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+emulator::ChainRequest chain_request(const PlannedChain& c, uint64_t cookie) {
+  emulator::ChainRequest r;
+  r.src = c.src;
+  r.src_intf = c.src_intf;
+  r.dst = c.dst;
+  r.dst_intf = c.dst_intf;
+  r.bidirectional = true;
+  r.cookie = cookie;
+  return r;
+}
+
+// What this instantiation created so far, undone in reverse on failure.
+struct Created {
+  std::vector<std::pair<std::string, std::string>> computes;  // (pop, name)
+  std::vector<PlannedChain> chains;
+  std::vector<std::string> elans;
+};
+
+}  // namespace
+
+ServiceSummary summarize(const CatalogueEntry& entry) {
+  const Package& p = entry.package;
+  return {entry.uuid, p.nsd.name,       p.nsd.vendor, p.nsd.version, p.name,
+          p.version,  entry.created_at, p.sha1,       p.size};
+}
+
+Gatekeeper::Gatekeeper(emulator::Emulation& emulation, Catalogue& catalogue,
+                       GatekeeperOptions options)
+    : emulation_(emulation), catalogue_(catalogue), options_(std::move(options)) {
+  if (!options_.image_is_local) {
+    options_.image_is_local = [](const std::string& image) {
+      auto store = runtime::ImageStore::open();
+      return store.ok() && (*store)->resolve(image).ok();
+    };
+  }
+}
+
+void Gatekeeper::progress(const std::string& line) const {
+  if (options_.progress) {
+    options_.progress(line);
+  }
+}
+
+Status Gatekeeper::check_images(const Package& package) const {
+  if (!options_.reject_unknown_images) {
+    return ok_status();
+  }
+  for (const Vnfd& vnfd : package.vnfds) {
+    for (const Vdu& vdu : vnfd.vdus) {
+      if (!vdu.image.empty() && !options_.image_is_local(vdu.image)) {
+        return make_error(ErrorCode::kInvalidArgument,
+                          "{}: VDU '{}': image '{}' is not in the local image store (import it "
+                          "with `chainlab image import`)",
+                          vnfd.source, vdu.id, vdu.image);
+      }
+    }
+  }
+  return ok_status();
+}
+
+Result<ServiceSummary> Gatekeeper::onboard(std::string_view archive) {
+  std::lock_guard lock(mu_);
+  CL_ASSIGN_OR_RETURN(const CatalogueEntry* entry, catalogue_.add(archive));
+  if (auto s = check_images(entry->package); !s.ok()) {
+    (void)catalogue_.remove(entry->uuid);
+    return std::move(s).error();
+  }
+  return summarize(*entry);
+}
+
+std::vector<ServiceSummary> Gatekeeper::services() {
+  std::lock_guard lock(mu_);
+  std::vector<ServiceSummary> out;
+  for (const CatalogueEntry* e : catalogue_.list()) {
+    out.push_back(summarize(*e));
+  }
+  return out;
+}
+
+std::vector<ServiceInstance> Gatekeeper::instances() {
+  std::lock_guard lock(mu_);
+  return instances_;
+}
+
+Result<const CatalogueEntry*> Gatekeeper::resolve(const InstantiateRequest& request) const {
+  const CatalogueEntry* entry = nullptr;
+  if (request.service_uuid == "latest" || request.service_name == "latest") {
+    auto all = catalogue_.list();
+    entry = all.empty() ? nullptr : all.back();
+    if (entry == nullptr) {
+      return make_error(ErrorCode::kNotFound, "no service is onboarded yet");
+    }
+  } else if (!request.service_uuid.empty()) {
+    entry = catalogue_.find(request.service_uuid);
+    if (entry == nullptr && request.uuid_may_be_name && request.service_name.empty()) {
+      entry = catalogue_.find_by_service_name(request.service_uuid);
+    }
+    if (entry == nullptr) {
+      return make_error(ErrorCode::kNotFound, "no service with uuid '{}'", request.service_uuid);
+    }
+  } else if (!request.service_name.empty()) {
+    entry = catalogue_.find_by_service_name(request.service_name);
+    if (entry == nullptr) {
+      return make_error(ErrorCode::kNotFound, "no service named '{}'", request.service_name);
+    }
+  } else {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "say which service: service_uuid, service_name or \"latest\"");
+  }
+  return entry;
+}
+
+Result<ServiceInstance> Gatekeeper::instantiate(const InstantiateRequest& request) {
+  std::lock_guard lock(mu_);
+  CL_ASSIGN_OR_RETURN(const CatalogueEntry* entry, resolve(request));
+  const Package& package = entry->package;
+  CL_RETURN_IF_ERROR(check_images(package));
+  CL_ASSIGN_OR_RETURN(auto strategy,
+                      options_.placement.create(request.placement, request.placement_argument));
+
+  PlanOptions plan_options;
+  plan_options.instance_uuid = random_uuid();
+  auto placed = strategy->place(placement_units(package), capacities(emulation_));
+  if (!placed.ok()) {
+    return std::move(placed).error();
+  }
+  plan_options.placement = *placed;
+  auto existing = emulation_.list_compute();
+  if (existing.ok()) {
+    for (const auto& c : *existing) {
+      plan_options.taken.insert(c.name);
+    }
+  }
+  plan_options.image_is_local = options_.image_is_local;
+  plan_options.deploy_saps = request.deploy_sap.value_or(options_.deploy_saps);
+  CL_ASSIGN_OR_RETURN(ServicePlan plan, plan_service(package, plan_options, pools_));
+
+  ServiceInstance inst;
+  inst.uuid = plan_options.instance_uuid;
+  inst.service_uuid = entry->uuid;
+  inst.service_name = package.nsd.name;
+  inst.created_at = now_iso8601();
+  inst.placement = strategy->name();
+  inst.ssiid = started_[entry->uuid];
+  inst.service_vendor = package.nsd.vendor;
+  inst.service_version = package.nsd.version;
+  inst.cookie = plan.cookie;
+  inst.chains = plan.chains;
+  inst.elans = plan.elans;
+  inst.leases = plan.leases;
+
+  Created created;
+  auto undo = [&](Error e) -> Error {
+    for (auto it = created.elans.rbegin(); it != created.elans.rend(); ++it) {
+      (void)emulation_.delete_elan(*it);
+    }
+    for (auto it = created.chains.rbegin(); it != created.chains.rend(); ++it) {
+      (void)emulation_.delete_chain(chain_request(*it, plan.cookie));
+    }
+    for (auto it = created.computes.rbegin(); it != created.computes.rend(); ++it) {
+      (void)emulation_.stop_compute(it->first, it->second);
+    }
+    release_leases(plan.leases, pools_);
+    return std::move(e).context(
+        fmt::format("instantiating service '{}' (rolled back)", package.nsd.name));
+  };
+
+  for (const auto& pc : plan.computes) {
+    progress(fmt::format("starting {} in {}", pc.request.name, pc.request.pop));
+    auto info = emulation_.start_compute(pc.request);
+    if (!info.ok()) {
+      return undo(std::move(info).error());
+    }
+    created.computes.emplace_back(pc.request.pop, pc.request.name);
+    DeployedUnit unit{pc.vnf_id,      pc.vdu_id, pc.sap,       pc.request.name,
+                      pc.request.pop, pc.image,  pc.container, {}};
+    for (const auto& i : info->interfaces) {
+      unit.interfaces.emplace_back(i.name, i.ip);
+    }
+    inst.units.push_back(std::move(unit));
+    if (!pc.start_after_start.empty()) {
+      // A container keeps its entrypoint; vm_cmd_start runs beside it, detached.
+      auto r = emulation_.exec(
+          pc.request.name,
+          {"/bin/sh", "-c", "(" + pc.start_after_start + ") >/dev/null 2>&1 </dev/null &"}, 10s);
+      if (!r.ok()) {
+        return undo(std::move(r).error().context(
+            fmt::format("running vm_cmd_start in '{}'", pc.request.name)));
+      }
+    }
+  }
+  for (const auto& c : plan.chains) {
+    progress(
+        fmt::format("E-Line {}: {}:{} <-> {}:{}", c.link_id, c.src, c.src_intf, c.dst, c.dst_intf));
+    auto r = emulation_.set_chain(chain_request(c, plan.cookie));
+    if (!r.ok()) {
+      return undo(std::move(r).error().context(fmt::format("E-Line '{}'", c.link_id)));
+    }
+    created.chains.push_back(c);
+  }
+  for (const auto& e : plan.elans) {
+    progress(fmt::format("E-LAN {}: {} members", e.link_id, e.members.size()));
+    auto r = emulation_.create_elan(e.name, e.members);
+    if (!r.ok()) {
+      return undo(std::move(r).error().context(fmt::format("E-LAN '{}'", e.link_id)));
+    }
+    created.elans.push_back(e.name);
+  }
+  ++started_[entry->uuid];
+  instances_.push_back(inst);
+  return inst;
+}
+
+Status Gatekeeper::terminate_locked(const ServiceInstance& inst) {
+  std::optional<Error> first;
+  auto note = [&](Status s) {
+    if (!s.ok() && !first) {
+      first = s.error();
+    }
+  };
+  for (const auto& e : inst.elans) {
+    note(emulation_.delete_elan(e.name));
+  }
+  for (const auto& c : inst.chains) {
+    auto r = emulation_.delete_chain(chain_request(c, inst.cookie));
+    if (!r.ok()) {
+      note(r.error());
+    }
+  }
+  for (auto it = inst.units.rbegin(); it != inst.units.rend(); ++it) {
+    progress(fmt::format("stopping {} in {}", it->name, it->pop));
+    note(emulation_.stop_compute(it->pop, it->name));
+  }
+  release_leases(inst.leases, pools_);
+  if (first) {
+    return std::move(*first).context(fmt::format("terminating instance {}", inst.uuid));
+  }
+  return ok_status();
+}
+
+Status Gatekeeper::terminate(const std::string& instance_uuid, const std::string& service_uuid) {
+  std::lock_guard lock(mu_);
+  auto it = std::find_if(instances_.begin(), instances_.end(),
+                         [&](const ServiceInstance& i) { return i.uuid == instance_uuid; });
+  if (it == instances_.end()) {
+    return make_error(ErrorCode::kNotFound, "no service instance with uuid '{}'", instance_uuid);
+  }
+  if (!service_uuid.empty() && it->service_uuid != service_uuid) {
+    return make_error(ErrorCode::kNotFound,
+                      "service instance '{}' is an instance of service '{}', not of '{}'",
+                      instance_uuid, it->service_uuid, service_uuid);
+  }
+  ServiceInstance inst = std::move(*it);
+  instances_.erase(it);
+  return terminate_locked(inst);
+}
+
+Result<std::vector<std::string>> Gatekeeper::terminate_service(const std::string& service_uuid) {
+  std::lock_guard lock(mu_);
+  if (!service_uuid.empty() && catalogue_.find(service_uuid) == nullptr) {
+    return make_error(ErrorCode::kNotFound, "no service with uuid '{}'", service_uuid);
+  }
+  std::vector<std::string> stopped;
+  std::optional<Error> first;
+  for (auto it = instances_.begin(); it != instances_.end();) {
+    if (!service_uuid.empty() && it->service_uuid != service_uuid) {
+      ++it;
+      continue;
+    }
+    ServiceInstance inst = std::move(*it);
+    it = instances_.erase(it);
+    stopped.push_back(inst.uuid);
+    if (auto s = terminate_locked(inst); !s.ok() && !first) {
+      first = s.error();
+    }
+  }
+  if (first) {
+    return std::move(*first);
+  }
+  return stopped;
+}
+
+}  // namespace chainlab::sonata
