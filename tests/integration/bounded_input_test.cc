@@ -6,6 +6,7 @@
 
 #include <chrono>
 
+#include "emulator/emulation.h"
 #include "endpoints/emulator_endpoint.h"
 #include "endpoints/openstack_heat.h"
 #include "endpoints/openstack_nova.h"
