@@ -21,7 +21,7 @@ std::string now_iso8601() {
   return buf;
 }
 
-std::vector<orchestration::PopCapacity> capacities(emulator::Emulation& emulation) {
+std::vector<orchestration::PopCapacity> capacities(emulator::Control& emulation) {
   std::vector<orchestration::PopCapacity> out;
   for (const auto& pop : emulation.list_pops()) {
     orchestration::PopCapacity c;
@@ -63,7 +63,7 @@ ServiceSummary summarize(const CatalogueEntry& entry) {
           p.version,  entry.created_at, p.sha1,       p.size};
 }
 
-Gatekeeper::Gatekeeper(emulator::Emulation& emulation, Catalogue& catalogue,
+Gatekeeper::Gatekeeper(emulator::Control& emulation, Catalogue& catalogue,
                        GatekeeperOptions options)
     : emulation_(emulation), catalogue_(catalogue), options_(std::move(options)) {
   if (!options_.image_is_local) {
