@@ -21,21 +21,16 @@ std::string now_iso8601() {
   return buf;
 }
 
-double json_number(const nlohmann::json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_number() ? it->get<double>() : 0.0;
-}
-
 std::vector<orchestration::PopCapacity> capacities(emulator::Control& emulation) {
   std::vector<orchestration::PopCapacity> out;
   for (const auto& pop : emulation.list_pops()) {
     orchestration::PopCapacity c;
     c.name = pop.name;
-    c.model = pop.resource_model.empty() ? "none" : pop.resource_model;
-    c.max_cu = json_number(pop.resource_state, "dc_max_cu");
-    c.max_mu = json_number(pop.resource_state, "dc_max_mu");
-    c.alloc_cu = json_number(pop.resource_state, "dc_alloc_cu");
-    c.alloc_mu = json_number(pop.resource_state, "dc_alloc_mu");
+    c.model = pop.capacity.model.empty() ? "none" : pop.capacity.model;
+    c.max_cu = pop.capacity.compute_units.total;
+    c.max_mu = pop.capacity.memory_mb.total;
+    c.alloc_cu = pop.capacity.compute_units.allocated;
+    c.alloc_mu = pop.capacity.memory_mb.allocated;
     c.instances = pop.instances.size();
     out.push_back(std::move(c));
   }
