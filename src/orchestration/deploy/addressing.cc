@@ -24,6 +24,25 @@ struct Numbering {
     return it == leases.end() ? nullptr : &*it;
   }
 
+  // A static address inside a pool's range takes its subnet out of the pool (a lease shared
+  // with the ports numbered in it later), so the pool never hands it to another link.
+  void claim_static(const PortRef& ref, const substrate::Cidr& ip) {
+    substrate::Cidr subnet = ip.network();
+    if (SubnetLease* lease = lease_of(subnet)) {
+      lease->users.insert(ref);
+      return;
+    }
+    for (bool elan : {false, true}) {
+      SubnetPool& pool = elan ? pools.elan : pools.eline;
+      if (pool.reserve(subnet).ok()) {
+        guard.add(fmt::format("give back subnet {}", subnet.to_string()),
+                  [&pool, subnet] { pool.give_back(subnet); });
+        leases.push_back({elan, subnet, {ref}});
+        return;
+      }
+    }
+  }
+
   // A subnet for ends of a link: the first numbered end's, else a fresh lease from `pool`.
   Result<substrate::Cidr> subnet_for(const std::vector<PortRef>& ends, bool elan,
                                      const std::string& link) {
@@ -79,10 +98,12 @@ struct Numbering {
 Status assign_addresses(const graph::ServiceGraph& g, const std::set<std::string>& starting,
                         PortAddresses& addresses, std::vector<SubnetLease>& leases,
                         LinkPools& pools, Rollback& guard) {
+  Numbering n{starting, addresses, leases, pools, guard};
   auto statics = [&](const std::string& node, const std::vector<graph::Port>& ports) {
     for (const graph::Port& p : ports) {
       if (starting.count(node) > 0 && p.ip.has_value()) {
         addresses[{node, p.id}] = *p.ip;
+        n.claim_static({node, p.id}, *p.ip);
       }
     }
   };
@@ -92,7 +113,6 @@ Status assign_addresses(const graph::ServiceGraph& g, const std::set<std::string
   for (const auto& s : g.saps) {
     statics(s.id, s.ports);
   }
-  Numbering n{starting, addresses, leases, pools, guard};
   for (const auto& l : g.elines) {
     CL_RETURN_IF_ERROR(n.number({l.src, l.dst}, false, fmt::format("E-Line '{}'", l.id)));
   }

@@ -1,5 +1,6 @@
 // Address rules of the Deployer, in one place. Applied to the ports of the nodes being started:
-// - a port with a static address keeps it;
+// - a port with a static address keeps it; when that address lies in a pool's range, its
+//   subnet is leased from the pool like a taken one;
 // - an E-Line's ends get .1 and .2 of a fresh /24 from the E-Line pool (20.0.0.0/8); when one
 //   end already has an address (static, or an instance that runs), the other end is numbered
 //   inside that end's subnet;

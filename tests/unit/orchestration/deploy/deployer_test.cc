@@ -134,6 +134,23 @@ TEST_F(DeployerTest, FailureAtEveryStepLeavesNothing) {
   EXPECT_EQ(control.elans().size(), 1u);
 }
 
+TEST_F(DeployerTest, StaticAddressInAPoolRangeTakesItsSubnet) {
+  graph::ServiceGraph g = placed();
+  g.functions[0].ports[0].ip = *substrate::Cidr::parse("20.0.0.7/24");  // fw:in, on l1
+  auto dep = deployer.deploy(g);
+  ASSERT_TRUE(dep.ok()) << dep.error().message;
+  EXPECT_EQ(intf("svc1-fw", "in").ip, "20.0.0.7/24");
+  EXPECT_EQ(intf("svc1-client", "p").ip, "20.0.0.1/24");  // numbered in fw:in's subnet
+  EXPECT_EQ(intf("svc1-fw", "out").ip, "20.0.1.1/24");    // the pool skips 20.0.0.0/24
+  EXPECT_EQ(pools.eline.used(), 2u);
+  ASSERT_TRUE(deployer.remove(*dep).ok());
+  EXPECT_EQ(subnets_in_use(), 0u);
+
+  control.fail_nth(Op::kStartCompute, 1);
+  ASSERT_FALSE(deployer.deploy(g).ok());
+  EXPECT_EQ(subnets_in_use(), 0u);  // the reservation is undone too
+}
+
 TEST_F(DeployerTest, ErrorsNameTheStep) {
   control.fail_nth(Op::kSetChain, 2);
   auto dep = deployer.deploy(placed());
