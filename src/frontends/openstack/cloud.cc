@@ -203,7 +203,7 @@ Flavor seeded(std::string id, std::string name, int64_t ram, int vcpus, int64_t 
 
 }  // namespace
 
-Cloud::Cloud(emulator::Emulation& emulation, CloudConfig config, runtime::ImageStore* images,
+Cloud::Cloud(emulator::Control& emulation, CloudConfig config, runtime::ImageStore* images,
              const Clock& clock)
     : emulation_(emulation),
       config_(std::move(config)),

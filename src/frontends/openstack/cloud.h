@@ -27,7 +27,7 @@
 
 #include "common/random.h"
 #include "common/result.h"
-#include "emulator/emulation.h"
+#include "emulator/control.h"
 #include "frontends/openstack/identity.h"
 #include "orchestration/deploy/subnet_pool.h"
 #include "runtime/image_store.h"
@@ -367,7 +367,7 @@ class Cloud {
  public:
   // `images` may be null (no image store: Glance-only records). Both must outlive the Cloud.
   // `clock` stamps and expires tokens.
-  Cloud(emulator::Emulation& emulation, CloudConfig config, runtime::ImageStore* images = nullptr,
+  Cloud(emulator::Control& emulation, CloudConfig config, runtime::ImageStore* images = nullptr,
         const Clock& clock = SystemClock::instance());
   ~Cloud();
   Cloud(const Cloud&) = delete;
@@ -380,7 +380,7 @@ class Cloud {
   const std::string& user_id() const { return identity_.users().front().id; }
   Identity& identity() { return identity_; }
   const Identity& identity() const { return identity_; }
-  emulator::Emulation& emulation() { return emulation_; }
+  emulator::Control& emulation() { return emulation_; }
 
   // Identity (identity.h). `project` is the project name or id, "" = the default project.
   // Bad credentials or an unknown project: kInvalidArgument (the endpoint answers 401).
@@ -499,7 +499,7 @@ class Cloud {
   Result<FloatingIp> associate_floating_ip_locked(FloatingIp& f, const std::string& port_id,
                                                   const std::string& fixed_ip_address);
 
-  emulator::Emulation& emulation_;
+  emulator::Control& emulation_;
   CloudConfig config_;
   runtime::ImageStore* images_;
   Identity identity_;

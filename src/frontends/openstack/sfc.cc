@@ -57,7 +57,7 @@ struct End {
 
 }  // namespace
 
-Sfc::Sfc(Cloud& cloud, emulator::Emulation& emulation) : cloud_(cloud), emulation_(emulation) {}
+Sfc::Sfc(Cloud& cloud, emulator::Control& emulation) : cloud_(cloud), emulation_(emulation) {}
 
 Sfc::~Sfc() {
   std::lock_guard lock(mu_);

@@ -36,7 +36,7 @@
 #include <vector>
 
 #include "common/result.h"
-#include "emulator/emulation.h"
+#include "emulator/control.h"
 #include "frontends/openstack/cloud.h"
 
 namespace chainlab::openstack {
@@ -167,7 +167,7 @@ struct SfcHop {
 class Sfc {
  public:
   // Both must outlive the Sfc. The emulation is the Cloud's (Cloud::emulation()).
-  Sfc(Cloud& cloud, emulator::Emulation& emulation);
+  Sfc(Cloud& cloud, emulator::Control& emulation);
   // Removes the emulator chains of every port chain.
   ~Sfc();
   Sfc(const Sfc&) = delete;
@@ -221,7 +221,7 @@ class Sfc {
   uint64_t cookie_for(int chain_id) const;
 
   Cloud& cloud_;
-  emulator::Emulation& emulation_;
+  emulator::Control& emulation_;
   mutable std::mutex mu_;
   std::map<std::string, PortPair> port_pairs_;
   std::map<std::string, PortPairGroup> groups_;

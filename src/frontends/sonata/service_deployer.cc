@@ -26,7 +26,7 @@ double json_number(const nlohmann::json& j, const char* key) {
   return it != j.end() && it->is_number() ? it->get<double>() : 0.0;
 }
 
-std::vector<orchestration::PopCapacity> capacities(emulator::Emulation& emulation) {
+std::vector<orchestration::PopCapacity> capacities(emulator::Control& emulation) {
   std::vector<orchestration::PopCapacity> out;
   for (const auto& pop : emulation.list_pops()) {
     orchestration::PopCapacity c;
@@ -61,7 +61,7 @@ ServiceSummary summarize(const CatalogueEntry& entry) {
           p.version,  entry.created_at, p.sha1,       p.size};
 }
 
-Gatekeeper::Gatekeeper(emulator::Emulation& emulation, Catalogue& catalogue,
+Gatekeeper::Gatekeeper(emulator::Control& emulation, Catalogue& catalogue,
                        GatekeeperOptions options)
     : emulation_(emulation), catalogue_(catalogue), options_(std::move(options)) {
   if (!options_.image_is_local) {

@@ -25,7 +25,7 @@
 #include "common/random.h"
 #include "common/result.h"
 #include "common/rollback.h"
-#include "emulator/emulation.h"
+#include "emulator/control.h"
 #include "frontends/sonata/catalogue.h"
 #include "frontends/sonata/service_plan.h"
 #include "orchestration/placement/placement.h"
@@ -101,7 +101,7 @@ struct GatekeeperOptions {
 
 class Gatekeeper {
  public:
-  Gatekeeper(emulator::Emulation& emulation, Catalogue& catalogue, GatekeeperOptions options = {});
+  Gatekeeper(emulator::Control& emulation, Catalogue& catalogue, GatekeeperOptions options = {});
   Gatekeeper(const Gatekeeper&) = delete;
   Gatekeeper& operator=(const Gatekeeper&) = delete;
 
@@ -127,7 +127,7 @@ class Gatekeeper {
   void progress(const std::string& line) const;
 
   std::mutex mu_;
-  emulator::Emulation& emulation_;
+  emulator::Control& emulation_;
   Catalogue& catalogue_;
   GatekeeperOptions options_;
   AddressPools pools_;

@@ -40,7 +40,7 @@
 #include <vector>
 
 #include "common/result.h"
-#include "emulator/emulation.h"
+#include "emulator/control.h"
 #include "frontends/sonata/package.h"
 #include "orchestration/deploy/subnet_pool.h"
 #include "orchestration/placement/placement.h"

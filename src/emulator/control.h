@@ -1,0 +1,168 @@
+// The seam under the orchestration core: the abstract API the upper layers (front ends,
+// orchestration, endpoints) use to drive an emulation — compute, interfaces, chains, E-LANs,
+// links, PoP queries. `Emulation` implements it over the kernel and the data plane; unit tests use
+// an in-memory fake (tests/unit/fakes/fake_control.h), so Cloud, Sfc and the gatekeeper are tested
+// without root. Semantics of every call: emulator/emulation.h.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/result.h"
+#include "dataplane/dataplane.h"
+#include "emulator/resource_model.h"
+#include "emulator/topology.h"
+#include "runtime/compute.h"
+
+namespace chainlab::emulator {
+
+struct InterfaceRequest {
+  std::string id;   // sanitised: ':', ' ', '.', '_' -> '-'; default "emu0"
+  std::string ip;   // CIDR; "" = next address of the emulation's pool
+  std::string mac;  // "" = random
+};
+
+struct ComputeRequest {
+  std::string pop;
+  std::string name;
+  std::string image;  // informational for the native driver
+  // Native: run with /bin/sh -c; oci: split into words (split_shell_words) replacing the image's
+  // CMD. "" = sleep forever / the image's CMD. A program that does not exist (its first word when
+  // the shell would exec it, shell_program) is an InvalidArgument and nothing is created.
+  std::string command;
+  std::vector<InterfaceRequest> interfaces;  // empty = one "emu0" from the pool
+  std::string flavor = "tiny";
+  std::map<std::string, std::string> env;
+  // Run inside the instance (sh -c, at most 10 s) before it is stopped; also taken from the env
+  // variables SON_EMU_CMD_STOP / VIM_EMU_CMD_STOP as son-emu images set them.
+  std::string stop_command;
+  // Explicit limits (a descriptor's cpu_bw / memory, an OpenStack flavour) set over what the
+  // flavour and the PoP's resource model give.
+  std::optional<substrate::ResourceLimits> limits;
+  // A taken name becomes "<name>-2", "<name>-3"... (the answer carries the name used) instead
+  // of an AlreadyExists error.
+  bool rename_if_taken = false;
+};
+
+struct InterfaceInfo {
+  std::string name;
+  std::string ip;  // CIDR or ""
+  std::string mac;
+  std::string host_ifname;
+  std::string pop_port;  // son-emu's dc_portname
+  dataplane::PortId port = 0;
+};
+
+struct ComputeInfo {
+  std::string name;
+  std::string pop;
+  std::string image;
+  std::string command;
+  std::string flavor;
+  runtime::InstanceStatus status;  // state, pid, limits, stats, netns
+  std::vector<InterfaceInfo> interfaces;
+  Allocation allocation;
+};
+
+struct PopInfo {
+  std::string name;
+  std::string internal_name;  // the LSI name
+  dataplane::LsiId lsi = 0;
+  std::map<std::string, std::string> metadata;
+  std::vector<std::string> instances;
+  std::string resource_model;
+  nlohmann::json resource_state;
+};
+
+struct ChainRequest {
+  std::string src;
+  std::string src_intf;  // "" = the instance's first interface
+  std::string dst;
+  std::string dst_intf;
+  std::string weight = "hops";    // "hops" or "delay"
+  std::vector<std::string> path;  // explicit node list (PoPs/switches), overrides weight
+  bool bidirectional = false;
+  uint64_t cookie = 10;
+  uint16_t priority = 1000;
+  std::string match;           // extra match, "dl_type=0x0800,nw_proto=6,tp_dst=80"
+  bool skip_vlan_tag = false;  // same-PoP chains never tag; multi-hop chains need a tag
+};
+
+struct ChainInfo {
+  std::string id;  // "src:intf->dst:intf"
+  ChainRequest request;
+  std::vector<std::string> path;  // nodes traversed
+  uint16_t vlan = 0;              // 0: untagged
+  size_t rules = 0;
+};
+
+struct ElanInfo {
+  std::string name;
+  uint16_t vlan = 0;
+  std::vector<std::pair<std::string, std::string>> members;  // (instance, interface)
+  std::vector<std::string> tree;  // nodes the segment spans (a tree: loop-free)
+};
+
+// E-LAN: a VLAN-isolated learning L2 segment (per switch: learn source MACs, forward to the known
+// member, else flood) spanning a tree of the topology, so broadcasts cannot loop even when the
+// topology has cycles (son-emu issue 175).
+
+// A partial link change: unset fields keep their value.
+struct LinkChange {
+  std::optional<uint64_t> delay_ns;
+  std::optional<uint64_t> jitter_ns;
+  std::optional<double> loss_percent;
+  std::optional<double> bw_mbps;
+  std::optional<uint32_t> queue_packets;
+};
+
+class Control {
+ public:
+  virtual ~Control() = default;
+
+  virtual const Topology& topology() const = 0;
+
+  // Compute (son-emu /restapi/compute).
+  virtual Result<ComputeInfo> start_compute(const ComputeRequest& request) = 0;
+  virtual Status stop_compute(const std::string& pop, const std::string& name) = 0;
+  virtual Result<ComputeInfo> compute_status(const std::string& name) = 0;
+  // `pop` empty: all PoPs.
+  virtual Result<std::vector<ComputeInfo>> list_compute(const std::string& pop = "") = 0;
+  virtual Status update_resources(const std::string& name,
+                                  const substrate::ResourceLimits& limits) = 0;
+  virtual Result<InterfaceInfo> add_interface(const std::string& name,
+                                              const InterfaceRequest& intf) = 0;
+  virtual Status remove_interface(const std::string& name, const std::string& intf) = 0;
+  virtual Result<runtime::ExecResult> exec(const std::string& name,
+                                           const std::vector<std::string>& argv,
+                                           std::chrono::milliseconds timeout) = 0;
+  virtual Result<runtime::LogCursor> compute_log(const std::string& pop, const std::string& name,
+                                                 std::optional<size_t> tail_lines, bool follow) = 0;
+
+  // PoPs (son-emu /restapi/datacenter).
+  virtual std::vector<PopInfo> list_pops() = 0;
+  virtual Result<PopInfo> pop_status(const std::string& name) = 0;
+
+  // Chaining (son-emu /restapi/network) and E-LANs.
+  virtual Result<ChainInfo> set_chain(const ChainRequest& request) = 0;
+  virtual Result<size_t> delete_chain(const ChainRequest& request) = 0;
+  virtual Result<std::vector<ChainInfo>> remove_chains(const ChainRequest& request) = 0;
+  virtual std::vector<ChainInfo> list_chains() = 0;
+  virtual Result<ElanInfo> create_elan(
+      const std::string& name, const std::vector<std::pair<std::string, std::string>>& members) = 0;
+  virtual Result<ElanInfo> update_elan(
+      const std::string& name, const std::vector<std::pair<std::string, std::string>>& members) = 0;
+  virtual Status delete_elan(const std::string& name) = 0;
+
+  // Runtime link change between two adjacent nodes (both directions).
+  virtual Status set_link(const std::string& a, const std::string& b, const LinkChange& change) = 0;
+};
+
+}  // namespace chainlab::emulator

@@ -1,0 +1,127 @@
+// The Cloud's flows against the in-memory emulator::Control: what Nova and Neutron calls turn into
+// (instances, interfaces, E-LANs), and that failures leave nothing behind. No root needed.
+#include <gtest/gtest.h>
+
+#include "../../fakes/fake_control.h"
+#include "frontends/openstack/cloud.h"
+
+namespace chainlab::openstack {
+namespace {
+
+using chainlab::testing::FakeControl;
+
+class CloudFlowTest : public ::testing::Test {
+ protected:
+  CloudFlowTest() : emu_(FakeControl::pops({"dc1", "dc2"})) {}
+
+  void SetUp() override {
+    CloudConfig config;
+    config.pop = "dc1";
+    config.default_network = false;
+    cloud_ = std::make_unique<Cloud>(emu_, config);
+  }
+
+  std::string network(const std::string& name, const std::string& cidr) {
+    NetworkCreate nc;
+    nc.name = name;
+    auto n = cloud_->create_network(nc);
+    EXPECT_TRUE(n.ok()) << n.error().message;
+    SubnetCreate sc;
+    sc.network_id = n->id;
+    sc.cidr = cidr;
+    auto s = cloud_->create_subnet(sc);
+    EXPECT_TRUE(s.ok()) << s.error().message;
+    return n->id;
+  }
+
+  Result<Server> server(const std::string& name, const std::vector<std::string>& networks) {
+    ServerCreate sc;
+    sc.name = name;
+    sc.flavor = "m1.tiny";
+    for (const auto& n : networks) {
+      sc.nics.push_back(ServerNic{"", n, ""});
+    }
+    return cloud_->create_server(sc);
+  }
+
+  FakeControl emu_;
+  std::unique_ptr<Cloud> cloud_;
+};
+
+TEST_F(CloudFlowTest, AServerIsAnInstanceInThePopWithOneInterfacePerNic) {
+  std::string a = network("a", "10.40.0.0/24");
+  std::string b = network("b", "10.41.0.0/24");
+  auto s = server("vnf1", {a, b});
+  ASSERT_TRUE(s.ok()) << s.error().message;
+
+  ASSERT_EQ(emu_.instances().size(), 1u);
+  const auto& info = emu_.instances().begin()->second;
+  EXPECT_EQ(info.pop, "dc1");
+  EXPECT_EQ(info.name, s->instance);
+  ASSERT_EQ(info.interfaces.size(), 2u);
+  EXPECT_EQ(info.interfaces[0].ip.rfind("10.40.0.", 0), 0u) << info.interfaces[0].ip;
+  EXPECT_EQ(info.interfaces[1].ip.rfind("10.41.0.", 0), 0u) << info.interfaces[1].ip;
+  auto ports = cloud_->server_ports(s->id);
+  ASSERT_TRUE(ports.ok());
+  EXPECT_EQ(ports->size(), 2u);
+}
+
+TEST_F(CloudFlowTest, ServersOnOneNetworkShareItsElan) {
+  std::string net = network("data", "10.42.0.0/24");
+  ASSERT_TRUE(server("x", {net}).ok());
+  ASSERT_TRUE(server("y", {net}).ok());
+  size_t members = 0;
+  for (const auto& [_, elan] : emu_.elans()) {
+    members += elan.members.size();
+  }
+  EXPECT_EQ(members, 2u) << "one segment joins both servers' ports";
+}
+
+TEST_F(CloudFlowTest, DeletingTheServersLeavesTheEmulationEmpty) {
+  std::string net = network("data", "10.43.0.0/24");
+  auto x = server("x", {net});
+  auto y = server("y", {net});
+  ASSERT_TRUE(x.ok() && y.ok());
+  ASSERT_TRUE(cloud_->delete_server(x->id).ok());
+  ASSERT_TRUE(cloud_->delete_server(y->id).ok());
+  EXPECT_TRUE(emu_.instances().empty());
+  for (const auto& [name, elan] : emu_.elans()) {
+    EXPECT_TRUE(elan.members.empty()) << name;
+  }
+  EXPECT_TRUE(cloud_->list_servers().empty());
+  EXPECT_TRUE(cloud_->list_ports().empty()) << "ports created for the server go with it";
+}
+
+TEST_F(CloudFlowTest, AFailedStartLeavesNoServerAndNoBoundPort) {
+  std::string net = network("data", "10.44.0.0/24");
+  emu_.fail_nth(FakeControl::Op::kStartCompute, 1, ErrorCode::kResourceExhausted);
+  auto s = server("x", {net});
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, ErrorCode::kResourceExhausted);
+  EXPECT_TRUE(emu_.instances().empty());
+  EXPECT_TRUE(cloud_->list_servers().empty());
+  EXPECT_TRUE(cloud_->list_ports().empty()) << "the NIC's port is not left behind";
+  EXPECT_TRUE(server("x", {net}).ok()) << "the name is free again";
+}
+
+TEST_F(CloudFlowTest, UnknownNetworkIsABadRequestAndStartsNothing) {
+  auto s = server("x", {"00000000-0000-4000-8000-000000000000"});
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, ErrorCode::kInvalidArgument) << "Nova answers 400 NetworkNotFound";
+  EXPECT_EQ(emu_.calls(FakeControl::Op::kStartCompute), 0);
+}
+
+TEST_F(CloudFlowTest, AttachAndDetachAnInterfaceAtRuntime) {
+  std::string a = network("a", "10.45.0.0/24");
+  std::string b = network("b", "10.46.0.0/24");
+  auto s = server("x", {a});
+  ASSERT_TRUE(s.ok());
+  auto port = cloud_->attach_interface(s->id, ServerNic{"", b, ""});
+  ASSERT_TRUE(port.ok()) << port.error().message;
+  EXPECT_EQ(emu_.instances().at(s->instance).interfaces.size(), 2u);
+  ASSERT_TRUE(cloud_->detach_interface(s->id, port->id).ok());
+  EXPECT_EQ(emu_.instances().at(s->instance).interfaces.size(), 1u);
+}
+
+}  // namespace
+}  // namespace chainlab::openstack
