@@ -48,13 +48,6 @@ emulator::ChainRequest chain_request(const PlannedChain& c, uint64_t cookie) {
   return r;
 }
 
-// What this instantiation created so far, undone in reverse on failure.
-struct Created {
-  std::vector<std::pair<std::string, std::string>> computes;  // (pop, name)
-  std::vector<PlannedChain> chains;
-  std::vector<std::string> elans;
-};
-
 }  // namespace
 
 ServiceSummary summarize(const CatalogueEntry& entry) {
@@ -188,29 +181,30 @@ Result<ServiceInstance> Gatekeeper::instantiate(const InstantiateRequest& reques
   inst.elans = plan.elans;
   inst.leases = plan.leases;
 
-  Created created;
-  auto undo = [&](Error e) -> Error {
-    for (auto it = created.elans.rbegin(); it != created.elans.rend(); ++it) {
-      (void)emulation_.delete_elan(*it);
-    }
-    for (auto it = created.chains.rbegin(); it != created.chains.rend(); ++it) {
-      (void)emulation_.delete_chain(chain_request(*it, plan.cookie));
-    }
-    for (auto it = created.computes.rbegin(); it != created.computes.rend(); ++it) {
-      (void)emulation_.stop_compute(it->first, it->second);
-    }
-    release_leases(plan.leases, pools_);
-    return std::move(e).context(
+  Rollback guard;
+  guard.add("give back the plan's subnets", [&] { release_leases(plan.leases, pools_); });
+  if (Status s = realise(plan, inst, guard); !s.ok()) {
+    (void)guard.run();
+    return std::move(s).error().context(
         fmt::format("instantiating service '{}' (rolled back)", package.nsd.name));
-  };
+  }
+  guard.commit();
+  ++started_[entry->uuid];
+  instances_.push_back(inst);
+  return inst;
+}
 
+Status Gatekeeper::realise(const ServicePlan& plan, ServiceInstance& inst, Rollback& guard) {
   for (const auto& pc : plan.computes) {
     progress(fmt::format("starting {} in {}", pc.request.name, pc.request.pop));
     auto info = emulation_.start_compute(pc.request);
     if (!info.ok()) {
-      return undo(std::move(info).error());
+      return std::move(info).error();
     }
-    created.computes.emplace_back(pc.request.pop, pc.request.name);
+    guard.add(fmt::format("stop instance '{}'", pc.request.name),
+              [this, pop = pc.request.pop, name = pc.request.name] {
+                return emulation_.stop_compute(pop, name);
+              });
     DeployedUnit unit{pc.vnf_id,      pc.vdu_id, pc.sap,       pc.request.name,
                       pc.request.pop, pc.image,  pc.container, {}};
     for (const auto& i : info->interfaces) {
@@ -223,31 +217,34 @@ Result<ServiceInstance> Gatekeeper::instantiate(const InstantiateRequest& reques
           pc.request.name,
           {"/bin/sh", "-c", "(" + pc.start_after_start + ") >/dev/null 2>&1 </dev/null &"}, 10s);
       if (!r.ok()) {
-        return undo(std::move(r).error().context(
-            fmt::format("running vm_cmd_start in '{}'", pc.request.name)));
+        return std::move(r).error().context(
+            fmt::format("running vm_cmd_start in '{}'", pc.request.name));
       }
     }
   }
   for (const auto& c : plan.chains) {
     progress(
         fmt::format("E-Line {}: {}:{} <-> {}:{}", c.link_id, c.src, c.src_intf, c.dst, c.dst_intf));
-    auto r = emulation_.set_chain(chain_request(c, plan.cookie));
+    auto request = chain_request(c, plan.cookie);
+    auto r = emulation_.set_chain(request);
     if (!r.ok()) {
-      return undo(std::move(r).error().context(fmt::format("E-Line '{}'", c.link_id)));
+      return std::move(r).error().context(fmt::format("E-Line '{}'", c.link_id));
     }
-    created.chains.push_back(c);
+    guard.add(fmt::format("delete chain of E-Line '{}'", c.link_id), [this, request]() -> Status {
+      auto removed = emulation_.delete_chain(request);
+      return removed.ok() ? ok_status() : Status(std::move(removed).error());
+    });
   }
   for (const auto& e : plan.elans) {
     progress(fmt::format("E-LAN {}: {} members", e.link_id, e.members.size()));
     auto r = emulation_.create_elan(e.name, e.members);
     if (!r.ok()) {
-      return undo(std::move(r).error().context(fmt::format("E-LAN '{}'", e.link_id)));
+      return std::move(r).error().context(fmt::format("E-LAN '{}'", e.link_id));
     }
-    created.elans.push_back(e.name);
+    guard.add(fmt::format("delete E-LAN '{}'", e.name),
+              [this, name = e.name] { return emulation_.delete_elan(name); });
   }
-  ++started_[entry->uuid];
-  instances_.push_back(inst);
-  return inst;
+  return ok_status();
 }
 
 Status Gatekeeper::terminate_locked(const ServiceInstance& inst) {

@@ -24,6 +24,7 @@
 
 #include "common/random.h"
 #include "common/result.h"
+#include "common/rollback.h"
 #include "emulator/control.h"
 #include "frontends/sonata/catalogue.h"
 #include "frontends/sonata/service_plan.h"
@@ -120,6 +121,8 @@ class Gatekeeper {
   Result<const CatalogueEntry*> resolve(const InstantiateRequest& request) const;
   // InvalidArgument for the first VDU image not in the local store (reject_unknown_images).
   Status check_images(const Package& package) const;
+  // Starts the plan's instances, chains and E-LANs into `inst`, each registering its undo.
+  Status realise(const ServicePlan& plan, ServiceInstance& inst, Rollback& guard);
   Status terminate_locked(const ServiceInstance& instance);
   void progress(const std::string& line) const;
 
