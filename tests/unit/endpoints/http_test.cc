@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "common/fd.h"
-#include "endpoints/http.h"
-#include "endpoints/http_auth.h"
+#include "endpoints/http/http.h"
+#include "endpoints/http/http_auth.h"
 
 namespace chainlab::endpoints {
 namespace {

@@ -1,0 +1,748 @@
+#include "endpoints/openstack/neutron.h"
+
+#include <httplib.h>
+
+namespace chainlab::endpoints {
+namespace {
+
+using nlohmann::json;
+using openstack::Cloud;
+
+constexpr ErrorStyle kStyle = ErrorStyle::kNeutron;
+using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
+
+json nullable(const std::string& s) {
+  return s.empty() ? json(nullptr) : json(s);
+}
+
+json network_json(const openstack::Network& n) {
+  return {{"id", n.id},
+          {"name", n.name},
+          {"tenant_id", n.project_id},
+          {"project_id", n.project_id},
+          {"admin_state_up", n.admin_state_up},
+          {"status", n.status},
+          {"subnets", n.subnet_ids},
+          {"shared", n.shared},
+          {"router:external", n.external},
+          {"mtu", n.mtu},
+          {"port_security_enabled", true},
+          {"availability_zone_hints", json::array()},
+          {"availability_zones", {"nova"}},
+          {"ipv4_address_scope", nullptr},
+          {"ipv6_address_scope", nullptr},
+          {"is_default", false},
+          {"l2_adjacency", true},
+          {"description", ""},
+          {"tags", json::array()},
+          {"created_at", n.created_at},
+          {"updated_at", n.updated_at},
+          {"revision_number", 1}};
+}
+
+json subnet_json(const openstack::Subnet& s) {
+  json pools = json::array();
+  for (const auto& p : s.allocation_pools) {
+    pools.push_back({{"start", p.start}, {"end", p.end}});
+  }
+  return {{"id", s.id},
+          {"name", s.name},
+          {"network_id", s.network_id},
+          {"tenant_id", s.project_id},
+          {"project_id", s.project_id},
+          {"cidr", s.cidr},
+          {"gateway_ip", nullable(s.gateway_ip)},
+          {"allocation_pools", pools},
+          {"ip_version", s.ip_version},
+          {"enable_dhcp", s.enable_dhcp},
+          {"dns_nameservers", s.dns_nameservers},
+          {"host_routes", json::array()},
+          {"ipv6_ra_mode", nullptr},
+          {"ipv6_address_mode", nullptr},
+          {"subnetpool_id", nullptr},
+          {"segment_id", nullptr},
+          {"service_types", json::array()},
+          {"description", ""},
+          {"tags", json::array()},
+          {"created_at", s.created_at},
+          {"updated_at", s.updated_at},
+          {"revision_number", 1}};
+}
+
+json floating_ip_json(const openstack::FloatingIp& f) {
+  return {{"id", f.id},
+          {"floating_ip_address", f.floating_ip_address},
+          {"floating_network_id", f.floating_network_id},
+          {"router_id", nullable(f.router_id)},
+          {"port_id", nullable(f.port_id)},
+          {"fixed_ip_address", nullable(f.fixed_ip_address)},
+          {"status", f.status},
+          {"tenant_id", f.project_id},
+          {"project_id", f.project_id},
+          {"description", f.description},
+          {"port_details", nullptr},
+          {"tags", json::array()},
+          {"created_at", f.created_at},
+          {"updated_at", f.created_at},
+          {"revision_number", 1}};
+}
+
+json router_json(const openstack::Router& r) {
+  json gw = nullptr;
+  if (!r.external_network_id.empty()) {
+    gw = {{"network_id", r.external_network_id},
+          {"enable_snat", true},
+          {"external_fixed_ips", json::array()}};
+  }
+  return {{"id", r.id},
+          {"name", r.name},
+          {"tenant_id", r.project_id},
+          {"project_id", r.project_id},
+          {"admin_state_up", r.admin_state_up},
+          {"status", r.status},
+          {"external_gateway_info", gw},
+          {"routes", json::array()},
+          {"ha", false},
+          {"distributed", false},
+          {"availability_zone_hints", json::array()},
+          {"availability_zones", {"nova"}},
+          {"description", ""},
+          {"tags", json::array()},
+          {"created_at", r.created_at},
+          {"updated_at", r.updated_at},
+          {"revision_number", 1}};
+}
+
+template <typename T, typename F>
+json to_json_list(const std::vector<T>& items, F&& fn) {
+  json out = json::array();
+  for (const auto& i : items) {
+    out.push_back(fn(i));
+  }
+  return out;
+}
+
+// "/v2.0/<collection>" and ".../<id>", each with an optional ".json".
+std::string collection(const std::string& name) {
+  return R"(/v2\.0/)" + name + R"((?:\.json)?/?)";
+}
+std::string item(const std::string& name) {
+  return R"(/v2\.0/)" + name + R"(/([^/.]+)(?:\.json)?/?)";
+}
+
+Result<std::vector<std::string>> string_list(const json& obj, const char* key) {
+  std::vector<std::string> out;
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) {
+    return out;
+  }
+  if (!it->is_array()) {
+    return make_error(ErrorCode::kInvalidArgument, "Invalid input for {}: not a list", key);
+  }
+  for (const auto& v : *it) {
+    if (!v.is_string()) {
+      return make_error(ErrorCode::kInvalidArgument, "Invalid input for {}: not a string", key);
+    }
+    out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<openstack::NetworkCreate> parse_network_create(const json& n) {
+  openstack::NetworkCreate r;
+  CL_ASSIGN_OR_RETURN(auto name, opt_string(n, "name"));
+  CL_ASSIGN_OR_RETURN(auto up, opt_bool(n, "admin_state_up"));
+  CL_ASSIGN_OR_RETURN(auto shared, opt_bool(n, "shared"));
+  CL_ASSIGN_OR_RETURN(auto external, opt_bool(n, "router:external"));
+  CL_ASSIGN_OR_RETURN(auto mtu, opt_int(n, "mtu", 68, 65535));
+  r.name = name.value_or("");
+  r.admin_state_up = up.value_or(true);
+  r.shared = shared.value_or(false);
+  r.external = external.value_or(false);
+  if (mtu) {
+    r.mtu = static_cast<int>(*mtu);
+  }
+  return r;
+}
+
+Result<openstack::SubnetCreate> parse_subnet_create(const json& s) {
+  openstack::SubnetCreate r;
+  CL_ASSIGN_OR_RETURN(auto net, opt_string(s, "network_id"));
+  CL_ASSIGN_OR_RETURN(auto cidr, opt_string(s, "cidr"));
+  if (!net || !cidr) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "Invalid input for operation: network_id and cidr are required.");
+  }
+  r.network_id = *net;
+  r.cidr = *cidr;
+  CL_ASSIGN_OR_RETURN(auto name, opt_string(s, "name"));
+  r.name = name.value_or("");
+  if (s.contains("gateway_ip")) {
+    if (s["gateway_ip"].is_null()) {
+      r.gateway_ip = "";
+    } else {
+      CL_ASSIGN_OR_RETURN(auto gw, opt_string(s, "gateway_ip"));
+      r.gateway_ip = *gw;
+    }
+  }
+  CL_ASSIGN_OR_RETURN(auto version, opt_int(s, "ip_version", 4, 6));
+  r.ip_version = static_cast<int>(version.value_or(4));
+  CL_ASSIGN_OR_RETURN(auto dhcp, opt_bool(s, "enable_dhcp"));
+  r.enable_dhcp = dhcp.value_or(true);
+  CL_ASSIGN_OR_RETURN(r.dns_nameservers, string_list(s, "dns_nameservers"));
+  if (s.contains("allocation_pools") && !s["allocation_pools"].is_null()) {
+    if (!s["allocation_pools"].is_array()) {
+      return make_error(ErrorCode::kInvalidArgument, "Invalid input for allocation_pools");
+    }
+    for (const auto& p : s["allocation_pools"]) {
+      if (!p.is_object() || !p.value("start", json()).is_string() ||
+          !p.value("end", json()).is_string()) {
+        return make_error(ErrorCode::kInvalidArgument,
+                          "Invalid input for allocation_pools: start and end are required");
+      }
+      r.allocation_pools.push_back({p["start"].get<std::string>(), p["end"].get<std::string>()});
+    }
+  }
+  return r;
+}
+
+Result<openstack::PortCreate> parse_port_create(const json& p) {
+  openstack::PortCreate r;
+  CL_ASSIGN_OR_RETURN(auto net, opt_string(p, "network_id"));
+  if (!net) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "Invalid input for operation: network_id is required.");
+  }
+  r.network_id = *net;
+  CL_ASSIGN_OR_RETURN(auto name, opt_string(p, "name"));
+  CL_ASSIGN_OR_RETURN(auto mac, opt_string(p, "mac_address"));
+  CL_ASSIGN_OR_RETURN(auto device_id, opt_string(p, "device_id"));
+  CL_ASSIGN_OR_RETURN(auto owner, opt_string(p, "device_owner"));
+  CL_ASSIGN_OR_RETURN(auto up, opt_bool(p, "admin_state_up"));
+  CL_ASSIGN_OR_RETURN(auto sec, opt_bool(p, "port_security_enabled"));
+  r.name = name.value_or("");
+  r.mac_address = mac.value_or("");
+  r.device_id = device_id.value_or("");
+  r.device_owner = owner.value_or("");
+  r.admin_state_up = up.value_or(true);
+  r.port_security_enabled = sec.value_or(true);
+  if (p.contains("fixed_ips") && !p["fixed_ips"].is_null()) {
+    if (!p["fixed_ips"].is_array()) {
+      return make_error(ErrorCode::kInvalidArgument, "Invalid input for fixed_ips: not a list");
+    }
+    std::vector<openstack::FixedIpRequest> ips;
+    for (const auto& f : p["fixed_ips"]) {
+      if (!f.is_object()) {
+        return make_error(ErrorCode::kInvalidArgument, "Invalid input for fixed_ips");
+      }
+      CL_ASSIGN_OR_RETURN(auto subnet, opt_string(f, "subnet_id"));
+      CL_ASSIGN_OR_RETURN(auto ip, opt_string(f, "ip_address"));
+      ips.push_back({subnet.value_or(""), ip.value_or("")});
+    }
+    r.fixed_ips = ips;
+  }
+  return r;
+}
+
+Result<openstack::NetworkUpdate> parse_network_update(const json& n) {
+  openstack::NetworkUpdate u;
+  CL_ASSIGN_OR_RETURN(u.name, opt_string(n, "name"));
+  CL_ASSIGN_OR_RETURN(u.admin_state_up, opt_bool(n, "admin_state_up"));
+  CL_ASSIGN_OR_RETURN(u.shared, opt_bool(n, "shared"));
+  CL_ASSIGN_OR_RETURN(u.external, opt_bool(n, "router:external"));
+  return u;
+}
+
+Result<openstack::SubnetUpdate> parse_subnet_update(const json& s) {
+  openstack::SubnetUpdate u;
+  CL_ASSIGN_OR_RETURN(u.name, opt_string(s, "name"));
+  CL_ASSIGN_OR_RETURN(u.enable_dhcp, opt_bool(s, "enable_dhcp"));
+  if (s.contains("dns_nameservers")) {
+    CL_ASSIGN_OR_RETURN(u.dns_nameservers, string_list(s, "dns_nameservers"));
+  }
+  return u;
+}
+
+Result<openstack::PortUpdate> parse_port_update(const json& p) {
+  openstack::PortUpdate u;
+  CL_ASSIGN_OR_RETURN(u.name, opt_string(p, "name"));
+  CL_ASSIGN_OR_RETURN(u.admin_state_up, opt_bool(p, "admin_state_up"));
+  CL_ASSIGN_OR_RETURN(u.device_id, opt_string(p, "device_id"));
+  CL_ASSIGN_OR_RETURN(u.device_owner, opt_string(p, "device_owner"));
+  CL_ASSIGN_OR_RETURN(u.port_security_enabled, opt_bool(p, "port_security_enabled"));
+  return u;
+}
+
+Result<openstack::FloatingIpCreate> parse_floating_ip_create(const json& f) {
+  openstack::FloatingIpCreate c;
+  CL_ASSIGN_OR_RETURN(auto net, opt_string(f, "floating_network_id"));
+  if (!net) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "Invalid input for operation: floating_network_id is required.");
+  }
+  c.floating_network_id = *net;
+  CL_ASSIGN_OR_RETURN(auto addr, opt_string(f, "floating_ip_address"));
+  CL_ASSIGN_OR_RETURN(auto port_id, opt_string(f, "port_id"));
+  CL_ASSIGN_OR_RETURN(auto fixed, opt_string(f, "fixed_ip_address"));
+  CL_ASSIGN_OR_RETURN(auto desc, opt_string(f, "description"));
+  c.floating_ip_address = addr.value_or("");
+  c.port_id = port_id.value_or("");
+  c.fixed_ip_address = fixed.value_or("");
+  c.description = desc.value_or("");
+  return c;
+}
+
+json neutron_port_json(const openstack::Port& p) {
+  json ips = json::array();
+  for (const auto& ip : p.fixed_ips) {
+    ips.push_back({{"subnet_id", ip.subnet_id}, {"ip_address", ip.ip_address}});
+  }
+  return {{"id", p.id},
+          {"name", p.name},
+          {"network_id", p.network_id},
+          {"tenant_id", p.project_id},
+          {"project_id", p.project_id},
+          {"mac_address", p.mac_address},
+          {"fixed_ips", ips},
+          {"device_id", p.device_id},
+          {"device_owner", p.device_owner},
+          {"admin_state_up", p.admin_state_up},
+          {"status", p.status},
+          {"security_groups", json::array()},
+          {"port_security_enabled", p.port_security_enabled},
+          {"allowed_address_pairs", json::array()},
+          {"extra_dhcp_opts", json::array()},
+          {"binding:host_id", p.binding ? p.binding->instance : ""},
+          {"binding:vif_type", p.binding ? "ovs" : "unbound"},
+          {"binding:vnic_type", "normal"},
+          {"binding:profile", json::object()},
+          {"binding:vif_details",
+           p.binding ? json{{"interface", p.binding->interface}} : json::object()},
+          {"description", ""},
+          {"tags", json::array()},
+          {"created_at", p.created_at},
+          {"updated_at", p.updated_at},
+          {"revision_number", 1}};
+}
+
+void NeutronEndpoint::register_routes(httplib::Server& server) {
+  auto cloud = cloud_;
+  int port = ports_.neutron;
+  auto guarded = [cloud](Handler h) { return with_token(cloud, kStyle, std::move(h)); };
+  auto fail = [](httplib::Response& res, const Error& e) { send_openstack_error(res, kStyle, e); };
+  // Parses {"<key>": {...}} of a POST/PUT body (with Neutron's messages when it is not there).
+  auto body_of = [](const httplib::Request& req, const std::string& key) -> Result<json> {
+    if (req.body.empty()) {
+      return make_error(ErrorCode::kInvalidArgument, "Resource body required");
+    }
+    CL_ASSIGN_OR_RETURN(json body, json_body(req));
+    auto it = body.find(key);
+    if (it == body.end() || !it->is_object()) {
+      return make_error(ErrorCode::kInvalidArgument, "Unable to find '{}' in request body", key);
+    }
+    return *it;
+  };
+
+  auto version = [port](const httplib::Request& req) {
+    return json{{"id", "v2.0"},
+                {"status", "CURRENT"},
+                {"links", {{{"rel", "self"}, {"href", service_url(req, port, "/v2.0/")}}}}};
+  };
+  server.Get(R"(/?)", [version](const httplib::Request& req, httplib::Response& res) {
+    send_json(res, {{"versions", {version(req)}}});
+  });
+  server.Get(R"(/v2\.0/?)", [port](const httplib::Request& req, httplib::Response& res) {
+    json resources = json::array();
+    for (const char* r : {"network", "subnet", "port", "floatingip", "router"}) {
+      std::string plural = std::string(r) + "s";
+      resources.push_back(
+          {{"name", r},
+           {"collection", plural},
+           {"links", {{{"rel", "self"}, {"href", service_url(req, port, "/v2.0/" + plural)}}}}});
+    }
+    send_json(res, {{"resources", resources}});
+  });
+  server.Get(collection("extensions"), guarded([](const httplib::Request&, httplib::Response& res) {
+               json items = json::array();
+               for (const auto& [alias, name] : std::vector<std::pair<std::string, std::string>>{
+                        {"binding", "Port Binding"},
+                        {"external-net", "Neutron external network"},
+                        {"router", "Neutron L3 Router"},
+                        {"quotas", "Quota management support"},
+                        {"net-mtu", "Network MTU"},
+                        {"port-security", "Port Security"},
+                        {"security-group", "security-group"},
+                        {"standard-attr-description", "standard-attr-description"},
+                        {"sfc", "Port Chaining"},
+                        {"flow_classifier", "Flow Classifier"}}) {
+                 items.push_back({{"alias", alias},
+                                  {"name", name},
+                                  {"description", name},
+                                  {"updated", "2016-01-01T00:00:00-00:00"},
+                                  {"links", json::array()}});
+               }
+               send_json(res, {{"extensions", items}});
+             }));
+
+  // ---- networks
+  server.Get(
+      collection("networks"), guarded([cloud](const httplib::Request& req, httplib::Response& res) {
+        send_json(res, {{"networks",
+                         filter_items(to_json_list(cloud->list_networks(), network_json), req)}});
+      }));
+  server.Post(collection("networks"),
+              guarded([cloud, fail, body_of](const httplib::Request& req, httplib::Response& res) {
+                auto n = body_of(req, "network");
+                if (!n.ok()) {
+                  return fail(res, n.error());
+                }
+                auto request = parse_network_create(*n);
+                if (!request.ok()) {
+                  return fail(res, request.error());
+                }
+                auto created = cloud->create_network(*request);
+                if (!created.ok()) {
+                  return fail(res, created.error());
+                }
+                send_json(res, {{"network", network_json(*created)}}, 201);
+              }));
+  server.Get(item("networks"),
+             guarded([cloud, fail](const httplib::Request& req, httplib::Response& res) {
+               auto n = cloud->get_network(req.matches[1]);
+               if (!n.ok()) {
+                 return fail(res, n.error());
+               }
+               send_json(res, {{"network", network_json(*n)}});
+             }));
+  server.Put(item("networks"),
+             guarded([cloud, fail, body_of](const httplib::Request& req, httplib::Response& res) {
+               auto n = body_of(req, "network");
+               if (!n.ok()) {
+                 return fail(res, n.error());
+               }
+               auto u = parse_network_update(*n);
+               if (!u.ok()) {
+                 return fail(res, u.error());
+               }
+               auto updated = cloud->update_network(req.matches[1], *u);
+               if (!updated.ok()) {
+                 return fail(res, updated.error());
+               }
+               send_json(res, {{"network", network_json(*updated)}});
+             }));
+  server.Delete(item("networks"),
+                guarded([cloud](const httplib::Request& req, httplib::Response& res) {
+                  auto s = cloud->delete_network(req.matches[1]);
+                  if (!s.ok()) {
+                    send_openstack_error(res, kStyle, s.error(),
+                                         s.error().code == ErrorCode::kFailedPrecondition
+                                             ? "NetworkInUse"
+                                             : "NetworkNotFound");
+                    return;
+                  }
+                  res.status = 204;
+                }));
+
+  // ---- subnets
+  server.Get(
+      collection("subnets"), guarded([cloud](const httplib::Request& req, httplib::Response& res) {
+        send_json(res, {{"subnets",
+                         filter_items(to_json_list(cloud->list_subnets(), subnet_json), req)}});
+      }));
+  server.Post(collection("subnets"),
+              guarded([cloud, fail, body_of](const httplib::Request& req, httplib::Response& res) {
+                auto s = body_of(req, "subnet");
+                if (!s.ok()) {
+                  return fail(res, s.error());
+                }
+                auto request = parse_subnet_create(*s);
+                if (!request.ok()) {
+                  return fail(res, request.error());
+                }
+                auto created = cloud->create_subnet(*request);
+                if (!created.ok()) {
+                  return fail(res, created.error());
+                }
+                send_json(res, {{"subnet", subnet_json(*created)}}, 201);
+              }));
+  server.Get(item("subnets"),
+             guarded([cloud, fail](const httplib::Request& req, httplib::Response& res) {
+               auto s = cloud->get_subnet(req.matches[1]);
+               if (!s.ok()) {
+                 return fail(res, s.error());
+               }
+               send_json(res, {{"subnet", subnet_json(*s)}});
+             }));
+  server.Put(item("subnets"),
+             guarded([cloud, fail, body_of](const httplib::Request& req, httplib::Response& res) {
+               auto s = body_of(req, "subnet");
+               if (!s.ok()) {
+                 return fail(res, s.error());
+               }
+               auto u = parse_subnet_update(*s);
+               if (!u.ok()) {
+                 return fail(res, u.error());
+               }
+               auto updated = cloud->update_subnet(req.matches[1], *u);
+               if (!updated.ok()) {
+                 return fail(res, updated.error());
+               }
+               send_json(res, {{"subnet", subnet_json(*updated)}});
+             }));
+  server.Delete(item("subnets"),
+                guarded([cloud, fail](const httplib::Request& req, httplib::Response& res) {
+                  auto s = cloud->delete_subnet(req.matches[1]);
+                  if (!s.ok()) {
+                    return fail(res, s.error());
+                  }
+                  res.status = 204;
+                }));
+
+  // ---- ports
+  server.Get(
+      collection("ports"), guarded([cloud](const httplib::Request& req, httplib::Response& res) {
+        send_json(res, {{"ports", filter_items(to_json_list(cloud->list_ports(), neutron_port_json),
+                                               req, {"fixed_ips"})}});
+      }));
+  server.Post(collection("ports"),
+              guarded([cloud, fail, body_of](const httplib::Request& req, httplib::Response& res) {
+                auto p = body_of(req, "port");
+                if (!p.ok()) {
+                  return fail(res, p.error());
+                }
+                auto request = parse_port_create(*p);
+                if (!request.ok()) {
+                  return fail(res, request.error());
+                }
+                auto created = cloud->create_port(*request);
+                if (!created.ok()) {
+                  return fail(res, created.error());
+                }
+                send_json(res, {{"port", neutron_port_json(*created)}}, 201);
+              }));
+  server.Get(item("ports"),
+             guarded([cloud, fail](const httplib::Request& req, httplib::Response& res) {
+               auto p = cloud->get_port(req.matches[1]);
+               if (!p.ok()) {
+                 return fail(res, p.error());
+               }
+               send_json(res, {{"port", neutron_port_json(*p)}});
+             }));
+  server.Put(item("ports"),
+             guarded([cloud, fail, body_of](const httplib::Request& req, httplib::Response& res) {
+               auto p = body_of(req, "port");
+               if (!p.ok()) {
+                 return fail(res, p.error());
+               }
+               auto u = parse_port_update(*p);
+               if (!u.ok()) {
+                 return fail(res, u.error());
+               }
+               auto updated = cloud->update_port(req.matches[1], *u);
+               if (!updated.ok()) {
+                 return fail(res, updated.error());
+               }
+               send_json(res, {{"port", neutron_port_json(*updated)}});
+             }));
+  server.Delete(item("ports"),
+                guarded([cloud, fail](const httplib::Request& req, httplib::Response& res) {
+                  auto s = cloud->delete_port(req.matches[1]);
+                  if (!s.ok()) {
+                    return fail(res, s.error());
+                  }
+                  res.status = 204;
+                }));
+
+  // ---- floating IPs
+  server.Get(
+      collection("floatingips"),
+      guarded([cloud](const httplib::Request& req, httplib::Response& res) {
+        send_json(
+            res, {{"floatingips",
+                   filter_items(to_json_list(cloud->list_floating_ips(), floating_ip_json), req)}});
+      }));
+  server.Post(collection("floatingips"),
+              guarded([cloud, fail, body_of](const httplib::Request& req, httplib::Response& res) {
+                auto f = body_of(req, "floatingip");
+                if (!f.ok()) {
+                  return fail(res, f.error());
+                }
+                auto c = parse_floating_ip_create(*f);
+                if (!c.ok()) {
+                  return fail(res, c.error());
+                }
+                auto created = cloud->create_floating_ip(*c);
+                if (!created.ok()) {
+                  return fail(res, created.error());
+                }
+                send_json(res, {{"floatingip", floating_ip_json(*created)}}, 201);
+              }));
+  server.Get(item("floatingips"),
+             guarded([cloud, fail](const httplib::Request& req, httplib::Response& res) {
+               auto f = cloud->get_floating_ip(req.matches[1]);
+               if (!f.ok()) {
+                 return fail(res, f.error());
+               }
+               send_json(res, {{"floatingip", floating_ip_json(*f)}});
+             }));
+  server.Put(item("floatingips"),
+             guarded([cloud, fail, body_of](const httplib::Request& req, httplib::Response& res) {
+               auto f = body_of(req, "floatingip");
+               if (!f.ok()) {
+                 return fail(res, f.error());
+               }
+               std::string port_id = f->value("port_id", json()).is_string()
+                                         ? (*f)["port_id"].get<std::string>()
+                                         : "";
+               std::string fixed = f->value("fixed_ip_address", json()).is_string()
+                                       ? (*f)["fixed_ip_address"].get<std::string>()
+                                       : "";
+               auto updated = cloud->associate_floating_ip(req.matches[1], port_id, fixed);
+               if (!updated.ok()) {
+                 return fail(res, updated.error());
+               }
+               send_json(res, {{"floatingip", floating_ip_json(*updated)}});
+             }));
+  server.Delete(item("floatingips"),
+                guarded([cloud, fail](const httplib::Request& req, httplib::Response& res) {
+                  auto s = cloud->delete_floating_ip(req.matches[1]);
+                  if (!s.ok()) {
+                    return fail(res, s.error());
+                  }
+                  res.status = 204;
+                }));
+
+  // ---- routers
+  auto gateway_of = [](const json& r) -> std::optional<std::string> {
+    if (!r.contains("external_gateway_info")) {
+      return std::nullopt;
+    }
+    const json& gw = r["external_gateway_info"];
+    if (gw.is_object() && gw.value("network_id", json()).is_string()) {
+      return gw["network_id"].get<std::string>();
+    }
+    return std::string();
+  };
+  server.Get(
+      collection("routers"), guarded([cloud](const httplib::Request& req, httplib::Response& res) {
+        send_json(res, {{"routers",
+                         filter_items(to_json_list(cloud->list_routers(), router_json), req)}});
+      }));
+  server.Post(collection("routers"),
+              guarded([cloud, fail, body_of, gateway_of](const httplib::Request& req,
+                                                         httplib::Response& res) {
+                auto r = body_of(req, "router");
+                if (!r.ok()) {
+                  return fail(res, r.error());
+                }
+                openstack::RouterCreate c;
+                auto name = opt_string(*r, "name");
+                auto up = opt_bool(*r, "admin_state_up");
+                if (!name.ok() || !up.ok()) {
+                  return fail(res, name.ok() ? up.error() : name.error());
+                }
+                c.name = name->value_or("");
+                c.admin_state_up = up->value_or(true);
+                c.external_network_id = gateway_of(*r).value_or("");
+                auto created = cloud->create_router(c);
+                if (!created.ok()) {
+                  return fail(res, created.error());
+                }
+                send_json(res, {{"router", router_json(*created)}}, 201);
+              }));
+  server.Get(item("routers"),
+             guarded([cloud, fail](const httplib::Request& req, httplib::Response& res) {
+               auto r = cloud->get_router(req.matches[1]);
+               if (!r.ok()) {
+                 return fail(res, r.error());
+               }
+               send_json(res, {{"router", router_json(*r)}});
+             }));
+  server.Put(item("routers"), guarded([cloud, fail, body_of, gateway_of](
+                                          const httplib::Request& req, httplib::Response& res) {
+               auto r = body_of(req, "router");
+               if (!r.ok()) {
+                 return fail(res, r.error());
+               }
+               openstack::RouterUpdate u;
+               auto name = opt_string(*r, "name");
+               auto up = opt_bool(*r, "admin_state_up");
+               if (!name.ok() || !up.ok()) {
+                 return fail(res, name.ok() ? up.error() : name.error());
+               }
+               u.name = *name;
+               u.admin_state_up = *up;
+               u.external_network_id = gateway_of(*r);
+               auto updated = cloud->update_router(req.matches[1], u);
+               if (!updated.ok()) {
+                 return fail(res, updated.error());
+               }
+               send_json(res, {{"router", router_json(*updated)}});
+             }));
+  server.Delete(item("routers"),
+                guarded([cloud, fail](const httplib::Request& req, httplib::Response& res) {
+                  auto s = cloud->delete_router(req.matches[1]);
+                  if (!s.ok()) {
+                    return fail(res, s.error());
+                  }
+                  res.status = 204;
+                }));
+  auto router_interface = [cloud, fail](bool add) {
+    return [cloud, fail, add](const httplib::Request& req, httplib::Response& res) {
+      auto body = json_body(req);
+      if (!body.ok()) {
+        return fail(res, body.error());
+      }
+      openstack::RouterInterface ri;
+      ri.subnet_id = body->value("subnet_id", json()).is_string()
+                         ? (*body)["subnet_id"].get<std::string>()
+                         : "";
+      ri.port_id =
+          body->value("port_id", json()).is_string() ? (*body)["port_id"].get<std::string>() : "";
+      auto done = add ? cloud->add_router_interface(req.matches[1], ri)
+                      : cloud->remove_router_interface(req.matches[1], ri);
+      if (!done.ok()) {
+        return fail(res, done.error());
+      }
+      auto p = cloud->get_port(done->port_id);
+      send_json(res, {{"id", std::string(req.matches[1])},
+                      {"tenant_id", cloud->project_id()},
+                      {"project_id", cloud->project_id()},
+                      {"subnet_id", done->subnet_id},
+                      {"subnet_ids", {done->subnet_id}},
+                      {"port_id", done->port_id},
+                      {"network_id", p.ok() ? p->network_id : ""}});
+    };
+  };
+  server.Put(R"(/v2\.0/routers/([^/.]+)/add_router_interface(?:\.json)?/?)",
+             guarded(router_interface(true)));
+  server.Put(R"(/v2\.0/routers/([^/.]+)/remove_router_interface(?:\.json)?/?)",
+             guarded(router_interface(false)));
+
+  // ---- security groups: one permissive default group (the emulation does not filter)
+  server.Get(collection("security-groups"),
+             guarded([cloud](const httplib::Request& req, httplib::Response& res) {
+               json sg = {{"id", cloud->project_id().substr(0, 8) + "-0000-4000-8000-" +
+                                     cloud->project_id().substr(0, 12)},
+                          {"name", "default"},
+                          {"description", "Default security group"},
+                          {"tenant_id", cloud->project_id()},
+                          {"project_id", cloud->project_id()},
+                          {"security_group_rules", json::array()},
+                          {"stateful", true},
+                          {"tags", json::array()}};
+               send_json(res, {{"security_groups", filter_items(json::array({sg}), req)}});
+             }));
+
+  if (extra_routes_) {
+    extra_routes_(server);
+  }
+}
+
+void NeutronEndpoint::write_error(httplib::Response& res, const Error& error) const {
+  send_openstack_error(res, kStyle, error);
+}
+
+}  // namespace chainlab::endpoints
