@@ -104,11 +104,30 @@ void send_openstack_error(httplib::Response& res, ErrorStyle style, const Error&
   }
 }
 
-void send_unauthorized(httplib::Response& res, ErrorStyle style) {
+Error unauthorized(httplib::Response& res) {
   res.set_header("WWW-Authenticate", "Keystone uri=\"\"");
-  send_openstack_error(res, style,
-                       make_error(ErrorCode::kUnauthenticated,
-                                  "The request you have made requires authentication."));
+  return make_error(ErrorCode::kUnauthenticated,
+                    "The request you have made requires authentication.");
+}
+
+void send_unauthorized(httplib::Response& res, ErrorStyle style) {
+  send_openstack_error(res, style, unauthorized(res));
+}
+
+std::function<Status(const httplib::Request&, httplib::Response&)> token_guard(
+    std::shared_ptr<openstack::Cloud> cloud,
+    std::function<void(const httplib::Request&, httplib::Response&)> before) {
+  return [cloud = std::move(cloud), before = std::move(before)](const httplib::Request& req,
+                                                                httplib::Response& res) -> Status {
+    if (before) {
+      before(req, res);
+    }
+    std::string token = req.get_header_value("X-Auth-Token");
+    if (token.empty() || !cloud->validate_token(token).ok()) {
+      return unauthorized(res);
+    }
+    return ok_status();
+  };
 }
 
 std::string request_host(const httplib::Request& req) {

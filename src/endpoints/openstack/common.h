@@ -34,6 +34,12 @@ struct OpenStackPorts {
   }
 };
 
+// What the routes of a PoP's OpenStack endpoints work on: its Cloud and its services' ports.
+struct OpenStackContext {
+  std::shared_ptr<openstack::Cloud> cloud;
+  OpenStackPorts ports;
+};
+
 // How each client family wants its errors.
 enum class ErrorStyle {
   kKeystone,  // {"error": {"code", "title", "message"}}
@@ -59,6 +65,15 @@ std::string service_url(const httplib::Request& req, int port, const std::string
 // Checks X-Auth-Token against the cloud; answers 401 and returns false when missing or invalid.
 bool authorized(openstack::Cloud& cloud, const httplib::Request& req, httplib::Response& res,
                 ErrorStyle style);
+
+// The Router guard of the routes behind a token (endpoints/http/router.h): X-Auth-Token checked as
+// `authorized` does; the 401 carries "WWW-Authenticate: Keystone uri=\"\"" and the endpoint's
+// error shape. `before` (may be null) runs first either way (Nova's version headers).
+std::function<Status(const httplib::Request&, httplib::Response&)> token_guard(
+    std::shared_ptr<openstack::Cloud> cloud,
+    std::function<void(const httplib::Request&, httplib::Response&)> before = nullptr);
+// The 401 of a missing or wrong token, with its WWW-Authenticate header set on `res`.
+Error unauthorized(httplib::Response& res);
 
 using OpenStackHandler = std::function<void(const httplib::Request&, httplib::Response&)>;
 // `handler` behind the token check of `authorized`; `before` (may be null) runs first either way

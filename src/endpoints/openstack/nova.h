@@ -16,8 +16,8 @@ namespace chainlab::endpoints {
 class NovaEndpoint final : public Endpoint {
  public:
   NovaEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports)
-      : cloud_(std::move(cloud)), ports_(ports) {}
-  std::string name() const override { return cloud_->pop() + " nova"; }
+      : ctx_{std::move(cloud), ports} {}
+  std::string name() const override { return ctx_.cloud->pop() + " nova"; }
   void register_routes(httplib::Server& server) override;
   void write_error(httplib::Response& res, const Error& error) const override;
   Error no_route_error(const std::string&, const std::string&) const override {
@@ -26,8 +26,7 @@ class NovaEndpoint final : public Endpoint {
   bool uses_run_token() const override { return false; }  // Keystone tokens instead
 
  private:
-  std::shared_ptr<openstack::Cloud> cloud_;
-  OpenStackPorts ports_;
+  OpenStackContext ctx_;
 };
 
 // The typed requests of the bodies Nova accepts (POST /servers, /flavors, os-interface), from

@@ -2,6 +2,7 @@
 // shared by the route handlers in openstack_nova.cc. Private to the Nova endpoint.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -47,6 +48,10 @@ nlohmann::json server_json(const httplib::Request& req, int port, openstack::Clo
                            const openstack::Server& s, bool detail);
 // son-emu's GET .../servers/andPorts item: the detailed server plus son-emu's full_name,
 // template_name and "ports" (son-emu's port dict with the interface name, intf_name).
+// Nova's auto-allocation, simplified: the only non-external network if there is exactly one
+// (none: no NIC; more, the PoP's network "default" counted: 409 as Nova's NetworkAmbiguous).
+Result<std::optional<std::string>> auto_network(openstack::Cloud& cloud);
+
 nlohmann::json server_with_ports_json(const httplib::Request& req, int port,
                                       openstack::Cloud& cloud, const openstack::Server& s);
 
