@@ -75,33 +75,32 @@ const char* http_title(int status) {
   }
 }
 
-void send_openstack_error(httplib::Response& res, ErrorStyle style, const Error& error,
-                          const std::string& type) {
+Reply openstack_error_reply(ErrorStyle style, const Error& error, const std::string& type) {
   int status = http_status(error.code);
   switch (style) {
     case ErrorStyle::kKeystone:
-      send_json(res,
-                {{"error",
-                  {{"code", status}, {"title", http_title(status)}, {"message", error.message}}}},
-                status);
-      return;
+      return Reply(
+          {{"error",
+            {{"code", status}, {"title", http_title(status)}, {"message", error.message}}}},
+          status);
     case ErrorStyle::kNova:
-      send_json(res, {{nova_fault(status), {{"code", status}, {"message", error.message}}}},
-                status);
-      return;
+      return Reply({{nova_fault(status), {{"code", status}, {"message", error.message}}}}, status);
     case ErrorStyle::kNeutron:
-      send_json(res,
-                {{"NeutronError",
-                  {{"type", type.empty() ? neutron_type(error.code) : type},
-                   {"message", error.message},
-                   {"detail", ""}}}},
-                status);
-      return;
+      return Reply({{"NeutronError",
+                     {{"type", type.empty() ? neutron_type(error.code) : type},
+                      {"message", error.message},
+                      {"detail", ""}}}},
+                   status);
     case ErrorStyle::kGlance:
-      send_json(res, {{"code", status}, {"title", http_title(status)}, {"message", error.message}},
-                status);
-      return;
+      break;
   }
+  return Reply({{"code", status}, {"title", http_title(status)}, {"message", error.message}},
+               status);
+}
+
+void send_openstack_error(httplib::Response& res, ErrorStyle style, const Error& error,
+                          const std::string& type) {
+  openstack_error_reply(style, error, type).write(res);
 }
 
 Error unauthorized(httplib::Response& res) {

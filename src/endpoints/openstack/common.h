@@ -13,6 +13,7 @@
 
 #include "common/result.h"
 #include "common/units.h"
+#include "endpoints/http/router.h"
 #include "frontends/openstack/cloud.h"
 
 namespace httplib {
@@ -50,6 +51,9 @@ enum class ErrorStyle {
 
 void send_openstack_error(httplib::Response& res, ErrorStyle style, const Error& error,
                           const std::string& neutron_type = "");
+// The same answer as a route's Reply (a Neutron error with a type of its own: "NetworkInUse").
+Reply openstack_error_reply(ErrorStyle style, const Error& error,
+                            const std::string& neutron_type = "");
 // What OpenStack services answer for a path they have no route for (webob's 404 text).
 inline Error no_route_openstack() {
   return make_error(ErrorCode::kNotFound, "The resource could not be found.");

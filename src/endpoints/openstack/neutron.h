@@ -20,8 +20,8 @@ class NeutronEndpoint final : public Endpoint {
   // `extra_routes` runs after the core routes are registered (networking-sfc adds its own).
   NeutronEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports,
                   std::function<void(httplib::Server&)> extra_routes = nullptr)
-      : cloud_(std::move(cloud)), ports_(ports), extra_routes_(std::move(extra_routes)) {}
-  std::string name() const override { return cloud_->pop() + " neutron"; }
+      : ctx_{std::move(cloud), ports}, extra_routes_(std::move(extra_routes)) {}
+  std::string name() const override { return ctx_.cloud->pop() + " neutron"; }
   void register_routes(httplib::Server& server) override;
   void write_error(httplib::Response& res, const Error& error) const override;
   Error no_route_error(const std::string&, const std::string&) const override {
@@ -30,8 +30,7 @@ class NeutronEndpoint final : public Endpoint {
   bool uses_run_token() const override { return false; }  // Keystone tokens instead
 
  private:
-  std::shared_ptr<openstack::Cloud> cloud_;
-  OpenStackPorts ports_;
+  OpenStackContext ctx_;
   std::function<void(httplib::Server&)> extra_routes_;
 };
 
