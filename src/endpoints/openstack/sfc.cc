@@ -1,5 +1,4 @@
 #include "endpoints/openstack/sfc.h"
-#include "common/json_bounded.h"
 
 #include <httplib.h>
 
@@ -7,6 +6,9 @@
 #include <charconv>
 #include <functional>
 #include <set>
+
+#include "common/json_bounded.h"
+#include "endpoints/http/router.h"
 
 namespace chainlab::endpoints {
 namespace {
@@ -16,10 +18,6 @@ using openstack::Sfc;
 
 // ---- parsing (lenient where the CLI sends strings: "weight=2", "symmetric=true")
 // ------------------------------------------------------
-
-void send_neutron_error(httplib::Response& res, const Error& e, const std::string& type = "") {
-  send_openstack_error(res, ErrorStyle::kNeutron, e, type);
-}
 
 Error bad(std::string message) {
   return Error{ErrorCode::kInvalidArgument, std::move(message)};
@@ -335,91 +333,149 @@ Result<json> as_json(Result<T> r) {
   return to_json(*r);
 }
 
+Resource port_pair_resource(Sfc& sfc) {
+  return Resource{"port_pair",
+                  "port_pairs",
+                  "PortPairNotFound",
+                  {"name", "description", "ingress", "egress", "service_function_parameters"},
+                  {"name", "description"},
+                  [&sfc] { return list_json(sfc.list_port_pairs()); },
+                  [&sfc](const std::string& id) { return as_json(sfc.get_port_pair(id)); },
+                  [&sfc](const json& o) -> Result<json> {
+                    CL_ASSIGN_OR_RETURN(auto r, port_pair_create(o));
+                    return as_json(sfc.create_port_pair(r));
+                  },
+                  [&sfc](const std::string& id, const json& o) -> Result<json> {
+                    openstack::PortPairUpdate u;
+                    CL_ASSIGN_OR_RETURN(u.name, opt_string(o, "name"));
+                    CL_ASSIGN_OR_RETURN(u.description, opt_string(o, "description"));
+                    return as_json(sfc.update_port_pair(id, u));
+                  },
+                  [&sfc](const std::string& id) { return sfc.delete_port_pair(id); }};
+}
+
+Resource group_resource(Sfc& sfc) {
+  return Resource{
+      "port_pair_group",
+      "port_pair_groups",
+      "PortPairGroupNotFound",
+      {"name", "description", "port_pairs", "port_pair_group_parameters", "tap_enabled"},
+      {"name", "description", "port_pairs"},
+      [&sfc] { return list_json(sfc.list_port_pair_groups()); },
+      [&sfc](const std::string& id) { return as_json(sfc.get_port_pair_group(id)); },
+      [&sfc](const json& o) -> Result<json> {
+        CL_ASSIGN_OR_RETURN(auto r, group_create(o));
+        return as_json(sfc.create_port_pair_group(r));
+      },
+      [&sfc](const std::string& id, const json& o) -> Result<json> {
+        openstack::PortPairGroupUpdate u;
+        CL_ASSIGN_OR_RETURN(u.name, opt_string(o, "name"));
+        CL_ASSIGN_OR_RETURN(u.description, opt_string(o, "description"));
+        CL_ASSIGN_OR_RETURN(u.port_pairs, opt_ids(o, "port_pairs"));
+        return as_json(sfc.update_port_pair_group(id, u));
+      },
+      [&sfc](const std::string& id) { return sfc.delete_port_pair_group(id); }};
+}
+
+Resource classifier_resource(Sfc& sfc) {
+  return Resource{"flow_classifier",
+                  "flow_classifiers",
+                  "FlowClassifierNotFound",
+                  {"name", "description", "ethertype", "protocol", "source_port_range_min",
+                   "source_port_range_max", "destination_port_range_min",
+                   "destination_port_range_max", "source_ip_prefix", "destination_ip_prefix",
+                   "logical_source_port", "logical_destination_port", "l7_parameters"},
+                  {"name", "description"},
+                  [&sfc] { return list_json(sfc.list_flow_classifiers()); },
+                  [&sfc](const std::string& id) { return as_json(sfc.get_flow_classifier(id)); },
+                  [&sfc](const json& o) -> Result<json> {
+                    CL_ASSIGN_OR_RETURN(auto r, classifier_create(o));
+                    return as_json(sfc.create_flow_classifier(r));
+                  },
+                  [&sfc](const std::string& id, const json& o) -> Result<json> {
+                    openstack::FlowClassifierUpdate u;
+                    CL_ASSIGN_OR_RETURN(u.name, opt_string(o, "name"));
+                    CL_ASSIGN_OR_RETURN(u.description, opt_string(o, "description"));
+                    return as_json(sfc.update_flow_classifier(id, u));
+                  },
+                  [&sfc](const std::string& id) { return sfc.delete_flow_classifier(id); }};
+}
+
+Resource chain_resource(Sfc& sfc) {
+  return Resource{"port_chain",
+                  "port_chains",
+                  "PortChainNotFound",
+                  {"name", "description", "port_pair_groups", "flow_classifiers",
+                   "chain_parameters", "chain_id"},
+                  {"name", "description", "port_pair_groups", "flow_classifiers"},
+                  [&sfc] { return list_json(sfc.list_port_chains()); },
+                  [&sfc](const std::string& id) { return as_json(sfc.get_port_chain(id)); },
+                  [&sfc](const json& o) -> Result<json> {
+                    CL_ASSIGN_OR_RETURN(auto r, chain_create(o));
+                    return as_json(sfc.create_port_chain(r));
+                  },
+                  [&sfc](const std::string& id, const json& o) -> Result<json> {
+                    openstack::PortChainUpdate u;
+                    CL_ASSIGN_OR_RETURN(u.name, opt_string(o, "name"));
+                    CL_ASSIGN_OR_RETURN(u.description, opt_string(o, "description"));
+                    CL_ASSIGN_OR_RETURN(u.port_pair_groups, opt_ids(o, "port_pair_groups"));
+                    CL_ASSIGN_OR_RETURN(u.flow_classifiers, opt_ids(o, "flow_classifiers"));
+                    return as_json(sfc.update_port_chain(id, u));
+                  },
+                  [&sfc](const std::string& id) { return sfc.delete_port_chain(id); }};
+}
+
 std::vector<Resource> resources(Sfc& sfc) {
-  std::vector<Resource> out;
-  out.push_back(
-      Resource{"port_pair",
-               "port_pairs",
-               "PortPairNotFound",
-               {"name", "description", "ingress", "egress", "service_function_parameters"},
-               {"name", "description"},
-               [&sfc] { return list_json(sfc.list_port_pairs()); },
-               [&sfc](const std::string& id) { return as_json(sfc.get_port_pair(id)); },
-               [&sfc](const json& o) -> Result<json> {
-                 CL_ASSIGN_OR_RETURN(auto r, port_pair_create(o));
-                 return as_json(sfc.create_port_pair(r));
-               },
-               [&sfc](const std::string& id, const json& o) -> Result<json> {
-                 openstack::PortPairUpdate u;
-                 CL_ASSIGN_OR_RETURN(u.name, opt_string(o, "name"));
-                 CL_ASSIGN_OR_RETURN(u.description, opt_string(o, "description"));
-                 return as_json(sfc.update_port_pair(id, u));
-               },
-               [&sfc](const std::string& id) { return sfc.delete_port_pair(id); }});
-  out.push_back(
-      Resource{"port_pair_group",
-               "port_pair_groups",
-               "PortPairGroupNotFound",
-               {"name", "description", "port_pairs", "port_pair_group_parameters", "tap_enabled"},
-               {"name", "description", "port_pairs"},
-               [&sfc] { return list_json(sfc.list_port_pair_groups()); },
-               [&sfc](const std::string& id) { return as_json(sfc.get_port_pair_group(id)); },
-               [&sfc](const json& o) -> Result<json> {
-                 CL_ASSIGN_OR_RETURN(auto r, group_create(o));
-                 return as_json(sfc.create_port_pair_group(r));
-               },
-               [&sfc](const std::string& id, const json& o) -> Result<json> {
-                 openstack::PortPairGroupUpdate u;
-                 CL_ASSIGN_OR_RETURN(u.name, opt_string(o, "name"));
-                 CL_ASSIGN_OR_RETURN(u.description, opt_string(o, "description"));
-                 CL_ASSIGN_OR_RETURN(u.port_pairs, opt_ids(o, "port_pairs"));
-                 return as_json(sfc.update_port_pair_group(id, u));
-               },
-               [&sfc](const std::string& id) { return sfc.delete_port_pair_group(id); }});
-  out.push_back(
-      Resource{"flow_classifier",
-               "flow_classifiers",
-               "FlowClassifierNotFound",
-               {"name", "description", "ethertype", "protocol", "source_port_range_min",
-                "source_port_range_max", "destination_port_range_min", "destination_port_range_max",
-                "source_ip_prefix", "destination_ip_prefix", "logical_source_port",
-                "logical_destination_port", "l7_parameters"},
-               {"name", "description"},
-               [&sfc] { return list_json(sfc.list_flow_classifiers()); },
-               [&sfc](const std::string& id) { return as_json(sfc.get_flow_classifier(id)); },
-               [&sfc](const json& o) -> Result<json> {
-                 CL_ASSIGN_OR_RETURN(auto r, classifier_create(o));
-                 return as_json(sfc.create_flow_classifier(r));
-               },
-               [&sfc](const std::string& id, const json& o) -> Result<json> {
-                 openstack::FlowClassifierUpdate u;
-                 CL_ASSIGN_OR_RETURN(u.name, opt_string(o, "name"));
-                 CL_ASSIGN_OR_RETURN(u.description, opt_string(o, "description"));
-                 return as_json(sfc.update_flow_classifier(id, u));
-               },
-               [&sfc](const std::string& id) { return sfc.delete_flow_classifier(id); }});
-  out.push_back(Resource{"port_chain",
-                         "port_chains",
-                         "PortChainNotFound",
-                         {"name", "description", "port_pair_groups", "flow_classifiers",
-                          "chain_parameters", "chain_id"},
-                         {"name", "description", "port_pair_groups", "flow_classifiers"},
-                         [&sfc] { return list_json(sfc.list_port_chains()); },
-                         [&sfc](const std::string& id) { return as_json(sfc.get_port_chain(id)); },
-                         [&sfc](const json& o) -> Result<json> {
-                           CL_ASSIGN_OR_RETURN(auto r, chain_create(o));
-                           return as_json(sfc.create_port_chain(r));
-                         },
-                         [&sfc](const std::string& id, const json& o) -> Result<json> {
-                           openstack::PortChainUpdate u;
-                           CL_ASSIGN_OR_RETURN(u.name, opt_string(o, "name"));
-                           CL_ASSIGN_OR_RETURN(u.description, opt_string(o, "description"));
-                           CL_ASSIGN_OR_RETURN(u.port_pair_groups, opt_ids(o, "port_pair_groups"));
-                           CL_ASSIGN_OR_RETURN(u.flow_classifiers, opt_ids(o, "flow_classifiers"));
-                           return as_json(sfc.update_port_chain(id, u));
-                         },
-                         [&sfc](const std::string& id) { return sfc.delete_port_chain(id); }});
-  return out;
+  return {port_pair_resource(sfc), group_resource(sfc), classifier_resource(sfc),
+          chain_resource(sfc)};
+}
+
+// An unknown id answers with the resource's own NotFound type.
+Reply fail(const Resource& r, const Error& e) {
+  return openstack_error_reply(ErrorStyle::kNeutron, e,
+                               e.code == ErrorCode::kNotFound ? r.not_found_type : "");
+}
+
+Result<Reply> list(const Resource& r, const httplib::Request& req) {
+  return Reply(json{{r.plural, filter_items(r.list(), req)}});
+}
+
+Result<Reply> create(const Resource& r, const httplib::Request& req) {
+  CL_ASSIGN_OR_RETURN(json body, resource_body(req, r.singular, r.create_keys));
+  auto created = r.create(body);
+  return created.ok() ? Reply(json{{r.singular, *created}}, 201) : fail(r, created.error());
+}
+
+Result<Reply> show(const Resource& r, const httplib::Request& req) {
+  auto got = r.get(req.matches[1]);
+  return got.ok() ? Reply(json{{r.singular, *got}}) : fail(r, got.error());
+}
+
+Result<Reply> update(const Resource& r, const httplib::Request& req) {
+  CL_ASSIGN_OR_RETURN(json body, resource_body(req, r.singular, r.update_keys));
+  auto updated = r.update(req.matches[1], body);
+  return updated.ok() ? Reply(json{{r.singular, *updated}}) : fail(r, updated.error());
+}
+
+Result<Reply> remove(const Resource& r, const httplib::Request& req) {
+  Status s = r.remove(req.matches[1]);
+  return s.ok() ? Reply::empty(204) : fail(r, s.error());
+}
+
+// The five routes of one resource, behind the router's token guard.
+void add_routes(Router& router, std::shared_ptr<const Resource> r) {
+  const std::string collection = R"(/v2\.0/sfc/)" + r->plural + R"((?:\.json)?)";
+  const std::string item = R"(/v2\.0/sfc/)" + r->plural + R"(/([^/]+?)(?:\.json)?)";
+  using Fn = Result<Reply> (*)(const Resource&, const httplib::Request&);
+  const std::pair<Method, Fn> kCollection[] = {{Method::kGet, &list}, {Method::kPost, &create}};
+  const std::pair<Method, Fn> kItem[] = {
+      {Method::kGet, &show}, {Method::kPut, &update}, {Method::kDelete, &remove}};
+  for (const auto& [method, fn] : kCollection) {
+    router.add(method, collection, [r, fn](const httplib::Request& req) { return fn(*r, req); });
+  }
+  for (const auto& [method, fn] : kItem) {
+    router.add(method, item, [r, fn](const httplib::Request& req) { return fn(*r, req); });
+  }
 }
 
 }  // namespace
@@ -448,71 +504,9 @@ OpenStackSfcEndpoint::OpenStackSfcEndpoint(std::shared_ptr<openstack::Cloud> clo
 OpenStackSfcEndpoint::~OpenStackSfcEndpoint() = default;
 
 void OpenStackSfcEndpoint::register_routes(httplib::Server& server) {
-  openstack::Cloud& cloud = *cloud_;
+  Router router(server, *this, token_guard(cloud_));
   for (Resource& r : resources(*sfc_)) {
-    auto res_ptr = std::make_shared<Resource>(std::move(r));
-    const Resource& rs = *res_ptr;
-    const std::string collection = R"(/v2\.0/sfc/)" + rs.plural + R"((?:\.json)?)";
-    const std::string item = R"(/v2\.0/sfc/)" + rs.plural + R"(/([^/]+?)(?:\.json)?)";
-    // An unknown id answers with the resource's own NotFound type.
-    auto fail = [res_ptr](httplib::Response& res, const Error& e) {
-      send_neutron_error(res, e, e.code == ErrorCode::kNotFound ? res_ptr->not_found_type : "");
-    };
-    server.Get(collection, [&cloud, res_ptr](const httplib::Request& req, httplib::Response& res) {
-      if (!authorized(cloud, req, res, ErrorStyle::kNeutron)) {
-        return;
-      }
-      send_json(res, {{res_ptr->plural, filter_items(res_ptr->list(), req)}});
-    });
-    server.Post(collection,
-                [&cloud, res_ptr, fail](const httplib::Request& req, httplib::Response& res) {
-                  if (!authorized(cloud, req, res, ErrorStyle::kNeutron)) {
-                    return;
-                  }
-                  auto body = resource_body(req, res_ptr->singular, res_ptr->create_keys);
-                  if (!body.ok()) {
-                    return send_neutron_error(res, body.error());
-                  }
-                  auto created = res_ptr->create(*body);
-                  if (!created.ok()) {
-                    return fail(res, created.error());
-                  }
-                  send_json(res, {{res_ptr->singular, *created}}, 201);
-                });
-    server.Get(item, [&cloud, res_ptr, fail](const httplib::Request& req, httplib::Response& res) {
-      if (!authorized(cloud, req, res, ErrorStyle::kNeutron)) {
-        return;
-      }
-      auto got = res_ptr->get(req.matches[1]);
-      if (!got.ok()) {
-        return fail(res, got.error());
-      }
-      send_json(res, {{res_ptr->singular, *got}});
-    });
-    server.Put(item, [&cloud, res_ptr, fail](const httplib::Request& req, httplib::Response& res) {
-      if (!authorized(cloud, req, res, ErrorStyle::kNeutron)) {
-        return;
-      }
-      auto body = resource_body(req, res_ptr->singular, res_ptr->update_keys);
-      if (!body.ok()) {
-        return send_neutron_error(res, body.error());
-      }
-      auto updated = res_ptr->update(req.matches[1], *body);
-      if (!updated.ok()) {
-        return fail(res, updated.error());
-      }
-      send_json(res, {{res_ptr->singular, *updated}});
-    });
-    server.Delete(item,
-                  [&cloud, res_ptr, fail](const httplib::Request& req, httplib::Response& res) {
-                    if (!authorized(cloud, req, res, ErrorStyle::kNeutron)) {
-                      return;
-                    }
-                    if (auto s = res_ptr->remove(req.matches[1]); !s.ok()) {
-                      return fail(res, s.error());
-                    }
-                    res.status = 204;
-                  });
+    add_routes(router, std::make_shared<const Resource>(std::move(r)));
   }
 }
 
