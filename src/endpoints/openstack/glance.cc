@@ -3,6 +3,8 @@
 
 #include <httplib.h>
 
+#include "endpoints/http/router.h"
+
 namespace chainlab::endpoints {
 namespace {
 
@@ -11,7 +13,6 @@ using openstack::Image;
 
 constexpr ErrorStyle kStyle = ErrorStyle::kGlance;
 constexpr int64_t kMaxImageMinimum = 2'147'483'647;  // min_disk / min_ram, as Glance
-using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
 
 // Attributes Glance owns; anything else in a create body or patch is a free-form property.
 const std::set<std::string> kCoreAttributes = {
@@ -215,180 +216,171 @@ Result<openstack::ImageUpdate> parse_image_patch(const json& patch) {
   return u;
 }
 
-void GlanceEndpoint::register_routes(httplib::Server& server) {
-  auto cloud = cloud_;
-  int port = ports_.glance;
-  auto guarded = [cloud](Handler h) { return with_token(cloud, kStyle, std::move(h)); };
-  auto fail = [](httplib::Response& res, const Error& e) { send_openstack_error(res, kStyle, e); };
-  auto versions = [port](const httplib::Request& req) {
-    json out = json::array();
-    for (const char* v :
-         {"v2.9", "v2.8", "v2.7", "v2.6", "v2.5", "v2.4", "v2.3", "v2.2", "v2.1", "v2.0"}) {
-      out.push_back({{"id", v},
-                     {"status", std::string(v) == "v2.9" ? "CURRENT" : "SUPPORTED"},
-                     {"links", {{{"rel", "self"}, {"href", service_url(req, port, "/v2/")}}}}});
-    }
-    return json{{"versions", out}};
-  };
-  server.Get(R"(/?)", [versions](const httplib::Request& req, httplib::Response& res) {
-    send_json(res, versions(req), 300);
-  });
-  server.Get(R"(/versions/?)", [versions](const httplib::Request& req, httplib::Response& res) {
-    send_json(res, versions(req));
-  });
-  server.Get(R"(/v2/schemas/image/?)", [](const httplib::Request&, httplib::Response& res) {
-    send_json(res, image_schema());
-  });
-  server.Get(R"(/v2/schemas/images/?)", [](const httplib::Request&, httplib::Response& res) {
-    send_json(res, {{"name", "images"},
-                    {"properties",
-                     {{"images", {{"type", "array"}, {"items", image_schema()}}},
-                      {"schema", {{"type", "string"}}},
-                      {"first", {{"type", "string"}}},
-                      {"next", {{"type", "string"}}}}},
-                    {"links",
-                     {{{"rel", "first"}, {"href", "{first}"}},
-                      {{"rel", "next"}, {"href", "{next}"}},
-                      {{"rel", "describedby"}, {"href", "{schema}"}}}}});
-  });
-  server.Get(R"(/v2/info/import/?)", [](const httplib::Request&, httplib::Response& res) {
-    send_json(res, {{"import-methods",
-                     {{"description", "Import methods available."},
-                      {"type", "array"},
-                      {"value", json::array()}}}});
-  });
+namespace {
 
-  server.Get(R"(/v2/images/?)",
-             guarded([cloud](const httplib::Request& req, httplib::Response& res) {
-               json items = json::array();
-               for (const auto& im : cloud->list_images()) {
-                 items.push_back(image_json(im, cloud->project_id()));
-               }
-               send_json(res, {{"images", filter_items(items, req, {"member_status"})},
-                               {"first", "/v2/images"},
-                               {"schema", "/v2/schemas/images"}});
-             }));
-  server.Post(R"(/v2/images/?)",
-              guarded([cloud, fail](const httplib::Request& req, httplib::Response& res) {
-                auto body = json_body(req);
-                if (!body.ok()) {
-                  return fail(res, body.error());
-                }
-                auto request = parse_image_create(*body);
-                if (!request.ok()) {
-                  return fail(res, request.error());
-                }
-                auto created = cloud->create_image(*request);
-                if (!created.ok()) {
-                  return fail(res, created.error());
-                }
-                res.set_header("Location", "/v2/images/" + created->id);
-                send_json(res, image_json(*created, cloud->project_id()), 201);
-              }));
-  // By id only (names are not unique in Glance; clients fall back to a filtered list).
-  auto exact = [cloud](const std::string& id) -> Result<Image> {
-    auto im = cloud->get_image(id);
-    if (!im.ok() || im->id != id) {
-      return make_error(ErrorCode::kNotFound, "No image found with ID {}", id);
+using Ctx = OpenStackContext;
+
+json versions_json(Ctx& c, const httplib::Request& req) {
+  json out = json::array();
+  for (const char* v :
+       {"v2.9", "v2.8", "v2.7", "v2.6", "v2.5", "v2.4", "v2.3", "v2.2", "v2.1", "v2.0"}) {
+    out.push_back(
+        {{"id", v},
+         {"status", std::string(v) == "v2.9" ? "CURRENT" : "SUPPORTED"},
+         {"links", {{{"rel", "self"}, {"href", service_url(req, c.ports.glance, "/v2/")}}}}});
+  }
+  return json{{"versions", out}};
+}
+
+Result<Reply> root(Ctx& c, const httplib::Request& req) {
+  return Reply(versions_json(c, req), 300);
+}
+
+Result<json> versions(Ctx& c, const httplib::Request& req) {
+  return versions_json(c, req);
+}
+
+Result<json> schema_image(Ctx&, const httplib::Request&) {
+  return image_schema();
+}
+
+Result<json> schema_images(Ctx&, const httplib::Request&) {
+  return json{{"name", "images"},
+              {"properties",
+               {{"images", {{"type", "array"}, {"items", image_schema()}}},
+                {"schema", {{"type", "string"}}},
+                {"first", {{"type", "string"}}},
+                {"next", {{"type", "string"}}}}},
+              {"links",
+               {{{"rel", "first"}, {"href", "{first}"}},
+                {{"rel", "next"}, {"href", "{next}"}},
+                {{"rel", "describedby"}, {"href", "{schema}"}}}}};
+}
+
+Result<json> import_info(Ctx&, const httplib::Request&) {
+  return json{{"import-methods",
+               {{"description", "Import methods available."},
+                {"type", "array"},
+                {"value", json::array()}}}};
+}
+
+Result<json> list_images(Ctx& c, const httplib::Request& req) {
+  json items = json::array();
+  for (const auto& im : c.cloud->list_images()) {
+    items.push_back(image_json(im, c.cloud->project_id()));
+  }
+  return json{{"images", filter_items(items, req, {"member_status"})},
+              {"first", "/v2/images"},
+              {"schema", "/v2/schemas/images"}};
+}
+
+Result<Reply> create_image(Ctx& c, const httplib::Request& req) {
+  CL_ASSIGN_OR_RETURN(json body, json_body(req));
+  CL_ASSIGN_OR_RETURN(auto request, parse_image_create(body));
+  CL_ASSIGN_OR_RETURN(Image created, c.cloud->create_image(request));
+  return Reply(image_json(created, c.cloud->project_id()), 201)
+      .header("Location", "/v2/images/" + created.id);
+}
+
+// By id only (names are not unique in Glance; clients fall back to a filtered list).
+Result<Image> exact(Ctx& c, const std::string& id) {
+  auto im = c.cloud->get_image(id);
+  if (!im.ok() || im->id != id) {
+    return make_error(ErrorCode::kNotFound, "No image found with ID {}", id);
+  }
+  return im;
+}
+
+Result<json> show_image(Ctx& c, const httplib::Request& req) {
+  CL_ASSIGN_OR_RETURN(Image im, exact(c, req.matches[1]));
+  return image_json(im, c.cloud->project_id());
+}
+
+Result<json> patch_image(Ctx& c, const httplib::Request& req) {
+  CL_RETURN_IF_ERROR(exact(c, req.matches[1]));
+  CL_ASSIGN_OR_RETURN(json patch, parse_json(req.body, "The request body"));
+  CL_ASSIGN_OR_RETURN(auto update, parse_image_patch(patch));
+  CL_ASSIGN_OR_RETURN(Image updated, c.cloud->update_image(req.matches[1], update));
+  return image_json(updated, c.cloud->project_id());
+}
+
+// An image in use is Glance's 403.
+Result<Reply> delete_image(Ctx& c, const httplib::Request& req) {
+  CL_RETURN_IF_ERROR(exact(c, req.matches[1]));
+  Status s = c.cloud->delete_image(req.matches[1]);
+  if (!s.ok() && s.error().code == ErrorCode::kFailedPrecondition) {
+    return Reply(json{{"code", 403}, {"title", "Forbidden"}, {"message", s.error().message}}, 403);
+  }
+  CL_RETURN_IF_ERROR(s);
+  return Reply::empty(204);
+}
+
+Result<Reply> upload_image(Ctx& c, const httplib::Request& req) {
+  CL_RETURN_IF_ERROR(c.cloud->upload_image(req.matches[1], req.body));
+  return Reply::empty(204);
+}
+
+Result<Reply> download_image(Ctx& c, const httplib::Request& req) {
+  CL_ASSIGN_OR_RETURN(std::string data, c.cloud->image_data(req.matches[1]));
+  if (data.empty()) {
+    return Reply::empty(204);
+  }
+  return Reply::text(std::move(data), "application/octet-stream");
+}
+
+Result<Reply> tag_image(Ctx& c, const httplib::Request& req, bool add) {
+  CL_ASSIGN_OR_RETURN(Image im, exact(c, req.matches[1]));
+  std::vector<std::string> tags = im.tags;
+  std::string tag = req.matches[2];
+  auto it = std::find(tags.begin(), tags.end(), tag);
+  if (add && it == tags.end()) {
+    tags.push_back(tag);
+  } else if (!add) {
+    if (it == tags.end()) {
+      return make_error(ErrorCode::kNotFound, "Tag {} not found", tag);
     }
-    return im;
-  };
-  server.Get(R"(/v2/images/([^/]+)/?)",
-             guarded([cloud, fail, exact](const httplib::Request& req, httplib::Response& res) {
-               auto im = exact(req.matches[1]);
-               if (!im.ok()) {
-                 return fail(res, im.error());
-               }
-               send_json(res, image_json(*im, cloud->project_id()));
-             }));
-  server.Patch(R"(/v2/images/([^/]+)/?)",
-               guarded([cloud, fail, exact](const httplib::Request& req, httplib::Response& res) {
-                 auto im = exact(req.matches[1]);
-                 if (!im.ok()) {
-                   return fail(res, im.error());
-                 }
-                 auto patch = parse_json(req.body, "The request body");
-                 if (!patch.ok()) {
-                   return fail(res, patch.error());
-                 }
-                 auto update = parse_image_patch(*patch);
-                 if (!update.ok()) {
-                   return fail(res, update.error());
-                 }
-                 auto updated = cloud->update_image(req.matches[1], *update);
-                 if (!updated.ok()) {
-                   return fail(res, updated.error());
-                 }
-                 send_json(res, image_json(*updated, cloud->project_id()));
-               }));
-  server.Delete(
-      R"(/v2/images/([^/]+)/?)",
-      guarded([cloud, fail, exact](const httplib::Request& req, httplib::Response& res) {
-        auto im = exact(req.matches[1]);
-        if (!im.ok()) {
-          return fail(res, im.error());
-        }
-        auto s = cloud->delete_image(req.matches[1]);
-        if (!s.ok()) {
-          Error e = s.error();
-          if (e.code == ErrorCode::kFailedPrecondition) {
-            res.status = 403;
-            send_json(res, {{"code", 403}, {"title", "Forbidden"}, {"message", e.message}}, 403);
-            return;
-          }
-          return fail(res, e);
-        }
-        res.status = 204;
-      }));
-  server.Put(R"(/v2/images/([^/]+)/file/?)",
-             guarded([cloud, fail](const httplib::Request& req, httplib::Response& res) {
-               auto up = cloud->upload_image(req.matches[1], req.body);
-               if (!up.ok()) {
-                 return fail(res, up.error());
-               }
-               res.status = 204;
-             }));
-  server.Get(R"(/v2/images/([^/]+)/file/?)",
-             guarded([cloud, fail](const httplib::Request& req, httplib::Response& res) {
-               auto data = cloud->image_data(req.matches[1]);
-               if (!data.ok()) {
-                 return fail(res, data.error());
-               }
-               if (data->empty()) {
-                 res.status = 204;
-                 return;
-               }
-               res.status = 200;
-               res.set_content(*data, "application/octet-stream");
-             }));
-  auto tag_route = [cloud, fail, exact](bool add) {
-    return [cloud, fail, exact, add](const httplib::Request& req, httplib::Response& res) {
-      auto im = exact(req.matches[1]);
-      if (!im.ok()) {
-        return fail(res, im.error());
-      }
-      std::vector<std::string> tags = im->tags;
-      std::string tag = req.matches[2];
-      auto it = std::find(tags.begin(), tags.end(), tag);
-      if (add && it == tags.end()) {
-        tags.push_back(tag);
-      } else if (!add) {
-        if (it == tags.end()) {
-          return fail(res, make_error(ErrorCode::kNotFound, "Tag {} not found", tag));
-        }
-        tags.erase(it);
-      }
-      openstack::ImageUpdate u;
-      u.tags = tags;
-      auto updated = cloud->update_image(req.matches[1], u);
-      if (!updated.ok()) {
-        return fail(res, updated.error());
-      }
-      res.status = 204;
-    };
-  };
-  server.Put(R"(/v2/images/([^/]+)/tags/([^/]+)/?)", guarded(tag_route(true)));
-  server.Delete(R"(/v2/images/([^/]+)/tags/([^/]+)/?)", guarded(tag_route(false)));
+    tags.erase(it);
+  }
+  openstack::ImageUpdate u;
+  u.tags = tags;
+  CL_RETURN_IF_ERROR(c.cloud->update_image(req.matches[1], u));
+  return Reply::empty(204);
+}
+
+Result<Reply> add_tag(Ctx& c, const httplib::Request& req) {
+  return tag_image(c, req, true);
+}
+
+Result<Reply> remove_tag(Ctx& c, const httplib::Request& req) {
+  return tag_image(c, req, false);
+}
+
+const Route<Ctx> kOpenRoutes[] = {
+    {Method::kGet, R"(/?)", &root},
+    {Method::kGet, R"(/versions/?)", &versions},
+    {Method::kGet, R"(/v2/schemas/image/?)", &schema_image},
+    {Method::kGet, R"(/v2/schemas/images/?)", &schema_images},
+    {Method::kGet, R"(/v2/info/import/?)", &import_info},
+};
+
+// Behind the token.
+const Route<Ctx> kRoutes[] = {
+    {Method::kGet, R"(/v2/images/?)", &list_images},
+    {Method::kPost, R"(/v2/images/?)", &create_image},
+    {Method::kGet, R"(/v2/images/([^/]+)/?)", &show_image},
+    {Method::kPatch, R"(/v2/images/([^/]+)/?)", &patch_image},
+    {Method::kDelete, R"(/v2/images/([^/]+)/?)", &delete_image},
+    {Method::kPut, R"(/v2/images/([^/]+)/file/?)", &upload_image},
+    {Method::kGet, R"(/v2/images/([^/]+)/file/?)", &download_image},
+    {Method::kPut, R"(/v2/images/([^/]+)/tags/([^/]+)/?)", &add_tag},
+    {Method::kDelete, R"(/v2/images/([^/]+)/tags/([^/]+)/?)", &remove_tag},
+};
+
+}  // namespace
+
+void GlanceEndpoint::register_routes(httplib::Server& server) {
+  Router(server, *this).add<Ctx>(ctx_, kOpenRoutes);
+  Router(server, *this, token_guard(ctx_.cloud)).add<Ctx>(ctx_, kRoutes);
 }
 
 void GlanceEndpoint::write_error(httplib::Response& res, const Error& error) const {

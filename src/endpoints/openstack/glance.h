@@ -18,8 +18,8 @@ inline constexpr size_t kMaxImageUpload = size_t{1} << 30;
 class GlanceEndpoint final : public Endpoint {
  public:
   GlanceEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports)
-      : cloud_(std::move(cloud)), ports_(ports) {}
-  std::string name() const override { return cloud_->pop() + " glance"; }
+      : ctx_{std::move(cloud), ports} {}
+  std::string name() const override { return ctx_.cloud->pop() + " glance"; }
   void register_routes(httplib::Server& server) override;
   void write_error(httplib::Response& res, const Error& error) const override;
   Error no_route_error(const std::string&, const std::string&) const override {
@@ -29,8 +29,7 @@ class GlanceEndpoint final : public Endpoint {
   size_t max_body_bytes() const override { return kMaxImageUpload; }
 
  private:
-  std::shared_ptr<openstack::Cloud> cloud_;
-  OpenStackPorts ports_;
+  OpenStackContext ctx_;
 };
 
 // The typed requests of POST /v2/images (a JSON object: core attributes and free-form properties)
