@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 
+#include "endpoints/http/router.h"
+
 #include <algorithm>
 #include <initializer_list>
 #include <optional>
@@ -212,232 +214,244 @@ Result<V2Auth> parse_v2_auth(const json& body) {
   return a;
 }
 
+namespace {
+
+using Ctx = OpenStackContext;
+
+// A refused credential: 401 with Keystone's WWW-Authenticate.
+Reply unauthorized_reply() {
+  httplib::Response res;
+  Error e = unauthorized(res);
+  return openstack_error_reply(kStyle, e).header("WWW-Authenticate",
+                                                 res.get_header_value("WWW-Authenticate"));
+}
+
+Result<Reply> root(Ctx& c, const httplib::Request& req) {
+  int port = c.ports.keystone;
+  return Reply(json{{"versions", {{"values", {v3_version(req, port), v2_version(req, port)}}}}},
+               300);
+}
+
+Result<json> v3(Ctx& c, const httplib::Request& req) {
+  return json{{"version", v3_version(req, c.ports.keystone)}};
+}
+
+Result<json> v2(Ctx& c, const httplib::Request& req) {
+  return json{{"version", v2_version(req, c.ports.keystone)}};
+}
+
+Result<Reply> issue_v3_token(Ctx& c, const httplib::Request& req) {
+  CL_ASSIGN_OR_RETURN(json body, json_body(req));
+  CL_ASSIGN_OR_RETURN(V3Auth auth, parse_v3_auth(body));
+  Result<Token> token = auth.token.empty()
+                            ? c.cloud->issue_token(auth.user, auth.password, auth.project)
+                            : c.cloud->identity().reissue(auth.token, auth.project);
+  if (!token.ok()) {
+    return unauthorized_reply();
+  }
+  json answer = v3_token_body(*token, *c.cloud, v3_catalog(req, c.ports, *c.cloud), auth.methods);
+  return Reply(std::move(answer), 201).header("X-Subject-Token", token->id);
+}
+
+// GET and HEAD (httplib answers HEAD with the GET route).
+Result<Reply> validate_token(Ctx& c, const httplib::Request& req) {
+  std::string subject = req.get_header_value("X-Subject-Token");
+  auto token = c.cloud->validate_token(subject);
+  if (!token.ok()) {
+    return make_error(ErrorCode::kNotFound, "Could not find token: {}", subject);
+  }
+  if (req.method == "HEAD") {
+    return Reply::empty(200).header("X-Subject-Token", token->id);
+  }
+  json answer = v3_token_body(*token, *c.cloud, v3_catalog(req, c.ports, *c.cloud), {"password"});
+  return Reply(std::move(answer)).header("X-Subject-Token", token->id);
+}
+
+Result<Reply> revoke_token(Ctx& c, const httplib::Request& req) {
+  c.cloud->revoke_token(req.get_header_value("X-Subject-Token"));
+  return Reply::empty(204);
+}
+
+json v2_catalog(Ctx& c, const httplib::Request& req) {
+  json catalog = json::array();
+  const std::string& region = c.cloud->config().region;
+  for (const auto& s : services(req, c.ports, *c.cloud, "/v2.0")) {
+    catalog.push_back({{"type", s.type},
+                       {"name", s.name},
+                       {"endpoints_links", json::array()},
+                       {"endpoints",
+                        {{{"id", endpoint_id(s.type, "v2")},
+                          {"region", region},
+                          {"publicURL", s.url},
+                          {"internalURL", s.url},
+                          {"adminURL", s.url}}}}});
+  }
+  return catalog;
+}
+
+json v2_access(const Token& token, json catalog) {
+  json tenant = {{"id", token.project_id},
+                 {"name", token.project_name},
+                 {"description", ""},
+                 {"enabled", true}};
+  return {{"access",
+           {{"token",
+             {{"id", token.id},
+              {"issued_at", token.issued_at},
+              {"expires", token.expires_at},
+              {"audit_ids", {token.id.substr(0, 22)}},
+              {"tenant", tenant}}},
+            {"serviceCatalog", std::move(catalog)},
+            {"user",
+             {{"id", token.user_id},
+              {"name", token.user_name},
+              {"username", token.user_name},
+              {"roles", {{{"name", "admin"}}}},
+              {"roles_links", json::array()}}},
+            {"metadata", {{"is_admin", 0}, {"roles", json::array()}}}}}};
+}
+
+Result<Reply> issue_v2_token(Ctx& c, const httplib::Request& req) {
+  CL_ASSIGN_OR_RETURN(json body, json_body(req));
+  CL_ASSIGN_OR_RETURN(V2Auth auth, parse_v2_auth(body));
+  Result<Token> token = make_error(ErrorCode::kInvalidArgument, "");
+  if (auth.method == V2Auth::Method::kPassword) {
+    token = c.cloud->issue_token(auth.user, auth.password, auth.project);
+  } else if (auth.method == V2Auth::Method::kToken) {
+    token = c.cloud->identity().reissue(auth.token, auth.project);
+  }
+  if (!token.ok()) {
+    return unauthorized_reply();
+  }
+  return Reply(v2_access(*token, v2_catalog(c, req)));
+}
+
+Result<json> tenants(Ctx& c, const httplib::Request&) {
+  return json{{"tenants",
+               {{{"id", c.cloud->project_id()},
+                 {"name", c.cloud->config().identity.project},
+                 {"description", ""},
+                 {"enabled", true}}}},
+              {"tenants_links", json::array()}};
+}
+
+// Read-only views of the one project, user, domain and the roles.
+json listing(const std::string& key, const json& items, const httplib::Request& req) {
+  return json{{key, filter_items(items, req)},
+              {"links", {{"self", nullptr}, {"next", nullptr}, {"previous", nullptr}}}};
+}
+
+Result<json> list_projects(Ctx& c, const httplib::Request& req) {
+  return listing("projects", json::array({project_json(*c.cloud)}), req);
+}
+
+Result<json> list_users(Ctx& c, const httplib::Request& req) {
+  json users = json::array();
+  for (const auto& u : c.cloud->identity().users()) {
+    users.push_back(user_json(u));
+  }
+  return listing("users", users, req);
+}
+
+Result<json> list_domains(Ctx& c, const httplib::Request& req) {
+  return listing("domains",
+                 json::array({{{"id", "default"},
+                               {"name", c.cloud->config().identity.domain},
+                               {"enabled", true},
+                               {"description", "The default domain"}}}),
+                 req);
+}
+
+Result<json> list_roles(Ctx&, const httplib::Request& req) {
+  return listing("roles",
+                 json::array({{{"id", "2a6d6b4bd8e54d6c9f0f8e0e3e0b5b3a"}, {"name", "admin"}},
+                              {{"id", "9fe2ff9ee4384b1894a90878d3e92bab"}, {"name", "member"}},
+                              {{"id", "b6a7a0c2a52b4d1f8e7c9e0f2c4a1d3e"}, {"name", "reader"}}}),
+                 req);
+}
+
+Result<json> list_regions(Ctx& c, const httplib::Request& req) {
+  return listing(
+      "regions",
+      json::array(
+          {{{"id", c.cloud->config().region}, {"description", ""}, {"parent_region_id", nullptr}}}),
+      req);
+}
+
+Result<json> list_services(Ctx& c, const httplib::Request& req) {
+  json out = json::array();
+  for (const auto& s : services(req, c.ports, *c.cloud, "/v3")) {
+    out.push_back({{"id", endpoint_id(s.type, "service")},
+                   {"type", s.type},
+                   {"name", s.name},
+                   {"enabled", true}});
+  }
+  return listing("services", out, req);
+}
+
+Result<json> list_endpoints(Ctx& c, const httplib::Request& req) {
+  json out = json::array();
+  const std::string& region = c.cloud->config().region;
+  for (const auto& s : services(req, c.ports, *c.cloud, "/v3")) {
+    for (const char* iface : {"public", "internal", "admin"}) {
+      out.push_back({{"id", endpoint_id(s.type, iface)},
+                     {"interface", iface},
+                     {"region", region},
+                     {"region_id", region},
+                     {"service_id", endpoint_id(s.type, "service")},
+                     {"url", s.url},
+                     {"enabled", true}});
+    }
+  }
+  return listing("endpoints", out, req);
+}
+
+Result<json> show_project(Ctx& c, const httplib::Request& req) {
+  std::string id = req.matches[1];
+  if (id != c.cloud->project_id() && id != c.cloud->config().identity.project) {
+    return make_error(ErrorCode::kNotFound, "Could not find project: {}.", id);
+  }
+  return json{{"project", project_json(*c.cloud)}};
+}
+
+Result<json> show_user(Ctx& c, const httplib::Request& req) {
+  std::string id = req.matches[1];
+  auto user = c.cloud->identity().find_user(id);
+  if (!user) {
+    return make_error(ErrorCode::kNotFound, "Could not find user: {}.", id);
+  }
+  return json{{"user", user_json(*user)}};
+}
+
+const Route<Ctx> kOpenRoutes[] = {
+    {Method::kGet, R"(/?)", &root},
+    {Method::kGet, R"(/v3/?)", &v3},
+    {Method::kGet, R"(/v2\.0/?)", &v2},
+    {Method::kPost, R"(/v3/auth/tokens/?)", &issue_v3_token},
+    {Method::kPost, R"(/v2\.0/tokens/?)", &issue_v2_token},
+};
+
+// Behind the token.
+const Route<Ctx> kRoutes[] = {
+    {Method::kGet, R"(/v3/auth/tokens/?)", &validate_token},
+    {Method::kDelete, R"(/v3/auth/tokens/?)", &revoke_token},
+    {Method::kGet, R"(/v2\.0/tenants/?)", &tenants},
+    {Method::kGet, R"(/v3/(?:auth/)?projects/?)", &list_projects},
+    {Method::kGet, R"(/v3/users/?)", &list_users},
+    {Method::kGet, R"(/v3/(?:auth/)?domains/?)", &list_domains},
+    {Method::kGet, R"(/v3/roles/?)", &list_roles},
+    {Method::kGet, R"(/v3/regions/?)", &list_regions},
+    {Method::kGet, R"(/v3/services/?)", &list_services},
+    {Method::kGet, R"(/v3/endpoints/?)", &list_endpoints},
+    {Method::kGet, R"(/v3/projects/([^/]+))", &show_project},
+    {Method::kGet, R"(/v3/users/([^/]+))", &show_user},
+};
+
+}  // namespace
+
 void KeystoneEndpoint::register_routes(httplib::Server& server) {
-  auto cloud = cloud_;
-  OpenStackPorts ports = ports_;
-
-  server.Get(R"(/?)", [ports](const httplib::Request& req, httplib::Response& res) {
-    send_json(res,
-              {{"versions",
-                {{"values", {v3_version(req, ports.keystone), v2_version(req, ports.keystone)}}}}},
-              300);
-  });
-  server.Get(R"(/v3/?)", [ports](const httplib::Request& req, httplib::Response& res) {
-    send_json(res, {{"version", v3_version(req, ports.keystone)}});
-  });
-  server.Get(R"(/v2\.0/?)", [ports](const httplib::Request& req, httplib::Response& res) {
-    send_json(res, {{"version", v2_version(req, ports.keystone)}});
-  });
-
-  server.Post(
-      R"(/v3/auth/tokens/?)", [cloud, ports](const httplib::Request& req, httplib::Response& res) {
-        auto body = json_body(req);
-        if (!body.ok()) {
-          send_openstack_error(res, kStyle, body.error());
-          return;
-        }
-        auto auth = parse_v3_auth(*body);
-        if (!auth.ok()) {
-          send_openstack_error(res, kStyle, auth.error());
-          return;
-        }
-        Result<Token> token = make_error(ErrorCode::kInvalidArgument, "");
-        if (!auth->token.empty()) {
-          token = cloud->identity().reissue(auth->token, auth->project);
-        } else {
-          token = cloud->issue_token(auth->user, auth->password, auth->project);
-        }
-        if (!token.ok()) {
-          send_unauthorized(res, kStyle);
-          return;
-        }
-        res.set_header("X-Subject-Token", token->id);
-        send_json(res, v3_token_body(*token, *cloud, v3_catalog(req, ports, *cloud), auth->methods),
-                  201);
-      });
-  auto validate = [cloud, ports](const httplib::Request& req, httplib::Response& res) {
-    if (!authorized(*cloud, req, res, kStyle)) {
-      return;
-    }
-    std::string subject = req.get_header_value("X-Subject-Token");
-    auto token = cloud->validate_token(subject);
-    if (!token.ok()) {
-      send_openstack_error(res, kStyle,
-                           make_error(ErrorCode::kNotFound, "Could not find token: {}", subject));
-      return;
-    }
-    res.set_header("X-Subject-Token", token->id);
-    if (req.method == "HEAD") {
-      res.status = 200;
-      return;
-    }
-    send_json(res, v3_token_body(*token, *cloud, v3_catalog(req, ports, *cloud), {"password"}));
-  };
-  server.Get(R"(/v3/auth/tokens/?)", validate);  // httplib answers HEAD with it too
-  server.Delete(R"(/v3/auth/tokens/?)",
-                [cloud](const httplib::Request& req, httplib::Response& res) {
-                  if (!authorized(*cloud, req, res, kStyle)) {
-                    return;
-                  }
-                  cloud->revoke_token(req.get_header_value("X-Subject-Token"));
-                  res.status = 204;
-                });
-
-  server.Post(R"(/v2\.0/tokens/?)",
-              [cloud, ports](const httplib::Request& req, httplib::Response& res) {
-                auto body = json_body(req);
-                if (!body.ok()) {
-                  send_openstack_error(res, kStyle, body.error());
-                  return;
-                }
-                auto auth = parse_v2_auth(*body);
-                if (!auth.ok()) {
-                  send_openstack_error(res, kStyle, auth.error());
-                  return;
-                }
-                Result<Token> token = make_error(ErrorCode::kInvalidArgument, "");
-                if (auth->method == V2Auth::Method::kPassword) {
-                  token = cloud->issue_token(auth->user, auth->password, auth->project);
-                } else if (auth->method == V2Auth::Method::kToken) {
-                  token = cloud->identity().reissue(auth->token, auth->project);
-                }
-                if (!token.ok()) {
-                  send_unauthorized(res, kStyle);
-                  return;
-                }
-                json catalog = json::array();
-                const std::string& region = cloud->config().region;
-                for (const auto& s : services(req, ports, *cloud, "/v2.0")) {
-                  catalog.push_back({{"type", s.type},
-                                     {"name", s.name},
-                                     {"endpoints_links", json::array()},
-                                     {"endpoints",
-                                      {{{"id", endpoint_id(s.type, "v2")},
-                                        {"region", region},
-                                        {"publicURL", s.url},
-                                        {"internalURL", s.url},
-                                        {"adminURL", s.url}}}}});
-                }
-                json tenant = {{"id", token->project_id},
-                               {"name", token->project_name},
-                               {"description", ""},
-                               {"enabled", true}};
-                send_json(res, {{"access",
-                                 {{"token",
-                                   {{"id", token->id},
-                                    {"issued_at", token->issued_at},
-                                    {"expires", token->expires_at},
-                                    {"audit_ids", {token->id.substr(0, 22)}},
-                                    {"tenant", tenant}}},
-                                  {"serviceCatalog", catalog},
-                                  {"user",
-                                   {{"id", token->user_id},
-                                    {"name", token->user_name},
-                                    {"username", token->user_name},
-                                    {"roles", {{{"name", "admin"}}}},
-                                    {"roles_links", json::array()}}},
-                                  {"metadata", {{"is_admin", 0}, {"roles", json::array()}}}}}});
-              });
-  server.Get(R"(/v2\.0/tenants/?)", [cloud](const httplib::Request& req, httplib::Response& res) {
-    if (!authorized(*cloud, req, res, kStyle)) {
-      return;
-    }
-    send_json(res, {{"tenants",
-                     {{{"id", cloud->project_id()},
-                       {"name", cloud->config().identity.project},
-                       {"description", ""},
-                       {"enabled", true}}}},
-                    {"tenants_links", json::array()}});
-  });
-
-  // Read-only views of the one project, user, domain and the roles.
-  auto listing = [cloud](std::string key, std::function<json(const httplib::Request&)> items) {
-    return [cloud, key, items](const httplib::Request& req, httplib::Response& res) {
-      if (!authorized(*cloud, req, res, kStyle)) {
-        return;
-      }
-      send_json(res, {{key, filter_items(items(req), req)},
-                      {"links", {{"self", nullptr}, {"next", nullptr}, {"previous", nullptr}}}});
-    };
-  };
-  server.Get(R"(/v3/(?:auth/)?projects/?)", listing("projects", [cloud](const httplib::Request&) {
-               return json::array({project_json(*cloud)});
-             }));
-  server.Get(R"(/v3/users/?)", listing("users", [cloud](const httplib::Request&) {
-               json users = json::array();
-               for (const auto& u : cloud->identity().users()) {
-                 users.push_back(user_json(u));
-               }
-               return users;
-             }));
-  server.Get(R"(/v3/(?:auth/)?domains/?)", listing("domains", [cloud](const httplib::Request&) {
-               return json::array({{{"id", "default"},
-                                    {"name", cloud->config().identity.domain},
-                                    {"enabled", true},
-                                    {"description", "The default domain"}}});
-             }));
-  server.Get(
-      R"(/v3/roles/?)", listing("roles", [](const httplib::Request&) {
-        return json::array({{{"id", "2a6d6b4bd8e54d6c9f0f8e0e3e0b5b3a"}, {"name", "admin"}},
-                            {{"id", "9fe2ff9ee4384b1894a90878d3e92bab"}, {"name", "member"}},
-                            {{"id", "b6a7a0c2a52b4d1f8e7c9e0f2c4a1d3e"}, {"name", "reader"}}});
-      }));
-  server.Get(
-      R"(/v3/regions/?)", listing("regions", [cloud](const httplib::Request&) {
-        return json::array(
-            {{{"id", cloud->config().region}, {"description", ""}, {"parent_region_id", nullptr}}});
-      }));
-  server.Get(R"(/v3/services/?)", listing("services", [cloud, ports](const httplib::Request& r) {
-               json out = json::array();
-               for (const auto& s : services(r, ports, *cloud, "/v3")) {
-                 out.push_back({{"id", endpoint_id(s.type, "service")},
-                                {"type", s.type},
-                                {"name", s.name},
-                                {"enabled", true}});
-               }
-               return out;
-             }));
-  server.Get(R"(/v3/endpoints/?)", listing("endpoints", [cloud, ports](const httplib::Request& r) {
-               json out = json::array();
-               for (const auto& s : services(r, ports, *cloud, "/v3")) {
-                 for (const char* iface : {"public", "internal", "admin"}) {
-                   out.push_back({{"id", endpoint_id(s.type, iface)},
-                                  {"interface", iface},
-                                  {"region", cloud->config().region},
-                                  {"region_id", cloud->config().region},
-                                  {"service_id", endpoint_id(s.type, "service")},
-                                  {"url", s.url},
-                                  {"enabled", true}});
-                 }
-               }
-               return out;
-             }));
-  server.Get(
-      R"(/v3/projects/([^/]+))", [cloud](const httplib::Request& req, httplib::Response& res) {
-        if (!authorized(*cloud, req, res, kStyle)) {
-          return;
-        }
-        std::string id = req.matches[1];
-        if (id != cloud->project_id() && id != cloud->config().identity.project) {
-          send_openstack_error(res, kStyle,
-                               make_error(ErrorCode::kNotFound, "Could not find project: {}.", id));
-          return;
-        }
-        send_json(res, {{"project", project_json(*cloud)}});
-      });
-  server.Get(R"(/v3/users/([^/]+))", [cloud](const httplib::Request& req, httplib::Response& res) {
-    if (!authorized(*cloud, req, res, kStyle)) {
-      return;
-    }
-    std::string id = req.matches[1];
-    auto user = cloud->identity().find_user(id);
-    if (!user) {
-      send_openstack_error(res, kStyle,
-                           make_error(ErrorCode::kNotFound, "Could not find user: {}.", id));
-      return;
-    }
-    send_json(res, {{"user", user_json(*user)}});
-  });
+  Router(server, *this).add<Ctx>(ctx_, kOpenRoutes);
+  Router(server, *this, token_guard(ctx_.cloud)).add<Ctx>(ctx_, kRoutes);
 }
 
 void KeystoneEndpoint::write_error(httplib::Response& res, const Error& error) const {

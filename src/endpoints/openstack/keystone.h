@@ -19,8 +19,8 @@ namespace chainlab::endpoints {
 class KeystoneEndpoint final : public Endpoint {
  public:
   KeystoneEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports)
-      : cloud_(std::move(cloud)), ports_(ports) {}
-  std::string name() const override { return cloud_->pop() + " keystone"; }
+      : ctx_{std::move(cloud), ports} {}
+  std::string name() const override { return ctx_.cloud->pop() + " keystone"; }
   void register_routes(httplib::Server& server) override;
   void write_error(httplib::Response& res, const Error& error) const override;
   Error no_route_error(const std::string&, const std::string&) const override {
@@ -29,8 +29,7 @@ class KeystoneEndpoint final : public Endpoint {
   bool uses_run_token() const override { return false; }  // Keystone tokens instead
 
  private:
-  std::shared_ptr<openstack::Cloud> cloud_;
-  OpenStackPorts ports_;
+  OpenStackContext ctx_;
 };
 
 // POST /v3/auth/tokens: credentials of the password method (user name or id, password) or the
