@@ -1,7 +1,9 @@
 #include "endpoints/openstack/heat.h"
-#include "common/json_bounded.h"
 
 #include <httplib.h>
+
+#include "common/json_bounded.h"
+#include "endpoints/http/router.h"
 
 #include "common/files.h"
 #include "common/units.h"
@@ -28,7 +30,7 @@ const char* type_of(ErrorCode code) {
     case ErrorCode::kUnavailable:
       return "ResourceFailure";
     case ErrorCode::kUnauthenticated:
-      return "NotAuthenticated";
+      return "HTTPUnauthorized";  // only the token check answers 401
     case ErrorCode::kTooLarge:
       return "RequestLimitExceeded";
     case ErrorCode::kInternal:
@@ -238,313 +240,300 @@ Result<openstack::StackRequest> parse_stack_request(const json& body, bool need_
   return stack_request(body, need_template);
 }
 
+namespace {
+
+using Ctx = HeatContext;
+
+Error no_resource() {
+  return make_error(ErrorCode::kNotFound, "The resource could not be found.");
+}
+
+json versions_json(Ctx& c, const httplib::Request& req) {
+  return json{{"versions",
+               {{{"id", "v1.0"},
+                 {"status", "CURRENT"},
+                 {"links", {{{"rel", "self"}, {"href", service_url(req, c.port, "/v1/")}}}}}}}};
+}
+
+Result<Reply> root(Ctx& c, const httplib::Request& req) {
+  return Reply(versions_json(c, req), 300);
+}
+
+Result<json> versions(Ctx& c, const httplib::Request& req) {
+  return versions_json(c, req);
+}
+
+Result<json> build_info(Ctx&, const httplib::Request&) {
+  return json{{"api", {{"revision", "chainlab"}}}, {"engine", {{"revision", "chainlab"}}}};
+}
+
+Result<json> resource_types(Ctx&, const httplib::Request&) {
+  using openstack::ResourceType;
+  json types = json::array();
+  for (auto t : {ResourceType::kServer, ResourceType::kNet, ResourceType::kSubnet,
+                 ResourceType::kPort, ResourceType::kRouter, ResourceType::kRouterInterface,
+                 ResourceType::kFloatingIp, ResourceType::kResourceGroup}) {
+    types.push_back({{"resource_type", openstack::resource_type_name(t)}});
+  }
+  return json{{"resource_types", types}};
+}
+
+Result<json> list_stacks(Ctx& c, const httplib::Request& req) {
+  std::string tenant = req.matches[1];
+  std::string name_filter = req.get_param_value("stack_name");
+  json out = json::array();
+  for (const auto& s : c.engine->list()) {
+    if (name_filter.empty() || s.name == name_filter) {
+      out.push_back(stack_summary(req, c.port, tenant, s, c.cloud->project_id()));
+    }
+  }
+  return json{{"stacks", out}};
+}
+
+Result<Reply> create_stack(Ctx& c, const httplib::Request& req) {
+  CL_ASSIGN_OR_RETURN(openstack::StackRequest request, stack_request(req, true));
+  CL_ASSIGN_OR_RETURN(StackInfo s, c.engine->create(request));
+  std::string href = stack_href(req, c.port, req.matches[1], s);
+  return Reply(json{{"stack", {{"id", s.id}, {"links", {{{"href", href}, {"rel", "self"}}}}}}}, 201)
+      .header("Location", href);
+}
+
+Result<json> validate_template(Ctx& c, const httplib::Request& req) {
+  static const char* kTypes[] = {"String", "Number", "Json", "CommaDelimitedList", "Boolean"};
+  CL_ASSIGN_OR_RETURN(openstack::StackRequest request, stack_request(req, true));
+  CL_ASSIGN_OR_RETURN(auto t, c.engine->validate(request));
+  json params = json::object();
+  for (const auto& p : t.parameters) {
+    json def = {{"Type", kTypes[static_cast<int>(p.type)]},
+                {"Description", p.description},
+                {"Label", p.name},
+                {"NoEcho", p.hidden ? "true" : "false"}};
+    if (p.default_value) {
+      def["Default"] = *p.default_value;
+    }
+    params[p.name] = def;
+  }
+  return json{
+      {"Description", t.description}, {"Parameters", params}, {"ParameterGroups", json::array()}};
+}
+
+Result<StackInfo> lookup(Ctx& c, const StackPath& p) {
+  return c.engine->get(p.id.empty() ? p.stack : p.id);
+}
+
+// The outputs of a stack as Heat lists them.
+Result<json> outputs_json(Ctx& c, const StackInfo& s) {
+  CL_ASSIGN_OR_RETURN(auto all, c.engine->outputs(s.id));
+  json outputs = json::array();
+  for (const auto& o : all) {
+    json out = {{"output_key", o.key}, {"output_value", o.value}, {"description", o.description}};
+    if (!o.error.empty()) {
+      out["output_error"] = o.error;
+    }
+    outputs.push_back(std::move(out));
+  }
+  return outputs;
+}
+
+Result<json> show_stack(Ctx& c, const httplib::Request& req, const StackInfo& s) {
+  json body = stack_summary(req, c.port, req.matches[1], s, c.cloud->project_id());
+  body["template_description"] = s.description;
+  body["disable_rollback"] = true;
+  body["timeout_mins"] = s.timeout_mins > 0 ? json(s.timeout_mins) : json(nullptr);
+  body["notification_topics"] = json::array();
+  body["capabilities"] = json::array();
+  body["parameters"] = s.parameters;
+  std::string resolve = req.get_param_value("resolve_outputs");
+  if (resolve != "False" && resolve != "false") {
+    CL_ASSIGN_OR_RETURN(body["outputs"], outputs_json(c, s));
+  }
+  return json{{"stack", body}};
+}
+
+// GET .../outputs and .../outputs/<key>.
+Result<json> stack_outputs(Ctx& c, const StackPath& p, const StackInfo& s) {
+  CL_ASSIGN_OR_RETURN(json outputs, outputs_json(c, s));
+  if (p.rest.size() != 2) {
+    return json{{"outputs", outputs}};
+  }
+  for (const auto& out : outputs) {
+    if (out["output_key"] == p.rest[1]) {
+      return json{{"output", out}};
+    }
+  }
+  return make_error(ErrorCode::kNotFound, "Specified output key {} not found.", p.rest[1]);
+}
+
+// GET .../events and .../resources/<name>/events: marker, sort_dir, limit.
+Result<json> stack_events(Ctx& c, const httplib::Request& req, const StackPath& p,
+                          const StackInfo& s) {
+  std::string only = p.rest[0] == "resources" ? p.rest[1] : "";
+  std::string marker = req.get_param_value("marker");
+  CL_ASSIGN_OR_RETURN(auto events, c.engine->events(s.id));
+  json out = json::array();
+  bool after_marker = marker.empty();
+  for (const auto& e : events) {
+    if (!after_marker) {
+      after_marker = e.id == marker;
+      continue;
+    }
+    if (only.empty() || e.resource_name == only) {
+      out.push_back(event_json(req, c.port, req.matches[1], s, e));
+    }
+  }
+  if (req.get_param_value("sort_dir") == "desc") {
+    std::reverse(out.begin(), out.end());
+  }
+  std::string limit = req.get_param_value("limit");
+  if (!limit.empty() && std::all_of(limit.begin(), limit.end(), ::isdigit)) {
+    size_t n = std::stoul(limit);
+    if (out.size() > n) {
+      out.erase(out.begin() + static_cast<std::ptrdiff_t>(n), out.end());
+    }
+  }
+  return json{{"events", out}};
+}
+
+json resource_json(const openstack::StackResourceInfo& r, const std::string& href,
+                   const std::vector<std::string>& required_by) {
+  json item = {{"resource_name", r.name},
+               {"logical_resource_id", r.name},
+               {"physical_resource_id", r.physical_id},
+               {"resource_type", r.type},
+               {"resource_status", r.status},
+               {"resource_status_reason", r.status_reason},
+               {"creation_time", r.updated_time},
+               {"updated_time", r.updated_time},
+               {"required_by", required_by},
+               {"links",
+                {{{"href", href + "/resources/" + r.name}, {"rel", "self"}},
+                 {{"href", href}, {"rel", "stack"}}}}};
+  if (!r.group.empty()) {
+    item["parent_resource"] = r.group;
+  }
+  return item;
+}
+
+// GET .../resources and .../resources/<name>.
+Result<json> stack_resources(Ctx& c, const httplib::Request& req, const StackPath& p,
+                             const StackInfo& s) {
+  CL_ASSIGN_OR_RETURN(auto all, c.engine->resources(s.id));
+  std::map<std::string, std::vector<std::string>> required_by;
+  for (const auto& r : all) {
+    for (const auto& n : r.needs) {
+      required_by[n].push_back(r.name);
+    }
+  }
+  std::string href = stack_href(req, c.port, req.matches[1], s);
+  json out = json::array();
+  for (const auto& r : all) {
+    json item = resource_json(r, href, required_by[r.name]);
+    if (p.rest.size() == 2 && p.rest[1] == r.name) {
+      item["attributes"] = json::object();
+      item["description"] = "";
+      return json{{"resource", item}};
+    }
+    out.push_back(std::move(item));
+  }
+  if (p.rest.size() == 2) {
+    return make_error(ErrorCode::kNotFound, "The Resource ({}) could not be found.", p.rest[1]);
+  }
+  return json{{"resources", out}};
+}
+
+// Everything under GET /stacks/<stack>[/<id>]/...: lookup (302), show, template, outputs,
+// events, resources.
+Result<Reply> get_stack_path(Ctx& c, const httplib::Request& req) {
+  StackPath p = parse_stack_path(req.matches[2]);
+  CL_ASSIGN_OR_RETURN(StackInfo s, lookup(c, p));
+  if (p.id.empty() && p.rest.empty()) {  // stacks:lookup
+    return Reply(json{{"stack", {{"id", s.id}, {"stack_name", s.name}}}}, 302)
+        .header("Location", stack_href(req, c.port, req.matches[1], s));
+  }
+  Result<json> answer = no_resource();
+  const std::string what = p.rest.empty() ? "" : p.rest[0];
+  if (p.rest.empty()) {
+    answer = show_stack(c, req, s);
+  } else if (what == "template" && p.rest.size() == 1) {
+    answer = c.engine->template_of(s.id);
+  } else if (what == "outputs") {
+    answer = stack_outputs(c, p, s);
+  } else if (what == "events" ||
+             (what == "resources" && p.rest.size() == 3 && p.rest[2] == "events")) {
+    answer = stack_events(c, req, p, s);
+  } else if (what == "resources" && p.rest.size() <= 2) {
+    answer = stack_resources(c, req, p, s);
+  }
+  CL_ASSIGN_OR_RETURN(json body, std::move(answer));
+  return Reply(std::move(body));
+}
+
+// PUT replaces the stack's template; PATCH updates the existing one.
+Result<Reply> update_stack(Ctx& c, const httplib::Request& req, bool existing) {
+  StackPath p = parse_stack_path(req.matches[2]);
+  if (!p.rest.empty()) {
+    return no_resource();
+  }
+  CL_ASSIGN_OR_RETURN(StackInfo s, lookup(c, p));
+  CL_ASSIGN_OR_RETURN(openstack::StackRequest request, stack_request(req, !existing));
+  request.existing = existing;
+  CL_RETURN_IF_ERROR(c.engine->update(s.id, request));
+  return Reply(json::object(), 202);
+}
+
+Result<Reply> put_stack(Ctx& c, const httplib::Request& req) {
+  return update_stack(c, req, false);
+}
+
+Result<Reply> patch_stack(Ctx& c, const httplib::Request& req) {
+  return update_stack(c, req, true);
+}
+
+Result<Reply> delete_stack(Ctx& c, const httplib::Request& req) {
+  StackPath p = parse_stack_path(req.matches[2]);
+  if (!p.rest.empty()) {
+    return no_resource();
+  }
+  CL_ASSIGN_OR_RETURN(StackInfo s, lookup(c, p));
+  CL_RETURN_IF_ERROR(c.engine->remove(s.id));
+  return Reply::empty(204);
+}
+
+const Route<Ctx> kOpenRoutes[] = {
+    {Method::kGet, R"(/?)", &root},
+    {Method::kGet, R"(/versions/?)", &versions},
+};
+
+// Behind the token (Heat's 401: type HTTPUnauthorized, type_of).
+const Route<Ctx> kRoutes[] = {
+    {Method::kGet, R"(/v1/([^/]+)/build_info/?)", &build_info},
+    {Method::kGet, R"(/v1/([^/]+)/resource_types/?)", &resource_types},
+    {Method::kGet, R"(/v1/([^/]+)/stacks/?)", &list_stacks},
+    {Method::kPost, R"(/v1/([^/]+)/stacks/?)", &create_stack},
+    {Method::kPost, R"(/v1/([^/]+)/validate/?)", &validate_template},
+    {Method::kGet, R"(/v1/([^/]+)/stacks/(.+))", &get_stack_path},
+    {Method::kPut, R"(/v1/([^/]+)/stacks/(.+))", &put_stack},
+    {Method::kPatch, R"(/v1/([^/]+)/stacks/(.+))", &patch_stack},
+    {Method::kDelete, R"(/v1/([^/]+)/stacks/(.+))", &delete_stack},
+};
+
+}  // namespace
+
 HeatEndpoint::HeatEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports)
-    : cloud_(std::move(cloud)), engine_(std::make_shared<StackEngine>(*cloud_)), ports_(ports) {}
+    : ctx_{cloud, std::make_shared<StackEngine>(*cloud), ports.heat} {}
 
 void HeatEndpoint::register_routes(httplib::Server& server) {
-  auto cloud = cloud_;
-  auto engine = engine_;
-  int port = ports_.heat;
-  using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
-  auto guarded = [cloud](Handler h) {
-    return [cloud, h](const httplib::Request& req, httplib::Response& res) {
-      std::string token = req.get_header_value("X-Auth-Token");
-      if (token.empty() || !cloud->validate_token(token).ok()) {
-        send_heat_error(res, 401, "HTTPUnauthorized",
+  Router(server, *this).add<Ctx>(ctx_, kOpenRoutes);
+  // No WWW-Authenticate here: Heat's 401 is its error body alone.
+  auto guard = [cloud = ctx_.cloud](const httplib::Request& req, httplib::Response&) -> Status {
+    std::string token = req.get_header_value("X-Auth-Token");
+    if (token.empty() || !cloud->validate_token(token).ok()) {
+      return make_error(ErrorCode::kUnauthenticated,
                         "The request you have made requires authentication.");
-        return;
-      }
-      h(req, res);
-    };
+    }
+    return ok_status();
   };
-  auto versions = [port](const httplib::Request& req) {
-    return json{{"versions",
-                 {{{"id", "v1.0"},
-                   {"status", "CURRENT"},
-                   {"links", {{{"rel", "self"}, {"href", service_url(req, port, "/v1/")}}}}}}}};
-  };
-  server.Get(R"(/?)", [versions](const httplib::Request& req, httplib::Response& res) {
-    send_json(res, versions(req), 300);
-  });
-  server.Get(R"(/versions/?)", [versions](const httplib::Request& req, httplib::Response& res) {
-    send_json(res, versions(req));
-  });
-  server.Get(
-      R"(/v1/([^/]+)/build_info/?)", guarded([](const httplib::Request&, httplib::Response& res) {
-        send_json(res,
-                  {{"api", {{"revision", "chainlab"}}}, {"engine", {{"revision", "chainlab"}}}});
-      }));
-  server.Get(
-      R"(/v1/([^/]+)/resource_types/?)",
-      guarded([](const httplib::Request&, httplib::Response& res) {
-        json types = json::array();
-        for (auto t :
-             {openstack::ResourceType::kServer, openstack::ResourceType::kNet,
-              openstack::ResourceType::kSubnet, openstack::ResourceType::kPort,
-              openstack::ResourceType::kRouter, openstack::ResourceType::kRouterInterface,
-              openstack::ResourceType::kFloatingIp, openstack::ResourceType::kResourceGroup}) {
-          types.push_back({{"resource_type", openstack::resource_type_name(t)}});
-        }
-        send_json(res, {{"resource_types", types}});
-      }));
-  server.Get(R"(/v1/([^/]+)/stacks/?)",
-             guarded([engine, cloud, port](const httplib::Request& req, httplib::Response& res) {
-               std::string tenant = req.matches[1];
-               std::string name_filter = req.get_param_value("stack_name");
-               json out = json::array();
-               for (const auto& s : engine->list()) {
-                 if (name_filter.empty() || s.name == name_filter) {
-                   out.push_back(stack_summary(req, port, tenant, s, cloud->project_id()));
-                 }
-               }
-               send_json(res, {{"stacks", out}});
-             }));
-  server.Post(
-      R"(/v1/([^/]+)/stacks/?)",
-      guarded([engine, port](const httplib::Request& req, httplib::Response& res) {
-        auto request = stack_request(req, true);
-        if (!request.ok()) {
-          return fail(res, request.error());
-        }
-        auto s = engine->create(*request);
-        if (!s.ok()) {
-          return fail(res, s.error());
-        }
-        std::string href = stack_href(req, port, req.matches[1], *s);
-        res.set_header("Location", href);
-        send_json(res, {{"stack", {{"id", s->id}, {"links", {{{"href", href}, {"rel", "self"}}}}}}},
-                  201);
-      }));
-  server.Post(R"(/v1/([^/]+)/validate/?)",
-              guarded([engine](const httplib::Request& req, httplib::Response& res) {
-                auto request = stack_request(req, true);
-                if (!request.ok()) {
-                  return fail(res, request.error());
-                }
-                auto t = engine->validate(*request);
-                if (!t.ok()) {
-                  return fail(res, t.error());
-                }
-                json params = json::object();
-                for (const auto& p : t->parameters) {
-                  static const char* kTypes[] = {"String", "Number", "Json", "CommaDelimitedList",
-                                                 "Boolean"};
-                  json def = {{"Type", kTypes[static_cast<int>(p.type)]},
-                              {"Description", p.description},
-                              {"Label", p.name},
-                              {"NoEcho", p.hidden ? "true" : "false"}};
-                  if (p.default_value) {
-                    def["Default"] = *p.default_value;
-                  }
-                  params[p.name] = def;
-                }
-                send_json(res, {{"Description", t->description},
-                                {"Parameters", params},
-                                {"ParameterGroups", json::array()}});
-              }));
-
-  // Everything under /stacks/<stack>[/<id>]/...
-  auto lookup = [engine](const StackPath& p) -> Result<StackInfo> {
-    return engine->get(p.id.empty() ? p.stack : p.id);
-  };
-  server.Get(
-      R"(/v1/([^/]+)/stacks/(.+))",
-      guarded([engine, cloud, port, lookup](const httplib::Request& req, httplib::Response& res) {
-        std::string tenant = req.matches[1];
-        StackPath p = parse_stack_path(req.matches[2]);
-        auto s = lookup(p);
-        if (!s.ok()) {
-          return fail(res, s.error());
-        }
-        if (p.id.empty() && p.rest.empty()) {  // stacks:lookup
-          res.set_header("Location", stack_href(req, port, tenant, *s));
-          send_json(res, {{"stack", {{"id", s->id}, {"stack_name", s->name}}}}, 302);
-          return;
-        }
-        if (p.rest.empty()) {  // show
-          json body = stack_summary(req, port, tenant, *s, cloud->project_id());
-          body["template_description"] = s->description;
-          body["disable_rollback"] = true;
-          body["timeout_mins"] = s->timeout_mins > 0 ? json(s->timeout_mins) : json(nullptr);
-          body["notification_topics"] = json::array();
-          body["capabilities"] = json::array();
-          body["parameters"] = s->parameters;
-          if (req.get_param_value("resolve_outputs") != "False" &&
-              req.get_param_value("resolve_outputs") != "false") {
-            json outputs = json::array();
-            auto all = engine->outputs(s->id);
-            if (!all.ok()) {
-              return fail(res, all.error());
-            }
-            for (const auto& o : all.value()) {
-              json out = {
-                  {"output_key", o.key}, {"output_value", o.value}, {"description", o.description}};
-              if (!o.error.empty()) {
-                out["output_error"] = o.error;
-              }
-              outputs.push_back(std::move(out));
-            }
-            body["outputs"] = outputs;
-          }
-          send_json(res, {{"stack", body}});
-          return;
-        }
-        const std::string& what = p.rest[0];
-        if (what == "template" && p.rest.size() == 1) {
-          auto t = engine->template_of(s->id);
-          if (!t.ok()) {
-            return fail(res, t.error());
-          }
-          send_json(res, t.value());
-          return;
-        }
-        if (what == "outputs") {
-          json outputs = json::array();
-          auto all = engine->outputs(s->id);
-          if (!all.ok()) {
-            return fail(res, all.error());
-          }
-          for (const auto& o : all.value()) {
-            json out = {
-                {"output_key", o.key}, {"output_value", o.value}, {"description", o.description}};
-            if (!o.error.empty()) {
-              out["output_error"] = o.error;
-            }
-            if (p.rest.size() == 2 && p.rest[1] == o.key) {
-              send_json(res, {{"output", out}});
-              return;
-            }
-            outputs.push_back(std::move(out));
-          }
-          if (p.rest.size() == 2) {
-            return fail(res, make_error(ErrorCode::kNotFound, "Specified output key {} not found.",
-                                        p.rest[1]));
-          }
-          send_json(res, {{"outputs", outputs}});
-          return;
-        }
-        if (what == "events" ||
-            (what == "resources" && p.rest.size() == 3 && p.rest[2] == "events")) {
-          std::string only = what == "resources" ? p.rest[1] : "";
-          std::string marker = req.get_param_value("marker");
-          bool desc = req.get_param_value("sort_dir") == "desc";
-          auto found = engine->events(s->id);
-          if (!found.ok()) {
-            return fail(res, found.error());
-          }
-          const auto& events = found.value();
-          json out = json::array();
-          bool after_marker = marker.empty();
-          for (const auto& e : events) {
-            if (!after_marker) {
-              after_marker = e.id == marker;
-              continue;
-            }
-            if (only.empty() || e.resource_name == only) {
-              out.push_back(event_json(req, port, tenant, *s, e));
-            }
-          }
-          if (desc) {
-            std::reverse(out.begin(), out.end());
-          }
-          std::string limit = req.get_param_value("limit");
-          if (!limit.empty() && std::all_of(limit.begin(), limit.end(), ::isdigit)) {
-            size_t n = std::stoul(limit);
-            if (out.size() > n) {
-              out.erase(out.begin() + static_cast<std::ptrdiff_t>(n), out.end());
-            }
-          }
-          send_json(res, {{"events", out}});
-          return;
-        }
-        if (what == "resources" && p.rest.size() <= 2) {
-          auto found = engine->resources(s->id);
-          if (!found.ok()) {
-            return fail(res, found.error());
-          }
-          const auto& all = found.value();
-          std::map<std::string, std::vector<std::string>> required_by;
-          for (const auto& r : all) {
-            for (const auto& n : r.needs) {
-              required_by[n].push_back(r.name);
-            }
-          }
-          std::string href = stack_href(req, port, tenant, *s);
-          json out = json::array();
-          for (const auto& r : all) {
-            json item = {{"resource_name", r.name},
-                         {"logical_resource_id", r.name},
-                         {"physical_resource_id", r.physical_id},
-                         {"resource_type", r.type},
-                         {"resource_status", r.status},
-                         {"resource_status_reason", r.status_reason},
-                         {"creation_time", r.updated_time},
-                         {"updated_time", r.updated_time},
-                         {"required_by", required_by[r.name]},
-                         {"links",
-                          {{{"href", href + "/resources/" + r.name}, {"rel", "self"}},
-                           {{"href", href}, {"rel", "stack"}}}}};
-            if (!r.group.empty()) {
-              item["parent_resource"] = r.group;
-            }
-            if (p.rest.size() == 2 && p.rest[1] == r.name) {
-              item["attributes"] = json::object();
-              item["description"] = "";
-              send_json(res, {{"resource", item}});
-              return;
-            }
-            out.push_back(std::move(item));
-          }
-          if (p.rest.size() == 2) {
-            return fail(res, make_error(ErrorCode::kNotFound,
-                                        "The Resource ({}) could not be found.", p.rest[1]));
-          }
-          send_json(res, {{"resources", out}});
-          return;
-        }
-        fail(res, make_error(ErrorCode::kNotFound, "The resource could not be found."));
-      }));
-
-  auto update = [engine, lookup](bool existing) {
-    return [engine, lookup, existing](const httplib::Request& req, httplib::Response& res) {
-      StackPath p = parse_stack_path(req.matches[2]);
-      if (!p.rest.empty()) {
-        return fail(res, make_error(ErrorCode::kNotFound, "The resource could not be found."));
-      }
-      auto s = lookup(p);
-      if (!s.ok()) {
-        return fail(res, s.error());
-      }
-      auto request = stack_request(req, !existing);
-      if (!request.ok()) {
-        return fail(res, request.error());
-      }
-      request->existing = existing;
-      auto u = engine->update(s->id, *request);
-      if (!u.ok()) {
-        return fail(res, u.error());
-      }
-      send_json(res, json::object(), 202);
-    };
-  };
-  server.Put(R"(/v1/([^/]+)/stacks/(.+))", guarded(update(false)));
-  server.Patch(R"(/v1/([^/]+)/stacks/(.+))", guarded(update(true)));
-  server.Delete(R"(/v1/([^/]+)/stacks/(.+))",
-                guarded([engine, lookup](const httplib::Request& req, httplib::Response& res) {
-                  StackPath p = parse_stack_path(req.matches[2]);
-                  if (!p.rest.empty()) {
-                    return fail(
-                        res, make_error(ErrorCode::kNotFound, "The resource could not be found."));
-                  }
-                  auto s = lookup(p);
-                  if (!s.ok()) {
-                    return fail(res, s.error());
-                  }
-                  if (auto d = engine->remove(s->id); !d.ok()) {
-                    return fail(res, d.error());
-                  }
-                  res.status = 204;
-                }));
+  Router(server, *this, guard).add<Ctx>(ctx_, kRoutes);
 }
 
 void HeatEndpoint::write_error(httplib::Response& res, const Error& error) const {

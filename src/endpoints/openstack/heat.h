@@ -27,10 +27,17 @@
 
 namespace chainlab::endpoints {
 
+// What the routes work on.
+struct HeatContext {
+  std::shared_ptr<openstack::Cloud> cloud;
+  std::shared_ptr<openstack::StackEngine> engine;
+  int port = 0;  // Heat's
+};
+
 class HeatEndpoint final : public Endpoint {
  public:
   HeatEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports);
-  std::string name() const override { return cloud_->pop() + " heat"; }
+  std::string name() const override { return ctx_.cloud->pop() + " heat"; }
   void register_routes(httplib::Server& server) override;
   void write_error(httplib::Response& res, const Error& error) const override;
   Error no_route_error(const std::string&, const std::string&) const override {
@@ -39,9 +46,7 @@ class HeatEndpoint final : public Endpoint {
   bool uses_run_token() const override { return false; }  // Keystone tokens instead
 
  private:
-  std::shared_ptr<openstack::Cloud> cloud_;
-  std::shared_ptr<openstack::StackEngine> engine_;
-  OpenStackPorts ports_;
+  HeatContext ctx_;
 };
 
 // The stack request of a POST/PUT/PATCH body (stack_name, template as an object or text,
