@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "endpoints/http/router.h"
+
 namespace chainlab::endpoints {
 namespace {
 
@@ -65,12 +67,6 @@ Result<std::string> upload_body(const httplib::Request& req) {
                       "empty upload: send the package as multipart field 'package' or as the body");
   }
   return req.body;
-}
-
-// The LLCM answers its GETs with Access-Control-Allow-Origin: * (send_json sets it on every
-// answer) and these methods.
-void allow_cors(httplib::Response& res) {
-  res.set_header("Access-Control-Allow-Methods", "GET,OPTIONS");
 }
 
 // `deploy_sap` of an instantiation request: unset, or a boolean (JSON or "true"/"false").
@@ -210,68 +206,64 @@ Result<std::unique_ptr<GatekeeperEndpoint>> GatekeeperEndpoint::create(
   return endpoint;
 }
 
-void GatekeeperEndpoint::upload(const httplib::Request& req, httplib::Response& res) {
-  auto body = upload_body(req);
-  if (!body.ok()) {
-    send_json(res, upload_error(body.error()), http_status(body.error().code));
-    return;
+Result<Reply> GatekeeperEndpoint::upload(const httplib::Request& req) {
+  auto added = upload_body(req);
+  Result<sonata::ServiceSummary> summary =
+      added.ok() ? gatekeeper_->onboard(*added) : Result<sonata::ServiceSummary>(added.error());
+  if (!summary.ok()) {
+    return Reply(upload_error(summary.error()), http_status(summary.error().code));
   }
-  auto added = gatekeeper_->onboard(*body);
-  if (!added.ok()) {
-    send_json(res, upload_error(added.error()), http_status(added.error().code));
-    return;
-  }
-  send_json(res,
-            {{"service_uuid", added->uuid},
-             {"size", added->size},
-             {"sha1", added->sha1},
-             {"name", added->name},
-             {"error", nullptr}},
-            201);
+  return Reply(json{{"service_uuid", summary->uuid},
+                    {"size", summary->size},
+                    {"sha1", summary->sha1},
+                    {"name", summary->name},
+                    {"error", nullptr}},
+               201);
+}
+
+// The LLCM answers its GETs with Access-Control-Allow-Origin: * (send_json sets it on every
+// answer) and these methods.
+Reply GatekeeperEndpoint::answer(json body) const {
+  Reply r(std::move(body));
+  return tango() ? std::move(r).header("Access-Control-Allow-Methods", "GET,OPTIONS") : r;
 }
 
 // tango: [{uuid, pd: {name, version, ...}, created_at, ...}] on every path; sonata: the dummy's
 // {service_uuid_list} (plus our `packages`) on its paths, the list elsewhere.
-void GatekeeperEndpoint::list_packages(bool dummy, httplib::Response& res) {
+Result<Reply> GatekeeperEndpoint::list_packages(bool dummy) {
   json list = json::array();
   json uuids = json::array();
   for (const auto& s : gatekeeper_->services()) {
     uuids.push_back(s.uuid);
     list.push_back(service_json(s, "pd", true));
   }
-  if (tango()) {
-    allow_cors(res);
-    send_json(res, list);
-    return;
+  if (tango() || !dummy) {
+    return answer(list);
   }
-  send_json(res, dummy ? json{{"service_uuid_list", uuids}, {"packages", list}} : list);
+  return Reply(json{{"service_uuid_list", uuids}, {"packages", list}});
 }
 
-void GatekeeperEndpoint::instantiate(const httplib::Request& req, httplib::Response& res) {
-  auto params = request_params(req);
-  if (!params.ok()) {
-    send_error(res, params.error());
-    return;
+Result<Reply> GatekeeperEndpoint::list_services() {
+  json list = json::array();
+  for (const auto& s : gatekeeper_->services()) {
+    list.push_back(service_json(s, "nsd", false));
   }
-  auto r = parse_instantiate_request(*params);
-  if (!r.ok()) {
-    send_error(res, r.error());
-    return;
-  }
-  r->uuid_may_be_name = tango();
-  auto inst = gatekeeper_->instantiate(*r);
-  if (!inst.ok()) {
-    send_error(res, inst.error());
-    return;
-  }
-  json body = service_instance_json(*inst, api_);
-  body["id"] = inst->uuid;
-  send_json(res, body, 201);
+  return answer(list);
+}
+
+Result<Reply> GatekeeperEndpoint::instantiate(const httplib::Request& req) {
+  CL_ASSIGN_OR_RETURN(json params, request_params(req));
+  CL_ASSIGN_OR_RETURN(sonata::InstantiateRequest r, parse_instantiate_request(params));
+  r.uuid_may_be_name = tango();
+  CL_ASSIGN_OR_RETURN(sonata::ServiceInstance inst, gatekeeper_->instantiate(r));
+  json body = service_instance_json(inst, api_);
+  body["id"] = inst.uuid;
+  return Reply(std::move(body), 201);
 }
 
 // tango: the records (with the LLCM's uuid, instance_name, status, created_at) on every path;
 // sonata: the dummy's {service_instantiations_list} (plus our `instances`) on its paths.
-void GatekeeperEndpoint::list_instances(bool dummy, httplib::Response& res) {
+Result<Reply> GatekeeperEndpoint::list_instances(bool dummy) {
   json records = json::array();
   std::map<std::string, json> per_service;
   for (const auto& s : gatekeeper_->services()) {
@@ -281,99 +273,78 @@ void GatekeeperEndpoint::list_instances(bool dummy, httplib::Response& res) {
     records.push_back(service_instance_json(i, api_));
     per_service[i.service_uuid].push_back(i.uuid);
   }
-  if (tango()) {
-    allow_cors(res);
-  }
   if (tango() || !dummy) {
-    send_json(res, records);
-    return;
+    return answer(records);
   }
   json lists = json::array();
   for (auto& [uuid, list] : per_service) {
     lists.push_back(list);
   }
-  send_json(res, {{"service_instantiations_list", lists}, {"instances", records}});
+  return Reply(json{{"service_instantiations_list", lists}, {"instances", records}});
 }
 
-// {service_instance_uuid}: that instance (404 unknown, or not of service_uuid when given);
-// {service_uuid}: its instances; {}: all. The reference's wording as a JSON string.
-void GatekeeperEndpoint::terminate(const httplib::Request& req, httplib::Response& res) {
-  auto params = request_params(req);
-  if (!params.ok()) {
-    send_error(res, params.error());
-    return;
-  }
-  if (tango() && gatekeeper_->services().empty()) {
-    send_error(res, Error{ErrorCode::kNotFound, "no service is onboarded"});
-    return;
-  }
-  std::string service = str(*params, "service_uuid");
-  std::string instance = str(*params, "service_instance_uuid");
+// The instances a DELETE names: {service_instance_uuid} (or instance_uuid) of service_uuid when
+// given; else all of {service_uuid}; else all.
+Result<std::vector<std::string>> GatekeeperEndpoint::stop(const json& params) {
+  std::string service = str(params, "service_uuid");
+  std::string instance = str(params, "service_instance_uuid");
   if (instance.empty()) {
-    instance = str(*params, "instance_uuid");
+    instance = str(params, "instance_uuid");
   }
-  std::vector<std::string> stopped;
-  if (!instance.empty()) {
-    if (auto s = gatekeeper_->terminate(instance, service); !s.ok()) {
-      send_error(res, s.error());
-      return;
-    }
-    stopped.push_back(instance);
-  } else {
-    auto all = gatekeeper_->terminate_service(service);
-    if (!all.ok()) {
-      send_error(res, all.error());
-      return;
-    }
-    stopped = std::move(all).value();
+  if (instance.empty()) {
+    return gatekeeper_->terminate_service(service);
   }
+  CL_RETURN_IF_ERROR(gatekeeper_->terminate(instance, service));
+  return std::vector<std::string>{instance};
+}
+
+// 404 for an unknown instance (or one not of service_uuid). The reference's wording as a JSON
+// string.
+Result<Reply> GatekeeperEndpoint::terminate(const httplib::Request& req) {
+  CL_ASSIGN_OR_RETURN(json params, request_params(req));
+  if (tango() && gatekeeper_->services().empty()) {
+    return Error{ErrorCode::kNotFound, "no service is onboarded"};
+  }
+  CL_ASSIGN_OR_RETURN(std::vector<std::string> stopped, stop(params));
   if (tango()) {
-    send_json(res, "Service(s) stopped.");
-    return;
+    return Reply(json("Service(s) stopped."));
   }
   if (stopped.empty()) {
-    send_error(res, Error{ErrorCode::kNotFound, "no service instance is running"});
-    return;
+    return Error{ErrorCode::kNotFound, "no service instance is running"};
   }
   std::vector<std::string> lines;
   for (const auto& uuid : stopped) {
     lines.push_back(fmt::format("service instance with uuid '{}' stopped.", uuid));
   }
-  send_json(res, fmt::format("{}", fmt::join(lines, " ")));
+  return Reply(json(fmt::format("{}", fmt::join(lines, " "))));
 }
 
+Result<Reply> GatekeeperEndpoint::exit_emulation() {
+  if (on_exit_) {
+    on_exit_();  // stops the run after this answer is written
+  }
+  return Reply(json("OK"));
+}
+
+// Each operation on each of its paths (the two API generations' aliases), in this order.
 void GatekeeperEndpoint::register_routes(httplib::Server& server) {
   using Req = const httplib::Request&;
-  using Res = httplib::Response&;
+  Router router(server, *this);
   for (const char* path : kPackagePaths) {
-    server.Post(path, [this](Req req, Res res) { upload(req, res); });
     bool dummy = dummy_path(path);
-    server.Get(path, [this, dummy](Req, Res res) { list_packages(dummy, res); });
+    router.add(Method::kPost, path, [this](Req req) { return upload(req); });
+    router.add(Method::kGet, path, [this, dummy](Req) { return list_packages(dummy); });
   }
   for (const char* path : kServicePaths) {
-    server.Get(path, [this](Req, Res res) {
-      json list = json::array();
-      for (const auto& s : gatekeeper_->services()) {
-        list.push_back(service_json(s, "nsd", false));
-      }
-      if (tango()) {
-        allow_cors(res);
-      }
-      send_json(res, list);
-    });
+    router.add(Method::kGet, path, [this](Req) { return list_services(); });
   }
   for (const char* path : kInstancePaths) {
-    server.Post(path, [this](Req req, Res res) { instantiate(req, res); });
     bool dummy = dummy_path(path);
-    server.Get(path, [this, dummy](Req, Res res) { list_instances(dummy, res); });
-    server.Delete(path, [this](Req req, Res res) { terminate(req, res); });
+    router.add(Method::kPost, path, [this](Req req) { return instantiate(req); });
+    router.add(Method::kGet, path, [this, dummy](Req) { return list_instances(dummy); });
+    router.add(Method::kDelete, path, [this](Req req) { return terminate(req); });
   }
-  server.Put("/emulator/exit", [this](Req, Res res) {
-    send_json(res, "OK");
-    if (on_exit_) {
-      on_exit_();
-    }
-  });
+  router.add(Method::kPut, "/emulator/exit", [this](Req) { return exit_emulation(); });
 }
 
 }  // namespace chainlab::endpoints

@@ -24,6 +24,7 @@
 #include "emulator/emulation.h"
 #include "emulator/topology.h"
 #include "endpoints/http/http.h"
+#include "endpoints/http/router.h"
 #include "frontends/sonata/catalogue.h"
 #include "frontends/sonata/service_deployer.h"
 
@@ -59,11 +60,16 @@ class GatekeeperEndpoint final : public Endpoint {
 
  private:
   GatekeeperEndpoint() = default;
-  void upload(const httplib::Request& req, httplib::Response& res);
-  void list_packages(bool dummy_path, httplib::Response& res);
-  void instantiate(const httplib::Request& req, httplib::Response& res);
-  void list_instances(bool dummy_path, httplib::Response& res);
-  void terminate(const httplib::Request& req, httplib::Response& res);
+  // The routes (register_routes lists their paths).
+  Result<Reply> upload(const httplib::Request& req);
+  Result<Reply> list_packages(bool dummy_path);
+  Result<Reply> list_services();
+  Result<Reply> instantiate(const httplib::Request& req);
+  Result<Reply> list_instances(bool dummy_path);
+  Result<Reply> terminate(const httplib::Request& req);
+  Result<Reply> exit_emulation();
+  Result<std::vector<std::string>> stop(const nlohmann::json& params);
+  Reply answer(nlohmann::json body) const;
   bool tango() const { return api_ == emulator::GatekeeperApi::kTango; }
 
   emulator::GatekeeperApi api_ = emulator::GatekeeperApi::kTango;
