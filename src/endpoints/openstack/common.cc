@@ -109,10 +109,6 @@ Error unauthorized(httplib::Response& res) {
                     "The request you have made requires authentication.");
 }
 
-void send_unauthorized(httplib::Response& res, ErrorStyle style) {
-  send_openstack_error(res, style, unauthorized(res));
-}
-
 std::function<Status(const httplib::Request&, httplib::Response&)> token_guard(
     std::shared_ptr<openstack::Cloud> cloud,
     std::function<void(const httplib::Request&, httplib::Response&)> before) {
@@ -144,29 +140,6 @@ std::string request_host(const httplib::Request& req) {
 
 std::string service_url(const httplib::Request& req, int port, const std::string& path) {
   return fmt::format("http://{}:{}{}", request_host(req), port, path);
-}
-
-OpenStackHandler with_token(std::shared_ptr<openstack::Cloud> cloud, ErrorStyle style,
-                            OpenStackHandler handler, OpenStackHandler before) {
-  return [cloud = std::move(cloud), style, handler = std::move(handler),
-          before = std::move(before)](const httplib::Request& req, httplib::Response& res) {
-    if (before) {
-      before(req, res);
-    }
-    if (authorized(*cloud, req, res, style)) {
-      handler(req, res);
-    }
-  };
-}
-
-bool authorized(openstack::Cloud& cloud, const httplib::Request& req, httplib::Response& res,
-                ErrorStyle style) {
-  std::string token = req.get_header_value("X-Auth-Token");
-  if (token.empty() || !cloud.validate_token(token).ok()) {
-    send_unauthorized(res, style);
-    return false;
-  }
-  return true;
 }
 
 Result<json> json_body(const httplib::Request& req) {

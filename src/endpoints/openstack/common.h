@@ -58,32 +58,20 @@ Reply openstack_error_reply(ErrorStyle style, const Error& error,
 inline Error no_route_openstack() {
   return make_error(ErrorCode::kNotFound, "The resource could not be found.");
 }
-// 401 in the style of the service.
-void send_unauthorized(httplib::Response& res, ErrorStyle style);
 
 // The scheme://host part of the URLs a response advertises: the request's Host header without
 // its port, else 127.0.0.1.
 std::string request_host(const httplib::Request& req);
 std::string service_url(const httplib::Request& req, int port, const std::string& path = "");
 
-// Checks X-Auth-Token against the cloud; answers 401 and returns false when missing or invalid.
-bool authorized(openstack::Cloud& cloud, const httplib::Request& req, httplib::Response& res,
-                ErrorStyle style);
-
-// The Router guard of the routes behind a token (endpoints/http/router.h): X-Auth-Token checked as
-// `authorized` does; the 401 carries "WWW-Authenticate: Keystone uri=\"\"" and the endpoint's
-// error shape. `before` (may be null) runs first either way (Nova's version headers).
+// The Router guard of the routes behind a token (endpoints/http/router.h): X-Auth-Token checked
+// against the cloud; the 401 carries "WWW-Authenticate: Keystone uri=\"\"" and the endpoint's error
+// shape. `before` (may be null) runs first either way (Nova's version headers).
 std::function<Status(const httplib::Request&, httplib::Response&)> token_guard(
     std::shared_ptr<openstack::Cloud> cloud,
     std::function<void(const httplib::Request&, httplib::Response&)> before = nullptr);
 // The 401 of a missing or wrong token, with its WWW-Authenticate header set on `res`.
 Error unauthorized(httplib::Response& res);
-
-using OpenStackHandler = std::function<void(const httplib::Request&, httplib::Response&)>;
-// `handler` behind the token check of `authorized`; `before` (may be null) runs first either way
-// (Nova's version headers).
-OpenStackHandler with_token(std::shared_ptr<openstack::Cloud> cloud, ErrorStyle style,
-                            OpenStackHandler handler, OpenStackHandler before = nullptr);
 
 // The request body as a JSON object; InvalidArgument (with a client-style message) otherwise.
 Result<nlohmann::json> json_body(const httplib::Request& req);
