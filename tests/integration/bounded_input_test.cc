@@ -7,9 +7,9 @@
 #include <chrono>
 
 #include "emulator/emulation.h"
-#include "endpoints/emulator_endpoint.h"
-#include "endpoints/openstack_heat.h"
-#include "endpoints/openstack_nova.h"
+#include "endpoints/emulator/emulator_endpoint.h"
+#include "endpoints/openstack/heat.h"
+#include "endpoints/openstack/nova.h"
 #include "frontends/openstack/cloud.h"
 #include "test_util.h"
 

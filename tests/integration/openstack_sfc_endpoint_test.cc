@@ -3,8 +3,8 @@
 #include <httplib.h>
 
 #include "emulator/emulation.h"
-#include "endpoints/endpoint_group.h"
-#include "endpoints/openstack_sfc.h"
+#include "endpoints/http/endpoint_group.h"
+#include "endpoints/openstack/sfc.h"
 #include "test_util.h"
 
 namespace chainlab::endpoints {
