@@ -8,10 +8,10 @@
 #include <filesystem>
 #include <memory>
 
+#include "app/run_token.h"
 #include "cli/commands.h"
 #include "cli/gatekeeper_client.h"
 #include "cli/package_zip.h"
-#include "cli/run_token.h"
 #include "cli/table.h"
 #include "cli/views.h"
 #include "common/files.h"
@@ -54,7 +54,7 @@ int run_upload(const PackageOptions& opt) {
   }
   std::string endpoint = resolve_gatekeeper(opt.remote.endpoint);
   httplib::Client client(endpoint);
-  if (std::string token = find_run_token(endpoint, substrate::default_state_dir());
+  if (std::string token = app::find_run_token(endpoint, substrate::default_state_dir());
       !token.empty()) {
     client.set_default_headers({{"Authorization", "Bearer " + token}});
   }

@@ -4,7 +4,7 @@
 
 #include <cstdlib>
 
-#include "cli/run_token.h"
+#include "app/run_token.h"
 #include "substrate/journal.h"
 
 namespace chainlab::cli {
@@ -97,7 +97,7 @@ Result<RestClient> RestClient::create(const std::string& endpoint) {
   client->set_read_timeout(std::chrono::seconds(30));
   client->set_write_timeout(std::chrono::seconds(30));
   RestClient rest(url, std::move(client));
-  rest.set_token(find_run_token(url, substrate::default_state_dir()));
+  rest.set_token(app::find_run_token(url, substrate::default_state_dir()));
   return rest;
 }
 

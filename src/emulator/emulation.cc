@@ -42,17 +42,21 @@ Emulation::~Emulation() {
   run_->teardown();
 }
 
-Status Emulation::Impl::create_drivers(substrate::Run& run, uint64_t log_bytes) {
+Status Emulation::Impl::create_drivers(substrate::Run& run, uint64_t log_bytes,
+                                       runtime::ImageStore* store) {
   runtime::DriverRegistry drivers("compute driver");
   runtime::register_builtin_drivers(drivers);
   // Containers need runc and a readable image store; without them every instance is native.
   if (substrate::find_executable("runc").ok()) {
-    auto store = runtime::ImageStore::open();
-    if (store.ok()) {
-      images = std::move(store).value();
+    images = store;
+    if (images == nullptr) {
+      if (auto opened = runtime::ImageStore::open(); opened.ok()) {
+        own_images = std::move(opened).value();
+        images = own_images.get();
+      }
     }
   }
-  runtime::DriverContext context{run, log_bytes, images.get()};
+  runtime::DriverContext context{run, log_bytes, images};
   CL_ASSIGN_OR_RETURN(native, drivers.create("native", context));
   auto made = drivers.create("oci", context);
   if (made.ok()) {
@@ -76,7 +80,8 @@ Result<std::unique_ptr<Emulation>> Emulation::start(const Topology& topology,
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   CL_ASSIGN_OR_RETURN(impl->engine, dataplane::Engine::start(options.engine));
-  CL_RETURN_IF_ERROR(impl->create_drivers(*run, topology.emulator.instance_log_bytes));
+  CL_RETURN_IF_ERROR(
+      impl->create_drivers(*run, topology.emulator.instance_log_bytes, options.images));
   impl->graph = std::make_unique<TopologyGraph>(topology);
 
   ResourceModelRegistry models("resource model");

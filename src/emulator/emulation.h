@@ -30,6 +30,7 @@
 #include "emulator/resource_model.h"
 #include "emulator/topology.h"
 #include "runtime/compute.h"
+#include "runtime/image_store.h"
 #include "substrate/run.h"
 
 namespace chainlab::emulator {
@@ -37,6 +38,9 @@ namespace chainlab::emulator {
 struct EmulationOptions {
   dataplane::EngineOptions engine;
   std::string state_dir = substrate::default_state_dir();
+  // The run's image store (borrowed; must outlive the emulation). Null: the emulation opens the
+  // default store itself when runc is there.
+  runtime::ImageStore* images = nullptr;
 };
 
 class Emulation final : public Control {

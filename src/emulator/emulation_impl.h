@@ -86,7 +86,8 @@ struct Emulation::Impl {
   // (null without runc or a store), `native` for everything else. The instances they make live
   // in `instances`, the one instance map.
   std::unique_ptr<runtime::ComputeDriver> native;
-  std::unique_ptr<runtime::ImageStore> images;
+  std::unique_ptr<runtime::ImageStore> own_images;  // when EmulationOptions::images is null
+  runtime::ImageStore* images = nullptr;
   std::unique_ptr<runtime::ComputeDriver> oci;
   std::unique_ptr<TopologyGraph> graph;
   std::vector<NodeState> nodes;  // index = TopologyGraph index
@@ -102,7 +103,7 @@ struct Emulation::Impl {
   std::unique_ptr<AllocationLog> alloc_log;
 
   // `native` always, `oci` when runc and the image store are there (emulation.cc).
-  Status create_drivers(substrate::Run& run, uint64_t log_bytes);
+  Status create_drivers(substrate::Run& run, uint64_t log_bytes, runtime::ImageStore* store);
   // Port of an instance interface ("" = first): (node, port).
   Result<std::pair<int, dataplane::PortId>> endpoint(const std::string& instance,
                                                      const std::string& intf) const;

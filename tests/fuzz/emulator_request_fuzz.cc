@@ -1,7 +1,7 @@
-// libFuzzer target: the son-emu REST API's request readers (src/endpoints/emulator/emulator_endpoint.cc,
-// http.cc): request_params (query merged with the JSON body), the compute and chain request
-// builders, son-emu's network strings and the OpenFlow-style match strings (emulator/
-// match_parse.cc).
+// libFuzzer target: the son-emu REST API's request readers
+// (src/endpoints/emulator/emulator_endpoint.cc, http.cc): request_params (query merged with the
+// JSON body), the compute and chain request builders, son-emu's network strings and the
+// OpenFlow-style match strings (emulator/ match_parse.cc).
 //
 // Input: a selector byte, a query line ("a=1&b=%FF"), then the body. Selector % 4: 0 PUT
 // /restapi/compute/dc1/vnf1, 1 PUT /restapi/network, 2 the body's JSON value as a `network`

@@ -1,6 +1,6 @@
-// libFuzzer target: the gatekeeper's instantiation requests (src/endpoints/gatekeeper/gatekeeper_endpoint.cc:
-// request_params, then parse_instantiate_request for POST /instantiations and its aliases).
-// Package uploads are the package_archive target.
+// libFuzzer target: the gatekeeper's instantiation requests
+// (src/endpoints/gatekeeper/gatekeeper_endpoint.cc: request_params, then parse_instantiate_request
+// for POST /instantiations and its aliases). Package uploads are the package_archive target.
 //
 // Input: a selector byte (unused), a query line, the body. Invariants: no exception; refusals are
 // 4xx errors with a message; the merged parameters serialise (valid UTF-8).

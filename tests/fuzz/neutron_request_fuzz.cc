@@ -1,6 +1,6 @@
 // libFuzzer target: the bodies and list filters of Neutron (src/endpoints/openstack/neutron.cc,
-// endpoints/openstack/common.cc): json_body and resource_body, then the typed create/update parsers of
-// networks, subnets, ports and floating IPs; the query string as list filters (filter_items).
+// endpoints/openstack/common.cc): json_body and resource_body, then the typed create/update parsers
+// of networks, subnets, ports and floating IPs; the query string as list filters (filter_items).
 //
 // Input: a selector byte (% 8: network create/update, subnet create/update, port create/update,
 // floating IP create, list filters), a query line, the body. Invariants: no exception; refusals

@@ -181,17 +181,6 @@ json service_instance_json(const sonata::ServiceInstance& inst, emulator::Gateke
   return out;
 }
 
-std::string catalogue_dir(const std::string& flag) {
-  if (!flag.empty()) {
-    return flag;
-  }
-  const char* env = std::getenv("CHAINLAB_CATALOGUE_DIR");
-  if (env != nullptr && *env != '\0') {
-    return env;
-  }
-  return "/var/lib/chainlab/catalogue";
-}
-
 Result<std::unique_ptr<GatekeeperEndpoint>> GatekeeperEndpoint::create(
     emulator::Emulation& emulation, const std::string& dir, std::function<void()> on_exit,
     sonata::GatekeeperOptions options, emulator::GatekeeperApi api,

@@ -86,8 +86,5 @@ Result<sonata::InstantiateRequest> parse_instantiate_request(const nlohmann::jso
 // adds the LLCM's instance_name ("<vendor>.<name>.<version>-inst.<ssiid>") and status "running".
 nlohmann::json service_instance_json(const sonata::ServiceInstance& instance,
                                      emulator::GatekeeperApi api = emulator::GatekeeperApi::kTango);
-// Where the catalogue lives: `flag` if set, else $CHAINLAB_CATALOGUE_DIR, else
-// /var/lib/chainlab/catalogue.
-std::string catalogue_dir(const std::string& flag);
 
 }  // namespace chainlab::endpoints

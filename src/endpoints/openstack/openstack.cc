@@ -9,8 +9,8 @@
 
 namespace chainlab::endpoints {
 
-std::shared_ptr<openstack::Cloud> make_cloud(emulator::Emulation& emulation,
-                                             const std::string& pop) {
+std::shared_ptr<openstack::Cloud> make_cloud(emulator::Emulation& emulation, const std::string& pop,
+                                             runtime::ImageStore* images) {
   openstack::CloudConfig config;
   config.pop = pop;
   const emulator::KeystoneSpec& keystone = emulation.topology().emulator.keystone;
@@ -21,15 +21,7 @@ std::shared_ptr<openstack::Cloud> make_cloud(emulator::Emulation& emulation,
     }
   }
   config.identity.token_lifetime = std::chrono::seconds(keystone.token_lifetime_s);
-  auto store = runtime::ImageStore::open();
-  runtime::ImageStore* images = store.ok() ? std::move(store).value().release() : nullptr;
-  // The Cloud only borrows the store: both go together.
-  return std::shared_ptr<openstack::Cloud>(
-      new openstack::Cloud(emulation, std::move(config), images),
-      [images](openstack::Cloud* cloud) {
-        delete cloud;
-        delete images;
-      });
+  return std::make_shared<openstack::Cloud>(emulation, std::move(config), images);
 }
 
 std::vector<OpenStackService> make_openstack_services(std::shared_ptr<openstack::Cloud> cloud,

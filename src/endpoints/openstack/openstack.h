@@ -19,9 +19,10 @@ struct OpenStackService {
   std::unique_ptr<Endpoint> endpoint;
 };
 
-// A Cloud for `pop` (backed by the default local image store when it opens).
-std::shared_ptr<openstack::Cloud> make_cloud(emulator::Emulation& emulation,
-                                             const std::string& pop);
+// A Cloud for `pop` over the run's image store (`images` may be null: Glance-only records; it
+// must outlive the Cloud).
+std::shared_ptr<openstack::Cloud> make_cloud(emulator::Emulation& emulation, const std::string& pop,
+                                             runtime::ImageStore* images);
 
 // The services of one PoP with base port `base_port`. Extend here to add a service (Heat).
 std::vector<OpenStackService> make_openstack_services(std::shared_ptr<openstack::Cloud> cloud,

@@ -1,4 +1,4 @@
-#include "cli/run_token.h"
+#include "app/run_token.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -14,7 +14,7 @@
 #include "common/json_bounded.h"
 #include "substrate/sock_diag.h"
 
-namespace chainlab::cli {
+namespace chainlab::app {
 namespace {
 
 constexpr size_t kMaxApiFile = 64 * 1024;
@@ -114,4 +114,4 @@ std::string find_run_token(const std::string& url, const std::string& state_dir)
   return "";
 }
 
-}  // namespace chainlab::cli
+}  // namespace chainlab::app

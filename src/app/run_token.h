@@ -9,7 +9,7 @@
 
 #include "common/result.h"
 
-namespace chainlab::cli {
+namespace chainlab::app {
 
 struct ApiEndpoint {
   std::string label;
@@ -24,4 +24,4 @@ Status write_api_file(const std::string& run_dir, const std::string& token,
 // (same port, same host or both loopback); else "".
 std::string find_run_token(const std::string& url, const std::string& state_dir);
 
-}  // namespace chainlab::cli
+}  // namespace chainlab::app

@@ -1,0 +1,209 @@
+#include "app/run.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+
+#include "app/run_token.h"
+#include "common/random.h"
+#include "substrate/sock_diag.h"
+
+namespace chainlab::app {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
+
+bool loopback(const std::string& host) {
+  return host == "localhost" || substrate::is_loopback_address(host);
+}
+
+// Where the gatekeeper's catalogue lives: `flag` if set, else $CHAINLAB_CATALOGUE_DIR, else
+// /var/lib/chainlab/catalogue.
+std::string catalogue_dir(const std::string& flag) {
+  if (!flag.empty()) {
+    return flag;
+  }
+  const char* env = std::getenv("CHAINLAB_CATALOGUE_DIR");
+  return env != nullptr && *env != '\0' ? env : "/var/lib/chainlab/catalogue";
+}
+
+EndpointRegistry builtin_endpoints() {
+  EndpointRegistry registry("endpoint kind");
+  Status s = register_builtin_endpoint_kinds(registry);
+  assert(s.ok());
+  (void)s;
+  return registry;
+}
+
+Status write_token_file(RunningEmulation& running) {
+  std::vector<ApiEndpoint> list;
+  for (const auto& s : running.served) {
+    list.push_back({s.label, endpoint_url(s)});
+  }
+  return write_api_file(running.emulation->run_dir(), running.auth->policy().token, list);
+}
+
+void request_exit() {
+  ::kill(::getpid(), SIGTERM);
+}
+
+Status check_exposure(const emulator::Topology& topology, const ServeOptions& options) {
+  if (options.no_auth && !loopback(options.listen)) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "--no-auth is only allowed on a loopback address (--listen {})",
+                      options.listen);
+  }
+  bool openstack = false;
+  for (const auto& pop : topology.pops()) {
+    openstack = openstack || pop.endpoints.contains("openstack");
+  }
+  if (openstack && !loopback(options.listen) && topology.emulator.keystone.users.empty()) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "listening on {}: Keystone's default admin/admin is only allowed on "
+                      "loopback; set emulator.keystone.users in the topology (docs/security.md)",
+                      options.listen);
+  }
+  return ok_status();
+}
+
+// Serves every endpoint of the topology's list, in order.
+Status serve_all(RunningEmulation& running, const emulator::Topology& topology,
+                 const ServeOptions& options) {
+  EndpointRegistry registry = builtin_endpoints();
+  AppContext context{
+      *running.emulation,
+      running.images.get(),
+      catalogue_dir(options.catalogue),
+      options.reject_unknown_images,
+      request_exit,
+      [](const std::string& w) { std::fprintf(stdout, "warning: %s\n", w.c_str()); }};
+  for (const auto& entry : endpoint_entries(topology, options.port)) {
+    CL_ASSIGN_OR_RETURN(auto kind, registry.create(entry.kind));
+    CL_ASSIGN_OR_RETURN(auto planned, kind->make(context, entry));
+    for (auto& p : planned) {
+      CL_RETURN_IF_ERROR(
+          serve(running, std::move(p.label), std::move(p.endpoint), options.listen, p.port));
+    }
+  }
+  return ok_status();
+}
+
+// Learning mode changes what reaches what: say where it is on.
+void print_learning_pops(const emulator::Topology& topology) {
+  std::string learning;
+  for (const auto& pop : topology.pops()) {
+    if (topology.connectivity_of(pop) == emulator::Connectivity::kLearning) {
+      learning += (learning.empty() ? "" : ", ") + pop.name;
+    }
+  }
+  if (!learning.empty()) {
+    std::fprintf(stdout, "connectivity: learning in %s (instances reach each other unchained)\n",
+                 learning.c_str());
+  }
+}
+
+}  // namespace
+
+int RunningEmulation::rest_port() const {
+  return served.empty() ? 0 : served.front().listener->port();
+}
+
+Status serve(RunningEmulation& running, std::string label,
+             std::unique_ptr<endpoints::Endpoint> endpoint, const std::string& listen, int port) {
+  endpoints::ListenOptions options;
+  options.host = listen;
+  options.port = port;
+  options.auth = running.auth.get();
+  auto listener = endpoints::HttpListener::start(options, *endpoint);
+  if (!listener.ok()) {
+    return std::move(listener).error().context(fmt::format("{} on port {}", label, port));
+  }
+  running.served.push_back({std::move(label), std::move(endpoint), std::move(listener).value()});
+  return ok_status();
+}
+
+std::string endpoint_url(const ServedEndpoint& s) {
+  const std::string& host = s.listener->host();
+  bool v6 = host.find(':') != std::string::npos;
+  return fmt::format("http://{}{}{}:{}", v6 ? "[" : "", host, v6 ? "]" : "", s.listener->port());
+}
+
+Status check_serve_plan(const emulator::Topology& topology, const ServeOptions& options) {
+  CL_RETURN_IF_ERROR(check_exposure(topology, options));
+  EndpointRegistry registry = builtin_endpoints();
+  std::map<int, std::string> taken;
+  for (const auto& entry : endpoint_entries(topology, options.port)) {
+    CL_ASSIGN_OR_RETURN(auto kind, registry.create(entry.kind));
+    for (const auto& [port, who] : kind->ports(entry)) {
+      if (port <= 0) {
+        continue;  // any free port: never a clash
+      }
+      if (auto [it, fresh] = taken.emplace(port, who); !fresh) {
+        return make_error(ErrorCode::kInvalidArgument, "port {} is configured twice: {} and {}",
+                          port, it->second, who);
+      }
+    }
+  }
+  return ok_status();
+}
+
+Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
+                                         const ServeOptions& options, const Cancel& cancel) {
+  auto t = Clock::now();
+  std::fprintf(stdout, "building '%s': %zu PoPs, %zu switches, %zu links ... ",
+               topology.name.c_str(), topology.pops().size(), topology.switches().size(),
+               topology.links().size());
+  CL_RETURN_IF_ERROR(check_serve_plan(topology, options));
+  RunningEmulation running;
+  endpoints::AccessPolicy policy;
+  policy.token = random_hex(32);
+  policy.open = options.no_auth;
+  running.auth = std::make_unique<endpoints::Authenticator>(std::move(policy));
+  if (auto store = runtime::ImageStore::open(); store.ok()) {
+    running.images = std::move(store).value();
+  }
+  emulator::EmulationOptions emulation_options;
+  emulation_options.images = running.images.get();
+  auto emulation = emulator::Emulation::start(topology, std::move(emulation_options), cancel);
+  if (!emulation.ok()) {
+    std::fprintf(stdout, "failed\n");
+    return std::move(emulation).error();
+  }
+  running.emulation = std::move(emulation).value();
+  std::fprintf(stdout, "%.0f ms\n", ms_since(t));
+  print_learning_pops(topology);
+  std::fflush(stdout);
+  Status served = serve_all(running, topology, options);
+  if (served.ok()) {
+    served = write_token_file(running);
+  }
+  if (!served.ok()) {
+    stop_emulation(running);
+    return std::move(served).error();
+  }
+  return running;
+}
+
+void stop_emulation(RunningEmulation& running) {
+  auto t = Clock::now();
+  std::fprintf(stdout, "tearing down ... ");
+  for (auto& s : running.served) {
+    s.listener->stop();
+  }
+  while (!running.served.empty()) {
+    running.served.pop_back();
+  }
+  running.emulation.reset();
+  std::fprintf(stdout, "%.0f ms\n", ms_since(t));
+  std::fflush(stdout);
+}
+
+}  // namespace chainlab::app

@@ -1,0 +1,62 @@
+// The composition root of `chainlab run` / `chainlab demo`: builds the emulation from a topology,
+// opens the run's one image store, creates the endpoints the topology lists through the
+// EndpointRegistry (app/endpoint_kinds.h) and serves them behind the run's token; tears it all
+// down again. The only layer that decides where things live from the environment
+// ($CHAINLAB_CATALOGUE_DIR). Progress lines go to stdout.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/endpoint_kinds.h"
+#include "common/cancel.h"
+#include "common/result.h"
+#include "emulator/emulation.h"
+#include "endpoints/http/http.h"
+#include "endpoints/http/http_auth.h"
+#include "runtime/image_store.h"
+
+namespace chainlab::app {
+
+struct ServedEndpoint {
+  std::string label;                              // "emulator REST (son-emu)", "dc1 keystone", ...
+  std::unique_ptr<endpoints::Endpoint> endpoint;  // may own the service behind it
+  std::unique_ptr<endpoints::HttpListener> listener;
+};
+
+struct RunningEmulation {
+  std::unique_ptr<runtime::ImageStore> images;  // null when no store opens; outlives the rest
+  std::unique_ptr<emulator::Emulation> emulation;
+  std::unique_ptr<endpoints::Authenticator> auth;  // the run's token; outlives the listeners
+  std::vector<ServedEndpoint> served;              // torn down before the emulation, last first
+  int rest_port() const;                           // the son-emu REST listener's port
+};
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1";    // address every endpoint listens on
+  int port = -1;                       // >= 0: overrides the topology's son-emu REST port
+  std::string catalogue;               // gatekeeper catalogue dir ("" = $CHAINLAB_CATALOGUE_DIR or
+                                       // /var/lib/chainlab/catalogue)
+  bool reject_unknown_images = false;  // gatekeeper: refuse VDU images not in the image store
+  bool no_auth = false;  // APIs open to every local user (only with a loopback `listen`)
+};
+
+// Refuses what would expose the run: --no-auth off loopback, Keystone's default admin/admin off
+// loopback, two endpoints configured on one port, an endpoint kind nobody serves.
+Status check_serve_plan(const emulator::Topology& topology, const ServeOptions& options);
+
+// Builds the emulation and serves its endpoints; `cancel` interrupts the build. On failure
+// nothing is left running.
+Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
+                                         const ServeOptions& options, const Cancel& cancel);
+// Binds `listen`:`port` and serves `endpoint` behind `running.auth`, adding it to
+// `running.served`.
+Status serve(RunningEmulation& running, std::string label,
+             std::unique_ptr<endpoints::Endpoint> endpoint, const std::string& listen, int port);
+// http://HOST:PORT of a served endpoint, from the address it is bound to.
+std::string endpoint_url(const ServedEndpoint& s);
+// Stops the listeners and tears the emulation down, reporting the time taken.
+void stop_emulation(RunningEmulation& running);
+
+}  // namespace chainlab::app
