@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <random>
 
+#include "orchestration/domain/local_domain.h"
 #include "runtime/image_store.h"
 
 namespace chainlab::sonata {
@@ -19,27 +20,6 @@ std::string now_iso8601() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
   return buf;
-}
-
-double json_number(const nlohmann::json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_number() ? it->get<double>() : 0.0;
-}
-
-std::vector<orchestration::PopCapacity> capacities(emulator::Control& emulation) {
-  std::vector<orchestration::PopCapacity> out;
-  for (const auto& pop : emulation.list_pops()) {
-    orchestration::PopCapacity c;
-    c.name = pop.name;
-    c.model = pop.resource_model.empty() ? "none" : pop.resource_model;
-    c.max_cu = json_number(pop.resource_state, "dc_max_cu");
-    c.max_mu = json_number(pop.resource_state, "dc_max_mu");
-    c.alloc_cu = json_number(pop.resource_state, "dc_alloc_cu");
-    c.alloc_mu = json_number(pop.resource_state, "dc_alloc_mu");
-    c.instances = pop.instances.size();
-    out.push_back(std::move(c));
-  }
-  return out;
 }
 
 emulator::ChainRequest chain_request(const PlannedChain& c, uint64_t cookie) {
@@ -157,7 +137,8 @@ Result<ServiceInstance> Gatekeeper::instantiate(const InstantiateRequest& reques
 
   PlanOptions plan_options;
   plan_options.instance_uuid = random_uuid();
-  auto placed = strategy->place(placement_units(package), capacities(emulation_));
+  auto placed =
+      strategy->place(placement_units(package), orchestration::pop_capacities(emulation_));
   if (!placed.ok()) {
     return std::move(placed).error();
   }
