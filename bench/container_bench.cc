@@ -86,6 +86,7 @@ int main(int argc, char** argv) {
   nlohmann::json out;
   {
     rt::OciDriver driver(**run, **store);
+    std::vector<std::unique_ptr<rt::ComputeInstance>> seq;
     std::vector<double> create_ms, start_ms, both_ms;
     for (int i = 0; i < sequential; ++i) {
       rt::InstanceSpec spec;
@@ -93,12 +94,14 @@ int main(int argc, char** argv) {
       spec.image = "bench";
       spec.command = {"sleep", "1000"};
       auto t = Clock::now();
-      if (auto s = driver.create(spec); !s.ok()) {
-        die(s.error());
+      auto made = driver.create(spec);
+      if (!made.ok()) {
+        die(made.error());
       }
+      seq.push_back(std::move(made).value());
       create_ms.push_back(since_ms(t));
       auto t2 = Clock::now();
-      if (auto s = driver.start(spec.name); !s.ok()) {
+      if (auto s = seq.back()->start(); !s.ok()) {
         die(s.error());
       }
       start_ms.push_back(since_ms(t2));
@@ -115,20 +118,23 @@ int main(int argc, char** argv) {
                          {"create_p95_ms", c.p95}, {"start_p50_ms", s.p50},
                          {"start_p95_ms", s.p95},  {"p50_ms", b.p50},
                          {"p95_ms", b.p95}};
-    for (int i = 0; i < sequential; ++i) {
-      (void)driver.destroy("seq" + std::to_string(i));
-    }
+    seq.clear();
 
     auto t = Clock::now();
     std::vector<std::thread> threads;
     std::vector<int> failed(static_cast<size_t>(parallel), 0);
+    std::vector<std::unique_ptr<rt::ComputeInstance>> par(static_cast<size_t>(parallel));
     for (int i = 0; i < parallel; ++i) {
-      threads.emplace_back([&driver, &failed, i] {
+      threads.emplace_back([&driver, &failed, &par, i] {
         rt::InstanceSpec spec;
         spec.name = "par" + std::to_string(i);
         spec.image = "bench";
         spec.command = {"sleep", "1000"};
-        failed[static_cast<size_t>(i)] = !driver.create(spec).ok() || !driver.start(spec.name).ok();
+        auto made = driver.create(spec);
+        if (made.ok()) {
+          par[static_cast<size_t>(i)] = std::move(made).value();
+        }
+        failed[static_cast<size_t>(i)] = !made.ok() || !par[static_cast<size_t>(i)]->start().ok();
       });
     }
     for (auto& th : threads) {
@@ -143,9 +149,7 @@ int main(int argc, char** argv) {
                  failures);
     out["parallel"] = {{"n", parallel}, {"total_ms", total}, {"failed", failures}};
     t = Clock::now();
-    for (int i = 0; i < parallel; ++i) {
-      (void)driver.destroy("par" + std::to_string(i));
-    }
+    par.clear();
     std::fprintf(stderr, "destroyed %d containers in %.0f ms\n", parallel, since_ms(t));
   }
   (*run)->teardown();

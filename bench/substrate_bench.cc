@@ -135,6 +135,7 @@ Stats bench_veth_ip(const std::string& prefix, int n) {
 
 Stats bench_instances_native(sub::Run& run, int n) {
   rt::NativeDriver driver(run);
+  std::vector<std::unique_ptr<rt::ComputeInstance>> instances;
   std::vector<double> samples;
   auto total = Clock::now();
   for (int i = 0; i < n; ++i) {
@@ -143,19 +144,19 @@ Stats bench_instances_native(sub::Run& run, int n) {
     spec.limits.cpu_quota_us = 10000;
     spec.limits.cpu_period_us = 100000;
     auto t = Clock::now();
-    if (auto s = driver.create(spec); !s.ok()) {
+    auto made = driver.create(spec);
+    if (!made.ok()) {
+      die(made.error());
+    }
+    if (auto s = (*made)->start(); !s.ok()) {
       die(s.error());
     }
-    if (auto s = driver.start(spec.name); !s.ok()) {
-      die(s.error());
-    }
+    instances.push_back(std::move(made).value());
     samples.push_back(since_ms(t));
   }
   double total_ms = since_ms(total);
   auto t = Clock::now();
-  for (int i = 0; i < n; ++i) {
-    (void)driver.destroy("vnf" + std::to_string(i));
-  }
+  instances.clear();
   std::fprintf(stderr, "  destroyed %d native instances in %.0f ms\n", n, since_ms(t));
   return summarize(samples, total_ms);
 }

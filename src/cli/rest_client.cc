@@ -20,25 +20,6 @@ std::string resolve_endpoint(const std::string& flag_value) {
   return kDefaultEndpoint;
 }
 
-ErrorCode error_code_for_status(int status) {
-  switch (status) {
-    case 400:
-      return ErrorCode::kInvalidArgument;
-    case 401:
-      return ErrorCode::kUnauthenticated;
-    case 404:
-      return ErrorCode::kNotFound;
-    case 409:
-      return ErrorCode::kAlreadyExists;
-    case 413:
-      return ErrorCode::kTooLarge;
-    case 503:
-      return ErrorCode::kResourceExhausted;
-    default:
-      return ErrorCode::kInternal;
-  }
-}
-
 Error error_from_response(int status, const std::string& body) {
   ErrorCode code = error_code_for_status(status);
   nlohmann::json j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);

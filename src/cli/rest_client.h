@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/result.h"
+#include "endpoints/http/status.h"
 
 namespace httplib {
 class Client;
@@ -34,8 +35,9 @@ using Query = std::vector<std::pair<std::string, std::string>>;
 // The flag value if set, else $CHAINLAB_ENDPOINT if set, else kDefaultEndpoint.
 std::string resolve_endpoint(const std::string& flag_value);
 
-// The error code a non-2xx HTTP status stands for.
-ErrorCode error_code_for_status(int status);
+// The error code a non-2xx HTTP status stands for: endpoints/http/status.h, the endpoints' own
+// table read backwards.
+using endpoints::error_code_for_status;
 
 // The Error for a non-2xx answer: the body's "error" string if there is one, else the body text,
 // else "HTTP <status>".

@@ -16,11 +16,11 @@
 #include "cli/run_token.h"
 #include "cli/table.h"
 #include "common/random.h"
-#include "endpoints/emulator_endpoint.h"
-#include "endpoints/endpoint_group.h"
-#include "endpoints/gatekeeper_endpoint.h"
-#include "endpoints/openstack.h"
-#include "endpoints/openstack_sfc.h"
+#include "endpoints/emulator/emulator_endpoint.h"
+#include "endpoints/http/endpoint_group.h"
+#include "endpoints/gatekeeper/gatekeeper_endpoint.h"
+#include "endpoints/openstack/openstack.h"
+#include "endpoints/openstack/sfc.h"
 #include "substrate/sock_diag.h"
 
 namespace chainlab::cli {

@@ -11,8 +11,8 @@
 #include "common/cancel.h"
 #include "common/result.h"
 #include "emulator/emulation.h"
-#include "endpoints/http.h"
-#include "endpoints/http_auth.h"
+#include "endpoints/http/http.h"
+#include "endpoints/http/http_auth.h"
 
 namespace chainlab::cli {
 

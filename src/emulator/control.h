@@ -78,7 +78,8 @@ struct PopInfo {
   std::map<std::string, std::string> metadata;
   std::vector<std::string> instances;
   std::string resource_model;
-  nlohmann::json resource_state;
+  nlohmann::json resource_state;  // son-emu's keys ({} for `none`), as the REST API shows it
+  ResourceCapacity capacity;      // the same, typed (placement reads this)
 };
 
 struct ChainRequest {

@@ -4,6 +4,7 @@
 
 #include "common/files.h"
 #include "emulator/emulation_impl.h"
+#include "substrate/process.h"
 
 namespace chainlab::emulator {
 
@@ -33,11 +34,33 @@ Emulation::Emulation(std::unique_ptr<Impl> impl, Topology topology,
 Emulation::~Emulation() {
   std::lock_guard lock(mu_);
   // Instances first (their ports leave the switches), then the engine, then the run's leftovers.
+  impl_->instances.clear();
   impl_->oci.reset();
   impl_->native.reset();
   impl_->engine.reset();
   impl_.reset();
   run_->teardown();
+}
+
+Status Emulation::Impl::create_drivers(substrate::Run& run, uint64_t log_bytes) {
+  runtime::DriverRegistry drivers("compute driver");
+  runtime::register_builtin_drivers(drivers);
+  // Containers need runc and a readable image store; without them every instance is native.
+  if (substrate::find_executable("runc").ok()) {
+    auto store = runtime::ImageStore::open();
+    if (store.ok()) {
+      images = std::move(store).value();
+    }
+  }
+  runtime::DriverContext context{run, log_bytes, images.get()};
+  CL_ASSIGN_OR_RETURN(native, drivers.create("native", context));
+  auto made = drivers.create("oci", context);
+  if (made.ok()) {
+    oci = std::move(made).value();
+  } else if (made.error().code != ErrorCode::kUnavailable) {
+    return std::move(made).error();
+  }
+  return ok_status();
 }
 
 Result<std::unique_ptr<Emulation>> Emulation::start(const Topology& topology,
@@ -53,18 +76,11 @@ Result<std::unique_ptr<Emulation>> Emulation::start(const Topology& topology,
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   CL_ASSIGN_OR_RETURN(impl->engine, dataplane::Engine::start(options.engine));
-  const uint64_t log_bytes = topology.emulator.instance_log_bytes;
-  impl->native = std::make_unique<runtime::NativeDriver>(*run, log_bytes);
-  // Containers need runc and a readable image store; without them every instance is native.
-  if (substrate::find_executable("runc").ok()) {
-    auto images = runtime::ImageStore::open();
-    if (images.ok()) {
-      impl->images = std::move(images).value();
-      impl->oci = std::make_unique<runtime::OciDriver>(*run, *impl->images, "runc", log_bytes);
-    }
-  }
+  CL_RETURN_IF_ERROR(impl->create_drivers(*run, topology.emulator.instance_log_bytes));
   impl->graph = std::make_unique<TopologyGraph>(topology);
 
+  ResourceModelRegistry models("resource model");
+  register_builtin_resource_models(models);
   GlobalBudget budget;
   budget.e_cpu = topology.emulator.e_cpu;
   budget.e_mem_mb = topology.emulator.e_mem_mb;
@@ -85,8 +101,8 @@ Result<std::unique_ptr<Emulation>> Emulation::start(const Topology& topology,
     const PopSpec* pop = topology.find_pop(node.name);
     node.is_pop = pop != nullptr;
     CL_ASSIGN_OR_RETURN(node.lsi, impl->engine->create_lsi(node.name));
-    if (pop != nullptr && pop->resources.model != "none") {
-      CL_ASSIGN_OR_RETURN(node.model, make_resource_model(pop->resources, budget));
+    if (pop != nullptr) {
+      CL_ASSIGN_OR_RETURN(node.model, models.create(pop->resources.model, pop->resources, budget));
     }
   }
   const auto& links = topology.links();
@@ -181,7 +197,8 @@ Result<PopInfo> Emulation::pop_status(const std::string& name) {
   info.lsi = ns.lsi;
   info.metadata = pop->metadata;
   info.resource_model = pop->resources.model;
-  info.resource_state = ns.model ? ns.model->state() : nlohmann::json::object();
+  info.resource_state = ns.limits() ? ns.model->state() : nlohmann::json::object();
+  info.capacity = ns.model->capacity();
   for (const auto& [iname, inst] : impl_->instances) {
     if (inst.node == node && !inst.is_sap) {  // SAPs: "ext SAP list", as son-emu
       info.instances.push_back(iname);

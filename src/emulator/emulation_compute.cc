@@ -67,7 +67,16 @@ Result<substrate::Cidr> Emulation::Impl::next_pool_address() {
   return make_error(ErrorCode::kResourceExhausted, "address pool 10.0.0.0/16 is exhausted");
 }
 
-Result<InterfaceInfo> Emulation::Impl::plug(const std::string& name, int node,
+Result<InstanceState*> Emulation::Impl::find(const std::string& name) {
+  auto it = instances.find(name);
+  if (it == instances.end()) {
+    return make_error(ErrorCode::kNotFound, "no instance named '{}'", name);
+  }
+  return &it->second;
+}
+
+Result<InterfaceInfo> Emulation::Impl::plug(runtime::ComputeInstance& compute,
+                                            const std::string& name, int node,
                                             const std::string& intf,
                                             const std::optional<substrate::Cidr>& ip,
                                             const std::optional<substrate::MacAddress>& mac) {
@@ -75,11 +84,11 @@ Result<InterfaceInfo> Emulation::Impl::plug(const std::string& name, int node,
   is.name = intf;
   is.ip = ip;
   is.mac = mac;
-  CL_ASSIGN_OR_RETURN(runtime::InterfaceStatus added, driver(name).add_interface(name, is));
+  CL_ASSIGN_OR_RETURN(runtime::InterfaceStatus added, compute.add_interface(is));
   std::string port_name = fmt::format("{}:{}", name, intf);
   auto port = engine->add_port(nodes[static_cast<size_t>(node)].lsi, port_name, added.host_ifname);
   if (!port.ok()) {
-    (void)driver(name).remove_interface(name, intf);
+    (void)compute.remove_interface(intf);
     return std::move(port).error();
   }
   InterfaceInfo info;
@@ -106,18 +115,15 @@ Status Emulation::Impl::apply_allocations(int node) {
     if (it->second.request.limits) {
       substrate::merge_limits(limits, *it->second.request.limits);
     }
-    CL_RETURN_IF_ERROR(driver(name).update(name, limits));
+    CL_RETURN_IF_ERROR(it->second.compute->update(limits));
     it->second.allocation = alloc;
   }
   return ok_status();
 }
 
 Result<ComputeInfo> Emulation::Impl::info(const std::string& name) {
-  auto it = instances.find(name);
-  if (it == instances.end()) {
-    return make_error(ErrorCode::kNotFound, "no instance named '{}'", name);
-  }
-  const InstanceState& inst = it->second;
+  CL_ASSIGN_OR_RETURN(InstanceState * found, find(name));
+  const InstanceState& inst = *found;
   ComputeInfo out;
   out.name = name;
   out.pop = nodes[static_cast<size_t>(inst.node)].name;
@@ -126,7 +132,7 @@ Result<ComputeInfo> Emulation::Impl::info(const std::string& name) {
   out.flavor = inst.request.flavor;
   out.interfaces = inst.interfaces;
   out.allocation = inst.allocation;
-  CL_ASSIGN_OR_RETURN(out.status, driver(name).status(name));
+  CL_ASSIGN_OR_RETURN(out.status, inst.compute->status());
   return out;
 }
 
@@ -216,15 +222,13 @@ Result<ComputeInfo> Emulation::start_compute(const ComputeRequest& asked) {
   inst.allocation = alloc;
 
   // From here on, a failure undoes everything done so far.
-  bool created = false;
   auto undo = [&](Error e) -> Error {
     for (const auto& i : inst.interfaces) {
       (void)im.engine->remove_port(ns.lsi, i.port);
     }
-    if (created) {
-      (void)im.driver(request.name).destroy(request.name);
+    if (inst.compute) {
+      (void)inst.compute->destroy();
     }
-    im.driver_of.erase(request.name);
     if (ns.model) {
       (void)ns.model->free(request.name);
       (void)im.apply_allocations(node);
@@ -241,13 +245,13 @@ Result<ComputeInfo> Emulation::start_compute(const ComputeRequest& asked) {
   if (request.limits) {
     substrate::merge_limits(spec.limits, *request.limits);
   }
-  im.driver_of[request.name] = chosen;
-  if (auto s = chosen->create(spec); !s.ok()) {
-    return undo(std::move(s).error());
+  auto made = chosen->create(spec);
+  if (!made.ok()) {
+    return undo(std::move(made).error());
   }
-  created = true;
+  inst.compute = std::move(made).value();
   for (const auto& p : planned) {
-    auto plugged = im.plug(request.name, node, p.name, p.ip, p.mac);
+    auto plugged = im.plug(*inst.compute, request.name, node, p.name, p.ip, p.mac);
     if (!plugged.ok()) {
       return undo(std::move(plugged).error());
     }
@@ -257,7 +261,7 @@ Result<ComputeInfo> Emulation::start_compute(const ComputeRequest& asked) {
   if (auto s = im.sync_learning(node, inst.interfaces); !s.ok()) {
     return undo(std::move(s).error());
   }
-  if (auto s = chosen->start(request.name); !s.ok()) {
+  if (auto s = inst.compute->start(); !s.ok()) {
     return undo(std::move(s).error());
   }
   for (const auto& i : inst.interfaces) {
@@ -268,7 +272,7 @@ Result<ComputeInfo> Emulation::start_compute(const ComputeRequest& asked) {
   if (auto s = im.apply_allocations(node); !s.ok()) {
     return s.error();
   }
-  if (ns.model) {
+  if (ns.limits()) {
     (void)im.alloc_log->append(request.pop, request.name, "allocate",
                                {{"name", request.name}, {"flavor", flavor.name}},
                                ns.model->state());
@@ -298,14 +302,13 @@ Status Emulation::stop_compute(const std::string& pop, const std::string& name) 
   }
   if (!stop_cmd.empty()) {
     // Best effort, bounded: a hanging stop command must not keep the instance alive.
-    (void)im.driver(name).exec(name, {"/bin/sh", "-c", stop_cmd}, std::chrono::seconds(10));
+    (void)it->second.compute->exec({"/bin/sh", "-c", stop_cmd}, std::chrono::seconds(10));
   }
   for (const auto& i : it->second.interfaces) {
     (void)im.engine->remove_port(ns.lsi, i.port);
     im.used_ips.erase(i.ip);
   }
-  Status destroyed = im.driver(name).destroy(name);
-  im.driver_of.erase(name);
+  Status destroyed = it->second.compute->destroy();
   im.instances.erase(it);
   // The ports already left every segment with remove_port; this only updates the model.
   (void)im.sync_learning(node);
@@ -313,7 +316,9 @@ Status Emulation::stop_compute(const std::string& pop, const std::string& name) 
   if (ns.model) {
     (void)ns.model->free(name);
     CL_RETURN_IF_ERROR(im.apply_allocations(node));
-    (void)im.alloc_log->append(ns.name, name, "free", {{"name", name}}, ns.model->state());
+    if (ns.limits()) {
+      (void)im.alloc_log->append(ns.name, name, "free", {{"name", name}}, ns.model->state());
+    }
   }
   return destroyed;
 }
@@ -342,10 +347,8 @@ Result<std::vector<ComputeInfo>> Emulation::list_compute(const std::string& pop)
 Status Emulation::update_resources(const std::string& name,
                                    const substrate::ResourceLimits& limits) {
   std::lock_guard lock(mu_);
-  if (impl_->instances.count(name) == 0) {
-    return make_error(ErrorCode::kNotFound, "no instance named '{}'", name);
-  }
-  return impl_->driver(name).update(name, limits);
+  CL_ASSIGN_OR_RETURN(InstanceState * inst, impl_->find(name));
+  return inst->compute->update(limits);
 }
 
 Result<InterfaceInfo> Emulation::add_interface(const std::string& name,
@@ -375,10 +378,11 @@ Result<InterfaceInfo> Emulation::add_interface(const std::string& name,
   if (!ip) {
     CL_ASSIGN_OR_RETURN(ip, im.next_pool_address());
   }
-  CL_ASSIGN_OR_RETURN(InterfaceInfo info, im.plug(name, it->second.node, id, ip, mac));
+  CL_ASSIGN_OR_RETURN(InterfaceInfo info,
+                      im.plug(*it->second.compute, name, it->second.node, id, ip, mac));
   if (auto s = im.sync_learning(it->second.node, {info}); !s.ok()) {
     (void)im.engine->remove_port(im.nodes[static_cast<size_t>(it->second.node)].lsi, info.port);
-    (void)im.driver(name).remove_interface(name, id);
+    (void)it->second.compute->remove_interface(id);
     return std::move(s).error();
   }
   im.used_ips.insert(info.ip);
@@ -402,7 +406,7 @@ Status Emulation::remove_interface(const std::string& name, const std::string& i
   }
   CL_RETURN_IF_ERROR(
       im.engine->remove_port(im.nodes[static_cast<size_t>(it->second.node)].lsi, i->port));
-  CL_RETURN_IF_ERROR(im.driver(name).remove_interface(name, id));
+  CL_RETURN_IF_ERROR(it->second.compute->remove_interface(id));
   im.used_ips.erase(i->ip);
   ifs.erase(i);
   (void)im.rewrite_hosts();
@@ -412,14 +416,14 @@ Status Emulation::remove_interface(const std::string& name, const std::string& i
 Result<runtime::ExecResult> Emulation::exec(const std::string& name,
                                             const std::vector<std::string>& argv,
                                             std::chrono::milliseconds timeout) {
+  std::shared_ptr<runtime::ComputeInstance> compute;
   {
     std::lock_guard lock(mu_);
-    if (impl_->instances.count(name) == 0) {
-      return make_error(ErrorCode::kNotFound, "no instance named '{}'", name);
-    }
+    CL_ASSIGN_OR_RETURN(InstanceState * inst, impl_->find(name));
+    compute = inst->compute;
   }
   // Without the emulation lock: a long command must not block the control plane.
-  return impl_->driver(name).exec(name, argv, timeout);
+  return compute->exec(argv, timeout);
 }
 
 Result<runtime::LogCursor> Emulation::compute_log(const std::string& pop, const std::string& name,
@@ -432,7 +436,7 @@ Result<runtime::LogCursor> Emulation::compute_log(const std::string& pop, const 
         impl_->nodes[static_cast<size_t>(it->second.node)].name != pop) {
       return make_error(ErrorCode::kNotFound, "no instance '{}' in '{}'", name, pop);
     }
-    CL_ASSIGN_OR_RETURN(log, impl_->driver(name).log(name));
+    log = it->second.compute->log();
   }
   // Reading (up to the whole log for `tail`) happens without the emulation lock.
   return runtime::LogCursor::open(std::move(log), tail_lines, follow);

@@ -9,9 +9,8 @@
 
 #include "emulator/emulation.h"
 #include "emulator/graph.h"
+#include "runtime/drivers.h"
 #include "runtime/image_store.h"
-#include "runtime/native_driver.h"
-#include "runtime/oci_driver.h"
 
 namespace chainlab::emulator {
 
@@ -19,7 +18,9 @@ struct NodeState {
   std::string name;
   bool is_pop = false;
   dataplane::LsiId lsi = 0;
-  std::unique_ptr<ResourceModel> model;  // PoPs only (null: no limits)
+  std::unique_ptr<ResourceModel> model;  // every PoP's, from the registry (null: a switch)
+  // A model that sets limits (not `none`): its state is shown and its allocations are logged.
+  bool limits() const { return model && model->capacity().limited; }
 };
 
 struct LinkState {
@@ -31,6 +32,8 @@ struct LinkState {
 };
 
 struct InstanceState {
+  // Shared so that exec can run on it without the emulation lock while it is being stopped.
+  std::shared_ptr<runtime::ComputeInstance> compute;
   ComputeRequest request;
   int node = -1;
   bool is_sap = false;
@@ -79,12 +82,12 @@ struct LearningState {
 struct Emulation::Impl {
   EmulationOptions options;
   std::unique_ptr<dataplane::Engine> engine;
-  // Compute drivers: `oci` for instances whose image is in the local store (when runc and the
-  // store are available), `native` for everything else.
-  std::unique_ptr<runtime::NativeDriver> native;
+  // Compute drivers from the registry: `oci` for instances whose image is in the local store
+  // (null without runc or a store), `native` for everything else. The instances they make live
+  // in `instances`, the one instance map.
+  std::unique_ptr<runtime::ComputeDriver> native;
   std::unique_ptr<runtime::ImageStore> images;
-  std::unique_ptr<runtime::OciDriver> oci;
-  std::map<std::string, runtime::ComputeDriver*> driver_of;  // instance -> its driver
+  std::unique_ptr<runtime::ComputeDriver> oci;
   std::unique_ptr<TopologyGraph> graph;
   std::vector<NodeState> nodes;  // index = TopologyGraph index
   std::vector<LinkState> links;  // index = topology link index
@@ -98,6 +101,8 @@ struct Emulation::Impl {
   std::string hosts_path;
   std::unique_ptr<AllocationLog> alloc_log;
 
+  // `native` always, `oci` when runc and the image store are there (emulation.cc).
+  Status create_drivers(substrate::Run& run, uint64_t log_bytes);
   // Port of an instance interface ("" = first): (node, port).
   Result<std::pair<int, dataplane::PortId>> endpoint(const std::string& instance,
                                                      const std::string& intf) const;
@@ -109,15 +114,13 @@ struct Emulation::Impl {
   // Re-applies the PoP's current allocations to its running instances (model B rescaling).
   Status apply_allocations(int node);
   Result<ComputeInfo> info(const std::string& name);
-  runtime::ComputeDriver& driver(const std::string& instance) {
-    auto it = driver_of.find(instance);
-    return it == driver_of.end() ? *native : *it->second;
-  }
+  // The instance named `name` (NotFound "no instance named 'x'").
+  Result<InstanceState*> find(const std::string& name);
   // Next free address of the default pool 10.0.0.0/16.
   Result<substrate::Cidr> next_pool_address();
-  // Plugs an interface into instance `name` (already created) and its PoP's switch.
-  Result<InterfaceInfo> plug(const std::string& name, int node, const std::string& intf,
-                             const std::optional<substrate::Cidr>& ip,
+  // Plugs an interface into instance `name` (`compute`, already created) and its PoP's switch.
+  Result<InterfaceInfo> plug(runtime::ComputeInstance& compute, const std::string& name, int node,
+                             const std::string& intf, const std::optional<substrate::Cidr>& ip,
                              const std::optional<substrate::MacAddress>& mac);
 
   // E-LAN plumbing without the lock or the name checks (emulation_chain.cc).

@@ -24,6 +24,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/registry.h"
 #include "common/result.h"
 #include "emulator/topology.h"
 
@@ -60,23 +61,57 @@ struct GlobalBudget {
   double total_max_mu = 0;
 };
 
+// How much of one resource (compute units, or memory MB) a PoP has.
+struct ResourceAmount {
+  double total = 0;      // the PoP's max_cu / max_mu
+  double allocated = 0;  // the sum over its instances' flavours
+  // What a new instance may still get: total - allocated (never below 0); infinite when the
+  // model sets no limits (none).
+  double available = 0;
+  friend bool operator==(const ResourceAmount&, const ResourceAmount&) = default;
+};
+
+// A PoP's capacity as placement reads it (typed; the JSON `state()` is for REST and the log).
+struct ResourceCapacity {
+  std::string model;     // "none", "fixed", "overprovision"
+  bool limited = false;  // the model sets CPU/memory limits (false: none)
+  ResourceAmount compute_units;
+  ResourceAmount memory_mb;
+  friend bool operator==(const ResourceCapacity&, const ResourceCapacity&) = default;
+};
+
+// One PoP's resource model: one class per model (resource_model_none.cc, _fixed.cc,
+// _overprovision.cc), created by name through a ResourceModelRegistry.
 class ResourceModel {
  public:
   virtual ~ResourceModel() = default;
   virtual std::string_view name() const = 0;
-  // Reserves resources for `instance`; kResourceExhausted (with the numbers) when the model
-  // rejects it, kAlreadyExists for a duplicate name. Nothing changes on failure.
+  virtual ResourceCapacity capacity() const = 0;
+  // Whether an instance of `flavor` may start now: kResourceExhausted (with the numbers) when the
+  // model would reject it, kInvalidArgument for a flavour with out-of-range units.
+  virtual Status admits(const Flavor& flavor) const = 0;
+  // Reserves resources for `instance` (what admits() says, or kAlreadyExists for a duplicate
+  // name). Nothing changes on failure.
   virtual Status allocate(const std::string& instance, const Flavor& flavor) = 0;
   // Releases them (NotFound if unknown).
   virtual Status free(const std::string& instance) = 0;
   // The current limits of every instance of the PoP (model B: after rescaling).
   virtual std::map<std::string, Allocation> allocations() const = 0;
-  // For the allocation log: allocated CU/MU, limits, factor.
+  // For the REST API and the allocation log: son-emu's keys (allocated CU/MU, limits, factor).
   virtual nlohmann::json state() const = 0;
 };
 
-// Creates the model named in `spec.model` for one PoP; InvalidArgument for unknown names or
-// budgets out of range (max_cu, max_mu > 0).
+// Resource models by name (the `resources.model` of a PoP). A factory rejects a spec with
+// max_cu or max_mu not > 0 (InvalidArgument); a limiting model also a budget with e_cpu, e_mem
+// not > 0 or totals below its own max.
+using ResourceModelRegistry =
+    Registry<ResourceModel, const ResourceModelSpec&, const GlobalBudget&>;
+
+// Adds "none", "fixed" (model A) and "overprovision" (model B).
+void register_builtin_resource_models(ResourceModelRegistry& registry);
+
+// The model named in `spec.model` from a registry with the built-in models; InvalidArgument for
+// unknown names or budgets out of range.
 Result<std::unique_ptr<ResourceModel>> make_resource_model(const ResourceModelSpec& spec,
                                                            const GlobalBudget& budget);
 

@@ -1,7 +1,10 @@
 // The compute interface (COMPOSER Table 5): how chainlab creates, starts, stops, updates, pauses,
-// destroys, inspects and enters compute instances. One abstract class; drivers implement it and
-// are chosen by name from a `DriverRegistry` (registry.h). Drivers: `native` (native_driver.h),
-// `oci` (oci_driver.h); both get namespaces and interfaces from instance_net.h.
+// destroys, inspects and enters compute instances. A `ComputeDriver` only makes instances:
+// `create(spec)` returns a `ComputeInstance`, one object per instance, which the caller owns and
+// keeps wherever it keeps its instances (the emulation's one instance map; a driver has none, so
+// names are unique where the caller says so). Drivers are chosen by name from a `DriverRegistry`
+// (drivers.h): `native` (native_driver.h), `oci` (oci_driver.h); both build their instances from
+// the same parts (instance_parts.h: namespace and interfaces, cgroup, log).
 //
 // An instance owns its network namespace; the caller (the emulator) plugs interfaces into it with
 // `add_interface`, which returns the host end of the veth pair for the data plane to attach.
@@ -34,9 +37,13 @@ enum class InstanceState { kCreated, kRunning, kPaused, kExited, kStopped };
 std::string_view instance_state_name(InstanceState state);
 // FailedPrecondition "instance 'x' is stopped, not running" unless `state` is `wanted`.
 Status require_state(std::string_view name, InstanceState state, InstanceState wanted);
+// FailedPrecondition "instance 'x' is already running" for a running or paused instance.
+Status require_startable(std::string_view name, InstanceState state);
+// FailedPrecondition "instance 'x' was never started" for a created one.
+Status require_started(std::string_view name, InstanceState state);
 
 struct InstanceSpec {
-  std::string name;                  // user name, unique per driver (validate_object_name)
+  std::string name;                  // user name (validate_object_name); unique where kept
   std::string image;                 // native: informational; oci: image reference
   std::vector<std::string> command;  // argv; empty: the driver's default (native: sleep forever)
   // Another program the command starts that must exist, when that is not command[0] (the first
@@ -86,37 +93,46 @@ struct ExecResult {
   bool timed_out = false;
 };
 
+// One instance. Every call is safe from any thread; `exec` runs without blocking the others.
+// Destroying the object destroys the instance (like `destroy`, errors ignored).
+class ComputeInstance {
+ public:
+  virtual ~ComputeInstance() = default;
+
+  virtual Status start() = 0;
+  // SIGTERM to the process group, then SIGKILL to the whole cgroup after `grace`.
+  virtual Status stop(std::chrono::milliseconds grace) = 0;
+  virtual Status update(const substrate::ResourceLimits& limits) = 0;
+  virtual Status pause() = 0;
+  virtual Status resume() = 0;
+  // Stops (without grace) and releases everything; afterwards every other call fails
+  // (FailedPrecondition).
+  // Idempotent; returns the first error but keeps going.
+  virtual Status destroy() = 0;
+  virtual Result<InstanceStatus> status() = 0;
+
+  virtual Result<InterfaceStatus> add_interface(const InterfaceSpec& intf) = 0;
+  virtual Status remove_interface(std::string_view intf) = 0;
+
+  // Runs argv inside the running instance (its namespaces, cgroup and environment).
+  virtual Result<ExecResult> exec(const std::vector<std::string>& argv,
+                                  std::chrono::milliseconds timeout) = 0;
+  // The instance's stdout/stderr log (capped, rotated; instance_log.h). A reader may keep it
+  // longer than the instance (the files are removed with the instance).
+  virtual std::shared_ptr<InstanceLog> log() = 0;
+  // The last `max_bytes` of that log.
+  Result<std::string> logs(size_t max_bytes);
+};
+
 class ComputeDriver {
  public:
   virtual ~ComputeDriver() = default;
   virtual std::string_view name() const = 0;
 
-  // Allocates everything (namespace, cgroup, files) without running anything. AlreadyExists on a
-  // taken name; invalid specs rejected; on failure nothing is left.
-  virtual Status create(const InstanceSpec& spec) = 0;
-  virtual Status start(std::string_view name) = 0;
-  // SIGTERM to the process group, then SIGKILL to the whole cgroup after `grace`.
-  virtual Status stop(std::string_view name, std::chrono::milliseconds grace) = 0;
-  virtual Status update(std::string_view name, const substrate::ResourceLimits& limits) = 0;
-  virtual Status pause(std::string_view name) = 0;
-  virtual Status resume(std::string_view name) = 0;
-  // Stops (without grace) and releases everything.
-  virtual Status destroy(std::string_view name) = 0;
-  virtual Result<InstanceStatus> status(std::string_view name) = 0;
-  virtual std::vector<std::string> list() const = 0;
-
-  virtual Result<InterfaceStatus> add_interface(std::string_view name,
-                                                const InterfaceSpec& intf) = 0;
-  virtual Status remove_interface(std::string_view name, std::string_view intf) = 0;
-
-  // Runs argv inside a running instance (its namespaces, cgroup and environment).
-  virtual Result<ExecResult> exec(std::string_view name, const std::vector<std::string>& argv,
-                                  std::chrono::milliseconds timeout) = 0;
-  // The instance's stdout/stderr log (capped, rotated; instance_log.h). It lives as long as the
-  // instance; a reader may keep it longer (the files are removed with the instance).
-  virtual Result<std::shared_ptr<InstanceLog>> log(std::string_view name) = 0;
-  // The last `max_bytes` of that log.
-  Result<std::string> logs(std::string_view name, size_t max_bytes);
+  // Allocates everything (namespace, cgroup, files) without running anything. Invalid specs are
+  // rejected before anything is made; on failure nothing is left. Instances may outlive the
+  // driver object (what they share with it, they hold).
+  virtual Result<std::unique_ptr<ComputeInstance>> create(const InstanceSpec& spec) = 0;
 };
 
 }  // namespace chainlab::runtime

@@ -8,24 +8,12 @@
 
 #include "common/files.h"
 #include "runtime/instance_net.h"
+#include "runtime/instance_parts.h"
+#include "substrate/process.h"
 
 namespace chainlab::runtime {
 
 using substrate::ObjectKind;
-
-struct NativeDriver::Instance {
-  InstanceSpec spec;
-  std::unique_ptr<InstanceNet> net;  // namespace, interfaces, hosts file
-  std::string cgroup_rel;            // relative to the process's own cgroup
-  std::vector<std::string> cgroup_paths;
-  std::unique_ptr<substrate::Cgroup> cgroup;
-  std::shared_ptr<InstanceLog> log;
-  std::optional<substrate::Process> process;
-  std::string process_record;  // its journal id "<pid> <start time>"
-  InstanceState state = InstanceState::kCreated;
-  std::optional<int> exit_code;
-  std::chrono::system_clock::time_point started_at{};
-};
 
 namespace {
 
@@ -77,302 +65,234 @@ Status validate_spec(const InstanceSpec& spec) {
   return ok_status();
 }
 
-}  // namespace
+class NativeInstance final : public ComputeInstance {
+ public:
+  NativeInstance(substrate::Run& run, std::shared_ptr<LogPump> pump, InstanceSpec spec)
+      : parts_(run, std::move(pump)), spec_(std::move(spec)) {}
+  ~NativeInstance() override { (void)destroy(); }
 
-NativeDriver::NativeDriver(substrate::Run& run, uint64_t log_bytes)
-    : run_(run), log_bytes_(log_bytes) {}
-
-NativeDriver::~NativeDriver() {
-  std::lock_guard lock(mu_);
-  for (auto& [name, inst] : instances_) {
-    (void)destroy_locked(*inst);
-  }
-  instances_.clear();
-}
-
-Result<NativeDriver::Instance*> NativeDriver::find(std::string_view name) {
-  auto it = instances_.find(name);
-  if (it == instances_.end()) {
-    return make_error(ErrorCode::kNotFound, "no instance named '{}'", name);
-  }
-  return it->second.get();
-}
-
-Status NativeDriver::create(const InstanceSpec& spec) {
-  CL_RETURN_IF_ERROR(validate_spec(spec));
-  std::lock_guard lock(mu_);
-  if (instances_.count(spec.name) != 0) {
-    return make_error(ErrorCode::kAlreadyExists, "instance '{}' already exists", spec.name);
-  }
-  if (!pump_) {
-    CL_ASSIGN_OR_RETURN(pump_, LogPump::start());
-  }
-  auto inst = std::make_unique<Instance>();
-  inst->spec = spec;
-  if (inst->spec.hostname.empty()) {
-    inst->spec.hostname = spec.name.substr(0, 64);
-  }
-  // From here on a failure destroys the partial instance (destroy_locked tolerates missing parts).
-  auto fail = [&](Error e) -> Status {
-    (void)destroy_locked(*inst);
-    return std::move(e).context(fmt::format("creating instance '{}'", spec.name));
-  };
-  auto& journal = run_.journal();
-  auto net = InstanceNet::create(run_, spec.name, inst->spec.hostname, spec.hosts_file);
-  if (!net.ok()) {
-    return fail(std::move(net).error());
-  }
-  inst->net = std::move(net).value();
-
-  inst->cgroup_rel = fmt::format("{}/{}", run_.cgroup_base(), run_.names().next('g'));
-  inst->cgroup_paths = run_.cgroups().paths_for(inst->cgroup_rel);
-  for (const auto& path : inst->cgroup_paths) {
-    if (auto s = journal.record(ObjectKind::kCgroup, path); !s.ok()) {
-      return fail(std::move(s).error());
-    }
-  }
-  auto cg = run_.cgroups().create(inst->cgroup_rel);
-  if (!cg.ok()) {
-    return fail(std::move(cg).error());
-  }
-  inst->cgroup = std::move(cg).value();
-  if (auto s = inst->cgroup->set_limits(spec.limits); !s.ok()) {
-    return fail(std::move(s).error());
+  // Everything but the process; on failure the destructor releases what was made.
+  Status make(uint64_t log_bytes) {
+    CL_RETURN_IF_ERROR(parts_.create_net(spec_));
+    CL_RETURN_IF_ERROR(parts_.create_cgroup(spec_.limits));
+    return parts_.create_log(log_bytes);
   }
 
-  if (auto s = ensure_dir(run_.dir() + "/logs"); !s.ok()) {
-    return fail(std::move(s).error());
+  Status start() override;
+  Status stop(std::chrono::milliseconds grace) override;
+  Status update(const substrate::ResourceLimits& limits) override;
+  Status pause() override;
+  Status resume() override;
+  Status destroy() override {
+    std::lock_guard lock(parts_.mu());
+    return destroy_locked();
   }
-  auto log = InstanceLog::create(fmt::format("{}/logs/{}.log", run_.dir(), inst->net->netns()),
-                                 log_bytes_);
-  if (!log.ok()) {
-    return fail(std::move(log).error());
+  Result<InstanceStatus> status() override;
+  Result<InterfaceStatus> add_interface(const InterfaceSpec& intf) override {
+    return parts_.add_interface(spec_.name, intf);
   }
-  inst->log = std::move(log).value();
-  instances_.emplace(spec.name, std::move(inst));
-  return ok_status();
-}
+  Status remove_interface(std::string_view intf) override {
+    return parts_.remove_interface(spec_.name, intf);
+  }
+  Result<ExecResult> exec(const std::vector<std::string>& argv,
+                          std::chrono::milliseconds timeout) override;
+  std::shared_ptr<InstanceLog> log() override { return parts_.shared_log(); }
 
-Status NativeDriver::start(std::string_view name) {
-  std::lock_guard lock(mu_);
-  CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
-  refresh(*inst);
-  if (inst->state == InstanceState::kRunning || inst->state == InstanceState::kPaused) {
-    return make_error(ErrorCode::kFailedPrecondition, "instance '{}' is already {}", name,
-                      instance_state_name(inst->state));
-  }
+ private:
+  // Reaps the main process if it has exited (state kExited, exit code kept, its output drained
+  // into the log).
+  void refresh();
+  Status stop_locked(std::chrono::milliseconds grace);
+  Status destroy_locked();
+
+  InstanceParts parts_;
+  InstanceSpec spec_;
+  std::optional<substrate::Process> process_;
+  std::string process_record_;  // its journal id "<pid> <start time>"
+  InstanceState state_ = InstanceState::kCreated;
+  std::optional<int> exit_code_;
+  std::chrono::system_clock::time_point started_at_{};
+};
+
+Status NativeInstance::start() {
+  std::lock_guard lock(parts_.mu());
+  CL_RETURN_IF_ERROR(parts_.check_live(spec_.name));
+  refresh();
+  CL_RETURN_IF_ERROR(require_startable(spec_.name, state_));
   substrate::SpawnSpec spawn;
-  spawn.argv = inst->spec.command.empty() ? std::vector<std::string>{"sleep", "infinity"}
-                                          : inst->spec.command;
-  spawn.env = environment(inst->spec);
+  spawn.argv =
+      spec_.command.empty() ? std::vector<std::string>{"sleep", "infinity"} : spec_.command;
+  spawn.env = environment(spec_);
   spawn.cwd = "/";
-  spawn.netns_path = inst->net->netns_path();
+  spawn.netns_path = parts_.net().netns_path();
   spawn.new_uts = true;
-  spawn.hostname = inst->spec.hostname;
+  spawn.hostname = spec_.hostname;
   spawn.new_mount = true;
-  spawn.hosts_file = inst->net->hosts_path();
+  spawn.hosts_file = parts_.net().hosts_path();
   // No private /sys: mounting sysfs in a namespace that already has interfaces costs ~30 ms per
   // instance here (measured); tools use netlink and /proc/net, which are per-namespace already.
   spawn.mount_sysfs = false;
-  spawn.cgroup_procs_files = inst->cgroup->procs_files();
-  CL_ASSIGN_OR_RETURN(UniqueFd output, pump_->attach(inst->log));
+  spawn.cgroup_procs_files = parts_.cgroup().procs_files();
+  CL_ASSIGN_OR_RETURN(UniqueFd output, parts_.pump().attach(parts_.log()));
   spawn.stdout_fd = output.get();
   spawn.stderr_fd = output.get();
   auto proc = substrate::spawn(spawn);
   output.reset();  // the child holds it now; EOF once it and its children are gone
   if (!proc.ok()) {
-    pump_->detach(*inst->log);
-    return std::move(proc).error().context(fmt::format("starting instance '{}'", name));
+    parts_.pump().detach(*parts_.log());
+    return std::move(proc).error().context(fmt::format("starting instance '{}'", spec_.name));
   }
   CL_ASSIGN_OR_RETURN(unsigned long long start_time, substrate::process_start_time(proc->pid()));
   // Recorded after the fact: the process is in the run's cgroup, which cleanup kills anyway.
-  inst->process_record = fmt::format("{} {}", proc->pid(), start_time);
-  inst->process = std::move(proc).value();
-  CL_RETURN_IF_ERROR(run_.journal().record(ObjectKind::kProcess, inst->process_record));
-  inst->state = InstanceState::kRunning;
-  inst->exit_code.reset();
-  inst->started_at = std::chrono::system_clock::now();
+  process_record_ = fmt::format("{} {}", proc->pid(), start_time);
+  process_ = std::move(proc).value();
+  CL_RETURN_IF_ERROR(parts_.run().journal().record(ObjectKind::kProcess, process_record_));
+  state_ = InstanceState::kRunning;
+  exit_code_.reset();
+  started_at_ = std::chrono::system_clock::now();
   return ok_status();
 }
 
-void NativeDriver::refresh(Instance& inst) {
-  if (!inst.process || (inst.state != InstanceState::kRunning)) {
+void NativeInstance::refresh() {
+  if (!process_ || (state_ != InstanceState::kRunning)) {
     return;
   }
-  auto code = inst.process->wait(std::chrono::milliseconds(0));
+  auto code = process_->wait(std::chrono::milliseconds(0));
   if (code.ok() && code->has_value()) {
-    inst.exit_code = **code;
-    inst.state = InstanceState::kExited;
-    pump_->drain(*inst.log);  // once reported exited, what it wrote is in its log
+    exit_code_ = **code;
+    state_ = InstanceState::kExited;
+    parts_.pump().drain(*parts_.log());  // once reported exited, what it wrote is in its log
   }
 }
 
-Status NativeDriver::stop_locked(Instance& inst, std::chrono::milliseconds grace) {
-  refresh(inst);
-  if (inst.state == InstanceState::kPaused) {
-    CL_RETURN_IF_ERROR(inst.cgroup->freeze(false));
-    inst.state = InstanceState::kRunning;
+Status NativeInstance::stop_locked(std::chrono::milliseconds grace) {
+  refresh();
+  if (state_ == InstanceState::kPaused) {
+    CL_RETURN_IF_ERROR(parts_.cgroup().freeze(false));
+    state_ = InstanceState::kRunning;
   }
-  if (inst.process && inst.state == InstanceState::kRunning) {
-    if (grace.count() > 0) {
-      (void)inst.process->signal(SIGTERM, /*group=*/true);
-      CL_ASSIGN_OR_RETURN(std::optional<int> code, inst.process->wait(grace));
-      if (code) {
-        inst.exit_code = *code;
-      }
+  if (process_ && state_ == InstanceState::kRunning && grace.count() > 0) {
+    (void)process_->signal(SIGTERM, /*group=*/true);
+    CL_ASSIGN_OR_RETURN(std::optional<int> code, process_->wait(grace));
+    if (code) {
+      exit_code_ = *code;
     }
   }
   // Whatever is left in the cgroup (the main process, daemons it forked) is killed.
-  CL_RETURN_IF_ERROR(inst.cgroup->kill_all());
-  if (inst.process && !inst.exit_code) {
-    CL_ASSIGN_OR_RETURN(std::optional<int> code, inst.process->wait(std::chrono::seconds(5)));
-    inst.exit_code = code;
+  CL_RETURN_IF_ERROR(parts_.cgroup().kill_all());
+  if (process_ && !exit_code_) {
+    CL_ASSIGN_OR_RETURN(std::optional<int> code, process_->wait(std::chrono::seconds(5)));
+    exit_code_ = code;
   }
-  if (!inst.process_record.empty()) {
-    CL_RETURN_IF_ERROR(run_.journal().forget(ObjectKind::kProcess, inst.process_record));
-    inst.process_record.clear();
+  if (!process_record_.empty()) {
+    CL_RETURN_IF_ERROR(parts_.run().journal().forget(ObjectKind::kProcess, process_record_));
+    process_record_.clear();
   }
-  inst.process.reset();
-  inst.state =
-      inst.state == InstanceState::kCreated ? InstanceState::kCreated : InstanceState::kStopped;
+  process_.reset();
+  state_ = state_ == InstanceState::kCreated ? InstanceState::kCreated : InstanceState::kStopped;
   return ok_status();
 }
 
-Status NativeDriver::stop(std::string_view name, std::chrono::milliseconds grace) {
-  std::lock_guard lock(mu_);
-  CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
-  if (inst->state == InstanceState::kCreated) {
-    return make_error(ErrorCode::kFailedPrecondition, "instance '{}' was never started", name);
-  }
-  return stop_locked(*inst, grace);
+Status NativeInstance::stop(std::chrono::milliseconds grace) {
+  std::lock_guard lock(parts_.mu());
+  CL_RETURN_IF_ERROR(parts_.check_live(spec_.name));
+  CL_RETURN_IF_ERROR(require_started(spec_.name, state_));
+  return stop_locked(grace);
 }
 
-Status NativeDriver::update(std::string_view name, const substrate::ResourceLimits& limits) {
-  std::lock_guard lock(mu_);
-  CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
-  CL_RETURN_IF_ERROR(inst->cgroup->set_limits(limits));
-  substrate::merge_limits(inst->spec.limits, limits);
+Status NativeInstance::update(const substrate::ResourceLimits& limits) {
+  std::lock_guard lock(parts_.mu());
+  CL_RETURN_IF_ERROR(parts_.check_live(spec_.name));
+  CL_RETURN_IF_ERROR(parts_.cgroup().set_limits(limits));
+  substrate::merge_limits(spec_.limits, limits);
   return ok_status();
 }
 
-Status NativeDriver::pause(std::string_view name) {
-  std::lock_guard lock(mu_);
-  CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
-  refresh(*inst);
-  CL_RETURN_IF_ERROR(require_state(name, inst->state, InstanceState::kRunning));
-  CL_RETURN_IF_ERROR(inst->cgroup->freeze(true));
-  inst->state = InstanceState::kPaused;
+Status NativeInstance::pause() {
+  std::lock_guard lock(parts_.mu());
+  CL_RETURN_IF_ERROR(parts_.check_live(spec_.name));
+  refresh();
+  CL_RETURN_IF_ERROR(require_state(spec_.name, state_, InstanceState::kRunning));
+  CL_RETURN_IF_ERROR(parts_.cgroup().freeze(true));
+  state_ = InstanceState::kPaused;
   return ok_status();
 }
 
-Status NativeDriver::resume(std::string_view name) {
-  std::lock_guard lock(mu_);
-  CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
-  CL_RETURN_IF_ERROR(require_state(name, inst->state, InstanceState::kPaused));
-  CL_RETURN_IF_ERROR(inst->cgroup->freeze(false));
-  inst->state = InstanceState::kRunning;
+Status NativeInstance::resume() {
+  std::lock_guard lock(parts_.mu());
+  CL_RETURN_IF_ERROR(parts_.check_live(spec_.name));
+  CL_RETURN_IF_ERROR(require_state(spec_.name, state_, InstanceState::kPaused));
+  CL_RETURN_IF_ERROR(parts_.cgroup().freeze(false));
+  state_ = InstanceState::kRunning;
   return ok_status();
 }
 
-Status NativeDriver::destroy_locked(Instance& inst) {
-  auto& journal = run_.journal();
-  Status first;
-  auto note = [&first](Status s) {
-    if (!s.ok() && first.ok()) {
-      first = std::move(s);
-    }
-  };
-  if (inst.cgroup) {
-    note(stop_locked(inst, std::chrono::milliseconds(0)));
-    note(inst.cgroup->remove());
-    inst.cgroup.reset();
+Status NativeInstance::destroy_locked() {
+  if (!parts_.check_live(spec_.name).ok()) {
+    return ok_status();
   }
-  for (const auto& path : inst.cgroup_paths) {
-    note(journal.forget(ObjectKind::kCgroup, path));
+  Status stopped = ok_status();
+  if (parts_.has_cgroup()) {  // else it never got far enough to run anything
+    stopped = stop_locked(std::chrono::milliseconds(0));
   }
-  if (inst.net) {
-    note(inst.net->release());
-  }
-  if (inst.log) {
-    pump_->detach(*inst.log);
-    inst.log->remove();
-  }
-  return first;
+  Status released = parts_.release();
+  return stopped.ok() ? released : stopped;
 }
 
-Status NativeDriver::destroy(std::string_view name) {
-  std::lock_guard lock(mu_);
-  CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
-  Status s = destroy_locked(*inst);
-  instances_.erase(instances_.find(name));
-  return s;
-}
-
-Result<InstanceStatus> NativeDriver::status(std::string_view name) {
-  std::lock_guard lock(mu_);
-  CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
-  refresh(*inst);
+Result<InstanceStatus> NativeInstance::status() {
+  std::lock_guard lock(parts_.mu());
+  CL_RETURN_IF_ERROR(parts_.check_live(spec_.name));
+  refresh();
   InstanceStatus st;
-  st.name = inst->spec.name;
+  st.name = spec_.name;
   st.driver = "native";
-  st.image = inst->spec.image;
-  st.state = inst->state;
-  bool alive = inst->state == InstanceState::kRunning || inst->state == InstanceState::kPaused;
-  st.pid = alive && inst->process ? inst->process->pid() : 0;
-  st.exit_code = inst->exit_code;
-  st.netns = inst->net->netns();
-  st.hostname = inst->spec.hostname;
-  st.interfaces = inst->net->interfaces();
-  st.started_at = inst->started_at;
-  CL_ASSIGN_OR_RETURN(st.limits, inst->cgroup->limits());
-  CL_ASSIGN_OR_RETURN(st.stats, inst->cgroup->stats());
+  st.image = spec_.image;
+  st.state = state_;
+  bool alive = state_ == InstanceState::kRunning || state_ == InstanceState::kPaused;
+  st.pid = alive && process_ ? process_->pid() : 0;
+  st.exit_code = exit_code_;
+  st.hostname = spec_.hostname;
+  st.started_at = started_at_;
+  CL_RETURN_IF_ERROR(parts_.fill_status(st));
   return st;
 }
 
-std::vector<std::string> NativeDriver::list() const {
-  std::lock_guard lock(mu_);
-  std::vector<std::string> names;
-  for (const auto& [name, inst] : instances_) {
-    names.push_back(name);
-  }
-  return names;
-}
-
-Result<InterfaceStatus> NativeDriver::add_interface(std::string_view name,
-                                                    const InterfaceSpec& intf) {
-  std::lock_guard lock(mu_);
-  CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
-  return inst->net->add_interface(intf);
-}
-
-Status NativeDriver::remove_interface(std::string_view name, std::string_view intf) {
-  std::lock_guard lock(mu_);
-  CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
-  return inst->net->remove_interface(intf);
-}
-
-Result<ExecResult> NativeDriver::exec(std::string_view name, const std::vector<std::string>& argv,
-                                      std::chrono::milliseconds timeout) {
+Result<ExecResult> NativeInstance::exec(const std::vector<std::string>& argv,
+                                        std::chrono::milliseconds timeout) {
   substrate::SpawnSpec spec;
   {
-    std::lock_guard lock(mu_);
-    CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
-    refresh(*inst);
-    CL_RETURN_IF_ERROR(require_state(name, inst->state, InstanceState::kRunning));
+    std::lock_guard lock(parts_.mu());
+    CL_RETURN_IF_ERROR(parts_.check_live(spec_.name));
+    refresh();
+    CL_RETURN_IF_ERROR(require_state(spec_.name, state_, InstanceState::kRunning));
     spec.argv = argv;
-    spec.env = environment(inst->spec);
-    spec.join_pid = inst->process->pid();
-    spec.cgroup_procs_files = inst->cgroup->procs_files();
+    spec.env = environment(spec_);
+    spec.join_pid = process_->pid();
+    spec.cgroup_procs_files = parts_.cgroup().procs_files();
   }
-  // Runs without the lock: a long exec must not block the control plane.
+  // Runs without the lock: a long exec must not block the instance's other calls.
   CL_ASSIGN_OR_RETURN(substrate::CommandOutput out, substrate::run_captured(spec, timeout));
   return ExecResult{out.exit_code, std::move(out.output), out.timed_out};
 }
 
-Result<std::shared_ptr<InstanceLog>> NativeDriver::log(std::string_view name) {
-  std::lock_guard lock(mu_);
-  CL_ASSIGN_OR_RETURN(Instance * inst, find(name));
-  return inst->log;
+}  // namespace
+
+Result<std::unique_ptr<ComputeInstance>> NativeDriver::create(const InstanceSpec& spec) {
+  CL_RETURN_IF_ERROR(validate_spec(spec));
+  std::shared_ptr<LogPump> pump;
+  {
+    std::lock_guard lock(mu_);
+    CL_ASSIGN_OR_RETURN(pump, shared_pump(pump_));
+  }
+  InstanceSpec full = spec;
+  if (full.hostname.empty()) {
+    full.hostname = spec.name.substr(0, 64);
+  }
+  auto inst = std::make_unique<NativeInstance>(run_, std::move(pump), std::move(full));
+  if (Status made = inst->make(log_bytes_); !made.ok()) {
+    return std::move(made).error().context(fmt::format("creating instance '{}'", spec.name));
+  }
+  return std::unique_ptr<ComputeInstance>(std::move(inst));
 }
 
 }  // namespace chainlab::runtime

@@ -12,15 +12,11 @@
 // See also: compute.h (the interface), substrate/process.h (how the process is started).
 #pragma once
 
-#include <map>
 #include <memory>
 #include <mutex>
-#include <optional>
-#include <string>
 
 #include "runtime/compute.h"
 #include "runtime/log_pump.h"
-#include "substrate/process.h"
 #include "substrate/run.h"
 
 namespace chainlab::runtime {
@@ -28,39 +24,17 @@ namespace chainlab::runtime {
 class NativeDriver final : public ComputeDriver {
  public:
   // `log_bytes`: the cap of each instance's log (validate_instance_log_bytes).
-  explicit NativeDriver(substrate::Run& run, uint64_t log_bytes = kDefaultInstanceLogBytes);
-  ~NativeDriver() override;
+  explicit NativeDriver(substrate::Run& run, uint64_t log_bytes = kDefaultInstanceLogBytes)
+      : run_(run), log_bytes_(log_bytes) {}
 
   std::string_view name() const override { return "native"; }
-  Status create(const InstanceSpec& spec) override;
-  Status start(std::string_view name) override;
-  Status stop(std::string_view name, std::chrono::milliseconds grace) override;
-  Status update(std::string_view name, const substrate::ResourceLimits& limits) override;
-  Status pause(std::string_view name) override;
-  Status resume(std::string_view name) override;
-  Status destroy(std::string_view name) override;
-  Result<InstanceStatus> status(std::string_view name) override;
-  std::vector<std::string> list() const override;
-  Result<InterfaceStatus> add_interface(std::string_view name, const InterfaceSpec& intf) override;
-  Status remove_interface(std::string_view name, std::string_view intf) override;
-  Result<ExecResult> exec(std::string_view name, const std::vector<std::string>& argv,
-                          std::chrono::milliseconds timeout) override;
-  Result<std::shared_ptr<InstanceLog>> log(std::string_view name) override;
+  Result<std::unique_ptr<ComputeInstance>> create(const InstanceSpec& spec) override;
 
  private:
-  struct Instance;
-  Result<Instance*> find(std::string_view name);
-  // Reaps the main process if it has exited (state kExited, exit code kept, its output drained
-  // into the log).
-  void refresh(Instance& inst);
-  Status stop_locked(Instance& inst, std::chrono::milliseconds grace);
-  Status destroy_locked(Instance& inst);
-
   substrate::Run& run_;
   const uint64_t log_bytes_;
-  mutable std::mutex mu_;
-  std::map<std::string, std::unique_ptr<Instance>, std::less<>> instances_;
-  std::unique_ptr<LogPump> pump_;  // started with the first instance
+  std::mutex mu_;
+  std::shared_ptr<LogPump> pump_;  // started with the first instance, shared with every one
 };
 
 }  // namespace chainlab::runtime

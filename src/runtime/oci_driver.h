@@ -20,7 +20,6 @@
 #pragma once
 
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -45,46 +44,23 @@ class OciDriver final : public ComputeDriver {
       : OciDriver(
             run, [&images](const std::string& ref) { return images.resolve(ref); }, std::move(runc),
             log_bytes) {}
-  ~OciDriver() override;
 
   std::string_view name() const override { return "oci"; }
-  Status create(const InstanceSpec& spec) override;
-  Status start(std::string_view name) override;
-  Status stop(std::string_view name, std::chrono::milliseconds grace) override;
-  Status update(std::string_view name, const substrate::ResourceLimits& limits) override;
-  Status pause(std::string_view name) override;
-  Status resume(std::string_view name) override;
-  Status destroy(std::string_view name) override;
-  Result<InstanceStatus> status(std::string_view name) override;
-  std::vector<std::string> list() const override;
-  Result<InterfaceStatus> add_interface(std::string_view name, const InterfaceSpec& intf) override;
-  Status remove_interface(std::string_view name, std::string_view intf) override;
-  Result<ExecResult> exec(std::string_view name, const std::vector<std::string>& argv,
-                          std::chrono::milliseconds timeout) override;
-  Result<std::shared_ptr<InstanceLog>> log(std::string_view name) override;
+  Result<std::unique_ptr<ComputeInstance>> create(const InstanceSpec& spec) override;
 
  private:
-  struct Instance;
-  Result<Instance*> find(std::string_view name);
-  // Notices a container whose main process has exited (state kExited, its output drained into
-  // the log).
-  void refresh(Instance& inst);
-  Status prepare_rootfs(Instance& inst);
-  Status stop_locked(Instance& inst, std::chrono::milliseconds grace);
-  Status destroy_locked(Instance& inst);
-  // Runs `runc --root <run dir>/runc args...`; an error carries runc's output.
-  Result<std::string> runc(const std::vector<std::string>& args,
-                           std::chrono::milliseconds timeout = std::chrono::seconds(30));
-  std::string runc_root() const;
+  // The image, with the programs the container will start checked in its layers.
+  Result<ImageInfo> check_image(const InstanceSpec& spec) const;
+  // The run's cgroup parents in runc's extra hierarchies, journaled once (v1 hosts).
+  Status record_parents();
 
   substrate::Run& run_;
   ImageResolver resolve_;
   std::string runc_;
   const uint64_t log_bytes_;
-  bool parents_recorded_ = false;  // the run's cgroup parents in runc's extra hierarchies
-  mutable std::mutex mu_;
-  std::map<std::string, std::unique_ptr<Instance>, std::less<>> instances_;
-  std::unique_ptr<LogPump> pump_;  // started with the first instance
+  std::mutex mu_;
+  bool parents_recorded_ = false;
+  std::shared_ptr<LogPump> pump_;  // started with the first instance, shared with every one
 };
 
 }  // namespace chainlab::runtime

@@ -1,4 +1,4 @@
-// libFuzzer target: the son-emu REST API's request readers (src/endpoints/emulator_endpoint.cc,
+// libFuzzer target: the son-emu REST API's request readers (src/endpoints/emulator/emulator_endpoint.cc,
 // http.cc): request_params (query merged with the JSON body), the compute and chain request
 // builders, son-emu's network strings and the OpenFlow-style match strings (emulator/
 // match_parse.cc).
@@ -17,7 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "emulator/match_parse.h"
-#include "endpoints/emulator_endpoint.h"
+#include "endpoints/emulator/emulator_endpoint.h"
 #include "fuzz_util.h"
 #include "http_fuzz_util.h"
 

@@ -1,4 +1,4 @@
-// libFuzzer target: the gatekeeper's instantiation requests (src/endpoints/gatekeeper_endpoint.cc:
+// libFuzzer target: the gatekeeper's instantiation requests (src/endpoints/gatekeeper/gatekeeper_endpoint.cc:
 // request_params, then parse_instantiate_request for POST /instantiations and its aliases).
 // Package uploads are the package_archive target.
 //
@@ -7,8 +7,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "endpoints/gatekeeper_endpoint.h"
-#include "endpoints/http.h"
+#include "endpoints/gatekeeper/gatekeeper_endpoint.h"
+#include "endpoints/http/http.h"
 #include "fuzz_util.h"
 #include "http_fuzz_util.h"
 

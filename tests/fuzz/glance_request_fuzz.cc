@@ -1,4 +1,4 @@
-// libFuzzer target: Glance image bodies (src/endpoints/openstack_glance.cc: POST /v2/images via
+// libFuzzer target: Glance image bodies (src/endpoints/openstack/glance.cc: POST /v2/images via
 // json_body and parse_image_create; PATCH /v2/images/<id> via parse_image_patch on any JSON).
 //
 // Input: a selector byte (even: create, odd: patch), a query line (unused), the body.
@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "endpoints/openstack_glance.h"
+#include "endpoints/openstack/glance.h"
 #include "fuzz_util.h"
 #include "http_fuzz_util.h"
 

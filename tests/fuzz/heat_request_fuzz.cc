@@ -1,4 +1,4 @@
-// libFuzzer target: Heat stack requests (src/endpoints/openstack_heat.cc: parse_stack_request on
+// libFuzzer target: Heat stack requests (src/endpoints/openstack/heat.cc: parse_stack_request on
 // the JSON body of POST/PUT/PATCH /v1/<tenant>/stacks: template as an object or as YAML/JSON text,
 // parameters, environment) and, when a template came with it, the stack plan of those parameters
 // (plan_stack, frontends/openstack/hot_plan.cc).
@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "endpoints/openstack_heat.h"
+#include "endpoints/openstack/heat.h"
 #include "frontends/openstack/hot_template.h"
 #include "fuzz_util.h"
 #include "http_fuzz_util.h"

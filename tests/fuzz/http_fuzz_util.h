@@ -10,8 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "endpoints/http.h"
-#include "endpoints/openstack_common.h"
+#include "endpoints/http/http.h"
+#include "endpoints/openstack/common.h"
 #include "fuzz_util.h"
 
 namespace chainlab::fuzz {

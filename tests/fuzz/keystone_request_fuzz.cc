@@ -1,4 +1,4 @@
-// libFuzzer target: Keystone token requests (src/endpoints/openstack_keystone.cc: json_body, then
+// libFuzzer target: Keystone token requests (src/endpoints/openstack/keystone.cc: json_body, then
 // parse_v3_auth for POST /v3/auth/tokens or parse_v2_auth for POST /v2.0/tokens).
 //
 // Input: a selector byte (even: v3, odd: v2), a query line (unused), the body. Invariants: no
@@ -8,7 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "endpoints/openstack_keystone.h"
+#include "endpoints/openstack/keystone.h"
 #include "fuzz_util.h"
 #include "http_fuzz_util.h"
 

@@ -1,5 +1,5 @@
-// libFuzzer target: the bodies and list filters of Neutron (src/endpoints/openstack_neutron.cc,
-// openstack_common.cc): json_body and resource_body, then the typed create/update parsers of
+// libFuzzer target: the bodies and list filters of Neutron (src/endpoints/openstack/neutron.cc,
+// endpoints/openstack/common.cc): json_body and resource_body, then the typed create/update parsers of
 // networks, subnets, ports and floating IPs; the query string as list filters (filter_items).
 //
 // Input: a selector byte (% 8: network create/update, subnet create/update, port create/update,
@@ -12,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "endpoints/openstack_neutron.h"
+#include "endpoints/openstack/neutron.h"
 #include "fuzz_util.h"
 #include "http_fuzz_util.h"
 

@@ -1,4 +1,4 @@
-// libFuzzer target: the bodies Nova accepts (src/endpoints/openstack_nova.cc: json_body, then
+// libFuzzer target: the bodies Nova accepts (src/endpoints/openstack/nova.cc: json_body, then
 // parse_server_create, parse_flavor_create, parse_interface_attachment).
 //
 // Input: a selector byte (% 3: server, flavor, interface attachment), a query line (unused by
@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "endpoints/openstack_nova.h"
+#include "endpoints/openstack/nova.h"
 #include "fuzz_util.h"
 #include "http_fuzz_util.h"
 

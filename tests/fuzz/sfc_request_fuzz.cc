@@ -1,4 +1,4 @@
-// libFuzzer target: networking-sfc request bodies (src/endpoints/openstack_sfc.cc: the body reader
+// libFuzzer target: networking-sfc request bodies (src/endpoints/openstack/sfc.cc: the body reader
 // that refuses unknown attributes, the port pair, port pair group, flow classifier and port chain
 // create parsers) and what a classifier becomes (frontends/openstack/sfc_classifier.cc:
 // normalise_classifier, classifier_match), read back by the emulator's match parser.
@@ -13,7 +13,7 @@
 #include <string>
 
 #include "emulator/match_parse.h"
-#include "endpoints/openstack_sfc.h"
+#include "endpoints/openstack/sfc.h"
 #include "frontends/openstack/sfc.h"
 #include "fuzz_util.h"
 #include "http_fuzz_util.h"
@@ -24,7 +24,7 @@ namespace {
 using nlohmann::json;
 constexpr auto kStyle = endpoints::ErrorStyle::kNeutron;
 
-// The attributes each create route allows (openstack_sfc.cc).
+// The attributes each create route allows (endpoints/openstack/sfc.cc).
 const std::set<std::string> kPortPair = {"name", "description", "ingress", "egress",
                                          "service_function_parameters"};
 const std::set<std::string> kGroup = {"name", "description", "port_pairs",

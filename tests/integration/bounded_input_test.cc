@@ -6,9 +6,10 @@
 
 #include <chrono>
 
-#include "endpoints/emulator_endpoint.h"
-#include "endpoints/openstack_heat.h"
-#include "endpoints/openstack_nova.h"
+#include "emulator/emulation.h"
+#include "endpoints/emulator/emulator_endpoint.h"
+#include "endpoints/openstack/heat.h"
+#include "endpoints/openstack/nova.h"
 #include "frontends/openstack/cloud.h"
 #include "test_util.h"
 

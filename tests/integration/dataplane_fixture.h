@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "dataplane/dataplane.h"
+#include "instance_set.h"
 #include "runtime/native_driver.h"
 #include "substrate/run.h"
 #include "test_util.h"
@@ -24,12 +25,14 @@ class DataplaneTest : public ::testing::Test {
     ASSERT_TRUE(run.ok()) << run.error().message;
     run_ = std::move(run).value();
     driver_ = std::make_unique<runtime::NativeDriver>(*run_);
+    hosts_.use(driver_.get());
     auto engine = dataplane::Engine::start();
     ASSERT_TRUE(engine.ok()) << engine.error().message;
     engine_ = std::move(engine).value();
   }
   void TearDown() override {
     engine_.reset();
+    hosts_.clear();
     driver_.reset();
     run_.reset();
   }
@@ -46,13 +49,15 @@ class DataplaneTest : public ::testing::Test {
     runtime::InstanceSpec spec;
     spec.name = name;
     spec.command = std::move(command);
-    auto created = driver_->create(spec);
-    EXPECT_TRUE(created.ok()) << created.error().message;
-    EXPECT_TRUE(driver_->start(name).ok());
+    runtime::ComputeInstance* created = hosts_.create(spec);
+    if (created == nullptr) {
+      return 0;
+    }
+    EXPECT_TRUE(created->start().ok());
     runtime::InterfaceSpec intf;
     intf.name = "eth0";
     intf.ip = *substrate::Cidr::parse(ip);
-    auto added = driver_->add_interface(name, intf);
+    auto added = created->add_interface(intf);
     EXPECT_TRUE(added.ok()) << added.error().message;
     if (!added.ok()) {
       return 0;
@@ -72,7 +77,7 @@ class DataplaneTest : public ::testing::Test {
   // Runs a command in host `name`; returns {exit code, output}.
   runtime::ExecResult exec(const std::string& name, std::vector<std::string> argv,
                            std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
-    auto r = driver_->exec(name, argv, timeout);
+    auto r = hosts_[name].exec(argv, timeout);
     EXPECT_TRUE(r.ok()) << r.error().message;
     return r.ok() ? *r : runtime::ExecResult{-1, "", false};
   }
@@ -90,6 +95,7 @@ class DataplaneTest : public ::testing::Test {
 
   std::unique_ptr<substrate::Run> run_;
   std::unique_ptr<runtime::NativeDriver> driver_;
+  InstanceSet hosts_;
   std::unique_ptr<dataplane::Engine> engine_;
   std::map<std::string, substrate::MacAddress> macs_;
 };

@@ -13,8 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include "emulator/emulation.h"
-#include "endpoints/emulator_endpoint.h"
-#include "endpoints/gatekeeper_endpoint.h"
+#include "endpoints/emulator/emulator_endpoint.h"
+#include "endpoints/gatekeeper/gatekeeper_endpoint.h"
 #include "test_util.h"
 
 namespace chainlab::testing {

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "common/files.h"
+#include "instance_set.h"
 #include "oci_test_image.h"
 #include "substrate/netns.h"
 #include "substrate/process.h"
@@ -65,8 +66,10 @@ class OciDriverTest : public ::testing::Test {
           }
           return image_->info(config_);
         });
+    set_.use(driver_.get());
   }
   void TearDown() override {
+    set_.clear();  // destroys what a failed test left
     driver_.reset();
     if (run_) {
       std::string runc_root = run_->dir() + "/runc";
@@ -92,7 +95,7 @@ class OciDriverTest : public ::testing::Test {
   }
 
   ExecResult exec_ok(const std::string& name, std::vector<std::string> argv) {
-    auto r = driver_->exec(name, argv, 10s);
+    auto r = set_[name].exec(argv, 10s);
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
     return r.ok() ? *r : ExecResult{-1, "", false};
   }
@@ -100,7 +103,7 @@ class OciDriverTest : public ::testing::Test {
   // Waits until the instance's log contains `text`.
   bool log_has(const std::string& name, const std::string& text) {
     for (int i = 0; i < 200; ++i) {
-      auto log = driver_->logs(name, 1 << 16);
+      auto log = set_[name].logs(1 << 16);
       if (log.ok() && log->find(text) != std::string::npos) {
         return true;
       }
@@ -118,24 +121,24 @@ class OciDriverTest : public ::testing::Test {
   std::unique_ptr<testing::TestImage> image_;
   std::unique_ptr<substrate::Run> run_;
   std::unique_ptr<OciDriver> driver_;
+  testing::InstanceSet set_;
 };
 
 TEST_F(OciDriverTest, ImageConfigHonoured) {
-  ASSERT_TRUE(driver_->create(spec("d1")).ok());
-  ASSERT_TRUE(driver_->start("d1").ok());
+  ASSERT_NE(set_.create(spec("d1")), nullptr);
+  ASSERT_TRUE(set_["d1"].start().ok());
   EXPECT_TRUE(log_has("d1", "default-cmd"));
 
   InstanceSpec s = spec("c1", {"echo greeting=$GREETING vnf=$VNF_NAME cwd=$(pwd) host=$(hostname)"
                                " pid=$$; exec sleep 1000"});
   s.env = {{"VNF_NAME", "vnf-c1"}};
   s.hostname = "c1host";
-  auto created = driver_->create(s);
-  ASSERT_TRUE(created.ok()) << created.error().message;
-  auto started = driver_->start("c1");
+  ASSERT_NE(set_.create(s), nullptr);
+  auto started = set_["c1"].start();
   ASSERT_TRUE(started.ok()) << started.error().message;
   EXPECT_TRUE(log_has("c1", "greeting=hello vnf=vnf-c1 cwd=/work host=c1host pid=1"))
-      << driver_->logs("c1", 4096).value_or("");
-  auto st = driver_->status("c1");
+      << set_["c1"].logs(4096).value_or("");
+  auto st = set_["c1"].status();
   ASSERT_TRUE(st.ok());
   EXPECT_EQ(st->state, InstanceState::kRunning);
   EXPECT_EQ(st->driver, "oci");
@@ -146,20 +149,20 @@ TEST_F(OciDriverTest, ImageConfigHonoured) {
   InterfaceSpec intf;
   intf.name = "emu0";
   intf.ip = *substrate::Cidr::parse("10.9.0.2/24");
-  auto added = driver_->add_interface("c1", intf);
+  auto added = set_["c1"].add_interface(intf);
   ASSERT_TRUE(added.ok()) << added.error().message;
   auto ip = exec_ok("c1", {"ip", "addr", "show", "emu0"});
   EXPECT_NE(ip.output.find("10.9.0.2/24"), std::string::npos) << ip.output;
-  EXPECT_TRUE(driver_->remove_interface("c1", "emu0").ok());
-  EXPECT_TRUE(driver_->destroy("c1").ok());
-  EXPECT_TRUE(driver_->destroy("d1").ok());
+  EXPECT_TRUE(set_["c1"].remove_interface("emu0").ok());
+  EXPECT_TRUE(set_.destroy("c1").ok());
+  EXPECT_TRUE(set_.destroy("d1").ok());
 }
 
 TEST_F(OciDriverTest, InstancesDoNotShareWrites) {
-  ASSERT_TRUE(driver_->create(spec("a")).ok());
-  ASSERT_TRUE(driver_->create(spec("b")).ok());
-  ASSERT_TRUE(driver_->start("a").ok());
-  ASSERT_TRUE(driver_->start("b").ok());
+  ASSERT_NE(set_.create(spec("a")), nullptr);
+  ASSERT_NE(set_.create(spec("b")), nullptr);
+  ASSERT_TRUE(set_["a"].start().ok());
+  ASSERT_TRUE(set_["b"].start().ok());
   EXPECT_EQ(
       exec_ok("a", {"sh", "-c", "echo mine > /tmp/x && echo changed > /etc/layer-file"}).exit_code,
       0);
@@ -167,8 +170,8 @@ TEST_F(OciDriverTest, InstancesDoNotShareWrites) {
   EXPECT_NE(exec_ok("b", {"cat", "/tmp/x"}).exit_code, 0);
   EXPECT_EQ(exec_ok("b", {"cat", "/etc/layer-file"}).output, "layer-file\n");
   EXPECT_EQ(read_file(image_->dir() + "/etc/layer-file").value_or(""), "layer-file\n");
-  EXPECT_TRUE(driver_->destroy("a").ok());
-  EXPECT_TRUE(driver_->destroy("b").ok());
+  EXPECT_TRUE(set_.destroy("a").ok());
+  EXPECT_TRUE(set_.destroy("b").ok());
 }
 
 TEST_F(OciDriverTest, LimitsInCgroupfsAndCpuNearQuota) {
@@ -176,10 +179,10 @@ TEST_F(OciDriverTest, LimitsInCgroupfsAndCpuNearQuota) {
   s.limits.cpu_quota_us = 20000;
   s.limits.cpu_period_us = 100000;
   s.limits.memory_bytes = 64 << 20;
-  ASSERT_TRUE(driver_->create(s).ok());
-  auto started = driver_->start("cpu");
+  ASSERT_NE(set_.create(s), nullptr);
+  auto started = set_["cpu"].start();
   ASSERT_TRUE(started.ok()) << started.error().message;
-  auto before = driver_->status("cpu");
+  auto before = set_["cpu"].status();
   ASSERT_TRUE(before.ok());
   EXPECT_EQ(before->limits.cpu_quota_us, 20000);
   EXPECT_EQ(before->limits.cpu_period_us, 100000);
@@ -191,7 +194,7 @@ TEST_F(OciDriverTest, LimitsInCgroupfsAndCpuNearQuota) {
 
   auto t0 = std::chrono::steady_clock::now();
   std::this_thread::sleep_for(2s);
-  auto after = driver_->status("cpu");
+  auto after = set_["cpu"].status();
   auto wall = std::chrono::steady_clock::now() - t0;
   ASSERT_TRUE(after.ok());
   double share = static_cast<double>(after->stats.cpu_usage_ns - before->stats.cpu_usage_ns) /
@@ -201,80 +204,79 @@ TEST_F(OciDriverTest, LimitsInCgroupfsAndCpuNearQuota) {
 
   substrate::ResourceLimits more;
   more.cpu_quota_us = 50000;
-  ASSERT_TRUE(driver_->update("cpu", more).ok());
-  EXPECT_EQ(driver_->status("cpu")->limits.cpu_quota_us, 50000);
-  EXPECT_TRUE(driver_->destroy("cpu").ok());
+  ASSERT_TRUE(set_["cpu"].update(more).ok());
+  EXPECT_EQ(set_["cpu"].status()->limits.cpu_quota_us, 50000);
+  EXPECT_TRUE(set_.destroy("cpu").ok());
 }
 
 TEST_F(OciDriverTest, ExecOutputAndExitCode) {
-  ASSERT_TRUE(driver_->create(spec("e")).ok());
-  EXPECT_EQ(driver_->exec("e", {"true"}, 5s).error().code, ErrorCode::kFailedPrecondition);
-  ASSERT_TRUE(driver_->start("e").ok());
+  ASSERT_NE(set_.create(spec("e")), nullptr);
+  EXPECT_EQ(set_["e"].exec({"true"}, 5s).error().code, ErrorCode::kFailedPrecondition);
+  ASSERT_TRUE(set_["e"].start().ok());
   auto r = exec_ok("e", {"sh", "-c", "echo out; echo err >&2; echo $GREETING; exit 3"});
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.output.find("out"), std::string::npos);
   EXPECT_NE(r.output.find("err"), std::string::npos);
   EXPECT_NE(r.output.find("hello"), std::string::npos);  // the container's environment
   EXPECT_NE(exec_ok("e", {"/no/such/binary"}).exit_code, 0);
-  auto slow = driver_->exec("e", {"sleep", "30"}, 300ms);
+  auto slow = set_["e"].exec({"sleep", "30"}, 300ms);
   ASSERT_TRUE(slow.ok());
   EXPECT_TRUE(slow->timed_out);
-  EXPECT_TRUE(driver_->destroy("e").ok());
+  EXPECT_TRUE(set_.destroy("e").ok());
 }
 
 TEST_F(OciDriverTest, StopWithGraceThenKill) {
   // Handles SIGTERM: stops within the grace period.
-  ASSERT_TRUE(driver_
-                  ->create(spec("t", {"trap 'echo got-term; exit 0' TERM; echo trap-set; "
-                                      "while :; do sleep 0.05; done"}))
-                  .ok());
-  ASSERT_TRUE(driver_->start("t").ok());
+  ASSERT_NE(set_.create(spec("t", {"trap 'echo got-term; exit 0' TERM; echo trap-set; "
+                                   "while :; do sleep 0.05; done"})),
+            nullptr);
+  ASSERT_TRUE(set_["t"].start().ok());
   ASSERT_TRUE(log_has("t", "trap-set"));  // wait for the trap, not for a guessed time
   auto t0 = std::chrono::steady_clock::now();
-  ASSERT_TRUE(driver_->stop("t", 5s).ok());
+  ASSERT_TRUE(set_["t"].stop(5s).ok());
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 3s);
   EXPECT_TRUE(log_has("t", "got-term"));
-  EXPECT_EQ(driver_->status("t")->state, InstanceState::kStopped);
+  EXPECT_EQ(set_["t"].status()->state, InstanceState::kStopped);
 
   // Ignores SIGTERM: killed after the grace period.
-  ASSERT_TRUE(driver_->create(spec("k", {"trap '' TERM; exec sleep 1000"})).ok());
-  ASSERT_TRUE(driver_->start("k").ok());
+  ASSERT_NE(set_.create(spec("k", {"trap '' TERM; exec sleep 1000"})), nullptr);
+  ASSERT_TRUE(set_["k"].start().ok());
   t0 = std::chrono::steady_clock::now();
-  ASSERT_TRUE(driver_->stop("k", 500ms).ok());
+  ASSERT_TRUE(set_["k"].stop(500ms).ok());
   auto took = std::chrono::steady_clock::now() - t0;
   EXPECT_GE(took, 500ms);
   EXPECT_LT(took, 5s);
-  EXPECT_EQ(driver_->status("k")->state, InstanceState::kStopped);
+  EXPECT_EQ(set_["k"].status()->state, InstanceState::kStopped);
   // A stopped instance starts again.
-  auto again = driver_->start("k");
+  auto again = set_["k"].start();
   ASSERT_TRUE(again.ok()) << again.error().message;
-  EXPECT_EQ(driver_->status("k")->state, InstanceState::kRunning);
-  EXPECT_TRUE(driver_->destroy("k").ok());
-  EXPECT_TRUE(driver_->destroy("t").ok());
+  EXPECT_EQ(set_["k"].status()->state, InstanceState::kRunning);
+  EXPECT_TRUE(set_.destroy("k").ok());
+  EXPECT_TRUE(set_.destroy("t").ok());
 }
 
 TEST_F(OciDriverTest, PauseResume) {
-  ASSERT_TRUE(driver_->create(spec("p", {"while :; do :; done"})).ok());
-  ASSERT_TRUE(driver_->start("p").ok());
-  ASSERT_TRUE(driver_->pause("p").ok());
-  EXPECT_EQ(driver_->status("p")->state, InstanceState::kPaused);
-  auto a = driver_->status("p")->stats.cpu_usage_ns;
+  ASSERT_NE(set_.create(spec("p", {"while :; do :; done"})), nullptr);
+  ASSERT_TRUE(set_["p"].start().ok());
+  ASSERT_TRUE(set_["p"].pause().ok());
+  EXPECT_EQ(set_["p"].status()->state, InstanceState::kPaused);
+  auto a = set_["p"].status()->stats.cpu_usage_ns;
   std::this_thread::sleep_for(300ms);
-  auto b = driver_->status("p")->stats.cpu_usage_ns;
+  auto b = set_["p"].status()->stats.cpu_usage_ns;
   EXPECT_LT(b - a, 5'000'000u);  // frozen: no CPU
-  ASSERT_TRUE(driver_->resume("p").ok());
-  EXPECT_EQ(driver_->status("p")->state, InstanceState::kRunning);
+  ASSERT_TRUE(set_["p"].resume().ok());
+  EXPECT_EQ(set_["p"].status()->state, InstanceState::kRunning);
   std::this_thread::sleep_for(300ms);
-  EXPECT_GT(driver_->status("p")->stats.cpu_usage_ns - b, 50'000'000u);
+  EXPECT_GT(set_["p"].status()->stats.cpu_usage_ns - b, 50'000'000u);
   // Destroying a paused instance works too.
-  ASSERT_TRUE(driver_->pause("p").ok());
-  EXPECT_TRUE(driver_->destroy("p").ok());
+  ASSERT_TRUE(set_["p"].pause().ok());
+  EXPECT_TRUE(set_.destroy("p").ok());
 }
 
 TEST_F(OciDriverTest, DestroyLeavesNothing) {
-  ASSERT_TRUE(driver_->create(spec("x")).ok());
-  ASSERT_TRUE(driver_->start("x").ok());
-  auto st = driver_->status("x");
+  ASSERT_NE(set_.create(spec("x")), nullptr);
+  ASSERT_TRUE(set_["x"].start().ok());
+  auto st = set_["x"].status();
   ASSERT_TRUE(st.ok());
   const std::string netns = st->netns;
   const std::string bundle = run_->dir() + "/oci/" + netns;
@@ -282,7 +284,8 @@ TEST_F(OciDriverTest, DestroyLeavesNothing) {
   ASSERT_TRUE(mounted_below(bundle));
   auto cgroup_line = read_file(fmt::format("/proc/{}/cgroup", st->pid)).value_or("");
   pid_t pid = st->pid;
-  ASSERT_TRUE(driver_->destroy("x").ok());
+  ComputeInstance& x = set_["x"];
+  ASSERT_TRUE(x.destroy().ok());
   EXPECT_FALSE(exists(bundle));
   EXPECT_FALSE(mounted_below(bundle));
   EXPECT_FALSE(substrate::Netns::exists(netns));
@@ -290,8 +293,9 @@ TEST_F(OciDriverTest, DestroyLeavesNothing) {
   auto leftovers =
       run_command("find /sys/fs/cgroup -type d -path '*" + run_->cgroup_base() + "/*'");
   EXPECT_TRUE(trim(leftovers.output).empty()) << leftovers.output << cgroup_line;
-  EXPECT_TRUE(driver_->list().empty());
-  EXPECT_EQ(driver_->status("x").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(x.status().error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(x.start().error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_TRUE(x.destroy().ok());
 }
 
 TEST_F(OciDriverTest, UnknownImageAndBadSpec) {
@@ -300,7 +304,6 @@ TEST_F(OciDriverTest, UnknownImageAndBadSpec) {
   EXPECT_EQ(driver_->create(s).error().code, ErrorCode::kNotFound);
   config_.user = "www-data";
   EXPECT_EQ(driver_->create(spec("u")).error().code, ErrorCode::kInvalidArgument);
-  EXPECT_TRUE(driver_->list().empty());
 }
 
 TEST_F(OciDriverTest, ProgramsMustExistInTheImage) {
@@ -320,14 +323,12 @@ TEST_F(OciDriverTest, ProgramsMustExistInTheImage) {
   InstanceSpec extra = spec("p4", {"sh", "-c", "nothing-here"});
   extra.program = "nothing-here";
   EXPECT_EQ(driver_->create(extra).error().code, ErrorCode::kInvalidArgument);
-  EXPECT_TRUE(driver_->list().empty());
   EXPECT_EQ(run_command("ls /run/netns").output, netns_before);
   // Busybox applets are symlinks in the image: found through them.
-  auto ok = driver_->create(spec("p5", {"ls", "/"}));
-  ASSERT_TRUE(ok.ok()) << ok.error().message;
-  ASSERT_TRUE(driver_->start("p5").ok());
+  ASSERT_NE(set_.create(spec("p5", {"ls", "/"})), nullptr);
+  ASSERT_TRUE(set_["p5"].start().ok());
   EXPECT_TRUE(log_has("p5", "etc\n"));
-  EXPECT_TRUE(driver_->destroy("p5").ok());
+  EXPECT_TRUE(set_.destroy("p5").ok());
 }
 
 TEST_F(OciDriverTest, StartTime) {
@@ -336,14 +337,14 @@ TEST_F(OciDriverTest, StartTime) {
   for (int i = 0; i < 20; ++i) {
     std::string name = fmt::format("s{}", i);
     auto t0 = std::chrono::steady_clock::now();
-    ASSERT_TRUE(driver_->create(spec(name)).ok());
+    ASSERT_NE(set_.create(spec(name)), nullptr);
     auto t1 = std::chrono::steady_clock::now();
-    auto started = driver_->start(name);
+    auto started = set_[name].start();
     auto t2 = std::chrono::steady_clock::now();
     ASSERT_TRUE(started.ok()) << started.error().message;
     create_ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
     start_ms.push_back(std::chrono::duration<double, std::milli>(t2 - t1).count());
-    ASSERT_TRUE(driver_->destroy(name).ok());
+    ASSERT_TRUE(set_.destroy(name).ok());
   }
   auto pct = [](std::vector<double> v, double p) {
     std::sort(v.begin(), v.end());
@@ -371,10 +372,11 @@ TEST_F(OciDriverTest, KilledRunLeavesNothingAfterCleanup) {
     }
     OciDriver driver(**run, [&](const std::string&) -> Result<ImageInfo> { return image; });
     InstanceSpec s = spec("victim");
-    if (!driver.create(s).ok() || !driver.start("victim").ok()) {
+    auto victim = driver.create(s);
+    if (!victim.ok() || !(*victim)->start().ok()) {
       ::_exit(2);
     }
-    (void)write_file(state_dir + "/up", driver.status("victim")->netns, true);
+    (void)write_file(state_dir + "/up", (*victim)->status()->netns, true);
     ::pause();
     ::_exit(0);
   }

@@ -57,18 +57,20 @@ TEST(OciImport, DockerSaveArchiveRunsWithItsConfig) {
     InstanceSpec spec;
     spec.name = "imported";
     spec.image = "example/imported:1.0";
-    ASSERT_TRUE(driver.create(spec).ok());
-    ASSERT_TRUE(driver.start("imported").ok());
+    auto made = driver.create(spec);
+    ASSERT_TRUE(made.ok()) << made.error().message;
+    std::unique_ptr<ComputeInstance> imported = std::move(made).value();
+    ASSERT_TRUE(imported->start().ok());
     bool seen = false;
     std::string log;
     for (int i = 0; i < 300 && !seen; ++i) {
-      log = driver.logs("imported", 4096).value_or("");
+      log = imported->logs(4096).value_or("");
       seen = log.find("imported-env from /work") != std::string::npos;
       std::this_thread::sleep_for(10ms);
     }
     EXPECT_TRUE(seen) << "ENTRYPOINT/CMD/ENV/WorkingDir not honoured; log: " << log;
-    EXPECT_EQ(driver.status("imported")->driver, "oci");
-    ASSERT_TRUE(driver.destroy("imported").ok());
+    EXPECT_EQ(imported->status()->driver, "oci");
+    ASSERT_TRUE(imported->destroy().ok());
     (*run)->teardown();
   }
   chainlab::testing::run_command("rm -rf " + work);

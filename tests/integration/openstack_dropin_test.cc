@@ -17,13 +17,14 @@
 #include <chrono>
 
 #include "common/fd.h"
-#include "endpoints/endpoint_group.h"
-#include "endpoints/openstack_glance.h"
-#include "endpoints/openstack_heat.h"
-#include "endpoints/openstack_keystone.h"
-#include "endpoints/openstack_neutron.h"
-#include "endpoints/openstack_nova.h"
-#include "endpoints/openstack_sfc.h"
+#include "emulator/emulation.h"
+#include "endpoints/http/endpoint_group.h"
+#include "endpoints/openstack/glance.h"
+#include "endpoints/openstack/heat.h"
+#include "endpoints/openstack/keystone.h"
+#include "endpoints/openstack/neutron.h"
+#include "endpoints/openstack/nova.h"
+#include "endpoints/openstack/sfc.h"
 #include "runtime/image_store.h"
 #include "test_util.h"
 

@@ -2,8 +2,9 @@
 // client expects, on a real emulation (servers are started through the Cloud directly).
 #include <httplib.h>
 
-#include "endpoints/endpoint_group.h"
-#include "endpoints/openstack_sfc.h"
+#include "emulator/emulation.h"
+#include "endpoints/http/endpoint_group.h"
+#include "endpoints/openstack/sfc.h"
 #include "test_util.h"
 
 namespace chainlab::endpoints {

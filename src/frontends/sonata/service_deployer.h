@@ -10,7 +10,7 @@
 // Any failure undoes everything this instantiation created (E-LANs, chains, instances, subnets)
 // and the error names the step that failed. terminate(): E-LANs and chains deleted, instances
 // stopped (their stop commands run), subnets returned.
-// See also: endpoints/gatekeeper_endpoint.h, docs/api/gatekeeper.md.
+// See also: endpoints/gatekeeper/gatekeeper_endpoint.h, docs/api/gatekeeper.md.
 #pragma once
 
 #include <functional>

@@ -5,9 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "endpoints/emulator_endpoint.h"
-#include "endpoints/openstack_keystone.h"
-#include "endpoints/openstack_nova.h"
+#include "endpoints/emulator/emulator_endpoint.h"
+#include "endpoints/openstack/keystone.h"
+#include "endpoints/openstack/nova.h"
 
 namespace chainlab::endpoints {
 namespace {

@@ -1,6 +1,6 @@
 // son-emu's REST shapes from typed emulator views; expected values copied from son-emu's code
 // (node.py getNetworkStatus / Datacenter.getStatus, net.py _chainAddFlow).
-#include "endpoints/sonemu_shapes.h"
+#include "endpoints/emulator/sonemu_shapes.h"
 
 #include <gtest/gtest.h>
 

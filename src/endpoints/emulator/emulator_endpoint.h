@@ -1,0 +1,72 @@
+// The son-emu / vim-emu REST API over an Emulation (docs/api/emulator-rest.md): compute,
+// datacenter, network (chains, d3 graph), monitor (501: not implemented), plus chainlab's exec,
+// E-LAN and link routes, and /emulator/exit. Default port 5001. The JSON shapes are in
+// endpoints/emulator/sonemu_shapes.h.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "emulator/emulation.h"
+#include "endpoints/http/http.h"
+
+namespace chainlab::endpoints {
+
+// What the routes (emulator_routes.cc) work on.
+struct EmulatorContext {
+  emulator::Emulation& emu;
+  std::function<void()> on_exit;
+};
+
+class EmulatorEndpoint final : public Endpoint {
+ public:
+  // `on_exit` runs when a client asks the emulator to exit (PUT /emulator/exit).
+  EmulatorEndpoint(emulator::Emulation& emulation, std::function<void()> on_exit)
+      : ctx_{emulation, std::move(on_exit)} {}
+  std::string name() const override { return "emulator"; }
+  void register_routes(httplib::Server& server) override;
+
+ private:
+  EmulatorContext ctx_;
+};
+
+// The typed requests behind the routes, from the request's parameters (request_params: query and
+// JSON body merged). InvalidArgument naming the field for anything malformed.
+// Parses son-emu's network string "(id=input,ip=10.0.0.1/24),(id=output)" or a JSON list of
+// {"id","ip","mac"}.
+Result<std::vector<emulator::InterfaceRequest>> parse_network_param(const nlohmann::json& value);
+// PUT /restapi/compute/<pop>/<name>: image, docker_command (or command), flavor_name, network,
+// env, stop_command.
+Result<emulator::ComputeRequest> parse_compute_request(const nlohmann::json& params,
+                                                       const std::string& pop,
+                                                       const std::string& name);
+// PUT and DELETE /restapi/network: vnf_src_name, vnf_dst_name, interfaces, weight, match,
+// bidirectional, skip_vlan_tag, cookie, priority, path.
+Result<emulator::ChainRequest> parse_chain_request(const nlohmann::json& params);
+// PUT /restapi/compute/resources/<pop>/<name>: cpu_quota, cpu_period, cpu_shares, cpu_bw (a
+// fraction of a CPU), cpuset_cpus (or cpuset), mem_limit ("512m"); every value checked before
+// anything changes.
+Result<substrate::ResourceLimits> parse_resource_limits(const nlohmann::json& params);
+// PUT /restapi/link/<a>/<b>: delay, jitter (durations), loss (%), bw (rate), queue (packets), in
+// the topology's limits.
+Result<emulator::LinkChange> parse_link_change(const nlohmann::json& params);
+// POST /restapi/compute/exec/<name>: cmd (a list, or a string run by /bin/sh -c), timeout (1..3600
+// s, 60 by default).
+struct ExecRequest {
+  std::vector<std::string> argv;
+  std::chrono::seconds timeout{60};
+};
+Result<ExecRequest> parse_exec_request(const nlohmann::json& params);
+// PUT /restapi/elan/<name>: members, a list of "vnf[:intf]" (the interface may be empty).
+Result<std::vector<std::pair<std::string, std::string>>> parse_elan_members(
+    const nlohmann::json& params);
+// A parameter as text: a string as it is, another JSON value dumped, absent or null: `fallback`.
+std::string param_text(const nlohmann::json& params, const char* key,
+                       const std::string& fallback = "");
+// GET /restapi/network items and PUT /restapi/network?detail: a chain with its path, VLAN, rules.
+nlohmann::json chain_info_json(const emulator::ChainInfo& chain);
+
+}  // namespace chainlab::endpoints

@@ -1,0 +1,235 @@
+// The routes of the son-emu REST API (emulator_endpoint.h): one function per route, in the order
+// httplib tries them.
+#include <httplib.h>
+
+#include <algorithm>
+
+#include "endpoints/emulator/emulator_endpoint.h"
+#include "endpoints/emulator/sonemu_shapes.h"
+#include "endpoints/http/log_stream.h"
+#include "endpoints/http/router.h"
+
+namespace chainlab::endpoints {
+namespace {
+
+using nlohmann::json;
+using Ctx = EmulatorContext;
+
+// A JSON string as flask-restful writes it: the JSON document and a newline (son-emu's CLI prints
+// the raw body of its network calls).
+Reply text_answer(const std::string& text) {
+  return Reply::text(json(text).dump(-1, ' ', false, json::error_handler_t::replace) + "\n",
+                     "application/json")
+      .header("Access-Control-Allow-Origin", "*");
+}
+
+Result<json> compute_json(Ctx& c, const std::string& name) {
+  CL_ASSIGN_OR_RETURN(emulator::ComputeInfo info, c.emu.compute_status(name));
+  return compute_status_json(info, SonemuNames(c.emu.topology()));
+}
+
+Result<json> put_resources(Ctx& c, const httplib::Request& req) {
+  CL_ASSIGN_OR_RETURN(json p, request_params(req));
+  CL_ASSIGN_OR_RETURN(substrate::ResourceLimits limits, parse_resource_limits(p));
+  std::string name = req.matches[2];
+  CL_RETURN_IF_ERROR(c.emu.update_resources(name, limits));
+  return compute_json(c, name);
+}
+
+Result<json> post_exec(Ctx& c, const httplib::Request& req) {
+  CL_ASSIGN_OR_RETURN(json p, request_params(req));
+  CL_ASSIGN_OR_RETURN(ExecRequest exec, parse_exec_request(p));
+  CL_ASSIGN_OR_RETURN(auto r, c.emu.exec(req.matches[1], exec.argv, exec.timeout));
+  return json{{"exit_code", r.exit_code}, {"output", r.output}, {"timed_out", r.timed_out}};
+}
+
+Result<json> put_compute(Ctx& c, const httplib::Request& req) {
+  CL_ASSIGN_OR_RETURN(json p, request_params(req));
+  CL_ASSIGN_OR_RETURN(emulator::ComputeRequest r,
+                      parse_compute_request(p, req.matches[1], req.matches[2]));
+  CL_ASSIGN_OR_RETURN(emulator::ComputeInfo info, c.emu.start_compute(r));
+  return compute_status_json(info, SonemuNames(c.emu.topology()));
+}
+
+Result<json> put_interface(Ctx& c, const httplib::Request& req) {
+  CL_ASSIGN_OR_RETURN(json p, request_params(req));
+  emulator::InterfaceRequest r{req.matches[3], param_text(p, "ip"), param_text(p, "mac")};
+  CL_RETURN_IF_ERROR(c.emu.add_interface(req.matches[2], r));
+  return compute_json(c, req.matches[2]);
+}
+
+Result<json> delete_interface(Ctx& c, const httplib::Request& req) {
+  CL_RETURN_IF_ERROR(c.emu.remove_interface(req.matches[2], req.matches[3]));
+  return json("OK");
+}
+
+Result<json> get_compute(Ctx& c, const httplib::Request& req) {
+  CL_ASSIGN_OR_RETURN(emulator::ComputeInfo info, c.emu.compute_status(req.matches[2]));
+  if (info.pop != std::string(req.matches[1])) {
+    return make_error(ErrorCode::kNotFound, "no instance '{}' in '{}'", std::string(req.matches[2]),
+                      std::string(req.matches[1]));
+  }
+  return compute_status_json(info, SonemuNames(c.emu.topology()));
+}
+
+void get_logs(Ctx& c, const httplib::Request& req, httplib::Response& res) {
+  auto query = parse_log_query(req);
+  if (!query.ok()) {
+    return send_error(res, query.error());
+  }
+  auto cursor = c.emu.compute_log(req.matches[1], req.matches[2], query->tail_lines, query->follow);
+  cursor.ok() ? stream_log(req, res, std::move(cursor).value()) : send_error(res, cursor.error());
+}
+
+Result<json> delete_compute(Ctx& c, const httplib::Request& req) {
+  CL_RETURN_IF_ERROR(c.emu.stop_compute(req.matches[1], req.matches[2]));
+  return json("OK");
+}
+
+Result<json> list_compute(Ctx& c, const std::string& pop) {
+  CL_ASSIGN_OR_RETURN(auto all, c.emu.list_compute(pop));
+  SonemuNames names(c.emu.topology());
+  json out = json::array();
+  for (const auto& info : all) {
+    out.push_back(json::array({info.name, compute_status_json(info, names)}));
+  }
+  return out;
+}
+
+Result<json> list_all_compute(Ctx& c, const httplib::Request&) {
+  return list_compute(c, "");
+}
+
+// son-emu's CLI sends "None" for a missing -d: all PoPs (compute.py ComputeList).
+Result<json> list_pop_compute(Ctx& c, const httplib::Request& req) {
+  std::string pop = req.matches[1];
+  return list_compute(c, pop == "None" ? "" : pop);
+}
+
+Result<json> list_datacenters(Ctx& c, const httplib::Request&) {
+  json out = json::array();
+  for (const auto& p : c.emu.list_pops()) {
+    out.push_back(pop_status_json(p, c.emu.topology(), SonemuNames(c.emu.topology())));
+  }
+  return out;
+}
+
+Result<json> get_datacenter(Ctx& c, const httplib::Request& req) {
+  CL_ASSIGN_OR_RETURN(emulator::PopInfo p, c.emu.pop_status(req.matches[1]));
+  return pop_status_json(p, c.emu.topology(), SonemuNames(c.emu.topology()));
+}
+
+Result<Reply> put_chain(Ctx& c, const httplib::Request& req) {
+  CL_ASSIGN_OR_RETURN(json p, request_params(req));
+  CL_ASSIGN_OR_RETURN(emulator::ChainRequest r, parse_chain_request(p));
+  CL_ASSIGN_OR_RETURN(emulator::ChainInfo chain, c.emu.set_chain(r));
+  if (p.contains("detail")) {
+    return Reply(chain_info_json(chain));
+  }
+  return text_answer(chain_answer("add-flow", chain, p, SonemuNames(c.emu.topology())));
+}
+
+Result<Reply> delete_chain(Ctx& c, const httplib::Request& req) {
+  CL_ASSIGN_OR_RETURN(json p, request_params(req));
+  CL_ASSIGN_OR_RETURN(emulator::ChainRequest r, parse_chain_request(p));
+  CL_ASSIGN_OR_RETURN(auto removed, c.emu.remove_chains(r));
+  // son-emu answers for the request's direction(s), along the chain's path.
+  emulator::ChainInfo asked = removed.front();
+  if (asked.request.src != r.src) {
+    std::reverse(asked.path.begin(), asked.path.end());
+  }
+  asked.request = r;
+  return text_answer(chain_answer("del-flows", asked, p, SonemuNames(c.emu.topology())));
+}
+
+// son-emu's monitoring routes (api/rest/monitor.py): chainlab has no monitoring yet.
+Result<Reply> monitor(Ctx&, const httplib::Request& req) {
+  return Reply(json{{"error", fmt::format("{} /restapi/monitor/{}: monitoring is not implemented "
+                                          "in chainlab (docs/api/emulator-rest.md)",
+                                          req.method, std::string(req.matches[1]))}},
+               501);
+}
+
+Result<json> list_chains(Ctx& c, const httplib::Request&) {
+  json out = json::array();
+  for (const auto& chain : c.emu.list_chains()) {
+    out.push_back(chain_info_json(chain));
+  }
+  return out;
+}
+
+Result<json> d3_graph(Ctx& c, const httplib::Request&) {
+  return c.emu.d3_graph();
+}
+
+Result<json> put_elan(Ctx& c, const httplib::Request& req) {
+  CL_ASSIGN_OR_RETURN(json p, request_params(req));
+  CL_ASSIGN_OR_RETURN(auto members, parse_elan_members(p));
+  CL_ASSIGN_OR_RETURN(auto e, c.emu.create_elan(req.matches[1], members));
+  return json{{"name", e.name}, {"vlan", e.vlan}, {"tree", e.tree}};
+}
+
+Result<json> delete_elan(Ctx& c, const httplib::Request& req) {
+  CL_RETURN_IF_ERROR(c.emu.delete_elan(req.matches[1]));
+  return json("OK");
+}
+
+Result<json> put_link(Ctx& c, const httplib::Request& req) {
+  CL_ASSIGN_OR_RETURN(json p, request_params(req));
+  CL_ASSIGN_OR_RETURN(emulator::LinkChange change, parse_link_change(p));
+  CL_RETURN_IF_ERROR(c.emu.set_link(req.matches[1], req.matches[2], change));
+  return json("OK");
+}
+
+Result<json> info(Ctx& c, const httplib::Request&) {
+  const auto& t = c.emu.topology();
+  return json{{"name", t.name},
+              {"prefix", c.emu.prefix()},
+              {"pops", t.pops().size()},
+              {"switches", t.switches().size()},
+              {"links", t.links().size()}};
+}
+
+Result<json> exit_emulator(Ctx& c, const httplib::Request&) {
+  c.on_exit();  // stops the run after this answer is written
+  return json("OK");
+}
+
+const std::string kMonitor = R"(/restapi/monitor/(interface|flow|link|skewness|term))";
+
+// httplib tries the routes of a method in this order: the longer patterns first.
+const Route<Ctx> kRoutes[] = {
+    {Method::kPut, R"(/restapi/compute/resources/([^/]+)/([^/]+))", &put_resources},
+    {Method::kPost, R"(/restapi/compute/exec/([^/]+))", &post_exec},
+    {Method::kPut, R"(/restapi/compute/([^/]+)/([^/]+))", &put_compute},
+    {Method::kPut, R"(/restapi/compute/([^/]+)/([^/]+)/interface/([^/]+))", &put_interface},
+    {Method::kDelete, R"(/restapi/compute/([^/]+)/([^/]+)/interface/([^/]+))", &delete_interface},
+    {Method::kGet, R"(/restapi/compute/([^/]+)/([^/]+))", &get_compute},
+    {Method::kGet, R"(/restapi/compute/([^/]+)/([^/]+)/logs)", &get_logs},
+    {Method::kDelete, R"(/restapi/compute/([^/]+)/([^/]+))", &delete_compute},
+    {Method::kGet, "/restapi/compute", &list_all_compute},
+    {Method::kGet, R"(/restapi/compute/([^/]+))", &list_pop_compute},
+    {Method::kGet, "/restapi/datacenter", &list_datacenters},
+    {Method::kGet, R"(/restapi/datacenter/([^/]+))", &get_datacenter},
+    {Method::kPut, "/restapi/network", &put_chain},
+    {Method::kDelete, "/restapi/network", &delete_chain},
+    // son-emu's methods: PUT and DELETE, GET for term.
+    {Method::kPut, kMonitor, &monitor},
+    {Method::kDelete, kMonitor, &monitor},
+    {Method::kGet, kMonitor, &monitor},
+    {Method::kGet, "/restapi/network", &list_chains},
+    {Method::kGet, "/restapi/network/d3jsgraph", &d3_graph},
+    {Method::kPut, R"(/restapi/elan/([^/]+))", &put_elan},
+    {Method::kDelete, R"(/restapi/elan/([^/]+))", &delete_elan},
+    {Method::kPut, R"(/restapi/link/([^/]+)/([^/]+))", &put_link},
+    {Method::kGet, "/emulator/info", &info},
+    {Method::kPut, "/emulator/exit", &exit_emulator},
+};
+
+}  // namespace
+
+void EmulatorEndpoint::register_routes(httplib::Server& server) {
+  Router(server, *this).add<Ctx>(ctx_, kRoutes);
+}
+
+}  // namespace chainlab::endpoints

@@ -1,0 +1,67 @@
+// The one typed reader of request bodies. request_params: the JSON object of a request (bounded
+// depth, valid UTF-8: common/json_bounded.h; the size is bounded before, endpoints/http/http.cc)
+// merged over its query parameters. FieldReader: typed getters over one JSON object whose errors
+// name the field's path ("server.flavorRef: expected a string"), or, for the OpenStack APIs, say
+// it as their services do ("Invalid input for flavorRef: '1' is not a string").
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "common/result.h"
+#include "common/units.h"
+
+namespace httplib {
+struct Request;
+}  // namespace httplib
+
+namespace chainlab::endpoints {
+
+// The request's JSON body merged over its query parameters (body wins); an empty body is {}; a
+// JSON string holding JSON is read as that JSON (son-emu's clients send such bodies).
+// InvalidArgument for a body that is not a JSON object, too deep or not UTF-8.
+Result<nlohmann::json> request_params(const httplib::Request& req);
+
+// How a FieldReader words a wrong field.
+enum class FieldStyle {
+  kPath,       // "<path>: expected a string"
+  kOpenStack,  // "Invalid input for <path>: '<value>' is not a string"
+};
+
+class FieldReader {
+ public:
+  // `object` must outlive the reader; `path` names it in errors ("" at the top).
+  explicit FieldReader(const nlohmann::json& object, std::string path = "",
+                       FieldStyle style = FieldStyle::kPath)
+      : object_(object), path_(std::move(path)), style_(style) {}
+
+  // "server.flavorRef" (or "flavorRef" at the top).
+  std::string path(std::string_view key) const;
+  const nlohmann::json& value() const { return object_; }
+
+  // Absent or null: nullopt. A value of another type: InvalidArgument naming the field.
+  Result<std::optional<std::string>> opt_string(std::string_view key) const;
+  // A boolean, or a string true/false/1/0 (any case).
+  Result<std::optional<bool>> opt_bool(std::string_view key) const;
+  // common/units.h json_int: an integer, a whole float or a string of digits in [min, max].
+  Result<std::optional<int64_t>> opt_int(std::string_view key, int64_t min = kInt64Min,
+                                         int64_t max = kInt64Max) const;
+  // Required: absent or null is InvalidArgument "<path>: is required" too.
+  Result<std::string> string(std::string_view key) const;
+  // The object under `key` as a reader one level down.
+  Result<FieldReader> object(std::string_view key) const;
+
+ private:
+  Error wrong(std::string_view key, std::string_view expected, const nlohmann::json& value) const;
+  const nlohmann::json* find(std::string_view key) const;
+
+  const nlohmann::json& object_;
+  std::string path_;
+  FieldStyle style_;
+};
+
+}  // namespace chainlab::endpoints

@@ -1,0 +1,97 @@
+// What the OpenStack endpoints share (docs/api/openstack.md): the port layout of a PoP's services,
+// token checks, the error body each service's client expects, and small JSON readers. The JSON of
+// a request is parsed here and in the endpoint files only; the Cloud sees typed structs.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "common/result.h"
+#include "common/units.h"
+#include "endpoints/http/router.h"
+#include "frontends/openstack/cloud.h"
+
+namespace httplib {
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace chainlab::endpoints {
+
+// The ports of one PoP's OpenStack services from its base port P (vim-emu's layout).
+struct OpenStackPorts {
+  int keystone = 0;  // P
+  int nova = 0;      // P + 3774
+  int neutron = 0;   // P + 4696
+  int heat = 0;      // P + 3004
+  int glance = 0;    // P + 4242
+  static OpenStackPorts from_base(int base) {
+    return {base, base + 3774, base + 4696, base + 3004, base + 4242};
+  }
+};
+
+// What the routes of a PoP's OpenStack endpoints work on: its Cloud and its services' ports.
+struct OpenStackContext {
+  std::shared_ptr<openstack::Cloud> cloud;
+  OpenStackPorts ports;
+};
+
+// How each client family wants its errors.
+enum class ErrorStyle {
+  kKeystone,  // {"error": {"code", "title", "message"}}
+  kNova,      // {"itemNotFound"|"badRequest"|"conflictingRequest"|...: {"code", "message"}}
+  kNeutron,   // {"NeutronError": {"type", "message", "detail"}}
+  kGlance,    // {"code", "title", "message"} plain, like Glance's webob errors
+};
+
+void send_openstack_error(httplib::Response& res, ErrorStyle style, const Error& error,
+                          const std::string& neutron_type = "");
+// The same answer as a route's Reply (a Neutron error with a type of its own: "NetworkInUse").
+Reply openstack_error_reply(ErrorStyle style, const Error& error,
+                            const std::string& neutron_type = "");
+// What OpenStack services answer for a path they have no route for (webob's 404 text).
+inline Error no_route_openstack() {
+  return make_error(ErrorCode::kNotFound, "The resource could not be found.");
+}
+
+// The scheme://host part of the URLs a response advertises: the request's Host header without
+// its port, else 127.0.0.1.
+std::string request_host(const httplib::Request& req);
+std::string service_url(const httplib::Request& req, int port, const std::string& path = "");
+
+// The Router guard of the routes behind a token (endpoints/http/router.h): X-Auth-Token checked
+// against the cloud; the 401 carries "WWW-Authenticate: Keystone uri=\"\"" and the endpoint's error
+// shape. `before` (may be null) runs first either way (Nova's version headers).
+std::function<Status(const httplib::Request&, httplib::Response&)> token_guard(
+    std::shared_ptr<openstack::Cloud> cloud,
+    std::function<void(const httplib::Request&, httplib::Response&)> before = nullptr);
+// The 401 of a missing or wrong token, with its WWW-Authenticate header set on `res`.
+Error unauthorized(httplib::Response& res);
+
+// The request body as a JSON object; InvalidArgument (with a client-style message) otherwise.
+Result<nlohmann::json> json_body(const httplib::Request& req);
+// The object under `key` of a body ({"network": {...}}); InvalidArgument when absent.
+Result<nlohmann::json> resource_body(const nlohmann::json& body, const std::string& key);
+
+// Typed readers: unset/null -> nullopt; a wrong type -> InvalidArgument naming the field.
+// The reason phrase OpenStack services put in `title` ("Not Found").
+const char* http_title(int status);
+
+Result<std::optional<std::string>> opt_string(const nlohmann::json& obj, const char* key);
+Result<std::optional<bool>> opt_bool(const nlohmann::json& obj, const char* key);
+// An integer member (JSON integer, whole float or string of digits) in [min, max]; absent or null:
+// nullopt. "Invalid input for <key>: ..." otherwise (common/units.h json_int).
+Result<std::optional<int64_t>> opt_int(const nlohmann::json& obj, const char* key,
+                                       int64_t min = kInt64Min, int64_t max = kInt64Max);
+
+// Neutron/Nova list filtering: keeps the items whose fields equal every query parameter that names
+// a field (booleans compare case-insensitively); `fields` keeps only the named keys.
+nlohmann::json filter_items(const nlohmann::json& items, const httplib::Request& req,
+                            const std::set<std::string>& ignored = {});
+
+}  // namespace chainlab::endpoints

@@ -1,0 +1,50 @@
+// Neutron (network) of one PoP's OpenStack control plane (docs/api/openstack.md). Port P + 4696.
+// Paths under /v2.0 (each also with a ".json" suffix): networks, subnets, ports, floatingips,
+// routers (+ add_router_interface / remove_router_interface), extensions, plus the version
+// documents at / and /v2.0. List filters by field (?name=x&network_id=y) and ?fields=. A network
+// is an E-LAN of the emulation over its bound ports. Errors: {"NeutronError": {type, message,
+// detail}}. The extension list names "sfc" and "flow_classifier" for the networking-sfc routes
+// another endpoint part adds (register_sfc_routes hook).
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "endpoints/http/http.h"
+#include "endpoints/openstack/common.h"
+
+namespace chainlab::endpoints {
+
+class NeutronEndpoint final : public Endpoint {
+ public:
+  // `extra_routes` runs after the core routes are registered (networking-sfc adds its own).
+  NeutronEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports,
+                  std::function<void(httplib::Server&)> extra_routes = nullptr)
+      : ctx_{std::move(cloud), ports}, extra_routes_(std::move(extra_routes)) {}
+  std::string name() const override { return ctx_.cloud->pop() + " neutron"; }
+  void register_routes(httplib::Server& server) override;
+  void write_error(httplib::Response& res, const Error& error) const override;
+  Error no_route_error(const std::string&, const std::string&) const override {
+    return no_route_openstack();
+  }
+  bool uses_run_token() const override { return false; }  // Keystone tokens instead
+
+ private:
+  OpenStackContext ctx_;
+  std::function<void(httplib::Server&)> extra_routes_;
+};
+
+// JSON shapes shared with other Neutron-style routes (sfc).
+nlohmann::json neutron_port_json(const openstack::Port& port);
+
+// The typed requests of POST/PUT bodies, from the object under the resource's key ({"network":
+// {...}} -> the inner object). InvalidArgument naming the field for anything malformed.
+Result<openstack::NetworkCreate> parse_network_create(const nlohmann::json& network);
+Result<openstack::NetworkUpdate> parse_network_update(const nlohmann::json& network);
+Result<openstack::SubnetCreate> parse_subnet_create(const nlohmann::json& subnet);
+Result<openstack::SubnetUpdate> parse_subnet_update(const nlohmann::json& subnet);
+Result<openstack::PortCreate> parse_port_create(const nlohmann::json& port);
+Result<openstack::PortUpdate> parse_port_update(const nlohmann::json& port);
+Result<openstack::FloatingIpCreate> parse_floating_ip_create(const nlohmann::json& floatingip);
+
+}  // namespace chainlab::endpoints

@@ -1,0 +1,43 @@
+// Nova (compute) of one PoP's OpenStack control plane (docs/api/openstack.md). Port P + 3774.
+// Paths under /v2.1/<tenant> or /v2.1: servers (list, detail, show, create, update, delete,
+// actions), os-interface attach/detach, flavors (list, detail, show, create, delete,
+// os-extra_specs), images (list, detail, show, delete), limits, availability zones, keypairs
+// (empty), plus the version documents at / and /v2.1. Microversions 2.1 to 2.79 are echoed in
+// OpenStack-API-Version; errors are {"itemNotFound"|"badRequest"|...: {code, message}}.
+#pragma once
+
+#include <memory>
+
+#include "endpoints/http/http.h"
+#include "endpoints/openstack/common.h"
+
+namespace chainlab::endpoints {
+
+class NovaEndpoint final : public Endpoint {
+ public:
+  NovaEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports)
+      : ctx_{std::move(cloud), ports} {}
+  std::string name() const override { return ctx_.cloud->pop() + " nova"; }
+  void register_routes(httplib::Server& server) override;
+  void write_error(httplib::Response& res, const Error& error) const override;
+  Error no_route_error(const std::string&, const std::string&) const override {
+    return no_route_openstack();
+  }
+  bool uses_run_token() const override { return false; }  // Keystone tokens instead
+
+ private:
+  OpenStackContext ctx_;
+};
+
+// The typed requests of the bodies Nova accepts (POST /servers, /flavors, os-interface), from
+// the parsed JSON body. InvalidArgument with a Nova-style message for anything malformed.
+struct ServerCreateRequest {
+  openstack::ServerCreate server;
+  // "networks": "auto" (the default): the route adds the PoP's only non-external network, if any.
+  bool auto_network = false;
+};
+Result<ServerCreateRequest> parse_server_create(const nlohmann::json& body);
+Result<openstack::FlavorCreate> parse_flavor_create(const nlohmann::json& body);
+Result<openstack::ServerNic> parse_interface_attachment(const nlohmann::json& body);
+
+}  // namespace chainlab::endpoints

@@ -1,0 +1,361 @@
+// The routes of Nova (nova.h): one function per route, in the order httplib tries them. Every
+// route but the version documents is behind the token and project check (nova_guard).
+#include <httplib.h>
+
+#include <map>
+
+#include "common/safe_regex.h"
+#include "endpoints/http/router.h"
+#include "endpoints/openstack/nova.h"
+#include "endpoints/openstack/nova_internal.h"
+
+namespace chainlab::endpoints {
+namespace {
+
+using nlohmann::json;
+using Ctx = OpenStackContext;
+using namespace nova;  // this endpoint's views and prefix
+
+// The token first, then the path's project against the token's (Nova's 400 on a mismatch); the
+// version headers go on every answer, a 401 included.
+Router::Guard nova_guard(const Ctx& c) {
+  auto token = token_guard(c.cloud, set_version_headers);
+  return [token, cloud = c.cloud](const httplib::Request& req, httplib::Response& res) -> Status {
+    CL_RETURN_IF_ERROR(token(req, res));
+    auto t = cloud->validate_token(req.get_header_value("X-Auth-Token"));
+    return t.ok() ? check_project(req.path, t->project_id) : ok_status();
+  };
+}
+
+Result<json> versions(Ctx& c, const httplib::Request& req) {
+  int port = c.ports.nova;
+  json v20 = version_doc(req, port);
+  v20["id"] = "v2.0";
+  v20["status"] = "SUPPORTED";
+  v20["version"] = "";
+  v20["min_version"] = "";
+  v20["links"] = {{{"rel", "self"}, {"href", service_url(req, port, "/v2/")}}};
+  return json{{"versions", {v20, version_doc(req, port)}}};
+}
+
+void version(Ctx& c, const httplib::Request& req, httplib::Response& res) {
+  set_version_headers(req, res);
+  send_json(res, {{"version", version_doc(req, c.ports.nova)}});
+}
+
+// Nova's name filter is a regular expression; one that does not compile (or that this emulation
+// refuses, compile_safe_regex) compares the name as text.
+bool name_matches(const std::string& name, const std::string& filter) {
+  auto re = compile_safe_regex(filter);
+  auto found = re.ok() ? safe_regex_search(name, *re) : Result<bool>(false);
+  return re.ok() && found.ok() ? *found : name == filter;
+}
+
+json server_list(Ctx& c, const httplib::Request& req, bool detail) {
+  std::string name_filter = req.get_param_value("name");
+  std::string status_filter = req.get_param_value("status");
+  json items = json::array();
+  for (const auto& s : c.cloud->list_servers()) {
+    if (!name_filter.empty() && !name_matches(s.name, name_filter)) {
+      continue;
+    }
+    if (!status_filter.empty() && s.status != status_filter) {
+      continue;
+    }
+    items.push_back(server_json(req, c.ports.nova, *c.cloud, s, detail));
+  }
+  return json{{"servers", items}};
+}
+
+Result<json> list_servers(Ctx& c, const httplib::Request& req) {
+  return server_list(c, req, false);
+}
+
+Result<json> list_servers_detail(Ctx& c, const httplib::Request& req) {
+  return server_list(c, req, true);
+}
+
+// son-emu's extension: every server with its ports and their interface names.
+Result<json> list_servers_and_ports(Ctx& c, const httplib::Request& req) {
+  json items = json::array();
+  for (const auto& s : c.cloud->list_servers()) {
+    items.push_back(server_with_ports_json(req, c.ports.nova, *c.cloud, s));
+  }
+  return json{{"servers", items}};
+}
+
+Result<Reply> create_server(Ctx& c, const httplib::Request& req) {
+  CL_ASSIGN_OR_RETURN(json body, json_body(req));
+  CL_ASSIGN_OR_RETURN(ServerCreateRequest request, parse_server_create(body));
+  if (request.auto_network) {
+    CL_ASSIGN_OR_RETURN(auto net, auto_network(*c.cloud));
+    if (net) {
+      request.server.nics.push_back({"", *net, ""});
+    }
+  }
+  auto created = c.cloud->create_server(request.server);
+  if (!created.ok()) {
+    Error e = std::move(created).error();
+    if (e.code == ErrorCode::kNotFound) {  // Nova: 400 for unknown references in the body
+      e.code = ErrorCode::kInvalidArgument;
+    }
+    return e;
+  }
+  json l = links(req, c.ports.nova, "servers", created->id);
+  std::string location = l[0]["href"].get<std::string>();
+  return Reply(json{{"server",
+                     {{"id", created->id},
+                      {"links", l},
+                      {"OS-DCF:diskConfig", "MANUAL"},
+                      {"security_groups", {{{"name", "default"}}}},
+                      {"adminPass", created->id.substr(0, 12)}}}},
+               202)
+      .header("Location", location);
+}
+
+Result<json> show_server(Ctx& c, const httplib::Request& req) {
+  CL_ASSIGN_OR_RETURN(openstack::Server s, c.cloud->get_server(req.matches[1]));
+  return json{{"server", server_json(req, c.ports.nova, *c.cloud, s, true)}};
+}
+
+Result<json> update_server(Ctx& c, const httplib::Request& req) {
+  CL_ASSIGN_OR_RETURN(json body, json_body(req));
+  CL_ASSIGN_OR_RETURN(json s, resource_body(body, "server"));
+  CL_ASSIGN_OR_RETURN(auto name, opt_string(s, "name"));
+  CL_ASSIGN_OR_RETURN(auto updated, c.cloud->update_server(req.matches[1], name, std::nullopt));
+  return json{{"server", server_json(req, c.ports.nova, *c.cloud, updated, true)}};
+}
+
+Result<Reply> delete_server(Ctx& c, const httplib::Request& req) {
+  CL_RETURN_IF_ERROR(c.cloud->delete_server(req.matches[1]));
+  return Reply::empty(204);
+}
+
+// Power actions are accepted; the emulated server keeps running.
+Result<Reply> server_action(Ctx& c, const httplib::Request& req) {
+  CL_RETURN_IF_ERROR(c.cloud->get_server(req.matches[1]));
+  auto body = json_body(req);
+  if (!body.ok() || body->empty()) {
+    return make_error(ErrorCode::kInvalidArgument, "Malformed request body: no action");
+  }
+  return Reply::empty(202);
+}
+
+Result<json> server_metadata(Ctx& c, const httplib::Request& req) {
+  CL_ASSIGN_OR_RETURN(openstack::Server s, c.cloud->get_server(req.matches[1]));
+  return json{{"metadata", s.metadata}};
+}
+
+Result<json> server_security_groups(Ctx&, const httplib::Request&) {
+  return json{{"security_groups", json::array()}};
+}
+
+Result<json> list_interfaces(Ctx& c, const httplib::Request& req) {
+  CL_ASSIGN_OR_RETURN(auto ports, c.cloud->server_ports(req.matches[1]));
+  json items = json::array();
+  for (const auto& p : ports) {
+    items.push_back(interface_json(p));
+  }
+  return json{{"interfaceAttachments", items}};
+}
+
+Result<json> show_interface(Ctx& c, const httplib::Request& req) {
+  CL_ASSIGN_OR_RETURN(auto ports, c.cloud->server_ports(req.matches[1]));
+  for (const auto& p : ports) {
+    if (p.id == req.matches[2]) {
+      return json{{"interfaceAttachment", interface_json(p)}};
+    }
+  }
+  return make_error(ErrorCode::kNotFound, "Port {} is not attached", std::string(req.matches[2]));
+}
+
+Result<json> attach_interface(Ctx& c, const httplib::Request& req) {
+  CL_ASSIGN_OR_RETURN(json body, json_body(req));
+  CL_ASSIGN_OR_RETURN(openstack::ServerNic nic, parse_interface_attachment(body));
+  CL_ASSIGN_OR_RETURN(auto attached, c.cloud->attach_interface(req.matches[1], nic));
+  return json{{"interfaceAttachment", interface_json(attached)}};
+}
+
+Result<Reply> detach_interface(Ctx& c, const httplib::Request& req) {
+  CL_RETURN_IF_ERROR(c.cloud->detach_interface(req.matches[1], req.matches[2]));
+  return Reply::empty(202);
+}
+
+json flavor_list(Ctx& c, const httplib::Request& req, bool detail) {
+  json items = json::array();
+  for (const auto& f : c.cloud->list_flavors()) {
+    items.push_back(flavor_json(req, c.ports.nova, f, detail));
+  }
+  return json{{"flavors", items}};
+}
+
+Result<json> list_flavors(Ctx& c, const httplib::Request& req) {
+  return flavor_list(c, req, false);
+}
+
+Result<json> list_flavors_detail(Ctx& c, const httplib::Request& req) {
+  return flavor_list(c, req, true);
+}
+
+// By id only, as Nova: clients fall back to a list to find names.
+Result<json> show_flavor(Ctx& c, const httplib::Request& req) {
+  for (const auto& f : c.cloud->list_flavors()) {
+    if (f.id == req.matches[1]) {
+      return json{{"flavor", flavor_json(req, c.ports.nova, f, true)}};
+    }
+  }
+  return make_error(ErrorCode::kNotFound, "Flavor {} could not be found.",
+                    std::string(req.matches[1]));
+}
+
+Result<json> create_flavor(Ctx& c, const httplib::Request& req) {
+  CL_ASSIGN_OR_RETURN(json body, json_body(req));
+  CL_ASSIGN_OR_RETURN(openstack::FlavorCreate fc, parse_flavor_create(body));
+  CL_ASSIGN_OR_RETURN(openstack::Flavor created, c.cloud->create_flavor(fc));
+  return json{{"flavor", flavor_json(req, c.ports.nova, created, true)}};
+}
+
+Result<Reply> delete_flavor(Ctx& c, const httplib::Request& req) {
+  CL_RETURN_IF_ERROR(c.cloud->delete_flavor(req.matches[1]));
+  return Reply::empty(202);
+}
+
+Result<json> flavor_extra_specs(Ctx& c, const httplib::Request& req) {
+  CL_ASSIGN_OR_RETURN(openstack::Flavor f, c.cloud->get_flavor(req.matches[1]));
+  return json{{"extra_specs", f.extra_specs}};
+}
+
+Result<json> set_flavor_extra_specs(Ctx& c, const httplib::Request& req) {
+  CL_ASSIGN_OR_RETURN(json body, json_body(req));
+  auto specs = body.find("extra_specs");
+  if (specs == body.end() || !specs->is_object()) {
+    return make_error(ErrorCode::kInvalidArgument, "Invalid input: 'extra_specs' is required");
+  }
+  std::map<std::string, std::string> m;
+  for (const auto& [k, v] : specs->items()) {
+    m[k] = v.is_string() ? v.get<std::string>() : v.dump();
+  }
+  CL_RETURN_IF_ERROR(c.cloud->set_flavor_extra_specs(req.matches[1], m));
+  return json{{"extra_specs", m}};
+}
+
+Result<Reply> unset_flavor_extra_spec(Ctx& c, const httplib::Request& req) {
+  CL_RETURN_IF_ERROR(c.cloud->unset_flavor_extra_spec(req.matches[1], req.matches[2]));
+  return Reply::empty(200);
+}
+
+Result<json> flavor_access(Ctx&, const httplib::Request&) {
+  return json{{"flavor_access", json::array()}};
+}
+
+// Images are proxied from the Glance records.
+json image_list(Ctx& c, const httplib::Request& req, bool detail) {
+  json items = json::array();
+  for (const auto& im : c.cloud->list_images()) {
+    items.push_back(image_json(req, c.ports.nova, im, detail));
+  }
+  return json{{"images", filter_items(items, req)}};
+}
+
+Result<json> list_images(Ctx& c, const httplib::Request& req) {
+  return image_list(c, req, false);
+}
+
+Result<json> list_images_detail(Ctx& c, const httplib::Request& req) {
+  return image_list(c, req, true);
+}
+
+Result<json> show_image(Ctx& c, const httplib::Request& req) {
+  auto im = c.cloud->get_image(req.matches[1]);
+  if (!im.ok() || im->id != req.matches[1]) {
+    return make_error(ErrorCode::kNotFound, "Image not found.");
+  }
+  return json{{"image", image_json(req, c.ports.nova, *im, true)}};
+}
+
+Result<Reply> delete_image(Ctx& c, const httplib::Request& req) {
+  CL_RETURN_IF_ERROR(c.cloud->delete_image(req.matches[1]));
+  return Reply::empty(204);
+}
+
+Result<json> limits(Ctx& c, const httplib::Request&) {
+  auto u = c.cloud->usage();
+  json absolute = {{"maxServerMeta", 128},
+                   {"maxPersonality", 5},
+                   {"maxImageMeta", 128},
+                   {"maxPersonalitySize", 10240},
+                   {"maxTotalKeypairs", 100},
+                   {"maxSecurityGroupRules", 20},
+                   {"maxSecurityGroups", 10},
+                   {"maxServerGroups", 10},
+                   {"maxServerGroupMembers", 10},
+                   {"maxTotalCores", 1000},
+                   {"maxTotalInstances", 1000},
+                   {"maxTotalRAMSize", 1024 * 1024},
+                   {"maxTotalFloatingIps", 100},
+                   {"totalCoresUsed", u.vcpus},
+                   {"totalRAMUsed", u.ram_mb},
+                   {"totalInstancesUsed", u.servers},
+                   {"totalFloatingIpsUsed", u.floating_ips},
+                   {"totalSecurityGroupsUsed", 0},
+                   {"totalServerGroupsUsed", 0}};
+  return json{{"limits", {{"rate", json::array()}, {"absolute", absolute}}}};
+}
+
+Result<json> availability_zones(Ctx&, const httplib::Request&) {
+  return json{{"availabilityZoneInfo",
+               {{{"zoneName", "nova"}, {"zoneState", {{"available", true}}}, {"hosts", nullptr}}}}};
+}
+
+Result<json> keypairs(Ctx&, const httplib::Request&) {
+  return json{{"keypairs", json::array()}};
+}
+
+const Route<Ctx> kRootRoutes[] = {{Method::kGet, R"(/?)", &versions}};
+// Under kPrefix (another file's global: added at run time, not in a static initialiser).
+const Route<Ctx> kVersionRoutes[] = {{Method::kGet, "/?", &version}};
+
+// Under kPrefix ("/v2.1[/<project>]"), behind the token.
+const Route<Ctx> kRoutes[] = {
+    {Method::kGet, R"(/servers/?)", &list_servers},
+    {Method::kGet, R"(/servers/detail/?)", &list_servers_detail},
+    {Method::kGet, R"(/servers/andPorts/?)", &list_servers_and_ports},
+    {Method::kPost, R"(/servers/?)", &create_server},
+    {Method::kGet, R"(/servers/([^/]+)/?)", &show_server},
+    {Method::kPut, R"(/servers/([^/]+)/?)", &update_server},
+    {Method::kDelete, R"(/servers/([^/]+)/?)", &delete_server},
+    {Method::kPost, R"(/servers/([^/]+)/action/?)", &server_action},
+    {Method::kGet, R"(/servers/([^/]+)/metadata/?)", &server_metadata},
+    {Method::kGet, R"(/servers/([^/]+)/os-security-groups/?)", &server_security_groups},
+    {Method::kGet, R"(/servers/([^/]+)/os-interface/?)", &list_interfaces},
+    {Method::kGet, R"(/servers/([^/]+)/os-interface/([^/]+)/?)", &show_interface},
+    {Method::kPost, R"(/servers/([^/]+)/os-interface/?)", &attach_interface},
+    {Method::kDelete, R"(/servers/([^/]+)/os-interface/([^/]+)/?)", &detach_interface},
+    {Method::kGet, R"(/flavors/?)", &list_flavors},
+    {Method::kGet, R"(/flavors/detail/?)", &list_flavors_detail},
+    {Method::kGet, R"(/flavors/([^/]+)/?)", &show_flavor},
+    {Method::kPost, R"(/flavors/?)", &create_flavor},
+    {Method::kDelete, R"(/flavors/([^/]+)/?)", &delete_flavor},
+    {Method::kGet, R"(/flavors/([^/]+)/os-extra_specs/?)", &flavor_extra_specs},
+    {Method::kPost, R"(/flavors/([^/]+)/os-extra_specs/?)", &set_flavor_extra_specs},
+    {Method::kDelete, R"(/flavors/([^/]+)/os-extra_specs/([^/]+)/?)", &unset_flavor_extra_spec},
+    {Method::kGet, R"(/flavors/([^/]+)/os-flavor-access/?)", &flavor_access},
+    {Method::kGet, R"(/images/?)", &list_images},
+    {Method::kGet, R"(/images/detail/?)", &list_images_detail},
+    {Method::kGet, R"(/images/([^/]+)/?)", &show_image},
+    {Method::kDelete, R"(/images/([^/]+)/?)", &delete_image},
+    {Method::kGet, R"(/limits/?)", &limits},
+    {Method::kGet, R"(/os-availability-zone(?:/detail)?/?)", &availability_zones},
+    {Method::kGet, R"(/os-keypairs/?)", &keypairs},
+};
+
+}  // namespace
+
+void NovaEndpoint::register_routes(httplib::Server& server) {
+  Router open(server, *this);
+  open.add<Ctx>(ctx_, kRootRoutes);
+  open.add<Ctx>(ctx_, kVersionRoutes, kPrefix);
+  Router(server, *this, nova_guard(ctx_)).add<Ctx>(ctx_, kRoutes, kPrefix);
+}
+
+}  // namespace chainlab::endpoints

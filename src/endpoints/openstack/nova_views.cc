@@ -1,0 +1,265 @@
+// Nova's JSON views, routing prefix and project check (openstack_nova_internal.h).
+#include <httplib.h>
+
+#include <regex>
+
+#include "common/units.h"
+#include "endpoints/http/http.h"
+#include "endpoints/openstack/common.h"
+#include "endpoints/openstack/nova_internal.h"
+
+namespace chainlab::endpoints::nova {
+namespace {
+
+using nlohmann::json;
+using openstack::Cloud;
+using openstack::Flavor;
+using openstack::Server;
+
+// What may follow /v2.1 directly without being a project id.
+constexpr const char* kResources = "servers|flavors|images|limits|extensions|os-[^/]*";
+
+const std::regex& project_pattern() {
+  static const std::regex pattern(std::string(R"(/v2\.1/(?!(?:)") + kResources +
+                                  R"()(?:/|$))([^/]+)(?:/.*)?)");
+  return pattern;
+}
+
+// "[/<project>]/<kind>/<id>": the project only when the request's path had one.
+std::string resource_path(const httplib::Request& req, const std::string& kind,
+                          const std::string& id) {
+  std::string project = path_project(req.path);
+  return (project.empty() ? "" : "/" + project) + "/" + kind + "/" + id;
+}
+
+// A server's flavor and image carry the bookmark link only.
+json bookmark_link(const httplib::Request& req, int port, const std::string& kind,
+                   const std::string& id) {
+  return {{{"rel", "bookmark"}, {"href", service_url(req, port, resource_path(req, kind, id))}}};
+}
+
+}  // namespace
+
+const std::string kPrefix = std::string(R"(/v2\.1(?:/(?!(?:)") + kResources + R"()(?:/|$))[^/]+)?)";
+
+std::string path_project(const std::string& path) {
+  std::smatch m;
+  if (!std::regex_match(path, m, project_pattern())) {
+    return "";
+  }
+  return m[1];
+}
+
+Status check_project(const std::string& path, const std::string& token_project) {
+  std::string project = path_project(path);
+  if (project.empty() || project == token_project) {
+    return ok_status();
+  }
+  return make_error(ErrorCode::kInvalidArgument,
+                    "Malformed request URL: URL's project_id '{}' doesn't match Context's "
+                    "project_id '{}'",
+                    project, token_project);
+}
+
+// The microversion asked for ("2.x"), clamped to what we serve; 2.1 by default.
+int requested_minor(const httplib::Request& req) {
+  std::string v = req.get_header_value("X-OpenStack-Nova-API-Version");
+  std::string modern = req.get_header_value("OpenStack-API-Version");
+  if (modern.starts_with("compute ")) {
+    v = modern.substr(8);
+  }
+  if (v == "latest") {
+    return kMaxMinor;
+  }
+  if (v.starts_with("2.")) {
+    // Checked (atoi is undefined beyond int); anything unreadable or out of range clamps.
+    auto minor = parse_int(v.substr(2), "", 1, kMaxMinor);
+    if (!minor.ok()) {
+      return v.size() > 2 && v[2] != '-' &&
+                     v.find_first_not_of("0123456789", 2) == std::string::npos
+                 ? kMaxMinor
+                 : 1;
+    }
+    return static_cast<int>(*minor);
+  }
+  return 1;
+}
+
+void set_version_headers(const httplib::Request& req, httplib::Response& res) {
+  std::string v = fmt::format("2.{}", requested_minor(req));
+  res.set_header("OpenStack-API-Version", "compute " + v);
+  res.set_header("X-OpenStack-Nova-API-Version", v);
+  res.set_header("Vary", "OpenStack-API-Version, X-OpenStack-Nova-API-Version");
+}
+
+json version_doc(const httplib::Request& req, int port) {
+  return {{"id", "v2.1"},
+          {"status", "CURRENT"},
+          {"version", fmt::format("2.{}", kMaxMinor)},
+          {"min_version", "2.1"},
+          {"updated", "2013-07-23T11:33:21Z"},
+          {"links", {{{"rel", "self"}, {"href", service_url(req, port, "/v2.1/")}}}},
+          {"media-types",
+           {{{"base", "application/json"},
+             {"type", "application/vnd.openstack.compute+json;version=2.1"}}}}};
+}
+
+json links(const httplib::Request& req, int port, const std::string& kind, const std::string& id) {
+  return {
+      {{"rel", "self"}, {"href", service_url(req, port, "/v2.1" + resource_path(req, kind, id))}},
+      {{"rel", "bookmark"}, {"href", service_url(req, port, resource_path(req, kind, id))}}};
+}
+
+json flavor_json(const httplib::Request& req, int port, const Flavor& f, bool detail) {
+  json out = {{"id", f.id}, {"name", f.name}, {"links", links(req, port, "flavors", f.id)}};
+  if (!detail) {
+    return out;
+  }
+  out["ram"] = f.ram_mb;
+  out["vcpus"] = f.vcpus;
+  out["disk"] = f.disk_gb;
+  out["OS-FLV-EXT-DATA:ephemeral"] = f.ephemeral_gb;
+  out["swap"] = f.swap_mb == 0 ? json("") : json(f.swap_mb);
+  out["rxtx_factor"] = f.rxtx_factor;
+  out["os-flavor-access:is_public"] = f.is_public;
+  out["OS-FLV-DISABLED:disabled"] = false;
+  if (requested_minor(req) >= 55) {
+    out["description"] = f.description.empty() ? json(nullptr) : json(f.description);
+  }
+  if (requested_minor(req) >= 61) {
+    out["extra_specs"] = f.extra_specs;
+  }
+  return out;
+}
+
+json image_json(const httplib::Request& req, int port, const openstack::Image& im, bool detail) {
+  json out = {{"id", im.id}, {"name", im.name}, {"links", links(req, port, "images", im.id)}};
+  if (!detail) {
+    return out;
+  }
+  out["status"] = im.status == "active" ? "ACTIVE" : im.status == "queued" ? "SAVING" : "UNKNOWN";
+  out["minDisk"] = im.min_disk;
+  out["minRam"] = im.min_ram;
+  out["progress"] = im.status == "active" ? 100 : 0;
+  out["created"] = im.created_at;
+  out["updated"] = im.updated_at;
+  out["metadata"] = im.properties;
+  if (im.size >= 0) {
+    out["OS-EXT-IMG-SIZE:size"] = im.size;
+  }
+  return out;
+}
+
+json interface_json(const openstack::Port& p) {
+  json ips = json::array();
+  for (const auto& ip : p.fixed_ips) {
+    ips.push_back({{"subnet_id", ip.subnet_id}, {"ip_address", ip.ip_address}});
+  }
+  return {{"port_id", p.id},
+          {"net_id", p.network_id},
+          {"mac_addr", p.mac_address},
+          {"port_state", p.status},
+          {"fixed_ips", ips}};
+}
+
+json server_json(const httplib::Request& req, int port, Cloud& cloud, const Server& s,
+                 bool detail) {
+  json out = {{"id", s.id}, {"name", s.name}, {"links", links(req, port, "servers", s.id)}};
+  if (!detail) {
+    return out;
+  }
+  json addresses = json::object();
+  auto ports = cloud.server_ports(s.id);
+  if (ports.ok()) {
+    for (const auto& p : *ports) {
+      auto net = cloud.get_network(p.network_id);
+      std::string net_name = net.ok() && !net->name.empty() ? net->name : p.network_id;
+      if (!addresses.contains(net_name)) {
+        addresses[net_name] = json::array();
+      }
+      for (const auto& ip : p.fixed_ips) {
+        addresses[net_name].push_back({{"version", 4},
+                                       {"addr", ip.ip_address},
+                                       {"OS-EXT-IPS:type", "fixed"},
+                                       {"OS-EXT-IPS-MAC:mac_addr", p.mac_address}});
+      }
+    }
+  }
+  json flavor = {{"id", s.flavor_id}, {"links", bookmark_link(req, port, "flavors", s.flavor_id)}};
+  if (requested_minor(req) >= 47) {
+    auto f = cloud.get_flavor(s.flavor_id);
+    flavor = json::object();
+    if (f.ok()) {
+      flavor = {{"vcpus", f->vcpus},
+                {"ram", f->ram_mb},
+                {"disk", f->disk_gb},
+                {"ephemeral", f->ephemeral_gb},
+                {"swap", f->swap_mb},
+                {"original_name", f->name},
+                {"extra_specs", f->extra_specs}};
+    }
+  }
+  json image = s.image_id.empty() ? json("")
+                                  : json{{"id", s.image_id},
+                                         {"links", bookmark_link(req, port, "images", s.image_id)}};
+  bool active = s.status == "ACTIVE";
+  out.update({{"status", s.status},
+              {"tenant_id", s.project_id},
+              {"user_id", s.user_id},
+              {"metadata", s.metadata},
+              {"hostId", fmt::format("{:056x}", std::hash<std::string>{}(cloud.pop()))},
+              {"image", image},
+              {"flavor", flavor},
+              {"created", s.created},
+              {"updated", s.updated},
+              {"addresses", addresses},
+              {"accessIPv4", ""},
+              {"accessIPv6", ""},
+              {"OS-DCF:diskConfig", "MANUAL"},
+              {"progress", active ? 100 : 0},
+              {"OS-EXT-STS:power_state", active ? 1 : 4},
+              {"OS-EXT-STS:task_state", nullptr},
+              {"OS-EXT-STS:vm_state", active ? "active" : "stopped"},
+              {"OS-EXT-SRV-ATTR:host", cloud.pop()},
+              {"OS-EXT-SRV-ATTR:hypervisor_hostname", cloud.pop()},
+              {"OS-EXT-SRV-ATTR:instance_name", s.instance},
+              {"OS-EXT-AZ:availability_zone", s.availability_zone},
+              {"OS-SRV-USG:launched_at", s.created},
+              {"OS-SRV-USG:terminated_at", nullptr},
+              {"key_name", s.key_name.empty() ? json(nullptr) : json(s.key_name)},
+              {"config_drive", ""},
+              {"security_groups", {{{"name", "default"}}}},
+              {"os-extended-volumes:volumes_attached", json::array()}});
+  return out;
+}
+
+json server_with_ports_json(const httplib::Request& req, int port, Cloud& cloud, const Server& s) {
+  json out = server_json(req, port, cloud, s, true);
+  out["full_name"] = s.instance;
+  out["template_name"] = s.name;
+  json ports = json::array();
+  auto bound = cloud.server_ports(s.id);
+  if (bound.ok()) {
+    for (const auto& p : *bound) {
+      json ips = json::array();
+      for (const auto& ip : p.fixed_ips) {
+        ips.push_back({{"ip_address", ip.ip_address}, {"subnet_id", ip.subnet_id}});
+      }
+      ports.push_back({{"admin_state_up", p.admin_state_up},
+                       {"device_id", p.device_id},
+                       {"device_owner", p.device_owner},
+                       {"fixed_ips", ips},
+                       {"id", p.id},
+                       {"mac_address", p.mac_address},
+                       {"name", p.name},
+                       {"network_id", p.network_id},
+                       {"status", p.status},
+                       {"tenant_id", p.project_id},
+                       {"intf_name", p.binding ? p.binding->interface : ""}});
+    }
+  }
+  out["ports"] = ports;
+  return out;
+}
+
+}  // namespace chainlab::endpoints::nova

@@ -1,0 +1,60 @@
+#include "endpoints/http/body.h"
+
+#include <httplib.h>
+
+#include <gtest/gtest.h>
+
+namespace chainlab::endpoints {
+namespace {
+
+using nlohmann::json;
+
+TEST(FieldReader, ErrorsNameTheFieldsPath) {
+  json body = {{"server", {{"name", "vm"}, {"flavorRef", 1}, {"count", "x"}}}};
+  FieldReader top(body);
+  auto server = top.object("server");
+  ASSERT_TRUE(server.ok());
+  EXPECT_EQ(*server->string("name"), "vm");
+  auto flavor = server->opt_string("flavorRef");
+  ASSERT_FALSE(flavor.ok());
+  EXPECT_EQ(flavor.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(flavor.error().message, "server.flavorRef: expected a string");
+  auto count = server->opt_int("count", 1, 10);
+  ASSERT_FALSE(count.ok());
+  EXPECT_NE(count.error().message.find("server.count"), std::string::npos);
+  EXPECT_EQ(server->string("image").error().message, "server.image: is required");
+  EXPECT_EQ(top.object("network").error().message, "network: is required");
+}
+
+TEST(FieldReader, AbsentAndNullAreNulloptAndValuesAreTyped) {
+  json body = {{"a", nullptr}, {"up", "TRUE"}, {"n", 7.0}, {"s", "x"}};
+  FieldReader r(body);
+  EXPECT_FALSE(r.opt_string("a")->has_value());
+  EXPECT_FALSE(r.opt_bool("missing")->has_value());
+  EXPECT_EQ(**r.opt_bool("up"), true);
+  EXPECT_EQ(**r.opt_int("n", 0, 10), 7);
+  EXPECT_FALSE(r.opt_int("n", 0, 5).ok());
+  EXPECT_FALSE(r.opt_bool("s").ok());
+}
+
+TEST(FieldReader, OpenStackStyleSaysItAsTheServicesDo) {
+  json body = {{"name", 5}, {"mtu", "abc"}};
+  FieldReader r(body, "", FieldStyle::kOpenStack);
+  EXPECT_EQ(r.opt_string("name").error().message, "Invalid input for name: '5' is not a string");
+  EXPECT_EQ(r.opt_int("mtu").error().message.rfind("Invalid input for mtu: ", 0), 0u);
+}
+
+TEST(RequestParams, TheBodyIsMergedOverTheQuery) {
+  httplib::Request req;
+  req.params.emplace("a", "query");
+  req.params.emplace("b", "query");
+  req.body = R"({"b": "body", "c": 1})";
+  auto p = request_params(req);
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  EXPECT_EQ(*p, (json{{"a", "query"}, {"b", "body"}, {"c", 1}}));
+  req.body = "[1]";
+  EXPECT_EQ(request_params(req).error().message, "request body must be a JSON object");
+}
+
+}  // namespace
+}  // namespace chainlab::endpoints
