@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <random>
 
+#include "orchestration/domain/local_domain.h"
 #include "runtime/image_store.h"
 
 namespace chainlab::sonata {
@@ -19,22 +20,6 @@ std::string now_iso8601() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
   return buf;
-}
-
-std::vector<orchestration::PopCapacity> capacities(emulator::Control& emulation) {
-  std::vector<orchestration::PopCapacity> out;
-  for (const auto& pop : emulation.list_pops()) {
-    orchestration::PopCapacity c;
-    c.name = pop.name;
-    c.model = pop.capacity.model.empty() ? "none" : pop.capacity.model;
-    c.max_cu = pop.capacity.compute_units.total;
-    c.max_mu = pop.capacity.memory_mb.total;
-    c.alloc_cu = pop.capacity.compute_units.allocated;
-    c.alloc_mu = pop.capacity.memory_mb.allocated;
-    c.instances = pop.instances.size();
-    out.push_back(std::move(c));
-  }
-  return out;
 }
 
 emulator::ChainRequest chain_request(const PlannedChain& c, uint64_t cookie) {
@@ -152,7 +137,8 @@ Result<ServiceInstance> Gatekeeper::instantiate(const InstantiateRequest& reques
 
   PlanOptions plan_options;
   plan_options.instance_uuid = random_uuid();
-  auto placed = strategy->place(placement_units(package), capacities(emulation_));
+  auto placed =
+      strategy->place(placement_units(package), orchestration::pop_capacities(emulation_));
   if (!placed.ok()) {
     return std::move(placed).error();
   }

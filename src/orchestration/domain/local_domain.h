@@ -16,8 +16,8 @@
 
 namespace chainlab::orchestration {
 
-// Typed capacity of every PoP, from its resource model's state (max/alloc compute units and
-// memory; "none" counts as unlimited).
+// Typed capacity of every PoP, from PopInfo::capacity (max/alloc compute units and memory;
+// model "none" is unlimited). The gatekeeper's placement reads it too.
 std::vector<PopCapacity> pop_capacities(emulator::Control& control);
 
 class LocalDomain final : public Domain {
