@@ -17,6 +17,7 @@
 #include <chrono>
 
 #include "common/fd.h"
+#include "emulator/emulation.h"
 #include "endpoints/endpoint_group.h"
 #include "endpoints/openstack_glance.h"
 #include "endpoints/openstack_heat.h"

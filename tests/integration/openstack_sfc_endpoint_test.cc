@@ -2,6 +2,7 @@
 // client expects, on a real emulation (servers are started through the Cloud directly).
 #include <httplib.h>
 
+#include "emulator/emulation.h"
 #include "endpoints/endpoint_group.h"
 #include "endpoints/openstack_sfc.h"
 #include "test_util.h"
