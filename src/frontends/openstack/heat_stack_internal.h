@@ -10,21 +10,23 @@
 
 namespace chainlab::openstack {
 
+// One created resource of a stack.
+struct StackResource {
+  ResourceType type = ResourceType::kNet;
+  std::string physical_id;
+  std::string status;  // CREATE_COMPLETE, UPDATE_COMPLETE, CREATE_FAILED, ...
+  std::string status_reason;
+  std::string updated_time;
+  std::string group;
+  bool realised = true;  // false: recorded only (see heat_stacks.h, leniency)
+  // Router interfaces: what to remove.
+  std::string router_id, subnet_id, port_id;
+  // Floating IPs recorded only: what get_attr answers.
+  nlohmann::json record = nlohmann::json::object();
+};
+
 struct StackEngine::Stack {
-  // One created resource.
-  struct Resource {
-    ResourceType type = ResourceType::kNet;
-    std::string physical_id;
-    std::string status;  // CREATE_COMPLETE, UPDATE_COMPLETE, CREATE_FAILED, ...
-    std::string status_reason;
-    std::string updated_time;
-    std::string group;
-    bool realised = true;  // false: recorded only (see heat_stacks.h, leniency)
-    // Router interfaces: what to remove.
-    std::string router_id, subnet_id, port_id;
-    // Floating IPs recorded only: what get_attr answers.
-    nlohmann::json record = nlohmann::json::object();
-  };
+  using Resource = StackResource;
 
   std::string id;
   std::string name;

@@ -1,4 +1,6 @@
 // StackEngine, per resource type: creation through the Cloud typed API, deletion, attributes.
+#include <map>
+
 #include <fmt/format.h>
 
 #include "frontends/openstack/heat_stack_internal.h"
@@ -81,6 +83,257 @@ json port_json(const Port& p) {
           {"admin_state_up", p.admin_state_up}};
 }
 
+// What every creation handler gets: the Cloud, the resolved properties (and their path for
+// messages), the default name "<stack>-<resource>" and `where`, the context of Cloud errors.
+struct CreateArgs {
+  Cloud& cloud;
+  const json& props;
+  const std::string& path;
+  const std::string& default_name;
+  const std::string& where;
+  Error fail(Error e) const { return std::move(e).context(where); }
+};
+
+Status create_net(const CreateArgs& a, StackResource& r) {
+  CL_ASSIGN_OR_RETURN(NetSpec spec, parse_net(a.props, a.path));
+  NetworkCreate req;
+  req.name = spec.name.empty() ? a.default_name : spec.name;
+  req.admin_state_up = spec.admin_state_up;
+  req.shared = spec.shared;
+  auto n = a.cloud.create_network(req);
+  if (!n.ok()) {
+    return a.fail(std::move(n).error());
+  }
+  r.physical_id = n->id;
+  return ok_status();
+}
+
+Status create_subnet(const CreateArgs& a, StackResource& r) {
+  CL_ASSIGN_OR_RETURN(SubnetSpec spec, parse_subnet(a.props, a.path));
+  auto net = find_network(a.cloud, spec.network);
+  if (!net.ok()) {
+    return a.fail(std::move(net).error());
+  }
+  SubnetCreate req;
+  req.network_id = net->id;
+  req.name = spec.name.empty() ? a.default_name : spec.name;
+  req.cidr = spec.cidr;
+  req.gateway_ip = spec.gateway_ip;
+  if (spec.gateway_ip && !spec.gateway_ip->empty() &&
+      !gateway_inside(spec.cidr, *spec.gateway_ip)) {
+    r.status_reason = fmt::format("gateway_ip {} is outside {}: the subnet has no gateway",
+                                  *spec.gateway_ip, spec.cidr);
+    req.gateway_ip = "";
+  }
+  for (const auto& p : spec.allocation_pools) {
+    req.allocation_pools.push_back({p.start, p.end});
+  }
+  req.enable_dhcp = spec.enable_dhcp;
+  req.dns_nameservers = spec.dns_nameservers;
+  auto s = a.cloud.create_subnet(req);
+  if (!s.ok()) {
+    return a.fail(std::move(s).error());
+  }
+  r.physical_id = s->id;
+  return ok_status();
+}
+
+Status create_port(const CreateArgs& a, StackResource& r) {
+  CL_ASSIGN_OR_RETURN(PortSpec spec, parse_port(a.props, a.path));
+  auto net = find_network(a.cloud, spec.network);
+  if (!net.ok()) {
+    return a.fail(std::move(net).error());
+  }
+  PortCreate req;
+  req.network_id = net->id;
+  req.name = spec.name.empty() ? a.default_name : spec.name;
+  req.mac_address = spec.mac_address;
+  req.admin_state_up = spec.admin_state_up;
+  if (!spec.fixed_ips.empty()) {
+    std::vector<FixedIpRequest> ips;
+    for (const auto& ip : spec.fixed_ips) {
+      FixedIpRequest f;
+      if (!ip.subnet.empty()) {
+        auto sub = find_subnet(a.cloud, ip.subnet);
+        if (!sub.ok()) {
+          return a.fail(std::move(sub).error());
+        }
+        f.subnet_id = sub->id;
+      }
+      f.ip_address = ip.ip_address;
+      ips.push_back(std::move(f));
+    }
+    req.fixed_ips = std::move(ips);
+  }
+  auto p = a.cloud.create_port(req);
+  if (!p.ok()) {
+    return a.fail(std::move(p).error());
+  }
+  r.physical_id = p->id;
+  return ok_status();
+}
+
+Status create_server(const CreateArgs& a, StackResource& r) {
+  CL_ASSIGN_OR_RETURN(ServerSpec spec, parse_server(a.props, a.path));
+  ServerCreate req;
+  req.name = spec.name.empty() ? a.default_name : spec.name;
+  req.flavor = spec.flavor;
+  req.image = spec.image;
+  if (!a.cloud.get_image(spec.image).ok()) {
+    r.status_reason = fmt::format(
+        "image '{}' is not in the image store: running a plain native instance", spec.image);
+    req.image.clear();
+    req.metadata["image"] = spec.image;
+  }
+  for (const auto& [k, v] : spec.metadata.items()) {
+    req.metadata[k] = v.is_string() ? v.get<std::string>() : v.dump();
+  }
+  for (const auto& n : spec.networks) {
+    ServerNic nic;
+    nic.port_id = n.port;
+    nic.fixed_ip = n.fixed_ip;
+    if (!n.network.empty()) {
+      auto net = find_network(a.cloud, n.network);
+      if (!net.ok()) {
+        return a.fail(std::move(net).error());
+      }
+      nic.network_id = net->id;
+    } else if (n.port.empty()) {
+      auto sub = find_subnet(a.cloud, n.subnet);
+      if (!sub.ok()) {
+        return a.fail(std::move(sub).error());
+      }
+      nic.network_id = sub->network_id;
+    }
+    req.nics.push_back(std::move(nic));
+  }
+  auto s = a.cloud.create_server(req);
+  if (!s.ok()) {
+    return a.fail(std::move(s).error());
+  }
+  r.physical_id = s->id;
+  return ok_status();
+}
+
+Status create_router(const CreateArgs& a, StackResource& r) {
+  CL_ASSIGN_OR_RETURN(RouterSpec spec, parse_router(a.props, a.path));
+  RouterCreate req;
+  req.name = spec.name.empty() ? a.default_name : spec.name;
+  req.admin_state_up = spec.admin_state_up;
+  if (!spec.external_network.empty()) {
+    auto net = find_network(a.cloud, spec.external_network);
+    if (net.ok()) {
+      req.external_network_id = net->id;
+    } else {
+      r.status_reason =
+          fmt::format("external network '{}' not found: no gateway", spec.external_network);
+    }
+  }
+  auto rt = a.cloud.create_router(req);
+  if (!rt.ok()) {
+    return a.fail(std::move(rt).error());
+  }
+  r.physical_id = rt->id;
+  return ok_status();
+}
+
+Status create_router_interface(const CreateArgs& a, StackResource& r) {
+  CL_ASSIGN_OR_RETURN(RouterInterfaceSpec spec, parse_router_interface(a.props, a.path));
+  auto router = find_router(a.cloud, spec.router);
+  if (!router.ok()) {
+    r.realised = false;
+    r.physical_id = random_uuid();
+    r.status_reason =
+        fmt::format("router '{}' is not in this PoP: recorded, not realised", spec.router);
+    return ok_status();
+  }
+  RouterInterface req;
+  if (!spec.subnet.empty()) {
+    auto sub = find_subnet(a.cloud, spec.subnet);
+    if (!sub.ok()) {
+      return a.fail(std::move(sub).error());
+    }
+    if (sub->gateway_ip.empty()) {  // plug the router in with a port of its own
+      PortCreate pc;
+      pc.network_id = sub->network_id;
+      pc.name = a.default_name;
+      pc.fixed_ips = std::vector<FixedIpRequest>{{sub->id, ""}};
+      auto port = a.cloud.create_port(pc);
+      if (!port.ok()) {
+        return a.fail(std::move(port).error());
+      }
+      req.port_id = port->id;
+      r.status_reason = "the subnet has no gateway: the router got a port of its own";
+    } else {
+      req.subnet_id = sub->id;
+    }
+  } else {
+    req.port_id = spec.port;
+  }
+  auto ri = a.cloud.add_router_interface(router->id, req);
+  if (!ri.ok()) {
+    if (!req.port_id.empty() && spec.port.empty()) {
+      (void)a.cloud.delete_port(req.port_id);
+    }
+    return a.fail(std::move(ri).error());
+  }
+  r.router_id = router->id;
+  r.subnet_id = ri->subnet_id;
+  r.port_id = ri->port_id;
+  r.physical_id = spec.subnet.empty() ? fmt::format("{}:port_id={}", router->id, ri->port_id)
+                                      : fmt::format("{}:subnet_id={}", router->id, ri->subnet_id);
+  return ok_status();
+}
+
+Status create_floating_ip(const CreateArgs& a, StackResource& r) {
+  CL_ASSIGN_OR_RETURN(FloatingIpSpec spec, parse_floating_ip(a.props, a.path));
+  auto net = find_network(a.cloud, spec.floating_network);
+  if (!net.ok()) {
+    r.realised = false;
+    r.physical_id = random_uuid();
+    r.status_reason = fmt::format(
+        "floating network '{}' is not in this PoP: recorded, not realised", spec.floating_network);
+    r.record = {{"floating_ip_address", spec.floating_ip_address},
+                {"floating_network_id", spec.floating_network},
+                {"port_id", spec.port},
+                {"fixed_ip_address", spec.fixed_ip_address}};
+    return ok_status();
+  }
+  FloatingIpCreate req;
+  req.floating_network_id = net->id;
+  req.floating_ip_address = spec.floating_ip_address;
+  req.port_id = spec.port;
+  req.fixed_ip_address = spec.fixed_ip_address;
+  auto f = a.cloud.create_floating_ip(req);
+  if (!f.ok()) {
+    return a.fail(std::move(f).error());
+  }
+  r.physical_id = f->id;
+  return ok_status();
+}
+
+Status create_resource_group(const CreateArgs& /*a*/, StackResource& r) {
+  r.physical_id = random_uuid();
+  return ok_status();
+}
+
+using CreateHandler = Status (*)(const CreateArgs&, StackResource&);
+
+// One entry per OS:: resource type (hot_template.h).
+CreateHandler create_handler(ResourceType type) {
+  static const std::map<ResourceType, CreateHandler> kHandlers = {
+      {ResourceType::kNet, create_net},
+      {ResourceType::kSubnet, create_subnet},
+      {ResourceType::kPort, create_port},
+      {ResourceType::kServer, create_server},
+      {ResourceType::kRouter, create_router},
+      {ResourceType::kRouterInterface, create_router_interface},
+      {ResourceType::kFloatingIp, create_floating_ip},
+      {ResourceType::kResourceGroup, create_resource_group},
+  };
+  return kHandlers.at(type);
+}
+
 }  // namespace
 
 Status StackEngine::create_resource_locked(Stack& stack, const PlannedResource& planned) {
@@ -93,227 +346,9 @@ Status StackEngine::create_resource_locked(Stack& stack, const PlannedResource& 
   r.group = planned.group;
   r.status = "CREATE_COMPLETE";
   r.status_reason = "state changed";
-  auto fail = [&](Error e) { return std::move(e).context(where); };
   std::string default_name = fmt::format("{}-{}", stack.name, planned.name);
-
-  switch (planned.type) {
-    case ResourceType::kNet: {
-      CL_ASSIGN_OR_RETURN(NetSpec spec, parse_net(props, path));
-      NetworkCreate req;
-      req.name = spec.name.empty() ? default_name : spec.name;
-      req.admin_state_up = spec.admin_state_up;
-      req.shared = spec.shared;
-      auto n = cloud_.create_network(req);
-      if (!n.ok()) {
-        return fail(std::move(n).error());
-      }
-      r.physical_id = n->id;
-      break;
-    }
-    case ResourceType::kSubnet: {
-      CL_ASSIGN_OR_RETURN(SubnetSpec spec, parse_subnet(props, path));
-      auto net = find_network(cloud_, spec.network);
-      if (!net.ok()) {
-        return fail(std::move(net).error());
-      }
-      SubnetCreate req;
-      req.network_id = net->id;
-      req.name = spec.name.empty() ? default_name : spec.name;
-      req.cidr = spec.cidr;
-      req.gateway_ip = spec.gateway_ip;
-      if (spec.gateway_ip && !spec.gateway_ip->empty() &&
-          !gateway_inside(spec.cidr, *spec.gateway_ip)) {
-        r.status_reason = fmt::format("gateway_ip {} is outside {}: the subnet has no gateway",
-                                      *spec.gateway_ip, spec.cidr);
-        req.gateway_ip = "";
-      }
-      for (const auto& p : spec.allocation_pools) {
-        req.allocation_pools.push_back({p.start, p.end});
-      }
-      req.enable_dhcp = spec.enable_dhcp;
-      req.dns_nameservers = spec.dns_nameservers;
-      auto s = cloud_.create_subnet(req);
-      if (!s.ok()) {
-        return fail(std::move(s).error());
-      }
-      r.physical_id = s->id;
-      break;
-    }
-    case ResourceType::kPort: {
-      CL_ASSIGN_OR_RETURN(PortSpec spec, parse_port(props, path));
-      auto net = find_network(cloud_, spec.network);
-      if (!net.ok()) {
-        return fail(std::move(net).error());
-      }
-      PortCreate req;
-      req.network_id = net->id;
-      req.name = spec.name.empty() ? default_name : spec.name;
-      req.mac_address = spec.mac_address;
-      req.admin_state_up = spec.admin_state_up;
-      if (!spec.fixed_ips.empty()) {
-        std::vector<FixedIpRequest> ips;
-        for (const auto& ip : spec.fixed_ips) {
-          FixedIpRequest f;
-          if (!ip.subnet.empty()) {
-            auto sub = find_subnet(cloud_, ip.subnet);
-            if (!sub.ok()) {
-              return fail(std::move(sub).error());
-            }
-            f.subnet_id = sub->id;
-          }
-          f.ip_address = ip.ip_address;
-          ips.push_back(std::move(f));
-        }
-        req.fixed_ips = std::move(ips);
-      }
-      auto p = cloud_.create_port(req);
-      if (!p.ok()) {
-        return fail(std::move(p).error());
-      }
-      r.physical_id = p->id;
-      break;
-    }
-    case ResourceType::kServer: {
-      CL_ASSIGN_OR_RETURN(ServerSpec spec, parse_server(props, path));
-      ServerCreate req;
-      req.name = spec.name.empty() ? default_name : spec.name;
-      req.flavor = spec.flavor;
-      req.image = spec.image;
-      if (!cloud_.get_image(spec.image).ok()) {
-        r.status_reason = fmt::format(
-            "image '{}' is not in the image store: running a plain native instance", spec.image);
-        req.image.clear();
-        req.metadata["image"] = spec.image;
-      }
-      for (const auto& [k, v] : spec.metadata.items()) {
-        req.metadata[k] = v.is_string() ? v.get<std::string>() : v.dump();
-      }
-      for (const auto& n : spec.networks) {
-        ServerNic nic;
-        nic.port_id = n.port;
-        nic.fixed_ip = n.fixed_ip;
-        if (!n.network.empty()) {
-          auto net = find_network(cloud_, n.network);
-          if (!net.ok()) {
-            return fail(std::move(net).error());
-          }
-          nic.network_id = net->id;
-        } else if (n.port.empty()) {
-          auto sub = find_subnet(cloud_, n.subnet);
-          if (!sub.ok()) {
-            return fail(std::move(sub).error());
-          }
-          nic.network_id = sub->network_id;
-        }
-        req.nics.push_back(std::move(nic));
-      }
-      auto s = cloud_.create_server(req);
-      if (!s.ok()) {
-        return fail(std::move(s).error());
-      }
-      r.physical_id = s->id;
-      break;
-    }
-    case ResourceType::kRouter: {
-      CL_ASSIGN_OR_RETURN(RouterSpec spec, parse_router(props, path));
-      RouterCreate req;
-      req.name = spec.name.empty() ? default_name : spec.name;
-      req.admin_state_up = spec.admin_state_up;
-      if (!spec.external_network.empty()) {
-        auto net = find_network(cloud_, spec.external_network);
-        if (net.ok()) {
-          req.external_network_id = net->id;
-        } else {
-          r.status_reason =
-              fmt::format("external network '{}' not found: no gateway", spec.external_network);
-        }
-      }
-      auto rt = cloud_.create_router(req);
-      if (!rt.ok()) {
-        return fail(std::move(rt).error());
-      }
-      r.physical_id = rt->id;
-      break;
-    }
-    case ResourceType::kRouterInterface: {
-      CL_ASSIGN_OR_RETURN(RouterInterfaceSpec spec, parse_router_interface(props, path));
-      auto router = find_router(cloud_, spec.router);
-      if (!router.ok()) {
-        r.realised = false;
-        r.physical_id = random_uuid();
-        r.status_reason =
-            fmt::format("router '{}' is not in this PoP: recorded, not realised", spec.router);
-        break;
-      }
-      RouterInterface req;
-      if (!spec.subnet.empty()) {
-        auto sub = find_subnet(cloud_, spec.subnet);
-        if (!sub.ok()) {
-          return fail(std::move(sub).error());
-        }
-        if (sub->gateway_ip.empty()) {  // plug the router in with a port of its own
-          PortCreate pc;
-          pc.network_id = sub->network_id;
-          pc.name = default_name;
-          pc.fixed_ips = std::vector<FixedIpRequest>{{sub->id, ""}};
-          auto port = cloud_.create_port(pc);
-          if (!port.ok()) {
-            return fail(std::move(port).error());
-          }
-          req.port_id = port->id;
-          r.status_reason = "the subnet has no gateway: the router got a port of its own";
-        } else {
-          req.subnet_id = sub->id;
-        }
-      } else {
-        req.port_id = spec.port;
-      }
-      auto ri = cloud_.add_router_interface(router->id, req);
-      if (!ri.ok()) {
-        if (!req.port_id.empty() && spec.port.empty()) {
-          (void)cloud_.delete_port(req.port_id);
-        }
-        return fail(std::move(ri).error());
-      }
-      r.router_id = router->id;
-      r.subnet_id = ri->subnet_id;
-      r.port_id = ri->port_id;
-      r.physical_id = spec.subnet.empty()
-                          ? fmt::format("{}:port_id={}", router->id, ri->port_id)
-                          : fmt::format("{}:subnet_id={}", router->id, ri->subnet_id);
-      break;
-    }
-    case ResourceType::kFloatingIp: {
-      CL_ASSIGN_OR_RETURN(FloatingIpSpec spec, parse_floating_ip(props, path));
-      auto net = find_network(cloud_, spec.floating_network);
-      if (!net.ok()) {
-        r.realised = false;
-        r.physical_id = random_uuid();
-        r.status_reason =
-            fmt::format("floating network '{}' is not in this PoP: recorded, not realised",
-                        spec.floating_network);
-        r.record = {{"floating_ip_address", spec.floating_ip_address},
-                    {"floating_network_id", spec.floating_network},
-                    {"port_id", spec.port},
-                    {"fixed_ip_address", spec.fixed_ip_address}};
-        break;
-      }
-      FloatingIpCreate req;
-      req.floating_network_id = net->id;
-      req.floating_ip_address = spec.floating_ip_address;
-      req.port_id = spec.port;
-      req.fixed_ip_address = spec.fixed_ip_address;
-      auto f = cloud_.create_floating_ip(req);
-      if (!f.ok()) {
-        return fail(std::move(f).error());
-      }
-      r.physical_id = f->id;
-      break;
-    }
-    case ResourceType::kResourceGroup:
-      r.physical_id = random_uuid();
-      break;
-  }
+  CreateArgs args{cloud_, props, path, default_name, where};
+  CL_RETURN_IF_ERROR(create_handler(planned.type)(args, r));
   r.updated_time = now_iso();
   stack.resources[planned.name] = std::move(r);
   return ok_status();
