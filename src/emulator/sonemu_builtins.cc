@@ -111,8 +111,34 @@ Result<Value> Interpreter::call_builtin(const std::string& name, const CallArgs&
     std::optional<bool> t = a.empty() ? std::optional<bool>(false) : truth(a[0]);
     return t ? Value::of_bool(*t) : opaque_call("bool", line);
   }
-  if (name == "int" || name == "float") {
+  if (name == "int" || name == "float" || name == "abs" || name == "round") {
+    CL_RETURN_IF_ERROR(name == "abs" ? want(1, 1) : name == "round" ? want(1, 2) : want(0, 1));
+    return number_builtin(name, a, line);
+  }
+  if (name == "dict") {
     CL_RETURN_IF_ERROR(want(0, 1));
+    Value d;
+    d.kind = Kind::kDict;
+    CL_ASSIGN_OR_RETURN(d.dict, heap_.new_dict());
+    if (!a.empty()) {
+      if (a[0].kind != Kind::kDict) {
+        return opaque_call("dict", line);
+      }
+      d.dict->items = a[0].dict->items;
+      d.dict->tainted = a[0].dict->tainted;
+    }
+    for (const auto& [key, value] : args.keywords) {
+      CL_RETURN_IF_ERROR(set_item(d, Value::of_str(key), value, line));
+    }
+    return d;
+  }
+  return sequence_builtin(name, a, line);
+}
+
+// int, float, abs, round (arity already checked).
+Result<Value> Interpreter::number_builtin(const std::string& name, const std::vector<Value>& a,
+                                          int line) {
+  if (name == "int" || name == "float") {
     if (a.empty()) {
       return name == "int" ? Value::of_int(0) : Value::of_float(0);
     }
@@ -152,7 +178,6 @@ Result<Value> Interpreter::call_builtin(const std::string& name, const CallArgs&
     return Value::of_int(static_cast<int64_t>(std::trunc(d)));
   }
   if (name == "abs") {
-    CL_RETURN_IF_ERROR(want(1, 1));
     if (a[0].kind == Kind::kFloat) {
       return Value::of_float(std::fabs(a[0].number));
     }
@@ -163,7 +188,6 @@ Result<Value> Interpreter::call_builtin(const std::string& name, const CallArgs&
     return a[0].kind == Kind::kInt && a[0].integer < 0 ? *neg : a[0];
   }
   if (name == "round") {
-    CL_RETURN_IF_ERROR(want(1, 2));
     if (a[0].kind != Kind::kFloat && a[0].kind != Kind::kInt) {
       return error(line, fmt::format("round() of {}", describe(a[0])));
     }
@@ -177,23 +201,12 @@ Result<Value> Interpreter::call_builtin(const std::string& name, const CallArgs&
     }
     return Value::of_int(static_cast<int64_t>(std::nearbyint(d)));
   }
-  if (name == "dict") {
-    CL_RETURN_IF_ERROR(want(0, 1));
-    Value d;
-    d.kind = Kind::kDict;
-    CL_ASSIGN_OR_RETURN(d.dict, heap_.new_dict());
-    if (!a.empty()) {
-      if (a[0].kind != Kind::kDict) {
-        return opaque_call("dict", line);
-      }
-      d.dict->items = a[0].dict->items;
-      d.dict->tainted = a[0].dict->tainted;
-    }
-    for (const auto& [key, value] : args.keywords) {
-      CL_RETURN_IF_ERROR(set_item(d, Value::of_str(key), value, line));
-    }
-    return d;
-  }
+  return error(line, fmt::format("{}() is not a number builtin", name));
+}
+
+// list, tuple, sorted, min, max, enumerate, zip: over one iterable (or several for min/max/zip).
+Result<Value> Interpreter::sequence_builtin(const std::string& name, const std::vector<Value>& a,
+                                            int line) {
   // The rest take one iterable (or several, for min/max/zip).
   if (a.empty()) {
     if (name == "list" || name == "tuple") {

@@ -109,6 +109,8 @@ class Interpreter {
   // Builtins and methods of str, list and dict (sonemu_builtins.cc).
   static bool is_builtin(std::string_view name);
   Result<Value> call_builtin(const std::string& name, const CallArgs& args, int line);
+  Result<Value> number_builtin(const std::string& name, const std::vector<Value>& a, int line);
+  Result<Value> sequence_builtin(const std::string& name, const std::vector<Value>& a, int line);
   Result<Value> call_bound(const BoundObj& bound, const CallArgs& args, int line);
   Result<Value> str_method(const std::string& self, const std::string& name, const CallArgs& args,
                            int line);
