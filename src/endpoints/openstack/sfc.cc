@@ -470,11 +470,15 @@ void add_routes(Router& router, std::shared_ptr<const Resource> r) {
   const std::pair<Method, Fn> kCollection[] = {{Method::kGet, &list}, {Method::kPost, &create}};
   const std::pair<Method, Fn> kItem[] = {
       {Method::kGet, &show}, {Method::kPut, &update}, {Method::kDelete, &remove}};
-  for (const auto& [method, fn] : kCollection) {
-    router.add(method, collection, [r, fn](const httplib::Request& req) { return fn(*r, req); });
+  // Plain pairs, not structured bindings: clang 14 cannot capture those in a lambda.
+  for (const auto& route : kCollection) {
+    Fn fn = route.second;
+    router.add(route.first, collection,
+               [r, fn](const httplib::Request& req) { return fn(*r, req); });
   }
-  for (const auto& [method, fn] : kItem) {
-    router.add(method, item, [r, fn](const httplib::Request& req) { return fn(*r, req); });
+  for (const auto& route : kItem) {
+    Fn fn = route.second;
+    router.add(route.first, item, [r, fn](const httplib::Request& req) { return fn(*r, req); });
   }
 }
 
