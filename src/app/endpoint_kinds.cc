@@ -2,9 +2,7 @@
 
 #include "endpoints/emulator/emulator_endpoint.h"
 #include "endpoints/gatekeeper/gatekeeper_endpoint.h"
-#include "endpoints/http/endpoint_group.h"
 #include "endpoints/openstack/openstack.h"
-#include "endpoints/openstack/sfc.h"
 
 namespace chainlab::app {
 namespace {
@@ -61,8 +59,7 @@ class GatekeeperKind final : public EndpointKind {
   }
 };
 
-// A PoP's OpenStack control plane: one Cloud shared by its services; networking-sfc shares
-// Neutron's port and its routes go first.
+// A PoP's OpenStack control plane: one Cloud shared by its services (endpoints/openstack).
 class OpenStackKind final : public EndpointKind {
  public:
   std::vector<std::pair<int, std::string>> ports(const EndpointEntry& e) const override {
@@ -75,16 +72,8 @@ class OpenStackKind final : public EndpointKind {
   }
   Result<std::vector<PlannedEndpoint>> make(AppContext& c, const EndpointEntry& e) const override {
     auto cloud = endpoints::make_cloud(c.emulation, e.pop, c.images);
-    auto services = endpoints::make_openstack_services(cloud, e.port);
     std::vector<PlannedEndpoint> out;
-    for (auto& service : services) {
-      if (service.port == endpoints::OpenStackPorts::from_base(e.port).neutron) {
-        std::vector<std::unique_ptr<endpoints::Endpoint>> members;
-        members.push_back(std::make_unique<endpoints::OpenStackSfcEndpoint>(cloud));
-        members.push_back(std::move(service.endpoint));
-        service.endpoint = std::make_unique<endpoints::EndpointGroup>(label_of(e, service.label),
-                                                                      std::move(members));
-      }
+    for (auto& service : endpoints::make_openstack_services(cloud, e.port)) {
       out.push_back({label_of(e, service.label), service.port, std::move(service.endpoint)});
     }
     return out;

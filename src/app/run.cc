@@ -35,14 +35,6 @@ std::string catalogue_dir(const std::string& flag) {
   return env != nullptr && *env != '\0' ? env : "/var/lib/chainlab/catalogue";
 }
 
-EndpointRegistry builtin_endpoints() {
-  EndpointRegistry registry("endpoint kind");
-  Status s = register_builtin_endpoint_kinds(registry);
-  assert(s.ok());
-  (void)s;
-  return registry;
-}
-
 Status write_token_file(RunningEmulation& running) {
   std::vector<ApiEndpoint> list;
   for (const auto& s : running.served) {
@@ -76,8 +68,7 @@ Status check_exposure(const emulator::Topology& topology, const ServeOptions& op
 
 // Serves every endpoint of the topology's list, in order.
 Status serve_all(RunningEmulation& running, const emulator::Topology& topology,
-                 const ServeOptions& options) {
-  EndpointRegistry registry = builtin_endpoints();
+                 const ServeOptions& options, const EndpointRegistry& registry) {
   AppContext context{
       *running.emulation,
       running.images.get(),
@@ -136,9 +127,9 @@ std::string endpoint_url(const ServedEndpoint& s) {
   return fmt::format("http://{}{}{}:{}", v6 ? "[" : "", host, v6 ? "]" : "", s.listener->port());
 }
 
-Status check_serve_plan(const emulator::Topology& topology, const ServeOptions& options) {
+Status check_serve_plan(const emulator::Topology& topology, const ServeOptions& options,
+                        const EndpointRegistry& registry) {
   CL_RETURN_IF_ERROR(check_exposure(topology, options));
-  EndpointRegistry registry = builtin_endpoints();
   std::map<int, std::string> taken;
   for (const auto& entry : endpoint_entries(topology, options.port)) {
     CL_ASSIGN_OR_RETURN(auto kind, registry.create(entry.kind));
@@ -161,7 +152,9 @@ Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
   std::fprintf(stdout, "building '%s': %zu PoPs, %zu switches, %zu links ... ",
                topology.name.c_str(), topology.pops().size(), topology.switches().size(),
                topology.links().size());
-  CL_RETURN_IF_ERROR(check_serve_plan(topology, options));
+  EndpointRegistry registry("endpoint kind");
+  CL_RETURN_IF_ERROR(register_builtin_endpoint_kinds(registry));
+  CL_RETURN_IF_ERROR(check_serve_plan(topology, options, registry));
   RunningEmulation running;
   endpoints::AccessPolicy policy;
   policy.token = random_hex(32);
@@ -181,7 +174,7 @@ Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
   std::fprintf(stdout, "%.0f ms\n", ms_since(t));
   print_learning_pops(topology);
   std::fflush(stdout);
-  Status served = serve_all(running, topology, options);
+  Status served = serve_all(running, topology, options, registry);
   if (served.ok()) {
     served = write_token_file(running);
   }

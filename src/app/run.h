@@ -43,8 +43,10 @@ struct ServeOptions {
 };
 
 // Refuses what would expose the run: --no-auth off loopback, Keystone's default admin/admin off
-// loopback, two endpoints configured on one port, an endpoint kind nobody serves.
-Status check_serve_plan(const emulator::Topology& topology, const ServeOptions& options);
+// loopback, two endpoints configured on one port, an endpoint kind `registry` does not know
+// (kInvalidArgument "unknown endpoint kind 'x' (known: ...)").
+Status check_serve_plan(const emulator::Topology& topology, const ServeOptions& options,
+                        const EndpointRegistry& registry);
 
 // Builds the emulation and serves its endpoints; `cancel` interrupts the build. On failure
 // nothing is left running.

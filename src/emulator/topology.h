@@ -14,7 +14,8 @@
 //       connectivity: learning                             # overrides emulator.connectivity
 //       resources: {model: fixed, max_cu: 32, max_mu: 1024}   # none | fixed | overprovision
 //       metadata: {city: Paderborn}
-//       endpoints: {openstack: 6001}
+//       endpoints: {openstack: 6001}     # kind -> port; `chainlab run` refuses a kind it
+//                                          # does not serve (src/app/endpoint_kinds.h)
 //   switches: [{name: s1}]
 //   links:
 //     - {a: dc1, b: s1, delay: 10ms, jitter: 1ms, bw: 100, loss: 0.5, queue: 1000}

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "../unit/frontends/openstack/cloud_requests.h"
 #include "emulator/emulation.h"
 #include "frontends/openstack/cloud.h"
 #include "test_util.h"
@@ -34,20 +35,7 @@ class CloudFixture : public ::testing::Test {
 
   // A network with one subnet `<name>-subnet` over `cidr`; returns the network id.
   std::string network(const std::string& name, const std::string& cidr) {
-    openstack::NetworkCreate nc;
-    nc.name = name;
-    auto n = cloud_->create_network(nc);
-    EXPECT_TRUE(n.ok()) << n.error().message;
-    if (!n.ok()) {
-      return "";
-    }
-    openstack::SubnetCreate sc;
-    sc.network_id = n->id;
-    sc.name = name + "-subnet";
-    sc.cidr = cidr;
-    auto s = cloud_->create_subnet(sc);
-    EXPECT_TRUE(s.ok()) << s.error().message;
-    return n->id;
+    return network_with_subnet(*cloud_, name, cidr);
   }
 
   std::unique_ptr<emulator::Emulation> emu_;

@@ -75,21 +75,10 @@ class SfcTest : public chainlab::testing::CloudFixture {
   }
 
   std::string port(const std::string& network_id, const std::string& name) {
-    PortCreate pc;
-    pc.network_id = network_id;
-    pc.name = name;
-    auto p = cloud_->create_port(pc);
-    EXPECT_TRUE(p.ok()) << p.error().message;
-    return p.ok() ? p->id : "";
+    return chainlab::testing::port_on(*cloud_, network_id, name);
   }
   void server(const std::string& name, const std::vector<std::string>& ports) {
-    ServerCreate sc;
-    sc.name = name;
-    sc.flavor = "m1.tiny";
-    for (const auto& p : ports) {
-      sc.nics.push_back(ServerNic{p, "", ""});
-    }
-    auto s = cloud_->create_server(sc);
+    auto s = chainlab::testing::server_on_ports(*cloud_, name, ports);
     ASSERT_TRUE(s.ok()) << s.error().message;
     instances_[name] = s->instance;
   }

@@ -1,10 +1,12 @@
 #include "endpoints/openstack/openstack.h"
 
+#include "endpoints/http/endpoint_group.h"
 #include "endpoints/openstack/glance.h"
 #include "endpoints/openstack/heat.h"
 #include "endpoints/openstack/keystone.h"
 #include "endpoints/openstack/neutron.h"
 #include "endpoints/openstack/nova.h"
+#include "endpoints/openstack/sfc.h"
 #include "runtime/image_store.h"
 
 namespace chainlab::endpoints {
@@ -30,7 +32,12 @@ std::vector<OpenStackService> make_openstack_services(std::shared_ptr<openstack:
   std::vector<OpenStackService> out;
   out.push_back({"keystone", ports.keystone, std::make_unique<KeystoneEndpoint>(cloud, ports)});
   out.push_back({"nova", ports.nova, std::make_unique<NovaEndpoint>(cloud, ports)});
-  out.push_back({"neutron", ports.neutron, std::make_unique<NeutronEndpoint>(cloud, ports)});
+  // networking-sfc shares Neutron's port; its routes go first (endpoint_group.h).
+  std::vector<std::unique_ptr<Endpoint>> neutron;
+  neutron.push_back(std::make_unique<OpenStackSfcEndpoint>(cloud));
+  neutron.push_back(std::make_unique<NeutronEndpoint>(cloud, ports));
+  out.push_back(
+      {"neutron", ports.neutron, std::make_unique<EndpointGroup>("neutron", std::move(neutron))});
   out.push_back({"glance", ports.glance, std::make_unique<GlanceEndpoint>(cloud, ports)});
   out.push_back({"heat", ports.heat, std::make_unique<HeatEndpoint>(cloud, ports)});
   return out;

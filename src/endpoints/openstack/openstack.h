@@ -24,7 +24,8 @@ struct OpenStackService {
 std::shared_ptr<openstack::Cloud> make_cloud(emulator::Emulation& emulation, const std::string& pop,
                                              runtime::ImageStore* images);
 
-// The services of one PoP with base port `base_port`. Extend here to add a service (Heat).
+// The services of one PoP with base port `base_port` (Neutron's with networking-sfc). Extend here
+// to add a service.
 std::vector<OpenStackService> make_openstack_services(std::shared_ptr<openstack::Cloud> cloud,
                                                       int base_port);
 

@@ -39,6 +39,7 @@ class FakeControl final : public emulator::Control {
   void fail_nth(Op op, int nth, ErrorCode code = ErrorCode::kInternal) {
     failures_[op] = {calls_[op] + nth, code};
   }
+  void clear_failures() { failures_.clear(); }
   int calls(Op op) const { return calls_.count(op) ? calls_.at(op) : 0; }
   // Nothing left: no instance, chain or E-LAN.
   bool empty() const { return instances_.empty() && chains_.empty() && elans_.empty(); }

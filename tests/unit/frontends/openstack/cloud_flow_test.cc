@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "../../fakes/fake_control.h"
+#include "cloud_requests.h"
 #include "frontends/openstack/cloud.h"
 
 namespace chainlab::openstack {
@@ -22,26 +23,10 @@ class CloudFlowTest : public ::testing::Test {
   }
 
   std::string network(const std::string& name, const std::string& cidr) {
-    NetworkCreate nc;
-    nc.name = name;
-    auto n = cloud_->create_network(nc);
-    EXPECT_TRUE(n.ok()) << n.error().message;
-    SubnetCreate sc;
-    sc.network_id = n->id;
-    sc.cidr = cidr;
-    auto s = cloud_->create_subnet(sc);
-    EXPECT_TRUE(s.ok()) << s.error().message;
-    return n->id;
+    return chainlab::testing::network_with_subnet(*cloud_, name, cidr);
   }
-
   Result<Server> server(const std::string& name, const std::vector<std::string>& networks) {
-    ServerCreate sc;
-    sc.name = name;
-    sc.flavor = "m1.tiny";
-    for (const auto& n : networks) {
-      sc.nics.push_back(ServerNic{"", n, ""});
-    }
-    return cloud_->create_server(sc);
+    return chainlab::testing::server_on_networks(*cloud_, name, networks);
   }
 
   FakeControl emu_;
@@ -70,11 +55,8 @@ TEST_F(CloudFlowTest, ServersOnOneNetworkShareItsElan) {
   std::string net = network("data", "10.42.0.0/24");
   ASSERT_TRUE(server("x", {net}).ok());
   ASSERT_TRUE(server("y", {net}).ok());
-  size_t members = 0;
-  for (const auto& [_, elan] : emu_.elans()) {
-    members += elan.members.size();
-  }
-  EXPECT_EQ(members, 2u) << "one segment joins both servers' ports";
+  ASSERT_EQ(emu_.elans().size(), 1u) << "one segment for the network";
+  EXPECT_EQ(emu_.elans().begin()->second.members.size(), 2u) << "it joins both servers' ports";
 }
 
 TEST_F(CloudFlowTest, DeletingTheServersLeavesTheEmulationEmpty) {

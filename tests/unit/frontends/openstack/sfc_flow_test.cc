@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "../../fakes/fake_control.h"
+#include "cloud_requests.h"
 #include "frontends/openstack/cloud.h"
 #include "frontends/openstack/sfc.h"
 
@@ -34,31 +35,13 @@ class SfcFlowTest : public ::testing::Test {
   }
 
   std::string network(const std::string& name, const std::string& cidr) {
-    NetworkCreate nc;
-    nc.name = name;
-    auto n = cloud_->create_network(nc);
-    SubnetCreate sc;
-    sc.network_id = n->id;
-    sc.cidr = cidr;
-    EXPECT_TRUE(cloud_->create_subnet(sc).ok());
-    return n->id;
+    return chainlab::testing::network_with_subnet(*cloud_, name, cidr);
   }
   std::string port(const std::string& network_id, const std::string& name) {
-    PortCreate pc;
-    pc.network_id = network_id;
-    pc.name = name;
-    auto p = cloud_->create_port(pc);
-    EXPECT_TRUE(p.ok()) << p.error().message;
-    return p->id;
+    return chainlab::testing::port_on(*cloud_, network_id, name);
   }
   void server(const std::string& name, const std::vector<std::string>& ports) {
-    ServerCreate sc;
-    sc.name = name;
-    sc.flavor = "m1.tiny";
-    for (const auto& p : ports) {
-      sc.nics.push_back(ServerNic{p, "", ""});
-    }
-    auto s = cloud_->create_server(sc);
+    auto s = chainlab::testing::server_on_ports(*cloud_, name, ports);
     ASSERT_TRUE(s.ok()) << s.error().message;
     instances_[name] = s->instance;
   }

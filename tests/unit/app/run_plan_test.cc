@@ -1,0 +1,78 @@
+// The composition root's plan, before anything starts: which endpoints a topology lists, in which
+// order, and what it refuses (unknown kinds, port clashes, exposure). No root needed.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "app/run.h"
+
+namespace chainlab::app {
+namespace {
+
+using ::testing::HasSubstr;
+
+class RunPlanTest : public ::testing::Test {
+ protected:
+  RunPlanTest() { EXPECT_TRUE(register_builtin_endpoint_kinds(registry_).ok()); }
+  EndpointRegistry registry_{"endpoint kind"};
+};
+
+TEST_F(RunPlanTest, TheDefaultTopologyListsRestGatekeeperAndOneOpenStackPerPop) {
+  emulator::Topology t = emulator::Topology::default_topology();
+  auto entries = endpoint_entries(t, -1);
+  ASSERT_EQ(entries.size(), 4u);
+  EXPECT_EQ(entries[0].kind, "emulator");
+  EXPECT_EQ(entries[0].port, 5001);
+  EXPECT_EQ(entries[1].kind, "gatekeeper");
+  EXPECT_EQ(entries[1].port, 5000);
+  EXPECT_EQ(entries[2].kind, "openstack");
+  EXPECT_EQ(entries[2].pop, "dc1");
+  EXPECT_EQ(entries[3].pop, "dc2");
+  EXPECT_EQ(endpoint_entries(t, 7001)[0].port, 7001) << "--port overrides the REST port";
+  EXPECT_TRUE(check_serve_plan(t, ServeOptions{}, registry_).ok());
+}
+
+TEST_F(RunPlanTest, AnEndpointKindNobodyServesIsRefused) {
+  emulator::Topology t;
+  emulator::PopSpec pop;
+  pop.name = "dc1";
+  pop.endpoints = {{"nffg", 8080}};
+  ASSERT_TRUE(t.add_pop(pop).ok());
+  Status s = check_serve_plan(t, ServeOptions{}, registry_);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(s.error().message,
+            "unknown endpoint kind 'nffg' (known: emulator, gatekeeper, openstack)");
+}
+
+TEST_F(RunPlanTest, AClashWithAnOpenStackServicePortNamesBoth) {
+  emulator::Topology t;
+  emulator::PopSpec pop;
+  pop.name = "dc1";
+  pop.endpoints = {{"openstack", 6001}};
+  ASSERT_TRUE(t.add_pop(pop).ok());
+  t.emulator.gatekeeper_port = -1;
+  ServeOptions options;
+  options.port = 6001 + 3774;  // Nova's port
+  Status s = check_serve_plan(t, options, registry_);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().message, "port 9775 is configured twice: emulator REST and dc1 nova");
+  options.port = 0;  // any free port never clashes
+  EXPECT_TRUE(check_serve_plan(t, options, registry_).ok());
+}
+
+TEST_F(RunPlanTest, ExposureNeedsAuthAndRealKeystoneUsers) {
+  emulator::Topology t = emulator::Topology::default_topology();
+  ServeOptions options;
+  options.listen = "0.0.0.0";
+  options.no_auth = true;
+  EXPECT_THAT(check_serve_plan(t, options, registry_).error().message,
+              HasSubstr("--no-auth is only allowed on a loopback address"));
+  options.no_auth = false;
+  EXPECT_THAT(check_serve_plan(t, options, registry_).error().message,
+              HasSubstr("Keystone's default admin/admin is only allowed on loopback"));
+  t.emulator.keystone.users.push_back({"alice", "a-long-secret"});
+  EXPECT_TRUE(check_serve_plan(t, options, registry_).ok());
+}
+
+}  // namespace
+}  // namespace chainlab::app
