@@ -3,9 +3,9 @@
 // (`runtime::register_builtin_drivers(registry)`), never by static initialisers (in a static
 // library those silently drop units that nothing references).
 //
-//   Registry<ComputeDriver, substrate::Run&> drivers("compute driver");
-//   CL_RETURN_IF_ERROR(drivers.add("native", make_native_driver));
-//   CL_ASSIGN_OR_RETURN(auto driver, drivers.create("native", run));
+//   runtime::DriverRegistry drivers("compute driver");   // Registry<ComputeDriver, const
+//   DriverContext&> runtime::register_builtin_drivers(drivers); CL_ASSIGN_OR_RETURN(auto driver,
+//   drivers.create("native", context));
 //
 // A duplicate name is kAlreadyExists; an unknown name is always kInvalidArgument
 // "unknown <kind> 'x' (known: a, b)" (the name came from a topology, a request or a flag).

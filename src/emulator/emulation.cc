@@ -34,6 +34,11 @@ Emulation::Emulation(std::unique_ptr<Impl> impl, Topology topology,
 Emulation::~Emulation() {
   std::lock_guard lock(mu_);
   // Instances first (their ports leave the switches), then the engine, then the run's leftovers.
+  // Destroyed here, not only dropped: an exec still running outside the lock holds its own
+  // reference, and the instance must not outlive the Run it journals into.
+  for (auto& [_, inst] : impl_->instances) {
+    (void)inst.compute->destroy();
+  }
   impl_->instances.clear();
   impl_->oci.reset();
   impl_->native.reset();

@@ -16,29 +16,11 @@ class FixedModel final : public ResourceModel {
   std::string_view name() const override { return "fixed"; }
   ResourceCapacity capacity() const override { return book_.capacity(name(), true); }
 
-  Status admits(const Flavor& flavor) const override {
-    CL_RETURN_IF_ERROR(AllocationBook::check_flavor(flavor));
-    double cu = book_.allocated_cu();
-    if (cu + flavor.cu > book_.spec().max_cu) {
-      return make_error(ErrorCode::kResourceExhausted,
-                        "not enough compute units (flavor '{}' needs {} CU, {} of {} CU "
-                        "allocated)",
-                        flavor.name, flavor.cu, cu, book_.spec().max_cu);
-    }
-    double mu = book_.allocated_mu();
-    if (mu + flavor.mu_mb > book_.spec().max_mu) {
-      return make_error(ErrorCode::kResourceExhausted,
-                        "not enough memory (flavor '{}' needs {} MB, {} of {} MB allocated)",
-                        flavor.name, flavor.mu_mb, mu, book_.spec().max_mu);
-    }
-    return ok_status();
-  }
+  Status admits(const Flavor& flavor) const override { return check(flavor, ""); }
 
   Status allocate(const std::string& instance, const Flavor& flavor) override {
     CL_RETURN_IF_ERROR(book_.check_new(instance, flavor));
-    if (Status s = admits(flavor); !s.ok()) {
-      return std::move(s).error().context(fmt::format("instance '{}'", instance));
-    }
+    CL_RETURN_IF_ERROR(check(flavor, fmt::format(" for '{}'", instance)));
     book_.add(instance, flavor);
     book_.apply(true, single_cu_, single_mu_);
     return ok_status();
@@ -49,6 +31,26 @@ class FixedModel final : public ResourceModel {
   nlohmann::json state() const override { return book_.state(name(), single_cu_, single_mu_, 1.0); }
 
  private:
+  // Model A's rule: reject what does not fit. `who` is "" (admits) or " for 'x'" (allocate), so
+  // the REST and Nova answers keep their wording.
+  Status check(const Flavor& flavor, const std::string& who) const {
+    CL_RETURN_IF_ERROR(AllocationBook::check_flavor(flavor));
+    double cu = book_.allocated_cu();
+    if (cu + flavor.cu > book_.spec().max_cu) {
+      return make_error(ErrorCode::kResourceExhausted,
+                        "not enough compute units{} (flavor '{}' needs {} CU, {} of {} CU "
+                        "allocated)",
+                        who, flavor.name, flavor.cu, cu, book_.spec().max_cu);
+    }
+    double mu = book_.allocated_mu();
+    if (mu + flavor.mu_mb > book_.spec().max_mu) {
+      return make_error(ErrorCode::kResourceExhausted,
+                        "not enough memory{} (flavor '{}' needs {} MB, {} of {} MB allocated)", who,
+                        flavor.name, flavor.mu_mb, mu, book_.spec().max_mu);
+    }
+    return ok_status();
+  }
+
   AllocationBook book_;
   double single_cu_;  // CPU fraction of one CU
   double single_mu_;  // MB of one MU

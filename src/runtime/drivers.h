@@ -1,9 +1,10 @@
 // Compute drivers by name (common/registry.h), filled explicitly at start-up by
 // register_builtin_drivers (no static registration). The emulation creates its drivers from the
 // registry with a DriverContext and keeps the instances they make.
-//   "native"  NativeDriver (native_driver.h): host commands in namespaces and cgroups; always
-//   there. "oci"     OciDriver (oci_driver.h): containers run by runc from the image store;
-//             kUnavailable when the context has no image store or runc is not installed.
+//
+//   native  NativeDriver (native_driver.h): host commands in namespaces and cgroups; always there.
+//   oci     OciDriver (oci_driver.h): containers run by runc from the image store; kUnavailable
+//           when the context has no image store or runc is not installed.
 #pragma once
 
 #include <cstdint>

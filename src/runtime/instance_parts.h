@@ -1,4 +1,4 @@
-// The parts every compute instance has, whatever runs in it (native_driver.cc, oci_driver.cc):
+// The parts every compute instance has, whatever runs in it (native_driver.cc, oci_instance.cc):
 // its network namespace with interfaces and hosts file (instance_net.h), its cgroup below the
 // run's cgroup base (every directory journaled before it is made), and its capped log
 // (<run dir>/logs/<netns>.log) fed by the driver's LogPump. A driver's create() makes them in

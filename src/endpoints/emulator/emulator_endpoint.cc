@@ -22,14 +22,6 @@ using nlohmann::json;
 
 }  // namespace
 
-std::string param_text(const json& params, const char* key, const std::string& fallback) {
-  auto it = params.find(key);
-  if (it == params.end() || it->is_null()) {
-    return fallback;
-  }
-  return it->is_string() ? it->get<std::string>() : it->dump();
-}
-
 namespace {
 
 Result<bool> flag(const json& params, const char* key) {
@@ -87,10 +79,10 @@ Status apply_cpu_bw(const json& p, substrate::ResourceLimits& limits) {
   return ok_status();
 }
 
-// The query of PUT /restapi/compute/resources, every value checked before anything changes (the
-// substrate then checks them against the host: CPUs, the parent's cpuset).
 }  // namespace
 
+// The query of PUT /restapi/compute/resources, every value checked before anything changes (the
+// substrate then checks them against the host: CPUs, the parent's cpuset).
 Result<substrate::ResourceLimits> parse_resource_limits(const json& p) {
   substrate::ResourceLimits limits;
   auto set = [&](const char* key, std::optional<int64_t>& field, int64_t min,

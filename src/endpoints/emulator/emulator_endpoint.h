@@ -63,9 +63,6 @@ Result<ExecRequest> parse_exec_request(const nlohmann::json& params);
 // PUT /restapi/elan/<name>: members, a list of "vnf[:intf]" (the interface may be empty).
 Result<std::vector<std::pair<std::string, std::string>>> parse_elan_members(
     const nlohmann::json& params);
-// A parameter as text: a string as it is, another JSON value dumped, absent or null: `fallback`.
-std::string param_text(const nlohmann::json& params, const char* key,
-                       const std::string& fallback = "");
 // GET /restapi/network items and PUT /restapi/network?detail: a chain with its path, VLAN, rules.
 nlohmann::json chain_info_json(const emulator::ChainInfo& chain);
 

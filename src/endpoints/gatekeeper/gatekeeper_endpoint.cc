@@ -23,14 +23,6 @@ constexpr const char* kInstancePaths[] = {"/instantiations", "/api/v2/instantiat
                                           "/api/v2/requests", "/api/v3/requests",
                                           "/api/v3/records/services"};
 
-std::string str(const json& params, const char* key) {
-  auto it = params.find(key);
-  if (it == params.end() || it->is_null()) {
-    return "";
-  }
-  return it->is_string() ? it->get<std::string>() : it->dump();
-}
-
 // A static placement's mapping: `placement_map` as an object or as YAML text. A path on this
 // server (the reference's `placement_file`) is refused: requests never name server files.
 Result<std::string> placement_map(const json& params) {
@@ -134,12 +126,12 @@ json units_json(const sonata::ServiceInstance& inst, bool saps) {
 
 Result<sonata::InstantiateRequest> parse_instantiate_request(const json& params) {
   sonata::InstantiateRequest r;
-  r.service_uuid = str(params, "service_uuid");
-  r.service_name = str(params, "service_name");
-  if (r.service_uuid.empty() && r.service_name.empty() && str(params, "latest") == "true") {
+  r.service_uuid = param_text(params, "service_uuid");
+  r.service_name = param_text(params, "service_name");
+  if (r.service_uuid.empty() && r.service_name.empty() && param_text(params, "latest") == "true") {
     r.service_uuid = "latest";
   }
-  r.placement = str(params, "placement");
+  r.placement = param_text(params, "placement");
   CL_ASSIGN_OR_RETURN(r.placement_argument, placement_map(params));
   CL_ASSIGN_OR_RETURN(r.deploy_sap, deploy_sap(params));
   return r;
@@ -275,10 +267,10 @@ Result<Reply> GatekeeperEndpoint::list_instances(bool dummy) {
 // The instances a DELETE names: {service_instance_uuid} (or instance_uuid) of service_uuid when
 // given; else all of {service_uuid}; else all.
 Result<std::vector<std::string>> GatekeeperEndpoint::stop(const json& params) {
-  std::string service = str(params, "service_uuid");
-  std::string instance = str(params, "service_instance_uuid");
+  std::string service = param_text(params, "service_uuid");
+  std::string instance = param_text(params, "service_instance_uuid");
   if (instance.empty()) {
-    instance = str(params, "instance_uuid");
+    instance = param_text(params, "instance_uuid");
   }
   if (instance.empty()) {
     return gatekeeper_->terminate_service(service);

@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "common/json_bounded.h"
 #include "endpoints/http/http.h"
@@ -75,7 +76,7 @@ Result<std::optional<bool>> FieldReader::opt_bool(std::string_view key) const {
   }
   if (v->is_string()) {
     std::string s = v->get<std::string>();
-    std::transform(s.begin(), s.end(), s.begin(), ::tolower);
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
     if (s == "true" || s == "1") {
       return std::optional<bool>(true);
     }
@@ -117,6 +118,14 @@ Result<FieldReader> FieldReader::object(std::string_view key) const {
                         : wrong(key, "an object", *v);
   }
   return FieldReader(*v, path(key), style_);
+}
+
+std::string param_text(const nlohmann::json& params, const char* key, const std::string& fallback) {
+  auto it = params.find(key);
+  if (it == params.end() || it->is_null()) {
+    return fallback;
+  }
+  return it->is_string() ? it->get<std::string>() : it->dump();
 }
 
 }  // namespace chainlab::endpoints

@@ -25,6 +25,9 @@ namespace chainlab::endpoints {
 // JSON string holding JSON is read as that JSON (son-emu's clients send such bodies).
 // InvalidArgument for a body that is not a JSON object, too deep or not UTF-8.
 Result<nlohmann::json> request_params(const httplib::Request& req);
+// A parameter as text: a string as it is, another JSON value dumped, absent or null: `fallback`.
+std::string param_text(const nlohmann::json& params, const char* key,
+                       const std::string& fallback = "");
 
 // How a FieldReader words a wrong field.
 enum class FieldStyle {

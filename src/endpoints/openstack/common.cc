@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "common/json_bounded.h"
@@ -209,7 +210,8 @@ json filter_items(const json& items, const httplib::Request& req,
       bool any = false;
       for (std::string v : values) {
         if (it->is_boolean()) {
-          std::transform(v.begin(), v.end(), v.begin(), ::tolower);
+          std::transform(v.begin(), v.end(), v.begin(),
+                         [](unsigned char c) { return std::tolower(c); });
         }
         any = any || v == have;
       }

@@ -4,7 +4,7 @@
 // documents at / and /v2.0. List filters by field (?name=x&network_id=y) and ?fields=. A network
 // is an E-LAN of the emulation over its bound ports. Errors: {"NeutronError": {type, message,
 // detail}}. The extension list names "sfc" and "flow_classifier" for the networking-sfc routes
-// another endpoint part adds (register_sfc_routes hook).
+// the PoP serves on the same port (make_openstack_services groups them, openstack.h).
 #pragma once
 
 #include <functional>
@@ -17,10 +17,8 @@ namespace chainlab::endpoints {
 
 class NeutronEndpoint final : public Endpoint {
  public:
-  // `extra_routes` runs after the core routes are registered (networking-sfc adds its own).
-  NeutronEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports,
-                  std::function<void(httplib::Server&)> extra_routes = nullptr)
-      : ctx_{std::move(cloud), ports}, extra_routes_(std::move(extra_routes)) {}
+  NeutronEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports)
+      : ctx_{std::move(cloud), ports} {}
   std::string name() const override { return ctx_.cloud->pop() + " neutron"; }
   void register_routes(httplib::Server& server) override;
   void write_error(httplib::Response& res, const Error& error) const override;
@@ -31,7 +29,6 @@ class NeutronEndpoint final : public Endpoint {
 
  private:
   OpenStackContext ctx_;
-  std::function<void(httplib::Server&)> extra_routes_;
 };
 
 // JSON shapes shared with other Neutron-style routes (sfc).

@@ -27,7 +27,6 @@ nlohmann::json to_json_list(const std::vector<T>& items, F&& fn) {
 }
 
 // "/v2.0/<collection>" and ".../<id>", each with an optional ".json".
-// "/v2.0/<collection>" and ".../<id>", each with an optional ".json".
 std::string collection(const std::string& name);
 std::string item(const std::string& name);
 

@@ -330,9 +330,6 @@ const Route<Ctx> kRoutes[] = {
 void NeutronEndpoint::register_routes(httplib::Server& server) {
   Router(server, *this).add<Ctx>(ctx_, kOpenRoutes);
   Router(server, *this, token_guard(ctx_.cloud)).add<Ctx>(ctx_, kRoutes);
-  if (extra_routes_) {
-    extra_routes_(server);
-  }
 }
 
 void NeutronEndpoint::write_error(httplib::Response& res, const Error& error) const {

@@ -1,5 +1,5 @@
-// Nova's routing prefix, project check, microversion and JSON views (openstack_nova_views.cc),
-// shared by the route handlers in openstack_nova.cc. Private to the Nova endpoint.
+// Nova's routing prefix, project check, microversion and JSON views (nova_views.cc),
+// shared by the route handlers in nova.cc and nova_routes.cc. Private to the Nova endpoint.
 #pragma once
 
 #include <optional>

@@ -36,8 +36,8 @@ std::vector<OpenStackService> make_openstack_services(std::shared_ptr<openstack:
   std::vector<std::unique_ptr<Endpoint>> neutron;
   neutron.push_back(std::make_unique<OpenStackSfcEndpoint>(cloud));
   neutron.push_back(std::make_unique<NeutronEndpoint>(cloud, ports));
-  out.push_back(
-      {"neutron", ports.neutron, std::make_unique<EndpointGroup>("neutron", std::move(neutron))});
+  out.push_back({"neutron", ports.neutron,
+                 std::make_unique<EndpointGroup>(cloud->pop() + " neutron", std::move(neutron))});
   out.push_back({"glance", ports.glance, std::make_unique<GlanceEndpoint>(cloud, ports)});
   out.push_back({"heat", ports.heat, std::make_unique<HeatEndpoint>(cloud, ports)});
   return out;

@@ -67,7 +67,7 @@ TEST(Rollback, RunReturnsFirstFailureAndEmptiesTheList) {
   EXPECT_EQ(undone, 3);
 }
 
-TEST(Rollback, UndoMayRegisterNothingAfterRun) {
+TEST(Rollback, StepsAddedAfterRunAreUndoneOnDestruction) {
   // A guard reused after run() starts empty: new steps are undone on destruction.
   std::vector<int> done;
   {

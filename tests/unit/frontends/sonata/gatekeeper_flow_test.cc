@@ -93,7 +93,12 @@ TEST_F(GatekeeperFlowTest, AFailureAtAnyStepLeavesNothing) {
   }
   EXPECT_EQ(failed, 3) << "each of the 2 starts and the one VNF-to-VNF chain failed once";
   auto s = instantiate();
-  EXPECT_TRUE(s.ok()) << "names and addresses were all given back";
+  ASSERT_TRUE(s.ok()) << "names and addresses were all given back";
+  std::string output_ip;
+  for (const auto& intf : emu_.instances().at("vnf_a").interfaces) {
+    output_ip = intf.name == "output" ? intf.ip : output_ip;
+  }
+  EXPECT_EQ(output_ip, "20.0.0.1/24") << "every failed attempt gave its E-Line subnets back";
 }
 
 }  // namespace
