@@ -12,28 +12,39 @@
 
 namespace chainlab {
 
-Result<std::string> read_file(const std::string& path, size_t max_bytes) {
+Result<UniqueFd> open_read(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) {
     return errno_error(errno, fmt::format("open {}", path));
   }
+  return fd;
+}
+
+Result<size_t> read_some(int fd, char* buf, size_t n, const std::string& path) {
+  for (;;) {
+    ssize_t got = ::read(fd, buf, n);
+    if (got >= 0) {
+      return static_cast<size_t>(got);
+    }
+    if (errno != EINTR) {
+      return errno_error(errno, fmt::format("read {}", path));
+    }
+  }
+}
+
+Result<std::string> read_file(const std::string& path, size_t max_bytes) {
+  CL_ASSIGN_OR_RETURN(UniqueFd fd, open_read(path));
   std::string out;
   char buf[4096];
   for (;;) {
     // One byte more than allowed tells a file of exactly `max_bytes` from a longer one.
     size_t room = max_bytes - out.size();
     size_t want = room >= sizeof buf ? sizeof buf : room + 1;
-    ssize_t n = ::read(fd.get(), buf, want);
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      return errno_error(errno, fmt::format("read {}", path));
-    }
+    CL_ASSIGN_OR_RETURN(size_t n, read_some(fd.get(), buf, want, path));
     if (n == 0) {
       break;
     }
-    out.append(buf, static_cast<size_t>(n));
+    out.append(buf, n);
     if (out.size() > max_bytes) {
       return make_error(ErrorCode::kInvalidArgument, "{}: larger than {} bytes", path, max_bytes);
     }
@@ -42,10 +53,7 @@ Result<std::string> read_file(const std::string& path, size_t max_bytes) {
 }
 
 Result<std::string> read_file_tail(const std::string& path, size_t max_bytes) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) {
-    return errno_error(errno, fmt::format("open {}", path));
-  }
+  CL_ASSIGN_OR_RETURN(UniqueFd fd, open_read(path));
   struct stat st;
   if (::fstat(fd.get(), &st) != 0) {
     return errno_error(errno, fmt::format("stat {}", path));
@@ -57,17 +65,11 @@ Result<std::string> read_file_tail(const std::string& path, size_t max_bytes) {
   std::string out;
   char buf[4096];
   for (;;) {
-    ssize_t n = ::read(fd.get(), buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      return errno_error(errno, fmt::format("read {}", path));
-    }
+    CL_ASSIGN_OR_RETURN(size_t n, read_some(fd.get(), buf, sizeof buf, path));
     if (n == 0) {
       break;
     }
-    out.append(buf, static_cast<size_t>(n));
+    out.append(buf, n);
     if (out.size() > 2 * max_bytes + sizeof buf) {  // still growing, or not a regular file
       out.erase(0, out.size() - max_bytes);
     }

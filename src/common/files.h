@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/fd.h"
 #include "common/result.h"
 
 namespace chainlab {
@@ -14,6 +15,11 @@ namespace chainlab {
 // cgroupfs and chainlab's own state files.
 inline constexpr size_t kDefaultMaxRead = size_t{16} << 20;
 
+// Opens `path` read-only (O_CLOEXEC). NotFound when it does not exist; "open <path>: ..." errors.
+Result<UniqueFd> open_read(const std::string& path);
+// One read(2) of at most `n` bytes into `buf`, retried on EINTR: how many bytes came, 0 at the
+// end of the file; "read <path>: ..." errors.
+Result<size_t> read_some(int fd, char* buf, size_t n, const std::string& path);
 // Reads a whole file of at most `max_bytes`. NotFound when it does not exist; InvalidArgument
 // "<path>: larger than N bytes" for a longer one, found without reading past the limit (so
 // /dev/zero or a growing log cannot exhaust memory).

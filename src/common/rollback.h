@@ -24,6 +24,14 @@
 
 namespace chainlab {
 
+// For best-effort sequences that try every step and report the first failure (a teardown, an
+// undo list): keeps `s` in `first` when it is the first error.
+inline void keep_first_error(Status& first, Status s) {
+  if (first.ok() && !s.ok()) {
+    first = std::move(s);
+  }
+}
+
 class Rollback {
  public:
   using Undo = std::function<Status()>;

@@ -124,11 +124,8 @@ class EngineImpl final : public Engine {
   Status remove_port(LsiId id, PortId pid) override {
     std::lock_guard lock(mu_);
     CL_ASSIGN_OR_RETURN(LsiModel * lsi, find(id));
-    auto it = lsi->ports.find(pid);
-    if (it == lsi->ports.end()) {
-      return make_error(ErrorCode::kNotFound, "LSI '{}' has no port {}", lsi->name, pid);
-    }
-    PortModel port = it->second;
+    CL_ASSIGN_OR_RETURN(PortModel * found, port_in(*lsi, pid));
+    PortModel port = *found;
     UniqueFd socket;  // closed here, after the worker let go of it (the close blocks ~20 ms)
     worker_->run([&](Worker& w) {
       socket = w.remove_port(id, pid);
@@ -291,54 +288,53 @@ class EngineImpl final : public Engine {
   Result<PortStats> port_stats(LsiId id, PortId pid) const override {
     std::lock_guard lock(mu_);
     CL_ASSIGN_OR_RETURN(const LsiModel* lsi, find(id));
-    auto it = lsi->ports.find(pid);
-    if (it == lsi->ports.end()) {
-      return make_error(ErrorCode::kNotFound, "LSI '{}' has no port {}", lsi->name, pid);
-    }
-    const PortModel& m = it->second;
+    CL_ASSIGN_OR_RETURN(const PortModel* mp, port_in(*lsi, pid));
+    const PortModel& m = *mp;
     PortStats st{pid,    m.name, m.kind, m.ifname, m.peer_lsi, m.peer_port, m.counters->snapshot(),
                  m.link, {}};
-    worker_->run([&](Worker& w) {
-      LsiRuntime* l = w.lsi(id);
-      if (l != nullptr && l->ports.count(pid) != 0) {
-        st.egress = l->ports.at(pid)->egress.stats();
-      }
-    });
+    on_worker_port(id, pid, [&](auto& port) { st.egress = port.egress.stats(); });
     return st;
   }
 
   Status set_link(LsiId id, PortId pid, const LinkParams& params) override {
     std::lock_guard lock(mu_);
     CL_ASSIGN_OR_RETURN(LsiModel * lsi, find(id));
-    auto it = lsi->ports.find(pid);
-    if (it == lsi->ports.end()) {
-      return make_error(ErrorCode::kNotFound, "LSI '{}' has no port {}", lsi->name, pid);
-    }
+    CL_ASSIGN_OR_RETURN(PortModel * port, port_in(*lsi, pid));
     CL_RETURN_IF_ERROR(params.validate());
-    worker_->run([&](Worker& w) {
-      LsiRuntime* l = w.lsi(id);
-      if (l != nullptr && l->ports.count(pid) != 0) {
-        l->ports.at(pid)->egress.set_params(params);
-      }
-    });
-    it->second.link = params;
+    on_worker_port(id, pid, [&](auto& runtime) { runtime.egress.set_params(params); });
+    port->link = params;
     return ok_status();
   }
 
  private:
-  Result<LsiModel*> find(LsiId id) {
-    auto it = lsis_.find(id);
-    if (it == lsis_.end()) {
+  Result<LsiModel*> find(LsiId id) { return find_in(lsis_, id); }
+  Result<const LsiModel*> find(LsiId id) const { return find_in(lsis_, id); }
+  template <class Map>
+  static auto find_in(Map& lsis, LsiId id) -> Result<decltype(&lsis.begin()->second)> {
+    auto it = lsis.find(id);
+    if (it == lsis.end()) {
       return make_error(ErrorCode::kNotFound, "no LSI with id {}", id);
     }
     return &it->second;
   }
-  Result<const LsiModel*> find(LsiId id) const {
-    auto it = lsis_.find(id);
-    if (it == lsis_.end()) {
-      return make_error(ErrorCode::kNotFound, "no LSI with id {}", id);
+  // lsi.ports[pid], or NotFound naming the LSI.
+  template <class Model>
+  static auto port_in(Model& lsi, PortId pid) -> Result<decltype(&lsi.ports.begin()->second)> {
+    auto it = lsi.ports.find(pid);
+    if (it == lsi.ports.end()) {
+      return make_error(ErrorCode::kNotFound, "LSI '{}' has no port {}", lsi.name, pid);
     }
     return &it->second;
+  }
+  // Runs fn(the worker's runtime port) on the worker thread, when the port is there.
+  template <class Fn>
+  void on_worker_port(LsiId id, PortId pid, Fn&& fn) const {
+    worker_->run([&](Worker& w) {
+      LsiRuntime* l = w.lsi(id);
+      if (l != nullptr && l->ports.count(pid) != 0) {
+        fn(*l->ports.at(pid));
+      }
+    });
   }
 
   static Status validate_segment(const LsiModel& lsi, const SegmentSpec& segment) {

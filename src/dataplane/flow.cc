@@ -161,39 +161,30 @@ std::string Match::to_string() const {
     }
     s += field;
   };
-  if (in_port.has_value()) {
-    add(fmt::format("in_port={}", *in_port));
-  }
-  if (eth_src.has_value()) {
-    add("dl_src=" + mac_string(*eth_src));
-  }
-  if (eth_dst.has_value()) {
-    add("dl_dst=" + mac_string(*eth_dst));
-  }
+  // "key=value" for a field that is set; `show` turns the value into text.
+  auto field = [&add](std::string_view key, const auto& value, auto show) {
+    if (value.has_value()) {
+      add(fmt::format("{}={}", key, show(*value)));
+    }
+  };
+  auto number = [](auto v) { return fmt::format("{}", v); };
+  auto mac = [](const Mac& m) { return mac_string(m); };
+  auto prefix = [](const auto& p) { return prefix_string(p); };
+  field("in_port", in_port, number);
+  field("dl_src", eth_src, mac);
+  field("dl_dst", eth_dst, mac);
   if (vlan.kind == VlanMatch::Kind::kNone) {
     add("dl_vlan=0xffff");  // ovs-ofctl: matches only frames without a tag
   } else if (vlan.kind == VlanMatch::Kind::kId) {
     add(fmt::format("dl_vlan={}", vlan.id));
   }
-  if (eth_type.has_value()) {
-    add(fmt::format("dl_type=0x{:04x}", *eth_type));
-  }
-  if (ipv4_src.has_value()) {
-    add("nw_src=" + prefix_string(*ipv4_src));
-  }
-  if (ipv4_dst.has_value()) {
-    add("nw_dst=" + prefix_string(*ipv4_dst));
-  }
-  if (ip_proto.has_value()) {
-    add(fmt::format("nw_proto={}", *ip_proto));
-  }
+  field("dl_type", eth_type, [](uint16_t t) { return fmt::format("0x{:04x}", t); });
+  field("nw_src", ipv4_src, prefix);
+  field("nw_dst", ipv4_dst, prefix);
+  field("nw_proto", ip_proto, number);
   bool icmp = ip_proto == kProtoIcmp;
-  if (l4_src.has_value()) {
-    add(fmt::format("{}={}", icmp ? "icmp_type" : "tp_src", *l4_src));
-  }
-  if (l4_dst.has_value()) {
-    add(fmt::format("{}={}", icmp ? "icmp_code" : "tp_dst", *l4_dst));
-  }
+  field(icmp ? "icmp_type" : "tp_src", l4_src, number);
+  field(icmp ? "icmp_code" : "tp_dst", l4_dst, number);
   return s;
 }
 

@@ -75,6 +75,7 @@ struct ResourceAmount {
 struct ResourceCapacity {
   std::string model;     // "none", "fixed", "overprovision"
   bool limited = false;  // the model sets CPU/memory limits (false: none)
+  bool rejects = false;  // it refuses an instance that does not fit (fixed)
   ResourceAmount compute_units;
   ResourceAmount memory_mb;
   friend bool operator==(const ResourceCapacity&, const ResourceCapacity&) = default;

@@ -138,8 +138,9 @@ std::map<std::string, Allocation> AllocationBook::allocations() const {
   return out;
 }
 
-ResourceCapacity AllocationBook::capacity(std::string_view model, bool limited) const {
-  return ResourceCapacity{std::string(model), limited,
+ResourceCapacity AllocationBook::capacity(std::string_view model, bool limited,
+                                          bool rejects) const {
+  return ResourceCapacity{std::string(model), limited, rejects,
                           amount(spec_.max_cu, allocated_cu(), limited),
                           amount(spec_.max_mu, allocated_mu(), limited)};
 }

@@ -44,7 +44,7 @@ class AllocationBook {
   std::map<std::string, Allocation> allocations() const;
 
   // `available` infinite unless `limited`.
-  ResourceCapacity capacity(std::string_view model, bool limited) const;
+  ResourceCapacity capacity(std::string_view model, bool limited, bool rejects = false) const;
   nlohmann::json state(std::string_view model, double single_cu, double single_mu,
                        double cpu_op_factor) const;
 

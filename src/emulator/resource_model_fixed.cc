@@ -14,7 +14,7 @@ class FixedModel final : public ResourceModel {
         single_mu_(budget.e_mem_mb / budget.total_max_mu) {}
 
   std::string_view name() const override { return "fixed"; }
-  ResourceCapacity capacity() const override { return book_.capacity(name(), true); }
+  ResourceCapacity capacity() const override { return book_.capacity(name(), true, true); }
 
   Status admits(const Flavor& flavor) const override { return check(flavor, ""); }
 

@@ -23,6 +23,7 @@
 #include "common/fd.h"
 #include "common/files.h"
 #include "common/json_bounded.h"
+#include "runtime/archive_entries.h"
 #include "runtime/image_store.h"
 #include "runtime/image_store_internal.h"
 
@@ -50,6 +51,10 @@ class ImportSource {
   bool has(std::string_view name) const { return file(name).ok(); }
 
  private:
+  // One tar entry: a regular file is written below dir_ (`total` counts the bytes so far), a
+  // link is remembered.
+  Status add_tar_entry(archive* in, archive_entry* e, uint64_t& total);
+
   std::string dir_;
   std::map<std::string, std::string> links_;  // name -> name it links to
 };
@@ -97,6 +102,64 @@ Status make_parents(const std::string& root, const std::string& rel) {
   return ok_status();
 }
 
+// Old docker save links duplicate layers: "<a>/layer.tar" -> "../<b>/layer.tar". The target of
+// symlink `name`, resolved lexically against its folder; climbing above the archive root is
+// refused.
+Result<std::string> resolve_link(const std::string& name, const std::string& target) {
+  size_t slash = name.rfind('/');
+  std::string joined = target.starts_with("/") || slash == std::string::npos
+                           ? target
+                           : name.substr(0, slash + 1) + target;
+  std::vector<std::string> parts;
+  for (std::string_view part : split(joined, '/')) {
+    if (part.empty() || part == ".") {
+      continue;
+    }
+    if (part == "..") {
+      if (parts.empty()) {
+        return make_error(ErrorCode::kInvalidArgument,
+                          "archive symlink '{}' -> '{}' escapes the archive", name, target);
+      }
+      parts.pop_back();
+    } else {
+      parts.emplace_back(part);
+    }
+  }
+  std::string resolved;
+  for (const std::string& p : parts) {
+    resolved += resolved.empty() ? p : "/" + p;
+  }
+  return resolved;
+}
+
+Status ImportSource::add_tar_entry(archive* in, archive_entry* e, uint64_t& total) {
+  const char* raw = archive_entry_pathname(e);
+  CL_ASSIGN_OR_RETURN(std::string name, detail::clean_relative_path(raw != nullptr ? raw : ""));
+  if (name.empty()) {
+    return ok_status();
+  }
+  if (const char* hardlink = archive_entry_hardlink(e); hardlink != nullptr) {
+    CL_ASSIGN_OR_RETURN(links_[name], detail::clean_relative_path(hardlink));
+    return ok_status();
+  }
+  if (archive_entry_filetype(e) == AE_IFLNK) {
+    const char* target = archive_entry_symlink(e);
+    CL_ASSIGN_OR_RETURN(links_[name], resolve_link(name, target != nullptr ? target : ""));
+    return ok_status();
+  }
+  if (archive_entry_filetype(e) != AE_IFREG) {
+    return ok_status();
+  }
+  la_int64_t size = archive_entry_size(e);
+  total += size > 0 ? static_cast<uint64_t>(size) : 0;
+  if (total > 2 * detail::kMaxImageBytes) {
+    return make_error(ErrorCode::kResourceExhausted, "archive is larger than {} bytes",
+                      2 * detail::kMaxImageBytes);
+  }
+  CL_RETURN_IF_ERROR(make_parents(dir_, name));
+  return write_stream(in, dir_ + "/" + name, name);
+}
+
 Result<ImportSource> ImportSource::from_tar(const std::string& path, const std::string& staging) {
   std::unique_ptr<archive, ReadDeleter> in(archive_read_new());
   archive_read_support_filter_all(in.get());
@@ -112,71 +175,13 @@ Result<ImportSource> ImportSource::from_tar(const std::string& path, const std::
   src.dir_ = staging;
   uint64_t total = 0;
   uint64_t entries = 0;
-  for (;;) {
-    archive_entry* e = nullptr;
-    int r = archive_read_next_header(in.get(), &e);
-    if (r == ARCHIVE_EOF) {
-      break;
-    }
-    if (r < ARCHIVE_WARN) {
-      return make_error(ErrorCode::kInvalidArgument, "corrupt or truncated tar: {}",
-                        archive_error_string(in.get()));
-    }
-    if (++entries > detail::kMaxImageEntries) {
-      return make_error(ErrorCode::kResourceExhausted, "archive has too many entries");
-    }
-    const char* raw = archive_entry_pathname(e);
-    CL_ASSIGN_OR_RETURN(std::string name, detail::clean_relative_path(raw != nullptr ? raw : ""));
-    if (name.empty()) {
-      continue;
-    }
-    const char* hardlink = archive_entry_hardlink(e);
-    if (hardlink != nullptr) {
-      CL_ASSIGN_OR_RETURN(src.links_[name], detail::clean_relative_path(hardlink));
-      continue;
-    }
-    if (archive_entry_filetype(e) == AE_IFLNK) {
-      // Old docker save links duplicate layers: "<a>/layer.tar" -> "../<b>/layer.tar".
-      std::string target = archive_entry_symlink(e) != nullptr ? archive_entry_symlink(e) : "";
-      size_t slash = name.rfind('/');
-      std::string joined = target.starts_with("/") || slash == std::string::npos
-                               ? target
-                               : name.substr(0, slash + 1) + target;
-      // Resolve ".." lexically; climbing above the archive root is refused.
-      std::vector<std::string> parts;
-      for (std::string_view part : split(joined, '/')) {
-        if (part.empty() || part == ".") {
-          continue;
+  CL_RETURN_IF_ERROR(
+      for_each_archive_entry(in.get(), "corrupt or truncated tar", [&](archive_entry* e) {
+        if (++entries > detail::kMaxImageEntries) {
+          return Status(make_error(ErrorCode::kResourceExhausted, "archive has too many entries"));
         }
-        if (part == "..") {
-          if (parts.empty()) {
-            return make_error(ErrorCode::kInvalidArgument,
-                              "archive symlink '{}' -> '{}' escapes the archive", name, target);
-          }
-          parts.pop_back();
-        } else {
-          parts.emplace_back(part);
-        }
-      }
-      std::string resolved;
-      for (const std::string& p : parts) {
-        resolved += resolved.empty() ? p : "/" + p;
-      }
-      src.links_[name] = resolved;
-      continue;
-    }
-    if (archive_entry_filetype(e) != AE_IFREG) {
-      continue;
-    }
-    la_int64_t size = archive_entry_size(e);
-    total += size > 0 ? static_cast<uint64_t>(size) : 0;
-    if (total > 2 * detail::kMaxImageBytes) {
-      return make_error(ErrorCode::kResourceExhausted, "archive is larger than {} bytes",
-                        2 * detail::kMaxImageBytes);
-    }
-    CL_RETURN_IF_ERROR(make_parents(staging, name));
-    CL_RETURN_IF_ERROR(write_stream(in.get(), staging + "/" + name, name));
-  }
+        return src.add_tar_entry(in.get(), e, total);
+      }));
   return src;
 }
 

@@ -62,24 +62,15 @@ std::string sha256_hex(std::string_view data) {
 }
 
 Result<std::string> sha256_file(const std::string& path) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) {
-    return errno_error(errno, fmt::format("open {}", path));
-  }
+  CL_ASSIGN_OR_RETURN(UniqueFd fd, open_read(path));
   Sha256 h;
   std::vector<char> buf(1 << 16);
   for (;;) {
-    ssize_t n = ::read(fd.get(), buf.data(), buf.size());
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      return errno_error(errno, fmt::format("read {}", path));
-    }
+    CL_ASSIGN_OR_RETURN(size_t n, read_some(fd.get(), buf.data(), buf.size(), path));
     if (n == 0) {
       break;
     }
-    h.update(buf.data(), static_cast<size_t>(n));
+    h.update(buf.data(), n);
   }
   return h.hex_final();
 }

@@ -7,6 +7,7 @@
 #include <cerrno>
 
 #include "common/files.h"
+#include "common/rollback.h"
 #include "substrate/netns.h"
 #include "substrate/rtnl.h"
 
@@ -150,11 +151,7 @@ Status InstanceNet::remove_interface(std::string_view intf) {
 Status InstanceNet::release() {
   auto& journal = run_.journal();
   Status first;
-  auto note = [&first](Status s) {
-    if (!s.ok() && first.ok()) {
-      first = std::move(s);
-    }
-  };
+  auto note = [&first](Status s) { keep_first_error(first, std::move(s)); };
   for (const auto& intf : interfaces_) {
     note(journal.forget(ObjectKind::kLink, intf.host_ifname));  // goes with the namespace
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/files.h"
+#include "common/rollback.h"
 #include "substrate/cleanup.h"
 
 namespace chainlab::runtime {
@@ -53,11 +54,7 @@ Status InstanceParts::release() {
   }
   released_ = true;
   Status first;
-  auto note = [&first](Status s) {
-    if (!s.ok() && first.ok()) {
-      first = std::move(s);
-    }
-  };
+  auto note = [&first](Status s) { keep_first_error(first, std::move(s)); };
   if (cgroup_) {
     note(cgroup_->remove());
     cgroup_.reset();

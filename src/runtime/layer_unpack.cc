@@ -24,6 +24,7 @@
 #include <set>
 
 #include "common/files.h"
+#include "runtime/archive_entries.h"
 #include "runtime/image_store_internal.h"
 
 namespace chainlab::runtime::detail {
@@ -110,18 +111,9 @@ Result<LayerStats> LayerWriter::run(const std::string& archive_path) {
     flags |= ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_XATTR;
   }
   archive_write_disk_set_options(out.get(), flags);
-  for (;;) {
-    archive_entry* e = nullptr;
-    int r = archive_read_next_header(in.get(), &e);
-    if (r == ARCHIVE_EOF) {
-      break;
-    }
-    if (r < ARCHIVE_WARN) {
-      return make_error(ErrorCode::kInvalidArgument, "corrupt or truncated layer tar: {}",
-                        archive_error_string(in.get()));
-    }
-    CL_RETURN_IF_ERROR(entry(in.get(), out.get(), e));
-  }
+  CL_RETURN_IF_ERROR(
+      for_each_archive_entry(in.get(), "corrupt or truncated layer tar",
+                             [&](archive_entry* e) { return entry(in.get(), out.get(), e); }));
   if (archive_write_close(out.get()) < ARCHIVE_WARN) {
     return make_error(ErrorCode::kInternal, "finishing layer extraction: {}",
                       archive_error_string(out.get()));

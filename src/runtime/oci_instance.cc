@@ -16,6 +16,7 @@
 
 #include "common/fd.h"
 #include "common/files.h"
+#include "common/rollback.h"
 #include "runtime/instance_parts.h"
 #include "runtime/oci_bundle.h"
 #include "substrate/cgroup_parse.h"
@@ -395,11 +396,7 @@ Status OciInstance::destroy_locked() {
     return ok_status();
   }
   Status first;
-  auto note = [&first](Status s) {
-    if (!s.ok() && first.ok()) {
-      first = std::move(s);
-    }
-  };
+  auto note = [&first](Status s) { keep_first_error(first, std::move(s)); };
   note(stop_locked(std::chrono::milliseconds(0)));
   if (container_exists_) {
     auto deleted = runc({"delete", "--force", id_});

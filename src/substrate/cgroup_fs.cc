@@ -61,22 +61,27 @@ Result<std::string> read_trimmed(const std::string& path) {
   return std::string(trim(text));
 }
 
-Result<int64_t> read_int64(const std::string& path) {
+namespace {
+
+// The file's text through `parse`; a parse error names the file.
+template <class T>
+Result<T> read_parsed(const std::string& path, Result<T> (*parse)(std::string_view)) {
   CL_ASSIGN_OR_RETURN(std::string text, read_file(path));
-  Result<int64_t> v = parse_int64(text);
+  Result<T> v = parse(text);
   if (!v.ok()) {
     return std::move(v).error().context(path);
   }
   return v;
 }
 
+}  // namespace
+
+Result<int64_t> read_int64(const std::string& path) {
+  return read_parsed<int64_t>(path, parse_int64);
+}
+
 Result<uint64_t> read_uint64(const std::string& path) {
-  CL_ASSIGN_OR_RETURN(std::string text, read_file(path));
-  Result<uint64_t> v = parse_uint64(text);
-  if (!v.ok()) {
-    return std::move(v).error().context(path);
-  }
-  return v;
+  return read_parsed<uint64_t>(path, parse_uint64);
 }
 
 DirRollback::~DirRollback() {

@@ -289,27 +289,31 @@ Result<std::map<std::string, uint64_t>> parse_key_values(std::string_view text) 
   return out;
 }
 
+namespace {
+
+// All of `s` as a decimal T; InvalidArgument "'s' is not <what>" otherwise.
+template <class T>
+Result<T> parse_whole(std::string_view s, std::string_view what) {
+  T v = 0;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || ptr != s.data() + s.size() || s.empty()) {
+    return make_error(ErrorCode::kInvalidArgument, "'{}' is not {}", s, what);
+  }
+  return v;
+}
+
+}  // namespace
+
 Result<int64_t> parse_int64(std::string_view text) {
   std::string_view s = trim(text);
   if (!s.empty() && s[0] == '+') {
     return make_error(ErrorCode::kInvalidArgument, "'{}' is not an integer", s);
   }
-  int64_t v = 0;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || ptr != s.data() + s.size() || s.empty()) {
-    return make_error(ErrorCode::kInvalidArgument, "'{}' is not an integer", s);
-  }
-  return v;
+  return parse_whole<int64_t>(s, "an integer");
 }
 
 Result<uint64_t> parse_uint64(std::string_view text) {
-  std::string_view s = trim(text);
-  uint64_t v = 0;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || ptr != s.data() + s.size() || s.empty()) {
-    return make_error(ErrorCode::kInvalidArgument, "'{}' is not an unsigned integer", s);
-  }
-  return v;
+  return parse_whole<uint64_t>(trim(text), "an unsigned integer");
 }
 
 Result<CpuMax> parse_cpu_max(std::string_view text) {

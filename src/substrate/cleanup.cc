@@ -96,6 +96,17 @@ Result<bool> remove_cgroup_tree(const std::string& path) {
   return true;
 }
 
+// true when `removal` removed something, false when it was already gone (NotFound).
+Result<bool> removed(Status removal) {
+  if (removal.ok()) {
+    return true;
+  }
+  if (removal.error().code == ErrorCode::kNotFound) {
+    return false;
+  }
+  return std::move(removal).error();
+}
+
 Result<bool> remove_object(const JournalEntry& entry) {
   switch (entry.kind) {
     case ObjectKind::kProcess:
@@ -104,25 +115,10 @@ Result<bool> remove_object(const JournalEntry& entry) {
       return remove_cgroup_tree(entry.id);
     case ObjectKind::kLink: {
       CL_ASSIGN_OR_RETURN(Rtnl rtnl, Rtnl::open());
-      Status s = rtnl.delete_link(entry.id);
-      if (!s.ok()) {
-        if (s.error().code == ErrorCode::kNotFound) {
-          return false;
-        }
-        return std::move(s).error();
-      }
-      return true;
+      return removed(rtnl.delete_link(entry.id));
     }
-    case ObjectKind::kNetns: {
-      Status s = Netns::remove(entry.id);
-      if (!s.ok()) {
-        if (s.error().code == ErrorCode::kNotFound) {
-          return false;
-        }
-        return std::move(s).error();
-      }
-      return true;
-    }
+    case ObjectKind::kNetns:
+      return removed(Netns::remove(entry.id));
     case ObjectKind::kMount: {
       if (::umount2(entry.id.c_str(), MNT_DETACH) == 0) {
         return true;

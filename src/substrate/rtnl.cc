@@ -370,32 +370,29 @@ Status Rtnl::set_up(std::string_view name, bool up) {
   return transact(req.nlh(), what);
 }
 
-Status Rtnl::set_mtu(std::string_view name, int mtu) {
-  std::string what = fmt::format("set MTU of {} to {}", name, mtu);
+Status Rtnl::set_attribute(std::string_view name, const std::string& what, Status valid,
+                           const std::function<void(nlmsghdr*)>& put) {
   CL_RETURN_IF_ERROR(validate_ifname(name));
-  Status valid = validate_mtu(mtu);
   if (!valid.ok()) {
     return std::move(valid).error().context(what);
   }
   Request req;
   req.start<ifinfomsg>(RTM_SETLINK, 0)->ifi_family = AF_UNSPEC;
   mnl_attr_put_strz(req.nlh(), IFLA_IFNAME, std::string(name).c_str());
-  mnl_attr_put_u32(req.nlh(), IFLA_MTU, static_cast<uint32_t>(mtu));
+  put(req.nlh());
   return transact(req.nlh(), what);
 }
 
+Status Rtnl::set_mtu(std::string_view name, int mtu) {
+  return set_attribute(
+      name, fmt::format("set MTU of {} to {}", name, mtu), validate_mtu(mtu),
+      [mtu](nlmsghdr* nlh) { mnl_attr_put_u32(nlh, IFLA_MTU, static_cast<uint32_t>(mtu)); });
+}
+
 Status Rtnl::set_mac(std::string_view name, const MacAddress& mac) {
-  std::string what = fmt::format("set MAC of {} to {}", name, mac.to_string());
-  CL_RETURN_IF_ERROR(validate_ifname(name));
-  Status valid = validate_mac(mac);
-  if (!valid.ok()) {
-    return std::move(valid).error().context(what);
-  }
-  Request req;
-  req.start<ifinfomsg>(RTM_SETLINK, 0)->ifi_family = AF_UNSPEC;
-  mnl_attr_put_strz(req.nlh(), IFLA_IFNAME, std::string(name).c_str());
-  put_mac(req.nlh(), IFLA_ADDRESS, mac);
-  return transact(req.nlh(), what);
+  return set_attribute(name, fmt::format("set MAC of {} to {}", name, mac.to_string()),
+                       validate_mac(mac),
+                       [&mac](nlmsghdr* nlh) { put_mac(nlh, IFLA_ADDRESS, mac); });
 }
 
 Status Rtnl::rename(std::string_view name, std::string_view new_name) {

@@ -87,6 +87,10 @@ class Rtnl {
   // Sends one request (it gets the next sequence number) and waits for its ACK, or for the end of
   // a dump (NLM_F_DUMP). Replies go to `on_reply`; a kernel error becomes an Error with `what`.
   Status transact(nlmsghdr* nlh, std::string_view what, const ReplyFn& on_reply = nullptr);
+  // RTM_SETLINK of interface `name` with the attributes `put` adds, once `valid` (the value's
+  // check) is ok; errors say `what`.
+  Status set_attribute(std::string_view name, const std::string& what, Status valid,
+                       const std::function<void(nlmsghdr*)>& put);
   // Index of the link `name` in this socket's namespace.
   Result<int> link_index(std::string_view name, std::string_view what);
   // RTM_NEWADDR / RTM_DELADDR.

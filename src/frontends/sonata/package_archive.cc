@@ -18,6 +18,7 @@
 
 #include "common/files.h"
 #include "frontends/sonata/package.h"
+#include "runtime/archive_entries.h"
 
 namespace chainlab::sonata {
 namespace {
@@ -96,20 +97,9 @@ Result<std::map<std::string, std::string>> ZipReader::run() {
     return make_error(ErrorCode::kInvalidArgument, "not a zip archive: {}",
                       archive_error_string(a_.get()));
   }
-  for (;;) {
-    archive_entry* e = nullptr;
-    int r = archive_read_next_header(a_.get(), &e);
-    if (r == ARCHIVE_EOF) {
-      break;
-    }
-    if (r < ARCHIVE_WARN) {
-      const char* why = archive_error_string(a_.get());
-      return make_error(ErrorCode::kInvalidArgument,
-                        "not a zip archive, or corrupt or truncated: {}",
-                        why != nullptr ? why : "unreadable");
-    }
-    CL_RETURN_IF_ERROR(entry(e));
-  }
+  CL_RETURN_IF_ERROR(runtime::for_each_archive_entry(a_.get(),
+                                                     "not a zip archive, or corrupt or truncated",
+                                                     [&](archive_entry* e) { return entry(e); }));
   return std::move(files_);
 }
 

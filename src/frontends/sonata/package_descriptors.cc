@@ -18,6 +18,7 @@
 namespace chainlab::sonata {
 namespace {
 
+using detail::catch_yaml;
 using detail::YamlFields;
 
 // Bounds that keep every later conversion (cgroup limits in bytes, CFS quotas) exact.
@@ -157,12 +158,9 @@ class DescriptorReader {
       CL_ASSIGN_OR_RETURN(v.image_format, f_.optional_string(n, path, "vm_image_format"));
     }
     CL_ASSIGN_OR_RETURN(v.resources, resources(n, path));
-    CL_RETURN_IF_ERROR(f_.for_each(
-        n, path, "connection_points", [&](const YAML::Node& c, const std::string& cp) -> Status {
-          CL_ASSIGN_OR_RETURN(ConnectionPoint point, connection_point(c, cp));
-          v.connection_points.push_back(std::move(point));
-          return ok_status();
-        }));
+    CL_RETURN_IF_ERROR(f_.append_each(
+        n, path, "connection_points", v.connection_points,
+        [&](const YAML::Node& c, const std::string& cp) { return connection_point(c, cp); }));
     CL_RETURN_IF_ERROR(unique_ids(v.connection_points, path, "connection_points"));
     CL_ASSIGN_OR_RETURN(v.cmd_start, f_.optional_string(n, path, "vm_cmd_start"));
     CL_ASSIGN_OR_RETURN(v.cmd_stop, f_.optional_string(n, path, "vm_cmd_stop"));
@@ -248,16 +246,6 @@ class DescriptorReader {
 
   YamlFields f_;
 };
-
-// Catches what yaml-cpp may still throw while walking nodes (it also throws on bad access).
-template <typename Fn>
-auto guarded(std::string_view source, Fn&& fn) -> decltype(fn()) {
-  try {
-    return fn();
-  } catch (const YAML::Exception& e) {
-    return make_error(ErrorCode::kInvalidArgument, "{}: {}", source, e.what());
-  }
-}
 
 Status check_vnfd_links(const Vnfd& vnfd, const YamlFields& f) {
   std::set<std::string> own;
@@ -379,42 +367,31 @@ Result<ForwardingGraph> forwarding_graph(const YamlFields& f, const YAML::Node& 
 }  // namespace
 
 Result<Vnfd> parse_vnfd(std::string_view yaml, std::string_view source) {
-  return guarded(source, [&]() -> Result<Vnfd> {
+  return catch_yaml(source, [&]() -> Result<Vnfd> {
     DescriptorReader r(source);
     const YamlFields& f = r.fields();
     CL_ASSIGN_OR_RETURN(YAML::Node root, f.load(yaml));
     Vnfd vnfd;
     vnfd.source = std::string(source);
-    CL_ASSIGN_OR_RETURN(vnfd.vendor, f.required_string(root, "", "vendor"));
-    CL_ASSIGN_OR_RETURN(vnfd.name, f.required_string(root, "", "name"));
-    CL_ASSIGN_OR_RETURN(vnfd.version, f.required_string(root, "", "version"));
+    CL_RETURN_IF_ERROR(f.identity(root, vnfd));
     CL_ASSIGN_OR_RETURN(vnfd.description, f.optional_string(root, "", "description"));
-    CL_RETURN_IF_ERROR(f.for_each(
-        root, "", "connection_points", [&](const YAML::Node& n, const std::string& p) -> Status {
-          CL_ASSIGN_OR_RETURN(ConnectionPoint cp, r.connection_point(n, p));
-          vnfd.connection_points.push_back(std::move(cp));
-          return ok_status();
-        }));
+    CL_RETURN_IF_ERROR(f.append_each(
+        root, "", "connection_points", vnfd.connection_points,
+        [&](const YAML::Node& n, const std::string& p) { return r.connection_point(n, p); }));
     CL_RETURN_IF_ERROR(r.unique_ids(vnfd.connection_points, "", "connection_points"));
     for (bool cloudnative : {false, true}) {
       const char* key = cloudnative ? "cloudnative_deployment_units" : "virtual_deployment_units";
-      CL_RETURN_IF_ERROR(
-          f.for_each(root, "", key, [&](const YAML::Node& n, const std::string& p) -> Status {
-            CL_ASSIGN_OR_RETURN(Vdu vdu, r.vdu(n, p, cloudnative));
-            vnfd.vdus.push_back(std::move(vdu));
-            return ok_status();
-          }));
+      CL_RETURN_IF_ERROR(f.append_each(
+          root, "", key, vnfd.vdus,
+          [&](const YAML::Node& n, const std::string& p) { return r.vdu(n, p, cloudnative); }));
     }
     if (vnfd.vdus.empty()) {
       return f.error("", "needs virtual_deployment_units or cloudnative_deployment_units");
     }
     CL_RETURN_IF_ERROR(r.unique_ids(vnfd.vdus, "", "deployment_units"));
-    CL_RETURN_IF_ERROR(f.for_each(root, "", "virtual_links",
-                                  [&](const YAML::Node& n, const std::string& p) -> Status {
-                                    CL_ASSIGN_OR_RETURN(VirtualLink link, r.virtual_link(n, p));
-                                    vnfd.virtual_links.push_back(std::move(link));
-                                    return ok_status();
-                                  }));
+    CL_RETURN_IF_ERROR(f.append_each(
+        root, "", "virtual_links", vnfd.virtual_links,
+        [&](const YAML::Node& n, const std::string& p) { return r.virtual_link(n, p); }));
     CL_RETURN_IF_ERROR(r.unique_ids(vnfd.virtual_links, "", "virtual_links"));
     CL_RETURN_IF_ERROR(check_vnfd_links(vnfd, f));
     return vnfd;
@@ -422,15 +399,13 @@ Result<Vnfd> parse_vnfd(std::string_view yaml, std::string_view source) {
 }
 
 Result<Nsd> parse_nsd(std::string_view yaml, std::string_view source) {
-  return guarded(source, [&]() -> Result<Nsd> {
+  return catch_yaml(source, [&]() -> Result<Nsd> {
     DescriptorReader r(source);
     const YamlFields& f = r.fields();
     CL_ASSIGN_OR_RETURN(YAML::Node root, f.load(yaml));
     Nsd nsd;
     nsd.source = std::string(source);
-    CL_ASSIGN_OR_RETURN(nsd.vendor, f.required_string(root, "", "vendor"));
-    CL_ASSIGN_OR_RETURN(nsd.name, f.required_string(root, "", "name"));
-    CL_ASSIGN_OR_RETURN(nsd.version, f.required_string(root, "", "version"));
+    CL_RETURN_IF_ERROR(f.identity(root, nsd));
     CL_ASSIGN_OR_RETURN(nsd.description, f.optional_string(root, "", "description"));
     CL_RETURN_IF_ERROR(f.for_each(
         root, "", "network_functions", [&](const YAML::Node& n, const std::string& p) -> Status {
@@ -457,26 +432,17 @@ Result<Nsd> parse_nsd(std::string_view yaml, std::string_view source) {
                        fmt::format("duplicate vnf_id '{}'", nsd.network_functions[i].vnf_id));
       }
     }
-    CL_RETURN_IF_ERROR(f.for_each(
-        root, "", "connection_points", [&](const YAML::Node& n, const std::string& p) -> Status {
-          CL_ASSIGN_OR_RETURN(ConnectionPoint cp, r.connection_point(n, p));
-          nsd.connection_points.push_back(std::move(cp));
-          return ok_status();
-        }));
+    CL_RETURN_IF_ERROR(f.append_each(
+        root, "", "connection_points", nsd.connection_points,
+        [&](const YAML::Node& n, const std::string& p) { return r.connection_point(n, p); }));
     CL_RETURN_IF_ERROR(r.unique_ids(nsd.connection_points, "", "connection_points"));
-    CL_RETURN_IF_ERROR(f.for_each(root, "", "virtual_links",
-                                  [&](const YAML::Node& n, const std::string& p) -> Status {
-                                    CL_ASSIGN_OR_RETURN(VirtualLink link, r.virtual_link(n, p));
-                                    nsd.virtual_links.push_back(std::move(link));
-                                    return ok_status();
-                                  }));
+    CL_RETURN_IF_ERROR(f.append_each(
+        root, "", "virtual_links", nsd.virtual_links,
+        [&](const YAML::Node& n, const std::string& p) { return r.virtual_link(n, p); }));
     CL_RETURN_IF_ERROR(r.unique_ids(nsd.virtual_links, "", "virtual_links"));
-    CL_RETURN_IF_ERROR(f.for_each(
-        root, "", "forwarding_graphs", [&](const YAML::Node& n, const std::string& p) -> Status {
-          CL_ASSIGN_OR_RETURN(ForwardingGraph fg, forwarding_graph(f, n, p));
-          nsd.forwarding_graphs.push_back(std::move(fg));
-          return ok_status();
-        }));
+    CL_RETURN_IF_ERROR(f.append_each(
+        root, "", "forwarding_graphs", nsd.forwarding_graphs,
+        [&](const YAML::Node& n, const std::string& p) { return forwarding_graph(f, n, p); }));
     CL_RETURN_IF_ERROR(check_nsd_links(nsd, f));
     return nsd;
   });

@@ -84,10 +84,43 @@ class YamlFields {
   // is an empty list. ResourceExhausted beyond kMaxListItems items in this file.
   Status for_each(const YAML::Node& map, std::string_view path, std::string_view key,
                   const std::function<Status(const YAML::Node&, const std::string&)>& fn) const;
+  // for_each that appends what `read(item, "path.key[i]")` (a Result<T>) gives to `out`.
+  template <class T, class Read>
+  Status append_each(const YAML::Node& map, std::string_view path, std::string_view key,
+                     std::vector<T>& out, Read&& read) const {
+    return for_each(map, path, key, [&](const YAML::Node& n, const std::string& p) -> Status {
+      CL_ASSIGN_OR_RETURN(T value, read(n, p));
+      out.push_back(std::move(value));
+      return ok_status();
+    });
+  }
+  // The required top-level vendor, name and version of a descriptor or manifest.
+  template <class Doc>
+  Status identity(const YAML::Node& root, Doc& doc) const {
+    CL_ASSIGN_OR_RETURN(doc.vendor, required_string(root, "", "vendor"));
+    CL_ASSIGN_OR_RETURN(doc.name, required_string(root, "", "name"));
+    CL_ASSIGN_OR_RETURN(doc.version, required_string(root, "", "version"));
+    return ok_status();
+  }
 
  private:
+  template <class T, class Parse>
+  Result<T> scalar(const YAML::Node& node, std::string_view path, std::string_view what,
+                   Parse parse) const;
+
   std::string source_;
   mutable size_t items_ = 0;
 };
+
+// Runs a reader, turning what yaml-cpp may still throw while walking nodes (it also throws on bad
+// access) into InvalidArgument "source: what".
+template <class Fn>
+auto catch_yaml(std::string_view source, Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const YAML::Exception& e) {
+    return make_error(ErrorCode::kInvalidArgument, "{}: {}", source, e.what());
+  }
+}
 
 }  // namespace chainlab::sonata::detail

@@ -8,6 +8,8 @@
 // "application/sonata.service_descriptor"; both spellings are accepted.
 #include <algorithm>
 #include <cctype>
+#include <functional>
+#include <vector>
 
 #include "frontends/sonata/package_internal.h"
 
@@ -45,19 +47,83 @@ Result<std::string> entry_path(const YamlFields& f, const std::string& field,
   return std::move(p).value();
 }
 
-Status check_digest(const YamlFields& f, const std::string& field, const ContentEntry& e) {
+// Sets e's digest from the entry's `hash_key` (none when absent or empty); `algorithm` ("md5" or
+// "sha256") is asked only when there is one.
+Status read_digest(const YamlFields& f, const YAML::Node& n, const std::string& p,
+                   std::string_view hash_key, const std::function<Result<std::string>()>& algorithm,
+                   ContentEntry& e) {
+  CL_ASSIGN_OR_RETURN(std::string hash, f.optional_string(n, p, hash_key));
+  if (hash.empty()) {
+    return ok_status();
+  }
+  CL_ASSIGN_OR_RETURN(e.algorithm, algorithm());
+  e.hash = lower(hash);
   size_t want = e.algorithm == "md5" ? 32 : 64;
   if (e.hash.size() != want || !is_hex(e.hash)) {
-    return f.error(field, fmt::format("'{}' is not a hex {} digest", e.hash, e.algorithm));
+    return f.error(YamlFields::join(p, hash_key),
+                   fmt::format("'{}' is not a hex {} digest", e.hash, e.algorithm));
   }
   return ok_status();
+}
+
+// NAPD's algorithm name: SHA-256 when none is given.
+Result<std::string> napd_algorithm(const YamlFields& f, const YAML::Node& n, const std::string& p) {
+  CL_ASSIGN_OR_RETURN(std::string algorithm, f.optional_string(n, p, "algorithm"));
+  std::string a = lower(algorithm);
+  if (a.empty() || a == "sha-256" || a == "sha256") {
+    return std::string("sha256");
+  }
+  if (a == "md5") {
+    return a;
+  }
+  return f.error(YamlFields::join(p, "algorithm"),
+                 fmt::format("unsupported algorithm '{}' (SHA-256 or MD5)", algorithm));
+}
+
+// How one manifest format writes a package_content entry.
+struct EntryFormat {
+  std::string_view path_key;  // the key naming the file
+  std::string_view expect;    // "expected a mapping with ..." when the entry is no mapping
+  std::vector<std::string_view> nsd_types;
+  std::vector<std::string_view> vnfd_types;
+  std::string_view hash_key;
+  std::function<Result<std::string>(const YamlFields&, const YAML::Node&, const std::string&)>
+      algorithm;
+};
+
+Result<ContentEntry> read_entry(const YamlFields& f, const EntryFormat& format, const YAML::Node& n,
+                                const std::string& p) {
+  if (!n.IsMap()) {
+    return f.error(p, fmt::format("expected a mapping with {}", format.expect));
+  }
+  ContentEntry e;
+  e.field = p;
+  CL_ASSIGN_OR_RETURN(std::string file, f.required_string(n, p, format.path_key));
+  CL_ASSIGN_OR_RETURN(e.path, entry_path(f, YamlFields::join(p, format.path_key), file));
+  CL_ASSIGN_OR_RETURN(std::string type, f.optional_string(n, p, "content-type"));
+  auto is_one_of = [&](const std::vector<std::string_view>& types) {
+    return std::find(types.begin(), types.end(), type) != types.end();
+  };
+  e.kind = is_one_of(format.nsd_types)    ? ContentKind::kNsd
+           : is_one_of(format.vnfd_types) ? ContentKind::kVnfd
+                                          : ContentKind::kOther;
+  auto algorithm = [&] { return format.algorithm(f, n, p); };
+  CL_RETURN_IF_ERROR(read_digest(f, n, p, format.hash_key, algorithm, e));
+  return e;
+}
+
+Status read_entries(const YamlFields& f, const EntryFormat& format, const YAML::Node& root,
+                    Manifest& m) {
+  return f.append_each(
+      root, "", "package_content", m.content,
+      [&](const YAML::Node& n, const std::string& p) { return read_entry(f, format, n, p); });
 }
 
 }  // namespace
 
 Result<Manifest> parse_sonata_manifest(std::string_view text) {
   YamlFields f{std::string(kSonataManifest)};
-  try {
+  return catch_yaml(kSonataManifest, [&]() -> Result<Manifest> {
     CL_ASSIGN_OR_RETURN(YAML::Node root, f.load(text));
     Manifest m;
     m.file = std::string(kSonataManifest);
@@ -68,84 +134,36 @@ Result<Manifest> parse_sonata_manifest(std::string_view text) {
     if (!entry.empty()) {
       CL_ASSIGN_OR_RETURN(m.nsd_path, entry_path(f, "entry_service_template", entry));
     }
-    auto read_entry = [&](const YAML::Node& n, const std::string& p) -> Status {
-      if (!n.IsMap()) {
-        return f.error(p, "expected a mapping with name and content-type");
-      }
-      ContentEntry e;
-      e.field = p;
-      CL_ASSIGN_OR_RETURN(std::string name, f.required_string(n, p, "name"));
-      CL_ASSIGN_OR_RETURN(e.path, entry_path(f, YamlFields::join(p, "name"), name));
-      CL_ASSIGN_OR_RETURN(std::string type, f.optional_string(n, p, "content-type"));
-      if (type == "application/sonata.service_descriptors" ||
-          type == "application/sonata.service_descriptor") {
-        e.kind = ContentKind::kNsd;
-      } else if (type == "application/sonata.function_descriptor" ||
-                 type == "application/sonata.function_descriptors") {
-        e.kind = ContentKind::kVnfd;
-      }
-      CL_ASSIGN_OR_RETURN(std::string md5, f.optional_string(n, p, "md5"));
-      if (!md5.empty()) {
-        e.algorithm = "md5";
-        e.hash = lower(md5);
-        CL_RETURN_IF_ERROR(check_digest(f, YamlFields::join(p, "md5"), e));
-      }
-      m.content.push_back(std::move(e));
-      return ok_status();
-    };
-    CL_RETURN_IF_ERROR(f.for_each(root, "", "package_content", read_entry));
+    EntryFormat format{
+        "name",
+        "name and content-type",
+        {"application/sonata.service_descriptors", "application/sonata.service_descriptor"},
+        {"application/sonata.function_descriptor", "application/sonata.function_descriptors"},
+        "md5",
+        [](const YamlFields&, const YAML::Node&, const std::string&) -> Result<std::string> {
+          return std::string("md5");
+        }};
+    CL_RETURN_IF_ERROR(read_entries(f, format, root, m));
     return m;
-  } catch (const YAML::Exception& e) {
-    return f.error("", e.what());
-  }
+  });
 }
 
 Result<Manifest> parse_tango_napd(std::string_view text) {
   YamlFields f{std::string(kTangoNapd)};
-  try {
+  return catch_yaml(kTangoNapd, [&]() -> Result<Manifest> {
     CL_ASSIGN_OR_RETURN(YAML::Node root, f.load(text));
     Manifest m;
     m.file = std::string(kTangoNapd);
-    CL_ASSIGN_OR_RETURN(m.vendor, f.required_string(root, "", "vendor"));
-    CL_ASSIGN_OR_RETURN(m.name, f.required_string(root, "", "name"));
-    CL_ASSIGN_OR_RETURN(m.version, f.required_string(root, "", "version"));
-    auto read_entry = [&](const YAML::Node& n, const std::string& p) -> Status {
-      if (!n.IsMap()) {
-        return f.error(p, "expected a mapping with source and content-type");
-      }
-      ContentEntry e;
-      e.field = p;
-      CL_ASSIGN_OR_RETURN(std::string source, f.required_string(n, p, "source"));
-      CL_ASSIGN_OR_RETURN(e.path, entry_path(f, YamlFields::join(p, "source"), source));
-      CL_ASSIGN_OR_RETURN(std::string type, f.optional_string(n, p, "content-type"));
-      if (type == "application/vnd.5gtango.nsd") {
-        e.kind = ContentKind::kNsd;
-      } else if (type == "application/vnd.5gtango.vnfd") {
-        e.kind = ContentKind::kVnfd;
-      }
-      CL_ASSIGN_OR_RETURN(std::string hash, f.optional_string(n, p, "hash"));
-      CL_ASSIGN_OR_RETURN(std::string algorithm, f.optional_string(n, p, "algorithm"));
-      if (!hash.empty()) {
-        std::string a = lower(algorithm);
-        if (a.empty() || a == "sha-256" || a == "sha256") {
-          e.algorithm = "sha256";
-        } else if (a == "md5") {
-          e.algorithm = "md5";
-        } else {
-          return f.error(YamlFields::join(p, "algorithm"),
-                         fmt::format("unsupported algorithm '{}' (SHA-256 or MD5)", algorithm));
-        }
-        e.hash = lower(hash);
-        CL_RETURN_IF_ERROR(check_digest(f, YamlFields::join(p, "hash"), e));
-      }
-      m.content.push_back(std::move(e));
-      return ok_status();
-    };
-    CL_RETURN_IF_ERROR(f.for_each(root, "", "package_content", read_entry));
+    CL_RETURN_IF_ERROR(f.identity(root, m));
+    EntryFormat format{"source",
+                       "source and content-type",
+                       {"application/vnd.5gtango.nsd"},
+                       {"application/vnd.5gtango.vnfd"},
+                       "hash",
+                       napd_algorithm};
+    CL_RETURN_IF_ERROR(read_entries(f, format, root, m));
     return m;
-  } catch (const YAML::Exception& e) {
-    return f.error("", e.what());
-  }
+  });
 }
 
 }  // namespace chainlab::sonata::detail

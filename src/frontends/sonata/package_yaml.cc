@@ -87,26 +87,27 @@ Result<std::string> YamlFields::optional_string(const YAML::Node& map, std::stri
   return std::string(trim(n.Scalar()));
 }
 
-Result<double> YamlFields::number(const YAML::Node& node, std::string_view path) const {
+template <class T, class Parse>
+Result<T> YamlFields::scalar(const YAML::Node& node, std::string_view path, std::string_view what,
+                             Parse parse) const {
   if (!node.IsScalar()) {
-    return error(path, "expected a number");
+    return error(path, fmt::format("expected {}", what));
   }
-  auto v = parse_number(trim(node.Scalar()), "");
+  auto v = parse(trim(node.Scalar()));
   if (!v.ok()) {
     return error(path, v.error().message);
   }
   return *v;
 }
 
+Result<double> YamlFields::number(const YAML::Node& node, std::string_view path) const {
+  return scalar<double>(node, path, "a number",
+                        [](std::string_view t) { return parse_number(t, ""); });
+}
+
 Result<int64_t> YamlFields::integer(const YAML::Node& node, std::string_view path) const {
-  if (!node.IsScalar()) {
-    return error(path, "expected an integer");
-  }
-  auto v = parse_int(trim(node.Scalar()), "");
-  if (!v.ok()) {
-    return error(path, v.error().message);
-  }
-  return *v;
+  return scalar<int64_t>(node, path, "an integer",
+                         [](std::string_view t) { return parse_int(t, ""); });
 }
 
 Result<std::optional<double>> YamlFields::optional_number(const YAML::Node& map,

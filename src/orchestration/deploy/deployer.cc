@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "common/rollback.h"
 #include "substrate/names.h"
 
 namespace chainlab::orchestration {
@@ -58,12 +59,6 @@ void erase_removed(ServiceGraph& g, const GraphDiff& d) {
   drop(g.elines, d.remove_elines);
   drop(g.elans, d.remove_elans);
   drop(g.requirements, d.remove_requirements);
-}
-
-void keep_first(Status& first, Status s) {
-  if (first.ok() && !s.ok()) {
-    first = std::move(s);
-  }
 }
 
 }  // namespace
@@ -229,34 +224,46 @@ Status Deployer::add_elan(const ServiceGraph& g, const graph::Elan& l, Deploymen
   return ok_status();
 }
 
+namespace {
+
+// Undoes what `made` recorded for each of `ids` (best effort: the first error is kept in
+// `first`) and forgets it.
+template <class Made, class Remove>
+void remove_recorded(const std::vector<std::string>& ids, Made& made, std::string_view kind,
+                     Remove remove, Status& first) {
+  for (const auto& id : ids) {
+    if (auto it = made.find(id); it != made.end()) {
+      Status s = remove(it->second);
+      if (!s.ok()) {
+        keep_first_error(first, std::move(s).error().context(fmt::format("{} '{}'", kind, id)));
+      }
+      made.erase(it);
+    }
+  }
+}
+
+}  // namespace
+
 Status Deployer::remove_parts(const GraphDiff& d, Deployment& dep) {
   Status first;
-  for (const auto& id : d.remove_elans) {
-    if (auto it = dep.elans.find(id); it != dep.elans.end()) {
-      Status s = control_.delete_elan(it->second);
-      if (!s.ok()) {
-        keep_first(first, std::move(s).error().context(fmt::format("E-LAN '{}'", id)));
-      }
-      dep.elans.erase(it);
-    }
-  }
-  for (const auto& id : d.remove_elines) {
-    if (auto it = dep.chains.find(id); it != dep.chains.end()) {
-      auto s = control_.delete_chain(it->second);
-      if (!s.ok()) {
-        keep_first(first, std::move(s).error().context(fmt::format("E-Line '{}'", id)));
-      }
-      dep.chains.erase(it);
-    }
-  }
+  remove_recorded(
+      d.remove_elans, dep.elans, "E-LAN",
+      [&](const std::string& name) { return control_.delete_elan(name); }, first);
+  remove_recorded(
+      d.remove_elines, dep.chains, "E-Line",
+      [&](const emulator::ChainRequest& chain) -> Status {
+        CL_RETURN_IF_ERROR(control_.delete_chain(chain));
+        return ok_status();
+      },
+      first);
   std::vector<std::string> nodes = d.remove_functions;
   nodes.insert(nodes.end(), d.remove_saps.begin(), d.remove_saps.end());
   for (const auto& id : nodes) {
     if (auto it = dep.nodes.find(id); it != dep.nodes.end()) {
       Status s = control_.stop_compute(it->second.pop, it->second.instance);
       if (!s.ok()) {
-        keep_first(first,
-                   std::move(s).error().context(fmt::format("stopping '{}'", it->second.instance)));
+        keep_first_error(
+            first, std::move(s).error().context(fmt::format("stopping '{}'", it->second.instance)));
       }
       dep.nodes.erase(it);
     }

@@ -24,7 +24,8 @@ std::vector<PopCapacity> pop_capacities(emulator::Control& control) {
   for (const auto& pop : control.list_pops()) {
     PopCapacity c;
     c.name = pop.name;
-    c.model = pop.capacity.model.empty() ? "none" : pop.capacity.model;
+    c.limited = pop.capacity.limited;
+    c.rejects = pop.capacity.rejects;
     c.max_cu = pop.capacity.compute_units.total;
     c.max_mu = pop.capacity.memory_mb.total;
     c.alloc_cu = pop.capacity.compute_units.allocated;

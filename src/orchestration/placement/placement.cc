@@ -100,10 +100,9 @@ class ResourceAware final : public PlacementStrategy {
       double best_mu = -1;
       for (size_t i = 0; i < state.size(); ++i) {
         const auto& p = state[i];
-        bool limited = p.model == "fixed" || p.model == "overprovision";
-        double free_cu = limited ? p.max_cu - p.alloc_cu : kInf;
-        double free_mu = limited ? p.max_mu - p.alloc_mu : kInf;
-        if (p.model == "fixed" && (free_cu + 1e-9 < u.cu || free_mu + 1e-9 < u.mu_mb)) {
+        double free_cu = p.limited ? p.max_cu - p.alloc_cu : kInf;
+        double free_mu = p.limited ? p.max_mu - p.alloc_mu : kInf;
+        if (p.rejects && (free_cu + 1e-9 < u.cu || free_mu + 1e-9 < u.mu_mb)) {
           continue;  // model A would reject it
         }
         bool better = best < 0 || free_cu > best_cu || (free_cu == best_cu && free_mu > best_mu) ||

@@ -31,10 +31,11 @@ struct PlacementUnit {
   double mu_mb = 0;  // memory MB of all its VDUs' flavours
 };
 
-// One PoP as the strategy sees it (from Emulation::list_pops()'s resource_state).
+// One PoP as the strategy sees it (its resource model's typed capacity, pop_capacities()).
 struct PopCapacity {
   std::string name;
-  std::string model = "none";  // "none", "fixed", "overprovision"
+  bool limited = false;  // the PoP's model counts CPU and memory (fixed, overprovision)
+  bool rejects = false;  // ... and refuses an instance that does not fit (fixed)
   double max_cu = 0;
   double max_mu = 0;
   double alloc_cu = 0;

@@ -55,6 +55,7 @@ TEST(NoneModel, CountsButNeverLimitsOrRejects) {
   ResourceCapacity c = rm->capacity();
   EXPECT_EQ(c.model, "none");
   EXPECT_FALSE(c.limited);
+  EXPECT_FALSE(c.rejects);
   EXPECT_EQ(c.compute_units.total, 1);
   EXPECT_EQ(c.compute_units.allocated, 17);
   EXPECT_TRUE(std::isinf(c.compute_units.available));
@@ -69,11 +70,11 @@ TEST(FixedModel, CapacityAndAdmitsAgreeWithAllocate) {
   auto rm = create("fixed", 2, 200);
   ASSERT_TRUE(rm);
   ResourceCapacity empty = rm->capacity();
-  EXPECT_EQ(empty, (ResourceCapacity{"fixed", true, {2, 0, 2}, {200, 0, 200}}));
+  EXPECT_EQ(empty, (ResourceCapacity{"fixed", true, true, {2, 0, 2}, {200, 0, 200}}));
 
   ASSERT_TRUE(rm->admits(flavor("small")).ok());
   ASSERT_TRUE(rm->allocate("a", flavor("small")).ok());  // 1 CU, 128 MB
-  EXPECT_EQ(rm->capacity(), (ResourceCapacity{"fixed", true, {2, 1, 1}, {200, 128, 72}}));
+  EXPECT_EQ(rm->capacity(), (ResourceCapacity{"fixed", true, true, {2, 1, 1}, {200, 128, 72}}));
 
   // Memory: 128 + 128 > 200. admits() says no, and allocate() gives the same answer.
   Status no_mem = rm->admits(flavor("small"));
@@ -92,7 +93,7 @@ TEST(FixedModel, CapacityAndAdmitsAgreeWithAllocate) {
   EXPECT_EQ(no_cu.error().message,
             "not enough compute units (flavor 'medium' needs 4 CU, 1 of 2 CU allocated)");
   // admits() never changes anything.
-  EXPECT_EQ(rm->capacity(), (ResourceCapacity{"fixed", true, {2, 1, 1}, {200, 128, 72}}));
+  EXPECT_EQ(rm->capacity(), (ResourceCapacity{"fixed", true, true, {2, 1, 1}, {200, 128, 72}}));
   EXPECT_TRUE(rm->admits(flavor("tiny")).ok());
 
   ASSERT_TRUE(rm->free("a").ok());
@@ -110,6 +111,7 @@ TEST(OverprovisionModel, AdmitsEverythingAndAvailableStopsAtZero) {
   ResourceCapacity c = rm->capacity();
   EXPECT_EQ(c.model, "overprovision");
   EXPECT_TRUE(c.limited);
+  EXPECT_FALSE(c.rejects) << "over-provisioning admits everything";
   EXPECT_EQ(c.compute_units, (ResourceAmount{2, 3, 0}));
   EXPECT_EQ(c.memory_mb, (ResourceAmount{200, 384, 0}));
   EXPECT_TRUE(rm->admits(flavor("xlarge")).ok());

@@ -52,7 +52,7 @@ TEST_F(LocalDomainTest, DescribesPopsAndTopology) {
   EXPECT_EQ(v.name, "local");
   ASSERT_EQ(v.hosts.size(), 2u);
   EXPECT_EQ(v.hosts[0].name, "dc1");
-  EXPECT_EQ(v.hosts[0].model, "none");
+  EXPECT_FALSE(v.hosts[0].limited) << "the none model";
   EXPECT_EQ(v.hosts[0].instances, 1u);
   EXPECT_EQ(v.nodes, (std::vector<std::string>{"dc1", "dc2", "s1"}));
   EXPECT_EQ(v.links, (std::vector<DomainLink>{{"dc1", "s1", 5.0, 100.0}, {"s1", "dc2", 0, 0}}));

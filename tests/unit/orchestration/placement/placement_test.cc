@@ -19,7 +19,7 @@ std::vector<PlacementUnit> units(int n, double cu = 1, double mu = 128) {
 std::vector<PopCapacity> pops(std::vector<std::string> names) {
   std::vector<PopCapacity> out;
   for (auto& n : names) {
-    out.push_back({n, "none", 0, 0, 0, 0, 0});
+    out.push_back({n, false, false, 0, 0, 0, 0, 0});
   }
   return out;
 }
@@ -80,9 +80,9 @@ TEST(Placement, StaticMappingIsParsedAndValidated) {
 
 TEST(Placement, ResourceAwareSkipsFullFixedPopsAndPrefersFreeCapacity) {
   std::vector<PopCapacity> p = {
-      {"dc1", "fixed", 4, 1024, 3.5, 0, 3},  // 0.5 CU left
-      {"dc2", "fixed", 4, 1024, 1, 0, 1},    // 3 CU left
-      {"dc3", "fixed", 8, 1024, 4, 0, 4},    // 4 CU left
+      {"dc1", true, true, 4, 1024, 3.5, 0, 3},  // 0.5 CU left
+      {"dc2", true, true, 4, 1024, 1, 0, 1},    // 3 CU left
+      {"dc3", true, true, 8, 1024, 4, 0, 4},    // 4 CU left
   };
   auto placed = make_resource_aware()->place(units(3, 1, 128), p);
   ASSERT_TRUE(placed.ok()) << placed.error().message;
@@ -95,22 +95,35 @@ TEST(Placement, ResourceAwareSkipsFullFixedPopsAndPrefersFreeCapacity) {
 }
 
 TEST(Placement, ResourceAwareFailsWhenNothingFitsAndPrefersUnlimited) {
-  std::vector<PopCapacity> full = {{"dc1", "fixed", 1, 1024, 1, 0, 1}};
+  std::vector<PopCapacity> full = {{"dc1", true, true, 1, 1024, 1, 0, 1}};
   auto r = make_resource_aware()->place(units(1), full);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kResourceExhausted);
   EXPECT_NE(r.error().message.find("vnf0"), std::string::npos);
-  std::vector<PopCapacity> mixed = {{"dc1", "fixed", 100, 1024, 0, 0, 0},
-                                    {"dc2", "none", 0, 0, 0, 0, 0}};
+  std::vector<PopCapacity> mixed = {{"dc1", true, true, 100, 1024, 0, 0, 0},
+                                    {"dc2", false, false, 0, 0, 0, 0, 0}};
   auto m = make_resource_aware()->place(units(2), mixed);
   ASSERT_TRUE(m.ok());
   EXPECT_EQ((*m)["vnf0"], "dc2");
   // Memory counts too.
-  std::vector<PopCapacity> low_mem = {{"dc1", "fixed", 32, 100, 0, 0, 0},
-                                      {"dc2", "fixed", 1, 1024, 0, 0, 0}};
+  std::vector<PopCapacity> low_mem = {{"dc1", true, true, 32, 100, 0, 0, 0},
+                                      {"dc2", true, true, 1, 1024, 0, 0, 0}};
   auto mm = make_resource_aware()->place(units(1, 1, 128), low_mem);
   ASSERT_TRUE(mm.ok());
   EXPECT_EQ((*mm)["vnf0"], "dc2");
+}
+
+TEST(Placement, ResourceAwareNeverSkipsAnOverprovisionedPop) {
+  // limited (counts CPU and memory) but not rejecting: a full over-provisioned PoP still takes
+  // the VNF when it is the only one, and a fuller one loses to an emptier one.
+  std::vector<PopCapacity> over = {{"dc1", true, false, 1, 128, 1, 128, 1}};
+  auto r = make_resource_aware()->place(units(1, 1, 128), over);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ((*r)["vnf0"], "dc1");
+  over.push_back({"dc2", true, false, 2, 256, 0, 0, 0});
+  auto r2 = make_resource_aware()->place(units(1, 1, 128), over);
+  ASSERT_TRUE(r2.ok());
+  EXPECT_EQ((*r2)["vnf0"], "dc2");
 }
 
 TEST(PlacementRegistry, BuiltinsDefaultsAndDuplicates) {
