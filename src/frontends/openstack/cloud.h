@@ -29,6 +29,7 @@
 #include "common/result.h"
 #include "emulator/control.h"
 #include "frontends/openstack/identity.h"
+#include "frontends/openstack/resource_table.h"
 #include "orchestration/deploy/subnet_pool.h"
 #include "runtime/image_store.h"
 
@@ -487,6 +488,8 @@ class Cloud {
   void release_ip(const std::string& subnet_id, const std::string& address);
   Result<Port> create_port_locked(const PortCreate& request);
   Status delete_port_locked(const std::string& id);
+  // A new port for a server NIC on a network (created_by_server).
+  Result<Port> create_nic_port_locked(const ServerNic& nic);
   // The interface a port becomes: its first fixed IP with the subnet's prefix, its MAC.
   emulator::InterfaceRequest interface_request_locked(const Port& port,
                                                       const std::string& ifname) const;
@@ -505,18 +508,18 @@ class Cloud {
   Identity identity_;
 
   mutable std::mutex mu_;
-  std::map<std::string, Flavor> flavors_;
-  std::map<std::string, Server> servers_;
-  std::map<std::string, Network> networks_;
-  std::map<std::string, Subnet> subnets_;
+  ResourceTable<Flavor> flavors_{"Flavor ", " could not be found."};
+  ResourceTable<Server> servers_{"Instance ", " could not be found."};
+  ResourceTable<Network> networks_{"Network ", " could not be found."};
+  ResourceTable<Subnet> subnets_{"Subnet ", " could not be found."};
   std::map<std::string, std::vector<orchestration::HostPool>>
       subnet_pools_;  // subnet id -> allocation pools
   // subnet id -> fixed addresses given explicitly outside the allocation pools
   std::map<std::string, std::set<std::string>> subnet_extra_ips_;
-  std::map<std::string, Port> ports_;
-  std::map<std::string, FloatingIp> floating_ips_;
-  std::map<std::string, Router> routers_;
-  std::map<std::string, Image> images_by_id_;
+  ResourceTable<Port> ports_{"Port ", " could not be found."};
+  ResourceTable<FloatingIp> floating_ips_{"Floating IP ", " could not be found"};
+  ResourceTable<Router> routers_{"Router ", " could not be found"};
+  ResourceTable<Image> images_by_id_{"No image found with ID ", ""};
   std::map<std::string, std::string> image_data_;  // Glance-only uploaded bytes
   size_t next_instance_ = 0;
 };
@@ -528,6 +531,8 @@ bool is_uuid(std::string_view text);
 // ISO 8601 UTC with microseconds, "2024-01-01T00:00:00.000000Z", or without the fraction
 // ("2024-01-01T00:00:00Z") when `seconds_only`.
 std::string iso8601(std::chrono::system_clock::time_point t, bool seconds_only = false);
+// iso8601(now, seconds_only): the created/updated stamp of every record.
+std::string iso8601_now();
 // A valid instance name from a server name: characters outside [A-Za-z0-9_.:-] become '-', a
 // leading non-alphanumeric is dropped, cut to 48 bytes, "server" when nothing is left.
 std::string sanitize_server_name(std::string_view name);

@@ -38,6 +38,7 @@
 #include "common/result.h"
 #include "emulator/control.h"
 #include "frontends/openstack/cloud.h"
+#include "frontends/openstack/resource_table.h"
 
 namespace chainlab::openstack {
 
@@ -223,10 +224,10 @@ class Sfc {
   Cloud& cloud_;
   emulator::Control& emulation_;
   mutable std::mutex mu_;
-  std::map<std::string, PortPair> port_pairs_;
-  std::map<std::string, PortPairGroup> groups_;
-  std::map<std::string, FlowClassifier> classifiers_;
-  std::map<std::string, PortChain> chains_;
+  ResourceTable<PortPair> port_pairs_{"port pair ", " not found"};
+  ResourceTable<PortPairGroup> groups_{"port pair group ", " not found"};
+  ResourceTable<FlowClassifier> classifiers_{"flow classifier ", " not found"};
+  ResourceTable<PortChain> chains_{"port chain ", " not found"};
   std::map<std::string, std::vector<SfcHop>> installed_;  // chain id -> realised hops
   int next_group_id_ = 1;
 };
