@@ -52,15 +52,7 @@ Result<Flavor> Cloud::create_flavor(const FlavorCreate& request) {
   if (flavors_.contains(f.id)) {
     return make_error(ErrorCode::kAlreadyExists, "Flavor with ID {} already exists.", f.id);
   }
-  f.name = request.name;
-  f.ram_mb = request.ram_mb;
-  f.vcpus = request.vcpus;
-  f.disk_gb = request.disk_gb;
-  f.ephemeral_gb = request.ephemeral_gb;
-  f.swap_mb = request.swap_mb;
-  f.rxtx_factor = request.rxtx_factor;
-  f.is_public = request.is_public;
-  f.description = request.description;
+  static_cast<FlavorAttributes&>(f) = request;
   return flavors_.put(f);
 }
 
@@ -98,11 +90,6 @@ Status Cloud::unset_flavor_extra_spec(const std::string& id, const std::string& 
 std::vector<Server> Cloud::list_servers() const {
   std::lock_guard lock(mu_);
   return servers_.list([](const Server& a, const Server& b) { return a.created > b.created; });
-}
-
-Result<Server> Cloud::get_server(const std::string& id) const {
-  std::lock_guard lock(mu_);
-  return servers_.copy(id);
 }
 
 Result<Server> Cloud::create_server(const ServerCreate& request) {

@@ -119,15 +119,7 @@ Result<Image> Cloud::create_image(const ImageCreate& request) {
   if (images_by_id_.contains(im.id)) {
     return make_error(ErrorCode::kAlreadyExists, "Image with identifier {} already exists!", im.id);
   }
-  im.name = request.name;
-  im.container_format = request.container_format;
-  im.disk_format = request.disk_format;
-  im.visibility = request.visibility;
-  im.is_protected = request.is_protected;
-  im.min_disk = request.min_disk;
-  im.min_ram = request.min_ram;
-  im.tags = request.tags;
-  im.properties = request.properties;
+  static_cast<ImageAttributes&>(im) = request;
   im.created_at = im.updated_at = iso8601_now();
   return images_by_id_.put(im);
 }

@@ -9,16 +9,6 @@ namespace chainlab::openstack {
 // ---- networks
 // -------------------------------------------------------------------------------------
 
-std::vector<Network> Cloud::list_networks() const {
-  std::lock_guard lock(mu_);
-  return networks_.list(created_before<Network>);
-}
-
-Result<Network> Cloud::get_network(const std::string& id) const {
-  std::lock_guard lock(mu_);
-  return networks_.copy(id);
-}
-
 Result<Network> Cloud::create_network(const NetworkCreate& request) {
   std::lock_guard lock(mu_);
   if (request.name.size() > 255) {
@@ -81,16 +71,6 @@ Status Cloud::delete_network(const std::string& id) {
 }
 
 // ---- subnets ------------------------------------------------------------------------------------
-
-std::vector<Subnet> Cloud::list_subnets() const {
-  std::lock_guard lock(mu_);
-  return subnets_.list(created_before<Subnet>);
-}
-
-Result<Subnet> Cloud::get_subnet(const std::string& id) const {
-  std::lock_guard lock(mu_);
-  return subnets_.copy(id);
-}
 
 Result<Subnet> Cloud::create_subnet(const SubnetCreate& request) {
   std::lock_guard lock(mu_);
@@ -253,16 +233,6 @@ void Cloud::release_ip(const std::string& subnet_id, const std::string& address)
 
 // ---- floating IPs -------------------------------------------------------------------------------
 
-std::vector<FloatingIp> Cloud::list_floating_ips() const {
-  std::lock_guard lock(mu_);
-  return floating_ips_.list(created_before<FloatingIp>);
-}
-
-Result<FloatingIp> Cloud::get_floating_ip(const std::string& id) const {
-  std::lock_guard lock(mu_);
-  return floating_ips_.copy(id);
-}
-
 Result<FloatingIp> Cloud::create_floating_ip(const FloatingIpCreate& request) {
   std::lock_guard lock(mu_);
   CL_ASSIGN_OR_RETURN(const Network* net, networks_.get(request.floating_network_id));
@@ -349,16 +319,6 @@ Status Cloud::delete_floating_ip(const std::string& id) {
 }
 
 // ---- routers (bookkeeping) ----------------------------------------------------------------------
-
-std::vector<Router> Cloud::list_routers() const {
-  std::lock_guard lock(mu_);
-  return routers_.list(created_before<Router>);
-}
-
-Result<Router> Cloud::get_router(const std::string& id) const {
-  std::lock_guard lock(mu_);
-  return routers_.copy(id);
-}
 
 Result<Router> Cloud::create_router(const RouterCreate& request) {
   std::lock_guard lock(mu_);

@@ -7,16 +7,6 @@
 
 namespace chainlab::openstack {
 
-std::vector<Port> Cloud::list_ports() const {
-  std::lock_guard lock(mu_);
-  return ports_.list(created_before<Port>);
-}
-
-Result<Port> Cloud::get_port(const std::string& id) const {
-  std::lock_guard lock(mu_);
-  return ports_.copy(id);
-}
-
 Result<Port> Cloud::create_port(const PortCreate& request) {
   std::lock_guard lock(mu_);
   return create_port_locked(request);

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -111,6 +112,19 @@ class ResourceTable {
   std::string after_;
   Map map_;
 };
+
+// Under `mu` (the owner's mutex): copies of every record of `table` (stably sorted by `less`, if
+// given) / a copy of one record, kNotFound when unknown.
+template <typename T, typename... Less>
+std::vector<T> locked_list(std::mutex& mu, const ResourceTable<T>& table, Less... less) {
+  std::lock_guard lock(mu);
+  return table.list(less...);
+}
+template <typename T>
+Result<T> locked_copy(std::mutex& mu, const ResourceTable<T>& table, const std::string& id) {
+  std::lock_guard lock(mu);
+  return table.copy(id);
+}
 
 // Copies of records ordered by their creation stamp (Neutron lists oldest first).
 template <typename T>

@@ -29,6 +29,21 @@ Error in_use(const char* what, const std::string& id, const char* owner_what,
                     owner_what, owner_id);
 }
 
+// Erases `id` from `table` unless a record of `owners` lists it in `members` (Neutron's 409
+// "in use"); kNotFound when unknown.
+template <typename T, typename Owner>
+Status erase_unused(ResourceTable<T>& table, const std::string& id, const char* what,
+                    const ResourceTable<Owner>& owners, std::vector<std::string> Owner::*members,
+                    const char* owner_what) {
+  CL_RETURN_IF_ERROR(table.get(id));
+  for (const auto& [oid, owner] : owners) {
+    if (contains(owner.*members, id)) {
+      return in_use(what, id, owner_what, oid);
+    }
+  }
+  return table.erase(id);
+}
+
 // The name and description of a partial update (every networking-sfc object has both).
 template <typename T, typename Update>
 T& set_name_and_description(T& object, const Update& update) {
@@ -75,16 +90,6 @@ uint64_t Sfc::cookie_for(int chain_id) const {
 
 // ---- port pairs ---------------------------------------------------------------------------------
 
-std::vector<PortPair> Sfc::list_port_pairs() const {
-  std::lock_guard lock(mu_);
-  return port_pairs_.list();
-}
-
-Result<PortPair> Sfc::get_port_pair(const std::string& id) const {
-  std::lock_guard lock(mu_);
-  return port_pairs_.copy(id);
-}
-
 Result<PortPair> Sfc::create_port_pair(const PortPairCreate& request) {
   std::lock_guard lock(mu_);
   if (request.ingress.empty() || request.egress.empty()) {
@@ -126,26 +131,11 @@ Result<PortPair> Sfc::update_port_pair(const std::string& id, const PortPairUpda
 
 Status Sfc::delete_port_pair(const std::string& id) {
   std::lock_guard lock(mu_);
-  CL_RETURN_IF_ERROR(port_pairs_.get(id));
-  for (const auto& [gid, g] : groups_) {
-    if (contains(g.port_pairs, id)) {
-      return in_use("port pair", id, "port pair group", gid);
-    }
-  }
-  return port_pairs_.erase(id);
+  return erase_unused(port_pairs_, id, "port pair", groups_, &PortPairGroup::port_pairs,
+                      "port pair group");
 }
 
 // ---- port pair groups ---------------------------------------------------------------------------
-
-std::vector<PortPairGroup> Sfc::list_port_pair_groups() const {
-  std::lock_guard lock(mu_);
-  return groups_.list();
-}
-
-Result<PortPairGroup> Sfc::get_port_pair_group(const std::string& id) const {
-  std::lock_guard lock(mu_);
-  return groups_.copy(id);
-}
 
 namespace {
 
@@ -221,26 +211,11 @@ Result<PortPairGroup> Sfc::update_port_pair_group(const std::string& id,
 
 Status Sfc::delete_port_pair_group(const std::string& id) {
   std::lock_guard lock(mu_);
-  CL_RETURN_IF_ERROR(groups_.get(id));
-  for (const auto& [cid, c] : chains_) {
-    if (contains(c.port_pair_groups, id)) {
-      return in_use("port pair group", id, "port chain", cid);
-    }
-  }
-  return groups_.erase(id);
+  return erase_unused(groups_, id, "port pair group", chains_, &PortChain::port_pair_groups,
+                      "port chain");
 }
 
 // ---- flow classifiers ---------------------------------------------------------------------------
-
-std::vector<FlowClassifier> Sfc::list_flow_classifiers() const {
-  std::lock_guard lock(mu_);
-  return classifiers_.list();
-}
-
-Result<FlowClassifier> Sfc::get_flow_classifier(const std::string& id) const {
-  std::lock_guard lock(mu_);
-  return classifiers_.copy(id);
-}
 
 Result<FlowClassifier> Sfc::create_flow_classifier(const FlowClassifierCreate& request) {
   std::lock_guard lock(mu_);
@@ -264,26 +239,11 @@ Result<FlowClassifier> Sfc::update_flow_classifier(const std::string& id,
 
 Status Sfc::delete_flow_classifier(const std::string& id) {
   std::lock_guard lock(mu_);
-  CL_RETURN_IF_ERROR(classifiers_.get(id));
-  for (const auto& [cid, c] : chains_) {
-    if (contains(c.flow_classifiers, id)) {
-      return in_use("flow classifier", id, "port chain", cid);
-    }
-  }
-  return classifiers_.erase(id);
+  return erase_unused(classifiers_, id, "flow classifier", chains_, &PortChain::flow_classifiers,
+                      "port chain");
 }
 
 // ---- port chains --------------------------------------------------------------------------------
-
-std::vector<PortChain> Sfc::list_port_chains() const {
-  std::lock_guard lock(mu_);
-  return chains_.list();
-}
-
-Result<PortChain> Sfc::get_port_chain(const std::string& id) const {
-  std::lock_guard lock(mu_);
-  return chains_.copy(id);
-}
 
 Result<std::vector<SfcHop>> Sfc::port_chain_hops(const std::string& id) const {
   std::lock_guard lock(mu_);
