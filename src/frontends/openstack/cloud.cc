@@ -39,6 +39,10 @@ std::string iso8601(std::chrono::system_clock::time_point t, bool seconds_only) 
   return fmt::format("{}.{:06d}Z", buf, static_cast<int>(us % 1000000));
 }
 
+std::string iso8601_now() {
+  return iso8601(std::chrono::system_clock::now(), true);
+}
+
 std::string sanitize_server_name(std::string_view name) {
   std::string out;
   for (char c : name) {
@@ -213,7 +217,7 @@ Cloud::Cloud(emulator::Control& emulation, CloudConfig config, runtime::ImageSto
                  seeded("3", "m1.medium", 4096, 2, 40), seeded("4", "m1.large", 8192, 4, 80),
                  seeded("5", "m1.xlarge", 16384, 8, 160), seeded("42", "m1.nano", 64, 1, 0),
                  seeded("84", "m1.micro", 128, 1, 0)}) {
-    flavors_[f.id] = f;
+    flavors_.put(f);
   }
   if (config_.default_network) {
     create_default_network();
@@ -244,10 +248,9 @@ CloudUsage Cloud::usage() const {
   CloudUsage u;
   u.servers = servers_.size();
   for (const auto& [id, s] : servers_) {
-    auto f = flavors_.find(s.flavor_id);
-    if (f != flavors_.end()) {
-      u.vcpus += f->second.vcpus;
-      u.ram_mb += f->second.ram_mb;
+    if (const Flavor* f = flavors_.find(s.flavor_id)) {
+      u.vcpus += f->vcpus;
+      u.ram_mb += f->ram_mb;
     }
   }
   u.networks = networks_.size();

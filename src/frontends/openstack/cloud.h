@@ -29,6 +29,7 @@
 #include "common/result.h"
 #include "emulator/control.h"
 #include "frontends/openstack/identity.h"
+#include "frontends/openstack/resource_table.h"
 #include "orchestration/deploy/subnet_pool.h"
 #include "runtime/image_store.h"
 
@@ -51,8 +52,8 @@ struct CloudConfig {
 
 // ---- Nova -----------------------------------------------------------------------------------
 
-struct Flavor {
-  std::string id;
+// What a flavor is: the fields a request gives and the record keeps.
+struct FlavorAttributes {
   std::string name;
   int64_t ram_mb = 0;
   int vcpus = 1;
@@ -62,23 +63,18 @@ struct Flavor {
   double rxtx_factor = 1.0;
   bool is_public = true;
   std::string description;
+};
+
+struct Flavor : FlavorAttributes {
+  std::string id;
   std::map<std::string, std::string> extra_specs;
 };
 
 // Upper bound of every integer flavor field, as in Nova (db.MAX_INT).
 inline constexpr int64_t kMaxFlavorValue = 2'147'483'647;
 
-struct FlavorCreate {
+struct FlavorCreate : FlavorAttributes {
   std::string id;  // "" or "auto": a new UUID
-  std::string name;
-  int64_t ram_mb = 0;
-  int vcpus = 1;
-  int64_t disk_gb = 0;
-  int64_t ephemeral_gb = 0;
-  int64_t swap_mb = 0;
-  double rxtx_factor = 1.0;
-  bool is_public = true;
-  std::string description;
 };
 
 // One requested NIC of a server: an existing port, or a new port on a network (optionally with a
@@ -301,36 +297,31 @@ struct RouterUpdate {
 
 // ---- Glance -------------------------------------------------------------------------------------
 
-struct Image {
-  std::string id;
+// What an image is described by: the fields a request gives and the record keeps.
+struct ImageAttributes {
   std::string name;
-  std::string status = "queued";  // queued (no data), active, deleted
-  std::string container_format;   // "bare", "docker", ...
-  std::string disk_format;        // "raw", "qcow2", ...
+  std::string container_format;  // "bare", "docker", ...
+  std::string disk_format;       // "raw", "qcow2", ...
   std::string visibility = "public";
   bool is_protected = false;
   int64_t min_disk = 0;
   int64_t min_ram = 0;
-  int64_t size = -1;     // bytes, -1 = unknown
-  std::string checksum;  // md5 hex of uploaded data
   std::vector<std::string> tags;
   std::map<std::string, std::string> properties;  // any other attribute
-  std::string store_ref;  // the image store reference ("sha256:..."), "" for Glance-only
+};
+
+struct Image : ImageAttributes {
+  std::string id;
+  std::string status = "queued";  // queued (no data), active, deleted
+  int64_t size = -1;              // bytes, -1 = unknown
+  std::string checksum;           // md5 hex of uploaded data
+  std::string store_ref;          // the image store reference ("sha256:..."), "" for Glance-only
   std::string created_at;
   std::string updated_at;
 };
 
-struct ImageCreate {
+struct ImageCreate : ImageAttributes {
   std::string id;  // "" = a new UUID
-  std::string name;
-  std::string container_format;
-  std::string disk_format;
-  std::string visibility = "public";
-  bool is_protected = false;
-  int64_t min_disk = 0;
-  int64_t min_ram = 0;
-  std::vector<std::string> tags;
-  std::map<std::string, std::string> properties;
 };
 
 // A partial image change (a JSON patch resolved at the edge). A property mapped to nullopt is
@@ -403,7 +394,7 @@ class Cloud {
 
   // Servers (cloud_compute.cc).
   std::vector<Server> list_servers() const;
-  Result<Server> get_server(const std::string& id) const;
+  Result<Server> get_server(const std::string& id) const { return locked_copy(mu_, servers_, id); }
   // Starts the instance with one interface per NIC (no NIC: no interface). kNotFound for an
   // unknown flavor, image, network or port; kFailedPrecondition for a port already bound. A port
   // on a network without subnet gets an interface without address.
@@ -419,38 +410,50 @@ class Cloud {
   Result<std::vector<Port>> server_ports(const std::string& server_id) const;
 
   // Networks, subnets, ports, floating IPs, routers (cloud_network.cc, cloud_port.cc).
-  std::vector<Network> list_networks() const;
-  Result<Network> get_network(const std::string& id) const;
+  std::vector<Network> list_networks() const {
+    return locked_list(mu_, networks_, created_before<Network>);
+  }
+  Result<Network> get_network(const std::string& id) const {
+    return locked_copy(mu_, networks_, id);
+  }
   Result<Network> create_network(const NetworkCreate& request);
   Result<Network> update_network(const std::string& id, const NetworkUpdate& update);
   // kFailedPrecondition while any port is on it (Neutron's NetworkInUse: only Neutron's own
   // ports would go with a network, and the emulation has none); its subnets go with it.
   Status delete_network(const std::string& id);
 
-  std::vector<Subnet> list_subnets() const;
-  Result<Subnet> get_subnet(const std::string& id) const;
+  std::vector<Subnet> list_subnets() const {
+    return locked_list(mu_, subnets_, created_before<Subnet>);
+  }
+  Result<Subnet> get_subnet(const std::string& id) const { return locked_copy(mu_, subnets_, id); }
   Result<Subnet> create_subnet(const SubnetCreate& request);
   Result<Subnet> update_subnet(const std::string& id, const SubnetUpdate& update);
   // kFailedPrecondition while a port has an address in it.
   Status delete_subnet(const std::string& id);
 
-  std::vector<Port> list_ports() const;
-  Result<Port> get_port(const std::string& id) const;
+  std::vector<Port> list_ports() const { return locked_list(mu_, ports_, created_before<Port>); }
+  Result<Port> get_port(const std::string& id) const { return locked_copy(mu_, ports_, id); }
   Result<Port> create_port(const PortCreate& request);
   Result<Port> update_port(const std::string& id, const PortUpdate& update);
   // A bound port is detached from its server first (as Neutron does).
   Status delete_port(const std::string& id);
 
-  std::vector<FloatingIp> list_floating_ips() const;
-  Result<FloatingIp> get_floating_ip(const std::string& id) const;
+  std::vector<FloatingIp> list_floating_ips() const {
+    return locked_list(mu_, floating_ips_, created_before<FloatingIp>);
+  }
+  Result<FloatingIp> get_floating_ip(const std::string& id) const {
+    return locked_copy(mu_, floating_ips_, id);
+  }
   Result<FloatingIp> create_floating_ip(const FloatingIpCreate& request);
   // port_id "" disassociates.
   Result<FloatingIp> associate_floating_ip(const std::string& id, const std::string& port_id,
                                            const std::string& fixed_ip_address = "");
   Status delete_floating_ip(const std::string& id);
 
-  std::vector<Router> list_routers() const;
-  Result<Router> get_router(const std::string& id) const;
+  std::vector<Router> list_routers() const {
+    return locked_list(mu_, routers_, created_before<Router>);
+  }
+  Result<Router> get_router(const std::string& id) const { return locked_copy(mu_, routers_, id); }
   Result<Router> create_router(const RouterCreate& request);
   Result<Router> update_router(const std::string& id, const RouterUpdate& update);
   Status delete_router(const std::string& id);
@@ -487,6 +490,8 @@ class Cloud {
   void release_ip(const std::string& subnet_id, const std::string& address);
   Result<Port> create_port_locked(const PortCreate& request);
   Status delete_port_locked(const std::string& id);
+  // A new port for a server NIC on a network (created_by_server).
+  Result<Port> create_nic_port_locked(const ServerNic& nic);
   // The interface a port becomes: its first fixed IP with the subnet's prefix, its MAC.
   emulator::InterfaceRequest interface_request_locked(const Port& port,
                                                       const std::string& ifname) const;
@@ -505,18 +510,18 @@ class Cloud {
   Identity identity_;
 
   mutable std::mutex mu_;
-  std::map<std::string, Flavor> flavors_;
-  std::map<std::string, Server> servers_;
-  std::map<std::string, Network> networks_;
-  std::map<std::string, Subnet> subnets_;
+  ResourceTable<Flavor> flavors_{"Flavor ", " could not be found."};
+  ResourceTable<Server> servers_{"Instance ", " could not be found."};
+  ResourceTable<Network> networks_{"Network ", " could not be found."};
+  ResourceTable<Subnet> subnets_{"Subnet ", " could not be found."};
   std::map<std::string, std::vector<orchestration::HostPool>>
       subnet_pools_;  // subnet id -> allocation pools
   // subnet id -> fixed addresses given explicitly outside the allocation pools
   std::map<std::string, std::set<std::string>> subnet_extra_ips_;
-  std::map<std::string, Port> ports_;
-  std::map<std::string, FloatingIp> floating_ips_;
-  std::map<std::string, Router> routers_;
-  std::map<std::string, Image> images_by_id_;
+  ResourceTable<Port> ports_{"Port ", " could not be found."};
+  ResourceTable<FloatingIp> floating_ips_{"Floating IP ", " could not be found"};
+  ResourceTable<Router> routers_{"Router ", " could not be found"};
+  ResourceTable<Image> images_by_id_{"No image found with ID ", ""};
   std::map<std::string, std::string> image_data_;  // Glance-only uploaded bytes
   size_t next_instance_ = 0;
 };
@@ -528,6 +533,8 @@ bool is_uuid(std::string_view text);
 // ISO 8601 UTC with microseconds, "2024-01-01T00:00:00.000000Z", or without the fraction
 // ("2024-01-01T00:00:00Z") when `seconds_only`.
 std::string iso8601(std::chrono::system_clock::time_point t, bool seconds_only = false);
+// iso8601(now, seconds_only): the created/updated stamp of every record.
+std::string iso8601_now();
 // A valid instance name from a server name: characters outside [A-Za-z0-9_.:-] become '-', a
 // leading non-alphanumeric is dropped, cut to 48 bytes, "server" when nothing is left.
 std::string sanitize_server_name(std::string_view name);

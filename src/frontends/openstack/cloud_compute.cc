@@ -2,39 +2,28 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/rollback.h"
 #include "emulator/resource_model.h"
 #include "frontends/openstack/cloud.h"
 #include "frontends/openstack/cloud_internal.h"
 
 namespace chainlab::openstack {
-namespace {
-
-std::string now() {
-  return iso8601(std::chrono::system_clock::now(), true);
-}
-
-}  // namespace
 
 // ---- flavors ------------------------------------------------------------------------------------
 
 std::vector<Flavor> Cloud::list_flavors() const {
   std::lock_guard lock(mu_);
-  std::vector<Flavor> out;
-  for (const auto& [id, f] : flavors_) {
-    out.push_back(f);
-  }
-  std::sort(out.begin(), out.end(), [](const Flavor& a, const Flavor& b) {
+  return flavors_.list([](const Flavor& a, const Flavor& b) {
     return a.ram_mb != b.ram_mb ? a.ram_mb < b.ram_mb : a.name < b.name;
   });
-  return out;
 }
 
 Result<Flavor> Cloud::get_flavor(const std::string& id_or_name) const {
   std::lock_guard lock(mu_);
-  if (const Flavor* f = find_by_id_or_name(flavors_, id_or_name)) {
+  if (const Flavor* f = flavors_.find_by_id_or_name(id_or_name)) {
     return *f;
   }
-  return make_error(ErrorCode::kNotFound, "Flavor {} could not be found.", id_or_name);
+  return flavors_.not_found(id_or_name);
 }
 
 Result<Flavor> Cloud::create_flavor(const FlavorCreate& request) {
@@ -60,55 +49,37 @@ Result<Flavor> Cloud::create_flavor(const FlavorCreate& request) {
   }
   Flavor f;
   f.id = request.id.empty() || request.id == "auto" ? new_uuid() : request.id;
-  if (flavors_.count(f.id) != 0) {
+  if (flavors_.contains(f.id)) {
     return make_error(ErrorCode::kAlreadyExists, "Flavor with ID {} already exists.", f.id);
   }
-  f.name = request.name;
-  f.ram_mb = request.ram_mb;
-  f.vcpus = request.vcpus;
-  f.disk_gb = request.disk_gb;
-  f.ephemeral_gb = request.ephemeral_gb;
-  f.swap_mb = request.swap_mb;
-  f.rxtx_factor = request.rxtx_factor;
-  f.is_public = request.is_public;
-  f.description = request.description;
-  flavors_[f.id] = f;
-  return f;
+  static_cast<FlavorAttributes&>(f) = request;
+  return flavors_.put(f);
 }
 
 Status Cloud::delete_flavor(const std::string& id) {
   std::lock_guard lock(mu_);
-  if (flavors_.erase(id) == 0) {
-    return make_error(ErrorCode::kNotFound, "Flavor {} could not be found.", id);
-  }
-  return ok_status();
+  return flavors_.erase(id);
 }
 
 Result<Flavor> Cloud::set_flavor_extra_specs(const std::string& id,
                                              const std::map<std::string, std::string>& specs) {
   std::lock_guard lock(mu_);
-  auto it = flavors_.find(id);
-  if (it == flavors_.end()) {
-    return make_error(ErrorCode::kNotFound, "Flavor {} could not be found.", id);
-  }
+  CL_ASSIGN_OR_RETURN(Flavor * f, flavors_.get(id));
   for (const auto& [k, v] : specs) {
     if (k.empty() || k.size() > 255 || v.size() > 255) {
       return make_error(ErrorCode::kInvalidArgument, "Invalid extra spec '{}'", k);
     }
   }
   for (const auto& [k, v] : specs) {
-    it->second.extra_specs[k] = v;
+    f->extra_specs[k] = v;
   }
-  return it->second;
+  return *f;
 }
 
 Status Cloud::unset_flavor_extra_spec(const std::string& id, const std::string& key) {
   std::lock_guard lock(mu_);
-  auto it = flavors_.find(id);
-  if (it == flavors_.end()) {
-    return make_error(ErrorCode::kNotFound, "Flavor {} could not be found.", id);
-  }
-  if (it->second.extra_specs.erase(key) == 0) {
+  CL_ASSIGN_OR_RETURN(Flavor * f, flavors_.get(id));
+  if (f->extra_specs.erase(key) == 0) {
     return make_error(ErrorCode::kNotFound, "Flavor {} has no extra specs with key {}.", id, key);
   }
   return ok_status();
@@ -118,22 +89,7 @@ Status Cloud::unset_flavor_extra_spec(const std::string& id, const std::string& 
 
 std::vector<Server> Cloud::list_servers() const {
   std::lock_guard lock(mu_);
-  std::vector<Server> out;
-  for (const auto& [id, s] : servers_) {
-    out.push_back(s);
-  }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const Server& a, const Server& b) { return a.created > b.created; });
-  return out;
-}
-
-Result<Server> Cloud::get_server(const std::string& id) const {
-  std::lock_guard lock(mu_);
-  auto it = servers_.find(id);
-  if (it == servers_.end()) {
-    return make_error(ErrorCode::kNotFound, "Instance {} could not be found.", id);
-  }
-  return it->second;
+  return servers_.list([](const Server& a, const Server& b) { return a.created > b.created; });
 }
 
 Result<Server> Cloud::create_server(const ServerCreate& request) {
@@ -141,7 +97,7 @@ Result<Server> Cloud::create_server(const ServerCreate& request) {
   if (request.name.empty() || request.name.size() > 255) {
     return make_error(ErrorCode::kInvalidArgument, "Invalid input for field/attribute name.");
   }
-  const Flavor* flavor = find_by_id_or_name(flavors_, request.flavor);
+  const Flavor* flavor = flavors_.find_by_id_or_name(request.flavor);
   if (flavor == nullptr) {
     return make_error(ErrorCode::kInvalidArgument, "Flavor {} could not be found.", request.flavor);
   }
@@ -149,7 +105,7 @@ Result<Server> Cloud::create_server(const ServerCreate& request) {
   std::string image_id;
   if (!request.image.empty()) {
     sync_images_locked();
-    const Image* image = find_by_id_or_name(images_by_id_, request.image);
+    const Image* image = images_by_id_.find_by_id_or_name(request.image);
     if (image == nullptr) {
       return make_error(ErrorCode::kInvalidArgument, "Image {} could not be found.", request.image);
     }
@@ -157,45 +113,28 @@ Result<Server> Cloud::create_server(const ServerCreate& request) {
     image_ref = image->store_ref.empty() ? image->name : image->store_ref;
   }
   // Ports: existing ones must be free; new ones are created now and deleted on failure.
+  Rollback guard;
   std::vector<std::string> port_ids;
-  std::vector<std::string> created;
-  auto undo_ports = [&](Error e) -> Error {
-    for (const auto& id : created) {
-      (void)delete_port_locked(id);
-    }
-    return e;
-  };
   for (const auto& nic : request.nics) {
     if (!nic.port_id.empty()) {
-      auto p = ports_.find(nic.port_id);
-      if (p == ports_.end()) {
-        return undo_ports(
-            make_error(ErrorCode::kNotFound, "Port {} could not be found.", nic.port_id));
-      }
-      if (p->second.binding || !p->second.device_id.empty() ||
+      CL_ASSIGN_OR_RETURN(const Port* p, ports_.get(nic.port_id));
+      if (p->binding || !p->device_id.empty() ||
           std::count(port_ids.begin(), port_ids.end(), nic.port_id) != 0) {
-        return undo_ports(
-            make_error(ErrorCode::kFailedPrecondition, "Port {} is still in use.", nic.port_id));
+        return make_error(ErrorCode::kFailedPrecondition, "Port {} is still in use.", nic.port_id);
       }
       port_ids.push_back(nic.port_id);
       continue;
     }
-    PortCreate pc;
-    pc.network_id = nic.network_id;
-    if (!nic.fixed_ip.empty()) {
-      pc.fixed_ips = std::vector<FixedIpRequest>{{"", nic.fixed_ip}};
-    }
-    auto port = create_port_locked(pc);
+    auto port = create_nic_port_locked(nic);
     if (!port.ok()) {
       Error e = std::move(port).error();
       if (e.code == ErrorCode::kNotFound) {
         e = make_error(ErrorCode::kInvalidArgument, "Network {} could not be found.",
                        nic.network_id);
       }
-      return undo_ports(std::move(e));
+      return e;
     }
-    ports_[port->id].created_by_server = true;
-    created.push_back(port->id);
+    guard.add("delete port " + port->id, [this, id = port->id] { (void)delete_port_locked(id); });
     port_ids.push_back(port->id);
   }
 
@@ -210,7 +149,7 @@ Result<Server> Cloud::create_server(const ServerCreate& request) {
   if (!request.availability_zone.empty()) {
     s.availability_zone = request.availability_zone;
   }
-  s.created = s.updated = now();
+  s.created = s.updated = iso8601_now();
   s.project_id = project_id();
   s.user_id = user_id();
 
@@ -229,7 +168,7 @@ Result<Server> Cloud::create_server(const ServerCreate& request) {
   std::set<std::string> used;
   std::vector<std::string> ifnames;
   for (size_t i = 0; i < port_ids.size(); ++i) {
-    const Port& p = ports_.at(port_ids[i]);
+    const Port& p = *ports_.find(port_ids[i]);
     std::string ifname = interface_name_for(p.name, i, used);
     used.insert(ifname);
     ifnames.push_back(ifname);
@@ -241,48 +180,45 @@ Result<Server> Cloud::create_server(const ServerCreate& request) {
     if (e.code == ErrorCode::kResourceExhausted) {
       e.message = "No valid host was found. " + e.message;
     }
-    return undo_ports(std::move(e));
+    return e;
   }
   s.instance = started->name;
+  guard.add("stop " + s.instance, [this, instance = s.instance] {
+    (void)emulation_.stop_compute(config_.pop, instance);
+  });
+  std::set<std::string> networks;
   for (size_t i = 0; i < port_ids.size(); ++i) {
-    mark_bound_locked(ports_.at(port_ids[i]), s, ifnames[i]);
+    Port& p = *ports_.find(port_ids[i]);
+    mark_bound_locked(p, s, ifnames[i]);
+    networks.insert(p.network_id);
   }
   s.port_ids = port_ids;
-  servers_[s.id] = s;
-  std::set<std::string> networks;
-  for (const auto& id : port_ids) {
-    networks.insert(ports_.at(id).network_id);
-  }
-  for (const auto& n : networks) {
-    if (auto st = sync_network_locked(n); !st.ok()) {
-      for (const auto& id : port_ids) {
-        unbind_port_locked(ports_.at(id));
-      }
-      servers_.erase(s.id);
-      for (const auto& other : networks) {
-        (void)sync_network_locked(other);
-      }
-      (void)emulation_.stop_compute(config_.pop, s.instance);
-      return undo_ports(std::move(st).error());
+  servers_.put(s);
+  guard.add("unbind the ports of " + s.id, [this, port_ids, networks, id = s.id] {
+    for (const auto& pid : port_ids) {
+      unbind_port_locked(*ports_.find(pid));
     }
+    (void)servers_.erase(id);
+    for (const auto& n : networks) {
+      (void)sync_network_locked(n);
+    }
+  });
+  for (const auto& n : networks) {
+    CL_RETURN_IF_ERROR(sync_network_locked(n));
   }
+  guard.commit();
   return s;
 }
 
 Status Cloud::delete_server(const std::string& id) {
   std::lock_guard lock(mu_);
-  auto it = servers_.find(id);
-  if (it == servers_.end()) {
-    return make_error(ErrorCode::kNotFound, "Instance {} could not be found.", id);
-  }
-  Server s = it->second;
-  servers_.erase(it);
+  CL_ASSIGN_OR_RETURN(Server s, servers_.copy(id));
+  (void)servers_.erase(id);
   std::set<std::string> networks;
   for (const auto& pid : s.port_ids) {
-    auto p = ports_.find(pid);
-    if (p != ports_.end()) {
-      networks.insert(p->second.network_id);
-      unbind_port_locked(p->second);
+    if (Port* p = ports_.find(pid)) {
+      networks.insert(p->network_id);
+      unbind_port_locked(*p);
     }
   }
   // The E-LANs drop the interfaces before they go away.
@@ -291,8 +227,8 @@ Status Cloud::delete_server(const std::string& id) {
   }
   Status stopped = emulation_.stop_compute(config_.pop, s.instance);
   for (const auto& pid : s.port_ids) {
-    auto p = ports_.find(pid);
-    if (p != ports_.end() && p->second.created_by_server) {
+    const Port* p = ports_.find(pid);
+    if (p != nullptr && p->created_by_server) {
       (void)delete_port_locked(pid);
     }
   }
@@ -306,111 +242,88 @@ Result<Server> Cloud::update_server(
     const std::string& id, const std::optional<std::string>& name,
     const std::optional<std::map<std::string, std::string>>& metadata) {
   std::lock_guard lock(mu_);
-  auto it = servers_.find(id);
-  if (it == servers_.end()) {
-    return make_error(ErrorCode::kNotFound, "Instance {} could not be found.", id);
+  CL_ASSIGN_OR_RETURN(Server * s, servers_.get(id));
+  if (name && (name->empty() || name->size() > 255)) {
+    return make_error(ErrorCode::kInvalidArgument, "Invalid input for field/attribute name.");
   }
-  if (name) {
-    if (name->empty() || name->size() > 255) {
-      return make_error(ErrorCode::kInvalidArgument, "Invalid input for field/attribute name.");
-    }
-    it->second.name = *name;  // the instance keeps its name
-  }
-  if (metadata) {
-    it->second.metadata = *metadata;
-  }
-  it->second.updated = now();
-  return it->second;
+  set_if(s->name, name);  // the instance keeps its name
+  set_if(s->metadata, metadata);
+  s->updated = iso8601_now();
+  return *s;
 }
 
 Result<std::vector<Port>> Cloud::server_ports(const std::string& server_id) const {
   std::lock_guard lock(mu_);
-  auto it = servers_.find(server_id);
-  if (it == servers_.end()) {
-    return make_error(ErrorCode::kNotFound, "Instance {} could not be found.", server_id);
-  }
+  CL_ASSIGN_OR_RETURN(const Server* s, servers_.get(server_id));
   std::vector<Port> out;
-  for (const auto& pid : it->second.port_ids) {
-    auto p = ports_.find(pid);
-    if (p != ports_.end()) {
-      out.push_back(p->second);
+  for (const auto& pid : s->port_ids) {
+    if (const Port* p = ports_.find(pid)) {
+      out.push_back(*p);
     }
   }
   return out;
 }
 
+Result<Port> Cloud::create_nic_port_locked(const ServerNic& nic) {
+  PortCreate pc;
+  pc.network_id = nic.network_id;
+  if (!nic.fixed_ip.empty()) {
+    pc.fixed_ips = std::vector<FixedIpRequest>{{"", nic.fixed_ip}};
+  }
+  CL_ASSIGN_OR_RETURN(Port p, create_port_locked(pc));
+  ports_.find(p.id)->created_by_server = true;
+  return p;
+}
+
 Result<Port> Cloud::attach_interface(const std::string& server_id, const ServerNic& nic) {
   std::lock_guard lock(mu_);
-  auto it = servers_.find(server_id);
-  if (it == servers_.end()) {
-    return make_error(ErrorCode::kNotFound, "Instance {} could not be found.", server_id);
-  }
-  Server& s = it->second;
+  CL_ASSIGN_OR_RETURN(Server * s, servers_.get(server_id));
+  Rollback guard;
   std::string port_id = nic.port_id;
-  bool created = false;
   if (!port_id.empty()) {
-    auto p = ports_.find(port_id);
-    if (p == ports_.end()) {
-      return make_error(ErrorCode::kNotFound, "Port {} could not be found.", port_id);
-    }
-    if (p->second.binding || !p->second.device_id.empty()) {
+    CL_ASSIGN_OR_RETURN(const Port* existing, ports_.get(port_id));
+    if (existing->binding || !existing->device_id.empty()) {
       return make_error(ErrorCode::kFailedPrecondition, "Port {} is still in use.", port_id);
     }
   } else if (!nic.network_id.empty()) {
-    PortCreate pc;
-    pc.network_id = nic.network_id;
-    if (!nic.fixed_ip.empty()) {
-      pc.fixed_ips = std::vector<FixedIpRequest>{{"", nic.fixed_ip}};
-    }
-    CL_ASSIGN_OR_RETURN(Port p, create_port_locked(pc));
-    ports_[p.id].created_by_server = true;
-    port_id = p.id;
-    created = true;
+    CL_ASSIGN_OR_RETURN(Port created, create_nic_port_locked(nic));
+    port_id = created.id;
+    guard.add("delete port " + port_id, [this, port_id] { (void)delete_port_locked(port_id); });
   } else {
     return make_error(ErrorCode::kInvalidArgument, "a port_id or a net_id is needed");
   }
-  Port& p = ports_.at(port_id);
-  std::string ifname = interface_name_for(p.name, s.port_ids.size(), interface_names_locked(s));
-  auto added = emulation_.add_interface(s.instance, interface_request_locked(p, ifname));
-  if (!added.ok()) {
-    if (created) {
-      (void)delete_port_locked(port_id);
-    }
-    return std::move(added).error();
-  }
-  mark_bound_locked(p, s, ifname);
-  s.port_ids.push_back(port_id);
-  if (auto st = sync_network_locked(p.network_id); !st.ok()) {
-    s.port_ids.pop_back();
-    unbind_port_locked(p);
-    (void)sync_network_locked(p.network_id);
-    (void)emulation_.remove_interface(s.instance, ifname);
-    if (created) {
-      (void)delete_port_locked(port_id);
-    }
-    return std::move(st).error();
-  }
-  return ports_.at(port_id);
+  Port& p = *ports_.find(port_id);
+  std::string ifname = interface_name_for(p.name, s->port_ids.size(), interface_names_locked(*s));
+  CL_RETURN_IF_ERROR(emulation_.add_interface(s->instance, interface_request_locked(p, ifname)));
+  guard.add("remove interface " + ifname,
+            [this, s, ifname] { (void)emulation_.remove_interface(s->instance, ifname); });
+  mark_bound_locked(p, *s, ifname);
+  s->port_ids.push_back(port_id);
+  guard.add("unbind port " + port_id, [this, s, port = &p] {
+    s->port_ids.pop_back();
+    unbind_port_locked(*port);
+    (void)sync_network_locked(port->network_id);
+  });
+  CL_RETURN_IF_ERROR(sync_network_locked(p.network_id));
+  guard.commit();
+  return p;
 }
 
 Status Cloud::detach_interface(const std::string& server_id, const std::string& port_id) {
   std::lock_guard lock(mu_);
-  auto it = servers_.find(server_id);
-  if (it == servers_.end()) {
-    return make_error(ErrorCode::kNotFound, "Instance {} could not be found.", server_id);
-  }
-  auto p = ports_.find(port_id);
-  if (p == ports_.end() || !p->second.binding || p->second.binding->server_id != server_id) {
+  CL_ASSIGN_OR_RETURN(Server * s, servers_.get(server_id));
+  Port* p = ports_.find(port_id);
+  if (p == nullptr || !p->binding || p->binding->server_id != server_id) {
     return make_error(ErrorCode::kNotFound, "Port {} is not attached to server {}", port_id,
                       server_id);
   }
-  PortBinding b = *p->second.binding;
-  auto& ids = it->second.port_ids;
+  PortBinding b = *p->binding;
+  auto& ids = s->port_ids;
   ids.erase(std::remove(ids.begin(), ids.end(), port_id), ids.end());
-  unbind_port_locked(p->second);
-  (void)sync_network_locked(p->second.network_id);
+  unbind_port_locked(*p);
+  (void)sync_network_locked(p->network_id);
   Status removed = emulation_.remove_interface(b.instance, b.interface);
-  if (p->second.created_by_server) {
+  if (p->created_by_server) {
     (void)delete_port_locked(port_id);
   }
   return removed;

@@ -14,10 +14,6 @@
 namespace chainlab::openstack {
 namespace {
 
-std::string now() {
-  return iso8601(std::chrono::system_clock::now(), true);
-}
-
 std::string md5_hex(const std::string& data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
@@ -41,6 +37,14 @@ std::string host_architecture() {
   return ::uname(&u) == 0 ? std::string(u.machine) : std::string("x86_64");
 }
 
+Status check_visibility(const std::string& visibility) {
+  if (visibility != "public" && visibility != "private" && visibility != "shared" &&
+      visibility != "community") {
+    return make_error(ErrorCode::kInvalidArgument, "Invalid visibility value: {}", visibility);
+  }
+  return ok_status();
+}
+
 }  // namespace
 
 void Cloud::sync_images_locked() {
@@ -61,7 +65,7 @@ void Cloud::sync_images_locked() {
     }
     Image im;
     im.id = image_uuid_for_store_id(info.id);
-    if (images_by_id_.count(im.id) != 0) {
+    if (images_by_id_.contains(im.id)) {
       continue;
     }
     im.name = info.tags.empty() ? info.id : info.tags.front();
@@ -71,8 +75,9 @@ void Cloud::sync_images_locked() {
     im.size = static_cast<int64_t>(info.size_bytes);
     im.store_ref = info.id;
     im.properties["architecture"] = host_architecture();
-    im.created_at = im.updated_at = info.created.empty() ? now() : info.created.substr(0, 19) + "Z";
-    images_by_id_[im.id] = im;
+    im.created_at = im.updated_at =
+        info.created.empty() ? iso8601_now() : info.created.substr(0, 19) + "Z";
+    images_by_id_.put(im);
   }
   // Images removed from the store behind our back disappear.
   for (auto it = images_by_id_.begin(); it != images_by_id_.end();) {
@@ -84,22 +89,16 @@ void Cloud::sync_images_locked() {
 std::vector<Image> Cloud::list_images() {
   std::lock_guard lock(mu_);
   sync_images_locked();
-  std::vector<Image> out;
-  for (const auto& [id, im] : images_by_id_) {
-    out.push_back(im);
-  }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const Image& a, const Image& b) { return a.name < b.name; });
-  return out;
+  return images_by_id_.list([](const Image& a, const Image& b) { return a.name < b.name; });
 }
 
 Result<Image> Cloud::get_image(const std::string& id_or_name) {
   std::lock_guard lock(mu_);
   sync_images_locked();
-  if (const Image* im = find_by_id_or_name(images_by_id_, id_or_name)) {
+  if (const Image* im = images_by_id_.find_by_id_or_name(id_or_name)) {
     return *im;
   }
-  return make_error(ErrorCode::kNotFound, "No image found with ID {}", id_or_name);
+  return images_by_id_.not_found(id_or_name);
 }
 
 Result<Image> Cloud::create_image(const ImageCreate& request) {
@@ -108,11 +107,7 @@ Result<Image> Cloud::create_image(const ImageCreate& request) {
   if (request.name.size() > 255) {
     return make_error(ErrorCode::kInvalidArgument, "name: too long");
   }
-  static const std::set<std::string> kVisibility = {"public", "private", "shared", "community"};
-  if (kVisibility.count(request.visibility) == 0) {
-    return make_error(ErrorCode::kInvalidArgument, "Invalid visibility value: {}",
-                      request.visibility);
-  }
+  CL_RETURN_IF_ERROR(check_visibility(request.visibility));
   if (request.min_disk < 0 || request.min_ram < 0) {
     return make_error(ErrorCode::kInvalidArgument, "min_disk and min_ram must be >= 0");
   }
@@ -121,60 +116,30 @@ Result<Image> Cloud::create_image(const ImageCreate& request) {
   if (!is_uuid(im.id)) {
     return make_error(ErrorCode::kInvalidArgument, "id '{}' is not a valid UUID", im.id);
   }
-  if (images_by_id_.count(im.id) != 0) {
+  if (images_by_id_.contains(im.id)) {
     return make_error(ErrorCode::kAlreadyExists, "Image with identifier {} already exists!", im.id);
   }
-  im.name = request.name;
-  im.container_format = request.container_format;
-  im.disk_format = request.disk_format;
-  im.visibility = request.visibility;
-  im.is_protected = request.is_protected;
-  im.min_disk = request.min_disk;
-  im.min_ram = request.min_ram;
-  im.tags = request.tags;
-  im.properties = request.properties;
-  im.created_at = im.updated_at = now();
-  images_by_id_[im.id] = im;
-  return im;
+  static_cast<ImageAttributes&>(im) = request;
+  im.created_at = im.updated_at = iso8601_now();
+  return images_by_id_.put(im);
 }
 
 Result<Image> Cloud::update_image(const std::string& id, const ImageUpdate& update) {
   std::lock_guard lock(mu_);
   sync_images_locked();
-  auto it = images_by_id_.find(id);
-  if (it == images_by_id_.end()) {
-    return make_error(ErrorCode::kNotFound, "No image found with ID {}", id);
-  }
-  Image im = it->second;
-  if (update.name) {
-    im.name = *update.name;
-  }
-  if (update.container_format) {
-    im.container_format = *update.container_format;
-  }
-  if (update.disk_format) {
-    im.disk_format = *update.disk_format;
-  }
+  CL_ASSIGN_OR_RETURN(Image * stored, images_by_id_.get(id));
   if (update.visibility) {
-    if (*update.visibility != "public" && *update.visibility != "private" &&
-        *update.visibility != "shared" && *update.visibility != "community") {
-      return make_error(ErrorCode::kInvalidArgument, "Invalid visibility value: {}",
-                        *update.visibility);
-    }
-    im.visibility = *update.visibility;
+    CL_RETURN_IF_ERROR(check_visibility(*update.visibility));
   }
-  if (update.is_protected) {
-    im.is_protected = *update.is_protected;
-  }
-  if (update.min_disk) {
-    im.min_disk = *update.min_disk;
-  }
-  if (update.min_ram) {
-    im.min_ram = *update.min_ram;
-  }
-  if (update.tags) {
-    im.tags = *update.tags;
-  }
+  Image im = *stored;
+  set_if(im.name, update.name);
+  set_if(im.container_format, update.container_format);
+  set_if(im.disk_format, update.disk_format);
+  set_if(im.visibility, update.visibility);
+  set_if(im.is_protected, update.is_protected);
+  set_if(im.min_disk, update.min_disk);
+  set_if(im.min_ram, update.min_ram);
+  set_if(im.tags, update.tags);
   for (const auto& [k, v] : update.properties) {
     if (v) {
       im.properties[k] = *v;
@@ -182,19 +147,16 @@ Result<Image> Cloud::update_image(const std::string& id, const ImageUpdate& upda
       im.properties.erase(k);
     }
   }
-  im.updated_at = now();
-  it->second = im;
+  im.updated_at = iso8601_now();
+  *stored = im;
   return im;
 }
 
 Result<Image> Cloud::upload_image(const std::string& id, const std::string& data) {
   std::lock_guard lock(mu_);
   sync_images_locked();
-  auto it = images_by_id_.find(id);
-  if (it == images_by_id_.end()) {
-    return make_error(ErrorCode::kNotFound, "No image found with ID {}", id);
-  }
-  Image& im = it->second;
+  CL_ASSIGN_OR_RETURN(Image * stored, images_by_id_.get(id));
+  Image& im = *stored;
   if (!im.store_ref.empty() || im.status != "queued") {
     return make_error(ErrorCode::kFailedPrecondition,
                       "Failed to upload image data due to HTTP error: image {} is {}", id,
@@ -228,14 +190,14 @@ Result<Image> Cloud::upload_image(const std::string& id, const std::string& data
   im.status = "active";
   im.size = static_cast<int64_t>(data.size());
   im.checksum = md5_hex(data);
-  im.updated_at = now();
+  im.updated_at = iso8601_now();
   return im;
 }
 
 Result<std::string> Cloud::image_data(const std::string& id) {
   std::lock_guard lock(mu_);
-  if (images_by_id_.count(id) == 0) {
-    return make_error(ErrorCode::kNotFound, "No image found with ID {}", id);
+  if (!images_by_id_.contains(id)) {
+    return images_by_id_.not_found(id);
   }
   auto it = image_data_.find(id);
   return it == image_data_.end() ? std::string() : it->second;
@@ -244,20 +206,16 @@ Result<std::string> Cloud::image_data(const std::string& id) {
 Status Cloud::delete_image(const std::string& id) {
   std::lock_guard lock(mu_);
   sync_images_locked();
-  auto it = images_by_id_.find(id);
-  if (it == images_by_id_.end()) {
-    return make_error(ErrorCode::kNotFound, "No image found with ID {}", id);
-  }
-  if (it->second.is_protected) {
+  CL_ASSIGN_OR_RETURN(const Image* im, images_by_id_.get(id));
+  if (im->is_protected) {
     return make_error(ErrorCode::kFailedPrecondition, "Image {} is protected and cannot be deleted",
                       id);
   }
-  if (!it->second.store_ref.empty() && images_ != nullptr) {
-    CL_RETURN_IF_ERROR(images_->remove(it->second.store_ref));
+  if (!im->store_ref.empty() && images_ != nullptr) {
+    CL_RETURN_IF_ERROR(images_->remove(im->store_ref));
   }
   image_data_.erase(id);
-  images_by_id_.erase(it);
-  return ok_status();
+  return images_by_id_.erase(id);
 }
 
 }  // namespace chainlab::openstack

@@ -5,42 +5,9 @@
 #include "frontends/openstack/cloud_internal.h"
 
 namespace chainlab::openstack {
-namespace {
-
-std::string now() {
-  return iso8601(std::chrono::system_clock::now(), true);
-}
-
-template <typename T>
-std::vector<T> values(const std::map<std::string, T>& m) {
-  std::vector<T> out;
-  out.reserve(m.size());
-  for (const auto& [id, v] : m) {
-    out.push_back(v);
-  }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const T& a, const T& b) { return a.created_at < b.created_at; });
-  return out;
-}
-
-}  // namespace
 
 // ---- networks
 // -------------------------------------------------------------------------------------
-
-std::vector<Network> Cloud::list_networks() const {
-  std::lock_guard lock(mu_);
-  return values(networks_);
-}
-
-Result<Network> Cloud::get_network(const std::string& id) const {
-  std::lock_guard lock(mu_);
-  auto it = networks_.find(id);
-  if (it == networks_.end()) {
-    return make_error(ErrorCode::kNotFound, "Network {} could not be found.", id);
-  }
-  return it->second;
-}
 
 Result<Network> Cloud::create_network(const NetworkCreate& request) {
   std::lock_guard lock(mu_);
@@ -58,40 +25,24 @@ Result<Network> Cloud::create_network(const NetworkCreate& request) {
   n.shared = request.shared;
   n.external = request.external;
   n.mtu = request.mtu.value_or(1500);
-  n.created_at = n.updated_at = now();
-  networks_[n.id] = n;
-  return n;
+  n.created_at = n.updated_at = iso8601_now();
+  return networks_.put(n);
 }
 
 Result<Network> Cloud::update_network(const std::string& id, const NetworkUpdate& update) {
   std::lock_guard lock(mu_);
-  auto it = networks_.find(id);
-  if (it == networks_.end()) {
-    return make_error(ErrorCode::kNotFound, "Network {} could not be found.", id);
-  }
-  Network& n = it->second;
-  if (update.name) {
-    n.name = *update.name;
-  }
-  if (update.admin_state_up) {
-    n.admin_state_up = *update.admin_state_up;
-  }
-  if (update.shared) {
-    n.shared = *update.shared;
-  }
-  if (update.external) {
-    n.external = *update.external;
-  }
-  n.updated_at = now();
-  return n;
+  CL_ASSIGN_OR_RETURN(Network * n, networks_.get(id));
+  set_if(n->name, update.name);
+  set_if(n->admin_state_up, update.admin_state_up);
+  set_if(n->shared, update.shared);
+  set_if(n->external, update.external);
+  n->updated_at = iso8601_now();
+  return *n;
 }
 
 Status Cloud::delete_network(const std::string& id) {
   std::lock_guard lock(mu_);
-  auto it = networks_.find(id);
-  if (it == networks_.end()) {
-    return make_error(ErrorCode::kNotFound, "Network {} could not be found.", id);
-  }
+  CL_ASSIGN_OR_RETURN(const Network* n, networks_.get(id));
   for (const auto& [pid, p] : ports_) {
     if (p.network_id == id) {
       return make_error(ErrorCode::kFailedPrecondition,
@@ -108,40 +59,22 @@ Status Cloud::delete_network(const std::string& id) {
                         id);
     }
   }
-  for (const auto& sid : it->second.subnet_ids) {
-    subnets_.erase(sid);
+  for (const auto& sid : n->subnet_ids) {
+    (void)subnets_.erase(sid);
     subnet_pools_.erase(sid);
     subnet_extra_ips_.erase(sid);
   }
-  if (!it->second.elan.empty()) {
-    (void)emulation_.delete_elan(it->second.elan);
+  if (!n->elan.empty()) {
+    (void)emulation_.delete_elan(n->elan);
   }
-  networks_.erase(it);
-  return ok_status();
+  return networks_.erase(id);
 }
 
 // ---- subnets ------------------------------------------------------------------------------------
 
-std::vector<Subnet> Cloud::list_subnets() const {
-  std::lock_guard lock(mu_);
-  return values(subnets_);
-}
-
-Result<Subnet> Cloud::get_subnet(const std::string& id) const {
-  std::lock_guard lock(mu_);
-  auto it = subnets_.find(id);
-  if (it == subnets_.end()) {
-    return make_error(ErrorCode::kNotFound, "Subnet {} could not be found.", id);
-  }
-  return it->second;
-}
-
 Result<Subnet> Cloud::create_subnet(const SubnetCreate& request) {
   std::lock_guard lock(mu_);
-  auto net = networks_.find(request.network_id);
-  if (net == networks_.end()) {
-    return make_error(ErrorCode::kNotFound, "Network {} could not be found.", request.network_id);
-  }
+  CL_ASSIGN_OR_RETURN(Network * net, networks_.get(request.network_id));
   if (request.ip_version != 4) {
     return make_error(ErrorCode::kInvalidArgument, "only ip_version 4 is supported, not {}",
                       request.ip_version);
@@ -151,8 +84,8 @@ Result<Subnet> Cloud::create_subnet(const SubnetCreate& request) {
   // Overlapping subnets on one network are refused, as Neutron does.
   uint32_t net_lo = ipv4_host_order(plan.network.address);
   uint32_t net_hi = net_lo | ~(~uint32_t{0} << (32 - plan.network.prefix_len));
-  for (const auto& sid : net->second.subnet_ids) {
-    const Subnet& other = subnets_.at(sid);
+  for (const auto& sid : net->subnet_ids) {
+    const Subnet& other = *subnets_.find(sid);
     auto oc = substrate::Cidr::parse(other.cidr);
     if (!oc.ok()) {
       continue;
@@ -189,38 +122,25 @@ Result<Subnet> Cloud::create_subnet(const SubnetCreate& request) {
   s.ip_version = 4;
   s.enable_dhcp = request.enable_dhcp;
   s.dns_nameservers = request.dns_nameservers;
-  s.created_at = s.updated_at = now();
-  subnets_[s.id] = s;
+  s.created_at = s.updated_at = iso8601_now();
   subnet_pools_[s.id] = std::move(pools);
-  net->second.subnet_ids.push_back(s.id);
-  return s;
+  net->subnet_ids.push_back(s.id);
+  return subnets_.put(s);
 }
 
 Result<Subnet> Cloud::update_subnet(const std::string& id, const SubnetUpdate& update) {
   std::lock_guard lock(mu_);
-  auto it = subnets_.find(id);
-  if (it == subnets_.end()) {
-    return make_error(ErrorCode::kNotFound, "Subnet {} could not be found.", id);
-  }
-  if (update.name) {
-    it->second.name = *update.name;
-  }
-  if (update.enable_dhcp) {
-    it->second.enable_dhcp = *update.enable_dhcp;
-  }
-  if (update.dns_nameservers) {
-    it->second.dns_nameservers = *update.dns_nameservers;
-  }
-  it->second.updated_at = now();
-  return it->second;
+  CL_ASSIGN_OR_RETURN(Subnet * s, subnets_.get(id));
+  set_if(s->name, update.name);
+  set_if(s->enable_dhcp, update.enable_dhcp);
+  set_if(s->dns_nameservers, update.dns_nameservers);
+  s->updated_at = iso8601_now();
+  return *s;
 }
 
 Status Cloud::delete_subnet(const std::string& id) {
   std::lock_guard lock(mu_);
-  auto it = subnets_.find(id);
-  if (it == subnets_.end()) {
-    return make_error(ErrorCode::kNotFound, "Subnet {} could not be found.", id);
-  }
+  CL_ASSIGN_OR_RETURN(const Subnet* s, subnets_.get(id));
   for (const auto& [pid, p] : ports_) {
     for (const auto& ip : p.fixed_ips) {
       if (ip.subnet_id == id) {
@@ -240,22 +160,17 @@ Status Cloud::delete_subnet(const std::string& id) {
       }
     }
   }
-  auto net = networks_.find(it->second.network_id);
-  if (net != networks_.end()) {
-    auto& ids = net->second.subnet_ids;
+  if (Network* net = networks_.find(s->network_id)) {
+    auto& ids = net->subnet_ids;
     ids.erase(std::remove(ids.begin(), ids.end(), id), ids.end());
   }
-  subnets_.erase(it);
   subnet_pools_.erase(id);
   subnet_extra_ips_.erase(id);
-  return ok_status();
+  return subnets_.erase(id);
 }
 
 Result<std::string> Cloud::allocate_ip(const std::string& subnet_id, const std::string& address) {
-  auto sit = subnets_.find(subnet_id);
-  if (sit == subnets_.end()) {
-    return make_error(ErrorCode::kNotFound, "Subnet {} could not be found.", subnet_id);
-  }
+  CL_ASSIGN_OR_RETURN(const Subnet* sub, subnets_.get(subnet_id));
   auto& pools = subnet_pools_[subnet_id];
   if (address.empty()) {
     for (auto& pool : pools) {
@@ -267,10 +182,10 @@ Result<std::string> Cloud::allocate_ip(const std::string& subnet_id, const std::
       }
     }
     return make_error(ErrorCode::kResourceExhausted,
-                      "No more IP addresses available on network {}.", sit->second.network_id);
+                      "No more IP addresses available on network {}.", sub->network_id);
   }
   CL_ASSIGN_OR_RETURN(uint32_t h, parse_ipv4(address, "ip_address"));
-  auto cidr = substrate::Cidr::parse(sit->second.cidr);
+  auto cidr = substrate::Cidr::parse(sub->cidr);
   if (!cidr.ok()) {
     return make_error(ErrorCode::kInternal, "subnet {} has a bad cidr", subnet_id);
   }
@@ -282,8 +197,8 @@ Result<std::string> Cloud::allocate_ip(const std::string& subnet_id, const std::
   }
   std::string bare = ipv4_string(h);
   for (size_t i = 0; i < pools.size(); ++i) {
-    auto s = parse_ipv4(sit->second.allocation_pools[i].start, "").value_or(0);
-    auto e = parse_ipv4(sit->second.allocation_pools[i].end, "").value_or(0);
+    auto s = parse_ipv4(sub->allocation_pools[i].start, "").value_or(0);
+    auto e = parse_ipv4(sub->allocation_pools[i].end, "").value_or(0);
     if (h >= s && h <= e) {
       auto a = substrate::IpAddress::parse(bare);
       auto r = pools[i].reserve(*a);
@@ -318,33 +233,15 @@ void Cloud::release_ip(const std::string& subnet_id, const std::string& address)
 
 // ---- floating IPs -------------------------------------------------------------------------------
 
-std::vector<FloatingIp> Cloud::list_floating_ips() const {
-  std::lock_guard lock(mu_);
-  return values(floating_ips_);
-}
-
-Result<FloatingIp> Cloud::get_floating_ip(const std::string& id) const {
-  std::lock_guard lock(mu_);
-  auto it = floating_ips_.find(id);
-  if (it == floating_ips_.end()) {
-    return make_error(ErrorCode::kNotFound, "Floating IP {} could not be found", id);
-  }
-  return it->second;
-}
-
 Result<FloatingIp> Cloud::create_floating_ip(const FloatingIpCreate& request) {
   std::lock_guard lock(mu_);
-  auto net = networks_.find(request.floating_network_id);
-  if (net == networks_.end()) {
-    return make_error(ErrorCode::kNotFound, "Network {} could not be found.",
-                      request.floating_network_id);
-  }
-  if (net->second.subnet_ids.empty()) {
+  CL_ASSIGN_OR_RETURN(const Network* net, networks_.get(request.floating_network_id));
+  if (net->subnet_ids.empty()) {
     return make_error(ErrorCode::kInvalidArgument,
                       "Bad floatingip request: Network {} does not contain any IPv4 subnet",
                       request.floating_network_id);
   }
-  std::string subnet_id = net->second.subnet_ids.front();
+  std::string subnet_id = net->subnet_ids.front();
   CL_ASSIGN_OR_RETURN(std::string address, allocate_ip(subnet_id, request.floating_ip_address));
   FloatingIp f;
   f.id = new_uuid();
@@ -352,13 +249,13 @@ Result<FloatingIp> Cloud::create_floating_ip(const FloatingIpCreate& request) {
   f.floating_network_id = request.floating_network_id;
   f.project_id = project_id();
   f.description = request.description;
-  f.created_at = now();
-  floating_ips_[f.id] = f;
+  f.created_at = iso8601_now();
+  FloatingIp& stored = floating_ips_.put(f);
   if (!request.port_id.empty()) {
-    auto associated = associate_floating_ip_locked(floating_ips_[f.id], request.port_id,
-                                                   request.fixed_ip_address);
+    auto associated =
+        associate_floating_ip_locked(stored, request.port_id, request.fixed_ip_address);
     if (!associated.ok()) {
-      floating_ips_.erase(f.id);
+      (void)floating_ips_.erase(f.id);
       release_ip(subnet_id, address);
     }
     return associated;
@@ -369,11 +266,8 @@ Result<FloatingIp> Cloud::create_floating_ip(const FloatingIpCreate& request) {
 Result<FloatingIp> Cloud::associate_floating_ip(const std::string& id, const std::string& port_id,
                                                 const std::string& fixed_ip_address) {
   std::lock_guard lock(mu_);
-  auto it = floating_ips_.find(id);
-  if (it == floating_ips_.end()) {
-    return make_error(ErrorCode::kNotFound, "Floating IP {} could not be found", id);
-  }
-  return associate_floating_ip_locked(it->second, port_id, fixed_ip_address);
+  CL_ASSIGN_OR_RETURN(FloatingIp * f, floating_ips_.get(id));
+  return associate_floating_ip_locked(*f, port_id, fixed_ip_address);
 }
 
 Result<FloatingIp> Cloud::associate_floating_ip_locked(FloatingIp& f, const std::string& port_id,
@@ -385,19 +279,16 @@ Result<FloatingIp> Cloud::associate_floating_ip_locked(FloatingIp& f, const std:
     f.status = "DOWN";
     return f;
   }
-  auto port = ports_.find(port_id);
-  if (port == ports_.end()) {
-    return make_error(ErrorCode::kNotFound, "Port {} could not be found.", port_id);
-  }
-  if (port->second.fixed_ips.empty()) {
+  CL_ASSIGN_OR_RETURN(const Port* port, ports_.get(port_id));
+  if (port->fixed_ips.empty()) {
     return make_error(ErrorCode::kInvalidArgument,
                       "Bad floatingip request: Port {} does not have any fixed IP", port_id);
   }
-  std::string fixed = port->second.fixed_ips.front().ip_address;
+  std::string fixed = port->fixed_ips.front().ip_address;
   if (!fixed_ip_address.empty()) {
-    auto match = std::find_if(port->second.fixed_ips.begin(), port->second.fixed_ips.end(),
+    auto match = std::find_if(port->fixed_ips.begin(), port->fixed_ips.end(),
                               [&](const FixedIp& ip) { return ip.ip_address == fixed_ip_address; });
-    if (match == port->second.fixed_ips.end()) {
+    if (match == port->fixed_ips.end()) {
       return make_error(ErrorCode::kInvalidArgument,
                         "Bad floatingip request: Port {} does not have fixed ip {}", port_id,
                         fixed_ip_address);
@@ -418,41 +309,21 @@ Result<FloatingIp> Cloud::associate_floating_ip_locked(FloatingIp& f, const std:
 
 Status Cloud::delete_floating_ip(const std::string& id) {
   std::lock_guard lock(mu_);
-  auto it = floating_ips_.find(id);
-  if (it == floating_ips_.end()) {
-    return make_error(ErrorCode::kNotFound, "Floating IP {} could not be found", id);
-  }
-  auto net = networks_.find(it->second.floating_network_id);
-  if (net != networks_.end()) {
-    for (const auto& sid : net->second.subnet_ids) {
-      release_ip(sid, it->second.floating_ip_address);
+  CL_ASSIGN_OR_RETURN(const FloatingIp* f, floating_ips_.get(id));
+  if (const Network* net = networks_.find(f->floating_network_id)) {
+    for (const auto& sid : net->subnet_ids) {
+      release_ip(sid, f->floating_ip_address);
     }
   }
-  floating_ips_.erase(it);
-  return ok_status();
+  return floating_ips_.erase(id);
 }
 
 // ---- routers (bookkeeping) ----------------------------------------------------------------------
 
-std::vector<Router> Cloud::list_routers() const {
-  std::lock_guard lock(mu_);
-  return values(routers_);
-}
-
-Result<Router> Cloud::get_router(const std::string& id) const {
-  std::lock_guard lock(mu_);
-  auto it = routers_.find(id);
-  if (it == routers_.end()) {
-    return make_error(ErrorCode::kNotFound, "Router {} could not be found", id);
-  }
-  return it->second;
-}
-
 Result<Router> Cloud::create_router(const RouterCreate& request) {
   std::lock_guard lock(mu_);
-  if (!request.external_network_id.empty() && networks_.count(request.external_network_id) == 0) {
-    return make_error(ErrorCode::kNotFound, "Network {} could not be found.",
-                      request.external_network_id);
+  if (!request.external_network_id.empty() && !networks_.contains(request.external_network_id)) {
+    return networks_.not_found(request.external_network_id);
   }
   Router r;
   r.id = new_uuid();
@@ -460,42 +331,28 @@ Result<Router> Cloud::create_router(const RouterCreate& request) {
   r.project_id = project_id();
   r.admin_state_up = request.admin_state_up;
   r.external_network_id = request.external_network_id;
-  r.created_at = r.updated_at = now();
-  routers_[r.id] = r;
-  return r;
+  r.created_at = r.updated_at = iso8601_now();
+  return routers_.put(r);
 }
 
 Result<Router> Cloud::update_router(const std::string& id, const RouterUpdate& update) {
   std::lock_guard lock(mu_);
-  auto it = routers_.find(id);
-  if (it == routers_.end()) {
-    return make_error(ErrorCode::kNotFound, "Router {} could not be found", id);
-  }
+  CL_ASSIGN_OR_RETURN(Router * r, routers_.get(id));
   if (update.external_network_id && !update.external_network_id->empty() &&
-      networks_.count(*update.external_network_id) == 0) {
-    return make_error(ErrorCode::kNotFound, "Network {} could not be found.",
-                      *update.external_network_id);
+      !networks_.contains(*update.external_network_id)) {
+    return networks_.not_found(*update.external_network_id);
   }
-  if (update.name) {
-    it->second.name = *update.name;
-  }
-  if (update.admin_state_up) {
-    it->second.admin_state_up = *update.admin_state_up;
-  }
-  if (update.external_network_id) {
-    it->second.external_network_id = *update.external_network_id;
-  }
-  it->second.updated_at = now();
-  return it->second;
+  set_if(r->name, update.name);
+  set_if(r->admin_state_up, update.admin_state_up);
+  set_if(r->external_network_id, update.external_network_id);
+  r->updated_at = iso8601_now();
+  return *r;
 }
 
 Status Cloud::delete_router(const std::string& id) {
   std::lock_guard lock(mu_);
-  auto it = routers_.find(id);
-  if (it == routers_.end()) {
-    return make_error(ErrorCode::kNotFound, "Router {} could not be found", id);
-  }
-  if (!it->second.interfaces.empty()) {
+  CL_ASSIGN_OR_RETURN(const Router* r, routers_.get(id));
+  if (!r->interfaces.empty()) {
     return make_error(ErrorCode::kFailedPrecondition, "Router {} still has ports", id);
   }
   for (auto& [fid, f] : floating_ips_) {
@@ -503,77 +360,64 @@ Status Cloud::delete_router(const std::string& id) {
       f.router_id.clear();
     }
   }
-  routers_.erase(it);
-  return ok_status();
+  return routers_.erase(id);
 }
 
 Result<RouterInterface> Cloud::add_router_interface(const std::string& router_id,
                                                     const RouterInterface& request) {
   std::lock_guard lock(mu_);
-  auto it = routers_.find(router_id);
-  if (it == routers_.end()) {
-    return make_error(ErrorCode::kNotFound, "Router {} could not be found", router_id);
-  }
+  CL_ASSIGN_OR_RETURN(Router * router, routers_.get(router_id));
   if (request.subnet_id.empty() == request.port_id.empty()) {
     return make_error(ErrorCode::kInvalidArgument,
                       "Bad router request: Cannot specify both subnet-id and port-id, or neither");
   }
   RouterInterface ri;
   if (!request.subnet_id.empty()) {
-    auto sub = subnets_.find(request.subnet_id);
-    if (sub == subnets_.end()) {
-      return make_error(ErrorCode::kNotFound, "Subnet {} could not be found.", request.subnet_id);
-    }
-    for (const auto& existing : it->second.interfaces) {
+    CL_ASSIGN_OR_RETURN(const Subnet* sub, subnets_.get(request.subnet_id));
+    for (const auto& existing : router->interfaces) {
       if (existing.subnet_id == request.subnet_id) {
         return make_error(ErrorCode::kInvalidArgument,
                           "Bad router request: Router already has a port on subnet {}",
                           request.subnet_id);
       }
     }
-    if (sub->second.gateway_ip.empty()) {
+    if (sub->gateway_ip.empty()) {
       return make_error(ErrorCode::kInvalidArgument,
                         "Bad router request: Subnet {} does not have a gateway IP",
                         request.subnet_id);
     }
     PortCreate pc;
-    pc.network_id = sub->second.network_id;
-    pc.fixed_ips = std::vector<FixedIpRequest>{{request.subnet_id, sub->second.gateway_ip}};
+    pc.network_id = sub->network_id;
+    pc.fixed_ips = std::vector<FixedIpRequest>{{request.subnet_id, sub->gateway_ip}};
     pc.device_id = router_id;
     pc.device_owner = "network:router_interface";
     CL_ASSIGN_OR_RETURN(Port port, create_port_locked(pc));
     ri.subnet_id = request.subnet_id;
     ri.port_id = port.id;
   } else {
-    auto port = ports_.find(request.port_id);
-    if (port == ports_.end()) {
-      return make_error(ErrorCode::kNotFound, "Port {} could not be found.", request.port_id);
-    }
-    if (port->second.binding || !port->second.device_id.empty()) {
+    CL_ASSIGN_OR_RETURN(Port * port, ports_.get(request.port_id));
+    if (port->binding || !port->device_id.empty()) {
       return make_error(ErrorCode::kFailedPrecondition, "Port {} is in use", request.port_id);
     }
-    if (port->second.fixed_ips.empty()) {
+    if (port->fixed_ips.empty()) {
       return make_error(ErrorCode::kInvalidArgument,
                         "Bad router request: Router port must have at least one fixed IP");
     }
-    port->second.device_id = router_id;
-    port->second.device_owner = "network:router_interface";
-    port->second.status = "ACTIVE";
+    port->device_id = router_id;
+    port->device_owner = "network:router_interface";
+    port->status = "ACTIVE";
     ri.port_id = request.port_id;
-    ri.subnet_id = port->second.fixed_ips.front().subnet_id;
+    ri.subnet_id = port->fixed_ips.front().subnet_id;
   }
-  it->second.interfaces.push_back(ri);
+  router->interfaces.push_back(ri);
   return ri;
 }
 
 Result<RouterInterface> Cloud::remove_router_interface(const std::string& router_id,
                                                        const RouterInterface& request) {
   std::lock_guard lock(mu_);
-  auto it = routers_.find(router_id);
-  if (it == routers_.end()) {
-    return make_error(ErrorCode::kNotFound, "Router {} could not be found", router_id);
-  }
-  auto& ifs = it->second.interfaces;
+  CL_ASSIGN_OR_RETURN(Router * router, routers_.get(router_id));
+  auto& ifs = router->interfaces;
   auto match = std::find_if(ifs.begin(), ifs.end(), [&](const RouterInterface& ri) {
     return (!request.port_id.empty() && ri.port_id == request.port_id) ||
            (request.port_id.empty() && ri.subnet_id == request.subnet_id);

@@ -1,37 +1,11 @@
 // Cloud: ports, their binding to server interfaces, and networks realised as E-LANs (see cloud.h).
 #include <algorithm>
 
+#include "common/rollback.h"
 #include "frontends/openstack/cloud.h"
 #include "frontends/openstack/cloud_internal.h"
 
 namespace chainlab::openstack {
-namespace {
-
-std::string now() {
-  return iso8601(std::chrono::system_clock::now(), true);
-}
-
-}  // namespace
-
-std::vector<Port> Cloud::list_ports() const {
-  std::lock_guard lock(mu_);
-  std::vector<Port> out;
-  for (const auto& [id, p] : ports_) {
-    out.push_back(p);
-  }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const Port& a, const Port& b) { return a.created_at < b.created_at; });
-  return out;
-}
-
-Result<Port> Cloud::get_port(const std::string& id) const {
-  std::lock_guard lock(mu_);
-  auto it = ports_.find(id);
-  if (it == ports_.end()) {
-    return make_error(ErrorCode::kNotFound, "Port {} could not be found.", id);
-  }
-  return it->second;
-}
 
 Result<Port> Cloud::create_port(const PortCreate& request) {
   std::lock_guard lock(mu_);
@@ -39,10 +13,7 @@ Result<Port> Cloud::create_port(const PortCreate& request) {
 }
 
 Result<Port> Cloud::create_port_locked(const PortCreate& request) {
-  auto net = networks_.find(request.network_id);
-  if (net == networks_.end()) {
-    return make_error(ErrorCode::kNotFound, "Network {} could not be found.", request.network_id);
-  }
+  CL_ASSIGN_OR_RETURN(const Network* net, networks_.get(request.network_id));
   Port p;
   if (!request.mac_address.empty()) {
     auto mac = substrate::MacAddress::parse(request.mac_address);
@@ -69,58 +40,44 @@ Result<Port> Cloud::create_port_locked(const PortCreate& request) {
   std::vector<FixedIpRequest> wanted;
   if (request.fixed_ips) {
     wanted = *request.fixed_ips;
-  } else if (!net->second.subnet_ids.empty()) {
-    wanted.push_back({net->second.subnet_ids.front(), ""});
+  } else if (!net->subnet_ids.empty()) {
+    wanted.push_back({net->subnet_ids.front(), ""});
   }
-  auto undo = [&](Error e) -> Error {
-    for (const auto& ip : p.fixed_ips) {
-      release_ip(ip.subnet_id, ip.ip_address);
-    }
-    return e;
-  };
+  Rollback guard;
   for (const auto& w : wanted) {
     std::string subnet_id = w.subnet_id;
     if (subnet_id.empty() && w.ip_address.empty()) {
-      return undo(
-          make_error(ErrorCode::kInvalidArgument,
-                     "Invalid input for fixed_ips: a subnet_id or an ip_address is needed"));
+      return make_error(ErrorCode::kInvalidArgument,
+                        "Invalid input for fixed_ips: a subnet_id or an ip_address is needed");
     }
     if (subnet_id.empty()) {
       // The subnet of the network holding this address.
-      auto h = parse_ipv4(w.ip_address, "ip_address");
-      if (!h.ok()) {
-        return undo(std::move(h).error());
-      }
-      for (const auto& sid : net->second.subnet_ids) {
-        auto c = substrate::Cidr::parse(subnets_.at(sid).cidr);
+      CL_ASSIGN_OR_RETURN(uint32_t h, parse_ipv4(w.ip_address, "ip_address"));
+      for (const auto& sid : net->subnet_ids) {
+        auto c = substrate::Cidr::parse(subnets_.find(sid)->cidr);
         uint32_t lo = ipv4_host_order(c->address);
         uint32_t hi = lo | ~(~uint32_t{0} << (32 - c->prefix_len));
-        if (*h >= lo && *h <= hi) {
+        if (h >= lo && h <= hi) {
           subnet_id = sid;
           break;
         }
       }
       if (subnet_id.empty()) {
-        return undo(make_error(ErrorCode::kInvalidArgument,
-                               "IP address {} is not in any subnet of network {}", w.ip_address,
-                               request.network_id));
+        return make_error(ErrorCode::kInvalidArgument,
+                          "IP address {} is not in any subnet of network {}", w.ip_address,
+                          request.network_id);
       }
     }
-    auto sub = subnets_.find(subnet_id);
-    if (sub == subnets_.end()) {
-      return undo(make_error(ErrorCode::kNotFound, "Subnet {} could not be found.", subnet_id));
+    CL_ASSIGN_OR_RETURN(const Subnet* sub, subnets_.get(subnet_id));
+    if (sub->network_id != request.network_id) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        "Invalid input for operation: Failed to create port on network {}, "
+                        "because fixed_ips included invalid subnet {}.",
+                        request.network_id, subnet_id);
     }
-    if (sub->second.network_id != request.network_id) {
-      return undo(make_error(ErrorCode::kInvalidArgument,
-                             "Invalid input for operation: Failed to create port on network {}, "
-                             "because fixed_ips included invalid subnet {}.",
-                             request.network_id, subnet_id));
-    }
-    auto address = allocate_ip(subnet_id, w.ip_address);
-    if (!address.ok()) {
-      return undo(std::move(address).error());
-    }
-    p.fixed_ips.push_back({subnet_id, *address});
+    CL_ASSIGN_OR_RETURN(std::string address, allocate_ip(subnet_id, w.ip_address));
+    guard.add("release " + address, [this, subnet_id, address] { release_ip(subnet_id, address); });
+    p.fixed_ips.push_back({subnet_id, address});
   }
   p.id = new_uuid();
   p.name = request.name;
@@ -131,18 +88,15 @@ Result<Port> Cloud::create_port_locked(const PortCreate& request) {
   p.admin_state_up = request.admin_state_up;
   p.port_security_enabled = request.port_security_enabled;
   p.status = p.device_owner.starts_with("network:") ? "ACTIVE" : "DOWN";
-  p.created_at = p.updated_at = now();
-  ports_[p.id] = p;
-  return p;
+  p.created_at = p.updated_at = iso8601_now();
+  guard.commit();
+  return ports_.put(p);
 }
 
 Result<Port> Cloud::update_port(const std::string& id, const PortUpdate& update) {
   std::lock_guard lock(mu_);
-  auto it = ports_.find(id);
-  if (it == ports_.end()) {
-    return make_error(ErrorCode::kNotFound, "Port {} could not be found.", id);
-  }
-  Port& p = it->second;
+  CL_ASSIGN_OR_RETURN(Port * port, ports_.get(id));
+  Port& p = *port;
   if ((update.device_id || update.device_owner) && p.binding) {
     if ((update.device_id && *update.device_id != p.device_id) ||
         (update.device_owner && *update.device_owner != p.device_owner)) {
@@ -150,22 +104,12 @@ Result<Port> Cloud::update_port(const std::string& id, const PortUpdate& update)
                         "Port {} is bound to server {}: detach it first", id, p.binding->server_id);
     }
   }
-  if (update.name) {
-    p.name = *update.name;
-  }
-  if (update.admin_state_up) {
-    p.admin_state_up = *update.admin_state_up;
-  }
-  if (update.device_id) {
-    p.device_id = *update.device_id;
-  }
-  if (update.device_owner) {
-    p.device_owner = *update.device_owner;
-  }
-  if (update.port_security_enabled) {
-    p.port_security_enabled = *update.port_security_enabled;
-  }
-  p.updated_at = now();
+  set_if(p.name, update.name);
+  set_if(p.admin_state_up, update.admin_state_up);
+  set_if(p.device_id, update.device_id);
+  set_if(p.device_owner, update.device_owner);
+  set_if(p.port_security_enabled, update.port_security_enabled);
+  p.updated_at = iso8601_now();
   return p;
 }
 
@@ -175,17 +119,13 @@ Status Cloud::delete_port(const std::string& id) {
 }
 
 Status Cloud::delete_port_locked(const std::string& id) {
-  auto it = ports_.find(id);
-  if (it == ports_.end()) {
-    return make_error(ErrorCode::kNotFound, "Port {} could not be found.", id);
-  }
-  Port& p = it->second;
+  CL_ASSIGN_OR_RETURN(Port * port, ports_.get(id));
+  Port& p = *port;
   if (p.binding) {
     // Detach from the server first, as Neutron does when a bound port is deleted.
     PortBinding b = *p.binding;
-    auto server = servers_.find(b.server_id);
-    if (server != servers_.end()) {
-      auto& ids = server->second.port_ids;
+    if (Server* server = servers_.find(b.server_id)) {
+      auto& ids = server->port_ids;
       ids.erase(std::remove(ids.begin(), ids.end(), id), ids.end());
     }
     unbind_port_locked(p);
@@ -200,9 +140,8 @@ Status Cloud::delete_port_locked(const std::string& id) {
     }
   }
   if (p.device_owner == "network:router_interface") {
-    auto router = routers_.find(p.device_id);
-    if (router != routers_.end()) {
-      auto& ifs = router->second.interfaces;
+    if (Router* router = routers_.find(p.device_id)) {
+      auto& ifs = router->interfaces;
       ifs.erase(std::remove_if(ifs.begin(), ifs.end(),
                                [&](const RouterInterface& ri) { return ri.port_id == id; }),
                 ifs.end());
@@ -211,8 +150,7 @@ Status Cloud::delete_port_locked(const std::string& id) {
   for (const auto& ip : p.fixed_ips) {
     release_ip(ip.subnet_id, ip.ip_address);
   }
-  ports_.erase(it);
-  return ok_status();
+  return ports_.erase(id);
 }
 
 emulator::InterfaceRequest Cloud::interface_request_locked(const Port& port,
@@ -222,10 +160,9 @@ emulator::InterfaceRequest Cloud::interface_request_locked(const Port& port,
   r.mac = port.mac_address;
   if (!port.fixed_ips.empty()) {
     const FixedIp& ip = port.fixed_ips.front();
-    auto sub = subnets_.find(ip.subnet_id);
-    auto cidr = sub == subnets_.end()
-                    ? Result<substrate::Cidr>(make_error(ErrorCode::kNotFound, ""))
-                    : substrate::Cidr::parse(sub->second.cidr);
+    const Subnet* sub = subnets_.find(ip.subnet_id);
+    auto cidr = sub == nullptr ? Result<substrate::Cidr>(make_error(ErrorCode::kNotFound, ""))
+                               : substrate::Cidr::parse(sub->cidr);
     r.ip = fmt::format("{}/{}", ip.ip_address, cidr.ok() ? cidr->prefix_len : 32);
   }
   return r;
@@ -238,7 +175,7 @@ void Cloud::mark_bound_locked(Port& port, const Server& server, const std::strin
     port.device_owner = "compute:nova";
   }
   port.status = "ACTIVE";
-  port.updated_at = now();
+  port.updated_at = iso8601_now();
 }
 
 void Cloud::unbind_port_locked(Port& port) {
@@ -248,23 +185,23 @@ void Cloud::unbind_port_locked(Port& port) {
     port.device_owner.clear();
   }
   port.status = "DOWN";
-  port.updated_at = now();
+  port.updated_at = iso8601_now();
 }
 
 std::set<std::string> Cloud::interface_names_locked(const Server& server) const {
   std::set<std::string> used;
   for (const auto& pid : server.port_ids) {
-    auto p = ports_.find(pid);
-    if (p != ports_.end() && p->second.binding) {
-      used.insert(p->second.binding->interface);
+    const Port* p = ports_.find(pid);
+    if (p != nullptr && p->binding) {
+      used.insert(p->binding->interface);
     }
   }
   return used;
 }
 
 Status Cloud::sync_network_locked(const std::string& network_id) {
-  auto net = networks_.find(network_id);
-  if (net == networks_.end()) {
+  Network* net = networks_.find(network_id);
+  if (net == nullptr) {
     return ok_status();
   }
   std::vector<std::pair<std::string, std::string>> members;
@@ -274,7 +211,7 @@ Status Cloud::sync_network_locked(const std::string& network_id) {
     }
   }
   std::sort(members.begin(), members.end());
-  Network& n = net->second;
+  Network& n = *net;
   if (members.size() < 2) {
     if (!n.elan.empty()) {
       (void)emulation_.delete_elan(n.elan);

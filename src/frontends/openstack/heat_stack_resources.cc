@@ -13,45 +13,33 @@ using nlohmann::json;
 
 namespace {
 
-std::string now_iso() {
-  return iso8601(std::chrono::system_clock::now(), true);
-}
-
-// Neutron objects are named by id or (unique) name in templates.
-Result<Network> find_network(Cloud& cloud, const std::string& ref) {
-  if (auto n = cloud.get_network(ref); n.ok()) {
-    return n;
+// Neutron objects are named by id or (unique) name in templates: the one `get` finds, else the
+// first of `list` with that name; kNotFound "<kind> '<ref>' could not be found".
+template <typename T>
+Result<T> find_by_ref(Cloud& cloud, const std::string& ref, const char* kind,
+                      Result<T> (Cloud::*get)(const std::string&) const,
+                      std::vector<T> (Cloud::*list)() const) {
+  if (auto found = (cloud.*get)(ref); found.ok()) {
+    return found;
   }
-  for (auto& n : cloud.list_networks()) {
-    if (n.name == ref) {
-      return n;
+  for (auto& v : (cloud.*list)()) {
+    if (v.name == ref) {
+      return v;
     }
   }
-  return make_error(ErrorCode::kNotFound, "network '{}' could not be found", ref);
+  return make_error(ErrorCode::kNotFound, "{} '{}' could not be found", kind, ref);
+}
+
+Result<Network> find_network(Cloud& cloud, const std::string& ref) {
+  return find_by_ref(cloud, ref, "network", &Cloud::get_network, &Cloud::list_networks);
 }
 
 Result<Subnet> find_subnet(Cloud& cloud, const std::string& ref) {
-  if (auto s = cloud.get_subnet(ref); s.ok()) {
-    return s;
-  }
-  for (auto& s : cloud.list_subnets()) {
-    if (s.name == ref) {
-      return s;
-    }
-  }
-  return make_error(ErrorCode::kNotFound, "subnet '{}' could not be found", ref);
+  return find_by_ref(cloud, ref, "subnet", &Cloud::get_subnet, &Cloud::list_subnets);
 }
 
 Result<Router> find_router(Cloud& cloud, const std::string& ref) {
-  if (auto r = cloud.get_router(ref); r.ok()) {
-    return r;
-  }
-  for (auto& r : cloud.list_routers()) {
-    if (r.name == ref) {
-      return r;
-    }
-  }
-  return make_error(ErrorCode::kNotFound, "router '{}' could not be found", ref);
+  return find_by_ref(cloud, ref, "router", &Cloud::get_router, &Cloud::list_routers);
 }
 
 bool gateway_inside(const std::string& cidr, const std::string& gateway) {
@@ -92,31 +80,56 @@ struct CreateArgs {
   const std::string& default_name;
   const std::string& where;
   Error fail(Error e) const { return std::move(e).context(where); }
+  // A Cloud answer with `where` as the context of its error.
+  template <typename T>
+  Result<T> in_context(Result<T> r) const {
+    if (!r.ok()) {
+      return fail(std::move(r).error());
+    }
+    return r;
+  }
+  Result<Network> network(const std::string& ref) const {
+    return in_context(find_network(cloud, ref));
+  }
+  Result<Subnet> subnet(const std::string& ref) const {
+    return in_context(find_subnet(cloud, ref));
+  }
+  // The template's name, else "<stack>-<resource>".
+  const std::string& name(const std::string& given) const {
+    return given.empty() ? default_name : given;
+  }
+  // The name and network id of a request for something on a network (subnet, port).
+  template <typename Spec, typename Request>
+  Status on_network(const Spec& spec, Request& req) const {
+    CL_ASSIGN_OR_RETURN(Network net, network(spec.network));
+    req.network_id = net.id;
+    req.name = name(spec.name);
+    return ok_status();
+  }
+  // The resource's physical id is the id of what the Cloud created.
+  template <typename T>
+  Status created(Result<T> made, StackResource& r) const {
+    if (!made.ok()) {
+      return fail(std::move(made).error());
+    }
+    r.physical_id = made->id;
+    return ok_status();
+  }
 };
 
 Status create_net(const CreateArgs& a, StackResource& r) {
   CL_ASSIGN_OR_RETURN(NetSpec spec, parse_net(a.props, a.path));
   NetworkCreate req;
-  req.name = spec.name.empty() ? a.default_name : spec.name;
+  req.name = a.name(spec.name);
   req.admin_state_up = spec.admin_state_up;
   req.shared = spec.shared;
-  auto n = a.cloud.create_network(req);
-  if (!n.ok()) {
-    return a.fail(std::move(n).error());
-  }
-  r.physical_id = n->id;
-  return ok_status();
+  return a.created(a.cloud.create_network(req), r);
 }
 
 Status create_subnet(const CreateArgs& a, StackResource& r) {
   CL_ASSIGN_OR_RETURN(SubnetSpec spec, parse_subnet(a.props, a.path));
-  auto net = find_network(a.cloud, spec.network);
-  if (!net.ok()) {
-    return a.fail(std::move(net).error());
-  }
   SubnetCreate req;
-  req.network_id = net->id;
-  req.name = spec.name.empty() ? a.default_name : spec.name;
+  CL_RETURN_IF_ERROR(a.on_network(spec, req));
   req.cidr = spec.cidr;
   req.gateway_ip = spec.gateway_ip;
   if (spec.gateway_ip && !spec.gateway_ip->empty() &&
@@ -130,23 +143,13 @@ Status create_subnet(const CreateArgs& a, StackResource& r) {
   }
   req.enable_dhcp = spec.enable_dhcp;
   req.dns_nameservers = spec.dns_nameservers;
-  auto s = a.cloud.create_subnet(req);
-  if (!s.ok()) {
-    return a.fail(std::move(s).error());
-  }
-  r.physical_id = s->id;
-  return ok_status();
+  return a.created(a.cloud.create_subnet(req), r);
 }
 
 Status create_port(const CreateArgs& a, StackResource& r) {
   CL_ASSIGN_OR_RETURN(PortSpec spec, parse_port(a.props, a.path));
-  auto net = find_network(a.cloud, spec.network);
-  if (!net.ok()) {
-    return a.fail(std::move(net).error());
-  }
   PortCreate req;
-  req.network_id = net->id;
-  req.name = spec.name.empty() ? a.default_name : spec.name;
+  CL_RETURN_IF_ERROR(a.on_network(spec, req));
   req.mac_address = spec.mac_address;
   req.admin_state_up = spec.admin_state_up;
   if (!spec.fixed_ips.empty()) {
@@ -154,29 +157,21 @@ Status create_port(const CreateArgs& a, StackResource& r) {
     for (const auto& ip : spec.fixed_ips) {
       FixedIpRequest f;
       if (!ip.subnet.empty()) {
-        auto sub = find_subnet(a.cloud, ip.subnet);
-        if (!sub.ok()) {
-          return a.fail(std::move(sub).error());
-        }
-        f.subnet_id = sub->id;
+        CL_ASSIGN_OR_RETURN(Subnet sub, a.subnet(ip.subnet));
+        f.subnet_id = sub.id;
       }
       f.ip_address = ip.ip_address;
       ips.push_back(std::move(f));
     }
     req.fixed_ips = std::move(ips);
   }
-  auto p = a.cloud.create_port(req);
-  if (!p.ok()) {
-    return a.fail(std::move(p).error());
-  }
-  r.physical_id = p->id;
-  return ok_status();
+  return a.created(a.cloud.create_port(req), r);
 }
 
 Status create_server(const CreateArgs& a, StackResource& r) {
   CL_ASSIGN_OR_RETURN(ServerSpec spec, parse_server(a.props, a.path));
   ServerCreate req;
-  req.name = spec.name.empty() ? a.default_name : spec.name;
+  req.name = a.name(spec.name);
   req.flavor = spec.flavor;
   req.image = spec.image;
   if (!a.cloud.get_image(spec.image).ok()) {
@@ -193,32 +188,21 @@ Status create_server(const CreateArgs& a, StackResource& r) {
     nic.port_id = n.port;
     nic.fixed_ip = n.fixed_ip;
     if (!n.network.empty()) {
-      auto net = find_network(a.cloud, n.network);
-      if (!net.ok()) {
-        return a.fail(std::move(net).error());
-      }
-      nic.network_id = net->id;
+      CL_ASSIGN_OR_RETURN(Network net, a.network(n.network));
+      nic.network_id = net.id;
     } else if (n.port.empty()) {
-      auto sub = find_subnet(a.cloud, n.subnet);
-      if (!sub.ok()) {
-        return a.fail(std::move(sub).error());
-      }
-      nic.network_id = sub->network_id;
+      CL_ASSIGN_OR_RETURN(Subnet sub, a.subnet(n.subnet));
+      nic.network_id = sub.network_id;
     }
     req.nics.push_back(std::move(nic));
   }
-  auto s = a.cloud.create_server(req);
-  if (!s.ok()) {
-    return a.fail(std::move(s).error());
-  }
-  r.physical_id = s->id;
-  return ok_status();
+  return a.created(a.cloud.create_server(req), r);
 }
 
 Status create_router(const CreateArgs& a, StackResource& r) {
   CL_ASSIGN_OR_RETURN(RouterSpec spec, parse_router(a.props, a.path));
   RouterCreate req;
-  req.name = spec.name.empty() ? a.default_name : spec.name;
+  req.name = a.name(spec.name);
   req.admin_state_up = spec.admin_state_up;
   if (!spec.external_network.empty()) {
     auto net = find_network(a.cloud, spec.external_network);
@@ -229,12 +213,7 @@ Status create_router(const CreateArgs& a, StackResource& r) {
           fmt::format("external network '{}' not found: no gateway", spec.external_network);
     }
   }
-  auto rt = a.cloud.create_router(req);
-  if (!rt.ok()) {
-    return a.fail(std::move(rt).error());
-  }
-  r.physical_id = rt->id;
-  return ok_status();
+  return a.created(a.cloud.create_router(req), r);
 }
 
 Status create_router_interface(const CreateArgs& a, StackResource& r) {
@@ -249,23 +228,17 @@ Status create_router_interface(const CreateArgs& a, StackResource& r) {
   }
   RouterInterface req;
   if (!spec.subnet.empty()) {
-    auto sub = find_subnet(a.cloud, spec.subnet);
-    if (!sub.ok()) {
-      return a.fail(std::move(sub).error());
-    }
-    if (sub->gateway_ip.empty()) {  // plug the router in with a port of its own
+    CL_ASSIGN_OR_RETURN(Subnet sub, a.subnet(spec.subnet));
+    if (sub.gateway_ip.empty()) {  // plug the router in with a port of its own
       PortCreate pc;
-      pc.network_id = sub->network_id;
+      pc.network_id = sub.network_id;
       pc.name = a.default_name;
-      pc.fixed_ips = std::vector<FixedIpRequest>{{sub->id, ""}};
-      auto port = a.cloud.create_port(pc);
-      if (!port.ok()) {
-        return a.fail(std::move(port).error());
-      }
-      req.port_id = port->id;
+      pc.fixed_ips = std::vector<FixedIpRequest>{{sub.id, ""}};
+      CL_ASSIGN_OR_RETURN(Port port, a.in_context(a.cloud.create_port(pc)));
+      req.port_id = port.id;
       r.status_reason = "the subnet has no gateway: the router got a port of its own";
     } else {
-      req.subnet_id = sub->id;
+      req.subnet_id = sub.id;
     }
   } else {
     req.port_id = spec.port;
@@ -304,12 +277,7 @@ Status create_floating_ip(const CreateArgs& a, StackResource& r) {
   req.floating_ip_address = spec.floating_ip_address;
   req.port_id = spec.port;
   req.fixed_ip_address = spec.fixed_ip_address;
-  auto f = a.cloud.create_floating_ip(req);
-  if (!f.ok()) {
-    return a.fail(std::move(f).error());
-  }
-  r.physical_id = f->id;
-  return ok_status();
+  return a.created(a.cloud.create_floating_ip(req), r);
 }
 
 Status create_resource_group(const CreateArgs& /*a*/, StackResource& r) {
@@ -349,7 +317,7 @@ Status StackEngine::create_resource_locked(Stack& stack, const PlannedResource& 
   std::string default_name = fmt::format("{}-{}", stack.name, planned.name);
   CreateArgs args{cloud_, props, path, default_name, where};
   CL_RETURN_IF_ERROR(create_handler(planned.type)(args, r));
-  r.updated_time = now_iso();
+  r.updated_time = iso8601_now();
   stack.resources[planned.name] = std::move(r);
   return ok_status();
 }

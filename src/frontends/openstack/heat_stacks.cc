@@ -12,10 +12,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string now_iso() {
-  return iso8601(std::chrono::system_clock::now(), true);
-}
-
 std::string value_text(const json& v) {
   return v.is_string() ? v.get<std::string>() : v.dump();
 }
@@ -80,8 +76,8 @@ StackInfo StackEngine::info_of(const Stack& stack) {
 void StackEngine::event_locked(Stack& stack, const std::string& resource,
                                const std::string& physical_id, const std::string& type,
                                const std::string& status, const std::string& reason) {
-  stack.events.push_back(
-      {std::to_string(stack.next_event++), resource, physical_id, status, reason, type, now_iso()});
+  stack.events.push_back({std::to_string(stack.next_event++), resource, physical_id, status, reason,
+                          type, iso8601_now()});
 }
 
 void StackEngine::stack_event_locked(Stack& stack) {
@@ -119,7 +115,7 @@ Status StackEngine::create_all_locked(Stack& stack, const std::vector<std::strin
       r.group = planned->group;
       r.status = stack.action + "_FAILED";
       r.status_reason = s.error().message;
-      r.updated_time = now_iso();
+      r.updated_time = iso8601_now();
       event_locked(stack, name, "", type, r.status, r.status_reason);
       return make_error(s.error().code, "Resource {} failed: {}", stack.action, s.error().message);
     }
@@ -148,7 +144,7 @@ Result<StackInfo> StackEngine::create(const StackRequest& request) {
                                                {"OS::project_id", cloud_.project_id()}}));
   stack->tmpl = std::move(tmpl);
   stack->parameters = request.parameters.is_object() ? request.parameters : json::object();
-  stack->creation_time = now_iso();
+  stack->creation_time = iso8601_now();
   stack->timeout_mins = request.timeout_mins;
   stack->action = "CREATE";
   stack->state = "IN_PROGRESS";
@@ -303,7 +299,7 @@ Result<StackInfo> StackEngine::update(const std::string& name_or_id, const Stack
 
   s->action = "UPDATE";
   s->state = "IN_PROGRESS";
-  s->updated_time = now_iso();
+  s->updated_time = iso8601_now();
   s->status_reason = "Stack UPDATE started";
   stack_event_locked(*s);
   std::vector<std::string> failures;

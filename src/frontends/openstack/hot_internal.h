@@ -2,8 +2,10 @@
 // of the orchestration layer's API.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -20,6 +22,29 @@ std::string index(std::string_view path, size_t i);
 // A one-key mapping whose key names an intrinsic function (supported or not); sets *name.
 bool is_function(const nlohmann::json& value, std::string_view* name);
 bool is_supported_function(std::string_view name);
+// Whether `key` is one of `names`.
+bool one_of(std::string_view key, std::initializer_list<std::string_view> names);
+// `value` with `child(member, its path)` in place of every member of a mapping or item of a list
+// (the first error stops); a scalar as it is.
+template <typename F>
+Result<nlohmann::json> map_children(const nlohmann::json& value, std::string_view path, F child) {
+  if (value.is_object()) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [k, v] : value.items()) {
+      CL_ASSIGN_OR_RETURN(out[k], child(v, join(path, k)));
+    }
+    return out;
+  }
+  if (value.is_array()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (size_t i = 0; i < value.size(); ++i) {
+      CL_ASSIGN_OR_RETURN(nlohmann::json v, child(value[i], index(path, i)));
+      out.push_back(std::move(v));
+    }
+    return out;
+  }
+  return value;
+}
 // A short rendering of a value for error messages.
 std::string describe(const nlohmann::json& value);
 // A request or default value converted to the parameter's type and checked against its

@@ -216,22 +216,9 @@ Result<json> substitute(const json& value, const StackPlan& plan, const std::str
     }
     return json{{std::string(fn), std::move(sub)}};
   }
-  if (value.is_object()) {
-    json out = json::object();
-    for (const auto& [k, v] : value.items()) {
-      CL_ASSIGN_OR_RETURN(out[k], substitute(v, plan, join(path, k)));
-    }
-    return out;
-  }
-  if (value.is_array()) {
-    json out = json::array();
-    for (size_t i = 0; i < value.size(); ++i) {
-      CL_ASSIGN_OR_RETURN(json v, substitute(value[i], plan, hot::index(path, i)));
-      out.push_back(std::move(v));
-    }
-    return out;
-  }
-  return value;
+  return hot::map_children(value, path, [&](const json& child, const std::string& child_path) {
+    return substitute(child, plan, child_path);
+  });
 }
 
 void collect_refs(const json& value, std::set<std::string>& out) {
@@ -631,22 +618,9 @@ Result<json> resolve_value(const json& value, const ReferenceResolver& refs,
     }
     return error(fpath, "function left unresolved");
   }
-  if (value.is_object()) {
-    json out = json::object();
-    for (const auto& [k, v] : value.items()) {
-      CL_ASSIGN_OR_RETURN(out[k], resolve_value(v, refs, join(path, k)));
-    }
-    return out;
-  }
-  if (value.is_array()) {
-    json out = json::array();
-    for (size_t i = 0; i < value.size(); ++i) {
-      CL_ASSIGN_OR_RETURN(json v, resolve_value(value[i], refs, hot::index(path, i)));
-      out.push_back(std::move(v));
-    }
-    return out;
-  }
-  return value;
+  return hot::map_children(value, path, [&](const json& child, const std::string& child_path) {
+    return resolve_value(child, refs, child_path);
+  });
 }
 
 Result<json> group_attribute(const PlannedResource& group, const std::string& attribute,

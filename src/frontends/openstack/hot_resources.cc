@@ -1,5 +1,7 @@
 #include "frontends/openstack/hot_resources.h"
 
+#include <map>
+
 #include <fmt/ranges.h>
 
 #include "frontends/openstack/hot_internal.h"
@@ -23,14 +25,7 @@ class Props {
       return error(path, "expected a mapping");
     }
     for (const auto& [key, value] : props.items()) {
-      bool known = false;
-      for (std::string_view k : used) {
-        known = known || k == key;
-      }
-      for (std::string_view k : ignored) {
-        known = known || k == key;
-      }
-      if (!known) {
+      if (!hot::one_of(key, used) && !hot::one_of(key, ignored)) {
         return error(
             path, fmt::format("unknown property '{}' (supported: {})", key, fmt::join(used, ", ")));
       }
@@ -364,27 +359,30 @@ Result<FloatingIpSpec> parse_floating_ip(const json& props, const std::string& p
   return s;
 }
 
+namespace {
+
+// A typed parser's verdict on properties whose references are stood in for.
+template <auto parse>
+Status check_parsed(const json& props, const std::string& path) {
+  return status_of(parse(placeholders(props), path));
+}
+
+}  // namespace
+
 Status check_properties(ResourceType type, const json& props, const std::string& path) {
-  json p = placeholders(props);
-  switch (type) {
-    case ResourceType::kServer:
-      return status_of(parse_server(p, path));
-    case ResourceType::kNet:
-      return status_of(parse_net(p, path));
-    case ResourceType::kSubnet:
-      return status_of(parse_subnet(p, path));
-    case ResourceType::kPort:
-      return status_of(parse_port(p, path));
-    case ResourceType::kRouter:
-      return status_of(parse_router(p, path));
-    case ResourceType::kRouterInterface:
-      return status_of(parse_router_interface(p, path));
-    case ResourceType::kFloatingIp:
-      return status_of(parse_floating_ip(p, path));
-    case ResourceType::kResourceGroup:
-      return check_group(props, path);
-  }
-  return ok_status();
+  using Checker = Status (*)(const json&, const std::string&);
+  // One entry per OS:: resource type (hot_template.h).
+  static const std::map<ResourceType, Checker> kCheckers = {
+      {ResourceType::kServer, check_parsed<parse_server>},
+      {ResourceType::kNet, check_parsed<parse_net>},
+      {ResourceType::kSubnet, check_parsed<parse_subnet>},
+      {ResourceType::kPort, check_parsed<parse_port>},
+      {ResourceType::kRouter, check_parsed<parse_router>},
+      {ResourceType::kRouterInterface, check_parsed<parse_router_interface>},
+      {ResourceType::kFloatingIp, check_parsed<parse_floating_ip>},
+      {ResourceType::kResourceGroup, check_group},
+  };
+  return kCheckers.at(type)(props, path);
 }
 
 }  // namespace chainlab::openstack

@@ -3,6 +3,8 @@
 #include "frontends/openstack/hot_template.h"
 #include "common/json_bounded.h"
 
+#include <algorithm>
+
 #include <fmt/ranges.h>
 #include <yaml-cpp/yaml.h>
 
@@ -75,6 +77,10 @@ bool is_function(const json& value, std::string_view* name) {
     *name = key;
   }
   return true;
+}
+
+bool one_of(std::string_view key, std::initializer_list<std::string_view> names) {
+  return std::find(names.begin(), names.end(), key) != names.end();
 }
 
 bool is_supported_function(std::string_view name) {
@@ -238,11 +244,7 @@ Status check_keys(const json& node, const std::string& path,
     return error(path, fmt::format("expected a mapping with keys {}", fmt::join(allowed, ", ")));
   }
   for (const auto& [key, value] : node.items()) {
-    bool known = false;
-    for (std::string_view a : allowed) {
-      known = known || a == key;
-    }
-    if (!known) {
+    if (!hot::one_of(key, allowed)) {
       return error(path, fmt::format("unknown key '{}' (expected one of: {})", key,
                                      fmt::join(allowed, ", ")));
     }

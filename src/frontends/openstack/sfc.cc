@@ -8,25 +8,6 @@
 namespace chainlab::openstack {
 namespace {
 
-template <typename T>
-std::vector<T> values(const std::map<std::string, T>& m) {
-  std::vector<T> out;
-  out.reserve(m.size());
-  for (const auto& [id, v] : m) {
-    out.push_back(v);
-  }
-  return out;
-}
-
-template <typename T>
-Result<T> find(const std::map<std::string, T>& m, const std::string& id, const char* what) {
-  auto it = m.find(id);
-  if (it == m.end()) {
-    return make_error(ErrorCode::kNotFound, "{} {} not found", what, id);
-  }
-  return it->second;
-}
-
 bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
@@ -39,6 +20,36 @@ Status no_duplicates(const std::vector<std::string>& ids, const char* what) {
     }
   }
   return ok_status();
+}
+
+// Neutron's 409 "in use": `what` `id` is a member of the `owner_what` `owner_id`.
+Error in_use(const char* what, const std::string& id, const char* owner_what,
+             const std::string& owner_id) {
+  return make_error(ErrorCode::kFailedPrecondition, "{} {} is in use by {} {}", what, id,
+                    owner_what, owner_id);
+}
+
+// Erases `id` from `table` unless a record of `owners` lists it in `members` (Neutron's 409
+// "in use"); kNotFound when unknown.
+template <typename T, typename Owner>
+Status erase_unused(ResourceTable<T>& table, const std::string& id, const char* what,
+                    const ResourceTable<Owner>& owners, std::vector<std::string> Owner::*members,
+                    const char* owner_what) {
+  CL_RETURN_IF_ERROR(table.get(id));
+  for (const auto& [oid, owner] : owners) {
+    if (contains(owner.*members, id)) {
+      return in_use(what, id, owner_what, oid);
+    }
+  }
+  return table.erase(id);
+}
+
+// The name and description of a partial update (every networking-sfc object has both).
+template <typename T, typename Update>
+T& set_name_and_description(T& object, const Update& update) {
+  set_if(object.name, update.name);
+  set_if(object.description, update.description);
+  return object;
 }
 
 Status check_correlation(const std::optional<std::string>& c) {
@@ -79,16 +90,6 @@ uint64_t Sfc::cookie_for(int chain_id) const {
 
 // ---- port pairs ---------------------------------------------------------------------------------
 
-std::vector<PortPair> Sfc::list_port_pairs() const {
-  std::lock_guard lock(mu_);
-  return values(port_pairs_);
-}
-
-Result<PortPair> Sfc::get_port_pair(const std::string& id) const {
-  std::lock_guard lock(mu_);
-  return find(port_pairs_, id, "port pair");
-}
-
 Result<PortPair> Sfc::create_port_pair(const PortPairCreate& request) {
   std::lock_guard lock(mu_);
   if (request.ingress.empty() || request.egress.empty()) {
@@ -119,67 +120,35 @@ Result<PortPair> Sfc::create_port_pair(const PortPairCreate& request) {
   pp.ingress = request.ingress;
   pp.egress = request.egress;
   pp.service_function_parameters = request.service_function_parameters;
-  port_pairs_[pp.id] = pp;
-  return pp;
+  return port_pairs_.put(pp);
 }
 
 Result<PortPair> Sfc::update_port_pair(const std::string& id, const PortPairUpdate& update) {
   std::lock_guard lock(mu_);
-  auto it = port_pairs_.find(id);
-  if (it == port_pairs_.end()) {
-    return make_error(ErrorCode::kNotFound, "port pair {} not found", id);
-  }
-  if (update.name) {
-    it->second.name = *update.name;
-  }
-  if (update.description) {
-    it->second.description = *update.description;
-  }
-  return it->second;
+  CL_ASSIGN_OR_RETURN(PortPair * pp, port_pairs_.get(id));
+  return set_name_and_description(*pp, update);
 }
 
 Status Sfc::delete_port_pair(const std::string& id) {
   std::lock_guard lock(mu_);
-  if (port_pairs_.count(id) == 0) {
-    return make_error(ErrorCode::kNotFound, "port pair {} not found", id);
-  }
-  for (const auto& [gid, g] : groups_) {
-    if (contains(g.port_pairs, id)) {
-      return make_error(ErrorCode::kFailedPrecondition,
-                        "port pair {} is in use by port pair group {}", id, gid);
-    }
-  }
-  port_pairs_.erase(id);
-  return ok_status();
+  return erase_unused(port_pairs_, id, "port pair", groups_, &PortPairGroup::port_pairs,
+                      "port pair group");
 }
 
 // ---- port pair groups ---------------------------------------------------------------------------
 
-std::vector<PortPairGroup> Sfc::list_port_pair_groups() const {
-  std::lock_guard lock(mu_);
-  return values(groups_);
-}
-
-Result<PortPairGroup> Sfc::get_port_pair_group(const std::string& id) const {
-  std::lock_guard lock(mu_);
-  return find(groups_, id, "port pair group");
-}
-
 namespace {
 
 // Every port pair exists and is in no group other than `self`.
-Status check_group_pairs(const std::map<std::string, PortPair>& pairs,
-                         const std::map<std::string, PortPairGroup>& groups,
+Status check_group_pairs(const ResourceTable<PortPair>& pairs,
+                         const ResourceTable<PortPairGroup>& groups,
                          const std::vector<std::string>& ids, const std::string& self) {
   CL_RETURN_IF_ERROR(no_duplicates(ids, "port pair"));
   for (const auto& id : ids) {
-    if (pairs.count(id) == 0) {
-      return make_error(ErrorCode::kNotFound, "port pair {} not found", id);
-    }
+    CL_RETURN_IF_ERROR(pairs.get(id));
     for (const auto& [gid, g] : groups) {
       if (gid != self && contains(g.port_pairs, id)) {
-        return make_error(ErrorCode::kFailedPrecondition,
-                          "port pair {} is in use by port pair group {}", id, gid);
+        return in_use("port pair", id, "port pair group", gid);
       }
     }
   }
@@ -202,24 +171,15 @@ Result<PortPairGroup> Sfc::create_port_pair_group(const PortPairGroupCreate& req
   g.port_pairs = request.port_pairs;
   g.port_pair_group_parameters = request.port_pair_group_parameters;
   g.group_id = next_group_id_++;
-  groups_[g.id] = g;
-  return g;
+  return groups_.put(g);
 }
 
 Result<PortPairGroup> Sfc::update_port_pair_group(const std::string& id,
                                                   const PortPairGroupUpdate& update) {
   std::lock_guard lock(mu_);
-  auto it = groups_.find(id);
-  if (it == groups_.end()) {
-    return make_error(ErrorCode::kNotFound, "port pair group {} not found", id);
-  }
-  PortPairGroup g = it->second;
-  if (update.name) {
-    g.name = *update.name;
-  }
-  if (update.description) {
-    g.description = *update.description;
-  }
+  CL_ASSIGN_OR_RETURN(PortPairGroup * stored, groups_.get(id));
+  PortPairGroup g = *stored;
+  set_name_and_description(g, update);
   if (update.port_pairs && *update.port_pairs != g.port_pairs) {
     CL_RETURN_IF_ERROR(check_group_pairs(port_pairs_, groups_, *update.port_pairs, id));
     g.port_pairs = *update.port_pairs;
@@ -228,16 +188,16 @@ Result<PortPairGroup> Sfc::update_port_pair_group(const std::string& id,
       if (!contains(chain.port_pair_groups, id)) {
         continue;
       }
-      PortPairGroup old = it->second;
-      it->second = g;  // plan with the new membership
+      PortPairGroup old = *stored;
+      *stored = g;  // plan with the new membership
       auto planned = plan_locked(chain);
       if (!planned.ok()) {
-        it->second = old;
+        *stored = old;
         return std::move(planned).error();
       }
       remove_locked(installed_[cid]);
       if (auto s = install_locked(*planned); !s.ok()) {
-        it->second = old;
+        *stored = old;
         (void)install_locked(installed_[cid]);  // the old hops worked before
         return std::move(s).error();
       }
@@ -245,36 +205,17 @@ Result<PortPairGroup> Sfc::update_port_pair_group(const std::string& id,
       break;  // a group is in one chain at most
     }
   }
-  it->second = g;
+  *stored = g;
   return g;
 }
 
 Status Sfc::delete_port_pair_group(const std::string& id) {
   std::lock_guard lock(mu_);
-  if (groups_.count(id) == 0) {
-    return make_error(ErrorCode::kNotFound, "port pair group {} not found", id);
-  }
-  for (const auto& [cid, c] : chains_) {
-    if (contains(c.port_pair_groups, id)) {
-      return make_error(ErrorCode::kFailedPrecondition,
-                        "port pair group {} is in use by port chain {}", id, cid);
-    }
-  }
-  groups_.erase(id);
-  return ok_status();
+  return erase_unused(groups_, id, "port pair group", chains_, &PortChain::port_pair_groups,
+                      "port chain");
 }
 
 // ---- flow classifiers ---------------------------------------------------------------------------
-
-std::vector<FlowClassifier> Sfc::list_flow_classifiers() const {
-  std::lock_guard lock(mu_);
-  return values(classifiers_);
-}
-
-Result<FlowClassifier> Sfc::get_flow_classifier(const std::string& id) const {
-  std::lock_guard lock(mu_);
-  return find(classifiers_, id, "flow classifier");
-}
 
 Result<FlowClassifier> Sfc::create_flow_classifier(const FlowClassifierCreate& request) {
   std::lock_guard lock(mu_);
@@ -286,58 +227,27 @@ Result<FlowClassifier> Sfc::create_flow_classifier(const FlowClassifierCreate& r
   }
   fc.id = new_uuid();
   fc.project_id = cloud_.project_id();
-  classifiers_[fc.id] = fc;
-  return fc;
+  return classifiers_.put(fc);
 }
 
 Result<FlowClassifier> Sfc::update_flow_classifier(const std::string& id,
                                                    const FlowClassifierUpdate& update) {
   std::lock_guard lock(mu_);
-  auto it = classifiers_.find(id);
-  if (it == classifiers_.end()) {
-    return make_error(ErrorCode::kNotFound, "flow classifier {} not found", id);
-  }
-  if (update.name) {
-    it->second.name = *update.name;
-  }
-  if (update.description) {
-    it->second.description = *update.description;
-  }
-  return it->second;
+  CL_ASSIGN_OR_RETURN(FlowClassifier * fc, classifiers_.get(id));
+  return set_name_and_description(*fc, update);
 }
 
 Status Sfc::delete_flow_classifier(const std::string& id) {
   std::lock_guard lock(mu_);
-  if (classifiers_.count(id) == 0) {
-    return make_error(ErrorCode::kNotFound, "flow classifier {} not found", id);
-  }
-  for (const auto& [cid, c] : chains_) {
-    if (contains(c.flow_classifiers, id)) {
-      return make_error(ErrorCode::kFailedPrecondition,
-                        "flow classifier {} is in use by port chain {}", id, cid);
-    }
-  }
-  classifiers_.erase(id);
-  return ok_status();
+  return erase_unused(classifiers_, id, "flow classifier", chains_, &PortChain::flow_classifiers,
+                      "port chain");
 }
 
 // ---- port chains --------------------------------------------------------------------------------
 
-std::vector<PortChain> Sfc::list_port_chains() const {
-  std::lock_guard lock(mu_);
-  return values(chains_);
-}
-
-Result<PortChain> Sfc::get_port_chain(const std::string& id) const {
-  std::lock_guard lock(mu_);
-  return find(chains_, id, "port chain");
-}
-
 Result<std::vector<SfcHop>> Sfc::port_chain_hops(const std::string& id) const {
   std::lock_guard lock(mu_);
-  if (chains_.count(id) == 0) {
-    return make_error(ErrorCode::kNotFound, "port chain {} not found", id);
-  }
+  CL_RETURN_IF_ERROR(chains_.get(id));
   return installed_.at(id);
 }
 
@@ -348,14 +258,10 @@ Status Sfc::check_chain_members_locked(const PortChain& chain) const {
   CL_RETURN_IF_ERROR(no_duplicates(chain.port_pair_groups, "port pair group"));
   CL_RETURN_IF_ERROR(no_duplicates(chain.flow_classifiers, "flow classifier"));
   for (const auto& gid : chain.port_pair_groups) {
-    if (groups_.count(gid) == 0) {
-      return make_error(ErrorCode::kNotFound, "port pair group {} not found", gid);
-    }
+    CL_RETURN_IF_ERROR(groups_.get(gid));
   }
   for (const auto& fid : chain.flow_classifiers) {
-    if (classifiers_.count(fid) == 0) {
-      return make_error(ErrorCode::kNotFound, "flow classifier {} not found", fid);
-    }
+    CL_RETURN_IF_ERROR(classifiers_.get(fid));
   }
   for (const auto& [cid, other] : chains_) {
     if (cid == chain.id) {
@@ -363,14 +269,12 @@ Status Sfc::check_chain_members_locked(const PortChain& chain) const {
     }
     for (const auto& gid : chain.port_pair_groups) {
       if (contains(other.port_pair_groups, gid)) {
-        return make_error(ErrorCode::kFailedPrecondition,
-                          "port pair group {} is in use by port chain {}", gid, cid);
+        return in_use("port pair group", gid, "port chain", cid);
       }
     }
     for (const auto& fid : chain.flow_classifiers) {
       if (contains(other.flow_classifiers, fid)) {
-        return make_error(ErrorCode::kFailedPrecondition,
-                          "flow classifier {} is in use by port chain {}", fid, cid);
+        return in_use("flow classifier", fid, "port chain", cid);
       }
     }
   }
@@ -393,11 +297,11 @@ Result<std::vector<SfcHop>> Sfc::plan_locked(const PortChain& chain) const {
   // The service functions in chain order: (ingress, egress) of each group's first pair.
   std::vector<std::pair<End, End>> functions;
   for (const auto& gid : chain.port_pair_groups) {
-    const PortPairGroup& g = groups_.at(gid);
+    const PortPairGroup& g = *groups_.find(gid);
     if (g.port_pairs.empty()) {
       return make_error(ErrorCode::kInvalidArgument, "port pair group {} has no port pair", gid);
     }
-    const PortPair& pp = port_pairs_.at(g.port_pairs.front());
+    const PortPair& pp = *port_pairs_.find(g.port_pairs.front());
     CL_ASSIGN_OR_RETURN(End in, bound(pp.ingress, "ingress"));
     CL_ASSIGN_OR_RETURN(End out, bound(pp.egress, "egress"));
     functions.emplace_back(in, out);
@@ -423,7 +327,7 @@ Result<std::vector<SfcHop>> Sfc::plan_locked(const PortChain& chain) const {
     }
   };
   for (const auto& fid : chain.flow_classifiers) {
-    const FlowClassifier& fc = classifiers_.at(fid);
+    const FlowClassifier& fc = *classifiers_.find(fid);
     if (fc.logical_source_port.empty()) {
       return make_error(ErrorCode::kInvalidArgument,
                         "flow classifier {} has no logical_source_port: the emulator steers "
@@ -523,23 +427,14 @@ Result<PortChain> Sfc::create_port_chain(const PortChainCreate& request) {
   CL_ASSIGN_OR_RETURN(auto hops, plan_locked(chain));
   CL_RETURN_IF_ERROR(install_locked(hops));
   installed_[chain.id] = std::move(hops);
-  chains_[chain.id] = chain;
-  return chain;
+  return chains_.put(chain);
 }
 
 Result<PortChain> Sfc::update_port_chain(const std::string& id, const PortChainUpdate& update) {
   std::lock_guard lock(mu_);
-  auto it = chains_.find(id);
-  if (it == chains_.end()) {
-    return make_error(ErrorCode::kNotFound, "port chain {} not found", id);
-  }
-  PortChain chain = it->second;
-  if (update.name) {
-    chain.name = *update.name;
-  }
-  if (update.description) {
-    chain.description = *update.description;
-  }
+  CL_ASSIGN_OR_RETURN(PortChain * stored, chains_.get(id));
+  PortChain chain = *stored;
+  set_name_and_description(chain, update);
   bool rewire = false;
   if (update.port_pair_groups && *update.port_pair_groups != chain.port_pair_groups) {
     chain.port_pair_groups = *update.port_pair_groups;
@@ -559,20 +454,16 @@ Result<PortChain> Sfc::update_port_chain(const std::string& id, const PortChainU
     }
     installed_[id] = std::move(hops);
   }
-  it->second = chain;
+  *stored = chain;
   return chain;
 }
 
 Status Sfc::delete_port_chain(const std::string& id) {
   std::lock_guard lock(mu_);
-  auto it = chains_.find(id);
-  if (it == chains_.end()) {
-    return make_error(ErrorCode::kNotFound, "port chain {} not found", id);
-  }
+  CL_RETURN_IF_ERROR(chains_.get(id));
   remove_locked(installed_[id]);
   installed_.erase(id);
-  chains_.erase(it);
-  return ok_status();
+  return chains_.erase(id);
 }
 
 }  // namespace chainlab::openstack

@@ -38,6 +38,7 @@
 #include "common/result.h"
 #include "emulator/control.h"
 #include "frontends/openstack/cloud.h"
+#include "frontends/openstack/resource_table.h"
 
 namespace chainlab::openstack {
 
@@ -175,16 +176,20 @@ class Sfc {
 
   // Port pairs: unknown ports kNotFound; a port pair in a group cannot be deleted
   // (kFailedPrecondition, Neutron's 409 PortPairInUse).
-  std::vector<PortPair> list_port_pairs() const;
-  Result<PortPair> get_port_pair(const std::string& id) const;
+  std::vector<PortPair> list_port_pairs() const { return locked_list(mu_, port_pairs_); }
+  Result<PortPair> get_port_pair(const std::string& id) const {
+    return locked_copy(mu_, port_pairs_, id);
+  }
   Result<PortPair> create_port_pair(const PortPairCreate& request);
   Result<PortPair> update_port_pair(const std::string& id, const PortPairUpdate& update);
   Status delete_port_pair(const std::string& id);
 
   // Port pair groups: unknown port pairs kNotFound; a port pair belongs to one group at most and a
   // group in a chain cannot be deleted (kFailedPrecondition).
-  std::vector<PortPairGroup> list_port_pair_groups() const;
-  Result<PortPairGroup> get_port_pair_group(const std::string& id) const;
+  std::vector<PortPairGroup> list_port_pair_groups() const { return locked_list(mu_, groups_); }
+  Result<PortPairGroup> get_port_pair_group(const std::string& id) const {
+    return locked_copy(mu_, groups_, id);
+  }
   Result<PortPairGroup> create_port_pair_group(const PortPairGroupCreate& request);
   Result<PortPairGroup> update_port_pair_group(const std::string& id,
                                                const PortPairGroupUpdate& update);
@@ -192,8 +197,12 @@ class Sfc {
 
   // Flow classifiers: bad prefixes, protocols and ranges kInvalidArgument; unknown logical ports
   // kNotFound; a classifier in a chain cannot be deleted (kFailedPrecondition).
-  std::vector<FlowClassifier> list_flow_classifiers() const;
-  Result<FlowClassifier> get_flow_classifier(const std::string& id) const;
+  std::vector<FlowClassifier> list_flow_classifiers() const {
+    return locked_list(mu_, classifiers_);
+  }
+  Result<FlowClassifier> get_flow_classifier(const std::string& id) const {
+    return locked_copy(mu_, classifiers_, id);
+  }
   Result<FlowClassifier> create_flow_classifier(const FlowClassifierCreate& request);
   Result<FlowClassifier> update_flow_classifier(const std::string& id,
                                                 const FlowClassifierUpdate& update);
@@ -202,8 +211,10 @@ class Sfc {
   // Port chains: realised on create and on a change of groups or classifiers. A group or a
   // classifier belongs to one chain at most (kFailedPrecondition); an unbound port, an empty
   // group or a classifier without logical source port refuse the chain.
-  std::vector<PortChain> list_port_chains() const;
-  Result<PortChain> get_port_chain(const std::string& id) const;
+  std::vector<PortChain> list_port_chains() const { return locked_list(mu_, chains_); }
+  Result<PortChain> get_port_chain(const std::string& id) const {
+    return locked_copy(mu_, chains_, id);
+  }
   Result<PortChain> create_port_chain(const PortChainCreate& request);
   Result<PortChain> update_port_chain(const std::string& id, const PortChainUpdate& update);
   Status delete_port_chain(const std::string& id);
@@ -223,10 +234,10 @@ class Sfc {
   Cloud& cloud_;
   emulator::Control& emulation_;
   mutable std::mutex mu_;
-  std::map<std::string, PortPair> port_pairs_;
-  std::map<std::string, PortPairGroup> groups_;
-  std::map<std::string, FlowClassifier> classifiers_;
-  std::map<std::string, PortChain> chains_;
+  ResourceTable<PortPair> port_pairs_{"port pair ", " not found"};
+  ResourceTable<PortPairGroup> groups_{"port pair group ", " not found"};
+  ResourceTable<FlowClassifier> classifiers_{"flow classifier ", " not found"};
+  ResourceTable<PortChain> chains_{"port chain ", " not found"};
   std::map<std::string, std::vector<SfcHop>> installed_;  // chain id -> realised hops
   int next_group_id_ = 1;
 };
