@@ -36,6 +36,16 @@ std::optional<std::string> gateway_of(const json& r) {
   return std::string();
 }
 
+// A string member without which a create request is refused.
+Result<std::string> required_string(const json& obj, const char* key) {
+  CL_ASSIGN_OR_RETURN(auto value, opt_string(obj, key));
+  if (!value) {
+    return make_error(ErrorCode::kInvalidArgument, "Invalid input for operation: {} is required.",
+                      key);
+  }
+  return *std::move(value);
+}
+
 // What a network's create request (R = NetworkCreate) and its update share; unset fields are
 // left as R has them.
 template <typename R>
@@ -114,12 +124,7 @@ Result<openstack::SubnetCreate> parse_subnet_create(const json& s) {
 
 Result<openstack::PortCreate> parse_port_create(const json& p) {
   openstack::PortCreate r;
-  CL_ASSIGN_OR_RETURN(auto net, opt_string(p, "network_id"));
-  if (!net) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "Invalid input for operation: network_id is required.");
-  }
-  r.network_id = *net;
+  CL_ASSIGN_OR_RETURN(r.network_id, required_string(p, "network_id"));
   CL_RETURN_IF_ERROR(set_if(r.name, opt_string(p, "name")));
   CL_RETURN_IF_ERROR(set_if(r.mac_address, opt_string(p, "mac_address")));
   CL_RETURN_IF_ERROR(set_if(r.device_id, opt_string(p, "device_id")));
@@ -170,12 +175,7 @@ Result<openstack::PortUpdate> parse_port_update(const json& p) {
 
 Result<openstack::FloatingIpCreate> parse_floating_ip_create(const json& f) {
   openstack::FloatingIpCreate c;
-  CL_ASSIGN_OR_RETURN(auto net, opt_string(f, "floating_network_id"));
-  if (!net) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "Invalid input for operation: floating_network_id is required.");
-  }
-  c.floating_network_id = *net;
+  CL_ASSIGN_OR_RETURN(c.floating_network_id, required_string(f, "floating_network_id"));
   CL_RETURN_IF_ERROR(set_if(c.floating_ip_address, opt_string(f, "floating_ip_address")));
   CL_RETURN_IF_ERROR(set_if(c.port_id, opt_string(f, "port_id")));
   CL_RETURN_IF_ERROR(set_if(c.fixed_ip_address, opt_string(f, "fixed_ip_address")));
