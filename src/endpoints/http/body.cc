@@ -48,9 +48,9 @@ const json* FieldReader::find(std::string_view key) const {
 }
 
 Error FieldReader::wrong(std::string_view key, std::string_view expected, const json& value) const {
-  if (style_ == FieldStyle::kOpenStack) {
-    return make_error(ErrorCode::kInvalidArgument, "Invalid input for {}: '{}' is not {}",
-                      path(key), value.dump(), expected);
+  if (style_ != FieldStyle::kPath) {
+    return make_error(ErrorCode::kInvalidArgument, "Invalid input for {}: '{}' is not {}{}",
+                      path(key), value.dump(), expected, end());
   }
   return make_error(ErrorCode::kInvalidArgument, "{}: expected {}", path(key), expected);
 }
@@ -93,14 +93,33 @@ Result<std::optional<int64_t>> FieldReader::opt_int(std::string_view key, int64_
   if (v == nullptr) {
     return std::optional<int64_t>();
   }
-  bool openstack = style_ == FieldStyle::kOpenStack;
+  bool openstack = style_ != FieldStyle::kPath;
   auto n = json_int(*v, openstack ? "" : path(key), min, max);  // no wrap, no float-to-int UB
   if (!n.ok()) {
-    return openstack ? make_error(ErrorCode::kInvalidArgument, "Invalid input for {}: {}",
-                                  path(key), n.error().message)
+    return openstack ? make_error(ErrorCode::kInvalidArgument, "Invalid input for {}: {}{}",
+                                  path(key), n.error().message, end())
                      : std::move(n).error();
   }
   return std::optional<int64_t>(*n);
+}
+
+Result<std::optional<std::vector<std::string>>> FieldReader::opt_string_list(
+    std::string_view key, std::string_view item) const {
+  const json* v = find(key);
+  if (v == nullptr) {
+    return std::optional<std::vector<std::string>>();
+  }
+  if (!v->is_array()) {
+    return wrong(key, "a list", *v);
+  }
+  std::vector<std::string> out;
+  for (const json& e : *v) {
+    if (!e.is_string()) {
+      return wrong(key, item, e);
+    }
+    out.push_back(e.get<std::string>());
+  }
+  return std::optional<std::vector<std::string>>(std::move(out));
 }
 
 Result<std::string> FieldReader::string(std::string_view key) const {

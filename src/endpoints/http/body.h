@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -31,8 +32,9 @@ std::string param_text(const nlohmann::json& params, const char* key,
 
 // How a FieldReader words a wrong field.
 enum class FieldStyle {
-  kPath,       // "<path>: expected a string"
-  kOpenStack,  // "Invalid input for <path>: '<value>' is not a string"
+  kPath,           // "<path>: expected a string"
+  kOpenStack,      // "Invalid input for <path>: '<value>' is not a string"
+  kNetworkingSfc,  // kOpenStack's words as one sentence: "... is not a string."
 };
 
 class FieldReader {
@@ -53,6 +55,10 @@ class FieldReader {
   // common/units.h json_int: an integer, a whole float or a string of digits in [min, max].
   Result<std::optional<int64_t>> opt_int(std::string_view key, int64_t min = kInt64Min,
                                          int64_t max = kInt64Max) const;
+  // A list of strings; an item that is not a string is named `item` ("Invalid input for
+  // port_pairs: '5' is not an id").
+  Result<std::optional<std::vector<std::string>>> opt_string_list(
+      std::string_view key, std::string_view item = "a string") const;
   // Required: absent or null is InvalidArgument "<path>: is required" too.
   Result<std::string> string(std::string_view key) const;
   // The object under `key` as a reader one level down.
@@ -61,6 +67,7 @@ class FieldReader {
  private:
   Error wrong(std::string_view key, std::string_view expected, const nlohmann::json& value) const;
   const nlohmann::json* find(std::string_view key) const;
+  const char* end() const { return style_ == FieldStyle::kNetworkingSfc ? "." : ""; }
 
   const nlohmann::json& object_;
   std::string path_;

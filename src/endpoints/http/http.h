@@ -14,13 +14,8 @@
 
 #include "common/result.h"
 #include "endpoints/http/body.h"
+#include "endpoints/http/httplib_fwd.h"
 #include "endpoints/http/status.h"
-
-namespace httplib {
-class Server;
-struct Request;
-struct Response;
-}  // namespace httplib
 
 namespace chainlab::endpoints {
 

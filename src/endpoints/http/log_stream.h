@@ -8,12 +8,8 @@
 #include <optional>
 
 #include "common/result.h"
+#include "endpoints/http/httplib_fwd.h"
 #include "runtime/instance_log.h"
-
-namespace httplib {
-struct Request;
-struct Response;
-}  // namespace httplib
 
 namespace chainlab::endpoints {
 

@@ -23,12 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/result.h"
-
-namespace httplib {
-class Server;
-struct Request;
-struct Response;
-}  // namespace httplib
+#include "endpoints/http/httplib_fwd.h"
 
 namespace chainlab::endpoints {
 

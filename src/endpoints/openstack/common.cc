@@ -14,66 +14,64 @@ namespace {
 
 using nlohmann::json;
 
-const char* nova_fault(int status) {
-  switch (status) {
-    case 400:
-      return "badRequest";
-    case 401:
-      return "unauthorized";
-    case 403:
-      return "forbidden";
-    case 404:
-      return "itemNotFound";
-    case 409:
-      return "conflictingRequest";
-    case 413:
-      return "overLimit";
-    default:
-      return "computeFault";
+// What each client family calls an HTTP status: its reason phrase ("title") and Nova's fault key.
+struct StatusNames {
+  int status;
+  const char* title;
+  const char* nova_fault;
+};
+constexpr StatusNames kStatusNames[] = {
+    {400, "Bad Request", "badRequest"},
+    {401, "Unauthorized", "unauthorized"},
+    {403, "Forbidden", "forbidden"},
+    {404, "Not Found", "itemNotFound"},
+    {409, "Conflict", "conflictingRequest"},
+    {413, "Request Entity Too Large", "overLimit"},
+    {503, "Service Unavailable", "computeFault"},
+};
+constexpr StatusNames kOtherStatus = {500, "Internal Server Error", "computeFault"};
+
+// What each client family calls an error code: Neutron's NeutronError type and Heat's error type
+// (Heat: only the token check answers 401).
+struct CodeNames {
+  ErrorCode code;
+  const char* neutron_type;
+  const char* heat_type;
+};
+constexpr CodeNames kCodeNames[] = {
+    {ErrorCode::kInvalidArgument, "BadRequest", "StackValidationFailed"},
+    {ErrorCode::kNotFound, "NotFound", "EntityNotFound"},
+    {ErrorCode::kAlreadyExists, "Conflict", "StackExists"},
+    {ErrorCode::kFailedPrecondition, "Conflict", "ActionInProgress"},
+    {ErrorCode::kResourceExhausted, "IpAddressGenerationFailure", "ResourceFailure"},
+    {ErrorCode::kUnavailable, "NeutronException", "ResourceFailure"},
+    {ErrorCode::kUnauthenticated, "NotAuthenticated", "HTTPUnauthorized"},
+    {ErrorCode::kTooLarge, "RequestEntityTooLarge", "RequestLimitExceeded"},
+};
+constexpr CodeNames kOtherCode = {ErrorCode::kInternal, "NeutronException", "InternalError"};
+
+const StatusNames& names_of(int status) {
+  for (const StatusNames& n : kStatusNames) {
+    if (n.status == status) {
+      return n;
+    }
   }
+  return kOtherStatus;
 }
 
-const char* neutron_type(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::kInvalidArgument:
-      return "BadRequest";
-    case ErrorCode::kNotFound:
-      return "NotFound";
-    case ErrorCode::kAlreadyExists:
-    case ErrorCode::kFailedPrecondition:
-      return "Conflict";
-    case ErrorCode::kResourceExhausted:
-      return "IpAddressGenerationFailure";
-    case ErrorCode::kUnauthenticated:
-      return "NotAuthenticated";
-    case ErrorCode::kTooLarge:
-      return "RequestEntityTooLarge";
-    default:
-      return "NeutronException";
+const CodeNames& names_of(ErrorCode code) {
+  for (const CodeNames& n : kCodeNames) {
+    if (n.code == code) {
+      return n;
+    }
   }
+  return kOtherCode;
 }
 
 }  // namespace
 
 const char* http_title(int status) {
-  switch (status) {
-    case 400:
-      return "Bad Request";
-    case 401:
-      return "Unauthorized";
-    case 403:
-      return "Forbidden";
-    case 404:
-      return "Not Found";
-    case 409:
-      return "Conflict";
-    case 413:
-      return "Request Entity Too Large";
-    case 503:
-      return "Service Unavailable";
-    default:
-      return "Internal Server Error";
-  }
+  return names_of(status).title;
 }
 
 Reply openstack_error_reply(ErrorStyle style, const Error& error, const std::string& type) {
@@ -85,12 +83,22 @@ Reply openstack_error_reply(ErrorStyle style, const Error& error, const std::str
             {{"code", status}, {"title", http_title(status)}, {"message", error.message}}}},
           status);
     case ErrorStyle::kNova:
-      return Reply({{nova_fault(status), {{"code", status}, {"message", error.message}}}}, status);
+      return Reply({{names_of(status).nova_fault, {{"code", status}, {"message", error.message}}}},
+                   status);
     case ErrorStyle::kNeutron:
       return Reply({{"NeutronError",
-                     {{"type", type.empty() ? neutron_type(error.code) : type},
+                     {{"type", type.empty() ? names_of(error.code).neutron_type : type},
                       {"message", error.message},
                       {"detail", ""}}}},
+                   status);
+    case ErrorStyle::kHeat:
+      return Reply({{"explanation", error.message},
+                    {"code", status},
+                    {"error",
+                     {{"message", error.message},
+                      {"traceback", nullptr},
+                      {"type", names_of(error.code).heat_type}}},
+                    {"title", http_title(status)}},
                    status);
     case ErrorStyle::kGlance:
       break;
@@ -102,6 +110,11 @@ Reply openstack_error_reply(ErrorStyle style, const Error& error, const std::str
 void send_openstack_error(httplib::Response& res, ErrorStyle style, const Error& error,
                           const std::string& type) {
   openstack_error_reply(style, error, type).write(res);
+}
+
+void OpenStackServiceEndpoint::register_routes(httplib::Server& server) {
+  Router(server, *this).add(ctx_, open_);
+  Router(server, *this, token_guard(ctx_.cloud)).add(ctx_, guarded_);
 }
 
 Error unauthorized(httplib::Response& res) {

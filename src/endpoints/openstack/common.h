@@ -7,19 +7,17 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "common/result.h"
 #include "common/units.h"
+#include "endpoints/http/http.h"
+#include "endpoints/http/httplib_fwd.h"
 #include "endpoints/http/router.h"
 #include "frontends/openstack/cloud.h"
-
-namespace httplib {
-struct Request;
-struct Response;
-}  // namespace httplib
 
 namespace chainlab::endpoints {
 
@@ -47,6 +45,7 @@ enum class ErrorStyle {
   kNova,      // {"itemNotFound"|"badRequest"|"conflictingRequest"|...: {"code", "message"}}
   kNeutron,   // {"NeutronError": {"type", "message", "detail"}}
   kGlance,    // {"code", "title", "message"} plain, like Glance's webob errors
+  kHeat,      // {"explanation", "code", "error": {"message", "traceback", "type"}, "title"}
 };
 
 void send_openstack_error(httplib::Response& res, ErrorStyle style, const Error& error,
@@ -58,6 +57,41 @@ Reply openstack_error_reply(ErrorStyle style, const Error& error,
 inline Error no_route_openstack() {
   return make_error(ErrorCode::kNotFound, "The resource could not be found.");
 }
+
+// What every OpenStack service endpoint of a PoP is: "<pop> <service>" by name, its client
+// family's error shape, OpenStack's 404 text for a path without a route, Keystone tokens instead
+// of the run's token, and its routes: by default a table open to all and one behind token_guard,
+// over `ctx_`.
+class OpenStackServiceEndpoint : public Endpoint {
+ public:
+  using Routes = std::span<const Route<OpenStackContext>>;
+
+  std::string name() const override { return ctx_.cloud->pop() + " " + service_; }
+  void register_routes(httplib::Server& server) override;
+  void write_error(httplib::Response& res, const Error& error) const override {
+    send_openstack_error(res, style_, error);
+  }
+  Error no_route_error(const std::string&, const std::string&) const override {
+    return no_route_openstack();
+  }
+  bool uses_run_token() const override { return false; }  // Keystone tokens instead
+
+ protected:
+  OpenStackServiceEndpoint(std::string service, ErrorStyle style,
+                           std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports = {},
+                           Routes open = {}, Routes guarded = {})
+      : service_(std::move(service)),
+        style_(style),
+        ctx_{std::move(cloud), ports},
+        open_(open),
+        guarded_(guarded) {}
+
+  std::string service_;
+  ErrorStyle style_;
+  OpenStackContext ctx_;
+  Routes open_;
+  Routes guarded_;
+};
 
 // The scheme://host part of the URLs a response advertises: the request's Host header without
 // its port, else 127.0.0.1.
@@ -88,6 +122,19 @@ Result<std::optional<bool>> opt_bool(const nlohmann::json& obj, const char* key)
 // nullopt. "Invalid input for <key>: ..." otherwise (common/units.h json_int).
 Result<std::optional<int64_t>> opt_int(const nlohmann::json& obj, const char* key,
                                        int64_t min = kInt64Min, int64_t max = kInt64Max);
+
+// Sets `target` from a reader's value when there is one (absent: left as it is); the reader's
+// error otherwise.
+template <typename T, typename U>
+Status set_if(T& target, Result<std::optional<U>> value) {
+  if (!value.ok()) {
+    return std::move(value).error();
+  }
+  if (value->has_value()) {
+    target = **std::move(value);
+  }
+  return ok_status();
+}
 
 // Neutron/Nova list filtering: keeps the items whose fields equal every query parameter that names
 // a field (booleans compare case-insensitively); `fields` keeps only the named keys.

@@ -11,7 +11,6 @@ namespace {
 using nlohmann::json;
 using openstack::Image;
 
-constexpr ErrorStyle kStyle = ErrorStyle::kGlance;
 constexpr int64_t kMaxImageMinimum = 2'147'483'647;  // min_disk / min_ram, as Glance
 
 // Attributes Glance owns; anything else in a create body or patch is a free-form property.
@@ -107,32 +106,34 @@ std::string text_of(const json& v) {
   return v.is_string() ? v.get<std::string>() : v.dump();
 }
 
+// The string attribute of a create request that `key` names (null: not one of them).
+std::string* string_attribute(openstack::ImageCreate& r, const std::string& key) {
+  const std::pair<const char*, std::string*> kAttributes[] = {
+      {"id", &r.id},
+      {"name", &r.name},
+      {"container_format", &r.container_format},
+      {"disk_format", &r.disk_format},
+      {"visibility", &r.visibility}};
+  for (const auto& [name, field] : kAttributes) {
+    if (key == name) {
+      return field;
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 Result<openstack::ImageCreate> parse_image_create(const json& body) {
   openstack::ImageCreate r;
   for (const auto& [k, v] : body.items()) {
-    if (k == "id") {
-      CL_ASSIGN_OR_RETURN(auto id, opt_string(body, "id"));
-      r.id = id.value_or("");
-    } else if (k == "name") {
-      CL_ASSIGN_OR_RETURN(auto name, opt_string(body, "name"));
-      r.name = name.value_or("");
-    } else if (k == "container_format") {
-      CL_ASSIGN_OR_RETURN(auto cf, opt_string(body, "container_format"));
-      r.container_format = cf.value_or("");
-    } else if (k == "disk_format") {
-      CL_ASSIGN_OR_RETURN(auto df, opt_string(body, "disk_format"));
-      r.disk_format = df.value_or("");
-    } else if (k == "visibility") {
-      CL_ASSIGN_OR_RETURN(auto vis, opt_string(body, "visibility"));
-      r.visibility = vis.value_or("public");
+    if (std::string* field = string_attribute(r, k)) {
+      CL_RETURN_IF_ERROR(set_if(*field, opt_string(body, k.c_str())));
     } else if (k == "protected") {
-      CL_ASSIGN_OR_RETURN(auto p, opt_bool(body, "protected"));
-      r.is_protected = p.value_or(false);
+      CL_RETURN_IF_ERROR(set_if(r.is_protected, opt_bool(body, "protected")));
     } else if (k == "min_disk" || k == "min_ram") {
-      CL_ASSIGN_OR_RETURN(auto n, opt_int(body, k.c_str(), 0, kMaxImageMinimum));
-      (k == "min_disk" ? r.min_disk : r.min_ram) = n.value_or(0);
+      CL_RETURN_IF_ERROR(set_if(k == "min_disk" ? r.min_disk : r.min_ram,
+                                opt_int(body, k.c_str(), 0, kMaxImageMinimum)));
     } else if (k == "tags") {
       if (!v.is_array()) {
         return make_error(ErrorCode::kInvalidArgument, "tags: not a list");
@@ -378,13 +379,8 @@ const Route<Ctx> kRoutes[] = {
 
 }  // namespace
 
-void GlanceEndpoint::register_routes(httplib::Server& server) {
-  Router(server, *this).add<Ctx>(ctx_, kOpenRoutes);
-  Router(server, *this, token_guard(ctx_.cloud)).add<Ctx>(ctx_, kRoutes);
-}
-
-void GlanceEndpoint::write_error(httplib::Response& res, const Error& error) const {
-  send_openstack_error(res, kStyle, error);
-}
+GlanceEndpoint::GlanceEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports)
+    : OpenStackServiceEndpoint("glance", ErrorStyle::kGlance, std::move(cloud), ports, kOpenRoutes,
+                               kRoutes) {}
 
 }  // namespace chainlab::endpoints

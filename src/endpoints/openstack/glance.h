@@ -15,21 +15,10 @@ namespace chainlab::endpoints {
 // Image uploads are held in memory while they are imported.
 inline constexpr size_t kMaxImageUpload = size_t{1} << 30;
 
-class GlanceEndpoint final : public Endpoint {
+class GlanceEndpoint final : public OpenStackServiceEndpoint {
  public:
-  GlanceEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports)
-      : ctx_{std::move(cloud), ports} {}
-  std::string name() const override { return ctx_.cloud->pop() + " glance"; }
-  void register_routes(httplib::Server& server) override;
-  void write_error(httplib::Response& res, const Error& error) const override;
-  Error no_route_error(const std::string&, const std::string&) const override {
-    return no_route_openstack();
-  }
-  bool uses_run_token() const override { return false; }  // Keystone tokens instead
+  GlanceEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports);
   size_t max_body_bytes() const override { return kMaxImageUpload; }
-
- private:
-  OpenStackContext ctx_;
 };
 
 // The typed requests of POST /v2/images (a JSON object: core attributes and free-form properties)

@@ -16,43 +16,6 @@ using nlohmann::json;
 using openstack::StackEngine;
 using openstack::StackInfo;
 
-const char* type_of(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::kInvalidArgument:
-      return "StackValidationFailed";
-    case ErrorCode::kNotFound:
-      return "EntityNotFound";
-    case ErrorCode::kAlreadyExists:
-      return "StackExists";
-    case ErrorCode::kFailedPrecondition:
-      return "ActionInProgress";
-    case ErrorCode::kResourceExhausted:
-    case ErrorCode::kUnavailable:
-      return "ResourceFailure";
-    case ErrorCode::kUnauthenticated:
-      return "HTTPUnauthorized";  // only the token check answers 401
-    case ErrorCode::kTooLarge:
-      return "RequestLimitExceeded";
-    case ErrorCode::kInternal:
-      return "InternalError";
-  }
-  return "InternalError";
-}
-
-void send_heat_error(httplib::Response& res, int status, const std::string& type,
-                     const std::string& message) {
-  send_json(res,
-            {{"explanation", message},
-             {"code", status},
-             {"error", {{"message", message}, {"traceback", nullptr}, {"type", type}}},
-             {"title", http_title(status)}},
-            status);
-}
-
-void fail(httplib::Response& res, const Error& e) {
-  send_heat_error(res, http_status(e.code), type_of(e.code), e.message);
-}
-
 json nullable(const std::string& s) {
   return s.empty() ? json(nullptr) : json(s);
 }
@@ -504,7 +467,7 @@ const Route<Ctx> kOpenRoutes[] = {
     {Method::kGet, R"(/versions/?)", &versions},
 };
 
-// Behind the token (Heat's 401: type HTTPUnauthorized, type_of).
+// Behind the token (Heat's 401: type HTTPUnauthorized, common.cc).
 const Route<Ctx> kRoutes[] = {
     {Method::kGet, R"(/v1/([^/]+)/build_info/?)", &build_info},
     {Method::kGet, R"(/v1/([^/]+)/resource_types/?)", &resource_types},
@@ -520,12 +483,13 @@ const Route<Ctx> kRoutes[] = {
 }  // namespace
 
 HeatEndpoint::HeatEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports)
-    : ctx_{cloud, std::make_shared<StackEngine>(*cloud), ports.heat} {}
+    : OpenStackServiceEndpoint("heat", ErrorStyle::kHeat, cloud, ports),
+      heat_{cloud, std::make_shared<StackEngine>(*cloud), ports.heat} {}
 
 void HeatEndpoint::register_routes(httplib::Server& server) {
-  Router(server, *this).add<Ctx>(ctx_, kOpenRoutes);
+  Router(server, *this).add<Ctx>(heat_, kOpenRoutes);
   // No WWW-Authenticate here: Heat's 401 is its error body alone.
-  auto guard = [cloud = ctx_.cloud](const httplib::Request& req, httplib::Response&) -> Status {
+  auto guard = [cloud = heat_.cloud](const httplib::Request& req, httplib::Response&) -> Status {
     std::string token = req.get_header_value("X-Auth-Token");
     if (token.empty() || !cloud->validate_token(token).ok()) {
       return make_error(ErrorCode::kUnauthenticated,
@@ -533,11 +497,7 @@ void HeatEndpoint::register_routes(httplib::Server& server) {
     }
     return ok_status();
   };
-  Router(server, *this, guard).add<Ctx>(ctx_, kRoutes);
-}
-
-void HeatEndpoint::write_error(httplib::Response& res, const Error& error) const {
-  fail(res, error);
+  Router(server, *this, guard).add<Ctx>(heat_, kRoutes);
 }
 
 }  // namespace chainlab::endpoints

@@ -34,19 +34,13 @@ struct HeatContext {
   int port = 0;  // Heat's
 };
 
-class HeatEndpoint final : public Endpoint {
+class HeatEndpoint final : public OpenStackServiceEndpoint {
  public:
   HeatEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports);
-  std::string name() const override { return ctx_.cloud->pop() + " heat"; }
   void register_routes(httplib::Server& server) override;
-  void write_error(httplib::Response& res, const Error& error) const override;
-  Error no_route_error(const std::string&, const std::string&) const override {
-    return no_route_openstack();
-  }
-  bool uses_run_token() const override { return false; }  // Keystone tokens instead
 
  private:
-  HeatContext ctx_;
+  HeatContext heat_;
 };
 
 // The stack request of a POST/PUT/PATCH body (stack_name, template as an object or text,

@@ -449,13 +449,8 @@ const Route<Ctx> kRoutes[] = {
 
 }  // namespace
 
-void KeystoneEndpoint::register_routes(httplib::Server& server) {
-  Router(server, *this).add<Ctx>(ctx_, kOpenRoutes);
-  Router(server, *this, token_guard(ctx_.cloud)).add<Ctx>(ctx_, kRoutes);
-}
-
-void KeystoneEndpoint::write_error(httplib::Response& res, const Error& error) const {
-  send_openstack_error(res, kStyle, error);
-}
+KeystoneEndpoint::KeystoneEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports)
+    : OpenStackServiceEndpoint("keystone", ErrorStyle::kKeystone, std::move(cloud), ports,
+                               kOpenRoutes, kRoutes) {}
 
 }  // namespace chainlab::endpoints

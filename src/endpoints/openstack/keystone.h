@@ -16,20 +16,9 @@
 
 namespace chainlab::endpoints {
 
-class KeystoneEndpoint final : public Endpoint {
+class KeystoneEndpoint final : public OpenStackServiceEndpoint {
  public:
-  KeystoneEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports)
-      : ctx_{std::move(cloud), ports} {}
-  std::string name() const override { return ctx_.cloud->pop() + " keystone"; }
-  void register_routes(httplib::Server& server) override;
-  void write_error(httplib::Response& res, const Error& error) const override;
-  Error no_route_error(const std::string&, const std::string&) const override {
-    return no_route_openstack();
-  }
-  bool uses_run_token() const override { return false; }  // Keystone tokens instead
-
- private:
-  OpenStackContext ctx_;
+  KeystoneEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports);
 };
 
 // POST /v3/auth/tokens: credentials of the password method (user name or id, password) or the

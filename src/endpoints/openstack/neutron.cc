@@ -24,19 +24,57 @@ Result<std::vector<std::string>> string_list(const json& obj, const char* key) {
   return out;
 }
 
+// The gateway network: absent without external_gateway_info, "" for one without a network_id.
+std::optional<std::string> gateway_of(const json& r) {
+  if (!r.contains("external_gateway_info")) {
+    return std::nullopt;
+  }
+  const json& gw = r["external_gateway_info"];
+  if (gw.is_object() && gw.value("network_id", json()).is_string()) {
+    return gw["network_id"].get<std::string>();
+  }
+  return std::string();
+}
+
+// A string member without which a create request is refused.
+Result<std::string> required_string(const json& obj, const char* key) {
+  CL_ASSIGN_OR_RETURN(auto value, opt_string(obj, key));
+  if (!value) {
+    return make_error(ErrorCode::kInvalidArgument, "Invalid input for operation: {} is required.",
+                      key);
+  }
+  return *std::move(value);
+}
+
+// What a network's create request (R = NetworkCreate) and its update share; unset fields are
+// left as R has them.
+template <typename R>
+Result<R> read_network(const json& n) {
+  R r;
+  CL_RETURN_IF_ERROR(set_if(r.name, opt_string(n, "name")));
+  CL_RETURN_IF_ERROR(set_if(r.admin_state_up, opt_bool(n, "admin_state_up")));
+  CL_RETURN_IF_ERROR(set_if(r.shared, opt_bool(n, "shared")));
+  CL_RETURN_IF_ERROR(set_if(r.external, opt_bool(n, "router:external")));
+  return r;
+}
+
+// A router's create request or update: all their fields are shared.
+template <typename R>
+Result<R> read_router(const json& body) {
+  R r;
+  CL_RETURN_IF_ERROR(set_if(r.name, opt_string(body, "name")));
+  CL_RETURN_IF_ERROR(set_if(r.admin_state_up, opt_bool(body, "admin_state_up")));
+  if (auto gateway = gateway_of(body)) {
+    r.external_network_id = *gateway;
+  }
+  return r;
+}
+
 }  // namespace
 
 Result<openstack::NetworkCreate> parse_network_create(const json& n) {
-  openstack::NetworkCreate r;
-  CL_ASSIGN_OR_RETURN(auto name, opt_string(n, "name"));
-  CL_ASSIGN_OR_RETURN(auto up, opt_bool(n, "admin_state_up"));
-  CL_ASSIGN_OR_RETURN(auto shared, opt_bool(n, "shared"));
-  CL_ASSIGN_OR_RETURN(auto external, opt_bool(n, "router:external"));
+  CL_ASSIGN_OR_RETURN(openstack::NetworkCreate r, read_network<openstack::NetworkCreate>(n));
   CL_ASSIGN_OR_RETURN(auto mtu, opt_int(n, "mtu", 68, 65535));
-  r.name = name.value_or("");
-  r.admin_state_up = up.value_or(true);
-  r.shared = shared.value_or(false);
-  r.external = external.value_or(false);
   if (mtu) {
     r.mtu = static_cast<int>(*mtu);
   }
@@ -86,24 +124,13 @@ Result<openstack::SubnetCreate> parse_subnet_create(const json& s) {
 
 Result<openstack::PortCreate> parse_port_create(const json& p) {
   openstack::PortCreate r;
-  CL_ASSIGN_OR_RETURN(auto net, opt_string(p, "network_id"));
-  if (!net) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "Invalid input for operation: network_id is required.");
-  }
-  r.network_id = *net;
-  CL_ASSIGN_OR_RETURN(auto name, opt_string(p, "name"));
-  CL_ASSIGN_OR_RETURN(auto mac, opt_string(p, "mac_address"));
-  CL_ASSIGN_OR_RETURN(auto device_id, opt_string(p, "device_id"));
-  CL_ASSIGN_OR_RETURN(auto owner, opt_string(p, "device_owner"));
-  CL_ASSIGN_OR_RETURN(auto up, opt_bool(p, "admin_state_up"));
-  CL_ASSIGN_OR_RETURN(auto sec, opt_bool(p, "port_security_enabled"));
-  r.name = name.value_or("");
-  r.mac_address = mac.value_or("");
-  r.device_id = device_id.value_or("");
-  r.device_owner = owner.value_or("");
-  r.admin_state_up = up.value_or(true);
-  r.port_security_enabled = sec.value_or(true);
+  CL_ASSIGN_OR_RETURN(r.network_id, required_string(p, "network_id"));
+  CL_RETURN_IF_ERROR(set_if(r.name, opt_string(p, "name")));
+  CL_RETURN_IF_ERROR(set_if(r.mac_address, opt_string(p, "mac_address")));
+  CL_RETURN_IF_ERROR(set_if(r.device_id, opt_string(p, "device_id")));
+  CL_RETURN_IF_ERROR(set_if(r.device_owner, opt_string(p, "device_owner")));
+  CL_RETURN_IF_ERROR(set_if(r.admin_state_up, opt_bool(p, "admin_state_up")));
+  CL_RETURN_IF_ERROR(set_if(r.port_security_enabled, opt_bool(p, "port_security_enabled")));
   if (p.contains("fixed_ips") && !p["fixed_ips"].is_null()) {
     if (!p["fixed_ips"].is_array()) {
       return make_error(ErrorCode::kInvalidArgument, "Invalid input for fixed_ips: not a list");
@@ -123,12 +150,7 @@ Result<openstack::PortCreate> parse_port_create(const json& p) {
 }
 
 Result<openstack::NetworkUpdate> parse_network_update(const json& n) {
-  openstack::NetworkUpdate u;
-  CL_ASSIGN_OR_RETURN(u.name, opt_string(n, "name"));
-  CL_ASSIGN_OR_RETURN(u.admin_state_up, opt_bool(n, "admin_state_up"));
-  CL_ASSIGN_OR_RETURN(u.shared, opt_bool(n, "shared"));
-  CL_ASSIGN_OR_RETURN(u.external, opt_bool(n, "router:external"));
-  return u;
+  return read_network<openstack::NetworkUpdate>(n);
 }
 
 Result<openstack::SubnetUpdate> parse_subnet_update(const json& s) {
@@ -153,21 +175,20 @@ Result<openstack::PortUpdate> parse_port_update(const json& p) {
 
 Result<openstack::FloatingIpCreate> parse_floating_ip_create(const json& f) {
   openstack::FloatingIpCreate c;
-  CL_ASSIGN_OR_RETURN(auto net, opt_string(f, "floating_network_id"));
-  if (!net) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "Invalid input for operation: floating_network_id is required.");
-  }
-  c.floating_network_id = *net;
-  CL_ASSIGN_OR_RETURN(auto addr, opt_string(f, "floating_ip_address"));
-  CL_ASSIGN_OR_RETURN(auto port_id, opt_string(f, "port_id"));
-  CL_ASSIGN_OR_RETURN(auto fixed, opt_string(f, "fixed_ip_address"));
-  CL_ASSIGN_OR_RETURN(auto desc, opt_string(f, "description"));
-  c.floating_ip_address = addr.value_or("");
-  c.port_id = port_id.value_or("");
-  c.fixed_ip_address = fixed.value_or("");
-  c.description = desc.value_or("");
+  CL_ASSIGN_OR_RETURN(c.floating_network_id, required_string(f, "floating_network_id"));
+  CL_RETURN_IF_ERROR(set_if(c.floating_ip_address, opt_string(f, "floating_ip_address")));
+  CL_RETURN_IF_ERROR(set_if(c.port_id, opt_string(f, "port_id")));
+  CL_RETURN_IF_ERROR(set_if(c.fixed_ip_address, opt_string(f, "fixed_ip_address")));
+  CL_RETURN_IF_ERROR(set_if(c.description, opt_string(f, "description")));
   return c;
+}
+
+Result<openstack::RouterCreate> parse_router_create(const json& r) {
+  return read_router<openstack::RouterCreate>(r);
+}
+
+Result<openstack::RouterUpdate> parse_router_update(const json& r) {
+  return read_router<openstack::RouterUpdate>(r);
 }
 
 }  // namespace chainlab::endpoints

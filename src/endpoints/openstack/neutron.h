@@ -15,20 +15,10 @@
 
 namespace chainlab::endpoints {
 
-class NeutronEndpoint final : public Endpoint {
+class NeutronEndpoint final : public OpenStackServiceEndpoint {
  public:
-  NeutronEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports)
-      : ctx_{std::move(cloud), ports} {}
-  std::string name() const override { return ctx_.cloud->pop() + " neutron"; }
-  void register_routes(httplib::Server& server) override;
-  void write_error(httplib::Response& res, const Error& error) const override;
-  Error no_route_error(const std::string&, const std::string&) const override {
-    return no_route_openstack();
-  }
-  bool uses_run_token() const override { return false; }  // Keystone tokens instead
-
- private:
-  OpenStackContext ctx_;
+  NeutronEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports);
+  void register_routes(httplib::Server& server) override;  // the resources, then the rest
 };
 
 // JSON shapes shared with other Neutron-style routes (sfc).
@@ -43,5 +33,9 @@ Result<openstack::SubnetUpdate> parse_subnet_update(const nlohmann::json& subnet
 Result<openstack::PortCreate> parse_port_create(const nlohmann::json& port);
 Result<openstack::PortUpdate> parse_port_update(const nlohmann::json& port);
 Result<openstack::FloatingIpCreate> parse_floating_ip_create(const nlohmann::json& floatingip);
+// Routers: the gateway network from external_gateway_info.network_id (update: absent = unchanged,
+// {} or null = none).
+Result<openstack::RouterCreate> parse_router_create(const nlohmann::json& router);
+Result<openstack::RouterUpdate> parse_router_update(const nlohmann::json& router);
 
 }  // namespace chainlab::endpoints

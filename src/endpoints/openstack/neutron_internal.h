@@ -16,14 +16,19 @@ nlohmann::json subnet_json(const openstack::Subnet& s);
 nlohmann::json floating_ip_json(const openstack::FloatingIp& f);
 nlohmann::json router_json(const openstack::Router& r);
 
-// `fn` applied to every item, as a JSON array.
-template <typename T, typename F>
-nlohmann::json to_json_list(const std::vector<T>& items, F&& fn) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& i : items) {
-    out.push_back(fn(i));
-  }
-  return out;
+// `fields` with the attributes Neutron's networks, subnets, ports and routers have alike: the id,
+// the project (as tenant_id too), an empty description, no tags, the times and revision 1.
+template <typename Record>
+nlohmann::json with_standard_attributes(nlohmann::json fields, const Record& r) {
+  fields.update({{"id", r.id},
+                 {"tenant_id", r.project_id},
+                 {"project_id", r.project_id},
+                 {"description", ""},
+                 {"tags", nlohmann::json::array()},
+                 {"created_at", r.created_at},
+                 {"updated_at", r.updated_at},
+                 {"revision_number", 1}});
+  return fields;
 }
 
 // "/v2.0/<collection>" and ".../<id>", each with an optional ".json".

@@ -1,9 +1,11 @@
-// The routes of Neutron (neutron.h): one function per route, in the order httplib tries them.
+// The routes of Neutron (neutron.h): its five resources (endpoints/openstack/resource.h), then
+// the routes of their own.
 #include <httplib.h>
 
 #include "endpoints/http/router.h"
 #include "endpoints/openstack/neutron.h"
 #include "endpoints/openstack/neutron_internal.h"
+#include "endpoints/openstack/resource.h"
 
 namespace chainlab::endpoints {
 
@@ -12,9 +14,8 @@ using nlohmann::json;
 namespace {
 
 using Ctx = OpenStackContext;
+using openstack::Cloud;
 using namespace neutron;  // views and path patterns
-
-constexpr ErrorStyle kStyle = ErrorStyle::kNeutron;
 
 // {"<key>": {...}} of a POST/PUT body (with Neutron's messages when it is not there).
 Result<json> body_of(const httplib::Request& req, const std::string& key) {
@@ -76,177 +77,65 @@ Result<json> extensions(Ctx&, const httplib::Request&) {
   return json{{"extensions", items}};
 }
 
-// ---- networks
-Result<json> list_networks(Ctx& c, const httplib::Request& req) {
-  return json{
-      {"networks", filter_items(to_json_list(c.cloud->list_networks(), network_json), req)}};
+// A Neutron resource: /v2.0/<singular>s[.json], bodies read by body_of.
+Resource neutron_resource(const std::string& singular) {
+  Resource r;
+  r.singular = singular;
+  r.plural = singular + "s";
+  r.collection = collection(r.plural);
+  r.item = item(r.plural);
+  r.body = [singular](const httplib::Request& req, bool) { return body_of(req, singular); };
+  return r;
 }
 
-Result<Reply> create_network(Ctx& c, const httplib::Request& req) {
-  CL_ASSIGN_OR_RETURN(json n, body_of(req, "network"));
-  CL_ASSIGN_OR_RETURN(openstack::NetworkCreate request, parse_network_create(n));
-  CL_ASSIGN_OR_RETURN(openstack::Network created, c.cloud->create_network(request));
-  return Reply(json{{"network", network_json(created)}}, 201);
+// PUT /v2.0/floatingips/<id>: the port (and address) to associate; none: disassociate.
+struct FloatingIpAssociation {
+  std::string port_id;
+  std::string fixed_ip_address;
+};
+
+Result<FloatingIpAssociation> parse_association(const json& f) {
+  return FloatingIpAssociation{text_of(f, "port_id"), text_of(f, "fixed_ip_address")};
 }
 
-Result<json> show_network(Ctx& c, const httplib::Request& req) {
-  CL_ASSIGN_OR_RETURN(openstack::Network n, c.cloud->get_network(req.matches[1]));
-  return json{{"network", network_json(n)}};
+Result<openstack::FloatingIp> associate(Cloud& cloud, const std::string& id,
+                                        const FloatingIpAssociation& a) {
+  return cloud.associate_floating_ip(id, a.port_id, a.fixed_ip_address);
 }
 
-Result<json> update_network(Ctx& c, const httplib::Request& req) {
-  CL_ASSIGN_OR_RETURN(json n, body_of(req, "network"));
-  CL_ASSIGN_OR_RETURN(auto u, parse_network_update(n));
-  CL_ASSIGN_OR_RETURN(openstack::Network updated, c.cloud->update_network(req.matches[1], u));
-  return json{{"network", network_json(updated)}};
-}
-
-Result<Reply> delete_network(Ctx& c, const httplib::Request& req) {
-  Status s = c.cloud->delete_network(req.matches[1]);
-  if (!s.ok()) {
-    bool in_use = s.error().code == ErrorCode::kFailedPrecondition;
-    return openstack_error_reply(kStyle, s.error(), in_use ? "NetworkInUse" : "NetworkNotFound");
+// Deleting a network answers with types of its own.
+std::string network_error_type(const Error& e, bool removing) {
+  if (!removing) {
+    return "";
   }
-  return Reply::empty(204);
+  return e.code == ErrorCode::kFailedPrecondition ? "NetworkInUse" : "NetworkNotFound";
 }
 
-// ---- subnets
-Result<json> list_subnets(Ctx& c, const httplib::Request& req) {
-  return json{{"subnets", filter_items(to_json_list(c.cloud->list_subnets(), subnet_json), req)}};
-}
-
-Result<Reply> create_subnet(Ctx& c, const httplib::Request& req) {
-  CL_ASSIGN_OR_RETURN(json s, body_of(req, "subnet"));
-  CL_ASSIGN_OR_RETURN(openstack::SubnetCreate request, parse_subnet_create(s));
-  CL_ASSIGN_OR_RETURN(openstack::Subnet created, c.cloud->create_subnet(request));
-  return Reply(json{{"subnet", subnet_json(created)}}, 201);
-}
-
-Result<json> show_subnet(Ctx& c, const httplib::Request& req) {
-  CL_ASSIGN_OR_RETURN(openstack::Subnet s, c.cloud->get_subnet(req.matches[1]));
-  return json{{"subnet", subnet_json(s)}};
-}
-
-Result<json> update_subnet(Ctx& c, const httplib::Request& req) {
-  CL_ASSIGN_OR_RETURN(json s, body_of(req, "subnet"));
-  CL_ASSIGN_OR_RETURN(auto u, parse_subnet_update(s));
-  CL_ASSIGN_OR_RETURN(openstack::Subnet updated, c.cloud->update_subnet(req.matches[1], u));
-  return json{{"subnet", subnet_json(updated)}};
-}
-
-Result<Reply> delete_subnet(Ctx& c, const httplib::Request& req) {
-  CL_RETURN_IF_ERROR(c.cloud->delete_subnet(req.matches[1]));
-  return Reply::empty(204);
-}
-
-// ---- ports
-Result<json> list_ports(Ctx& c, const httplib::Request& req) {
-  return json{{"ports", filter_items(to_json_list(c.cloud->list_ports(), neutron_port_json), req,
-                                     {"fixed_ips"})}};
-}
-
-Result<Reply> create_port(Ctx& c, const httplib::Request& req) {
-  CL_ASSIGN_OR_RETURN(json p, body_of(req, "port"));
-  CL_ASSIGN_OR_RETURN(openstack::PortCreate request, parse_port_create(p));
-  CL_ASSIGN_OR_RETURN(openstack::Port created, c.cloud->create_port(request));
-  return Reply(json{{"port", neutron_port_json(created)}}, 201);
-}
-
-Result<json> show_port(Ctx& c, const httplib::Request& req) {
-  CL_ASSIGN_OR_RETURN(openstack::Port p, c.cloud->get_port(req.matches[1]));
-  return json{{"port", neutron_port_json(p)}};
-}
-
-Result<json> update_port(Ctx& c, const httplib::Request& req) {
-  CL_ASSIGN_OR_RETURN(json p, body_of(req, "port"));
-  CL_ASSIGN_OR_RETURN(auto u, parse_port_update(p));
-  CL_ASSIGN_OR_RETURN(openstack::Port updated, c.cloud->update_port(req.matches[1], u));
-  return json{{"port", neutron_port_json(updated)}};
-}
-
-Result<Reply> delete_port(Ctx& c, const httplib::Request& req) {
-  CL_RETURN_IF_ERROR(c.cloud->delete_port(req.matches[1]));
-  return Reply::empty(204);
-}
-
-// ---- floating IPs
-Result<json> list_floating_ips(Ctx& c, const httplib::Request& req) {
-  return json{{"floatingips",
-               filter_items(to_json_list(c.cloud->list_floating_ips(), floating_ip_json), req)}};
-}
-
-Result<Reply> create_floating_ip(Ctx& c, const httplib::Request& req) {
-  CL_ASSIGN_OR_RETURN(json f, body_of(req, "floatingip"));
-  CL_ASSIGN_OR_RETURN(auto request, parse_floating_ip_create(f));
-  CL_ASSIGN_OR_RETURN(auto created, c.cloud->create_floating_ip(request));
-  return Reply(json{{"floatingip", floating_ip_json(created)}}, 201);
-}
-
-Result<json> show_floating_ip(Ctx& c, const httplib::Request& req) {
-  CL_ASSIGN_OR_RETURN(auto f, c.cloud->get_floating_ip(req.matches[1]));
-  return json{{"floatingip", floating_ip_json(f)}};
-}
-
-Result<json> update_floating_ip(Ctx& c, const httplib::Request& req) {
-  CL_ASSIGN_OR_RETURN(json f, body_of(req, "floatingip"));
-  CL_ASSIGN_OR_RETURN(auto updated,
-                      c.cloud->associate_floating_ip(req.matches[1], text_of(f, "port_id"),
-                                                     text_of(f, "fixed_ip_address")));
-  return json{{"floatingip", floating_ip_json(updated)}};
-}
-
-Result<Reply> delete_floating_ip(Ctx& c, const httplib::Request& req) {
-  CL_RETURN_IF_ERROR(c.cloud->delete_floating_ip(req.matches[1]));
-  return Reply::empty(204);
-}
-
-// ---- routers
-// The gateway network: absent without external_gateway_info, "" for one without a network_id.
-std::optional<std::string> gateway_of(const json& r) {
-  if (!r.contains("external_gateway_info")) {
-    return std::nullopt;
-  }
-  const json& gw = r["external_gateway_info"];
-  if (gw.is_object() && gw.value("network_id", json()).is_string()) {
-    return gw["network_id"].get<std::string>();
-  }
-  return std::string();
-}
-
-Result<json> list_routers(Ctx& c, const httplib::Request& req) {
-  return json{{"routers", filter_items(to_json_list(c.cloud->list_routers(), router_json), req)}};
-}
-
-Result<Reply> create_router(Ctx& c, const httplib::Request& req) {
-  CL_ASSIGN_OR_RETURN(json r, body_of(req, "router"));
-  CL_ASSIGN_OR_RETURN(auto name, opt_string(r, "name"));
-  CL_ASSIGN_OR_RETURN(auto up, opt_bool(r, "admin_state_up"));
-  openstack::RouterCreate rc;
-  rc.name = name.value_or("");
-  rc.admin_state_up = up.value_or(true);
-  rc.external_network_id = gateway_of(r).value_or("");
-  CL_ASSIGN_OR_RETURN(auto created, c.cloud->create_router(rc));
-  return Reply(json{{"router", router_json(created)}}, 201);
-}
-
-Result<json> show_router(Ctx& c, const httplib::Request& req) {
-  CL_ASSIGN_OR_RETURN(auto r, c.cloud->get_router(req.matches[1]));
-  return json{{"router", router_json(r)}};
-}
-
-Result<json> update_router(Ctx& c, const httplib::Request& req) {
-  CL_ASSIGN_OR_RETURN(json r, body_of(req, "router"));
-  openstack::RouterUpdate u;
-  CL_ASSIGN_OR_RETURN(u.name, opt_string(r, "name"));
-  CL_ASSIGN_OR_RETURN(u.admin_state_up, opt_bool(r, "admin_state_up"));
-  u.external_network_id = gateway_of(r);
-  CL_ASSIGN_OR_RETURN(auto updated, c.cloud->update_router(req.matches[1], u));
-  return json{{"router", router_json(updated)}};
-}
-
-Result<Reply> delete_router(Ctx& c, const httplib::Request& req) {
-  CL_RETURN_IF_ERROR(c.cloud->delete_router(req.matches[1]));
-  return Reply::empty(204);
+std::vector<Resource> neutron_resources(Cloud& cloud) {
+  std::vector<Resource> out;
+  out.push_back(neutron_resource("network"));
+  bind_ops(out.back(), cloud, &Cloud::list_networks, &Cloud::get_network, &Cloud::create_network,
+           &Cloud::update_network, &Cloud::delete_network, &parse_network_create,
+           &parse_network_update, &network_json);
+  out.back().error_type = &network_error_type;
+  out.push_back(neutron_resource("subnet"));
+  bind_ops(out.back(), cloud, &Cloud::list_subnets, &Cloud::get_subnet, &Cloud::create_subnet,
+           &Cloud::update_subnet, &Cloud::delete_subnet, &parse_subnet_create, &parse_subnet_update,
+           &subnet_json);
+  out.push_back(neutron_resource("port"));
+  bind_ops(out.back(), cloud, &Cloud::list_ports, &Cloud::get_port, &Cloud::create_port,
+           &Cloud::update_port, &Cloud::delete_port, &parse_port_create, &parse_port_update,
+           &neutron_port_json);
+  out.back().unfiltered = {"fixed_ips"};
+  out.push_back(neutron_resource("floatingip"));
+  bind_ops(out.back(), cloud, &Cloud::list_floating_ips, &Cloud::get_floating_ip,
+           &Cloud::create_floating_ip, &associate, &Cloud::delete_floating_ip,
+           &parse_floating_ip_create, &parse_association, &floating_ip_json);
+  out.push_back(neutron_resource("router"));
+  bind_ops(out.back(), cloud, &Cloud::list_routers, &Cloud::get_router, &Cloud::create_router,
+           &Cloud::update_router, &Cloud::delete_router, &parse_router_create, &parse_router_update,
+           &router_json);
+  return out;
 }
 
 Result<json> router_interface(Ctx& c, const httplib::Request& req, bool add) {
@@ -293,31 +182,6 @@ const Route<Ctx> kOpenRoutes[] = {
 // Behind the token.
 const Route<Ctx> kRoutes[] = {
     {Method::kGet, collection("extensions"), &extensions},
-    {Method::kGet, collection("networks"), &list_networks},
-    {Method::kPost, collection("networks"), &create_network},
-    {Method::kGet, item("networks"), &show_network},
-    {Method::kPut, item("networks"), &update_network},
-    {Method::kDelete, item("networks"), &delete_network},
-    {Method::kGet, collection("subnets"), &list_subnets},
-    {Method::kPost, collection("subnets"), &create_subnet},
-    {Method::kGet, item("subnets"), &show_subnet},
-    {Method::kPut, item("subnets"), &update_subnet},
-    {Method::kDelete, item("subnets"), &delete_subnet},
-    {Method::kGet, collection("ports"), &list_ports},
-    {Method::kPost, collection("ports"), &create_port},
-    {Method::kGet, item("ports"), &show_port},
-    {Method::kPut, item("ports"), &update_port},
-    {Method::kDelete, item("ports"), &delete_port},
-    {Method::kGet, collection("floatingips"), &list_floating_ips},
-    {Method::kPost, collection("floatingips"), &create_floating_ip},
-    {Method::kGet, item("floatingips"), &show_floating_ip},
-    {Method::kPut, item("floatingips"), &update_floating_ip},
-    {Method::kDelete, item("floatingips"), &delete_floating_ip},
-    {Method::kGet, collection("routers"), &list_routers},
-    {Method::kPost, collection("routers"), &create_router},
-    {Method::kGet, item("routers"), &show_router},
-    {Method::kPut, item("routers"), &update_router},
-    {Method::kDelete, item("routers"), &delete_router},
     {Method::kPut, R"(/v2\.0/routers/([^/.]+)/add_router_interface(?:\.json)?/?)",
      &add_router_interface},
     {Method::kPut, R"(/v2\.0/routers/([^/.]+)/remove_router_interface(?:\.json)?/?)",
@@ -327,13 +191,16 @@ const Route<Ctx> kRoutes[] = {
 
 }  // namespace
 
-void NeutronEndpoint::register_routes(httplib::Server& server) {
-  Router(server, *this).add<Ctx>(ctx_, kOpenRoutes);
-  Router(server, *this, token_guard(ctx_.cloud)).add<Ctx>(ctx_, kRoutes);
-}
+NeutronEndpoint::NeutronEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports)
+    : OpenStackServiceEndpoint("neutron", ErrorStyle::kNeutron, std::move(cloud), ports,
+                               kOpenRoutes, kRoutes) {}
 
-void NeutronEndpoint::write_error(httplib::Response& res, const Error& error) const {
-  send_openstack_error(res, kStyle, error);
+void NeutronEndpoint::register_routes(httplib::Server& server) {
+  Router router(server, *this, token_guard(ctx_.cloud));
+  for (Resource& r : neutron_resources(*ctx_.cloud)) {
+    add_resource_routes(router, std::make_shared<const Resource>(std::move(r)));
+  }
+  OpenStackServiceEndpoint::register_routes(server);  // kOpenRoutes, kRoutes
 }
 
 }  // namespace chainlab::endpoints

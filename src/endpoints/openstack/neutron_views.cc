@@ -9,7 +9,6 @@ namespace chainlab::endpoints {
 using nlohmann::json;
 
 namespace neutron {
-
 namespace {
 
 json nullable(const std::string& s) {
@@ -19,28 +18,21 @@ json nullable(const std::string& s) {
 }  // namespace
 
 json network_json(const openstack::Network& n) {
-  return {{"id", n.id},
-          {"name", n.name},
-          {"tenant_id", n.project_id},
-          {"project_id", n.project_id},
-          {"admin_state_up", n.admin_state_up},
-          {"status", n.status},
-          {"subnets", n.subnet_ids},
-          {"shared", n.shared},
-          {"router:external", n.external},
-          {"mtu", n.mtu},
-          {"port_security_enabled", true},
-          {"availability_zone_hints", json::array()},
-          {"availability_zones", {"nova"}},
-          {"ipv4_address_scope", nullptr},
-          {"ipv6_address_scope", nullptr},
-          {"is_default", false},
-          {"l2_adjacency", true},
-          {"description", ""},
-          {"tags", json::array()},
-          {"created_at", n.created_at},
-          {"updated_at", n.updated_at},
-          {"revision_number", 1}};
+  return with_standard_attributes({{"name", n.name},
+                                   {"admin_state_up", n.admin_state_up},
+                                   {"status", n.status},
+                                   {"subnets", n.subnet_ids},
+                                   {"shared", n.shared},
+                                   {"router:external", n.external},
+                                   {"mtu", n.mtu},
+                                   {"port_security_enabled", true},
+                                   {"availability_zone_hints", json::array()},
+                                   {"availability_zones", {"nova"}},
+                                   {"ipv4_address_scope", nullptr},
+                                   {"ipv6_address_scope", nullptr},
+                                   {"is_default", false},
+                                   {"l2_adjacency", true}},
+                                  n);
 }
 
 json subnet_json(const openstack::Subnet& s) {
@@ -48,28 +40,21 @@ json subnet_json(const openstack::Subnet& s) {
   for (const auto& p : s.allocation_pools) {
     pools.push_back({{"start", p.start}, {"end", p.end}});
   }
-  return {{"id", s.id},
-          {"name", s.name},
-          {"network_id", s.network_id},
-          {"tenant_id", s.project_id},
-          {"project_id", s.project_id},
-          {"cidr", s.cidr},
-          {"gateway_ip", nullable(s.gateway_ip)},
-          {"allocation_pools", pools},
-          {"ip_version", s.ip_version},
-          {"enable_dhcp", s.enable_dhcp},
-          {"dns_nameservers", s.dns_nameservers},
-          {"host_routes", json::array()},
-          {"ipv6_ra_mode", nullptr},
-          {"ipv6_address_mode", nullptr},
-          {"subnetpool_id", nullptr},
-          {"segment_id", nullptr},
-          {"service_types", json::array()},
-          {"description", ""},
-          {"tags", json::array()},
-          {"created_at", s.created_at},
-          {"updated_at", s.updated_at},
-          {"revision_number", 1}};
+  return with_standard_attributes({{"name", s.name},
+                                   {"network_id", s.network_id},
+                                   {"cidr", s.cidr},
+                                   {"gateway_ip", nullable(s.gateway_ip)},
+                                   {"allocation_pools", pools},
+                                   {"ip_version", s.ip_version},
+                                   {"enable_dhcp", s.enable_dhcp},
+                                   {"dns_nameservers", s.dns_nameservers},
+                                   {"host_routes", json::array()},
+                                   {"ipv6_ra_mode", nullptr},
+                                   {"ipv6_address_mode", nullptr},
+                                   {"subnetpool_id", nullptr},
+                                   {"segment_id", nullptr},
+                                   {"service_types", json::array()}},
+                                  s);
 }
 
 json floating_ip_json(const openstack::FloatingIp& f) {
@@ -97,23 +82,16 @@ json router_json(const openstack::Router& r) {
           {"enable_snat", true},
           {"external_fixed_ips", json::array()}};
   }
-  return {{"id", r.id},
-          {"name", r.name},
-          {"tenant_id", r.project_id},
-          {"project_id", r.project_id},
-          {"admin_state_up", r.admin_state_up},
-          {"status", r.status},
-          {"external_gateway_info", gw},
-          {"routes", json::array()},
-          {"ha", false},
-          {"distributed", false},
-          {"availability_zone_hints", json::array()},
-          {"availability_zones", {"nova"}},
-          {"description", ""},
-          {"tags", json::array()},
-          {"created_at", r.created_at},
-          {"updated_at", r.updated_at},
-          {"revision_number", 1}};
+  return with_standard_attributes({{"name", r.name},
+                                   {"admin_state_up", r.admin_state_up},
+                                   {"status", r.status},
+                                   {"external_gateway_info", gw},
+                                   {"routes", json::array()},
+                                   {"ha", false},
+                                   {"distributed", false},
+                                   {"availability_zone_hints", json::array()},
+                                   {"availability_zones", {"nova"}}},
+                                  r);
 }
 
 std::string collection(const std::string& name) {
@@ -130,32 +108,26 @@ json neutron_port_json(const openstack::Port& p) {
   for (const auto& ip : p.fixed_ips) {
     ips.push_back({{"subnet_id", ip.subnet_id}, {"ip_address", ip.ip_address}});
   }
-  return {{"id", p.id},
-          {"name", p.name},
-          {"network_id", p.network_id},
-          {"tenant_id", p.project_id},
-          {"project_id", p.project_id},
-          {"mac_address", p.mac_address},
-          {"fixed_ips", ips},
-          {"device_id", p.device_id},
-          {"device_owner", p.device_owner},
-          {"admin_state_up", p.admin_state_up},
-          {"status", p.status},
-          {"security_groups", json::array()},
-          {"port_security_enabled", p.port_security_enabled},
-          {"allowed_address_pairs", json::array()},
-          {"extra_dhcp_opts", json::array()},
-          {"binding:host_id", p.binding ? p.binding->instance : ""},
-          {"binding:vif_type", p.binding ? "ovs" : "unbound"},
-          {"binding:vnic_type", "normal"},
-          {"binding:profile", json::object()},
-          {"binding:vif_details",
-           p.binding ? json{{"interface", p.binding->interface}} : json::object()},
-          {"description", ""},
-          {"tags", json::array()},
-          {"created_at", p.created_at},
-          {"updated_at", p.updated_at},
-          {"revision_number", 1}};
+  return neutron::with_standard_attributes(
+      {{"name", p.name},
+       {"network_id", p.network_id},
+       {"mac_address", p.mac_address},
+       {"fixed_ips", ips},
+       {"device_id", p.device_id},
+       {"device_owner", p.device_owner},
+       {"admin_state_up", p.admin_state_up},
+       {"status", p.status},
+       {"security_groups", json::array()},
+       {"port_security_enabled", p.port_security_enabled},
+       {"allowed_address_pairs", json::array()},
+       {"extra_dhcp_opts", json::array()},
+       {"binding:host_id", p.binding ? p.binding->instance : ""},
+       {"binding:vif_type", p.binding ? "ovs" : "unbound"},
+       {"binding:vnic_type", "normal"},
+       {"binding:profile", json::object()},
+       {"binding:vif_details",
+        p.binding ? json{{"interface", p.binding->interface}} : json::object()}},
+      p);
 }
 
 }  // namespace chainlab::endpoints

@@ -15,7 +15,6 @@ using openstack::Cloud;
 using openstack::Flavor;
 using openstack::Server;
 
-constexpr ErrorStyle kStyle = ErrorStyle::kNova;
 using namespace nova;  // this endpoint's views and prefix
 
 // The last path segment of a reference that may be a URL ("http://.../flavors/1" -> "1").
@@ -60,14 +59,9 @@ Result<ServerCreateRequest> parse_server_create(const json& body) {
   r.flavor = ref_id(*flavor);
   CL_ASSIGN_OR_RETURN(auto image, opt_string(s, "imageRef"));
   r.image = image ? ref_id(*image) : "";
-  for (const char* key : {"key_name", "user_data", "availability_zone"}) {
-    CL_ASSIGN_OR_RETURN(auto v, opt_string(s, key));
-    if (v) {
-      (std::string(key) == "key_name"    ? r.key_name
-       : std::string(key) == "user_data" ? r.user_data
-                                         : r.availability_zone) = *v;
-    }
-  }
+  CL_RETURN_IF_ERROR(set_if(r.key_name, opt_string(s, "key_name")));
+  CL_RETURN_IF_ERROR(set_if(r.user_data, opt_string(s, "user_data")));
+  CL_RETURN_IF_ERROR(set_if(r.availability_zone, opt_string(s, "availability_zone")));
   if (s.contains("metadata") && !s["metadata"].is_null()) {
     if (!s["metadata"].is_object()) {
       return make_error(ErrorCode::kInvalidArgument, "Invalid input for field/attribute metadata");
@@ -91,12 +85,9 @@ Result<ServerCreateRequest> parse_server_create(const json& body) {
                           "Invalid input for field/attribute networks");
       }
       openstack::ServerNic nic;
-      CL_ASSIGN_OR_RETURN(auto port, opt_string(n, "port"));
-      CL_ASSIGN_OR_RETURN(auto uuid, opt_string(n, "uuid"));
-      CL_ASSIGN_OR_RETURN(auto fixed, opt_string(n, "fixed_ip"));
-      nic.port_id = port.value_or("");
-      nic.network_id = uuid.value_or("");
-      nic.fixed_ip = fixed.value_or("");
+      CL_RETURN_IF_ERROR(set_if(nic.port_id, opt_string(n, "port")));
+      CL_RETURN_IF_ERROR(set_if(nic.network_id, opt_string(n, "uuid")));
+      CL_RETURN_IF_ERROR(set_if(nic.fixed_ip, opt_string(n, "fixed_ip")));
       if (nic.port_id.empty() && nic.network_id.empty()) {
         return make_error(ErrorCode::kInvalidArgument,
                           "Bad networks format: a network needs a uuid or a port");
@@ -150,23 +141,16 @@ Result<openstack::FlavorCreate> parse_flavor_create(const json& body) {
 Result<openstack::ServerNic> parse_interface_attachment(const json& body) {
   CL_ASSIGN_OR_RETURN(json a, resource_body(body, "interfaceAttachment"));
   openstack::ServerNic nic;
-  CL_ASSIGN_OR_RETURN(auto port, opt_string(a, "port_id"));
-  CL_ASSIGN_OR_RETURN(auto net, opt_string(a, "net_id"));
-  nic.port_id = port.value_or("");
-  nic.network_id = net.value_or("");
+  CL_RETURN_IF_ERROR(set_if(nic.port_id, opt_string(a, "port_id")));
+  CL_RETURN_IF_ERROR(set_if(nic.network_id, opt_string(a, "net_id")));
   if (a.contains("fixed_ips") && a["fixed_ips"].is_array() && !a["fixed_ips"].empty()) {
     const json& ip = a["fixed_ips"][0];
     if (!ip.is_object()) {
       return make_error(ErrorCode::kInvalidArgument, "Invalid input for fixed_ips: not an object");
     }
-    CL_ASSIGN_OR_RETURN(auto address, opt_string(ip, "ip_address"));
-    nic.fixed_ip = address.value_or("");
+    CL_RETURN_IF_ERROR(set_if(nic.fixed_ip, opt_string(ip, "ip_address")));
   }
   return nic;
-}
-
-void NovaEndpoint::write_error(httplib::Response& res, const Error& error) const {
-  send_openstack_error(res, kStyle, error);
 }
 
 }  // namespace chainlab::endpoints

@@ -13,20 +13,10 @@
 
 namespace chainlab::endpoints {
 
-class NovaEndpoint final : public Endpoint {
+class NovaEndpoint final : public OpenStackServiceEndpoint {
  public:
-  NovaEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports)
-      : ctx_{std::move(cloud), ports} {}
-  std::string name() const override { return ctx_.cloud->pop() + " nova"; }
+  NovaEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports);
   void register_routes(httplib::Server& server) override;
-  void write_error(httplib::Response& res, const Error& error) const override;
-  Error no_route_error(const std::string&, const std::string&) const override {
-    return no_route_openstack();
-  }
-  bool uses_run_token() const override { return false; }  // Keystone tokens instead
-
- private:
-  OpenStackContext ctx_;
 };
 
 // The typed requests of the bodies Nova accepts (POST /servers, /flavors, os-interface), from

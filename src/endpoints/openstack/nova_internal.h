@@ -8,12 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/result.h"
+#include "endpoints/http/httplib_fwd.h"
 #include "frontends/openstack/cloud.h"
-
-namespace httplib {
-struct Request;
-struct Response;
-}  // namespace httplib
 
 namespace chainlab::endpoints::nova {
 

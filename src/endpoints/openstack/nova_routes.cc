@@ -51,7 +51,9 @@ bool name_matches(const std::string& name, const std::string& filter) {
   return re.ok() && found.ok() ? *found : name == filter;
 }
 
-json server_list(Ctx& c, const httplib::Request& req, bool detail) {
+// GET /servers and /servers/detail.
+template <bool kDetail>
+Result<json> list_servers(Ctx& c, const httplib::Request& req) {
   std::string name_filter = req.get_param_value("name");
   std::string status_filter = req.get_param_value("status");
   json items = json::array();
@@ -62,17 +64,9 @@ json server_list(Ctx& c, const httplib::Request& req, bool detail) {
     if (!status_filter.empty() && s.status != status_filter) {
       continue;
     }
-    items.push_back(server_json(req, c.ports.nova, *c.cloud, s, detail));
+    items.push_back(server_json(req, c.ports.nova, *c.cloud, s, kDetail));
   }
   return json{{"servers", items}};
-}
-
-Result<json> list_servers(Ctx& c, const httplib::Request& req) {
-  return server_list(c, req, false);
-}
-
-Result<json> list_servers_detail(Ctx& c, const httplib::Request& req) {
-  return server_list(c, req, true);
 }
 
 // son-emu's extension: every server with its ports and their interface names.
@@ -181,20 +175,14 @@ Result<Reply> detach_interface(Ctx& c, const httplib::Request& req) {
   return Reply::empty(202);
 }
 
-json flavor_list(Ctx& c, const httplib::Request& req, bool detail) {
+// GET /flavors and /flavors/detail.
+template <bool kDetail>
+Result<json> list_flavors(Ctx& c, const httplib::Request& req) {
   json items = json::array();
   for (const auto& f : c.cloud->list_flavors()) {
-    items.push_back(flavor_json(req, c.ports.nova, f, detail));
+    items.push_back(flavor_json(req, c.ports.nova, f, kDetail));
   }
   return json{{"flavors", items}};
-}
-
-Result<json> list_flavors(Ctx& c, const httplib::Request& req) {
-  return flavor_list(c, req, false);
-}
-
-Result<json> list_flavors_detail(Ctx& c, const httplib::Request& req) {
-  return flavor_list(c, req, true);
 }
 
 // By id only, as Nova: clients fall back to a list to find names.
@@ -249,20 +237,14 @@ Result<json> flavor_access(Ctx&, const httplib::Request&) {
 }
 
 // Images are proxied from the Glance records.
-json image_list(Ctx& c, const httplib::Request& req, bool detail) {
+// GET /images and /images/detail.
+template <bool kDetail>
+Result<json> list_images(Ctx& c, const httplib::Request& req) {
   json items = json::array();
   for (const auto& im : c.cloud->list_images()) {
-    items.push_back(image_json(req, c.ports.nova, im, detail));
+    items.push_back(image_json(req, c.ports.nova, im, kDetail));
   }
   return json{{"images", filter_items(items, req)}};
-}
-
-Result<json> list_images(Ctx& c, const httplib::Request& req) {
-  return image_list(c, req, false);
-}
-
-Result<json> list_images_detail(Ctx& c, const httplib::Request& req) {
-  return image_list(c, req, true);
 }
 
 Result<json> show_image(Ctx& c, const httplib::Request& req) {
@@ -317,8 +299,8 @@ const Route<Ctx> kVersionRoutes[] = {{Method::kGet, "/?", &version}};
 
 // Under kPrefix ("/v2.1[/<project>]"), behind the token.
 const Route<Ctx> kRoutes[] = {
-    {Method::kGet, R"(/servers/?)", &list_servers},
-    {Method::kGet, R"(/servers/detail/?)", &list_servers_detail},
+    {Method::kGet, R"(/servers/?)", &list_servers<false>},
+    {Method::kGet, R"(/servers/detail/?)", &list_servers<true>},
     {Method::kGet, R"(/servers/andPorts/?)", &list_servers_and_ports},
     {Method::kPost, R"(/servers/?)", &create_server},
     {Method::kGet, R"(/servers/([^/]+)/?)", &show_server},
@@ -331,8 +313,8 @@ const Route<Ctx> kRoutes[] = {
     {Method::kGet, R"(/servers/([^/]+)/os-interface/([^/]+)/?)", &show_interface},
     {Method::kPost, R"(/servers/([^/]+)/os-interface/?)", &attach_interface},
     {Method::kDelete, R"(/servers/([^/]+)/os-interface/([^/]+)/?)", &detach_interface},
-    {Method::kGet, R"(/flavors/?)", &list_flavors},
-    {Method::kGet, R"(/flavors/detail/?)", &list_flavors_detail},
+    {Method::kGet, R"(/flavors/?)", &list_flavors<false>},
+    {Method::kGet, R"(/flavors/detail/?)", &list_flavors<true>},
     {Method::kGet, R"(/flavors/([^/]+)/?)", &show_flavor},
     {Method::kPost, R"(/flavors/?)", &create_flavor},
     {Method::kDelete, R"(/flavors/([^/]+)/?)", &delete_flavor},
@@ -340,8 +322,8 @@ const Route<Ctx> kRoutes[] = {
     {Method::kPost, R"(/flavors/([^/]+)/os-extra_specs/?)", &set_flavor_extra_specs},
     {Method::kDelete, R"(/flavors/([^/]+)/os-extra_specs/([^/]+)/?)", &unset_flavor_extra_spec},
     {Method::kGet, R"(/flavors/([^/]+)/os-flavor-access/?)", &flavor_access},
-    {Method::kGet, R"(/images/?)", &list_images},
-    {Method::kGet, R"(/images/detail/?)", &list_images_detail},
+    {Method::kGet, R"(/images/?)", &list_images<false>},
+    {Method::kGet, R"(/images/detail/?)", &list_images<true>},
     {Method::kGet, R"(/images/([^/]+)/?)", &show_image},
     {Method::kDelete, R"(/images/([^/]+)/?)", &delete_image},
     {Method::kGet, R"(/limits/?)", &limits},
@@ -350,6 +332,9 @@ const Route<Ctx> kRoutes[] = {
 };
 
 }  // namespace
+
+NovaEndpoint::NovaEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports)
+    : OpenStackServiceEndpoint("nova", ErrorStyle::kNova, std::move(cloud), ports) {}
 
 void NovaEndpoint::register_routes(httplib::Server& server) {
   Router open(server, *this);

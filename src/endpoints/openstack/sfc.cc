@@ -9,6 +9,7 @@
 
 #include "common/json_bounded.h"
 #include "endpoints/http/router.h"
+#include "endpoints/openstack/resource.h"
 
 namespace chainlab::endpoints {
 namespace {
@@ -46,71 +47,32 @@ Result<json> resource_body(const httplib::Request& req, const std::string& key,
   return *it;
 }
 
-// Readers: absent or null -> nullopt; a wrong type -> InvalidArgument naming the attribute.
-Result<std::optional<std::string>> opt_string(const json& o, const char* key) {
-  auto it = o.find(key);
-  if (it == o.end() || it->is_null()) {
-    return std::optional<std::string>();
-  }
-  if (!it->is_string()) {
-    return bad(fmt::format("Invalid input for {}: '{}' is not a string.", key, it->dump()));
-  }
-  return std::optional<std::string>(it->get<std::string>());
+// Readers: absent or null -> nullopt; a wrong type -> InvalidArgument naming the attribute, in
+// networking-sfc's words (endpoints/http/body.h).
+FieldReader reader(const json& o) {
+  return FieldReader(o, "", FieldStyle::kNetworkingSfc);
 }
 
+Result<std::optional<std::string>> opt_string(const json& o, const char* key) {
+  return reader(o).opt_string(key);
+}
+
+// The CLI sends "weight=2" and "symmetric=true" as strings; both are read.
 Result<std::optional<int>> opt_int(const json& o, const char* key) {
-  auto it = o.find(key);
-  if (it == o.end() || it->is_null()) {
-    return std::optional<int>();
-  }
-  // The CLI sends "weight=2" as a string; json_int takes both (common/units.h).
-  auto v = json_int(*it, "", INT32_MIN, INT32_MAX);
-  if (!v.ok()) {
-    return bad(fmt::format("Invalid input for {}: {}.", key, v.error().message));
-  }
-  return std::optional<int>(static_cast<int>(*v));
+  CL_ASSIGN_OR_RETURN(std::optional<int64_t> v, reader(o).opt_int(key, INT32_MIN, INT32_MAX));
+  return v ? std::optional<int>(static_cast<int>(*v)) : std::nullopt;
 }
 
 Result<std::optional<bool>> opt_bool(const json& o, const char* key) {
-  auto it = o.find(key);
-  if (it == o.end() || it->is_null()) {
-    return std::optional<bool>();
-  }
-  if (it->is_boolean()) {
-    return std::optional<bool>(it->get<bool>());
-  }
-  if (it->is_string()) {  // "symmetric=true" from the CLI
-    std::string s = it->get<std::string>();
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (s == "true" || s == "1") {
-      return std::optional<bool>(true);
-    }
-    if (s == "false" || s == "0") {
-      return std::optional<bool>(false);
-    }
-  }
-  return bad(fmt::format("Invalid input for {}: '{}' is not a boolean.", key, it->dump()));
+  return reader(o).opt_bool(key);
 }
 
 Result<std::optional<std::vector<std::string>>> opt_ids(const json& o, const char* key) {
-  auto it = o.find(key);
-  if (it == o.end() || it->is_null()) {
-    return std::optional<std::vector<std::string>>();
-  }
-  if (!it->is_array()) {
-    return bad(fmt::format("Invalid input for {}: '{}' is not a list.", key, it->dump()));
-  }
-  std::vector<std::string> out;
-  for (const auto& v : *it) {
-    if (!v.is_string()) {
-      return bad(fmt::format("Invalid input for {}: '{}' is not an id.", key, v.dump()));
-    }
-    out.push_back(v.get<std::string>());
-  }
-  return std::optional<std::vector<std::string>>(std::move(out));
+  return reader(o).opt_string_list(key, "an id");
 }
 
-Result<json> opt_object(const json& o, const char* key) {
+// The object under `key` ({} when absent) whose keys are all `allowed`.
+Result<json> parameters(const json& o, const char* key, const std::set<std::string>& allowed) {
   auto it = o.find(key);
   if (it == o.end() || it->is_null()) {
     return json::object();
@@ -118,7 +80,19 @@ Result<json> opt_object(const json& o, const char* key) {
   if (!it->is_object()) {
     return bad(fmt::format("Invalid input for {}: '{}' is not a dictionary.", key, it->dump()));
   }
+  for (const auto& [k, v] : it->items()) {
+    if (allowed.count(k) == 0) {
+      return bad(fmt::format("Invalid {} key '{}'", key, k));
+    }
+  }
   return *it;
+}
+
+// The name and description every resource has (a create request's or an update's).
+template <typename R>
+Status read_name_and_description(R& r, const json& o) {
+  CL_RETURN_IF_ERROR(set_if(r.name, opt_string(o, "name")));
+  return set_if(r.description, opt_string(o, "description"));
 }
 
 // ---- JSON of each resource ----------------------------------------------------------------------
@@ -131,138 +105,112 @@ json opt_json(const std::optional<int>& v) {
   return v ? json(*v) : json(nullptr);
 }
 
+// `fields` with what every networking-sfc resource has: id, name, description and project (as
+// tenant_id too).
+template <typename Record>
+json with_common_attributes(json fields, const Record& r) {
+  fields.update({{"id", r.id},
+                 {"name", r.name},
+                 {"description", r.description},
+                 {"project_id", r.project_id},
+                 {"tenant_id", r.project_id}});
+  return fields;
+}
+
 json to_json(const openstack::PortPair& pp) {
   const auto& sfp = pp.service_function_parameters;
-  return {{"id", pp.id},
-          {"name", pp.name},
-          {"description", pp.description},
-          {"project_id", pp.project_id},
-          {"tenant_id", pp.project_id},
-          {"ingress", pp.ingress},
-          {"egress", pp.egress},
-          {"service_function_parameters",
-           {{"correlation", sfp.correlation ? json(*sfp.correlation) : json(nullptr)},
-            {"weight", sfp.weight}}}};
+  json parameters = {{"correlation", sfp.correlation ? json(*sfp.correlation) : json(nullptr)},
+                     {"weight", sfp.weight}};
+  return with_common_attributes(
+      {{"ingress", pp.ingress}, {"egress", pp.egress}, {"service_function_parameters", parameters}},
+      pp);
 }
 
 json to_json(const openstack::PortPairGroup& g) {
-  return {{"id", g.id},
-          {"name", g.name},
-          {"description", g.description},
-          {"project_id", g.project_id},
-          {"tenant_id", g.project_id},
-          {"port_pairs", g.port_pairs},
-          {"port_pair_group_parameters",
-           {{"lb_fields", g.port_pair_group_parameters.lb_fields},
-            {"ppg_n_tuple_mapping",
-             {{"ingress_n_tuple", json::object()}, {"egress_n_tuple", json::object()}}}}},
-          {"group_id", g.group_id},
-          {"tap_enabled", g.tap_enabled}};
+  json parameters = {{"lb_fields", g.port_pair_group_parameters.lb_fields},
+                     {"ppg_n_tuple_mapping",
+                      {{"ingress_n_tuple", json::object()}, {"egress_n_tuple", json::object()}}}};
+  return with_common_attributes({{"port_pairs", g.port_pairs},
+                                 {"port_pair_group_parameters", parameters},
+                                 {"group_id", g.group_id},
+                                 {"tap_enabled", g.tap_enabled}},
+                                g);
 }
 
 json to_json(const openstack::FlowClassifier& fc) {
-  return {{"id", fc.id},
-          {"name", fc.name},
-          {"description", fc.description},
-          {"project_id", fc.project_id},
-          {"tenant_id", fc.project_id},
-          {"ethertype", fc.ethertype},
-          {"protocol", opt_json(fc.protocol)},
-          {"source_port_range_min", opt_json(fc.source_port_range_min)},
-          {"source_port_range_max", opt_json(fc.source_port_range_max)},
-          {"destination_port_range_min", opt_json(fc.destination_port_range_min)},
-          {"destination_port_range_max", opt_json(fc.destination_port_range_max)},
-          {"source_ip_prefix", opt_json(fc.source_ip_prefix)},
-          {"destination_ip_prefix", opt_json(fc.destination_ip_prefix)},
-          {"logical_source_port", opt_json(fc.logical_source_port)},
-          {"logical_destination_port", opt_json(fc.logical_destination_port)},
-          {"l7_parameters", fc.l7_parameters}};
+  return with_common_attributes(
+      {{"ethertype", fc.ethertype},
+       {"protocol", opt_json(fc.protocol)},
+       {"source_port_range_min", opt_json(fc.source_port_range_min)},
+       {"source_port_range_max", opt_json(fc.source_port_range_max)},
+       {"destination_port_range_min", opt_json(fc.destination_port_range_min)},
+       {"destination_port_range_max", opt_json(fc.destination_port_range_max)},
+       {"source_ip_prefix", opt_json(fc.source_ip_prefix)},
+       {"destination_ip_prefix", opt_json(fc.destination_ip_prefix)},
+       {"logical_source_port", opt_json(fc.logical_source_port)},
+       {"logical_destination_port", opt_json(fc.logical_destination_port)},
+       {"l7_parameters", fc.l7_parameters}},
+      fc);
 }
 
 json to_json(const openstack::PortChain& c) {
-  return {{"id", c.id},
-          {"name", c.name},
-          {"description", c.description},
-          {"project_id", c.project_id},
-          {"tenant_id", c.project_id},
-          {"port_pair_groups", c.port_pair_groups},
-          {"flow_classifiers", c.flow_classifiers},
-          {"chain_parameters",
-           {{"correlation", c.chain_parameters.correlation},
-            {"symmetric", c.chain_parameters.symmetric}}},
-          {"chain_id", c.chain_id}};
+  json parameters = {{"correlation", c.chain_parameters.correlation},
+                     {"symmetric", c.chain_parameters.symmetric}};
+  return with_common_attributes({{"port_pair_groups", c.port_pair_groups},
+                                 {"flow_classifiers", c.flow_classifiers},
+                                 {"chain_parameters", parameters},
+                                 {"chain_id", c.chain_id}},
+                                c);
 }
 
 // ---- request bodies -> typed requests -----------------------------------------------------------
 
-#define SFC_READ(target, reader, obj, key) \
-  do {                                     \
-    auto value_ = reader(obj, key);        \
-    if (!value_.ok()) {                    \
-      return std::move(value_).error();    \
-    }                                      \
-    if (value_->has_value()) {             \
-      target = **value_;                   \
-    }                                      \
-  } while (0)
-
 Result<openstack::PortPairCreate> port_pair_create(const json& o) {
   openstack::PortPairCreate r;
-  SFC_READ(r.name, opt_string, o, "name");
-  SFC_READ(r.description, opt_string, o, "description");
-  SFC_READ(r.ingress, opt_string, o, "ingress");
-  SFC_READ(r.egress, opt_string, o, "egress");
+  CL_RETURN_IF_ERROR(read_name_and_description(r, o));
+  CL_RETURN_IF_ERROR(set_if(r.ingress, opt_string(o, "ingress")));
+  CL_RETURN_IF_ERROR(set_if(r.egress, opt_string(o, "egress")));
   if (r.ingress.empty() || r.egress.empty()) {
     return bad("Port pair requires ingress and egress.");
   }
-  CL_ASSIGN_OR_RETURN(json sfp, opt_object(o, "service_function_parameters"));
-  for (const auto& [k, v] : sfp.items()) {
-    if (k != "correlation" && k != "weight") {
-      return bad(fmt::format("Invalid service_function_parameters key '{}'", k));
-    }
-  }
+  CL_ASSIGN_OR_RETURN(json sfp,
+                      parameters(o, "service_function_parameters", {"correlation", "weight"}));
   CL_ASSIGN_OR_RETURN(r.service_function_parameters.correlation, opt_string(sfp, "correlation"));
   if (r.service_function_parameters.correlation == "None") {
     r.service_function_parameters.correlation.reset();
   }
-  SFC_READ(r.service_function_parameters.weight, opt_int, sfp, "weight");
+  CL_RETURN_IF_ERROR(set_if(r.service_function_parameters.weight, opt_int(sfp, "weight")));
   return r;
 }
 
 Result<openstack::PortPairGroupCreate> group_create(const json& o) {
   openstack::PortPairGroupCreate r;
-  SFC_READ(r.name, opt_string, o, "name");
-  SFC_READ(r.description, opt_string, o, "description");
-  SFC_READ(r.port_pairs, opt_ids, o, "port_pairs");
-  SFC_READ(r.tap_enabled, opt_bool, o, "tap_enabled");
-  CL_ASSIGN_OR_RETURN(json params, opt_object(o, "port_pair_group_parameters"));
-  for (const auto& [k, v] : params.items()) {
-    if (k != "lb_fields" && k != "ppg_n_tuple_mapping") {
-      return bad(fmt::format("Invalid port_pair_group_parameters key '{}'", k));
-    }
-  }
-  SFC_READ(r.port_pair_group_parameters.lb_fields, opt_ids, params, "lb_fields");
+  CL_RETURN_IF_ERROR(read_name_and_description(r, o));
+  CL_RETURN_IF_ERROR(set_if(r.port_pairs, opt_ids(o, "port_pairs")));
+  CL_RETURN_IF_ERROR(set_if(r.tap_enabled, opt_bool(o, "tap_enabled")));
+  CL_ASSIGN_OR_RETURN(json params, parameters(o, "port_pair_group_parameters",
+                                              {"lb_fields", "ppg_n_tuple_mapping"}));
+  CL_RETURN_IF_ERROR(set_if(r.port_pair_group_parameters.lb_fields, opt_ids(params, "lb_fields")));
   return r;
 }
 
 Result<openstack::FlowClassifierCreate> classifier_create(const json& o) {
   openstack::FlowClassifierCreate r;
-  SFC_READ(r.name, opt_string, o, "name");
-  SFC_READ(r.description, opt_string, o, "description");
-  SFC_READ(r.ethertype, opt_string, o, "ethertype");
+  CL_RETURN_IF_ERROR(read_name_and_description(r, o));
+  CL_RETURN_IF_ERROR(set_if(r.ethertype, opt_string(o, "ethertype")));
   if (auto it = o.find("protocol"); it != o.end() && it->is_number_integer()) {
     r.protocol = std::to_string(it->get<int64_t>());
   } else {
-    SFC_READ(r.protocol, opt_string, o, "protocol");
+    CL_RETURN_IF_ERROR(set_if(r.protocol, opt_string(o, "protocol")));
   }
   CL_ASSIGN_OR_RETURN(r.source_port_range_min, opt_int(o, "source_port_range_min"));
   CL_ASSIGN_OR_RETURN(r.source_port_range_max, opt_int(o, "source_port_range_max"));
   CL_ASSIGN_OR_RETURN(r.destination_port_range_min, opt_int(o, "destination_port_range_min"));
   CL_ASSIGN_OR_RETURN(r.destination_port_range_max, opt_int(o, "destination_port_range_max"));
-  SFC_READ(r.source_ip_prefix, opt_string, o, "source_ip_prefix");
-  SFC_READ(r.destination_ip_prefix, opt_string, o, "destination_ip_prefix");
-  SFC_READ(r.logical_source_port, opt_string, o, "logical_source_port");
-  SFC_READ(r.logical_destination_port, opt_string, o, "logical_destination_port");
+  CL_RETURN_IF_ERROR(set_if(r.source_ip_prefix, opt_string(o, "source_ip_prefix")));
+  CL_RETURN_IF_ERROR(set_if(r.destination_ip_prefix, opt_string(o, "destination_ip_prefix")));
+  CL_RETURN_IF_ERROR(set_if(r.logical_source_port, opt_string(o, "logical_source_port")));
+  CL_RETURN_IF_ERROR(set_if(r.logical_destination_port, opt_string(o, "logical_destination_port")));
   if (auto it = o.find("l7_parameters"); it != o.end() && !it->is_null()) {
     // The CLI passes --l7-parameters through as a string.
     json l7 = it->is_string() ? parse_json(it->get<std::string>(), "l7_parameters").value_or(json())
@@ -282,204 +230,96 @@ Result<openstack::FlowClassifierCreate> classifier_create(const json& o) {
 
 Result<openstack::PortChainCreate> chain_create(const json& o) {
   openstack::PortChainCreate r;
-  SFC_READ(r.name, opt_string, o, "name");
-  SFC_READ(r.description, opt_string, o, "description");
-  SFC_READ(r.port_pair_groups, opt_ids, o, "port_pair_groups");
-  SFC_READ(r.flow_classifiers, opt_ids, o, "flow_classifiers");
-  SFC_READ(r.chain_id, opt_int, o, "chain_id");
-  CL_ASSIGN_OR_RETURN(json params, opt_object(o, "chain_parameters"));
-  for (const auto& [k, v] : params.items()) {
-    if (k != "correlation" && k != "symmetric") {
-      return bad(fmt::format("Invalid chain_parameters key '{}'", k));
-    }
-  }
-  SFC_READ(r.chain_parameters.correlation, opt_string, params, "correlation");
-  SFC_READ(r.chain_parameters.symmetric, opt_bool, params, "symmetric");
+  CL_RETURN_IF_ERROR(read_name_and_description(r, o));
+  CL_RETURN_IF_ERROR(set_if(r.port_pair_groups, opt_ids(o, "port_pair_groups")));
+  CL_RETURN_IF_ERROR(set_if(r.flow_classifiers, opt_ids(o, "flow_classifiers")));
+  CL_RETURN_IF_ERROR(set_if(r.chain_id, opt_int(o, "chain_id")));
+  CL_ASSIGN_OR_RETURN(json params, parameters(o, "chain_parameters", {"correlation", "symmetric"}));
+  CL_RETURN_IF_ERROR(set_if(r.chain_parameters.correlation, opt_string(params, "correlation")));
+  CL_RETURN_IF_ERROR(set_if(r.chain_parameters.symmetric, opt_bool(params, "symmetric")));
   return r;
 }
 
-#undef SFC_READ
+// ---- update bodies (name and description; groups and chains: their lists too) -----------------
+
+// The name and description of an update (all a port pair or classifier update has).
+template <typename U>
+Result<U> name_update(const json& o) {
+  U u;
+  CL_RETURN_IF_ERROR(read_name_and_description(u, o));
+  return u;
+}
+
+Result<openstack::PortPairGroupUpdate> group_update(const json& o) {
+  CL_ASSIGN_OR_RETURN(auto u, name_update<openstack::PortPairGroupUpdate>(o));
+  CL_RETURN_IF_ERROR(set_if(u.port_pairs, opt_ids(o, "port_pairs")));
+  return u;
+}
+
+Result<openstack::PortChainUpdate> chain_update(const json& o) {
+  CL_ASSIGN_OR_RETURN(auto u, name_update<openstack::PortChainUpdate>(o));
+  CL_RETURN_IF_ERROR(set_if(u.port_pair_groups, opt_ids(o, "port_pair_groups")));
+  CL_RETURN_IF_ERROR(set_if(u.flow_classifiers, opt_ids(o, "flow_classifiers")));
+  return u;
+}
 
 // ---- routes -------------------------------------------------------------------------------------
 
-// What one resource kind needs to be served.
-struct Resource {
-  std::string singular;  // "port_pair"
-  std::string plural;    // "port_pairs"
-  std::string not_found_type;
-  std::set<std::string> create_keys;
-  std::set<std::string> update_keys;
-  std::function<json()> list;
-  std::function<Result<json>(const std::string&)> get;
-  std::function<Result<json>(const json&)> create;
-  std::function<Result<json>(const std::string&, const json&)> update;
-  std::function<Status(const std::string&)> remove;
-};
-
-template <typename T>
-json list_json(const std::vector<T>& items) {
-  json out = json::array();
-  for (const auto& i : items) {
-    out.push_back(to_json(i));
-  }
-  return out;
-}
-
-template <typename T>
-Result<json> as_json(Result<T> r) {
-  if (!r.ok()) {
-    return std::move(r).error();
-  }
-  return to_json(*r);
-}
-
-Resource port_pair_resource(Sfc& sfc) {
-  return Resource{"port_pair",
-                  "port_pairs",
-                  "PortPairNotFound",
-                  {"name", "description", "ingress", "egress", "service_function_parameters"},
-                  {"name", "description"},
-                  [&sfc] { return list_json(sfc.list_port_pairs()); },
-                  [&sfc](const std::string& id) { return as_json(sfc.get_port_pair(id)); },
-                  [&sfc](const json& o) -> Result<json> {
-                    CL_ASSIGN_OR_RETURN(auto r, port_pair_create(o));
-                    return as_json(sfc.create_port_pair(r));
-                  },
-                  [&sfc](const std::string& id, const json& o) -> Result<json> {
-                    openstack::PortPairUpdate u;
-                    CL_ASSIGN_OR_RETURN(u.name, opt_string(o, "name"));
-                    CL_ASSIGN_OR_RETURN(u.description, opt_string(o, "description"));
-                    return as_json(sfc.update_port_pair(id, u));
-                  },
-                  [&sfc](const std::string& id) { return sfc.delete_port_pair(id); }};
-}
-
-Resource group_resource(Sfc& sfc) {
-  return Resource{
-      "port_pair_group",
-      "port_pair_groups",
-      "PortPairGroupNotFound",
-      {"name", "description", "port_pairs", "port_pair_group_parameters", "tap_enabled"},
-      {"name", "description", "port_pairs"},
-      [&sfc] { return list_json(sfc.list_port_pair_groups()); },
-      [&sfc](const std::string& id) { return as_json(sfc.get_port_pair_group(id)); },
-      [&sfc](const json& o) -> Result<json> {
-        CL_ASSIGN_OR_RETURN(auto r, group_create(o));
-        return as_json(sfc.create_port_pair_group(r));
-      },
-      [&sfc](const std::string& id, const json& o) -> Result<json> {
-        openstack::PortPairGroupUpdate u;
-        CL_ASSIGN_OR_RETURN(u.name, opt_string(o, "name"));
-        CL_ASSIGN_OR_RETURN(u.description, opt_string(o, "description"));
-        CL_ASSIGN_OR_RETURN(u.port_pairs, opt_ids(o, "port_pairs"));
-        return as_json(sfc.update_port_pair_group(id, u));
-      },
-      [&sfc](const std::string& id) { return sfc.delete_port_pair_group(id); }};
-}
-
-Resource classifier_resource(Sfc& sfc) {
-  return Resource{"flow_classifier",
-                  "flow_classifiers",
-                  "FlowClassifierNotFound",
-                  {"name", "description", "ethertype", "protocol", "source_port_range_min",
-                   "source_port_range_max", "destination_port_range_min",
-                   "destination_port_range_max", "source_ip_prefix", "destination_ip_prefix",
-                   "logical_source_port", "logical_destination_port", "l7_parameters"},
-                  {"name", "description"},
-                  [&sfc] { return list_json(sfc.list_flow_classifiers()); },
-                  [&sfc](const std::string& id) { return as_json(sfc.get_flow_classifier(id)); },
-                  [&sfc](const json& o) -> Result<json> {
-                    CL_ASSIGN_OR_RETURN(auto r, classifier_create(o));
-                    return as_json(sfc.create_flow_classifier(r));
-                  },
-                  [&sfc](const std::string& id, const json& o) -> Result<json> {
-                    openstack::FlowClassifierUpdate u;
-                    CL_ASSIGN_OR_RETURN(u.name, opt_string(o, "name"));
-                    CL_ASSIGN_OR_RETURN(u.description, opt_string(o, "description"));
-                    return as_json(sfc.update_flow_classifier(id, u));
-                  },
-                  [&sfc](const std::string& id) { return sfc.delete_flow_classifier(id); }};
-}
-
-Resource chain_resource(Sfc& sfc) {
-  return Resource{"port_chain",
-                  "port_chains",
-                  "PortChainNotFound",
-                  {"name", "description", "port_pair_groups", "flow_classifiers",
-                   "chain_parameters", "chain_id"},
-                  {"name", "description", "port_pair_groups", "flow_classifiers"},
-                  [&sfc] { return list_json(sfc.list_port_chains()); },
-                  [&sfc](const std::string& id) { return as_json(sfc.get_port_chain(id)); },
-                  [&sfc](const json& o) -> Result<json> {
-                    CL_ASSIGN_OR_RETURN(auto r, chain_create(o));
-                    return as_json(sfc.create_port_chain(r));
-                  },
-                  [&sfc](const std::string& id, const json& o) -> Result<json> {
-                    openstack::PortChainUpdate u;
-                    CL_ASSIGN_OR_RETURN(u.name, opt_string(o, "name"));
-                    CL_ASSIGN_OR_RETURN(u.description, opt_string(o, "description"));
-                    CL_ASSIGN_OR_RETURN(u.port_pair_groups, opt_ids(o, "port_pair_groups"));
-                    CL_ASSIGN_OR_RETURN(u.flow_classifiers, opt_ids(o, "flow_classifiers"));
-                    return as_json(sfc.update_port_chain(id, u));
-                  },
-                  [&sfc](const std::string& id) { return sfc.delete_port_chain(id); }};
+// A resource under /v2.0/sfc/ whose bodies may hold `create_keys` (POST) or `update_keys` (PUT)
+// and whose unknown ids are answered with `not_found_type`.
+Resource sfc_resource(const std::string& singular, const std::string& not_found_type,
+                      std::set<std::string> create_keys, std::set<std::string> update_keys) {
+  Resource r;
+  r.singular = singular;
+  r.plural = singular + "s";
+  r.collection = R"(/v2\.0/sfc/)" + r.plural + R"((?:\.json)?)";
+  r.item = R"(/v2\.0/sfc/)" + r.plural + R"(/([^/]+?)(?:\.json)?)";
+  r.body = [singular, create_keys, update_keys](const httplib::Request& req, bool create) {
+    return resource_body(req, singular, create ? create_keys : update_keys);
+  };
+  r.error_type = [not_found_type](const Error& e, bool) {
+    return e.code == ErrorCode::kNotFound ? not_found_type : "";
+  };
+  return r;
 }
 
 std::vector<Resource> resources(Sfc& sfc) {
-  return {port_pair_resource(sfc), group_resource(sfc), classifier_resource(sfc),
-          chain_resource(sfc)};
-}
-
-// An unknown id answers with the resource's own NotFound type.
-Reply fail(const Resource& r, const Error& e) {
-  return openstack_error_reply(ErrorStyle::kNeutron, e,
-                               e.code == ErrorCode::kNotFound ? r.not_found_type : "");
-}
-
-Result<Reply> list(const Resource& r, const httplib::Request& req) {
-  return Reply(json{{r.plural, filter_items(r.list(), req)}});
-}
-
-Result<Reply> create(const Resource& r, const httplib::Request& req) {
-  CL_ASSIGN_OR_RETURN(json body, resource_body(req, r.singular, r.create_keys));
-  auto created = r.create(body);
-  return created.ok() ? Reply(json{{r.singular, *created}}, 201) : fail(r, created.error());
-}
-
-Result<Reply> show(const Resource& r, const httplib::Request& req) {
-  auto got = r.get(req.matches[1]);
-  return got.ok() ? Reply(json{{r.singular, *got}}) : fail(r, got.error());
-}
-
-Result<Reply> update(const Resource& r, const httplib::Request& req) {
-  CL_ASSIGN_OR_RETURN(json body, resource_body(req, r.singular, r.update_keys));
-  auto updated = r.update(req.matches[1], body);
-  return updated.ok() ? Reply(json{{r.singular, *updated}}) : fail(r, updated.error());
-}
-
-Result<Reply> remove(const Resource& r, const httplib::Request& req) {
-  Status s = r.remove(req.matches[1]);
-  return s.ok() ? Reply::empty(204) : fail(r, s.error());
-}
-
-// The five routes of one resource, behind the router's token guard.
-void add_routes(Router& router, std::shared_ptr<const Resource> r) {
-  const std::string collection = R"(/v2\.0/sfc/)" + r->plural + R"((?:\.json)?)";
-  const std::string item = R"(/v2\.0/sfc/)" + r->plural + R"(/([^/]+?)(?:\.json)?)";
-  using Fn = Result<Reply> (*)(const Resource&, const httplib::Request&);
-  const std::pair<Method, Fn> kCollection[] = {{Method::kGet, &list}, {Method::kPost, &create}};
-  const std::pair<Method, Fn> kItem[] = {
-      {Method::kGet, &show}, {Method::kPut, &update}, {Method::kDelete, &remove}};
-  // Plain pairs, not structured bindings: clang 14 cannot capture those in a lambda.
-  for (const auto& route : kCollection) {
-    Fn fn = route.second;
-    router.add(route.first, collection,
-               [r, fn](const httplib::Request& req) { return fn(*r, req); });
-  }
-  for (const auto& route : kItem) {
-    Fn fn = route.second;
-    router.add(route.first, item, [r, fn](const httplib::Request& req) { return fn(*r, req); });
-  }
+  std::vector<Resource> out;
+  out.push_back(
+      sfc_resource("port_pair", "PortPairNotFound",
+                   {"name", "description", "ingress", "egress", "service_function_parameters"},
+                   {"name", "description"}));
+  bind_ops(out.back(), sfc, &Sfc::list_port_pairs, &Sfc::get_port_pair, &Sfc::create_port_pair,
+           &Sfc::update_port_pair, &Sfc::delete_port_pair, &port_pair_create,
+           &name_update<openstack::PortPairUpdate>,
+           [](const openstack::PortPair& p) { return to_json(p); });
+  out.push_back(sfc_resource(
+      "port_pair_group", "PortPairGroupNotFound",
+      {"name", "description", "port_pairs", "port_pair_group_parameters", "tap_enabled"},
+      {"name", "description", "port_pairs"}));
+  bind_ops(out.back(), sfc, &Sfc::list_port_pair_groups, &Sfc::get_port_pair_group,
+           &Sfc::create_port_pair_group, &Sfc::update_port_pair_group, &Sfc::delete_port_pair_group,
+           &group_create, &group_update,
+           [](const openstack::PortPairGroup& g) { return to_json(g); });
+  out.push_back(
+      sfc_resource("flow_classifier", "FlowClassifierNotFound",
+                   {"name", "description", "ethertype", "protocol", "source_port_range_min",
+                    "source_port_range_max", "destination_port_range_min",
+                    "destination_port_range_max", "source_ip_prefix", "destination_ip_prefix",
+                    "logical_source_port", "logical_destination_port", "l7_parameters"},
+                   {"name", "description"}));
+  bind_ops(out.back(), sfc, &Sfc::list_flow_classifiers, &Sfc::get_flow_classifier,
+           &Sfc::create_flow_classifier, &Sfc::update_flow_classifier, &Sfc::delete_flow_classifier,
+           &classifier_create, &name_update<openstack::FlowClassifierUpdate>,
+           [](const openstack::FlowClassifier& c) { return to_json(c); });
+  out.push_back(sfc_resource("port_chain", "PortChainNotFound",
+                             {"name", "description", "port_pair_groups", "flow_classifiers",
+                              "chain_parameters", "chain_id"},
+                             {"name", "description", "port_pair_groups", "flow_classifiers"}));
+  bind_ops(out.back(), sfc, &Sfc::list_port_chains, &Sfc::get_port_chain, &Sfc::create_port_chain,
+           &Sfc::update_port_chain, &Sfc::delete_port_chain, &chain_create, &chain_update,
+           [](const openstack::PortChain& c) { return to_json(c); });
+  return out;
 }
 
 }  // namespace
@@ -502,20 +342,16 @@ Result<openstack::PortChainCreate> parse_port_chain_create(const json& o) {
 }
 
 OpenStackSfcEndpoint::OpenStackSfcEndpoint(std::shared_ptr<openstack::Cloud> cloud)
-    : cloud_(std::move(cloud)),
-      sfc_(std::make_unique<openstack::Sfc>(*cloud_, cloud_->emulation())) {}
+    : OpenStackServiceEndpoint("networking-sfc", ErrorStyle::kNeutron, std::move(cloud)),
+      sfc_(std::make_unique<openstack::Sfc>(*ctx_.cloud, ctx_.cloud->emulation())) {}
 
 OpenStackSfcEndpoint::~OpenStackSfcEndpoint() = default;
 
 void OpenStackSfcEndpoint::register_routes(httplib::Server& server) {
-  Router router(server, *this, token_guard(cloud_));
+  Router router(server, *this, token_guard(ctx_.cloud));
   for (Resource& r : resources(*sfc_)) {
-    add_routes(router, std::make_shared<const Resource>(std::move(r)));
+    add_resource_routes(router, std::make_shared<const Resource>(std::move(r)));
   }
-}
-
-void OpenStackSfcEndpoint::write_error(httplib::Response& res, const Error& error) const {
-  send_openstack_error(res, ErrorStyle::kNeutron, error);
 }
 
 }  // namespace chainlab::endpoints

@@ -20,22 +20,15 @@
 
 namespace chainlab::endpoints {
 
-class OpenStackSfcEndpoint final : public Endpoint {
+class OpenStackSfcEndpoint final : public OpenStackServiceEndpoint {
  public:
   explicit OpenStackSfcEndpoint(std::shared_ptr<openstack::Cloud> cloud);
   ~OpenStackSfcEndpoint() override;
-  std::string name() const override { return cloud_->pop() + " networking-sfc"; }
   void register_routes(httplib::Server& server) override;
-  void write_error(httplib::Response& res, const Error& error) const override;
-  Error no_route_error(const std::string&, const std::string&) const override {
-    return no_route_openstack();
-  }
-  bool uses_run_token() const override { return false; }  // Keystone tokens instead
   openstack::Sfc& sfc() { return *sfc_; }
 
  private:
-  std::shared_ptr<openstack::Cloud> cloud_;
-  std::unique_ptr<openstack::Sfc> sfc_;  // declared after cloud_: goes first
+  std::unique_ptr<openstack::Sfc> sfc_;  // after the base's Cloud: goes first
 };
 
 // The request readers behind the routes. The body's object under `key` ({"port_pair": {...}}),

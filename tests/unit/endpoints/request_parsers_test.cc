@@ -7,6 +7,7 @@
 
 #include "endpoints/emulator/emulator_endpoint.h"
 #include "endpoints/openstack/keystone.h"
+#include "endpoints/openstack/neutron.h"
 #include "endpoints/openstack/nova.h"
 
 namespace chainlab::endpoints {
@@ -77,6 +78,38 @@ TEST(NovaRequests, InterfaceAttachmentWrongTypes) {
       parse_interface_attachment(json::parse(R"({"interfaceAttachment": {"fixed_ips": [5]}})")));
   expect_invalid(parse_interface_attachment(
       json::parse(R"({"interfaceAttachment": {"fixed_ips": [{"ip_address": false}]}})")));
+}
+
+TEST(NeutronRequests, RouterGatewayCreateAndUpdate) {
+  auto created = parse_router_create(
+      json::parse(R"({"name": "r", "external_gateway_info": {"network_id": "ext"}})"));
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  EXPECT_EQ(created->name, "r");
+  EXPECT_TRUE(created->admin_state_up);
+  EXPECT_EQ(created->external_network_id, "ext");
+  auto unchanged = parse_router_update(json::parse(R"({"admin_state_up": false})"));
+  ASSERT_TRUE(unchanged.ok());
+  EXPECT_FALSE(unchanged->name.has_value());
+  EXPECT_EQ(unchanged->admin_state_up, false);
+  EXPECT_FALSE(unchanged->external_network_id.has_value());
+  auto cleared = parse_router_update(json::parse(R"({"external_gateway_info": {}})"));
+  ASSERT_TRUE(cleared.ok());
+  EXPECT_EQ(cleared->external_network_id, "");
+  expect_invalid(parse_router_create(json::parse(R"({"name": 5})")));
+}
+
+TEST(NeutronRequests, NetworkCreateDefaultsAndUpdateLeavesUnset) {
+  auto created = parse_network_create(json::parse(R"({"name": "n", "mtu": 1400})"));
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  EXPECT_TRUE(created->admin_state_up);
+  EXPECT_FALSE(created->shared);
+  EXPECT_EQ(created->mtu, 1400);
+  auto update = parse_network_update(json::parse(R"({"router:external": true})"));
+  ASSERT_TRUE(update.ok());
+  EXPECT_FALSE(update->name.has_value());
+  EXPECT_EQ(update->external, true);
+  EXPECT_EQ(parse_network_update(json::parse(R"({"shared": "x"})")).error().message,
+            "Invalid input for shared: '\"x\"' is not a boolean");
 }
 
 TEST(EmulatorRequests, NetworkListItemsNeedStrings) {

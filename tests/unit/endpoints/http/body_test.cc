@@ -44,6 +44,30 @@ TEST(FieldReader, OpenStackStyleSaysItAsTheServicesDo) {
   EXPECT_EQ(r.opt_int("mtu").error().message.rfind("Invalid input for mtu: ", 0), 0u);
 }
 
+TEST(FieldReader, NetworkingSfcStyleEndsItsSentences) {
+  json body = {{"name", 5}, {"weight", "x"}, {"symmetric", "maybe"}};
+  FieldReader r(body, "", FieldStyle::kNetworkingSfc);
+  EXPECT_EQ(r.opt_string("name").error().message, "Invalid input for name: '5' is not a string.");
+  EXPECT_EQ(r.opt_bool("symmetric").error().message,
+            "Invalid input for symmetric: '\"maybe\"' is not a boolean.");
+  const std::string weight = r.opt_int("weight").error().message;
+  EXPECT_EQ(weight.rfind("Invalid input for weight: ", 0), 0u);
+  EXPECT_EQ(weight.back(), '.');
+}
+
+TEST(FieldReader, StringListsNameTheWrongItem) {
+  json body = {{"ids", {"a", "b"}}, {"one", "a"}, {"mixed", {"a", 5}}, {"none", nullptr}};
+  FieldReader r(body, "", FieldStyle::kNetworkingSfc);
+  EXPECT_EQ(**r.opt_string_list("ids"), (std::vector<std::string>{"a", "b"}));
+  EXPECT_FALSE(r.opt_string_list("none")->has_value());
+  EXPECT_FALSE(r.opt_string_list("absent")->has_value());
+  EXPECT_EQ(r.opt_string_list("one").error().message,
+            "Invalid input for one: '\"a\"' is not a list.");
+  EXPECT_EQ(r.opt_string_list("mixed", "an id").error().message,
+            "Invalid input for mixed: '5' is not an id.");
+  EXPECT_EQ(FieldReader(body).opt_string_list("mixed").error().message, "mixed: expected a string");
+}
+
 TEST(RequestParams, TheBodyIsMergedOverTheQuery) {
   httplib::Request req;
   req.params.emplace("a", "query");
