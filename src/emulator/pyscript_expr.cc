@@ -30,10 +30,10 @@ Status Parser::grown(Expr& e) const {
   return ok_status();
 }
 
-// `a, b, c` (a tuple) or a single test.
-Result<ExprPtr> Parser::testlist() {
+Result<ExprPtr> Parser::comma_list(const std::function<Result<ExprPtr>()>& item,
+                                   const std::function<bool()>& ends) {
   int ln = line();
-  CL_ASSIGN_OR_RETURN(ExprPtr first, test());
+  CL_ASSIGN_OR_RETURN(ExprPtr first, item());
   if (!op(",")) {
     return first;
   }
@@ -41,14 +41,23 @@ Result<ExprPtr> Parser::testlist() {
   tuple->items.push_back(std::move(first));
   while (op(",")) {
     ++pos_;
-    if (peek().kind == TokenKind::kNewline || op("=") || op(")") || op(";") || op(":")) {
+    if (ends()) {
       break;
     }
-    CL_ASSIGN_OR_RETURN(ExprPtr e, test());
+    CL_ASSIGN_OR_RETURN(ExprPtr e, item());
     tuple->items.push_back(std::move(e));
   }
   CL_RETURN_IF_ERROR(grown(*tuple));
   return tuple;
+}
+
+// `a, b, c` (a tuple) or a single test.
+Result<ExprPtr> Parser::testlist() {
+  return comma_list([this] { return test(); },
+                    [this] {
+                      return peek().kind == TokenKind::kNewline || op("=") || op(")") || op(";") ||
+                             op(":");
+                    });
 }
 
 Result<ExprPtr> Parser::test() {

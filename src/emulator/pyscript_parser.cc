@@ -367,23 +367,7 @@ Result<StmtPtr> Parser::for_statement() {
 
 // `a, b` in `for a, b in ...`: bitwise-or level expressions (no `in` comparisons).
 Result<ExprPtr> Parser::target_list() {
-  int ln = line();
-  CL_ASSIGN_OR_RETURN(ExprPtr first, binary(0));
-  if (!op(",")) {
-    return first;
-  }
-  auto tuple = make_expr(ExprKind::kTuple, ln);
-  tuple->items.push_back(std::move(first));
-  while (op(",")) {
-    ++pos_;
-    if (kw("in")) {
-      break;
-    }
-    CL_ASSIGN_OR_RETURN(ExprPtr e, binary(0));
-    tuple->items.push_back(std::move(e));
-  }
-  CL_RETURN_IF_ERROR(grown(*tuple));
-  return tuple;
+  return comma_list([this] { return binary(0); }, [this] { return kw("in"); });
 }
 
 Result<StmtPtr> Parser::try_statement() {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -153,6 +154,10 @@ class Parser {
   Status grown(Expr& e) const;
   // `a, b, c` (a tuple) or a single test.
   Result<ExprPtr> testlist();
+  // `x, y, ...` of item()s as a tuple, a single one as it is; a trailing comma ends the tuple
+  // where ends() is true (testlist, target_list).
+  Result<ExprPtr> comma_list(const std::function<Result<ExprPtr>()>& item,
+                             const std::function<bool()>& ends);
   Result<ExprPtr> test();
   Result<ExprPtr> bool_op(std::string_view which);
   Result<ExprPtr> not_test();
