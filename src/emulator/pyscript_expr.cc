@@ -60,11 +60,17 @@ Result<ExprPtr> Parser::testlist() {
                     });
 }
 
+Result<ExprPtr> Parser::test_before_for(std::string_view what) {
+  CL_ASSIGN_OR_RETURN(ExprPtr e, test());
+  if (kw("for")) {
+    return unsupported(what);
+  }
+  return e;
+}
+
 Result<ExprPtr> Parser::test() {
   Depth depth(*this);
-  if (depth.too_deep()) {
-    return error("expression nested too deeply");
-  }
+  CL_RETURN_IF_ERROR(depth.check("expression"));
   if (kw("lambda")) {
     return unsupported("lambda");
   }
@@ -117,9 +123,7 @@ Result<ExprPtr> Parser::bool_op(std::string_view which) {
 
 Result<ExprPtr> Parser::not_test() {
   Depth depth(*this);
-  if (depth.too_deep()) {
-    return error("expression nested too deeply");
-  }
+  CL_RETURN_IF_ERROR(depth.check("expression"));
   if (kw("not")) {
     auto e = make_expr(ExprKind::kUnary, line());
     ++pos_;
@@ -222,9 +226,7 @@ Result<ExprPtr> Parser::binary(int level) {
 
 Result<ExprPtr> Parser::factor() {
   Depth depth(*this);
-  if (depth.too_deep()) {
-    return error("expression nested too deeply");
-  }
+  CL_RETURN_IF_ERROR(depth.check("expression"));
   if (op("-") || op("+") || op("~")) {
     auto e = make_expr(ExprKind::kUnary, line());
     e->text = toks_[pos_++].text;
@@ -339,10 +341,7 @@ Status Parser::arguments(Expr& call) {
       if (!call.keywords.empty()) {
         return error("positional argument follows keyword argument");
       }
-      CL_ASSIGN_OR_RETURN(ExprPtr arg, test());
-      if (kw("for")) {
-        return unsupported("generator expression");
-      }
+      CL_ASSIGN_OR_RETURN(ExprPtr arg, test_before_for("generator expression"));
       call.items.push_back(std::move(arg));
     }
     if (!op(",")) {
@@ -394,10 +393,7 @@ Status Parser::elements(Expr& into, std::string_view close, bool& saw_comma) {
     if (op("*") || op("**")) {
       return unsupported("unpacking in a display");
     }
-    CL_ASSIGN_OR_RETURN(ExprPtr item, test());
-    if (kw("for")) {
-      return unsupported("comprehension");
-    }
+    CL_ASSIGN_OR_RETURN(ExprPtr item, test_before_for("comprehension"));
     into.items.push_back(std::move(item));
     if (!op(",")) {
       break;
@@ -419,10 +415,7 @@ Result<ExprPtr> Parser::dict_or_set(int ln) {
       return unsupported(kw("for") ? "comprehension" : "set literal");
     }
     ++pos_;
-    CL_ASSIGN_OR_RETURN(ExprPtr value, test());
-    if (kw("for")) {
-      return unsupported("comprehension");
-    }
+    CL_ASSIGN_OR_RETURN(ExprPtr value, test_before_for("comprehension"));
     d->items.push_back(std::move(key));
     d->items.push_back(std::move(value));
     if (!op(",")) {

@@ -10,9 +10,7 @@ namespace chainlab::emulator::pyscript {
 // ---- statements ----
 Status Parser::statement_into(Block& out) {
   Depth depth(*this);
-  if (depth.too_deep()) {
-    return error("statements nested too deeply");
-  }
+  CL_RETURN_IF_ERROR(depth.check("statements"));
   const Token& t = peek();
   if (t.kind == TokenKind::kName) {
     if (t.text == "if" || t.text == "while") {
@@ -193,18 +191,27 @@ Result<std::string> Parser::optional_as() {
   return expect_name("after 'as'");
 }
 
-Result<StmtPtr> Parser::import_statement() {
-  auto s = make_stmt(StmtKind::kImport, line());
-  ++pos_;
+Status Parser::comma_separated(const std::function<Status()>& item) {
   do {
     if (op(",")) {
       ++pos_;
     }
+    CL_RETURN_IF_ERROR(item());
+  } while (op(","));
+  return ok_status();
+}
+
+Result<StmtPtr> Parser::import_statement() {
+  auto s = make_stmt(StmtKind::kImport, line());
+  ++pos_;
+  auto import_name = [&]() -> Status {
     ImportName n;
     CL_ASSIGN_OR_RETURN(n.name, dotted_name());
     CL_ASSIGN_OR_RETURN(n.as, optional_as());
     s->names.push_back(std::move(n));
-  } while (op(","));
+    return ok_status();
+  };
+  CL_RETURN_IF_ERROR(comma_separated(import_name));
   return s;
 }
 
@@ -340,13 +347,17 @@ Status Parser::optional_else(Stmt& s) {
   return ok_status();
 }
 
-Result<StmtPtr> Parser::while_statement() {
-  auto s = make_stmt(StmtKind::kWhile, line());
-  ++pos_;
-  CL_ASSIGN_OR_RETURN(s->value, test());
+Result<StmtPtr> Parser::loop_rest(StmtPtr s, Result<ExprPtr> value) {
+  CL_ASSIGN_OR_RETURN(s->value, std::move(value));
   CL_ASSIGN_OR_RETURN(s->body, block());
   CL_RETURN_IF_ERROR(optional_else(*s));
   return s;
+}
+
+Result<StmtPtr> Parser::while_statement() {
+  auto s = make_stmt(StmtKind::kWhile, line());
+  ++pos_;
+  return loop_rest(std::move(s), test());
 }
 
 Result<StmtPtr> Parser::for_statement() {
@@ -359,10 +370,7 @@ Result<StmtPtr> Parser::for_statement() {
     return error(fmt::format("expected 'in', found {}", describe(peek())));
   }
   ++pos_;
-  CL_ASSIGN_OR_RETURN(s->value, testlist());
-  CL_ASSIGN_OR_RETURN(s->body, block());
-  CL_RETURN_IF_ERROR(optional_else(*s));
-  return s;
+  return loop_rest(std::move(s), testlist());
 }
 
 // `a, b` in `for a, b in ...`: bitwise-or level expressions (no `in` comparisons).
@@ -403,10 +411,7 @@ Result<StmtPtr> Parser::try_statement() {
 Result<StmtPtr> Parser::with_statement() {
   auto s = make_stmt(StmtKind::kWith, line());
   ++pos_;
-  do {
-    if (op(",")) {
-      ++pos_;
-    }
+  auto with_item = [&]() -> Status {
     WithItem item;
     CL_ASSIGN_OR_RETURN(item.context, test());
     if (kw("as")) {
@@ -415,7 +420,9 @@ Result<StmtPtr> Parser::with_statement() {
       CL_RETURN_IF_ERROR(check_target(*item.target, "assign to"));
     }
     s->items.push_back(std::move(item));
-  } while (op(","));
+    return ok_status();
+  };
+  CL_RETURN_IF_ERROR(comma_separated(with_item));
   CL_ASSIGN_OR_RETURN(s->body, block());
   return s;
 }

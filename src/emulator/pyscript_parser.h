@@ -69,7 +69,13 @@ class Parser {
     ~Depth() { --p_.depth_; }
     Depth(const Depth&) = delete;
     Depth& operator=(const Depth&) = delete;
-    bool too_deep() const { return p_.depth_ > p_.limits_.max_depth * 4; }
+    // "<what> nested too deeply" past the nesting limit.
+    Status check(std::string_view what) const {
+      if (p_.depth_ > p_.limits_.max_depth * 4) {
+        return p_.error(fmt::format("{} nested too deeply", what));
+      }
+      return ok_status();
+    }
 
    private:
     Parser& p_;
@@ -132,12 +138,16 @@ class Parser {
   Result<StmtPtr> print_statement();
   Result<std::string> dotted_name();
   Result<std::string> optional_as();
+  // item() once, then once more after each comma: `import a, b as c`, `with x as y, z`.
+  Status comma_separated(const std::function<Status()>& item);
   Result<StmtPtr> import_statement();
   Result<StmtPtr> from_import();
   Status check_target(const Expr& e, std::string_view action) const;
   Result<StmtPtr> expression_statement();
   Result<StmtPtr> if_statement();
   Status optional_else(Stmt& s);
+  // A while or for statement `s` from its `value` on: the block, then an optional else block.
+  Result<StmtPtr> loop_rest(StmtPtr s, Result<ExprPtr> value);
   Result<StmtPtr> while_statement();
   Result<StmtPtr> for_statement();
   // `a, b` in `for a, b in ...`: bitwise-or level expressions (no `in` comparisons).
@@ -159,6 +169,8 @@ class Parser {
   Result<ExprPtr> comma_list(const std::function<Result<ExprPtr>()>& item,
                              const std::function<bool()>& ends);
   Result<ExprPtr> test();
+  // A test, unless `for` follows it: a comprehension, unsupported as `what`.
+  Result<ExprPtr> test_before_for(std::string_view what);
   Result<ExprPtr> bool_op(std::string_view which);
   Result<ExprPtr> not_test();
   // The comparison operator at the cursor ("" if none); advances past it.

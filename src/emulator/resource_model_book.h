@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "emulator/resource_model.h"
 
@@ -65,6 +66,11 @@ class AllocationBook {
 // its rule in fits().
 class BookModel : public ResourceModel {
  public:
+  // `name`: a string literal.
+  BookModel(const ResourceModelSpec& spec, const GlobalBudget& budget, std::string_view name,
+            bool limited)
+      : book_(spec, budget), name_(name), limited_(limited) {}
+
   std::string_view name() const override { return name_; }
   ResourceCapacity capacity() const override { return book_.capacity(name(), limited_); }
   Status admits(const Flavor& flavor) const override {
@@ -78,10 +84,6 @@ class BookModel : public ResourceModel {
   }
 
  protected:
-  BookModel(const ResourceModelSpec& spec, const GlobalBudget& budget, std::string_view name,
-            bool limited)
-      : book_(spec, budget), name_(name), limited_(limited) {}
-
   // Whether a new instance may have `flavor` (after the book's own checks); default: yes.
   virtual Status fits(const std::string& instance, const Flavor& flavor) const;
   virtual double single_cu() const { return 0; }
@@ -95,15 +97,17 @@ class BookModel : public ResourceModel {
   bool limited_;
 };
 
-// validate_spec, validate_budget for a `limited` model, then a Model(spec, budget).
-template <typename Model>
+// validate_spec, validate_budget for a `limited` model, then a Model(spec, budget, args...).
+template <typename Model, typename... Args>
 Result<std::unique_ptr<ResourceModel>> make_valid(const ResourceModelSpec& spec,
-                                                  const GlobalBudget& budget, bool limited) {
+                                                  const GlobalBudget& budget, bool limited,
+                                                  Args&&... args) {
   CL_RETURN_IF_ERROR(validate_spec(spec));
   if (limited) {
     CL_RETURN_IF_ERROR(validate_budget(spec, budget));
   }
-  return std::unique_ptr<ResourceModel>(std::make_unique<Model>(spec, budget));
+  return std::unique_ptr<ResourceModel>(
+      std::make_unique<Model>(spec, budget, std::forward<Args>(args)...));
 }
 
 Result<std::unique_ptr<ResourceModel>> make_none_model(const ResourceModelSpec& spec,

@@ -278,9 +278,6 @@ Result<ImportedGraph> read_gml(const std::string& text, const std::string& sourc
       ++edge_index;
     }
   }
-  if (graph.nodes.empty()) {
-    return make_error(ErrorCode::kInvalidArgument, "{}: the graph has no nodes", source);
-  }
   return graph;
 }
 

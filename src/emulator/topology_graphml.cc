@@ -157,9 +157,6 @@ Result<ImportedGraph> read_graphml(const std::string& text, const std::string& s
     graph.edges.push_back(std::move(e));
     ++index;
   }
-  if (graph.nodes.empty()) {
-    return make_error(ErrorCode::kInvalidArgument, "{}: the graph has no nodes", source);
-  }
   return graph;
 }
 

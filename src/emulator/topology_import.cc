@@ -96,6 +96,9 @@ Result<Topology> import_graph(const std::string& text, const ImportOptions& opti
   }
   try {
     CL_ASSIGN_OR_RETURN(ImportedGraph graph, read());
+    if (graph.nodes.empty()) {
+      return make_error(ErrorCode::kInvalidArgument, "{}: the graph has no nodes", source);
+    }
     return build_topology(graph, options, source, cancel);
   } catch (const std::exception& e) {
     return make_error(ErrorCode::kInternal, "{}: reading {}: {}", source, format, e.what());

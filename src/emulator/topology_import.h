@@ -53,7 +53,8 @@ Result<Topology> build_topology(const ImportedGraph& graph, const ImportOptions&
                                 const std::string& source, const Cancel& cancel = Cancel());
 
 // What Topology::from_graphml and from_gml share: InvalidArgument when `text` is larger than
-// kMaxImportBytes, else build_topology of what read() gives; an exception (std::bad_alloc on
+// kMaxImportBytes, else build_topology of what read() gives ("<source>: the graph has no nodes"
+// when it has none); an exception (std::bad_alloc on
 // absurd input) becomes kInternal "<source>: reading <format>: <what>".
 Result<Topology> import_graph(const std::string& text, const ImportOptions& options,
                               const std::string& source, const Cancel& cancel,

@@ -154,6 +154,29 @@ class YamlReader {
     return ok_status();
   }
 
+  // The mapping at `key` of `node` (if there is one) into `out`: string keys, each value read by
+  // get(value, "<path>.<key>.<k>"); `expected` is the error for anything but a mapping.
+  template <typename Map, typename Get>
+  Status read_map(const YAML::Node& node, std::string_view path, const char* key,
+                  std::string_view expected, Map& out, Get get) const {
+    const YAML::Node map = node[key];
+    if (!map) {
+      return ok_status();
+    }
+    std::string map_path = join(path, key);
+    if (!map.IsMap()) {
+      return error(map_path, expected);
+    }
+    for (const auto& kv : map) {
+      CL_ASSIGN_OR_RETURN(std::string k, get_string(kv.first, map_path));
+      CL_ASSIGN_OR_RETURN(typename Map::mapped_type value, get(kv.second, join(map_path, k)));
+      if (!out.emplace(k, value).second) {
+        return error(map_path, fmt::format("duplicate key '{}'", k));
+      }
+    }
+    return ok_status();
+  }
+
   Result<GatekeeperApi> get_gatekeeper_api(const YAML::Node& node, std::string_view path) const {
     return get_parsed(node, path, "expected tango or sonata", parse_gatekeeper_api);
   }
@@ -253,32 +276,12 @@ class YamlReader {
       CL_RETURN_IF_ERROR(read_optional(r, rpath, "max_cu", out.max_cu, &YamlReader::get_double));
       CL_RETURN_IF_ERROR(read_optional(r, rpath, "max_mu", out.max_mu, &YamlReader::get_double));
     }
-    if (const YAML::Node m = node["metadata"]) {
-      std::string mpath = join(path, "metadata");
-      if (!m.IsMap()) {
-        return error(mpath, "expected a mapping of strings");
-      }
-      for (const auto& kv : m) {
-        CL_ASSIGN_OR_RETURN(std::string key, get_string(kv.first, mpath));
-        CL_ASSIGN_OR_RETURN(std::string value, get_string(kv.second, join(mpath, key)));
-        if (!pop.metadata.emplace(key, value).second) {
-          return error(mpath, fmt::format("duplicate key '{}'", key));
-        }
-      }
-    }
-    if (const YAML::Node e = node["endpoints"]) {
-      std::string epath = join(path, "endpoints");
-      if (!e.IsMap()) {
-        return error(epath, "expected a mapping of endpoint kind to port");
-      }
-      for (const auto& kv : e) {
-        CL_ASSIGN_OR_RETURN(std::string kind, get_string(kv.first, epath));
-        CL_ASSIGN_OR_RETURN(int port, get_int_in(kv.second, join(epath, kind), 0, 65535));
-        if (!pop.endpoints.emplace(kind, port).second) {
-          return error(epath, fmt::format("duplicate key '{}'", kind));
-        }
-      }
-    }
+    CL_RETURN_IF_ERROR(
+        read_map(node, path, "metadata", "expected a mapping of strings", pop.metadata,
+                 [this](const YAML::Node& v, std::string_view p) { return get_string(v, p); }));
+    CL_RETURN_IF_ERROR(read_map(
+        node, path, "endpoints", "expected a mapping of endpoint kind to port", pop.endpoints,
+        [this](const YAML::Node& v, std::string_view p) { return get_int_in(v, p, 0, 65535); }));
     return pop;
   }
 
