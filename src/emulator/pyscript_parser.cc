@@ -157,8 +157,7 @@ Result<StmtPtr> Parser::small_statement() {
 }
 
 Result<StmtPtr> Parser::print_statement() {
-  auto s = make_stmt(StmtKind::kPrint, line());
-  ++pos_;
+  auto s = keyword_stmt(StmtKind::kPrint);
   if (op(">>")) {
     return unsupported("print >>file");
   }
@@ -191,6 +190,12 @@ Result<std::string> Parser::optional_as() {
   return expect_name("after 'as'");
 }
 
+StmtPtr Parser::keyword_stmt(StmtKind kind) {
+  auto s = make_stmt(kind, line());
+  ++pos_;
+  return s;
+}
+
 Status Parser::comma_separated(const std::function<Status()>& item) {
   do {
     if (op(",")) {
@@ -202,8 +207,7 @@ Status Parser::comma_separated(const std::function<Status()>& item) {
 }
 
 Result<StmtPtr> Parser::import_statement() {
-  auto s = make_stmt(StmtKind::kImport, line());
-  ++pos_;
+  auto s = keyword_stmt(StmtKind::kImport);
   auto import_name = [&]() -> Status {
     ImportName n;
     CL_ASSIGN_OR_RETURN(n.name, dotted_name());
@@ -216,8 +220,7 @@ Result<StmtPtr> Parser::import_statement() {
 }
 
 Result<StmtPtr> Parser::from_import() {
-  auto s = make_stmt(StmtKind::kFromImport, line());
-  ++pos_;
+  auto s = keyword_stmt(StmtKind::kFromImport);
   while (op(".") || op("...")) {
     s->text += toks_[pos_++].text;
   }
@@ -355,14 +358,12 @@ Result<StmtPtr> Parser::loop_rest(StmtPtr s, Result<ExprPtr> value) {
 }
 
 Result<StmtPtr> Parser::while_statement() {
-  auto s = make_stmt(StmtKind::kWhile, line());
-  ++pos_;
+  auto s = keyword_stmt(StmtKind::kWhile);
   return loop_rest(std::move(s), test());
 }
 
 Result<StmtPtr> Parser::for_statement() {
-  auto s = make_stmt(StmtKind::kFor, line());
-  ++pos_;
+  auto s = keyword_stmt(StmtKind::kFor);
   CL_ASSIGN_OR_RETURN(ExprPtr target, target_list());
   CL_RETURN_IF_ERROR(check_target(*target, "assign to"));
   s->targets.push_back(std::move(target));
@@ -379,8 +380,7 @@ Result<ExprPtr> Parser::target_list() {
 }
 
 Result<StmtPtr> Parser::try_statement() {
-  auto s = make_stmt(StmtKind::kTry, line());
-  ++pos_;
+  auto s = keyword_stmt(StmtKind::kTry);
   CL_ASSIGN_OR_RETURN(s->body, block());
   while (kw("except")) {
     Handler h;
@@ -409,8 +409,7 @@ Result<StmtPtr> Parser::try_statement() {
 }
 
 Result<StmtPtr> Parser::with_statement() {
-  auto s = make_stmt(StmtKind::kWith, line());
-  ++pos_;
+  auto s = keyword_stmt(StmtKind::kWith);
   auto with_item = [&]() -> Status {
     WithItem item;
     CL_ASSIGN_OR_RETURN(item.context, test());

@@ -138,6 +138,8 @@ class Parser {
   Result<StmtPtr> print_statement();
   Result<std::string> dotted_name();
   Result<std::string> optional_as();
+  // A statement of `kind` at the current line, its keyword consumed.
+  StmtPtr keyword_stmt(StmtKind kind);
   // item() once, then once more after each comma: `import a, b as c`, `with x as y, z`.
   Status comma_separated(const std::function<Status()>& item);
   Result<StmtPtr> import_statement();

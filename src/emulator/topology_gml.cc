@@ -264,17 +264,9 @@ Result<ImportedGraph> read_gml(const std::string& text, const std::string& sourc
     } else if (item.key == "edge") {
       CL_ASSIGN_OR_RETURN(const std::vector<GmlItem>* list,
                           entry_list(item, edge_index, graph.edges.size(), source));
-      ImportedEdge e;
-      e.source = text_of(*list, "source");
-      e.target = text_of(*list, "target");
-      if (e.source.empty() || e.target.empty()) {
-        return make_error(ErrorCode::kInvalidArgument, "{}: edge #{} lacks a source or target",
-                          source, edge_index);
-      }
-      e.bw_mbps =
-          import::link_speed_mbps(text_of(*list, "LinkSpeedRaw"), text_of(*list, "LinkSpeed"),
-                                  text_of(*list, "LinkSpeedUnits"));
-      graph.edges.push_back(std::move(e));
+      CL_RETURN_IF_ERROR(import::add_edge(graph, text_of(*list, "source"), text_of(*list, "target"),
+                                          edge_index, "", source,
+                                          [list](const char* key) { return text_of(*list, key); }));
       ++edge_index;
     }
   }

@@ -144,17 +144,10 @@ Result<ImportedGraph> read_graphml(const std::string& text, const std::string& s
   for (pugi::xml_node edge : graph_node.children("edge")) {
     CL_RETURN_IF_ERROR(
         next_entry(index, graph.edges.size(), import::kMaxImportEdges, "edges", source, cancel));
-    ImportedEdge e;
-    e.source = edge.attribute("source").as_string();
-    e.target = edge.attribute("target").as_string();
-    if (e.source.empty() || e.target.empty()) {
-      return make_error(ErrorCode::kInvalidArgument,
-                        "{}: edge #{} lacks a source or target attribute", source, index);
-    }
     auto data = read_data(edge, keys.edge);
-    e.bw_mbps = import::link_speed_mbps(value_of(data, "LinkSpeedRaw"), value_of(data, "LinkSpeed"),
-                                        value_of(data, "LinkSpeedUnits"));
-    graph.edges.push_back(std::move(e));
+    CL_RETURN_IF_ERROR(import::add_edge(
+        graph, edge.attribute("source").as_string(), edge.attribute("target").as_string(), index,
+        " attribute", source, [&data](const char* key) { return value_of(data, key); }));
     ++index;
   }
   return graph;

@@ -112,6 +112,20 @@ Status check_room(size_t count, size_t max, std::string_view what, const std::st
   return ok_status();
 }
 
+Status add_edge(ImportedGraph& graph, std::string from, std::string to, size_t index,
+                std::string_view what, const std::string& source,
+                const std::function<std::string(const char*)>& field) {
+  if (from.empty() || to.empty()) {
+    return make_error(ErrorCode::kInvalidArgument, "{}: edge #{} lacks a source or target{}",
+                      source, index, what);
+  }
+  ImportedEdge e{
+      std::move(from), std::move(to),
+      link_speed_mbps(field("LinkSpeedRaw"), field("LinkSpeed"), field("LinkSpeedUnits"))};
+  graph.edges.push_back(std::move(e));
+  return ok_status();
+}
+
 Status set_coordinates(ImportedNode& node, Result<std::optional<double>> latitude,
                        Result<std::optional<double>> longitude, const std::string& where) {
   for (auto* c : {&latitude, &longitude}) {

@@ -65,6 +65,13 @@ Result<Topology> import_graph(const std::string& text, const ImportOptions& opti
 // `count` has reached `max` (`what`: "nodes", "edges").
 Status check_room(size_t count, size_t max, std::string_view what, const std::string& source);
 
+// Appends the index-th edge, between node ids `from` and `to`, its bandwidth from the Topology Zoo
+// fields that field(name) gives ("" when absent): InvalidArgument "<source>: edge #<index> lacks a
+// source or target<what>" when an end is empty (`what`: "" or " attribute").
+Status add_edge(ImportedGraph& graph, std::string from, std::string to, size_t index,
+                std::string_view what, const std::string& source,
+                const std::function<std::string(const char*)>& field);
+
 // Sets the node's coordinates from what the reader found; a reader's error gets the context
 // `where` (e.g. "<source>: node 'x'").
 Status set_coordinates(ImportedNode& node, Result<std::optional<double>> latitude,
