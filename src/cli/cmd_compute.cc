@@ -1,7 +1,7 @@
 // `chainlab compute start|stop|list|status`: compute instances of a running emulator, as
 // son-emu's `vim-emu compute ...` (REST: /restapi/compute).
 #include <cstdio>
-#include <memory>
+#include <functional>
 
 #include "cli/commands.h"
 #include "cli/parse.h"
@@ -56,103 +56,85 @@ Result<nlohmann::json> start_body(const ComputeOptions& opt) {
 }
 
 int run_start(const ComputeOptions& opt) {
-  auto body = start_body(opt);
-  if (!body.ok()) {
-    return fail(body.error());
-  }
-  auto client = connect(opt.remote);
-  if (!client.ok()) {
-    return fail(client.error());
-  }
-  std::fprintf(stderr, "starting %s in %s ...\n", opt.name.c_str(), opt.pop.c_str());
-  client->set_read_timeout(std::chrono::seconds(120));
-  auto answer = client->put(instance_path(opt), *body);
-  return finish(opt.remote, answer, [&opt](const nlohmann::json& status) {
-    std::fprintf(stderr, "started %s\n", opt.name.c_str());
-    std::printf("%s", compute_status_text(status).c_str());
+  return if_valid(start_body(opt), [&opt](const nlohmann::json& body) {
+    auto request = [&](RestClient& client) {
+      std::fprintf(stderr, "starting %s in %s ...\n", opt.name.c_str(), opt.pop.c_str());
+      client.set_read_timeout(std::chrono::seconds(120));
+      return client.put(instance_path(opt), body);
+    };
+    return call_remote(connect(opt.remote), opt.remote, request,
+                       [&opt](const nlohmann::json& status) {
+                         std::fprintf(stderr, "started %s\n", opt.name.c_str());
+                         std::printf("%s", compute_status_text(status).c_str());
+                       });
   });
 }
 
 int run_stop(const ComputeOptions& opt) {
-  auto client = connect(opt.remote);
-  if (!client.ok()) {
-    return fail(client.error());
-  }
-  std::fprintf(stderr, "stopping %s in %s ...\n", opt.name.c_str(), opt.pop.c_str());
-  auto answer = client->del(instance_path(opt));
-  return finish(opt.remote, answer,
-                [&opt](const nlohmann::json&) { std::printf("stopped %s\n", opt.name.c_str()); });
+  auto request = [&opt](RestClient& client) {
+    std::fprintf(stderr, "stopping %s in %s ...\n", opt.name.c_str(), opt.pop.c_str());
+    return client.del(instance_path(opt));
+  };
+  return call_remote(connect(opt.remote), opt.remote, request, [&opt](const nlohmann::json&) {
+    std::printf("stopped %s\n", opt.name.c_str());
+  });
 }
 
 int run_list(const ComputeOptions& opt) {
-  auto client = connect(opt.remote);
-  if (!client.ok()) {
-    return fail(client.error());
-  }
   std::string path = "/restapi/compute";
   if (!opt.pop.empty()) {
     path += "/" + url_encode(opt.pop);
   }
-  return finish(opt.remote, client->get(path), [](const nlohmann::json& list) {
-    Table table = compute_list_table(list);
-    if (table.empty()) {
-      std::printf("no compute instances\n");
-    } else {
-      std::printf("%s", table.render().c_str());
-    }
-  });
+  return call_remote(
+      connect(opt.remote), opt.remote, [&path](RestClient& client) { return client.get(path); },
+      [](const nlohmann::json& list) {
+        print_table(compute_list_table(list), "no compute instances");
+      });
 }
 
 int run_status(const ComputeOptions& opt) {
-  auto client = connect(opt.remote);
-  if (!client.ok()) {
-    return fail(client.error());
-  }
-  return finish(opt.remote, client->get(instance_path(opt)), [](const nlohmann::json& status) {
-    std::printf("%s", compute_status_text(status).c_str());
-  });
+  return call_remote(
+      connect(opt.remote), opt.remote,
+      [&opt](RestClient& client) { return client.get(instance_path(opt)); },
+      [](const nlohmann::json& status) { std::printf("%s", compute_status_text(status).c_str()); });
 }
 
-void add_pop_and_name(CLI::App& cmd, ComputeOptions& opt) {
-  cmd.add_option("-d,--datacenter", opt.pop, "Data center (PoP) label")->required();
-  cmd.add_option("-n,--name", opt.name, "Instance name")->required();
+// A leaf command on one instance: -d and -n, then `more` options, then -e and --json.
+void add_instance_leaf(CLI::App& group, CliContext& ctx, const std::string& name,
+                       const std::string& help, int (*run)(const ComputeOptions&),
+                       const std::function<void(CLI::App&, ComputeOptions&)>& more = {}) {
+  auto [cmd, opt] = add_leaf<ComputeOptions>(group, ctx, name, help, run);
+  cmd->add_option("-d,--datacenter", opt->pop, "Data center (PoP) label")->required();
+  cmd->add_option("-n,--name", opt->name, "Instance name")->required();
+  if (more) {
+    more(*cmd, *opt);
+  }
+  add_remote_options(*cmd, opt->remote);
+}
+
+void add_start_options(CLI::App& cmd, ComputeOptions& opt) {
+  cmd.add_option("-i,--image", opt.image, "Image (for the native driver: ignored or a rootfs)");
+  cmd.add_option("-c,--cmd", opt.command, "Command to run in the instance");
+  cmd.add_option("--net", opt.net,
+                 "Interfaces, son-emu syntax: \"(id=input,ip=10.0.0.1/24),(id=output)\"");
+  cmd.add_option("--flavor", opt.flavor, "Flavour: tiny, small, medium, large, xlarge");
+  cmd.add_option("--env", opt.env, "Environment variable KEY=VALUE (repeatable)");
 }
 
 }  // namespace
 
 void add_compute_command(CLI::App& app, CliContext& ctx) {
-  auto* group = app.add_subcommand("compute", "Start, stop and inspect compute instances (REST)");
-  group->require_subcommand(1);
+  CLI::App* group = add_group(app, "compute", "Start, stop and inspect compute instances (REST)");
+  add_instance_leaf(*group, ctx, "start", "Start an instance in a PoP", run_start,
+                    add_start_options);
+  add_instance_leaf(*group, ctx, "stop", "Stop and remove an instance", run_stop);
 
-  auto start = std::make_shared<ComputeOptions>();
-  auto* cmd = group->add_subcommand("start", "Start an instance in a PoP");
-  add_pop_and_name(*cmd, *start);
-  cmd->add_option("-i,--image", start->image, "Image (for the native driver: ignored or a rootfs)");
-  cmd->add_option("-c,--cmd", start->command, "Command to run in the instance");
-  cmd->add_option("--net", start->net,
-                  "Interfaces, son-emu syntax: \"(id=input,ip=10.0.0.1/24),(id=output)\"");
-  cmd->add_option("--flavor", start->flavor, "Flavour: tiny, small, medium, large, xlarge");
-  cmd->add_option("--env", start->env, "Environment variable KEY=VALUE (repeatable)");
-  add_remote_options(*cmd, start->remote);
-  cmd->callback([start, &ctx] { ctx.exit_code = run_start(*start); });
+  auto [list_cmd, list] = add_leaf<ComputeOptions>(
+      *group, ctx, "list", "List instances (of every PoP, or of one with -d)", run_list);
+  list_cmd->add_option("-d,--datacenter", list->pop, "Only this PoP");
+  add_remote_options(*list_cmd, list->remote);
 
-  auto stop = std::make_shared<ComputeOptions>();
-  cmd = group->add_subcommand("stop", "Stop and remove an instance");
-  add_pop_and_name(*cmd, *stop);
-  add_remote_options(*cmd, stop->remote);
-  cmd->callback([stop, &ctx] { ctx.exit_code = run_stop(*stop); });
-
-  auto list = std::make_shared<ComputeOptions>();
-  cmd = group->add_subcommand("list", "List instances (of every PoP, or of one with -d)");
-  cmd->add_option("-d,--datacenter", list->pop, "Only this PoP");
-  add_remote_options(*cmd, list->remote);
-  cmd->callback([list, &ctx] { ctx.exit_code = run_list(*list); });
-
-  auto status = std::make_shared<ComputeOptions>();
-  cmd = group->add_subcommand("status", "Show one instance");
-  add_pop_and_name(*cmd, *status);
-  add_remote_options(*cmd, status->remote);
-  cmd->callback([status, &ctx] { ctx.exit_code = run_status(*status); });
+  add_instance_leaf(*group, ctx, "status", "Show one instance", run_status);
 }
 
 }  // namespace chainlab::cli

@@ -1,7 +1,6 @@
 // `chainlab datacenter list|status`: the PoPs of a running emulator, as son-emu's
 // `vim-emu datacenter ...` (REST: /restapi/datacenter).
 #include <cstdio>
-#include <memory>
 
 #include "cli/commands.h"
 #include "cli/remote.h"
@@ -16,46 +15,36 @@ struct DatacenterOptions {
 };
 
 int run_list(const DatacenterOptions& opt) {
-  auto client = connect(opt.remote);
-  if (!client.ok()) {
-    return fail(client.error());
-  }
-  return finish(opt.remote, client->get("/restapi/datacenter"), [](const nlohmann::json& list) {
-    Table table = datacenter_list_table(list);
-    if (table.empty()) {
-      std::printf("no data centers\n");
-    } else {
-      std::printf("%s", table.render().c_str());
-    }
-  });
+  return call_remote(
+      connect(opt.remote), opt.remote,
+      [](RestClient& client) { return client.get("/restapi/datacenter"); },
+      [](const nlohmann::json& list) {
+        print_table(datacenter_list_table(list), "no data centers");
+      });
 }
 
 int run_status(const DatacenterOptions& opt) {
-  auto client = connect(opt.remote);
-  if (!client.ok()) {
-    return fail(client.error());
-  }
-  return finish(
-      opt.remote, client->get("/restapi/datacenter/" + url_encode(opt.pop)),
+  return call_remote(
+      connect(opt.remote), opt.remote,
+      [&opt](RestClient& client) {
+        return client.get("/restapi/datacenter/" + url_encode(opt.pop));
+      },
       [](const nlohmann::json& pop) { std::printf("%s", datacenter_status_text(pop).c_str()); });
 }
 
 }  // namespace
 
 void add_datacenter_command(CLI::App& app, CliContext& ctx) {
-  auto* group = app.add_subcommand("datacenter", "List and inspect data centers (PoPs) (REST)");
-  group->require_subcommand(1);
+  CLI::App* group = add_group(app, "datacenter", "List and inspect data centers (PoPs) (REST)");
 
-  auto list = std::make_shared<DatacenterOptions>();
-  auto* cmd = group->add_subcommand("list", "List the PoPs");
-  add_remote_options(*cmd, list->remote);
-  cmd->callback([list, &ctx] { ctx.exit_code = run_list(*list); });
+  auto [list_cmd, list] =
+      add_leaf<DatacenterOptions>(*group, ctx, "list", "List the PoPs", run_list);
+  add_remote_options(*list_cmd, list->remote);
 
-  auto status = std::make_shared<DatacenterOptions>();
-  cmd = group->add_subcommand("status", "Show one PoP");
-  cmd->add_option("-d,--datacenter", status->pop, "PoP label")->required();
-  add_remote_options(*cmd, status->remote);
-  cmd->callback([status, &ctx] { ctx.exit_code = run_status(*status); });
+  auto [status_cmd, status] =
+      add_leaf<DatacenterOptions>(*group, ctx, "status", "Show one PoP", run_status);
+  status_cmd->add_option("-d,--datacenter", status->pop, "PoP label")->required();
+  add_remote_options(*status_cmd, status->remote);
 }
 
 }  // namespace chainlab::cli

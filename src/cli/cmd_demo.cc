@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "cli/command_util.h"
 #include "cli/commands.h"
 #include "cli/run_support.h"
 #include "cli/table.h"
@@ -24,11 +25,6 @@ using Clock = std::chrono::steady_clock;
 
 double ms_since(Clock::time_point t) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
-}
-
-int fail(const Error& e) {
-  std::fprintf(stderr, "error: %s\n", e.message.c_str());
-  return 1;
 }
 
 Status deploy(emulator::Emulation& emu) {

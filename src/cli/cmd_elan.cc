@@ -1,7 +1,6 @@
 // `chainlab elan add NAME MEMBER...` / `elan remove NAME`: E-LANs (one VLAN, L2 learning, loop-free
 // across PoPs) between instances of a running emulator (REST: /restapi/elan/NAME).
 #include <cstdio>
-#include <memory>
 
 #include "cli/commands.h"
 #include "cli/parse.h"
@@ -17,34 +16,36 @@ struct ElanOptions {
   std::vector<std::string> members;
 };
 
-int run_add(const ElanOptions& opt) {
+// At least two members, each VNF[:INTERFACE].
+Status check_members(const ElanOptions& opt) {
   if (opt.members.size() < 2) {
-    return fail(
-        make_error(ErrorCode::kInvalidArgument, "E-LAN {}: needs at least two members", opt.name));
+    return make_error(ErrorCode::kInvalidArgument, "E-LAN {}: needs at least two members",
+                      opt.name);
   }
   for (const auto& m : opt.members) {
-    if (auto r = parse_vnf_interface(m); !r.ok()) {
-      return fail(r.error());
-    }
+    CL_RETURN_IF_ERROR(parse_vnf_interface(m));
   }
-  auto client = connect(opt.remote);
-  if (!client.ok()) {
-    return fail(client.error());
-  }
-  auto answer = client->put("/restapi/elan/" + url_encode(opt.name), {{"members", opt.members}});
-  return finish(opt.remote, answer, [&opt](const nlohmann::json& elan) {
-    std::printf("E-LAN %s: vlan %s, %zu member(s)\n", opt.name.c_str(), field(elan, "vlan").c_str(),
-                opt.members.size());
+  return ok_status();
+}
+
+int run_add(const ElanOptions& opt) {
+  return if_valid(check_members(opt), [&opt] {
+    auto request = [&opt](RestClient& client) {
+      return client.put("/restapi/elan/" + url_encode(opt.name), {{"members", opt.members}});
+    };
+    return call_remote(connect(opt.remote), opt.remote, request,
+                       [&opt](const nlohmann::json& elan) {
+                         std::printf("E-LAN %s: vlan %s, %zu member(s)\n", opt.name.c_str(),
+                                     field(elan, "vlan").c_str(), opt.members.size());
+                       });
   });
 }
 
 int run_remove(const ElanOptions& opt) {
-  auto client = connect(opt.remote);
-  if (!client.ok()) {
-    return fail(client.error());
-  }
-  auto answer = client->del("/restapi/elan/" + url_encode(opt.name));
-  return finish(opt.remote, answer, [&opt](const nlohmann::json&) {
+  auto request = [&opt](RestClient& client) {
+    return client.del("/restapi/elan/" + url_encode(opt.name));
+  };
+  return call_remote(connect(opt.remote), opt.remote, request, [&opt](const nlohmann::json&) {
     std::printf("removed E-LAN %s\n", opt.name.c_str());
   });
 }
@@ -52,21 +53,18 @@ int run_remove(const ElanOptions& opt) {
 }  // namespace
 
 void add_elan_command(CLI::App& app, CliContext& ctx) {
-  auto* group = app.add_subcommand("elan", "Add and remove E-LANs between instances (REST)");
-  group->require_subcommand(1);
+  CLI::App* group = add_group(app, "elan", "Add and remove E-LANs between instances (REST)");
 
-  auto add = std::make_shared<ElanOptions>();
-  auto* cmd = group->add_subcommand("add", "Create an E-LAN: elan add NAME VNF[:INTF]...");
-  cmd->add_option("name", add->name, "E-LAN name")->required();
-  cmd->add_option("members", add->members, "Members, VNF[:INTERFACE]")->required();
-  add_remote_options(*cmd, add->remote);
-  cmd->callback([add, &ctx] { ctx.exit_code = run_add(*add); });
+  auto [add_cmd, add] = add_leaf<ElanOptions>(
+      *group, ctx, "add", "Create an E-LAN: elan add NAME VNF[:INTF]...", run_add);
+  add_cmd->add_option("name", add->name, "E-LAN name")->required();
+  add_cmd->add_option("members", add->members, "Members, VNF[:INTERFACE]")->required();
+  add_remote_options(*add_cmd, add->remote);
 
-  auto remove = std::make_shared<ElanOptions>();
-  cmd = group->add_subcommand("remove", "Remove an E-LAN");
-  cmd->add_option("name", remove->name, "E-LAN name")->required();
-  add_remote_options(*cmd, remove->remote);
-  cmd->callback([remove, &ctx] { ctx.exit_code = run_remove(*remove); });
+  auto [remove_cmd, remove] =
+      add_leaf<ElanOptions>(*group, ctx, "remove", "Remove an E-LAN", run_remove);
+  remove_cmd->add_option("name", remove->name, "E-LAN name")->required();
+  add_remote_options(*remove_cmd, remove->remote);
 }
 
 }  // namespace chainlab::cli

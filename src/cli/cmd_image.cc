@@ -5,8 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/command_util.h"
 #include "cli/commands.h"
-#include "cli/table.h"
 #include "common/files.h"
 #include "runtime/image_store.h"
 
@@ -25,11 +25,6 @@ struct ImageOptions {
   std::string binaries;
   bool json = false;
 };
-
-int fail(const Error& e) {
-  std::fprintf(stderr, "error: %s\n", e.message.c_str());
-  return 1;
-}
 
 std::string short_id(const std::string& id) {
   return id.substr(id.find(':') + 1, 12);
@@ -68,39 +63,33 @@ std::string words(const std::vector<std::string>& v) {
   return out;
 }
 
-Result<std::unique_ptr<ImageStore>> open_store(const ImageOptions& opt) {
-  return ImageStore::open(opt.store);
-}
-
-int run_import(const ImageOptions& opt) {
-  auto store = open_store(opt);
+// Opens the store of --store and runs body(opt, store); an error is printed and exit code 1.
+int with_store(const ImageOptions& opt, Status (*body)(const ImageOptions&, ImageStore&)) {
+  auto store = ImageStore::open(opt.store);
   if (!store.ok()) {
     return fail(store.error());
   }
-  std::fprintf(stderr, "importing %s into %s ...\n", opt.file.c_str(), (*store)->root().c_str());
-  auto info = (*store)->import(opt.file, opt.tag);
-  if (!info.ok()) {
-    return fail(info.error());
-  }
-  std::fprintf(stderr, "imported %zu layer(s), %s unpacked\n", info->layer_dirs.size(),
-               human_size(info->size_bytes).c_str());
-  std::printf("%s %s\n", info->id.c_str(), words(info->tags).c_str());
-  return 0;
+  return exit_code_of(body(opt, **store));
 }
 
-int run_list(const ImageOptions& opt) {
-  auto store = open_store(opt);
-  if (!store.ok()) {
-    return fail(store.error());
-  }
-  std::vector<ImageInfo> images = (*store)->list();
+Status import_image(const ImageOptions& opt, ImageStore& store) {
+  std::fprintf(stderr, "importing %s into %s ...\n", opt.file.c_str(), store.root().c_str());
+  CL_ASSIGN_OR_RETURN(ImageInfo info, store.import(opt.file, opt.tag));
+  std::fprintf(stderr, "imported %zu layer(s), %s unpacked\n", info.layer_dirs.size(),
+               human_size(info.size_bytes).c_str());
+  std::printf("%s %s\n", info.id.c_str(), words(info.tags).c_str());
+  return ok_status();
+}
+
+Status list_images(const ImageOptions& opt, ImageStore& store) {
+  std::vector<ImageInfo> images = store.list();
   if (opt.json) {
     nlohmann::json j = nlohmann::json::array();
     for (const ImageInfo& i : images) {
       j.push_back(to_json(i));
     }
     std::printf("%s\n", j.dump(2).c_str());
-    return 0;
+    return ok_status();
   }
   Table table({"TAG", "ID", "LAYERS", "SIZE", "CREATED"});
   for (const ImageInfo& i : images) {
@@ -110,33 +99,17 @@ int run_list(const ImageOptions& opt) {
                  i.created.empty() ? "-" : i.created.substr(0, 19)});
     }
   }
-  if (table.empty()) {
-    std::printf("no images in %s\n", (*store)->root().c_str());
-  } else {
-    std::printf("%s", table.render().c_str());
-  }
-  return 0;
+  print_table(table, "no images in " + store.root());
+  return ok_status();
 }
 
-int run_inspect(const ImageOptions& opt) {
-  auto store = open_store(opt);
-  if (!store.ok()) {
-    return fail(store.error());
-  }
-  auto info = (*store)->resolve(opt.ref);
-  if (!info.ok()) {
-    return fail(info.error());
-  }
-  if (opt.json) {
-    std::printf("%s\n", to_json(*info).dump(2).c_str());
-    return 0;
-  }
-  const runtime::ImageConfig& c = info->config;
+Table inspect_table(const ImageInfo& info) {
+  const runtime::ImageConfig& c = info.config;
   Table table({"FIELD", "VALUE"});
-  table.add({"id", info->id});
-  table.add({"tags", words(info->tags)});
-  table.add({"created", info->created});
-  table.add({"size", human_size(info->size_bytes)});
+  table.add({"id", info.id});
+  table.add({"tags", words(info.tags)});
+  table.add({"created", info.created});
+  table.add({"size", human_size(info.size_bytes)});
   table.add({"entrypoint", words(c.entrypoint)});
   table.add({"cmd", words(c.cmd)});
   table.add({"working_dir", c.working_dir.empty() ? "/" : c.working_dir});
@@ -145,48 +118,36 @@ int run_inspect(const ImageOptions& opt) {
   for (const std::string& e : c.env) {
     table.add({"env", e});
   }
-  for (const std::string& l : info->layer_dirs) {
+  for (const std::string& l : info.layer_dirs) {
     table.add({"layer", l});
   }
-  std::printf("%s", table.render().c_str());
-  return 0;
+  return table;
 }
 
-int run_rm(const ImageOptions& opt) {
-  auto store = open_store(opt);
-  if (!store.ok()) {
-    return fail(store.error());
+Status inspect_image(const ImageOptions& opt, ImageStore& store) {
+  CL_ASSIGN_OR_RETURN(ImageInfo info, store.resolve(opt.ref));
+  if (opt.json) {
+    std::printf("%s\n", to_json(info).dump(2).c_str());
+  } else {
+    std::printf("%s", inspect_table(info).render().c_str());
   }
-  auto info = (*store)->resolve(opt.ref);
-  if (!info.ok()) {
-    return fail(info.error());
-  }
-  Status st = (*store)->remove(opt.ref);
-  if (!st.ok()) {
-    return fail(st.error());
-  }
-  std::printf("removed %s %s\n", info->id.c_str(), words(info->tags).c_str());
-  return 0;
+  return ok_status();
 }
 
-int run_tag(const ImageOptions& opt) {
-  auto store = open_store(opt);
-  if (!store.ok()) {
-    return fail(store.error());
-  }
-  Status st = (*store)->tag(opt.ref, opt.tag);
-  if (!st.ok()) {
-    return fail(st.error());
-  }
+Status remove_image(const ImageOptions& opt, ImageStore& store) {
+  CL_ASSIGN_OR_RETURN(ImageInfo info, store.resolve(opt.ref));
+  CL_RETURN_IF_ERROR(store.remove(opt.ref));
+  std::printf("removed %s %s\n", info.id.c_str(), words(info.tags).c_str());
+  return ok_status();
+}
+
+Status tag_image(const ImageOptions& opt, ImageStore& store) {
+  CL_RETURN_IF_ERROR(store.tag(opt.ref, opt.tag));
   std::printf("tagged %s as %s\n", opt.ref.c_str(), runtime::normalize_tag(opt.tag).c_str());
-  return 0;
+  return ok_status();
 }
 
-int run_build(const ImageOptions& opt) {
-  auto store = open_store(opt);
-  if (!store.ok()) {
-    return fail(store.error());
-  }
+Status build_image(const ImageOptions& opt, ImageStore& store) {
   std::vector<std::string> binaries;
   for (std::string_view b : split(opt.binaries, ',')) {
     if (!trim(b).empty()) {
@@ -195,13 +156,10 @@ int run_build(const ImageOptions& opt) {
   }
   std::fprintf(stderr, "building %s from host binaries: %s ...\n", opt.name.c_str(),
                words(binaries).c_str());
-  auto info = (*store)->build_from_host(opt.name, binaries);
-  if (!info.ok()) {
-    return fail(info.error());
-  }
-  std::fprintf(stderr, "built %s unpacked\n", human_size(info->size_bytes).c_str());
-  std::printf("%s %s\n", info->id.c_str(), words(info->tags).c_str());
-  return 0;
+  CL_ASSIGN_OR_RETURN(ImageInfo info, store.build_from_host(opt.name, binaries));
+  std::fprintf(stderr, "built %s unpacked\n", human_size(info.size_bytes).c_str());
+  std::printf("%s %s\n", info.id.c_str(), words(info.tags).c_str());
+  return ok_status();
 }
 
 }  // namespace
@@ -216,33 +174,33 @@ void add_image_command(CLI::App& app, CliContext& ctx) {
   auto* imp = cmd->add_subcommand("import", "Import a `docker save` tar or an OCI layout");
   imp->add_option("file", opt->file, "Archive or OCI layout directory")->required();
   imp->add_option("--tag", opt->tag, "Also tag the image NAME:TAG");
-  imp->callback([opt, &ctx] { ctx.exit_code = run_import(*opt); });
+  imp->callback([opt, &ctx] { ctx.exit_code = with_store(*opt, import_image); });
 
   auto* list = cmd->add_subcommand("list", "List images");
   list->alias("ls");
   list->add_flag("--json", opt->json, "Machine-readable output");
-  list->callback([opt, &ctx] { ctx.exit_code = run_list(*opt); });
+  list->callback([opt, &ctx] { ctx.exit_code = with_store(*opt, list_images); });
 
   auto* inspect = cmd->add_subcommand("inspect", "Show an image's config and layers");
   inspect->add_option("ref", opt->ref, "NAME[:TAG], sha256:ID or an id prefix")->required();
   inspect->add_flag("--json", opt->json, "Machine-readable output");
-  inspect->callback([opt, &ctx] { ctx.exit_code = run_inspect(*opt); });
+  inspect->callback([opt, &ctx] { ctx.exit_code = with_store(*opt, inspect_image); });
 
   auto* rm = cmd->add_subcommand("rm", "Remove an image and the layers only it used");
   rm->add_option("ref", opt->ref, "NAME[:TAG], sha256:ID or an id prefix")->required();
-  rm->callback([opt, &ctx] { ctx.exit_code = run_rm(*opt); });
+  rm->callback([opt, &ctx] { ctx.exit_code = with_store(*opt, remove_image); });
 
   auto* tag = cmd->add_subcommand("tag", "Add a tag to an image");
   tag->add_option("ref", opt->ref, "Existing image")->required();
   tag->add_option("new", opt->tag, "New NAME[:TAG]")->required();
-  tag->callback([opt, &ctx] { ctx.exit_code = run_tag(*opt); });
+  tag->callback([opt, &ctx] { ctx.exit_code = with_store(*opt, tag_image); });
 
   auto* build = cmd->add_subcommand("build-from-host",
                                     "Build a small image from host binaries and their libraries");
   build->add_option("name", opt->name, "Image NAME[:TAG]")->required();
   build->add_option("--binaries", opt->binaries, "Comma-separated binaries (first = CMD)")
       ->required();
-  build->callback([opt, &ctx] { ctx.exit_code = run_build(*opt); });
+  build->callback([opt, &ctx] { ctx.exit_code = with_store(*opt, build_image); });
 }
 
 }  // namespace chainlab::cli

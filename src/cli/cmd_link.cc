@@ -1,7 +1,6 @@
 // `chainlab link set A B [--delay 30ms] [--jitter 1ms] [--loss 1] [--bw 50] [--queue N]`: changes
 // the shaping of the link between two nodes of a running emulator (REST: PUT /restapi/link/A/B).
 #include <cstdio>
-#include <memory>
 #include <optional>
 
 #include "cli/commands.h"
@@ -54,32 +53,27 @@ Result<Query> link_query(const LinkOptions& opt) {
 }
 
 int run_set(const LinkOptions& opt) {
-  auto query = link_query(opt);
-  if (!query.ok()) {
-    return fail(query.error());
-  }
-  auto client = connect(opt.remote);
-  if (!client.ok()) {
-    return fail(client.error());
-  }
-  auto answer =
-      client->put("/restapi/link/" + url_encode(opt.a) + "/" + url_encode(opt.b), nullptr, *query);
-  return finish(opt.remote, answer, [&](const nlohmann::json&) {
-    std::string what;
-    for (const auto& [k, v] : *query) {
-      what += " " + k + "=" + v;
-    }
-    std::printf("link %s-%s:%s\n", opt.a.c_str(), opt.b.c_str(), what.c_str());
+  return if_valid(link_query(opt), [&opt](const Query& query) {
+    auto request = [&](RestClient& client) {
+      return client.put("/restapi/link/" + url_encode(opt.a) + "/" + url_encode(opt.b), nullptr,
+                        query);
+    };
+    return call_remote(connect(opt.remote), opt.remote, request, [&](const nlohmann::json&) {
+      std::string what;
+      for (const auto& [k, v] : query) {
+        what += " " + k + "=" + v;
+      }
+      std::printf("link %s-%s:%s\n", opt.a.c_str(), opt.b.c_str(), what.c_str());
+    });
   });
 }
 
 }  // namespace
 
 void add_link_command(CLI::App& app, CliContext& ctx) {
-  auto* group = app.add_subcommand("link", "Change link shaping at run time (REST)");
-  group->require_subcommand(1);
-  auto opt = std::make_shared<LinkOptions>();
-  auto* cmd = group->add_subcommand("set", "Set delay, jitter, loss, rate or queue of link A-B");
+  CLI::App* group = add_group(app, "link", "Change link shaping at run time (REST)");
+  auto [cmd, opt] = add_leaf<LinkOptions>(
+      *group, ctx, "set", "Set delay, jitter, loss, rate or queue of link A-B", run_set);
   cmd->add_option("a", opt->a, "One end (PoP, switch or instance)")->required();
   cmd->add_option("b", opt->b, "Other end")->required();
   cmd->add_option("--delay", opt->delay, "One-way delay, e.g. 30ms (bare number: ms)");
@@ -88,7 +82,6 @@ void add_link_command(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--bw", opt->bw, "Rate in Mbit/s (0: unlimited)");
   cmd->add_option("--queue", opt->queue, "Queue length in packets");
   add_remote_options(*cmd, opt->remote);
-  cmd->callback([opt, &ctx] { ctx.exit_code = run_set(*opt); });
 }
 
 }  // namespace chainlab::cli

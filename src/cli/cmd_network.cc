@@ -2,7 +2,6 @@
 // `vim-emu network ...` (REST: /restapi/network). `-src`/`-dst` with one dash work as son-emu
 // users type them (main() rewrites them to --src/--dst, see rewrite_legacy_args).
 #include <cstdio>
-#include <memory>
 #include <optional>
 
 #include "cli/commands.h"
@@ -61,34 +60,29 @@ Result<nlohmann::json> chain_body(const NetworkOptions& opt) {
 }
 
 int run_change(const NetworkOptions& opt, bool add) {
-  auto body = chain_body(opt);
-  if (!body.ok()) {
-    return fail(body.error());
-  }
-  auto client = connect(opt.remote);
-  if (!client.ok()) {
-    return fail(client.error());
-  }
-  auto answer =
-      add ? client->put("/restapi/network", *body) : client->del("/restapi/network", *body);
-  return finish(opt.remote, answer, [](const nlohmann::json& j) {
-    std::printf("%s\n", field(nlohmann::json{{"m", j}}, "m").c_str());
+  return if_valid(chain_body(opt), [&opt, add](const nlohmann::json& body) {
+    auto request = [&](RestClient& client) {
+      return add ? client.put("/restapi/network", body) : client.del("/restapi/network", body);
+    };
+    return call_remote(connect(opt.remote), opt.remote, request, [](const nlohmann::json& j) {
+      std::printf("%s\n", field(nlohmann::json{{"m", j}}, "m").c_str());
+    });
   });
 }
 
+int run_add(const NetworkOptions& opt) {
+  return run_change(opt, true);
+}
+
+int run_remove(const NetworkOptions& opt) {
+  return run_change(opt, false);
+}
+
 int run_list(const NetworkOptions& opt) {
-  auto client = connect(opt.remote);
-  if (!client.ok()) {
-    return fail(client.error());
-  }
-  return finish(opt.remote, client->get("/restapi/network"), [](const nlohmann::json& list) {
-    Table table = chain_list_table(list);
-    if (table.empty()) {
-      std::printf("no chains\n");
-    } else {
-      std::printf("%s", table.render().c_str());
-    }
-  });
+  return call_remote(
+      connect(opt.remote), opt.remote,
+      [](RestClient& client) { return client.get("/restapi/network"); },
+      [](const nlohmann::json& list) { print_table(chain_list_table(list), "no chains"); });
 }
 
 void add_chain_options(CLI::App& cmd, NetworkOptions& opt) {
@@ -107,23 +101,18 @@ void add_chain_options(CLI::App& cmd, NetworkOptions& opt) {
 }  // namespace
 
 void add_network_command(CLI::App& app, CliContext& ctx) {
-  auto* group = app.add_subcommand("network", "Add, remove and list service chains (REST)");
-  group->require_subcommand(1);
+  CLI::App* group = add_group(app, "network", "Add, remove and list service chains (REST)");
 
-  auto add = std::make_shared<NetworkOptions>();
-  auto* cmd = group->add_subcommand("add", "Chain src to dst");
-  add_chain_options(*cmd, *add);
-  cmd->callback([add, &ctx] { ctx.exit_code = run_change(*add, true); });
+  auto [add_cmd, add] = add_leaf<NetworkOptions>(*group, ctx, "add", "Chain src to dst", run_add);
+  add_chain_options(*add_cmd, *add);
 
-  auto remove = std::make_shared<NetworkOptions>();
-  cmd = group->add_subcommand("remove", "Remove the chain from src to dst");
-  add_chain_options(*cmd, *remove);
-  cmd->callback([remove, &ctx] { ctx.exit_code = run_change(*remove, false); });
+  auto [remove_cmd, remove] = add_leaf<NetworkOptions>(
+      *group, ctx, "remove", "Remove the chain from src to dst", run_remove);
+  add_chain_options(*remove_cmd, *remove);
 
-  auto list = std::make_shared<NetworkOptions>();
-  cmd = group->add_subcommand("list", "List the chains");
-  add_remote_options(*cmd, list->remote);
-  cmd->callback([list, &ctx] { ctx.exit_code = run_list(*list); });
+  auto [list_cmd, list] =
+      add_leaf<NetworkOptions>(*group, ctx, "list", "List the chains", run_list);
+  add_remote_options(*list_cmd, list->remote);
 }
 
 }  // namespace chainlab::cli

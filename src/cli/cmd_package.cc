@@ -6,7 +6,6 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <memory>
 
 #include "app/run_token.h"
 #include "cli/commands.h"
@@ -96,44 +95,41 @@ int run_upload(const PackageOptions& opt) {
   });
 }
 
+Table package_table(const nlohmann::json& list) {
+  Table t({"UUID", "PACKAGE", "VERSION", "SERVICE", "CREATED", "SIZE"});
+  for (const auto& p : list) {
+    const auto& pd = p.contains("pd") ? p["pd"] : nlohmann::json::object();
+    t.add({field(p, "uuid"), field(pd, "name"), field(pd, "version"), field(pd, "service_name"),
+           field(p, "created_at"), field(p, "size")});
+  }
+  return t;
+}
+
 int run_list(const PackageOptions& opt) {
-  auto client = connect_gatekeeper(opt.remote);
-  if (!client.ok()) {
-    return fail(client.error());
-  }
   // GET /packages: served by both gatekeeper generations (a list, or the SONATA dict).
-  auto answer = client->get("/packages");
-  if (answer.ok()) {
-    answer = package_entries(*answer);
-  }
-  return finish(opt.remote, answer, [](const nlohmann::json& list) {
-    Table t({"UUID", "PACKAGE", "VERSION", "SERVICE", "CREATED", "SIZE"});
-    for (const auto& p : list) {
-      const auto& pd = p.contains("pd") ? p["pd"] : nlohmann::json::object();
-      t.add({field(p, "uuid"), field(pd, "name"), field(pd, "version"), field(pd, "service_name"),
-             field(p, "created_at"), field(p, "size")});
-    }
-    std::printf("%s", t.empty() ? "no packages\n" : t.render().c_str());
-  });
+  auto request = [](RestClient& client) -> Result<nlohmann::json> {
+    CL_ASSIGN_OR_RETURN(nlohmann::json answer, client.get("/packages"));
+    return package_entries(answer);
+  };
+  return call_remote(
+      connect_gatekeeper(opt.remote), opt.remote, request,
+      [](const nlohmann::json& list) { print_table(package_table(list), "no packages"); });
 }
 
 }  // namespace
 
 void add_package_command(CLI::App& app, CliContext& ctx) {
-  auto* group = app.add_subcommand("package", "Upload and list service packages (gatekeeper)");
-  group->require_subcommand(1);
+  CLI::App* group = add_group(app, "package", "Upload and list service packages (gatekeeper)");
 
-  auto up = std::make_shared<PackageOptions>();
-  auto* cmd = group->add_subcommand("upload", "Onboard a .son/.tgo package or a package directory");
-  cmd->add_option("path", up->path, "Package file, or a directory zipped before upload")
+  auto [up_cmd, up] = add_leaf<PackageOptions>(
+      *group, ctx, "upload", "Onboard a .son/.tgo package or a package directory", run_upload);
+  up_cmd->add_option("path", up->path, "Package file, or a directory zipped before upload")
       ->required();
-  add_gatekeeper_options(*cmd, up->remote);
-  cmd->callback([up, &ctx] { ctx.exit_code = run_upload(*up); });
+  add_gatekeeper_options(*up_cmd, up->remote);
 
-  auto list = std::make_shared<PackageOptions>();
-  cmd = group->add_subcommand("list", "List onboarded packages");
-  add_gatekeeper_options(*cmd, list->remote);
-  cmd->callback([list, &ctx] { ctx.exit_code = run_list(*list); });
+  auto [list_cmd, list] =
+      add_leaf<PackageOptions>(*group, ctx, "list", "List onboarded packages", run_list);
+  add_gatekeeper_options(*list_cmd, list->remote);
 }
 
 }  // namespace chainlab::cli

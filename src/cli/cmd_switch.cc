@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "cli/command_util.h"
 #include "cli/commands.h"
 #include "cli/table.h"
 #include "dataplane/dataplane.h"
@@ -30,10 +31,6 @@ int run_switch(const SwitchOptions& opt) {
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);  // before the worker thread starts: it inherits it
 
-  auto fail = [](const Error& e) {
-    std::fprintf(stderr, "error: %s\n", e.message.c_str());
-    return 1;
-  };
   auto engine = dataplane::Engine::start(opt.engine);
   if (!engine.ok()) {
     return fail(engine.error());

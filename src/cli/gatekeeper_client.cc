@@ -1,28 +1,16 @@
 #include "cli/gatekeeper_client.h"
 
-#include <cstdlib>
-
 #include "cli/table.h"
 #include "cli/views.h"
 
 namespace chainlab::cli {
 
 void add_gatekeeper_options(CLI::App& cmd, RemoteOptions& opt) {
-  cmd.add_option("-e,--endpoint", opt.endpoint,
-                 "Gatekeeper endpoint of `chainlab run` (default $CHAINLAB_GATEKEEPER or " +
-                     std::string(kDefaultGatekeeper) + ")");
-  cmd.add_flag("--json", opt.json, "Print the server's raw JSON");
+  add_endpoint_options(cmd, opt, "Gatekeeper endpoint", "CHAINLAB_GATEKEEPER", kDefaultGatekeeper);
 }
 
 std::string resolve_gatekeeper(const std::string& flag_value) {
-  if (!flag_value.empty()) {
-    return flag_value;
-  }
-  const char* env = std::getenv("CHAINLAB_GATEKEEPER");
-  if (env != nullptr && *env != '\0') {
-    return env;
-  }
-  return kDefaultGatekeeper;
+  return flag_env_or(flag_value, "CHAINLAB_GATEKEEPER", kDefaultGatekeeper);
 }
 
 Result<RestClient> connect_gatekeeper(const RemoteOptions& opt) {

@@ -1,22 +1,14 @@
 #include "cli/parse.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 
+#include "common/files.h"
 #include "common/units.h"
 
 namespace chainlab::cli {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
 
 bool valid_name(std::string_view s) {
   if (s.empty()) {
@@ -80,6 +72,20 @@ bool valid_mac(std::string_view s) {
   return true;
 }
 
+// The keys of one --net interface: how a value is checked, what the error says it must be.
+struct NetKey {
+  std::string_view key;
+  bool (*valid)(std::string_view);
+  std::string_view rule;
+  std::string NetSpec::*field;
+};
+
+const NetKey kNetKeys[] = {
+    {"id", valid_name, "must be letters, digits, '-', '_' or '.'", &NetSpec::id},
+    {"ip", valid_cidr, "is not an IPv4 address like 10.0.0.1/24", &NetSpec::ip},
+    {"mac", valid_mac, "is not like 02:00:00:00:00:01", &NetSpec::mac},
+};
+
 Status parse_net_group(std::string_view group, size_t index, NetSpec& out) {
   size_t pos = 0;
   while (pos <= group.size()) {
@@ -95,32 +101,18 @@ Status parse_net_group(std::string_view group, size_t index, NetSpec& out) {
     }
     std::string_view key = trim(item.substr(0, eq));
     std::string_view value = trim(item.substr(eq + 1));
-    if (key == "id") {
-      if (!valid_name(value)) {
-        return make_error(ErrorCode::kInvalidArgument,
-                          "--net: interface {}: id '{}' must be letters, digits, '-', '_' or '.'",
-                          index + 1, value);
-      }
-      out.id = value;
-    } else if (key == "ip") {
-      if (!valid_cidr(value)) {
-        return make_error(ErrorCode::kInvalidArgument,
-                          "--net: interface {}: ip '{}' is not an IPv4 address like 10.0.0.1/24",
-                          index + 1, value);
-      }
-      out.ip = value;
-    } else if (key == "mac") {
-      if (!valid_mac(value)) {
-        return make_error(ErrorCode::kInvalidArgument,
-                          "--net: interface {}: mac '{}' is not like 02:00:00:00:00:01", index + 1,
-                          value);
-      }
-      out.mac = value;
-    } else {
+    const NetKey* k = std::find_if(std::begin(kNetKeys), std::end(kNetKeys),
+                                   [key](const NetKey& nk) { return nk.key == key; });
+    if (k == std::end(kNetKeys)) {
       return make_error(ErrorCode::kInvalidArgument,
                         "--net: interface {}: unknown key '{}' (keys: id, ip, mac)", index + 1,
                         key);
     }
+    if (!k->valid(value)) {
+      return make_error(ErrorCode::kInvalidArgument, "--net: interface {}: {} '{}' {}", index + 1,
+                        key, value, k->rule);
+    }
+    out.*(k->field) = value;
   }
   if (out.id.empty()) {
     return make_error(ErrorCode::kInvalidArgument, "--net: interface {}: id=... is required",

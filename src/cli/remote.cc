@@ -4,20 +4,19 @@
 
 namespace chainlab::cli {
 
-void add_remote_options(CLI::App& cmd, RemoteOptions& opt) {
+void add_endpoint_options(CLI::App& cmd, RemoteOptions& opt, const std::string& what,
+                          const std::string& env_var, const std::string& fallback) {
   cmd.add_option("-e,--endpoint", opt.endpoint,
-                 "REST endpoint of `chainlab run` (default $CHAINLAB_ENDPOINT or " +
-                     std::string(kDefaultEndpoint) + ")");
+                 what + " of `chainlab run` (default $" + env_var + " or " + fallback + ")");
   cmd.add_flag("--json", opt.json, "Print the server's raw JSON");
+}
+
+void add_remote_options(CLI::App& cmd, RemoteOptions& opt) {
+  add_endpoint_options(cmd, opt, "REST endpoint", "CHAINLAB_ENDPOINT", kDefaultEndpoint);
 }
 
 Result<RestClient> connect(const RemoteOptions& opt) {
   return RestClient::create(resolve_endpoint(opt.endpoint));
-}
-
-int fail(const Error& error) {
-  std::fprintf(stderr, "error: %s\n", error.message.c_str());
-  return 1;
 }
 
 void print_json(const nlohmann::json& j) {

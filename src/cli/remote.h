@@ -1,13 +1,15 @@
 // Shared plumbing for the commands that talk to a running emulator over REST: the `-e/--endpoint`
-// and `--json` options, connecting, and the "error: ..." convention (stderr, exit code 1).
+// and `--json` options, connecting, calling and printing the answer (errors: command_util.h).
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "cli/command_util.h"
 #include "cli/rest_client.h"
 
 namespace chainlab::cli {
@@ -19,12 +21,12 @@ struct RemoteOptions {
 
 // Adds -e/--endpoint and --json to a leaf command.
 void add_remote_options(CLI::App& cmd, RemoteOptions& opt);
+// Adds -e/--endpoint (help: "<what> (default $<env_var> or <fallback>)") and --json.
+void add_endpoint_options(CLI::App& cmd, RemoteOptions& opt, const std::string& what,
+                          const std::string& env_var, const std::string& fallback);
 
 // A client for the endpoint the options name.
 Result<RestClient> connect(const RemoteOptions& opt);
-
-// Prints "error: <message>" to stderr; returns exit code 1.
-int fail(const Error& error);
 
 // Pretty-prints JSON to stdout.
 void print_json(const nlohmann::json& j);
@@ -41,6 +43,16 @@ int finish(const RemoteOptions& opt, const Result<nlohmann::json>& answer, F&& h
     human(*answer);
   }
   return 0;
+}
+
+// The usual remote command: fails when `client` does, else finishes (above) with what
+// request(*client) answers.
+template <typename Request, typename F>
+int call_remote(Result<RestClient> client, const RemoteOptions& opt, Request&& request, F&& human) {
+  if (!client.ok()) {
+    return fail(client.error());
+  }
+  return finish(opt, request(*client), std::forward<F>(human));
 }
 
 // What POST /restapi/compute/exec/<name> reports.

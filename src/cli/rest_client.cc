@@ -9,15 +9,19 @@
 
 namespace chainlab::cli {
 
-std::string resolve_endpoint(const std::string& flag_value) {
+std::string flag_env_or(const std::string& flag_value, const char* env_var, const char* fallback) {
   if (!flag_value.empty()) {
     return flag_value;
   }
-  const char* env = std::getenv("CHAINLAB_ENDPOINT");
+  const char* env = std::getenv(env_var);
   if (env != nullptr && *env != '\0') {
     return env;
   }
-  return kDefaultEndpoint;
+  return fallback;
+}
+
+std::string resolve_endpoint(const std::string& flag_value) {
+  return flag_env_or(flag_value, "CHAINLAB_ENDPOINT", kDefaultEndpoint);
 }
 
 Error error_from_response(int status, const std::string& body) {

@@ -32,6 +32,9 @@ inline constexpr const char* kDefaultEndpoint = "http://127.0.0.1:5001";
 // Query parameters, in order.
 using Query = std::vector<std::pair<std::string, std::string>>;
 
+// The flag value if set, else $<env_var> if set and not empty, else `fallback`.
+std::string flag_env_or(const std::string& flag_value, const char* env_var, const char* fallback);
+
 // The flag value if set, else $CHAINLAB_ENDPOINT if set, else kDefaultEndpoint.
 std::string resolve_endpoint(const std::string& flag_value);
 

@@ -229,21 +229,11 @@ Status Emulation::set_link(const std::string& a, const std::string& b, const Lin
       continue;
     }
     LinkSpec spec = link.spec;
-    if (change.delay_ns) {
-      spec.delay_ns = *change.delay_ns;
-    }
-    if (change.jitter_ns) {
-      spec.jitter_ns = *change.jitter_ns;
-    }
-    if (change.loss_percent) {
-      spec.loss_percent = *change.loss_percent;
-    }
-    if (change.bw_mbps) {
-      spec.bw_mbps = *change.bw_mbps;
-    }
-    if (change.queue_packets) {
-      spec.queue_packets = *change.queue_packets;
-    }
+    spec.delay_ns = change.delay_ns.value_or(spec.delay_ns);
+    spec.jitter_ns = change.jitter_ns.value_or(spec.jitter_ns);
+    spec.loss_percent = change.loss_percent.value_or(spec.loss_percent);
+    spec.bw_mbps = change.bw_mbps.value_or(spec.bw_mbps);
+    spec.queue_packets = change.queue_packets.value_or(spec.queue_packets);
     dataplane::LinkParams params = to_link_params(spec);
     CL_RETURN_IF_ERROR(params.validate());
     CL_RETURN_IF_ERROR(impl_->engine->set_link(impl_->nodes[link.a].lsi, link.a_port, params));

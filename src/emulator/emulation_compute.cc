@@ -355,13 +355,10 @@ Result<InterfaceInfo> Emulation::add_interface(const std::string& name,
                                                const InterfaceRequest& intf) {
   std::lock_guard lock(mu_);
   Impl& im = *impl_;
-  auto it = im.instances.find(name);
-  if (it == im.instances.end()) {
-    return make_error(ErrorCode::kNotFound, "no instance named '{}'", name);
-  }
+  CL_ASSIGN_OR_RETURN(InstanceState * inst, im.find(name));
   std::string id = sanitize_interface_id(intf.id.empty() ? "emu0" : intf.id);
   CL_RETURN_IF_ERROR(substrate::validate_ifname(id));
-  for (const auto& i : it->second.interfaces) {
+  for (const auto& i : inst->interfaces) {
     if (i.name == id) {
       return make_error(ErrorCode::kAlreadyExists, "instance '{}' already has interface '{}'", name,
                         id);
@@ -378,15 +375,14 @@ Result<InterfaceInfo> Emulation::add_interface(const std::string& name,
   if (!ip) {
     CL_ASSIGN_OR_RETURN(ip, im.next_pool_address());
   }
-  CL_ASSIGN_OR_RETURN(InterfaceInfo info,
-                      im.plug(*it->second.compute, name, it->second.node, id, ip, mac));
-  if (auto s = im.sync_learning(it->second.node, {info}); !s.ok()) {
-    (void)im.engine->remove_port(im.nodes[static_cast<size_t>(it->second.node)].lsi, info.port);
-    (void)it->second.compute->remove_interface(id);
+  CL_ASSIGN_OR_RETURN(InterfaceInfo info, im.plug(*inst->compute, name, inst->node, id, ip, mac));
+  if (auto s = im.sync_learning(inst->node, {info}); !s.ok()) {
+    (void)im.engine->remove_port(im.nodes[static_cast<size_t>(inst->node)].lsi, info.port);
+    (void)inst->compute->remove_interface(id);
     return std::move(s).error();
   }
   im.used_ips.insert(info.ip);
-  it->second.interfaces.push_back(info);
+  inst->interfaces.push_back(info);
   (void)im.rewrite_hosts();
   return info;
 }
@@ -394,23 +390,20 @@ Result<InterfaceInfo> Emulation::add_interface(const std::string& name,
 Status Emulation::remove_interface(const std::string& name, const std::string& intf) {
   std::lock_guard lock(mu_);
   Impl& im = *impl_;
-  auto it = im.instances.find(name);
-  if (it == im.instances.end()) {
-    return make_error(ErrorCode::kNotFound, "no instance named '{}'", name);
-  }
-  auto& ifs = it->second.interfaces;
+  CL_ASSIGN_OR_RETURN(InstanceState * inst, im.find(name));
+  auto& ifs = inst->interfaces;
   std::string id = sanitize_interface_id(intf);
   auto i = std::find_if(ifs.begin(), ifs.end(), [&](const auto& x) { return x.name == id; });
   if (i == ifs.end()) {
     return make_error(ErrorCode::kNotFound, "instance '{}' has no interface '{}'", name, intf);
   }
   CL_RETURN_IF_ERROR(
-      im.engine->remove_port(im.nodes[static_cast<size_t>(it->second.node)].lsi, i->port));
-  CL_RETURN_IF_ERROR(it->second.compute->remove_interface(id));
+      im.engine->remove_port(im.nodes[static_cast<size_t>(inst->node)].lsi, i->port));
+  CL_RETURN_IF_ERROR(inst->compute->remove_interface(id));
   im.used_ips.erase(i->ip);
   ifs.erase(i);
   (void)im.rewrite_hosts();
-  return im.sync_learning(it->second.node);
+  return im.sync_learning(inst->node);
 }
 
 Result<runtime::ExecResult> Emulation::exec(const std::string& name,

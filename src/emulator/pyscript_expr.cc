@@ -30,10 +30,10 @@ Status Parser::grown(Expr& e) const {
   return ok_status();
 }
 
-// `a, b, c` (a tuple) or a single test.
-Result<ExprPtr> Parser::testlist() {
+Result<ExprPtr> Parser::comma_list(const std::function<Result<ExprPtr>()>& item,
+                                   const std::function<bool()>& ends) {
   int ln = line();
-  CL_ASSIGN_OR_RETURN(ExprPtr first, test());
+  CL_ASSIGN_OR_RETURN(ExprPtr first, item());
   if (!op(",")) {
     return first;
   }
@@ -41,21 +41,36 @@ Result<ExprPtr> Parser::testlist() {
   tuple->items.push_back(std::move(first));
   while (op(",")) {
     ++pos_;
-    if (peek().kind == TokenKind::kNewline || op("=") || op(")") || op(";") || op(":")) {
+    if (ends()) {
       break;
     }
-    CL_ASSIGN_OR_RETURN(ExprPtr e, test());
+    CL_ASSIGN_OR_RETURN(ExprPtr e, item());
     tuple->items.push_back(std::move(e));
   }
   CL_RETURN_IF_ERROR(grown(*tuple));
   return tuple;
 }
 
+// `a, b, c` (a tuple) or a single test.
+Result<ExprPtr> Parser::testlist() {
+  return comma_list([this] { return test(); },
+                    [this] {
+                      return peek().kind == TokenKind::kNewline || op("=") || op(")") || op(";") ||
+                             op(":");
+                    });
+}
+
+Result<ExprPtr> Parser::test_before_for(std::string_view what) {
+  CL_ASSIGN_OR_RETURN(ExprPtr e, test());
+  if (kw("for")) {
+    return unsupported(what);
+  }
+  return e;
+}
+
 Result<ExprPtr> Parser::test() {
   Depth depth(*this);
-  if (depth.too_deep()) {
-    return error("expression nested too deeply");
-  }
+  CL_RETURN_IF_ERROR(depth.check("expression"));
   if (kw("lambda")) {
     return unsupported("lambda");
   }
@@ -108,9 +123,7 @@ Result<ExprPtr> Parser::bool_op(std::string_view which) {
 
 Result<ExprPtr> Parser::not_test() {
   Depth depth(*this);
-  if (depth.too_deep()) {
-    return error("expression nested too deeply");
-  }
+  CL_RETURN_IF_ERROR(depth.check("expression"));
   if (kw("not")) {
     auto e = make_expr(ExprKind::kUnary, line());
     ++pos_;
@@ -213,9 +226,7 @@ Result<ExprPtr> Parser::binary(int level) {
 
 Result<ExprPtr> Parser::factor() {
   Depth depth(*this);
-  if (depth.too_deep()) {
-    return error("expression nested too deeply");
-  }
+  CL_RETURN_IF_ERROR(depth.check("expression"));
   if (op("-") || op("+") || op("~")) {
     auto e = make_expr(ExprKind::kUnary, line());
     e->text = toks_[pos_++].text;
@@ -330,10 +341,7 @@ Status Parser::arguments(Expr& call) {
       if (!call.keywords.empty()) {
         return error("positional argument follows keyword argument");
       }
-      CL_ASSIGN_OR_RETURN(ExprPtr arg, test());
-      if (kw("for")) {
-        return unsupported("generator expression");
-      }
+      CL_ASSIGN_OR_RETURN(ExprPtr arg, test_before_for("generator expression"));
       call.items.push_back(std::move(arg));
     }
     if (!op(",")) {
@@ -385,10 +393,7 @@ Status Parser::elements(Expr& into, std::string_view close, bool& saw_comma) {
     if (op("*") || op("**")) {
       return unsupported("unpacking in a display");
     }
-    CL_ASSIGN_OR_RETURN(ExprPtr item, test());
-    if (kw("for")) {
-      return unsupported("comprehension");
-    }
+    CL_ASSIGN_OR_RETURN(ExprPtr item, test_before_for("comprehension"));
     into.items.push_back(std::move(item));
     if (!op(",")) {
       break;
@@ -410,10 +415,7 @@ Result<ExprPtr> Parser::dict_or_set(int ln) {
       return unsupported(kw("for") ? "comprehension" : "set literal");
     }
     ++pos_;
-    CL_ASSIGN_OR_RETURN(ExprPtr value, test());
-    if (kw("for")) {
-      return unsupported("comprehension");
-    }
+    CL_ASSIGN_OR_RETURN(ExprPtr value, test_before_for("comprehension"));
     d->items.push_back(std::move(key));
     d->items.push_back(std::move(value));
     if (!op(",")) {

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/hex.h"
 #include "emulator/pyscript.h"
 
 namespace chainlab::emulator::pyscript {
@@ -33,18 +34,6 @@ bool is_digit(char c) {
 bool is_name_char(char c) {
   return is_name_start(c) || is_digit(c);
 }
-int hex_value(char c) {
-  if (is_digit(c)) {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
 
 void append_utf8(std::string& out, uint32_t cp) {
   if (cp < 0x80) {
@@ -61,6 +50,15 @@ void append_utf8(std::string& out, uint32_t cp) {
     out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
     out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
     out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// An escaped code: its low byte in a bytes literal, else UTF-8.
+void append_code(std::string& out, uint32_t v, bool bytes) {
+  if (bytes) {
+    out += static_cast<char>(v & 0xFF);
+  } else {
+    append_utf8(out, v);
   }
 }
 
@@ -285,7 +283,7 @@ class Lexer {
     auto hex = [&](int digits) -> Result<uint32_t> {
       uint32_t v = 0;
       for (int k = 0; k < digits; ++k) {
-        int h = pos_ < t_.size() ? hex_value(t_[pos_]) : -1;
+        int h = pos_ < t_.size() ? hex_digit_value(t_[pos_]) : -1;
         if (h < 0) {
           return error(fmt::format("truncated \\{} escape in a string", c));
         }
@@ -294,6 +292,13 @@ class Lexer {
       }
       return v;
     };
+    // One-character escapes, and what they stand for.
+    constexpr std::string_view kEscaped = "ntrabfv\\'\"";
+    constexpr std::string_view kMeaning = "\n\t\r\a\b\f\v\\'\"";
+    if (size_t i = kEscaped.find(c); i != std::string_view::npos) {
+      out += kMeaning[i];
+      return ok_status();
+    }
     switch (c) {
       case '\n':
         ++line_;
@@ -304,39 +309,9 @@ class Lexer {
         }
         ++line_;
         return ok_status();
-      case 'n':
-        out += '\n';
-        return ok_status();
-      case 't':
-        out += '\t';
-        return ok_status();
-      case 'r':
-        out += '\r';
-        return ok_status();
-      case 'a':
-        out += '\a';
-        return ok_status();
-      case 'b':
-        out += '\b';
-        return ok_status();
-      case 'f':
-        out += '\f';
-        return ok_status();
-      case 'v':
-        out += '\v';
-        return ok_status();
-      case '\\':
-      case '\'':
-      case '"':
-        out += c;
-        return ok_status();
       case 'x': {
         CL_ASSIGN_OR_RETURN(uint32_t v, hex(2));
-        if (bytes) {
-          out += static_cast<char>(v);
-        } else {
-          append_utf8(out, v);
-        }
+        append_code(out, v, bytes);
         return ok_status();
       }
       case 'u':
@@ -363,11 +338,7 @@ class Lexer {
       for (int k = 0; k < 2 && pos_ < t_.size() && t_[pos_] >= '0' && t_[pos_] <= '7'; ++k) {
         v = v * 8 + static_cast<uint32_t>(t_[pos_++] - '0');
       }
-      if (bytes) {
-        out += static_cast<char>(v & 0xFF);
-      } else {
-        append_utf8(out, v);
-      }
+      append_code(out, v, bytes);
       return ok_status();
     }
     out += '\\';  // unknown escapes stay as they are

@@ -10,9 +10,7 @@ namespace chainlab::emulator::pyscript {
 // ---- statements ----
 Status Parser::statement_into(Block& out) {
   Depth depth(*this);
-  if (depth.too_deep()) {
-    return error("statements nested too deeply");
-  }
+  CL_RETURN_IF_ERROR(depth.check("statements"));
   const Token& t = peek();
   if (t.kind == TokenKind::kName) {
     if (t.text == "if" || t.text == "while") {
@@ -159,8 +157,7 @@ Result<StmtPtr> Parser::small_statement() {
 }
 
 Result<StmtPtr> Parser::print_statement() {
-  auto s = make_stmt(StmtKind::kPrint, line());
-  ++pos_;
+  auto s = keyword_stmt(StmtKind::kPrint);
   if (op(">>")) {
     return unsupported("print >>file");
   }
@@ -193,24 +190,37 @@ Result<std::string> Parser::optional_as() {
   return expect_name("after 'as'");
 }
 
-Result<StmtPtr> Parser::import_statement() {
-  auto s = make_stmt(StmtKind::kImport, line());
+StmtPtr Parser::keyword_stmt(StmtKind kind) {
+  auto s = make_stmt(kind, line());
   ++pos_;
+  return s;
+}
+
+Status Parser::comma_separated(const std::function<Status()>& item) {
   do {
     if (op(",")) {
       ++pos_;
     }
+    CL_RETURN_IF_ERROR(item());
+  } while (op(","));
+  return ok_status();
+}
+
+Result<StmtPtr> Parser::import_statement() {
+  auto s = keyword_stmt(StmtKind::kImport);
+  auto import_name = [&]() -> Status {
     ImportName n;
     CL_ASSIGN_OR_RETURN(n.name, dotted_name());
     CL_ASSIGN_OR_RETURN(n.as, optional_as());
     s->names.push_back(std::move(n));
-  } while (op(","));
+    return ok_status();
+  };
+  CL_RETURN_IF_ERROR(comma_separated(import_name));
   return s;
 }
 
 Result<StmtPtr> Parser::from_import() {
-  auto s = make_stmt(StmtKind::kFromImport, line());
-  ++pos_;
+  auto s = keyword_stmt(StmtKind::kFromImport);
   while (op(".") || op("...")) {
     s->text += toks_[pos_++].text;
   }
@@ -340,18 +350,20 @@ Status Parser::optional_else(Stmt& s) {
   return ok_status();
 }
 
-Result<StmtPtr> Parser::while_statement() {
-  auto s = make_stmt(StmtKind::kWhile, line());
-  ++pos_;
-  CL_ASSIGN_OR_RETURN(s->value, test());
+Result<StmtPtr> Parser::loop_rest(StmtPtr s, Result<ExprPtr> value) {
+  CL_ASSIGN_OR_RETURN(s->value, std::move(value));
   CL_ASSIGN_OR_RETURN(s->body, block());
   CL_RETURN_IF_ERROR(optional_else(*s));
   return s;
 }
 
+Result<StmtPtr> Parser::while_statement() {
+  auto s = keyword_stmt(StmtKind::kWhile);
+  return loop_rest(std::move(s), test());
+}
+
 Result<StmtPtr> Parser::for_statement() {
-  auto s = make_stmt(StmtKind::kFor, line());
-  ++pos_;
+  auto s = keyword_stmt(StmtKind::kFor);
   CL_ASSIGN_OR_RETURN(ExprPtr target, target_list());
   CL_RETURN_IF_ERROR(check_target(*target, "assign to"));
   s->targets.push_back(std::move(target));
@@ -359,36 +371,16 @@ Result<StmtPtr> Parser::for_statement() {
     return error(fmt::format("expected 'in', found {}", describe(peek())));
   }
   ++pos_;
-  CL_ASSIGN_OR_RETURN(s->value, testlist());
-  CL_ASSIGN_OR_RETURN(s->body, block());
-  CL_RETURN_IF_ERROR(optional_else(*s));
-  return s;
+  return loop_rest(std::move(s), testlist());
 }
 
 // `a, b` in `for a, b in ...`: bitwise-or level expressions (no `in` comparisons).
 Result<ExprPtr> Parser::target_list() {
-  int ln = line();
-  CL_ASSIGN_OR_RETURN(ExprPtr first, binary(0));
-  if (!op(",")) {
-    return first;
-  }
-  auto tuple = make_expr(ExprKind::kTuple, ln);
-  tuple->items.push_back(std::move(first));
-  while (op(",")) {
-    ++pos_;
-    if (kw("in")) {
-      break;
-    }
-    CL_ASSIGN_OR_RETURN(ExprPtr e, binary(0));
-    tuple->items.push_back(std::move(e));
-  }
-  CL_RETURN_IF_ERROR(grown(*tuple));
-  return tuple;
+  return comma_list([this] { return binary(0); }, [this] { return kw("in"); });
 }
 
 Result<StmtPtr> Parser::try_statement() {
-  auto s = make_stmt(StmtKind::kTry, line());
-  ++pos_;
+  auto s = keyword_stmt(StmtKind::kTry);
   CL_ASSIGN_OR_RETURN(s->body, block());
   while (kw("except")) {
     Handler h;
@@ -417,12 +409,8 @@ Result<StmtPtr> Parser::try_statement() {
 }
 
 Result<StmtPtr> Parser::with_statement() {
-  auto s = make_stmt(StmtKind::kWith, line());
-  ++pos_;
-  do {
-    if (op(",")) {
-      ++pos_;
-    }
+  auto s = keyword_stmt(StmtKind::kWith);
+  auto with_item = [&]() -> Status {
     WithItem item;
     CL_ASSIGN_OR_RETURN(item.context, test());
     if (kw("as")) {
@@ -431,7 +419,9 @@ Result<StmtPtr> Parser::with_statement() {
       CL_RETURN_IF_ERROR(check_target(*item.target, "assign to"));
     }
     s->items.push_back(std::move(item));
-  } while (op(","));
+    return ok_status();
+  };
+  CL_RETURN_IF_ERROR(comma_separated(with_item));
   CL_ASSIGN_OR_RETURN(s->body, block());
   return s;
 }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -68,7 +69,13 @@ class Parser {
     ~Depth() { --p_.depth_; }
     Depth(const Depth&) = delete;
     Depth& operator=(const Depth&) = delete;
-    bool too_deep() const { return p_.depth_ > p_.limits_.max_depth * 4; }
+    // "<what> nested too deeply" past the nesting limit.
+    Status check(std::string_view what) const {
+      if (p_.depth_ > p_.limits_.max_depth * 4) {
+        return p_.error(fmt::format("{} nested too deeply", what));
+      }
+      return ok_status();
+    }
 
    private:
     Parser& p_;
@@ -131,12 +138,18 @@ class Parser {
   Result<StmtPtr> print_statement();
   Result<std::string> dotted_name();
   Result<std::string> optional_as();
+  // A statement of `kind` at the current line, its keyword consumed.
+  StmtPtr keyword_stmt(StmtKind kind);
+  // item() once, then once more after each comma: `import a, b as c`, `with x as y, z`.
+  Status comma_separated(const std::function<Status()>& item);
   Result<StmtPtr> import_statement();
   Result<StmtPtr> from_import();
   Status check_target(const Expr& e, std::string_view action) const;
   Result<StmtPtr> expression_statement();
   Result<StmtPtr> if_statement();
   Status optional_else(Stmt& s);
+  // A while or for statement `s` from its `value` on: the block, then an optional else block.
+  Result<StmtPtr> loop_rest(StmtPtr s, Result<ExprPtr> value);
   Result<StmtPtr> while_statement();
   Result<StmtPtr> for_statement();
   // `a, b` in `for a, b in ...`: bitwise-or level expressions (no `in` comparisons).
@@ -153,7 +166,13 @@ class Parser {
   Status grown(Expr& e) const;
   // `a, b, c` (a tuple) or a single test.
   Result<ExprPtr> testlist();
+  // `x, y, ...` of item()s as a tuple, a single one as it is; a trailing comma ends the tuple
+  // where ends() is true (testlist, target_list).
+  Result<ExprPtr> comma_list(const std::function<Result<ExprPtr>()>& item,
+                             const std::function<bool()>& ends);
   Result<ExprPtr> test();
+  // A test, unless `for` follows it: a comprehension, unsupported as `what`.
+  Result<ExprPtr> test_before_for(std::string_view what);
   Result<ExprPtr> bool_op(std::string_view which);
   Result<ExprPtr> not_test();
   // The comparison operator at the cursor ("" if none); advances past it.

@@ -173,4 +173,22 @@ nlohmann::json AllocationBook::state(std::string_view model, double single_cu, d
   };
 }
 
+Status BookModel::allocate(const std::string& instance, const Flavor& flavor) {
+  CL_RETURN_IF_ERROR(book_.check_new(instance, flavor));
+  CL_RETURN_IF_ERROR(fits(instance, flavor));
+  book_.add(instance, flavor);
+  book_.apply(limited_, single_cu(), single_mu());
+  return ok_status();
+}
+
+Status BookModel::free(const std::string& instance) {
+  CL_RETURN_IF_ERROR(book_.remove(instance));
+  book_.apply(limited_, single_cu(), single_mu());
+  return ok_status();
+}
+
+Status BookModel::fits(const std::string& /*instance*/, const Flavor& /*flavor*/) const {
+  return ok_status();
+}
+
 }  // namespace chainlab::emulator::resource_internal

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "emulator/resource_model.h"
 
@@ -58,6 +59,56 @@ class AllocationBook {
   GlobalBudget budget_;
   std::map<std::string, Entry> instances_;
 };
+
+// The ResourceModel of every model: an AllocationBook, limits re-applied to every instance after
+// each change. With no overrides: the `none` model (no limits, never rejects). A limiting model
+// gives the CPU fraction of one CU and the MB of one MU (son-emu's formulas) and, if it rejects,
+// its rule in fits().
+class BookModel : public ResourceModel {
+ public:
+  // `name`: a string literal.
+  BookModel(const ResourceModelSpec& spec, const GlobalBudget& budget, std::string_view name,
+            bool limited)
+      : book_(spec, budget), name_(name), limited_(limited) {}
+
+  std::string_view name() const override { return name_; }
+  ResourceCapacity capacity() const override { return book_.capacity(name(), limited_); }
+  Status admits(const Flavor& flavor) const override {
+    return AllocationBook::check_flavor(flavor);
+  }
+  Status allocate(const std::string& instance, const Flavor& flavor) override;
+  Status free(const std::string& instance) override;
+  std::map<std::string, Allocation> allocations() const override { return book_.allocations(); }
+  nlohmann::json state() const override {
+    return book_.state(name(), single_cu(), single_mu(), cpu_op_factor());
+  }
+
+ protected:
+  // Whether a new instance may have `flavor` (after the book's own checks); default: yes.
+  virtual Status fits(const std::string& instance, const Flavor& flavor) const;
+  virtual double single_cu() const { return 0; }
+  virtual double single_mu() const { return 0; }
+  virtual double cpu_op_factor() const { return 1.0; }
+
+  AllocationBook book_;
+
+ private:
+  std::string_view name_;  // a literal
+  bool limited_;
+};
+
+// validate_spec, validate_budget for a `limited` model, then a Model(spec, budget, args...).
+template <typename Model, typename... Args>
+Result<std::unique_ptr<ResourceModel>> make_valid(const ResourceModelSpec& spec,
+                                                  const GlobalBudget& budget, bool limited,
+                                                  Args&&... args) {
+  CL_RETURN_IF_ERROR(validate_spec(spec));
+  if (limited) {
+    CL_RETURN_IF_ERROR(validate_budget(spec, budget));
+  }
+  return std::unique_ptr<ResourceModel>(
+      std::make_unique<Model>(spec, budget, std::forward<Args>(args)...));
+}
 
 Result<std::unique_ptr<ResourceModel>> make_none_model(const ResourceModelSpec& spec,
                                                        const GlobalBudget& budget);

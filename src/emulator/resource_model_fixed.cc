@@ -6,31 +6,25 @@
 namespace chainlab::emulator::resource_internal {
 namespace {
 
-class FixedModel final : public ResourceModel {
+class FixedModel final : public BookModel {
  public:
   FixedModel(const ResourceModelSpec& spec, const GlobalBudget& budget)
-      : book_(spec, budget),
+      : BookModel(spec, budget, "fixed", /*limited=*/true),
         single_cu_(budget.e_cpu / budget.total_max_cu),
         single_mu_(budget.e_mem_mb / budget.total_max_mu) {}
 
-  std::string_view name() const override { return "fixed"; }
+  // Model A rejects what does not fit.
   ResourceCapacity capacity() const override { return book_.capacity(name(), true, true); }
 
   Status admits(const Flavor& flavor) const override { return check(flavor, ""); }
 
-  Status allocate(const std::string& instance, const Flavor& flavor) override {
-    CL_RETURN_IF_ERROR(book_.check_new(instance, flavor));
-    CL_RETURN_IF_ERROR(check(flavor, fmt::format(" for '{}'", instance)));
-    book_.add(instance, flavor);
-    book_.apply(true, single_cu_, single_mu_);
-    return ok_status();
-  }
-
-  Status free(const std::string& instance) override { return book_.remove(instance); }
-  std::map<std::string, Allocation> allocations() const override { return book_.allocations(); }
-  nlohmann::json state() const override { return book_.state(name(), single_cu_, single_mu_, 1.0); }
-
  private:
+  Status fits(const std::string& instance, const Flavor& flavor) const override {
+    return check(flavor, fmt::format(" for '{}'", instance));
+  }
+  double single_cu() const override { return single_cu_; }
+  double single_mu() const override { return single_mu_; }
+
   // Model A's rule: reject what does not fit. `who` is "" (admits) or " for 'x'" (allocate), so
   // the REST and Nova answers keep their wording.
   Status check(const Flavor& flavor, const std::string& who) const {
@@ -51,7 +45,6 @@ class FixedModel final : public ResourceModel {
     return ok_status();
   }
 
-  AllocationBook book_;
   double single_cu_;  // CPU fraction of one CU
   double single_mu_;  // MB of one MU
 };
@@ -60,9 +53,7 @@ class FixedModel final : public ResourceModel {
 
 Result<std::unique_ptr<ResourceModel>> make_fixed_model(const ResourceModelSpec& spec,
                                                         const GlobalBudget& budget) {
-  CL_RETURN_IF_ERROR(validate_spec(spec));
-  CL_RETURN_IF_ERROR(validate_budget(spec, budget));
-  return std::unique_ptr<ResourceModel>(std::make_unique<FixedModel>(spec, budget));
+  return make_valid<FixedModel>(spec, budget, /*limited=*/true);
 }
 
 }  // namespace chainlab::emulator::resource_internal

@@ -317,8 +317,7 @@ Result<Value> Interpreter::str_method(const std::string& self, const std::string
                                       const CallArgs& args, int line) {
   const auto& a = args.positional;
   if (name == "format") {
-    auto r = str_format(self, a, args.keywords);
-    return r.ok() ? r : Result<Value>(error(line, r.error().message));
+    return at_line(line, str_format(self, a, args.keywords));
   }
   for (const Value& v : a) {
     if (v.is_opaque()) {

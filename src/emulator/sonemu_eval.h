@@ -24,6 +24,13 @@
 
 namespace chainlab::emulator::sonemu {
 
+// The parsed script's node types, which the evaluator's files (sonemu_*.cc) name unqualified.
+using pyscript::Block;
+using pyscript::Expr;
+using pyscript::ExprKind;
+using pyscript::Stmt;
+using pyscript::StmtKind;
+
 class Interpreter {
  public:
   static constexpr size_t kMaxSteps = 200'000;
@@ -58,6 +65,14 @@ class Interpreter {
   };
 
   Error error(int line, std::string_view message) const;
+  // `r`, or its error as the script's error at `line`.
+  template <typename T>
+  Result<T> at_line(int line, Result<T> r) const {
+    if (!r.ok()) {
+      return error(line, r.error().message);
+    }
+    return r;
+  }
   Status step(int line);
   Status too_deep(int line) const;
 

@@ -8,12 +8,6 @@
 
 namespace chainlab::emulator::sonemu {
 
-using pyscript::Block;
-using pyscript::Expr;
-using pyscript::ExprKind;
-using pyscript::Stmt;
-using pyscript::StmtKind;
-
 namespace {
 
 std::string last_name(const std::string& dotted) {

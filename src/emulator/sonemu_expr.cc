@@ -9,9 +9,6 @@
 
 namespace chainlab::emulator::sonemu {
 
-using pyscript::Expr;
-using pyscript::ExprKind;
-
 const Value* Interpreter::find_name(const std::string& name, const Frame& frame) const {
   for (const Scope* s = frame.scope; s != nullptr; s = s->parent) {
     auto it = s->vars.find(name);
@@ -148,18 +145,14 @@ Result<Value> Interpreter::eval(const Expr& e, Frame& frame) {
     }
     case ExprKind::kUnary: {
       CL_ASSIGN_OR_RETURN(Value v, eval(*e.items[0], frame));
-      auto r = unary_op(e.text, v);
-      return r.ok() ? r : Result<Value>(error(e.line, r.error().message));
+      return at_line(e.line, unary_op(e.text, v));
     }
     case ExprKind::kBinary: {
       CL_ASSIGN_OR_RETURN(Value a, eval(*e.items[0], frame));
       CL_ASSIGN_OR_RETURN(Value b, eval(*e.items[1], frame));
-      auto r = binary_op(heap_, e.text, a, b);
-      if (!r.ok()) {
-        return error(e.line, r.error().message);
-      }
-      if (r->kind == Kind::kStr) {
-        CL_RETURN_IF_ERROR(heap_.charge(r->text.size()));
+      CL_ASSIGN_OR_RETURN(Value r, at_line(e.line, binary_op(heap_, e.text, a, b)));
+      if (r.kind == Kind::kStr) {
+        CL_RETURN_IF_ERROR(heap_.charge(r.text.size()));
       }
       return r;
     }
@@ -167,7 +160,7 @@ Result<Value> Interpreter::eval(const Expr& e, Frame& frame) {
       CL_ASSIGN_OR_RETURN(Value a, eval(*e.items[0], frame));
       std::optional<bool> t = truth(a);
       if (!t) {
-        return a.is_opaque() ? a : Value::opaque(describe(a));
+        return as_opaque(a);
       }
       if ((e.text == "and") != *t) {
         return a;  // `False and x`, `True or x`
@@ -179,13 +172,10 @@ Result<Value> Interpreter::eval(const Expr& e, Frame& frame) {
       Value result = Value::of_bool(true);
       for (size_t i = 0; i < e.ops.size(); ++i) {
         CL_ASSIGN_OR_RETURN(Value right, eval(*e.items[i + 1], frame));
-        auto r = compare_op(e.ops[i], left, right);
-        if (!r.ok()) {
-          return error(e.line, r.error().message);
-        }
-        std::optional<bool> t = truth(*r);
+        CL_ASSIGN_OR_RETURN(Value r, at_line(e.line, compare_op(e.ops[i], left, right)));
+        std::optional<bool> t = truth(r);
         if (!t) {
-          return *r;
+          return r;
         }
         if (!*t) {
           return Value::of_bool(false);
@@ -198,7 +188,7 @@ Result<Value> Interpreter::eval(const Expr& e, Frame& frame) {
       CL_ASSIGN_OR_RETURN(Value test, eval(*e.items[1], frame));
       std::optional<bool> t = truth(test);
       if (!t) {
-        return test.is_opaque() ? test : Value::opaque(describe(test));
+        return as_opaque(test);
       }
       return eval(*e.items[*t ? 0 : 2], frame);
     }
@@ -243,7 +233,7 @@ Result<Value> Interpreter::eval_call(const Expr& e, Frame& frame) {
     }
     CL_ASSIGN_OR_RETURN(std::optional<std::vector<Value>> items, items_of(v, arg.line));
     if (!items) {
-      unknown = v.is_opaque() ? v : Value::opaque(describe(v));
+      unknown = as_opaque(v);
       continue;
     }
     args.positional.insert(args.positional.end(), items->begin(), items->end());
@@ -259,7 +249,7 @@ Result<Value> Interpreter::eval_call(const Expr& e, Frame& frame) {
         return error(e.line,
                      fmt::format("argument after ** must be a mapping, not {}", describe(v)));
       }
-      unknown = v.is_opaque() ? v : Value::opaque(describe(v));
+      unknown = as_opaque(v);
       continue;
     }
     for (const auto& [key, value] : v.dict->items) {

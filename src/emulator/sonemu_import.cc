@@ -7,12 +7,12 @@
 #include <algorithm>
 #include <filesystem>
 #include <optional>
-#include <system_error>
 
 #include "common/files.h"
 #include "emulator/pyscript.h"
 #include "emulator/sonemu_eval.h"
 #include "emulator/sonemu_model.h"
+#include "emulator/topology_import.h"
 
 namespace chainlab::emulator {
 
@@ -82,18 +82,8 @@ Result<SonemuImport> import_sonemu_script(std::string_view text, const std::stri
 }
 
 Result<SonemuImport> import_sonemu_file(const std::string& path) {
-  std::error_code ec;
-  uintmax_t size = std::filesystem::file_size(path, ec);
-  if (ec) {
-    return Error{ec == std::errc::no_such_file_or_directory ? ErrorCode::kNotFound
-                                                            : ErrorCode::kInvalidArgument,
-                 fmt::format("{}: {}", path, ec.message())};
-  }
-  if (size > kMaxSonemuScriptBytes) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "{}: {} bytes is too large for a topology script (at most {})", path, size,
-                      kMaxSonemuScriptBytes);
-  }
+  CL_RETURN_IF_ERROR(
+      import::check_file_size(path, kMaxSonemuScriptBytes, " for a topology script"));
   CL_ASSIGN_OR_RETURN(std::string text, read_file(path));
   return import_sonemu_script(text, path);
 }

@@ -9,12 +9,6 @@
 
 namespace chainlab::emulator::sonemu {
 
-using pyscript::Block;
-using pyscript::Expr;
-using pyscript::ExprKind;
-using pyscript::Stmt;
-using pyscript::StmtKind;
-
 namespace {
 
 // Calls that make or change a topology: a block holding one cannot be skipped.

@@ -1,5 +1,6 @@
 // Values of the son-emu importer (sonemu_value.h): constructors, the heap, type names, str() and
 // repr(), truth. Operators are in sonemu_ops.cc, `%` and str.format in sonemu_format.cc.
+#include <array>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -9,46 +10,25 @@
 namespace chainlab::emulator::sonemu {
 
 Value Value::of_bool(bool b) {
-  Value v;
-  v.kind = Kind::kBool;
-  v.boolean = b;
-  return v;
+  return Value{.kind = Kind::kBool, .boolean = b};
 }
 Value Value::of_int(int64_t i) {
-  Value v;
-  v.kind = Kind::kInt;
-  v.integer = i;
-  return v;
+  return Value{.kind = Kind::kInt, .integer = i};
 }
 Value Value::of_float(double d) {
-  Value v;
-  v.kind = Kind::kFloat;
-  v.number = d;
-  return v;
+  return Value{.kind = Kind::kFloat, .number = d};
 }
 Value Value::of_str(std::string s) {
-  Value v;
-  v.kind = Kind::kStr;
-  v.text = std::move(s);
-  return v;
+  return Value{.kind = Kind::kStr, .text = std::move(s)};
 }
 Value Value::external(std::string dotted) {
-  Value v;
-  v.kind = Kind::kExternal;
-  v.text = std::move(dotted);
-  return v;
+  return Value{.kind = Kind::kExternal, .text = std::move(dotted)};
 }
 Value Value::of_api(ApiRef ref) {
-  Value v;
-  v.kind = Kind::kApi;
-  v.api = ref;
-  return v;
+  return Value{.kind = Kind::kApi, .api = ref};
 }
 Value Value::opaque(std::string origin) {
-  Value v;
-  v.kind = Kind::kOpaque;
-  v.text = std::move(origin);
-  return v;
+  return Value{.kind = Kind::kOpaque, .text = std::move(origin)};
 }
 
 Status Heap::count() {
@@ -118,24 +98,14 @@ Result<Scope*> Heap::new_scope(Scope* parent) {
 
 namespace {
 
+// The Python type names of the son-emu API objects, in ApiKind order.
+constexpr std::array<const char*, 7> kApiTypes = {
+    "DCNetwork", "Datacenter", "switch", "host", "API endpoint", "resource model", "OSM"};
+static_assert(kApiTypes.size() == static_cast<size_t>(ApiKind::kOsm) + 1);
+
 const char* api_type(ApiKind k) {
-  switch (k) {
-    case ApiKind::kNet:
-      return "DCNetwork";
-    case ApiKind::kDc:
-      return "Datacenter";
-    case ApiKind::kSwitch:
-      return "switch";
-    case ApiKind::kHost:
-      return "host";
-    case ApiKind::kEndpoint:
-      return "API endpoint";
-    case ApiKind::kResourceModel:
-      return "resource model";
-    case ApiKind::kOsm:
-      return "OSM";
-  }
-  return "object";
+  auto i = static_cast<size_t>(k);
+  return i < kApiTypes.size() ? kApiTypes[i] : "object";
 }
 
 std::string float_repr(double d) {
@@ -286,6 +256,10 @@ std::string py_repr(const Value& v) {
     default:
       return py_str(v);
   }
+}
+
+Value as_opaque(const Value& v) {
+  return v.is_opaque() ? v : Value::opaque(describe(v));
 }
 
 std::string describe(const Value& v) {

@@ -70,14 +70,14 @@ struct Value {
   int64_t stop = 0;     // kRange
   int64_t step = 1;     // kRange
   double number = 0;
-  std::string text;
+  std::string text{};
   ListObj* list = nullptr;  // kList, kTuple
   DictObj* dict = nullptr;
   FunctionObj* fn = nullptr;
   ClassObj* cls = nullptr;
   InstanceObj* inst = nullptr;
   BoundObj* bound = nullptr;
-  ApiRef api;
+  ApiRef api{};
 
   static Value none() { return Value{}; }
   static Value of_bool(bool b);
@@ -178,6 +178,8 @@ std::string py_repr(const Value& v);
 // For error messages: "'dc1'", "an int (5)", "unknown until the script runs (time.time() at line
 // 3)".
 std::string describe(const Value& v);
+// An unknown value standing for `v`: `v` itself when opaque, else opaque(describe(v)).
+Value as_opaque(const Value& v);
 
 // Truth value; nullopt for opaque values and tainted containers.
 std::optional<bool> truth(const Value& v);

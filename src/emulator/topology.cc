@@ -3,11 +3,14 @@
 // Topology Zoo imports in topology_import.cc, topology_graphml.cc and topology_gml.cc.
 #include "emulator/topology.h"
 
+#include <array>
 #include <cmath>
 #include <filesystem>
-#include <system_error>
+#include <optional>
+#include <utility>
 
 #include "common/files.h"
+#include "emulator/topology_import.h"
 #include "runtime/instance_log.h"
 #include "substrate/addr.h"
 #include "substrate/names.h"
@@ -31,6 +34,28 @@ Error in_field(std::string_view field, Error error) {
   return std::move(error).context(field);
 }
 
+// The name of a new PoP, switch or SAP: a valid object name (`what`: "PoP name"...), not `taken`
+// ("name: 'x' is already the name of <owners>").
+Status check_new_name(std::string_view name, std::string_view what, bool taken,
+                      std::string_view owners) {
+  if (auto s = substrate::validate_object_name(name, what); !s.ok()) {
+    return in_field("name", std::move(s).error());
+  }
+  if (taken) {
+    return Error{ErrorCode::kAlreadyExists,
+                 fmt::format("name: '{}' is already the name of {}", name, owners)};
+  }
+  return ok_status();
+}
+
+// `status` with its error in the context `what` ("PoP 'dc1': <message>").
+Status in_context(Status status, std::string_view what) {
+  if (!status.ok()) {
+    return std::move(status).error().context(what);
+  }
+  return ok_status();
+}
+
 std::string lower_extension(const std::string& path) {
   std::string ext = std::filesystem::path(path).extension().string();
   for (char& c : ext) {
@@ -43,30 +68,57 @@ std::string lower_extension(const std::string& path) {
 
 }  // namespace
 
+namespace {
+
+template <typename E>
+using Names = std::array<std::pair<std::string_view, E>, 2>;
+
+// The names of the settings' values, in YAML and REST answers.
+constexpr Names<Connectivity> kConnectivityNames = {
+    {{"none", Connectivity::kNone}, {"learning", Connectivity::kLearning}}};
+constexpr Names<GatekeeperApi> kGatekeeperApiNames = {
+    {{"tango", GatekeeperApi::kTango}, {"sonata", GatekeeperApi::kSonata}}};
+
+template <typename E>
+std::string_view name_of(const Names<E>& names, E value) {
+  for (const auto& [name, v] : names) {
+    if (v == value) {
+      return name;
+    }
+  }
+  return names[0].first;
+}
+
+template <typename E>
+std::optional<E> value_named(const Names<E>& names, std::string_view text) {
+  for (const auto& [name, v] : names) {
+    if (name == text) {
+      return v;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::string_view to_string(Connectivity c) {
-  return c == Connectivity::kLearning ? "learning" : "none";
+  return name_of(kConnectivityNames, c);
 }
 
 Result<Connectivity> parse_connectivity(std::string_view text) {
-  if (text == "none") {
-    return Connectivity::kNone;
-  }
-  if (text == "learning") {
-    return Connectivity::kLearning;
+  if (auto c = value_named(kConnectivityNames, text)) {
+    return *c;
   }
   return invalid(fmt::format("'{}' is not a connectivity mode; use none or learning", text));
 }
 
 std::string_view to_string(GatekeeperApi api) {
-  return api == GatekeeperApi::kSonata ? "sonata" : "tango";
+  return name_of(kGatekeeperApiNames, api);
 }
 
 Result<GatekeeperApi> parse_gatekeeper_api(std::string_view text) {
-  if (text == "tango") {
-    return GatekeeperApi::kTango;
-  }
-  if (text == "sonata") {
-    return GatekeeperApi::kSonata;
+  if (auto api = value_named(kGatekeeperApiNames, text)) {
+    return *api;
   }
   return invalid(fmt::format(
       "'{}' is not a gatekeeper API; use tango (5GTANGO LLCM) or sonata (SONATA dummy gatekeeper)",
@@ -118,13 +170,8 @@ Status validate_emulator(const EmulatorSpec& emulator) {
 }
 
 Status Topology::insert_pop(PopSpec pop) {
-  if (auto s = substrate::validate_object_name(pop.name, "PoP name"); !s.ok()) {
-    return in_field("name", std::move(s).error());
-  }
-  if (nodes_.contains(pop.name)) {
-    return Error{ErrorCode::kAlreadyExists,
-                 fmt::format("name: '{}' is already the name of a PoP or switch", pop.name)};
-  }
+  CL_RETURN_IF_ERROR(
+      check_new_name(pop.name, "PoP name", nodes_.contains(pop.name), "a PoP or switch"));
   const ResourceModelSpec& r = pop.resources;
   if (r.model != "none" && r.model != "fixed" && r.model != "overprovision") {
     return invalid(fmt::format(
@@ -155,13 +202,8 @@ Status Topology::insert_pop(PopSpec pop) {
 }
 
 Status Topology::insert_switch(SwitchSpec sw) {
-  if (auto s = substrate::validate_object_name(sw.name, "switch name"); !s.ok()) {
-    return in_field("name", std::move(s).error());
-  }
-  if (nodes_.contains(sw.name)) {
-    return Error{ErrorCode::kAlreadyExists,
-                 fmt::format("name: '{}' is already the name of a PoP or switch", sw.name)};
-  }
+  CL_RETURN_IF_ERROR(
+      check_new_name(sw.name, "switch name", nodes_.contains(sw.name), "a PoP or switch"));
   nodes_.emplace(sw.name, NodeRef{false, switches_.size()});
   switches_.push_back(std::move(sw));
   return ok_status();
@@ -189,13 +231,7 @@ Status Topology::insert_link(LinkSpec link) {
 }
 
 Status Topology::insert_sap(SapSpec sap) {
-  if (auto s = substrate::validate_object_name(sap.name, "SAP name"); !s.ok()) {
-    return in_field("name", std::move(s).error());
-  }
-  if (sap_names_.contains(sap.name)) {
-    return Error{ErrorCode::kAlreadyExists,
-                 fmt::format("name: '{}' is already the name of a SAP", sap.name)};
-  }
+  CL_RETURN_IF_ERROR(check_new_name(sap.name, "SAP name", sap_names_.contains(sap.name), "a SAP"));
   if (sap.pop.empty()) {
     return invalid("pop: missing");
   }
@@ -216,34 +252,22 @@ Status Topology::insert_sap(SapSpec sap) {
 
 Status Topology::add_pop(PopSpec pop) {
   std::string what = fmt::format("PoP '{}'", pop.name);
-  if (auto s = insert_pop(std::move(pop)); !s.ok()) {
-    return std::move(s).error().context(what);
-  }
-  return ok_status();
+  return in_context(insert_pop(std::move(pop)), what);
 }
 
 Status Topology::add_switch(SwitchSpec sw) {
   std::string what = fmt::format("switch '{}'", sw.name);
-  if (auto s = insert_switch(std::move(sw)); !s.ok()) {
-    return std::move(s).error().context(what);
-  }
-  return ok_status();
+  return in_context(insert_switch(std::move(sw)), what);
 }
 
 Status Topology::add_link(LinkSpec link) {
   std::string what = fmt::format("link {}-{}", link.a, link.b);
-  if (auto s = insert_link(std::move(link)); !s.ok()) {
-    return std::move(s).error().context(what);
-  }
-  return ok_status();
+  return in_context(insert_link(std::move(link)), what);
 }
 
 Status Topology::add_sap(SapSpec sap) {
   std::string what = fmt::format("SAP '{}'", sap.name);
-  if (auto s = insert_sap(std::move(sap)); !s.ok()) {
-    return std::move(s).error().context(what);
-  }
-  return ok_status();
+  return in_context(insert_sap(std::move(sap)), what);
 }
 
 const PopSpec* Topology::find_pop(std::string_view node_name) const {
@@ -282,17 +306,7 @@ Topology Topology::default_topology() {
 }
 
 Result<Topology> Topology::load_file(const std::string& path, const Cancel& cancel) {
-  std::error_code ec;
-  uintmax_t size = std::filesystem::file_size(path, ec);
-  if (ec) {
-    return Error{ec == std::errc::no_such_file_or_directory ? ErrorCode::kNotFound
-                                                            : ErrorCode::kInvalidArgument,
-                 fmt::format("{}: {}", path, ec.message())};
-  }
-  if (size > kMaxFileBytes) {
-    return make_error(ErrorCode::kInvalidArgument, "{}: {} bytes is too large (at most {})", path,
-                      size, kMaxFileBytes);
-  }
+  CL_RETURN_IF_ERROR(import::check_file_size(path, kMaxFileBytes, ""));
   std::string ext = lower_extension(path);
   if (ext != ".yaml" && ext != ".yml" && ext != ".graphml" && ext != ".gml") {
     return make_error(ErrorCode::kInvalidArgument,

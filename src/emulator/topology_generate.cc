@@ -1,5 +1,7 @@
 // Generated topologies: line, star, ring and tree (naming documented at Topology::generate).
+#include <array>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "emulator/topology.h"
@@ -10,6 +12,13 @@ namespace chainlab::emulator {
 namespace {
 
 constexpr int kMaxPops = 100'000;
+
+// "line", "star", "ring", "tree": the generated topology's name before its PoP count.
+std::string_view shape_name(Shape shape) {
+  constexpr std::array<std::string_view, 4> kNames = {"line", "star", "ring", "tree"};
+  static_assert(kNames.size() == static_cast<size_t>(Shape::kTree) + 1);
+  return kNames[static_cast<size_t>(shape)];
+}
 
 }  // namespace
 
@@ -37,21 +46,7 @@ Result<Topology> Topology::generate(const GeneratorOptions& options) {
   }
 
   Topology t;
-  switch (options.shape) {
-    case Shape::kLine:
-      t.name = "line";
-      break;
-    case Shape::kStar:
-      t.name = "star";
-      break;
-    case Shape::kRing:
-      t.name = "ring";
-      break;
-    case Shape::kTree:
-      t.name = "tree";
-      break;
-  }
-  t.name += std::to_string(n);
+  t.name = std::string(shape_name(options.shape)) + std::to_string(n);
   t.pops_.reserve(static_cast<size_t>(n));
   for (int i = 1; i <= n; ++i) {
     PopSpec pop;

@@ -214,6 +214,21 @@ Result<std::optional<double>> coordinate(const std::vector<GmlItem>& items, cons
   return std::optional<double>(number);
 }
 
+// The list of the index-th `node [...]` or `edge [...]` (item.key), of which the graph has
+// `count`: an error when it is not a list or when there is no room for one more.
+Result<const std::vector<GmlItem>*> entry_list(const GmlItem& item, size_t index, size_t count,
+                                               const std::string& source) {
+  if (!item.value.is_list) {
+    return make_error(ErrorCode::kInvalidArgument, "{}: {} #{} is not a list", source, item.key,
+                      index);
+  }
+  const bool node = item.key == "node";
+  CL_RETURN_IF_ERROR(import::check_room(count,
+                                        node ? import::kMaxImportNodes : import::kMaxImportEdges,
+                                        node ? "nodes" : "edges", source));
+  return &item.value.list;
+}
+
 Result<ImportedGraph> read_gml(const std::string& text, const std::string& source,
                                const Cancel& cancel) {
   GmlParser parser(text, source, cancel);
@@ -232,57 +247,28 @@ Result<ImportedGraph> read_gml(const std::string& text, const std::string& sourc
   size_t edge_index = 0;
   for (const GmlItem& item : g->list) {
     if (item.key == "node") {
-      if (!item.value.is_list) {
-        return make_error(ErrorCode::kInvalidArgument, "{}: node #{} is not a list", source,
-                          node_index);
-      }
-      if (graph.nodes.size() >= import::kMaxImportNodes) {
-        return make_error(ErrorCode::kInvalidArgument, "{}: more than {} nodes", source,
-                          import::kMaxImportNodes);
-      }
+      CL_ASSIGN_OR_RETURN(const std::vector<GmlItem>* list,
+                          entry_list(item, node_index, graph.nodes.size(), source));
       ImportedNode n;
-      n.id = text_of(item.value.list, "id");
+      n.id = text_of(*list, "id");
       if (n.id.empty()) {
         return make_error(ErrorCode::kInvalidArgument, "{}: node #{} has no id", source,
                           node_index);
       }
-      n.label = text_of(item.value.list, "label");
-      auto lat = coordinate(item.value.list, "Latitude");
-      auto lon = coordinate(item.value.list, "Longitude");
-      for (auto* c : {&lat, &lon}) {
-        if (!c->ok()) {
-          return std::move(*c).error().context(fmt::format("{}: node {}", source, n.id));
-        }
-      }
-      n.latitude = *lat;
-      n.longitude = *lon;
+      n.label = text_of(*list, "label");
+      CL_RETURN_IF_ERROR(import::set_coordinates(n, coordinate(*list, "Latitude"),
+                                                 coordinate(*list, "Longitude"),
+                                                 fmt::format("{}: node {}", source, n.id)));
       graph.nodes.push_back(std::move(n));
       ++node_index;
     } else if (item.key == "edge") {
-      if (!item.value.is_list) {
-        return make_error(ErrorCode::kInvalidArgument, "{}: edge #{} is not a list", source,
-                          edge_index);
-      }
-      if (graph.edges.size() >= import::kMaxImportEdges) {
-        return make_error(ErrorCode::kInvalidArgument, "{}: more than {} edges", source,
-                          import::kMaxImportEdges);
-      }
-      ImportedEdge e;
-      e.source = text_of(item.value.list, "source");
-      e.target = text_of(item.value.list, "target");
-      if (e.source.empty() || e.target.empty()) {
-        return make_error(ErrorCode::kInvalidArgument, "{}: edge #{} lacks a source or target",
-                          source, edge_index);
-      }
-      e.bw_mbps = import::link_speed_mbps(text_of(item.value.list, "LinkSpeedRaw"),
-                                          text_of(item.value.list, "LinkSpeed"),
-                                          text_of(item.value.list, "LinkSpeedUnits"));
-      graph.edges.push_back(std::move(e));
+      CL_ASSIGN_OR_RETURN(const std::vector<GmlItem>* list,
+                          entry_list(item, edge_index, graph.edges.size(), source));
+      CL_RETURN_IF_ERROR(import::add_edge(graph, text_of(*list, "source"), text_of(*list, "target"),
+                                          edge_index, "", source,
+                                          [list](const char* key) { return text_of(*list, key); }));
       ++edge_index;
     }
-  }
-  if (graph.nodes.empty()) {
-    return make_error(ErrorCode::kInvalidArgument, "{}: the graph has no nodes", source);
   }
   return graph;
 }
@@ -291,16 +277,8 @@ Result<ImportedGraph> read_gml(const std::string& text, const std::string& sourc
 
 Result<Topology> Topology::from_gml(const std::string& text, const ImportOptions& options,
                                     const std::string& source, const Cancel& cancel) {
-  if (text.size() > import::kMaxImportBytes) {
-    return make_error(ErrorCode::kInvalidArgument, "{}: {} bytes is too large (at most {})", source,
-                      text.size(), import::kMaxImportBytes);
-  }
-  try {
-    CL_ASSIGN_OR_RETURN(ImportedGraph graph, read_gml(text, source, cancel));
-    return import::build_topology(graph, options, source, cancel);
-  } catch (const std::exception& e) {  // std::bad_alloc on absurd input
-    return make_error(ErrorCode::kInternal, "{}: reading GML: {}", source, e.what());
-  }
+  return import::import_graph(text, options, source, cancel, "GML",
+                              [&] { return read_gml(text, source, cancel); });
 }
 
 }  // namespace chainlab::emulator

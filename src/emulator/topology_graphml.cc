@@ -82,6 +82,15 @@ std::string value_of(const std::map<std::string, std::string>& data, const char*
   return it == data.end() ? std::string() : trimmed(it->second);
 }
 
+// Before the index-th node or edge: `cancel` polled every 64 entries, then import::check_room.
+Status next_entry(size_t index, size_t count, size_t max, std::string_view what,
+                  const std::string& source, const Cancel& cancel) {
+  if (index % 64 == 0) {
+    CL_RETURN_IF_ERROR(cancel.check(source));
+  }
+  return import::check_room(count, max, what, source);
+}
+
 Result<ImportedGraph> read_graphml(const std::string& text, const std::string& source,
                                    const Cancel& cancel) {
   pugi::xml_document doc;
@@ -115,13 +124,8 @@ Result<ImportedGraph> read_graphml(const std::string& text, const std::string& s
 
   size_t index = 0;
   for (pugi::xml_node node : graph_node.children("node")) {
-    if (index % 64 == 0) {
-      CL_RETURN_IF_ERROR(cancel.check(source));
-    }
-    if (graph.nodes.size() >= import::kMaxImportNodes) {
-      return make_error(ErrorCode::kInvalidArgument, "{}: more than {} nodes", source,
-                        import::kMaxImportNodes);
-    }
+    CL_RETURN_IF_ERROR(
+        next_entry(index, graph.nodes.size(), import::kMaxImportNodes, "nodes", source, cancel));
     ImportedNode n;
     n.id = node.attribute("id").as_string();
     if (n.id.empty()) {
@@ -130,42 +134,21 @@ Result<ImportedGraph> read_graphml(const std::string& text, const std::string& s
     }
     auto data = read_data(node, keys.node);
     n.label = value_of(data, "label");
-    auto lat = coordinate(data, "Latitude");
-    auto lon = coordinate(data, "Longitude");
-    for (auto* c : {&lat, &lon}) {
-      if (!c->ok()) {
-        return std::move(*c).error().context(fmt::format("{}: node '{}'", source, n.id));
-      }
-    }
-    n.latitude = *lat;
-    n.longitude = *lon;
+    CL_RETURN_IF_ERROR(import::set_coordinates(n, coordinate(data, "Latitude"),
+                                               coordinate(data, "Longitude"),
+                                               fmt::format("{}: node '{}'", source, n.id)));
     graph.nodes.push_back(std::move(n));
     ++index;
   }
   index = 0;
   for (pugi::xml_node edge : graph_node.children("edge")) {
-    if (index % 64 == 0) {
-      CL_RETURN_IF_ERROR(cancel.check(source));
-    }
-    if (graph.edges.size() >= import::kMaxImportEdges) {
-      return make_error(ErrorCode::kInvalidArgument, "{}: more than {} edges", source,
-                        import::kMaxImportEdges);
-    }
-    ImportedEdge e;
-    e.source = edge.attribute("source").as_string();
-    e.target = edge.attribute("target").as_string();
-    if (e.source.empty() || e.target.empty()) {
-      return make_error(ErrorCode::kInvalidArgument,
-                        "{}: edge #{} lacks a source or target attribute", source, index);
-    }
+    CL_RETURN_IF_ERROR(
+        next_entry(index, graph.edges.size(), import::kMaxImportEdges, "edges", source, cancel));
     auto data = read_data(edge, keys.edge);
-    e.bw_mbps = import::link_speed_mbps(value_of(data, "LinkSpeedRaw"), value_of(data, "LinkSpeed"),
-                                        value_of(data, "LinkSpeedUnits"));
-    graph.edges.push_back(std::move(e));
+    CL_RETURN_IF_ERROR(import::add_edge(
+        graph, edge.attribute("source").as_string(), edge.attribute("target").as_string(), index,
+        " attribute", source, [&data](const char* key) { return value_of(data, key); }));
     ++index;
-  }
-  if (graph.nodes.empty()) {
-    return make_error(ErrorCode::kInvalidArgument, "{}: the graph has no nodes", source);
   }
   return graph;
 }
@@ -174,16 +157,8 @@ Result<ImportedGraph> read_graphml(const std::string& text, const std::string& s
 
 Result<Topology> Topology::from_graphml(const std::string& text, const ImportOptions& options,
                                         const std::string& source, const Cancel& cancel) {
-  if (text.size() > import::kMaxImportBytes) {
-    return make_error(ErrorCode::kInvalidArgument, "{}: {} bytes is too large (at most {})", source,
-                      text.size(), import::kMaxImportBytes);
-  }
-  try {
-    CL_ASSIGN_OR_RETURN(ImportedGraph graph, read_graphml(text, source, cancel));
-    return import::build_topology(graph, options, source, cancel);
-  } catch (const std::exception& e) {  // pugixml may throw std::bad_alloc
-    return make_error(ErrorCode::kInternal, "{}: reading GraphML: {}", source, e.what());
-  }
+  return import::import_graph(text, options, source, cancel, "GraphML",
+                              [&] { return read_graphml(text, source, cancel); });
 }
 
 }  // namespace chainlab::emulator

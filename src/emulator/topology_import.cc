@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <set>
+#include <system_error>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -68,6 +70,73 @@ Status check_text(const ImportedGraph& graph, const std::string& source) {
 }
 
 }  // namespace
+
+Status check_file_size(const std::string& path, uintmax_t max_bytes, std::string_view what) {
+  std::error_code ec;
+  uintmax_t size = std::filesystem::file_size(path, ec);
+  if (ec) {
+    return Error{ec == std::errc::no_such_file_or_directory ? ErrorCode::kNotFound
+                                                            : ErrorCode::kInvalidArgument,
+                 fmt::format("{}: {}", path, ec.message())};
+  }
+  if (size > max_bytes) {
+    return make_error(ErrorCode::kInvalidArgument, "{}: {} bytes is too large{} (at most {})", path,
+                      size, what, max_bytes);
+  }
+  return ok_status();
+}
+
+Result<Topology> import_graph(const std::string& text, const ImportOptions& options,
+                              const std::string& source, const Cancel& cancel,
+                              std::string_view format,
+                              const std::function<Result<ImportedGraph>()>& read) {
+  if (text.size() > kMaxImportBytes) {
+    return make_error(ErrorCode::kInvalidArgument, "{}: {} bytes is too large (at most {})", source,
+                      text.size(), kMaxImportBytes);
+  }
+  try {
+    CL_ASSIGN_OR_RETURN(ImportedGraph graph, read());
+    if (graph.nodes.empty()) {
+      return make_error(ErrorCode::kInvalidArgument, "{}: the graph has no nodes", source);
+    }
+    return build_topology(graph, options, source, cancel);
+  } catch (const std::exception& e) {
+    return make_error(ErrorCode::kInternal, "{}: reading {}: {}", source, format, e.what());
+  }
+}
+
+Status check_room(size_t count, size_t max, std::string_view what, const std::string& source) {
+  if (count >= max) {
+    return make_error(ErrorCode::kInvalidArgument, "{}: more than {} {}", source, max, what);
+  }
+  return ok_status();
+}
+
+Status add_edge(ImportedGraph& graph, std::string from, std::string to, size_t index,
+                std::string_view what, const std::string& source,
+                const std::function<std::string(const char*)>& field) {
+  if (from.empty() || to.empty()) {
+    return make_error(ErrorCode::kInvalidArgument, "{}: edge #{} lacks a source or target{}",
+                      source, index, what);
+  }
+  ImportedEdge e{
+      std::move(from), std::move(to),
+      link_speed_mbps(field("LinkSpeedRaw"), field("LinkSpeed"), field("LinkSpeedUnits"))};
+  graph.edges.push_back(std::move(e));
+  return ok_status();
+}
+
+Status set_coordinates(ImportedNode& node, Result<std::optional<double>> latitude,
+                       Result<std::optional<double>> longitude, const std::string& where) {
+  for (auto* c : {&latitude, &longitude}) {
+    if (!c->ok()) {
+      return std::move(*c).error().context(where);
+    }
+  }
+  node.latitude = *latitude;
+  node.longitude = *longitude;
+  return ok_status();
+}
 
 std::string sanitize_name(std::string_view label) {
   std::string out;

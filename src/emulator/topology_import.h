@@ -2,8 +2,11 @@
 // place that turns it into a Topology (names, delays from coordinates, bandwidth).
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "emulator/topology.h"
@@ -34,6 +37,11 @@ struct ImportedGraph {
   std::vector<ImportedEdge> edges;
 };
 
+// Before a topology file or script is read: NotFound when `path` does not exist (other stat
+// failures InvalidArgument, "<path>: <why>"), InvalidArgument "<path>: N bytes is too large<what>
+// (at most M)" when it is larger than `max_bytes` (`what`: "" or e.g. " for a topology script").
+Status check_file_size(const std::string& path, uintmax_t max_bytes, std::string_view what);
+
 // A valid object name from a free-form label: characters outside [A-Za-z0-9_.:-] become '-'
 // (one per UTF-8 character), a leading non-alphanumeric gets an "n" in front, at most 56 bytes.
 std::string sanitize_name(std::string_view label);
@@ -43,6 +51,31 @@ std::string sanitize_name(std::string_view label);
 // duplicate edges skipped. Errors are prefixed with `source`; `cancel` is polled.
 Result<Topology> build_topology(const ImportedGraph& graph, const ImportOptions& options,
                                 const std::string& source, const Cancel& cancel = Cancel());
+
+// What Topology::from_graphml and from_gml share: InvalidArgument when `text` is larger than
+// kMaxImportBytes, else build_topology of what read() gives ("<source>: the graph has no nodes"
+// when it has none); an exception (std::bad_alloc on
+// absurd input) becomes kInternal "<source>: reading <format>: <what>".
+Result<Topology> import_graph(const std::string& text, const ImportOptions& options,
+                              const std::string& source, const Cancel& cancel,
+                              std::string_view format,
+                              const std::function<Result<ImportedGraph>()>& read);
+
+// Room for one more node or edge: InvalidArgument "<source>: more than <max> <what>" when
+// `count` has reached `max` (`what`: "nodes", "edges").
+Status check_room(size_t count, size_t max, std::string_view what, const std::string& source);
+
+// Appends the index-th edge, between node ids `from` and `to`, its bandwidth from the Topology Zoo
+// fields that field(name) gives ("" when absent): InvalidArgument "<source>: edge #<index> lacks a
+// source or target<what>" when an end is empty (`what`: "" or " attribute").
+Status add_edge(ImportedGraph& graph, std::string from, std::string to, size_t index,
+                std::string_view what, const std::string& source,
+                const std::function<std::string(const char*)>& field);
+
+// Sets the node's coordinates from what the reader found; a reader's error gets the context
+// `where` (e.g. "<source>: node 'x'").
+Status set_coordinates(ImportedNode& node, Result<std::optional<double>> latitude,
+                       Result<std::optional<double>> longitude, const std::string& where);
 
 // Bandwidth in Mbit/s from a Topology Zoo LinkSpeedRaw (bit/s) or LinkSpeed + LinkSpeedUnits
 // ("G", "M", "K"); nullopt when unusable. Values beyond the emulator's range are clamped.

@@ -1,5 +1,6 @@
 // Topology <-> YAML. Every yaml-cpp call stays inside this file; YAML::Exception is caught here
 // and becomes an Error naming the source, the entry and the field.
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -57,11 +58,7 @@ class YamlReader {
         return error(path, "keys must be plain strings");
       }
       const std::string& key = kv.first.Scalar();
-      bool known = false;
-      for (std::string_view a : allowed) {
-        known = known || a == key;
-      }
-      if (!known) {
+      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
         return error(path, fmt::format("unknown key '{}' (expected one of: {})", key,
                                        fmt::join(allowed, ", ")));
       }
@@ -79,84 +76,109 @@ class YamlReader {
     return node.Scalar();
   }
 
-  Result<double> get_double(const YAML::Node& node, std::string_view path) const {
-    if (!node.IsScalar()) {
-      return error(path, "expected a number");
+  // The string at `key` of the mapping `node` (at `path`).
+  Result<std::string> string_at(const YAML::Node& node, std::string_view path,
+                                const char* key) const {
+    return get_string(node[key], join(path, key));
+  }
+
+  // "missing key 'k'" for the first of `keys` that the mapping `node` (at `path`) lacks.
+  Status require_keys(const YAML::Node& node, std::string_view path,
+                      std::initializer_list<const char*> keys) const {
+    for (const char* key : keys) {
+      if (!node[key]) {
+        return error(path, fmt::format("missing key '{}'", key));
+      }
     }
-    auto v = parse_number(node.Scalar(), "");
+    return ok_status();
+  }
+
+  // A scalar read by parse(text) (a common/units.h parser or alike, its message without a field)
+  // and its error placed under `path`; `expected` says what a non-scalar should have been.
+  template <typename Parse>
+  auto get_parsed(const YAML::Node& node, std::string_view path, std::string_view expected,
+                  Parse parse) const -> decltype(parse(std::string_view())) {
+    if (!node.IsScalar()) {
+      return error(path, expected);
+    }
+    auto v = parse(std::string_view(node.Scalar()));
     if (!v.ok()) {
       return error(path, v.error().message);
     }
-    return *v;
+    return v;
+  }
+
+  Result<double> get_double(const YAML::Node& node, std::string_view path) const {
+    return get_parsed(node, path, "expected a number",
+                      [](std::string_view text) { return parse_number(text, ""); });
   }
 
   Result<int> get_int_in(const YAML::Node& node, std::string_view path, int64_t lo,
                          int64_t hi) const {
-    if (!node.IsScalar()) {
-      return error(path, "expected an integer");
-    }
-    auto v = parse_int(node.Scalar(), "", lo, hi);
-    if (!v.ok()) {
-      return error(path, v.error().message);
-    }
-    return static_cast<int>(*v);
+    CL_ASSIGN_OR_RETURN(
+        int64_t v, get_parsed(node, path, "expected an integer", [lo, hi](std::string_view text) {
+          return parse_int(text, "", lo, hi);
+        }));
+    return static_cast<int>(v);
   }
 
   // Mbit/s: a number, or one with a unit (kbit, mbit, gbit).
   Result<double> get_rate(const YAML::Node& node, std::string_view path) const {
-    if (!node.IsScalar()) {
-      return error(path, "expected a rate in Mbit/s");
-    }
-    auto v = parse_rate_mbps(node.Scalar(), "");
-    if (!v.ok()) {
-      return error(path, v.error().message);
-    }
-    return *v;
+    return get_parsed(node, path, "expected a rate in Mbit/s",
+                      [](std::string_view text) { return parse_rate_mbps(text, ""); });
   }
 
   Result<uint64_t> get_duration(const YAML::Node& node, std::string_view path) const {
-    if (!node.IsScalar()) {
-      return error(path, "expected a duration such as 10ms");
-    }
-    auto d = parse_duration(node.Scalar(), "");
-    if (!d.ok()) {
-      return error(path, d.error().message);
-    }
-    return *d;
+    return get_parsed(node, path, "expected a duration such as 10ms",
+                      [](std::string_view text) { return parse_duration(text, ""); });
   }
 
   // Bytes: a number, or one with a unit (k, m, g: binary).
   Result<uint64_t> get_size(const YAML::Node& node, std::string_view path) const {
-    if (!node.IsScalar()) {
-      return error(path, "expected a size in bytes such as 10m");
-    }
-    auto v = parse_size(node.Scalar(), "");
-    if (!v.ok()) {
-      return error(path, v.error().message);
-    }
-    return *v;
+    return get_parsed(node, path, "expected a size in bytes such as 10m",
+                      [](std::string_view text) { return parse_size(text, ""); });
   }
 
   Result<Connectivity> get_connectivity(const YAML::Node& node, std::string_view path) const {
-    if (!node.IsScalar()) {
-      return error(path, "expected none or learning");
+    return get_parsed(node, path, "expected none or learning", parse_connectivity);
+  }
+
+  // When the mapping `node` (at `path`) has `key`: out = (this->*get)(its value, "<path>.<key>").
+  template <typename Out, typename T>
+  Status read_optional(const YAML::Node& node, std::string_view path, const char* key, Out& out,
+                       Result<T> (YamlReader::*get)(const YAML::Node&, std::string_view)
+                           const) const {
+    if (const YAML::Node value = node[key]) {
+      CL_ASSIGN_OR_RETURN(out, (this->*get)(value, join(path, key)));
     }
-    auto c = parse_connectivity(node.Scalar());
-    if (!c.ok()) {
-      return error(path, c.error().message);
+    return ok_status();
+  }
+
+  // The mapping at `key` of `node` (if there is one) into `out`: string keys, each value read by
+  // get(value, "<path>.<key>.<k>"); `expected` is the error for anything but a mapping.
+  template <typename Map, typename Get>
+  Status read_map(const YAML::Node& node, std::string_view path, const char* key,
+                  std::string_view expected, Map& out, Get get) const {
+    const YAML::Node map = node[key];
+    if (!map) {
+      return ok_status();
     }
-    return *c;
+    std::string map_path = join(path, key);
+    if (!map.IsMap()) {
+      return error(map_path, expected);
+    }
+    for (const auto& kv : map) {
+      CL_ASSIGN_OR_RETURN(std::string k, get_string(kv.first, map_path));
+      CL_ASSIGN_OR_RETURN(typename Map::mapped_type value, get(kv.second, join(map_path, k)));
+      if (!out.emplace(k, value).second) {
+        return error(map_path, fmt::format("duplicate key '{}'", k));
+      }
+    }
+    return ok_status();
   }
 
   Result<GatekeeperApi> get_gatekeeper_api(const YAML::Node& node, std::string_view path) const {
-    if (!node.IsScalar()) {
-      return error(path, "expected tango or sonata");
-    }
-    auto api = parse_gatekeeper_api(node.Scalar());
-    if (!api.ok()) {
-      return error(path, api.error().message);
-    }
-    return *api;
+    return get_parsed(node, path, "expected tango or sonata", parse_gatekeeper_api);
   }
 
   // YAML 1.2 core booleans only: true or false.
@@ -174,20 +196,13 @@ class YamlReader {
         check_map(node, "emulator",
                   {"e_cpu", "e_mem", "rest_port", "gatekeeper_port", "keystone",
                    "instance_log_bytes", "connectivity", "gatekeeper_api", "gatekeeper_sap"}));
-    if (node["gatekeeper_api"]) {
-      CL_ASSIGN_OR_RETURN(out.gatekeeper_api,
-                          get_gatekeeper_api(node["gatekeeper_api"], "emulator.gatekeeper_api"));
-    }
-    if (node["gatekeeper_sap"]) {
-      CL_ASSIGN_OR_RETURN(out.gatekeeper_sap,
-                          get_bool(node["gatekeeper_sap"], "emulator.gatekeeper_sap"));
-    }
-    if (node["e_cpu"]) {
-      CL_ASSIGN_OR_RETURN(out.e_cpu, get_double(node["e_cpu"], "emulator.e_cpu"));
-    }
-    if (node["e_mem"]) {
-      CL_ASSIGN_OR_RETURN(out.e_mem_mb, get_double(node["e_mem"], "emulator.e_mem"));
-    }
+    constexpr std::string_view kPath = "emulator";
+    CL_RETURN_IF_ERROR(read_optional(node, kPath, "gatekeeper_api", out.gatekeeper_api,
+                                     &YamlReader::get_gatekeeper_api));
+    CL_RETURN_IF_ERROR(
+        read_optional(node, kPath, "gatekeeper_sap", out.gatekeeper_sap, &YamlReader::get_bool));
+    CL_RETURN_IF_ERROR(read_optional(node, kPath, "e_cpu", out.e_cpu, &YamlReader::get_double));
+    CL_RETURN_IF_ERROR(read_optional(node, kPath, "e_mem", out.e_mem_mb, &YamlReader::get_double));
     if (node["rest_port"]) {
       CL_ASSIGN_OR_RETURN(out.rest_port,
                           get_int_in(node["rest_port"], "emulator.rest_port", 0, 65535));
@@ -199,14 +214,10 @@ class YamlReader {
     if (node["keystone"]) {
       CL_RETURN_IF_ERROR(read_keystone(node["keystone"], out.keystone));
     }
-    if (node["instance_log_bytes"]) {
-      CL_ASSIGN_OR_RETURN(out.instance_log_bytes,
-                          get_size(node["instance_log_bytes"], "emulator.instance_log_bytes"));
-    }
-    if (node["connectivity"]) {
-      CL_ASSIGN_OR_RETURN(out.connectivity,
-                          get_connectivity(node["connectivity"], "emulator.connectivity"));
-    }
+    CL_RETURN_IF_ERROR(read_optional(node, kPath, "instance_log_bytes", out.instance_log_bytes,
+                                     &YamlReader::get_size));
+    CL_RETURN_IF_ERROR(read_optional(node, kPath, "connectivity", out.connectivity,
+                                     &YamlReader::get_connectivity));
     if (auto s = validate_emulator(out); !s.ok()) {
       return entry_error("emulator", std::move(s).error());
     }
@@ -234,8 +245,8 @@ class YamlReader {
       std::string path = fmt::format("emulator.keystone.users[{}]", i);
       CL_RETURN_IF_ERROR(check_map(users[i], path, {"name", "password"}));
       KeystoneUserSpec user;
-      CL_ASSIGN_OR_RETURN(user.name, get_string(users[i]["name"], path + ".name"));
-      CL_ASSIGN_OR_RETURN(user.password, get_string(users[i]["password"], path + ".password"));
+      CL_ASSIGN_OR_RETURN(user.name, string_at(users[i], path, "name"));
+      CL_ASSIGN_OR_RETURN(user.password, string_at(users[i], path, "password"));
       if (user.name.empty() || user.password.empty() || user.name.size() > 255 ||
           user.password.size() > 4096) {
         return error(path, "name (1..255 bytes) and password (1..4096 bytes) are required");
@@ -253,53 +264,24 @@ class YamlReader {
     }
     CL_RETURN_IF_ERROR(
         check_map(node, path, {"name", "resources", "metadata", "endpoints", "connectivity"}));
-    if (!node["name"]) {
-      return error(path, "missing key 'name'");
-    }
-    CL_ASSIGN_OR_RETURN(pop.name, get_string(node["name"], join(path, "name")));
-    if (node["connectivity"]) {
-      CL_ASSIGN_OR_RETURN(pop.connectivity,
-                          get_connectivity(node["connectivity"], join(path, "connectivity")));
-    }
+    CL_RETURN_IF_ERROR(require_keys(node, path, {"name"}));
+    CL_ASSIGN_OR_RETURN(pop.name, string_at(node, path, "name"));
+    CL_RETURN_IF_ERROR(
+        read_optional(node, path, "connectivity", pop.connectivity, &YamlReader::get_connectivity));
     if (const YAML::Node r = node["resources"]) {
       std::string rpath = join(path, "resources");
       CL_RETURN_IF_ERROR(check_map(r, rpath, {"model", "max_cu", "max_mu"}));
-      if (r["model"]) {
-        CL_ASSIGN_OR_RETURN(pop.resources.model, get_string(r["model"], join(rpath, "model")));
-      }
-      if (r["max_cu"]) {
-        CL_ASSIGN_OR_RETURN(pop.resources.max_cu, get_double(r["max_cu"], join(rpath, "max_cu")));
-      }
-      if (r["max_mu"]) {
-        CL_ASSIGN_OR_RETURN(pop.resources.max_mu, get_double(r["max_mu"], join(rpath, "max_mu")));
-      }
+      ResourceModelSpec& out = pop.resources;
+      CL_RETURN_IF_ERROR(read_optional(r, rpath, "model", out.model, &YamlReader::get_string));
+      CL_RETURN_IF_ERROR(read_optional(r, rpath, "max_cu", out.max_cu, &YamlReader::get_double));
+      CL_RETURN_IF_ERROR(read_optional(r, rpath, "max_mu", out.max_mu, &YamlReader::get_double));
     }
-    if (const YAML::Node m = node["metadata"]) {
-      std::string mpath = join(path, "metadata");
-      if (!m.IsMap()) {
-        return error(mpath, "expected a mapping of strings");
-      }
-      for (const auto& kv : m) {
-        CL_ASSIGN_OR_RETURN(std::string key, get_string(kv.first, mpath));
-        CL_ASSIGN_OR_RETURN(std::string value, get_string(kv.second, join(mpath, key)));
-        if (!pop.metadata.emplace(key, value).second) {
-          return error(mpath, fmt::format("duplicate key '{}'", key));
-        }
-      }
-    }
-    if (const YAML::Node e = node["endpoints"]) {
-      std::string epath = join(path, "endpoints");
-      if (!e.IsMap()) {
-        return error(epath, "expected a mapping of endpoint kind to port");
-      }
-      for (const auto& kv : e) {
-        CL_ASSIGN_OR_RETURN(std::string kind, get_string(kv.first, epath));
-        CL_ASSIGN_OR_RETURN(int port, get_int_in(kv.second, join(epath, kind), 0, 65535));
-        if (!pop.endpoints.emplace(kind, port).second) {
-          return error(epath, fmt::format("duplicate key '{}'", kind));
-        }
-      }
-    }
+    CL_RETURN_IF_ERROR(
+        read_map(node, path, "metadata", "expected a mapping of strings", pop.metadata,
+                 [this](const YAML::Node& v, std::string_view p) { return get_string(v, p); }));
+    CL_RETURN_IF_ERROR(read_map(
+        node, path, "endpoints", "expected a mapping of endpoint kind to port", pop.endpoints,
+        [this](const YAML::Node& v, std::string_view p) { return get_int_in(v, p, 0, 65535); }));
     return pop;
   }
 
@@ -310,35 +292,24 @@ class YamlReader {
       return sw;
     }
     CL_RETURN_IF_ERROR(check_map(node, path, {"name"}));
-    if (!node["name"]) {
-      return error(path, "missing key 'name'");
-    }
-    CL_ASSIGN_OR_RETURN(sw.name, get_string(node["name"], join(path, "name")));
+    CL_RETURN_IF_ERROR(require_keys(node, path, {"name"}));
+    CL_ASSIGN_OR_RETURN(sw.name, string_at(node, path, "name"));
     return sw;
   }
 
   Result<LinkSpec> read_link(const YAML::Node& node, const std::string& path) const {
     LinkSpec link;
     CL_RETURN_IF_ERROR(check_map(node, path, {"a", "b", "delay", "jitter", "bw", "loss", "queue"}));
-    for (const char* end : {"a", "b"}) {
-      if (!node[end]) {
-        return error(path, fmt::format("missing key '{}'", end));
-      }
-    }
-    CL_ASSIGN_OR_RETURN(link.a, get_string(node["a"], join(path, "a")));
-    CL_ASSIGN_OR_RETURN(link.b, get_string(node["b"], join(path, "b")));
-    if (node["delay"]) {
-      CL_ASSIGN_OR_RETURN(link.delay_ns, get_duration(node["delay"], join(path, "delay")));
-    }
-    if (node["jitter"]) {
-      CL_ASSIGN_OR_RETURN(link.jitter_ns, get_duration(node["jitter"], join(path, "jitter")));
-    }
-    if (node["bw"]) {
-      CL_ASSIGN_OR_RETURN(link.bw_mbps, get_rate(node["bw"], join(path, "bw")));
-    }
-    if (node["loss"]) {
-      CL_ASSIGN_OR_RETURN(link.loss_percent, get_double(node["loss"], join(path, "loss")));
-    }
+    CL_RETURN_IF_ERROR(require_keys(node, path, {"a", "b"}));
+    CL_ASSIGN_OR_RETURN(link.a, string_at(node, path, "a"));
+    CL_ASSIGN_OR_RETURN(link.b, string_at(node, path, "b"));
+    CL_RETURN_IF_ERROR(
+        read_optional(node, path, "delay", link.delay_ns, &YamlReader::get_duration));
+    CL_RETURN_IF_ERROR(
+        read_optional(node, path, "jitter", link.jitter_ns, &YamlReader::get_duration));
+    CL_RETURN_IF_ERROR(read_optional(node, path, "bw", link.bw_mbps, &YamlReader::get_rate));
+    CL_RETURN_IF_ERROR(
+        read_optional(node, path, "loss", link.loss_percent, &YamlReader::get_double));
     if (node["queue"]) {
       CL_ASSIGN_OR_RETURN(int q, get_int_in(node["queue"], join(path, "queue"), 1, 1'000'000));
       link.queue_packets = static_cast<uint32_t>(q);
@@ -349,22 +320,18 @@ class YamlReader {
   Result<SapSpec> read_sap(const YAML::Node& node, const std::string& path) const {
     SapSpec sap;
     CL_RETURN_IF_ERROR(check_map(node, path, {"name", "pop", "ip"}));
-    for (const char* key : {"name", "pop"}) {
-      if (!node[key]) {
-        return error(path, fmt::format("missing key '{}'", key));
-      }
-    }
-    CL_ASSIGN_OR_RETURN(sap.name, get_string(node["name"], join(path, "name")));
-    CL_ASSIGN_OR_RETURN(sap.pop, get_string(node["pop"], join(path, "pop")));
-    if (node["ip"]) {
-      CL_ASSIGN_OR_RETURN(sap.ip, get_string(node["ip"], join(path, "ip")));
-    }
+    CL_RETURN_IF_ERROR(require_keys(node, path, {"name", "pop"}));
+    CL_ASSIGN_OR_RETURN(sap.name, string_at(node, path, "name"));
+    CL_ASSIGN_OR_RETURN(sap.pop, string_at(node, path, "pop"));
+    CL_RETURN_IF_ERROR(read_optional(node, path, "ip", sap.ip, &YamlReader::get_string));
     return sap;
   }
 
-  // Calls `read(entry, "key[i]")` then `insert(value)` for every entry of the sequence `key`.
-  template <typename ReadFn, typename InsertFn>
-  Status read_list(const YAML::Node& root, const char* key, ReadFn read, InsertFn insert) const {
+  // Calls `read(entry, "key[i]")` then `(t.*insert)(value)` for every entry of the sequence `key`.
+  template <typename Spec>
+  Status read_list(const YAML::Node& root, const char* key,
+                   Result<Spec> (YamlReader::*read)(const YAML::Node&, const std::string&) const,
+                   Topology& t, Status (Topology::*insert)(Spec)) const {
     const YAML::Node list = root[key];
     if (!list || list.IsNull()) {
       return ok_status();
@@ -378,11 +345,11 @@ class YamlReader {
         CL_RETURN_IF_ERROR(cancel_.check(source_));
       }
       std::string path = fmt::format("{}[{}]", key, i++);
-      auto value = read(item, path);
+      auto value = (this->*read)(item, path);
       if (!value.ok()) {
         return std::move(value).error();
       }
-      if (auto s = insert(std::move(value).value()); !s.ok()) {
+      if (auto s = (t.*insert)(std::move(value).value()); !s.ok()) {
         return entry_error(path, std::move(s).error());
       }
     }
@@ -423,22 +390,14 @@ Result<Topology> Topology::from_yaml(const std::string& text, const std::string&
     if (root["emulator"]) {
       CL_RETURN_IF_ERROR(reader.read_emulator(root["emulator"], t.emulator));
     }
-    CL_RETURN_IF_ERROR(reader.read_list(
-        root, "pops",
-        [&](const YAML::Node& n, const std::string& p) { return reader.read_pop(n, p); },
-        [&](PopSpec pop) { return t.insert_pop(std::move(pop)); }));
-    CL_RETURN_IF_ERROR(reader.read_list(
-        root, "switches",
-        [&](const YAML::Node& n, const std::string& p) { return reader.read_switch(n, p); },
-        [&](SwitchSpec sw) { return t.insert_switch(std::move(sw)); }));
-    CL_RETURN_IF_ERROR(reader.read_list(
-        root, "links",
-        [&](const YAML::Node& n, const std::string& p) { return reader.read_link(n, p); },
-        [&](LinkSpec link) { return t.insert_link(std::move(link)); }));
-    CL_RETURN_IF_ERROR(reader.read_list(
-        root, "saps",
-        [&](const YAML::Node& n, const std::string& p) { return reader.read_sap(n, p); },
-        [&](SapSpec sap) { return t.insert_sap(std::move(sap)); }));
+    CL_RETURN_IF_ERROR(
+        reader.read_list(root, "pops", &YamlReader::read_pop, t, &Topology::insert_pop));
+    CL_RETURN_IF_ERROR(
+        reader.read_list(root, "switches", &YamlReader::read_switch, t, &Topology::insert_switch));
+    CL_RETURN_IF_ERROR(
+        reader.read_list(root, "links", &YamlReader::read_link, t, &Topology::insert_link));
+    CL_RETURN_IF_ERROR(
+        reader.read_list(root, "saps", &YamlReader::read_sap, t, &Topology::insert_sap));
     return t;
   } catch (const YAML::Exception& e) {
     if (e.mark.is_null()) {
