@@ -72,6 +72,32 @@ class InstanceParts {
   bool released_ = false;
 };
 
+// The base of every driver's instance: its InstanceParts and the ComputeInstance calls that only
+// forward to them. A driver gives instance_name() and destroy_locked() (called with mu() held).
+class PartsInstance : public ComputeInstance {
+ public:
+  PartsInstance(substrate::Run& run, std::shared_ptr<LogPump> pump)
+      : parts_(run, std::move(pump)) {}
+
+  Status destroy() final {
+    std::lock_guard lock(parts_.mu());
+    return destroy_locked();
+  }
+  Result<InterfaceStatus> add_interface(const InterfaceSpec& intf) final {
+    return parts_.add_interface(instance_name(), intf);
+  }
+  Status remove_interface(std::string_view intf) final {
+    return parts_.remove_interface(instance_name(), intf);
+  }
+  std::shared_ptr<InstanceLog> log() final { return parts_.shared_log(); }
+
+ protected:
+  virtual const std::string& instance_name() const = 0;
+  virtual Status destroy_locked() = 0;
+
+  InstanceParts parts_;
+};
+
 // The driver's one LogPump, started with its first instance (under the caller's lock).
 Result<std::shared_ptr<LogPump>> shared_pump(std::shared_ptr<LogPump>& pump);
 

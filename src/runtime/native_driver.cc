@@ -65,10 +65,10 @@ Status validate_spec(const InstanceSpec& spec) {
   return ok_status();
 }
 
-class NativeInstance final : public ComputeInstance {
+class NativeInstance final : public PartsInstance {
  public:
   NativeInstance(substrate::Run& run, std::shared_ptr<LogPump> pump, InstanceSpec spec)
-      : parts_(run, std::move(pump)), spec_(std::move(spec)) {}
+      : PartsInstance(run, std::move(pump)), spec_(std::move(spec)) {}
   ~NativeInstance() override { (void)destroy(); }
 
   // Everything but the process; on failure the destructor releases what was made.
@@ -83,29 +83,18 @@ class NativeInstance final : public ComputeInstance {
   Status update(const substrate::ResourceLimits& limits) override;
   Status pause() override;
   Status resume() override;
-  Status destroy() override {
-    std::lock_guard lock(parts_.mu());
-    return destroy_locked();
-  }
   Result<InstanceStatus> status() override;
-  Result<InterfaceStatus> add_interface(const InterfaceSpec& intf) override {
-    return parts_.add_interface(spec_.name, intf);
-  }
-  Status remove_interface(std::string_view intf) override {
-    return parts_.remove_interface(spec_.name, intf);
-  }
   Result<ExecResult> exec(const std::vector<std::string>& argv,
                           std::chrono::milliseconds timeout) override;
-  std::shared_ptr<InstanceLog> log() override { return parts_.shared_log(); }
 
  private:
+  const std::string& instance_name() const override { return spec_.name; }
   // Reaps the main process if it has exited (state kExited, exit code kept, its output drained
   // into the log).
   void refresh();
   Status stop_locked(std::chrono::milliseconds grace);
-  Status destroy_locked();
+  Status destroy_locked() override;
 
-  InstanceParts parts_;
   InstanceSpec spec_;
   std::optional<substrate::Process> process_;
   std::string process_record_;  // its journal id "<pid> <start time>"

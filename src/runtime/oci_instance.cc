@@ -111,10 +111,12 @@ Status remove_tree(const std::string& path) {
 constexpr const char* kPathEnv =
     "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-class OciInstance final : public ComputeInstance {
+class OciInstance final : public PartsInstance {
  public:
   OciInstance(substrate::Run& run, std::shared_ptr<LogPump> pump, OciInstanceSetup setup)
-      : parts_(run, std::move(pump)), setup_(std::move(setup)), runc_root_(run.dir() + "/runc") {}
+      : PartsInstance(run, std::move(pump)),
+        setup_(std::move(setup)),
+        runc_root_(run.dir() + "/runc") {}
   ~OciInstance() override { (void)destroy(); }
 
   // Everything but the container; on failure the destructor releases what was made.
@@ -125,36 +127,25 @@ class OciInstance final : public ComputeInstance {
   Status update(const substrate::ResourceLimits& limits) override;
   Status pause() override;
   Status resume() override;
-  Status destroy() override {
-    std::lock_guard lock(parts_.mu());
-    return destroy_locked();
-  }
   Result<InstanceStatus> status() override;
-  Result<InterfaceStatus> add_interface(const InterfaceSpec& intf) override {
-    return parts_.add_interface(name(), intf);
-  }
-  Status remove_interface(std::string_view intf) override {
-    return parts_.remove_interface(name(), intf);
-  }
   Result<ExecResult> exec(const std::vector<std::string>& argv,
                           std::chrono::milliseconds timeout) override;
-  std::shared_ptr<InstanceLog> log() override { return parts_.shared_log(); }
 
  private:
   const std::string& name() const { return setup_.spec.name; }
+  const std::string& instance_name() const override { return name(); }
   Status prepare_rootfs();
   Status write_bundle();
   // Notices a container whose main process has exited (state kExited, its output drained into
   // the log).
   void refresh();
   Status stop_locked(std::chrono::milliseconds grace);
-  Status destroy_locked();
+  Status destroy_locked() override;
   // `runc --root <run dir>/runc args...` (its argv); runc() runs it, an error carries its output.
   std::vector<std::string> runc_argv(const std::vector<std::string>& args) const;
   Result<std::string> runc(const std::vector<std::string>& args,
                            std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
-  InstanceParts parts_;
   OciInstanceSetup setup_;
   const std::string runc_root_;  // <run dir>/runc: runc's state
   std::string id_;               // runc container id (the netns kernel name: unique, short)

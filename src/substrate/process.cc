@@ -37,6 +37,15 @@ enum class Step : int {
   kExec,
 };
 
+// A close-on-exec pipe: {read end, write end}.
+Result<std::pair<UniqueFd, UniqueFd>> cloexec_pipe() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) {
+    return errno_error(errno, "pipe2");
+  }
+  return std::pair<UniqueFd, UniqueFd>(UniqueFd(fds[0]), UniqueFd(fds[1]));
+}
+
 const char* step_name(Step s) {
   switch (s) {
     case Step::kJoinNet:
@@ -293,12 +302,9 @@ Result<Process> spawn(const SpawnSpec& spec) {
   plan.cwd = spec.cwd.c_str();
   plan.setsid = spec.new_session;
 
-  int pipe_fds[2];
-  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
-    return errno_error(errno, "pipe2");
-  }
-  UniqueFd err_read(pipe_fds[0]);
-  UniqueFd err_write(pipe_fds[1]);
+  CL_ASSIGN_OR_RETURN(auto error_pipe, cloexec_pipe());
+  UniqueFd& err_read = error_pipe.first;
+  UniqueFd& err_write = error_pipe.second;
   plan.error_pipe = err_write.get();
 
   pid_t pid = ::fork();
@@ -379,12 +385,9 @@ Status Process::signal(int sig, bool group) {
 
 Result<CommandOutput> run_captured(SpawnSpec spec, std::chrono::milliseconds timeout,
                                    size_t max_output) {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) {
-    return errno_error(errno, "pipe2");
-  }
-  UniqueFd out_read(fds[0]);
-  UniqueFd out_write(fds[1]);
+  CL_ASSIGN_OR_RETURN(auto output_pipe, cloexec_pipe());
+  UniqueFd& out_read = output_pipe.first;
+  UniqueFd& out_write = output_pipe.second;
   spec.stdout_fd = out_write.get();
   spec.stderr_fd = out_write.get();
   spec.log_path.clear();

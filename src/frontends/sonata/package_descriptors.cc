@@ -247,39 +247,49 @@ class DescriptorReader {
   YamlFields f_;
 };
 
+// Calls check(ref, "virtual_links[i].connection_points_reference[j]") for every connection point
+// reference of every virtual link.
+template <class Check>
+Status for_each_link_ref(const std::vector<VirtualLink>& links, Check&& check) {
+  for (size_t i = 0; i < links.size(); ++i) {
+    for (size_t j = 0; j < links[i].connection_points.size(); ++j) {
+      CL_RETURN_IF_ERROR(
+          check(links[i].connection_points[j],
+                fmt::format("virtual_links[{}].connection_points_reference[{}]", i, j)));
+    }
+  }
+  return ok_status();
+}
+
 Status check_vnfd_links(const Vnfd& vnfd, const YamlFields& f) {
   std::set<std::string> own;
   for (const ConnectionPoint& cp : vnfd.connection_points) {
     own.insert(cp.id);
   }
-  for (size_t i = 0; i < vnfd.virtual_links.size(); ++i) {
-    const VirtualLink& link = vnfd.virtual_links[i];
-    for (size_t j = 0; j < link.connection_points.size(); ++j) {
-      const std::string& ref = link.connection_points[j];
-      std::string path = fmt::format("virtual_links[{}].connection_points_reference[{}]", i, j);
-      size_t colon = ref.find(':');
-      if (colon == std::string::npos) {
-        if (own.count(ref) == 0) {
-          return f.error(path, fmt::format("'{}' is not a connection point of the VNFD", ref));
+  return for_each_link_ref(
+      vnfd.virtual_links, [&](const std::string& ref, const std::string& path) -> Status {
+        size_t colon = ref.find(':');
+        if (colon == std::string::npos) {
+          if (own.count(ref) == 0) {
+            return f.error(path, fmt::format("'{}' is not a connection point of the VNFD", ref));
+          }
+          return ok_status();
         }
-        continue;
-      }
-      // "vdu01:cp01" is either the VDU cp's full id (SONATA) or vdu id + cp id (5GTANGO).
-      std::string vdu_id = ref.substr(0, colon);
-      std::string cp_id = ref.substr(colon + 1);
-      bool found = false;
-      for (const Vdu& vdu : vnfd.vdus) {
-        for (const ConnectionPoint& cp : vdu.connection_points) {
-          found = found || cp.id == ref || (vdu.id == vdu_id && cp.id == cp_id);
+        // "vdu01:cp01" is either the VDU cp's full id (SONATA) or vdu id + cp id (5GTANGO).
+        std::string vdu_id = ref.substr(0, colon);
+        std::string cp_id = ref.substr(colon + 1);
+        bool found = false;
+        for (const Vdu& vdu : vnfd.vdus) {
+          for (const ConnectionPoint& cp : vdu.connection_points) {
+            found = found || cp.id == ref || (vdu.id == vdu_id && cp.id == cp_id);
+          }
         }
-      }
-      if (!found) {
-        return f.error(path,
-                       fmt::format("'{}' is not a connection point of a deployment unit", ref));
-      }
-    }
-  }
-  return ok_status();
+        if (!found) {
+          return f.error(path,
+                         fmt::format("'{}' is not a connection point of a deployment unit", ref));
+        }
+        return ok_status();
+      });
 }
 
 std::string without_ns(std::string_view id) {
@@ -295,23 +305,19 @@ Status check_nsd_links(const Nsd& nsd, const YamlFields& f) {
   for (const NetworkFunctionRef& nf : nsd.network_functions) {
     vnf_ids.insert(nf.vnf_id);
   }
-  for (size_t i = 0; i < nsd.virtual_links.size(); ++i) {
-    const VirtualLink& link = nsd.virtual_links[i];
-    for (size_t j = 0; j < link.connection_points.size(); ++j) {
-      const std::string& ref = link.connection_points[j];
-      std::string path = fmt::format("virtual_links[{}].connection_points_reference[{}]", i, j);
-      size_t colon = ref.find(':');
-      if (colon == std::string::npos || ref.starts_with("ns:")) {
-        if (own.count(without_ns(ref)) == 0) {
-          return f.error(path, fmt::format("'{}' is not a connection point of the service", ref));
+  return for_each_link_ref(
+      nsd.virtual_links, [&](const std::string& ref, const std::string& path) -> Status {
+        size_t colon = ref.find(':');
+        if (colon == std::string::npos || ref.starts_with("ns:")) {
+          if (own.count(without_ns(ref)) == 0) {
+            return f.error(path, fmt::format("'{}' is not a connection point of the service", ref));
+          }
+        } else if (vnf_ids.count(ref.substr(0, colon)) == 0) {
+          return f.error(path, fmt::format("'{}': '{}' is not a vnf_id of network_functions", ref,
+                                           ref.substr(0, colon)));
         }
-      } else if (vnf_ids.count(ref.substr(0, colon)) == 0) {
-        return f.error(path, fmt::format("'{}': '{}' is not a vnf_id of network_functions", ref,
-                                         ref.substr(0, colon)));
-      }
-    }
-  }
-  return ok_status();
+        return ok_status();
+      });
 }
 
 Result<ForwardingGraph> forwarding_graph(const YamlFields& f, const YAML::Node& n,
@@ -364,17 +370,28 @@ Result<ForwardingGraph> forwarding_graph(const YamlFields& f, const YAML::Node& 
   return fg;
 }
 
-}  // namespace
-
-Result<Vnfd> parse_vnfd(std::string_view yaml, std::string_view source) {
-  return catch_yaml(source, [&]() -> Result<Vnfd> {
+// A descriptor: its header (source, vendor, name, version, description), then what `body`
+// reads.
+template <class Doc, class Body>
+Result<Doc> read_descriptor(std::string_view yaml, std::string_view source, Body&& body) {
+  return catch_yaml(source, [&]() -> Result<Doc> {
     DescriptorReader r(source);
     const YamlFields& f = r.fields();
     CL_ASSIGN_OR_RETURN(YAML::Node root, f.load(yaml));
-    Vnfd vnfd;
-    vnfd.source = std::string(source);
-    CL_RETURN_IF_ERROR(f.identity(root, vnfd));
-    CL_ASSIGN_OR_RETURN(vnfd.description, f.optional_string(root, "", "description"));
+    Doc doc;
+    doc.source = std::string(source);
+    CL_RETURN_IF_ERROR(f.identity(root, doc));
+    CL_ASSIGN_OR_RETURN(doc.description, f.optional_string(root, "", "description"));
+    CL_RETURN_IF_ERROR(body(r, f, root, doc));
+    return doc;
+  });
+}
+
+}  // namespace
+
+Result<Vnfd> parse_vnfd(std::string_view yaml, std::string_view source) {
+  auto body = [](DescriptorReader& r, const YamlFields& f, const YAML::Node& root,
+                 Vnfd& vnfd) -> Status {
     CL_RETURN_IF_ERROR(f.append_each(
         root, "", "connection_points", vnfd.connection_points,
         [&](const YAML::Node& n, const std::string& p) { return r.connection_point(n, p); }));
@@ -393,20 +410,14 @@ Result<Vnfd> parse_vnfd(std::string_view yaml, std::string_view source) {
         root, "", "virtual_links", vnfd.virtual_links,
         [&](const YAML::Node& n, const std::string& p) { return r.virtual_link(n, p); }));
     CL_RETURN_IF_ERROR(r.unique_ids(vnfd.virtual_links, "", "virtual_links"));
-    CL_RETURN_IF_ERROR(check_vnfd_links(vnfd, f));
-    return vnfd;
-  });
+    return check_vnfd_links(vnfd, f);
+  };
+  return read_descriptor<Vnfd>(yaml, source, body);
 }
 
 Result<Nsd> parse_nsd(std::string_view yaml, std::string_view source) {
-  return catch_yaml(source, [&]() -> Result<Nsd> {
-    DescriptorReader r(source);
-    const YamlFields& f = r.fields();
-    CL_ASSIGN_OR_RETURN(YAML::Node root, f.load(yaml));
-    Nsd nsd;
-    nsd.source = std::string(source);
-    CL_RETURN_IF_ERROR(f.identity(root, nsd));
-    CL_ASSIGN_OR_RETURN(nsd.description, f.optional_string(root, "", "description"));
+  auto body = [](DescriptorReader& r, const YamlFields& f, const YAML::Node& root,
+                 Nsd& nsd) -> Status {
     CL_RETURN_IF_ERROR(f.for_each(
         root, "", "network_functions", [&](const YAML::Node& n, const std::string& p) -> Status {
           if (!n.IsMap()) {
@@ -443,9 +454,9 @@ Result<Nsd> parse_nsd(std::string_view yaml, std::string_view source) {
     CL_RETURN_IF_ERROR(f.append_each(
         root, "", "forwarding_graphs", nsd.forwarding_graphs,
         [&](const YAML::Node& n, const std::string& p) { return forwarding_graph(f, n, p); }));
-    CL_RETURN_IF_ERROR(check_nsd_links(nsd, f));
-    return nsd;
-  });
+    return check_nsd_links(nsd, f);
+  };
+  return read_descriptor<Nsd>(yaml, source, body);
 }
 
 }  // namespace chainlab::sonata

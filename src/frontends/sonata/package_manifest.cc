@@ -119,51 +119,58 @@ Status read_entries(const YamlFields& f, const EntryFormat& format, const YAML::
       [&](const YAML::Node& n, const std::string& p) { return read_entry(f, format, n, p); });
 }
 
-}  // namespace
-
-Result<Manifest> parse_sonata_manifest(std::string_view text) {
-  YamlFields f{std::string(kSonataManifest)};
-  return catch_yaml(kSonataManifest, [&]() -> Result<Manifest> {
+// A manifest: `header` reads the top-level fields, `format` the package_content entries.
+template <class Header>
+Result<Manifest> read_manifest(std::string_view file, std::string_view text, Header&& header,
+                               const EntryFormat& format) {
+  YamlFields f{std::string(file)};
+  return catch_yaml(file, [&]() -> Result<Manifest> {
     CL_ASSIGN_OR_RETURN(YAML::Node root, f.load(text));
     Manifest m;
-    m.file = std::string(kSonataManifest);
-    CL_ASSIGN_OR_RETURN(m.vendor, first_of(f, root, {"vendor", "package_group"}));
-    CL_ASSIGN_OR_RETURN(m.name, first_of(f, root, {"name", "package_name"}));
-    CL_ASSIGN_OR_RETURN(m.version, first_of(f, root, {"version", "package_version"}));
-    CL_ASSIGN_OR_RETURN(std::string entry, f.optional_string(root, "", "entry_service_template"));
-    if (!entry.empty()) {
-      CL_ASSIGN_OR_RETURN(m.nsd_path, entry_path(f, "entry_service_template", entry));
-    }
-    EntryFormat format{
-        "name",
-        "name and content-type",
-        {"application/sonata.service_descriptors", "application/sonata.service_descriptor"},
-        {"application/sonata.function_descriptor", "application/sonata.function_descriptors"},
-        "md5",
-        [](const YamlFields&, const YAML::Node&, const std::string&) -> Result<std::string> {
-          return std::string("md5");
-        }};
+    m.file = std::string(file);
+    CL_RETURN_IF_ERROR(header(f, root, m));
     CL_RETURN_IF_ERROR(read_entries(f, format, root, m));
     return m;
   });
 }
 
+Status sonata_header(const YamlFields& f, const YAML::Node& root, Manifest& m) {
+  CL_ASSIGN_OR_RETURN(m.vendor, first_of(f, root, {"vendor", "package_group"}));
+  CL_ASSIGN_OR_RETURN(m.name, first_of(f, root, {"name", "package_name"}));
+  CL_ASSIGN_OR_RETURN(m.version, first_of(f, root, {"version", "package_version"}));
+  CL_ASSIGN_OR_RETURN(std::string entry, f.optional_string(root, "", "entry_service_template"));
+  if (!entry.empty()) {
+    CL_ASSIGN_OR_RETURN(m.nsd_path, entry_path(f, "entry_service_template", entry));
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+Result<Manifest> parse_sonata_manifest(std::string_view text) {
+  EntryFormat format{
+      "name",
+      "name and content-type",
+      {"application/sonata.service_descriptors", "application/sonata.service_descriptor"},
+      {"application/sonata.function_descriptor", "application/sonata.function_descriptors"},
+      "md5",
+      [](const YamlFields&, const YAML::Node&, const std::string&) -> Result<std::string> {
+        return std::string("md5");
+      }};
+  return read_manifest(kSonataManifest, text, sonata_header, format);
+}
+
 Result<Manifest> parse_tango_napd(std::string_view text) {
-  YamlFields f{std::string(kTangoNapd)};
-  return catch_yaml(kTangoNapd, [&]() -> Result<Manifest> {
-    CL_ASSIGN_OR_RETURN(YAML::Node root, f.load(text));
-    Manifest m;
-    m.file = std::string(kTangoNapd);
-    CL_RETURN_IF_ERROR(f.identity(root, m));
-    EntryFormat format{"source",
-                       "source and content-type",
-                       {"application/vnd.5gtango.nsd"},
-                       {"application/vnd.5gtango.vnfd"},
-                       "hash",
-                       napd_algorithm};
-    CL_RETURN_IF_ERROR(read_entries(f, format, root, m));
-    return m;
-  });
+  EntryFormat format{"source",
+                     "source and content-type",
+                     {"application/vnd.5gtango.nsd"},
+                     {"application/vnd.5gtango.vnfd"},
+                     "hash",
+                     napd_algorithm};
+  auto header = [](const YamlFields& f, const YAML::Node& root, Manifest& m) {
+    return f.identity(root, m);
+  };
+  return read_manifest(kTangoNapd, text, header, format);
 }
 
 }  // namespace chainlab::sonata::detail

@@ -22,66 +22,74 @@ Status require_pops(const std::vector<PopCapacity>& pops) {
   return ok_status();
 }
 
-class FirstDc final : public PlacementStrategy {
+// A strategy that picks each unit's PoP on its own: choose(i, unit, pops), pops non-empty.
+class PerUnit : public PlacementStrategy {
  public:
-  std::string name() const override { return "first"; }
   Result<Placement> place(const std::vector<PlacementUnit>& units,
-                          const std::vector<PopCapacity>& pops) override {
-    CL_RETURN_IF_ERROR(require_pops(pops));
-    Placement out;
-    for (const auto& u : units) {
-      out[u.vnf_id] = pops.front().name;
-    }
-    return out;
-  }
-};
-
-class RoundRobinDc final : public PlacementStrategy {
- public:
-  std::string name() const override { return "round-robin"; }
-  Result<Placement> place(const std::vector<PlacementUnit>& units,
-                          const std::vector<PopCapacity>& pops) override {
+                          const std::vector<PopCapacity>& pops) final {
     CL_RETURN_IF_ERROR(require_pops(pops));
     Placement out;
     for (size_t i = 0; i < units.size(); ++i) {
-      out[units[i].vnf_id] = pops[i % pops.size()].name;
+      CL_ASSIGN_OR_RETURN(out[units[i].vnf_id], choose(i, units[i], pops));
     }
     return out;
   }
+
+ protected:
+  virtual Result<std::string> choose(size_t i, const PlacementUnit& unit,
+                                     const std::vector<PopCapacity>& pops) const = 0;
 };
 
-class StaticPlacement final : public PlacementStrategy {
+class FirstDc final : public PerUnit {
+ public:
+  std::string name() const override { return "first"; }
+
+ private:
+  Result<std::string> choose(size_t, const PlacementUnit&,
+                             const std::vector<PopCapacity>& pops) const override {
+    return pops.front().name;
+  }
+};
+
+class RoundRobinDc final : public PerUnit {
+ public:
+  std::string name() const override { return "round-robin"; }
+
+ private:
+  Result<std::string> choose(size_t i, const PlacementUnit&,
+                             const std::vector<PopCapacity>& pops) const override {
+    return pops[i % pops.size()].name;
+  }
+};
+
+class StaticPlacement final : public PerUnit {
  public:
   explicit StaticPlacement(std::map<std::string, std::string> mapping)
       : mapping_(std::move(mapping)) {}
   std::string name() const override { return "static"; }
-  Result<Placement> place(const std::vector<PlacementUnit>& units,
-                          const std::vector<PopCapacity>& pops) override {
-    CL_RETURN_IF_ERROR(require_pops(pops));
-    Placement out;
-    for (const auto& u : units) {
-      auto it = mapping_.find(u.vnf_id);
-      if (it == mapping_.end()) {
-        it = mapping_.find(u.vnf_name);
-      }
-      if (it == mapping_.end()) {
-        return make_error(ErrorCode::kInvalidArgument,
-                          "static placement: no PoP given for VNF '{}' (name '{}')", u.vnf_id,
-                          u.vnf_name);
-      }
-      bool known = std::any_of(pops.begin(), pops.end(),
-                               [&](const PopCapacity& p) { return p.name == it->second; });
-      if (!known) {
-        return make_error(ErrorCode::kInvalidArgument,
-                          "static placement: VNF '{}' is placed in '{}', which is no PoP", u.vnf_id,
-                          it->second);
-      }
-      out[u.vnf_id] = it->second;
-    }
-    return out;
-  }
 
  private:
+  Result<std::string> choose(size_t, const PlacementUnit& u,
+                             const std::vector<PopCapacity>& pops) const override {
+    auto it = mapping_.find(u.vnf_id);
+    if (it == mapping_.end()) {
+      it = mapping_.find(u.vnf_name);
+    }
+    if (it == mapping_.end()) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        "static placement: no PoP given for VNF '{}' (name '{}')", u.vnf_id,
+                        u.vnf_name);
+    }
+    bool known = std::any_of(pops.begin(), pops.end(),
+                             [&](const PopCapacity& p) { return p.name == it->second; });
+    if (!known) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        "static placement: VNF '{}' is placed in '{}', which is no PoP", u.vnf_id,
+                        it->second);
+    }
+    return it->second;
+  }
+
   std::map<std::string, std::string> mapping_;
 };
 
