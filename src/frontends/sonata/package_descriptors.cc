@@ -261,11 +261,21 @@ Status for_each_link_ref(const std::vector<VirtualLink>& links, Check&& check) {
   return ok_status();
 }
 
-Status check_vnfd_links(const Vnfd& vnfd, const YamlFields& f) {
-  std::set<std::string> own;
-  for (const ConnectionPoint& cp : vnfd.connection_points) {
-    own.insert(cp.id);
+std::string without_ns(std::string_view id) {
+  return std::string(id.starts_with("ns:") ? id.substr(3) : id);
+}
+
+// The ids of a descriptor's own connection points (an NSD's without their "ns:").
+std::set<std::string> own_ids(const std::vector<ConnectionPoint>& points, bool strip_ns) {
+  std::set<std::string> ids;
+  for (const ConnectionPoint& cp : points) {
+    ids.insert(strip_ns ? without_ns(cp.id) : cp.id);
   }
+  return ids;
+}
+
+Status check_vnfd_links(const Vnfd& vnfd, const YamlFields& f) {
+  std::set<std::string> own = own_ids(vnfd.connection_points, false);
   return for_each_link_ref(
       vnfd.virtual_links, [&](const std::string& ref, const std::string& path) -> Status {
         size_t colon = ref.find(':');
@@ -292,15 +302,8 @@ Status check_vnfd_links(const Vnfd& vnfd, const YamlFields& f) {
       });
 }
 
-std::string without_ns(std::string_view id) {
-  return std::string(id.starts_with("ns:") ? id.substr(3) : id);
-}
-
 Status check_nsd_links(const Nsd& nsd, const YamlFields& f) {
-  std::set<std::string> own;
-  for (const ConnectionPoint& cp : nsd.connection_points) {
-    own.insert(without_ns(cp.id));
-  }
+  std::set<std::string> own = own_ids(nsd.connection_points, true);
   std::set<std::string> vnf_ids;
   for (const NetworkFunctionRef& nf : nsd.network_functions) {
     vnf_ids.insert(nf.vnf_id);
