@@ -386,6 +386,11 @@ Result<Topology> Topology::from_yaml(const std::string& text, const std::string&
       if (t.name.empty()) {
         return reader.error("name", "is empty");
       }
+      // A control character would not survive to_yaml (fuzzing found "\r").
+      if (std::any_of(t.name.begin(), t.name.end(),
+                      [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
+        return reader.error("name", "contains a control character");
+      }
     }
     if (root["emulator"]) {
       CL_RETURN_IF_ERROR(reader.read_emulator(root["emulator"], t.emulator));
