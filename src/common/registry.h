@@ -3,9 +3,9 @@
 // (`runtime::register_builtin_drivers(registry)`), never by static initialisers (in a static
 // library those silently drop units that nothing references).
 //
-//   runtime::DriverRegistry drivers("compute driver");   // Registry<ComputeDriver, const
-//   DriverContext&> runtime::register_builtin_drivers(drivers); CL_ASSIGN_OR_RETURN(auto driver,
-//   drivers.create("native", context));
+//   runtime::DriverRegistry drivers("compute driver");  // a Registry<ComputeDriver, ...>
+//   runtime::register_builtin_drivers(drivers);
+//   CL_ASSIGN_OR_RETURN(auto driver, drivers.create("native", context));
 //
 // A duplicate name is kAlreadyExists; an unknown name is always kInvalidArgument
 // "unknown <kind> 'x' (known: a, b)" (the name came from a topology, a request or a flag).

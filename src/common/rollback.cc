@@ -32,9 +32,7 @@ Status Rollback::run() {
     if (log_) {
       log_(fmt::format("rollback: {}", e.message));
     }
-    if (first.ok()) {
-      first = std::move(e);
-    }
+    keep_first_error(first, std::move(e));
   }
   return first;
 }

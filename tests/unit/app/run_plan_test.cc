@@ -13,6 +13,23 @@ using ::testing::HasSubstr;
 class RunPlanTest : public ::testing::Test {
  protected:
   RunPlanTest() { EXPECT_TRUE(register_builtin_endpoint_kinds(registry_).ok()); }
+
+  // A topology of one PoP "dc1" that lists one endpoint.
+  static emulator::Topology one_pop_with(const std::string& kind, int port) {
+    emulator::Topology t;
+    emulator::PopSpec pop;
+    pop.name = "dc1";
+    pop.endpoints = {{kind, port}};
+    EXPECT_TRUE(t.add_pop(pop).ok());
+    return t;
+  }
+  // The plan's error message, or "<ok>" (so that a plan accepted by mistake fails the test
+  // instead of reading the error of an ok Status).
+  std::string refusal(const emulator::Topology& t, const ServeOptions& options) {
+    Status s = check_serve_plan(t, options, registry_);
+    return s.ok() ? "<ok>" : s.error().message;
+  }
+
   EndpointRegistry registry_{"endpoint kind"};
 };
 
@@ -32,11 +49,7 @@ TEST_F(RunPlanTest, TheDefaultTopologyListsRestGatekeeperAndOneOpenStackPerPop) 
 }
 
 TEST_F(RunPlanTest, AnEndpointKindNobodyServesIsRefused) {
-  emulator::Topology t;
-  emulator::PopSpec pop;
-  pop.name = "dc1";
-  pop.endpoints = {{"nffg", 8080}};
-  ASSERT_TRUE(t.add_pop(pop).ok());
+  emulator::Topology t = one_pop_with("nffg", 8080);
   Status s = check_serve_plan(t, ServeOptions{}, registry_);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().code, ErrorCode::kInvalidArgument);
@@ -45,17 +58,11 @@ TEST_F(RunPlanTest, AnEndpointKindNobodyServesIsRefused) {
 }
 
 TEST_F(RunPlanTest, AClashWithAnOpenStackServicePortNamesBoth) {
-  emulator::Topology t;
-  emulator::PopSpec pop;
-  pop.name = "dc1";
-  pop.endpoints = {{"openstack", 6001}};
-  ASSERT_TRUE(t.add_pop(pop).ok());
+  emulator::Topology t = one_pop_with("openstack", 6001);
   t.emulator.gatekeeper_port = -1;
   ServeOptions options;
   options.port = 6001 + 3774;  // Nova's port
-  Status s = check_serve_plan(t, options, registry_);
-  ASSERT_FALSE(s.ok());
-  EXPECT_EQ(s.error().message, "port 9775 is configured twice: emulator REST and dc1 nova");
+  EXPECT_EQ(refusal(t, options), "port 9775 is configured twice: emulator REST and dc1 nova");
   options.port = 0;  // any free port never clashes
   EXPECT_TRUE(check_serve_plan(t, options, registry_).ok());
 }
@@ -65,10 +72,9 @@ TEST_F(RunPlanTest, ExposureNeedsAuthAndRealKeystoneUsers) {
   ServeOptions options;
   options.listen = "0.0.0.0";
   options.no_auth = true;
-  EXPECT_THAT(check_serve_plan(t, options, registry_).error().message,
-              HasSubstr("--no-auth is only allowed on a loopback address"));
+  EXPECT_THAT(refusal(t, options), HasSubstr("--no-auth is only allowed on a loopback address"));
   options.no_auth = false;
-  EXPECT_THAT(check_serve_plan(t, options, registry_).error().message,
+  EXPECT_THAT(refusal(t, options),
               HasSubstr("Keystone's default admin/admin is only allowed on loopback"));
   t.emulator.keystone.users.push_back({"alice", "a-long-secret"});
   EXPECT_TRUE(check_serve_plan(t, options, registry_).ok());
