@@ -4,7 +4,6 @@
 #include <cctype>
 #include <charconv>
 
-#include "common/files.h"
 #include "common/units.h"
 
 namespace chainlab::cli {
@@ -90,7 +89,7 @@ Status parse_net_group(std::string_view group, size_t index, NetSpec& out) {
   size_t pos = 0;
   while (pos <= group.size()) {
     size_t comma = group.find(',', pos);
-    std::string_view item = trim(
+    std::string_view item = trim_blanks(
         group.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos));
     pos = comma == std::string_view::npos ? group.size() + 1 : comma + 1;
     size_t eq = item.find('=');
@@ -99,8 +98,8 @@ Status parse_net_group(std::string_view group, size_t index, NetSpec& out) {
                         "--net: interface {}: '{}' is not key=value (keys: id, ip, mac)", index + 1,
                         item);
     }
-    std::string_view key = trim(item.substr(0, eq));
-    std::string_view value = trim(item.substr(eq + 1));
+    std::string_view key = trim_blanks(item.substr(0, eq));
+    std::string_view value = trim_blanks(item.substr(eq + 1));
     const NetKey* k = std::find_if(std::begin(kNetKeys), std::end(kNetKeys),
                                    [key](const NetKey& nk) { return nk.key == key; });
     if (k == std::end(kNetKeys)) {
@@ -143,7 +142,7 @@ Result<VnfInterface> parse_vnf_interface(std::string_view text) {
 }
 
 Result<std::vector<NetSpec>> parse_net_spec(std::string_view text) {
-  std::string_view s = trim(text);
+  std::string_view s = trim_blanks(text);
   std::vector<NetSpec> out;
   if (s.empty()) {
     return make_error(ErrorCode::kInvalidArgument,
@@ -238,7 +237,7 @@ std::string format_duration(uint64_t ns) {
 }
 
 Result<double> parse_percent(std::string_view text) {
-  std::string_view s = trim(text);
+  std::string_view s = trim_blanks(text);
   if (!s.empty() && s.back() == '%') {
     s.remove_suffix(1);
   }

@@ -7,7 +7,6 @@
 #include <nlohmann/json.hpp>
 
 namespace chainlab {
-namespace {
 
 std::string_view trim_blanks(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
@@ -18,6 +17,8 @@ std::string_view trim_blanks(std::string_view s) {
   }
   return s;
 }
+
+namespace {
 
 bool is_digit(char c) {
   return c >= '0' && c <= '9';

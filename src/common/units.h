@@ -34,6 +34,9 @@ inline constexpr uint64_t kUint64Max = std::numeric_limits<uint64_t>::max();
 inline constexpr double kDoubleMax = std::numeric_limits<double>::max();
 
 // A decimal integer in [min, max]: optional '+' or '-', then digits only.
+// Spaces and tabs trimmed at both ends (not newlines: a value with a line break stays wrong).
+std::string_view trim_blanks(std::string_view s);
+
 Result<int64_t> parse_int(std::string_view text, std::string_view field, int64_t min = kInt64Min,
                           int64_t max = kInt64Max);
 // A non-negative decimal integer in [0, max] (no sign but an optional '+').

@@ -177,13 +177,13 @@ Status BookModel::allocate(const std::string& instance, const Flavor& flavor) {
   CL_RETURN_IF_ERROR(book_.check_new(instance, flavor));
   CL_RETURN_IF_ERROR(fits(instance, flavor));
   book_.add(instance, flavor);
-  book_.apply(limited_, single_cu(), single_mu());
+  book_.apply(kind_.limited, single_cu(), single_mu());
   return ok_status();
 }
 
 Status BookModel::free(const std::string& instance) {
   CL_RETURN_IF_ERROR(book_.remove(instance));
-  book_.apply(limited_, single_cu(), single_mu());
+  book_.apply(kind_.limited, single_cu(), single_mu());
   return ok_status();
 }
 

@@ -45,7 +45,7 @@ class AllocationBook {
   std::map<std::string, Allocation> allocations() const;
 
   // `available` infinite unless `limited`.
-  ResourceCapacity capacity(std::string_view model, bool limited, bool rejects = false) const;
+  ResourceCapacity capacity(std::string_view model, bool limited, bool rejects) const;
   nlohmann::json state(std::string_view model, double single_cu, double single_mu,
                        double cpu_op_factor) const;
 
@@ -64,15 +64,23 @@ class AllocationBook {
 // each change. With no overrides: the `none` model (no limits, never rejects). A limiting model
 // gives the CPU fraction of one CU and the MB of one MU (son-emu's formulas) and, if it rejects,
 // its rule in fits().
+// What a model is: its name (a string literal), whether it sets limits (and so needs a valid
+// global budget) and whether it refuses what does not fit.
+struct ModelKind {
+  std::string_view name;
+  bool limited = false;
+  bool rejects = false;
+};
+
 class BookModel : public ResourceModel {
  public:
-  // `name`: a string literal.
-  BookModel(const ResourceModelSpec& spec, const GlobalBudget& budget, std::string_view name,
-            bool limited)
-      : book_(spec, budget), name_(name), limited_(limited) {}
+  BookModel(const ResourceModelSpec& spec, const GlobalBudget& budget, ModelKind kind)
+      : book_(spec, budget), kind_(kind) {}
 
-  std::string_view name() const override { return name_; }
-  ResourceCapacity capacity() const override { return book_.capacity(name(), limited_); }
+  std::string_view name() const override { return kind_.name; }
+  ResourceCapacity capacity() const override {
+    return book_.capacity(name(), kind_.limited, kind_.rejects);
+  }
   Status admits(const Flavor& flavor) const override {
     return AllocationBook::check_flavor(flavor);
   }
@@ -93,21 +101,18 @@ class BookModel : public ResourceModel {
   AllocationBook book_;
 
  private:
-  std::string_view name_;  // a literal
-  bool limited_;
+  ModelKind kind_;
 };
 
-// validate_spec, validate_budget for a `limited` model, then a Model(spec, budget, args...).
-template <typename Model, typename... Args>
+// validate_spec, validate_budget for a limited `kind`, then a Model(spec, budget, kind).
+template <typename Model>
 Result<std::unique_ptr<ResourceModel>> make_valid(const ResourceModelSpec& spec,
-                                                  const GlobalBudget& budget, bool limited,
-                                                  Args&&... args) {
+                                                  const GlobalBudget& budget, ModelKind kind) {
   CL_RETURN_IF_ERROR(validate_spec(spec));
-  if (limited) {
+  if (kind.limited) {
     CL_RETURN_IF_ERROR(validate_budget(spec, budget));
   }
-  return std::unique_ptr<ResourceModel>(
-      std::make_unique<Model>(spec, budget, std::forward<Args>(args)...));
+  return std::unique_ptr<ResourceModel>(std::make_unique<Model>(spec, budget, kind));
 }
 
 Result<std::unique_ptr<ResourceModel>> make_none_model(const ResourceModelSpec& spec,

@@ -8,13 +8,10 @@ namespace {
 
 class FixedModel final : public BookModel {
  public:
-  FixedModel(const ResourceModelSpec& spec, const GlobalBudget& budget)
-      : BookModel(spec, budget, "fixed", /*limited=*/true),
+  FixedModel(const ResourceModelSpec& spec, const GlobalBudget& budget, ModelKind kind)
+      : BookModel(spec, budget, kind),
         single_cu_(budget.e_cpu / budget.total_max_cu),
         single_mu_(budget.e_mem_mb / budget.total_max_mu) {}
-
-  // Model A rejects what does not fit.
-  ResourceCapacity capacity() const override { return book_.capacity(name(), true, true); }
 
   Status admits(const Flavor& flavor) const override { return check(flavor, ""); }
 
@@ -53,7 +50,7 @@ class FixedModel final : public BookModel {
 
 Result<std::unique_ptr<ResourceModel>> make_fixed_model(const ResourceModelSpec& spec,
                                                         const GlobalBudget& budget) {
-  return make_valid<FixedModel>(spec, budget, /*limited=*/true);
+  return make_valid<FixedModel>(spec, budget, {"fixed", /*limited=*/true, /*rejects=*/true});
 }
 
 }  // namespace chainlab::emulator::resource_internal

@@ -7,7 +7,7 @@ namespace chainlab::emulator::resource_internal {
 
 Result<std::unique_ptr<ResourceModel>> make_none_model(const ResourceModelSpec& spec,
                                                        const GlobalBudget& budget) {
-  return make_valid<BookModel>(spec, budget, /*limited=*/false, "none", /*limited=*/false);
+  return make_valid<BookModel>(spec, budget, {"none", /*limited=*/false, /*rejects=*/false});
 }
 
 }  // namespace chainlab::emulator::resource_internal

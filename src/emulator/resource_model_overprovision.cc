@@ -11,8 +11,8 @@ namespace {
 
 class OverprovisionModel final : public BookModel {
  public:
-  OverprovisionModel(const ResourceModelSpec& spec, const GlobalBudget& budget)
-      : BookModel(spec, budget, "overprovision", /*limited=*/true) {}
+  OverprovisionModel(const ResourceModelSpec& spec, const GlobalBudget& budget, ModelKind kind)
+      : BookModel(spec, budget, kind) {}
 
  private:
   double cpu_op_factor() const override {
@@ -32,7 +32,8 @@ class OverprovisionModel final : public BookModel {
 
 Result<std::unique_ptr<ResourceModel>> make_overprovision_model(const ResourceModelSpec& spec,
                                                                 const GlobalBudget& budget) {
-  return make_valid<OverprovisionModel>(spec, budget, /*limited=*/true);
+  return make_valid<OverprovisionModel>(spec, budget,
+                                        {"overprovision", /*limited=*/true, /*rejects=*/false});
 }
 
 }  // namespace chainlab::emulator::resource_internal

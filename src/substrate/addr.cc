@@ -5,22 +5,11 @@
 
 #include <random>
 
+#include "common/hex.h"
+
 namespace chainlab::substrate {
 
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
 
 // Parses a decimal prefix length of 1..3 digits, no sign, no spaces. -1 when malformed.
 int parse_prefix_len(std::string_view text) {
@@ -148,8 +137,8 @@ Result<MacAddress> MacAddress::parse(std::string_view text) {
     if (i > 0 && text[at - 1] != sep) {
       return invalid();
     }
-    int hi = hex_value(text[at]);
-    int lo = hex_value(text[at + 1]);
+    int hi = hex_digit_value(text[at]);
+    int lo = hex_digit_value(text[at + 1]);
     if (hi < 0 || lo < 0) {
       return invalid();
     }

@@ -20,10 +20,6 @@ constexpr uint64_t kMaxLinkDelayNs = 60'000'000'000;  // 60 s, as in topologies
 
 using nlohmann::json;
 
-}  // namespace
-
-namespace {
-
 Result<bool> flag(const json& params, const char* key) {
   auto it = params.find(key);
   if (it == params.end() || it->is_null()) {

@@ -16,9 +16,7 @@
 #include "common/result.h"
 #include "common/units.h"
 
-namespace httplib {
-struct Request;
-}  // namespace httplib
+#include "endpoints/http/httplib_fwd.h"
 
 namespace chainlab::endpoints {
 

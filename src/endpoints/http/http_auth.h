@@ -7,9 +7,7 @@
 
 #include <string>
 
-namespace httplib {
-struct Request;
-}  // namespace httplib
+#include "endpoints/http/httplib_fwd.h"
 
 namespace chainlab::endpoints {
 

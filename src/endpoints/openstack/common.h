@@ -15,7 +15,6 @@
 #include "common/result.h"
 #include "common/units.h"
 #include "endpoints/http/http.h"
-#include "endpoints/http/httplib_fwd.h"
 #include "endpoints/http/router.h"
 #include "frontends/openstack/cloud.h"
 

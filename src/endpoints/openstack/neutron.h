@@ -7,7 +7,6 @@
 // the PoP serves on the same port (make_openstack_services groups them, openstack.h).
 #pragma once
 
-#include <functional>
 #include <memory>
 
 #include "endpoints/http/http.h"

@@ -2,9 +2,6 @@
 
 #include <httplib.h>
 
-#include <algorithm>
-#include <charconv>
-#include <functional>
 #include <set>
 
 #include "common/json_bounded.h"

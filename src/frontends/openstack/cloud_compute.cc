@@ -271,8 +271,9 @@ Result<Port> Cloud::create_nic_port_locked(const ServerNic& nic) {
     pc.fixed_ips = std::vector<FixedIpRequest>{{"", nic.fixed_ip}};
   }
   CL_ASSIGN_OR_RETURN(Port p, create_port_locked(pc));
-  ports_.find(p.id)->created_by_server = true;
-  return p;
+  Port& stored = *ports_.find(p.id);
+  stored.created_by_server = true;
+  return stored;
 }
 
 Result<Port> Cloud::attach_interface(const std::string& server_id, const ServerNic& nic) {

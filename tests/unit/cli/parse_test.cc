@@ -67,6 +67,9 @@ TEST(NetSpec, RejectsGarbageWithPreciseMessage) {
   EXPECT_NE(net_error("(id=a,ip=10.0.0.1/33)").find("not an IPv4"), std::string::npos);
   EXPECT_NE(net_error("(id=a,mac=02:00)").find("mac '02:00'"), std::string::npos);
   EXPECT_NE(net_error("(id=a b)").find("id 'a b'"), std::string::npos);
+  // Only spaces and tabs are blanks: a line break inside a value is an error, not trimmed away.
+  EXPECT_NE(net_error("(id=a\n)").find("id 'a\n'"), std::string::npos);
+  EXPECT_NE(net_error(" \n").find("expected '(' at offset 0"), std::string::npos);
 }
 
 TEST(CliParse, EnvPair) {
@@ -120,6 +123,8 @@ TEST(CliParse, PercentAndNumbers) {
   EXPECT_EQ(parse_percent("lots").error().message, "loss: 'lots' is not a number");
   EXPECT_FALSE(parse_percent("nan").ok());
   EXPECT_FALSE(parse_percent("inf%").ok());
+  EXPECT_FALSE(parse_percent("5\n").ok()) << "a line break is no blank";
+  EXPECT_DOUBLE_EQ(*parse_percent(" 5\t"), 5.0);
 }
 
 TEST(ShellWords, SplitsQuotesAndEscapes) {
