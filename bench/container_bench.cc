@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench_util.h"
 #include "runtime/image_store.h"
 #include "runtime/oci_driver.h"
 #include "substrate/process.h"
@@ -23,12 +24,10 @@
 
 namespace {
 
+using chainlab::bench::since_ms;
+
 using Clock = std::chrono::steady_clock;
 namespace rt = chainlab::runtime;
-
-double since_ms(Clock::time_point t) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
-}
 
 [[noreturn]] void die(const chainlab::Error& e) {
   std::fprintf(stderr, "container_bench: %s\n", e.message.c_str());

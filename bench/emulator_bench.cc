@@ -15,26 +15,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench_util.h"
 #include "common/files.h"
 #include "emulator/emulation.h"
 
 namespace {
 
+using chainlab::bench::rss_kib;
+using chainlab::bench::since_ms;
+
 using Clock = std::chrono::steady_clock;
 namespace emu = chainlab::emulator;
-
-double since_ms(Clock::time_point t) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
-}
-
-long rss_kib() {
-  auto status = chainlab::read_file("/proc/self/status");
-  if (!status.ok()) {
-    return -1;
-  }
-  auto pos = status->find("VmRSS:");
-  return pos == std::string::npos ? -1 : std::strtol(status->c_str() + pos + 6, nullptr, 10);
-}
 
 [[noreturn]] void die(const chainlab::Error& e) {
   std::fprintf(stderr, "emulator_bench: %s\n", e.message.c_str());

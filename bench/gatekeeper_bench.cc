@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include "bench_util.h"
 #include "cli/package_zip.h"
 #include "common/files.h"
 #include "emulator/emulation.h"
@@ -24,13 +25,11 @@
 
 namespace {
 
+using chainlab::bench::since_ms;
+
 using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
 namespace orch = chainlab::sonata;
-
-double since_ms(Clock::time_point t) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
-}
 
 [[noreturn]] void die(const chainlab::Error& e) {
   std::fprintf(stderr, "gatekeeper_bench: %s\n", e.message.c_str());

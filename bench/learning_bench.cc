@@ -17,17 +17,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench_util.h"
 #include "emulator/emulation.h"
 
 namespace {
 
+using chainlab::bench::since_ms;
+
 using Clock = std::chrono::steady_clock;
 namespace emu = chainlab::emulator;
 using namespace std::chrono_literals;
-
-double since_ms(Clock::time_point t) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
-}
 
 [[noreturn]] void die(const chainlab::Error& e) {
   std::fprintf(stderr, "learning_bench: %s\n", e.message.c_str());

@@ -11,6 +11,8 @@ echo "== learning mode: ping after start, 200 instances in one PoP (none vs lear
 "$build/learning_bench"
 echo "== topology scaling: parse and build 1k / 10k / 100k-node GML, interrupted build"
 "$build/topology_bench"
+echo "== monitor: sampling cost, history memory, /metrics with 500 instances and 500 chains"
+"$build/monitor_bench"
 echo "== containers: oci driver start times"
 "$build/container_bench"
 echo "== data plane: chainlab vs Linux bridge vs OVS userspace"

@@ -21,6 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench_util.h"
 #include "runtime/native_driver.h"
 #include "substrate/cleanup.h"
 #include "substrate/netns.h"
@@ -28,6 +29,8 @@
 #include "substrate/run.h"
 
 namespace {
+
+using chainlab::bench::since_ms;
 
 using Clock = std::chrono::steady_clock;
 using chainlab::Error;
@@ -52,10 +55,6 @@ Stats summarize(std::vector<double> ms, double total_ms) {
   s.p50_ms = ms[ms.size() / 2];
   s.p95_ms = ms[std::min(ms.size() - 1, ms.size() * 95 / 100)];
   return s;
-}
-
-double since_ms(Clock::time_point t) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
 }
 
 [[noreturn]] void die(const Error& e) {

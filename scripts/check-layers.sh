@@ -3,7 +3,7 @@
 # (docs/design/architecture.md). Prints each offending include; exits 1 if there is one.
 set -euo pipefail
 cd "$(dirname "$0")/../src"
-declare -A rank=([common]=0 [substrate]=1 [runtime]=2 [dataplane]=2 [monitor]=3 [emulator]=3
+declare -A rank=([common]=0 [substrate]=1 [runtime]=2 [dataplane]=2 [monitor]=2 [emulator]=3
   [orchestration]=4 [frontends]=5 [endpoints]=6 [app]=7 [cli]=8)
 bad=0
 for layer in */; do

@@ -9,6 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config clang-format
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libmnl-dev libcpp-httplib-dev
   libspdlog-dev libfmt-dev libssl-dev libpugixml-dev libarchive-dev
+  prometheus-cpp-dev libsqlite3-dev libzmq3-dev cppzmq-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libclang-rt-14-dev clang
   iproute2 iputils-ping iputils-arping ethtool iperf3 socat curl procps psmisc
@@ -17,6 +18,10 @@ packages=(
   python3-glanceclient python3-networking-sfc
   # conformance (tests/conformance/sonemu_cli_conformance.py): what son-emu's CLI imports
   python3-requests python3-tabulate
+  # conformance (tests/conformance/prometheus_conformance.py): the real Prometheus, promtool and
+  # Pushgateway
+  prometheus
+  prometheus-pushgateway
   # run: the oci compute driver (busybox: the test image of tests/integration/oci_driver_test.cc)
   runc busybox
   # benchmark peers (bench/dataplane.sh): Open vSwitch userspace datapath

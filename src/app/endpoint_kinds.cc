@@ -17,10 +17,14 @@ class EmulatorKind final : public EndpointKind {
   std::vector<std::pair<int, std::string>> ports(const EndpointEntry& e) const override {
     return {{e.port, "emulator REST"}};
   }
-  Result<std::vector<PlannedEndpoint>> make(AppContext& c, const EndpointEntry& e) const override {
-    std::vector<PlannedEndpoint> out;
-    out.push_back({"emulator REST (son-emu)", e.port,
-                   std::make_unique<endpoints::EmulatorEndpoint>(c.emulation, c.request_exit)});
+  Result<MadeEndpoints> make(AppContext& c, const EndpointEntry& e) const override {
+    MadeEndpoints out;
+    out.endpoints.push_back(
+        {"emulator REST (son-emu)", e.port,
+         std::make_unique<endpoints::EmulatorEndpoint>(
+             c.emulation, c.request_exit,
+             endpoints::MonitorParts{c.monitor, c.events, c.alarms, c.pushgateway, c.monitor_period,
+                                     c.warn})});
     return out;
   }
 };
@@ -31,35 +35,36 @@ class GatekeeperKind final : public EndpointKind {
   std::vector<std::pair<int, std::string>> ports(const EndpointEntry& e) const override {
     return {{e.port, "gatekeeper"}};
   }
-  Result<std::vector<PlannedEndpoint>> make(AppContext& c, const EndpointEntry& e) const override {
+  Result<MadeEndpoints> make(AppContext& c, const EndpointEntry& e) const override {
     const emulator::EmulatorSpec& spec = c.emulation.topology().emulator;
     sonata::GatekeeperOptions options;
     options.reject_unknown_images = c.reject_unknown_images;
     options.deploy_saps = spec.gatekeeper_sap;
-    runtime::ImageStore* images = c.images;
-    options.image_is_local = [images](const std::string& image) {
-      return images != nullptr && images->resolve(image).ok();
-    };
+    options.image_is_local = image_is_local_in(c.images);
+    options.events = c.events;
     std::vector<std::string> warnings;
-    auto gk =
-        endpoints::GatekeeperEndpoint::create(c.emulation, c.catalogue_dir, c.request_exit,
-                                              std::move(options), spec.gatekeeper_api, &warnings);
+    auto gk = open_gatekeeper_services(c.emulation, c.catalogue_dir, std::move(options), &warnings,
+                                       endpoints::gatekeeper_package_limits());
     for (const auto& w : warnings) {
       c.warn(w);
     }
     if (!gk.ok()) {
       return std::move(gk).error().context("gatekeeper catalogue");
     }
-    std::vector<PlannedEndpoint> out;
-    out.push_back({spec.gatekeeper_api == emulator::GatekeeperApi::kSonata
-                       ? "gatekeeper (SONATA dummy gatekeeper)"
-                       : "gatekeeper (5GTANGO LLCM)",
-                   e.port, std::move(gk).value()});
+    MadeEndpoints out;
+    out.endpoints.push_back({spec.gatekeeper_api == emulator::GatekeeperApi::kSonata
+                                 ? "gatekeeper (SONATA dummy gatekeeper)"
+                                 : "gatekeeper (5GTANGO LLCM)",
+                             e.port,
+                             std::make_unique<endpoints::GatekeeperEndpoint>(
+                                 *(*gk)->gatekeeper, c.request_exit, spec.gatekeeper_api)});
+    out.services = std::move(gk).value();
     return out;
   }
 };
 
-// A PoP's OpenStack control plane: one Cloud shared by its services (endpoints/openstack).
+// A PoP's OpenStack control plane: one Cloud, Sfc and StackEngine (app/services.h) under its
+// endpoints (endpoints/openstack).
 class OpenStackKind final : public EndpointKind {
  public:
   std::vector<std::pair<int, std::string>> ports(const EndpointEntry& e) const override {
@@ -70,12 +75,15 @@ class OpenStackKind final : public EndpointKind {
             {p.heat, label_of(e, "heat")},
             {p.glance, label_of(e, "glance")}};
   }
-  Result<std::vector<PlannedEndpoint>> make(AppContext& c, const EndpointEntry& e) const override {
-    auto cloud = endpoints::make_cloud(c.emulation, e.pop, c.images);
-    std::vector<PlannedEndpoint> out;
-    for (auto& service : endpoints::make_openstack_services(cloud, e.port)) {
-      out.push_back({label_of(e, service.label), service.port, std::move(service.endpoint)});
+  Result<MadeEndpoints> make(AppContext& c, const EndpointEntry& e) const override {
+    auto services = make_openstack_services(c.emulation, e.pop, c.images);
+    MadeEndpoints out;
+    for (auto& service : endpoints::make_openstack_endpoints(*services->cloud, *services->sfc,
+                                                             *services->stacks, e.port)) {
+      out.endpoints.push_back(
+          {label_of(e, service.label), service.port, std::move(service.endpoint)});
     }
+    out.services = std::move(services);
     return out;
   }
 };

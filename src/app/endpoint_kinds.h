@@ -4,9 +4,9 @@
 // kind "gatekeeper"), and each PoP's `endpoints:` map (kind -> port; "openstack" = Keystone on P,
 // Nova P+3774, Neutron with networking-sfc P+4696, Glance P+4242, Heat P+3004).
 //
-// To add an endpoint kind: implement EndpointKind (its ports, and the endpoints it makes from the
-// AppContext) and add it in register_builtin_endpoint_kinds; a topology entry of that kind then
-// serves it. Nothing else names a kind.
+// To add an endpoint kind: implement EndpointKind (its ports, and the services and endpoints it
+// makes from the AppContext) and add it in register_builtin_endpoint_kinds; a topology entry of
+// that kind then serves it. Nothing else names a kind.
 #pragma once
 
 #include <functional>
@@ -15,10 +15,14 @@
 #include <utility>
 #include <vector>
 
+#include "app/services.h"
 #include "common/registry.h"
 #include "common/result.h"
 #include "emulator/emulation.h"
 #include "endpoints/http/http.h"
+#include "monitor/alarms.h"
+#include "monitor/events.h"
+#include "monitor/sampler.h"
 #include "runtime/image_store.h"
 
 namespace chainlab::app {
@@ -27,10 +31,15 @@ namespace chainlab::app {
 struct AppContext {
   emulator::Emulation& emulation;
   runtime::ImageStore* images = nullptr;  // the one image store of the run (null: none)
+  monitor::Sampler* monitor = nullptr;    // the run's monitor (null: none)
+  monitor::EventLog* events = nullptr;    // the run's event stream (null: none)
+  monitor::Alarms* alarms = nullptr;      // the run's alarm rules (null: none)
   std::string catalogue_dir;              // the gatekeeper's catalogue
   bool reject_unknown_images = false;     // gatekeeper: refuse VDU images not in the store
   std::function<void()> request_exit;     // PUT /emulator/exit
   std::function<void(const std::string&)> warn;
+  std::string pushgateway;                         // --pushgateway URL ("" = none)
+  std::chrono::milliseconds monitor_period{1000};  // how often it pushes
 };
 
 // One entry of the topology's endpoint list: a kind, the PoP it serves ("" = emulation-wide)
@@ -47,13 +56,19 @@ struct PlannedEndpoint {
   std::unique_ptr<endpoints::Endpoint> endpoint;
 };
 
+// What a kind makes for one entry: the service objects (owned by the run, destroyed after the
+// endpoints) and the endpoints over them.
+struct MadeEndpoints {
+  std::unique_ptr<Services> services;  // null: the endpoints need none of their own
+  std::vector<PlannedEndpoint> endpoints;
+};
+
 class EndpointKind {
  public:
   virtual ~EndpointKind() = default;
   // The ports an entry takes, each with a label (checked for clashes before anything starts).
   virtual std::vector<std::pair<int, std::string>> ports(const EndpointEntry& entry) const = 0;
-  virtual Result<std::vector<PlannedEndpoint>> make(AppContext& context,
-                                                    const EndpointEntry& entry) const = 0;
+  virtual Result<MadeEndpoints> make(AppContext& context, const EndpointEntry& entry) const = 0;
 };
 
 using EndpointRegistry = Registry<EndpointKind>;

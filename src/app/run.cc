@@ -5,11 +5,11 @@
 
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <map>
 
 #include "app/run_token.h"
 #include "common/random.h"
+#include "endpoints/emulator/pushgateway.h"
 #include "substrate/sock_diag.h"
 
 namespace chainlab::app {
@@ -23,16 +23,6 @@ double ms_since(Clock::time_point t) {
 
 bool loopback(const std::string& host) {
   return host == "localhost" || substrate::is_loopback_address(host);
-}
-
-// Where the gatekeeper's catalogue lives: `flag` if set, else $CHAINLAB_CATALOGUE_DIR, else
-// /var/lib/chainlab/catalogue.
-std::string catalogue_dir(const std::string& flag) {
-  if (!flag.empty()) {
-    return flag;
-  }
-  const char* env = std::getenv("CHAINLAB_CATALOGUE_DIR");
-  return env != nullptr && *env != '\0' ? env : "/var/lib/chainlab/catalogue";
 }
 
 Status write_token_file(RunningEmulation& running) {
@@ -68,22 +58,49 @@ Status check_exposure(const emulator::Topology& topology, const ServeOptions& op
 
 // Serves every endpoint of the topology's list, in order.
 Status serve_all(RunningEmulation& running, const emulator::Topology& topology,
-                 const ServeOptions& options, const EndpointRegistry& registry) {
-  AppContext context{
-      *running.emulation,
-      running.images.get(),
-      catalogue_dir(options.catalogue),
-      options.reject_unknown_images,
-      request_exit,
-      [](const std::string& w) { std::fprintf(stdout, "warning: %s\n", w.c_str()); }};
+                 const ServeOptions& options, const std::string& catalogue_dir,
+                 const EndpointRegistry& registry) {
+  AppContext context{*running.emulation,
+                     running.images.get(),
+                     running.monitor.get(),
+                     running.events.get(),
+                     running.alarms.get(),
+                     options.catalogue.empty() ? catalogue_dir : options.catalogue,
+                     options.reject_unknown_images,
+                     request_exit,
+                     [](const std::string& w) {
+                       std::fprintf(stdout, "warning: %s\n", w.c_str());
+                       std::fflush(stdout);
+                     },
+                     options.pushgateway,
+                     options.monitor_period};
   for (const auto& entry : endpoint_entries(topology, options.port)) {
     CL_ASSIGN_OR_RETURN(auto kind, registry.create(entry.kind));
-    CL_ASSIGN_OR_RETURN(auto planned, kind->make(context, entry));
-    for (auto& p : planned) {
+    CL_ASSIGN_OR_RETURN(MadeEndpoints made, kind->make(context, entry));
+    if (made.services != nullptr) {
+      running.services.push_back(std::move(made.services));
+    }
+    for (auto& p : made.endpoints) {
       CL_RETURN_IF_ERROR(
           serve(running, std::move(p.label), std::move(p.endpoint), options.listen, p.port));
     }
   }
+  return ok_status();
+}
+
+// The sampler over the emulation, with the alarms and the exit watch as its listeners.
+Status start_monitor(RunningEmulation& running, const ServeOptions& options) {
+  running.alarms = std::make_unique<monitor::Alarms>(*running.events);
+  running.exits = std::make_unique<monitor::InstanceExits>(*running.events);
+  for (const auto& rule : running.emulation->topology().emulator.alarms) {
+    CL_RETURN_IF_ERROR(running.alarms->set(rule));  // the topology's (emulator.alarms)
+  }
+  monitor::SamplerOptions monitor_options;
+  monitor_options.period = options.monitor_period;
+  CL_ASSIGN_OR_RETURN(running.monitor,
+                      monitor::Sampler::start(*running.emulation, monitor_options));
+  running.monitor->add_listener([a = running.alarms.get()](const auto& r) { a->evaluate(r); });
+  running.monitor->add_listener([e = running.exits.get()](const auto& r) { e->observe(r); });
   return ok_status();
 }
 
@@ -130,6 +147,9 @@ std::string endpoint_url(const ServedEndpoint& s) {
 Status check_serve_plan(const emulator::Topology& topology, const ServeOptions& options,
                         const EndpointRegistry& registry) {
   CL_RETURN_IF_ERROR(check_exposure(topology, options));
+  if (!options.pushgateway.empty()) {
+    CL_RETURN_IF_ERROR(endpoints::parse_pushgateway_url(options.pushgateway));
+  }
   std::map<int, std::string> taken;
   for (const auto& entry : endpoint_entries(topology, options.port)) {
     CL_ASSIGN_OR_RETURN(auto kind, registry.create(entry.kind));
@@ -147,7 +167,8 @@ Status check_serve_plan(const emulator::Topology& topology, const ServeOptions& 
 }
 
 Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
-                                         const ServeOptions& options, const Cancel& cancel) {
+                                         const ServeOptions& options, const Environment& env,
+                                         const Cancel& cancel) {
   auto t = Clock::now();
   std::fprintf(stdout, "building '%s': %zu PoPs, %zu switches, %zu links ... ",
                topology.name.c_str(), topology.pops().size(), topology.switches().size(),
@@ -160,11 +181,14 @@ Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
   policy.token = random_hex(32);
   policy.open = options.no_auth;
   running.auth = std::make_unique<endpoints::Authenticator>(std::move(policy));
-  if (auto store = runtime::ImageStore::open(); store.ok()) {
+  if (auto store = runtime::ImageStore::open(env.image_dir); store.ok()) {
     running.images = std::move(store).value();
   }
   emulator::EmulationOptions emulation_options;
+  emulation_options.state_dir = env.state_dir;
   emulation_options.images = running.images.get();
+  running.events = std::make_unique<monitor::EventLog>();
+  emulation_options.events = running.events.get();
   auto emulation = emulator::Emulation::start(topology, std::move(emulation_options), cancel);
   if (!emulation.ok()) {
     std::fprintf(stdout, "failed\n");
@@ -172,9 +196,13 @@ Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
   }
   running.emulation = std::move(emulation).value();
   std::fprintf(stdout, "%.0f ms\n", ms_since(t));
+  if (Status s = start_monitor(running, options); !s.ok()) {
+    stop_emulation(running);
+    return std::move(s).error().context("starting the monitor");
+  }
   print_learning_pops(topology);
   std::fflush(stdout);
-  Status served = serve_all(running, topology, options, registry);
+  Status served = serve_all(running, topology, options, env.catalogue_dir, registry);
   if (served.ok()) {
     served = write_token_file(running);
   }
@@ -188,12 +216,19 @@ Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
 void stop_emulation(RunningEmulation& running) {
   auto t = Clock::now();
   std::fprintf(stdout, "tearing down ... ");
+  if (running.events) {
+    running.events->close();  // event streams end before their listeners stop
+  }
   for (auto& s : running.served) {
     s.listener->stop();
   }
   while (!running.served.empty()) {
     running.served.pop_back();
   }
+  while (!running.services.empty()) {
+    running.services.pop_back();
+  }
+  running.monitor.reset();
   running.emulation.reset();
   std::fprintf(stdout, "%.0f ms\n", ms_since(t));
   std::fflush(stdout);

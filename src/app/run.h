@@ -1,45 +1,57 @@
 // The composition root of `chainlab run` / `chainlab demo`: builds the emulation from a topology,
 // opens the run's one image store, creates the endpoints the topology lists through the
 // EndpointRegistry (app/endpoint_kinds.h) and serves them behind the run's token; tears it all
-// down again. The only layer that decides where things live from the environment
-// ($CHAINLAB_CATALOGUE_DIR). Progress lines go to stdout.
+// down again. Where things live (state, images, catalogue) comes from the Environment main read
+// (app/environment.h). Progress lines go to stdout.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "app/endpoint_kinds.h"
+#include "app/environment.h"
 #include "common/cancel.h"
 #include "common/result.h"
 #include "emulator/emulation.h"
 #include "endpoints/http/http.h"
 #include "endpoints/http/http_auth.h"
+#include "monitor/alarms.h"
+#include "monitor/events.h"
+#include "monitor/instance_events.h"
+#include "monitor/sampler.h"
 #include "runtime/image_store.h"
 
 namespace chainlab::app {
 
 struct ServedEndpoint {
   std::string label;                              // "emulator REST (son-emu)", "dc1 keystone", ...
-  std::unique_ptr<endpoints::Endpoint> endpoint;  // may own the service behind it
+  std::unique_ptr<endpoints::Endpoint> endpoint;  // references a member of `services`
   std::unique_ptr<endpoints::HttpListener> listener;
 };
 
 struct RunningEmulation {
   std::unique_ptr<runtime::ImageStore> images;  // null when no store opens; outlives the rest
+  std::unique_ptr<monitor::EventLog> events;    // the run's event stream; outlives its producers
   std::unique_ptr<emulator::Emulation> emulation;
-  std::unique_ptr<endpoints::Authenticator> auth;  // the run's token; outlives the listeners
-  std::vector<ServedEndpoint> served;              // torn down before the emulation, last first
-  int rest_port() const;                           // the son-emu REST listener's port
+  std::unique_ptr<monitor::Alarms> alarms;          // evaluated by the monitor's thread
+  std::unique_ptr<monitor::InstanceExits> exits;    // likewise
+  std::unique_ptr<monitor::Sampler> monitor;        // reads the emulation; goes before it
+  std::unique_ptr<endpoints::Authenticator> auth;   // the run's token; outlives the listeners
+  std::vector<std::unique_ptr<Services>> services;  // behind the endpoints; outlive them
+  std::vector<ServedEndpoint> served;               // torn down before the rest, last first
+  int rest_port() const;                            // the son-emu REST listener's port
 };
 
 struct ServeOptions {
   std::string listen = "127.0.0.1";    // address every endpoint listens on
   int port = -1;                       // >= 0: overrides the topology's son-emu REST port
-  std::string catalogue;               // gatekeeper catalogue dir ("" = $CHAINLAB_CATALOGUE_DIR or
-                                       // /var/lib/chainlab/catalogue)
+  std::string catalogue;               // gatekeeper catalogue dir ("" = the environment's)
   bool reject_unknown_images = false;  // gatekeeper: refuse VDU images not in the image store
   bool no_auth = false;  // APIs open to every local user (only with a loopback `listen`)
+  std::chrono::milliseconds monitor_period{1000};  // the monitor's sampling period
+  std::string pushgateway;  // --pushgateway: son-emu's push of the sonemu_* metrics ("" = none)
 };
 
 // Refuses what would expose the run: --no-auth off loopback, Keystone's default admin/admin off
@@ -48,10 +60,11 @@ struct ServeOptions {
 Status check_serve_plan(const emulator::Topology& topology, const ServeOptions& options,
                         const EndpointRegistry& registry);
 
-// Builds the emulation and serves its endpoints; `cancel` interrupts the build. On failure
-// nothing is left running.
+// Builds the emulation (its journal under `env.state_dir`, the image store at `env.image_dir`)
+// and serves its endpoints; `cancel` interrupts the build. On failure nothing is left running.
 Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
-                                         const ServeOptions& options, const Cancel& cancel);
+                                         const ServeOptions& options, const Environment& env,
+                                         const Cancel& cancel);
 // Binds `listen`:`port` and serves `endpoint` behind `running.auth`, adding it to
 // `running.served`.
 Status serve(RunningEmulation& running, std::string label,

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdlib>
 
 #include <nlohmann/json.hpp>
 
@@ -97,10 +96,6 @@ Status write_api_file(const std::string& run_dir, const std::string& token,
 }
 
 std::string find_run_token(const std::string& url, const std::string& state_dir) {
-  const char* env = std::getenv("CHAINLAB_TOKEN");
-  if (env != nullptr && *env != '\0') {
-    return env;
-  }
   auto runs = list_dir(state_dir + "/runs");
   if (!runs.ok()) {
     return "";

@@ -20,8 +20,8 @@ struct ApiEndpoint {
 Status write_api_file(const std::string& run_dir, const std::string& token,
                       const std::vector<ApiEndpoint>& endpoints);
 
-// $CHAINLAB_TOKEN if set; else the token of a live run under `state_dir` that serves `url`
-// (same port, same host or both loopback); else "".
+// The token of a live run under `state_dir` that serves `url` (same port, same host or both
+// loopback); else "". ($CHAINLAB_TOKEN comes first: app::client_token, app/environment.h.)
 std::string find_run_token(const std::string& url, const std::string& state_dir);
 
 }  // namespace chainlab::app

@@ -13,7 +13,7 @@ namespace chainlab::cli {
 namespace {
 
 struct CleanupOptions {
-  std::string state_dir = substrate::default_state_dir();
+  std::string state_dir;  // --state-dir, default $CHAINLAB_STATE_DIR or /run/chainlab
   bool all = false;
   bool json = false;
   bool check = false;
@@ -24,6 +24,7 @@ int run_cleanup(const CleanupOptions& opt) {
   if (opt.json) {
     nlohmann::json j;
     j["runs"] = report.runs;
+    j["owners"] = report.owners;
     j["removed"] = nlohmann::json::array();
     for (const auto& e : report.removed) {
       j["removed"].push_back({{"kind", substrate::object_kind_name(e.kind)}, {"id", e.id}});
@@ -40,6 +41,11 @@ int run_cleanup(const CleanupOptions& opt) {
     } else {
       std::printf("cleaned %zu run(s), removed %zu object(s)\n", report.runs.size(),
                   report.removed.size());
+      for (size_t i = 0; i < report.runs.size(); ++i) {
+        const std::string& owner = report.owners[i];
+        std::printf("  run %s, owner %s\n", report.runs[i].c_str(),
+                    owner.empty() ? "unknown" : owner.c_str());
+      }
       if (!table.empty()) {
         std::printf("%s", table.render().c_str());
       }
@@ -58,6 +64,7 @@ int run_cleanup(const CleanupOptions& opt) {
 
 void add_cleanup_command(CLI::App& app, CliContext& ctx) {
   auto opt = std::make_shared<CleanupOptions>();
+  opt->state_dir = ctx.env.state_dir;
   auto* cmd = app.add_subcommand(
       "cleanup", "Remove namespaces, veths, cgroups and processes left by runs that died");
   cmd->add_option("--state-dir", opt->state_dir, "Where runs keep their journals")

@@ -109,7 +109,7 @@ void add_instance_leaf(CLI::App& group, CliContext& ctx, const std::string& name
   if (more) {
     more(*cmd, *opt);
   }
-  add_remote_options(*cmd, opt->remote);
+  add_remote_options(*cmd, opt->remote, ctx.env);
 }
 
 void add_start_options(CLI::App& cmd, ComputeOptions& opt) {
@@ -132,7 +132,7 @@ void add_compute_command(CLI::App& app, CliContext& ctx) {
   auto [list_cmd, list] = add_leaf<ComputeOptions>(
       *group, ctx, "list", "List instances (of every PoP, or of one with -d)", run_list);
   list_cmd->add_option("-d,--datacenter", list->pop, "Only this PoP");
-  add_remote_options(*list_cmd, list->remote);
+  add_remote_options(*list_cmd, list->remote, ctx.env);
 
   add_instance_leaf(*group, ctx, "status", "Show one instance", run_status);
 }

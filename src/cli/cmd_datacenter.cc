@@ -39,12 +39,12 @@ void add_datacenter_command(CLI::App& app, CliContext& ctx) {
 
   auto [list_cmd, list] =
       add_leaf<DatacenterOptions>(*group, ctx, "list", "List the PoPs", run_list);
-  add_remote_options(*list_cmd, list->remote);
+  add_remote_options(*list_cmd, list->remote, ctx.env);
 
   auto [status_cmd, status] =
       add_leaf<DatacenterOptions>(*group, ctx, "status", "Show one PoP", run_status);
   status_cmd->add_option("-d,--datacenter", status->pop, "PoP label")->required();
-  add_remote_options(*status_cmd, status->remote);
+  add_remote_options(*status_cmd, status->remote, ctx.env);
 }
 
 }  // namespace chainlab::cli

@@ -4,6 +4,7 @@
 // happened, and stays up with the REST API until Ctrl-C (or --duration).
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <memory>
 
 #include "cli/command_util.h"
@@ -70,13 +71,46 @@ Status deploy(emulator::Emulation& emu) {
   return ok_status();
 }
 
-int run_demo(const DemoOptions& opt) {
+// Packets per chain cookie (summed over the nodes its rules are on) and sent per instance
+// interface, from a monitor reading (what /metrics exports as chainlab_flow_packets_total and
+// chainlab_interface_tx_packets_total).
+std::map<std::string, uint64_t> packet_counts(monitor::Sampler& sampler) {
+  std::map<std::string, uint64_t> out;
+  auto reading = sampler.sample_now();
+  if (!reading.ok()) {
+    return out;
+  }
+  for (const auto& f : (*reading)->snapshot.flows) {
+    if (f.cookie != 0) {
+      out[fmt::format("chain cookie {}", f.cookie)] += f.packets;
+    }
+  }
+  for (const auto& i : (*reading)->snapshot.interfaces) {
+    out[fmt::format("{}:{} sent", i.instance, i.interface)] = i.tx.packets;
+  }
+  return out;
+}
+
+// The counters that moved between two readings: the traffic went through the chain.
+void print_counters(const std::map<std::string, uint64_t>& before,
+                    const std::map<std::string, uint64_t>& after) {
+  Table table({"COUNTER (packets)", "BEFORE", "AFTER", "MOVED"});
+  for (const auto& [name, now] : after) {
+    auto it = before.find(name);
+    uint64_t then = it == before.end() ? 0 : it->second;
+    table.add({name, std::to_string(then), std::to_string(now), std::to_string(now - then)});
+  }
+  std::printf("\nthe monitor's counters, read before and after the traffic:\n%s",
+              table.render().c_str());
+}
+
+int run_demo(const DemoOptions& opt, const app::Environment& env) {
   block_stop_signals();
   auto t0 = Clock::now();
   ServeOptions serve;
   serve.listen = opt.listen;
   serve.port = opt.port;
-  auto running = start_emulation(emulator::Topology::default_topology(), serve);
+  auto running = start_emulation(emulator::Topology::default_topology(), serve, env);
   if (!running.ok()) {
     return fail(running.error());
   }
@@ -84,6 +118,10 @@ int run_demo(const DemoOptions& opt) {
   if (auto s = deploy(emu); !s.ok()) {
     stop_emulation(*running);
     return fail(s.error());
+  }
+  std::map<std::string, uint64_t> before;
+  if (running->monitor) {
+    before = packet_counts(*running->monitor);
   }
   std::printf("[3/3] traffic from the client through the chain:\n");
   std::vector<std::vector<std::string>> probes = {
@@ -105,6 +143,9 @@ int run_demo(const DemoOptions& opt) {
     }
     std::printf("    (exit %d)\n", r->exit_code);
     failures += r->exit_code != 0;
+  }
+  if (running->monitor) {
+    print_counters(before, packet_counts(*running->monitor));
   }
   Table table({"INSTANCE", "POP", "STATE", "INTERFACES", "CPU QUOTA", "MEMORY", "CPU USED"});
   auto all = emu.list_compute();
@@ -145,7 +186,7 @@ void add_demo_command(CLI::App& app, CliContext& ctx) {
                   "Seconds to stay up after the traffic (default: until Ctrl-C)");
   cmd->add_option("--listen", opt->listen, "Address of the REST API")->capture_default_str();
   cmd->add_option("--port", opt->port, "REST API port (default 5001)");
-  cmd->callback([opt, &ctx] { ctx.exit_code = run_demo(*opt); });
+  cmd->callback([opt, &ctx] { ctx.exit_code = run_demo(*opt, ctx.env); });
 }
 
 }  // namespace chainlab::cli

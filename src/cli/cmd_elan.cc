@@ -59,12 +59,12 @@ void add_elan_command(CLI::App& app, CliContext& ctx) {
       *group, ctx, "add", "Create an E-LAN: elan add NAME VNF[:INTF]...", run_add);
   add_cmd->add_option("name", add->name, "E-LAN name")->required();
   add_cmd->add_option("members", add->members, "Members, VNF[:INTERFACE]")->required();
-  add_remote_options(*add_cmd, add->remote);
+  add_remote_options(*add_cmd, add->remote, ctx.env);
 
   auto [remove_cmd, remove] =
       add_leaf<ElanOptions>(*group, ctx, "remove", "Remove an E-LAN", run_remove);
   remove_cmd->add_option("name", remove->name, "E-LAN name")->required();
-  add_remote_options(*remove_cmd, remove->remote);
+  add_remote_options(*remove_cmd, remove->remote, ctx.env);
 }
 
 }  // namespace chainlab::cli

@@ -54,7 +54,7 @@ void add_exec_command(CLI::App& app, CliContext& ctx) {
   cmd->add_option("-t,--timeout", opt->timeout_s, "Seconds before the command is killed")
       ->capture_default_str()
       ->check(CLI::Range(1, 3600));
-  add_remote_options(*cmd, opt->remote);
+  add_remote_options(*cmd, opt->remote, ctx.env);
   cmd->callback([opt, &ctx] { ctx.exit_code = run_exec(*opt); });
 }
 

@@ -166,10 +166,11 @@ Status build_image(const ImageOptions& opt, ImageStore& store) {
 
 void add_image_command(CLI::App& app, CliContext& ctx) {
   auto opt = std::make_shared<ImageOptions>();
+  opt->store = ctx.env.image_dir;
   auto* cmd = app.add_subcommand("image", "Manage the local image store (no Docker daemon)");
   cmd->require_subcommand(1);
   cmd->add_option("--store", opt->store,
-                  fmt::format("Image store root (default {})", ImageStore::default_root()));
+                  fmt::format("Image store root (default {})", ctx.env.image_dir));
 
   auto* imp = cmd->add_subcommand("import", "Import a `docker save` tar or an OCI layout");
   imp->add_option("file", opt->file, "Archive or OCI layout directory")->required();

@@ -81,7 +81,7 @@ void add_link_command(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--loss", opt->loss, "Loss in percent, e.g. 1 or 0.5%");
   cmd->add_option("--bw", opt->bw, "Rate in Mbit/s (0: unlimited)");
   cmd->add_option("--queue", opt->queue, "Queue length in packets");
-  add_remote_options(*cmd, opt->remote);
+  add_remote_options(*cmd, opt->remote, ctx.env);
 }
 
 }  // namespace chainlab::cli

@@ -73,6 +73,7 @@ void add_logs_command(CLI::App& app, CliContext& ctx) {
   cmd->add_option("-n,--tail", opt->tail, "Only the last N lines (0..100000) or 'all'")
       ->capture_default_str();
   cmd->add_option("-d,--datacenter", opt->pop, "The instance's PoP (default: looked up)");
+  opt->remote.env = ctx.env;
   cmd->add_option("-e,--endpoint", opt->remote.endpoint,
                   "REST endpoint of `chainlab run` (default $CHAINLAB_ENDPOINT or " +
                       std::string(kDefaultEndpoint) + ")");

@@ -7,14 +7,13 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "app/run_token.h"
+#include "app/environment.h"
 #include "cli/commands.h"
 #include "cli/gatekeeper_client.h"
 #include "cli/package_zip.h"
 #include "cli/table.h"
 #include "cli/views.h"
 #include "common/files.h"
-#include "substrate/journal.h"
 
 namespace chainlab::cli {
 namespace {
@@ -51,10 +50,9 @@ int run_upload(const PackageOptions& opt) {
   if (!bytes.ok()) {
     return fail(bytes.error());
   }
-  std::string endpoint = resolve_gatekeeper(opt.remote.endpoint);
+  std::string endpoint = resolve_gatekeeper(opt.remote.endpoint, opt.remote.env.gatekeeper);
   httplib::Client client(endpoint);
-  if (std::string token = app::find_run_token(endpoint, substrate::default_state_dir());
-      !token.empty()) {
+  if (std::string token = app::client_token(opt.remote.env, endpoint); !token.empty()) {
     client.set_default_headers({{"Authorization", "Bearer " + token}});
   }
   client.set_read_timeout(std::chrono::seconds(300));
@@ -125,11 +123,11 @@ void add_package_command(CLI::App& app, CliContext& ctx) {
       *group, ctx, "upload", "Onboard a .son/.tgo package or a package directory", run_upload);
   up_cmd->add_option("path", up->path, "Package file, or a directory zipped before upload")
       ->required();
-  add_gatekeeper_options(*up_cmd, up->remote);
+  add_gatekeeper_options(*up_cmd, up->remote, ctx.env);
 
   auto [list_cmd, list] =
       add_leaf<PackageOptions>(*group, ctx, "list", "List onboarded packages", run_list);
-  add_gatekeeper_options(*list_cmd, list->remote);
+  add_gatekeeper_options(*list_cmd, list->remote, ctx.env);
 }
 
 }  // namespace chainlab::cli

@@ -1,10 +1,12 @@
 // `chainlab run [TOPOLOGY]`: builds the emulation (the embedded default without a file), serves
 // the son-emu REST API, runs until Ctrl-C, SIGTERM or PUT /emulator/exit, then removes everything.
+#include <chrono>
 #include <cstdio>
 #include <memory>
 
 #include "cli/commands.h"
 #include "cli/run_support.h"
+#include "common/units.h"
 
 namespace chainlab::cli {
 namespace {
@@ -13,16 +15,28 @@ struct RunOptions {
   std::string topology;
   ServeOptions serve;
   double duration_s = -1;
+  std::string monitor_period = "1s";
 };
 
-int run(const RunOptions& opt) {
+Status apply_monitor_period(RunOptions& opt) {
+  CL_ASSIGN_OR_RETURN(uint64_t ns,
+                      parse_duration(opt.monitor_period, "--monitor-period", 3'600'000'000'000ull));
+  opt.serve.monitor_period = std::chrono::milliseconds(ns / 1'000'000);
+  return ok_status();
+}
+
+int run(RunOptions opt, const app::Environment& env) {
+  if (Status s = apply_monitor_period(opt); !s.ok()) {
+    std::fprintf(stderr, "error: %s\n", s.error().message.c_str());
+    return 1;
+  }
   block_stop_signals();
   auto topology = load_topology(opt.topology);
   if (!topology.ok()) {
     std::fprintf(stderr, "error: %s\n", topology.error().message.c_str());
     return 1;
   }
-  auto running = start_emulation(*topology, opt.serve);
+  auto running = start_emulation(*topology, opt.serve, env);
   if (!running.ok()) {
     std::fprintf(stderr, "error: %s\n", running.error().message.c_str());
     return 1;
@@ -50,6 +64,12 @@ void add_run_command(CLI::App& app, CliContext& ctx) {
       ->capture_default_str();
   cmd->add_option("--port", opt->serve.port, "REST API port (default: the topology's, 5001)");
   cmd->add_option("--duration", opt->duration_s, "Stop after this many seconds");
+  cmd->add_option("--monitor-period", opt->monitor_period,
+                  "How often the monitor samples every counter (100ms..1h; docs/monitoring.md)")
+      ->capture_default_str();
+  cmd->add_option("--pushgateway", opt->serve.pushgateway,
+                  "Also push the sonemu_* metrics of son-emu's monitor API to this Prometheus "
+                  "Pushgateway (http://HOST:PORT, job sonemu-SDNcontroller; docs/monitoring.md)");
   cmd->add_flag("--no-auth", opt->serve.no_auth,
                 "Serve the APIs without the run's token to every local user (loopback only; "
                 "they can start processes as root)");
@@ -59,7 +79,7 @@ void add_run_command(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--catalogue", opt->serve.catalogue,
                   "Gatekeeper package catalogue directory (default: $CHAINLAB_CATALOGUE_DIR or "
                   "/var/lib/chainlab/catalogue)");
-  cmd->callback([opt, &ctx] { ctx.exit_code = run(*opt); });
+  cmd->callback([opt, &ctx] { ctx.exit_code = run(*opt, ctx.env); });
 }
 
 }  // namespace chainlab::cli

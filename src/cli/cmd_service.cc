@@ -135,16 +135,16 @@ void add_service_command(CLI::App& app, CliContext& ctx) {
   start_cmd
       ->add_flag("--no-saps", start->no_saps, "Start the VNFs only, whatever gatekeeper_sap says")
       ->excludes(saps);
-  add_gatekeeper_options(*start_cmd, start->remote);
+  add_gatekeeper_options(*start_cmd, start->remote, ctx.env);
 
   auto [stop_cmd, stop] =
       add_leaf<ServiceOptions>(*group, ctx, "stop", "Terminate a service instance", run_stop);
   stop_cmd->add_option("instance", stop->service, "Service instance uuid")->required();
-  add_gatekeeper_options(*stop_cmd, stop->remote);
+  add_gatekeeper_options(*stop_cmd, stop->remote, ctx.env);
 
   auto [list_cmd, list] =
       add_leaf<ServiceOptions>(*group, ctx, "list", "List running service instances", run_list);
-  add_gatekeeper_options(*list_cmd, list->remote);
+  add_gatekeeper_options(*list_cmd, list->remote, ctx.env);
 }
 
 }  // namespace chainlab::cli

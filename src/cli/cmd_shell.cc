@@ -52,6 +52,7 @@ int run_shell(const RemoteOptions& opt) {
 
 void add_shell_command(CLI::App& app, CliContext& ctx) {
   auto opt = std::make_shared<RemoteOptions>();
+  opt->env = ctx.env;
   auto* cmd = app.add_subcommand("shell", "Interactive shell: nodes, links, pingall, NAME CMD...");
   cmd->add_option("-e,--endpoint", opt->endpoint,
                   "REST endpoint of `chainlab run` (default $CHAINLAB_ENDPOINT or " +

@@ -3,10 +3,14 @@
 
 #include <CLI/CLI.hpp>
 
+#include "app/environment.h"
+
 namespace chainlab::cli {
 
-// What a subcommand reports back to main(): its exit code.
+// What main() gives every subcommand (the environment, read once) and what it reports back (its
+// exit code).
 struct CliContext {
+  app::Environment env;
   int exit_code = 0;
 };
 
@@ -29,6 +33,12 @@ void add_exec_command(CLI::App& app, CliContext& ctx);
 void add_logs_command(CLI::App& app, CliContext& ctx);
 void add_link_command(CLI::App& app, CliContext& ctx);
 void add_shell_command(CLI::App& app, CliContext& ctx);
+// The monitor (docs/api/emulator-rest.md, GET /restapi/monitor/...): a live table of the
+// instances (cmd_top.cc) and son-emu's monitor verbs (cmd_monitor.cc).
+void add_top_command(CLI::App& app, CliContext& ctx);
+void add_monitor_command(CLI::App& app, CliContext& ctx);
+void add_alarm_command(CLI::App& app, CliContext& ctx);
+void add_events_command(CLI::App& app, CliContext& ctx);
 
 // Gatekeeper clients (docs/api/gatekeeper.md): packages and service instances.
 void add_package_command(CLI::App& app, CliContext& ctx);

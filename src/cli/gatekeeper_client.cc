@@ -5,16 +5,17 @@
 
 namespace chainlab::cli {
 
-void add_gatekeeper_options(CLI::App& cmd, RemoteOptions& opt) {
-  add_endpoint_options(cmd, opt, "Gatekeeper endpoint", "CHAINLAB_GATEKEEPER", kDefaultGatekeeper);
+void add_gatekeeper_options(CLI::App& cmd, RemoteOptions& opt, const app::Environment& env) {
+  add_endpoint_options(cmd, opt, env, "Gatekeeper endpoint", "CHAINLAB_GATEKEEPER",
+                       kDefaultGatekeeper);
 }
 
-std::string resolve_gatekeeper(const std::string& flag_value) {
-  return flag_env_or(flag_value, "CHAINLAB_GATEKEEPER", kDefaultGatekeeper);
+std::string resolve_gatekeeper(const std::string& flag_value, const std::string& env_value) {
+  return first_set(flag_value, env_value, kDefaultGatekeeper);
 }
 
 Result<RestClient> connect_gatekeeper(const RemoteOptions& opt) {
-  return RestClient::create(resolve_gatekeeper(opt.endpoint));
+  return connect_to(resolve_gatekeeper(opt.endpoint, opt.env.gatekeeper), opt.env);
 }
 
 namespace {

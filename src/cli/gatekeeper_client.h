@@ -15,9 +15,9 @@ namespace chainlab::cli {
 inline constexpr const char* kDefaultGatekeeper = "http://127.0.0.1:5000";
 
 // -e/--endpoint (gatekeeper default) and --json.
-void add_gatekeeper_options(CLI::App& cmd, RemoteOptions& opt);
-// The flag, else $CHAINLAB_GATEKEEPER, else kDefaultGatekeeper.
-std::string resolve_gatekeeper(const std::string& flag_value);
+void add_gatekeeper_options(CLI::App& cmd, RemoteOptions& opt, const app::Environment& env);
+// The flag, else $CHAINLAB_GATEKEEPER (`env_value`), else kDefaultGatekeeper.
+std::string resolve_gatekeeper(const std::string& flag_value, const std::string& env_value);
 Result<RestClient> connect_gatekeeper(const RemoteOptions& opt);
 // UNIT POP NAME INTERFACES for the VNFs and SAPs of an instance record, then its links.
 std::string service_instance_text(const nlohmann::json& record);

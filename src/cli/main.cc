@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   CLI::App app{"chainlab: emulate and orchestrate service function chains on one Linux machine"};
   app.require_subcommand(1);
   chainlab::cli::CliContext ctx;
+  ctx.env = chainlab::app::Environment::from_process();
   chainlab::cli::add_version_command(app, ctx);
   chainlab::cli::add_cleanup_command(app, ctx);
   chainlab::cli::add_demo_command(app, ctx);
@@ -27,10 +28,14 @@ int main(int argc, char** argv) {
   chainlab::cli::add_logs_command(app, ctx);
   chainlab::cli::add_link_command(app, ctx);
   chainlab::cli::add_shell_command(app, ctx);
+  chainlab::cli::add_top_command(app, ctx);
+  chainlab::cli::add_monitor_command(app, ctx);
+  chainlab::cli::add_alarm_command(app, ctx);
+  chainlab::cli::add_events_command(app, ctx);
   chainlab::cli::add_package_command(app, ctx);
   chainlab::cli::add_service_command(app, ctx);
 
-  // son-emu's `-src`/`-dst` become `--src`/`--dst` before CLI11 sees them.
+  // son-emu's `-src`/`-dst`/`-vnf` become `--src`/`--dst`/`--vnf` before CLI11 sees them.
   std::vector<std::string> args = chainlab::cli::rewrite_legacy_args({argv, argv + argc});
   std::vector<char*> rewritten;
   for (auto& a : args) {

@@ -249,7 +249,7 @@ std::vector<std::string> rewrite_legacy_args(std::vector<std::string> args) {
     if (a == "--") {
       break;
     }
-    for (const char* legacy : {"-src", "-dst"}) {
+    for (const char* legacy : {"-src", "-dst", "-vnf"}) {
       std::string_view l = legacy;
       if (a == l || (a.size() > l.size() && a.compare(0, l.size(), l) == 0 && a[l.size()] == '=')) {
         a.insert(0, "-");

@@ -47,8 +47,9 @@ std::string format_duration(uint64_t ns);
 // "1", "0.5", "1%": a percentage in [0, 100].
 Result<double> parse_percent(std::string_view text);
 
-// son-emu spells `-src`/`-dst` with one dash; CLI11 reads that as -s -r -c. Rewrites exactly those
-// tokens (also `-src=x`) to `--src`/`--dst`, leaving everything after a "--" untouched.
+// son-emu spells `-src`/`-dst` (network) and `-vnf` (monitor) with one dash; CLI11 reads that as
+// -s -r -c. Rewrites exactly those tokens (also `-src=x`) to `--src`/`--dst`/`--vnf`, leaving
+// everything after a "--" untouched.
 std::vector<std::string> rewrite_legacy_args(std::vector<std::string> args);
 
 // Splits a shell line into words: blanks separate, '...' and "..." group, backslash escapes.

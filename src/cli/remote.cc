@@ -4,19 +4,27 @@
 
 namespace chainlab::cli {
 
-void add_endpoint_options(CLI::App& cmd, RemoteOptions& opt, const std::string& what,
-                          const std::string& env_var, const std::string& fallback) {
+void add_endpoint_options(CLI::App& cmd, RemoteOptions& opt, const app::Environment& env,
+                          const std::string& what, const std::string& env_var,
+                          const std::string& fallback) {
+  opt.env = env;
   cmd.add_option("-e,--endpoint", opt.endpoint,
                  what + " of `chainlab run` (default $" + env_var + " or " + fallback + ")");
   cmd.add_flag("--json", opt.json, "Print the server's raw JSON");
 }
 
-void add_remote_options(CLI::App& cmd, RemoteOptions& opt) {
-  add_endpoint_options(cmd, opt, "REST endpoint", "CHAINLAB_ENDPOINT", kDefaultEndpoint);
+void add_remote_options(CLI::App& cmd, RemoteOptions& opt, const app::Environment& env) {
+  add_endpoint_options(cmd, opt, env, "REST endpoint", "CHAINLAB_ENDPOINT", kDefaultEndpoint);
+}
+
+Result<RestClient> connect_to(const std::string& url, const app::Environment& env) {
+  CL_ASSIGN_OR_RETURN(RestClient client, RestClient::create(url));
+  client.set_token(app::client_token(env, url));
+  return client;
 }
 
 Result<RestClient> connect(const RemoteOptions& opt) {
-  return RestClient::create(resolve_endpoint(opt.endpoint));
+  return connect_to(resolve_endpoint(opt.endpoint, opt.env.endpoint), opt.env);
 }
 
 void print_json(const nlohmann::json& j) {

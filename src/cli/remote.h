@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "app/environment.h"
 #include "cli/command_util.h"
 #include "cli/rest_client.h"
 
@@ -17,15 +18,20 @@ namespace chainlab::cli {
 struct RemoteOptions {
   std::string endpoint;  // empty: $CHAINLAB_ENDPOINT or kDefaultEndpoint
   bool json = false;
+  app::Environment env;  // the process's, read once by main (URL and token defaults)
 };
 
-// Adds -e/--endpoint and --json to a leaf command.
-void add_remote_options(CLI::App& cmd, RemoteOptions& opt);
-// Adds -e/--endpoint (help: "<what> (default $<env_var> or <fallback>)") and --json.
-void add_endpoint_options(CLI::App& cmd, RemoteOptions& opt, const std::string& what,
-                          const std::string& env_var, const std::string& fallback);
+// Adds -e/--endpoint and --json to a leaf command; keeps `env` in `opt`.
+void add_remote_options(CLI::App& cmd, RemoteOptions& opt, const app::Environment& env);
+// Adds -e/--endpoint (help: "<what> (default $<env_var> or <fallback>)") and --json; keeps `env`.
+void add_endpoint_options(CLI::App& cmd, RemoteOptions& opt, const app::Environment& env,
+                          const std::string& what, const std::string& env_var,
+                          const std::string& fallback);
 
-// A client for the endpoint the options name.
+// A client for `url` carrying the token for it: $CHAINLAB_TOKEN, else the local run's
+// (app::client_token).
+Result<RestClient> connect_to(const std::string& url, const app::Environment& env);
+// A client for the son-emu REST endpoint the options name.
 Result<RestClient> connect(const RemoteOptions& opt);
 
 // Pretty-prints JSON to stdout.

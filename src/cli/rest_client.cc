@@ -2,26 +2,18 @@
 
 #include <httplib.h>
 
-#include <cstdlib>
-
-#include "app/run_token.h"
-#include "substrate/journal.h"
-
 namespace chainlab::cli {
 
-std::string flag_env_or(const std::string& flag_value, const char* env_var, const char* fallback) {
+std::string first_set(const std::string& flag_value, const std::string& env_value,
+                      const char* fallback) {
   if (!flag_value.empty()) {
     return flag_value;
   }
-  const char* env = std::getenv(env_var);
-  if (env != nullptr && *env != '\0') {
-    return env;
-  }
-  return fallback;
+  return env_value.empty() ? fallback : env_value;
 }
 
-std::string resolve_endpoint(const std::string& flag_value) {
-  return flag_env_or(flag_value, "CHAINLAB_ENDPOINT", kDefaultEndpoint);
+std::string resolve_endpoint(const std::string& flag_value, const std::string& env_value) {
+  return first_set(flag_value, env_value, kDefaultEndpoint);
 }
 
 Error error_from_response(int status, const std::string& body) {
@@ -100,9 +92,7 @@ Result<RestClient> RestClient::create(const std::string& endpoint) {
   client->set_connection_timeout(std::chrono::seconds(5));
   client->set_read_timeout(std::chrono::seconds(30));
   client->set_write_timeout(std::chrono::seconds(30));
-  RestClient rest(url, std::move(client));
-  rest.set_token(app::find_run_token(url, substrate::default_state_dir()));
-  return rest;
+  return RestClient(url, std::move(client));
 }
 
 RestClient::RestClient(std::string endpoint, std::unique_ptr<httplib::Client> client)

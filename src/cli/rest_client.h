@@ -32,11 +32,13 @@ inline constexpr const char* kDefaultEndpoint = "http://127.0.0.1:5001";
 // Query parameters, in order.
 using Query = std::vector<std::pair<std::string, std::string>>;
 
-// The flag value if set, else $<env_var> if set and not empty, else `fallback`.
-std::string flag_env_or(const std::string& flag_value, const char* env_var, const char* fallback);
+// The flag value if set, else the environment's value (app/environment.h) if set, else
+// `fallback`.
+std::string first_set(const std::string& flag_value, const std::string& env_value,
+                      const char* fallback);
 
-// The flag value if set, else $CHAINLAB_ENDPOINT if set, else kDefaultEndpoint.
-std::string resolve_endpoint(const std::string& flag_value);
+// The flag value if set, else $CHAINLAB_ENDPOINT (`env_value`) if set, else kDefaultEndpoint.
+std::string resolve_endpoint(const std::string& flag_value, const std::string& env_value);
 
 // The error code a non-2xx HTTP status stands for: endpoints/http/status.h, the endpoints' own
 // table read backwards.
@@ -54,8 +56,8 @@ std::string with_query(const std::string& path, const Query& query);
 
 class RestClient {
  public:
-  // Fails with kInvalidArgument when the endpoint is not an http(s)://host[:port] URL. The token
-  // is $CHAINLAB_TOKEN or the one of the local run serving the endpoint (run_token.h).
+  // Fails with kInvalidArgument when the endpoint is not an http(s)://host[:port] URL. No token
+  // (set_token; cli/remote.h's connect sets the run's).
   static Result<RestClient> create(const std::string& endpoint);
 
   RestClient(RestClient&&) noexcept;

@@ -60,8 +60,8 @@ Result<emulator::Topology> load_topology(const std::string& path) {
 }
 
 Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
-                                         const ServeOptions& options) {
-  return app::start_emulation(topology, options, stop_signal_pending());
+                                         const ServeOptions& options, const app::Environment& env) {
+  return app::start_emulation(topology, options, env, stop_signal_pending());
 }
 
 void print_endpoints(const RunningEmulation& running) {
@@ -70,6 +70,11 @@ void print_endpoints(const RunningEmulation& running) {
     table.add({s.label, endpoint_url(s)});
   }
   std::printf("%s", table.render().c_str());
+  if (running.monitor && !running.served.empty()) {
+    std::printf("metrics (Prometheus, every %lld ms): %s/metrics; live: chainlab top\n",
+                static_cast<long long>(running.monitor->period().count()),
+                endpoint_url(running.served.front()).c_str());
+  }
   if (running.auth->policy().open) {
     std::printf(
         "warning: --no-auth: every local user can start processes as root through "

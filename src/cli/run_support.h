@@ -35,7 +35,7 @@ Result<emulator::Topology> load_sonemu_topology(const std::string& path);
 // app::start_emulation, interrupted by a pending stop signal. Progress goes to stdout. On failure
 // nothing is left running.
 Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
-                                         const ServeOptions& options);
+                                         const ServeOptions& options, const app::Environment& env);
 // The endpoint table (the address each listener is bound to) and where the token is.
 void print_endpoints(const RunningEmulation& running);
 // Waits for SIGINT/SIGTERM/SIGHUP (a PUT /emulator/exit raises SIGTERM), or `duration_s` if >= 0.

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <initializer_list>
+#include <utility>
+
 namespace chainlab::cli {
 namespace {
 
@@ -49,6 +52,16 @@ std::string join(const json& list, const char* sep) {
     out += scalar(item);
   }
   return out.empty() ? "-" : out;
+}
+
+// One "label value" line per pair, the labels padded to `width`.
+std::string labelled_lines(int width,
+                           std::initializer_list<std::pair<const char*, std::string>> lines) {
+  std::string out;
+  for (const auto& [label, value] : lines) {
+    out += fmt::format("{:<{}} {}\n", label, width, value);
+  }
+  return out;
 }
 
 }  // namespace
@@ -111,24 +124,21 @@ Table compute_list_table(const json& list) {
 }
 
 std::string compute_status_text(const json& status) {
-  std::string out;
-  auto line = [&out](const char* label, const std::string& value) {
-    out += fmt::format("{:<12} {}\n", label, value);
-  };
-  line("name:", field(status, "name"));
-  line("pop:", field(status, "datacenter"));
-  line("state:", state_of(status));
-  line("pid:", field(member(status, "state"), "Pid"));
-  line("exit code:", field(member(status, "state"), "ExitCode"));
-  line("image:", field(status, "image"));
-  line("command:", field(status, "command"));
-  line("flavor:", field(status, "flavor_name"));
-  line("driver:", field(status, "driver"));
-  line("netns:", field(status, "netns"));
-  line("cpu:", fmt::format("quota {} period {} shares {} cpuset {}", field(status, "cpu_quota"),
-                           field(status, "cpu_period"), field(status, "cpu_shares"),
-                           field(status, "cpuset")));
-  line("mem_limit:", field(status, "mem_limit"));
+  std::string out = labelled_lines(
+      12, {{"name:", field(status, "name")},
+           {"pop:", field(status, "datacenter")},
+           {"state:", state_of(status)},
+           {"pid:", field(member(status, "state"), "Pid")},
+           {"exit code:", field(member(status, "state"), "ExitCode")},
+           {"image:", field(status, "image")},
+           {"command:", field(status, "command")},
+           {"flavor:", field(status, "flavor_name")},
+           {"driver:", field(status, "driver")},
+           {"netns:", field(status, "netns")},
+           {"cpu:", fmt::format("quota {} period {} shares {} cpuset {}",
+                                field(status, "cpu_quota"), field(status, "cpu_period"),
+                                field(status, "cpu_shares"), field(status, "cpuset"))},
+           {"mem_limit:", field(status, "mem_limit")}});
   const json& network = member(status, "network");
   if (network.is_array() && !network.empty()) {
     Table t({"INTERFACE", "IP", "MAC", "PORT", "HOST_IF"});
@@ -154,19 +164,14 @@ Table datacenter_list_table(const json& list) {
 }
 
 std::string datacenter_status_text(const json& pop) {
-  std::string out;
-  auto line = [&out](const char* label, const std::string& value) {
-    out += fmt::format("{:<16} {}\n", label, value);
-  };
-  line("label:", field(pop, "label"));
-  line("internalname:", field(pop, "internalname"));
-  line("switch:", field(pop, "switch"));
-  line("instances:", field(pop, "n_running_containers"));
-  line("vnf_list:", join(member(pop, "vnf_list"), ", "));
-  line("resource_model:", field(pop, "resource_model"));
-  line("resource_state:", field(pop, "resource_state"));
-  line("metadata:", field(pop, "metadata"));
-  return out;
+  return labelled_lines(16, {{"label:", field(pop, "label")},
+                             {"internalname:", field(pop, "internalname")},
+                             {"switch:", field(pop, "switch")},
+                             {"instances:", field(pop, "n_running_containers")},
+                             {"vnf_list:", join(member(pop, "vnf_list"), ", ")},
+                             {"resource_model:", field(pop, "resource_model")},
+                             {"resource_state:", field(pop, "resource_state")},
+                             {"metadata:", field(pop, "metadata")}});
 }
 
 Table chain_list_table(const json& list) {

@@ -1,9 +1,11 @@
 // Wall-clock time as an injected dependency: services that expire things (tokens) or stamp
 // them take a `const Clock&`, so tests drive time with a ManualClock instead of sleeping.
+// iso8601 writes a time point as every API stamps it.
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <string>
 
 namespace chainlab {
 
@@ -35,5 +37,9 @@ class ManualClock final : public Clock {
  private:
   std::atomic<TimePoint::rep> now_;
 };
+
+// ISO 8601 UTC with microseconds, "2024-01-01T00:00:00.000000Z", or without the fraction
+// ("2024-01-01T00:00:00Z") when `seconds_only`.
+std::string iso8601(Clock::TimePoint t, bool seconds_only = false);
 
 }  // namespace chainlab

@@ -1,4 +1,5 @@
 #include "common/random.h"
+#include "common/hex.h"
 
 #include <sys/random.h>
 
@@ -27,16 +28,9 @@ void random_bytes(void* out, size_t size) {
 }
 
 std::string random_hex(size_t bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string raw(bytes, '\0');
   random_bytes(raw.data(), raw.size());
-  std::string out;
-  out.reserve(bytes * 2);
-  for (unsigned char c : raw) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 0xf]);
-  }
-  return out;
+  return hex_encode(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
 }
 
 std::string random_uuid() {

@@ -24,6 +24,7 @@ enum class ErrorCode {
   kResourceExhausted,   // budget, pool or kernel resource exhausted (HTTP 503)
   kUnavailable,         // a host feature this needs is missing (HTTP 503)
   kUnauthenticated,     // missing or wrong credentials (HTTP 401)
+  kPermissionDenied,    // authenticated, but not allowed to do this (HTTP 403)
   kTooLarge,            // input over a size limit (HTTP 413)
   kInternal,            // unexpected kernel or library failure (HTTP 500)
 };

@@ -142,6 +142,9 @@ class Engine {
   virtual Status remove_segment(LsiId lsi, uint32_t segment) = 0;
 
   virtual Result<PortStats> port_stats(LsiId lsi, PortId port) const = 0;
+  // Only the port's counters: no round trip to the forwarding thread (the monitor's per-port
+  // reading; port_stats also asks the worker for the egress queue's).
+  virtual Result<PortCountersSnapshot> port_counters(LsiId lsi, PortId port) const = 0;
   // Emulation on the port's egress (for a virtual link: the direction leaving this end).
   virtual Status set_link(LsiId lsi, PortId port, const LinkParams& params) = 0;
 };

@@ -296,6 +296,13 @@ class EngineImpl final : public Engine {
     return st;
   }
 
+  Result<PortCountersSnapshot> port_counters(LsiId id, PortId pid) const override {
+    std::lock_guard lock(mu_);
+    CL_ASSIGN_OR_RETURN(const LsiModel* lsi, find(id));
+    CL_ASSIGN_OR_RETURN(const PortModel* m, port_in(*lsi, pid));
+    return m->counters->snapshot();
+  }
+
   Status set_link(LsiId id, PortId pid, const LinkParams& params) override {
     std::lock_guard lock(mu_);
     CL_ASSIGN_OR_RETURN(LsiModel * lsi, find(id));

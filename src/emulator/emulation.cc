@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/files.h"
+#include "common/names.h"
 #include "emulator/emulation_impl.h"
 #include "substrate/process.h"
 
@@ -18,13 +19,10 @@ dataplane::LinkParams to_link_params(const LinkSpec& spec) {
   return p;
 }
 
-std::string sanitize_interface_id(std::string id) {
-  for (char& c : id) {
-    if (c == ':' || c == ' ' || c == '.' || c == '_') {
-      c = '-';
-    }
-  }
-  return id;
+std::string sanitize_interface_id(std::string_view id) {
+  static constexpr NameRule kRule{
+      .keep = [](char c) { return c != ':' && c != ' ' && c != '.' && c != '_'; }};
+  return chainlab::sanitize_name(id, kRule);
 }
 
 Emulation::Emulation(std::unique_ptr<Impl> impl, Topology topology,
@@ -51,15 +49,9 @@ Status Emulation::Impl::create_drivers(substrate::Run& run, uint64_t log_bytes,
                                        runtime::ImageStore* store) {
   runtime::DriverRegistry drivers("compute driver");
   runtime::register_builtin_drivers(drivers);
-  // Containers need runc and a readable image store; without them every instance is native.
+  // Containers need runc and the run's image store; without them every instance is native.
   if (substrate::find_executable("runc").ok()) {
     images = store;
-    if (images == nullptr) {
-      if (auto opened = runtime::ImageStore::open(); opened.ok()) {
-        own_images = std::move(opened).value();
-        images = own_images.get();
-      }
-    }
   }
   runtime::DriverContext context{run, log_bytes, images};
   CL_ASSIGN_OR_RETURN(native, drivers.create("native", context));
@@ -239,6 +231,13 @@ Status Emulation::set_link(const std::string& a, const std::string& b, const Lin
     CL_RETURN_IF_ERROR(impl_->engine->set_link(impl_->nodes[link.a].lsi, link.a_port, params));
     CL_RETURN_IF_ERROR(impl_->engine->set_link(impl_->nodes[link.b].lsi, link.b_port, params));
     link.spec = spec;
+    impl_->emit("link.changed", {{"a", a},
+                                 {"b", b},
+                                 {"delay_ms", static_cast<double>(spec.delay_ns) / 1e6},
+                                 {"jitter_ms", static_cast<double>(spec.jitter_ns) / 1e6},
+                                 {"loss_percent", spec.loss_percent},
+                                 {"bw_mbps", spec.bw_mbps},
+                                 {"queue_packets", spec.queue_packets}});
     return ok_status();
   }
   return make_error(ErrorCode::kNotFound, "no link between '{}' and '{}'", a, b);

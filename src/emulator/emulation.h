@@ -29,6 +29,8 @@
 #include "emulator/control.h"
 #include "emulator/resource_model.h"
 #include "emulator/topology.h"
+#include "monitor/events.h"
+#include "monitor/source.h"
 #include "runtime/compute.h"
 #include "runtime/image_store.h"
 #include "substrate/run.h"
@@ -37,13 +39,16 @@ namespace chainlab::emulator {
 
 struct EmulationOptions {
   dataplane::EngineOptions engine;
-  std::string state_dir = substrate::default_state_dir();
-  // The run's image store (borrowed; must outlive the emulation). Null: the emulation opens the
-  // default store itself when runc is there.
+  std::string state_dir = substrate::kDefaultStateDir;
+  // The run's image store (borrowed; must outlive the emulation), opened by the composition root
+  // (app/run.h). Null: no containers, every instance runs natively (as without runc).
   runtime::ImageStore* images = nullptr;
+  // Where instance started/stopped, chain added/removed and link changed go (borrowed; null:
+  // nowhere).
+  monitor::EventSink* events = nullptr;
 };
 
-class Emulation final : public Control {
+class Emulation final : public Control, public monitor::Source {
  public:
   // Builds the whole topology in O(n log n); on failure nothing is left. `cancel` is polled while
   // building: once it is set, what was built is removed and the answer is kUnavailable
@@ -107,6 +112,10 @@ class Emulation final : public Control {
 
   // {nodes: [{name, group}], links: [{source, target, value}]} (son-emu d3jsgraph).
   nlohmann::json d3_graph();
+
+  // One reading of every counter for the monitor (emulation_monitor.cc): data plane counters
+  // under the lock, the instances' cgroups after it.
+  Result<monitor::Snapshot> collect() override;
 
  private:
   struct Impl;

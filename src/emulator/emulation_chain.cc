@@ -11,6 +11,15 @@ namespace {
 using dataplane::Action;
 using dataplane::RuleSpec;
 
+nlohmann::json chain_event(const ChainInfo& chain) {
+  return {{"chain", chain.id},
+          {"src", chain.request.src},
+          {"dst", chain.request.dst},
+          {"cookie", chain.request.cookie},
+          {"bidirectional", chain.request.bidirectional},
+          {"path", chain.path}};
+}
+
 std::string chain_id(const ChainRequest& r) {
   auto end = [](const std::string& vnf, const std::string& intf) {
     return intf.empty() ? vnf : vnf + ":" + intf;
@@ -118,6 +127,7 @@ Result<ChainInfo> Emulation::set_chain(const ChainRequest& request) {
     chain.info.path.push_back(im.nodes[static_cast<size_t>(n)].name);
   }
   im.chains.push_back(chain);
+  im.emit("chain.added", chain_event(chain.info));
   return chain.info;
 }
 
@@ -146,6 +156,7 @@ Result<std::vector<ChainInfo>> Emulation::remove_chains(const ChainRequest& requ
         im.vlans.give_back(it->info.vlan);
       }
       removed.push_back(it->info);
+      im.emit("chain.removed", chain_event(it->info));
       it = im.chains.erase(it);
     } else {
       ++it;

@@ -277,6 +277,8 @@ Result<ComputeInfo> Emulation::start_compute(const ComputeRequest& asked) {
                                {{"name", request.name}, {"flavor", flavor.name}},
                                ns.model->state());
   }
+  im.emit("instance.started",
+          {{"pop", request.pop}, {"instance", request.name}, {"image", request.image}});
   return im.info(request.name);
 }
 
@@ -310,6 +312,7 @@ Status Emulation::stop_compute(const std::string& pop, const std::string& name) 
   }
   Status destroyed = it->second.compute->destroy();
   im.instances.erase(it);
+  im.emit("instance.stopped", {{"pop", ns.name}, {"instance", name}});
   // The ports already left every segment with remove_port; this only updates the model.
   (void)im.sync_learning(node);
   (void)im.rewrite_hosts();

@@ -86,8 +86,7 @@ struct Emulation::Impl {
   // (null without runc or a store), `native` for everything else. The instances they make live
   // in `instances`, the one instance map.
   std::unique_ptr<runtime::ComputeDriver> native;
-  std::unique_ptr<runtime::ImageStore> own_images;  // when EmulationOptions::images is null
-  runtime::ImageStore* images = nullptr;
+  runtime::ImageStore* images = nullptr;  // EmulationOptions::images when runc is there
   std::unique_ptr<runtime::ComputeDriver> oci;
   std::unique_ptr<TopologyGraph> graph;
   std::vector<NodeState> nodes;  // index = TopologyGraph index
@@ -102,6 +101,12 @@ struct Emulation::Impl {
   std::string hosts_path;
   std::unique_ptr<AllocationLog> alloc_log;
 
+  // Publishes an event when the emulation has a sink (EmulationOptions::events).
+  void emit(std::string type, nlohmann::json data) const {
+    if (options.events != nullptr) {
+      options.events->publish(std::move(type), std::move(data));
+    }
+  }
   // `native` always, `oci` when runc and the image store are there (emulation.cc).
   Status create_drivers(substrate::Run& run, uint64_t log_bytes, runtime::ImageStore* store);
   // Port of an instance interface ("" = first): (node, port).
@@ -141,6 +146,6 @@ struct Emulation::Impl {
 
 dataplane::LinkParams to_link_params(const LinkSpec& spec);
 // son-emu's interface id sanitising: ':', ' ', '.', '_' -> '-'.
-std::string sanitize_interface_id(std::string id);
+std::string sanitize_interface_id(std::string_view id);
 
 }  // namespace chainlab::emulator

@@ -53,6 +53,7 @@
 #include "common/cancel.h"
 #include "common/result.h"
 #include "common/units.h"  // parse_duration, format_duration
+#include "monitor/alarms.h"
 
 namespace chainlab::emulator {
 
@@ -131,6 +132,8 @@ struct EmulatorSpec {
   Connectivity connectivity = Connectivity::kNone;  // PoPs without their own setting
   GatekeeperApi gatekeeper_api = GatekeeperApi::kTango;
   bool gatekeeper_sap = false;  // SAP instances per service instance (son-emu's deploy_sap)
+  // Alarm rules the run starts with (monitor/alarms.h; at most kMaxAlarmRules, names unique).
+  std::vector<monitor::AlarmRule> alarms;
   friend bool operator==(const EmulatorSpec&, const EmulatorSpec&) = default;
 };
 

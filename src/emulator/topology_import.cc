@@ -11,6 +11,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "common/names.h"
 #include "common/utf8.h"
 
 namespace chainlab::emulator::import {
@@ -19,14 +20,6 @@ namespace {
 
 constexpr size_t kMaxNameBytes = 56;  // leaves room for a "-<n>" suffix within 64
 constexpr uint64_t kMaxDelayNs = 60'000'000'000;
-
-bool is_alnum(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-bool is_name_char(char c) {
-  return is_alnum(c) || c == '_' || c == '.' || c == ':' || c == '-';
-}
 
 std::optional<double> parse_double(const std::string& s) {
   auto v = parse_number(s, "");
@@ -139,24 +132,9 @@ Status set_coordinates(ImportedNode& node, Result<std::optional<double>> latitud
 }
 
 std::string sanitize_name(std::string_view label) {
-  std::string out;
-  for (size_t i = 0; i < label.size() && out.size() < kMaxNameBytes; ++i) {
-    auto u = static_cast<unsigned char>(label[i]);
-    if (u >= 0x80 && u < 0xc0 && i > 0 && static_cast<unsigned char>(label[i - 1]) >= 0x80) {
-      continue;  // UTF-8 continuation byte: its character already became one '-'
-    }
-    out += is_name_char(label[i]) ? label[i] : '-';
-  }
-  if (out.empty()) {
-    return "node";
-  }
-  if (!is_alnum(out.front())) {
-    out.insert(out.begin(), 'n');
-    if (out.size() > kMaxNameBytes) {
-      out.pop_back();
-    }
-  }
-  return out;
+  static constexpr NameRule kRule{
+      .max_bytes = kMaxNameBytes, .lead = 'n', .utf8_as_one = true, .fallback = "node"};
+  return chainlab::sanitize_name(label, kRule);
 }
 
 std::optional<double> link_speed_mbps(const std::string& raw, const std::string& speed,

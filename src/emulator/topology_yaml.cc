@@ -12,6 +12,7 @@
 #include <fmt/ranges.h>
 #include <yaml-cpp/yaml.h>
 
+#include "common/field_path.h"
 #include "common/units.h"
 #include "common/yaml_load.h"
 #include "emulator/topology.h"
@@ -23,27 +24,21 @@ namespace {
 // Nodes once aliases are expanded: room for 100,000 PoPs and 1,000,000 links written out.
 constexpr size_t kMaxYamlNodes = 16'000'000;
 
-// Reads one YAML document into a Topology. Errors: "<source>: <path>: <message>".
+// Reads one YAML document into a Topology. Errors (common/field_path.h): "<source>: <path>:
+// <message>".
 class YamlReader {
  public:
   YamlReader(std::string source, const Cancel& cancel)
       : source_(std::move(source)), cancel_(cancel) {}
 
   Error error(std::string_view path, std::string_view message) const {
-    if (path.empty()) {
-      return make_error(ErrorCode::kInvalidArgument, "{}: {}", source_, message);
-    }
-    return make_error(ErrorCode::kInvalidArgument, "{}: {}: {}", source_, path, message);
+    return field_error(source_, path, message);
   }
 
   // An Error from Topology::insert_* (message "field: text") placed under `path`.
   Error entry_error(std::string_view path, Error e) const {
     e.message = fmt::format("{}: {}.{}", source_, path, e.message);
     return e;
-  }
-
-  static std::string join(std::string_view path, std::string_view key) {
-    return path.empty() ? std::string(key) : fmt::format("{}.{}", path, key);
   }
 
   // A mapping whose keys are all in `allowed`, each at most once.
@@ -79,7 +74,7 @@ class YamlReader {
   // The string at `key` of the mapping `node` (at `path`).
   Result<std::string> string_at(const YAML::Node& node, std::string_view path,
                                 const char* key) const {
-    return get_string(node[key], join(path, key));
+    return get_string(node[key], field_join(path, key));
   }
 
   // "missing key 'k'" for the first of `keys` that the mapping `node` (at `path`) lacks.
@@ -149,7 +144,7 @@ class YamlReader {
                        Result<T> (YamlReader::*get)(const YAML::Node&, std::string_view)
                            const) const {
     if (const YAML::Node value = node[key]) {
-      CL_ASSIGN_OR_RETURN(out, (this->*get)(value, join(path, key)));
+      CL_ASSIGN_OR_RETURN(out, (this->*get)(value, field_join(path, key)));
     }
     return ok_status();
   }
@@ -163,13 +158,13 @@ class YamlReader {
     if (!map) {
       return ok_status();
     }
-    std::string map_path = join(path, key);
+    std::string map_path = field_join(path, key);
     if (!map.IsMap()) {
       return error(map_path, expected);
     }
     for (const auto& kv : map) {
       CL_ASSIGN_OR_RETURN(std::string k, get_string(kv.first, map_path));
-      CL_ASSIGN_OR_RETURN(typename Map::mapped_type value, get(kv.second, join(map_path, k)));
+      CL_ASSIGN_OR_RETURN(typename Map::mapped_type value, get(kv.second, field_join(map_path, k)));
       if (!out.emplace(k, value).second) {
         return error(map_path, fmt::format("duplicate key '{}'", k));
       }
@@ -192,10 +187,10 @@ class YamlReader {
   }
 
   Status read_emulator(const YAML::Node& node, EmulatorSpec& out) const {
-    CL_RETURN_IF_ERROR(
-        check_map(node, "emulator",
-                  {"e_cpu", "e_mem", "rest_port", "gatekeeper_port", "keystone",
-                   "instance_log_bytes", "connectivity", "gatekeeper_api", "gatekeeper_sap"}));
+    CL_RETURN_IF_ERROR(check_map(
+        node, "emulator",
+        {"e_cpu", "e_mem", "rest_port", "gatekeeper_port", "keystone", "instance_log_bytes",
+         "connectivity", "gatekeeper_api", "gatekeeper_sap", "alarms"}));
     constexpr std::string_view kPath = "emulator";
     CL_RETURN_IF_ERROR(read_optional(node, kPath, "gatekeeper_api", out.gatekeeper_api,
                                      &YamlReader::get_gatekeeper_api));
@@ -214,12 +209,45 @@ class YamlReader {
     if (node["keystone"]) {
       CL_RETURN_IF_ERROR(read_keystone(node["keystone"], out.keystone));
     }
+    if (node["alarms"]) {
+      CL_RETURN_IF_ERROR(read_alarms(node["alarms"], out.alarms));
+    }
     CL_RETURN_IF_ERROR(read_optional(node, kPath, "instance_log_bytes", out.instance_log_bytes,
                                      &YamlReader::get_size));
     CL_RETURN_IF_ERROR(read_optional(node, kPath, "connectivity", out.connectivity,
                                      &YamlReader::get_connectivity));
     if (auto s = validate_emulator(out); !s.ok()) {
       return entry_error("emulator", std::move(s).error());
+    }
+    return ok_status();
+  }
+
+  // alarms: [{name: busy, metric: cpu, selector: instance/*, op: ">", value: 0.5, for: 2s,
+  // hysteresis: 0.05}] (monitor::parse_alarm_rule reads each, from its scalars as text).
+  Status read_alarms(const YAML::Node& node, std::vector<monitor::AlarmRule>& out) const {
+    constexpr std::string_view kPath = "emulator.alarms";
+    if (!node.IsSequence() || node.size() > monitor::kMaxAlarmRules) {
+      return error(
+          kPath, fmt::format("expected a list of at most {} alarm rules", monitor::kMaxAlarmRules));
+    }
+    for (size_t i = 0; i < node.size(); ++i) {
+      std::string path = field_item(kPath, i);
+      CL_RETURN_IF_ERROR(check_map(
+          node[i], path, {"name", "metric", "selector", "op", "value", "for", "hysteresis"}));
+      nlohmann::json spec = nlohmann::json::object();
+      for (const auto& kv : node[i]) {
+        CL_ASSIGN_OR_RETURN(spec[kv.first.Scalar()], get_string(kv.second, path));
+      }
+      auto rule = monitor::parse_alarm_rule(spec);
+      if (!rule.ok()) {
+        return entry_error(path, std::move(rule).error());
+      }
+      for (const auto& other : out) {
+        if (other.name == rule->name) {
+          return error(path, fmt::format("duplicate alarm name '{}'", rule->name));
+        }
+      }
+      out.push_back(std::move(rule).value());
     }
     return ok_status();
   }
@@ -242,7 +270,7 @@ class YamlReader {
       return error("emulator.keystone.users", "expected a list of 1..100 {name, password}");
     }
     for (size_t i = 0; i < users.size(); ++i) {
-      std::string path = fmt::format("emulator.keystone.users[{}]", i);
+      std::string path = field_item("emulator.keystone.users", i);
       CL_RETURN_IF_ERROR(check_map(users[i], path, {"name", "password"}));
       KeystoneUserSpec user;
       CL_ASSIGN_OR_RETURN(user.name, string_at(users[i], path, "name"));
@@ -269,7 +297,7 @@ class YamlReader {
     CL_RETURN_IF_ERROR(
         read_optional(node, path, "connectivity", pop.connectivity, &YamlReader::get_connectivity));
     if (const YAML::Node r = node["resources"]) {
-      std::string rpath = join(path, "resources");
+      std::string rpath = field_join(path, "resources");
       CL_RETURN_IF_ERROR(check_map(r, rpath, {"model", "max_cu", "max_mu"}));
       ResourceModelSpec& out = pop.resources;
       CL_RETURN_IF_ERROR(read_optional(r, rpath, "model", out.model, &YamlReader::get_string));
@@ -311,7 +339,8 @@ class YamlReader {
     CL_RETURN_IF_ERROR(
         read_optional(node, path, "loss", link.loss_percent, &YamlReader::get_double));
     if (node["queue"]) {
-      CL_ASSIGN_OR_RETURN(int q, get_int_in(node["queue"], join(path, "queue"), 1, 1'000'000));
+      CL_ASSIGN_OR_RETURN(int q,
+                          get_int_in(node["queue"], field_join(path, "queue"), 1, 1'000'000));
       link.queue_packets = static_cast<uint32_t>(q);
     }
     return link;
@@ -344,7 +373,7 @@ class YamlReader {
       if (i % 64 == 0) {
         CL_RETURN_IF_ERROR(cancel_.check(source_));
       }
-      std::string path = fmt::format("{}[{}]", key, i++);
+      std::string path = field_item(key, i++);
       auto value = (this->*read)(item, path);
       if (!value.ok()) {
         return std::move(value).error();
@@ -451,6 +480,19 @@ std::string Topology::to_yaml() const {
     }
     if (emulator.gatekeeper_sap) {
       out << YAML::Key << "gatekeeper_sap" << YAML::Value << true;
+    }
+    if (!emulator.alarms.empty()) {
+      out << YAML::Key << "alarms" << YAML::Value << YAML::BeginSeq;
+      for (const auto& rule : emulator.alarms) {
+        out << YAML::BeginMap;
+        const nlohmann::json fields = monitor::alarm_rule_json(rule);
+        for (const auto& [key, value] : fields.items()) {
+          out << YAML::Key << key << YAML::Value << YAML::DoubleQuoted
+              << (value.is_string() ? value.get<std::string>() : value.dump());
+        }
+        out << YAML::EndMap;
+      }
+      out << YAML::EndSeq;
     }
     out << YAML::EndMap;
 

@@ -1,21 +1,21 @@
 #include "runtime/compute.h"
 
+#include <iterator>
+
+#include "common/enum_names.h"
+
 namespace chainlab::runtime {
 
+namespace {
+
+constexpr const char* kInstanceStateNames[] = {"created", "running", "paused", "exited", "stopped"};
+static_assert(std::size(kInstanceStateNames) ==
+              static_cast<std::size_t>(InstanceState::kStopped) + 1);
+
+}  // namespace
+
 std::string_view instance_state_name(InstanceState state) {
-  switch (state) {
-    case InstanceState::kCreated:
-      return "created";
-    case InstanceState::kRunning:
-      return "running";
-    case InstanceState::kPaused:
-      return "paused";
-    case InstanceState::kExited:
-      return "exited";
-    case InstanceState::kStopped:
-      return "stopped";
-  }
-  return "unknown";
+  return enum_name(kInstanceStateNames, InstanceState::kCreated, state, "unknown");
 }
 
 Status require_state(std::string_view name, InstanceState state, InstanceState wanted) {

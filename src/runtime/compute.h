@@ -110,6 +110,9 @@ class ComputeInstance {
   // Idempotent; returns the first error but keeps going.
   virtual Status destroy() = 0;
   virtual Result<InstanceStatus> status() = 0;
+  // What a monitor samples, cheaply: the status with state, exit code, limits (as last set) and
+  // usage (CPU time, memory, processes) filled; interfaces and the finer stats left out.
+  virtual Result<InstanceStatus> usage() { return status(); }
 
   virtual Result<InterfaceStatus> add_interface(const InterfaceSpec& intf) = 0;
   virtual Status remove_interface(std::string_view intf) = 0;

@@ -90,13 +90,11 @@ Status delete_unused_layers(const std::string& root, const std::vector<ImageReco
 
 }  // namespace
 
-std::string ImageStore::default_root() {
-  const char* env = ::getenv("CHAINLAB_IMAGE_DIR");
-  return env != nullptr && *env != '\0' ? env : "/var/lib/chainlab/images";
-}
-
 Result<std::unique_ptr<ImageStore>> ImageStore::open(const std::string& root) {
-  std::string dir = root.empty() ? default_root() : root;
+  if (root.empty()) {
+    return make_error(ErrorCode::kInvalidArgument, "image store: empty root directory");
+  }
+  const std::string& dir = root;
   for (const char* sub : {"", "/layers", "/images", "/tmp"}) {
     CL_RETURN_IF_ERROR(make_dir(dir + sub));
   }

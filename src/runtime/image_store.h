@@ -5,7 +5,8 @@
 // `sonatanfv/sonata-empty-vnf:latest`. Also builds small images from host binaries and the shared
 // libraries they need (`build_from_host`), so examples and tests have real images offline.
 //
-// Layout under the root (default /var/lib/chainlab/images, or $CHAINLAB_IMAGE_DIR):
+// Layout under the root (kDefaultImageDir; `chainlab` uses $CHAINLAB_IMAGE_DIR instead when set,
+// app/environment.h):
 //   layers/<sha256 hex>/         unpacked layer (diff id), shared by every image using it
 //   images/<image id>.json       config, layer list, tags
 //   tmp/                         imports and builds in progress (removed when they end; leftovers
@@ -46,12 +47,12 @@ struct ImageInfo {
   std::string created;      // from the config, may be ""
 };
 
+inline constexpr const char* kDefaultImageDir = "/var/lib/chainlab/images";
+
 class ImageStore {
  public:
-  // Opens (creating if needed) a store at `root`. Default root: $CHAINLAB_IMAGE_DIR or
-  // /var/lib/chainlab/images.
-  static Result<std::unique_ptr<ImageStore>> open(const std::string& root = "");
-  static std::string default_root();
+  // Opens (creating if needed) a store at `root`.
+  static Result<std::unique_ptr<ImageStore>> open(const std::string& root);
 
   // `docker save` tar (manifest.json), OCI layout tar, or OCI layout directory (oci-layout,
   // index.json). Tags from the archive are applied; `extra_tag` ("name:tag") is added if set.

@@ -14,6 +14,7 @@
 
 #include "common/fd.h"
 #include "common/files.h"
+#include "common/hex.h"
 #include "common/json_bounded.h"
 #include "runtime/image_store_internal.h"
 
@@ -45,14 +46,7 @@ std::string Sha256::hex_final() {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_DigestFinal_ex(ctx_, md, &len);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(len * 2);
-  for (unsigned int i = 0; i < len; ++i) {
-    out.push_back(kHex[md[i] >> 4]);
-    out.push_back(kHex[md[i] & 0xf]);
-  }
-  return out;
+  return hex_encode(md, len);
 }
 
 std::string sha256_hex(std::string_view data) {

@@ -86,6 +86,20 @@ Status InstanceParts::fill_status(InstanceStatus& status) const {
   return ok_status();
 }
 
+Status InstanceParts::fill_usage(InstanceStatus& status) {
+  if (!limits_cached_) {
+    CL_ASSIGN_OR_RETURN(limits_cached_, cgroup_->limits());
+  }
+  status.limits = *limits_cached_;
+  CL_ASSIGN_OR_RETURN(status.stats, cgroup_->usage());
+  return ok_status();
+}
+
+Status InstanceParts::set_limits(const substrate::ResourceLimits& limits) {
+  limits_cached_.reset();
+  return cgroup_->set_limits(limits);
+}
+
 Result<InterfaceStatus> InstanceParts::add_interface(std::string_view name,
                                                      const InterfaceSpec& intf) {
   std::lock_guard lock(mu_);

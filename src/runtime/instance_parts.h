@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +45,13 @@ class InstanceParts {
 
   // The fields every driver reports the same way: netns, interfaces, limits, stats.
   Status fill_status(InstanceStatus& status) const;
+  // The monitor's share of them: limits (re-read only after set_limits or forget_limits) and
+  // usage (cgroup usage()).
+  Status fill_usage(InstanceStatus& status);
+  // Sets the cgroup's limits (the cached ones are read again on the next fill_usage).
+  Status set_limits(const substrate::ResourceLimits& limits);
+  // Something else (runc) may have written the limits: read them again next time.
+  void forget_limits() { limits_cached_.reset(); }
 
   // ComputeInstance's calls that do not depend on what runs in the instance (locks).
   Result<InterfaceStatus> add_interface(std::string_view name, const InterfaceSpec& intf);
@@ -69,6 +77,7 @@ class InstanceParts {
   std::vector<std::string> cgroup_paths_;  // journaled: ours and the extra ones
   std::unique_ptr<substrate::Cgroup> cgroup_;
   std::shared_ptr<InstanceLog> log_;
+  std::optional<substrate::AppliedLimits> limits_cached_;
   bool released_ = false;
 };
 

@@ -129,8 +129,9 @@ void LogPump::close_stream(uint64_t id) {
     std::lock_guard slock(s->mu);
     (void)::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, s->read_end.get(), nullptr);
     s->read_end.reset();
+    // Still under mu_: a detach that no longer finds the stream must find the log ended.
+    s->log->set_live(false);
   }
-  s->log->set_live(false);
 }
 
 Result<UniqueFd> LogPump::attach(std::shared_ptr<InstanceLog> log) {

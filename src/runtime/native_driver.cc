@@ -83,11 +83,14 @@ class NativeInstance final : public PartsInstance {
   Status update(const substrate::ResourceLimits& limits) override;
   Status pause() override;
   Status resume() override;
-  Result<InstanceStatus> status() override;
+  Result<InstanceStatus> status() override { return snapshot(/*full=*/true); }
+  Result<InstanceStatus> usage() override { return snapshot(/*full=*/false); }
   Result<ExecResult> exec(const std::vector<std::string>& argv,
                           std::chrono::milliseconds timeout) override;
 
  private:
+  // status() (full) or usage(): the latter reads only what a monitor samples.
+  Result<InstanceStatus> snapshot(bool full);
   const std::string& instance_name() const override { return spec_.name; }
   // Reaps the main process if it has exited (state kExited, exit code kept, its output drained
   // into the log).
@@ -192,7 +195,7 @@ Status NativeInstance::stop(std::chrono::milliseconds grace) {
 Status NativeInstance::update(const substrate::ResourceLimits& limits) {
   std::lock_guard lock(parts_.mu());
   CL_RETURN_IF_ERROR(parts_.check_live(spec_.name));
-  CL_RETURN_IF_ERROR(parts_.cgroup().set_limits(limits));
+  CL_RETURN_IF_ERROR(parts_.set_limits(limits));
   substrate::merge_limits(spec_.limits, limits);
   return ok_status();
 }
@@ -228,7 +231,7 @@ Status NativeInstance::destroy_locked() {
   return stopped.ok() ? released : stopped;
 }
 
-Result<InstanceStatus> NativeInstance::status() {
+Result<InstanceStatus> NativeInstance::snapshot(bool full) {
   std::lock_guard lock(parts_.mu());
   CL_RETURN_IF_ERROR(parts_.check_live(spec_.name));
   refresh();
@@ -242,7 +245,7 @@ Result<InstanceStatus> NativeInstance::status() {
   st.exit_code = exit_code_;
   st.hostname = spec_.hostname;
   st.started_at = started_at_;
-  CL_RETURN_IF_ERROR(parts_.fill_status(st));
+  CL_RETURN_IF_ERROR(full ? parts_.fill_status(st) : parts_.fill_usage(st));
   return st;
 }
 

@@ -127,12 +127,15 @@ class OciInstance final : public PartsInstance {
   Status update(const substrate::ResourceLimits& limits) override;
   Status pause() override;
   Status resume() override;
-  Result<InstanceStatus> status() override;
+  Result<InstanceStatus> status() override { return snapshot(/*full=*/true); }
+  Result<InstanceStatus> usage() override { return snapshot(/*full=*/false); }
   Result<ExecResult> exec(const std::vector<std::string>& argv,
                           std::chrono::milliseconds timeout) override;
 
  private:
   const std::string& name() const { return setup_.spec.name; }
+  // status() (full) or usage(): the latter reads only what a monitor samples.
+  Result<InstanceStatus> snapshot(bool full);
   const std::string& instance_name() const override { return name(); }
   Status prepare_rootfs();
   Status write_bundle();
@@ -251,6 +254,7 @@ Status OciInstance::start() {
   CL_RETURN_IF_ERROR(parts_.check_live(name()));
   refresh();
   CL_RETURN_IF_ERROR(require_startable(name(), state_));
+  parts_.forget_limits();  // runc writes the bundle's resources into the group
   auto context = fmt::format("starting instance '{}'", name());
   if (container_exists_) {  // a restart: the old container goes, the file system stays
     CL_RETURN_IF_ERROR(runc({"delete", "--force", id_}));
@@ -358,7 +362,7 @@ Status OciInstance::update(const substrate::ResourceLimits& limits) {
   std::lock_guard lock(parts_.mu());
   CL_RETURN_IF_ERROR(parts_.check_live(name()));
   // Straight to cgroupfs (the group runc uses): validated like native, works in every state.
-  CL_RETURN_IF_ERROR(parts_.cgroup().set_limits(limits));
+  CL_RETURN_IF_ERROR(parts_.set_limits(limits));
   substrate::merge_limits(setup_.spec.limits, limits);
   return ok_status();
 }
@@ -412,7 +416,7 @@ Status OciInstance::destroy_locked() {
   return first;
 }
 
-Result<InstanceStatus> OciInstance::status() {
+Result<InstanceStatus> OciInstance::snapshot(bool full) {
   std::lock_guard lock(parts_.mu());
   CL_RETURN_IF_ERROR(parts_.check_live(name()));
   refresh();
@@ -425,7 +429,7 @@ Result<InstanceStatus> OciInstance::status() {
   st.pid = alive ? pid_ : 0;
   st.hostname = setup_.spec.hostname;
   st.started_at = started_at_;
-  CL_RETURN_IF_ERROR(parts_.fill_status(st));
+  CL_RETURN_IF_ERROR(full ? parts_.fill_status(st) : parts_.fill_usage(st));
   return st;
 }
 

@@ -51,6 +51,7 @@ struct CgroupStats {
   uint64_t nr_throttled = 0;  // periods in which the group was throttled
   uint64_t throttled_ns = 0;  // total time throttled
   uint64_t memory_bytes = 0;  // current memory usage
+  uint64_t processes = 0;     // processes in the group (cgroup.procs)
 };
 
 class Cgroup {
@@ -65,6 +66,9 @@ class Cgroup {
   // On v2, fields of controllers not enabled for the group keep their defaults.
   virtual Result<AppliedLimits> limits() const = 0;
   virtual Result<CgroupStats> stats() const = 0;
+  // What a monitor samples, from three files: CPU time, memory use, process count (the other
+  // fields stay 0).
+  virtual Result<CgroupStats> usage() const = 0;
   virtual Status add_process(pid_t pid) = 0;
   virtual Result<std::vector<pid_t>> pids() const = 0;
   // Pause (freezer / cgroup.freeze) or resume every process of the group.

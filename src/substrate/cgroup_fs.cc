@@ -1,5 +1,6 @@
 #include "substrate/cgroup_fs.h"
 
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -82,6 +83,54 @@ Result<int64_t> read_int64(const std::string& path) {
 
 Result<uint64_t> read_uint64(const std::string& path) {
   return read_parsed<uint64_t>(path, parse_uint64);
+}
+
+Result<std::string> PinnedFile::read() const {
+  std::lock_guard lock(mu_);
+  if (!fd_.valid()) {
+    fd_ = UniqueFd(::open(path_.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd_.valid()) {
+      int err = errno;
+      if (err == EMFILE || err == ENFILE) {
+        return read_file(path_);
+      }
+      return errno_error(err, "open " + path_);
+    }
+  }
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::pread(fd_.get(), buf, sizeof buf, static_cast<off_t>(out.size()));
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      int err = errno;
+      return errno_error(err, "read " + path_);
+    }
+    if (n == 0) {
+      return out;
+    }
+    out.append(buf, static_cast<size_t>(n));
+  }
+}
+
+Result<uint64_t> PinnedFile::read_uint64() const {
+  CL_ASSIGN_OR_RETURN(std::string text, read());
+  Result<uint64_t> v = parse_uint64(text);
+  if (!v.ok()) {
+    return std::move(v).error().context(path_);
+  }
+  return v;
+}
+
+Result<uint64_t> PinnedFile::count_lines() const {
+  CL_ASSIGN_OR_RETURN(std::string text, read());
+  uint64_t lines = 0;
+  for (std::string_view line : split(text, '\n')) {
+    lines += trim(line).empty() ? 0 : 1;
+  }
+  return lines;
 }
 
 DirRollback::~DirRollback() {

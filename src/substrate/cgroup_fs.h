@@ -7,10 +7,12 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/fd.h"
 #include "common/result.h"
 #include "substrate/cgroup.h"
 
@@ -25,6 +27,27 @@ std::string parent_dir(const std::string& path);
 Result<std::string> read_trimmed(const std::string& path);
 Result<int64_t> read_int64(const std::string& path);
 Result<uint64_t> read_uint64(const std::string& path);
+
+// A file a monitor reads every period (cpuacct.usage, memory.current, cgroup.procs): opened on the
+// first read and kept, then read with pread, one system call instead of open, read and close.
+// Without a free descriptor (EMFILE) it reads by path. Safe to read from several threads.
+class PinnedFile {
+ public:
+  explicit PinnedFile(std::string path) : path_(std::move(path)) {}
+  PinnedFile(const PinnedFile&) = delete;
+  PinnedFile& operator=(const PinnedFile&) = delete;
+
+  const std::string& path() const { return path_; }
+  Result<std::string> read() const;
+  Result<uint64_t> read_uint64() const;
+  // Non-empty lines (cgroup.procs: the group's processes).
+  Result<uint64_t> count_lines() const;
+
+ private:
+  std::string path_;
+  mutable std::mutex mu_;
+  mutable UniqueFd fd_;
+};
 
 // Directories made by one create() call; removed again (deepest first) unless committed.
 class DirRollback {

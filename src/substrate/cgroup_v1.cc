@@ -43,6 +43,9 @@ class V1Cgroup : public Cgroup {
       }
       dirs_.push_back(std::move(dir));
     }
+    cpu_usage_.emplace(cpuacct_ + "/cpuacct.usage");
+    memory_usage_.emplace(memory_ + "/memory.usage_in_bytes");
+    procs_.emplace(cpu_ + "/cgroup.procs");
   }
 
   std::vector<std::string> paths() const override { return dirs_; }
@@ -120,6 +123,17 @@ class V1Cgroup : public Cgroup {
     out.nr_throttled = values["nr_throttled"];
     out.throttled_ns = values["throttled_time"];
     CL_ASSIGN_OR_RETURN(out.memory_bytes, read_uint64(memory_ + "/memory.usage_in_bytes"));
+    // Every hierarchy holds the same processes: one cgroup.procs is enough.
+    CL_ASSIGN_OR_RETURN(std::vector<pid_t> members, read_pids({cpu_}));
+    out.processes = members.size();
+    return out;
+  }
+
+  Result<CgroupStats> usage() const override {
+    CgroupStats out;
+    CL_ASSIGN_OR_RETURN(out.cpu_usage_ns, cpu_usage_->read_uint64());
+    CL_ASSIGN_OR_RETURN(out.memory_bytes, memory_usage_->read_uint64());
+    CL_ASSIGN_OR_RETURN(out.processes, procs_->count_lines());
     return out;
   }
 
@@ -183,6 +197,10 @@ class V1Cgroup : public Cgroup {
   std::string cpuacct_;
   std::string cpuset_;
   std::string memory_;
+  // What usage() reads every monitor period, kept open.
+  std::optional<PinnedFile> cpu_usage_;
+  std::optional<PinnedFile> memory_usage_;
+  std::optional<PinnedFile> procs_;
   std::string freezer_;
   int ncpus_;
 };

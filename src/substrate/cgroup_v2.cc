@@ -45,7 +45,12 @@ Result<std::map<std::string, uint64_t>> read_key_values(const std::string& path)
 
 class V2Cgroup : public Cgroup {
  public:
-  V2Cgroup(std::string dir, int ncpus) : dir_(std::move(dir)), ncpus_(ncpus) {}
+  V2Cgroup(std::string dir, int ncpus)
+      : dir_(std::move(dir)),
+        ncpus_(ncpus),
+        cpu_stat_(dir_ + "/cpu.stat"),
+        memory_usage_(dir_ + "/memory.current"),
+        procs_(dir_ + "/cgroup.procs") {}
 
   std::vector<std::string> paths() const override { return {dir_}; }
   std::vector<std::string> procs_files() const override { return {dir_ + "/cgroup.procs"}; }
@@ -125,6 +130,20 @@ class V2Cgroup : public Cgroup {
     if (path_exists(dir_ + "/memory.current")) {
       CL_ASSIGN_OR_RETURN(out.memory_bytes, read_uint64(dir_ + "/memory.current"));
     }
+    CL_ASSIGN_OR_RETURN(std::vector<pid_t> members, pids());
+    out.processes = members.size();
+    return out;
+  }
+
+  Result<CgroupStats> usage() const override {
+    CgroupStats out;
+    CL_ASSIGN_OR_RETURN(std::string stat, cpu_stat_.read());
+    CL_ASSIGN_OR_RETURN(auto cpu, parse_key_values(stat));
+    out.cpu_usage_ns = cpu["usage_usec"] * 1000;
+    if (auto memory = memory_usage_.read_uint64(); memory.ok()) {
+      out.memory_bytes = *memory;  // absent without the memory controller
+    }
+    CL_ASSIGN_OR_RETURN(out.processes, procs_.count_lines());
     return out;
   }
 
@@ -195,6 +214,10 @@ class V2Cgroup : public Cgroup {
 
   std::string dir_;
   int ncpus_;
+  // What usage() reads every monitor period, kept open.
+  PinnedFile cpu_stat_;
+  PinnedFile memory_usage_;
+  PinnedFile procs_;
 };
 
 // Enables the wanted controllers the parent offers in `dir`'s cgroup.subtree_control.

@@ -70,6 +70,7 @@ Status remove_tree(const std::string& path) {
 
 void CleanupReport::merge(CleanupReport&& other) {
   runs.insert(runs.end(), other.runs.begin(), other.runs.end());
+  owners.insert(owners.end(), other.owners.begin(), other.owners.end());
   removed.insert(removed.end(), other.removed.begin(), other.removed.end());
   errors.insert(errors.end(), other.errors.begin(), other.errors.end());
 }
@@ -148,6 +149,7 @@ CleanupReport cleanup_run_dir(const std::string& run_dir) {
   CleanupReport report;
   std::string prefix = run_dir.substr(run_dir.rfind('/') + 1);
   report.runs.push_back(prefix);
+  report.owners.push_back(Journal::owner_text(run_dir));
   auto entries = Journal::load(run_dir);
   if (!entries.ok()) {
     report.errors.push_back(entries.error().message);

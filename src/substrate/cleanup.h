@@ -12,6 +12,7 @@ namespace chainlab::substrate {
 
 struct CleanupReport {
   std::vector<std::string> runs;      // prefixes of the runs cleaned
+  std::vector<std::string> owners;    // per run: "pid N: command line" of its owner
   std::vector<JournalEntry> removed;  // objects that existed and are gone now
   std::vector<std::string> errors;    // what could not be removed, and why
 

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdlib>
 #include <limits>
 #include <random>
 
@@ -35,6 +34,14 @@ Status mkdir_p(const std::string& path) {
   return ok_status();
 }
 
+// This process's command line, arguments joined by spaces, at most 1000 bytes.
+std::string own_command_line() {
+  std::string text = read_file("/proc/self/cmdline").value_or("");
+  text = text.substr(0, 1000);
+  std::replace(text.begin(), text.end(), '\0', ' ');
+  return std::string(trim(text));
+}
+
 }  // namespace
 
 std::string_view object_kind_name(ObjectKind kind) {
@@ -48,11 +55,6 @@ Result<ObjectKind> parse_object_kind(std::string_view name) {
     }
   }
   return make_error(ErrorCode::kInvalidArgument, "unknown object kind '{}'", name);
-}
-
-std::string default_state_dir() {
-  const char* env = ::getenv("CHAINLAB_STATE_DIR");
-  return env != nullptr && *env != '\0' ? std::string(env) : std::string("/run/chainlab");
 }
 
 Result<std::unique_ptr<Journal>> Journal::begin(const std::string& state_dir) {
@@ -71,11 +73,13 @@ Result<std::unique_ptr<Journal>> Journal::begin(const std::string& state_dir) {
     }
     CL_ASSIGN_OR_RETURN(unsigned long long start, process_start_time(::getpid()));
     Status owner = write_file(dir + "/owner", fmt::format("{} {}\n", ::getpid(), start), true);
+    (void)write_file(dir + "/command", own_command_line() + "\n", true);  // diagnostics only
     UniqueFd fd(
         ::open((dir + "/journal").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
     if (!owner.ok() || !fd.valid()) {
       int err = errno;
       ::unlink((dir + "/owner").c_str());
+      ::unlink((dir + "/command").c_str());
       ::rmdir(dir.c_str());
       return owner.ok() ? errno_error(err, "create journal") : std::move(owner).error();
     }
@@ -156,6 +160,17 @@ bool Journal::owner_alive(const std::string& run_dir) {
   auto start = parse_uint(fields[1], "start time");
   // A zombie owner (killed, not yet reaped by its parent) is dead: its run is stale.
   return pid.ok() && start.ok() && process_running(static_cast<pid_t>(*pid), *start);
+}
+
+std::string Journal::owner_text(const std::string& run_dir) {
+  auto owner = read_file(run_dir + "/owner");
+  if (!owner.ok()) {
+    return "";
+  }
+  auto fields = split(trim(*owner), ' ');
+  std::string pid(fields.empty() ? "?" : fields.front());
+  std::string command(trim(read_file(run_dir + "/command").value_or("")));
+  return command.empty() ? "pid " + pid : fmt::format("pid {}: {}", pid, command);
 }
 
 }  // namespace chainlab::substrate

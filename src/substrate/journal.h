@@ -3,6 +3,7 @@
 //
 // Layout: <state_dir>/runs/<prefix>/owner   "<pid> <start time>" of the owning process
 //                                   /journal append-only lines "+ kind id" and "- kind id"
+//                                   /command the owner's command line (who left a stale run)
 // The prefix ("cl" + 4 random base-36 chars) starts every kernel name the run makes.
 #pragma once
 
@@ -37,8 +38,9 @@ struct JournalEntry {
   friend bool operator==(const JournalEntry&, const JournalEntry&) = default;
 };
 
-// $CHAINLAB_STATE_DIR, or /run/chainlab.
-std::string default_state_dir();
+// Where runs keep their journals unless told otherwise (the composition root, app/environment.h,
+// passes $CHAINLAB_STATE_DIR down instead when it is set).
+inline constexpr const char* kDefaultStateDir = "/run/chainlab";
 
 class Journal {
  public:
@@ -57,6 +59,8 @@ class Journal {
   static std::vector<JournalEntry> parse(std::string_view text);
   // Whether the process that owns `run_dir` is still alive (pid and start time match).
   static bool owner_alive(const std::string& run_dir);
+  // "pid N: command line" of the run's owner, as recorded when the run began ("" if unknown).
+  static std::string owner_text(const std::string& run_dir);
 
  private:
   Journal(std::string prefix, std::string dir, UniqueFd fd)

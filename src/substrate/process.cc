@@ -13,7 +13,9 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 
+#include "common/enum_names.h"
 #include "common/files.h"
 #include "common/units.h"
 
@@ -46,36 +48,25 @@ Result<std::pair<UniqueFd, UniqueFd>> cloexec_pipe() {
   return std::pair<UniqueFd, UniqueFd>(UniqueFd(fds[0]), UniqueFd(fds[1]));
 }
 
+// The steps' descriptions, in the order of Step from kJoinNet on.
+constexpr const char* kStepNames[] = {"joining the network namespace",
+                                      "joining the UTS namespace",
+                                      "joining the mount namespace",
+                                      "creating namespaces",
+                                      "setting the hostname",
+                                      "making mounts private",
+                                      "binding /etc/hosts",
+                                      "mounting /sys",
+                                      "joining the cgroup",
+                                      "redirecting stdio",
+                                      "changing directory",
+                                      "starting a session",
+                                      "executing"};
+static_assert(std::size(kStepNames) ==
+              static_cast<std::size_t>(Step::kExec) - static_cast<std::size_t>(Step::kJoinNet) + 1);
+
 const char* step_name(Step s) {
-  switch (s) {
-    case Step::kJoinNet:
-      return "joining the network namespace";
-    case Step::kJoinUts:
-      return "joining the UTS namespace";
-    case Step::kJoinMnt:
-      return "joining the mount namespace";
-    case Step::kUnshare:
-      return "creating namespaces";
-    case Step::kHostname:
-      return "setting the hostname";
-    case Step::kMountSlave:
-      return "making mounts private";
-    case Step::kBindHosts:
-      return "binding /etc/hosts";
-    case Step::kMountSys:
-      return "mounting /sys";
-    case Step::kCgroup:
-      return "joining the cgroup";
-    case Step::kStdio:
-      return "redirecting stdio";
-    case Step::kCwd:
-      return "changing directory";
-    case Step::kSetsid:
-      return "starting a session";
-    case Step::kExec:
-      return "executing";
-  }
-  return "starting";
+  return enum_name(kStepNames, Step::kJoinNet, s, "starting");
 }
 
 // Everything the child needs, prepared before fork so the child allocates nothing.
@@ -197,6 +188,8 @@ Result<std::string> find_executable(const std::string& name) {
     }
     return name;
   }
+  // The process's own PATH, as execvp reads it: process semantics, not configuration (the one
+  // environment read outside src/app, docs/design/architecture.md).
   const char* env_path = ::getenv("PATH");
   return find_executable_in(name, env_path != nullptr ? env_path : "/usr/local/bin:/usr/bin:/bin");
 }

@@ -15,7 +15,7 @@
 namespace chainlab::substrate {
 
 struct RunOptions {
-  std::string state_dir = default_state_dir();
+  std::string state_dir = kDefaultStateDir;
   std::unique_ptr<CgroupHost> cgroups;  // null: CgroupHost::detect()
 };
 

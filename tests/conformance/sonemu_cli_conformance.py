@@ -50,7 +50,6 @@ DEVIATIONS = [
     "one VLAN for both directions (son-emu: a new VLAN per direction, also inside one PoP)",
     "bidirectional=False (what the CLI sends without -b) is false (son-emu: any non-empty value "
     "is true, so each CLI chain was bidirectional)",
-    "monitor verbs: 501 with an error body (no monitoring yet)",
     "errors: 4xx with {\"error\": ...} (son-emu: 500 with a Python exception text), e.g. "
     "GET /restapi/datacenter/None is 404",
 ]
@@ -389,12 +388,21 @@ def check_rest_shapes(url, p):
                               json_body={"vnf_src_name": "vnf1", "vnf_dst_name": "nobody"})
     check(status == 404 and "error" in json.loads(text), f"[{p}] chain to an unknown VNF: 404")
 
-    for route in ("interface", "flow", "link"):
-        for method in ("PUT", "DELETE"):
-            status, _, text = request(url, method, f"/restapi/monitor/{route}",
-                                      query=[("vnf_name", "vnf1"), ("metric", "tx_packets")])
-            check(status == 501 and "not implemented" in json.loads(text).get("error", ""),
-                  f"[{p}] {method} /restapi/monitor/{route}: 501 not implemented")
+    # son-emu's monitor answers; DELETE stops the one metric (vnf_interface: the VNF's first).
+    for route, method, want in (
+            ("interface", "PUT", "Started monitoring: tx_packets on vnf1:input"),
+            ("interface", "DELETE", "Stopped monitoring: tx_packets on vnf1:input"),
+            ("flow", "PUT", "Started monitoring flow:0 tx_packets on vnf1:input"),
+            ("flow", "DELETE", "Stopped monitoring flow 0: tx_packets on vnf1:input")):
+        status, _, text = request(url, method, f"/restapi/monitor/{route}",
+                                  query=[("vnf_name", "vnf1"), ("metric", "tx_packets")])
+        check(status == 200 and json.loads(text) == want,
+              f"[{p}] {method} /restapi/monitor/{route}: {want!r}")
+    for method in ("PUT", "DELETE"):
+        status, _, text = request(url, method, "/restapi/monitor/link",
+                                  query=[("vnf_name", "vnf1"), ("metric", "tx_packets")])
+        check(status == 400 and "vnf_src_name" in json.loads(text).get("error", ""),
+              f"[{p}] {method} /restapi/monitor/link without a chain: 400")
 
 
 # ---- the scenario -------------------------------------------------------------------------------
@@ -446,14 +454,15 @@ def scenario(client, url):
 
     check_rest_shapes(url, p)
 
-    for verb, extra in (("setup_metric", []), ("stop_metric", []),
-                        ("setup_flow", ["-c", "10"]), ("stop_flow", ["-c", "10"])):
-        route = "flow" if "flow" in verb else "interface"
-        want = _pformat(json.dumps({"error": f"PUT /restapi/monitor/{route}: monitoring is not "
-                                             "implemented in chainlab (docs/api/emulator-rest.md)"},
-                                   separators=(",", ":")))
-        same(client.run("monitor", verb, "-vnf", "vnf1:input", "-m", "tx_packets", *extra), want,
-             f"[{p}] monitor {verb}: chainlab's precise 501 (no monitoring yet)")
+    # son-emu's CLI sends PUT for the stop verbs too, so they answer "Started" as on son-emu
+    # (`chainlab monitor ... stop` sends DELETE).
+    for verb, extra, started in (
+            ("setup_metric", [], "Started monitoring: tx_packets on vnf1:input"),
+            ("stop_metric", [], "Started monitoring: tx_packets on vnf1:input"),
+            ("setup_flow", ["-c", "10"], "Started monitoring flow:10 tx_packets on vnf1:input"),
+            ("stop_flow", ["-c", "10"], "Started monitoring flow:10 tx_packets on vnf1:input")):
+        same(client.run("monitor", verb, "-vnf", "vnf1:input", "-m", "tx_packets", *extra),
+             _pformat(json.dumps(started) + "\n"), f"[{p}] monitor {verb}: son-emu's answer")
 
     client.run("compute", "stop", "-d", "datacenter0", "-n", "vnf2")
     same(client.run("compute", "list"), expected_compute_list([rows[0], rows[2]]),

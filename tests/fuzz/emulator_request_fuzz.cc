@@ -3,11 +3,12 @@
 // JSON body), the compute and chain request builders, son-emu's network strings and the
 // OpenFlow-style match strings (emulator/ match_parse.cc).
 //
-// Input: a selector byte, a query line ("a=1&b=%FF"), then the body. Selector % 4: 0 PUT
+// Input: a selector byte, a query line ("a=1&b=%FF"), then the body. Selector % 5: 0 PUT
 // /restapi/compute/dc1/vnf1, 1 PUT /restapi/network, 2 the body's JSON value as a `network`
-// parameter, 3 the `match` parameter alone. Invariants: no exception; refusals are errors with a
-// message that the endpoint can send (send_error); the merged parameters serialise (valid UTF-8);
-// an accepted match reads back from its own to_string().
+// parameter, 3 the `match` parameter alone, 4 PUT /restapi/alarms/<name> (monitor/alarms.h).
+// Invariants: no exception; refusals are errors with a message that the endpoint can send
+// (send_error); the merged parameters serialise (valid UTF-8); an accepted match reads back from
+// its own to_string().
 #include <httplib.h>
 
 #include <cstddef>
@@ -20,6 +21,7 @@
 #include "endpoints/emulator/emulator_endpoint.h"
 #include "fuzz_util.h"
 #include "http_fuzz_util.h"
+#include "monitor/alarms.h"
 
 namespace chainlab::fuzz {
 namespace {
@@ -38,7 +40,7 @@ void check_match(const std::string& text) {
 }
 
 void run(RequestInput& in) {
-  switch (in.selector % 4) {
+  switch (in.selector % 5) {
     case 0: {
       auto params = endpoints::request_params(in.request);
       if (!accepted(params, "request_params")) {
@@ -77,7 +79,7 @@ void run(RequestInput& in) {
       }
       return;
     }
-    default: {
+    case 3: {
       // The `match` parameter alone, as the chain routes read it (query or body).
       auto params = endpoints::request_params(in.request);
       if (accepted(params, "request_params")) {
@@ -86,6 +88,22 @@ void run(RequestInput& in) {
         if (match != params->end() && match->is_string()) {
           check_match(match->get<std::string>());
         }
+      }
+      return;
+    }
+    default: {
+      // PUT /restapi/alarms/<name>: an accepted rule reads back from its own JSON.
+      auto params = endpoints::request_params(in.request);
+      if (!accepted(params, "request_params")) {
+        return;
+      }
+      (*params)["name"] = "fuzz";
+      auto rule = monitor::parse_alarm_rule(*params);
+      if (accepted(rule, "parse_alarm_rule")) {
+        auto again = monitor::parse_alarm_rule(monitor::alarm_rule_json(*rule));
+        check(again.ok(), "alarm_rule_json parses", monitor::alarm_rule_json(*rule).dump());
+        check(again.ok() && *again == *rule, "an alarm rule round-trips",
+              monitor::alarm_rule_json(*rule).dump());
       }
       return;
     }

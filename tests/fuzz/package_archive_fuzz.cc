@@ -1,14 +1,16 @@
 // libFuzzer target: whole service packages read in memory (parse_package,
 // src/frontends/sonata/package*.cc: zip reading under limits, manifest, hashes, descriptors,
 // references) and, for an accepted package, the service planner (placement_units, round-robin
-// placement, plan_service in service_plan.cc).
+// placement, plan_service in service_plan.cc, and the Deployer's address rules on the plan's
+// graph: orchestration/deploy/addressing.h).
 //
 // Input: a zip archive (starts with "PK": .son/.tgo files as they are), or files as text, each
 // introduced by a line "@@ <path in the archive>" and zipped here (libarchive's writer), so that
 // the fuzzer works on the descriptors rather than on compressed bytes. Invariants: refusals are
 // errors with a message; read_archive gives back exactly the files the writer stored; an accepted
-// package has an NSD whose every network function has its VNFD; a plan names each instance once
-// and its chains and E-LANs join planned instances only.
+// package has an NSD whose every network function has its VNFD; a plan's graph validates, names
+// each instance once, avoids taken names, has SONATA extras for every node, and its addresses
+// can be assigned and given back to the pools completely.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -22,6 +24,7 @@
 #include "frontends/sonata/package.h"
 #include "frontends/sonata/service_plan.h"
 #include "fuzz_util.h"
+#include "orchestration/deploy/addressing.h"
 #include "orchestration/placement/placement.h"
 
 namespace chainlab::fuzz {
@@ -112,27 +115,43 @@ void check_plan(const Package& pkg) {
   options.placement = *placement;
   options.taken = {"a", "vnf1"};
   options.image_is_local = [](const std::string& image) { return image.starts_with("local"); };
-  AddressPools pools;
-  auto plan = plan_service(pkg, options, pools);
+  auto plan = plan_service(pkg, options);
   check_result(plan, "plan_service");
   if (!plan.ok()) {
     return;
   }
-  std::set<std::string> names;
-  for (const auto& c : plan->computes) {
-    check(names.insert(c.request.name).second, "unique instance names", c.request.name);
-    check(options.taken.count(c.request.name) == 0, "taken names are avoided", c.request.name);
+  const auto& g = plan->graph;
+  check(g.validate().ok(), "the plan's graph validates", g.id);
+  std::vector<std::string> nodes;
+  for (const auto& f : g.functions) {
+    nodes.push_back(f.id);
+    check(!f.host.empty(), "functions are placed", f.id);
   }
-  for (const auto& chain : plan->chains) {
-    check(names.count(chain.src) == 1 && names.count(chain.dst) == 1, "chains join instances",
-          chain.src + " -> " + chain.dst);
+  for (const auto& s : g.saps) {
+    nodes.push_back(s.id);
   }
-  for (const auto& elan : plan->elans) {
-    for (const auto& [instance, intf] : elan.members) {
-      check(names.count(instance) == 1, "E-LAN members are instances", instance);
+  std::set<std::string> names(nodes.begin(), nodes.end());
+  check(names.size() == nodes.size(), "unique instance names", g.id);
+  check(plan->nodes.size() == nodes.size(), "SONATA extras for every node", g.id);
+  for (const auto& n : nodes) {
+    check(options.taken.count(n) == 0, "taken names are avoided", n);
+    check(plan->nodes.count(n) == 1, "extras per node", n);
+  }
+  orchestration::LinkPools pools;
+  orchestration::PortAddresses addresses;
+  std::vector<orchestration::SubnetLease> leases;
+  Rollback guard;
+  Status numbered = orchestration::assign_addresses(g, names, addresses, leases, pools, guard);
+  check_result(numbered, "assign_addresses");
+  if (!numbered.ok()) {
+    (void)guard.run();
+  } else {
+    guard.commit();
+    for (const auto& n : nodes) {
+      orchestration::release_addresses(n, addresses, leases, pools);
     }
   }
-  release_leases(plan->leases, pools);
+  check(pools.eline.used() == 0 && pools.elan.used() == 0, "every subnet goes back", g.id);
 }
 
 void run(const std::string& input) {

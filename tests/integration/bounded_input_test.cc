@@ -6,6 +6,7 @@
 
 #include <chrono>
 
+#include "app/services.h"
 #include "emulator/emulation.h"
 #include "endpoints/emulator/emulator_endpoint.h"
 #include "endpoints/openstack/heat.h"
@@ -67,9 +68,8 @@ class BoundedInputTest : public ::testing::Test {
     auto e = emulator::Emulation::start(t);
     ASSERT_TRUE(e.ok()) << e.error().message;
     emu_ = std::move(e).value();
-    openstack::CloudConfig config;
-    config.pop = "dc1";
-    cloud_ = std::make_shared<openstack::Cloud>(*emu_, config);
+    services_ = app::make_openstack_services(*emu_, "dc1", nullptr);
+    cloud_ = services_->cloud.get();
     auto token = cloud_->issue_token("admin", "admin");
     ASSERT_TRUE(token.ok());
     auth_ = {{"X-Auth-Token", token->id}};
@@ -81,7 +81,7 @@ class BoundedInputTest : public ::testing::Test {
     }
     listeners_.clear();
     endpoints_.clear();
-    cloud_.reset();
+    services_.reset();
     emu_.reset();
   }
 
@@ -101,7 +101,8 @@ class BoundedInputTest : public ::testing::Test {
   }
 
   std::unique_ptr<emulator::Emulation> emu_;
-  std::shared_ptr<openstack::Cloud> cloud_;
+  std::unique_ptr<app::OpenStackServices> services_;
+  openstack::Cloud* cloud_ = nullptr;  // the services'
   httplib::Headers auth_;
   std::vector<std::unique_ptr<Endpoint>> endpoints_;
   std::vector<std::unique_ptr<HttpListener>> listeners_;
@@ -151,7 +152,7 @@ TEST_F(BoundedInputTest, NonFiniteOrOverflowingLinkValuesAre400) {
 }
 
 TEST_F(BoundedInputTest, HugeFlavorIs400AndCreatesNothing) {
-  auto& nova = serve(std::make_unique<NovaEndpoint>(cloud_, OpenStackPorts::from_base(0)));
+  auto& nova = serve(std::make_unique<NovaEndpoint>(*cloud_, OpenStackPorts::from_base(0)));
   size_t before = cloud_->list_flavors().size();
   for (const json& bad : {json(17179869185LL * 1024), json(1e300), json(-1), json("lots"),
                           json(18446744073709551615ULL), json(2.5)}) {
@@ -174,7 +175,8 @@ TEST_F(BoundedInputTest, HugeFlavorIs400AndCreatesNothing) {
 }
 
 TEST_F(BoundedInputTest, HeatAliasBombIs400InMilliseconds) {
-  auto& heat = serve(std::make_unique<HeatEndpoint>(cloud_, OpenStackPorts::from_base(0)));
+  auto& heat = serve(
+      std::make_unique<HeatEndpoint>(*cloud_, *services_->stacks, OpenStackPorts::from_base(0)));
   std::string bomb = alias_bomb_template();
   ASSERT_LT(bomb.size(), 1024u);
   json body = {{"stack_name", "bomb"}, {"template", bomb}};

@@ -341,6 +341,28 @@ uint64_t usage(const Cgroup& group) {
   return stats.ok() ? stats->cpu_usage_ns : 0;
 }
 
+// usage(): the monitor's three files agree with the full stats().
+TEST_F(CgroupV1Test, UsageReadsCpuMemoryAndProcesses) {
+  auto group = create("use");
+  ASSERT_NE(group, nullptr);
+  pid_t child = sandbox_->spawn(true);
+  ASSERT_TRUE(group->add_process(child).ok());
+  for (int i = 0; i < 200 && usage(*group) == 0; ++i) {
+    std::this_thread::sleep_for(5ms);
+  }
+  auto light = group->usage();
+  auto full = group->stats();
+  ASSERT_TRUE(light.ok() && full.ok());
+  EXPECT_EQ(light->processes, 1u);
+  EXPECT_EQ(full->processes, 1u);
+  EXPECT_GT(light->cpu_usage_ns, 0u);
+  EXPECT_LE(light->cpu_usage_ns, full->cpu_usage_ns) << "read first";
+  EXPECT_EQ(light->nr_periods, 0u) << "not read";
+  ASSERT_TRUE(group->kill_all().ok());
+  (void)Sandbox::reap(child);
+  EXPECT_TRUE(group->remove().ok());
+}
+
 TEST_F(CgroupV1Test, FreezeAndThaw) {
   auto group = create("frz");
   ASSERT_NE(group, nullptr);

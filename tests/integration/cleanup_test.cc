@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <regex>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -71,6 +72,12 @@ TEST(Cleanup, KilledRunLeavesNothingAfterCleanup) {
   }
   auto runs = list_dir(state_dir + "/runs");
   ASSERT_TRUE(up) << read_file(out_path).value_or("");
+  // The demo shows the monitor's counters of its chains moving with the traffic it sent.
+  std::string shown = read_file(out_path).value_or("");
+  EXPECT_TRUE(std::regex_search(shown, std::regex(R"(chain cookie \d+ +\d+ +\d+ +[1-9]\d*)")))
+      << shown;
+  EXPECT_TRUE(std::regex_search(shown, std::regex(R"(client:emu0 sent +\d+ +\d+ +[1-9]\d*)")))
+      << shown;
   ASSERT_TRUE(runs.ok());
   ASSERT_EQ(runs->size(), 1u);
   const std::string prefix = (*runs)[0];

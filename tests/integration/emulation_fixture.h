@@ -18,8 +18,11 @@ class EmulationFixture : public ::testing::Test {
   void SetUp() override { CL_REQUIRE_ROOT(); }
   void TearDown() override { emu_.reset(); }
 
-  void start(const Topology& t) {
-    auto e = Emulation::start(t);
+  // `images`: the run's image store (null: no containers), outliving the emulation.
+  void start(const Topology& t, runtime::ImageStore* images = nullptr) {
+    EmulationOptions options;
+    options.images = images;
+    auto e = Emulation::start(t, options);
     ASSERT_TRUE(e.ok()) << e.error().message;
     emu_ = std::move(e).value();
   }

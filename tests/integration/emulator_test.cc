@@ -300,14 +300,11 @@ TEST_F(EmulatorTest, ImageInTheStoreRunsAsAContainer) {
   }
   char tmpl[] = "/tmp/chainlab-images-XXXXXX";
   ASSERT_NE(::mkdtemp(tmpl), nullptr);
-  ::setenv("CHAINLAB_IMAGE_DIR", tmpl, 1);
-  {
-    auto store = runtime::ImageStore::open(tmpl);
-    ASSERT_TRUE(store.ok()) << store.error().message;
-    auto img = (*store)->build_from_host("tools", {"sh", "sleep", "ping", "cat", "hostname"});
-    ASSERT_TRUE(img.ok()) << img.error().message;
-  }
-  start(pops_line({"dc1", "dc2"}, 2));
+  auto store = runtime::ImageStore::open(tmpl);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  auto img = (*store)->build_from_host("tools", {"sh", "sleep", "ping", "cat", "hostname"});
+  ASSERT_TRUE(img.ok()) << img.error().message;
+  start(pops_line({"dc1", "dc2"}, 2), store->get());
   ComputeRequest c{"dc1", "box", "tools", "sleep 1000", {{"emu0", "10.0.0.1/24", ""}}, "tiny",
                    {},    "",    {}};
   auto info = emu_->start_compute(c);
@@ -322,7 +319,7 @@ TEST_F(EmulatorTest, ImageInTheStoreRunsAsAContainer) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->output, "box\n");
   emu_.reset();
-  ::unsetenv("CHAINLAB_IMAGE_DIR");
+  store->reset();
   testing::run_command(std::string("rm -rf ") + tmpl);
 }
 

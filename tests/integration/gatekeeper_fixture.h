@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/services.h"
 #include "emulator/emulation.h"
 #include "endpoints/emulator/emulator_endpoint.h"
 #include "endpoints/gatekeeper/gatekeeper_endpoint.h"
@@ -41,6 +42,7 @@ class GatekeeperFixture : public ::testing::Test {
     }
     rest_endpoint_.reset();
     endpoint_.reset();
+    services_.reset();
     emu_.reset();
     if (!catalogue_dir_.empty()) {
       std::error_code ec;
@@ -74,9 +76,12 @@ class GatekeeperFixture : public ::testing::Test {
     options.image_is_local = [](const std::string& image) { return image == "local/image:1"; };
     options.reject_unknown_images = reject_unknown_images_;
     options.deploy_saps = deploy_saps_;
-    auto ep = endpoints::GatekeeperEndpoint::create(*emu_, catalogue_dir_, nullptr, options, api_);
-    ASSERT_TRUE(ep.ok()) << ep.error().message;
-    endpoint_ = std::move(ep).value();
+    auto gk = app::open_gatekeeper_services(*emu_, catalogue_dir_, options, nullptr,
+                                            endpoints::gatekeeper_package_limits());
+    ASSERT_TRUE(gk.ok()) << gk.error().message;
+    services_ = std::move(gk).value();
+    endpoint_ =
+        std::make_unique<endpoints::GatekeeperEndpoint>(*services_->gatekeeper, nullptr, api_);
     auto l = endpoints::HttpListener::start({}, *endpoint_);
     ASSERT_TRUE(l.ok()) << l.error().message;
     listener_ = std::move(l).value();
@@ -211,6 +216,7 @@ class GatekeeperFixture : public ::testing::Test {
 
   std::string catalogue_dir_;
   std::unique_ptr<emulator::Emulation> emu_;
+  std::unique_ptr<app::GatekeeperServices> services_;
   std::unique_ptr<endpoints::GatekeeperEndpoint> endpoint_;
   std::unique_ptr<endpoints::HttpListener> listener_;
   std::unique_ptr<httplib::Client> client_;

@@ -16,6 +16,7 @@
 
 #include <chrono>
 
+#include "app/services.h"
 #include "common/fd.h"
 #include "emulator/emulation.h"
 #include "endpoints/http/endpoint_group.h"
@@ -128,9 +129,8 @@ class OpenStackDropinTest : public ::testing::Test {
     ASSERT_TRUE(store.ok()) << store.error().message;
     store_ = std::move(store).value();
     ASSERT_TRUE(store_->build_from_host("dropin-tools", {"sh"}).ok());
-    openstack::CloudConfig config;
-    config.pop = "dc1";
-    cloud_ = std::make_shared<openstack::Cloud>(*emu_, config, store_.get());
+    services_ = app::make_openstack_services(*emu_, "dc1", store_.get());
+    cloud_ = services_->cloud.get();
     auto token = cloud_->issue_token("admin", "admin");
     ASSERT_TRUE(token.ok());
     token_ = token->id;
@@ -140,13 +140,13 @@ class OpenStackDropinTest : public ::testing::Test {
     ASSERT_EQ(p.size(), 5u);
     ports_ = {p[0], p[1], p[2], p[3], p[4]};
     std::vector<std::unique_ptr<Endpoint>> neutron;
-    neutron.push_back(std::make_unique<OpenStackSfcEndpoint>(cloud_));
-    neutron.push_back(std::make_unique<NeutronEndpoint>(cloud_, ports_));
-    listen(ports_.keystone, std::make_unique<KeystoneEndpoint>(cloud_, ports_));
-    listen(ports_.nova, std::make_unique<NovaEndpoint>(cloud_, ports_));
+    neutron.push_back(std::make_unique<OpenStackSfcEndpoint>(*cloud_, *services_->sfc));
+    neutron.push_back(std::make_unique<NeutronEndpoint>(*cloud_, ports_));
+    listen(ports_.keystone, std::make_unique<KeystoneEndpoint>(*cloud_, ports_));
+    listen(ports_.nova, std::make_unique<NovaEndpoint>(*cloud_, ports_));
     listen(ports_.neutron, std::make_unique<EndpointGroup>("dc1 neutron", std::move(neutron)));
-    listen(ports_.heat, std::make_unique<HeatEndpoint>(cloud_, ports_));
-    listen(ports_.glance, std::make_unique<GlanceEndpoint>(cloud_, ports_));
+    listen(ports_.heat, std::make_unique<HeatEndpoint>(*cloud_, *services_->stacks, ports_));
+    listen(ports_.glance, std::make_unique<GlanceEndpoint>(*cloud_, ports_));
   }
   void TearDown() override {
     for (auto& l : listeners_) {
@@ -154,7 +154,7 @@ class OpenStackDropinTest : public ::testing::Test {
     }
     listeners_.clear();
     endpoints_.clear();
-    cloud_.reset();
+    services_.reset();
     emu_.reset();
     store_.reset();
     if (!store_dir_.empty()) {
@@ -237,7 +237,8 @@ class OpenStackDropinTest : public ::testing::Test {
   std::unique_ptr<emulator::Emulation> emu_;
   std::string store_dir_;
   std::unique_ptr<runtime::ImageStore> store_;
-  std::shared_ptr<openstack::Cloud> cloud_;
+  std::unique_ptr<app::OpenStackServices> services_;
+  openstack::Cloud* cloud_ = nullptr;  // the services'
   std::string token_;
   std::string project_;
   OpenStackPorts ports_;
@@ -342,6 +343,15 @@ TEST_F(OpenStackDropinTest, ServerViewsAndPortsAndImageArchitecture) {
   EXPECT_EQ(port["network_id"], default_network());
   EXPECT_EQ(port["fixed_ips"][0]["ip_address"], bound.fixed_ips[0].ip_address);
   EXPECT_EQ(port["device_id"], id);
+  EXPECT_EQ(port["tenant_id"], bound.project_id);
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : port.items()) {
+    keys.push_back(key);
+  }
+  EXPECT_EQ(keys, (std::vector<std::string>{"admin_state_up", "device_id", "device_owner",
+                                            "fixed_ips", "id", "intf_name", "mac_address", "name",
+                                            "network_id", "status", "tenant_id"}));
+  EXPECT_EQ(port["fixed_ips"][0].size(), 2u) << port.dump();
 
   auto images = nova("GET", "/v2.1/images/detail");
   bool found = false;

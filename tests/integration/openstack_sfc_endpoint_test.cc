@@ -2,6 +2,7 @@
 // client expects, on a real emulation (servers are started through the Cloud directly).
 #include <httplib.h>
 
+#include "app/services.h"
 #include "emulator/emulation.h"
 #include "endpoints/http/endpoint_group.h"
 #include "endpoints/openstack/sfc.h"
@@ -23,11 +24,10 @@ class OpenStackSfcEndpointTest : public ::testing::Test {
     auto e = emulator::Emulation::start(t);
     ASSERT_TRUE(e.ok()) << e.error().message;
     emu_ = std::move(e).value();
-    openstack::CloudConfig config;
-    config.pop = "dc1";
-    cloud_ = std::make_shared<Cloud>(*emu_, config);
+    services_ = app::make_openstack_services(*emu_, "dc1", nullptr);
+    cloud_ = services_->cloud.get();
     std::vector<std::unique_ptr<Endpoint>> members;
-    members.push_back(std::make_unique<OpenStackSfcEndpoint>(cloud_));
+    members.push_back(std::make_unique<OpenStackSfcEndpoint>(*cloud_, *services_->sfc));
     group_ = std::make_unique<EndpointGroup>("dc1 neutron", std::move(members));
     auto l = HttpListener::start({}, *group_);
     ASSERT_TRUE(l.ok()) << l.error().message;
@@ -69,7 +69,7 @@ class OpenStackSfcEndpointTest : public ::testing::Test {
     }
     listener_.reset();
     group_.reset();
-    cloud_.reset();
+    services_.reset();
     emu_.reset();
   }
 
@@ -102,7 +102,9 @@ class OpenStackSfcEndpointTest : public ::testing::Test {
   }
 
   std::unique_ptr<emulator::Emulation> emu_;
-  std::shared_ptr<Cloud> cloud_;
+  std::unique_ptr<app::OpenStackServices> services_;
+  Cloud* cloud_ = nullptr;  // the services'
+
   std::unique_ptr<EndpointGroup> group_;
   std::unique_ptr<HttpListener> listener_;
   std::unique_ptr<httplib::Client> client_;

@@ -1,5 +1,5 @@
 // The son-emu / vim-emu REST API over an Emulation (docs/api/emulator-rest.md): compute,
-// datacenter, network (chains, d3 graph), monitor (501: not implemented), plus chainlab's exec,
+// datacenter, network (chains, d3 graph), monitor (monitor_routes.h), plus chainlab's exec,
 // E-LAN and link routes, and /emulator/exit. Default port 5001. The JSON shapes are in
 // endpoints/emulator/sonemu_shapes.h.
 #pragma once
@@ -11,26 +11,49 @@
 #include <vector>
 
 #include "emulator/emulation.h"
+#include "endpoints/emulator/pushgateway.h"
 #include "endpoints/http/http.h"
+#include "monitor/alarms.h"
+#include "monitor/events.h"
+#include "monitor/exposition.h"
+#include "monitor/sampler.h"
+#include "monitor/skewness.h"
+#include "monitor/watches.h"
 
 namespace chainlab::endpoints {
 
 // What the routes (emulator_routes.cc) work on.
+// The run's monitoring parts the routes serve (each may be null: its routes answer 503).
+struct MonitorParts {
+  monitor::Sampler* sampler = nullptr;
+  monitor::EventLog* events = nullptr;
+  monitor::Alarms* alarms = nullptr;
+  std::string pushgateway{};                       // --pushgateway URL ("" = none; pushgateway.h)
+  std::chrono::milliseconds period{1000};          // how often it pushes
+  std::function<void(const std::string&)> warn{};  // its failures and recoveries
+};
+
 struct EmulatorContext {
   emulator::Emulation& emu;
   std::function<void()> on_exit;
+  MonitorParts monitor;
+  monitor::Watches watches;          // son-emu's monitored metrics (sonemu_* names)
+  monitor::SkewWatches skews;        // son-emu's skewness monitor (skewness{...})
+  monitor::ExpositionCache metrics;  // GET /metrics of the latest reading
 };
 
 class EmulatorEndpoint final : public Endpoint {
  public:
   // `on_exit` runs when a client asks the emulator to exit (PUT /emulator/exit).
-  EmulatorEndpoint(emulator::Emulation& emulation, std::function<void()> on_exit)
-      : ctx_{emulation, std::move(on_exit)} {}
+  // The parts of `monitor` must outlive the endpoint.
+  EmulatorEndpoint(emulator::Emulation& emulation, std::function<void()> on_exit,
+                   MonitorParts monitor = {});
   std::string name() const override { return "emulator"; }
   void register_routes(httplib::Server& server) override;
 
  private:
   EmulatorContext ctx_;
+  std::unique_ptr<PushgatewayPusher> pusher_;  // reads ctx_: goes first
 };
 
 // The typed requests behind the routes, from the request's parameters (request_params: query and
@@ -63,6 +86,10 @@ Result<ExecRequest> parse_exec_request(const nlohmann::json& params);
 // PUT /restapi/elan/<name>: members, a list of "vnf[:intf]" (the interface may be empty).
 Result<std::vector<std::pair<std::string, std::string>>> parse_elan_members(
     const nlohmann::json& params);
+// Sets (`add`) or removes the chain of a son-emu PUT / DELETE /restapi/network and returns
+// son-emu's answer text (chain_answer), for the request's direction(s) along the chain's path.
+Result<std::string> apply_sonemu_chain(emulator::Control& emu, const emulator::ChainRequest& r,
+                                       const nlohmann::json& params, bool add);
 // GET /restapi/network items and PUT /restapi/network?detail: a chain with its path, VLAN, rules.
 nlohmann::json chain_info_json(const emulator::ChainInfo& chain);
 

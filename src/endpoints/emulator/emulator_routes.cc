@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "endpoints/emulator/emulator_endpoint.h"
+#include "endpoints/emulator/monitor_routes.h"
 #include "endpoints/emulator/sonemu_shapes.h"
 #include "endpoints/http/log_stream.h"
 #include "endpoints/http/router.h"
@@ -14,14 +15,6 @@ namespace {
 
 using nlohmann::json;
 using Ctx = EmulatorContext;
-
-// A JSON string as flask-restful writes it: the JSON document and a newline (son-emu's CLI prints
-// the raw body of its network calls).
-Reply text_answer(const std::string& text) {
-  return Reply::text(json(text).dump(-1, ' ', false, json::error_handler_t::replace) + "\n",
-                     "application/json")
-      .header("Access-Control-Allow-Origin", "*");
-}
 
 Result<json> compute_json(Ctx& c, const std::string& name) {
   CL_ASSIGN_OR_RETURN(emulator::ComputeInfo info, c.emu.compute_status(name));
@@ -122,32 +115,19 @@ Result<json> get_datacenter(Ctx& c, const httplib::Request& req) {
 Result<Reply> put_chain(Ctx& c, const httplib::Request& req) {
   CL_ASSIGN_OR_RETURN(json p, request_params(req));
   CL_ASSIGN_OR_RETURN(emulator::ChainRequest r, parse_chain_request(p));
-  CL_ASSIGN_OR_RETURN(emulator::ChainInfo chain, c.emu.set_chain(r));
   if (p.contains("detail")) {
+    CL_ASSIGN_OR_RETURN(emulator::ChainInfo chain, c.emu.set_chain(r));
     return Reply(chain_info_json(chain));
   }
-  return text_answer(chain_answer("add-flow", chain, p, SonemuNames(c.emu.topology())));
+  CL_ASSIGN_OR_RETURN(std::string answer, apply_sonemu_chain(c.emu, r, p, /*add=*/true));
+  return sonemu_text_answer(answer);
 }
 
 Result<Reply> delete_chain(Ctx& c, const httplib::Request& req) {
   CL_ASSIGN_OR_RETURN(json p, request_params(req));
   CL_ASSIGN_OR_RETURN(emulator::ChainRequest r, parse_chain_request(p));
-  CL_ASSIGN_OR_RETURN(auto removed, c.emu.remove_chains(r));
-  // son-emu answers for the request's direction(s), along the chain's path.
-  emulator::ChainInfo asked = removed.front();
-  if (asked.request.src != r.src) {
-    std::reverse(asked.path.begin(), asked.path.end());
-  }
-  asked.request = r;
-  return text_answer(chain_answer("del-flows", asked, p, SonemuNames(c.emu.topology())));
-}
-
-// son-emu's monitoring routes (api/rest/monitor.py): chainlab has no monitoring yet.
-Result<Reply> monitor(Ctx&, const httplib::Request& req) {
-  return Reply(json{{"error", fmt::format("{} /restapi/monitor/{}: monitoring is not implemented "
-                                          "in chainlab (docs/api/emulator-rest.md)",
-                                          req.method, std::string(req.matches[1]))}},
-               501);
+  CL_ASSIGN_OR_RETURN(std::string answer, apply_sonemu_chain(c.emu, r, p, /*add=*/false));
+  return sonemu_text_answer(answer);
 }
 
 Result<json> list_chains(Ctx& c, const httplib::Request&) {
@@ -195,8 +175,6 @@ Result<json> exit_emulator(Ctx& c, const httplib::Request&) {
   return json("OK");
 }
 
-const std::string kMonitor = R"(/restapi/monitor/(interface|flow|link|skewness|term))";
-
 // httplib tries the routes of a method in this order: the longer patterns first.
 const Route<Ctx> kRoutes[] = {
     {Method::kPut, R"(/restapi/compute/resources/([^/]+)/([^/]+))", &put_resources},
@@ -213,10 +191,6 @@ const Route<Ctx> kRoutes[] = {
     {Method::kGet, R"(/restapi/datacenter/([^/]+))", &get_datacenter},
     {Method::kPut, "/restapi/network", &put_chain},
     {Method::kDelete, "/restapi/network", &delete_chain},
-    // son-emu's methods: PUT and DELETE, GET for term.
-    {Method::kPut, kMonitor, &monitor},
-    {Method::kDelete, kMonitor, &monitor},
-    {Method::kGet, kMonitor, &monitor},
     {Method::kGet, "/restapi/network", &list_chains},
     {Method::kGet, "/restapi/network/d3jsgraph", &d3_graph},
     {Method::kPut, R"(/restapi/elan/([^/]+))", &put_elan},
@@ -228,8 +202,39 @@ const Route<Ctx> kRoutes[] = {
 
 }  // namespace
 
+Result<std::string> apply_sonemu_chain(emulator::Control& emu, const emulator::ChainRequest& r,
+                                       const json& params, bool add) {
+  if (add) {
+    CL_ASSIGN_OR_RETURN(emulator::ChainInfo chain, emu.set_chain(r));
+    return chain_answer("add-flow", chain, params, SonemuNames(emu.topology()));
+  }
+  CL_ASSIGN_OR_RETURN(auto removed, emu.remove_chains(r));
+  emulator::ChainInfo asked = removed.front();
+  if (asked.request.src != r.src) {
+    std::reverse(asked.path.begin(), asked.path.end());
+  }
+  asked.request = r;
+  return chain_answer("del-flows", asked, params, SonemuNames(emu.topology()));
+}
+
+EmulatorEndpoint::EmulatorEndpoint(emulator::Emulation& emulation, std::function<void()> on_exit,
+                                   MonitorParts monitor)
+    : ctx_{emulation, std::move(on_exit), monitor, {}, {}, {}} {
+  if (monitor.sampler == nullptr || monitor.pushgateway.empty()) {
+    return;
+  }
+  auto target = parse_pushgateway_url(monitor.pushgateway);  // checked before the run started
+  if (target.ok()) {
+    auto warn = monitor.warn ? monitor.warn : [](const std::string&) {};
+    pusher_ = std::make_unique<PushgatewayPusher>(std::move(target).value(), *monitor.sampler,
+                                                  ctx_.watches, monitor.period, std::move(warn));
+  }
+}
+
 void EmulatorEndpoint::register_routes(httplib::Server& server) {
-  Router(server, *this).add<Ctx>(ctx_, kRoutes);
+  Router router(server, *this);
+  router.add<Ctx>(ctx_, monitor_routes());
+  router.add<Ctx>(ctx_, kRoutes);
 }
 
 }  // namespace chainlab::endpoints

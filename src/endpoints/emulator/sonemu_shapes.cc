@@ -141,4 +141,10 @@ std::string chain_answer(std::string_view cmd, const emulator::ChainInfo& chain,
   return out;
 }
 
+Reply sonemu_text_answer(const std::string& text) {
+  return Reply::text(json(text).dump(-1, ' ', false, json::error_handler_t::replace) + "\n",
+                     "application/json")
+      .header("Access-Control-Allow-Origin", "*");
+}
+
 }  // namespace chainlab::endpoints

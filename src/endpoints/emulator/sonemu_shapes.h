@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "emulator/emulation.h"
+#include "endpoints/http/router.h"
 
 namespace chainlab::endpoints {
 
@@ -51,5 +52,9 @@ nlohmann::json pop_status_json(const emulator::PopInfo& pop, const emulator::Top
 // request is bidirectional. `cmd` is "add-flow" or "del-flows" (whose vlan is null).
 std::string chain_answer(std::string_view cmd, const emulator::ChainInfo& chain,
                          const nlohmann::json& params, const SonemuNames& names);
+
+// A JSON string as flask-restful writes it: the JSON document and a newline, with CORS (son-emu's
+// CLI prints the raw body of its network and monitor calls).
+Reply sonemu_text_answer(const std::string& text);
 
 }  // namespace chainlab::endpoints

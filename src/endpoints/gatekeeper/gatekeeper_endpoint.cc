@@ -139,7 +139,7 @@ Result<sonata::InstantiateRequest> parse_instantiate_request(const json& params)
 
 json service_instance_json(const sonata::ServiceInstance& inst, emulator::GatekeeperApi api) {
   json elines = json::array();
-  for (const auto& c : inst.chains) {
+  for (const auto& c : inst.elines) {
     elines.push_back({{"id", c.link_id},
                       {"src", c.src},
                       {"src_intf", c.src_intf},
@@ -173,24 +173,10 @@ json service_instance_json(const sonata::ServiceInstance& inst, emulator::Gateke
   return out;
 }
 
-Result<std::unique_ptr<GatekeeperEndpoint>> GatekeeperEndpoint::create(
-    emulator::Emulation& emulation, const std::string& dir, std::function<void()> on_exit,
-    sonata::GatekeeperOptions options, emulator::GatekeeperApi api,
-    std::vector<std::string>* warnings, sonata::PackageLimits limits) {
-  auto endpoint = std::unique_ptr<GatekeeperEndpoint>(new GatekeeperEndpoint());
-  CL_ASSIGN_OR_RETURN(endpoint->catalogue_,
-                      sonata::Catalogue::open(dir, warnings, std::move(limits)));
-  endpoint->gatekeeper_ =
-      std::make_unique<sonata::Gatekeeper>(emulation, *endpoint->catalogue_, std::move(options));
-  endpoint->on_exit_ = std::move(on_exit);
-  endpoint->api_ = api;
-  return endpoint;
-}
-
 Result<Reply> GatekeeperEndpoint::upload(const httplib::Request& req) {
   auto added = upload_body(req);
   Result<sonata::ServiceSummary> summary =
-      added.ok() ? gatekeeper_->onboard(*added) : Result<sonata::ServiceSummary>(added.error());
+      added.ok() ? gatekeeper_.onboard(*added) : Result<sonata::ServiceSummary>(added.error());
   if (!summary.ok()) {
     return Reply(upload_error(summary.error()), http_status(summary.error().code));
   }
@@ -214,7 +200,7 @@ Reply GatekeeperEndpoint::answer(json body) const {
 Result<Reply> GatekeeperEndpoint::list_packages(bool dummy) {
   json list = json::array();
   json uuids = json::array();
-  for (const auto& s : gatekeeper_->services()) {
+  for (const auto& s : gatekeeper_.services()) {
     uuids.push_back(s.uuid);
     list.push_back(service_json(s, "pd", true));
   }
@@ -226,7 +212,7 @@ Result<Reply> GatekeeperEndpoint::list_packages(bool dummy) {
 
 Result<Reply> GatekeeperEndpoint::list_services() {
   json list = json::array();
-  for (const auto& s : gatekeeper_->services()) {
+  for (const auto& s : gatekeeper_.services()) {
     list.push_back(service_json(s, "nsd", false));
   }
   return answer(list);
@@ -236,7 +222,7 @@ Result<Reply> GatekeeperEndpoint::instantiate(const httplib::Request& req) {
   CL_ASSIGN_OR_RETURN(json params, request_params(req));
   CL_ASSIGN_OR_RETURN(sonata::InstantiateRequest r, parse_instantiate_request(params));
   r.uuid_may_be_name = tango();
-  CL_ASSIGN_OR_RETURN(sonata::ServiceInstance inst, gatekeeper_->instantiate(r));
+  CL_ASSIGN_OR_RETURN(sonata::ServiceInstance inst, gatekeeper_.instantiate(r));
   json body = service_instance_json(inst, api_);
   body["id"] = inst.uuid;
   return Reply(std::move(body), 201);
@@ -247,10 +233,10 @@ Result<Reply> GatekeeperEndpoint::instantiate(const httplib::Request& req) {
 Result<Reply> GatekeeperEndpoint::list_instances(bool dummy) {
   json records = json::array();
   std::map<std::string, json> per_service;
-  for (const auto& s : gatekeeper_->services()) {
+  for (const auto& s : gatekeeper_.services()) {
     per_service[s.uuid] = json::array();
   }
-  for (const auto& i : gatekeeper_->instances()) {
+  for (const auto& i : gatekeeper_.instances()) {
     records.push_back(service_instance_json(i, api_));
     per_service[i.service_uuid].push_back(i.uuid);
   }
@@ -273,9 +259,9 @@ Result<std::vector<std::string>> GatekeeperEndpoint::stop(const json& params) {
     instance = param_text(params, "instance_uuid");
   }
   if (instance.empty()) {
-    return gatekeeper_->terminate_service(service);
+    return gatekeeper_.terminate_service(service);
   }
-  CL_RETURN_IF_ERROR(gatekeeper_->terminate(instance, service));
+  CL_RETURN_IF_ERROR(gatekeeper_.terminate(instance, service));
   return std::vector<std::string>{instance};
 }
 
@@ -283,7 +269,7 @@ Result<std::vector<std::string>> GatekeeperEndpoint::stop(const json& params) {
 // string.
 Result<Reply> GatekeeperEndpoint::terminate(const httplib::Request& req) {
   CL_ASSIGN_OR_RETURN(json params, request_params(req));
-  if (tango() && gatekeeper_->services().empty()) {
+  if (tango() && gatekeeper_.services().empty()) {
     return Error{ErrorCode::kNotFound, "no service is onboarded"};
   }
   CL_ASSIGN_OR_RETURN(std::vector<std::string> stopped, stop(params));

@@ -14,14 +14,14 @@
 // {service_instantiations_list}) and DELETE with "service instance with uuid '...' stopped.".
 // Unlike the reference: a bad package is a 400 with the precise reason (not a 500), an unknown
 // service a 404, a failed request changes nothing, and there is no "start the first service"
-// guessing. The endpoint owns the catalogue and the gatekeeper; destroy it before the emulation.
+// guessing. The catalogue and the Gatekeeper are made and owned by the composition root
+// (app/services.h) and outlive the endpoint.
 #pragma once
 
 #include <functional>
 #include <memory>
 #include <string>
 
-#include "emulator/emulation.h"
 #include "emulator/topology.h"
 #include "endpoints/http/http.h"
 #include "endpoints/http/router.h"
@@ -43,23 +43,17 @@ inline sonata::PackageLimits gatekeeper_package_limits() {
 
 class GatekeeperEndpoint final : public Endpoint {
  public:
-  // Opens (creating) the catalogue in `catalogue_dir`; damaged entries are skipped with a line in
-  // `warnings`. `on_exit` runs on PUT /emulator/exit. `api`: the answer shapes (above).
-  // `limits`: see gatekeeper_package_limits().
-  static Result<std::unique_ptr<GatekeeperEndpoint>> create(
-      emulator::Emulation& emulation, const std::string& catalogue_dir,
-      std::function<void()> on_exit, sonata::GatekeeperOptions options = {},
-      emulator::GatekeeperApi api = emulator::GatekeeperApi::kTango,
-      std::vector<std::string>* warnings = nullptr,
-      sonata::PackageLimits limits = gatekeeper_package_limits());
+  // Serves `gatekeeper`. `on_exit` (may be null) runs on PUT /emulator/exit. `api`: the answer
+  // shapes (above).
+  GatekeeperEndpoint(sonata::Gatekeeper& gatekeeper, std::function<void()> on_exit,
+                     emulator::GatekeeperApi api = emulator::GatekeeperApi::kTango)
+      : api_(api), gatekeeper_(gatekeeper), on_exit_(std::move(on_exit)) {}
 
   std::string name() const override { return "gatekeeper"; }
   void register_routes(httplib::Server& server) override;
   size_t max_body_bytes() const override { return kMaxPackageUpload; }
-  sonata::Gatekeeper& gatekeeper() { return *gatekeeper_; }
 
  private:
-  GatekeeperEndpoint() = default;
   // The routes (register_routes lists their paths).
   Result<Reply> upload(const httplib::Request& req);
   Result<Reply> list_packages(bool dummy_path);
@@ -72,9 +66,8 @@ class GatekeeperEndpoint final : public Endpoint {
   Reply answer(nlohmann::json body) const;
   bool tango() const { return api_ == emulator::GatekeeperApi::kTango; }
 
-  emulator::GatekeeperApi api_ = emulator::GatekeeperApi::kTango;
-  std::unique_ptr<sonata::Catalogue> catalogue_;
-  std::unique_ptr<sonata::Gatekeeper> gatekeeper_;
+  emulator::GatekeeperApi api_;
+  sonata::Gatekeeper& gatekeeper_;
   std::function<void()> on_exit_;
 };
 

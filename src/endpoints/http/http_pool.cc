@@ -19,7 +19,10 @@ class ElasticPool final : public httplib::TaskQueue {
   void enqueue(std::function<void()> fn) override {
     std::lock_guard lock(mu_);
     tasks_.push_back(std::move(fn));
-    if (idle_ == 0 && live_ < options_.max_threads) {
+    // An idle thread takes one task, and a notified one counts as idle until it has taken it: a
+    // second task enqueued before the first was taken needs a thread of its own (else it would
+    // wait behind the first task's whole connection).
+    if (tasks_.size() > idle_ && live_ < options_.max_threads) {
       ++live_;
       std::thread([this] { work(); }).detach();
     } else {

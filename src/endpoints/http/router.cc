@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 
+#include <iterator>
+
 #include "endpoints/http/http.h"
 
 namespace chainlab::endpoints {
@@ -68,23 +70,14 @@ void Router::add_raw(Method method, const std::string& pattern, RawHandler handl
 }
 
 void Router::on(Method method, const std::string& pattern, RawHandler handler) {
-  switch (method) {
-    case Method::kGet:
-      server_.Get(pattern, std::move(handler));
-      return;
-    case Method::kPost:
-      server_.Post(pattern, std::move(handler));
-      return;
-    case Method::kPut:
-      server_.Put(pattern, std::move(handler));
-      return;
-    case Method::kPatch:
-      server_.Patch(pattern, std::move(handler));
-      return;
-    case Method::kDelete:
-      server_.Delete(pattern, std::move(handler));
-      return;
-  }
+  using Register =
+      httplib::Server& (httplib::Server::*)(const std::string&, httplib::Server::Handler);
+  // In the order of Method.
+  constexpr Register kRegister[] = {&httplib::Server::Get, &httplib::Server::Post,
+                                    &httplib::Server::Put, &httplib::Server::Patch,
+                                    &httplib::Server::Delete};
+  static_assert(std::size(kRegister) == static_cast<std::size_t>(Method::kDelete) + 1);
+  (server_.*kRegister[static_cast<std::size_t>(method)])(pattern, std::move(handler));
 }
 
 }  // namespace chainlab::endpoints

@@ -11,6 +11,12 @@
 //       {Method::kDelete, R"(/v2/images/([^/]+)/?)", &delete_image},
 //   };
 //   Router(server, *this).add(ctx, kRoutes);
+//
+// or, a path's methods together (PathRoutes):
+//
+//   const PathRoutes<Ctx> kPaths[] = {
+//       {"/v2/images/?", {{Method::kGet, &list_images}, {Method::kPost, &create_image}}},
+//   };
 #pragma once
 
 #include <functional>
@@ -53,22 +59,41 @@ class Reply {
 // HEAD is answered by the GET route (httplib).
 enum class Method { kGet, kPost, kPut, kPatch, kDelete };
 
-// A route of a table over a context `Ctx` (what the handlers need: the Cloud, the port, ...).
+// One method's handler of a route over a context `Ctx` (what the handlers need: the Cloud, the
+// port, ...).
 template <typename Ctx>
-struct Route {
+struct MethodRoute {
   using JsonFn = Result<nlohmann::json> (*)(Ctx&, const httplib::Request&);
   using ReplyFn = Result<Reply> (*)(Ctx&, const httplib::Request&);
   using StreamFn = void (*)(Ctx&, const httplib::Request&, httplib::Response&);
 
-  Route(Method m, std::string p, JsonFn fn) : method(m), pattern(std::move(p)), json(fn) {}
-  Route(Method m, std::string p, ReplyFn fn) : method(m), pattern(std::move(p)), reply(fn) {}
-  Route(Method m, std::string p, StreamFn fn) : method(m), pattern(std::move(p)), stream(fn) {}
+  MethodRoute(Method m, JsonFn fn) : method(m), json(fn) {}
+  MethodRoute(Method m, ReplyFn fn) : method(m), reply(fn) {}
+  MethodRoute(Method m, StreamFn fn) : method(m), stream(fn) {}
 
   Method method;
-  std::string pattern;
   JsonFn json = nullptr;
   ReplyFn reply = nullptr;
   StreamFn stream = nullptr;  // writes the response itself
+};
+
+// A route of a table: a method, a path pattern and its function.
+template <typename Ctx>
+struct Route : MethodRoute<Ctx> {
+  template <typename Fn>
+  Route(Method m, std::string p, Fn fn) : MethodRoute<Ctx>(m, fn), pattern(std::move(p)) {}
+
+  std::string pattern;
+};
+
+// The routes of one path pattern, grouped: the pattern is written once for all its methods.
+//   {R"(/v2/images/([^/]+)/?)", {{Method::kGet, &show}, {Method::kDelete, &remove}}}
+// httplib tries a method's routes in the order they are added: within each method, a table of
+// these keeps the order of its rows.
+template <typename Ctx>
+struct PathRoutes {
+  std::string pattern;
+  std::vector<MethodRoute<Ctx>> methods;
 };
 
 class Router {
@@ -87,13 +112,14 @@ class Router {
   template <typename Ctx>
   void add(Ctx& ctx, std::span<const Route<Ctx>> routes, const std::string& prefix = "") {
     for (const Route<Ctx>& r : routes) {
-      if (r.stream != nullptr) {
-        add_raw(r.method, prefix + r.pattern,
-                [&ctx, fn = r.stream](const httplib::Request& req, httplib::Response& res) {
-                  fn(ctx, req, res);
-                });
-      } else {
-        add(r.method, prefix + r.pattern, bind(ctx, r));
+      add_route(ctx, r, prefix + r.pattern);
+    }
+  }
+  template <typename Ctx>
+  void add(Ctx& ctx, std::span<const PathRoutes<Ctx>> paths, const std::string& prefix = "") {
+    for (const PathRoutes<Ctx>& path : paths) {
+      for (const MethodRoute<Ctx>& r : path.methods) {
+        add_route(ctx, r, prefix + path.pattern);
       }
     }
   }
@@ -102,7 +128,18 @@ class Router {
 
  private:
   template <typename Ctx>
-  static Handler bind(Ctx& ctx, const Route<Ctx>& r) {
+  void add_route(Ctx& ctx, const MethodRoute<Ctx>& r, const std::string& pattern) {
+    if (r.stream != nullptr) {
+      add_raw(r.method, pattern,
+              [&ctx, fn = r.stream](const httplib::Request& req, httplib::Response& res) {
+                fn(ctx, req, res);
+              });
+    } else {
+      add(r.method, pattern, bind(ctx, r));
+    }
+  }
+  template <typename Ctx>
+  static Handler bind(Ctx& ctx, const MethodRoute<Ctx>& r) {
     if (r.reply != nullptr) {
       return [&ctx, fn = r.reply](const httplib::Request& req) { return fn(ctx, req); };
     }

@@ -7,11 +7,11 @@ namespace {
 
 // Read top-down: the first row of a status is the code a client reads back.
 constexpr std::pair<ErrorCode, int> kStatusTable[] = {
-    {ErrorCode::kInvalidArgument, 400},    {ErrorCode::kUnauthenticated, 401},
-    {ErrorCode::kNotFound, 404},           {ErrorCode::kAlreadyExists, 409},
-    {ErrorCode::kFailedPrecondition, 409}, {ErrorCode::kTooLarge, 413},
-    {ErrorCode::kResourceExhausted, 503},  {ErrorCode::kUnavailable, 503},
-    {ErrorCode::kInternal, 500},
+    {ErrorCode::kInvalidArgument, 400},  {ErrorCode::kUnauthenticated, 401},
+    {ErrorCode::kPermissionDenied, 403}, {ErrorCode::kNotFound, 404},
+    {ErrorCode::kAlreadyExists, 409},    {ErrorCode::kFailedPrecondition, 409},
+    {ErrorCode::kTooLarge, 413},         {ErrorCode::kResourceExhausted, 503},
+    {ErrorCode::kUnavailable, 503},      {ErrorCode::kInternal, 500},
 };
 
 }  // namespace

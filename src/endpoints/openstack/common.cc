@@ -6,6 +6,7 @@
 #include <cctype>
 #include <set>
 
+#include "common/field_reader.h"
 #include "common/json_bounded.h"
 #include "endpoints/http/http.h"
 
@@ -46,6 +47,7 @@ constexpr CodeNames kCodeNames[] = {
     {ErrorCode::kResourceExhausted, "IpAddressGenerationFailure", "ResourceFailure"},
     {ErrorCode::kUnavailable, "NeutronException", "ResourceFailure"},
     {ErrorCode::kUnauthenticated, "NotAuthenticated", "HTTPUnauthorized"},
+    {ErrorCode::kPermissionDenied, "PolicyNotAuthorized", "HTTPForbidden"},
     {ErrorCode::kTooLarge, "RequestEntityTooLarge", "RequestLimitExceeded"},
 };
 constexpr CodeNames kOtherCode = {ErrorCode::kInternal, "NeutronException", "InternalError"};
@@ -124,15 +126,15 @@ Error unauthorized(httplib::Response& res) {
 }
 
 std::function<Status(const httplib::Request&, httplib::Response&)> token_guard(
-    std::shared_ptr<openstack::Cloud> cloud,
+    openstack::Cloud& cloud,
     std::function<void(const httplib::Request&, httplib::Response&)> before) {
-  return [cloud = std::move(cloud), before = std::move(before)](const httplib::Request& req,
-                                                                httplib::Response& res) -> Status {
+  return [&cloud, before = std::move(before)](const httplib::Request& req,
+                                              httplib::Response& res) -> Status {
     if (before) {
       before(req, res);
     }
     std::string token = req.get_header_value("X-Auth-Token");
-    if (token.empty() || !cloud->validate_token(token).ok()) {
+    if (token.empty() || !cloud.validate_token(token).ok()) {
       return unauthorized(res);
     }
     return ok_status();

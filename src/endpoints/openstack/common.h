@@ -32,9 +32,10 @@ struct OpenStackPorts {
   }
 };
 
-// What the routes of a PoP's OpenStack endpoints work on: its Cloud and its services' ports.
+// What the routes of a PoP's OpenStack endpoints work on: its Cloud (made and owned by the
+// composition root, app/services.h; it outlives the endpoints) and its services' ports.
 struct OpenStackContext {
-  std::shared_ptr<openstack::Cloud> cloud;
+  openstack::Cloud& cloud;
   OpenStackPorts ports;
 };
 
@@ -63,9 +64,9 @@ inline Error no_route_openstack() {
 // over `ctx_`.
 class OpenStackServiceEndpoint : public Endpoint {
  public:
-  using Routes = std::span<const Route<OpenStackContext>>;
+  using Routes = std::span<const PathRoutes<OpenStackContext>>;
 
-  std::string name() const override { return ctx_.cloud->pop() + " " + service_; }
+  std::string name() const override { return ctx_.cloud.pop() + " " + service_; }
   void register_routes(httplib::Server& server) override;
   void write_error(httplib::Response& res, const Error& error) const override {
     send_openstack_error(res, style_, error);
@@ -76,12 +77,11 @@ class OpenStackServiceEndpoint : public Endpoint {
   bool uses_run_token() const override { return false; }  // Keystone tokens instead
 
  protected:
-  OpenStackServiceEndpoint(std::string service, ErrorStyle style,
-                           std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports = {},
-                           Routes open = {}, Routes guarded = {})
+  OpenStackServiceEndpoint(std::string service, ErrorStyle style, openstack::Cloud& cloud,
+                           OpenStackPorts ports = {}, Routes open = {}, Routes guarded = {})
       : service_(std::move(service)),
         style_(style),
-        ctx_{std::move(cloud), ports},
+        ctx_{cloud, ports},
         open_(open),
         guarded_(guarded) {}
 
@@ -101,7 +101,7 @@ std::string service_url(const httplib::Request& req, int port, const std::string
 // against the cloud; the 401 carries "WWW-Authenticate: Keystone uri=\"\"" and the endpoint's error
 // shape. `before` (may be null) runs first either way (Nova's version headers).
 std::function<Status(const httplib::Request&, httplib::Response&)> token_guard(
-    std::shared_ptr<openstack::Cloud> cloud,
+    openstack::Cloud& cloud,
     std::function<void(const httplib::Request&, httplib::Response&)> before = nullptr);
 // The 401 of a missing or wrong token, with its WWW-Authenticate header set on `res`.
 Error unauthorized(httplib::Response& res);

@@ -267,8 +267,8 @@ Result<json> import_info(Ctx&, const httplib::Request&) {
 
 Result<json> list_images(Ctx& c, const httplib::Request& req) {
   json items = json::array();
-  for (const auto& im : c.cloud->list_images()) {
-    items.push_back(image_json(im, c.cloud->project_id()));
+  for (const auto& im : c.cloud.list_images()) {
+    items.push_back(image_json(im, c.cloud.project_id()));
   }
   return json{{"images", filter_items(items, req, {"member_status"})},
               {"first", "/v2/images"},
@@ -278,14 +278,14 @@ Result<json> list_images(Ctx& c, const httplib::Request& req) {
 Result<Reply> create_image(Ctx& c, const httplib::Request& req) {
   CL_ASSIGN_OR_RETURN(json body, json_body(req));
   CL_ASSIGN_OR_RETURN(auto request, parse_image_create(body));
-  CL_ASSIGN_OR_RETURN(Image created, c.cloud->create_image(request));
-  return Reply(image_json(created, c.cloud->project_id()), 201)
+  CL_ASSIGN_OR_RETURN(Image created, c.cloud.create_image(request));
+  return Reply(image_json(created, c.cloud.project_id()), 201)
       .header("Location", "/v2/images/" + created.id);
 }
 
 // By id only (names are not unique in Glance; clients fall back to a filtered list).
 Result<Image> exact(Ctx& c, const std::string& id) {
-  auto im = c.cloud->get_image(id);
+  auto im = c.cloud.get_image(id);
   if (!im.ok() || im->id != id) {
     return make_error(ErrorCode::kNotFound, "No image found with ID {}", id);
   }
@@ -294,21 +294,21 @@ Result<Image> exact(Ctx& c, const std::string& id) {
 
 Result<json> show_image(Ctx& c, const httplib::Request& req) {
   CL_ASSIGN_OR_RETURN(Image im, exact(c, req.matches[1]));
-  return image_json(im, c.cloud->project_id());
+  return image_json(im, c.cloud.project_id());
 }
 
 Result<json> patch_image(Ctx& c, const httplib::Request& req) {
   CL_RETURN_IF_ERROR(exact(c, req.matches[1]));
   CL_ASSIGN_OR_RETURN(json patch, parse_json(req.body, "The request body"));
   CL_ASSIGN_OR_RETURN(auto update, parse_image_patch(patch));
-  CL_ASSIGN_OR_RETURN(Image updated, c.cloud->update_image(req.matches[1], update));
-  return image_json(updated, c.cloud->project_id());
+  CL_ASSIGN_OR_RETURN(Image updated, c.cloud.update_image(req.matches[1], update));
+  return image_json(updated, c.cloud.project_id());
 }
 
 // An image in use is Glance's 403.
 Result<Reply> delete_image(Ctx& c, const httplib::Request& req) {
   CL_RETURN_IF_ERROR(exact(c, req.matches[1]));
-  Status s = c.cloud->delete_image(req.matches[1]);
+  Status s = c.cloud.delete_image(req.matches[1]);
   if (!s.ok() && s.error().code == ErrorCode::kFailedPrecondition) {
     return Reply(json{{"code", 403}, {"title", "Forbidden"}, {"message", s.error().message}}, 403);
   }
@@ -317,12 +317,12 @@ Result<Reply> delete_image(Ctx& c, const httplib::Request& req) {
 }
 
 Result<Reply> upload_image(Ctx& c, const httplib::Request& req) {
-  CL_RETURN_IF_ERROR(c.cloud->upload_image(req.matches[1], req.body));
+  CL_RETURN_IF_ERROR(c.cloud.upload_image(req.matches[1], req.body));
   return Reply::empty(204);
 }
 
 Result<Reply> download_image(Ctx& c, const httplib::Request& req) {
-  CL_ASSIGN_OR_RETURN(std::string data, c.cloud->image_data(req.matches[1]));
+  CL_ASSIGN_OR_RETURN(std::string data, c.cloud.image_data(req.matches[1]));
   if (data.empty()) {
     return Reply::empty(204);
   }
@@ -344,7 +344,7 @@ Result<Reply> tag_image(Ctx& c, const httplib::Request& req, bool add) {
   }
   openstack::ImageUpdate u;
   u.tags = tags;
-  CL_RETURN_IF_ERROR(c.cloud->update_image(req.matches[1], u));
+  CL_RETURN_IF_ERROR(c.cloud.update_image(req.matches[1], u));
   return Reply::empty(204);
 }
 
@@ -356,31 +356,30 @@ Result<Reply> remove_tag(Ctx& c, const httplib::Request& req) {
   return tag_image(c, req, false);
 }
 
-const Route<Ctx> kOpenRoutes[] = {
-    {Method::kGet, R"(/?)", &root},
-    {Method::kGet, R"(/versions/?)", &versions},
-    {Method::kGet, R"(/v2/schemas/image/?)", &schema_image},
-    {Method::kGet, R"(/v2/schemas/images/?)", &schema_images},
-    {Method::kGet, R"(/v2/info/import/?)", &import_info},
+const PathRoutes<Ctx> kOpenRoutes[] = {
+    {R"(/?)", {{Method::kGet, &root}}},
+    {R"(/versions/?)", {{Method::kGet, &versions}}},
+    {R"(/v2/schemas/image/?)", {{Method::kGet, &schema_image}}},
+    {R"(/v2/schemas/images/?)", {{Method::kGet, &schema_images}}},
+    {R"(/v2/info/import/?)", {{Method::kGet, &import_info}}},
 };
 
 // Behind the token.
-const Route<Ctx> kRoutes[] = {
-    {Method::kGet, R"(/v2/images/?)", &list_images},
-    {Method::kPost, R"(/v2/images/?)", &create_image},
-    {Method::kGet, R"(/v2/images/([^/]+)/?)", &show_image},
-    {Method::kPatch, R"(/v2/images/([^/]+)/?)", &patch_image},
-    {Method::kDelete, R"(/v2/images/([^/]+)/?)", &delete_image},
-    {Method::kPut, R"(/v2/images/([^/]+)/file/?)", &upload_image},
-    {Method::kGet, R"(/v2/images/([^/]+)/file/?)", &download_image},
-    {Method::kPut, R"(/v2/images/([^/]+)/tags/([^/]+)/?)", &add_tag},
-    {Method::kDelete, R"(/v2/images/([^/]+)/tags/([^/]+)/?)", &remove_tag},
+const PathRoutes<Ctx> kRoutes[] = {
+    {R"(/v2/images/?)", {{Method::kGet, &list_images}, {Method::kPost, &create_image}}},
+    {R"(/v2/images/([^/]+)/?)",
+     {{Method::kGet, &show_image},
+      {Method::kPatch, &patch_image},
+      {Method::kDelete, &delete_image}}},
+    {R"(/v2/images/([^/]+)/file/?)",
+     {{Method::kPut, &upload_image}, {Method::kGet, &download_image}}},
+    {R"(/v2/images/([^/]+)/tags/([^/]+)/?)",
+     {{Method::kPut, &add_tag}, {Method::kDelete, &remove_tag}}},
 };
 
 }  // namespace
 
-GlanceEndpoint::GlanceEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports)
-    : OpenStackServiceEndpoint("glance", ErrorStyle::kGlance, std::move(cloud), ports, kOpenRoutes,
-                               kRoutes) {}
+GlanceEndpoint::GlanceEndpoint(openstack::Cloud& cloud, OpenStackPorts ports)
+    : OpenStackServiceEndpoint("glance", ErrorStyle::kGlance, cloud, ports, kOpenRoutes, kRoutes) {}
 
 }  // namespace chainlab::endpoints

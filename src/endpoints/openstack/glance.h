@@ -17,7 +17,7 @@ inline constexpr size_t kMaxImageUpload = size_t{1} << 30;
 
 class GlanceEndpoint final : public OpenStackServiceEndpoint {
  public:
-  GlanceEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports);
+  GlanceEndpoint(openstack::Cloud& cloud, OpenStackPorts ports);
   size_t max_body_bytes() const override { return kMaxImageUpload; }
 };
 

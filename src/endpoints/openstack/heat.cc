@@ -179,22 +179,29 @@ Result<openstack::StackRequest> stack_request(const httplib::Request& req, bool 
   return stack_request(body, need_template);
 }
 
+// What an event and a resource both say of the resource (T: StackEvent or StackResourceInfo).
+template <typename T>
+json resource_fields(const std::string& name, const T& r) {
+  return {{"resource_name", name},
+          {"logical_resource_id", name},
+          {"physical_resource_id", r.physical_id},
+          {"resource_type", r.type},
+          {"resource_status", r.status},
+          {"resource_status_reason", r.status_reason}};
+}
+
 json event_json(const httplib::Request& req, int port, const std::string& tenant,
                 const StackInfo& s, const openstack::StackEvent& e) {
   std::string stack = stack_href(req, port, tenant, s);
-  return {
-      {"id", e.id},
-      {"resource_name", e.resource_name},
-      {"logical_resource_id", e.resource_name},
-      {"physical_resource_id", e.physical_id},
-      {"resource_status", e.status},
-      {"resource_status_reason", e.status_reason},
-      {"resource_type", e.type},
-      {"event_time", e.time},
-      {"links",
-       {{{"href", stack + "/resources/" + e.resource_name + "/events/" + e.id}, {"rel", "self"}},
-        {{"href", stack + "/resources/" + e.resource_name}, {"rel", "resource"}},
-        {{"href", stack}, {"rel", "stack"}}}}};
+  json event = resource_fields(e.resource_name, e);
+  event.update(
+      {{"id", e.id},
+       {"event_time", e.time},
+       {"links",
+        {{{"href", stack + "/resources/" + e.resource_name + "/events/" + e.id}, {"rel", "self"}},
+         {{"href", stack + "/resources/" + e.resource_name}, {"rel", "resource"}},
+         {{"href", stack}, {"rel", "stack"}}}}});
+  return event;
 }
 
 }  // namespace
@@ -245,9 +252,9 @@ Result<json> list_stacks(Ctx& c, const httplib::Request& req) {
   std::string tenant = req.matches[1];
   std::string name_filter = req.get_param_value("stack_name");
   json out = json::array();
-  for (const auto& s : c.engine->list()) {
+  for (const auto& s : c.engine.list()) {
     if (name_filter.empty() || s.name == name_filter) {
-      out.push_back(stack_summary(req, c.port, tenant, s, c.cloud->project_id()));
+      out.push_back(stack_summary(req, c.port, tenant, s, c.cloud.project_id()));
     }
   }
   return json{{"stacks", out}};
@@ -255,7 +262,7 @@ Result<json> list_stacks(Ctx& c, const httplib::Request& req) {
 
 Result<Reply> create_stack(Ctx& c, const httplib::Request& req) {
   CL_ASSIGN_OR_RETURN(openstack::StackRequest request, stack_request(req, true));
-  CL_ASSIGN_OR_RETURN(StackInfo s, c.engine->create(request));
+  CL_ASSIGN_OR_RETURN(StackInfo s, c.engine.create(request));
   std::string href = stack_href(req, c.port, req.matches[1], s);
   return Reply(json{{"stack", {{"id", s.id}, {"links", {{{"href", href}, {"rel", "self"}}}}}}}, 201)
       .header("Location", href);
@@ -264,7 +271,7 @@ Result<Reply> create_stack(Ctx& c, const httplib::Request& req) {
 Result<json> validate_template(Ctx& c, const httplib::Request& req) {
   static const char* kTypes[] = {"String", "Number", "Json", "CommaDelimitedList", "Boolean"};
   CL_ASSIGN_OR_RETURN(openstack::StackRequest request, stack_request(req, true));
-  CL_ASSIGN_OR_RETURN(auto t, c.engine->validate(request));
+  CL_ASSIGN_OR_RETURN(auto t, c.engine.validate(request));
   json params = json::object();
   for (const auto& p : t.parameters) {
     json def = {{"Type", kTypes[static_cast<int>(p.type)]},
@@ -281,12 +288,12 @@ Result<json> validate_template(Ctx& c, const httplib::Request& req) {
 }
 
 Result<StackInfo> lookup(Ctx& c, const StackPath& p) {
-  return c.engine->get(p.id.empty() ? p.stack : p.id);
+  return c.engine.get(p.id.empty() ? p.stack : p.id);
 }
 
 // The outputs of a stack as Heat lists them.
 Result<json> outputs_json(Ctx& c, const StackInfo& s) {
-  CL_ASSIGN_OR_RETURN(auto all, c.engine->outputs(s.id));
+  CL_ASSIGN_OR_RETURN(auto all, c.engine.outputs(s.id));
   json outputs = json::array();
   for (const auto& o : all) {
     json out = {{"output_key", o.key}, {"output_value", o.value}, {"description", o.description}};
@@ -299,7 +306,7 @@ Result<json> outputs_json(Ctx& c, const StackInfo& s) {
 }
 
 Result<json> show_stack(Ctx& c, const httplib::Request& req, const StackInfo& s) {
-  json body = stack_summary(req, c.port, req.matches[1], s, c.cloud->project_id());
+  json body = stack_summary(req, c.port, req.matches[1], s, c.cloud.project_id());
   body["template_description"] = s.description;
   body["disable_rollback"] = true;
   body["timeout_mins"] = s.timeout_mins > 0 ? json(s.timeout_mins) : json(nullptr);
@@ -332,7 +339,7 @@ Result<json> stack_events(Ctx& c, const httplib::Request& req, const StackPath& 
                           const StackInfo& s) {
   std::string only = p.rest[0] == "resources" ? p.rest[1] : "";
   std::string marker = req.get_param_value("marker");
-  CL_ASSIGN_OR_RETURN(auto events, c.engine->events(s.id));
+  CL_ASSIGN_OR_RETURN(auto events, c.engine.events(s.id));
   json out = json::array();
   bool after_marker = marker.empty();
   for (const auto& e : events) {
@@ -359,18 +366,13 @@ Result<json> stack_events(Ctx& c, const httplib::Request& req, const StackPath& 
 
 json resource_json(const openstack::StackResourceInfo& r, const std::string& href,
                    const std::vector<std::string>& required_by) {
-  json item = {{"resource_name", r.name},
-               {"logical_resource_id", r.name},
-               {"physical_resource_id", r.physical_id},
-               {"resource_type", r.type},
-               {"resource_status", r.status},
-               {"resource_status_reason", r.status_reason},
-               {"creation_time", r.updated_time},
+  json item = resource_fields(r.name, r);
+  item.update({{"creation_time", r.updated_time},
                {"updated_time", r.updated_time},
                {"required_by", required_by},
                {"links",
                 {{{"href", href + "/resources/" + r.name}, {"rel", "self"}},
-                 {{"href", href}, {"rel", "stack"}}}}};
+                 {{"href", href}, {"rel", "stack"}}}}});
   if (!r.group.empty()) {
     item["parent_resource"] = r.group;
   }
@@ -380,7 +382,7 @@ json resource_json(const openstack::StackResourceInfo& r, const std::string& hre
 // GET .../resources and .../resources/<name>.
 Result<json> stack_resources(Ctx& c, const httplib::Request& req, const StackPath& p,
                              const StackInfo& s) {
-  CL_ASSIGN_OR_RETURN(auto all, c.engine->resources(s.id));
+  CL_ASSIGN_OR_RETURN(auto all, c.engine.resources(s.id));
   std::map<std::string, std::vector<std::string>> required_by;
   for (const auto& r : all) {
     for (const auto& n : r.needs) {
@@ -418,7 +420,7 @@ Result<Reply> get_stack_path(Ctx& c, const httplib::Request& req) {
   if (p.rest.empty()) {
     answer = show_stack(c, req, s);
   } else if (what == "template" && p.rest.size() == 1) {
-    answer = c.engine->template_of(s.id);
+    answer = c.engine.template_of(s.id);
   } else if (what == "outputs") {
     answer = stack_outputs(c, p, s);
   } else if (what == "events" ||
@@ -440,7 +442,7 @@ Result<Reply> update_stack(Ctx& c, const httplib::Request& req, bool existing) {
   CL_ASSIGN_OR_RETURN(StackInfo s, lookup(c, p));
   CL_ASSIGN_OR_RETURN(openstack::StackRequest request, stack_request(req, !existing));
   request.existing = existing;
-  CL_RETURN_IF_ERROR(c.engine->update(s.id, request));
+  CL_RETURN_IF_ERROR(c.engine.update(s.id, request));
   return Reply(json::object(), 202);
 }
 
@@ -458,40 +460,41 @@ Result<Reply> delete_stack(Ctx& c, const httplib::Request& req) {
     return no_resource();
   }
   CL_ASSIGN_OR_RETURN(StackInfo s, lookup(c, p));
-  CL_RETURN_IF_ERROR(c.engine->remove(s.id));
+  CL_RETURN_IF_ERROR(c.engine.remove(s.id));
   return Reply::empty(204);
 }
 
-const Route<Ctx> kOpenRoutes[] = {
-    {Method::kGet, R"(/?)", &root},
-    {Method::kGet, R"(/versions/?)", &versions},
+const PathRoutes<Ctx> kOpenRoutes[] = {
+    {R"(/?)", {{Method::kGet, &root}}},
+    {R"(/versions/?)", {{Method::kGet, &versions}}},
 };
 
 // Behind the token (Heat's 401: type HTTPUnauthorized, common.cc).
-const Route<Ctx> kRoutes[] = {
-    {Method::kGet, R"(/v1/([^/]+)/build_info/?)", &build_info},
-    {Method::kGet, R"(/v1/([^/]+)/resource_types/?)", &resource_types},
-    {Method::kGet, R"(/v1/([^/]+)/stacks/?)", &list_stacks},
-    {Method::kPost, R"(/v1/([^/]+)/stacks/?)", &create_stack},
-    {Method::kPost, R"(/v1/([^/]+)/validate/?)", &validate_template},
-    {Method::kGet, R"(/v1/([^/]+)/stacks/(.+))", &get_stack_path},
-    {Method::kPut, R"(/v1/([^/]+)/stacks/(.+))", &put_stack},
-    {Method::kPatch, R"(/v1/([^/]+)/stacks/(.+))", &patch_stack},
-    {Method::kDelete, R"(/v1/([^/]+)/stacks/(.+))", &delete_stack},
+const PathRoutes<Ctx> kRoutes[] = {
+    {R"(/v1/([^/]+)/build_info/?)", {{Method::kGet, &build_info}}},
+    {R"(/v1/([^/]+)/resource_types/?)", {{Method::kGet, &resource_types}}},
+    {R"(/v1/([^/]+)/stacks/?)", {{Method::kGet, &list_stacks}, {Method::kPost, &create_stack}}},
+    {R"(/v1/([^/]+)/validate/?)", {{Method::kPost, &validate_template}}},
+    {R"(/v1/([^/]+)/stacks/(.+))",
+     {{Method::kGet, &get_stack_path},
+      {Method::kPut, &put_stack},
+      {Method::kPatch, &patch_stack},
+      {Method::kDelete, &delete_stack}}},
 };
 
 }  // namespace
 
-HeatEndpoint::HeatEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports)
+HeatEndpoint::HeatEndpoint(openstack::Cloud& cloud, openstack::StackEngine& engine,
+                           OpenStackPorts ports)
     : OpenStackServiceEndpoint("heat", ErrorStyle::kHeat, cloud, ports),
-      heat_{cloud, std::make_shared<StackEngine>(*cloud), ports.heat} {}
+      heat_{cloud, engine, ports.heat} {}
 
 void HeatEndpoint::register_routes(httplib::Server& server) {
   Router(server, *this).add<Ctx>(heat_, kOpenRoutes);
   // No WWW-Authenticate here: Heat's 401 is its error body alone.
-  auto guard = [cloud = heat_.cloud](const httplib::Request& req, httplib::Response&) -> Status {
+  auto guard = [&cloud = heat_.cloud](const httplib::Request& req, httplib::Response&) -> Status {
     std::string token = req.get_header_value("X-Auth-Token");
-    if (token.empty() || !cloud->validate_token(token).ok()) {
+    if (token.empty() || !cloud.validate_token(token).ok()) {
       return make_error(ErrorCode::kUnauthenticated,
                         "The request you have made requires authentication.");
     }

@@ -1,6 +1,7 @@
 // Heat (orchestration, API v1) of one PoP's OpenStack control plane (docs/api/heat.md), shaped as
-// python3-heatclient expects. Port P + 3004. Owns the PoP's StackEngine (frontends/openstack/
-// heat_stacks.h) over the shared Cloud. Every /v1 route needs a valid X-Auth-Token (401).
+// python3-heatclient expects. Port P + 3004. Over the PoP's StackEngine (frontends/openstack/
+// heat_stacks.h) and Cloud, both made and owned by the composition root (app/services.h). Every /v1
+// route needs a valid X-Auth-Token (401).
 //
 // Routes (<t>: the project; <s>: a stack name or id, optionally followed by /<id>):
 //   GET  /                                     version document (300)
@@ -29,14 +30,15 @@ namespace chainlab::endpoints {
 
 // What the routes work on.
 struct HeatContext {
-  std::shared_ptr<openstack::Cloud> cloud;
-  std::shared_ptr<openstack::StackEngine> engine;
+  openstack::Cloud& cloud;
+  openstack::StackEngine& engine;
   int port = 0;  // Heat's
 };
 
 class HeatEndpoint final : public OpenStackServiceEndpoint {
  public:
-  HeatEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports);
+  // `cloud` and `engine` (the PoP's, app/services.h) outlive the endpoint.
+  HeatEndpoint(openstack::Cloud& cloud, openstack::StackEngine& engine, OpenStackPorts ports);
   void register_routes(httplib::Server& server) override;
 
  private:

@@ -244,38 +244,38 @@ Result<Reply> issue_v3_token(Ctx& c, const httplib::Request& req) {
   CL_ASSIGN_OR_RETURN(json body, json_body(req));
   CL_ASSIGN_OR_RETURN(V3Auth auth, parse_v3_auth(body));
   Result<Token> token = auth.token.empty()
-                            ? c.cloud->issue_token(auth.user, auth.password, auth.project)
-                            : c.cloud->identity().reissue(auth.token, auth.project);
+                            ? c.cloud.issue_token(auth.user, auth.password, auth.project)
+                            : c.cloud.identity().reissue(auth.token, auth.project);
   if (!token.ok()) {
     return unauthorized_reply();
   }
-  json answer = v3_token_body(*token, *c.cloud, v3_catalog(req, c.ports, *c.cloud), auth.methods);
+  json answer = v3_token_body(*token, c.cloud, v3_catalog(req, c.ports, c.cloud), auth.methods);
   return Reply(std::move(answer), 201).header("X-Subject-Token", token->id);
 }
 
 // GET and HEAD (httplib answers HEAD with the GET route).
 Result<Reply> validate_token(Ctx& c, const httplib::Request& req) {
   std::string subject = req.get_header_value("X-Subject-Token");
-  auto token = c.cloud->validate_token(subject);
+  auto token = c.cloud.validate_token(subject);
   if (!token.ok()) {
     return make_error(ErrorCode::kNotFound, "Could not find token: {}", subject);
   }
   if (req.method == "HEAD") {
     return Reply::empty(200).header("X-Subject-Token", token->id);
   }
-  json answer = v3_token_body(*token, *c.cloud, v3_catalog(req, c.ports, *c.cloud), {"password"});
+  json answer = v3_token_body(*token, c.cloud, v3_catalog(req, c.ports, c.cloud), {"password"});
   return Reply(std::move(answer)).header("X-Subject-Token", token->id);
 }
 
 Result<Reply> revoke_token(Ctx& c, const httplib::Request& req) {
-  c.cloud->revoke_token(req.get_header_value("X-Subject-Token"));
+  c.cloud.revoke_token(req.get_header_value("X-Subject-Token"));
   return Reply::empty(204);
 }
 
 json v2_catalog(Ctx& c, const httplib::Request& req) {
   json catalog = json::array();
-  const std::string& region = c.cloud->config().region;
-  for (const auto& s : services(req, c.ports, *c.cloud, "/v2.0")) {
+  const std::string& region = c.cloud.config().region;
+  for (const auto& s : services(req, c.ports, c.cloud, "/v2.0")) {
     catalog.push_back({{"type", s.type},
                        {"name", s.name},
                        {"endpoints_links", json::array()},
@@ -316,9 +316,9 @@ Result<Reply> issue_v2_token(Ctx& c, const httplib::Request& req) {
   CL_ASSIGN_OR_RETURN(V2Auth auth, parse_v2_auth(body));
   Result<Token> token = make_error(ErrorCode::kInvalidArgument, "");
   if (auth.method == V2Auth::Method::kPassword) {
-    token = c.cloud->issue_token(auth.user, auth.password, auth.project);
+    token = c.cloud.issue_token(auth.user, auth.password, auth.project);
   } else if (auth.method == V2Auth::Method::kToken) {
-    token = c.cloud->identity().reissue(auth.token, auth.project);
+    token = c.cloud.identity().reissue(auth.token, auth.project);
   }
   if (!token.ok()) {
     return unauthorized_reply();
@@ -328,8 +328,8 @@ Result<Reply> issue_v2_token(Ctx& c, const httplib::Request& req) {
 
 Result<json> tenants(Ctx& c, const httplib::Request&) {
   return json{{"tenants",
-               {{{"id", c.cloud->project_id()},
-                 {"name", c.cloud->config().identity.project},
+               {{{"id", c.cloud.project_id()},
+                 {"name", c.cloud.config().identity.project},
                  {"description", ""},
                  {"enabled", true}}}},
               {"tenants_links", json::array()}};
@@ -342,12 +342,12 @@ json listing(const std::string& key, const json& items, const httplib::Request& 
 }
 
 Result<json> list_projects(Ctx& c, const httplib::Request& req) {
-  return listing("projects", json::array({project_json(*c.cloud)}), req);
+  return listing("projects", json::array({project_json(c.cloud)}), req);
 }
 
 Result<json> list_users(Ctx& c, const httplib::Request& req) {
   json users = json::array();
-  for (const auto& u : c.cloud->identity().users()) {
+  for (const auto& u : c.cloud.identity().users()) {
     users.push_back(user_json(u));
   }
   return listing("users", users, req);
@@ -356,7 +356,7 @@ Result<json> list_users(Ctx& c, const httplib::Request& req) {
 Result<json> list_domains(Ctx& c, const httplib::Request& req) {
   return listing("domains",
                  json::array({{{"id", "default"},
-                               {"name", c.cloud->config().identity.domain},
+                               {"name", c.cloud.config().identity.domain},
                                {"enabled", true},
                                {"description", "The default domain"}}}),
                  req);
@@ -374,13 +374,13 @@ Result<json> list_regions(Ctx& c, const httplib::Request& req) {
   return listing(
       "regions",
       json::array(
-          {{{"id", c.cloud->config().region}, {"description", ""}, {"parent_region_id", nullptr}}}),
+          {{{"id", c.cloud.config().region}, {"description", ""}, {"parent_region_id", nullptr}}}),
       req);
 }
 
 Result<json> list_services(Ctx& c, const httplib::Request& req) {
   json out = json::array();
-  for (const auto& s : services(req, c.ports, *c.cloud, "/v3")) {
+  for (const auto& s : services(req, c.ports, c.cloud, "/v3")) {
     out.push_back({{"id", endpoint_id(s.type, "service")},
                    {"type", s.type},
                    {"name", s.name},
@@ -391,8 +391,8 @@ Result<json> list_services(Ctx& c, const httplib::Request& req) {
 
 Result<json> list_endpoints(Ctx& c, const httplib::Request& req) {
   json out = json::array();
-  const std::string& region = c.cloud->config().region;
-  for (const auto& s : services(req, c.ports, *c.cloud, "/v3")) {
+  const std::string& region = c.cloud.config().region;
+  for (const auto& s : services(req, c.ports, c.cloud, "/v3")) {
     for (const char* iface : {"public", "internal", "admin"}) {
       out.push_back({{"id", endpoint_id(s.type, iface)},
                      {"interface", iface},
@@ -408,49 +408,48 @@ Result<json> list_endpoints(Ctx& c, const httplib::Request& req) {
 
 Result<json> show_project(Ctx& c, const httplib::Request& req) {
   std::string id = req.matches[1];
-  if (id != c.cloud->project_id() && id != c.cloud->config().identity.project) {
+  if (id != c.cloud.project_id() && id != c.cloud.config().identity.project) {
     return make_error(ErrorCode::kNotFound, "Could not find project: {}.", id);
   }
-  return json{{"project", project_json(*c.cloud)}};
+  return json{{"project", project_json(c.cloud)}};
 }
 
 Result<json> show_user(Ctx& c, const httplib::Request& req) {
   std::string id = req.matches[1];
-  auto user = c.cloud->identity().find_user(id);
+  auto user = c.cloud.identity().find_user(id);
   if (!user) {
     return make_error(ErrorCode::kNotFound, "Could not find user: {}.", id);
   }
   return json{{"user", user_json(*user)}};
 }
 
-const Route<Ctx> kOpenRoutes[] = {
-    {Method::kGet, R"(/?)", &root},
-    {Method::kGet, R"(/v3/?)", &v3},
-    {Method::kGet, R"(/v2\.0/?)", &v2},
-    {Method::kPost, R"(/v3/auth/tokens/?)", &issue_v3_token},
-    {Method::kPost, R"(/v2\.0/tokens/?)", &issue_v2_token},
+const PathRoutes<Ctx> kOpenRoutes[] = {
+    {R"(/?)", {{Method::kGet, &root}}},
+    {R"(/v3/?)", {{Method::kGet, &v3}}},
+    {R"(/v2\.0/?)", {{Method::kGet, &v2}}},
+    {R"(/v3/auth/tokens/?)", {{Method::kPost, &issue_v3_token}}},
+    {R"(/v2\.0/tokens/?)", {{Method::kPost, &issue_v2_token}}},
 };
 
 // Behind the token.
-const Route<Ctx> kRoutes[] = {
-    {Method::kGet, R"(/v3/auth/tokens/?)", &validate_token},
-    {Method::kDelete, R"(/v3/auth/tokens/?)", &revoke_token},
-    {Method::kGet, R"(/v2\.0/tenants/?)", &tenants},
-    {Method::kGet, R"(/v3/(?:auth/)?projects/?)", &list_projects},
-    {Method::kGet, R"(/v3/users/?)", &list_users},
-    {Method::kGet, R"(/v3/(?:auth/)?domains/?)", &list_domains},
-    {Method::kGet, R"(/v3/roles/?)", &list_roles},
-    {Method::kGet, R"(/v3/regions/?)", &list_regions},
-    {Method::kGet, R"(/v3/services/?)", &list_services},
-    {Method::kGet, R"(/v3/endpoints/?)", &list_endpoints},
-    {Method::kGet, R"(/v3/projects/([^/]+))", &show_project},
-    {Method::kGet, R"(/v3/users/([^/]+))", &show_user},
+const PathRoutes<Ctx> kRoutes[] = {
+    {R"(/v3/auth/tokens/?)", {{Method::kGet, &validate_token}, {Method::kDelete, &revoke_token}}},
+    {R"(/v2\.0/tenants/?)", {{Method::kGet, &tenants}}},
+    {R"(/v3/(?:auth/)?projects/?)", {{Method::kGet, &list_projects}}},
+    {R"(/v3/users/?)", {{Method::kGet, &list_users}}},
+    {R"(/v3/(?:auth/)?domains/?)", {{Method::kGet, &list_domains}}},
+    {R"(/v3/roles/?)", {{Method::kGet, &list_roles}}},
+    {R"(/v3/regions/?)", {{Method::kGet, &list_regions}}},
+    {R"(/v3/services/?)", {{Method::kGet, &list_services}}},
+    {R"(/v3/endpoints/?)", {{Method::kGet, &list_endpoints}}},
+    {R"(/v3/projects/([^/]+))", {{Method::kGet, &show_project}}},
+    {R"(/v3/users/([^/]+))", {{Method::kGet, &show_user}}},
 };
 
 }  // namespace
 
-KeystoneEndpoint::KeystoneEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports)
-    : OpenStackServiceEndpoint("keystone", ErrorStyle::kKeystone, std::move(cloud), ports,
-                               kOpenRoutes, kRoutes) {}
+KeystoneEndpoint::KeystoneEndpoint(openstack::Cloud& cloud, OpenStackPorts ports)
+    : OpenStackServiceEndpoint("keystone", ErrorStyle::kKeystone, cloud, ports, kOpenRoutes,
+                               kRoutes) {}
 
 }  // namespace chainlab::endpoints

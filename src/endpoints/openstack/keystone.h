@@ -18,7 +18,7 @@ namespace chainlab::endpoints {
 
 class KeystoneEndpoint final : public OpenStackServiceEndpoint {
  public:
-  KeystoneEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports);
+  KeystoneEndpoint(openstack::Cloud& cloud, OpenStackPorts ports);
 };
 
 // POST /v3/auth/tokens: credentials of the password method (user name or id, password) or the

@@ -4,7 +4,7 @@
 // documents at / and /v2.0. List filters by field (?name=x&network_id=y) and ?fields=. A network
 // is an E-LAN of the emulation over its bound ports. Errors: {"NeutronError": {type, message,
 // detail}}. The extension list names "sfc" and "flow_classifier" for the networking-sfc routes
-// the PoP serves on the same port (make_openstack_services groups them, openstack.h).
+// the PoP serves on the same port (make_openstack_endpoints groups them, openstack.h).
 #pragma once
 
 #include <memory>
@@ -16,11 +16,11 @@ namespace chainlab::endpoints {
 
 class NeutronEndpoint final : public OpenStackServiceEndpoint {
  public:
-  NeutronEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports);
+  NeutronEndpoint(openstack::Cloud& cloud, OpenStackPorts ports);
   void register_routes(httplib::Server& server) override;  // the resources, then the rest
 };
 
-// JSON shapes shared with other Neutron-style routes (sfc).
+// JSON shapes shared with other Neutron-style routes (sfc) and Nova's servers/andPorts.
 nlohmann::json neutron_port_json(const openstack::Port& port);
 
 // The typed requests of POST/PUT bodies, from the object under the resource's key ({"network":

@@ -143,11 +143,11 @@ Result<json> router_interface(Ctx& c, const httplib::Request& req, bool add) {
   openstack::RouterInterface ri;
   ri.subnet_id = text_of(body, "subnet_id");
   ri.port_id = text_of(body, "port_id");
-  CL_ASSIGN_OR_RETURN(auto done, add ? c.cloud->add_router_interface(req.matches[1], ri)
-                                     : c.cloud->remove_router_interface(req.matches[1], ri));
-  auto p = c.cloud->get_port(done.port_id);
-  return json{{"id", std::string(req.matches[1])},        {"tenant_id", c.cloud->project_id()},
-              {"project_id", c.cloud->project_id()},      {"subnet_id", done.subnet_id},
+  CL_ASSIGN_OR_RETURN(auto done, add ? c.cloud.add_router_interface(req.matches[1], ri)
+                                     : c.cloud.remove_router_interface(req.matches[1], ri));
+  auto p = c.cloud.get_port(done.port_id);
+  return json{{"id", std::string(req.matches[1])},        {"tenant_id", c.cloud.project_id()},
+              {"project_id", c.cloud.project_id()},       {"subnet_id", done.subnet_id},
               {"subnet_ids", {done.subnet_id}},           {"port_id", done.port_id},
               {"network_id", p.ok() ? p->network_id : ""}};
 }
@@ -162,7 +162,7 @@ Result<json> remove_router_interface(Ctx& c, const httplib::Request& req) {
 
 // One permissive default group (the emulation does not filter).
 Result<json> list_security_groups(Ctx& c, const httplib::Request& req) {
-  const std::string& project = c.cloud->project_id();
+  const std::string& project = c.cloud.project_id();
   json sg = {{"id", project.substr(0, 8) + "-0000-4000-8000-" + project.substr(0, 12)},
              {"name", "default"},
              {"description", "Default security group"},
@@ -174,30 +174,30 @@ Result<json> list_security_groups(Ctx& c, const httplib::Request& req) {
   return json{{"security_groups", filter_items(json::array({sg}), req)}};
 }
 
-const Route<Ctx> kOpenRoutes[] = {
-    {Method::kGet, R"(/?)", &versions},
-    {Method::kGet, R"(/v2\.0/?)", &resources},
+const PathRoutes<Ctx> kOpenRoutes[] = {
+    {R"(/?)", {{Method::kGet, &versions}}},
+    {R"(/v2\.0/?)", {{Method::kGet, &resources}}},
 };
 
 // Behind the token.
-const Route<Ctx> kRoutes[] = {
-    {Method::kGet, collection("extensions"), &extensions},
-    {Method::kPut, R"(/v2\.0/routers/([^/.]+)/add_router_interface(?:\.json)?/?)",
-     &add_router_interface},
-    {Method::kPut, R"(/v2\.0/routers/([^/.]+)/remove_router_interface(?:\.json)?/?)",
-     &remove_router_interface},
-    {Method::kGet, collection("security-groups"), &list_security_groups},
+const PathRoutes<Ctx> kRoutes[] = {
+    {collection("extensions"), {{Method::kGet, &extensions}}},
+    {R"(/v2\.0/routers/([^/.]+)/add_router_interface(?:\.json)?/?)",
+     {{Method::kPut, &add_router_interface}}},
+    {R"(/v2\.0/routers/([^/.]+)/remove_router_interface(?:\.json)?/?)",
+     {{Method::kPut, &remove_router_interface}}},
+    {collection("security-groups"), {{Method::kGet, &list_security_groups}}},
 };
 
 }  // namespace
 
-NeutronEndpoint::NeutronEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports)
-    : OpenStackServiceEndpoint("neutron", ErrorStyle::kNeutron, std::move(cloud), ports,
-                               kOpenRoutes, kRoutes) {}
+NeutronEndpoint::NeutronEndpoint(openstack::Cloud& cloud, OpenStackPorts ports)
+    : OpenStackServiceEndpoint("neutron", ErrorStyle::kNeutron, cloud, ports, kOpenRoutes,
+                               kRoutes) {}
 
 void NeutronEndpoint::register_routes(httplib::Server& server) {
   Router router(server, *this, token_guard(ctx_.cloud));
-  for (Resource& r : neutron_resources(*ctx_.cloud)) {
+  for (Resource& r : neutron_resources(ctx_.cloud)) {
     add_resource_routes(router, std::make_shared<const Resource>(std::move(r)));
   }
   OpenStackServiceEndpoint::register_routes(server);  // kOpenRoutes, kRoutes

@@ -15,7 +15,7 @@ namespace chainlab::endpoints {
 
 class NovaEndpoint final : public OpenStackServiceEndpoint {
  public:
-  NovaEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports);
+  NovaEndpoint(openstack::Cloud& cloud, OpenStackPorts ports);
   void register_routes(httplib::Server& server) override;
 };
 

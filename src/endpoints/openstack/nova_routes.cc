@@ -20,9 +20,9 @@ using namespace nova;  // this endpoint's views and prefix
 // version headers go on every answer, a 401 included.
 Router::Guard nova_guard(const Ctx& c) {
   auto token = token_guard(c.cloud, set_version_headers);
-  return [token, cloud = c.cloud](const httplib::Request& req, httplib::Response& res) -> Status {
+  return [token, &cloud = c.cloud](const httplib::Request& req, httplib::Response& res) -> Status {
     CL_RETURN_IF_ERROR(token(req, res));
-    auto t = cloud->validate_token(req.get_header_value("X-Auth-Token"));
+    auto t = cloud.validate_token(req.get_header_value("X-Auth-Token"));
     return t.ok() ? check_project(req.path, t->project_id) : ok_status();
   };
 }
@@ -57,14 +57,14 @@ Result<json> list_servers(Ctx& c, const httplib::Request& req) {
   std::string name_filter = req.get_param_value("name");
   std::string status_filter = req.get_param_value("status");
   json items = json::array();
-  for (const auto& s : c.cloud->list_servers()) {
+  for (const auto& s : c.cloud.list_servers()) {
     if (!name_filter.empty() && !name_matches(s.name, name_filter)) {
       continue;
     }
     if (!status_filter.empty() && s.status != status_filter) {
       continue;
     }
-    items.push_back(server_json(req, c.ports.nova, *c.cloud, s, kDetail));
+    items.push_back(server_json(req, c.ports.nova, c.cloud, s, kDetail));
   }
   return json{{"servers", items}};
 }
@@ -72,8 +72,8 @@ Result<json> list_servers(Ctx& c, const httplib::Request& req) {
 // son-emu's extension: every server with its ports and their interface names.
 Result<json> list_servers_and_ports(Ctx& c, const httplib::Request& req) {
   json items = json::array();
-  for (const auto& s : c.cloud->list_servers()) {
-    items.push_back(server_with_ports_json(req, c.ports.nova, *c.cloud, s));
+  for (const auto& s : c.cloud.list_servers()) {
+    items.push_back(server_with_ports_json(req, c.ports.nova, c.cloud, s));
   }
   return json{{"servers", items}};
 }
@@ -82,12 +82,12 @@ Result<Reply> create_server(Ctx& c, const httplib::Request& req) {
   CL_ASSIGN_OR_RETURN(json body, json_body(req));
   CL_ASSIGN_OR_RETURN(ServerCreateRequest request, parse_server_create(body));
   if (request.auto_network) {
-    CL_ASSIGN_OR_RETURN(auto net, auto_network(*c.cloud));
+    CL_ASSIGN_OR_RETURN(auto net, auto_network(c.cloud));
     if (net) {
       request.server.nics.push_back({"", *net, ""});
     }
   }
-  auto created = c.cloud->create_server(request.server);
+  auto created = c.cloud.create_server(request.server);
   if (!created.ok()) {
     Error e = std::move(created).error();
     if (e.code == ErrorCode::kNotFound) {  // Nova: 400 for unknown references in the body
@@ -108,26 +108,26 @@ Result<Reply> create_server(Ctx& c, const httplib::Request& req) {
 }
 
 Result<json> show_server(Ctx& c, const httplib::Request& req) {
-  CL_ASSIGN_OR_RETURN(openstack::Server s, c.cloud->get_server(req.matches[1]));
-  return json{{"server", server_json(req, c.ports.nova, *c.cloud, s, true)}};
+  CL_ASSIGN_OR_RETURN(openstack::Server s, c.cloud.get_server(req.matches[1]));
+  return json{{"server", server_json(req, c.ports.nova, c.cloud, s, true)}};
 }
 
 Result<json> update_server(Ctx& c, const httplib::Request& req) {
   CL_ASSIGN_OR_RETURN(json body, json_body(req));
   CL_ASSIGN_OR_RETURN(json s, resource_body(body, "server"));
   CL_ASSIGN_OR_RETURN(auto name, opt_string(s, "name"));
-  CL_ASSIGN_OR_RETURN(auto updated, c.cloud->update_server(req.matches[1], name, std::nullopt));
-  return json{{"server", server_json(req, c.ports.nova, *c.cloud, updated, true)}};
+  CL_ASSIGN_OR_RETURN(auto updated, c.cloud.update_server(req.matches[1], name, std::nullopt));
+  return json{{"server", server_json(req, c.ports.nova, c.cloud, updated, true)}};
 }
 
 Result<Reply> delete_server(Ctx& c, const httplib::Request& req) {
-  CL_RETURN_IF_ERROR(c.cloud->delete_server(req.matches[1]));
+  CL_RETURN_IF_ERROR(c.cloud.delete_server(req.matches[1]));
   return Reply::empty(204);
 }
 
 // Power actions are accepted; the emulated server keeps running.
 Result<Reply> server_action(Ctx& c, const httplib::Request& req) {
-  CL_RETURN_IF_ERROR(c.cloud->get_server(req.matches[1]));
+  CL_RETURN_IF_ERROR(c.cloud.get_server(req.matches[1]));
   auto body = json_body(req);
   if (!body.ok() || body->empty()) {
     return make_error(ErrorCode::kInvalidArgument, "Malformed request body: no action");
@@ -136,7 +136,7 @@ Result<Reply> server_action(Ctx& c, const httplib::Request& req) {
 }
 
 Result<json> server_metadata(Ctx& c, const httplib::Request& req) {
-  CL_ASSIGN_OR_RETURN(openstack::Server s, c.cloud->get_server(req.matches[1]));
+  CL_ASSIGN_OR_RETURN(openstack::Server s, c.cloud.get_server(req.matches[1]));
   return json{{"metadata", s.metadata}};
 }
 
@@ -145,7 +145,7 @@ Result<json> server_security_groups(Ctx&, const httplib::Request&) {
 }
 
 Result<json> list_interfaces(Ctx& c, const httplib::Request& req) {
-  CL_ASSIGN_OR_RETURN(auto ports, c.cloud->server_ports(req.matches[1]));
+  CL_ASSIGN_OR_RETURN(auto ports, c.cloud.server_ports(req.matches[1]));
   json items = json::array();
   for (const auto& p : ports) {
     items.push_back(interface_json(p));
@@ -154,7 +154,7 @@ Result<json> list_interfaces(Ctx& c, const httplib::Request& req) {
 }
 
 Result<json> show_interface(Ctx& c, const httplib::Request& req) {
-  CL_ASSIGN_OR_RETURN(auto ports, c.cloud->server_ports(req.matches[1]));
+  CL_ASSIGN_OR_RETURN(auto ports, c.cloud.server_ports(req.matches[1]));
   for (const auto& p : ports) {
     if (p.id == req.matches[2]) {
       return json{{"interfaceAttachment", interface_json(p)}};
@@ -166,12 +166,12 @@ Result<json> show_interface(Ctx& c, const httplib::Request& req) {
 Result<json> attach_interface(Ctx& c, const httplib::Request& req) {
   CL_ASSIGN_OR_RETURN(json body, json_body(req));
   CL_ASSIGN_OR_RETURN(openstack::ServerNic nic, parse_interface_attachment(body));
-  CL_ASSIGN_OR_RETURN(auto attached, c.cloud->attach_interface(req.matches[1], nic));
+  CL_ASSIGN_OR_RETURN(auto attached, c.cloud.attach_interface(req.matches[1], nic));
   return json{{"interfaceAttachment", interface_json(attached)}};
 }
 
 Result<Reply> detach_interface(Ctx& c, const httplib::Request& req) {
-  CL_RETURN_IF_ERROR(c.cloud->detach_interface(req.matches[1], req.matches[2]));
+  CL_RETURN_IF_ERROR(c.cloud.detach_interface(req.matches[1], req.matches[2]));
   return Reply::empty(202);
 }
 
@@ -179,7 +179,7 @@ Result<Reply> detach_interface(Ctx& c, const httplib::Request& req) {
 template <bool kDetail>
 Result<json> list_flavors(Ctx& c, const httplib::Request& req) {
   json items = json::array();
-  for (const auto& f : c.cloud->list_flavors()) {
+  for (const auto& f : c.cloud.list_flavors()) {
     items.push_back(flavor_json(req, c.ports.nova, f, kDetail));
   }
   return json{{"flavors", items}};
@@ -187,7 +187,7 @@ Result<json> list_flavors(Ctx& c, const httplib::Request& req) {
 
 // By id only, as Nova: clients fall back to a list to find names.
 Result<json> show_flavor(Ctx& c, const httplib::Request& req) {
-  for (const auto& f : c.cloud->list_flavors()) {
+  for (const auto& f : c.cloud.list_flavors()) {
     if (f.id == req.matches[1]) {
       return json{{"flavor", flavor_json(req, c.ports.nova, f, true)}};
     }
@@ -199,17 +199,17 @@ Result<json> show_flavor(Ctx& c, const httplib::Request& req) {
 Result<json> create_flavor(Ctx& c, const httplib::Request& req) {
   CL_ASSIGN_OR_RETURN(json body, json_body(req));
   CL_ASSIGN_OR_RETURN(openstack::FlavorCreate fc, parse_flavor_create(body));
-  CL_ASSIGN_OR_RETURN(openstack::Flavor created, c.cloud->create_flavor(fc));
+  CL_ASSIGN_OR_RETURN(openstack::Flavor created, c.cloud.create_flavor(fc));
   return json{{"flavor", flavor_json(req, c.ports.nova, created, true)}};
 }
 
 Result<Reply> delete_flavor(Ctx& c, const httplib::Request& req) {
-  CL_RETURN_IF_ERROR(c.cloud->delete_flavor(req.matches[1]));
+  CL_RETURN_IF_ERROR(c.cloud.delete_flavor(req.matches[1]));
   return Reply::empty(202);
 }
 
 Result<json> flavor_extra_specs(Ctx& c, const httplib::Request& req) {
-  CL_ASSIGN_OR_RETURN(openstack::Flavor f, c.cloud->get_flavor(req.matches[1]));
+  CL_ASSIGN_OR_RETURN(openstack::Flavor f, c.cloud.get_flavor(req.matches[1]));
   return json{{"extra_specs", f.extra_specs}};
 }
 
@@ -223,12 +223,12 @@ Result<json> set_flavor_extra_specs(Ctx& c, const httplib::Request& req) {
   for (const auto& [k, v] : specs->items()) {
     m[k] = v.is_string() ? v.get<std::string>() : v.dump();
   }
-  CL_RETURN_IF_ERROR(c.cloud->set_flavor_extra_specs(req.matches[1], m));
+  CL_RETURN_IF_ERROR(c.cloud.set_flavor_extra_specs(req.matches[1], m));
   return json{{"extra_specs", m}};
 }
 
 Result<Reply> unset_flavor_extra_spec(Ctx& c, const httplib::Request& req) {
-  CL_RETURN_IF_ERROR(c.cloud->unset_flavor_extra_spec(req.matches[1], req.matches[2]));
+  CL_RETURN_IF_ERROR(c.cloud.unset_flavor_extra_spec(req.matches[1], req.matches[2]));
   return Reply::empty(200);
 }
 
@@ -241,14 +241,14 @@ Result<json> flavor_access(Ctx&, const httplib::Request&) {
 template <bool kDetail>
 Result<json> list_images(Ctx& c, const httplib::Request& req) {
   json items = json::array();
-  for (const auto& im : c.cloud->list_images()) {
+  for (const auto& im : c.cloud.list_images()) {
     items.push_back(image_json(req, c.ports.nova, im, kDetail));
   }
   return json{{"images", filter_items(items, req)}};
 }
 
 Result<json> show_image(Ctx& c, const httplib::Request& req) {
-  auto im = c.cloud->get_image(req.matches[1]);
+  auto im = c.cloud.get_image(req.matches[1]);
   if (!im.ok() || im->id != req.matches[1]) {
     return make_error(ErrorCode::kNotFound, "Image not found.");
   }
@@ -256,12 +256,12 @@ Result<json> show_image(Ctx& c, const httplib::Request& req) {
 }
 
 Result<Reply> delete_image(Ctx& c, const httplib::Request& req) {
-  CL_RETURN_IF_ERROR(c.cloud->delete_image(req.matches[1]));
+  CL_RETURN_IF_ERROR(c.cloud.delete_image(req.matches[1]));
   return Reply::empty(204);
 }
 
 Result<json> limits(Ctx& c, const httplib::Request&) {
-  auto u = c.cloud->usage();
+  auto u = c.cloud.usage();
   json absolute = {{"maxServerMeta", 128},
                    {"maxPersonality", 5},
                    {"maxImageMeta", 128},
@@ -293,48 +293,45 @@ Result<json> keypairs(Ctx&, const httplib::Request&) {
   return json{{"keypairs", json::array()}};
 }
 
-const Route<Ctx> kRootRoutes[] = {{Method::kGet, R"(/?)", &versions}};
+const PathRoutes<Ctx> kRootRoutes[] = {{R"(/?)", {{Method::kGet, &versions}}}};
 // Under kPrefix (another file's global: added at run time, not in a static initialiser).
-const Route<Ctx> kVersionRoutes[] = {{Method::kGet, "/?", &version}};
+const PathRoutes<Ctx> kVersionRoutes[] = {{"/?", {{Method::kGet, &version}}}};
 
 // Under kPrefix ("/v2.1[/<project>]"), behind the token.
-const Route<Ctx> kRoutes[] = {
-    {Method::kGet, R"(/servers/?)", &list_servers<false>},
-    {Method::kGet, R"(/servers/detail/?)", &list_servers<true>},
-    {Method::kGet, R"(/servers/andPorts/?)", &list_servers_and_ports},
-    {Method::kPost, R"(/servers/?)", &create_server},
-    {Method::kGet, R"(/servers/([^/]+)/?)", &show_server},
-    {Method::kPut, R"(/servers/([^/]+)/?)", &update_server},
-    {Method::kDelete, R"(/servers/([^/]+)/?)", &delete_server},
-    {Method::kPost, R"(/servers/([^/]+)/action/?)", &server_action},
-    {Method::kGet, R"(/servers/([^/]+)/metadata/?)", &server_metadata},
-    {Method::kGet, R"(/servers/([^/]+)/os-security-groups/?)", &server_security_groups},
-    {Method::kGet, R"(/servers/([^/]+)/os-interface/?)", &list_interfaces},
-    {Method::kGet, R"(/servers/([^/]+)/os-interface/([^/]+)/?)", &show_interface},
-    {Method::kPost, R"(/servers/([^/]+)/os-interface/?)", &attach_interface},
-    {Method::kDelete, R"(/servers/([^/]+)/os-interface/([^/]+)/?)", &detach_interface},
-    {Method::kGet, R"(/flavors/?)", &list_flavors<false>},
-    {Method::kGet, R"(/flavors/detail/?)", &list_flavors<true>},
-    {Method::kGet, R"(/flavors/([^/]+)/?)", &show_flavor},
-    {Method::kPost, R"(/flavors/?)", &create_flavor},
-    {Method::kDelete, R"(/flavors/([^/]+)/?)", &delete_flavor},
-    {Method::kGet, R"(/flavors/([^/]+)/os-extra_specs/?)", &flavor_extra_specs},
-    {Method::kPost, R"(/flavors/([^/]+)/os-extra_specs/?)", &set_flavor_extra_specs},
-    {Method::kDelete, R"(/flavors/([^/]+)/os-extra_specs/([^/]+)/?)", &unset_flavor_extra_spec},
-    {Method::kGet, R"(/flavors/([^/]+)/os-flavor-access/?)", &flavor_access},
-    {Method::kGet, R"(/images/?)", &list_images<false>},
-    {Method::kGet, R"(/images/detail/?)", &list_images<true>},
-    {Method::kGet, R"(/images/([^/]+)/?)", &show_image},
-    {Method::kDelete, R"(/images/([^/]+)/?)", &delete_image},
-    {Method::kGet, R"(/limits/?)", &limits},
-    {Method::kGet, R"(/os-availability-zone(?:/detail)?/?)", &availability_zones},
-    {Method::kGet, R"(/os-keypairs/?)", &keypairs},
+const PathRoutes<Ctx> kRoutes[] = {
+    {R"(/servers/?)", {{Method::kGet, &list_servers<false>}, {Method::kPost, &create_server}}},
+    {R"(/servers/detail/?)", {{Method::kGet, &list_servers<true>}}},
+    {R"(/servers/andPorts/?)", {{Method::kGet, &list_servers_and_ports}}},
+    {R"(/servers/([^/]+)/?)",
+     {{Method::kGet, &show_server},
+      {Method::kPut, &update_server},
+      {Method::kDelete, &delete_server}}},
+    {R"(/servers/([^/]+)/action/?)", {{Method::kPost, &server_action}}},
+    {R"(/servers/([^/]+)/metadata/?)", {{Method::kGet, &server_metadata}}},
+    {R"(/servers/([^/]+)/os-security-groups/?)", {{Method::kGet, &server_security_groups}}},
+    {R"(/servers/([^/]+)/os-interface/?)",
+     {{Method::kGet, &list_interfaces}, {Method::kPost, &attach_interface}}},
+    {R"(/servers/([^/]+)/os-interface/([^/]+)/?)",
+     {{Method::kGet, &show_interface}, {Method::kDelete, &detach_interface}}},
+    {R"(/flavors/?)", {{Method::kGet, &list_flavors<false>}, {Method::kPost, &create_flavor}}},
+    {R"(/flavors/detail/?)", {{Method::kGet, &list_flavors<true>}}},
+    {R"(/flavors/([^/]+)/?)", {{Method::kGet, &show_flavor}, {Method::kDelete, &delete_flavor}}},
+    {R"(/flavors/([^/]+)/os-extra_specs/?)",
+     {{Method::kGet, &flavor_extra_specs}, {Method::kPost, &set_flavor_extra_specs}}},
+    {R"(/flavors/([^/]+)/os-extra_specs/([^/]+)/?)", {{Method::kDelete, &unset_flavor_extra_spec}}},
+    {R"(/flavors/([^/]+)/os-flavor-access/?)", {{Method::kGet, &flavor_access}}},
+    {R"(/images/?)", {{Method::kGet, &list_images<false>}}},
+    {R"(/images/detail/?)", {{Method::kGet, &list_images<true>}}},
+    {R"(/images/([^/]+)/?)", {{Method::kGet, &show_image}, {Method::kDelete, &delete_image}}},
+    {R"(/limits/?)", {{Method::kGet, &limits}}},
+    {R"(/os-availability-zone(?:/detail)?/?)", {{Method::kGet, &availability_zones}}},
+    {R"(/os-keypairs/?)", {{Method::kGet, &keypairs}}},
 };
 
 }  // namespace
 
-NovaEndpoint::NovaEndpoint(std::shared_ptr<openstack::Cloud> cloud, OpenStackPorts ports)
-    : OpenStackServiceEndpoint("nova", ErrorStyle::kNova, std::move(cloud), ports) {}
+NovaEndpoint::NovaEndpoint(openstack::Cloud& cloud, OpenStackPorts ports)
+    : OpenStackServiceEndpoint("nova", ErrorStyle::kNova, cloud, ports) {}
 
 void NovaEndpoint::register_routes(httplib::Server& server) {
   Router open(server, *this);

@@ -6,6 +6,7 @@
 #include "common/units.h"
 #include "endpoints/http/http.h"
 #include "endpoints/openstack/common.h"
+#include "endpoints/openstack/neutron.h"
 #include "endpoints/openstack/nova_internal.h"
 
 namespace chainlab::endpoints::nova {
@@ -233,6 +234,22 @@ json server_json(const httplib::Request& req, int port, Cloud& cloud, const Serv
   return out;
 }
 
+namespace {
+
+// A port of son-emu's servers/andPorts: the core fields of the Neutron port view and the
+// instance's interface name.
+json and_ports_port(const openstack::Port& p) {
+  const json neutron = neutron_port_json(p);
+  json out = {{"intf_name", p.binding ? p.binding->interface : ""}};
+  for (const char* key : {"admin_state_up", "device_id", "device_owner", "fixed_ips", "id",
+                          "mac_address", "name", "network_id", "status", "tenant_id"}) {
+    out[key] = neutron.at(key);
+  }
+  return out;
+}
+
+}  // namespace
+
 json server_with_ports_json(const httplib::Request& req, int port, Cloud& cloud, const Server& s) {
   json out = server_json(req, port, cloud, s, true);
   out["full_name"] = s.instance;
@@ -241,21 +258,7 @@ json server_with_ports_json(const httplib::Request& req, int port, Cloud& cloud,
   auto bound = cloud.server_ports(s.id);
   if (bound.ok()) {
     for (const auto& p : *bound) {
-      json ips = json::array();
-      for (const auto& ip : p.fixed_ips) {
-        ips.push_back({{"ip_address", ip.ip_address}, {"subnet_id", ip.subnet_id}});
-      }
-      ports.push_back({{"admin_state_up", p.admin_state_up},
-                       {"device_id", p.device_id},
-                       {"device_owner", p.device_owner},
-                       {"fixed_ips", ips},
-                       {"id", p.id},
-                       {"mac_address", p.mac_address},
-                       {"name", p.name},
-                       {"network_id", p.network_id},
-                       {"status", p.status},
-                       {"tenant_id", p.project_id},
-                       {"intf_name", p.binding ? p.binding->interface : ""}});
+      ports.push_back(and_ports_port(p));
     }
   }
   out["ports"] = ports;

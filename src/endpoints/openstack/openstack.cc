@@ -7,39 +7,24 @@
 #include "endpoints/openstack/neutron.h"
 #include "endpoints/openstack/nova.h"
 #include "endpoints/openstack/sfc.h"
-#include "runtime/image_store.h"
 
 namespace chainlab::endpoints {
 
-std::shared_ptr<openstack::Cloud> make_cloud(emulator::Emulation& emulation, const std::string& pop,
-                                             runtime::ImageStore* images) {
-  openstack::CloudConfig config;
-  config.pop = pop;
-  const emulator::KeystoneSpec& keystone = emulation.topology().emulator.keystone;
-  if (!keystone.users.empty()) {
-    config.identity.users.clear();
-    for (const auto& u : keystone.users) {
-      config.identity.users.push_back({u.name, u.password});
-    }
-  }
-  config.identity.token_lifetime = std::chrono::seconds(keystone.token_lifetime_s);
-  return std::make_shared<openstack::Cloud>(emulation, std::move(config), images);
-}
-
-std::vector<OpenStackService> make_openstack_services(std::shared_ptr<openstack::Cloud> cloud,
-                                                      int base_port) {
+std::vector<OpenStackService> make_openstack_endpoints(openstack::Cloud& cloud, openstack::Sfc& sfc,
+                                                       openstack::StackEngine& stacks,
+                                                       int base_port) {
   OpenStackPorts ports = OpenStackPorts::from_base(base_port);
   std::vector<OpenStackService> out;
   out.push_back({"keystone", ports.keystone, std::make_unique<KeystoneEndpoint>(cloud, ports)});
   out.push_back({"nova", ports.nova, std::make_unique<NovaEndpoint>(cloud, ports)});
   // networking-sfc shares Neutron's port; its routes go first (endpoint_group.h).
   std::vector<std::unique_ptr<Endpoint>> neutron;
-  neutron.push_back(std::make_unique<OpenStackSfcEndpoint>(cloud));
+  neutron.push_back(std::make_unique<OpenStackSfcEndpoint>(cloud, sfc));
   neutron.push_back(std::make_unique<NeutronEndpoint>(cloud, ports));
   out.push_back({"neutron", ports.neutron,
-                 std::make_unique<EndpointGroup>(cloud->pop() + " neutron", std::move(neutron))});
+                 std::make_unique<EndpointGroup>(cloud.pop() + " neutron", std::move(neutron))});
   out.push_back({"glance", ports.glance, std::make_unique<GlanceEndpoint>(cloud, ports)});
-  out.push_back({"heat", ports.heat, std::make_unique<HeatEndpoint>(cloud, ports)});
+  out.push_back({"heat", ports.heat, std::make_unique<HeatEndpoint>(cloud, stacks, ports)});
   return out;
 }
 

@@ -1,15 +1,17 @@
-// The OpenStack control plane of one PoP (docs/api/openstack.md): one openstack::Cloud shared
-// by its Keystone (P), Nova (P+3774), Neutron (P+4696) and Glance (P+4242) endpoints; Heat
-// (P+3004, endpoints/openstack/heat.h). The last endpoint to go frees the Cloud.
+// The OpenStack control plane of one PoP (docs/api/openstack.md): its Keystone (P), Nova
+// (P+3774), Neutron with networking-sfc (P+4696), Glance (P+4242) and Heat (P+3004) endpoints,
+// thin adapters over the PoP's Cloud, Sfc and StackEngine. Those are made and owned by the
+// composition root (app/services.h) and outlive the endpoints.
 #pragma once
 
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "emulator/emulation.h"
 #include "endpoints/http/http.h"
 #include "endpoints/openstack/common.h"
+#include "frontends/openstack/heat_stacks.h"
+#include "frontends/openstack/sfc.h"
 
 namespace chainlab::endpoints {
 
@@ -19,14 +21,10 @@ struct OpenStackService {
   std::unique_ptr<Endpoint> endpoint;
 };
 
-// A Cloud for `pop` over the run's image store (`images` may be null: Glance-only records; it
-// must outlive the Cloud).
-std::shared_ptr<openstack::Cloud> make_cloud(emulator::Emulation& emulation, const std::string& pop,
-                                             runtime::ImageStore* images);
-
-// The services of one PoP with base port `base_port` (Neutron's with networking-sfc). Extend here
-// to add a service.
-std::vector<OpenStackService> make_openstack_services(std::shared_ptr<openstack::Cloud> cloud,
-                                                      int base_port);
+// The endpoints of one PoP with base port `base_port` (Neutron's with networking-sfc). Extend
+// here to add a service.
+std::vector<OpenStackService> make_openstack_endpoints(openstack::Cloud& cloud, openstack::Sfc& sfc,
+                                                       openstack::StackEngine& stacks,
+                                                       int base_port);
 
 }  // namespace chainlab::endpoints

@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "common/field_reader.h"
 #include "common/json_bounded.h"
 #include "endpoints/http/router.h"
 #include "endpoints/openstack/resource.h"
@@ -338,15 +339,12 @@ Result<openstack::PortChainCreate> parse_port_chain_create(const json& o) {
   return chain_create(o);
 }
 
-OpenStackSfcEndpoint::OpenStackSfcEndpoint(std::shared_ptr<openstack::Cloud> cloud)
-    : OpenStackServiceEndpoint("networking-sfc", ErrorStyle::kNeutron, std::move(cloud)),
-      sfc_(std::make_unique<openstack::Sfc>(*ctx_.cloud, ctx_.cloud->emulation())) {}
-
-OpenStackSfcEndpoint::~OpenStackSfcEndpoint() = default;
+OpenStackSfcEndpoint::OpenStackSfcEndpoint(openstack::Cloud& cloud, openstack::Sfc& sfc)
+    : OpenStackServiceEndpoint("networking-sfc", ErrorStyle::kNeutron, cloud), sfc_(sfc) {}
 
 void OpenStackSfcEndpoint::register_routes(httplib::Server& server) {
   Router router(server, *this, token_guard(ctx_.cloud));
-  for (Resource& r : resources(*sfc_)) {
+  for (Resource& r : resources(sfc_)) {
     add_resource_routes(router, std::make_shared<const Resource>(std::move(r)));
   }
 }

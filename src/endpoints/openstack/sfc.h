@@ -5,8 +5,9 @@
 //   and /<id>: GET, PUT (update), DELETE (204); every path also with a ".json" suffix.
 // Bodies as python3-neutronclient's `openstack sfc ...` sends them ({"port_pair": {...}}), answers
 // with project_id and tenant_id. X-Auth-Token is checked against the Cloud (401 otherwise);
-// errors are {"NeutronError": {"type", "message", "detail"}}. The endpoint owns the PoP's Sfc:
-// port chains are realised as emulator chains and removed with it.
+// errors are {"NeutronError": {"type", "message", "detail"}}. Over the PoP's Sfc (made and owned
+// by the composition root, app/services.h): port chains are realised as emulator chains and
+// removed with it.
 #pragma once
 
 #include <memory>
@@ -22,13 +23,12 @@ namespace chainlab::endpoints {
 
 class OpenStackSfcEndpoint final : public OpenStackServiceEndpoint {
  public:
-  explicit OpenStackSfcEndpoint(std::shared_ptr<openstack::Cloud> cloud);
-  ~OpenStackSfcEndpoint() override;
+  // `cloud` and `sfc` (the PoP's, app/services.h) outlive the endpoint.
+  OpenStackSfcEndpoint(openstack::Cloud& cloud, openstack::Sfc& sfc);
   void register_routes(httplib::Server& server) override;
-  openstack::Sfc& sfc() { return *sfc_; }
 
  private:
-  std::unique_ptr<openstack::Sfc> sfc_;  // after the base's Cloud: goes first
+  openstack::Sfc& sfc_;
 };
 
 // The request readers behind the routes. The body's object under `key` ({"port_pair": {...}}),

@@ -4,6 +4,7 @@
 #include <cassert>
 #include <ctime>
 
+#include "common/names.h"
 #include "frontends/openstack/cloud.h"
 #include "frontends/openstack/cloud_internal.h"
 
@@ -26,37 +27,9 @@ bool is_uuid(std::string_view text) {
   return true;
 }
 
-std::string iso8601(std::chrono::system_clock::time_point t, bool seconds_only) {
-  auto us = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
-  time_t secs = static_cast<time_t>(us / 1000000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  if (seconds_only) {
-    return std::string(buf) + "Z";
-  }
-  return fmt::format("{}.{:06d}Z", buf, static_cast<int>(us % 1000000));
-}
-
-std::string iso8601_now() {
-  return iso8601(std::chrono::system_clock::now(), true);
-}
-
 std::string sanitize_server_name(std::string_view name) {
-  std::string out;
-  for (char c : name) {
-    bool ok =
-        std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == ':' || c == '-';
-    if (out.empty() && !std::isalnum(static_cast<unsigned char>(c))) {
-      continue;
-    }
-    out.push_back(ok ? c : '-');
-    if (out.size() == 48) {
-      break;
-    }
-  }
-  return out.empty() ? "server" : out;
+  static constexpr NameRule kRule{.max_bytes = 48, .drop_leading = true, .fallback = "server"};
+  return sanitize_name(name, kRule);
 }
 
 std::string interface_name_for(std::string_view port_name, size_t index,
@@ -208,11 +181,13 @@ Flavor seeded(std::string id, std::string name, int64_t ram, int vcpus, int64_t 
 }  // namespace
 
 Cloud::Cloud(emulator::Control& emulation, CloudConfig config, runtime::ImageStore* images,
-             const Clock& clock)
+             const Clock& clock, const IdSource& ids)
     : emulation_(emulation),
       config_(std::move(config)),
       images_(images),
-      identity_(config_.identity, clock) {
+      clock_(clock),
+      ids_(ids),
+      identity_(config_.identity, clock, ids) {
   for (auto f : {seeded("1", "m1.tiny", 512, 1, 1), seeded("2", "m1.small", 1024, 1, 20),
                  seeded("3", "m1.medium", 4096, 2, 40), seeded("4", "m1.large", 8192, 4, 80),
                  seeded("5", "m1.xlarge", 16384, 8, 160), seeded("42", "m1.nano", 64, 1, 0),
@@ -240,7 +215,7 @@ void Cloud::create_default_network() {
 Cloud::~Cloud() = default;
 
 std::string Cloud::new_uuid() {
-  return random_uuid();
+  return ids_.uuid();
 }
 
 CloudUsage Cloud::usage() const {

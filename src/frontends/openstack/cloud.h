@@ -25,6 +25,8 @@
 #include <string>
 #include <vector>
 
+#include "common/clock.h"
+#include "common/ids.h"
 #include "common/random.h"
 #include "common/result.h"
 #include "emulator/control.h"
@@ -357,9 +359,9 @@ struct CloudUsage {
 class Cloud {
  public:
   // `images` may be null (no image store: Glance-only records). Both must outlive the Cloud.
-  // `clock` stamps and expires tokens.
+  // `clock` stamps and expires tokens; `ids` names every record (and the Sfc's and Heat's).
   Cloud(emulator::Control& emulation, CloudConfig config, runtime::ImageStore* images = nullptr,
-        const Clock& clock = SystemClock::instance());
+        const Clock& clock = SystemClock::instance(), const IdSource& ids = RandomIds::instance());
   ~Cloud();
   Cloud(const Cloud&) = delete;
   Cloud& operator=(const Cloud&) = delete;
@@ -371,6 +373,9 @@ class Cloud {
   const std::string& user_id() const { return identity_.users().front().id; }
   Identity& identity() { return identity_; }
   const Identity& identity() const { return identity_; }
+  const IdSource& ids() const { return ids_; }
+  // The created/updated stamp of every record: the injected clock's now, ISO 8601 in seconds.
+  std::string stamp() const { return iso8601(clock_.now(), true); }
   emulator::Control& emulation() { return emulation_; }
 
   // Identity (identity.h). `project` is the project name or id, "" = the default project.
@@ -507,6 +512,8 @@ class Cloud {
   emulator::Control& emulation_;
   CloudConfig config_;
   runtime::ImageStore* images_;
+  const Clock& clock_;
+  const IdSource& ids_;
   Identity identity_;
 
   mutable std::mutex mu_;
@@ -530,11 +537,6 @@ class Cloud {
 // ------------------------------------------------------------------
 
 bool is_uuid(std::string_view text);
-// ISO 8601 UTC with microseconds, "2024-01-01T00:00:00.000000Z", or without the fraction
-// ("2024-01-01T00:00:00Z") when `seconds_only`.
-std::string iso8601(std::chrono::system_clock::time_point t, bool seconds_only = false);
-// iso8601(now, seconds_only): the created/updated stamp of every record.
-std::string iso8601_now();
 // A valid instance name from a server name: characters outside [A-Za-z0-9_.:-] become '-', a
 // leading non-alphanumeric is dropped, cut to 48 bytes, "server" when nothing is left.
 std::string sanitize_server_name(std::string_view name);

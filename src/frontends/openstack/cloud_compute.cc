@@ -149,7 +149,7 @@ Result<Server> Cloud::create_server(const ServerCreate& request) {
   if (!request.availability_zone.empty()) {
     s.availability_zone = request.availability_zone;
   }
-  s.created = s.updated = iso8601_now();
+  s.created = s.updated = stamp();
   s.project_id = project_id();
   s.user_id = user_id();
 
@@ -248,7 +248,7 @@ Result<Server> Cloud::update_server(
   }
   set_if(s->name, name);  // the instance keeps its name
   set_if(s->metadata, metadata);
-  s->updated = iso8601_now();
+  s->updated = stamp();
   return *s;
 }
 

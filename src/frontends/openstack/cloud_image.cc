@@ -76,7 +76,7 @@ void Cloud::sync_images_locked() {
     im.store_ref = info.id;
     im.properties["architecture"] = host_architecture();
     im.created_at = im.updated_at =
-        info.created.empty() ? iso8601_now() : info.created.substr(0, 19) + "Z";
+        info.created.empty() ? stamp() : info.created.substr(0, 19) + "Z";
     images_by_id_.put(im);
   }
   // Images removed from the store behind our back disappear.
@@ -120,7 +120,7 @@ Result<Image> Cloud::create_image(const ImageCreate& request) {
     return make_error(ErrorCode::kAlreadyExists, "Image with identifier {} already exists!", im.id);
   }
   static_cast<ImageAttributes&>(im) = request;
-  im.created_at = im.updated_at = iso8601_now();
+  im.created_at = im.updated_at = stamp();
   return images_by_id_.put(im);
 }
 
@@ -147,7 +147,7 @@ Result<Image> Cloud::update_image(const std::string& id, const ImageUpdate& upda
       im.properties.erase(k);
     }
   }
-  im.updated_at = iso8601_now();
+  im.updated_at = stamp();
   *stored = im;
   return im;
 }
@@ -190,7 +190,7 @@ Result<Image> Cloud::upload_image(const std::string& id, const std::string& data
   im.status = "active";
   im.size = static_cast<int64_t>(data.size());
   im.checksum = md5_hex(data);
-  im.updated_at = iso8601_now();
+  im.updated_at = stamp();
   return im;
 }
 

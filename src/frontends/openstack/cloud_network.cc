@@ -25,7 +25,7 @@ Result<Network> Cloud::create_network(const NetworkCreate& request) {
   n.shared = request.shared;
   n.external = request.external;
   n.mtu = request.mtu.value_or(1500);
-  n.created_at = n.updated_at = iso8601_now();
+  n.created_at = n.updated_at = stamp();
   return networks_.put(n);
 }
 
@@ -36,7 +36,7 @@ Result<Network> Cloud::update_network(const std::string& id, const NetworkUpdate
   set_if(n->admin_state_up, update.admin_state_up);
   set_if(n->shared, update.shared);
   set_if(n->external, update.external);
-  n->updated_at = iso8601_now();
+  n->updated_at = stamp();
   return *n;
 }
 
@@ -122,7 +122,7 @@ Result<Subnet> Cloud::create_subnet(const SubnetCreate& request) {
   s.ip_version = 4;
   s.enable_dhcp = request.enable_dhcp;
   s.dns_nameservers = request.dns_nameservers;
-  s.created_at = s.updated_at = iso8601_now();
+  s.created_at = s.updated_at = stamp();
   subnet_pools_[s.id] = std::move(pools);
   net->subnet_ids.push_back(s.id);
   return subnets_.put(s);
@@ -134,7 +134,7 @@ Result<Subnet> Cloud::update_subnet(const std::string& id, const SubnetUpdate& u
   set_if(s->name, update.name);
   set_if(s->enable_dhcp, update.enable_dhcp);
   set_if(s->dns_nameservers, update.dns_nameservers);
-  s->updated_at = iso8601_now();
+  s->updated_at = stamp();
   return *s;
 }
 
@@ -249,7 +249,7 @@ Result<FloatingIp> Cloud::create_floating_ip(const FloatingIpCreate& request) {
   f.floating_network_id = request.floating_network_id;
   f.project_id = project_id();
   f.description = request.description;
-  f.created_at = iso8601_now();
+  f.created_at = stamp();
   FloatingIp& stored = floating_ips_.put(f);
   if (!request.port_id.empty()) {
     auto associated =
@@ -331,7 +331,7 @@ Result<Router> Cloud::create_router(const RouterCreate& request) {
   r.project_id = project_id();
   r.admin_state_up = request.admin_state_up;
   r.external_network_id = request.external_network_id;
-  r.created_at = r.updated_at = iso8601_now();
+  r.created_at = r.updated_at = stamp();
   return routers_.put(r);
 }
 
@@ -345,7 +345,7 @@ Result<Router> Cloud::update_router(const std::string& id, const RouterUpdate& u
   set_if(r->name, update.name);
   set_if(r->admin_state_up, update.admin_state_up);
   set_if(r->external_network_id, update.external_network_id);
-  r->updated_at = iso8601_now();
+  r->updated_at = stamp();
   return *r;
 }
 

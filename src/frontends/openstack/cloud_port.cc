@@ -88,7 +88,7 @@ Result<Port> Cloud::create_port_locked(const PortCreate& request) {
   p.admin_state_up = request.admin_state_up;
   p.port_security_enabled = request.port_security_enabled;
   p.status = p.device_owner.starts_with("network:") ? "ACTIVE" : "DOWN";
-  p.created_at = p.updated_at = iso8601_now();
+  p.created_at = p.updated_at = stamp();
   guard.commit();
   return ports_.put(p);
 }
@@ -109,7 +109,7 @@ Result<Port> Cloud::update_port(const std::string& id, const PortUpdate& update)
   set_if(p.device_id, update.device_id);
   set_if(p.device_owner, update.device_owner);
   set_if(p.port_security_enabled, update.port_security_enabled);
-  p.updated_at = iso8601_now();
+  p.updated_at = stamp();
   return p;
 }
 
@@ -175,7 +175,7 @@ void Cloud::mark_bound_locked(Port& port, const Server& server, const std::strin
     port.device_owner = "compute:nova";
   }
   port.status = "ACTIVE";
-  port.updated_at = iso8601_now();
+  port.updated_at = stamp();
 }
 
 void Cloud::unbind_port_locked(Port& port) {
@@ -185,7 +185,7 @@ void Cloud::unbind_port_locked(Port& port) {
     port.device_owner.clear();
   }
   port.status = "DOWN";
-  port.updated_at = iso8601_now();
+  port.updated_at = stamp();
 }
 
 std::set<std::string> Cloud::interface_names_locked(const Server& server) const {

@@ -221,7 +221,7 @@ Status create_router_interface(const CreateArgs& a, StackResource& r) {
   auto router = find_router(a.cloud, spec.router);
   if (!router.ok()) {
     r.realised = false;
-    r.physical_id = random_uuid();
+    r.physical_id = a.cloud.ids().uuid();
     r.status_reason =
         fmt::format("router '{}' is not in this PoP: recorded, not realised", spec.router);
     return ok_status();
@@ -263,7 +263,7 @@ Status create_floating_ip(const CreateArgs& a, StackResource& r) {
   auto net = find_network(a.cloud, spec.floating_network);
   if (!net.ok()) {
     r.realised = false;
-    r.physical_id = random_uuid();
+    r.physical_id = a.cloud.ids().uuid();
     r.status_reason = fmt::format(
         "floating network '{}' is not in this PoP: recorded, not realised", spec.floating_network);
     r.record = {{"floating_ip_address", spec.floating_ip_address},
@@ -280,8 +280,8 @@ Status create_floating_ip(const CreateArgs& a, StackResource& r) {
   return a.created(a.cloud.create_floating_ip(req), r);
 }
 
-Status create_resource_group(const CreateArgs& /*a*/, StackResource& r) {
-  r.physical_id = random_uuid();
+Status create_resource_group(const CreateArgs& a, StackResource& r) {
+  r.physical_id = a.cloud.ids().uuid();
   return ok_status();
 }
 
@@ -317,7 +317,7 @@ Status StackEngine::create_resource_locked(Stack& stack, const PlannedResource& 
   std::string default_name = fmt::format("{}-{}", stack.name, planned.name);
   CreateArgs args{cloud_, props, path, default_name, where};
   CL_RETURN_IF_ERROR(create_handler(planned.type)(args, r));
-  r.updated_time = iso8601_now();
+  r.updated_time = cloud_.stamp();
   stack.resources[planned.name] = std::move(r);
   return ok_status();
 }

@@ -77,7 +77,7 @@ void StackEngine::event_locked(Stack& stack, const std::string& resource,
                                const std::string& physical_id, const std::string& type,
                                const std::string& status, const std::string& reason) {
   stack.events.push_back({std::to_string(stack.next_event++), resource, physical_id, status, reason,
-                          type, iso8601_now()});
+                          type, cloud_.stamp()});
 }
 
 void StackEngine::stack_event_locked(Stack& stack) {
@@ -115,7 +115,7 @@ Status StackEngine::create_all_locked(Stack& stack, const std::vector<std::strin
       r.group = planned->group;
       r.status = stack.action + "_FAILED";
       r.status_reason = s.error().message;
-      r.updated_time = iso8601_now();
+      r.updated_time = cloud_.stamp();
       event_locked(stack, name, "", type, r.status, r.status_reason);
       return make_error(s.error().code, "Resource {} failed: {}", stack.action, s.error().message);
     }
@@ -136,7 +136,7 @@ Result<StackInfo> StackEngine::create(const StackRequest& request) {
     return make_error(ErrorCode::kAlreadyExists, "The Stack ({}) already exists.", request.name);
   }
   auto stack = std::make_unique<Stack>();
-  stack->id = random_uuid();
+  stack->id = cloud_.ids().uuid();
   stack->name = request.name;
   CL_ASSIGN_OR_RETURN(stack->plan, plan_stack(tmpl, request.parameters,
                                               {{"OS::stack_name", stack->name},
@@ -144,7 +144,7 @@ Result<StackInfo> StackEngine::create(const StackRequest& request) {
                                                {"OS::project_id", cloud_.project_id()}}));
   stack->tmpl = std::move(tmpl);
   stack->parameters = request.parameters.is_object() ? request.parameters : json::object();
-  stack->creation_time = iso8601_now();
+  stack->creation_time = cloud_.stamp();
   stack->timeout_mins = request.timeout_mins;
   stack->action = "CREATE";
   stack->state = "IN_PROGRESS";
@@ -299,7 +299,7 @@ Result<StackInfo> StackEngine::update(const std::string& name_or_id, const Stack
 
   s->action = "UPDATE";
   s->state = "IN_PROGRESS";
-  s->updated_time = iso8601_now();
+  s->updated_time = cloud_.stamp();
   s->status_reason = "Stack UPDATE started";
   stack_event_locked(*s);
   std::vector<std::string> failures;

@@ -137,10 +137,9 @@ class StackEngine {
                                           const std::string& attribute,
                                           const ReferenceResolver& refs) const;
   static StackInfo info_of(const Stack& stack);
-  static void event_locked(Stack& stack, const std::string& resource,
-                           const std::string& physical_id, const std::string& type,
-                           const std::string& status, const std::string& reason);
-  static void stack_event_locked(Stack& stack);
+  void event_locked(Stack& stack, const std::string& resource, const std::string& physical_id,
+                    const std::string& type, const std::string& status, const std::string& reason);
+  void stack_event_locked(Stack& stack);
 
   Cloud& cloud_;
   mutable std::mutex mu_;

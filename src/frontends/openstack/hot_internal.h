@@ -14,9 +14,9 @@
 
 namespace chainlab::openstack::hot {
 
-// InvalidArgument "template: <path>: <message>".
+// common/field_path.h with the source "template": InvalidArgument "template: <path>: <message>".
 Error error(std::string_view path, std::string_view message);
-// "a.b" / "a[3]".
+// field_join, field_item: "a.b" / "a[3]".
 std::string join(std::string_view path, std::string_view key);
 std::string index(std::string_view path, size_t i);
 // A one-key mapping whose key names an intrinsic function (supported or not); sets *name.

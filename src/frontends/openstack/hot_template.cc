@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 #include <yaml-cpp/yaml.h>
 
+#include "common/field_path.h"
 #include "common/files.h"
 #include "common/safe_regex.h"
 #include "common/units.h"
@@ -21,18 +22,15 @@ using nlohmann::json;
 namespace hot {
 
 Error error(std::string_view path, std::string_view message) {
-  if (path.empty()) {
-    return make_error(ErrorCode::kInvalidArgument, "template: {}", message);
-  }
-  return make_error(ErrorCode::kInvalidArgument, "template: {}: {}", path, message);
+  return field_error("template", path, message);
 }
 
 std::string join(std::string_view path, std::string_view key) {
-  return path.empty() ? std::string(key) : fmt::format("{}.{}", path, key);
+  return field_join(path, key);
 }
 
 std::string index(std::string_view path, size_t i) {
-  return fmt::format("{}[{}]", path, i);
+  return field_item(path, i);
 }
 
 bool is_function(const json& value, std::string_view* name) {

@@ -13,10 +13,10 @@ Error unauthenticated() {
 
 }  // namespace
 
-Identity::Identity(IdentityConfig config, const Clock& clock)
-    : config_(std::move(config)), clock_(clock), project_id_(random_hex(16)) {
+Identity::Identity(IdentityConfig config, const Clock& clock, const IdSource& ids)
+    : config_(std::move(config)), clock_(clock), ids_(ids), project_id_(ids.hex(16)) {
   for (const auto& u : config_.users) {
-    users_.push_back({random_hex(16), u.name});
+    users_.push_back({ids_.hex(16), u.name});
   }
 }
 
@@ -64,7 +64,7 @@ Result<Token> Identity::issue_locked(const UserRecord& user, const std::string& 
     by_expiry_.erase(by_expiry_.begin());
   }
   Token t;
-  t.id = random_hex(16);
+  t.id = ids_.hex(16);
   t.user_id = user.id;
   t.user_name = user.name;
   t.project_id = project_id_;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/ids.h"
 #include "common/result.h"
 
 namespace chainlab::openstack {
@@ -52,7 +53,8 @@ struct UserRecord {
 
 class Identity {
  public:
-  explicit Identity(IdentityConfig config, const Clock& clock = SystemClock::instance());
+  explicit Identity(IdentityConfig config, const Clock& clock = SystemClock::instance(),
+                    const IdSource& ids = RandomIds::instance());
 
   // A token for `user` (name or id) with `password`, scoped to `project` (name or id; empty: the
   // one project). InvalidArgument "requires authentication" for any mismatch.
@@ -75,6 +77,7 @@ class Identity {
 
   IdentityConfig config_;
   const Clock& clock_;
+  const IdSource& ids_;
   std::string project_id_;
   std::vector<UserRecord> users_;  // same order as config_.users
 

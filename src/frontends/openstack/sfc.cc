@@ -78,7 +78,7 @@ Sfc::~Sfc() {
 }
 
 std::string Sfc::new_uuid() {
-  return random_uuid();
+  return cloud_.ids().uuid();
 }
 
 uint64_t Sfc::cookie_for(int chain_id) const {

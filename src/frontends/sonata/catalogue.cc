@@ -21,6 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/clock.h"
 #include "common/fd.h"
 #include "common/files.h"
 
@@ -63,14 +64,7 @@ bool is_uuid(std::string_view s) {
 
 // ISO 8601 UTC with microseconds, so that entries of one second keep their order on reload.
 std::string now_iso8601() {
-  auto now = std::chrono::system_clock::now();
-  auto us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(us / 1'000'000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  return fmt::format("{}.{:06d}Z", buf, us % 1'000'000);
+  return iso8601(SystemClock::instance().now());
 }
 
 Status fsync_dir(const std::string& dir) {

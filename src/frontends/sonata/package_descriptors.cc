@@ -59,13 +59,13 @@ class DescriptorReader {
     if (!cp.address.empty()) {
       auto cidr = substrate::Cidr::parse(cp.address);
       if (!cidr.ok()) {
-        return f_.error(YamlFields::join(path, "address"),
+        return f_.error(field_join(path, "address"),
                         fmt::format("'{}' is not an address in CIDR form: {}", cp.address,
                                     cidr.error().message));
       }
     }
     if (const YAML::Node port = n["port"]; port && !port.IsNull()) {
-      CL_ASSIGN_OR_RETURN(int p, port_number(port, YamlFields::join(path, "port")));
+      CL_ASSIGN_OR_RETURN(int p, port_number(port, field_join(path, "port")));
       cp.ports.push_back(p);
     }
     CL_RETURN_IF_ERROR(
@@ -89,7 +89,7 @@ class DescriptorReader {
     if (link.connectivity_type != "E-Line" && link.connectivity_type != "E-LAN" &&
         link.connectivity_type != "E-Tree") {
       return f_.error(
-          YamlFields::join(path, "connectivity_type"),
+          field_join(path, "connectivity_type"),
           fmt::format("'{}' is not one of E-Line, E-LAN, E-Tree", link.connectivity_type));
     }
     CL_RETURN_IF_ERROR(f_.for_each(n, path, "connection_points_reference",
@@ -100,7 +100,7 @@ class DescriptorReader {
                                      link.connection_points.emplace_back(trim(r.Scalar()));
                                      return ok_status();
                                    }));
-    std::string refs = YamlFields::join(path, "connection_points_reference");
+    std::string refs = field_join(path, "connection_points_reference");
     if (link.connection_points.empty()) {
       return f_.error(refs, "is missing or empty");
     }
@@ -118,14 +118,14 @@ class DescriptorReader {
     if (!rr) {
       return r;
     }
-    std::string path = YamlFields::join(vdu_path, "resource_requirements");
+    std::string path = field_join(vdu_path, "resource_requirements");
     CL_ASSIGN_OR_RETURN(std::optional<YAML::Node> cpu, f_.optional_map(*rr, path, "cpu"));
     if (cpu) {
-      std::string cpath = YamlFields::join(path, "cpu");
+      std::string cpath = field_join(path, "cpu");
       CL_ASSIGN_OR_RETURN(std::optional<double> vcpus, f_.optional_number(*cpu, cpath, "vcpus"));
       if (vcpus) {
         if (*vcpus <= 0 || *vcpus > kMaxVcpus) {
-          return f_.error(YamlFields::join(cpath, "vcpus"),
+          return f_.error(field_join(cpath, "vcpus"),
                           fmt::format("{} is out of range (0, {}]", *vcpus, kMaxVcpus));
         }
         r.vcpus = *vcpus;
@@ -133,7 +133,7 @@ class DescriptorReader {
       CL_ASSIGN_OR_RETURN(r.cpu_bw, f_.optional_number(*cpu, cpath, "cpu_bw"));
       if (r.cpu_bw && (*r.cpu_bw <= 0 || *r.cpu_bw > r.vcpus)) {
         return f_.error(
-            YamlFields::join(cpath, "cpu_bw"),
+            field_join(cpath, "cpu_bw"),
             fmt::format("{} is not a CPU fraction in (0, vcpus={}]", *r.cpu_bw, r.vcpus));
       }
       CL_ASSIGN_OR_RETURN(r.cpuset, f_.optional_string(*cpu, cpath, "cpuset"));
@@ -167,7 +167,7 @@ class DescriptorReader {
     CL_RETURN_IF_ERROR(environment(n, path, "environment", v.env));
     CL_ASSIGN_OR_RETURN(std::optional<YAML::Node> params, f_.optional_map(n, path, "parameters"));
     if (params) {
-      CL_RETURN_IF_ERROR(environment(*params, YamlFields::join(path, "parameters"), "env", v.env));
+      CL_RETURN_IF_ERROR(environment(*params, field_join(path, "parameters"), "env", v.env));
     }
     return v;
   }
@@ -178,7 +178,7 @@ class DescriptorReader {
     std::set<std::string> seen;
     for (size_t i = 0; i < items.size(); ++i) {
       if (!seen.insert(items[i].id).second) {
-        return f_.error(YamlFields::item(YamlFields::join(path, key), i),
+        return f_.error(field_item(field_join(path, key), i),
                         fmt::format("duplicate id '{}'", items[i].id));
       }
     }
@@ -201,24 +201,24 @@ class DescriptorReader {
     if (!m) {
       return 0.0;
     }
-    std::string mpath = YamlFields::join(path, key);
+    std::string mpath = field_join(path, key);
     CL_ASSIGN_OR_RETURN(std::optional<double> size, f_.optional_number(*m, mpath, "size"));
     if (!size) {
       return f_.error(mpath, "missing key 'size'");
     }
     if (*size < 0) {
-      return f_.error(YamlFields::join(mpath, "size"), "must not be negative");
+      return f_.error(field_join(mpath, "size"), "must not be negative");
     }
     CL_ASSIGN_OR_RETURN(std::string unit, f_.optional_string(*m, mpath, "size_unit"));
     std::optional<double> factor = unit_in_mb(unit.empty() ? default_unit : unit);
     if (!factor) {
       return f_.error(
-          YamlFields::join(mpath, "size_unit"),
+          field_join(mpath, "size_unit"),
           fmt::format("unknown unit '{}' (B, KB, MB, GB, TB, KiB, MiB, GiB, TiB)", unit));
     }
     double mb = *size * *factor;
     if (mb > max_mb) {
-      return f_.error(YamlFields::join(mpath, "size"),
+      return f_.error(field_join(mpath, "size"),
                       fmt::format("{} {} is too large (at most {} MB)", *size,
                                   unit.empty() ? default_unit : unit, max_mb));
     }
@@ -231,13 +231,13 @@ class DescriptorReader {
     if (!m) {
       return ok_status();
     }
-    std::string epath = YamlFields::join(path, key);
+    std::string epath = field_join(path, key);
     for (const auto& kv : *m) {
       if (!kv.first.IsScalar() || kv.first.Scalar().empty()) {
         return f_.error(epath, "variable names must be non-empty strings");
       }
       if (!kv.second.IsScalar() && !kv.second.IsNull()) {
-        return f_.error(YamlFields::join(epath, kv.first.Scalar()), "expected a string");
+        return f_.error(field_join(epath, kv.first.Scalar()), "expected a string");
       }
       env[kv.first.Scalar()] = kv.second.IsNull() ? "" : kv.second.Scalar();
     }
@@ -356,7 +356,7 @@ Result<ForwardingGraph> forwarding_graph(const YamlFields& f, const YAML::Node& 
           CL_ASSIGN_OR_RETURN(std::string ref, f.required_string(c, cp, "connection_point_ref"));
           int64_t position = static_cast<int64_t>(points.size());
           if (const YAML::Node pos = c["position"]; pos && !pos.IsNull()) {
-            CL_ASSIGN_OR_RETURN(position, f.integer(pos, YamlFields::join(cp, "position")));
+            CL_ASSIGN_OR_RETURN(position, f.integer(pos, field_join(cp, "position")));
           }
           points.emplace_back(position, std::move(ref));
           return ok_status();

@@ -4,6 +4,7 @@
 
 #include <cassert>
 
+#include "common/hex.h"
 #include "frontends/sonata/package_internal.h"
 
 namespace chainlab::sonata::detail {
@@ -15,14 +16,7 @@ std::string digest_hex(const EVP_MD* md, std::string_view data) {
   int ok = EVP_Digest(data.data(), data.size(), out, &len, md, nullptr);
   assert(ok == 1);
   (void)ok;
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(2 * len);
-  for (unsigned int i = 0; i < len; ++i) {
-    hex.push_back(kHex[out[i] >> 4]);
-    hex.push_back(kHex[out[i] & 0xf]);
-  }
-  return hex;
+  return hex_encode(out, len);
 }
 
 }  // namespace

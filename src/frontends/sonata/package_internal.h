@@ -14,6 +14,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "common/field_path.h"
 #include "common/result.h"
 
 namespace chainlab::sonata::detail {
@@ -59,10 +60,9 @@ class YamlFields {
   explicit YamlFields(std::string source) : source_(std::move(source)) {}
   const std::string& source() const { return source_; }
 
-  // "source: path: message" (or "source: message" for an empty path).
+  // common/field_path.h field_error: "source: path: message" (or "source: message" for an
+  // empty path). Paths are built with field_join and field_item.
   Error error(std::string_view path, std::string_view message) const;
-  static std::string join(std::string_view path, std::string_view key);
-  static std::string item(std::string_view path, size_t index);  // "path[index]"
 
   // Parses `text`; the document must be a mapping. Parse errors carry line and column.
   Result<YAML::Node> load(std::string_view text) const;

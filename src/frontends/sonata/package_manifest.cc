@@ -60,7 +60,7 @@ Status read_digest(const YamlFields& f, const YAML::Node& n, const std::string& 
   e.hash = lower(hash);
   size_t want = e.algorithm == "md5" ? 32 : 64;
   if (e.hash.size() != want || !is_hex(e.hash)) {
-    return f.error(YamlFields::join(p, hash_key),
+    return f.error(field_join(p, hash_key),
                    fmt::format("'{}' is not a hex {} digest", e.hash, e.algorithm));
   }
   return ok_status();
@@ -76,7 +76,7 @@ Result<std::string> napd_algorithm(const YamlFields& f, const YAML::Node& n, con
   if (a == "md5") {
     return a;
   }
-  return f.error(YamlFields::join(p, "algorithm"),
+  return f.error(field_join(p, "algorithm"),
                  fmt::format("unsupported algorithm '{}' (SHA-256 or MD5)", algorithm));
 }
 
@@ -99,7 +99,7 @@ Result<ContentEntry> read_entry(const YamlFields& f, const EntryFormat& format, 
   ContentEntry e;
   e.field = p;
   CL_ASSIGN_OR_RETURN(std::string file, f.required_string(n, p, format.path_key));
-  CL_ASSIGN_OR_RETURN(e.path, entry_path(f, YamlFields::join(p, format.path_key), file));
+  CL_ASSIGN_OR_RETURN(e.path, entry_path(f, field_join(p, format.path_key), file));
   CL_ASSIGN_OR_RETURN(std::string type, f.optional_string(n, p, "content-type"));
   auto is_one_of = [&](const std::vector<std::string_view>& types) {
     return std::find(types.begin(), types.end(), type) != types.end();

@@ -1,5 +1,6 @@
 // YamlFields: the checked accessors every descriptor and manifest reader uses, so that each
-// problem is reported once, the same way: "file: field.path[i].sub: problem".
+// problem is reported once, the same way (common/field_path.h): "file: field.path[i].sub: problem".
+#include "common/field_path.h"
 #include "common/files.h"
 #include "common/units.h"
 #include "common/yaml_load.h"
@@ -36,18 +37,7 @@ Result<std::string> normalise_package_path(std::string_view raw) {
 }
 
 Error YamlFields::error(std::string_view path, std::string_view message) const {
-  if (path.empty()) {
-    return make_error(ErrorCode::kInvalidArgument, "{}: {}", source_, message);
-  }
-  return make_error(ErrorCode::kInvalidArgument, "{}: {}: {}", source_, path, message);
-}
-
-std::string YamlFields::join(std::string_view path, std::string_view key) {
-  return path.empty() ? std::string(key) : fmt::format("{}.{}", path, key);
-}
-
-std::string YamlFields::item(std::string_view path, size_t index) {
-  return fmt::format("{}[{}]", path, index);
+  return field_error(source_, path, message);
 }
 
 Result<YAML::Node> YamlFields::load(std::string_view text) const {
@@ -70,7 +60,7 @@ Result<std::string> YamlFields::required_string(const YAML::Node& map, std::stri
   }
   CL_ASSIGN_OR_RETURN(std::string s, optional_string(map, path, key));
   if (s.empty()) {
-    return error(join(path, key), "is empty");
+    return error(field_join(path, key), "is empty");
   }
   return s;
 }
@@ -82,7 +72,7 @@ Result<std::string> YamlFields::optional_string(const YAML::Node& map, std::stri
     return std::string();
   }
   if (!n.IsScalar()) {
-    return error(join(path, key), "expected a string");
+    return error(field_join(path, key), "expected a string");
   }
   return std::string(trim(n.Scalar()));
 }
@@ -117,7 +107,7 @@ Result<std::optional<double>> YamlFields::optional_number(const YAML::Node& map,
   if (!n || n.IsNull()) {
     return std::optional<double>();
   }
-  CL_ASSIGN_OR_RETURN(double v, number(n, join(path, key)));
+  CL_ASSIGN_OR_RETURN(double v, number(n, field_join(path, key)));
   return std::optional<double>(v);
 }
 
@@ -129,7 +119,7 @@ Result<std::optional<YAML::Node>> YamlFields::optional_map(const YAML::Node& map
     return std::optional<YAML::Node>();
   }
   if (!n.IsMap()) {
-    return error(join(path, key), "expected a mapping");
+    return error(field_join(path, key), "expected a mapping");
   }
   return std::optional<YAML::Node>(n);
 }
@@ -138,7 +128,7 @@ Status YamlFields::for_each(
     const YAML::Node& map, std::string_view path, std::string_view key,
     const std::function<Status(const YAML::Node&, const std::string&)>& fn) const {
   const YAML::Node list = map[std::string(key)];
-  std::string list_path = join(path, key);
+  std::string list_path = field_join(path, key);
   if (!list || list.IsNull()) {
     return ok_status();
   }
@@ -151,7 +141,7 @@ Status YamlFields::for_each(
                         "{}: {}: more than {} list items in one file", source_, list_path,
                         kMaxListItems);
     }
-    CL_RETURN_IF_ERROR(fn(list[i], item(list_path, i)));
+    CL_RETURN_IF_ERROR(fn(list[i], field_item(list_path, i)));
   }
   return ok_status();
 }

@@ -1,36 +1,41 @@
 #include "frontends/sonata/service_deployer.h"
 
-#include <time.h>
-
 #include <algorithm>
-#include <random>
 
 #include "orchestration/domain/local_domain.h"
-#include "runtime/image_store.h"
 
 namespace chainlab::sonata {
 namespace {
 
 using namespace std::chrono_literals;
 
-std::string now_iso8601() {
-  time_t t = ::time(nullptr);
-  tm utc{};
-  ::gmtime_r(&t, &utc);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buf;
-}
-
-emulator::ChainRequest chain_request(const PlannedChain& c, uint64_t cookie) {
-  emulator::ChainRequest r;
-  r.src = c.src;
-  r.src_intf = c.src_intf;
-  r.dst = c.dst;
-  r.dst_intf = c.dst_intf;
-  r.bidirectional = true;
-  r.cookie = cookie;
-  return r;
+// The API's view of what the Deployer made for `plan`.
+void describe(const ServicePlan& plan, const orchestration::Deployment& dep,
+              ServiceInstance& inst) {
+  auto unit = [&](const std::string& id) {
+    const PlannedNode& n = plan.nodes.at(id);
+    const orchestration::DeployedNode& d = dep.nodes.at(id);
+    inst.units.push_back(
+        {n.vnf_id, n.vdu_id, n.sap, d.instance, d.pop, n.image, n.container, d.addresses});
+  };
+  for (const auto& f : dep.graph.functions) {
+    unit(f.id);
+  }
+  for (const auto& s : dep.graph.saps) {
+    unit(s.id);
+  }
+  for (const auto& l : dep.graph.elines) {
+    const emulator::ChainRequest& c = dep.chains.at(l.id);
+    inst.elines.push_back({l.id, c.src, c.src_intf, c.dst, c.dst_intf});
+  }
+  for (const auto& l : dep.graph.elans) {
+    DeployedElan elan{l.id, dep.elans.at(l.id), {}};
+    for (const auto& m : l.members) {
+      const orchestration::DeployedNode& d = dep.nodes.at(m.node);
+      elan.members.emplace_back(d.instance, d.interface_of(m.port));
+    }
+    inst.elans.push_back(std::move(elan));
+  }
 }
 
 }  // namespace
@@ -45,10 +50,7 @@ Gatekeeper::Gatekeeper(emulator::Control& emulation, Catalogue& catalogue,
                        GatekeeperOptions options)
     : emulation_(emulation), catalogue_(catalogue), options_(std::move(options)) {
   if (!options_.image_is_local) {
-    options_.image_is_local = [](const std::string& image) {
-      auto store = runtime::ImageStore::open();
-      return store.ok() && (*store)->resolve(image).ok();
-    };
+    options_.image_is_local = [](const std::string&) { return false; };
   }
 }
 
@@ -136,7 +138,7 @@ Result<ServiceInstance> Gatekeeper::instantiate(const InstantiateRequest& reques
                       options_.placement.create(request.placement, request.placement_argument));
 
   PlanOptions plan_options;
-  plan_options.instance_uuid = random_uuid();
+  plan_options.instance_uuid = options_.ids->uuid();
   auto placed =
       strategy->place(placement_units(package), orchestration::pop_capacities(emulation_));
   if (!placed.ok()) {
@@ -151,112 +153,76 @@ Result<ServiceInstance> Gatekeeper::instantiate(const InstantiateRequest& reques
   }
   plan_options.image_is_local = options_.image_is_local;
   plan_options.deploy_saps = request.deploy_sap.value_or(options_.deploy_saps);
-  CL_ASSIGN_OR_RETURN(ServicePlan plan, plan_service(package, plan_options, pools_));
-
+  CL_ASSIGN_OR_RETURN(ServicePlan plan, plan_service(package, plan_options));
+  auto deployed = deploy(plan);
+  if (!deployed.ok()) {
+    return std::move(deployed).error().context(
+        fmt::format("instantiating service '{}' (rolled back)", package.nsd.name));
+  }
   ServiceInstance inst;
   inst.uuid = plan_options.instance_uuid;
   inst.service_uuid = entry->uuid;
   inst.service_name = package.nsd.name;
-  inst.created_at = now_iso8601();
+  inst.created_at = iso8601(options_.clock->now(), true);
   inst.placement = strategy->name();
-  inst.ssiid = started_[entry->uuid];
+  inst.ssiid = started_[entry->uuid]++;
   inst.service_vendor = package.nsd.vendor;
   inst.service_version = package.nsd.version;
-  inst.cookie = plan.cookie;
-  inst.chains = plan.chains;
-  inst.elans = plan.elans;
-  inst.leases = plan.leases;
-
-  Rollback guard;
-  guard.add("give back the plan's subnets", [&] { release_leases(plan.leases, pools_); });
-  if (Status s = realise(plan, inst, guard); !s.ok()) {
-    (void)guard.run();
-    return std::move(s).error().context(
-        fmt::format("instantiating service '{}' (rolled back)", package.nsd.name));
-  }
-  guard.commit();
-  ++started_[entry->uuid];
+  describe(plan, *deployed, inst);
+  inst.deployment = std::move(deployed).value();
   instances_.push_back(inst);
+  publish("service.instantiated", inst);
   return inst;
 }
 
-Status Gatekeeper::realise(const ServicePlan& plan, ServiceInstance& inst, Rollback& guard) {
-  for (const auto& pc : plan.computes) {
-    progress(fmt::format("starting {} in {}", pc.request.name, pc.request.pop));
-    auto info = emulation_.start_compute(pc.request);
-    if (!info.ok()) {
-      return std::move(info).error();
-    }
-    guard.add(fmt::format("stop instance '{}'", pc.request.name),
-              [this, pop = pc.request.pop, name = pc.request.name] {
-                return emulation_.stop_compute(pop, name);
-              });
-    DeployedUnit unit{pc.vnf_id,      pc.vdu_id, pc.sap,       pc.request.name,
-                      pc.request.pop, pc.image,  pc.container, {}};
-    for (const auto& i : info->interfaces) {
-      unit.interfaces.emplace_back(i.name, i.ip);
-    }
-    inst.units.push_back(std::move(unit));
-    if (!pc.start_after_start.empty()) {
-      // A container keeps its entrypoint; vm_cmd_start runs beside it, detached.
-      auto r = emulation_.exec(
-          pc.request.name,
-          {"/bin/sh", "-c", "(" + pc.start_after_start + ") >/dev/null 2>&1 </dev/null &"}, 10s);
-      if (!r.ok()) {
-        return std::move(r).error().context(
-            fmt::format("running vm_cmd_start in '{}'", pc.request.name));
-      }
-    }
+void Gatekeeper::publish(const char* type, const ServiceInstance& inst) const {
+  if (options_.events == nullptr) {
+    return;
   }
-  for (const auto& c : plan.chains) {
-    progress(
-        fmt::format("E-Line {}: {}:{} <-> {}:{}", c.link_id, c.src, c.src_intf, c.dst, c.dst_intf));
-    auto request = chain_request(c, plan.cookie);
-    auto r = emulation_.set_chain(request);
-    if (!r.ok()) {
-      return std::move(r).error().context(fmt::format("E-Line '{}'", c.link_id));
-    }
-    guard.add(fmt::format("delete chain of E-Line '{}'", c.link_id), [this, request]() -> Status {
-      auto removed = emulation_.delete_chain(request);
-      return removed.ok() ? ok_status() : Status(std::move(removed).error());
-    });
+  nlohmann::json units = nlohmann::json::array();
+  for (const DeployedUnit& u : inst.units) {
+    units.push_back({{"instance", u.name}, {"pop", u.pop}, {"vnf", u.vnf_id}});
   }
-  for (const auto& e : plan.elans) {
-    progress(fmt::format("E-LAN {}: {} members", e.link_id, e.members.size()));
-    auto r = emulation_.create_elan(e.name, e.members);
-    if (!r.ok()) {
-      return std::move(r).error().context(fmt::format("E-LAN '{}'", e.link_id));
-    }
-    guard.add(fmt::format("delete E-LAN '{}'", e.name),
-              [this, name = e.name] { return emulation_.delete_elan(name); });
+  options_.events->publish(type, {{"service_uuid", inst.service_uuid},
+                                  {"instance_uuid", inst.uuid},
+                                  {"service", inst.service_name},
+                                  {"units", std::move(units)}});
+}
+
+Result<orchestration::Deployment> Gatekeeper::deploy(const ServicePlan& plan) {
+  orchestration::DeployerOptions options = deployer_options(plan);
+  options.after_start = [&](const std::string& node, const orchestration::DeployedNode& d) {
+    return start_command(plan.nodes.at(node), d);
+  };
+  options.progress = options_.progress;
+  return orchestration::Deployer(emulation_, pools_, std::move(options)).deploy(plan.graph);
+}
+
+Status Gatekeeper::start_command(const PlannedNode& node,
+                                 const orchestration::DeployedNode& deployed) {
+  if (node.start_after_start.empty()) {
+    return ok_status();
+  }
+  // A container keeps its entrypoint; vm_cmd_start runs beside it, detached.
+  auto r = emulation_.exec(
+      deployed.instance,
+      {"/bin/sh", "-c", "(" + node.start_after_start + ") >/dev/null 2>&1 </dev/null &"}, 10s);
+  if (!r.ok()) {
+    return std::move(r).error().context(
+        fmt::format("running vm_cmd_start in '{}'", deployed.instance));
   }
   return ok_status();
 }
 
-Status Gatekeeper::terminate_locked(const ServiceInstance& inst) {
-  std::optional<Error> first;
-  auto note = [&](Status s) {
-    if (!s.ok() && !first) {
-      first = s.error();
-    }
-  };
-  for (const auto& e : inst.elans) {
-    note(emulation_.delete_elan(e.name));
+Status Gatekeeper::terminate_locked(ServiceInstance& inst) {
+  orchestration::DeployerOptions options;
+  options.progress = options_.progress;
+  Status s =
+      orchestration::Deployer(emulation_, pools_, std::move(options)).remove(inst.deployment);
+  if (!s.ok()) {
+    return std::move(s).error().context(fmt::format("terminating instance {}", inst.uuid));
   }
-  for (const auto& c : inst.chains) {
-    auto r = emulation_.delete_chain(chain_request(c, inst.cookie));
-    if (!r.ok()) {
-      note(r.error());
-    }
-  }
-  for (auto it = inst.units.rbegin(); it != inst.units.rend(); ++it) {
-    progress(fmt::format("stopping {} in {}", it->name, it->pop));
-    note(emulation_.stop_compute(it->pop, it->name));
-  }
-  release_leases(inst.leases, pools_);
-  if (first) {
-    return std::move(*first).context(fmt::format("terminating instance {}", inst.uuid));
-  }
+  publish("service.terminated", inst);
   return ok_status();
 }
 

@@ -4,12 +4,13 @@
 // call is serialised by one mutex. Several instances of one service may run at once.
 //
 // instantiate(): resolve the service (uuid, NSD name or "latest"), place its VNFs with a
-// PlacementStrategy (placement.h), plan instances/addresses/links (service_plan.h, which holds
-// the naming, image, address and limit rules), then start every instance, run the container
-// start commands, set one bidirectional chain per E-Line and create one E-LAN per E-LAN link.
-// Any failure undoes everything this instantiation created (E-LANs, chains, instances, subnets)
-// and the error names the step that failed. terminate(): E-LANs and chains deleted, instances
-// stopped (their stop commands run), subnets returned.
+// PlacementStrategy (placement.h), translate the package into a placed ServiceGraph
+// (service_plan.h, which holds SONATA's naming, image and limit rules) and realise it with the
+// orchestration core's Deployer (orchestration/deploy/deployer.h: addresses, one bidirectional
+// chain per E-Line, one E-LAN per E-LAN link), running the container start commands after
+// start. Any failure undoes everything this instantiation created (E-LANs, chains, instances,
+// subnets) and the error names the step that failed. terminate(): the Deployer removes it all
+// (E-LANs and chains deleted, instances stopped with their stop commands, subnets returned).
 // See also: endpoints/gatekeeper/gatekeeper_endpoint.h, docs/api/gatekeeper.md.
 #pragma once
 
@@ -22,12 +23,14 @@
 #include <string_view>
 #include <vector>
 
-#include "common/random.h"
+#include "common/clock.h"
+#include "common/ids.h"
 #include "common/result.h"
-#include "common/rollback.h"
 #include "emulator/control.h"
 #include "frontends/sonata/catalogue.h"
 #include "frontends/sonata/service_plan.h"
+#include "monitor/events.h"
+#include "orchestration/deploy/deployer.h"
 #include "orchestration/placement/placement.h"
 
 namespace chainlab::sonata {
@@ -55,6 +58,7 @@ struct InstantiateRequest {
   std::optional<bool> deploy_sap;  // SAP instances; unset: GatekeeperOptions::deploy_saps
 };
 
+// What one instance runs, for the API's views.
 struct DeployedUnit {
   std::string vnf_id;  // "" for a SAP
   std::string vdu_id;
@@ -64,6 +68,17 @@ struct DeployedUnit {
   std::string image;
   bool container = false;
   std::vector<std::pair<std::string, std::string>> interfaces;  // (name, CIDR)
+};
+
+struct DeployedEline {
+  std::string link_id;
+  std::string src, src_intf, dst, dst_intf;
+};
+
+struct DeployedElan {
+  std::string link_id;
+  std::string name;                                          // the emulator's E-LAN
+  std::vector<std::pair<std::string, std::string>> members;  // (instance, interface)
 };
 
 struct ServiceInstance {
@@ -76,17 +91,16 @@ struct ServiceInstance {
   int ssiid = 0;
   std::string service_vendor;  // the NSD's (for the LLCM's instance_name)
   std::string service_version;
-  uint64_t cookie = 0;
-  std::vector<DeployedUnit> units;
-  std::vector<PlannedChain> chains;
-  std::vector<PlannedElan> elans;
-  std::vector<PoolLease> leases;
+  std::vector<DeployedUnit> units;  // VNF instances first, then SAPs
+  std::vector<DeployedEline> elines;
+  std::vector<DeployedElan> elans;
+  orchestration::Deployment deployment;  // what terminate() removes
 };
 
 struct GatekeeperOptions {
   orchestration::PlacementRegistry placement = orchestration::PlacementRegistry::with_builtins();
-  // Whether an image is in the local image store (then it runs as a container). Null: the
-  // runtime image store at its default place is asked.
+  // Whether an image is in the local image store (then it runs as a container); the composition
+  // root asks the run's image store (app/services.cc). Null: no image is (all run native).
   std::function<bool(const std::string& image)> image_is_local;
   // The unknown-image rule: false (default) runs a VDU whose image is not in the local store as a
   // native process (so son-emu's packages run without their images); true refuses such a
@@ -97,6 +111,11 @@ struct GatekeeperOptions {
   bool deploy_saps = false;
   // Progress lines ("starting empty_vnf1 in dc1"); null: none.
   std::function<void(const std::string& line)> progress;
+  // Service instance uuids and their creation stamps; both must outlive the gatekeeper.
+  const IdSource* ids = &RandomIds::instance();
+  const Clock* clock = &SystemClock::instance();
+  // "service.instantiated" / "service.terminated" go here (the run's event stream); null: none.
+  monitor::EventSink* events = nullptr;
 };
 
 class Gatekeeper {
@@ -121,16 +140,19 @@ class Gatekeeper {
   Result<const CatalogueEntry*> resolve(const InstantiateRequest& request) const;
   // InvalidArgument for the first VDU image not in the local store (reject_unknown_images).
   Status check_images(const Package& package) const;
-  // Starts the plan's instances, chains and E-LANs into `inst`, each registering its undo.
-  Status realise(const ServicePlan& plan, ServiceInstance& inst, Rollback& guard);
-  Status terminate_locked(const ServiceInstance& instance);
+  // Realises the plan through the Deployer (all or nothing).
+  Result<orchestration::Deployment> deploy(const ServicePlan& plan);
+  // vm_cmd_start of a container, run beside its entrypoint.
+  Status start_command(const PlannedNode& node, const orchestration::DeployedNode& deployed);
+  Status terminate_locked(ServiceInstance& instance);
+  void publish(const char* type, const ServiceInstance& instance) const;
   void progress(const std::string& line) const;
 
   std::mutex mu_;
   emulator::Control& emulation_;
   Catalogue& catalogue_;
   GatekeeperOptions options_;
-  AddressPools pools_;
+  orchestration::LinkPools pools_;
   std::vector<ServiceInstance> instances_;  // oldest first
   std::map<std::string, int> started_;      // service uuid -> instances started so far
 };

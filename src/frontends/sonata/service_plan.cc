@@ -4,17 +4,13 @@
 #include <cmath>
 #include <map>
 
+#include "common/names.h"
 #include "emulator/resource_model.h"
 
 namespace chainlab::sonata {
 namespace {
 
 constexpr size_t kMaxIfname = 15;
-
-bool is_object_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '.' || c == ':' || c == '-';
-}
 
 const Vnfd* find_vnfd(const Package& package, const NetworkFunctionRef& ref) {
   for (const auto& v : package.vnfds) {
@@ -25,10 +21,22 @@ const Vnfd* find_vnfd(const Package& package, const NetworkFunctionRef& ref) {
   return nullptr;
 }
 
-// One end of a link: an interface of a planned instance.
+namespace graph = orchestration::graph;
+
+// A graph node being planned: a VDU instance or a SAP.
+struct Work {
+  PlannedNode info;
+  std::string name;
+  std::string pop;
+  std::string command;
+  std::string stop_command;
+  std::vector<graph::Port> ports;
+};
+
+// One end of a link: a port of a planned node.
 struct End {
-  size_t compute = 0;  // index into plan.computes
-  size_t intf = 0;     // index into its request.interfaces
+  size_t compute = 0;  // index into works_
+  size_t intf = 0;     // index into its ports
   std::string static_address;
 };
 
@@ -54,18 +62,56 @@ const ConnectionPoint* find_cp(const std::vector<ConnectionPoint>& cps, const st
   return nullptr;
 }
 
+using VduCp = std::pair<size_t, std::string>;  // (VDU index, VDU cp id)
+
+// A VNFD's internal links: VDU cp -> the VNF cp it is joined to, VNF cp -> its VDU ends, and
+// the links between VDUs alone (kept for wiring).
+struct VnfdLinks {
+  std::map<VduCp, std::string> vdu_cp_name;
+  std::map<std::string, std::vector<VduCp>> vnf_cp_ends;
+  std::vector<std::pair<const VirtualLink*, std::vector<VduCp>>> internal;
+};
+
+Result<VnfdLinks> read_vnfd_links(const Vnfd& vnfd) {
+  VnfdLinks out;
+  for (const auto& link : vnfd.virtual_links) {
+    std::vector<std::string> vnf_cps;
+    std::vector<VduCp> vdu_cps;
+    for (const auto& ref : link.connection_points) {
+      size_t vdu = 0;
+      if (find_cp(vnfd.connection_points, ref) != nullptr) {
+        vnf_cps.push_back(ref);
+      } else if (const ConnectionPoint* cp = find_vdu_cp(vnfd, ref, &vdu); cp != nullptr) {
+        vdu_cps.emplace_back(vdu, cp->id);
+      } else {
+        return make_error(ErrorCode::kInvalidArgument,
+                          "{}: virtual link '{}': '{}' is no connection point", vnfd.source,
+                          link.id, ref);
+      }
+    }
+    if (!vnf_cps.empty() && vdu_cps.size() == 1 && vnf_cps.size() == 1) {
+      out.vdu_cp_name[vdu_cps[0]] = vnf_cps[0];
+      out.vnf_cp_ends[vnf_cps[0]].push_back(vdu_cps[0]);
+    } else if (vnf_cps.empty() && vdu_cps.size() >= 2) {
+      out.internal.emplace_back(&link, vdu_cps);
+    } else if (!vnf_cps.empty() && vdu_cps.size() > 1) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        "{}: virtual link '{}' joins a VNF connection point to {} VDU "
+                        "connection points; only one is supported",
+                        vnfd.source, link.id, vdu_cps.size());
+    }
+  }
+  return out;
+}
+
 class Planner {
  public:
-  Planner(const Package& package, const PlanOptions& options, AddressPools& pools)
-      : package_(package), options_(options), pools_(pools) {}
-
-  // What was taken from the pools so far (for the caller to give back after a failure).
-  const std::vector<PoolLease>& leases() const { return plan_.leases; }
+  Planner(const Package& package, const PlanOptions& options)
+      : package_(package), options_(options) {}
 
   Result<ServicePlan> run() {
     short_ = short_id(options_.instance_uuid);
-    plan_.cookie =
-        (std::hash<std::string>{}(options_.instance_uuid) & 0xffffffffull) | 0x100000000ull;
+    cookie_ = (std::hash<std::string>{}(options_.instance_uuid) & 0xffffffffull) | 0x100000000ull;
     CL_RETURN_IF_ERROR(plan_vnfs());
     if (options_.deploy_saps) {
       CL_RETURN_IF_ERROR(plan_saps());
@@ -91,7 +137,7 @@ class Planner {
     for (auto& [link_id, ends] : internal_links_) {
       CL_RETURN_IF_ERROR(wire(link_id, internal_types_[link_id], ends));
     }
-    return std::move(plan_);
+    return finish();
   }
 
  private:
@@ -127,116 +173,97 @@ class Planner {
         return make_error(ErrorCode::kInvalidArgument, "placement has no PoP for VNF '{}'",
                           nf.vnf_id);
       }
-      // VDU cp -> VNF cp through the internal links; internal VDU-VDU links kept for wiring.
-      std::map<std::pair<size_t, std::string>, std::string> vdu_cp_name;  // (vdu, cp id) -> name
-      std::map<std::string, std::vector<std::pair<size_t, std::string>>> vnf_cp_ends;
-      std::vector<std::pair<const VirtualLink*, std::vector<std::pair<size_t, std::string>>>>
-          internal;
-      for (const auto& link : vnfd->virtual_links) {
-        std::vector<std::string> vnf_cps;
-        std::vector<std::pair<size_t, std::string>> vdu_cps;
-        for (const auto& ref : link.connection_points) {
-          size_t vdu = 0;
-          if (find_cp(vnfd->connection_points, ref) != nullptr) {
-            vnf_cps.push_back(ref);
-          } else if (const ConnectionPoint* cp = find_vdu_cp(*vnfd, ref, &vdu); cp != nullptr) {
-            vdu_cps.emplace_back(vdu, cp->id);
-          } else {
-            return make_error(ErrorCode::kInvalidArgument,
-                              "{}: virtual link '{}': '{}' is no connection point", vnfd->source,
-                              link.id, ref);
-          }
-        }
-        if (!vnf_cps.empty() && vdu_cps.size() == 1 && vnf_cps.size() == 1) {
-          vdu_cp_name[vdu_cps[0]] = vnf_cps[0];
-          vnf_cp_ends[vnf_cps[0]].push_back(vdu_cps[0]);
-        } else if (vnf_cps.empty() && vdu_cps.size() >= 2) {
-          internal.emplace_back(&link, vdu_cps);
-        } else if (!vnf_cps.empty() && vdu_cps.size() > 1) {
-          return make_error(ErrorCode::kInvalidArgument,
-                            "{}: virtual link '{}' joins a VNF connection point to {} VDU "
-                            "connection points; only one is supported",
-                            vnfd->source, link.id, vdu_cps.size());
-        }
-      }
+      CL_ASSIGN_OR_RETURN(VnfdLinks links, read_vnfd_links(*vnfd));
       std::vector<size_t> vdu_compute(vnfd->vdus.size());
       for (size_t v = 0; v < vnfd->vdus.size(); ++v) {
-        const Vdu& vdu = vnfd->vdus[v];
-        std::string base = vnfd->vdus.size() == 1 ? nf.vnf_id : nf.vnf_id + "-" + vdu.id;
-        CL_ASSIGN_OR_RETURN(std::string name, free_name(base));
-        PlannedCompute pc;
-        pc.vnf_id = nf.vnf_id;
-        pc.vdu_id = vdu.id;
-        pc.image = vdu.image;
-        pc.container =
-            options_.image_is_local && !vdu.image.empty() && options_.image_is_local(vdu.image);
-        pc.request.pop = pop->second;
-        pc.request.name = name;
-        pc.request.image = vdu.image;
-        if (pc.container) {
-          pc.start_after_start = vdu.cmd_start;
-        } else {
-          pc.request.command = vdu.cmd_start;
-        }
-        pc.request.stop_command = vdu.cmd_stop;
-        pc.request.env = vdu.env;
-        pc.request.flavor = flavor_for(vdu.resources.vcpus);
-        pc.request.limits = limits_for(vdu.resources);
-        for (const auto& cp : vdu.connection_points) {
-          auto mapped = vdu_cp_name.find({v, cp.id});
-          std::string raw = mapped != vdu_cp_name.end() ? mapped->second : cp.id;
-          if (mapped == vdu_cp_name.end()) {
-            auto colon = raw.rfind(':');
-            if (colon != std::string::npos) {
-              raw = raw.substr(colon + 1);
-            }
-          }
-          std::string ifname = interface_name(raw);
-          auto& ifs = pc.request.interfaces;
-          for (int n = 1;
-               std::any_of(ifs.begin(), ifs.end(), [&](const auto& i) { return i.id == ifname; });
-               ++n) {
-            ifname = interface_name(raw).substr(0, kMaxIfname - 3) + "-" + std::to_string(n);
-          }
-          ifs.push_back({ifname, "", ""});
-          std::string static_address = cp.address;
-          if (mapped != vdu_cp_name.end()) {
-            const ConnectionPoint* vnf_cp = find_cp(vnfd->connection_points, mapped->second);
-            if (vnf_cp != nullptr && !vnf_cp->address.empty()) {
-              static_address = vnf_cp->address;
-            }
-          }
-          cp_end_[{plan_.computes.size(), cp.id}] =
-              End{plan_.computes.size(), ifs.size() - 1, static_address};
-        }
-        vdu_compute[v] = plan_.computes.size();
-        plan_.computes.push_back(std::move(pc));
+        CL_ASSIGN_OR_RETURN(vdu_compute[v], plan_vdu(nf, *vnfd, v, pop->second, links));
       }
-      for (const auto& [vnf_cp, ends] : vnf_cp_ends) {
-        for (const auto& [vdu, cp_id] : ends) {
-          vnf_ends_[nf.vnf_id + ":" + vnf_cp].push_back(cp_end_[{vdu_compute[vdu], cp_id}]);
-        }
-      }
-      // A single-VDU VNF whose VNF cp has no internal link: a VDU cp of the same id stands in.
-      if (vnfd->vdus.size() == 1) {
-        for (const auto& cp : vnfd->connection_points) {
-          std::string key = nf.vnf_id + ":" + cp.id;
-          auto it = cp_end_.find({vdu_compute[0], cp.id});
-          if (vnf_ends_.count(key) == 0 && it != cp_end_.end()) {
-            vnf_ends_[key].push_back(it->second);
-          }
-        }
-      }
-      for (const auto& [link, cps] : internal) {
-        std::string id = nf.vnf_id + "/" + link->id;
-        for (const auto& [vdu, cp_id] : cps) {
-          internal_links_[id].push_back(cp_end_[{vdu_compute[vdu], cp_id}]);
-        }
-        internal_types_[id] = link->connectivity_type;
-      }
+      record_vnf_ends(nf, *vnfd, links, vdu_compute);
       first_pop_ = first_pop_.empty() ? pop->second : first_pop_;
     }
     return ok_status();
+  }
+
+  // One VDU of a VNF as a planned function; returns its index in works_.
+  Result<size_t> plan_vdu(const NetworkFunctionRef& nf, const Vnfd& vnfd, size_t v,
+                          const std::string& pop, const VnfdLinks& links) {
+    const Vdu& vdu = vnfd.vdus[v];
+    std::string base = vnfd.vdus.size() == 1 ? nf.vnf_id : nf.vnf_id + "-" + vdu.id;
+    Work pc;
+    CL_ASSIGN_OR_RETURN(pc.name, free_name(base));
+    pc.pop = pop;
+    pc.info.vnf_id = nf.vnf_id;
+    pc.info.vdu_id = vdu.id;
+    pc.info.image = vdu.image;
+    pc.info.container =
+        options_.image_is_local && !vdu.image.empty() && options_.image_is_local(vdu.image);
+    if (pc.info.container) {
+      pc.info.start_after_start = vdu.cmd_start;  // the image's entrypoint runs as the command
+    } else {
+      pc.command = vdu.cmd_start;
+    }
+    pc.stop_command = vdu.cmd_stop;
+    pc.info.env = vdu.env;
+    pc.info.flavor = flavor_for(vdu.resources.vcpus);
+    pc.info.limits = limits_for(vdu.resources);
+    for (const auto& cp : vdu.connection_points) {
+      auto mapped = links.vdu_cp_name.find({v, cp.id});
+      bool to_vnf_cp = mapped != links.vdu_cp_name.end();
+      std::string raw = to_vnf_cp ? mapped->second : cp.id;
+      if (auto colon = raw.rfind(':'); !to_vnf_cp && colon != std::string::npos) {
+        raw = raw.substr(colon + 1);
+      }
+      add_port(pc, raw);
+      std::string static_address = cp.address;
+      if (to_vnf_cp) {
+        const ConnectionPoint* vnf_cp = find_cp(vnfd.connection_points, mapped->second);
+        if (vnf_cp != nullptr && !vnf_cp->address.empty()) {
+          static_address = vnf_cp->address;
+        }
+      }
+      cp_end_[{works_.size(), cp.id}] = End{works_.size(), pc.ports.size() - 1, static_address};
+    }
+    works_.push_back(std::move(pc));
+    return works_.size() - 1;
+  }
+
+  // A port named after `raw` (sanitised; "-1", "-2"... when the name is taken).
+  static void add_port(Work& w, const std::string& raw) {
+    std::string ifname = interface_name(raw);
+    auto& ports = w.ports;
+    for (int n = 1;
+         std::any_of(ports.begin(), ports.end(), [&](const auto& p) { return p.id == ifname; });
+         ++n) {
+      ifname = interface_name(raw).substr(0, kMaxIfname - 3) + "-" + std::to_string(n);
+    }
+    ports.push_back({ifname, std::nullopt, std::nullopt});
+  }
+
+  // Where the VNF's connection points and internal links end, for the NSD's links.
+  void record_vnf_ends(const NetworkFunctionRef& nf, const Vnfd& vnfd, const VnfdLinks& links,
+                       const std::vector<size_t>& vdu_compute) {
+    for (const auto& [vnf_cp, ends] : links.vnf_cp_ends) {
+      for (const auto& [vdu, cp_id] : ends) {
+        vnf_ends_[nf.vnf_id + ":" + vnf_cp].push_back(cp_end_[{vdu_compute[vdu], cp_id}]);
+      }
+    }
+    // A single-VDU VNF whose VNF cp has no internal link: a VDU cp of the same id stands in.
+    if (vnfd.vdus.size() == 1) {
+      for (const auto& cp : vnfd.connection_points) {
+        std::string key = nf.vnf_id + ":" + cp.id;
+        auto it = cp_end_.find({vdu_compute[0], cp.id});
+        if (vnf_ends_.count(key) == 0 && it != cp_end_.end()) {
+          vnf_ends_[key].push_back(it->second);
+        }
+      }
+    }
+    for (const auto& [link, cps] : links.internal) {
+      std::string id = nf.vnf_id + "/" + link->id;
+      for (const auto& [vdu, cp_id] : cps) {
+        internal_links_[id].push_back(cp_end_[{vdu_compute[vdu], cp_id}]);
+      }
+      internal_types_[id] = link->connectivity_type;
+    }
   }
 
   // NSD connection points referenced by a link: one SAP instance each.
@@ -260,14 +287,13 @@ class Planner {
         }
         std::string bare = ref.rfind("ns:", 0) == 0 ? ref.substr(3) : ref;
         CL_ASSIGN_OR_RETURN(std::string name, free_name(short_ + "-sap-" + bare));
-        PlannedCompute pc;
-        pc.sap = ref;
-        pc.request.pop = pop.empty() ? first_pop_ : pop;
-        pc.request.name = name;
-        pc.request.flavor = "tiny";
-        pc.request.interfaces.push_back({interface_name(bare), "", ""});
-        sap_end_[ref] = End{plan_.computes.size(), 0, cp->address};
-        plan_.computes.push_back(std::move(pc));
+        Work pc;
+        pc.info.sap = ref;
+        pc.pop = pop.empty() ? first_pop_ : pop;
+        pc.name = name;
+        pc.ports.push_back({interface_name(bare), std::nullopt, std::nullopt});
+        sap_end_[ref] = End{works_.size(), 0, cp->address};
+        works_.push_back(std::move(pc));
       }
     }
     return ok_status();
@@ -286,9 +312,8 @@ class Planner {
                       package_.nsd.source, link_id, ref);
   }
 
-  emulator::InterfaceRequest& intf(const End& e) {
-    return plan_.computes[e.compute].request.interfaces[e.intf];
-  }
+  graph::Port& intf(const End& e) { return works_[e.compute].ports[e.intf]; }
+  graph::PortRef ref(const End& e) { return {works_[e.compute].name, intf(e).id}; }
 
   Status wire(const std::string& link_id, const std::string& type, const std::vector<End>& ends) {
     bool eline = type == "E-Line";
@@ -300,83 +325,65 @@ class Planner {
     if (ends.size() < 2) {
       return ok_status();  // nothing to connect
     }
-    CL_RETURN_IF_ERROR(assign_addresses(link_id, !eline, ends));
+    CL_RETURN_IF_ERROR(keep_static_addresses(link_id, ends));
     if (eline) {
-      plan_.chains.push_back({link_id, plan_.computes[ends[0].compute].request.name,
-                              intf(ends[0]).id, plan_.computes[ends[1].compute].request.name,
-                              intf(ends[1]).id});
+      graph_.elines.push_back({link_id, ref(ends[0]), ref(ends[1]), {}, true});
       return ok_status();
     }
-    PlannedElan elan;
-    elan.link_id = link_id;
-    elan.name = object_name(short_ + "-" + link_id);
+    graph::Elan elan{link_id, {}};
     for (const auto& e : ends) {
-      elan.members.emplace_back(plan_.computes[e.compute].request.name, intf(e).id);
+      elan.members.push_back(ref(e));
     }
-    plan_.elans.push_back(std::move(elan));
+    graph_.elans.push_back(std::move(elan));
     return ok_status();
   }
 
   Status keep_static_addresses(const std::string& link_id, const std::vector<End>& ends) {
     for (const auto& e : ends) {
-      if (!e.static_address.empty() && intf(e).ip.empty()) {
+      if (!e.static_address.empty() && !intf(e).ip) {
         auto c = substrate::Cidr::parse(e.static_address);
         if (!c.ok()) {
           return std::move(c).error().context(
               fmt::format("virtual link '{}': static address", link_id));
         }
-        intf(e).ip = c->to_string();
+        intf(e).ip = *c;
       }
     }
     return ok_status();
   }
 
-  Status assign_addresses(const std::string& link_id, bool elan, const std::vector<End>& ends) {
-    orchestration::SubnetPool& pool = elan ? pools_.elan : pools_.eline;
-    CL_RETURN_IF_ERROR(keep_static_addresses(link_id, ends));
-    std::optional<substrate::Cidr> anchor;
-    for (const auto& e : ends) {
-      if (!anchor && !intf(e).ip.empty()) {
-        anchor = *substrate::Cidr::parse(intf(e).ip);
+  // The placed graph: VNF instances as functions, SAPs as SAPs, in planning order.
+  Result<ServicePlan> finish() {
+    ServicePlan plan;
+    graph_.id = short_;
+    graph_.name = package_.nsd.name;
+    for (Work& w : works_) {
+      if (w.info.sap.empty()) {
+        graph::Function f;
+        f.id = w.name;
+        f.name = w.info.vnf_id;
+        f.image = w.info.image;
+        f.command = std::move(w.command);
+        f.stop_command = std::move(w.stop_command);
+        f.ports = std::move(w.ports);
+        f.host = w.pop;
+        graph_.functions.push_back(std::move(f));
+      } else {
+        graph_.saps.push_back({w.name, w.info.sap, {w.pop, ""}, std::move(w.ports)});
       }
+      plan.nodes[w.name] = std::move(w.info);
     }
-    substrate::Cidr subnet;
-    if (anchor) {
-      subnet = anchor->network();
-      if (pool.reserve(subnet).ok()) {
-        plan_.leases.push_back({elan, subnet});
-      }
-    } else {
-      auto taken = pool.take();
-      if (!taken.ok()) {
-        return std::move(taken).error().context(
-            fmt::format("virtual link '{}': {} pool", link_id, elan ? "E-LAN" : "E-Line"));
-      }
-      subnet = *taken;
-      plan_.leases.push_back({elan, subnet});
-    }
-    CL_ASSIGN_OR_RETURN(orchestration::HostPool hosts, orchestration::HostPool::create(subnet));
-    for (const auto& e : ends) {
-      if (!intf(e).ip.empty()) {
-        (void)hosts.reserve(substrate::Cidr::parse(intf(e).ip)->address);
-      }
-    }
-    for (const auto& e : ends) {
-      if (intf(e).ip.empty()) {
-        auto host = hosts.take();
-        if (!host.ok()) {
-          return std::move(host).error().context(fmt::format("virtual link '{}'", link_id));
-        }
-        intf(e).ip = host->to_string();
-      }
-    }
-    return ok_status();
+    CL_RETURN_IF_ERROR(graph_.validate());
+    plan.graph = std::move(graph_);
+    plan.cookie = cookie_;
+    return plan;
   }
 
   const Package& package_;
   const PlanOptions& options_;
-  AddressPools& pools_;
-  ServicePlan plan_;
+  std::vector<Work> works_;
+  graph::ServiceGraph graph_;
+  uint64_t cookie_ = 0;
   std::string short_;
   std::string first_pop_;
   std::set<std::string> used_;
@@ -403,27 +410,13 @@ std::string short_id(const std::string& instance_uuid) {
 }
 
 std::string interface_name(std::string_view cp_id) {
-  std::string out;
-  for (char c : cp_id) {
-    bool ok =
-        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
-    out += ok ? c : '-';
-    if (out.size() == kMaxIfname) {
-      break;
-    }
-  }
-  return out.empty() ? "emu0" : out;
+  return sanitize_name(cp_id, NameRule{.keep = [](char c) { return is_ascii_alnum(c) || c == '-'; },
+                                       .max_bytes = kMaxIfname,
+                                       .fallback = "emu0"});
 }
 
 std::string object_name(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    out += is_object_char(c) ? c : '-';
-  }
-  if (!out.empty() && !std::isalnum(static_cast<unsigned char>(out.front()))) {
-    out.insert(out.begin(), 'x');
-  }
-  return out.substr(0, 64);
+  return sanitize_name(text, NameRule{.max_bytes = 64, .lead = 'x'});
 }
 
 std::string flavor_for(double vcpus) {
@@ -476,20 +469,24 @@ std::vector<orchestration::PlacementUnit> placement_units(const Package& package
   return out;
 }
 
-Result<ServicePlan> plan_service(const Package& package, const PlanOptions& options,
-                                 AddressPools& pools) {
-  Planner planner(package, options, pools);
-  auto plan = planner.run();
-  if (!plan.ok()) {
-    release_leases(planner.leases(), pools);
-  }
-  return plan;
+Result<ServicePlan> plan_service(const Package& package, const PlanOptions& options) {
+  return Planner(package, options).run();
 }
 
-void release_leases(const std::vector<PoolLease>& leases, AddressPools& pools) {
-  for (const auto& l : leases) {
-    (l.elan ? pools.elan : pools.eline).give_back(l.subnet);
-  }
+orchestration::DeployerOptions deployer_options(const ServicePlan& plan) {
+  orchestration::DeployerOptions o;
+  o.first_cookie = plan.cookie;
+  o.one_cookie = true;
+  o.names = [](const graph::ServiceGraph& g, orchestration::NameKind kind, const std::string& id) {
+    return kind == orchestration::NameKind::kNode ? id : object_name(g.id + "-" + id);
+  };
+  o.prepare = [&plan](const std::string& node, emulator::ComputeRequest& r) {
+    const PlannedNode& n = plan.nodes.at(node);
+    r.flavor = n.flavor;
+    r.env = n.env;
+    r.limits = n.limits;
+  };
+  return o;
 }
 
 }  // namespace chainlab::sonata

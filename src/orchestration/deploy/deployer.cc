@@ -4,6 +4,7 @@
 #include <set>
 
 #include "common/rollback.h"
+#include "orchestration/placement/graph_placement.h"
 #include "substrate/names.h"
 
 namespace chainlab::orchestration {
@@ -29,24 +30,6 @@ std::optional<substrate::ResourceLimits> limits_for(const graph::Resources& r) {
   return l;
 }
 
-emulator::ComputeRequest function_request(const ServiceGraph& g, const graph::Function& f) {
-  emulator::ComputeRequest r;
-  r.pop = f.host;
-  r.name = Deployer::object_name(g, f.id);
-  r.image = f.image;
-  r.command = f.command;
-  r.stop_command = f.stop_command;
-  r.limits = limits_for(f.resources);
-  return r;
-}
-
-emulator::ComputeRequest sap_request(const ServiceGraph& g, const graph::Sap& s) {
-  emulator::ComputeRequest r;
-  r.pop = s.binding.pop;
-  r.name = Deployer::object_name(g, s.id);
-  return r;
-}
-
 // Drops the removed elements of `d` from `g` (what still runs after removals).
 void erase_removed(ServiceGraph& g, const GraphDiff& d) {
   auto drop = [](auto& items, const std::vector<std::string>& ids) {
@@ -64,10 +47,42 @@ void erase_removed(ServiceGraph& g, const GraphDiff& d) {
 }  // namespace
 
 Deployer::Deployer(emulator::Control& control, LinkPools& pools, DeployerOptions options)
-    : control_(control), pools_(pools), next_cookie_(options.first_cookie) {}
+    : control_(control),
+      pools_(pools),
+      options_(std::move(options)),
+      next_cookie_(options_.first_cookie) {}
 
 std::string Deployer::object_name(const ServiceGraph& g, const std::string& id) {
   return g.id + "-" + id;
+}
+
+std::string Deployer::name(const ServiceGraph& g, NameKind kind, const std::string& id) const {
+  return options_.names ? options_.names(g, kind, id) : object_name(g, id);
+}
+
+void Deployer::progress(const std::string& line) const {
+  if (options_.progress) {
+    options_.progress(line);
+  }
+}
+
+emulator::ComputeRequest Deployer::function_request(const ServiceGraph& g,
+                                                    const graph::Function& f) const {
+  emulator::ComputeRequest r;
+  r.pop = f.host;
+  r.name = name(g, NameKind::kNode, f.id);
+  r.image = f.image;
+  r.command = f.command;
+  r.stop_command = f.stop_command;
+  r.limits = limits_for(f.resources);
+  return r;
+}
+
+emulator::ComputeRequest Deployer::sap_request(const ServiceGraph& g, const graph::Sap& s) const {
+  emulator::ComputeRequest r;
+  r.pop = s.binding.pop;
+  r.name = name(g, NameKind::kNode, s.id);
+  return r;
 }
 
 Status Deployer::check(const ServiceGraph& g, const GraphDiff& d) const {
@@ -77,7 +92,8 @@ Status Deployer::check(const ServiceGraph& g, const GraphDiff& d) const {
     if (f.host.empty()) {
       return make_error(ErrorCode::kInvalidArgument, "function '{}' is not placed (no host)", f.id);
     }
-    CL_RETURN_IF_ERROR(substrate::validate_object_name(object_name(g, f.id), "instance name"));
+    CL_RETURN_IF_ERROR(
+        substrate::validate_object_name(name(g, NameKind::kNode, f.id), "instance name"));
   }
   for (const auto& s : d.add_saps) {
     if (!s.binding.host_interface.empty()) {
@@ -85,12 +101,14 @@ Status Deployer::check(const ServiceGraph& g, const GraphDiff& d) const {
                         "SAP '{}': binding to host interface '{}' is not supported", s.id,
                         s.binding.host_interface);
     }
-    CL_RETURN_IF_ERROR(substrate::validate_object_name(object_name(g, s.id), "instance name"));
+    CL_RETURN_IF_ERROR(
+        substrate::validate_object_name(name(g, NameKind::kNode, s.id), "instance name"));
   }
   for (const auto& l : d.add_elans) {
-    CL_RETURN_IF_ERROR(substrate::validate_object_name(object_name(g, l.id), "E-LAN name"));
+    CL_RETURN_IF_ERROR(
+        substrate::validate_object_name(name(g, NameKind::kElan, l.id), "E-LAN name"));
   }
-  return ok_status();
+  return check_constraints(g);  // placed where its constraints allow
 }
 
 Result<Deployment> Deployer::deploy(const ServiceGraph& placed) {
@@ -163,6 +181,10 @@ Status Deployer::start_node(const ServiceGraph& g, const std::string& id,
                                   p.mac ? p.mac->to_string() : ""});
   }
   bool sap = g.function(id) == nullptr;
+  if (options_.prepare) {
+    options_.prepare(id, request);
+  }
+  progress(fmt::format("starting {} in {}", request.name, request.pop));
   auto info = control_.start_compute(request);
   if (!info.ok()) {
     return std::move(info).error().context(
@@ -171,12 +193,15 @@ Status Deployer::start_node(const ServiceGraph& g, const std::string& id,
   guard.add(
       fmt::format("stop instance '{}'", info->name),
       [this, pop = info->pop, name = info->name] { return control_.stop_compute(pop, name); });
-  DeployedNode node{info->name, info->pop, {}};
+  DeployedNode node{info->name, info->pop, {}, {}};
   for (size_t i = 0; i < ports.size() && i < info->interfaces.size(); ++i) {
     node.interfaces[ports[i].id] = info->interfaces[i].name;
   }
-  dep.nodes[id] = std::move(node);
-  return ok_status();
+  for (const auto& i : info->interfaces) {
+    node.addresses.emplace_back(i.name, i.ip);
+  }
+  const DeployedNode& stored = dep.nodes[id] = std::move(node);
+  return options_.after_start ? options_.after_start(id, stored) : ok_status();
 }
 
 Status Deployer::add_eline(const graph::Eline& l, Deployment& dep, Rollback& guard) {
@@ -184,12 +209,13 @@ Status Deployer::add_eline(const graph::Eline& l, Deployment& dep, Rollback& gua
   const DeployedNode& dst = dep.nodes.at(l.dst.node);
   emulator::ChainRequest r;
   r.src = src.instance;
-  r.src_intf = src.interfaces.count(l.src.port) ? src.interfaces.at(l.src.port) : l.src.port;
+  r.src_intf = src.interface_of(l.src.port);
   r.dst = dst.instance;
-  r.dst_intf = dst.interfaces.count(l.dst.port) ? dst.interfaces.at(l.dst.port) : l.dst.port;
+  r.dst_intf = dst.interface_of(l.dst.port);
   r.bidirectional = l.bidirectional;
-  r.cookie = next_cookie_++;
+  r.cookie = options_.one_cookie ? options_.first_cookie : next_cookie_++;
   r.match = graph::format_match(l.match);
+  progress(fmt::format("E-Line {}: {}:{} <-> {}:{}", l.id, r.src, r.src_intf, r.dst, r.dst_intf));
   auto chain = control_.set_chain(r);
   if (!chain.ok()) {
     return std::move(chain).error().context(fmt::format("E-Line '{}'", l.id));
@@ -210,17 +236,17 @@ Status Deployer::add_elan(const ServiceGraph& g, const graph::Elan& l, Deploymen
   std::vector<std::pair<std::string, std::string>> members;
   for (const auto& m : l.members) {
     const DeployedNode& node = dep.nodes.at(m.node);
-    members.emplace_back(node.instance,
-                         node.interfaces.count(m.port) ? node.interfaces.at(m.port) : m.port);
+    members.emplace_back(node.instance, node.interface_of(m.port));
   }
-  std::string name = object_name(g, l.id);
-  auto elan = control_.create_elan(name, members);
+  std::string elan_name = name(g, NameKind::kElan, l.id);
+  progress(fmt::format("E-LAN {}: {} members", l.id, members.size()));
+  auto elan = control_.create_elan(elan_name, members);
   if (!elan.ok()) {
     return std::move(elan).error().context(fmt::format("E-LAN '{}'", l.id));
   }
-  guard.add(fmt::format("delete E-LAN '{}'", name),
-            [this, name] { return control_.delete_elan(name); });
-  dep.elans[l.id] = name;
+  guard.add(fmt::format("delete E-LAN '{}'", elan_name),
+            [this, elan_name] { return control_.delete_elan(elan_name); });
+  dep.elans[l.id] = elan_name;
   return ok_status();
 }
 
@@ -260,6 +286,7 @@ Status Deployer::remove_parts(const GraphDiff& d, Deployment& dep) {
   nodes.insert(nodes.end(), d.remove_saps.begin(), d.remove_saps.end());
   for (const auto& id : nodes) {
     if (auto it = dep.nodes.find(id); it != dep.nodes.end()) {
+      progress(fmt::format("stopping {} in {}", it->second.instance, it->second.pop));
       Status s = control_.stop_compute(it->second.pop, it->second.instance);
       if (!s.ok()) {
         keep_first_error(

@@ -199,31 +199,9 @@ PlacementRegistry PlacementRegistry::with_builtins() {
   return r;
 }
 
-Status PlacementRegistry::add(const std::string& name, Factory factory) {
-  if (!factories_.emplace(name, std::move(factory)).second) {
-    return make_error(ErrorCode::kAlreadyExists, "placement strategy '{}' is registered twice",
-                      name);
-  }
-  return ok_status();
-}
-
 Result<std::unique_ptr<PlacementStrategy>> PlacementRegistry::create(
     const std::string& name, const std::string& argument) const {
-  const std::string& key = name.empty() ? std::string(kDefaultPlacement) : name;
-  auto it = factories_.find(key);
-  if (it == factories_.end()) {
-    return make_error(ErrorCode::kInvalidArgument, "unknown placement strategy '{}'; known: {}",
-                      key, fmt::join(names(), ", "));
-  }
-  return it->second(argument);
-}
-
-std::vector<std::string> PlacementRegistry::names() const {
-  std::vector<std::string> out;
-  for (const auto& [name, f] : factories_) {
-    out.push_back(name);
-  }
-  return out;
+  return Registry::create(name.empty() ? std::string(kDefaultPlacement) : name, argument);
 }
 
 }  // namespace chainlab::orchestration

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "common/registry.h"
 #include "common/result.h"
 
 namespace chainlab::orchestration {
@@ -68,24 +69,16 @@ std::unique_ptr<PlacementStrategy> make_static_placement(
 inline constexpr size_t kMaxPlacementMap = 256 * 1024;
 Result<std::unique_ptr<PlacementStrategy>> parse_static_placement(const std::string& text);
 
-// Strategies by name. `argument` is what a strategy may need (the static mapping's text).
-class PlacementRegistry {
+// Strategies by name (common/registry.h: duplicate = AlreadyExists, unknown = InvalidArgument
+// listing the known names). `argument` is what a strategy may need (the static mapping's text).
+class PlacementRegistry : public Registry<PlacementStrategy, const std::string&> {
  public:
-  using Factory =
-      std::function<Result<std::unique_ptr<PlacementStrategy>>(const std::string& argument)>;
-
+  PlacementRegistry() : Registry("placement strategy") {}
   // The four built-in strategies.
   static PlacementRegistry with_builtins();
-  // AlreadyExists for a duplicate name.
-  Status add(const std::string& name, Factory factory);
-  // InvalidArgument (listing the known names) for an unknown one; "" is the default,
-  // "round-robin".
+  // "" is the default, "round-robin".
   Result<std::unique_ptr<PlacementStrategy>> create(const std::string& name,
                                                     const std::string& argument = "") const;
-  std::vector<std::string> names() const;
-
- private:
-  std::map<std::string, Factory> factories_;
 };
 
 inline constexpr const char* kDefaultPlacement = "round-robin";

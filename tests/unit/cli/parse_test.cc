@@ -92,6 +92,18 @@ TEST(CliParse, RewritesLegacySrcDst) {
   EXPECT_EQ(rewrite_legacy_args(untouched), untouched);
 }
 
+TEST(CliParse, RewritesLegacyVnf) {
+  std::vector<std::string> in = {"chainlab", "monitor",  "setup_metric", "-vnf", "vnf1:in",
+                                 "-m",       "rx_bytes", "--",           "-vnf"};
+  std::vector<std::string> want = {"chainlab", "monitor",  "setup_metric", "--vnf", "vnf1:in",
+                                   "-m",       "rx_bytes", "--",           "-vnf"};
+  EXPECT_EQ(rewrite_legacy_args(in), want);
+  std::vector<std::string> eq = {"-vnf=vnf1"};
+  EXPECT_EQ(rewrite_legacy_args(eq), std::vector<std::string>{"--vnf=vnf1"});
+  std::vector<std::string> untouched = {"--vnf", "-vnfx", "-v", "--vnf_name"};
+  EXPECT_EQ(rewrite_legacy_args(untouched), untouched);
+}
+
 TEST(CliParse, Durations) {
   EXPECT_EQ(*parse_duration_ns("30ms"), 30'000'000u);
   EXPECT_EQ(*parse_duration_ns("30"), 30'000'000u);

@@ -5,8 +5,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <cstdlib>
-
 #include <gtest/gtest.h>
 
 #include "fake_server.h"
@@ -157,12 +155,9 @@ TEST(RestClient, RejectsBadEndpoints) {
 }
 
 TEST(RestClient, ResolvesEndpointFlagThenEnvThenDefault) {
-  ::unsetenv("CHAINLAB_ENDPOINT");
-  EXPECT_EQ(resolve_endpoint(""), kDefaultEndpoint);
-  ::setenv("CHAINLAB_ENDPOINT", "http://10.0.0.1:5001", 1);
-  EXPECT_EQ(resolve_endpoint(""), "http://10.0.0.1:5001");
-  EXPECT_EQ(resolve_endpoint("http://h:1"), "http://h:1");
-  ::unsetenv("CHAINLAB_ENDPOINT");
+  EXPECT_EQ(resolve_endpoint("", ""), kDefaultEndpoint);
+  EXPECT_EQ(resolve_endpoint("", "http://10.0.0.1:5001"), "http://10.0.0.1:5001");
+  EXPECT_EQ(resolve_endpoint("http://h:1", "http://10.0.0.1:5001"), "http://h:1");
 }
 
 TEST(RestClient, EncodesPathsAndQueries) {

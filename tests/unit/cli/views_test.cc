@@ -66,6 +66,21 @@ TEST(CliViews, DatacenterAndChainTables) {
             "1   vnf1:output  vnf2  dc1,s1,dc2  7     10      true\n");
 }
 
+TEST(CliViews, DatacenterStatusText) {
+  auto pop = nlohmann::json::parse(
+      R"({"label": "dc1", "internalname": "dc1", "switch": "dc1.s1", "n_running_containers": 2,
+          "vnf_list": ["a", "b"], "resource_model": "fixed", "metadata": {}})");
+  EXPECT_EQ(datacenter_status_text(pop),
+            "label:           dc1\n"
+            "internalname:    dc1\n"
+            "switch:          dc1.s1\n"
+            "instances:       2\n"
+            "vnf_list:        a, b\n"
+            "resource_model:  fixed\n"
+            "resource_state:  -\n"
+            "metadata:        {}\n");
+}
+
 TEST(ShellViews, PingMatrix) {
   std::vector<std::vector<bool>> ok = {{false, true}, {false, false}};
   EXPECT_EQ(ping_matrix_text({"a", "b"}, ok),

@@ -55,6 +55,16 @@ TEST(Result, ErrnoMapsToCodes) {
   EXPECT_EQ(errno_error(ENOMEM, "x").code, ErrorCode::kResourceExhausted);
   EXPECT_EQ(errno_error(EIO, "x").code, ErrorCode::kInternal);
   EXPECT_EQ(errno_error(ENOENT, "open /nope").message, "open /nope: No such file or directory");
+  EXPECT_EQ(errno_error(EAGAIN, "x").code, ErrorCode::kResourceExhausted);
+  EXPECT_EQ(errno_error(EOPNOTSUPP, "x").code, ErrorCode::kUnavailable);
+  EXPECT_EQ(errno_error(ESRCH, "x").code, ErrorCode::kNotFound);
+  EXPECT_EQ(errno_error(0, "x").code, ErrorCode::kInternal);
+}
+
+TEST(Result, ErrorCodeNames) {
+  EXPECT_STREQ(error_code_name(ErrorCode::kInvalidArgument), "invalid argument");
+  EXPECT_STREQ(error_code_name(ErrorCode::kFailedPrecondition), "failed precondition");
+  EXPECT_STREQ(error_code_name(ErrorCode::kInternal), "internal");
 }
 
 }  // namespace

@@ -249,7 +249,7 @@ TEST(TopologyYamlTest, BadGatekeeperApiOrSap) {
   EXPECT_EQ(error_of("emulator: {gatekeeper_saps: true}\n"),
             "two.yaml: emulator: unknown key 'gatekeeper_saps' (expected one of: e_cpu, e_mem, "
             "rest_port, gatekeeper_port, keystone, instance_log_bytes, connectivity, "
-            "gatekeeper_api, gatekeeper_sap)");
+            "gatekeeper_api, gatekeeper_sap, alarms)");
 }
 
 TEST(TopologyYamlTest, LearningExample) {
@@ -372,6 +372,44 @@ TEST(TopologyYamlBounds, NumbersAreRangeChecked) {
   auto t = Topology::from_yaml(head + "bw: 1gbit}\n", "two.yaml");
   ASSERT_TRUE(t.ok()) << t.error().message;
   EXPECT_EQ(t->links()[0].bw_mbps, 1000);
+}
+
+}  // namespace
+}  // namespace chainlab::emulator
+
+namespace chainlab::emulator {
+namespace {
+
+TEST(TopologyYamlTest, AlarmsAreReadCheckedAndWrittenBack) {
+  auto r = Topology::from_yaml(R"(
+emulator:
+  alarms:
+    - {name: busy, metric: cpu, selector: "instance/*", op: ">", value: 0.5, for: 2s}
+    - {name: quiet, metric: rx_bytes, selector: "interface/*/*", op: "<", value: 100,
+       hysteresis: 10}
+pops: [dc1]
+)",
+                               "alarms.yaml");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->emulator.alarms.size(), 2u);
+  EXPECT_EQ(r->emulator.alarms[0].name, "busy");
+  EXPECT_TRUE(r->emulator.alarms[0].above);
+  EXPECT_EQ(r->emulator.alarms[0].for_duration, std::chrono::seconds(2));
+  EXPECT_FALSE(r->emulator.alarms[1].above);
+  EXPECT_EQ(r->emulator.alarms[1].hysteresis, 10);
+  auto back = Topology::from_yaml(r->to_yaml(), "round-trip");
+  ASSERT_TRUE(back.ok()) << back.error().message << "\n" << r->to_yaml();
+  EXPECT_EQ(*back, *r);
+
+  auto bad = [](const std::string& alarm) {
+    return error_of("emulator: {alarms: [" + alarm + "]}\npops: [dc1]\n");
+  };
+  EXPECT_NE(bad("{name: a, value: x}").find("value"), std::string::npos);
+  EXPECT_NE(bad("{name: a, value: 1, op: '='}").find("op"), std::string::npos);
+  EXPECT_NE(bad("{name: 'a b', value: 1}").find("alarm name"), std::string::npos);
+  EXPECT_NE(bad("{name: a, value: 1, colour: red}").find("unknown key"), std::string::npos);
+  EXPECT_NE(bad("{name: a, value: 1}, {name: a, value: 2}").find("duplicate"), std::string::npos);
+  EXPECT_NE(bad("{name: a, value: 1, for: 2h}").find("for"), std::string::npos);
 }
 
 }  // namespace

@@ -20,7 +20,15 @@ namespace chainlab::testing {
 
 class FakeControl final : public emulator::Control {
  public:
-  enum class Op { kStartCompute, kStopCompute, kAddInterface, kSetChain, kCreateElan, kUpdateElan };
+  enum class Op {
+    kStartCompute,
+    kStopCompute,
+    kAddInterface,
+    kSetChain,
+    kCreateElan,
+    kUpdateElan,
+    kExec
+  };
 
   explicit FakeControl(emulator::Topology topology) : topology_(std::move(topology)) {}
 
@@ -147,6 +155,7 @@ class FakeControl final : public emulator::Control {
 
   Result<runtime::ExecResult> exec(const std::string& name, const std::vector<std::string>& argv,
                                    std::chrono::milliseconds) override {
+    CL_RETURN_IF_ERROR(maybe_fail(Op::kExec));
     CL_RETURN_IF_ERROR(compute_status(name));
     std::vector<std::string> call{name};
     call.insert(call.end(), argv.begin(), argv.end());

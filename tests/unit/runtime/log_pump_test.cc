@@ -113,6 +113,10 @@ TEST_F(LogPumpTest, ManyStreamsOneThread) {
   }
   EXPECT_EQ(pump_->attached(), 0u);
   logs.clear();
+  // The pump thread may still hold the last stream it served for a moment: await its release.
+  for (int i = 0; i < 2000 && open_fds() != fds_before; ++i) {
+    std::this_thread::sleep_for(1ms);
+  }
   EXPECT_EQ(open_fds(), fds_before);
 }
 

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "common/files.h"
@@ -80,7 +81,12 @@ TEST_F(JournalDir, DeadOwnerIsStale) {
   // A pid that cannot be alive with that start time.
   ASSERT_TRUE(write_file((*journal)->dir() + "/owner", "1 1\n", true).ok());
   EXPECT_FALSE(Journal::owner_alive((*journal)->dir()));
-  EXPECT_EQ(cleanup_stale_runs(dir_).runs.size(), 1u);
+  auto report = cleanup_stale_runs(dir_);
+  EXPECT_EQ(report.runs.size(), 1u);
+  // Who left it: the owner's pid and the command line recorded when the run began (this test).
+  ASSERT_EQ(report.owners.size(), 1u);
+  EXPECT_THAT(report.owners[0], ::testing::StartsWith("pid 1: "));
+  EXPECT_THAT(report.owners[0], ::testing::HasSubstr("unit_tests"));
 }
 
 TEST(Journal, KindNamesRoundTrip) {

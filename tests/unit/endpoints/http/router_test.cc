@@ -1,5 +1,6 @@
 // Router over real loopback HTTP (no root): a route table's JSON and Reply answers, errors in the
-// endpoint's shape with the table's status, the guard, prefixes and stream routes.
+// endpoint's shape with the table's status, the guard, prefixes, stream routes and tables grouped
+// by path.
 #include "endpoints/http/router.h"
 
 #include <httplib.h>
@@ -52,6 +53,26 @@ const Route<Counter> kOpen[] = {
 };
 const Route<Counter> kGuarded[] = {{Method::kGet, R"(/hello/([^/]+))", &hello}};
 
+Result<json> detail(Counter&, const httplib::Request&) {
+  return json{{"detail", true}};
+}
+
+Result<json> method_name(Counter&, const httplib::Request& req) {
+  return json{{"method", req.method}, {"item", std::string(req.matches[1])}};
+}
+
+// The methods of a path together; "/items/detail" comes first, so GET tries it before the item
+// pattern that matches it too.
+const PathRoutes<Counter> kPaths[] = {
+    {"/items/detail", {{Method::kGet, &detail}}},
+    {R"(/items/([^/]+))",
+     {{Method::kGet, &method_name},
+      {Method::kPost, &method_name},
+      {Method::kPut, &method_name},
+      {Method::kPatch, &method_name},
+      {Method::kDelete, &method_name}}},
+};
+
 class RouterEndpoint final : public Endpoint {
  public:
   std::string name() const override { return "router-test"; }
@@ -65,6 +86,7 @@ class RouterEndpoint final : public Endpoint {
       return ok_status();
     };
     Router(server, *this, guard).add<Counter>(counter, kGuarded, "/v1");
+    Router(server, *this).add<Counter>(counter, kPaths, "/p");
   }
   void write_error(httplib::Response& res, const Error& error) const override {
     send_json(res, {{"fault", error.message}}, http_status(error.code));
@@ -130,6 +152,27 @@ TEST_F(RouterTest, TheGuardRunsFirstAndItsErrorStopsTheRoute) {
   ASSERT_TRUE(let_in);
   EXPECT_EQ(let_in->status, 200);
   EXPECT_EQ(endpoint_.counter.calls, 1);
+}
+
+TEST_F(RouterTest, PathRoutesRegisterEveryMethodOfAPathInTableOrder) {
+  auto d = client_->Get("/p/items/detail");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(json::parse(d->body), (json{{"detail", true}}));
+  auto get = client_->Get("/p/items/a");
+  ASSERT_TRUE(get);
+  EXPECT_EQ(json::parse(get->body), (json{{"method", "GET"}, {"item", "a"}}));
+  auto post = client_->Post("/p/items/b", "", "application/json");
+  ASSERT_TRUE(post);
+  EXPECT_EQ(json::parse(post->body), (json{{"method", "POST"}, {"item", "b"}}));
+  auto put = client_->Put("/p/items/c", "", "application/json");
+  ASSERT_TRUE(put);
+  EXPECT_EQ(json::parse(put->body), (json{{"method", "PUT"}, {"item", "c"}}));
+  auto patch = client_->Patch("/p/items/d", "", "application/json");
+  ASSERT_TRUE(patch);
+  EXPECT_EQ(json::parse(patch->body), (json{{"method", "PATCH"}, {"item", "d"}}));
+  auto del = client_->Delete("/p/items/e");
+  ASSERT_TRUE(del);
+  EXPECT_EQ(json::parse(del->body), (json{{"method", "DELETE"}, {"item", "e"}}));
 }
 
 }  // namespace

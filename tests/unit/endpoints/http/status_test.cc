@@ -15,12 +15,14 @@ TEST(Status, EveryCodeHasItsHttpStatus) {
   EXPECT_EQ(http_status(ErrorCode::kResourceExhausted), 503);
   EXPECT_EQ(http_status(ErrorCode::kUnavailable), 503);
   EXPECT_EQ(http_status(ErrorCode::kInternal), 500);
+  EXPECT_EQ(http_status(ErrorCode::kPermissionDenied), 403);
 }
 
 TEST(Status, TheInverseReadsTheSameTableBack) {
-  for (ErrorCode code : {ErrorCode::kInvalidArgument, ErrorCode::kUnauthenticated,
-                         ErrorCode::kNotFound, ErrorCode::kAlreadyExists, ErrorCode::kTooLarge,
-                         ErrorCode::kResourceExhausted, ErrorCode::kInternal}) {
+  for (ErrorCode code :
+       {ErrorCode::kInvalidArgument, ErrorCode::kUnauthenticated, ErrorCode::kPermissionDenied,
+        ErrorCode::kNotFound, ErrorCode::kAlreadyExists, ErrorCode::kTooLarge,
+        ErrorCode::kResourceExhausted, ErrorCode::kInternal}) {
     EXPECT_EQ(error_code_for_status(http_status(code)), code) << error_code_name(code);
   }
   // A status two codes share reads back as the first; one the table lacks as internal.

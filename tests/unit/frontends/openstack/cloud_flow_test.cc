@@ -105,5 +105,23 @@ TEST_F(CloudFlowTest, AttachAndDetachAnInterfaceAtRuntime) {
   EXPECT_EQ(emu_.instances().at(s->instance).interfaces.size(), 1u);
 }
 
+TEST(CloudSources, RecordsTakeTheirIdsAndStampsFromTheInjectedSources) {
+  FakeControl emu(FakeControl::pops({"dc1"}));
+  ManualClock clock;
+  SequentialIds ids;
+  CloudConfig config;
+  config.pop = "dc1";
+  config.default_network = false;
+  Cloud cloud(emu, config, nullptr, clock, ids);
+  std::string net = chainlab::testing::network_with_subnet(cloud, "a", "10.40.0.0/24");
+  std::string stamped_before = iso8601(clock.now(), true);
+  clock.advance(std::chrono::hours(1));
+  auto s = chainlab::testing::server_on_networks(cloud, "vnf1", {net});
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(s->created, iso8601(clock.now(), true)) << "the injected clock, not the system's";
+  EXPECT_EQ(s->id.substr(8, 16), "-0000-4000-8000-") << "a SequentialIds uuid: " << s->id;
+  EXPECT_EQ(cloud.get_network(net)->created_at, stamped_before) << "an hour earlier";
+}
+
 }  // namespace
 }  // namespace chainlab::openstack

@@ -18,13 +18,6 @@ TEST(CloudHelpers, UuidsAreVersion4AndRecognised) {
   EXPECT_FALSE(is_uuid("0123456z-89ab-cdef-0123-456789abcdef"));
 }
 
-TEST(CloudHelpers, Iso8601) {
-  auto t = std::chrono::system_clock::time_point(std::chrono::seconds(1700000000)) +
-           std::chrono::microseconds(123456);
-  EXPECT_EQ(iso8601(t), "2023-11-14T22:13:20.123456Z");
-  EXPECT_EQ(iso8601(t, true), "2023-11-14T22:13:20Z");
-}
-
 TEST(CloudHelpers, ServerNamesBecomeValidInstanceNames) {
   EXPECT_EQ(sanitize_server_name("vnf1"), "vnf1");
   EXPECT_EQ(sanitize_server_name("my server/1"), "my-server-1");

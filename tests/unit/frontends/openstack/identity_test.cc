@@ -80,5 +80,18 @@ TEST(Identity, DefaultIsAdminAdmin) {
   EXPECT_TRUE(id.authenticate("admin", "admin", "admin").ok());
 }
 
+TEST(Identity, IdsComeFromTheInjectedSource) {
+  ManualClock clock;
+  SequentialIds ids;
+  Identity id(two_users(), clock, ids);
+  EXPECT_EQ(id.project_id(), fmt::format("{:032x}", 1));
+  ASSERT_EQ(id.users().size(), 2u);
+  EXPECT_EQ(id.users()[1].id, fmt::format("{:032x}", 3));
+  auto t = id.authenticate("alice", "wonderland", "");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->id, fmt::format("{:032x}", 4));
+  EXPECT_TRUE(id.validate(t->id).ok());
+}
+
 }  // namespace
 }  // namespace chainlab::openstack

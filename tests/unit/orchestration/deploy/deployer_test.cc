@@ -185,6 +185,12 @@ TEST_F(DeployerTest, InvalidGraphsChangeNothing) {
   EXPECT_EQ(dep.error().message, "E-Line 'l1': node 'fw' has no port 'nope'");
 
   g = placed();
+  g.functions[0].constraints.banned_hosts = {g.functions[0].host};
+  dep = deployer.deploy(g);
+  ASSERT_FALSE(dep.ok()) << "placed against its constraints";
+  EXPECT_NE(dep.error().message.find("a banned host"), std::string::npos) << dep.error().message;
+
+  g = placed();
   g.functions[0].host = "dc9";  // placed on a PoP the domain does not have
   dep = deployer.deploy(g);
   ASSERT_FALSE(dep.ok());

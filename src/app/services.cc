@@ -1,0 +1,44 @@
+#include "app/services.h"
+
+#include <chrono>
+#include <utility>
+
+namespace chainlab::app {
+
+std::unique_ptr<OpenStackServices> make_openstack_services(emulator::Control& control,
+                                                           const std::string& pop,
+                                                           runtime::ImageStore* images) {
+  openstack::CloudConfig config;
+  config.pop = pop;
+  const emulator::KeystoneSpec& keystone = control.topology().emulator.keystone;
+  if (!keystone.users.empty()) {
+    config.identity.users.clear();
+    for (const auto& u : keystone.users) {
+      config.identity.users.push_back({u.name, u.password});
+    }
+  }
+  config.identity.token_lifetime = std::chrono::seconds(keystone.token_lifetime_s);
+  auto services = std::make_unique<OpenStackServices>();
+  services->cloud = std::make_unique<openstack::Cloud>(control, std::move(config), images);
+  services->sfc = std::make_unique<openstack::Sfc>(*services->cloud, control);
+  services->stacks = std::make_unique<openstack::StackEngine>(*services->cloud);
+  return services;
+}
+
+Result<std::unique_ptr<GatekeeperServices>> open_gatekeeper_services(
+    emulator::Control& control, const std::string& catalogue_dir, sonata::GatekeeperOptions options,
+    std::vector<std::string>* warnings, sonata::PackageLimits limits) {
+  auto services = std::make_unique<GatekeeperServices>();
+  CL_ASSIGN_OR_RETURN(services->catalogue,
+                      sonata::Catalogue::open(catalogue_dir, warnings, std::move(limits)));
+  services->gatekeeper =
+      std::make_unique<sonata::Gatekeeper>(control, *services->catalogue, std::move(options));
+  return services;
+}
+
+std::function<bool(const std::string& image)> image_is_local_in(runtime::ImageStore* store) {
+  return
+      [store](const std::string& image) { return store != nullptr && store->resolve(image).ok(); };
+}
+
+}  // namespace chainlab::app
