@@ -49,6 +49,9 @@ struct ComputeRequest {
   // A taken name becomes "<name>-2", "<name>-3"... (the answer carries the name used) instead
   // of an AlreadyExists error.
   bool rename_if_taken = false;
+  // "" = plug the interfaces into the PoP's switch; else into this graph-LSI of the PoP
+  // (create_graph_lsi). Such an instance takes no part in chains, E-LANs or learning.
+  std::string graph_lsi;
 };
 
 struct InterfaceInfo {
@@ -115,6 +118,22 @@ struct ElanInfo {
 // member, else flood) spanning a tree of the topology, so broadcasts cannot loop even when the
 // topology has cycles (son-emu issue 175).
 
+// A graph-LSI (the node orchestrator's switch of one NF-FG, COMPOSER §5.2): a switch beside its
+// PoP's switch (LSI-0), joined to it by virtual links; instances started with
+// ComputeRequest::graph_lsi plug into it. Rules on either switch come from add_rule.
+struct GraphLsiInfo {
+  std::string name;
+  std::string pop;
+  dataplane::LsiId lsi0 = 0;  // the PoP's switch
+  dataplane::LsiId lsi = 0;
+};
+
+struct LsiLink {
+  dataplane::PortId lsi0_port = 0;  // on the PoP's switch
+  dataplane::PortId graph_port = 0;
+  friend bool operator==(const LsiLink&, const LsiLink&) = default;
+};
+
 // A partial link change: unset fields keep their value.
 struct LinkChange {
   std::optional<uint64_t> delay_ns;
@@ -164,6 +183,25 @@ class Control {
 
   // Runtime link change between two adjacent nodes (both directions).
   virtual Status set_link(const std::string& a, const std::string& b, const LinkChange& change) = 0;
+
+  // Graph-LSIs. `name` is unique among them (AlreadyExists); destroying one refuses while
+  // instances are plugged into it (FailedPrecondition) and takes its links and rules with it.
+  virtual Result<GraphLsiInfo> create_graph_lsi(const std::string& pop,
+                                                const std::string& name) = 0;
+  virtual Status destroy_graph_lsi(const std::string& name) = 0;
+  virtual Result<LsiLink> add_graph_link(const std::string& name) = 0;
+  virtual Status remove_graph_link(const std::string& name, const LsiLink& link) = 0;
+  // The ports of the PoP's switch that graphs name as interfaces: each SAP (by its name), each
+  // topology link (by the neighbour's name) and each host interface attached to it.
+  virtual Result<std::map<std::string, dataplane::PortId>> pop_interfaces(
+      const std::string& pop) = 0;
+  // Attaches an existing host interface (a NIC or a veth, by name) to the PoP's switch.
+  virtual Result<dataplane::PortId> attach_host_interface(const std::string& pop,
+                                                          const std::string& ifname) = 0;
+  // A rule on a PoP's switch or a graph-LSI (the ids of GraphLsiInfo); the caller removes it.
+  virtual Result<dataplane::RuleId> add_rule(dataplane::LsiId lsi,
+                                             const dataplane::RuleSpec& rule) = 0;
+  virtual Status delete_rule(dataplane::LsiId lsi, dataplane::RuleId rule) = 0;
 };
 
 }  // namespace chainlab::emulator

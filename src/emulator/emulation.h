@@ -110,6 +110,18 @@ class Emulation final : public Control, public monitor::Source {
   // Runtime link change between two adjacent nodes (both directions).
   Status set_link(const std::string& a, const std::string& b, const LinkChange& change) override;
 
+  // Graph-LSIs and rules of the node orchestrator (emulation_graph_lsi.cc).
+  Result<GraphLsiInfo> create_graph_lsi(const std::string& pop, const std::string& name) override;
+  Status destroy_graph_lsi(const std::string& name) override;
+  Result<LsiLink> add_graph_link(const std::string& name) override;
+  Status remove_graph_link(const std::string& name, const LsiLink& link) override;
+  Result<std::map<std::string, dataplane::PortId>> pop_interfaces(const std::string& pop) override;
+  Result<dataplane::PortId> attach_host_interface(const std::string& pop,
+                                                  const std::string& ifname) override;
+  Result<dataplane::RuleId> add_rule(dataplane::LsiId lsi,
+                                     const dataplane::RuleSpec& rule) override;
+  Status delete_rule(dataplane::LsiId lsi, dataplane::RuleId rule) override;
+
   // {nodes: [{name, group}], links: [{source, target, value}]} (son-emu d3jsgraph).
   nlohmann::json d3_graph();
 

@@ -43,6 +43,10 @@ Result<std::pair<int, dataplane::PortId>> Emulation::Impl::endpoint(const std::s
   if (ifs.empty()) {
     return make_error(ErrorCode::kFailedPrecondition, "instance '{}' has no interface", instance);
   }
+  if (it->second.lsi != nodes[static_cast<size_t>(it->second.node)].lsi) {
+    return make_error(ErrorCode::kFailedPrecondition,
+                      "instance '{}' is on a graph-LSI (its NF-FG steers its traffic)", instance);
+  }
   if (intf.empty()) {
     return std::pair{it->second.node, ifs.front().port};
   }
@@ -76,7 +80,7 @@ Result<InstanceState*> Emulation::Impl::find(const std::string& name) {
 }
 
 Result<InterfaceInfo> Emulation::Impl::plug(runtime::ComputeInstance& compute,
-                                            const std::string& name, int node,
+                                            const std::string& name, dataplane::LsiId lsi,
                                             const std::string& intf,
                                             const std::optional<substrate::Cidr>& ip,
                                             const std::optional<substrate::MacAddress>& mac) {
@@ -86,7 +90,7 @@ Result<InterfaceInfo> Emulation::Impl::plug(runtime::ComputeInstance& compute,
   is.mac = mac;
   CL_ASSIGN_OR_RETURN(runtime::InterfaceStatus added, compute.add_interface(is));
   std::string port_name = fmt::format("{}:{}", name, intf);
-  auto port = engine->add_port(nodes[static_cast<size_t>(node)].lsi, port_name, added.host_ifname);
+  auto port = engine->add_port(lsi, port_name, added.host_ifname);
   if (!port.ok()) {
     (void)compute.remove_interface(intf);
     return std::move(port).error();
@@ -210,6 +214,7 @@ Result<ComputeInfo> Emulation::start_compute(const ComputeRequest& asked) {
 
   int node = im.graph->index(request.pop);
   NodeState& ns = im.nodes[static_cast<size_t>(node)];
+  CL_ASSIGN_OR_RETURN(dataplane::LsiId lsi, im.instance_lsi(node, request.graph_lsi));
   Allocation alloc;
   if (ns.model) {
     CL_RETURN_IF_ERROR(ns.model->allocate(request.name, flavor));
@@ -219,12 +224,13 @@ Result<ComputeInfo> Emulation::start_compute(const ComputeRequest& asked) {
   inst.request = request;
   inst.request.flavor = flavor.name;
   inst.node = node;
+  inst.lsi = lsi;
   inst.allocation = alloc;
 
   // From here on, a failure undoes everything done so far.
   auto undo = [&](Error e) -> Error {
     for (const auto& i : inst.interfaces) {
-      (void)im.engine->remove_port(ns.lsi, i.port);
+      (void)im.engine->remove_port(lsi, i.port);
     }
     if (inst.compute) {
       (void)inst.compute->destroy();
@@ -251,14 +257,15 @@ Result<ComputeInfo> Emulation::start_compute(const ComputeRequest& asked) {
   }
   inst.compute = std::move(made).value();
   for (const auto& p : planned) {
-    auto plugged = im.plug(*inst.compute, request.name, node, p.name, p.ip, p.mac);
+    auto plugged = im.plug(*inst.compute, request.name, lsi, p.name, p.ip, p.mac);
     if (!plugged.ok()) {
       return undo(std::move(plugged).error());
     }
     inst.interfaces.push_back(*plugged);
   }
   // Learning mode: connected before its command starts, reachable when this call returns.
-  if (auto s = im.sync_learning(node, inst.interfaces); !s.ok()) {
+  if (auto s = im.sync_learning(node, lsi == ns.lsi ? inst.interfaces : std::vector<InterfaceInfo>{});
+      !s.ok()) {
     return undo(std::move(s).error());
   }
   if (auto s = inst.compute->start(); !s.ok()) {
@@ -307,7 +314,7 @@ Status Emulation::stop_compute(const std::string& pop, const std::string& name) 
     (void)it->second.compute->exec({"/bin/sh", "-c", stop_cmd}, std::chrono::seconds(10));
   }
   for (const auto& i : it->second.interfaces) {
-    (void)im.engine->remove_port(ns.lsi, i.port);
+    (void)im.engine->remove_port(it->second.lsi, i.port);
     im.used_ips.erase(i.ip);
   }
   Status destroyed = it->second.compute->destroy();
@@ -378,9 +385,11 @@ Result<InterfaceInfo> Emulation::add_interface(const std::string& name,
   if (!ip) {
     CL_ASSIGN_OR_RETURN(ip, im.next_pool_address());
   }
-  CL_ASSIGN_OR_RETURN(InterfaceInfo info, im.plug(*inst->compute, name, inst->node, id, ip, mac));
-  if (auto s = im.sync_learning(inst->node, {info}); !s.ok()) {
-    (void)im.engine->remove_port(im.nodes[static_cast<size_t>(inst->node)].lsi, info.port);
+  CL_ASSIGN_OR_RETURN(InterfaceInfo info, im.plug(*inst->compute, name, inst->lsi, id, ip, mac));
+  bool on_pop = inst->lsi == im.nodes[static_cast<size_t>(inst->node)].lsi;
+  if (auto s = im.sync_learning(inst->node, on_pop ? std::vector{info} : std::vector<InterfaceInfo>{});
+      !s.ok()) {
+    (void)im.engine->remove_port(inst->lsi, info.port);
     (void)inst->compute->remove_interface(id);
     return std::move(s).error();
   }
@@ -400,8 +409,7 @@ Status Emulation::remove_interface(const std::string& name, const std::string& i
   if (i == ifs.end()) {
     return make_error(ErrorCode::kNotFound, "instance '{}' has no interface '{}'", name, intf);
   }
-  CL_RETURN_IF_ERROR(
-      im.engine->remove_port(im.nodes[static_cast<size_t>(inst->node)].lsi, i->port));
+  CL_RETURN_IF_ERROR(im.engine->remove_port(inst->lsi, i->port));
   CL_RETURN_IF_ERROR(inst->compute->remove_interface(id));
   im.used_ips.erase(i->ip);
   ifs.erase(i);

@@ -36,9 +36,23 @@ struct InstanceState {
   std::shared_ptr<runtime::ComputeInstance> compute;
   ComputeRequest request;
   int node = -1;
+  dataplane::LsiId lsi = 0;  // the switch its interfaces are plugged into
   bool is_sap = false;
   std::vector<InterfaceInfo> interfaces;
   Allocation allocation;
+};
+
+// A graph-LSI of a PoP (emulation_graph_lsi.cc).
+struct GraphLsiState {
+  int node = -1;
+  dataplane::LsiId lsi = 0;
+  std::vector<LsiLink> links;
+};
+
+// A host interface attached to a PoP's switch (attach_host_interface).
+struct HostInterface {
+  int node = -1;
+  dataplane::PortId port = 0;
 };
 
 struct InstalledRule {
@@ -95,6 +109,8 @@ struct Emulation::Impl {
   std::vector<ChainState> chains;
   std::map<std::string, ElanState> elans;
   LearningState learning;
+  std::map<std::string, GraphLsiState> graph_lsis;
+  std::map<std::string, HostInterface> host_interfaces;  // by interface name
   VlanPool vlans;
   uint32_t next_ip = 1;  // host part in the default pool 10.0.0.0/16
   std::set<std::string> used_ips;
@@ -124,8 +140,13 @@ struct Emulation::Impl {
   Result<InstanceState*> find(const std::string& name);
   // Next free address of the default pool 10.0.0.0/16.
   Result<substrate::Cidr> next_pool_address();
-  // Plugs an interface into instance `name` (`compute`, already created) and its PoP's switch.
-  Result<InterfaceInfo> plug(runtime::ComputeInstance& compute, const std::string& name, int node,
+  // The switch of an instance's interfaces: `graph_lsi` of PoP `node`, or the PoP's own.
+  Result<dataplane::LsiId> instance_lsi(int node, const std::string& graph_lsi) const;
+  // Whether `lsi` is a PoP's switch or a graph-LSI.
+  bool known_lsi(dataplane::LsiId lsi) const;
+  // Plugs an interface into instance `name` (`compute`, already created) and switch `lsi`.
+  Result<InterfaceInfo> plug(runtime::ComputeInstance& compute, const std::string& name,
+                             dataplane::LsiId lsi,
                              const std::string& intf, const std::optional<substrate::Cidr>& ip,
                              const std::optional<substrate::MacAddress>& mac);
 

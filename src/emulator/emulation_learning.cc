@@ -103,7 +103,7 @@ Status Emulation::Impl::sync_learning(int node, const std::vector<InterfaceInfo>
     }
   };
   for (const auto& [name, inst] : instances) {
-    if (inst.node == node) {
+    if (inst.node == node && inst.lsi == ln.lsi) {
       std::for_each(inst.interfaces.begin(), inst.interfaces.end(), join);
     }
   }

@@ -17,7 +17,7 @@ monitor::Counters counters(uint64_t packets, uint64_t bytes, uint64_t dropped) {
 void add_interfaces(const dataplane::Engine& engine, const NodeState& node, const std::string& name,
                     const InstanceState& inst, monitor::Snapshot& out) {
   for (const InterfaceInfo& intf : inst.interfaces) {
-    auto counted = engine.port_counters(node.lsi, intf.port);
+    auto counted = engine.port_counters(inst.lsi, intf.port);
     if (!counted.ok()) {
       continue;  // unplugged meanwhile
     }

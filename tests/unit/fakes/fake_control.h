@@ -27,7 +27,10 @@ class FakeControl final : public emulator::Control {
     kSetChain,
     kCreateElan,
     kUpdateElan,
-    kExec
+    kExec,
+    kCreateGraphLsi,
+    kAddGraphLink,
+    kAddRule
   };
 
   explicit FakeControl(emulator::Topology topology) : topology_(std::move(topology)) {}
@@ -50,7 +53,29 @@ class FakeControl final : public emulator::Control {
   void clear_failures() { failures_.clear(); }
   int calls(Op op) const { return calls_.count(op) ? calls_.at(op) : 0; }
   // Nothing left: no instance, chain or E-LAN.
-  bool empty() const { return instances_.empty() && chains_.empty() && elans_.empty(); }
+  bool empty() const {
+    return instances_.empty() && chains_.empty() && elans_.empty() && graph_lsis_.empty() &&
+           rule_count() == 0;
+  }
+  // Graph-LSIs by name, the rules of each switch (by LSI id), the LSI of each instance.
+  const std::map<std::string, emulator::GraphLsiInfo>& graph_lsis() const { return graph_lsis_; }
+  const std::map<dataplane::RuleId, dataplane::RuleSpec>& rules(dataplane::LsiId lsi) const {
+    static const std::map<dataplane::RuleId, dataplane::RuleSpec> kNone;
+    auto it = rules_.find(lsi);
+    return it == rules_.end() ? kNone : it->second;
+  }
+  size_t rule_count() const {
+    size_t n = 0;
+    for (const auto& [lsi, r] : rules_) {
+      n += r.size();
+    }
+    return n;
+  }
+  dataplane::LsiId lsi_of(const std::string& instance) const { return instance_lsi_.at(instance); }
+  // The PoP's interfaces pop_interfaces reports (the fake has no SAPs or links of its own).
+  void set_pop_interfaces(const std::string& pop, std::map<std::string, dataplane::PortId> ports) {
+    pop_interfaces_[pop] = std::move(ports);
+  }
   const std::map<std::string, emulator::ComputeInfo>& instances() const { return instances_; }
   const std::map<std::string, emulator::ElanInfo>& elans() const { return elans_; }
   const std::vector<std::vector<std::string>>& execs() const { return execs_; }
@@ -81,6 +106,14 @@ class FakeControl final : public emulator::Control {
       info.status.limits.cpu_quota_us = r.limits->cpu_quota_us.value_or(-1);
       info.status.limits.memory_bytes = r.limits->memory_bytes.value_or(-1);
     }
+    dataplane::LsiId lsi = pop_lsi(r.pop);
+    if (!r.graph_lsi.empty()) {
+      auto g = graph_lsis_.find(r.graph_lsi);
+      if (g == graph_lsis_.end() || g->second.pop != r.pop) {
+        return make_error(ErrorCode::kNotFound, "no graph-LSI '{}' in '{}'", r.graph_lsi, r.pop);
+      }
+      lsi = g->second.lsi;
+    }
     auto interfaces = r.interfaces;
     if (interfaces.empty()) {
       interfaces.emplace_back().id = "emu0";
@@ -88,6 +121,7 @@ class FakeControl final : public emulator::Control {
     for (const auto& intf : interfaces) {
       info.interfaces.push_back(make_interface(name, intf));
     }
+    instance_lsi_[name] = lsi;
     return instances_[name] = info;
   }
 
@@ -98,6 +132,7 @@ class FakeControl final : public emulator::Control {
       return make_error(ErrorCode::kNotFound, "instance '{}' not found in PoP '{}'", name, pop);
     }
     instances_.erase(it);
+    instance_lsi_.erase(name);
     return ok_status();
   }
 
@@ -280,7 +315,103 @@ class FakeControl final : public emulator::Control {
     return ok_status();
   }
 
+  Result<emulator::GraphLsiInfo> create_graph_lsi(const std::string& pop,
+                                                  const std::string& name) override {
+    CL_RETURN_IF_ERROR(maybe_fail(Op::kCreateGraphLsi));
+    if (topology_.find_pop(pop) == nullptr) {
+      return make_error(ErrorCode::kNotFound, "PoP '{}' not found", pop);
+    }
+    if (graph_lsis_.count(name)) {
+      return make_error(ErrorCode::kAlreadyExists, "graph-LSI '{}' exists", name);
+    }
+    return graph_lsis_[name] = {name, pop, pop_lsi(pop), next_lsi_++};
+  }
+
+  Status destroy_graph_lsi(const std::string& name) override {
+    auto it = graph_lsis_.find(name);
+    if (it == graph_lsis_.end()) {
+      return make_error(ErrorCode::kNotFound, "graph-LSI '{}' not found", name);
+    }
+    for (const auto& [inst, lsi] : instance_lsi_) {
+      if (lsi == it->second.lsi) {
+        return make_error(ErrorCode::kFailedPrecondition, "instance '{}' is on '{}'", inst, name);
+      }
+    }
+    rules_.erase(it->second.lsi);
+    graph_links_.erase(name);
+    graph_lsis_.erase(it);
+    return ok_status();
+  }
+
+  Result<emulator::LsiLink> add_graph_link(const std::string& name) override {
+    CL_RETURN_IF_ERROR(maybe_fail(Op::kAddGraphLink));
+    if (!graph_lsis_.count(name)) {
+      return make_error(ErrorCode::kNotFound, "graph-LSI '{}' not found", name);
+    }
+    emulator::LsiLink link{next_port_++, next_port_++};
+    graph_links_[name].push_back(link);
+    return link;
+  }
+
+  Status remove_graph_link(const std::string& name, const emulator::LsiLink& link) override {
+    auto& links = graph_links_[name];
+    auto it = std::find(links.begin(), links.end(), link);
+    if (it == links.end()) {
+      return make_error(ErrorCode::kNotFound, "graph-LSI '{}' has no such link", name);
+    }
+    links.erase(it);
+    return ok_status();
+  }
+  const std::vector<emulator::LsiLink>& graph_links(const std::string& name) {
+    return graph_links_[name];
+  }
+
+  Result<std::map<std::string, dataplane::PortId>> pop_interfaces(const std::string& pop) override {
+    if (topology_.find_pop(pop) == nullptr) {
+      return make_error(ErrorCode::kNotFound, "PoP '{}' not found", pop);
+    }
+    return pop_interfaces_[pop];
+  }
+
+  Result<dataplane::PortId> attach_host_interface(const std::string& pop,
+                                                  const std::string& ifname) override {
+    if (topology_.find_pop(pop) == nullptr) {
+      return make_error(ErrorCode::kNotFound, "PoP '{}' not found", pop);
+    }
+    return pop_interfaces_[pop][ifname] = next_port_++;
+  }
+
+  Result<dataplane::RuleId> add_rule(dataplane::LsiId lsi,
+                                     const dataplane::RuleSpec& rule) override {
+    CL_RETURN_IF_ERROR(maybe_fail(Op::kAddRule));
+    dataplane::RuleId id = next_rule_++;
+    rules_[lsi][id] = rule;
+    return id;
+  }
+
+  Status delete_rule(dataplane::LsiId lsi, dataplane::RuleId rule) override {
+    if (rules_[lsi].erase(rule) == 0) {
+      return make_error(ErrorCode::kNotFound, "no rule {} on LSI {}", rule, lsi);
+    }
+    if (rules_[lsi].empty()) {
+      rules_.erase(lsi);
+    }
+    return ok_status();
+  }
+
  private:
+  // PoP switches are LSIs 1..n in topology order; graph-LSIs come after.
+  dataplane::LsiId pop_lsi(const std::string& pop) const {
+    dataplane::LsiId id = 1;
+    for (const auto& p : topology_.pops()) {
+      if (p.name == pop) {
+        return id;
+      }
+      ++id;
+    }
+    return 0;
+  }
+
   Status maybe_fail(Op op) {
     int n = ++calls_[op];
     auto it = failures_.find(op);
@@ -306,6 +437,7 @@ class FakeControl final : public emulator::Control {
     out.mac = mac;
     out.host_ifname = name + "." + out.name;
     out.pop_port = name + "-" + out.name;
+    out.port = next_port_++;
     return out;
   }
 
@@ -322,6 +454,14 @@ class FakeControl final : public emulator::Control {
   std::map<Op, std::pair<int, ErrorCode>> failures_;
   int next_host_ = 0;
   uint16_t next_vlan_ = 100;
+  std::map<std::string, emulator::GraphLsiInfo> graph_lsis_;
+  std::map<std::string, std::vector<emulator::LsiLink>> graph_links_;
+  std::map<std::string, dataplane::LsiId> instance_lsi_;
+  std::map<dataplane::LsiId, std::map<dataplane::RuleId, dataplane::RuleSpec>> rules_;
+  std::map<std::string, std::map<std::string, dataplane::PortId>> pop_interfaces_;
+  dataplane::LsiId next_lsi_ = 1000;
+  dataplane::PortId next_port_ = 1;
+  dataplane::RuleId next_rule_ = 1;
 };
 
 }  // namespace chainlab::testing

@@ -1,0 +1,95 @@
+// Deploys an NF-FG on one PoP through emulator::Control the way COMPOSER's node orchestrator does
+// (seed §5.2): a graph-LSI of its own with the graph's VNF instances, virtual links to the PoP's
+// switch (LSI-0) as steering.h splits the rules, and the rules of both switches lowered to the
+// data plane (lowering.h) with the graph's cookie.
+//
+// The graph's whole data-plane state (instances, links, rules) is computed from the graph; an
+// update reconciles the running state with the new graph's: first everything new is added (VNFs,
+// ports of running VNFs, links, rules), then what the new graph no longer has is removed. A rule
+// is kept only when its lowered form (switch, match, actions, priority) is unchanged, so a rule
+// whose id stayed but whose match changed IS reinstalled, and traffic on untouched rules never
+// stops. A deployment that fails leaves nothing behind; an update that fails leaves the old graph.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "common/rollback.h"
+#include "emulator/control.h"
+#include "frontends/unode/nffg.h"
+#include "frontends/unode/steering.h"
+#include "frontends/unode/templates.h"
+#include "frontends/unode/vnf_launch.h"
+
+namespace chainlab::unode {
+
+struct DeployedVnf {
+  std::string instance;
+  std::string template_id;
+  std::map<std::string, std::string> ifnames;  // port id -> interface name
+  std::map<std::string, dataplane::PortId> ports;  // port id -> port on the graph-LSI
+};
+
+struct InstalledRule {
+  bool on_lsi0 = false;
+  dataplane::RuleSpec spec;
+  dataplane::RuleId id = 0;
+  std::string nffg_rule;  // the NF-FG rule it came from ("vlink:N" for a link's forwarding)
+};
+
+struct DeployedGraph {
+  Nffg graph;
+  std::string pop;
+  emulator::GraphLsiInfo lsi;
+  uint64_t cookie = 0;
+  uint64_t next_instance = 1;  // instances are "<graph-LSI>-<n>"
+  std::map<std::string, DeployedVnf> vnfs;           // by VNF id
+  std::map<std::string, emulator::LsiLink> vlinks;   // by what the link carries (link_key)
+  std::vector<InstalledRule> rules;
+};
+
+struct DeployerOptions {
+  std::string pop;
+  std::string bundle_root;  // the template directory
+};
+
+class GraphDeployer {
+ public:
+  GraphDeployer(emulator::Control& control, const TemplateRepository& templates,
+                DeployerOptions options);
+
+  // `handle` names the graph's LSI and instances ("g1": graph-LSI "g1", instances "g1-<vnf>").
+  Result<DeployedGraph> deploy(const Nffg& graph, const std::string& handle, uint64_t cookie);
+  Status update(DeployedGraph& deployed, const Nffg& next);
+  // Stops everything of the graph; the first failure is answered after trying the rest.
+  Status remove(DeployedGraph& deployed);
+
+ private:
+  // The steps of update: each adds to `n` (the new state) and registers its undo in `rb`.
+  Result<DeployedVnf> start_vnf(DeployedGraph& n, const Vnf& vnf);
+  Status add_vnfs(const DeployedGraph& old, DeployedGraph& n, Rollback& rb);
+  Status add_ports(DeployedGraph& n, const Vnf& before, const Vnf& after, Rollback& rb);
+  Status add_vlinks(DeployedGraph& n, const Steering& steering, Rollback& rb);
+  Result<std::vector<InstalledRule>> wanted_rules(const DeployedGraph& n,
+                                                  const Steering& steering);
+  Status add_rules(DeployedGraph& n, std::vector<InstalledRule> wanted, Rollback& rb);
+  // What `old` has and `n` does not: rules, links, ports, instances (best effort, first error).
+  Status remove_stale(const DeployedGraph& old, const DeployedGraph& n);
+  dataplane::LsiId lsi_of(const DeployedGraph& g, bool on_lsi0) const {
+    return on_lsi0 ? g.lsi.lsi0 : g.lsi.lsi;
+  }
+
+  emulator::Control& control_;
+  const TemplateRepository& templates_;
+  DeployerOptions options_;
+};
+
+// What a virtual link carries ("graph:<port>|lsi0:<port>"): the same key in two graphs' versions
+// is the same link.
+std::string link_key(const VirtualLink& link);
+
+}  // namespace chainlab::unode

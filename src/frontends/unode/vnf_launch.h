@@ -1,0 +1,39 @@
+// How a VNF of an NF-FG becomes an instance on the node: the template the resolver chose decides
+// what runs. A native template's `uri` names a bundle directory (relative paths are under the
+// template directory) whose executable `start` runs in the instance's namespaces as COMPOSER's
+// native functions did: `start <graph-LSI> <vnf name> <port count> <interface names...>` (exit 0
+// is success, unlike the reference's inverted convention), then the instance stays up; its
+// optional `stop` runs with the same arguments before the instance is removed. A docker template's
+// `uri` is an image of the local store. VMs and DPDK functions do not run on this node.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "emulator/control.h"
+#include "frontends/unode/nffg.h"
+#include "frontends/unode/templates.h"
+
+namespace chainlab::unode {
+
+struct LaunchContext {
+  std::string pop;
+  std::string graph_lsi;
+  std::string bundle_root;  // where relative native bundle paths start
+};
+
+// Why this node cannot run a template of this kind, or none.
+std::optional<std::string> unsupported_type(const NfTemplate& t);
+
+// The instance for `vnf` named `name`, its ports' interfaces named by `ifnames` (port id -> name).
+Result<emulator::ComputeRequest> compute_request(const Vnf& vnf, const NfTemplate& t,
+                                                 const std::string& name,
+                                                 const std::map<std::string, std::string>& ifnames,
+                                                 const LaunchContext& ctx);
+
+// An interface name the VNF does not use yet: "eth0", "eth1", ...
+std::string free_ifname(const std::map<std::string, std::string>& ifnames);
+
+}  // namespace chainlab::unode
