@@ -1,8 +1,14 @@
 #include "app/endpoint_kinds.h"
 
+#include <filesystem>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include "endpoints/emulator/emulator_endpoint.h"
 #include "endpoints/gatekeeper/gatekeeper_endpoint.h"
 #include "endpoints/openstack/openstack.h"
+#include "endpoints/unode/nffg_endpoint.h"
 
 namespace chainlab::app {
 namespace {
@@ -88,6 +94,64 @@ class OpenStackKind final : public EndpointKind {
   }
 };
 
+// A PoP as a Universal Node (frontends/unode/node.h): the NF-FG API on the entry's port, its
+// description on a ZeroMQ bus at port + 1000, its users in <node_dir>/<pop>.db.
+class NffgKind final : public EndpointKind {
+ public:
+  static int bus_port(const EndpointEntry& e) { return e.port + 1000; }
+  std::vector<std::pair<int, std::string>> ports(const EndpointEntry& e) const override {
+    return {{e.port, label_of(e, "NF-FG")}, {bus_port(e), label_of(e, "NF-FG bus")}};
+  }
+  Result<MadeEndpoints> make(AppContext& c, const EndpointEntry& e) const override {
+    std::error_code ec;
+    std::filesystem::create_directories(c.node_dir, ec);
+    unode::NodeOptions options;
+    options.pop = e.pop;
+    options.templates_dir = c.nffg_templates;
+    options.db_path = fmt::format("{}/{}.db", c.node_dir, e.pop);
+    options.admin_password = c.nffg_admin_password;
+    options.management_address = options_address(c, e);
+    std::vector<std::string> warnings;
+    auto node = open_node_services(c.emulation, std::move(options),
+                                   fmt::format("tcp://{}:{}", c.listen, bus_port(e)), &warnings);
+    for (const auto& w : warnings) {
+      c.warn(w);
+    }
+    if (!node.ok()) {
+      return std::move(node).error().context(e.pop + " NF-FG node");
+    }
+    announce(c, e, **node);
+    MadeEndpoints out;
+    out.endpoints.push_back(
+        {label_of(e, "NF-FG (Universal Node)"), e.port,
+         std::make_unique<endpoints::NffgEndpoint>(*(*node)->node, options_address(c, e))});
+    out.services = std::move(node).value();
+    return out;
+  }
+
+ private:
+  static std::string options_address(const AppContext& c, const EndpointEntry& e) {
+    return fmt::format("{}:{}", c.listen, e.port);
+  }
+  // The node's interfaces (what graphs name in their interface end-points), and the admin's
+  // password when it was just generated.
+  static void announce(AppContext& c, const EndpointEntry& e, NodeServices& node) {
+    std::vector<std::string> names;
+    if (auto ifs = c.emulation.pop_interfaces(e.pop); ifs.ok()) {
+      for (const auto& [name, port] : *ifs) {
+        names.push_back(name);
+      }
+    }
+    if (c.say) {
+      c.say(fmt::format("{} NF-FG interfaces: {}", e.pop, fmt::join(names, ", ")));
+      if (node.generated_password) {
+        c.say(fmt::format("{} NF-FG user admin, password {} (generated; shown once)", e.pop,
+                          *node.generated_password));
+      }
+    }
+  }
+};
+
 template <typename Kind>
 EndpointRegistry::Factory factory() {
   return []() -> Result<std::unique_ptr<EndpointKind>> {
@@ -100,6 +164,7 @@ EndpointRegistry::Factory factory() {
 Status register_builtin_endpoint_kinds(EndpointRegistry& registry) {
   CL_RETURN_IF_ERROR(registry.add("emulator", factory<EmulatorKind>()));
   CL_RETURN_IF_ERROR(registry.add("gatekeeper", factory<GatekeeperKind>()));
+  CL_RETURN_IF_ERROR(registry.add("nffg", factory<NffgKind>()));
   return registry.add("openstack", factory<OpenStackKind>());
 }
 

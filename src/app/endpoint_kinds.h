@@ -40,6 +40,11 @@ struct AppContext {
   std::function<void(const std::string&)> warn;
   std::string pushgateway;                         // --pushgateway URL ("" = none)
   std::chrono::milliseconds monitor_period{1000};  // how often it pushes
+  std::string listen = "127.0.0.1";                // the address endpoints listen on
+  std::string node_dir;                            // NF-FG nodes: user databases
+  std::string nffg_templates;                      // NF-FG nodes: the template directory
+  std::string nffg_admin_password;                 // NF-FG nodes: the admin on first start
+  std::function<void(const std::string&)> say;     // a line for the user (stdout)
 };
 
 // One entry of the topology's endpoint list: a kind, the PoP it serves ("" = emulation-wide)

@@ -22,6 +22,7 @@ Environment Environment::from(const std::function<const char*(const char*)>& loo
   env.state_dir = value_or(lookup, "CHAINLAB_STATE_DIR", substrate::kDefaultStateDir);
   env.image_dir = value_or(lookup, "CHAINLAB_IMAGE_DIR", runtime::kDefaultImageDir);
   env.catalogue_dir = value_or(lookup, "CHAINLAB_CATALOGUE_DIR", kDefaultCatalogueDir);
+  env.node_dir = value_or(lookup, "CHAINLAB_NODE_DIR", kDefaultNodeDir);
   env.endpoint = value_or(lookup, "CHAINLAB_ENDPOINT", "");
   env.gatekeeper = value_or(lookup, "CHAINLAB_GATEKEEPER", "");
   env.token = value_or(lookup, "CHAINLAB_TOKEN", "");

@@ -16,11 +16,13 @@
 namespace chainlab::app {
 
 inline constexpr const char* kDefaultCatalogueDir = "/var/lib/chainlab/catalogue";
+inline constexpr const char* kDefaultNodeDir = "/var/lib/chainlab/node";
 
 struct Environment {
   std::string state_dir;      // never empty
   std::string image_dir;      // never empty
   std::string catalogue_dir;  // never empty
+  std::string node_dir;       // never empty: the NF-FG nodes' user databases (<pop>.db)
   std::string endpoint;       // "" = unset (the CLI's default applies)
   std::string gatekeeper;     // "" = unset
   std::string token;          // "" = unset (the token of the live run serving the URL is used)

@@ -58,14 +58,14 @@ Status check_exposure(const emulator::Topology& topology, const ServeOptions& op
 
 // Serves every endpoint of the topology's list, in order.
 Status serve_all(RunningEmulation& running, const emulator::Topology& topology,
-                 const ServeOptions& options, const std::string& catalogue_dir,
+                 const ServeOptions& options, const Environment& env,
                  const EndpointRegistry& registry) {
   AppContext context{*running.emulation,
                      running.images.get(),
                      running.monitor.get(),
                      running.events.get(),
                      running.alarms.get(),
-                     options.catalogue.empty() ? catalogue_dir : options.catalogue,
+                     options.catalogue.empty() ? env.catalogue_dir : options.catalogue,
                      options.reject_unknown_images,
                      request_exit,
                      [](const std::string& w) {
@@ -73,7 +73,15 @@ Status serve_all(RunningEmulation& running, const emulator::Topology& topology,
                        std::fflush(stdout);
                      },
                      options.pushgateway,
-                     options.monitor_period};
+                     options.monitor_period,
+                     options.listen,
+                     env.node_dir,
+                     options.nffg_templates,
+                     options.nffg_admin_password,
+                     [](const std::string& line) {
+                       std::fprintf(stdout, "%s\n", line.c_str());
+                       std::fflush(stdout);
+                     }};
   for (const auto& entry : endpoint_entries(topology, options.port)) {
     CL_ASSIGN_OR_RETURN(auto kind, registry.create(entry.kind));
     CL_ASSIGN_OR_RETURN(MadeEndpoints made, kind->make(context, entry));
@@ -202,7 +210,7 @@ Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
   }
   print_learning_pops(topology);
   std::fflush(stdout);
-  Status served = serve_all(running, topology, options, env.catalogue_dir, registry);
+  Status served = serve_all(running, topology, options, env, registry);
   if (served.ok()) {
     served = write_token_file(running);
   }

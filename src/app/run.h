@@ -52,6 +52,8 @@ struct ServeOptions {
   bool no_auth = false;  // APIs open to every local user (only with a loopback `listen`)
   std::chrono::milliseconds monitor_period{1000};  // the monitor's sampling period
   std::string pushgateway;  // --pushgateway: son-emu's push of the sonemu_* metrics ("" = none)
+  std::string nffg_templates;       // --nffg-templates: the NF-FG nodes' template directory
+  std::string nffg_admin_password;  // --admin-password: the nodes' admin on first start
 };
 
 // Refuses what would expose the run: --no-auth off loopback, Keystone's default admin/admin off

@@ -41,4 +41,18 @@ std::function<bool(const std::string& image)> image_is_local_in(runtime::ImageSt
       [store](const std::string& image) { return store != nullptr && store->resolve(image).ok(); };
 }
 
+Result<std::unique_ptr<NodeServices>> open_node_services(emulator::Control& control,
+                                                         unode::NodeOptions options,
+                                                         const std::string& bus_endpoint,
+                                                         std::vector<std::string>* warnings) {
+  auto out = std::make_unique<NodeServices>();
+  CL_ASSIGN_OR_RETURN(out->node, unode::Node::open(control, std::move(options), warnings,
+                                                   &out->generated_password));
+  if (!bus_endpoint.empty()) {
+    CL_ASSIGN_OR_RETURN(out->bus, unode::DescriptionBus::bind(bus_endpoint));
+    out->node->set_bus(out->bus.get());
+  }
+  return out;
+}
+
 }  // namespace chainlab::app

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,8 @@
 #include "frontends/openstack/sfc.h"
 #include "frontends/sonata/catalogue.h"
 #include "frontends/sonata/service_deployer.h"
+#include "frontends/unode/description_bus.h"
+#include "frontends/unode/node.h"
 #include "runtime/image_store.h"
 
 namespace chainlab::app {
@@ -53,6 +56,20 @@ struct GatekeeperServices final : Services {
 Result<std::unique_ptr<GatekeeperServices>> open_gatekeeper_services(
     emulator::Control& control, const std::string& catalogue_dir, sonata::GatekeeperOptions options,
     std::vector<std::string>* warnings = nullptr, sonata::PackageLimits limits = {});
+
+// A Universal Node on one PoP: its Node and the bus it publishes its description on. The node
+// goes first (it removes its graphs and stops publishing).
+struct NodeServices final : Services {
+  std::unique_ptr<unode::DescriptionBus> bus;
+  std::unique_ptr<unode::Node> node;
+  std::optional<std::string> generated_password;  // the admin's, on first start
+};
+
+// The node of `options.pop`, its description published on `bus_endpoint` ("" = no bus).
+Result<std::unique_ptr<NodeServices>> open_node_services(emulator::Control& control,
+                                                         unode::NodeOptions options,
+                                                         const std::string& bus_endpoint,
+                                                         std::vector<std::string>* warnings);
 
 // Whether `image` is in `store` (null: no store, nothing is local): the gatekeeper's
 // GatekeeperOptions::image_is_local for the run's store.

@@ -70,6 +70,12 @@ void add_run_command(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--pushgateway", opt->serve.pushgateway,
                   "Also push the sonemu_* metrics of son-emu's monitor API to this Prometheus "
                   "Pushgateway (http://HOST:PORT, job sonemu-SDNcontroller; docs/monitoring.md)");
+  cmd->add_option("--nffg-templates", opt->serve.nffg_templates,
+                  "NF template directory of the PoPs serving the NF-FG API (endpoint kind nffg; "
+                  "one Universal Node template per .json file; docs/nffg.md)");
+  cmd->add_option("--admin-password", opt->serve.nffg_admin_password,
+                  "Password of the NF-FG nodes' admin user when their user database is created "
+                  "(default: a generated one, printed once)");
   cmd->add_flag("--no-auth", opt->serve.no_auth,
                 "Serve the APIs without the run's token to every local user (loopback only; "
                 "they can start processes as root)");

@@ -288,11 +288,11 @@ Topology Topology::default_topology() {
   t.emulator.gatekeeper_port = 5000;
   PopSpec pop;
   pop.name = "dc1";
-  pop.endpoints = {{"openstack", 6001}};
+  pop.endpoints = {{"openstack", 6001}, {"nffg", 8080}};
   Status s = t.add_pop(pop);
   assert(s.ok());
   pop.name = "dc2";
-  pop.endpoints = {{"openstack", 6002}};
+  pop.endpoints = {{"openstack", 6002}, {"nffg", 8081}};
   s = t.add_pop(pop);
   assert(s.ok());
   LinkSpec link;

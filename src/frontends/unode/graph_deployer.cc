@@ -65,12 +65,12 @@ GraphDeployer::GraphDeployer(emulator::Control& control, const TemplateRepositor
     : control_(control), templates_(templates), options_(std::move(options)) {}
 
 Result<DeployedGraph> GraphDeployer::deploy(const Nffg& graph, const std::string& handle,
-                                            uint64_t cookie) {
+                                            uint64_t cookie, const Progress& progress) {
   DeployedGraph g;
   g.pop = options_.pop;
   g.cookie = cookie;
   CL_ASSIGN_OR_RETURN(g.lsi, control_.create_graph_lsi(options_.pop, handle));
-  if (auto s = update(g, graph); !s.ok()) {
+  if (auto s = update(g, graph, progress); !s.ok()) {
     (void)control_.destroy_graph_lsi(handle);
     return std::move(s).error();
   }
@@ -101,24 +101,29 @@ Result<DeployedVnf> GraphDeployer::start_vnf(DeployedGraph& g, const Vnf& vnf) {
   return d;
 }
 
-Status GraphDeployer::update(DeployedGraph& g, const Nffg& next) {
+Status GraphDeployer::update(DeployedGraph& g, const Nffg& next, const Progress& progress) {
   DeployedGraph n = g;  // the new state; `g` stays as it is until everything new is in place
   n.graph = next;
   Rollback rb([](std::string_view) {});
-  CL_RETURN_IF_ERROR(add_vnfs(g, n, rb));
+  Progress report = progress ? progress : [](int) {};
+  CL_RETURN_IF_ERROR(add_vnfs(g, n, rb, report));
   Steering steering = split_rules(next);
   CL_RETURN_IF_ERROR(add_vlinks(n, steering, rb));
+  report(80);
   CL_ASSIGN_OR_RETURN(auto wanted, wanted_rules(n, steering));
-  CL_RETURN_IF_ERROR(add_rules(n, std::move(wanted), rb));
+  CL_RETURN_IF_ERROR(add_rules(n, std::move(wanted), rb, report));
   rb.commit();
   Status removed = remove_stale(g, n);
   g = std::move(n);
   return removed;
 }
 
-Status GraphDeployer::add_vnfs(const DeployedGraph& old, DeployedGraph& n, Rollback& rb) {
+Status GraphDeployer::add_vnfs(const DeployedGraph& old, DeployedGraph& n, Rollback& rb,
+                               const Progress& progress) {
   n.vnfs.clear();
+  size_t done = 0;
   for (const Vnf& vnf : n.graph.vnfs) {
+    progress(static_cast<int>(70 * done++ / n.graph.vnfs.size()));
     const Vnf* before = old.graph.vnf(vnf.id);
     if (before != nullptr && same_function(*before, vnf)) {
       n.vnfs[vnf.id] = old.vnfs.at(vnf.id);
@@ -212,8 +217,10 @@ Result<std::vector<InstalledRule>> GraphDeployer::wanted_rules(const DeployedGra
 }
 
 Status GraphDeployer::add_rules(DeployedGraph& n, std::vector<InstalledRule> wanted,
-                                Rollback& rb) {
+                                Rollback& rb, const Progress& progress) {
+  size_t done = 0;
   for (InstalledRule& w : wanted) {
+    progress(80 + static_cast<int>(20 * done++ / wanted.size()));
     auto kept = std::find_if(n.rules.begin(), n.rules.end(),
                              [&](const InstalledRule& r) { return same_rule(r, w); });
     if (kept != n.rules.end()) {

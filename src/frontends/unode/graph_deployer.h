@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -62,21 +63,27 @@ class GraphDeployer {
   GraphDeployer(emulator::Control& control, const TemplateRepository& templates,
                 DeployerOptions options);
 
-  // `handle` names the graph's LSI and instances ("g1": graph-LSI "g1", instances "g1-<vnf>").
-  Result<DeployedGraph> deploy(const Nffg& graph, const std::string& handle, uint64_t cookie);
-  Status update(DeployedGraph& deployed, const Nffg& next);
+  // How far an operation is, in percent (VNFs 0-70, links 70-80, rules 80-100).
+  using Progress = std::function<void(int percent)>;
+
+  // `handle` names the graph's LSI and instances ("g1": graph-LSI "g1", instances "g1-<n>").
+  Result<DeployedGraph> deploy(const Nffg& graph, const std::string& handle, uint64_t cookie,
+                               const Progress& progress = {});
+  Status update(DeployedGraph& deployed, const Nffg& next, const Progress& progress = {});
   // Stops everything of the graph; the first failure is answered after trying the rest.
   Status remove(DeployedGraph& deployed);
 
  private:
   // The steps of update: each adds to `n` (the new state) and registers its undo in `rb`.
   Result<DeployedVnf> start_vnf(DeployedGraph& n, const Vnf& vnf);
-  Status add_vnfs(const DeployedGraph& old, DeployedGraph& n, Rollback& rb);
+  Status add_vnfs(const DeployedGraph& old, DeployedGraph& n, Rollback& rb,
+                  const Progress& progress);
   Status add_ports(DeployedGraph& n, const Vnf& before, const Vnf& after, Rollback& rb);
   Status add_vlinks(DeployedGraph& n, const Steering& steering, Rollback& rb);
   Result<std::vector<InstalledRule>> wanted_rules(const DeployedGraph& n,
                                                   const Steering& steering);
-  Status add_rules(DeployedGraph& n, std::vector<InstalledRule> wanted, Rollback& rb);
+  Status add_rules(DeployedGraph& n, std::vector<InstalledRule> wanted, Rollback& rb,
+                   const Progress& progress);
   // What `old` has and `n` does not: rules, links, ports, instances (best effort, first error).
   Status remove_stale(const DeployedGraph& old, const DeployedGraph& n);
   dataplane::LsiId lsi_of(const DeployedGraph& g, bool on_lsi0) const {

@@ -22,6 +22,7 @@ TEST(EnvironmentTest, UnsetVariablesTakeTheDefaults) {
   EXPECT_EQ(env.state_dir, "/run/chainlab");
   EXPECT_EQ(env.image_dir, "/var/lib/chainlab/images");
   EXPECT_EQ(env.catalogue_dir, "/var/lib/chainlab/catalogue");
+  EXPECT_EQ(env.node_dir, "/var/lib/chainlab/node");
   EXPECT_EQ(env.endpoint, "");
   EXPECT_EQ(env.gatekeeper, "");
   EXPECT_EQ(env.token, "");
@@ -31,6 +32,7 @@ TEST(EnvironmentTest, EmptyVariablesCountAsUnset) {
   EXPECT_EQ(from_map({{"CHAINLAB_STATE_DIR", ""},
                       {"CHAINLAB_IMAGE_DIR", ""},
                       {"CHAINLAB_CATALOGUE_DIR", ""},
+                      {"CHAINLAB_NODE_DIR", ""},
                       {"CHAINLAB_ENDPOINT", ""},
                       {"CHAINLAB_GATEKEEPER", ""},
                       {"CHAINLAB_TOKEN", ""}}),
@@ -40,14 +42,14 @@ TEST(EnvironmentTest, EmptyVariablesCountAsUnset) {
 TEST(EnvironmentTest, SetVariablesOverrideTheDefaults) {
   Environment env = from_map({{"CHAINLAB_STATE_DIR", "/tmp/s"},
                               {"CHAINLAB_IMAGE_DIR", "/tmp/i"},
-                              {"CHAINLAB_CATALOGUE_DIR", "/tmp/c"},
-                              {"CHAINLAB_ENDPOINT", "http://10.0.0.1:5001"},
+XX, "http://10.0.0.1:5001"},
                               {"CHAINLAB_GATEKEEPER", "http://10.0.0.1:5000"},
                               {"CHAINLAB_TOKEN", "t0k"},
                               {"UNRELATED", "x"}});
   EXPECT_EQ(env.state_dir, "/tmp/s");
   EXPECT_EQ(env.image_dir, "/tmp/i");
   EXPECT_EQ(env.catalogue_dir, "/tmp/c");
+  EXPECT_EQ(env.node_dir, "/tmp/n");
   EXPECT_EQ(env.endpoint, "http://10.0.0.1:5001");
   EXPECT_EQ(env.gatekeeper, "http://10.0.0.1:5000");
   EXPECT_EQ(env.token, "t0k");
