@@ -42,7 +42,9 @@ TEST(EnvironmentTest, EmptyVariablesCountAsUnset) {
 TEST(EnvironmentTest, SetVariablesOverrideTheDefaults) {
   Environment env = from_map({{"CHAINLAB_STATE_DIR", "/tmp/s"},
                               {"CHAINLAB_IMAGE_DIR", "/tmp/i"},
-XX, "http://10.0.0.1:5001"},
+                              {"CHAINLAB_CATALOGUE_DIR", "/tmp/c"},
+                              {"CHAINLAB_NODE_DIR", "/tmp/n"},
+                              {"CHAINLAB_ENDPOINT", "http://10.0.0.1:5001"},
                               {"CHAINLAB_GATEKEEPER", "http://10.0.0.1:5000"},
                               {"CHAINLAB_TOKEN", "t0k"},
                               {"UNRELATED", "x"}});
