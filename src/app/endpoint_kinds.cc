@@ -9,6 +9,8 @@
 #include "endpoints/gatekeeper/gatekeeper_endpoint.h"
 #include "endpoints/openstack/openstack.h"
 #include "endpoints/unode/nffg_endpoint.h"
+#include "common/files.h"
+#include "common/json_bounded.h"
 
 namespace chainlab::app {
 namespace {
@@ -121,6 +123,9 @@ class NffgKind final : public EndpointKind {
       return std::move(node).error().context(e.pop + " NF-FG node");
     }
     announce(c, e, **node);
+    if (auto it = c.nffg_initial_graphs.find(e.pop); it != c.nffg_initial_graphs.end()) {
+      CL_RETURN_IF_ERROR(deploy_initial(c, *(*node)->node, it->second));
+    }
     MadeEndpoints out;
     out.endpoints.push_back(
         {label_of(e, "NF-FG (Universal Node)"), e.port,
@@ -132,6 +137,23 @@ class NffgKind final : public EndpointKind {
  private:
   static std::string options_address(const AppContext& c, const EndpointEntry& e) {
     return fmt::format("{}:{}", c.listen, e.port);
+  }
+  // The config's initial graphs, owned by the admin (as the reference deploys them at boot).
+  static Status deploy_initial(AppContext& c, unode::Node& node,
+                               const std::vector<std::pair<std::string, std::string>>& graphs) {
+    CL_ASSIGN_OR_RETURN(unode::UserInfo admin, node.users().user("admin"));
+    for (const auto& [id, file] : graphs) {
+      auto text = read_file(file, size_t{16} << 20);
+      auto doc = text.ok() ? parse_json(*text, file) : Result<nlohmann::json>(text.error());
+      auto made = doc.ok() ? node.create_graph(admin, *doc, id) : Result<std::string>(doc.error());
+      if (!made.ok()) {
+        return Error(made.error()).context(fmt::format("initial graph {} ({})", id, file));
+      }
+      if (c.say) {
+        c.say(fmt::format("{}: graph {} deployed from {}", node.pop(), id, file));
+      }
+    }
+    return ok_status();
   }
   // The node's interfaces (what graphs name in their interface end-points), and the admin's
   // password when it was just generated.
@@ -170,7 +192,10 @@ Status register_builtin_endpoint_kinds(EndpointRegistry& registry) {
 
 std::vector<EndpointEntry> endpoint_entries(const emulator::Topology& topology, int rest_port) {
   std::vector<EndpointEntry> out;
-  out.push_back({"emulator", "", rest_port >= 0 ? rest_port : topology.emulator.rest_port});
+  int emulator_port = rest_port >= 0 ? rest_port : topology.emulator.rest_port;
+  if (emulator_port >= 0) {  // < 0: no son-emu REST API (`chainlab node`)
+    out.push_back({"emulator", "", emulator_port});
+  }
   if (topology.emulator.gatekeeper_port >= 0) {
     out.push_back({"gatekeeper", "", topology.emulator.gatekeeper_port});
   }

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -44,6 +45,8 @@ struct AppContext {
   std::string node_dir;                            // NF-FG nodes: user databases
   std::string nffg_templates;                      // NF-FG nodes: the template directory
   std::string nffg_admin_password;                 // NF-FG nodes: the admin on first start
+  // NF-FG nodes: graphs deployed at start as the admin (id, file), by PoP.
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> nffg_initial_graphs;
   std::function<void(const std::string&)> say;     // a line for the user (stdout)
 };
 

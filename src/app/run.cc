@@ -78,6 +78,7 @@ Status serve_all(RunningEmulation& running, const emulator::Topology& topology,
                      env.node_dir,
                      options.nffg_templates,
                      options.nffg_admin_password,
+                     options.nffg_initial_graphs,
                      [](const std::string& line) {
                        std::fprintf(stdout, "%s\n", line.c_str());
                        std::fflush(stdout);
@@ -91,6 +92,17 @@ Status serve_all(RunningEmulation& running, const emulator::Topology& topology,
     for (auto& p : made.endpoints) {
       CL_RETURN_IF_ERROR(
           serve(running, std::move(p.label), std::move(p.endpoint), options.listen, p.port));
+    }
+  }
+  return ok_status();
+}
+
+// The host interfaces of `chainlab node --interface`, on their PoPs' switches.
+Status attach_host_interfaces(RunningEmulation& running, const ServeOptions& options) {
+  for (const auto& [pop, ifname] : options.host_interfaces) {
+    auto port = running.emulation->attach_host_interface(pop, ifname);
+    if (!port.ok()) {
+      return std::move(port).error().context(fmt::format("attaching interface '{}'", ifname));
     }
   }
   return ok_status();
@@ -210,7 +222,10 @@ Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
   }
   print_learning_pops(topology);
   std::fflush(stdout);
-  Status served = serve_all(running, topology, options, env, registry);
+  Status served = attach_host_interfaces(running, options);
+  if (served.ok()) {
+    served = serve_all(running, topology, options, env, registry);
+  }
   if (served.ok()) {
     served = write_token_file(running);
   }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -54,6 +55,10 @@ struct ServeOptions {
   std::string pushgateway;  // --pushgateway: son-emu's push of the sonemu_* metrics ("" = none)
   std::string nffg_templates;       // --nffg-templates: the NF-FG nodes' template directory
   std::string nffg_admin_password;  // --admin-password: the nodes' admin on first start
+  // NF-FG nodes: graphs deployed at start as the admin (id, file), by PoP.
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> nffg_initial_graphs;
+  // Host interfaces (NICs, veths) attached to a PoP's switch before the endpoints start (pop, name).
+  std::vector<std::pair<std::string, std::string>> host_interfaces;
 };
 
 // Refuses what would expose the run: --no-auth off loopback, Keystone's default admin/admin off

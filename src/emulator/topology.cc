@@ -156,8 +156,8 @@ Status validate_emulator(const EmulatorSpec& emulator) {
   if (!std::isfinite(emulator.e_mem_mb) || emulator.e_mem_mb <= 0) {
     return invalid(fmt::format("e_mem: {} MB is not positive", emulator.e_mem_mb));
   }
-  if (emulator.rest_port < 0 || emulator.rest_port > 65535) {
-    return invalid(fmt::format("rest_port: {} is out of range 0..65535", emulator.rest_port));
+  if (emulator.rest_port < -1 || emulator.rest_port > 65535) {
+    return invalid(fmt::format("rest_port: {} is out of range -1..65535", emulator.rest_port));
   }
   if (emulator.gatekeeper_port < -1 || emulator.gatekeeper_port > 65535) {
     return invalid(fmt::format("gatekeeper_port: {} is out of range -1..65535 (-1: off)",

@@ -123,7 +123,7 @@ struct KeystoneSpec {
 struct EmulatorSpec {
   double e_cpu = 1.0;        // fraction of the machine's CPU all instances together may use
   double e_mem_mb = 512;     // MB all instances together may use
-  int rest_port = 5001;      // son-emu REST API (0: an ephemeral port)
+  int rest_port = 5001;      // son-emu REST API (0: an ephemeral port, -1: none)
   int gatekeeper_port = -1;  // SONATA/5GTANGO gatekeeper (-1: off, 0: an ephemeral port)
   KeystoneSpec keystone;
   // Bytes of stdout/stderr kept per instance (current file + one rotated, half each); 64 KiB..1

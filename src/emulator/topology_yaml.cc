@@ -200,7 +200,7 @@ class YamlReader {
     CL_RETURN_IF_ERROR(read_optional(node, kPath, "e_mem", out.e_mem_mb, &YamlReader::get_double));
     if (node["rest_port"]) {
       CL_ASSIGN_OR_RETURN(out.rest_port,
-                          get_int_in(node["rest_port"], "emulator.rest_port", 0, 65535));
+                          get_int_in(node["rest_port"], "emulator.rest_port", -1, 65535));
     }
     if (node["gatekeeper_port"]) {
       CL_ASSIGN_OR_RETURN(out.gatekeeper_port, get_int_in(node["gatekeeper_port"],

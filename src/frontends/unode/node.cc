@@ -83,14 +83,18 @@ bool Node::has_graph(const std::string& id) {
   return graphs_.count(id) != 0;
 }
 
-Result<std::string> Node::create_graph(const UserInfo& user, const nlohmann::json& body) {
+Result<std::string> Node::create_graph(const UserInfo& user, const nlohmann::json& body,
+                                       const std::string& given_id) {
   CL_RETURN_IF_ERROR(users_->check_create_graph(user));
   CL_ASSIGN_OR_RETURN(Nffg graph, parse(body));
   std::lock_guard change(change_mu_);
-  std::string id = options_.ids->uuid();
+  std::string id = given_id.empty() ? options_.ids->uuid() : given_id;
   uint64_t handle = 0;
   {
     std::lock_guard lock(mu_);
+    if (!given_id.empty() && graphs_.count(id) != 0) {
+      return make_error(ErrorCode::kAlreadyExists, "graph '{}' already exists", id);
+    }
     while (graphs_.count(id) != 0) {
       id = options_.ids->uuid();
     }
@@ -100,7 +104,7 @@ Result<std::string> Node::create_graph(const UserInfo& user, const nlohmann::jso
   if (auto owned = users_->own_graph(user, id); !owned.ok()) {
     std::lock_guard lock(mu_);
     graphs_.erase(id);
-    return owned;
+    return std::move(owned).error();
   }
   auto progress = [this, id](int percent) { set_status(id, {"in progress", percent, ""}); };
   auto deployed = deployer_.deploy(graph, fmt::format("g{}", handle), kCookieBase + handle,

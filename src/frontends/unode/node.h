@@ -67,7 +67,9 @@ class Node {
 
   // InvalidArgument naming the field for a graph that does not parse or cannot be steered;
   // FailedPrecondition for one this node cannot run (no template, no such interface).
-  Result<std::string> create_graph(const UserInfo& user, const nlohmann::json& body);
+  // `id` "" = a new uuid; a given one (the config's initial graphs) must be free.
+  Result<std::string> create_graph(const UserInfo& user, const nlohmann::json& body,
+                                   const std::string& id = "");
   Status update_graph(const UserInfo& user, const std::string& id, const nlohmann::json& body);
   Status delete_graph(const UserInfo& user, const std::string& id);
   // NotFound for a graph the node does not have.
@@ -75,6 +77,7 @@ class Node {
   Result<nlohmann::json> graphs_json(const UserInfo& user);
   Result<GraphStatus> status(const UserInfo& user, const std::string& id);
   bool has_graph(const std::string& id);
+  const std::string& pop() const { return options_.pop; }
 
   nlohmann::json description();
   // Publishes the description now and after every change (null: stop publishing).

@@ -368,7 +368,7 @@ TEST(TopologyYamlBounds, NumbersAreRangeChecked) {
   EXPECT_EQ(error_of(head + "loss: 1e400}\n"),
             "two.yaml: links[0].loss: '1e400' is not a representable number");
   EXPECT_EQ(error_of("emulator: {rest_port: 65536}\npops: [dc1]\n"),
-            "two.yaml: emulator.rest_port: 65536 is out of range 0..65535");
+            "two.yaml: emulator.rest_port: 65536 is out of range -1..65535");
   auto t = Topology::from_yaml(head + "bw: 1gbit}\n", "two.yaml");
   ASSERT_TRUE(t.ok()) << t.error().message;
   EXPECT_EQ(t->links()[0].bw_mbps, 1000);
