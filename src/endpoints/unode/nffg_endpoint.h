@@ -1,4 +1,4 @@
-// The Universal Node's NF-FG REST API over a unode::Node (docs/api/nffg.md; the reference's
+// The Universal Node's NF-FG REST API over a unode::Node (docs/nffg.md; the reference's
 // routes and status codes, docs/design/un-orchestrator-facts.md §2):
 //   POST   /login                      {"username","password"} -> 200 token (text/plain)
 //   POST   /NF-FG/ (and /NF-FG)         -> 201 {"nffg-uuid"} + Location (the host the client used)

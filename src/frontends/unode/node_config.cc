@@ -70,10 +70,6 @@ bool take(Reader& r, std::string_view section, std::string_view key, std::string
     c.admin_password = value;
   } else if (section == "chainlab" && key == "templates") {
     c.templates_dir = value;
-  } else if (section == "chainlab" && key == "bus") {
-    c.bus = value;
-  } else if (section == "chainlab" && key == "db") {
-    c.db_path = value;
   } else if (section == "chainlab" && key == "listen") {
     c.listen = value;
   } else if (r.warnings != nullptr) {

@@ -6,7 +6,7 @@
 //   [rest server]          server_port = 8080
 //   [initial graphs]       nffgs = [id1=path1 id2=path2]  deployed at start, owned by admin
 //   [user authentication]  admin_password = ...          chainlab's: the admin on first start
-//   [chainlab]             templates = DIR, bus = tcp://127.0.0.1:9080, db = FILE, listen = ADDR
+//   [chainlab]             templates = DIR, listen = ADDR
 #pragma once
 
 #include <string>
@@ -23,8 +23,6 @@ struct NodeConfig {
   std::vector<std::pair<std::string, std::string>> initial_graphs;  // id, file
   std::string admin_password;
   std::string templates_dir;
-  std::string bus;  // "" = the REST port + 1000 on the listen address
-  std::string db_path;
   std::string listen;
 };
 

@@ -1,0 +1,219 @@
+// NF-FGs on a real emulation (root): a unode::Node on PoP dc1 whose SAPs "eth0" and "eth1" are
+// LSI-0's interfaces, a native template whose start script bridges its two ports. Traffic goes
+// end-point to end-point through the VNF on its graph-LSI; two graphs are isolated except
+// through LSI-0; an update that changes one rule's match changes forwarding while a continuous
+// ping on an untouched path loses nothing; nothing is left behind.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "common/files.h"
+#include "emulation_fixture.h"
+#include "frontends/unode/node.h"
+
+namespace chainlab::emulator {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+const std::string kFixtures = CHAINLAB_SOURCE_DIR "/../shared/fixtures/nffg-un/";
+
+// A VNF whose ports are bridged: what arrives on one leaves on the other.
+constexpr const char* kBridgeStart =
+    "#!/bin/sh\n"
+    "set -e\n"
+    "shift 3\n"
+    "ip link add br0 type bridge\n"
+    "for p in \"$@\"; do ip link set \"$p\" master br0; done\n"
+    "ip link set br0 up\n";
+
+json rule(const std::string& id, const std::string& in, const std::string& out,
+          const json& extra = json::object()) {
+  json match = {{"port_in", in}};
+  match.update(extra);
+  return {{"id", id}, {"priority", 10}, {"match", match}, {"actions", {{{"output_to_port", out}}}}};
+}
+
+// eth0 <-> VNF <-> eth1, as the reference's passthrough_with_vnf example.
+json through_vnf(const std::string& a = "eth0", const std::string& b = "eth1") {
+  return {{"forwarding-graph",
+           {{"name", "through-vnf"},
+            {"VNFs",
+             {{{"id", "1"},
+               {"name", "bridge"},
+               {"ports", {{{"id", "inout:0"}}, {{"id", "inout:1"}}}}}}},
+            {"end-points",
+             {{{"id", "a"}, {"type", "interface"}, {"interface", {{"if-name", a}}}},
+              {{"id", "b"}, {"type", "interface"}, {"interface", {{"if-name", b}}}}}},
+            {"big-switch",
+             {{"flow-rules",
+               {rule("1", "endpoint:a", "vnf:1:inout:0"), rule("2", "vnf:1:inout:1", "endpoint:b"),
+                rule("3", "endpoint:b", "vnf:1:inout:1"),
+                rule("4", "vnf:1:inout:0", "endpoint:a")}}}}}}};
+}
+
+class NffgTest : public EmulationFixture {
+ protected:
+  void SetUp() override {
+    EmulationFixture::SetUp();
+    if (IsSkipped()) {
+      return;
+    }
+    char tmpl[] = "/tmp/chainlab-nffg-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    std::filesystem::create_directories(dir_ + "/bridge");
+    ASSERT_TRUE(write_file(dir_ + "/bridge/start", kBridgeStart, true).ok());
+    std::filesystem::permissions(dir_ + "/bridge/start", std::filesystem::perms::owner_all);
+    for (const char* cap : {"bridge", "example"}) {  // "example": the reference's fixture
+      json t = {{"functional-capability", cap}, {"vnf-type", "native"}, {"uri", "bridge"},
+                {"ports", {{{"position", "0-7"}, {"label", "inout"}}}}};
+      ASSERT_TRUE(write_file(dir_ + "/" + cap + ".json", t.dump(), true).ok());
+    }
+    Topology t;
+    t.name = "nffg-test";
+    t.emulator.rest_port = -1;
+    PopSpec pop;
+    pop.name = "dc1";
+    ASSERT_TRUE(t.add_pop(pop).ok());
+    int n = 1;
+    for (const char* sap : {"eth0", "eth1", "eth2", "eth3"}) {
+      ASSERT_TRUE(t.add_sap({sap, "dc1", "10.9.0." + std::to_string(n++) + "/24"}).ok());
+    }
+    start(t);
+    unode::NodeOptions options;
+    options.pop = "dc1";
+    options.templates_dir = dir_;
+    options.db_path = dir_ + "/users.db";
+    options.admin_password = "pw";
+    options.users.pbkdf2_iterations = 1000;
+    auto node = unode::Node::open(*emu_, options, nullptr, nullptr);
+    ASSERT_TRUE(node.ok()) << node.error().message;
+    node_ = std::move(node).value();
+    auto admin = node_->users().user("admin");
+    ASSERT_TRUE(admin.ok());
+    admin_ = *admin;
+  }
+  void TearDown() override {
+    node_.reset();
+    if (emu_) {
+      auto left = emu_->list_compute();
+      ASSERT_TRUE(left.ok());
+      EXPECT_EQ(left->size(), 4u) << "only the SAPs are left";
+    }
+    EmulationFixture::TearDown();
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::string deploy(const json& graph) {
+    auto id = node_->create_graph(admin_, graph);
+    EXPECT_TRUE(id.ok()) << id.error().message;
+    return id.ok() ? *id : "";
+  }
+  // Pings until one gets through (the VNF's bridge comes up after its instance starts).
+  bool reaches(const std::string& from, const std::string& to) {
+    for (int i = 0; i < 25; ++i) {
+      if (ping(from, to, 1)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  std::string dir_;
+  std::unique_ptr<unode::Node> node_;
+  unode::UserInfo admin_;
+};
+
+TEST_F(NffgTest, TrafficCrossesTheVnfOnItsGraphLsi) {
+  std::string id = deploy(through_vnf());
+  EXPECT_TRUE(reaches("eth0", "10.9.0.2"));
+  EXPECT_FALSE(ping("eth0", "10.9.0.3", 1)) << "eth2 is in no graph";
+  ASSERT_TRUE(node_->delete_graph(admin_, id).ok());
+  EXPECT_FALSE(ping("eth0", "10.9.0.2", 1)) << "the graph is gone";
+}
+
+TEST_F(NffgTest, TheReferencesFixturesCarryTraffic) {
+  for (const char* file : {"passthrough_with_vnf_nffg.json", "simple_passthrough_nffg.json"}) {
+    auto text = read_file(kFixtures + file);
+    if (!text.ok()) {
+      GTEST_SKIP() << "../shared/fixtures/nffg-un not present next to the source tree";
+    }
+    std::string id = deploy(json::parse(*text));
+    ASSERT_FALSE(id.empty()) << file;
+    EXPECT_TRUE(reaches("eth0", "10.9.0.2")) << file;
+    EXPECT_TRUE(reaches("eth1", "10.9.0.1")) << file;
+    ASSERT_TRUE(node_->delete_graph(admin_, id).ok());
+  }
+}
+
+TEST_F(NffgTest, TwoGraphsAreIsolatedExceptThroughLsi0) {
+  std::string g1 = deploy(through_vnf("eth0", "eth1"));
+  std::string g2 = deploy(through_vnf("eth2", "eth3"));
+  EXPECT_TRUE(reaches("eth0", "10.9.0.2"));
+  EXPECT_TRUE(reaches("eth2", "10.9.0.4"));
+  EXPECT_FALSE(ping("eth0", "10.9.0.4", 1));
+  EXPECT_FALSE(ping("eth2", "10.9.0.1", 1));
+  ASSERT_TRUE(node_->delete_graph(admin_, g1).ok());
+  EXPECT_TRUE(ping("eth2", "10.9.0.4", 2)) << "the other graph keeps working";
+  ASSERT_TRUE(node_->delete_graph(admin_, g2).ok());
+}
+
+// Two paths (eth0<->eth1 through the VNF, eth2<->eth3 direct); the update changes rule "5"'s
+// match only: eth2's pings keep flowing, uninterrupted, while the change takes effect.
+TEST_F(NffgTest, AnUpdateChangesOneRuleWithoutInterruptingTheOthers) {
+  json g = through_vnf();
+  auto& rules = g["forwarding-graph"]["big-switch"]["flow-rules"];
+  g["forwarding-graph"]["end-points"].push_back(
+      {{"id", "c"}, {"type", "interface"}, {"interface", {{"if-name", "eth2"}}}});
+  g["forwarding-graph"]["end-points"].push_back(
+      {{"id", "d"}, {"type", "interface"}, {"interface", {{"if-name", "eth3"}}}});
+  rules.push_back(rule("5", "endpoint:c", "endpoint:d"));
+  rules.push_back(rule("6", "endpoint:d", "endpoint:c"));
+  std::string id = deploy(g);
+  ASSERT_TRUE(reaches("eth0", "10.9.0.2"));
+  ASSERT_TRUE(reaches("eth2", "10.9.0.4"));
+
+  // A continuous ping on the untouched path, 5 per second, while the graph is updated.
+  std::thread pinger([&] {
+    auto r = emu_->exec("eth0", {"ping", "-c", "25", "-i", "0.2", "-W", "1", "10.9.0.2"}, 30s);
+    ASSERT_TRUE(r.ok());
+    EXPECT_NE(r->output.find(" 0% packet loss"), std::string::npos) << r->output;
+  });
+  std::this_thread::sleep_for(1s);  // the pinger is mid-stream when the update lands
+  json next = g;
+  next["forwarding-graph"]["big-switch"]["flow-rules"][4]["match"]["ether_type"] = "0x0806";
+  ASSERT_TRUE(node_->update_graph(admin_, id, next).ok());
+  EXPECT_FALSE(ping("eth2", "10.9.0.4", 2)) << "rule 5 now takes ARP only";
+  pinger.join();
+  ASSERT_TRUE(node_->delete_graph(admin_, id).ok());
+}
+
+TEST_F(NffgTest, APortAddedToARunningVnfCarriesTraffic) {  // reference issue 46
+  json g = through_vnf();
+  std::string id = deploy(g);
+  ASSERT_TRUE(reaches("eth0", "10.9.0.2"));
+  g["forwarding-graph"]["VNFs"][0]["ports"].push_back({{"id", "inout:2"}});
+  g["forwarding-graph"]["end-points"].push_back(
+      {{"id", "c"}, {"type", "interface"}, {"interface", {{"if-name", "eth2"}}}});
+  auto& rules = g["forwarding-graph"]["big-switch"]["flow-rules"];
+  rules.push_back(rule("5", "endpoint:c", "vnf:1:inout:2"));
+  rules.push_back(rule("6", "vnf:1:inout:2", "endpoint:c"));
+  ASSERT_TRUE(node_->update_graph(admin_, id, g).ok());
+  auto vnfs = emu_->list_compute("dc1");
+  ASSERT_TRUE(vnfs.ok());
+  size_t vnf_ports = 0;
+  for (const auto& i : *vnfs) {
+    vnf_ports = std::max(vnf_ports, i.interfaces.size());
+  }
+  EXPECT_EQ(vnf_ports, 3u);
+  EXPECT_TRUE(reaches("eth0", "10.9.0.2")) << "the old ports still work";
+  ASSERT_TRUE(node_->delete_graph(admin_, id).ok());
+}
+
+}  // namespace
+}  // namespace chainlab::emulator
