@@ -113,6 +113,18 @@ TEST_F(GraphDeployerTest, TheReferencesFixtureDeploysWithATemplateNamedAfterTheV
   EXPECT_TRUE(fake_.empty());
 }
 
+TEST_F(GraphDeployerTest, ProgressRisesThroughVnfsLinksAndRules) {
+  std::vector<int> seen;
+  auto d = deployer();
+  auto g = d.deploy(parsed(passthrough()), "g1", 1, [&](int p) { seen.push_back(p); });
+  ASSERT_TRUE(g.ok());
+  ASSERT_FALSE(seen.empty());
+  EXPECT_EQ(seen.front(), 0);
+  EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+  EXPECT_LT(seen.back(), 100);  // 100 is the caller's: "complete"
+  EXPECT_NE(std::find(seen.begin(), seen.end(), 80), seen.end()) << "the links' step";
+}
+
 TEST_F(GraphDeployerTest, AChangedMatchReinstallsThatRuleOnlyAndKeepsTheOthers) {
   auto d = deployer();
   auto g = d.deploy(parsed(passthrough()), "g1", 1);
