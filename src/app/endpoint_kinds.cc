@@ -97,10 +97,11 @@ class OpenStackKind final : public EndpointKind {
 };
 
 // A PoP as a Universal Node (frontends/unode/node.h): the NF-FG API on the entry's port, its
-// description on a ZeroMQ bus at port + 1000, its users in <node_dir>/<pop>.db.
+// description on a ZeroMQ bus at port + 1000 (any free port when the entry's is 0), its users in
+// <node_dir>/<pop>.db.
 class NffgKind final : public EndpointKind {
  public:
-  static int bus_port(const EndpointEntry& e) { return e.port + 1000; }
+  static int bus_port(const EndpointEntry& e) { return e.port == 0 ? 0 : e.port + 1000; }
   std::vector<std::pair<int, std::string>> ports(const EndpointEntry& e) const override {
     return {{e.port, label_of(e, "NF-FG")}, {bus_port(e), label_of(e, "NF-FG bus")}};
   }
@@ -114,8 +115,9 @@ class NffgKind final : public EndpointKind {
     options.admin_password = c.nffg_admin_password;
     options.management_address = options_address(c, e);
     std::vector<std::string> warnings;
-    auto node = open_node_services(c.emulation, std::move(options),
-                                   fmt::format("tcp://{}:{}", c.listen, bus_port(e)), &warnings);
+    std::string bus = bus_port(e) == 0 ? fmt::format("tcp://{}:*", c.listen)
+                                       : fmt::format("tcp://{}:{}", c.listen, bus_port(e));
+    auto node = open_node_services(c.emulation, std::move(options), bus, &warnings);
     for (const auto& w : warnings) {
       c.warn(w);
     }
@@ -166,6 +168,10 @@ class NffgKind final : public EndpointKind {
     }
     if (c.say) {
       c.say(fmt::format("{} NF-FG interfaces: {}", e.pop, fmt::join(names, ", ")));
+      if (node.bus) {
+        c.say(fmt::format("{} NF-FG description bus: {} (topic {})", e.pop, node.bus->endpoint(),
+                          unode::kDescriptionTopic));
+      }
       if (node.generated_password) {
         c.say(fmt::format("{} NF-FG user admin, password {} (generated; shown once)", e.pop,
                           *node.generated_password));

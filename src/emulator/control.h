@@ -51,7 +51,7 @@ struct ComputeRequest {
   bool rename_if_taken = false;
   // "" = plug the interfaces into the PoP's switch; else into this graph-LSI of the PoP
   // (create_graph_lsi). Such an instance takes no part in chains, E-LANs or learning.
-  std::string graph_lsi;
+  std::string graph_lsi = "";
 };
 
 struct InterfaceInfo {

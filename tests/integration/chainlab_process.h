@@ -23,15 +23,15 @@ class ChainlabProcess {
  public:
   ~ChainlabProcess() { stop(); }
 
-  // Starts `chainlab run args...`; false (with the log in `log()`) when it is not up in 5 s.
-  bool start(const std::vector<std::string>& args) {
+  // Starts `chainlab <command> args...`; false (with the log in `log()`) when it is not up in 5 s.
+  bool start(const std::vector<std::string>& args, const std::string& command = "run") {
     log_path_ = "/tmp/chainlab-run-" + std::to_string(::getpid()) + ".log";
     pid_ = ::fork();
     if (pid_ == 0) {
       int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       ::dup2(fd, 1);
       ::dup2(fd, 2);
-      std::vector<char*> argv{const_cast<char*>("chainlab"), const_cast<char*>("run")};
+      std::vector<char*> argv{const_cast<char*>("chainlab"), const_cast<char*>(command.c_str())};
       for (const auto& a : args) {
         argv.push_back(const_cast<char*>(a.c_str()));
       }
