@@ -19,5 +19,7 @@ echo "== data plane: chainlab vs Linux bridge vs OVS userspace"
 bash "$(dirname "$0")/dataplane.sh" "$build"
 echo "== gatekeeper: onboard, instantiate, terminate a 3- and a 30-VNF service"
 "$build/gatekeeper_bench"
+echo "== NF-FG node: deploy, one-rule update and removal of a chain of 0..500 native VNFs"
+"$build/nffg_bench"
 echo "== OpenStack endpoints: 50 clients creating, showing and deleting servers for 60 s"
 python3 "$(dirname "$0")/openstack_load.py" "$build/chainlab" --clients 50 --duration 60
