@@ -215,5 +215,97 @@ TEST_F(NffgTest, APortAddedToARunningVnfCarriesTraffic) {  // reference issue 46
   ASSERT_TRUE(node_->delete_graph(admin_, id).ok());
 }
 
+// Two PoPs as two nodes, joined by their link: each graph tags its traffic with VLAN 100 on the
+// link (a vlan end-point on LSI-0) and untags what comes back, so h1 (dc1) reaches h2 (dc2); a
+// graph on the other side that expects VLAN 101 carries nothing.
+class NffgVlanTest : public EmulationFixture {
+ protected:
+  void SetUp() override {
+    EmulationFixture::SetUp();
+    if (IsSkipped()) {
+      return;
+    }
+    char tmpl[] = "/tmp/chainlab-nffg-vlan-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    Topology t;
+    t.name = "nffg-vlan";
+    t.emulator.rest_port = -1;
+    for (const char* name : {"dc1", "dc2"}) {
+      PopSpec pop;
+      pop.name = name;
+      ASSERT_TRUE(t.add_pop(pop).ok());
+    }
+    LinkSpec link;
+    link.a = "dc1";
+    link.b = "dc2";
+    ASSERT_TRUE(t.add_link(link).ok());
+    ASSERT_TRUE(t.add_sap({"h1", "dc1", "10.9.1.1/24"}).ok());
+    ASSERT_TRUE(t.add_sap({"h2", "dc2", "10.9.1.2/24"}).ok());
+    start(t);
+    for (int i = 0; i < 2; ++i) {
+      unode::NodeOptions options;
+      options.pop = i == 0 ? "dc1" : "dc2";
+      options.db_path = dir_ + "/" + options.pop + ".db";
+      options.admin_password = "pw";
+      options.users.pbkdf2_iterations = 1000;
+      auto node = unode::Node::open(*emu_, options, nullptr, nullptr);
+      ASSERT_TRUE(node.ok()) << node.error().message;
+      nodes_[i] = std::move(node).value();
+    }
+  }
+  void TearDown() override {
+    nodes_[0].reset();
+    nodes_[1].reset();
+    EmulationFixture::TearDown();
+    std::filesystem::remove_all(dir_);
+  }
+  // host <-> (vlan `vlan` on the link to `peer`).
+  static json tagging(const std::string& host, const std::string& peer, int vlan) {
+    return {{"forwarding-graph",
+             {{"name", "tag"},
+              {"end-points",
+               {{{"id", "h"}, {"type", "interface"}, {"interface", {{"if-name", host}}}},
+                {{"id", "v"},
+                 {"type", "vlan"},
+                 {"vlan", {{"if-name", peer}, {"vlan-id", std::to_string(vlan)}}}}}},
+              {"big-switch",
+               {{"flow-rules", {rule("1", "endpoint:h", "endpoint:v"),
+                                rule("2", "endpoint:v", "endpoint:h")}}}}}}};
+  }
+  std::string deploy(int node, const json& graph) {
+    auto admin = nodes_[node]->users().user("admin");
+    auto id = nodes_[node]->create_graph(*admin, graph);
+    EXPECT_TRUE(id.ok()) << id.error().message;
+    return id.ok() ? *id : "";
+  }
+
+  std::string dir_;
+  std::unique_ptr<unode::Node> nodes_[2];
+};
+
+TEST_F(NffgVlanTest, VlanEndPointsCarryTaggedTrafficBetweenTwoNodes) {
+  deploy(0, tagging("h1", "dc2", 100));
+  std::string other = deploy(1, tagging("h2", "dc1", 101));
+  EXPECT_FALSE(ping("h1", "10.9.1.2", 1)) << "VLAN 100 sent, 101 expected";
+  auto admin = nodes_[1]->users().user("admin");
+  ASSERT_TRUE(nodes_[1]->update_graph(*admin, other, tagging("h2", "dc1", 100)).ok());
+  bool reached = false;
+  for (int i = 0; i < 10 && !reached; ++i) {
+    reached = ping("h1", "10.9.1.2", 1);
+  }
+  EXPECT_TRUE(reached);
+  auto description = nodes_[0]->description();
+  auto interfaces = description["netgroup-domain:informations"]["hardware-informations"]
+                               ["interfaces"]["interface"];
+  bool shown = false;
+  for (const auto& i : interfaces) {
+    if (i["name"] == "dc2") {
+      shown = i["netgroup-vlan:free-vlans"] == "1-99,101-4094";
+    }
+  }
+  EXPECT_TRUE(shown) << description.dump();
+}
+
 }  // namespace
 }  // namespace chainlab::emulator

@@ -30,7 +30,8 @@ Result<dataplane::PortId> endpoint_port(const Nffg& graph, const PortRef& ref,
   if (e == nullptr) {
     return make_error(ErrorCode::kInvalidArgument, "no end-point '{}'", ref.id);
   }
-  if (e->type != EndpointType::kInterface && e->type != EndpointType::kInterfaceOut) {
+  if (e->type != EndpointType::kInterface && e->type != EndpointType::kInterfaceOut &&
+      e->type != EndpointType::kVlan) {
     return make_error(ErrorCode::kUnavailable, "end-point {}: type {} is not supported yet",
                       e->id, endpoint_type_name(e->type));
   }
@@ -206,10 +207,15 @@ Result<std::vector<InstalledRule>> GraphDeployer::wanted_rules(const DeployedGra
       return n.vnfs.at(p.port->id).ports.at(p.port->port);
     };
   };
+  TagLookup tags = [&](const LsiPort& p) -> std::optional<uint16_t> {
+    const Endpoint* e = p.port && !p.port->is_vnf() ? n.graph.endpoint(p.port->id) : nullptr;
+    return e != nullptr && e->type == EndpointType::kVlan ? std::optional(e->vlan_id)
+                                                         : std::nullopt;
+  };
   std::vector<InstalledRule> out;
   for (bool lsi0 : {true, false}) {
     for (const SteeringRule& r : lsi0 ? steering.lsi0 : steering.graph) {
-      CL_ASSIGN_OR_RETURN(auto spec, lower_rule(r, lookup(lsi0), n.cookie));
+      CL_ASSIGN_OR_RETURN(auto spec, lower_rule(r, lookup(lsi0), n.cookie, tags));
       out.push_back(InstalledRule{lsi0, std::move(spec), 0, r.id});
     }
   }

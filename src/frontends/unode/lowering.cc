@@ -132,21 +132,45 @@ Result<std::optional<dataplane::Action>> lower_action(const SteeringRule& r, con
   }
 }
 
+// A rule entering from a vlan end-point: its VLAN id matched, the tag popped before anything else.
+Status untag_input(const SteeringRule& r, uint16_t vlan, dataplane::RuleSpec& spec) {
+  using K = dataplane::VlanMatch::Kind;
+  if (spec.match.vlan.kind != K::kAny && !(spec.match.vlan.kind == K::kId && spec.match.vlan.id == vlan)) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "flow rule {}: match vlan_id contradicts the vlan end-point's id {}", r.id,
+                      vlan);
+  }
+  spec.match.vlan = {K::kId, vlan};
+  spec.actions.push_back(dataplane::Action::pop_vlan());
+  return ok_status();
+}
+
 }  // namespace
 
 Result<dataplane::RuleSpec> lower_rule(const SteeringRule& r, const PortLookup& ports,
-                                       uint64_t cookie) {
+                                       uint64_t cookie, const TagLookup& tags) {
   dataplane::RuleSpec spec;
   spec.priority = static_cast<uint16_t>(r.priority);
   spec.cookie = cookie;
   CL_ASSIGN_OR_RETURN(spec.match, lower_match(r));
   CL_ASSIGN_OR_RETURN(dataplane::PortId in, ports(r.in));
   spec.match.in_port = in;
+  if (auto vlan = tags ? tags(r.in) : std::nullopt) {
+    CL_RETURN_IF_ERROR(untag_input(r, *vlan, spec));
+  }
   size_t next_output = 0;
   for (const Action& a : r.actions) {
     if (a.kind == Action::Kind::kOutput && next_output < r.outputs.size()) {
-      CL_ASSIGN_OR_RETURN(dataplane::PortId out, ports(r.outputs[next_output++]));
+      const LsiPort& port = r.outputs[next_output++];
+      CL_ASSIGN_OR_RETURN(dataplane::PortId out, ports(port));
+      auto vlan = tags ? tags(port) : std::nullopt;
+      if (vlan) {
+        spec.actions.push_back(dataplane::Action::push_vlan(*vlan));
+      }
       spec.actions.push_back(dataplane::Action::output(out));
+      if (vlan) {
+        spec.actions.push_back(dataplane::Action::pop_vlan());  // for the outputs after it
+      }
       continue;
     }
     CL_ASSIGN_OR_RETURN(auto lowered, lower_action(r, a));

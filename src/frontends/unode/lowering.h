@@ -8,6 +8,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 
 #include "common/result.h"
 #include "dataplane/dataplane.h"
@@ -17,10 +18,14 @@ namespace chainlab::unode {
 
 // The data plane's port of an LSI port (a port of the graph, or a virtual link's end).
 using PortLookup = std::function<Result<dataplane::PortId>(const LsiPort& port)>;
+// The VLAN id of an LSI port that is a vlan end-point (its frames are tagged), else none.
+using TagLookup = std::function<std::optional<uint16_t>(const LsiPort& port)>;
 
-// InvalidArgument "flow rule <id>: <field> ..." for what the data plane cannot do.
+// InvalidArgument "flow rule <id>: <field> ..." for what the data plane cannot do. With `tags`,
+// a rule from a vlan end-point matches its VLAN id and pops the tag first, and an output to one
+// pushes the tag for that output only (the reference's tagging on LSI-0).
 Result<dataplane::RuleSpec> lower_rule(const SteeringRule& rule, const PortLookup& ports,
-                                       uint64_t cookie);
+                                       uint64_t cookie, const TagLookup& tags = {});
 
 // Every steering rule of a graph, checked without deploying (the API answers 400 before it
 // changes anything).

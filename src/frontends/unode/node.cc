@@ -2,6 +2,7 @@
 
 #include <sys/sysinfo.h>
 
+#include <algorithm>
 #include <thread>
 
 #include <fmt/format.h>
@@ -78,6 +79,26 @@ void Node::set_status(const std::string& id, GraphStatus status) {
   }
 }
 
+// A vlan end-point's (interface, VLAN id) belongs to one graph (the reference never checked).
+Status Node::check_vlans_locked(const std::string& id, const Nffg& graph) const {
+  auto same = [](const Endpoint& a, const Endpoint& b) {
+    return a.type == EndpointType::kVlan && b.type == EndpointType::kVlan &&
+           a.if_name == b.if_name && a.vlan_id == b.vlan_id;
+  };
+  for (const auto& [other_id, other] : graphs_) {
+    for (const Endpoint& e : graph.endpoints) {
+      auto clash = std::find_if(other.graph.endpoints.begin(), other.graph.endpoints.end(),
+                                [&](const Endpoint& o) { return same(e, o); });
+      if (other_id != id && clash != other.graph.endpoints.end()) {
+        return make_error(ErrorCode::kFailedPrecondition,
+                          "end-point {}: VLAN {} on '{}' is graph {}'s", e.id, e.vlan_id,
+                          e.if_name, other_id);
+      }
+    }
+  }
+  return ok_status();
+}
+
 bool Node::has_graph(const std::string& id) {
   std::lock_guard lock(mu_);
   return graphs_.count(id) != 0;
@@ -95,6 +116,7 @@ Result<std::string> Node::create_graph(const UserInfo& user, const nlohmann::jso
     if (!given_id.empty() && graphs_.count(id) != 0) {
       return make_error(ErrorCode::kAlreadyExists, "graph '{}' already exists", id);
     }
+    CL_RETURN_IF_ERROR(check_vlans_locked(id, graph));
     while (graphs_.count(id) != 0) {
       id = options_.ids->uuid();
     }
@@ -133,6 +155,7 @@ Status Node::update_graph(const UserInfo& user, const std::string& id,
     if (it == graphs_.end() || !it->second.deployed) {
       return make_error(ErrorCode::kNotFound, "no graph '{}'", id);
     }
+    CL_RETURN_IF_ERROR(check_vlans_locked(id, graph));
     deployed = *it->second.deployed;
     it->second.status = {"in progress", 0, ""};
   }
@@ -214,6 +237,15 @@ NodeDescription Node::live_state_locked() {
   if (auto ifs = control_.pop_interfaces(options_.pop); ifs.ok()) {
     for (const auto& [name, port] : *ifs) {
       d.interfaces.push_back(NodeInterface{name, {}, false, {}, true});
+    }
+  }
+  for (NodeInterface& i : d.interfaces) {
+    for (const auto& [id, entry] : graphs_) {
+      for (const Endpoint& e : entry.graph.endpoints) {
+        if (e.type == EndpointType::kVlan && e.if_name == i.name) {
+          i.used_vlans.insert(e.vlan_id);
+        }
+      }
     }
   }
   int64_t cores = 0;

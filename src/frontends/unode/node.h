@@ -92,6 +92,7 @@ class Node {
   Node(emulator::Control& control, NodeOptions options, TemplateRepository templates,
        std::unique_ptr<UserStore> users);
   Result<Nffg> parse(const nlohmann::json& body) const;
+  Status check_vlans_locked(const std::string& id, const Nffg& graph) const;
   void set_status(const std::string& id, GraphStatus status);
   // With mu_ held.
   void publish_locked();

@@ -143,3 +143,51 @@ TEST(LoweringTest, WhatTheDataPlaneCannotDoIsRefusedNamingRuleAndField) {
 
 }  // namespace
 }  // namespace chainlab::unode
+
+namespace chainlab::unode {
+namespace {
+
+// e0 is a vlan end-point with id 30: a rule from it matches the tag and pops it; an output to it
+// pushes the tag for that output only.
+TEST(LoweringTest, VlanEndPointsAreTaggedOnLsi0) {
+  json g = graph_with(rule(json::object(), {{{"output_to_port", "endpoint:e1"}}}));
+  g["forwarding-graph"]["big-switch"]["flow-rules"].push_back(
+      {{"id", "r2"},
+       {"priority", 7},
+       {"match", {{"port_in", "endpoint:e1"}}},
+       {"actions", {{{"output_to_port", "endpoint:e0"}}, {{"output_to_port", "vnf:a:inout:0"}}}}});
+  auto parsed = parse_nffg(g);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  Steering s = split_rules(*parsed);
+  TagLookup tags = [](const LsiPort& p) -> std::optional<uint16_t> {
+    return p.port && p.port->id == "e0" ? std::optional<uint16_t>(30) : std::nullopt;
+  };
+  auto from_vlan = lower_rule(s.lsi0.at(0), lookup, 1, tags);
+  ASSERT_TRUE(from_vlan.ok()) << from_vlan.error().message;
+  EXPECT_EQ(from_vlan->match.vlan, (dataplane::VlanMatch{dataplane::VlanMatch::Kind::kId, 30}));
+  EXPECT_EQ(from_vlan->actions, (std::vector<dataplane::Action>{dataplane::Action::pop_vlan(),
+                                                                 dataplane::Action::output(2)}));
+  auto to_vlan = lower_rule(s.lsi0.at(1), lookup, 1, tags);
+  ASSERT_TRUE(to_vlan.ok()) << to_vlan.error().message;
+  EXPECT_EQ(to_vlan->match.vlan.kind, dataplane::VlanMatch::Kind::kAny);
+  EXPECT_EQ(to_vlan->actions,
+            (std::vector<dataplane::Action>{dataplane::Action::push_vlan(30),
+                                            dataplane::Action::output(1),
+                                            dataplane::Action::pop_vlan(),
+                                            dataplane::Action::output(100)}));
+}
+
+TEST(LoweringTest, AVlanIdMatchThatContradictsTheEndPointIsRefused) {
+  auto parsed = parse_nffg(
+      graph_with(rule({{"vlan_id", "31"}}, {{{"output_to_port", "endpoint:e1"}}})));
+  ASSERT_TRUE(parsed.ok());
+  TagLookup tags = [](const LsiPort& p) -> std::optional<uint16_t> {
+    return p.port && p.port->id == "e0" ? std::optional<uint16_t>(30) : std::nullopt;
+  };
+  auto r = lower_rule(split_rules(*parsed).lsi0.at(0), lookup, 1, tags);
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.error().message, HasSubstr("contradicts"));
+}
+
+}  // namespace
+}  // namespace chainlab::unode
