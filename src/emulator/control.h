@@ -198,6 +198,12 @@ class Control {
   // Attaches an existing host interface (a NIC or a veth, by name) to the PoP's switch.
   virtual Result<dataplane::PortId> attach_host_interface(const std::string& pop,
                                                           const std::string& ifname) = 0;
+  // A host-stack port of a graph-LSI: a veth whose host end (in the emulation's network
+  // namespace, named as the answer says) has `address` (CIDR), the other end a port of the
+  // graph-LSI. It goes with remove_host_stack or with the graph-LSI.
+  virtual Result<std::pair<std::string, dataplane::PortId>> add_host_stack(
+      const std::string& graph_lsi, const std::string& address) = 0;
+  virtual Status remove_host_stack(const std::string& graph_lsi, const std::string& ifname) = 0;
   // A rule on a PoP's switch or a graph-LSI (the ids of GraphLsiInfo); the caller removes it.
   virtual Result<dataplane::RuleId> add_rule(dataplane::LsiId lsi,
                                              const dataplane::RuleSpec& rule) = 0;

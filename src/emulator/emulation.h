@@ -118,6 +118,9 @@ class Emulation final : public Control, public monitor::Source {
   Result<std::map<std::string, dataplane::PortId>> pop_interfaces(const std::string& pop) override;
   Result<dataplane::PortId> attach_host_interface(const std::string& pop,
                                                   const std::string& ifname) override;
+  Result<std::pair<std::string, dataplane::PortId>> add_host_stack(
+      const std::string& graph_lsi, const std::string& address) override;
+  Status remove_host_stack(const std::string& graph_lsi, const std::string& ifname) override;
   Result<dataplane::RuleId> add_rule(dataplane::LsiId lsi,
                                      const dataplane::RuleSpec& rule) override;
   Status delete_rule(dataplane::LsiId lsi, dataplane::RuleId rule) override;
@@ -133,6 +136,9 @@ class Emulation final : public Control, public monitor::Source {
   struct Impl;
   explicit Emulation(std::unique_ptr<Impl> impl, Topology topology,
                      std::unique_ptr<substrate::Run> run);
+
+  // Deletes a host-stack veth (both ends) and forgets it in the run's journal.
+  Status delete_host_stack(const std::string& ifname);
 
   std::mutex mu_;
   Topology topology_;

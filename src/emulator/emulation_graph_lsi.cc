@@ -3,9 +3,12 @@
 // "<pop>.<graph-LSI name>" beside its PoP's switch, joined to it by virtual links.
 #include <fmt/format.h>
 
+#include "common/rollback.h"
 #include "emulator/emulation.h"
 #include "emulator/emulation_impl.h"
+#include "substrate/journal.h"
 #include "substrate/names.h"
+#include "substrate/rtnl.h"
 
 namespace chainlab::emulator {
 
@@ -61,7 +64,7 @@ Result<GraphLsiInfo> Emulation::create_graph_lsi(const std::string& pop, const s
   }
   int node = im.graph->index(pop);
   CL_ASSIGN_OR_RETURN(dataplane::LsiId lsi, im.engine->create_lsi(fmt::format("{}.{}", pop, name)));
-  im.graph_lsis[name] = GraphLsiState{node, lsi, {}};
+  im.graph_lsis[name] = GraphLsiState{node, lsi, {}, {}};
   return GraphLsiInfo{name, pop, im.nodes[static_cast<size_t>(node)].lsi, lsi};
 }
 
@@ -76,6 +79,9 @@ Status Emulation::destroy_graph_lsi(const std::string& name) {
     }
   }
   CL_RETURN_IF_ERROR(im.engine->destroy_lsi(it->second.lsi));
+  for (const auto& [ifname, port] : it->second.host_stacks) {
+    (void)delete_host_stack(ifname);
+  }
   im.graph_lsis.erase(it);
   return ok_status();
 }
@@ -150,6 +156,56 @@ Result<dataplane::PortId> Emulation::attach_host_interface(const std::string& po
                       im.engine->add_port(im.nodes[static_cast<size_t>(node)].lsi, ifname, ifname));
   im.host_interfaces[ifname] = HostInterface{node, port};
   return port;
+}
+
+Status Emulation::delete_host_stack(const std::string& ifname) {
+  CL_ASSIGN_OR_RETURN(substrate::Rtnl rtnl, substrate::Rtnl::open());
+  Status deleted = rtnl.delete_link(ifname);  // the peer goes with it
+  keep_first_error(deleted, run_->journal().forget(substrate::ObjectKind::kLink, ifname));
+  return deleted;
+}
+
+// A veth: its host end `host` with the address, its peer `peer` a port of the graph-LSI.
+Result<std::pair<std::string, dataplane::PortId>> Emulation::add_host_stack(
+    const std::string& graph_lsi, const std::string& address) {
+  std::lock_guard lock(mu_);
+  CL_ASSIGN_OR_RETURN(auto it, find_graph_lsi(impl_->graph_lsis, graph_lsi));
+  CL_ASSIGN_OR_RETURN(substrate::Cidr cidr, substrate::Cidr::parse(address));
+  std::string host = run_->names().next('h');
+  std::string peer = run_->names().next('p');
+  CL_ASSIGN_OR_RETURN(substrate::Rtnl rtnl, substrate::Rtnl::open());
+  CL_RETURN_IF_ERROR(run_->journal().record(substrate::ObjectKind::kLink, host));
+  Status made = rtnl.create_veth({host, peer, -1, std::nullopt, std::nullopt, std::nullopt});
+  if (made.ok()) {
+    made = rtnl.set_up(host, true);
+  }
+  if (made.ok()) {
+    made = rtnl.set_up(peer, true);
+  }
+  if (made.ok()) {
+    made = rtnl.add_address(host, cidr);
+  }
+  auto port = made.ok() ? impl_->engine->add_port(it->second.lsi, "host-stack:" + host, peer)
+                        : Result<dataplane::PortId>(made.error());
+  if (!port.ok()) {
+    (void)delete_host_stack(host);
+    return std::move(port).error().context(fmt::format("host-stack {}", address));
+  }
+  it->second.host_stacks[host] = *port;
+  return std::pair{host, *port};
+}
+
+Status Emulation::remove_host_stack(const std::string& graph_lsi, const std::string& ifname) {
+  std::lock_guard lock(mu_);
+  CL_ASSIGN_OR_RETURN(auto it, find_graph_lsi(impl_->graph_lsis, graph_lsi));
+  auto hs = it->second.host_stacks.find(ifname);
+  if (hs == it->second.host_stacks.end()) {
+    return make_error(ErrorCode::kNotFound, "graph-LSI '{}' has no host-stack '{}'", graph_lsi,
+                      ifname);
+  }
+  (void)impl_->engine->remove_port(it->second.lsi, hs->second);
+  it->second.host_stacks.erase(hs);
+  return delete_host_stack(ifname);
 }
 
 Result<dataplane::RuleId> Emulation::add_rule(dataplane::LsiId lsi,

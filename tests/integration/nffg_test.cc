@@ -12,6 +12,7 @@
 
 #include "common/files.h"
 #include "emulation_fixture.h"
+#include "test_util.h"
 #include "frontends/unode/node.h"
 
 namespace chainlab::emulator {
@@ -213,6 +214,27 @@ TEST_F(NffgTest, APortAddedToARunningVnfCarriesTraffic) {  // reference issue 46
   EXPECT_EQ(vnf_ports, 3u);
   EXPECT_TRUE(reaches("eth0", "10.9.0.2")) << "the old ports still work";
   ASSERT_TRUE(node_->delete_graph(admin_, id).ok());
+}
+
+// A host-stack end-point: an address on the host (the emulation's namespace) that the graph
+// reaches through its graph-LSI; gone with the graph.
+TEST_F(NffgTest, AHostStackEndPointPutsTheHostOnTheGraph) {
+  json g = {{"forwarding-graph",
+             {{"name", "host"},
+              {"end-points",
+               {{{"id", "a"}, {"type", "interface"}, {"interface", {{"if-name", "eth0"}}}},
+                {{"id", "h"},
+                 {"type", "host-stack"},
+                 {"host-stack", {{"configuration", "static"}, {"ipv4", "10.9.0.100/24"}}}}}},
+              {"big-switch",
+               {{"flow-rules",
+                 {rule("1", "endpoint:a", "endpoint:h"), rule("2", "endpoint:h", "endpoint:a")}}}}}}};
+  std::string id = deploy(g);
+  ASSERT_FALSE(id.empty());
+  EXPECT_TRUE(reaches("eth0", "10.9.0.100"));
+  ASSERT_TRUE(node_->delete_graph(admin_, id).ok());
+  auto addrs = testing::run_command("ip -o addr show to 10.9.0.100");
+  EXPECT_EQ(addrs.output, "") << "the host end went with the graph";
 }
 
 // Two PoPs as two nodes, joined by their link: each graph tags its traffic with VLAN 100 on the

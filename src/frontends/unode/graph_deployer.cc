@@ -108,6 +108,7 @@ Status GraphDeployer::update(DeployedGraph& g, const Nffg& next, const Progress&
   Rollback rb([](std::string_view) {});
   Progress report = progress ? progress : [](int) {};
   CL_RETURN_IF_ERROR(add_vnfs(g, n, rb, report));
+  CL_RETURN_IF_ERROR(add_host_stacks(g, n, rb));
   Steering steering = split_rules(next);
   CL_RETURN_IF_ERROR(add_vlinks(n, steering, rb));
   report(80);
@@ -192,6 +193,34 @@ Status GraphDeployer::add_vlinks(DeployedGraph& n, const Steering& steering, Rol
   return ok_status();
 }
 
+// A host-stack end-point: a static address on the host, on a port of the graph-LSI. One whose
+// address is unchanged is kept.
+Status GraphDeployer::add_host_stacks(const DeployedGraph& old, DeployedGraph& n, Rollback& rb) {
+  n.host_stacks.clear();
+  for (const Endpoint& e : n.graph.endpoints) {
+    if (e.type != EndpointType::kHostStack) {
+      continue;
+    }
+    if (e.configuration != "static" || e.ipv4.empty()) {
+      return make_error(ErrorCode::kUnavailable,
+                        "end-point {}: host-stack '{}' is not supported here; use static with an "
+                        "IPv4 address",
+                        e.id, e.configuration);
+    }
+    const Endpoint* before = old.graph.endpoint(e.id);
+    if (before != nullptr && *before == e && old.host_stacks.count(e.id) != 0) {
+      n.host_stacks[e.id] = old.host_stacks.at(e.id);
+      continue;
+    }
+    CL_ASSIGN_OR_RETURN(auto made, control_.add_host_stack(n.lsi.name, e.ipv4));
+    rb.add("remove host-stack " + made.first, [this, lsi = n.lsi.name, name = made.first] {
+      return control_.remove_host_stack(lsi, name);
+    });
+    n.host_stacks[e.id] = made;
+  }
+  return ok_status();
+}
+
 Result<std::vector<InstalledRule>> GraphDeployer::wanted_rules(const DeployedGraph& n,
                                                                const Steering& steering) {
   CL_ASSIGN_OR_RETURN(auto interfaces, control_.pop_interfaces(n.pop));
@@ -200,6 +229,9 @@ Result<std::vector<InstalledRule>> GraphDeployer::wanted_rules(const DeployedGra
       if (p.vlink >= 0) {
         const auto& link = n.vlinks.at(link_key(steering.vlinks[static_cast<size_t>(p.vlink)]));
         return lsi0 ? link.lsi0_port : link.graph_port;
+      }
+      if (auto hs = n.host_stacks.find(p.port->id); !p.port->is_vnf() && hs != n.host_stacks.end()) {
+        return hs->second.second;
       }
       if (!p.port->is_vnf()) {
         return endpoint_port(n.graph, *p.port, interfaces);
@@ -252,6 +284,11 @@ Status GraphDeployer::remove_stale(const DeployedGraph& old, const DeployedGraph
   for (const InstalledRule& r : old.rules) {
     if (kept.count(r.id) == 0) {
       keep_first_error(first, control_.delete_rule(lsi_of(old, r.on_lsi0), r.id));
+    }
+  }
+  for (const auto& [id, hs] : old.host_stacks) {
+    if (n.host_stacks.count(id) == 0 || n.host_stacks.at(id) != hs) {
+      keep_first_error(first, control_.remove_host_stack(old.lsi.name, hs.first));
     }
   }
   for (const auto& [key, link] : old.vlinks) {

@@ -50,6 +50,8 @@ struct DeployedGraph {
   uint64_t next_instance = 1;  // instances are "<graph-LSI>-<n>"
   std::map<std::string, DeployedVnf> vnfs;           // by VNF id
   std::map<std::string, emulator::LsiLink> vlinks;   // by what the link carries (link_key)
+  // host-stack end-points: end-point id -> (host interface, port on the graph-LSI)
+  std::map<std::string, std::pair<std::string, dataplane::PortId>> host_stacks;
   std::vector<InstalledRule> rules;
 };
 
@@ -80,6 +82,7 @@ class GraphDeployer {
                   const Progress& progress);
   Status add_ports(DeployedGraph& n, const Vnf& before, const Vnf& after, Rollback& rb);
   Status add_vlinks(DeployedGraph& n, const Steering& steering, Rollback& rb);
+  Status add_host_stacks(const DeployedGraph& old, DeployedGraph& n, Rollback& rb);
   Result<std::vector<InstalledRule>> wanted_rules(const DeployedGraph& n,
                                                   const Steering& steering);
   Status add_rules(DeployedGraph& n, std::vector<InstalledRule> wanted, Rollback& rb,

@@ -339,6 +339,7 @@ class FakeControl final : public emulator::Control {
     }
     rules_.erase(it->second.lsi);
     graph_links_.erase(name);
+    host_stacks_.erase(name);
     graph_lsis_.erase(it);
     return ok_status();
   }
@@ -379,6 +380,25 @@ class FakeControl final : public emulator::Control {
       return make_error(ErrorCode::kNotFound, "PoP '{}' not found", pop);
     }
     return pop_interfaces_[pop][ifname] = next_port_++;
+  }
+
+  Result<std::pair<std::string, dataplane::PortId>> add_host_stack(
+      const std::string& graph_lsi, const std::string& address) override {
+    if (!graph_lsis_.count(graph_lsi)) {
+      return make_error(ErrorCode::kNotFound, "graph-LSI '{}' not found", graph_lsi);
+    }
+    std::string name = fmt::format("hs{}", next_port_);
+    host_stacks_[graph_lsi][name] = address;
+    return std::pair{name, next_port_++};
+  }
+  Status remove_host_stack(const std::string& graph_lsi, const std::string& ifname) override {
+    return host_stacks_[graph_lsi].erase(ifname)
+               ? ok_status()
+               : make_error(ErrorCode::kNotFound, "no host-stack {}", ifname);
+  }
+  // The host-stack addresses of a graph-LSI, by host interface name.
+  const std::map<std::string, std::string>& host_stacks(const std::string& graph_lsi) {
+    return host_stacks_[graph_lsi];
   }
 
   Result<dataplane::RuleId> add_rule(dataplane::LsiId lsi,
@@ -459,6 +479,7 @@ class FakeControl final : public emulator::Control {
   std::map<std::string, dataplane::LsiId> instance_lsi_;
   std::map<dataplane::LsiId, std::map<dataplane::RuleId, dataplane::RuleSpec>> rules_;
   std::map<std::string, std::map<std::string, dataplane::PortId>> pop_interfaces_;
+  std::map<std::string, std::map<std::string, std::string>> host_stacks_;  // by graph-LSI
   dataplane::LsiId next_lsi_ = 1000;
   dataplane::PortId next_port_ = 1;
   dataplane::RuleId next_rule_ = 1;

@@ -236,6 +236,33 @@ TEST_F(GraphDeployerTest, EnvironmentThatWouldChangeWhatTheBundleRunsIsRefused) 
   }
 }
 
+TEST_F(GraphDeployerTest, AStaticHostStackIsAPortOfTheGraphLsiAndDhcpIsRefused) {
+  json doc = passthrough();
+  doc["forwarding-graph"]["end-points"].push_back(
+      {{"id", "h"},
+       {"type", "host-stack"},
+       {"host-stack", {{"configuration", "static"}, {"ipv4", "192.0.2.1/24"}}}});
+  doc["forwarding-graph"]["big-switch"]["flow-rules"].push_back(
+      {{"id", "9"},
+       {"priority", 1},
+       {"match", {{"port_in", "endpoint:h"}}},
+       {"actions", {{{"output_to_port", "vnf:00000001:inout:0"}}}}});
+  auto d = deployer();
+  auto g = d.deploy(parsed(doc), "g1", 1);
+  ASSERT_TRUE(g.ok()) << g.error().message;
+  EXPECT_EQ(fake_.host_stacks("g1").size(), 1u);
+  EXPECT_EQ(fake_.host_stacks("g1").begin()->second, "192.0.2.1/24");
+  ASSERT_TRUE(d.update(*g, parsed(passthrough())).ok());
+  EXPECT_TRUE(fake_.host_stacks("g1").empty()) << "gone with its end-point";
+  ASSERT_TRUE(d.remove(*g).ok());
+
+  doc["forwarding-graph"]["end-points"][2]["host-stack"] = {{"configuration", "DHCP"}};
+  auto dhcp = d.deploy(parsed(doc), "g2", 1);
+  ASSERT_FALSE(dhcp.ok());
+  EXPECT_EQ(dhcp.error().code, ErrorCode::kUnavailable);
+  EXPECT_TRUE(fake_.empty());
+}
+
 TEST_F(GraphDeployerTest, TheNativeBundleRunsItsStartWithThePortsAndTheNameInTheEnvironment) {
   auto d = deployer();
   auto g = d.deploy(parsed(passthrough()), "g1", 1);
