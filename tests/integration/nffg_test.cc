@@ -237,6 +237,32 @@ TEST_F(NffgTest, AHostStackEndPointPutsTheHostOnTheGraph) {
   EXPECT_EQ(addrs.output, "") << "the host end went with the graph";
 }
 
+// Internal end-points: two graphs naming the same internal group meet there (eth0 of one graph
+// reaches eth1 of the other); a third graph on another group does not see them.
+TEST_F(NffgTest, GraphsMeetOnTheirInternalGroupOnly) {
+  auto via = [](const std::string& sap, const std::string& group) {
+    return json{{"forwarding-graph",
+                 {{"name", "via-" + group},
+                  {"end-points",
+                   {{{"id", "s"}, {"type", "interface"}, {"interface", {{"if-name", sap}}}},
+                    {{"id", "i"},
+                     {"type", "internal"},
+                     {"internal", {{"internal-group", group}}}}}},
+                  {"big-switch",
+                   {{"flow-rules", {rule("1", "endpoint:s", "endpoint:i"),
+                                    rule("2", "endpoint:i", "endpoint:s")}}}}}}};
+  };
+  std::string g1 = deploy(via("eth0", "blue"));
+  std::string g2 = deploy(via("eth1", "blue"));
+  std::string g3 = deploy(via("eth2", "red"));
+  EXPECT_TRUE(reaches("eth0", "10.9.0.2"));
+  EXPECT_FALSE(ping("eth0", "10.9.0.3", 1)) << "red is another group";
+  ASSERT_TRUE(node_->delete_graph(admin_, g2).ok());
+  EXPECT_FALSE(ping("eth0", "10.9.0.2", 1)) << "eth1's graph left the group";
+  ASSERT_TRUE(node_->delete_graph(admin_, g1).ok());
+  ASSERT_TRUE(node_->delete_graph(admin_, g3).ok());
+}
+
 // Two PoPs as two nodes, joined by their link: each graph tags its traffic with VLAN 100 on the
 // link (a vlan end-point on LSI-0) and untags what comes back, so h1 (dc1) reaches h2 (dc2); a
 // graph on the other side that expects VLAN 101 carries nothing.

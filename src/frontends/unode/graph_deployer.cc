@@ -109,6 +109,7 @@ Status GraphDeployer::update(DeployedGraph& g, const Nffg& next, const Progress&
   Progress report = progress ? progress : [](int) {};
   CL_RETURN_IF_ERROR(add_vnfs(g, n, rb, report));
   CL_RETURN_IF_ERROR(add_host_stacks(g, n, rb));
+  CL_RETURN_IF_ERROR(join_internal(g, n, rb));
   Steering steering = split_rules(next);
   CL_RETURN_IF_ERROR(add_vlinks(n, steering, rb));
   report(80);
@@ -221,6 +222,29 @@ Status GraphDeployer::add_host_stacks(const DeployedGraph& old, DeployedGraph& n
   return ok_status();
 }
 
+// The internal groups the graph's internal end-points name, joined once each.
+Status GraphDeployer::join_internal(const DeployedGraph& old, DeployedGraph& n, Rollback& rb) {
+  n.internal.clear();
+  for (const Endpoint& e : n.graph.endpoints) {
+    if (e.type != EndpointType::kInternal || n.internal.count(e.internal_group) != 0) {
+      continue;
+    }
+    if (options_.internal == nullptr) {
+      return make_error(ErrorCode::kUnavailable, "end-point {}: no internal groups here", e.id);
+    }
+    if (auto it = old.internal.find(e.internal_group); it != old.internal.end()) {
+      n.internal[e.internal_group] = it->second;
+      continue;
+    }
+    CL_ASSIGN_OR_RETURN(dataplane::PortId port, options_.internal->join(e.internal_group, n.lsi.name));
+    rb.add("leave " + e.internal_group, [this, group = e.internal_group, graph = n.lsi.name] {
+      return options_.internal->leave(group, graph);
+    });
+    n.internal[e.internal_group] = port;
+  }
+  return ok_status();
+}
+
 Result<std::vector<InstalledRule>> GraphDeployer::wanted_rules(const DeployedGraph& n,
                                                                const Steering& steering) {
   CL_ASSIGN_OR_RETURN(auto interfaces, control_.pop_interfaces(n.pop));
@@ -232,6 +256,10 @@ Result<std::vector<InstalledRule>> GraphDeployer::wanted_rules(const DeployedGra
       }
       if (auto hs = n.host_stacks.find(p.port->id); !p.port->is_vnf() && hs != n.host_stacks.end()) {
         return hs->second.second;
+      }
+      const Endpoint* e = p.port->is_vnf() ? nullptr : n.graph.endpoint(p.port->id);
+      if (e != nullptr && e->type == EndpointType::kInternal) {
+        return n.internal.at(e->internal_group);
       }
       if (!p.port->is_vnf()) {
         return endpoint_port(n.graph, *p.port, interfaces);
@@ -284,6 +312,11 @@ Status GraphDeployer::remove_stale(const DeployedGraph& old, const DeployedGraph
   for (const InstalledRule& r : old.rules) {
     if (kept.count(r.id) == 0) {
       keep_first_error(first, control_.delete_rule(lsi_of(old, r.on_lsi0), r.id));
+    }
+  }
+  for (const auto& [group, port] : old.internal) {
+    if (n.internal.count(group) == 0 && options_.internal != nullptr) {
+      keep_first_error(first, options_.internal->leave(group, old.lsi.name));
     }
   }
   for (const auto& [id, hs] : old.host_stacks) {

@@ -21,6 +21,7 @@
 #include "common/result.h"
 #include "common/rollback.h"
 #include "emulator/control.h"
+#include "frontends/unode/internal_groups.h"
 #include "frontends/unode/nffg.h"
 #include "frontends/unode/steering.h"
 #include "frontends/unode/templates.h"
@@ -52,12 +53,15 @@ struct DeployedGraph {
   std::map<std::string, emulator::LsiLink> vlinks;   // by what the link carries (link_key)
   // host-stack end-points: end-point id -> (host interface, port on the graph-LSI)
   std::map<std::string, std::pair<std::string, dataplane::PortId>> host_stacks;
+  // internal end-points: group -> this graph's port on LSI-0 into the group
+  std::map<std::string, dataplane::PortId> internal;
   std::vector<InstalledRule> rules;
 };
 
 struct DeployerOptions {
   std::string pop;
-  std::string bundle_root;  // the template directory
+  std::string bundle_root;            // the template directory
+  InternalGroups* internal = nullptr;  // the node's (null: internal end-points refused)
 };
 
 class GraphDeployer {
@@ -83,6 +87,7 @@ class GraphDeployer {
   Status add_ports(DeployedGraph& n, const Vnf& before, const Vnf& after, Rollback& rb);
   Status add_vlinks(DeployedGraph& n, const Steering& steering, Rollback& rb);
   Status add_host_stacks(const DeployedGraph& old, DeployedGraph& n, Rollback& rb);
+  Status join_internal(const DeployedGraph& old, DeployedGraph& n, Rollback& rb);
   Result<std::vector<InstalledRule>> wanted_rules(const DeployedGraph& n,
                                                   const Steering& steering);
   Status add_rules(DeployedGraph& n, std::vector<InstalledRule> wanted, Rollback& rb,

@@ -46,7 +46,8 @@ Node::Node(emulator::Control& control, NodeOptions options, TemplateRepository t
       options_(std::move(options)),
       templates_(std::move(templates)),
       users_(std::move(users)),
-      deployer_(control_, templates_, {options_.pop, options_.templates_dir}) {}
+      internal_(control_, options_.pop),
+      deployer_(control_, templates_, {options_.pop, options_.templates_dir, &internal_}) {}
 
 Node::~Node() {
   std::lock_guard change(change_mu_);

@@ -102,6 +102,7 @@ class Node {
   NodeOptions options_;
   TemplateRepository templates_;
   std::unique_ptr<UserStore> users_;
+  InternalGroups internal_;
   GraphDeployer deployer_;
   std::mutex change_mu_;  // one graph change at a time
   std::mutex mu_;         // graphs_, bus_
