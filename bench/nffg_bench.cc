@@ -83,7 +83,9 @@ std::string templates_dir() {
   fs::create_directories(dir + "/fwd");
   (void)chainlab::write_file(dir + "/fwd/start", "#!/bin/sh\nexit 0\n", true);
   fs::permissions(dir + "/fwd/start", fs::perms::owner_all);
-  json t = {{"functional-capability", "fwd"}, {"vnf-type", "native"}, {"uri", "fwd"},
+  json t = {{"functional-capability", "fwd"},
+            {"vnf-type", "native"},
+            {"uri", "fwd"},
             {"ports", {{{"position", "0-1"}, {"label", "inout"}}}}};
   (void)chainlab::write_file(dir + "/fwd.json", t.dump(), true);
   return dir;
@@ -130,7 +132,9 @@ int main(int argc, char** argv) {
   auto admin = (*node)->users().user("admin");
   long rss_before = chainlab::bench::rss_kib();
   long rss_largest = 0;
-  std::printf("| VNFs | rules | deploy ms | update one rule ms | remove ms |\n|---:|---:|---:|---:|---:|\n");
+  std::printf(
+      "| VNFs | rules | deploy ms | update one rule ms | remove ms "
+      "|\n|---:|---:|---:|---:|---:|\n");
   for (int n : sizes) {
     std::vector<double> deploy, update, remove;
     for (int r = 0; r < runs; ++r) {
@@ -152,13 +156,14 @@ int main(int argc, char** argv) {
       }
       remove.push_back(since_ms(t0));
     }
-    std::printf("| %d | %d | %.1f | %.1f | %.1f |\n", n, 2 * n + 2, median(deploy),
-                median(update), median(remove));
+    std::printf("| %d | %d | %.1f | %.1f | %.1f |\n", n, 2 * n + 2, median(deploy), median(update),
+                median(remove));
     std::fflush(stdout);
   }
-  std::printf("\nRSS of the process: %.1f MB with the emulation and node idle, %.1f MB with the "
-              "largest graph deployed (the VNFs' processes are not counted)\n",
-              rss_before / 1024.0, rss_largest / 1024.0);
+  std::printf(
+      "\nRSS of the process: %.1f MB with the emulation and node idle, %.1f MB with the "
+      "largest graph deployed (the VNFs' processes are not counted)\n",
+      rss_before / 1024.0, rss_largest / 1024.0);
   node->reset();
   fs::remove_all(dir);
   return 0;

@@ -5,12 +5,12 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "common/files.h"
+#include "common/json_bounded.h"
 #include "endpoints/emulator/emulator_endpoint.h"
 #include "endpoints/gatekeeper/gatekeeper_endpoint.h"
 #include "endpoints/openstack/openstack.h"
 #include "endpoints/unode/nffg_endpoint.h"
-#include "common/files.h"
-#include "common/json_bounded.h"
 
 namespace chainlab::app {
 namespace {

@@ -47,7 +47,7 @@ struct AppContext {
   std::string nffg_admin_password;                 // NF-FG nodes: the admin on first start
   // NF-FG nodes: graphs deployed at start as the admin (id, file), by PoP.
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> nffg_initial_graphs;
-  std::function<void(const std::string&)> say;     // a line for the user (stdout)
+  std::function<void(const std::string&)> say;  // a line for the user (stdout)
 };
 
 // One entry of the topology's endpoint list: a kind, the PoP it serves ("" = emulation-wide)

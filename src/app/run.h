@@ -52,12 +52,13 @@ struct ServeOptions {
   bool reject_unknown_images = false;  // gatekeeper: refuse VDU images not in the image store
   bool no_auth = false;  // APIs open to every local user (only with a loopback `listen`)
   std::chrono::milliseconds monitor_period{1000};  // the monitor's sampling period
-  std::string pushgateway;  // --pushgateway: son-emu's push of the sonemu_* metrics ("" = none)
-  std::string nffg_templates;       // --nffg-templates: the NF-FG nodes' template directory
+  std::string pushgateway;     // --pushgateway: son-emu's push of the sonemu_* metrics ("" = none)
+  std::string nffg_templates;  // --nffg-templates: the NF-FG nodes' template directory
   std::string nffg_admin_password;  // --admin-password: the nodes' admin on first start
   // NF-FG nodes: graphs deployed at start as the admin (id, file), by PoP.
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> nffg_initial_graphs;
-  // Host interfaces (NICs, veths) attached to a PoP's switch before the endpoints start (pop, name).
+  // Host interfaces (NICs, veths) attached to a PoP's switch before the endpoints start (pop,
+  // name).
   std::vector<std::pair<std::string, std::string>> host_interfaces;
 };
 

@@ -30,7 +30,7 @@ struct NffgOptions {
 Result<NffgClient> connect_node(const NffgOptions& opt) {
   const char* env_endpoint = std::getenv("CHAINLAB_NFFG");
   const char* env_password = std::getenv("CHAINLAB_NFFG_PASSWORD");
-  std::string endpoint = !opt.endpoint.empty()          ? opt.endpoint
+  std::string endpoint = !opt.endpoint.empty()           ? opt.endpoint
                          : env_endpoint && *env_endpoint ? env_endpoint
                                                          : kDefaultNffgEndpoint;
   std::string password = !opt.password.empty() ? opt.password : env_password ? env_password : "";
@@ -103,12 +103,12 @@ void print_graphs(const json& list) {
   Table table({"ID", "NAME", "VNFS", "END-POINTS", "RULES"});
   for (const json& g : list.value("NF-FG", json::array())) {
     const json& fg = g.value("forwarding-graph", json::object());
-    table.add({g.value("nffg-uuid", ""), fg.value("name", ""),
-               std::to_string(fg.value("VNFs", json::array()).size()),
-               std::to_string(fg.value("end-points", json::array()).size()),
-               std::to_string(fg.value("big-switch", json::object())
-                                  .value("flow-rules", json::array())
-                                  .size())});
+    table.add(
+        {g.value("nffg-uuid", ""), fg.value("name", ""),
+         std::to_string(fg.value("VNFs", json::array()).size()),
+         std::to_string(fg.value("end-points", json::array()).size()),
+         std::to_string(
+             fg.value("big-switch", json::object()).value("flow-rules", json::array()).size())});
   }
   print_table(table, "no graph");
 }
@@ -137,8 +137,8 @@ int run_status(const NffgOptions& opt) {
       return s.ok() ? (print_json(*s), 0) : fail(s.error());
     }
     std::string message = s->contains("message") ? ": " + s->value("message", "") : "";
-    std::printf("%s %d%%%s\n", s->value("status", "").c_str(),
-                s->value("percentage_completed", 0), message.c_str());
+    std::printf("%s %d%%%s\n", s->value("status", "").c_str(), s->value("percentage_completed", 0),
+                message.c_str());
     return 0;
   });
 }
@@ -155,13 +155,12 @@ void node_options(CLI::App& cmd, NffgOptions& opt) {
 
 void add_nffg_command(CLI::App& app, CliContext& ctx) {
   CLI::App* group = add_group(app, "nffg", "Deploy, update and remove NF-FGs on a node");
-  auto [create, c] = add_leaf<NffgOptions>(*group, ctx, "create", "Deploy an NF-FG file",
-                                           run_create);
+  auto [create, c] =
+      add_leaf<NffgOptions>(*group, ctx, "create", "Deploy an NF-FG file", run_create);
   create->add_option("file", c->file, "NF-FG JSON")->required();
   node_options(*create, *c);
-  auto [update, u] = add_leaf<NffgOptions>(*group, ctx, "update",
-                                           "Replace a graph by the NF-FG file (applied as a diff)",
-                                           run_update);
+  auto [update, u] = add_leaf<NffgOptions>(
+      *group, ctx, "update", "Replace a graph by the NF-FG file (applied as a diff)", run_update);
   update->add_option("id", u->id, "Graph id")->required();
   update->add_option("file", u->file, "NF-FG JSON")->required();
   node_options(*update, *u);

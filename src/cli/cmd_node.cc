@@ -58,7 +58,8 @@ Result<emulator::Topology> node_topology(const NodeOptions& opt, const unode::No
 int run_node(const NodeOptions& opt, const app::Environment& env) {
   block_stop_signals();
   auto config = node_config(opt);
-  auto topology = config.ok() ? node_topology(opt, *config) : Result<emulator::Topology>(config.error());
+  auto topology =
+      config.ok() ? node_topology(opt, *config) : Result<emulator::Topology>(config.error());
   if (!topology.ok()) {
     std::fprintf(stderr, "error: %s\n", topology.error().message.c_str());
     return 1;

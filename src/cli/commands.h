@@ -44,7 +44,8 @@ void add_events_command(CLI::App& app, CliContext& ctx);
 void add_package_command(CLI::App& app, CliContext& ctx);
 void add_service_command(CLI::App& app, CliContext& ctx);
 
-// The NF-FG API of a node (docs/nffg.md): graphs (cmd_nffg.cc), and a node of its own (cmd_node.cc).
+// The NF-FG API of a node (docs/nffg.md): graphs (cmd_nffg.cc), and a node of its own
+// (cmd_node.cc).
 void add_nffg_command(CLI::App& app, CliContext& ctx);
 void add_node_command(CLI::App& app, CliContext& ctx);
 

@@ -23,10 +23,10 @@ Error api_error(const httplib::Result& r, const std::string& what) {
     return make_error(ErrorCode::kNotFound, "{}: no such graph", what);
   }
   auto body = parse_json(r->body, "answer");
-  std::string message = body.ok() && body->is_object() && body->contains("message")
-                            ? fmt::format("{}: {}", body->value("module", "node"),
-                                          body->value("message", ""))
-                            : fmt::format("HTTP {}", r->status);
+  std::string message =
+      body.ok() && body->is_object() && body->contains("message")
+          ? fmt::format("{}: {}", body->value("module", "node"), body->value("message", ""))
+          : fmt::format("HTTP {}", r->status);
   return Error{endpoints::error_code_for_status(r->status), fmt::format("{}: {}", what, message)};
 }
 
@@ -66,8 +66,8 @@ Result<std::string> NffgClient::create(const json& graph) {
 }
 
 Status NffgClient::update(const std::string& id, const json& graph) {
-  auto r = client_->Put("/NF-FG/" + id, {{"X-Auth-Token", token_}}, graph.dump(),
-                        "application/json");
+  auto r =
+      client_->Put("/NF-FG/" + id, {{"X-Auth-Token", token_}}, graph.dump(), "application/json");
   if (!r || r->status != 202) {
     return api_error(r, "updating graph " + id);
   }

@@ -264,7 +264,8 @@ Result<ComputeInfo> Emulation::start_compute(const ComputeRequest& asked) {
     inst.interfaces.push_back(*plugged);
   }
   // Learning mode: connected before its command starts, reachable when this call returns.
-  if (auto s = im.sync_learning(node, lsi == ns.lsi ? inst.interfaces : std::vector<InterfaceInfo>{});
+  if (auto s =
+          im.sync_learning(node, lsi == ns.lsi ? inst.interfaces : std::vector<InterfaceInfo>{});
       !s.ok()) {
     return undo(std::move(s).error());
   }
@@ -387,7 +388,8 @@ Result<InterfaceInfo> Emulation::add_interface(const std::string& name,
   }
   CL_ASSIGN_OR_RETURN(InterfaceInfo info, im.plug(*inst->compute, name, inst->lsi, id, ip, mac));
   bool on_pop = inst->lsi == im.nodes[static_cast<size_t>(inst->node)].lsi;
-  if (auto s = im.sync_learning(inst->node, on_pop ? std::vector{info} : std::vector<InterfaceInfo>{});
+  if (auto s =
+          im.sync_learning(inst->node, on_pop ? std::vector{info} : std::vector<InterfaceInfo>{});
       !s.ok()) {
     (void)im.engine->remove_port(inst->lsi, info.port);
     (void)inst->compute->remove_interface(id);

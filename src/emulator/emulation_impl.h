@@ -147,8 +147,8 @@ struct Emulation::Impl {
   bool known_lsi(dataplane::LsiId lsi) const;
   // Plugs an interface into instance `name` (`compute`, already created) and switch `lsi`.
   Result<InterfaceInfo> plug(runtime::ComputeInstance& compute, const std::string& name,
-                             dataplane::LsiId lsi,
-                             const std::string& intf, const std::optional<substrate::Cidr>& ip,
+                             dataplane::LsiId lsi, const std::string& intf,
+                             const std::optional<substrate::Cidr>& ip,
                              const std::optional<substrate::MacAddress>& mac);
 
   // E-LAN plumbing without the lock or the name checks (emulation_chain.cc).

@@ -57,9 +57,9 @@ class NffgCliTest : public ::testing::Test {
       ASSERT_EQ(r.status, 0) << r.output;
     }
     ::setenv("CHAINLAB_NODE_DIR", (dir_ + "/node").c_str(), 1);
-    ASSERT_TRUE(run_.start({"-i", host_[0], "-i", host_[1], "--port", "0", "--admin-password",
-                            "pw", "--name", "un"},
-                           "node"))
+    ASSERT_TRUE(run_.start(
+        {"-i", host_[0], "-i", host_[1], "--port", "0", "--admin-password", "pw", "--name", "un"},
+        "node"))
         << run_.log();
     url_ = run_.url("NF-FG");
     ASSERT_FALSE(url_.empty()) << run_.log();

@@ -12,8 +12,8 @@
 
 #include "common/files.h"
 #include "emulation_fixture.h"
-#include "test_util.h"
 #include "frontends/unode/node.h"
+#include "test_util.h"
 
 namespace chainlab::emulator {
 namespace {
@@ -71,7 +71,9 @@ class NffgTest : public EmulationFixture {
     ASSERT_TRUE(write_file(dir_ + "/bridge/start", kBridgeStart, true).ok());
     std::filesystem::permissions(dir_ + "/bridge/start", std::filesystem::perms::owner_all);
     for (const char* cap : {"bridge", "example"}) {  // "example": the reference's fixture
-      json t = {{"functional-capability", cap}, {"vnf-type", "native"}, {"uri", "bridge"},
+      json t = {{"functional-capability", cap},
+                {"vnf-type", "native"},
+                {"uri", "bridge"},
                 {"ports", {{{"position", "0-7"}, {"label", "inout"}}}}};
       ASSERT_TRUE(write_file(dir_ + "/" + cap + ".json", t.dump(), true).ok());
     }
@@ -219,16 +221,17 @@ TEST_F(NffgTest, APortAddedToARunningVnfCarriesTraffic) {  // reference issue 46
 // A host-stack end-point: an address on the host (the emulation's namespace) that the graph
 // reaches through its graph-LSI; gone with the graph.
 TEST_F(NffgTest, AHostStackEndPointPutsTheHostOnTheGraph) {
-  json g = {{"forwarding-graph",
-             {{"name", "host"},
-              {"end-points",
-               {{{"id", "a"}, {"type", "interface"}, {"interface", {{"if-name", "eth0"}}}},
-                {{"id", "h"},
-                 {"type", "host-stack"},
-                 {"host-stack", {{"configuration", "static"}, {"ipv4", "10.9.0.100/24"}}}}}},
-              {"big-switch",
-               {{"flow-rules",
-                 {rule("1", "endpoint:a", "endpoint:h"), rule("2", "endpoint:h", "endpoint:a")}}}}}}};
+  json g = {
+      {"forwarding-graph",
+       {{"name", "host"},
+        {"end-points",
+         {{{"id", "a"}, {"type", "interface"}, {"interface", {{"if-name", "eth0"}}}},
+          {{"id", "h"},
+           {"type", "host-stack"},
+           {"host-stack", {{"configuration", "static"}, {"ipv4", "10.9.0.100/24"}}}}}},
+        {"big-switch",
+         {{"flow-rules",
+           {rule("1", "endpoint:a", "endpoint:h"), rule("2", "endpoint:h", "endpoint:a")}}}}}}};
   std::string id = deploy(g);
   ASSERT_FALSE(id.empty());
   EXPECT_TRUE(reaches("eth0", "10.9.0.100"));
@@ -241,16 +244,15 @@ TEST_F(NffgTest, AHostStackEndPointPutsTheHostOnTheGraph) {
 // reaches eth1 of the other); a third graph on another group does not see them.
 TEST_F(NffgTest, GraphsMeetOnTheirInternalGroupOnly) {
   auto via = [](const std::string& sap, const std::string& group) {
-    return json{{"forwarding-graph",
-                 {{"name", "via-" + group},
-                  {"end-points",
-                   {{{"id", "s"}, {"type", "interface"}, {"interface", {{"if-name", sap}}}},
-                    {{"id", "i"},
-                     {"type", "internal"},
-                     {"internal", {{"internal-group", group}}}}}},
-                  {"big-switch",
-                   {{"flow-rules", {rule("1", "endpoint:s", "endpoint:i"),
-                                    rule("2", "endpoint:i", "endpoint:s")}}}}}}};
+    return json{
+        {"forwarding-graph",
+         {{"name", "via-" + group},
+          {"end-points",
+           {{{"id", "s"}, {"type", "interface"}, {"interface", {{"if-name", sap}}}},
+            {{"id", "i"}, {"type", "internal"}, {"internal", {{"internal-group", group}}}}}},
+          {"big-switch",
+           {{"flow-rules",
+             {rule("1", "endpoint:s", "endpoint:i"), rule("2", "endpoint:i", "endpoint:s")}}}}}}};
   };
   std::string g1 = deploy(via("eth0", "blue"));
   std::string g2 = deploy(via("eth1", "blue"));
@@ -310,16 +312,17 @@ class NffgVlanTest : public EmulationFixture {
   }
   // host <-> (vlan `vlan` on the link to `peer`).
   static json tagging(const std::string& host, const std::string& peer, int vlan) {
-    return {{"forwarding-graph",
-             {{"name", "tag"},
-              {"end-points",
-               {{{"id", "h"}, {"type", "interface"}, {"interface", {{"if-name", host}}}},
-                {{"id", "v"},
-                 {"type", "vlan"},
-                 {"vlan", {{"if-name", peer}, {"vlan-id", std::to_string(vlan)}}}}}},
-              {"big-switch",
-               {{"flow-rules", {rule("1", "endpoint:h", "endpoint:v"),
-                                rule("2", "endpoint:v", "endpoint:h")}}}}}}};
+    return {
+        {"forwarding-graph",
+         {{"name", "tag"},
+          {"end-points",
+           {{{"id", "h"}, {"type", "interface"}, {"interface", {{"if-name", host}}}},
+            {{"id", "v"},
+             {"type", "vlan"},
+             {"vlan", {{"if-name", peer}, {"vlan-id", std::to_string(vlan)}}}}}},
+          {"big-switch",
+           {{"flow-rules",
+             {rule("1", "endpoint:h", "endpoint:v"), rule("2", "endpoint:v", "endpoint:h")}}}}}}};
   }
   std::string deploy(int node, const json& graph) {
     auto admin = nodes_[node]->users().user("admin");

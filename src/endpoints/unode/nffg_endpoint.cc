@@ -130,8 +130,7 @@ Result<Reply> NffgEndpoint::status(Req req) {
 Result<Reply> NffgEndpoint::create_user(Req req) {
   CL_ASSIGN_OR_RETURN(unode::UserInfo u, user(req));
   CL_ASSIGN_OR_RETURN(json body, credentials(req, {"password", "group"}));
-  CL_RETURN_IF_ERROR(
-      node_.users().create_user(u, req.matches[1], body["password"], body["group"]));
+  CL_RETURN_IF_ERROR(node_.users().create_user(u, req.matches[1], body["password"], body["group"]));
   return Reply::empty(202);
 }
 

@@ -32,8 +32,8 @@ Result<dataplane::PortId> endpoint_port(const Nffg& graph, const PortRef& ref,
   }
   if (e->type != EndpointType::kInterface && e->type != EndpointType::kInterfaceOut &&
       e->type != EndpointType::kVlan) {
-    return make_error(ErrorCode::kUnavailable, "end-point {}: type {} is not supported yet",
-                      e->id, endpoint_type_name(e->type));
+    return make_error(ErrorCode::kUnavailable, "end-point {}: type {} is not supported yet", e->id,
+                      endpoint_type_name(e->type));
   }
   auto it = ifs.find(e->if_name);
   if (it == ifs.end()) {
@@ -138,9 +138,8 @@ Status GraphDeployer::add_vnfs(const DeployedGraph& old, DeployedGraph& n, Rollb
       return std::move(started).error().context(fmt::format("VNF {}", vnf.id));
     }
     std::string instance = started->instance;
-    rb.add("stop " + instance, [this, instance] {
-      return control_.stop_compute(options_.pop, instance);
-    });
+    rb.add("stop " + instance,
+           [this, instance] { return control_.stop_compute(options_.pop, instance); });
     n.vnfs[vnf.id] = std::move(started).value();
   }
   return ok_status();
@@ -164,9 +163,8 @@ Status GraphDeployer::add_ports(DeployedGraph& n, const Vnf& before, const Vnf& 
     std::string ifname = free_ifname(d.ifnames);
     CL_ASSIGN_OR_RETURN(auto info, control_.add_interface(d.instance, {ifname, p.ip, p.mac}));
     std::string instance = d.instance;
-    rb.add("unplug " + ifname, [this, instance, ifname] {
-      return control_.remove_interface(instance, ifname);
-    });
+    rb.add("unplug " + ifname,
+           [this, instance, ifname] { return control_.remove_interface(instance, ifname); });
     d.ifnames[p.id] = ifname;
     d.ports[p.id] = info.port;
   }
@@ -186,9 +184,8 @@ Status GraphDeployer::add_vlinks(DeployedGraph& n, const Steering& steering, Rol
     }
     CL_ASSIGN_OR_RETURN(emulator::LsiLink made, control_.add_graph_link(n.lsi.name));
     std::string lsi = n.lsi.name;
-    rb.add("remove link " + key, [this, lsi, made] {
-      return control_.remove_graph_link(lsi, made);
-    });
+    rb.add("remove link " + key,
+           [this, lsi, made] { return control_.remove_graph_link(lsi, made); });
     n.vlinks[key] = made;
   }
   return ok_status();
@@ -236,7 +233,8 @@ Status GraphDeployer::join_internal(const DeployedGraph& old, DeployedGraph& n, 
       n.internal[e.internal_group] = it->second;
       continue;
     }
-    CL_ASSIGN_OR_RETURN(dataplane::PortId port, options_.internal->join(e.internal_group, n.lsi.name));
+    CL_ASSIGN_OR_RETURN(dataplane::PortId port,
+                        options_.internal->join(e.internal_group, n.lsi.name));
     rb.add("leave " + e.internal_group, [this, group = e.internal_group, graph = n.lsi.name] {
       return options_.internal->leave(group, graph);
     });
@@ -254,7 +252,8 @@ Result<std::vector<InstalledRule>> GraphDeployer::wanted_rules(const DeployedGra
         const auto& link = n.vlinks.at(link_key(steering.vlinks[static_cast<size_t>(p.vlink)]));
         return lsi0 ? link.lsi0_port : link.graph_port;
       }
-      if (auto hs = n.host_stacks.find(p.port->id); !p.port->is_vnf() && hs != n.host_stacks.end()) {
+      if (auto hs = n.host_stacks.find(p.port->id);
+          !p.port->is_vnf() && hs != n.host_stacks.end()) {
         return hs->second.second;
       }
       const Endpoint* e = p.port->is_vnf() ? nullptr : n.graph.endpoint(p.port->id);
@@ -270,7 +269,7 @@ Result<std::vector<InstalledRule>> GraphDeployer::wanted_rules(const DeployedGra
   TagLookup tags = [&](const LsiPort& p) -> std::optional<uint16_t> {
     const Endpoint* e = p.port && !p.port->is_vnf() ? n.graph.endpoint(p.port->id) : nullptr;
     return e != nullptr && e->type == EndpointType::kVlan ? std::optional(e->vlan_id)
-                                                         : std::nullopt;
+                                                          : std::nullopt;
   };
   std::vector<InstalledRule> out;
   for (bool lsi0 : {true, false}) {
@@ -282,8 +281,8 @@ Result<std::vector<InstalledRule>> GraphDeployer::wanted_rules(const DeployedGra
   return out;
 }
 
-Status GraphDeployer::add_rules(DeployedGraph& n, std::vector<InstalledRule> wanted,
-                                Rollback& rb, const Progress& progress) {
+Status GraphDeployer::add_rules(DeployedGraph& n, std::vector<InstalledRule> wanted, Rollback& rb,
+                                const Progress& progress) {
   size_t done = 0;
   for (InstalledRule& w : wanted) {
     progress(80 + static_cast<int>(20 * done++ / wanted.size()));

@@ -32,7 +32,7 @@ namespace chainlab::unode {
 struct DeployedVnf {
   std::string instance;
   std::string template_id;
-  std::map<std::string, std::string> ifnames;  // port id -> interface name
+  std::map<std::string, std::string> ifnames;      // port id -> interface name
   std::map<std::string, dataplane::PortId> ports;  // port id -> port on the graph-LSI
 };
 
@@ -48,9 +48,9 @@ struct DeployedGraph {
   std::string pop;
   emulator::GraphLsiInfo lsi;
   uint64_t cookie = 0;
-  uint64_t next_instance = 1;  // instances are "<graph-LSI>-<n>"
-  std::map<std::string, DeployedVnf> vnfs;           // by VNF id
-  std::map<std::string, emulator::LsiLink> vlinks;   // by what the link carries (link_key)
+  uint64_t next_instance = 1;                       // instances are "<graph-LSI>-<n>"
+  std::map<std::string, DeployedVnf> vnfs;          // by VNF id
+  std::map<std::string, emulator::LsiLink> vlinks;  // by what the link carries (link_key)
   // host-stack end-points: end-point id -> (host interface, port on the graph-LSI)
   std::map<std::string, std::pair<std::string, dataplane::PortId>> host_stacks;
   // internal end-points: group -> this graph's port on LSI-0 into the group
@@ -60,7 +60,7 @@ struct DeployedGraph {
 
 struct DeployerOptions {
   std::string pop;
-  std::string bundle_root;            // the template directory
+  std::string bundle_root;             // the template directory
   InternalGroups* internal = nullptr;  // the node's (null: internal end-points refused)
 };
 
@@ -88,8 +88,7 @@ class GraphDeployer {
   Status add_vlinks(DeployedGraph& n, const Steering& steering, Rollback& rb);
   Status add_host_stacks(const DeployedGraph& old, DeployedGraph& n, Rollback& rb);
   Status join_internal(const DeployedGraph& old, DeployedGraph& n, Rollback& rb);
-  Result<std::vector<InstalledRule>> wanted_rules(const DeployedGraph& n,
-                                                  const Steering& steering);
+  Result<std::vector<InstalledRule>> wanted_rules(const DeployedGraph& n, const Steering& steering);
   Status add_rules(DeployedGraph& n, std::vector<InstalledRule> wanted, Rollback& rb,
                    const Progress& progress);
   // What `old` has and `n` does not: rules, links, ports, instances (best effort, first error).

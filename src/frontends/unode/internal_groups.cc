@@ -48,8 +48,7 @@ Status InternalGroups::leave(const std::string& group, const std::string& graph)
   std::lock_guard lock(mu_);
   auto it = groups_.find(group);
   if (it == groups_.end() || it->second.links.count(graph) == 0) {
-    return make_error(ErrorCode::kNotFound, "graph {} is not in internal group '{}'", graph,
-                      group);
+    return make_error(ErrorCode::kNotFound, "graph {} is not in internal group '{}'", graph, group);
   }
   Group& g = it->second;
   emulator::LsiLink link = g.links.at(graph);

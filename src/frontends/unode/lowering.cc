@@ -135,7 +135,8 @@ Result<std::optional<dataplane::Action>> lower_action(const SteeringRule& r, con
 // A rule entering from a vlan end-point: its VLAN id matched, the tag popped before anything else.
 Status untag_input(const SteeringRule& r, uint16_t vlan, dataplane::RuleSpec& spec) {
   using K = dataplane::VlanMatch::Kind;
-  if (spec.match.vlan.kind != K::kAny && !(spec.match.vlan.kind == K::kId && spec.match.vlan.id == vlan)) {
+  if (spec.match.vlan.kind != K::kAny &&
+      !(spec.match.vlan.kind == K::kId && spec.match.vlan.id == vlan)) {
     return make_error(ErrorCode::kInvalidArgument,
                       "flow rule {}: match vlan_id contradicts the vlan end-point's id {}", r.id,
                       vlan);

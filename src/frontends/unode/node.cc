@@ -92,8 +92,8 @@ Status Node::check_vlans_locked(const std::string& id, const Nffg& graph) const 
                                 [&](const Endpoint& o) { return same(e, o); });
       if (other_id != id && clash != other.graph.endpoints.end()) {
         return make_error(ErrorCode::kFailedPrecondition,
-                          "end-point {}: VLAN {} on '{}' is graph {}'s", e.id, e.vlan_id,
-                          e.if_name, other_id);
+                          "end-point {}: VLAN {} on '{}' is graph {}'s", e.id, e.vlan_id, e.if_name,
+                          other_id);
       }
     }
   }
@@ -130,8 +130,8 @@ Result<std::string> Node::create_graph(const UserInfo& user, const nlohmann::jso
     return std::move(owned).error();
   }
   auto progress = [this, id](int percent) { set_status(id, {"in progress", percent, ""}); };
-  auto deployed = deployer_.deploy(graph, fmt::format("g{}", handle), kCookieBase + handle,
-                                   progress);
+  auto deployed =
+      deployer_.deploy(graph, fmt::format("g{}", handle), kCookieBase + handle, progress);
   std::lock_guard lock(mu_);
   if (!deployed.ok()) {
     graphs_.erase(id);
@@ -144,8 +144,7 @@ Result<std::string> Node::create_graph(const UserInfo& user, const nlohmann::jso
   return id;
 }
 
-Status Node::update_graph(const UserInfo& user, const std::string& id,
-                          const nlohmann::json& body) {
+Status Node::update_graph(const UserInfo& user, const std::string& id, const nlohmann::json& body) {
   CL_RETURN_IF_ERROR(users_->check(user, id, GraphOp::kUpdate));
   CL_ASSIGN_OR_RETURN(Nffg graph, parse(body));
   std::lock_guard change(change_mu_);

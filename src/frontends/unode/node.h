@@ -32,9 +32,9 @@ namespace chainlab::unode {
 
 struct NodeOptions {
   std::string pop;
-  std::string templates_dir;  // "" = no templates
-  std::string db_path;        // the users' SQLite file
-  std::string admin_password;  // first start only; "" = generate one
+  std::string templates_dir;       // "" = no templates
+  std::string db_path;             // the users' SQLite file
+  std::string admin_password;      // first start only; "" = generate one
   std::string management_address;  // "host:port" of the NF-FG API (the description shows it)
   std::string node_id = "00000001";
   const IdSource* ids = &RandomIds::instance();

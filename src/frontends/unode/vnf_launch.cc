@@ -43,15 +43,15 @@ Result<std::string> bundle_dir(const NfTemplate& t, const LaunchContext& ctx) {
 
 // A variable a graph may set: a plain name that cannot change what the node's scripts run.
 Status check_env_name(const Vnf& vnf, const std::string& name) {
-  static const std::set<std::string> kReserved = {"PATH",     "IFS", "ENV",     "BASH_ENV",
+  static const std::set<std::string> kReserved = {"PATH",      "IFS", "ENV",    "BASH_ENV",
                                                   "SHELLOPTS", "PS4", "CDPATH", "HOME"};
   bool plain = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0])) &&
                std::all_of(name.begin(), name.end(), [](char c) {
                  return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
                });
   if (!plain || kReserved.count(name) || name.rfind("LD_", 0) == 0 || name.rfind("UN_", 0) == 0) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "VNF {}: unify-env-variables may not set '{}'", vnf.id, name);
+    return make_error(ErrorCode::kInvalidArgument, "VNF {}: unify-env-variables may not set '{}'",
+                      vnf.id, name);
   }
   return ok_status();
 }

@@ -29,20 +29,21 @@ json passthrough() {
                 {"match", {{"port_in", in}}},
                 {"actions", {{{"output_to_port", out}}}}};
   };
-  return {{"forwarding-graph",
-           {{"name", "passthrough"},
-            {"VNFs",
-             {{{"id", "1"},
-               {"name", "example"},
-               {"ports", {{{"id", "inout:0"}, {"name", "a"}}, {{"id", "inout:1"}, {"name", "b"}}}}}}},
-            {"end-points",
-             {{{"id", "2"}, {"type", "interface"}, {"interface", {{"if-name", "eth0"}}}},
-              {{"id", "3"}, {"type", "interface"}, {"interface", {{"if-name", "eth1"}}}}}},
-            {"big-switch",
-             {{"flow-rules",
-               {rule("1", "endpoint:2", "vnf:1:inout:0"), rule("2", "vnf:1:inout:1", "endpoint:3"),
-                rule("3", "vnf:1:inout:0", "endpoint:2"),
-                rule("4", "endpoint:3", "vnf:1:inout:1")}}}}}}};
+  return {
+      {"forwarding-graph",
+       {{"name", "passthrough"},
+        {"VNFs",
+         {{{"id", "1"},
+           {"name", "example"},
+           {"ports", {{{"id", "inout:0"}, {"name", "a"}}, {{"id", "inout:1"}, {"name", "b"}}}}}}},
+        {"end-points",
+         {{{"id", "2"}, {"type", "interface"}, {"interface", {{"if-name", "eth0"}}}},
+          {{"id", "3"}, {"type", "interface"}, {"interface", {{"if-name", "eth1"}}}}}},
+        {"big-switch",
+         {{"flow-rules",
+           {rule("1", "endpoint:2", "vnf:1:inout:0"), rule("2", "vnf:1:inout:1", "endpoint:3"),
+            rule("3", "vnf:1:inout:0", "endpoint:2"),
+            rule("4", "endpoint:3", "vnf:1:inout:1")}}}}}}};
 }
 
 class NffgEndpointTest : public ::testing::Test {
@@ -55,8 +56,10 @@ class NffgEndpointTest : public ::testing::Test {
     ASSERT_TRUE(write_file(dir_ + "/templates/example/start", "#!/bin/sh\n", true).ok());
     std::filesystem::permissions(dir_ + "/templates/example/start",
                                  std::filesystem::perms::owner_all);
-    json t = {{"functional-capability", "example"}, {"vnf-type", "native"},
-              {"uri", "example"},                    {"memory-size", 64},
+    json t = {{"functional-capability", "example"},
+              {"vnf-type", "native"},
+              {"uri", "example"},
+              {"memory-size", 64},
               {"ports", {{{"position", "0-2"}, {"label", "inout"}}}}};
     ASSERT_TRUE(write_file(dir_ + "/templates/example.json", t.dump(), true).ok());
     control_.set_pop_interfaces("dc1", {{"eth0", 501}, {"eth1", 502}});
@@ -115,8 +118,8 @@ class NffgEndpointTest : public ::testing::Test {
 };
 
 TEST_F(NffgEndpointTest, LoginGivesATokenAsTextAndWrongCredentialsA401) {
-  auto r = client_->Post("/login", R"({"username":"admin","password":"secret"})",
-                         "application/json");
+  auto r =
+      client_->Post("/login", R"({"username":"admin","password":"secret"})", "application/json");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
   EXPECT_THAT(r->get_header_value("Content-Type"), HasSubstr("text/plain"));

@@ -10,8 +10,8 @@
 
 #include <filesystem>
 
-#include "common/files.h"
 #include "../../fakes/fake_control.h"
+#include "common/files.h"
 
 namespace chainlab::unode {
 namespace {
@@ -30,21 +30,22 @@ json passthrough() {
                 {"match", {{"port_in", in}}},
                 {"actions", {{{"output_to_port", out}}}}};
   };
-  return {{"forwarding-graph",
-           {{"name", "passthrough"},
-            {"VNFs",
-             {{{"id", "00000001"},
-               {"name", "example"},
-               {"ports", {{{"id", "inout:0"}, {"name", "a"}}, {{"id", "inout:1"}, {"name", "b"}}}}}}},
-            {"end-points",
-             {{{"id", "00000002"}, {"type", "interface"}, {"interface", {{"if-name", "eth0"}}}},
-              {{"id", "00000003"}, {"type", "interface"}, {"interface", {{"if-name", "eth1"}}}}}},
-            {"big-switch",
-             {{"flow-rules",
-               {rule("1", "endpoint:00000002", "vnf:00000001:inout:0"),
-                rule("2", "vnf:00000001:inout:1", "endpoint:00000003"),
-                rule("3", "vnf:00000001:inout:0", "endpoint:00000002"),
-                rule("4", "endpoint:00000003", "vnf:00000001:inout:1")}}}}}}};
+  return {
+      {"forwarding-graph",
+       {{"name", "passthrough"},
+        {"VNFs",
+         {{{"id", "00000001"},
+           {"name", "example"},
+           {"ports", {{{"id", "inout:0"}, {"name", "a"}}, {{"id", "inout:1"}, {"name", "b"}}}}}}},
+        {"end-points",
+         {{{"id", "00000002"}, {"type", "interface"}, {"interface", {{"if-name", "eth0"}}}},
+          {{"id", "00000003"}, {"type", "interface"}, {"interface", {{"if-name", "eth1"}}}}}},
+        {"big-switch",
+         {{"flow-rules",
+           {rule("1", "endpoint:00000002", "vnf:00000001:inout:0"),
+            rule("2", "vnf:00000001:inout:1", "endpoint:00000003"),
+            rule("3", "vnf:00000001:inout:0", "endpoint:00000002"),
+            rule("4", "endpoint:00000003", "vnf:00000001:inout:1")}}}}}}};
 }
 
 Nffg parsed(const json& doc) {
@@ -62,9 +63,12 @@ class GraphDeployerTest : public ::testing::Test {
     std::filesystem::create_directories(dir_ + "/example");
     ASSERT_TRUE(write_file(dir_ + "/example/start", "#!/bin/sh\nexit 0\n", true).ok());
     std::filesystem::permissions(dir_ + "/example/start", std::filesystem::perms::owner_all);
-    json t = {{"name", "example"},          {"functional-capability", "example"},
-              {"vnf-type", "native"},       {"uri", "example"},
-              {"expandable", false},        {"memory-size", 0},
+    json t = {{"name", "example"},
+              {"functional-capability", "example"},
+              {"vnf-type", "native"},
+              {"uri", "example"},
+              {"expandable", false},
+              {"memory-size", 0},
               {"ports", {{{"position", "0-2"}, {"label", "inout"}}}}};
     auto parsed_t = parse_template(t, "example");
     ASSERT_TRUE(parsed_t.ok()) << parsed_t.error().message;
@@ -135,7 +139,8 @@ TEST_F(GraphDeployerTest, AChangedMatchReinstallsThatRuleOnlyAndKeepsTheOthers) 
   ASSERT_TRUE(d.update(*g, parsed(next)).ok());
   size_t kept = 0;
   for (const auto& r : g->rules) {
-    bool was = std::any_of(before.begin(), before.end(), [&](const auto& b) { return b.id == r.id; });
+    bool was =
+        std::any_of(before.begin(), before.end(), [&](const auto& b) { return b.id == r.id; });
     kept += was ? 1 : 0;
     if (r.nffg_rule == "1") {
       EXPECT_FALSE(was) << "rule 1's match changed: it must be reinstalled";

@@ -166,20 +166,18 @@ TEST(LoweringTest, VlanEndPointsAreTaggedOnLsi0) {
   ASSERT_TRUE(from_vlan.ok()) << from_vlan.error().message;
   EXPECT_EQ(from_vlan->match.vlan, (dataplane::VlanMatch{dataplane::VlanMatch::Kind::kId, 30}));
   EXPECT_EQ(from_vlan->actions, (std::vector<dataplane::Action>{dataplane::Action::pop_vlan(),
-                                                                 dataplane::Action::output(2)}));
+                                                                dataplane::Action::output(2)}));
   auto to_vlan = lower_rule(s.lsi0.at(1), lookup, 1, tags);
   ASSERT_TRUE(to_vlan.ok()) << to_vlan.error().message;
   EXPECT_EQ(to_vlan->match.vlan.kind, dataplane::VlanMatch::Kind::kAny);
-  EXPECT_EQ(to_vlan->actions,
-            (std::vector<dataplane::Action>{dataplane::Action::push_vlan(30),
-                                            dataplane::Action::output(1),
-                                            dataplane::Action::pop_vlan(),
-                                            dataplane::Action::output(100)}));
+  EXPECT_EQ(to_vlan->actions, (std::vector<dataplane::Action>{
+                                  dataplane::Action::push_vlan(30), dataplane::Action::output(1),
+                                  dataplane::Action::pop_vlan(), dataplane::Action::output(100)}));
 }
 
 TEST(LoweringTest, AVlanIdMatchThatContradictsTheEndPointIsRefused) {
-  auto parsed = parse_nffg(
-      graph_with(rule({{"vlan_id", "31"}}, {{{"output_to_port", "endpoint:e1"}}})));
+  auto parsed =
+      parse_nffg(graph_with(rule({{"vlan_id", "31"}}, {{{"output_to_port", "endpoint:e1"}}})));
   ASSERT_TRUE(parsed.ok());
   TagLookup tags = [](const LsiPort& p) -> std::optional<uint16_t> {
     return p.port && p.port->id == "e0" ? std::optional<uint16_t>(30) : std::nullopt;

@@ -42,8 +42,11 @@ class NodeTest : public ::testing::Test {
     std::filesystem::create_directories(dir_ + "/t/fw");
     ASSERT_TRUE(write_file(dir_ + "/t/fw/start", "#!/bin/sh\n", true).ok());
     std::filesystem::permissions(dir_ + "/t/fw/start", std::filesystem::perms::owner_all);
-    json t = {{"functional-capability", "fw"}, {"vnf-type", "native"}, {"uri", "fw"},
-              {"memory-size", 256}, {"ports", {{{"position", "0-0"}, {"label", "in"}}}}};
+    json t = {{"functional-capability", "fw"},
+              {"vnf-type", "native"},
+              {"uri", "fw"},
+              {"memory-size", 256},
+              {"ports", {{{"position", "0-0"}, {"label", "in"}}}}};
     ASSERT_TRUE(write_file(dir_ + "/t/fw.json", t.dump(), true).ok());
     fake_.set_pop_interfaces("dc1", {{"eth0", 7}});
     open_node();
