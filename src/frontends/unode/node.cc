@@ -130,8 +130,7 @@ Result<std::string> Node::create_graph(const UserInfo& user, const nlohmann::jso
     return std::move(owned).error();
   }
   auto progress = [this, id](int percent) { set_status(id, {"in progress", percent, ""}); };
-  auto deployed =
-      deployer_.deploy(graph, fmt::format("g{}", handle), kCookieBase + handle, progress);
+  auto deployed = deployer_.deploy(graph, graph_lsi_name(handle), kCookieBase + handle, progress);
   std::lock_guard lock(mu_);
   if (!deployed.ok()) {
     graphs_.erase(id);

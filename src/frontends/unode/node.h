@@ -92,6 +92,10 @@ class Node {
   Node(emulator::Control& control, NodeOptions options, TemplateRepository templates,
        std::unique_ptr<UserStore> users);
   Result<Nffg> parse(const nlohmann::json& body) const;
+  // A graph's LSI: "<pop>-g<n>", unique in an emulation whose PoPs may each be a node.
+  std::string graph_lsi_name(uint64_t handle) const {
+    return options_.pop + "-g" + std::to_string(handle);
+  }
   Status check_vlans_locked(const std::string& id, const Nffg& graph) const;
   void set_status(const std::string& id, GraphStatus status);
   // With mu_ held.
