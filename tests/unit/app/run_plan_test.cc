@@ -33,28 +33,33 @@ class RunPlanTest : public ::testing::Test {
   EndpointRegistry registry_{"endpoint kind"};
 };
 
-TEST_F(RunPlanTest, TheDefaultTopologyListsRestGatekeeperAndOneOpenStackPerPop) {
+TEST_F(RunPlanTest, TheDefaultTopologyListsRestGatekeeperOpenStackAndNffgPerPop) {
   emulator::Topology t = emulator::Topology::default_topology();
   auto entries = endpoint_entries(t, -1);
-  ASSERT_EQ(entries.size(), 4u);
+  ASSERT_EQ(entries.size(), 6u);
   EXPECT_EQ(entries[0].kind, "emulator");
   EXPECT_EQ(entries[0].port, 5001);
   EXPECT_EQ(entries[1].kind, "gatekeeper");
   EXPECT_EQ(entries[1].port, 5000);
-  EXPECT_EQ(entries[2].kind, "openstack");
+  EXPECT_EQ(entries[2].kind, "nffg");
   EXPECT_EQ(entries[2].pop, "dc1");
-  EXPECT_EQ(entries[3].pop, "dc2");
+  EXPECT_EQ(entries[2].port, 8080);
+  EXPECT_EQ(entries[3].kind, "openstack");
+  EXPECT_EQ(entries[3].pop, "dc1");
+  EXPECT_EQ(entries[5].pop, "dc2");
+  t.emulator.rest_port = -1;
+  EXPECT_EQ(endpoint_entries(t, -1)[0].kind, "gatekeeper") << "rest_port -1: no son-emu API";
   EXPECT_EQ(endpoint_entries(t, 7001)[0].port, 7001) << "--port overrides the REST port";
   EXPECT_TRUE(check_serve_plan(t, ServeOptions{}, registry_).ok());
 }
 
 TEST_F(RunPlanTest, AnEndpointKindNobodyServesIsRefused) {
-  emulator::Topology t = one_pop_with("nffg", 8080);
+  emulator::Topology t = one_pop_with("nfvo", 8080);
   Status s = check_serve_plan(t, ServeOptions{}, registry_);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(s.error().message,
-            "unknown endpoint kind 'nffg' (known: emulator, gatekeeper, openstack)");
+            "unknown endpoint kind 'nfvo' (known: emulator, gatekeeper, nffg, openstack)");
 }
 
 TEST_F(RunPlanTest, AClashWithAnOpenStackServicePortNamesBoth) {
