@@ -4,9 +4,11 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "common/files.h"
 
@@ -24,6 +26,26 @@ inline double cpu_ms() {
   ::getrusage(RUSAGE_SELF, &u);
   auto ms = [](const timeval& t) { return t.tv_sec * 1e3 + t.tv_usec / 1e3; };
   return ms(u.ru_utime) + ms(u.ru_stime);
+}
+
+// `--vnfs 3,30 --runs 3`: the sizes to measure (default `sizes`) and the runs per size (>= 1).
+struct SizeRuns {
+  std::vector<int> sizes;
+  int runs = 3;
+};
+inline SizeRuns parse_size_runs(int argc, char** argv, SizeRuns defaults) {
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string a = argv[i];
+    if (a == "--vnfs") {
+      defaults.sizes.clear();
+      for (auto p : split(argv[i + 1], ',')) {
+        defaults.sizes.push_back(std::atoi(std::string(p).c_str()));
+      }
+    } else if (a == "--runs") {
+      defaults.runs = std::max(1, std::atoi(argv[i + 1]));
+    }
+  }
+  return defaults;
 }
 
 // VmRSS of this process in KiB (-1 if unreadable).

@@ -109,19 +109,7 @@ double median(std::vector<double> v) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<int> sizes = {3, 30};
-  int runs = 3;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string a = argv[i];
-    if (a == "--vnfs") {
-      sizes.clear();
-      for (auto p : chainlab::split(argv[i + 1], ',')) {
-        sizes.push_back(std::atoi(std::string(p).c_str()));
-      }
-    } else if (a == "--runs") {
-      runs = std::max(1, std::atoi(argv[i + 1]));
-    }
-  }
+  auto [sizes, runs] = chainlab::bench::parse_size_runs(argc, argv, {{3, 30}, 3});
   char tmp[] = "/tmp/chainlab-gk-bench-XXXXXX";
   if (::mkdtemp(tmp) == nullptr) {
     std::perror("mkdtemp");

@@ -94,19 +94,7 @@ std::string templates_dir() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<int> sizes = {0, 1, 10, 100, 500};
-  int runs = 3;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string a = argv[i];
-    if (a == "--vnfs") {
-      sizes.clear();
-      for (auto p : chainlab::split(argv[i + 1], ',')) {
-        sizes.push_back(std::atoi(std::string(p).c_str()));
-      }
-    } else if (a == "--runs") {
-      runs = std::max(1, std::atoi(argv[i + 1]));
-    }
-  }
+  auto [sizes, runs] = chainlab::bench::parse_size_runs(argc, argv, {{0, 1, 10, 100, 500}, 3});
   chainlab::emulator::Topology t;
   t.name = "nffg-bench";
   t.emulator.rest_port = -1;

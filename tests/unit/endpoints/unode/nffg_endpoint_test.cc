@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "../../fakes/fake_control.h"
+#include "../../frontends/unode/nffg_samples.h"
 #include "common/files.h"
 
 namespace chainlab::endpoints {
@@ -22,29 +23,7 @@ using chainlab::testing::FakeControl;
 using nlohmann::json;
 using ::testing::HasSubstr;
 
-json passthrough() {
-  auto rule = [](const std::string& id, const std::string& in, const std::string& out) {
-    return json{{"id", id},
-                {"priority", 1},
-                {"match", {{"port_in", in}}},
-                {"actions", {{{"output_to_port", out}}}}};
-  };
-  return {
-      {"forwarding-graph",
-       {{"name", "passthrough"},
-        {"VNFs",
-         {{{"id", "1"},
-           {"name", "example"},
-           {"ports", {{{"id", "inout:0"}, {"name", "a"}}, {{"id", "inout:1"}, {"name", "b"}}}}}}},
-        {"end-points",
-         {{{"id", "2"}, {"type", "interface"}, {"interface", {{"if-name", "eth0"}}}},
-          {{"id", "3"}, {"type", "interface"}, {"interface", {{"if-name", "eth1"}}}}}},
-        {"big-switch",
-         {{"flow-rules",
-           {rule("1", "endpoint:2", "vnf:1:inout:0"), rule("2", "vnf:1:inout:1", "endpoint:3"),
-            rule("3", "vnf:1:inout:0", "endpoint:2"),
-            rule("4", "endpoint:3", "vnf:1:inout:1")}}}}}}};
-}
+using unode::samples::passthrough;
 
 class NffgEndpointTest : public ::testing::Test {
  protected:

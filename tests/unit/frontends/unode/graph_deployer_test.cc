@@ -12,6 +12,7 @@
 
 #include "../../fakes/fake_control.h"
 #include "common/files.h"
+#include "nffg_samples.h"
 
 namespace chainlab::unode {
 namespace {
@@ -22,31 +23,7 @@ using ::testing::HasSubstr;
 
 const std::string kFixtures = CHAINLAB_SOURCE_DIR "/../shared/fixtures/nffg-un/";
 
-// The reference's passthrough example, written here so the test runs without the fixtures.
-json passthrough() {
-  auto rule = [](const std::string& id, const std::string& in, const std::string& out) {
-    return json{{"id", id},
-                {"priority", 1},
-                {"match", {{"port_in", in}}},
-                {"actions", {{{"output_to_port", out}}}}};
-  };
-  return {
-      {"forwarding-graph",
-       {{"name", "passthrough"},
-        {"VNFs",
-         {{{"id", "00000001"},
-           {"name", "example"},
-           {"ports", {{{"id", "inout:0"}, {"name", "a"}}, {{"id", "inout:1"}, {"name", "b"}}}}}}},
-        {"end-points",
-         {{{"id", "00000002"}, {"type", "interface"}, {"interface", {{"if-name", "eth0"}}}},
-          {{"id", "00000003"}, {"type", "interface"}, {"interface", {{"if-name", "eth1"}}}}}},
-        {"big-switch",
-         {{"flow-rules",
-           {rule("1", "endpoint:00000002", "vnf:00000001:inout:0"),
-            rule("2", "vnf:00000001:inout:1", "endpoint:00000003"),
-            rule("3", "vnf:00000001:inout:0", "endpoint:00000002"),
-            rule("4", "endpoint:00000003", "vnf:00000001:inout:1")}}}}}}};
-}
+using samples::passthrough;
 
 Nffg parsed(const json& doc) {
   auto g = parse_nffg(doc);
