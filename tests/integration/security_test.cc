@@ -93,7 +93,7 @@ TEST_F(SecurityTest, EveryListenerIsOnLoopback) {
     ++mine;
     EXPECT_NE(line.find(" 127.0.0.1:"), std::string_view::npos) << line;
   }
-  EXPECT_EQ(mine, 12);  // REST, gatekeeper, 2 x 5 OpenStack services
+  EXPECT_EQ(mine, 16);  // REST, gatekeeper, 2 x 5 OpenStack services, 2 x (NF-FG + its bus)
   EXPECT_THAT(run_.log(), HasSubstr("http://127.0.0.1:5001"));
 }
 
