@@ -31,6 +31,12 @@ constexpr const char* kBridgeStart =
     "ip link add br0 type bridge\n"
     "for p in \"$@\"; do ip link set \"$p\" master br0; done\n"
     "ip link set br0 up\n";
+// Ports plugged into the running VNF join the bridge too (the reference's hot-plug `update`).
+constexpr const char* kBridgeUpdate =
+    "#!/bin/sh\n"
+    "set -e\n"
+    "shift 3\n"
+    "for p in \"$@\"; do ip link set \"$p\" master br0; done\n";
 
 json rule(const std::string& id, const std::string& in, const std::string& out,
           const json& extra = json::object()) {
@@ -70,6 +76,8 @@ class NffgTest : public EmulationFixture {
     std::filesystem::create_directories(dir_ + "/bridge");
     ASSERT_TRUE(write_file(dir_ + "/bridge/start", kBridgeStart, true).ok());
     std::filesystem::permissions(dir_ + "/bridge/start", std::filesystem::perms::owner_all);
+    ASSERT_TRUE(write_file(dir_ + "/bridge/update", kBridgeUpdate, true).ok());
+    std::filesystem::permissions(dir_ + "/bridge/update", std::filesystem::perms::owner_all);
     for (const char* cap : {"bridge", "example"}) {  // "example": the reference's fixture
       json t = {{"functional-capability", cap},
                 {"vnf-type", "native"},
@@ -237,6 +245,7 @@ TEST_F(NffgTest, APortAddedToARunningVnfCarriesTraffic) {  // reference issue 46
   }
   EXPECT_EQ(vnf_ports, 3u);
   EXPECT_TRUE(reaches("eth0", "10.9.0.2")) << "the old ports still work";
+  EXPECT_TRUE(reaches("eth2", "10.9.0.1")) << "the new port is on the VNF's bridge";
   ASSERT_TRUE(node_->delete_graph(admin_, id).ok());
 }
 

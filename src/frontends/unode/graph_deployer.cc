@@ -155,12 +155,14 @@ Status GraphDeployer::add_ports(DeployedGraph& n, const Vnf& before, const Vnf& 
     return make_error(ErrorCode::kFailedPrecondition, "VNF {}: template '{}' has {} ports, not {}",
                       after.id, d.template_id, *capacity, after.ports.size());
   }
+  std::vector<std::string> added;
   for (const VnfPort& p : after.ports) {
     const VnfPort* old = find_port(before, p.id);
     if (old != nullptr && *old == p) {
       continue;
     }
     std::string ifname = free_ifname(d.ifnames);
+    added.push_back(ifname);
     CL_ASSIGN_OR_RETURN(auto info, control_.add_interface(d.instance, {ifname, p.ip, p.mac}));
     std::string instance = d.instance;
     rb.add("unplug " + ifname,
@@ -170,6 +172,22 @@ Status GraphDeployer::add_ports(DeployedGraph& n, const Vnf& before, const Vnf& 
   }
   std::erase_if(d.ifnames, [&](const auto& kv) { return find_port(after, kv.first) == nullptr; });
   std::erase_if(d.ports, [&](const auto& kv) { return find_port(after, kv.first) == nullptr; });
+  return added.empty() || t == nullptr ? ok_status() : hot_plug(d, after, *t, added, n.lsi.name);
+}
+
+// The VNF's bundle learns of its new ports (its `update`, when it has one).
+Status GraphDeployer::hot_plug(const DeployedVnf& d, const Vnf& vnf, const NfTemplate& t,
+                               const std::vector<std::string>& added, const std::string& lsi) {
+  LaunchContext ctx{options_.pop, lsi, options_.bundle_root};
+  std::vector<std::string> argv = hot_plug_command(vnf, t, added, ctx);
+  if (argv.empty()) {
+    return ok_status();
+  }
+  CL_ASSIGN_OR_RETURN(auto ran, control_.exec(d.instance, argv, std::chrono::seconds(10)));
+  if (ran.exit_code != 0) {
+    return make_error(ErrorCode::kFailedPrecondition, "VNF {}: its bundle's update exited {}: {}",
+                      vnf.id, ran.exit_code, ran.output.substr(0, 512));
+  }
   return ok_status();
 }
 

@@ -85,6 +85,8 @@ class GraphDeployer {
   Status add_vnfs(const DeployedGraph& old, DeployedGraph& n, Rollback& rb,
                   const Progress& progress);
   Status add_ports(DeployedGraph& n, const Vnf& before, const Vnf& after, Rollback& rb);
+  Status hot_plug(const DeployedVnf& d, const Vnf& vnf, const NfTemplate& t,
+                  const std::vector<std::string>& added, const std::string& lsi);
   Status add_vlinks(DeployedGraph& n, const Steering& steering, Rollback& rb);
   Status add_host_stacks(const DeployedGraph& old, DeployedGraph& n, Rollback& rb);
   Status join_internal(const DeployedGraph& old, DeployedGraph& n, Rollback& rb);

@@ -71,6 +71,22 @@ std::optional<std::string> unsupported_type(const NfTemplate& t) {
   return "unknown type";
 }
 
+std::vector<std::string> hot_plug_command(const Vnf& vnf, const NfTemplate& t,
+                                          const std::vector<std::string>& new_ifnames,
+                                          const LaunchContext& ctx) {
+  if (t.type != VnfType::kNative) {
+    return {};
+  }
+  auto dir = bundle_dir(t, ctx);
+  if (!dir.ok() || !executable(*dir + "/update")) {
+    return {};
+  }
+  std::vector<std::string> argv = {*dir + "/update", ctx.graph_lsi, vnf.name,
+                                   std::to_string(new_ifnames.size())};
+  argv.insert(argv.end(), new_ifnames.begin(), new_ifnames.end());
+  return argv;
+}
+
 std::string free_ifname(const std::map<std::string, std::string>& ifnames) {
   for (int i = 0;; ++i) {
     std::string name = fmt::format("eth{}", i);

@@ -33,6 +33,14 @@ Result<emulator::ComputeRequest> compute_request(const Vnf& vnf, const NfTemplat
                                                  const std::map<std::string, std::string>& ifnames,
                                                  const LaunchContext& ctx);
 
+// What tells a running native VNF about ports plugged into it (the reference's hot-plug): its
+// bundle's `update` with the start arguments for the new ports only
+// (`update <graph-LSI> <VNF name> <count> <interfaces...>`, no shell), or nothing when the
+// template is not native or its bundle has no executable `update`.
+std::vector<std::string> hot_plug_command(const Vnf& vnf, const NfTemplate& t,
+                                          const std::vector<std::string>& new_ifnames,
+                                          const LaunchContext& ctx);
+
 // An interface name the VNF does not use yet: "eth0", "eth1", ...
 std::string free_ifname(const std::map<std::string, std::string>& ifnames);
 
