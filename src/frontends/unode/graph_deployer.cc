@@ -88,7 +88,7 @@ Result<DeployedVnf> GraphDeployer::start_vnf(DeployedGraph& g, const Vnf& vnf) {
     d.ifnames[p.id] = free_ifname(d.ifnames);
   }
   std::string name = fmt::format("{}-{}", g.lsi.name, g.next_instance++);
-  LaunchContext ctx{options_.pop, g.lsi.name, options_.bundle_root};
+  LaunchContext ctx{options_.pop, g.lsi.name, options_.bundle_root, options_.bundle_cache};
   CL_ASSIGN_OR_RETURN(auto request, compute_request(vnf, *t, name, d.ifnames, ctx));
   CL_ASSIGN_OR_RETURN(auto info, control_.start_compute(request));
   d.instance = info.name;
@@ -178,7 +178,7 @@ Status GraphDeployer::add_ports(DeployedGraph& n, const Vnf& before, const Vnf& 
 // The VNF's bundle learns of its new ports (its `update`, when it has one).
 Status GraphDeployer::hot_plug(const DeployedVnf& d, const Vnf& vnf, const NfTemplate& t,
                                const std::vector<std::string>& added, const std::string& lsi) {
-  LaunchContext ctx{options_.pop, lsi, options_.bundle_root};
+  LaunchContext ctx{options_.pop, lsi, options_.bundle_root, options_.bundle_cache};
   std::vector<std::string> argv = hot_plug_command(vnf, t, added, ctx);
   if (argv.empty()) {
     return ok_status();

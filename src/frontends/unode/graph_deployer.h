@@ -62,6 +62,7 @@ struct DeployerOptions {
   std::string pop;
   std::string bundle_root;             // the template directory
   InternalGroups* internal = nullptr;  // the node's (null: internal end-points refused)
+  std::string bundle_cache = "";       // where .tgz bundles are unpacked ("" = refused)
 };
 
 class GraphDeployer {

@@ -21,6 +21,11 @@ uint64_t total_memory_mb() {
   return ::sysinfo(&si) == 0 ? static_cast<uint64_t>(si.totalram) * si.mem_unit >> 20 : 0;
 }
 
+// Unpacked .tgz bundles live beside the users' database: "<db>.bundles".
+std::string bundle_cache(const NodeOptions& o) {
+  return o.db_path.empty() ? "" : o.db_path + ".bundles";
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Node>> Node::open(emulator::Control& control, NodeOptions options,
@@ -47,7 +52,8 @@ Node::Node(emulator::Control& control, NodeOptions options, TemplateRepository t
       templates_(std::move(templates)),
       users_(std::move(users)),
       internal_(control_, options_.pop),
-      deployer_(control_, templates_, {options_.pop, options_.templates_dir, &internal_}) {}
+      deployer_(control_, templates_,
+                {options_.pop, options_.templates_dir, &internal_, bundle_cache(options_)}) {}
 
 Node::~Node() {
   std::lock_guard change(change_mu_);

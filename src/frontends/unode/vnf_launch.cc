@@ -7,7 +7,11 @@
 #include <cctype>
 #include <set>
 
+#include <filesystem>
+
 #include <fmt/format.h>
+
+#include "runtime/archive.h"
 
 namespace chainlab::unode {
 
@@ -26,6 +30,46 @@ bool executable(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
 }
 
+bool is_archive(const std::string& path) {
+  for (const char* ext : {".tgz", ".tar.gz", ".tar"}) {
+    std::string_view e(ext);
+    if (path.size() > e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The directory an archive bundle is unpacked into (once: a later call finds it there).
+Result<std::string> unpacked_bundle(const NfTemplate& t, const std::string& archive,
+                                    const LaunchContext& ctx) {
+  struct stat st {};
+  if (ctx.bundle_cache.empty() || ::stat(archive.c_str(), &st) != 0) {
+    return make_error(ErrorCode::kFailedPrecondition, "template '{}': no bundle archive '{}'", t.id,
+                      archive);
+  }
+  std::string dir =
+      fmt::format("{}/{}-{}-{}", ctx.bundle_cache, t.id, static_cast<long long>(st.st_size),
+                  static_cast<long long>(st.st_mtime));
+  std::error_code ec;
+  if (std::filesystem::is_directory(dir, ec)) {
+    return dir;
+  }
+  std::string tmp = dir + ".part";
+  std::filesystem::remove_all(tmp, ec);
+  std::filesystem::create_directories(tmp, ec);
+  Status unpacked = runtime::unpack_archive(archive, tmp);
+  if (unpacked.ok()) {
+    std::filesystem::rename(tmp, dir, ec);
+  }
+  if (!unpacked.ok() || ec) {
+    std::filesystem::remove_all(tmp, ec);
+    return unpacked.ok() ? make_error(ErrorCode::kInternal, "unpacking '{}'", archive)
+                         : std::move(unpacked).error();
+  }
+  return dir;
+}
+
 Result<std::string> bundle_dir(const NfTemplate& t, const LaunchContext& ctx) {
   std::string dir = t.uri;
   if (dir.rfind("file://", 0) == 0) {
@@ -33,6 +77,9 @@ Result<std::string> bundle_dir(const NfTemplate& t, const LaunchContext& ctx) {
   }
   if (!dir.empty() && dir.front() != '/') {
     dir = ctx.bundle_root + "/" + dir;
+  }
+  if (is_archive(dir)) {
+    CL_ASSIGN_OR_RETURN(dir, unpacked_bundle(t, dir, ctx));
   }
   if (!executable(dir + "/start")) {
     return make_error(ErrorCode::kFailedPrecondition,

@@ -1,10 +1,12 @@
 // How a VNF of an NF-FG becomes an instance on the node: the template the resolver chose decides
-// what runs. A native template's `uri` names a bundle directory (relative paths are under the
-// template directory) whose executable `start` runs in the instance's namespaces as COMPOSER's
-// native functions did: `start <graph-LSI> <vnf name> <port count> <interface names...>` (exit 0
-// is success, unlike the reference's inverted convention), then the instance stays up; its
-// optional `stop` runs with the same arguments before the instance is removed. A docker template's
-// `uri` is an image of the local store. VMs and DPDK functions do not run on this node.
+// what runs. A native template's `uri` names a bundle directory or a .tgz/.tar.gz/.tar of one
+// (relative paths are under the template directory; an archive is unpacked once into the bundle
+// cache, keyed by template id, size and modification time) whose executable `start` runs in the
+// instance's namespaces as COMPOSER's native functions did: `start <graph-LSI> <vnf name> <port
+// count> <interface names...>` (exit 0 is success, unlike the reference's inverted convention),
+// then the instance stays up; its optional `stop` runs with the same arguments before the instance
+// is removed. A docker template's `uri` is an image of the local store. VMs and DPDK functions do
+// not run on this node.
 #pragma once
 
 #include <map>
@@ -21,7 +23,8 @@ namespace chainlab::unode {
 struct LaunchContext {
   std::string pop;
   std::string graph_lsi;
-  std::string bundle_root;  // where relative native bundle paths start
+  std::string bundle_root;   // where relative native bundle paths start
+  std::string bundle_cache;  // where .tgz bundles are unpacked ("" = .tgz bundles refused)
 };
 
 // Why this node cannot run a template of this kind, or none.

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <cstdlib>
 #include <filesystem>
 
 #include "../../fakes/fake_control.h"
@@ -246,6 +247,40 @@ TEST_F(GraphDeployerTest, AStaticHostStackIsAPortOfTheGraphLsiAndDhcpIsRefused) 
   auto dhcp = d.deploy(parsed(doc), "g2", 1);
   ASSERT_FALSE(dhcp.ok());
   EXPECT_EQ(dhcp.error().code, ErrorCode::kUnavailable);
+  EXPECT_TRUE(fake_.empty());
+}
+
+// COMPOSER's native functions come as .tgz bundles: unpacked once into the cache, then run.
+TEST_F(GraphDeployerTest, ATgzBundleIsUnpackedOnceIntoTheCache) {
+  ASSERT_EQ(std::system(("tar -C " + dir_ + "/example -czf " + dir_ + "/fw.tgz start").c_str()), 0);
+  json t = {{"functional-capability", "fw"},
+            {"vnf-type", "native"},
+            {"uri", "fw.tgz"},
+            {"ports", {{{"position", "0-2"}, {"label", "inout"}}}}};
+  auto parsed_t = parse_template(t, "fw");
+  ASSERT_TRUE(parsed_t.ok());
+  ASSERT_TRUE(repo_.add(*parsed_t).ok());
+  json doc = passthrough();
+  doc["forwarding-graph"]["VNFs"][0]["name"] = "fw";
+  GraphDeployer d(fake_, repo_, {"dc1", dir_, nullptr, dir_ + "/cache"});
+  auto g = d.deploy(parsed(doc), "g1", 1);
+  ASSERT_TRUE(g.ok()) << g.error().message;
+  std::vector<std::string> unpacked;
+  for (const auto& e : std::filesystem::directory_iterator(dir_ + "/cache")) {
+    unpacked.push_back(e.path().filename());
+  }
+  ASSERT_EQ(unpacked.size(), 1u);
+  EXPECT_EQ(unpacked[0].rfind("fw-", 0), 0u) << unpacked[0];
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/cache/" + unpacked[0] + "/start"));
+  ASSERT_TRUE(d.remove(*g).ok());
+  auto again = d.deploy(parsed(doc), "g2", 1);
+  ASSERT_TRUE(again.ok());
+  ASSERT_TRUE(d.remove(*again).ok());
+
+  GraphDeployer no_cache(fake_, repo_, {"dc1", dir_});
+  auto refused = no_cache.deploy(parsed(doc), "g3", 1);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(refused.error().message, HasSubstr("fw.tgz"));
   EXPECT_TRUE(fake_.empty());
 }
 
