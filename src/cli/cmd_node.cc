@@ -77,13 +77,7 @@ int run_node(const NodeOptions& opt, const app::Environment& env) {
     std::fprintf(stderr, "error: %s\n", running.error().message.c_str());
     return 1;
   }
-  print_endpoints(*running);
-  std::printf("node '%s' (run %s) is up; Ctrl-C to stop\n", opt.name.c_str(),
-              running->emulation->prefix().c_str());
-  std::fflush(stdout);
-  wait_for_stop(-1);
-  stop_emulation(*running);
-  return 0;
+  return serve_until_stopped(*running, "node '" + opt.name + "'", -1);
 }
 
 }  // namespace

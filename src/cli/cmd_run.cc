@@ -41,13 +41,7 @@ int run(RunOptions opt, const app::Environment& env) {
     std::fprintf(stderr, "error: %s\n", running.error().message.c_str());
     return 1;
   }
-  print_endpoints(*running);
-  std::printf("emulation '%s' (run %s) is up; Ctrl-C to stop\n", topology->name.c_str(),
-              running->emulation->prefix().c_str());
-  std::fflush(stdout);
-  wait_for_stop(opt.duration_s);
-  stop_emulation(*running);
-  return 0;
+  return serve_until_stopped(*running, "emulation '" + topology->name + "'", opt.duration_s);
 }
 
 }  // namespace

@@ -86,6 +86,16 @@ void print_endpoints(const RunningEmulation& running) {
   std::fflush(stdout);
 }
 
+int serve_until_stopped(RunningEmulation& running, const std::string& what, double duration_s) {
+  print_endpoints(running);
+  std::printf("%s (run %s) is up; Ctrl-C to stop\n", what.c_str(),
+              running.emulation->prefix().c_str());
+  std::fflush(stdout);
+  wait_for_stop(duration_s);
+  stop_emulation(running);
+  return 0;
+}
+
 void wait_for_stop(double duration_s) {
   sigset_t set = stop_signals();
   if (duration_s < 0) {

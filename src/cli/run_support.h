@@ -40,5 +40,8 @@ Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
 void print_endpoints(const RunningEmulation& running);
 // Waits for SIGINT/SIGTERM/SIGHUP (a PUT /emulator/exit raises SIGTERM), or `duration_s` if >= 0.
 void wait_for_stop(double duration_s);
+// The endpoint table, "<what> (run <prefix>) is up; Ctrl-C to stop", then waits for the stop
+// (wait_for_stop) and tears the run down. Returns 0 (the exit code).
+int serve_until_stopped(RunningEmulation& running, const std::string& what, double duration_s);
 
 }  // namespace chainlab::cli
