@@ -26,6 +26,8 @@ Environment Environment::from(const std::function<const char*(const char*)>& loo
   env.endpoint = value_or(lookup, "CHAINLAB_ENDPOINT", "");
   env.gatekeeper = value_or(lookup, "CHAINLAB_GATEKEEPER", "");
   env.token = value_or(lookup, "CHAINLAB_TOKEN", "");
+  env.nffg = value_or(lookup, "CHAINLAB_NFFG", "");
+  env.nffg_password = value_or(lookup, "CHAINLAB_NFFG_PASSWORD", "");
   return env;
 }
 

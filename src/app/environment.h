@@ -26,6 +26,8 @@ struct Environment {
   std::string endpoint;       // "" = unset (the CLI's default applies)
   std::string gatekeeper;     // "" = unset
   std::string token;          // "" = unset (the token of the live run serving the URL is used)
+  std::string nffg;           // "" = unset: the NF-FG API `chainlab nffg` talks to
+  std::string nffg_password;  // "" = unset: the password `chainlab nffg` logs in with
   friend bool operator==(const Environment&, const Environment&) = default;
 
   // The variables above from `lookup` (name -> value, null when unset); the defaults for unset

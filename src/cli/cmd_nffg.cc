@@ -3,7 +3,6 @@
 // http://127.0.0.1:8080), the user `-u` (admin) with `-p` (else $CHAINLAB_NFFG_PASSWORD).
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 
 #include <fmt/format.h>
 
@@ -19,6 +18,7 @@ namespace {
 using nlohmann::json;
 
 struct NffgOptions {
+  app::Environment env;  // the process's, read once by main
   std::string endpoint;
   std::string user = "admin";
   std::string password;
@@ -28,12 +28,10 @@ struct NffgOptions {
 };
 
 Result<NffgClient> connect_node(const NffgOptions& opt) {
-  const char* env_endpoint = std::getenv("CHAINLAB_NFFG");
-  const char* env_password = std::getenv("CHAINLAB_NFFG_PASSWORD");
-  std::string endpoint = !opt.endpoint.empty()           ? opt.endpoint
-                         : env_endpoint && *env_endpoint ? env_endpoint
-                                                         : kDefaultNffgEndpoint;
-  std::string password = !opt.password.empty() ? opt.password : env_password ? env_password : "";
+  std::string endpoint = !opt.endpoint.empty()   ? opt.endpoint
+                         : !opt.env.nffg.empty() ? opt.env.nffg
+                                                 : kDefaultNffgEndpoint;
+  std::string password = !opt.password.empty() ? opt.password : opt.env.nffg_password;
   return NffgClient::login(endpoint, opt.user, password);
 }
 
@@ -143,7 +141,8 @@ int run_status(const NffgOptions& opt) {
   });
 }
 
-void node_options(CLI::App& cmd, NffgOptions& opt) {
+void node_options(CLI::App& cmd, NffgOptions& opt, const app::Environment& env) {
+  opt.env = env;
   cmd.add_option("-e,--endpoint", opt.endpoint,
                  "NF-FG API of the node (default $CHAINLAB_NFFG or http://127.0.0.1:8080)");
   cmd.add_option("-u,--user", opt.user, "User to log in as")->capture_default_str();
@@ -158,22 +157,22 @@ void add_nffg_command(CLI::App& app, CliContext& ctx) {
   auto [create, c] =
       add_leaf<NffgOptions>(*group, ctx, "create", "Deploy an NF-FG file", run_create);
   create->add_option("file", c->file, "NF-FG JSON")->required();
-  node_options(*create, *c);
+  node_options(*create, *c, ctx.env);
   auto [update, u] = add_leaf<NffgOptions>(
       *group, ctx, "update", "Replace a graph by the NF-FG file (applied as a diff)", run_update);
   update->add_option("id", u->id, "Graph id")->required();
   update->add_option("file", u->file, "NF-FG JSON")->required();
-  node_options(*update, *u);
+  node_options(*update, *u, ctx.env);
   for (auto [name, help, run] :
        {std::tuple{"get", "Print a graph", &run_get},
         std::tuple{"delete", "Remove a graph", &run_delete},
         std::tuple{"status", "A graph's deployment status", &run_status}}) {
     auto [cmd, o] = add_leaf<NffgOptions>(*group, ctx, name, help, run);
     cmd->add_option("id", o->id, "Graph id")->required();
-    node_options(*cmd, *o);
+    node_options(*cmd, *o, ctx.env);
   }
   auto [list, l] = add_leaf<NffgOptions>(*group, ctx, "list", "List the graphs", run_list);
-  node_options(*list, *l);
+  node_options(*list, *l, ctx.env);
 }
 
 }  // namespace chainlab::cli

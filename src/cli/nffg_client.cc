@@ -2,10 +2,9 @@
 
 #include <httplib.h>
 
-#include <regex>
-
 #include <fmt/format.h>
 
+#include "cli/rest_client.h"
 #include "common/json_bounded.h"
 #include "endpoints/http/status.h"
 
@@ -40,12 +39,11 @@ NffgClient::~NffgClient() = default;
 
 Result<NffgClient> NffgClient::login(const std::string& endpoint, const std::string& user,
                                      const std::string& password) {
-  static const std::regex kUrl(R"(http://[A-Za-z0-9.\-]+(:\d{1,5})?/?)");
-  if (!std::regex_match(endpoint, kUrl)) {
-    return make_error(ErrorCode::kInvalidArgument, "endpoint '{}' is not http://HOST[:PORT]",
-                      endpoint);
+  CL_ASSIGN_OR_RETURN(std::string url, check_endpoint_url(endpoint));
+  NffgClient c(url, std::make_unique<httplib::Client>(url));
+  if (!c.client_->is_valid()) {
+    return make_error(ErrorCode::kInvalidArgument, "endpoint '{}' is not a valid URL", endpoint);
   }
-  NffgClient c(endpoint, std::make_unique<httplib::Client>(endpoint));
   c.client_->set_read_timeout(600, 0);
   auto r = c.client_->Post("/login", json{{"username", user}, {"password", password}}.dump(),
                            "application/json");

@@ -68,7 +68,7 @@ std::string with_query(const std::string& path, const Query& query) {
   return out;
 }
 
-Result<RestClient> RestClient::create(const std::string& endpoint) {
+Result<std::string> check_endpoint_url(const std::string& endpoint) {
   std::string url = endpoint;
   while (!url.empty() && url.back() == '/') {
     url.pop_back();
@@ -85,6 +85,11 @@ Result<RestClient> RestClient::create(const std::string& endpoint) {
     return make_error(ErrorCode::kInvalidArgument,
                       "endpoint '{}': expected http://HOST[:PORT] without a path", endpoint);
   }
+  return url;
+}
+
+Result<RestClient> RestClient::create(const std::string& endpoint) {
+  CL_ASSIGN_OR_RETURN(std::string url, check_endpoint_url(endpoint));
   auto client = std::make_unique<httplib::Client>(url);
   if (!client->is_valid()) {
     return make_error(ErrorCode::kInvalidArgument, "endpoint '{}' is not a valid URL", endpoint);

@@ -54,6 +54,10 @@ std::string url_encode(const std::string& text);
 // "path?k=v&k2=v2" with keys and values encoded; `path` alone when the query is empty.
 std::string with_query(const std::string& path, const Query& query);
 
+// `endpoint` without trailing slashes when it is http(s)://HOST[:PORT] (no path); InvalidArgument
+// otherwise. Every client of chainlab's APIs checks its endpoint so.
+Result<std::string> check_endpoint_url(const std::string& endpoint);
+
 class RestClient {
  public:
   // Fails with kInvalidArgument when the endpoint is not an http(s)://host[:port] URL. No token

@@ -26,6 +26,8 @@ TEST(EnvironmentTest, UnsetVariablesTakeTheDefaults) {
   EXPECT_EQ(env.endpoint, "");
   EXPECT_EQ(env.gatekeeper, "");
   EXPECT_EQ(env.token, "");
+  EXPECT_EQ(env.nffg, "");
+  EXPECT_EQ(env.nffg_password, "");
 }
 
 TEST(EnvironmentTest, EmptyVariablesCountAsUnset) {
@@ -47,6 +49,8 @@ TEST(EnvironmentTest, SetVariablesOverrideTheDefaults) {
                               {"CHAINLAB_ENDPOINT", "http://10.0.0.1:5001"},
                               {"CHAINLAB_GATEKEEPER", "http://10.0.0.1:5000"},
                               {"CHAINLAB_TOKEN", "t0k"},
+                              {"CHAINLAB_NFFG", "http://10.0.0.1:8080"},
+                              {"CHAINLAB_NFFG_PASSWORD", "pw"},
                               {"UNRELATED", "x"}});
   EXPECT_EQ(env.state_dir, "/tmp/s");
   EXPECT_EQ(env.image_dir, "/tmp/i");
@@ -55,6 +59,8 @@ TEST(EnvironmentTest, SetVariablesOverrideTheDefaults) {
   EXPECT_EQ(env.endpoint, "http://10.0.0.1:5001");
   EXPECT_EQ(env.gatekeeper, "http://10.0.0.1:5000");
   EXPECT_EQ(env.token, "t0k");
+  EXPECT_EQ(env.nffg, "http://10.0.0.1:8080");
+  EXPECT_EQ(env.nffg_password, "pw");
 }
 
 TEST(EnvironmentTest, TheTokenVariableWinsOverAnyRunsToken) {
