@@ -217,7 +217,11 @@ TEST_F(NffgTest, AnUpdateChangesOneRuleWithoutInterruptingTheOthers) {
     ASSERT_TRUE(r.ok());
     EXPECT_NE(r->output.find(" 0% packet loss"), std::string::npos) << r->output;
   });
-  std::this_thread::sleep_for(1s);  // the pinger is mid-stream when the update lands
+  // The update lands mid-stream: once eth1 has seen a few of the pings (bounded wait).
+  uint64_t start = rx_packets("eth1");
+  for (int i = 0; i < 100 && rx_packets("eth1") < start + 3; ++i) {
+  }
+  ASSERT_GE(rx_packets("eth1"), start + 3) << "the ping stream never started";
   json next = g;
   next["forwarding-graph"]["big-switch"]["flow-rules"][4]["match"]["ether_type"] = "0x0806";
   ASSERT_TRUE(node_->update_graph(admin_, id, next).ok());

@@ -359,7 +359,7 @@ Status read_endpoint_body(const FieldReader& body, size_t max, Endpoint& e) {
   return ok_status();
 }
 
-Status read_match_fields(const FieldReader& r, size_t max, Match& m) {
+Status read_match_fields(const FieldReader& r, Match& m) {
   CL_RETURN_IF_ERROR(number_field(r, "ether_type", 0, 65535, m.ether_type));
   CL_RETURN_IF_ERROR(number_field(r, "vlan_id", 0, 4094, m.vlan_id));
   CL_RETURN_IF_ERROR(number_field(r, "vlan_priority", 0, 7, m.vlan_priority));
@@ -374,7 +374,6 @@ Status read_match_fields(const FieldReader& r, size_t max, Match& m) {
   CL_RETURN_IF_ERROR(number_field(r, "dest_port", 0, 65535, m.dest_port));
   CL_RETURN_IF_ERROR(number_field(r, "protocol", 0, 255, m.protocol));
   CL_RETURN_IF_ERROR(number_field(r, "hard_timeout", 0, 86400, m.hard_timeout));
-  (void)max;
   return ok_status();
 }
 

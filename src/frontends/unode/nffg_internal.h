@@ -38,7 +38,7 @@ Result<EndpointType> parse_endpoint_type(std::string_view text, std::string_view
 // The type's object (interface, vlan, gre-tunnel, internal, host-stack) into `e`.
 Status read_endpoint_body(const FieldReader& body, size_t max_text, Endpoint& e);
 // Every match field but port_in.
-Status read_match_fields(const FieldReader& r, size_t max_text, Match& m);
+Status read_match_fields(const FieldReader& r, Match& m);
 // One object of actions (each key one action) appended to `out`.
 Status read_action_object(const nlohmann::json& object, const std::string& path,
                           const NffgLimits& limits, std::vector<Action>& out);

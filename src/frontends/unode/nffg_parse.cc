@@ -141,7 +141,7 @@ Result<Match> Reader::match(const json& m, const std::string& path) const {
   Match out;
   CL_ASSIGN_OR_RETURN(std::string port_in, text(r, "port_in", true));
   CL_ASSIGN_OR_RETURN(out.port_in, port_ref(port_in, r.path("port_in")));
-  CL_RETURN_IF_ERROR(read_match_fields(r, limits_.text, out));
+  CL_RETURN_IF_ERROR(read_match_fields(r, out));
   return out;
 }
 
