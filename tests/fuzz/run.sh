@@ -2,6 +2,8 @@
 # Runs the libFuzzer targets of tests/fuzz (docs/fuzzing.md).
 #
 #   tests/fuzz/run.sh SECONDS [TARGET...]      every target (or the ones named) for SECONDS each
+#   tests/fuzz/run.sh --build-only [TARGET...]  only configure and build them (and unit_tests,
+#                                               the ASan+UBSan unit tests of the same build)
 #
 # Configures a clang build directory with -DCHAINLAB_FUZZ=ON (build-fuzz, or $FUZZ_BUILD_DIR),
 # builds the `<target>_fuzz` binaries and runs each one on its corpus: a working corpus kept in
@@ -15,8 +17,8 @@
 # (e.g. "-fork=1 -ignore_crashes=1" to keep going after a crash).
 set -euo pipefail
 
-if [[ $# -lt 1 || ! $1 =~ ^[0-9]+$ ]]; then
-  echo "usage: $0 SECONDS [TARGET...]" >&2
+if [[ $# -lt 1 || ! $1 =~ ^([0-9]+|--build-only)$ ]]; then
+  echo "usage: $0 SECONDS|--build-only [TARGET...]" >&2
   exit 2
 fi
 seconds=$1
@@ -56,6 +58,10 @@ for t in "${targets[@]}"; do
 done
 
 echo "== build ${targets[*]/%/_fuzz}"
+if [[ $seconds == --build-only ]]; then
+  cmake --build "$build" -j "${FUZZ_BUILD_JOBS:-2}" --target "${targets[@]/%/_fuzz}" unit_tests
+  exit 0
+fi
 cmake --build "$build" -j "${FUZZ_BUILD_JOBS:-2}" --target "${targets[@]/%/_fuzz}"
 
 failed=0
