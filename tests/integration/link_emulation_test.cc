@@ -19,17 +19,25 @@ struct Rtt {
   int received = 0;
 };
 
-// Median of the per-packet "time=X ms" values: robust to a scheduling hiccup on a loaded machine.
-double median_rtt(const std::string& out) {
+// The per-packet "time=X ms" values of ping's output, sorted.
+std::vector<double> sorted_rtts(const std::string& out) {
   std::vector<double> v;
   for (size_t pos = out.find("time="); pos != std::string::npos; pos = out.find("time=", pos + 5)) {
     v.push_back(std::atof(out.c_str() + pos + 5));
   }
-  if (v.empty()) {
-    return 0;
-  }
   std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
+  return v;
+}
+
+// The q-quantile of those values (0 without any): robust to a scheduling hiccup on a loaded
+// machine, which a single maximum is not.
+double rtt_quantile(const std::string& out, double q) {
+  auto v = sorted_rtts(out);
+  return v.empty() ? 0 : v[static_cast<size_t>(q * static_cast<double>(v.size() - 1))];
+}
+
+double median_rtt(const std::string& out) {
+  return rtt_quantile(out, 0.5);
 }
 
 Rtt parse_ping(const std::string& out) {
@@ -150,7 +158,9 @@ TEST_F(LinkEmulationTest, JitterSpreadsRtts) {
   std::printf("delay 10 ms jitter 4 ms: rtt min %.2f avg %.2f max %.2f mdev %.2f\n", rtt.min,
               rtt.avg, rtt.max, rtt.mdev);
   EXPECT_GE(rtt.min, 2 * 6.0 - 0.2);
-  EXPECT_LE(rtt.max, 2 * 14.0 + 3.0);  // + scheduling slack on a loaded 2-core machine
+  // Each direction adds 10 ± 4 ms, so no RTT may pass 28 ms; the bound is on the 95th percentile
+  // (+ 1 ms of slack) since a loaded 2-core machine can stall any one ping by a few ms.
+  EXPECT_LE(rtt_quantile(r.output, 0.95), 2 * 14.0 + 1.0) << r.output;
   EXPECT_NEAR(rtt.avg, 20.0, 2.0);
   EXPECT_GT(rtt.mdev, 1.0) << "RTTs should spread";
 }
