@@ -134,6 +134,15 @@ struct LsiLink {
   friend bool operator==(const LsiLink&, const LsiLink&) = default;
 };
 
+// A graph's tunnel to another node: VXLAN over UDP 4789 (this kernel has no GRE demux), the
+// NF-FG's gre-key as its network id.
+struct TunnelSpec {
+  std::string local_ip;   // an address of this host (IPv4 or IPv6)
+  std::string remote_ip;  // the other node's, same family
+  uint32_t key = 0;       // 0..16777215
+  uint8_t ttl = 0;        // 0: inherit
+};
+
 // A partial link change: unset fields keep their value.
 struct LinkChange {
   std::optional<uint64_t> delay_ns;
@@ -200,10 +209,16 @@ class Control {
                                                           const std::string& ifname) = 0;
   // A host-stack port of a graph-LSI: a veth whose host end (in the emulation's network
   // namespace, named as the answer says) has `address` (CIDR), the other end a port of the
-  // graph-LSI. It goes with remove_host_stack or with the graph-LSI.
+  // graph-LSI. It goes with remove_host_device or with the graph-LSI.
   virtual Result<std::pair<std::string, dataplane::PortId>> add_host_stack(
       const std::string& graph_lsi, const std::string& address) = 0;
-  virtual Status remove_host_stack(const std::string& graph_lsi, const std::string& ifname) = 0;
+  // A tunnel port of a graph-LSI (an NF-FG gre-tunnel end-point): a VXLAN device in the
+  // emulation's network namespace (named as the answer says) to the remote end, a port of the
+  // graph-LSI. It goes with remove_host_device or with the graph-LSI.
+  virtual Result<std::pair<std::string, dataplane::PortId>> add_tunnel(const std::string& graph_lsi,
+                                                                       const TunnelSpec& spec) = 0;
+  // Removes a host-stack veth or a tunnel device from its graph-LSI and the host.
+  virtual Status remove_host_device(const std::string& graph_lsi, const std::string& ifname) = 0;
   // A rule on a PoP's switch or a graph-LSI (the ids of GraphLsiInfo); the caller removes it.
   virtual Result<dataplane::RuleId> add_rule(dataplane::LsiId lsi,
                                              const dataplane::RuleSpec& rule) = 0;

@@ -48,6 +48,8 @@ struct EmulationOptions {
   monitor::EventSink* events = nullptr;
 };
 
+struct GraphLsiState;  // emulation_impl.h
+
 class Emulation final : public Control, public monitor::Source {
  public:
   // Builds the whole topology in O(n log n); on failure nothing is left. `cancel` is polled while
@@ -120,7 +122,9 @@ class Emulation final : public Control, public monitor::Source {
                                                   const std::string& ifname) override;
   Result<std::pair<std::string, dataplane::PortId>> add_host_stack(
       const std::string& graph_lsi, const std::string& address) override;
-  Status remove_host_stack(const std::string& graph_lsi, const std::string& ifname) override;
+  Result<std::pair<std::string, dataplane::PortId>> add_tunnel(const std::string& graph_lsi,
+                                                               const TunnelSpec& spec) override;
+  Status remove_host_device(const std::string& graph_lsi, const std::string& ifname) override;
   Result<dataplane::RuleId> add_rule(dataplane::LsiId lsi,
                                      const dataplane::RuleSpec& rule) override;
   Status delete_rule(dataplane::LsiId lsi, dataplane::RuleId rule) override;
@@ -137,8 +141,19 @@ class Emulation final : public Control, public monitor::Source {
   explicit Emulation(std::unique_ptr<Impl> impl, Topology topology,
                      std::unique_ptr<substrate::Run> run);
 
-  // Deletes a host-stack veth (both ends) and forgets it in the run's journal.
-  Status delete_host_stack(const std::string& ifname);
+  // Deletes a host-stack veth (both ends) or a tunnel and forgets it in the run's journal.
+  Status delete_host_device(const std::string& ifname);
+  // A device on the host that a graph-LSI uses: `name` is made and journaled, `port_ifname` (the
+  // device itself or a veth's peer) becomes the port "<kind>:<name>".
+  struct HostDevice {
+    std::string kind;
+    std::string name;
+    std::string port_ifname;
+  };
+  // Makes the graph-LSI's port of a device just `made` (deleted when that or the port fails).
+  Result<std::pair<std::string, dataplane::PortId>> attach_host_device(GraphLsiState& lsi,
+                                                                       const HostDevice& device,
+                                                                       const Status& made);
 
   std::mutex mu_;
   Topology topology_;

@@ -79,8 +79,8 @@ Status Emulation::destroy_graph_lsi(const std::string& name) {
     }
   }
   CL_RETURN_IF_ERROR(im.engine->destroy_lsi(it->second.lsi));
-  for (const auto& [ifname, port] : it->second.host_stacks) {
-    (void)delete_host_stack(ifname);
+  for (const auto& [ifname, port] : it->second.host_devices) {
+    (void)delete_host_device(ifname);
   }
   im.graph_lsis.erase(it);
   return ok_status();
@@ -158,11 +158,25 @@ Result<dataplane::PortId> Emulation::attach_host_interface(const std::string& po
   return port;
 }
 
-Status Emulation::delete_host_stack(const std::string& ifname) {
+Status Emulation::delete_host_device(const std::string& ifname) {
   CL_ASSIGN_OR_RETURN(substrate::Rtnl rtnl, substrate::Rtnl::open());
-  Status deleted = rtnl.delete_link(ifname);  // the peer goes with it
+  Status deleted = rtnl.delete_link(ifname);  // a veth's peer goes with it
   keep_first_error(deleted, run_->journal().forget(substrate::ObjectKind::kLink, ifname));
   return deleted;
+}
+
+Result<std::pair<std::string, dataplane::PortId>> Emulation::attach_host_device(
+    GraphLsiState& lsi, const HostDevice& device, const Status& made) {
+  const std::string& ifname = device.name;
+  auto port = made.ok()
+                  ? impl_->engine->add_port(lsi.lsi, device.kind + ":" + ifname, device.port_ifname)
+                  : Result<dataplane::PortId>(made.error());
+  if (!port.ok()) {
+    (void)delete_host_device(ifname);
+    return std::move(port).error();
+  }
+  lsi.host_devices[ifname] = *port;
+  return std::pair{ifname, *port};
 }
 
 // A veth: its host end `host` with the address, its peer `peer` a port of the graph-LSI.
@@ -176,36 +190,54 @@ Result<std::pair<std::string, dataplane::PortId>> Emulation::add_host_stack(
   CL_ASSIGN_OR_RETURN(substrate::Rtnl rtnl, substrate::Rtnl::open());
   CL_RETURN_IF_ERROR(run_->journal().record(substrate::ObjectKind::kLink, host));
   Status made = rtnl.create_veth({host, peer, -1, std::nullopt, std::nullopt, std::nullopt});
-  if (made.ok()) {
-    made = rtnl.set_up(host, true);
-  }
-  if (made.ok()) {
-    made = rtnl.set_up(peer, true);
+  for (const std::string& end : {host, peer}) {
+    if (made.ok()) {
+      made = rtnl.set_up(end, true);
+    }
   }
   if (made.ok()) {
     made = rtnl.add_address(host, cidr);
   }
-  auto port = made.ok() ? impl_->engine->add_port(it->second.lsi, "host-stack:" + host, peer)
-                        : Result<dataplane::PortId>(made.error());
-  if (!port.ok()) {
-    (void)delete_host_stack(host);
-    return std::move(port).error().context(fmt::format("host-stack {}", address));
+  auto attached = attach_host_device(it->second, {"host-stack", host, peer}, made);
+  if (!attached.ok()) {
+    return std::move(attached).error().context(fmt::format("host-stack {}", address));
   }
-  it->second.host_stacks[host] = *port;
-  return std::pair{host, *port};
+  return attached;
 }
 
-Status Emulation::remove_host_stack(const std::string& graph_lsi, const std::string& ifname) {
+// A VXLAN device, itself the graph-LSI's port.
+Result<std::pair<std::string, dataplane::PortId>> Emulation::add_tunnel(
+    const std::string& graph_lsi, const TunnelSpec& spec) {
   std::lock_guard lock(mu_);
   CL_ASSIGN_OR_RETURN(auto it, find_graph_lsi(impl_->graph_lsis, graph_lsi));
-  auto hs = it->second.host_stacks.find(ifname);
-  if (hs == it->second.host_stacks.end()) {
-    return make_error(ErrorCode::kNotFound, "graph-LSI '{}' has no host-stack '{}'", graph_lsi,
+  CL_ASSIGN_OR_RETURN(auto local, substrate::IpAddress::parse(spec.local_ip));
+  CL_ASSIGN_OR_RETURN(auto remote, substrate::IpAddress::parse(spec.remote_ip));
+  std::string name = run_->names().next('t');
+  CL_ASSIGN_OR_RETURN(substrate::Rtnl rtnl, substrate::Rtnl::open());
+  CL_RETURN_IF_ERROR(run_->journal().record(substrate::ObjectKind::kLink, name));
+  Status made = rtnl.create_vxlan({name, spec.key, local, remote, 4789, spec.ttl});
+  if (made.ok()) {
+    made = rtnl.set_up(name, true);
+  }
+  auto attached = attach_host_device(it->second, {"tunnel", name, name}, made);
+  if (!attached.ok()) {
+    return std::move(attached).error().context(
+        fmt::format("tunnel {} -> {} key {}", spec.local_ip, spec.remote_ip, spec.key));
+  }
+  return attached;
+}
+
+Status Emulation::remove_host_device(const std::string& graph_lsi, const std::string& ifname) {
+  std::lock_guard lock(mu_);
+  CL_ASSIGN_OR_RETURN(auto it, find_graph_lsi(impl_->graph_lsis, graph_lsi));
+  auto hd = it->second.host_devices.find(ifname);
+  if (hd == it->second.host_devices.end()) {
+    return make_error(ErrorCode::kNotFound, "graph-LSI '{}' has no host device '{}'", graph_lsi,
                       ifname);
   }
-  (void)impl_->engine->remove_port(it->second.lsi, hs->second);
-  it->second.host_stacks.erase(hs);
-  return delete_host_stack(ifname);
+  (void)impl_->engine->remove_port(it->second.lsi, hd->second);
+  it->second.host_devices.erase(hd);
+  return delete_host_device(ifname);
 }
 
 Result<dataplane::RuleId> Emulation::add_rule(dataplane::LsiId lsi,

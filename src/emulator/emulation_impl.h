@@ -47,7 +47,7 @@ struct GraphLsiState {
   int node = -1;
   dataplane::LsiId lsi = 0;
   std::vector<LsiLink> links;
-  std::map<std::string, dataplane::PortId> host_stacks;  // host end name -> port
+  std::map<std::string, dataplane::PortId> host_devices;  // host-stack veths, tunnels -> port
 };
 
 // A host interface attached to a PoP's switch (attach_host_interface).

@@ -7,6 +7,7 @@
 #include <linux/veth.h>
 #include <sys/socket.h>
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <sched.h>
 
@@ -310,6 +311,38 @@ Status Rtnl::create_veth(const VethSpec& spec) {
     mnl_attr_put_u32(nlh, IFLA_MTU, static_cast<uint32_t>(*spec.mtu));
   }
   mnl_attr_nest_end(nlh, peer);
+  mnl_attr_nest_end(nlh, data);
+  mnl_attr_nest_end(nlh, linkinfo);
+  return transact(nlh, what);
+}
+
+Status Rtnl::create_vxlan(const VxlanSpec& spec) {
+  std::string what = fmt::format("create vxlan {}", spec.name);
+  CL_RETURN_IF_ERROR(validate_ifname(spec.name));
+  if (spec.vni > 0xFFFFFF) {
+    return make_error(ErrorCode::kInvalidArgument, "{}: VNI {} is beyond 24 bits", what, spec.vni);
+  }
+  if (spec.local.family != spec.remote.family ||
+      (spec.local.family != AF_INET && spec.local.family != AF_INET6)) {
+    return make_error(ErrorCode::kInvalidArgument, "{}: local and remote must be both IPv4 or IPv6",
+                      what);
+  }
+  bool v4 = spec.local.family == AF_INET;
+  Request req;
+  req.start<ifinfomsg>(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL)->ifi_family = AF_UNSPEC;
+  nlmsghdr* nlh = req.nlh();
+  mnl_attr_put_strz(nlh, IFLA_IFNAME, spec.name.c_str());
+  nlattr* linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+  mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "vxlan");
+  nlattr* data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+  mnl_attr_put_u32(nlh, IFLA_VXLAN_ID, spec.vni);
+  mnl_attr_put(nlh, v4 ? IFLA_VXLAN_LOCAL : IFLA_VXLAN_LOCAL6, spec.local.size(),
+               spec.local.bytes.data());
+  mnl_attr_put(nlh, v4 ? IFLA_VXLAN_GROUP : IFLA_VXLAN_GROUP6, spec.remote.size(),
+               spec.remote.bytes.data());
+  mnl_attr_put_u16(nlh, IFLA_VXLAN_PORT, htons(spec.port));
+  mnl_attr_put_u8(nlh, IFLA_VXLAN_TTL, spec.ttl);
+  mnl_attr_put_u8(nlh, IFLA_VXLAN_LEARNING, 0);
   mnl_attr_nest_end(nlh, data);
   mnl_attr_nest_end(nlh, linkinfo);
   return transact(nlh, what);

@@ -29,6 +29,17 @@ struct VethSpec {
   std::optional<int> mtu;  // both ends; 68..65535
 };
 
+// A VXLAN device (RFC 7348, UDP): a point-to-point tunnel from `local` to `remote`, both IPv4 or
+// both IPv6, without MAC learning (everything it is given goes to `remote`).
+struct VxlanSpec {
+  std::string name;
+  uint32_t vni = 0;  // 0..16777215
+  IpAddress local;
+  IpAddress remote;
+  uint16_t port = 4789;  // UDP destination port (IANA's)
+  uint8_t ttl = 0;       // 0: inherit from the inner packet
+};
+
 struct LinkInfo {
   int index = 0;
   std::string name;
@@ -58,6 +69,8 @@ class Rtnl {
   // Both ends are created in one request; invalid names, a taken name or a bad MTU fail with a
   // precise error and create nothing.
   Status create_veth(const VethSpec& spec);
+  // Invalid names, a VNI beyond 24 bits or mixed address families fail and create nothing.
+  Status create_vxlan(const VxlanSpec& spec);
   Status delete_link(std::string_view name);
   Result<LinkInfo> get_link(std::string_view name);
   Result<std::vector<LinkInfo>> list_links();

@@ -85,6 +85,24 @@ class NffgTest : public EmulationFixture {
                 {"ports", {{{"position", "0-7"}, {"label", "inout"}}}}};
       ASSERT_TRUE(write_file(dir_ + "/" + cap + ".json", t.dump(), true).ok());
     }
+    // "chain": an expandable function, two bridges in series (decompose.h).
+    json chain = {{"functional-capability", "chain"},
+                  {"vnf-type", "native"},
+                  {"uri", "chain.nffg"},
+                  {"expandable", true},
+                  {"ports", {{{"position", "0-1"}, {"label", "inout"}}}}};
+    ASSERT_TRUE(write_file(dir_ + "/chain.json", chain.dump(), true).ok());
+    json sub = through_vnf();
+    auto& fg = sub["forwarding-graph"];
+    fg["VNFs"].push_back(
+        {{"id", "2"}, {"name", "bridge"}, {"ports", {{{"id", "inout:0"}}, {{"id", "inout:1"}}}}});
+    fg["end-points"][0]["interface"]["if-name"] = "inout:0";
+    fg["end-points"][1]["interface"]["if-name"] = "inout:1";
+    fg["big-switch"]["flow-rules"] = {
+        rule("1", "endpoint:a", "vnf:1:inout:0"),    rule("2", "vnf:1:inout:1", "vnf:2:inout:0"),
+        rule("3", "vnf:2:inout:1", "endpoint:b"),    rule("4", "endpoint:b", "vnf:2:inout:1"),
+        rule("5", "vnf:2:inout:0", "vnf:1:inout:1"), rule("6", "vnf:1:inout:0", "endpoint:a")};
+    ASSERT_TRUE(write_file(dir_ + "/chain.nffg", sub.dump(), true).ok());
     Topology t;
     t.name = "nffg-test";
     t.emulator.rest_port = -1;
@@ -253,6 +271,23 @@ TEST_F(NffgTest, APortAddedToARunningVnfCarriesTraffic) {  // reference issue 46
   ASSERT_TRUE(node_->delete_graph(admin_, id).ok());
 }
 
+// An expandable function (COMPOSER §5.6): "chain" is two bridges in series in a sub-graph; the
+// graph names it like any VNF, and traffic crosses both bridges.
+TEST_F(NffgTest, AnExpandableFunctionRunsAsItsSubGraph) {
+  json g = through_vnf();
+  g["forwarding-graph"]["VNFs"][0]["name"] = "chain";
+  std::string id = deploy(g);
+  ASSERT_FALSE(id.empty());
+  auto running = emu_->list_compute();
+  ASSERT_TRUE(running.ok());
+  EXPECT_EQ(running->size(), 2u) << "the chain's two bridges";
+  EXPECT_TRUE(reaches("eth0", "10.9.0.2"));
+  auto shown = node_->graph_json(admin_, id);
+  ASSERT_TRUE(shown.ok());
+  EXPECT_EQ((*shown)["forwarding-graph"]["VNFs"].size(), 1u) << "the user's graph, as sent";
+  ASSERT_TRUE(node_->delete_graph(admin_, id).ok());
+}
+
 // A host-stack end-point: an address on the host (the emulation's namespace) that the graph
 // reaches through its graph-LSI; gone with the graph.
 TEST_F(NffgTest, AHostStackEndPointPutsTheHostOnTheGraph) {
@@ -273,6 +308,45 @@ TEST_F(NffgTest, AHostStackEndPointPutsTheHostOnTheGraph) {
   ASSERT_TRUE(node_->delete_graph(admin_, id).ok());
   auto addrs = testing::run_command("ip -o addr show to 10.9.0.100");
   EXPECT_EQ(addrs.output, "") << "the host end went with the graph";
+}
+
+// A gre-tunnel end-point is a VXLAN tunnel here (UDP 4789; this kernel has no GRE demux): eth0
+// reaches an address behind a plain Linux VXLAN device with the same key on another "machine" (a
+// namespace across a veth), all a peer node needs. The device goes with the graph.
+TEST_F(NffgTest, AGreTunnelEndPointCarriesTrafficToAPeerOverVxlan) {
+  std::string peer = testing::unique_name("vxp");
+  std::string under = testing::unique_name("vxu");
+  auto sh = [](const std::string& cmd) {
+    auto r = testing::run_command(cmd);
+    EXPECT_EQ(r.status, 0) << cmd << ": " << r.output;
+  };
+  struct Gone {
+    std::string ns;
+    ~Gone() { testing::run_command("ip netns del " + ns); }  // the veth and VXLAN go with it
+  } gone{peer};
+  sh("ip netns add " + peer);
+  sh("ip link add " + under + " type veth peer name eth9 netns " + peer);
+  sh("ip addr add 192.168.77.1/24 dev " + under + " && ip link set " + under + " up");
+  sh("ip -n " + peer + " addr add 192.168.77.2/24 dev eth9 && ip -n " + peer + " link set eth9 up");
+  sh("ip -n " + peer + " link add vx0 type vxlan id 4660 local 192.168.77.2 remote 192.168.77.1 " +
+     "dstport 4789 && ip -n " + peer + " addr add 10.9.0.200/24 dev vx0 && ip -n " + peer +
+     " link set vx0 up");
+  json gre = {{"local-ip", "192.168.77.1"}, {"remote-ip", "192.168.77.2"}, {"gre-key", "0x1234"}};
+  json g = {
+      {"forwarding-graph",
+       {{"name", "tunnel"},
+        {"end-points",
+         {{{"id", "a"}, {"type", "interface"}, {"interface", {{"if-name", "eth0"}}}},
+          {{"id", "t"}, {"type", "gre-tunnel"}, {"gre-tunnel", gre}}}},
+        {"big-switch",
+         {{"flow-rules",
+           {rule("1", "endpoint:a", "endpoint:t"), rule("2", "endpoint:t", "endpoint:a")}}}}}}};
+  std::string id = deploy(g);
+  ASSERT_FALSE(id.empty());
+  EXPECT_TRUE(reaches("eth0", "10.9.0.200"));
+  ASSERT_TRUE(node_->delete_graph(admin_, id).ok());
+  EXPECT_EQ(testing::run_command("ip -o link show type vxlan").output, "")
+      << "the tunnel went with the graph";
 }
 
 // Internal end-points: two graphs naming the same internal group meet there (eth0 of one graph

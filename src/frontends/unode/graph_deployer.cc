@@ -1,11 +1,13 @@
 #include "frontends/unode/graph_deployer.h"
 
 #include <algorithm>
+#include <charconv>
 #include <set>
 
 #include <fmt/format.h>
 
 #include "common/rollback.h"
+#include "frontends/unode/decompose.h"
 #include "frontends/unode/lowering.h"
 
 namespace chainlab::unode {
@@ -48,6 +50,37 @@ Result<dataplane::PortId> endpoint_port(const Nffg& graph, const PortRef& ref,
   return it->second;
 }
 
+// A number the way Open vSwitch takes a GRE key or a TTL: decimal, or hex after "0x".
+Result<uint32_t> tunnel_number(const std::string& text, uint32_t max, const std::string& what) {
+  bool hex = text.rfind("0x", 0) == 0 || text.rfind("0X", 0) == 0;
+  std::string_view digits = std::string_view(text).substr(hex ? 2 : 0);
+  uint32_t value = 0;
+  auto [end, ec] =
+      std::from_chars(digits.data(), digits.data() + digits.size(), value, hex ? 16 : 10);
+  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || value > max) {
+    return make_error(ErrorCode::kInvalidArgument, "{} '{}' is not a number from 0 to {}", what,
+                      text, max);
+  }
+  return value;
+}
+
+// A gre-tunnel end-point as this node builds it: VXLAN, whose network id has 24 bits.
+Result<emulator::TunnelSpec> tunnel_spec(const Endpoint& e) {
+  if (e.secure) {
+    return make_error(ErrorCode::kUnavailable,
+                      "end-point {}: a secure (IPsec) tunnel is not supported here", e.id);
+  }
+  emulator::TunnelSpec spec{e.local_ip, e.remote_ip, 0, 0};
+  std::string where = fmt::format("end-point {}: ", e.id);
+  CL_ASSIGN_OR_RETURN(
+      spec.key, tunnel_number(e.gre_key, 0xFFFFFF, where + "gre-key (a VXLAN network id here)"));
+  if (!e.ttl.empty()) {
+    CL_ASSIGN_OR_RETURN(uint32_t ttl, tunnel_number(e.ttl, 255, where + "ttl"));
+    spec.ttl = static_cast<uint8_t>(ttl);
+  }
+  return spec;
+}
+
 bool same_rule(const InstalledRule& a, const InstalledRule& b) {
   return a.on_lsi0 == b.on_lsi0 && a.spec.priority == b.spec.priority &&
          a.spec.cookie == b.spec.cookie && a.spec.match == b.spec.match &&
@@ -80,7 +113,7 @@ Result<DeployedGraph> GraphDeployer::deploy(const Nffg& graph, const std::string
 
 Result<DeployedVnf> GraphDeployer::start_vnf(DeployedGraph& g, const Vnf& vnf) {
   NodeOffer offer;
-  offer.unsupported = unsupported_type;
+  offer.unsupported = cannot_run;
   CL_ASSIGN_OR_RETURN(const NfTemplate* t, resolve(templates_, vnf, offer));
   DeployedVnf d;
   d.template_id = t->id;
@@ -104,13 +137,15 @@ Result<DeployedVnf> GraphDeployer::start_vnf(DeployedGraph& g, const Vnf& vnf) {
 
 Status GraphDeployer::update(DeployedGraph& g, const Nffg& next, const Progress& progress) {
   DeployedGraph n = g;  // the new state; `g` stays as it is until everything new is in place
-  n.graph = next;
+  NodeOffer offer;
+  offer.unsupported = cannot_run;
+  CL_ASSIGN_OR_RETURN(n.graph, decompose(next, {templates_, offer, options_.bundle_root, {}, 4}));
   Rollback rb([](std::string_view) {});
   Progress report = progress ? progress : [](int) {};
   CL_RETURN_IF_ERROR(add_vnfs(g, n, rb, report));
-  CL_RETURN_IF_ERROR(add_host_stacks(g, n, rb));
+  CL_RETURN_IF_ERROR(add_host_devices(g, n, rb));
   CL_RETURN_IF_ERROR(join_internal(g, n, rb));
-  Steering steering = split_rules(next);
+  Steering steering = split_rules(n.graph);
   CL_RETURN_IF_ERROR(add_vlinks(n, steering, rb));
   report(80);
   CL_ASSIGN_OR_RETURN(auto wanted, wanted_rules(n, steering));
@@ -209,32 +244,41 @@ Status GraphDeployer::add_vlinks(DeployedGraph& n, const Steering& steering, Rol
   return ok_status();
 }
 
-// A host-stack end-point: a static address on the host, on a port of the graph-LSI. One whose
-// address is unchanged is kept.
-Status GraphDeployer::add_host_stacks(const DeployedGraph& old, DeployedGraph& n, Rollback& rb) {
-  n.host_stacks.clear();
+// A host-stack end-point (a static address on the host) or a gre-tunnel (a VXLAN device): a host
+// device on a port of the graph-LSI. One whose end-point is unchanged is kept.
+Status GraphDeployer::add_host_devices(const DeployedGraph& old, DeployedGraph& n, Rollback& rb) {
+  n.host_devices.clear();
   for (const Endpoint& e : n.graph.endpoints) {
-    if (e.type != EndpointType::kHostStack) {
+    if (e.type != EndpointType::kHostStack && e.type != EndpointType::kGreTunnel) {
       continue;
-    }
-    if (e.configuration != "static" || e.ipv4.empty()) {
-      return make_error(ErrorCode::kUnavailable,
-                        "end-point {}: host-stack '{}' is not supported here; use static with an "
-                        "IPv4 address",
-                        e.id, e.configuration);
     }
     const Endpoint* before = old.graph.endpoint(e.id);
-    if (before != nullptr && *before == e && old.host_stacks.count(e.id) != 0) {
-      n.host_stacks[e.id] = old.host_stacks.at(e.id);
+    if (before != nullptr && *before == e && old.host_devices.count(e.id) != 0) {
+      n.host_devices[e.id] = old.host_devices.at(e.id);
       continue;
     }
-    CL_ASSIGN_OR_RETURN(auto made, control_.add_host_stack(n.lsi.name, e.ipv4));
-    rb.add("remove host-stack " + made.first, [this, lsi = n.lsi.name, name = made.first] {
-      return control_.remove_host_stack(lsi, name);
+    CL_ASSIGN_OR_RETURN(auto made, make_host_device(n.lsi.name, e));
+    rb.add("remove host device " + made.first, [this, lsi = n.lsi.name, name = made.first] {
+      return control_.remove_host_device(lsi, name);
     });
-    n.host_stacks[e.id] = made;
+    n.host_devices[e.id] = made;
   }
   return ok_status();
+}
+
+Result<std::pair<std::string, dataplane::PortId>> GraphDeployer::make_host_device(
+    const std::string& lsi, const Endpoint& e) {
+  if (e.type == EndpointType::kGreTunnel) {
+    CL_ASSIGN_OR_RETURN(emulator::TunnelSpec spec, tunnel_spec(e));
+    return control_.add_tunnel(lsi, spec);
+  }
+  if (e.configuration != "static" || e.ipv4.empty()) {
+    return make_error(ErrorCode::kUnavailable,
+                      "end-point {}: host-stack '{}' is not supported here; use static with an "
+                      "IPv4 address",
+                      e.id, e.configuration);
+  }
+  return control_.add_host_stack(lsi, e.ipv4);
 }
 
 // The internal groups the graph's internal end-points name, joined once each.
@@ -270,8 +314,8 @@ Result<std::vector<InstalledRule>> GraphDeployer::wanted_rules(const DeployedGra
         const auto& link = n.vlinks.at(link_key(steering.vlinks[static_cast<size_t>(p.vlink)]));
         return lsi0 ? link.lsi0_port : link.graph_port;
       }
-      if (auto hs = n.host_stacks.find(p.port->id);
-          !p.port->is_vnf() && hs != n.host_stacks.end()) {
+      if (auto hs = n.host_devices.find(p.port->id);
+          !p.port->is_vnf() && hs != n.host_devices.end()) {
         return hs->second.second;
       }
       const Endpoint* e = p.port->is_vnf() ? nullptr : n.graph.endpoint(p.port->id);
@@ -336,9 +380,9 @@ Status GraphDeployer::remove_stale(const DeployedGraph& old, const DeployedGraph
       keep_first_error(first, options_.internal->leave(group, old.lsi.name));
     }
   }
-  for (const auto& [id, hs] : old.host_stacks) {
-    if (n.host_stacks.count(id) == 0 || n.host_stacks.at(id) != hs) {
-      keep_first_error(first, control_.remove_host_stack(old.lsi.name, hs.first));
+  for (const auto& [id, hd] : old.host_devices) {
+    if (n.host_devices.count(id) == 0 || n.host_devices.at(id) != hd) {
+      keep_first_error(first, control_.remove_host_device(old.lsi.name, hd.first));
     }
   }
   for (const auto& [key, link] : old.vlinks) {

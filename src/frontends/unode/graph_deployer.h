@@ -3,6 +3,8 @@
 // switch (LSI-0) as steering.h splits the rules, and the rules of both switches lowered to the
 // data plane (lowering.h) with the graph's cookie.
 //
+// Expandable functions are first replaced by their sub-graphs (decompose.h).
+//
 // The graph's whole data-plane state (instances, links, rules) is computed from the graph; an
 // update reconciles the running state with the new graph's: first everything new is added (VNFs,
 // ports of running VNFs, links, rules), then what the new graph no longer has is removed. A rule
@@ -44,15 +46,15 @@ struct InstalledRule {
 };
 
 struct DeployedGraph {
-  Nffg graph;
+  Nffg graph;  // as deployed: expandable functions replaced by their sub-graphs (decompose.h)
   std::string pop;
   emulator::GraphLsiInfo lsi;
   uint64_t cookie = 0;
   uint64_t next_instance = 1;                       // instances are "<graph-LSI>-<n>"
   std::map<std::string, DeployedVnf> vnfs;          // by VNF id
   std::map<std::string, emulator::LsiLink> vlinks;  // by what the link carries (link_key)
-  // host-stack end-points: end-point id -> (host interface, port on the graph-LSI)
-  std::map<std::string, std::pair<std::string, dataplane::PortId>> host_stacks;
+  // host-stack and gre-tunnel end-points: end-point id -> (host device, port on the graph-LSI)
+  std::map<std::string, std::pair<std::string, dataplane::PortId>> host_devices;
   // internal end-points: group -> this graph's port on LSI-0 into the group
   std::map<std::string, dataplane::PortId> internal;
   std::vector<InstalledRule> rules;
@@ -89,7 +91,9 @@ class GraphDeployer {
   Status hot_plug(const DeployedVnf& d, const Vnf& vnf, const NfTemplate& t,
                   const std::vector<std::string>& added, const std::string& lsi);
   Status add_vlinks(DeployedGraph& n, const Steering& steering, Rollback& rb);
-  Status add_host_stacks(const DeployedGraph& old, DeployedGraph& n, Rollback& rb);
+  Status add_host_devices(const DeployedGraph& old, DeployedGraph& n, Rollback& rb);
+  Result<std::pair<std::string, dataplane::PortId>> make_host_device(const std::string& lsi,
+                                                                     const Endpoint& e);
   Status join_internal(const DeployedGraph& old, DeployedGraph& n, Rollback& rb);
   Result<std::vector<InstalledRule>> wanted_rules(const DeployedGraph& n, const Steering& steering);
   Status add_rules(DeployedGraph& n, std::vector<InstalledRule> wanted, Rollback& rb,

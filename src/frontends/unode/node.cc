@@ -241,7 +241,8 @@ NodeDescription Node::live_state_locked() {
   d.management_address = options_.management_address;
   if (auto ifs = control_.pop_interfaces(options_.pop); ifs.ok()) {
     for (const auto& [name, port] : *ifs) {
-      d.interfaces.push_back(NodeInterface{name, {}, false, {}, true});
+      // gre-tunnel end-points (VXLAN here) can start from any of them.
+      d.interfaces.push_back(NodeInterface{name, {}, true, {}, true});
     }
   }
   for (NodeInterface& i : d.interfaces) {

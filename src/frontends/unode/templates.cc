@@ -100,6 +100,33 @@ std::optional<int64_t> NfTemplate::port_capacity() const {
   return total;
 }
 
+// "dependencies": ["iptables", "/usr/sbin/tc"]: at most 64 names of programs, no "..".
+Result<std::vector<std::string>> read_dependencies(const json& doc) {
+  std::vector<std::string> out;
+  auto deps = doc.find("dependencies");
+  if (deps == doc.end()) {
+    return out;
+  }
+  if (!deps->is_array() || deps->size() > 64) {
+    return field_error("", "dependencies", "expected a list of at most 64 program names");
+  }
+  for (size_t i = 0; i < deps->size(); ++i) {
+    const json& d = (*deps)[i];
+    std::string text = d.is_string() ? d.get<std::string>() : "";
+    bool ok = !text.empty() && text.size() <= 255 && text.find("..") == std::string::npos &&
+              text.find_first_not_of(
+                  "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                  "0123456789._+-/") == std::string::npos &&
+              (text.find('/') == std::string::npos || text.front() == '/');
+    if (!ok) {
+      return field_error("", field_item("dependencies", i),
+                         "expected a program name or an absolute path");
+    }
+    out.push_back(std::move(text));
+  }
+  return out;
+}
+
 Result<NfTemplate> parse_template(const json& doc, std::string id) {
   if (!doc.is_object()) {
     return field_error("", "", "expected a template object");
@@ -124,6 +151,7 @@ Result<NfTemplate> parse_template(const json& doc, std::string id) {
   t.memory_mb = static_cast<uint64_t>(memory.value_or(0));
   CL_ASSIGN_OR_RETURN(t.cores, cores_of(doc));
   CL_RETURN_IF_ERROR(read_ports(doc, t));
+  CL_ASSIGN_OR_RETURN(t.dependencies, read_dependencies(doc));
   t.source = doc;
   return t;
 }

@@ -44,6 +44,10 @@ struct NfTemplate {
   uint64_t memory_mb = 0;
   int64_t cores = 0;
   std::vector<PortRange> ports;
+  // A native function's dependencies (COMPOSER §6.1): programs that must be installed on the node,
+  // each a name looked up on the standard PATH or an absolute path. The resolver passes over a
+  // template whose dependencies are missing.
+  std::vector<std::string> dependencies;
   nlohmann::json source;  // as loaded, for the repository's GET
 
   // How many ports the ranges give (none: unbounded).

@@ -103,11 +103,31 @@ Status check_env_name(const Vnf& vnf, const std::string& name) {
   return ok_status();
 }
 
+// A dependency found: an absolute path, or a name in one of the standard PATH directories.
+bool installed(const std::string& program) {
+  if (program.front() == '/') {
+    return executable(program);
+  }
+  for (const char* dir :
+       {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"}) {
+    if (executable(std::string(dir) + "/" + program)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
-std::optional<std::string> unsupported_type(const NfTemplate& t) {
+std::optional<std::string> cannot_run(const NfTemplate& t) {
   switch (t.type) {
     case VnfType::kNative:
+      for (const std::string& d : t.dependencies) {
+        if (!installed(d)) {
+          return fmt::format("needs '{}', which this node does not have", d);
+        }
+      }
+      return std::nullopt;
     case VnfType::kDocker:
       return std::nullopt;
     case VnfType::kDpdk:
@@ -151,7 +171,7 @@ Result<emulator::ComputeRequest> compute_request(const Vnf& vnf, const NfTemplat
                                                  const std::string& name,
                                                  const std::map<std::string, std::string>& ifnames,
                                                  const LaunchContext& ctx) {
-  if (auto why = unsupported_type(t)) {
+  if (auto why = cannot_run(t)) {
     return make_error(ErrorCode::kFailedPrecondition, "template '{}': {}", t.id, *why);
   }
   emulator::ComputeRequest r;

@@ -27,8 +27,9 @@ struct LaunchContext {
   std::string bundle_cache;  // where .tgz bundles are unpacked ("" = .tgz bundles refused)
 };
 
-// Why this node cannot run a template of this kind, or none.
-std::optional<std::string> unsupported_type(const NfTemplate& t);
+// Why this node cannot run the template (a kind of function it does not run, a dependency it does
+// not have), or none.
+std::optional<std::string> cannot_run(const NfTemplate& t);
 
 // The instance for `vnf` named `name`, its ports' interfaces named by `ifnames` (port id -> name).
 Result<emulator::ComputeRequest> compute_request(const Vnf& vnf, const NfTemplate& t,

@@ -391,12 +391,23 @@ class FakeControl final : public emulator::Control {
     host_stacks_[graph_lsi][name] = address;
     return std::pair{name, next_port_++};
   }
-  Status remove_host_stack(const std::string& graph_lsi, const std::string& ifname) override {
+  // A tunnel is kept beside the host-stacks as "tunnel <local> <remote> <key>".
+  Result<std::pair<std::string, dataplane::PortId>> add_tunnel(
+      const std::string& graph_lsi, const emulator::TunnelSpec& spec) override {
+    if (!graph_lsis_.count(graph_lsi)) {
+      return make_error(ErrorCode::kNotFound, "graph-LSI '{}' not found", graph_lsi);
+    }
+    std::string name = fmt::format("t{}", next_port_);
+    host_stacks_[graph_lsi][name] =
+        fmt::format("tunnel {} {} {}", spec.local_ip, spec.remote_ip, spec.key);
+    return std::pair{name, next_port_++};
+  }
+  Status remove_host_device(const std::string& graph_lsi, const std::string& ifname) override {
     return host_stacks_[graph_lsi].erase(ifname)
                ? ok_status()
-               : make_error(ErrorCode::kNotFound, "no host-stack {}", ifname);
+               : make_error(ErrorCode::kNotFound, "no host device {}", ifname);
   }
-  // The host-stack addresses of a graph-LSI, by host interface name.
+  // The host-stack addresses and tunnels of a graph-LSI, by host interface name.
   const std::map<std::string, std::string>& host_stacks(const std::string& graph_lsi) {
     return host_stacks_[graph_lsi];
   }

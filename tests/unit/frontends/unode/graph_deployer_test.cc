@@ -250,6 +250,46 @@ TEST_F(GraphDeployerTest, AStaticHostStackIsAPortOfTheGraphLsiAndDhcpIsRefused) 
   EXPECT_TRUE(fake_.empty());
 }
 
+// A gre-tunnel is a VXLAN device here: its gre-key (decimal or 0x hex, as Open vSwitch takes it)
+// is the network id, which has 24 bits; secure (IPsec) tunnels are refused.
+TEST_F(GraphDeployerTest, AGreTunnelIsAVxlanPortOfTheGraphLsi) {
+  auto with_tunnel = [](json gre) {
+    json doc = passthrough();
+    doc["forwarding-graph"]["end-points"].push_back(
+        {{"id", "t"}, {"type", "gre-tunnel"}, {"gre-tunnel", std::move(gre)}});
+    doc["forwarding-graph"]["big-switch"]["flow-rules"].push_back(
+        {{"id", "9"},
+         {"priority", 1},
+         {"match", {{"port_in", "endpoint:t"}}},
+         {"actions", {{{"output_to_port", "vnf:00000001:inout:0"}}}}});
+    return doc;
+  };
+  json gre = {{"local-ip", "192.0.2.1"}, {"remote-ip", "192.0.2.2"}, {"gre-key", "0x10"}};
+  auto d = deployer();
+  auto g = d.deploy(parsed(with_tunnel(gre)), "g1", 1);
+  ASSERT_TRUE(g.ok()) << g.error().message;
+  ASSERT_EQ(fake_.host_stacks("g1").size(), 1u);
+  EXPECT_EQ(fake_.host_stacks("g1").begin()->second, "tunnel 192.0.2.1 192.0.2.2 16");
+  ASSERT_TRUE(d.update(*g, parsed(passthrough())).ok());
+  EXPECT_TRUE(fake_.host_stacks("g1").empty()) << "gone with its end-point";
+  ASSERT_TRUE(d.remove(*g).ok());
+
+  for (const char* key : {"16777216", "0x", "-1", "1e3", "0x1000000"}) {
+    gre["gre-key"] = key;
+    auto bad = d.deploy(parsed(with_tunnel(gre)), "g2", 1);
+    ASSERT_FALSE(bad.ok()) << key;
+    EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument) << key;
+    EXPECT_THAT(bad.error().message, HasSubstr("not a number from 0 to 16777215")) << key;
+    EXPECT_TRUE(fake_.empty()) << key;
+  }
+  gre["gre-key"] = "7";
+  gre["secure"] = true;
+  auto secure = d.deploy(parsed(with_tunnel(gre)), "g3", 1);
+  ASSERT_FALSE(secure.ok());
+  EXPECT_EQ(secure.error().code, ErrorCode::kUnavailable);
+  EXPECT_TRUE(fake_.empty());
+}
+
 // COMPOSER's native functions come as .tgz bundles: unpacked once into the cache, then run.
 TEST_F(GraphDeployerTest, ATgzBundleIsUnpackedOnceIntoTheCache) {
   ASSERT_EQ(std::system(("tar -C " + dir_ + "/example -czf " + dir_ + "/fw.tgz start").c_str()), 0);

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "common/files.h"
+#include "frontends/unode/vnf_launch.h"
 
 namespace chainlab::unode {
 namespace {
@@ -136,6 +137,34 @@ TEST(TemplatesTest, TheResolverPrefersNativeThenContainerThenVm) {
   NodeOffer small;
   small.free_memory_mb = 32;
   EXPECT_THAT(resolve(repo, vnf("nat", 1), small).error().message, HasSubstr("needs 64 MB"));
+}
+
+// COMPOSER §6.1: a native function declares the programs it needs; the resolver passes over one
+// whose dependencies this node lacks and says which.
+TEST(TemplatesTest, ANativeTemplateWithAMissingDependencyIsPassedOver) {
+  json with = native_template("nat");
+  with["dependencies"] = {"sh", "/bin/sh"};
+  json without = native_template("nat");
+  without["dependencies"] = {"chainlab-no-such-program"};
+  TemplateRepository repo;
+  ASSERT_TRUE(repo.add(*parse_template(without, "nat-missing")).ok());
+  NodeOffer offer;
+  offer.unsupported = cannot_run;
+  auto none = resolve(repo, vnf("nat", 1), offer);
+  ASSERT_FALSE(none.ok());
+  EXPECT_THAT(none.error().message,
+              HasSubstr("needs 'chainlab-no-such-program', which this node does not have"));
+  ASSERT_TRUE(repo.add(*parse_template(with, "nat-with")).ok());
+  auto found = resolve(repo, vnf("nat", 1), offer);
+  ASSERT_TRUE(found.ok()) << found.error().message;
+  EXPECT_EQ((*found)->id, "nat-with");
+  for (json bad : {json("../bin/sh"), json("bin/sh"), json("a b"), json(""), json(7)}) {
+    json t = native_template("nat");
+    t["dependencies"] = {bad};
+    auto parsed = parse_template(t, "x");
+    ASSERT_FALSE(parsed.ok()) << bad;
+    EXPECT_THAT(parsed.error().message, HasSubstr("dependencies[0]")) << bad;
+  }
 }
 
 TEST(TemplatesTest, TemplateIdThenCapabilityThenName) {
