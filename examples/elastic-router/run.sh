@@ -71,9 +71,12 @@ python3 - "$work/ctrl.log" "$work/ping.log" <<'EOF'
 import json, re, sys
 changes = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{\"change\"")]
 lines = open(sys.argv[2]).read().splitlines()
-# "[1732900000.123456] no answer yet for icmp_seq=42": a ping lost (-O), stamped (-D).
+# "[1732900000.123456] no answer yet for icmp_seq=42" (-O, stamped by -D): late, and lost when
+# no "icmp_seq=42 ... time=" reply ever comes.
+replied = {int(m.group(1)) for l in lines if (m := re.search(r"icmp_seq=(\d+) .*time=", l))}
 lost = [float(m.group(1)) for l in lines
-        if (m := re.match(r"\[(\d+\.\d+)\] no answer yet", l))]
+        if (m := re.match(r"\[(\d+\.\d+)\] no answer yet for icmp_seq=(\d+)", l))
+        and int(m.group(2)) not in replied]
 sent = re.search(r"(\d+) packets transmitted, (\d+) received", "\n".join(lines))
 summary = {"pings_sent": int(sent.group(1)) if sent else None,
            "pings_received": int(sent.group(2)) if sent else None}

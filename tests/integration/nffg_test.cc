@@ -85,6 +85,15 @@ class NffgTest : public EmulationFixture {
                 {"ports", {{{"position", "0-7"}, {"label", "inout"}}}}};
       ASSERT_TRUE(write_file(dir_ + "/" + cap + ".json", t.dump(), true).ok());
     }
+    // "broken": a native function whose start fails.
+    std::filesystem::create_directories(dir_ + "/broken");
+    ASSERT_TRUE(write_file(dir_ + "/broken/start", "#!/bin/sh\nexit 3\n", true).ok());
+    std::filesystem::permissions(dir_ + "/broken/start", std::filesystem::perms::owner_all);
+    json broken = {{"functional-capability", "broken"},
+                   {"vnf-type", "native"},
+                   {"uri", "broken"},
+                   {"ports", {{{"position", "0-1"}, {"label", "inout"}}}}};
+    ASSERT_TRUE(write_file(dir_ + "/broken.json", broken.dump(), true).ok());
     // "chain": an expandable function, two bridges in series (decompose.h).
     json chain = {{"functional-capability", "chain"},
                   {"vnf-type", "native"},
@@ -286,6 +295,20 @@ TEST_F(NffgTest, AnExpandableFunctionRunsAsItsSubGraph) {
   ASSERT_TRUE(shown.ok());
   EXPECT_EQ((*shown)["forwarding-graph"]["VNFs"].size(), 1u) << "the user's graph, as sent";
   ASSERT_TRUE(node_->delete_graph(admin_, id).ok());
+}
+
+// A native function's start is synchronous, as in the reference: the graph is deployed once its
+// VNFs' start scripts are done, and one that fails fails the graph, leaving nothing behind.
+TEST_F(NffgTest, AFunctionWhoseStartFailsFailsTheGraph) {
+  json g = through_vnf();
+  g["forwarding-graph"]["VNFs"][0]["name"] = "broken";
+  auto id = node_->create_graph(admin_, g);
+  ASSERT_FALSE(id.ok());
+  EXPECT_NE(id.error().message.find("its bundle's start exited 3"), std::string::npos)
+      << id.error().message;
+  auto running = emu_->list_compute();
+  ASSERT_TRUE(running.ok());
+  EXPECT_TRUE(running->empty());
 }
 
 // A host-stack end-point: an address on the host (the emulation's namespace) that the graph

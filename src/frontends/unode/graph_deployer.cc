@@ -9,6 +9,7 @@
 #include "common/rollback.h"
 #include "frontends/unode/decompose.h"
 #include "frontends/unode/lowering.h"
+#include "frontends/unode/start_barrier.h"
 
 namespace chainlab::unode {
 
@@ -111,7 +112,8 @@ Result<DeployedGraph> GraphDeployer::deploy(const Nffg& graph, const std::string
   return g;
 }
 
-Result<DeployedVnf> GraphDeployer::start_vnf(DeployedGraph& g, const Vnf& vnf) {
+Result<DeployedVnf> GraphDeployer::start_vnf(DeployedGraph& g, const Vnf& vnf,
+                                             StartBarrier& barrier) {
   NodeOffer offer;
   offer.unsupported = cannot_run;
   CL_ASSIGN_OR_RETURN(const NfTemplate* t, resolve(templates_, vnf, offer));
@@ -122,6 +124,9 @@ Result<DeployedVnf> GraphDeployer::start_vnf(DeployedGraph& g, const Vnf& vnf) {
   }
   std::string name = fmt::format("{}-{}", g.lsi.name, g.next_instance++);
   LaunchContext ctx{options_.pop, g.lsi.name, options_.bundle_root, options_.bundle_cache};
+  if (t->type == VnfType::kNative) {
+    CL_ASSIGN_OR_RETURN(ctx.ready_path, barrier.add(vnf.id));
+  }
   CL_ASSIGN_OR_RETURN(auto request, compute_request(vnf, *t, name, d.ifnames, ctx));
   CL_ASSIGN_OR_RETURN(auto info, control_.start_compute(request));
   d.instance = info.name;
@@ -159,6 +164,7 @@ Status GraphDeployer::update(DeployedGraph& g, const Nffg& next, const Progress&
 Status GraphDeployer::add_vnfs(const DeployedGraph& old, DeployedGraph& n, Rollback& rb,
                                const Progress& progress) {
   n.vnfs.clear();
+  CL_ASSIGN_OR_RETURN(StartBarrier barrier, StartBarrier::create());
   size_t done = 0;
   for (const Vnf& vnf : n.graph.vnfs) {
     progress(static_cast<int>(70 * done++ / n.graph.vnfs.size()));
@@ -168,7 +174,7 @@ Status GraphDeployer::add_vnfs(const DeployedGraph& old, DeployedGraph& n, Rollb
       CL_RETURN_IF_ERROR(add_ports(n, *before, vnf, rb));
       continue;
     }
-    auto started = start_vnf(n, vnf);
+    auto started = start_vnf(n, vnf, barrier);
     if (!started.ok()) {
       return std::move(started).error().context(fmt::format("VNF {}", vnf.id));
     }
@@ -177,7 +183,8 @@ Status GraphDeployer::add_vnfs(const DeployedGraph& old, DeployedGraph& n, Rollb
            [this, instance] { return control_.stop_compute(options_.pop, instance); });
     n.vnfs[vnf.id] = std::move(started).value();
   }
-  return ok_status();
+  // The new VNFs' start scripts run side by side; no rule leads to them before they are done.
+  return barrier.wait(options_.start_timeout);
 }
 
 // Ports added to a running VNF (reference issue 46), checked against its template (issue 104).

@@ -3,7 +3,8 @@
 // switch (LSI-0) as steering.h splits the rules, and the rules of both switches lowered to the
 // data plane (lowering.h) with the graph's cookie.
 //
-// Expandable functions are first replaced by their sub-graphs (decompose.h).
+// Expandable functions are first replaced by their sub-graphs (decompose.h); new native VNFs'
+// start scripts have all finished before any rule leads to them (start_barrier.h).
 //
 // The graph's whole data-plane state (instances, links, rules) is computed from the graph; an
 // update reconciles the running state with the new graph's: first everything new is added (VNFs,
@@ -13,6 +14,7 @@
 // stops. A deployment that fails leaves nothing behind; an update that fails leaves the old graph.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -25,6 +27,7 @@
 #include "emulator/control.h"
 #include "frontends/unode/internal_groups.h"
 #include "frontends/unode/nffg.h"
+#include "frontends/unode/start_barrier.h"
 #include "frontends/unode/steering.h"
 #include "frontends/unode/templates.h"
 #include "frontends/unode/vnf_launch.h"
@@ -65,6 +68,8 @@ struct DeployerOptions {
   std::string bundle_root;             // the template directory
   InternalGroups* internal = nullptr;  // the node's (null: internal end-points refused)
   std::string bundle_cache = "";       // where .tgz bundles are unpacked ("" = refused)
+  // How long new native VNFs' start scripts may take together (start_barrier.h).
+  std::chrono::milliseconds start_timeout = std::chrono::seconds(30);
 };
 
 class GraphDeployer {
@@ -84,7 +89,7 @@ class GraphDeployer {
 
  private:
   // The steps of update: each adds to `n` (the new state) and registers its undo in `rb`.
-  Result<DeployedVnf> start_vnf(DeployedGraph& n, const Vnf& vnf);
+  Result<DeployedVnf> start_vnf(DeployedGraph& n, const Vnf& vnf, StartBarrier& barrier);
   Status add_vnfs(const DeployedGraph& old, DeployedGraph& n, Rollback& rb,
                   const Progress& progress);
   Status add_ports(DeployedGraph& n, const Vnf& before, const Vnf& after, Rollback& rb);

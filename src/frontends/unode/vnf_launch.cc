@@ -19,9 +19,11 @@ namespace {
 
 // Untrusted text (the VNF's name) reaches the scripts as environment variables, never inside the
 // command line; the interface names are the node's own ("eth0"...).
+// start's exit code goes to $UN_READY (when set) before the instance settles or exits with it.
 constexpr const char* kStart =
-    "cd \"$UN_BUNDLE\" && ./start \"$UN_LSI\" \"$UN_NF_NAME\" \"$UN_PORT_COUNT\" $UN_PORTS && "
-    "exec sleep infinity";
+    "cd \"$UN_BUNDLE\" && ./start \"$UN_LSI\" \"$UN_NF_NAME\" \"$UN_PORT_COUNT\" $UN_PORTS; "
+    "rc=$?; if [ -n \"$UN_READY\" ]; then echo $rc > \"$UN_READY\"; fi; "
+    "[ $rc -eq 0 ] && exec sleep infinity; exit $rc";
 constexpr const char* kStop =
     "cd \"$UN_BUNDLE\" && ./stop \"$UN_LSI\" \"$UN_NF_NAME\" \"$UN_PORT_COUNT\" $UN_PORTS";
 
@@ -200,6 +202,9 @@ Result<emulator::ComputeRequest> compute_request(const Vnf& vnf, const NfTemplat
   CL_ASSIGN_OR_RETURN(std::string dir, bundle_dir(t, ctx));
   r.image = "native:" + t.id;
   r.env["UN_BUNDLE"] = dir;
+  if (!ctx.ready_path.empty()) {
+    r.env["UN_READY"] = ctx.ready_path;
+  }
   r.command = kStart;
   if (executable(dir + "/stop")) {
     r.stop_command = kStop;

@@ -25,6 +25,7 @@ struct LaunchContext {
   std::string graph_lsi;
   std::string bundle_root;   // where relative native bundle paths start
   std::string bundle_cache;  // where .tgz bundles are unpacked ("" = .tgz bundles refused)
+  std::string ready_path = "";  // where a native VNF writes start's exit code (start_barrier.h)
 };
 
 // Why this node cannot run the template (a kind of function it does not run, a dependency it does

@@ -6,6 +6,7 @@
 // (`fail_nth(FakeControl::Op::kStartCompute, 2)`) so rollback paths can be tested step by step.
 #pragma once
 
+#include <fstream>
 #include <map>
 #include <set>
 #include <string>
@@ -122,8 +123,14 @@ class FakeControl final : public emulator::Control {
       info.interfaces.push_back(make_interface(name, intf));
     }
     instance_lsi_[name] = lsi;
+    // A native NF-FG VNF reports its start's exit code where $UN_READY says (start_barrier.h).
+    if (auto ready = r.env.find("UN_READY"); ready != r.env.end()) {
+      std::ofstream(ready->second) << start_exit_code_ << "\n";
+    }
     return instances_[name] = info;
   }
+  // What a native VNF's start "exits" with from now on.
+  void set_start_exit_code(int code) { start_exit_code_ = code; }
 
   Status stop_compute(const std::string& pop, const std::string& name) override {
     CL_RETURN_IF_ERROR(maybe_fail(Op::kStopCompute));
@@ -490,6 +497,7 @@ class FakeControl final : public emulator::Control {
   std::map<std::string, dataplane::LsiId> instance_lsi_;
   std::map<dataplane::LsiId, std::map<dataplane::RuleId, dataplane::RuleSpec>> rules_;
   std::map<std::string, std::map<std::string, dataplane::PortId>> pop_interfaces_;
+  int start_exit_code_ = 0;
   std::map<std::string, std::map<std::string, std::string>> host_stacks_;  // by graph-LSI
   dataplane::LsiId next_lsi_ = 1000;
   dataplane::PortId next_port_ = 1;

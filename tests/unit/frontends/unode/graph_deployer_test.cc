@@ -250,6 +250,18 @@ TEST_F(GraphDeployerTest, AStaticHostStackIsAPortOfTheGraphLsiAndDhcpIsRefused) 
   EXPECT_TRUE(fake_.empty());
 }
 
+// A native VNF's start is synchronous (start_barrier.h): one that exits non-zero fails the
+// deployment, which leaves nothing behind.
+TEST_F(GraphDeployerTest, AStartThatFailsFailsTheDeployment) {
+  fake_.set_start_exit_code(3);
+  auto d = deployer();
+  auto g = d.deploy(parsed(passthrough()), "g1", 1);
+  ASSERT_FALSE(g.ok());
+  EXPECT_EQ(g.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_THAT(g.error().message, HasSubstr("VNF 00000001: its bundle's start exited 3"));
+  EXPECT_TRUE(fake_.empty());
+}
+
 // A gre-tunnel is a VXLAN device here: its gre-key (decimal or 0x hex, as Open vSwitch takes it)
 // is the network id, which has 24 bits; secure (IPsec) tunnels are refused.
 TEST_F(GraphDeployerTest, AGreTunnelIsAVxlanPortOfTheGraphLsi) {
