@@ -166,7 +166,9 @@ struct ChildPlan {
   child_fail(p.error_pipe, Step::kExec);
 }
 
-int child_entry(void* plan) { child_main(*static_cast<const ChildPlan*>(plan)); }
+int child_entry(void* plan) {
+  child_main(*static_cast<const ChildPlan*>(plan));
+}
 
 // Starts child_main on its own stack without copying the parent's page tables (a fork of this
 // process costs milliseconds, and more with every packet ring it maps); the parent resumes once

@@ -77,7 +77,8 @@ Status StartBarrier::wait(std::chrono::milliseconds timeout) {
       ssize_t got = ::read(left[i]->fd.get(), buf, sizeof buf - 1);
       if (got <= 0 || std::atoi(buf) != 0) {
         return make_error(ErrorCode::kFailedPrecondition, "VNF {}: its bundle's start exited {}",
-                          left[i]->vnf, got > 0 ? std::to_string(std::atoi(buf)) : "without a word");
+                          left[i]->vnf,
+                          got > 0 ? std::to_string(std::atoi(buf)) : "without a word");
       }
     }
     left = std::move(still);

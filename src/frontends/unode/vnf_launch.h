@@ -23,8 +23,8 @@ namespace chainlab::unode {
 struct LaunchContext {
   std::string pop;
   std::string graph_lsi;
-  std::string bundle_root;   // where relative native bundle paths start
-  std::string bundle_cache;  // where .tgz bundles are unpacked ("" = .tgz bundles refused)
+  std::string bundle_root;      // where relative native bundle paths start
+  std::string bundle_cache;     // where .tgz bundles are unpacked ("" = .tgz bundles refused)
   std::string ready_path = "";  // where a native VNF writes start's exit code (start_barrier.h)
 };
 
