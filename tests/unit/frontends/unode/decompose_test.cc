@@ -146,7 +146,7 @@ TEST_F(DecomposeTest, FunctionsWithinFunctionsAreDecomposedRecursively) {
   sub["forwarding-graph"]["VNFs"][1] = function("adb", "inner");
   write("security.json", sub);
   json inner = security_subgraph();
-  inner["forwarding-graph"]["VNFs"] = {function("x", "adv-blocker")};
+  inner["forwarding-graph"]["VNFs"] = json::array({function("x", "adv-blocker")});
   inner["forwarding-graph"]["big-switch"]["flow-rules"] = {
       rule("1", "endpoint:in", "vnf:x:inout:0"), rule("2", "vnf:x:inout:1", "endpoint:out"),
       rule("3", "endpoint:out", "vnf:x:inout:1"), rule("4", "vnf:x:inout:0", "endpoint:in")};

@@ -160,7 +160,7 @@ TEST(TemplatesTest, ANativeTemplateWithAMissingDependencyIsPassedOver) {
   EXPECT_EQ((*found)->id, "nat-with");
   for (json bad : {json("../bin/sh"), json("bin/sh"), json("a b"), json(""), json(7)}) {
     json t = native_template("nat");
-    t["dependencies"] = {bad};
+    t["dependencies"] = json::array({bad});
     auto parsed = parse_template(t, "x");
     ASSERT_FALSE(parsed.ok()) << bad;
     EXPECT_THAT(parsed.error().message, HasSubstr("dependencies[0]")) << bad;
