@@ -98,8 +98,8 @@ TEST_F(LinkEmulationTest, DelayGivesTwiceTheRtt) {
     ASSERT_EQ(r.exit_code, 0) << r.output;
     Rtt rtt = parse_ping(r.output);
     double median = median_rtt(r.output);
-    std::printf("delay %.0f ms: rtt median %.3f ms (avg %.3f min %.3f max %.3f, base %.3f)\n",
-                d_ms, median, rtt.avg, rtt.min, rtt.max, base);
+    std::printf("delay %.0f ms: rtt median %.3f ms (avg %.3f min %.3f max %.3f, base %.3f)\n", d_ms,
+                median, rtt.avg, rtt.min, rtt.max, base);
     double want = 2 * d_ms;
     EXPECT_NEAR(median - base, want, std::max(0.05 * want, 0.2));
   }
