@@ -17,13 +17,10 @@ using substrate::ObjectKind;
 
 namespace {
 
-constexpr const char* kDefaultPathEntry =
-    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
 // PATH, HOME=/root, HOSTNAME, then the spec's env (a later key replaces an earlier one).
 std::vector<std::string> environment(const InstanceSpec& spec) {
   std::vector<std::string> env = {
-      kDefaultPathEntry,
+      fmt::format("PATH={}", substrate::kStandardPath),
       "HOME=/root",
       "HOSTNAME=" + spec.hostname,
   };

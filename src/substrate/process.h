@@ -67,6 +67,10 @@ class Process {
 
 Result<Process> spawn(const SpawnSpec& spec);
 
+// The PATH an instance starts with, and where a native function's dependencies are looked up.
+inline constexpr std::string_view kStandardPath =
+    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
 // Looks `name` up in PATH (or checks it when it contains '/'). NotFound when nothing executable.
 Result<std::string> find_executable(const std::string& name);
 // The same with an explicit ':'-separated `path_list` (an instance's PATH); a relative name with a

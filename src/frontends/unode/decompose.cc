@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
 
 #include "common/files.h"
 #include "common/json_bounded.h"

@@ -1,7 +1,6 @@
 #include "frontends/unode/graph_deployer.h"
 
 #include <algorithm>
-#include <charconv>
 #include <set>
 
 #include <fmt/format.h>
@@ -51,35 +50,18 @@ Result<dataplane::PortId> endpoint_port(const Nffg& graph, const PortRef& ref,
   return it->second;
 }
 
-// A number the way Open vSwitch takes a GRE key or a TTL: decimal, or hex after "0x".
-Result<uint32_t> tunnel_number(const std::string& text, uint32_t max, const std::string& what) {
-  bool hex = text.rfind("0x", 0) == 0 || text.rfind("0X", 0) == 0;
-  std::string_view digits = std::string_view(text).substr(hex ? 2 : 0);
-  uint32_t value = 0;
-  auto [end, ec] =
-      std::from_chars(digits.data(), digits.data() + digits.size(), value, hex ? 16 : 10);
-  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || value > max) {
-    return make_error(ErrorCode::kInvalidArgument, "{} '{}' is not a number from 0 to {}", what,
-                      text, max);
-  }
-  return value;
-}
-
 // A gre-tunnel end-point as this node builds it: VXLAN, whose network id has 24 bits.
 Result<emulator::TunnelSpec> tunnel_spec(const Endpoint& e) {
   if (e.secure) {
     return make_error(ErrorCode::kUnavailable,
                       "end-point {}: a secure (IPsec) tunnel is not supported here", e.id);
   }
-  emulator::TunnelSpec spec{e.local_ip, e.remote_ip, 0, 0};
-  std::string where = fmt::format("end-point {}: ", e.id);
-  CL_ASSIGN_OR_RETURN(
-      spec.key, tunnel_number(e.gre_key, 0xFFFFFF, where + "gre-key (a VXLAN network id here)"));
-  if (!e.ttl.empty()) {
-    CL_ASSIGN_OR_RETURN(uint32_t ttl, tunnel_number(e.ttl, 255, where + "ttl"));
-    spec.ttl = static_cast<uint8_t>(ttl);
+  if (e.gre_key > 0xFFFFFF) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "end-point {}: gre-key {} is beyond 24 bits (a VXLAN network id here)", e.id,
+                      e.gre_key);
   }
-  return spec;
+  return emulator::TunnelSpec{e.local_ip, e.remote_ip, e.gre_key, e.ttl.value_or(0)};
 }
 
 bool same_rule(const InstalledRule& a, const InstalledRule& b) {
@@ -114,9 +96,7 @@ Result<DeployedGraph> GraphDeployer::deploy(const Nffg& graph, const std::string
 
 Result<DeployedVnf> GraphDeployer::start_vnf(DeployedGraph& g, const Vnf& vnf,
                                              StartBarrier& barrier) {
-  NodeOffer offer;
-  offer.unsupported = cannot_run;
-  CL_ASSIGN_OR_RETURN(const NfTemplate* t, resolve(templates_, vnf, offer));
+  CL_ASSIGN_OR_RETURN(const NfTemplate* t, resolve(templates_, vnf, offer()));
   DeployedVnf d;
   d.template_id = t->id;
   for (const VnfPort& p : vnf.ports) {
@@ -142,9 +122,7 @@ Result<DeployedVnf> GraphDeployer::start_vnf(DeployedGraph& g, const Vnf& vnf,
 
 Status GraphDeployer::update(DeployedGraph& g, const Nffg& next, const Progress& progress) {
   DeployedGraph n = g;  // the new state; `g` stays as it is until everything new is in place
-  NodeOffer offer;
-  offer.unsupported = cannot_run;
-  CL_ASSIGN_OR_RETURN(n.graph, decompose(next, {templates_, offer, options_.bundle_root, {}, 4}));
+  CL_ASSIGN_OR_RETURN(n.graph, decompose(next, {templates_, offer(), options_.bundle_root, {}, 4}));
   Rollback rb([](std::string_view) {});
   Progress report = progress ? progress : [](int) {};
   CL_RETURN_IF_ERROR(add_vnfs(g, n, rb, report));

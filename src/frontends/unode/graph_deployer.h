@@ -105,6 +105,12 @@ class GraphDeployer {
                    const Progress& progress);
   // What `old` has and `n` does not: rules, links, ports, instances (best effort, first error).
   Status remove_stale(const DeployedGraph& old, const DeployedGraph& n);
+  // What the resolver may pick here: what cannot_run (vnf_launch.h) does not refuse.
+  static NodeOffer offer() {
+    NodeOffer o;
+    o.unsupported = cannot_run;
+    return o;
+  }
   dataplane::LsiId lsi_of(const DeployedGraph& g, bool on_lsi0) const {
     return on_lsi0 ? g.lsi.lsi0 : g.lsi.lsi;
   }

@@ -78,8 +78,8 @@ struct Endpoint {
   // gre-tunnel
   std::string local_ip;
   std::string remote_ip;
-  std::string gre_key;
-  std::string ttl;
+  uint32_t gre_key = 0;  // a number or a string, decimal or 0x hex
+  std::optional<uint8_t> ttl;
   bool secure = false;
   std::string internal_group;  // internal: shared by the graphs naming the same group
   std::string configuration;   // host-stack: DHCP, static or pppoe

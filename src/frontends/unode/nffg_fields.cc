@@ -300,7 +300,7 @@ Status vlan_body(const FieldReader& body, size_t max, Endpoint& e) {
   return ok_status();
 }
 
-Status gre_body(const FieldReader& body, size_t max, Endpoint& e) {
+Status gre_body(const FieldReader& body, Endpoint& e) {
   CL_RETURN_IF_ERROR(
       only_keys(body.value(), body.path(), {"local-ip", "remote-ip", "ttl", "gre-key", "secure"}));
   CL_RETURN_IF_ERROR(ip_field(body, "local-ip", e.local_ip));
@@ -308,8 +308,13 @@ Status gre_body(const FieldReader& body, size_t max, Endpoint& e) {
   if (e.local_ip.empty() || e.remote_ip.empty()) {
     return field_error("", body.path(e.local_ip.empty() ? "local-ip" : "remote-ip"), "is required");
   }
-  CL_ASSIGN_OR_RETURN(e.gre_key, text_field(body, "gre-key", max, true));
-  CL_ASSIGN_OR_RETURN(e.ttl, text_field(body, "ttl", max));
+  std::optional<uint32_t> key;
+  CL_RETURN_IF_ERROR(number_field(body, "gre-key", 0, 0xFFFFFFFF, key));
+  if (!key) {
+    return field_error("", body.path("gre-key"), "is required");
+  }
+  e.gre_key = *key;
+  CL_RETURN_IF_ERROR(number_field(body, "ttl", 0, 255, e.ttl));
   CL_ASSIGN_OR_RETURN(auto secure, body.opt_bool("secure"));
   e.secure = secure.value_or(false);
   return ok_status();
@@ -350,7 +355,7 @@ Status read_endpoint_body(const FieldReader& body, size_t max, Endpoint& e) {
     case EndpointType::kVlan:
       return vlan_body(body, max, e);
     case EndpointType::kGreTunnel:
-      return gre_body(body, max, e);
+      return gre_body(body, e);
     case EndpointType::kInternal:
       return internal_body(body, max, e);
     case EndpointType::kHostStack:

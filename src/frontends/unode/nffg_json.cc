@@ -56,8 +56,12 @@ json endpoint_json(const Endpoint& e) {
       put(body, "node-id", e.node_id);
       break;
     case EndpointType::kGreTunnel:
-      body = {{"local-ip", e.local_ip}, {"remote-ip", e.remote_ip}, {"gre-key", e.gre_key}};
-      put(body, "ttl", e.ttl);
+      body = {{"local-ip", e.local_ip},
+              {"remote-ip", e.remote_ip},
+              {"gre-key", std::to_string(e.gre_key)}};
+      if (e.ttl) {
+        body["ttl"] = std::to_string(*e.ttl);
+      }
       if (e.secure) {
         body["secure"] = true;
       }

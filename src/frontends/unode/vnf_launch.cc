@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "runtime/archive.h"
+#include "substrate/process.h"
 
 namespace chainlab::unode {
 
@@ -105,27 +106,13 @@ Status check_env_name(const Vnf& vnf, const std::string& name) {
   return ok_status();
 }
 
-// A dependency found: an absolute path, or a name in one of the standard PATH directories.
-bool installed(const std::string& program) {
-  if (program.front() == '/') {
-    return executable(program);
-  }
-  for (const char* dir :
-       {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"}) {
-    if (executable(std::string(dir) + "/" + program)) {
-      return true;
-    }
-  }
-  return false;
-}
-
 }  // namespace
 
 std::optional<std::string> cannot_run(const NfTemplate& t) {
   switch (t.type) {
     case VnfType::kNative:
       for (const std::string& d : t.dependencies) {
-        if (!installed(d)) {
+        if (!substrate::find_executable_in(d, substrate::kStandardPath).ok()) {
           return fmt::format("needs '{}', which this node does not have", d);
         }
       }
