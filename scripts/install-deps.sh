@@ -10,6 +10,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libmnl-dev libcpp-httplib-dev
   libspdlog-dev libfmt-dev libssl-dev libpugixml-dev libarchive-dev
   prometheus-cpp-dev libsqlite3-dev libzmq3-dev cppzmq-dev libinih-dev
+  libglpk-dev  # the embedding's exact baseline (orchestration/placement/embedding/milp.cc)
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libclang-rt-14-dev clang
   iproute2 iputils-ping iputils-arping ethtool iperf3 socat curl procps psmisc

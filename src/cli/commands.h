@@ -49,4 +49,7 @@ void add_service_command(CLI::App& app, CliContext& ctx);
 void add_nffg_command(CLI::App& app, CliContext& ctx);
 void add_node_command(CLI::App& app, CliContext& ctx);
 
+// Offline service-graph embedding of ESCAPE NFFGs (cmd_embed.cc, docs/embedding.md).
+void add_embed_command(CLI::App& app, CliContext& ctx);
+
 }  // namespace chainlab::cli

@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   chainlab::cli::add_service_command(app, ctx);
   chainlab::cli::add_nffg_command(app, ctx);
   chainlab::cli::add_node_command(app, ctx);
+  chainlab::cli::add_embed_command(app, ctx);
 
   // son-emu's `-src`/`-dst`/`-vnf` become `--src`/`--dst`/`--vnf` before CLI11 sees them.
   std::vector<std::string> args = chainlab::cli::rewrite_legacy_args({argv, argv + argc});

@@ -1,0 +1,48 @@
+// ESCAPE's NFFG to and from the embedding problem (orchestration/placement/embedding/problem.h,
+// whose header comment defines delays, bandwidths and SAP bindings).
+//
+// - to_substrate: a resource view (or a mapped NFFG) -> what is free for a new request. Infras
+//   and SAPs become nodes; an infra's capacity is its resources minus the NFs already attached to
+//   it by edge_links, its switching bandwidth minus the flow rules on its ports. Every edge_link
+//   between infras and SAPs is one directed link; an unlisted reverse direction is added as
+//   "<id>-back" with the same attributes (as hsnlab's duplicate_static_links does). A link's
+//   bandwidth is reduced by the flow rules that send onto it (their output port), and a link
+//   from a SAP by the rules that take traffic from it (their in_port).
+// - to_request: a service graph -> NFs, SAPs, hops and requirements. Constraints come from the
+//   NF's and hop's `constraints`: affinity/antiaffinity maps and constraint.allowed_nodes /
+//   banned_nodes (ESCAPE's Python literals).
+// - mapped_nffg: the result ESCAPE writes (fixtures/nffg-escape/escape-mn-mapped-topo.nffg):
+//   the topology with the NFs, a dynamic link pair per NF port to a new infra port
+//   "<infra>|<nf>|<port>", flow rules on the infra ports for every hop, and the request's hops
+//   and requirements.
+// - remove_service: the inverse, for DELETE and the first half of REMAP.
+#pragma once
+
+#include "common/result.h"
+#include "frontends/escape/nffg.h"
+#include "orchestration/placement/embedding/problem.h"
+
+namespace chainlab::escape {
+
+namespace embedding = orchestration::embedding;
+
+// InvalidArgument when a link cost is not > 0.
+Result<embedding::Substrate> to_substrate(const Nffg& topo);
+// InvalidArgument when a hop does not join NFs and SAPs, a requirement names an unknown hop or an
+// (anti-)affinity names an unknown element.
+Result<embedding::Request> to_request(const Nffg& req);
+
+// `substrate` must be to_substrate(topo), `request` to_request(req) and `mapping` a complete
+// mapping of them. Flow rules follow ESCAPE's conventions: on the in-port of every infra a hop
+// crosses, match "in_port=<port>[;flowclass=<fc>];TAG=<src>|<dst>|<hop>" and action
+// "output=<port>"; the infra hosting the hop's source NF matches untagged and adds ";TAG=..." to
+// its action, the one hosting the destination NF ends its action with ";UNTAG" (both on one
+// infra: neither). Traffic to and from SAPs stays tagged. The result's mode is ADD.
+Nffg mapped_nffg(const Nffg& topo, const Nffg& req, const embedding::Substrate& substrate,
+                 const embedding::Request& request, const embedding::Mapping& mapping);
+
+// `mapped` without the request's NFs, their links and infra ports, the flow rules of its hops
+// (by hop id) and its hops and requirements. NotFound when an NF of `req` is not in `mapped`.
+Result<Nffg> remove_service(const Nffg& mapped, const Nffg& req);
+
+}  // namespace chainlab::escape

@@ -1,0 +1,31 @@
+// Internal to nffg_embedding.cc and nffg_mapped.cc: the directed substrate links of an NFFG with
+// their ports, in the order to_substrate numbers them (mapped_nffg turns link indices back into
+// ports with it).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "frontends/escape/nffg.h"
+
+namespace chainlab::escape::detail {
+
+struct DirectedLink {
+  std::string id;  // the edge_link's id text, "<id>-back" for an added reverse
+  Id src_node;
+  Id src_port;
+  Id dst_node;
+  Id dst_port;
+  const EdgeLink* attributes = nullptr;  // the listed edge_link it comes from
+};
+
+// Whether `id` names an infra or a SAP of `g` (the nodes the substrate is made of).
+bool is_substrate_node(const Nffg& g, const Id& id);
+std::vector<DirectedLink> directed_links(const Nffg& g);
+
+// "in_port=3;TAG=..." -> "3" for key "in_port"; nullopt when the key is absent.
+std::optional<std::string> rule_field(std::string_view text, std::string_view key);
+
+}  // namespace chainlab::escape::detail
