@@ -4,7 +4,8 @@
 //               what the MILP proves feasible, and its mean cost above the optimum;
 //   2. streams: request streams like hsnlab/mapping's simulation (Poisson arrivals, exponential
 //               lifetimes, chains of 1-8 NFs, delay 60-220 ms) on pico, gwin and dfn-gwin.gml,
-//               at a light and a heavy load: acceptance ratio, runtime per request,
+//               at a light, a medium (compute-bound) and a heavy (bandwidth-bound) load:
+//               acceptance ratio, runtime per request,
 //               revenue/cost; the MILP joins on a short pico stream;
 //   3. scale:   a 100-NF chain on a 1,000-node substrate, and 10,000 requests on gwin.
 //
@@ -66,7 +67,8 @@ double revenue(const Request& r) {
 
 // 1. The optimality gap on small random instances.
 void gap(uint64_t seed, int count) {
-  std::printf("\n## gap: %d random instances (6-20 infras, 1-6 NFs), against the MILP\n\n", count);
+  std::printf("\n## gap: %d scarce random instances (8-22 nodes, 1-6 NFs), against the MILP\n\n",
+              count);
   std::vector<std::string> names = {"greedy", "alg1"};
   std::map<std::string, int> accepted;
   std::map<std::string, double> gap_sum;
@@ -76,9 +78,12 @@ void gap(uint64_t seed, int count) {
   double milp_ms = 0;
   for (int i = 0; i < count; ++i) {
     uint64_t s_seed = seed * 1000 + static_cast<uint64_t>(i);
-    auto s = chainlab::bench::random_substrate(6 + static_cast<size_t>(i) % 15, s_seed);
+    auto s = chainlab::bench::scarce_substrate(8 + static_cast<size_t>(i) % 15, s_seed);
     StreamParams p;
-    p.max_bandwidth = 40;
+    p.max_bandwidth = 50;
+    p.max_cpu = 4;
+    p.min_delay_ms = 15;
+    p.max_delay_ms = 70;
     auto r = chainlab::bench::random_chain(s, 1 + static_cast<size_t>(i) % 6, s_seed, p);
     auto t = chainlab::bench::Clock::now();
     auto exact = run(*make("milp", s_seed), s, r);
@@ -158,7 +163,7 @@ void print_stream(const std::string& substrate, const std::string& load, const s
 }
 
 void streams(uint64_t seed, size_t count) {
-  std::printf("\n## streams: %zu requests each, light and heavy load\n\n", count);
+  std::printf("\n## streams: %zu requests each, light, medium and heavy load\n\n", count);
   std::printf("| substrate | load | algorithm | accepted | ms per request | revenue/cost |\n");
   std::printf("|---|---|---|---|---|---|\n");
   auto gml = chainlab::bench::gml_substrate(
@@ -170,11 +175,15 @@ void streams(uint64_t seed, size_t count) {
     substrates.emplace_back("dfn-gwin.gml", *gml);
   }
   StreamParams light;
-  StreamParams heavy;
+  StreamParams medium;  // compute runs short before bandwidth does
+  medium.mean_lifetime = 150;
+  medium.max_bandwidth = 5;
+  StreamParams heavy;  // the access links saturate
   heavy.mean_lifetime = 400;
   heavy.max_bandwidth = 60;
   for (const auto& [sname, s] : substrates) {
-    for (const auto& [lname, params] : {std::pair{"light", light}, std::pair{"heavy", heavy}}) {
+    for (const auto& [lname, params] :
+         {std::pair{"light", light}, std::pair{"medium", medium}, std::pair{"heavy", heavy}}) {
       auto events = chainlab::bench::request_stream(s, count, seed, params);
       for (const char* name : {"greedy", "alg1"}) {
         print_stream(sname, lname, name, simulate(name, s, events, seed));
@@ -230,7 +239,7 @@ int main(int argc, char** argv) {
     }
   }
   if (section.empty() || section == "gap") {
-    gap(seed, 200);
+    gap(seed, 1000);
   }
   if (section.empty() || section == "streams") {
     streams(seed, requests);

@@ -1,6 +1,7 @@
 #include "bench/embedding_gen.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <random>
 #include <utility>
@@ -290,6 +291,33 @@ emb::Substrate random_substrate(size_t nodes, uint64_t seed) {
   for (size_t i = 0; i < saps; ++i) {
     size_t sap = add_node(s, make_sap("sap" + std::to_string(i)));
     add_link(s, sap, any(rng), kGwinAccess);
+  }
+  return s;
+}
+
+emb::Substrate scarce_substrate(size_t nodes, uint64_t seed) {
+  emb::Substrate s = random_substrate(nodes, seed);
+  Rng rng(seed ^ 0x5ca4ce);
+  auto uniform = [&](double lo, double hi) {
+    return std::round(std::uniform_real_distribution<double>(lo, hi)(rng));
+  };
+  for (auto& n : s.nodes) {
+    if (n.kind == emb::NodeKind::kInfra && n.capacity.cpu > 0) {
+      n.capacity.cpu = uniform(2, 12);
+    }
+    n.delay_ms = n.kind == emb::NodeKind::kInfra ? uniform(0, 3) / 2 : 0;
+    n.cost = uniform(0, 2);
+  }
+  // Both directions of a link alike: they were added in pairs.
+  for (size_t l = 0; l + 1 < s.links.size(); l += 2) {
+    double bw = uniform(50, 400);
+    double delay = uniform(1, 10);
+    double cost = uniform(1, 4);
+    for (size_t d : {l, l + 1}) {
+      s.links[d].bandwidth = bw;
+      s.links[d].delay_ms = delay;
+      s.links[d].cost = cost;
+    }
   }
   return s;
 }

@@ -60,6 +60,9 @@ orchestration::embedding::Substrate gwin_substrate(uint64_t seed);
 // gwin_substrate. InvalidArgument/TooLarge for a malformed file.
 Result<orchestration::embedding::Substrate> gml_substrate(const std::string& path, uint64_t seed);
 orchestration::embedding::Substrate random_substrate(size_t nodes, uint64_t seed);
+// random_substrate made scarce, where choices matter (like the unit tests' instances): infra
+// cpu 2-12, node delay 0-1.5 ms and cost 0-2, links 50-400 Mbps, 1-10 ms, cost 1-4.
+orchestration::embedding::Substrate scarce_substrate(size_t nodes, uint64_t seed);
 
 std::vector<StreamEvent> request_stream(const orchestration::embedding::Substrate& substrate,
                                         size_t count, uint64_t seed,

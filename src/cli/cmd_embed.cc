@@ -3,7 +3,8 @@
 // docs/embedding.md) and prints where each NF went, each hop's path, each requirement's delay
 // against its budget, or why the request was refused (which constraint, where). The request's
 // `parameters.mode` says what to do: ADD (the default), DELETE (its NFs and flow rules leave the
-// mapped substrate), REMAP (DELETE, then ADD). Exit codes: 0 mapped, 3 refused, 1 bad input.
+// mapped substrate), REMAP (DELETE, then ADD); an ADD keeps the request's NFs the substrate
+// already holds where they are (escape::prepare). Exit codes: 0 mapped, 3 refused, 1 bad input.
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -36,10 +37,8 @@ struct EmbedOptions {
 
 // What the files say, in the problem's terms.
 struct Inputs {
-  escape::Nffg topo;
   escape::Nffg req;
-  emb::Substrate substrate;
-  emb::Request request;
+  escape::Prepared prepared;
 };
 
 Result<escape::Nffg> load(const std::string& path) {
@@ -51,19 +50,11 @@ Result<escape::Nffg> load(const std::string& path) {
   return nffg;
 }
 
-escape::Mode mode(const escape::Nffg& req) {
-  return req.parameters.mode.value_or(escape::Mode::kAdd);
-}
-
 Result<Inputs> load_inputs(const EmbedOptions& opt) {
   Inputs in;
-  CL_ASSIGN_OR_RETURN(in.topo, load(opt.substrate));
+  CL_ASSIGN_OR_RETURN(escape::Nffg topo, load(opt.substrate));
   CL_ASSIGN_OR_RETURN(in.req, load(opt.request));
-  if (mode(in.req) != escape::Mode::kAdd) {
-    CL_ASSIGN_OR_RETURN(in.topo, escape::remove_service(in.topo, in.req));
-  }
-  CL_ASSIGN_OR_RETURN(in.substrate, escape::to_substrate(in.topo));
-  CL_ASSIGN_OR_RETURN(in.request, escape::to_request(in.req));
+  CL_ASSIGN_OR_RETURN(in.prepared, escape::prepare(topo, in.req));
   return in;
 }
 
@@ -83,7 +74,7 @@ int fail(const Error& e) {
 
 // DELETE: no embedding, the mapped substrate without the service.
 int delete_service(const EmbedOptions& opt, const Inputs& in) {
-  if (auto s = write_output(opt.output, escape::to_json(in.topo)); !s.ok()) {
+  if (auto s = write_output(opt.output, escape::to_json(in.prepared.topo)); !s.ok()) {
     return fail(s.error());
   }
   std::printf("%s\n", opt.json ? R"({"deleted": true})"
@@ -96,26 +87,26 @@ int embed(const EmbedOptions& opt) {
   if (!in.ok()) {
     return fail(in.error());
   }
-  if (mode(in->req) == escape::Mode::kDelete) {
+  if (!in->prepared.embed) {
     return delete_service(opt, *in);
   }
+  const auto& p = in->prepared;
   emb::EmbeddingOptions options{opt.depth, opt.branching, 1, opt.time_limit};
   auto algorithm = emb::EmbeddingRegistry::with_builtins().create(opt.algorithm, options);
   if (!algorithm.ok()) {
     return fail(algorithm.error());
   }
-  auto result = (*algorithm)->embed(in->substrate, in->request);
+  auto result = (*algorithm)->embed(p.substrate, p.request);
   if (!result.ok()) {
     return fail(result.error());
   }
-  std::fputs(opt.json ? (embedding_json(in->substrate, in->request, *result).dump(2) + "\n").c_str()
-                      : embedding_text(in->substrate, in->request, *result).c_str(),
-             stdout);
+  std::string shown = opt.json ? embedding_json(p.substrate, p.request, *result).dump(2) + "\n"
+                               : embedding_text(p.substrate, p.request, *result);
+  std::fputs(shown.c_str(), stdout);
   if (!result->accepted()) {
     return 3;
   }
-  auto mapped =
-      escape::mapped_nffg(in->topo, in->req, in->substrate, in->request, *result->mapping);
+  auto mapped = escape::mapped_nffg(p.topo, in->req, p.substrate, p.request, *result->mapping);
   if (auto s = write_output(opt.output, escape::to_json(mapped)); !s.ok()) {
     return fail(s.error());
   }

@@ -16,6 +16,7 @@
 //   "<infra>|<nf>|<port>", flow rules on the infra ports for every hop, and the request's hops
 //   and requirements.
 // - remove_service: the inverse, for DELETE and the first half of REMAP.
+// - prepare: the three modes on a mapped NFFG (nffg_modes.cc).
 #pragma once
 
 #include "common/result.h"
@@ -44,5 +45,20 @@ Nffg mapped_nffg(const Nffg& topo, const Nffg& req, const embedding::Substrate& 
 // `mapped` without the request's NFs, their links and infra ports, the flow rules of its hops
 // (by hop id) and its hops and requirements. NotFound when an NF of `req` is not in `mapped`.
 Result<Nffg> remove_service(const Nffg& mapped, const Nffg& req);
+
+// What to embed for `req` on `topo` by the request's mode (parameters.mode):
+// - ADD: NFs of `req` that `topo` already holds are reservations: they stay on their infras
+//   (taken off `topo` with their hops' flow rules, then pinned there by allowed_nodes), so an
+//   incremental request maps only what is new and re-routes the hops around it;
+// - REMAP: every NF of `req` is taken off `topo` first (NotFound if one is not there), then
+//   mapped afresh;
+// - DELETE: every NF of `req` is taken off `topo`; `embed` is false.
+struct Prepared {
+  Nffg topo;  // what to map onto (and write the mapped NFFG from)
+  embedding::Substrate substrate;
+  embedding::Request request;
+  bool embed = true;
+};
+Result<Prepared> prepare(const Nffg& topo, const Nffg& req);
 
 }  // namespace chainlab::escape
