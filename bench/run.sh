@@ -21,5 +21,7 @@ echo "== gatekeeper: onboard, instantiate, terminate a 3- and a 30-VNF service"
 "$build/gatekeeper_bench"
 echo "== NF-FG node: deploy, one-rule update and removal of a chain of 0..500 native VNFs"
 "$build/nffg_bench"
+echo "== embedding: greedy vs alg1 vs the MILP (gap, request streams, 100-NF / 1,000-node scale)"
+"$build/embedding_bench"
 echo "== OpenStack endpoints: 50 clients creating, showing and deleting servers for 60 s"
 python3 "$(dirname "$0")/openstack_load.py" "$build/chainlab" --clients 50 --duration 60

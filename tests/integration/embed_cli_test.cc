@@ -148,6 +148,47 @@ TEST_F(EmbedCliTest, AnAddOfWhatIsMappedKeepsItsNfsWhereTheyAre) {
   EXPECT_EQ(free_cpu(dir_ + "/again.nffg"), free_cpu(mapped));  // reserved once, not twice
 }
 
+TEST_F(EmbedCliTest, AnotherServiceReusingHopIdsIsRefusedNotRewired) {
+  std::string mapped = dir_ + "/mapped.nffg";
+  ASSERT_EQ(embed(kTopo + " " + kReq + " -o " + mapped).status, 0);
+  // Service B: the same chain with its own NFs (renamed), first with A's hop ids.
+  auto rename = [](json& doc, int hop_offset) {
+    for (auto& nf : doc["node_nfs"]) {
+      nf["id"] = nf["id"].get<std::string>() + "-b";
+    }
+    for (auto* list : {&doc["edge_sg_nexthops"], &doc["edge_reqs"]}) {
+      for (auto& e : *list) {
+        for (const char* end : {"src_node", "dst_node"}) {
+          if (!e[end].get<std::string>().starts_with("SAP")) {
+            e[end] = e[end].get<std::string>() + "-b";
+          }
+        }
+      }
+    }
+    for (auto& h : doc["edge_sg_nexthops"]) {
+      h["id"] = h["id"].get<int>() + hop_offset;
+    }
+    for (auto& q : doc["edge_reqs"]) {
+      q["id"] = q["id"].get<int64_t>() + 1;
+      for (auto& id : q["sg_path"]) {
+        id = id.get<int>() + hop_offset;
+      }
+    }
+  };
+  auto same_ids = edited_request("b-same", [&](json& doc) { rename(doc, 0); });
+  auto r = embed(mapped + " " + same_ids);
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("another service"), std::string::npos) << r.output;
+  auto own_ids = edited_request("b-own", [&](json& doc) { rename(doc, 100); });
+  r = embed(mapped + " " + own_ids + " -o " + dir_ + "/both.nffg");
+  ASSERT_EQ(r.status, 0) << r.output;
+  double a_and_b = 0;
+  for (const auto& [id, cpu] : free_cpu(dir_ + "/both.nffg")) {
+    a_and_b += free_cpu(kTopo)[id] - cpu;
+  }
+  EXPECT_DOUBLE_EQ(a_and_b, 6);  // both services' three NFs stay reserved
+}
+
 TEST_F(EmbedCliTest, BadInputIsExitCodeOneWithAMessage) {
   auto r = embed(kTopo + " " + kReq + " -a nonsense");
   EXPECT_EQ(r.status, 1);

@@ -29,6 +29,9 @@
 namespace chainlab::escape {
 
 inline constexpr size_t kMaxNffgBytes = size_t{16} << 20;
+// Elements of one NFFG (NFs + SAPs + infras; links + hops + requirements): TooLarge above.
+inline constexpr size_t kMaxNffgNodes = 5000;
+inline constexpr size_t kMaxNffgEdges = 20000;
 
 // An element id as the file spells it: a JSON integer (port 1, link 139774264897187) or a
 // string ("port-SAP1"). Python's nffg keeps 1 and "1" apart, so equality does too.
@@ -111,6 +114,10 @@ struct Flowrule {
   std::optional<ElementStatus> status;
   std::optional<Constraints> constraints;
   nlohmann::json extra = nlohmann::json::object();
+
+  // The SG hop the rule realises: `hop_id` in ESCAPE's older files, else its id (hsnlab/nffg
+  // since 2016: a flow rule's id is its hop's id).
+  const Id& hop() const { return hop_id ? *hop_id : id; }
 };
 
 struct SapData {

@@ -83,18 +83,6 @@ void charge_flowrules(const Nffg& g, const std::vector<detail::DirectedLink>& dl
   }
 }
 
-std::vector<std::string> id_texts(const std::map<std::string, Id>& m) {
-  std::vector<std::string> out;
-  for (const auto& [key, id] : m) {
-    out.push_back(id.str());
-  }
-  return out;
-}
-
-std::vector<std::string> nodes_of(const std::optional<NodeList>& list) {
-  return list ? list->nodes : std::vector<std::string>{};
-}
-
 Status check_targets(const std::vector<std::string>& ids, const std::set<std::string>& known,
                      const std::string& path, std::string_view what) {
   for (const std::string& id : ids) {
@@ -113,10 +101,10 @@ Result<embedding::NfRequest> nf_request(const NodeNf& nf, const std::set<std::st
   r.demand = demand_of(nf);
   if (nf.constraints) {
     const Constraints& c = *nf.constraints;
-    r.affinity = id_texts(c.affinity);
-    r.anti_affinity = id_texts(c.antiaffinity);
-    r.allowed_nodes = nodes_of(c.allowed_nodes);
-    r.banned_nodes = nodes_of(c.banned_nodes);
+    r.affinity = detail::id_texts(c.affinity);
+    r.anti_affinity = detail::id_texts(c.antiaffinity);
+    r.allowed_nodes = detail::nodes_of(c.allowed_nodes);
+    r.banned_nodes = detail::nodes_of(c.banned_nodes);
     CL_RETURN_IF_ERROR(check_targets(r.affinity, nfs, path + ".constraints.affinity", "NF"));
     CL_RETURN_IF_ERROR(
         check_targets(r.anti_affinity, nfs, path + ".constraints.antiaffinity", "NF"));
@@ -140,9 +128,9 @@ Result<embedding::HopRequest> hop_request(const Nffg& req, const SgHop& hop,
   h.bandwidth = hop.bandwidth.value_or(0);
   h.max_delay_ms = hop.delay;
   if (hop.constraints) {
-    h.allowed_nodes = nodes_of(hop.constraints->allowed_nodes);
-    h.banned_nodes = nodes_of(hop.constraints->banned_nodes);
-    h.anti_affinity = id_texts(hop.constraints->antiaffinity);
+    h.allowed_nodes = detail::nodes_of(hop.constraints->allowed_nodes);
+    h.banned_nodes = detail::nodes_of(hop.constraints->banned_nodes);
+    h.anti_affinity = detail::id_texts(hop.constraints->antiaffinity);
     CL_RETURN_IF_ERROR(
         check_targets(h.anti_affinity, hops, path + ".constraints.antiaffinity", "hop"));
   }
@@ -152,6 +140,18 @@ Result<embedding::HopRequest> hop_request(const Nffg& req, const SgHop& hop,
 }  // namespace
 
 namespace detail {
+
+std::vector<std::string> id_texts(const std::map<std::string, Id>& m) {
+  std::vector<std::string> out;
+  for (const auto& [key, id] : m) {
+    out.push_back(id.str());
+  }
+  return out;
+}
+
+std::vector<std::string> nodes_of(const std::optional<NodeList>& list) {
+  return list ? list->nodes : std::vector<std::string>{};
+}
 
 bool is_substrate_node(const Nffg& g, const Id& id) {
   return g.infra(id) != nullptr || g.sap(id) != nullptr;

@@ -48,11 +48,14 @@ Result<Nffg> remove_service(const Nffg& mapped, const Nffg& req);
 
 // What to embed for `req` on `topo` by the request's mode (parameters.mode):
 // - ADD: NFs of `req` that `topo` already holds are reservations: they stay on their infras
-//   (taken off `topo` with their hops' flow rules, then pinned there by allowed_nodes), so an
-//   incremental request maps only what is new and re-routes the hops around it;
+//   (taken off `topo` with the flow rules of the request's hops, then pinned there by
+//   allowed_nodes), so an incremental request maps only what is new and re-routes its hops;
 // - REMAP: every NF of `req` is taken off `topo` first (NotFound if one is not there), then
 //   mapped afresh;
 // - DELETE: every NF of `req` is taken off `topo`; `embed` is false.
+// InvalidArgument when a hop id of `req` is another service's hop in `topo` (other ends, or
+// rules without a recorded hop): taking it off would take that service's routing along.
+// A request SAP binds to the substrate SAP of its own id, else to the one its `binding` names.
 struct Prepared {
   Nffg topo;  // what to map onto (and write the mapped NFFG from)
   embedding::Substrate substrate;

@@ -1,8 +1,9 @@
-// Internal to nffg_embedding.cc and nffg_mapped.cc: the directed substrate links of an NFFG with
-// their ports, in the order to_substrate numbers them (mapped_nffg turns link indices back into
-// ports with it).
+// Internal to nffg_embedding.cc, nffg_mapped.cc and nffg_graph.cc: the directed substrate links of
+// an NFFG with their ports, in the order to_substrate numbers them (mapped_nffg turns link indices
+// back into ports with it).
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +25,11 @@ struct DirectedLink {
 // Whether `id` names an infra or a SAP of `g` (the nodes the substrate is made of).
 bool is_substrate_node(const Nffg& g, const Id& id);
 std::vector<DirectedLink> directed_links(const Nffg& g);
+
+// The element ids an affinity/antiaffinity map names, and the node ids of a constraint list
+// (none when absent): how to_request and to_service_graph read constraints alike.
+std::vector<std::string> id_texts(const std::map<std::string, Id>& m);
+std::vector<std::string> nodes_of(const std::optional<NodeList>& list);
 
 // "in_port=3;TAG=..." -> "3" for key "in_port"; nullopt when the key is absent.
 std::optional<std::string> rule_field(std::string_view text, std::string_view key);

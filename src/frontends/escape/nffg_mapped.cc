@@ -2,7 +2,6 @@
 // remove_service takes a service out again (nffg_embedding.h).
 #include <algorithm>
 #include <cassert>
-#include <charconv>
 #include <set>
 
 #include "frontends/escape/nffg_embedding.h"
@@ -46,24 +45,6 @@ void attach_nf(Nffg& out, const NodeNf& nf, NodeInfra& infra) {
   }
 }
 
-// Flow rule ids are integers above every numeric one already there.
-int64_t next_flowrule_id(const Nffg& g) {
-  int64_t next = 1;
-  for (const NodeInfra& infra : g.node_infras) {
-    for (const Port& p : infra.ports) {
-      for (const Flowrule& f : p.flowrules) {
-        int64_t n = 0;
-        const std::string& t = f.id.str();
-        if (f.id.is_number() &&
-            std::from_chars(t.data(), t.data() + t.size(), n).ec == std::errc()) {
-          next = std::max(next, n + 1);
-        }
-      }
-    }
-  }
-  return next;
-}
-
 // One infra a hop crosses: where traffic comes in and goes out, and whether this infra hosts
 // the hop's source or destination NF.
 struct Crossing {
@@ -78,7 +59,7 @@ class HopWriter {
  public:
   HopWriter(Nffg& out, const Nffg& req, const embedding::Substrate& s,
             const std::vector<detail::DirectedLink>& links)
-      : out_(out), req_(req), s_(s), links_(links), next_id_(next_flowrule_id(out)) {}
+      : out_(out), req_(req), s_(s), links_(links) {}
 
   void write(const SgHop& hop, size_t src_node, const std::vector<size_t>& path, double bandwidth) {
     for (const Crossing& c : crossings(hop, src_node, path)) {
@@ -99,7 +80,7 @@ class HopWriter {
         action += ";UNTAG";
       }
       Flowrule rule;
-      rule.id = Id::number(next_id_++);
+      rule.id = hop.id;  // hsnlab/nffg reads a rule's hop from its id; hop_id for older readers
       rule.match = match;
       rule.action = action;
       rule.hop_id = hop.id;
@@ -151,7 +132,6 @@ class HopWriter {
   const Nffg& req_;
   const embedding::Substrate& s_;
   const std::vector<detail::DirectedLink>& links_;
-  int64_t next_id_;
 };
 
 // A request SAP's id in the topology (its binding), with the hop's port added to it when the
@@ -161,11 +141,13 @@ Id bound_sap(Nffg& out, const Nffg& req, const Id& node, const Id& port) {
   if (sap == nullptr) {
     return node;
   }
-  std::string binding = sap->binding.value_or(sap->id.str());
-  for (NodeSap& s : out.node_saps) {
-    if (s.id.str() == binding) {
-      ensure_port(s, port);
-      return s.id;
+  // The topology's SAP of the same id, else the one its binding names (prepare()'s order).
+  for (const std::string& name : {sap->id.str(), sap->binding.value_or(sap->id.str())}) {
+    for (NodeSap& s : out.node_saps) {
+      if (s.id.str() == name) {
+        ensure_port(s, port);
+        return s.id;
+      }
     }
   }
   return node;
@@ -181,8 +163,7 @@ Edge rebound(Nffg& out, const Nffg& req, Edge e) {
 void drop_hop_rules(Nffg& g, const std::set<Id>& hops) {
   for (NodeInfra& infra : g.node_infras) {
     for (Port& p : infra.ports) {
-      std::erase_if(p.flowrules,
-                    [&](const Flowrule& f) { return f.hop_id && hops.contains(*f.hop_id); });
+      std::erase_if(p.flowrules, [&](const Flowrule& f) { return hops.contains(f.hop()); });
     }
   }
 }

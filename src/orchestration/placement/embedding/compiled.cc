@@ -11,23 +11,6 @@ bool contains(const std::vector<std::string>& v, const std::string& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
-bool fits(const Capacity& have, const Capacity& need) {
-  return need.cpu <= have.cpu && need.mem <= have.mem && need.storage <= have.storage;
-}
-
-bool may_host(const SubstrateNode& node, const NfRequest& nf) {
-  if (node.kind != NodeKind::kInfra || !fits(node.capacity, nf.demand)) {
-    return false;
-  }
-  if (!nf.allowed_nodes.empty() && !contains(nf.allowed_nodes, node.id)) {
-    return false;
-  }
-  if (contains(nf.banned_nodes, node.id)) {
-    return false;
-  }
-  return nf.functional_type.empty() || contains(node.supported, nf.functional_type);
-}
-
 HopEnd hop_end(const Compiled& c, const std::string& id) {
   if (auto it = c.nf_index.find(id); it != c.nf_index.end()) {
     return {true, it->second};
@@ -178,9 +161,12 @@ void compile_requirements(Compiled& c) {
     return a.budget_ms / double(std::max<size_t>(1, a.hops.size())) <
            b.budget_ms / double(std::max<size_t>(1, b.hops.size()));
   });
+  c.hop_req_pos.assign(r.hops.size(), {});
   for (size_t q = 0; q < c.requirements.size(); ++q) {
-    for (size_t h : c.requirements[q].hops) {
-      c.hop_reqs[h].push_back(q);
+    const auto& hops = c.requirements[q].hops;
+    for (size_t k = 0; k < hops.size(); ++k) {
+      c.hop_reqs[hops[k]].push_back(q);
+      c.hop_req_pos[hops[k]].push_back(k);
     }
   }
 }

@@ -44,6 +44,7 @@ struct Compiled {
   std::vector<HopEnd> hop_dst;
   std::vector<double> hop_bw;
   std::vector<std::vector<size_t>> hop_reqs;      // per hop: requirement positions (below)
+  std::vector<std::vector<size_t>> hop_req_pos;   // ... and the hop's position on each
   std::vector<std::vector<size_t>> hop_anti;      // per hop: hop indices
   std::vector<std::vector<char>> hop_node_ok;     // per hop: node mask, empty = every node
   std::vector<CompiledRequirement> requirements;  // tightest first

@@ -6,9 +6,10 @@
 //   is tried with two shortest-path trees from the fixed end (cheapest, fastest; paths.h), over
 //   links and nodes with the hop's bandwidth free;
 // - delay: instead of alg1's fixed per-hop split of the budget, a path fits when what the
-//   requirement has used, plus this path, plus the least delay from the path's end to the
-//   requirement's end still fits the budget (an exact lower bound, so no feasible choice is
-//   refused for a share it did not need);
+//   requirement has used, plus this path, plus a lower bound of what the rest of the chain
+//   needs from the path's end still fits the budget (compiled.h: the least delay through the
+//   static candidates of the NFs still to come, capacities ignored), so no choice is refused for
+//   a share of the budget it did not need, and a dead end shows one step early;
 // - score: the path's cost, plus the cheapest cost from the new node to the requirement's end
 //   (look-ahead), plus a small load-balancing term;
 // - bounded backtracking: the best `branching` candidates per step; a step with none undoes up

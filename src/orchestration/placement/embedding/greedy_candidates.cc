@@ -12,7 +12,6 @@
 namespace chainlab::orchestration::embedding {
 namespace {
 
-constexpr double kEpsilon = 1e-9;
 // Weight of the load term against cost: enough to break ties towards the emptier node, too
 // small to buy a longer path.
 constexpr double kLoadWeight = 0.01;
@@ -21,10 +20,13 @@ constexpr double kLoadWeight = 0.01;
 // success, so it is the one a user should act on.
 struct Miss {
   int rank = -1;
+  double overshoot = kUnlimited;  // among delay misses: the one that missed by least
   Refusal refusal;
-  void note(int r, std::string constraint, std::string element, std::string message) {
-    if (r > rank) {
+  void note(int r, std::string constraint, std::string element, std::string message,
+            double over = 0) {
+    if (r > rank || (r == rank && over < overshoot)) {
       rank = r;
+      overshoot = over;
       refusal = {std::move(constraint), std::move(element), std::move(message)};
     }
   }
@@ -60,6 +62,7 @@ class StepEvaluator {
       cand.node = node;
       cand.score = node_score(nf, node, 1);
       out_.candidates.push_back(std::move(cand));
+      trees_.push_back(nullptr);
     }
     return finish();
   }
@@ -90,7 +93,7 @@ class StepEvaluator {
   void note_host_miss(size_t nf) {
     const auto& f = r_.nfs[nf];
     bool capacity = std::any_of(c_.nf_candidates[nf].begin(), c_.nf_candidates[nf].end(),
-                                [&](size_t n) { return !fits_now(nf, n); });
+                                [&](size_t n) { return !state_.has_room(nf, n); });
     std::string kind = capacity ? "capacity" : "anti-affinity";
     if (!capacity && !c_.nf_affinity[nf].empty()) {
       kind = "affinity";
@@ -100,13 +103,6 @@ class StepEvaluator {
                            "{} cpu, {} mem, {} storage asked)",
                            f.id, c_.nf_candidates[nf].size(), f.functional_type, kind, f.demand.cpu,
                            f.demand.mem, f.demand.storage));
-  }
-
-  bool fits_now(size_t nf, size_t node) const {
-    const auto& need = r_.nfs[nf].demand;
-    const auto& have = state_.free(node);
-    return need.cpu <= have.cpu + kEpsilon && need.mem <= have.mem + kEpsilon &&
-           need.storage <= have.storage + kEpsilon;
   }
 
   double node_score(size_t nf, size_t node, double scale) const {
@@ -123,7 +119,7 @@ class StepEvaluator {
     size_t hop_end = fast.reverse ? fast.root : node;  // where the hop arrives
     const PathTree* pick = nullptr;
     for (const PathTree* t : {&cheap, &fast}) {
-      if (!pick && t->reached(node) && slack(h, t->delay[node], hop_end) >= -kEpsilon) {
+      if (!pick && t->reached(node) && slack(h, t->delay[node], hop_end) >= -kTolerance) {
         pick = t;
       }
     }
@@ -137,11 +133,11 @@ class StepEvaluator {
     cand.routes = true;
     cand.hop = h;
     cand.first_node = pick->reverse ? node : pick->root;
-    cand.route = route_in(c_, *pick, node);
     double bw = std::max(1.0, c_.hop_bw[h]);
-    cand.score = cand.route.cost + (nf ? node_score(*nf, node, bw) : 0) +
+    cand.score = pick->cost[node] + (nf ? node_score(*nf, node, bw) : 0) +
                  (nf && !pick->reverse ? look_ahead(h, node) : 0);
     out_.candidates.push_back(std::move(cand));
+    trees_.push_back(pick);
   }
 
   // What every requirement on the hop leaves after a path of `delay` that arrives at `end`,
@@ -151,42 +147,33 @@ class StepEvaluator {
     if (auto max = r_.hops[h].max_delay_ms) {
       worst = *max - delay;
     }
-    for (size_t q : c_.hop_reqs[h]) {
-      const auto& req = c_.requirements[q];
-      double left = req.budget_ms - state_.used_delay(q) - delay - rest_bound(req, h, end);
+    for (size_t i = 0; i < c_.hop_reqs[h].size(); ++i) {
+      size_t q = c_.hop_reqs[h][i];
+      double left = c_.requirements[q].budget_ms - state_.used_delay(q) - delay -
+                    rest_bound(q, c_.hop_req_pos[h][i], end);
       worst = std::min(worst, left);
     }
     return worst;
   }
 
-  // The least delay still to come on a requirement after hop h reaches `end` (0 when unknown,
-  // or when a later hop is routed already and counts in what is used).
-  double rest_bound(const CompiledRequirement& req, size_t h, size_t end) const {
-    size_t k = position(req, h);
-    if (k >= req.hops.size() || req.rest_delay[k].empty()) {
+  // The least delay still to come on requirement q (hop h at position k of it) once h reaches
+  // `end`; 0 when unknown, or when a later hop is routed already and counts in what is used.
+  double rest_bound(size_t q, size_t k, size_t end) const {
+    const auto& req = c_.requirements[q];
+    if (req.rest_delay[k].empty() || state_.routed_until(q) > k + 1) {
       return 0;
     }
-    for (size_t j = k + 1; j < req.hops.size(); ++j) {
-      if (state_.routed(req.hops[j])) {
-        return 0;
-      }
-    }
     return req.rest_delay[k][end];
-  }
-
-  static size_t position(const CompiledRequirement& req, size_t h) {
-    return static_cast<size_t>(std::find(req.hops.begin(), req.hops.end(), h) - req.hops.begin());
   }
 
   // The least cost of the rest of the requirements the hop is on, from `node`: an NF placed
   // near where its chain can go on cheaply pays later.
   double look_ahead(size_t h, size_t node) const {
     double best = 0;
-    for (size_t q : c_.hop_reqs[h]) {
-      const auto& req = c_.requirements[q];
-      size_t k = position(req, h);
-      if (k < req.hops.size() && !req.rest_cost[k].empty()) {
-        best = std::max(best, req.rest_cost[k][node]);
+    for (size_t i = 0; i < c_.hop_reqs[h].size(); ++i) {
+      const auto& rest = c_.requirements[c_.hop_reqs[h][i]].rest_cost[c_.hop_req_pos[h][i]];
+      if (!rest.empty()) {
+        best = std::max(best, rest[node]);
       }
     }
     return best;
@@ -207,27 +194,45 @@ class StepEvaluator {
   void note_delay(size_t h, double best, size_t end) {
     std::string what = "its own bound";
     double left = r_.hops[h].max_delay_ms.value_or(kUnlimited);
-    for (size_t q : c_.hop_reqs[h]) {
+    for (size_t i = 0; i < c_.hop_reqs[h].size(); ++i) {
+      size_t q = c_.hop_reqs[h][i];
       const auto& req = c_.requirements[q];
-      double l = req.budget_ms - state_.used_delay(q) - rest_bound(req, h, end);
-      if (l < left) {
-        left = l;
-        what = fmt::format("requirement {} ({} ms)", r_.requirements[req.index].id, req.budget_ms);
+      double used = state_.used_delay(q);
+      double rest = rest_bound(q, c_.hop_req_pos[h][i], end);
+      if (req.budget_ms - used - rest < left) {
+        left = req.budget_ms - used - rest;
+        what = fmt::format("requirement {} ({} ms; {:.3f} used, at least {:.3f} after this hop)",
+                           r_.requirements[req.index].id, req.budget_ms, used, rest);
       }
     }
     miss_.note(3, "delay", r_.hops[h].id,
-               fmt::format("{}: the fastest path takes {:.3f} ms, {} leaves {:.3f} ms for it",
-                           hop_name(h), best, what, left));
+               fmt::format("{}: its fastest path to {} takes {:.3f} ms; {} leaves {:.3f} ms",
+                           hop_name(h), s_.nodes[end].id, best, what, left),
+               best - left);
   }
 
+  // The best `branching` candidates, best first, with their routes.
   Evaluation finish() {
     auto& cands = out_.candidates;
-    std::stable_sort(cands.begin(), cands.end(),
-                     [](const Candidate& a, const Candidate& b) { return a.score < b.score; });
-    size_t keep = static_cast<size_t>(std::max(1, options_.branching));
-    if (cands.size() > keep) {
-      cands.resize(keep);
+    std::vector<size_t> order(cands.size());
+    for (size_t i = 0; i < order.size(); ++i) {
+      order[i] = i;
     }
+    size_t keep = std::min(order.size(), static_cast<size_t>(std::max(1, options_.branching)));
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(keep), order.end(),
+                      [&](size_t a, size_t b) {
+                        return cands[a].score < cands[b].score ||
+                               (cands[a].score == cands[b].score && a < b);
+                      });
+    std::vector<Candidate> kept;
+    for (size_t i = 0; i < keep; ++i) {
+      Candidate c = std::move(cands[order[i]]);
+      if (c.routes) {
+        c.route = route_in(c_, *trees_[order[i]], c.node);
+      }
+      kept.push_back(std::move(c));
+    }
+    cands = std::move(kept);
     if (cands.empty()) {
       out_.refusal =
           miss_.rank >= 0 ? miss_.refusal : Refusal{"path", "", "no candidate for this step"};
@@ -241,6 +246,7 @@ class StepEvaluator {
   const SearchState& state_;
   const EmbeddingOptions& options_;
   Evaluation out_;
+  std::vector<const PathTree*> trees_;  // per hop candidate: the tree its route comes from
   Miss miss_;
 };
 

@@ -28,7 +28,7 @@ struct Candidate {
   bool routes = false;  // a hop step: route from first_node
   size_t hop = 0;
   size_t first_node = 0;
-  Route route;
+  Route route;       // built only for the candidates kept
   double score = 0;  // lower is better
 };
 

@@ -71,7 +71,6 @@ struct Model {
       }
     }
     if (row.terms.empty()) {
-      constexpr double kTolerance = 1e-9;
       infeasible = infeasible || row.lo > kTolerance || row.hi < -kTolerance;
     } else if (std::isfinite(row.lo) || std::isfinite(row.hi)) {
       rows.push_back(std::move(row));
@@ -232,21 +231,6 @@ bool contains(const std::vector<std::string>& ids, const std::string& id) {
 bool allows(const std::vector<std::string>& allowed, const std::vector<std::string>& banned,
             const std::string& node) {
   return (allowed.empty() || contains(allowed, node)) && !contains(banned, node);
-}
-
-bool fits(const Capacity& demand, const Capacity& capacity) {
-  return demand.cpu <= capacity.cpu && demand.mem <= capacity.mem &&
-         demand.storage <= capacity.storage;
-}
-
-bool may_host(const SubstrateNode& node, const NfRequest& nf) {
-  if (node.kind != NodeKind::kInfra) {
-    return false;
-  }
-  bool typed = nf.functional_type.empty() ? node.capacity != Capacity{}
-                                          : contains(node.supported, nf.functional_type);
-  return typed && fits(nf.demand, node.capacity) &&
-         allows(nf.allowed_nodes, nf.banned_nodes, node.id);
 }
 
 class Formulation {

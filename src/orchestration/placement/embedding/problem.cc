@@ -13,6 +13,29 @@ std::optional<size_t> Substrate::node_index(std::string_view id) const {
   return std::nullopt;
 }
 
+namespace {
+
+bool listed(const std::vector<std::string>& ids, const std::string& id) {
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+}  // namespace
+
+bool fits(const Capacity& need, const Capacity& have) {
+  return need.cpu <= have.cpu && need.mem <= have.mem && need.storage <= have.storage;
+}
+
+bool may_host(const SubstrateNode& node, const NfRequest& nf) {
+  if (node.kind != NodeKind::kInfra) {
+    return false;
+  }
+  bool typed = nf.functional_type.empty() ? node.capacity != Capacity{}
+                                          : listed(node.supported, nf.functional_type);
+  return typed && fits(nf.demand, node.capacity) &&
+         (nf.allowed_nodes.empty() || listed(nf.allowed_nodes, node.id)) &&
+         !listed(nf.banned_nodes, node.id);
+}
+
 std::optional<size_t> endpoint_node(const Substrate& s, const Request& r, const Mapping& m,
                                     std::string_view nf_or_sap) {
   if (auto it = m.nf_node.find(std::string(nf_or_sap)); it != m.nf_node.end()) {

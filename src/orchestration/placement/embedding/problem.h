@@ -37,6 +37,8 @@
 namespace chainlab::orchestration::embedding {
 
 inline constexpr double kUnlimited = std::numeric_limits<double>::infinity();
+// Comparisons of sums of demands against capacities tolerate this much rounding.
+inline constexpr double kTolerance = 1e-9;
 
 struct Capacity {
   double cpu = 0;
@@ -146,6 +148,11 @@ struct Embedding {
 
 // Evaluation under the semantics above, shared by algorithms and tools (the tests' checker
 // recomputes everything itself).
+// `need` fits in `have`: cpu, mem and storage each.
+bool fits(const Capacity& need, const Capacity& have);
+// The node may ever host the NF, by the first rule above with the capacities as given (type,
+// allowed/banned, the demand alone; not affinity, which depends on the other NFs).
+bool may_host(const SubstrateNode& node, const NfRequest& nf);
 // The node a hop starts or ends at: the NF's placement or the SAP's binding (nullopt if unknown).
 std::optional<size_t> endpoint_node(const Substrate& s, const Request& r, const Mapping& m,
                                     std::string_view nf_or_sap);

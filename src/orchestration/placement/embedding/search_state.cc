@@ -9,9 +9,6 @@ double share(double used, double total) {
   return total > 0 ? used / total : 0;
 }
 
-// Bandwidth comparisons tolerate rounding: a hop of exactly the link's bandwidth fits.
-constexpr double kEpsilon = 1e-9;
-
 }  // namespace
 
 SearchState::SearchState(const Compiled& c) : c_(&c) {
@@ -28,13 +25,18 @@ SearchState::SearchState(const Compiled& c) : c_(&c) {
   hop_links_.assign(c.request->hops.size(), {});
   link_hops_.assign(s.links.size(), {});
   req_delay_.assign(c.requirements.size(), 0);
+  req_reach_.assign(c.requirements.size(), {});
+}
+
+bool SearchState::has_room(size_t nf, size_t node) const {
+  const auto& need = c_->request->nfs[nf].demand;
+  const auto& have = node_free_[node];
+  return need.cpu <= have.cpu + kTolerance && need.mem <= have.mem + kTolerance &&
+         need.storage <= have.storage + kTolerance;
 }
 
 bool SearchState::can_host(size_t nf, size_t node) const {
-  const auto& need = c_->request->nfs[nf].demand;
-  const auto& have = node_free_[node];
-  if (need.cpu > have.cpu + kEpsilon || need.mem > have.mem + kEpsilon ||
-      need.storage > have.storage + kEpsilon) {
+  if (!has_room(nf, node)) {
     return false;
   }
   for (size_t g : c_->nf_affinity[nf]) {
@@ -56,11 +58,11 @@ double SearchState::load_after(size_t nf, size_t node) const {
 }
 
 bool SearchState::node_open(size_t hop, size_t node) const {
-  return node_bw_[node] + kEpsilon >= c_->hop_bw[hop] && c_->node_ok_for_hop(hop, node);
+  return node_bw_[node] + kTolerance >= c_->hop_bw[hop] && c_->node_ok_for_hop(hop, node);
 }
 
 bool SearchState::link_open(size_t hop, size_t link) const {
-  if (link_bw_[link] + kEpsilon < c_->hop_bw[hop]) {
+  if (link_bw_[link] + kTolerance < c_->hop_bw[hop]) {
     return false;
   }
   const auto& anti = c_->hop_anti[hop];
@@ -103,6 +105,10 @@ void SearchState::charge_route(size_t hop, size_t first_node, const Route& route
 void SearchState::route(size_t hop, size_t first_node, const Route& route) {
   charge_route(hop, first_node, route, 1);
   routed_[hop] = 1;
+  for (size_t i = 0; i < c_->hop_reqs[hop].size(); ++i) {
+    size_t q = c_->hop_reqs[hop][i];
+    req_reach_[q].push_back(std::max(routed_until(q), c_->hop_req_pos[hop][i] + 1));
+  }
   hop_links_[hop] = route.links;
   if (!c_->hop_anti[hop].empty()) {
     for (size_t l : route.links) {
@@ -115,6 +121,9 @@ void SearchState::route(size_t hop, size_t first_node, const Route& route) {
 void SearchState::unroute(const Entry& e) {
   charge_route(e.index, e.first_node, e.route, -1);
   routed_[e.index] = 0;
+  for (size_t q : c_->hop_reqs[e.index]) {
+    req_reach_[q].pop_back();
+  }
   hop_links_[e.index].clear();
   if (!c_->hop_anti[e.index].empty()) {
     for (size_t l : e.route.links) {

@@ -27,9 +27,15 @@ class SearchState {
   }
   bool routed(size_t hop) const { return routed_[hop]; }
   double used_delay(size_t requirement) const { return req_delay_[requirement]; }
+  // 1 + the last position of the requirement's path routed so far (0: none).
+  size_t routed_until(size_t requirement) const {
+    return req_reach_[requirement].empty() ? 0 : req_reach_[requirement].back();
+  }
   const Capacity& free(size_t node) const { return node_free_[node]; }
 
-  // Capacity left for the NF and its (anti-)affinity partners already placed agree.
+  // Capacity left for the NF on the node (cpu, mem, storage).
+  bool has_room(size_t nf, size_t node) const;
+  // ... and its (anti-)affinity partners already placed agree.
   bool can_host(size_t nf, size_t node) const;
   // The node's largest utilisation share (cpu, mem, storage) once the NF is on it, 0..1.
   double load_after(size_t nf, size_t node) const;
@@ -66,6 +72,7 @@ class SearchState {
   std::vector<std::vector<size_t>> hop_links_;
   std::vector<std::vector<size_t>> link_hops_;  // kept only for hops with anti-affinity
   std::vector<double> req_delay_;               // per compiled requirement
+  std::vector<std::vector<size_t>> req_reach_;  // routed_until, a stack undone with the journal
   std::vector<Entry> journal_;
 };
 

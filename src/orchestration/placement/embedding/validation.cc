@@ -1,6 +1,7 @@
 // validate_request (algorithm.h): the checks every embedding algorithm runs first, so that the
 // algorithms themselves may assume well-formed input (every name resolves, every number is a
 // number they can add and compare).
+#include <algorithm>
 #include <cmath>
 #include <set>
 #include <string>
@@ -122,10 +123,20 @@ Status check_names(std::string_view element, std::string_view field,
   return ok_status();
 }
 
+// An element that names itself in its own (anti-)affinity: one node cannot be another.
+Status check_not_self(std::string_view element, std::string_view field,
+                      const std::vector<std::string>& names, const std::string& self) {
+  if (std::find(names.begin(), names.end(), self) != names.end()) {
+    return make_error(ErrorCode::kInvalidArgument, "{}: {} names itself", element, field);
+  }
+  return ok_status();
+}
+
 Status check_nf(const NfRequest& nf, const RequestIds& ids) {
   std::string element = fmt::format("NF {}", nf.id);
   CL_RETURN_IF_ERROR(check_capacity(element, "demand", nf.demand));
   CL_RETURN_IF_ERROR(check_names(element, "affinity", nf.affinity, ids.nfs, "an NF"));
+  CL_RETURN_IF_ERROR(check_not_self(element, "anti_affinity", nf.anti_affinity, nf.id));
   return check_names(element, "anti_affinity", nf.anti_affinity, ids.nfs, "an NF");
 }
 
@@ -153,6 +164,7 @@ Status check_hop(const HopRequest& hop, const RequestIds& ids) {
   }
   CL_RETURN_IF_ERROR(check_number(element, "bandwidth", hop.bandwidth));
   CL_RETURN_IF_ERROR(check_optional_delay(element, hop.max_delay_ms));
+  CL_RETURN_IF_ERROR(check_not_self(element, "anti_affinity", hop.anti_affinity, hop.id));
   return check_names(element, "anti_affinity", hop.anti_affinity, ids.hops, "a hop");
 }
 

@@ -74,6 +74,9 @@ class MappingChecker {
       if (node.kind != NodeKind::kInfra) {
         fail("NF {} is on {}, not an infra", nf.id, node.id);
       }
+      if (nf.functional_type.empty() && node.capacity == Capacity{}) {
+        fail("NF {} (no type) is on {}, which hosts no NFs (no capacity)", nf.id, node.id);
+      }
       if (!nf.functional_type.empty() && !listed(node.supported, nf.functional_type)) {
         fail("NF {} ({}) is on {}, which does not run it", nf.id, nf.functional_type, node.id);
       }

@@ -159,6 +159,15 @@ TEST(ValidateRequest, RefusesALinkWithoutCost) {
   EXPECT_EQ(refusal(in), "substrate link l1: cost must be > 0 (got 0)");
 }
 
+TEST(ValidateRequest, RefusesAnElementThatIsAntiAffineToItself) {
+  Instance in = valid();
+  in.request.nfs[0].anti_affinity = {in.request.nfs[0].id};
+  EXPECT_EQ(refusal(in), "NF fw: anti_affinity names itself");
+  in = valid();
+  in.request.hops[0].anti_affinity = {in.request.hops[0].id};
+  EXPECT_EQ(refusal(in), "hop h1: anti_affinity names itself");
+}
+
 TEST(ValidateRequest, RefusesDuplicateSubstrateNodeIds) {
   Instance in = valid();
   in.substrate.nodes[2].id = "sap1";
