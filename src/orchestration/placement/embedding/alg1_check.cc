@@ -78,6 +78,57 @@ std::optional<std::vector<size_t>> walk(const Substrate& s, size_t first,
   return nodes;
 }
 
+// Adds a hop's bandwidth to its links; the first link over capacity.
+std::optional<Refusal> check_links(const Substrate& s, const std::string& hop_id,
+                                   const std::vector<size_t>& links, double bw,
+                                   std::vector<double>& link_used) {
+  for (size_t l : links) {
+    link_used[l] += bw;
+    if (over(link_used[l], s.links[l].bandwidth)) {
+      return why("bandwidth", hop_id, fmt::format("link '{}' is over capacity", s.links[l].id));
+    }
+  }
+  return std::nullopt;
+}
+
+// Adds a hop's bandwidth to the nodes of its path; the first node over capacity, not allowed or
+// banned.
+std::optional<Refusal> check_path_nodes(const Substrate& s, const HopRequest& hop,
+                                        const std::vector<size_t>& nodes, double bw,
+                                        std::vector<double>& node_used) {
+  for (size_t n : nodes) {
+    node_used[n] += bw;
+    const std::string& id = s.nodes[n].id;
+    if (over(node_used[n], s.nodes[n].bandwidth)) {
+      return why("bandwidth", hop.id, fmt::format("node '{}' is over capacity", id));
+    }
+    if (!hop.allowed_nodes.empty() && !listed(hop.allowed_nodes, id)) {
+      return why("allowed", hop.id, fmt::format("its path crosses '{}'", id));
+    }
+    if (listed(hop.banned_nodes, id)) {
+      return why("banned", hop.id, fmt::format("its path crosses '{}'", id));
+    }
+  }
+  return std::nullopt;
+}
+
+// The first hop sharing a link with one of its anti-affine hops.
+std::optional<Refusal> check_hop_anti_affinity(
+    const Request& r, std::map<std::string, std::set<size_t>>& hop_link_set) {
+  for (const auto& hop : r.hops) {
+    for (const auto& other : hop.anti_affinity) {
+      const auto& a = hop_link_set[hop.id];
+      const auto& b = hop_link_set[other];
+      for (size_t l : a) {
+        if (b.count(l)) {
+          return why("anti-affinity", hop.id, fmt::format("shares a link with '{}'", other));
+        }
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<Refusal> check_hops(const Substrate& s, const Request& r, const Mapping& m) {
   auto bw = hop_bandwidths(r);
   std::vector<double> link_used(s.links.size(), 0);
@@ -94,42 +145,18 @@ std::optional<Refusal> check_hops(const Substrate& s, const Request& r, const Ma
     if (!nodes || nodes->back() != *dst) {
       return why("path", hop.id, "its links do not join its ends");
     }
-    for (size_t l : links->second) {
-      link_used[l] += bw[hop.id];
-      if (over(link_used[l], s.links[l].bandwidth)) {
-        return why("bandwidth", hop.id, fmt::format("link '{}' is over capacity", s.links[l].id));
-      }
+    if (auto bad = check_links(s, hop.id, links->second, bw[hop.id], link_used)) {
+      return bad;
     }
-    for (size_t n : *nodes) {
-      node_used[n] += bw[hop.id];
-      const std::string& id = s.nodes[n].id;
-      if (over(node_used[n], s.nodes[n].bandwidth)) {
-        return why("bandwidth", hop.id, fmt::format("node '{}' is over capacity", id));
-      }
-      if (!hop.allowed_nodes.empty() && !listed(hop.allowed_nodes, id)) {
-        return why("allowed", hop.id, fmt::format("its path crosses '{}'", id));
-      }
-      if (listed(hop.banned_nodes, id)) {
-        return why("banned", hop.id, fmt::format("its path crosses '{}'", id));
-      }
+    if (auto bad = check_path_nodes(s, hop, *nodes, bw[hop.id], node_used)) {
+      return bad;
     }
     if (hop.max_delay_ms && over(path_delay(s, *src, links->second), *hop.max_delay_ms)) {
       return why("delay", hop.id, "its path is slower than its bound");
     }
     hop_link_set[hop.id] = {links->second.begin(), links->second.end()};
   }
-  for (const auto& hop : r.hops) {
-    for (const auto& other : hop.anti_affinity) {
-      const auto& a = hop_link_set[hop.id];
-      const auto& b = hop_link_set[other];
-      for (size_t l : a) {
-        if (b.count(l)) {
-          return why("anti-affinity", hop.id, fmt::format("shares a link with '{}'", other));
-        }
-      }
-    }
-  }
-  return std::nullopt;
+  return check_hop_anti_affinity(r, hop_link_set);
 }
 
 }  // namespace

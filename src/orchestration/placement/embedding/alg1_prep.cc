@@ -102,13 +102,8 @@ std::vector<char> node_filter(const Substrate& s, const std::vector<std::string>
   return ok;
 }
 
-// Elements, hops, requirements, affinities as indices. InvalidArgument for a requirement whose
-// hops do not follow each other (alg1: "EdgeReq.sg_path should select a path").
-Result<Problem> index_request(const Substrate& s, const Request& r) {
-  Problem p;
-  p.s = &s;
-  p.r = &r;
-  p.nf_count = r.nfs.size();
+// Elements as indices: NFs first, then SAPs with their bound substrate node.
+Index index_elements(const Substrate& s, const Request& r, Problem& p) {
   Index elems;
   for (const auto& nf : r.nfs) {
     elems.emplace(nf.id, p.elem_ids.size());
@@ -120,6 +115,23 @@ Result<Problem> index_request(const Substrate& s, const Request& r) {
     p.elem_ids.push_back(sap.id);
     p.sap_node.push_back(s.node_index(sap.binding.empty() ? sap.id : sap.binding));
   }
+  return elems;
+}
+
+// Each hop's anti-affine hops, both ways.
+void link_anti_hops(const Request& r, const Index& hop_index, Problem& p) {
+  for (size_t i = 0; i < r.hops.size(); ++i) {
+    for (const auto& other : r.hops[i].anti_affinity) {
+      if (auto it = hop_index.find(other); it != hop_index.end()) {
+        p.hops[i].anti.push_back(it->second);
+        p.hops[it->second].anti.push_back(i);
+      }
+    }
+  }
+}
+
+// Hops as indices; the index of each hop id. InvalidArgument for a hop with an unknown end.
+Result<Index> index_hops(const Substrate& s, const Request& r, const Index& elems, Problem& p) {
   Index hop_index;
   auto bw = hop_bandwidths(r);
   for (const auto& hop : r.hops) {
@@ -137,39 +149,41 @@ Result<Problem> index_request(const Substrate& s, const Request& r) {
     h.permitted = node_filter(s, hop.allowed_nodes, hop.banned_nodes);
     p.hops.push_back(std::move(h));
   }
-  for (size_t i = 0; i < r.hops.size(); ++i) {
-    for (const auto& other : r.hops[i].anti_affinity) {
-      if (auto it = hop_index.find(other); it != hop_index.end()) {
-        p.hops[i].anti.push_back(it->second);
-        p.hops[it->second].anti.push_back(i);
-      }
+  link_anti_hops(r, hop_index, p);
+  return hop_index;
+}
+
+// One requirement as indices, to become the next entry of p.reqs; its hops learn they hold it.
+// InvalidArgument for an unknown hop or hops that do not follow each other.
+Result<RequirementInfo> index_requirement(const Requirement& req, const Index& hop_index,
+                                          Problem& p) {
+  RequirementInfo info;
+  info.budget = req.max_delay_ms.value_or(kUnlimited);
+  for (const auto& id : req.path) {
+    auto it = hop_index.find(id);
+    if (it == hop_index.end()) {
+      return make_error(ErrorCode::kInvalidArgument, "requirement '{}' names unknown hop '{}'",
+                        req.id, id);
     }
-  }
-  for (const auto& req : r.requirements) {
-    RequirementInfo info;
-    info.budget = req.max_delay_ms.value_or(kUnlimited);
-    for (const auto& id : req.path) {
-      auto it = hop_index.find(id);
-      if (it == hop_index.end()) {
-        return make_error(ErrorCode::kInvalidArgument, "requirement '{}' names unknown hop '{}'",
-                          req.id, id);
-      }
-      const HopInfo& h = p.hops[it->second];
-      if (!info.elems.empty() && info.elems.back() != h.src) {
-        return make_error(ErrorCode::kInvalidArgument,
-                          "requirement '{}': hop '{}' does not start where the previous ends",
-                          req.id, id);
-      }
-      if (info.elems.empty()) {
-        info.elems.push_back(h.src);
-      }
-      info.elems.push_back(h.dst);
-      info.hops.push_back(it->second);
-      p.hops[it->second].requirements.push_back(p.reqs.size());
+    const HopInfo& h = p.hops[it->second];
+    if (!info.elems.empty() && info.elems.back() != h.src) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        "requirement '{}': hop '{}' does not start where the previous ends", req.id,
+                        id);
     }
-    info.e2e = info.hops.size() >= 2 && p.is_sap(info.elems.front()) && p.is_sap(info.elems.back());
-    p.reqs.push_back(std::move(info));
+    if (info.elems.empty()) {
+      info.elems.push_back(h.src);
+    }
+    info.elems.push_back(h.dst);
+    info.hops.push_back(it->second);
+    p.hops[it->second].requirements.push_back(p.reqs.size());
   }
+  info.e2e = info.hops.size() >= 2 && p.is_sap(info.elems.front()) && p.is_sap(info.elems.back());
+  return info;
+}
+
+// Affinity and anti-affinity between NFs, both ways; ids of unknown NFs are ignored.
+void index_affinities(const Request& r, const Index& elems, Problem& p) {
   p.affinity.resize(p.nf_count);
   p.anti_affinity.resize(p.nf_count);
   for (size_t i = 0; i < r.nfs.size(); ++i) {
@@ -184,33 +198,52 @@ Result<Problem> index_request(const Substrate& s, const Request& r) {
     link(r.nfs[i].affinity, p.affinity);
     link(r.nfs[i].anti_affinity, p.anti_affinity);
   }
+}
+
+// Elements, hops, requirements, affinities as indices. InvalidArgument for a requirement whose
+// hops do not follow each other (alg1: "EdgeReq.sg_path should select a path").
+Result<Problem> index_request(const Substrate& s, const Request& r) {
+  Problem p;
+  p.s = &s;
+  p.r = &r;
+  p.nf_count = r.nfs.size();
+  Index elems = index_elements(s, r, p);
+  CL_ASSIGN_OR_RETURN(Index hop_index, index_hops(s, r, elems, p));
+  for (const auto& req : r.requirements) {
+    CL_ASSIGN_OR_RETURN(RequirementInfo info, index_requirement(req, hop_index, p));
+    p.reqs.push_back(std::move(info));
+  }
+  index_affinities(r, elems, p);
   return p;
 }
 
-// GraphPreprocessor._findSubgraphForChain: explore from the first SAP, nearest (by delay) first,
-// keeping the nodes whose delay from the start plus to the last SAP fits the bound. Other SAPs
-// than the request's are left out.
-std::variant<std::vector<char>, Refusal> chain_subgraph(const Problem& p, size_t req,
-                                                        DelayOracle& oracle,
-                                                        const std::vector<char>& request_saps) {
-  const Substrate& s = *p.s;
-  const RequirementInfo& info = p.reqs[req];
-  size_t begin = *p.sap_node[info.elems.front()];
-  size_t end = *p.sap_node[info.elems.back()];
-  const auto& from_begin = oracle.from(begin);
-  const auto& to_end = oracle.to(end);
+std::vector<std::vector<size_t>> successors(const Substrate& s) {
   std::vector<std::vector<size_t>> succ(s.nodes.size());
   for (const auto& l : s.links) {
     succ[l.src].push_back(l.dst);
   }
-  std::vector<char> visited(s.nodes.size(), 0);
-  std::vector<char> queued(s.nodes.size(), 0);
+  return succ;
+}
+
+// What a chain's latency subgraph is explored by: the delays from its first SAP and to its last
+// one, and its bound.
+struct ChainDelays {
+  const std::vector<double>& from_begin;
+  const std::vector<double>& to_end;
+  double budget = kUnlimited;
+};
+
+// The explorer's frontier: nodes not yet visited whose detour to the chain's end fits.
+struct Frontier {
+  std::vector<char> visited;
+  std::vector<char> queued;
   std::vector<size_t> pending;
-  visited[begin] = 1;
-  size_t current = begin;
-  double dist = 0;
-  while (dist <= info.budget) {
-    for (size_t n : succ[current]) {
+
+  // Queues the successors of the current node reached `dist` ms from the start; only infras and
+  // the request's SAPs.
+  void add(const Substrate& s, const std::vector<size_t>& succ, double dist, const ChainDelays& d,
+           const std::vector<char>& request_saps) {
+    for (size_t n : succ) {
       if (visited[n] || queued[n]) {
         continue;
       }
@@ -220,22 +253,53 @@ std::variant<std::vector<char>, Refusal> chain_subgraph(const Problem& p, size_t
       } else if (!request_saps[n]) {
         continue;
       }
-      if (to_end[n] + dist + forwarding <= info.budget) {
+      if (d.to_end[n] + dist + forwarding <= d.budget) {
         pending.push_back(n);
         queued[n] = 1;
       }
     }
-    if (pending.empty()) {
+  }
+};
+
+// GraphPreprocessor._findSubgraphForChain's exploration: from `begin`, nearest (by delay) first,
+// while the delay reached fits the bound; the nodes visited.
+std::vector<char> explore_chain(const Substrate& s, size_t begin, const ChainDelays& d,
+                                const std::vector<char>& request_saps) {
+  std::vector<std::vector<size_t>> succ = successors(s);
+  Frontier f{std::vector<char>(s.nodes.size(), 0), std::vector<char>(s.nodes.size(), 0), {}};
+  f.visited[begin] = 1;
+  size_t current = begin;
+  double dist = 0;
+  while (dist <= d.budget) {
+    f.add(s, succ[current], dist, d, request_saps);
+    if (f.pending.empty()) {
       break;
     }
-    auto best = std::min_element(pending.begin(), pending.end(),
-                                 [&](size_t a, size_t b) { return from_begin[a] < from_begin[b]; });
+    auto best = std::min_element(f.pending.begin(), f.pending.end(), [&](size_t a, size_t b) {
+      return d.from_begin[a] < d.from_begin[b];
+    });
     current = *best;
-    pending.erase(best);
-    queued[current] = 0;
-    visited[current] = 1;
-    dist = from_begin[current];
+    f.pending.erase(best);
+    f.queued[current] = 0;
+    f.visited[current] = 1;
+    dist = d.from_begin[current];
   }
+  return std::move(f.visited);
+}
+
+// GraphPreprocessor._findSubgraphForChain: explore from the first SAP, nearest (by delay) first,
+// keeping the nodes whose delay from the start plus to the last SAP fits the bound. Other SAPs
+// than the request's are left out.
+std::variant<std::vector<char>, Refusal> chain_subgraph(const Problem& p, size_t req,
+                                                        DelayOracle& oracle,
+                                                        const std::vector<char>& request_saps) {
+  const RequirementInfo& info = p.reqs[req];
+  size_t begin = *p.sap_node[info.elems.front()];
+  size_t end = *p.sap_node[info.elems.back()];
+  const auto& from_begin = oracle.from(begin);
+  const auto& to_end = oracle.to(end);
+  std::vector<char> visited =
+      explore_chain(*p.s, begin, ChainDelays{from_begin, to_end, info.budget}, request_saps);
   const std::string& id = p.r->requirements[req].id;
   if (!visited[end]) {
     if (from_begin[end] == kUnlimited) {
@@ -452,51 +516,72 @@ std::optional<Refusal> unmappable_elements(const Problem& p, const std::vector<c
   return std::nullopt;
 }
 
-}  // namespace
-
-Result<Prepared> prepare(const Substrate& s, const Request& r, uint64_t seed, DelayOracle& oracle) {
-  Prepared out;
-  CL_ASSIGN_OR_RETURN(out.problem, index_request(s, r));
-  Problem& p = out.problem;
+// The first of the request's SAPs bound to no substrate SAP.
+std::optional<Refusal> unbound_sap(const Substrate& s, const Problem& p) {
   for (size_t e = p.nf_count; e < p.elem_ids.size(); ++e) {
     if (!p.sap_node[e] || s.nodes[*p.sap_node[e]].kind != NodeKind::kSap) {
-      out.refusal = refusal("binding", p.elem_ids[e], "the SAP is bound to no substrate SAP");
-      return out;
+      return refusal("binding", p.elem_ids[e], "the SAP is bound to no substrate SAP");
     }
   }
-  p.node_order.resize(s.nodes.size());
-  std::iota(p.node_order.begin(), p.node_order.end(), size_t{0});
-  std::mt19937_64 rng(seed);
-  std::shuffle(p.node_order.begin(), p.node_order.end(), rng);
+  return std::nullopt;
+}
 
-  std::vector<char> request_saps(s.nodes.size(), 0);
+// A seeded permutation of 0..count-1: the order candidates are scanned.
+std::vector<size_t> shuffled_nodes(size_t count, uint64_t seed) {
+  std::vector<size_t> order(count);
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::mt19937_64 rng(seed);
+  std::shuffle(order.begin(), order.end(), rng);
+  return order;
+}
+
+// Per substrate node: whether one of the request's SAPs is bound to it.
+std::vector<char> request_sap_nodes(const Problem& p) {
+  std::vector<char> request_saps(p.s->nodes.size(), 0);
   for (size_t e = p.nf_count; e < p.elem_ids.size(); ++e) {
     request_saps[*p.sap_node[e]] = 1;
   }
-  std::vector<std::vector<char>> masks(p.reqs.size());
-  std::vector<size_t> e2e_sorted;
-  Divider div{p,
-              std::vector<std::vector<size_t>>(p.hops.size()),
-              std::vector<char>(p.hops.size(), 0),
-              std::vector<char>(p.elem_ids.size(), 0),
-              {}};
+  return request_saps;
+}
+
+// The end-to-end chains: their latency subgraphs, their order and the hops they colour.
+struct Chains {
+  std::vector<std::vector<char>> masks;    // per requirement: its subgraph; empty unless e2e
+  std::vector<size_t> e2e_sorted;          // e2e requirements, strictest budget first
+  std::vector<std::vector<size_t>> color;  // per hop: e2e requirements holding it, ascending
+};
+
+std::variant<Chains, Refusal> e2e_chains(const Problem& p, DelayOracle& oracle) {
+  std::vector<char> request_saps = request_sap_nodes(p);
+  Chains out{std::vector<std::vector<char>>(p.reqs.size()),
+             {},
+             std::vector<std::vector<size_t>>(p.hops.size())};
   for (size_t i = 0; i < p.reqs.size(); ++i) {
     if (!p.reqs[i].e2e) {
       continue;
     }
     auto sub = chain_subgraph(p, i, oracle, request_saps);
     if (auto* why = std::get_if<Refusal>(&sub)) {
-      out.refusal = std::move(*why);
-      return out;
+      return std::move(*why);
     }
-    masks[i] = std::get<std::vector<char>>(std::move(sub));
-    e2e_sorted.push_back(i);
+    out.masks[i] = std::get<std::vector<char>>(std::move(sub));
+    out.e2e_sorted.push_back(i);
     for (size_t h : p.reqs[i].hops) {
-      div.color[h].push_back(i);  // ascending: i grows
+      out.color[h].push_back(i);  // ascending: i grows
     }
   }
-  std::stable_sort(e2e_sorted.begin(), e2e_sorted.end(),
+  std::stable_sort(out.e2e_sorted.begin(), out.e2e_sorted.end(),
                    [&](size_t a, size_t b) { return p.reqs[a].budget < p.reqs[b].budget; });
+  return out;
+}
+
+// A divider before any sub-chain: SAPs first and already placed, then NFs.
+Divider make_divider(Problem& p, std::vector<std::vector<size_t>> color) {
+  Divider div{p,
+              std::move(color),
+              std::vector<char>(p.hops.size(), 0),
+              std::vector<char>(p.elem_ids.size(), 0),
+              {}};
   for (size_t e = p.nf_count; e < p.elem_ids.size(); ++e) {
     div.elem_order.push_back(e);
     div.rechained[e] = 1;
@@ -504,13 +589,34 @@ Result<Prepared> prepare(const Substrate& s, const Request& r, uint64_t seed, De
   for (size_t e = 0; e < p.nf_count; ++e) {
     div.elem_order.push_back(e);
   }
-  auto coloured = div.coloured(e2e_sorted);
+  return div;
+}
+
+}  // namespace
+
+Result<Prepared> prepare(const Substrate& s, const Request& r, uint64_t seed, DelayOracle& oracle) {
+  Prepared out;
+  CL_ASSIGN_OR_RETURN(out.problem, index_request(s, r));
+  Problem& p = out.problem;
+  out.refusal = unbound_sap(s, p);
+  if (out.refusal) {
+    return out;
+  }
+  p.node_order = shuffled_nodes(s.nodes.size(), seed);
+  auto chains = e2e_chains(p, oracle);
+  if (auto* why = std::get_if<Refusal>(&chains)) {
+    out.refusal = std::move(*why);
+    return out;
+  }
+  Chains& c = std::get<Chains>(chains);
+  Divider div = make_divider(p, std::move(c.color));
+  auto coloured = div.coloured(c.e2e_sorted);
   for (auto& sc : coloured) {
-    sc.mask = intersect(masks, sc.color);
+    sc.mask = intersect(c.masks, sc.color);
   }
   auto best_effort = div.best_effort();
-  if (auto why = unmappable_elements(p, div.rechained, div.removed)) {
-    out.refusal = std::move(why);
+  out.refusal = unmappable_elements(p, div.rechained, div.removed);
+  if (out.refusal) {
     return out;
   }
   p.subchains = order_subchains(p, std::move(coloured), std::move(best_effort));

@@ -293,49 +293,49 @@ void Search::fail(size_t k, Stage stage, size_t hop, size_t nf, const std::strin
     return;  // keep the furthest failure
   }
   failure_step_ = k;
+  failure_ = failure_refusal(stage, hop, nf, detail);
+}
+
+// The refusal for a step that failed at `stage`, naming the NF (or the hop) the stage is about.
+Refusal Search::failure_refusal(Stage stage, size_t hop, size_t nf,
+                                const std::string& detail) const {
   const std::string& hop_id = p_.r->hops[hop].id;
   const std::string nf_id = nf == kNoIndex ? hop_id : p_.elem_ids[nf];
-  auto set = [&](const char* constraint, const std::string& element, std::string message) {
-    failure_ = Refusal{constraint, element, std::move(message)};
-  };
   switch (stage) {
     case kType:
-      set("type", nf_id, "no infra it can reach runs its type");
-      break;
+      return Refusal{"type", nf_id, "no infra it can reach runs its type"};
     case kAllowed:
-      set("allowed", nf_id, "no allowed node is left for it");
-      break;
+      return Refusal{"allowed", nf_id, "no allowed node is left for it"};
     case kBanned:
-      set("banned", nf_id, "every candidate node is banned");
-      break;
+      return Refusal{"banned", nf_id, "every candidate node is banned"};
     case kAffinity:
-      set("affinity", nf_id, "no host satisfies its affinity");
-      break;
+      return Refusal{"affinity", nf_id, "no host satisfies its affinity"};
     case kCapacity:
-      set("capacity", nf_id, "no reachable host has the cpu, memory and storage it needs");
-      break;
+      return Refusal{"capacity", nf_id,
+                     "no reachable host has the cpu, memory and storage it needs"};
     case kBandwidth:
-      set("bandwidth", hop_id, "no path has the bandwidth the hop needs");
-      break;
-    case kDelay: {
-      std::string element = hop_id;
-      double tightest = p_.hops[hop].max_delay;
-      for (size_t r : p_.hops[hop].requirements) {
-        if (req_avail_[r] < tightest) {
-          tightest = req_avail_[r];
-          element = p_.r->requirements[r].id;
-        }
-      }
-      set("delay", element, "no host or path fits the delay left");
-      break;
-    }
+      return Refusal{"bandwidth", hop_id, "no path has the bandwidth the hop needs"};
+    case kDelay:
+      return delay_refusal(hop);
     case kAnti:
-      set("anti-affinity", nf_id, "every candidate host runs an anti-affine NF");
-      break;
+      return Refusal{"anti-affinity", nf_id, "every candidate host runs an anti-affine NF"};
     case kNone:
-      set("path", hop_id, detail.empty() ? "alg1 found no mapping" : detail);
       break;
   }
+  return Refusal{"path", hop_id, detail.empty() ? "alg1 found no mapping" : detail};
+}
+
+// A delay failure names the hop, or the requirement with less delay left than the hop's bound.
+Refusal Search::delay_refusal(size_t hop) const {
+  std::string element = p_.r->hops[hop].id;
+  double tightest = p_.hops[hop].max_delay;
+  for (size_t r : p_.hops[hop].requirements) {
+    if (req_avail_[r] < tightest) {
+      tightest = req_avail_[r];
+      element = p_.r->requirements[r].id;
+    }
+  }
+  return Refusal{"delay", element, "no host or path fits the delay left"};
 }
 
 Mapping Search::mapping() const {

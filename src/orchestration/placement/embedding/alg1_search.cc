@@ -154,37 +154,55 @@ bool Search::place_nf(size_t k) {
   size_t hop = sc.hops[steps_[k].pos];
   size_t start = *host_[sc.elems[steps_[k].pos]];
   size_t nf = sc.elems[steps_[k].pos + 1];
-  Paths paths = weight_paths(start, sc, hop, std::nullopt);
-  Stage stage = kNone;
-  std::vector<Candidate> hosts;
-  std::map<size_t, Placement> routes;
+  Hosts hosts = reachable_hosts(k, nf, start, weight_paths(start, sc, hop, std::nullopt));
+  if (hosts.list.empty()) {
+    fail(k, hosts.stage == kNone ? unreachable_type_stage(nf, sc) : hosts.stage, hop, nf,
+         "no host of its type is reachable");
+    return false;
+  }
+  Stage stage = std::max(hosts.stage, kAffinity);
+  auto ranked = delay_preferences(hosts.list, start, sc, hop);
+  if (ranked.size() < hosts.list.size()) {
+    stage = std::max(stage, kDelay);
+  }
+  std::vector<Placement> feasible = score_hosts(ranked, hosts.routes, hop, nf, stage);
+  if (feasible.empty()) {
+    fail(k, stage, hop, nf, "");
+    return false;
+  }
+  take_best(k, std::move(feasible));
+  return true;
+}
+
+// The reached nodes that can host the NF and pass its filters, each with its route from
+// `start`; the furthest filter stage that turned a node away.
+Search::Hosts Search::reachable_hosts(size_t k, size_t nf, size_t start, const Paths& paths) const {
+  Hosts out;
   for (size_t n : p_.node_order) {
     if (!paths.reached[n] || !can_host(s_.nodes[n], p_.r->nfs[nf])) {
       continue;
     }
     Stage filtered = nf_filter(nf, n);
     if (filtered != kNone) {
-      stage = std::max(stage, filtered);
+      out.stage = std::max(out.stage, filtered);
       continue;
     }
-    Placement& pl = routes[n];
+    Placement& pl = out.routes[n];
     pl.step = k;
     pl.nf = nf;
     pl.target = n;
     extract(paths, start, n, pl);
     pl.used_latency = path_delay(s_, start, pl.links);
-    hosts.push_back({n, pl.used_latency, 0});
+    out.list.push_back({n, pl.used_latency, 0});
   }
-  if (hosts.empty()) {
-    fail(k, stage == kNone ? unreachable_type_stage(nf, sc) : stage, hop, nf,
-         "no host of its type is reachable");
-    return false;
-  }
-  stage = std::max(stage, kAffinity);
-  auto ranked = delay_preferences(hosts, start, sc, hop);
-  if (ranked.size() < hosts.size()) {
-    stage = std::max(stage, kDelay);
-  }
+  return out;
+}
+
+// The ranked hosts whose placement is feasible, valued by the objective and the delay
+// preference; `stage` rises to the furthest stage that turned one away.
+std::vector<Placement> Search::score_hosts(const std::vector<Candidate>& ranked,
+                                           std::map<size_t, Placement>& routes, size_t hop,
+                                           size_t nf, Stage& stage) {
   std::vector<Placement> feasible;
   for (const auto& c : ranked) {
     Placement& pl = routes[c.node];
@@ -201,10 +219,12 @@ bool Search::place_nf(size_t k) {
     pl.value = *value + factors_.latency * 10.0 * c.preference;
     feasible.push_back(pl);
   }
-  if (feasible.empty()) {
-    fail(k, stage, hop, nf, "");
-    return false;
-  }
+  return feasible;
+}
+
+// Takes the best placement of step k; remembers the next `branching` - 1 as its alternatives,
+// forgetting levels beyond `backtrack_depth`.
+void Search::take_best(size_t k, std::vector<Placement> feasible) {
   std::stable_sort(feasible.begin(), feasible.end(),
                    [](const Placement& a, const Placement& b) { return a.value < b.value; });
   size_t keep = static_cast<size_t>(std::max(options_.branching, 1));
@@ -218,7 +238,6 @@ bool Search::place_nf(size_t k) {
   }
   apply(feasible.front());
   done_.push_back(std::move(feasible.front()));
-  return true;
 }
 
 // Why no host of the NF's type was reached: none exists ("type"), or the sub-chain's latency
@@ -269,30 +288,24 @@ bool Search::route_hop(size_t k) {
 Search::Paths Search::weight_paths(size_t start, const Subchain& sc, size_t hop,
                                    std::optional<size_t> target) {
   const HopInfo& h = p_.hops[hop];
-  Paths out{std::vector<char>(s_.nodes.size(), 0), std::vector<size_t>(s_.nodes.size(), kNoIndex)};
   if (!h.permitted[start]) {
-    return out;
+    return Paths{std::vector<char>(s_.nodes.size(), 0),
+                 std::vector<size_t>(s_.nodes.size(), kNoIndex)};
   }
-  std::vector<char> banned_link(s_.links.size(), 0);
-  for (size_t other : h.anti) {
-    if (hop_links_[other]) {
-      for (size_t l : *hop_links_[other]) {
-        banned_link[l] = 1;
-      }
-    }
-  }
-  auto usable = [&](size_t n) {
-    return h.permitted[n] && (sc.mask.empty() || sc.mask[n] || n == start);
-  };
-  auto node_weight = [&](size_t n) {
-    return s_.nodes[n].kind == NodeKind::kSap ? 0.0 : weight_of(node_bw_[n]);
-  };
+  return lightest_paths(start, usable_links(h, sc, start), target);
+}
+
+// Dijkstra from `start` over the usable links (ties by push order), stopping at `target` once
+// it is settled.
+Search::Paths Search::lightest_paths(size_t start, const std::vector<char>& usable,
+                                     std::optional<size_t> target) const {
+  Paths out{std::vector<char>(s_.nodes.size(), 0), std::vector<size_t>(s_.nodes.size(), kNoIndex)};
   std::vector<double> dist(s_.nodes.size(), kUnlimited);
   std::vector<char> done(s_.nodes.size(), 0);
   using Item = std::tuple<double, uint64_t, size_t>;
   std::priority_queue<Item, std::vector<Item>, std::greater<>> heap;
   uint64_t counter = 0;
-  dist[start] = node_weight(start);
+  dist[start] = entry_weight(start);
   out.reached[start] = 1;
   heap.push({dist[start], counter++, start});
   while (!heap.empty()) {
@@ -307,10 +320,10 @@ Search::Paths Search::weight_paths(size_t start, const Subchain& sc, size_t hop,
     }
     for (size_t l : out_[u]) {
       size_t v = s_.links[l].dst;
-      if (banned_link[l] || !usable(v) || done[v]) {
+      if (!usable[l] || done[v]) {
         continue;
       }
-      double nd = d + node_weight(v) + weight_of(link_bw_[l]);
+      double nd = d + entry_weight(v) + weight_of(link_bw_[l]);
       if (!out.reached[v] || nd < dist[v]) {
         dist[v] = nd;
         out.reached[v] = 1;
@@ -320,6 +333,31 @@ Search::Paths Search::weight_paths(size_t start, const Subchain& sc, size_t hop,
     }
   }
   return out;
+}
+
+// Per substrate link: whether hop h's path may take it. Not when a routed anti-affine hop uses
+// it, nor into a node the hop may not cross or outside the sub-chain's subgraph (but `start`).
+std::vector<char> Search::usable_links(const HopInfo& h, const Subchain& sc, size_t start) const {
+  std::vector<char> usable(s_.links.size(), 1);
+  for (size_t other : h.anti) {
+    if (hop_links_[other]) {
+      for (size_t l : *hop_links_[other]) {
+        usable[l] = 0;
+      }
+    }
+  }
+  for (size_t l = 0; l < s_.links.size(); ++l) {
+    size_t v = s_.links[l].dst;
+    if (!h.permitted[v] || !(sc.mask.empty() || sc.mask[v] || v == start)) {
+      usable[l] = 0;
+    }
+  }
+  return usable;
+}
+
+// The weight of entering node n: 1/free bandwidth, nothing for a SAP.
+double Search::entry_weight(size_t n) const {
+  return s_.nodes[n].kind == NodeKind::kSap ? 0.0 : weight_of(node_bw_[n]);
 }
 
 }  // namespace chainlab::orchestration::embedding::alg1_detail

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <deque>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -48,15 +49,30 @@ class Search {
   };
   // Why a step failed: the furthest stage a candidate reached.
   enum Stage { kNone, kType, kAllowed, kBanned, kAffinity, kCapacity, kBandwidth, kDelay, kAnti };
+  // The hosts a step may place its NF on, with their routes (by node).
+  struct Hosts {
+    std::vector<Candidate> list;
+    std::map<size_t, Placement> routes;
+    Stage stage = kNone;  // the furthest filter stage a turned-away node reached
+  };
 
   bool take_step(size_t k);
   bool place_nf(size_t k);
+  Hosts reachable_hosts(size_t k, size_t nf, size_t start, const Paths& paths) const;
+  std::vector<Placement> score_hosts(const std::vector<Candidate>& ranked,
+                                     std::map<size_t, Placement>& routes, size_t hop, size_t nf,
+                                     Stage& stage);
+  void take_best(size_t k, std::vector<Placement> feasible);
   bool route_hop(size_t k);
   bool backtrack();
   void apply(const Placement& p);
   void undo(const Placement& p);
 
   Paths weight_paths(size_t start, const Subchain& sc, size_t hop, std::optional<size_t> target);
+  Paths lightest_paths(size_t start, const std::vector<char>& usable,
+                       std::optional<size_t> target) const;
+  std::vector<char> usable_links(const HopInfo& h, const Subchain& sc, size_t start) const;
+  double entry_weight(size_t n) const;
   std::vector<char> delay_path(size_t start, size_t end, const Subchain& sc);
   void extract(const Paths& paths, size_t start, size_t node, Placement& out) const;
   std::vector<Candidate> delay_preferences(const std::vector<Candidate>& hosts, size_t start,
@@ -72,6 +88,8 @@ class Search {
   bool distance_good(size_t from_elem, size_t to_elem, size_t n1, size_t n2);
   bool ends_reachable(double used, size_t node, const Subchain& sc);
   void fail(size_t k, Stage stage, size_t hop, size_t nf, const std::string& detail);
+  Refusal failure_refusal(Stage stage, size_t hop, size_t nf, const std::string& detail) const;
+  Refusal delay_refusal(size_t hop) const;
 
   const Problem& p_;
   const Substrate& s_;
