@@ -90,15 +90,7 @@ std::vector<char> Search::delay_path(size_t start, size_t end, const Subchain& s
 std::vector<Search::Candidate> Search::delay_preferences(const std::vector<Candidate>& hosts,
                                                          size_t start, const Subchain& sc,
                                                          size_t hop) {
-  const std::vector<size_t>* chain_hops = &sc.hops;
-  size_t end_elem = sc.elems.back();
-  if (!sc.color.empty()) {
-    size_t strictest = *std::min_element(sc.color.begin(), sc.color.end(), [&](size_t a, size_t b) {
-      return req_avail_[a] < req_avail_[b];
-    });
-    chain_hops = &p_.reqs[strictest].hops;
-    end_elem = p_.reqs[strictest].elems.back();
-  }
+  auto [chain_hops, end_elem] = ranking_chain(sc);
   size_t chain_end = host_[end_elem].value_or(start);
   std::vector<char> on_path = delay_path(start, chain_end, sc);
   const auto& d_start = oracle_.from(start);
@@ -125,6 +117,26 @@ std::vector<Search::Candidate> Search::delay_preferences(const std::vector<Candi
   if (!(steps > 0)) {
     steps = 1;  // alg1 would divide by zero
   }
+  return rank_layers(layers, d_start, steps, lal);
+}
+
+// The chain a sub-chain's hosts are ranked against: its e2e chain with the least delay left, or
+// itself when best effort. Its hops and its last element.
+std::pair<const std::vector<size_t>*, size_t> Search::ranking_chain(const Subchain& sc) const {
+  if (sc.color.empty()) {
+    return {&sc.hops, sc.elems.back()};
+  }
+  size_t strictest = *std::min_element(sc.color.begin(), sc.color.end(), [&](size_t a, size_t b) {
+    return req_avail_[a] < req_avail_[b];
+  });
+  return {&p_.reqs[strictest].hops, p_.reqs[strictest].elems.back()};
+}
+
+// The hosts layer by layer, nearer first inside one, each with its preference (the lower the
+// better): its layer, its rank inside it, in steps of `steps`, and its latency against `lal`.
+std::vector<Search::Candidate> Search::rank_layers(std::map<size_t, std::vector<Candidate>>& layers,
+                                                   const std::vector<double>& d_start, double steps,
+                                                   double lal) {
   std::vector<Candidate> out;
   for (auto& [k, layer] : layers) {
     std::stable_sort(layer.begin(), layer.end(), [&](const Candidate& a, const Candidate& b) {

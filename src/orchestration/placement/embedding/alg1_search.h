@@ -5,6 +5,7 @@
 #include <deque>
 #include <map>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "orchestration/placement/embedding/alg1_internal.h"
@@ -77,6 +78,10 @@ class Search {
   void extract(const Paths& paths, size_t start, size_t node, Placement& out) const;
   std::vector<Candidate> delay_preferences(const std::vector<Candidate>& hosts, size_t start,
                                            const Subchain& sc, size_t hop);
+  std::pair<const std::vector<size_t>*, size_t> ranking_chain(const Subchain& sc) const;
+  static std::vector<Candidate> rank_layers(std::map<size_t, std::vector<Candidate>>& layers,
+                                            const std::vector<double>& d_start, double steps,
+                                            double lal);
   std::optional<double> objective(const Placement& p, size_t hop, size_t nf, Stage& stage);
   std::optional<double> path_utilisation(const Placement& p, double bw) const;
   double node_utilisation(size_t n, double bw) const;
