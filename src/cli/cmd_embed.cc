@@ -83,6 +83,11 @@ int delete_service(const EmbedOptions& opt, const Inputs& in) {
 }
 
 int embed(const EmbedOptions& opt) {
+  // CLI11's Range lets NaN through (every comparison with it is false).
+  if (!(opt.time_limit >= 0.1 && opt.time_limit <= 86400)) {
+    return fail(make_error(ErrorCode::kInvalidArgument,
+                           "--time-limit: a number of seconds from 0.1 to 86400"));
+  }
   auto in = load_inputs(opt);
   if (!in.ok()) {
     return fail(in.error());

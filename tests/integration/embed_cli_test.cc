@@ -199,6 +199,12 @@ TEST_F(EmbedCliTest, BadInputIsExitCodeOneWithAMessage) {
   EXPECT_NE(r.output.find("broken.nffg"), std::string::npos) << r.output;
   r = embed(kTopo + " " + dir_ + "/missing.nffg");
   EXPECT_EQ(r.status, 1);
+  for (const char* flag : {"--branching 0", "--backtrack-depth -1", "--time-limit 0",
+                           "--time-limit nan", "--branching x"}) {
+    r = embed(kTopo + " " + kReq + " " + flag);
+    EXPECT_NE(r.status, 0) << flag << ": " << r.output;
+    EXPECT_EQ(r.output.find("mapped in"), std::string::npos) << flag;  // refused before mapping
+  }
 }
 
 }  // namespace

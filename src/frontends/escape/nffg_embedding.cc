@@ -42,19 +42,6 @@ embedding::SubstrateNode infra_node(const NodeInfra& infra) {
   return n;
 }
 
-// The infras each NF of `g` is attached to (an NF-infra edge_link either way), once per pair.
-std::set<std::pair<Id, Id>> placements(const Nffg& g) {
-  std::set<std::pair<Id, Id>> out;  // (infra, nf)
-  for (const EdgeLink& l : g.edge_links) {
-    if (g.nf(l.src_node) != nullptr && g.infra(l.dst_node) != nullptr) {
-      out.emplace(l.dst_node, l.src_node);
-    } else if (g.infra(l.src_node) != nullptr && g.nf(l.dst_node) != nullptr) {
-      out.emplace(l.src_node, l.dst_node);
-    }
-  }
-  return out;
-}
-
 void subtract(double& amount, double used) {
   amount = std::max(0.0, amount - used);  // an overbooked view has nothing left, not less
 }
@@ -141,6 +128,18 @@ Result<embedding::HopRequest> hop_request(const Nffg& req, const SgHop& hop,
 
 namespace detail {
 
+std::set<std::pair<Id, Id>> placements(const Nffg& g) {
+  std::set<std::pair<Id, Id>> out;  // (infra, nf)
+  for (const EdgeLink& l : g.edge_links) {
+    if (g.nf(l.src_node) != nullptr && g.infra(l.dst_node) != nullptr) {
+      out.emplace(l.dst_node, l.src_node);
+    } else if (g.infra(l.src_node) != nullptr && g.nf(l.dst_node) != nullptr) {
+      out.emplace(l.src_node, l.dst_node);
+    }
+  }
+  return out;
+}
+
 std::vector<std::string> id_texts(const std::map<std::string, Id>& m) {
   std::vector<std::string> out;
   for (const auto& [key, id] : m) {
@@ -204,7 +203,7 @@ Result<embedding::Substrate> to_substrate(const Nffg& topo) {
     n.kind = embedding::NodeKind::kSap;
     s.nodes.push_back(std::move(n));
   }
-  for (const auto& [infra, nf] : placements(topo)) {
+  for (const auto& [infra, nf] : detail::placements(topo)) {
     embedding::SubstrateNode& node = s.nodes[*s.node_index(infra.str())];
     Capacity d = demand_of(*topo.nf(nf));
     subtract(node.capacity.cpu, d.cpu);

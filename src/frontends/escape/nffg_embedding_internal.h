@@ -1,10 +1,11 @@
-// Internal to nffg_embedding.cc, nffg_mapped.cc and nffg_graph.cc: the directed substrate links of
-// an NFFG with their ports, in the order to_substrate numbers them (mapped_nffg turns link indices
-// back into ports with it).
+// Internal to nffg_embedding.cc, nffg_mapped.cc, nffg_graph.cc and nffg_modes.cc: the directed
+// substrate links of an NFFG with their ports, in the order to_substrate numbers them (mapped_nffg
+// turns link indices back into ports with it).
 #pragma once
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,9 @@ struct DirectedLink {
   Id dst_port;
   const EdgeLink* attributes = nullptr;  // the listed edge_link it comes from
 };
+
+// (infra, NF) for each NF of `g` attached to an infra by an edge_link (either way), once each.
+std::set<std::pair<Id, Id>> placements(const Nffg& g);
 
 // Whether `id` names an infra or a SAP of `g` (the nodes the substrate is made of).
 bool is_substrate_node(const Nffg& g, const Id& id);

@@ -3,19 +3,16 @@
 #include <set>
 
 #include "frontends/escape/nffg_embedding.h"
+#include "frontends/escape/nffg_embedding_internal.h"
 
 namespace chainlab::escape {
 namespace {
 
-// The infra each NF of `topo` is attached to (its dynamic links), by NF id.
+// The infra each NF of `topo` is attached to, by NF id.
 std::map<std::string, std::string> nf_hosts(const Nffg& topo) {
   std::map<std::string, std::string> hosts;
-  for (const EdgeLink& l : topo.edge_links) {
-    if (topo.nf(l.src_node) != nullptr && topo.infra(l.dst_node) != nullptr) {
-      hosts[l.src_node.str()] = l.dst_node.str();
-    } else if (topo.nf(l.dst_node) != nullptr && topo.infra(l.src_node) != nullptr) {
-      hosts[l.dst_node.str()] = l.src_node.str();
-    }
+  for (const auto& [infra, nf] : detail::placements(topo)) {
+    hosts[nf.str()] = infra.str();
   }
   return hosts;
 }

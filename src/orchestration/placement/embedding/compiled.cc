@@ -7,10 +7,6 @@
 namespace chainlab::orchestration::embedding {
 namespace {
 
-bool contains(const std::vector<std::string>& v, const std::string& x) {
-  return std::find(v.begin(), v.end(), x) != v.end();
-}
-
 HopEnd hop_end(const Compiled& c, const std::string& id) {
   if (auto it = c.nf_index.find(id); it != c.nf_index.end()) {
     return {true, it->second};
@@ -41,8 +37,7 @@ std::vector<char> node_mask(const Substrate& s, const HopRequest& hop) {
   std::vector<char> mask(s.nodes.size(), 0);
   for (size_t n = 0; n < s.nodes.size(); ++n) {
     const auto& id = s.nodes[n].id;
-    mask[n] = (hop.allowed_nodes.empty() || contains(hop.allowed_nodes, id)) &&
-              !contains(hop.banned_nodes, id);
+    mask[n] = node_allowed(hop.allowed_nodes, hop.banned_nodes, id);
   }
   return mask;
 }

@@ -224,15 +224,6 @@ Result<Outcome> solve(const Model& model, double time_limit_s) {
 // Where an NF or SAP may be: node -> its y column, or kOne for a SAP's fixed node.
 using Indicator = std::map<size_t, int>;
 
-bool contains(const std::vector<std::string>& ids, const std::string& id) {
-  return std::find(ids.begin(), ids.end(), id) != ids.end();
-}
-
-bool allows(const std::vector<std::string>& allowed, const std::vector<std::string>& banned,
-            const std::string& node) {
-  return (allowed.empty() || contains(allowed, node)) && !contains(banned, node);
-}
-
 class Formulation {
  public:
   Formulation(const Substrate& s, const Request& r)
@@ -299,7 +290,7 @@ class Formulation {
   }
 
   bool hop_may_visit(const HopRequest& hop, size_t v) const {
-    return allows(hop.allowed_nodes, hop.banned_nodes, s_.nodes[v].id);
+    return node_allowed(hop.allowed_nodes, hop.banned_nodes, s_.nodes[v].id);
   }
 
   // x columns (cost: bandwidth x link cost), the ends' allowed nodes, flow conservation.

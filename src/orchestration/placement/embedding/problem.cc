@@ -21,6 +21,11 @@ bool listed(const std::vector<std::string>& ids, const std::string& id) {
 
 }  // namespace
 
+bool node_allowed(const std::vector<std::string>& allowed, const std::vector<std::string>& banned,
+                  const std::string& node) {
+  return (allowed.empty() || listed(allowed, node)) && !listed(banned, node);
+}
+
 bool fits(const Capacity& need, const Capacity& have) {
   return need.cpu <= have.cpu && need.mem <= have.mem && need.storage <= have.storage;
 }
@@ -32,8 +37,7 @@ bool may_host(const SubstrateNode& node, const NfRequest& nf) {
   bool typed = nf.functional_type.empty() ? node.capacity != Capacity{}
                                           : listed(node.supported, nf.functional_type);
   return typed && fits(nf.demand, node.capacity) &&
-         (nf.allowed_nodes.empty() || listed(nf.allowed_nodes, node.id)) &&
-         !listed(nf.banned_nodes, node.id);
+         node_allowed(nf.allowed_nodes, nf.banned_nodes, node.id);
 }
 
 std::optional<size_t> endpoint_node(const Substrate& s, const Request& r, const Mapping& m,

@@ -148,6 +148,9 @@ struct Embedding {
 
 // Evaluation under the semantics above, shared by algorithms and tools (the tests' checker
 // recomputes everything itself).
+// `node` is in `allowed` (when not empty) and not in `banned`: NFs' and hops' node lists.
+bool node_allowed(const std::vector<std::string>& allowed, const std::vector<std::string>& banned,
+                  const std::string& node);
 // `need` fits in `have`: cpu, mem and storage each.
 bool fits(const Capacity& need, const Capacity& have);
 // The node may ever host the NF, by the first rule above with the capacities as given (type,

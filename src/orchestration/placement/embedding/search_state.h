@@ -31,7 +31,6 @@ class SearchState {
   size_t routed_until(size_t requirement) const {
     return req_reach_[requirement].empty() ? 0 : req_reach_[requirement].back();
   }
-  const Capacity& free(size_t node) const { return node_free_[node]; }
 
   // Capacity left for the NF on the node (cpu, mem, storage).
   bool has_room(size_t nf, size_t node) const;
