@@ -2,8 +2,9 @@
 # Runs the libFuzzer targets of tests/fuzz (docs/fuzzing.md).
 #
 #   tests/fuzz/run.sh SECONDS [TARGET...]      every target (or the ones named) for SECONDS each
-#   tests/fuzz/run.sh --build-only [TARGET...]  only configure and build them (and unit_tests,
-#                                               the ASan+UBSan unit tests of the same build)
+#   tests/fuzz/run.sh --build-only [TARGET...]  only configure and build them
+#   tests/fuzz/run.sh --unit-tests              build unit_tests in the same clang build and run
+#                                               them under ASan+UBSan (before a stop; not in CI)
 #
 # Configures a clang build directory with -DCHAINLAB_FUZZ=ON (build-fuzz, or $FUZZ_BUILD_DIR),
 # builds the `<target>_fuzz` binaries and runs each one on its corpus: a working corpus kept in
@@ -17,8 +18,8 @@
 # (e.g. "-fork=1 -ignore_crashes=1" to keep going after a crash).
 set -euo pipefail
 
-if [[ $# -lt 1 || ! $1 =~ ^([0-9]+|--build-only)$ ]]; then
-  echo "usage: $0 SECONDS|--build-only [TARGET...]" >&2
+if [[ $# -lt 1 || ! $1 =~ ^([0-9]+|--build-only|--unit-tests)$ ]]; then
+  echo "usage: $0 SECONDS|--build-only|--unit-tests [TARGET...]" >&2
   exit 2
 fi
 seconds=$1
@@ -57,9 +58,15 @@ for t in "${targets[@]}"; do
   fi
 done
 
+if [[ $seconds == --unit-tests ]]; then
+  echo "== build unit_tests (clang, ASan+UBSan)"
+  cmake --build "$build" -j "${FUZZ_BUILD_JOBS:-2}" --target unit_tests
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 "$build/unit_tests" --gtest_brief=1
+  exit
+fi
 echo "== build ${targets[*]/%/_fuzz}"
 if [[ $seconds == --build-only ]]; then
-  cmake --build "$build" -j "${FUZZ_BUILD_JOBS:-2}" --target "${targets[@]/%/_fuzz}" unit_tests
+  cmake --build "$build" -j "${FUZZ_BUILD_JOBS:-2}" --target "${targets[@]/%/_fuzz}"
   exit 0
 fi
 cmake --build "$build" -j "${FUZZ_BUILD_JOBS:-2}" --target "${targets[@]/%/_fuzz}"
