@@ -51,5 +51,7 @@ void add_node_command(CLI::App& app, CliContext& ctx);
 
 // Offline service-graph embedding of ESCAPE NFFGs (cmd_embed.cc, docs/embedding.md).
 void add_embed_command(CLI::App& app, CliContext& ctx);
+void add_mdo_command(CLI::App& app, CliContext& ctx);
+void add_sg_command(CLI::App& app, CliContext& ctx);  // sg ..., view
 
 }  // namespace chainlab::cli

@@ -37,6 +37,8 @@ int main(int argc, char** argv) {
   chainlab::cli::add_nffg_command(app, ctx);
   chainlab::cli::add_node_command(app, ctx);
   chainlab::cli::add_embed_command(app, ctx);
+  chainlab::cli::add_mdo_command(app, ctx);
+  chainlab::cli::add_sg_command(app, ctx);
 
   // son-emu's `-src`/`-dst`/`-vnf` become `--src`/`--dst`/`--vnf` before CLI11 sees them.
   std::vector<std::string> args = chainlab::cli::rewrite_legacy_args({argv, argv + argc});

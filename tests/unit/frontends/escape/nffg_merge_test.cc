@@ -6,30 +6,12 @@
 
 #include "frontends/escape/nffg_embedding.h"
 #include "orchestration/placement/embedding/greedy.h"
+#include "test_views.h"
 
 namespace chainlab::escape {
 namespace {
 
-// One EE `infra` (cpu 2, type fw) with SAP `outer` and the shared SAP `border`; access links of
-// `delay` ms and `bw` Mbps each way.
-Nffg domain_view(const std::string& infra, const std::string& outer, double delay, double bw) {
-  auto text = fmt::format(R"({{
-    "parameters": {{"id": "{0}-view", "version": "1.0"}},
-    "node_infras": [{{"id": "{0}", "name": "{0}", "type": "EE", "supported": ["fw"],
-      "resources": {{"cpu": 2, "mem": 2, "storage": 2, "delay": 0.5, "bandwidth": 1000}},
-      "ports": [{{"id": 1}}, {{"id": 2}}]}}],
-    "node_saps": [{{"id": "{1}", "name": "{1}", "ports": [{{"id": 1}}]}},
-                  {{"id": "border", "name": "border", "ports": [{{"id": 1}}]}}],
-    "edge_links": [
-      {{"id": "{0}-out", "src_node": "{1}", "src_port": 1, "dst_node": "{0}", "dst_port": 1,
-        "delay": 1, "bandwidth": 100}},
-      {{"id": "{0}-border", "src_node": "{0}", "src_port": 2, "dst_node": "border",
-        "dst_port": 1, "delay": {2}, "bandwidth": {3}}}]}})",
-                          infra, outer, delay, bw);
-  auto g = read_nffg(text);
-  EXPECT_TRUE(g.ok()) << g.error().message;
-  return g.ok() ? *g : Nffg{};
-}
+using testing::domain_view;
 
 TEST(NffgMergeTest, ASharedSapBecomesALinkBetweenTheDomains) {
   auto merged = merge_views(
