@@ -7,16 +7,65 @@
 #include "common/ids.h"
 #include "common/random.h"
 #include "endpoints/escape/escape_endpoint.h"
+#include "endpoints/unode/nffg_api_client.h"
+#include "frontends/escape/mdo/description_feed.h"
+#include "frontends/escape/mdo/local_adapter.h"
+#include "frontends/escape/mdo/node_adapter.h"
 #include "frontends/escape/mdo/static_adapter.h"
 #include "substrate/sock_diag.h"
 
 namespace chainlab::app {
 namespace {
 
+// "chainlab-node": the node's NF-FG API over HTTP, its description bus when `bus` is set.
+Result<std::unique_ptr<escape::DomainAdapter>> make_node_domain(const escape::AdapterSpec& spec) {
+  CL_ASSIGN_OR_RETURN(escape::NodeSettings s, escape::read_node_settings(spec));
+  CL_ASSIGN_OR_RETURN(auto api, endpoints::NffgApiClient::create(s.url, s.user, s.password));
+  std::string bus = s.bus;
+  auto adapter = std::make_unique<escape::NodeAdapter>(spec.name, std::move(s), std::move(api));
+  if (!bus.empty()) {
+    CL_ASSIGN_OR_RETURN(
+        auto feed, escape::DescriptionFeed::connect(bus, [a = adapter.get()](nlohmann::json d) {
+          a->set_description(std::move(d));
+        }));
+    adapter->keep_feed(std::shared_ptr<escape::DescriptionFeed>(std::move(feed)));
+  }
+  return std::unique_ptr<escape::DomainAdapter>(std::move(adapter));
+}
+
+// "local": the emulation of the entry's `topology` file, started here with the endpoints it
+// lists (kept in `emulations`), as the domain.
+Result<std::unique_ptr<escape::DomainAdapter>> make_local_domain(
+    const escape::AdapterSpec& spec, std::vector<RunningEmulation>& emulations,
+    const Environment& env) {
+  auto file = spec.settings.value("topology", nlohmann::json());
+  if (!file.is_string()) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "domains.{}.topology: is required (a topology "
+                      "file)",
+                      spec.name);
+  }
+  std::string path = file.get<std::string>();
+  path = !path.empty() && path[0] != '/' ? spec.base_dir + "/" + path : path;
+  CL_ASSIGN_OR_RETURN(emulator::Topology topology, emulator::Topology::load_file(path));
+  ServeOptions serve;
+  CL_ASSIGN_OR_RETURN(RunningEmulation running, start_emulation(topology, serve, env, Cancel()));
+  for (const auto& served : running.served) {
+    std::printf("  %s %s: %s\n", spec.name.c_str(), served.label.c_str(),
+                endpoint_url(served).c_str());
+  }
+  emulations.push_back(std::move(running));
+  return escape::make_local_adapter(spec, *emulations.back().emulation);
+}
+
 Result<std::vector<std::unique_ptr<escape::DomainAdapter>>> make_domains(
-    const escape::MdoConfig& config) {
+    const escape::MdoConfig& config, RunningMdo& running, const Environment& env) {
   escape::AdapterRegistry registry("domain adapter kind");
   CL_RETURN_IF_ERROR(escape::register_static_adapter(registry));
+  CL_RETURN_IF_ERROR(registry.add("chainlab-node", &make_node_domain));
+  CL_RETURN_IF_ERROR(registry.add("local", [&](const escape::AdapterSpec& spec) {
+    return make_local_domain(spec, running.emulations, env);
+  }));
   if (config.domains.empty()) {
     return make_error(ErrorCode::kInvalidArgument,
                       "no domains: give --topology FILE or a config with domains");
@@ -28,6 +77,13 @@ Result<std::vector<std::unique_ptr<escape::DomainAdapter>>> make_domains(
     out.push_back(std::move(domain));
   }
   return out;
+}
+
+Result<std::unique_ptr<escape::Orchestrator>> make_orchestrator(const escape::MdoConfig& config,
+                                                                RunningMdo& running,
+                                                                const Environment& env) {
+  CL_ASSIGN_OR_RETURN(auto domains, make_domains(config, running, env));
+  return escape::Orchestrator::create(std::move(domains), config.mapping);
 }
 
 Status check_listen(const escape::MdoConfig& config, const MdoStartOptions& options) {
@@ -50,11 +106,13 @@ Result<RunningMdo> start_mdo(const escape::MdoConfig& config, const MdoStartOpti
                              const Environment& env) {
   CL_RETURN_IF_ERROR(check_listen(config, options));
   RunningMdo running;
-  CL_ASSIGN_OR_RETURN(auto domains, make_domains(config));
-  CL_ASSIGN_OR_RETURN(auto orchestrator,
-                      escape::Orchestrator::create(std::move(domains), config.mapping));
+  auto orchestrator = make_orchestrator(config, running, env);
+  if (!orchestrator.ok()) {
+    stop_mdo(running);  // the emulations of local domains made so far
+    return std::move(orchestrator).error();
+  }
   running.service = std::make_unique<escape::MdoService>(
-      std::move(orchestrator), config.view, RandomIds::instance(), &endpoints::post_callback);
+      std::move(*orchestrator), config.view, RandomIds::instance(), &endpoints::post_callback);
   endpoints::AccessPolicy policy;
   policy.token = random_hex(32);
   policy.open = options.no_auth;
@@ -87,6 +145,10 @@ void stop_mdo(RunningMdo& running) {
     running.journal.reset();
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
+  }
+  while (!running.emulations.empty()) {
+    stop_emulation(running.emulations.back());
+    running.emulations.pop_back();
   }
 }
 

@@ -1,5 +1,6 @@
 // The composition root of `chainlab mdo` (docs/mdo.md): the domain adapters the config lists
-// (made through the AdapterRegistry: "static" now), the orchestrator over them, its job queue,
+// (made through the AdapterRegistry: "static", "chainlab-node", "local" with an emulation of its
+// topology started in this process), the orchestrator over them, its job queue,
 // ESCAPE's REST API on one listener behind the MdO's own token, and the token file under the
 // state dir (a run directory with an owner, so the CLI finds the token and `chainlab cleanup`
 // knows the directory). Progress lines go to stdout.
@@ -7,8 +8,10 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "app/environment.h"
+#include "app/run.h"
 #include "common/result.h"
 #include "endpoints/http/http.h"
 #include "endpoints/http/http_auth.h"
@@ -19,6 +22,9 @@
 namespace chainlab::app {
 
 struct RunningMdo {
+  // The emulations of the `local` domains (the config's `topology:`), with the endpoints their
+  // topologies list; they outlive the orchestrator whose adapters use them.
+  std::vector<RunningEmulation> emulations;
   std::unique_ptr<substrate::Journal> journal;     // the directory of api.json
   std::unique_ptr<endpoints::Authenticator> auth;  // outlives the listener
   std::unique_ptr<escape::MdoService> service;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
 #include <regex>
 #include <string>
 #include <thread>
@@ -25,7 +26,8 @@ class ChainlabProcess {
 
   // Starts `chainlab <command> args...`; false (with the log in `log()`) when it is not up in 5 s.
   bool start(const std::vector<std::string>& args, const std::string& command = "run") {
-    log_path_ = "/tmp/chainlab-run-" + std::to_string(::getpid()) + ".log";
+    log_path_ = "/tmp/chainlab-run-" + std::to_string(::getpid()) + "-" +
+                std::to_string(reinterpret_cast<uintptr_t>(this)) + ".log";  // one per process
     pid_ = ::fork();
     if (pid_ == 0) {
       int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);

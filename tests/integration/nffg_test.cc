@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "bridge_vnf.h"
 #include "common/files.h"
 #include "emulation_fixture.h"
 #include "frontends/unode/node.h"
@@ -23,20 +24,8 @@ using namespace std::chrono_literals;
 
 const std::string kFixtures = CHAINLAB_SOURCE_DIR "/../shared/fixtures/nffg-un/";
 
-// A VNF whose ports are bridged: what arrives on one leaves on the other.
-constexpr const char* kBridgeStart =
-    "#!/bin/sh\n"
-    "set -e\n"
-    "shift 3\n"
-    "ip link add br0 type bridge\n"
-    "for p in \"$@\"; do ip link set \"$p\" master br0; done\n"
-    "ip link set br0 up\n";
-// Ports plugged into the running VNF join the bridge too (the reference's hot-plug `update`).
-constexpr const char* kBridgeUpdate =
-    "#!/bin/sh\n"
-    "set -e\n"
-    "shift 3\n"
-    "for p in \"$@\"; do ip link set \"$p\" master br0; done\n";
+using testing::kBridgeStart;
+using testing::kBridgeUpdate;
 
 json rule(const std::string& id, const std::string& in, const std::string& out,
           const json& extra = json::object()) {

@@ -10,10 +10,13 @@
 //             service's earlier part in this domain if there is one. On error the domain is as
 //             it was before the call.
 //   remove()  takes the service's part away; OK when the domain has none.
+//   set_change_listener()  how a domain that reports changes (a node's description bus) tells
+//             the orchestrator, which then reads its view again.
 // Adapters are called from one thread at a time (the orchestrator's job), but view() may be
 // called meanwhile by readers.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -33,6 +36,9 @@ class DomainAdapter {
   virtual Result<Nffg> view() = 0;
   virtual Status deploy(const std::string& service_id, const Nffg& part) = 0;
   virtual Status remove(const std::string& service_id) = 0;
+  // `changed` is called (on any thread) when the domain's view changed; null stops the calls,
+  // and once this returns no call is running. Domains whose view never changes ignore it.
+  virtual void set_change_listener(std::function<void()> changed) { (void)changed; }
 };
 
 // One domain of the orchestrator's config (mdo_config.h): a name, a kind and the kind's own

@@ -94,6 +94,9 @@ Result<std::unique_ptr<Orchestrator>> Orchestrator::create(
     views.push_back({d->name(), std::move(*view)});
   }
   CL_ASSIGN_OR_RETURN(o->view_, merge_views(views));
+  for (const auto& d : o->domains_) {
+    d->set_change_listener([o = o.get(), name = d->name()] { o->refresh(name); });
+  }
   return o;
 }
 
@@ -104,7 +107,34 @@ Orchestrator::Orchestrator(std::vector<std::unique_ptr<DomainAdapter>> domains,
       options_(std::move(options)),
       algorithm_(std::move(algorithm)) {}
 
-Orchestrator::~Orchestrator() = default;
+Orchestrator::~Orchestrator() {
+  for (const auto& d : domains_) {
+    d->set_change_listener(nullptr);  // no refresh may run on a half-destroyed orchestrator
+  }
+}
+
+void Orchestrator::refresh(const std::string& name) {
+  std::lock_guard one_at_a_time(execute_mu_);
+  DomainAdapter* d = domain(name);
+  auto v = d == nullptr ? Result<Nffg>(make_error(ErrorCode::kNotFound, "no domain")) : d->view();
+  if (!v.ok()) {
+    return;
+  }
+  std::lock_guard lock(mu_);
+  for (const NodeInfra& infra : v->node_infras) {
+    if (NodeInfra* mine = view_.infra(infra.id)) {
+      mine->resources = infra.resources;
+      mine->supported = infra.supported;
+    }
+  }
+  domain_views_[name] = std::move(*v);
+  ++refreshes_;
+}
+
+uint64_t Orchestrator::refreshes() const {
+  std::lock_guard lock(mu_);
+  return refreshes_;
+}
 
 Status Orchestrator::execute(const Nffg& request) {
   std::lock_guard one_at_a_time(execute_mu_);

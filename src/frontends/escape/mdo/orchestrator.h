@@ -66,6 +66,11 @@ class Orchestrator {
   std::optional<ServiceMapping> mapping(const std::string& service_id) const;
   std::vector<ServiceMapping> mappings() const;
   std::vector<std::string> domain_names() const;
+  // Reads domain `name`'s view again and takes its infras' resources and supported types into
+  // the global view (a node's description changed); waits for the running request. Structural
+  // changes (new infras, SAPs or links) need a restart. How many refreshes happened so far.
+  void refresh(const std::string& name);
+  uint64_t refreshes() const;
   DomainAdapter* domain(const std::string& name) const;
 
  private:
@@ -94,6 +99,7 @@ class Orchestrator {
   mutable std::mutex mu_;                     // view_, services_
   Nffg view_;
   std::map<std::string, Service> services_;
+  uint64_t refreshes_ = 0;
   std::map<std::string, std::string> aliases_;  // a later request's id -> the service it updated
 };
 

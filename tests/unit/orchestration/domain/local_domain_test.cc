@@ -3,27 +3,14 @@
 #include <gtest/gtest.h>
 
 #include "../../fakes/fake_control.h"
+#include "../../fakes/test_topologies.h"
 
 namespace chainlab::orchestration {
 namespace {
 
 using testing::FakeControl;
 
-emulator::Topology two_pops_and_a_switch() {
-  emulator::Topology t = FakeControl::pops({"dc1", "dc2"});
-  EXPECT_TRUE(t.add_switch(emulator::SwitchSpec{"s1"}).ok());
-  emulator::LinkSpec a;
-  a.a = "dc1";
-  a.b = "s1";
-  a.delay_ns = 5'000'000;
-  a.bw_mbps = 100;
-  EXPECT_TRUE(t.add_link(a).ok());
-  emulator::LinkSpec b;
-  b.a = "s1";
-  b.b = "dc2";
-  EXPECT_TRUE(t.add_link(b).ok());
-  return t;
-}
+using testing::two_pops_and_a_switch;
 
 graph::ServiceGraph chain(std::string id, std::string match) {
   graph::ServiceGraph g;

@@ -1,0 +1,261 @@
+#include "frontends/escape/mdo/node_adapter.h"
+
+#include <set>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "common/field_reader.h"
+#include "common/files.h"
+
+namespace chainlab::escape {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr double kPlenty = 1e6;  // what the node does not limit (storage, switching bandwidth)
+
+Status only_keys(const json& j, const std::string& path, const std::set<std::string>& keys) {
+  if (!j.is_object()) {
+    return make_error(ErrorCode::kInvalidArgument, "{}: not a mapping", path);
+  }
+  for (const auto& item : j.items()) {
+    if (keys.count(item.key()) == 0) {
+      return make_error(ErrorCode::kInvalidArgument, "{}.{}: unknown key", path, item.key());
+    }
+  }
+  return ok_status();
+}
+
+Result<NodeSapLink> read_sap(const json& j, const std::string& path) {
+  CL_RETURN_IF_ERROR(only_keys(j, path, {"interface", "gre", "border"}));
+  FieldReader r(j, path);
+  NodeSapLink s;
+  CL_ASSIGN_OR_RETURN(auto border, r.opt_bool("border"));
+  s.border = border.value_or(false);
+  CL_ASSIGN_OR_RETURN(auto ifname, r.opt_string("interface"));
+  s.if_name = ifname.value_or("");
+  if (j.contains("gre")) {
+    CL_RETURN_IF_ERROR(only_keys(j["gre"], path + ".gre", {"local-ip", "remote-ip", "key"}));
+    FieldReader g(j["gre"], path + ".gre");
+    CL_ASSIGN_OR_RETURN(s.local_ip, g.string("local-ip"));
+    CL_ASSIGN_OR_RETURN(s.remote_ip, g.string("remote-ip"));
+    CL_ASSIGN_OR_RETURN(auto key, g.opt_int("key", 0, 0xFFFFFFFFLL));
+    s.key = std::to_string(key.value_or(1));
+  }
+  if (s.if_name.empty() == s.local_ip.empty()) {
+    return make_error(ErrorCode::kInvalidArgument, "{}: give one of interface or gre", path);
+  }
+  return s;
+}
+
+Result<std::optional<Resources>> read_resources(const FieldReader& r, const json& j) {
+  if (!j.contains("resources")) {
+    return std::optional<Resources>();
+  }
+  std::string path = r.path("resources");
+  CL_RETURN_IF_ERROR(only_keys(j["resources"], path, {"cpu", "mem", "storage"}));
+  Resources out;
+  for (const char* key : {"cpu", "mem", "storage"}) {
+    const json& v = j["resources"].value(key, json());
+    if (!v.is_null() && (!v.is_number() || v.get<double>() < 0)) {
+      return make_error(ErrorCode::kInvalidArgument, "{}.{}: expected a number >= 0", path, key);
+    }
+    std::optional<double> x = v.is_null() ? std::nullopt : std::optional(v.get<double>());
+    (std::string(key) == "cpu" ? out.cpu : std::string(key) == "mem" ? out.mem : out.storage) = x;
+  }
+  return std::optional(out);
+}
+
+Result<std::string> read_password(const FieldReader& r, const AdapterSpec& spec) {
+  CL_ASSIGN_OR_RETURN(auto password, r.opt_string("password"));
+  CL_ASSIGN_OR_RETURN(auto file, r.opt_string("password_file"));
+  if (password.has_value() == file.has_value()) {
+    return make_error(ErrorCode::kInvalidArgument, "{}: give one of password or password_file",
+                      r.path());
+  }
+  if (password) {
+    return *password;
+  }
+  std::string path = !file->empty() && (*file)[0] != '/' ? spec.base_dir + "/" + *file : *file;
+  CL_ASSIGN_OR_RETURN(std::string text, read_file(path, 4096));
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
+    text.pop_back();
+  }
+  return text;
+}
+
+// The description's functional capabilities and total cores / memory.
+struct Offer {
+  std::vector<std::string> capabilities;
+  std::optional<double> cores;
+  std::optional<double> memory_mb;
+};
+
+Offer offer_of(const json& description) {
+  Offer o;
+  const json info = description.value("netgroup-domain:informations", json::object());
+  json caps = info.value("capabilities", json::object())
+                  .value("functional-capabilities", json::object())
+                  .value("functional-capability", json::array());
+  for (const auto& c : caps) {
+    if (c.is_object() && c.value("name", json()).is_string()) {
+      o.capabilities.push_back(c["name"].get<std::string>());
+    }
+  }
+  json res = info.value("netgroup-domain:resources", json::object());
+  if (auto cpu = res.value("cpu", json::object()).value("total-cores", json()); cpu.is_number()) {
+    o.cores = cpu.get<double>();
+  }
+  if (auto mem = res.value("memory", json::object()).value("total-mb", json()); mem.is_number()) {
+    o.memory_mb = mem.get<double>();
+  }
+  return o;
+}
+
+EdgeLink access_link(const std::string& sap, const Id& infra) {
+  EdgeLink l;
+  l.id = Id(fmt::format("{}-{}", infra.str(), sap));
+  l.src_node = Id(sap);
+  l.src_port = Id::number(int64_t{1});
+  l.dst_node = infra;
+  l.dst_port = Id("port-" + sap);
+  l.delay = 0;
+  l.bandwidth = kPlenty;
+  return l;
+}
+
+}  // namespace
+
+Result<NodeSettings> read_node_settings(const AdapterSpec& spec) {
+  std::string path = "domains." + spec.name;
+  CL_RETURN_IF_ERROR(only_keys(
+      spec.settings, path,
+      {"url", "user", "password", "password_file", "bus", "infra", "delay", "resources", "saps"}));
+  FieldReader r(spec.settings, path);
+  NodeSettings s;
+  CL_ASSIGN_OR_RETURN(s.url, r.string("url"));
+  CL_ASSIGN_OR_RETURN(auto user, r.opt_string("user"));
+  s.user = user.value_or(s.user);
+  CL_ASSIGN_OR_RETURN(s.password, read_password(r, spec));
+  CL_ASSIGN_OR_RETURN(auto bus, r.opt_string("bus"));
+  s.bus = bus.value_or("");
+  CL_ASSIGN_OR_RETURN(auto infra, r.opt_string("infra"));
+  s.infra = infra.value_or(spec.name);
+  const json& delay = spec.settings.value("delay", json(0));
+  if (!delay.is_number() || delay.get<double>() < 0 || delay.get<double>() > 1e6) {
+    return make_error(ErrorCode::kInvalidArgument, "{}.delay: expected ms in [0, 1e6]", path);
+  }
+  s.delay = delay.get<double>();
+  CL_ASSIGN_OR_RETURN(s.resources, read_resources(r, spec.settings));
+  const json& saps = spec.settings.value("saps", json::object());
+  if (!saps.is_object()) {
+    return make_error(ErrorCode::kInvalidArgument, "{}.saps: not a mapping", path);
+  }
+  for (const auto& [id, sap] : saps.items()) {
+    CL_ASSIGN_OR_RETURN(s.saps[id], read_sap(sap, path + ".saps." + id));
+  }
+  return s;
+}
+
+Result<Nffg> node_view(const json& description, const NodeSettings& settings) {
+  Offer o = offer_of(description);
+  Nffg view;
+  view.parameters.id = Id(settings.infra + "-view");
+  view.parameters.version = "1.0";
+  NodeInfra bb;
+  bb.id = Id(settings.infra);
+  bb.name = settings.infra;
+  bb.type = "BiSBiS";
+  Resources r = settings.resources.value_or(Resources{});
+  r.cpu = r.cpu ? r.cpu : o.cores;
+  r.mem = r.mem ? r.mem : o.memory_mb;
+  r.storage = r.storage.value_or(kPlenty);
+  r.delay = settings.delay;
+  r.bandwidth = kPlenty;
+  bb.resources = r;
+  bb.supported = o.capabilities;
+  for (const auto& [sap, link] : settings.saps) {
+    Port p;
+    p.id = Id("port-" + sap);
+    p.sap = sap;
+    bb.ports.push_back(p);
+    NodeSap node;
+    node.id = Id(sap);
+    node.name = sap;
+    node.ports.push_back(Port{});
+    node.ports.back().id = Id::number(int64_t{1});
+    view.node_saps.push_back(std::move(node));
+    view.edge_links.push_back(access_link(sap, bb.id));
+  }
+  view.node_infras.push_back(std::move(bb));
+  return view;
+}
+
+NodeAdapter::NodeAdapter(std::string name, NodeSettings settings, std::unique_ptr<NodeApi> api)
+    : name_(std::move(name)), settings_(std::move(settings)), api_(std::move(api)) {}
+
+NodeAdapter::~NodeAdapter() {
+  feed_.reset();  // no description arrives any more
+}
+
+void NodeAdapter::set_change_listener(std::function<void()> changed) {
+  std::lock_guard lock(listener_mu_);
+  changed_ = std::move(changed);
+}
+
+void NodeAdapter::set_description(json description) {
+  {
+    std::lock_guard lock(mu_);
+    if (description_ == description) {
+      return;
+    }
+    description_ = std::move(description);
+  }
+  std::lock_guard lock(listener_mu_);
+  if (changed_) {
+    changed_();
+  }
+}
+
+Result<Nffg> NodeAdapter::view() {
+  std::optional<json> d;
+  {
+    std::lock_guard lock(mu_);
+    d = description_;
+  }
+  if (!d) {
+    CL_ASSIGN_OR_RETURN(json fresh, api_->description());
+    std::lock_guard lock(mu_);
+    description_ = fresh;
+    d = std::move(fresh);
+  }
+  return node_view(*d, settings_);
+}
+
+Status NodeAdapter::deploy(const std::string& service_id, const Nffg& part) {
+  CL_ASSIGN_OR_RETURN(json nffg, part_to_nffg(part, service_id, settings_.saps));
+  std::lock_guard lock(mu_);
+  if (auto it = graphs_.find(service_id); it != graphs_.end()) {
+    return api_->update_graph(it->second, nffg);
+  }
+  CL_ASSIGN_OR_RETURN(std::string id, api_->create_graph(nffg));
+  graphs_[service_id] = id;
+  return ok_status();
+}
+
+Status NodeAdapter::remove(const std::string& service_id) {
+  std::lock_guard lock(mu_);
+  auto it = graphs_.find(service_id);
+  if (it == graphs_.end()) {
+    return ok_status();
+  }
+  Status s = api_->delete_graph(it->second);
+  if (!s.ok() && s.error().code != ErrorCode::kNotFound) {
+    return s;
+  }
+  graphs_.erase(it);
+  return ok_status();
+}
+
+}  // namespace chainlab::escape
