@@ -8,9 +8,11 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <thread>
 
 #include "common/files.h"
+#include "dataplane/frame.h"
 
 namespace chainlab::dataplane {
 
@@ -34,6 +36,7 @@ Result<UniqueFd> open_packet_socket(const std::string& ifname, int buffer_bytes)
   CL_RETURN_IF_ERROR(opt(SOL_PACKET, PACKET_VNET_HDR, one, "PACKET_VNET_HDR"));
   CL_RETURN_IF_ERROR(opt(SOL_PACKET, PACKET_QDISC_BYPASS, one, "PACKET_QDISC_BYPASS"));
   CL_RETURN_IF_ERROR(opt(SOL_PACKET, PACKET_IGNORE_OUTGOING, one, "PACKET_IGNORE_OUTGOING"));
+  CL_RETURN_IF_ERROR(opt(SOL_PACKET, PACKET_AUXDATA, one, "PACKET_AUXDATA"));
   CL_RETURN_IF_ERROR(opt(SOL_SOCKET, SO_RCVBUFFORCE, buffer_bytes, "SO_RCVBUFFORCE"));
   CL_RETURN_IF_ERROR(opt(SOL_SOCKET, SO_SNDBUFFORCE, buffer_bytes, "SO_SNDBUFFORCE"));
   sockaddr_ll addr{};
@@ -68,17 +71,45 @@ void close_sockets(std::vector<UniqueFd> fds) {
   }
 }
 
-BatchIo::BatchIo(uint32_t batch) : batch_(batch), msgs_(batch), iovs_(2 * batch) {}
+namespace {
+
+constexpr uint32_t kTagRoom = 4;  // an 802.1Q tag
+
+// The kernel takes a received frame's outer VLAN tag off (VLAN offload on veth, VXLAN, most
+// NICs) and reports it beside the frame (PACKET_AUXDATA): put it back in the frame, where the
+// flow tables match it. False when it does not fit (the caller drops the frame). The tag's
+// priority bits are not kept (push_vlan writes PCP 0).
+bool restore_vlan(const msghdr& msg, Packet& p) {
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr;
+       c = CMSG_NXTHDR(const_cast<msghdr*>(&msg), c)) {
+    if (c->cmsg_level != SOL_PACKET || c->cmsg_type != PACKET_AUXDATA) {
+      continue;
+    }
+    tpacket_auxdata aux;
+    std::memcpy(&aux, CMSG_DATA(c), sizeof aux);
+    if ((aux.tp_status & TP_STATUS_VLAN_VALID) != 0) {
+      return push_vlan(p, aux.tp_vlan_tci);
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+BatchIo::BatchIo(uint32_t batch)
+    : batch_(batch), msgs_(batch), iovs_(2 * batch), controls_(batch) {}
 
 int BatchIo::receive(int fd, Packet** pkts, uint32_t n) {
   n = std::min(n, batch_);
   for (uint32_t i = 0; i < n; ++i) {
     Packet* p = pkts[i];
     iovs_[2 * i] = {&p->vnet, sizeof(VnetHeader)};
-    iovs_[2 * i + 1] = {p->data, kMaxFrame};
+    iovs_[2 * i + 1] = {p->data, kMaxFrame - kTagRoom};  // room for a restored tag
     msgs_[i].msg_hdr = msghdr{};
     msgs_[i].msg_hdr.msg_iov = &iovs_[2 * i];
     msgs_[i].msg_hdr.msg_iovlen = 2;
+    msgs_[i].msg_hdr.msg_control = controls_[i].data();
+    msgs_[i].msg_hdr.msg_controllen = controls_[i].size();
     msgs_[i].msg_len = 0;
   }
   int got = ::recvmmsg(fd, msgs_.data(), n, MSG_DONTWAIT, nullptr);
@@ -90,6 +121,9 @@ int BatchIo::receive(int fd, Packet** pkts, uint32_t n) {
     uint32_t total = msgs_[i].msg_len;
     bool truncated = (msgs_[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
     p->len = truncated || total < sizeof(VnetHeader) ? 0 : total - sizeof(VnetHeader);
+    if (p->len != 0 && !restore_vlan(msgs_[i].msg_hdr, *p)) {
+      p->len = 0;
+    }
   }
   return got;
 }

@@ -1,12 +1,15 @@
 // AF_PACKET I/O on a host interface (internal to the data plane): a raw socket bound to one
 // interface with PACKET_VNET_HDR (GSO/TSO super-frames and partial checksums pass intact),
 // PACKET_QDISC_BYPASS and PACKET_IGNORE_OUTGOING, read and written in batches with
-// recvmmsg/sendmmsg.
+// recvmmsg/sendmmsg. PACKET_AUXDATA gives back the VLAN tag the kernel's offload took off a
+// received frame; it is put back into the frame.
 #pragma once
 
+#include <linux/if_packet.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -40,6 +43,8 @@ class BatchIo {
   uint32_t batch_;
   std::vector<mmsghdr> msgs_;
   std::vector<iovec> iovs_;
+  // One PACKET_AUXDATA control buffer per frame (the VLAN tag the kernel took off).
+  std::vector<std::array<char, CMSG_SPACE(sizeof(tpacket_auxdata))>> controls_;
 };
 
 }  // namespace chainlab::dataplane

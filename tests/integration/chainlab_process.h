@@ -4,6 +4,7 @@
 #pragma once
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,6 +25,10 @@ class ChainlabProcess {
  public:
   ~ChainlabProcess() { stop(); }
 
+  // The network namespace (/run/netns/<name>) it runs in, as `nsenter --net` would start it
+  // ("" = the test's own): a "host" of a multi-host scenario.
+  std::string netns;
+
   // Starts `chainlab <command> args...`; false (with the log in `log()`) when it is not up in 5 s.
   bool start(const std::vector<std::string>& args, const std::string& command = "run") {
     log_path_ = "/tmp/chainlab-run-" + std::to_string(::getpid()) + "-" +
@@ -33,6 +38,12 @@ class ChainlabProcess {
       int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       ::dup2(fd, 1);
       ::dup2(fd, 2);
+      if (!netns.empty()) {
+        int ns = ::open(("/run/netns/" + netns).c_str(), O_RDONLY | O_CLOEXEC);
+        if (ns < 0 || ::setns(ns, CLONE_NEWNET) != 0) {
+          ::_exit(126);
+        }
+      }
       std::vector<char*> argv{const_cast<char*>("chainlab"), const_cast<char*>(command.c_str())};
       for (const auto& a : args) {
         argv.push_back(const_cast<char*>(a.c_str()));

@@ -28,9 +28,14 @@ Status only_keys(const json& j, const std::string& path, const std::set<std::str
 }
 
 Result<NodeSapLink> read_sap(const json& j, const std::string& path) {
-  CL_RETURN_IF_ERROR(only_keys(j, path, {"interface", "gre", "border"}));
+  CL_RETURN_IF_ERROR(only_keys(j, path, {"interface", "gre", "border", "delay"}));
   FieldReader r(j, path);
   NodeSapLink s;
+  const json& delay = j.value("delay", json(0));
+  if (!delay.is_number() || delay.get<double>() < 0 || delay.get<double>() > 1e6) {
+    return make_error(ErrorCode::kInvalidArgument, "{}.delay: expected ms in [0, 1e6]", path);
+  }
+  s.delay = delay.get<double>();
   CL_ASSIGN_OR_RETURN(auto border, r.opt_bool("border"));
   s.border = border.value_or(false);
   CL_ASSIGN_OR_RETURN(auto ifname, r.opt_string("interface"));
@@ -113,14 +118,14 @@ Offer offer_of(const json& description) {
   return o;
 }
 
-EdgeLink access_link(const std::string& sap, const Id& infra) {
+EdgeLink access_link(const std::string& sap, const Id& infra, double delay) {
   EdgeLink l;
   l.id = Id(fmt::format("{}-{}", infra.str(), sap));
   l.src_node = Id(sap);
   l.src_port = Id::number(int64_t{1});
   l.dst_node = infra;
   l.dst_port = Id("port-" + sap);
-  l.delay = 0;
+  l.delay = delay;
   l.bandwidth = kPlenty;
   return l;
 }
@@ -186,7 +191,7 @@ Result<Nffg> node_view(const json& description, const NodeSettings& settings) {
     node.ports.push_back(Port{});
     node.ports.back().id = Id::number(int64_t{1});
     view.node_saps.push_back(std::move(node));
-    view.edge_links.push_back(access_link(sap, bb.id));
+    view.edge_links.push_back(access_link(sap, bb.id, link.delay));
   }
   view.node_infras.push_back(std::move(bb));
   return view;

@@ -14,7 +14,8 @@
 //   infra: NAME                  the BiSBiS id (default the domain's name)
 //   delay: MS                    the delay across the node (default 0)
 //   resources: {cpu, mem, storage}   instead of the description's cores and memory
-//   saps: {SAP: {interface: IF} | {gre: {local-ip, remote-ip, key}}, border: true|false}
+//   saps: {SAP: {interface: IF} | {gre: {local-ip, remote-ip, key}}, border: true|false,
+//          delay: MS (the SAP's access link; domains sharing a SAP add theirs)}
 #pragma once
 
 #include <functional>

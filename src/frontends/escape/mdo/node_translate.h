@@ -32,6 +32,7 @@ struct NodeSapLink {
   std::string remote_ip;
   std::string key;
   bool border = false;  // shared with another domain: hops keep their VLAN on it
+  double delay = 0;     // ms of the SAP's access link in the view (a border: half the wire's)
 };
 
 // The VLAN id of an ESCAPE tag "<src>|<dst>|<hop>": the hop id when it is a number in 1..4094,
