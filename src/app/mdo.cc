@@ -7,7 +7,9 @@
 #include "common/ids.h"
 #include "common/random.h"
 #include "endpoints/escape/escape_endpoint.h"
+#include "endpoints/openstack/cloud_api_client.h"
 #include "endpoints/unode/nffg_api_client.h"
+#include "frontends/escape/mdo/cloud_adapter.h"
 #include "frontends/escape/mdo/description_feed.h"
 #include "frontends/escape/mdo/local_adapter.h"
 #include "frontends/escape/mdo/node_adapter.h"
@@ -31,6 +33,14 @@ Result<std::unique_ptr<escape::DomainAdapter>> make_node_domain(const escape::Ad
     adapter->keep_feed(std::shared_ptr<escape::DescriptionFeed>(std::move(feed)));
   }
   return std::unique_ptr<escape::DomainAdapter>(std::move(adapter));
+}
+
+// "openstack": the cloud's Keystone, Nova and Heat over HTTP.
+Result<std::unique_ptr<escape::DomainAdapter>> make_cloud_domain(const escape::AdapterSpec& spec) {
+  CL_ASSIGN_OR_RETURN(escape::CloudSettings s, escape::read_cloud_settings(spec));
+  CL_ASSIGN_OR_RETURN(auto api, endpoints::CloudApiClient::create(s));
+  return std::unique_ptr<escape::DomainAdapter>(
+      std::make_unique<escape::CloudAdapter>(spec.name, std::move(s), std::move(api)));
 }
 
 // "local": the emulation of the entry's `topology` file, started here with the endpoints it
@@ -63,6 +73,7 @@ Result<std::vector<std::unique_ptr<escape::DomainAdapter>>> make_domains(
   escape::AdapterRegistry registry("domain adapter kind");
   CL_RETURN_IF_ERROR(escape::register_static_adapter(registry));
   CL_RETURN_IF_ERROR(registry.add("chainlab-node", &make_node_domain));
+  CL_RETURN_IF_ERROR(registry.add("openstack", &make_cloud_domain));
   CL_RETURN_IF_ERROR(registry.add("local", [&](const escape::AdapterSpec& spec) {
     return make_local_domain(spec, running.emulations, env);
   }));

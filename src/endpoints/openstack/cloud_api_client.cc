@@ -1,0 +1,209 @@
+#include "endpoints/openstack/cloud_api_client.h"
+
+#include <httplib.h>
+
+#include <fmt/format.h>
+
+#include "common/json_bounded.h"
+#include "endpoints/http/status.h"
+
+namespace chainlab::endpoints {
+namespace {
+
+using nlohmann::json;
+
+struct Url {
+  std::string base;  // scheme://host[:port]
+  std::string path;  // "" or "/..."
+};
+
+Result<Url> split_url(const std::string& url) {
+  bool scheme = url.starts_with("http://") || url.starts_with("https://");
+  size_t host = scheme ? url.find("://") + 3 : std::string::npos;
+  if (!scheme || host >= url.size() || url[host] == '/' || url.size() > 2048) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "expected an http(s)://HOST[:PORT] URL, not "
+                      "'{}'",
+                      url.substr(0, 200));
+  }
+  size_t slash = url.find('/', host);
+  return slash == std::string::npos ? Url{url, ""} : Url{url.substr(0, slash), url.substr(slash)};
+}
+
+// The service's error: OpenStack's {"<kind>": {"message"}} / {"error": {"message"}} /
+// {"title", "explanation"}, else the status.
+Error cloud_error(int status, const std::string& body, const std::string& what) {
+  std::string message = fmt::format("HTTP {}", status);
+  if (auto j = parse_json(body, "answer"); j.ok() && j->is_object() && !j->empty()) {
+    const json& inner = j->begin().value();
+    if (inner.is_object() && inner.value("message", json()).is_string()) {
+      message = inner["message"].get<std::string>();
+    } else if (j->value("explanation", json()).is_string()) {
+      message = (*j)["explanation"].get<std::string>();
+    }
+  }
+  return Error{error_code_for_status(status), fmt::format("{}: {}", what, message)};
+}
+
+json password_auth(const escape::CloudSettings& s) {
+  return {{"auth",
+           {{"identity",
+             {{"methods", {"password"}},
+              {"password",
+               {{"user",
+                 {{"name", s.user}, {"domain", {{"id", "default"}}}, {"password", s.password}}}}}}},
+            {"scope", {{"project", {{"name", s.project}, {"domain", {{"id", "default"}}}}}}}}}};
+}
+
+// The public URL of each service type in a token's catalog.
+std::map<std::string, std::string> catalog_urls(const json& token) {
+  std::map<std::string, std::string> out;
+  for (const auto& service : token.value("catalog", json::array())) {
+    for (const auto& e : service.value("endpoints", json::array())) {
+      if (e.value("interface", "") == "public" && e.value("url", json()).is_string()) {
+        out[service.value("type", "")] = e["url"].get<std::string>();
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+CloudApiClient::~CloudApiClient() = default;
+
+Result<std::unique_ptr<CloudApiClient>> CloudApiClient::create(
+    const escape::CloudSettings& settings) {
+  if (auto url = split_url(settings.auth_url); !url.ok()) {
+    return std::move(url).error().context("auth_url");
+  }
+  std::unique_ptr<CloudApiClient> c(new CloudApiClient());
+  c->settings_ = settings;
+  return c;
+}
+
+Result<CloudApiClient::Answer> CloudApiClient::send(const std::string& url,
+                                                    const std::string& method,
+                                                    const std::string& body) {
+  CL_ASSIGN_OR_RETURN(Url u, split_url(url));
+  httplib::Client client(u.base);
+  client.set_connection_timeout(30);
+  client.set_read_timeout(300);
+  httplib::Headers h = {{"X-Auth-Token", token_}, {"Accept", "application/json"}};
+  std::string path = u.path.empty() ? "/" : u.path;
+  httplib::Result r = method == "GET"    ? client.Get(path, h)
+                      : method == "POST" ? client.Post(path, h, body, "application/json")
+                      : method == "PUT"  ? client.Put(path, h, body, "application/json")
+                                         : client.Delete(path, h);
+  if (!r) {
+    return make_error(ErrorCode::kUnavailable, "{} {}: {}", method, url,
+                      httplib::to_string(r.error()));
+  }
+  return Answer{r->status, r->body};
+}
+
+Status CloudApiClient::login() {
+  CL_ASSIGN_OR_RETURN(Url u, split_url(settings_.auth_url));
+  httplib::Client client(u.base);
+  client.set_connection_timeout(30);
+  auto r =
+      client.Post(u.path + "/auth/tokens", password_auth(settings_).dump(), "application/json");
+  std::string what = fmt::format("logging in to {} as {}", settings_.auth_url, settings_.user);
+  if (!r) {
+    return make_error(ErrorCode::kUnavailable, "{}: {}", what, httplib::to_string(r.error()));
+  }
+  if (r->status != 201 && r->status != 200) {
+    return cloud_error(r->status, r->body, what);
+  }
+  CL_ASSIGN_OR_RETURN(json body, parse_json(r->body, "token"));
+  token_ = r->get_header_value("X-Subject-Token");
+  urls_ = catalog_urls(body.value("token", json::object()));
+  return ok_status();
+}
+
+Result<CloudApiClient::Answer> CloudApiClient::call(const std::string& service,
+                                                    const std::string& method,
+                                                    const std::string& path,
+                                                    const std::string& body) {
+  std::lock_guard lock(mu_);
+  if (token_.empty()) {
+    CL_RETURN_IF_ERROR(login());
+  }
+  auto base = urls_.find(service);
+  if (base == urls_.end()) {
+    return make_error(ErrorCode::kUnavailable, "the cloud's catalog has no {} service", service);
+  }
+  CL_ASSIGN_OR_RETURN(Answer a, send(base->second + path, method, body));
+  if (a.status == 401) {
+    CL_RETURN_IF_ERROR(login());
+    CL_ASSIGN_OR_RETURN(a, send(urls_[service] + path, method, body));
+  }
+  return a;
+}
+
+Result<json> CloudApiClient::limits() {
+  CL_ASSIGN_OR_RETURN(Answer a, call("compute", "GET", "/limits"));
+  if (a.status != 200) {
+    return cloud_error(a.status, a.body, "reading Nova's limits");
+  }
+  return parse_json(a.body, "limits");
+}
+
+Result<std::vector<std::string>> CloudApiClient::images() {
+  CL_ASSIGN_OR_RETURN(Answer a, call("compute", "GET", "/images"));
+  if (a.status != 200) {
+    return cloud_error(a.status, a.body, "listing images");
+  }
+  CL_ASSIGN_OR_RETURN(json j, parse_json(a.body, "images"));
+  std::vector<std::string> out;
+  for (const auto& image : j.value("images", json::array())) {
+    if (image.is_object() && image.value("name", json()).is_string()) {
+      out.push_back(image["name"].get<std::string>());
+    }
+  }
+  return out;
+}
+
+Result<std::string> CloudApiClient::create_stack(const std::string& name, const json& tmpl) {
+  json body = {{"stack_name", name}, {"template", tmpl}};
+  CL_ASSIGN_OR_RETURN(Answer a, call("orchestration", "POST", "/stacks", body.dump()));
+  if (a.status != 201) {
+    return cloud_error(a.status, a.body, "creating stack " + name);
+  }
+  CL_ASSIGN_OR_RETURN(json j, parse_json(a.body, "stack"));
+  if (!j.value("stack", json::object()).value("id", json()).is_string()) {
+    return make_error(ErrorCode::kInternal, "Heat answered a create without a stack id");
+  }
+  return j["stack"]["id"].get<std::string>();
+}
+
+Status CloudApiClient::update_stack(const std::string& name, const std::string& id,
+                                    const json& tmpl) {
+  CL_ASSIGN_OR_RETURN(Answer a, call("orchestration", "PUT", "/stacks/" + name + "/" + id,
+                                     json{{"template", tmpl}}.dump()));
+  if (a.status / 100 != 2) {
+    return cloud_error(a.status, a.body, "updating stack " + name);
+  }
+  return ok_status();
+}
+
+Result<std::pair<std::string, std::string>> CloudApiClient::stack_status(const std::string& name,
+                                                                         const std::string& id) {
+  CL_ASSIGN_OR_RETURN(Answer a, call("orchestration", "GET", "/stacks/" + name + "/" + id));
+  if (a.status != 200) {
+    return cloud_error(a.status, a.body, "reading stack " + name);
+  }
+  CL_ASSIGN_OR_RETURN(json j, parse_json(a.body, "stack"));
+  json s = j.value("stack", json::object());
+  return std::pair{s.value("stack_status", ""), s.value("stack_status_reason", "")};
+}
+
+Status CloudApiClient::delete_stack(const std::string& name, const std::string& id) {
+  CL_ASSIGN_OR_RETURN(Answer a, call("orchestration", "DELETE", "/stacks/" + name + "/" + id));
+  if (a.status / 100 != 2) {
+    return cloud_error(a.status, a.body, "deleting stack " + name);
+  }
+  return ok_status();
+}
+
+}  // namespace chainlab::endpoints

@@ -1,0 +1,257 @@
+#include "frontends/escape/mdo/cloud_adapter.h"
+
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "common/field_reader.h"
+#include "common/files.h"
+#include "frontends/escape/mdo/cloud_translate.h"
+
+namespace chainlab::escape {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr double kPlenty = 1e6;
+
+Status only_keys(const json& j, const std::string& path, const std::set<std::string>& keys) {
+  if (!j.is_object()) {
+    return make_error(ErrorCode::kInvalidArgument, "{}: not a mapping", path);
+  }
+  for (const auto& item : j.items()) {
+    if (keys.count(item.key()) == 0) {
+      return make_error(ErrorCode::kInvalidArgument, "{}.{}: unknown key", path, item.key());
+    }
+  }
+  return ok_status();
+}
+
+Result<double> milliseconds(const json& j, const std::string& path) {
+  const json& v = j.value("delay", json(0));
+  if (!v.is_number() || v.get<double>() < 0 || v.get<double>() > 1e6) {
+    return make_error(ErrorCode::kInvalidArgument, "{}.delay: expected ms in [0, 1e6]", path);
+  }
+  return v.get<double>();
+}
+
+Result<std::map<std::string, CloudSap>> read_saps(const json& j, const std::string& path) {
+  std::map<std::string, CloudSap> out;
+  if (!j.is_object()) {
+    return make_error(ErrorCode::kInvalidArgument, "{}: not a mapping", path);
+  }
+  for (const auto& [id, sap] : j.items()) {
+    std::string p = path + "." + id;
+    CL_RETURN_IF_ERROR(only_keys(sap, p, {"network", "delay"}));
+    CL_ASSIGN_OR_RETURN(out[id].network, FieldReader(sap, p).string("network"));
+    CL_ASSIGN_OR_RETURN(out[id].delay, milliseconds(sap, p));
+  }
+  return out;
+}
+
+Result<std::string> password_of(const FieldReader& r, const AdapterSpec& spec) {
+  CL_ASSIGN_OR_RETURN(auto password, r.opt_string("password"));
+  CL_ASSIGN_OR_RETURN(auto file, r.opt_string("password_file"));
+  if (password.has_value() == file.has_value()) {
+    return make_error(ErrorCode::kInvalidArgument, "{}: give one of password or password_file",
+                      r.path());
+  }
+  if (password) {
+    return *password;
+  }
+  std::string path = !file->empty() && (*file)[0] != '/' ? spec.base_dir + "/" + *file : *file;
+  CL_ASSIGN_OR_RETURN(std::string text, read_file(path, 4096));
+  return text.substr(0, text.find_first_of("\r\n"));
+}
+
+Status read_names(const FieldReader& r, const json& j, CloudSettings& s) {
+  CL_ASSIGN_OR_RETURN(s.auth_url, r.string("auth_url"));
+  CL_ASSIGN_OR_RETURN(auto user, r.opt_string("user"));
+  CL_ASSIGN_OR_RETURN(auto project, r.opt_string("project"));
+  CL_ASSIGN_OR_RETURN(auto infra, r.opt_string("infra"));
+  CL_ASSIGN_OR_RETURN(auto flavor, r.opt_string("flavor"));
+  CL_ASSIGN_OR_RETURN(s.supported, r.opt_string_list("supported"));
+  s.user = user.value_or(s.user);
+  s.project = project.value_or(s.project);
+  s.infra = infra.value_or(s.infra);
+  s.flavor = flavor.value_or(s.flavor);
+  const json images = j.value("images", json::object());
+  for (const auto& [type, image] : images.items()) {
+    if (!image.is_string()) {
+      return make_error(ErrorCode::kInvalidArgument, "{}: expected an image name",
+                        r.path("images") + "." + type);
+    }
+    s.images[type] = image.get<std::string>();
+  }
+  return ok_status();
+}
+
+Resources resources_of(const CloudSettings& s, const json& limits) {
+  Resources r = s.resources.value_or(Resources{});
+  json absolute = limits.value("limits", json::object()).value("absolute", json::object());
+  auto number = [&](const char* key) -> std::optional<double> {
+    const json& v = absolute.value(key, json());
+    return v.is_number() && v.get<double>() >= 0 ? std::optional(v.get<double>()) : std::nullopt;
+  };
+  r.cpu = r.cpu ? r.cpu : number("maxTotalCores");
+  r.mem = r.mem ? r.mem : number("maxTotalRAMSize");
+  r.storage = r.storage.value_or(kPlenty);
+  r.delay = s.delay;
+  r.bandwidth = kPlenty;
+  return r;
+}
+
+}  // namespace
+
+Result<CloudSettings> read_cloud_settings(const AdapterSpec& spec) {
+  std::string path = "domains." + spec.name;
+  CL_RETURN_IF_ERROR(only_keys(spec.settings, path,
+                               {"auth_url", "user", "password", "password_file", "project", "infra",
+                                "delay", "resources", "supported", "images", "flavor", "saps"}));
+  FieldReader r(spec.settings, path);
+  CloudSettings s;
+  s.infra = spec.name;
+  CL_RETURN_IF_ERROR(read_names(r, spec.settings, s));
+  CL_ASSIGN_OR_RETURN(s.password, password_of(r, spec));
+  CL_ASSIGN_OR_RETURN(s.delay, milliseconds(spec.settings, path));
+  CL_ASSIGN_OR_RETURN(s.saps,
+                      read_saps(spec.settings.value("saps", json::object()), path + ".saps"));
+  if (spec.settings.contains("resources")) {
+    const json& res = spec.settings["resources"];
+    CL_RETURN_IF_ERROR(only_keys(res, path + ".resources", {"cpu", "mem", "storage"}));
+    Resources out;
+    for (auto [key, field] :
+         {std::pair{"cpu", &out.cpu}, {"mem", &out.mem}, {"storage", &out.storage}}) {
+      if (res.contains(key) && (!res[key].is_number() || res[key].get<double>() < 0)) {
+        return make_error(ErrorCode::kInvalidArgument, "{}.resources.{}: expected a number >= 0",
+                          path, key);
+      }
+      *field = res.contains(key) ? std::optional(res[key].get<double>()) : std::nullopt;
+    }
+    s.resources = out;
+  }
+  return s;
+}
+
+CloudAdapter::CloudAdapter(std::string name, CloudSettings settings, std::unique_ptr<CloudApi> api)
+    : name_(std::move(name)), settings_(std::move(settings)), api_(std::move(api)) {}
+
+Result<Nffg> CloudAdapter::view() {
+  CL_ASSIGN_OR_RETURN(json limits, api_->limits());
+  std::vector<std::string> supported;
+  if (settings_.supported) {
+    supported = *settings_.supported;
+  } else {
+    CL_ASSIGN_OR_RETURN(supported, api_->images());
+    for (const auto& entry : settings_.images) {
+      supported.push_back(entry.first);
+    }
+  }
+  Nffg view;
+  view.parameters.id = Id(settings_.infra + "-view");
+  view.parameters.version = "1.0";
+  NodeInfra bb;
+  bb.id = Id(settings_.infra);
+  bb.name = settings_.infra;
+  bb.type = "BiSBiS";
+  bb.resources = resources_of(settings_, limits);
+  bb.supported = supported;
+  for (const auto& [sap, s] : settings_.saps) {
+    Port p;
+    p.id = Id("port-" + sap);
+    p.sap = sap;
+    bb.ports.push_back(p);
+    NodeSap node;
+    node.id = Id(sap);
+    node.name = sap;
+    node.ports.push_back(Port{});
+    node.ports.back().id = Id::number(int64_t{1});
+    view.node_saps.push_back(std::move(node));
+    EdgeLink l;
+    l.id = Id(fmt::format("{}-{}", settings_.infra, sap));
+    l.src_node = Id(sap);
+    l.src_port = Id::number(int64_t{1});
+    l.dst_node = bb.id;
+    l.dst_port = p.id;
+    l.delay = s.delay;
+    l.bandwidth = kPlenty;
+    view.edge_links.push_back(std::move(l));
+  }
+  view.node_infras.push_back(std::move(bb));
+  return view;
+}
+
+Status CloudAdapter::wait_stack(const std::string& name, const std::string& id) {
+  auto deadline = std::chrono::steady_clock::now() + settings_.stack_timeout;
+  for (;;) {
+    CL_ASSIGN_OR_RETURN(auto status, api_->stack_status(name, id));
+    if (status.first.ends_with("_COMPLETE")) {
+      return ok_status();
+    }
+    if (!status.first.ends_with("_IN_PROGRESS")) {
+      return make_error(ErrorCode::kFailedPrecondition, "stack {}: {}: {}", name, status.first,
+                        status.second);
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      return make_error(ErrorCode::kUnavailable, "stack {} still {} after {} s", name, status.first,
+                        settings_.stack_timeout.count());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+Status CloudAdapter::wait_gone(const std::string& name, const std::string& id) {
+  auto deadline = std::chrono::steady_clock::now() + settings_.stack_timeout;
+  for (;;) {
+    auto status = api_->stack_status(name, id);
+    if (!status.ok()) {
+      return status.error().code == ErrorCode::kNotFound ? ok_status() : Status(status.error());
+    }
+    if (status->first == "DELETE_COMPLETE") {
+      return ok_status();
+    }
+    if (!status->first.ends_with("_IN_PROGRESS") || std::chrono::steady_clock::now() > deadline) {
+      return make_error(ErrorCode::kUnavailable, "deleting stack {}: {}: {}", name, status->first,
+                        status->second);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+Status CloudAdapter::deploy(const std::string& service_id, const Nffg& part) {
+  std::string stack = "mdo-" + service_id;
+  CL_ASSIGN_OR_RETURN(json tmpl, part_to_hot(part, stack, settings_));
+  std::lock_guard lock(mu_);
+  if (auto it = stacks_.find(service_id); it != stacks_.end()) {
+    CL_RETURN_IF_ERROR(api_->update_stack(stack, it->second, tmpl));
+    return wait_stack(stack, it->second);
+  }
+  CL_ASSIGN_OR_RETURN(std::string id, api_->create_stack(stack, tmpl));
+  if (Status s = wait_stack(stack, id); !s.ok()) {
+    (void)api_->delete_stack(stack, id);  // a failed create leaves nothing
+    return s;
+  }
+  stacks_[service_id] = id;
+  return ok_status();
+}
+
+Status CloudAdapter::remove(const std::string& service_id) {
+  std::lock_guard lock(mu_);
+  auto it = stacks_.find(service_id);
+  if (it == stacks_.end()) {
+    return ok_status();
+  }
+  std::string stack = "mdo-" + service_id;
+  Status s = api_->delete_stack(stack, it->second);
+  if (s.ok()) {
+    s = wait_gone(stack, it->second);
+  }
+  if (!s.ok() && s.error().code != ErrorCode::kNotFound) {
+    return s;
+  }
+  stacks_.erase(it);
+  return ok_status();
+}
+
+}  // namespace chainlab::escape
