@@ -1,14 +1,17 @@
-// Scenario: one multi-domain orchestrator, two chainlab nodes on two "hosts" (docs/mdo.md). Each
+// Scenario: one multi-domain orchestrator, two chainlab nodes on two "hosts" and an OpenStack PoP
+// (docs/mdo.md). Each
 // host is a network namespace with its own address on a shared underlay (a bridge in the test's
 // namespace); `chainlab node` runs inside it (as `nsenter --net` starts it) with one NIC leading
 // to an end host (another namespace). The nodes meet at the SAP "wire", a gre-tunnel end-point on
 // each side that chainlab nodes realise as VXLAN over the underlay, so traffic between them
 // crosses a real tunnel. The orchestrator reaches both nodes' NF-FG APIs and description buses
-// over the underlay.
+// over the underlay. The OpenStack PoP (`chainlab run` with its OpenStack APIs, in the test's
+// namespace) is a third domain, reachable from node A at 25 ms a way and able to run bridges.
 //
 // SAP1 -> nf1 -> nf2 -> SAP2 (and back), each NF a bridge VNF taking the one core each node
 // offers, under an end-to-end delay budget that only nf1 on node A and nf2 on node B meet (the
-// wire costs 5 ms a crossing; the other way round crosses it three times): ping
+// wire costs 5 ms a crossing; the other way round crosses it three times, the cloud is 50 ms
+// away and back): ping
 // and an HTTP transfer go end to end through both VNFs (their bridges' counters move, and the
 // tunnel's); DELETE removes the graphs from both nodes; a request whose second NF cannot start
 // on node B leaves nothing on either node.
@@ -83,6 +86,9 @@ class MdoMultiHostTest : public ::testing::Test {
     }
     write_templates();
     ::setenv("CHAINLAB_STATE_DIR", (dir_ + "/state").c_str(), 1);
+    std::ofstream(dir_ + "/cloud.yaml") << "name: mh-cloud\nemulator: {rest_port: 0}\npops:\n"
+                                           "  - {name: os1, endpoints: {openstack: 16311}}\n";
+    ASSERT_TRUE(cloud_.start({dir_ + "/cloud.yaml"})) << cloud_.log();
     for (int i = 0; i < 2; ++i) {
       start_node(i);
     }
@@ -90,6 +96,7 @@ class MdoMultiHostTest : public ::testing::Test {
   }
   void TearDown() override {
     mdo_.stop();
+    cloud_.stop();
     for (Host& h : hosts_) {
       h.node.stop();
     }
@@ -161,6 +168,16 @@ class MdoMultiHostTest : public ::testing::Test {
                {"border", true},
                {"delay", 2.5}}}}}});
     }
+    domains[0]["saps"]["far"] = {
+        {"gre", {{"local-ip", hosts_[0].addr}, {"remote-ip", "192.168.77.254"}, {"key", 78}}},
+        {"border", true},
+        {"delay", 25}};
+    domains.push_back({{"name", "os"},
+                       {"kind", "openstack"},
+                       {"auth_url", "http://127.0.0.1:16311/v3"},
+                       {"password", "admin"},
+                       {"supported", {"bridge"}},
+                       {"saps", {{"far", {{"network", "default"}}}}}});
     std::ofstream(dir_ + "/mdo.yaml") << json{{"domains", domains}}.dump(2);
     ASSERT_TRUE(mdo_.start({"--config", dir_ + "/mdo.yaml", "--port", "0"}, "mdo")) << mdo_.log();
     mdo_url_ = mdo_.url("ESCAPE API");
@@ -218,7 +235,7 @@ class MdoMultiHostTest : public ::testing::Test {
 
   std::string dir_, bridge_, mdo_url_, http_pid_;
   Host hosts_[2];
-  ChainlabProcess mdo_;
+  ChainlabProcess cloud_, mdo_;
 };
 
 TEST_F(MdoMultiHostTest, AChainAcrossTwoHostsCarriesPingAndHttpThroughBothVnfs) {
@@ -232,6 +249,9 @@ TEST_F(MdoMultiHostTest, AChainAcrossTwoHostsCarriesPingAndHttpThroughBothVnfs) 
   }
   EXPECT_EQ(where["nf1"], "una");
   EXPECT_EQ(where["nf2"], "unb");
+  EXPECT_EQ(info[0]["domains"], json({"una", "unb"})) << "nothing for the cloud";
+  auto view = json::parse(cli("view --json -e " + mdo_url_).output);
+  EXPECT_EQ(view["node_infras"].size(), 3u) << "two nodes and the cloud in the global view";
   EXPECT_NE(graphs_on(0).find("across"), std::string::npos);
   EXPECT_NE(graphs_on(1).find("across"), std::string::npos);
   uint64_t before = vnf_packets();
