@@ -17,6 +17,8 @@
 #include "cli/escape_client.h"
 #include "cli/remote.h"
 #include "common/files.h"
+#include "common/json_at.h"
+#include "common/json_bounded.h"
 #include "frontends/escape/nffg.h"
 
 namespace chainlab::cli {
@@ -68,12 +70,20 @@ Result<RequestStatus> follow(EscapeClient& c, const std::string& id, double time
   }
 }
 
+// A string of the answer, "" when it is not there or not a string.
+std::string text_at(const json& j, std::initializer_list<std::string_view> path) {
+  const json& v = json_at(j, path);
+  return v.is_string() ? v.get<std::string>() : "";
+}
+
 void print_mapping(const json& m) {
   Table t({"NF", "INFRA", "DOMAIN"});
-  for (const auto& e : m.value("mapping", json::array())) {
-    t.add({e["nf"].value("id", ""), e["bisbis"].value("id", ""), e["bisbis"].value("domain", "")});
+  const json& mapping = json_at(m, {"mapping"});
+  for (const auto& e : mapping.is_array() ? mapping : json::array()) {
+    t.add(
+        {text_at(e, {"nf", "id"}), text_at(e, {"bisbis", "id"}), text_at(e, {"bisbis", "domain"})});
   }
-  std::printf("service %s\n%s", m.value("service_id", "").c_str(),
+  std::printf("service %s\n%s", text_at(m, {"service_id"}).c_str(),
               t.empty() ? "  (no NFs)\n" : t.render().c_str());
 }
 
@@ -129,13 +139,14 @@ int run_list(const SgOptions& opt) {
     return 0;
   }
   Table t({"SERVICE", "NFS", "DOMAINS"});
-  for (const auto& s : *m) {
+  for (const auto& s : m->is_array() ? *m : json::array()) {
     std::string domains;
-    for (const auto& d : s.value("domains", json::array())) {
-      domains += (domains.empty() ? "" : ",") + d.get<std::string>();
+    const json& list = json_at(s, {"domains"});
+    for (const auto& d : list.is_array() ? list : json::array()) {
+      domains += (domains.empty() ? "" : ",") + (d.is_string() ? d.get<std::string>() : d.dump());
     }
-    t.add({s.value("service_id", ""), std::to_string(s.value("mapping", json::array()).size()),
-           domains});
+    const json& nfs = json_at(s, {"mapping"});
+    t.add({text_at(s, {"service_id"}), std::to_string(nfs.is_array() ? nfs.size() : 0), domains});
   }
   std::printf("%s", t.empty() ? "no services\n" : t.render().c_str());
   return 0;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "cli/rest_client.h"
+#include "common/json_at.h"
 #include "common/json_bounded.h"
 #include "endpoints/http/status.h"
 
@@ -65,9 +66,9 @@ Result<RequestStatus> EscapeClient::status(const std::string& message_id) {
     return api_error(r, "asking for request " + message_id);
   }
   RequestStatus s{r->status, ""};
-  if (auto body = parse_json(r->body, "status"); body.ok() && body->is_object()) {
-    s.message = body->value("message", "");
-  }
+  nlohmann::json body = parse_json(r->body, "status").value_or(nlohmann::json());
+  const nlohmann::json& message = json_at(body, {"message"});
+  s.message = message.is_string() ? message.get<std::string>() : "";
   return s;
 }
 

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "common/json_at.h"
 #include "common/json_bounded.h"
 #include "endpoints/http/status.h"
 
@@ -35,11 +36,10 @@ Result<Url> split_url(const std::string& url) {
 Error cloud_error(int status, const std::string& body, const std::string& what) {
   std::string message = fmt::format("HTTP {}", status);
   if (auto j = parse_json(body, "answer"); j.ok() && j->is_object() && !j->empty()) {
-    const json& inner = j->begin().value();
-    if (inner.is_object() && inner.value("message", json()).is_string()) {
-      message = inner["message"].get<std::string>();
-    } else if (j->value("explanation", json()).is_string()) {
-      message = (*j)["explanation"].get<std::string>();
+    if (const json& m = json_at(j->begin().value(), {"message"}); m.is_string()) {
+      message = m.get<std::string>();
+    } else if (const json& e = json_at(*j, {"explanation"}); e.is_string()) {
+      message = e.get<std::string>();
     }
   }
   return Error{error_code_for_status(status), fmt::format("{}: {}", what, message)};
@@ -56,12 +56,16 @@ json password_auth(const escape::CloudSettings& s) {
 }
 
 // The public URL of each service type in a token's catalog.
-std::map<std::string, std::string> catalog_urls(const json& token) {
+std::map<std::string, std::string> catalog_urls(const json& answer) {
   std::map<std::string, std::string> out;
-  for (const auto& service : token.value("catalog", json::array())) {
-    for (const auto& e : service.value("endpoints", json::array())) {
-      if (e.value("interface", "") == "public" && e.value("url", json()).is_string()) {
-        out[service.value("type", "")] = e["url"].get<std::string>();
+  const json& catalog = json_at(answer, {"token", "catalog"});
+  for (const auto& service : catalog.is_array() ? catalog : json::array()) {
+    const json& type = json_at(service, {"type"});
+    const json& endpoints = json_at(service, {"endpoints"});
+    for (const auto& e : endpoints.is_array() ? endpoints : json::array()) {
+      const json& url = json_at(e, {"url"});
+      if (type.is_string() && url.is_string() && json_at(e, {"interface"}) == "public") {
+        out[type.get<std::string>()] = url.get<std::string>();
       }
     }
   }
@@ -117,7 +121,7 @@ Status CloudApiClient::login() {
   }
   CL_ASSIGN_OR_RETURN(json body, parse_json(r->body, "token"));
   token_ = r->get_header_value("X-Subject-Token");
-  urls_ = catalog_urls(body.value("token", json::object()));
+  urls_ = catalog_urls(body);
   return ok_status();
 }
 
@@ -156,9 +160,10 @@ Result<std::vector<std::string>> CloudApiClient::images() {
   }
   CL_ASSIGN_OR_RETURN(json j, parse_json(a.body, "images"));
   std::vector<std::string> out;
-  for (const auto& image : j.value("images", json::array())) {
-    if (image.is_object() && image.value("name", json()).is_string()) {
-      out.push_back(image["name"].get<std::string>());
+  const json& images = json_at(j, {"images"});
+  for (const auto& image : images.is_array() ? images : json::array()) {
+    if (const json& name = json_at(image, {"name"}); name.is_string()) {
+      out.push_back(name.get<std::string>());
     }
   }
   return out;
@@ -171,10 +176,11 @@ Result<std::string> CloudApiClient::create_stack(const std::string& name, const 
     return cloud_error(a.status, a.body, "creating stack " + name);
   }
   CL_ASSIGN_OR_RETURN(json j, parse_json(a.body, "stack"));
-  if (!j.value("stack", json::object()).value("id", json()).is_string()) {
+  const json& id = json_at(j, {"stack", "id"});
+  if (!id.is_string()) {
     return make_error(ErrorCode::kInternal, "Heat answered a create without a stack id");
   }
-  return j["stack"]["id"].get<std::string>();
+  return id.get<std::string>();
 }
 
 Status CloudApiClient::update_stack(const std::string& name, const std::string& id,
@@ -194,8 +200,10 @@ Result<std::pair<std::string, std::string>> CloudApiClient::stack_status(const s
     return cloud_error(a.status, a.body, "reading stack " + name);
   }
   CL_ASSIGN_OR_RETURN(json j, parse_json(a.body, "stack"));
-  json s = j.value("stack", json::object());
-  return std::pair{s.value("stack_status", ""), s.value("stack_status_reason", "")};
+  const json& status = json_at(j, {"stack", "stack_status"});
+  const json& reason = json_at(j, {"stack", "stack_status_reason"});
+  return std::pair{status.is_string() ? status.get<std::string>() : "",
+                   reason.is_string() ? reason.get<std::string>() : ""};
 }
 
 Status CloudApiClient::delete_stack(const std::string& name, const std::string& id) {

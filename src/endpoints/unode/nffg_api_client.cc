@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "common/json_at.h"
 #include "common/json_bounded.h"
 #include "endpoints/http/status.h"
 
@@ -14,10 +15,13 @@ using nlohmann::json;
 
 // The node's {"module","message"} as an Error of the status's code.
 Error node_error(int status, const std::string& body, const std::string& what) {
-  auto j = parse_json(body, "answer");
+  json j = parse_json(body, "answer").value_or(json());
+  const json& module = json_at(j, {"module"});
+  const json& text = json_at(j, {"message"});
   std::string message =
-      j.ok() && j->is_object() && j->contains("message")
-          ? fmt::format("{}: {}", j->value("module", "node"), j->value("message", ""))
+      text.is_string()
+          ? fmt::format("{}: {}", module.is_string() ? module.get<std::string>() : "node",
+                        text.get<std::string>())
           : fmt::format("HTTP {}", status);
   ErrorCode code = status == 405 ? ErrorCode::kNotFound : error_code_for_status(status);
   return Error{code, fmt::format("{}: {}", what, message)};
@@ -98,11 +102,12 @@ Result<std::string> NffgApiClient::create_graph(const json& nffg) {
   if (a.status != 201) {
     return node_error(a.status, a.body, "creating the graph on " + url_);
   }
-  auto j = parse_json(a.body, "answer");
-  if (!j.ok() || !j->is_object() || !j->value("nffg-uuid", json()).is_string()) {
+  json j = parse_json(a.body, "answer").value_or(json());
+  const json& id = json_at(j, {"nffg-uuid"});
+  if (!id.is_string()) {
     return make_error(ErrorCode::kInternal, "{} answered a create without nffg-uuid", url_);
   }
-  return (*j)["nffg-uuid"].get<std::string>();
+  return id.get<std::string>();
 }
 
 Status NffgApiClient::update_graph(const std::string& id, const json& nffg) {

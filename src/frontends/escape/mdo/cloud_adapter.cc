@@ -7,14 +7,15 @@
 
 #include "common/field_reader.h"
 #include "common/files.h"
+#include "common/json_at.h"
+#include "common/json_bounded.h"
+#include "frontends/escape/mdo/bisbis_view.h"
 #include "frontends/escape/mdo/cloud_translate.h"
 
 namespace chainlab::escape {
 namespace {
 
 using json = nlohmann::json;
-
-constexpr double kPlenty = 1e6;
 
 Status only_keys(const json& j, const std::string& path, const std::set<std::string>& keys) {
   if (!j.is_object()) {
@@ -89,16 +90,13 @@ Status read_names(const FieldReader& r, const json& j, CloudSettings& s) {
 
 Resources resources_of(const CloudSettings& s, const json& limits) {
   Resources r = s.resources.value_or(Resources{});
-  json absolute = limits.value("limits", json::object()).value("absolute", json::object());
   auto number = [&](const char* key) -> std::optional<double> {
-    const json& v = absolute.value(key, json());
+    const json& v = json_at(limits, {"limits", "absolute", key});
     return v.is_number() && v.get<double>() >= 0 ? std::optional(v.get<double>()) : std::nullopt;
   };
   r.cpu = r.cpu ? r.cpu : number("maxTotalCores");
   r.mem = r.mem ? r.mem : number("maxTotalRAMSize");
-  r.storage = r.storage.value_or(kPlenty);
   r.delay = s.delay;
-  r.bandwidth = kPlenty;
   return r;
 }
 
@@ -139,47 +137,19 @@ CloudAdapter::CloudAdapter(std::string name, CloudSettings settings, std::unique
 
 Result<Nffg> CloudAdapter::view() {
   CL_ASSIGN_OR_RETURN(json limits, api_->limits());
-  std::vector<std::string> supported;
+  BisbisSpec b{settings_.infra, resources_of(settings_, limits), {}, {}};
   if (settings_.supported) {
-    supported = *settings_.supported;
+    b.supported = *settings_.supported;
   } else {
-    CL_ASSIGN_OR_RETURN(supported, api_->images());
+    CL_ASSIGN_OR_RETURN(b.supported, api_->images());
     for (const auto& entry : settings_.images) {
-      supported.push_back(entry.first);
+      b.supported.push_back(entry.first);
     }
   }
-  Nffg view;
-  view.parameters.id = Id(settings_.infra + "-view");
-  view.parameters.version = "1.0";
-  NodeInfra bb;
-  bb.id = Id(settings_.infra);
-  bb.name = settings_.infra;
-  bb.type = "BiSBiS";
-  bb.resources = resources_of(settings_, limits);
-  bb.supported = supported;
   for (const auto& [sap, s] : settings_.saps) {
-    Port p;
-    p.id = Id("port-" + sap);
-    p.sap = sap;
-    bb.ports.push_back(p);
-    NodeSap node;
-    node.id = Id(sap);
-    node.name = sap;
-    node.ports.push_back(Port{});
-    node.ports.back().id = Id::number(int64_t{1});
-    view.node_saps.push_back(std::move(node));
-    EdgeLink l;
-    l.id = Id(fmt::format("{}-{}", settings_.infra, sap));
-    l.src_node = Id(sap);
-    l.src_port = Id::number(int64_t{1});
-    l.dst_node = bb.id;
-    l.dst_port = p.id;
-    l.delay = s.delay;
-    l.bandwidth = kPlenty;
-    view.edge_links.push_back(std::move(l));
+    b.saps[sap] = s.delay;
   }
-  view.node_infras.push_back(std::move(bb));
-  return view;
+  return bisbis_view(b);
 }
 
 Status CloudAdapter::wait_stack(const std::string& name, const std::string& id) {

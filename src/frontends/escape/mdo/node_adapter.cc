@@ -7,13 +7,14 @@
 
 #include "common/field_reader.h"
 #include "common/files.h"
+#include "common/json_at.h"
+#include "common/json_bounded.h"
+#include "frontends/escape/mdo/bisbis_view.h"
 
 namespace chainlab::escape {
 namespace {
 
 using json = nlohmann::json;
-
-constexpr double kPlenty = 1e6;  // what the node does not limit (storage, switching bandwidth)
 
 Status only_keys(const json& j, const std::string& path, const std::set<std::string>& keys) {
   if (!j.is_object()) {
@@ -97,37 +98,26 @@ struct Offer {
   std::optional<double> memory_mb;
 };
 
+// Whatever shape the node's answer has (json_at never throws).
 Offer offer_of(const json& description) {
   Offer o;
-  const json info = description.value("netgroup-domain:informations", json::object());
-  json caps = info.value("capabilities", json::object())
-                  .value("functional-capabilities", json::object())
-                  .value("functional-capability", json::array());
-  for (const auto& c : caps) {
-    if (c.is_object() && c.value("name", json()).is_string()) {
-      o.capabilities.push_back(c["name"].get<std::string>());
+  const json& info = json_at(description, {"netgroup-domain:informations"});
+  const json& caps =
+      json_at(info, {"capabilities", "functional-capabilities", "functional-capability"});
+  for (const auto& c : caps.is_array() ? caps : json::array()) {
+    if (const json& name = json_at(c, {"name"}); name.is_string()) {
+      o.capabilities.push_back(name.get<std::string>());
     }
   }
-  json res = info.value("netgroup-domain:resources", json::object());
-  if (auto cpu = res.value("cpu", json::object()).value("total-cores", json()); cpu.is_number()) {
+  const json& cpu = json_at(info, {"netgroup-domain:resources", "cpu", "total-cores"});
+  const json& mem = json_at(info, {"netgroup-domain:resources", "memory", "total-mb"});
+  if (cpu.is_number() && cpu.get<double>() >= 0) {
     o.cores = cpu.get<double>();
   }
-  if (auto mem = res.value("memory", json::object()).value("total-mb", json()); mem.is_number()) {
+  if (mem.is_number() && mem.get<double>() >= 0) {
     o.memory_mb = mem.get<double>();
   }
   return o;
-}
-
-EdgeLink access_link(const std::string& sap, const Id& infra, double delay) {
-  EdgeLink l;
-  l.id = Id(fmt::format("{}-{}", infra.str(), sap));
-  l.src_node = Id(sap);
-  l.src_port = Id::number(int64_t{1});
-  l.dst_node = infra;
-  l.dst_port = Id("port-" + sap);
-  l.delay = delay;
-  l.bandwidth = kPlenty;
-  return l;
 }
 
 }  // namespace
@@ -165,36 +155,14 @@ Result<NodeSettings> read_node_settings(const AdapterSpec& spec) {
 
 Result<Nffg> node_view(const json& description, const NodeSettings& settings) {
   Offer o = offer_of(description);
-  Nffg view;
-  view.parameters.id = Id(settings.infra + "-view");
-  view.parameters.version = "1.0";
-  NodeInfra bb;
-  bb.id = Id(settings.infra);
-  bb.name = settings.infra;
-  bb.type = "BiSBiS";
-  Resources r = settings.resources.value_or(Resources{});
-  r.cpu = r.cpu ? r.cpu : o.cores;
-  r.mem = r.mem ? r.mem : o.memory_mb;
-  r.storage = r.storage.value_or(kPlenty);
-  r.delay = settings.delay;
-  r.bandwidth = kPlenty;
-  bb.resources = r;
-  bb.supported = o.capabilities;
+  BisbisSpec b{settings.infra, settings.resources.value_or(Resources{}), o.capabilities, {}};
+  b.resources.cpu = b.resources.cpu ? b.resources.cpu : o.cores;
+  b.resources.mem = b.resources.mem ? b.resources.mem : o.memory_mb;
+  b.resources.delay = settings.delay;
   for (const auto& [sap, link] : settings.saps) {
-    Port p;
-    p.id = Id("port-" + sap);
-    p.sap = sap;
-    bb.ports.push_back(p);
-    NodeSap node;
-    node.id = Id(sap);
-    node.name = sap;
-    node.ports.push_back(Port{});
-    node.ports.back().id = Id::number(int64_t{1});
-    view.node_saps.push_back(std::move(node));
-    view.edge_links.push_back(access_link(sap, bb.id, link.delay));
+    b.saps[sap] = link.delay;
   }
-  view.node_infras.push_back(std::move(bb));
-  return view;
+  return bisbis_view(b);
 }
 
 NodeAdapter::NodeAdapter(std::string name, NodeSettings settings, std::unique_ptr<NodeApi> api)

@@ -163,6 +163,27 @@ TEST(NodeAdapterTest, TheViewComesFromTheDescription) {
   EXPECT_EQ(*live->node_infras[0].resources->cpu, 6);
 }
 
+// A node's description of any shape is a view (without what it lacks), never a crash.
+TEST(NodeAdapterTest, AnyDescriptionShapeIsAView) {
+  NodeSettings s = settings_of(spec("un1", json::object()));
+  const char* kInfo = R"({"netgroup-domain:informations": )";
+  for (std::string d : {std::string("[]"), std::string(R"("x")"), kInfo + std::string("7}"),
+                        kInfo + std::string(R"({"capabilities": {"functional-capabilities":
+                            {"functional-capability": "nat"}}, "netgroup-domain:resources":
+                            {"cpu": {"total-cores": "4"}}}})"),
+                        kInfo + std::string(R"({"netgroup-domain:resources":
+                            {"cpu": {"total-cores": -2}}}})")}) {
+    auto v = node_view(json::parse(d), s);
+    ASSERT_TRUE(v.ok()) << d;
+    EXPECT_FALSE(v->node_infras[0].resources->cpu.has_value()) << d;
+  }
+  auto v = node_view(json::parse(kInfo + std::string(R"({"capabilities": {"functional-capabilities":
+      {"functional-capability": [7, {"name": 3}, {"name": "ok"}]}}}})")),
+                     s);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(*v->node_infras[0].supported, std::vector<std::string>{"ok"});
+}
+
 struct TwoNodes {
   FakeNodeApi* api1 = nullptr;
   FakeNodeApi* api2 = nullptr;
