@@ -107,23 +107,13 @@ Status check_listen(const escape::MdoConfig& config, const MdoStartOptions& opti
   return ok_status();
 }
 
-}  // namespace
-
-std::string RunningMdo::url() const {
-  return fmt::format("http://{}:{}", listener->host(), listener->port());
-}
-
-Result<RunningMdo> start_mdo(const escape::MdoConfig& config, const MdoStartOptions& options,
-                             const Environment& env) {
-  CL_RETURN_IF_ERROR(check_listen(config, options));
-  RunningMdo running;
-  auto orchestrator = make_orchestrator(config, running, env);
-  if (!orchestrator.ok()) {
-    stop_mdo(running);  // the emulations of local domains made so far
-    return std::move(orchestrator).error();
-  }
+// The orchestrator, its API and the token file into `running` (whatever fails, the caller stops
+// what was made).
+Status start_parts(RunningMdo& running, const escape::MdoConfig& config,
+                   const MdoStartOptions& options, const Environment& env) {
+  CL_ASSIGN_OR_RETURN(auto orchestrator, make_orchestrator(config, running, env));
   running.service = std::make_unique<escape::MdoService>(
-      std::move(*orchestrator), config.view, RandomIds::instance(), &endpoints::post_callback);
+      std::move(orchestrator), config.view, RandomIds::instance(), &endpoints::post_callback);
   endpoints::AccessPolicy policy;
   policy.token = random_hex(32);
   policy.open = options.no_auth;
@@ -135,11 +125,23 @@ Result<RunningMdo> start_mdo(const escape::MdoConfig& config, const MdoStartOpti
   listen.auth = running.auth.get();
   CL_ASSIGN_OR_RETURN(running.listener, endpoints::HttpListener::start(listen, *running.endpoint));
   CL_ASSIGN_OR_RETURN(running.journal, substrate::Journal::begin(env.state_dir));
-  Status token = write_api_file(running.journal->dir(), running.auth->policy().token,
-                                {{"mdo (ESCAPE API)", running.url()}});
-  if (!token.ok()) {
-    stop_mdo(running);
-    return std::move(token).error();
+  return write_api_file(running.journal->dir(), running.auth->policy().token,
+                        {{"mdo (ESCAPE API)", running.url()}});
+}
+
+}  // namespace
+
+std::string RunningMdo::url() const {
+  return fmt::format("http://{}:{}", listener->host(), listener->port());
+}
+
+Result<RunningMdo> start_mdo(const escape::MdoConfig& config, const MdoStartOptions& options,
+                             const Environment& env) {
+  CL_RETURN_IF_ERROR(check_listen(config, options));
+  RunningMdo running;
+  if (Status s = start_parts(running, config, options, env); !s.ok()) {
+    stop_mdo(running);  // the emulations of local domains, the listener, made so far
+    return std::move(s).error();
   }
   return running;
 }

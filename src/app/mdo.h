@@ -1,6 +1,6 @@
 // The composition root of `chainlab mdo` (docs/mdo.md): the domain adapters the config lists
-// (made through the AdapterRegistry: "static", "chainlab-node", "local" with an emulation of its
-// topology started in this process), the orchestrator over them, its job queue,
+// (made through the AdapterRegistry: "static", "chainlab-node", "openstack", "local" with an
+// emulation of its topology started in this process), the orchestrator over them, its job queue,
 // ESCAPE's REST API on one listener behind the MdO's own token, and the token file under the
 // state dir (a run directory with an owner, so the CLI finds the token and `chainlab cleanup`
 // knows the directory). Progress lines go to stdout.

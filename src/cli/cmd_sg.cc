@@ -38,12 +38,22 @@ Result<EscapeClient> client_of(const SgOptions& opt) {
       opt.remote.endpoint.empty() ? kDefaultMdoEndpoint : opt.remote.endpoint, opt.remote.env);
 }
 
-// The NFFG to send: the file, or for a delete of a service id a request naming only it.
+// The NFFG to send: the file (for a delete with its mode set to DELETE: ESCAPE's request files
+// say ADD), or for a delete of a service id a request naming only it.
 Result<std::string> request_text(const std::string& target, bool remove) {
-  if (std::filesystem::is_regular_file(target) || !remove) {
+  if (!remove) {
     return read_file(target, escape::kMaxNffgBytes);
   }
-  return json{{"parameters", {{"id", target}, {"version", "1.0"}, {"mode", "DELETE"}}}}.dump();
+  if (!std::filesystem::is_regular_file(target)) {
+    return json{{"parameters", {{"id", target}, {"version", "1.0"}, {"mode", "DELETE"}}}}.dump();
+  }
+  CL_ASSIGN_OR_RETURN(std::string text, read_file(target, escape::kMaxNffgBytes));
+  CL_ASSIGN_OR_RETURN(json doc, parse_json(text, target));
+  if (!doc.is_object() || (doc.contains("parameters") && !doc["parameters"].is_object())) {
+    return make_error(ErrorCode::kInvalidArgument, "{}: not an NFFG", target);
+  }
+  doc["parameters"]["mode"] = "DELETE";
+  return doc.dump();
 }
 
 // Polls the status (by the clock, every 50 ms) until the request ends or `timeout_s` passes.

@@ -108,8 +108,8 @@ int BatchIo::receive(int fd, Packet** pkts, uint32_t n) {
     msgs_[i].msg_hdr = msghdr{};
     msgs_[i].msg_hdr.msg_iov = &iovs_[2 * i];
     msgs_[i].msg_hdr.msg_iovlen = 2;
-    msgs_[i].msg_hdr.msg_control = controls_[i].data();
-    msgs_[i].msg_hdr.msg_controllen = controls_[i].size();
+    msgs_[i].msg_hdr.msg_control = controls_[i].data;
+    msgs_[i].msg_hdr.msg_controllen = sizeof controls_[i].data;
     msgs_[i].msg_len = 0;
   }
   int got = ::recvmmsg(fd, msgs_.data(), n, MSG_DONTWAIT, nullptr);

@@ -9,7 +9,6 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
-#include <array>
 #include <string>
 #include <vector>
 
@@ -43,8 +42,12 @@ class BatchIo {
   uint32_t batch_;
   std::vector<mmsghdr> msgs_;
   std::vector<iovec> iovs_;
-  // One PACKET_AUXDATA control buffer per frame (the VLAN tag the kernel took off).
-  std::vector<std::array<char, CMSG_SPACE(sizeof(tpacket_auxdata))>> controls_;
+  // One PACKET_AUXDATA control buffer per frame (the VLAN tag the kernel took off), aligned as
+  // the CMSG macros need.
+  struct alignas(cmsghdr) Control {
+    char data[CMSG_SPACE(sizeof(tpacket_auxdata))];
+  };
+  std::vector<Control> controls_;
 };
 
 }  // namespace chainlab::dataplane

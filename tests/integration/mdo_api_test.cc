@@ -261,8 +261,11 @@ TEST_F(MdoApiTest, TheCliAddsFollowsAndDeletes) {
   EXPECT_EQ(json_add.status, 0) << json_add.output;
   EXPECT_EQ(json::parse(json_add.output, nullptr, false).value("status", ""), "SUCCESS")
       << json_add.output;
-  auto del = cli("sg delete " + kEscape + "escape-mn-req.nffg");
+  auto del = cli("sg delete " + kEscape + "escape-mn-req.nffg");  // its mode says ADD
   EXPECT_EQ(del.status, 0) << del.output;
+  auto left = cli("sg list");
+  EXPECT_EQ(left.output.find("SG-request"), std::string::npos) << left.output;
+  EXPECT_NE(left.output.find("SSSAreq1"), std::string::npos) << left.output;
   EXPECT_EQ(cli("sg status no-such-id").status, 1);
   auto missing = run_command(std::string(CHAINLAB_BINARY) + " sg list -e http://127.0.0.1:1 2>&1");
   EXPECT_EQ(missing.status, 1);
@@ -307,6 +310,9 @@ TEST_F(MdoApiTest, HostileInputGetsA4xxAndChangesNothing) {
   EXPECT_EQ(post("/escape/service/sg", deep, "application/json"), 400);
   std::string req = *read_file(kEscape + "escape-mn-req.nffg");
   EXPECT_EQ(post("/escape/service/sg?call-back=file:///etc/passwd", req, "application/json"), 400);
+  EXPECT_EQ(
+      post("/escape/service/sg?call-back=http://127.0.0.1:99999999999/x", req, "application/json"),
+      400);  // cpp-httplib's std::stoi would throw on this port
   EXPECT_EQ(post("/escape/service/sg?message-id=../../x", req, "application/json"), 400);
   EXPECT_EQ(post("/escape/service/sg?message-id=" + std::string(200, 'a'), req, "application/json"),
             400);

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "common/http_url.h"
 #include "endpoints/http/router.h"
 #include "endpoints/http/status.h"
 
@@ -18,8 +19,6 @@ using escape::JobStatus;
 using nlohmann::json;
 using Req = const httplib::Request&;
 
-constexpr size_t kMaxCallbackUrl = 2048;
-
 constexpr size_t kMaxMessageId = 128;
 
 // ESCAPE reads a message id from the query, then the header.
@@ -30,12 +29,11 @@ std::string message_id_of(Req req) {
 
 Status check_message_id(const std::string& id) {
   bool clean = std::all_of(id.begin(), id.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.' ||
-           c == ':';
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.';
   });
   if (id.size() > kMaxMessageId || !clean) {
     return make_error(ErrorCode::kInvalidArgument,
-                      "message-id: at most {} letters, digits and -_.: characters", kMaxMessageId);
+                      "message-id: at most {} letters, digits and -_. characters", kMaxMessageId);
   }
   return ok_status();
 }
@@ -183,16 +181,9 @@ void EscapeEndpoint::write_error(httplib::Response& res, const Error& error) con
 }
 
 Status check_callback_url(const std::string& url) {
-  bool scheme = url.starts_with("http://") || url.starts_with("https://");
-  size_t host = url.find("://") + 3;
-  bool clean = std::all_of(url.begin(), url.end(), [](char c) {
-    return static_cast<unsigned char>(c) > 0x20 && c != 0x7f;
-  });
-  if (url.size() > kMaxCallbackUrl || !scheme || !clean || host >= url.size() || url[host] == '/') {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "call-back: expected an http:// or https:// URL with a host (at most {} "
-                      "bytes)",
-                      kMaxCallbackUrl);
+  auto parsed = parse_http_url(url);
+  if (!parsed.ok()) {
+    return std::move(parsed).error().context("call-back");
   }
   return ok_status();
 }

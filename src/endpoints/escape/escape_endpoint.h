@@ -43,8 +43,8 @@ class EscapeEndpoint final : public Endpoint {
   std::string prefix_;
 };
 
-// A call-back URL a client may name: http:// or https:// with a host, at most 2048 bytes, no
-// spaces or control characters. InvalidArgument otherwise.
+// A call-back URL a client may name (common/http_url.h: http(s), a host, a port that fits, at
+// most 2048 bytes, no spaces or control characters). InvalidArgument otherwise.
 Status check_callback_url(const std::string& url);
 
 // POSTs the end of a job to `url` as ESCAPE does: query parameters message-id and response-code

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "common/http_url.h"
 #include "common/json_at.h"
 #include "common/json_bounded.h"
 #include "endpoints/http/status.h"
@@ -12,24 +13,6 @@ namespace chainlab::endpoints {
 namespace {
 
 using nlohmann::json;
-
-struct Url {
-  std::string base;  // scheme://host[:port]
-  std::string path;  // "" or "/..."
-};
-
-Result<Url> split_url(const std::string& url) {
-  bool scheme = url.starts_with("http://") || url.starts_with("https://");
-  size_t host = scheme ? url.find("://") + 3 : std::string::npos;
-  if (!scheme || host >= url.size() || url[host] == '/' || url.size() > 2048) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "expected an http(s)://HOST[:PORT] URL, not "
-                      "'{}'",
-                      url.substr(0, 200));
-  }
-  size_t slash = url.find('/', host);
-  return slash == std::string::npos ? Url{url, ""} : Url{url.substr(0, slash), url.substr(slash)};
-}
 
 // The service's error: OpenStack's {"<kind>": {"message"}} / {"error": {"message"}} /
 // {"title", "explanation"}, else the status.
@@ -78,7 +61,7 @@ CloudApiClient::~CloudApiClient() = default;
 
 Result<std::unique_ptr<CloudApiClient>> CloudApiClient::create(
     const escape::CloudSettings& settings) {
-  if (auto url = split_url(settings.auth_url); !url.ok()) {
+  if (auto url = parse_http_url(settings.auth_url); !url.ok()) {
     return std::move(url).error().context("auth_url");
   }
   std::unique_ptr<CloudApiClient> c(new CloudApiClient());
@@ -89,7 +72,7 @@ Result<std::unique_ptr<CloudApiClient>> CloudApiClient::create(
 Result<CloudApiClient::Answer> CloudApiClient::send(const std::string& url,
                                                     const std::string& method,
                                                     const std::string& body) {
-  CL_ASSIGN_OR_RETURN(Url u, split_url(url));
+  CL_ASSIGN_OR_RETURN(HttpUrl u, parse_http_url(url));
   httplib::Client client(u.base);
   client.set_connection_timeout(30);
   client.set_read_timeout(300);
@@ -107,7 +90,7 @@ Result<CloudApiClient::Answer> CloudApiClient::send(const std::string& url,
 }
 
 Status CloudApiClient::login() {
-  CL_ASSIGN_OR_RETURN(Url u, split_url(settings_.auth_url));
+  CL_ASSIGN_OR_RETURN(HttpUrl u, parse_http_url(settings_.auth_url));
   httplib::Client client(u.base);
   client.set_connection_timeout(30);
   auto r =

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "common/http_url.h"
 #include "common/json_at.h"
 #include "common/json_bounded.h"
 #include "endpoints/http/status.h"
@@ -28,8 +29,8 @@ Error node_error(int status, const std::string& body, const std::string& what) {
 }
 
 bool valid_url(const std::string& url) {
-  return (url.starts_with("http://") || url.starts_with("https://")) &&
-         url.find('/', url.find("://") + 3) == std::string::npos && url.size() < 2048;
+  auto u = parse_http_url(url);
+  return u.ok() && u->path.empty();
 }
 
 }  // namespace

@@ -152,14 +152,18 @@ Result<Nffg> CloudAdapter::view() {
   return bisbis_view(b);
 }
 
-Status CloudAdapter::wait_stack(const std::string& name, const std::string& id) {
+Status CloudAdapter::wait_stack(const std::string& name, const std::string& id,
+                                const std::string& op) {
   auto deadline = std::chrono::steady_clock::now() + settings_.stack_timeout;
   for (;;) {
     CL_ASSIGN_OR_RETURN(auto status, api_->stack_status(name, id));
-    if (status.first.ends_with("_COMPLETE")) {
+    if (status.first == op + "_COMPLETE") {
       return ok_status();
     }
-    if (!status.first.ends_with("_IN_PROGRESS")) {
+    // Another operation's COMPLETE: Heat has not started ours yet. A ROLLBACK is a failure.
+    bool pending = status.first.ends_with("_IN_PROGRESS") ||
+                   (status.first.ends_with("_COMPLETE") && !status.first.starts_with("ROLLBACK"));
+    if (!pending) {
       return make_error(ErrorCode::kFailedPrecondition, "stack {}: {}: {}", name, status.first,
                         status.second);
     }
@@ -194,15 +198,31 @@ Status CloudAdapter::deploy(const std::string& service_id, const Nffg& part) {
   CL_ASSIGN_OR_RETURN(json tmpl, part_to_hot(part, stack, settings_));
   std::lock_guard lock(mu_);
   if (auto it = stacks_.find(service_id); it != stacks_.end()) {
-    CL_RETURN_IF_ERROR(api_->update_stack(stack, it->second, tmpl));
-    return wait_stack(stack, it->second);
+    return update(stack, it->second, std::move(tmpl));
   }
   CL_ASSIGN_OR_RETURN(std::string id, api_->create_stack(stack, tmpl));
-  if (Status s = wait_stack(stack, id); !s.ok()) {
+  if (Status s = wait_stack(stack, id, "CREATE"); !s.ok()) {
     (void)api_->delete_stack(stack, id);  // a failed create leaves nothing
     return s;
   }
-  stacks_[service_id] = id;
+  stacks_[service_id] = Stack{id, std::move(tmpl)};
+  return ok_status();
+}
+
+// A failed update is taken back to the template that ran before (best effort: the error that
+// counts is the update's).
+Status CloudAdapter::update(const std::string& stack, Stack& running, nlohmann::json tmpl) {
+  Status s = api_->update_stack(stack, running.id, tmpl);
+  if (s.ok()) {
+    s = wait_stack(stack, running.id, "UPDATE");
+  }
+  if (!s.ok()) {
+    if (api_->update_stack(stack, running.id, running.tmpl).ok()) {
+      (void)wait_stack(stack, running.id, "UPDATE");
+    }
+    return s;
+  }
+  running.tmpl = std::move(tmpl);
   return ok_status();
 }
 
@@ -213,9 +233,9 @@ Status CloudAdapter::remove(const std::string& service_id) {
     return ok_status();
   }
   std::string stack = "mdo-" + service_id;
-  Status s = api_->delete_stack(stack, it->second);
+  Status s = api_->delete_stack(stack, it->second.id);
   if (s.ok()) {
-    s = wait_gone(stack, it->second);
+    s = wait_gone(stack, it->second.id);
   }
   if (!s.ok() && s.error().code != ErrorCode::kNotFound) {
     return s;

@@ -5,7 +5,8 @@
 //             names as `supported` (unless the settings say), one port per configured SAP;
 //   deploy()  the part as one Heat stack "mdo-<service>" (cloud_translate.h: a server per NF,
 //             a port per NF port on the SAP's network or on the service's own network), created
-//             or updated, then followed until it is COMPLETE; a FAILED create is deleted again;
+//             or updated, then followed until it is COMPLETE; a failed create is deleted again, a
+//             failed update taken back to the template that ran before;
 //   remove()  deletes the stack.
 // Hops inside the cloud are L2 adjacency on the service's network: networking-sfc steering of
 // them is not done yet.
@@ -84,8 +85,14 @@ class CloudAdapter final : public DomainAdapter {
   Status remove(const std::string& service_id) override;
 
  private:
-  // Follows the stack until it leaves *_IN_PROGRESS: OK for *_COMPLETE.
-  Status wait_stack(const std::string& name, const std::string& id);
+  struct Stack {
+    std::string id;
+    nlohmann::json tmpl;  // the template it runs
+  };
+  // Follows the stack until `op` (CREATE, UPDATE) is COMPLETE; another state that is neither in
+  // progress nor another operation's COMPLETE (not ROLLBACK's) is a failure.
+  Status wait_stack(const std::string& name, const std::string& id, const std::string& op);
+  Status update(const std::string& stack, Stack& running, nlohmann::json tmpl);
   // Follows a deleted stack until Heat no longer has it (or says DELETE_COMPLETE).
   Status wait_gone(const std::string& name, const std::string& id);
 
@@ -93,7 +100,7 @@ class CloudAdapter final : public DomainAdapter {
   CloudSettings settings_;
   std::unique_ptr<CloudApi> api_;
   std::mutex mu_;
-  std::map<std::string, std::string> stacks_;  // service id -> stack id
+  std::map<std::string, Stack> stacks_;  // by service id
 };
 
 }  // namespace chainlab::escape

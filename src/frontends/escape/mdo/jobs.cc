@@ -1,5 +1,7 @@
 #include "frontends/escape/mdo/jobs.h"
 
+#include <cstdio>
+#include <exception>
 #include <utility>
 
 namespace chainlab::escape {
@@ -63,9 +65,18 @@ void JobQueue::run() {
       job = std::move(queue_.front());
       queue_.pop_front();
     }
-    Status s = job.work();
+    Status s = run_one(job);
     finish(job, s.ok() ? JobStatus{JobState::kSuccess, std::nullopt}
                        : JobStatus{JobState::kError, s.error()});
+  }
+}
+
+// A job that throws (a library's exception on odd input) fails; the worker goes on.
+Status JobQueue::run_one(const Job& job) {
+  try {
+    return job.work();
+  } catch (const std::exception& e) {
+    return make_error(ErrorCode::kInternal, "the request failed unexpectedly: {}", e.what());
   }
 }
 
@@ -80,7 +91,11 @@ void JobQueue::finish(const Job& job, JobStatus status) {
     }
   }
   if (job.done) {
-    job.done(job.id, status);
+    try {
+      job.done(job.id, status);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "call-back of %s: %s\n", job.id.c_str(), e.what());
+    }
   }
 }
 

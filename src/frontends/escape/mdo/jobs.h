@@ -54,6 +54,7 @@ class JobQueue {
     Done done;
   };
   void run();
+  static Status run_one(const Job& job);
   void finish(const Job& job, JobStatus status);
 
   const IdSource& ids_;

@@ -119,8 +119,9 @@ Result<json> rule_json(const Flowrule& r, const Attachment& in,
   if (tagged_in) {
     match["vlan_id"] = tag_vlan(*in_tag);
   }
-  if (auto fc = detail::rule_field(m, "flowclass")) {
-    CL_RETURN_IF_ERROR(add_flowclass(*fc, match));
+  auto flowclass = detail::rule_field(m, "flowclass");
+  if (flowclass) {
+    CL_RETURN_IF_ERROR(add_flowclass(*flowclass, match));
   }
   json actions = json::array();
   auto out_tag = detail::rule_field(a, "TAG");
@@ -134,7 +135,7 @@ Result<json> rule_json(const Flowrule& r, const Attachment& in,
     actions.push_back({{"set_vlan_id", tag_vlan(*want)}});
   }
   actions.push_back({{"output_to_port", out->second.ref}});
-  int priority = 10 + (match.contains("vlan_id") ? 1 : 0) + (match.size() > 2 ? 5 : 0);
+  int priority = 10 + (tagged_in ? 1 : 0) + (flowclass ? 5 : 0);
   return json{{"id", fmt::format("{}-{}", r.hop().str(), n)},
               {"priority", priority},
               {"match", match},

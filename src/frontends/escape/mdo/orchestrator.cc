@@ -1,6 +1,7 @@
 #include "frontends/escape/mdo/orchestrator.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 #include <utility>
 
@@ -17,11 +18,19 @@ namespace {
 
 namespace emb = orchestration::embedding;
 
+// A service id names stacks and graphs in other domains' APIs (URL paths): letters, digits,
+// '-', '_' and '.', at most 128.
 Result<std::string> service_id_of(const Nffg& request) {
-  if (!request.parameters.id || request.parameters.id->str().empty()) {
-    return make_error(ErrorCode::kInvalidArgument, "parameters.id: is required (the service id)");
+  std::string id = request.parameters.id ? request.parameters.id->str() : "";
+  bool clean = std::all_of(id.begin(), id.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.';
+  });
+  if (id.empty() || id.size() > 128 || !clean) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "parameters.id: the service id is required: letters, digits, '-', '_' and "
+                      "'.', at most 128");
   }
-  return request.parameters.id->str();
+  return id;
 }
 
 // `items` with those of `more` added; an element of `more` replaces the one of its id.
@@ -154,6 +163,7 @@ Status Orchestrator::add_or_remap(const std::string& id, const Nffg& request) {
     if (auto it = find_service_locked(id, request); it != services_.end()) {
       old = it->second;
     }
+    CL_RETURN_IF_ERROR(check_owners_locked(old ? old->mapping.service_id : id, request));
   }
   if (request.mode() == Mode::kRemap && !old) {
     return make_error(ErrorCode::kNotFound, "service {} is not deployed: nothing to remap", id);
@@ -176,7 +186,7 @@ Status Orchestrator::add_or_remap(const std::string& id, const Nffg& request) {
   std::lock_guard lock(mu_);
   view_ = std::move(mapped);
   services_[sid] = Service{std::move(whole), std::move(parts), std::move(m)};
-  if (sid != id) {
+  if (sid != id && aliases_.size() < kMaxAliases) {
     aliases_[id] = sid;
   }
   return ok_status();
@@ -221,6 +231,20 @@ std::map<std::string, Orchestrator::Service>::iterator Orchestrator::find_servic
     return std::any_of(request.node_nfs.begin(), request.node_nfs.end(),
                        [&](const NodeNf& nf) { return entry.second.request.nf(nf.id) != nullptr; });
   });
+}
+
+// An NF is one service's: a request naming another deployed service's NF is refused.
+Status Orchestrator::check_owners_locked(const std::string& sid, const Nffg& request) const {
+  for (const auto& [other, service] : services_) {
+    for (const NodeNf& nf : request.node_nfs) {
+      if (other != sid && service.request.nf(nf.id) != nullptr) {
+        return make_error(ErrorCode::kFailedPrecondition,
+                          "NF {} belongs to service {}: give this service's NFs other ids",
+                          nf.id.str(), other);
+      }
+    }
+  }
+  return ok_status();
 }
 
 // Each domain of `parts` gets its part, then each domain of `previous` without one loses the

@@ -55,11 +55,13 @@ class Orchestrator {
       std::vector<std::unique_ptr<DomainAdapter>> domains, OrchestratorOptions options);
   ~Orchestrator();
 
-  // InvalidArgument for a request without parameters.id or one prepare/the embedding refuses as
-  // malformed; FailedPrecondition "mapping failed: ..." when it does not fit; NotFound for a
-  // DELETE or REMAP of an unknown service; a domain's own error (with its name) when deploying
-  // fails. Nothing changes on error. A DELETE removes the whole service its id names, or, when
-  // no service has that id, the one holding its first NF (ESCAPE names what to delete by NF ids).
+  // InvalidArgument for a request without a usable parameters.id (letters, digits, -_., at most
+  // 128) or one prepare/the embedding refuses as malformed; FailedPrecondition for an NF of
+  // another deployed service; FailedPrecondition "mapping failed: ..." when it does not fit;
+  // NotFound for a DELETE or REMAP of an unknown service; a domain's own error (with its name) when
+  // deploying fails. Nothing changes on error. A DELETE removes the whole service its id names, or,
+  // when no service has that id, the one holding its first NF (ESCAPE names what to delete by NF
+  // ids).
   Status execute(const Nffg& request);
 
   Nffg view() const;
@@ -85,6 +87,8 @@ class Orchestrator {
   Status remove(const std::string& id, const Nffg& request);
   std::map<std::string, Service>::iterator find_service_locked(const std::string& id,
                                                                const Nffg& request);
+  Status check_owners_locked(const std::string& sid, const Nffg& request) const;
+  static constexpr size_t kMaxAliases = 10000;
   Status deploy_parts(const std::string& id, const std::map<std::string, Nffg>& parts,
                       const std::map<std::string, Nffg>& previous);
   ServiceMapping mapping_of(const std::string& id, const Nffg& mapped, const Nffg& request,

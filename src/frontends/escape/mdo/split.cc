@@ -1,6 +1,9 @@
 #include "frontends/escape/mdo/split.h"
 
+#include <utility>
 #include <vector>
+
+#include "frontends/escape/nffg_embedding_internal.h"
 
 namespace chainlab::escape {
 namespace {
@@ -31,12 +34,43 @@ std::set<std::string> nfs_on(const Nffg& mapped, const Id& infra, const ServiceE
 struct PartBuilder {
   Nffg part;
   std::set<std::string> nodes;
+  std::set<std::pair<std::string, std::string>> ports;  // (infra, port) the service's rules use
 
+  // `infra` carries only the service's rules by now.
   void add_infra(NodeInfra infra) {
+    for (const Port& p : infra.ports) {
+      for (const Flowrule& r : p.flowrules) {
+        ports.emplace(infra.id.str(), p.id.str());
+        if (auto out = detail::rule_field(r.action.value_or(""), "output")) {
+          ports.emplace(infra.id.str(), *out);
+        }
+      }
+    }
     nodes.insert(infra.id.str());
     part.node_infras.push_back(std::move(infra));
   }
+  // A SAP at (infra, port) belongs in the part when the service's rules use that port or one of
+  // its hops names the SAP; the others are other services' business.
+  bool uses(const EdgeLink& l, const Id& sap, const std::set<std::string>& hop_saps) const {
+    bool from = l.src_node == sap;
+    const Id& infra = from ? l.dst_node : l.src_node;
+    const Id& port = from ? l.dst_port : l.src_port;
+    return nodes.count(infra.str()) != 0 &&
+           (ports.count({infra.str(), port.str()}) != 0 || hop_saps.count(sap.str()) != 0);
+  }
 };
+
+// The SAPs the service's hops name.
+std::set<std::string> hop_saps(const Nffg& mapped, const ServiceElements& service) {
+  std::set<std::string> out;
+  for (const SgHop& h : mapped.edge_sg_nexthops) {
+    if (service.hops.count(h.id.str()) != 0) {
+      out.insert(h.src_node.str());
+      out.insert(h.dst_node.str());
+    }
+  }
+  return out;
+}
 
 // Each domain's infras that the service uses, with its NFs on them.
 std::map<std::string, PartBuilder> used_infras(const Nffg& mapped, const ServiceElements& service,
@@ -61,9 +95,10 @@ std::map<std::string, PartBuilder> used_infras(const Nffg& mapped, const Service
   return parts;
 }
 
-// The NFs' links (from `mapped`), the SAPs at the part's infras and the links among the part's
-// nodes (from the domain's view).
-void add_links_and_saps(PartBuilder& b, const Nffg& mapped, const Nffg& view) {
+// The NFs' links (from `mapped`), the SAPs the service uses at the part's infras and the links
+// among the part's nodes (from the domain's view).
+void add_links_and_saps(PartBuilder& b, const Nffg& mapped, const Nffg& view,
+                        const std::set<std::string>& saps_of_hops) {
   for (const EdgeLink& l : mapped.edge_links) {
     bool nf_link = mapped.nf(l.src_node) != nullptr || mapped.nf(l.dst_node) != nullptr;
     if (nf_link && b.nodes.count(l.src_node.str()) != 0 && b.nodes.count(l.dst_node.str()) != 0) {
@@ -72,8 +107,7 @@ void add_links_and_saps(PartBuilder& b, const Nffg& mapped, const Nffg& view) {
   }
   for (const EdgeLink& l : view.edge_links) {
     for (const Id* sap : {&l.src_node, &l.dst_node}) {
-      const Id& other = sap == &l.src_node ? l.dst_node : l.src_node;
-      if (view.sap(*sap) != nullptr && b.nodes.count(other.str()) != 0 &&
+      if (view.sap(*sap) != nullptr && b.uses(l, *sap, saps_of_hops) &&
           b.nodes.insert(sap->str()).second) {
         b.part.node_saps.push_back(*view.sap(*sap));
       }
@@ -103,9 +137,10 @@ std::map<std::string, Nffg> split_service(const Nffg& mapped, const ServiceEleme
                                           const std::map<std::string, std::string>& owner,
                                           const std::map<std::string, Nffg>& views) {
   std::map<std::string, Nffg> out;
+  std::set<std::string> saps = hop_saps(mapped, service);
   for (auto& [domain, b] : used_infras(mapped, service, owner)) {
     auto view = views.find(domain);
-    add_links_and_saps(b, mapped, view == views.end() ? Nffg{} : view->second);
+    add_links_and_saps(b, mapped, view == views.end() ? Nffg{} : view->second, saps);
     for (const SgHop& hop : mapped.edge_sg_nexthops) {
       if (service.hops.count(hop.id.str()) != 0 && b.nodes.count(hop.src_node.str()) != 0 &&
           b.nodes.count(hop.dst_node.str()) != 0) {

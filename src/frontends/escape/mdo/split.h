@@ -4,9 +4,10 @@
 //     one of the service's hops on one of its ports), with every port kept and only the
 //     service's flow rules on them;
 //   - the service's NFs on those infras and the link pairs that attach them;
-//   - from the domain's own view: the SAPs linked to those infras (a SAP shared with another
-//     domain is where the service leaves this one: flow rules output to its port) and the links
-//     among the part's nodes;
+//   - from the domain's own view: the SAPs linked to those infras that the service uses (a hop
+//     names it, or one of the service's flow rules takes traffic in or out at its port: a SAP
+//     shared with another domain is where the service leaves this one) and the links among the
+//     part's nodes;
 //   - the service's hops whose two ends are both in the part;
 //   - parameters: the service's id and name, mode ADD.
 #pragma once

@@ -183,6 +183,21 @@ TEST(CloudAdapterTest, AgainIsAnUpdateAndDeleteRemovesTheStack) {
   EXPECT_TRUE(t.cloud->stacks.empty());
 }
 
+TEST(CloudAdapterTest, AFailedUpdateIsTakenBackToTheTemplateThatRan) {
+  CloudAndStatic t = cloud_and_static();
+  ASSERT_TRUE(t.mdo->execute(testing::chain_request("s1", {"f1", "f2"})).ok());
+  json before = t.cloud->stacks.begin()->second.tmpl;
+  t.cloud->next_status = "FAILED";
+  Nffg changed = testing::chain_request("s1", {"f1", "f2"});
+  changed.node_nfs[0].ports.push_back(Port{});  // one more port: another template
+  changed.node_nfs[0].ports.back().id = Id::number(int64_t{2});
+  ASSERT_FALSE(t.mdo->execute(changed).ok());
+  ASSERT_EQ(t.cloud->stacks.size(), 1u);
+  EXPECT_EQ(t.cloud->stacks.begin()->second.tmpl, before);  // not the failed one's
+  EXPECT_EQ(t.cloud->updates, 2);                           // the update, then the way back
+  EXPECT_TRUE(t.mdo->mapping("s1").has_value());
+}
+
 TEST(CloudAdapterTest, AHopToASapTheSettingsDoNotNameIsRefused) {
   CloudSettings s = settings();
   s.saps.clear();

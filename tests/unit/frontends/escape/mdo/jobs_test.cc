@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <stdexcept>
 #include <vector>
 
 namespace chainlab::escape {
@@ -75,6 +76,18 @@ TEST(JobQueueTest, JobsRunInOrderAndReportTheirEnd) {
   }
   std::lock_guard lock(mu);
   EXPECT_EQ(ended, (std::vector<std::string>{*first, *second}));
+}
+
+TEST(JobQueueTest, AJobThatThrowsFailsAndTheQueueGoesOn) {
+  SequentialIds ids;
+  JobQueue q(ids);
+  auto bad = q.submit([]() -> Status { throw std::out_of_range("stoi"); }, nullptr);
+  auto good = q.submit([] { return ok_status(); }, nullptr);
+  ASSERT_TRUE(bad.ok() && good.ok());
+  JobStatus b = wait_done(q, *bad);
+  EXPECT_EQ(b.state, JobState::kError);
+  EXPECT_NE(b.error->message.find("stoi"), std::string::npos);
+  EXPECT_EQ(wait_done(q, *good).state, JobState::kSuccess);
 }
 
 TEST(JobQueueTest, BoundsAndGivenIds) {

@@ -171,8 +171,58 @@ TEST(OrchestratorTest, BadRequestsChangeNothing) {
   Nffg no_id = chain_request("x", {"f1"});
   no_id.parameters.id.reset();
   EXPECT_EQ(t.mdo->execute(no_id).error().code, ErrorCode::kInvalidArgument);
+  for (const char* bad : {"a/b", "../x", "x?y=1", "sp ace", ""}) {
+    EXPECT_EQ(t.mdo->execute(chain_request(bad, {"f1"})).error().code, ErrorCode::kInvalidArgument)
+        << bad;
+  }
+  EXPECT_EQ(t.mdo->execute(chain_request(std::string(129, 'a'), {"f1"})).error().code,
+            ErrorCode::kInvalidArgument);
   EXPECT_TRUE(t.mdo->view().node_nfs.empty());
   EXPECT_TRUE(t.mdo->mappings().empty());
+}
+
+TEST(OrchestratorTest, AnNfBelongsToOneService) {
+  TwoDomains t = two_domains();
+  ASSERT_TRUE(t.mdo->execute(chain_request("s1", {"f1"})).ok());
+  ASSERT_TRUE(t.mdo->execute(chain_request("s2", {"g1"}, 10)).ok());
+  // s2 again, now naming s1's f1 too: refused, s1 and s2 as they were.
+  Status s = t.mdo->execute(chain_request("s2", {"g1", "f1"}, 10));
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("belongs to service s1"), std::string::npos)
+      << s.error().message;
+  EXPECT_EQ(t.mdo->mapping("s2")->nf_infra.count("f1"), 0u);
+  EXPECT_EQ(t.mdo->mapping("s1")->nf_infra.count("f1"), 1u);
+}
+
+// A SAP at an infra the service uses but whose port none of its rules touch stays out of the
+// part (another service's business: on a node it would be another end-point, another tunnel).
+TEST(OrchestratorTest, APartHoldsOnlyTheSapsTheServiceUses) {
+  Nffg a = domain_view("EE-A", "SAP1");
+  auto spare = read_nffg(R"({"parameters": {"id": "x", "version": "1.0"},
+    "node_saps": [{"id": "spare", "ports": [{"id": 1}]}]})");
+  ASSERT_TRUE(spare.ok());
+  a.node_saps.push_back(spare->node_saps[0]);
+  a.node_infras[0].ports.push_back(Port{});
+  a.node_infras[0].ports.back().id = Id::number(int64_t{3});
+  EdgeLink l;
+  l.id = Id("spare-link");
+  l.src_node = Id("spare");
+  l.src_port = Id::number(int64_t{1});
+  l.dst_node = Id("EE-A");
+  l.dst_port = Id::number(int64_t{3});
+  a.edge_links.push_back(l);
+  auto sa = std::make_unique<StaticAdapter>("A", a);
+  StaticAdapter* raw = sa.get();
+  std::vector<std::unique_ptr<DomainAdapter>> domains;
+  domains.push_back(std::move(sa));
+  domains.push_back(std::make_unique<StaticAdapter>("B", domain_view("EE-B", "SAP2")));
+  auto mdo = Orchestrator::create(std::move(domains), {});
+  ASSERT_TRUE(mdo.ok()) << mdo.error().message;
+  ASSERT_TRUE((*mdo)->execute(chain_request("s1", {"f1", "f2"})).ok());
+  Nffg part = raw->parts().at("s1");
+  EXPECT_NE(part.sap(Id("SAP1")), nullptr);
+  EXPECT_NE(part.sap(Id("border")), nullptr);
+  EXPECT_EQ(part.sap(Id("spare")), nullptr);
 }
 
 TEST(OrchestratorTest, DomainsMustBeNamedOnce) {
