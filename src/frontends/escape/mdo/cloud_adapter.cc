@@ -11,31 +11,12 @@
 #include "common/json_bounded.h"
 #include "frontends/escape/mdo/bisbis_view.h"
 #include "frontends/escape/mdo/cloud_translate.h"
+#include "frontends/escape/mdo/settings_fields.h"
 
 namespace chainlab::escape {
 namespace {
 
 using json = nlohmann::json;
-
-Status only_keys(const json& j, const std::string& path, const std::set<std::string>& keys) {
-  if (!j.is_object()) {
-    return make_error(ErrorCode::kInvalidArgument, "{}: not a mapping", path);
-  }
-  for (const auto& item : j.items()) {
-    if (keys.count(item.key()) == 0) {
-      return make_error(ErrorCode::kInvalidArgument, "{}.{}: unknown key", path, item.key());
-    }
-  }
-  return ok_status();
-}
-
-Result<double> milliseconds(const json& j, const std::string& path) {
-  const json& v = j.value("delay", json(0));
-  if (!v.is_number() || v.get<double>() < 0 || v.get<double>() > 1e6) {
-    return make_error(ErrorCode::kInvalidArgument, "{}.delay: expected ms in [0, 1e6]", path);
-  }
-  return v.get<double>();
-}
 
 Result<std::map<std::string, CloudSap>> read_saps(const json& j, const std::string& path) {
   std::map<std::string, CloudSap> out;
@@ -46,24 +27,9 @@ Result<std::map<std::string, CloudSap>> read_saps(const json& j, const std::stri
     std::string p = path + "." + id;
     CL_RETURN_IF_ERROR(only_keys(sap, p, {"network", "delay"}));
     CL_ASSIGN_OR_RETURN(out[id].network, FieldReader(sap, p).string("network"));
-    CL_ASSIGN_OR_RETURN(out[id].delay, milliseconds(sap, p));
+    CL_ASSIGN_OR_RETURN(out[id].delay, read_ms(sap, p));
   }
   return out;
-}
-
-Result<std::string> password_of(const FieldReader& r, const AdapterSpec& spec) {
-  CL_ASSIGN_OR_RETURN(auto password, r.opt_string("password"));
-  CL_ASSIGN_OR_RETURN(auto file, r.opt_string("password_file"));
-  if (password.has_value() == file.has_value()) {
-    return make_error(ErrorCode::kInvalidArgument, "{}: give one of password or password_file",
-                      r.path());
-  }
-  if (password) {
-    return *password;
-  }
-  std::string path = !file->empty() && (*file)[0] != '/' ? spec.base_dir + "/" + *file : *file;
-  CL_ASSIGN_OR_RETURN(std::string text, read_file(path, 4096));
-  return text.substr(0, text.find_first_of("\r\n"));
 }
 
 Status read_names(const FieldReader& r, const json& j, CloudSettings& s) {
@@ -111,8 +77,8 @@ Result<CloudSettings> read_cloud_settings(const AdapterSpec& spec) {
   CloudSettings s;
   s.infra = spec.name;
   CL_RETURN_IF_ERROR(read_names(r, spec.settings, s));
-  CL_ASSIGN_OR_RETURN(s.password, password_of(r, spec));
-  CL_ASSIGN_OR_RETURN(s.delay, milliseconds(spec.settings, path));
+  CL_ASSIGN_OR_RETURN(s.password, read_password(r, spec));
+  CL_ASSIGN_OR_RETURN(s.delay, read_ms(spec.settings, path));
   CL_ASSIGN_OR_RETURN(s.saps,
                       read_saps(spec.settings.value("saps", json::object()), path + ".saps"));
   if (spec.settings.contains("resources")) {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "frontends/escape/mdo/settings_fields.h"
+
 namespace chainlab::escape {
 namespace {
 
@@ -22,10 +24,7 @@ const NodeSap* sap_at(const Nffg& part, const Id& nf, const Id& port) {
 
 // A /24 of 10.128.0.0/9 for the service's own network, from its stack name.
 std::string subnet_of(const std::string& stack) {
-  uint32_t h = 2166136261u;  // FNV-1a
-  for (char c : stack) {
-    h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
-  }
+  uint32_t h = name_hash(stack);
   return fmt::format("10.{}.{}.0/24", 128 + (h >> 8) % 128, h % 256);
 }
 

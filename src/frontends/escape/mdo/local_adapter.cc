@@ -1,5 +1,7 @@
 #include "frontends/escape/mdo/local_adapter.h"
 
+#include "frontends/escape/mdo/settings_fields.h"
+
 #include <algorithm>
 #include <set>
 #include <utility>
@@ -13,19 +15,6 @@ namespace {
 
 namespace graph = orchestration::graph;
 using nlohmann::json;
-
-Status only_known_keys(const json& settings, const std::string& path) {
-  if (!settings.is_object()) {
-    return make_error(ErrorCode::kInvalidArgument, "{}: not a mapping", path);
-  }
-  static const std::set<std::string> kKeys = {"saps", "images", "supported", "topology"};
-  for (const auto& item : settings.items()) {
-    if (!kKeys.contains(item.key())) {
-      return field_error("", field_join(path, item.key()), "unknown key");
-    }
-  }
-  return ok_status();
-}
 
 // The object under `key` as names -> non-empty strings; absent: empty.
 Result<std::map<std::string, std::string>> string_map(const FieldReader& r, std::string_view key) {
@@ -202,7 +191,7 @@ void add_hop_ports(Nffg& g) {
 
 Result<LocalSettings> read_local_settings(const AdapterSpec& spec) {
   std::string path = "domains." + spec.name;
-  CL_RETURN_IF_ERROR(only_known_keys(spec.settings, path));
+  CL_RETURN_IF_ERROR(only_keys(spec.settings, path, {"saps", "images", "supported", "topology"}));
   FieldReader r(spec.settings, path);
   LocalSettings s;
   CL_ASSIGN_OR_RETURN(s.saps, string_map(r, "saps"));

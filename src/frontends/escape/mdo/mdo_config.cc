@@ -5,25 +5,13 @@
 
 #include "common/field_reader.h"
 #include "common/files.h"
+#include "frontends/escape/mdo/settings_fields.h"
 #include "frontends/openstack/hot_template.h"
 
 namespace chainlab::escape {
 namespace {
 
 using nlohmann::json;
-
-Status only_keys(const json& object, const std::string& path, const std::set<std::string>& keys) {
-  if (!object.is_object()) {
-    return make_error(ErrorCode::kInvalidArgument, "{}: not a mapping", path);
-  }
-  for (const auto& item : object.items()) {
-    if (keys.count(item.key()) == 0) {
-      return make_error(ErrorCode::kInvalidArgument, "{}{}{}: unknown key", path,
-                        path.empty() ? "" : ".", item.key());
-    }
-  }
-  return ok_status();
-}
 
 Status read_api(const json& api, MdoConfig& c) {
   CL_RETURN_IF_ERROR(only_keys(api, "api", {"listen", "port", "prefix"}));

@@ -10,33 +10,18 @@
 #include "common/json_at.h"
 #include "common/json_bounded.h"
 #include "frontends/escape/mdo/bisbis_view.h"
+#include "frontends/escape/mdo/settings_fields.h"
 
 namespace chainlab::escape {
 namespace {
 
 using json = nlohmann::json;
 
-Status only_keys(const json& j, const std::string& path, const std::set<std::string>& keys) {
-  if (!j.is_object()) {
-    return make_error(ErrorCode::kInvalidArgument, "{}: not a mapping", path);
-  }
-  for (const auto& item : j.items()) {
-    if (keys.count(item.key()) == 0) {
-      return make_error(ErrorCode::kInvalidArgument, "{}.{}: unknown key", path, item.key());
-    }
-  }
-  return ok_status();
-}
-
 Result<NodeSapLink> read_sap(const json& j, const std::string& path) {
   CL_RETURN_IF_ERROR(only_keys(j, path, {"interface", "gre", "border", "delay"}));
   FieldReader r(j, path);
   NodeSapLink s;
-  const json& delay = j.value("delay", json(0));
-  if (!delay.is_number() || delay.get<double>() < 0 || delay.get<double>() > 1e6) {
-    return make_error(ErrorCode::kInvalidArgument, "{}.delay: expected ms in [0, 1e6]", path);
-  }
-  s.delay = delay.get<double>();
+  CL_ASSIGN_OR_RETURN(s.delay, read_ms(j, path));
   CL_ASSIGN_OR_RETURN(auto border, r.opt_bool("border"));
   s.border = border.value_or(false);
   CL_ASSIGN_OR_RETURN(auto ifname, r.opt_string("interface"));
@@ -71,24 +56,6 @@ Result<std::optional<Resources>> read_resources(const FieldReader& r, const json
     (std::string(key) == "cpu" ? out.cpu : std::string(key) == "mem" ? out.mem : out.storage) = x;
   }
   return std::optional(out);
-}
-
-Result<std::string> read_password(const FieldReader& r, const AdapterSpec& spec) {
-  CL_ASSIGN_OR_RETURN(auto password, r.opt_string("password"));
-  CL_ASSIGN_OR_RETURN(auto file, r.opt_string("password_file"));
-  if (password.has_value() == file.has_value()) {
-    return make_error(ErrorCode::kInvalidArgument, "{}: give one of password or password_file",
-                      r.path());
-  }
-  if (password) {
-    return *password;
-  }
-  std::string path = !file->empty() && (*file)[0] != '/' ? spec.base_dir + "/" + *file : *file;
-  CL_ASSIGN_OR_RETURN(std::string text, read_file(path, 4096));
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
-    text.pop_back();
-  }
-  return text;
 }
 
 // The description's functional capabilities and total cores / memory.
@@ -137,11 +104,7 @@ Result<NodeSettings> read_node_settings(const AdapterSpec& spec) {
   s.bus = bus.value_or("");
   CL_ASSIGN_OR_RETURN(auto infra, r.opt_string("infra"));
   s.infra = infra.value_or(spec.name);
-  const json& delay = spec.settings.value("delay", json(0));
-  if (!delay.is_number() || delay.get<double>() < 0 || delay.get<double>() > 1e6) {
-    return make_error(ErrorCode::kInvalidArgument, "{}.delay: expected ms in [0, 1e6]", path);
-  }
-  s.delay = delay.get<double>();
+  CL_ASSIGN_OR_RETURN(s.delay, read_ms(spec.settings, path));
   CL_ASSIGN_OR_RETURN(s.resources, read_resources(r, spec.settings));
   const json& saps = spec.settings.value("saps", json::object());
   if (!saps.is_object()) {

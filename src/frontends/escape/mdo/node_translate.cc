@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "frontends/escape/mdo/settings_fields.h"
 #include "frontends/escape/nffg_embedding_internal.h"
 
 namespace chainlab::escape {
@@ -152,10 +153,7 @@ uint16_t tag_vlan(std::string_view tag) {
   if (ec == std::errc() && end == hop.data() + hop.size() && n >= 1 && n <= 4094) {
     return static_cast<uint16_t>(n);
   }
-  uint32_t h = 2166136261u;  // FNV-1a
-  for (char c : tag) {
-    h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
-  }
+  uint32_t h = name_hash(tag);
   return static_cast<uint16_t>(h % 4094 + 1);
 }
 
