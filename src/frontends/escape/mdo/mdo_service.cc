@@ -1,5 +1,6 @@
 #include "frontends/escape/mdo/mdo_service.h"
 
+#include <cstdio>
 #include <utility>
 
 #include "frontends/escape/mdo/single_view.h"
@@ -12,7 +13,8 @@ MdoService::MdoService(std::unique_ptr<Orchestrator> orchestrator, ViewMode view
       view_(view),
       ids_(ids),
       notify_(std::move(notify)),
-      jobs_(ids) {}
+      callbacks_(ids, kMaxCallbacks),
+      jobs_(ids, kMaxPending) {}
 
 Result<std::string> MdoService::submit(Nffg request, const std::string& callback_url,
                                        const std::string& message_id) {
@@ -23,8 +25,19 @@ Result<std::string> MdoService::submit(Nffg request, const std::string& callback
   remember(id, request.parameters.id->str());
   JobQueue::Done done;
   if (!callback_url.empty() && notify_) {
+    // Posted by a queue of their own: a call-back URL that does not answer (3 s timeouts) must
+    // not hold up the requests behind it.
     done = [this, callback_url](const std::string& job, const JobStatus& s) {
-      notify_(callback_url, job, s);
+      auto queued = callbacks_.submit(
+          [this, callback_url, job, s] {
+            notify_(callback_url, job, s);
+            return ok_status();
+          },
+          nullptr);
+      if (!queued.ok()) {
+        std::fprintf(stderr, "call-back of %s dropped: %s\n", job.c_str(),
+                     queued.error().message.c_str());
+      }
     };
   }
   return jobs_.submit([this, r = std::move(request)] { return orchestrator_->execute(r); },

@@ -53,7 +53,12 @@ class MdoService {
   mutable std::mutex mu_;
   std::map<std::string, std::string> service_of_;  // message id -> service id, the last 10000
   std::deque<std::string> messages_;
-  JobQueue jobs_;  // last: its worker stops before the orchestrator goes
+  // At most kMaxPending requests wait (NFFG bodies of up to 16 MiB each) and kMaxCallbacks
+  // call-backs.
+  static constexpr size_t kMaxPending = 256;
+  static constexpr size_t kMaxCallbacks = 1000;
+  JobQueue callbacks_;  // the call-backs' own worker (jobs_ feeds it: it goes after jobs_)
+  JobQueue jobs_;       // last: its worker stops before the orchestrator goes
 };
 
 }  // namespace chainlab::escape

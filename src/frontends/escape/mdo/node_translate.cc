@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -143,6 +144,37 @@ Result<json> rule_json(const Flowrule& r, const Attachment& in,
               {"actions", actions}};
 }
 
+// Two tags of one direction on one border end-point must not share a VLAN id (tag_vlan hashes
+// tags that are not small numbers): InvalidArgument naming both.
+Status check_vlans(const NodeInfra& infra, const std::map<std::string, Attachment>& at) {
+  std::map<std::tuple<bool, std::string, uint16_t>, std::string> seen;  // (out?, ref, vid) -> tag
+  auto claim = [&](bool out, const std::string& ref, const std::string& tag) -> Status {
+    auto [it, fresh] = seen.emplace(std::tuple{out, ref, tag_vlan(tag)}, tag);
+    if (!fresh && it->second != tag) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        "tags {} and {} would share VLAN {} on {}: give the hops other ids",
+                        it->second, tag, tag_vlan(tag), ref);
+    }
+    return ok_status();
+  };
+  for (const Port& p : infra.ports) {
+    auto in = at.find(p.id.str());
+    for (const Flowrule& r : p.flowrules) {
+      auto in_tag = detail::rule_field(r.match.value_or(""), "TAG");
+      auto out_tag = detail::rule_field(r.action.value_or(""), "TAG");
+      auto out_port = detail::rule_field(r.action.value_or(""), "output");
+      auto out = out_port ? at.find(*out_port) : at.end();
+      if (in != at.end() && in->second.border && in_tag) {
+        CL_RETURN_IF_ERROR(claim(false, in->second.ref, *in_tag));
+      }
+      if (out != at.end() && out->second.border && (out_tag || in_tag)) {
+        CL_RETURN_IF_ERROR(claim(true, out->second.ref, out_tag ? *out_tag : *in_tag));
+      }
+    }
+  }
+  return ok_status();
+}
+
 }  // namespace
 
 uint16_t tag_vlan(std::string_view tag) {
@@ -166,6 +198,7 @@ Result<json> part_to_nffg(const Nffg& part, const std::string& service_id,
   }
   const NodeInfra& infra = part.node_infras.front();
   CL_ASSIGN_OR_RETURN(auto at, attachments(part, infra, saps));
+  CL_RETURN_IF_ERROR(check_vlans(infra, at));
   json vnfs = json::array(), endpoints = json::array(), rules = json::array();
   for (const NodeNf& nf : part.node_nfs) {
     vnfs.push_back(vnf_json(nf));

@@ -40,7 +40,8 @@ struct NodeSapLink {
 uint16_t tag_vlan(std::string_view tag);
 
 // InvalidArgument naming the element for a part that is not one infra, a SAP `saps` does not
-// name, a rule whose ports attach to nothing or whose flowclass field is unknown.
+// name, a rule whose ports attach to nothing or whose flowclass field is unknown, two tags that
+// would share a VLAN id in one direction on one border end-point.
 Result<nlohmann::json> part_to_nffg(const Nffg& part, const std::string& service_id,
                                     const std::map<std::string, NodeSapLink>& saps);
 

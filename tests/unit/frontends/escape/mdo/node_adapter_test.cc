@@ -289,6 +289,30 @@ TEST(NodeAdapterTest, TagsBecomeVlansTheSameWayOnBothSides) {
   EXPECT_NE(tag_vlan("a|b|4095"), 4095);
 }
 
+// Two hops leaving over the border whose tags hash to one VLAN id are refused, not mixed.
+TEST(NodeAdapterTest, TwoTagsOnOneVlanAreRefused) {
+  std::string other;
+  for (int n = 0; other.empty(); ++n) {  // a hop id whose tag hashes to hop 2's VLAN
+    std::string id = "x" + std::to_string(n);
+    if (tag_vlan("a|b|" + id) == 2) {
+      other = id;
+    }
+  }
+  TwoNodes t = two_nodes();
+  json req = to_json(two_nf_request());
+  req["edge_sg_nexthops"] = {hop(1, "SAP1", 1, "a", 1), hop(2, "a", 2, "b", 1),
+                             hop(3, "b", 2, "SAP2", 1)};
+  req["edge_sg_nexthops"].push_back(
+      {{"id", other}, {"src_node", "a"}, {"src_port", 2}, {"dst_node", "b"}, {"dst_port", 2}});
+  auto r = nffg_from_json(req);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  Status s = t.mdo->execute(*r);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("would share VLAN 2"), std::string::npos) << s.error().message;
+  EXPECT_TRUE(t.api1->graphs.empty());
+  EXPECT_TRUE(t.api2->graphs.empty());
+}
+
 // A real description bus: the orchestrator's view follows what the node publishes.
 TEST(NodeAdapterTest, TheViewFollowsTheNodesDescriptionBus) {
   auto bus = unode::DescriptionBus::bind("tcp://127.0.0.1:*");
