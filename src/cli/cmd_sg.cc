@@ -28,6 +28,7 @@ using nlohmann::json;
 
 struct SgOptions {
   RemoteOptions remote;
+  std::string prefix = "escape";
   std::string target;  // file, service id or message id
   bool no_wait = false;
   double timeout = 600;
@@ -35,7 +36,8 @@ struct SgOptions {
 
 Result<EscapeClient> client_of(const SgOptions& opt) {
   return EscapeClient::connect(
-      opt.remote.endpoint.empty() ? kDefaultMdoEndpoint : opt.remote.endpoint, opt.remote.env);
+      opt.remote.endpoint.empty() ? kDefaultMdoEndpoint : opt.remote.endpoint, opt.remote.env,
+      opt.prefix);
 }
 
 // The NFFG to send: the file (for a delete with its mode set to DELETE: ESCAPE's request files
@@ -214,6 +216,8 @@ void add_leaf(CLI::App& parent, CliContext& ctx, const char* name, const char* h
       "-e,--endpoint", opt->remote.endpoint,
       std::string("The ESCAPE API of `chainlab mdo` (default ") + kDefaultMdoEndpoint + ")");
   cmd->add_flag("--json", opt->remote.json, "Print the server's raw JSON");
+  cmd->add_option("--prefix", opt->prefix, "The API's path prefix (the config's api.prefix)")
+      ->capture_default_str();
   if (std::string(name) == "add" || std::string(name) == "delete") {
     cmd->add_flag("--no-wait", opt->no_wait, "Print the message id and return at once");
     cmd->add_option("--timeout", opt->timeout, "Seconds to follow the request (default 600)")

@@ -35,8 +35,12 @@ EscapeClient::EscapeClient(EscapeClient&&) noexcept = default;
 EscapeClient& EscapeClient::operator=(EscapeClient&&) noexcept = default;
 EscapeClient::~EscapeClient() = default;
 
-Result<EscapeClient> EscapeClient::connect(const std::string& endpoint,
-                                           const app::Environment& env) {
+Result<EscapeClient> EscapeClient::connect(const std::string& endpoint, const app::Environment& env,
+                                           const std::string& prefix) {
+  if (prefix.empty() ||
+      prefix.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") != std::string::npos) {
+    return make_error(ErrorCode::kInvalidArgument, "--prefix: letters, digits, - and _ only");
+  }
   CL_ASSIGN_OR_RETURN(std::string url, check_endpoint_url(endpoint));
   auto client = std::make_unique<httplib::Client>(url);
   if (!client->is_valid()) {
@@ -46,11 +50,13 @@ Result<EscapeClient> EscapeClient::connect(const std::string& endpoint,
   if (std::string token = app::client_token(env, url); !token.empty()) {
     client->set_default_headers({{"Authorization", "Bearer " + token}});
   }
-  return EscapeClient(url, std::move(client));
+  EscapeClient c(url, std::move(client));
+  c.prefix_ = "/" + prefix;
+  return c;
 }
 
 Result<std::string> EscapeClient::send(const std::string& nffg_text, bool remove) {
-  const char* path = "/escape/service/sg";
+  std::string path = prefix_ + "/service/sg";
   auto r = remove ? client_->Put(path, nffg_text, "application/json")
                   : client_->Post(path, nffg_text, "application/json");
   if (!r || r->status != 202) {
@@ -60,7 +66,7 @@ Result<std::string> EscapeClient::send(const std::string& nffg_text, bool remove
 }
 
 Result<RequestStatus> EscapeClient::status(const std::string& message_id) {
-  auto r = client_->Get(with_query("/escape/service/status", {{"message-id", message_id}}),
+  auto r = client_->Get(with_query(prefix_ + "/service/status", {{"message-id", message_id}}),
                         {{"Accept", "application/json"}});
   if (!r || (r->status != 200 && r->status != 202 && r->status != 500)) {
     return api_error(r, "asking for request " + message_id);
@@ -73,9 +79,9 @@ Result<RequestStatus> EscapeClient::status(const std::string& message_id) {
 }
 
 Result<nlohmann::json> EscapeClient::get(const std::string& path) {
-  auto r = client_->Get("/escape" + path);
+  auto r = client_->Get(prefix_ + path);
   if (!r || r->status != 200) {
-    return api_error(r, "GET /escape" + path);
+    return api_error(r, "GET " + prefix_ + path);
   }
   return parse_json(r->body, "answer");
 }

@@ -27,7 +27,9 @@ struct RequestStatus {
 
 class EscapeClient {
  public:
-  static Result<EscapeClient> connect(const std::string& endpoint, const app::Environment& env);
+  // `prefix`: the API's path prefix (the MdO config's api.prefix).
+  static Result<EscapeClient> connect(const std::string& endpoint, const app::Environment& env,
+                                      const std::string& prefix = "escape");
   EscapeClient(EscapeClient&&) noexcept;
   EscapeClient& operator=(EscapeClient&&) noexcept;
   ~EscapeClient();
@@ -35,13 +37,14 @@ class EscapeClient {
   // POST (add) or PUT (delete) /escape/service/sg: the message id.
   Result<std::string> send(const std::string& nffg_text, bool remove);
   Result<RequestStatus> status(const std::string& message_id);
-  // GET of an API path under /escape: the JSON answer.
+  // GET of an API path under the prefix: the JSON answer.
   Result<nlohmann::json> get(const std::string& path);
 
  private:
   EscapeClient(std::string endpoint, std::unique_ptr<httplib::Client> client);
   std::string endpoint_;
   std::unique_ptr<httplib::Client> client_;
+  std::string prefix_ = "/escape";
 };
 
 }  // namespace chainlab::cli

@@ -272,6 +272,18 @@ TEST_F(MdoApiTest, TheCliAddsFollowsAndDeletes) {
   EXPECT_NE(missing.output.find("chainlab mdo"), std::string::npos) << missing.output;
 }
 
+// A config's api.prefix moves every route; the CLI follows with --prefix.
+TEST_F(MdoApiTest, AnotherPrefix) {
+  std::ofstream(dir_ + "/mdo.yaml") << "api: {prefix: unify}\n";
+  start({"--config", dir_ + "/mdo.yaml", "--topology", kEscape + "escape-mn-topo.nffg"});
+  EXPECT_EQ(client_->Get("/unify/service/ping")->body, "OK");
+  EXPECT_EQ(client_->Get("/escape/service/ping")->status, 404);
+  auto add = cli("sg add --prefix unify " + kEscape + "sg1_connectivity_sap12.nffg");
+  EXPECT_EQ(add.status, 0) << add.output;
+  EXPECT_EQ(cli("sg list").status, 1);  // /escape is not there
+  EXPECT_NE(cli("sg list --prefix unify").output.find("SSSAreq1"), std::string::npos);
+}
+
 // 100 connectivity requests (SAP1 <-> SAP2, hop ids of their own) back to back: every POST is
 // answered 202 at once (the orchestrator works through them in order), and every one completes.
 TEST_F(MdoApiTest, AHundredRequestsBackToBack) {
