@@ -127,6 +127,22 @@ Status NffgApiClient::delete_graph(const std::string& id) {
   return ok_status();
 }
 
+Result<std::optional<std::string>> NffgApiClient::graph_named(const std::string& name) {
+  CL_ASSIGN_OR_RETURN(Answer a, call("GET", "/NF-FG"));
+  if (a.status != 200) {
+    return node_error(a.status, a.body, "listing the graphs of " + url_);
+  }
+  json j = parse_json(a.body, "graphs").value_or(json());
+  const json& graphs = json_at(j, {"NF-FG"});
+  for (const auto& g : graphs.is_array() ? graphs : json::array()) {
+    const json& id = json_at(g, {"nffg-uuid"});
+    if (json_at(g, {"forwarding-graph", "name"}) == name && id.is_string()) {
+      return std::optional(id.get<std::string>());
+    }
+  }
+  return std::optional<std::string>();
+}
+
 Result<json> NffgApiClient::description() {
   CL_ASSIGN_OR_RETURN(Answer a, call("GET", "/domain-description"));
   if (a.status != 200) {

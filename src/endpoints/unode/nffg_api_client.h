@@ -29,6 +29,7 @@ class NffgApiClient final : public escape::NodeApi {
   Status update_graph(const std::string& id, const nlohmann::json& nffg) override;
   Status delete_graph(const std::string& id) override;
   Result<nlohmann::json> description() override;
+  Result<std::optional<std::string>> graph_named(const std::string& name) override;
 
  private:
   NffgApiClient() = default;

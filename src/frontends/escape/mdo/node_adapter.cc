@@ -170,13 +170,23 @@ Result<Nffg> NodeAdapter::view() {
 }
 
 Status NodeAdapter::deploy(const std::string& service_id, const Nffg& part) {
-  CL_ASSIGN_OR_RETURN(json nffg, part_to_nffg(part, service_id, settings_.saps));
+  std::string name = "mdo-" + service_id;
+  CL_ASSIGN_OR_RETURN(json nffg, part_to_nffg(part, name, settings_.saps));
   std::lock_guard lock(mu_);
   if (auto it = graphs_.find(service_id); it != graphs_.end()) {
     return api_->update_graph(it->second, nffg);
   }
-  CL_ASSIGN_OR_RETURN(std::string id, api_->create_graph(nffg));
-  graphs_[service_id] = id;
+  auto id = api_->create_graph(nffg);
+  if (!id.ok() && id.error().code == ErrorCode::kUnavailable) {
+    // The answer was lost, maybe not the graph: find it by its name and take it away.
+    if (auto made = api_->graph_named(name); made.ok() && *made) {
+      (void)api_->delete_graph(**made);
+    }
+  }
+  if (!id.ok()) {
+    return std::move(id).error();
+  }
+  graphs_[service_id] = *id;
   return ok_status();
 }
 

@@ -3,8 +3,9 @@
 // node's domain description (the functional capabilities it can run, its cores and memory), read
 // from the API at start and then kept current from the node's ZeroMQ bus when `bus` is set (topic
 // frog:domain-description: live updates, not polling). A service's part becomes one NF-FG
-// (node_translate.h), created on the first deploy and replaced by PUT afterwards; remove()
-// deletes it.
+// (node_translate.h) named "mdo-<service>", created on the first deploy and replaced by PUT
+// afterwards; remove() deletes it. A create whose answer is lost (a timeout) looks the graph up
+// by its name and deletes it, so that a failed deploy leaves nothing on the node.
 //
 // Settings (a config `domains:` entry; docs/mdo.md):
 //   url: http://HOST:PORT        the node's NF-FG API (required)
@@ -41,6 +42,8 @@ class NodeApi {
   virtual Status update_graph(const std::string& id, const nlohmann::json& nffg) = 0;
   virtual Status delete_graph(const std::string& id) = 0;  // NotFound when it is not there
   virtual Result<nlohmann::json> description() = 0;        // GET /domain-description
+  // The id of the graph named `name` (GET /NF-FG), none when there is none.
+  virtual Result<std::optional<std::string>> graph_named(const std::string& name) = 0;
 };
 
 struct NodeSettings {

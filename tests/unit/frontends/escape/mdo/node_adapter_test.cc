@@ -35,6 +35,9 @@ class FakeNodeApi final : public NodeApi {
     }
     std::string id = "g" + std::to_string(++next_);
     graphs[id] = nffg;
+    if (lose_answer) {
+      return make_error(ErrorCode::kUnavailable, "POST /NF-FG/: read timeout");
+    }
     return id;
   }
   Status update_graph(const std::string& id, const json& nffg) override {
@@ -50,10 +53,19 @@ class FakeNodeApi final : public NodeApi {
                                  : Status(make_error(ErrorCode::kNotFound, "no graph"));
   }
   Result<json> description() override { return description_; }
+  Result<std::optional<std::string>> graph_named(const std::string& name) override {
+    for (const auto& [id, g] : graphs) {
+      if (g["forwarding-graph"]["name"] == name) {
+        return std::optional(id);
+      }
+    }
+    return std::optional<std::string>();
+  }
 
   std::map<std::string, json> graphs;
   int updates = 0;
   bool fail = false;
+  bool lose_answer = false;  // the graph is made, its answer lost
 
  private:
   json description_;
@@ -277,6 +289,16 @@ TEST(NodeAdapterTest, UpdateThenDeleteAndAFailingNodeLeavesNothing) {
   ASSERT_TRUE(t.mdo->execute(del).ok());
   EXPECT_TRUE(t.api1->graphs.empty());
   EXPECT_TRUE(t.api2->graphs.empty());
+}
+
+TEST(NodeAdapterTest, ACreateWhoseAnswerIsLostLeavesNoGraph) {
+  TwoNodes t = two_nodes();
+  t.api2->lose_answer = true;
+  Status s = t.mdo->execute(two_nf_request());
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("timeout"), std::string::npos) << s.error().message;
+  EXPECT_TRUE(t.api1->graphs.empty());
+  EXPECT_TRUE(t.api2->graphs.empty()) << "found by its name mdo-svc and deleted";
 }
 
 TEST(NodeAdapterTest, TagsBecomeVlansTheSameWayOnBothSides) {
