@@ -14,7 +14,7 @@
 #include "frontends/escape/mdo/local_adapter.h"
 #include "frontends/escape/mdo/node_adapter.h"
 #include "frontends/escape/mdo/static_adapter.h"
-#include "substrate/sock_diag.h"
+#include "substrate/cleanup.h"
 
 namespace chainlab::app {
 namespace {
@@ -98,8 +98,7 @@ Result<std::unique_ptr<escape::Orchestrator>> make_orchestrator(const escape::Md
 }
 
 Status check_listen(const escape::MdoConfig& config, const MdoStartOptions& options) {
-  if (options.no_auth && !substrate::is_loopback_address(config.listen) &&
-      config.listen != "localhost") {
+  if (options.no_auth && !is_loopback_host(config.listen)) {
     return make_error(ErrorCode::kInvalidArgument,
                       "--no-auth is only allowed on a loopback listen address, not {}",
                       config.listen);
@@ -156,8 +155,7 @@ void stop_mdo(RunningMdo& running) {
   if (running.journal) {
     std::string dir = running.journal->dir();
     running.journal.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
+    (void)substrate::cleanup_run_dir(dir);  // nothing is journalled: the directory goes
   }
   while (!running.emulations.empty()) {
     stop_emulation(running.emulations.back());

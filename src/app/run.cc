@@ -21,10 +21,6 @@ double ms_since(Clock::time_point t) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
 }
 
-bool loopback(const std::string& host) {
-  return host == "localhost" || substrate::is_loopback_address(host);
-}
-
 Status write_token_file(RunningEmulation& running) {
   std::vector<ApiEndpoint> list;
   for (const auto& s : running.served) {
@@ -38,7 +34,7 @@ void request_exit() {
 }
 
 Status check_exposure(const emulator::Topology& topology, const ServeOptions& options) {
-  if (options.no_auth && !loopback(options.listen)) {
+  if (options.no_auth && !is_loopback_host(options.listen)) {
     return make_error(ErrorCode::kInvalidArgument,
                       "--no-auth is only allowed on a loopback address (--listen {})",
                       options.listen);
@@ -47,7 +43,7 @@ Status check_exposure(const emulator::Topology& topology, const ServeOptions& op
   for (const auto& pop : topology.pops()) {
     openstack = openstack || pop.endpoints.contains("openstack");
   }
-  if (openstack && !loopback(options.listen) && topology.emulator.keystone.users.empty()) {
+  if (openstack && !is_loopback_host(options.listen) && topology.emulator.keystone.users.empty()) {
     return make_error(ErrorCode::kInvalidArgument,
                       "listening on {}: Keystone's default admin/admin is only allowed on "
                       "loopback; set emulator.keystone.users in the topology (docs/security.md)",
@@ -234,6 +230,10 @@ Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
     return std::move(served).error();
   }
   return running;
+}
+
+bool is_loopback_host(const std::string& host) {
+  return host == "localhost" || substrate::is_loopback_address(host);
 }
 
 void stop_emulation(RunningEmulation& running) {

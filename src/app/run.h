@@ -79,6 +79,8 @@ Status serve(RunningEmulation& running, std::string label,
              std::unique_ptr<endpoints::Endpoint> endpoint, const std::string& listen, int port);
 // http://HOST:PORT of a served endpoint, from the address it is bound to.
 std::string endpoint_url(const ServedEndpoint& s);
+// "localhost" or a loopback address: where --no-auth (and Keystone's default admin) may listen.
+bool is_loopback_host(const std::string& host);
 // Stops the listeners and tears the emulation down, reporting the time taken.
 void stop_emulation(RunningEmulation& running);
 

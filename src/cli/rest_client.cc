@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 
+#include "common/http_url.h"
+
 namespace chainlab::cli {
 
 std::string first_set(const std::string& flag_value, const std::string& env_value,
@@ -80,8 +82,8 @@ Result<std::string> check_endpoint_url(const std::string& endpoint) {
                       "endpoint '{}': expected http://HOST[:PORT], e.g. {}", endpoint,
                       kDefaultEndpoint);
   }
-  std::string host_port = url.substr(http ? 7 : 8);
-  if (host_port.empty() || host_port.find('/') != std::string::npos) {
+  auto parsed = parse_http_url(url);  // a port httplib's std::stoi would throw on, too
+  if (!parsed.ok() || !parsed->path.empty()) {
     return make_error(ErrorCode::kInvalidArgument,
                       "endpoint '{}': expected http://HOST[:PORT] without a path", endpoint);
   }

@@ -71,7 +71,12 @@ class MdoCloudTest : public ::testing::Test {
         "OS_REGION_NAME=RegionOne openstack " +
         args);
   }
-  std::string servers() { return os("server list -f value -c Name").output; }
+  // Server names (the client must work: an error would pass every "gone").
+  std::string servers() {
+    auto r = os("server list -f value -c Name");
+    EXPECT_EQ(r.status, 0) << r.output;
+    return r.output;
+  }
   // SAP1 -> fw -> `out`.
   std::string request(const std::string& out) {
     json req = {

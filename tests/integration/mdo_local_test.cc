@@ -103,6 +103,7 @@ TEST_F(MdoLocalTest, TheEmulationIsADomain) {
   auto del = cli("sg delete local-svc -e " + mdo_url_);
   ASSERT_EQ(del.status, 0) << del.output;
   computes = cli("compute list -e " + rest_url_);
+  ASSERT_EQ(computes.status, 0) << computes.output;
   EXPECT_EQ(computes.output.find("local-svc-fw"), std::string::npos) << computes.output;
 }
 
@@ -111,6 +112,7 @@ TEST_F(MdoLocalTest, ARequestThatDoesNotFitChangesNothing) {
   EXPECT_EQ(add.status, 1) << add.output;
   EXPECT_NE(add.output.find("mapping failed"), std::string::npos) << add.output;
   auto computes = cli("compute list -e " + rest_url_ + " --json");
+  ASSERT_EQ(computes.status, 0) << computes.output;
   EXPECT_EQ(computes.output.find("local-svc"), std::string::npos) << computes.output;
 }
 

@@ -229,8 +229,11 @@ class MdoMultiHostTest : public ::testing::Test {
                          "END {print s + 0}'");
     return std::stoull(r.output);
   }
+  // The node's graph list (the command must work: an empty answer would pass every "gone").
   std::string graphs_on(int i) {
-    return cli("nffg list --json -e http://" + hosts_[i].addr + ":8080 -p pw").output;
+    auto r = cli("nffg list --json -e http://" + hosts_[i].addr + ":8080 -p pw");
+    EXPECT_EQ(r.status, 0) << r.output;
+    return r.output;
   }
 
   std::string dir_, bridge_, mdo_url_, http_pid_;

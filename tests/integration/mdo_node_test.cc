@@ -143,6 +143,7 @@ TEST_F(MdoNodeTest, AServiceBecomesTheNodesNffgAndCarriesTraffic) {
   auto del = cli("sg delete through-bridge -e " + mdo_url_);
   ASSERT_EQ(del.status, 0) << del.output;
   list = cli("nffg list -e " + node_url_ + " -p pw --json");
+  ASSERT_EQ(list.status, 0) << list.output;
   EXPECT_EQ(list.output.find("through-bridge"), std::string::npos) << list.output;
   EXPECT_FALSE(ping(1));
 }
@@ -155,6 +156,7 @@ TEST_F(MdoNodeTest, ARequestTheNodeCannotRunFailsAndLeavesNothing) {
   auto add = cli("sg add " + path + " -e " + mdo_url_);
   EXPECT_EQ(add.status, 1) << add.output;
   auto list = cli("nffg list -e " + node_url_ + " -p pw --json");
+  ASSERT_EQ(list.status, 0) << list.output;
   EXPECT_EQ(list.output.find("through-bridge"), std::string::npos) << list.output;
   EXPECT_EQ(cli("sg list -e " + mdo_url_).output, "no services\n");
 }

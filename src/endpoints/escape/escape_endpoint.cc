@@ -123,15 +123,13 @@ class Routes {
  private:
   // ESCAPE's mapping-info: {"service_id", "mapping": [{"nf": {"id", "ports"}, "bisbis": {"id",
   // "domain"}}]}, plus the domains holding a part.
-  json mapping_json(const escape::ServiceMapping& m) const {
+  static json mapping_json(const escape::ServiceMapping& m) {
     json nfs = json::array();
-    escape::Nffg view = service_.config();
     for (const auto& [nf, infra] : m.nf_infra) {
       json ports = json::array();
-      if (const escape::NodeNf* node = view.nf(escape::Id(nf))) {
-        for (const auto& p : node->ports) {
-          ports.push_back({{"id", p.id.to_json()}});
-        }
+      for (const auto& p :
+           m.nf_ports.count(nf) != 0 ? m.nf_ports.at(nf) : std::vector<escape::Id>{}) {
+        ports.push_back({{"id", p.to_json()}});
       }
       nfs.push_back({{"nf", {{"id", nf}, {"ports", ports}}},
                      {"bisbis", {{"id", infra}, {"domain", m.nf_domain.at(nf)}}}});

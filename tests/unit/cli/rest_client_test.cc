@@ -124,6 +124,14 @@ TEST_F(RestClientTest, MapsStatusToErrorCodeWithServerMessage) {
   EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
 }
 
+// A port that does not fit is refused before cpp-httplib's std::stoi throws on it.
+TEST(RestClient, EndpointsAreCheckedBeforeUse) {
+  EXPECT_FALSE(check_endpoint_url("http://127.0.0.1:99999999999").ok());
+  EXPECT_FALSE(check_endpoint_url("http://127.0.0.1:5001/x").ok());
+  EXPECT_FALSE(check_endpoint_url("ftp://127.0.0.1").ok());
+  EXPECT_EQ(*check_endpoint_url("http://127.0.0.1:5001/"), "http://127.0.0.1:5001");
+}
+
 TEST(RestClient, ConnectionRefusedNamesTheEndpoint) {
   // A port that was just free: bind, read the port, close.
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);

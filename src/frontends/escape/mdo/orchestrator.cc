@@ -285,10 +285,13 @@ Status Orchestrator::deploy_parts(const std::string& id, const std::map<std::str
 ServiceMapping Orchestrator::mapping_of(const std::string& id, const Nffg& mapped,
                                         const Nffg& request,
                                         const std::map<std::string, Nffg>& parts) const {
-  ServiceMapping m{id, {}, {}, {}};
+  ServiceMapping m{id, {}, {}, {}, {}};
   for (const auto& [infra, nf] : detail::placements(mapped)) {
-    if (request.nf(nf) != nullptr) {
+    if (const NodeNf* node = request.nf(nf)) {
       m.nf_infra[nf.str()] = infra.str();
+      for (const Port& p : node->ports) {
+        m.nf_ports[nf.str()].push_back(p.id);
+      }
       auto owner = owner_.find(infra.str());
       m.nf_domain[nf.str()] = owner == owner_.end() ? "" : owner->second;
     }

@@ -42,9 +42,10 @@ struct OrchestratorOptions {
 // Where a service went: each NF's infra and domain, each hop's infras in order.
 struct ServiceMapping {
   std::string service_id;
-  std::map<std::string, std::string> nf_infra;   // NF id -> infra id
-  std::map<std::string, std::string> nf_domain;  // NF id -> domain name
-  std::vector<std::string> domains;              // domains holding a part, sorted
+  std::map<std::string, std::string> nf_infra;      // NF id -> infra id
+  std::map<std::string, std::string> nf_domain;     // NF id -> domain name
+  std::map<std::string, std::vector<Id>> nf_ports;  // NF id -> its port ids
+  std::vector<std::string> domains;                 // domains holding a part, sorted
 };
 
 class Orchestrator {
