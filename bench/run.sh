@@ -23,6 +23,8 @@ echo "== NF-FG node: deploy, one-rule update and removal of a chain of 0..500 na
 "$build/nffg_bench"
 echo "== embedding: greedy vs alg1 vs the MILP (gap, request streams, 100-NF / 1,000-node scale)"
 "$build/embedding_bench"
+echo "== eBPF probe: tc + bpf_redirect_peer vs the Linux bridge (skipped without libbpf-dev, bpftool)"
+bash "$(dirname "$0")/ebpf_probe.sh" 2
 echo "== multi-domain orchestrator: request to deployed over 2 and 4 domains, 100 back to back"
 "$build/mdo_bench"
 echo "== OpenStack endpoints: 50 clients creating, showing and deleting servers for 60 s"
