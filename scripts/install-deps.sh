@@ -11,9 +11,10 @@ packages=(
   libspdlog-dev libfmt-dev libssl-dev libpugixml-dev libarchive-dev
   prometheus-cpp-dev libsqlite3-dev libzmq3-dev cppzmq-dev libinih-dev
   libglpk-dev  # the embedding's exact baseline (orchestration/placement/embedding/milp.cc)
+  libpcap-dev  # capture filters (dataplane/capture.cc compiles tcpdump's expressions)
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libclang-rt-14-dev clang
-  iproute2 iputils-ping iputils-arping ethtool iperf3 socat curl procps psmisc
+  iproute2 iputils-ping iputils-arping ethtool iperf3 socat curl procps psmisc tcpdump
   # conformance (tests/conformance): the real OpenStack clients
   python3-openstackclient python3-heatclient python3-neutronclient python3-novaclient
   python3-glanceclient python3-networking-sfc

@@ -20,19 +20,6 @@ struct LogsOptions {
   std::string tail = "all";
 };
 
-// The PoP of instance `name`, from GET /restapi/compute.
-Result<std::string> pop_of(RestClient& client, const std::string& name) {
-  CL_ASSIGN_OR_RETURN(nlohmann::json list, client.get("/restapi/compute"));
-  if (list.is_array()) {
-    for (const auto& entry : list) {
-      if (entry.is_array() && entry.size() >= 2 && entry[0] == name) {
-        return field(entry[1], "datacenter");
-      }
-    }
-  }
-  return make_error(ErrorCode::kNotFound, "no instance named '{}'", name);
-}
-
 int run_logs(const LogsOptions& opt) {
   auto client = connect(opt.remote);
   if (!client.ok()) {
@@ -40,7 +27,7 @@ int run_logs(const LogsOptions& opt) {
   }
   std::string pop = opt.pop;
   if (pop.empty()) {
-    auto found = pop_of(*client, opt.name);
+    auto found = pop_of_instance(*client, opt.name);
     if (!found.ok()) {
       return fail(found.error());
     }

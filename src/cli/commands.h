@@ -31,6 +31,7 @@ void add_network_command(CLI::App& app, CliContext& ctx);
 void add_elan_command(CLI::App& app, CliContext& ctx);
 void add_exec_command(CLI::App& app, CliContext& ctx);
 void add_logs_command(CLI::App& app, CliContext& ctx);
+void add_capture_command(CLI::App& app, CliContext& ctx);
 void add_link_command(CLI::App& app, CliContext& ctx);
 void add_shell_command(CLI::App& app, CliContext& ctx);
 // The monitor (docs/api/emulator-rest.md, GET /restapi/monitor/...): a live table of the

@@ -13,7 +13,7 @@ namespace chainlab::cli {
 namespace {
 
 // The API's error: its text body (ESCAPE's errors are text), else the status.
-Error api_error(const httplib::Result& r, const std::string& what) {
+Error escape_error(const httplib::Result& r, const std::string& what) {
   if (!r) {
     return make_error(ErrorCode::kUnavailable, "{}: {} (is `chainlab mdo` running?)", what,
                       httplib::to_string(r.error()));
@@ -60,7 +60,7 @@ Result<std::string> EscapeClient::send(const std::string& nffg_text, bool remove
   auto r = remove ? client_->Put(path, nffg_text, "application/json")
                   : client_->Post(path, nffg_text, "application/json");
   if (!r || r->status != 202) {
-    return api_error(r, remove ? "deleting the service" : "adding the service");
+    return escape_error(r, remove ? "deleting the service" : "adding the service");
   }
   return r->get_header_value("message-id");
 }
@@ -69,7 +69,7 @@ Result<RequestStatus> EscapeClient::status(const std::string& message_id) {
   auto r = client_->Get(with_query(prefix_ + "/service/status", {{"message-id", message_id}}),
                         {{"Accept", "application/json"}});
   if (!r || (r->status != 200 && r->status != 202 && r->status != 500)) {
-    return api_error(r, "asking for request " + message_id);
+    return escape_error(r, "asking for request " + message_id);
   }
   RequestStatus s{r->status, ""};
   nlohmann::json body = parse_json(r->body, "status").value_or(nlohmann::json());
@@ -81,7 +81,7 @@ Result<RequestStatus> EscapeClient::status(const std::string& message_id) {
 Result<nlohmann::json> EscapeClient::get(const std::string& path) {
   auto r = client_->Get(prefix_ + path);
   if (!r || r->status != 200) {
-    return api_error(r, "GET " + prefix_ + path);
+    return escape_error(r, "GET " + prefix_ + path);
   }
   return parse_json(r->body, "answer");
 }

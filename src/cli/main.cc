@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   chainlab::cli::add_elan_command(app, ctx);
   chainlab::cli::add_exec_command(app, ctx);
   chainlab::cli::add_logs_command(app, ctx);
+  chainlab::cli::add_capture_command(app, ctx);
   chainlab::cli::add_link_command(app, ctx);
   chainlab::cli::add_shell_command(app, ctx);
   chainlab::cli::add_top_command(app, ctx);

@@ -14,7 +14,7 @@ namespace {
 using nlohmann::json;
 
 // The API's error as an Error: its {"module","message"} when it sent one.
-Error api_error(const httplib::Result& r, const std::string& what) {
+Error node_api_error(const httplib::Result& r, const std::string& what) {
   if (!r) {
     return make_error(ErrorCode::kUnavailable, "{}: {}", what, httplib::to_string(r.error()));
   }
@@ -48,7 +48,7 @@ Result<NffgClient> NffgClient::login(const std::string& endpoint, const std::str
   auto r = c.client_->Post("/login", json{{"username", user}, {"password", password}}.dump(),
                            "application/json");
   if (!r || r->status != 200) {
-    return api_error(r, fmt::format("logging in to {} as {}", endpoint, user));
+    return node_api_error(r, fmt::format("logging in to {} as {}", endpoint, user));
   }
   c.token_ = r->body;
   return c;
@@ -57,7 +57,7 @@ Result<NffgClient> NffgClient::login(const std::string& endpoint, const std::str
 Result<std::string> NffgClient::create(const json& graph) {
   auto r = client_->Post("/NF-FG/", {{"X-Auth-Token", token_}}, graph.dump(), "application/json");
   if (!r || r->status != 201) {
-    return api_error(r, "creating the graph");
+    return node_api_error(r, "creating the graph");
   }
   CL_ASSIGN_OR_RETURN(json body, parse_json(r->body, "answer"));
   return body.value("nffg-uuid", "");
@@ -67,7 +67,7 @@ Status NffgClient::update(const std::string& id, const json& graph) {
   auto r =
       client_->Put("/NF-FG/" + id, {{"X-Auth-Token", token_}}, graph.dump(), "application/json");
   if (!r || r->status != 202) {
-    return api_error(r, "updating graph " + id);
+    return node_api_error(r, "updating graph " + id);
   }
   return ok_status();
 }
@@ -75,7 +75,7 @@ Status NffgClient::update(const std::string& id, const json& graph) {
 Result<json> NffgClient::get(const std::string& path) {
   auto r = client_->Get(path, {{"X-Auth-Token", token_}});
   if (!r || r->status != 200) {
-    return api_error(r, "GET " + path);
+    return node_api_error(r, "GET " + path);
   }
   return parse_json(r->body, "answer");
 }
@@ -83,7 +83,7 @@ Result<json> NffgClient::get(const std::string& path) {
 Status NffgClient::remove(const std::string& id) {
   auto r = client_->Delete("/NF-FG/" + id, {{"X-Auth-Token", token_}});
   if (!r || r->status != 204) {
-    return api_error(r, "deleting graph " + id);
+    return node_api_error(r, "deleting graph " + id);
   }
   return ok_status();
 }

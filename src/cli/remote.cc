@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "cli/views.h"
+
 namespace chainlab::cli {
 
 void add_endpoint_options(CLI::App& cmd, RemoteOptions& opt, const app::Environment& env,
@@ -21,6 +23,18 @@ Result<RestClient> connect_to(const std::string& url, const app::Environment& en
   CL_ASSIGN_OR_RETURN(RestClient client, RestClient::create(url));
   client.set_token(app::client_token(env, url));
   return client;
+}
+
+Result<std::string> pop_of_instance(RestClient& client, const std::string& name) {
+  CL_ASSIGN_OR_RETURN(nlohmann::json list, client.get("/restapi/compute"));
+  if (list.is_array()) {
+    for (const auto& entry : list) {
+      if (entry.is_array() && entry.size() >= 2 && entry[0] == name) {
+        return field(entry[1], "datacenter");
+      }
+    }
+  }
+  return make_error(ErrorCode::kNotFound, "no instance named '{}'", name);
 }
 
 Result<RestClient> connect(const RemoteOptions& opt) {

@@ -34,6 +34,9 @@ Result<RestClient> connect_to(const std::string& url, const app::Environment& en
 // A client for the son-emu REST endpoint the options name.
 Result<RestClient> connect(const RemoteOptions& opt);
 
+// The PoP of instance `name`, from GET /restapi/compute; NotFound when there is none.
+Result<std::string> pop_of_instance(RestClient& client, const std::string& name);
+
 // Pretty-prints JSON to stdout.
 void print_json(const nlohmann::json& j);
 

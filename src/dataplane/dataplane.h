@@ -25,6 +25,7 @@
 #include "common/result.h"
 #include "dataplane/flow.h"
 #include "dataplane/link_emulation.h"
+#include "dataplane/select.h"
 
 namespace chainlab::dataplane {
 
@@ -140,6 +141,18 @@ class Engine {
   virtual Status update_segment(LsiId lsi, uint32_t segment, const SegmentSpec& spec) = 0;
   // Rules that still name the segment then match nothing useful (they drop); remove them first.
   virtual Status remove_segment(LsiId lsi, uint32_t segment) = 0;
+
+  // Load-balancing groups (select.h) for Action::select: a flow goes to one member, chosen by its
+  // hash, and stays there while the members change unless its member goes. An empty group drops.
+  virtual Result<uint32_t> add_group(LsiId lsi, const GroupSpec& group) = 0;
+  virtual Status update_group(LsiId lsi, uint32_t group, const GroupSpec& spec) = 0;
+  // Rules that still name the group then drop; remove them first.
+  virtual Status remove_group(LsiId lsi, uint32_t group) = 0;
+
+  // While the returned token lives, the frames the engine sends out of instance port `port` take
+  // the kernel's whole transmit path, so a capture on its host end (capture.h) sees them too; by
+  // default they skip it (faster). InvalidArgument for a virtual link.
+  virtual Result<std::shared_ptr<const void>> tap_port(LsiId lsi, PortId port) = 0;
 
   virtual Result<PortStats> port_stats(LsiId lsi, PortId port) const = 0;
   // Only the port's counters: no round trip to the forwarding thread (the monitor's per-port

@@ -20,6 +20,18 @@ struct PortModel {
   PortId peer_port = 0;
   LinkParams link;
   std::shared_ptr<PortCounters> counters;
+  std::shared_ptr<std::atomic<int>> taps;  // instance ports: shared with the worker's port
+};
+
+// Held by a capture (Engine::tap_port): counts itself on the port while it lives.
+struct PortTap {
+  explicit PortTap(std::shared_ptr<std::atomic<int>> port_taps) : taps(std::move(port_taps)) {
+    taps->fetch_add(1, std::memory_order_relaxed);
+  }
+  ~PortTap() { taps->fetch_sub(1, std::memory_order_relaxed); }
+  PortTap(const PortTap&) = delete;
+  PortTap& operator=(const PortTap&) = delete;
+  std::shared_ptr<std::atomic<int>> taps;
 };
 
 struct LsiModel {
@@ -27,6 +39,8 @@ struct LsiModel {
   PortId next_port = 1;
   uint32_t next_segment = 1;
   std::map<uint32_t, SegmentSpec> segments;
+  uint32_t next_group = 1;
+  std::map<uint32_t, GroupSpec> groups;
   std::map<PortId, PortModel> ports;
   std::vector<std::shared_ptr<const Rule>> rules;
 };
@@ -112,11 +126,12 @@ class EngineImpl final : public Engine {
                                                  options_.seed + (uint64_t{id} << 32) + pid);
     runtime->fd = std::move(fd);
     auto counters = runtime->counters;
+    auto taps = runtime->taps;
     Status added;
     worker_->ensure_running();
     worker_->run([&](Worker& w) { added = w.add_port(id, std::move(runtime)); });
     CL_RETURN_IF_ERROR(added);
-    lsi->ports[pid] = PortModel{name, PortKind::kInstance, ifname, 0, 0, {}, counters};
+    lsi->ports[pid] = PortModel{name, PortKind::kInstance, ifname, 0, 0, {}, counters, taps};
     by_ifname_.emplace(ifname, std::make_pair(id, pid));
     return pid;
   }
@@ -163,14 +178,15 @@ class EngineImpl final : public Engine {
       eb->peer = ea.get();
       std::string name = fmt::format("{}-{}", la->name, lb->name);
       la->ports[link.a_port] =
-          PortModel{name, PortKind::kVirtualLink, "", b, link.b_port, {}, ea->counters};
+          PortModel{name, PortKind::kVirtualLink, "", b, link.b_port, {}, ea->counters, nullptr};
       lb->ports[link.b_port] = PortModel{fmt::format("{}-{}", lb->name, la->name),
                                          PortKind::kVirtualLink,
                                          "",
                                          a,
                                          link.a_port,
                                          {},
-                                         eb->counters};
+                                         eb->counters,
+                                         nullptr};
       ends.emplace_back(std::move(ea), std::move(eb));
       links.push_back(link);
     }
@@ -199,6 +215,10 @@ class EngineImpl final : public Engine {
       }
       if (a.kind == Action::Kind::kSegment && lsi->segments.count(a.port) == 0) {
         return make_error(ErrorCode::kNotFound, "action segment:{}: LSI '{}' has no such segment",
+                          a.port, lsi->name);
+      }
+      if (a.kind == Action::Kind::kSelect && lsi->groups.count(a.port) == 0) {
+        return make_error(ErrorCode::kNotFound, "action select:{}: LSI '{}' has no such group",
                           a.port, lsi->name);
       }
     }
@@ -251,38 +271,31 @@ class EngineImpl final : public Engine {
   }
 
   Result<uint32_t> add_segment(LsiId id, const SegmentSpec& segment) override {
-    std::lock_guard lock(mu_);
-    CL_ASSIGN_OR_RETURN(LsiModel * lsi, find(id));
-    CL_RETURN_IF_ERROR(validate_segment(*lsi, segment));
-    uint32_t sid = lsi->next_segment++;
-    SegmentSpec swapped = segment;
-    worker_->run([&](Worker& w) { w.set_segment(id, sid, swapped); });
-    lsi->segments[sid] = segment;
-    return sid;
+    return add_spec(id, kSegments, segment);
   }
-
   Status update_segment(LsiId id, uint32_t sid, const SegmentSpec& segment) override {
-    std::lock_guard lock(mu_);
-    CL_ASSIGN_OR_RETURN(LsiModel * lsi, find(id));
-    auto it = lsi->segments.find(sid);
-    if (it == lsi->segments.end()) {
-      return make_error(ErrorCode::kNotFound, "LSI '{}' has no segment {}", lsi->name, sid);
-    }
-    CL_RETURN_IF_ERROR(validate_segment(*lsi, segment));
-    SegmentSpec swapped = segment;  // gets the old members back, freed here
-    worker_->run([&](Worker& w) { w.set_segment(id, sid, swapped); });
-    it->second = segment;
-    return ok_status();
+    return update_spec(id, kSegments, sid, segment);
   }
+  Status remove_segment(LsiId id, uint32_t sid) override { return remove_spec(id, kSegments, sid); }
 
-  Status remove_segment(LsiId id, uint32_t segment) override {
+  Result<uint32_t> add_group(LsiId id, const GroupSpec& group) override {
+    return add_spec(id, kGroups, group);
+  }
+  Status update_group(LsiId id, uint32_t gid, const GroupSpec& group) override {
+    return update_spec(id, kGroups, gid, group);
+  }
+  Status remove_group(LsiId id, uint32_t gid) override { return remove_spec(id, kGroups, gid); }
+
+  Result<std::shared_ptr<const void>> tap_port(LsiId id, PortId pid) override {
     std::lock_guard lock(mu_);
     CL_ASSIGN_OR_RETURN(LsiModel * lsi, find(id));
-    if (lsi->segments.erase(segment) == 0) {
-      return make_error(ErrorCode::kNotFound, "LSI '{}' has no segment {}", lsi->name, segment);
+    CL_ASSIGN_OR_RETURN(PortModel * port, port_in(*lsi, pid));
+    if (port->kind != PortKind::kInstance) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        "port {} of LSI '{}' is a virtual link: it has no host end to capture on",
+                        pid, lsi->name);
     }
-    worker_->run([&](Worker& w) { w.remove_segment(id, segment); });
-    return ok_status();
+    return std::shared_ptr<const void>(std::make_shared<PortTap>(port->taps));
   }
 
   Result<PortStats> port_stats(LsiId id, PortId pid) const override {
@@ -344,6 +357,58 @@ class EngineImpl final : public Engine {
     });
   }
 
+  // One of an LSI's numbered tables of specs (segments, groups): kept in the model and, swapped
+  // in, on the worker (which hands the replaced spec back to be freed here, off its thread).
+  template <typename Spec>
+  struct SpecTable {
+    const char* what;
+    std::map<uint32_t, Spec> LsiModel::*entries;
+    uint32_t LsiModel::*next;
+    Status (*validate)(const LsiModel&, const Spec&);
+    void (Worker::*set)(LsiId, uint32_t, Spec&);
+    void (Worker::*remove)(LsiId, uint32_t);
+  };
+  static const SpecTable<SegmentSpec> kSegments;
+  static const SpecTable<GroupSpec> kGroups;
+
+  template <typename Spec>
+  Result<uint32_t> add_spec(LsiId id, const SpecTable<Spec>& table, const Spec& spec) {
+    std::lock_guard lock(mu_);
+    CL_ASSIGN_OR_RETURN(LsiModel * lsi, find(id));
+    CL_RETURN_IF_ERROR(table.validate(*lsi, spec));
+    uint32_t key = (lsi->*table.next)++;
+    Spec swapped = spec;
+    worker_->run([&](Worker& w) { (w.*table.set)(id, key, swapped); });
+    (lsi->*table.entries)[key] = spec;
+    return key;
+  }
+
+  template <typename Spec>
+  Status update_spec(LsiId id, const SpecTable<Spec>& table, uint32_t key, const Spec& spec) {
+    std::lock_guard lock(mu_);
+    CL_ASSIGN_OR_RETURN(LsiModel * lsi, find(id));
+    auto it = (lsi->*table.entries).find(key);
+    if (it == (lsi->*table.entries).end()) {
+      return make_error(ErrorCode::kNotFound, "LSI '{}' has no {} {}", lsi->name, table.what, key);
+    }
+    CL_RETURN_IF_ERROR(table.validate(*lsi, spec));
+    Spec swapped = spec;
+    worker_->run([&](Worker& w) { (w.*table.set)(id, key, swapped); });
+    it->second = spec;
+    return ok_status();
+  }
+
+  template <typename Spec>
+  Status remove_spec(LsiId id, const SpecTable<Spec>& table, uint32_t key) {
+    std::lock_guard lock(mu_);
+    CL_ASSIGN_OR_RETURN(LsiModel * lsi, find(id));
+    if ((lsi->*table.entries).erase(key) == 0) {
+      return make_error(ErrorCode::kNotFound, "LSI '{}' has no {} {}", lsi->name, table.what, key);
+    }
+    worker_->run([&](Worker& w) { (w.*table.remove)(id, key); });
+    return ok_status();
+  }
+
   static Status validate_segment(const LsiModel& lsi, const SegmentSpec& segment) {
     if (segment.members.size() > kMaxSegmentMembers) {
       return make_error(ErrorCode::kInvalidArgument, "segment: {} members, at most {}",
@@ -367,6 +432,23 @@ class EngineImpl final : public Engine {
     return ok_status();
   }
 
+  static Status validate_group(const LsiModel& lsi, const GroupSpec& group) {
+    if (group.members.size() > kMaxGroupMembers) {
+      return make_error(ErrorCode::kInvalidArgument, "group: {} members, at most {}",
+                        group.members.size(), kMaxGroupMembers);
+    }
+    std::set<PortId> seen;
+    for (PortId pid : group.members) {
+      if (lsi.ports.count(pid) == 0) {
+        return make_error(ErrorCode::kNotFound, "group: LSI '{}' has no port {}", lsi.name, pid);
+      }
+      if (!seen.insert(pid).second) {
+        return make_error(ErrorCode::kInvalidArgument, "group: port {} listed twice", pid);
+      }
+    }
+    return ok_status();
+  }
+
   void forget_port(LsiModel& lsi, PortId pid) {
     if (auto it = lsi.ports.find(pid);
         it != lsi.ports.end() && it->second.kind == PortKind::kInstance) {
@@ -375,6 +457,9 @@ class EngineImpl final : public Engine {
     lsi.ports.erase(pid);
     for (auto& [sid, seg] : lsi.segments) {
       std::erase_if(seg.members, [pid](const auto& m) { return m.first == pid; });
+    }
+    for (auto& [gid, group] : lsi.groups) {
+      std::erase(group.members, pid);
     }
   }
 
@@ -397,6 +482,13 @@ class EngineImpl final : public Engine {
   RuleId next_rule_ = 1;
   uint64_t generation_ = 1;
 };
+
+const EngineImpl::SpecTable<SegmentSpec> EngineImpl::kSegments = {
+    "segment",         &LsiModel::segments,  &LsiModel::next_segment,
+    &validate_segment, &Worker::set_segment, &Worker::remove_segment};
+const EngineImpl::SpecTable<GroupSpec> EngineImpl::kGroups = {
+    "group",         &LsiModel::groups,  &LsiModel::next_group,
+    &validate_group, &Worker::set_group, &Worker::remove_group};
 
 }  // namespace
 

@@ -9,10 +9,6 @@
 namespace chainlab::dataplane {
 namespace {
 
-constexpr uint8_t kProtoIcmp = 1;
-constexpr uint8_t kProtoTcp = 6;
-constexpr uint8_t kProtoUdp = 17;
-constexpr uint8_t kProtoSctp = 132;
 constexpr uint16_t kMaxVid = 4095;
 constexpr size_t kMaxActions = 16;
 
@@ -210,6 +206,8 @@ std::string Action::to_string() const {
       return "flood";
     case Kind::kSegment:
       return fmt::format("segment:{}", port);
+    case Kind::kSelect:
+      return fmt::format("select:{}", port);
   }
   return "unknown";
 }
@@ -242,6 +240,7 @@ Status validate_actions(const std::vector<Action>& actions) {
       case Action::Kind::kNormal:
       case Action::Kind::kFlood:
       case Action::Kind::kSegment:
+      case Action::Kind::kSelect:
         break;
       default:
         return make_error(ErrorCode::kInvalidArgument, "actions[{}]: unknown action kind {}", i,

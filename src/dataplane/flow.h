@@ -63,6 +63,7 @@ struct Action {
     kNormal,   // L2 learning switch
     kFlood,    // every port but the input
     kSegment,  // L2 learning inside segment `port` (an E-LAN's share of the LSI, see Engine)
+    kSelect,   // one member of load-balancing group `port`, by the flow's hash (select.h)
   };
   Kind kind = Kind::kDrop;
   PortId port = 0;
@@ -79,6 +80,7 @@ struct Action {
   static Action normal() { return {Kind::kNormal, 0, 0, {}}; }
   static Action flood() { return {Kind::kFlood, 0, 0, {}}; }
   static Action segment(uint32_t id) { return {Kind::kSegment, id, 0, {}}; }
+  static Action select(uint32_t group) { return {Kind::kSelect, group, 0, {}}; }
   std::string to_string() const;  // "output:3", "push_vlan:10", "normal"
   friend bool operator==(const Action&, const Action&) = default;
 };

@@ -14,11 +14,6 @@ constexpr size_t kArpIpv4Len = 28;
 constexpr uint16_t kVidMask = 0x0fff;
 constexpr uint16_t kIpv4FragOffsetMask = 0x1fff;
 
-constexpr uint8_t kProtoIcmp = 1;
-constexpr uint8_t kProtoTcp = 6;
-constexpr uint8_t kProtoUdp = 17;
-constexpr uint8_t kProtoSctp = 132;
-
 // Minimal L4 header lengths before the ports (or ICMP type/code) are trusted, as OVS does.
 constexpr size_t kTcpHeaderLen = 20;
 constexpr size_t kUdpHeaderLen = 8;

@@ -13,6 +13,12 @@
 
 namespace chainlab::dataplane {
 
+// IP protocol numbers the parser and the flow matches know.
+constexpr uint8_t kProtoIcmp = 1;
+constexpr uint8_t kProtoTcp = 6;
+constexpr uint8_t kProtoUdp = 17;
+constexpr uint8_t kProtoSctp = 132;
+
 using Mac = std::array<uint8_t, 6>;
 
 inline constexpr uint16_t kEthTypeIpv4 = 0x0800;

@@ -71,6 +71,11 @@ void close_sockets(std::vector<UniqueFd> fds) {
   }
 }
 
+void set_qdisc_bypass(int fd, bool bypass) {
+  int value = bypass ? 1 : 0;
+  (void)::setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &value, sizeof value);
+}
+
 namespace {
 
 constexpr uint32_t kTagRoom = 4;  // an 802.1Q tag

@@ -26,6 +26,10 @@ Result<UniqueFd> open_packet_socket(const std::string& ifname, int buffer_bytes)
 // in the kernel (~20 ms here), and concurrent closes share them. Never call on the worker thread.
 void close_sockets(std::vector<UniqueFd> fds);
 
+// Frames sent with PACKET_QDISC_BYPASS (the default of open_packet_socket) skip the kernel's
+// transmit path, taps included: packet sockets on the interface (a capture) do not see them.
+void set_qdisc_bypass(int fd, bool bypass);
+
 // Reusable scatter/gather arrays for one batch (sized once; no allocation per batch).
 class BatchIo {
  public:

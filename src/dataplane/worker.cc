@@ -271,6 +271,9 @@ UniqueFd Worker::remove_port(LsiId lsi_id, PortId port_id) {
   for (auto& [sid, seg] : l->segments) {
     std::erase_if(seg.members, [port_id](const auto& m) { return m.first == port_id; });
   }
+  for (auto& [gid, group] : l->groups) {
+    std::erase(group.members, port_id);
+  }
   UniqueFd fd = std::move(port->fd);
   l->ports.erase(port_id);
   l->index(port_id, nullptr);
@@ -313,6 +316,18 @@ void Worker::set_segment(LsiId lsi_id, uint32_t id, SegmentSpec& segment) {
 void Worker::remove_segment(LsiId lsi_id, uint32_t id) {
   if (LsiRuntime* l = lsi(lsi_id); l != nullptr) {
     l->segments.erase(id);
+  }
+}
+
+void Worker::set_group(LsiId lsi_id, uint32_t id, GroupSpec& group) {
+  if (LsiRuntime* l = lsi(lsi_id); l != nullptr) {
+    std::swap(l->groups[id], group);
+  }
+}
+
+void Worker::remove_group(LsiId lsi_id, uint32_t id) {
+  if (LsiRuntime* l = lsi(lsi_id); l != nullptr) {
+    l->groups.erase(id);
   }
 }
 
@@ -452,7 +467,7 @@ void Worker::execute(PortRuntime& in, const FlowKey& key, const Rule& rule, Pack
   for (size_t i = actions.size(); i-- > 0;) {
     auto k = actions[i].kind;
     if (k == Action::Kind::kOutput || k == Action::Kind::kNormal || k == Action::Kind::kFlood ||
-        k == Action::Kind::kSegment) {
+        k == Action::Kind::kSegment || k == Action::Kind::kSelect) {
       last_out = i;
       break;
     }
@@ -524,6 +539,14 @@ void Worker::execute(PortRuntime& in, const FlowKey& key, const Rule& rule, Pack
       case Action::Kind::kFlood:
         flood(last);
         break;
+      case Action::Kind::kSelect: {
+        auto group = lsi.groups.find(a.port);
+        PortId member = group == lsi.groups.end()
+                            ? kNoPort
+                            : select_member(flow_hash(key), group->second.members);
+        send_to(member < lsi.by_id.size() ? lsi.by_id[member] : nullptr, last);
+        break;
+      }
       case Action::Kind::kSegment: {
         auto seg = lsi.segments.find(a.port);
         if (seg != lsi.segments.end()) {
@@ -599,6 +622,10 @@ void Worker::deliver(PortRuntime& out, Packet* p) {
 }
 
 void Worker::flush(PortRuntime& port) {
+  if (bool want = port.taps->load(std::memory_order_relaxed) > 0; want != port.tapped) {
+    set_qdisc_bypass(port.fd.get(), !want);
+    port.tapped = want;
+  }
   uint32_t done = 0;
   while (done < port.tx_count) {
     int sent = io_.send(port.fd.get(), port.tx.data() + done, port.tx_count - done);

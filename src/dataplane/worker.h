@@ -52,6 +52,10 @@ struct PortRuntime {
   EgressQueue egress;
   std::vector<Packet*> tx;  // frames waiting for the next sendmmsg
   uint32_t tx_count = 0;
+  // Captures on the host end (Engine::tap_port); while > 0, frames skip no kernel path so they
+  // see them. `tapped` is the socket's state, changed by the worker before it sends.
+  std::shared_ptr<std::atomic<int>> taps = std::make_shared<std::atomic<int>>(0);
+  bool tapped = false;
 };
 
 struct LsiRuntime {
@@ -62,6 +66,7 @@ struct LsiRuntime {
   std::map<PortId, std::unique_ptr<PortRuntime>> ports;
   std::vector<PortRuntime*> by_id;  // index: PortId
   std::map<uint32_t, SegmentSpec> segments;
+  std::map<uint32_t, GroupSpec> groups;
   // Made when the first rule arrives (the cache) and the first `normal` rule (the MAC table): a
   // transit LSI of a 1000-PoP topology without chains costs a few hundred bytes, not 300 KiB.
   std::unique_ptr<MacTable> macs;
@@ -100,6 +105,9 @@ class Worker {
   // by the caller, off this thread).
   void set_segment(LsiId lsi, uint32_t id, SegmentSpec& segment);
   void remove_segment(LsiId lsi, uint32_t id);
+  // Adds or replaces a group, swapping like set_segment.
+  void set_group(LsiId lsi, uint32_t id, GroupSpec& group);
+  void remove_group(LsiId lsi, uint32_t id);
   const EngineOptions& options() const { return options_; }
 
  private:

@@ -63,6 +63,13 @@ struct InterfaceInfo {
   dataplane::PortId port = 0;
 };
 
+// Where a capture of an instance's interface reads (dataplane/capture.h): the host end of its veth,
+// and a token that, while held, makes the switch's frames to it visible there.
+struct CaptureTarget {
+  std::string host_ifname;
+  std::shared_ptr<const void> tap;
+};
+
 struct ComputeInfo {
   std::string name;
   std::string pop;
@@ -174,6 +181,9 @@ class Control {
                                            std::chrono::milliseconds timeout) = 0;
   virtual Result<runtime::LogCursor> compute_log(const std::string& pop, const std::string& name,
                                                  std::optional<size_t> tail_lines, bool follow) = 0;
+  // NotFound for an unknown instance, one in another PoP, or an unknown interface.
+  virtual Result<CaptureTarget> capture_target(const std::string& pop, const std::string& name,
+                                               const std::string& intf) = 0;
 
   // PoPs (son-emu /restapi/datacenter).
   virtual std::vector<PopInfo> list_pops() = 0;

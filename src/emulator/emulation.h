@@ -86,6 +86,8 @@ class Emulation final : public Control, public monitor::Source {
   // instance or one in another PoP.
   Result<runtime::LogCursor> compute_log(const std::string& pop, const std::string& name,
                                          std::optional<size_t> tail_lines, bool follow) override;
+  Result<CaptureTarget> capture_target(const std::string& pop, const std::string& name,
+                                       const std::string& intf) override;
 
   // PoPs (son-emu /restapi/datacenter).
   std::vector<PopInfo> list_pops() override;

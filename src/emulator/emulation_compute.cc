@@ -448,4 +448,21 @@ Result<runtime::LogCursor> Emulation::compute_log(const std::string& pop, const 
   return runtime::LogCursor::open(std::move(log), tail_lines, follow);
 }
 
+Result<CaptureTarget> Emulation::capture_target(const std::string& pop, const std::string& name,
+                                                const std::string& intf) {
+  std::lock_guard lock(mu_);
+  auto it = impl_->instances.find(name);
+  if (it == impl_->instances.end() ||
+      impl_->nodes[static_cast<size_t>(it->second.node)].name != pop) {
+    return make_error(ErrorCode::kNotFound, "no instance '{}' in '{}'", name, pop);
+  }
+  for (const auto& i : it->second.interfaces) {
+    if (i.name == intf && !i.host_ifname.empty()) {
+      CL_ASSIGN_OR_RETURN(auto tap, impl_->engine->tap_port(it->second.lsi, i.port));
+      return CaptureTarget{i.host_ifname, std::move(tap)};
+    }
+  }
+  return make_error(ErrorCode::kNotFound, "instance '{}' has no interface '{}'", name, intf);
+}
+
 }  // namespace chainlab::emulator

@@ -14,7 +14,7 @@ std::string join(const std::string& dir, std::string_view relative) {
   return fmt::format("{}/{}", dir, relative);
 }
 
-Status write_knob(const std::string& dir, std::string_view knob, std::string_view value) {
+Status write_v1_knob(const std::string& dir, std::string_view knob, std::string_view value) {
   Status s = write_file(join(dir, knob), value);
   if (!s.ok()) {
     return std::move(s).error().context(fmt::format("setting {}", knob));
@@ -69,10 +69,10 @@ class V1Cgroup : public Cgroup {
     CL_RETURN_IF_ERROR(validate_limits(limits, context));
 
     auto quota = [&]() {
-      return write_knob(cpu_, "cpu.cfs_quota_us", fmt::format("{}", *limits.cpu_quota_us));
+      return write_v1_knob(cpu_, "cpu.cfs_quota_us", fmt::format("{}", *limits.cpu_quota_us));
     };
     auto period = [&]() {
-      return write_knob(cpu_, "cpu.cfs_period_us", fmt::format("{}", *limits.cpu_period_us));
+      return write_v1_knob(cpu_, "cpu.cfs_period_us", fmt::format("{}", *limits.cpu_period_us));
     };
     if (limits.cpu_quota_us && limits.cpu_period_us) {
       if (write_period_first(old_period, *limits.cpu_period_us, *limits.cpu_quota_us)) {
@@ -88,14 +88,14 @@ class V1Cgroup : public Cgroup {
       CL_RETURN_IF_ERROR(period());
     }
     if (limits.cpu_shares) {
-      CL_RETURN_IF_ERROR(write_knob(cpu_, "cpu.shares", fmt::format("{}", *limits.cpu_shares)));
+      CL_RETURN_IF_ERROR(write_v1_knob(cpu_, "cpu.shares", fmt::format("{}", *limits.cpu_shares)));
     }
     if (limits.cpuset_cpus) {
-      CL_RETURN_IF_ERROR(write_knob(cpuset_, "cpuset.cpus", *limits.cpuset_cpus));
+      CL_RETURN_IF_ERROR(write_v1_knob(cpuset_, "cpuset.cpus", *limits.cpuset_cpus));
     }
     if (limits.memory_bytes) {
       CL_RETURN_IF_ERROR(
-          write_knob(memory_, "memory.limit_in_bytes", fmt::format("{}", *limits.memory_bytes)));
+          write_v1_knob(memory_, "memory.limit_in_bytes", fmt::format("{}", *limits.memory_bytes)));
     }
     return ok_status();
   }
@@ -151,7 +151,7 @@ class V1Cgroup : public Cgroup {
 
   Status freeze(bool frozen) override {
     std::string state = frozen ? "FROZEN" : "THAWED";
-    CL_RETURN_IF_ERROR(write_knob(freezer_, "freezer.state", state));
+    CL_RETURN_IF_ERROR(write_v1_knob(freezer_, "freezer.state", state));
     return wait_until(
         [&]() -> Result<bool> {
           CL_ASSIGN_OR_RETURN(std::string now, read_trimmed(freezer_ + "/freezer.state"));
@@ -165,7 +165,7 @@ class V1Cgroup : public Cgroup {
       // Frozen tasks act on SIGKILL only once thawed.
       Result<std::string> state = read_trimmed(freezer_ + "/freezer.state");
       if (state.ok() && *state != "THAWED") {
-        return write_knob(freezer_, "freezer.state", "THAWED");
+        return write_v1_knob(freezer_, "freezer.state", "THAWED");
       }
       return ok_status();
     });
@@ -210,7 +210,7 @@ Status copy_cpuset_from_parent(const std::string& dir) {
   std::string parent = parent_dir(dir);
   for (const char* knob : {"cpuset.cpus", "cpuset.mems"}) {
     CL_ASSIGN_OR_RETURN(std::string value, read_trimmed(parent + "/" + knob));
-    CL_RETURN_IF_ERROR(write_knob(dir, knob, value + "\n"));
+    CL_RETURN_IF_ERROR(write_v1_knob(dir, knob, value + "\n"));
   }
   return ok_status();
 }

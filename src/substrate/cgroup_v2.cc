@@ -13,7 +13,7 @@ namespace {
 
 constexpr std::string_view kWantedControllers[] = {"cpu", "cpuset", "memory"};
 
-Status write_knob(const std::string& dir, std::string_view knob, std::string_view value) {
+Status write_v2_knob(const std::string& dir, std::string_view knob, std::string_view value) {
   Status s = write_file(fmt::format("{}/{}", dir, knob), value);
   if (!s.ok()) {
     return std::move(s).error().context(fmt::format("setting {}", knob));
@@ -79,19 +79,19 @@ class V2Cgroup : public Cgroup {
       // One write carries both, so the kernel never sees a half-updated pair.
       CpuMax new_max{limits.cpu_quota_us.value_or(old_max.quota_us),
                      limits.cpu_period_us.value_or(old_max.period_us)};
-      CL_RETURN_IF_ERROR(write_knob(dir_, "cpu.max", format_cpu_max(new_max)));
+      CL_RETURN_IF_ERROR(write_v2_knob(dir_, "cpu.max", format_cpu_max(new_max)));
     }
     if (limits.cpu_shares) {
-      CL_RETURN_IF_ERROR(
-          write_knob(dir_, "cpu.weight", fmt::format("{}", shares_to_weight(*limits.cpu_shares))));
+      CL_RETURN_IF_ERROR(write_v2_knob(dir_, "cpu.weight",
+                                       fmt::format("{}", shares_to_weight(*limits.cpu_shares))));
     }
     if (limits.cpuset_cpus) {
-      CL_RETURN_IF_ERROR(write_knob(dir_, "cpuset.cpus", *limits.cpuset_cpus));
+      CL_RETURN_IF_ERROR(write_v2_knob(dir_, "cpuset.cpus", *limits.cpuset_cpus));
     }
     if (limits.memory_bytes) {
       std::string value =
           *limits.memory_bytes < 0 ? "max" : fmt::format("{}", *limits.memory_bytes);
-      CL_RETURN_IF_ERROR(write_knob(dir_, "memory.max", value));
+      CL_RETURN_IF_ERROR(write_v2_knob(dir_, "memory.max", value));
     }
     return ok_status();
   }
@@ -161,7 +161,7 @@ class V2Cgroup : public Cgroup {
     if (!path_exists(dir_ + "/cgroup.freeze")) {
       return make_error(ErrorCode::kUnavailable, "{} has no cgroup.freeze (kernel < 5.2)", dir_);
     }
-    CL_RETURN_IF_ERROR(write_knob(dir_, "cgroup.freeze", frozen ? "1" : "0"));
+    CL_RETURN_IF_ERROR(write_v2_knob(dir_, "cgroup.freeze", frozen ? "1" : "0"));
     return wait_until(
         [&]() -> Result<bool> {
           CL_ASSIGN_OR_RETURN(auto events, read_key_values(dir_ + "/cgroup.events"));
@@ -175,7 +175,7 @@ class V2Cgroup : public Cgroup {
       return ok_status();
     }
     if (path_exists(dir_ + "/cgroup.kill")) {
-      CL_RETURN_IF_ERROR(write_knob(dir_, "cgroup.kill", "1"));
+      CL_RETURN_IF_ERROR(write_v2_knob(dir_, "cgroup.kill", "1"));
       Status s = wait_until(
           [&]() -> Result<bool> {
             CL_ASSIGN_OR_RETURN(auto pids, read_pids_recursive({dir_}));
@@ -188,7 +188,7 @@ class V2Cgroup : public Cgroup {
     }
     return kill_until_empty({dir_}, [&]() -> Status {
       if (path_exists(dir_ + "/cgroup.freeze")) {
-        return write_knob(dir_, "cgroup.freeze", "0");
+        return write_v2_knob(dir_, "cgroup.freeze", "0");
       }
       return ok_status();
     });
@@ -226,7 +226,7 @@ Status enable_controllers(const std::string& dir) {
   std::vector<std::string> enabled = read_word_list(dir + "/cgroup.subtree_control");
   for (std::string_view c : kWantedControllers) {
     if (has(available, c) && !has(enabled, c)) {
-      CL_RETURN_IF_ERROR(write_knob(dir, "cgroup.subtree_control", fmt::format("+{}", c)));
+      CL_RETURN_IF_ERROR(write_v2_knob(dir, "cgroup.subtree_control", fmt::format("+{}", c)));
     }
   }
   return ok_status();

@@ -20,14 +20,14 @@ namespace {
 using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-struct Reply {
+struct RawReply {
   int status = 0;
   json body;
   std::string text;
 };
 
-Reply reply(const httplib::Result& r) {
-  Reply out;
+RawReply reply(const httplib::Result& r) {
+  RawReply out;
   if (r) {
     out.status = r->status;
     out.text = r->body;

@@ -199,14 +199,14 @@ json domain(const std::string& infra, const std::string& sap) {
              {"bandwidth", 100}}}}};
 }
 
-json nf(const std::string& id) {
+json api_nf(const std::string& id) {
   return {{"id", id},
           {"functional_type", "fw"},
           {"ports", {{{"id", 1}}}},
           {"specification", {{"resources", {{"cpu", 2}, {"mem", 1}, {"storage", 0}}}}}};
 }
 
-json hop(int id, const std::string& from, const std::string& to) {
+json api_hop(int id, const std::string& from, const std::string& to) {
   return {{"id", id}, {"src_node", from}, {"src_port", 1}, {"dst_node", to}, {"dst_port", 1}};
 }
 
@@ -215,10 +215,11 @@ TEST_F(MdoApiTest, OneServiceAcrossTwoDomains) {
          write("dom-b.nffg", domain("EE-B", "SAP2"))});
   json req = {
       {"parameters", {{"id", "chain"}, {"version", "1.0"}}},
-      {"node_nfs", {nf("nf1"), nf("nf2")}},
+      {"node_nfs", {api_nf("nf1"), api_nf("nf2")}},
       {"node_saps",
        {{{"id", "SAP1"}, {"ports", {{{"id", 1}}}}}, {{"id", "SAP2"}, {"ports", {{{"id", 1}}}}}}},
-      {"edge_sg_nexthops", {hop(1, "SAP1", "nf1"), hop(2, "nf1", "nf2"), hop(3, "nf2", "SAP2")}}};
+      {"edge_sg_nexthops",
+       {api_hop(1, "SAP1", "nf1"), api_hop(2, "nf1", "nf2"), api_hop(3, "nf2", "SAP2")}}};
   std::string id = send(req.dump());
   ASSERT_EQ(callbacks_.wait(id), "200") << mdo_.log();
   json info = get("/escape/orchestration/mapping-info/chain");
@@ -238,9 +239,9 @@ TEST_F(MdoApiTest, OneServiceAcrossTwoDomains) {
   EXPECT_EQ(del.status, 0) << del.output;
   EXPECT_EQ(get("/escape/orchestration/get-config")["node_nfs"].size(), 0u);
   // A request that does not fit fails: the call-back says 500, status 500 "ERROR".
-  req["node_nfs"].push_back(nf("nf3"));
-  req["edge_sg_nexthops"] = {hop(1, "SAP1", "nf1"), hop(2, "nf1", "nf2"), hop(3, "nf2", "nf3"),
-                             hop(4, "nf3", "SAP2")};
+  req["node_nfs"].push_back(api_nf("nf3"));
+  req["edge_sg_nexthops"] = {api_hop(1, "SAP1", "nf1"), api_hop(2, "nf1", "nf2"),
+                             api_hop(3, "nf2", "nf3"), api_hop(4, "nf3", "SAP2")};
   std::string big = send(req.dump());
   EXPECT_EQ(callbacks_.wait(big), "500");
   auto r = client_->Get("/escape/service/status?message-id=" + big);

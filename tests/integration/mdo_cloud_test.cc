@@ -20,7 +20,7 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr int kKeystone = 16301;
+constexpr int kCloudKeystone = 16301;
 
 class MdoCloudTest : public ::testing::Test {
  protected:
@@ -38,13 +38,13 @@ class MdoCloudTest : public ::testing::Test {
                                            "pops:\n"
                                            "  - name: os1\n"
                                            "    endpoints: {openstack: "
-                                        << kKeystone << "}\n";
+                                        << kCloudKeystone << "}\n";
     ASSERT_TRUE(cloud_.start({dir_ + "/cloud.yaml"})) << cloud_.log();
     ASSERT_EQ(os("image create --disk-format raw --container-format bare fw").status, 0);
     json config = {{"domains",
                     {{{"name", "os"},
                       {"kind", "openstack"},
-                      {"auth_url", "http://127.0.0.1:" + std::to_string(kKeystone) + "/v3"},
+                      {"auth_url", "http://127.0.0.1:" + std::to_string(kCloudKeystone) + "/v3"},
                       {"password", "admin"},
                       {"flavor", "m1.tiny"},
                       {"saps",
@@ -65,7 +65,7 @@ class MdoCloudTest : public ::testing::Test {
   }
   CommandResult os(const std::string& args) {
     return run_command(
-        "env OS_AUTH_URL=http://127.0.0.1:" + std::to_string(kKeystone) +
+        "env OS_AUTH_URL=http://127.0.0.1:" + std::to_string(kCloudKeystone) +
         "/v3 OS_USERNAME=admin OS_PASSWORD=admin OS_PROJECT_NAME=admin "
         "OS_USER_DOMAIN_NAME=Default OS_PROJECT_DOMAIN_NAME=Default OS_IDENTITY_API_VERSION=3 "
         "OS_REGION_NAME=RegionOne openstack " +

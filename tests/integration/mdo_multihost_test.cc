@@ -32,14 +32,14 @@ namespace {
 
 using json = nlohmann::json;
 
-json nf(const std::string& id, const std::string& type) {
+json multihost_nf(const std::string& id, const std::string& type) {
   return {{"id", id},
           {"functional_type", type},
           {"ports", {{{"id", 1}}, {{"id", 2}}}},
           {"specification", {{"resources", {{"cpu", 1}, {"mem", 1}, {"storage", 0}}}}}};
 }
 
-json hop(int id, const std::string& from, int fp, const std::string& to, int tp) {
+json multihost_hop(int id, const std::string& from, int fp, const std::string& to, int tp) {
   return {{"id", id}, {"src_node", from}, {"src_port", fp}, {"dst_node", to}, {"dst_port", tp}};
 }
 
@@ -186,12 +186,13 @@ class MdoMultiHostTest : public ::testing::Test {
   std::string request(const std::string& id, const std::string& second_type, double budget) {
     json req = {
         {"parameters", {{"id", id}, {"version", "1.0"}}},
-        {"node_nfs", {nf("nf1", "bridge"), nf("nf2", second_type)}},
+        {"node_nfs", {multihost_nf("nf1", "bridge"), multihost_nf("nf2", second_type)}},
         {"node_saps",
          {{{"id", "SAP1"}, {"ports", {{{"id", 1}}}}}, {{"id", "SAP2"}, {"ports", {{{"id", 1}}}}}}},
         {"edge_sg_nexthops",
-         {hop(1, "SAP1", 1, "nf1", 1), hop(2, "nf1", 2, "nf2", 1), hop(3, "nf2", 2, "SAP2", 1),
-          hop(4, "SAP2", 1, "nf2", 2), hop(5, "nf2", 1, "nf1", 2), hop(6, "nf1", 1, "SAP1", 1)}},
+         {multihost_hop(1, "SAP1", 1, "nf1", 1), multihost_hop(2, "nf1", 2, "nf2", 1),
+          multihost_hop(3, "nf2", 2, "SAP2", 1), multihost_hop(4, "SAP2", 1, "nf2", 2),
+          multihost_hop(5, "nf2", 1, "nf1", 2), multihost_hop(6, "nf1", 1, "SAP1", 1)}},
         {"edge_reqs",
          {{{"id", "budget"},
            {"src_node", "SAP1"},

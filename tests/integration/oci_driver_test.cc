@@ -24,7 +24,7 @@ namespace {
 using namespace std::chrono_literals;
 using testing::run_command;
 
-bool exists(const std::string& path) {
+bool path_exists(const std::string& path) {
   struct stat st;
   return ::lstat(path.c_str(), &st) == 0;
 }
@@ -280,13 +280,13 @@ TEST_F(OciDriverTest, DestroyLeavesNothing) {
   ASSERT_TRUE(st.ok());
   const std::string netns = st->netns;
   const std::string bundle = run_->dir() + "/oci/" + netns;
-  ASSERT_TRUE(exists(bundle + "/config.json"));
+  ASSERT_TRUE(path_exists(bundle + "/config.json"));
   ASSERT_TRUE(mounted_below(bundle));
   auto cgroup_line = read_file(fmt::format("/proc/{}/cgroup", st->pid)).value_or("");
   pid_t pid = st->pid;
   ComputeInstance& x = set_["x"];
   ASSERT_TRUE(x.destroy().ok());
-  EXPECT_FALSE(exists(bundle));
+  EXPECT_FALSE(path_exists(bundle));
   EXPECT_FALSE(mounted_below(bundle));
   EXPECT_FALSE(substrate::Netns::exists(netns));
   EXPECT_FALSE(running(pid));
@@ -400,7 +400,7 @@ TEST_F(OciDriverTest, KilledRunLeavesNothingAfterCleanup) {
   EXPECT_NE(cleanup.output.find("mount"), std::string::npos) << cleanup.output;
   EXPECT_FALSE(mounted_below(state_dir));
   EXPECT_FALSE(substrate::Netns::exists(netns));
-  EXPECT_FALSE(exists(state_dir + "/runs/" + prefix));
+  EXPECT_FALSE(path_exists(state_dir + "/runs/" + prefix));
   auto leftovers = run_command("find /sys/fs/cgroup -type d -name '" + prefix + "*'");
   EXPECT_TRUE(trim(leftovers.output).empty()) << leftovers.output;
   auto procs = run_command("pgrep -f 'sleep 1000' -a");

@@ -7,6 +7,7 @@
 #include "endpoints/emulator/emulator_endpoint.h"
 #include "endpoints/emulator/monitor_routes.h"
 #include "endpoints/emulator/sonemu_shapes.h"
+#include "endpoints/http/capture_stream.h"
 #include "endpoints/http/log_stream.h"
 #include "endpoints/http/router.h"
 
@@ -72,6 +73,18 @@ void get_logs(Ctx& c, const httplib::Request& req, httplib::Response& res) {
   }
   auto cursor = c.emu.compute_log(req.matches[1], req.matches[2], query->tail_lines, query->follow);
   cursor.ok() ? stream_log(req, res, std::move(cursor).value()) : send_error(res, cursor.error());
+}
+
+void get_capture(Ctx& c, const httplib::Request& req, httplib::Response& res) {
+  auto query = parse_capture_query(req);
+  auto target = query.ok() ? c.emu.capture_target(req.matches[1], req.matches[2], req.matches[3])
+                           : Result<emulator::CaptureTarget>(query.error());
+  if (!target.ok()) {
+    return send_error(res, target.error());
+  }
+  auto capture = dataplane::PortCapture::open(target->host_ifname, query->options);
+  capture.ok() ? stream_capture(req, res, std::move(capture).value(), *query, target->tap)
+               : send_error(res, capture.error());
 }
 
 Result<json> delete_compute(Ctx& c, const httplib::Request& req) {
@@ -184,6 +197,7 @@ const Route<Ctx> kRoutes[] = {
     {Method::kDelete, R"(/restapi/compute/([^/]+)/([^/]+)/interface/([^/]+))", &delete_interface},
     {Method::kGet, R"(/restapi/compute/([^/]+)/([^/]+))", &get_compute},
     {Method::kGet, R"(/restapi/compute/([^/]+)/([^/]+)/logs)", &get_logs},
+    {Method::kGet, R"(/restapi/compute/([^/]+)/([^/]+)/capture/([^/]+))", &get_capture},
     {Method::kDelete, R"(/restapi/compute/([^/]+)/([^/]+))", &delete_compute},
     {Method::kGet, "/restapi/compute", &list_all_compute},
     {Method::kGet, R"(/restapi/compute/([^/]+))", &list_pop_compute},

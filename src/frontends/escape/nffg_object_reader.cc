@@ -9,7 +9,7 @@ namespace {
 
 using nlohmann::json;
 
-Error wrong(const std::string& path, std::string_view what) {
+Error object_error(const std::string& path, std::string_view what) {
   return field_error("", path, what);
 }
 
@@ -17,7 +17,7 @@ Error wrong(const std::string& path, std::string_view what) {
 
 Result<ObjectReader> ObjectReader::open(const json& value, std::string path) {
   if (!value.is_object()) {
-    return wrong(path, "not an object");
+    return object_error(path, "not an object");
   }
   return ObjectReader(value, std::move(path));
 }
@@ -49,7 +49,7 @@ Result<std::optional<std::string>> ObjectReader::opt_string(std::string_view key
     return std::optional<std::string>();
   }
   if (!v->is_string()) {
-    return wrong(path(key), "not a string");
+    return object_error(path(key), "not a string");
   }
   return std::optional<std::string>(v->get<std::string>());
 }
@@ -60,11 +60,11 @@ Result<std::optional<double>> ObjectReader::opt_amount(std::string_view key) {
     return std::optional<double>();
   }
   if (!v->is_number()) {
-    return wrong(path(key), "not a number");
+    return object_error(path(key), "not a number");
   }
   double d = v->get<double>();
   if (!std::isfinite(d) || d < 0) {
-    return wrong(path(key), "not a finite number >= 0");
+    return object_error(path(key), "not a finite number >= 0");
   }
   return std::optional<double>(d);
 }
@@ -75,7 +75,7 @@ Result<std::optional<bool>> ObjectReader::opt_bool(std::string_view key) {
     return std::optional<bool>();
   }
   if (!v->is_boolean()) {
-    return wrong(path(key), "not a boolean");
+    return object_error(path(key), "not a boolean");
   }
   return std::optional<bool>(v->get<bool>());
 }
@@ -92,7 +92,7 @@ Result<std::optional<Id>> ObjectReader::opt_id(std::string_view key) {
 Result<Id> ObjectReader::id(std::string_view key) {
   CL_ASSIGN_OR_RETURN(std::optional<Id> id, opt_id(key));
   if (!id) {
-    return wrong(path(key), "is required");
+    return object_error(path(key), "is required");
   }
   return *id;
 }
@@ -104,7 +104,7 @@ Result<std::optional<Operation>> ObjectReader::opt_operation() {
   }
   std::optional<Operation> op = operation_from_name(*v);
   if (!op) {
-    return wrong(path("operation"), "expected create, replace, merge, remove or delete");
+    return object_error(path("operation"), "expected create, replace, merge, remove or delete");
   }
   return op;
 }
@@ -116,8 +116,8 @@ Result<std::optional<ElementStatus>> ObjectReader::opt_status() {
   }
   std::optional<ElementStatus> s = status_from_name(*v);
   if (!s) {
-    return wrong(path("status"),
-                 "expected INITIALIZED, PENDING, DEPLOYED, RUNNING, STOPPED or FAILED");
+    return object_error(path("status"),
+                        "expected INITIALIZED, PENDING, DEPLOYED, RUNNING, STOPPED or FAILED");
   }
   return s;
 }
@@ -128,7 +128,7 @@ Result<std::optional<json>> ObjectReader::opt_object(std::string_view key) {
     return std::optional<json>();
   }
   if (!v->is_object()) {
-    return wrong(path(key), "not an object");
+    return object_error(path(key), "not an object");
   }
   return std::optional<json>(*v);
 }
@@ -153,7 +153,7 @@ Result<Id> read_id(const json& value, const std::string& path) {
   if (value.is_number_integer()) {
     return Id::number(value.get<int64_t>());
   }
-  return wrong(path, "not an id (a string or an integer)");
+  return object_error(path, "not an id (a string or an integer)");
 }
 
 }  // namespace chainlab::escape::detail

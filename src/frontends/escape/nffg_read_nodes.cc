@@ -8,7 +8,7 @@ namespace {
 
 using nlohmann::json;
 
-Error wrong(const std::string& path, std::string_view what) {
+Error node_error(const std::string& path, std::string_view what) {
   return field_error("", path, what);
 }
 
@@ -28,13 +28,13 @@ Result<std::optional<NodeList>> read_node_list(ObjectReader& r, std::string_view
     return std::optional<NodeList>(std::move(list));
   }
   if (!v->is_array()) {
-    return wrong(r.path(key), "expected a list of node ids");
+    return node_error(r.path(key), "expected a list of node ids");
   }
   NodeList list;
   list.form = NodeList::Form::kJsonArray;
   for (size_t i = 0; i < v->size(); ++i) {
     if (!(*v)[i].is_string()) {
-      return wrong(field_item(r.path(key), i), "not a string");
+      return node_error(field_item(r.path(key), i), "not a string");
     }
     list.nodes.push_back((*v)[i].get<std::string>());
   }
@@ -49,7 +49,7 @@ Status read_id_map(ObjectReader& r, std::string_view key, std::map<std::string, 
     return ok_status();
   }
   if (!v->is_object()) {
-    return wrong(r.path(key), "expected an object of element ids");
+    return node_error(r.path(key), "expected an object of element ids");
   }
   for (const auto& [k, item] : v->items()) {
     CL_ASSIGN_OR_RETURN(out[k], read_id(item, field_join(r.path(key), k)));
@@ -90,12 +90,12 @@ Result<std::optional<std::map<std::string, std::string>>> read_property(ObjectRe
     return std::optional<std::map<std::string, std::string>>();
   }
   if (!v->is_object()) {
-    return wrong(port.path("property"), "not an object");
+    return node_error(port.path("property"), "not an object");
   }
   std::map<std::string, std::string> out;
   for (const auto& [k, item] : v->items()) {
     if (!item.is_string()) {
-      return wrong(field_join(port.path("property"), k), "not a string");
+      return node_error(field_join(port.path("property"), k), "not a string");
     }
     out[k] = item.get<std::string>();
   }
@@ -132,7 +132,7 @@ Result<Port> read_port(const json& v, std::string path) {
   CL_ASSIGN_OR_RETURN(p.status, r.opt_status());
   if (const json* rules = r.take_list("flowrules")) {
     if (!rules->is_array()) {
-      return wrong(r.path("flowrules"), "not a list");
+      return node_error(r.path("flowrules"), "not a list");
     }
     for (size_t i = 0; i < rules->size(); ++i) {
       CL_ASSIGN_OR_RETURN(Flowrule f,
@@ -147,7 +147,7 @@ Result<Port> read_port(const json& v, std::string path) {
 Status read_node_base(ObjectReader& r, NodeBase& n) {
   CL_ASSIGN_OR_RETURN(n.id, r.id("id"));
   if (n.id.str().empty()) {
-    return wrong(r.path("id"), "is empty");
+    return node_error(r.path("id"), "is empty");
   }
   CL_ASSIGN_OR_RETURN(n.name, r.opt_string("name"));
   CL_ASSIGN_OR_RETURN(n.ports, read_ports(r));
@@ -178,7 +178,7 @@ Result<std::optional<DelayMatrix>> read_delay_matrix(ObjectReader& infra) {
   }
   std::string path = infra.path("delay_matrix");
   if (!v->is_object()) {
-    return wrong(path, "not an object");
+    return node_error(path, "not an object");
   }
   DelayMatrix m;
   for (const auto& [src, row] : v->items()) {
@@ -186,7 +186,7 @@ Result<std::optional<DelayMatrix>> read_delay_matrix(ObjectReader& infra) {
     for (const auto& [dst, delay] : row.items()) {
       CL_ASSIGN_OR_RETURN(std::optional<double> d, r.opt_amount(dst));
       if (!d) {
-        return wrong(r.path(dst), "not a number");
+        return node_error(r.path(dst), "not a number");
       }
       m[src][dst] = *d;
     }
@@ -200,12 +200,12 @@ Result<std::optional<std::vector<std::string>>> read_supported(ObjectReader& inf
     return std::optional<std::vector<std::string>>();
   }
   if (!v->is_array()) {
-    return wrong(infra.path("supported"), "not a list");
+    return node_error(infra.path("supported"), "not a list");
   }
   std::vector<std::string> out;
   for (size_t i = 0; i < v->size(); ++i) {
     if (!(*v)[i].is_string()) {
-      return wrong(field_item(infra.path("supported"), i), "not a string");
+      return node_error(field_item(infra.path("supported"), i), "not a string");
     }
     out.push_back((*v)[i].get<std::string>());
   }
@@ -263,14 +263,14 @@ Result<std::vector<Port>> read_ports(ObjectReader& node) {
     return ports;
   }
   if (!v->is_array()) {
-    return wrong(node.path("ports"), "not a list");
+    return node_error(node.path("ports"), "not a list");
   }
   for (size_t i = 0; i < v->size(); ++i) {
     std::string path = field_item(node.path("ports"), i);
     CL_ASSIGN_OR_RETURN(Port p, read_port((*v)[i], path));
     for (const Port& other : ports) {
       if (other.id == p.id) {
-        return wrong(field_join(path, "id"), "duplicate port id " + p.id.str());
+        return node_error(field_join(path, "id"), "duplicate port id " + p.id.str());
       }
     }
     ports.push_back(std::move(p));
@@ -303,7 +303,7 @@ Result<NodeInfra> read_infra(const json& v, std::string path) {
   CL_RETURN_IF_ERROR(read_node_base(r, infra));
   CL_ASSIGN_OR_RETURN(std::optional<std::string> type, r.opt_string("type"));
   if (!type) {
-    return wrong(r.path("type"), "is required");
+    return node_error(r.path("type"), "is required");
   }
   infra.type = *type;
   CL_ASSIGN_OR_RETURN(infra.domain, r.opt_string("domain"));

@@ -19,7 +19,7 @@ constexpr std::pair<std::string_view, int> kProtocols[] = {
     {"udp", 17},       {"udplite", 136},  {"vrrp", 112},
 };
 
-std::string lower(std::string_view s) {
+std::string lowercase(std::string_view s) {
   std::string out(s);
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -98,7 +98,7 @@ Result<FlowClassifier> normalise_classifier(const FlowClassifierCreate& request)
                       request.ethertype);
   }
   const bool v6 = fc.ethertype == "IPv6";
-  fc.protocol = lower(fc.protocol);
+  fc.protocol = lowercase(fc.protocol);
   CL_ASSIGN_OR_RETURN(int proto, protocol_number(fc.protocol));
   const bool has_ports = fc.source_port_range_min || fc.source_port_range_max ||
                          fc.destination_port_range_min || fc.destination_port_range_max;

@@ -14,7 +14,7 @@ namespace {
 
 constexpr size_t kMaxConfigBytes = 1 << 20;
 
-struct Reader {
+struct ConfigReader {
   NodeConfig config;
   std::vector<std::string>* warnings = nullptr;
   std::string source;
@@ -34,7 +34,7 @@ std::vector<std::string> list_value(std::string_view text) {
   return out;
 }
 
-bool set_port(Reader& r, std::string_view value) {
+bool set_port(ConfigReader& r, std::string_view value) {
   int port = 0;
   auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), port);
   if (ec != std::errc() || end != value.data() + value.size() || port < 1 || port > 65535) {
@@ -45,7 +45,7 @@ bool set_port(Reader& r, std::string_view value) {
   return true;
 }
 
-bool set_graphs(Reader& r, std::string_view value) {
+bool set_graphs(ConfigReader& r, std::string_view value) {
   for (const std::string& item : list_value(value)) {
     auto eq = item.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == item.size()) {
@@ -58,7 +58,7 @@ bool set_graphs(Reader& r, std::string_view value) {
 }
 
 // One key of the file; false (with r.error) stops the parse.
-bool take(Reader& r, std::string_view section, std::string_view key, std::string_view value) {
+bool take(ConfigReader& r, std::string_view section, std::string_view key, std::string_view value) {
   NodeConfig& c = r.config;
   if (section == "physical ports" && key == "ports_name") {
     c.interfaces = list_value(value);
@@ -82,14 +82,14 @@ bool take(Reader& r, std::string_view section, std::string_view key, std::string
 }
 
 int on_key(void* user, const char* section, const char* key, const char* value) {
-  return take(*static_cast<Reader*>(user), section, key, value) ? 1 : 0;
+  return take(*static_cast<ConfigReader*>(user), section, key, value) ? 1 : 0;
 }
 
 }  // namespace
 
 Result<NodeConfig> parse_node_config(const std::string& text, const std::string& source,
                                      std::vector<std::string>* warnings) {
-  Reader r;
+  ConfigReader r;
   r.warnings = warnings;
   r.source = source;
   if (text.find('\0') != std::string::npos) {

@@ -75,7 +75,7 @@ void udp(Bytes& b, uint16_t src, uint16_t dst) {
   l4_header(b, src, dst, 8);
 }
 
-uint32_t ip(uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
+uint32_t ipv4(uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
   return htonl((uint32_t{a} << 24) | (uint32_t{b} << 16) | (uint32_t{c} << 8) | d);
 }
 
@@ -113,8 +113,8 @@ TEST(FrameParse, UntaggedIpv4Tcp) {
   EXPECT_EQ(key.vlan_id, kNoVlan);
   EXPECT_EQ(key.eth_type, kEthTypeIpv4);
   EXPECT_EQ(key.ip_proto, 6);
-  EXPECT_EQ(key.ipv4_src, ip(10, 0, 0, 1));
-  EXPECT_EQ(key.ipv4_dst, ip(10, 0, 0, 2));
+  EXPECT_EQ(key.ipv4_src, ipv4(10, 0, 0, 1));
+  EXPECT_EQ(key.ipv4_dst, ipv4(10, 0, 0, 2));
   EXPECT_EQ(key.l4_src, 12345);
   EXPECT_EQ(key.l4_dst, 80);
 }
@@ -183,8 +183,8 @@ TEST(FrameParse, ArpTakesSenderAndTargetAddresses) {
   put(b, {192, 168, 1, 2});
   FlowKey key = parse(b);
   EXPECT_EQ(key.eth_type, kEthTypeArp);
-  EXPECT_EQ(key.ipv4_src, ip(192, 168, 1, 1));
-  EXPECT_EQ(key.ipv4_dst, ip(192, 168, 1, 2));
+  EXPECT_EQ(key.ipv4_src, ipv4(192, 168, 1, 1));
+  EXPECT_EQ(key.ipv4_dst, ipv4(192, 168, 1, 2));
   EXPECT_EQ(key.ip_proto, 0);
 
   b.pop_back();  // truncated ARP: no addresses
@@ -247,7 +247,7 @@ TEST(FrameParse, TruncatedIpv4AndL4Headers) {
   for (size_t len = 34; len < 54; ++len) {
     FlowKey key = parse(Bytes(b.begin(), b.begin() + len));
     EXPECT_EQ(key.ip_proto, 6) << len;
-    EXPECT_EQ(key.ipv4_dst, ip(10, 0, 0, 2)) << len;
+    EXPECT_EQ(key.ipv4_dst, ipv4(10, 0, 0, 2)) << len;
     EXPECT_EQ(key.l4_src, 0) << len;
     EXPECT_EQ(key.l4_dst, 0) << len;
   }
@@ -284,7 +284,7 @@ TEST(FrameParse, FragmentsCarryL4OnlyInTheFirst) {
   udp(later, 7, 9);
   key = parse(later);
   EXPECT_EQ(key.ip_proto, 17);
-  EXPECT_EQ(key.ipv4_src, ip(10, 0, 0, 1));
+  EXPECT_EQ(key.ipv4_src, ipv4(10, 0, 0, 1));
   EXPECT_EQ(key.l4_src, 0);
   EXPECT_EQ(key.l4_dst, 0);
 }

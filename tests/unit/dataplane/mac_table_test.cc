@@ -5,7 +5,7 @@
 namespace chainlab::dataplane {
 namespace {
 
-constexpr uint64_t kSecond = 1'000'000'000ull;
+constexpr uint64_t kOneSecond = 1'000'000'000ull;
 
 Mac mac(uint32_t n) {
   return {0x02,
@@ -17,14 +17,14 @@ Mac mac(uint32_t n) {
 }
 
 TEST(MacTable, LearnAndLookup) {
-  MacTable t(64, 300 * kSecond);
+  MacTable t(64, 300 * kOneSecond);
   EXPECT_FALSE(t.lookup(mac(1), kNoVlan, 0).has_value());
   t.learn(mac(1), kNoVlan, 3, 0);  // a clock starting at 0 still learns
   EXPECT_EQ(t.lookup(mac(1), kNoVlan, 0), 3u);
   EXPECT_EQ(t.size(0), 1u);
-  t.learn(mac(1), kNoVlan, 4, kSecond);  // moved
-  EXPECT_EQ(t.lookup(mac(1), kNoVlan, kSecond), 4u);
-  EXPECT_EQ(t.size(kSecond), 1u);
+  t.learn(mac(1), kNoVlan, 4, kOneSecond);  // moved
+  EXPECT_EQ(t.lookup(mac(1), kNoVlan, kOneSecond), 4u);
+  EXPECT_EQ(t.size(kOneSecond), 1u);
 }
 
 TEST(MacTable, IgnoresGroupAndZeroSources) {
@@ -37,15 +37,15 @@ TEST(MacTable, IgnoresGroupAndZeroSources) {
 }
 
 TEST(MacTable, Aging) {
-  MacTable t(64, 10 * kSecond);
-  t.learn(mac(1), 1, 1, 100 * kSecond);
-  EXPECT_EQ(t.lookup(mac(1), 1, 109 * kSecond), 1u);
-  EXPECT_FALSE(t.lookup(mac(1), 1, 110 * kSecond).has_value());
-  EXPECT_EQ(t.size(110 * kSecond), 0u);
-  EXPECT_EQ(t.lookup(mac(1), 1, 50 * kSecond), 1u);  // clock went backwards: still there
-  t.learn(mac(1), 1, 2, 111 * kSecond);              // relearned after aging
-  EXPECT_EQ(t.lookup(mac(1), 1, 112 * kSecond), 2u);
-  EXPECT_EQ(t.size(112 * kSecond), 1u);
+  MacTable t(64, 10 * kOneSecond);
+  t.learn(mac(1), 1, 1, 100 * kOneSecond);
+  EXPECT_EQ(t.lookup(mac(1), 1, 109 * kOneSecond), 1u);
+  EXPECT_FALSE(t.lookup(mac(1), 1, 110 * kOneSecond).has_value());
+  EXPECT_EQ(t.size(110 * kOneSecond), 0u);
+  EXPECT_EQ(t.lookup(mac(1), 1, 50 * kOneSecond), 1u);  // clock went backwards: still there
+  t.learn(mac(1), 1, 2, 111 * kOneSecond);              // relearned after aging
+  EXPECT_EQ(t.lookup(mac(1), 1, 112 * kOneSecond), 2u);
+  EXPECT_EQ(t.size(112 * kOneSecond), 1u);
 }
 
 TEST(MacTable, VlansAreSeparate) {

@@ -4,13 +4,13 @@
 #include <gtest/gtest.h>
 
 #include "emulator/resource_model.h"
+#include "resource_model_helpers.h"
 
 namespace chainlab::emulator {
 namespace {
 
-GlobalBudget two_pop_budget() {
-  return GlobalBudget{.e_cpu = 1.0, .e_mem_mb = 512, .total_max_cu = 64, .total_max_mu = 2048};
-}
+using test_support::flavor;
+using test_support::two_pop_budget;
 
 std::unique_ptr<ResourceModel> create(const std::string& model, double max_cu, double max_mu) {
   ResourceModelRegistry registry("resource model");
@@ -18,10 +18,6 @@ std::unique_ptr<ResourceModel> create(const std::string& model, double max_cu, d
   auto rm = registry.create(model, ResourceModelSpec{model, max_cu, max_mu}, two_pop_budget());
   EXPECT_TRUE(rm.ok()) << (rm.ok() ? "" : rm.error().message);
   return rm.ok() ? std::move(rm).value() : nullptr;
-}
-
-Flavor flavor(std::string_view name) {
-  return find_flavor(name).value();
 }
 
 TEST(ResourceModelRegistry, HasTheThreeModelsAndOneErrorForUnknownNames) {

@@ -1,4 +1,5 @@
 #include "emulator/resource_model.h"
+#include "resource_model_helpers.h"
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -10,22 +11,16 @@
 namespace chainlab::emulator {
 namespace {
 
-constexpr int64_t kMiB = 1024 * 1024;
+using test_support::flavor;
+using test_support::two_pop_budget;
 
-// Two PoPs with max_cu 32 and max_mu 1024: single_cu = 1/64, single_mu = 0.25 MB.
-GlobalBudget two_pop_budget() {
-  return GlobalBudget{.e_cpu = 1.0, .e_mem_mb = 512, .total_max_cu = 64, .total_max_mu = 2048};
-}
+constexpr int64_t kMiB = 1024 * 1024;
 
 std::unique_ptr<ResourceModel> make_model(const std::string& model, double max_cu, double max_mu,
                                           const GlobalBudget& budget) {
   auto rm = make_resource_model(ResourceModelSpec{model, max_cu, max_mu}, budget);
   EXPECT_TRUE(rm.ok()) << (rm.ok() ? "" : rm.error().message);
   return std::move(rm).value();
-}
-
-Flavor flavor(std::string_view name) {
-  return find_flavor(name).value();
 }
 
 TEST(Flavor, BuiltinTable) {

@@ -8,21 +8,21 @@
 namespace chainlab::emulator {
 namespace {
 
-const std::string kExamples = std::string(CHAINLAB_SOURCE_DIR) + "/examples/topologies";
+const std::string kExampleDir = std::string(CHAINLAB_SOURCE_DIR) + "/examples/topologies";
 
 std::string error_of(const std::string& yaml, const std::string& source = "two.yaml") {
   auto r = Topology::from_yaml(yaml, source);
   return r.ok() ? std::string("ok") : r.error().message;
 }
 
-constexpr const char* kTwoPops = R"(
+constexpr const char* kTwoPopTopology = R"(
 pops: [{name: dc1}, {name: dc2}]
 links:
 )";
 
 TEST(TopologyYamlTest, EveryExampleLoads) {
   int count = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(kExamples)) {
+  for (const auto& entry : std::filesystem::directory_iterator(kExampleDir)) {
     auto r = Topology::load_file(entry.path().string());
     ASSERT_TRUE(r.ok()) << entry.path() << ": " << r.error().message;
     EXPECT_FALSE(r->pops().empty()) << entry.path();
@@ -32,13 +32,13 @@ TEST(TopologyYamlTest, EveryExampleLoads) {
 }
 
 TEST(TopologyYamlTest, TwoPopsIsTheDefaultTopology) {
-  auto r = Topology::load_file(kExamples + "/two-pops.yaml");
+  auto r = Topology::load_file(kExampleDir + "/two-pops.yaml");
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(*r, Topology::default_topology());
 }
 
 TEST(TopologyYamlTest, ThreeSwitches) {
-  auto r = Topology::load_file(kExamples + "/three-switches.yaml");
+  auto r = Topology::load_file(kExampleDir + "/three-switches.yaml");
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->name, "three-switches");
   EXPECT_EQ(r->pops().size(), 2u);
@@ -54,7 +54,7 @@ TEST(TopologyYamlTest, ThreeSwitches) {
 }
 
 TEST(TopologyYamlTest, ResourceModels) {
-  auto r = Topology::load_file(kExamples + "/resource-models.yaml");
+  auto r = Topology::load_file(kExampleDir + "/resource-models.yaml");
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_DOUBLE_EQ(r->emulator.e_cpu, 0.5);
   EXPECT_DOUBLE_EQ(r->emulator.e_mem_mb, 2048);
@@ -94,7 +94,7 @@ TEST(TopologyYamlTest, UnknownKeysAreErrors) {
   EXPECT_EQ(error_of("pops: [{name: dc1, resources: {modle: fixed}}]\n")
                 .rfind("two.yaml: pops[0].resources: unknown key 'modle'", 0),
             0u);
-  EXPECT_EQ(error_of(std::string(kTwoPops) + "  - {a: dc1, b: dc2, dealy: 1ms}\n")
+  EXPECT_EQ(error_of(std::string(kTwoPopTopology) + "  - {a: dc1, b: dc2, dealy: 1ms}\n")
                 .rfind("two.yaml: links[0]: unknown key 'dealy'", 0),
             0u);
   EXPECT_EQ(
@@ -105,7 +105,7 @@ TEST(TopologyYamlTest, UnknownKeysAreErrors) {
 }
 
 TEST(TopologyYamlTest, BadFields) {
-  std::string links = std::string(kTwoPops) +
+  std::string links = std::string(kTwoPopTopology) +
                       "  - {a: dc1, b: dc2}\n"
                       "  - {a: dc2, b: dc1}\n";
   EXPECT_EQ(error_of(links + "  - {a: dc1, b: dc2, delay: 10 parsecs}\n"),
@@ -253,7 +253,7 @@ TEST(TopologyYamlTest, BadGatekeeperApiOrSap) {
 }
 
 TEST(TopologyYamlTest, LearningExample) {
-  auto r = Topology::load_file(kExamples + "/learning.yaml");
+  auto r = Topology::load_file(kExampleDir + "/learning.yaml");
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->emulator.connectivity, Connectivity::kLearning);
   EXPECT_EQ(r->connectivity_of(*r->find_pop("dc1")), Connectivity::kLearning);
@@ -263,9 +263,9 @@ TEST(TopologyYamlTest, LearningExample) {
 }
 
 TEST(TopologyYamlTest, UnknownLinkEndsAndDuplicates) {
-  EXPECT_EQ(error_of(std::string(kTwoPops) + "  - {a: dc1, b: dc9}\n"),
+  EXPECT_EQ(error_of(std::string(kTwoPopTopology) + "  - {a: dc1, b: dc9}\n"),
             "two.yaml: links[0].b: no PoP or switch named 'dc9'");
-  EXPECT_EQ(error_of(std::string(kTwoPops) + "  - {a: dc1, b: dc1}\n"),
+  EXPECT_EQ(error_of(std::string(kTwoPopTopology) + "  - {a: dc1, b: dc1}\n"),
             "two.yaml: links[0].b: link from 'dc1' to itself");
   EXPECT_EQ(error_of("pops: [dc1]\nswitches: [dc1]\n"),
             "two.yaml: switches[0].name: 'dc1' is already the name of a PoP or switch");
@@ -276,7 +276,7 @@ TEST(TopologyYamlTest, UnknownLinkEndsAndDuplicates) {
 TEST(TopologyYamlTest, ToYamlRoundTrips) {
   for (const char* file :
        {"two-pops.yaml", "three-switches.yaml", "resource-models.yaml", "learning.yaml"}) {
-    auto r = Topology::load_file(kExamples + "/" + file);
+    auto r = Topology::load_file(kExampleDir + "/" + file);
     ASSERT_TRUE(r.ok()) << r.error().message;
     std::string yaml = r->to_yaml();
     auto back = Topology::from_yaml(yaml, "round-trip");

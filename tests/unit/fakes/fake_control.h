@@ -210,6 +210,11 @@ class FakeControl final : public emulator::Control {
     return make_error(ErrorCode::kUnavailable, "the fake keeps no log of '{}'", name);
   }
 
+  Result<emulator::CaptureTarget> capture_target(const std::string&, const std::string& name,
+                                                 const std::string&) override {
+    return make_error(ErrorCode::kUnavailable, "the fake captures nothing of '{}'", name);
+  }
+
   std::vector<emulator::PopInfo> list_pops() override {
     std::vector<emulator::PopInfo> out;
     for (const auto& pop : topology_.pops()) {

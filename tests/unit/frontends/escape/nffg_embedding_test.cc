@@ -14,7 +14,7 @@ namespace {
 using embedding::kUnlimited;
 using ::testing::HasSubstr;
 
-Nffg fixture(const std::string& name) {
+Nffg embedding_fixture(const std::string& name) {
   auto text = read_file(CHAINLAB_SOURCE_DIR "/../shared/fixtures/nffg-escape/" + name);
   EXPECT_TRUE(text.ok()) << name;
   auto g = read_nffg(text.value_or(""));
@@ -41,7 +41,7 @@ size_t link(const embedding::Substrate& s, std::string_view id) {
 // escape-mn-topo: infras EE1, SW2, SW1, EE2 then SAPs SAP14, SAP1, SAP2 (7 nodes); 6 links, none
 // listed both ways, so 12 directed ones, 10 Mbps, 1.5 ms and cost 1 each.
 TEST(NffgEmbeddingTest, MininetTopologySubstrate) {
-  auto s = to_substrate(fixture("escape-mn-topo.nffg"));
+  auto s = to_substrate(embedding_fixture("escape-mn-topo.nffg"));
   ASSERT_TRUE(s.ok()) << s.error().message;
   ASSERT_EQ(s->nodes.size(), 7u);
   ASSERT_EQ(s->links.size(), 12u);
@@ -73,7 +73,7 @@ TEST(NffgEmbeddingTest, MininetTopologySubstrate) {
 // cpu 16, mem 64000, storage 150, delay 0.5, bandwidth 1000; pe0 switches 100 Mbps; the first
 // link san0 -> fi0 has 0.1 ms and 1000 Mbps.
 TEST(NffgEmbeddingTest, NanoTopoSubstrate) {
-  auto s = to_substrate(fixture("NanoTopo.nffg"));
+  auto s = to_substrate(embedding_fixture("NanoTopo.nffg"));
   ASSERT_TRUE(s.ok()) << s.error().message;
   EXPECT_EQ(s->nodes.size(), 33u);
   EXPECT_EQ(s->links.size(), 112u);
@@ -93,7 +93,7 @@ TEST(NffgEmbeddingTest, NanoTopoSubstrate) {
 // ReqForNanoTopo: 3 NFs (comp needs cpu 8, mem 10000), SAPs sap1/sap2 bound to themselves, 5
 // hops without bandwidth, 2 requirements of 40 ms and 4 Mbps on [1, 2, 3] and [4, 5].
 TEST(NffgEmbeddingTest, NanoTopoRequest) {
-  auto r = to_request(fixture("ReqForNanoTopo.nffg"));
+  auto r = to_request(embedding_fixture("ReqForNanoTopo.nffg"));
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->id, "NFV-SDN-demo-req");
   ASSERT_EQ(r->nfs.size(), 3u);
@@ -165,8 +165,8 @@ embedding::Mapping hand_mapping(const embedding::Substrate& s) {
 class MappedNffgTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    topo_ = fixture("escape-mn-topo.nffg");
-    req_ = fixture("escape-mn-req.nffg");
+    topo_ = embedding_fixture("escape-mn-topo.nffg");
+    req_ = embedding_fixture("escape-mn-req.nffg");
     auto s = to_substrate(topo_);
     auto r = to_request(req_);
     ASSERT_TRUE(s.ok() && r.ok());

@@ -14,7 +14,7 @@ namespace graph = orchestration::graph;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-Nffg fixture(const std::string& path) {
+Nffg graph_fixture(const std::string& path) {
   auto text = read_file(CHAINLAB_SOURCE_DIR "/../shared/fixtures/" + path);
   EXPECT_TRUE(text.ok()) << path;
   auto g = read_nffg(text.value_or(""));
@@ -31,7 +31,7 @@ graph::ServiceGraph translate(const Nffg& req) {
 class NffgGraphFixtureTest : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(NffgGraphFixtureTest, TranslatesAndValidates) {
-  Nffg req = fixture(GetParam());
+  Nffg req = graph_fixture(GetParam());
   auto g = to_service_graph(req);
   ASSERT_TRUE(g.ok()) << g.error().message;
   EXPECT_TRUE(g->validate().ok());
@@ -59,7 +59,7 @@ INSTANTIATE_TEST_SUITE_P(
 // (port 1), hops 5, 2, 3, 1, 4 and requirements 29745296 over [1, 2, 3] and 29745360 over
 // [4, 5], both 30 ms and 4.
 TEST(NffgGraphTest, MininetRequest) {
-  graph::ServiceGraph g = translate(fixture("nffg-escape/escape-mn-req.nffg"));
+  graph::ServiceGraph g = translate(graph_fixture("nffg-escape/escape-mn-req.nffg"));
   EXPECT_EQ(g.id, "SG-request");
   EXPECT_EQ(g.name, "SG-name");
   ASSERT_EQ(g.functions.size(), 3u);
@@ -99,7 +99,7 @@ TEST(NffgGraphTest, MininetRequest) {
 
 // escape-mn-req-flowclass: hop 5 (fwd:1 -> SAP1:1) carries "dl_src=00:00:00:00:00:01".
 TEST(NffgGraphTest, FlowclassBecomesTheMatch) {
-  graph::ServiceGraph g = translate(fixture("nffg-escape/escape-mn-req-flowclass.nffg"));
+  graph::ServiceGraph g = translate(graph_fixture("nffg-escape/escape-mn-req-flowclass.nffg"));
   const graph::Eline* hop5 = g.eline("5");
   ASSERT_NE(hop5, nullptr);
   graph::Match expected;
@@ -112,7 +112,7 @@ TEST(NffgGraphTest, FlowclassBecomesTheMatch) {
 // att-demo-req1: hop 2053 SAPgreen -> 2-SPLITTER:1 matches IPv4 to 192.168.1.156 from
 // 9c:5c:8e:af:2e:e0 (2063 is the same for ARP); the two PID helpers are anti-affine.
 TEST(NffgGraphTest, AttDemoMatchesAndAntiAffinity) {
-  graph::ServiceGraph g = translate(fixture("mapping/att-demo-req1.nffg"));
+  graph::ServiceGraph g = translate(graph_fixture("mapping/att-demo-req1.nffg"));
   EXPECT_EQ(g.id, "d36ada10-ea17-11e6-88f3-3065ec956147");
   EXPECT_EQ(g.name, "Single-BiSBiS-View");
   EXPECT_EQ(g.functions.size(), 3u);
@@ -143,7 +143,7 @@ TEST(NffgGraphTest, AttDemoMatchesAndAntiAffinity) {
 // jsac-delfail-req1: Test-2-SC-0-VNF-7 has cpu 3, mem 625.935..., storage 1.110...: memory and
 // storage round up, cpu stays fractional-capable.
 TEST(NffgGraphTest, FractionalSizesRoundUp) {
-  graph::ServiceGraph g = translate(fixture("mapping/jsac-delfail-req1.nffg"));
+  graph::ServiceGraph g = translate(graph_fixture("mapping/jsac-delfail-req1.nffg"));
   const graph::Function* f = g.function("Test-2-SC-0-VNF-7");
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->resources, (graph::Resources{3, 626, 2}));
@@ -152,7 +152,7 @@ TEST(NffgGraphTest, FractionalSizesRoundUp) {
 }
 
 TEST(NffgGraphTest, UnparsableFlowclassNamesTheHop) {
-  Nffg req = fixture("nffg-escape/escape-mn-req-flowclass.nffg");
+  Nffg req = graph_fixture("nffg-escape/escape-mn-req-flowclass.nffg");
   for (SgHop& hop : req.edge_sg_nexthops) {
     if (hop.id.str() == "2") {
       hop.flowclass = "in_port=1;TAG=SAP1|comp|1";
@@ -167,7 +167,7 @@ TEST(NffgGraphTest, UnparsableFlowclassNamesTheHop) {
 }
 
 TEST(NffgGraphTest, InconsistentFlowclassIsRejected) {
-  Nffg req = fixture("nffg-escape/escape-mn-req.nffg");
+  Nffg req = graph_fixture("nffg-escape/escape-mn-req.nffg");
   req.edge_sg_nexthops[0].flowclass = "dl_type=0x86dd,nw_dst=10.0.0.1";
   auto g = to_service_graph(req);
   ASSERT_FALSE(g.ok());
@@ -177,7 +177,7 @@ TEST(NffgGraphTest, InconsistentFlowclassIsRejected) {
 }
 
 TEST(NffgGraphTest, PortAddressesAndHostConstraints) {
-  Nffg req = fixture("nffg-escape/escape-mn-req.nffg");
+  Nffg req = graph_fixture("nffg-escape/escape-mn-req.nffg");
   NodeNf& comp = req.node_nfs[1];
   ASSERT_EQ(comp.id.str(), "comp");
   Addresses a;
@@ -209,7 +209,7 @@ TEST(NffgGraphTest, PortAddressesAndHostConstraints) {
 }
 
 TEST(NffgGraphTest, SapBindingIsThePop) {
-  Nffg req = fixture("nffg-escape/escape-mn-req.nffg");
+  Nffg req = graph_fixture("nffg-escape/escape-mn-req.nffg");
   req.node_saps[0].binding = "dc1";
   graph::ServiceGraph g = translate(req);
   EXPECT_EQ(g.sap("SAP1")->binding.pop, "dc1");
@@ -217,7 +217,7 @@ TEST(NffgGraphTest, SapBindingIsThePop) {
 }
 
 TEST(NffgGraphTest, NegativeMemoryIsRejected) {
-  Nffg req = fixture("nffg-escape/escape-mn-req.nffg");
+  Nffg req = graph_fixture("nffg-escape/escape-mn-req.nffg");
   req.node_nfs[2].specification->resources->mem = -1;
   auto g = to_service_graph(req);
   ASSERT_FALSE(g.ok());
@@ -226,14 +226,14 @@ TEST(NffgGraphTest, NegativeMemoryIsRejected) {
 }
 
 TEST(NffgGraphTest, ValidationErrorsComeBack) {
-  Nffg req = fixture("nffg-escape/escape-mn-req.nffg");
+  Nffg req = graph_fixture("nffg-escape/escape-mn-req.nffg");
   req.edge_reqs[0].sg_path.push_back(Id::number(int64_t{99}));
   auto g = to_service_graph(req);
   ASSERT_FALSE(g.ok());
   EXPECT_EQ(g.error().code, ErrorCode::kInvalidArgument);
   EXPECT_THAT(g.error().message, HasSubstr("unknown E-Line '99'"));
 
-  req = fixture("mapping/att-demo-req1.nffg");
+  req = graph_fixture("mapping/att-demo-req1.nffg");
   req.node_nfs[0].constraints->antiaffinity["2"] = Id("nobody");
   g = to_service_graph(req);
   ASSERT_FALSE(g.ok());

@@ -15,10 +15,10 @@ namespace {
 using nlohmann::json;
 using ::testing::HasSubstr;
 
-const std::string kFixtures = CHAINLAB_SOURCE_DIR "/../shared/fixtures/";
+const std::string kJsonFixtures = CHAINLAB_SOURCE_DIR "/../shared/fixtures/";
 
-std::string fixture(const std::string& name) {
-  auto text = read_file(kFixtures + name, size_t{4} << 20);
+std::string fixture_text(const std::string& name) {
+  auto text = read_file(kJsonFixtures + name, size_t{4} << 20);
   EXPECT_TRUE(text.ok()) << name;
   return text.value_or("");
 }
@@ -26,7 +26,7 @@ std::string fixture(const std::string& name) {
 std::vector<std::string> nffg_fixtures() {
   std::vector<std::string> out;
   for (const char* dir : {"nffg-escape", "mapping"}) {
-    for (const auto& e : std::filesystem::directory_iterator(kFixtures + dir)) {
+    for (const auto& e : std::filesystem::directory_iterator(kJsonFixtures + dir)) {
       if (e.path().extension() == ".nffg") {
         out.push_back(std::string(dir) + "/" + e.path().filename().string());
       }
@@ -46,7 +46,7 @@ TEST(NffgJsonTest, EveryFixtureRoundTrips) {
   std::vector<std::string> files = nffg_fixtures();
   ASSERT_GE(files.size(), 16u);
   for (const std::string& name : files) {
-    std::string text = fixture(name);
+    std::string text = fixture_text(name);
     auto g = read_nffg(text);
     ASSERT_TRUE(g.ok()) << name << ": " << g.error().message;
     EXPECT_EQ(to_json(*g), json::parse(text)) << name;
@@ -58,7 +58,7 @@ TEST(NffgJsonTest, EveryFixtureRoundTrips) {
 }
 
 TEST(NffgJsonTest, MappedTopologyIsModelled) {
-  auto g = read_nffg(fixture("nffg-escape/escape-mn-mapped-topo.nffg"));
+  auto g = read_nffg(fixture_text("nffg-escape/escape-mn-mapped-topo.nffg"));
   ASSERT_TRUE(g.ok()) << g.error().message;
   EXPECT_EQ(g->node_nfs.size(), 3u);
   EXPECT_EQ(g->node_saps.size(), 4u);
@@ -84,13 +84,13 @@ TEST(NffgJsonTest, MappedTopologyIsModelled) {
 }
 
 TEST(NffgJsonTest, ConstraintsAndModeAreModelled) {
-  auto req = read_nffg(fixture("mapping/att-demo-req1.nffg"));
+  auto req = read_nffg(fixture_text("mapping/att-demo-req1.nffg"));
   ASSERT_TRUE(req.ok()) << req.error().message;
   EXPECT_EQ(req->mode(), Mode::kAdd);
   const NodeNf& nf = req->node_nfs[0];
   ASSERT_TRUE(nf.constraints.has_value());
   EXPECT_EQ(nf.constraints->antiaffinity.at("2"), Id("2-PIDHELPER1"));
-  auto del = read_nffg(fixture("mapping/jsac-delfail-req1.nffg"));
+  auto del = read_nffg(fixture_text("mapping/jsac-delfail-req1.nffg"));
   ASSERT_TRUE(del.ok());
   EXPECT_EQ(del->mode(), Mode::kDelete);
 }

@@ -13,8 +13,8 @@ using testing::zip_entries;
 using testing::zsymlink;
 using testing::zzeros;
 
-void expect_error(const Result<std::map<std::string, std::string>>& r, ErrorCode code,
-                  std::string_view substring) {
+void expect_archive_error(const Result<std::map<std::string, std::string>>& r, ErrorCode code,
+                          std::string_view substring) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, code) << r.error().message;
   EXPECT_NE(r.error().message.find(substring), std::string::npos) << r.error().message;
@@ -50,28 +50,28 @@ TEST(PackageArchive, ReadsLargeIncompressibleFileUnderDefaultLimits) {
 }
 
 TEST(PackageArchive, RefusesUnsafePaths) {
-  expect_error(read_archive(zip_entries({zfile("../x", "x")})), ErrorCode::kInvalidArgument,
-               "'../x': '..' path component");
-  expect_error(read_archive(zip_entries({zfile("a/../../x", "x")})), ErrorCode::kInvalidArgument,
-               "'..' path component");
-  expect_error(read_archive(zip_entries({zfile("/etc/x", "x")})), ErrorCode::kInvalidArgument,
-               "'/etc/x': absolute path");
+  expect_archive_error(read_archive(zip_entries({zfile("../x", "x")})), ErrorCode::kInvalidArgument,
+                       "'../x': '..' path component");
+  expect_archive_error(read_archive(zip_entries({zfile("a/../../x", "x")})),
+                       ErrorCode::kInvalidArgument, "'..' path component");
+  expect_archive_error(read_archive(zip_entries({zfile("/etc/x", "x")})),
+                       ErrorCode::kInvalidArgument, "'/etc/x': absolute path");
   // libarchive turns the backslashes into slashes; refused either way.
-  expect_error(read_archive(zip_entries({zfile("a\\..\\..\\x", "x")})), ErrorCode::kInvalidArgument,
-               "refusing archive entry");
+  expect_archive_error(read_archive(zip_entries({zfile("a\\..\\..\\x", "x")})),
+                       ErrorCode::kInvalidArgument, "refusing archive entry");
 }
 
 TEST(PackageArchive, RefusesLinksAndDevices) {
-  expect_error(read_archive(zip_entries({zsymlink("link", "/etc/passwd")})),
-               ErrorCode::kInvalidArgument, "'link': symbolic link");
+  expect_archive_error(read_archive(zip_entries({zsymlink("link", "/etc/passwd")})),
+                       ErrorCode::kInvalidArgument, "'link': symbolic link");
   std::string zip = zip_entries({zfile("dev", "")});
   ASSERT_TRUE(testing::set_unix_mode(zip, "dev", S_IFCHR | 0644));
-  expect_error(read_archive(zip), ErrorCode::kInvalidArgument, "'dev': character device");
+  expect_archive_error(read_archive(zip), ErrorCode::kInvalidArgument, "'dev': character device");
 }
 
 TEST(PackageArchive, RefusesDuplicateEntries) {
-  expect_error(read_archive(zip_entries({zfile("a.yml", "1"), zfile("./a.yml", "2")})),
-               ErrorCode::kInvalidArgument, "duplicate entry");
+  expect_archive_error(read_archive(zip_entries({zfile("a.yml", "1"), zfile("./a.yml", "2")})),
+                       ErrorCode::kInvalidArgument, "duplicate entry");
 }
 
 TEST(PackageArchive, RefusesZipBombByRatio) {
@@ -81,23 +81,25 @@ TEST(PackageArchive, RefusesZipBombByRatio) {
   PackageLimits limits;
   limits.max_file_bytes = 100u << 20;
   limits.max_total_bytes = 100u << 20;
-  expect_error(read_archive(zip, limits), ErrorCode::kResourceExhausted, "'bomb'");
-  expect_error(read_archive(zip, limits), ErrorCode::kResourceExhausted, "compression ratio");
+  expect_archive_error(read_archive(zip, limits), ErrorCode::kResourceExhausted, "'bomb'");
+  expect_archive_error(read_archive(zip, limits), ErrorCode::kResourceExhausted,
+                       "compression ratio");
 }
 
 TEST(PackageArchive, RefusesOversizedEntriesAndTotals) {
   std::string zip = zip_entries({zzeros("big", 50u << 20)});
   PackageLimits limits;
   limits.max_ratio = 1e9;  // only the sizes count
-  expect_error(read_archive(zip, limits), ErrorCode::kResourceExhausted,
-               "'big' is larger than the limit");
+  expect_archive_error(read_archive(zip, limits), ErrorCode::kResourceExhausted,
+                       "'big' is larger than the limit");
   limits.max_file_bytes = 1u << 20;
   limits.max_total_bytes = 1u << 20;
   std::string many = zip_entries({zzeros("a", 600u << 10), zzeros("b", 600u << 10)});
-  expect_error(read_archive(many, limits), ErrorCode::kResourceExhausted,
-               "more than the limit of 1048576 bytes (at 'b')");
+  expect_archive_error(read_archive(many, limits), ErrorCode::kResourceExhausted,
+                       "more than the limit of 1048576 bytes (at 'b')");
   limits.max_archive_bytes = 100;
-  expect_error(read_archive(many, limits), ErrorCode::kResourceExhausted, "larger than the limit");
+  expect_archive_error(read_archive(many, limits), ErrorCode::kResourceExhausted,
+                       "larger than the limit");
 }
 
 TEST(PackageArchive, RefusesTooManyEntries) {
@@ -107,8 +109,8 @@ TEST(PackageArchive, RefusesTooManyEntries) {
   }
   PackageLimits limits;
   limits.max_entries = 10;
-  expect_error(read_archive(zip_entries(entries), limits), ErrorCode::kResourceExhausted,
-               "more than 10 entries");
+  expect_archive_error(read_archive(zip_entries(entries), limits), ErrorCode::kResourceExhausted,
+                       "more than 10 entries");
   entries.pop_back();
   EXPECT_TRUE(read_archive(zip_entries(entries), limits).ok());
 }
@@ -127,9 +129,9 @@ TEST(PackageArchive, RefusesTruncatedCorruptAndNonZipInput) {
   EXPECT_NE(r.error().message.find("'a.yml' is corrupt or truncated"), std::string::npos)
       << r.error().message;
   EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument) << r.error().message;
-  expect_error(read_archive("this is not a zip archive at all"), ErrorCode::kInvalidArgument,
-               "not a zip archive");
-  expect_error(read_archive(""), ErrorCode::kInvalidArgument, "empty");
+  expect_archive_error(read_archive("this is not a zip archive at all"),
+                       ErrorCode::kInvalidArgument, "not a zip archive");
+  expect_archive_error(read_archive(""), ErrorCode::kInvalidArgument, "empty");
 }
 
 }  // namespace

@@ -18,7 +18,7 @@ using nlohmann::json;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-json rule(const std::string& id, const std::string& in, const std::string& out) {
+json decompose_rule(const std::string& id, const std::string& in, const std::string& out) {
   return {{"id", id},
           {"priority", 10},
           {"match", {{"port_in", in}}},
@@ -40,17 +40,17 @@ json security_subgraph() {
             {"end-points", {port_endpoint("in", "inout:0"), port_endpoint("out", "inout:1")}},
             {"big-switch",
              {{"flow-rules",
-               {rule("1", "endpoint:in", "vnf:fw:inout:0"),
-                rule("2", "vnf:fw:inout:1", "vnf:adb:inout:0"),
-                rule("3", "vnf:adb:inout:1", "endpoint:out"),
-                rule("4", "endpoint:out", "vnf:adb:inout:1"),
-                rule("5", "vnf:adb:inout:0", "vnf:fw:inout:1"),
-                rule("6", "vnf:fw:inout:0", "endpoint:in")}}}}}}};
+               {decompose_rule("1", "endpoint:in", "vnf:fw:inout:0"),
+                decompose_rule("2", "vnf:fw:inout:1", "vnf:adb:inout:0"),
+                decompose_rule("3", "vnf:adb:inout:1", "endpoint:out"),
+                decompose_rule("4", "endpoint:out", "vnf:adb:inout:1"),
+                decompose_rule("5", "vnf:adb:inout:0", "vnf:fw:inout:1"),
+                decompose_rule("6", "vnf:fw:inout:0", "endpoint:in")}}}}}}};
 }
 
 // eth0 <-> security <-> eth1.
 json user_graph(const json& extra_match = json::object()) {
-  json first = rule("1", "endpoint:a", "vnf:s:inout:0");
+  json first = decompose_rule("1", "endpoint:a", "vnf:s:inout:0");
   first["match"].update(extra_match);
   return {{"forwarding-graph",
            {{"VNFs", {function("s", "security")}},
@@ -59,9 +59,9 @@ json user_graph(const json& extra_match = json::object()) {
               {{"id", "b"}, {"type", "interface"}, {"interface", {{"if-name", "eth1"}}}}}},
             {"big-switch",
              {{"flow-rules",
-               {first, rule("2", "vnf:s:inout:1", "endpoint:b"),
-                rule("3", "endpoint:b", "vnf:s:inout:1"),
-                rule("4", "vnf:s:inout:0", "endpoint:a")}}}}}}};
+               {first, decompose_rule("2", "vnf:s:inout:1", "endpoint:b"),
+                decompose_rule("3", "endpoint:b", "vnf:s:inout:1"),
+                decompose_rule("4", "vnf:s:inout:0", "endpoint:a")}}}}}}};
 }
 
 json template_json(const std::string& capability, bool expandable, const std::string& uri) {
@@ -148,8 +148,10 @@ TEST_F(DecomposeTest, FunctionsWithinFunctionsAreDecomposedRecursively) {
   json inner = security_subgraph();
   inner["forwarding-graph"]["VNFs"] = json::array({function("x", "adv-blocker")});
   inner["forwarding-graph"]["big-switch"]["flow-rules"] = {
-      rule("1", "endpoint:in", "vnf:x:inout:0"), rule("2", "vnf:x:inout:1", "endpoint:out"),
-      rule("3", "endpoint:out", "vnf:x:inout:1"), rule("4", "vnf:x:inout:0", "endpoint:in")};
+      decompose_rule("1", "endpoint:in", "vnf:x:inout:0"),
+      decompose_rule("2", "vnf:x:inout:1", "endpoint:out"),
+      decompose_rule("3", "endpoint:out", "vnf:x:inout:1"),
+      decompose_rule("4", "vnf:x:inout:0", "endpoint:in")};
   write("inner.json", inner);
   auto g = run(user_graph());
   ASSERT_TRUE(g.ok()) << g.error().message;
@@ -188,7 +190,7 @@ TEST_F(DecomposeTest, SubGraphsThatCannotBeComposedAreRefusedNamingWhy) {
        "sub-graph end-point 'in' is of type internal"},
       {[](json& s) {
          s["forwarding-graph"]["big-switch"]["flow-rules"].push_back(
-             rule("7", "endpoint:in", "vnf:adb:inout:0"));
+             decompose_rule("7", "endpoint:in", "vnf:adb:inout:0"));
        },
        "two rules take traffic from its port inout:0 inside"},
   };

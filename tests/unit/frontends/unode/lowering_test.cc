@@ -23,7 +23,7 @@ json graph_with(const json& rule) {
   return g;
 }
 
-json rule(const json& match, const json& actions) {
+json lowering_rule(const json& match, const json& actions) {
   json m = match;
   m["port_in"] = "endpoint:e0";
   return {{"id", "r1"}, {"priority", 7}, {"match", m}, {"actions", actions}};
@@ -41,7 +41,7 @@ Result<dataplane::PortId> lookup(const LsiPort& p) {
 }
 
 Result<dataplane::RuleSpec> lowered(const json& match, const json& actions) {
-  auto g = parse_nffg(graph_with(rule(match, actions)));
+  auto g = parse_nffg(graph_with(lowering_rule(match, actions)));
   EXPECT_TRUE(g.ok()) << (g.ok() ? "" : g.error().message);
   if (!g.ok()) {
     return g.error();
@@ -51,7 +51,8 @@ Result<dataplane::RuleSpec> lowered(const json& match, const json& actions) {
 }
 
 TEST(LoweringTest, PortsComeFromTheLookupAndLinksCarryCrossingRules) {
-  auto g = parse_nffg(graph_with(rule(json::object(), {{{"output_to_port", "vnf:a:inout:1"}}})));
+  auto g = parse_nffg(
+      graph_with(lowering_rule(json::object(), {{{"output_to_port", "vnf:a:inout:1"}}})));
   ASSERT_TRUE(g.ok()) << g.error().message;
   Steering s = split_rules(*g);
   auto ingress = lower_rule(s.lsi0.at(0), lookup, 42);
@@ -136,7 +137,7 @@ TEST(LoweringTest, WhatTheDataPlaneCannotDoIsRefusedNamingRuleAndField) {
   }
   auto ports = lowered({{"dest_port", "80"}}, {out});
   EXPECT_THAT(ports.error().message, HasSubstr("need a protocol"));
-  auto g = parse_nffg(graph_with(rule(json::object(), {{{"set_ip_tos", "4"}}, out})));
+  auto g = parse_nffg(graph_with(lowering_rule(json::object(), {{{"set_ip_tos", "4"}}, out})));
   ASSERT_TRUE(g.ok());
   EXPECT_THAT(check_lowerable(*g).error().message, HasSubstr("set_ip_tos"));
 }
@@ -150,7 +151,7 @@ namespace {
 // e0 is a vlan end-point with id 30: a rule from it matches the tag and pops it; an output to it
 // pushes the tag for that output only.
 TEST(LoweringTest, VlanEndPointsAreTaggedOnLsi0) {
-  json g = graph_with(rule(json::object(), {{{"output_to_port", "endpoint:e1"}}}));
+  json g = graph_with(lowering_rule(json::object(), {{{"output_to_port", "endpoint:e1"}}}));
   g["forwarding-graph"]["big-switch"]["flow-rules"].push_back(
       {{"id", "r2"},
        {"priority", 7},
@@ -176,8 +177,8 @@ TEST(LoweringTest, VlanEndPointsAreTaggedOnLsi0) {
 }
 
 TEST(LoweringTest, AVlanIdMatchThatContradictsTheEndPointIsRefused) {
-  auto parsed =
-      parse_nffg(graph_with(rule({{"vlan_id", "31"}}, {{{"output_to_port", "endpoint:e1"}}})));
+  auto parsed = parse_nffg(
+      graph_with(lowering_rule({{"vlan_id", "31"}}, {{{"output_to_port", "endpoint:e1"}}})));
   ASSERT_TRUE(parsed.ok());
   TagLookup tags = [](const LsiPort& p) -> std::optional<uint16_t> {
     return p.port && p.port->id == "e0" ? std::optional<uint16_t>(30) : std::nullopt;

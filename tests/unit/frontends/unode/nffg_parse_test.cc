@@ -16,11 +16,11 @@ namespace {
 using nlohmann::json;
 using ::testing::HasSubstr;
 
-const std::string kFixtures = CHAINLAB_SOURCE_DIR "/../shared/fixtures/nffg-un/";
+const std::string kNffgFixtures = CHAINLAB_SOURCE_DIR "/../shared/fixtures/nffg-un/";
 
 // The passthrough example of the reference (one VNF between two interfaces), inline so that the
 // test runs without the fixtures too.
-json passthrough() {
+json passthrough_doc() {
   return json::parse(R"({"forwarding-graph": {
     "name": "Forwarding graph",
     "VNFs": [{"id": "00000001", "name": "example",
@@ -48,7 +48,7 @@ std::string error_of(const json& doc) {
 
 TEST(NffgParseTest, TheUniversalNodesExamples) {
   for (const char* name : {"simple_passthrough_nffg.json", "passthrough_with_vnf_nffg.json"}) {
-    auto text = read_file(kFixtures + name);
+    auto text = read_file(kNffgFixtures + name);
     if (!text.ok()) {
       GTEST_SKIP() << "../shared/fixtures/nffg-un not present next to the source tree";
     }
@@ -64,7 +64,7 @@ TEST(NffgParseTest, TheUniversalNodesExamples) {
 }
 
 TEST(NffgParseTest, ThePassthroughGraphsModel) {
-  auto g = parse_nffg(passthrough());
+  auto g = parse_nffg(passthrough_doc());
   ASSERT_TRUE(g.ok()) << g.error().message;
   ASSERT_EQ(g->vnfs.size(), 1u);
   EXPECT_EQ(g->vnfs[0].ports[1].id, "inout:1");
@@ -102,7 +102,7 @@ TEST(NffgParseTest, TheSeedsSpellingReadsAsTheSameGraph) {
 }
 
 TEST(NffgParseTest, EveryEndpointTypeMatchFieldAndActionRoundTrips) {
-  json doc = passthrough();
+  json doc = passthrough_doc();
   auto& fg = doc["forwarding-graph"];
   fg["end-points"].push_back(
       {{"id", "v"}, {"type", "vlan"}, {"vlan", {{"vlan-id", "25"}, {"if-name", "eth0"}}}});
@@ -163,21 +163,21 @@ TEST(NffgParseTest, UnknownKeysAreRefusedAtEveryLevel) {
        "forwarding-graph.big-switch.flow-rules[0].match.colour"},
   };
   for (const auto& [where, path] : places) {
-    json doc = passthrough();
+    json doc = passthrough_doc();
     doc[where]["colour"] = "red";
     EXPECT_THAT(error_of(doc), HasSubstr(path + ": unknown key")) << path;
   }
-  json doc = passthrough();
+  json doc = passthrough_doc();
   doc["forwarding-graph"]["big-switch"]["flow-rules"][0]["actions"][0]["teleport"] = true;
   EXPECT_THAT(error_of(doc), HasSubstr("actions[0].teleport: unknown action"));
-  doc = passthrough();
+  doc = passthrough_doc();
   doc["extra"] = 1;
   EXPECT_THAT(error_of(doc), HasSubstr("extra: unknown key"));
 }
 
 TEST(NffgParseTest, MandatoryFieldsAndReferences) {
   auto without = [](const char* pointer, const char* key) {
-    json doc = passthrough();
+    json doc = passthrough_doc();
     doc[json::json_pointer(pointer)].erase(key);
     return error_of(doc);
   };
@@ -188,7 +188,7 @@ TEST(NffgParseTest, MandatoryFieldsAndReferences) {
               HasSubstr("port_in: is required"));
 
   auto with_output = [](const std::string& port) {
-    json doc = passthrough();
+    json doc = passthrough_doc();
     doc["forwarding-graph"]["big-switch"]["flow-rules"][0]["actions"][0]["output_to_port"] = port;
     return error_of(doc);
   };
@@ -197,7 +197,7 @@ TEST(NffgParseTest, MandatoryFieldsAndReferences) {
   EXPECT_THAT(with_output("endpoint:nope"), HasSubstr("no end-point 'nope'"));
   EXPECT_THAT(with_output("eth0"), HasSubstr("is not a port"));
 
-  json doc = passthrough();
+  json doc = passthrough_doc();
   doc["forwarding-graph"]["big-switch"]["flow-rules"][0].erase("priority");
   auto defaulted = parse_nffg(doc);
   ASSERT_TRUE(defaulted.ok()) << defaulted.error().message;
@@ -210,21 +210,21 @@ TEST(NffgParseTest, MandatoryFieldsAndReferences) {
   auto normalised = parse_nffg(doc);
   ASSERT_TRUE(normalised.ok()) << normalised.error().message;
   EXPECT_EQ(normalised->vnfs[0].ports[0].mac, "02:00:00:00:00:0a");
-  doc = passthrough();
+  doc = passthrough_doc();
   doc["forwarding-graph"]["big-switch"]["flow-rules"][0]["actions"] =
       json::parse(R"([{"set_vlan_id": "5"}])");
   EXPECT_THAT(error_of(doc), HasSubstr("needs an output_to_port"));
   doc["forwarding-graph"]["big-switch"]["flow-rules"][0]["actions"] =
       json::parse(R"([{"drop": true}, {"output_to_port": "endpoint:00000003"}])");
   EXPECT_THAT(error_of(doc), HasSubstr("drop together with output_to_port"));
-  doc = passthrough();
+  doc = passthrough_doc();
   doc["forwarding-graph"]["end-points"][1]["id"] = "00000002";
   EXPECT_THAT(error_of(doc), HasSubstr("two end-points have the id '00000002'"));
 }
 
 TEST(NffgParseTest, MalformedValuesNameTheirField) {
   auto set = [](const char* pointer, json value) {
-    json doc = passthrough();
+    json doc = passthrough_doc();
     doc[json::json_pointer(pointer)] = std::move(value);
     return error_of(doc);
   };
@@ -249,7 +249,7 @@ TEST(NffgParseTest, MalformedValuesNameTheirField) {
 }
 
 TEST(NffgParseTest, BoundedInput) {
-  json doc = passthrough();
+  json doc = passthrough_doc();
   NffgLimits limits;
   limits.vnfs = 1;
   limits.text = 16;
@@ -257,7 +257,7 @@ TEST(NffgParseTest, BoundedInput) {
   auto g = parse_nffg(doc, limits);
   ASSERT_FALSE(g.ok());
   EXPECT_THAT(g.error().message, HasSubstr("more than 1 items"));
-  doc = passthrough();
+  doc = passthrough_doc();
   doc["forwarding-graph"]["name"] = std::string(17, 'x');
   g = parse_nffg(doc, limits);
   ASSERT_FALSE(g.ok());

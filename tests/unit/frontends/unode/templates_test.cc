@@ -16,7 +16,7 @@ namespace {
 using nlohmann::json;
 using ::testing::HasSubstr;
 
-const std::string kFixtures = CHAINLAB_SOURCE_DIR "/../shared/fixtures/un-templates";
+const std::string kTemplateFixtures = CHAINLAB_SOURCE_DIR "/../shared/fixtures/un-templates";
 
 json native_template(const std::string& capability, const std::string& ports = "0-1",
                      const std::string& type = "native") {
@@ -45,11 +45,11 @@ Vnf vnf(const std::string& name, size_t ports, const std::string& capability = "
 }
 
 TEST(TemplatesTest, TheDatastoresSamplesLoadInBothSpellings) {
-  if (!std::filesystem::exists(kFixtures)) {
+  if (!std::filesystem::exists(kTemplateFixtures)) {
     GTEST_SKIP() << "../shared/fixtures/un-templates not present next to the source tree";
   }
   std::vector<std::string> warnings;
-  auto repo = TemplateRepository::load(kFixtures, &warnings);
+  auto repo = TemplateRepository::load(kTemplateFixtures, &warnings);
   ASSERT_TRUE(repo.ok()) << repo.error().message;
   EXPECT_TRUE(warnings.empty()) << warnings.front();
   EXPECT_EQ(repo->size(), 5u);

@@ -5,7 +5,7 @@
 namespace chainlab::orchestration::graph {
 namespace {
 
-Port port(std::string id) {
+Port make_port(std::string id) {
   return Port{std::move(id), std::nullopt, std::nullopt};
 }
 
@@ -14,18 +14,20 @@ ServiceGraph sample() {
   ServiceGraph g;
   g.id = "svc";
   g.name = "web chain";
-  Function fw{"fw", "firewall", "chainlab/fw", "", "", {1.5, 512, 1}, {port("in"), port("out")},
-              {},   "dc1"};
+  Function fw{
+      "fw", "firewall", "chainlab/fw", "", "", {1.5, 512, 1}, {make_port("in"), make_port("out")},
+      {},   "dc1"};
   fw.ports[0].ip = *substrate::Cidr::parse("10.0.0.1/24");
   fw.ports[0].mac = *substrate::MacAddress::parse("02:00:00:00:00:01");
   fw.constraints.anti_affinity = {"dpi"};
   fw.constraints.allowed_hosts = {"dc1", "dc2"};
-  Function dpi{"dpi", "dpi", "chainlab/dpi", "", "", {1, 256, 0}, {port("in"), port("mgmt")},
-               {},    "dc2"};
+  Function dpi{
+      "dpi", "dpi", "chainlab/dpi", "", "", {1, 256, 0}, {make_port("in"), make_port("mgmt")},
+      {},    "dc2"};
   dpi.constraints.banned_hosts = {"dc3"};
   g.functions = {fw, dpi};
-  g.saps = {Sap{"client", "client", {"dc1", ""}, {port("p")}},
-            Sap{"server", "server", {"dc2", "eth1"}, {port("p")}}};
+  g.saps = {Sap{"client", "client", {"dc1", ""}, {make_port("p")}},
+            Sap{"server", "server", {"dc2", "eth1"}, {make_port("p")}}};
   g.elines = {Eline{"l1", {"client", "p"}, {"fw", "in"}, *parse_match("tcp,tp_dst=80"), true},
               Eline{"l2", {"fw", "out"}, {"dpi", "in"}, {}, true},
               Eline{"l3", {"dpi", "in"}, {"server", "p"}, {}, false}};

@@ -21,14 +21,14 @@ graph::ServiceGraph three_functions() {
   return g;
 }
 
-std::vector<PopCapacity> pops() {
+std::vector<PopCapacity> graph_pops() {
   return {{"dc1"}, {"dc2"}};
 }
 
 TEST(GraphPlacement, RoundRobinPlacesTheUnplacedInGraphOrder) {
   graph::ServiceGraph g = three_functions();
   g.functions[1].host = "dc2";  // placed already: kept, and not a unit
-  auto placed = place_graph(*make_round_robin_dc(), g, pops());
+  auto placed = place_graph(*make_round_robin_dc(), g, graph_pops());
   ASSERT_TRUE(placed.ok()) << placed.error().message;
   EXPECT_EQ(placed->functions[0].host, "dc1");
   EXPECT_EQ(placed->functions[1].host, "dc2");
@@ -38,7 +38,7 @@ TEST(GraphPlacement, RoundRobinPlacesTheUnplacedInGraphOrder) {
 TEST(GraphPlacement, StaticPlacementByFunctionName) {
   auto strategy = parse_static_placement("vnf-a: dc2\nvnf-b: dc1\nc: dc2\n");
   ASSERT_TRUE(strategy.ok()) << strategy.error().message;
-  auto placed = place_graph(**strategy, three_functions(), pops());
+  auto placed = place_graph(**strategy, three_functions(), graph_pops());
   ASSERT_TRUE(placed.ok()) << placed.error().message;
   EXPECT_EQ(placed->functions[0].host, "dc2");
   EXPECT_EQ(placed->functions[1].host, "dc1");
@@ -49,7 +49,7 @@ TEST(GraphPlacement, ConstraintsAreChecked) {
   auto strategy = make_first_dc();  // everything in dc1
   graph::ServiceGraph g = three_functions();
   g.functions[0].constraints.allowed_hosts = {"dc2"};
-  auto placed = place_graph(*strategy, g, pops());
+  auto placed = place_graph(*strategy, g, graph_pops());
   ASSERT_FALSE(placed.ok());
   EXPECT_EQ(placed.error().code, ErrorCode::kInvalidArgument);
   EXPECT_NE(placed.error().message.find("'a' placed in PoP 'dc1'"), std::string::npos)
@@ -57,19 +57,19 @@ TEST(GraphPlacement, ConstraintsAreChecked) {
 
   g = three_functions();
   g.functions[1].constraints.banned_hosts = {"dc1"};
-  EXPECT_FALSE(place_graph(*strategy, g, pops()).ok());
+  EXPECT_FALSE(place_graph(*strategy, g, graph_pops()).ok());
 
   g = three_functions();
   g.functions[2].constraints.anti_affinity = {"a"};
-  placed = place_graph(*strategy, g, pops());
+  placed = place_graph(*strategy, g, graph_pops());
   ASSERT_FALSE(placed.ok());
   EXPECT_NE(placed.error().message.find("anti-affinity with 'a'"), std::string::npos);
 
   g = three_functions();
   g.functions[2].constraints.affinity = {"a"};
-  EXPECT_TRUE(place_graph(*strategy, g, pops()).ok()) << "both in dc1";
+  EXPECT_TRUE(place_graph(*strategy, g, graph_pops()).ok()) << "both in dc1";
   g.functions[0].host = "dc2";
-  placed = place_graph(*strategy, g, pops());
+  placed = place_graph(*strategy, g, graph_pops());
   ASSERT_FALSE(placed.ok());
   EXPECT_NE(placed.error().message.find("affinity with 'a', which is in 'dc2'"), std::string::npos)
       << placed.error().message;

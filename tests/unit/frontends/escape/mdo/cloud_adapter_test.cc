@@ -67,7 +67,7 @@ class FakeCloud final : public CloudApi {
   int next_ = 0;
 };
 
-CloudSettings settings() {
+CloudSettings cloud_settings() {
   auto s = read_cloud_settings({"os",
                                 "openstack",
                                 {{"auth_url", "http://127.0.0.1:6001/v3"},
@@ -79,7 +79,7 @@ CloudSettings settings() {
 }
 
 TEST(CloudAdapterTest, SettingsAreTypedAndRefusedByPath) {
-  CloudSettings s = settings();
+  CloudSettings s = cloud_settings();
   EXPECT_EQ(s.infra, "os");
   EXPECT_EQ(s.project, "admin");
   EXPECT_EQ(s.saps.at("SAP1").network, "default");
@@ -99,7 +99,7 @@ TEST(CloudAdapterTest, SettingsAreTypedAndRefusedByPath) {
 }
 
 TEST(CloudAdapterTest, TheViewComesFromNovasLimitsAndImages) {
-  CloudAdapter a("os", settings(), std::make_unique<FakeCloud>());
+  CloudAdapter a("os", cloud_settings(), std::make_unique<FakeCloud>());
   auto v = a.view();
   ASSERT_TRUE(v.ok()) << v.error().message;
   ASSERT_EQ(v->node_infras.size(), 1u);
@@ -118,7 +118,7 @@ struct CloudAndStatic {
 };
 
 CloudAndStatic cloud_and_static() {
-  CloudSettings s = settings();
+  CloudSettings s = cloud_settings();
   s.saps["border"] = CloudSap{"wan", 1};
   auto fake = std::make_unique<FakeCloud>();
   CloudAndStatic t;
@@ -199,7 +199,7 @@ TEST(CloudAdapterTest, AFailedUpdateIsTakenBackToTheTemplateThatRan) {
 }
 
 TEST(CloudAdapterTest, AHopToASapTheSettingsDoNotNameIsRefused) {
-  CloudSettings s = settings();
+  CloudSettings s = cloud_settings();
   s.saps.clear();
   Nffg part = testing::chain_request("s1", {"f1"});
   NodeInfra cloud;

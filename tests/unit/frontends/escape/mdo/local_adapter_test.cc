@@ -32,7 +32,7 @@ emulator::Topology topology() {
   return t;
 }
 
-LocalSettings settings() {
+LocalSettings local_settings() {
   LocalSettings s;
   s.saps = {{"SAP1", "dc1"}, {"SAP2", "dc2"}, {"SAP3", "dc1"}};
   s.images = {{"fw", "img/fw"}, {"nat", "img/nat"}};
@@ -41,7 +41,7 @@ LocalSettings settings() {
 
 struct Local {
   FakeControl control{topology()};
-  LocalAdapter adapter{"loc", control, settings()};
+  LocalAdapter adapter{"loc", control, local_settings()};
 };
 
 struct NfAt {
@@ -50,8 +50,8 @@ struct NfAt {
   std::string pop;
 };
 
-json link(const std::string& id, const std::string& src, json src_port, const std::string& dst,
-          json dst_port) {
+json local_link(const std::string& id, const std::string& src, json src_port,
+                const std::string& dst, json dst_port) {
   return {{"id", id},
           {"src_node", src},
           {"src_port", std::move(src_port)},
@@ -68,21 +68,21 @@ Nffg part(const std::string& id, const std::vector<NfAt>& nfs) {
   json doc = {{"parameters", {{"id", id}, {"version", "1.0"}, {"mode", "ADD"}}}};
   doc["node_saps"] = json::array({{{"id", "SAP1"}, {"ports", json::array({{{"id", 1}}})}},
                                   {{"id", "SAP2"}, {"ports", json::array({{{"id", 1}}})}}});
-  doc["edge_links"] =
-      json::array({link("dc1-SAP1", "dc1", 1, "SAP1", 1), link("dc2-SAP2", "dc2", 1, "SAP2", 1)});
+  doc["edge_links"] = json::array(
+      {local_link("dc1-SAP1", "dc1", 1, "SAP1", 1), local_link("dc2-SAP2", "dc2", 1, "SAP2", 1)});
   std::vector<std::string> path = {"SAP1"};
   for (const NfAt& nf : nfs) {
     std::string port = nf.pop + "|" + nf.id + "|1";
     ports[nf.pop].push_back({{"id", port}});
     doc["node_nfs"].push_back(
         {{"id", nf.id}, {"functional_type", nf.type}, {"ports", json::array({{{"id", 1}}})}});
-    doc["edge_links"].push_back(link(port, nf.pop, port, nf.id, 1));
-    doc["edge_links"].push_back(link(port + "-back", nf.id, 1, nf.pop, port));
+    doc["edge_links"].push_back(local_link(port, nf.pop, port, nf.id, 1));
+    doc["edge_links"].push_back(local_link(port + "-back", nf.id, 1, nf.pop, port));
     path.push_back(nf.id);
   }
   path.push_back("SAP2");
   for (size_t i = 0; i + 1 < path.size(); ++i) {
-    doc["edge_sg_nexthops"].push_back(link("", path[i], 1, path[i + 1], 1));
+    doc["edge_sg_nexthops"].push_back(local_link("", path[i], 1, path[i + 1], 1));
     doc["edge_sg_nexthops"].back()["id"] = i + 1;
   }
   for (const auto& [pop, p] : ports) {
@@ -316,7 +316,7 @@ TEST(LocalAdapterTest, SettingsAreRead) {
 TEST(LocalAdapterTest, TheOrchestratorDeploysAServiceOnTheEmulation) {
   FakeControl control{topology()};
   std::vector<std::unique_ptr<DomainAdapter>> domains;
-  domains.push_back(std::make_unique<LocalAdapter>("loc", control, settings()));
+  domains.push_back(std::make_unique<LocalAdapter>("loc", control, local_settings()));
   auto mdo = Orchestrator::create(std::move(domains), {});
   ASSERT_TRUE(mdo.ok()) << mdo.error().message;
   Status s = (*mdo)->execute(chain_request("s1", {"f1", "f2"}));

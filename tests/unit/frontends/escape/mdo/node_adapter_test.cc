@@ -85,7 +85,7 @@ json description(std::vector<std::string> capabilities, int cores = 4) {
               {"memory", {{"free-mb", 4096}, {"total-mb", 4096}}}}}}}};
 }
 
-AdapterSpec spec(const std::string& name, json saps) {
+AdapterSpec node_spec(const std::string& name, json saps) {
   return {name, "chainlab-node",
           json{{"url", "http://127.0.0.1:8080"}, {"password", "pw"}, {"saps", std::move(saps)}},
           "."};
@@ -128,11 +128,11 @@ Nffg two_nf_request() {
 }
 
 TEST(NodeAdapterTest, SettingsAreTypedAndRefusedByPath) {
-  NodeSettings s = settings_of(
-      spec("un1", {{"SAP1", {{"interface", "eth1"}}},
-                   {"x",
-                    {{"gre", {{"local-ip", "10.0.0.1"}, {"remote-ip", "10.0.0.2"}, {"key", 7}}},
-                     {"border", true}}}}));
+  NodeSettings s = settings_of(node_spec(
+      "un1", {{"SAP1", {{"interface", "eth1"}}},
+              {"x",
+               {{"gre", {{"local-ip", "10.0.0.1"}, {"remote-ip", "10.0.0.2"}, {"key", 7}}},
+                {"border", true}}}}));
   EXPECT_EQ(s.infra, "un1");
   EXPECT_EQ(s.user, "admin");
   EXPECT_EQ(s.saps.at("SAP1").if_name, "eth1");
@@ -161,7 +161,7 @@ TEST(NodeAdapterTest, SettingsAreTypedAndRefusedByPath) {
 TEST(NodeAdapterTest, TheViewComesFromTheDescription) {
   auto d = parse_json(*read_file(kDescription), "fixture");
   ASSERT_TRUE(d.ok());
-  NodeSettings s = settings_of(spec("un1", {{"SAP1", {{"interface", "eth1"}}}}));
+  NodeSettings s = settings_of(node_spec("un1", {{"SAP1", {{"interface", "eth1"}}}}));
   auto v = node_view(*d, s);
   ASSERT_TRUE(v.ok()) << v.error().message;
   ASSERT_EQ(v->node_infras.size(), 1u);
@@ -177,7 +177,7 @@ TEST(NodeAdapterTest, TheViewComesFromTheDescription) {
 
 // A node's description of any shape is a view (without what it lacks), never a crash.
 TEST(NodeAdapterTest, AnyDescriptionShapeIsAView) {
-  NodeSettings s = settings_of(spec("un1", json::object()));
+  NodeSettings s = settings_of(node_spec("un1", json::object()));
   const char* kInfo = R"({"netgroup-domain:informations": )";
   for (std::string d : {std::string("[]"), std::string(R"("x")"), kInfo + std::string("7}"),
                         kInfo + std::string(R"({"capabilities": {"functional-capabilities":
@@ -212,10 +212,10 @@ TwoNodes two_nodes() {
   t.api2 = api2.get();
   json border = {{"interface", "veth-w"}, {"border", true}};
   auto n1 = std::make_unique<NodeAdapter>(
-      "un1", settings_of(spec("un1", {{"SAP1", {{"interface", "eth1"}}}, {"wire", border}})),
+      "un1", settings_of(node_spec("un1", {{"SAP1", {{"interface", "eth1"}}}, {"wire", border}})),
       std::move(api1));
   auto n2 = std::make_unique<NodeAdapter>(
-      "un2", settings_of(spec("un2", {{"SAP2", {{"interface", "eth2"}}}, {"wire", border}})),
+      "un2", settings_of(node_spec("un2", {{"SAP2", {{"interface", "eth2"}}}, {"wire", border}})),
       std::move(api2));
   t.node1 = n1.get();
   std::vector<std::unique_ptr<DomainAdapter>> domains;

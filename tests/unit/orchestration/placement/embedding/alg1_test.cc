@@ -35,7 +35,7 @@ class Net {
 };
 
 // sapA -> nf1 -> ... -> sapB, one requirement over the whole chain.
-Request chain(std::vector<std::string> types, double max_delay, std::vector<double> bws = {}) {
+Request alg1_chain(std::vector<std::string> types, double max_delay, std::vector<double> bws = {}) {
   Request r;
   r.id = "req";
   r.saps = {{"sapA", ""}, {"sapB", ""}};
@@ -102,7 +102,7 @@ TEST(Alg1Test, MapsASimpleChain) {
   Net n;
   n.sap("sapA").sap("sapB").sw("s1").infra("host", 10);
   n.link("sapA", "s1").link("s1", "host").link("s1", "sapB");
-  Request r = chain({"X", "X"}, 100);
+  Request r = alg1_chain({"X", "X"}, 100);
   Embedding e = run(n.s, r);
   expect_valid(n.s, r, e);
   EXPECT_EQ(host(n.s, e, "nf1"), "host");
@@ -116,12 +116,12 @@ TEST(Alg1Test, RespectsTheDelayBound) {
   Net n;
   n.sap("sapA").sap("sapB").sw("s1").infra("near", 1).infra("far", 100);
   n.link("sapA", "s1").link("s1", "sapB").link("s1", "near").link("s1", "far", 100, 30);
-  Request loose = chain({"X"}, 1000);
+  Request loose = alg1_chain({"X"}, 1000);
   Embedding e = run(n.s, loose);
   expect_valid(n.s, loose, e);
   EXPECT_EQ(host(n.s, e, "nf1"), "far");
 
-  Request tight = chain({"X"}, 20);
+  Request tight = alg1_chain({"X"}, 20);
   e = run(n.s, tight);
   expect_valid(n.s, tight, e);
   EXPECT_EQ(host(n.s, e, "nf1"), "near");
@@ -138,7 +138,7 @@ Net dead_end() {
 
 TEST(Alg1Test, BacktracksWhenTheFirstChoiceDeadEnds) {
   Net n = dead_end();
-  Request r = chain({"X", "Y"}, 1000, {1, 10, 1});
+  Request r = alg1_chain({"X", "Y"}, 1000, {1, 10, 1});
   Embedding e = run(n.s, r);
   expect_valid(n.s, r, e);
   EXPECT_EQ(host(n.s, e, "nf1"), "hB");
@@ -150,7 +150,7 @@ TEST(Alg1Test, WithoutBacktrackingTheDeadEndIsRefused) {
   Net n = dead_end();
   EmbeddingOptions o;
   o.backtrack_depth = 0;
-  Embedding e = run(n.s, chain({"X", "Y"}, 1000, {1, 10, 1}), o);
+  Embedding e = run(n.s, alg1_chain({"X", "Y"}, 1000, {1, 10, 1}), o);
   ASSERT_FALSE(e.accepted());
   EXPECT_EQ(e.refusal.constraint, "bandwidth");
   EXPECT_EQ(e.refusal.element, "h1");
@@ -160,7 +160,7 @@ TEST(Alg1Test, RefusesAnUnknownType) {
   Net n;
   n.sap("sapA").sap("sapB").infra("host", 10);
   n.link("sapA", "host").link("host", "sapB");
-  Embedding e = run(n.s, chain({"Z"}, 100));
+  Embedding e = run(n.s, alg1_chain({"Z"}, 100));
   ASSERT_FALSE(e.accepted());
   EXPECT_EQ(e.refusal.constraint, "type");
   EXPECT_EQ(e.refusal.element, "nf1");
@@ -170,7 +170,7 @@ TEST(Alg1Test, RefusesTooLittleCapacity) {
   Net n;
   n.sap("sapA").sap("sapB").infra("host", 10);
   n.link("sapA", "host").link("host", "sapB");
-  Request r = chain({"X"}, 100);
+  Request r = alg1_chain({"X"}, 100);
   r.nfs[0].demand.cpu = 50;
   Embedding e = run(n.s, r);
   ASSERT_FALSE(e.accepted());
@@ -182,7 +182,7 @@ TEST(Alg1Test, RefusesADelayBoundTheSapsCannotMeet) {
   Net n;
   n.sap("sapA").sap("sapB").infra("host", 10);
   n.link("sapA", "host", 100, 10).link("host", "sapB", 100, 10);
-  Embedding e = run(n.s, chain({"X"}, 5));
+  Embedding e = run(n.s, alg1_chain({"X"}, 5));
   ASSERT_FALSE(e.accepted());
   EXPECT_EQ(e.refusal.constraint, "delay");
   EXPECT_EQ(e.refusal.element, "e2e");
@@ -192,7 +192,7 @@ TEST(Alg1Test, MapsBestEffortHopsAndAntiAffinity) {
   Net n;
   n.sap("sapA").sap("sapB").sw("s1").infra("h1", 10).infra("h2", 10);
   n.link("sapA", "s1").link("s1", "sapB").link("s1", "h1").link("s1", "h2");
-  Request r = chain({"X", "X"}, 100);
+  Request r = alg1_chain({"X", "X"}, 100);
   r.requirements.clear();  // every hop is best effort
   r.nfs[1].anti_affinity = {"nf1"};
   Embedding e = run(n.s, r);
@@ -204,7 +204,7 @@ TEST(Alg1Test, IsDeterministicForASeed) {
   Net n;
   n.sap("sapA").sap("sapB").sw("s1").infra("h1", 10).infra("h2", 10).infra("h3", 10);
   n.link("sapA", "s1").link("s1", "sapB").link("s1", "h1").link("s1", "h2").link("s1", "h3");
-  Request r = chain({"X", "X", "X"}, 100);
+  Request r = alg1_chain({"X", "X", "X"}, 100);
   EmbeddingOptions o;
   o.seed = 7;
   Embedding a = run(n.s, r, o);

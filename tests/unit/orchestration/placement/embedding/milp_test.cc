@@ -82,7 +82,7 @@ Request chain_of_two(double cpu = 1) {
 }
 
 // s1 - a - b - ... - s2 in a line.
-Substrate line(std::vector<SubstrateNode> infras, LinkSpec spec = {}) {
+Substrate milp_line(std::vector<SubstrateNode> infras, LinkSpec spec = {}) {
   Substrate s;
   s.nodes.push_back(sap("s1"));
   for (auto& n : infras) {
@@ -95,7 +95,7 @@ Substrate line(std::vector<SubstrateNode> infras, LinkSpec spec = {}) {
   return s;
 }
 
-Embedding embed(const Substrate& s, const Request& r) {
+Embedding milp_embed(const Substrate& s, const Request& r) {
   auto e = make_milp({})->embed(s, r);
   EXPECT_TRUE(e.ok()) << e.error().message;
   return e.ok() ? *e : Embedding{};
@@ -106,9 +106,9 @@ TEST(Milp, IsNamedMilp) {
 }
 
 TEST(Milp, LineOfThreePutsBothNfsOnTheCheapestInfra) {
-  Substrate s = line({infra("i1", 5), infra("i2", 1), infra("i3", 5)});
+  Substrate s = milp_line({infra("i1", 5), infra("i2", 1), infra("i3", 5)});
   Request r = chain_of_two();
-  Embedding e = embed(s, r);
+  Embedding e = milp_embed(s, r);
   ASSERT_TRUE(e.accepted()) << e.refusal.message;
   EXPECT_EQ(node_of(s, *e.mapping, "f1"), "i2");
   EXPECT_EQ(node_of(s, *e.mapping, "f2"), "i2");
@@ -145,7 +145,7 @@ Request one_nf_with_requirement(std::optional<double> max_delay_ms) {
 TEST(Milp, TakesTheCheapSlowPathWithoutADelayBound) {
   Substrate s = slow_or_fast();
   Request r = one_nf_with_requirement(std::nullopt);
-  Embedding e = embed(s, r);
+  Embedding e = milp_embed(s, r);
   ASSERT_TRUE(e.accepted());
   EXPECT_EQ(node_of(s, *e.mapping, "f1"), "a");
   EXPECT_EQ(path_of(s, *e.mapping, "h2"), (std::vector<std::string>{"a-b", "b-s2"}));
@@ -156,7 +156,7 @@ TEST(Milp, TakesTheCheapSlowPathWithoutADelayBound) {
 TEST(Milp, TakesTheFastExpensivePathUnderADelayBound) {
   Substrate s = slow_or_fast();
   Request r = one_nf_with_requirement(10);
-  Embedding e = embed(s, r);
+  Embedding e = milp_embed(s, r);
   ASSERT_TRUE(e.accepted());
   EXPECT_EQ(path_of(s, *e.mapping, "h1"), (std::vector<std::string>{"s1-a"}));
   EXPECT_EQ(path_of(s, *e.mapping, "h2"), (std::vector<std::string>{"a-c", "c-s2"}));
@@ -166,26 +166,26 @@ TEST(Milp, TakesTheFastExpensivePathUnderADelayBound) {
 
 TEST(Milp, HopDelayCountsEveryNodeCrossedBothEndsIncluded) {
   // s1 -> i1 -> s2, every node 1 ms, every link 1 ms: each hop crosses 2 nodes and 1 link.
-  Substrate s = line({infra("i1")}, {1, 1});
+  Substrate s = milp_line({infra("i1")}, {1, 1});
   for (auto& n : s.nodes) {
     n.delay_ms = 1;
   }
   Request r = one_nf_with_requirement(6);
-  Embedding e = embed(s, r);
+  Embedding e = milp_embed(s, r);
   ASSERT_TRUE(e.accepted());
   EXPECT_DOUBLE_EQ(requirement_delays(s, r, *e.mapping)["e2e"], 6);
 
   r.requirements[0].max_delay_ms = 5.9;
-  EXPECT_EQ(embed(s, r).refusal.constraint, "infeasible");
+  EXPECT_EQ(milp_embed(s, r).refusal.constraint, "infeasible");
   r.requirements.clear();
   r.hops[1].max_delay_ms = 2.9;  // a hop's own bound
-  EXPECT_EQ(embed(s, r).refusal.constraint, "infeasible");
+  EXPECT_EQ(milp_embed(s, r).refusal.constraint, "infeasible");
 }
 
 TEST(Milp, CapacityForcesASplitAlongTheChain) {
-  Substrate s = line({infra("i1", 1, 2), infra("i2", 2, 2)});
+  Substrate s = milp_line({infra("i1", 1, 2), infra("i2", 2, 2)});
   Request r = chain_of_two(2);
-  Embedding e = embed(s, r);
+  Embedding e = milp_embed(s, r);
   ASSERT_TRUE(e.accepted());
   EXPECT_EQ(node_of(s, *e.mapping, "f1"), "i1");
   EXPECT_EQ(node_of(s, *e.mapping, "f2"), "i2");
@@ -194,14 +194,14 @@ TEST(Milp, CapacityForcesASplitAlongTheChain) {
 }
 
 TEST(Milp, AntiAffinityKeepsNfsApart) {
-  Substrate s = line({infra("i1", 1), infra("i2", 2)});
+  Substrate s = milp_line({infra("i1", 1), infra("i2", 2)});
   Request r = chain_of_two();
-  Embedding together = embed(s, r);
+  Embedding together = milp_embed(s, r);
   ASSERT_TRUE(together.accepted());
   EXPECT_EQ(node_of(s, *together.mapping, "f2"), "i1");
 
   r.nfs[1].anti_affinity = {"f1"};
-  Embedding apart = embed(s, r);
+  Embedding apart = milp_embed(s, r);
   ASSERT_TRUE(apart.accepted());
   EXPECT_EQ(node_of(s, *apart.mapping, "f1"), "i1");
   EXPECT_EQ(node_of(s, *apart.mapping, "f2"), "i2");
@@ -209,11 +209,11 @@ TEST(Milp, AntiAffinityKeepsNfsApart) {
 }
 
 TEST(Milp, AffinityPullsAnNfToItsPartner) {
-  Substrate s = line({infra("i1", 1), infra("i2", 2)});
+  Substrate s = milp_line({infra("i1", 1), infra("i2", 2)});
   Request r = chain_of_two();
   r.nfs[0].allowed_nodes = {"i2"};
   r.nfs[1].affinity = {"f1"};
-  Embedding e = embed(s, r);
+  Embedding e = milp_embed(s, r);
   ASSERT_TRUE(e.accepted());
   EXPECT_EQ(node_of(s, *e.mapping, "f1"), "i2");
   EXPECT_EQ(node_of(s, *e.mapping, "f2"), "i2");
@@ -242,7 +242,7 @@ TEST(Milp, HopAntiAffinityForcesDisjointPaths) {
   Substrate s = diamond();
   Request r = two_sap_hops();
   r.hops[1].anti_affinity = {"big"};
-  Embedding e = embed(s, r);
+  Embedding e = milp_embed(s, r);
   ASSERT_TRUE(e.accepted());
   EXPECT_EQ(path_of(s, *e.mapping, "big"), (std::vector<std::string>{"s1-a", "a-s2"}));
   EXPECT_EQ(path_of(s, *e.mapping, "small"), (std::vector<std::string>{"s1-b", "b-s2"}));
@@ -253,7 +253,7 @@ TEST(Milp, LinkBandwidthDivertsAHop) {
   Substrate s = diamond();
   s.links[0].bandwidth = 10.5;  // s1-a: room for big, not for both
   Request r = two_sap_hops();
-  Embedding e = embed(s, r);
+  Embedding e = milp_embed(s, r);
   ASSERT_TRUE(e.accepted());
   EXPECT_EQ(path_of(s, *e.mapping, "big"), (std::vector<std::string>{"s1-a", "a-s2"}));
   EXPECT_EQ(path_of(s, *e.mapping, "small"), (std::vector<std::string>{"s1-b", "b-s2"}));
@@ -263,7 +263,7 @@ TEST(Milp, NodeSwitchingBandwidthDivertsAHop) {
   Substrate s = diamond();
   s.nodes[1].bandwidth = 5;  // a switches the small hop only
   Request r = two_sap_hops();
-  Embedding e = embed(s, r);
+  Embedding e = milp_embed(s, r);
   ASSERT_TRUE(e.accepted());
   EXPECT_EQ(path_of(s, *e.mapping, "big"), (std::vector<std::string>{"s1-b", "b-s2"}));
   EXPECT_EQ(path_of(s, *e.mapping, "small"), (std::vector<std::string>{"s1-a", "a-s2"}));
@@ -275,7 +275,7 @@ TEST(Milp, RequirementBandwidthRaisesItsHops) {
   s.links[0].bandwidth = 10.5;
   Request r = two_sap_hops();
   r.requirements = {{"wide", {"small"}, std::nullopt, 20}};  // small now needs 20
-  Embedding e = embed(s, r);
+  Embedding e = milp_embed(s, r);
   ASSERT_TRUE(e.accepted());
   EXPECT_EQ(path_of(s, *e.mapping, "small"), (std::vector<std::string>{"s1-b", "b-s2"}));
   EXPECT_DOUBLE_EQ(mapping_cost(s, r, *e.mapping), 10 * 2 + 20 * 6);
@@ -285,7 +285,7 @@ TEST(Milp, BannedNodesOfAHopAreAvoided) {
   Substrate s = diamond();
   Request r = two_sap_hops();
   r.hops[0].banned_nodes = {"a"};
-  Embedding e = embed(s, r);
+  Embedding e = milp_embed(s, r);
   ASSERT_TRUE(e.accepted());
   EXPECT_EQ(path_of(s, *e.mapping, "big"), (std::vector<std::string>{"s1-b", "b-s2"}));
 }
@@ -298,34 +298,34 @@ void expect_infeasible(const Embedding& e) {
 }
 
 TEST(Milp, RefusesWhenNoPathMeetsTheDelay) {
-  expect_infeasible(embed(slow_or_fast(), one_nf_with_requirement(2.5)));
+  expect_infeasible(milp_embed(slow_or_fast(), one_nf_with_requirement(2.5)));
 }
 
 TEST(Milp, RefusesWhenNoNodeRunsTheType) {
   Request r = chain_of_two();
   r.nfs[0].functional_type = "dpi";
-  expect_infeasible(embed(line({infra("i1"), infra("i2")}), r));
+  expect_infeasible(milp_embed(milp_line({infra("i1"), infra("i2")}), r));
 }
 
 TEST(Milp, RefusesWhenCapacityCannotHoldEveryNf) {
   Request r = chain_of_two(3);
-  expect_infeasible(embed(line({infra("i1", 1, 4)}), r));
+  expect_infeasible(milp_embed(milp_line({infra("i1", 1, 4)}), r));
 }
 
 TEST(Milp, HopsOfSapsOnOneNodeNeedNoLinks) {
-  Substrate s = line({infra("i1")});
+  Substrate s = milp_line({infra("i1")});
   Request r;
   r.id = "req";
   r.saps = {{"a", "s1"}, {"b", "s1"}};
   r.hops = {hop("h", "a", "b")};
-  Embedding e = embed(s, r);
+  Embedding e = milp_embed(s, r);
   ASSERT_TRUE(e.accepted());
   EXPECT_TRUE(path_of(s, *e.mapping, "h").empty());
 }
 
 TEST(Milp, CountsBranchAndBoundNodesAndRuntime) {
-  Substrate s = line({infra("i1", 5), infra("i2", 1), infra("i3", 5)});
-  Embedding e = embed(s, chain_of_two());
+  Substrate s = milp_line({infra("i1", 5), infra("i2", 1), infra("i3", 5)});
+  Embedding e = milp_embed(s, chain_of_two());
   EXPECT_GE(e.stats.runtime_ms, 0);
   EXPECT_EQ(e.stats.backtracks, 0u);
 }
@@ -333,7 +333,7 @@ TEST(Milp, CountsBranchAndBoundNodesAndRuntime) {
 TEST(Milp, ReturnsTheValidationErrorOfABadRequest) {
   Request r = chain_of_two();
   r.hops[0].dst = "nobody";
-  auto e = make_milp({})->embed(line({infra("i1")}), r);
+  auto e = make_milp({})->embed(milp_line({infra("i1")}), r);
   ASSERT_FALSE(e.ok());
   EXPECT_EQ(e.error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(e.error().message, "hop h1: dst 'nobody' is neither an NF nor a SAP");
