@@ -106,14 +106,23 @@ Result<std::unique_ptr<FILE, int (*)(FILE*)>> open_output(const std::string& wri
   return std::unique_ptr<FILE, int (*)(FILE*)>(f, std::fclose);
 }
 
-// Streams the capture at `path` into `f`; prints how many frames came.
+// Streams the capture at `path` into `f`; prints how many frames came. A capture the server
+// refused wrote nothing: its file is removed again.
 int stream_to(RestClient& client, const std::string& path, const CaptureOptions& opt, FILE* f) {
   client.set_read_timeout(std::chrono::hours(24 * 365));  // a quiet port is no error
   FrameCounter counter;
+  size_t bytes = 0;
   auto streamed = client.get_stream(path, capture_query(opt), [&](std::string_view chunk) {
     counter.feed(chunk);
+    bytes += chunk.size();
     return std::fwrite(chunk.data(), 1, chunk.size(), f) == chunk.size() && std::fflush(f) == 0;
   });
+  if (!streamed.ok() && bytes == 0) {
+    if (!opt.write.empty() && opt.write != "-") {
+      std::remove(opt.write.c_str());
+    }
+    return fail(streamed.error());
+  }
   std::fprintf(stderr, "%llu frames captured on %s\n",
                static_cast<unsigned long long>(counter.frames()), opt.target.c_str());
   return streamed.ok() ? 0 : fail(streamed.error());

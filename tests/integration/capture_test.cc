@@ -135,6 +135,11 @@ TEST_F(CaptureTest, StdoutPipesIntoTcpdumpAndADurationEndsAQuietCapture) {
   EXPECT_NE(r.output.find("link-type EN10MB"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("rc=0"), std::string::npos) << r.output;
   EXPECT_NE(cli("capture a:emu0 icmp -c 0").status, 0) << "the count is 1..1000000";
+  r = cli("capture a:emu0 'icmp and and' -c 1 -w " + file_);
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("syntax error"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("frames captured"), std::string::npos) << r.output;
+  EXPECT_EQ(size_of_file(file_), -1) << "a refused capture leaves no file";
   r = cli("capture a-emu0 icmp -c 1");
   EXPECT_NE(r.status, 0);
   EXPECT_NE(r.output.find("INSTANCE:IF"), std::string::npos) << r.output;
