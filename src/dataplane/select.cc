@@ -28,7 +28,8 @@ uint64_t mac_value(const Mac& m) {
 
 uint64_t flow_hash(const FlowKey& key) {
   if (key.eth_type != kEthTypeIpv4) {
-    auto [a, b] = std::minmax(mac_value(key.eth_src), mac_value(key.eth_dst));
+    // std::minmax of two values (not of references to temporaries, which would dangle).
+    auto [a, b] = std::minmax({mac_value(key.eth_src), mac_value(key.eth_dst)});
     return mix(mix(a) ^ b);
   }
   // The two ends (address, port) in a fixed order: both directions of a flow hash alike. ICMP's
@@ -36,7 +37,7 @@ uint64_t flow_hash(const FlowKey& key) {
   bool ports = key.ip_proto != kProtoIcmp;
   uint64_t src = (uint64_t{key.ipv4_src} << 16) | (ports ? key.l4_src : 0);
   uint64_t dst = (uint64_t{key.ipv4_dst} << 16) | (ports ? key.l4_dst : 0);
-  auto [low, high] = std::minmax(src, dst);
+  auto [low, high] = std::minmax({src, dst});
   return mix(mix(mix(low) ^ high) ^ key.ip_proto);
 }
 
