@@ -18,11 +18,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-off_t size_of_file(const std::string& path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0 ? st.st_size : -1;
-}
-
 // The epb_flags direction (1 inbound, 2 outbound) of every Enhanced Packet Block in a pcapng file
 // this host wrote (host byte order; the writer puts epb_flags first among the options).
 std::vector<uint32_t> directions(const std::string& bytes) {
@@ -95,7 +90,7 @@ TEST_F(CaptureTest, APingThroughAChainIsCapturedExactlyAndTcpdumpReadsIt) {
   std::thread t([&] { capture = cli("capture b:emu0 icmp -c 6 -w " + file_); });
   // The stream's header is written once the capture socket is open.
   for (auto end = std::chrono::steady_clock::now() + 10s;
-       size_of_file(file_) <= 0 && std::chrono::steady_clock::now() < end;) {
+       file_size(file_) <= 0 && std::chrono::steady_clock::now() < end;) {
     std::this_thread::sleep_for(10ms);
   }
   auto ping = cli("exec a -- ping -c 3 -i 0.2 -W 2 10.0.20.2");
@@ -139,7 +134,7 @@ TEST_F(CaptureTest, StdoutPipesIntoTcpdumpAndADurationEndsAQuietCapture) {
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_NE(r.output.find("syntax error"), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find("frames captured"), std::string::npos) << r.output;
-  EXPECT_EQ(size_of_file(file_), -1) << "a refused capture leaves no file";
+  EXPECT_EQ(file_size(file_), -1) << "a refused capture leaves no file";
   r = cli("capture a-emu0 icmp -c 1");
   EXPECT_NE(r.status, 0);
   EXPECT_NE(r.output.find("INSTANCE:IF"), std::string::npos) << r.output;

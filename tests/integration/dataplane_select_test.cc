@@ -2,6 +2,7 @@
 // member ports spread about a third each; with a fourth member added the old members only lose
 // flows; groups are checked (unknown ports, repeats, unknown group in a rule).
 #include <map>
+#include <thread>
 
 #include "dataplane_fixture.h"
 
@@ -34,7 +35,8 @@ class SelectTest : public DataplaneTest {
     std::map<dataplane::PortId, uint64_t> sent;
     uint64_t total = 0;
     for (auto end = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-         total < 100 && std::chrono::steady_clock::now() < end;) {
+         total < 100 && std::chrono::steady_clock::now() < end;
+         std::this_thread::sleep_for(std::chrono::milliseconds(5))) {
       total = 0;
       for (auto m : members) {
         sent[m] = engine_->port_counters(l, m)->tx_packets - before[m];

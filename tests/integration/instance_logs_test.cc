@@ -16,11 +16,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-off_t file_size(const std::string& path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0 ? st.st_size : -1;
-}
-
 uint64_t bytes_written(int pid) {
   auto io = read_file(fmt::format("/proc/{}/io", pid));
   size_t at = io.ok() ? io->find("wchar: ") : std::string::npos;

@@ -1,6 +1,7 @@
 // Shared helpers for integration tests (real namespaces, veths, cgroups; need root).
 #pragma once
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -20,6 +21,12 @@ namespace chainlab::testing {
 
 // A short name unique to this test process: "<stem><pid in base 36>", at most 15 bytes when stem is
 // at most 6 bytes.
+// The size of a file, -1 when there is none.
+inline off_t file_size(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 ? st.st_size : -1;
+}
+
 inline std::string unique_name(const std::string& stem) {
   static const char* digits = "0123456789abcdefghijklmnopqrstuvwxyz";
   unsigned long n = static_cast<unsigned long>(::getpid());
