@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Data-plane benchmark: the same two hosts (namespaces with a veth each) joined in turn by
-#   chainlab  the userspace switch (`chainlab switch`, L2 learning rule, offloads on)
+#   fast      chainlab's kernel fast path (`chainlab switch --patch --dataplane kernel`: a chain
+#             hop's two rules compiled into the eBPF program, bpf_redirect_peer)
+#   user      the same rules through chainlab's userspace engine (`--dataplane userspace`)
+#   chainlab  the userspace engine with one L2 learning rule (`chainlab switch`)
 #   bridge    the Linux bridge
 #   ovs       Open vSwitch's userspace datapath (datapath_type=netdev; TX checksum offload off,
 #             which it needs or TCP stalls)
@@ -9,17 +12,20 @@
 # the raw numbers.
 #
 #   bench/dataplane.sh [BUILD_DIR] [--time SECONDS] [--rounds N] [--json FILE]
-#                      [--modes "chainlab bridge ovs"]
-# Each round measures every path (in rotated order); the table shows the medians.
+#                      [--modes "fast user bridge ovs"] [--busy N]
+# Each round measures every path (in rotated order); the table shows the medians. --busy N runs N
+# CPU-bound processes (one namespace each, like VNFs that compute) for the whole run.
 set -euo pipefail
 
 build=build
 secs=5
 rounds=3
 json=""
-modes="chainlab bridge ovs"
+modes="fast user bridge ovs"
+busy=0
 while [ $# -gt 0 ]; do
   case "$1" in
+    --busy) busy=$2; shift 2 ;;
     --time) secs=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
     --json) json=$2; shift 2 ;;
@@ -35,7 +41,11 @@ OVSDIR=/tmp/dpb-ovs
 export OVS_RUNDIR=$OVSDIR OVS_LOGDIR=$OVSDIR OVS_DBDIR=$OVSDIR
 switch_pid=""
 
+busy_pids=""
 cleanup() {
+  # shellcheck disable=SC2086
+  [ -n "$busy_pids" ] && kill $busy_pids 2>/dev/null || true
+  for i in $(seq "$busy"); do ip netns del dpb-busy$i 2>/dev/null || true; done
   [ -n "$switch_pid" ] && kill "$switch_pid" 2>/dev/null && wait "$switch_pid" 2>/dev/null || true
   switch_pid=""
   ip netns pids $H2 2>/dev/null | xargs -r kill 2>/dev/null || true
@@ -66,14 +76,30 @@ hosts_up() {
   done
 }
 
+busy_up() {  # CPU-bound neighbours: each spins in its own namespace until the run ends
+  for i in $(seq "$busy"); do
+    ip netns add dpb-busy$i
+    ip netns exec dpb-busy$i sh -c 'while :; do :; done' &
+    busy_pids="$busy_pids $!"
+  done
+}
+
+switch_up() {  # chainlab switch ARGS...
+  # shellcheck disable=SC2086  # CHAINLAB_SWITCH_ARGS: extra options, e.g. "--poll-us 3000"
+  "$chainlab" switch ${CHAINLAB_SWITCH_ARGS:-} "$@" $V1 $V2 >/tmp/dpb-switch.log 2>&1 &
+  switch_pid=$!
+  for _ in $(seq 50); do grep -q switching /tmp/dpb-switch.log 2>/dev/null && break; sleep 0.1; done
+  grep -q "data plane: ${want_path:-}" /tmp/dpb-switch.log || {
+    echo "the switch did not start on the ${want_path:-} path:" >&2; cat /tmp/dpb-switch.log >&2
+    return 1
+  }
+}
+
 start_mode() {
   case "$1" in
-    chainlab)
-      # shellcheck disable=SC2086  # CHAINLAB_SWITCH_ARGS: extra options, e.g. "--poll-us 3000"
-      "$chainlab" switch ${CHAINLAB_SWITCH_ARGS:-} $V1 $V2 >/tmp/dpb-switch.log 2>&1 &
-      switch_pid=$!
-      for _ in $(seq 50); do grep -q switching /tmp/dpb-switch.log 2>/dev/null && break; sleep 0.1; done
-      ;;
+    fast) want_path=kernel switch_up --patch --dataplane kernel ;;
+    user) want_path=userspace switch_up --patch --dataplane userspace ;;
+    chainlab) want_path=userspace switch_up ;;
     bridge)
       ip link add dpb-br type bridge
       ip link set dpb-br up
@@ -108,7 +134,7 @@ start_mode() {
 
 stop_mode() {
   case "$1" in
-    chainlab) kill "$switch_pid"; wait "$switch_pid" 2>/dev/null || true; switch_pid="" ;;
+    fast | user | chainlab) kill "$switch_pid"; wait "$switch_pid" 2>/dev/null || true; switch_pid="" ;;
     bridge) ip link del dpb-br ;;
     ovs)
       kill "$(cat $OVSDIR/vswitchd.pid)" "$(cat $OVSDIR/ovsdb.pid)" 2>/dev/null || true
@@ -150,6 +176,7 @@ print(int((e["packets"]-e["lost_packets"])/e["seconds"]))')
 }
 
 hosts_up
+busy_up
 results=$(mktemp)
 for round in $(seq "$rounds"); do
   # Rotate the order so no path always runs first (the machine drifts).
@@ -180,16 +207,19 @@ print("|---|---|---|---|---|---|")
 for m in modes:
     r = med[m]
     print(f"| {m} | {r['tcp1']/1e9:.2f} | {r['tcp4']/1e9:.2f} | {r['udp64']/1e3:.0f} | {r['rtt']*1e3:.0f} | {r['rtt_flood']*1e3:.0f} |")
-if "chainlab" in modes:
-    print()
-    c = med["chainlab"]
+print()
+for mine in ("fast", "user", "chainlab"):
+    if mine not in modes:
+        continue
+    c = med[mine]
     for peer in ("bridge", "ovs"):
         if peer not in modes:
             continue
         p = med[peer]
-        print(f"- chainlab / {peer}: TCP 1 stream {c['tcp1']/p['tcp1']:.2f}x, TCP 4 streams "
+        print(f"- {mine} / {peer}: TCP 1 stream {c['tcp1']/p['tcp1']:.2f}x, TCP 4 streams "
               f"{c['tcp4']/p['tcp4']:.2f}x, UDP 64 B {c['udp64']/p['udp64']:.2f}x, RTT "
-              f"{(c['rtt']-p['rtt'])*1e3:+.0f} µs paced, {(c['rtt_flood']-p['rtt_flood'])*1e3:+.0f} µs back-to-back")
+              f"{p['rtt']/c['rtt']:.2f}x paced, {p['rtt_flood']/c['rtt_flood']:.2f}x back-to-back "
+              f"(RTT ratios: the peer's over ours, higher is better)")
 if sys.argv[3]:
     json.dump({"medians": med, "samples": rows}, open(sys.argv[3], "w"), indent=2)
 PY

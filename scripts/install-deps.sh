@@ -12,6 +12,7 @@ packages=(
   prometheus-cpp-dev libsqlite3-dev libzmq3-dev cppzmq-dev libinih-dev
   libglpk-dev  # the embedding's exact baseline (orchestration/placement/embedding/milp.cc)
   libpcap-dev  # capture filters (dataplane/capture.cc compiles tcpdump's expressions)
+  libbpf-dev bpftool  # the kernel fast path (dataplane/kernel/: clang builds it, bpftool embeds it)
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libclang-rt-14-dev clang
   iproute2 iputils-ping iputils-arping ethtool iperf3 socat curl procps psmisc tcpdump

@@ -201,6 +201,7 @@ Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
     running.images = std::move(store).value();
   }
   emulator::EmulationOptions emulation_options;
+  emulation_options.engine.path = options.dataplane;
   emulation_options.state_dir = env.state_dir;
   emulation_options.images = running.images.get();
   running.events = std::make_unique<monitor::EventLog>();
@@ -216,6 +217,7 @@ Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
     stop_emulation(running);
     return std::move(s).error().context("starting the monitor");
   }
+  std::fprintf(stdout, "data plane: %s\n", running.emulation->dataplane_path().c_str());
   print_learning_pops(topology);
   std::fflush(stdout);
   Status served = attach_host_interfaces(running, options);

@@ -46,7 +46,8 @@ struct RunningEmulation {
 };
 
 struct ServeOptions {
-  std::string listen = "127.0.0.1";    // address every endpoint listens on
+  std::string listen = "127.0.0.1";  // address every endpoint listens on
+  dataplane::DataplanePath dataplane = dataplane::DataplanePath::kAuto;  // --dataplane
   int port = -1;                       // >= 0: overrides the topology's son-emu REST port
   std::string catalogue;               // gatekeeper catalogue dir ("" = the environment's)
   bool reject_unknown_images = false;  // gatekeeper: refuse VDU images not in the image store

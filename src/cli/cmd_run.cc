@@ -16,17 +16,19 @@ struct RunOptions {
   ServeOptions serve;
   double duration_s = -1;
   std::string monitor_period = "1s";
+  std::string dataplane = "auto";
 };
 
-Status apply_monitor_period(RunOptions& opt) {
+Status apply_options(RunOptions& opt) {
   CL_ASSIGN_OR_RETURN(uint64_t ns,
                       parse_duration(opt.monitor_period, "--monitor-period", 3'600'000'000'000ull));
   opt.serve.monitor_period = std::chrono::milliseconds(ns / 1'000'000);
+  CL_ASSIGN_OR_RETURN(opt.serve.dataplane, dataplane::parse_dataplane_path(opt.dataplane));
   return ok_status();
 }
 
 int run(RunOptions opt, const app::Environment& env) {
-  if (Status s = apply_monitor_period(opt); !s.ok()) {
+  if (Status s = apply_options(opt); !s.ok()) {
     std::fprintf(stderr, "error: %s\n", s.error().message.c_str());
     return 1;
   }
@@ -58,6 +60,11 @@ void add_run_command(CLI::App& app, CliContext& ctx) {
       ->capture_default_str();
   cmd->add_option("--port", opt->serve.port, "REST API port (default: the topology's, 5001)");
   cmd->add_option("--duration", opt->duration_s, "Stop after this many seconds");
+  cmd->add_option("--dataplane", opt->dataplane,
+                  "auto, kernel (the eBPF fast path; fails where it cannot load) or userspace "
+                  "(everything through the switch's thread); auto: $CHAINLAB_DATAPLANE, else the "
+                  "kernel path when it loads. The choice is printed at start")
+      ->capture_default_str();
   cmd->add_option("--monitor-period", opt->monitor_period,
                   "How often the monitor samples every counter (100ms..1h; docs/monitoring.md)")
       ->capture_default_str();

@@ -1,5 +1,6 @@
-// `chainlab switch IFNAME...`: runs the userspace switch on existing host interfaces (one LSI,
-// L2 learning) until Ctrl-C, then prints per-port counters. For benchmarks, experiments and
+// `chainlab switch IFNAME...`: runs the switch on existing host interfaces (one LSI, L2 learning;
+// or with --patch two interfaces forwarded to each other by rules, as a chain's hop is) until
+// Ctrl-C, then prints per-port counters. For benchmarks (bench/dataplane.sh), experiments and
 // debugging; the emulator builds its LSIs itself.
 #include <signal.h>
 
@@ -21,8 +22,58 @@ struct SwitchOptions {
   double loss_percent = 0;
   double rate_mbps = 0;
   uint32_t queue = 1000;
+  bool patch = false;
+  std::string dataplane = "auto";
   dataplane::EngineOptions engine;
 };
+
+// Learning (one `normal` rule), or the two ports' rules of a chain hop each way.
+Status install_rules(dataplane::Engine& engine, dataplane::LsiId lsi,
+                     const std::vector<dataplane::PortId>& ports, bool patch) {
+  using dataplane::Action;
+  std::vector<dataplane::RuleSpec> rules(patch ? 2 : 1);
+  if (patch) {
+    rules[0].match.in_port = ports[0];
+    rules[0].actions = {Action::output(ports[1])};
+    rules[1].match.in_port = ports[1];
+    rules[1].actions = {Action::output(ports[0])};
+  } else {
+    rules[0].priority = 0;
+    rules[0].actions = {Action::normal()};
+  }
+  for (const auto& rule : rules) {
+    CL_RETURN_IF_ERROR(engine.add_rule(lsi, rule));
+  }
+  return ok_status();
+}
+
+Result<dataplane::EngineOptions> engine_options(const SwitchOptions& opt) {
+  dataplane::EngineOptions options = opt.engine;
+  CL_ASSIGN_OR_RETURN(options.path, dataplane::parse_dataplane_path(opt.dataplane));
+  if (!opt.patch) {
+    options.path = dataplane::DataplanePath::kUserspace;  // learning is the engine's
+  } else if (opt.interfaces.size() != 2) {
+    return make_error(ErrorCode::kInvalidArgument, "--patch needs exactly two interfaces, not {}",
+                      opt.interfaces.size());
+  }
+  return options;
+}
+
+void print_counters(const dataplane::Engine& engine, dataplane::LsiId lsi,
+                    const std::vector<dataplane::PortId>& ports) {
+  Table table({"PORT", "RX PKTS", "RX BYTES", "RX DROP", "TX PKTS", "TX BYTES", "TX DROP"});
+  for (auto pid : ports) {
+    auto st = engine.port_stats(lsi, pid);
+    if (!st.ok()) {
+      continue;
+    }
+    const auto& c = st->counters;
+    table.add({st->name, std::to_string(c.rx_packets), std::to_string(c.rx_bytes),
+               std::to_string(c.rx_dropped), std::to_string(c.tx_packets),
+               std::to_string(c.tx_bytes), std::to_string(c.tx_dropped)});
+  }
+  std::printf("%s", table.render().c_str());
+}
 
 int run_switch(const SwitchOptions& opt) {
   sigset_t set;
@@ -31,7 +82,11 @@ int run_switch(const SwitchOptions& opt) {
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);  // before the worker thread starts: it inherits it
 
-  auto engine = dataplane::Engine::start(opt.engine);
+  auto options = engine_options(opt);
+  if (!options.ok()) {
+    return fail(options.error());
+  }
+  auto engine = dataplane::Engine::start(*options);
   if (!engine.ok()) {
     return fail(engine.error());
   }
@@ -59,29 +114,16 @@ int run_switch(const SwitchOptions& opt) {
     }
     ports.push_back(*port);
   }
-  dataplane::RuleSpec normal;
-  normal.priority = 0;
-  normal.actions = {dataplane::Action::normal()};
-  if (auto r = (*engine)->add_rule(*lsi, normal); !r.ok()) {
-    return fail(r.error());
+  if (auto s = install_rules(**engine, *lsi, ports, opt.patch); !s.ok()) {
+    return fail(s.error());
   }
-  std::printf("switching %zu ports (L2 learning); Ctrl-C to stop\n", ports.size());
+  std::printf("switching %zu ports (%s); data plane: %s; Ctrl-C to stop\n", ports.size(),
+              opt.patch ? "patched to each other" : "L2 learning",
+              (*engine)->path_description().c_str());
   std::fflush(stdout);
   int sig;
   sigwait(&set, &sig);
-
-  Table table({"PORT", "RX PKTS", "RX BYTES", "RX DROP", "TX PKTS", "TX BYTES", "TX DROP"});
-  for (auto pid : ports) {
-    auto st = (*engine)->port_stats(*lsi, pid);
-    if (!st.ok()) {
-      continue;
-    }
-    const auto& c = st->counters;
-    table.add({st->name, std::to_string(c.rx_packets), std::to_string(c.rx_bytes),
-               std::to_string(c.rx_dropped), std::to_string(c.tx_packets),
-               std::to_string(c.tx_bytes), std::to_string(c.tx_dropped)});
-  }
-  std::printf("%s", table.render().c_str());
+  print_counters(**engine, *lsi, ports);
   return 0;
 }
 
@@ -97,6 +139,12 @@ void add_switch_command(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--loss", opt->loss_percent, "Egress loss on every port (%)");
   cmd->add_option("--rate", opt->rate_mbps, "Egress rate limit on every port (Mbit/s)");
   cmd->add_option("--queue", opt->queue, "Egress queue limit (packets)");
+  cmd->add_flag("--patch", opt->patch,
+                "Two interfaces: forward each to the other by rules (a chain's hop) instead of "
+                "learning");
+  cmd->add_option("--dataplane", opt->dataplane,
+                  "With --patch: auto, kernel or userspace (learning is always userspace)")
+      ->capture_default_str();
   cmd->add_option("--poll-us", opt->engine.poll_us,
                   "Keep polling this long after traffic before sleeping (latency vs CPU)")
       ->capture_default_str();

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.h"
@@ -31,7 +32,14 @@ namespace chainlab::dataplane {
 
 using LsiId = uint32_t;
 
+// Where frames are forwarded. kKernel: the eBPF fast path (kernel/fastpath.h) takes every frame
+// whose path it can express and the userspace engine the rest; kUserspace: the engine takes all.
+// kAuto: the CHAINLAB_DATAPLANE environment variable ("kernel" or "userspace") if set, else the
+// kernel path when it loads (root, BPF), else userspace.
+enum class DataplanePath { kAuto, kKernel, kUserspace };
+
 struct EngineOptions {
+  DataplanePath path = DataplanePath::kAuto;
   size_t pool_packets = 8192;  // packet buffers shared by all ports
   uint32_t batch = 64;         // frames per recvmmsg/sendmmsg
   uint64_t mac_aging_ns = 300'000'000'000ull;
@@ -66,6 +74,7 @@ struct PortStats {
   PortCountersSnapshot counters;
   LinkParams link;
   EgressStats egress;
+  PortCountersSnapshot kernel;  // the part of `counters` the kernel fast path forwarded
 };
 
 struct RuleSpec {
@@ -160,6 +169,14 @@ class Engine {
   virtual Result<PortCountersSnapshot> port_counters(LsiId lsi, PortId port) const = 0;
   // Emulation on the port's egress (for a virtual link: the direction leaving this end).
   virtual Status set_link(LsiId lsi, PortId port, const LinkParams& params) = 0;
+
+  // The path in use and why: "kernel (eBPF fast path, userspace for shaped links, learning and
+  // floods)" or "userspace (kernel path unavailable: ...)".
+  virtual std::string path_description() const = 0;
+  virtual bool kernel_path() const = 0;
 };
+
+// Parses "auto", "kernel" or "userspace" (the CLI's --dataplane).
+Result<DataplanePath> parse_dataplane_path(std::string_view text);
 
 }  // namespace chainlab::dataplane

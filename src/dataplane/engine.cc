@@ -6,7 +6,10 @@
 #include <set>
 #include <unordered_map>
 
+#include <cstdlib>
+
 #include "dataplane/dataplane.h"
+#include "dataplane/kernel/fastpath.h"
 #include "dataplane/worker.h"
 
 namespace chainlab::dataplane {
@@ -24,14 +27,26 @@ struct PortModel {
 };
 
 // Held by a capture (Engine::tap_port): counts itself on the port while it lives.
+// On the kernel path the port's flag makes the program send through the host end, not past it.
 struct PortTap {
-  explicit PortTap(std::shared_ptr<std::atomic<int>> port_taps) : taps(std::move(port_taps)) {
-    taps->fetch_add(1, std::memory_order_relaxed);
+  PortTap(std::shared_ptr<std::atomic<int>> port_taps, std::shared_ptr<kernel::FastPath> kernel,
+          LsiId lsi_id, PortId port_id)
+      : taps(std::move(port_taps)), fast(std::move(kernel)), lsi(lsi_id), port(port_id) {
+    if (taps->fetch_add(1, std::memory_order_relaxed) == 0 && fast) {
+      fast->set_port_flag(lsi, port, CL_PORT_TAPPED, true);
+    }
   }
-  ~PortTap() { taps->fetch_sub(1, std::memory_order_relaxed); }
+  ~PortTap() {
+    if (taps->fetch_sub(1, std::memory_order_relaxed) == 1 && fast) {
+      fast->set_port_flag(lsi, port, CL_PORT_TAPPED, false);
+    }
+  }
   PortTap(const PortTap&) = delete;
   PortTap& operator=(const PortTap&) = delete;
   std::shared_ptr<std::atomic<int>> taps;
+  std::shared_ptr<kernel::FastPath> fast;
+  LsiId lsi;
+  PortId port;
 };
 
 struct LsiModel {
@@ -47,9 +62,21 @@ struct LsiModel {
 
 class EngineImpl final : public Engine {
  public:
-  EngineImpl(EngineOptions options, std::unique_ptr<Worker> worker)
-      : options_(options), worker_(std::move(worker)) {}
-  ~EngineImpl() override { worker_.reset(); }
+  EngineImpl(EngineOptions options, std::unique_ptr<Worker> worker,
+             std::shared_ptr<kernel::FastPath> fast, std::string path)
+      : options_(options),
+        worker_(std::move(worker)),
+        fast_(std::move(fast)),
+        path_(std::move(path)) {}
+  ~EngineImpl() override {
+    if (fast_) {
+      fast_->detach_all();  // first: no frame is forwarded past a closed socket
+    }
+    worker_.reset();
+  }
+
+  std::string path_description() const override { return path_; }
+  bool kernel_path() const override { return fast_ != nullptr; }
 
   Result<LsiId> create_lsi(const std::string& name) override {
     std::lock_guard lock(mu_);
@@ -89,6 +116,12 @@ class EngineImpl final : public Engine {
     close_sockets(std::move(sockets));
     for (auto [peer_lsi, peer_port] : peers) {
       lsis_[peer_lsi].ports.erase(peer_port);
+      if (fast_) {
+        fast_->remove_port(peer_lsi, peer_port);
+      }
+    }
+    if (fast_) {
+      fast_->remove_lsi(id);
     }
     for (const auto& [pid, port] : lsi->ports) {
       if (port.kind == PortKind::kInstance) {
@@ -121,7 +154,11 @@ class EngineImpl final : public Engine {
                         ifname, taken->second.second, lsis_[taken->second.first].name);
     }
     CL_ASSIGN_OR_RETURN(UniqueFd fd, open_packet_socket(ifname, options_.socket_buffer_bytes));
-    PortId pid = lsi->next_port++;
+    PortId pid = lsi->next_port;
+    if (fast_) {
+      CL_RETURN_IF_ERROR(fast_->add_instance(id, pid, ifname, fd.get()));
+    }
+    lsi->next_port++;
     auto runtime = std::make_unique<PortRuntime>(pid, PortKind::kInstance, options_.batch,
                                                  options_.seed + (uint64_t{id} << 32) + pid);
     runtime->fd = std::move(fd);
@@ -130,6 +167,9 @@ class EngineImpl final : public Engine {
     Status added;
     worker_->ensure_running();
     worker_->run([&](Worker& w) { added = w.add_port(id, std::move(runtime)); });
+    if (!added.ok() && fast_) {
+      fast_->remove_port(id, pid);
+    }
     CL_RETURN_IF_ERROR(added);
     lsi->ports[pid] = PortModel{name, PortKind::kInstance, ifname, 0, 0, {}, counters, taps};
     by_ifname_.emplace(ifname, std::make_pair(id, pid));
@@ -148,9 +188,9 @@ class EngineImpl final : public Engine {
         (void)w.remove_port(port.peer_lsi, port.peer_port);
       }
     });
-    forget_port(*lsi, pid);
+    forget_port(id, *lsi, pid);
     if (port.kind == PortKind::kVirtualLink) {
-      forget_port(lsis_[port.peer_lsi], port.peer_port);
+      forget_port(port.peer_lsi, lsis_[port.peer_lsi], port.peer_port);
     }
     return ok_status();
   }
@@ -196,6 +236,9 @@ class EngineImpl final : public Engine {
         (void)w.add_port(b, std::move(eb));
       }
     });
+    for (const auto& link : links) {
+      mirror_vlink(link);
+    }
     return links;
   }
 
@@ -263,9 +306,10 @@ class EngineImpl final : public Engine {
     FlowTable ordered(lsi->rules, 0);
     std::vector<RuleStats> out;
     for (const auto& r : ordered.rules()) {
+      kernel::Counters k = fast_ ? fast_->rule_counters(r->id) : kernel::Counters{};
       out.push_back({r->id, r->cookie, r->priority, r->match, r->actions,
-                     r->counters->packets.load(std::memory_order_relaxed),
-                     r->counters->bytes.load(std::memory_order_relaxed)});
+                     r->counters->packets.load(std::memory_order_relaxed) + k.packets,
+                     r->counters->bytes.load(std::memory_order_relaxed) + k.bytes});
     }
     return out;
   }
@@ -295,7 +339,7 @@ class EngineImpl final : public Engine {
                         "port {} of LSI '{}' is a virtual link: it has no host end to capture on",
                         pid, lsi->name);
     }
-    return std::shared_ptr<const void>(std::make_shared<PortTap>(port->taps));
+    return std::shared_ptr<const void>(std::make_shared<PortTap>(port->taps, fast_, id, pid));
   }
 
   Result<PortStats> port_stats(LsiId id, PortId pid) const override {
@@ -303,8 +347,16 @@ class EngineImpl final : public Engine {
     CL_ASSIGN_OR_RETURN(const LsiModel* lsi, find(id));
     CL_ASSIGN_OR_RETURN(const PortModel* mp, port_in(*lsi, pid));
     const PortModel& m = *mp;
-    PortStats st{pid,    m.name, m.kind, m.ifname, m.peer_lsi, m.peer_port, m.counters->snapshot(),
-                 m.link, {}};
+    PortStats st{pid,
+                 m.name,
+                 m.kind,
+                 m.ifname,
+                 m.peer_lsi,
+                 m.peer_port,
+                 counters(id, pid, m),
+                 m.link,
+                 {},
+                 kernel_counters(id, pid)};
     on_worker_port(id, pid, [&](auto& port) { st.egress = port.egress.stats(); });
     return st;
   }
@@ -313,7 +365,7 @@ class EngineImpl final : public Engine {
     std::lock_guard lock(mu_);
     CL_ASSIGN_OR_RETURN(const LsiModel* lsi, find(id));
     CL_ASSIGN_OR_RETURN(const PortModel* m, port_in(*lsi, pid));
-    return m->counters->snapshot();
+    return counters(id, pid, *m);
   }
 
   Status set_link(LsiId id, PortId pid, const LinkParams& params) override {
@@ -323,6 +375,9 @@ class EngineImpl final : public Engine {
     CL_RETURN_IF_ERROR(params.validate());
     on_worker_port(id, pid, [&](auto& runtime) { runtime.egress.set_params(params); });
     port->link = params;
+    if (fast_) {
+      fast_->set_port_flag(id, pid, CL_PORT_SHAPED, !params.transparent());
+    }
     return ok_status();
   }
 
@@ -380,6 +435,7 @@ class EngineImpl final : public Engine {
     Spec swapped = spec;
     worker_->run([&](Worker& w) { (w.*table.set)(id, key, swapped); });
     (lsi->*table.entries)[key] = spec;
+    mirror(id, key, &spec);
     return key;
   }
 
@@ -395,6 +451,7 @@ class EngineImpl final : public Engine {
     Spec swapped = spec;
     worker_->run([&](Worker& w) { (w.*table.set)(id, key, swapped); });
     it->second = spec;
+    mirror(id, key, &spec);
     return ok_status();
   }
 
@@ -406,6 +463,7 @@ class EngineImpl final : public Engine {
       return make_error(ErrorCode::kNotFound, "LSI '{}' has no {} {}", lsi->name, table.what, key);
     }
     worker_->run([&](Worker& w) { (w.*table.remove)(id, key); });
+    mirror(id, key, static_cast<const Spec*>(nullptr));
     return ok_status();
   }
 
@@ -449,7 +507,48 @@ class EngineImpl final : public Engine {
     return ok_status();
   }
 
-  void forget_port(LsiModel& lsi, PortId pid) {
+  // The kernel path's copy of a group (segments stay in userspace); null: removed.
+  void mirror(LsiId, uint32_t, const SegmentSpec*) {}
+  void mirror(LsiId id, uint32_t gid, const GroupSpec* group) {
+    if (fast_ && group != nullptr) {
+      (void)fast_->set_group(id, gid, group->members);
+    } else if (fast_) {
+      fast_->remove_group(id, gid);
+    }
+  }
+  void mirror_vlink(const VirtualLink& link) {
+    if (fast_) {
+      (void)fast_->add_vlink(link.a, link.a_port, link.b, link.b_port);
+      (void)fast_->add_vlink(link.b, link.b_port, link.a, link.a_port);
+    }
+  }
+  // What the kernel forwarded through the port (zero on the userspace path).
+  PortCountersSnapshot kernel_counters(LsiId id, PortId pid) const {
+    PortCountersSnapshot c;
+    if (fast_) {
+      auto [rx, tx] = fast_->port_counters(id, pid);
+      c.rx_packets = rx.packets;
+      c.rx_bytes = rx.bytes;
+      c.tx_packets = tx.packets;
+      c.tx_bytes = tx.bytes;
+    }
+    return c;
+  }
+  // The engine's counters plus the kernel's.
+  PortCountersSnapshot counters(LsiId id, PortId pid, const PortModel& m) const {
+    PortCountersSnapshot c = m.counters->snapshot();
+    PortCountersSnapshot k = kernel_counters(id, pid);
+    c.rx_packets += k.rx_packets;
+    c.rx_bytes += k.rx_bytes;
+    c.tx_packets += k.tx_packets;
+    c.tx_bytes += k.tx_bytes;
+    return c;
+  }
+
+  void forget_port(LsiId id, LsiModel& lsi, PortId pid) {
+    if (fast_) {
+      fast_->remove_port(id, pid);
+    }
     if (auto it = lsi.ports.find(pid);
         it != lsi.ports.end() && it->second.kind == PortKind::kInstance) {
       by_ifname_.erase(it->second.ifname);
@@ -459,7 +558,9 @@ class EngineImpl final : public Engine {
       std::erase_if(seg.members, [pid](const auto& m) { return m.first == pid; });
     }
     for (auto& [gid, group] : lsi.groups) {
-      std::erase(group.members, pid);
+      if (std::erase(group.members, pid) > 0) {
+        mirror(id, gid, &group);
+      }
     }
   }
 
@@ -469,10 +570,15 @@ class EngineImpl final : public Engine {
     std::shared_ptr<const FlowTable> old;
     worker_->run([&](Worker& w) { old = w.swap_table(id, std::move(table)); });
     lsi.rules = std::move(rules);
+    if (fast_) {
+      (void)fast_->set_rules(id, lsi.rules);
+    }
   }
 
   EngineOptions options_;
   std::unique_ptr<Worker> worker_;
+  std::shared_ptr<kernel::FastPath> fast_;  // null: everything in userspace
+  std::string path_;
   mutable std::mutex mu_;
   std::map<LsiId, LsiModel> lsis_;
   // Indexes over lsis_ so that building a 100,000-node topology stays O(n log n).
@@ -492,9 +598,52 @@ const EngineImpl::SpecTable<GroupSpec> EngineImpl::kGroups = {
 
 }  // namespace
 
+Result<DataplanePath> parse_dataplane_path(std::string_view text) {
+  if (text == "auto") {
+    return DataplanePath::kAuto;
+  }
+  if (text == "kernel") {
+    return DataplanePath::kKernel;
+  }
+  if (text == "userspace") {
+    return DataplanePath::kUserspace;
+  }
+  return make_error(ErrorCode::kInvalidArgument,
+                    "data plane '{}': expected auto, kernel or userspace", text);
+}
+
+namespace {
+
+// The fast path the options ask for: null (with the reason in `path`) for userspace.
+Result<std::shared_ptr<kernel::FastPath>> choose_path(DataplanePath wanted, std::string& path) {
+  if (const char* env = std::getenv("CHAINLAB_DATAPLANE");
+      wanted == DataplanePath::kAuto && env != nullptr && *env != '\0') {
+    CL_ASSIGN_OR_RETURN(wanted, parse_dataplane_path(env));
+  }
+  if (wanted == DataplanePath::kUserspace) {
+    path = "userspace (asked for)";
+    return std::shared_ptr<kernel::FastPath>();
+  }
+  auto fast = kernel::FastPath::load();
+  if (!fast.ok() && wanted == DataplanePath::kKernel) {
+    return fast.error();
+  }
+  if (!fast.ok()) {
+    path = fmt::format("userspace (kernel path unavailable: {})", fast.error().message);
+    return std::shared_ptr<kernel::FastPath>();
+  }
+  path = "kernel (eBPF fast path; shaped links, learning and floods in userspace)";
+  return std::shared_ptr<kernel::FastPath>(std::move(fast).value());
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Engine>> Engine::start(const EngineOptions& options) {
+  std::string path;
+  CL_ASSIGN_OR_RETURN(std::shared_ptr<kernel::FastPath> fast, choose_path(options.path, path));
   CL_ASSIGN_OR_RETURN(std::unique_ptr<Worker> worker, Worker::start(options));
-  return std::unique_ptr<Engine>(new EngineImpl(options, std::move(worker)));
+  return std::unique_ptr<Engine>(
+      new EngineImpl(options, std::move(worker), std::move(fast), std::move(path)));
 }
 
 }  // namespace chainlab::dataplane

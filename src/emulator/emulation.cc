@@ -265,4 +265,8 @@ nlohmann::json Emulation::d3_graph() {
   return {{"nodes", nodes}, {"links", links}};
 }
 
+std::string Emulation::dataplane_path() const {
+  return impl_->engine->path_description();
+}
+
 }  // namespace chainlab::emulator

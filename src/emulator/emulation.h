@@ -64,6 +64,8 @@ class Emulation final : public Control, public monitor::Source {
   const std::string& prefix() const { return run_->prefix(); }
   // <state dir>/runs/<prefix>: the run's files (journal, logs, api.json).
   const std::string& run_dir() const { return run_->dir(); }
+  // Which data plane forwards (dataplane::Engine::path_description).
+  std::string dataplane_path() const;
 
   // Compute (son-emu /restapi/compute).
   Result<ComputeInfo> start_compute(const ComputeRequest& request) override;

@@ -1,0 +1,163 @@
+// The kernel fast path (dataplane/kernel/): which frames it forwards and which it leaves to the
+// userspace engine, told apart by PortStats::kernel (the kernel's share of the counters). The
+// rest of the data-plane suite runs on both paths (ctest `dataplane_userspace_path`).
+#include <gtest/gtest.h>
+
+#include "dataplane_fixture.h"
+
+namespace chainlab::testing {
+namespace {
+
+using dataplane::Action;
+using dataplane::RuleSpec;
+
+// Only IPv4: the hosts' IPv6 neighbour discovery crosses no rule and counts nowhere.
+RuleSpec ipv4(RuleSpec r) {
+  r.match.eth_type = dataplane::kEthTypeIpv4;
+  return r;
+}
+
+class KernelPathTest : public DataplaneTest {
+ protected:
+  void SetUp() override {
+    DataplaneTest::SetUp();
+    if (!HasFatalFailure() && !engine_->kernel_path()) {
+      GTEST_SKIP() << "the engine runs in userspace: " << engine_->path_description();
+    }
+  }
+  dataplane::PortStats stats(dataplane::LsiId lsi, dataplane::PortId port) {
+    auto st = engine_->port_stats(lsi, port);
+    EXPECT_TRUE(st.ok()) << st.error().message;
+    return st.ok() ? *st : dataplane::PortStats{};
+  }
+  // Static neighbours: only the test's frames cross the switch.
+  void neighbours(const std::string& a, const std::string& a_ip, const std::string& b,
+                  const std::string& b_ip) {
+    exec(a, {"ip", "neigh", "replace", b_ip, "lladdr", macs_[b].to_string(), "dev", "eth0"});
+    exec(b, {"ip", "neigh", "replace", a_ip, "lladdr", macs_[a].to_string(), "dev", "eth0"});
+  }
+};
+
+TEST_F(KernelPathTest, AChainOverTwoLsisIsForwardedByTheKernelWithItsCounters) {
+  auto s1 = lsi("s1");
+  auto s2 = lsi("s2");
+  auto p1 = host("h1", "10.40.0.1/24", s1);
+  auto p2 = host("h2", "10.40.0.2/24", s2);
+  neighbours("h1", "10.40.0.1", "h2", "10.40.0.2");
+  auto link = engine_->connect(s1, s2, 1);
+  ASSERT_TRUE(link.ok());
+  auto [l1, l2] = std::pair{(*link)[0].a_port, (*link)[0].b_port};
+  auto tagged = [](dataplane::PortId in, uint16_t vid, dataplane::PortId out) {
+    RuleSpec r = ipv4(port_to_port(in, {Action::pop_vlan(), Action::output(out)}));
+    r.match.vlan = {dataplane::VlanMatch::Kind::kId, vid};
+    return r;
+  };
+  auto out = rule(s1, ipv4(port_to_port(p1, {Action::push_vlan(30), Action::output(l1)})));
+  rule(s1, tagged(l1, 31, p1));
+  rule(s2, tagged(l2, 30, p2));
+  rule(s2, ipv4(port_to_port(p2, {Action::push_vlan(31), Action::output(l2)})));
+  auto r = exec("h1", {"ping", "-c", "10", "-i", "0.05", "-s", "100", "-W", "1", "10.40.0.2"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+
+  // Every ping crossed in the kernel: the port counters are all the kernel's, frame for frame,
+  // with the tag counted on the link (142 bytes untagged, 146 tagged), as the engine counts.
+  auto in = stats(s1, p1);
+  EXPECT_GE(in.kernel.rx_packets, 10u) << "and the host's IPv6 neighbour discovery, no rule's";
+  EXPECT_EQ(in.counters.rx_packets, in.kernel.rx_packets) << "the engine saw none of them";
+  EXPECT_EQ(in.kernel.tx_packets, 10u);
+  auto across = stats(s1, l1);
+  EXPECT_EQ(across.kernel.tx_packets, 10u);
+  EXPECT_EQ(across.kernel.tx_bytes, 10u * 146);
+  EXPECT_EQ(across.kernel.rx_packets, 10u);
+  auto far = stats(s2, p2);
+  EXPECT_EQ(far.kernel.tx_packets, 10u);
+  EXPECT_EQ(far.kernel.tx_bytes, 10u * 142);
+  auto rules = engine_->dump_rules(s1);
+  ASSERT_TRUE(rules.ok());
+  for (const auto& rs : *rules) {
+    if (rs.id == out) {
+      EXPECT_EQ(rs.packets, 10u);
+      EXPECT_EQ(rs.bytes, 10u * 142);
+    }
+  }
+}
+
+TEST_F(KernelPathTest, AShapedLinkTakesTheEnginesPathAndItsDelay) {
+  auto s1 = lsi("s1");
+  auto s2 = lsi("s2");
+  auto p1 = host("h1", "10.41.0.1/24", s1);
+  auto p2 = host("h2", "10.41.0.2/24", s2);
+  neighbours("h1", "10.41.0.1", "h2", "10.41.0.2");
+  auto link = engine_->connect(s1, s2, 1);
+  ASSERT_TRUE(link.ok());
+  auto [l1, l2] = std::pair{(*link)[0].a_port, (*link)[0].b_port};
+  rule(s1, ipv4(port_to_port(p1, {Action::output(l1)})));
+  rule(s1, ipv4(port_to_port(l1, {Action::output(p1)})));
+  rule(s2, ipv4(port_to_port(l2, {Action::output(p2)})));
+  rule(s2, ipv4(port_to_port(p2, {Action::output(l2)})));
+  dataplane::LinkParams slow;
+  slow.delay_ns = 30'000'000;
+  ASSERT_TRUE(engine_->set_link(s1, l1, slow).ok());  // only h1 -> h2 is delayed
+  auto r = exec("h1", {"ping", "-c", "5", "-i", "0.05", "-W", "2", "10.41.0.2"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("min/avg/max"), std::string::npos);
+  double min_ms = 0;
+  ASSERT_EQ(std::sscanf(r.output.substr(r.output.find(" = ") + 3).c_str(), "%lf", &min_ms), 1);
+  EXPECT_GE(min_ms, 29.0) << r.output;
+
+  auto requests = stats(s1, l1);
+  EXPECT_EQ(requests.kernel.tx_packets, 0u) << "a shaped link is the engine's";
+  EXPECT_EQ(requests.counters.tx_packets, 5u);
+  auto replies = stats(s2, l2);
+  EXPECT_EQ(replies.kernel.tx_packets, 5u) << "the unshaped way back stays in the kernel";
+
+  ASSERT_TRUE(engine_->set_link(s1, l1, dataplane::LinkParams{}).ok());
+  EXPECT_TRUE(ping("h1", "10.41.0.2", 2));
+  EXPECT_EQ(stats(s1, l1).kernel.tx_packets, 2u) << "transparent again: back in the kernel";
+}
+
+TEST_F(KernelPathTest, LearningAndFloodsStayInUserspace) {
+  auto sw = lsi("s1");
+  auto p1 = host("h1", "10.42.0.1/24", sw);
+  host("h2", "10.42.0.2/24", sw);
+  RuleSpec learn;
+  learn.actions = {Action::normal()};
+  rule(sw, learn);
+  EXPECT_TRUE(ping("h1", "10.42.0.2", 3));
+  auto st = stats(sw, p1);
+  EXPECT_GE(st.counters.rx_packets, 3u);
+  EXPECT_EQ(st.kernel.rx_packets, 0u);
+}
+
+TEST_F(KernelPathTest, AGroupSpreadsFlowsInTheKernelAsTheEngineWould) {
+  auto sw = lsi("s1");
+  auto src = host("client", "10.43.0.1/24", sw);
+  std::vector<dataplane::PortId> members;
+  for (int i = 0; i < 3; ++i) {
+    std::string name = "m" + std::to_string(i);
+    members.push_back(host(name, "10.43.0.2/24", sw));
+  }
+  auto group = engine_->add_group(sw, dataplane::GroupSpec{members});
+  ASSERT_TRUE(group.ok()) << group.error().message;
+  RuleSpec udp = ipv4(port_to_port(src, {Action::select(*group)}));
+  udp.match.ip_proto = 17;
+  rule(sw, udp);
+  exec("client",
+       {"ip", "neigh", "replace", "10.43.0.2", "lladdr", "02:00:00:00:00:02", "dev", "eth0"});
+  // 60 UDP flows (source ports 30000..30059), one datagram each.
+  auto r = exec("client", {"sh", "-c",
+                           "for p in $(seq 30000 30059); do echo x | socat -u - "
+                           "UDP4-SENDTO:10.43.0.2:9,sourceport=$p; done"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  uint64_t total = 0;
+  for (auto m : members) {
+    auto st = stats(sw, m);
+    EXPECT_EQ(st.counters.tx_packets, st.kernel.tx_packets);
+    EXPECT_GT(st.kernel.tx_packets, 5u) << "member " << m;
+    total += st.kernel.tx_packets;
+  }
+  EXPECT_EQ(total, 60u);
+}
+
+}  // namespace
+}  // namespace chainlab::testing
