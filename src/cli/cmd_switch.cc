@@ -1,6 +1,6 @@
 // `chainlab switch IFNAME...`: runs the switch on existing host interfaces (one LSI, L2 learning;
-// or with --patch two interfaces forwarded to each other by rules, as a chain's hop is) until
-// Ctrl-C, then prints per-port counters. For benchmarks (bench/dataplane.sh), experiments and
+// or with --patch each pair of interfaces forwarded to each other by rules, as a chain's hops)
+// until Ctrl-C, then prints per-port counters. For benchmarks (bench/dataplane.sh), experiments and
 // debugging; the emulator builds its LSIs itself.
 #include <signal.h>
 
@@ -27,19 +27,21 @@ struct SwitchOptions {
   dataplane::EngineOptions engine;
 };
 
-// Learning (one `normal` rule), or the two ports' rules of a chain hop each way.
+// Learning (one `normal` rule), or each pair of ports (1-2, 3-4, ...) patched both ways by the
+// rules of a chain's hop.
 Status install_rules(dataplane::Engine& engine, dataplane::LsiId lsi,
                      const std::vector<dataplane::PortId>& ports, bool patch) {
   using dataplane::Action;
-  std::vector<dataplane::RuleSpec> rules(patch ? 2 : 1);
-  if (patch) {
-    rules[0].match.in_port = ports[0];
-    rules[0].actions = {Action::output(ports[1])};
-    rules[1].match.in_port = ports[1];
-    rules[1].actions = {Action::output(ports[0])};
-  } else {
-    rules[0].priority = 0;
-    rules[0].actions = {Action::normal()};
+  std::vector<dataplane::RuleSpec> rules;
+  if (!patch) {
+    rules.emplace_back().priority = 0;
+    rules.back().actions = {Action::normal()};
+  }
+  for (size_t i = 0; patch && i + 1 < ports.size(); i += 2) {
+    for (auto [from, to] : {std::pair{ports[i], ports[i + 1]}, std::pair{ports[i + 1], ports[i]}}) {
+      rules.emplace_back().match.in_port = from;
+      rules.back().actions = {Action::output(to)};
+    }
   }
   for (const auto& rule : rules) {
     CL_RETURN_IF_ERROR(engine.add_rule(lsi, rule));
@@ -52,8 +54,9 @@ Result<dataplane::EngineOptions> engine_options(const SwitchOptions& opt) {
   CL_ASSIGN_OR_RETURN(options.path, dataplane::parse_dataplane_path(opt.dataplane));
   if (!opt.patch) {
     options.path = dataplane::DataplanePath::kUserspace;  // learning is the engine's
-  } else if (opt.interfaces.size() != 2) {
-    return make_error(ErrorCode::kInvalidArgument, "--patch needs exactly two interfaces, not {}",
+  } else if (opt.interfaces.size() % 2 != 0) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "--patch pairs the interfaces: an even number, not {}",
                       opt.interfaces.size());
   }
   return options;
@@ -140,8 +143,8 @@ void add_switch_command(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--rate", opt->rate_mbps, "Egress rate limit on every port (Mbit/s)");
   cmd->add_option("--queue", opt->queue, "Egress queue limit (packets)");
   cmd->add_flag("--patch", opt->patch,
-                "Two interfaces: forward each to the other by rules (a chain's hop) instead of "
-                "learning");
+                "Forward the interfaces in pairs (1st-2nd, 3rd-4th, ...) to each other by rules "
+                "(a chain's hops) instead of learning");
   cmd->add_option("--dataplane", opt->dataplane,
                   "With --patch: auto, kernel or userspace (learning is always userspace)")
       ->capture_default_str();

@@ -106,20 +106,23 @@ void compile_actions(const std::vector<Action>& actions, cl_rule& r) {
   }
 }
 
-// Whether a rule can match frames of this table key.
-bool applies(const Match& m, const TableKey& key) {
-  if (m.in_port && (key.in_port == CL_PORT_ANY || *m.in_port != key.in_port)) {
-    return false;
+// The bucket of rules a rule belongs to: its in_port (or any) and its VLAN match (any VID is
+// CL_VLAN_OTHER's bucket, untagged CL_VLAN_NONE's, a VID its own).
+TableKey bucket_of(const Match& m) {
+  uint32_t vlan = m.vlan.kind == VlanMatch::Kind::kAny    ? CL_VLAN_OTHER
+                  : m.vlan.kind == VlanMatch::Kind::kNone ? CL_VLAN_NONE
+                                                          : m.vlan.id;
+  return {m.in_port.value_or(CL_PORT_ANY), vlan};
+}
+
+// The buckets whose rules can match a frame of table key `key`.
+std::vector<TableKey> buckets_for(const TableKey& key) {
+  std::set<TableKey> out;
+  for (uint32_t port : {key.in_port, CL_PORT_ANY}) {
+    out.insert({port, CL_VLAN_OTHER});
+    out.insert({port, key.vlan});
   }
-  switch (m.vlan.kind) {
-    case VlanMatch::Kind::kAny:
-      return true;
-    case VlanMatch::Kind::kNone:
-      return key.vlan == CL_VLAN_NONE;
-    case VlanMatch::Kind::kId:
-      return key.vlan == m.vlan.id;
-  }
-  return false;
+  return {out.begin(), out.end()};
 }
 
 // The keys whose tables differ from what the program's fallback would find (compile.h): with A the
@@ -127,8 +130,8 @@ bool applies(const Match& m, const TableKey& key) {
 // VID v: (any, other) and (any, none) always; (any, v) when V[v]; (p, other) when P[p]; (p, none)
 // when p has rules for any VID or for untagged frames; (p, v) when a rule names both, or when
 // P[p] and V[v] both exist.
-std::vector<TableKey> candidate_keys(const std::vector<std::shared_ptr<const Rule>>& rules) {
-  std::vector<TableKey> keys{{CL_PORT_ANY, CL_VLAN_OTHER}, {CL_PORT_ANY, CL_VLAN_NONE}};
+std::set<TableKey> candidate_keys(const std::vector<std::shared_ptr<const Rule>>& rules) {
+  std::set<TableKey> keys{{CL_PORT_ANY, CL_VLAN_OTHER}, {CL_PORT_ANY, CL_VLAN_NONE}};
   std::set<uint32_t> any_vlan_ports;
   std::set<uint32_t> any_port_vlans;
   for (const auto& rule : rules) {
@@ -136,17 +139,17 @@ std::vector<TableKey> candidate_keys(const std::vector<std::shared_ptr<const Rul
     uint32_t port = m.in_port.value_or(CL_PORT_ANY);
     switch (m.vlan.kind) {
       case VlanMatch::Kind::kAny:
-        keys.push_back({port, CL_VLAN_OTHER});
-        keys.push_back({port, CL_VLAN_NONE});
+        keys.insert({port, CL_VLAN_OTHER});
+        keys.insert({port, CL_VLAN_NONE});
         if (m.in_port) {
           any_vlan_ports.insert(port);
         }
         break;
       case VlanMatch::Kind::kNone:
-        keys.push_back({port, CL_VLAN_NONE});
+        keys.insert({port, CL_VLAN_NONE});
         break;
       case VlanMatch::Kind::kId:
-        keys.push_back({port, m.vlan.id});
+        keys.insert({port, m.vlan.id});
         if (!m.in_port) {
           any_port_vlans.insert(m.vlan.id);
         }
@@ -155,7 +158,7 @@ std::vector<TableKey> candidate_keys(const std::vector<std::shared_ptr<const Rul
   }
   for (uint32_t port : any_vlan_ports) {
     for (uint32_t vlan : any_port_vlans) {
-      keys.push_back({port, vlan});
+      keys.insert({port, vlan});
     }
   }
   return keys;
@@ -174,22 +177,29 @@ cl_rule compile_rule(const Rule& rule, uint32_t slot) {
 std::map<TableKey, cl_table> compile_tables(const std::vector<std::shared_ptr<const Rule>>& rules,
                                             const SlotOf& slot_of) {
   FlowTable ordered(rules, 1);  // only for its order
-  std::set<TableKey> keys;
-  for (TableKey key : candidate_keys(ordered.rules())) {
-    keys.insert(key);
+  // Rules by bucket, as positions in that order: a table merges at most four buckets, so a rule
+  // change costs O(rules), not O(tables x rules).
+  std::map<TableKey, std::vector<size_t>> buckets;
+  for (size_t i = 0; i < ordered.rules().size(); ++i) {
+    buckets[bucket_of(ordered.rules()[i]->match)].push_back(i);
   }
   std::map<TableKey, cl_table> tables;
-  for (const TableKey& key : keys) {
-    cl_table table{};
-    for (const auto& rule : ordered.rules()) {
-      if (!applies(rule->match, key)) {
-        continue;
+  for (const TableKey& key : candidate_keys(ordered.rules())) {
+    std::vector<size_t> members;
+    for (const TableKey& b : buckets_for(key)) {
+      if (auto it = buckets.find(b); it != buckets.end()) {
+        members.insert(members.end(), it->second.begin(), it->second.end());
       }
+    }
+    std::sort(members.begin(), members.end());
+    cl_table table{};
+    for (size_t i : members) {
       if (table.count == CL_MAX_TABLE_RULES) {
         table.flags |= CL_TABLE_SLOW;
         break;
       }
-      table.rules[table.count++] = compile_rule(*rule, slot_of(*rule));
+      const Rule& rule = *ordered.rules()[i];
+      table.rules[table.count++] = compile_rule(rule, slot_of(rule));
     }
     if (table.count > 0) {
       tables.emplace(key, table);

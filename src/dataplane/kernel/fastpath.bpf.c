@@ -97,6 +97,13 @@ struct path {
   __u32 out_ifindex;
   __u32 out_flags;
   __u32 mac_changed;
+  __u32 in_slot;
+  /* The socket filter's answer, kept for the tc program that runs next on this CPU for the same
+   * frame (the taps and tc ingress run back to back in one softirq): one classification each. */
+  __u32 cached;
+  __u32 cached_ifindex;
+  __u32 cached_len;
+  __u32 cached_verdict;
 };
 
 struct {
@@ -422,25 +429,31 @@ __noinline int hop(struct path* p) {
   return V_CONTINUE;
 }
 
-static __always_inline struct path* start(struct __sk_buff* skb, __u32* in_slot) {
+static __always_inline struct path* scratch_path(void) {
+  __u32 zero = 0;
+  return bpf_map_lookup_elem(&scratch, &zero);
+}
+
+/* Starts the path of a frame received on an instance port; 0 when the interface is none of ours.
+ * Clears the cache. */
+static __always_inline int start(struct __sk_buff* skb, struct path* p) {
   __u32 ifindex = skb->ifindex;
   struct cl_ifport* in = bpf_map_lookup_elem(&ifports, &ifindex);
   if (!in) {
+    p->cached = 0;
     return 0;
   }
   struct cl_port_key pk = {in->lsi, in->port};
   struct cl_port* port = bpf_map_lookup_elem(&ports, &pk);
-  __u32 zero = 0;
-  struct path* p = bpf_map_lookup_elem(&scratch, &zero);
-  if (!port || !p) {
+  __builtin_memset(p, 0, sizeof *p);
+  if (!port) {
     return 0;
   }
-  __builtin_memset(p, 0, sizeof *p);
   p->lsi = in->lsi;
   p->in_port = in->port;
   p->base_len = skb->len;
-  *in_slot = port->slot;
-  return p;
+  p->in_slot = port->slot;
+  return 1;
 }
 
 static __always_inline int classify(struct __sk_buff* skb, struct path* p) {
@@ -505,16 +518,23 @@ static __always_inline int rewrite(struct __sk_buff* skb, struct path* p) {
 
 SEC("tc")
 int fastpath_tc(struct __sk_buff* skb) {
-  __u32 in_slot = 0;
-  struct path* p = start(skb, &in_slot);
+  struct path* p = scratch_path();
   if (!p) {
     return TC_ACT_OK;
   }
-  __u32 len = skb->len + (skb->vlan_present ? 4 : 0);
-  int v = classify(skb, p);
-  if (v == V_SLOW)
+  int v;
+  if (p->cached && p->cached_ifindex == skb->ifindex && p->cached_len == skb->len) {
+    p->cached = 0;
+    v = (int)p->cached_verdict;
+  } else if (start(skb, p)) {
+    v = classify(skb, p);
+  } else {
+    return TC_ACT_OK;
+  }
+  if (v == V_SLOW) {
     return TC_ACT_SHOT; /* the engine has its copy */
-  count_path(p, in_slot, len);
+  }
+  count_path(p, p->in_slot, skb->len + (skb->vlan_present ? 4 : 0));
   if (v == V_DROP) {
     return TC_ACT_SHOT;
   }
@@ -531,10 +551,14 @@ int fastpath_tc(struct __sk_buff* skb) {
 
 SEC("socket")
 int fastpath_sock(struct __sk_buff* skb) {
-  __u32 in_slot = 0;
-  struct path* p = start(skb, &in_slot);
-  if (!p) {
+  struct path* p = scratch_path();
+  if (!p || !start(skb, p)) {
     return skb->len;
   }
-  return classify(skb, p) == V_SLOW ? skb->len : 0;
+  int v = classify(skb, p);
+  p->cached = 1;
+  p->cached_ifindex = skb->ifindex;
+  p->cached_len = skb->len;
+  p->cached_verdict = (__u32)v;
+  return v == V_SLOW ? skb->len : 0;
 }
