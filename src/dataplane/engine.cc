@@ -495,6 +495,10 @@ class EngineImpl final : public Engine {
       return make_error(ErrorCode::kInvalidArgument, "group: {} members, at most {}",
                         group.members.size(), kMaxGroupMembers);
     }
+    if (!group.keys.empty() && group.keys.size() != group.members.size()) {
+      return make_error(ErrorCode::kInvalidArgument, "group: {} keys for {} members",
+                        group.keys.size(), group.members.size());
+    }
     std::set<PortId> seen;
     for (PortId pid : group.members) {
       if (lsi.ports.count(pid) == 0) {
@@ -511,7 +515,7 @@ class EngineImpl final : public Engine {
   void mirror(LsiId, uint32_t, const SegmentSpec*) {}
   void mirror(LsiId id, uint32_t gid, const GroupSpec* group) {
     if (fast_ && group != nullptr) {
-      (void)fast_->set_group(id, gid, group->members);
+      (void)fast_->set_group(id, gid, *group);
     } else if (fast_) {
       fast_->remove_group(id, gid);
     }
@@ -558,9 +562,15 @@ class EngineImpl final : public Engine {
       std::erase_if(seg.members, [pid](const auto& m) { return m.first == pid; });
     }
     for (auto& [gid, group] : lsi.groups) {
-      if (std::erase(group.members, pid) > 0) {
-        mirror(id, gid, &group);
+      auto at = std::find(group.members.begin(), group.members.end(), pid);
+      if (at == group.members.end()) {
+        continue;
       }
+      if (group.keys.size() == group.members.size()) {
+        group.keys.erase(group.keys.begin() + (at - group.members.begin()));
+      }
+      group.members.erase(at);
+      mirror(id, gid, &group);
     }
   }
 

@@ -42,12 +42,17 @@ uint64_t flow_hash(const FlowKey& key) {
 }
 
 uint32_t select_member(uint64_t hash, const std::vector<uint32_t>& members) {
+  return select_in_group(hash, GroupSpec{members, {}});
+}
+
+uint32_t select_in_group(uint64_t hash, const GroupSpec& group) {
   uint32_t best = kNoPort;
   uint64_t best_score = 0;
-  for (uint32_t m : members) {
-    uint64_t score = mix(hash ^ mix(m));
+  bool keyed = group.keys.size() == group.members.size();
+  for (size_t i = 0; i < group.members.size(); ++i) {
+    uint64_t score = mix(hash ^ mix(keyed ? group.keys[i] : group.members[i]));
     if (best == kNoPort || score > best_score) {
-      best = m;
+      best = group.members[i];
       best_score = score;
     }
   }

@@ -18,6 +18,10 @@ inline constexpr size_t kMaxGroupMembers = 256;
 
 struct GroupSpec {
   std::vector<uint32_t> members;  // port ids of the LSI; at most kMaxGroupMembers, no repeats
+  // Empty, or one per member: what the rendezvous hash weighs instead of the member's port id.
+  // Two groups whose members carry the same keys send a flow to the members of the same key (a
+  // symmetric chain's forward and reverse groups pick the same port pair).
+  std::vector<uint32_t> keys;
   friend bool operator==(const GroupSpec&, const GroupSpec&) = default;
 };
 
@@ -25,5 +29,7 @@ uint64_t flow_hash(const FlowKey& key);
 
 // The member that flow hash `hash` goes to; kNoPort (packet.h) for an empty group.
 uint32_t select_member(uint64_t hash, const std::vector<uint32_t>& members);
+// The same with `keys` (empty: the port ids) in the hash.
+uint32_t select_in_group(uint64_t hash, const GroupSpec& group);
 
 }  // namespace chainlab::dataplane

@@ -541,9 +541,8 @@ void Worker::execute(PortRuntime& in, const FlowKey& key, const Rule& rule, Pack
         break;
       case Action::Kind::kSelect: {
         auto group = lsi.groups.find(a.port);
-        PortId member = group == lsi.groups.end()
-                            ? kNoPort
-                            : select_member(flow_hash(key), group->second.members);
+        PortId member =
+            group == lsi.groups.end() ? kNoPort : select_in_group(flow_hash(key), group->second);
         send_to(member < lsi.by_id.size() ? lsi.by_id[member] : nullptr, last);
         break;
       }

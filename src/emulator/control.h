@@ -104,6 +104,11 @@ struct ChainRequest {
   uint16_t priority = 1000;
   std::string match;           // extra match, "dl_type=0x0800,nw_proto=6,tp_dst=80"
   bool skip_vlan_tag = false;  // same-PoP chains never tag; multi-hop chains need a tag
+  // A load-balancing group (networking-sfc's port pair group): (instance, interface) ends in
+  // dst's PoP, dst among them. The last hop sends each flow to one of them, by its symmetric
+  // 5-tuple hash; a group of the same size elsewhere picks the member of the same position for
+  // the same flow (a symmetric chain's way back). Bidirectional: each member's replies go back.
+  std::vector<std::pair<std::string, std::string>> dst_group;
 };
 
 struct ChainInfo {

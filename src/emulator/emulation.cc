@@ -162,6 +162,13 @@ Status Emulation::Impl::rewrite_hosts() {
   return write_file(hosts_path, text, true);
 }
 
+void Emulation::Impl::remove_chain_state(const ChainState& chain) {
+  remove_rules(chain.rules);
+  if (chain.group) {
+    (void)engine->remove_group(chain.group->first, chain.group->second);
+  }
+}
+
 void Emulation::Impl::remove_rules(const std::vector<InstalledRule>& rules) {
   for (const auto& r : rules) {
     (void)engine->delete_rule(r.lsi, r.id);

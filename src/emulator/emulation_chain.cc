@@ -67,6 +67,20 @@ Result<ChainInfo> Emulation::set_chain(const ChainRequest& request) {
                         chain_id(request), request.cookie);
     }
   }
+  // The group's members: ports of dst's LSI, dst among them.
+  std::vector<dataplane::PortId> members;
+  for (const auto& [instance, intf] : request.dst_group) {
+    CL_ASSIGN_OR_RETURN(auto member, im.endpoint(instance, intf));
+    if (member.first != dst.first) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        "load-balancing group member {} is not in {}'s PoP", instance, request.dst);
+    }
+    members.push_back(member.second);
+  }
+  if (!members.empty() && std::find(members.begin(), members.end(), dst.second) == members.end()) {
+    return make_error(ErrorCode::kInvalidArgument, "{} is not a member of its own group",
+                      request.dst);
+  }
   const bool tagged = path.links.size() > 0 && !request.skip_vlan_tag;
   uint16_t vlan = 0;
   if (tagged) {
@@ -82,10 +96,26 @@ Result<ChainInfo> Emulation::set_chain(const ChainRequest& request) {
     chain.rules.push_back({lsi, id});
     return ok_status();
   };
-  // One direction: from (node a, port pa) along `nodes`/`links` to (node b, port pb).
+  if (!members.empty()) {
+    dataplane::GroupSpec spec{members, {}};
+    for (uint32_t i = 0; i < members.size(); ++i) {
+      spec.keys.push_back(i);  // by position: the same position wins for a flow in any group
+    }
+    dataplane::LsiId lsi = im.nodes[static_cast<size_t>(dst.first)].lsi;
+    auto gid = im.engine->add_group(lsi, spec);
+    if (!gid.ok()) {
+      if (vlan != 0) {
+        im.vlans.give_back(vlan);
+      }
+      return std::move(gid).error();
+    }
+    chain.group = std::pair{lsi, *gid};
+  }
+  // One direction: from (node a, port pa) along `nodes`/`links` to (node b, port pb), or to one
+  // member of the chain's group.
   auto install = [&](const std::vector<int>& nodes, const std::vector<size_t>& links,
                      dataplane::PortId from_port, dataplane::PortId to_port,
-                     const dataplane::Match& match) -> Status {
+                     const dataplane::Match& match, bool to_group) -> Status {
     const size_t k = links.size();
     for (size_t i = 0; i <= k; ++i) {
       RuleSpec r;
@@ -100,20 +130,25 @@ Result<ChainInfo> Emulation::set_chain(const ChainRequest& request) {
       if (i == k && i > 0 && tagged) {
         r.actions.push_back(Action::pop_vlan());
       }
-      r.actions.push_back(Action::output(i == k ? to_port : im.link_port(links[i], nodes[i])));
+      r.actions.push_back(
+          i == k && to_group ? Action::select(chain.group->second)
+                             : Action::output(i == k ? to_port : im.link_port(links[i], nodes[i])));
       CL_RETURN_IF_ERROR(add(nodes[i], r));
     }
     return ok_status();
   };
-  Status s = install(path.nodes, path.links, src.second, dst.second, extra);
+  Status s =
+      install(path.nodes, path.links, src.second, dst.second, extra, chain.group.has_value());
   if (s.ok() && request.bidirectional) {
     std::vector<int> rn(path.nodes.rbegin(), path.nodes.rend());
     std::vector<size_t> rl(path.links.rbegin(), path.links.rend());
     dataplane::Match reverse;  // the reverse direction carries the replies: no extra match
-    s = install(rn, rl, dst.second, src.second, reverse);
+    for (dataplane::PortId from : members.empty() ? std::vector{dst.second} : members) {
+      s = s.ok() ? install(rn, rl, from, src.second, reverse, false) : s;
+    }
   }
   if (!s.ok()) {
-    im.remove_rules(chain.rules);
+    im.remove_chain_state(chain);
     if (vlan != 0) {
       im.vlans.give_back(vlan);
     }
@@ -151,7 +186,7 @@ Result<std::vector<ChainInfo>> Emulation::remove_chains(const ChainRequest& requ
     bool intf_ok = (request.src_intf.empty() || r.src_intf == request.src_intf) &&
                    (request.dst_intf.empty() || r.dst_intf == request.dst_intf);
     if (same_ends && intf_ok && r.cookie == request.cookie) {
-      im.remove_rules(it->rules);
+      im.remove_chain_state(*it);
       if (it->info.vlan != 0) {
         im.vlans.give_back(it->info.vlan);
       }

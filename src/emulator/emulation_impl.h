@@ -64,6 +64,7 @@ struct InstalledRule {
 struct ChainState {
   ChainInfo info;
   std::vector<InstalledRule> rules;
+  std::optional<std::pair<dataplane::LsiId, uint32_t>> group;  // ChainRequest::dst_group's
 };
 
 struct InstalledSegment {
@@ -133,6 +134,8 @@ struct Emulation::Impl {
   dataplane::PortId link_port(size_t link, int node) const;
   Status rewrite_hosts();
   void remove_rules(const std::vector<InstalledRule>& rules);
+  // A chain's rules, then its group.
+  void remove_chain_state(const ChainState& chain);
   void remove_segments(const std::vector<InstalledSegment>& segments);
   // Re-applies the PoP's current allocations to its running instances (model B rescaling).
   Status apply_allocations(int node);

@@ -137,7 +137,7 @@ TEST_F(KernelPathTest, AGroupSpreadsFlowsInTheKernelAsTheEngineWould) {
     std::string name = "m" + std::to_string(i);
     members.push_back(host(name, "10.43.0.2/24", sw));
   }
-  auto group = engine_->add_group(sw, dataplane::GroupSpec{members});
+  auto group = engine_->add_group(sw, dataplane::GroupSpec{members, {}});
   ASSERT_TRUE(group.ok()) << group.error().message;
   RuleSpec udp = ipv4(port_to_port(src, {Action::select(*group)}));
   udp.match.ip_proto = 17;

@@ -58,7 +58,7 @@ TEST_F(SelectTest, HundredFlowsSpreadAndStayWhenAMemberIsAdded) {
                             "dev", "eth0"})
                 .exit_code,
             0);
-  auto group = engine_->add_group(l, {members});
+  auto group = engine_->add_group(l, {members, {}});
   ASSERT_TRUE(group.ok()) << group.error().message;
   dataplane::RuleSpec spec = port_to_port(client, {dataplane::Action::select(*group)});
   spec.match.eth_type = dataplane::kEthTypeIpv4;
@@ -73,7 +73,7 @@ TEST_F(SelectTest, HundredFlowsSpreadAndStayWhenAMemberIsAdded) {
   }
   auto grown = members;
   grown.push_back(extra);
-  ASSERT_TRUE(engine_->update_group(l, *group, {grown}).ok());
+  ASSERT_TRUE(engine_->update_group(l, *group, {grown, {}}).ok());
   auto second = send_flows(l, grown);
   uint64_t lost = 0;
   for (auto m : members) {
@@ -87,21 +87,21 @@ TEST_F(SelectTest, HundredFlowsSpreadAndStayWhenAMemberIsAdded) {
 TEST_F(SelectTest, GroupsAreChecked) {
   auto l = lsi("lb");
   auto a = host("a", "10.0.0.1/24", l);
-  EXPECT_EQ(error_name(engine_->add_group(l, {{a, a}})),
+  EXPECT_EQ(error_name(engine_->add_group(l, {{a, a}, {}})),
             std::string(error_code_name(ErrorCode::kInvalidArgument)));
-  EXPECT_EQ(error_name(engine_->add_group(l, {{a, 99}})),
+  EXPECT_EQ(error_name(engine_->add_group(l, {{a, 99}, {}})),
             std::string(error_code_name(ErrorCode::kNotFound)));
-  EXPECT_EQ(error_name(
-                engine_->add_group(l, {std::vector<uint32_t>(dataplane::kMaxGroupMembers + 1, a)})),
+  EXPECT_EQ(error_name(engine_->add_group(
+                l, {std::vector<uint32_t>(dataplane::kMaxGroupMembers + 1, a), {}})),
             std::string(error_code_name(ErrorCode::kInvalidArgument)));
-  EXPECT_EQ(error_name(engine_->add_group(999, {{a}})),
+  EXPECT_EQ(error_name(engine_->add_group(999, {{a}, {}})),
             std::string(error_code_name(ErrorCode::kNotFound)));
   auto bad_rule = engine_->add_rule(l, port_to_port(a, {dataplane::Action::select(42)}));
   ASSERT_FALSE(bad_rule.ok());
   EXPECT_EQ(bad_rule.error().code, ErrorCode::kNotFound);
-  auto g = engine_->add_group(l, {{a}});
+  auto g = engine_->add_group(l, {{a}, {}});
   ASSERT_TRUE(g.ok());
-  EXPECT_EQ(error_name(engine_->update_group(l, *g + 1, {{a}})),
+  EXPECT_EQ(error_name(engine_->update_group(l, *g + 1, {{a}, {}})),
             std::string(error_code_name(ErrorCode::kNotFound)));
   EXPECT_TRUE(engine_->remove_group(l, *g).ok());
   EXPECT_EQ(error_name(engine_->remove_group(l, *g)),

@@ -91,8 +91,8 @@ class SfcTest : public chainlab::testing::CloudFixture {
     return r.ok() && r->exit_code == 0;
   }
   // Packets received on an interface of sf (/proc/net/dev inside sf), by default its ingress.
-  uint64_t sf_rx_packets(const std::string& intf = "in") {
-    auto r = emu_->exec(instance("sf"), {"cat", "/proc/net/dev"}, 10s);
+  uint64_t sf_rx_packets(const std::string& intf = "in", const std::string& server = "sf") {
+    auto r = emu_->exec(instance(server), {"cat", "/proc/net/dev"}, 10s);
     EXPECT_TRUE(r.ok());
     std::istringstream in(r.ok() ? r->output : "");
     std::string line;
@@ -111,7 +111,7 @@ class SfcTest : public chainlab::testing::CloudFixture {
         return packets;
       }
     }
-    ADD_FAILURE() << "no interface '" << intf << "' in sf";
+    ADD_FAILURE() << "no interface '" << intf << "' in " << server;
     return 0;
   }
 
@@ -262,6 +262,79 @@ TEST_F(SfcTest, SymmetricChainSteersTheRepliesBackThroughTheFunction) {
   auto bad = sfc_->update_port_chain(chain->id, classifiers({fc, fc2->id}));
   EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(emu_->list_chains().size(), 4u) << "the chain is as it was";
+}
+
+TEST_F(SfcTest, AGroupOfTwoPairsSpreadsFlowsAndEachFlowComesBackThroughItsPair) {
+  // sf2 bridges a second pair of ports, on networks of its own (on sf's, the two bridges would
+  // close a loop between the networks).
+  std::string in2 = port(network("sf2-in", "10.31.3.0/24"), "in2");
+  std::string out2 = port(network("sf2-out", "10.31.4.0/24"), "out2");
+  server("sf2", {in2, out2});
+  // No IPv6 in the functions: their bridges' router solicitations would reach the other one.
+  for (const char* sf : {"sf", "sf2"}) {
+    for (const char* key :
+         {"net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1"}) {
+      auto r = emu_->exec(instance(sf), {"sysctl", "-qw", key}, 10s);
+      ASSERT_TRUE(r.ok() && r->exit_code == 0) << sf << ": " << (r.ok() ? r->output : "");
+    }
+  }
+  for (const auto& cmd :
+       std::vector<std::vector<std::string>>{{"ip", "link", "add", "br0", "type", "bridge"},
+                                             {"ip", "link", "set", "in2", "master", "br0"},
+                                             {"ip", "link", "set", "out2", "master", "br0"},
+                                             {"ip", "link", "set", "br0", "up"}}) {
+    auto r = emu_->exec(instance("sf2"), cmd, 10s);
+    ASSERT_TRUE(r.ok() && r->exit_code == 0) << cmd[3];
+  }
+  auto pp1 = sfc_->create_port_pair(pair(sf_in_, sf_out_));
+  auto pp2 = sfc_->create_port_pair(pair(in2, out2));
+  ASSERT_TRUE(pp1.ok() && pp2.ok());
+  auto g = sfc_->create_port_pair_group(group({pp1->id, pp2->id}));
+  ASSERT_TRUE(g.ok()) << g.error().message;
+  FlowClassifierCreate udp;
+  udp.protocol = "udp";
+  udp.destination_ip_prefix = dst_ip_ + "/32";
+  udp.logical_source_port = src_port_;
+  udp.logical_destination_port = dst_port_;
+  auto fc = sfc_->create_flow_classifier(udp);
+  ASSERT_TRUE(fc.ok()) << fc.error().message;
+  PortChainCreate req = chain_of({g->id}, {fc->id});
+  req.chain_parameters.symmetric = true;
+  auto chain = sfc_->create_port_chain(req);
+  ASSERT_TRUE(chain.ok()) << chain.error().message;
+  auto hops = sfc_->port_chain_hops(chain->id);
+  ASSERT_TRUE(hops.ok());
+  // src -> {in, in2}; out -> dst; out2 -> dst; dst -> {out, out2}; in -> src; in2 -> src.
+  ASSERT_EQ(hops->size(), 6u);
+  EXPECT_EQ((*hops)[0].request.dst_group.size(), 2u);
+  EXPECT_EQ((*hops)[3].request.dst_group.size(), 2u);
+
+  // dst echoes every datagram; src sends one from each of 40 source ports (40 flows).
+  auto echo = emu_->exec(
+      instance("dst"),
+      {"sh", "-c", "socat UDP4-RECVFROM:7,fork EXEC:cat </dev/null >/dev/null 2>&1 &"}, 10s);
+  ASSERT_TRUE(echo.ok() && echo->exit_code == 0);
+  std::map<std::string, uint64_t> before;
+  for (const auto& [server, intf] :
+       {std::pair{"sf", "in"}, {"sf", "out"}, {"sf2", "in2"}, {"sf2", "out2"}}) {
+    before[intf] = sf_rx_packets(intf, server);
+  }
+  auto sent = emu_->exec(instance("src"),
+                         {"sh", "-c",
+                          "for p in $(seq 40000 40039); do echo x | socat -u - "
+                          "UDP4-SENDTO:" +
+                              dst_ip_ + ":7,sourceport=$p; done; sleep 0.5"},
+                         30s);
+  ASSERT_TRUE(sent.ok() && sent->exit_code == 0) << (sent.ok() ? sent->output : "");
+  uint64_t requests1 = sf_rx_packets("in", "sf") - before["in"];
+  uint64_t requests2 = sf_rx_packets("in2", "sf2") - before["in2"];
+  uint64_t replies1 = sf_rx_packets("out", "sf") - before["out"];
+  uint64_t replies2 = sf_rx_packets("out2", "sf2") - before["out2"];
+  EXPECT_EQ(requests1 + requests2, 40u);
+  EXPECT_GE(requests1, 8u) << "both pairs carry flows";
+  EXPECT_GE(requests2, 8u);
+  EXPECT_EQ(replies1, requests1) << "every reply comes back through its flow's pair";
+  EXPECT_EQ(replies2, requests2);
 }
 
 }  // namespace

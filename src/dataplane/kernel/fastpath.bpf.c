@@ -313,10 +313,9 @@ __noinline __u32 pick_member(struct cl_group* g, __u64 hash) {
     if (i >= n) {
       break;
     }
-    __u32 m = g->members[i];
-    __u64 score = mix(hash ^ mix(m));
+    __u64 score = mix(hash ^ mix(g->keys[i]));
     if (best == CL_PORT_ANY || score > best_score) {
-      best = m;
+      best = g->members[i];
       best_score = score;
     }
   }

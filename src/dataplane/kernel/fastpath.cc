@@ -324,12 +324,14 @@ Status FastPath::set_rules(uint32_t lsi, const std::vector<std::shared_ptr<const
   return ok_status();
 }
 
-Status FastPath::set_group(uint32_t lsi, uint32_t group, const std::vector<uint32_t>& members) {
+Status FastPath::set_group(uint32_t lsi, uint32_t group, const GroupSpec& spec) {
   std::lock_guard lock(s_->mu);
   cl_group g{};
-  g.count = static_cast<uint32_t>(members.size());
-  for (size_t i = 0; i < members.size() && i < CL_MAX_GROUP; ++i) {
-    g.members[i] = members[i];
+  g.count = static_cast<uint32_t>(spec.members.size());
+  bool keyed = spec.keys.size() == spec.members.size();
+  for (size_t i = 0; i < spec.members.size() && i < CL_MAX_GROUP; ++i) {
+    g.members[i] = spec.members[i];
+    g.keys[i] = keyed ? spec.keys[i] : spec.members[i];
   }
   cl_group_key key{lsi, group};
   if (bpf_map_update_elem(s_->fd(s_->skel->maps.groups), &key, &g, BPF_ANY) != 0) {

@@ -15,6 +15,7 @@
 #include "common/result.h"
 #include "dataplane/flow.h"
 #include "dataplane/kernel/compile.h"
+#include "dataplane/select.h"
 
 namespace chainlab::dataplane::kernel {
 
@@ -57,7 +58,7 @@ class FastPath {
 
   // Compiles the LSI's rules and writes only the tables that changed.
   Status set_rules(uint32_t lsi, const std::vector<std::shared_ptr<const Rule>>& rules);
-  Status set_group(uint32_t lsi, uint32_t group, const std::vector<uint32_t>& members);
+  Status set_group(uint32_t lsi, uint32_t group, const GroupSpec& spec);
   void remove_group(uint32_t lsi, uint32_t group);
   // Everything of the LSI that remove_port has not taken yet: tables, groups, rule slots.
   void remove_lsi(uint32_t lsi);

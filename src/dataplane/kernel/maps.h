@@ -123,6 +123,7 @@ struct cl_group {
   __u32 count; /* > CL_MAX_GROUP: userspace */
   __u32 pad;
   __u32 members[CL_MAX_GROUP];
+  __u32 keys[CL_MAX_GROUP]; /* what the hash weighs per member (GroupSpec::keys or the port) */
 };
 
 struct cl_counter {

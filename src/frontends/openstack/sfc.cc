@@ -294,25 +294,32 @@ Result<std::vector<SfcHop>> Sfc::plan_locked(const PortChain& chain) const {
     }
     return End{port->binding->instance, port->binding->interface};
   };
-  // The service functions in chain order: (ingress, egress) of each group's first pair.
-  std::vector<std::pair<End, End>> functions;
+  // The service functions in chain order: every pair of each group, (ingress, egress) each.
+  std::vector<std::vector<std::pair<End, End>>> functions;
   for (const auto& gid : chain.port_pair_groups) {
     const PortPairGroup& g = *groups_.find(gid);
     if (g.port_pairs.empty()) {
       return make_error(ErrorCode::kInvalidArgument, "port pair group {} has no port pair", gid);
     }
-    const PortPair& pp = *port_pairs_.find(g.port_pairs.front());
-    CL_ASSIGN_OR_RETURN(End in, bound(pp.ingress, "ingress"));
-    CL_ASSIGN_OR_RETURN(End out, bound(pp.egress, "egress"));
-    functions.emplace_back(in, out);
+    auto& pairs = functions.emplace_back();
+    for (const auto& ppid : g.port_pairs) {
+      const PortPair& pp = *port_pairs_.find(ppid);
+      CL_ASSIGN_OR_RETURN(End in, bound(pp.ingress, "ingress"));
+      CL_ASSIGN_OR_RETURN(End out, bound(pp.egress, "egress"));
+      pairs.emplace_back(in, out);
+    }
   }
   std::vector<SfcHop> hops;
-  auto add = [&](const End& from, const End& to, const std::string& match) {
+  // A hop from `from` to one end, or to one of several (a group: the emulator balances flows).
+  auto add = [&](const End& from, const std::vector<End>& to, const std::string& match) {
     SfcHop hop;
     hop.request.src = from.instance;
     hop.request.src_intf = from.interface;
-    hop.request.dst = to.instance;
-    hop.request.dst_intf = to.interface;
+    hop.request.dst = to.front().instance;
+    hop.request.dst_intf = to.front().interface;
+    for (size_t i = 0; to.size() > 1 && i < to.size(); ++i) {
+      hop.request.dst_group.emplace_back(to[i].instance, to[i].interface);
+    }
     hop.request.cookie = cookie_for(chain.chain_id);
     hop.request.priority = kSfcPriority;
     hop.request.match = match;
@@ -320,11 +327,19 @@ Result<std::vector<SfcHop>> Sfc::plan_locked(const PortChain& chain) const {
       const auto& a = h.request;
       const auto& b = hop.request;
       return a.src == b.src && a.src_intf == b.src_intf && a.dst == b.dst &&
-             a.dst_intf == b.dst_intf && a.match == b.match;
+             a.dst_intf == b.dst_intf && a.match == b.match && a.dst_group == b.dst_group;
     };
     if (std::none_of(hops.begin(), hops.end(), same)) {
       hops.push_back(std::move(hop));
     }
+  };
+  // Every pair's ingress (or egress) end of a group, in the group's order.
+  auto ends = [](const std::vector<std::pair<End, End>>& pairs, bool ingress) {
+    std::vector<End> out;
+    for (const auto& [in, eg] : pairs) {
+      out.push_back(ingress ? in : eg);
+    }
+    return out;
   };
   for (const auto& fid : chain.flow_classifiers) {
     const FlowClassifier& fc = *classifiers_.find(fid);
@@ -340,13 +355,15 @@ Result<std::vector<SfcHop>> Sfc::plan_locked(const PortChain& chain) const {
       CL_ASSIGN_OR_RETURN(dst, bound(fc.logical_destination_port, "logical destination"));
     }
     std::string match = classifier_match(fc);
-    End from = src;
-    for (const auto& [in, out] : functions) {
-      add(from, in, match);
-      from = out;
+    std::vector<End> from{src};
+    for (const auto& pairs : functions) {
+      for (const End& f : from) {
+        add(f, ends(pairs, true), match);
+      }
+      from = ends(pairs, false);
     }
-    if (dst) {
-      add(from, *dst, match);
+    for (const End& f : dst ? from : std::vector<End>{}) {
+      add(f, {*dst}, match);
     }
     if (chain.chain_parameters.symmetric) {
       if (!dst) {
@@ -355,13 +372,19 @@ Result<std::vector<SfcHop>> Sfc::plan_locked(const PortChain& chain) const {
                           "classifier {}",
                           fid);
       }
+      // The way back through the same pair of each group: its egress group has the ingress
+      // group's positions, and the flow hash is symmetric.
       std::string reverse = classifier_match(fc, true);
-      End back = *dst;
+      std::vector<End> back{*dst};
       for (auto it = functions.rbegin(); it != functions.rend(); ++it) {
-        add(back, it->second, reverse);
-        back = it->first;
+        for (const End& b : back) {
+          add(b, ends(*it, false), reverse);
+        }
+        back = ends(*it, true);
       }
-      add(back, src, reverse);
+      for (const End& b : back) {
+        add(b, {src}, reverse);
+      }
     }
   }
   return hops;

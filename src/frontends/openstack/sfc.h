@@ -15,8 +15,8 @@
 // classifier with source and destination swapped.
 //
 // Limitations (documented in docs/api/openstack-sfc.md):
-//   - a group with several port pairs steers everything through its first pair (no load
-//     balancing; lb_fields and weights are stored, not used);
+//   - a group with several port pairs balances flows over its pairs (ChainRequest::dst_group, a
+//     select group on the PoP's switch; lb_fields and weights are stored, not used);
 //   - L4 port ranges must be a single port or the whole range (the match has no ranges);
 //     IPv6 classifiers match the ethertype only; l7_parameters must be empty;
 //   - every port of a chain must be bound to a server when the chain is created or updated

@@ -106,5 +106,33 @@ TEST(SelectGroup, AnEmptyGroupHasNoMember) {
   EXPECT_EQ(select_member(flow_hash(udp_flow(1)), {5}), 5u);
 }
 
+// A symmetric chain's two groups (the pairs' ingress ports one way, their egress ports the other)
+// carry the pairs' positions as keys: a flow and its reply pick the same pair.
+TEST(SelectGroup, KeysMakeTwoGroupsPickTheSameMemberPosition) {
+  GroupSpec forward{{11, 12, 13}, {0, 1, 2}};
+  GroupSpec back{{21, 22, 23}, {0, 1, 2}};
+  std::map<uint32_t, int> used;
+  for (uint16_t p = 20000; p < 20300; ++p) {
+    FlowKey request = udp_flow(p);
+    FlowKey reply = request;
+    std::swap(reply.ipv4_src, reply.ipv4_dst);
+    std::swap(reply.l4_src, reply.l4_dst);
+    uint32_t there = select_in_group(flow_hash(request), forward);
+    uint32_t again = select_in_group(flow_hash(reply), back);
+    ASSERT_EQ(again - 10, there) << "flow " << p;
+    ++used[there];
+  }
+  EXPECT_EQ(used.size(), 3u);
+  // Without keys the port ids weigh in, and the same flow may take another position.
+  GroupSpec unkeyed = back;
+  unkeyed.keys.clear();
+  int differ = 0;
+  for (uint16_t p = 20000; p < 20300; ++p) {
+    differ += select_in_group(flow_hash(udp_flow(p)), unkeyed) - 10 !=
+              select_in_group(flow_hash(udp_flow(p)), forward);
+  }
+  EXPECT_GT(differ, 0);
+}
+
 }  // namespace
 }  // namespace chainlab::dataplane
