@@ -5,7 +5,8 @@
 #   user    chainlab's userspace engine (`--patch --dataplane userspace`)
 #   bridge  one Linux bridge per segment
 # TCP 1 and 4 streams and ping RTT, in the same run, rounds in rotated order, medians. Then, with
-# --rates "1000 5000", TCP over one link shaped by chainlab to each rate (Mbit/s): delivered/rate.
+# --rates "1000 5000", TCP with every port's egress shaped by chainlab to each rate (Mbit/s):
+# delivered/rate (with --vnfs 0: one link between the two hosts, shaped both ways).
 #
 #   bench/chain.sh [BUILD_DIR] [--vnfs N] [--time S] [--rounds N] [--busy N] [--modes "..."]
 #                  [--rates "1000 5000"] [--json FILE]

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Issue 15's probe (docs/design/dataplane-ebpf-plan.md): two namespaces joined either by a Linux
-# bridge or by a tc program at clsact ingress of the host veth ends that returns
-# bpf_redirect_peer(<the other host end>) from a map; iperf3 TCP 1 and 4 streams, 200 pings 2 ms
-# apart, alternating rounds. Needs libbpf-dev and bpftool (not installed by
-# scripts/install-deps.sh until issue 15 uses them): without them it says so and exits 0.
+# Issue 15's first probe (the fast path built on it: docs/design/dataplane.md): two namespaces
+# joined either by a Linux bridge or by a tc program at clsact ingress of the host veth ends that
+# returns bpf_redirect_peer(<the other host end>) from a map; iperf3 TCP 1 and 4 streams, 200
+# pings 2 ms apart, alternating rounds: the floor under bench/dataplane.sh's `fast`. Needs
+# libbpf-dev and bpftool (scripts/install-deps.sh installs them).
 #
 #   bench/ebpf_probe.sh [ROUNDS]      (root; default 2 rounds)
 set -euo pipefail

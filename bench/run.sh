@@ -15,15 +15,21 @@ echo "== monitor: sampling cost, history memory, /metrics with 500 instances and
 "$build/monitor_bench"
 echo "== containers: oci driver start times"
 "$build/container_bench"
-echo "== data plane: chainlab vs Linux bridge vs OVS userspace"
+echo "== data plane: chainlab kernel fast path, userspace engine, Linux bridge, OVS userspace"
 bash "$(dirname "$0")/dataplane.sh" "$build"
+bash "$(dirname "$0")/dataplane.sh" "$build" --busy 2
+echo "== a chain of 3 forwarding VNFs: fast path, userspace, bridges"
+bash "$(dirname "$0")/chain.sh" "$build"
+bash "$(dirname "$0")/chain.sh" "$build" --busy 2
+echo "== one link shaped to 100 Mbit/s, 1 and 5 Gbit/s: TCP's share of the rate"
+bash "$(dirname "$0")/chain.sh" "$build" --vnfs 0 --rounds 1 --modes fast --rates "100 1000 5000"
 echo "== gatekeeper: onboard, instantiate, terminate a 3- and a 30-VNF service"
 "$build/gatekeeper_bench"
 echo "== NF-FG node: deploy, one-rule update and removal of a chain of 0..500 native VNFs"
 "$build/nffg_bench"
 echo "== embedding: greedy vs alg1 vs the MILP (gap, request streams, 100-NF / 1,000-node scale)"
 "$build/embedding_bench"
-echo "== eBPF probe: tc + bpf_redirect_peer vs the Linux bridge (skipped without libbpf-dev, bpftool)"
+echo "== eBPF probe: a bare tc + bpf_redirect_peer vs the Linux bridge"
 bash "$(dirname "$0")/ebpf_probe.sh" 2
 echo "== multi-domain orchestrator: request to deployed over 2 and 4 domains, 100 back to back"
 "$build/mdo_bench"
