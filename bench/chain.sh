@@ -4,6 +4,9 @@
 #   fast    chainlab's kernel fast path (`chainlab switch --patch --dataplane kernel`)
 #   user    chainlab's userspace engine (`--patch --dataplane userspace`)
 #   bridge  one Linux bridge per segment
+#   taps    the bridges with an idle packet socket on every host end (tcpdump, a filter that
+#           matches nothing): what the kernel's taps cost, which the fast path pays for the
+#           engine's socket
 # TCP 1 and 4 streams and ping RTT, in the same run, rounds in rotated order, medians. Then, with
 # --rates "1000 5000", TCP with every port's egress shaped by chainlab to each rate (Mbit/s):
 # delivered/rate (with --vnfs 0: one link between the two hosts, shaped both ways).
@@ -37,12 +40,13 @@ chainlab=$(realpath "$build/chainlab")
 
 switch_pid=""
 busy_pids=""
+tap_pids=""
 hosts="chb-h1 chb-h2 $(seq -f 'chb-vnf%g' 1 "$vnfs" | tr '\n' ' ')"
 ends=()  # host ends in segment order: h1, vnf1 in, vnf1 out, ..., h2
 
 cleanup() {
   # shellcheck disable=SC2086
-  [ -n "$busy_pids" ] && kill $busy_pids 2>/dev/null || true
+  [ -n "$busy_pids$tap_pids" ] && kill $busy_pids $tap_pids 2>/dev/null || true
   [ -n "$switch_pid" ] && kill "$switch_pid" 2>/dev/null && wait "$switch_pid" 2>/dev/null || true
   for i in $(seq 0 "$vnfs"); do ip link del "chb-br$i" 2>/dev/null || true; done
   for i in $(seq "$busy"); do ip netns del "chb-busy$i" 2>/dev/null || true; done
@@ -97,6 +101,14 @@ start_mode() {
     fast) want=kernel switch_up --patch --dataplane kernel ;;
     user) want=userspace switch_up --patch --dataplane userspace ;;
     rate:*) want=kernel switch_up --patch --dataplane kernel --rate "${1#rate:}" ;;
+    taps)
+      start_mode bridge
+      for end in "${ends[@]}"; do
+        tcpdump -i "$end" -w /dev/null 'ether proto 0x88b5' >/dev/null 2>&1 &
+        tap_pids="$tap_pids $!"
+      done
+      sleep 1
+      ;;
     bridge)
       for i in $(seq 0 "$vnfs"); do
         ip link add "chb-br$i" type bridge
@@ -116,6 +128,11 @@ start_mode() {
 stop_mode() {
   case "$1" in
     bridge) for i in $(seq 0 "$vnfs"); do ip link del "chb-br$i"; done ;;
+    taps)
+      # shellcheck disable=SC2086
+      kill $tap_pids; tap_pids=""
+      stop_mode bridge
+      ;;
     *) kill "$switch_pid"; wait "$switch_pid" 2>/dev/null || true; switch_pid="" ;;
   esac
 }
