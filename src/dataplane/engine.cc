@@ -156,7 +156,9 @@ class EngineImpl final : public Engine {
     CL_ASSIGN_OR_RETURN(UniqueFd fd, open_packet_socket(ifname, options_.socket_buffer_bytes));
     PortId pid = lsi->next_port;
     if (fast_) {
-      CL_RETURN_IF_ERROR(fast_->add_instance(id, pid, ifname, fd.get()));
+      // A port the kernel could not take (its slots or maps full) is the engine's alone: the
+      // program hands the engine every frame bound for a port it does not know.
+      (void)fast_->add_instance(id, pid, ifname, fd.get());
     }
     lsi->next_port++;
     auto runtime = std::make_unique<PortRuntime>(pid, PortKind::kInstance, options_.batch,

@@ -199,7 +199,9 @@ std::map<TableKey, cl_table> compile_tables(const std::vector<std::shared_ptr<co
         break;
       }
       const Rule& rule = *ordered.rules()[i];
-      table.rules[table.count++] = compile_rule(rule, slot_of(rule));
+      uint32_t slot = slot_of(rule);
+      cl_rule& r = table.rules[table.count++] = compile_rule(rule, slot);
+      r.actions |= slot == 0 ? CL_A_SLOW : 0;  // no counter for it: the engine counts it
     }
     if (table.count > 0) {
       tables.emplace(key, table);

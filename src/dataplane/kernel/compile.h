@@ -24,7 +24,7 @@ struct TableKey {
   friend auto operator<=>(const TableKey&, const TableKey&) = default;
 };
 
-// The rule's slot in the kernel's rule counters.
+// The rule's slot in the kernel's rule counters; 0 (none left): the rule is the engine's.
 using SlotOf = std::function<uint32_t(const Rule&)>;
 
 // One rule in the kernel's form; CL_A_SLOW when its actions need the userspace engine (learning,

@@ -52,6 +52,15 @@ struct {
   __type(value, struct cl_group);
 } groups SEC(".maps");
 
+/* LSIs whose tables could not be written (a full map): all their frames go to the engine. */
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(map_flags, BPF_F_NO_PREALLOC);
+  __uint(max_entries, CL_MAX_SLOW_LSIS);
+  __type(key, __u32);
+  __type(value, __u32);
+} slow_lsis SEC(".maps");
+
 struct {
   __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
   __uint(max_entries, 2 * CL_MAX_PORT_SLOTS);
@@ -356,6 +365,10 @@ __noinline int hop(struct path* p) {
   if (h >= CL_MAX_HOPS) {
     return V_SLOW;
   }
+  __u32 lsi = p->lsi;
+  if (bpf_map_lookup_elem(&slow_lsis, &lsi)) {
+    return V_SLOW;
+  }
   struct cl_table* t = find_table(p->lsi, p->in_port, p->key.vlan);
   if (!t) {
     return V_DROP;
@@ -379,7 +392,7 @@ __noinline int hop(struct path* p) {
     struct cl_group_key gk = {p->lsi, r->target_id};
     struct cl_group* g = bpf_map_lookup_elem(&groups, &gk);
     if (!g) {
-      return V_DROP;
+      return V_SLOW; /* not written (yet): the engine knows */
     }
     if (g->count > CL_MAX_GROUP) {
       return V_SLOW;
@@ -406,7 +419,7 @@ __noinline int hop(struct path* p) {
   struct cl_port_key pk = {p->lsi, out};
   struct cl_port* port = bpf_map_lookup_elem(&ports, &pk);
   if (!port) {
-    return V_DROP;
+    return V_SLOW; /* gone, or never given to the kernel: the engine knows what to do */
   }
   if (port->flags & CL_PORT_SHAPED) {
     return V_SLOW;
@@ -420,7 +433,7 @@ __noinline int hop(struct path* p) {
   struct cl_port_key peer = {port->peer_lsi, port->peer_port};
   struct cl_port* far = bpf_map_lookup_elem(&ports, &peer);
   if (!far) {
-    return V_DROP;
+    return V_SLOW;
   }
   p->rx_slots[h] = far->slot;
   p->lsi = port->peer_lsi;

@@ -292,7 +292,7 @@ Status FastPath::set_rules(uint32_t lsi, const std::vector<std::shared_ptr<const
     if (known == l.rules.end() && slot != 0) {
       s_->zero(s_->skel->maps.rule_stats, slot);
     }
-    slots[rule->id] = slot;  // 0 (all slots taken): the rule is forwarded but not counted
+    slots[rule->id] = slot;  // 0 (all slots taken): compiled as the engine's (compile.h)
     s_->rule_slot[rule->id] = slot;
   }
   for (const auto& [id, slot] : l.rules) {
@@ -304,6 +304,8 @@ Status FastPath::set_rules(uint32_t lsi, const std::vector<std::shared_ptr<const
   l.rules = std::move(slots);
   auto tables = compile_tables(rules, [&l](const Rule& r) { return l.rules.at(r.id); });
   int fd = s_->fd(s_->skel->maps.tables);
+  int slow = s_->fd(s_->skel->maps.slow_lsis);
+  // l.tables mirrors what the kernel holds, written table by table.
   for (const auto& [key, table] : tables) {
     auto old = l.tables.find(key);
     if (old != l.tables.end() && std::memcmp(&old->second, &table, sizeof table) == 0) {
@@ -311,16 +313,24 @@ Status FastPath::set_rules(uint32_t lsi, const std::vector<std::shared_ptr<const
     }
     cl_table_key k{lsi, key.in_port, key.vlan};
     if (bpf_map_update_elem(fd, &k, &table, BPF_ANY) != 0) {
-      return errno_error(errno, "fast path: writing a flow table");
+      // Part old, part new: the engine takes all the LSI's frames until a change is written whole.
+      int err = errno;
+      uint32_t one = 1;
+      (void)bpf_map_update_elem(slow, &lsi, &one, BPF_ANY);
+      return errno_error(err, "fast path: writing a flow table");
     }
+    l.tables[key] = table;
   }
-  for (const auto& [key, table] : l.tables) {
-    if (!tables.contains(key)) {
-      cl_table_key k{lsi, key.in_port, key.vlan};
-      (void)bpf_map_delete_elem(fd, &k);
+  for (auto it = l.tables.begin(); it != l.tables.end();) {
+    if (tables.contains(it->first)) {
+      ++it;
+      continue;
     }
+    cl_table_key k{lsi, it->first.in_port, it->first.vlan};
+    (void)bpf_map_delete_elem(fd, &k);
+    it = l.tables.erase(it);
   }
-  l.tables = std::move(tables);
+  (void)bpf_map_delete_elem(slow, &lsi);
   return ok_status();
 }
 

@@ -14,6 +14,7 @@
 #define CL_MAX_TABLES 262144
 #define CL_MAX_PORTS 131072
 #define CL_MAX_GROUPS 16384
+#define CL_MAX_SLOW_LSIS 65536
 
 #define CL_PORT_ANY 0xffffffffu /* table key: rules for every in_port */
 #define CL_VLAN_NONE 0xffffu    /* table key and flow key: untagged */

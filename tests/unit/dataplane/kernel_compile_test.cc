@@ -224,6 +224,13 @@ TEST(KernelCompile, WhatNeedsCopiesOrLearningStaysInUserspace) {
   five.push_back(Action::output(1));
   EXPECT_EQ(actions_of(five).actions & CL_A_SLOW, CL_A_SLOW);
   EXPECT_EQ(actions_of({Action::output(1), Action::drop()}).actions & CL_A_SLOW, 0u);
+  // No counter slot left: the engine takes the rule's frames, so they are counted.
+  auto r = std::make_shared<Rule>();
+  r->id = 1;
+  r->actions = {Action::output(2)};
+  auto tables = compile_tables({r}, [](const Rule&) { return 0u; });
+  ASSERT_TRUE(tables.contains({CL_PORT_ANY, CL_VLAN_NONE}));
+  EXPECT_EQ(tables.at({CL_PORT_ANY, CL_VLAN_NONE}).rules[0].actions & CL_A_SLOW, CL_A_SLOW);
 }
 
 }  // namespace
