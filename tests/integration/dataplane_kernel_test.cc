@@ -3,6 +3,7 @@
 // rest of the data-plane suite runs on both paths (ctest `dataplane_userspace_path`).
 #include <gtest/gtest.h>
 
+#include "dataplane/capture.h"
 #include "dataplane_fixture.h"
 
 namespace chainlab::testing {
@@ -157,6 +158,41 @@ TEST_F(KernelPathTest, AGroupSpreadsFlowsInTheKernelAsTheEngineWould) {
     total += st.kernel.tx_packets;
   }
   EXPECT_EQ(total, 60u);
+}
+
+// The frames a capture sees until it is quiet for 500 ms: {inbound, outbound}.
+std::pair<int, int> drain(dataplane::PortCapture& capture) {
+  std::pair<int, int> seen{0, 0};
+  for (;;) {
+    auto frame = capture.next(std::chrono::milliseconds(500));
+    if (!frame.ok() || !frame->has_value()) {
+      return seen;
+    }
+    ++((*frame)->direction == dataplane::CaptureDirection::kInbound ? seen.first : seen.second);
+  }
+}
+
+TEST_F(KernelPathTest, ACaptureSeesBothDirectionsOfAPortTheKernelForwards) {
+  auto sw = lsi("s1");
+  auto p1 = host("h1", "10.44.0.1/24", sw);
+  auto p2 = host("h2", "10.44.0.2/24", sw);
+  neighbours("h1", "10.44.0.1", "h2", "10.44.0.2");
+  rule(sw, ipv4(port_to_port(p1, {Action::output(p2)})));
+  rule(sw, ipv4(port_to_port(p2, {Action::output(p1)})));
+  auto tap = engine_->tap_port(sw, p2);
+  ASSERT_TRUE(tap.ok()) << tap.error().message;
+  dataplane::CaptureOptions icmp;
+  icmp.filter = "icmp";
+  auto capture = dataplane::PortCapture::open(stats(sw, p2).ifname, icmp);
+  ASSERT_TRUE(capture.ok()) << capture.error().message;
+  ASSERT_TRUE(ping("h1", "10.44.0.2", 3));
+  EXPECT_EQ(drain(*capture), std::make_pair(3, 3)) << "replies sent by h2, requests sent to it";
+  EXPECT_EQ(stats(sw, p2).kernel.tx_packets, 3u) << "and the kernel still forwarded them";
+
+  // Without the tap the program sends straight into h2's namespace, past the host end.
+  tap->reset();
+  ASSERT_TRUE(ping("h1", "10.44.0.2", 2));
+  EXPECT_EQ(drain(*capture), std::make_pair(2, 0));
 }
 
 }  // namespace
