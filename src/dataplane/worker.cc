@@ -17,6 +17,8 @@ namespace {
 
 constexpr size_t kHandoffCapacity = 4096;
 constexpr int kBatchesPerWakeup = 8;  // then give other ports a turn
+// The egress timer goes off this much before a release: about what waking the thread costs here.
+constexpr uint64_t kEarlyWakeNs = 50'000;
 
 uint64_t monotonic_ns() {
   timespec ts;
@@ -678,10 +680,12 @@ void Worker::arm_timer() {
     return;
   }
   armed_ns_ = next;
+  // Early by about what waking the thread takes; on_timer waits out the rest on the CPU.
+  uint64_t at = next > kEarlyWakeNs ? next - kEarlyWakeNs : next;
   itimerspec spec{};
-  if (next != 0) {
-    spec.it_value.tv_sec = static_cast<time_t>(next / 1'000'000'000ull);
-    spec.it_value.tv_nsec = static_cast<long>(next % 1'000'000'000ull);
+  if (at != 0) {
+    spec.it_value.tv_sec = static_cast<time_t>(at / 1'000'000'000ull);
+    spec.it_value.tv_nsec = static_cast<long>(at % 1'000'000'000ull);
   }
   ::timerfd_settime(timer_.get(), TFD_TIMER_ABSTIME, &spec, nullptr);
 }
@@ -691,6 +695,13 @@ void Worker::on_timer() {
   (void)!::read(timer_.get(), &expirations, sizeof expirations);
   armed_ns_ = 0;
   now_ns_ = monotonic_ns();
+  // The timer went off up to kEarlyWakeNs before the first release: spin until it is due, so a
+  // delayed frame leaves on time instead of a wake-up late.
+  if (!timers_.empty() && timers_.front().first > now_ns_ &&
+      timers_.front().first - now_ns_ <= kEarlyWakeNs) {
+    while ((now_ns_ = monotonic_ns()) < timers_.front().first) {
+    }
+  }
   while (!timers_.empty() && timers_.front().first <= now_ns_) {
     std::pop_heap(timers_.begin(), timers_.end(), timer_later);
     PortRuntime* port = timers_.back().second;
