@@ -159,11 +159,34 @@ bool parse_frame(const uint8_t* data, size_t len, FlowKey& key) {
   return true;
 }
 
+namespace {
+
+// The headers each segment of a GSO super-frame repeats. The kernel's hdr_len is the linear part
+// of its buffer, which for a forwarded super-frame can be the whole frame: then they end where
+// the TCP header (data offset) or the UDP header does.
+uint32_t segment_header_bytes(const Packet& p) {
+  const VnetHeader& v = p.vnet;
+  if (v.hdr_len < p.len || (v.flags & kVnetNeedsCsum) == 0) {
+    return v.hdr_len;
+  }
+  uint8_t base = gso_base_type(v.gso_type);
+  if (base == kGsoUdp || base == kGsoUdpL4) {
+    return std::min<uint32_t>(p.len, uint32_t{v.csum_start} + kUdpHeaderLen);
+  }
+  if (uint32_t doff_at = uint32_t{v.csum_start} + 12; doff_at < p.len) {
+    return std::min<uint32_t>(p.len,
+                              v.csum_start + static_cast<uint32_t>(p.data[doff_at] >> 4) * 4);
+  }
+  return v.hdr_len;
+}
+
+}  // namespace
+
 uint32_t segment_count(const Packet& p) {
   if (!is_gso(p)) {
     return 1;
   }
-  uint32_t payload = p.len - p.vnet.hdr_len;
+  uint32_t payload = p.len - segment_header_bytes(p);
   uint32_t segments = (payload + p.vnet.gso_size - 1) / p.vnet.gso_size;
   return segments == 0 ? 1 : segments;
 }
@@ -173,7 +196,8 @@ uint64_t wire_bytes(const Packet& p) {
   if (segments <= 1) {
     return p.len;
   }
-  return static_cast<uint64_t>(p.len) + static_cast<uint64_t>(segments - 1) * p.vnet.hdr_len;
+  return static_cast<uint64_t>(p.len) +
+         static_cast<uint64_t>(segments - 1) * segment_header_bytes(p);
 }
 
 bool push_vlan(Packet& p, uint16_t vlan_id) {
@@ -271,8 +295,10 @@ bool vnet_header_valid(const Packet& p) {
   if (base != kGsoTcpv4 && base != kGsoUdp && base != kGsoTcpv6 && base != kGsoUdpL4) {
     return false;
   }
-  // A super-frame: headers to copy (at least Ethernet), payload after them, a segment size.
-  return v.gso_size > 0 && v.hdr_len >= kEthHeaderLen && v.hdr_len < p.len && p.len <= kMaxFrame;
+  // A super-frame: headers to copy (at least Ethernet), a segment size.
+  // hdr_len may cover the whole frame: the kernel reports its buffer's linear part (a forwarded
+  // super-frame), and takes such a header back on send.
+  return v.gso_size > 0 && v.hdr_len >= kEthHeaderLen && v.hdr_len <= p.len && p.len <= kMaxFrame;
 }
 
 }  // namespace chainlab::dataplane

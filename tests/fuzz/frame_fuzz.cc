@@ -104,9 +104,12 @@ void check_accounting(const Packet& p) {
   if (segments == 1) {
     check(wire == p.len);
   } else {
-    check(p.vnet.gso_size > 0 && p.vnet.hdr_len < p.len);
-    check(segments <= p.len - p.vnet.hdr_len);
-    check(wire == p.len + uint64_t{segments - 1} * p.vnet.hdr_len);
+    // Each further segment repeats the headers: hdr_len, or (when the kernel's hdr_len covers
+    // the whole frame) up to the end of the L4 header; never more than the frame.
+    check(p.vnet.gso_size > 0 && p.vnet.hdr_len <= p.len);
+    check(segments <= p.len);
+    check((wire - p.len) % (segments - 1) == 0);
+    check((wire - p.len) / (segments - 1) <= p.len);
   }
   if (vnet_header_valid(p) && (p.vnet.flags & kVnetNeedsCsum) != 0) {
     check(uint32_t{p.vnet.csum_start} + p.vnet.csum_offset + 2 <= p.len);

@@ -468,6 +468,21 @@ TEST(FrameGso, SuperFrameWireBytes) {
   EXPECT_TRUE(vnet_header_valid(t.p));
 }
 
+// A super-frame a VNF routed comes back with hdr_len = its whole length (the kernel reports the
+// linear part of its buffer): valid, and its segments are counted from the TCP header's end.
+TEST(FrameGso, ForwardedSuperFrameWithHdrLenOfTheWholeFrame) {
+  Bytes b = tcp_frame();
+  b.resize(54 + 2 * 1448);
+  b[34 + 12] = 0x50;  // TCP data offset: 5 words
+  TestPacket t(b);
+  t.p.vnet = {kVnetNeedsCsum, kGsoTcpv4, static_cast<uint16_t>(b.size()), 1448, 34, 16};
+  EXPECT_TRUE(vnet_header_valid(t.p));
+  EXPECT_EQ(segment_count(t.p), 2u);
+  EXPECT_EQ(wire_bytes(t.p), b.size() + 54);
+  t.p.vnet.hdr_len = static_cast<uint16_t>(b.size() + 1);
+  EXPECT_FALSE(vnet_header_valid(t.p)) << "beyond the frame";
+}
+
 TEST(FrameGso, DegenerateHeadersCountAsOneFrame) {
   TestPacket t(tcp_frame());
   t.p.vnet = {0, kGsoTcpv4, 54, 0, 0, 0};  // gso_size 0
