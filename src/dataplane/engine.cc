@@ -308,7 +308,7 @@ class EngineImpl final : public Engine {
     FlowTable ordered(lsi->rules, 0);
     std::vector<RuleStats> out;
     for (const auto& r : ordered.rules()) {
-      kernel::Counters k = fast_ ? fast_->rule_counters(r->id) : kernel::Counters{};
+      kernel::Counters k = fast_ ? fast_->rule_counters(id, r->id) : kernel::Counters{};
       out.push_back({r->id, r->cookie, r->priority, r->match, r->actions,
                      r->counters->packets.load(std::memory_order_relaxed) + k.packets,
                      r->counters->bytes.load(std::memory_order_relaxed) + k.bytes});

@@ -37,17 +37,29 @@ class KernelPathTest : public DataplaneTest {
     exec(a, {"ip", "neigh", "replace", b_ip, "lladdr", macs_[b].to_string(), "dev", "eth0"});
     exec(b, {"ip", "neigh", "replace", a_ip, "lladdr", macs_[a].to_string(), "dev", "eth0"});
   }
+  // h1 (NET.1) on LSI s1 and h2 (NET.2) on s2, one virtual link between the LSIs, no rules.
+  struct Linked {
+    dataplane::LsiId s1, s2;
+    dataplane::PortId p1, p2, l1, l2;
+  };
+  Linked linked(const std::string& net) {
+    Linked t{lsi("s1"), lsi("s2"), 0, 0, 0, 0};
+    t.p1 = host("h1", net + ".1/24", t.s1);
+    t.p2 = host("h2", net + ".2/24", t.s2);
+    neighbours("h1", net + ".1", "h2", net + ".2");
+    auto link = engine_->connect(t.s1, t.s2, 1);
+    EXPECT_TRUE(link.ok());
+    if (link.ok()) {
+      t.l1 = (*link)[0].a_port;
+      t.l2 = (*link)[0].b_port;
+    }
+    return t;
+  }
 };
 
 TEST_F(KernelPathTest, AChainOverTwoLsisIsForwardedByTheKernelWithItsCounters) {
-  auto s1 = lsi("s1");
-  auto s2 = lsi("s2");
-  auto p1 = host("h1", "10.40.0.1/24", s1);
-  auto p2 = host("h2", "10.40.0.2/24", s2);
-  neighbours("h1", "10.40.0.1", "h2", "10.40.0.2");
-  auto link = engine_->connect(s1, s2, 1);
-  ASSERT_TRUE(link.ok());
-  auto [l1, l2] = std::pair{(*link)[0].a_port, (*link)[0].b_port};
+  auto [s1, s2, p1, p2, l1, l2] = linked("10.40.0");
+  ASSERT_NE(l1, 0u);
   auto tagged = [](dataplane::PortId in, uint16_t vid, dataplane::PortId out) {
     RuleSpec r = ipv4(port_to_port(in, {Action::pop_vlan(), Action::output(out)}));
     r.match.vlan = {dataplane::VlanMatch::Kind::kId, vid};
@@ -84,14 +96,8 @@ TEST_F(KernelPathTest, AChainOverTwoLsisIsForwardedByTheKernelWithItsCounters) {
 }
 
 TEST_F(KernelPathTest, AShapedLinkTakesTheEnginesPathAndItsDelay) {
-  auto s1 = lsi("s1");
-  auto s2 = lsi("s2");
-  auto p1 = host("h1", "10.41.0.1/24", s1);
-  auto p2 = host("h2", "10.41.0.2/24", s2);
-  neighbours("h1", "10.41.0.1", "h2", "10.41.0.2");
-  auto link = engine_->connect(s1, s2, 1);
-  ASSERT_TRUE(link.ok());
-  auto [l1, l2] = std::pair{(*link)[0].a_port, (*link)[0].b_port};
+  auto [s1, s2, p1, p2, l1, l2] = linked("10.41.0");
+  ASSERT_NE(l1, 0u);
   rule(s1, ipv4(port_to_port(p1, {Action::output(l1)})));
   rule(s1, ipv4(port_to_port(l1, {Action::output(p1)})));
   rule(s2, ipv4(port_to_port(l2, {Action::output(p2)})));
@@ -193,6 +199,21 @@ TEST_F(KernelPathTest, ACaptureSeesBothDirectionsOfAPortTheKernelForwards) {
   tap->reset();
   ASSERT_TRUE(ping("h1", "10.44.0.2", 2));
   EXPECT_EQ(drain(*capture), std::make_pair(2, 0));
+}
+
+// The CLI's new switches refuse what they cannot mean, before building anything.
+TEST(DataplaneCli, BadPathsAndOddPatchesAreRefused) {
+  auto bogus = run_command(std::string(CHAINLAB_BINARY) + " run --dataplane bogus --duration 1");
+  EXPECT_EQ(bogus.status, 1);
+  EXPECT_NE(bogus.output.find("expected auto, kernel or userspace"), std::string::npos)
+      << bogus.output;
+  auto odd = run_command(std::string(CHAINLAB_BINARY) + " switch --patch no-such-if");
+  EXPECT_EQ(odd.status, 1);
+  EXPECT_NE(odd.output.find("an even number"), std::string::npos) << odd.output;
+  auto env = run_command("CHAINLAB_DATAPLANE=fast " + std::string(CHAINLAB_BINARY) +
+                         " switch --patch no-such-a no-such-b");
+  EXPECT_EQ(env.status, 1);
+  EXPECT_NE(env.output.find("data plane 'fast'"), std::string::npos) << env.output;
 }
 
 }  // namespace

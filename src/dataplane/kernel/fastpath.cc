@@ -111,7 +111,6 @@ struct FastPath::State {
     std::set<uint32_t> groups;
   };
   std::map<uint32_t, Lsi> lsis;
-  std::map<RuleId, uint32_t> rule_slot;
 
   ~State() {
     if (skel != nullptr) {
@@ -248,9 +247,8 @@ Status FastPath::add_vlink(uint32_t lsi, uint32_t port, uint32_t peer_lsi, uint3
   entry.flags = CL_PORT_VLINK;
   entry.peer_lsi = peer_lsi;
   entry.peer_port = peer_port;
-  CL_ASSIGN_OR_RETURN(State::Port * p, s_->new_port(lsi, port, entry));
-  (void)p;
-  return ok_status();
+  auto added = s_->new_port(lsi, port, entry);
+  return added.ok() ? ok_status() : Status(std::move(added).error());
 }
 
 void FastPath::remove_port(uint32_t lsi, uint32_t port) {
@@ -293,12 +291,10 @@ Status FastPath::set_rules(uint32_t lsi, const std::vector<std::shared_ptr<const
       s_->zero(s_->skel->maps.rule_stats, slot);
     }
     slots[rule->id] = slot;  // 0 (all slots taken): compiled as the engine's (compile.h)
-    s_->rule_slot[rule->id] = slot;
   }
   for (const auto& [id, slot] : l.rules) {
     if (!slots.contains(id)) {
       s_->rule_slots.give_back(slot);
-      s_->rule_slot.erase(id);
     }
   }
   l.rules = std::move(slots);
@@ -391,10 +387,13 @@ std::array<Counters, 2> FastPath::port_counters(uint32_t lsi, uint32_t port) con
           s_->sum(s_->skel->maps.port_stats, 2 * slot + 1)};
 }
 
-Counters FastPath::rule_counters(RuleId rule) const {
+Counters FastPath::rule_counters(uint32_t lsi, RuleId rule) const {
   std::lock_guard lock(s_->mu);
-  auto it = s_->rule_slot.find(rule);
-  return it == s_->rule_slot.end() ? Counters{} : s_->sum(s_->skel->maps.rule_stats, it->second);
+  auto l = s_->lsis.find(lsi);
+  if (l == s_->lsis.end() || !l->second.rules.contains(rule)) {
+    return {};
+  }
+  return s_->sum(s_->skel->maps.rule_stats, l->second.rules.at(rule));
 }
 
 }  // namespace chainlab::dataplane::kernel

@@ -69,7 +69,7 @@ class FastPath {
 
   // What the kernel forwarded: [0] received, [1] sent.
   std::array<Counters, 2> port_counters(uint32_t lsi, uint32_t port) const;
-  Counters rule_counters(RuleId rule) const;
+  Counters rule_counters(uint32_t lsi, RuleId rule) const;
 
  private:
   struct State;
