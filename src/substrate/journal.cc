@@ -19,6 +19,13 @@ namespace {
 
 constexpr std::string_view kKindNames[] = {"process", "cgroup", "link", "netns", "mount", "file"};
 
+// The inode of this process's PID namespace (0 when unknown): a run's owner pid means something
+// only in the namespace it was written from.
+unsigned long long pid_namespace() {
+  struct stat st {};
+  return ::stat("/proc/self/ns/pid", &st) == 0 ? static_cast<unsigned long long>(st.st_ino) : 0;
+}
+
 Status mkdir_p(const std::string& path) {
   std::string partial;
   for (std::string_view part : split(path, '/')) {
@@ -72,7 +79,8 @@ Result<std::unique_ptr<Journal>> Journal::begin(const std::string& state_dir) {
       return errno_error(errno, fmt::format("mkdir {}", dir));
     }
     CL_ASSIGN_OR_RETURN(unsigned long long start, process_start_time(::getpid()));
-    Status owner = write_file(dir + "/owner", fmt::format("{} {}\n", ::getpid(), start), true);
+    Status owner = write_file(dir + "/owner",
+                              fmt::format("{} {} {}\n", ::getpid(), start, pid_namespace()), true);
     (void)write_file(dir + "/command", own_command_line() + "\n", true);  // diagnostics only
     UniqueFd fd(
         ::open((dir + "/journal").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
@@ -153,8 +161,16 @@ bool Journal::owner_alive(const std::string& run_dir) {
     return false;
   }
   auto fields = split(trim(*owner), ' ');
-  if (fields.size() != 2) {
+  if (fields.size() != 2 && fields.size() != 3) {
     return false;
+  }
+  // An owner in another PID namespace (a container sharing this state directory) cannot be looked
+  // up from here: its run is taken as live, never cleaned up from this side.
+  if (fields.size() == 3) {
+    auto ns = parse_uint(fields[2], "pid namespace");
+    if (ns.ok() && *ns != 0 && pid_namespace() != 0 && *ns != pid_namespace()) {
+      return true;
+    }
   }
   auto pid = parse_int(fields[0], "pid", 1, std::numeric_limits<pid_t>::max());
   auto start = parse_uint(fields[1], "start time");

@@ -89,6 +89,22 @@ TEST_F(JournalDir, DeadOwnerIsStale) {
   EXPECT_THAT(report.owners[0], ::testing::HasSubstr("unit_tests"));
 }
 
+TEST_F(JournalDir, AnOwnerInAnotherPidNamespaceIsLeftAlone) {
+  auto journal = Journal::begin(dir_);
+  ASSERT_TRUE(journal.ok());
+  std::string owner = (*journal)->dir() + "/owner";
+  auto fields = split(trim(*read_file(owner)), ' ');
+  ASSERT_EQ(fields.size(), 3u);  // pid, start time, PID namespace
+  // The same dead pid as above, written from another PID namespace (a container sharing the state
+  // directory): it cannot be checked from here, so the run is not stale.
+  ASSERT_TRUE(write_file(owner, "1 1 1\n", true).ok());
+  EXPECT_TRUE(Journal::owner_alive((*journal)->dir()));
+  EXPECT_TRUE(cleanup_stale_runs(dir_).runs.empty());
+  // From this namespace, it is dead.
+  ASSERT_TRUE(write_file(owner, fmt::format("1 1 {}\n", fields[2]), true).ok());
+  EXPECT_FALSE(Journal::owner_alive((*journal)->dir()));
+}
+
 TEST(Journal, KindNamesRoundTrip) {
   for (auto k : {ObjectKind::kProcess, ObjectKind::kCgroup, ObjectKind::kLink, ObjectKind::kNetns,
                  ObjectKind::kMount, ObjectKind::kFile}) {
