@@ -8,7 +8,8 @@
 #   ovs       Open vSwitch's userspace datapath (datapath_type=netdev; TX checksum offload off,
 #             which it needs or TCP stalls)
 # and measured in the same run: TCP throughput with 1 and 4 streams, UDP 64-byte frame rate, ping
-# RTT (paced, and back-to-back). Prints a markdown table and the ratios; `--json FILE` also writes
+# RTT (paced, and back-to-back), and for TCP 4 streams the CPU time spent per gigabyte and the
+# share of the CPUs left idle. Prints a markdown table and the ratios; `--json FILE` also writes
 # the raw numbers.
 #
 #   bench/dataplane.sh [BUILD_DIR] [--time SECONDS] [--rounds N] [--json FILE]
@@ -153,12 +154,26 @@ iperf() {  # args...; prints the JSON
   ip netns exec $H1 iperf3 -c 10.90.0.2 -t "$secs" -J "$@"
 }
 
+cpu_ticks() {  # "busy total" clock ticks of all CPUs since boot (/proc/stat)
+  awk '/^cpu / {t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t}' /proc/stat
+}
+
 measure() {  # mode round: appends "mode metric value" lines to $results
   ip netns exec $H2 iperf3 -s -D
   sleep 0.3
   local tcp1 tcp4 udp rtt rttf
   tcp1=$(iperf | python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]))')
+  # TCP 4 streams also measures what the machine spent: CPU time per gigabyte carried, and the
+  # share of the CPUs left idle (none left: the path's cost per byte sets its rate).
+  local before after cpu_gb idle
+  before=$(cpu_ticks)
   tcp4=$(iperf -P 4 | python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]))')
+  after=$(cpu_ticks)
+  read -r cpu_gb idle < <(python3 -c '
+import os, sys
+b0, t0, b1, t1, bps, secs = (float(x) for x in sys.argv[1:])
+hz = os.sysconf("SC_CLK_TCK")
+print(f"{(b1 - b0) / hz / (bps * secs / 8e9):.3f} {1 - (b1 - b0) / (t1 - t0):.3f}")' $before $after "$tcp4" "$secs")
   # 18-byte UDP payload = 60-byte frame (64 on the wire with the FCS).
   udp=$(iperf -u -b 0 -l 18 | python3 -c '
 import json,sys
@@ -169,10 +184,10 @@ print(int((e["packets"]-e["lost_packets"])/e["seconds"]))')
   rttf=$(ip netns exec $H1 ping -q -f -c 5000 10.90.0.2 | awk -F/ '/^rtt/ {print $5}')
   ip netns pids $H2 | xargs -r kill
   sleep 0.3
-  printf '%s tcp1 %s\n%s tcp4 %s\n%s udp64 %s\n%s rtt %s\n%s rtt_flood %s\n' \
-    "$1" "$tcp1" "$1" "$tcp4" "$1" "$udp" "$1" "$rtt" "$1" "$rttf" >>"$results"
-  printf '   %s: tcp1 %s bit/s, tcp4 %s bit/s, udp64 %s pps, rtt %s ms, rtt back-to-back %s ms\n' \
-    "$1" "$tcp1" "$tcp4" "$udp" "$rtt" "$rttf" >&2
+  printf '%s tcp1 %s\n%s tcp4 %s\n%s udp64 %s\n%s rtt %s\n%s rtt_flood %s\n%s cpu_gb %s\n%s idle %s\n' \
+    "$1" "$tcp1" "$1" "$tcp4" "$1" "$udp" "$1" "$rtt" "$1" "$rttf" "$1" "$cpu_gb" "$1" "$idle" >>"$results"
+  printf '   %s: tcp1 %s bit/s, tcp4 %s bit/s (%s CPU s/GB, %s idle), udp64 %s pps, rtt %s ms, rtt back-to-back %s ms\n' \
+    "$1" "$tcp1" "$tcp4" "$cpu_gb" "$idle" "$udp" "$rtt" "$rttf" >&2
 }
 
 hosts_up
@@ -196,17 +211,17 @@ rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
 modes = sys.argv[2].split()
 med = {m: {} for m in modes}
 for m in modes:
-    for metric in ("tcp1", "tcp4", "udp64", "rtt", "rtt_flood"):
+    for metric in ("tcp1", "tcp4", "udp64", "rtt", "rtt_flood", "cpu_gb", "idle"):
         vals = [float(v) for mm, k, v in rows if mm == m and k == metric]
         med[m][metric] = statistics.median(vals) if vals else float("nan")
 print()
 print("Medians over all rounds.")
 print()
-print("| path | TCP 1 stream Gbit/s | TCP 4 streams Gbit/s | UDP 64 B kpps | ping RTT µs (paced 2 ms) | ping RTT µs (back-to-back) |")
-print("|---|---|---|---|---|---|")
+print("| path | TCP 1 stream Gbit/s | TCP 4 streams Gbit/s | CPU s per GB (TCP 4) | CPUs idle (TCP 4) | UDP 64 B kpps | ping RTT µs (paced 2 ms) | ping RTT µs (back-to-back) |")
+print("|---|---|---|---|---|---|---|---|")
 for m in modes:
     r = med[m]
-    print(f"| {m} | {r['tcp1']/1e9:.2f} | {r['tcp4']/1e9:.2f} | {r['udp64']/1e3:.0f} | {r['rtt']*1e3:.0f} | {r['rtt_flood']*1e3:.0f} |")
+    print(f"| {m} | {r['tcp1']/1e9:.2f} | {r['tcp4']/1e9:.2f} | {r['cpu_gb']:.2f} | {r['idle']*100:.0f}% | {r['udp64']/1e3:.0f} | {r['rtt']*1e3:.0f} | {r['rtt_flood']*1e3:.0f} |")
 print()
 for mine in ("fast", "user", "chainlab"):
     if mine not in modes:
