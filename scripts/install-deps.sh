@@ -13,6 +13,7 @@ packages=(
   libglpk-dev  # the embedding's exact baseline (orchestration/placement/embedding/milp.cc)
   libpcap-dev  # capture filters (dataplane/capture.cc compiles tcpdump's expressions)
   libbpf-dev bpftool  # the kernel fast path (dataplane/kernel/: clang builds it, bpftool embeds it)
+  nodejs  # the dashboard (web/dashboard: npm ci and esbuild at build time); npm: below
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libclang-rt-14-dev clang
   iproute2 iputils-ping iputils-arping ethtool iperf3 socat curl procps psmisc tcpdump
@@ -29,7 +30,14 @@ packages=(
   runc busybox
   # benchmark peers (bench/dataplane.sh): Open vSwitch userspace datapath
   openvswitch-switch
+  # the dashboard's browser test (tests/browser): Debian's Chromium, driven by puppeteer-core
+  chromium
 )
+# npm: Debian's package, unless the installed nodejs brings its own (NodeSource's does, and
+# conflicts with Debian's npm).
+if ! command -v npm >/dev/null; then
+  packages+=(npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -114,6 +114,7 @@ int run_demo(const DemoOptions& opt, const app::Environment& env) {
   if (!running.ok()) {
     return fail(running.error());
   }
+  print_dashboard(*running);
   emulator::Emulation& emu = *running->emulation;
   if (auto s = deploy(emu); !s.ok()) {
     stop_emulation(*running);

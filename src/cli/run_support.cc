@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "cli/table.h"
+#include "endpoints/dashboard/assets.h"
+#include "endpoints/dashboard/dashboard_routes.h"
 
 namespace chainlab::cli {
 namespace {
@@ -64,7 +66,20 @@ Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
   return app::start_emulation(topology, options, env, stop_signal_pending());
 }
 
+void print_dashboard(const RunningEmulation& running) {
+  if (running.served.empty() || running.served.front().endpoint->name() != "emulator" ||
+      endpoints::dashboard_assets().empty()) {
+    return;
+  }
+  const auto& policy = running.auth->policy();
+  std::string url = endpoints::dashboard_url(endpoint_url(running.served.front()),
+                                             policy.open ? "" : policy.token);
+  std::printf("dashboard: %s\n", url.c_str());
+  std::fflush(stdout);
+}
+
 void print_endpoints(const RunningEmulation& running) {
+  print_dashboard(running);
   Table table({"ENDPOINT", "URL"});
   for (const auto& s : running.served) {
     table.add({s.label, endpoint_url(s)});

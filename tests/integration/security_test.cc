@@ -136,6 +136,32 @@ TEST_F(SecurityTest, NonRootNeedsTheTokenRootDoesNot) {
               HasSubstr("api.json"));
 }
 
+// The dashboard's files are public (they hold no data); nothing else on their paths is.
+TEST_F(SecurityTest, TheDashboardsFilesNeedNoTokenTheApiStillDoes) {
+  if (run_.log().find("dashboard: ") == std::string::npos) {
+    GTEST_SKIP() << "built with -DCHAINLAB_DASHBOARD=OFF";
+  }
+  auto page = curl_as(65534, "-D - " + url(kRest, "/dashboard/"));
+  EXPECT_EQ(code_of(page), 200);
+  EXPECT_THAT(page.output, HasSubstr("Content-Security-Policy: default-src 'self'"));
+  EXPECT_THAT(page.output, HasSubstr("<script src=\"app.js\">"));
+  EXPECT_EQ(code_of(curl_as(65534, url(kRest, "/dashboard/app.js"))), 200);
+  EXPECT_EQ(code_of(curl_as(65534, url(kRest, "/dashboard"))), 301);
+  // No way from a public path to anything else: dot segments, encoded ones, other methods.
+  for (const char* path : {"/dashboard/../restapi/compute", "/dashboard/%2e%2e/restapi/compute",
+                           "/dashboard/..%2frestapi%2fcompute", "/dashboard/.hidden",
+                           "/dashboard/no-such-file.js", "/dashboard/app.js/x"}) {
+    auto r = curl_as(65534, std::string("--path-as-is ") + url(kRest, path));
+    EXPECT_EQ(code_of(r), 404) << path << ": " << r.output;
+    EXPECT_THAT(body_of(r), Not(HasSubstr("\"datacenter\""))) << path;
+  }
+  EXPECT_EQ(code_of(curl_as(65534, "-X PUT " + url(kRest, "/dashboard/"))), 401);
+  EXPECT_EQ(code_of(curl_as(65534, url(kRest, "/restapi/compute"))), 401);
+  // The URL printed at start carries the token in its fragment (never sent to a server).
+  EXPECT_THAT(run_.log(),
+              HasSubstr("dashboard: http://127.0.0.1:5001/dashboard/#token=" + token()));
+}
+
 TEST_F(SecurityTest, HostileBodiesAndQueriesGet400AndChangeNothing) {
   std::string deep = "/tmp/chainlab-deep-" + std::to_string(::getpid()) + ".json";
   ASSERT_TRUE(write_file(deep, std::string(100000, '[') + std::string(100000, ']'), true).ok());

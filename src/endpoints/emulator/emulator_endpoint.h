@@ -50,6 +50,8 @@ class EmulatorEndpoint final : public Endpoint {
                    MonitorParts monitor = {});
   std::string name() const override { return "emulator"; }
   void register_routes(httplib::Server& server) override;
+  // The dashboard's files (GET): no token (endpoints/dashboard/dashboard_routes.h).
+  bool is_public(const httplib::Request& req) const override;
 
  private:
   EmulatorContext ctx_;

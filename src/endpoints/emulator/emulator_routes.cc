@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "endpoints/dashboard/dashboard_routes.h"
 #include "endpoints/emulator/emulator_endpoint.h"
 #include "endpoints/emulator/monitor_routes.h"
 #include "endpoints/emulator/sonemu_shapes.h"
@@ -249,6 +250,11 @@ void EmulatorEndpoint::register_routes(httplib::Server& server) {
   Router router(server, *this);
   router.add<Ctx>(ctx_, monitor_routes());
   router.add<Ctx>(ctx_, kRoutes);
+  add_dashboard_routes(router);
+}
+
+bool EmulatorEndpoint::is_public(const httplib::Request& req) const {
+  return (req.method == "GET" || req.method == "HEAD") && is_dashboard_path(req.path);
 }
 
 }  // namespace chainlab::endpoints

@@ -42,6 +42,10 @@ class EndpointGroup final : public Endpoint {
     return std::any_of(members_.begin(), members_.end(),
                        [](const auto& m) { return m->uses_run_token(); });
   }
+  bool is_public(const httplib::Request& req) const override {
+    return std::any_of(members_.begin(), members_.end(),
+                       [&req](const auto& m) { return m->is_public(req); });
+  }
 
  private:
   std::string name_;

@@ -42,7 +42,8 @@ Server::HandlerResponse admit(const Endpoint& endpoint, const Authenticator* aut
   if (req.method == "OPTIONS") {
     return Server::HandlerResponse::Unhandled;  // CORS preflight: no credentials, no effect
   }
-  if (auth != nullptr && endpoint.uses_run_token() && !auth->allows(req)) {
+  if (auth != nullptr && endpoint.uses_run_token() && !endpoint.is_public(req) &&
+      !auth->allows(req)) {
     res.set_header("WWW-Authenticate", "Bearer realm=\"chainlab\"");
     endpoint.write_error(res, make_error(ErrorCode::kUnauthenticated,
                                          "this API needs the run's token (Authorization: Bearer "

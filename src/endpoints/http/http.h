@@ -46,6 +46,8 @@ class Endpoint {
   // Whether requests need the run's token (or root on loopback). APIs with credentials of their
   // own (OpenStack: Keystone tokens) say no.
   virtual bool uses_run_token() const { return true; }
+  // A request that needs no token even so: static files that hold no data (the dashboard's).
+  virtual bool is_public(const httplib::Request& /*req*/) const { return false; }
 };
 
 struct ListenOptions {

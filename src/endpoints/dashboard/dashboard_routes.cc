@@ -1,0 +1,61 @@
+#include "endpoints/dashboard/dashboard_routes.h"
+
+#include <httplib.h>
+
+#include <fmt/format.h>
+
+#include "endpoints/dashboard/assets.h"
+
+namespace chainlab::endpoints {
+namespace {
+
+constexpr std::string_view kPrefix = "/dashboard";
+// Nothing but this server: scripts, styles, fetches, images, fonts. No framing by other pages.
+constexpr const char* kPolicy = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+const DashboardAsset* find_asset(std::string_view name) {
+  for (const DashboardAsset& a : dashboard_assets()) {
+    if (a.name == name) {
+      return &a;
+    }
+  }
+  return nullptr;
+}
+
+Result<Reply> serve(const httplib::Request& req) {
+  std::string name = req.matches.size() > 1 ? req.matches[1].str() : "";
+  if (dashboard_assets().empty()) {
+    return make_error(ErrorCode::kNotFound,
+                      "this chainlab was built without the dashboard (-DCHAINLAB_DASHBOARD=OFF)");
+  }
+  const DashboardAsset* asset = find_asset(name.empty() ? "index.html" : name);
+  if (asset == nullptr) {
+    return make_error(ErrorCode::kNotFound, "the dashboard has no file '{}'", name);
+  }
+  return Reply::text(std::string(asset->body), std::string(asset->content_type))
+      .header("Content-Security-Policy", kPolicy)
+      .header("X-Content-Type-Options", "nosniff")
+      .header("Referrer-Policy", "no-referrer")
+      .header("Cache-Control", "no-cache");
+}
+
+}  // namespace
+
+void add_dashboard_routes(Router& router) {
+  router.add(Method::kGet, std::string(kPrefix), [](const httplib::Request&) -> Result<Reply> {
+    return Reply::empty(301).header("Location", std::string(kPrefix) + "/");
+  });
+  // The name group cannot hold a "/" or start with a dot: no path outside the embedded list.
+  router.add(Method::kGet, std::string(kPrefix) + R"(/([A-Za-z0-9_-][A-Za-z0-9_.-]*)?)", &serve);
+}
+
+bool is_dashboard_path(std::string_view path) {
+  return path == kPrefix || (path.starts_with(kPrefix) && path.substr(kPrefix.size(), 1) == "/");
+}
+
+std::string dashboard_url(std::string_view base, std::string_view token) {
+  std::string url = fmt::format("{}{}/", base, kPrefix);
+  return token.empty() ? url : fmt::format("{}#token={}", url, token);
+}
+
+}  // namespace chainlab::endpoints

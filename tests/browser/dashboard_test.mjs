@@ -1,0 +1,212 @@
+// The dashboard in a real browser (Debian's Chromium, headless, driven by puppeteer-core):
+//   1. `chainlab run dashboard-topology.yaml` (dc1 —5 ms— dc2, REST on 5960); instances `client`
+//      (dc1) and `server` (dc2, iperf3 -s) and a chain between them, over the REST API.
+//   2. The page at /dashboard/#token=T: every PoP and instance is in the graph and the instance
+//      table; the chain's throughput shown while iperf3 runs through it is within 20% of what
+//      iperf3 measured; a link's delay set in the page's form changes the RTT ping measures.
+//   3. Every request the page made went to the dashboard's own origin, the API ones with the token;
+//      the page came with a Content-Security-Policy of default-src 'self'; nothing is left behind.
+//
+//   node dashboard_test.mjs CHAINLAB NODE_MODULES
+// Exit 0: passed; 1: a check failed; 77: skipped (not root, no Chromium).
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const kSkipped = 77;
+const kPort = 5960;
+const kOrigin = `http://127.0.0.1:${kPort}`;
+const kChromium = "/usr/bin/chromium";
+const here = dirname(fileURLToPath(import.meta.url));
+const [chainlab, modules] = process.argv.slice(2);
+const failures = [];
+
+function log(msg) {
+  console.log(msg);
+}
+function check(ok, what) {
+  log(`  ${ok ? "ok  " : "FAIL"} ${what}`);
+  if (!ok) {
+    failures.push(what);
+  }
+  return ok;
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function until(what, fn, timeoutMs = 20000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) {
+        return v;
+      }
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}`);
+    }
+    await sleep(200);
+  }
+}
+
+// `chainlab run`: resolves with the process and its token once it says it is up.
+function startRun() {
+  const proc = spawn(chainlab, ["run", join(here, "dashboard-topology.yaml"), "--duration", "600"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  let up = false;
+  return new Promise((resolve, reject) => {
+    proc.stdout.on("data", (d) => {
+      out += d;
+      process.stdout.write(d);
+      const api = out.match(/API token[^:]*: (\S+api\.json)/);
+      if (!up && api && /is up/.test(out)) {
+        up = true;
+        resolve({ proc, token: JSON.parse(readFileSync(api[1], "utf8")).token });
+      }
+    });
+    proc.on("exit", (code) => reject(new Error(`chainlab run exited (${code}) before it was up`)));
+  });
+}
+
+function api(token) {
+  return async (method, path, body) => {
+    const res = await fetch(kOrigin + path, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) {
+      throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    }
+    return JSON.parse(text);
+  };
+}
+
+async function setUpInstances(call) {
+  await call("PUT", "/restapi/compute/dc1/client", { docker_command: "sleep 3600", network: "(id=emu0,ip=10.0.0.1/24)" });
+  await call("PUT", "/restapi/compute/dc2/server", { docker_command: "iperf3 -s", network: "(id=emu0,ip=10.0.0.2/24)" });
+  await call("PUT", "/restapi/network", {
+    vnf_src_name: "client", vnf_src_interface: "emu0", vnf_dst_name: "server", vnf_dst_interface: "emu0",
+    bidirectional: true, cookie: 7,
+  });
+}
+
+async function pingRttMs(call) {
+  const r = await call("POST", "/restapi/compute/exec/client", { cmd: "ping -q -c 5 -i 0.2 10.0.0.2", timeout: 30 });
+  const m = r.output.match(/= [\d.]+\/([\d.]+)\//);
+  return m ? Number(m[1]) : NaN;
+}
+
+// The page's graph (Cytoscape keeps it on a canvas; the page exposes it for automation).
+const graphNodes = (page) => page.evaluate(() => window.chainlabDashboard.cy.nodes().map((n) => n.id()));
+
+async function checkContent(page) {
+  await until("the instance table", () => page.$('#instances tr[data-instance="server"]'));
+  const nodes = await until("the graph", async () => {
+    const n = await graphNodes(page);
+    return ["dc1", "dc2", "client", "server"].every((x) => n.includes(x)) && n;
+  });
+  check(true, `graph holds the PoPs and instances: ${nodes.join(", ")}`);
+  const rows = await page.$$eval("#instances tr[data-instance]", (trs) => trs.map((t) => t.dataset.instance));
+  check(rows.includes("client") && rows.includes("server"), `instance table lists client and server (${rows})`);
+  const parents = await page.evaluate(() =>
+    ["client", "server"].map((n) => window.chainlabDashboard.cy.getElementById(n).parent().id()),
+  );
+  check(parents[0] === "dc1" && parents[1] === "dc2", `instances drawn inside their PoPs (${parents})`);
+}
+
+// iperf3 through the chain; meanwhile, the chain's throughput the page shows, every second.
+async function checkThroughput(page, call) {
+  await until("the chain in the page", () => page.$("#chains tr[data-chain]"));
+  const run = call("POST", "/restapi/compute/exec/client", { cmd: "iperf3 -c 10.0.0.2 -t 8 -J", timeout: 60 });
+  const shown = [];
+  const start = Date.now();
+  while (Date.now() - start < 8000) {
+    await sleep(1000);
+    if (Date.now() - start > 3000) {
+      shown.push(await page.$eval("#chains td[data-bytes-per-s]", (td) => Number(td.dataset.bytesPerS) * 8));
+    }
+  }
+  const result = await run;
+  const measured = JSON.parse(result.output).end.sum_received.bits_per_second;
+  shown.sort((a, b) => a - b);
+  const median = shown[Math.floor(shown.length / 2)];
+  check(Math.abs(median - measured) <= 0.2 * measured,
+    `chain throughput shown ${(median / 1e6).toFixed(0)} Mbit/s (median of ${shown.length}) within 20% of iperf3's ${(measured / 1e6).toFixed(0)} Mbit/s`);
+}
+
+async function checkLinkForm(page, call) {
+  const before = await pingRttMs(call);
+  check(before > 9 && before < 13, `RTT before ${before} ms (2 x 5 ms)`);
+  await page.click('#links tr[data-link="dc1|dc2"]');
+  await page.waitForSelector("#link-form");
+  await page.$eval('#link-form input[name="delay"]', (i) => (i.value = ""));
+  await page.type('#link-form input[name="delay"]', "20");
+  await page.click('#link-form button[type="submit"]');
+  await until("the form's answer", () => page.$eval("#link-form .status", (s) => s.textContent === "applied"));
+  const after = await pingRttMs(call);
+  check(after > 38 && after < 44, `RTT after setting 20 ms in the page: ${after} ms (2 x 20 ms)`);
+}
+
+function checkRequests(requests, token) {
+  const foreign = requests.filter((r) => new URL(r.url).origin !== kOrigin);
+  check(foreign.length === 0, `no request left the dashboard's origin (${requests.length} made${foreign.length ? `; foreign: ${foreign.map((r) => r.url)}` : ""})`);
+  const apiCalls = requests.filter((r) => !new URL(r.url).pathname.startsWith("/dashboard"));
+  const bare = apiCalls.filter((r) => r.headers.authorization !== `Bearer ${token}`);
+  check(apiCalls.length > 0 && bare.length === 0,
+    `all ${apiCalls.length} API requests carried the token${bare.length ? `; not: ${bare.map((r) => r.url)}` : ""}`);
+}
+
+async function main() {
+  if (process.getuid() !== 0) {
+    log("SKIP: needs root (chainlab run)");
+    return kSkipped;
+  }
+  if (!existsSync(kChromium)) {
+    log(`SKIP: ${kChromium} is not installed (Debian's chromium)`);
+    return kSkipped;
+  }
+  const puppeteer = createRequire(join(resolve(modules), "x.js"))("puppeteer-core");
+  const { proc, token } = await startRun();
+  let browser;
+  try {
+    const call = api(token);
+    await setUpInstances(call);
+    browser = await puppeteer.launch({ executablePath: kChromium, headless: true, args: ["--no-sandbox"] });
+    const page = await browser.newPage();
+    const requests = [];
+    page.on("request", (r) => requests.push({ url: r.url(), headers: r.headers() }));
+    page.on("pageerror", (e) => check(false, `no script error in the page: ${e.message}`));
+    const res = await page.goto(`${kOrigin}/dashboard/#token=${token}`);
+    check(res.headers()["content-security-policy"]?.startsWith("default-src 'self'"), "the page's CSP is default-src 'self'");
+    await checkContent(page);
+    await checkThroughput(page, call);
+    await checkLinkForm(page, call);
+    checkRequests(requests, token);
+  } finally {
+    await browser?.close();
+    if (proc.exitCode === null) {
+      proc.kill("SIGINT");
+      await new Promise((r) => proc.on("exit", r));
+    }
+  }
+  const leftovers = spawnSync(chainlab, ["cleanup", "--check"], { encoding: "utf8" });
+  check(leftovers.status === 0, `chainlab cleanup --check finds nothing (${leftovers.stdout.trim()})`);
+  log(failures.length ? `${failures.length} check(s) failed` : "all checks passed");
+  return failures.length ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
