@@ -120,6 +120,11 @@ async function checkContent(page) {
     ["client", "server"].map((n) => window.chainlabDashboard.cy.getElementById(n).parent().id()),
   );
   check(parents[0] === "dc1" && parents[1] === "dc2", `instances drawn inside their PoPs (${parents})`);
+  const apart = await page.evaluate(() => {
+    const [a, b] = ["dc1", "dc2"].map((n) => window.chainlabDashboard.cy.getElementById(n).boundingBox());
+    return a.x2 < b.x1 || b.x2 < a.x1 || a.y2 < b.y1 || b.y2 < a.y1;
+  });
+  check(apart, "the PoPs' boxes do not overlap");
 }
 
 // iperf3 through the chain; meanwhile, the chain's throughput the page shows, every second.

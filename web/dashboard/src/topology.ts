@@ -2,8 +2,12 @@
 // Links are labelled with their delay, rate and loss and drawn wider with more traffic; a selected
 // chain's path is highlighted. The layout runs only when nodes appear, keeping the others in place.
 import cytoscape from "cytoscape";
+import fcose from "cytoscape-fcose";
 
 import { Chain, Graph, LinkSample, linkKey } from "./model";
+
+// fCoSE lays compound nodes out as groups (the built-in layouts interleave the PoPs' instances).
+cytoscape.use(fcose);
 
 const kStyle: cytoscape.StylesheetJson = [
   {
@@ -48,7 +52,8 @@ const kStyle: cytoscape.StylesheetJson = [
       "text-background-padding": "2px",
     },
   },
-  { selector: "edge.chain, node.chain", style: { "line-color": "#e07b00", "border-color": "#e07b00" } },
+  { selector: "edge.chain", style: { "line-color": "#e07b00" } },
+  { selector: "node.chain", style: { "border-color": "#e07b00", "border-width": 3 } },
   { selector: ":selected", style: { "overlay-opacity": 0.15, "overlay-color": "#e07b00" } },
 ];
 
@@ -74,7 +79,7 @@ export class TopologyView {
   private structure = "";
 
   constructor(container: HTMLElement, onSelect: (kind: string, id: string) => void) {
-    this.cy = cytoscape({ container, style: kStyle, wheelSensitivity: 0.3, minZoom: 0.1 });
+    this.cy = cytoscape({ container, style: kStyle, minZoom: 0.1, maxZoom: 4 });
     this.cy.on("tap", "node, edge", (e) => {
       const t = e.target;
       onSelect(t.isNode() ? t.data("kind") : "link", t.id());
@@ -104,6 +109,7 @@ export class TopologyView {
       return false;
     }
     this.structure = structure;
+    const first = this.cy.nodes().empty();
     const known = new Set(elements.map((e) => e.data.id));
     this.cy.elements().filter((e) => !known.has(e.id())).remove();
     const fresh = elements.filter((e) => this.cy.getElementById(e.data.id!).empty());
@@ -114,10 +120,33 @@ export class TopologyView {
       }
     }
     if (fresh.some((e) => e.group === "nodes")) {
-      this.cy.layout({ name: "cose", animate: false, randomize: false, nodeDimensionsIncludeLabels: true }).run();
-      this.cy.fit(undefined, 30);
+      this.placeNearNeighbours(fresh.filter((e) => e.group === "nodes").map((e) => e.data.id!));
+      // The first drawing is laid out from scratch; later ones start where the nodes are.
+      this.cy
+        .layout({
+          name: "fcose",
+          animate: false,
+          randomize: first,
+          nodeDimensionsIncludeLabels: true,
+          idealEdgeLength: () => 120,
+          padding: 30,
+        } as cytoscape.LayoutOptions)
+        .run();
     }
     return true;
+  }
+
+  // A new node starts beside its PoP or a neighbour already drawn (not on top of everything).
+  private placeNearNeighbours(ids: string[]): void {
+    for (const id of ids) {
+      const node = this.cy.getElementById(id);
+      const anchor = node.parent().nonempty() ? node.parent() : node.neighborhood("node").not(`#${CSS.escape(id)}`);
+      const placed = anchor.filter((n) => !ids.includes(n.id()));
+      if (placed.nonempty()) {
+        const p = placed.first().position();
+        node.position({ x: p.x + 40 * (Math.random() - 0.5), y: p.y + 40 * (Math.random() - 0.5) });
+      }
+    }
   }
 
   // Labels and widths from the link samples (both directions of a link summed).
