@@ -27,12 +27,12 @@ class EmulatorKind final : public EndpointKind {
   }
   Result<MadeEndpoints> make(AppContext& c, const EndpointEntry& e) const override {
     MadeEndpoints out;
-    out.endpoints.push_back(
-        {"emulator REST (son-emu)", e.port,
-         std::make_unique<endpoints::EmulatorEndpoint>(
-             c.emulation, c.request_exit,
-             endpoints::MonitorParts{c.monitor, c.events, c.alarms, c.pushgateway, c.monitor_period,
-                                     c.warn})});
+    out.endpoints.push_back({"emulator REST (son-emu)", e.port,
+                             std::make_unique<endpoints::EmulatorEndpoint>(
+                                 c.emulation, c.request_exit,
+                                 endpoints::MonitorParts{c.monitor, c.events, c.alarms,
+                                                         c.pushgateway, c.monitor_period, c.warn},
+                                 c.served)});
     return out;
   }
 };

@@ -21,6 +21,7 @@
 #include "common/result.h"
 #include "emulator/emulation.h"
 #include "endpoints/http/http.h"
+#include "endpoints/http/served_list.h"
 #include "monitor/alarms.h"
 #include "monitor/events.h"
 #include "monitor/sampler.h"
@@ -47,7 +48,8 @@ struct AppContext {
   std::string nffg_admin_password;                 // NF-FG nodes: the admin on first start
   // NF-FG nodes: graphs deployed at start as the admin (id, file), by PoP.
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> nffg_initial_graphs;
-  std::function<void(const std::string&)> say;  // a line for the user (stdout)
+  std::function<void(const std::string&)> say;    // a line for the user (stdout)
+  const endpoints::ServedList* served = nullptr;  // the run's listeners, as they bind
 };
 
 // One entry of the topology's endpoint list: a kind, the PoP it serves ("" = emulation-wide)

@@ -78,7 +78,8 @@ Status serve_all(RunningEmulation& running, const emulator::Topology& topology,
                      [](const std::string& line) {
                        std::fprintf(stdout, "%s\n", line.c_str());
                        std::fflush(stdout);
-                     }};
+                     },
+                     running.served_list.get()};
   for (const auto& entry : endpoint_entries(topology, options.port)) {
     CL_ASSIGN_OR_RETURN(auto kind, registry.create(entry.kind));
     CL_ASSIGN_OR_RETURN(MadeEndpoints made, kind->make(context, entry));
@@ -151,6 +152,8 @@ Status serve(RunningEmulation& running, std::string label,
     return std::move(listener).error().context(fmt::format("{} on port {}", label, port));
   }
   running.served.push_back({std::move(label), std::move(endpoint), std::move(listener).value()});
+  const ServedEndpoint& s = running.served.back();
+  running.served_list->add({s.label, s.endpoint->name(), endpoint_url(s)});
   return ok_status();
 }
 

@@ -18,6 +18,7 @@
 #include "emulator/emulation.h"
 #include "endpoints/http/http.h"
 #include "endpoints/http/http_auth.h"
+#include "endpoints/http/served_list.h"
 #include "monitor/alarms.h"
 #include "monitor/events.h"
 #include "monitor/instance_events.h"
@@ -42,7 +43,9 @@ struct RunningEmulation {
   std::unique_ptr<endpoints::Authenticator> auth;   // the run's token; outlives the listeners
   std::vector<std::unique_ptr<Services>> services;  // behind the endpoints; outlive them
   std::vector<ServedEndpoint> served;               // torn down before the rest, last first
-  int rest_port() const;                            // the son-emu REST listener's port
+  // What `served` holds, for the endpoints that show it (GET /emulator/endpoints, the dashboard).
+  std::shared_ptr<endpoints::ServedList> served_list = std::make_shared<endpoints::ServedList>();
+  int rest_port() const;  // the son-emu REST listener's port
 };
 
 struct ServeOptions {

@@ -4,13 +4,17 @@
 //   2. The page at /dashboard/#token=T: every PoP and instance is in the graph and the instance
 //      table; the chain's throughput shown while iperf3 runs through it is within 20% of what
 //      iperf3 measured; a link's delay set in the page's form changes the RTT ping measures.
-//   3. Every request the page made went to the dashboard's own origin, the API ones with the token;
-//      the page came with a Content-Security-Policy of default-src 'self'; nothing is left behind.
+//   3. examples/services/cdn-demo, zipped, uploaded through the page's file input and instantiated
+//      with its button: its three VNFs appear in the graph; terminated: they go.
+//   4. Every request the page made went to the dashboard's own origin or the run's gatekeeper (same
+//      host, the port the CSP names), the API ones with the token; the page came with a Content-
+//      Security-Policy of default-src 'self'; nothing is left behind.
 //
 //   node dashboard_test.mjs CHAINLAB NODE_MODULES
 // Exit 0: passed; 1: a check failed; 77: skipped (not root, no Chromium).
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,6 +22,7 @@ import { fileURLToPath } from "node:url";
 const kSkipped = 77;
 const kPort = 5960;
 const kOrigin = `http://127.0.0.1:${kPort}`;
+const kGatekeeper = "http://127.0.0.1:5961";
 const kChromium = "/usr/bin/chromium";
 const here = dirname(fileURLToPath(import.meta.url));
 const [chainlab, modules] = process.argv.slice(2);
@@ -54,10 +59,9 @@ async function until(what, fn, timeoutMs = 20000) {
 }
 
 // `chainlab run`: resolves with the process and its token once it says it is up.
-function startRun() {
-  const proc = spawn(chainlab, ["run", join(here, "dashboard-topology.yaml"), "--duration", "600"], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+function startRun(catalogue) {
+  const args = ["run", join(here, "dashboard-topology.yaml"), "--duration", "600", "--catalogue", catalogue];
+  const proc = spawn(chainlab, args, { stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   let up = false;
   return new Promise((resolve, reject) => {
@@ -149,7 +153,7 @@ async function checkThroughput(page, call) {
 
 async function checkLinkForm(page, call) {
   const before = await pingRttMs(call);
-  check(before > 9 && before < 13, `RTT before ${before} ms (2 x 5 ms)`);
+  check(before > 9 && before < 14, `RTT before ${before} ms (2 x 5 ms)`);
   await page.click('#links tr[data-link="dc1|dc2"]');
   await page.waitForSelector("#link-form");
   await page.$eval('#link-form input[name="delay"]', (i) => (i.value = ""));
@@ -157,13 +161,49 @@ async function checkLinkForm(page, call) {
   await page.click('#link-form button[type="submit"]');
   await until("the form's answer", () => page.$eval("#link-form .status", (s) => s.textContent === "applied"));
   const after = await pingRttMs(call);
-  check(after > 38 && after < 44, `RTT after setting 20 ms in the page: ${after} ms (2 x 20 ms)`);
+  check(after > 38 && after < 45, `RTT after setting 20 ms in the page: ${after} ms (2 x 20 ms)`);
+}
+
+// The cdn-demo package as a .son (a zip of its tree, META-INF/ at the top) in `dir`.
+function zipPackage(dir) {
+  const file = join(dir, "cdn-demo.son");
+  const source = join(here, "../../examples/services/cdn-demo");
+  const py = "import shutil, sys; shutil.make_archive(sys.argv[1][:-4], 'zip', sys.argv[2])";
+  const r = spawnSync("python3", ["-c", py, file.replace(/\.son$/, ".zip"), source], { encoding: "utf8" });
+  if (r.status !== 0) {
+    throw new Error(`zipping the package: ${r.stderr}`);
+  }
+  spawnSync("mv", [file.replace(/\.son$/, ".zip"), file]);
+  return file;
+}
+
+const kCdnVnfs = ["proxy", "forwarder", "web"];
+
+async function checkServices(page, dir) {
+  const input = await until("the upload field", () => page.$('#services input[type="file"]'));
+  await input.uploadFile(zipPackage(dir));
+  await until("the uploaded service", () => page.$('#service-list tr[data-service="cdn-demo"]'));
+  check(true, "the package uploaded in the page is listed");
+  await page.click('#service-list tr[data-service="cdn-demo"] button.instantiate');
+  const nodes = await until("the service's VNFs in the graph", async () => {
+    const n = await graphNodes(page);
+    return kCdnVnfs.every((v) => n.includes(v)) && n;
+  }, 30000).catch(() => graphNodes(page));
+  check(kCdnVnfs.every((v) => nodes.includes(v)), `instantiating it adds ${kCdnVnfs} to the graph (${nodes})`);
+  await until("the service instance row", () => page.$("#service-instances button.terminate"));
+  await page.click("#service-instances button.terminate");
+  const left = await until("the VNFs gone", async () => {
+    const n = await graphNodes(page);
+    return kCdnVnfs.every((v) => !n.includes(v)) && n;
+  }, 30000).catch(() => graphNodes(page));
+  check(kCdnVnfs.every((v) => !left.includes(v)), `terminating it removes them (${left})`);
 }
 
 function checkRequests(requests, token) {
-  const foreign = requests.filter((r) => new URL(r.url).origin !== kOrigin);
-  check(foreign.length === 0, `no request left the dashboard's origin (${requests.length} made${foreign.length ? `; foreign: ${foreign.map((r) => r.url)}` : ""})`);
-  const apiCalls = requests.filter((r) => !new URL(r.url).pathname.startsWith("/dashboard"));
+  const foreign = requests.filter((r) => ![kOrigin, kGatekeeper].includes(new URL(r.url).origin));
+  check(foreign.length === 0, `no request went elsewhere than the dashboard's origin and the gatekeeper's (${requests.length} made${foreign.length ? `; foreign: ${foreign.map((r) => r.url)}` : ""})`);
+  // Preflights (OPTIONS) to the gatekeeper carry no credentials, by the CORS rules.
+  const apiCalls = requests.filter((r) => !new URL(r.url).pathname.startsWith("/dashboard") && r.method !== "OPTIONS");
   const bare = apiCalls.filter((r) => r.headers.authorization !== `Bearer ${token}`);
   check(apiCalls.length > 0 && bare.length === 0,
     `all ${apiCalls.length} API requests carried the token${bare.length ? `; not: ${bare.map((r) => r.url)}` : ""}`);
@@ -179,7 +219,8 @@ async function main() {
     return kSkipped;
   }
   const puppeteer = createRequire(join(resolve(modules), "x.js"))("puppeteer-core");
-  const { proc, token } = await startRun();
+  const dir = mkdtempSync(join(tmpdir(), "chainlab-dashboard-"));
+  const { proc, token } = await startRun(join(dir, "catalogue"));
   let browser;
   try {
     const call = api(token);
@@ -187,13 +228,14 @@ async function main() {
     browser = await puppeteer.launch({ executablePath: kChromium, headless: true, args: ["--no-sandbox"] });
     const page = await browser.newPage();
     const requests = [];
-    page.on("request", (r) => requests.push({ url: r.url(), headers: r.headers() }));
+    page.on("request", (r) => requests.push({ url: r.url(), method: r.method(), headers: r.headers() }));
     page.on("pageerror", (e) => check(false, `no script error in the page: ${e.message}`));
     const res = await page.goto(`${kOrigin}/dashboard/#token=${token}`);
     check(res.headers()["content-security-policy"]?.startsWith("default-src 'self'"), "the page's CSP is default-src 'self'");
     await checkContent(page);
     await checkThroughput(page, call);
     await checkLinkForm(page, call);
+    await checkServices(page, dir);
     checkRequests(requests, token);
   } finally {
     await browser?.close();
@@ -201,6 +243,7 @@ async function main() {
       proc.kill("SIGINT");
       await new Promise((r) => proc.on("exit", r));
     }
+    rmSync(dir, { recursive: true, force: true });
   }
   const leftovers = spawnSync(chainlab, ["cleanup", "--check"], { encoding: "utf8" });
   check(leftovers.status === 0, `chainlab cleanup --check finds nothing (${leftovers.stdout.trim()})`);

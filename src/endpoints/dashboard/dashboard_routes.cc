@@ -10,8 +10,19 @@ namespace chainlab::endpoints {
 namespace {
 
 constexpr std::string_view kPrefix = "/dashboard";
-// Nothing but this server: scripts, styles, fetches, images, fonts. No framing by other pages.
-constexpr const char* kPolicy = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+// Nothing but this server (scripts, styles, fetches, images, fonts) and the run's gatekeeper (the
+// page lists, uploads and instantiates its packages). No framing by other pages.
+std::string policy(const ServedList* served) {
+  std::string connect = "'self'";
+  for (const ServedInfo& s : served ? served->snapshot() : std::vector<ServedInfo>{}) {
+    if (s.name == "gatekeeper") {
+      connect += " " + s.url;
+    }
+  }
+  return fmt::format("default-src 'self'; connect-src {}; frame-ancestors 'none'; base-uri 'none'",
+                     connect);
+}
 
 const DashboardAsset* find_asset(std::string_view name) {
   for (const DashboardAsset& a : dashboard_assets()) {
@@ -22,7 +33,7 @@ const DashboardAsset* find_asset(std::string_view name) {
   return nullptr;
 }
 
-Result<Reply> serve(const httplib::Request& req) {
+Result<Reply> serve(const httplib::Request& req, const ServedList* served) {
   std::string name = req.matches.size() > 1 ? req.matches[1].str() : "";
   if (dashboard_assets().empty()) {
     return make_error(ErrorCode::kNotFound,
@@ -33,7 +44,7 @@ Result<Reply> serve(const httplib::Request& req) {
     return make_error(ErrorCode::kNotFound, "the dashboard has no file '{}'", name);
   }
   return Reply::text(std::string(asset->body), std::string(asset->content_type))
-      .header("Content-Security-Policy", kPolicy)
+      .header("Content-Security-Policy", policy(served))
       .header("X-Content-Type-Options", "nosniff")
       .header("Referrer-Policy", "no-referrer")
       .header("Cache-Control", "no-cache");
@@ -41,12 +52,13 @@ Result<Reply> serve(const httplib::Request& req) {
 
 }  // namespace
 
-void add_dashboard_routes(Router& router) {
+void add_dashboard_routes(Router& router, const ServedList* served) {
   router.add(Method::kGet, std::string(kPrefix), [](const httplib::Request&) -> Result<Reply> {
     return Reply::empty(301).header("Location", std::string(kPrefix) + "/");
   });
   // The name group cannot hold a "/" or start with a dot: no path outside the embedded list.
-  router.add(Method::kGet, std::string(kPrefix) + R"(/([A-Za-z0-9_-][A-Za-z0-9_.-]*)?)", &serve);
+  router.add(Method::kGet, std::string(kPrefix) + R"(/([A-Za-z0-9_-][A-Za-z0-9_.-]*)?)",
+             [served](const httplib::Request& req) { return serve(req, served); });
 }
 
 bool is_dashboard_path(std::string_view path) {

@@ -13,6 +13,7 @@
 #include "emulator/emulation.h"
 #include "endpoints/emulator/pushgateway.h"
 #include "endpoints/http/http.h"
+#include "endpoints/http/served_list.h"
 #include "monitor/alarms.h"
 #include "monitor/events.h"
 #include "monitor/exposition.h"
@@ -37,17 +38,19 @@ struct EmulatorContext {
   emulator::Emulation& emu;
   std::function<void()> on_exit;
   MonitorParts monitor;
-  monitor::Watches watches;          // son-emu's monitored metrics (sonemu_* names)
-  monitor::SkewWatches skews;        // son-emu's skewness monitor (skewness{...})
-  monitor::ExpositionCache metrics;  // GET /metrics of the latest reading
+  monitor::Watches watches;            // son-emu's monitored metrics (sonemu_* names)
+  monitor::SkewWatches skews;          // son-emu's skewness monitor (skewness{...})
+  monitor::ExpositionCache metrics;    // GET /metrics of the latest reading
+  const ServedList* served = nullptr;  // the run's listeners (null: this one alone)
 };
 
 class EmulatorEndpoint final : public Endpoint {
  public:
   // `on_exit` runs when a client asks the emulator to exit (PUT /emulator/exit).
-  // The parts of `monitor` must outlive the endpoint.
+  // The parts of `monitor` and `served` (the run's listeners, for GET /emulator/endpoints and the
+  // dashboard; may be null) must outlive the endpoint.
   EmulatorEndpoint(emulator::Emulation& emulation, std::function<void()> on_exit,
-                   MonitorParts monitor = {});
+                   MonitorParts monitor = {}, const ServedList* served = nullptr);
   std::string name() const override { return "emulator"; }
   void register_routes(httplib::Server& server) override;
   // The dashboard's files (GET): no token (endpoints/dashboard/dashboard_routes.h).

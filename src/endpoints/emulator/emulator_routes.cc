@@ -184,6 +184,18 @@ Result<json> info(Ctx& c, const httplib::Request&) {
               {"links", t.links().size()}};
 }
 
+// The run's listeners: [{label, name, url}] (this one alone when the run did not say).
+Result<json> list_endpoints(Ctx& c, const httplib::Request&) {
+  json out = json::array();
+  if (c.served == nullptr) {
+    return out;
+  }
+  for (const ServedInfo& s : c.served->snapshot()) {
+    out.push_back({{"label", s.label}, {"name", s.name}, {"url", s.url}});
+  }
+  return out;
+}
+
 Result<json> exit_emulator(Ctx& c, const httplib::Request&) {
   c.on_exit();  // stops the run after this answer is written
   return json("OK");
@@ -212,6 +224,7 @@ const Route<Ctx> kRoutes[] = {
     {Method::kDelete, R"(/restapi/elan/([^/]+))", &delete_elan},
     {Method::kPut, R"(/restapi/link/([^/]+)/([^/]+))", &put_link},
     {Method::kGet, "/emulator/info", &info},
+    {Method::kGet, "/emulator/endpoints", &list_endpoints},
     {Method::kPut, "/emulator/exit", &exit_emulator},
 };
 
@@ -233,8 +246,8 @@ Result<std::string> apply_sonemu_chain(emulator::Control& emu, const emulator::C
 }
 
 EmulatorEndpoint::EmulatorEndpoint(emulator::Emulation& emulation, std::function<void()> on_exit,
-                                   MonitorParts monitor)
-    : ctx_{emulation, std::move(on_exit), monitor, {}, {}, {}} {
+                                   MonitorParts monitor, const ServedList* served)
+    : ctx_{emulation, std::move(on_exit), monitor, {}, {}, {}, served} {
   if (monitor.sampler == nullptr || monitor.pushgateway.empty()) {
     return;
   }
@@ -250,7 +263,7 @@ void EmulatorEndpoint::register_routes(httplib::Server& server) {
   Router router(server, *this);
   router.add<Ctx>(ctx_, monitor_routes());
   router.add<Ctx>(ctx_, kRoutes);
-  add_dashboard_routes(router);
+  add_dashboard_routes(router, ctx_.served);
 }
 
 bool EmulatorEndpoint::is_public(const httplib::Request& req) const {

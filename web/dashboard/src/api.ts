@@ -25,11 +25,14 @@ export class ApiError extends Error {
   }
 }
 
+// The token as a request header (none when the page has no token: an open run, or root's
+// browser on loopback).
+export function authHeaders(): Record<string, string> {
+  return token ? { Authorization: `Bearer ${token}` } : {};
+}
+
 async function request(method: string, path: string, body?: unknown): Promise<Response> {
-  const headers: Record<string, string> = {};
-  if (token) {
-    headers["Authorization"] = `Bearer ${token}`;
-  }
+  const headers = authHeaders();
   if (body !== undefined) {
     headers["Content-Type"] = "application/json";
   }

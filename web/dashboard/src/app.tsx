@@ -10,6 +10,7 @@ import { ApiError, getJson, hasToken } from "./api";
 import { InstanceDetail } from "./detail";
 import { Chain, FlowSample, Graph, InstanceSample, InterfaceSample, LinkSample, RunEvent } from "./model";
 import { ChainsTable, EventsList, InstancesTable, LinksTable } from "./panels";
+import { ServicesPanel } from "./services";
 import { TopologyView } from "./topology";
 
 const kPollMs = 1000;
@@ -165,6 +166,10 @@ function App() {
         </aside>
       </main>
       {instance && <InstanceDetail instance={instance} interfaces={live.interfaces} tick={Math.floor(tick / 5)} />}
+      <section>
+        <h2>Services (gatekeeper)</h2>
+        <ServicesPanel tick={tick} />
+      </section>
       <section>
         <h2>Events</h2>
         <EventsList events={events} />
