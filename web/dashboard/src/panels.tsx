@@ -6,12 +6,26 @@ import { put } from "./api";
 import { bits, bytes, clock, percent } from "./format";
 import { Chain, FlowSample, InstanceSample, InterfaceSample, LinkSample, RunEvent, linkKey } from "./model";
 
+const kRowsShown = 50;
+
+// Like `chainlab top`: the busiest first, the first 50 unless "all" is ticked (a 500-row table
+// redrawn every second costs the browser more than the rest of the page), filtered by name or PoP.
+function shownInstances(all: InstanceSample[], filter: string, showAll: boolean): InstanceSample[] {
+  const f = filter.trim().toLowerCase();
+  const rows = f ? all.filter((i) => i.instance.toLowerCase().includes(f) || i.pop.toLowerCase() === f) : all;
+  const sorted = [...rows].sort((a, b) => b.cpu_cores - a.cpu_cores || a.instance.localeCompare(b.instance));
+  return showAll ? sorted : sorted.slice(0, kRowsShown);
+}
+
 export function InstancesTable(props: {
   instances: InstanceSample[];
   interfaces: InterfaceSample[];
   selected: string | null;
   onSelect: (name: string) => void;
 }) {
+  const [filter, setFilter] = useState("");
+  const [showAll, setShowAll] = useState(false);
+  const rows = shownInstances(props.instances, filter, showAll);
   const rates = new Map<string, { rx: number; tx: number }>();
   for (const i of props.interfaces) {
     const r = rates.get(i.instance) ?? { rx: 0, tx: 0 };
@@ -20,6 +34,18 @@ export function InstancesTable(props: {
     rates.set(i.instance, r);
   }
   return (
+    <div>
+      <div class="table-tools">
+        <input id="instance-filter" placeholder="filter: name or PoP" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
+        <span>
+          {rows.length} of {props.instances.length} shown
+        </span>
+        {props.instances.length > kRowsShown && (
+          <label>
+            <input type="checkbox" checked={showAll} onChange={(e) => setShowAll(e.currentTarget.checked)} /> all
+          </label>
+        )}
+      </div>
     <table id="instances">
       <thead>
         <tr>
@@ -27,7 +53,7 @@ export function InstancesTable(props: {
         </tr>
       </thead>
       <tbody>
-        {props.instances.map((i) => (
+        {rows.map((i) => (
           <tr
             key={i.instance}
             data-instance={i.instance}
@@ -46,6 +72,7 @@ export function InstancesTable(props: {
         ))}
       </tbody>
     </table>
+    </div>
   );
 }
 

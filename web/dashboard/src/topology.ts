@@ -13,12 +13,13 @@ const kStyle: cytoscape.StylesheetJson = [
   {
     selector: "node",
     style: {
-      label: "data(id)",
+      label: "data(label)",
       "font-size": 11,
       "text-valign": "bottom",
       "text-margin-y": 3,
       width: 22,
       height: 22,
+      "min-zoomed-font-size": 8, // labels too small to read are not drawn (large topologies)
       "background-color": "#5b7db1",
     },
   },
@@ -47,6 +48,7 @@ const kStyle: cytoscape.StylesheetJson = [
       "curve-style": "bezier",
       label: "data(label)",
       "font-size": 10,
+      "min-zoomed-font-size": 8,
       "text-background-color": "#ffffff",
       "text-background-opacity": 0.8,
       "text-background-padding": "2px",
@@ -77,48 +79,85 @@ function linkWidth(bytesPerS: number): number {
 export class TopologyView {
   readonly cy: cytoscape.Core;
   private structure = "";
+  private expanded = new Set<string>();
+  private last: { graph: Graph; popOf: Map<string, string> } | null = null;
+  private states = new Map<string, string>();
 
   constructor(container: HTMLElement, onSelect: (kind: string, id: string) => void) {
     this.cy = cytoscape({ container, style: kStyle, minZoom: 0.1, maxZoom: 4 });
     this.cy.on("tap", "node, edge", (e) => {
       const t = e.target;
+      if (t.data("kind") === "pop" && t.data("hidden") > 0) {
+        this.expanded.add(t.id()); // a folded PoP opens on a click
+        if (this.last) {
+          this.setGraph(this.last.graph, this.last.popOf);
+        }
+      }
       onSelect(t.isNode() ? t.data("kind") : "link", t.id());
     });
   }
 
   // Sets the graph; nodes already drawn keep their place. Returns true if the structure changed.
+  // A PoP with more instances than this is drawn folded ("dc1 · 120 instances") until clicked:
+  // hundreds of dots say less than the count, and cost seconds to lay out.
+  static readonly kFoldAbove = 40;
+
   setGraph(graph: Graph, popOf: Map<string, string>): boolean {
+    this.last = { graph, popOf };
     const kinds = ["", "pop", "switch", "instance", "sap"];
+    const perPop = new Map<string, number>();
+    for (const n of graph.nodes) {
+      const pop = kinds[n.group] === "instance" ? popOf.get(n.name) : undefined;
+      if (pop) {
+        perPop.set(pop, (perPop.get(pop) ?? 0) + 1);
+      }
+    }
+    const folded = (pop: string | undefined) =>
+      pop !== undefined && (perPop.get(pop) ?? 0) > TopologyView.kFoldAbove && !this.expanded.has(pop);
     const elements: cytoscape.ElementDefinition[] = [];
+    const shown = new Set<string>();
     for (const n of graph.nodes) {
       const kind = kinds[n.group] ?? "switch";
       const parent = kind === "instance" ? popOf.get(n.name) : undefined;
-      elements.push({ group: "nodes", data: { id: n.name, kind, parent }, classes: kind });
+      if (kind === "instance" && folded(parent)) {
+        continue;
+      }
+      const hidden = kind === "pop" && folded(n.name) ? perPop.get(n.name)! : 0;
+      const label = hidden > 0 ? `${n.name} · ${hidden} instances` : n.name;
+      shown.add(n.name);
+      elements.push({ group: "nodes", data: { id: n.name, kind, parent, label, hidden }, classes: kind });
     }
     for (const l of graph.links) {
       const a = graph.nodes[l.source]?.name;
       const b = graph.nodes[l.target]?.name;
       // An instance's attachment to its PoP is drawn by nesting it in the PoP.
-      if (!a || !b || popOf.get(a) === b || popOf.get(b) === a) {
+      if (!a || !b || !shown.has(a) || !shown.has(b) || popOf.get(a) === b || popOf.get(b) === a) {
         continue;
       }
       elements.push({ group: "edges", data: { id: linkKey(a, b), source: a, target: b, width: 2, label: "" } });
     }
-    const structure = JSON.stringify(elements.map((e) => [e.data.id, e.data.parent ?? ""]));
+    const structure = JSON.stringify(elements.map((e) => [e.data.id, e.data.parent ?? "", e.data.label ?? ""]));
     if (structure === this.structure) {
       return false;
     }
     this.structure = structure;
     const first = this.cy.nodes().empty();
     const known = new Set(elements.map((e) => e.data.id));
-    this.cy.elements().filter((e) => !known.has(e.id())).remove();
     const fresh = elements.filter((e) => this.cy.getElementById(e.data.id!).empty());
-    this.cy.add(fresh);
-    for (const e of elements) {
-      if (e.group === "nodes") {
-        this.cy.getElementById(e.data.id!).move({ parent: e.data.parent ?? null });
+    this.cy.batch(() => {
+      this.cy.elements().filter((e) => !known.has(e.id())).remove();
+      this.cy.add(fresh);
+      // A node whose PoP changed is moved (Cytoscape re-creates it): only those, not every node.
+      for (const e of elements) {
+        const node = this.cy.getElementById(e.data.id!);
+        if (e.group === "nodes" && (node.data("parent") ?? null) !== (e.data.parent ?? null)) {
+          node.move({ parent: e.data.parent ?? null });
+        }
+        if (e.group === "nodes" && node.data("label") !== e.data.label) {
+          node.data({ label: e.data.label, hidden: e.data.hidden });
+        }
       }
-    }
+    });
     if (fresh.some((e) => e.group === "nodes")) {
       this.placeNearNeighbours(fresh.filter((e) => e.group === "nodes").map((e) => e.data.id!));
       // The first drawing is laid out from scratch; later ones start where the nodes are.
@@ -127,6 +166,11 @@ export class TopologyView {
           name: "fcose",
           animate: false,
           randomize: first,
+          // Instances are unconnected nodes inside their PoP: fCoSE tiles them. Packing the
+          // graph's components is quadratic in unconnected nodes (seconds at 500): the PoPs and
+          // switches form one component anyway.
+          packComponents: false,
+          quality: this.cy.nodes().length > 200 ? "draft" : "default",
           nodeDimensionsIncludeLabels: true,
           idealEdgeLength: () => 120,
           padding: 30,
@@ -138,10 +182,11 @@ export class TopologyView {
 
   // A new node starts beside its PoP or a neighbour already drawn (not on top of everything).
   private placeNearNeighbours(ids: string[]): void {
+    const fresh = new Set(ids);
     for (const id of ids) {
       const node = this.cy.getElementById(id);
-      const anchor = node.parent().nonempty() ? node.parent() : node.neighborhood("node").not(`#${CSS.escape(id)}`);
-      const placed = anchor.filter((n) => !ids.includes(n.id()));
+      const anchor = node.parent().nonempty() ? node.parent() : node.neighborhood("node");
+      const placed = anchor.filter((n) => !fresh.has(n.id()));
       if (placed.nonempty()) {
         const p = placed.first().position();
         node.position({ x: p.x + 40 * (Math.random() - 0.5), y: p.y + 40 * (Math.random() - 0.5) });
@@ -160,8 +205,11 @@ export class TopologyView {
     this.cy.batch(() => {
       for (const [k, { sample, bytes }] of byKey) {
         const edge = this.cy.getElementById(k);
-        if (edge.nonempty()) {
-          edge.data({ label: linkLabel(sample), width: linkWidth(bytes), bytes_per_s: bytes });
+        const label = linkLabel(sample);
+        const width = Math.round(linkWidth(bytes) * 2) / 2;
+        // Unchanged data is not set again: every change redraws the whole canvas.
+        if (edge.nonempty() && (edge.data("label") !== label || edge.data("width") !== width)) {
+          edge.data({ label, width });
         }
       }
     });
@@ -184,11 +232,16 @@ export class TopologyView {
     });
   }
 
+  // Marks instances that are not running; touches only those whose state changed (a style change
+  // on every node each second would cost more than the rest of an update).
   setStates(states: Map<string, string>): void {
     this.cy.batch(() => {
       for (const [name, state] of states) {
-        this.cy.getElementById(name).toggleClass("stopped", state !== "running");
+        if (this.states.get(name) !== state) {
+          this.cy.getElementById(name).toggleClass("stopped", state !== "running");
+        }
       }
     });
+    this.states = states;
   }
 }
