@@ -35,3 +35,5 @@ echo "== multi-domain orchestrator: request to deployed over 2 and 4 domains, 10
 "$build/mdo_bench"
 echo "== OpenStack endpoints: 50 clients creating, showing and deleting servers for 60 s"
 python3 "$(dirname "$0")/openstack_load.py" "$build/chainlab" --clients 50 --duration 60
+echo "== dashboard: first render and update cost with 500 instances (headless Chromium)"
+node "$(dirname "$0")/dashboard.mjs" "$build" --instances 500 --seconds 10
