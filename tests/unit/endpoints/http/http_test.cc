@@ -40,6 +40,9 @@ class TestEndpoint final : public Endpoint {
     server.Get("/bug", [](const httplib::Request&, httplib::Response&) {
       throw std::runtime_error("secret internal detail");
     });
+    server.Get("/big", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(std::string(64 * 1024, 'x'), "text/plain");
+    });
   }
   void write_error(httplib::Response& res, const Error& error) const override {
     send_json(res, {{"fault", {{"message", error.message}}}}, http_status(error.code));
@@ -122,6 +125,19 @@ TEST_F(HttpTest, ExceptionsNeverLeakLibraryText) {
   r = client_->Get("/bug");
   EXPECT_EQ(r->status, 500);
   EXPECT_THAT(r->body, Not(HasSubstr("secret")));
+}
+
+// httplib's brotli (quality 11) costs ~3 s of CPU per MB: browsers offer it and get gzip.
+TEST_F(HttpTest, BrowsersGetGzipNeverBrotli) {
+  start();
+  auto r = client_->Get("/big", {{"Accept-Encoding", "gzip, deflate, br, zstd"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->get_header_value("Content-Encoding"), "gzip");
+  EXPECT_EQ(r->body.size(), 64u * 1024);  // decompressed by the client
+  r = client_->Get("/big", {{"Accept-Encoding", "br"}});
+  ASSERT_TRUE(r);
+  EXPECT_FALSE(r->has_header("Content-Encoding"));
+  EXPECT_EQ(r->body.size(), 64u * 1024);
 }
 
 TEST_F(HttpTest, UnknownRouteInTheEndpointsShape) {
