@@ -4,9 +4,11 @@
 //   2. The page at /dashboard/#token=T: every PoP and instance is in the graph and the instance
 //      table; the chain's throughput shown while iperf3 runs through it is within 20% of what
 //      iperf3 measured; a link's delay set in the page's form changes the RTT ping measures.
-//   3. examples/services/cdn-demo, zipped, uploaded through the page's file input and instantiated
+//   3. A capture of client's emu0 started from the page while client pings server: the pcapng the
+//      browser downloads holds the pings both ways (tcpdump reads it).
+//   4. examples/services/cdn-demo, zipped, uploaded through the page's file input and instantiated
 //      with its button: its three VNFs appear in the graph; terminated: they go.
-//   4. Every request the page made went to the dashboard's own origin or the run's gatekeeper (same
+//   5. Every request the page made went to the dashboard's own origin or the run's gatekeeper (same
 //      host, the port the CSP names), the API ones with the token; the page came with a Content-
 //      Security-Policy of default-src 'self'; nothing is left behind.
 //
@@ -103,9 +105,17 @@ async function setUpInstances(call) {
 }
 
 async function pingRttMs(call) {
-  const r = await call("POST", "/restapi/compute/exec/client", { cmd: "ping -q -c 5 -i 0.2 10.0.0.2", timeout: 30 });
-  const m = r.output.match(/= [\d.]+\/([\d.]+)\//);
-  return m ? Number(m[1]) : NaN;
+  const r = await call("POST", "/restapi/compute/exec/client", { cmd: "ping -c 5 -i 0.2 10.0.0.2", timeout: 30 });
+  // The median of the five: one late reply (the machine busy) does not decide.
+  const times = [...r.output.matchAll(/time=([\d.]+) ms/g)].map((m) => Number(m[1])).sort((a, b) => a - b);
+  if (times.length < 3) {
+    log(r.output);
+    return NaN;
+  }
+  if (times[times.length - 1] > 2 * times[0]) {
+    log(`  (a late reply: ${times.join(", ")} ms)`);
+  }
+  return times[Math.floor(times.length / 2)];
 }
 
 // The page's graph (Cytoscape keeps it on a canvas; the page exposes it for automation).
@@ -199,6 +209,29 @@ async function checkServices(page, dir) {
   check(kCdnVnfs.every((v) => !left.includes(v)), `terminating it removes them (${left})`);
 }
 
+async function checkCapture(page, call, dir) {
+  const downloads = join(dir, "downloads");
+  const cdp = await page.createCDPSession();
+  await cdp.send("Browser.setDownloadBehavior", { behavior: "allow", downloadPath: downloads });
+  await page.click('#instances tr[data-instance="client"]');
+  await page.waitForSelector('#capture button[data-interface="emu0"]');
+  await page.$eval('#capture input[name="seconds"]', (i) => (i.value = ""));
+  await page.type('#capture input[name="seconds"]', "3");
+  await page.type('#capture input[name="filter"]', "icmp");
+  await page.click('#capture button[data-interface="emu0"]');
+  await sleep(500);
+  await call("POST", "/restapi/compute/exec/client", { cmd: "ping -c 4 -i 0.2 10.0.0.2", timeout: 30 });
+  const file = join(downloads, "client-emu0.pcapng");
+  await until("the downloaded capture", () => existsSync(file) && page.$eval("#capture .status", (s) => s.textContent.includes("bytes")), 20000)
+    .catch(() => false);
+  const status = await page.$eval("#capture .status", (s) => s.textContent);
+  const read = spawnSync("tcpdump", ["-nr", file], { encoding: "utf8" });
+  const requests = (read.stdout.match(/ICMP echo request/g) ?? []).length;
+  const replies = (read.stdout.match(/ICMP echo reply/g) ?? []).length;
+  check(read.status === 0 && requests === 4 && replies === 4,
+    `the capture downloaded from the page holds the 4 pings both ways (${requests} requests, ${replies} replies; the page: ${status}; tcpdump: ${read.status})`);
+}
+
 function checkRequests(requests, token) {
   const foreign = requests.filter((r) => ![kOrigin, kGatekeeper].includes(new URL(r.url).origin));
   check(foreign.length === 0, `no request went elsewhere than the dashboard's origin and the gatekeeper's (${requests.length} made${foreign.length ? `; foreign: ${foreign.map((r) => r.url)}` : ""})`);
@@ -235,6 +268,7 @@ async function main() {
     await checkContent(page);
     await checkThroughput(page, call);
     await checkLinkForm(page, call);
+    await checkCapture(page, call, dir);
     await checkServices(page, dir);
     checkRequests(requests, token);
   } finally {
