@@ -188,7 +188,7 @@ export class TopologyView {
       const anchor = node.parent().nonempty() ? node.parent() : node.neighborhood("node");
       const placed = anchor.filter((n) => !fresh.has(n.id()));
       if (placed.nonempty()) {
-        const p = placed.first().position();
+        const p = placed.nodes().first().position();
         node.position({ x: p.x + 40 * (Math.random() - 0.5), y: p.y + 40 * (Math.random() - 0.5) });
       }
     }
