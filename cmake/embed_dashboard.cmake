@@ -3,7 +3,9 @@
 # DIR empty: a build without the dashboard (no assets).
 #   cmake -DOUT=assets.cc -DDIR=dist -P embed_dashboard.cmake
 set(types_html "text/html; charset=utf-8")
-set(types_js "text/javascript; charset=utf-8")
+# Not text/javascript: httplib compresses text/* answers itself, which would gzip app.js.gz again.
+# Browsers take application/javascript as script (also with X-Content-Type-Options: nosniff).
+set(types_js "application/javascript; charset=utf-8")
 set(types_css "text/css; charset=utf-8")
 set(types_svg "image/svg+xml")
 set(types_png "image/png")
@@ -19,7 +21,9 @@ if(DIR)
 endif()
 string(REPEAT "[0-9a-f][0-9a-f]" 24 line_of_bytes)
 foreach(name IN LISTS files)
-  get_filename_component(ext ${name} LAST_EXT)
+  # FILE.gz: FILE compressed at build time; its content type is FILE's.
+  string(REGEX REPLACE "\\.gz$" "" inner ${name})
+  get_filename_component(ext ${inner} LAST_EXT)
   string(SUBSTRING "${ext}" 1 -1 ext)
   if(NOT DEFINED types_${ext})
     message(FATAL_ERROR "embed_dashboard: no content type for ${name}")

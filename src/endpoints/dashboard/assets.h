@@ -9,8 +9,8 @@
 namespace chainlab::endpoints {
 
 struct DashboardAsset {
-  std::string_view name;  // "index.html", "app.js", ...
-  std::string_view content_type;
+  std::string_view name;          // "index.html", "app.js", "app.js.gz" (app.js, gzipped), ...
+  std::string_view content_type;  // of the uncompressed file
   std::string_view body;
 };
 

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "common/files.h"
 #include "endpoints/dashboard/assets.h"
 
 namespace chainlab::endpoints {
@@ -33,21 +34,38 @@ const DashboardAsset* find_asset(std::string_view name) {
   return nullptr;
 }
 
+bool accepts_gzip(const httplib::Request& req) {
+  for (std::string_view token : split(req.get_header_value("Accept-Encoding"), ',')) {
+    if (trim(token.substr(0, token.find(';'))) == "gzip") {
+      return true;
+    }
+  }
+  return false;
+}
+
 Result<Reply> serve(const httplib::Request& req, const ServedList* served) {
   std::string name = req.matches.size() > 1 ? req.matches[1].str() : "";
   if (dashboard_assets().empty()) {
     return make_error(ErrorCode::kNotFound,
                       "this chainlab was built without the dashboard (-DCHAINLAB_DASHBOARD=OFF)");
   }
-  const DashboardAsset* asset = find_asset(name.empty() ? "index.html" : name);
+  if (name.empty()) {
+    name = "index.html";
+  }
+  const DashboardAsset* asset = name.ends_with(".gz") ? nullptr : find_asset(name);
   if (asset == nullptr) {
     return make_error(ErrorCode::kNotFound, "the dashboard has no file '{}'", name);
   }
-  return Reply::text(std::string(asset->body), std::string(asset->content_type))
-      .header("Content-Security-Policy", policy(served))
-      .header("X-Content-Type-Options", "nosniff")
-      .header("Referrer-Policy", "no-referrer")
-      .header("Cache-Control", "no-cache");
+  // The build's gzip of the file when the browser takes gzip (Vary: the answer depends on it).
+  const DashboardAsset* gz = accepts_gzip(req) ? find_asset(name + ".gz") : nullptr;
+  Reply reply =
+      Reply::text(std::string(gz ? gz->body : asset->body), std::string(asset->content_type))
+          .header("Content-Security-Policy", policy(served))
+          .header("X-Content-Type-Options", "nosniff")
+          .header("Referrer-Policy", "no-referrer")
+          .header("Cache-Control", "no-cache")
+          .header("Vary", "Accept-Encoding");
+  return gz == nullptr ? std::move(reply) : std::move(reply).header("Content-Encoding", "gzip");
 }
 
 }  // namespace
