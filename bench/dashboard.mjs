@@ -94,7 +94,7 @@ const run = await startRun(dir);
 let browser;
 try {
   await startInstances(run.token);
-  browser = await puppeteer.launch({ executablePath: "/usr/bin/chromium", headless: true, args: ["--no-sandbox"] });
+  browser = await puppeteer.launch({ executablePath: "/usr/bin/chromium", headless: true, args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"] });
   const page = await browser.newPage();
   await page.setViewport({ width: 1400, height: 900 });
   const r = await measure(page, run.token);

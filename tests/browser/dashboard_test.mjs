@@ -258,7 +258,7 @@ async function main() {
   try {
     const call = api(token);
     await setUpInstances(call);
-    browser = await puppeteer.launch({ executablePath: kChromium, headless: true, args: ["--no-sandbox"] });
+    browser = await puppeteer.launch({ executablePath: kChromium, headless: true, args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"] });
     const page = await browser.newPage();
     const requests = [];
     page.on("request", (r) => requests.push({ url: r.url(), method: r.method(), headers: r.headers() }));

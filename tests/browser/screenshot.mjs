@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 
 const [modules, url, file] = process.argv.slice(2);
 const puppeteer = createRequire(join(resolve(modules), "x.js"))("puppeteer-core");
-const browser = await puppeteer.launch({ executablePath: "/usr/bin/chromium", headless: true, args: ["--no-sandbox"] });
+const browser = await puppeteer.launch({ executablePath: "/usr/bin/chromium", headless: true, args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"] });
 try {
   const page = await browser.newPage();
   await page.setViewport({ width: 1400, height: 900 });
