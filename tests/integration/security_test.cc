@@ -146,6 +146,13 @@ TEST_F(SecurityTest, TheDashboardsFilesNeedNoTokenTheApiStillDoes) {
   EXPECT_THAT(page.output, HasSubstr("Content-Security-Policy: default-src 'self'"));
   EXPECT_THAT(page.output, HasSubstr("<script src=\"app.js\">"));
   EXPECT_EQ(code_of(curl_as(65534, url(kRest, "/dashboard/app.js"))), 200);
+  // The script comes gzipped once (built so), to a browser that takes gzip; the same bytes.
+  auto gz = run_command("curl -s -D - -o /dev/null -H 'Accept-Encoding: gzip, br' " +
+                        url(kRest, "/dashboard/app.js") + " | grep -ci '^content-encoding: gzip'");
+  EXPECT_EQ(trim(gz.output), "1");
+  auto same = run_command("bash -c 'cmp <(curl -s --compressed " + url(kRest, "/dashboard/app.js") +
+                          ") <(curl -s " + url(kRest, "/dashboard/app.js") + ")'");
+  EXPECT_EQ(same.status, 0) << same.output;
   EXPECT_EQ(code_of(curl_as(65534, url(kRest, "/dashboard"))), 301);
   // No way from a public path to anything else: dot segments, encoded ones, other methods.
   for (const char* path : {"/dashboard/../restapi/compute", "/dashboard/%2e%2e/restapi/compute",
