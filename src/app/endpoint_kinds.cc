@@ -32,7 +32,7 @@ class EmulatorKind final : public EndpointKind {
                                  c.emulation, c.request_exit,
                                  endpoints::MonitorParts{c.monitor, c.events, c.alarms,
                                                          c.pushgateway, c.monitor_period, c.warn},
-                                 c.served)});
+                                 endpoints::RunParts{c.served, c.clouds})});
     return out;
   }
 };
@@ -85,6 +85,9 @@ class OpenStackKind final : public EndpointKind {
   }
   Result<MadeEndpoints> make(AppContext& c, const EndpointEntry& e) const override {
     auto services = make_openstack_services(c.emulation, e.pop, c.images);
+    if (c.clouds != nullptr) {
+      c.clouds->add({e.pop, services->cloud.get(), services->stacks.get()});
+    }
     MadeEndpoints out;
     for (auto& service : endpoints::make_openstack_endpoints(*services->cloud, *services->sfc,
                                                              *services->stacks, e.port)) {

@@ -22,6 +22,7 @@
 #include "emulator/emulation.h"
 #include "endpoints/http/http.h"
 #include "endpoints/http/served_list.h"
+#include "endpoints/openstack/cloud_directory.h"
 #include "monitor/alarms.h"
 #include "monitor/events.h"
 #include "monitor/sampler.h"
@@ -50,6 +51,7 @@ struct AppContext {
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> nffg_initial_graphs;
   std::function<void(const std::string&)> say;    // a line for the user (stdout)
   const endpoints::ServedList* served = nullptr;  // the run's listeners, as they bind
+  endpoints::CloudDirectory* clouds = nullptr;    // its OpenStack PoPs, as they start
 };
 
 // One entry of the topology's endpoint list: a kind, the PoP it serves ("" = emulation-wide)

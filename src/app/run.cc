@@ -10,6 +10,7 @@
 #include "app/run_token.h"
 #include "common/random.h"
 #include "endpoints/emulator/pushgateway.h"
+#include "endpoints/openstack/cloud_directory.h"
 #include "substrate/sock_diag.h"
 
 namespace chainlab::app {
@@ -79,7 +80,8 @@ Status serve_all(RunningEmulation& running, const emulator::Topology& topology,
                        std::fprintf(stdout, "%s\n", line.c_str());
                        std::fflush(stdout);
                      },
-                     running.served_list.get()};
+                     running.served_list.get(),
+                     running.clouds.get()};
   for (const auto& entry : endpoint_entries(topology, options.port)) {
     CL_ASSIGN_OR_RETURN(auto kind, registry.create(entry.kind));
     CL_ASSIGN_OR_RETURN(MadeEndpoints made, kind->make(context, entry));
@@ -208,6 +210,7 @@ Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
   emulation_options.state_dir = env.state_dir;
   emulation_options.images = running.images.get();
   running.events = std::make_unique<monitor::EventLog>();
+  running.clouds = std::make_shared<endpoints::CloudDirectory>();
   emulation_options.events = running.events.get();
   auto emulation = emulator::Emulation::start(topology, std::move(emulation_options), cancel);
   if (!emulation.ok()) {

@@ -25,6 +25,10 @@
 #include "monitor/sampler.h"
 #include "runtime/image_store.h"
 
+namespace chainlab::endpoints {
+class CloudDirectory;
+}  // namespace chainlab::endpoints
+
 namespace chainlab::app {
 
 struct ServedEndpoint {
@@ -45,6 +49,8 @@ struct RunningEmulation {
   std::vector<ServedEndpoint> served;               // torn down before the rest, last first
   // What `served` holds, for the endpoints that show it (GET /emulator/endpoints, the dashboard).
   std::shared_ptr<endpoints::ServedList> served_list = std::make_shared<endpoints::ServedList>();
+  // Its OpenStack PoPs, for GET /restapi/openstack (made by start_emulation).
+  std::shared_ptr<endpoints::CloudDirectory> clouds;
   int rest_port() const;  // the son-emu REST listener's port
 };
 

@@ -8,7 +8,8 @@
 //      browser downloads holds the pings both ways (tcpdump reads it).
 //   4. examples/services/cdn-demo, zipped, uploaded through the page's file input and instantiated
 //      with its button: its three VNFs appear in the graph; terminated: they go.
-//   5. Every request the page made went to the dashboard's own origin or the run's gatekeeper (same
+//   5. A network created in dc1 with the Neutron API appears in the page's OpenStack view.
+//   6. Every request the page made went to the dashboard's own origin or the run's gatekeeper (same
 //      host, the port the CSP names), the API ones with the token; the page came with a Content-
 //      Security-Policy of default-src 'self'; nothing is left behind.
 //
@@ -232,6 +233,25 @@ async function checkCapture(page, call, dir) {
     `the capture downloaded from the page holds the 4 pings both ways (${requests} requests, ${replies} replies; the page: ${status}; tcpdump: ${read.status})`);
 }
 
+// A Keystone token of dc1 (admin/admin, the default user on loopback), then a Neutron network.
+async function checkOpenStack(page) {
+  const auth = await fetch("http://127.0.0.1:5962/v3/auth/tokens", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ auth: { identity: { methods: ["password"], password: { user: { name: "admin", domain: { name: "Default" }, password: "admin" } } } } }),
+  });
+  const osToken = auth.headers.get("x-subject-token");
+  const net = await fetch(`http://127.0.0.1:${5962 + 4696}/v2.0/networks`, {
+    method: "POST",
+    headers: { "X-Auth-Token": osToken ?? "", "Content-Type": "application/json" },
+    body: JSON.stringify({ network: { name: "dash-net" } }),
+  });
+  check(auth.ok && net.ok, `Keystone ${auth.status}, Neutron network create ${net.status}`);
+  const shown = await until("the network in the page", () => page.$('#openstack tr[data-pop="dc1"] [data-network="dash-net"]'), 15000)
+    .catch(() => null);
+  check(shown !== null, "the network created with Neutron is in the page's OpenStack view");
+}
+
 function checkRequests(requests, token) {
   const foreign = requests.filter((r) => ![kOrigin, kGatekeeper].includes(new URL(r.url).origin));
   check(foreign.length === 0, `no request went elsewhere than the dashboard's origin and the gatekeeper's (${requests.length} made${foreign.length ? `; foreign: ${foreign.map((r) => r.url)}` : ""})`);
@@ -269,6 +289,7 @@ async function main() {
     await checkThroughput(page, call);
     await checkLinkForm(page, call);
     await checkCapture(page, call, dir);
+    await checkOpenStack(page);
     await checkServices(page, dir);
     checkRequests(requests, token);
   } finally {

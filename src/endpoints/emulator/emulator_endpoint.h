@@ -14,6 +14,7 @@
 #include "endpoints/emulator/pushgateway.h"
 #include "endpoints/http/http.h"
 #include "endpoints/http/served_list.h"
+#include "endpoints/openstack/cloud_directory.h"
 #include "monitor/alarms.h"
 #include "monitor/events.h"
 #include "monitor/exposition.h"
@@ -34,23 +35,28 @@ struct MonitorParts {
   std::function<void(const std::string&)> warn{};  // its failures and recoveries
 };
 
+// What the run shares with the emulator's routes (each may be null: an endpoint on its own).
+struct RunParts {
+  const ServedList* served = nullptr;      // its listeners (GET /emulator/endpoints, the CSP)
+  const CloudDirectory* clouds = nullptr;  // its OpenStack PoPs (GET /restapi/openstack)
+};
+
 struct EmulatorContext {
   emulator::Emulation& emu;
   std::function<void()> on_exit;
   MonitorParts monitor;
-  monitor::Watches watches;            // son-emu's monitored metrics (sonemu_* names)
-  monitor::SkewWatches skews;          // son-emu's skewness monitor (skewness{...})
-  monitor::ExpositionCache metrics;    // GET /metrics of the latest reading
-  const ServedList* served = nullptr;  // the run's listeners (null: this one alone)
+  monitor::Watches watches;          // son-emu's monitored metrics (sonemu_* names)
+  monitor::SkewWatches skews;        // son-emu's skewness monitor (skewness{...})
+  monitor::ExpositionCache metrics;  // GET /metrics of the latest reading
+  RunParts run;
 };
 
 class EmulatorEndpoint final : public Endpoint {
  public:
   // `on_exit` runs when a client asks the emulator to exit (PUT /emulator/exit).
-  // The parts of `monitor` and `served` (the run's listeners, for GET /emulator/endpoints and the
-  // dashboard; may be null) must outlive the endpoint.
+  // The parts of `monitor` and `run` must outlive the endpoint.
   EmulatorEndpoint(emulator::Emulation& emulation, std::function<void()> on_exit,
-                   MonitorParts monitor = {}, const ServedList* served = nullptr);
+                   MonitorParts monitor = {}, RunParts run = {});
   std::string name() const override { return "emulator"; }
   void register_routes(httplib::Server& server) override;
   // The dashboard's files (GET): no token (endpoints/dashboard/dashboard_routes.h).

@@ -7,6 +7,7 @@
 #include "endpoints/dashboard/dashboard_routes.h"
 #include "endpoints/emulator/emulator_endpoint.h"
 #include "endpoints/emulator/monitor_routes.h"
+#include "endpoints/emulator/openstack_view.h"
 #include "endpoints/emulator/sonemu_shapes.h"
 #include "endpoints/http/capture_stream.h"
 #include "endpoints/http/log_stream.h"
@@ -187,13 +188,17 @@ Result<json> info(Ctx& c, const httplib::Request&) {
 // The run's listeners: [{label, name, url}] (this one alone when the run did not say).
 Result<json> list_endpoints(Ctx& c, const httplib::Request&) {
   json out = json::array();
-  if (c.served == nullptr) {
+  if (c.run.served == nullptr) {
     return out;
   }
-  for (const ServedInfo& s : c.served->snapshot()) {
+  for (const ServedInfo& s : c.run.served->snapshot()) {
     out.push_back({{"label", s.label}, {"name", s.name}, {"url", s.url}});
   }
   return out;
+}
+
+Result<json> list_openstack(Ctx& c, const httplib::Request&) {
+  return c.run.clouds == nullptr ? json::array() : openstack_view(*c.run.clouds);
 }
 
 Result<json> exit_emulator(Ctx& c, const httplib::Request&) {
@@ -225,6 +230,7 @@ const Route<Ctx> kRoutes[] = {
     {Method::kPut, R"(/restapi/link/([^/]+)/([^/]+))", &put_link},
     {Method::kGet, "/emulator/info", &info},
     {Method::kGet, "/emulator/endpoints", &list_endpoints},
+    {Method::kGet, "/restapi/openstack", &list_openstack},
     {Method::kPut, "/emulator/exit", &exit_emulator},
 };
 
@@ -246,8 +252,8 @@ Result<std::string> apply_sonemu_chain(emulator::Control& emu, const emulator::C
 }
 
 EmulatorEndpoint::EmulatorEndpoint(emulator::Emulation& emulation, std::function<void()> on_exit,
-                                   MonitorParts monitor, const ServedList* served)
-    : ctx_{emulation, std::move(on_exit), monitor, {}, {}, {}, served} {
+                                   MonitorParts monitor, RunParts run)
+    : ctx_{emulation, std::move(on_exit), monitor, {}, {}, {}, run} {
   if (monitor.sampler == nullptr || monitor.pushgateway.empty()) {
     return;
   }
@@ -263,7 +269,7 @@ void EmulatorEndpoint::register_routes(httplib::Server& server) {
   Router router(server, *this);
   router.add<Ctx>(ctx_, monitor_routes());
   router.add<Ctx>(ctx_, kRoutes);
-  add_dashboard_routes(router, ctx_.served);
+  add_dashboard_routes(router, ctx_.run.served);
 }
 
 bool EmulatorEndpoint::is_public(const httplib::Request& req) const {

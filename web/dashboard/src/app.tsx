@@ -10,6 +10,7 @@ import { ApiError, getJson, hasToken } from "./api";
 import { InstanceDetail } from "./detail";
 import { Chain, FlowSample, Graph, InstanceSample, InterfaceSample, LinkSample, RunEvent } from "./model";
 import { ChainsTable, EventsList, InstancesTable, LinksTable } from "./panels";
+import { OpenStackPanel } from "./openstack";
 import { ServicesPanel } from "./services";
 import { TopologyView } from "./topology";
 
@@ -177,6 +178,10 @@ function App() {
       <section>
         <h2>Services (gatekeeper)</h2>
         <ServicesPanel tick={tick} />
+      </section>
+      <section>
+        <h2>OpenStack (read-only)</h2>
+        <OpenStackPanel tick={tick} />
       </section>
       <section>
         <h2>Events</h2>
