@@ -79,7 +79,6 @@ void print_dashboard(const RunningEmulation& running) {
 }
 
 void print_endpoints(const RunningEmulation& running) {
-  print_dashboard(running);
   Table table({"ENDPOINT", "URL"});
   for (const auto& s : running.served) {
     table.add({s.label, endpoint_url(s)});
@@ -102,6 +101,7 @@ void print_endpoints(const RunningEmulation& running) {
 }
 
 int serve_until_stopped(RunningEmulation& running, const std::string& what, double duration_s) {
+  print_dashboard(running);
   print_endpoints(running);
   std::printf("%s (run %s) is up; Ctrl-C to stop\n", what.c_str(),
               running.emulation->prefix().c_str());

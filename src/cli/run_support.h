@@ -39,8 +39,7 @@ Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
 // "dashboard: URL" (with the run's token in the URL's fragment) when the run serves the emulator's
 // REST API and this binary has the dashboard.
 void print_dashboard(const RunningEmulation& running);
-// The dashboard's URL, the endpoint table (the address each listener is bound to) and where the
-// token is.
+// The endpoint table (the address each listener is bound to) and where the token is.
 void print_endpoints(const RunningEmulation& running);
 // Waits for SIGINT/SIGTERM/SIGHUP (a PUT /emulator/exit raises SIGTERM), or `duration_s` if >= 0.
 void wait_for_stop(double duration_s);

@@ -219,8 +219,10 @@ async function checkCapture(page, call, dir) {
   await page.$eval('#capture input[name="seconds"]', (i) => (i.value = ""));
   await page.type('#capture input[name="seconds"]', "3");
   await page.type('#capture input[name="filter"]', "icmp");
+  // The server attaches the capture before it answers: once the answer's headers are in, it sees.
+  const started = page.waitForResponse((r) => r.url().includes("/capture/emu0"));
   await page.click('#capture button[data-interface="emu0"]');
-  await sleep(500);
+  await started;
   await call("POST", "/restapi/compute/exec/client", { cmd: "ping -c 4 -i 0.2 10.0.0.2", timeout: 30 });
   const file = join(downloads, "client-emu0.pcapng");
   await until("the downloaded capture", () => existsSync(file) && page.$eval("#capture .status", (s) => s.textContent.includes("bytes")), 20000)

@@ -163,6 +163,20 @@ TEST_F(SecurityTest, TheDashboardsFilesNeedNoTokenTheApiStillDoes) {
     EXPECT_THAT(body_of(r), Not(HasSubstr("\"datacenter\""))) << path;
   }
   EXPECT_EQ(code_of(curl_as(65534, "-X PUT " + url(kRest, "/dashboard/"))), 401);
+  // What the page reads besides: the run's listeners and OpenStack PoPs, behind the token; the
+  // listeners' list names the gatekeeper (the CSP's connect-src) and never the token.
+  for (const char* path : {"/emulator/endpoints", "/restapi/openstack"}) {
+    EXPECT_EQ(code_of(curl_as(65534, url(kRest, path))), 401) << path;
+  }
+  auto listeners = curl_as(0, url(kRest, "/emulator/endpoints"));
+  EXPECT_EQ(code_of(listeners), 200);
+  EXPECT_THAT(body_of(listeners), HasSubstr("\"url\":\"http://127.0.0.1:5000\""));
+  EXPECT_THAT(body_of(listeners), Not(HasSubstr(token())));
+  EXPECT_THAT(page.output, HasSubstr("connect-src 'self' http://127.0.0.1:5000;"));
+  auto clouds = nlohmann::json::parse(body_of(curl_as(0, url(kRest, "/restapi/openstack"))));
+  ASSERT_EQ(clouds.size(), 2u);  // dc1 and dc2 of the default topology
+  EXPECT_EQ(clouds[0]["pop"], "dc1");
+  EXPECT_TRUE(clouds[0]["servers"].is_array());
   EXPECT_EQ(code_of(curl_as(65534, url(kRest, "/restapi/compute"))), 401);
   // The URL printed at start carries the token in its fragment (never sent to a server).
   EXPECT_THAT(run_.log(),

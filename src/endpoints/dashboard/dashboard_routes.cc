@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "common/files.h"
 #include "endpoints/dashboard/assets.h"
+#include "endpoints/http/encoding.h"
 
 namespace chainlab::endpoints {
 namespace {
@@ -34,15 +34,6 @@ const DashboardAsset* find_asset(std::string_view name) {
   return nullptr;
 }
 
-bool accepts_gzip(const httplib::Request& req) {
-  for (std::string_view token : split(req.get_header_value("Accept-Encoding"), ',')) {
-    if (trim(token.substr(0, token.find(';'))) == "gzip") {
-      return true;
-    }
-  }
-  return false;
-}
-
 Result<Reply> serve(const httplib::Request& req, const ServedList* served) {
   std::string name = req.matches.size() > 1 ? req.matches[1].str() : "";
   if (dashboard_assets().empty()) {
@@ -57,7 +48,9 @@ Result<Reply> serve(const httplib::Request& req, const ServedList* served) {
     return make_error(ErrorCode::kNotFound, "the dashboard has no file '{}'", name);
   }
   // The build's gzip of the file when the browser takes gzip (Vary: the answer depends on it).
-  const DashboardAsset* gz = accepts_gzip(req) ? find_asset(name + ".gz") : nullptr;
+  const DashboardAsset* gz = lists_coding(req.get_header_value("Accept-Encoding"), "gzip")
+                                 ? find_asset(name + ".gz")
+                                 : nullptr;
   Reply reply =
       Reply::text(std::string(gz ? gz->body : asset->body), std::string(asset->content_type))
           .header("Content-Security-Policy", policy(served))

@@ -9,6 +9,7 @@
 #include "common/files.h"
 #include "common/json_bounded.h"
 #include "common/utf8.h"
+#include "endpoints/http/encoding.h"
 #include "endpoints/http/http_auth.h"
 #include "endpoints/http/http_pool.h"
 
@@ -41,14 +42,13 @@ void mark_bodyless(const httplib::Request& req) {
 // that cost. The request is httplib's own, mutable object (as in mark_bodyless).
 void refuse_brotli(const httplib::Request& req) {
   auto it = req.headers.find("Accept-Encoding");
-  if (it == req.headers.end() || it->second.find("br") == std::string::npos) {
+  if (it == req.headers.end() || !lists_coding(it->second, "br")) {
     return;
   }
   std::string kept;
-  for (std::string_view token : split(it->second, ',')) {
-    std::string_view name = trim(token.substr(0, token.find(';')));
-    if (name != "br" && !trim(token).empty()) {
-      kept += (kept.empty() ? "" : ", ") + std::string(trim(token));
+  for (std::string_view element : split(it->second, ',')) {
+    if (coding_name(element) != "br" && !trim(element).empty()) {
+      kept += (kept.empty() ? "" : ", ") + std::string(trim(element));
     }
   }
   const_cast<httplib::Request&>(req).headers.erase("Accept-Encoding");

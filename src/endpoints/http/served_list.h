@@ -3,32 +3,18 @@
 // its own port (its Content-Security-Policy names that origin). Thread-safe.
 #pragma once
 
-#include <mutex>
 #include <string>
-#include <vector>
+
+#include "common/locked_list.h"
 
 namespace chainlab::endpoints {
 
 struct ServedInfo {
   std::string label;  // "gatekeeper (5GTANGO LLCM)"
-  std::string name;   // Endpoint::name(): "emulator", "gatekeeper", "openstack-nova", ...
+  std::string name;   // Endpoint::name(): "emulator", "gatekeeper", "dc1 nova", ...
   std::string url;    // http://127.0.0.1:5000
 };
 
-class ServedList {
- public:
-  void add(ServedInfo info) {
-    std::lock_guard lock(mu_);
-    list_.push_back(std::move(info));
-  }
-  std::vector<ServedInfo> snapshot() const {
-    std::lock_guard lock(mu_);
-    return list_;
-  }
-
- private:
-  mutable std::mutex mu_;
-  std::vector<ServedInfo> list_;
-};
+class ServedList final : public LockedList<ServedInfo> {};
 
 }  // namespace chainlab::endpoints

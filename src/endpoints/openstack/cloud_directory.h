@@ -4,10 +4,9 @@
 // outlive every listener of the run. Thread-safe.
 #pragma once
 
-#include <mutex>
 #include <string>
-#include <vector>
 
+#include "common/locked_list.h"
 #include "frontends/openstack/cloud.h"
 #include "frontends/openstack/heat_stacks.h"
 
@@ -19,20 +18,6 @@ struct CloudEntry {
   const openstack::StackEngine* stacks = nullptr;  // may be null
 };
 
-class CloudDirectory {
- public:
-  void add(CloudEntry entry) {
-    std::lock_guard lock(mu_);
-    entries_.push_back(std::move(entry));
-  }
-  std::vector<CloudEntry> snapshot() const {
-    std::lock_guard lock(mu_);
-    return entries_;
-  }
-
- private:
-  mutable std::mutex mu_;
-  std::vector<CloudEntry> entries_;
-};
+class CloudDirectory final : public LockedList<CloudEntry> {};
 
 }  // namespace chainlab::endpoints

@@ -25,21 +25,19 @@ export class ApiError extends Error {
   }
 }
 
-// The token as a request header (none when the page has no token: an open run, or root's
-// browser on loopback).
-export function authHeaders(): Record<string, string> {
-  return token ? { Authorization: `Bearer ${token}` } : {};
-}
-
-async function request(method: string, path: string, body?: unknown): Promise<Response> {
-  const headers = authHeaders();
-  if (body !== undefined) {
+// One request to the run (this server, or the gatekeeper's URL) with the token (none when the page
+// has none: an open run, or root's browser on loopback). A JSON `body` is sent as JSON; FormData
+// (an upload) as it is. A failure throws ApiError with the API's own message.
+export async function request(method: string, url: string, body?: unknown): Promise<Response> {
+  const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
+  const form = body instanceof FormData;
+  if (body !== undefined && !form) {
     headers["Content-Type"] = "application/json";
   }
-  const res = await fetch(path, {
+  const res = await fetch(url, {
     method,
     headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined ? undefined : form ? body : JSON.stringify(body),
   });
   if (!res.ok) {
     let message = `${res.status} ${res.statusText}`;
@@ -49,7 +47,7 @@ async function request(method: string, path: string, body?: unknown): Promise<Re
     } catch {
       // not JSON: keep the status line
     }
-    throw new ApiError(res.status, `${method} ${path}: ${message}`);
+    throw new ApiError(res.status, `${method} ${new URL(url, location.href).pathname}: ${message}`);
   }
   return res;
 }

@@ -1,7 +1,7 @@
 // The selected instance: CPU, memory and interface history (uPlot) and the tail of its log.
 import { useEffect, useState } from "preact/hooks";
 
-import { authHeaders, getJson, getText } from "./api";
+import { getJson, getText, request } from "./api";
 import { HistoryChart, Series } from "./chart";
 import { InstanceSample, InterfaceSample } from "./model";
 
@@ -24,11 +24,7 @@ async function capture(pop: string, name: string, intf: string, seconds: number,
     q.set("filter", filter.trim());
   }
   const [p, n, i] = [pop, name, intf].map(encodeURIComponent);
-  const res = await fetch(`/restapi/compute/${p}/${n}/capture/${i}?${q}`, { headers: authHeaders() });
-  if (!res.ok) {
-    throw new Error(`capture: ${res.status} ${await res.text()}`);
-  }
-  const blob = await res.blob();
+  const blob = await (await request("GET", `/restapi/compute/${p}/${n}/capture/${i}?${q}`)).blob();
   const a = document.createElement("a");
   a.href = URL.createObjectURL(blob);
   a.download = `${name}-${intf}.pcapng`;

@@ -11,6 +11,19 @@ interface PopView {
   stacks: { id: string; name: string; status: string }[];
 }
 
+// One cell: a line per resource, its name and a note (data-KIND="name" for scripts and tests).
+function Items(props: { kind: string; items: [string, string, string][] }) {
+  return (
+    <td>
+      {props.items.map(([id, name, note]) => (
+        <div key={id} {...{ [`data-${props.kind}`]: name }}>
+          {name} <span class="muted">{note}</span>
+        </div>
+      ))}
+    </td>
+  );
+}
+
 export function OpenStackPanel(props: { tick: number }) {
   const [pops, setPops] = useState<PopView[] | null>(null);
   useEffect(() => {
@@ -33,27 +46,9 @@ export function OpenStackPanel(props: { tick: number }) {
         {pops.map((p) => (
           <tr key={p.pop} data-pop={p.pop}>
             <td>{p.pop}</td>
-            <td>
-              {p.servers.map((s) => (
-                <div key={s.id} data-server={s.name}>
-                  {s.name} <span class="muted">({s.instance}, {s.status})</span>
-                </div>
-              ))}
-            </td>
-            <td>
-              {p.networks.map((n) => (
-                <div key={n.id} data-network={n.name}>
-                  {n.name} <span class="muted">{n.cidrs.join(", ")}</span>
-                </div>
-              ))}
-            </td>
-            <td>
-              {p.stacks.map((s) => (
-                <div key={s.id} data-stack={s.name}>
-                  {s.name} <span class="muted">({s.status})</span>
-                </div>
-              ))}
-            </td>
+            <Items kind="server" items={p.servers.map((s) => [s.id, s.name, `(${s.instance}, ${s.status})`])} />
+            <Items kind="network" items={p.networks.map((n) => [n.id, n.name, n.cidrs.join(", ")])} />
+            <Items kind="stack" items={p.stacks.map((s) => [s.id, s.name, `(${s.status})`])} />
           </tr>
         ))}
       </tbody>

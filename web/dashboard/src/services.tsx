@@ -3,7 +3,7 @@
 // to the run's gatekeeper (its own port; the page's CSP names its origin).
 import { useEffect, useState } from "preact/hooks";
 
-import { authHeaders, getJson } from "./api";
+import { getJson, request } from "./api";
 
 interface Service {
   uuid: string;
@@ -26,23 +26,9 @@ function listOf<T>(answer: unknown, key: string): T[] {
   return Array.isArray(inner) ? (inner as T[]) : [];
 }
 
-async function call(url: string, method: string, body?: BodyInit, json = true): Promise<unknown> {
-  const headers = authHeaders();
-  if (json && body !== undefined) {
-    headers["Content-Type"] = "application/json";
-  }
-  const res = await fetch(url, { method, headers, body });
-  const text = await res.text();
-  if (!res.ok) {
-    let message = text;
-    try {
-      const j = JSON.parse(text);
-      message = j.error ?? j.message ?? text;
-    } catch {
-      // not JSON
-    }
-    throw new Error(`${method} ${new URL(url).pathname}: ${res.status} ${message}`);
-  }
+// A gatekeeper call: its JSON answer (null when empty).
+async function call(url: string, method: string, body?: unknown): Promise<unknown> {
+  const text = await (await request(method, url, body)).text();
   return text ? JSON.parse(text) : null;
 }
 
@@ -90,7 +76,7 @@ export function ServicesPanel(props: { tick: number }) {
     }
     const form = new FormData();
     form.append("package", file, file.name);
-    act(`uploading ${file.name}`, () => call(`${base}/packages`, "POST", form, false));
+    act(`uploading ${file.name}`, () => call(`${base}/packages`, "POST", form));
     input.value = "";
   };
   if (base === "") {
@@ -112,7 +98,7 @@ export function ServicesPanel(props: { tick: number }) {
               <td>{s.nsd?.name}</td><td>{s.nsd?.vendor}</td><td>{s.nsd?.version}</td><td class="uuid">{s.uuid}</td>
               <td>
                 <button class="instantiate" onClick={() => act(`instantiating ${s.nsd?.name ?? s.uuid}`, () =>
-                  call(`${base}/instantiations`, "POST", JSON.stringify({ service_uuid: s.uuid })))}>
+                  call(`${base}/instantiations`, "POST", { service_uuid: s.uuid }))}>
                   instantiate
                 </button>
               </td>
@@ -134,7 +120,7 @@ export function ServicesPanel(props: { tick: number }) {
               <td>
                 <button class="terminate" onClick={() => act(`terminating ${i.service_instance_uuid}`, () =>
                   call(`${base}/instantiations`, "DELETE",
-                    JSON.stringify({ service_uuid: i.service_uuid, service_instance_uuid: i.service_instance_uuid })))}>
+                    { service_uuid: i.service_uuid, service_instance_uuid: i.service_instance_uuid }))}>
                   terminate
                 </button>
               </td>
