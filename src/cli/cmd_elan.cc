@@ -1,5 +1,6 @@
-// `chainlab elan add NAME MEMBER...` / `elan remove NAME`: E-LANs (one VLAN, L2 learning, loop-free
-// across PoPs) between instances of a running emulator (REST: /restapi/elan/NAME).
+// `chainlab elan add NAME MEMBER...` / `elan remove NAME` / `elan list`: E-LANs (one VLAN, L2
+// learning, loop-free across PoPs) between instances of a running emulator (REST:
+// /restapi/elan/NAME).
 #include <cstdio>
 
 #include "cli/commands.h"
@@ -50,10 +51,17 @@ int run_remove(const ElanOptions& opt) {
   });
 }
 
+int run_list(const ElanOptions& opt) {
+  return call_remote(
+      connect(opt.remote), opt.remote,
+      [](RestClient& client) { return client.get("/restapi/elan"); },
+      [](const nlohmann::json& list) { print_table(elan_list_table(list), "no E-LANs"); });
+}
+
 }  // namespace
 
 void add_elan_command(CLI::App& app, CliContext& ctx) {
-  CLI::App* group = add_group(app, "elan", "Add and remove E-LANs between instances (REST)");
+  CLI::App* group = add_group(app, "elan", "Add, remove and list E-LANs between instances (REST)");
 
   auto [add_cmd, add] = add_leaf<ElanOptions>(
       *group, ctx, "add", "Create an E-LAN: elan add NAME VNF[:INTF]...", run_add);
@@ -65,6 +73,9 @@ void add_elan_command(CLI::App& app, CliContext& ctx) {
       add_leaf<ElanOptions>(*group, ctx, "remove", "Remove an E-LAN", run_remove);
   remove_cmd->add_option("name", remove->name, "E-LAN name")->required();
   add_remote_options(*remove_cmd, remove->remote, ctx.env);
+
+  auto [list_cmd, list] = add_leaf<ElanOptions>(*group, ctx, "list", "List the E-LANs", run_list);
+  add_remote_options(*list_cmd, list->remote, ctx.env);
 }
 
 }  // namespace chainlab::cli

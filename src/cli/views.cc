@@ -195,6 +195,18 @@ Table chain_list_table(const json& list) {
   return table;
 }
 
+Table elan_list_table(const json& list) {
+  Table table({"NAME", "VLAN", "MEMBERS", "TREE"});
+  if (!list.is_array()) {
+    return table;
+  }
+  for (const auto& e : list) {
+    table.add({field(e, "name"), field(e, "vlan"), join(member(e, "members"), ","),
+               join(member(e, "tree"), ",")});
+  }
+  return table;
+}
+
 std::string ping_matrix_text(const std::vector<std::string>& names,
                              const std::vector<std::vector<bool>>& ok) {
   std::vector<std::string> header = {"FROM \\ TO"};

@@ -37,6 +37,9 @@ std::string datacenter_status_text(const nlohmann::json& pop);
 // GET /restapi/network: list of chains -> ID SRC DST PATH VLAN COOKIE BIDIR.
 Table chain_list_table(const nlohmann::json& list);
 
+// GET /restapi/elan: NAME, VLAN, MEMBERS, TREE (the nodes the segment spans).
+Table elan_list_table(const nlohmann::json& list);
+
 // A reachability matrix: rows are sources, columns destinations; ok[i][j] for i != j.
 std::string ping_matrix_text(const std::vector<std::string>& names,
                              const std::vector<std::vector<bool>>& ok);

@@ -124,6 +124,15 @@ struct ElanInfo {
   uint16_t vlan = 0;
   std::vector<std::pair<std::string, std::string>> members;  // (instance, interface)
   std::vector<std::string> tree;  // nodes the segment spans (a tree: loop-free)
+
+  // The members as PUT /restapi/elan takes them: "vnf:intf" ("vnf" where the interface is empty).
+  std::vector<std::string> member_names() const {
+    std::vector<std::string> out;
+    for (const auto& [vnf, intf] : members) {
+      out.push_back(intf.empty() ? vnf : vnf + ":" + intf);
+    }
+    return out;
+  }
 };
 
 // E-LAN: a VLAN-isolated learning L2 segment (per switch: learn source MACs, forward to the known
@@ -204,6 +213,7 @@ class Control {
   virtual Result<ElanInfo> update_elan(
       const std::string& name, const std::vector<std::pair<std::string, std::string>>& members) = 0;
   virtual Status delete_elan(const std::string& name) = 0;
+  virtual std::vector<ElanInfo> list_elans() = 0;
 
   // Runtime link change between two adjacent nodes (both directions).
   virtual Status set_link(const std::string& a, const std::string& b, const LinkChange& change) = 0;

@@ -112,6 +112,7 @@ class Emulation final : public Control, public monitor::Source {
       const std::string& name,
       const std::vector<std::pair<std::string, std::string>>& members) override;
   Status delete_elan(const std::string& name) override;
+  std::vector<ElanInfo> list_elans() override;
 
   // Runtime link change between two adjacent nodes (both directions).
   Status set_link(const std::string& a, const std::string& b, const LinkChange& change) override;

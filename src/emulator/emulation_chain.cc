@@ -20,6 +20,13 @@ nlohmann::json chain_event(const ChainInfo& chain) {
           {"path", chain.path}};
 }
 
+nlohmann::json elan_event(const ElanInfo& elan) {
+  return {{"elan", elan.name},
+          {"vlan", elan.vlan},
+          {"members", elan.member_names()},
+          {"tree", elan.tree}};
+}
+
 std::string chain_id(const ChainRequest& r) {
   auto end = [](const std::string& vnf, const std::string& intf) {
     return intf.empty() ? vnf : vnf + ":" + intf;
@@ -213,6 +220,15 @@ std::vector<ChainInfo> Emulation::list_chains() {
   return out;
 }
 
+std::vector<ElanInfo> Emulation::list_elans() {
+  std::lock_guard lock(mu_);
+  std::vector<ElanInfo> out;
+  for (const auto& [_, e] : impl_->elans) {
+    out.push_back(e.info);
+  }
+  return out;
+}
+
 Result<ElanInfo> Emulation::create_elan(
     const std::string& name, const std::vector<std::pair<std::string, std::string>>& members) {
   std::lock_guard lock(mu_);
@@ -227,6 +243,7 @@ Result<ElanInfo> Emulation::create_elan(
     (void)impl_->sync_learning_for(members);
     return std::move(s).error();
   }
+  impl_->emit("elan.added", elan_event(info));
   return info;
 }
 
@@ -249,6 +266,9 @@ Result<ElanInfo> Emulation::update_elan(
   std::vector<std::pair<std::string, std::string>> touched = old_members;
   touched.insert(touched.end(), members.begin(), members.end());
   CL_RETURN_IF_ERROR(im.sync_learning_for(touched));
+  if (created.ok()) {
+    im.emit(old_members.empty() ? "elan.added" : "elan.updated", elan_event(*created));
+  }
   return created;
 }
 
@@ -353,6 +373,7 @@ Status Emulation::delete_elan(const std::string& name) {
     return make_error(ErrorCode::kNotFound, "no E-LAN named '{}'", name);
   }
   auto members = it->second.info.members;
+  impl_->emit("elan.removed", elan_event(it->second.info));
   impl_->erase_elan(it);
   return impl_->sync_learning_for(members);  // learning mode: the members rejoin its segment
 }

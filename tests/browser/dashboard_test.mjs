@@ -2,8 +2,10 @@
 //   1. `chainlab run dashboard-topology.yaml` (dc1 —5 ms— dc2, REST on 5960); instances `client`
 //      (dc1) and `server` (dc2, iperf3 -s) and a chain between them, over the REST API.
 //   2. The page at /dashboard/#token=T: every PoP and instance is in the graph and the instance
-//      table; the chain's throughput shown while iperf3 runs through it is within 20% of what
-//      iperf3 measured; a link's delay set in the page's form changes the RTT ping measures.
+//      table (with a CPU sparkline), the PoPs where their coordinates put them; the chain's
+//      throughput shown while iperf3 runs through it is within 20% of what iperf3 measured; a
+//      link's delay set in the page's form changes the RTT ping measures; an E-LAN added over REST
+//      is drawn joined to its members, its traffic shown, highlighted on a click, gone when removed.
 //   3. A capture of client's emu0 started from the page while client pings server: the pcapng the
 //      browser downloads holds the pings both ways (tcpdump reads it).
 //   4. examples/services/cdn-demo, zipped, uploaded through the page's file input and instantiated
@@ -140,6 +142,44 @@ async function checkContent(page) {
     return a.x2 < b.x1 || b.x2 < a.x1 || a.y2 < b.y1 || b.y2 < a.y1;
   });
   check(apart, "the PoPs' boxes do not overlap");
+  const [east, south] = await page.evaluate(() => {
+    const [a, b] = ["dc1", "dc2"].map((n) => window.chainlabDashboard.cy.getElementById(n).position());
+    return [a.x > b.x, a.y > b.y];
+  });
+  check(east && south, "dc1 is drawn south-east of dc2, as their coordinates say");
+  const sparks = await until("the CPU sparklines", () => page.$$eval("#instances td span.spark canvas", (c) => c.length >= 2));
+  check(sparks, "each instance row has a CPU sparkline (a uPlot canvas)");
+}
+
+// An E-LAN between an instance in each PoP: a node joined to both; pings over it show as traffic;
+// a click on its row highlights it; removed, it goes.
+async function checkElan(page, call) {
+  await call("PUT", "/restapi/compute/dc1/lan-a", { docker_command: "sleep 3600", network: "(id=lan,ip=10.0.30.1/24)" });
+  await call("PUT", "/restapi/compute/dc2/lan-b", { docker_command: "sleep 3600", network: "(id=lan,ip=10.0.30.2/24)" });
+  await call("PUT", "/restapi/elan/lan1", { members: ["lan-a:lan", "lan-b:lan"] });
+  const joined = await until("the E-LAN in the graph", () =>
+    page.evaluate(() => {
+      const n = window.chainlabDashboard.cy.getElementById("elan:lan1");
+      return n.nonempty() && n.neighborhood("node").map((m) => m.id()).sort().join(",");
+    }),
+  ).catch(() => "");
+  check(joined === "lan-a,lan-b", `the E-LAN is drawn joined to its members (${joined})`);
+  const pings = call("POST", "/restapi/compute/exec/lan-a", { cmd: "ping -c 40 -i 0.1 -s 1200 10.0.30.2", timeout: 30 });
+  const rate = await until("the E-LAN's traffic", () =>
+    page.$eval('#elans tr[data-elan="lan1"] td[data-bytes-per-s]', (td) => Number(td.dataset.bytesPerS) > 0 && td.dataset.bytesPerS),
+  ).catch(() => 0);
+  const pinged = await pings;
+  check(rate > 0 && / 0% packet loss/.test(pinged.output), `pings over the E-LAN shown as its traffic (${rate} B/s)`);
+  await page.click('#elans tr[data-elan="lan1"]');
+  const lit = await until("the highlight", () =>
+    page.evaluate(() => ["elan:lan1", "lan-a", "lan-b", "dc1", "dc2"].every((id) => window.chainlabDashboard.cy.getElementById(id).hasClass("path"))),
+  ).catch(() => false);
+  check(lit, "a click on the E-LAN's row highlights it, its members and the PoPs it spans");
+  await call("DELETE", "/restapi/elan/lan1");
+  const gone = await until("the E-LAN gone", () => page.evaluate(() => window.chainlabDashboard.cy.getElementById("elan:lan1").empty())).catch(() => false);
+  check(gone, "removed, the E-LAN leaves the graph");
+  await call("DELETE", "/restapi/compute/dc1/lan-a");
+  await call("DELETE", "/restapi/compute/dc2/lan-b");
 }
 
 // iperf3 through the chain; meanwhile, the chain's throughput the page shows, every second.
@@ -290,6 +330,7 @@ async function main() {
     await checkContent(page);
     await checkThroughput(page, call);
     await checkLinkForm(page, call);
+    await checkElan(page, call);
     await checkCapture(page, call, dir);
     await checkOpenStack(page);
     await checkServices(page, dir);

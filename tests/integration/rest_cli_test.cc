@@ -8,6 +8,9 @@
 #include <chrono>
 #include <regex>
 #include <thread>
+#include <tuple>
+
+#include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
 
@@ -106,6 +109,42 @@ TEST_F(RestCliTest, SonEmuWorkflow) {
   EXPECT_EQ(r.status, 0) << r.output;
   r = cli("compute list --json");
   EXPECT_EQ(nlohmann::json::parse(r.output).size(), 1u) << r.output;
+}
+
+// E-LANs over REST and the CLI: add, list (table and JSON, members as PUT takes them, the tree
+// of nodes spanned), traffic between members, remove.
+TEST_F(RestCliTest, ElanAddListRemove) {
+  for (auto [pop, name, ip] :
+       {std::tuple{"dc1", "v1", "10.0.20.1/24"}, std::tuple{"dc1", "v2", "10.0.20.2/24"},
+        std::tuple{"dc2", "v3", "10.0.20.3/24"}}) {
+    auto r = cli(fmt::format("compute start -d {} -n {} --net '(id=lan,ip={})'", pop, name, ip));
+    ASSERT_EQ(r.status, 0) << r.output;
+  }
+  EXPECT_NE(cli("elan add lan1 v1:lan").status, 0) << "one member is not a LAN";
+  auto r = cli("elan add lan1 v1:lan v2:lan v3:lan");
+  ASSERT_EQ(r.status, 0) << r.output;
+  r = cli("exec v1 -- ping -c1 -W2 10.0.20.3");
+  EXPECT_EQ(r.status, 0) << r.output;
+  r = cli("elan list --json");
+  ASSERT_EQ(r.status, 0) << r.output;
+  auto list = nlohmann::json::parse(r.output);
+  ASSERT_EQ(list.size(), 1u) << r.output;
+  EXPECT_EQ(list[0]["name"], "lan1");
+  EXPECT_EQ(list[0]["members"], nlohmann::json({"v1:lan", "v2:lan", "v3:lan"}));
+  EXPECT_EQ(list[0]["tree"], nlohmann::json({"dc1", "dc2"})) << list;
+  EXPECT_GT(list[0]["vlan"].get<int>(), 0);
+  r = cli("elan list");
+  EXPECT_NE(r.output.find("lan1"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("v1:lan,v2:lan,v3:lan"), std::string::npos) << r.output;
+  r = curl("-o /dev/null -w '%{http_code}' -X PUT -d '{\"members\":[\"v1:lan\",\"v2:lan\"]}' " +
+           endpoint_ + "/restapi/elan/lan1");
+  EXPECT_EQ(r.output, "409") << "a second lan1";
+  ASSERT_EQ(cli("elan remove lan1").status, 0);
+  EXPECT_NE(cli("exec v1 -- ping -c1 -W1 10.0.20.3").status, 0);
+  r = cli("elan list --json");
+  EXPECT_EQ(nlohmann::json::parse(r.output), nlohmann::json::array()) << r.output;
+  r = cli("elan list");
+  EXPECT_NE(r.output.find("no E-LANs"), std::string::npos) << r.output;
 }
 
 }  // namespace

@@ -165,7 +165,7 @@ TEST_F(SecurityTest, TheDashboardsFilesNeedNoTokenTheApiStillDoes) {
   EXPECT_EQ(code_of(curl_as(65534, "-X PUT " + url(kRest, "/dashboard/"))), 401);
   // What the page reads besides: the run's listeners and OpenStack PoPs, behind the token; the
   // listeners' list names the gatekeeper (the CSP's connect-src) and never the token.
-  for (const char* path : {"/emulator/endpoints", "/restapi/openstack"}) {
+  for (const char* path : {"/emulator/endpoints", "/restapi/openstack", "/restapi/elan"}) {
     EXPECT_EQ(code_of(curl_as(65534, url(kRest, path))), 401) << path;
   }
   auto listeners = curl_as(0, url(kRest, "/emulator/endpoints"));

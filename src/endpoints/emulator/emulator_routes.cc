@@ -157,11 +157,23 @@ Result<json> d3_graph(Ctx& c, const httplib::Request&) {
   return c.emu.d3_graph();
 }
 
+json elan_json(const emulator::ElanInfo& e) {
+  return {{"name", e.name}, {"vlan", e.vlan}, {"members", e.member_names()}, {"tree", e.tree}};
+}
+
 Result<json> put_elan(Ctx& c, const httplib::Request& req) {
   CL_ASSIGN_OR_RETURN(json p, request_params(req));
   CL_ASSIGN_OR_RETURN(auto members, parse_elan_members(p));
   CL_ASSIGN_OR_RETURN(auto e, c.emu.create_elan(req.matches[1], members));
-  return json{{"name", e.name}, {"vlan", e.vlan}, {"tree", e.tree}};
+  return elan_json(e);
+}
+
+Result<json> list_elans(Ctx& c, const httplib::Request&) {
+  json out = json::array();
+  for (const auto& e : c.emu.list_elans()) {
+    out.push_back(elan_json(e));
+  }
+  return out;
 }
 
 Result<json> delete_elan(Ctx& c, const httplib::Request& req) {
@@ -225,6 +237,7 @@ const Route<Ctx> kRoutes[] = {
     {Method::kDelete, "/restapi/network", &delete_chain},
     {Method::kGet, "/restapi/network", &list_chains},
     {Method::kGet, "/restapi/network/d3jsgraph", &d3_graph},
+    {Method::kGet, "/restapi/elan", &list_elans},
     {Method::kPut, R"(/restapi/elan/([^/]+))", &put_elan},
     {Method::kDelete, R"(/restapi/elan/([^/]+))", &delete_elan},
     {Method::kPut, R"(/restapi/link/([^/]+)/([^/]+))", &put_link},

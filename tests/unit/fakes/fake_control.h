@@ -312,6 +312,14 @@ class FakeControl final : public emulator::Control {
     return elan;
   }
 
+  std::vector<emulator::ElanInfo> list_elans() override {
+    std::vector<emulator::ElanInfo> out;
+    for (const auto& [_, e] : elans_) {
+      out.push_back(e);
+    }
+    return out;
+  }
+
   Status delete_elan(const std::string& name) override {
     if (elans_.erase(name) == 0) {
       return make_error(ErrorCode::kNotFound, "E-LAN '{}' not found", name);

@@ -1,4 +1,5 @@
-// A history chart (uPlot) of one or more series of /restapi/monitor/history.
+// A history chart (uPlot) of one or more series of /restapi/monitor/history, and a sparkline (a
+// bare uPlot: no axes, legend or cursor) for a table cell.
 import { useEffect, useRef } from "preact/hooks";
 import uPlot from "uplot";
 
@@ -33,4 +34,33 @@ export function HistoryChart(props: { title: string; unit: string; series: Serie
   }, [props.series]);
   useEffect(() => () => plot.current?.destroy(), []);
   return <div class="chart" ref={box} />;
+}
+
+// The last values of one series (oldest first), one per poll; a scale from 0 to at least `floor`
+// so that an idle instance draws a flat line just above the bottom, not noise blown up.
+export function Sparkline(props: { values: number[]; floor: number; title: string }) {
+  const box = useRef<HTMLSpanElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  useEffect(() => {
+    const data: uPlot.AlignedData = [props.values.map((_, i) => i), props.values];
+    if (!plot.current) {
+      plot.current = new uPlot(
+        {
+          width: 90,
+          height: 22,
+          legend: { show: false },
+          cursor: { show: false },
+          axes: [{ show: false }, { show: false }],
+          scales: { x: { time: false }, y: { range: (_u, _min, max) => [-0.1 * props.floor, Math.max(max, props.floor)] } },
+          series: [{}, { stroke: "#3c6fb1", fill: "rgba(60,111,177,0.15)", width: 1, points: { show: false } }],
+        },
+        data,
+        box.current!,
+      );
+      return;
+    }
+    plot.current.setData(data);
+  }, [props.values, props.values.length]);
+  useEffect(() => () => plot.current?.destroy(), []);
+  return <span class="spark" ref={box} title={props.title} />;
 }

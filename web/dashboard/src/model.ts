@@ -64,6 +64,40 @@ export interface Chain {
   vlan: number;
 }
 
+// GET /restapi/elan: members as "vnf:intf", the nodes the segment spans.
+export interface Elan {
+  name: string;
+  vlan: number;
+  members: string[];
+  tree: string[];
+}
+
+export interface ElanSample extends Rates {
+  elan: string;
+}
+
+// A PoP as GET /restapi/datacenter answers; GraphML imports put coordinates in its metadata.
+export interface Pop {
+  label: string;
+  vnf_list: string[];
+  "ext SAP list": string[];
+  metadata?: Record<string, string>;
+}
+
+// What the graph is drawn from (re-read when events say it changed).
+export interface Structure {
+  graph: Graph;
+  popOf: Map<string, string>; // instance or SAP -> its PoP
+  elans: Elan[];
+  geo: Map<string, { lat: number; lon: number }>; // PoPs with coordinates
+}
+
+// Elements to highlight: a chain's or an E-LAN's.
+export interface Highlight {
+  nodes: string[];
+  edges: string[];
+}
+
 export interface RunEvent {
   id: number;
   time_ms: number;
@@ -77,6 +111,28 @@ export interface Snapshot {
   interfaces: InterfaceSample[];
   links: LinkSample[];
   flows: FlowSample[];
+}
+
+export function elanNodeId(name: string): string {
+  return `elan:${name}`;
+}
+
+export function memberInstance(member: string): string {
+  return member.split(":")[0];
+}
+
+export function chainHighlight(c: Chain): Highlight {
+  const hops = [c.vnf_src_name, ...c.path, c.vnf_dst_name];
+  return { nodes: hops, edges: hops.slice(1).map((h, i) => linkKey(hops[i], h)) };
+}
+
+// The E-LAN's node, its members and the nodes it spans, with the links between those nodes.
+export function elanHighlight(e: Elan): Highlight {
+  const id = elanNodeId(e.name);
+  const members = e.members.map(memberInstance);
+  const edges = members.map((m) => `${id}|${m}`);
+  e.tree.forEach((a, i) => e.tree.slice(i + 1).forEach((b) => edges.push(linkKey(a, b))));
+  return { nodes: [id, ...members, ...e.tree], edges };
 }
 
 // A link of the topology (both directions together), keyed "a|b" with a < b.

@@ -1,10 +1,11 @@
 // The tables beside the graph: instances (like `chainlab top`), links (with their settings form),
-// chains and the event stream.
+// chains, E-LANs and the event stream.
 import { useState } from "preact/hooks";
 
 import { put } from "./api";
+import { Sparkline } from "./chart";
 import { bits, bytes, clock, percent } from "./format";
-import { Chain, FlowSample, InstanceSample, InterfaceSample, LinkSample, RunEvent, linkKey } from "./model";
+import { Chain, Elan, ElanSample, FlowSample, InstanceSample, InterfaceSample, LinkSample, RunEvent, linkKey } from "./model";
 
 const kRowsShown = 50;
 
@@ -20,6 +21,7 @@ function shownInstances(all: InstanceSample[], filter: string, showAll: boolean)
 export function InstancesTable(props: {
   instances: InstanceSample[];
   interfaces: InterfaceSample[];
+  cpuHistory: Map<string, number[]>; // the last minute of CPU (cores), one value per poll
   selected: string | null;
   onSelect: (name: string) => void;
 }) {
@@ -49,7 +51,7 @@ export function InstancesTable(props: {
     <table id="instances">
       <thead>
         <tr>
-          <th>instance</th><th>PoP</th><th>state</th><th>CPU</th><th>limit</th><th>memory</th><th>rx</th><th>tx</th>
+          <th>instance</th><th>PoP</th><th>state</th><th>CPU</th><th>last minute</th><th>limit</th><th>memory</th><th>rx</th><th>tx</th>
         </tr>
       </thead>
       <tbody>
@@ -64,6 +66,9 @@ export function InstancesTable(props: {
             <td>{i.pop}</td>
             <td class={`state-${i.state}`}>{i.state}</td>
             <td class="num">{percent(i.cpu_cores)}</td>
+            <td>
+              <Sparkline values={props.cpuHistory.get(i.instance) ?? []} floor={0.05} title={`CPU of ${i.instance}, last minute`} />
+            </td>
             <td class="num">{i.cpu_limit_cores > 0 ? percent(i.cpu_limit_cores) : "—"}</td>
             <td class="num">{bytes(i.memory_bytes)}</td>
             <td class="num">{bits(rates.get(i.instance)?.rx ?? 0)}</td>
@@ -168,6 +173,44 @@ export function ChainsTable(props: {
             <td>{c.path.join(" → ")}</td>
             <td class="num">{c.vlan || "—"}</td>
             <td class="num" data-bytes-per-s={rate(c)}>{bits(rate(c))}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+// One row per E-LAN with the frames its rules steer per second; a click highlights it.
+export function ElansTable(props: {
+  elans: Elan[];
+  samples: ElanSample[];
+  selected: string | null;
+  onSelect: (name: string | null) => void;
+}) {
+  const rate = (e: Elan) => props.samples.find((s) => s.elan === e.name)?.bytes_per_s ?? 0;
+  if (props.elans.length === 0) {
+    return <p class="muted">none (chainlab elan add NAME VNF:INTF...)</p>;
+  }
+  return (
+    <table id="elans">
+      <thead>
+        <tr>
+          <th>E-LAN</th><th>VLAN</th><th>members</th><th>spans</th><th>traffic</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.elans.map((e) => (
+          <tr
+            key={e.name}
+            data-elan={e.name}
+            class={props.selected === e.name ? "selected" : ""}
+            onClick={() => props.onSelect(props.selected === e.name ? null : e.name)}
+          >
+            <td>{e.name}</td>
+            <td class="num">{e.vlan}</td>
+            <td>{e.members.join(", ")}</td>
+            <td>{e.tree.join(", ")}</td>
+            <td class="num" data-bytes-per-s={rate(e)}>{bits(rate(e))}</td>
           </tr>
         ))}
       </tbody>

@@ -1,10 +1,13 @@
-// The topology view: Cytoscape.js draws PoPs (instances inside them), switches, SAPs and links.
-// Links are labelled with their delay, rate and loss and drawn wider with more traffic; a selected
-// chain's path is highlighted. The layout runs only when nodes appear, keeping the others in place.
+// The topology view: Cytoscape.js draws PoPs (instances inside them), switches, SAPs, links and
+// E-LANs (a node joined to its members). Links are labelled with their delay, rate and loss and
+// drawn wider with more traffic; a selected chain's or E-LAN's path is highlighted. The layout runs
+// only when nodes appear, keeping the others in place; PoPs with coordinates (GraphML imports) are
+// pinned where their latitude and longitude put them.
 import cytoscape from "cytoscape";
 import fcose from "cytoscape-fcose";
 
-import { Chain, Graph, LinkSample, linkKey } from "./model";
+import { bits } from "./format";
+import { ElanSample, Highlight, LinkSample, Structure, elanNodeId, linkKey, memberInstance } from "./model";
 
 // fCoSE lays compound nodes out as groups (the built-in layouts interleave the PoPs' instances).
 cytoscape.use(fcose);
@@ -40,6 +43,7 @@ const kStyle: cytoscape.StylesheetJson = [
   { selector: "node.sap", style: { shape: "triangle", "background-color": "#c98a2b" } },
   { selector: "node.instance", style: { "background-color": "#3c9a5f" } },
   { selector: "node.stopped", style: { "background-color": "#b33c3c" } },
+  { selector: "node.elan", style: { shape: "hexagon", "background-color": "#8a5cc2", width: 26, height: 26 } },
   {
     selector: "edge",
     style: {
@@ -54,8 +58,9 @@ const kStyle: cytoscape.StylesheetJson = [
       "text-background-padding": "2px",
     },
   },
-  { selector: "edge.chain", style: { "line-color": "#e07b00" } },
-  { selector: "node.chain", style: { "border-color": "#e07b00", "border-width": 3 } },
+  { selector: "edge.elan", style: { "line-style": "dashed", "line-color": "#b79ad8" } },
+  { selector: "edge.path", style: { "line-color": "#e07b00" } },
+  { selector: "node.path", style: { "border-color": "#e07b00", "border-width": 3 } },
   { selector: ":selected", style: { "overlay-opacity": 0.15, "overlay-color": "#e07b00" } },
 ];
 
@@ -80,7 +85,7 @@ export class TopologyView {
   readonly cy: cytoscape.Core;
   private structure = "";
   private expanded = new Set<string>();
-  private last: { graph: Graph; popOf: Map<string, string> } | null = null;
+  private last: Structure | null = null;
   private states = new Map<string, string>();
 
   constructor(container: HTMLElement, onSelect: (kind: string, id: string) => void) {
@@ -90,7 +95,7 @@ export class TopologyView {
       if (t.data("kind") === "pop" && t.data("hidden") > 0) {
         this.expanded.add(t.id()); // a folded PoP opens on a click
         if (this.last) {
-          this.setGraph(this.last.graph, this.last.popOf);
+          this.setGraph(this.last);
         }
       }
       onSelect(t.isNode() ? t.data("kind") : "link", t.id());
@@ -102,8 +107,9 @@ export class TopologyView {
   // hundreds of dots say less than the count, and cost seconds to lay out.
   static readonly kFoldAbove = 40;
 
-  setGraph(graph: Graph, popOf: Map<string, string>): boolean {
-    this.last = { graph, popOf };
+  setGraph(s: Structure): boolean {
+    this.last = s;
+    const { graph, popOf } = s;
     const kinds = ["", "pop", "switch", "instance", "sap"];
     const perPop = new Map<string, number>();
     for (const n of graph.nodes) {
@@ -136,6 +142,7 @@ export class TopologyView {
       }
       elements.push({ group: "edges", data: { id: linkKey(a, b), source: a, target: b, width: 2, label: "" } });
     }
+    elements.push(...elanElements(s, (name) => (shown.has(name) ? name : popOf.get(name))));
     const structure = JSON.stringify(elements.map((e) => [e.data.id, e.data.parent ?? "", e.data.label ?? ""]));
     if (structure === this.structure) {
       return false;
@@ -161,11 +168,13 @@ export class TopologyView {
     if (fresh.some((e) => e.group === "nodes")) {
       this.placeNearNeighbours(fresh.filter((e) => e.group === "nodes").map((e) => e.data.id!));
       // The first drawing is laid out from scratch; later ones start where the nodes are.
+      const pinned = this.geoPins(s.geo);
       this.cy
         .layout({
           name: "fcose",
           animate: false,
           randomize: first,
+          fixedNodeConstraint: pinned.length > 0 ? pinned : undefined,
           // Instances are unconnected nodes inside their PoP: fCoSE tiles them. Packing the
           // graph's components is quadratic in unconnected nodes (seconds at 500): the PoPs and
           // switches form one component anyway.
@@ -178,6 +187,27 @@ export class TopologyView {
         .run();
     }
     return true;
+  }
+
+  // PoPs with coordinates, projected (longitude east, latitude north) onto about 900 px. fCoSE
+  // pins simple nodes only: a PoP drawn with its instances is pinned by its first instance.
+  private geoPins(geo: Structure["geo"]): { nodeId: string; position: { x: number; y: number } }[] {
+    if (geo.size < 2) {
+      return [];
+    }
+    const lats = [...geo.values()].map((g) => g.lat);
+    const lons = [...geo.values()].map((g) => g.lon);
+    const span = Math.max(Math.max(...lats) - Math.min(...lats), Math.max(...lons) - Math.min(...lons), 1e-6);
+    const scale = 900 / span;
+    const pins = [];
+    for (const [pop, g] of geo) {
+      const node = this.cy.getElementById(pop);
+      const anchor = node.isParent() ? node.children().first() : node;
+      if (anchor.nonempty()) {
+        pins.push({ nodeId: anchor.id(), position: { x: g.lon * scale, y: -g.lat * scale } });
+      }
+    }
+    return pins;
   }
 
   // A new node starts beside its PoP or a neighbour already drawn (not on top of everything).
@@ -215,19 +245,25 @@ export class TopologyView {
     });
   }
 
-  // Highlights a chain's path (null: none).
-  highlight(chain: Chain | null): void {
+  // E-LAN nodes are labelled with their traffic (both directions of every member).
+  setElanRates(samples: ElanSample[]): void {
     this.cy.batch(() => {
-      this.cy.elements().removeClass("chain");
-      if (!chain) {
-        return;
+      for (const s of samples) {
+        const node = this.cy.getElementById(elanNodeId(s.elan));
+        const label = s.bytes_per_s > 0 ? `${s.elan} · ${bits(s.bytes_per_s)}` : s.elan;
+        if (node.nonempty() && node.data("label") !== label) {
+          node.data("label", label);
+        }
       }
-      const hops = [chain.vnf_src_name, ...chain.path, chain.vnf_dst_name];
-      for (const h of hops) {
-        this.cy.getElementById(h).addClass("chain");
-      }
-      for (let i = 0; i + 1 < hops.length; ++i) {
-        this.cy.getElementById(linkKey(hops[i], hops[i + 1])).addClass("chain");
+    });
+  }
+
+  // Highlights a chain's or an E-LAN's elements (null: none).
+  highlight(h: Highlight | null): void {
+    this.cy.batch(() => {
+      this.cy.elements().removeClass("path");
+      for (const id of [...(h?.nodes ?? []), ...(h?.edges ?? [])]) {
+        this.cy.getElementById(id).addClass("path");
       }
     });
   }
@@ -244,4 +280,19 @@ export class TopologyView {
     });
     this.states = states;
   }
+}
+
+// An E-LAN: a node (outside the PoPs: it may span several) with a dashed edge to each member,
+// or to the member's PoP while that PoP is folded (`shownAs` says which node stands for it).
+function elanElements(s: Structure, shownAs: (name: string) => string | undefined): cytoscape.ElementDefinition[] {
+  const out: cytoscape.ElementDefinition[] = [];
+  for (const e of s.elans) {
+    const id = elanNodeId(e.name);
+    out.push({ group: "nodes", data: { id, kind: "elan", label: e.name, hidden: 0 }, classes: "elan" });
+    const ends = new Set(e.members.map((m) => shownAs(memberInstance(m))).filter((n) => n !== undefined));
+    for (const end of ends) {
+      out.push({ group: "edges", data: { id: `${id}|${end}`, source: id, target: end, width: 1.5, label: "" }, classes: "elan" });
+    }
+  }
+  return out;
 }
