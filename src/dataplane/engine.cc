@@ -10,6 +10,7 @@
 
 #include "dataplane/dataplane.h"
 #include "dataplane/kernel/fastpath.h"
+#include "dataplane/socket_closer.h"
 #include "dataplane/worker.h"
 
 namespace chainlab::dataplane {
@@ -183,9 +184,9 @@ class EngineImpl final : public Engine {
     CL_ASSIGN_OR_RETURN(LsiModel * lsi, find(id));
     CL_ASSIGN_OR_RETURN(PortModel * found, port_in(*lsi, pid));
     PortModel port = *found;
-    UniqueFd socket;  // closed here, after the worker let go of it (the close blocks ~20 ms)
     worker_->run([&](Worker& w) {
-      socket = w.remove_port(id, pid);
+      // Closed after the worker let go of it, off this path (the close blocks ~20 ms).
+      closer_.close_later(w.remove_port(id, pid));
       if (port.kind == PortKind::kVirtualLink) {
         (void)w.remove_port(port.peer_lsi, port.peer_port);
       }
@@ -588,6 +589,7 @@ class EngineImpl final : public Engine {
   }
 
   EngineOptions options_;
+  SocketCloser closer_;  // outlives the worker: its sockets are queued here
   std::unique_ptr<Worker> worker_;
   std::shared_ptr<kernel::FastPath> fast_;  // null: everything in userspace
   std::string path_;

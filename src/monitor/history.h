@@ -1,7 +1,9 @@
 // A bounded history of named series (the dashboard's graphs, the alarms' "for 2 s"): one value
-// per tick for the last `capacity` ticks. Memory is fixed per series: capacity floats (4 bytes
-// each) plus its name; the tick times are shared. A series not written for `capacity` ticks is
-// dropped (its instance is gone). Not thread-safe: the sampler guards it.
+// per tick for the last `capacity` ticks. A series holds at most capacity floats (4 bytes each)
+// plus its name, and fewer while it is younger than that: instances that live seconds (servers
+// created and deleted in a loop) cost seconds of values, not the whole window. The tick times are
+// shared. A series not written for `capacity` ticks is dropped (its instance is gone). Not
+// thread-safe: the sampler guards it.
 #pragma once
 
 #include <cstddef>
@@ -35,14 +37,21 @@ class History {
   bool contains(const std::string& series) const { return series_.contains(series); }
   size_t capacity() const { return capacity_; }
   // What the values, names and tick times take (an estimate of the heap used).
+  // At most capacity floats per series, however long the history runs.
   size_t memory_bytes() const;
 
  private:
+  // Until it holds `capacity` values, values[i] is tick first_tick + i; from then on a ring:
+  // tick t at slot(t).
   struct Series {
+    uint64_t first_tick = 0;
     uint64_t last_tick = 0;
-    std::unique_ptr<float[]> values;
+    std::vector<float> values;
   };
   size_t slot(uint64_t tick) const { return tick % capacity_; }
+  bool is_ring(const Series& s) const { return s.values.size() == capacity_; }
+  float value_at(const Series& s, uint64_t tick) const;
+  void make_ring(Series& s) const;
 
   size_t capacity_;
   uint64_t tick_ = 0;  // the current tick; 0 before the first

@@ -22,6 +22,7 @@ from harness import (Emulation, SKIPPED, check, check_no_leftovers, http_json, l
 HERE = os.path.dirname(os.path.abspath(__file__))
 REST_PORT = 15001
 POPS = [("dc1", 16001, "10.61.0"), ("dc2", 16002, "10.62.0")]
+DEFAULT_IMAGE = "cirros-0.6.2-x86_64-disk"  # every PoP starts with it (DevStack's name)
 
 
 def exercise_pop(chainlab, pop, base, prefix, image_file):
@@ -38,7 +39,9 @@ def exercise_pop(chainlab, pop, base, prefix, image_file):
     flavors = openstack_json(base, "flavor", "list") or []
     names = {f["Name"] for f in flavors}
     check({"m1.tiny", "m1.nano", "m1.micro", "m1.small"} <= names, f"{pop}: flavor list seeded")
-    check(openstack_json(base, "image", "list") is not None, f"{pop}: image list")
+    images = openstack_json(base, "image", "list") or []
+    check([i["Name"] for i in images] == [DEFAULT_IMAGE] and images[0]["Status"] == "active",
+          f"{pop}: a fresh PoP lists DevStack's default image, active ({images})")
 
     img = openstack_json(base, "image", "create", "--disk-format", "raw", "--container-format",
                          "bare", "--file", image_file, f"{pop}-img")
@@ -58,9 +61,10 @@ def exercise_pop(chainlab, pop, base, prefix, image_file):
     check(port is not None and f"{prefix}.20" in json.dumps(port.get("fixed_ips")),
           f"{pop}: port create with a fixed IP")
 
-    a = openstack_json(base, "server", "create", "--flavor", "m1.tiny", "--image", f"{pop}-img",
+    a = openstack_json(base, "server", "create", "--flavor", "m1.tiny", "--image", DEFAULT_IMAGE,
                        "--network", f"{pop}-net", f"{pop}-vm-a")
-    check(a is not None and a.get("status") == "ACTIVE", f"{pop}: server create --network")
+    check(a is not None and a.get("status") == "ACTIVE",
+          f"{pop}: server create --network, booted from the default image (no upload)")
     b = openstack_json(base, "server", "create", "--flavor", "m1.nano", "--image", f"{pop}-img",
                        "--port", f"{pop}-p1", f"{pop}-vm-b")
     check(b is not None and b.get("status") == "ACTIVE", f"{pop}: server create --port")

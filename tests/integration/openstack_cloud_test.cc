@@ -164,6 +164,7 @@ TEST_F(CloudTest, UploadedDockerArchiveIsImportedIntoTheImageStore) {
     ASSERT_TRUE(store.ok()) << store.error().message;
     CloudConfig config;
     config.pop = "dc1";
+    config.default_image = "";  // the store's images only
     Cloud cloud(*emu_, config, store->get());
     runtime::testing::DockerArchive archive;
     archive.layers = {runtime::testing::make_tar({runtime::testing::file("hello.txt", "hi")})};

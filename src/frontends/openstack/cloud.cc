@@ -197,6 +197,9 @@ Cloud::Cloud(emulator::Control& emulation, CloudConfig config, runtime::ImageSto
   if (config_.default_network) {
     create_default_network();
   }
+  if (!config_.default_image.empty()) {
+    create_default_image();
+  }
 }
 
 void Cloud::create_default_network() {

@@ -45,11 +45,17 @@ inline constexpr const char* kDefaultNetworkName = "default";
 inline constexpr const char* kDefaultSubnetName = "default-sub";
 inline constexpr const char* kDefaultSubnetCidr = "192.168.100.0/24";
 
+// DevStack's default image, which every PoP also starts with (active, Glance-only): a server booted
+// from it is a native instance (the host's programs in the server's namespaces), so that
+// `openstack server create --image cirros-0.6.2-x86_64-disk` works with no upload.
+inline constexpr const char* kDefaultImageName = "cirros-0.6.2-x86_64-disk";
+
 struct CloudConfig {
   std::string pop;  // the emulated PoP the servers run in
   std::string region = "RegionOne";
   IdentityConfig identity;      // Keystone users, project, token lifetime
   bool default_network = true;  // start with the network kDefaultNetworkName and its subnet
+  std::string default_image = kDefaultImageName;  // "": start with no image
 };
 
 // ---- Nova -----------------------------------------------------------------------------------
@@ -489,6 +495,7 @@ class Cloud {
  private:
   // The network "default" and its subnet (constructor; cannot fail on an empty Cloud).
   void create_default_network();
+  void create_default_image();
   // Helpers called with mu_ held (cloud_*.cc).
   std::string new_uuid();
   Result<std::string> allocate_ip(const std::string& subnet_id, const std::string& address);

@@ -86,6 +86,19 @@ void Cloud::sync_images_locked() {
   }
 }
 
+void Cloud::create_default_image() {
+  Image im;
+  im.id = new_uuid();
+  im.name = config_.default_image;
+  im.status = "active";
+  im.container_format = "bare";
+  im.disk_format = "qcow2";
+  im.size = 0;
+  im.properties["chainlab_boots"] = "native instance";
+  im.created_at = im.updated_at = stamp();
+  images_by_id_.put(im);
+}
+
 std::vector<Image> Cloud::list_images() {
   std::lock_guard lock(mu_);
   sync_images_locked();

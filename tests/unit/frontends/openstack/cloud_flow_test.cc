@@ -105,6 +105,34 @@ TEST_F(CloudFlowTest, AttachAndDetachAnInterfaceAtRuntime) {
   EXPECT_EQ(emu_.instances().at(s->instance).interfaces.size(), 1u);
 }
 
+// DevStack's cirros, as a fresh PoP lists it: active, bootable with no upload (a native
+// instance); a PoP configured with no default image lists none.
+TEST_F(CloudFlowTest, AFreshPopOffersTheDefaultImageAndBootsFromIt) {
+  auto images = cloud_->list_images();
+  ASSERT_EQ(images.size(), 1u);
+  EXPECT_EQ(images[0].name, kDefaultImageName);
+  EXPECT_EQ(images[0].status, "active");
+  EXPECT_TRUE(is_uuid(images[0].id));
+
+  std::string net = network("data", "10.45.0.0/24");
+  ServerCreate sc;
+  sc.name = "booted";
+  sc.flavor = "m1.tiny";
+  sc.image = kDefaultImageName;
+  sc.nics.push_back(ServerNic{"", net, ""});
+  auto s = cloud_->create_server(sc);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(s->image_id, images[0].id);
+  ASSERT_EQ(emu_.instances().size(), 1u);
+  EXPECT_EQ(emu_.instances().begin()->second.image, kDefaultImageName)
+      << "no store image by that name: the emulator starts a native instance";
+
+  CloudConfig bare;
+  bare.pop = "dc2";
+  bare.default_image = "";
+  EXPECT_TRUE(Cloud(emu_, bare).list_images().empty());
+}
+
 TEST(CloudSources, RecordsTakeTheirIdsAndStampsFromTheInjectedSources) {
   FakeControl emu(FakeControl::pops({"dc1"}));
   ManualClock clock;
