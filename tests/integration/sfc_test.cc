@@ -314,6 +314,13 @@ TEST_F(SfcTest, AGroupOfTwoPairsSpreadsFlowsAndEachFlowComesBackThroughItsPair) 
       instance("dst"),
       {"sh", "-c", "socat UDP4-RECVFROM:7,fork EXEC:cat </dev/null >/dev/null 2>&1 &"}, 10s);
   ASSERT_TRUE(echo.ok() && echo->exit_code == 0);
+  // The echo is listening before the first datagram (on a busy machine socat takes a while).
+  auto listening = emu_->exec(instance("dst"),
+                              {"sh", "-c",
+                               "for i in $(seq 200); do ss -Huln 'sport = :7' | grep -q . && "
+                               "exit 0; sleep 0.05; done; exit 1"},
+                              20s);
+  ASSERT_TRUE(listening.ok() && listening->exit_code == 0) << "the echo never listened";
   std::map<std::string, uint64_t> before;
   for (const auto& [server, intf] :
        {std::pair{"sf", "in"}, {"sf", "out"}, {"sf2", "in2"}, {"sf2", "out2"}}) {

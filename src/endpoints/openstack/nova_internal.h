@@ -40,15 +40,16 @@ nlohmann::json flavor_json(const httplib::Request& req, int port, const openstac
 nlohmann::json image_json(const httplib::Request& req, int port, const openstack::Image& im,
                           bool detail);
 nlohmann::json interface_json(const openstack::Port& p);
-nlohmann::json server_json(const httplib::Request& req, int port, openstack::Cloud& cloud,
-                           const openstack::Server& s, bool detail);
+// A server as Nova shows it; `pop` names the host (one per PoP).
+nlohmann::json server_json(const httplib::Request& req, int port, const std::string& pop,
+                           const openstack::ServerView& v, bool detail);
 // son-emu's GET .../servers/andPorts item: the detailed server plus son-emu's full_name,
 // template_name and "ports" (son-emu's port dict with the interface name, intf_name).
 // Nova's auto-allocation, simplified: the only non-external network if there is exactly one
 // (none: no NIC; more, the PoP's network "default" counted: 409 as Nova's NetworkAmbiguous).
 Result<std::optional<std::string>> auto_network(openstack::Cloud& cloud);
 
-nlohmann::json server_with_ports_json(const httplib::Request& req, int port,
-                                      openstack::Cloud& cloud, const openstack::Server& s);
+nlohmann::json server_with_ports_json(const httplib::Request& req, int port, const std::string& pop,
+                                      const openstack::ServerView& v);
 
 }  // namespace chainlab::endpoints::nova

@@ -57,14 +57,14 @@ Result<json> list_servers(Ctx& c, const httplib::Request& req) {
   std::string name_filter = req.get_param_value("name");
   std::string status_filter = req.get_param_value("status");
   json items = json::array();
-  for (const auto& s : c.cloud.list_servers()) {
-    if (!name_filter.empty() && !name_matches(s.name, name_filter)) {
+  for (const auto& v : c.cloud.list_server_views()) {
+    if (!name_filter.empty() && !name_matches(v.server.name, name_filter)) {
       continue;
     }
-    if (!status_filter.empty() && s.status != status_filter) {
+    if (!status_filter.empty() && v.server.status != status_filter) {
       continue;
     }
-    items.push_back(server_json(req, c.ports.nova, c.cloud, s, kDetail));
+    items.push_back(server_json(req, c.ports.nova, c.cloud.pop(), v, kDetail));
   }
   return json{{"servers", items}};
 }
@@ -72,8 +72,8 @@ Result<json> list_servers(Ctx& c, const httplib::Request& req) {
 // son-emu's extension: every server with its ports and their interface names.
 Result<json> list_servers_and_ports(Ctx& c, const httplib::Request& req) {
   json items = json::array();
-  for (const auto& s : c.cloud.list_servers()) {
-    items.push_back(server_with_ports_json(req, c.ports.nova, c.cloud, s));
+  for (const auto& v : c.cloud.list_server_views()) {
+    items.push_back(server_with_ports_json(req, c.ports.nova, c.cloud.pop(), v));
   }
   return json{{"servers", items}};
 }
@@ -108,8 +108,8 @@ Result<Reply> create_server(Ctx& c, const httplib::Request& req) {
 }
 
 Result<json> show_server(Ctx& c, const httplib::Request& req) {
-  CL_ASSIGN_OR_RETURN(openstack::Server s, c.cloud.get_server(req.matches[1]));
-  return json{{"server", server_json(req, c.ports.nova, c.cloud, s, true)}};
+  CL_ASSIGN_OR_RETURN(openstack::ServerView v, c.cloud.server_view(req.matches[1]));
+  return json{{"server", server_json(req, c.ports.nova, c.cloud.pop(), v, true)}};
 }
 
 Result<json> update_server(Ctx& c, const httplib::Request& req) {
@@ -117,7 +117,8 @@ Result<json> update_server(Ctx& c, const httplib::Request& req) {
   CL_ASSIGN_OR_RETURN(json s, resource_body(body, "server"));
   CL_ASSIGN_OR_RETURN(auto name, opt_string(s, "name"));
   CL_ASSIGN_OR_RETURN(auto updated, c.cloud.update_server(req.matches[1], name, std::nullopt));
-  return json{{"server", server_json(req, c.ports.nova, c.cloud, updated, true)}};
+  CL_ASSIGN_OR_RETURN(openstack::ServerView v, c.cloud.server_view(updated.id));
+  return json{{"server", server_json(req, c.ports.nova, c.cloud.pop(), v, true)}};
 }
 
 Result<Reply> delete_server(Ctx& c, const httplib::Request& req) {

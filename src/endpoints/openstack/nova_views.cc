@@ -16,6 +16,7 @@ using nlohmann::json;
 using openstack::Cloud;
 using openstack::Flavor;
 using openstack::Server;
+using openstack::ServerView;
 
 // What may follow /v2.1 directly without being a project id.
 constexpr const char* kResources = "servers|flavors|images|limits|extensions|os-[^/]*";
@@ -163,34 +164,43 @@ json interface_json(const openstack::Port& p) {
           {"fixed_ips", ips}};
 }
 
-json server_json(const httplib::Request& req, int port, Cloud& cloud, const Server& s,
+namespace {
+
+// Addresses by network name (the id when the network has none or is gone).
+json addresses_json(const ServerView& v) {
+  json addresses = json::object();
+  for (const auto& p : v.ports) {
+    auto name = v.network_names.find(p.network_id);
+    std::string net_name =
+        name != v.network_names.end() && !name->second.empty() ? name->second : p.network_id;
+    if (!addresses.contains(net_name)) {
+      addresses[net_name] = json::array();
+    }
+    for (const auto& ip : p.fixed_ips) {
+      addresses[net_name].push_back({{"version", 4},
+                                     {"addr", ip.ip_address},
+                                     {"OS-EXT-IPS:type", "fixed"},
+                                     {"OS-EXT-IPS-MAC:mac_addr", p.mac_address}});
+    }
+  }
+  return addresses;
+}
+
+}  // namespace
+
+json server_json(const httplib::Request& req, int port, const std::string& pop, const ServerView& v,
                  bool detail) {
+  const Server& s = v.server;
   json out = {{"id", s.id}, {"name", s.name}, {"links", links(req, port, "servers", s.id)}};
   if (!detail) {
     return out;
   }
-  json addresses = json::object();
-  auto ports = cloud.server_ports(s.id);
-  if (ports.ok()) {
-    for (const auto& p : *ports) {
-      auto net = cloud.get_network(p.network_id);
-      std::string net_name = net.ok() && !net->name.empty() ? net->name : p.network_id;
-      if (!addresses.contains(net_name)) {
-        addresses[net_name] = json::array();
-      }
-      for (const auto& ip : p.fixed_ips) {
-        addresses[net_name].push_back({{"version", 4},
-                                       {"addr", ip.ip_address},
-                                       {"OS-EXT-IPS:type", "fixed"},
-                                       {"OS-EXT-IPS-MAC:mac_addr", p.mac_address}});
-      }
-    }
-  }
+  json addresses = addresses_json(v);
   json flavor = {{"id", s.flavor_id}, {"links", bookmark_link(req, port, "flavors", s.flavor_id)}};
   if (requested_minor(req) >= 47) {
-    auto f = cloud.get_flavor(s.flavor_id);
+    const auto& f = v.flavor;
     flavor = json::object();
-    if (f.ok()) {
+    if (f) {
       flavor = {{"vcpus", f->vcpus},
                 {"ram", f->ram_mb},
                 {"disk", f->disk_gb},
@@ -208,7 +218,7 @@ json server_json(const httplib::Request& req, int port, Cloud& cloud, const Serv
               {"tenant_id", s.project_id},
               {"user_id", s.user_id},
               {"metadata", s.metadata},
-              {"hostId", fmt::format("{:056x}", std::hash<std::string>{}(cloud.pop()))},
+              {"hostId", fmt::format("{:056x}", std::hash<std::string>{}(pop))},
               {"image", image},
               {"flavor", flavor},
               {"created", s.created},
@@ -221,8 +231,8 @@ json server_json(const httplib::Request& req, int port, Cloud& cloud, const Serv
               {"OS-EXT-STS:power_state", active ? 1 : 4},
               {"OS-EXT-STS:task_state", nullptr},
               {"OS-EXT-STS:vm_state", active ? "active" : "stopped"},
-              {"OS-EXT-SRV-ATTR:host", cloud.pop()},
-              {"OS-EXT-SRV-ATTR:hypervisor_hostname", cloud.pop()},
+              {"OS-EXT-SRV-ATTR:host", pop},
+              {"OS-EXT-SRV-ATTR:hypervisor_hostname", pop},
               {"OS-EXT-SRV-ATTR:instance_name", s.instance},
               {"OS-EXT-AZ:availability_zone", s.availability_zone},
               {"OS-SRV-USG:launched_at", s.created},
@@ -250,16 +260,14 @@ json and_ports_port(const openstack::Port& p) {
 
 }  // namespace
 
-json server_with_ports_json(const httplib::Request& req, int port, Cloud& cloud, const Server& s) {
-  json out = server_json(req, port, cloud, s, true);
-  out["full_name"] = s.instance;
-  out["template_name"] = s.name;
+json server_with_ports_json(const httplib::Request& req, int port, const std::string& pop,
+                            const ServerView& v) {
+  json out = server_json(req, port, pop, v, true);
+  out["full_name"] = v.server.instance;
+  out["template_name"] = v.server.name;
   json ports = json::array();
-  auto bound = cloud.server_ports(s.id);
-  if (bound.ok()) {
-    for (const auto& p : *bound) {
-      ports.push_back(and_ports_port(p));
-    }
+  for (const auto& p : v.ports) {
+    ports.push_back(and_ports_port(p));
   }
   out["ports"] = ports;
   return out;

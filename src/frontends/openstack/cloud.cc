@@ -200,6 +200,19 @@ Cloud::Cloud(emulator::Control& emulation, CloudConfig config, runtime::ImageSto
   if (!config_.default_image.empty()) {
     create_default_image();
   }
+  Writing publish(*this);  // the first view
+}
+
+void Cloud::publish_locked() {
+  auto v =
+      std::make_shared<const ReadView>(ReadView{flavors_, servers_, networks_, subnets_, ports_});
+  std::lock_guard lock(view_mu_);
+  view_ = std::move(v);
+}
+
+std::shared_ptr<const Cloud::ReadView> Cloud::view() const {
+  std::lock_guard lock(view_mu_);
+  return view_;
 }
 
 void Cloud::create_default_network() {

@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -227,6 +228,15 @@ struct Port {
   std::string updated_at;
 };
 
+// A server with what Nova's views of it show, read under one lock: a consistent snapshot, and
+// one wait for the PoP's lock instead of one per port, network and flavor.
+struct ServerView {
+  Server server;
+  std::vector<Port> ports;                           // in interface order
+  std::map<std::string, std::string> network_names;  // of the ports' networks, by id
+  std::optional<Flavor> flavor;                      // none if deleted since
+};
+
 struct FixedIpRequest {
   std::string subnet_id;   // "" = the address's subnet or the network's first subnet
   std::string ip_address;  // "" = the next free address of the subnet
@@ -405,7 +415,7 @@ class Cloud {
 
   // Servers (cloud_compute.cc).
   std::vector<Server> list_servers() const;
-  Result<Server> get_server(const std::string& id) const { return locked_copy(mu_, servers_, id); }
+  Result<Server> get_server(const std::string& id) const { return view()->servers.copy(id); }
   // Starts the instance with one interface per NIC (no NIC: no interface). kNotFound for an
   // unknown flavor, image, network or port; kFailedPrecondition for a port already bound. A port
   // on a network without subnet gets an interface without address.
@@ -419,31 +429,30 @@ class Cloud {
   Result<Port> attach_interface(const std::string& server_id, const ServerNic& nic);
   Status detach_interface(const std::string& server_id, const std::string& port_id);
   Result<std::vector<Port>> server_ports(const std::string& server_id) const;
+  // What Nova shows of one server / of every server (newest first), each under one lock.
+  Result<ServerView> server_view(const std::string& id) const;
+  std::vector<ServerView> list_server_views() const;
 
   // Networks, subnets, ports, floating IPs, routers (cloud_network.cc, cloud_port.cc).
   std::vector<Network> list_networks() const {
-    return locked_list(mu_, networks_, created_before<Network>);
+    return view()->networks.list(created_before<Network>);
   }
-  Result<Network> get_network(const std::string& id) const {
-    return locked_copy(mu_, networks_, id);
-  }
+  Result<Network> get_network(const std::string& id) const { return view()->networks.copy(id); }
   Result<Network> create_network(const NetworkCreate& request);
   Result<Network> update_network(const std::string& id, const NetworkUpdate& update);
   // kFailedPrecondition while any port is on it (Neutron's NetworkInUse: only Neutron's own
   // ports would go with a network, and the emulation has none); its subnets go with it.
   Status delete_network(const std::string& id);
 
-  std::vector<Subnet> list_subnets() const {
-    return locked_list(mu_, subnets_, created_before<Subnet>);
-  }
-  Result<Subnet> get_subnet(const std::string& id) const { return locked_copy(mu_, subnets_, id); }
+  std::vector<Subnet> list_subnets() const { return view()->subnets.list(created_before<Subnet>); }
+  Result<Subnet> get_subnet(const std::string& id) const { return view()->subnets.copy(id); }
   Result<Subnet> create_subnet(const SubnetCreate& request);
   Result<Subnet> update_subnet(const std::string& id, const SubnetUpdate& update);
   // kFailedPrecondition while a port has an address in it.
   Status delete_subnet(const std::string& id);
 
-  std::vector<Port> list_ports() const { return locked_list(mu_, ports_, created_before<Port>); }
-  Result<Port> get_port(const std::string& id) const { return locked_copy(mu_, ports_, id); }
+  std::vector<Port> list_ports() const { return view()->ports.list(created_before<Port>); }
+  Result<Port> get_port(const std::string& id) const { return view()->ports.copy(id); }
   Result<Port> create_port(const PortCreate& request);
   Result<Port> update_port(const std::string& id, const PortUpdate& update);
   // A bound port is detached from its server first (as Neutron does).
@@ -523,7 +532,37 @@ class Cloud {
   const IdSource& ids_;
   Identity identity_;
 
+  // What reads of servers, ports, networks, subnets and flavors are answered from: a copy of those
+  // tables as the last write left them, published when each write releases mu_ (Writing). A
+  // write holds mu_ across its kernel work (an instance starting: 100s of ms); a read waits
+  // only for the pointer's copy, never for that (issue 16).
+  struct ReadView {
+    ResourceTable<Flavor> flavors;
+    ResourceTable<Server> servers;
+    ResourceTable<Network> networks;
+    ResourceTable<Subnet> subnets;
+    ResourceTable<Port> ports;
+  };
+  // mu_ for a call that may change the tables; the view is published when it ends.
+  class Writing {
+   public:
+    explicit Writing(Cloud& cloud) : cloud_(cloud), lock_(cloud.mu_) {}
+    ~Writing() { cloud_.publish_locked(); }
+    Writing(const Writing&) = delete;
+    Writing& operator=(const Writing&) = delete;
+
+   private:
+    Cloud& cloud_;
+    std::lock_guard<std::mutex> lock_;
+  };
+  void publish_locked();
+  std::shared_ptr<const ReadView> view() const;
+  std::vector<Server> servers_newest_first(const ReadView& v) const;
+  static ServerView server_view_of(const ReadView& v, const Server& s);
+
   mutable std::mutex mu_;
+  mutable std::mutex view_mu_;  // guards view_ (the pointer), never held while mu_ is wanted
+  std::shared_ptr<const ReadView> view_;
   ResourceTable<Flavor> flavors_{"Flavor ", " could not be found."};
   ResourceTable<Server> servers_{"Instance ", " could not be found."};
   ResourceTable<Network> networks_{"Network ", " could not be found."};

@@ -12,22 +12,21 @@ namespace chainlab::openstack {
 // ---- flavors ------------------------------------------------------------------------------------
 
 std::vector<Flavor> Cloud::list_flavors() const {
-  std::lock_guard lock(mu_);
-  return flavors_.list([](const Flavor& a, const Flavor& b) {
+  return view()->flavors.list([](const Flavor& a, const Flavor& b) {
     return a.ram_mb != b.ram_mb ? a.ram_mb < b.ram_mb : a.name < b.name;
   });
 }
 
 Result<Flavor> Cloud::get_flavor(const std::string& id_or_name) const {
-  std::lock_guard lock(mu_);
-  if (const Flavor* f = flavors_.find_by_id_or_name(id_or_name)) {
+  auto v = view();
+  if (const Flavor* f = v->flavors.find_by_id_or_name(id_or_name)) {
     return *f;
   }
-  return flavors_.not_found(id_or_name);
+  return v->flavors.not_found(id_or_name);
 }
 
 Result<Flavor> Cloud::create_flavor(const FlavorCreate& request) {
-  std::lock_guard lock(mu_);
+  Writing lock(*this);
   if (request.name.empty() || request.name.size() > 255) {
     return make_error(ErrorCode::kInvalidArgument, "Invalid input for field/attribute name.");
   }
@@ -57,13 +56,13 @@ Result<Flavor> Cloud::create_flavor(const FlavorCreate& request) {
 }
 
 Status Cloud::delete_flavor(const std::string& id) {
-  std::lock_guard lock(mu_);
+  Writing lock(*this);
   return flavors_.erase(id);
 }
 
 Result<Flavor> Cloud::set_flavor_extra_specs(const std::string& id,
                                              const std::map<std::string, std::string>& specs) {
-  std::lock_guard lock(mu_);
+  Writing lock(*this);
   CL_ASSIGN_OR_RETURN(Flavor * f, flavors_.get(id));
   for (const auto& [k, v] : specs) {
     if (k.empty() || k.size() > 255 || v.size() > 255) {
@@ -77,7 +76,7 @@ Result<Flavor> Cloud::set_flavor_extra_specs(const std::string& id,
 }
 
 Status Cloud::unset_flavor_extra_spec(const std::string& id, const std::string& key) {
-  std::lock_guard lock(mu_);
+  Writing lock(*this);
   CL_ASSIGN_OR_RETURN(Flavor * f, flavors_.get(id));
   if (f->extra_specs.erase(key) == 0) {
     return make_error(ErrorCode::kNotFound, "Flavor {} has no extra specs with key {}.", id, key);
@@ -87,13 +86,16 @@ Status Cloud::unset_flavor_extra_spec(const std::string& id, const std::string& 
 
 // ---- servers ------------------------------------------------------------------------------------
 
+std::vector<Server> Cloud::servers_newest_first(const ReadView& v) const {
+  return v.servers.list([](const Server& a, const Server& b) { return a.created > b.created; });
+}
+
 std::vector<Server> Cloud::list_servers() const {
-  std::lock_guard lock(mu_);
-  return servers_.list([](const Server& a, const Server& b) { return a.created > b.created; });
+  return servers_newest_first(*view());
 }
 
 Result<Server> Cloud::create_server(const ServerCreate& request) {
-  std::lock_guard lock(mu_);
+  Writing lock(*this);
   if (request.name.empty() || request.name.size() > 255) {
     return make_error(ErrorCode::kInvalidArgument, "Invalid input for field/attribute name.");
   }
@@ -211,7 +213,7 @@ Result<Server> Cloud::create_server(const ServerCreate& request) {
 }
 
 Status Cloud::delete_server(const std::string& id) {
-  std::lock_guard lock(mu_);
+  Writing lock(*this);
   CL_ASSIGN_OR_RETURN(Server s, servers_.copy(id));
   (void)servers_.erase(id);
   std::set<std::string> networks;
@@ -241,7 +243,7 @@ Status Cloud::delete_server(const std::string& id) {
 Result<Server> Cloud::update_server(
     const std::string& id, const std::optional<std::string>& name,
     const std::optional<std::map<std::string, std::string>>& metadata) {
-  std::lock_guard lock(mu_);
+  Writing lock(*this);
   CL_ASSIGN_OR_RETURN(Server * s, servers_.get(id));
   if (name && (name->empty() || name->size() > 255)) {
     return make_error(ErrorCode::kInvalidArgument, "Invalid input for field/attribute name.");
@@ -253,13 +255,37 @@ Result<Server> Cloud::update_server(
 }
 
 Result<std::vector<Port>> Cloud::server_ports(const std::string& server_id) const {
-  std::lock_guard lock(mu_);
-  CL_ASSIGN_OR_RETURN(const Server* s, servers_.get(server_id));
-  std::vector<Port> out;
-  for (const auto& pid : s->port_ids) {
-    if (const Port* p = ports_.find(pid)) {
-      out.push_back(*p);
+  CL_ASSIGN_OR_RETURN(ServerView v, server_view(server_id));
+  return v.ports;
+}
+
+ServerView Cloud::server_view_of(const ReadView& v, const Server& s) {
+  ServerView out{s, {}, {}, std::nullopt};
+  for (const auto& pid : s.port_ids) {
+    if (const Port* p = v.ports.find(pid)) {
+      out.ports.push_back(*p);
+      if (const Network* n = v.networks.find(p->network_id)) {
+        out.network_names[n->id] = n->name;
+      }
     }
+  }
+  if (const Flavor* f = v.flavors.find(s.flavor_id)) {
+    out.flavor = *f;
+  }
+  return out;
+}
+
+Result<ServerView> Cloud::server_view(const std::string& id) const {
+  auto v = view();
+  CL_ASSIGN_OR_RETURN(const Server* s, v->servers.get(id));
+  return server_view_of(*v, *s);
+}
+
+std::vector<ServerView> Cloud::list_server_views() const {
+  auto v = view();
+  std::vector<ServerView> out;
+  for (const auto& s : servers_newest_first(*v)) {
+    out.push_back(server_view_of(*v, s));
   }
   return out;
 }
@@ -277,7 +303,7 @@ Result<Port> Cloud::create_nic_port_locked(const ServerNic& nic) {
 }
 
 Result<Port> Cloud::attach_interface(const std::string& server_id, const ServerNic& nic) {
-  std::lock_guard lock(mu_);
+  Writing lock(*this);
   CL_ASSIGN_OR_RETURN(Server * s, servers_.get(server_id));
   Rollback guard;
   std::string port_id = nic.port_id;
@@ -311,7 +337,7 @@ Result<Port> Cloud::attach_interface(const std::string& server_id, const ServerN
 }
 
 Status Cloud::detach_interface(const std::string& server_id, const std::string& port_id) {
-  std::lock_guard lock(mu_);
+  Writing lock(*this);
   CL_ASSIGN_OR_RETURN(Server * s, servers_.get(server_id));
   Port* p = ports_.find(port_id);
   if (p == nullptr || !p->binding || p->binding->server_id != server_id) {

@@ -10,7 +10,7 @@ namespace chainlab::openstack {
 // -------------------------------------------------------------------------------------
 
 Result<Network> Cloud::create_network(const NetworkCreate& request) {
-  std::lock_guard lock(mu_);
+  Writing lock(*this);
   if (request.name.size() > 255) {
     return make_error(ErrorCode::kInvalidArgument, "Invalid input for name: too long");
   }
@@ -30,7 +30,7 @@ Result<Network> Cloud::create_network(const NetworkCreate& request) {
 }
 
 Result<Network> Cloud::update_network(const std::string& id, const NetworkUpdate& update) {
-  std::lock_guard lock(mu_);
+  Writing lock(*this);
   CL_ASSIGN_OR_RETURN(Network * n, networks_.get(id));
   set_if(n->name, update.name);
   set_if(n->admin_state_up, update.admin_state_up);
@@ -41,7 +41,7 @@ Result<Network> Cloud::update_network(const std::string& id, const NetworkUpdate
 }
 
 Status Cloud::delete_network(const std::string& id) {
-  std::lock_guard lock(mu_);
+  Writing lock(*this);
   CL_ASSIGN_OR_RETURN(const Network* n, networks_.get(id));
   for (const auto& [pid, p] : ports_) {
     if (p.network_id == id) {
@@ -73,7 +73,7 @@ Status Cloud::delete_network(const std::string& id) {
 // ---- subnets ------------------------------------------------------------------------------------
 
 Result<Subnet> Cloud::create_subnet(const SubnetCreate& request) {
-  std::lock_guard lock(mu_);
+  Writing lock(*this);
   CL_ASSIGN_OR_RETURN(Network * net, networks_.get(request.network_id));
   if (request.ip_version != 4) {
     return make_error(ErrorCode::kInvalidArgument, "only ip_version 4 is supported, not {}",
@@ -129,7 +129,7 @@ Result<Subnet> Cloud::create_subnet(const SubnetCreate& request) {
 }
 
 Result<Subnet> Cloud::update_subnet(const std::string& id, const SubnetUpdate& update) {
-  std::lock_guard lock(mu_);
+  Writing lock(*this);
   CL_ASSIGN_OR_RETURN(Subnet * s, subnets_.get(id));
   set_if(s->name, update.name);
   set_if(s->enable_dhcp, update.enable_dhcp);
@@ -139,7 +139,7 @@ Result<Subnet> Cloud::update_subnet(const std::string& id, const SubnetUpdate& u
 }
 
 Status Cloud::delete_subnet(const std::string& id) {
-  std::lock_guard lock(mu_);
+  Writing lock(*this);
   CL_ASSIGN_OR_RETURN(const Subnet* s, subnets_.get(id));
   for (const auto& [pid, p] : ports_) {
     for (const auto& ip : p.fixed_ips) {
@@ -234,7 +234,7 @@ void Cloud::release_ip(const std::string& subnet_id, const std::string& address)
 // ---- floating IPs -------------------------------------------------------------------------------
 
 Result<FloatingIp> Cloud::create_floating_ip(const FloatingIpCreate& request) {
-  std::lock_guard lock(mu_);
+  Writing lock(*this);
   CL_ASSIGN_OR_RETURN(const Network* net, networks_.get(request.floating_network_id));
   if (net->subnet_ids.empty()) {
     return make_error(ErrorCode::kInvalidArgument,
@@ -265,7 +265,7 @@ Result<FloatingIp> Cloud::create_floating_ip(const FloatingIpCreate& request) {
 
 Result<FloatingIp> Cloud::associate_floating_ip(const std::string& id, const std::string& port_id,
                                                 const std::string& fixed_ip_address) {
-  std::lock_guard lock(mu_);
+  Writing lock(*this);
   CL_ASSIGN_OR_RETURN(FloatingIp * f, floating_ips_.get(id));
   return associate_floating_ip_locked(*f, port_id, fixed_ip_address);
 }
@@ -308,7 +308,7 @@ Result<FloatingIp> Cloud::associate_floating_ip_locked(FloatingIp& f, const std:
 }
 
 Status Cloud::delete_floating_ip(const std::string& id) {
-  std::lock_guard lock(mu_);
+  Writing lock(*this);
   CL_ASSIGN_OR_RETURN(const FloatingIp* f, floating_ips_.get(id));
   if (const Network* net = networks_.find(f->floating_network_id)) {
     for (const auto& sid : net->subnet_ids) {
@@ -321,7 +321,7 @@ Status Cloud::delete_floating_ip(const std::string& id) {
 // ---- routers (bookkeeping) ----------------------------------------------------------------------
 
 Result<Router> Cloud::create_router(const RouterCreate& request) {
-  std::lock_guard lock(mu_);
+  Writing lock(*this);
   if (!request.external_network_id.empty() && !networks_.contains(request.external_network_id)) {
     return networks_.not_found(request.external_network_id);
   }
@@ -336,7 +336,7 @@ Result<Router> Cloud::create_router(const RouterCreate& request) {
 }
 
 Result<Router> Cloud::update_router(const std::string& id, const RouterUpdate& update) {
-  std::lock_guard lock(mu_);
+  Writing lock(*this);
   CL_ASSIGN_OR_RETURN(Router * r, routers_.get(id));
   if (update.external_network_id && !update.external_network_id->empty() &&
       !networks_.contains(*update.external_network_id)) {
@@ -350,7 +350,7 @@ Result<Router> Cloud::update_router(const std::string& id, const RouterUpdate& u
 }
 
 Status Cloud::delete_router(const std::string& id) {
-  std::lock_guard lock(mu_);
+  Writing lock(*this);
   CL_ASSIGN_OR_RETURN(const Router* r, routers_.get(id));
   if (!r->interfaces.empty()) {
     return make_error(ErrorCode::kFailedPrecondition, "Router {} still has ports", id);
@@ -365,7 +365,7 @@ Status Cloud::delete_router(const std::string& id) {
 
 Result<RouterInterface> Cloud::add_router_interface(const std::string& router_id,
                                                     const RouterInterface& request) {
-  std::lock_guard lock(mu_);
+  Writing lock(*this);
   CL_ASSIGN_OR_RETURN(Router * router, routers_.get(router_id));
   if (request.subnet_id.empty() == request.port_id.empty()) {
     return make_error(ErrorCode::kInvalidArgument,
@@ -415,7 +415,7 @@ Result<RouterInterface> Cloud::add_router_interface(const std::string& router_id
 
 Result<RouterInterface> Cloud::remove_router_interface(const std::string& router_id,
                                                        const RouterInterface& request) {
-  std::lock_guard lock(mu_);
+  Writing lock(*this);
   CL_ASSIGN_OR_RETURN(Router * router, routers_.get(router_id));
   auto& ifs = router->interfaces;
   auto match = std::find_if(ifs.begin(), ifs.end(), [&](const RouterInterface& ri) {

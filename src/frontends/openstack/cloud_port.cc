@@ -8,7 +8,7 @@
 namespace chainlab::openstack {
 
 Result<Port> Cloud::create_port(const PortCreate& request) {
-  std::lock_guard lock(mu_);
+  Writing lock(*this);
   return create_port_locked(request);
 }
 
@@ -94,7 +94,7 @@ Result<Port> Cloud::create_port_locked(const PortCreate& request) {
 }
 
 Result<Port> Cloud::update_port(const std::string& id, const PortUpdate& update) {
-  std::lock_guard lock(mu_);
+  Writing lock(*this);
   CL_ASSIGN_OR_RETURN(Port * port, ports_.get(id));
   Port& p = *port;
   if ((update.device_id || update.device_owner) && p.binding) {
@@ -114,7 +114,7 @@ Result<Port> Cloud::update_port(const std::string& id, const PortUpdate& update)
 }
 
 Status Cloud::delete_port(const std::string& id) {
-  std::lock_guard lock(mu_);
+  Writing lock(*this);
   return delete_port_locked(id);
 }
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -83,7 +84,14 @@ class FakeControl final : public emulator::Control {
 
   const emulator::Topology& topology() const override { return topology_; }
 
+  // Called at the start of every start_compute (on the caller's thread): a test blocks it to hold
+  // a create in the middle of its kernel work.
+  std::function<void()> on_start_compute;
+
   Result<emulator::ComputeInfo> start_compute(const emulator::ComputeRequest& r) override {
+    if (on_start_compute) {
+      on_start_compute();
+    }
     CL_RETURN_IF_ERROR(maybe_fail(Op::kStartCompute));
     if (topology_.find_pop(r.pop) == nullptr) {
       return make_error(ErrorCode::kNotFound, "PoP '{}' not found", r.pop);

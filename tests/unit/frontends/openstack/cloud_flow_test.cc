@@ -2,6 +2,10 @@
 // (instances, interfaces, E-LANs), and that failures leave nothing behind. No root needed.
 #include <gtest/gtest.h>
 
+#include <future>
+#include <map>
+#include <tuple>
+
 #include "../../fakes/fake_control.h"
 #include "cloud_requests.h"
 #include "frontends/openstack/cloud.h"
@@ -103,6 +107,71 @@ TEST_F(CloudFlowTest, AttachAndDetachAnInterfaceAtRuntime) {
   EXPECT_EQ(emu_.instances().at(s->instance).interfaces.size(), 2u);
   ASSERT_TRUE(cloud_->detach_interface(s->id, port->id).ok());
   EXPECT_EQ(emu_.instances().at(s->instance).interfaces.size(), 1u);
+}
+
+// What Nova shows of a server, read at once: its ports in interface order, their networks' names,
+// its flavor; and of every server.
+TEST_F(CloudFlowTest, AServerViewHoldsItsPortsNetworksAndFlavor) {
+  std::string a = network("a", "10.46.0.0/24");
+  std::string b = network("b", "10.47.0.0/24");
+  auto s = server("viewed", {b, a});
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  auto v = cloud_->server_view(s->id);
+  ASSERT_TRUE(v.ok()) << v.error().message;
+  EXPECT_EQ(v->server.id, s->id);
+  ASSERT_EQ(v->ports.size(), 2u);
+  EXPECT_EQ(v->ports[0].network_id, b);
+  EXPECT_EQ(v->ports[1].network_id, a);
+  EXPECT_EQ(v->network_names.at(a), "a");
+  EXPECT_EQ(v->network_names.at(b), "b");
+  ASSERT_TRUE(v->flavor.has_value());
+  EXPECT_EQ(v->flavor->name, "m1.tiny");
+  EXPECT_EQ(cloud_->server_view("no-such-server").error().code, ErrorCode::kNotFound);
+
+  auto second = server("second", {a});
+  ASSERT_TRUE(second.ok());
+  std::map<std::string, size_t> ports_of;
+  for (const auto& view : cloud_->list_server_views()) {
+    ports_of[view.server.name] = view.ports.size();
+  }
+  EXPECT_EQ(ports_of, (std::map<std::string, size_t>{{"viewed", 2}, {"second", 1}}));
+}
+
+// A create holds the PoP's lock while its instance starts (here: blocked in start_compute); reads
+// answer meanwhile from the view the last write published, without the server being created,
+// and see it once the create returns.
+TEST_F(CloudFlowTest, ReadsDoNotWaitForACreateInProgress) {
+  using namespace std::chrono_literals;
+  std::string net = network("data", "10.48.0.0/24");
+  auto first = server("first", {net});
+  ASSERT_TRUE(first.ok());
+  std::promise<void> entered;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  emu_.on_start_compute = [&] {
+    entered.set_value();
+    released.wait();
+  };
+  auto creating = std::async(std::launch::async, [&] { return server("second", {net}); });
+  entered.get_future().wait();
+  auto reads = std::async(std::launch::async, [&] {
+    return std::tuple(cloud_->list_servers(), cloud_->server_view(first->id), cloud_->list_ports(),
+                      cloud_->get_network(net));
+  });
+  bool answered = reads.wait_for(10s) == std::future_status::ready;
+  release.set_value();
+  ASSERT_TRUE(answered) << "a read waited for the create's kernel work";
+  auto [servers, view, ports, network] = reads.get();
+  EXPECT_EQ(servers.size(), 1u) << "the server being created is not there yet";
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(view->ports.size(), 1u);
+  EXPECT_EQ(ports.size(), 1u) << "nor its port";
+  EXPECT_TRUE(network.ok());
+  auto second = creating.get();
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  emu_.on_start_compute = nullptr;
+  EXPECT_EQ(cloud_->list_servers().size(), 2u) << "published when the create returned";
+  EXPECT_EQ(cloud_->list_ports().size(), 2u);
 }
 
 // DevStack's cirros, as a fresh PoP lists it: active, bootable with no upload (a native
