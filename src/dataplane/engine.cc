@@ -114,7 +114,9 @@ class EngineImpl final : public Engine {
         sockets.push_back(std::move(fd));
       }
     });
-    close_sockets(std::move(sockets));
+    for (auto& fd : sockets) {
+      closer_.close_later(std::move(fd));  // off this path, as remove_port's
+    }
     for (auto [peer_lsi, peer_port] : peers) {
       lsis_[peer_lsi].ports.erase(peer_port);
       if (fast_) {

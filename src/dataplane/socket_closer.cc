@@ -22,15 +22,8 @@ void SocketCloser::close_later(UniqueFd fd) {
   {
     std::lock_guard lock(mu_);
     queue_.push_back(std::move(fd));
-    ++queued_;
   }
-  cv_.notify_all();
-}
-
-void SocketCloser::flush() {
-  std::unique_lock lock(mu_);
-  size_t target = queued_;
-  cv_.wait(lock, [&] { return closed_ >= target; });
+  cv_.notify_one();
 }
 
 void SocketCloser::loop() {
@@ -42,12 +35,9 @@ void SocketCloser::loop() {
     }
     std::vector<UniqueFd> batch = std::move(queue_);
     queue_.clear();
-    size_t n = batch.size();
     lock.unlock();
     close_sockets(std::move(batch));
     lock.lock();
-    closed_ += n;
-    cv_.notify_all();
   }
 }
 

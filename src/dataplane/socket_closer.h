@@ -23,9 +23,6 @@ class SocketCloser {
   SocketCloser& operator=(const SocketCloser&) = delete;
 
   void close_later(UniqueFd fd);
-  // Returns once everything queued before the call is closed (tests, and callers that must
-  // know the socket is gone).
-  void flush();
 
  private:
   void loop();
@@ -33,8 +30,6 @@ class SocketCloser {
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<UniqueFd> queue_;
-  size_t queued_ = 0;  // sockets ever queued
-  size_t closed_ = 0;  // of those, closed
   bool stopping_ = false;
   std::thread thread_;
 };

@@ -100,13 +100,13 @@ void Cloud::create_default_image() {
 }
 
 std::vector<Image> Cloud::list_images() {
-  Writing lock(*this);
+  std::lock_guard lock(mu_);  // images are not in the published view
   sync_images_locked();
   return images_by_id_.list([](const Image& a, const Image& b) { return a.name < b.name; });
 }
 
 Result<Image> Cloud::get_image(const std::string& id_or_name) {
-  Writing lock(*this);
+  std::lock_guard lock(mu_);  // images are not in the published view
   sync_images_locked();
   if (const Image* im = images_by_id_.find_by_id_or_name(id_or_name)) {
     return *im;
@@ -115,7 +115,7 @@ Result<Image> Cloud::get_image(const std::string& id_or_name) {
 }
 
 Result<Image> Cloud::create_image(const ImageCreate& request) {
-  Writing lock(*this);
+  std::lock_guard lock(mu_);  // images are not in the published view
   sync_images_locked();
   if (request.name.size() > 255) {
     return make_error(ErrorCode::kInvalidArgument, "name: too long");
@@ -138,7 +138,7 @@ Result<Image> Cloud::create_image(const ImageCreate& request) {
 }
 
 Result<Image> Cloud::update_image(const std::string& id, const ImageUpdate& update) {
-  Writing lock(*this);
+  std::lock_guard lock(mu_);  // images are not in the published view
   sync_images_locked();
   CL_ASSIGN_OR_RETURN(Image * stored, images_by_id_.get(id));
   if (update.visibility) {
@@ -166,7 +166,7 @@ Result<Image> Cloud::update_image(const std::string& id, const ImageUpdate& upda
 }
 
 Result<Image> Cloud::upload_image(const std::string& id, const std::string& data) {
-  Writing lock(*this);
+  std::lock_guard lock(mu_);  // images are not in the published view
   sync_images_locked();
   CL_ASSIGN_OR_RETURN(Image * stored, images_by_id_.get(id));
   Image& im = *stored;
@@ -208,7 +208,7 @@ Result<Image> Cloud::upload_image(const std::string& id, const std::string& data
 }
 
 Result<std::string> Cloud::image_data(const std::string& id) {
-  Writing lock(*this);
+  std::lock_guard lock(mu_);  // images are not in the published view
   if (!images_by_id_.contains(id)) {
     return images_by_id_.not_found(id);
   }
@@ -217,7 +217,7 @@ Result<std::string> Cloud::image_data(const std::string& id) {
 }
 
 Status Cloud::delete_image(const std::string& id) {
-  Writing lock(*this);
+  std::lock_guard lock(mu_);  // images are not in the published view
   sync_images_locked();
   CL_ASSIGN_OR_RETURN(const Image* im, images_by_id_.get(id));
   if (im->is_protected) {

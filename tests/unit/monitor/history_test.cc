@@ -100,8 +100,8 @@ TEST(HistoryTest, ValuesSurviveTheSeriesGrowingUp) {
   }
 }
 
-// Written once, then silent: after the window it is gone; before, its one value is still there
-// even when the next value comes a whole window later.
+// Written once, then silent for most of a window: when its next value comes, the old one has left
+// the window and no stale value shows in its place.
 TEST(HistoryTest, ASeriesBackAfterALongSilenceKeepsNoStaleValue) {
   History h(4);
   h.begin_tick(10);

@@ -59,6 +59,12 @@ function keepCpuHistory(history: Map<string, number[]>, instances: InstanceSampl
   }
 }
 
+// A latitude or longitude of a PoP's metadata (a decimal string); undefined when absent or not one.
+function coordinate(text: string | undefined): number | undefined {
+  const v = text?.trim() ? Number(text) : NaN;
+  return Number.isFinite(v) ? v : undefined;
+}
+
 async function readStructure(): Promise<Structure & { chains: Chain[] }> {
   const [graph, pops, chains, elans] = await Promise.all([
     getJson<Graph>("/restapi/network/d3jsgraph"),
@@ -72,8 +78,8 @@ async function readStructure(): Promise<Structure & { chains: Chain[] }> {
     for (const name of [...p.vnf_list, ...p["ext SAP list"]]) {
       popOf.set(name, p.label);
     }
-    const [lat, lon] = [Number(p.metadata?.latitude), Number(p.metadata?.longitude)];
-    if (p.metadata?.latitude !== undefined && p.metadata?.longitude !== undefined && isFinite(lat) && isFinite(lon)) {
+    const [lat, lon] = [coordinate(p.metadata?.latitude), coordinate(p.metadata?.longitude)];
+    if (lat !== undefined && lon !== undefined) {
       geo.set(p.label, { lat, lon });
     }
   }
@@ -118,8 +124,8 @@ function App() {
   const [tick, setTick] = useState(0);
   const [structureVersion, setStructureVersion] = useState(0);
   const [selected, setSelected] = useState<{ kind: string; id: string } | null>(null);
-  // The chain or E-LAN whose path is highlighted.
   const cpuHistory = useRef(new Map<string, number[]>());
+  // The chain or E-LAN whose path is highlighted.
   const [path, setPath] = useState<{ kind: "chain" | "elan"; id: string } | null>(null);
 
   const refreshStructure = () => setStructureVersion((v) => v + 1);

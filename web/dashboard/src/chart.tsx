@@ -60,7 +60,7 @@ export function Sparkline(props: { values: number[]; floor: number; title: strin
       return;
     }
     plot.current.setData(data);
-  }, [props.values, props.values.length]);
+  }, [props.values]);
   useEffect(() => () => plot.current?.destroy(), []);
   return <span class="spark" ref={box} title={props.title} />;
 }

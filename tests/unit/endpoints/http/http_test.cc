@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "common/fd.h"
-#include "endpoints/http/encoding.h"
 #include "endpoints/http/http.h"
 #include "endpoints/http/http_auth.h"
 
@@ -126,15 +125,6 @@ TEST_F(HttpTest, ExceptionsNeverLeakLibraryText) {
   r = client_->Get("/bug");
   EXPECT_EQ(r->status, 500);
   EXPECT_THAT(r->body, Not(HasSubstr("secret")));
-}
-
-TEST(Encoding, CodingsAreListElementsNotSubstrings) {
-  EXPECT_TRUE(lists_coding("gzip;q=1.0, br", "br"));
-  EXPECT_TRUE(lists_coding(" gzip ", "gzip"));
-  EXPECT_FALSE(lists_coding("brotli, x-gzip", "br"));
-  EXPECT_FALSE(lists_coding("brotli, x-gzip", "gzip"));
-  EXPECT_FALSE(lists_coding("", "gzip"));
-  EXPECT_EQ(coding_name(" br ;q=0.5"), "br");
 }
 
 // httplib's brotli (quality 11) costs ~3 s of CPU per MB: browsers offer it and get gzip.
