@@ -121,6 +121,16 @@ async function pingRttMs(call) {
   return times[Math.floor(times.length / 2)];
 }
 
+// Sets a form field as typing would, in one step: the page re-renders every second and puts its
+// state back into a controlled field, so clearing it and then typing could give "10" + "3" = "103"
+// (the seconds field once asked for a 103 s capture). The input event updates the page's state.
+async function setField(page, selector, value) {
+  await page.$eval(selector, (input, v) => {
+    input.value = v;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  }, value);
+}
+
 // The page's graph (Cytoscape keeps it on a canvas; the page exposes it for automation).
 const graphNodes = (page) => page.evaluate(() => window.chainlabDashboard.cy.nodes().map((n) => n.id()));
 
@@ -207,8 +217,7 @@ async function checkLinkForm(page, call) {
   check(before > 9 && before < 14, `RTT before ${before} ms (2 x 5 ms)`);
   await page.click('#links tr[data-link="dc1|dc2"]');
   await page.waitForSelector("#link-form");
-  await page.$eval('#link-form input[name="delay"]', (i) => (i.value = ""));
-  await page.type('#link-form input[name="delay"]', "20");
+  await setField(page, '#link-form input[name="delay"]', "20");
   await page.click('#link-form button[type="submit"]');
   await until("the form's answer", () => page.$eval("#link-form .status", (s) => s.textContent === "applied"));
   const after = await pingRttMs(call);
@@ -254,11 +263,13 @@ async function checkCapture(page, call, dir) {
   const downloads = join(dir, "downloads");
   const cdp = await page.createCDPSession();
   await cdp.send("Browser.setDownloadBehavior", { behavior: "allow", downloadPath: downloads });
+  // The table re-sorts by CPU every second: filtered to one row, the click cannot land on another.
+  await setField(page, "#instance-filter", "client");
   await page.click('#instances tr[data-instance="client"]');
   await page.waitForSelector('#capture button[data-interface="emu0"]');
-  await page.$eval('#capture input[name="seconds"]', (i) => (i.value = ""));
-  await page.type('#capture input[name="seconds"]', "3");
-  await page.type('#capture input[name="filter"]', "icmp");
+  await setField(page, "#instance-filter", "");
+  await setField(page, '#capture input[name="seconds"]', "3");
+  await setField(page, '#capture input[name="filter"]', "icmp");
   // The server attaches the capture before it answers: once the answer's headers are in, it sees.
   const started = page.waitForResponse((r) => r.url().includes("/capture/emu0"));
   await page.click('#capture button[data-interface="emu0"]');

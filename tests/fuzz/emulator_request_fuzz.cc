@@ -3,9 +3,10 @@
 // JSON body), the compute and chain request builders, son-emu's network strings and the
 // OpenFlow-style match strings (emulator/ match_parse.cc).
 //
-// Input: a selector byte, a query line ("a=1&b=%FF"), then the body. Selector % 5: 0 PUT
+// Input: a selector byte, a query line ("a=1&b=%FF"), then the body. Selector % 6: 0 PUT
 // /restapi/compute/dc1/vnf1, 1 PUT /restapi/network, 2 the body's JSON value as a `network`
-// parameter, 3 the `match` parameter alone, 4 PUT /restapi/alarms/<name> (monitor/alarms.h).
+// parameter, 3 the `match` parameter alone, 4 PUT /restapi/alarms/<name> (monitor/alarms.h),
+// 5 PUT /restapi/elan/<name> (accepted members read back from what GET /restapi/elan lists).
 // Invariants: no exception; refusals are errors with a message that the endpoint can send
 // (send_error); the merged parameters serialise (valid UTF-8); an accepted match reads back from
 // its own to_string().
@@ -40,7 +41,7 @@ void check_match(const std::string& text) {
 }
 
 void run(RequestInput& in) {
-  switch (in.selector % 5) {
+  switch (in.selector % 6) {
     case 0: {
       auto params = endpoints::request_params(in.request);
       if (!accepted(params, "request_params")) {
@@ -87,6 +88,22 @@ void run(RequestInput& in) {
         auto match = params->find("match");
         if (match != params->end() && match->is_string()) {
           check_match(match->get<std::string>());
+        }
+      }
+      return;
+    }
+    case 5: {
+      auto params = endpoints::request_params(in.request);
+      if (!accepted(params, "request_params")) {
+        return;
+      }
+      auto members = endpoints::parse_elan_members(*params);
+      if (accepted(members, "parse_elan_members")) {
+        emulator::ElanInfo listed{"fuzz", 1, *members, {}};
+        auto again = endpoints::parse_elan_members(json{{"members", listed.member_names()}});
+        check(again.ok() && *again == *members, "listed E-LAN members read back");
+        for (const auto& [vnf, intf] : *members) {
+          check(!vnf.empty(), "a member names its instance");
         }
       }
       return;

@@ -153,8 +153,12 @@ Result<std::vector<std::pair<std::string, std::string>>> parse_elan_members(cons
     return make_error(ErrorCode::kInvalidArgument, "members: a list of \"vnf[:intf]\" is required");
   }
   for (const auto& item : *m) {
-    std::string s = item.is_string() ? item.get<std::string>() : item.dump();
+    std::string s = item.is_string() ? item.get<std::string>() : "";
     size_t colon = s.find(':');
+    if (colon == 0 || s.empty()) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        "members: each is a string \"vnf[:intf]\", not {}", item.dump());
+    }
     members.emplace_back(s.substr(0, colon), colon == std::string::npos ? "" : s.substr(colon + 1));
   }
   return members;

@@ -122,6 +122,23 @@ TEST(EmulatorRequests, NetworkListItemsNeedStrings) {
   expect_invalid(parse_network_param(json::parse(R"([{"id": "a", "mac": ["x"]}])")));
 }
 
+// PUT /restapi/elan/<name>: "vnf[:intf]" strings; what GET /restapi/elan lists reads back.
+TEST(EmulatorRequests, ElanMembers) {
+  auto m = parse_elan_members(json::parse(R"({"members": ["v1:lan", "v2"]})"));
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  using Members = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(*m, (Members{{"v1", "lan"}, {"v2", ""}}));
+  emulator::ElanInfo listed{"lan1", 5, *m, {"dc1"}};
+  auto again = parse_elan_members(json{{"members", listed.member_names()}});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, *m) << "the listed members are what PUT takes";
+  for (const char* bad :
+       {R"({})", R"({"members": "v1"})", R"({"members": [5]})", R"({"members": [""]})",
+        R"({"members": [":lan"]})", R"({"members": ["v1", null]})"}) {
+    expect_invalid(parse_elan_members(json::parse(bad)));
+  }
+}
+
 TEST(EmulatorRequests, ComputeAndChain) {
   auto c = parse_compute_request(
       json::parse(R"j({"image": "ubuntu", "docker_command": "None", "network": "(id=in)"})j"),
