@@ -28,6 +28,8 @@ packages=(
   prometheus-pushgateway
   # run: the oci compute driver (busybox: the test image of tests/integration/oci_driver_test.cc)
   runc busybox
+  # run: OpenStack routers' SNAT and floating IPs (nft in the router's namespace)
+  nftables
   # benchmark peers (bench/dataplane.sh): Open vSwitch userspace datapath
   openvswitch-switch
   # the dashboard's browser test (tests/browser): Debian's Chromium, driven by puppeteer-core

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <utility>
 
+#include <fmt/format.h>
+
 namespace chainlab::app {
 
 std::unique_ptr<OpenStackServices> make_openstack_services(emulator::Control& control,
@@ -10,6 +12,13 @@ std::unique_ptr<OpenStackServices> make_openstack_services(emulator::Control& co
                                                            runtime::ImageStore* images) {
   openstack::CloudConfig config;
   config.pop = pop;
+  // DevStack's public network, one /24 per PoP: 172.24.4.0/24 for the first.
+  const auto& pops = control.topology().pops();
+  for (size_t i = 0; i < pops.size() && i < 250; ++i) {
+    if (pops[i].name == pop) {
+      config.external_cidr = fmt::format("172.24.{}.0/24", 4 + i);
+    }
+  }
   const emulator::KeystoneSpec& keystone = control.topology().emulator.keystone;
   if (!keystone.users.empty()) {
     config.identity.users.clear();

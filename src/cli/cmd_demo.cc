@@ -36,12 +36,12 @@ Status deploy(emulator::Emulation& emu) {
   server.command =
       "socat TCP-LISTEN:80,fork,reuseaddr "
       "SYSTEM:\"echo HTTP/1.0 200 OK; echo; echo hello from \\$VNF_NAME in dc2\"";
-  server.interfaces = {{"input", "10.0.1.3/24", ""}};
+  server.interfaces = {{.id = "input", .ip = "10.0.1.3/24"}};
   emulator::ComputeRequest fwd{"dc2", "fwd", "native", "", {}, "small", {}, "", {}};
   fwd.command = "socat TCP-LISTEN:8080,fork,reuseaddr TCP:10.0.1.3:80";
-  fwd.interfaces = {{"input", "10.0.0.2/24", ""}, {"output", "10.0.1.2/24", ""}};
+  fwd.interfaces = {{.id = "input", .ip = "10.0.0.2/24"}, {.id = "output", .ip = "10.0.1.2/24"}};
   emulator::ComputeRequest client{"dc1", "client", "native", "", {}, "tiny", {}, "", {}};
-  client.interfaces = {{"emu0", "10.0.0.1/24", ""}};
+  client.interfaces = {{.id = "emu0", .ip = "10.0.0.1/24"}};
   for (const auto* r : {&server, &fwd, &client}) {
     CL_RETURN_IF_ERROR(emu.start_compute(*r));
   }

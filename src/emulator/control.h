@@ -23,10 +23,25 @@
 
 namespace chainlab::emulator {
 
+// A Linux bridge in the emulation's own network namespace (the host side), like Neutron's br-ex:
+// made with `address` when its first interface is plugged, removed with its last one (or with the
+// emulation). `name` is the caller's key; the kernel name is the emulation's.
+struct HostBridgeRequest {
+  std::string name;
+  std::string address;  // CIDR the host holds on it, "172.24.4.1/24"
+};
+
+// Members default-initialised ({}): brace-initialising the first few leaves the rest empty.
 struct InterfaceRequest {
-  std::string id;   // sanitised: ':', ' ', '.', '_' -> '-'; default "emu0"
-  std::string ip;   // CIDR; "" = next address of the emulation's pool
-  std::string mac;  // "" = random
+  std::string id{};   // sanitised: ':', ' ', '.', '_' -> '-'; default "emu0"
+  std::string ip{};   // CIDR; "" = next address of the emulation's pool
+  std::string mac{};  // "" = random
+  // Bare address: the instance's default route goes via it (on this interface) when it has none
+  // yet ("" = none), like a Neutron subnet's gateway handed out by DHCP.
+  std::string gateway{};
+  // Plugged into this host bridge instead of the PoP's switch: how a router reaches the host.
+  // Such an interface has no switch port: no chain, E-LAN, learning segment or counters.
+  std::optional<HostBridgeRequest> host_bridge{};
 };
 
 struct ComputeRequest {
@@ -59,8 +74,9 @@ struct InterfaceInfo {
   std::string ip;  // CIDR or ""
   std::string mac;
   std::string host_ifname;
-  std::string pop_port;  // son-emu's dc_portname
-  dataplane::PortId port = 0;
+  std::string pop_port;        // son-emu's dc_portname
+  dataplane::PortId port = 0;  // 0: not on the switch (on host_bridge)
+  std::string host_bridge;     // the HostBridgeRequest's name, "" = on the PoP's switch
 };
 
 // Where a capture of an instance's interface reads (dataplane/capture.h): the host end of its veth,

@@ -76,6 +76,7 @@ Result<std::unique_ptr<Emulation>> Emulation::start(const Topology& topology,
                       substrate::Run::begin(std::move(run_options)));
   auto impl = std::make_unique<Impl>();
   impl->options = options;
+  impl->run_handle = run.get();
   CL_ASSIGN_OR_RETURN(impl->engine, dataplane::Engine::start(options.engine));
   CL_RETURN_IF_ERROR(
       impl->create_drivers(*run, topology.emulator.instance_log_bytes, options.images));
@@ -136,7 +137,7 @@ Result<std::unique_ptr<Emulation>> Emulation::start(const Topology& topology,
     req.pop = sap.pop;
     req.name = sap.name;
     req.image = "sap";
-    req.interfaces = {{"sap0", sap.ip, ""}};
+    req.interfaces = {{.id = "sap0", .ip = sap.ip}};
     CL_RETURN_IF_ERROR(emulation->start_compute(req));
     emulation->impl_->instances[sap.name].is_sap = true;
   }

@@ -23,13 +23,36 @@ substrate::ResourceLimits to_limits(const Allocation& a) {
   return l;
 }
 
-// Validated interfaces with final names, addresses and MACs; addresses from the pool are only
-// taken when everything else is valid.
-struct PlannedInterface {
-  std::string name;
-  std::optional<substrate::Cidr> ip;
-  std::optional<substrate::MacAddress> mac;
-};
+// A requested interface validated: its final name, address, MAC and gateway. An address from
+// the pool is only taken when everything else is valid (the caller's step).
+Result<runtime::InterfaceSpec> interface_spec(const InterfaceRequest& w) {
+  runtime::InterfaceSpec p;
+  p.name = sanitize_interface_id(w.id.empty() ? "emu0" : w.id);
+  CL_RETURN_IF_ERROR(substrate::validate_ifname(p.name));
+  auto where = [&](Error e) { return std::move(e).context(fmt::format("interface '{}'", p.name)); };
+  if (!w.ip.empty()) {
+    auto ip = substrate::Cidr::parse(w.ip);
+    if (!ip.ok()) {
+      return where(std::move(ip).error());
+    }
+    p.ip = *ip;
+  }
+  if (!w.mac.empty()) {
+    auto mac = substrate::MacAddress::parse(w.mac);
+    if (!mac.ok()) {
+      return where(std::move(mac).error());
+    }
+    p.mac = *mac;
+  }
+  if (!w.gateway.empty()) {
+    auto gateway = substrate::IpAddress::parse(w.gateway);
+    if (!gateway.ok()) {
+      return where(std::move(gateway).error());
+    }
+    p.gateway = *gateway;
+  }
+  return p;
+}
 
 }  // namespace
 
@@ -47,11 +70,13 @@ Result<std::pair<int, dataplane::PortId>> Emulation::Impl::endpoint(const std::s
     return make_error(ErrorCode::kFailedPrecondition,
                       "instance '{}' is on a graph-LSI (its NF-FG steers its traffic)", instance);
   }
-  if (intf.empty()) {
-    return std::pair{it->second.node, ifs.front().port};
-  }
-  std::string want = sanitize_interface_id(intf);
+  std::string want = intf.empty() ? ifs.front().name : sanitize_interface_id(intf);
   for (const auto& i : ifs) {
+    if (i.name == want && !i.host_bridge.empty()) {
+      return make_error(ErrorCode::kFailedPrecondition,
+                        "interface '{}' of '{}' is on the host bridge '{}', not on the switch",
+                        i.name, instance, i.host_bridge);
+    }
     if (i.name == want) {
       return std::pair{it->second.node, i.port};
     }
@@ -81,27 +106,27 @@ Result<InstanceState*> Emulation::Impl::find(const std::string& name) {
 
 Result<InterfaceInfo> Emulation::Impl::plug(runtime::ComputeInstance& compute,
                                             const std::string& name, dataplane::LsiId lsi,
-                                            const std::string& intf,
-                                            const std::optional<substrate::Cidr>& ip,
-                                            const std::optional<substrate::MacAddress>& mac) {
-  runtime::InterfaceSpec is;
-  is.name = intf;
-  is.ip = ip;
-  is.mac = mac;
+                                            const runtime::InterfaceSpec& is,
+                                            const std::optional<HostBridgeRequest>& bridge) {
   CL_ASSIGN_OR_RETURN(runtime::InterfaceStatus added, compute.add_interface(is));
-  std::string port_name = fmt::format("{}:{}", name, intf);
-  auto port = engine->add_port(lsi, port_name, added.host_ifname);
-  if (!port.ok()) {
-    (void)compute.remove_interface(intf);
-    return std::move(port).error();
-  }
   InterfaceInfo info;
-  info.name = intf;
-  info.ip = ip ? ip->to_string() : "";
+  info.name = is.name;
+  info.ip = is.ip ? is.ip->to_string() : "";
   info.mac = added.mac.to_string();
   info.host_ifname = added.host_ifname;
-  info.pop_port = port_name;
-  info.port = *port;
+  auto attached =
+      bridge ? bridge_port(added.host_ifname, *bridge)
+             : engine->add_port(lsi, fmt::format("{}:{}", name, is.name), added.host_ifname);
+  if (!attached.ok()) {
+    (void)compute.remove_interface(is.name);
+    return std::move(attached).error();
+  }
+  if (bridge) {
+    info.host_bridge = bridge->name;
+  } else {
+    info.pop_port = fmt::format("{}:{}", name, is.name);
+    info.port = *attached;
+  }
   return info;
 }
 
@@ -179,30 +204,14 @@ Result<ComputeInfo> Emulation::start_compute(const ComputeRequest& asked) {
   // Plan the interfaces before anything is created.
   std::vector<InterfaceRequest> wanted = request.interfaces;
   if (wanted.empty()) {
-    wanted.push_back({"emu0", "", ""});
+    wanted.push_back({.id = "emu0"});
   }
-  std::vector<PlannedInterface> planned;
+  std::vector<runtime::InterfaceSpec> planned;
   for (const auto& w : wanted) {
-    PlannedInterface p;
-    p.name = sanitize_interface_id(w.id.empty() ? "emu0" : w.id);
-    CL_RETURN_IF_ERROR(substrate::validate_ifname(p.name));
+    CL_ASSIGN_OR_RETURN(runtime::InterfaceSpec p, interface_spec(w));
     if (std::any_of(planned.begin(), planned.end(),
                     [&](const auto& o) { return o.name == p.name; })) {
       return make_error(ErrorCode::kInvalidArgument, "interface '{}' given twice", p.name);
-    }
-    if (!w.ip.empty()) {
-      auto ip = substrate::Cidr::parse(w.ip);
-      if (!ip.ok()) {
-        return std::move(ip).error().context(fmt::format("interface '{}'", p.name));
-      }
-      p.ip = *ip;
-    }
-    if (!w.mac.empty()) {
-      auto mac = substrate::MacAddress::parse(w.mac);
-      if (!mac.ok()) {
-        return std::move(mac).error().context(fmt::format("interface '{}'", p.name));
-      }
-      p.mac = *mac;
     }
     planned.push_back(std::move(p));
   }
@@ -230,7 +239,7 @@ Result<ComputeInfo> Emulation::start_compute(const ComputeRequest& asked) {
   // From here on, a failure undoes everything done so far.
   auto undo = [&](Error e) -> Error {
     for (const auto& i : inst.interfaces) {
-      (void)im.engine->remove_port(lsi, i.port);
+      im.unplug(lsi, i);
     }
     if (inst.compute) {
       (void)inst.compute->destroy();
@@ -256,8 +265,8 @@ Result<ComputeInfo> Emulation::start_compute(const ComputeRequest& asked) {
     return undo(std::move(made).error());
   }
   inst.compute = std::move(made).value();
-  for (const auto& p : planned) {
-    auto plugged = im.plug(*inst.compute, request.name, lsi, p.name, p.ip, p.mac);
+  for (size_t k = 0; k < planned.size(); ++k) {
+    auto plugged = im.plug(*inst.compute, request.name, lsi, planned[k], wanted[k].host_bridge);
     if (!plugged.ok()) {
       return undo(std::move(plugged).error());
     }
@@ -315,7 +324,7 @@ Status Emulation::stop_compute(const std::string& pop, const std::string& name) 
     (void)it->second.compute->exec({"/bin/sh", "-c", stop_cmd}, std::chrono::seconds(10));
   }
   for (const auto& i : it->second.interfaces) {
-    (void)im.engine->remove_port(it->second.lsi, i.port);
+    im.unplug(it->second.lsi, i);
     im.used_ips.erase(i.ip);
   }
   Status destroyed = it->second.compute->destroy();
@@ -367,31 +376,24 @@ Result<InterfaceInfo> Emulation::add_interface(const std::string& name,
   std::lock_guard lock(mu_);
   Impl& im = *impl_;
   CL_ASSIGN_OR_RETURN(InstanceState * inst, im.find(name));
-  std::string id = sanitize_interface_id(intf.id.empty() ? "emu0" : intf.id);
-  CL_RETURN_IF_ERROR(substrate::validate_ifname(id));
+  CL_ASSIGN_OR_RETURN(runtime::InterfaceSpec spec, interface_spec(intf));
+  const std::string& id = spec.name;
   for (const auto& i : inst->interfaces) {
     if (i.name == id) {
       return make_error(ErrorCode::kAlreadyExists, "instance '{}' already has interface '{}'", name,
                         id);
     }
   }
-  std::optional<substrate::Cidr> ip;
-  if (!intf.ip.empty()) {
-    CL_ASSIGN_OR_RETURN(ip, substrate::Cidr::parse(intf.ip));
+  if (!spec.ip) {
+    CL_ASSIGN_OR_RETURN(spec.ip, im.next_pool_address());
   }
-  std::optional<substrate::MacAddress> mac;
-  if (!intf.mac.empty()) {
-    CL_ASSIGN_OR_RETURN(mac, substrate::MacAddress::parse(intf.mac));
-  }
-  if (!ip) {
-    CL_ASSIGN_OR_RETURN(ip, im.next_pool_address());
-  }
-  CL_ASSIGN_OR_RETURN(InterfaceInfo info, im.plug(*inst->compute, name, inst->lsi, id, ip, mac));
+  CL_ASSIGN_OR_RETURN(InterfaceInfo info,
+                      im.plug(*inst->compute, name, inst->lsi, spec, intf.host_bridge));
   bool on_pop = inst->lsi == im.nodes[static_cast<size_t>(inst->node)].lsi;
   if (auto s =
           im.sync_learning(inst->node, on_pop ? std::vector{info} : std::vector<InterfaceInfo>{});
       !s.ok()) {
-    (void)im.engine->remove_port(inst->lsi, info.port);
+    im.unplug(inst->lsi, info);
     (void)inst->compute->remove_interface(id);
     return std::move(s).error();
   }
@@ -411,8 +413,13 @@ Status Emulation::remove_interface(const std::string& name, const std::string& i
   if (i == ifs.end()) {
     return make_error(ErrorCode::kNotFound, "instance '{}' has no interface '{}'", name, intf);
   }
-  CL_RETURN_IF_ERROR(im.engine->remove_port(inst->lsi, i->port));
+  if (i->host_bridge.empty()) {
+    CL_RETURN_IF_ERROR(im.engine->remove_port(inst->lsi, i->port));
+  }
   CL_RETURN_IF_ERROR(inst->compute->remove_interface(id));
+  if (!i->host_bridge.empty()) {
+    im.leave_host_bridge(i->host_bridge);
+  }
   im.used_ips.erase(i->ip);
   ifs.erase(i);
   (void)im.rewrite_hosts();

@@ -50,6 +50,13 @@ struct GraphLsiState {
   std::map<std::string, dataplane::PortId> host_devices;  // host-stack veths, tunnels -> port
 };
 
+// A bridge of the host side with instance interfaces in it (emulation_host_bridge.cc).
+struct HostBridge {
+  std::string ifname;   // kernel name
+  std::string address;  // CIDR
+  int members = 0;
+};
+
 // A host interface attached to a PoP's switch (attach_host_interface).
 struct HostInterface {
   int node = -1;
@@ -113,6 +120,8 @@ struct Emulation::Impl {
   LearningState learning;
   std::map<std::string, GraphLsiState> graph_lsis;
   std::map<std::string, HostInterface> host_interfaces;  // by interface name
+  std::map<std::string, HostBridge> host_bridges;        // by the request's name
+  substrate::Run* run_handle = nullptr;  // the Emulation's Run: kernel names and journal
   VlanPool vlans;
   uint32_t next_ip = 1;  // host part in the default pool 10.0.0.0/16
   std::set<std::string> used_ips;
@@ -150,9 +159,17 @@ struct Emulation::Impl {
   bool known_lsi(dataplane::LsiId lsi) const;
   // Plugs an interface into instance `name` (`compute`, already created) and switch `lsi`.
   Result<InterfaceInfo> plug(runtime::ComputeInstance& compute, const std::string& name,
-                             dataplane::LsiId lsi, const std::string& intf,
-                             const std::optional<substrate::Cidr>& ip,
-                             const std::optional<substrate::MacAddress>& mac);
+                             dataplane::LsiId lsi, const runtime::InterfaceSpec& intf,
+                             const std::optional<HostBridgeRequest>& bridge);
+  // Takes a plugged interface off its switch or host bridge (not out of the instance).
+  void unplug(dataplane::LsiId lsi, const InterfaceInfo& intf);
+  // A member more / fewer in a host bridge (made with the first, deleted with the last); the
+  // join answers the kernel name.
+  Result<std::string> join_host_bridge(const HostBridgeRequest& bridge);
+  void leave_host_bridge(const std::string& name);
+  // Puts the host end of an instance's veth into the bridge (joined): port 0, no switch port.
+  Result<dataplane::PortId> bridge_port(const std::string& host_ifname,
+                                        const HostBridgeRequest& bridge);
 
   // E-LAN plumbing without the lock or the name checks (emulation_chain.cc).
   Result<ElanInfo> create_elan(const std::string& name,

@@ -98,7 +98,7 @@ Status Emulation::Impl::sync_learning(int node, const std::vector<InterfaceInfo>
     spec.members.emplace_back(port, true);
   }
   auto join = [&](const InterfaceInfo& intf) {
-    if (in_elan.count(intf.port) == 0) {
+    if (intf.host_bridge.empty() && in_elan.count(intf.port) == 0) {
       spec.members.emplace_back(intf.port, false);
     }
   };

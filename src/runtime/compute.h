@@ -62,6 +62,9 @@ struct InterfaceSpec {
   std::optional<substrate::Cidr> ip;
   std::optional<substrate::MacAddress> mac;  // default: random locally administered
   std::optional<int> mtu;
+  // The instance's default route goes via this address (on this interface) when it has none yet
+  // (a Neutron subnet's gateway; a router's external gateway).
+  std::optional<substrate::IpAddress> gateway;
 };
 
 struct InterfaceStatus {

@@ -82,6 +82,24 @@ std::string InstanceNet::netns_path() const {
   return fmt::format("{}/{}", substrate::kNetnsDir, netns_);
 }
 
+namespace {
+
+// The default route via intf.gateway, unless there is one already (or no gateway).
+Status add_default_route(substrate::Rtnl& rtnl, const InterfaceSpec& intf) {
+  if (!intf.gateway) {
+    return ok_status();
+  }
+  CL_ASSIGN_OR_RETURN(auto routes, rtnl.list_routes(intf.gateway->family));
+  for (const auto& r : routes) {
+    if (r.destination.prefix_len == 0) {
+      return ok_status();
+    }
+  }
+  return rtnl.set_default_gateway(*intf.gateway, intf.name);
+}
+
+}  // namespace
+
 Result<InterfaceStatus> InstanceNet::add_interface(const InterfaceSpec& intf) {
   CL_RETURN_IF_ERROR(substrate::validate_ifname(intf.name));
   auto same = [&](const InterfaceStatus& i) { return i.name == intf.name; };
@@ -126,6 +144,9 @@ Result<InterfaceStatus> InstanceNet::add_interface(const InterfaceSpec& intf) {
     }
   }
   if (auto s = inside->set_up(intf.name, true); !s.ok()) {
+    return undo(std::move(s).error());
+  }
+  if (auto s = add_default_route(*inside, intf); !s.ok()) {
     return undo(std::move(s).error());
   }
   interfaces_.push_back(out);

@@ -348,6 +348,27 @@ Status Rtnl::create_vxlan(const VxlanSpec& spec) {
   return transact(nlh, what);
 }
 
+Status Rtnl::create_bridge(std::string_view name) {
+  std::string what = fmt::format("create bridge {}", name);
+  CL_RETURN_IF_ERROR(validate_ifname(name));
+  Request req;
+  req.start<ifinfomsg>(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL)->ifi_family = AF_UNSPEC;
+  nlmsghdr* nlh = req.nlh();
+  mnl_attr_put_strz(nlh, IFLA_IFNAME, std::string(name).c_str());
+  nlattr* linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+  mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
+  mnl_attr_nest_end(nlh, linkinfo);
+  return transact(nlh, what);
+}
+
+Status Rtnl::set_master(std::string_view name, std::string_view master) {
+  std::string what = fmt::format("enslave {} to {}", name, master);
+  CL_ASSIGN_OR_RETURN(int index, link_index(master, what));
+  return set_attribute(name, what, ok_status(), [index](nlmsghdr* nlh) {
+    mnl_attr_put_u32(nlh, IFLA_MASTER, static_cast<uint32_t>(index));
+  });
+}
+
 Status Rtnl::delete_link(std::string_view name) {
   std::string what = fmt::format("delete link {}", name);
   CL_RETURN_IF_ERROR(validate_ifname(name));

@@ -71,6 +71,10 @@ class Rtnl {
   Status create_veth(const VethSpec& spec);
   // Invalid names, a VNI beyond 24 bits or mixed address families fail and create nothing.
   Status create_vxlan(const VxlanSpec& spec);
+  // A Linux bridge (down, no address).
+  Status create_bridge(std::string_view name);
+  // Makes `name` a port of the bridge `master`.
+  Status set_master(std::string_view name, std::string_view master);
   Status delete_link(std::string_view name);
   Result<LinkInfo> get_link(std::string_view name);
   Result<std::vector<LinkInfo>> list_links();

@@ -48,8 +48,10 @@ def ping(binary, instance, address):
 
 def nothing_left(base, what):
     servers = openstack_json(base, "server", "list") or []
-    # The PoP's own network "default" (son-emu's floating network) is always there.
-    networks = [n for n in openstack_json(base, "network", "list") or [] if n["Name"] != "default"]
+    # The PoP's own networks are always there: "default" (son-emu's floating network) and
+    # "public" (DevStack's external network).
+    networks = [n for n in openstack_json(base, "network", "list") or []
+                if n["Name"] not in ("default", "public")]
     ports = openstack_json(base, "port", "list") or []
     check(not servers and not networks and not ports,
           f"{what}: no servers, networks or ports left "

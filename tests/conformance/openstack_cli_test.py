@@ -84,6 +84,9 @@ def exercise_pop(chainlab, pop, base, prefix, image_file):
     check(ping.returncode == 0 and " 0% packet loss" in ping.stdout,
           f"{pop}: server a pings server b on the same network")
 
+    if pop == POPS[0][0]:
+        exercise_l3(chainlab, base, prefix)
+
     # Unknown ids: the client's own "not found" messages and a non-zero exit.
     rc, out = openstack(base, "server", "show", "no-such-server")
     check(rc != 0 and "No server with a name or ID" in out, f"{pop}: server show unknown")
@@ -130,6 +133,87 @@ def exercise_pop(chainlab, pop, base, prefix, image_file):
                  ["network", "delete", f"{pop}-net"], ["image", "delete", f"{pop}-img"]):
         rc, out = openstack(base, *what)
         check(rc == 0, f"{pop}: {' '.join(what[:2])}")
+
+
+def exec_ping(chainlab, instance, address):
+    p = subprocess.run([chainlab, "exec", "-e", f"http://127.0.0.1:{REST_PORT}", instance, "--",
+                        "ping", "-c", "2", "-W", "2", address],
+                       capture_output=True, text=True, timeout=60)
+    return p.returncode == 0 and " 0% packet loss" in p.stdout
+
+
+def host_ping(address):
+    p = subprocess.run(["ping", "-c", "2", "-W", "2", address], capture_output=True, text=True,
+                       timeout=30)
+    return p.returncode == 0 and " 0% packet loss" in p.stdout
+
+
+def exercise_l3(chainlab, base, prefix):
+    """A router between the PoP's network and a second one, its gateway on "public", SNAT to the
+    host and a floating IP the host reaches; bad requests; everything taken apart again."""
+    pop = POPS[0][0]
+    log(f"== {pop}: routers, external network, floating IPs")
+    check(openstack_json(base, "network", "create", "l3-net") is not None, "l3: network create")
+    check(openstack_json(base, "subnet", "create", "--network", "l3-net", "--subnet-range",
+                         "10.63.0.0/24", "l3-sub") is not None, "l3: subnet create")
+    r = openstack_json(base, "router", "create", "r1")
+    check(r is not None, "l3: router create")
+    for sub in (f"{pop}-sub", "l3-sub"):
+        rc, out = openstack(base, "router", "add", "subnet", "r1", sub)
+        check(rc == 0, f"l3: router add subnet {sub} ({out.strip()})")
+    c = openstack_json(base, "server", "create", "--flavor", "m1.tiny", "--image", DEFAULT_IMAGE,
+                       "--network", "l3-net", f"{pop}-vm-c")
+    check(c is not None and c.get("status") == "ACTIVE", "l3: server on the second network")
+    c_addr = "10.63.0.2" if c and "10.63.0.2" in json.dumps(c.get("addresses")) else ""
+    check(c_addr != "", f"l3: server c has 10.63.0.2 ({c and c.get('addresses')})")
+    check(exec_ping(chainlab, f"{pop}-vm-a", c_addr),
+          "l3: a server pings a server on another network through the router")
+
+    # Bad requests: the client's error and nothing half-made.
+    check(openstack_json(base, "network", "create", "l3-wide") is not None, "l3: third network")
+    check(openstack_json(base, "subnet", "create", "--network", "l3-wide", "--subnet-range",
+                         "10.63.0.0/16", "l3-wide-sub") is not None, "l3: overlapping subnet")
+    rc, out = openstack(base, "router", "add", "subnet", "r1", "l3-wide-sub")
+    check(rc != 0 and "overlaps" in out, f"l3: an overlapping subnet on a router -> 400 ({out})")
+    ports = openstack_json(base, "port", "list", "--network", "l3-wide") or []
+    check(ports == [], "l3: the refused interface left no port")
+    rc, out = openstack(base, "subnet", "create", "--network", "l3-wide", "--subnet-range",
+                        "10.300.0.0/24", "bad")
+    check(rc != 0, "l3: a bad CIDR -> 400")
+    rc, out = openstack(base, "floating", "ip", "create", "--port", f"{pop}-p1", "l3-net")
+    check(rc != 0, f"l3: a floating IP on a network without a router gateway is refused")
+
+    rc, out = openstack(base, "router", "set", "--external-gateway", "public", "r1")
+    check(rc == 0, f"l3: router set --external-gateway public ({out.strip()})")
+    shown = openstack_json(base, "router", "show", "r1") or {}
+    gw = json.dumps(shown.get("external_gateway_info"))
+    check("172.24.4." in gw, f"l3: the gateway has an address of public ({gw})")
+    check(exec_ping(chainlab, f"{pop}-vm-a", "172.24.4.1"),
+          "l3: SNAT: a server without floating IP reaches the host")
+    fip = openstack_json(base, "floating", "ip", "create", "public") or {}
+    address = fip.get("floating_ip_address", "")
+    check(address.startswith("172.24.4."), f"l3: floating ip create ({address})")
+    rc, out = openstack(base, "server", "add", "floating", "ip", f"{pop}-vm-c", address)
+    check(rc == 0, f"l3: server add floating ip ({out.strip()})")
+    check(host_ping(address), f"l3: the host reaches server c at its floating IP {address}")
+    shown = openstack_json(base, "floating", "ip", "show", address) or {}
+    check(shown.get("status") == "ACTIVE" and shown.get("fixed_ip_address") == c_addr,
+          f"l3: floating ip show: ACTIVE, to {c_addr}")
+    rc, out = openstack(base, "router", "unset", "--external-gateway", "r1")
+    check(rc != 0, "l3: the gateway a floating IP uses stays (409)")
+
+    rc, out = openstack(base, "server", "remove", "floating", "ip", f"{pop}-vm-c", address)
+    check(rc == 0, "l3: server remove floating ip")
+    check(not host_ping(address), "l3: the address no longer answers")
+    for what in (["floating", "ip", "delete", address],
+                 ["router", "unset", "--external-gateway", "r1"],
+                 ["server", "delete", "--wait", f"{pop}-vm-c"],
+                 ["router", "remove", "subnet", "r1", f"{pop}-sub"],
+                 ["router", "remove", "subnet", "r1", "l3-sub"],
+                 ["router", "delete", "r1"],
+                 ["network", "delete", "l3-net"], ["network", "delete", "l3-wide"]):
+        rc, out = openstack(base, *what)
+        check(rc == 0, f"l3: {' '.join(what[:-1])} ({out.strip()})")
 
 
 def main():

@@ -27,7 +27,7 @@ class ElanUpdateTest : public ::testing::Test {
     ComputeRequest r;
     r.pop = pop;
     r.name = name;
-    r.interfaces = {{"net", ip, ""}};
+    r.interfaces = {{.id = "net", .ip = ip}};
     auto info = emu_->start_compute(r);
     ASSERT_TRUE(info.ok()) << info.error().message;
   }

@@ -161,7 +161,7 @@ TEST_F(EmulatorTest, ComputeAddRemoveStatusInterleaved) {
   bad.name = "vnf3";
   EXPECT_EQ(emu_->start_compute(bad).error().code, ErrorCode::kAlreadyExists);
   bad.name = "y";
-  bad.interfaces = {{"emu0", "10.0.0.300/24", ""}};
+  bad.interfaces = {{.id = "emu0", .ip = "10.0.0.300/24"}};
   EXPECT_EQ(emu_->start_compute(bad).error().code, ErrorCode::kInvalidArgument);
   bad.interfaces = {};
   bad.flavor = "huge";
@@ -281,6 +281,48 @@ TEST_F(EmulatorTest, InterfacesAddedAndRemovedAtRuntime) {
   auto links = emu_->exec("vnf1", {"ip", "-o", "link"}, 5s);
   EXPECT_EQ(links->output.find("extra"), std::string::npos);
   EXPECT_EQ(emu_->remove_interface("vnf1", "extra").error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(EmulatorTest, AHostBridgeJoinsInstanceInterfacesToTheHost) {
+  start(pops_line({"dc1"}, 1));
+  compute("dc1", "edge", {{.id = "emu0", .ip = "10.0.0.1/24"}});
+  compute("dc1", "edge2", {{.id = "emu0", .ip = "10.0.0.2/24"}});
+  HostBridgeRequest bridge{"ext-test", "172.31.250.1/24"};
+  auto added = emu_->add_interface(
+      "edge",
+      {.id = "ext", .ip = "172.31.250.2/24", .gateway = "172.31.250.1", .host_bridge = bridge});
+  ASSERT_TRUE(added.ok()) << added.error().message;
+  EXPECT_EQ(added->host_bridge, "ext-test");
+  EXPECT_EQ(added->port, 0u) << "not on the switch";
+  EXPECT_EQ(testing::run_command("ping -c 1 -W 2 172.31.250.2").status, 0)
+      << "the host reaches the instance over the bridge";
+  auto route = emu_->exec("edge", {"ip", "route", "show", "default"}, 5s);
+  ASSERT_TRUE(route.ok());
+  EXPECT_NE(route->output.find("via 172.31.250.1 dev ext"), std::string::npos) << route->output;
+
+  auto other =
+      emu_->add_interface("edge2", {.id = "ext",
+                                    .ip = "172.31.250.3/24",
+                                    .host_bridge = HostBridgeRequest{"ext-test", "1.2.3.4/8"}});
+  ASSERT_FALSE(other.ok()) << "one bridge, one address";
+  EXPECT_EQ(other.error().code, ErrorCode::kInvalidArgument);
+  ASSERT_TRUE(
+      emu_->add_interface("edge2", {.id = "ext", .ip = "172.31.250.3/24", .host_bridge = bridge})
+          .ok());
+  EXPECT_TRUE(ping("edge2", "172.31.250.2")) << "both are on the bridge";
+  ChainRequest c = chain("edge", "edge2");
+  c.src_intf = "ext";
+  c.dst_intf = "ext";
+  auto chained = emu_->set_chain(c);
+  ASSERT_FALSE(chained.ok()) << "no switch port to chain";
+  EXPECT_EQ(chained.error().code, ErrorCode::kFailedPrecondition);
+
+  ASSERT_TRUE(emu_->remove_interface("edge", "ext").ok());
+  EXPECT_EQ(testing::run_command("ip -o addr show | grep -q 172.31.250.1/24").status, 0)
+      << "the bridge stays while a member is left";
+  ASSERT_TRUE(emu_->stop_compute("dc1", "edge2").ok());
+  EXPECT_NE(testing::run_command("ip -o addr show | grep -q 172.31.250.1/24").status, 0)
+      << "the last member took the bridge with it";
 }
 
 TEST_F(EmulatorTest, SapIsReachableThroughAChain) {

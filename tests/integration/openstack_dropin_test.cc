@@ -15,6 +15,7 @@
 #include <gmock/gmock.h>
 
 #include <chrono>
+#include <set>
 
 #include "app/services.h"
 #include "common/fd.h"
@@ -205,7 +206,7 @@ class OpenStackDropinTest : public ::testing::Test {
     return fmt::format("http://127.0.0.1:{}{}", port, path);
   }
 
-  // The id of the PoP's network "default" (the one network a fresh PoP has).
+  // The id of the PoP's network "default".
   std::string default_network() {
     auto r = neutron("GET", "/v2.0/networks?name=default");
     EXPECT_EQ(r.body["networks"].size(), 1u) << r.body.dump();
@@ -281,9 +282,11 @@ TEST_F(OpenStackDropinTest, NovaTakesAnyProjectIdInThePathCheckedAgainstTheToken
 TEST_F(OpenStackDropinTest, EveryPopStartsWithSonEmusNetworkDefault) {
   auto nets = neutron("GET", "/v2.0/networks");
   ASSERT_EQ(nets.status, 200);
-  ASSERT_EQ(nets.body["networks"].size(), 1u);
+  ASSERT_EQ(nets.body["networks"].size(), 2u) << "default, and DevStack's external network";
   const json& net = nets.body["networks"][0];
   EXPECT_EQ(net["name"], "default");
+  EXPECT_EQ(nets.body["networks"][1]["name"], "public");
+  EXPECT_EQ(nets.body["networks"][1]["router:external"], true);
   EXPECT_EQ(net["shared"], false);
   EXPECT_EQ(net["router:external"], false);
   ASSERT_EQ(net["subnets"].size(), 1u);
@@ -463,8 +466,9 @@ TEST_F(OpenStackDropinTest, TheRealOpenStackClient) {
   };
 
   auto nets = os_json("network list");
-  ASSERT_EQ(nets.size(), 1u) << nets.dump();
-  EXPECT_EQ(nets[0]["Name"], "default");
+  ASSERT_EQ(nets.size(), 2u) << nets.dump();
+  std::set<std::string> names = {nets[0]["Name"], nets[1]["Name"]};
+  EXPECT_EQ(names, (std::set<std::string>{"default", "public"}));
   EXPECT_EQ(os_json("subnet show default-sub")["cidr"], "192.168.100.0/24");
   auto port = os_json("port create --network default p-a");
   EXPECT_THAT(port.dump(), HasSubstr("192.168.100."));

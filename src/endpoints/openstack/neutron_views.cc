@@ -78,9 +78,12 @@ json floating_ip_json(const openstack::FloatingIp& f) {
 json router_json(const openstack::Router& r) {
   json gw = nullptr;
   if (!r.external_network_id.empty()) {
-    gw = {{"network_id", r.external_network_id},
-          {"enable_snat", true},
-          {"external_fixed_ips", json::array()}};
+    json ips = json::array();
+    for (const auto& ip : r.gateway_ips) {
+      ips.push_back({{"subnet_id", ip.subnet_id}, {"ip_address", ip.ip_address}});
+    }
+    gw = {
+        {"network_id", r.external_network_id}, {"enable_snat", true}, {"external_fixed_ips", ips}};
   }
   return with_standard_attributes({{"name", r.name},
                                    {"admin_state_up", r.admin_state_up},

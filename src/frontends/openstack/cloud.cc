@@ -4,6 +4,8 @@
 #include <cassert>
 #include <ctime>
 
+#include <fmt/format.h>
+
 #include "common/names.h"
 #include "frontends/openstack/cloud.h"
 #include "frontends/openstack/cloud_internal.h"
@@ -197,6 +199,9 @@ Cloud::Cloud(emulator::Control& emulation, CloudConfig config, runtime::ImageSto
   if (config_.default_network) {
     create_default_network();
   }
+  if (!config_.external_cidr.empty()) {
+    create_external_network();
+  }
   if (!config_.default_image.empty()) {
     create_default_image();
   }
@@ -226,6 +231,36 @@ void Cloud::create_default_network() {
   sc.cidr = kDefaultSubnetCidr;
   [[maybe_unused]] auto s = create_subnet(sc);
   assert(s.ok());
+}
+
+void Cloud::create_external_network() {
+  NetworkCreate nc;
+  nc.name = kExternalNetworkName;
+  nc.external = true;
+  auto n = create_network(nc);
+  assert(n.ok());
+  SubnetCreate sc;
+  sc.network_id = n->id;
+  sc.name = kExternalSubnetName;
+  sc.cidr = config_.external_cidr;
+  auto s = create_subnet(sc);
+  if (!s.ok()) {  // a bad prefix in the configuration: no external network
+    (void)delete_network(n->id);
+    return;
+  }
+  external_network_id_ = n->id;
+}
+
+emulator::HostBridgeRequest Cloud::external_bridge_locked() const {
+  const Network* net = networks_.find(external_network_id_);
+  const Subnet* sub =
+      net == nullptr || net->subnet_ids.empty() ? nullptr : subnets_.find(net->subnet_ids.front());
+  std::string address;
+  if (sub != nullptr) {
+    auto cidr = substrate::Cidr::parse(sub->cidr);
+    address = fmt::format("{}/{}", sub->gateway_ip, cidr.ok() ? cidr->prefix_len : 32);
+  }
+  return {"ext-" + config_.pop.substr(0, 56), address};
 }
 
 Cloud::~Cloud() = default;

@@ -51,12 +51,20 @@ inline constexpr const char* kDefaultSubnetCidr = "192.168.100.0/24";
 // `openstack server create --image cirros-0.6.2-x86_64-disk` works with no upload.
 inline constexpr const char* kDefaultImageName = "cirros-0.6.2-x86_64-disk";
 
+// DevStack's external network, which a PoP starts with when CloudConfig::external_cidr is set: a
+// network "public" (router:external) with the subnet "public-subnet" over that prefix, realised as
+// a bridge on the host side holding the subnet's gateway (the first address). A router's gateway
+// and a server's port on it are plugged into that bridge: floating IPs and SNAT reach the host.
+inline constexpr const char* kExternalNetworkName = "public";
+inline constexpr const char* kExternalSubnetName = "public-subnet";
+
 struct CloudConfig {
   std::string pop;  // the emulated PoP the servers run in
   std::string region = "RegionOne";
   IdentityConfig identity;      // Keystone users, project, token lifetime
   bool default_network = true;  // start with the network kDefaultNetworkName and its subnet
   std::string default_image = kDefaultImageName;  // "": start with no image
+  std::string external_cidr;  // "172.24.4.0/24": start with kExternalNetworkName; "": none
 };
 
 // ---- Nova -----------------------------------------------------------------------------------
@@ -283,7 +291,7 @@ struct FloatingIpCreate {
   std::string description;
 };
 
-// Routers are bookkeeping only: the emulation does not route between networks.
+// A router with ports is a namespace forwarding between their subnets (cloud_router.cc).
 struct RouterInterface {
   std::string subnet_id;
   std::string port_id;
@@ -297,6 +305,11 @@ struct Router {
   std::string status = "ACTIVE";
   std::string external_network_id;  // "" = no gateway
   std::vector<RouterInterface> interfaces;
+  std::string gateway_port_id;  // its port on external_network_id ("" = none)
+  std::vector<FixedIp> gateway_ips;
+  std::string instance;  // the emulated instance that routes, while the router has ports
+  std::set<std::string> nat_addresses;  // floating addresses held on its gateway interface
+  bool nat_loaded = false;              // its NAT table is in the namespace
   std::string created_at;
   std::string updated_at;
 };
@@ -524,6 +537,25 @@ class Cloud {
   void sync_images_locked();
   Result<FloatingIp> associate_floating_ip_locked(FloatingIp& f, const std::string& port_id,
                                                   const std::string& fixed_ip_address);
+  // Routers (cloud_router.cc): the namespace made to match the record (started with the first
+  // port, stopped with the last), new ports plugged and joined to their networks.
+  Status realise_router_locked(Router& router);
+  Status sync_gateway_port_locked(Router& router);
+  // The router's NAT made to match its gateway and floating IPs (router_nat.h).
+  Status apply_router_nat_locked(Router& router);
+  // apply_router_nat_locked on the router `id`, if there is one.
+  Status apply_router_nat_locked(const std::string& id);
+  // The router that reaches `port`'s subnets and has its gateway on `network_id`, or null.
+  Router* router_reaching_locked(const std::string& network_id, const Port& port);
+  // The host bridge the external network's ports are plugged into.
+  emulator::HostBridgeRequest external_bridge_locked() const;
+  void create_external_network();
+  Status plug_router_ports_locked(Router& router, const std::vector<Port*>& ports);
+  Result<RouterInterface> new_router_port_locked(const Router& router,
+                                                 const std::string& subnet_id);
+  Result<RouterInterface> use_router_port_locked(const Router& router, const std::string& port_id);
+  Status check_router_subnet_locked(const Router& router, const Subnet& sub) const;
+  Status check_gateway_unused_locked(const Router& router) const;
 
   emulator::Control& emulation_;
   CloudConfig config_;
@@ -577,12 +609,15 @@ class Cloud {
   ResourceTable<Image> images_by_id_{"No image found with ID ", ""};
   std::map<std::string, std::string> image_data_;  // Glance-only uploaded bytes
   size_t next_instance_ = 0;
+  std::string external_network_id_;  // "" = the PoP has none
 };
 
 // ---- pure helpers (unit-tested)
 // ------------------------------------------------------------------
 
 bool is_uuid(std::string_view text);
+// Whether two prefixes ("10.0.0.0/24") share an address (false when either does not parse).
+bool cidrs_overlap(const std::string& a, const std::string& b);
 // A valid instance name from a server name: characters outside [A-Za-z0-9_.:-] become '-', a
 // leading non-alphanumeric is dropped, cut to 48 bytes, "server" when nothing is left.
 std::string sanitize_server_name(std::string_view name);

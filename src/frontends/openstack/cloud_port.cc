@@ -115,12 +115,21 @@ Result<Port> Cloud::update_port(const std::string& id, const PortUpdate& update)
 
 Status Cloud::delete_port(const std::string& id) {
   Writing lock(*this);
+  CL_ASSIGN_OR_RETURN(const Port* port, ports_.get(id));
+  bool router_owned = port->device_owner == "network:router_interface" ||
+                      port->device_owner == "network:router_gateway";
+  if (router_owned && routers_.contains(port->device_id)) {
+    return make_error(ErrorCode::kFailedPrecondition,
+                      "Port {} cannot be deleted directly via the port API: has device owner {}.",
+                      id, port->device_owner);
+  }
   return delete_port_locked(id);
 }
 
 Status Cloud::delete_port_locked(const std::string& id) {
   CL_ASSIGN_OR_RETURN(Port * port, ports_.get(id));
   Port& p = *port;
+  const std::string device_id = p.device_id;  // unbinding clears it
   if (p.binding) {
     // Detach from the server first, as Neutron does when a bound port is deleted.
     PortBinding b = *p.binding;
@@ -132,15 +141,21 @@ Status Cloud::delete_port_locked(const std::string& id) {
     (void)sync_network_locked(p.network_id);
     (void)emulation_.remove_interface(b.instance, b.interface);
   }
+  std::set<std::string> nat_routers;  // whose floating IPs pointed at the port
   for (auto& [fid, f] : floating_ips_) {
     if (f.port_id == id) {
+      nat_routers.insert(f.router_id);
       f.port_id.clear();
       f.fixed_ip_address.clear();
+      f.router_id.clear();
       f.status = "DOWN";
     }
   }
+  for (const auto& rid : nat_routers) {
+    (void)apply_router_nat_locked(rid);
+  }
   if (p.device_owner == "network:router_interface") {
-    if (Router* router = routers_.find(p.device_id)) {
+    if (Router* router = routers_.find(device_id)) {
       auto& ifs = router->interfaces;
       ifs.erase(std::remove_if(ifs.begin(), ifs.end(),
                                [&](const RouterInterface& ri) { return ri.port_id == id; }),
@@ -164,6 +179,14 @@ emulator::InterfaceRequest Cloud::interface_request_locked(const Port& port,
     auto cidr = sub == nullptr ? Result<substrate::Cidr>(make_error(ErrorCode::kNotFound, ""))
                                : substrate::Cidr::parse(sub->cidr);
     r.ip = fmt::format("{}/{}", ip.ip_address, cidr.ok() ? cidr->prefix_len : 32);
+    // What DHCP would hand out: the default route via the subnet's gateway (not for the port
+    // holding the gateway itself, a router's).
+    if (sub != nullptr && sub->gateway_ip != ip.ip_address) {
+      r.gateway = sub->gateway_ip;
+    }
+  }
+  if (!external_network_id_.empty() && port.network_id == external_network_id_) {
+    r.host_bridge = external_bridge_locked();
   }
   return r;
 }
@@ -201,8 +224,8 @@ std::set<std::string> Cloud::interface_names_locked(const Server& server) const 
 
 Status Cloud::sync_network_locked(const std::string& network_id) {
   Network* net = networks_.find(network_id);
-  if (net == nullptr) {
-    return ok_status();
+  if (net == nullptr || network_id == external_network_id_) {
+    return ok_status();  // the external network's ports meet in its host bridge
   }
   std::vector<std::pair<std::string, std::string>> members;
   for (const auto& [id, p] : ports_) {

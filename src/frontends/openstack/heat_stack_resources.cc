@@ -216,6 +216,17 @@ Status create_router(const CreateArgs& a, StackResource& r) {
   return a.created(a.cloud.create_router(req), r);
 }
 
+// The CIDR of a subnet of `router` that overlaps `sub`, or "".
+std::string overlapping_subnet(const Cloud& cloud, const Router& router, const Subnet& sub) {
+  for (const auto& ri : router.interfaces) {
+    auto other = cloud.get_subnet(ri.subnet_id);
+    if (other.ok() && cidrs_overlap(other->cidr, sub.cidr)) {
+      return other->cidr;
+    }
+  }
+  return "";
+}
+
 Status create_router_interface(const CreateArgs& a, StackResource& r) {
   CL_ASSIGN_OR_RETURN(RouterInterfaceSpec spec, parse_router_interface(a.props, a.path));
   auto router = find_router(a.cloud, spec.router);
@@ -229,6 +240,14 @@ Status create_router_interface(const CreateArgs& a, StackResource& r) {
   RouterInterface req;
   if (!spec.subnet.empty()) {
     CL_ASSIGN_OR_RETURN(Subnet sub, a.subnet(spec.subnet));
+    if (std::string other = overlapping_subnet(a.cloud, *router, sub); !other.empty()) {
+      r.realised = false;
+      r.physical_id = a.cloud.ids().uuid();
+      r.status_reason = fmt::format(
+          "subnet {} overlaps {} on the router (Neutron refuses it): recorded, not realised",
+          sub.cidr, other);
+      return ok_status();
+    }
     if (sub.gateway_ip.empty()) {  // plug the router in with a port of its own
       PortCreate pc;
       pc.network_id = sub.network_id;

@@ -18,10 +18,10 @@
 // Emulation leniency (the SONATA templates in ../shared/fixtures/heat rely on it, as son-emu
 // did): a subnet gateway outside its CIDR is dropped (Neutron allows it, the Cloud does not); a
 // server image missing from the image store runs as a plain native instance; a router interface
-// on a subnet without gateway gets a port of its own; a router interface or floating IP naming a
-// router / network that is neither in the stack nor in the Cloud is recorded, not realised
-// (routers are bookkeeping in the emulation). Each case is noted in the resource's
-// status_reason.
+// on a subnet without gateway gets a port of its own; a router interface on a subnet overlapping
+// one the router is already on (SONATA's templates join equal /29s with routers) and a router
+// interface or floating IP naming a router / network that is neither in the stack nor in the Cloud
+// are recorded, not realised. Each case is noted in the resource's status_reason.
 //
 // Thread-safe (one mutex serialises stack operations; the Cloud has its own).
 #pragma once

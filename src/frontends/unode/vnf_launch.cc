@@ -170,7 +170,7 @@ Result<emulator::ComputeRequest> compute_request(const Vnf& vnf, const NfTemplat
   std::string ports;
   for (const VnfPort& p : vnf.ports) {
     const std::string& ifname = ifnames.at(p.id);
-    r.interfaces.push_back({ifname, p.ip, p.mac});
+    r.interfaces.push_back({.id = ifname, .ip = p.ip, .mac = p.mac});
     ports += (ports.empty() ? "" : " ") + ifname;
   }
   for (const std::string& kv : vnf.env) {

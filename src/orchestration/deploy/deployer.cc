@@ -176,9 +176,10 @@ Status Deployer::start_node(const ServiceGraph& g, const std::string& id,
                             Deployment& dep, Rollback& guard) {
   for (const graph::Port& p : ports) {
     auto address = dep.addresses.find({id, p.id});
-    request.interfaces.push_back({p.id,
-                                  address == dep.addresses.end() ? "" : address->second.to_string(),
-                                  p.mac ? p.mac->to_string() : ""});
+    request.interfaces.push_back(
+        {.id = p.id,
+         .ip = address == dep.addresses.end() ? "" : address->second.to_string(),
+         .mac = p.mac ? p.mac->to_string() : ""});
   }
   bool sap = g.function(id) == nullptr;
   if (options_.prepare) {

@@ -81,6 +81,10 @@ class FakeControl final : public emulator::Control {
   const std::map<std::string, emulator::ComputeInfo>& instances() const { return instances_; }
   const std::map<std::string, emulator::ElanInfo>& elans() const { return elans_; }
   const std::vector<std::vector<std::string>>& execs() const { return execs_; }
+  // "instance:interface" -> the gateway its request named (only those that named one).
+  const std::map<std::string, std::string>& gateways() const { return gateways_; }
+  // Host bridge name -> address, of every interface request that named one.
+  const std::map<std::string, std::string>& host_bridges() const { return host_bridges_; }
 
   const emulator::Topology& topology() const override { return topology_; }
 
@@ -492,11 +496,18 @@ class FakeControl final : public emulator::Control {
                       : r.mac;
     emulator::InterfaceInfo out;
     out.name = r.id.empty() ? "emu0" : r.id;
+    if (!r.gateway.empty()) {
+      gateways_[name + ":" + out.name] = r.gateway;
+    }
     out.ip = ip;
     out.mac = mac;
     out.host_ifname = name + "." + out.name;
     out.pop_port = name + "-" + out.name;
     out.port = next_port_++;
+    if (r.host_bridge) {
+      out.host_bridge = r.host_bridge->name;
+      host_bridges_[r.host_bridge->name] = r.host_bridge->address;
+    }
     return out;
   }
 
@@ -508,6 +519,8 @@ class FakeControl final : public emulator::Control {
   std::map<std::string, emulator::ComputeInfo> instances_;
   std::map<std::string, emulator::ChainInfo> chains_;
   std::map<std::string, emulator::ElanInfo> elans_;
+  std::map<std::string, std::string> gateways_;
+  std::map<std::string, std::string> host_bridges_;
   std::vector<std::vector<std::string>> execs_;
   std::map<Op, int> calls_;
   std::map<Op, std::pair<int, ErrorCode>> failures_;
