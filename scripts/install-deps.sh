@@ -19,7 +19,7 @@ packages=(
   iproute2 iputils-ping iputils-arping ethtool iperf3 socat curl procps psmisc tcpdump
   # conformance (tests/conformance): the real OpenStack clients
   python3-openstackclient python3-heatclient python3-neutronclient python3-novaclient
-  python3-glanceclient python3-networking-sfc
+  python3-glanceclient python3-networking-sfc python3-openstacksdk
   # conformance (tests/conformance/sonemu_cli_conformance.py): what son-emu's CLI imports
   python3-requests python3-tabulate
   # conformance (tests/conformance/prometheus_conformance.py): the real Prometheus, promtool and

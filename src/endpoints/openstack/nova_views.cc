@@ -166,7 +166,8 @@ json interface_json(const openstack::Port& p) {
 
 namespace {
 
-// Addresses by network name (the id when the network has none or is gone).
+// Addresses by network name (the id when the network has none or is gone), each fixed one
+// followed by its floating IP, as Nova lists them.
 json addresses_json(const ServerView& v) {
   json addresses = json::object();
   for (const auto& p : v.ports) {
@@ -181,6 +182,12 @@ json addresses_json(const ServerView& v) {
                                      {"addr", ip.ip_address},
                                      {"OS-EXT-IPS:type", "fixed"},
                                      {"OS-EXT-IPS-MAC:mac_addr", p.mac_address}});
+      if (auto f = v.floating.find(ip.ip_address); f != v.floating.end()) {
+        addresses[net_name].push_back({{"version", 4},
+                                       {"addr", f->second},
+                                       {"OS-EXT-IPS:type", "floating"},
+                                       {"OS-EXT-IPS-MAC:mac_addr", p.mac_address}});
+      }
     }
   }
   return addresses;

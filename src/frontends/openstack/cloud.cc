@@ -209,8 +209,8 @@ Cloud::Cloud(emulator::Control& emulation, CloudConfig config, runtime::ImageSto
 }
 
 void Cloud::publish_locked() {
-  auto v =
-      std::make_shared<const ReadView>(ReadView{flavors_, servers_, networks_, subnets_, ports_});
+  auto v = std::make_shared<const ReadView>(
+      ReadView{flavors_, servers_, networks_, subnets_, ports_, floating_ips_});
   std::lock_guard lock(view_mu_);
   view_ = std::move(v);
 }

@@ -243,6 +243,7 @@ struct ServerView {
   std::vector<Port> ports;                           // in interface order
   std::map<std::string, std::string> network_names;  // of the ports' networks, by id
   std::optional<Flavor> flavor;                      // none if deleted since
+  std::map<std::string, std::string> floating;       // fixed address -> its floating IP
 };
 
 struct FixedIpRequest {
@@ -472,10 +473,10 @@ class Cloud {
   Status delete_port(const std::string& id);
 
   std::vector<FloatingIp> list_floating_ips() const {
-    return locked_list(mu_, floating_ips_, created_before<FloatingIp>);
+    return view()->floating_ips.list(created_before<FloatingIp>);
   }
   Result<FloatingIp> get_floating_ip(const std::string& id) const {
-    return locked_copy(mu_, floating_ips_, id);
+    return view()->floating_ips.copy(id);
   }
   Result<FloatingIp> create_floating_ip(const FloatingIpCreate& request);
   // port_id "" disassociates.
@@ -564,7 +565,8 @@ class Cloud {
   const IdSource& ids_;
   Identity identity_;
 
-  // What reads of servers, ports, networks, subnets and flavors are answered from: a copy of those
+  // What reads of servers, ports, networks, subnets, flavors and floating IPs are answered from: a
+  // copy of those
   // tables as the last write left them, published when each write releases mu_ (Writing). A
   // write holds mu_ across its kernel work (an instance starting: 100s of ms); a read waits
   // only for the pointer's copy, never for that (issue 16).
@@ -574,6 +576,7 @@ class Cloud {
     ResourceTable<Network> networks;
     ResourceTable<Subnet> subnets;
     ResourceTable<Port> ports;
+    ResourceTable<FloatingIp> floating_ips;
   };
   // mu_ for a call that may change the tables; the view is published when it ends.
   class Writing {

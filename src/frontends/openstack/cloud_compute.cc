@@ -260,7 +260,7 @@ Result<std::vector<Port>> Cloud::server_ports(const std::string& server_id) cons
 }
 
 ServerView Cloud::server_view_of(const ReadView& v, const Server& s) {
-  ServerView out{s, {}, {}, std::nullopt};
+  ServerView out{s, {}, {}, std::nullopt, {}};
   for (const auto& pid : s.port_ids) {
     if (const Port* p = v.ports.find(pid)) {
       out.ports.push_back(*p);
@@ -271,6 +271,11 @@ ServerView Cloud::server_view_of(const ReadView& v, const Server& s) {
   }
   if (const Flavor* f = v.flavors.find(s.flavor_id)) {
     out.flavor = *f;
+  }
+  for (const auto& [fid, f] : v.floating_ips) {
+    if (!f.port_id.empty() && std::count(s.port_ids.begin(), s.port_ids.end(), f.port_id) != 0) {
+      out.floating[f.fixed_ip_address] = f.floating_ip_address;
+    }
   }
   return out;
 }
