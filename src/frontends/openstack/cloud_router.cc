@@ -328,8 +328,16 @@ Result<RouterInterface> Cloud::use_router_port_locked(const Router& router,
   return RouterInterface{port->fixed_ips.front().subnet_id, port_id};
 }
 
-// Neutron's BadRequest when `sub` overlaps a subnet the router is already on.
+// Neutron's BadRequest when `sub` overlaps a subnet the router is already on; also for a subnet
+// of the PoP's external network (its gateway address is the host's: a router goes there through
+// its gateway).
 Status Cloud::check_router_subnet_locked(const Router& router, const Subnet& sub) const {
+  if (sub.network_id == external_network_id_) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "Bad router request: subnet {} is on the external network {}: set it as the "
+                      "router's gateway instead.",
+                      sub.id, sub.network_id);
+  }
   auto cidr = substrate::Cidr::parse(sub.cidr);
   for (const auto& ri : router.interfaces) {
     const Subnet* other = subnets_.find(ri.subnet_id);

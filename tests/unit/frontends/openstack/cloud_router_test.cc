@@ -294,6 +294,16 @@ TEST_F(CloudRouterTest, AFloatingIpNeedsARouterAndIsNattedByIt) {
   EXPECT_TRUE(set_gateway("").ok());
 }
 
+TEST_F(CloudRouterTest, AnInterfaceOnTheExternalNetworkIsABadRequest) {
+  auto net = cloud_->get_network(public_network());
+  ASSERT_TRUE(net.ok());
+  auto refused = attach(net->subnet_ids.front());
+  ASSERT_FALSE(refused.ok()) << "its gateway address is the host's";
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(ports_on(public_network()), 0u);
+  EXPECT_TRUE(emu_.instances().empty());
+}
+
 TEST_F(CloudRouterTest, AServerOnTheExternalNetworkIsInTheHostBridge) {
   auto s = chainlab::testing::server_on_networks(*cloud_, "edge", {public_network()});
   ASSERT_TRUE(s.ok()) << s.error().message;
