@@ -204,6 +204,70 @@ def failure_flow(pop, base, tmp):
     check(code == 300 and "v1.0" in body, "version document")
 
 
+CONDITIONAL = """\
+heat_template_version: 2018-08-31
+description: a web server; in prod also a router with its gateway on the external network
+parameters:
+  env:
+    type: string
+    default: dev
+    constraints: [{allowed_values: [dev, prod]}]
+conditions:
+  is_prod: {equals: [{get_param: env}, prod]}
+resources:
+  net: {type: OS::Neutron::Net}
+  subnet:
+    type: OS::Neutron::Subnet
+    properties: {network: {get_resource: net}, cidr: 10.91.0.0/24}
+  router:
+    type: OS::Neutron::Router
+    condition: is_prod
+    properties: {external_gateway_info: {network: public}}
+  router_if:
+    type: OS::Neutron::RouterInterface
+    condition: is_prod
+    properties: {router: {get_resource: router}, subnet: {get_resource: subnet}}
+  server:
+    type: OS::Nova::Server
+    properties:
+      name: {if: [is_prod, web-prod, web-dev]}
+      flavor: m1.tiny
+      image: cirros-0.6.2-x86_64-disk
+      networks: [{network: {get_resource: net}}]
+outputs:
+  gateway:
+    value: {get_attr: [router, external_gateway_info]}
+    condition: is_prod
+"""
+
+
+def conditional_flow(binary, pop, base, tmp):
+    """A template with a condition: created in dev (no router), updated to prod (a router whose
+    gateway is on public: the server reaches the host through it), deleted."""
+    log(f"[{pop}] conditions")
+    path = os.path.join(tmp, "conditional.yaml")
+    with open(path, "w") as f:
+        f.write(CONDITIONAL)
+    created = openstack_json(base, "stack", "create", "-t", path, "--wait", "cond")
+    check(created and created.get("stack_status") == "CREATE_COMPLETE", "conditional: create")
+    ids = resource_ids(base, "cond")
+    check(set(ids) == {"net", "subnet", "server"}, f"conditional: dev leaves the router out "
+          f"({sorted(ids)})")
+    check(outputs(base, "cond").get("gateway") is None, "conditional: its output is null")
+    updated = openstack_json(base, "stack", "update", "-t", path, "--parameter", "env=prod",
+                             "--wait", "cond")
+    check(updated and updated.get("stack_status") == "UPDATE_COMPLETE", "conditional: update")
+    ids = resource_ids(base, "cond")
+    check(set(ids) == {"net", "subnet", "server", "router", "router_if"},
+          f"conditional: prod adds the router ({sorted(ids)})")
+    gateway = outputs(base, "cond").get("gateway") or {}
+    check(bool(gateway.get("external_fixed_ips")), f"conditional: gateway output {gateway}")
+    host = (gateway.get("external_fixed_ips") or [{}])[0].get("ip_address", "").rsplit(".", 1)[0]
+    check(ping(binary, "web-prod", host + ".1"), "conditional: the prod server reaches the host")
+    rc, out = openstack(base, "stack", "delete", "--yes", "--wait", "cond")
+    check(rc == 0, f"conditional: delete ({out.strip()})")
+
+
 def main():
     if len(sys.argv) < 2:
         print(__doc__)
@@ -229,6 +293,7 @@ def main():
                 else:
                     log(f"[{pop}] fixtures not found in {FIXTURES}: skipped")
                 failure_flow(pop, base, tmp)
+                conditional_flow(binary, pop, base, tmp)
     finally:
         emu.stop()
     check_no_leftovers(binary)

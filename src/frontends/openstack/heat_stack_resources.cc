@@ -321,6 +321,19 @@ CreateHandler create_handler(ResourceType type) {
   return kHandlers.at(type);
 }
 
+// A router's external_gateway_info as Neutron shows it (null without a gateway).
+json gateway_info(const Router& rt) {
+  if (rt.external_network_id.empty()) {
+    return nullptr;
+  }
+  json ips = json::array();
+  for (const auto& ip : rt.gateway_ips) {
+    ips.push_back({{"subnet_id", ip.subnet_id}, {"ip_address", ip.ip_address}});
+  }
+  return {
+      {"network_id", rt.external_network_id}, {"enable_snat", true}, {"external_fixed_ips", ips}};
+}
+
 }  // namespace
 
 Status StackEngine::create_resource_locked(Stack& stack, const PlannedResource& planned) {
@@ -474,9 +487,7 @@ Result<json> StackEngine::attribute_locked(const Stack& stack, const std::string
               {"name", rt.name},
               {"status", rt.status},
               {"admin_state_up", rt.admin_state_up},
-              {"external_gateway_info", rt.external_network_id.empty()
-                                            ? json(nullptr)
-                                            : json{{"network_id", rt.external_network_id}}}};
+              {"external_gateway_info", gateway_info(rt)}};
       break;
     }
     case ResourceType::kRouterInterface:

@@ -2,6 +2,7 @@
 // graph and creation order, reference resolution at creation time, and plan diffs for updates.
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include <fmt/ranges.h>
 
@@ -187,11 +188,107 @@ Result<json> step(const json& value, const json& key, const std::string& where) 
   return error(where, fmt::format("cannot index {} with {}", hot::describe(value), key.dump()));
 }
 
+Result<json> substitute(const json& value, const StackPlan& plan, const std::string& path);
+
+// A condition's value (hot_template.h): `plan.conditions` holds every named condition already
+// (evaluate_conditions).
+Result<bool> condition_value(const json& c, const StackPlan& plan, const std::string& path) {
+  if (c.is_boolean()) {
+    return c.get<bool>();
+  }
+  if (c.is_string()) {
+    auto it = plan.conditions.find(c.get<std::string>());
+    if (it == plan.conditions.end()) {
+      return error(path, fmt::format("unknown condition '{}'", c.get<std::string>()));
+    }
+    return it->second;
+  }
+  std::string_view fn;
+  if (!hot::is_function(c, &fn)) {
+    return error(path, "expected a condition");
+  }
+  const json& args = c.begin().value();
+  std::string fpath = join(path, fn);
+  if (fn == "get_param") {
+    CL_ASSIGN_OR_RETURN(json v, substitute(c, plan, path));
+    if (!v.is_boolean()) {
+      return error(fpath, fmt::format("expected a boolean parameter, got {}", hot::describe(v)));
+    }
+    return v.get<bool>();
+  }
+  if (fn == "equals") {
+    CL_ASSIGN_OR_RETURN(json both, substitute(args, plan, fpath));
+    return both[0] == both[1];
+  }
+  if (fn == "not") {
+    CL_ASSIGN_OR_RETURN(bool v, condition_value(args, plan, fpath));
+    return !v;
+  }
+  bool all = fn == "and";
+  for (size_t i = 0; i < args.size(); ++i) {
+    CL_ASSIGN_OR_RETURN(bool v, condition_value(args[i], plan, hot::index(fpath, i)));
+    if (v != all) {
+      return v;
+    }
+  }
+  return all;
+}
+
+// The condition names a condition refers to (itself, or through not / and / or).
+void condition_names(const json& c, std::set<std::string>& out) {
+  std::string_view fn;
+  if (c.is_string()) {
+    out.insert(c.get<std::string>());
+  } else if (hot::is_function(c, &fn) && (fn == "not" || fn == "and" || fn == "or")) {
+    const json& args = c.begin().value();
+    if (args.is_array()) {
+      for (const auto& a : args) {
+        condition_names(a, out);
+      }
+    } else {
+      condition_names(args, out);
+    }
+  }
+}
+
+// Every named condition of `tmpl`, evaluated in dependency order (a condition may name others);
+// a cycle is an error.
+Status evaluate_conditions(const Template& tmpl, StackPlan& plan) {
+  std::set<std::string> evaluating;
+  std::function<Status(const std::string&)> evaluate = [&](const std::string& name) -> Status {
+    if (plan.conditions.count(name) != 0) {
+      return ok_status();
+    }
+    std::string path = join("conditions", name);
+    if (!evaluating.insert(name).second) {
+      return error(path, "the conditions refer to each other in a cycle");
+    }
+    std::set<std::string> named;
+    condition_names(tmpl.conditions.at(name), named);
+    for (const auto& other : named) {
+      if (tmpl.conditions.count(other) != 0) {
+        CL_RETURN_IF_ERROR(evaluate(other));
+      }
+    }
+    CL_ASSIGN_OR_RETURN(plan.conditions[name],
+                        condition_value(tmpl.conditions.at(name), plan, path));
+    return ok_status();
+  };
+  for (const auto& [name, c] : tmpl.conditions) {
+    CL_RETURN_IF_ERROR(evaluate(name));
+  }
+  return ok_status();
+}
+
 Result<json> substitute(const json& value, const StackPlan& plan, const std::string& path) {
   std::string_view fn;
   if (hot::is_function(value, &fn)) {
     const json& args = value.begin().value();
     std::string fpath = join(path, fn);
+    if (fn == "if") {
+      CL_ASSIGN_OR_RETURN(bool which, condition_value(args[0], plan, hot::index(fpath, 0)));
+      return substitute(args[which ? 1 : 2], plan, hot::index(fpath, which ? 1 : 2));
+    }
     if (fn == "get_param") {
       const json& name = args.is_array() ? args[0] : args;
       auto it = plan.parameters.find(name.get<std::string>());
@@ -529,25 +626,40 @@ Result<StackPlan> plan_stack(const Template& tmpl, const json& parameters,
       return error(path, "required parameter has no default and was not given");
     }
   }
+  CL_RETURN_IF_ERROR(evaluate_conditions(tmpl, plan));
+  std::vector<const ResourceDef*> kept;  // those whose condition holds
+  for (const auto& r : tmpl.resources) {
+    std::string cpath = join(join("resources", r.name), "condition");
+    CL_ASSIGN_OR_RETURN(bool on, r.condition.is_null() ? Result<bool>(true)
+                                                       : condition_value(r.condition, plan, cpath));
+    if (on) {
+      kept.push_back(&r);
+    }
+  }
   std::vector<PlannedResource> resources;
   std::set<std::string> names;
-  for (const auto& r : tmpl.resources) {
-    names.insert(r.name);
+  for (const ResourceDef* r : kept) {
+    names.insert(r->name);
   }
-  for (const auto& r : tmpl.resources) {
+  for (const ResourceDef* kept_def : kept) {
+    const ResourceDef& r = *kept_def;
     PlannedResource p;
     p.name = r.name;
     p.type = r.type;
     p.properties_path = join(join("resources", r.name), "properties");
     CL_ASSIGN_OR_RETURN(p.properties, substitute(r.properties, plan, p.properties_path));
-    p.needs.insert(r.depends_on.begin(), r.depends_on.end());
+    for (const auto& d : r.depends_on) {
+      if (names.count(d) != 0) {  // one its condition leaves out is no dependency
+        p.needs.insert(d);
+      }
+    }
     std::vector<PlannedResource> members;
     if (r.type == ResourceType::kResourceGroup) {
       CL_RETURN_IF_ERROR(expand_group(p, members, names));
       for (auto& m : members) {
         collect_refs(m.properties, m.references);
         m.needs.insert(m.references.begin(), m.references.end());
-        m.needs.insert(r.depends_on.begin(), r.depends_on.end());
+        m.needs.insert(p.needs.begin(), p.needs.end());
         names.insert(m.name);
       }
       p.needs.insert(p.members.begin(), p.members.end());
@@ -561,6 +673,14 @@ Result<StackPlan> plan_stack(const Template& tmpl, const json& parameters,
       resources.push_back(std::move(m));
     }
   }
+  for (const auto& p : resources) {
+    for (const auto& n : p.references) {
+      if (names.count(n) == 0) {
+        return error(p.properties_path,
+                     fmt::format("refers to resource '{}', which its condition leaves out", n));
+      }
+    }
+  }
   add_implicit_subnet_dependencies(resources);
   for (const auto& p : resources) {
     if (p.type != ResourceType::kResourceGroup) {
@@ -570,8 +690,15 @@ Result<StackPlan> plan_stack(const Template& tmpl, const json& parameters,
   CL_ASSIGN_OR_RETURN(plan.resources, creation_order(std::move(resources)));
   for (const auto& o : tmpl.outputs) {
     OutputDef out = o;
-    CL_ASSIGN_OR_RETURN(out.value,
-                        substitute(o.value, plan, join(join("outputs", o.name), "value")));
+    std::string opath = join("outputs", o.name);
+    CL_ASSIGN_OR_RETURN(bool on, o.condition.is_null() ? Result<bool>(true)
+                                                       : condition_value(o.condition, plan,
+                                                                         join(opath, "condition")));
+    if (on) {
+      CL_ASSIGN_OR_RETURN(out.value, substitute(o.value, plan, join(opath, "value")));
+    } else {
+      out.value = nullptr;  // Heat shows an output whose condition is false as null
+    }
     plan.outputs.push_back(std::move(out));
   }
   return plan;

@@ -83,7 +83,7 @@ bool one_of(std::string_view key, std::initializer_list<std::string_view> names)
 
 bool is_supported_function(std::string_view name) {
   return name == "get_param" || name == "get_resource" || name == "get_attr" ||
-         name == "str_replace" || name == "list_join";
+         name == "str_replace" || name == "list_join" || name == "if";
 }
 
 std::string describe(const json& value) {
@@ -372,16 +372,70 @@ bool is_pseudo_parameter(const std::string& name) {
   return name == "OS::stack_name" || name == "OS::stack_id" || name == "OS::project_id";
 }
 
+// What names in a template refer to: its resources, parameters and conditions (mappings).
+struct Scope {
+  const json& resources;
+  const json& parameters;
+  const json& conditions;
+};
+
+Status check_functions(const json& value, const std::string& path, const Scope& scope);
+
+// Checks a condition: true/false, the name of a condition, get_param, or equals [a, b], not x,
+// and [x, y, ...], or [x, y, ...] over conditions.
+Status check_condition(const json& value, const std::string& path, const Scope& scope) {
+  if (value.is_boolean()) {
+    return ok_status();
+  }
+  if (value.is_string()) {
+    if (!scope.conditions.is_object() || !scope.conditions.contains(value.get<std::string>())) {
+      return error(path, fmt::format("unknown condition '{}'", value.get<std::string>()));
+    }
+    return ok_status();
+  }
+  std::string_view fn;
+  if (!hot::is_function(value, &fn)) {
+    return error(path, "expected a condition: a boolean, a condition name or a condition function");
+  }
+  const json& args = value.begin().value();
+  std::string fpath = join(path, fn);
+  if (fn == "get_param") {
+    return check_functions(value, path, scope);
+  }
+  if (fn == "equals") {
+    if (!args.is_array() || args.size() != 2) {
+      return error(fpath, "expected a list of two values");
+    }
+    return check_functions(args, fpath, scope);
+  }
+  if (fn == "not") {
+    return check_condition(args, fpath, scope);
+  }
+  if (fn == "and" || fn == "or") {
+    if (!args.is_array() || args.size() < 2) {
+      return error(fpath, "expected a list of at least two conditions");
+    }
+    for (size_t i = 0; i < args.size(); ++i) {
+      CL_RETURN_IF_ERROR(check_condition(args[i], hot::index(fpath, i), scope));
+    }
+    return ok_status();
+  }
+  return error(path, fmt::format("unsupported condition function '{}' (supported: get_param, "
+                                 "equals, not, and, or)",
+                                 fn));
+}
+
 // Checks function syntax and references inside a resource's properties or an output's value.
-Status check_functions(const json& value, const std::string& path, const json& resources,
-                       const json& parameters) {
+Status check_functions(const json& value, const std::string& path, const Scope& scope) {
+  const json& resources = scope.resources;
+  const json& parameters = scope.parameters;
   std::string_view fn;
   if (hot::is_function(value, &fn)) {
     const json& args = value.begin().value();
     std::string fpath = join(path, fn);
     if (!hot::is_supported_function(fn)) {
       return error(path, fmt::format("unsupported intrinsic function '{}' (supported: get_param, "
-                                     "get_resource, get_attr, str_replace, list_join)",
+                                     "get_resource, get_attr, str_replace, list_join, if)",
                                      fn));
     }
     if (fn == "get_param") {
@@ -414,39 +468,60 @@ Status check_functions(const json& value, const std::string& path, const json& r
         return error(fpath, fmt::format("unknown resource '{}'", args[0].get<std::string>()));
       }
       for (size_t i = 1; i < args.size(); ++i) {
-        CL_RETURN_IF_ERROR(check_functions(args[i], hot::index(fpath, i), resources, parameters));
+        CL_RETURN_IF_ERROR(check_functions(args[i], hot::index(fpath, i), scope));
         if (!args[i].is_string() && !args[i].is_number_integer() && !args[i].is_object()) {
           return error(hot::index(fpath, i), "expected an attribute name, key or index");
         }
       }
       return ok_status();
     }
+    if (fn == "if") {
+      if (!args.is_array() || args.size() != 3) {
+        return error(fpath, "expected a list [condition, value if true, value if false]");
+      }
+      CL_RETURN_IF_ERROR(check_condition(args[0], hot::index(fpath, 0), scope));
+      CL_RETURN_IF_ERROR(check_functions(args[1], hot::index(fpath, 1), scope));
+      return check_functions(args[2], hot::index(fpath, 2), scope);
+    }
     if (fn == "str_replace") {
       if (!args.is_object() || !args.contains("template") || !args.contains("params") ||
           !args["params"].is_object()) {
         return error(fpath, "expected a mapping with 'template' and a 'params' mapping");
       }
-      return check_functions(args, fpath, resources, parameters);
+      return check_functions(args, fpath, scope);
     }
     // list_join
     if (!args.is_array() || args.size() < 2 || !args[0].is_string()) {
       return error(fpath, "expected a list [delimiter, list, ...]");
     }
     for (size_t i = 1; i < args.size(); ++i) {
-      CL_RETURN_IF_ERROR(check_functions(args[i], hot::index(fpath, i), resources, parameters));
+      CL_RETURN_IF_ERROR(check_functions(args[i], hot::index(fpath, i), scope));
     }
     return ok_status();
   }
   if (value.is_object()) {
     for (const auto& [k, v] : value.items()) {
-      CL_RETURN_IF_ERROR(check_functions(v, join(path, k), resources, parameters));
+      CL_RETURN_IF_ERROR(check_functions(v, join(path, k), scope));
     }
   } else if (value.is_array()) {
     for (size_t i = 0; i < value.size(); ++i) {
-      CL_RETURN_IF_ERROR(check_functions(value[i], hot::index(path, i), resources, parameters));
+      CL_RETURN_IF_ERROR(check_functions(value[i], hot::index(path, i), scope));
     }
   }
   return ok_status();
+}
+
+// A resource's or output's `condition`: a condition name or a boolean (null when absent).
+Result<json> condition_reference(const json& node, const std::string& path, const Scope& scope) {
+  if (!node.contains("condition") || node["condition"].is_null()) {
+    return json();
+  }
+  const json& c = node["condition"];
+  if (!c.is_string() && !c.is_boolean()) {
+    return error(join(path, "condition"), "expected a condition name or a boolean");
+  }
+  CL_RETURN_IF_ERROR(check_condition(c, join(path, "condition"), scope));
+  return c;
 }
 
 Result<ResourceDef> parse_resource(const std::string& name, const json& node,
@@ -465,8 +540,8 @@ Result<ResourceDef> parse_resource(const std::string& name, const json& node,
     return error(join(path, "type"), t.error().message);
   }
   r.type = *t;
-  if (node.contains("condition") || node.contains("external_id")) {
-    return error(path, "'condition' and 'external_id' are not supported");
+  if (node.contains("external_id")) {
+    return error(path, "'external_id' is not supported");
   }
   if (node.contains("properties") && !node["properties"].is_null()) {
     r.properties = node["properties"];
@@ -476,7 +551,10 @@ Result<ResourceDef> parse_resource(const std::string& name, const json& node,
   }
   const json& resources = tree["resources"];
   const json params = tree.contains("parameters") ? tree["parameters"] : json::object();
-  CL_RETURN_IF_ERROR(check_functions(r.properties, join(path, "properties"), resources, params));
+  const json conditions = tree.contains("conditions") ? tree["conditions"] : json::object();
+  Scope scope{resources, params, conditions};
+  CL_RETURN_IF_ERROR(check_functions(r.properties, join(path, "properties"), scope));
+  CL_ASSIGN_OR_RETURN(r.condition, condition_reference(node, path, scope));
   if (node.contains("depends_on") && !node["depends_on"].is_null()) {
     const json& d = node["depends_on"];
     std::string dpath = join(path, "depends_on");
@@ -584,8 +662,21 @@ Result<Template> parse_template(const json& tree) {
   if (tree.contains("description") && !tree["description"].is_null()) {
     CL_ASSIGN_OR_RETURN(t.description, string_field(tree["description"], "description"));
   }
-  if (tree.contains("conditions") && !tree["conditions"].is_null() && !tree["conditions"].empty()) {
-    return error("conditions", "conditions are not supported");
+  const json no_conditions = json::object();
+  const json& conditions = tree.contains("conditions") && !tree["conditions"].is_null()
+                               ? tree["conditions"]
+                               : no_conditions;
+  if (!conditions.is_object()) {
+    return error("conditions", "expected a mapping of condition name to condition");
+  }
+  {
+    const json params = tree.contains("parameters") ? tree["parameters"] : json::object();
+    const json no_resources = json::object();  // conditions cannot name resources
+    Scope scope{no_resources, params, conditions};
+    for (const auto& [name, expr] : conditions.items()) {
+      CL_RETURN_IF_ERROR(check_condition(expr, join("conditions", name), scope));
+      t.conditions[name] = expr;
+    }
   }
   if (tree.contains("parameters") && !tree["parameters"].is_null()) {
     const json& ps = tree["parameters"];
@@ -627,7 +718,9 @@ Result<Template> parse_template(const json& tree) {
         return error(opath, "missing key 'value'");
       }
       o.value = node["value"];
-      CL_RETURN_IF_ERROR(check_functions(o.value, join(opath, "value"), rs, params));
+      Scope scope{rs, params, conditions};
+      CL_RETURN_IF_ERROR(check_functions(o.value, join(opath, "value"), scope));
+      CL_ASSIGN_OR_RETURN(o.condition, condition_reference(node, opath, scope));
       t.outputs.push_back(std::move(o));
     }
   }

@@ -15,7 +15,9 @@
 // JSON trees; each resource's properties become a typed spec in hot_resources.h before use.
 //
 // Intrinsic functions: get_param (with a path into list/json parameters), get_resource,
-// get_attr (resource, attribute, optional path), str_replace, list_join. Resource types:
+// get_attr (resource, attribute, optional path), str_replace, list_join, if. Conditions (the
+// `conditions` section; a resource's or output's `condition`; if's first argument): booleans,
+// condition names, get_param, equals, not, and, or — evaluated by plan_stack. Resource types:
 // OS::Nova::Server, OS::Neutron::{Net,Subnet,Port,Router,RouterInterface,FloatingIP},
 // OS::Heat::ResourceGroup (count, resource_def, index_var; members are named "<group>-<index>").
 // See docs/api/heat.md.
@@ -72,12 +74,14 @@ struct ResourceDef {
   ResourceType type;
   nlohmann::json properties = nlohmann::json::object();  // functions unresolved
   std::vector<std::string> depends_on;
+  nlohmann::json condition;  // null, a condition name or a boolean: left out when false
 };
 
 struct OutputDef {
   std::string name;
   std::string description;
-  nlohmann::json value;  // functions unresolved
+  nlohmann::json value;      // functions unresolved
+  nlohmann::json condition;  // as a resource's: null (the value) when false
 };
 
 struct Template {
@@ -86,6 +90,7 @@ struct Template {
   std::vector<ParameterDef> parameters;  // template order
   std::vector<ResourceDef> resources;    // template order
   std::vector<OutputDef> outputs;
+  std::map<std::string, nlohmann::json> conditions;  // name -> condition, unevaluated
   nlohmann::json source;  // the template as a JSON tree (what GET .../template returns)
 
   const ResourceDef* find_resource(std::string_view name) const;
@@ -115,6 +120,7 @@ inline constexpr char kGroupMemberSeparator = '-';
 
 struct StackPlan {
   std::map<std::string, nlohmann::json> parameters;  // effective values, typed
+  std::map<std::string, bool> conditions;            // evaluated with the parameters
   std::vector<PlannedResource> resources;            // creation order (dependencies first)
   std::vector<OutputDef> outputs;                    // get_param substituted
 
