@@ -104,6 +104,25 @@ def openstack_json(base, *args):
         return None
 
 
+# ---- pings ---------------------------------------------------------------------------------------
+
+def ping_ok(argv, timeout=60):
+    """Whether `argv` (a ping of two echoes) got every answer."""
+    p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+    return p.returncode == 0 and " 0% packet loss" in p.stdout
+
+
+def exec_ping(chainlab, rest_port, instance, address):
+    """Two pings from inside `instance` (`chainlab exec` against the emulator on `rest_port`)."""
+    return ping_ok([chainlab, "exec", "-e", f"http://127.0.0.1:{rest_port}", instance, "--",
+                    "ping", "-c", "2", "-i", "0.2", "-W", "2", address])
+
+
+def host_ping(address):
+    """Two pings from the host (the test's own network namespace)."""
+    return ping_ok(["ping", "-c", "2", "-i", "0.2", "-W", "2", address], timeout=30)
+
+
 # ---- raw HTTP -----------------------------------------------------------------------------------
 
 def http(method, url, body=None, token=None, raw=None, timeout=30):

@@ -13,13 +13,12 @@ Exit 77 (skipped) when not root or when the openstack client is missing.
 """
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
 
-from harness import (Emulation, SKIPPED, check, check_no_leftovers, http, log, openstack,
-                     openstack_json, skip_reason, summary, token_and_project)
+from harness import (Emulation, SKIPPED, check, check_no_leftovers, exec_ping, http, log,
+                     openstack, openstack_json, skip_reason, summary, token_and_project)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.dirname(os.path.dirname(HERE))
@@ -37,13 +36,6 @@ def resource_ids(base, stack):
 def outputs(base, stack):
     show = openstack_json(base, "stack", "show", stack) or {}
     return {o["output_key"]: o["output_value"] for o in show.get("outputs", [])}
-
-
-def ping(binary, instance, address):
-    p = subprocess.run([binary, "exec", "-e", f"http://127.0.0.1:{REST_PORT}", instance, "--",
-                        "ping", "-c", "2", "-i", "0.2", "-W", "1", address],
-                       capture_output=True, text=True, timeout=60)
-    return p.returncode == 0 and " 0% packet loss" in p.stdout
 
 
 def nothing_left(base, what):
@@ -87,7 +79,8 @@ def own_template_flow(binary, pop, base):
     check(len(clients) == 1, f"one client {clients}")
     instance = out.get("server_instance")
     if clients:
-        check(ping(binary, instance, clients[0]), f"server pings client-0 at {clients[0]}")
+        check(exec_ping(binary, REST_PORT, instance, clients[0]),
+              f"server pings client-0 at {clients[0]}")
     before = resource_ids(base, stack)
     check(len(before) == 6, f"6 resources ({len(before)})")
 
@@ -103,7 +96,8 @@ def own_template_flow(binary, pop, base):
     clients = out.get("client_ips") or []
     check(len(clients) == 2, f"two clients {clients}")
     if len(clients) == 2:
-        check(ping(binary, instance, clients[1]), f"server pings the new client at {clients[1]}")
+        check(exec_ping(binary, REST_PORT, instance, clients[1]),
+              f"server pings the new client at {clients[1]}")
 
     rc, text = openstack(base, "stack", "update", "--existing", "--parameter", "count=0",
                          "--wait", stack)
@@ -263,7 +257,8 @@ def conditional_flow(binary, pop, base, tmp):
     gateway = outputs(base, "cond").get("gateway") or {}
     check(bool(gateway.get("external_fixed_ips")), f"conditional: gateway output {gateway}")
     host = (gateway.get("external_fixed_ips") or [{}])[0].get("ip_address", "").rsplit(".", 1)[0]
-    check(ping(binary, "web-prod", host + ".1"), "conditional: the prod server reaches the host")
+    check(exec_ping(binary, REST_PORT, "web-prod", host + ".1"),
+          "conditional: the prod server reaches the host")
     rc, out = openstack(base, "stack", "delete", "--yes", "--wait", "cond")
     check(rc == 0, f"conditional: delete ({out.strip()})")
 

@@ -11,13 +11,12 @@ Exit 77 (skipped) when not root or when the openstack client is missing.
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 
-from harness import (Emulation, SKIPPED, check, check_no_leftovers, http_json, log,
-                     openstack, openstack_json, skip_reason, summary)
+from harness import (Emulation, SKIPPED, check, check_no_leftovers, exec_ping, host_ping,
+                     http_json, log, openstack, openstack_json, skip_reason, summary)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REST_PORT = 15001
@@ -78,10 +77,7 @@ def exercise_pop(chainlab, pop, base, prefix, image_file):
     check(f"{prefix}.10" in a_addr, f"{pop}: first address of the allocation pool")
 
     # The servers are instances of this PoP: ping over the network's E-LAN.
-    ping = subprocess.run([chainlab, "exec", "-e", f"http://127.0.0.1:{REST_PORT}",
-                           f"{pop}-vm-a", "--", "ping", "-c", "2", "-W", "2", f"{prefix}.20"],
-                          capture_output=True, text=True, timeout=60)
-    check(ping.returncode == 0 and " 0% packet loss" in ping.stdout,
+    check(exec_ping(chainlab, REST_PORT, f"{pop}-vm-a", f"{prefix}.20"),
           f"{pop}: server a pings server b on the same network")
 
     if pop == POPS[0][0]:
@@ -135,19 +131,6 @@ def exercise_pop(chainlab, pop, base, prefix, image_file):
         check(rc == 0, f"{pop}: {' '.join(what[:2])}")
 
 
-def exec_ping(chainlab, instance, address):
-    p = subprocess.run([chainlab, "exec", "-e", f"http://127.0.0.1:{REST_PORT}", instance, "--",
-                        "ping", "-c", "2", "-W", "2", address],
-                       capture_output=True, text=True, timeout=60)
-    return p.returncode == 0 and " 0% packet loss" in p.stdout
-
-
-def host_ping(address):
-    p = subprocess.run(["ping", "-c", "2", "-W", "2", address], capture_output=True, text=True,
-                       timeout=30)
-    return p.returncode == 0 and " 0% packet loss" in p.stdout
-
-
 def exercise_l3(chainlab, base, prefix):
     """A router between the PoP's network and a second one, its gateway on "public", SNAT to the
     host and a floating IP the host reaches; bad requests; everything taken apart again."""
@@ -166,7 +149,7 @@ def exercise_l3(chainlab, base, prefix):
     check(c is not None and c.get("status") == "ACTIVE", "l3: server on the second network")
     c_addr = "10.63.0.2" if c and "10.63.0.2" in json.dumps(c.get("addresses")) else ""
     check(c_addr != "", f"l3: server c has 10.63.0.2 ({c and c.get('addresses')})")
-    check(exec_ping(chainlab, f"{pop}-vm-a", c_addr),
+    check(exec_ping(chainlab, REST_PORT, f"{pop}-vm-a", c_addr),
           "l3: a server pings a server on another network through the router")
 
     # Bad requests: the client's error and nothing half-made.
@@ -188,7 +171,7 @@ def exercise_l3(chainlab, base, prefix):
     shown = openstack_json(base, "router", "show", "r1") or {}
     gw = json.dumps(shown.get("external_gateway_info"))
     check("172.24.4." in gw, f"l3: the gateway has an address of public ({gw})")
-    check(exec_ping(chainlab, f"{pop}-vm-a", "172.24.4.1"),
+    check(exec_ping(chainlab, REST_PORT, f"{pop}-vm-a", "172.24.4.1"),
           "l3: SNAT: a server without floating IP reaches the host")
     fip = openstack_json(base, "floating", "ip", "create", "public") or {}
     address = fip.get("floating_ip_address", "")

@@ -10,11 +10,11 @@ Usage: openstacksdk_test.py CHAINLAB_BINARY [TOPOLOGY]
 Exit 77 (skipped) when not root or when openstacksdk is missing.
 """
 import os
-import subprocess
 import sys
 import time
 
-from harness import (Emulation, SKIPPED, check, check_no_leftovers, log, skip_reason, summary)
+from harness import (Emulation, SKIPPED, check, check_no_leftovers, host_ping, log, skip_reason,
+                     summary)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REST_PORT = 15001
@@ -29,12 +29,6 @@ def connect():
                              project_domain_name="Default", region_name="RegionOne",
                              identity_api_version="3", load_yaml_config=False,
                              load_envvars=False)
-
-
-def host_ping(address):
-    p = subprocess.run(["ping", "-c", "2", "-W", "2", address], capture_output=True, text=True,
-                       timeout=30)
-    return p.returncode == 0 and " 0% packet loss" in p.stdout
 
 
 def expect_error(what, exception, call):

@@ -220,35 +220,35 @@ std::shared_ptr<const Cloud::ReadView> Cloud::view() const {
   return view_;
 }
 
+Result<std::string> Cloud::create_seeded_network(const NetworkCreate& network,
+                                                 const std::string& subnet_name,
+                                                 const std::string& cidr) {
+  CL_ASSIGN_OR_RETURN(Network n, create_network(network));
+  SubnetCreate sc;
+  sc.network_id = n.id;
+  sc.name = subnet_name;
+  sc.cidr = cidr;
+  if (auto s = create_subnet(sc); !s.ok()) {
+    (void)delete_network(n.id);
+    return std::move(s).error();
+  }
+  return n.id;
+}
+
 void Cloud::create_default_network() {
   NetworkCreate nc;
   nc.name = kDefaultNetworkName;
-  auto n = create_network(nc);
-  assert(n.ok());
-  SubnetCreate sc;
-  sc.network_id = n->id;
-  sc.name = kDefaultSubnetName;
-  sc.cidr = kDefaultSubnetCidr;
-  [[maybe_unused]] auto s = create_subnet(sc);
-  assert(s.ok());
+  [[maybe_unused]] auto made = create_seeded_network(nc, kDefaultSubnetName, kDefaultSubnetCidr);
+  assert(made.ok());
 }
 
 void Cloud::create_external_network() {
   NetworkCreate nc;
   nc.name = kExternalNetworkName;
   nc.external = true;
-  auto n = create_network(nc);
-  assert(n.ok());
-  SubnetCreate sc;
-  sc.network_id = n->id;
-  sc.name = kExternalSubnetName;
-  sc.cidr = config_.external_cidr;
-  auto s = create_subnet(sc);
-  if (!s.ok()) {  // a bad prefix in the configuration: no external network
-    (void)delete_network(n->id);
-    return;
-  }
-  external_network_id_ = n->id;
+  // A bad prefix in the configuration: no external network.
+  external_network_id_ =
+      create_seeded_network(nc, kExternalSubnetName, config_.external_cidr).value_or("");
 }
 
 emulator::HostBridgeRequest Cloud::external_bridge_locked() const {

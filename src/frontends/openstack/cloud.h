@@ -551,6 +551,10 @@ class Cloud {
   // The host bridge the external network's ports are plugged into.
   emulator::HostBridgeRequest external_bridge_locked() const;
   void create_external_network();
+  // A network with one subnet over `cidr` (neither half left on failure); its id.
+  Result<std::string> create_seeded_network(const NetworkCreate& network,
+                                            const std::string& subnet_name,
+                                            const std::string& cidr);
   Status plug_router_ports_locked(Router& router, const std::vector<Port*>& ports);
   Result<RouterInterface> new_router_port_locked(const Router& router,
                                                  const std::string& subnet_id);
