@@ -283,10 +283,13 @@ TEST_F(OpenStackDropinTest, EveryPopStartsWithSonEmusNetworkDefault) {
   auto nets = neutron("GET", "/v2.0/networks");
   ASSERT_EQ(nets.status, 200);
   ASSERT_EQ(nets.body["networks"].size(), 2u) << "default, and DevStack's external network";
-  const json& net = nets.body["networks"][0];
+  // Neutron lists by id, so the order of the two is the order of their random ids.
+  const json& first = nets.body["networks"][0];
+  const json& net = first["name"] == "default" ? first : nets.body["networks"][1];
+  const json& ext = first["name"] == "default" ? nets.body["networks"][1] : first;
   EXPECT_EQ(net["name"], "default");
-  EXPECT_EQ(nets.body["networks"][1]["name"], "public");
-  EXPECT_EQ(nets.body["networks"][1]["router:external"], true);
+  EXPECT_EQ(ext["name"], "public");
+  EXPECT_EQ(ext["router:external"], true);
   EXPECT_EQ(net["shared"], false);
   EXPECT_EQ(net["router:external"], false);
   ASSERT_EQ(net["subnets"].size(), 1u);
