@@ -532,6 +532,8 @@ class Cloud {
                                                       const std::string& ifname) const;
   void mark_bound_locked(Port& port, const Server& server, const std::string& ifname);
   void unbind_port_locked(Port& port);
+  // Unbound, its network's E-LAN re-synced without it, its interface removed (if bound).
+  void unplug_port_locked(Port& port);
   // Interface names in use by a server's bound ports.
   std::set<std::string> interface_names_locked(const Server& server) const;
   Status sync_network_locked(const std::string& network_id);

@@ -137,9 +137,7 @@ Status Cloud::delete_port_locked(const std::string& id) {
       auto& ids = server->port_ids;
       ids.erase(std::remove(ids.begin(), ids.end(), id), ids.end());
     }
-    unbind_port_locked(p);
-    (void)sync_network_locked(p.network_id);
-    (void)emulation_.remove_interface(b.instance, b.interface);
+    unplug_port_locked(p);
   }
   std::set<std::string> nat_routers;  // whose floating IPs pointed at the port
   for (auto& [fid, f] : floating_ips_) {
@@ -199,6 +197,16 @@ void Cloud::mark_bound_locked(Port& port, const Server& server, const std::strin
   }
   port.status = "ACTIVE";
   port.updated_at = stamp();
+}
+
+void Cloud::unplug_port_locked(Port& port) {
+  if (!port.binding) {
+    return;
+  }
+  const PortBinding b = *port.binding;
+  unbind_port_locked(port);
+  (void)sync_network_locked(port.network_id);
+  (void)emulation_.remove_interface(b.instance, b.interface);
 }
 
 void Cloud::unbind_port_locked(Port& port) {

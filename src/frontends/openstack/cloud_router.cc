@@ -267,14 +267,10 @@ Result<RouterInterface> Cloud::add_router_interface(const std::string& router_id
   if (auto s = realise_router_locked(*router); !s.ok()) {
     router->interfaces.pop_back();
     Port& p = *ports_.find(ri.port_id);
-    if (p.binding) {
-      (void)emulation_.remove_interface(p.binding->instance, p.binding->interface);
-      p.binding.reset();
-    }
+    unplug_port_locked(p);
     if (request.subnet_id.empty()) {
-      p.device_id.clear();
+      unbind_port_locked(p);  // an unplugged port still names the router
       p.device_owner.clear();
-      p.status = "DOWN";
     } else {
       (void)delete_port_locked(ri.port_id);
     }

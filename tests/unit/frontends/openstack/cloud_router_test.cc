@@ -195,6 +195,23 @@ TEST_F(CloudRouterTest, AFailedPlugLeavesNoPortAndNoNamespace) {
   EXPECT_EQ(router_instance()->interfaces.size(), 1u) << "the first port stays";
 }
 
+// A failure after the port joined its network (here: the NAT step of a router with a gateway)
+// takes the port out of the network's E-LAN again.
+TEST_F(CloudRouterTest, AFailedNatStepLeavesTheNetworkAsItWas) {
+  ASSERT_TRUE(set_gateway(public_network()).ok());
+  auto [a, a_subnet] = network("a", "10.59.0.0/24");
+  ASSERT_TRUE(chainlab::testing::server_on_networks(*cloud_, "x", {a}).ok());
+  ASSERT_TRUE(chainlab::testing::server_on_networks(*cloud_, "y", {a}).ok());
+  ASSERT_EQ(emu_.elans().size(), 1u);
+  emu_.fail_nth(FakeControl::Op::kExec, 1);
+  ASSERT_FALSE(attach(a_subnet).ok());
+  ASSERT_EQ(emu_.elans().size(), 1u);
+  EXPECT_EQ(emu_.elans().begin()->second.members.size(), 2u) << "the router left the E-LAN";
+  EXPECT_EQ(ports_on(a), 2u) << "the servers' ports only";
+  ASSERT_NE(router_instance(), nullptr);
+  EXPECT_EQ(router_instance()->interfaces.size(), 1u) << "the gateway only";
+}
+
 TEST_F(CloudRouterTest, AnExistingFreePortBecomesARouterPort) {
   auto [a, a_subnet] = network("a", "10.58.0.0/24");
   std::string port = chainlab::testing::port_on(*cloud_, a, "gw");
