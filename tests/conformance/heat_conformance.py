@@ -4,7 +4,8 @@ through `openstack stack ...`): starts `chainlab run` with two PoPs (heat-topolo
 each PoP, creates / lists / shows / updates / deletes stacks from our own template
 (examples/heat/two-servers.yaml: servers really ping each other; an update keeps the ids of what
 did not change) and from the SONATA templates in ../shared/fixtures/heat; checks that a bad
-template is refused with a precise message, that a failing resource leaves nothing behind, and
+template is refused with a precise message, that a failing resource leaves nothing behind, that
+a nested template (examples/heat/nested) deploys and updates, and
 the error shape and 401 of the raw API. Stops the emulation at the end and checks that
 `chainlab cleanup --check` finds nothing.
 
@@ -263,6 +264,58 @@ def conditional_flow(binary, pop, base, tmp):
     check(rc == 0, f"conditional: delete ({out.strip()})")
 
 
+NESTED = os.path.join(SOURCE, "examples", "heat", "nested", "stack.yaml")
+
+
+def nested_flow(binary, pop, base, tmp):
+    """examples/heat/nested with the real client (it sends vnf.yaml and banner.txt as `files`):
+    the two VNFs of one nested template ping each other; an update turns on the nested template's
+    condition and adds only the monitoring port; nested templates in a cycle are refused and
+    leave nothing."""
+    log(f"[{pop}] nested template {os.path.relpath(NESTED, SOURCE)}")
+    created = openstack_json(base, "stack", "create", "-t", NESTED, "--wait", "chain")
+    check(created and created.get("stack_status") == "CREATE_COMPLETE",
+          f"nested: create ({created and created.get('stack_status_reason')})")
+    out = outputs(base, "chain")
+    check(out.get("front_ip") == "10.91.0.10" and out.get("back_ip") == "10.91.0.11",
+          f"nested: outputs from the nested stacks {out}")
+    check(exec_ping(binary, REST_PORT, out.get("front_instance") or "", "10.91.0.11"),
+          "nested: front pings back")
+    ids = resource_ids(base, "chain")
+    server = openstack_json(base, "server", "show", ids.get("front.server", "-")) or {}
+    check("chainlab VNF" in json.dumps(server.get("properties")),
+          f"nested: get_file content in the server's metadata {server.get('properties')}")
+    updated = openstack_json(base, "stack", "update", "-t", NESTED, "--parameter",
+                             "monitored=true", "--wait", "chain")
+    check(updated and updated.get("stack_status") == "UPDATE_COMPLETE", "nested: update")
+    after = resource_ids(base, "chain")
+    check(set(after) - set(ids) == {"back.monitor"} and
+          after.get("back.server") == ids.get("back.server"),
+          f"nested: the update adds the monitoring port only ({sorted(set(after) - set(ids))})")
+    check(bool(outputs(base, "chain").get("back_monitor_ip")), "nested: monitor output")
+    rc, text = openstack(base, "stack", "delete", "--yes", "--wait", "chain")
+    check(rc == 0, f"nested: delete ({text.strip()})")
+
+    # heatclient itself would recurse forever on such files: the raw API.
+    heat = base + 3004
+    token, project = token_and_project(base)
+    head = "heat_template_version: 2018-08-31\nresources:\n"
+    files = {"a.yaml": head + "  b: {type: b.yaml}\n",
+             "b.yaml": head + "  n: {type: OS::Neutron::Net}\n  a: {type: a.yaml}\n"}
+    code, body = http("POST", f"http://127.0.0.1:{heat}/v1/{project}/stacks", token=token,
+                      body={"stack_name": "loop", "files": files,
+                            "template": {"heat_template_version": "2018-08-31",
+                                         "resources": {"top": {"type": "a.yaml"}}}})
+    check(code == 400 and "nested templates form a cycle: a.yaml -> b.yaml -> a.yaml" in body,
+          f"nested: a cycle is refused ({code} {body[:200]})")
+    code, body = http("POST", f"http://127.0.0.1:{heat}/v1/{project}/stacks", token=token,
+                      body={"stack_name": "bad", "files": {"a.yaml": 3},
+                            "template": {"heat_template_version": "2018-08-31", "resources": {}}})
+    check(code == 400 and "files.a.yaml: expected a string" in body,
+          f"nested: files must be text ({code})")
+    nothing_left(base, "nested")
+
+
 def main():
     if len(sys.argv) < 2:
         print(__doc__)
@@ -289,6 +342,7 @@ def main():
                     log(f"[{pop}] fixtures not found in {FIXTURES}: skipped")
                 failure_flow(pop, base, tmp)
                 conditional_flow(binary, pop, base, tmp)
+                nested_flow(binary, pop, base, tmp)
     finally:
         emu.stop()
     check_no_leftovers(binary)

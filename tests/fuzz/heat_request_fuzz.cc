@@ -1,7 +1,7 @@
 // libFuzzer target: Heat stack requests (src/endpoints/openstack/heat.cc: parse_stack_request on
 // the JSON body of POST/PUT/PATCH /v1/<tenant>/stacks: template as an object or as YAML/JSON text,
-// parameters, environment) and, when a template came with it, the stack plan of those parameters
-// (plan_stack, frontends/openstack/hot_plan.cc).
+// parameters, environment, files with nested templates) and, when a template came with it, the
+// stack plan of those parameters (plan_stack, frontends/openstack/hot_plan.cc).
 //
 // Input: a selector byte (even: create, a template is required; odd: update), a query line
 // (unused), the body. Invariants: no exception; refusals are errors with a message that become a
@@ -31,8 +31,8 @@ void run(RequestInput& in) {
   if (r->template_tree.is_null() && r->template_text.empty()) {
     return;
   }
-  auto tmpl = r->template_tree.is_null() ? openstack::parse_template(r->template_text)
-                                         : openstack::parse_template(r->template_tree);
+  auto tmpl = r->template_tree.is_null() ? openstack::parse_template(r->template_text, r->files)
+                                         : openstack::parse_template(r->template_tree, r->files);
   check(tmpl.ok(), "the template parse_stack_request accepted parses");
   accepted(openstack::plan_stack(*tmpl, r->parameters, {{"OS::stack_name", r->name}}),
            "plan_stack");

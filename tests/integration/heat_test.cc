@@ -151,6 +151,45 @@ TEST_F(HeatTest, ServersOfAStackPingEachOther) {
   EXPECT_EQ(cloud_objects(), 0u);
 }
 
+// examples/heat/nested: two VNFs from one nested template, given as heatclient sends it (the
+// nested template and the get_file content in `files`).
+TEST_F(HeatTest, ANestedTemplateDeploysUpdatesAndDeletes) {
+  const std::string dir = CHAINLAB_SOURCE_DIR "/examples/heat/nested/";
+  StackRequest r = request("chain", read_file(dir + "stack.yaml").value_or(""));
+  for (const char* name : {"vnf.yaml", "banner.txt"}) {
+    r.files.files[name] = read_file(dir + name).value_or("");
+  }
+  auto s = engine_->create(r);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  ASSERT_EQ(s->status, "CREATE_COMPLETE") << s->status_reason;
+  auto out = outputs("chain");
+  EXPECT_EQ(out["front_ip"], "10.91.0.10");
+  EXPECT_EQ(out["back_ip"], "10.91.0.11");
+  EXPECT_TRUE(out["back_monitor_ip"].is_null()) << "not monitored";
+  auto before = ids("chain");
+  EXPECT_EQ(before.size(), 2u + 2u + 2u * 2u) << "net, subnet, 2 x (vnf, port, server)";
+  ASSERT_EQ(before.count("front.server"), 1u);
+  auto server = cloud_->get_server(before["front.server"]);
+  ASSERT_TRUE(server.ok());
+  EXPECT_EQ(server->metadata["banner"], "chainlab VNF") << "get_file";
+  EXPECT_TRUE(ping(out["front_instance"].get<std::string>(), "10.91.0.11"));
+  EXPECT_EQ(engine_->resource("chain", "front.server")->group, "front");
+  EXPECT_EQ(engine_->resource("chain", "front")->type, "vnf.yaml");
+
+  r.parameters = json{{"monitored", true}};
+  auto u = engine_->update("chain", r);
+  ASSERT_TRUE(u.ok()) << u.error().message;
+  ASSERT_EQ(u->status, "UPDATE_COMPLETE") << u->status_reason;
+  auto after = ids("chain");
+  EXPECT_EQ(after.size(), before.size() + 1) << "the back VNF's monitoring port";
+  EXPECT_EQ(after["front.server"], before["front.server"]);
+  EXPECT_EQ(after["back.server"], before["back.server"]);
+  EXPECT_TRUE(outputs("chain")["back_monitor_ip"].is_string());
+
+  ASSERT_TRUE(engine_->remove("chain").ok());
+  EXPECT_EQ(cloud_objects(), 0u);
+}
+
 TEST_F(HeatTest, UpdateAppliesOnlyTheDifference) {
   ASSERT_EQ(engine_->create(request("upd", kPair))->status, "CREATE_COMPLETE");
   auto before = ids("upd");

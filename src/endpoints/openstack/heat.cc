@@ -75,38 +75,70 @@ StackPath parse_stack_path(const std::string& text) {
   return p;
 }
 
+// The request's environment as a mapping (heatclient sends one; a YAML text is read too); null
+// when there is none.
+Result<json> environment_of(const json& body) {
+  if (!body.contains("environment") || body["environment"].is_null()) {
+    return json();
+  }
+  json env = body["environment"];
+  if (env.is_string()) {
+    CL_ASSIGN_OR_RETURN(env, openstack::yaml_to_json(env.get<std::string>(), "environment"));
+  }
+  if (!env.is_object() && !env.is_null()) {
+    return make_error(ErrorCode::kInvalidArgument, "environment: expected a mapping");
+  }
+  return env;
+}
+
+// A mapping of names to strings (the request's files, the registry's types).
+Result<std::map<std::string, std::string>> string_map(const json& node, std::string_view what) {
+  std::map<std::string, std::string> out;
+  if (node.is_null()) {
+    return out;
+  }
+  if (!node.is_object()) {
+    return make_error(ErrorCode::kInvalidArgument, "{}: expected a mapping", what);
+  }
+  for (const auto& [k, v] : node.items()) {
+    if (!v.is_string()) {
+      return make_error(ErrorCode::kInvalidArgument, "{}.{}: expected a string", what, k);
+    }
+    out[k] = v.get<std::string>();
+  }
+  return out;
+}
+
+// heatclient's `files` and the environment's resource_registry (its per-resource "resources"
+// section is not supported).
+Result<openstack::TemplateFiles> template_files(const json& body, const json& env) {
+  openstack::TemplateFiles f;
+  CL_ASSIGN_OR_RETURN(f.files, string_map(body.value("files", json()), "files"));
+  if (env.is_object() && env.contains("resource_registry")) {
+    json registry = env["resource_registry"];
+    if (registry.is_object() && registry.contains("resources")) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        "environment: resource_registry.resources is not supported");
+    }
+    CL_ASSIGN_OR_RETURN(f.registry, string_map(registry, "environment.resource_registry"));
+  }
+  return f;
+}
+
 // The request's parameters: environment.parameter_defaults (declared only) < environment
 // .parameters < parameters.
-Result<json> merged_parameters(const json& body, const openstack::Template* tmpl) {
+Result<json> merged_parameters(const json& body, const json& env, const openstack::Template* tmpl) {
   json out = json::object();
-  if (body.contains("environment") && !body["environment"].is_null()) {
-    json env = body["environment"];
-    if (env.is_string()) {
-      auto tree = openstack::yaml_to_json(env.get<std::string>(), "environment");
-      if (!tree.ok()) {
-        return std::move(tree).error();
-      }
-      env = *tree;
-    }
-    if (!env.is_object() && !env.is_null()) {
-      return make_error(ErrorCode::kInvalidArgument, "environment: expected a mapping");
-    }
-    if (env.is_object()) {
-      if (env.contains("resource_registry") && env["resource_registry"].is_object() &&
-          !env["resource_registry"].empty()) {
-        return make_error(ErrorCode::kInvalidArgument,
-                          "environment: resource_registry is not supported");
-      }
-      if (env.contains("parameter_defaults") && env["parameter_defaults"].is_object() && tmpl) {
-        for (const auto& [k, v] : env["parameter_defaults"].items()) {
-          if (tmpl->find_parameter(k) != nullptr) {
-            out[k] = v;
-          }
+  if (env.is_object()) {
+    if (env.contains("parameter_defaults") && env["parameter_defaults"].is_object() && tmpl) {
+      for (const auto& [k, v] : env["parameter_defaults"].items()) {
+        if (tmpl->find_parameter(k) != nullptr) {
+          out[k] = v;
         }
       }
-      if (env.contains("parameters") && env["parameters"].is_object()) {
-        out.update(env["parameters"]);
-      }
+    }
+    if (env.contains("parameters") && env["parameters"].is_object()) {
+      out.update(env["parameters"]);
     }
   }
   if (body.contains("parameters") && !body["parameters"].is_null()) {
@@ -145,16 +177,18 @@ Result<openstack::StackRequest> stack_request(const json& body, bool need_templa
   }
   // Parameters are checked against the template by the engine; defaults from the environment
   // need the declared names, so parse the template once here when there is one.
+  CL_ASSIGN_OR_RETURN(json env, environment_of(body));
+  CL_ASSIGN_OR_RETURN(r.files, template_files(body, env));
   std::optional<openstack::Template> tmpl;
   if (!r.template_tree.is_null() || !r.template_text.empty()) {
-    auto t = r.template_tree.is_null() ? openstack::parse_template(r.template_text)
-                                       : openstack::parse_template(r.template_tree);
+    auto t = r.template_tree.is_null() ? openstack::parse_template(r.template_text, r.files)
+                                       : openstack::parse_template(r.template_tree, r.files);
     if (!t.ok()) {
       return std::move(t).error();
     }
     tmpl = std::move(t).value();
   }
-  CL_ASSIGN_OR_RETURN(r.parameters, merged_parameters(body, tmpl ? &*tmpl : nullptr));
+  CL_ASSIGN_OR_RETURN(r.parameters, merged_parameters(body, env, tmpl ? &*tmpl : nullptr));
   if (auto t = body.find("timeout_mins"); t != body.end() && !t->is_null()) {
     CL_ASSIGN_OR_RETURN(int64_t mins, json_int(*t, "timeout_mins", 1, 525'600));  // a year
     r.timeout_mins = static_cast<int>(mins);

@@ -299,6 +299,7 @@ Status create_floating_ip(const CreateArgs& a, StackResource& r) {
   return a.created(a.cloud.create_floating_ip(req), r);
 }
 
+// A group or nested stack: its members are resources of their own; it gets an id.
 Status create_resource_group(const CreateArgs& a, StackResource& r) {
   r.physical_id = a.cloud.ids().uuid();
   return ok_status();
@@ -317,6 +318,7 @@ CreateHandler create_handler(ResourceType type) {
       {ResourceType::kRouterInterface, create_router_interface},
       {ResourceType::kFloatingIp, create_floating_ip},
       {ResourceType::kResourceGroup, create_resource_group},
+      {ResourceType::kNestedStack, create_resource_group},
   };
   return kHandlers.at(type);
 }
@@ -389,6 +391,7 @@ Status StackEngine::delete_resource_locked(Stack& stack, const std::string& name
         s = cloud_.delete_floating_ip(r.physical_id);
         break;
       case ResourceType::kResourceGroup:
+      case ResourceType::kNestedStack:
         break;
     }
   }
@@ -416,6 +419,11 @@ Result<json> StackEngine::attribute_locked(const Stack& stack, const std::string
       const PlannedResource* group = stack.plan.find(resource);
       assert(group != nullptr);
       return group_attribute(*group, attribute, refs);
+    }
+    case ResourceType::kNestedStack: {
+      const PlannedResource* nested = stack.plan.find(resource);
+      assert(nested != nullptr);
+      return nested_attribute(*nested, attribute, refs);
     }
     case ResourceType::kServer: {
       CL_ASSIGN_OR_RETURN(Server s, cloud_.get_server(r.physical_id));

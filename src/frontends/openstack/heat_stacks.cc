@@ -19,14 +19,19 @@ std::string value_text(const json& v) {
 Result<Template> parse_request_template(const StackRequest& request) {
   if (!request.template_tree.is_null()) {
     if (request.template_tree.is_string()) {
-      return parse_template(request.template_tree.get<std::string>());
+      return parse_template(request.template_tree.get<std::string>(), request.files);
     }
-    return parse_template(request.template_tree);
+    return parse_template(request.template_tree, request.files);
   }
   if (request.template_text.empty()) {
     return make_error(ErrorCode::kInvalidArgument, "template: no template given");
   }
-  return parse_template(request.template_text);
+  return parse_template(request.template_text, request.files);
+}
+
+// The type a resource is listed with: a template resource's as written.
+std::string type_label(const PlannedResource& r) {
+  return r.type_name.empty() ? resource_type_name(r.type) : r.type_name;
 }
 
 }  // namespace
@@ -106,7 +111,7 @@ Status StackEngine::create_all_locked(Stack& stack, const std::vector<std::strin
   for (const auto& name : names) {
     const PlannedResource* planned = stack.plan.find(name);
     assert(planned != nullptr);
-    const char* type = resource_type_name(planned->type);
+    const std::string type = type_label(*planned);
     event_locked(stack, name, "", type, stack.action + "_IN_PROGRESS", "state changed");
     auto s = create_resource_locked(stack, *planned);
     if (!s.ok()) {
@@ -236,7 +241,7 @@ Result<std::vector<StackResourceInfo>> StackEngine::resources(const std::string&
     const auto& r = it->second;
     StackResourceInfo info;
     info.name = planned.name;
-    info.type = resource_type_name(r.type);
+    info.type = type_label(planned);
     info.physical_id = r.physical_id;
     info.status = r.status;
     info.status_reason = r.status_reason;

@@ -41,13 +41,14 @@
 namespace chainlab::openstack {
 
 struct StackResourceInfo {
-  std::string name;  // logical name in the template ("<group>-<i>" for group members)
-  std::string type;  // "OS::Nova::Server", ...
+  std::string name;  // logical name in the template ("<group>-<i>" for group members,
+                     // "<template resource>.<name>" for a nested template's resources)
+  std::string type;  // "OS::Nova::Server", ..., or a template resource's type as written
   std::string physical_id;
   std::string status;  // CREATE_COMPLETE, UPDATE_COMPLETE, CREATE_FAILED, ...
   std::string status_reason;
   std::string updated_time;  // ISO 8601 UTC
-  std::string group;         // parent group for members
+  std::string group;         // parent group or template resource for members
   std::vector<std::string> needs;
 };
 
@@ -88,6 +89,7 @@ struct StackRequest {
   nlohmann::json template_tree;  // the template as an object, or
   std::string template_text;     // as YAML / JSON text (used when template_tree is null)
   nlohmann::json parameters = nlohmann::json::object();
+  TemplateFiles files;  // nested templates, get_file contents, the resource registry
   int timeout_mins = 0;
   bool existing = false;  // update only: PATCH semantics
 };

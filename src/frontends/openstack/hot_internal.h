@@ -45,6 +45,9 @@ Result<nlohmann::json> map_children(const nlohmann::json& value, std::string_vie
   }
   return value;
 }
+// `t` with every resource name, depends_on, get_resource and get_attr's resource prefixed (a
+// nested template's resources inside the outer stack; hot_nested.cc).
+Template prefixed(const Template& t, const std::string& prefix);
 // A short rendering of a value for error messages.
 std::string describe(const nlohmann::json& value);
 // A request or default value converted to the parameter's type and checked against its

@@ -1,5 +1,6 @@
-// HOT instantiation: parameters, get_param substitution, ResourceGroup expansion, the dependency
-// graph and creation order, reference resolution at creation time, and plan diffs for updates.
+// HOT instantiation: parameters, get_param substitution, ResourceGroup and nested template
+// expansion, the dependency graph and creation order, reference resolution at creation time, and
+// plan diffs for updates.
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -211,6 +212,9 @@ Result<bool> condition_value(const json& c, const StackPlan& plan, const std::st
   std::string fpath = join(path, fn);
   if (fn == "get_param") {
     CL_ASSIGN_OR_RETURN(json v, substitute(c, plan, path));
+    if (has_functions(v)) {
+      return error(fpath, "a condition cannot depend on a value known only at creation");
+    }
     if (!v.is_boolean()) {
       return error(fpath, fmt::format("expected a boolean parameter, got {}", hot::describe(v)));
     }
@@ -218,6 +222,9 @@ Result<bool> condition_value(const json& c, const StackPlan& plan, const std::st
   }
   if (fn == "equals") {
     CL_ASSIGN_OR_RETURN(json both, substitute(args, plan, fpath));
+    if (has_functions(both)) {
+      return error(fpath, "a condition cannot depend on a value known only at creation");
+    }
     return both[0] == both[1];
   }
   if (fn == "not") {
@@ -365,7 +372,7 @@ json replace_index(const json& value, const std::string& var, const std::string&
 
 // Expands one group into its members (appended to `out`) and fills the group's members list.
 Status expand_group(PlannedResource& group, std::vector<PlannedResource>& out,
-                    const std::set<std::string>& names) {
+                    const std::set<std::string>& names, const TemplateFiles& files) {
   const std::string path = join(join("resources", group.name), "properties");
   const json& p = group.properties;
   CL_RETURN_IF_ERROR(check_properties(ResourceType::kResourceGroup, p, path));
@@ -380,7 +387,12 @@ Status expand_group(PlannedResource& group, std::vector<PlannedResource>& out,
   std::string var = p.value("index_var", std::string("%index%"));
   const json& def = p["resource_def"];
   std::string dpath = join(path, "resource_def");
-  auto type = parse_resource_type(def["type"].get<std::string>());
+  const std::string type_name = def["type"].get<std::string>();
+  const std::string resolved = files.resolve(type_name);
+  auto type = parse_resource_type(resolved);
+  if (!type.ok() && files.files.count(resolved) != 0) {
+    type = ResourceType::kNestedStack;
+  }
   if (!type.ok()) {
     return error(join(dpath, "type"), type.error().message);
   }
@@ -397,6 +409,8 @@ Status expand_group(PlannedResource& group, std::vector<PlannedResource>& out,
                    fmt::format("member '{}' clashes with a resource of the same name", m.name));
     }
     m.type = *type;
+    m.type_name = type_name;
+    m.template_name = *type == ResourceType::kNestedStack ? resolved : "";
     m.properties = replace_index(props, var, std::to_string(i));
     m.properties_path = join(dpath, "properties");
     m.group = group.name;
@@ -494,7 +508,8 @@ void add_implicit_subnet_dependencies(std::vector<PlannedResource>& resources) {
   }
   for (auto& r : resources) {
     if (r.type == ResourceType::kNet || r.type == ResourceType::kSubnet ||
-        r.type == ResourceType::kRouter || r.type == ResourceType::kResourceGroup) {
+        r.type == ResourceType::kRouter || r.type == ResourceType::kResourceGroup ||
+        r.type == ResourceType::kNestedStack) {
       continue;
     }
     std::set<std::string> extra;
@@ -508,6 +523,194 @@ void add_implicit_subnet_dependencies(std::vector<PlannedResource>& resources) {
   }
 }
 
+// An output with get_param substituted; null when its condition is false (as Heat shows it).
+Result<OutputDef> plan_output(const OutputDef& o, const StackPlan& plan, const std::string& path) {
+  OutputDef out = o;
+  CL_ASSIGN_OR_RETURN(bool on, o.condition.is_null()
+                                   ? Result<bool>(true)
+                                   : condition_value(o.condition, plan, join(path, "condition")));
+  if (on) {
+    CL_ASSIGN_OR_RETURN(out.value, substitute(o.value, plan, join(path, "value")));
+  } else {
+    out.value = nullptr;
+  }
+  return out;
+}
+
+// Where a template being planned sits: the request's files and the templates it is nested in.
+struct Nesting {
+  const TemplateFiles& files;
+  std::vector<std::string> chain;  // template names from the stack's template down
+};
+
+Status plan_resources(const Template& tmpl, const StackPlan& plan, const Nesting& nest,
+                      std::vector<PlannedResource>& out, std::set<std::string>& names);
+
+Status check_size(const std::set<std::string>& names) {
+  if (names.size() > kMaxStackResources) {
+    return error("resources", fmt::format("the stack would have more than {} resources with its "
+                                          "groups and nested templates expanded",
+                                          kMaxStackResources));
+  }
+  return ok_status();
+}
+
+// A nested template's parameters and conditions: the template resource's properties (values
+// known only at creation, such as get_resource of the outer stack, are passed as they are).
+Result<StackPlan> nested_parameters(const Template& t, const PlannedResource& p,
+                                    const StackPlan& outer) {
+  StackPlan plan;
+  for (const char* name : {"OS::stack_name", "OS::stack_id", "OS::project_id"}) {
+    plan.parameters[name] = outer.parameters.at(name);
+  }
+  for (const auto& [key, value] : p.properties.items()) {
+    if (t.find_parameter(key) == nullptr) {
+      return error(join(p.properties_path, key),
+                   fmt::format("unknown property: template '{}' has no parameter of that name",
+                               p.template_name));
+    }
+  }
+  for (const auto& def : t.parameters) {
+    std::string path = join(p.properties_path, def.name);
+    if (p.properties.contains(def.name)) {
+      const json& v = p.properties[def.name];
+      CL_ASSIGN_OR_RETURN(plan.parameters[def.name], has_functions(v)
+                                                         ? Result<json>(v)
+                                                         : hot::convert_parameter(def, v, path));
+    } else if (def.default_value) {
+      plan.parameters[def.name] = *def.default_value;
+    } else {
+      return error(path, fmt::format("required: template '{}' gives this parameter no default",
+                                     p.template_name));
+    }
+  }
+  CL_RETURN_IF_ERROR(evaluate_conditions(t, plan));
+  return plan;
+}
+
+// A template resource expanded: its template's resources (renamed "<p>.<name>") go to `out`
+// and become p's members; its outputs become p's attributes.
+Status expand_nested(PlannedResource& p, const StackPlan& outer, const Nesting& nest,
+                     std::vector<PlannedResource>& out, std::set<std::string>& names) {
+  const std::string path = join(join("resources", p.name), "type");
+  if (std::find(nest.chain.begin(), nest.chain.end(), p.template_name) != nest.chain.end()) {
+    return error(path, fmt::format("nested templates form a cycle: {} -> {}",
+                                   fmt::join(nest.chain, " -> "), p.template_name));
+  }
+  if (nest.chain.size() >= kMaxNesting) {
+    return error(path, fmt::format("templates nest more than {} levels deep", kMaxNesting));
+  }
+  auto file = nest.files.files.find(p.template_name);
+  if (file == nest.files.files.end()) {
+    return error(path,
+                 fmt::format("template '{}' is not among the request's files", p.template_name));
+  }
+  auto inner = parse_template(file->second, nest.files);
+  if (!inner.ok()) {
+    std::string_view why = inner.error().message;
+    why.remove_prefix(why.starts_with("template: ") ? 10 : 0);
+    return error(path, fmt::format("{}: {}", p.template_name, why));
+  }
+  Template t = hot::prefixed(*inner, p.name + kNestedSeparator);
+  CL_ASSIGN_OR_RETURN(StackPlan plan, nested_parameters(t, p, outer));
+  Nesting deeper{nest.files, nest.chain};
+  deeper.chain.push_back(p.template_name);
+  std::vector<PlannedResource> parts;
+  CL_RETURN_IF_ERROR(plan_resources(t, plan, deeper, parts, names));
+  for (auto& r : parts) {
+    r.needs.insert(p.needs.begin(), p.needs.end());  // the nested stack waits for its inputs
+    if (r.group.empty()) {
+      r.group = p.name;
+    }
+    p.members.push_back(r.name);
+  }
+  p.needs.insert(p.members.begin(), p.members.end());
+  p.references.insert(p.members.begin(), p.members.end());
+  for (const auto& o : t.outputs) {
+    CL_ASSIGN_OR_RETURN(OutputDef planned, plan_output(o, plan, join(path, o.name)));
+    p.outputs[o.name] = std::move(planned.value);
+  }
+  for (auto& r : parts) {
+    out.push_back(std::move(r));
+  }
+  return ok_status();
+}
+
+// References and needs from p's properties; a nested stack expanded into `out`.
+Status complete(PlannedResource& p, const StackPlan& plan, const Nesting& nest,
+                std::vector<PlannedResource>& out, std::set<std::string>& names) {
+  collect_refs(p.properties, p.references);
+  p.needs.insert(p.references.begin(), p.references.end());
+  if (p.type == ResourceType::kNestedStack) {
+    CL_RETURN_IF_ERROR(expand_nested(p, plan, nest, out, names));
+  }
+  return check_size(names);
+}
+
+// A group's members planned (nested ones expanded) into `out` after the group.
+Status plan_group(PlannedResource& group, const StackPlan& plan, const Nesting& nest,
+                  std::vector<PlannedResource>& out, std::set<std::string>& names) {
+  std::vector<PlannedResource> members;
+  CL_RETURN_IF_ERROR(expand_group(group, members, names, nest.files));
+  std::vector<PlannedResource> parts;
+  for (auto& m : members) {
+    m.needs.insert(group.needs.begin(), group.needs.end());
+    names.insert(m.name);
+    CL_RETURN_IF_ERROR(complete(m, plan, nest, parts, names));
+    parts.push_back(std::move(m));
+  }
+  group.needs.insert(group.members.begin(), group.members.end());
+  group.references.insert(group.members.begin(), group.members.end());
+  out.push_back(std::move(group));
+  for (auto& m : parts) {
+    out.push_back(std::move(m));
+  }
+  return ok_status();
+}
+
+// The resources of `tmpl` whose condition holds, planned with `plan`'s parameters into `out`.
+Status plan_resources(const Template& tmpl, const StackPlan& plan, const Nesting& nest,
+                      std::vector<PlannedResource>& out, std::set<std::string>& names) {
+  std::vector<const ResourceDef*> kept;
+  for (const auto& r : tmpl.resources) {
+    std::string cpath = join(join("resources", r.name), "condition");
+    CL_ASSIGN_OR_RETURN(bool on, r.condition.is_null() ? Result<bool>(true)
+                                                       : condition_value(r.condition, plan, cpath));
+    if (!on) {
+      continue;
+    }
+    if (!names.insert(r.name).second) {
+      return error(join("resources", r.name), "clashes with a resource of the same name");
+    }
+    kept.push_back(&r);
+  }
+  CL_RETURN_IF_ERROR(check_size(names));
+  for (const ResourceDef* r : kept) {
+    PlannedResource p;
+    p.name = r->name;
+    p.type = r->type;
+    p.type_name = r->type_name;
+    p.template_name = r->template_name;
+    p.properties_path = join(join("resources", r->name), "properties");
+    CL_ASSIGN_OR_RETURN(p.properties, substitute(r->properties, plan, p.properties_path));
+    for (const auto& d : r->depends_on) {
+      if (names.count(d) != 0) {  // one its condition leaves out is no dependency
+        p.needs.insert(d);
+      }
+    }
+    if (p.type == ResourceType::kResourceGroup) {
+      CL_RETURN_IF_ERROR(plan_group(p, plan, nest, out, names));
+      continue;
+    }
+    std::vector<PlannedResource> parts;
+    CL_RETURN_IF_ERROR(complete(p, plan, nest, parts, names));
+    out.push_back(std::move(p));
+    for (auto& part : parts) {
+      out.push_back(std::move(part));
+    }
+  }
+  return ok_status();
+}
 }  // namespace
 
 namespace hot {
@@ -627,52 +830,9 @@ Result<StackPlan> plan_stack(const Template& tmpl, const json& parameters,
     }
   }
   CL_RETURN_IF_ERROR(evaluate_conditions(tmpl, plan));
-  std::vector<const ResourceDef*> kept;  // those whose condition holds
-  for (const auto& r : tmpl.resources) {
-    std::string cpath = join(join("resources", r.name), "condition");
-    CL_ASSIGN_OR_RETURN(bool on, r.condition.is_null() ? Result<bool>(true)
-                                                       : condition_value(r.condition, plan, cpath));
-    if (on) {
-      kept.push_back(&r);
-    }
-  }
   std::vector<PlannedResource> resources;
   std::set<std::string> names;
-  for (const ResourceDef* r : kept) {
-    names.insert(r->name);
-  }
-  for (const ResourceDef* kept_def : kept) {
-    const ResourceDef& r = *kept_def;
-    PlannedResource p;
-    p.name = r.name;
-    p.type = r.type;
-    p.properties_path = join(join("resources", r.name), "properties");
-    CL_ASSIGN_OR_RETURN(p.properties, substitute(r.properties, plan, p.properties_path));
-    for (const auto& d : r.depends_on) {
-      if (names.count(d) != 0) {  // one its condition leaves out is no dependency
-        p.needs.insert(d);
-      }
-    }
-    std::vector<PlannedResource> members;
-    if (r.type == ResourceType::kResourceGroup) {
-      CL_RETURN_IF_ERROR(expand_group(p, members, names));
-      for (auto& m : members) {
-        collect_refs(m.properties, m.references);
-        m.needs.insert(m.references.begin(), m.references.end());
-        m.needs.insert(p.needs.begin(), p.needs.end());
-        names.insert(m.name);
-      }
-      p.needs.insert(p.members.begin(), p.members.end());
-      p.references.insert(p.members.begin(), p.members.end());
-    } else {
-      collect_refs(p.properties, p.references);
-      p.needs.insert(p.references.begin(), p.references.end());
-    }
-    resources.push_back(std::move(p));
-    for (auto& m : members) {
-      resources.push_back(std::move(m));
-    }
-  }
+  CL_RETURN_IF_ERROR(plan_resources(tmpl, plan, Nesting{tmpl.files, {}}, resources, names));
   for (const auto& p : resources) {
     for (const auto& n : p.references) {
       if (names.count(n) == 0) {
@@ -683,22 +843,13 @@ Result<StackPlan> plan_stack(const Template& tmpl, const json& parameters,
   }
   add_implicit_subnet_dependencies(resources);
   for (const auto& p : resources) {
-    if (p.type != ResourceType::kResourceGroup) {
+    if (p.type != ResourceType::kResourceGroup && p.type != ResourceType::kNestedStack) {
       CL_RETURN_IF_ERROR(check_properties(p.type, p.properties, p.properties_path));
     }
   }
   CL_ASSIGN_OR_RETURN(plan.resources, creation_order(std::move(resources)));
   for (const auto& o : tmpl.outputs) {
-    OutputDef out = o;
-    std::string opath = join("outputs", o.name);
-    CL_ASSIGN_OR_RETURN(bool on, o.condition.is_null() ? Result<bool>(true)
-                                                       : condition_value(o.condition, plan,
-                                                                         join(opath, "condition")));
-    if (on) {
-      CL_ASSIGN_OR_RETURN(out.value, substitute(o.value, plan, join(opath, "value")));
-    } else {
-      out.value = nullptr;  // Heat shows an output whose condition is false as null
-    }
+    CL_ASSIGN_OR_RETURN(OutputDef out, plan_output(o, plan, join("outputs", o.name)));
     plan.outputs.push_back(std::move(out));
   }
   return plan;

@@ -83,7 +83,7 @@ bool one_of(std::string_view key, std::initializer_list<std::string_view> names)
 
 bool is_supported_function(std::string_view name) {
   return name == "get_param" || name == "get_resource" || name == "get_attr" ||
-         name == "str_replace" || name == "list_join" || name == "if";
+         name == "str_replace" || name == "list_join" || name == "if" || name == "get_file";
 }
 
 std::string describe(const json& value) {
@@ -377,7 +377,28 @@ struct Scope {
   const json& resources;
   const json& parameters;
   const json& conditions;
+  const TemplateFiles& files;
 };
+
+// `value` with every get_file replaced by the content it names (check_functions checked them).
+json inline_files(const json& value, const TemplateFiles& files) {
+  std::string_view fn;
+  if (hot::is_function(value, &fn) && fn == "get_file") {
+    return files.files.at(value.begin().value().get<std::string>());
+  }
+  if (!value.is_structured()) {
+    return value;
+  }
+  json out = value;
+  for (auto& child : out) {
+    child = inline_files(child, files);
+  }
+  return out;
+}
+
+bool looks_like_template(std::string_view type) {
+  return type.ends_with(".yaml") || type.ends_with(".template") || type.ends_with(".yml");
+}
 
 Status check_functions(const json& value, const std::string& path, const Scope& scope);
 
@@ -435,8 +456,20 @@ Status check_functions(const json& value, const std::string& path, const Scope& 
     std::string fpath = join(path, fn);
     if (!hot::is_supported_function(fn)) {
       return error(path, fmt::format("unsupported intrinsic function '{}' (supported: get_param, "
-                                     "get_resource, get_attr, str_replace, list_join, if)",
+                                     "get_resource, get_attr, str_replace, list_join, if, "
+                                     "get_file)",
                                      fn));
+    }
+    if (fn == "get_file") {
+      if (!args.is_string()) {
+        return error(fpath, "expected a file name");
+      }
+      if (scope.files.files.count(args.get<std::string>()) == 0) {
+        return error(fpath, fmt::format("No content found in the \"files\" section for get_file "
+                                        "path: {}",
+                                        args.get<std::string>()));
+      }
+      return ok_status();
     }
     if (fn == "get_param") {
       const json& name = args.is_array() && !args.empty() ? args[0] : args;
@@ -524,8 +557,33 @@ Result<json> condition_reference(const json& node, const std::string& path, cons
   return c;
 }
 
+// A resource's type: a built-in one, or a template of the request's files (through the
+// registry or by its name).
+Status parse_type(ResourceDef& r, const std::string& type, const std::string& path,
+                  const TemplateFiles& files) {
+  r.type_name = type;
+  std::string resolved = files.resolve(type);
+  auto t = parse_resource_type(resolved);
+  if (t.ok()) {
+    r.type = *t;
+    return ok_status();
+  }
+  if (files.files.count(resolved) != 0) {
+    r.type = ResourceType::kNestedStack;
+    r.template_name = resolved;
+    return ok_status();
+  }
+  if (looks_like_template(resolved)) {
+    return error(path, fmt::format("template '{}' is not among the request's files (heatclient "
+                                   "sends the files a template names)",
+                                   resolved));
+  }
+  return error(path, t.error().message);
+}
+
 Result<ResourceDef> parse_resource(const std::string& name, const json& node,
-                                   const std::string& path, const json& tree) {
+                                   const std::string& path, const json& tree,
+                                   const TemplateFiles& files) {
   CL_RETURN_IF_ERROR(check_keys(node, path,
                                 {"type", "properties", "depends_on", "metadata", "update_policy",
                                  "deletion_policy", "external_id", "condition"}));
@@ -535,11 +593,7 @@ Result<ResourceDef> parse_resource(const std::string& name, const json& node,
     return error(path, "missing key 'type'");
   }
   CL_ASSIGN_OR_RETURN(std::string type, string_field(node["type"], join(path, "type")));
-  auto t = parse_resource_type(type);
-  if (!t.ok()) {
-    return error(join(path, "type"), t.error().message);
-  }
-  r.type = *t;
+  CL_RETURN_IF_ERROR(parse_type(r, type, join(path, "type"), files));
   if (node.contains("external_id")) {
     return error(path, "'external_id' is not supported");
   }
@@ -552,8 +606,9 @@ Result<ResourceDef> parse_resource(const std::string& name, const json& node,
   const json& resources = tree["resources"];
   const json params = tree.contains("parameters") ? tree["parameters"] : json::object();
   const json conditions = tree.contains("conditions") ? tree["conditions"] : json::object();
-  Scope scope{resources, params, conditions};
+  Scope scope{resources, params, conditions, files};
   CL_RETURN_IF_ERROR(check_functions(r.properties, join(path, "properties"), scope));
+  r.properties = inline_files(r.properties, files);
   CL_ASSIGN_OR_RETURN(r.condition, condition_reference(node, path, scope));
   if (node.contains("depends_on") && !node["depends_on"].is_null()) {
     const json& d = node["depends_on"];
@@ -575,6 +630,9 @@ Result<ResourceDef> parse_resource(const std::string& name, const json& node,
 }  // namespace
 
 const char* resource_type_name(ResourceType type) {
+  if (type == ResourceType::kNestedStack) {
+    return "OS::Heat::Stack";
+  }
   for (const auto& t : kTypes) {
     if (t.type == type) {
       return t.name;
@@ -623,7 +681,12 @@ Result<json> yaml_to_json(const std::string& text, std::string_view source) {
   }
 }
 
-Result<Template> parse_template(const std::string& text) {
+std::string TemplateFiles::resolve(const std::string& type) const {
+  auto it = registry.find(type);
+  return it == registry.end() ? type : it->second;
+}
+
+Result<Template> parse_template(const std::string& text, const TemplateFiles& files) {
   std::string_view body = trim(text);
   if (!body.empty() && body.front() == '{') {
     auto tree = parse_json(body, "JSON");
@@ -632,16 +695,16 @@ Result<Template> parse_template(const std::string& text) {
                            ? tree.error().message
                            : "not valid JSON");
     }
-    return parse_template(*tree);
+    return parse_template(*tree, files);
   }
   auto tree = yaml_to_json(text, "template");
   if (!tree.ok()) {
     return std::move(tree).error();
   }
-  return parse_template(*tree);
+  return parse_template(*tree, files);
 }
 
-Result<Template> parse_template(const json& tree) {
+Result<Template> parse_template(const json& tree, const TemplateFiles& files) {
   if (tree.is_null()) {
     return error("", "empty document; expected a mapping with heat_template_version and resources");
   }
@@ -650,6 +713,7 @@ Result<Template> parse_template(const json& tree) {
                                  "parameter_groups", "resources", "outputs", "conditions"}));
   Template t;
   t.source = tree;
+  t.files = files;
   if (!tree.contains("heat_template_version")) {
     return error("", "missing key 'heat_template_version'");
   }
@@ -672,7 +736,7 @@ Result<Template> parse_template(const json& tree) {
   {
     const json params = tree.contains("parameters") ? tree["parameters"] : json::object();
     const json no_resources = json::object();  // conditions cannot name resources
-    Scope scope{no_resources, params, conditions};
+    Scope scope{no_resources, params, conditions, files};
     for (const auto& [name, expr] : conditions.items()) {
       CL_RETURN_IF_ERROR(check_condition(expr, join("conditions", name), scope));
       t.conditions[name] = expr;
@@ -696,7 +760,8 @@ Result<Template> parse_template(const json& tree) {
     return error("resources", "expected a mapping of resource name to definition");
   }
   for (const auto& [name, node] : rs.items()) {
-    CL_ASSIGN_OR_RETURN(ResourceDef r, parse_resource(name, node, join("resources", name), tree));
+    CL_ASSIGN_OR_RETURN(ResourceDef r,
+                        parse_resource(name, node, join("resources", name), tree, files));
     t.resources.push_back(std::move(r));
   }
   if (tree.contains("outputs") && !tree["outputs"].is_null()) {
@@ -718,8 +783,9 @@ Result<Template> parse_template(const json& tree) {
         return error(opath, "missing key 'value'");
       }
       o.value = node["value"];
-      Scope scope{rs, params, conditions};
+      Scope scope{rs, params, conditions, files};
       CL_RETURN_IF_ERROR(check_functions(o.value, join(opath, "value"), scope));
+      o.value = inline_files(o.value, files);
       CL_ASSIGN_OR_RETURN(o.condition, condition_reference(node, opath, scope));
       t.outputs.push_back(std::move(o));
     }

@@ -15,11 +15,16 @@
 // JSON trees; each resource's properties become a typed spec in hot_resources.h before use.
 //
 // Intrinsic functions: get_param (with a path into list/json parameters), get_resource,
-// get_attr (resource, attribute, optional path), str_replace, list_join, if. Conditions (the
+// get_attr (resource, attribute, optional path), str_replace, list_join, if, get_file (the
+// content of a file the request sent, inlined by parse_template). Conditions (the
 // `conditions` section; a resource's or output's `condition`; if's first argument): booleans,
 // condition names, get_param, equals, not, and, or — evaluated by plan_stack. Resource types:
 // OS::Nova::Server, OS::Neutron::{Net,Subnet,Port,Router,RouterInterface,FloatingIP},
-// OS::Heat::ResourceGroup (count, resource_def, index_var; members are named "<group>-<index>").
+// OS::Heat::ResourceGroup (count, resource_def, index_var; members are named "<group>-<index>"),
+// and template resources: a type naming a template of the request's `files` (directly or through
+// the environment's resource_registry) is a nested stack whose parameters are the resource's
+// properties and whose outputs are its attributes; plan_stack expands it into the stack as
+// "<resource>.<inner resource>" (cycles and more than kMaxNesting levels are refused).
 // See docs/api/heat.md.
 #pragma once
 
@@ -44,11 +49,28 @@ enum class ResourceType {
   kRouterInterface,  // OS::Neutron::RouterInterface
   kFloatingIp,       // OS::Neutron::FloatingIP
   kResourceGroup,    // OS::Heat::ResourceGroup
+  kNestedStack,      // a template resource (another template of the request's files)
 };
 
 const char* resource_type_name(ResourceType type);
 // InvalidArgument naming the supported types for anything else.
 Result<ResourceType> parse_resource_type(std::string_view name);
+
+// What a stack request brings besides its template: heatclient's `files` (nested templates and
+// get_file contents under the name or URL the template uses) and the environment's
+// resource_registry (a resource type -> a name in `files` or another type).
+struct TemplateFiles {
+  std::map<std::string, std::string> files;
+  std::map<std::string, std::string> registry;
+
+  // `type` through the registry (itself when not registered).
+  std::string resolve(const std::string& type) const;
+};
+
+// How deep templates may nest (Heat's max_nested_stack_depth) and how many resources a stack
+// may have with every group and nested template expanded (Heat's max_resources_per_stack).
+inline constexpr size_t kMaxNesting = 5;
+inline constexpr size_t kMaxStackResources = 1000;
 
 enum class ParameterType { kString, kNumber, kJson, kCommaDelimitedList, kBoolean };
 
@@ -72,6 +94,8 @@ struct ParameterDef {
 struct ResourceDef {
   std::string name;
   ResourceType type;
+  std::string type_name;      // as written ("OS::Nova::Server", "vnf.yaml", "My::VNF")
+  std::string template_name;  // kNestedStack: its key in TemplateFiles::files
   nlohmann::json properties = nlohmann::json::object();  // functions unresolved
   std::vector<std::string> depends_on;
   nlohmann::json condition;  // null, a condition name or a boolean: left out when false
@@ -92,31 +116,41 @@ struct Template {
   std::vector<OutputDef> outputs;
   std::map<std::string, nlohmann::json> conditions;  // name -> condition, unevaluated
   nlohmann::json source;  // the template as a JSON tree (what GET .../template returns)
+  TemplateFiles files;    // what the request sent with it
 
   const ResourceDef* find_resource(std::string_view name) const;
   const ParameterDef* find_parameter(std::string_view name) const;
 };
 
-// Parses a HOT template from YAML or JSON text. Errors: "template: <path>: <message>".
-Result<Template> parse_template(const std::string& text);
+// Parses a HOT template from YAML or JSON text. Errors: "template: <path>: <message>". `files`
+// resolves template resource types and get_file (a name missing from it is an error); the
+// Template keeps a copy.
+Result<Template> parse_template(const std::string& text, const TemplateFiles& files = {});
 // Parses a template already given as a JSON tree (heatclient sends the template as an object).
-Result<Template> parse_template(const nlohmann::json& tree);
+Result<Template> parse_template(const nlohmann::json& tree, const TemplateFiles& files = {});
 // YAML text -> JSON tree (plain scalars typed as YAML 1.2 core: int, float, bool, null).
 Result<nlohmann::json> yaml_to_json(const std::string& text, std::string_view source);
 
 // One resource of an instantiated stack.
 struct PlannedResource {
-  std::string name;  // group members: "<group>-<index>" (kGroupMemberSeparator)
+  std::string name;  // group members: "<group>-<index>" (kGroupMemberSeparator); resources of
+                     // a nested template: "<template resource>.<name>" (kNestedSeparator)
   ResourceType type;
+  std::string type_name;             // as written in the template
+  std::string template_name;         // kNestedStack: the nested template's key in the files
   nlohmann::json properties;         // get_param substituted; get_resource / get_attr remain
   std::string properties_path;       // where the properties are in the template, for errors
   std::set<std::string> references;  // resources named by get_resource / get_attr
   std::set<std::string> needs;       // references plus depends_on: must exist first
-  std::string group;                 // the group this is a member of, or empty
-  std::vector<std::string> members;  // a group's members in index order
+  std::string group;                 // the group or nested stack this is part of, or empty
+  std::vector<std::string> members;  // a group's members in index order; a nested stack's
+                                     // resources
+  std::map<std::string, nlohmann::json> outputs;  // a nested stack's: its attributes (functions
+                                                  // unresolved)
 };
 
 inline constexpr char kGroupMemberSeparator = '-';
+inline constexpr char kNestedSeparator = '.';
 
 struct StackPlan {
   std::map<std::string, nlohmann::json> parameters;  // effective values, typed
@@ -156,6 +190,11 @@ Result<nlohmann::json> resolve_value(const nlohmann::json& value, const Referenc
 Result<nlohmann::json> apply_attribute_path(const nlohmann::json& value,
                                             const std::vector<nlohmann::json>& path,
                                             const std::string& where);
+
+// get_attr on a nested stack: one of its template's outputs, "OS::stack_id", or
+// "resource.<name>[.<attribute>]" of one of its resources.
+Result<nlohmann::json> nested_attribute(const PlannedResource& nested, const std::string& attribute,
+                                        const ReferenceResolver& refs);
 
 // get_attr on a ResourceGroup: "refs" (member ids), "refs_map" ({"0": id, ...}),
 // "resource.<i>" (member i's id), "resource.<i>.<attribute>", or any member attribute (the list

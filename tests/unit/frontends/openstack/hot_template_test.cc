@@ -183,8 +183,13 @@ TEST(HotTemplate, BadTemplatesGetPreciseErrors) {
               HasSubstr("resources.n.properties: unknown property 'colour'"));
   EXPECT_THAT(err("  n: {type: OS::Neutron::Subnet, properties: {cidr: 10.0.0.0/24}}"),
               HasSubstr("resources.n.properties: missing required property 'network'"));
+  EXPECT_THAT(err("  n: {type: OS::Neutron::Net, properties: {name: {str_split: [',', x]}}}"),
+              HasSubstr("resources.n.properties.name: unsupported intrinsic function 'str_split'"));
   EXPECT_THAT(err("  n: {type: OS::Neutron::Net, properties: {name: {get_file: x}}}"),
-              HasSubstr("resources.n.properties.name: unsupported intrinsic function 'get_file'"));
+              HasSubstr("resources.n.properties.name.get_file: No content found in the \"files\" "
+                        "section for get_file path: x"));
+  EXPECT_THAT(err("  n: {type: vnf.yaml}"),
+              HasSubstr("resources.n.type: template 'vnf.yaml' is not among the request's files"));
   EXPECT_THAT(err("  n: {type: OS::Neutron::Net, depends_on: [m]}"),
               HasSubstr("resources.n.depends_on[0]: unknown resource 'm'"));
   EXPECT_THAT(err("  n: {type: OS::Neutron::Net, propertys: {}}"),
