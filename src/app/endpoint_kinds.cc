@@ -84,7 +84,12 @@ class OpenStackKind final : public EndpointKind {
             {p.glance, label_of(e, "glance")}};
   }
   Result<MadeEndpoints> make(AppContext& c, const EndpointEntry& e) const override {
-    auto services = make_openstack_services(c.emulation, e.pop, c.images);
+    // Signal URLs name an address the host reaches (loopback when listening everywhere).
+    std::string host = c.listen == "0.0.0.0" || c.listen == "::" ? "127.0.0.1" : c.listen;
+    std::string heat_url =
+        fmt::format("http://{}:{}", host.find(':') == std::string::npos ? host : "[" + host + "]",
+                    endpoints::OpenStackPorts::from_base(e.port).heat);
+    auto services = make_openstack_services(c.emulation, e.pop, c.images, heat_url);
     if (c.clouds != nullptr) {
       c.clouds->add({e.pop, services->cloud.get(), services->stacks.get()});
     }

@@ -9,6 +9,7 @@
 
 #include "app/run_token.h"
 #include "common/random.h"
+#include "endpoints/emulator/alarm_notifier.h"
 #include "endpoints/emulator/pushgateway.h"
 #include "endpoints/openstack/cloud_directory.h"
 #include "substrate/sock_diag.h"
@@ -120,6 +121,9 @@ Status start_monitor(RunningEmulation& running, const ServeOptions& options) {
                       monitor::Sampler::start(*running.emulation, monitor_options));
   running.monitor->add_listener([a = running.alarms.get()](const auto& r) { a->evaluate(r); });
   running.monitor->add_listener([e = running.exits.get()](const auto& r) { e->observe(r); });
+  running.notifier = std::make_unique<endpoints::AlarmNotifier>(
+      *running.events,
+      [](const std::string& w) { std::fprintf(stderr, "warning: %s\n", w.c_str()); });
   return ok_status();
 }
 
@@ -250,6 +254,7 @@ void stop_emulation(RunningEmulation& running) {
   if (running.events) {
     running.events->close();  // event streams end before their listeners stop
   }
+  running.notifier.reset();  // after its last post (a scale-out) while the endpoints still run
   for (auto& s : running.served) {
     s.listener->stop();
   }

@@ -16,6 +16,7 @@
 #include "common/cancel.h"
 #include "common/result.h"
 #include "emulator/emulation.h"
+#include "endpoints/emulator/alarm_notifier.h"
 #include "endpoints/http/http.h"
 #include "endpoints/http/http_auth.h"
 #include "endpoints/http/served_list.h"
@@ -41,12 +42,13 @@ struct RunningEmulation {
   std::unique_ptr<runtime::ImageStore> images;  // null when no store opens; outlives the rest
   std::unique_ptr<monitor::EventLog> events;    // the run's event stream; outlives its producers
   std::unique_ptr<emulator::Emulation> emulation;
-  std::unique_ptr<monitor::Alarms> alarms;          // evaluated by the monitor's thread
-  std::unique_ptr<monitor::InstanceExits> exits;    // likewise
-  std::unique_ptr<monitor::Sampler> monitor;        // reads the emulation; goes before it
-  std::unique_ptr<endpoints::Authenticator> auth;   // the run's token; outlives the listeners
-  std::vector<std::unique_ptr<Services>> services;  // behind the endpoints; outlive them
-  std::vector<ServedEndpoint> served;               // torn down before the rest, last first
+  std::unique_ptr<monitor::Alarms> alarms;             // evaluated by the monitor's thread
+  std::unique_ptr<monitor::InstanceExits> exits;       // likewise
+  std::unique_ptr<endpoints::AlarmNotifier> notifier;  // posts the alarms' actions
+  std::unique_ptr<monitor::Sampler> monitor;           // reads the emulation; goes before it
+  std::unique_ptr<endpoints::Authenticator> auth;      // the run's token; outlives the listeners
+  std::vector<std::unique_ptr<Services>> services;     // behind the endpoints; outlive them
+  std::vector<ServedEndpoint> served;                  // torn down before the rest, last first
   // What `served` holds, for the endpoints that show it (GET /emulator/endpoints, the dashboard).
   std::shared_ptr<endpoints::ServedList> served_list = std::make_shared<endpoints::ServedList>();
   // Its OpenStack PoPs, for GET /restapi/openstack (made by start_emulation).

@@ -9,7 +9,8 @@ namespace chainlab::app {
 
 std::unique_ptr<OpenStackServices> make_openstack_services(emulator::Control& control,
                                                            const std::string& pop,
-                                                           runtime::ImageStore* images) {
+                                                           runtime::ImageStore* images,
+                                                           const std::string& heat_url) {
   openstack::CloudConfig config;
   config.pop = pop;
   // DevStack's public network, one /24 per PoP: 172.24.4.0/24 for the first.
@@ -30,7 +31,7 @@ std::unique_ptr<OpenStackServices> make_openstack_services(emulator::Control& co
   auto services = std::make_unique<OpenStackServices>();
   services->cloud = std::make_unique<openstack::Cloud>(control, std::move(config), images);
   services->sfc = std::make_unique<openstack::Sfc>(*services->cloud, control);
-  services->stacks = std::make_unique<openstack::StackEngine>(*services->cloud);
+  services->stacks = std::make_unique<openstack::StackEngine>(*services->cloud, heat_url);
   return services;
 }
 

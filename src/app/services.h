@@ -40,10 +40,12 @@ struct OpenStackServices final : Services {
 
 // The Cloud of `pop` with the topology's Keystone users and token lifetime
 // (emulator.keystone), over the run's image store (`images` may be null: Glance-only records;
-// it and `control` must outlive the services), with its Sfc and StackEngine.
+// it and `control` must outlive the services), with its Sfc and StackEngine (`heat_url`: where
+// its Heat API listens, for the scaling policies' signal URLs).
 std::unique_ptr<OpenStackServices> make_openstack_services(emulator::Control& control,
                                                            const std::string& pop,
-                                                           runtime::ImageStore* images);
+                                                           runtime::ImageStore* images,
+                                                           const std::string& heat_url = "");
 
 // The gatekeeper: the catalogue opened (created) in `catalogue_dir`, damaged entries skipped with
 // a line in `warnings`, and the Gatekeeper over `control` with `options` (image_is_local set by

@@ -21,6 +21,7 @@ struct AlarmOptions {
   std::string value;
   std::string for_duration = "0";
   std::string hysteresis = "0";
+  std::vector<std::string> actions;
 };
 
 void print_alarms(const json& answer) {
@@ -40,6 +41,9 @@ void print_alarms(const json& answer) {
 int set_alarm(const AlarmOptions& o) {
   json rule = {{"metric", o.metric}, {"selector", o.selector}, {"op", o.op},
                {"value", o.value},   {"for", o.for_duration},  {"hysteresis", o.hysteresis}};
+  if (!o.actions.empty()) {
+    rule["actions"] = o.actions;
+  }
   return call_remote(
       connect(o.remote), o.remote,
       [&](RestClient& c) { return c.put("/restapi/alarms/" + o.name, rule); },
@@ -75,6 +79,8 @@ void add_alarm_command(CLI::App& app, CliContext& ctx) {
       ->capture_default_str();
   set->add_option("--hysteresis", s->hysteresis, "How far back it must fall to resolve")
       ->capture_default_str();
+  set->add_option("--action", s->actions,
+                  "URL to POST when it fires (repeatable; e.g. a Heat policy's alarm_url)");
   add_remote_options(*set, s->remote, ctx.env);
   auto [list, l] =
       add_leaf<AlarmOptions>(*alarm, ctx, "list", "Alarms and what fires", list_alarms);

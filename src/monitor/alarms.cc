@@ -64,6 +64,27 @@ Result<bool> comparison(const json& spec) {
   return op == ">";
 }
 
+Result<std::vector<std::string>> actions(const json& v) {
+  if (!v.is_array() || v.size() > kMaxAlarmActions) {
+    return make_error(ErrorCode::kInvalidArgument, "actions: a list of at most {} URLs",
+                      kMaxAlarmActions);
+  }
+  std::vector<std::string> out;
+  for (const auto& url : v) {
+    bool ok = url.is_string() && url.get<std::string>().starts_with("http://") &&
+              url.get<std::string>().size() <= 2048;
+    for (char c : ok ? url.get<std::string>() : std::string()) {
+      ok = ok && c > ' ' && c < 0x7f;
+    }
+    if (!ok) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        "actions: http:// URLs of at most 2048 printable ASCII bytes");
+    }
+    out.push_back(url.get<std::string>());
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<AlarmRule> parse_alarm_rule(const json& spec) {
@@ -86,17 +107,24 @@ Result<AlarmRule> parse_alarm_rule(const json& spec) {
   if (spec.contains("hysteresis")) {
     CL_ASSIGN_OR_RETURN(r.hysteresis, number(spec["hysteresis"], "hysteresis", 0));
   }
+  if (spec.contains("actions") && !spec["actions"].is_null()) {
+    CL_ASSIGN_OR_RETURN(r.actions, actions(spec["actions"]));
+  }
   return r;
 }
 
 json alarm_rule_json(const AlarmRule& r) {
-  return {{"name", r.name},
-          {"metric", r.metric},
-          {"selector", r.selector},
-          {"op", r.above ? ">" : "<"},
-          {"value", r.value},
-          {"for", format_duration(static_cast<uint64_t>(r.for_duration.count()) * 1'000'000)},
-          {"hysteresis", r.hysteresis}};
+  json out = {{"name", r.name},
+              {"metric", r.metric},
+              {"selector", r.selector},
+              {"op", r.above ? ">" : "<"},
+              {"value", r.value},
+              {"for", format_duration(static_cast<uint64_t>(r.for_duration.count()) * 1'000'000)},
+              {"hysteresis", r.hysteresis}};
+  if (!r.actions.empty()) {
+    out["actions"] = r.actions;
+  }
+  return out;
 }
 
 Status Alarms::set(const AlarmRule& rule) {

@@ -4,7 +4,9 @@
 // how long the comparison must hold before it fires (`for`), and a `hysteresis` it must fall
 // back by before it resolves. Every matching series has its own state; a series that is gone
 // (its instance stopped) resolves. Firing and resolving are events ("alarm.fired",
-// "alarm.resolved") on the EventSink. Rules come from the topology (emulator.alarms), REST
+// "alarm.resolved") on the EventSink; a rule's `actions` are URLs an alarm.fired is posted to
+// (Aodh's alarm_actions, e.g. a Heat scaling policy's alarm_url; endpoints/emulator/
+// alarm_notifier.h posts them). Rules come from the topology (emulator.alarms), REST
 // (/restapi/alarms) or the CLI (`chainlab alarm`). Thread-safe; `evaluate` is the sampler's
 // listener.
 #pragma once
@@ -25,6 +27,7 @@
 namespace chainlab::monitor {
 
 inline constexpr size_t kMaxAlarmRules = 256;
+inline constexpr size_t kMaxAlarmActions = 8;
 
 struct AlarmRule {
   std::string name;
@@ -33,12 +36,14 @@ struct AlarmRule {
   bool above = true;  // ">" (else "<")
   double value = 0;
   std::chrono::milliseconds for_duration{0};
-  double hysteresis = 0;  // >= 0
+  double hysteresis = 0;             // >= 0
+  std::vector<std::string> actions;  // http:// URLs, at most kMaxAlarmActions
   friend bool operator==(const AlarmRule&, const AlarmRule&) = default;
 };
 
-// {"name", "metric", "selector", "op": ">"|"<", "value", "for": "2s", "hysteresis"}: every field
-// checked (names 1..64 of [A-Za-z0-9._-], patterns <= 256 bytes, finite numbers, for <= 1 h).
+// {"name", "metric", "selector", "op": ">"|"<", "value", "for": "2s", "hysteresis", "actions":
+// [url]}: every field checked (names 1..64 of [A-Za-z0-9._-], patterns <= 256 bytes, finite
+// numbers, for <= 1 h, actions http:// URLs of <= 2048 printable bytes).
 Result<AlarmRule> parse_alarm_rule(const nlohmann::json& spec);
 nlohmann::json alarm_rule_json(const AlarmRule& rule);
 

@@ -5,7 +5,8 @@ each PoP, creates / lists / shows / updates / deletes stacks from our own templa
 (examples/heat/two-servers.yaml: servers really ping each other; an update keeps the ids of what
 did not change) and from the SONATA templates in ../shared/fixtures/heat; checks that a bad
 template is refused with a precise message, that a failing resource leaves nothing behind, that
-a nested template (examples/heat/nested) deploys and updates, and
+a nested template (examples/heat/nested) deploys and updates, that an autoscaling group grows
+on a chainlab alarm posting to its policy's alarm_url, and
 the error shape and 401 of the raw API. Stops the emulation at the end and checks that
 `chainlab cleanup --check` finds nothing.
 
@@ -14,6 +15,7 @@ Exit 77 (skipped) when not root or when the openstack client is missing.
 """
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -316,6 +318,95 @@ def nested_flow(binary, pop, base, tmp):
     nothing_left(base, "nested")
 
 
+SCALING = """
+heat_template_version: 2018-08-31
+resources:
+  net: {type: OS::Neutron::Net}
+  sub:
+    type: OS::Neutron::Subnet
+    properties: {network: {get_resource: net}, cidr: 10.94.0.0/24}
+  web:
+    type: OS::Heat::AutoScalingGroup
+    properties:
+      min_size: 1
+      max_size: 2
+      resource:
+        type: OS::Nova::Server
+        properties:
+          image: cirros-0.6.2-x86_64-disk
+          flavor: m1.tiny
+          networks: [{network: {get_resource: net}}]
+  scale_out:
+    type: OS::Heat::ScalingPolicy
+    properties:
+      auto_scaling_group_id: {get_resource: web}
+      adjustment_type: change_in_capacity
+      scaling_adjustment: 1
+  scale_in:
+    type: OS::Heat::ScalingPolicy
+    properties:
+      auto_scaling_group_id: {get_resource: web}
+      adjustment_type: change_in_capacity
+      scaling_adjustment: -1
+outputs:
+  size: {value: {get_attr: [web, current_size]}}
+  scale_out_url: {value: {get_attr: [scale_out, alarm_url]}}
+"""
+
+
+def wait_for(predicate, timeout=60.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.5)
+    return predicate()
+
+
+def autoscaling_flow(binary, pop, base, tmp):
+    """An AutoScalingGroup grows when a chainlab alarm on its member's CPU posts to the scaling
+    policy's alarm_url; `openstack stack resource signal` shrinks it; a forged alarm_url is a
+    401."""
+    log(f"[{pop}] autoscaling")
+    path = os.path.join(tmp, "scaling.yaml")
+    with open(path, "w") as f:
+        f.write(SCALING)
+    created = openstack_json(base, "stack", "create", "-t", path, "--wait", "scale")
+    check(created and created.get("stack_status") == "CREATE_COMPLETE",
+          f"autoscaling: create ({created and created.get('stack_status_reason')})")
+    url = outputs(base, "scale").get("scale_out_url") or ""
+    check(url.startswith(f"http://127.0.0.1:{base + 3004}/") and "signature=" in url,
+          f"autoscaling: alarm_url {url[:80]}")
+    forged = url.rsplit("=", 1)[0] + "=0000"
+    code, _ = http("POST", forged, body={})
+    check(code == 401, f"autoscaling: a forged alarm_url -> 401 ({code})")
+    rest = f"http://127.0.0.1:{REST_PORT}"
+    rc = subprocess.run([binary, "alarm", "set", "scale-busy", "-e", rest,
+                         "--selector", "instance/scale-web-*", "--value", "0.5", "--for", "1s",
+                         "--action", url], stdout=subprocess.DEVNULL).returncode
+    check(rc == 0, "autoscaling: chainlab alarm set --action <alarm_url>")
+    burner = subprocess.Popen([binary, "exec", "-e", rest, "scale-web-0", "--", "timeout", "40",
+                               "sh", "-c", "while :; do :; done"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        grown = wait_for(lambda: "web-1" in resource_ids(base, "scale"), timeout=40)
+    finally:
+        burner.kill()
+        burner.wait()
+    check(grown and outputs(base, "scale").get("size") == 2,
+          "autoscaling: the busy member's alarm scaled the group out to 2")
+    subprocess.run([binary, "alarm", "remove", "scale-busy", "-e", rest],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    rc, text = openstack(base, "stack", "resource", "signal", "scale", "scale_in")
+    check(rc == 0 and outputs(base, "scale").get("size") == 1,
+          f"autoscaling: `openstack stack resource signal` scales in ({text.strip()[:200]})")
+    rc, text = openstack(base, "stack", "resource", "signal", "scale", "web")
+    check(rc != 0, f"autoscaling: a group takes no signal ({text.strip()[:120]})")
+    rc, text = openstack(base, "stack", "delete", "--yes", "--wait", "scale")
+    check(rc == 0, f"autoscaling: delete ({text.strip()})")
+    nothing_left(base, "autoscaling")
+
+
 def main():
     if len(sys.argv) < 2:
         print(__doc__)
@@ -343,6 +434,8 @@ def main():
                 failure_flow(pop, base, tmp)
                 conditional_flow(binary, pop, base, tmp)
                 nested_flow(binary, pop, base, tmp)
+                if pop == "dc1":
+                    autoscaling_flow(binary, pop, base, tmp)
     finally:
         emu.stop()
     check_no_leftovers(binary)

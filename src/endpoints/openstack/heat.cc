@@ -276,7 +276,8 @@ Result<json> resource_types(Ctx&, const httplib::Request&) {
   json types = json::array();
   for (auto t : {ResourceType::kServer, ResourceType::kNet, ResourceType::kSubnet,
                  ResourceType::kPort, ResourceType::kRouter, ResourceType::kRouterInterface,
-                 ResourceType::kFloatingIp, ResourceType::kResourceGroup}) {
+                 ResourceType::kFloatingIp, ResourceType::kResourceGroup,
+                 ResourceType::kAutoScalingGroup, ResourceType::kScalingPolicy}) {
     types.push_back({{"resource_type", openstack::resource_type_name(t)}});
   }
   return json{{"resource_types", types}};
@@ -498,6 +499,32 @@ Result<Reply> delete_stack(Ctx& c, const httplib::Request& req) {
   return Reply::empty(204);
 }
 
+// POST .../resources/<name>/signal: Heat answers 200 with a null body.
+Result<Reply> signal_resource(Ctx& c, const httplib::Request& req) {
+  StackPath p = parse_stack_path(req.matches[2]);
+  if (p.rest.size() != 3 || p.rest[0] != "resources" || p.rest[2] != "signal") {
+    return no_resource();
+  }
+  const std::string signature = req.get_param_value("signature");
+  auto s = lookup(c, p);
+  Result<openstack::SignalOutcome> done = s.ok() ? c.engine.signal(s->id, p.rest[1], signature)
+                                                 : Result<openstack::SignalOutcome>(s.error());
+  if (done.ok()) {
+    return Reply(json(nullptr), 200);
+  }
+  if (!signature.empty() && done.error().code == ErrorCode::kNotFound) {
+    // without a token, a wrong URL says no more than a wrong signature
+    return make_error(ErrorCode::kUnauthenticated, "The signature does not match.");
+  }
+  return std::move(done).error();
+}
+
+// A policy's alarm_url carries its own secret instead of a token (Heat's pre-signed URL); the
+// engine checks it.
+bool signed_signal(const httplib::Request& req) {
+  return req.method == "POST" && req.has_param("signature") && req.path.ends_with("/signal");
+}
+
 const PathRoutes<Ctx> kOpenRoutes[] = {
     {R"(/?)", {{Method::kGet, &root}}},
     {R"(/versions/?)", {{Method::kGet, &versions}}},
@@ -513,7 +540,8 @@ const PathRoutes<Ctx> kRoutes[] = {
      {{Method::kGet, &get_stack_path},
       {Method::kPut, &put_stack},
       {Method::kPatch, &patch_stack},
-      {Method::kDelete, &delete_stack}}},
+      {Method::kDelete, &delete_stack},
+      {Method::kPost, &signal_resource}}},
 };
 
 }  // namespace
@@ -528,6 +556,9 @@ void HeatEndpoint::register_routes(httplib::Server& server) {
   // No WWW-Authenticate here: Heat's 401 is its error body alone.
   auto guard = [&cloud = heat_.cloud](const httplib::Request& req, httplib::Response&) -> Status {
     std::string token = req.get_header_value("X-Auth-Token");
+    if (signed_signal(req)) {
+      return ok_status();
+    }
     if (token.empty() || !cloud.validate_token(token).ok()) {
       return make_error(ErrorCode::kUnauthenticated,
                         "The request you have made requires authentication.");

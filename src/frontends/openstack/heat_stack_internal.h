@@ -1,6 +1,7 @@
 // The StackEngine's private types, shared by heat_stacks.cc and heat_stack_resources.cc.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <string>
 
@@ -21,7 +22,8 @@ struct StackResource {
   bool realised = true;  // false: recorded only (see heat_stacks.h, leniency)
   // Router interfaces: what to remove.
   std::string router_id, subnet_id, port_id;
-  // Floating IPs recorded only: what get_attr answers.
+  // Floating IPs recorded only: what get_attr answers; scaling policies: their signal URLs and
+  // the alarm_url's secret.
   nlohmann::json record = nlohmann::json::object();
 };
 
@@ -42,6 +44,8 @@ struct StackEngine::Stack {
   std::map<std::string, Resource> resources;  // by logical name
   std::vector<StackEvent> events;
   int64_t next_event = 1;
+  GroupSizes scaled;  // autoscaling groups resized by signals
+  std::map<std::string, std::chrono::steady_clock::time_point> cooldown_end;  // per group
 };
 
 // get_resource / get_attr over one stack's created resources (called with the engine's mutex

@@ -79,6 +79,7 @@ struct CreateArgs {
   const std::string& path;
   const std::string& default_name;
   const std::string& where;
+  const std::string& signal_url;  // where this resource takes signals
   Error fail(Error e) const { return std::move(e).context(where); }
   // A Cloud answer with `where` as the context of its error.
   template <typename T>
@@ -305,6 +306,19 @@ Status create_resource_group(const CreateArgs& a, StackResource& r) {
   return ok_status();
 }
 
+// A policy's signal URLs: signal_url needs a token; alarm_url carries a secret of its own
+// (Heat's pre-signed URL), so an alarm can post to it.
+Status create_scaling_policy(const CreateArgs& a, StackResource& r) {
+  CL_ASSIGN_OR_RETURN(ScalingPolicySpec spec, parse_scaling_policy(a.props, a.path));
+  (void)spec;
+  r.physical_id = a.cloud.ids().uuid();
+  std::string secret = a.cloud.ids().hex(16);
+  r.record = {{"signal_url", a.signal_url},
+              {"alarm_url", a.signal_url + "?signature=" + secret},
+              {"signature", secret}};
+  return ok_status();
+}
+
 using CreateHandler = Status (*)(const CreateArgs&, StackResource&);
 
 // One entry per OS:: resource type (hot_template.h).
@@ -319,6 +333,8 @@ CreateHandler create_handler(ResourceType type) {
       {ResourceType::kFloatingIp, create_floating_ip},
       {ResourceType::kResourceGroup, create_resource_group},
       {ResourceType::kNestedStack, create_resource_group},
+      {ResourceType::kAutoScalingGroup, create_resource_group},
+      {ResourceType::kScalingPolicy, create_scaling_policy},
   };
   return kHandlers.at(type);
 }
@@ -349,7 +365,9 @@ Status StackEngine::create_resource_locked(Stack& stack, const PlannedResource& 
   r.status = "CREATE_COMPLETE";
   r.status_reason = "state changed";
   std::string default_name = fmt::format("{}-{}", stack.name, planned.name);
-  CreateArgs args{cloud_, props, path, default_name, where};
+  std::string signal_url = fmt::format("{}/v1/{}/stacks/{}/{}/resources/{}/signal", heat_url_,
+                                       cloud_.project_id(), stack.name, stack.id, planned.name);
+  CreateArgs args{cloud_, props, path, default_name, where, signal_url};
   CL_RETURN_IF_ERROR(create_handler(planned.type)(args, r));
   r.updated_time = cloud_.stamp();
   stack.resources[planned.name] = std::move(r);
@@ -392,6 +410,8 @@ Status StackEngine::delete_resource_locked(Stack& stack, const std::string& name
         break;
       case ResourceType::kResourceGroup:
       case ResourceType::kNestedStack:
+      case ResourceType::kAutoScalingGroup:
+      case ResourceType::kScalingPolicy:
         break;
     }
   }
@@ -415,6 +435,12 @@ Result<json> StackEngine::attribute_locked(const Stack& stack, const std::string
   json show;
   json extra = json::object();  // attributes beyond the "show" fields
   switch (r.type) {
+    case ResourceType::kScalingPolicy:
+      show = {{"id", r.physical_id},
+              {"signal_url", r.record.value("signal_url", "")},
+              {"alarm_url", r.record.value("alarm_url", "")}};
+      break;
+    case ResourceType::kAutoScalingGroup:
     case ResourceType::kResourceGroup: {
       const PlannedResource* group = stack.plan.find(resource);
       assert(group != nullptr);

@@ -3,8 +3,13 @@
 #include "frontends/openstack/heat_stacks.h"
 
 #include <algorithm>
+#include <chrono>
+#include <set>
+
+#include <fmt/format.h>
 
 #include "frontends/openstack/heat_stack_internal.h"
+#include "frontends/openstack/hot_resources.h"
 
 namespace chainlab::openstack {
 
@@ -49,7 +54,14 @@ Result<json> StackEngine::Resolver::attribute(const std::string& resource,
   return engine_.attribute_locked(stack_, resource, attribute, *this);
 }
 
-StackEngine::StackEngine(Cloud& cloud) : cloud_(cloud) {}
+StackEngine::StackEngine(Cloud& cloud, std::string heat_url)
+    : cloud_(cloud), heat_url_(std::move(heat_url)) {}
+
+std::map<std::string, std::string> StackEngine::pseudo_parameters(const Stack& stack) const {
+  return {{"OS::stack_name", stack.name},
+          {"OS::stack_id", stack.id},
+          {"OS::project_id", cloud_.project_id()}};
+}
 StackEngine::~StackEngine() = default;
 
 StackEngine::Stack* StackEngine::find_locked(const std::string& name_or_id) const {
@@ -143,10 +155,7 @@ Result<StackInfo> StackEngine::create(const StackRequest& request) {
   auto stack = std::make_unique<Stack>();
   stack->id = cloud_.ids().uuid();
   stack->name = request.name;
-  CL_ASSIGN_OR_RETURN(stack->plan, plan_stack(tmpl, request.parameters,
-                                              {{"OS::stack_name", stack->name},
-                                               {"OS::stack_id", stack->id},
-                                               {"OS::project_id", cloud_.project_id()}}));
+  CL_ASSIGN_OR_RETURN(stack->plan, plan_stack(tmpl, request.parameters, pseudo_parameters(*stack)));
   stack->tmpl = std::move(tmpl);
   stack->parameters = request.parameters.is_object() ? request.parameters : json::object();
   stack->creation_time = cloud_.stamp();
@@ -294,64 +303,74 @@ Result<StackInfo> StackEngine::update(const std::string& name_or_id, const Stack
   } else {
     return make_error(ErrorCode::kInvalidArgument, "template: no template given");
   }
-  CL_ASSIGN_OR_RETURN(StackPlan plan, plan_stack(tmpl, params,
-                                                 {{"OS::stack_name", s->name},
-                                                  {"OS::stack_id", s->id},
-                                                  {"OS::project_id", cloud_.project_id()}}));
-  PlanDiff diff = diff_plans(s->plan, plan);
-  std::set<std::string> doomed(diff.removed.begin(), diff.removed.end());
-  doomed.insert(diff.replaced.begin(), diff.replaced.end());
-
+  GroupSizes sizes;
+  CL_ASSIGN_OR_RETURN(StackPlan plan, plan_update_locked(*s, tmpl, params, sizes));
+  s->scaled = std::move(sizes);
   s->action = "UPDATE";
   s->state = "IN_PROGRESS";
   s->updated_time = cloud_.stamp();
   s->status_reason = "Stack UPDATE started";
   stack_event_locked(*s);
+  auto status = apply_plan_locked(*s, std::move(plan), std::move(tmpl), params);
+  s->state = status.ok() ? "COMPLETE" : "FAILED";
+  s->status_reason = status.ok() ? "Stack UPDATE completed successfully" : status.error().message;
+  stack_event_locked(*s);
+  return info_of(*s);
+}
+
+Result<StackPlan> StackEngine::plan_update_locked(const Stack& stack, const Template& tmpl,
+                                                  const json& params, GroupSizes& sizes) const {
+  sizes = stack.scaled;
+  CL_ASSIGN_OR_RETURN(StackPlan plan, plan_stack(tmpl, params, pseudo_parameters(stack), sizes));
+  for (auto it = sizes.begin(); it != sizes.end();) {
+    const PlannedResource* before = stack.plan.find(it->first);
+    const PlannedResource* after = plan.find(it->first);
+    bool same = before != nullptr && after != nullptr && before->properties == after->properties;
+    it = same ? std::next(it) : sizes.erase(it);  // a changed group takes its new properties
+  }
+  if (sizes.size() == stack.scaled.size()) {
+    return plan;
+  }
+  return plan_stack(tmpl, params, pseudo_parameters(stack), sizes);
+}
+
+Status StackEngine::apply_plan_locked(Stack& stack, StackPlan plan, Template tmpl, json params) {
+  PlanDiff diff = diff_plans(stack.plan, plan);
+  std::set<std::string> doomed(diff.removed.begin(), diff.removed.end());
+  doomed.insert(diff.replaced.begin(), diff.replaced.end());
   std::vector<std::string> failures;
   // Dependents first: walk the old plan backwards.
-  for (auto it = s->plan.resources.rbegin(); it != s->plan.resources.rend(); ++it) {
-    if (doomed.count(it->name) == 0 || s->resources.count(it->name) == 0) {
+  for (auto it = stack.plan.resources.rbegin(); it != stack.plan.resources.rend(); ++it) {
+    if (doomed.count(it->name) == 0 || stack.resources.count(it->name) == 0) {
       continue;
     }
-    if (auto d = delete_resource_locked(*s, it->name); !d.ok()) {
+    if (auto d = delete_resource_locked(stack, it->name); !d.ok()) {
       failures.push_back(d.error().message);
     }
   }
-  StackPlan old_plan = std::move(s->plan);
-  s->plan = std::move(plan);
-  s->tmpl = std::move(tmpl);
-  s->parameters = params;
   if (!failures.empty()) {
-    s->plan = std::move(old_plan);  // the old resources are still (partly) there
-    s->state = "FAILED";
-    s->status_reason = "Resource DELETE failed: " + failures.front();
-    stack_event_locked(*s);
-    return info_of(*s);
+    stack.tmpl = std::move(tmpl);  // the old resources are still (partly) there: the old plan
+    stack.parameters = std::move(params);
+    return make_error(ErrorCode::kInternal, "Resource DELETE failed: {}", failures.front());
   }
+  stack.plan = std::move(plan);
+  stack.tmpl = std::move(tmpl);
+  stack.parameters = std::move(params);
   std::vector<std::string> to_create;
-  std::set<std::string> replaced(diff.replaced.begin(), diff.replaced.end());
-  for (const auto& r : s->plan.resources) {
-    if (s->resources.count(r.name) == 0) {
+  for (const auto& r : stack.plan.resources) {
+    if (stack.resources.count(r.name) == 0) {
       to_create.push_back(r.name);
     }
   }
   std::vector<std::string> created;
-  auto status = create_all_locked(*s, to_create, created);
+  auto status = create_all_locked(stack, to_create, created);
+  std::set<std::string> replaced(diff.replaced.begin(), diff.replaced.end());
   for (const auto& name : created) {
     if (replaced.count(name) != 0) {
-      s->resources[name].status = "UPDATE_COMPLETE";
+      stack.resources[name].status = "UPDATE_COMPLETE";
     }
   }
-  if (!status.ok()) {
-    s->state = "FAILED";
-    s->status_reason = status.error().message;
-    stack_event_locked(*s);
-    return info_of(*s);
-  }
-  s->state = "COMPLETE";
-  s->status_reason = "Stack UPDATE completed successfully";
-  stack_event_locked(*s);
-  return info_of(*s);
+  return status;
 }
 
 Status StackEngine::remove(const std::string& name_or_id) {
@@ -382,6 +401,108 @@ Status StackEngine::remove(const std::string& name_or_id) {
   stacks_.erase(
       std::find_if(stacks_.begin(), stacks_.end(), [&](const auto& p) { return p.get() == s; }));
   return ok_status();
+}
+
+namespace {
+
+bool same_secret(const std::string& a, const std::string& b) {
+  if (a.size() != b.size() || a.empty()) {
+    return false;
+  }
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  }
+  return diff == 0;
+}
+
+}  // namespace
+
+Result<SignalOutcome> StackEngine::signal(const std::string& name_or_id,
+                                          const std::string& resource,
+                                          const std::string& signature) {
+  std::lock_guard lock(mu_);
+  Stack* s = find_locked(name_or_id);
+  if (s == nullptr) {
+    return make_error(ErrorCode::kNotFound, "The Stack ({}) could not be found.", name_or_id);
+  }
+  const PlannedResource* policy = s->plan.find(resource);
+  auto it = s->resources.find(resource);
+  if (policy == nullptr || it == s->resources.end()) {
+    return make_error(ErrorCode::kNotFound, "The Resource ({}) could not be found.", resource);
+  }
+  if (!signature.empty() && !same_secret(it->second.record.value("signature", ""), signature)) {
+    return make_error(ErrorCode::kUnauthenticated, "The signature does not match.");
+  }
+  if (policy->type != ResourceType::kScalingPolicy) {
+    return make_error(ErrorCode::kInvalidArgument, "Resource {} of type {} does not take signals.",
+                      resource, type_label(*policy));
+  }
+  if (s->action == "DELETE") {
+    return make_error(ErrorCode::kInvalidArgument, "The stack {} is being deleted.", s->name);
+  }
+  if (s->state != "COMPLETE") {
+    return SignalOutcome::kNotComplete;
+  }
+  CL_ASSIGN_OR_RETURN(std::string group, scaled_group_locked(*s, *policy));
+  return scale_locked(*s, *policy, group);
+}
+
+Result<std::string> StackEngine::scaled_group_locked(const Stack& stack,
+                                                     const PlannedResource& policy) const {
+  Resolver refs(*this, stack);
+  CL_ASSIGN_OR_RETURN(json props, resolve_value(policy.properties, refs, policy.properties_path));
+  CL_ASSIGN_OR_RETURN(ScalingPolicySpec spec, parse_scaling_policy(props, policy.properties_path));
+  for (const auto& [name, r] : stack.resources) {
+    if (r.type == ResourceType::kAutoScalingGroup &&
+        (r.physical_id == spec.group || name == spec.group)) {
+      return name;
+    }
+  }
+  return make_error(ErrorCode::kInvalidArgument,
+                    "{}.auto_scaling_group_id: {} is no AutoScalingGroup of this stack",
+                    policy.properties_path, spec.group);
+}
+
+Result<SignalOutcome> StackEngine::scale_locked(Stack& stack, const PlannedResource& policy,
+                                                const std::string& group) {
+  Resolver refs(*this, stack);
+  CL_ASSIGN_OR_RETURN(json props, resolve_value(policy.properties, refs, policy.properties_path));
+  CL_ASSIGN_OR_RETURN(ScalingPolicySpec spec, parse_scaling_policy(props, policy.properties_path));
+  const PlannedResource* g = stack.plan.find(group);
+  CL_ASSIGN_OR_RETURN(ScalingGroupSpec gspec,
+                      parse_scaling_group(g->properties, g->properties_path));
+  const auto current = static_cast<int64_t>(g->members.size());
+  const int64_t next = spec.new_capacity(current, gspec.min_size, gspec.max_size);
+  if (next == current) {
+    return SignalOutcome::kUnchanged;
+  }
+  const auto now = std::chrono::steady_clock::now();
+  if (auto c = stack.cooldown_end.find(group); c != stack.cooldown_end.end() && now < c->second) {
+    return SignalOutcome::kCooldown;
+  }
+  GroupSizes sizes = stack.scaled;
+  sizes[group] = next;
+  CL_ASSIGN_OR_RETURN(StackPlan plan,
+                      plan_stack(stack.tmpl, stack.parameters, pseudo_parameters(stack), sizes));
+  stack.scaled = std::move(sizes);
+  const std::string policy_name = policy.name;  // `policy` is of the plan being replaced
+  const std::string type = type_label(policy);
+  auto status = apply_plan_locked(stack, std::move(plan), stack.tmpl, stack.parameters);
+  stack.cooldown_end[group] =
+      now + std::chrono::seconds(spec.cooldown_s.value_or(gspec.cooldown_s));
+  const std::string& id = stack.resources[policy_name].physical_id;
+  if (!status.ok()) {
+    event_locked(stack, policy_name, id, type, "SIGNAL_FAILED", status.error().message);
+    stack.action = "UPDATE";
+    stack.state = "FAILED";
+    stack.status_reason = status.error().message;
+    stack_event_locked(stack);
+    return std::move(status).error();
+  }
+  event_locked(stack, policy_name, id, type, "SIGNAL_COMPLETE",
+               fmt::format("{} scaled from {} to {}", group, current, next));
+  return SignalOutcome::kScaled;
 }
 
 }  // namespace chainlab::openstack

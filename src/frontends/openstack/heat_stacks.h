@@ -12,6 +12,10 @@
 //   unchanged resources keep their physical ids. A failure leaves UPDATE_FAILED with the reason.
 // - remove: deletes the resources in reverse creation order; the stack is gone afterwards
 //   (a failure keeps it as DELETE_FAILED with what is left).
+// - signal: a ScalingPolicy's signal resizes its AutoScalingGroup (Heat's adjustment types,
+//   clamped to min..max, nothing within the cooldown); the new size is stack state that later
+//   updates keep unless the group's properties change. Members are added / removed (the highest
+//   index first) as an update would, without changing the stack's status.
 // Statuses are Heat's: CREATE_COMPLETE, CREATE_FAILED, UPDATE_COMPLETE, UPDATE_FAILED,
 // DELETE_FAILED.
 //
@@ -94,9 +98,19 @@ struct StackRequest {
   bool existing = false;  // update only: PATCH semantics
 };
 
+// What a signal did.
+enum class SignalOutcome {
+  kScaled,       // the group has its new size
+  kUnchanged,    // the new size is the current one (at min or max)
+  kCooldown,     // the group scaled too recently
+  kNotComplete,  // the stack is not in a *_COMPLETE state
+};
+
 class StackEngine {
  public:
-  explicit StackEngine(Cloud& cloud);
+  // `heat_url` ("http://127.0.0.1:8004"): where the PoP's Heat API listens, for the signal URLs
+  // of scaling policies.
+  explicit StackEngine(Cloud& cloud, std::string heat_url = "");
   ~StackEngine();
   StackEngine(const StackEngine&) = delete;
   StackEngine& operator=(const StackEngine&) = delete;
@@ -122,6 +136,12 @@ class StackEngine {
   Status remove(const std::string& name_or_id);
   // Parses and plans a template without creating anything (POST .../validate).
   Result<Template> validate(const StackRequest& request) const;
+  // A signal to a stack's resource (POST .../resources/<name>/signal). `signature` non-empty:
+  // the caller used the policy's alarm_url and is authenticated by it (Unauthenticated if it
+  // does not match). NotFound: no such stack / resource; InvalidArgument: a resource that takes
+  // no signal, or a stack being deleted.
+  Result<SignalOutcome> signal(const std::string& name_or_id, const std::string& resource,
+                               const std::string& signature);
 
  private:
   struct Stack;
@@ -131,6 +151,18 @@ class StackEngine {
   // Creates `names` in order; stops at the first failure (that resource is marked failed).
   Status create_all_locked(Stack& stack, const std::vector<std::string>& names,
                            std::vector<std::string>& created);
+  // The plan an update gives: the stack's scaled group sizes kept (in `sizes`) unless a group's
+  // properties change.
+  Result<StackPlan> plan_update_locked(const Stack& stack, const Template& tmpl,
+                                       const nlohmann::json& params, GroupSizes& sizes) const;
+  // Moves the stack to `plan`: deletes what it drops or replaces (dependents first), creates
+  // what it adds or replaces. The stack's action, state and events are the caller's.
+  Status apply_plan_locked(Stack& stack, StackPlan plan, Template tmpl, nlohmann::json params);
+  std::map<std::string, std::string> pseudo_parameters(const Stack& stack) const;
+  // The AutoScalingGroup a policy's auto_scaling_group_id names.
+  Result<std::string> scaled_group_locked(const Stack& stack, const PlannedResource& policy) const;
+  Result<SignalOutcome> scale_locked(Stack& stack, const PlannedResource& policy,
+                                     const std::string& group);
   // heat_stack_resources.cc: one resource through the Cloud API.
   Status create_resource_locked(Stack& stack, const PlannedResource& planned);
   // Deletes and forgets one resource (already gone from the Cloud counts as deleted).
@@ -144,6 +176,7 @@ class StackEngine {
   void stack_event_locked(Stack& stack);
 
   Cloud& cloud_;
+  std::string heat_url_;
   mutable std::mutex mu_;
   std::vector<std::unique_ptr<Stack>> stacks_;  // creation order
 };

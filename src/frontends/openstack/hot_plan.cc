@@ -23,6 +23,10 @@ namespace {
 using hot::error;
 using hot::join;
 
+bool is_group(ResourceType t) {
+  return t == ResourceType::kResourceGroup || t == ResourceType::kAutoScalingGroup;
+}
+
 std::string scalar_text(const json& v) {
   if (v.is_string()) {
     return v.get<std::string>();
@@ -370,23 +374,50 @@ json replace_index(const json& value, const std::string& var, const std::string&
   return value;
 }
 
-// Expands one group into its members (appended to `out`) and fills the group's members list.
-Status expand_group(PlannedResource& group, std::vector<PlannedResource>& out,
-                    const std::set<std::string>& names, const TemplateFiles& files) {
+// What a group makes: `count` resources from `def` ({type, properties}), `var` in their
+// properties replaced by the index ("" for none).
+struct GroupShape {
+  int64_t count = 1;
+  json def;
+  std::string def_path;
+  std::string var;
+};
+
+// A ResourceGroup's shape from its properties; an AutoScalingGroup's from its properties and
+// the size a signal gave it.
+Result<GroupShape> group_shape(const PlannedResource& group, const GroupSizes& sizes) {
   const std::string path = join(join("resources", group.name), "properties");
   const json& p = group.properties;
+  GroupShape shape;
+  if (group.type == ResourceType::kAutoScalingGroup) {
+    CL_ASSIGN_OR_RETURN(ScalingGroupSpec spec, parse_scaling_group(p, path));
+    auto it = sizes.find(group.name);
+    shape.count = spec.size(it == sizes.end() ? std::nullopt : std::optional<int64_t>(it->second));
+    shape.def = spec.resource;
+    shape.def_path = join(path, "resource");
+    return shape;
+  }
   CL_RETURN_IF_ERROR(check_properties(ResourceType::kResourceGroup, p, path));
-  int64_t count = 1;
   if (p.contains("count")) {
     auto n = json_int(p["count"], "", 0, 1000);
     if (!n.ok()) {
       return error(join(path, "count"), n.error().message);
     }
-    count = *n;
+    shape.count = *n;
   }
-  std::string var = p.value("index_var", std::string("%index%"));
-  const json& def = p["resource_def"];
-  std::string dpath = join(path, "resource_def");
+  shape.var = p.value("index_var", std::string("%index%"));
+  shape.def = p["resource_def"];
+  shape.def_path = join(path, "resource_def");
+  return shape;
+}
+
+// Expands one group into its members (appended to `out`) and fills the group's members list.
+Status expand_group(PlannedResource& group, std::vector<PlannedResource>& out,
+                    const std::set<std::string>& names, const TemplateFiles& files,
+                    const GroupSizes& sizes) {
+  CL_ASSIGN_OR_RETURN(GroupShape shape, group_shape(group, sizes));
+  const json& def = shape.def;
+  const std::string& dpath = shape.def_path;
   const std::string type_name = def["type"].get<std::string>();
   const std::string resolved = files.resolve(type_name);
   auto type = parse_resource_type(resolved);
@@ -396,12 +427,13 @@ Status expand_group(PlannedResource& group, std::vector<PlannedResource>& out,
   if (!type.ok()) {
     return error(join(dpath, "type"), type.error().message);
   }
-  if (*type == ResourceType::kResourceGroup) {
+  if (*type == ResourceType::kResourceGroup || *type == ResourceType::kAutoScalingGroup ||
+      *type == ResourceType::kScalingPolicy) {
     return error(join(dpath, "type"), "nested resource groups are not supported");
   }
   json props = def.contains("properties") && !def["properties"].is_null() ? def["properties"]
                                                                           : json::object();
-  for (int64_t i = 0; i < count; ++i) {
+  for (int64_t i = 0; i < shape.count; ++i) {
     PlannedResource m;
     m.name = fmt::format("{}{}{}", group.name, kGroupMemberSeparator, i);
     if (names.count(m.name) != 0) {
@@ -411,7 +443,7 @@ Status expand_group(PlannedResource& group, std::vector<PlannedResource>& out,
     m.type = *type;
     m.type_name = type_name;
     m.template_name = *type == ResourceType::kNestedStack ? resolved : "";
-    m.properties = replace_index(props, var, std::to_string(i));
+    m.properties = shape.var.empty() ? props : replace_index(props, shape.var, std::to_string(i));
     m.properties_path = join(dpath, "properties");
     m.group = group.name;
     group.members.push_back(m.name);
@@ -508,7 +540,7 @@ void add_implicit_subnet_dependencies(std::vector<PlannedResource>& resources) {
   }
   for (auto& r : resources) {
     if (r.type == ResourceType::kNet || r.type == ResourceType::kSubnet ||
-        r.type == ResourceType::kRouter || r.type == ResourceType::kResourceGroup ||
+        r.type == ResourceType::kRouter || is_group(r.type) ||
         r.type == ResourceType::kNestedStack) {
       continue;
     }
@@ -540,6 +572,7 @@ Result<OutputDef> plan_output(const OutputDef& o, const StackPlan& plan, const s
 // Where a template being planned sits: the request's files and the templates it is nested in.
 struct Nesting {
   const TemplateFiles& files;
+  const GroupSizes& sizes;
   std::vector<std::string> chain;  // template names from the stack's template down
 };
 
@@ -613,7 +646,7 @@ Status expand_nested(PlannedResource& p, const StackPlan& outer, const Nesting& 
   }
   Template t = hot::prefixed(*inner, p.name + kNestedSeparator);
   CL_ASSIGN_OR_RETURN(StackPlan plan, nested_parameters(t, p, outer));
-  Nesting deeper{nest.files, nest.chain};
+  Nesting deeper{nest.files, nest.sizes, nest.chain};
   deeper.chain.push_back(p.template_name);
   std::vector<PlannedResource> parts;
   CL_RETURN_IF_ERROR(plan_resources(t, plan, deeper, parts, names));
@@ -651,7 +684,7 @@ Status complete(PlannedResource& p, const StackPlan& plan, const Nesting& nest,
 Status plan_group(PlannedResource& group, const StackPlan& plan, const Nesting& nest,
                   std::vector<PlannedResource>& out, std::set<std::string>& names) {
   std::vector<PlannedResource> members;
-  CL_RETURN_IF_ERROR(expand_group(group, members, names, nest.files));
+  CL_RETURN_IF_ERROR(expand_group(group, members, names, nest.files, nest.sizes));
   std::vector<PlannedResource> parts;
   for (auto& m : members) {
     m.needs.insert(group.needs.begin(), group.needs.end());
@@ -698,7 +731,7 @@ Status plan_resources(const Template& tmpl, const StackPlan& plan, const Nesting
         p.needs.insert(d);
       }
     }
-    if (p.type == ResourceType::kResourceGroup) {
+    if (is_group(p.type)) {
       CL_RETURN_IF_ERROR(plan_group(p, plan, nest, out, names));
       continue;
     }
@@ -795,7 +828,8 @@ const PlannedResource* StackPlan::find(std::string_view name) const {
 }
 
 Result<StackPlan> plan_stack(const Template& tmpl, const json& parameters,
-                             const std::map<std::string, std::string>& pseudo) {
+                             const std::map<std::string, std::string>& pseudo,
+                             const GroupSizes& sizes) {
   StackPlan plan;
   for (const char* name : {"OS::stack_name", "OS::stack_id", "OS::project_id"}) {
     auto it = pseudo.find(name);
@@ -832,7 +866,7 @@ Result<StackPlan> plan_stack(const Template& tmpl, const json& parameters,
   CL_RETURN_IF_ERROR(evaluate_conditions(tmpl, plan));
   std::vector<PlannedResource> resources;
   std::set<std::string> names;
-  CL_RETURN_IF_ERROR(plan_resources(tmpl, plan, Nesting{tmpl.files, {}}, resources, names));
+  CL_RETURN_IF_ERROR(plan_resources(tmpl, plan, Nesting{tmpl.files, sizes, {}}, resources, names));
   for (const auto& p : resources) {
     for (const auto& n : p.references) {
       if (names.count(n) == 0) {
@@ -844,6 +878,7 @@ Result<StackPlan> plan_stack(const Template& tmpl, const json& parameters,
   add_implicit_subnet_dependencies(resources);
   for (const auto& p : resources) {
     if (p.type != ResourceType::kResourceGroup && p.type != ResourceType::kNestedStack) {
+      // an AutoScalingGroup was checked by group_shape, its policy is checked here
       CL_RETURN_IF_ERROR(check_properties(p.type, p.properties, p.properties_path));
     }
   }
@@ -882,11 +917,17 @@ Result<json> resolve_value(const json& value, const ReferenceResolver& refs,
       if (!sub.is_array() || sub.size() < 2 || !sub[0].is_string() || !sub[1].is_string()) {
         return error(fpath, "expected a list [resource, attribute, optional path...]");
       }
-      auto attr = refs.attribute(sub[0].get<std::string>(), sub[1].get<std::string>());
+      std::string name = sub[1].get<std::string>();
+      size_t rest = 2;
+      if ((name == "outputs" || name == "outputs_list") && sub.size() > 2 && sub[2].is_string()) {
+        name += "." + sub[2].get<std::string>();  // a group's attribute of every member
+        rest = 3;
+      }
+      auto attr = refs.attribute(sub[0].get<std::string>(), name);
       if (!attr.ok()) {
         return error(fpath, attr.error().message);
       }
-      return apply_attribute_path(*attr, std::vector<json>(sub.begin() + 2, sub.end()), fpath);
+      return apply_attribute_path(*attr, std::vector<json>(sub.begin() + rest, sub.end()), fpath);
     }
     if (fn == "str_replace") {
       return eval_str_replace(sub, fpath);
@@ -903,6 +944,22 @@ Result<json> resolve_value(const json& value, const ReferenceResolver& refs,
 
 Result<json> group_attribute(const PlannedResource& group, const std::string& attribute,
                              const ReferenceResolver& refs) {
+  if (attribute == "current_size") {
+    return json(group.members.size());
+  }
+  for (std::string_view kind : {"outputs.", "outputs_list."}) {
+    if (attribute.starts_with(kind)) {
+      std::string member_attribute = attribute.substr(kind.size());
+      json map = json::object();
+      json list = json::array();
+      for (const auto& m : group.members) {
+        CL_ASSIGN_OR_RETURN(json v, refs.attribute(m, member_attribute));
+        map[m] = v;
+        list.push_back(std::move(v));
+      }
+      return kind == "outputs." ? map : list;
+    }
+  }
   if (attribute == "refs" || attribute == "refs_map") {
     json list = json::array();
     json map = json::object();

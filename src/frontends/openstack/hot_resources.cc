@@ -1,9 +1,12 @@
 #include "frontends/openstack/hot_resources.h"
 
+#include <algorithm>
+#include <cmath>
 #include <map>
 
 #include <fmt/ranges.h>
 
+#include "common/units.h"
 #include "frontends/openstack/hot_internal.h"
 
 namespace chainlab::openstack {
@@ -90,6 +93,20 @@ class Props {
     return &v;
   }
   const json& raw(std::string_view key) const { return props_.at(std::string(key)); }
+  // An integer in [min, max] known before creation; none when absent.
+  Result<std::optional<int64_t>> integer(std::string_view key, int64_t min, int64_t max) const {
+    if (!has(key)) {
+      return std::optional<int64_t>();
+    }
+    if (hot::is_function(raw(key), nullptr)) {
+      return error(path(key), "must not depend on other resources");
+    }
+    auto v = json_int(raw(key), "", min, max);
+    if (!v.ok()) {
+      return error(path(key), v.error().message);
+    }
+    return std::optional<int64_t>(*v);
+  }
 
   static Result<std::string> string_value(const json& v, const std::string& where) {
     if (v.is_string()) {
@@ -140,6 +157,10 @@ Status status_of(Result<T> r) {
     return std::move(r).error();
   }
   return ok_status();
+}
+
+Status check_scaling_group(const json& props, const std::string& path) {
+  return status_of(parse_scaling_group(props, path));
 }
 
 Status check_group(const json& props, const std::string& path) {
@@ -381,8 +402,109 @@ Status check_properties(ResourceType type, const json& props, const std::string&
       {ResourceType::kRouterInterface, check_parsed<parse_router_interface>},
       {ResourceType::kFloatingIp, check_parsed<parse_floating_ip>},
       {ResourceType::kResourceGroup, check_group},
+      {ResourceType::kAutoScalingGroup, check_scaling_group},
+      {ResourceType::kScalingPolicy, check_parsed<parse_scaling_policy>},
   };
   return kCheckers.at(type)(props, path);
+}
+
+Result<ScalingGroupSpec> parse_scaling_group(const json& props, const std::string& path) {
+  CL_ASSIGN_OR_RETURN(
+      Props p,
+      Props::open(props, path, {"min_size", "max_size", "desired_capacity", "cooldown", "resource"},
+                  {"rolling_updates"}));
+  ScalingGroupSpec s;
+  for (const char* key : {"min_size", "max_size", "resource"}) {
+    if (!p.has(key)) {
+      return error(path, fmt::format("missing required property '{}'", key));
+    }
+  }
+  CL_ASSIGN_OR_RETURN(auto min, p.integer("min_size", 0, kMaxScalingGroupSize));
+  CL_ASSIGN_OR_RETURN(auto max, p.integer("max_size", 0, kMaxScalingGroupSize));
+  CL_ASSIGN_OR_RETURN(s.desired_capacity, p.integer("desired_capacity", 0, kMaxScalingGroupSize));
+  CL_ASSIGN_OR_RETURN(auto cooldown, p.integer("cooldown", 0, 86'400));
+  s.min_size = *min;
+  s.max_size = *max;
+  s.cooldown_s = cooldown.value_or(0);
+  if (s.max_size < s.min_size) {
+    return error(p.path("max_size"), "must not be less than min_size");
+  }
+  if (s.desired_capacity &&
+      (*s.desired_capacity < s.min_size || *s.desired_capacity > s.max_size)) {
+    return error(p.path("desired_capacity"), "must be between min_size and max_size");
+  }
+  s.resource = p.raw("resource");
+  CL_ASSIGN_OR_RETURN(
+      Props d, Props::open(s.resource, p.path("resource"), {"type", "properties"}, {"metadata"}));
+  CL_RETURN_IF_ERROR(status_of(d.required_str("type")));
+  if (d.has("properties") && !d.raw("properties").is_object()) {
+    return error(d.path("properties"), "expected a mapping");
+  }
+  return s;
+}
+
+int64_t ScalingGroupSpec::size(std::optional<int64_t> current) const {
+  int64_t n = current.value_or(desired_capacity.value_or(min_size));
+  return std::clamp(n, min_size, max_size);
+}
+
+Result<ScalingPolicySpec> parse_scaling_policy(const json& props, const std::string& path) {
+  CL_ASSIGN_OR_RETURN(Props p,
+                      Props::open(props, path,
+                                  {"auto_scaling_group_id", "adjustment_type", "scaling_adjustment",
+                                   "cooldown", "min_adjustment_step"},
+                                  {}));
+  ScalingPolicySpec s;
+  CL_ASSIGN_OR_RETURN(s.group, p.required_str("auto_scaling_group_id"));
+  CL_ASSIGN_OR_RETURN(std::string type, p.required_str("adjustment_type"));
+  static const std::map<std::string, AdjustmentType, std::less<>> kTypes = {
+      {"change_in_capacity", AdjustmentType::kChangeInCapacity},
+      {"exact_capacity", AdjustmentType::kExactCapacity},
+      {"percent_change_in_capacity", AdjustmentType::kPercentChangeInCapacity}};
+  auto it = kTypes.find(type);
+  if (it == kTypes.end()) {
+    return error(p.path("adjustment_type"),
+                 "expected change_in_capacity, exact_capacity or percent_change_in_capacity");
+  }
+  s.type = it->second;
+  if (!p.has("scaling_adjustment")) {
+    return error(path, "missing required property 'scaling_adjustment'");
+  }
+  CL_ASSIGN_OR_RETURN(auto adjustment, p.integer("scaling_adjustment", -kMaxScalingGroupSize * 100,
+                                                 kMaxScalingGroupSize * 100));
+  s.adjustment = *adjustment;
+  CL_ASSIGN_OR_RETURN(s.cooldown_s, p.integer("cooldown", 0, 86'400));
+  CL_ASSIGN_OR_RETURN(auto step, p.integer("min_adjustment_step", 0, kMaxScalingGroupSize));
+  if (step && s.type != AdjustmentType::kPercentChangeInCapacity) {
+    return error(p.path("min_adjustment_step"),
+                 "only with adjustment_type percent_change_in_capacity");
+  }
+  s.min_adjustment_step = step.value_or(0);
+  return s;
+}
+
+int64_t ScalingPolicySpec::new_capacity(int64_t current, int64_t min_size, int64_t max_size) const {
+  int64_t n = current;
+  switch (type) {
+    case AdjustmentType::kChangeInCapacity:
+      n = current + adjustment;
+      break;
+    case AdjustmentType::kExactCapacity:
+      n = adjustment;
+      break;
+    case AdjustmentType::kPercentChangeInCapacity: {
+      double delta = static_cast<double>(current) * static_cast<double>(adjustment) / 100.0;
+      // Heat: a change smaller than one member rounds away from zero, a larger one is truncated.
+      int64_t d = std::abs(delta) < 1.0 ? (delta > 0 ? 1 : (delta < 0 ? -1 : 0))
+                                        : static_cast<int64_t>(delta);
+      if (d != 0 && std::abs(d) < min_adjustment_step) {
+        d = d > 0 ? min_adjustment_step : -min_adjustment_step;
+      }
+      n = current + d;
+      break;
+    }
+  }
+  return std::clamp(n, min_size, max_size);
 }
 
 }  // namespace chainlab::openstack

@@ -85,6 +85,32 @@ struct FloatingIpSpec {
   std::string floating_ip_address;
 };
 
+// OS::Heat::AutoScalingGroup: `resource` ({type, properties}) made min_size..max_size times.
+struct ScalingGroupSpec {
+  int64_t min_size = 0;
+  int64_t max_size = 0;
+  std::optional<int64_t> desired_capacity;
+  int64_t cooldown_s = 0;
+  nlohmann::json resource;  // {type, properties}
+  // The size it starts with (desired, else min) or keeps (`current` within min..max).
+  int64_t size(std::optional<int64_t> current) const;
+};
+
+enum class AdjustmentType { kChangeInCapacity, kExactCapacity, kPercentChangeInCapacity };
+
+// OS::Heat::ScalingPolicy: what a signal does to its group.
+struct ScalingPolicySpec {
+  std::string group;  // auto_scaling_group_id
+  AdjustmentType type = AdjustmentType::kChangeInCapacity;
+  int64_t adjustment = 0;
+  std::optional<int64_t> cooldown_s;  // absent: the group's
+  int64_t min_adjustment_step = 0;    // percent only
+  // Heat's calculate_new_capacity: the group's new size from `current`, within min..max.
+  int64_t new_capacity(int64_t current, int64_t min_size, int64_t max_size) const;
+};
+
+inline constexpr int64_t kMaxScalingGroupSize = 1000;
+
 Result<NetSpec> parse_net(const nlohmann::json& props, const std::string& path);
 Result<SubnetSpec> parse_subnet(const nlohmann::json& props, const std::string& path);
 Result<PortSpec> parse_port(const nlohmann::json& props, const std::string& path);
@@ -93,6 +119,10 @@ Result<RouterSpec> parse_router(const nlohmann::json& props, const std::string& 
 Result<RouterInterfaceSpec> parse_router_interface(const nlohmann::json& props,
                                                    const std::string& path);
 Result<FloatingIpSpec> parse_floating_ip(const nlohmann::json& props, const std::string& path);
+// Sizes must not depend on other resources (0..kMaxScalingGroupSize, min <= desired <= max).
+Result<ScalingGroupSpec> parse_scaling_group(const nlohmann::json& props, const std::string& path);
+Result<ScalingPolicySpec> parse_scaling_policy(const nlohmann::json& props,
+                                               const std::string& path);
 
 // Checks `props` against the typed parser of `type` (ResourceGroup: count / resource_def shape).
 // Unresolved get_resource / get_attr are stood in for by strings, so only literal values are

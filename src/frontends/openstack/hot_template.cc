@@ -114,6 +114,8 @@ constexpr TypeName kTypes[] = {
     {ResourceType::kRouterInterface, "OS::Neutron::RouterInterface"},
     {ResourceType::kFloatingIp, "OS::Neutron::FloatingIP"},
     {ResourceType::kResourceGroup, "OS::Heat::ResourceGroup"},
+    {ResourceType::kAutoScalingGroup, "OS::Heat::AutoScalingGroup"},
+    {ResourceType::kScalingPolicy, "OS::Heat::ScalingPolicy"},
 };
 
 const std::set<std::string, std::less<>> kVersions = {

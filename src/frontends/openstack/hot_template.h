@@ -21,6 +21,7 @@
 // condition names, get_param, equals, not, and, or — evaluated by plan_stack. Resource types:
 // OS::Nova::Server, OS::Neutron::{Net,Subnet,Port,Router,RouterInterface,FloatingIP},
 // OS::Heat::ResourceGroup (count, resource_def, index_var; members are named "<group>-<index>"),
+// OS::Heat::AutoScalingGroup (its size is stack state: GroupSizes) + OS::Heat::ScalingPolicy,
 // and template resources: a type naming a template of the request's `files` (directly or through
 // the environment's resource_registry) is a nested stack whose parameters are the resource's
 // properties and whose outputs are its attributes; plan_stack expands it into the stack as
@@ -41,15 +42,17 @@
 namespace chainlab::openstack {
 
 enum class ResourceType {
-  kServer,           // OS::Nova::Server
-  kNet,              // OS::Neutron::Net
-  kSubnet,           // OS::Neutron::Subnet
-  kPort,             // OS::Neutron::Port
-  kRouter,           // OS::Neutron::Router
-  kRouterInterface,  // OS::Neutron::RouterInterface
-  kFloatingIp,       // OS::Neutron::FloatingIP
-  kResourceGroup,    // OS::Heat::ResourceGroup
-  kNestedStack,      // a template resource (another template of the request's files)
+  kServer,            // OS::Nova::Server
+  kNet,               // OS::Neutron::Net
+  kSubnet,            // OS::Neutron::Subnet
+  kPort,              // OS::Neutron::Port
+  kRouter,            // OS::Neutron::Router
+  kRouterInterface,   // OS::Neutron::RouterInterface
+  kFloatingIp,        // OS::Neutron::FloatingIP
+  kResourceGroup,     // OS::Heat::ResourceGroup
+  kNestedStack,       // a template resource (another template of the request's files)
+  kAutoScalingGroup,  // OS::Heat::AutoScalingGroup
+  kScalingPolicy,     // OS::Heat::ScalingPolicy
 };
 
 const char* resource_type_name(ResourceType type);
@@ -161,6 +164,10 @@ struct StackPlan {
   const PlannedResource* find(std::string_view name) const;
 };
 
+// The sizes a stack's autoscaling groups were scaled to by signals (group name -> size); a group
+// not named has its desired_capacity, else its min_size.
+using GroupSizes = std::map<std::string, int64_t>;
+
 // Instantiates `tmpl` with the request's `parameters` (a JSON object; values may be strings as
 // heatclient sends them and are converted to the declared type). Unknown parameter names,
 // missing required parameters, constraint violations, references to unknown resources or
@@ -168,7 +175,8 @@ struct StackPlan {
 // `pseudo` gives Heat's pseudo parameters OS::stack_name, OS::stack_id, OS::project_id
 // (missing ones are "").
 Result<StackPlan> plan_stack(const Template& tmpl, const nlohmann::json& parameters,
-                             const std::map<std::string, std::string>& pseudo = {});
+                             const std::map<std::string, std::string>& pseudo = {},
+                             const GroupSizes& sizes = {});
 
 // How get_resource and get_attr are answered while a stack is being created or shown.
 class ReferenceResolver {
@@ -196,7 +204,10 @@ Result<nlohmann::json> apply_attribute_path(const nlohmann::json& value,
 Result<nlohmann::json> nested_attribute(const PlannedResource& nested, const std::string& attribute,
                                         const ReferenceResolver& refs);
 
-// get_attr on a ResourceGroup: "refs" (member ids), "refs_map" ({"0": id, ...}),
+// get_attr on a ResourceGroup or AutoScalingGroup: "current_size", "outputs.<attribute>"
+// ({member: value}) and "outputs_list.<attribute>" ([value, ...]) (resolve_value turns
+// get_attr [group, outputs, attribute] into these), "refs" (member ids), "refs_map"
+// ({"0": id, ...}),
 // "resource.<i>" (member i's id), "resource.<i>.<attribute>", or any member attribute (the list
 // of that attribute over all members).
 Result<nlohmann::json> group_attribute(const PlannedResource& group, const std::string& attribute,

@@ -1,0 +1,120 @@
+#include "endpoints/emulator/alarm_notifier.h"
+
+#include <httplib.h>
+
+#include <fmt/format.h>
+
+#include "common/units.h"
+
+namespace chainlab::endpoints {
+namespace {
+
+using nlohmann::json;
+
+// A scale-out answers when its servers run: give it time.
+constexpr std::chrono::seconds kActionTimeout{60};
+
+struct ActionTarget {
+  std::string host;
+  int port = 80;
+  std::string path;  // with the query
+};
+
+Result<ActionTarget> parse_action_url(const std::string& url) {
+  if (!url.starts_with("http://")) {
+    return make_error(ErrorCode::kInvalidArgument, "{}: only http:// URLs", url);
+  }
+  std::string rest = url.substr(7);
+  size_t slash = rest.find('/');
+  std::string authority = rest.substr(0, slash);
+  ActionTarget t;
+  t.path = slash == std::string::npos ? "/" : rest.substr(slash);
+  size_t colon = authority.rfind(':');
+  bool bracketed = authority.starts_with("[");
+  if (colon != std::string::npos && (!bracketed || authority.find(']') < colon)) {
+    CL_ASSIGN_OR_RETURN(int64_t port, parse_int(authority.substr(colon + 1), "port", 1, 65535));
+    t.port = static_cast<int>(port);
+    authority = authority.substr(0, colon);
+  }
+  t.host = bracketed ? authority.substr(1, authority.size() - 2) : authority;
+  if (t.host.empty() || t.host.find_first_of("@ ") != std::string::npos) {
+    return make_error(ErrorCode::kInvalidArgument, "{}: expected http://HOST[:PORT]/PATH", url);
+  }
+  return t;
+}
+
+}  // namespace
+
+json aodh_notification(const json& fired) {
+  std::string rule = fired.value("alarm", std::string());
+  std::string series = fired.value("series", std::string());
+  double value = fired.value("value", 0.0);
+  return {{"alarm_name", rule},
+          {"alarm_id", rule},
+          {"severity", "low"},
+          {"previous", "ok"},
+          {"current", "alarm"},
+          {"reason", fmt::format("{} is {} (rule {})", series, value, rule)},
+          {"reason_data", {{"type", "threshold"}, {"series", series}, {"value", value}}}};
+}
+
+Result<int> post_json(const std::string& url, const json& body) {
+  CL_ASSIGN_OR_RETURN(ActionTarget t, parse_action_url(url));
+  httplib::Client client(t.host, t.port);
+  client.set_connection_timeout(std::chrono::seconds(2));
+  client.set_read_timeout(kActionTimeout);
+  auto r = client.Post(t.path, body.dump(), "application/json");
+  if (!r) {
+    return make_error(ErrorCode::kUnavailable, "{}: {}", url, httplib::to_string(r.error()));
+  }
+  return r->status;
+}
+
+AlarmNotifier::AlarmNotifier(monitor::EventLog& events, Warn warn)
+    : events_(events), warn_(std::move(warn)) {
+  thread_ = std::thread([this, after = events_.last_id()] { run(after); });
+}
+
+AlarmNotifier::~AlarmNotifier() {
+  stop_ = true;
+  thread_.join();
+}
+
+void AlarmNotifier::run(uint64_t after) {
+  while (!stop_) {
+    auto batch = events_.after(after, 64, std::chrono::milliseconds(500));
+    if (batch.empty() && events_.closed()) {
+      return;
+    }
+    for (const auto& e : batch) {
+      after = e.id;
+      if (e.type == "alarm.fired") {
+        notify(e);
+      }
+    }
+  }
+}
+
+void AlarmNotifier::notify(const monitor::Event& fired) {
+  const json& rule = fired.data.contains("rule") ? fired.data["rule"] : json::object();
+  if (!rule.contains("actions") || !rule["actions"].is_array()) {
+    return;
+  }
+  json body = aodh_notification(fired.data);
+  for (const auto& url : rule["actions"]) {
+    auto status = post_json(url.get<std::string>(), body);
+    json record = {{"alarm", fired.data.value("alarm", std::string())}, {"url", url}};
+    if (status.ok()) {
+      record["status"] = *status;
+    } else {
+      record["error"] = status.error().message;
+    }
+    if (!status.ok() || *status >= 300) {
+      warn_(fmt::format("alarm action {}: {}", url.get<std::string>(),
+                        status.ok() ? fmt::format("HTTP {}", *status) : status.error().message));
+    }
+    events_.publish("alarm.action", std::move(record));
+  }
+}
+
+}  // namespace chainlab::endpoints
