@@ -19,7 +19,7 @@ json alarm_rule_with(json actions) {
 TEST(AlarmActions, ActionsAreHttpUrlsAndRoundTrip) {
   auto r =
       parse_alarm_rule(alarm_rule_with({"http://127.0.0.1:8004/v1/p/stacks/s/i/resources/out/"
-                                  "signal?signature=abc"}));
+                                        "signal?signature=abc"}));
   ASSERT_TRUE(r.ok()) << r.error().message;
   ASSERT_EQ(r->actions.size(), 1u);
   auto again = parse_alarm_rule(alarm_rule_json(*r));

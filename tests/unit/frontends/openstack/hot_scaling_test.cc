@@ -31,7 +31,8 @@ TEST(HotScaling, NewCapacityFollowsHeat) {
   EXPECT_EQ(scaling_policy(kPercentChangeInCapacity, 10).new_capacity(4, 0, 10), 5)
       << "less than one member rounds away from zero";
   EXPECT_EQ(scaling_policy(kPercentChangeInCapacity, -10).new_capacity(4, 0, 10), 3);
-  EXPECT_EQ(scaling_policy(kPercentChangeInCapacity, 150).new_capacity(3, 0, 10), 7) << "4.5 truncated";
+  EXPECT_EQ(scaling_policy(kPercentChangeInCapacity, 150).new_capacity(3, 0, 10), 7)
+      << "4.5 truncated";
   EXPECT_EQ(scaling_policy(kPercentChangeInCapacity, 25, 3).new_capacity(4, 0, 10), 7)
       << "min_adjustment_step";
 }
@@ -57,8 +58,9 @@ TEST(HotScaling, GroupAndPolicyPropertiesAreChecked) {
       HasSubstr("min_size: must not depend on other resources"));
   EXPECT_THAT(scaling_group_error({{"min_size", 1}, {"max_size", 2000}, {"resource", server}}),
               HasSubstr("out of range"));
-  EXPECT_THAT(scaling_group_error({{"min_size", 1}, {"max_size", 2}, {"resource", {{"properties", {}}}}}),
-              HasSubstr("missing required property 'type'"));
+  EXPECT_THAT(
+      scaling_group_error({{"min_size", 1}, {"max_size", 2}, {"resource", {{"properties", {}}}}}),
+      HasSubstr("missing required property 'type'"));
   auto p = parse_scaling_policy(
       {{"auto_scaling_group_id", "g"}, {"adjustment_type", "sideways"}, {"scaling_adjustment", 1}},
       "p");
