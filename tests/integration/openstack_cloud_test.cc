@@ -199,6 +199,44 @@ TEST_F(CloudTest, UploadedDockerArchiveIsImportedIntoTheImageStore) {
   chainlab::testing::run_command("rm -rf " + root);
 }
 
+// Like son-emu's Glance listing the Docker images: a store image is listed under every tag, and
+// any of them boots it.
+TEST_F(CloudTest, AStoreImageIsListedUnderEachOfItsTags) {
+  char tmpl[] = "/tmp/chainlab-cloud-tags-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  const std::string root = tmpl;
+  {
+    auto store = runtime::ImageStore::open(root);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    ASSERT_TRUE((*store)->build_from_host("tools", {"sh"}).ok());
+    ASSERT_TRUE((*store)->tag("tools", "tools:1.0").ok());
+    CloudConfig config;
+    config.pop = "dc1";
+    config.default_image = "";
+    config.default_network = false;
+    Cloud cloud(*emu_, config, store->get());
+    auto images = cloud.list_images();
+    ASSERT_EQ(images.size(), 2u);
+    EXPECT_EQ(images[0].name, "tools:1.0");
+    EXPECT_EQ(images[1].name, "tools:latest");
+    EXPECT_NE(images[0].id, images[1].id);
+    EXPECT_EQ(images[0].store_ref, images[1].store_ref);
+    std::string net = chainlab::testing::network_with_subnet(cloud, "n", "10.95.0.0/24");
+    ServerCreate sc;
+    sc.name = "tagged";
+    sc.image = "tools:1.0";
+    sc.flavor = "m1.tiny";
+    sc.nics = {{"", net, ""}};
+    auto server = cloud.create_server(sc);
+    ASSERT_TRUE(server.ok()) << server.error().message;
+    EXPECT_EQ(server->image_id, images[0].id);
+    ASSERT_TRUE(cloud.delete_server(server->id).ok());
+    ASSERT_TRUE((*store)->remove("tools").ok());
+    EXPECT_TRUE(cloud.list_images().empty()) << "gone from the store, gone under every tag";
+  }
+  chainlab::testing::run_command("rm -rf " + root);
+}
+
 // Two PoPs' Clouds share the emulation's instance names: creating servers with the same names on
 // both at once (a MANO deploying one service on two VIMs) must never fail with "instance already
 // exists" when the name chosen by one Cloud is taken by the other before its instance starts.

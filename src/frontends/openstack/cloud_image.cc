@@ -45,6 +45,27 @@ Status check_visibility(const std::string& visibility) {
   return ok_status();
 }
 
+// Marks the records listing a store image under one of its tags (not a Glance upload's).
+constexpr const char* kStoreTagProperty = "chainlab_store_tag";
+
+// A store image under one of its tags (the first keeps the id images had before tags were
+// listed).
+Image store_image(const runtime::ImageInfo& info, size_t tag_index, const std::string& now) {
+  Image im;
+  const std::string tag = info.tags.empty() ? info.id : info.tags[tag_index];
+  im.id = image_uuid_for_store_id(tag_index == 0 ? info.id : md5_hex(info.id + "@" + tag));
+  im.name = tag;
+  im.status = "active";
+  im.container_format = "docker";
+  im.disk_format = "raw";
+  im.size = static_cast<int64_t>(info.size_bytes);
+  im.store_ref = info.id;
+  im.properties["architecture"] = host_architecture();
+  im.properties[kStoreTagProperty] = tag;
+  im.created_at = im.updated_at = info.created.empty() ? now : info.created.substr(0, 19) + "Z";
+  return im;
+}
+
 }  // namespace
 
 void Cloud::sync_images_locked() {
@@ -52,32 +73,23 @@ void Cloud::sync_images_locked() {
     return;
   }
   std::set<std::string> present;
-  std::set<std::string> referenced;
+  std::set<std::string> uploaded;  // store images a Glance upload made (listed as that record)
   for (const auto& [id, im] : images_by_id_) {
-    if (!im.store_ref.empty()) {
-      referenced.insert(im.store_ref);
+    if (!im.store_ref.empty() && !im.properties.contains(kStoreTagProperty)) {
+      uploaded.insert(im.store_ref);
     }
   }
   for (const auto& info : images_->list()) {
     present.insert(info.id);
-    if (referenced.count(info.id) != 0) {
+    if (uploaded.count(info.id) != 0) {
       continue;
     }
-    Image im;
-    im.id = image_uuid_for_store_id(info.id);
-    if (images_by_id_.contains(im.id)) {
-      continue;
+    for (size_t i = 0; i < std::max<size_t>(info.tags.size(), 1); ++i) {
+      Image im = store_image(info, i, stamp());
+      if (!images_by_id_.contains(im.id)) {
+        images_by_id_.put(im);
+      }
     }
-    im.name = info.tags.empty() ? info.id : info.tags.front();
-    im.status = "active";
-    im.container_format = "docker";
-    im.disk_format = "raw";
-    im.size = static_cast<int64_t>(info.size_bytes);
-    im.store_ref = info.id;
-    im.properties["architecture"] = host_architecture();
-    im.created_at = im.updated_at =
-        info.created.empty() ? stamp() : info.created.substr(0, 19) + "Z";
-    images_by_id_.put(im);
   }
   // Images removed from the store behind our back disappear.
   for (auto it = images_by_id_.begin(); it != images_by_id_.end();) {
