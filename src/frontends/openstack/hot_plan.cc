@@ -411,11 +411,30 @@ Result<GroupShape> group_shape(const PlannedResource& group, const GroupSizes& s
   return shape;
 }
 
+// The bytes of properties a plan may hold with its groups and nested templates expanded (a
+// get_file content copied into a thousand members is a gigabyte).
+constexpr size_t kMaxPlanBytes = size_t{32} << 20;
+
+struct PlanBudget {
+  size_t bytes = 0;
+  // Counts `n` copies of `value`; an error once the plan would exceed kMaxPlanBytes.
+  Status spend(const json& value, int64_t n, const std::string& path) {
+    bytes += value.dump().size() * static_cast<size_t>(std::max<int64_t>(n, 0));
+    if (bytes > kMaxPlanBytes) {
+      return error(path, fmt::format("the stack's properties would take more than {} MiB with "
+                                     "its groups and nested templates expanded",
+                                     kMaxPlanBytes >> 20));
+    }
+    return ok_status();
+  }
+};
+
 // Expands one group into its members (appended to `out`) and fills the group's members list.
 Status expand_group(PlannedResource& group, std::vector<PlannedResource>& out,
                     const std::set<std::string>& names, const TemplateFiles& files,
-                    const GroupSizes& sizes) {
+                    const GroupSizes& sizes, PlanBudget& budget) {
   CL_ASSIGN_OR_RETURN(GroupShape shape, group_shape(group, sizes));
+  CL_RETURN_IF_ERROR(budget.spend(shape.def, shape.count, join("resources", group.name)));
   const json& def = shape.def;
   const std::string& dpath = shape.def_path;
   const std::string type_name = def["type"].get<std::string>();
@@ -573,6 +592,8 @@ Result<OutputDef> plan_output(const OutputDef& o, const StackPlan& plan, const s
 struct Nesting {
   const TemplateFiles& files;
   const GroupSizes& sizes;
+  std::map<std::string, Template>& parsed;  // nested templates by name, parsed once
+  PlanBudget& budget;
   std::vector<std::string> chain;  // template names from the stack's template down
 };
 
@@ -621,6 +642,25 @@ Result<StackPlan> nested_parameters(const Template& t, const PlannedResource& p,
   return plan;
 }
 
+// The nested template `name` of the request's files, parsed (once per plan).
+Result<const Template*> nested_template(const std::string& name, const Nesting& nest,
+                                        const std::string& path) {
+  if (auto it = nest.parsed.find(name); it != nest.parsed.end()) {
+    return &it->second;
+  }
+  auto file = nest.files.files.find(name);
+  if (file == nest.files.files.end()) {
+    return error(path, fmt::format("template '{}' is not among the request's files", name));
+  }
+  auto inner = parse_template(file->second, nest.files);
+  if (!inner.ok()) {
+    std::string_view why = inner.error().message;
+    why.remove_prefix(why.starts_with("template: ") ? 10 : 0);
+    return error(path, fmt::format("{}: {}", name, why));
+  }
+  return &nest.parsed.emplace(name, std::move(inner).value()).first->second;
+}
+
 // A template resource expanded: its template's resources (renamed "<p>.<name>") go to `out`
 // and become p's members; its outputs become p's attributes.
 Status expand_nested(PlannedResource& p, const StackPlan& outer, const Nesting& nest,
@@ -633,20 +673,10 @@ Status expand_nested(PlannedResource& p, const StackPlan& outer, const Nesting& 
   if (nest.chain.size() >= kMaxNesting) {
     return error(path, fmt::format("templates nest more than {} levels deep", kMaxNesting));
   }
-  auto file = nest.files.files.find(p.template_name);
-  if (file == nest.files.files.end()) {
-    return error(path,
-                 fmt::format("template '{}' is not among the request's files", p.template_name));
-  }
-  auto inner = parse_template(file->second, nest.files);
-  if (!inner.ok()) {
-    std::string_view why = inner.error().message;
-    why.remove_prefix(why.starts_with("template: ") ? 10 : 0);
-    return error(path, fmt::format("{}: {}", p.template_name, why));
-  }
+  CL_ASSIGN_OR_RETURN(const Template* inner, nested_template(p.template_name, nest, path));
   Template t = hot::prefixed(*inner, p.name + kNestedSeparator);
   CL_ASSIGN_OR_RETURN(StackPlan plan, nested_parameters(t, p, outer));
-  Nesting deeper{nest.files, nest.sizes, nest.chain};
+  Nesting deeper{nest.files, nest.sizes, nest.parsed, nest.budget, nest.chain};
   deeper.chain.push_back(p.template_name);
   std::vector<PlannedResource> parts;
   CL_RETURN_IF_ERROR(plan_resources(t, plan, deeper, parts, names));
@@ -674,6 +704,7 @@ Status complete(PlannedResource& p, const StackPlan& plan, const Nesting& nest,
                 std::vector<PlannedResource>& out, std::set<std::string>& names) {
   collect_refs(p.properties, p.references);
   p.needs.insert(p.references.begin(), p.references.end());
+  CL_RETURN_IF_ERROR(nest.budget.spend(p.properties, 1, join("resources", p.name)));
   if (p.type == ResourceType::kNestedStack) {
     CL_RETURN_IF_ERROR(expand_nested(p, plan, nest, out, names));
   }
@@ -684,7 +715,7 @@ Status complete(PlannedResource& p, const StackPlan& plan, const Nesting& nest,
 Status plan_group(PlannedResource& group, const StackPlan& plan, const Nesting& nest,
                   std::vector<PlannedResource>& out, std::set<std::string>& names) {
   std::vector<PlannedResource> members;
-  CL_RETURN_IF_ERROR(expand_group(group, members, names, nest.files, nest.sizes));
+  CL_RETURN_IF_ERROR(expand_group(group, members, names, nest.files, nest.sizes, nest.budget));
   std::vector<PlannedResource> parts;
   for (auto& m : members) {
     m.needs.insert(group.needs.begin(), group.needs.end());
@@ -866,7 +897,10 @@ Result<StackPlan> plan_stack(const Template& tmpl, const json& parameters,
   CL_RETURN_IF_ERROR(evaluate_conditions(tmpl, plan));
   std::vector<PlannedResource> resources;
   std::set<std::string> names;
-  CL_RETURN_IF_ERROR(plan_resources(tmpl, plan, Nesting{tmpl.files, sizes, {}}, resources, names));
+  std::map<std::string, Template> parsed;
+  PlanBudget budget;
+  CL_RETURN_IF_ERROR(
+      plan_resources(tmpl, plan, Nesting{tmpl.files, sizes, parsed, budget, {}}, resources, names));
   for (const auto& p : resources) {
     for (const auto& n : p.references) {
       if (names.count(n) == 0) {

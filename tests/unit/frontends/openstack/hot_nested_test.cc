@@ -184,6 +184,16 @@ TEST(HotNested, CyclesDepthAndSizeAreBounded) {
                                 "      count: 100\n      resource_def: {type: g.yaml}\n",
                          wide),
               HasSubstr("more than 1000 resources"));
+
+  TemplateFiles big;
+  big.files["big.txt"] = std::string(64 * 1024, 'x');
+  EXPECT_THAT(plan_error(head + "  g:\n    type: OS::Heat::ResourceGroup\n    properties:\n"
+                                "      count: 1000\n      resource_def:\n"
+                                "        type: OS::Neutron::Net\n"
+                                "        properties: {name: {get_file: big.txt}}\n",
+                         big),
+              HasSubstr("more than 32 MiB"))
+      << "a file copied into a thousand members is refused before it is copied";
 }
 
 TEST(HotNested, BadNestedUsesAreRefusedWithTheirPath) {
