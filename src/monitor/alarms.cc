@@ -57,7 +57,8 @@ Result<std::chrono::milliseconds> duration(const json& v) {
 }
 
 Result<bool> comparison(const json& spec) {
-  std::string op = spec.value("op", std::string(">"));
+  const json& given = spec.contains("op") ? spec["op"] : json(">");
+  std::string op = given.is_string() ? given.get<std::string>() : "";
   if (op != ">" && op != "<") {
     return make_error(ErrorCode::kInvalidArgument, "op: '>' or '<'");
   }
@@ -92,7 +93,7 @@ Result<AlarmRule> parse_alarm_rule(const json& spec) {
     return make_error(ErrorCode::kInvalidArgument, "an alarm rule is an object");
   }
   AlarmRule r;
-  r.name = spec.value("name", std::string());
+  r.name = spec.contains("name") && spec["name"].is_string() ? spec["name"].get<std::string>() : "";
   CL_RETURN_IF_ERROR(check_name(r.name));
   CL_ASSIGN_OR_RETURN(r.metric, pattern(spec, "metric", r.metric));
   CL_ASSIGN_OR_RETURN(r.selector, pattern(spec, "selector", r.selector));

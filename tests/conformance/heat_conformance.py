@@ -380,6 +380,8 @@ def autoscaling_flow(binary, pop, base, tmp):
     forged = url.rsplit("=", 1)[0] + "=0000"
     code, _ = http("POST", forged, body={})
     check(code == 401, f"autoscaling: a forged alarm_url -> 401 ({code})")
+    code, _ = http("POST", url.rsplit("=", 1)[0] + "=", body={})
+    check(code == 401, f"autoscaling: an empty signature and no token -> 401 ({code})")
     rest = f"http://127.0.0.1:{REST_PORT}"
     rc = subprocess.run([binary, "alarm", "set", "scale-busy", "-e", rest,
                          "--selector", "instance/scale-web-*", "--value", "0.5", "--for", "1s",

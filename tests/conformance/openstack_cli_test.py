@@ -182,6 +182,11 @@ def exercise_l3(chainlab, base, prefix):
     shown = openstack_json(base, "floating", "ip", "show", address) or {}
     check(shown.get("status") == "ACTIVE" and shown.get("fixed_ip_address") == c_addr,
           f"l3: floating ip show: ACTIVE, to {c_addr}")
+    rc, out = openstack(base, "router", "set", "--disable", "r1")
+    check(rc == 0 and not host_ping(address),
+          f"l3: a disabled router forwards nothing ({out.strip()})")
+    rc, out = openstack(base, "router", "set", "--enable", "r1")
+    check(rc == 0 and host_ping(address), f"l3: enabled again, it does ({out.strip()})")
     rc, out = openstack(base, "router", "unset", "--external-gateway", "r1")
     check(rc != 0, "l3: the gateway a floating IP uses stays (409)")
 

@@ -499,6 +499,12 @@ Result<Reply> delete_stack(Ctx& c, const httplib::Request& req) {
   return Reply::empty(204);
 }
 
+// A policy's alarm_url carries its own secret instead of a token (Heat's pre-signed URL); the
+// engine checks it.
+bool signed_signal(const httplib::Request& req) {
+  return req.method == "POST" && req.has_param("signature") && req.path.ends_with("/signal");
+}
+
 // POST .../resources/<name>/signal: Heat answers 200 with a null body.
 Result<Reply> signal_resource(Ctx& c, const httplib::Request& req) {
   StackPath p = parse_stack_path(req.matches[2]);
@@ -506,6 +512,10 @@ Result<Reply> signal_resource(Ctx& c, const httplib::Request& req) {
     return no_resource();
   }
   const std::string signature = req.get_param_value("signature");
+  if (signed_signal(req) && signature.empty()) {
+    // the guard let it through for its signature: an empty one is no token either
+    return make_error(ErrorCode::kUnauthenticated, "The signature does not match.");
+  }
   auto s = lookup(c, p);
   Result<openstack::SignalOutcome> done = s.ok() ? c.engine.signal(s->id, p.rest[1], signature)
                                                  : Result<openstack::SignalOutcome>(s.error());
@@ -517,12 +527,6 @@ Result<Reply> signal_resource(Ctx& c, const httplib::Request& req) {
     return make_error(ErrorCode::kUnauthenticated, "The signature does not match.");
   }
   return std::move(done).error();
-}
-
-// A policy's alarm_url carries its own secret instead of a token (Heat's pre-signed URL); the
-// engine checks it.
-bool signed_signal(const httplib::Request& req) {
-  return req.method == "POST" && req.has_param("signature") && req.path.ends_with("/signal");
 }
 
 const PathRoutes<Ctx> kOpenRoutes[] = {

@@ -543,6 +543,7 @@ class Cloud {
   // Routers (cloud_router.cc): the namespace made to match the record (started with the first
   // port, stopped with the last), new ports plugged and joined to their networks.
   Status realise_router_locked(Router& router);
+  Status take_router_down_locked(Router& router);
   Status sync_gateway_port_locked(Router& router);
   // The router's NAT made to match its gateway and floating IPs (router_nat.h).
   Status apply_router_nat_locked(Router& router);

@@ -39,27 +39,51 @@ bool cidrs_overlap(const std::string& a, const std::string& b) {
   return x.ok() && y.ok() && overlap(*x, *y);
 }
 
-Status Cloud::realise_router_locked(Router& router) {
-  CL_RETURN_IF_ERROR(sync_gateway_port_locked(router));
-  if (router.interfaces.empty() && router.gateway_port_id.empty()) {
-    router.nat_addresses.clear();
-    router.nat_loaded = false;
-    if (router.instance.empty()) {
-      return ok_status();
-    }
-    Status stopped = emulation_.stop_compute(config_.pop, router.instance);
-    router.instance.clear();
-    return stopped;
-  }
-  std::vector<std::string> port_ids;
+namespace {
+
+// The router's interface ports and its gateway port.
+std::vector<std::string> router_port_ids(const Router& router) {
+  std::vector<std::string> ids;
   for (const auto& ri : router.interfaces) {
-    port_ids.push_back(ri.port_id);
+    ids.push_back(ri.port_id);
   }
   if (!router.gateway_port_id.empty()) {
-    port_ids.push_back(router.gateway_port_id);
+    ids.push_back(router.gateway_port_id);
+  }
+  return ids;
+}
+
+}  // namespace
+
+// No port, or administratively down: nothing forwards. Its ports (still the router's) are DOWN
+// and out of their networks, its namespace is stopped; they come back when it is up again.
+Status Cloud::take_router_down_locked(Router& router) {
+  for (const auto& id : router_port_ids(router)) {
+    Port* p = ports_.find(id);
+    if (p != nullptr && p->binding) {
+      p->binding.reset();
+      p->status = "DOWN";
+      p->updated_at = stamp();
+      (void)sync_network_locked(p->network_id);
+    }
+  }
+  router.nat_addresses.clear();
+  router.nat_loaded = false;
+  if (router.instance.empty()) {
+    return ok_status();
+  }
+  Status stopped = emulation_.stop_compute(config_.pop, router.instance);
+  router.instance.clear();
+  return stopped;
+}
+
+Status Cloud::realise_router_locked(Router& router) {
+  CL_RETURN_IF_ERROR(sync_gateway_port_locked(router));
+  if (!router.admin_state_up || (router.interfaces.empty() && router.gateway_port_id.empty())) {
+    return take_router_down_locked(router);
   }
   std::vector<Port*> unplugged;
-  for (const auto& id : port_ids) {
+  for (const auto& id : router_port_ids(router)) {
     Port* p = ports_.find(id);
     if (p != nullptr && !p->binding) {
       unplugged.push_back(p);
@@ -215,14 +239,16 @@ Result<Router> Cloud::update_router(const std::string& id, const RouterUpdate& u
     CL_RETURN_IF_ERROR(check_gateway_unused_locked(*r));
   }
   const std::string gateway_before = r->external_network_id;
+  const bool up_before = r->admin_state_up;
   set_if(r->name, update.name);
   set_if(r->admin_state_up, update.admin_state_up);
   set_if(r->external_network_id, update.external_network_id);
   r->updated_at = stamp();
   if (auto s = realise_router_locked(*r); !s.ok()) {
     r->external_network_id = gateway_before;
+    r->admin_state_up = up_before;
     (void)realise_router_locked(*r);
-    return std::move(s).error().context("setting the router's gateway");
+    return std::move(s).error().context("updating the router");
   }
   return *r;
 }

@@ -46,7 +46,8 @@ Result<nlohmann::json> map_children(const nlohmann::json& value, std::string_vie
   return value;
 }
 // `t` with every resource name, depends_on, get_resource and get_attr's resource prefixed (a
-// nested template's resources inside the outer stack; hot_nested.cc).
+// nested template's resources inside the outer stack; hot_nested.cc). Without `source` and
+// `files`: planning reads neither.
 Template prefixed(const Template& t, const std::string& prefix);
 // A short rendering of a value for error messages.
 std::string describe(const nlohmann::json& value);

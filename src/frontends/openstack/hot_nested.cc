@@ -37,7 +37,13 @@ json rename_refs(const json& value, const std::string& prefix) {
 namespace hot {
 
 Template prefixed(const Template& t, const std::string& prefix) {
-  Template out = t;
+  Template out;  // what planning reads: not the source tree, not the files (copied per member)
+  out.version = t.version;
+  out.description = t.description;
+  out.parameters = t.parameters;
+  out.resources = t.resources;
+  out.outputs = t.outputs;
+  out.conditions = t.conditions;
   for (auto& r : out.resources) {
     r.name = prefix + r.name;
     for (auto& d : r.depends_on) {

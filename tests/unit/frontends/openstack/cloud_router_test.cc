@@ -212,6 +212,33 @@ TEST_F(CloudRouterTest, AFailedNatStepLeavesTheNetworkAsItWas) {
   EXPECT_EQ(router_instance()->interfaces.size(), 1u) << "the gateway only";
 }
 
+// admin_state_up false: the router forwards nothing (its namespace stops, its ports are DOWN
+// and out of their networks); true again: all of it comes back.
+TEST_F(CloudRouterTest, AnAdministrativelyDownRouterForwardsNothing) {
+  ASSERT_TRUE(set_gateway(public_network()).ok());
+  auto [a, a_subnet] = network("a", "10.60.0.0/24");
+  ASSERT_TRUE(chainlab::testing::server_on_networks(*cloud_, "x", {a}).ok());
+  auto ri = attach(a_subnet);
+  ASSERT_TRUE(ri.ok());
+  ASSERT_EQ(emu_.elans().size(), 1u);
+  RouterUpdate down;
+  down.admin_state_up = false;
+  ASSERT_TRUE(cloud_->update_router(router_, down).ok());
+  EXPECT_EQ(router_instance(), nullptr) << "no namespace";
+  EXPECT_EQ(cloud_->get_port(ri->port_id)->status, "DOWN");
+  EXPECT_EQ(cloud_->get_port(ri->port_id)->device_id, router_) << "still the router's port";
+  EXPECT_TRUE(emu_.elans().empty()) << "the server is alone on its network again";
+
+  RouterUpdate up;
+  up.admin_state_up = true;
+  ASSERT_TRUE(cloud_->update_router(router_, up).ok());
+  ASSERT_NE(router_instance(), nullptr);
+  EXPECT_EQ(router_instance()->interfaces.size(), 2u) << "the subnet's port and the gateway";
+  EXPECT_EQ(cloud_->get_port(ri->port_id)->status, "ACTIVE");
+  EXPECT_EQ(emu_.elans().size(), 1u);
+  EXPECT_NE(last_router_script().find("snat"), std::string::npos) << "NAT loaded again";
+}
+
 TEST_F(CloudRouterTest, AnExistingFreePortBecomesARouterPort) {
   auto [a, a_subnet] = network("a", "10.58.0.0/24");
   std::string port = chainlab::testing::port_on(*cloud_, a, "gw");
