@@ -346,6 +346,12 @@ TEST_F(HeatTest, AScalingPolicySignalResizesItsGroup) {
   auto u = engine_->update("scale", request("scale", kScaling));
   ASSERT_TRUE(u.ok() && u->status == "UPDATE_COMPLETE") << (u.ok() ? u->status_reason : "");
   EXPECT_EQ(outputs("scale")["size"], 2);
+  // One that changes the group: its desired_capacity wins, as in Heat.
+  std::string resized = kScaling;
+  resized.replace(resized.find("cooldown: 0"), 11, "cooldown: 0\n      desired_capacity: 3");
+  u = engine_->update("scale", request("scale", resized));
+  ASSERT_TRUE(u.ok() && u->status == "UPDATE_COMPLETE") << (u.ok() ? u->status_reason : "");
+  EXPECT_EQ(outputs("scale")["size"], 3);
   ASSERT_TRUE(engine_->remove("scale").ok());
   EXPECT_EQ(cloud_objects(), 0u);
 }

@@ -231,7 +231,21 @@ TEST_F(CloudTest, AStoreImageIsListedUnderEachOfItsTags) {
     ASSERT_TRUE(server.ok()) << server.error().message;
     EXPECT_EQ(server->image_id, images[0].id);
     ASSERT_TRUE(cloud.delete_server(server->id).ok());
+
+    // A tag moved to another image (a newer pull) lists that one, once.
+    auto other = (*store)->build_from_host("other", {"ls"});
+    ASSERT_TRUE(other.ok()) << other.error().message;
+    ASSERT_TRUE((*store)->tag("other", "tools:1.0").ok());
+    int listed = 0;
+    for (const auto& im : cloud.list_images()) {
+      if (im.name == "tools:1.0") {
+        ++listed;
+        EXPECT_EQ(im.store_ref, other->id);
+      }
+    }
+    EXPECT_EQ(listed, 1);
     ASSERT_TRUE((*store)->remove("tools").ok());
+    ASSERT_TRUE((*store)->remove("other").ok());
     EXPECT_TRUE(cloud.list_images().empty()) << "gone from the store, gone under every tag";
   }
   chainlab::testing::run_command("rm -rf " + root);

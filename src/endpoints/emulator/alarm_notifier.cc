@@ -2,6 +2,9 @@
 
 #include <httplib.h>
 
+#include <map>
+#include <set>
+
 #include <fmt/format.h>
 
 #include "common/units.h"
@@ -65,7 +68,8 @@ Result<int> post_json(const std::string& url, const json& body) {
   client.set_read_timeout(kActionTimeout);
   auto r = client.Post(t.path, body.dump(), "application/json");
   if (!r) {
-    return make_error(ErrorCode::kUnavailable, "{}: {}", url, httplib::to_string(r.error()));
+    return make_error(ErrorCode::kUnavailable, "{}: {}", url.substr(0, url.find('?')),
+                      httplib::to_string(r.error()));
   }
   return r->status;
 }
@@ -81,6 +85,9 @@ AlarmNotifier::~AlarmNotifier() {
 }
 
 void AlarmNotifier::run(uint64_t after) {
+  // The series each rule fires for: Aodh's alarm is one state, so a rule's actions are posted
+  // when its first series fires, not once per series.
+  std::map<std::string, std::set<std::string>> firing;
   while (!stop_) {
     auto batch = events_.after(after, 64, std::chrono::milliseconds(500));
     if (batch.empty() && events_.closed()) {
@@ -88,7 +95,15 @@ void AlarmNotifier::run(uint64_t after) {
     }
     for (const auto& e : batch) {
       after = e.id;
-      if (e.type == "alarm.fired") {
+      if (e.type != "alarm.fired" && e.type != "alarm.resolved") {
+        continue;
+      }
+      auto& series = firing[e.data.value("alarm", std::string())];
+      const std::string name = e.data.value("series", std::string());
+      bool first = series.empty();
+      if (e.type == "alarm.resolved") {
+        series.erase(name);
+      } else if (series.insert(name).second && first) {
         notify(e);
       }
     }
@@ -101,16 +116,22 @@ void AlarmNotifier::notify(const monitor::Event& fired) {
     return;
   }
   json body = aodh_notification(fired.data);
-  for (const auto& url : rule["actions"]) {
-    auto status = post_json(url.get<std::string>(), body);
-    json record = {{"alarm", fired.data.value("alarm", std::string())}, {"url", url}};
+  for (const auto& action : rule["actions"]) {
+    if (stop_) {
+      return;  // the run is ending: no new scale-outs
+    }
+    const std::string url = action.get<std::string>();
+    auto status = post_json(url, body);
+    // Without its query: an alarm_url's secret stays out of events and logs.
+    const std::string shown = url.substr(0, url.find('?'));
+    json record = {{"alarm", fired.data.value("alarm", std::string())}, {"url", shown}};
     if (status.ok()) {
       record["status"] = *status;
     } else {
       record["error"] = status.error().message;
     }
     if (!status.ok() || *status >= 300) {
-      warn_(fmt::format("alarm action {}: {}", url.get<std::string>(),
+      warn_(fmt::format("alarm action {}: {}", shown,
                         status.ok() ? fmt::format("HTTP {}", *status) : status.error().message));
     }
     events_.publish("alarm.action", std::move(record));

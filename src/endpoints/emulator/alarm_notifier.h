@@ -2,8 +2,10 @@
 // with Aodh's notification body {alarm_name, alarm_id, severity, previous, current, reason,
 // reason_data} — what a Heat scaling policy's alarm_url (or any webhook) expects. Its own thread
 // reads the run's event stream, so a slow receiver (a scale-out starting servers) never delays
-// sampling or alarm evaluation; each fired alarm is posted once. Results go to `warn` (failures)
-// and to the event stream ("alarm.action": url, status or error).
+// sampling or alarm evaluation. A rule's actions are posted when it starts firing (its first
+// series; Aodh's alarm is one state), not once per series. Results go to `warn` (failures) and
+// to the event stream ("alarm.action": url without its query, so a secret stays out, status or
+// error).
 #pragma once
 
 #include <atomic>

@@ -73,6 +73,7 @@ void Cloud::sync_images_locked() {
     return;
   }
   std::set<std::string> present;
+  std::set<std::pair<std::string, std::string>> tagged;  // (store id, tag) the store has now
   std::set<std::string> uploaded;  // store images a Glance upload made (listed as that record)
   for (const auto& [id, im] : images_by_id_) {
     if (!im.store_ref.empty() && !im.properties.contains(kStoreTagProperty)) {
@@ -81,6 +82,9 @@ void Cloud::sync_images_locked() {
   }
   for (const auto& info : images_->list()) {
     present.insert(info.id);
+    for (const auto& tag : info.tags.empty() ? std::vector<std::string>{info.id} : info.tags) {
+      tagged.emplace(info.id, tag);
+    }
     if (uploaded.count(info.id) != 0) {
       continue;
     }
@@ -91,9 +95,13 @@ void Cloud::sync_images_locked() {
       }
     }
   }
-  // Images removed from the store behind our back disappear.
+  // Images removed from the store behind our back disappear, and so do tags moved to another
+  // image (a newer pull): the name lists that one.
   for (auto it = images_by_id_.begin(); it != images_by_id_.end();) {
-    bool gone = !it->second.store_ref.empty() && present.count(it->second.store_ref) == 0;
+    const Image& im = it->second;
+    auto tag = im.properties.find(kStoreTagProperty);
+    bool gone = !im.store_ref.empty() && present.count(im.store_ref) == 0;
+    gone = gone || (tag != im.properties.end() && tagged.count({im.store_ref, tag->second}) == 0);
     it = gone ? images_by_id_.erase(it) : std::next(it);
   }
 }

@@ -73,7 +73,10 @@ Status Cloud::take_router_down_locked(Router& router) {
     return ok_status();
   }
   Status stopped = emulation_.stop_compute(config_.pop, router.instance);
-  router.instance.clear();
+  if (stopped.ok() || stopped.error().code == ErrorCode::kNotFound) {
+    router.instance.clear();  // else it is still there: never start a second one
+    return ok_status();
+  }
   return stopped;
 }
 

@@ -322,11 +322,17 @@ Result<StackPlan> StackEngine::plan_update_locked(const Stack& stack, const Temp
                                                   const json& params, GroupSizes& sizes) const {
   sizes = stack.scaled;
   CL_ASSIGN_OR_RETURN(StackPlan plan, plan_stack(tmpl, params, pseudo_parameters(stack), sizes));
+  // As Heat: a group the update changes resizes to its desired_capacity if it has one, else it
+  // keeps its size (within the new min..max, which planning applies).
   for (auto it = sizes.begin(); it != sizes.end();) {
     const PlannedResource* before = stack.plan.find(it->first);
     const PlannedResource* after = plan.find(it->first);
-    bool same = before != nullptr && after != nullptr && before->properties == after->properties;
-    it = same ? std::next(it) : sizes.erase(it);  // a changed group takes its new properties
+    bool keep = after != nullptr;
+    if (keep && before != nullptr && before->properties != after->properties) {
+      auto spec = parse_scaling_group(after->properties, after->properties_path);
+      keep = spec.ok() && !spec->desired_capacity;
+    }
+    it = keep ? std::next(it) : sizes.erase(it);
   }
   if (sizes.size() == stack.scaled.size()) {
     return plan;
@@ -491,7 +497,9 @@ Result<SignalOutcome> StackEngine::scale_locked(Stack& stack, const PlannedResou
   auto status = apply_plan_locked(stack, std::move(plan), stack.tmpl, stack.parameters);
   stack.cooldown_end[group] =
       now + std::chrono::seconds(spec.cooldown_s.value_or(gspec.cooldown_s));
-  const std::string& id = stack.resources[policy_name].physical_id;
+  auto policy_record = stack.resources.find(policy_name);
+  const std::string id =
+      policy_record == stack.resources.end() ? "" : policy_record->second.physical_id;
   if (!status.ok()) {
     event_locked(stack, policy_name, id, type, "SIGNAL_FAILED", status.error().message);
     stack.action = "UPDATE";

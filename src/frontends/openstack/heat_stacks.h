@@ -151,8 +151,8 @@ class StackEngine {
   // Creates `names` in order; stops at the first failure (that resource is marked failed).
   Status create_all_locked(Stack& stack, const std::vector<std::string>& names,
                            std::vector<std::string>& created);
-  // The plan an update gives: the stack's scaled group sizes kept (in `sizes`) unless a group's
-  // properties change.
+  // The plan an update gives: the stack's scaled group sizes kept (in `sizes`) unless the update
+  // changes a group that has a desired_capacity.
   Result<StackPlan> plan_update_locked(const Stack& stack, const Template& tmpl,
                                        const nlohmann::json& params, GroupSizes& sizes) const;
   // Moves the stack to `plan`: deletes what it drops or replaces (dependents first), creates

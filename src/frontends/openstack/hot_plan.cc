@@ -658,7 +658,10 @@ Result<const Template*> nested_template(const std::string& name, const Nesting& 
     why.remove_prefix(why.starts_with("template: ") ? 10 : 0);
     return error(path, fmt::format("{}: {}", name, why));
   }
-  return &nest.parsed.emplace(name, std::move(inner).value()).first->second;
+  Template t = std::move(inner).value();
+  t.files = {};  // planning reads the request's files, not this copy
+  t.source = nullptr;
+  return &nest.parsed.emplace(name, std::move(t)).first->second;
 }
 
 // A template resource expanded: its template's resources (renamed "<p>.<name>") go to `out`
@@ -674,6 +677,9 @@ Status expand_nested(PlannedResource& p, const StackPlan& outer, const Nesting& 
     return error(path, fmt::format("templates nest more than {} levels deep", kMaxNesting));
   }
   CL_ASSIGN_OR_RETURN(const Template* inner, nested_template(p.template_name, nest, path));
+  for (const auto& r : inner->resources) {  // each instance copies them all
+    CL_RETURN_IF_ERROR(nest.budget.spend(r.properties, 1, path));
+  }
   Template t = hot::prefixed(*inner, p.name + kNestedSeparator);
   CL_ASSIGN_OR_RETURN(StackPlan plan, nested_parameters(t, p, outer));
   Nesting deeper{nest.files, nest.sizes, nest.parsed, nest.budget, nest.chain};

@@ -382,20 +382,30 @@ struct Scope {
   const TemplateFiles& files;
 };
 
-// `value` with every get_file replaced by the content it names (check_functions checked them).
-json inline_files(const json& value, const TemplateFiles& files) {
+// How many bytes of files get_file may copy into one template (each use is a copy).
+constexpr size_t kMaxInlinedBytes = size_t{8} << 20;
+
+// `value` with every get_file replaced by the content it names (one check_functions did not
+// check, e.g. inside a get_param path, stays a function: "left unresolved" when it is used).
+// `budget`: the bytes still allowed.
+Result<json> inline_files(const json& value, const TemplateFiles& files, size_t& budget,
+                          const std::string& path) {
   std::string_view fn;
-  if (hot::is_function(value, &fn) && fn == "get_file") {
-    return files.files.at(value.begin().value().get<std::string>());
+  if (hot::is_function(value, &fn) && fn == "get_file" && value.begin().value().is_string()) {
+    auto it = files.files.find(value.begin().value().get<std::string>());
+    if (it == files.files.end()) {
+      return value;
+    }
+    if (it->second.size() > budget) {
+      return error(path, fmt::format("get_file copies more than {} MiB into the template",
+                                     kMaxInlinedBytes >> 20));
+    }
+    budget -= it->second.size();
+    return json(it->second);
   }
-  if (!value.is_structured()) {
-    return value;
-  }
-  json out = value;
-  for (auto& child : out) {
-    child = inline_files(child, files);
-  }
-  return out;
+  return hot::map_children(value, path, [&](const json& child, const std::string& child_path) {
+    return inline_files(child, files, budget, child_path);
+  });
 }
 
 bool looks_like_template(std::string_view type) {
@@ -585,7 +595,7 @@ Status parse_type(ResourceDef& r, const std::string& type, const std::string& pa
 
 Result<ResourceDef> parse_resource(const std::string& name, const json& node,
                                    const std::string& path, const json& tree,
-                                   const TemplateFiles& files) {
+                                   const TemplateFiles& files, size_t& inline_budget) {
   CL_RETURN_IF_ERROR(check_keys(node, path,
                                 {"type", "properties", "depends_on", "metadata", "update_policy",
                                  "deletion_policy", "external_id", "condition"}));
@@ -610,7 +620,8 @@ Result<ResourceDef> parse_resource(const std::string& name, const json& node,
   const json conditions = tree.contains("conditions") ? tree["conditions"] : json::object();
   Scope scope{resources, params, conditions, files};
   CL_RETURN_IF_ERROR(check_functions(r.properties, join(path, "properties"), scope));
-  r.properties = inline_files(r.properties, files);
+  CL_ASSIGN_OR_RETURN(r.properties,
+                      inline_files(r.properties, files, inline_budget, join(path, "properties")));
   CL_ASSIGN_OR_RETURN(r.condition, condition_reference(node, path, scope));
   if (node.contains("depends_on") && !node["depends_on"].is_null()) {
     const json& d = node["depends_on"];
@@ -716,6 +727,7 @@ Result<Template> parse_template(const json& tree, const TemplateFiles& files) {
   Template t;
   t.source = tree;
   t.files = files;
+  size_t inline_budget = kMaxInlinedBytes;
   if (!tree.contains("heat_template_version")) {
     return error("", "missing key 'heat_template_version'");
   }
@@ -762,8 +774,8 @@ Result<Template> parse_template(const json& tree, const TemplateFiles& files) {
     return error("resources", "expected a mapping of resource name to definition");
   }
   for (const auto& [name, node] : rs.items()) {
-    CL_ASSIGN_OR_RETURN(ResourceDef r,
-                        parse_resource(name, node, join("resources", name), tree, files));
+    CL_ASSIGN_OR_RETURN(ResourceDef r, parse_resource(name, node, join("resources", name), tree,
+                                                      files, inline_budget));
     t.resources.push_back(std::move(r));
   }
   if (tree.contains("outputs") && !tree["outputs"].is_null()) {
@@ -787,7 +799,8 @@ Result<Template> parse_template(const json& tree, const TemplateFiles& files) {
       o.value = node["value"];
       Scope scope{rs, params, conditions, files};
       CL_RETURN_IF_ERROR(check_functions(o.value, join(opath, "value"), scope));
-      o.value = inline_files(o.value, files);
+      CL_ASSIGN_OR_RETURN(o.value,
+                          inline_files(o.value, files, inline_budget, join(opath, "value")));
       CL_ASSIGN_OR_RETURN(o.condition, condition_reference(node, opath, scope));
       t.outputs.push_back(std::move(o));
     }

@@ -2,6 +2,12 @@
 // (endpoints/emulator/alarm_notifier.h).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <atomic>
+#include <thread>
+
+#include <fmt/format.h>
 
 #include "endpoints/emulator/alarm_notifier.h"
 #include "monitor/alarms.h"
@@ -62,6 +68,53 @@ TEST(AlarmActions, APostToNowhereIsAnError) {
   auto r = endpoints::post_json("http://127.0.0.1:1/x", json::object());
   EXPECT_FALSE(r.ok());
   EXPECT_FALSE(endpoints::post_json("ftp://127.0.0.1/x", json::object()).ok());
+}
+
+// A rule firing for two series posts once (Aodh's alarm is one state); once every series has
+// resolved, the next firing posts again.
+TEST(AlarmActions, ARulePostsWhenItStartsFiringNotPerSeries) {
+  httplib::Server server;
+  std::atomic<int> posts{0};
+  server.Post("/hook", [&](const httplib::Request&, httplib::Response& res) {
+    ++posts;
+    res.set_content("null", "application/json");
+  });
+  int port = server.bind_to_any_port("127.0.0.1");
+  ASSERT_GT(port, 0);
+  std::thread serving([&] { server.listen_after_bind(); });
+  EventLog events;
+  {
+    endpoints::AlarmNotifier notifier(events, [](const std::string&) {});
+    json rule = {
+        {"name", "busy"},
+        {"actions", json::array({fmt::format("http://127.0.0.1:{}/hook?signature=s", port)})}};
+    auto fire = [&](const char* type, const char* series) {
+      events.publish(type, {{"alarm", "busy"}, {"series", series}, {"value", 1.0}, {"rule", rule}});
+    };
+    fire("alarm.fired", "instance/a/cpu");
+    fire("alarm.fired", "instance/b/cpu");
+    fire("alarm.resolved", "instance/a/cpu");
+    fire("alarm.resolved", "instance/b/cpu");
+    fire("alarm.fired", "instance/b/cpu");
+    uint64_t seen = 0;
+    int actions = 0;
+    for (int i = 0; i < 100 && actions < 2; ++i) {  // the notifier records each post
+      for (const auto& e : events.after(seen, 64, std::chrono::milliseconds(100))) {
+        seen = e.id;
+        if (e.type == "alarm.action") {
+          ++actions;
+          EXPECT_EQ(e.data["status"], 200);
+          EXPECT_EQ(e.data["url"].get<std::string>().find('?'), std::string::npos)
+              << "the secret is not in the event";
+        }
+      }
+    }
+    EXPECT_EQ(actions, 2);
+    events.close();
+  }
+  server.stop();
+  serving.join();
+  EXPECT_EQ(posts.load(), 2);
 }
 
 }  // namespace

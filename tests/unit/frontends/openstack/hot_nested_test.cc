@@ -194,6 +194,20 @@ TEST(HotNested, CyclesDepthAndSizeAreBounded) {
                          big),
               HasSubstr("more than 32 MiB"))
       << "a file copied into a thousand members is refused before it is copied";
+
+  big.files["big.txt"] = std::string(1 << 20, 'x');
+  std::string many =
+      head + "  n:\n    type: OS::Neutron::Net\n    properties:\n      value_specs: [";
+  for (int i = 0; i < 10; ++i) {
+    many += std::string(i == 0 ? "" : ", ") + "{get_file: big.txt}";
+  }
+  EXPECT_THAT(plan_error(many + "]\n", big), HasSubstr("get_file copies more than 8 MiB"))
+      << "ten copies of a 1 MiB file in one template";
+  EXPECT_THAT(plan_error(head + "  n:\n    type: OS::Neutron::Net\n    properties:\n"
+                                "      name: {get_param: [OS::stack_name, {get_file: nope}]}\n",
+                         big),
+              ::testing::Not(::testing::IsEmpty()))
+      << "an unchecked get_file is an error, not an exception";
 }
 
 TEST(HotNested, BadNestedUsesAreRefusedWithTheirPath) {
