@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "common/http_url.h"
 #include "common/names.h"
 #include "common/units.h"
 #include "monitor/history_series.h"
@@ -72,14 +73,12 @@ Result<std::vector<std::string>> actions(const json& v) {
   }
   std::vector<std::string> out;
   for (const auto& url : v) {
-    bool ok = url.is_string() && url.get<std::string>().starts_with("http://") &&
-              url.get<std::string>().size() <= 2048;
-    for (char c : ok ? url.get<std::string>() : std::string()) {
-      ok = ok && c > ' ' && c < 0x7f;
+    if (!url.is_string()) {
+      return make_error(ErrorCode::kInvalidArgument, "actions: a list of URLs");
     }
-    if (!ok) {
-      return make_error(ErrorCode::kInvalidArgument,
-                        "actions: http:// URLs of at most 2048 printable ASCII bytes");
+    auto checked = parse_http_url(url.get<std::string>());
+    if (!checked.ok()) {
+      return std::move(checked).error().context("actions");
     }
     out.push_back(url.get<std::string>());
   }

@@ -37,13 +37,13 @@ struct AlarmRule {
   double value = 0;
   std::chrono::milliseconds for_duration{0};
   double hysteresis = 0;             // >= 0
-  std::vector<std::string> actions;  // http:// URLs, at most kMaxAlarmActions
+  std::vector<std::string> actions;  // http(s) URLs (common/http_url.h), at most kMaxAlarmActions
   friend bool operator==(const AlarmRule&, const AlarmRule&) = default;
 };
 
 // {"name", "metric", "selector", "op": ">"|"<", "value", "for": "2s", "hysteresis", "actions":
 // [url]}: every field checked (names 1..64 of [A-Za-z0-9._-], patterns <= 256 bytes, finite
-// numbers, for <= 1 h, actions http:// URLs of <= 2048 printable bytes).
+// numbers, for <= 1 h, actions URLs parse_http_url takes).
 Result<AlarmRule> parse_alarm_rule(const nlohmann::json& spec);
 nlohmann::json alarm_rule_json(const AlarmRule& rule);
 

@@ -318,40 +318,7 @@ def nested_flow(binary, pop, base, tmp):
     nothing_left(base, "nested")
 
 
-SCALING = """
-heat_template_version: 2018-08-31
-resources:
-  net: {type: OS::Neutron::Net}
-  sub:
-    type: OS::Neutron::Subnet
-    properties: {network: {get_resource: net}, cidr: 10.94.0.0/24}
-  web:
-    type: OS::Heat::AutoScalingGroup
-    properties:
-      min_size: 1
-      max_size: 2
-      resource:
-        type: OS::Nova::Server
-        properties:
-          image: cirros-0.6.2-x86_64-disk
-          flavor: m1.tiny
-          networks: [{network: {get_resource: net}}]
-  scale_out:
-    type: OS::Heat::ScalingPolicy
-    properties:
-      auto_scaling_group_id: {get_resource: web}
-      adjustment_type: change_in_capacity
-      scaling_adjustment: 1
-  scale_in:
-    type: OS::Heat::ScalingPolicy
-    properties:
-      auto_scaling_group_id: {get_resource: web}
-      adjustment_type: change_in_capacity
-      scaling_adjustment: -1
-outputs:
-  size: {value: {get_attr: [web, current_size]}}
-  scale_out_url: {value: {get_attr: [scale_out, alarm_url]}}
-"""
+SCALING = os.path.join(SOURCE, "examples", "heat", "autoscaling.yaml")
 
 
 def wait_for(predicate, timeout=60.0):
@@ -363,15 +330,12 @@ def wait_for(predicate, timeout=60.0):
     return predicate()
 
 
-def autoscaling_flow(binary, pop, base, tmp):
+def autoscaling_flow(binary, pop, base):
     """An AutoScalingGroup grows when a chainlab alarm on its member's CPU posts to the scaling
     policy's alarm_url; `openstack stack resource signal` shrinks it; a forged alarm_url is a
     401."""
-    log(f"[{pop}] autoscaling")
-    path = os.path.join(tmp, "scaling.yaml")
-    with open(path, "w") as f:
-        f.write(SCALING)
-    created = openstack_json(base, "stack", "create", "-t", path, "--wait", "scale")
+    log(f"[{pop}] autoscaling: {os.path.relpath(SCALING, SOURCE)}")
+    created = openstack_json(base, "stack", "create", "-t", SCALING, "--wait", "scale")
     check(created and created.get("stack_status") == "CREATE_COMPLETE",
           f"autoscaling: create ({created and created.get('stack_status_reason')})")
     url = outputs(base, "scale").get("scale_out_url") or ""
@@ -437,7 +401,7 @@ def main():
                 conditional_flow(binary, pop, base, tmp)
                 nested_flow(binary, pop, base, tmp)
                 if pop == "dc1":
-                    autoscaling_flow(binary, pop, base, tmp)
+                    autoscaling_flow(binary, pop, base)
     finally:
         emu.stop()
     check_no_leftovers(binary)

@@ -266,60 +266,27 @@ TEST_F(HeatTest, BadTemplatesAndFailingResourcesLeaveNothing) {
   EXPECT_EQ(cloud_objects(), 0u);
 }
 
-const char* kScaling = R"(
-heat_template_version: 2018-08-31
-resources:
-  net: {type: OS::Neutron::Net}
-  sub:
-    type: OS::Neutron::Subnet
-    properties: {network: {get_resource: net}, cidr: 10.93.0.0/24}
-  web:
-    type: OS::Heat::AutoScalingGroup
-    properties:
-      min_size: 1
-      max_size: 3
-      cooldown: 0
-      resource:
-        type: OS::Nova::Server
-        properties:
-          image: cirros
-          flavor: m1.tiny
-          networks: [{network: {get_resource: net}}]
-  out:
-    type: OS::Heat::ScalingPolicy
-    properties:
-      auto_scaling_group_id: {get_resource: web}
-      adjustment_type: change_in_capacity
-      scaling_adjustment: 1
-  in:
-    type: OS::Heat::ScalingPolicy
-    properties:
-      auto_scaling_group_id: {get_resource: web}
-      adjustment_type: change_in_capacity
-      scaling_adjustment: -1
-      cooldown: 3600
-outputs:
-  size: {value: {get_attr: [web, current_size]}}
-  addresses: {value: {get_attr: [web, outputs_list, first_address]}}
-  out_url: {value: {get_attr: [out, alarm_url]}}
-)";
-
-// A scaling policy's signal resizes its group: new members are real servers on the network, the
-// old ones keep their ids, min / max / cooldown hold, the alarm_url's secret is checked.
+// examples/heat/autoscaling.yaml: a scaling policy's signal resizes its group: new members are
+// real servers on the network, the old ones keep their ids, min / max / cooldown hold, the
+// alarm_url's secret is checked.
 TEST_F(HeatTest, AScalingPolicySignalResizesItsGroup) {
-  auto s = engine_->create(request("scale", kScaling));
+  const std::string text =
+      read_file(CHAINLAB_SOURCE_DIR "/examples/heat/autoscaling.yaml").value_or("");
+  const json params = {{"cidr", "10.93.0.0/24"}, {"max_size", 3}, {"scale_in_cooldown", 3600}};
+  auto s = engine_->create(request("scale", text, params));
   ASSERT_TRUE(s.ok()) << s.error().message;
   ASSERT_EQ(s->status, "CREATE_COMPLETE") << s->status_reason;
   EXPECT_EQ(outputs("scale")["size"], 1);
   auto before = ids("scale");
 
-  auto url = outputs("scale")["out_url"].get<std::string>();
+  auto url = outputs("scale")["scale_out_url"].get<std::string>();
   std::string secret = url.substr(url.find("signature=") + 10);
-  EXPECT_EQ(engine_->signal("scale", "out", "wrong").error().code, ErrorCode::kUnauthenticated);
+  EXPECT_EQ(engine_->signal("scale", "scale_out", "wrong").error().code,
+            ErrorCode::kUnauthenticated);
   EXPECT_EQ(engine_->signal("scale", "web", "").error().code, ErrorCode::kInvalidArgument)
       << "a group takes no signal";
   EXPECT_EQ(engine_->signal("scale", "nope", "").error().code, ErrorCode::kNotFound);
-  ASSERT_EQ(engine_->signal("scale", "out", secret).value_or(SignalOutcome::kUnchanged),
+  ASSERT_EQ(engine_->signal("scale", "scale_out", secret).value_or(SignalOutcome::kUnchanged),
             SignalOutcome::kScaled);
   auto after = ids("scale");
   EXPECT_EQ(after["web-0"], before["web-0"]) << "the first member stays";
@@ -331,25 +298,26 @@ TEST_F(HeatTest, AScalingPolicySignalResizesItsGroup) {
       << "the new member is on the network";
   EXPECT_EQ(engine_->get("scale")->status, "CREATE_COMPLETE") << "a resize is no stack update";
 
-  ASSERT_TRUE(engine_->signal("scale", "out", "").ok());
-  EXPECT_EQ(*engine_->signal("scale", "out", ""), SignalOutcome::kUnchanged) << "at max_size";
-  EXPECT_EQ(*engine_->signal("scale", "in", ""), SignalOutcome::kScaled);
-  EXPECT_EQ(*engine_->signal("scale", "in", ""), SignalOutcome::kCooldown) << "an hour's cooldown";
+  ASSERT_TRUE(engine_->signal("scale", "scale_out", "").ok());
+  EXPECT_EQ(*engine_->signal("scale", "scale_out", ""), SignalOutcome::kUnchanged) << "at max_size";
+  EXPECT_EQ(*engine_->signal("scale", "scale_in", ""), SignalOutcome::kScaled);
+  EXPECT_EQ(*engine_->signal("scale", "scale_in", ""), SignalOutcome::kCooldown)
+      << "an hour's cooldown";
   EXPECT_EQ(outputs("scale")["size"], 2);
   auto events = engine_->events("scale");
   ASSERT_TRUE(events.ok());
   EXPECT_TRUE(std::any_of(events->begin(), events->end(), [](const StackEvent& e) {
-    return e.resource_name == "out" && e.status == "SIGNAL_COMPLETE";
+    return e.resource_name == "scale_out" && e.status == "SIGNAL_COMPLETE";
   }));
 
   // An update that leaves the group alone keeps its size.
-  auto u = engine_->update("scale", request("scale", kScaling));
+  auto u = engine_->update("scale", request("scale", text, params));
   ASSERT_TRUE(u.ok() && u->status == "UPDATE_COMPLETE") << (u.ok() ? u->status_reason : "");
   EXPECT_EQ(outputs("scale")["size"], 2);
   // One that changes the group: its desired_capacity wins, as in Heat.
-  std::string resized = kScaling;
+  std::string resized = text;
   resized.replace(resized.find("cooldown: 0"), 11, "cooldown: 0\n      desired_capacity: 3");
-  u = engine_->update("scale", request("scale", resized));
+  u = engine_->update("scale", request("scale", resized, params));
   ASSERT_TRUE(u.ok() && u->status == "UPDATE_COMPLETE") << (u.ok() ? u->status_reason : "");
   EXPECT_EQ(outputs("scale")["size"], 3);
   ASSERT_TRUE(engine_->remove("scale").ok());

@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "common/units.h"
+#include "common/http_url.h"
 
 namespace chainlab::endpoints {
 namespace {
@@ -16,35 +16,6 @@ using nlohmann::json;
 
 // A scale-out answers when its servers run: give it time.
 constexpr std::chrono::seconds kActionTimeout{60};
-
-struct ActionTarget {
-  std::string host;
-  int port = 80;
-  std::string path;  // with the query
-};
-
-Result<ActionTarget> parse_action_url(const std::string& url) {
-  if (!url.starts_with("http://")) {
-    return make_error(ErrorCode::kInvalidArgument, "{}: only http:// URLs", url);
-  }
-  std::string rest = url.substr(7);
-  size_t slash = rest.find('/');
-  std::string authority = rest.substr(0, slash);
-  ActionTarget t;
-  t.path = slash == std::string::npos ? "/" : rest.substr(slash);
-  size_t colon = authority.rfind(':');
-  bool bracketed = authority.starts_with("[");
-  if (colon != std::string::npos && (!bracketed || authority.find(']') < colon)) {
-    CL_ASSIGN_OR_RETURN(int64_t port, parse_int(authority.substr(colon + 1), "port", 1, 65535));
-    t.port = static_cast<int>(port);
-    authority = authority.substr(0, colon);
-  }
-  t.host = bracketed ? authority.substr(1, authority.size() - 2) : authority;
-  if (t.host.empty() || t.host.find_first_of("@ ") != std::string::npos) {
-    return make_error(ErrorCode::kInvalidArgument, "{}: expected http://HOST[:PORT]/PATH", url);
-  }
-  return t;
-}
 
 }  // namespace
 
@@ -62,11 +33,11 @@ json aodh_notification(const json& fired) {
 }
 
 Result<int> post_json(const std::string& url, const json& body) {
-  CL_ASSIGN_OR_RETURN(ActionTarget t, parse_action_url(url));
-  httplib::Client client(t.host, t.port);
+  CL_ASSIGN_OR_RETURN(HttpUrl t, parse_http_url(url));
+  httplib::Client client(t.base);
   client.set_connection_timeout(std::chrono::seconds(2));
   client.set_read_timeout(kActionTimeout);
-  auto r = client.Post(t.path, body.dump(), "application/json");
+  auto r = client.Post(t.path.empty() ? "/" : t.path, body.dump(), "application/json");
   if (!r) {
     return make_error(ErrorCode::kUnavailable, "{}: {}", url.substr(0, url.find('?')),
                       httplib::to_string(r.error()));

@@ -23,7 +23,7 @@ namespace chainlab::endpoints {
 // The notification an "alarm.fired" event's data becomes.
 nlohmann::json aodh_notification(const nlohmann::json& fired);
 
-// POSTs `body` to an http:// URL; the response status or the transport error.
+// POSTs `body` to an http(s) URL; the response status or the transport error.
 Result<int> post_json(const std::string& url, const nlohmann::json& body);
 
 class AlarmNotifier {

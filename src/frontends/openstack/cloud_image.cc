@@ -48,12 +48,16 @@ Status check_visibility(const std::string& visibility) {
 // Marks the records listing a store image under one of its tags (not a Glance upload's).
 constexpr const char* kStoreTagProperty = "chainlab_store_tag";
 
-// A store image under one of its tags (the first keeps the id images had before tags were
-// listed).
-Image store_image(const runtime::ImageInfo& info, size_t tag_index, const std::string& now) {
+// The Glance id of a store image under its i-th tag: the first keeps the id images had before
+// every tag was listed, the others derive theirs from the store id and the tag.
+std::string store_image_id(const runtime::ImageInfo& info, const std::string& tag, size_t i) {
+  return image_uuid_for_store_id(i == 0 ? info.id : md5_hex(info.id + "@" + tag));
+}
+
+Image store_image(const runtime::ImageInfo& info, const std::string& tag, std::string id,
+                  const std::string& now) {
   Image im;
-  const std::string tag = info.tags.empty() ? info.id : info.tags[tag_index];
-  im.id = image_uuid_for_store_id(tag_index == 0 ? info.id : md5_hex(info.id + "@" + tag));
+  im.id = std::move(id);
   im.name = tag;
   im.status = "active";
   im.container_format = "docker";
@@ -72,8 +76,8 @@ void Cloud::sync_images_locked() {
   if (images_ == nullptr) {
     return;
   }
-  std::set<std::string> present;
-  std::set<std::pair<std::string, std::string>> tagged;  // (store id, tag) the store has now
+  std::set<std::string> present;   // store ids
+  std::set<std::string> listed;    // ids of the records the store's tags make now
   std::set<std::string> uploaded;  // store images a Glance upload made (listed as that record)
   for (const auto& [id, im] : images_by_id_) {
     if (!im.store_ref.empty() && !im.properties.contains(kStoreTagProperty)) {
@@ -82,16 +86,12 @@ void Cloud::sync_images_locked() {
   }
   for (const auto& info : images_->list()) {
     present.insert(info.id);
-    for (const auto& tag : info.tags.empty() ? std::vector<std::string>{info.id} : info.tags) {
-      tagged.emplace(info.id, tag);
-    }
-    if (uploaded.count(info.id) != 0) {
-      continue;
-    }
-    for (size_t i = 0; i < std::max<size_t>(info.tags.size(), 1); ++i) {
-      Image im = store_image(info, i, stamp());
-      if (!images_by_id_.contains(im.id)) {
-        images_by_id_.put(im);
+    const auto tags = info.tags.empty() ? std::vector<std::string>{info.id} : info.tags;
+    for (size_t i = 0; i < tags.size() && uploaded.count(info.id) == 0; ++i) {
+      std::string id = store_image_id(info, tags[i], i);
+      listed.insert(id);
+      if (!images_by_id_.contains(id)) {
+        images_by_id_.put(store_image(info, tags[i], std::move(id), stamp()));
       }
     }
   }
@@ -99,9 +99,9 @@ void Cloud::sync_images_locked() {
   // image (a newer pull): the name lists that one.
   for (auto it = images_by_id_.begin(); it != images_by_id_.end();) {
     const Image& im = it->second;
-    auto tag = im.properties.find(kStoreTagProperty);
-    bool gone = !im.store_ref.empty() && present.count(im.store_ref) == 0;
-    gone = gone || (tag != im.properties.end() && tagged.count({im.store_ref, tag->second}) == 0);
+    bool gone = im.properties.contains(kStoreTagProperty)
+                    ? listed.count(im.id) == 0
+                    : !im.store_ref.empty() && present.count(im.store_ref) == 0;
     it = gone ? images_by_id_.erase(it) : std::next(it);
   }
 }

@@ -22,8 +22,8 @@ struct StackResource {
   bool realised = true;  // false: recorded only (see heat_stacks.h, leniency)
   // Router interfaces: what to remove.
   std::string router_id, subnet_id, port_id;
-  // Floating IPs recorded only: what get_attr answers; scaling policies: their signal URLs and
-  // the alarm_url's secret.
+  // Floating IPs recorded only: what get_attr answers; scaling policies: {"signature": the
+  // alarm_url's secret}.
   nlohmann::json record = nlohmann::json::object();
 };
 

@@ -79,7 +79,6 @@ struct CreateArgs {
   const std::string& path;
   const std::string& default_name;
   const std::string& where;
-  const std::string& signal_url;  // where this resource takes signals
   Error fail(Error e) const { return std::move(e).context(where); }
   // A Cloud answer with `where` as the context of its error.
   template <typename T>
@@ -306,16 +305,14 @@ Status create_resource_group(const CreateArgs& a, StackResource& r) {
   return ok_status();
 }
 
-// A policy's signal URLs: signal_url needs a token; alarm_url carries a secret of its own
-// (Heat's pre-signed URL), so an alarm can post to it.
+// A policy: the secret its alarm_url carries (Heat's pre-signed URL), so an alarm can post to it
+// without a token.
 Status create_scaling_policy(const CreateArgs& a, StackResource& r) {
-  CL_ASSIGN_OR_RETURN(ScalingPolicySpec spec, parse_scaling_policy(a.props, a.path));
-  (void)spec;
+  if (auto spec = parse_scaling_policy(a.props, a.path); !spec.ok()) {
+    return std::move(spec).error();
+  }
   r.physical_id = a.cloud.ids().uuid();
-  std::string secret = a.cloud.ids().hex(16);
-  r.record = {{"signal_url", a.signal_url},
-              {"alarm_url", a.signal_url + "?signature=" + secret},
-              {"signature", secret}};
+  r.record = {{"signature", a.cloud.ids().hex(16)}};
   return ok_status();
 }
 
@@ -365,9 +362,7 @@ Status StackEngine::create_resource_locked(Stack& stack, const PlannedResource& 
   r.status = "CREATE_COMPLETE";
   r.status_reason = "state changed";
   std::string default_name = fmt::format("{}-{}", stack.name, planned.name);
-  std::string signal_url = fmt::format("{}/v1/{}/stacks/{}/{}/resources/{}/signal", heat_url_,
-                                       cloud_.project_id(), stack.name, stack.id, planned.name);
-  CreateArgs args{cloud_, props, path, default_name, where, signal_url};
+  CreateArgs args{cloud_, props, path, default_name, where};
   CL_RETURN_IF_ERROR(create_handler(planned.type)(args, r));
   r.updated_time = cloud_.stamp();
   stack.resources[planned.name] = std::move(r);
@@ -435,11 +430,14 @@ Result<json> StackEngine::attribute_locked(const Stack& stack, const std::string
   json show;
   json extra = json::object();  // attributes beyond the "show" fields
   switch (r.type) {
-    case ResourceType::kScalingPolicy:
+    case ResourceType::kScalingPolicy: {
+      std::string url = fmt::format("{}/v1/{}/stacks/{}/{}/resources/{}/signal", heat_url_,
+                                    cloud_.project_id(), stack.name, stack.id, resource);
       show = {{"id", r.physical_id},
-              {"signal_url", r.record.value("signal_url", "")},
-              {"alarm_url", r.record.value("alarm_url", "")}};
+              {"signal_url", url},
+              {"alarm_url", url + "?signature=" + r.record.value("signature", "")}};
       break;
+    }
     case ResourceType::kAutoScalingGroup:
     case ResourceType::kResourceGroup: {
       const PlannedResource* group = stack.plan.find(resource);

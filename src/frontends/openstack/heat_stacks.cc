@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "common/random.h"
 #include "frontends/openstack/heat_stack_internal.h"
 #include "frontends/openstack/hot_resources.h"
 
@@ -409,21 +410,6 @@ Status StackEngine::remove(const std::string& name_or_id) {
   return ok_status();
 }
 
-namespace {
-
-bool same_secret(const std::string& a, const std::string& b) {
-  if (a.size() != b.size() || a.empty()) {
-    return false;
-  }
-  unsigned char diff = 0;
-  for (size_t i = 0; i < a.size(); ++i) {
-    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  }
-  return diff == 0;
-}
-
-}  // namespace
-
 Result<SignalOutcome> StackEngine::signal(const std::string& name_or_id,
                                           const std::string& resource,
                                           const std::string& signature) {
@@ -437,7 +423,8 @@ Result<SignalOutcome> StackEngine::signal(const std::string& name_or_id,
   if (policy == nullptr || it == s->resources.end()) {
     return make_error(ErrorCode::kNotFound, "The Resource ({}) could not be found.", resource);
   }
-  if (!signature.empty() && !same_secret(it->second.record.value("signature", ""), signature)) {
+  const std::string secret = it->second.record.value("signature", "");
+  if (!signature.empty() && (secret.empty() || !constant_time_equal(secret, signature))) {
     return make_error(ErrorCode::kUnauthenticated, "The signature does not match.");
   }
   if (policy->type != ResourceType::kScalingPolicy) {
@@ -450,31 +437,28 @@ Result<SignalOutcome> StackEngine::signal(const std::string& name_or_id,
   if (s->state != "COMPLETE") {
     return SignalOutcome::kNotComplete;
   }
-  CL_ASSIGN_OR_RETURN(std::string group, scaled_group_locked(*s, *policy));
-  return scale_locked(*s, *policy, group);
+  return scale_locked(*s, *policy);
 }
 
 Result<std::string> StackEngine::scaled_group_locked(const Stack& stack,
-                                                     const PlannedResource& policy) const {
-  Resolver refs(*this, stack);
-  CL_ASSIGN_OR_RETURN(json props, resolve_value(policy.properties, refs, policy.properties_path));
-  CL_ASSIGN_OR_RETURN(ScalingPolicySpec spec, parse_scaling_policy(props, policy.properties_path));
+                                                     const PlannedResource& policy,
+                                                     const std::string& group_ref) const {
   for (const auto& [name, r] : stack.resources) {
     if (r.type == ResourceType::kAutoScalingGroup &&
-        (r.physical_id == spec.group || name == spec.group)) {
+        (r.physical_id == group_ref || name == group_ref)) {
       return name;
     }
   }
   return make_error(ErrorCode::kInvalidArgument,
                     "{}.auto_scaling_group_id: {} is no AutoScalingGroup of this stack",
-                    policy.properties_path, spec.group);
+                    policy.properties_path, group_ref);
 }
 
-Result<SignalOutcome> StackEngine::scale_locked(Stack& stack, const PlannedResource& policy,
-                                                const std::string& group) {
+Result<SignalOutcome> StackEngine::scale_locked(Stack& stack, const PlannedResource& policy) {
   Resolver refs(*this, stack);
   CL_ASSIGN_OR_RETURN(json props, resolve_value(policy.properties, refs, policy.properties_path));
   CL_ASSIGN_OR_RETURN(ScalingPolicySpec spec, parse_scaling_policy(props, policy.properties_path));
+  CL_ASSIGN_OR_RETURN(std::string group, scaled_group_locked(stack, policy, spec.group));
   const PlannedResource* g = stack.plan.find(group);
   CL_ASSIGN_OR_RETURN(ScalingGroupSpec gspec,
                       parse_scaling_group(g->properties, g->properties_path));
@@ -491,10 +475,11 @@ Result<SignalOutcome> StackEngine::scale_locked(Stack& stack, const PlannedResou
   sizes[group] = next;
   CL_ASSIGN_OR_RETURN(StackPlan plan,
                       plan_stack(stack.tmpl, stack.parameters, pseudo_parameters(stack), sizes));
-  stack.scaled = std::move(sizes);
   const std::string policy_name = policy.name;  // `policy` is of the plan being replaced
   const std::string type = type_label(policy);
   auto status = apply_plan_locked(stack, std::move(plan), stack.tmpl, stack.parameters);
+  // The size the plan in place has (the old one when a member could not be deleted).
+  stack.scaled[group] = static_cast<int64_t>(stack.plan.find(group)->members.size());
   stack.cooldown_end[group] =
       now + std::chrono::seconds(spec.cooldown_s.value_or(gspec.cooldown_s));
   auto policy_record = stack.resources.find(policy_name);

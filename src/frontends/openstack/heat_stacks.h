@@ -159,10 +159,11 @@ class StackEngine {
   // what it adds or replaces. The stack's action, state and events are the caller's.
   Status apply_plan_locked(Stack& stack, StackPlan plan, Template tmpl, nlohmann::json params);
   std::map<std::string, std::string> pseudo_parameters(const Stack& stack) const;
-  // The AutoScalingGroup a policy's auto_scaling_group_id names.
-  Result<std::string> scaled_group_locked(const Stack& stack, const PlannedResource& policy) const;
-  Result<SignalOutcome> scale_locked(Stack& stack, const PlannedResource& policy,
-                                     const std::string& group);
+  // The AutoScalingGroup a policy's auto_scaling_group_id (`group_ref`: its id or name) names.
+  Result<std::string> scaled_group_locked(const Stack& stack, const PlannedResource& policy,
+                                          const std::string& group_ref) const;
+  // A policy's adjustment applied to its group (cooldown, min..max, the new members).
+  Result<SignalOutcome> scale_locked(Stack& stack, const PlannedResource& policy);
   // heat_stack_resources.cc: one resource through the Cloud API.
   Status create_resource_locked(Stack& stack, const PlannedResource& planned);
   // Deletes and forgets one resource (already gone from the Cloud counts as deleted).

@@ -399,7 +399,7 @@ Result<GroupShape> group_shape(const PlannedResource& group, const GroupSizes& s
   }
   CL_RETURN_IF_ERROR(check_properties(ResourceType::kResourceGroup, p, path));
   if (p.contains("count")) {
-    auto n = json_int(p["count"], "", 0, 1000);
+    auto n = json_int(p["count"], "", 0, kMaxGroupSize);
     if (!n.ok()) {
       return error(join(path, "count"), n.error().message);
     }
@@ -438,16 +438,12 @@ Status expand_group(PlannedResource& group, std::vector<PlannedResource>& out,
   const json& def = shape.def;
   const std::string& dpath = shape.def_path;
   const std::string type_name = def["type"].get<std::string>();
-  const std::string resolved = files.resolve(type_name);
-  auto type = parse_resource_type(resolved);
-  if (!type.ok() && files.files.count(resolved) != 0) {
-    type = ResourceType::kNestedStack;
+  auto resolved = resolve_resource_type(type_name, files);
+  if (!resolved.ok()) {
+    return error(join(dpath, "type"), resolved.error().message);
   }
-  if (!type.ok()) {
-    return error(join(dpath, "type"), type.error().message);
-  }
-  if (*type == ResourceType::kResourceGroup || *type == ResourceType::kAutoScalingGroup ||
-      *type == ResourceType::kScalingPolicy) {
+  const ResourceType type = resolved->type;
+  if (is_group(type) || type == ResourceType::kScalingPolicy) {
     return error(join(dpath, "type"), "nested resource groups are not supported");
   }
   json props = def.contains("properties") && !def["properties"].is_null() ? def["properties"]
@@ -459,9 +455,9 @@ Status expand_group(PlannedResource& group, std::vector<PlannedResource>& out,
       return error(join("resources", group.name),
                    fmt::format("member '{}' clashes with a resource of the same name", m.name));
     }
-    m.type = *type;
+    m.type = type;
     m.type_name = type_name;
-    m.template_name = *type == ResourceType::kNestedStack ? resolved : "";
+    m.template_name = resolved->template_name;
     m.properties = shape.var.empty() ? props : replace_index(props, shape.var, std::to_string(i));
     m.properties_path = join(dpath, "properties");
     m.group = group.name;
@@ -614,7 +610,7 @@ Status check_size(const std::set<std::string>& names) {
 Result<StackPlan> nested_parameters(const Template& t, const PlannedResource& p,
                                     const StackPlan& outer) {
   StackPlan plan;
-  for (const char* name : {"OS::stack_name", "OS::stack_id", "OS::project_id"}) {
+  for (const char* name : kPseudoParameters) {
     plan.parameters[name] = outer.parameters.at(name);
   }
   for (const auto& [key, value] : p.properties.items()) {
@@ -868,7 +864,7 @@ Result<StackPlan> plan_stack(const Template& tmpl, const json& parameters,
                              const std::map<std::string, std::string>& pseudo,
                              const GroupSizes& sizes) {
   StackPlan plan;
-  for (const char* name : {"OS::stack_name", "OS::stack_id", "OS::project_id"}) {
+  for (const char* name : kPseudoParameters) {
     auto it = pseudo.find(name);
     plan.parameters[name] = it == pseudo.end() ? "" : it->second;
   }
@@ -917,8 +913,7 @@ Result<StackPlan> plan_stack(const Template& tmpl, const json& parameters,
   }
   add_implicit_subnet_dependencies(resources);
   for (const auto& p : resources) {
-    if (p.type != ResourceType::kResourceGroup && p.type != ResourceType::kNestedStack) {
-      // an AutoScalingGroup was checked by group_shape, its policy is checked here
+    if (!is_group(p.type) && p.type != ResourceType::kNestedStack) {  // checked as expanded
       CL_RETURN_IF_ERROR(check_properties(p.type, p.properties, p.properties_path));
     }
   }
@@ -989,15 +984,17 @@ Result<json> group_attribute(const PlannedResource& group, const std::string& at
   }
   for (std::string_view kind : {"outputs.", "outputs_list."}) {
     if (attribute.starts_with(kind)) {
-      std::string member_attribute = attribute.substr(kind.size());
-      json map = json::object();
-      json list = json::array();
+      const bool as_map = kind == "outputs.";
+      json out = as_map ? json::object() : json::array();
       for (const auto& m : group.members) {
-        CL_ASSIGN_OR_RETURN(json v, refs.attribute(m, member_attribute));
-        map[m] = v;
-        list.push_back(std::move(v));
+        CL_ASSIGN_OR_RETURN(json v, refs.attribute(m, attribute.substr(kind.size())));
+        if (as_map) {
+          out[m] = std::move(v);
+        } else {
+          out.push_back(std::move(v));
+        }
       }
-      return kind == "outputs." ? map : list;
+      return out;
     }
   }
   if (attribute == "refs" || attribute == "refs_map") {

@@ -419,9 +419,9 @@ Result<ScalingGroupSpec> parse_scaling_group(const json& props, const std::strin
       return error(path, fmt::format("missing required property '{}'", key));
     }
   }
-  CL_ASSIGN_OR_RETURN(auto min, p.integer("min_size", 0, kMaxScalingGroupSize));
-  CL_ASSIGN_OR_RETURN(auto max, p.integer("max_size", 0, kMaxScalingGroupSize));
-  CL_ASSIGN_OR_RETURN(s.desired_capacity, p.integer("desired_capacity", 0, kMaxScalingGroupSize));
+  CL_ASSIGN_OR_RETURN(auto min, p.integer("min_size", 0, kMaxGroupSize));
+  CL_ASSIGN_OR_RETURN(auto max, p.integer("max_size", 0, kMaxGroupSize));
+  CL_ASSIGN_OR_RETURN(s.desired_capacity, p.integer("desired_capacity", 0, kMaxGroupSize));
   CL_ASSIGN_OR_RETURN(auto cooldown, p.integer("cooldown", 0, 86'400));
   s.min_size = *min;
   s.max_size = *max;
@@ -470,11 +470,11 @@ Result<ScalingPolicySpec> parse_scaling_policy(const json& props, const std::str
   if (!p.has("scaling_adjustment")) {
     return error(path, "missing required property 'scaling_adjustment'");
   }
-  CL_ASSIGN_OR_RETURN(auto adjustment, p.integer("scaling_adjustment", -kMaxScalingGroupSize * 100,
-                                                 kMaxScalingGroupSize * 100));
+  CL_ASSIGN_OR_RETURN(auto adjustment,
+                      p.integer("scaling_adjustment", -kMaxGroupSize * 100, kMaxGroupSize * 100));
   s.adjustment = *adjustment;
   CL_ASSIGN_OR_RETURN(s.cooldown_s, p.integer("cooldown", 0, 86'400));
-  CL_ASSIGN_OR_RETURN(auto step, p.integer("min_adjustment_step", 0, kMaxScalingGroupSize));
+  CL_ASSIGN_OR_RETURN(auto step, p.integer("min_adjustment_step", 0, kMaxGroupSize));
   if (step && s.type != AdjustmentType::kPercentChangeInCapacity) {
     return error(p.path("min_adjustment_step"),
                  "only with adjustment_type percent_change_in_capacity");

@@ -109,7 +109,8 @@ struct ScalingPolicySpec {
   int64_t new_capacity(int64_t current, int64_t min_size, int64_t max_size) const;
 };
 
-inline constexpr int64_t kMaxScalingGroupSize = 1000;
+// The most members a ResourceGroup (count) or an AutoScalingGroup (sizes) has.
+inline constexpr int64_t kMaxGroupSize = 1000;
 
 Result<NetSpec> parse_net(const nlohmann::json& props, const std::string& path);
 Result<SubnetSpec> parse_subnet(const nlohmann::json& props, const std::string& path);
@@ -119,7 +120,7 @@ Result<RouterSpec> parse_router(const nlohmann::json& props, const std::string& 
 Result<RouterInterfaceSpec> parse_router_interface(const nlohmann::json& props,
                                                    const std::string& path);
 Result<FloatingIpSpec> parse_floating_ip(const nlohmann::json& props, const std::string& path);
-// Sizes must not depend on other resources (0..kMaxScalingGroupSize, min <= desired <= max).
+// Sizes must not depend on other resources (0..kMaxGroupSize, min <= desired <= max).
 Result<ScalingGroupSpec> parse_scaling_group(const nlohmann::json& props, const std::string& path);
 Result<ScalingPolicySpec> parse_scaling_policy(const nlohmann::json& props,
                                                const std::string& path);

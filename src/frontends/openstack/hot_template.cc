@@ -371,7 +371,8 @@ Result<ParameterDef> parse_parameter(const std::string& name, const json& node,
 }
 
 bool is_pseudo_parameter(const std::string& name) {
-  return name == "OS::stack_name" || name == "OS::stack_id" || name == "OS::project_id";
+  return std::find(std::begin(kPseudoParameters), std::end(kPseudoParameters), name) !=
+         std::end(kPseudoParameters);
 }
 
 // What names in a template refer to: its resources, parameters and conditions (mappings).
@@ -569,28 +570,17 @@ Result<json> condition_reference(const json& node, const std::string& path, cons
   return c;
 }
 
-// A resource's type: a built-in one, or a template of the request's files (through the
-// registry or by its name).
+// A resource's type (resolve_resource_type), with the path in its error.
 Status parse_type(ResourceDef& r, const std::string& type, const std::string& path,
                   const TemplateFiles& files) {
   r.type_name = type;
-  std::string resolved = files.resolve(type);
-  auto t = parse_resource_type(resolved);
-  if (t.ok()) {
-    r.type = *t;
-    return ok_status();
+  auto t = resolve_resource_type(type, files);
+  if (!t.ok()) {
+    return error(path, t.error().message);
   }
-  if (files.files.count(resolved) != 0) {
-    r.type = ResourceType::kNestedStack;
-    r.template_name = resolved;
-    return ok_status();
-  }
-  if (looks_like_template(resolved)) {
-    return error(path, fmt::format("template '{}' is not among the request's files (heatclient "
-                                   "sends the files a template names)",
-                                   resolved));
-  }
-  return error(path, t.error().message);
+  r.type = t->type;
+  r.template_name = t->template_name;
+  return ok_status();
 }
 
 Result<ResourceDef> parse_resource(const std::string& name, const json& node,
@@ -692,6 +682,24 @@ Result<json> yaml_to_json(const std::string& text, std::string_view source) {
   } catch (const YAML::Exception& e) {
     return make_error(ErrorCode::kInvalidArgument, "{}: {}", source, e.msg);
   }
+}
+
+Result<ResolvedType> resolve_resource_type(const std::string& type, const TemplateFiles& files) {
+  std::string resolved = files.resolve(type);
+  auto t = parse_resource_type(resolved);
+  if (t.ok()) {
+    return ResolvedType{*t, ""};
+  }
+  if (files.files.count(resolved) != 0) {
+    return ResolvedType{ResourceType::kNestedStack, resolved};
+  }
+  if (looks_like_template(resolved)) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "template '{}' is not among the request's files (heatclient sends the "
+                      "files a template names)",
+                      resolved);
+  }
+  return std::move(t).error();
 }
 
 std::string TemplateFiles::resolve(const std::string& type) const {

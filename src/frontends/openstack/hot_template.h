@@ -59,6 +59,16 @@ const char* resource_type_name(ResourceType type);
 // InvalidArgument naming the supported types for anything else.
 Result<ResourceType> parse_resource_type(std::string_view name);
 
+struct TemplateFiles;
+// What a resource type names: a built-in type, or (kNestedStack) a template of `files`, through
+// the registry or by its name. InvalidArgument otherwise; a template name (.yaml, .yml,
+// .template) missing from the files says so.
+struct ResolvedType {
+  ResourceType type;
+  std::string template_name;  // kNestedStack: its key in files
+};
+Result<ResolvedType> resolve_resource_type(const std::string& type, const TemplateFiles& files);
+
 // What a stack request brings besides its template: heatclient's `files` (nested templates and
 // get_file contents under the name or URL the template uses) and the environment's
 // resource_registry (a resource type -> a name in `files` or another type).
@@ -69,6 +79,10 @@ struct TemplateFiles {
   // `type` through the registry (itself when not registered).
   std::string resolve(const std::string& type) const;
 };
+
+// Heat's pseudo parameters, which every template may get_param.
+inline constexpr const char* kPseudoParameters[] = {"OS::stack_name", "OS::stack_id",
+                                                    "OS::project_id"};
 
 // How deep templates may nest (Heat's max_nested_stack_depth) and how many resources a stack
 // may have with every group and nested template expanded (Heat's max_resources_per_stack).

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "frontends/openstack/hot_template.h"
+#include "named_refs.h"
 
 namespace chainlab::openstack {
 namespace {
@@ -241,18 +242,10 @@ TEST(HotNested, BadNestedUsesAreRefusedWithTheirPath) {
 }
 
 // The nested stack's attributes: its outputs, resolved when read.
-class FakeRefs : public ReferenceResolver {
- public:
-  Result<json> resource_id(const std::string& r) const override { return json("id-" + r); }
-  Result<json> attribute(const std::string& r, const std::string& a) const override {
-    return json(r + "/" + a);
-  }
-};
-
 TEST(HotNested, OutputsAreTheNestedStacksAttributes) {
   auto plan = plan_of(kChain, vnf_files());
   ASSERT_TRUE(plan.ok()) << plan.error().message;
-  FakeRefs refs;
+  NamedRefs refs;
   const PlannedResource& first = *plan->find("first");
   EXPECT_EQ(nested_attribute(first, "ip", refs).value_or(json()), "first.server/first_address");
   EXPECT_EQ(nested_attribute(first, "port", refs).value_or(json()), "id-first.port");

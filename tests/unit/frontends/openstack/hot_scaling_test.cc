@@ -5,6 +5,7 @@
 
 #include "frontends/openstack/hot_resources.h"
 #include "frontends/openstack/hot_template.h"
+#include "named_refs.h"
 
 namespace chainlab::openstack {
 namespace {
@@ -130,20 +131,12 @@ TEST(HotScaling, AGroupIsPlannedAtItsDesiredOrSignalledSize) {
   EXPECT_TRUE(d.replaced.empty()) << "the group and its policy keep their ids";
 }
 
-class ScalingRefs : public ReferenceResolver {
- public:
-  Result<json> resource_id(const std::string& r) const override { return json("id-" + r); }
-  Result<json> attribute(const std::string& r, const std::string& a) const override {
-    return json(r + "/" + a);
-  }
-};
-
 TEST(HotScaling, GroupAttributesListEveryMember) {
   auto t = parse_template(std::string(kScalingTemplate));
   ASSERT_TRUE(t.ok());
   auto plan = plan_stack(*t, json::object());
   ASSERT_TRUE(plan.ok());
-  ScalingRefs refs;
+  NamedRefs refs;
   const PlannedResource& g = *plan->find("asg");
   EXPECT_EQ(group_attribute(g, "current_size", refs).value_or(json()), 2);
   EXPECT_EQ(group_attribute(g, "outputs.first_address", refs).value_or(json()),
@@ -151,10 +144,10 @@ TEST(HotScaling, GroupAttributesListEveryMember) {
   EXPECT_EQ(group_attribute(g, "outputs_list.name", refs).value_or(json()),
             (json{"asg-0/name", "asg-1/name"}));
   // get_attr [asg, outputs, first_address, asg-1] reaches group_attribute as outputs.<attr>.
-  struct GroupRefs : ScalingRefs {
+  struct GroupRefs : NamedRefs {
     const PlannedResource* group = nullptr;
     Result<json> attribute(const std::string& r, const std::string& a) const override {
-      return r == "asg" ? group_attribute(*group, a, *this) : ScalingRefs::attribute(r, a);
+      return r == "asg" ? group_attribute(*group, a, *this) : NamedRefs::attribute(r, a);
     }
   } group_refs;
   group_refs.group = &g;
