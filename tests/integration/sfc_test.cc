@@ -1,7 +1,9 @@
 // networking-sfc on a real emulation: servers src and dst on one network, a service function sf
 // whose two ports sit on networks of their own (so only the chain reaches them) and that bridges
 // them; a port chain steers src's ICMP to dst through sf, observed on sf's ingress counter.
+#include <chrono>
 #include <sstream>
+#include <thread>
 
 #include "cloud_fixture.h"
 #include "frontends/openstack/cloud.h"
@@ -330,13 +332,21 @@ TEST_F(SfcTest, AGroupOfTwoPairsSpreadsFlowsAndEachFlowComesBackThroughItsPair) 
                          {"sh", "-c",
                           "for p in $(seq 40000 40039); do echo x | socat -u - "
                           "UDP4-SENDTO:" +
-                              dst_ip_ + ":7,sourceport=$p; done; sleep 0.5"},
+                              dst_ip_ + ":7,sourceport=$p; done"},
                          30s);
   ASSERT_TRUE(sent.ok() && sent->exit_code == 0) << (sent.ok() ? sent->output : "");
-  uint64_t requests1 = sf_rx_packets("in", "sf") - before["in"];
-  uint64_t requests2 = sf_rx_packets("in2", "sf2") - before["in2"];
-  uint64_t replies1 = sf_rx_packets("out", "sf") - before["out"];
-  uint64_t replies2 = sf_rx_packets("out2", "sf2") - before["out2"];
+  // Until every request has passed a pair and every reply has come back (or 10 s).
+  uint64_t requests1 = 0, requests2 = 0, replies1 = 0, replies2 = 0;
+  for (auto end = std::chrono::steady_clock::now() + 10s; std::chrono::steady_clock::now() < end;
+       std::this_thread::sleep_for(50ms)) {
+    requests1 = sf_rx_packets("in", "sf") - before["in"];
+    requests2 = sf_rx_packets("in2", "sf2") - before["in2"];
+    replies1 = sf_rx_packets("out", "sf") - before["out"];
+    replies2 = sf_rx_packets("out2", "sf2") - before["out2"];
+    if (requests1 + requests2 >= 40 && replies1 + replies2 >= requests1 + requests2) {
+      break;
+    }
+  }
   EXPECT_EQ(requests1 + requests2, 40u);
   EXPECT_GE(requests1, 8u) << "both pairs carry flows";
   EXPECT_GE(requests2, 8u);
