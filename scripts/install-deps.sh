@@ -12,6 +12,7 @@ packages=(
   prometheus-cpp-dev libsqlite3-dev libzmq3-dev cppzmq-dev libinih-dev
   libglpk-dev  # the embedding's exact baseline (orchestration/placement/embedding/milp.cc)
   libpcap-dev  # capture filters (dataplane/capture.cc compiles tcpdump's expressions)
+  libnftables-dev  # security groups (substrate/nftables.cc loads rulesets into namespaces)
   libbpf-dev bpftool  # the kernel fast path (dataplane/kernel/: clang builds it, bpftool embeds it)
   nodejs  # the dashboard (web/dashboard: npm ci and esbuild at build time); npm: below
   # tests and benchmarks

@@ -29,7 +29,9 @@ std::unique_ptr<OpenStackServices> make_openstack_services(emulator::Control& co
   }
   config.identity.token_lifetime = std::chrono::seconds(keystone.token_lifetime_s);
   auto services = std::make_unique<OpenStackServices>();
-  services->cloud = std::make_unique<openstack::Cloud>(control, std::move(config), images);
+  services->firewall = std::make_unique<openstack::NamespaceFirewall>(control);
+  services->cloud = std::make_unique<openstack::Cloud>(control, std::move(config), images,
+                                                       services->firewall.get());
   services->sfc = std::make_unique<openstack::Sfc>(*services->cloud, control);
   services->stacks = std::make_unique<openstack::StackEngine>(*services->cloud, heat_url);
   return services;

@@ -33,13 +33,15 @@ class Services {
 // One PoP's OpenStack control plane. Members go in reverse order: the engine and Sfc before the
 // Cloud they work on.
 struct OpenStackServices final : Services {
+  std::unique_ptr<openstack::PortFirewall> firewall;  // the Cloud's security groups
   std::unique_ptr<openstack::Cloud> cloud;
   std::unique_ptr<openstack::Sfc> sfc;
   std::unique_ptr<openstack::StackEngine> stacks;
 };
 
 // The Cloud of `pop` with the topology's Keystone users and token lifetime
-// (emulator.keystone), over the run's image store (`images` may be null: Glance-only records;
+// (emulator.keystone), its security groups enforced in the servers' namespaces, over the run's
+// image store (`images` may be null: Glance-only records;
 // it and `control` must outlive the services), with its Sfc and StackEngine (`heat_url`: where
 // its Heat API listens, for the scaling policies' signal URLs).
 std::unique_ptr<OpenStackServices> make_openstack_services(emulator::Control& control,

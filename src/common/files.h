@@ -34,6 +34,8 @@ Result<std::vector<std::string>> list_dir(const std::string& path);
 std::string_view trim(std::string_view s);
 // Splits on a single character; keeps empty fields.
 std::vector<std::string_view> split(std::string_view s, char sep);
+// ASCII letters in lower case, every other byte unchanged.
+std::string ascii_lower(std::string_view s);
 // A path inside an archive made safe to join to a directory: "./a//b/" -> "a/b" ("" for the root
 // itself). InvalidArgument "refusing <what> '<raw>': ..." for an absolute path or a ".."
 // component (`what`: "layer entry", "archive entry").

@@ -25,11 +25,13 @@ class CloudFixture : public ::testing::Test {
     emu_ = std::move(e).value();
     openstack::CloudConfig config;
     config.pop = "dc1";
-    cloud_ = std::make_unique<openstack::Cloud>(*emu_, config);
+    firewall_ = std::make_unique<openstack::NamespaceFirewall>(*emu_);
+    cloud_ = std::make_unique<openstack::Cloud>(*emu_, config, nullptr, firewall_.get());
   }
   // Subclasses drop what they built on the Cloud first.
   void TearDown() override {
     cloud_.reset();
+    firewall_.reset();
     emu_.reset();
   }
 
@@ -39,6 +41,7 @@ class CloudFixture : public ::testing::Test {
   }
 
   std::unique_ptr<emulator::Emulation> emu_;
+  std::unique_ptr<openstack::PortFirewall> firewall_;  // security groups, as a PoP has them
   std::unique_ptr<openstack::Cloud> cloud_;
 };
 

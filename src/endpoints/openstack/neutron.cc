@@ -131,6 +131,9 @@ Result<openstack::PortCreate> parse_port_create(const json& p) {
   CL_RETURN_IF_ERROR(set_if(r.device_owner, opt_string(p, "device_owner")));
   CL_RETURN_IF_ERROR(set_if(r.admin_state_up, opt_bool(p, "admin_state_up")));
   CL_RETURN_IF_ERROR(set_if(r.port_security_enabled, opt_bool(p, "port_security_enabled")));
+  if (p.contains("security_groups")) {
+    CL_ASSIGN_OR_RETURN(r.security_groups, string_list(p, "security_groups"));
+  }
   if (p.contains("fixed_ips") && !p["fixed_ips"].is_null()) {
     if (!p["fixed_ips"].is_array()) {
       return make_error(ErrorCode::kInvalidArgument, "Invalid input for fixed_ips: not a list");
@@ -170,6 +173,9 @@ Result<openstack::PortUpdate> parse_port_update(const json& p) {
   CL_ASSIGN_OR_RETURN(u.device_id, opt_string(p, "device_id"));
   CL_ASSIGN_OR_RETURN(u.device_owner, opt_string(p, "device_owner"));
   CL_ASSIGN_OR_RETURN(u.port_security_enabled, opt_bool(p, "port_security_enabled"));
+  if (p.contains("security_groups")) {
+    CL_ASSIGN_OR_RETURN(u.security_groups, string_list(p, "security_groups"));
+  }
   return u;
 }
 

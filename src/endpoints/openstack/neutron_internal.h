@@ -15,6 +15,16 @@ nlohmann::json network_json(const openstack::Network& n);
 nlohmann::json subnet_json(const openstack::Subnet& s);
 nlohmann::json floating_ip_json(const openstack::FloatingIp& f);
 nlohmann::json router_json(const openstack::Router& r);
+nlohmann::json security_group_json(const openstack::SecurityGroup& g);
+nlohmann::json security_group_rule_json(const openstack::SecurityGroupRule& r);
+
+// Security groups (neutron_security_group.cc). A rule cannot be updated: its parser refuses.
+struct RuleUpdate {};
+Result<openstack::SecurityGroupCreate> parse_security_group_create(const nlohmann::json& g);
+Result<openstack::SecurityGroupUpdate> parse_security_group_update(const nlohmann::json& g);
+Result<openstack::SecurityGroupRuleCreate> parse_security_group_rule_create(
+    const nlohmann::json& r);
+Result<RuleUpdate> parse_security_group_rule_update(const nlohmann::json& r);
 
 // `fields` with the attributes Neutron's networks, subnets, ports and routers have alike: the id,
 // the project (as tenant_id too), an empty description, no tags, the times and revision 1.

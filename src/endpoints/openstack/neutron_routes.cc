@@ -2,6 +2,8 @@
 // the routes of their own.
 #include <httplib.h>
 
+#include <algorithm>
+
 #include "endpoints/http/router.h"
 #include "endpoints/openstack/neutron.h"
 #include "endpoints/openstack/neutron_internal.h"
@@ -45,9 +47,12 @@ Result<json> versions(Ctx& c, const httplib::Request& req) {
 
 Result<json> resources(Ctx& c, const httplib::Request& req) {
   json out = json::array();
-  for (const char* r : {"network", "subnet", "port", "floatingip", "router"}) {
+  for (const char* r : {"network", "subnet", "port", "floatingip", "router", "security_group",
+                        "security_group_rule"}) {
     std::string plural = std::string(r) + "s";
-    std::string href = service_url(req, c.ports.neutron, "/v2.0/" + plural);
+    std::string path = plural;
+    std::replace(path.begin(), path.end(), '_', '-');  // security-groups
+    std::string href = service_url(req, c.ports.neutron, "/v2.0/" + path);
     out.push_back(
         {{"name", r}, {"collection", plural}, {"links", {{{"rel", "self"}, {"href", href}}}}});
   }
@@ -77,13 +82,13 @@ Result<json> extensions(Ctx&, const httplib::Request&) {
   return json{{"extensions", items}};
 }
 
-// A Neutron resource: /v2.0/<singular>s[.json], bodies read by body_of.
-Resource neutron_resource(const std::string& singular) {
+// A Neutron resource: /v2.0/<path>[.json] (default: <singular>s), bodies read by body_of.
+Resource neutron_resource(const std::string& singular, const std::string& path = "") {
   Resource r;
   r.singular = singular;
   r.plural = singular + "s";
-  r.collection = collection(r.plural);
-  r.item = item(r.plural);
+  r.collection = collection(path.empty() ? r.plural : path);
+  r.item = item(path.empty() ? r.plural : path);
   r.body = [singular](const httplib::Request& req, bool) { return body_of(req, singular); };
   return r;
 }
@@ -111,6 +116,47 @@ std::string network_error_type(const Error& e, bool removing) {
   return e.code == ErrorCode::kFailedPrecondition ? "NetworkInUse" : "NetworkNotFound";
 }
 
+std::string security_group_error_type(const Error& e, bool removing) {
+  if (e.code == ErrorCode::kNotFound) {
+    return "SecurityGroupNotFound";
+  }
+  if (removing && e.code == ErrorCode::kFailedPrecondition) {
+    return e.message.find("default") != std::string::npos ? "SecurityGroupCannotRemoveDefault"
+                                                          : "SecurityGroupInUse";
+  }
+  return "";
+}
+
+std::string rule_error_type(const Error& e, bool) {
+  if (e.code == ErrorCode::kAlreadyExists) {
+    return "SecurityGroupRuleExists";
+  }
+  bool rule = e.message.starts_with("Security group rule");
+  return e.code == ErrorCode::kNotFound
+             ? (rule ? "SecurityGroupRuleNotFound" : "SecurityGroupNotFound")
+             : "";
+}
+
+// Never called: parse_security_group_rule_update refuses every body.
+Result<openstack::SecurityGroupRule> update_rule(Cloud&, const std::string&, const RuleUpdate&) {
+  return make_error(ErrorCode::kInvalidArgument, "Security group rules cannot be updated");
+}
+
+void add_security_group_resources(std::vector<Resource>& out, Cloud& cloud) {
+  out.push_back(neutron_resource("security_group", "security-groups"));
+  bind_ops(out.back(), cloud, &Cloud::list_security_groups, &Cloud::get_security_group,
+           &Cloud::create_security_group, &Cloud::update_security_group,
+           &Cloud::delete_security_group, &parse_security_group_create,
+           &parse_security_group_update, &security_group_json);
+  out.back().error_type = &security_group_error_type;
+  out.push_back(neutron_resource("security_group_rule", "security-group-rules"));
+  bind_ops(out.back(), cloud, &Cloud::list_security_group_rules, &Cloud::get_security_group_rule,
+           &Cloud::create_security_group_rule, &update_rule, &Cloud::delete_security_group_rule,
+           &parse_security_group_rule_create, &parse_security_group_rule_update,
+           &security_group_rule_json);
+  out.back().error_type = &rule_error_type;
+}
+
 std::vector<Resource> neutron_resources(Cloud& cloud) {
   std::vector<Resource> out;
   out.push_back(neutron_resource("network"));
@@ -135,6 +181,7 @@ std::vector<Resource> neutron_resources(Cloud& cloud) {
   bind_ops(out.back(), cloud, &Cloud::list_routers, &Cloud::get_router, &Cloud::create_router,
            &Cloud::update_router, &Cloud::delete_router, &parse_router_create, &parse_router_update,
            &router_json);
+  add_security_group_resources(out, cloud);
   return out;
 }
 
@@ -160,20 +207,6 @@ Result<json> remove_router_interface(Ctx& c, const httplib::Request& req) {
   return router_interface(c, req, false);
 }
 
-// One permissive default group (the emulation does not filter).
-Result<json> list_security_groups(Ctx& c, const httplib::Request& req) {
-  const std::string& project = c.cloud.project_id();
-  json sg = {{"id", project.substr(0, 8) + "-0000-4000-8000-" + project.substr(0, 12)},
-             {"name", "default"},
-             {"description", "Default security group"},
-             {"tenant_id", project},
-             {"project_id", project},
-             {"security_group_rules", json::array()},
-             {"stateful", true},
-             {"tags", json::array()}};
-  return json{{"security_groups", filter_items(json::array({sg}), req)}};
-}
-
 const PathRoutes<Ctx> kOpenRoutes[] = {
     {R"(/?)", {{Method::kGet, &versions}}},
     {R"(/v2\.0/?)", {{Method::kGet, &resources}}},
@@ -186,7 +219,6 @@ const PathRoutes<Ctx> kRoutes[] = {
      {{Method::kPut, &add_router_interface}}},
     {R"(/v2\.0/routers/([^/.]+)/remove_router_interface(?:\.json)?/?)",
      {{Method::kPut, &remove_router_interface}}},
-    {collection("security-groups"), {{Method::kGet, &list_security_groups}}},
 };
 
 }  // namespace

@@ -120,7 +120,7 @@ json neutron_port_json(const openstack::Port& p) {
        {"device_owner", p.device_owner},
        {"admin_state_up", p.admin_state_up},
        {"status", p.status},
-       {"security_groups", json::array()},
+       {"security_groups", p.security_groups},
        {"port_security_enabled", p.port_security_enabled},
        {"allowed_address_pairs", json::array()},
        {"extra_dhcp_opts", json::array()},

@@ -39,6 +39,26 @@ Result<std::optional<std::string>> nova::auto_network(Cloud& cloud) {
   return candidates.empty() ? std::nullopt : std::optional<std::string>(candidates.front());
 }
 
+// "security_groups": [{"name": "web"}, ...] (a name or an id).
+Status read_security_groups(const json& s, std::vector<std::string>& out) {
+  auto it = s.find("security_groups");
+  if (it == s.end() || it->is_null()) {
+    return ok_status();
+  }
+  if (!it->is_array()) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "Invalid input for field/attribute security_groups");
+  }
+  for (const auto& g : *it) {
+    if (!g.is_object() || !g.value("name", json()).is_string()) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        "Invalid input for field/attribute security_groups: each needs a name");
+    }
+    out.push_back(g["name"].get<std::string>());
+  }
+  return ok_status();
+}
+
 Result<ServerCreateRequest> parse_server_create(const json& body) {
   CL_ASSIGN_OR_RETURN(json s, resource_body(body, "server"));
   ServerCreateRequest request;
@@ -70,6 +90,7 @@ Result<ServerCreateRequest> parse_server_create(const json& body) {
       r.metadata[k] = v.is_string() ? v.get<std::string>() : v.dump();
     }
   }
+  CL_RETURN_IF_ERROR(read_security_groups(s, r.security_groups));
   json networks = s.value("networks", json("auto"));
   if (networks.is_string()) {
     std::string mode = networks.get<std::string>();

@@ -40,6 +40,8 @@ nlohmann::json flavor_json(const httplib::Request& req, int port, const openstac
 nlohmann::json image_json(const httplib::Request& req, int port, const openstack::Image& im,
                           bool detail);
 nlohmann::json interface_json(const openstack::Port& p);
+// os-security-groups' view of a group (its ingress rules in nova-network's shape).
+nlohmann::json security_group_json(const openstack::SecurityGroup& g);
 // A server as Nova shows it; `pop` names the host (one per PoP).
 nlohmann::json server_json(const httplib::Request& req, int port, const std::string& pop,
                            const openstack::ServerView& v, bool detail);

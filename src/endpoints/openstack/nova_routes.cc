@@ -78,6 +78,15 @@ Result<json> list_servers_and_ports(Ctx& c, const httplib::Request& req) {
   return json{{"servers", items}};
 }
 
+// What a create answers under security_groups: the groups asked for, else "default".
+json requested_groups_json(const openstack::ServerCreate& server) {
+  json out = json::array();
+  for (const auto& g : server.security_groups) {
+    out.push_back({{"name", g}});
+  }
+  return out.empty() ? json::array({{{"name", openstack::kDefaultSecurityGroupName}}}) : out;
+}
+
 Result<Reply> create_server(Ctx& c, const httplib::Request& req) {
   CL_ASSIGN_OR_RETURN(json body, json_body(req));
   CL_ASSIGN_OR_RETURN(ServerCreateRequest request, parse_server_create(body));
@@ -101,7 +110,7 @@ Result<Reply> create_server(Ctx& c, const httplib::Request& req) {
                      {{"id", created->id},
                       {"links", l},
                       {"OS-DCF:diskConfig", "MANUAL"},
-                      {"security_groups", {{{"name", "default"}}}},
+                      {"security_groups", requested_groups_json(request.server)},
                       {"adminPass", created->id.substr(0, 12)}}}},
                202)
       .header("Location", location);
@@ -126,12 +135,34 @@ Result<Reply> delete_server(Ctx& c, const httplib::Request& req) {
   return Reply::empty(204);
 }
 
-// Power actions are accepted; the emulated server keeps running.
+// addSecurityGroup / removeSecurityGroup: {"<action>": {"name": "<name or id>"}}.
+Status security_group_action(Ctx& c, const std::string& server, const json& body, bool add) {
+  const json& arg = body.begin().value();
+  if (!arg.is_object() || !arg.value("name", json()).is_string()) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "Invalid input for field/attribute name: a security group name is needed");
+  }
+  std::string group = arg["name"].get<std::string>();
+  Status done = add ? c.cloud.add_server_security_group(server, group)
+                    : c.cloud.remove_server_security_group(server, group);
+  if (!done.ok() && done.error().message.starts_with("Security group " + group + " does not")) {
+    return make_error(ErrorCode::kNotFound, "Security group {} not found.", group);
+  }
+  return done;
+}
+
+// Security group actions change the ports' groups; power actions are accepted (the emulated
+// server keeps running).
 Result<Reply> server_action(Ctx& c, const httplib::Request& req) {
   CL_RETURN_IF_ERROR(c.cloud.get_server(req.matches[1]));
   auto body = json_body(req);
-  if (!body.ok() || body->empty()) {
+  if (!body.ok() || !body->is_object() || body->empty()) {
     return make_error(ErrorCode::kInvalidArgument, "Malformed request body: no action");
+  }
+  const std::string action = body->begin().key();
+  if (action == "addSecurityGroup" || action == "removeSecurityGroup") {
+    CL_RETURN_IF_ERROR(
+        security_group_action(c, req.matches[1], *body, action == "addSecurityGroup"));
   }
   return Reply::empty(202);
 }
@@ -141,8 +172,13 @@ Result<json> server_metadata(Ctx& c, const httplib::Request& req) {
   return json{{"metadata", s.metadata}};
 }
 
-Result<json> server_security_groups(Ctx&, const httplib::Request&) {
-  return json{{"security_groups", json::array()}};
+Result<json> server_security_groups(Ctx& c, const httplib::Request& req) {
+  CL_ASSIGN_OR_RETURN(auto groups, c.cloud.server_security_groups(req.matches[1]));
+  json items = json::array();
+  for (const auto& g : groups) {
+    items.push_back(security_group_json(g));
+  }
+  return json{{"security_groups", items}};
 }
 
 Result<json> list_interfaces(Ctx& c, const httplib::Request& req) {

@@ -152,6 +152,28 @@ json image_json(const httplib::Request& req, int port, const openstack::Image& i
   return out;
 }
 
+json security_group_json(const openstack::SecurityGroup& g) {
+  json rules = json::array();
+  for (const auto& r : g.rules) {
+    if (r.direction != "ingress") {
+      continue;  // nova-network's groups had ingress rules only
+    }
+    json range = r.remote_ip_prefix.empty() ? json::object() : json{{"cidr", r.remote_ip_prefix}};
+    rules.push_back({{"id", r.id},
+                     {"parent_group_id", g.id},
+                     {"ip_protocol", r.protocol.empty() ? json(nullptr) : json(r.protocol)},
+                     {"from_port", r.port_range_min ? json(*r.port_range_min) : json(nullptr)},
+                     {"to_port", r.port_range_max ? json(*r.port_range_max) : json(nullptr)},
+                     {"ip_range", range},
+                     {"group", json::object()}});
+  }
+  return {{"id", g.id},
+          {"name", g.name},
+          {"description", g.description},
+          {"tenant_id", g.project_id},
+          {"rules", rules}};
+}
+
 json interface_json(const openstack::Port& p) {
   json ips = json::array();
   for (const auto& ip : p.fixed_ips) {
@@ -168,6 +190,15 @@ namespace {
 
 // Addresses by network name (the id when the network has none or is gone), each fixed one
 // followed by its floating IP, as Nova lists them.
+// [{"name": ...}] of a server's security groups.
+json security_group_names_json(const std::vector<std::string>& names) {
+  json out = json::array();
+  for (const auto& n : names) {
+    out.push_back({{"name", n}});
+  }
+  return out;
+}
+
 json addresses_json(const ServerView& v) {
   json addresses = json::object();
   for (const auto& p : v.ports) {
@@ -246,7 +277,7 @@ json server_json(const httplib::Request& req, int port, const std::string& pop, 
               {"OS-SRV-USG:terminated_at", nullptr},
               {"key_name", s.key_name.empty() ? json(nullptr) : json(s.key_name)},
               {"config_drive", ""},
-              {"security_groups", {{{"name", "default"}}}},
+              {"security_groups", security_group_names_json(v.security_groups)},
               {"os-extended-volumes:volumes_attached", json::array()}});
   return out;
 }

@@ -183,10 +183,11 @@ Flavor seeded(std::string id, std::string name, int64_t ram, int vcpus, int64_t 
 }  // namespace
 
 Cloud::Cloud(emulator::Control& emulation, CloudConfig config, runtime::ImageStore* images,
-             const Clock& clock, const IdSource& ids)
+             PortFirewall* firewall, const Clock& clock, const IdSource& ids)
     : emulation_(emulation),
       config_(std::move(config)),
       images_(images),
+      firewall_(firewall),
       clock_(clock),
       ids_(ids),
       identity_(config_.identity, clock, ids) {
@@ -196,6 +197,7 @@ Cloud::Cloud(emulator::Control& emulation, CloudConfig config, runtime::ImageSto
                  seeded("84", "m1.micro", 128, 1, 0)}) {
     flavors_.put(f);
   }
+  create_default_security_group();
   if (config_.default_network) {
     create_default_network();
   }
@@ -209,8 +211,12 @@ Cloud::Cloud(emulator::Control& emulation, CloudConfig config, runtime::ImageSto
 }
 
 void Cloud::publish_locked() {
+  std::map<std::string, std::string> group_names;
+  for (const auto& [id, g] : security_groups_) {
+    group_names[id] = g.name;
+  }
   auto v = std::make_shared<const ReadView>(
-      ReadView{flavors_, servers_, networks_, subnets_, ports_, floating_ips_});
+      ReadView{flavors_, servers_, networks_, subnets_, ports_, floating_ips_, group_names});
   std::lock_guard lock(view_mu_);
   view_ = std::move(v);
 }
@@ -284,6 +290,10 @@ CloudUsage Cloud::usage() const {
   u.ports = ports_.size();
   u.floating_ips = floating_ips_.size();
   u.routers = routers_.size();
+  u.security_groups = security_groups_.size();
+  for (const auto& [id, g] : security_groups_) {
+    u.security_group_rules += g.rules.size();
+  }
   return u;
 }
 

@@ -32,7 +32,9 @@
 #include "common/result.h"
 #include "emulator/control.h"
 #include "frontends/openstack/identity.h"
+#include "frontends/openstack/port_firewall.h"
 #include "frontends/openstack/resource_table.h"
+#include "frontends/openstack/security_group.h"
 #include "orchestration/deploy/subnet_pool.h"
 #include "runtime/image_store.h"
 
@@ -114,6 +116,9 @@ struct ServerCreate {
   // The instance's command ("" = the image's entrypoint for a stored image, else sleep).
   std::string command;
   std::map<std::string, std::string> env;
+  // Security groups (names or ids) of the ports the server creates; empty: "default". Ports
+  // given by id keep theirs (as Nova does).
+  std::vector<std::string> security_groups;
 };
 
 struct Server {
@@ -229,7 +234,8 @@ struct Port {
   std::string device_owner;  // "compute:nova" when bound to a server
   bool admin_state_up = true;
   bool port_security_enabled = true;
-  std::string status = "DOWN";  // ACTIVE while bound
+  std::vector<std::string> security_groups;  // ids; enforced while bound (security_group.h)
+  std::string status = "DOWN";               // ACTIVE while bound
   std::optional<PortBinding> binding;
   bool created_by_server = false;  // deleted with its server (Nova's behaviour)
   std::string created_at;
@@ -244,6 +250,7 @@ struct ServerView {
   std::map<std::string, std::string> network_names;  // of the ports' networks, by id
   std::optional<Flavor> flavor;                      // none if deleted since
   std::map<std::string, std::string> floating;       // fixed address -> its floating IP
+  std::vector<std::string> security_groups;          // names, of its ports, once each
 };
 
 struct FixedIpRequest {
@@ -261,6 +268,9 @@ struct PortCreate {
   std::string device_owner;
   bool admin_state_up = true;
   bool port_security_enabled = true;
+  // Ids or names; unset: the default group (none when port security is off or for a router's
+  // port).
+  std::optional<std::vector<std::string>> security_groups;
 };
 
 struct PortUpdate {
@@ -269,6 +279,7 @@ struct PortUpdate {
   std::optional<std::string> device_id;     // only while unbound
   std::optional<std::string> device_owner;  // only while unbound
   std::optional<bool> port_security_enabled;
+  std::optional<std::vector<std::string>> security_groups;  // ids or names
 };
 
 struct FloatingIp {
@@ -381,6 +392,8 @@ struct CloudUsage {
   size_t ports = 0;
   size_t floating_ips = 0;
   size_t routers = 0;
+  size_t security_groups = 0;
+  size_t security_group_rules = 0;
 };
 
 // ---- the Cloud
@@ -390,8 +403,11 @@ class Cloud {
  public:
   // `images` may be null (no image store: Glance-only records). Both must outlive the Cloud.
   // `clock` stamps and expires tokens; `ids` names every record (and the Sfc's and Heat's).
+  // `firewall` enforces security groups (null: they are kept but not enforced); it must outlive
+  // the Cloud too.
   Cloud(emulator::Control& emulation, CloudConfig config, runtime::ImageStore* images = nullptr,
-        const Clock& clock = SystemClock::instance(), const IdSource& ids = RandomIds::instance());
+        PortFirewall* firewall = nullptr, const Clock& clock = SystemClock::instance(),
+        const IdSource& ids = RandomIds::instance());
   ~Cloud();
   Cloud(const Cloud&) = delete;
   Cloud& operator=(const Cloud&) = delete;
@@ -498,6 +514,30 @@ class Cloud {
   Result<RouterInterface> remove_router_interface(const std::string& router_id,
                                                   const RouterInterface& request);
 
+  // Security groups and their rules (cloud_security_group.cc). Every PoP has the group "default"
+  // (Neutron's rules: ingress from its own members, egress anywhere); a new group allows egress.
+  // A change is enforced on every server it concerns before the call returns.
+  std::vector<SecurityGroup> list_security_groups() const;
+  // An id or a name (kAlreadyExists when a name is ambiguous, as the client says).
+  Result<SecurityGroup> get_security_group(const std::string& id_or_name) const;
+  Result<SecurityGroup> create_security_group(const SecurityGroupCreate& request);
+  Result<SecurityGroup> update_security_group(const std::string& id,
+                                              const SecurityGroupUpdate& update);
+  // kFailedPrecondition for "default" or a group a port is in; rules naming it as their remote
+  // group go with it.
+  Status delete_security_group(const std::string& id);
+  std::vector<SecurityGroupRule> list_security_group_rules() const;
+  Result<SecurityGroupRule> get_security_group_rule(const std::string& id) const;
+  // normalize_rule's checks; kNotFound for an unknown group or remote group; kAlreadyExists for
+  // a rule the group has.
+  Result<SecurityGroupRule> create_security_group_rule(const SecurityGroupRuleCreate& request);
+  Status delete_security_group_rule(const std::string& id);
+  // Nova's addSecurityGroup / removeSecurityGroup: the group on every port of the server.
+  Status add_server_security_group(const std::string& server_id, const std::string& group);
+  Status remove_server_security_group(const std::string& server_id, const std::string& group);
+  // The groups of a server's ports, in order, once each.
+  Result<std::vector<SecurityGroup>> server_security_groups(const std::string& server_id) const;
+
   // Images (cloud_image.cc). get_image accepts an id or a name.
   std::vector<Image> list_images();
   Result<Image> get_image(const std::string& id_or_name);
@@ -519,6 +559,7 @@ class Cloud {
   // The network "default" and its subnet (constructor; cannot fail on an empty Cloud).
   void create_default_network();
   void create_default_image();
+  void create_default_security_group();
   // Helpers called with mu_ held (cloud_*.cc).
   std::string new_uuid();
   Result<std::string> allocate_ip(const std::string& subnet_id, const std::string& address);
@@ -526,7 +567,8 @@ class Cloud {
   Result<Port> create_port_locked(const PortCreate& request);
   Status delete_port_locked(const std::string& id);
   // A new port for a server NIC on a network (created_by_server).
-  Result<Port> create_nic_port_locked(const ServerNic& nic);
+  Result<Port> create_nic_port_locked(
+      const ServerNic& nic, const std::optional<std::vector<std::string>>& security_groups);
   // The interface a port becomes: its first fixed IP with the subnet's prefix, its MAC.
   emulator::InterfaceRequest interface_request_locked(const Port& port,
                                                       const std::string& ifname) const;
@@ -537,6 +579,15 @@ class Cloud {
   // Interface names in use by a server's bound ports.
   std::set<std::string> interface_names_locked(const Server& server) const;
   Status sync_network_locked(const std::string& network_id);
+  // Security groups (cloud_security_group.cc): ids of groups named by id or name (kNotFound),
+  // the groups a new port gets, the group with its rules, and every server's filters made to
+  // match the groups (applied where they changed; the first failure is returned).
+  Result<std::vector<std::string>> resolve_security_groups_locked(
+      const std::vector<std::string>& ids_or_names) const;
+  Result<std::vector<std::string>> port_security_groups_locked(const PortCreate& request) const;
+  Status sync_firewalls_locked();
+  std::string server_ruleset_locked(const Server& server) const;
+  std::vector<std::string> group_addresses_locked(const std::string& group_id) const;
   void sync_images_locked();
   Result<FloatingIp> associate_floating_ip_locked(FloatingIp& f, const std::string& port_id,
                                                   const std::string& fixed_ip_address);
@@ -568,6 +619,7 @@ class Cloud {
   emulator::Control& emulation_;
   CloudConfig config_;
   runtime::ImageStore* images_;
+  PortFirewall* firewall_;
   const Clock& clock_;
   const IdSource& ids_;
   Identity identity_;
@@ -584,6 +636,7 @@ class Cloud {
     ResourceTable<Subnet> subnets;
     ResourceTable<Port> ports;
     ResourceTable<FloatingIp> floating_ips;
+    std::map<std::string, std::string> security_group_names;  // by id
   };
   // mu_ for a call that may change the tables; the view is published when it ends.
   class Writing {
@@ -618,6 +671,9 @@ class Cloud {
   ResourceTable<Router> routers_{"Router ", " could not be found"};
   ResourceTable<Image> images_by_id_{"No image found with ID ", ""};
   std::map<std::string, std::string> image_data_;  // Glance-only uploaded bytes
+  ResourceTable<SecurityGroup> security_groups_{"Security group ", " does not exist"};
+  std::string default_security_group_id_;
+  std::map<std::string, std::string> firewall_rulesets_;  // instance -> the ruleset it has
   size_t next_instance_ = 0;
   std::string external_network_id_;  // "" = the PoP has none
 };

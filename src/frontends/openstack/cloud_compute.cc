@@ -114,8 +114,17 @@ Result<Server> Cloud::create_server(const ServerCreate& request) {
     image_id = image->id;
     image_ref = image->store_ref.empty() ? image->name : image->store_ref;
   }
+  std::optional<std::vector<std::string>> groups;  // of the ports it creates
+  if (!request.security_groups.empty()) {
+    auto ids = resolve_security_groups_locked(request.security_groups);
+    if (!ids.ok()) {
+      return make_error(ErrorCode::kInvalidArgument, "{}", ids.error().message);
+    }
+    groups = *ids;
+  }
   // Ports: existing ones must be free; new ones are created now and deleted on failure.
   Rollback guard;
+  guard.add("filter again", [this] { (void)sync_firewalls_locked(); });  // runs last
   std::vector<std::string> port_ids;
   for (const auto& nic : request.nics) {
     if (!nic.port_id.empty()) {
@@ -127,7 +136,7 @@ Result<Server> Cloud::create_server(const ServerCreate& request) {
       port_ids.push_back(nic.port_id);
       continue;
     }
-    auto port = create_nic_port_locked(nic);
+    auto port = create_nic_port_locked(nic, groups);
     if (!port.ok()) {
       Error e = std::move(port).error();
       if (e.code == ErrorCode::kNotFound) {
@@ -204,7 +213,10 @@ Result<Server> Cloud::create_server(const ServerCreate& request) {
     for (const auto& n : networks) {
       (void)sync_network_locked(n);
     }
+    (void)sync_firewalls_locked();
   });
+  // Filtered before it joins its networks.
+  CL_RETURN_IF_ERROR(sync_firewalls_locked());
   for (const auto& n : networks) {
     CL_RETURN_IF_ERROR(sync_network_locked(n));
   }
@@ -234,6 +246,7 @@ Status Cloud::delete_server(const std::string& id) {
       (void)delete_port_locked(pid);
     }
   }
+  (void)sync_firewalls_locked();  // its addresses left their groups
   if (!stopped.ok() && stopped.error().code != ErrorCode::kNotFound) {
     return std::move(stopped).error().context(fmt::format("stopping server {}", id));
   }
@@ -260,10 +273,18 @@ Result<std::vector<Port>> Cloud::server_ports(const std::string& server_id) cons
 }
 
 ServerView Cloud::server_view_of(const ReadView& v, const Server& s) {
-  ServerView out{s, {}, {}, std::nullopt, {}};
+  ServerView out{s, {}, {}, std::nullopt, {}, {}};
   for (const auto& pid : s.port_ids) {
     if (const Port* p = v.ports.find(pid)) {
       out.ports.push_back(*p);
+      for (const auto& gid : p->security_groups) {
+        auto name = v.security_group_names.find(gid);
+        auto& names = out.security_groups;
+        if (name != v.security_group_names.end() &&
+            std::find(names.begin(), names.end(), name->second) == names.end()) {
+          names.push_back(name->second);
+        }
+      }
       if (const Network* n = v.networks.find(p->network_id)) {
         out.network_names[n->id] = n->name;
       }
@@ -295,9 +316,11 @@ std::vector<ServerView> Cloud::list_server_views() const {
   return out;
 }
 
-Result<Port> Cloud::create_nic_port_locked(const ServerNic& nic) {
+Result<Port> Cloud::create_nic_port_locked(
+    const ServerNic& nic, const std::optional<std::vector<std::string>>& security_groups) {
   PortCreate pc;
   pc.network_id = nic.network_id;
+  pc.security_groups = security_groups;
   if (!nic.fixed_ip.empty()) {
     pc.fixed_ips = std::vector<FixedIpRequest>{{"", nic.fixed_ip}};
   }
@@ -318,7 +341,7 @@ Result<Port> Cloud::attach_interface(const std::string& server_id, const ServerN
       return make_error(ErrorCode::kFailedPrecondition, "Port {} is still in use.", port_id);
     }
   } else if (!nic.network_id.empty()) {
-    CL_ASSIGN_OR_RETURN(Port created, create_nic_port_locked(nic));
+    CL_ASSIGN_OR_RETURN(Port created, create_nic_port_locked(nic, std::nullopt));
     port_id = created.id;
     guard.add("delete port " + port_id, [this, port_id] { (void)delete_port_locked(port_id); });
   } else {
@@ -335,7 +358,9 @@ Result<Port> Cloud::attach_interface(const std::string& server_id, const ServerN
     s->port_ids.pop_back();
     unbind_port_locked(*port);
     (void)sync_network_locked(port->network_id);
+    (void)sync_firewalls_locked();
   });
+  CL_RETURN_IF_ERROR(sync_firewalls_locked());
   CL_RETURN_IF_ERROR(sync_network_locked(p.network_id));
   guard.commit();
   return p;
@@ -358,6 +383,7 @@ Status Cloud::detach_interface(const std::string& server_id, const std::string& 
   if (p->created_by_server) {
     (void)delete_port_locked(port_id);
   }
+  (void)sync_firewalls_locked();
   return removed;
 }
 

@@ -9,12 +9,20 @@ namespace chainlab::openstack {
 
 Result<Port> Cloud::create_port(const PortCreate& request) {
   Writing lock(*this);
-  return create_port_locked(request);
+  CL_ASSIGN_OR_RETURN(Port p, create_port_locked(request));
+  Status enforced = sync_firewalls_locked();  // its addresses join its groups
+  if (!enforced.ok()) {
+    (void)delete_port_locked(p.id);
+    (void)sync_firewalls_locked();
+    return std::move(enforced).error();
+  }
+  return p;
 }
 
 Result<Port> Cloud::create_port_locked(const PortCreate& request) {
   CL_ASSIGN_OR_RETURN(const Network* net, networks_.get(request.network_id));
   Port p;
+  CL_ASSIGN_OR_RETURN(p.security_groups, port_security_groups_locked(request));
   if (!request.mac_address.empty()) {
     auto mac = substrate::MacAddress::parse(request.mac_address);
     if (!mac.ok()) {
@@ -104,12 +112,29 @@ Result<Port> Cloud::update_port(const std::string& id, const PortUpdate& update)
                         "Port {} is bound to server {}: detach it first", id, p.binding->server_id);
     }
   }
+  std::vector<std::string> groups = p.security_groups;
+  if (update.security_groups) {
+    CL_ASSIGN_OR_RETURN(groups, resolve_security_groups_locked(*update.security_groups));
+  }
+  if (!update.port_security_enabled.value_or(p.port_security_enabled) && !groups.empty()) {
+    return make_error(ErrorCode::kFailedPrecondition,
+                      "Port has security group associated. Cannot disable port security or ip "
+                      "address until security group is removed");
+  }
+  const Port before = p;
   set_if(p.name, update.name);
   set_if(p.admin_state_up, update.admin_state_up);
   set_if(p.device_id, update.device_id);
   set_if(p.device_owner, update.device_owner);
   set_if(p.port_security_enabled, update.port_security_enabled);
+  p.security_groups = groups;
   p.updated_at = stamp();
+  Status enforced = sync_firewalls_locked();
+  if (!enforced.ok()) {
+    p = before;
+    (void)sync_firewalls_locked();
+    return std::move(enforced).error();
+  }
   return p;
 }
 
@@ -123,7 +148,8 @@ Status Cloud::delete_port(const std::string& id) {
                       "Port {} cannot be deleted directly via the port API: has device owner {}.",
                       id, port->device_owner);
   }
-  return delete_port_locked(id);
+  CL_RETURN_IF_ERROR(delete_port_locked(id));
+  return sync_firewalls_locked();  // its addresses leave its groups
 }
 
 Status Cloud::delete_port_locked(const std::string& id) {

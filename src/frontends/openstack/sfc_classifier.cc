@@ -4,48 +4,13 @@
 #include <charconv>
 #include <utility>
 
+#include "common/files.h"
+#include "frontends/openstack/ip_protocol.h"
 #include "frontends/openstack/sfc.h"
 #include "substrate/addr.h"
 
 namespace chainlab::openstack {
 namespace {
-
-// The protocol names Neutron accepts (neutron_lib IP_PROTOCOL_MAP), with their numbers.
-constexpr std::pair<std::string_view, int> kProtocols[] = {
-    {"ah", 51},        {"dccp", 33},      {"egp", 8},         {"esp", 50},       {"gre", 47},
-    {"icmp", 1},       {"icmpv6", 58},    {"igmp", 2},        {"ipip", 4},       {"ipv6-encap", 41},
-    {"ipv6-frag", 44}, {"ipv6-icmp", 58}, {"ipv6-nonxt", 59}, {"ipv6-opts", 60}, {"ipv6-route", 43},
-    {"ospf", 89},      {"pgm", 113},      {"rsvp", 46},       {"sctp", 132},     {"tcp", 6},
-    {"udp", 17},       {"udplite", 136},  {"vrrp", 112},
-};
-
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-// The protocol number, or -1 for "any".
-Result<int> protocol_number(const std::string& protocol) {
-  if (protocol.empty()) {
-    return -1;
-  }
-  int n = 0;
-  auto [ptr, ec] = std::from_chars(protocol.data(), protocol.data() + protocol.size(), n);
-  if (ec == std::errc() && ptr == protocol.data() + protocol.size()) {
-    if (n < 0 || n > 255) {
-      return make_error(ErrorCode::kInvalidArgument, "protocol {} is out of range 0..255", n);
-    }
-    return n;
-  }
-  for (const auto& [name, number] : kProtocols) {
-    if (name == protocol) {
-      return number;
-    }
-  }
-  return make_error(ErrorCode::kInvalidArgument, "protocol '{}' is not supported", protocol);
-}
 
 Status check_range(const char* what, const std::optional<int>& min, const std::optional<int>& max) {
   for (const auto& v : {min, max}) {
@@ -98,8 +63,8 @@ Result<FlowClassifier> normalise_classifier(const FlowClassifierCreate& request)
                       request.ethertype);
   }
   const bool v6 = fc.ethertype == "IPv6";
-  fc.protocol = lowercase(fc.protocol);
-  CL_ASSIGN_OR_RETURN(int proto, protocol_number(fc.protocol));
+  fc.protocol = ascii_lower(fc.protocol);
+  CL_ASSIGN_OR_RETURN(int proto, ip_protocol_number(fc.protocol));
   const bool has_ports = fc.source_port_range_min || fc.source_port_range_max ||
                          fc.destination_port_range_min || fc.destination_port_range_max;
   CL_RETURN_IF_ERROR(check_range("source", fc.source_port_range_min, fc.source_port_range_max));
@@ -159,7 +124,7 @@ Result<FlowClassifier> normalise_classifier(const FlowClassifierCreate& request)
 std::string classifier_match(const FlowClassifier& fc, bool reverse) {
   const bool v6 = fc.ethertype == "IPv6";
   std::string m = v6 ? "dl_type=0x86dd" : "dl_type=0x0800";
-  auto proto = protocol_number(fc.protocol);
+  auto proto = ip_protocol_number(fc.protocol);
   if (proto.ok() && *proto >= 0) {
     m += fmt::format(",nw_proto={}", *proto);
   }

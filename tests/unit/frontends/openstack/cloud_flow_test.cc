@@ -209,7 +209,7 @@ TEST(CloudSources, RecordsTakeTheirIdsAndStampsFromTheInjectedSources) {
   CloudConfig config;
   config.pop = "dc1";
   config.default_network = false;
-  Cloud cloud(emu, config, nullptr, clock, ids);
+  Cloud cloud(emu, config, nullptr, nullptr, clock, ids);
   std::string net = chainlab::testing::network_with_subnet(cloud, "a", "10.40.0.0/24");
   std::string stamped_before = iso8601(clock.now(), true);
   clock.advance(std::chrono::hours(1));

@@ -1,0 +1,353 @@
+// Cloud: security groups, their rules, and their enforcement on servers (see cloud.h and
+// security_group.h).
+#include <algorithm>
+
+#include "frontends/openstack/cloud.h"
+
+namespace chainlab::openstack {
+
+namespace {
+
+SecurityGroupRule rule_of(const SecurityGroupRuleCreate& r) {
+  SecurityGroupRule out;
+  out.security_group_id = r.security_group_id;
+  out.direction = r.direction;
+  out.ethertype = r.ethertype;
+  out.protocol = r.protocol;
+  out.port_range_min = r.port_range_min;
+  out.port_range_max = r.port_range_max;
+  out.remote_ip_prefix = r.remote_ip_prefix;
+  out.remote_group_id = r.remote_group_id;
+  out.description = r.description;
+  return out;
+}
+
+bool is_router_port(const Port& p) {
+  return p.device_owner.starts_with("network:");
+}
+
+}  // namespace
+
+void Cloud::create_default_security_group() {
+  SecurityGroup g;
+  g.id = new_uuid();
+  g.name = kDefaultSecurityGroupName;
+  g.description = "Default security group";
+  g.project_id = project_id();
+  g.created_at = g.updated_at = stamp();
+  for (const char* ethertype : {"IPv4", "IPv6"}) {
+    SecurityGroupRuleCreate in{g.id, "ingress", ethertype, "", {}, {}, "", g.id, ""};
+    SecurityGroupRuleCreate out{g.id, "egress", ethertype, "", {}, {}, "", "", ""};
+    for (const auto& r : {in, out}) {
+      SecurityGroupRule rule = rule_of(r);
+      rule.id = new_uuid();
+      rule.project_id = g.project_id;
+      rule.created_at = rule.updated_at = g.created_at;
+      g.rules.push_back(rule);
+    }
+  }
+  default_security_group_id_ = g.id;
+  security_groups_.put(g);
+}
+
+std::vector<SecurityGroup> Cloud::list_security_groups() const {
+  return locked_list(mu_, security_groups_, created_before<SecurityGroup>);
+}
+
+Result<SecurityGroup> Cloud::get_security_group(const std::string& id_or_name) const {
+  std::lock_guard lock(mu_);
+  CL_ASSIGN_OR_RETURN(auto ids, resolve_security_groups_locked({id_or_name}));
+  return *security_groups_.find(ids.front());
+}
+
+Result<SecurityGroup> Cloud::create_security_group(const SecurityGroupCreate& request) {
+  Writing lock(*this);
+  if (request.name.size() > 255 || request.description.size() > 255) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "Invalid input: name and description hold at most 255 characters");
+  }
+  if (request.name == kDefaultSecurityGroupName) {
+    return make_error(ErrorCode::kAlreadyExists, "Default security group already exists.");
+  }
+  SecurityGroup g;
+  g.id = new_uuid();
+  g.name = request.name;
+  g.description = request.description;
+  g.project_id = project_id();
+  g.created_at = g.updated_at = stamp();
+  for (const char* ethertype : {"IPv4", "IPv6"}) {
+    SecurityGroupRule rule = rule_of({g.id, "egress", ethertype, "", {}, {}, "", "", ""});
+    rule.id = new_uuid();
+    rule.project_id = g.project_id;
+    rule.created_at = rule.updated_at = g.created_at;
+    g.rules.push_back(rule);
+  }
+  return security_groups_.put(g);
+}
+
+Result<SecurityGroup> Cloud::update_security_group(const std::string& id,
+                                                   const SecurityGroupUpdate& update) {
+  Writing lock(*this);
+  CL_ASSIGN_OR_RETURN(SecurityGroup * g, security_groups_.get(id));
+  if (update.name && *update.name != g->name && g->id == default_security_group_id_) {
+    return make_error(ErrorCode::kInvalidArgument, "Updating default security group not allowed.");
+  }
+  if ((update.name && update.name->size() > 255) ||
+      (update.description && update.description->size() > 255)) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "Invalid input: name and description hold at most 255 characters");
+  }
+  set_if(g->name, update.name);
+  set_if(g->description, update.description);
+  g->updated_at = stamp();
+  return *g;
+}
+
+Status Cloud::delete_security_group(const std::string& id) {
+  Writing lock(*this);
+  CL_ASSIGN_OR_RETURN(const SecurityGroup* g, security_groups_.get(id));
+  if (g->id == default_security_group_id_) {
+    return make_error(ErrorCode::kFailedPrecondition,
+                      "Insufficient rights for removing default security group.");
+  }
+  for (const auto& [pid, p] : ports_) {
+    if (std::count(p.security_groups.begin(), p.security_groups.end(), id) != 0) {
+      return make_error(ErrorCode::kFailedPrecondition, "Security Group {} in use.", id);
+    }
+  }
+  for (auto& [gid, other] : security_groups_) {
+    std::erase_if(other.rules, [&](const SecurityGroupRule& r) { return r.remote_group_id == id; });
+  }
+  CL_RETURN_IF_ERROR(security_groups_.erase(id));
+  return sync_firewalls_locked();
+}
+
+std::vector<SecurityGroupRule> Cloud::list_security_group_rules() const {
+  std::lock_guard lock(mu_);
+  std::vector<SecurityGroupRule> out;
+  for (const auto& g : security_groups_.list(created_before<SecurityGroup>)) {
+    out.insert(out.end(), g.rules.begin(), g.rules.end());
+  }
+  return out;
+}
+
+Result<SecurityGroupRule> Cloud::get_security_group_rule(const std::string& id) const {
+  std::lock_guard lock(mu_);
+  for (const auto& [gid, g] : security_groups_) {
+    for (const auto& r : g.rules) {
+      if (r.id == id) {
+        return r;
+      }
+    }
+  }
+  return make_error(ErrorCode::kNotFound, "Security group rule {} does not exist", id);
+}
+
+Result<SecurityGroupRule> Cloud::create_security_group_rule(
+    const SecurityGroupRuleCreate& request) {
+  Writing lock(*this);
+  CL_ASSIGN_OR_RETURN(SecurityGroupRuleCreate r, normalize_rule(request));
+  CL_ASSIGN_OR_RETURN(SecurityGroup * g, security_groups_.get(r.security_group_id));
+  if (!r.remote_group_id.empty()) {
+    if (!security_groups_.contains(r.remote_group_id)) {
+      return security_groups_.not_found(r.remote_group_id);
+    }
+  }
+  for (const auto& existing : g->rules) {
+    if (same_rule(existing, r)) {
+      return make_error(ErrorCode::kAlreadyExists,
+                        "Security group rule already exists. Rule id is {}.", existing.id);
+    }
+  }
+  SecurityGroupRule rule = rule_of(r);
+  rule.id = new_uuid();
+  rule.project_id = g->project_id;
+  rule.created_at = rule.updated_at = stamp();
+  g->rules.push_back(rule);
+  Status enforced = sync_firewalls_locked();
+  if (!enforced.ok()) {
+    g->rules.pop_back();
+    (void)sync_firewalls_locked();
+    return std::move(enforced).error();
+  }
+  return rule;
+}
+
+Status Cloud::delete_security_group_rule(const std::string& id) {
+  Writing lock(*this);
+  for (auto& [gid, g] : security_groups_) {
+    if (std::erase_if(g.rules, [&](const SecurityGroupRule& r) { return r.id == id; }) != 0) {
+      return sync_firewalls_locked();
+    }
+  }
+  return make_error(ErrorCode::kNotFound, "Security group rule {} does not exist", id);
+}
+
+Status Cloud::add_server_security_group(const std::string& server_id, const std::string& group) {
+  Writing lock(*this);
+  CL_ASSIGN_OR_RETURN(const Server* s, servers_.get(server_id));
+  CL_ASSIGN_OR_RETURN(auto ids, resolve_security_groups_locked({group}));
+  for (const auto& pid : s->port_ids) {
+    Port* p = ports_.find(pid);
+    if (p != nullptr && !p->port_security_enabled) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        "Cannot add security group {} to server {}: port {} has port security "
+                        "disabled.",
+                        group, server_id, pid);
+    }
+  }
+  for (const auto& pid : s->port_ids) {
+    Port& p = *ports_.find(pid);
+    if (std::count(p.security_groups.begin(), p.security_groups.end(), ids.front()) == 0) {
+      p.security_groups.push_back(ids.front());
+    }
+  }
+  return sync_firewalls_locked();
+}
+
+Status Cloud::remove_server_security_group(const std::string& server_id, const std::string& group) {
+  Writing lock(*this);
+  CL_ASSIGN_OR_RETURN(const Server* s, servers_.get(server_id));
+  CL_ASSIGN_OR_RETURN(auto ids, resolve_security_groups_locked({group}));
+  size_t removed = 0;
+  for (const auto& pid : s->port_ids) {
+    if (Port* p = ports_.find(pid)) {
+      removed += std::erase(p->security_groups, ids.front());
+    }
+  }
+  if (removed == 0) {
+    return make_error(ErrorCode::kNotFound, "Security group {} not associated with the instance {}",
+                      group, server_id);
+  }
+  return sync_firewalls_locked();
+}
+
+Result<std::vector<SecurityGroup>> Cloud::server_security_groups(
+    const std::string& server_id) const {
+  std::lock_guard lock(mu_);
+  CL_ASSIGN_OR_RETURN(const Server* s, servers_.get(server_id));
+  std::vector<SecurityGroup> out;
+  for (const auto& pid : s->port_ids) {
+    const Port* p = ports_.find(pid);
+    for (const auto& gid : p == nullptr ? std::vector<std::string>{} : p->security_groups) {
+      const SecurityGroup* g = security_groups_.find(gid);
+      bool listed =
+          std::any_of(out.begin(), out.end(), [&](const SecurityGroup& o) { return o.id == gid; });
+      if (g != nullptr && !listed) {
+        out.push_back(*g);
+      }
+    }
+  }
+  return out;
+}
+
+// ---- helpers (mu_ held) -------------------------------------------------------------------------
+
+Result<std::vector<std::string>> Cloud::resolve_security_groups_locked(
+    const std::vector<std::string>& ids_or_names) const {
+  std::vector<std::string> out;
+  for (const auto& key : ids_or_names) {
+    std::vector<std::string> found;
+    for (const auto& [id, g] : security_groups_) {
+      if (id == key) {
+        found = {id};
+        break;
+      }
+      if (g.name == key) {
+        found.push_back(id);
+      }
+    }
+    if (found.empty()) {
+      return make_error(ErrorCode::kNotFound, "Security group {} does not exist", key);
+    }
+    if (found.size() > 1) {
+      return make_error(ErrorCode::kAlreadyExists,
+                        "Multiple security_group matches found for name '{}', use an ID to be "
+                        "more specific.",
+                        key);
+    }
+    if (std::count(out.begin(), out.end(), found.front()) == 0) {
+      out.push_back(found.front());
+    }
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> Cloud::port_security_groups_locked(
+    const PortCreate& request) const {
+  if (request.security_groups) {
+    CL_ASSIGN_OR_RETURN(auto ids, resolve_security_groups_locked(*request.security_groups));
+    if (!ids.empty() && !request.port_security_enabled) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        "Port security must be enabled and port must have an IP address in order "
+                        "to use security groups.");
+    }
+    return ids;
+  }
+  if (!request.port_security_enabled || request.device_owner.starts_with("network:")) {
+    return std::vector<std::string>{};
+  }
+  return std::vector<std::string>{default_security_group_id_};
+}
+
+std::vector<std::string> Cloud::group_addresses_locked(const std::string& group_id) const {
+  std::vector<std::string> out;
+  for (const auto& [pid, p] : ports_) {
+    if (std::count(p.security_groups.begin(), p.security_groups.end(), group_id) != 0) {
+      for (const auto& ip : p.fixed_ips) {
+        out.push_back(ip.ip_address);
+      }
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string Cloud::server_ruleset_locked(const Server& server) const {
+  std::vector<FilteredInterface> interfaces;
+  for (const auto& pid : server.port_ids) {
+    const Port* p = ports_.find(pid);
+    if (p == nullptr || !p->binding || is_router_port(*p)) {
+      continue;
+    }
+    FilteredInterface f{p->binding->interface, p->port_security_enabled, {}};
+    for (const auto& gid : p->security_groups) {
+      const SecurityGroup* g = security_groups_.find(gid);
+      for (const auto& rule : g == nullptr ? std::vector<SecurityGroupRule>{} : g->rules) {
+        ResolvedRule resolved{rule, {}};
+        if (!rule.remote_group_id.empty()) {
+          resolved.remote_addresses = group_addresses_locked(rule.remote_group_id);
+        }
+        f.rules.push_back(std::move(resolved));
+      }
+    }
+    interfaces.push_back(std::move(f));
+  }
+  return security_ruleset(interfaces);
+}
+
+Status Cloud::sync_firewalls_locked() {
+  if (firewall_ == nullptr) {
+    return ok_status();
+  }
+  Status first = ok_status();
+  std::map<std::string, std::string> applied;
+  for (const auto& [sid, s] : servers_) {
+    std::string ruleset = server_ruleset_locked(s);
+    auto had = firewall_rulesets_.find(s.instance);
+    if (had != firewall_rulesets_.end() && had->second == ruleset) {
+      applied[s.instance] = ruleset;
+      continue;
+    }
+    Status done = firewall_->apply(s.instance, ruleset);
+    if (done.ok()) {
+      applied[s.instance] = ruleset;
+    } else if (first.ok()) {
+      first = std::move(done).error().context(fmt::format("filtering the ports of server {}", sid));
+    }
+  }
+  firewall_rulesets_ = std::move(applied);
+  return first;
+}
+
+}  // namespace chainlab::openstack
