@@ -9,6 +9,8 @@ Usage: openstack_cli_test.py CHAINLAB_BINARY [TOPOLOGY]
 Exit 77 (skipped) when not root or when the openstack client is missing.
 """
 import json
+import re
+import subprocess
 import os
 import shutil
 import sys
@@ -82,6 +84,7 @@ def exercise_pop(chainlab, pop, base, prefix, image_file):
 
     if pop == POPS[0][0]:
         exercise_l3(chainlab, base, prefix)
+        exercise_security_groups(chainlab, base, pop)
 
     # Unknown ids: the client's own "not found" messages and a non-zero exit.
     rc, out = openstack(base, "server", "show", "no-such-server")
@@ -131,6 +134,83 @@ def exercise_pop(chainlab, pop, base, prefix, image_file):
         check(rc == 0, f"{pop}: {' '.join(what[:2])}")
 
 
+def exec_in(chainlab, instance, *argv, timeout=30):
+    """`chainlab exec` in an instance; its exit code."""
+    try:
+        return subprocess.run([chainlab, "exec", "-e", f"http://127.0.0.1:{REST_PORT}", instance,
+                               "--", *argv], capture_output=True, timeout=timeout).returncode
+    except subprocess.TimeoutExpired:
+        return -1
+
+
+def http_from(chainlab, instance, address, wait=15.0):
+    """Whether `instance` gets an HTTP answer from address:80 within `wait` seconds."""
+    deadline = time.time() + wait
+    while time.time() < deadline:
+        if exec_in(chainlab, instance, "curl", "-s", "-o", "/dev/null", "-m", "2",
+                   f"http://{address}:80/") == 0:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def exercise_security_groups(chainlab, base, pop):
+    """A group that lets in only TCP 80: HTTP gets through, ping does not, until a rule added at
+    runtime opens it; bad rules and deletes in use are refused."""
+    log(f"== {pop}: security groups")
+    g = openstack_json(base, "security", "group", "create", "--description", "HTTP only", "web")
+    check(g is not None and len(g.get("rules", [])) == 2,
+          f"sg: security group create: egress rules only ({g and g.get('rules')})")
+    rule = openstack_json(base, "security", "group", "rule", "create", "--protocol", "tcp",
+                          "--dst-port", "80", "web") or {}
+    check(rule.get("port_range_min") == 80 and rule.get("protocol") == "tcp",
+          f"sg: rule create --protocol tcp --dst-port 80 ({rule})")
+    web = openstack_json(base, "server", "create", "--flavor", "m1.tiny", "--image", DEFAULT_IMAGE,
+                         "--network", f"{pop}-net", "--security-group", "web", "sg-web") or {}
+    groups = json.dumps(web.get("security_groups"))
+    check(web.get("status") == "ACTIVE" and "web" in groups and "default" not in groups,
+          f"sg: server create --security-group web ({groups})")
+    found = re.search(r"(10\.61\.0\.\d+)", json.dumps(web.get("addresses")))
+    address = found.group(1) if found else ""
+    rc = exec_in(chainlab, "sg-web", "sh", "-c",
+                 "setsid python3 -m http.server 80 >/dev/null 2>&1 </dev/null &")
+    check(rc == 0, "sg: an HTTP server runs in sg-web")
+    client = f"{pop}-vm-a"  # in "default"
+    check(http_from(chainlab, client, address), f"sg: HTTP from {client} gets through")
+    check(not exec_ping(chainlab, REST_PORT, client, address), "sg: ping is blocked")
+    icmp = openstack_json(base, "security", "group", "rule", "create", "--protocol", "icmp",
+                          "web") or {}
+    check(exec_ping(chainlab, REST_PORT, client, address),
+          "sg: a rule added at runtime opens ping")
+    rc, out = openstack(base, "security", "group", "rule", "delete", icmp.get("id", "-"))
+    check(rc == 0 and not exec_ping(chainlab, REST_PORT, client, address),
+          f"sg: its deletion closes it again ({out.strip()})")
+    shown = openstack_json(base, "security", "group", "show", "web") or {}
+    check(len(shown.get("rules", [])) == 3, "sg: security group show: 2 egress + tcp 80")
+    listed = openstack_json(base, "server", "show", "sg-web") or {}
+    check("web" in json.dumps(listed.get("security_groups")), "sg: server show names its group")
+
+    rc, out = openstack(base, "security", "group", "rule", "create", "--protocol", "tcp",
+                        "--dst-port", "80", "web")
+    check(rc != 0 and "already exists" in out, f"sg: a duplicate rule -> 409 ({out.strip()})")
+    rc, out = openstack(base, "security", "group", "rule", "create", "--protocol", "bogus", "web")
+    check(rc != 0, "sg: an unknown protocol -> 400")
+    rc, out = openstack(base, "security", "group", "rule", "create", "--remote-ip",
+                        "10.0.0.300/8", "web")
+    check(rc != 0, "sg: a bad remote prefix -> 400")
+    rc, out = openstack(base, "security", "group", "delete", "web")
+    check(rc != 0 and "in use" in out, f"sg: a group in use is not deleted ({out.strip()})")
+    rc, out = openstack(base, "security", "group", "delete", "default")
+    check(rc != 0, f"sg: the default group is not deleted ({out.strip()})")
+    rc, out = openstack(base, "server", "add", "security", "group", "sg-web", "default")
+    check(rc == 0 and exec_ping(chainlab, REST_PORT, client, address),
+          f"sg: server add security group default: its members ping it ({out.strip()})")
+    rc, out = openstack(base, "server", "delete", "--wait", "sg-web")
+    check(rc == 0, "sg: server delete")
+    rc, out = openstack(base, "security", "group", "delete", "web")
+    check(rc == 0, f"sg: security group delete ({out.strip()})")
+
+
 def exercise_l3(chainlab, base, prefix):
     """A router between the PoP's network and a second one, its gateway on "public", SNAT to the
     host and a floating IP the host reaches; bad requests; everything taken apart again."""
@@ -178,6 +258,10 @@ def exercise_l3(chainlab, base, prefix):
     check(address.startswith("172.24.4."), f"l3: floating ip create ({address})")
     rc, out = openstack(base, "server", "add", "floating", "ip", f"{pop}-vm-c", address)
     check(rc == 0, f"l3: server add floating ip ({out.strip()})")
+    check(not host_ping(address), "l3: the default security group keeps the host out")
+    rc, out = openstack(base, "security", "group", "rule", "create", "--protocol", "icmp",
+                        "default")
+    check(rc == 0, f"l3: security group rule create --protocol icmp default ({out.strip()})")
     check(host_ping(address), f"l3: the host reaches server c at its floating IP {address}")
     shown = openstack_json(base, "floating", "ip", "show", address) or {}
     check(shown.get("status") == "ACTIVE" and shown.get("fixed_ip_address") == c_addr,

@@ -61,8 +61,17 @@ def scenario(conn):
     image = conn.image.find_image(DEFAULT_IMAGE)
     flavor = conn.compute.find_flavor("m1.tiny")
     check(image is not None and flavor is not None, "sdk: find_image, find_flavor")
+    check(conn.network.find_security_group("default") is not None,
+          "sdk: find_security_group default")
+    group = conn.network.create_security_group(name="sdk-ping", description="ping only")
+    rule = conn.network.create_security_group_rule(security_group_id=group.id,
+                                                   direction="ingress", ethertype="IPv4",
+                                                   protocol="icmp")
+    check(rule.protocol == "icmp" and rule.security_group_id == group.id,
+          "sdk: create_security_group + create_security_group_rule (icmp)")
     server = conn.compute.create_server(name="sdk-vm", image_id=image.id, flavor_id=flavor.id,
-                                        networks=[{"uuid": net.id}])
+                                        networks=[{"uuid": net.id}],
+                                        security_groups=[{"name": "sdk-ping"}])
     server = conn.compute.wait_for_server(server, status="ACTIVE", wait=120)
     check(server.status == "ACTIVE", "sdk: create_server + wait_for_server ACTIVE")
     ports = list(conn.network.ports(device_id=server.id))
@@ -100,6 +109,8 @@ def scenario(conn):
     conn.network.remove_interface_from_router(router, subnet_id=sub.id)
     conn.network.delete_router(router)
     conn.network.delete_network(net)
+    conn.network.delete_security_group(group)
+    check(conn.network.find_security_group("sdk-ping") is None, "sdk: delete_security_group")
     check(conn.network.find_network("sdk-net") is None and
           conn.network.find_router("sdk-r") is None and not list(conn.network.ips()),
           "sdk: router, network and floating IP deleted")

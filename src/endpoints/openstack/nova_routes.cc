@@ -172,6 +172,24 @@ Result<json> server_metadata(Ctx& c, const httplib::Request& req) {
   return json{{"metadata", s.metadata}};
 }
 
+// Nova's proxy of Neutron's groups (os-security-groups), which the client looks groups up in.
+Result<json> list_security_groups(Ctx& c, const httplib::Request&) {
+  json items = json::array();
+  for (const auto& g : c.cloud.list_security_groups()) {
+    items.push_back(security_group_json(g));
+  }
+  return json{{"security_groups", items}};
+}
+
+Result<json> show_security_group(Ctx& c, const httplib::Request& req) {
+  auto g = c.cloud.get_security_group(req.matches[1]);
+  if (!g.ok()) {
+    return make_error(ErrorCode::kNotFound, "Security group {} not found.",
+                      std::string(req.matches[1]));
+  }
+  return json{{"security_group", security_group_json(*g)}};
+}
+
 Result<json> server_security_groups(Ctx& c, const httplib::Request& req) {
   CL_ASSIGN_OR_RETURN(auto groups, c.cloud.server_security_groups(req.matches[1]));
   json items = json::array();
@@ -346,6 +364,8 @@ const PathRoutes<Ctx> kRoutes[] = {
     {R"(/servers/([^/]+)/action/?)", {{Method::kPost, &server_action}}},
     {R"(/servers/([^/]+)/metadata/?)", {{Method::kGet, &server_metadata}}},
     {R"(/servers/([^/]+)/os-security-groups/?)", {{Method::kGet, &server_security_groups}}},
+    {R"(/os-security-groups/?)", {{Method::kGet, &list_security_groups}}},
+    {R"(/os-security-groups/([^/]+)/?)", {{Method::kGet, &show_security_group}}},
     {R"(/servers/([^/]+)/os-interface/?)",
      {{Method::kGet, &list_interfaces}, {Method::kPost, &attach_interface}}},
     {R"(/servers/([^/]+)/os-interface/([^/]+)/?)",

@@ -152,6 +152,8 @@ Status create_port(const CreateArgs& a, StackResource& r) {
   CL_RETURN_IF_ERROR(a.on_network(spec, req));
   req.mac_address = spec.mac_address;
   req.admin_state_up = spec.admin_state_up;
+  req.port_security_enabled = spec.port_security_enabled;
+  req.security_groups = spec.security_groups;
   if (!spec.fixed_ips.empty()) {
     std::vector<FixedIpRequest> ips;
     for (const auto& ip : spec.fixed_ips) {
@@ -183,6 +185,7 @@ Status create_server(const CreateArgs& a, StackResource& r) {
   for (const auto& [k, v] : spec.metadata.items()) {
     req.metadata[k] = v.is_string() ? v.get<std::string>() : v.dump();
   }
+  req.security_groups = spec.security_groups;
   for (const auto& n : spec.networks) {
     ServerNic nic;
     nic.port_id = n.port;

@@ -92,6 +92,19 @@ class Props {
     }
     return &v;
   }
+  // A list of strings; none when absent.
+  Result<std::optional<std::vector<std::string>>> strings(std::string_view key) const {
+    if (!has(key)) {
+      return std::optional<std::vector<std::string>>();
+    }
+    CL_ASSIGN_OR_RETURN(const json* items, list(key));
+    std::vector<std::string> out;
+    for (size_t i = 0; i < items->size(); ++i) {
+      CL_ASSIGN_OR_RETURN(std::string v, string_value((*items)[i], hot::index(path(key), i)));
+      out.push_back(std::move(v));
+    }
+    return std::optional<std::vector<std::string>>(std::move(out));
+  }
   const json& raw(std::string_view key) const { return props_.at(std::string(key)); }
   // An integer in [min, max] known before creation; none when absent.
   Result<std::optional<int64_t>> integer(std::string_view key, int64_t min, int64_t max) const {
@@ -245,17 +258,19 @@ Result<SubnetSpec> parse_subnet(const json& props, const std::string& path) {
 Result<PortSpec> parse_port(const json& props, const std::string& path) {
   CL_ASSIGN_OR_RETURN(
       Props p,
-      Props::open(
-          props, path,
-          {"name", "network", "network_id", "fixed_ips", "mac_address", "admin_state_up"},
-          {"security_groups", "port_security_enabled", "binding:vnic_type", "value_specs",
-           "device_owner", "device_id", "allowed_address_pairs", "qos_policy", "replacement_policy",
-           "tags", "dns_name", "binding:profile", "propagate_uplink_status", "no_fixed_ips"}));
+      Props::open(props, path,
+                  {"name", "network", "network_id", "fixed_ips", "mac_address", "admin_state_up",
+                   "security_groups", "port_security_enabled"},
+                  {"binding:vnic_type", "value_specs", "device_owner", "device_id",
+                   "allowed_address_pairs", "qos_policy", "replacement_policy", "tags", "dns_name",
+                   "binding:profile", "propagate_uplink_status", "no_fixed_ips"}));
   PortSpec s;
   CL_ASSIGN_OR_RETURN(s.name, p.str("name"));
   CL_ASSIGN_OR_RETURN(s.network, p.either("network", "network_id", true));
   CL_ASSIGN_OR_RETURN(s.mac_address, p.str("mac_address"));
   CL_ASSIGN_OR_RETURN(s.admin_state_up, p.boolean("admin_state_up", true));
+  CL_ASSIGN_OR_RETURN(s.port_security_enabled, p.boolean("port_security_enabled", true));
+  CL_ASSIGN_OR_RETURN(s.security_groups, p.strings("security_groups"));
   CL_ASSIGN_OR_RETURN(const json* ips, p.list("fixed_ips"));
   for (size_t i = 0; i < ips->size(); ++i) {
     std::string ipath = hot::index(p.path("fixed_ips"), i);
@@ -270,28 +285,15 @@ Result<PortSpec> parse_port(const json& props, const std::string& path) {
 }
 
 Result<ServerSpec> parse_server(const json& props, const std::string& path) {
-  CL_ASSIGN_OR_RETURN(Props p,
-                      Props::open(props, path, {"name", "image", "flavor", "networks", "metadata"},
-                                  {"key_name",
-                                   "user_data",
-                                   "user_data_format",
-                                   "security_groups",
-                                   "availability_zone",
-                                   "config_drive",
-                                   "admin_pass",
-                                   "admin_user",
-                                   "block_device_mapping",
-                                   "block_device_mapping_v2",
-                                   "software_config_transport",
-                                   "personality",
-                                   "scheduler_hints",
-                                   "diskConfig",
-                                   "reservation_id",
-                                   "flavor_update_policy",
-                                   "image_update_policy",
-                                   "user_data_update_policy",
-                                   "tags",
-                                   "deployment_swift_data"}));
+  CL_ASSIGN_OR_RETURN(
+      Props p,
+      Props::open(props, path,
+                  {"name", "image", "flavor", "networks", "metadata", "security_groups"},
+                  {"key_name", "user_data", "user_data_format", "availability_zone", "config_drive",
+                   "admin_pass", "admin_user", "block_device_mapping", "block_device_mapping_v2",
+                   "software_config_transport", "personality", "scheduler_hints", "diskConfig",
+                   "reservation_id", "flavor_update_policy", "image_update_policy",
+                   "user_data_update_policy", "tags", "deployment_swift_data"}));
   ServerSpec s;
   CL_ASSIGN_OR_RETURN(s.name, p.str("name"));
   CL_ASSIGN_OR_RETURN(s.image, p.required_str("image"));
@@ -311,6 +313,8 @@ Result<ServerSpec> parse_server(const json& props, const std::string& path) {
     }
     s.metadata = p.raw("metadata");
   }
+  CL_ASSIGN_OR_RETURN(auto groups, p.strings("security_groups"));
+  s.security_groups = groups.value_or(std::vector<std::string>{});
   CL_ASSIGN_OR_RETURN(const json* nets, p.list("networks"));
   for (size_t i = 0; i < nets->size(); ++i) {
     std::string ipath = hot::index(p.path("networks"), i);

@@ -49,6 +49,8 @@ struct PortSpec {
   std::vector<FixedIpSpec> fixed_ips;
   std::string mac_address;
   bool admin_state_up = true;
+  bool port_security_enabled = true;
+  std::optional<std::vector<std::string>> security_groups;  // names or ids; none: "default"
 };
 
 struct ServerNetwork {
@@ -64,6 +66,7 @@ struct ServerSpec {
   std::string flavor;  // name or id (son-emu's {flavorName: ...} form is accepted)
   std::vector<ServerNetwork> networks;
   nlohmann::json metadata = nlohmann::json::object();
+  std::vector<std::string> security_groups;  // of the ports it creates (names or ids)
 };
 
 struct RouterSpec {
