@@ -85,6 +85,7 @@ TEST_F(SecurityGroupScenario, OnlyTcp80IsLetInUntilARuleOpensPing) {
   // until httpd joins "default" too.
   EXPECT_FALSE(ping(*httpd, address(*client)));
   ASSERT_TRUE(cloud_->add_server_security_group(httpd->id, "default").ok());
+  cloud_->settle_firewalls();  // the client's filter learns its new fellow member
   EXPECT_TRUE(ping(*httpd, address(*client)));
   EXPECT_TRUE(ping(*client, ip));  // default admits default
   auto table = emu_->exec(httpd->instance, {"nft", "list", "table", "inet", "chainlab_sg"}, 20s);

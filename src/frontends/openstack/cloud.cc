@@ -197,6 +197,9 @@ Cloud::Cloud(emulator::Control& emulation, CloudConfig config, runtime::ImageSto
                  seeded("84", "m1.micro", 128, 1, 0)}) {
     flavors_.put(f);
   }
+  if (firewall_ != nullptr) {
+    applier_ = std::make_unique<FirewallApplier>(*firewall_);
+  }
   create_default_security_group();
   if (config_.default_network) {
     create_default_network();

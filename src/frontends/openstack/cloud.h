@@ -31,6 +31,7 @@
 #include "common/random.h"
 #include "common/result.h"
 #include "emulator/control.h"
+#include "frontends/openstack/firewall_applier.h"
 #include "frontends/openstack/identity.h"
 #include "frontends/openstack/port_firewall.h"
 #include "frontends/openstack/resource_table.h"
@@ -516,7 +517,8 @@ class Cloud {
 
   // Security groups and their rules (cloud_security_group.cc). Every PoP has the group "default"
   // (Neutron's rules: ingress from its own members, egress anywhere); a new group allows egress.
-  // A change is enforced on every server it concerns before the call returns.
+  // A change is enforced on the servers whose own groups it changes before the call returns; the
+  // servers that only see a remote group's members change follow on the firewall's thread.
   std::vector<SecurityGroup> list_security_groups() const;
   // An id or a name (kAlreadyExists when a name is ambiguous, as the client says).
   Result<SecurityGroup> get_security_group(const std::string& id_or_name) const;
@@ -537,6 +539,9 @@ class Cloud {
   Status remove_server_security_group(const std::string& server_id, const std::string& group);
   // The groups of a server's ports, in order, once each.
   Result<std::vector<SecurityGroup>> server_security_groups(const std::string& server_id) const;
+  // Waits until every filter queued is loaded (a remote group's new members reach the other
+  // servers' filters on the firewall's thread, shortly after the call that changed them).
+  void settle_firewalls();
 
   // Images (cloud_image.cc). get_image accepts an id or a name.
   std::vector<Image> list_images();
@@ -580,12 +585,15 @@ class Cloud {
   std::set<std::string> interface_names_locked(const Server& server) const;
   Status sync_network_locked(const std::string& network_id);
   // Security groups (cloud_security_group.cc): ids of groups named by id or name (kNotFound),
-  // the groups a new port gets, the group with its rules, and every server's filters made to
-  // match the groups (applied where they changed; the first failure is returned).
+  // the groups a new port gets, and every server's filter made to match the groups: queued
+  // where it changed, loaded and waited for on the instances `wait_for` (the first failure is
+  // returned).
   Result<std::vector<std::string>> resolve_security_groups_locked(
       const std::vector<std::string>& ids_or_names) const;
   Result<std::vector<std::string>> port_security_groups_locked(const PortCreate& request) const;
-  Status sync_firewalls_locked();
+  Status sync_firewalls_locked(const std::set<std::string>& wait_for = {});
+  // The instances of the servers with a port in group `group_id`.
+  std::set<std::string> instances_in_group_locked(const std::string& group_id) const;
   std::string server_ruleset_locked(const Server& server) const;
   std::vector<std::string> group_addresses_locked(const std::string& group_id) const;
   void sync_images_locked();
@@ -675,7 +683,8 @@ class Cloud {
   std::string default_security_group_id_;
   std::map<std::string, std::string> firewall_rulesets_;  // instance -> the ruleset it has
   size_t next_instance_ = 0;
-  std::string external_network_id_;  // "" = the PoP has none
+  std::string external_network_id_;           // "" = the PoP has none
+  std::unique_ptr<FirewallApplier> applier_;  // over firewall_; null without one
 };
 
 // ---- pure helpers (unit-tested)

@@ -216,7 +216,7 @@ Result<Server> Cloud::create_server(const ServerCreate& request) {
     (void)sync_firewalls_locked();
   });
   // Filtered before it joins its networks.
-  CL_RETURN_IF_ERROR(sync_firewalls_locked());
+  CL_RETURN_IF_ERROR(sync_firewalls_locked({s.instance}));
   for (const auto& n : networks) {
     CL_RETURN_IF_ERROR(sync_network_locked(n));
   }
@@ -360,7 +360,7 @@ Result<Port> Cloud::attach_interface(const std::string& server_id, const ServerN
     (void)sync_network_locked(port->network_id);
     (void)sync_firewalls_locked();
   });
-  CL_RETURN_IF_ERROR(sync_firewalls_locked());
+  CL_RETURN_IF_ERROR(sync_firewalls_locked({s->instance}));
   CL_RETURN_IF_ERROR(sync_network_locked(p.network_id));
   guard.commit();
   return p;

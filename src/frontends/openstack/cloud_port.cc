@@ -10,12 +10,7 @@ namespace chainlab::openstack {
 Result<Port> Cloud::create_port(const PortCreate& request) {
   Writing lock(*this);
   CL_ASSIGN_OR_RETURN(Port p, create_port_locked(request));
-  Status enforced = sync_firewalls_locked();  // its addresses join its groups
-  if (!enforced.ok()) {
-    (void)delete_port_locked(p.id);
-    (void)sync_firewalls_locked();
-    return std::move(enforced).error();
-  }
+  (void)sync_firewalls_locked();  // its addresses join its groups' remote members
   return p;
 }
 
@@ -129,7 +124,11 @@ Result<Port> Cloud::update_port(const std::string& id, const PortUpdate& update)
   set_if(p.port_security_enabled, update.port_security_enabled);
   p.security_groups = groups;
   p.updated_at = stamp();
-  Status enforced = sync_firewalls_locked();
+  std::set<std::string> bound;
+  if (p.binding) {
+    bound.insert(p.binding->instance);
+  }
+  Status enforced = sync_firewalls_locked(bound);
   if (!enforced.ok()) {
     p = before;
     (void)sync_firewalls_locked();

@@ -164,7 +164,7 @@ Result<SecurityGroupRule> Cloud::create_security_group_rule(
   rule.project_id = g->project_id;
   rule.created_at = rule.updated_at = stamp();
   g->rules.push_back(rule);
-  Status enforced = sync_firewalls_locked();
+  Status enforced = sync_firewalls_locked(instances_in_group_locked(g->id));
   if (!enforced.ok()) {
     g->rules.pop_back();
     (void)sync_firewalls_locked();
@@ -177,7 +177,7 @@ Status Cloud::delete_security_group_rule(const std::string& id) {
   Writing lock(*this);
   for (auto& [gid, g] : security_groups_) {
     if (std::erase_if(g.rules, [&](const SecurityGroupRule& r) { return r.id == id; }) != 0) {
-      return sync_firewalls_locked();
+      return sync_firewalls_locked(instances_in_group_locked(gid));
     }
   }
   return make_error(ErrorCode::kNotFound, "Security group rule {} does not exist", id);
@@ -202,7 +202,7 @@ Status Cloud::add_server_security_group(const std::string& server_id, const std:
       p.security_groups.push_back(ids.front());
     }
   }
-  return sync_firewalls_locked();
+  return sync_firewalls_locked({s->instance});
 }
 
 Status Cloud::remove_server_security_group(const std::string& server_id, const std::string& group) {
@@ -219,7 +219,7 @@ Status Cloud::remove_server_security_group(const std::string& server_id, const s
     return make_error(ErrorCode::kNotFound, "Security group {} not associated with the instance {}",
                       group, server_id);
   }
-  return sync_firewalls_locked();
+  return sync_firewalls_locked({s->instance});
 }
 
 Result<std::vector<SecurityGroup>> Cloud::server_security_groups(
@@ -326,28 +326,58 @@ std::string Cloud::server_ruleset_locked(const Server& server) const {
   return security_ruleset(interfaces);
 }
 
-Status Cloud::sync_firewalls_locked() {
-  if (firewall_ == nullptr) {
+std::set<std::string> Cloud::instances_in_group_locked(const std::string& group_id) const {
+  std::set<std::string> out;
+  for (const auto& [pid, p] : ports_) {
+    bool member = std::count(p.security_groups.begin(), p.security_groups.end(), group_id) != 0;
+    if (member && p.binding) {
+      out.insert(p.binding->instance);
+    }
+  }
+  return out;
+}
+
+Status Cloud::sync_firewalls_locked(const std::set<std::string>& wait_for) {
+  if (applier_ == nullptr) {
     return ok_status();
   }
   Status first = ok_status();
-  std::map<std::string, std::string> applied;
+  const std::string unfiltered = security_ruleset({});  // what a new instance has
+  std::map<std::string, std::string> now;
   for (const auto& [sid, s] : servers_) {
     std::string ruleset = server_ruleset_locked(s);
     auto had = firewall_rulesets_.find(s.instance);
-    if (had != firewall_rulesets_.end() && had->second == ruleset) {
-      applied[s.instance] = ruleset;
+    now[s.instance] = ruleset;
+    std::string before = had != firewall_rulesets_.end() ? had->second : unfiltered;
+    if (before == ruleset) {
       continue;
     }
-    Status done = firewall_->apply(s.instance, ruleset);
-    if (done.ok()) {
-      applied[s.instance] = ruleset;
-    } else if (first.ok()) {
-      first = std::move(done).error().context(fmt::format("filtering the ports of server {}", sid));
+    if (wait_for.count(s.instance) == 0) {
+      applier_->submit(s.instance, std::move(ruleset));
+      continue;
+    }
+    Status done = applier_->apply(s.instance, std::move(ruleset));
+    if (!done.ok()) {
+      now.erase(s.instance);  // tried again by the next change
+      if (first.ok()) {
+        first =
+            std::move(done).error().context(fmt::format("filtering the ports of server {}", sid));
+      }
     }
   }
-  firewall_rulesets_ = std::move(applied);
+  for (const auto& [instance, ruleset] : firewall_rulesets_) {
+    if (now.count(instance) == 0) {
+      applier_->forget(instance);  // its server is gone
+    }
+  }
+  firewall_rulesets_ = std::move(now);
   return first;
+}
+
+void Cloud::settle_firewalls() {
+  if (applier_ != nullptr) {
+    applier_->settle();
+  }
 }
 
 }  // namespace chainlab::openstack

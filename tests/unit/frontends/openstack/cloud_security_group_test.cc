@@ -3,6 +3,7 @@
 // groups, the remote group's members, what Neutron refuses, and rollback when enforcing fails.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <map>
 
 #include "../../fakes/fake_control.h"
@@ -24,9 +25,9 @@ class RecordingFirewall final : public PortFirewall {
     rulesets[instance] = ruleset;
     return ok_status();
   }
-  std::map<std::string, std::string> rulesets;
+  std::map<std::string, std::string> rulesets;  // read after Cloud::settle_firewalls
   size_t applies = 0;
-  bool fail = false;
+  std::atomic<bool> fail = false;
 };
 
 class CloudSecurityGroupTest : public ::testing::Test {
@@ -69,7 +70,10 @@ class CloudSecurityGroupTest : public ::testing::Test {
     auto p = cloud_->get_port(s.port_ids.front());
     return p.ok() && !p->fixed_ips.empty() ? p->fixed_ips.front().ip_address : "";
   }
-  const std::string& ruleset(const Server& s) { return firewall_.rulesets[s.instance]; }
+  const std::string& ruleset(const Server& s) {
+    cloud_->settle_firewalls();
+    return firewall_.rulesets[s.instance];
+  }
 
   FakeControl emu_;
   RecordingFirewall firewall_;
@@ -106,6 +110,7 @@ TEST_F(CloudSecurityGroupTest, ServersOfTheDefaultGroupAdmitEachOther) {
   EXPECT_NE(ruleset(b).find(address_of(a)), std::string::npos);
   ASSERT_TRUE(cloud_->delete_server(b.id).ok());
   EXPECT_EQ(ruleset(a).find(b_address), std::string::npos);
+  cloud_->settle_firewalls();
   EXPECT_EQ(firewall_.rulesets.size(), 2u);  // the firewall is not asked about a deleted server
 }
 
@@ -218,9 +223,11 @@ TEST_F(CloudSecurityGroupTest, AServerWithAnUnknownGroupOrAFailingFirewallLeaves
 
 TEST_F(CloudSecurityGroupTest, AnUnchangedFilterIsNotLoadedAgain) {
   Server s = server("s");
+  cloud_->settle_firewalls();
   size_t applies = firewall_.applies;
   std::string web = group("web");  // nobody is in it
   ASSERT_TRUE(allow(web, "tcp", 80).ok());
+  cloud_->settle_firewalls();
   EXPECT_EQ(firewall_.applies, applies);
 }
 
