@@ -3,9 +3,11 @@
 // of networks, subnets, ports and floating IPs; the query string as list filters (filter_items).
 //
 // Input: a selector byte (% 8: network create/update, subnet create/update, port create/update,
-// floating IP create, list filters), a query line, the body. Invariants: no exception; refusals
-// are 4xx in Neutron's error shape; filtering keeps a subset of the items, each reduced to the
-// requested fields.
+// floating IP create, and for 7: by (selector / 8) % 3 list filters, security group create,
+// security group rule create — its checks, then the nftables text of the rule), a query line, the
+// body. Invariants: no exception; refusals are 4xx in Neutron's error shape; filtering keeps a
+// subset of the items, each reduced to the requested fields; an accepted rule makes a filter that
+// ends in drop.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -13,6 +15,8 @@
 #include <nlohmann/json.hpp>
 
 #include "endpoints/openstack/neutron.h"
+#include "endpoints/openstack/neutron_internal.h"
+#include "frontends/openstack/security_group.h"
 #include "fuzz_util.h"
 #include "http_fuzz_util.h"
 
@@ -45,6 +49,29 @@ void check_filters(const httplib::Request& req) {
   check(out.is_array() && out.size() <= items.size(), "filtering keeps a subset");
 }
 
+// A security group rule: parsed, checked as the Cloud does, and made into a filter.
+void check_rule(const httplib::Request& req) {
+  auto body = endpoints::json_body(req);
+  if (!accepted(body, "json_body", kStyle)) {
+    return;
+  }
+  auto object = endpoints::resource_body(*body, "security_group_rule");
+  if (!accepted(object, "resource_body", kStyle)) {
+    return;
+  }
+  auto rule = endpoints::neutron::parse_security_group_rule_create(*object);
+  if (!accepted(rule, "parse_security_group_rule_create", kStyle)) {
+    return;
+  }
+  auto normal = openstack::normalize_rule(*rule);
+  if (!accepted(normal, "normalize_rule", kStyle)) {
+    return;
+  }
+  openstack::ResolvedRule resolved{openstack::rule_from(*normal), {"10.0.0.1", "fd00::1"}};
+  std::string text = openstack::security_ruleset({{"eth0", true, {resolved}}});
+  check(text.find("    drop\n  }\n}\n") != std::string::npos, "the filter ends in drop");
+}
+
 void run(RequestInput& in) {
   const httplib::Request& req = in.request;
   switch (in.selector % 8) {
@@ -66,7 +93,16 @@ void run(RequestInput& in) {
       return parse_resource(req, "floatingip", endpoints::parse_floating_ip_create,
                             "parse_floating_ip_create");
     default:
-      return check_filters(req);
+      switch ((in.selector / 8) % 3) {
+        case 1:
+          return parse_resource(req, "security_group",
+                                endpoints::neutron::parse_security_group_create,
+                                "parse_security_group_create");
+        case 2:
+          return check_rule(req);
+        default:
+          return check_filters(req);
+      }
   }
 }
 

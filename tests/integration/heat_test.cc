@@ -192,6 +192,61 @@ TEST_F(HeatTest, ANestedTemplateDeploysUpdatesAndDeletes) {
   EXPECT_EQ(cloud_objects(), 0u);
 }
 
+// OS::Neutron::SecurityGroup: a web server's group lets TCP 80 in and ping only from its own
+// members; the client, outside it, reaches HTTP but not ping; the stack's delete takes the group.
+TEST_F(HeatTest, ASecurityGroupOfTheStackFiltersItsServer) {
+  const char* kText = R"(
+heat_template_version: 2016-10-14
+resources:
+  net:
+    type: OS::Neutron::Net
+  sub:
+    type: OS::Neutron::Subnet
+    properties: {network: {get_resource: net}, cidr: 10.78.0.0/24}
+  web_sg:
+    type: OS::Neutron::SecurityGroup
+    properties:
+      rules:
+        - {protocol: tcp, port_range_min: 80, port_range_max: 80}
+        - {protocol: icmp, remote_mode: remote_group_id}
+  web_port:
+    type: OS::Neutron::Port
+    properties:
+      network: {get_resource: net}
+      fixed_ips: [{subnet: {get_resource: sub}}]
+      security_groups: [{get_resource: web_sg}]
+  web:
+    type: OS::Nova::Server
+    properties: {image: cirros, flavor: m1.tiny, networks: [{port: {get_resource: web_port}}]}
+  client:
+    type: OS::Nova::Server
+    properties: {image: cirros, flavor: m1.tiny, networks: [{network: {get_resource: net}}]}
+outputs:
+  web_ip: {value: {get_attr: [web, first_address]}}
+  client_ip: {value: {get_attr: [client, first_address]}}
+)";
+  auto s = engine_->create(request("sg", kText));
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  ASSERT_EQ(s->status, "CREATE_COMPLETE") << s->status_reason;
+  auto id = ids("sg");
+  auto group = cloud_->get_security_group(id["web_sg"]);
+  ASSERT_TRUE(group.ok()) << group.error().message;
+  EXPECT_EQ(group->name, "sg-web_sg");
+  ASSERT_EQ(group->rules.size(), 4u);  // Neutron's two egress rules and the template's two
+  EXPECT_EQ(group->rules[3].remote_group_id, group->id);
+  EXPECT_EQ(cloud_->get_port(id["web_port"])->security_groups, std::vector<std::string>{group->id});
+  auto out = outputs("sg");
+  std::string web_ip = out["web_ip"].get<std::string>();
+  EXPECT_FALSE(ping(instance(id["client"]), web_ip));  // the client is not in web_sg
+  auto tcp80 = emu_->exec(instance(id["client"]),
+                          {"sh", "-c", "curl -s -m 2 http://" + web_ip + ":80/; echo $?"}, 30s);
+  ASSERT_TRUE(tcp80.ok());
+  EXPECT_EQ(tcp80->output, "7\n");  // curl: refused (the SYN passed), not timed out (28)
+  ASSERT_TRUE(engine_->remove("sg").ok());
+  EXPECT_FALSE(cloud_->get_security_group(id["web_sg"]).ok());
+  EXPECT_EQ(cloud_objects(), 0u);
+}
+
 TEST_F(HeatTest, UpdateAppliesOnlyTheDifference) {
   ASSERT_EQ(engine_->create(request("upd", kPair))->status, "CREATE_COMPLETE");
   auto before = ids("upd");

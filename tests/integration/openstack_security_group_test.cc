@@ -55,12 +55,7 @@ class SecurityGroupScenario : public chainlab::testing::CloudFixture {
   }
   Result<SecurityGroupRule> allow(const std::string& group, const std::string& protocol,
                                   std::optional<int> port = {}) {
-    SecurityGroupRuleCreate r;
-    r.security_group_id = group;
-    r.direction = "ingress";
-    r.protocol = protocol;
-    r.port_range_min = r.port_range_max = port;
-    return cloud_->create_security_group_rule(r);
+    return chainlab::testing::allow_ingress(*cloud_, group, protocol, port);
   }
 };
 

@@ -182,6 +182,14 @@ Result<std::optional<std::string>> opt_string(const json& obj, const char* key) 
   return FieldReader(obj, "", FieldStyle::kOpenStack).opt_string(key);
 }
 
+json null_if_empty(const std::string& s) {
+  return s.empty() ? json(nullptr) : json(s);
+}
+
+json null_if_empty(const std::optional<int>& v) {
+  return v ? json(*v) : json(nullptr);
+}
+
 Result<std::optional<bool>> opt_bool(const json& obj, const char* key) {
   return FieldReader(obj, "", FieldStyle::kOpenStack).opt_bool(key);
 }

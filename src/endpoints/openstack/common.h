@@ -117,6 +117,9 @@ const char* http_title(int status);
 
 Result<std::optional<std::string>> opt_string(const nlohmann::json& obj, const char* key);
 Result<std::optional<bool>> opt_bool(const nlohmann::json& obj, const char* key);
+// JSON null for "" / an unset number, else the value (the optional fields of every view).
+nlohmann::json null_if_empty(const std::string& s);
+nlohmann::json null_if_empty(const std::optional<int>& v);
 // An integer member (JSON integer, whole float or string of digits) in [min, max]; absent or null:
 // nullopt. "Invalid input for <key>: ..." otherwise (common/units.h json_int).
 Result<std::optional<int64_t>> opt_int(const nlohmann::json& obj, const char* key,

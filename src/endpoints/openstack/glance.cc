@@ -22,16 +22,12 @@ const std::set<std::string> kCoreAttributes = {
     "self",        "file",         "schema",        "locations",
     "direct_url",  "os_hash_algo", "os_hash_value", "os_hidden"};
 
-json nullable(const std::string& s) {
-  return s.empty() ? json(nullptr) : json(s);
-}
-
 json image_json(const Image& im, const std::string& owner) {
   json out = {{"id", im.id},
-              {"name", nullable(im.name)},
+              {"name", null_if_empty(im.name)},
               {"status", im.status},
-              {"container_format", nullable(im.container_format)},
-              {"disk_format", nullable(im.disk_format)},
+              {"container_format", null_if_empty(im.container_format)},
+              {"disk_format", null_if_empty(im.disk_format)},
               {"visibility", im.visibility},
               {"protected", im.is_protected},
               {"os_hidden", false},
@@ -39,7 +35,7 @@ json image_json(const Image& im, const std::string& owner) {
               {"min_ram", im.min_ram},
               {"size", im.size >= 0 ? json(im.size) : json(nullptr)},
               {"virtual_size", nullptr},
-              {"checksum", nullable(im.checksum)},
+              {"checksum", null_if_empty(im.checksum)},
               {"os_hash_algo", nullptr},
               {"os_hash_value", nullptr},
               {"owner", owner},

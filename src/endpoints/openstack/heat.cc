@@ -16,10 +16,6 @@ using nlohmann::json;
 using openstack::StackEngine;
 using openstack::StackInfo;
 
-json nullable(const std::string& s) {
-  return s.empty() ? json(nullptr) : json(s);
-}
-
 // "/v1/<t>/stacks/<name>/<id>" on this service.
 std::string stack_href(const httplib::Request& req, int port, const std::string& tenant,
                        const StackInfo& s) {
@@ -32,7 +28,7 @@ json stack_summary(const httplib::Request& req, int port, const std::string& ten
           {"stack_name", s.name},
           {"description", s.description},
           {"creation_time", s.creation_time},
-          {"updated_time", nullable(s.updated_time)},
+          {"updated_time", null_if_empty(s.updated_time)},
           {"deletion_time", nullptr},
           {"stack_status", s.status},
           {"stack_status_reason", s.status_reason},
@@ -274,10 +270,11 @@ Result<json> build_info(Ctx&, const httplib::Request&) {
 Result<json> resource_types(Ctx&, const httplib::Request&) {
   using openstack::ResourceType;
   json types = json::array();
-  for (auto t : {ResourceType::kServer, ResourceType::kNet, ResourceType::kSubnet,
-                 ResourceType::kPort, ResourceType::kRouter, ResourceType::kRouterInterface,
-                 ResourceType::kFloatingIp, ResourceType::kResourceGroup,
-                 ResourceType::kAutoScalingGroup, ResourceType::kScalingPolicy}) {
+  for (auto t :
+       {ResourceType::kServer, ResourceType::kNet, ResourceType::kSubnet, ResourceType::kPort,
+        ResourceType::kRouter, ResourceType::kRouterInterface, ResourceType::kFloatingIp,
+        ResourceType::kResourceGroup, ResourceType::kAutoScalingGroup, ResourceType::kScalingPolicy,
+        ResourceType::kSecurityGroup}) {
     types.push_back({{"resource_type", openstack::resource_type_name(t)}});
   }
   return json{{"resource_types", types}};

@@ -32,14 +32,6 @@ Result<std::optional<int>> port_of(const json& r, const char* key) {
   return value ? std::optional<int>(static_cast<int>(*value)) : std::nullopt;
 }
 
-json or_null(const std::string& s) {
-  return s.empty() ? json(nullptr) : json(s);
-}
-
-json or_null(const std::optional<int>& v) {
-  return v ? json(*v) : json(nullptr);
-}
-
 }  // namespace
 
 Result<openstack::SecurityGroupCreate> parse_security_group_create(const json& g) {
@@ -87,12 +79,12 @@ json security_group_rule_json(const openstack::SecurityGroupRule& r) {
   json out = with_standard_attributes({{"security_group_id", r.security_group_id},
                                        {"direction", r.direction},
                                        {"ethertype", r.ethertype},
-                                       {"protocol", or_null(r.protocol)},
-                                       {"port_range_min", or_null(r.port_range_min)},
-                                       {"port_range_max", or_null(r.port_range_max)},
-                                       {"remote_ip_prefix", or_null(r.remote_ip_prefix)},
-                                       {"normalized_cidr", or_null(r.remote_ip_prefix)},
-                                       {"remote_group_id", or_null(r.remote_group_id)},
+                                       {"protocol", null_if_empty(r.protocol)},
+                                       {"port_range_min", null_if_empty(r.port_range_min)},
+                                       {"port_range_max", null_if_empty(r.port_range_max)},
+                                       {"remote_ip_prefix", null_if_empty(r.remote_ip_prefix)},
+                                       {"normalized_cidr", null_if_empty(r.remote_ip_prefix)},
+                                       {"remote_group_id", null_if_empty(r.remote_group_id)},
                                        {"remote_address_group_id", nullptr}},
                                       r);
   out["description"] = r.description;

@@ -9,14 +9,6 @@ namespace chainlab::endpoints {
 using nlohmann::json;
 
 namespace neutron {
-namespace {
-
-json nullable(const std::string& s) {
-  return s.empty() ? json(nullptr) : json(s);
-}
-
-}  // namespace
-
 json network_json(const openstack::Network& n) {
   return with_standard_attributes({{"name", n.name},
                                    {"admin_state_up", n.admin_state_up},
@@ -43,7 +35,7 @@ json subnet_json(const openstack::Subnet& s) {
   return with_standard_attributes({{"name", s.name},
                                    {"network_id", s.network_id},
                                    {"cidr", s.cidr},
-                                   {"gateway_ip", nullable(s.gateway_ip)},
+                                   {"gateway_ip", null_if_empty(s.gateway_ip)},
                                    {"allocation_pools", pools},
                                    {"ip_version", s.ip_version},
                                    {"enable_dhcp", s.enable_dhcp},
@@ -61,9 +53,9 @@ json floating_ip_json(const openstack::FloatingIp& f) {
   return {{"id", f.id},
           {"floating_ip_address", f.floating_ip_address},
           {"floating_network_id", f.floating_network_id},
-          {"router_id", nullable(f.router_id)},
-          {"port_id", nullable(f.port_id)},
-          {"fixed_ip_address", nullable(f.fixed_ip_address)},
+          {"router_id", null_if_empty(f.router_id)},
+          {"port_id", null_if_empty(f.port_id)},
+          {"fixed_ip_address", null_if_empty(f.fixed_ip_address)},
           {"status", f.status},
           {"tenant_id", f.project_id},
           {"project_id", f.project_id},

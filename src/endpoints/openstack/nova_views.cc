@@ -188,8 +188,6 @@ json interface_json(const openstack::Port& p) {
 
 namespace {
 
-// Addresses by network name (the id when the network has none or is gone), each fixed one
-// followed by its floating IP, as Nova lists them.
 // [{"name": ...}] of a server's security groups.
 json security_group_names_json(const std::vector<std::string>& names) {
   json out = json::array();
@@ -199,6 +197,8 @@ json security_group_names_json(const std::vector<std::string>& names) {
   return out;
 }
 
+// Addresses by network name (the id when the network has none or is gone), each fixed one
+// followed by its floating IP, as Nova lists them.
 json addresses_json(const ServerView& v) {
   json addresses = json::object();
   for (const auto& p : v.ports) {

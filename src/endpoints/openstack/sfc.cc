@@ -95,14 +95,6 @@ Status read_name_and_description(R& r, const json& o) {
 
 // ---- JSON of each resource ----------------------------------------------------------------------
 
-json opt_json(const std::string& s) {
-  return s.empty() ? json(nullptr) : json(s);
-}
-
-json opt_json(const std::optional<int>& v) {
-  return v ? json(*v) : json(nullptr);
-}
-
 // `fields` with what every networking-sfc resource has: id, name, description and project (as
 // tenant_id too).
 template <typename Record>
@@ -138,15 +130,15 @@ json to_json(const openstack::PortPairGroup& g) {
 json to_json(const openstack::FlowClassifier& fc) {
   return with_common_attributes(
       {{"ethertype", fc.ethertype},
-       {"protocol", opt_json(fc.protocol)},
-       {"source_port_range_min", opt_json(fc.source_port_range_min)},
-       {"source_port_range_max", opt_json(fc.source_port_range_max)},
-       {"destination_port_range_min", opt_json(fc.destination_port_range_min)},
-       {"destination_port_range_max", opt_json(fc.destination_port_range_max)},
-       {"source_ip_prefix", opt_json(fc.source_ip_prefix)},
-       {"destination_ip_prefix", opt_json(fc.destination_ip_prefix)},
-       {"logical_source_port", opt_json(fc.logical_source_port)},
-       {"logical_destination_port", opt_json(fc.logical_destination_port)},
+       {"protocol", null_if_empty(fc.protocol)},
+       {"source_port_range_min", null_if_empty(fc.source_port_range_min)},
+       {"source_port_range_max", null_if_empty(fc.source_port_range_max)},
+       {"destination_port_range_min", null_if_empty(fc.destination_port_range_min)},
+       {"destination_port_range_max", null_if_empty(fc.destination_port_range_max)},
+       {"source_ip_prefix", null_if_empty(fc.source_ip_prefix)},
+       {"destination_ip_prefix", null_if_empty(fc.destination_ip_prefix)},
+       {"logical_source_port", null_if_empty(fc.logical_source_port)},
+       {"logical_destination_port", null_if_empty(fc.logical_destination_port)},
        {"l7_parameters", fc.l7_parameters}},
       fc);
 }

@@ -18,6 +18,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -592,6 +593,10 @@ class Cloud {
       const std::vector<std::string>& ids_or_names) const;
   Result<std::vector<std::string>> port_security_groups_locked(const PortCreate& request) const;
   Status sync_firewalls_locked(const std::set<std::string>& wait_for = {});
+  // `change` applied to the groups of every port of `server` (true: it changed them), then
+  // enforced; a failure restores them. How many ports changed.
+  Result<size_t> change_server_groups_locked(
+      const Server& server, const std::function<bool(std::vector<std::string>&)>& change);
   // The instances of the servers with a port in group `group_id`.
   std::set<std::string> instances_in_group_locked(const std::string& group_id) const;
   std::string server_ruleset_locked(const Server& server) const;

@@ -112,6 +112,11 @@ Result<Port> Cloud::update_port(const std::string& id, const PortUpdate& update)
     CL_ASSIGN_OR_RETURN(groups, resolve_security_groups_locked(*update.security_groups));
   }
   if (!update.port_security_enabled.value_or(p.port_security_enabled) && !groups.empty()) {
+    if (update.security_groups) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        "Port security must be enabled and port must have an IP address in order "
+                        "to use security groups.");
+    }
     return make_error(ErrorCode::kFailedPrecondition,
                       "Port has security group associated. Cannot disable port security or ip "
                       "address until security group is removed");

@@ -1,30 +1,18 @@
 // Cloud: security groups, their rules, and their enforcement on servers (see cloud.h and
 // security_group.h).
 #include <algorithm>
+#include <functional>
+#include <map>
 
+#include "common/files.h"
 #include "frontends/openstack/cloud.h"
 
 namespace chainlab::openstack {
 
 namespace {
 
-SecurityGroupRule rule_of(const SecurityGroupRuleCreate& r) {
-  SecurityGroupRule out;
-  out.security_group_id = r.security_group_id;
-  out.direction = r.direction;
-  out.ethertype = r.ethertype;
-  out.protocol = r.protocol;
-  out.port_range_min = r.port_range_min;
-  out.port_range_max = r.port_range_max;
-  out.remote_ip_prefix = r.remote_ip_prefix;
-  out.remote_group_id = r.remote_group_id;
-  out.description = r.description;
-  return out;
-}
-
-bool is_router_port(const Port& p) {
-  return p.device_owner.starts_with("network:");
-}
+// What a server whose filter may be anything is recorded with: it matches no ruleset.
+constexpr const char* kUnknownFilter = "";
 
 }  // namespace
 
@@ -39,7 +27,7 @@ void Cloud::create_default_security_group() {
     SecurityGroupRuleCreate in{g.id, "ingress", ethertype, "", {}, {}, "", g.id, ""};
     SecurityGroupRuleCreate out{g.id, "egress", ethertype, "", {}, {}, "", "", ""};
     for (const auto& r : {in, out}) {
-      SecurityGroupRule rule = rule_of(r);
+      SecurityGroupRule rule = rule_from(r);
       rule.id = new_uuid();
       rule.project_id = g.project_id;
       rule.created_at = rule.updated_at = g.created_at;
@@ -66,7 +54,7 @@ Result<SecurityGroup> Cloud::create_security_group(const SecurityGroupCreate& re
     return make_error(ErrorCode::kInvalidArgument,
                       "Invalid input: name and description hold at most 255 characters");
   }
-  if (request.name == kDefaultSecurityGroupName) {
+  if (ascii_lower(request.name) == kDefaultSecurityGroupName) {
     return make_error(ErrorCode::kAlreadyExists, "Default security group already exists.");
   }
   SecurityGroup g;
@@ -76,7 +64,7 @@ Result<SecurityGroup> Cloud::create_security_group(const SecurityGroupCreate& re
   g.project_id = project_id();
   g.created_at = g.updated_at = stamp();
   for (const char* ethertype : {"IPv4", "IPv6"}) {
-    SecurityGroupRule rule = rule_of({g.id, "egress", ethertype, "", {}, {}, "", "", ""});
+    SecurityGroupRule rule = rule_from({g.id, "egress", ethertype, "", {}, {}, "", "", ""});
     rule.id = new_uuid();
     rule.project_id = g.project_id;
     rule.created_at = rule.updated_at = g.created_at;
@@ -90,7 +78,11 @@ Result<SecurityGroup> Cloud::update_security_group(const std::string& id,
   Writing lock(*this);
   CL_ASSIGN_OR_RETURN(SecurityGroup * g, security_groups_.get(id));
   if (update.name && *update.name != g->name && g->id == default_security_group_id_) {
-    return make_error(ErrorCode::kInvalidArgument, "Updating default security group not allowed.");
+    return make_error(ErrorCode::kAlreadyExists, "Updating default security group not allowed.");
+  }
+  if (update.name && ascii_lower(*update.name) == kDefaultSecurityGroupName &&
+      g->id != default_security_group_id_) {
+    return make_error(ErrorCode::kAlreadyExists, "Default security group already exists.");
   }
   if ((update.name && update.name->size() > 255) ||
       (update.description && update.description->size() > 255)) {
@@ -159,7 +151,7 @@ Result<SecurityGroupRule> Cloud::create_security_group_rule(
                         "Security group rule already exists. Rule id is {}.", existing.id);
     }
   }
-  SecurityGroupRule rule = rule_of(r);
+  SecurityGroupRule rule = rule_from(r);
   rule.id = new_uuid();
   rule.project_id = g->project_id;
   rule.created_at = rule.updated_at = stamp();
@@ -176,9 +168,19 @@ Result<SecurityGroupRule> Cloud::create_security_group_rule(
 Status Cloud::delete_security_group_rule(const std::string& id) {
   Writing lock(*this);
   for (auto& [gid, g] : security_groups_) {
-    if (std::erase_if(g.rules, [&](const SecurityGroupRule& r) { return r.id == id; }) != 0) {
-      return sync_firewalls_locked(instances_in_group_locked(gid));
+    auto it = std::find_if(g.rules.begin(), g.rules.end(),
+                           [&](const SecurityGroupRule& r) { return r.id == id; });
+    if (it == g.rules.end()) {
+      continue;
     }
+    const std::vector<SecurityGroupRule> before = g.rules;
+    g.rules.erase(it);
+    Status enforced = sync_firewalls_locked(instances_in_group_locked(gid));
+    if (!enforced.ok()) {
+      g.rules = before;
+      (void)sync_firewalls_locked();
+    }
+    return enforced;
   }
   return make_error(ErrorCode::kNotFound, "Security group rule {} does not exist", id);
 }
@@ -196,30 +198,29 @@ Status Cloud::add_server_security_group(const std::string& server_id, const std:
                         group, server_id, pid);
     }
   }
-  for (const auto& pid : s->port_ids) {
-    Port& p = *ports_.find(pid);
-    if (std::count(p.security_groups.begin(), p.security_groups.end(), ids.front()) == 0) {
-      p.security_groups.push_back(ids.front());
+  auto added = change_server_groups_locked(*s, [&](std::vector<std::string>& groups) {
+    bool missing = std::count(groups.begin(), groups.end(), ids.front()) == 0;
+    if (missing) {
+      groups.push_back(ids.front());
     }
-  }
-  return sync_firewalls_locked({s->instance});
+    return missing;
+  });
+  return added.ok() ? ok_status() : Status(std::move(added).error());
 }
 
 Status Cloud::remove_server_security_group(const std::string& server_id, const std::string& group) {
   Writing lock(*this);
   CL_ASSIGN_OR_RETURN(const Server* s, servers_.get(server_id));
   CL_ASSIGN_OR_RETURN(auto ids, resolve_security_groups_locked({group}));
-  size_t removed = 0;
-  for (const auto& pid : s->port_ids) {
-    if (Port* p = ports_.find(pid)) {
-      removed += std::erase(p->security_groups, ids.front());
-    }
-  }
+  CL_ASSIGN_OR_RETURN(size_t removed,
+                      change_server_groups_locked(*s, [&](std::vector<std::string>& groups) {
+                        return std::erase(groups, ids.front()) != 0;
+                      }));
   if (removed == 0) {
     return make_error(ErrorCode::kNotFound, "Security group {} not associated with the instance {}",
                       group, server_id);
   }
-  return sync_firewalls_locked({s->instance});
+  return ok_status();
 }
 
 Result<std::vector<SecurityGroup>> Cloud::server_security_groups(
@@ -242,6 +243,30 @@ Result<std::vector<SecurityGroup>> Cloud::server_security_groups(
 }
 
 // ---- helpers (mu_ held) -------------------------------------------------------------------------
+
+Result<size_t> Cloud::change_server_groups_locked(
+    const Server& server, const std::function<bool(std::vector<std::string>&)>& change) {
+  std::map<std::string, std::vector<std::string>> before;
+  size_t changed = 0;
+  for (const auto& pid : server.port_ids) {
+    if (Port* p = ports_.find(pid)) {
+      before[pid] = p->security_groups;
+      changed += change(p->security_groups) ? 1 : 0;
+    }
+  }
+  if (changed == 0) {
+    return changed;
+  }
+  Status enforced = sync_firewalls_locked({server.instance});
+  if (!enforced.ok()) {
+    for (const auto& [pid, groups] : before) {
+      ports_.find(pid)->security_groups = groups;
+    }
+    (void)sync_firewalls_locked();
+    return std::move(enforced).error();
+  }
+  return changed;
+}
 
 Result<std::vector<std::string>> Cloud::resolve_security_groups_locked(
     const std::vector<std::string>& ids_or_names) const {
@@ -307,7 +332,7 @@ std::string Cloud::server_ruleset_locked(const Server& server) const {
   std::vector<FilteredInterface> interfaces;
   for (const auto& pid : server.port_ids) {
     const Port* p = ports_.find(pid);
-    if (p == nullptr || !p->binding || is_router_port(*p)) {
+    if (p == nullptr || !p->binding || p->device_owner.starts_with("network:")) {
       continue;
     }
     FilteredInterface f{p->binding->interface, p->port_security_enabled, {}};
@@ -341,6 +366,9 @@ Status Cloud::sync_firewalls_locked(const std::set<std::string>& wait_for) {
   if (applier_ == nullptr) {
     return ok_status();
   }
+  for (const auto& instance : applier_->take_failed()) {
+    firewall_rulesets_[instance] = kUnknownFilter;
+  }
   Status first = ok_status();
   const std::string unfiltered = security_ruleset({});  // what a new instance has
   std::map<std::string, std::string> now;
@@ -358,7 +386,7 @@ Status Cloud::sync_firewalls_locked(const std::set<std::string>& wait_for) {
     }
     Status done = applier_->apply(s.instance, std::move(ruleset));
     if (!done.ok()) {
-      now.erase(s.instance);  // tried again by the next change
+      now[s.instance] = kUnknownFilter;  // loaded again by the next change
       if (first.ok()) {
         first =
             std::move(done).error().context(fmt::format("filtering the ports of server {}", sid));

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <utility>
+
 namespace chainlab::openstack {
 
 FirewallApplier::FirewallApplier(PortFirewall& firewall)
@@ -43,14 +45,21 @@ Status FirewallApplier::apply(const std::string& instance, std::string ruleset) 
 }
 
 void FirewallApplier::forget(const std::string& instance) {
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   pending_.erase(instance);
+  done_.wait(lock, [&] { return stop_ || in_flight_ != instance; });
   loaded_.erase(instance);
+  failed_.erase(instance);
+}
+
+std::set<std::string> FirewallApplier::take_failed() {
+  std::lock_guard lock(mu_);
+  return std::exchange(failed_, {});
 }
 
 void FirewallApplier::settle() {
   std::unique_lock lock(mu_);
-  done_.wait(lock, [&] { return stop_ || (pending_.empty() && !busy_); });
+  done_.wait(lock, [&] { return stop_ || (pending_.empty() && in_flight_.empty()); });
 }
 
 std::pair<std::string, FirewallApplier::Entry> FirewallApplier::take_locked() {
@@ -74,14 +83,18 @@ void FirewallApplier::run() {
       return;
     }
     auto [instance, entry] = take_locked();
-    busy_ = true;
+    in_flight_ = instance;
     lock.unlock();
     Status status = firewall_.apply(instance, entry.ruleset);
-    if (!status.ok() && !entry.urgent && status.error().code != ErrorCode::kNotFound) {
+    bool gone = !status.ok() && status.error().code == ErrorCode::kNotFound;
+    if (!status.ok() && !entry.urgent && !gone) {
       fmt::print(stderr, "warning: security groups of {}: {}\n", instance, status.error().message);
     }
     lock.lock();
-    busy_ = false;
+    in_flight_.clear();
+    if (!status.ok() && !entry.urgent && !gone) {
+      failed_.insert(instance);
+    }
     loaded_[instance] = Done{entry.version, std::move(status)};
     done_.notify_all();
   }

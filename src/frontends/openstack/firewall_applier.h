@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -32,8 +33,12 @@ class FirewallApplier {
   void submit(const std::string& instance, std::string ruleset);
   // Queues it ahead of the non-urgent work and waits until it is loaded: its result.
   Status apply(const std::string& instance, std::string ruleset);
-  // Drops what is queued for `instance` and what is known of it (a deleted server).
+  // Drops what is queued for `instance` and what is known of it (a deleted server), after a load
+  // of it in progress has ended (its name may be given to a new server).
   void forget(const std::string& instance);
+  // The instances whose queued (not waited for) load failed since the last call, other than for
+  // a namespace already gone: the Cloud loads them again with its next change.
+  std::set<std::string> take_failed();
   // Waits until nothing is queued or being loaded.
   void settle();
 
@@ -54,11 +59,12 @@ class FirewallApplier {
   PortFirewall& firewall_;
   std::mutex mu_;
   std::condition_variable work_;  // pending_ or stop_ changed
-  std::condition_variable done_;  // done_ or busy_ changed
+  std::condition_variable done_;  // loaded_ or in_flight_ changed
   std::map<std::string, Entry> pending_;
   std::map<std::string, Done> loaded_;
+  std::set<std::string> failed_;
+  std::string in_flight_;  // being loaded, "" = none
   uint64_t next_version_ = 1;
-  bool busy_ = false;
   bool stop_ = false;
   std::thread thread_;  // last: started once the rest is ready
 };

@@ -1,8 +1,10 @@
 // StackEngine, per resource type: creation through the Cloud typed API, deletion, attributes.
+#include <algorithm>
 #include <map>
 
 #include <fmt/format.h>
 
+#include "common/files.h"
 #include "frontends/openstack/heat_stack_internal.h"
 #include "frontends/openstack/hot_resources.h"
 #include "substrate/addr.h"
@@ -319,6 +321,52 @@ Status create_scaling_policy(const CreateArgs& a, StackResource& r) {
   return ok_status();
 }
 
+// One rule of a template's group: its remote group the group itself, or a group named by id or
+// name; a rule the group already has is no error (Heat ignores the conflict).
+Status add_template_rule(Cloud& cloud, const std::string& group_id,
+                         const SecurityGroupRuleSpec& spec) {
+  SecurityGroupRuleCreate req = spec.rule;
+  req.security_group_id = group_id;
+  if (spec.remote_self) {
+    req.remote_group_id = group_id;
+  } else if (!req.remote_group_id.empty()) {
+    CL_ASSIGN_OR_RETURN(SecurityGroup remote, cloud.get_security_group(req.remote_group_id));
+    req.remote_group_id = remote.id;
+  }
+  auto made = cloud.create_security_group_rule(req);
+  if (!made.ok() && made.error().code != ErrorCode::kAlreadyExists) {
+    return std::move(made).error();
+  }
+  return ok_status();
+}
+
+// A group with the template's rules. Its egress rules, when it has any, replace the two that
+// Neutron gives every new group (as Heat does); a failed rule takes the group away again.
+Status create_security_group(const CreateArgs& a, StackResource& r) {
+  CL_ASSIGN_OR_RETURN(SecurityGroupSpec spec, parse_security_group(a.props, a.path));
+  CL_ASSIGN_OR_RETURN(
+      SecurityGroup g,
+      a.in_context(a.cloud.create_security_group({a.name(spec.name), spec.description})));
+  bool own_egress = std::any_of(spec.rules.begin(), spec.rules.end(), [](const auto& s) {
+    return ascii_lower(s.rule.direction) == "egress";
+  });
+  Status done = ok_status();
+  for (const auto& rule : own_egress ? g.rules : std::vector<SecurityGroupRule>{}) {
+    if (done.ok()) {
+      done = a.cloud.delete_security_group_rule(rule.id);
+    }
+  }
+  for (size_t i = 0; i < spec.rules.size() && done.ok(); ++i) {
+    done = add_template_rule(a.cloud, g.id, spec.rules[i]);
+  }
+  if (!done.ok()) {
+    (void)a.cloud.delete_security_group(g.id);
+    return a.fail(std::move(done).error());
+  }
+  r.physical_id = g.id;
+  return ok_status();
+}
+
 using CreateHandler = Status (*)(const CreateArgs&, StackResource&);
 
 // One entry per OS:: resource type (hot_template.h).
@@ -335,6 +383,7 @@ CreateHandler create_handler(ResourceType type) {
       {ResourceType::kNestedStack, create_resource_group},
       {ResourceType::kAutoScalingGroup, create_resource_group},
       {ResourceType::kScalingPolicy, create_scaling_policy},
+      {ResourceType::kSecurityGroup, create_security_group},
   };
   return kHandlers.at(type);
 }
@@ -405,6 +454,9 @@ Status StackEngine::delete_resource_locked(Stack& stack, const std::string& name
       }
       case ResourceType::kFloatingIp:
         s = cloud_.delete_floating_ip(r.physical_id);
+        break;
+      case ResourceType::kSecurityGroup:
+        s = cloud_.delete_security_group(r.physical_id);
         break;
       case ResourceType::kResourceGroup:
       case ResourceType::kNestedStack:
@@ -490,6 +542,22 @@ Result<json> StackEngine::attribute_locked(const Stack& stack, const std::string
     case ResourceType::kPort: {
       CL_ASSIGN_OR_RETURN(Port p, cloud_.get_port(r.physical_id));
       show = port_json(p);
+      show["security_groups"] = p.security_groups;
+      break;
+    }
+    case ResourceType::kSecurityGroup: {
+      CL_ASSIGN_OR_RETURN(SecurityGroup g, cloud_.get_security_group(r.physical_id));
+      json rules = json::array();
+      for (const auto& rule : g.rules) {
+        rules.push_back({{"id", rule.id},
+                         {"direction", rule.direction},
+                         {"ethertype", rule.ethertype},
+                         {"protocol", rule.protocol}});
+      }
+      show = {{"id", g.id},
+              {"name", g.name},
+              {"description", g.description},
+              {"security_group_rules", rules}};
       break;
     }
     case ResourceType::kNet: {

@@ -386,6 +386,62 @@ Result<FloatingIpSpec> parse_floating_ip(const json& props, const std::string& p
 
 namespace {
 
+Result<SecurityGroupRuleSpec> parse_rule(const json& props, const std::string& path) {
+  CL_ASSIGN_OR_RETURN(
+      Props p, Props::open(props, path,
+                           {"direction", "ethertype", "port_range_min", "port_range_max",
+                            "protocol", "remote_mode", "remote_group_id", "remote_ip_prefix"},
+                           {"description"}));
+  SecurityGroupRuleSpec s;
+  SecurityGroupRuleCreate& r = s.rule;
+  CL_ASSIGN_OR_RETURN(r.direction, p.str("direction"));
+  r.direction = r.direction.empty() ? "ingress" : r.direction;
+  CL_ASSIGN_OR_RETURN(r.ethertype, p.str("ethertype"));
+  r.ethertype = r.ethertype.empty() ? "IPv4" : r.ethertype;
+  CL_ASSIGN_OR_RETURN(r.protocol, p.str("protocol"));
+  for (auto [key, target] : {std::pair{"port_range_min", &r.port_range_min},
+                             std::pair{"port_range_max", &r.port_range_max}}) {
+    CL_ASSIGN_OR_RETURN(auto v, p.integer(key, 0, 65535));
+    *target = v ? std::optional<int>(static_cast<int>(*v)) : std::nullopt;
+  }
+  CL_ASSIGN_OR_RETURN(std::string mode, p.str("remote_mode"));
+  if (!mode.empty() && mode != "remote_ip_prefix" && mode != "remote_group_id") {
+    return error(p.path("remote_mode"),
+                 fmt::format("'{}' is not remote_ip_prefix or remote_group_id", mode));
+  }
+  if (mode == "remote_group_id") {
+    CL_ASSIGN_OR_RETURN(r.remote_group_id, p.str("remote_group_id"));
+    s.remote_self = r.remote_group_id.empty();
+  } else {
+    CL_ASSIGN_OR_RETURN(r.remote_ip_prefix, p.str("remote_ip_prefix"));
+  }
+  SecurityGroupRuleCreate probe = r;
+  probe.security_group_id = "self";
+  probe.remote_group_id = s.remote_self ? "self" : r.remote_group_id;
+  if (auto checked = normalize_rule(probe); !checked.ok()) {
+    return error(path, checked.error().message);
+  }
+  return s;
+}
+
+}  // namespace
+
+Result<SecurityGroupSpec> parse_security_group(const json& props, const std::string& path) {
+  CL_ASSIGN_OR_RETURN(Props p,
+                      Props::open(props, path, {"name", "description", "rules"}, {"tags"}));
+  SecurityGroupSpec s;
+  CL_ASSIGN_OR_RETURN(s.name, p.str("name"));
+  CL_ASSIGN_OR_RETURN(s.description, p.str("description"));
+  CL_ASSIGN_OR_RETURN(const json* rules, p.list("rules"));
+  for (size_t i = 0; i < rules->size(); ++i) {
+    CL_ASSIGN_OR_RETURN(auto rule, parse_rule((*rules)[i], hot::index(p.path("rules"), i)));
+    s.rules.push_back(std::move(rule));
+  }
+  return s;
+}
+
+namespace {
+
 // A typed parser's verdict on properties whose references are stood in for.
 template <auto parse>
 Status check_parsed(const json& props, const std::string& path) {
@@ -408,6 +464,7 @@ Status check_properties(ResourceType type, const json& props, const std::string&
       {ResourceType::kResourceGroup, check_group},
       {ResourceType::kAutoScalingGroup, check_scaling_group},
       {ResourceType::kScalingPolicy, check_parsed<parse_scaling_policy>},
+      {ResourceType::kSecurityGroup, check_parsed<parse_security_group>},
   };
   return kCheckers.at(type)(props, path);
 }

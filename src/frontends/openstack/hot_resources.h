@@ -14,6 +14,7 @@
 
 #include "common/result.h"
 #include "frontends/openstack/hot_template.h"
+#include "frontends/openstack/security_group.h"
 
 namespace chainlab::openstack {
 
@@ -123,6 +124,19 @@ Result<RouterSpec> parse_router(const nlohmann::json& props, const std::string& 
 Result<RouterInterfaceSpec> parse_router_interface(const nlohmann::json& props,
                                                    const std::string& path);
 Result<FloatingIpSpec> parse_floating_ip(const nlohmann::json& props, const std::string& path);
+
+// OS::Neutron::SecurityGroup: its rules checked as Neutron checks them (security_group.h).
+struct SecurityGroupRuleSpec {
+  SecurityGroupRuleCreate rule;  // security_group_id unset
+  bool remote_self = false;      // remote_mode remote_group_id without an id: the group itself
+};
+struct SecurityGroupSpec {
+  std::string name;
+  std::string description;
+  std::vector<SecurityGroupRuleSpec> rules;
+};
+Result<SecurityGroupSpec> parse_security_group(const nlohmann::json& props,
+                                               const std::string& path);
 // Sizes must not depend on other resources (0..kMaxGroupSize, min <= desired <= max).
 Result<ScalingGroupSpec> parse_scaling_group(const nlohmann::json& props, const std::string& path);
 Result<ScalingPolicySpec> parse_scaling_policy(const nlohmann::json& props,

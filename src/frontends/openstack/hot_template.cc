@@ -116,6 +116,7 @@ constexpr TypeName kTypes[] = {
     {ResourceType::kResourceGroup, "OS::Heat::ResourceGroup"},
     {ResourceType::kAutoScalingGroup, "OS::Heat::AutoScalingGroup"},
     {ResourceType::kScalingPolicy, "OS::Heat::ScalingPolicy"},
+    {ResourceType::kSecurityGroup, "OS::Neutron::SecurityGroup"},
 };
 
 const std::set<std::string, std::less<>> kVersions = {

@@ -53,6 +53,7 @@ enum class ResourceType {
   kNestedStack,       // a template resource (another template of the request's files)
   kAutoScalingGroup,  // OS::Heat::AutoScalingGroup
   kScalingPolicy,     // OS::Heat::ScalingPolicy
+  kSecurityGroup,     // OS::Neutron::SecurityGroup
 };
 
 const char* resource_type_name(ResourceType type);

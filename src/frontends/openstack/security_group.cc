@@ -27,6 +27,18 @@ bool icmp(int number) {
   return number == 1 || number == 58;
 }
 
+// Protocols of IPv6 only: ICMPv6, and the IPv6 extension headers.
+bool ipv6_only(int number) {
+  return number == 58 || number == 41 || number == 43 || number == 44 || number == 59 ||
+         number == 60;
+}
+
+// The protocol number a rule matches: "icmp" in an IPv6 rule is ICMPv6, as in Neutron.
+int effective_protocol(const std::string& protocol, const std::string& ethertype) {
+  int number = protocol_number(protocol);
+  return number == 1 && ethertype == "IPv6" ? 58 : number;
+}
+
 Status check_protocol(SecurityGroupRuleCreate& r) {
   r.protocol = ascii_lower(r.protocol);
   if (r.protocol == "any") {
@@ -117,9 +129,12 @@ Status check_remote(SecurityGroupRuleCreate& r) {
   return ok_status();
 }
 
-Status check_enum(std::string& value, const char* attribute, std::vector<std::string> allowed) {
+// `value` one of `allowed` (in any case when `any_case`: Neutron's ethertype), kept as written
+// there.
+Status check_enum(std::string& value, const char* attribute, std::vector<std::string> allowed,
+                  bool any_case) {
   for (const auto& a : allowed) {
-    if (ascii_lower(value) == ascii_lower(a)) {
+    if (value == a || (any_case && ascii_lower(value) == ascii_lower(a))) {
       value = a;
       return ok_status();
     }
@@ -151,11 +166,8 @@ std::string rule_line(const ResolvedRule& resolved) {
   } else if (!r.remote_ip_prefix.empty() && !r.remote_ip_prefix.ends_with("/0")) {
     line += fmt::format(" {} {} {}", ip, side, r.remote_ip_prefix);
   }
-  int number = protocol_number(r.protocol);
+  int number = effective_protocol(r.protocol, r.ethertype);
   if (number >= 0) {
-    if (icmp(number) && v6) {
-      number = 58;  // "icmp" in an IPv6 rule is ICMPv6, as in Neutron
-    }
     line += fmt::format(" meta l4proto {}", number);
   }
   if (ported(number) && r.port_range_min) {
@@ -196,17 +208,37 @@ std::string port_chain(const std::string& name, const FilteredInterface& f, bool
 }  // namespace
 
 Result<SecurityGroupRuleCreate> normalize_rule(SecurityGroupRuleCreate rule) {
-  CL_RETURN_IF_ERROR(check_enum(rule.direction, "direction", {"ingress", "egress"}));
-  CL_RETURN_IF_ERROR(check_enum(rule.ethertype, "ethertype", {"IPv4", "IPv6"}));
+  CL_RETURN_IF_ERROR(check_enum(rule.direction, "direction", {"ingress", "egress"}, false));
+  CL_RETURN_IF_ERROR(check_enum(rule.ethertype, "ethertype", {"IPv4", "IPv6"}, true));
   CL_RETURN_IF_ERROR(check_protocol(rule));
+  if (rule.ethertype == "IPv4" && ipv6_only(protocol_number(rule.protocol))) {
+    return make_error(ErrorCode::kInvalidArgument, "Invalid ethertype IPv4 for protocol {}.",
+                      rule.protocol);
+  }
   CL_RETURN_IF_ERROR(check_port_range(rule));
   CL_RETURN_IF_ERROR(check_remote(rule));
   return rule;
 }
 
+SecurityGroupRule rule_from(const SecurityGroupRuleCreate& r) {
+  SecurityGroupRule out;
+  out.security_group_id = r.security_group_id;
+  out.direction = r.direction;
+  out.ethertype = r.ethertype;
+  out.protocol = r.protocol;
+  out.port_range_min = r.port_range_min;
+  out.port_range_max = r.port_range_max;
+  out.remote_ip_prefix = r.remote_ip_prefix;
+  out.remote_group_id = r.remote_group_id;
+  out.description = r.description;
+  return out;
+}
+
 bool same_rule(const SecurityGroupRule& a, const SecurityGroupRuleCreate& b) {
   return a.security_group_id == b.security_group_id && a.direction == b.direction &&
-         a.ethertype == b.ethertype && protocol_number(a.protocol) == protocol_number(b.protocol) &&
+         a.ethertype == b.ethertype &&
+         effective_protocol(a.protocol, a.ethertype) ==
+             effective_protocol(b.protocol, b.ethertype) &&
          a.port_range_min == b.port_range_min && a.port_range_max == b.port_range_max &&
          a.remote_ip_prefix == b.remote_ip_prefix && a.remote_group_id == b.remote_group_id;
 }

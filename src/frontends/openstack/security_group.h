@@ -66,11 +66,15 @@ struct SecurityGroupRuleCreate {
 inline constexpr const char* kDefaultSecurityGroupName = "default";
 
 // Neutron's checks of a rule, with its messages (kInvalidArgument): direction, ethertype (any
-// case, kept as "IPv4"/"IPv6"), protocol (a known name, "any" = none, or 0..255), port range
+// case, kept as "IPv4"/"IPv6"), protocol (a known name, "any" = none, or 0..255; IPv6's own
+// protocols not in an IPv4 rule), port range
 // (TCP-like: 1..65535 and min <= max; ICMP: type and code 0..255, a code needs a type; none
 // without a protocol), one remote at most, a prefix of the rule's ethertype. The result is the
 // rule as stored: protocol lowercase, prefix in network form.
 Result<SecurityGroupRuleCreate> normalize_rule(SecurityGroupRuleCreate rule);
+
+// The stored rule of a request (no id, project or times yet).
+SecurityGroupRule rule_from(const SecurityGroupRuleCreate& request);
 
 // Whether two rules allow the same traffic (Neutron's SecurityGroupRuleExists).
 bool same_rule(const SecurityGroupRule& a, const SecurityGroupRuleCreate& b);

@@ -1,10 +1,12 @@
 // Request builders for tests that drive an openstack::Cloud directly (unit tests against
 // FakeControl and integration scenarios on a real emulation): a network with its subnet, a port,
-// a server on ports or networks. Failures are reported with EXPECT and give "" / the error.
+// a server on ports or networks, a security group rule. Failures are reported with EXPECT and give
+// "" / the error.
 #pragma once
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -65,6 +67,19 @@ inline Result<openstack::Server> server_on_networks(openstack::Cloud& cloud,
     sc.nics.push_back(openstack::ServerNic{"", n, ""});
   }
   return cloud.create_server(sc);
+}
+
+// An ingress rule of `group` for `protocol` (and one port, or an ICMP type).
+inline Result<openstack::SecurityGroupRule> allow_ingress(openstack::Cloud& cloud,
+                                                          const std::string& group,
+                                                          const std::string& protocol,
+                                                          std::optional<int> port = {}) {
+  openstack::SecurityGroupRuleCreate r;
+  r.security_group_id = group;
+  r.direction = "ingress";
+  r.protocol = protocol;
+  r.port_range_min = r.port_range_max = port;
+  return cloud.create_security_group_rule(r);
 }
 
 }  // namespace chainlab::testing

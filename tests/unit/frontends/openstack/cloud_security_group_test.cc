@@ -49,12 +49,7 @@ class CloudSecurityGroupTest : public ::testing::Test {
   }
   Result<SecurityGroupRule> allow(const std::string& group, const std::string& protocol,
                                   std::optional<int> port = {}) {
-    SecurityGroupRuleCreate r;
-    r.security_group_id = group;
-    r.direction = "ingress";
-    r.protocol = protocol;
-    r.port_range_min = r.port_range_max = port;
-    return cloud_->create_security_group_rule(r);
+    return chainlab::testing::allow_ingress(*cloud_, group, protocol, port);
   }
   Server server(const std::string& name, std::vector<std::string> groups = {}) {
     ServerCreate sc;
@@ -95,7 +90,16 @@ TEST_F(CloudSecurityGroupTest, EveryPopHasNeutronsDefaultGroup) {
   EXPECT_EQ(cloud_->list_security_group_rules().size(), 4u);
   auto deleted = cloud_->delete_security_group(groups[0].id);
   EXPECT_EQ(deleted.error().code, ErrorCode::kFailedPrecondition);
-  EXPECT_EQ(cloud_->create_security_group({"default", ""}).error().code, ErrorCode::kAlreadyExists);
+  EXPECT_EQ(cloud_->create_security_group({"Default", ""}).error().code, ErrorCode::kAlreadyExists);
+  auto other = cloud_->create_security_group({"other", ""});
+  ASSERT_TRUE(other.ok());
+  SecurityGroupUpdate rename;
+  rename.name = "default";
+  EXPECT_EQ(cloud_->update_security_group(other->id, rename).error().code,
+            ErrorCode::kAlreadyExists);  // two groups named "default" would break every lookup
+  rename.name = "renamed";
+  EXPECT_EQ(cloud_->update_security_group(groups[0].id, rename).error().code,
+            ErrorCode::kAlreadyExists);
 }
 
 TEST_F(CloudSecurityGroupTest, ServersOfTheDefaultGroupAdmitEachOther) {
@@ -217,8 +221,20 @@ TEST_F(CloudSecurityGroupTest, AServerWithAnUnknownGroupOrAFailingFirewallLeaves
   EXPECT_FALSE(allow(cloud_->list_security_groups()[0].id, "tcp", 22).ok());
   EXPECT_EQ(cloud_->list_security_group_rules().size(), 4u);  // the rule is not kept
   firewall_.fail = false;
-  EXPECT_TRUE(allow(cloud_->list_security_groups()[0].id, "tcp", 22).ok());
+  auto ssh = allow(cloud_->list_security_groups()[0].id, "tcp", 22);
+  ASSERT_TRUE(ssh.ok());
   EXPECT_NE(ruleset(s), before);
+  // A rule deleted, a group added or removed while the firewall fails: all as it was.
+  std::string web = group("web");
+  firewall_.fail = true;
+  EXPECT_FALSE(cloud_->delete_security_group_rule(ssh->id).ok());
+  EXPECT_EQ(cloud_->list_security_group_rules().size(), 4u + 1 + 2);
+  EXPECT_FALSE(cloud_->add_server_security_group(s.id, "web").ok());
+  EXPECT_FALSE(cloud_->remove_server_security_group(s.id, "default").ok());
+  firewall_.fail = false;
+  EXPECT_EQ(cloud_->get_port(s.port_ids.front())->security_groups,
+            std::vector<std::string>{cloud_->get_security_group("default")->id});
+  EXPECT_TRUE(cloud_->delete_security_group(web).ok());
 }
 
 TEST_F(CloudSecurityGroupTest, AnUnchangedFilterIsNotLoadedAgain) {

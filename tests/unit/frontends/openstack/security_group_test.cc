@@ -24,7 +24,7 @@ std::string refused(const SecurityGroupRuleCreate& r) {
 }
 
 TEST(SecurityGroupRuleTest, NormalisesWhatNeutronAccepts) {
-  auto r = rule("INGRESS", "TCP", 80, 80);
+  auto r = rule("ingress", "TCP", 80, 80);
   r.ethertype = "ipv4";
   r.remote_ip_prefix = "10.0.0.7/24";
   auto n = normalize_rule(r);
@@ -41,6 +41,11 @@ TEST(SecurityGroupRuleTest, NormalisesWhatNeutronAccepts) {
 TEST(SecurityGroupRuleTest, RefusesWhatNeutronRefuses) {
   EXPECT_NE(refused(rule("inbound")).find("'inbound' is not in [ingress, egress]"),
             std::string::npos);
+  EXPECT_NE(refused(rule("INGRESS")), "");  // only the ethertype may be in any case
+  auto v6_only = rule("egress", "ipv6-icmp");
+  EXPECT_EQ(refused(v6_only), "Invalid ethertype IPv4 for protocol ipv6-icmp.");
+  v6_only.ethertype = "IPv6";
+  EXPECT_EQ(refused(v6_only), "");
   auto bad_ethertype = rule("ingress");
   bad_ethertype.ethertype = "IPv5";
   EXPECT_NE(refused(bad_ethertype), "");
@@ -80,20 +85,20 @@ TEST(SecurityGroupRuleTest, TheSameRuleIsTheSameWhateverTheProtocolSpelling) {
   EXPECT_TRUE(same_rule(stored, *normalize_rule(rule("ingress", "6", 22, 22))));
   EXPECT_FALSE(same_rule(stored, *normalize_rule(rule("ingress", "tcp", 22, 23))));
   EXPECT_FALSE(same_rule(stored, *normalize_rule(rule("egress", "tcp", 22, 22))));
+  SecurityGroupRule icmp6;
+  icmp6.security_group_id = "g";
+  icmp6.direction = "ingress";
+  icmp6.ethertype = "IPv6";
+  icmp6.protocol = "icmp";
+  auto v6 = rule("ingress", "ipv6-icmp");
+  v6.ethertype = "IPv6";
+  EXPECT_TRUE(same_rule(icmp6, *normalize_rule(v6)));
 }
 
 ResolvedRule resolved(SecurityGroupRuleCreate r, std::vector<std::string> remote = {}) {
-  SecurityGroupRule out;
   auto n = normalize_rule(std::move(r));
   EXPECT_TRUE(n.ok());
-  out.direction = n->direction;
-  out.ethertype = n->ethertype;
-  out.protocol = n->protocol;
-  out.port_range_min = n->port_range_min;
-  out.port_range_max = n->port_range_max;
-  out.remote_ip_prefix = n->remote_ip_prefix;
-  out.remote_group_id = n->remote_group_id;
-  return ResolvedRule{out, std::move(remote)};
+  return ResolvedRule{rule_from(n.ok() ? *n : SecurityGroupRuleCreate{}), std::move(remote)};
 }
 
 TEST(SecurityRulesetTest, EachFilteredInterfaceGetsItsChainsEndingInDrop) {
