@@ -566,6 +566,10 @@ class Cloud {
   void create_default_network();
   void create_default_image();
   void create_default_security_group();
+  // A new group with Neutron's egress rules (the default group: also ingress from its members),
+  // and a rule added to a group with its id, project and times.
+  SecurityGroup new_group_locked(const SecurityGroupCreate& request, bool is_default);
+  SecurityGroupRule& add_rule_locked(SecurityGroup& g, const SecurityGroupRuleCreate& r);
   // Helpers called with mu_ held (cloud_*.cc).
   std::string new_uuid();
   Result<std::string> allocate_ip(const std::string& subnet_id, const std::string& address);

@@ -17,25 +17,34 @@ constexpr const char* kUnknownFilter = "";
 }  // namespace
 
 void Cloud::create_default_security_group() {
+  SecurityGroup g = new_group_locked({kDefaultSecurityGroupName, "Default security group"}, true);
+  default_security_group_id_ = g.id;
+  security_groups_.put(std::move(g));
+}
+
+SecurityGroup Cloud::new_group_locked(const SecurityGroupCreate& request, bool is_default) {
   SecurityGroup g;
   g.id = new_uuid();
-  g.name = kDefaultSecurityGroupName;
-  g.description = "Default security group";
+  g.name = request.name;
+  g.description = request.description;
   g.project_id = project_id();
   g.created_at = g.updated_at = stamp();
   for (const char* ethertype : {"IPv4", "IPv6"}) {
-    SecurityGroupRuleCreate in{g.id, "ingress", ethertype, "", {}, {}, "", g.id, ""};
-    SecurityGroupRuleCreate out{g.id, "egress", ethertype, "", {}, {}, "", "", ""};
-    for (const auto& r : {in, out}) {
-      SecurityGroupRule rule = rule_from(r);
-      rule.id = new_uuid();
-      rule.project_id = g.project_id;
-      rule.created_at = rule.updated_at = g.created_at;
-      g.rules.push_back(rule);
+    if (is_default) {  // Neutron's default group admits its own members
+      add_rule_locked(g, {g.id, "ingress", ethertype, "", {}, {}, "", g.id, ""});
     }
+    add_rule_locked(g, {g.id, "egress", ethertype, "", {}, {}, "", "", ""});
   }
-  default_security_group_id_ = g.id;
-  security_groups_.put(g);
+  return g;
+}
+
+SecurityGroupRule& Cloud::add_rule_locked(SecurityGroup& g, const SecurityGroupRuleCreate& r) {
+  SecurityGroupRule rule = rule_from(r);
+  rule.id = new_uuid();
+  rule.project_id = g.project_id;
+  rule.created_at = rule.updated_at = stamp();
+  g.rules.push_back(std::move(rule));
+  return g.rules.back();
 }
 
 std::vector<SecurityGroup> Cloud::list_security_groups() const {
@@ -57,20 +66,7 @@ Result<SecurityGroup> Cloud::create_security_group(const SecurityGroupCreate& re
   if (ascii_lower(request.name) == kDefaultSecurityGroupName) {
     return make_error(ErrorCode::kAlreadyExists, "Default security group already exists.");
   }
-  SecurityGroup g;
-  g.id = new_uuid();
-  g.name = request.name;
-  g.description = request.description;
-  g.project_id = project_id();
-  g.created_at = g.updated_at = stamp();
-  for (const char* ethertype : {"IPv4", "IPv6"}) {
-    SecurityGroupRule rule = rule_from({g.id, "egress", ethertype, "", {}, {}, "", "", ""});
-    rule.id = new_uuid();
-    rule.project_id = g.project_id;
-    rule.created_at = rule.updated_at = g.created_at;
-    g.rules.push_back(rule);
-  }
-  return security_groups_.put(g);
+  return security_groups_.put(new_group_locked(request, false));
 }
 
 Result<SecurityGroup> Cloud::update_security_group(const std::string& id,
@@ -151,11 +147,7 @@ Result<SecurityGroupRule> Cloud::create_security_group_rule(
                         "Security group rule already exists. Rule id is {}.", existing.id);
     }
   }
-  SecurityGroupRule rule = rule_from(r);
-  rule.id = new_uuid();
-  rule.project_id = g->project_id;
-  rule.created_at = rule.updated_at = stamp();
-  g->rules.push_back(rule);
+  SecurityGroupRule rule = add_rule_locked(*g, r);
   Status enforced = sync_firewalls_locked(instances_in_group_locked(g->id));
   if (!enforced.ok()) {
     g->rules.pop_back();
