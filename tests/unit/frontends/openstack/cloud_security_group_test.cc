@@ -172,7 +172,9 @@ TEST_F(CloudSecurityGroupTest, PortSecurityOffIsNotFilteredAndExcludesGroups) {
   pc.security_groups = std::vector<std::string>{"default"};
   EXPECT_EQ(cloud_->create_port(pc).error().code, ErrorCode::kInvalidArgument);
   // A port in a group cannot turn port security off without leaving its groups.
-  auto p = cloud_->create_port(PortCreate{net_});
+  PortCreate in_group;
+  in_group.network_id = net_;
+  auto p = cloud_->create_port(in_group);
   ASSERT_TRUE(p.ok());
   PortUpdate off;
   off.port_security_enabled = false;
