@@ -6,9 +6,11 @@ delete servers through Nova for D seconds against a real `chainlab run bench/ope
 Each PoP gets a token, a network and a /22 subnet. Client i drives PoP i % 2; every --none-every-th
 client boots its servers with `networks: "none"`, the others on the PoP's network (a port is
 created, bound to the instance's interface and added to the network's E-LAN, then removed again).
-Each client loops: POST server (unique name) -> GET it -> DELETE it. Every non-2xx status and
-every exception is an error. At the end it prints requests, requests/s and p50/p95/p99/max
-latency per request kind, and checks:
+Each client loops: POST server (unique name; Nova answers 202 BUILD) -> GET it every 20 ms until
+it is no longer BUILD (it must be ACTIVE) -> DELETE it. Every non-2xx status, every server not
+ACTIVE and every exception is an error. At the end it prints requests, requests/s and
+p50/p95/p99/max latency per request kind, the time from POST to ACTIVE ("active"; its rate is
+the create->ACTIVE->delete cycles per second), and checks:
   - no errors;
   - Nova lists no server and Neutron no port on either PoP; the emulator's REST API
     (/restapi/compute) lists no instance;
@@ -38,6 +40,7 @@ from harness import (Emulation, SKIPPED, check, check_no_leftovers, failures, lo
                      skip_reason, summary, token_and_project)
 
 REST_PORT = 25001
+POLL_INTERVAL_S = 0.02  # between GETs of a BUILD server
 POPS = [("dc1", 26001, "10.71.0.0/22"), ("dc2", 26002, "10.72.0.0/22")]
 NOVA, NEUTRON = 3774, 4696  # offsets from a PoP's base (Keystone) port
 
@@ -156,13 +159,22 @@ def client_loop(idx, npops, pop, with_network, deadline, stats, keep_alive):
         if created is None or "server" not in created:
             continue
         sid = created["server"]["id"]
-        shown = timed("show", "GET", pop.servers_path(f"/{sid}"), expect=(200,))
+        # Nova answers 202 BUILD at once; the client polls, as the SDK's wait_for_server does.
+        started = time.perf_counter()
+        while True:
+            shown = timed("show", "GET", pop.servers_path(f"/{sid}"), expect=(200,))
+            s = (shown or {}).get("server", {})
+            if shown is None or s.get("status") != "BUILD" or time.monotonic() > deadline + 60:
+                break
+            time.sleep(POLL_INTERVAL_S)
         if shown is not None:
-            s = shown.get("server", {})
             if s.get("status") != "ACTIVE" or s.get("name") != name:
-                stats.error("show", f"server {sid}: status {s.get('status')} name {s.get('name')}")
+                stats.error("show", f"server {sid}: status {s.get('status')} name {s.get('name')}"
+                            f" fault {s.get('fault')}")
             elif with_network and not s.get("addresses"):
                 stats.error("show", f"server {sid} on a network has no address")
+            else:
+                stats.record("active", time.perf_counter() - started)
         timed("delete", "DELETE", pop.servers_path(f"/{sid}"), expect=(204,))
     client.close()
 
@@ -275,11 +287,12 @@ def main():
         elapsed = time.monotonic() - start
         end_rss = rss_kb(proc.pid)
 
-        total = sum(len(v) for v in stats.latency.values())
+        requests = {k: v for k, v in stats.latency.items() if k != "active"}
+        total = sum(len(v) for v in requests.values())
         log("")
         log("| request | n | req/s | p50 ms | p95 ms | p99 ms | max ms |")
         log("|---|---|---|---|---|---|---|")
-        for kind in ("create", "show", "delete"):
+        for kind in ("create", "show", "delete", "active"):
             v = stats.latency.get(kind, [])
             row = {"n": len(v), "rate": len(v) / elapsed,
                    "p50": percentile(v, 50) * 1e3, "p95": percentile(v, 95) * 1e3,
@@ -287,13 +300,14 @@ def main():
             result[kind] = row
             log(f"| {kind} | {row['n']} | {row['rate']:.1f} | {row['p50']:.1f} | "
                 f"{row['p95']:.1f} | {row['p99']:.1f} | {row['max']:.1f} |")
-        allv = [x for v in stats.latency.values() for x in v]
+        allv = [x for v in requests.values() for x in v]
         log(f"| all | {total} | {total / elapsed:.1f} | {percentile(allv, 50) * 1e3:.1f} | "
             f"{percentile(allv, 95) * 1e3:.1f} | {percentile(allv, 99) * 1e3:.1f} | "
             f"{max(allv, default=0) * 1e3:.1f} |")
-        cycles = len(stats.latency.get("delete", []))
+        cycles = len(stats.latency.get("active", []))
         log(f"\n{total} requests in {elapsed:.1f} s ({total / elapsed:.1f} req/s), "
-            f"{cycles} create/show/delete cycles, {stats.error_count} errors; "
+            f"{cycles} create->ACTIVE->delete cycles ({cycles / elapsed:.1f}/s), "
+            f"{stats.error_count} errors; "
             f"RSS baseline {base_rss / 1024:.1f} MB, after warm-up {warm_rss / 1024:.1f} MB, "
             f"peak {peak_rss / 1024:.1f} MB, end {end_rss / 1024:.1f} MB; "
             f"at most {peak_netns} netns and {peak_cg} cgroups of the run seen during the load")

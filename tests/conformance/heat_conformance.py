@@ -169,13 +169,14 @@ def failure_flow(pop, base, tmp):
         f.write(text.replace("allowed_values: [m1.nano, m1.micro, m1.tiny, m1.small]",
                              "allowed_values: [m1.tiny, m1.enormous]"))
     rc, _ = openstack(base, "stack", "create", "-t", failing, "--parameter", "flavor=m1.enormous",
-                      "failing")
+                      "--wait", "failing")
+    check(rc != 0, "stack create --wait fails when a resource does")
     show = openstack_json(base, "stack", "show", "failing") or {}
     check(show.get("stack_status") == "CREATE_FAILED" and
           "m1.enormous" in show.get("stack_status_reason", ""),
           f"failing resource -> CREATE_FAILED: {show.get('stack_status_reason')}")
     nothing_left(base, "after CREATE_FAILED")
-    rc, _ = openstack(base, "stack", "delete", "--yes", "failing")
+    rc, _ = openstack(base, "stack", "delete", "--yes", "--wait", "failing")
     check(rc == 0, "failed stack deleted")
 
     heat = base + 3004

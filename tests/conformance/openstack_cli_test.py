@@ -62,11 +62,16 @@ def exercise_pop(chainlab, pop, base, prefix, image_file):
     check(port is not None and f"{prefix}.20" in json.dumps(port.get("fixed_ips")),
           f"{pop}: port create with a fixed IP")
 
+    # Nova answers at once: without --wait the client shows what a GET right after the POST
+    # sees (BUILD while the instance starts), then the server turns ACTIVE.
     a = openstack_json(base, "server", "create", "--flavor", "m1.tiny", "--image", DEFAULT_IMAGE,
                        "--network", f"{pop}-net", f"{pop}-vm-a")
-    check(a is not None and a.get("status") == "ACTIVE",
-          f"{pop}: server create --network, booted from the default image (no upload)")
-    b = openstack_json(base, "server", "create", "--flavor", "m1.nano", "--image", f"{pop}-img",
+    check(a is not None and a.get("status") in ("BUILD", "ACTIVE"),
+          f"{pop}: server create --network answers BUILD or ACTIVE ({a and a.get('status')})")
+    check(wait_status(base, f"{pop}-vm-a") == "ACTIVE",
+          f"{pop}: server create --network, booted from the default image (no upload), ACTIVE")
+    b = openstack_json(base, "server", "create", "--wait", "--flavor", "m1.nano", "--image",
+                       f"{pop}-img",
                        "--port", f"{pop}-p1", f"{pop}-vm-b")
     check(b is not None and b.get("status") == "ACTIVE", f"{pop}: server create --port")
     servers = openstack_json(base, "server", "list") or []
@@ -134,6 +139,19 @@ def exercise_pop(chainlab, pop, base, prefix, image_file):
         check(rc == 0, f"{pop}: {' '.join(what[:2])}")
 
 
+def wait_status(base, server, deadline_s=60.0):
+    """The server's status once it is no longer BUILD (polled as `server create --wait` does)."""
+    end = time.monotonic() + deadline_s
+    status = None
+    while time.monotonic() < end:
+        shown = openstack_json(base, "server", "show", server) or {}
+        status = shown.get("status")
+        if status != "BUILD":
+            return status
+        time.sleep(0.2)
+    return status
+
+
 def exec_in(chainlab, instance, *argv, timeout=30):
     """`chainlab exec` in an instance; its exit code."""
     try:
@@ -165,8 +183,9 @@ def exercise_security_groups(chainlab, base, pop):
                           "--dst-port", "80", "web") or {}
     check(rule.get("port_range_min") == 80 and rule.get("protocol") == "tcp",
           f"sg: rule create --protocol tcp --dst-port 80 ({rule})")
-    web = openstack_json(base, "server", "create", "--flavor", "m1.tiny", "--image", DEFAULT_IMAGE,
-                         "--network", f"{pop}-net", "--security-group", "web", "sg-web") or {}
+    web = openstack_json(base, "server", "create", "--wait", "--flavor", "m1.tiny", "--image",
+                         DEFAULT_IMAGE, "--network", f"{pop}-net", "--security-group", "web",
+                         "sg-web") or {}
     groups = json.dumps(web.get("security_groups"))
     check(web.get("status") == "ACTIVE" and "web" in groups and "default" not in groups,
           f"sg: server create --security-group web ({groups})")
@@ -224,8 +243,8 @@ def exercise_l3(chainlab, base, prefix):
     for sub in (f"{pop}-sub", "l3-sub"):
         rc, out = openstack(base, "router", "add", "subnet", "r1", sub)
         check(rc == 0, f"l3: router add subnet {sub} ({out.strip()})")
-    c = openstack_json(base, "server", "create", "--flavor", "m1.tiny", "--image", DEFAULT_IMAGE,
-                       "--network", "l3-net", f"{pop}-vm-c")
+    c = openstack_json(base, "server", "create", "--wait", "--flavor", "m1.tiny", "--image",
+                       DEFAULT_IMAGE, "--network", "l3-net", f"{pop}-vm-c")
     check(c is not None and c.get("status") == "ACTIVE", "l3: server on the second network")
     c_addr = "10.63.0.2" if c and "10.63.0.2" in json.dumps(c.get("addresses")) else ""
     check(c_addr != "", f"l3: server c has 10.63.0.2 ({c and c.get('addresses')})")

@@ -96,9 +96,9 @@ for i in "${!BASES[@]}"; do
   os port create --network data dst0 >/dev/null
   os port create --network sf-in in >/dev/null
   os port create --network sf-out out >/dev/null
-  os server create --flavor m1.tiny --image "sfc-img$n" --port src0 "src$n" >/dev/null
-  os server create --flavor m1.tiny --image "sfc-img$n" --port dst0 "dst$n" >/dev/null
-  os server create --flavor m1.tiny --image "sfc-img$n" --port in --port out "sf$n" >/dev/null
+  os server create --wait --flavor m1.tiny --image "sfc-img$n" --port src0 "src$n" >/dev/null
+  os server create --wait --flavor m1.tiny --image "sfc-img$n" --port dst0 "dst$n" >/dev/null
+  os server create --wait --flavor m1.tiny --image "sfc-img$n" --port in --port out "sf$n" >/dev/null
   SRC=$(os server show "src$n" -f value -c OS-EXT-SRV-ATTR:instance_name)
   SF=$(os server show "sf$n" -f value -c OS-EXT-SRV-ATTR:instance_name)
   DST_IP=$(os port show dst0 -f json -c fixed_ips |

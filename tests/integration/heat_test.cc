@@ -81,6 +81,30 @@ class HeatTest : public chainlab::testing::CloudFixture {
     r.parameters = std::move(params);
     return r;
   }
+  // The engine answers at once (*_IN_PROGRESS); these wait for the outcome, as `--wait` does.
+  Result<StackInfo> create(const StackRequest& r) {
+    CL_ASSIGN_OR_RETURN(StackInfo s, engine_->create(r));
+    EXPECT_EQ(s.status, "CREATE_IN_PROGRESS");
+    engine_->settle();
+    return engine_->get(s.id);
+  }
+  Result<StackInfo> update(const std::string& stack, const StackRequest& r) {
+    CL_ASSIGN_OR_RETURN(StackInfo s, engine_->update(stack, r));
+    EXPECT_EQ(s.status, "UPDATE_IN_PROGRESS");
+    engine_->settle();
+    return engine_->get(s.id);
+  }
+  // ok once the stack is gone; its DELETE_FAILED reason otherwise.
+  Status remove(const std::string& stack) {
+    CL_RETURN_IF_ERROR(engine_->remove(stack));
+    engine_->settle();
+    auto left = engine_->get(stack);
+    if (left.ok()) {
+      return make_error(ErrorCode::kFailedPrecondition, "{}: {}", left->status,
+                        left->status_reason);
+    }
+    return ok_status();
+  }
   std::map<std::string, json> outputs(const std::string& stack) {
     std::map<std::string, json> out;
     auto o = engine_->outputs(stack);
@@ -133,7 +157,7 @@ class HeatTest : public chainlab::testing::CloudFixture {
 };
 
 TEST_F(HeatTest, ServersOfAStackPingEachOther) {
-  auto s = engine_->create(request("pair", kPair));
+  auto s = create(request("pair", kPair));
   ASSERT_TRUE(s.ok()) << s.error().message;
   ASSERT_EQ(s->status, "CREATE_COMPLETE") << s->status_reason;
   auto out = outputs("pair");
@@ -148,7 +172,7 @@ TEST_F(HeatTest, ServersOfAStackPingEachOther) {
   EXPECT_EQ(engine_->get(s->id)->name, "pair");
   EXPECT_EQ(engine_->template_of("pair")->at("description"), "servers on one network");
 
-  ASSERT_TRUE(engine_->remove("pair").ok());
+  ASSERT_TRUE(remove("pair").ok());
   EXPECT_EQ(engine_->get("pair").error().code, ErrorCode::kNotFound);
   EXPECT_EQ(cloud_objects(), 0u);
 }
@@ -161,7 +185,7 @@ TEST_F(HeatTest, ANestedTemplateDeploysUpdatesAndDeletes) {
   for (const char* name : {"vnf.yaml", "banner.txt"}) {
     r.files.files[name] = read_file(dir + name).value_or("");
   }
-  auto s = engine_->create(r);
+  auto s = create(r);
   ASSERT_TRUE(s.ok()) << s.error().message;
   ASSERT_EQ(s->status, "CREATE_COMPLETE") << s->status_reason;
   auto out = outputs("chain");
@@ -179,7 +203,7 @@ TEST_F(HeatTest, ANestedTemplateDeploysUpdatesAndDeletes) {
   EXPECT_EQ(engine_->resource("chain", "front")->type, "vnf.yaml");
 
   r.parameters = json{{"monitored", true}};
-  auto u = engine_->update("chain", r);
+  auto u = update("chain", r);
   ASSERT_TRUE(u.ok()) << u.error().message;
   ASSERT_EQ(u->status, "UPDATE_COMPLETE") << u->status_reason;
   auto after = ids("chain");
@@ -188,7 +212,7 @@ TEST_F(HeatTest, ANestedTemplateDeploysUpdatesAndDeletes) {
   EXPECT_EQ(after["back.server"], before["back.server"]);
   EXPECT_TRUE(outputs("chain")["back_monitor_ip"].is_string());
 
-  ASSERT_TRUE(engine_->remove("chain").ok());
+  ASSERT_TRUE(remove("chain").ok());
   EXPECT_EQ(cloud_objects(), 0u);
 }
 
@@ -225,7 +249,7 @@ outputs:
   web_ip: {value: {get_attr: [web, first_address]}}
   client_ip: {value: {get_attr: [client, first_address]}}
 )";
-  auto s = engine_->create(request("sg", kText));
+  auto s = create(request("sg", kText));
   ASSERT_TRUE(s.ok()) << s.error().message;
   ASSERT_EQ(s->status, "CREATE_COMPLETE") << s->status_reason;
   auto id = ids("sg");
@@ -242,13 +266,13 @@ outputs:
                           {"sh", "-c", "curl -s -m 2 http://" + web_ip + ":80/; echo $?"}, 30s);
   ASSERT_TRUE(tcp80.ok());
   EXPECT_EQ(tcp80->output, "7\n");  // curl: refused (the SYN passed), not timed out (28)
-  ASSERT_TRUE(engine_->remove("sg").ok());
+  ASSERT_TRUE(remove("sg").ok());
   EXPECT_FALSE(cloud_->get_security_group(id["web_sg"]).ok());
   EXPECT_EQ(cloud_objects(), 0u);
 }
 
 TEST_F(HeatTest, UpdateAppliesOnlyTheDifference) {
-  ASSERT_EQ(engine_->create(request("upd", kPair))->status, "CREATE_COMPLETE");
+  ASSERT_EQ(create(request("upd", kPair))->status, "CREATE_COMPLETE");
   auto before = ids("upd");
   // Add a server c, drop b, keep the rest.
   std::string next = kPair;
@@ -264,7 +288,7 @@ TEST_F(HeatTest, UpdateAppliesOnlyTheDifference) {
 )");
   next.replace(next.find("  b_ip:"), next.find("  port_mac:") - next.find("  b_ip:"),
                "  c_ip: {value: {get_attr: [c, first_address]}}\n");
-  auto u = engine_->update("upd", request("upd", next));
+  auto u = update("upd", request("upd", next));
   ASSERT_TRUE(u.ok()) << u.error().message;
   ASSERT_EQ(u->status, "UPDATE_COMPLETE") << u->status_reason;
   auto after = ids("upd");
@@ -283,28 +307,28 @@ TEST_F(HeatTest, UpdateAppliesOnlyTheDifference) {
   StackRequest patch;
   patch.existing = true;
   patch.parameters = {{"cidr", "10.78.0.0/24"}};
-  auto p = engine_->update("upd", patch);
+  auto p = update("upd", patch);
   ASSERT_TRUE(p.ok()) << p.error().message;
   // c and port_a ask for 10.77.0.x, which is not in the new subnet: the update fails and says
   // which resource and why.
   EXPECT_EQ(p->status, "UPDATE_FAILED");
   EXPECT_THAT(p->status_reason, HasSubstr("Resource UPDATE failed: resources."));
   EXPECT_THAT(p->status_reason, HasSubstr("10.77.0."));
-  ASSERT_TRUE(engine_->remove("upd").ok());
+  ASSERT_TRUE(remove("upd").ok());
   EXPECT_EQ(cloud_objects(), 0u);
 }
 
 TEST_F(HeatTest, BadTemplatesAndFailingResourcesLeaveNothing) {
-  auto bad = engine_->create(request("bad",
-                                     "heat_template_version: 2015-04-30\n"
-                                     "resources:\n  x: {type: OS::Nova::KeyPair}\n"));
+  auto bad = create(request("bad",
+                            "heat_template_version: 2015-04-30\n"
+                            "resources:\n  x: {type: OS::Nova::KeyPair}\n"));
   ASSERT_FALSE(bad.ok());
   EXPECT_THAT(bad.error().message, HasSubstr("resources.x.type: unsupported resource type"));
   EXPECT_TRUE(engine_->list().empty());
 
   std::string failing = kPair;
   failing.replace(failing.rfind("m1.tiny"), 7, "m1.enormous");  // server b's flavor
-  auto f = engine_->create(request("failing", failing));
+  auto f = create(request("failing", failing));
   ASSERT_TRUE(f.ok()) << f.error().message;
   EXPECT_EQ(f->status, "CREATE_FAILED");
   EXPECT_THAT(f->status_reason, HasSubstr("resources.b"));
@@ -314,10 +338,10 @@ TEST_F(HeatTest, BadTemplatesAndFailingResourcesLeaveNothing) {
   ASSERT_TRUE(res.ok());
   ASSERT_EQ(res.value().size(), 1u);
   EXPECT_EQ(res->front().status, "CREATE_FAILED");
-  EXPECT_TRUE(engine_->remove("failing").ok());
-  EXPECT_EQ(engine_->create(request("failing", kPair))->status, "CREATE_COMPLETE");
-  EXPECT_EQ(engine_->create(request("failing", kPair)).error().code, ErrorCode::kAlreadyExists);
-  EXPECT_TRUE(engine_->remove("failing").ok());
+  EXPECT_TRUE(remove("failing").ok());
+  EXPECT_EQ(create(request("failing", kPair))->status, "CREATE_COMPLETE");
+  EXPECT_EQ(create(request("failing", kPair)).error().code, ErrorCode::kAlreadyExists);
+  EXPECT_TRUE(remove("failing").ok());
   EXPECT_EQ(cloud_objects(), 0u);
 }
 
@@ -328,7 +352,7 @@ TEST_F(HeatTest, AScalingPolicySignalResizesItsGroup) {
   const std::string text =
       read_file(CHAINLAB_SOURCE_DIR "/examples/heat/autoscaling.yaml").value_or("");
   const json params = {{"cidr", "10.93.0.0/24"}, {"max_size", 3}, {"scale_in_cooldown", 3600}};
-  auto s = engine_->create(request("scale", text, params));
+  auto s = create(request("scale", text, params));
   ASSERT_TRUE(s.ok()) << s.error().message;
   ASSERT_EQ(s->status, "CREATE_COMPLETE") << s->status_reason;
   EXPECT_EQ(outputs("scale")["size"], 1);
@@ -366,16 +390,16 @@ TEST_F(HeatTest, AScalingPolicySignalResizesItsGroup) {
   }));
 
   // An update that leaves the group alone keeps its size.
-  auto u = engine_->update("scale", request("scale", text, params));
+  auto u = update("scale", request("scale", text, params));
   ASSERT_TRUE(u.ok() && u->status == "UPDATE_COMPLETE") << (u.ok() ? u->status_reason : "");
   EXPECT_EQ(outputs("scale")["size"], 2);
   // One that changes the group: its desired_capacity wins, as in Heat.
   std::string resized = text;
   resized.replace(resized.find("cooldown: 0"), 11, "cooldown: 0\n      desired_capacity: 3");
-  u = engine_->update("scale", request("scale", resized, params));
+  u = update("scale", request("scale", resized, params));
   ASSERT_TRUE(u.ok() && u->status == "UPDATE_COMPLETE") << (u.ok() ? u->status_reason : "");
   EXPECT_EQ(outputs("scale")["size"], 3);
-  ASSERT_TRUE(engine_->remove("scale").ok());
+  ASSERT_TRUE(remove("scale").ok());
   EXPECT_EQ(cloud_objects(), 0u);
 }
 
@@ -403,13 +427,13 @@ resources:
 outputs:
   addrs: {value: {get_attr: [vnfs, first_address]}}
 )";
-  ASSERT_EQ(engine_->create(request("grp", group))->status, "CREATE_COMPLETE");
+  ASSERT_EQ(create(request("grp", group))->status, "CREATE_COMPLETE");
   EXPECT_EQ(outputs("grp")["addrs"].size(), 2u);
   auto before = ids("grp");
   StackRequest up;
   up.existing = true;
   up.parameters = {{"n", "3"}};
-  ASSERT_EQ(engine_->update("grp", up)->status, "UPDATE_COMPLETE");
+  ASSERT_EQ(update("grp", up)->status, "UPDATE_COMPLETE");
   auto after = ids("grp");
   EXPECT_EQ(before["vnfs-0"], after["vnfs-0"]);
   EXPECT_EQ(before["vnfs-1"], after["vnfs-1"]);
@@ -417,30 +441,30 @@ outputs:
   ASSERT_EQ(addrs.size(), 3u);
   EXPECT_TRUE(ping(instance(after["vnfs-2"]), addrs[0].get<std::string>()));
   up.parameters = {{"n", "1"}};
-  ASSERT_EQ(engine_->update("grp", up)->status, "UPDATE_COMPLETE");
+  ASSERT_EQ(update("grp", up)->status, "UPDATE_COMPLETE");
   EXPECT_EQ(cloud_->usage().servers, 1u);
   EXPECT_EQ(ids("grp")["vnfs-0"], before["vnfs-0"]);
-  ASSERT_TRUE(engine_->remove("grp").ok());
+  ASSERT_TRUE(remove("grp").ok());
   EXPECT_EQ(cloud_objects(), 0u);
 }
 
 TEST_F(HeatTest, SonataFixturesCreateUpdateDelete) {
-  json create = fixture("test_heatapi_template_create_stack.yml");
-  json update = fixture("test_heatapi_template_update_stack.yml");
-  if (create.is_null() || update.is_null()) {
+  json created = fixture("test_heatapi_template_create_stack.yml");
+  json updated = fixture("test_heatapi_template_update_stack.yml");
+  if (created.is_null() || updated.is_null()) {
     GTEST_SKIP() << "../shared/fixtures/heat not present next to the source tree";
   }
   StackRequest c;
   c.name = "s1";
-  c.template_tree = create;
-  auto s = engine_->create(c);
+  c.template_tree = created;
+  auto s = create(c);
   ASSERT_TRUE(s.ok()) << s.error().message;
   ASSERT_EQ(s->status, "CREATE_COMPLETE") << s->status_reason;
   EXPECT_EQ(cloud_->usage().servers, 3u);
   auto before = ids("s1");
   StackRequest u;
-  u.template_tree = update;
-  auto r = engine_->update("s1", u);
+  u.template_tree = updated;
+  auto r = update("s1", u);
   ASSERT_TRUE(r.ok()) << r.error().message;
   ASSERT_EQ(r->status, "UPDATE_COMPLETE") << r->status_reason;
   EXPECT_EQ(cloud_->usage().servers, 6u);
@@ -448,7 +472,7 @@ TEST_F(HeatTest, SonataFixturesCreateUpdateDelete) {
   EXPECT_EQ(after.size(), 67u);
   const std::string kept = "firewall:input:net:9df6a98f-9e11-4cb7-b3c0-InAdUnitTest";
   EXPECT_EQ(before[kept], after[kept]);
-  ASSERT_TRUE(engine_->remove("s1").ok());
+  ASSERT_TRUE(remove("s1").ok());
   EXPECT_EQ(cloud_objects(), 0u);
 }
 

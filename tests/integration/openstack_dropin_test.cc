@@ -224,7 +224,11 @@ class OpenStackDropinTest : public ::testing::Test {
                      {"imageRef", image},
                      {"networks", {{{"port", port.body["port"]["id"]}}}}}}});
     EXPECT_EQ(s.status, 202) << s.body.dump();
-    return s.body["server"].value("id", "");
+    std::string id = s.body["server"].value("id", "");
+    cloud_->settle_builds();  // Nova answers BUILD; the instance starts on the PoP's build thread
+    auto shown = nova("GET", "/v2.1/" + project_ + "/servers/" + id);
+    EXPECT_EQ(shown.body["server"].value("status", ""), "ACTIVE") << shown.body.dump();
+    return id;
   }
   bool ping(const std::string& server_id, const std::string& address) {
     auto s = cloud_->get_server(server_id);
@@ -478,7 +482,7 @@ TEST_F(OpenStackDropinTest, TheRealOpenStackClient) {
   openstack::ImageCreate ic;
   ic.name = "raw-disk";
   ASSERT_TRUE(cloud_->create_image(ic).ok());
-  auto server = os_json("server create --flavor m1.tiny --image raw-disk --port p-a vnf-a");
+  auto server = os_json("server create --wait --flavor m1.tiny --image raw-disk --port p-a vnf-a");
   EXPECT_EQ(server["status"], "ACTIVE") << server.dump();
   auto listed = os_json("server list");
   ASSERT_EQ(listed.size(), 1u);

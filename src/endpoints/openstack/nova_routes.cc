@@ -96,7 +96,7 @@ Result<Reply> create_server(Ctx& c, const httplib::Request& req) {
       request.server.nics.push_back({"", *net, ""});
     }
   }
-  auto created = c.cloud.create_server(request.server);
+  auto created = c.cloud.start_server(request.server);  // BUILD; ACTIVE or ERROR later
   if (!created.ok()) {
     Error e = std::move(created).error();
     if (e.code == ErrorCode::kNotFound) {  // Nova: 400 for unknown references in the body

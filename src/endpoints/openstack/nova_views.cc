@@ -188,6 +188,14 @@ json interface_json(const openstack::Port& p) {
 
 namespace {
 
+// Nova's vm_state of a server in one of the states the Cloud gives it.
+const char* nova_vm_state(const openstack::Server& s) {
+  if (s.status == "ACTIVE") {
+    return "active";
+  }
+  return s.status == "BUILD" ? "building" : s.status == "ERROR" ? "error" : "stopped";
+}
+
 // [{"name": ...}] of a server's security groups.
 json security_group_names_json(const std::vector<std::string>& names) {
   json out = json::array();
@@ -252,6 +260,7 @@ json server_json(const httplib::Request& req, int port, const std::string& pop, 
                                   : json{{"id", s.image_id},
                                          {"links", bookmark_link(req, port, "images", s.image_id)}};
   bool active = s.status == "ACTIVE";
+  bool launched = !s.instance.empty() || active;
   out.update({{"status", s.status},
               {"tenant_id", s.project_id},
               {"user_id", s.user_id},
@@ -266,19 +275,25 @@ json server_json(const httplib::Request& req, int port, const std::string& pop, 
               {"accessIPv6", ""},
               {"OS-DCF:diskConfig", "MANUAL"},
               {"progress", active ? 100 : 0},
-              {"OS-EXT-STS:power_state", active ? 1 : 4},
-              {"OS-EXT-STS:task_state", nullptr},
-              {"OS-EXT-STS:vm_state", active ? "active" : "stopped"},
+              {"OS-EXT-STS:power_state", active     ? 1
+                                         : launched ? 4
+                                                    : 0},
+              {"OS-EXT-STS:task_state", s.task_state.empty() ? json(nullptr) : json(s.task_state)},
+              {"OS-EXT-STS:vm_state", nova_vm_state(s)},
               {"OS-EXT-SRV-ATTR:host", pop},
               {"OS-EXT-SRV-ATTR:hypervisor_hostname", pop},
               {"OS-EXT-SRV-ATTR:instance_name", s.instance},
               {"OS-EXT-AZ:availability_zone", s.availability_zone},
-              {"OS-SRV-USG:launched_at", s.created},
+              {"OS-SRV-USG:launched_at", launched ? json(s.created) : json(nullptr)},
               {"OS-SRV-USG:terminated_at", nullptr},
               {"key_name", s.key_name.empty() ? json(nullptr) : json(s.key_name)},
               {"config_drive", ""},
               {"security_groups", security_group_names_json(v.security_groups)},
               {"os-extended-volumes:volumes_attached", json::array()}});
+  if (s.fault) {
+    out["fault"] = {
+        {"code", s.fault->code}, {"message", s.fault->message}, {"created", s.fault->created}};
+  }
   return out;
 }
 

@@ -31,6 +31,7 @@
 #include "common/ids.h"
 #include "common/random.h"
 #include "common/result.h"
+#include "common/serial_worker.h"
 #include "emulator/control.h"
 #include "frontends/openstack/firewall_applier.h"
 #include "frontends/openstack/identity.h"
@@ -123,13 +124,22 @@ struct ServerCreate {
   std::vector<std::string> security_groups;
 };
 
+// Why a server is ERROR (Nova's `fault`).
+struct ServerFault {
+  int code = 500;
+  std::string message;
+  std::string created;  // ISO 8601 UTC
+};
+
 struct Server {
   std::string id;
   std::string name;
-  std::string instance;  // the emulator's compute instance name
+  std::string instance;  // the emulator's compute instance name; "" until it runs
   std::string flavor_id;
   std::string image_id;               // "" when none
-  std::string status = "ACTIVE";      // ACTIVE, SHUTOFF, ERROR
+  std::string status = "ACTIVE";      // BUILD, ACTIVE, ERROR
+  std::string task_state;             // "spawning" while BUILD, else ""
+  std::optional<ServerFault> fault;   // ERROR: why
   std::vector<std::string> port_ids;  // in interface order
   std::map<std::string, std::string> metadata;
   std::string key_name;
@@ -452,6 +462,13 @@ class Cloud {
   // unknown flavor, image, network or port; kFailedPrecondition for a port already bound. A port
   // on a network without subnet gets an interface without address.
   Result<Server> create_server(const ServerCreate& request);
+  // Nova's create: create_server's checks and ports, then the server is returned BUILD at once
+  // (its ports reserved: device_id set, not bound); its instance starts on the PoP's build
+  // thread, one after another in the order asked, and it turns ACTIVE, or ERROR with a fault
+  // (its ports kept until it is deleted). A server deleted while BUILD never starts.
+  Result<Server> start_server(const ServerCreate& request);
+  // Waits until every server asked for is built (ACTIVE or ERROR) or deleted.
+  void settle_builds() { builds_.drain(); }
   // Stops the instance, unbinds its ports, deletes the ports it created, frees floating IPs'
   // associations with them.
   Status delete_server(const std::string& id);
@@ -579,6 +596,28 @@ class Cloud {
   // A new port for a server NIC on a network (created_by_server).
   Result<Port> create_nic_port_locked(
       const ServerNic& nic, const std::optional<std::vector<std::string>>& security_groups);
+  // Servers' two steps (cloud_server_build.cc): the checks, the ports (reserved) and the BUILD
+  // record, under mu_; then build_server: the instance started without mu_ (interfaces from the
+  // ports as they are then), and under mu_ again the bindings: ACTIVE. A failed build leaves
+  // nothing running and the server BUILD (kNotFound: it was deleted meanwhile).
+  struct PendingBuild {
+    std::string server_id;
+    emulator::ComputeRequest compute;  // without interfaces
+  };
+  Result<PendingBuild> reserve_server_locked(const ServerCreate& request);
+  Status build_server(const PendingBuild& build);
+  // The started instance's interfaces bound to the ports (`port_ids`, in order) that are still
+  // the server's (the others' interfaces removed); the filter, the networks; ACTIVE.
+  Status bind_server_locked(const std::string& server_id, const std::string& instance,
+                            const emulator::ComputeRequest& cr,
+                            const std::vector<std::string>& port_ids);
+  // On the build thread: build_server; ERROR with a fault if it failed and the server is there.
+  void finish_build(const PendingBuild& build);
+  // A server that never ran goes: the ports it created with it, the others freed.
+  void discard_server_locked(const std::string& id);
+  void reserve_port_locked(Port& port, const Server& server);
+  // kFailedPrecondition with Nova's message unless the server is ACTIVE.
+  Status check_running_locked(const Server& s, std::string_view action) const;
   // The interface a port becomes: its first fixed IP with the subnet's prefix, its MAC.
   emulator::InterfaceRequest interface_request_locked(const Port& port,
                                                       const std::string& ifname) const;
@@ -694,6 +733,7 @@ class Cloud {
   size_t next_instance_ = 0;
   std::string external_network_id_;           // "" = the PoP has none
   std::unique_ptr<FirewallApplier> applier_;  // over firewall_; null without one
+  SerialWorker builds_;  // last: its build in progress ends before the rest goes
 };
 
 // ---- pure helpers (unit-tested)

@@ -94,136 +94,6 @@ std::vector<Server> Cloud::list_servers() const {
   return servers_newest_first(*view());
 }
 
-Result<Server> Cloud::create_server(const ServerCreate& request) {
-  Writing lock(*this);
-  if (request.name.empty() || request.name.size() > 255) {
-    return make_error(ErrorCode::kInvalidArgument, "Invalid input for field/attribute name.");
-  }
-  const Flavor* flavor = flavors_.find_by_id_or_name(request.flavor);
-  if (flavor == nullptr) {
-    return make_error(ErrorCode::kInvalidArgument, "Flavor {} could not be found.", request.flavor);
-  }
-  std::string image_ref;  // what the emulator gets
-  std::string image_id;
-  if (!request.image.empty()) {
-    sync_images_locked();
-    const Image* image = images_by_id_.find_by_id_or_name(request.image);
-    if (image == nullptr) {
-      return make_error(ErrorCode::kInvalidArgument, "Image {} could not be found.", request.image);
-    }
-    image_id = image->id;
-    image_ref = image->store_ref.empty() ? image->name : image->store_ref;
-  }
-  std::optional<std::vector<std::string>> groups;  // of the ports it creates
-  if (!request.security_groups.empty()) {
-    auto ids = resolve_security_groups_locked(request.security_groups);
-    if (!ids.ok()) {
-      return make_error(ErrorCode::kInvalidArgument, "{}", ids.error().message);
-    }
-    groups = *ids;
-  }
-  // Ports: existing ones must be free; new ones are created now and deleted on failure.
-  Rollback guard;
-  guard.add("filter again", [this] { (void)sync_firewalls_locked(); });  // runs last
-  std::vector<std::string> port_ids;
-  for (const auto& nic : request.nics) {
-    if (!nic.port_id.empty()) {
-      CL_ASSIGN_OR_RETURN(const Port* p, ports_.get(nic.port_id));
-      if (p->binding || !p->device_id.empty() ||
-          std::count(port_ids.begin(), port_ids.end(), nic.port_id) != 0) {
-        return make_error(ErrorCode::kFailedPrecondition, "Port {} is still in use.", nic.port_id);
-      }
-      port_ids.push_back(nic.port_id);
-      continue;
-    }
-    auto port = create_nic_port_locked(nic, groups);
-    if (!port.ok()) {
-      Error e = std::move(port).error();
-      if (e.code == ErrorCode::kNotFound) {
-        e = make_error(ErrorCode::kInvalidArgument, "Network {} could not be found.",
-                       nic.network_id);
-      }
-      return e;
-    }
-    guard.add("delete port " + port->id, [this, id = port->id] { (void)delete_port_locked(id); });
-    port_ids.push_back(port->id);
-  }
-
-  Server s;
-  s.id = new_uuid();
-  s.name = request.name;
-  s.flavor_id = flavor->id;
-  s.image_id = image_id;
-  s.metadata = request.metadata;
-  s.key_name = request.key_name;
-  s.user_data = request.user_data;
-  if (!request.availability_zone.empty()) {
-    s.availability_zone = request.availability_zone;
-  }
-  s.created = s.updated = stamp();
-  s.project_id = project_id();
-  s.user_id = user_id();
-
-  emulator::ComputeRequest cr;
-  cr.pop = config_.pop;
-  cr.name = sanitize_server_name(request.name);
-  cr.rename_if_taken = true;  // instance names are emulation-wide, shared with other PoPs
-  cr.image = image_ref;
-  cr.command = request.command;
-  cr.env = request.env;
-  std::string short_name = flavor->name.starts_with("m1.") ? flavor->name.substr(3) : "";
-  cr.flavor = emulator::find_flavor(short_name).ok() ? short_name : "tiny";
-  substrate::ResourceLimits limits;
-  limits.memory_bytes = flavor->ram_mb * 1024 * 1024;
-  cr.limits = limits;
-  std::set<std::string> used;
-  std::vector<std::string> ifnames;
-  for (size_t i = 0; i < port_ids.size(); ++i) {
-    const Port& p = *ports_.find(port_ids[i]);
-    std::string ifname = interface_name_for(p.name, i, used);
-    used.insert(ifname);
-    ifnames.push_back(ifname);
-    cr.interfaces.push_back(interface_request_locked(p, ifname));
-  }
-  auto started = emulation_.start_compute(cr);
-  if (!started.ok()) {
-    Error e = std::move(started).error();
-    if (e.code == ErrorCode::kResourceExhausted) {
-      e.message = "No valid host was found. " + e.message;
-    }
-    return e;
-  }
-  s.instance = started->name;
-  guard.add("stop " + s.instance, [this, instance = s.instance] {
-    (void)emulation_.stop_compute(config_.pop, instance);
-  });
-  std::set<std::string> networks;
-  for (size_t i = 0; i < port_ids.size(); ++i) {
-    Port& p = *ports_.find(port_ids[i]);
-    mark_bound_locked(p, s, ifnames[i]);
-    networks.insert(p.network_id);
-  }
-  s.port_ids = port_ids;
-  servers_.put(s);
-  guard.add("unbind the ports of " + s.id, [this, port_ids, networks, id = s.id] {
-    for (const auto& pid : port_ids) {
-      unbind_port_locked(*ports_.find(pid));
-    }
-    (void)servers_.erase(id);
-    for (const auto& n : networks) {
-      (void)sync_network_locked(n);
-    }
-    (void)sync_firewalls_locked();
-  });
-  // Filtered before it joins its networks.
-  CL_RETURN_IF_ERROR(sync_firewalls_locked({s.instance}));
-  for (const auto& n : networks) {
-    CL_RETURN_IF_ERROR(sync_network_locked(n));
-  }
-  guard.commit();
-  return s;
-}
-
 Status Cloud::delete_server(const std::string& id) {
   Writing lock(*this);
   CL_ASSIGN_OR_RETURN(Server s, servers_.copy(id));
@@ -239,7 +109,10 @@ Status Cloud::delete_server(const std::string& id) {
   for (const auto& n : networks) {
     (void)sync_network_locked(n);
   }
-  Status stopped = emulation_.stop_compute(config_.pop, s.instance);
+  Status stopped = ok_status();  // a BUILD server's instance never starts (finish_build)
+  if (!s.instance.empty()) {
+    stopped = emulation_.stop_compute(config_.pop, s.instance);
+  }
   for (const auto& pid : s.port_ids) {
     const Port* p = ports_.find(pid);
     if (p != nullptr && p->created_by_server) {
@@ -316,6 +189,15 @@ std::vector<ServerView> Cloud::list_server_views() const {
   return out;
 }
 
+Status Cloud::check_running_locked(const Server& s, std::string_view action) const {
+  if (s.status == "ACTIVE") {
+    return ok_status();
+  }
+  return make_error(ErrorCode::kFailedPrecondition,
+                    "Cannot '{}' instance {} while it is in vm_state {}", action, s.id,
+                    s.status == "BUILD" ? "building" : "error");
+}
+
 Result<Port> Cloud::create_nic_port_locked(
     const ServerNic& nic, const std::optional<std::vector<std::string>>& security_groups) {
   PortCreate pc;
@@ -333,6 +215,7 @@ Result<Port> Cloud::create_nic_port_locked(
 Result<Port> Cloud::attach_interface(const std::string& server_id, const ServerNic& nic) {
   Writing lock(*this);
   CL_ASSIGN_OR_RETURN(Server * s, servers_.get(server_id));
+  CL_RETURN_IF_ERROR(check_running_locked(*s, "attach_interface"));
   Rollback guard;
   std::string port_id = nic.port_id;
   if (!port_id.empty()) {
@@ -369,6 +252,7 @@ Result<Port> Cloud::attach_interface(const std::string& server_id, const ServerN
 Status Cloud::detach_interface(const std::string& server_id, const std::string& port_id) {
   Writing lock(*this);
   CL_ASSIGN_OR_RETURN(Server * s, servers_.get(server_id));
+  CL_RETURN_IF_ERROR(check_running_locked(*s, "detach_interface"));
   Port* p = ports_.find(port_id);
   if (p == nullptr || !p->binding || p->binding->server_id != server_id) {
     return make_error(ErrorCode::kNotFound, "Port {} is not attached to server {}", port_id,

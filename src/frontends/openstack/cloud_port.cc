@@ -160,13 +160,13 @@ Status Cloud::delete_port_locked(const std::string& id) {
   CL_ASSIGN_OR_RETURN(Port * port, ports_.get(id));
   Port& p = *port;
   const std::string device_id = p.device_id;  // unbinding clears it
+  // Detach from the server first (bound, or reserved by a BUILD server), as Neutron does when a
+  // port of a server is deleted.
+  if (Server* server = servers_.find(p.binding ? p.binding->server_id : device_id)) {
+    auto& ids = server->port_ids;
+    ids.erase(std::remove(ids.begin(), ids.end(), id), ids.end());
+  }
   if (p.binding) {
-    // Detach from the server first, as Neutron does when a bound port is deleted.
-    PortBinding b = *p.binding;
-    if (Server* server = servers_.find(b.server_id)) {
-      auto& ids = server->port_ids;
-      ids.erase(std::remove(ids.begin(), ids.end(), id), ids.end());
-    }
     unplug_port_locked(p);
   }
   std::set<std::string> nat_routers;  // whose floating IPs pointed at the port

@@ -365,6 +365,9 @@ Status Cloud::sync_firewalls_locked(const std::set<std::string>& wait_for) {
   const std::string unfiltered = security_ruleset({});  // what a new instance has
   std::map<std::string, std::string> now;
   for (const auto& [sid, s] : servers_) {
+    if (s.instance.empty()) {
+      continue;  // BUILD or ERROR: nothing runs yet
+    }
     std::string ruleset = server_ruleset_locked(s);
     auto had = firewall_rulesets_.find(s.instance);
     now[s.instance] = ruleset;

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <map>
+#include <mutex>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -46,7 +47,34 @@ struct StackEngine::Stack {
   int64_t next_event = 1;
   GroupSizes scaled;  // autoscaling groups resized by signals
   std::map<std::string, std::chrono::steady_clock::time_point> cooldown_end;  // per group
+  // The engine's lock held by the job working on this stack (JobScope), null otherwise: the
+  // job lets it go while the Cloud works (outside_lock).
+  std::unique_lock<std::mutex>* job_lock = nullptr;
 };
+
+class StackEngine::JobScope {
+ public:
+  JobScope(Stack& stack, std::unique_lock<std::mutex>& lock) : stack_(stack) {
+    stack_.job_lock = &lock;
+  }
+  ~JobScope() { stack_.job_lock = nullptr; }
+  JobScope(const JobScope&) = delete;
+  JobScope& operator=(const JobScope&) = delete;
+
+ private:
+  Stack& stack_;
+};
+
+template <typename F>
+auto StackEngine::outside_lock(Stack& stack, F&& work) {
+  if (stack.job_lock == nullptr) {
+    return work();
+  }
+  stack.job_lock->unlock();
+  auto result = work();
+  stack.job_lock->lock();
+  return result;
+}
 
 // get_resource / get_attr over one stack's created resources (called with the engine's mutex
 // held).

@@ -401,6 +401,50 @@ json gateway_info(const Router& rt) {
       {"network_id", rt.external_network_id}, {"enable_snat", true}, {"external_fixed_ips", ips}};
 }
 
+// Deletes what a resource made in the Cloud (nothing for one recorded only).
+Status delete_in_cloud(Cloud& cloud, const StackResource& r) {
+  Status s;
+  if (!r.realised || r.physical_id.empty()) {
+    return s;
+  }
+  switch (r.type) {
+    case ResourceType::kServer:
+      s = cloud.delete_server(r.physical_id);
+      break;
+    case ResourceType::kNet:
+      s = cloud.delete_network(r.physical_id);
+      break;
+    case ResourceType::kSubnet:
+      s = cloud.delete_subnet(r.physical_id);
+      break;
+    case ResourceType::kPort:
+      s = cloud.delete_port(r.physical_id);
+      break;
+    case ResourceType::kRouter:
+      s = cloud.delete_router(r.physical_id);
+      break;
+    case ResourceType::kRouterInterface: {
+      auto removed = cloud.remove_router_interface(r.router_id, {r.subnet_id, r.port_id});
+      if (!removed.ok()) {
+        s = std::move(removed).error();
+      }
+      break;
+    }
+    case ResourceType::kFloatingIp:
+      s = cloud.delete_floating_ip(r.physical_id);
+      break;
+    case ResourceType::kSecurityGroup:
+      s = cloud.delete_security_group(r.physical_id);
+      break;
+    case ResourceType::kResourceGroup:
+    case ResourceType::kNestedStack:
+    case ResourceType::kAutoScalingGroup:
+    case ResourceType::kScalingPolicy:
+      break;
+  }
+  return s;
+}
+
 }  // namespace
 
 Status StackEngine::create_resource_locked(Stack& stack, const PlannedResource& planned) {
@@ -415,7 +459,7 @@ Status StackEngine::create_resource_locked(Stack& stack, const PlannedResource& 
   r.status_reason = "state changed";
   std::string default_name = fmt::format("{}-{}", stack.name, planned.name);
   CreateArgs args{cloud_, props, path, default_name, where};
-  CL_RETURN_IF_ERROR(create_handler(planned.type)(args, r));
+  CL_RETURN_IF_ERROR(outside_lock(stack, [&] { return create_handler(planned.type)(args, r); }));
   r.updated_time = cloud_.stamp();
   stack.resources[planned.name] = std::move(r);
   return ok_status();
@@ -426,45 +470,8 @@ Status StackEngine::delete_resource_locked(Stack& stack, const std::string& name
   if (it == stack.resources.end()) {
     return ok_status();
   }
-  const Stack::Resource& r = it->second;
-  Status s;
-  if (r.realised && !r.physical_id.empty()) {
-    switch (r.type) {
-      case ResourceType::kServer:
-        s = cloud_.delete_server(r.physical_id);
-        break;
-      case ResourceType::kNet:
-        s = cloud_.delete_network(r.physical_id);
-        break;
-      case ResourceType::kSubnet:
-        s = cloud_.delete_subnet(r.physical_id);
-        break;
-      case ResourceType::kPort:
-        s = cloud_.delete_port(r.physical_id);
-        break;
-      case ResourceType::kRouter:
-        s = cloud_.delete_router(r.physical_id);
-        break;
-      case ResourceType::kRouterInterface: {
-        auto removed = cloud_.remove_router_interface(r.router_id, {r.subnet_id, r.port_id});
-        if (!removed.ok()) {
-          s = std::move(removed).error();
-        }
-        break;
-      }
-      case ResourceType::kFloatingIp:
-        s = cloud_.delete_floating_ip(r.physical_id);
-        break;
-      case ResourceType::kSecurityGroup:
-        s = cloud_.delete_security_group(r.physical_id);
-        break;
-      case ResourceType::kResourceGroup:
-      case ResourceType::kNestedStack:
-      case ResourceType::kAutoScalingGroup:
-      case ResourceType::kScalingPolicy:
-        break;
-    }
-  }
+  const Stack::Resource r = it->second;
+  Status s = outside_lock(stack, [&] { return delete_in_cloud(cloud_, r); });
   if (!s.ok() && s.error().code != ErrorCode::kNotFound) {
     it->second.status = "DELETE_FAILED";
     it->second.status_reason = s.error().message;

@@ -167,7 +167,18 @@ Result<StackInfo> StackEngine::create(const StackRequest& request) {
   stacks_.push_back(std::move(stack));
   s.status_reason = "Stack CREATE started";
   stack_event_locked(s);
+  jobs_.post([this, id = s.id] { run_create(id); });
+  return info_of(s);
+}
 
+void StackEngine::run_create(const std::string& id) {
+  std::unique_lock lock(mu_);
+  Stack* found = find_locked(id);
+  if (found == nullptr) {
+    return;
+  }
+  Stack& s = *found;
+  JobScope job(s, lock);
   std::vector<std::string> order;
   for (const auto& r : s.plan.resources) {
     order.push_back(r.name);
@@ -178,7 +189,7 @@ Result<StackInfo> StackEngine::create(const StackRequest& request) {
     s.state = "COMPLETE";
     s.status_reason = "Stack CREATE completed successfully";
     stack_event_locked(s);
-    return info_of(s);
+    return;
   }
   // Roll back: nothing the stack created stays.
   for (auto it = created.rbegin(); it != created.rend(); ++it) {
@@ -192,7 +203,6 @@ Result<StackInfo> StackEngine::create(const StackRequest& request) {
   s.state = "FAILED";
   s.status_reason = status.error().message;
   stack_event_locked(s);
-  return info_of(s);
 }
 
 std::vector<StackInfo> StackEngine::list() const {
@@ -289,6 +299,10 @@ Result<StackInfo> StackEngine::update(const std::string& name_or_id, const Stack
   if (s == nullptr) {
     return make_error(ErrorCode::kNotFound, "The Stack ({}) could not be found.", name_or_id);
   }
+  if (s->state == "IN_PROGRESS") {
+    return make_error(ErrorCode::kFailedPrecondition,
+                      "Stack {} already has an action ({}) in progress.", s->name, s->action);
+  }
   json params = request.parameters.is_object() ? request.parameters : json::object();
   Template tmpl;
   bool has_template = !request.template_tree.is_null() || !request.template_text.empty();
@@ -312,11 +326,24 @@ Result<StackInfo> StackEngine::update(const std::string& name_or_id, const Stack
   s->updated_time = cloud_.stamp();
   s->status_reason = "Stack UPDATE started";
   stack_event_locked(*s);
-  auto status = apply_plan_locked(*s, std::move(plan), std::move(tmpl), params);
+  jobs_.post([this, id = s->id, plan = std::move(plan), tmpl = std::move(tmpl), params] {
+    run_update(id, plan, tmpl, params);
+  });
+  return info_of(*s);
+}
+
+void StackEngine::run_update(const std::string& id, const StackPlan& plan, const Template& tmpl,
+                             const json& params) {
+  std::unique_lock lock(mu_);
+  Stack* s = find_locked(id);
+  if (s == nullptr) {
+    return;
+  }
+  JobScope job(*s, lock);
+  auto status = apply_plan_locked(*s, plan, tmpl, params);
   s->state = status.ok() ? "COMPLETE" : "FAILED";
   s->status_reason = status.ok() ? "Stack UPDATE completed successfully" : status.error().message;
   stack_event_locked(*s);
-  return info_of(*s);
 }
 
 Result<StackPlan> StackEngine::plan_update_locked(const Stack& stack, const Template& tmpl,
@@ -386,28 +413,49 @@ Status StackEngine::remove(const std::string& name_or_id) {
   if (s == nullptr) {
     return make_error(ErrorCode::kNotFound, "The Stack ({}) could not be found.", name_or_id);
   }
-  s->action = "DELETE";
-  s->state = "IN_PROGRESS";
-  s->status_reason = "Stack DELETE started";
-  stack_event_locked(*s);
+  if (s->state != "IN_PROGRESS") {  // else it shows DELETE_IN_PROGRESS once its turn comes
+    start_delete_locked(*s);
+  }
+  jobs_.post([this, id = s->id] { run_remove(id); });
+  return ok_status();
+}
+
+void StackEngine::start_delete_locked(Stack& s) {
+  s.action = "DELETE";
+  s.state = "IN_PROGRESS";
+  s.status_reason = "Stack DELETE started";
+  stack_event_locked(s);
+}
+
+void StackEngine::run_remove(const std::string& id) {
+  std::unique_lock lock(mu_);
+  Stack* s = find_locked(id);
+  if (s == nullptr) {
+    return;  // removed by an earlier request
+  }
+  if (s->action != "DELETE" || s->state != "IN_PROGRESS") {
+    start_delete_locked(*s);
+  }
   std::vector<std::string> failures;
-  for (auto it = s->plan.resources.rbegin(); it != s->plan.resources.rend(); ++it) {
-    if (s->resources.count(it->name) == 0) {
-      continue;
-    }
-    if (auto d = delete_resource_locked(*s, it->name); !d.ok()) {
-      failures.push_back(d.error().message);
+  {
+    JobScope job(*s, lock);
+    for (auto it = s->plan.resources.rbegin(); it != s->plan.resources.rend(); ++it) {
+      if (s->resources.count(it->name) == 0) {
+        continue;
+      }
+      if (auto d = delete_resource_locked(*s, it->name); !d.ok()) {
+        failures.push_back(d.error().message);
+      }
     }
   }
   if (!failures.empty()) {
     s->state = "FAILED";
     s->status_reason = "Resource DELETE failed: " + failures.front();
     stack_event_locked(*s);
-    return make_error(ErrorCode::kFailedPrecondition, "{}", s->status_reason);
+    return;
   }
   stacks_.erase(
       std::find_if(stacks_.begin(), stacks_.end(), [&](const auto& p) { return p.get() == s; }));
-  return ok_status();
 }
 
 Result<SignalOutcome> StackEngine::signal(const std::string& name_or_id,

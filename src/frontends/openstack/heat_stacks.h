@@ -2,22 +2,27 @@
 // PoP's Cloud typed API, so a stack's servers are real compute instances and its networks real
 // E-LANs.
 //
+// create, update and remove answer at once (CREATE_IN_PROGRESS, UPDATE_IN_PROGRESS,
+// DELETE_IN_PROGRESS, as Heat's API) and do the work on the engine's job thread, one stack
+// operation after another; the engine's mutex is released while the Cloud creates or deletes a
+// resource, so reads (show, list, resources, events, outputs) answer meanwhile. `settle` waits.
+// An update of a stack with an operation in progress is refused (409); a remove is queued after it.
 // - create: the template is parsed and planned first (a bad template or parameter is an
-//   InvalidArgument and no stack exists); then resources are created in dependency order,
-//   synchronously. If one fails, everything this stack created is deleted again (reverse order)
-//   and the stack stays as CREATE_FAILED with the reason in status_reason.
+//   InvalidArgument and no stack exists); then resources are created in dependency order. If
+//   one fails, everything this stack created is deleted again (reverse order) and the stack
+//   stays as CREATE_FAILED with the reason in status_reason.
 // - update (PUT: a new template; PATCH: `existing`, the stored template and parameters with the
 //   given ones merged over them): only the difference is applied (diff_plans): removed and
 //   replaced resources are deleted (dependents first), added and replaced ones created;
 //   unchanged resources keep their physical ids. A failure leaves UPDATE_FAILED with the reason.
 // - remove: deletes the resources in reverse creation order; the stack is gone afterwards
-//   (a failure keeps it as DELETE_FAILED with what is left).
+//   (a failure keeps it as DELETE_FAILED with what is left; a remove again retries).
 // - signal: a ScalingPolicy's signal resizes its AutoScalingGroup (Heat's adjustment types,
 //   clamped to min..max, nothing within the cooldown); the new size is stack state that later
 //   updates keep unless the group's properties change. Members are added / removed (the highest
-//   index first) as an update would, without changing the stack's status.
-// Statuses are Heat's: CREATE_COMPLETE, CREATE_FAILED, UPDATE_COMPLETE, UPDATE_FAILED,
-// DELETE_FAILED.
+//   index first) as an update would, without changing the stack's status; in the call.
+// Statuses are Heat's: CREATE_IN_PROGRESS, CREATE_COMPLETE, CREATE_FAILED, UPDATE_*,
+// DELETE_IN_PROGRESS, DELETE_FAILED.
 //
 // Emulation leniency (the SONATA templates in ../shared/fixtures/heat rely on it, as son-emu
 // did): a subnet gateway outside its CIDR is dropped (Neutron allows it, the Cloud does not); a
@@ -27,7 +32,7 @@
 // interface or floating IP naming a router / network that is neither in the stack nor in the Cloud
 // are recorded, not realised. Each case is noted in the resource's status_reason.
 //
-// Thread-safe (one mutex serialises stack operations; the Cloud has its own).
+// Thread-safe (one mutex guards the stacks; the Cloud has its own).
 #pragma once
 
 #include <map>
@@ -39,6 +44,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/result.h"
+#include "common/serial_worker.h"
 #include "frontends/openstack/cloud.h"
 #include "frontends/openstack/hot_template.h"
 
@@ -116,7 +122,8 @@ class StackEngine {
   StackEngine& operator=(const StackEngine&) = delete;
 
   // InvalidArgument for a bad template / parameters (nothing created, no stack), AlreadyExists
-  // for a taken name. A resource failure is not an error: the returned stack is CREATE_FAILED.
+  // for a taken name. The stack returned is CREATE_IN_PROGRESS; it turns CREATE_COMPLETE, or
+  // CREATE_FAILED when a resource fails.
   Result<StackInfo> create(const StackRequest& request);
   std::vector<StackInfo> list() const;
   // By name or id; NotFound otherwise.
@@ -128,12 +135,15 @@ class StackEngine {
   Result<std::vector<StackEvent>> events(const std::string& name_or_id) const;
   // The template as given (a JSON tree).
   Result<nlohmann::json> template_of(const std::string& name_or_id) const;
-  // InvalidArgument for a bad template (the stack is unchanged). A resource failure is not an
-  // error: the returned stack is UPDATE_FAILED.
+  // InvalidArgument for a bad template (the stack is unchanged), FailedPrecondition while an
+  // operation is in progress. The stack returned is UPDATE_IN_PROGRESS; it turns
+  // UPDATE_COMPLETE, or UPDATE_FAILED when a resource fails.
   Result<StackInfo> update(const std::string& name_or_id, const StackRequest& request);
-  // Deletes every resource; NotFound for an unknown stack; FailedPrecondition (DELETE_FAILED)
-  // when some resource could not be deleted.
+  // Deletes every resource, after the operation in progress if any; NotFound for an unknown
+  // stack. The stack is gone when done, or DELETE_FAILED when some resource could not be deleted.
   Status remove(const std::string& name_or_id);
+  // Waits until no stack operation is queued or running.
+  void settle() { jobs_.drain(); }
   // Parses and plans a template without creating anything (POST .../validate).
   Result<Template> validate(const StackRequest& request) const;
   // A signal to a stack's resource (POST .../resources/<name>/signal). `signature` non-empty:
@@ -148,6 +158,19 @@ class StackEngine {
   class Resolver;
 
   Stack* find_locked(const std::string& name_or_id) const;
+  // The stack a job works on, with the lock it holds, for the job's duration.
+  class JobScope;
+  // `work()` (Cloud calls only: no stack state) run without the engine's lock when a job holds
+  // it. Nothing else changes the stack meanwhile: updates and signals are refused while its
+  // operation is in progress, removes are queued behind it.
+  template <typename F>
+  static auto outside_lock(Stack& stack, F&& work);
+  // The operations' work on the job thread (the stack found by id, if it is still there).
+  void run_create(const std::string& id);
+  void run_update(const std::string& id, const StackPlan& plan, const Template& tmpl,
+                  const nlohmann::json& params);
+  void run_remove(const std::string& id);
+  void start_delete_locked(Stack& stack);  // DELETE_IN_PROGRESS and its event
   // Creates `names` in order; stops at the first failure (that resource is marked failed).
   Status create_all_locked(Stack& stack, const std::vector<std::string>& names,
                            std::vector<std::string>& created);
@@ -180,6 +203,7 @@ class StackEngine {
   std::string heat_url_;
   mutable std::mutex mu_;
   std::vector<std::unique_ptr<Stack>> stacks_;  // creation order
+  SerialWorker jobs_;  // last: the operation running ends before the rest goes
 };
 
 }  // namespace chainlab::openstack

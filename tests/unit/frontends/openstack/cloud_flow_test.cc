@@ -162,15 +162,18 @@ TEST_F(CloudFlowTest, ReadsDoNotWaitForACreateInProgress) {
   release.set_value();
   ASSERT_TRUE(answered) << "a read waited for the create's kernel work";
   auto [servers, view, ports, network] = reads.get();
-  EXPECT_EQ(servers.size(), 1u) << "the server being created is not there yet";
+  ASSERT_EQ(servers.size(), 2u) << "the server being created is there, BUILD";
+  for (const auto& s : servers) {
+    EXPECT_EQ(s.status, s.name == "second" ? "BUILD" : "ACTIVE") << s.name;
+  }
   ASSERT_TRUE(view.ok());
   EXPECT_EQ(view->ports.size(), 1u);
-  EXPECT_EQ(ports.size(), 1u) << "nor its port";
+  EXPECT_EQ(ports.size(), 2u) << "and its port, reserved";
   EXPECT_TRUE(network.ok());
   auto second = creating.get();
   ASSERT_TRUE(second.ok()) << second.error().message;
   emu_.on_start_compute = nullptr;
-  EXPECT_EQ(cloud_->list_servers().size(), 2u) << "published when the create returned";
+  EXPECT_EQ(cloud_->get_server(second->id)->status, "ACTIVE") << "published when it returned";
   EXPECT_EQ(cloud_->list_ports().size(), 2u);
 }
 
