@@ -6,7 +6,7 @@ delete servers through Nova for D seconds against a real `chainlab run bench/ope
 Each PoP gets a token, a network and a /22 subnet. Client i drives PoP i % 2; every --none-every-th
 client boots its servers with `networks: "none"`, the others on the PoP's network (a port is
 created, bound to the instance's interface and added to the network's E-LAN, then removed again).
-Each client loops: POST server (unique name; Nova answers 202 BUILD) -> GET it every 20 ms until
+Each client loops: POST server (unique name; Nova answers 202 BUILD) -> GET it every 250 ms until
 it is no longer BUILD (it must be ACTIVE) -> DELETE it. Every non-2xx status, every server not
 ACTIVE and every exception is an error. At the end it prints requests, requests/s and
 p50/p95/p99/max latency per request kind, the time from POST to ACTIVE ("active"; its rate is
