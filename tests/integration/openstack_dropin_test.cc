@@ -313,6 +313,46 @@ TEST_F(OpenStackDropinTest, EveryPopStartsWithSonEmusNetworkDefault) {
   EXPECT_TRUE(ping(a, b_ip));
 }
 
+// Nova's create answers BUILD before the instance runs; servers deleted at once, while BUILD
+// (queued or starting), leave no instance, namespace or port behind, and the last one created
+// still turns ACTIVE on the real emulation.
+TEST_F(OpenStackDropinTest, ServersDeletedWhileBuildingLeaveNothing) {
+  std::string net = default_network();
+  std::vector<std::string> ids;
+  for (int i = 0; i < 6; ++i) {
+    auto s = nova("POST", "/v2.1/" + project_ + "/servers",
+                  {{"server",
+                    {{"name", fmt::format("short-{}", i)},
+                     {"flavorRef", "1"},
+                     {"networks", {{{"uuid", net}}}}}}});
+    ASSERT_EQ(s.status, 202) << s.body.dump();
+    ids.push_back(s.body["server"].value("id", ""));
+  }
+  auto first = nova("GET", "/v2.1/" + project_ + "/servers/" + ids[0]);
+  const std::string status = first.body["server"].value("status", "");
+  EXPECT_TRUE(status == "BUILD" || status == "ACTIVE") << status;
+  if (status == "BUILD") {
+    EXPECT_EQ(first.body["server"]["OS-EXT-STS:vm_state"], "building");
+    EXPECT_EQ(first.body["server"]["OS-EXT-STS:task_state"], "spawning");
+    EXPECT_TRUE(first.body["server"]["OS-SRV-USG:launched_at"].is_null());
+  }
+  for (size_t i = 0; i + 1 < ids.size(); ++i) {
+    EXPECT_EQ(nova("DELETE", "/v2.1/" + project_ + "/servers/" + ids[i]).status, 204);
+  }
+  cloud_->settle_builds();
+  auto last = nova("GET", "/v2.1/" + project_ + "/servers/" + ids.back());
+  EXPECT_EQ(last.body["server"].value("status", ""), "ACTIVE") << last.body.dump();
+  EXPECT_EQ(nova("DELETE", "/v2.1/" + project_ + "/servers/" + ids.back()).status, 204);
+  EXPECT_TRUE(nova("GET", "/v2.1/" + project_ + "/servers").body["servers"].empty());
+  auto ports = neutron("GET", "/v2.0/ports");
+  EXPECT_TRUE(ports.body["ports"].empty()) << ports.body.dump();
+  auto computes = emu_->list_compute("");
+  ASSERT_TRUE(computes.ok());
+  for (const auto& c : *computes) {
+    ADD_FAILURE() << "instance left: " << c.name;
+  }
+}
+
 // Items 9a-9c: a server's flavor and image carry the bookmark link only (Nova before 2.47), the
 // flavor and image resources self and bookmark; son-emu's servers/andPorts; images'
 // architecture in Nova's metadata and Glance's properties.
