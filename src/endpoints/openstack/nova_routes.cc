@@ -143,12 +143,12 @@ Status security_group_action(Ctx& c, const std::string& server, const json& body
                       "Invalid input for field/attribute name: a security group name is needed");
   }
   std::string group = arg["name"].get<std::string>();
-  Status done = add ? c.cloud.add_server_security_group(server, group)
-                    : c.cloud.remove_server_security_group(server, group);
-  if (!done.ok() && done.error().message.starts_with("Security group " + group + " does not")) {
+  if (auto g = c.cloud.get_security_group(group);
+      !g.ok() && g.error().code == ErrorCode::kNotFound) {
     return make_error(ErrorCode::kNotFound, "Security group {} not found.", group);
   }
-  return done;
+  return add ? c.cloud.add_server_security_group(server, group)
+             : c.cloud.remove_server_security_group(server, group);
 }
 
 // Security group actions change the ports' groups; power actions are accepted (the emulated

@@ -97,5 +97,72 @@ TEST_F(OpenStackEndpointsTest, NovaUnknownServerIs404ItemNotFound) {
   EXPECT_TRUE(control_.instances().empty()) << "a refused request changes nothing";
 }
 
+// Nova's create answers 202 with the server BUILD; it turns ACTIVE, or ERROR with Nova's fault
+// when its instance cannot start.
+TEST_F(OpenStackEndpointsTest, NovaCreatesInTheBackgroundActiveOrErrorWithAFault) {
+  httplib::Client client = serve("nova");
+  const std::string servers = "/v2.1/" + services_->cloud->project_id() + "/servers";
+  const httplib::Headers auth = {{"X-Auth-Token", token()}};
+  auto create = [&](const std::string& name) {
+    json body = {{"server", {{"name", name}, {"flavorRef", "1"}, {"networks", "none"}}}};
+    auto r = client.Post(servers, auth, body.dump(), "application/json");
+    EXPECT_TRUE(r && r->status == 202) << (r ? r->body : "no answer");
+    return r ? json::parse(r->body, nullptr, false)["server"].value("id", "") : "";
+  };
+  auto show = [&](const std::string& id) {
+    auto r = client.Get(servers + "/" + id, auth);
+    EXPECT_TRUE(r && r->status == 200);
+    return r ? json::parse(r->body, nullptr, false)["server"] : json();
+  };
+  std::string ok = create("fine");
+  control_.fail_nth(FakeControl::Op::kStartCompute, 1, ErrorCode::kResourceExhausted);
+  std::string bad = create("too-big");
+  services_->cloud->settle_builds();
+  json fine = show(ok);
+  EXPECT_EQ(fine["status"], "ACTIVE");
+  EXPECT_EQ(fine["OS-EXT-STS:vm_state"], "active");
+  EXPECT_TRUE(fine["OS-EXT-STS:task_state"].is_null());
+  EXPECT_FALSE(fine.contains("fault"));
+  json failed = show(bad);
+  EXPECT_EQ(failed["status"], "ERROR");
+  EXPECT_EQ(failed["OS-EXT-STS:vm_state"], "error");
+  EXPECT_EQ(failed["OS-EXT-STS:power_state"], 0);
+  EXPECT_EQ(failed["fault"]["code"], 500);
+  EXPECT_EQ(failed["fault"]["message"].get<std::string>().rfind("No valid host was found.", 0), 0u)
+      << failed.dump();
+  EXPECT_EQ(control_.instances().size(), 1u);
+}
+
+// addSecurityGroup / removeSecurityGroup: a body without a group name is 400, an unknown group
+// 404 (Nova's messages), a known one 202.
+TEST_F(OpenStackEndpointsTest, NovaSecurityGroupActionsCheckTheirBodies) {
+  httplib::Client client = serve("nova");
+  const std::string servers = "/v2.1/" + services_->cloud->project_id() + "/servers";
+  const httplib::Headers auth = {{"X-Auth-Token", token()}};
+  json body = {{"server", {{"name", "s"}, {"flavorRef", "1"}, {"networks", "none"}}}};
+  auto made = client.Post(servers, auth, body.dump(), "application/json");
+  ASSERT_TRUE(made && made->status == 202);
+  std::string action =
+      servers + "/" + json::parse(made->body)["server"]["id"].get<std::string>() + "/action";
+  services_->cloud->settle_builds();
+  auto post = [&](const json& b) {
+    auto r = client.Post(action, auth, b.dump(), "application/json");
+    return r ? r->status : 0;
+  };
+  EXPECT_EQ(post({{"addSecurityGroup", json::object()}}), 400);
+  EXPECT_EQ(post({{"addSecurityGroup", "default"}}), 400);
+  EXPECT_EQ(post({{"addSecurityGroup", {{"name", 7}}}}), 400);
+  EXPECT_EQ(post({{"removeSecurityGroup", json::array()}}), 400);
+  auto unknown = client.Post(action, auth, json{{"addSecurityGroup", {{"name", "nope"}}}}.dump(),
+                             "application/json");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 404);
+  EXPECT_NE(unknown->body.find("Security group nope not found."), std::string::npos)
+      << unknown->body;
+  EXPECT_EQ(post({{"addSecurityGroup", {{"name", "default"}}}}), 202);
+  // The server has no port, so no port is in the group (Nova: not associated with the instance).
+  EXPECT_EQ(post({{"removeSecurityGroup", {{"name", "default"}}}}), 404);
+}
+
 }  // namespace
 }  // namespace chainlab::app
