@@ -1,5 +1,9 @@
 #include "common/serial_worker.h"
 
+#include <fmt/format.h>
+
+#include <exception>
+
 namespace chainlab {
 
 SerialWorker::SerialWorker() : thread_([this] { run(); }) {}
@@ -43,7 +47,11 @@ void SerialWorker::run() {
     jobs_.pop_front();
     running_ = true;
     lock.unlock();
-    job();
+    try {
+      job();
+    } catch (const std::exception& e) {  // the job's owner records its own failures
+      fmt::print(stderr, "chainlab: a background job failed: {}\n", e.what());
+    }
     lock.lock();
     running_ = false;
     idle_.notify_all();

@@ -20,6 +20,7 @@ class SerialWorker {
   SerialWorker(const SerialWorker&) = delete;
   SerialWorker& operator=(const SerialWorker&) = delete;
 
+  // A job that throws is reported on stderr; the next one runs.
   void post(std::function<void()> job);
   // Waits until nothing is queued or running.
   void drain();

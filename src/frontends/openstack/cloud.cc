@@ -214,12 +214,8 @@ Cloud::Cloud(emulator::Control& emulation, CloudConfig config, runtime::ImageSto
 }
 
 void Cloud::publish_locked() {
-  std::map<std::string, std::string> group_names;
-  for (const auto& [id, g] : security_groups_) {
-    group_names[id] = g.name;
-  }
-  auto v = std::make_shared<const ReadView>(
-      ReadView{flavors_, servers_, networks_, subnets_, ports_, floating_ips_, group_names});
+  auto v = std::make_shared<const ReadView>(ReadView{
+      flavors_, servers_, networks_, subnets_, ports_, floating_ips_, routers_, security_groups_});
   std::lock_guard lock(view_mu_);
   view_ = std::move(v);
 }

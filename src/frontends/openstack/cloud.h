@@ -465,7 +465,8 @@ class Cloud {
   // Nova's create: create_server's checks and ports, then the server is returned BUILD at once
   // (its ports reserved: device_id set, not bound); its instance starts on the PoP's build
   // thread, one after another in the order asked, and it turns ACTIVE, or ERROR with a fault
-  // (its ports kept until it is deleted). A server deleted while BUILD never starts.
+  // (its ports kept until it is deleted). A server deleted while its build is queued never
+  // starts; one deleted while its instance starts has it stopped as soon as it is up.
   Result<Server> start_server(const ServerCreate& request);
   // Waits until every server asked for is built (ACTIVE or ERROR) or deleted.
   void settle_builds() { builds_.drain(); }
@@ -519,10 +520,8 @@ class Cloud {
                                            const std::string& fixed_ip_address = "");
   Status delete_floating_ip(const std::string& id);
 
-  std::vector<Router> list_routers() const {
-    return locked_list(mu_, routers_, created_before<Router>);
-  }
-  Result<Router> get_router(const std::string& id) const { return locked_copy(mu_, routers_, id); }
+  std::vector<Router> list_routers() const { return view()->routers.list(created_before<Router>); }
+  Result<Router> get_router(const std::string& id) const { return view()->routers.copy(id); }
   Result<Router> create_router(const RouterCreate& request);
   Result<Router> update_router(const std::string& id, const RouterUpdate& update);
   Status delete_router(const std::string& id);
@@ -633,7 +632,11 @@ class Cloud {
   // where it changed, loaded and waited for on the instances `wait_for` (the first failure is
   // returned).
   Result<std::vector<std::string>> resolve_security_groups_locked(
-      const std::vector<std::string>& ids_or_names) const;
+      const std::vector<std::string>& ids_or_names) const {
+    return resolve_security_groups(security_groups_, ids_or_names);
+  }
+  static Result<std::vector<std::string>> resolve_security_groups(
+      const ResourceTable<SecurityGroup>& groups, const std::vector<std::string>& ids_or_names);
   Result<std::vector<std::string>> port_security_groups_locked(const PortCreate& request) const;
   Status sync_firewalls_locked(const std::set<std::string>& wait_for = {});
   // `change` applied to the groups of every port of `server` (true: it changed them), then
@@ -680,11 +683,11 @@ class Cloud {
   const IdSource& ids_;
   Identity identity_;
 
-  // What reads of servers, ports, networks, subnets, flavors and floating IPs are answered from: a
-  // copy of those
-  // tables as the last write left them, published when each write releases mu_ (Writing). A
-  // write holds mu_ across its kernel work (an instance starting: 100s of ms); a read waits
-  // only for the pointer's copy, never for that (issue 16).
+  // What reads of servers, ports, networks, subnets, flavors, floating IPs, routers and security
+  // groups are answered from: a copy of those tables as the last write left them, published when
+  // each write releases mu_ (Writing). A write holds mu_ across its kernel work (a server
+  // delete stopping its instance, a router's namespace; a build lets it go while its instance
+  // starts); a read waits only for the pointer's copy, never for that (issue 16).
   struct ReadView {
     ResourceTable<Flavor> flavors;
     ResourceTable<Server> servers;
@@ -692,7 +695,8 @@ class Cloud {
     ResourceTable<Subnet> subnets;
     ResourceTable<Port> ports;
     ResourceTable<FloatingIp> floating_ips;
-    std::map<std::string, std::string> security_group_names;  // by id
+    ResourceTable<Router> routers;
+    ResourceTable<SecurityGroup> security_groups;
   };
   // mu_ for a call that may change the tables; the view is published when it ends.
   class Writing {

@@ -99,10 +99,12 @@ Status Cloud::delete_server(const std::string& id) {
   CL_ASSIGN_OR_RETURN(Server s, servers_.copy(id));
   (void)servers_.erase(id);
   std::set<std::string> networks;
+  std::vector<std::string> own;  // its ports: bound to it or reserved for it
   for (const auto& pid : s.port_ids) {
-    if (Port* p = ports_.find(pid)) {
+    if (Port* p = ports_.find(pid); p != nullptr && p->device_id == id) {
       networks.insert(p->network_id);
       unbind_port_locked(*p);
+      own.push_back(pid);
     }
   }
   // The E-LANs drop the interfaces before they go away.
@@ -113,9 +115,8 @@ Status Cloud::delete_server(const std::string& id) {
   if (!s.instance.empty()) {
     stopped = emulation_.stop_compute(config_.pop, s.instance);
   }
-  for (const auto& pid : s.port_ids) {
-    const Port* p = ports_.find(pid);
-    if (p != nullptr && p->created_by_server) {
+  for (const auto& pid : own) {
+    if (ports_.find(pid)->created_by_server) {
       (void)delete_port_locked(pid);
     }
   }
@@ -151,11 +152,10 @@ ServerView Cloud::server_view_of(const ReadView& v, const Server& s) {
     if (const Port* p = v.ports.find(pid)) {
       out.ports.push_back(*p);
       for (const auto& gid : p->security_groups) {
-        auto name = v.security_group_names.find(gid);
+        const SecurityGroup* g = v.security_groups.find(gid);
         auto& names = out.security_groups;
-        if (name != v.security_group_names.end() &&
-            std::find(names.begin(), names.end(), name->second) == names.end()) {
-          names.push_back(name->second);
+        if (g != nullptr && std::find(names.begin(), names.end(), g->name) == names.end()) {
+          names.push_back(g->name);
         }
       }
       if (const Network* n = v.networks.find(p->network_id)) {

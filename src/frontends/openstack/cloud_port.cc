@@ -100,11 +100,12 @@ Result<Port> Cloud::update_port(const std::string& id, const PortUpdate& update)
   Writing lock(*this);
   CL_ASSIGN_OR_RETURN(Port * port, ports_.get(id));
   Port& p = *port;
-  if ((update.device_id || update.device_owner) && p.binding) {
+  const Server* owner = servers_.find(p.binding ? p.binding->server_id : p.device_id);
+  if ((update.device_id || update.device_owner) && owner != nullptr) {  // bound or reserved
     if ((update.device_id && *update.device_id != p.device_id) ||
         (update.device_owner && *update.device_owner != p.device_owner)) {
       return make_error(ErrorCode::kFailedPrecondition,
-                        "Port {} is bound to server {}: detach it first", id, p.binding->server_id);
+                        "Port {} is bound to server {}: detach it first", id, owner->id);
     }
   }
   std::vector<std::string> groups = p.security_groups;

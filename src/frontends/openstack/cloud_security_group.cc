@@ -48,13 +48,13 @@ SecurityGroupRule& Cloud::add_rule_locked(SecurityGroup& g, const SecurityGroupR
 }
 
 std::vector<SecurityGroup> Cloud::list_security_groups() const {
-  return locked_list(mu_, security_groups_, created_before<SecurityGroup>);
+  return view()->security_groups.list(created_before<SecurityGroup>);
 }
 
 Result<SecurityGroup> Cloud::get_security_group(const std::string& id_or_name) const {
-  std::lock_guard lock(mu_);
-  CL_ASSIGN_OR_RETURN(auto ids, resolve_security_groups_locked({id_or_name}));
-  return *security_groups_.find(ids.front());
+  auto v = view();
+  CL_ASSIGN_OR_RETURN(auto ids, resolve_security_groups(v->security_groups, {id_or_name}));
+  return *v->security_groups.find(ids.front());
 }
 
 Result<SecurityGroup> Cloud::create_security_group(const SecurityGroupCreate& request) {
@@ -111,17 +111,16 @@ Status Cloud::delete_security_group(const std::string& id) {
 }
 
 std::vector<SecurityGroupRule> Cloud::list_security_group_rules() const {
-  std::lock_guard lock(mu_);
   std::vector<SecurityGroupRule> out;
-  for (const auto& g : security_groups_.list(created_before<SecurityGroup>)) {
+  for (const auto& g : view()->security_groups.list(created_before<SecurityGroup>)) {
     out.insert(out.end(), g.rules.begin(), g.rules.end());
   }
   return out;
 }
 
 Result<SecurityGroupRule> Cloud::get_security_group_rule(const std::string& id) const {
-  std::lock_guard lock(mu_);
-  for (const auto& [gid, g] : security_groups_) {
+  auto v = view();
+  for (const auto& [gid, g] : v->security_groups) {
     for (const auto& r : g.rules) {
       if (r.id == id) {
         return r;
@@ -217,13 +216,13 @@ Status Cloud::remove_server_security_group(const std::string& server_id, const s
 
 Result<std::vector<SecurityGroup>> Cloud::server_security_groups(
     const std::string& server_id) const {
-  std::lock_guard lock(mu_);
-  CL_ASSIGN_OR_RETURN(const Server* s, servers_.get(server_id));
+  auto v = view();
+  CL_ASSIGN_OR_RETURN(const Server* s, v->servers.get(server_id));
   std::vector<SecurityGroup> out;
   for (const auto& pid : s->port_ids) {
-    const Port* p = ports_.find(pid);
+    const Port* p = v->ports.find(pid);
     for (const auto& gid : p == nullptr ? std::vector<std::string>{} : p->security_groups) {
-      const SecurityGroup* g = security_groups_.find(gid);
+      const SecurityGroup* g = v->security_groups.find(gid);
       bool listed =
           std::any_of(out.begin(), out.end(), [&](const SecurityGroup& o) { return o.id == gid; });
       if (g != nullptr && !listed) {
@@ -260,12 +259,12 @@ Result<size_t> Cloud::change_server_groups_locked(
   return changed;
 }
 
-Result<std::vector<std::string>> Cloud::resolve_security_groups_locked(
-    const std::vector<std::string>& ids_or_names) const {
+Result<std::vector<std::string>> Cloud::resolve_security_groups(
+    const ResourceTable<SecurityGroup>& groups, const std::vector<std::string>& ids_or_names) {
   std::vector<std::string> out;
   for (const auto& key : ids_or_names) {
     std::vector<std::string> found;
-    for (const auto& [id, g] : security_groups_) {
+    for (const auto& [id, g] : groups) {
       if (id == key) {
         found = {id};
         break;

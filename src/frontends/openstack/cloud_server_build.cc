@@ -33,7 +33,12 @@ Result<Server> Cloud::start_server(const ServerCreate& request) {
 }
 
 void Cloud::finish_build(const PendingBuild& build) {
-  Status built = build_server(build);
+  Status built = ok_status();
+  try {
+    built = build_server(build);
+  } catch (const std::exception& e) {  // from a library: the server is ERROR, the PoP goes on
+    built = make_error(ErrorCode::kInternal, "building the server: {}", e.what());
+  }
   Writing lock(*this);
   Server* s = servers_.find(build.server_id);
   if (built.ok() || s == nullptr) {
@@ -96,6 +101,7 @@ Status Cloud::bind_server_locked(const std::string& server_id, const std::string
     Port* p = ports_.find(port_ids[i]);
     if (p == nullptr || p->device_id != s.id) {  // deleted meanwhile
       (void)emulation_.remove_interface(instance, ifname);
+      std::erase(s.port_ids, port_ids[i]);
       continue;
     }
     mark_bound_locked(*p, s, ifname);
@@ -103,7 +109,9 @@ Status Cloud::bind_server_locked(const std::string& server_id, const std::string
   }
   guard.add("unbind the ports of " + s.id, [this, &s, networks] {
     for (const auto& pid : s.port_ids) {
-      reserve_port_locked(*ports_.find(pid), s);
+      if (Port* p = ports_.find(pid); p != nullptr && p->device_id == s.id) {
+        reserve_port_locked(*p, s);
+      }
     }
     for (const auto& n : networks) {
       (void)sync_network_locked(n);
@@ -223,9 +231,12 @@ void Cloud::discard_server_locked(const std::string& id) {
   (void)servers_.erase(id);
   for (const auto& pid : port_ids) {
     Port* p = ports_.find(pid);
-    if (p != nullptr && p->created_by_server) {
+    if (p == nullptr || p->device_id != id) {
+      continue;  // not its own (any more)
+    }
+    if (p->created_by_server) {
       (void)delete_port_locked(pid);
-    } else if (p != nullptr) {
+    } else {
       unbind_port_locked(*p);
     }
   }

@@ -50,6 +50,9 @@ struct StackEngine::Stack {
   // The engine's lock held by the job working on this stack (JobScope), null otherwise: the
   // job lets it go while the Cloud works (outside_lock).
   std::unique_lock<std::mutex>* job_lock = nullptr;
+  // A remove is queued behind the operation in progress: updates and signals are refused, a
+  // queued create or update does nothing.
+  bool delete_pending = false;
 };
 
 class StackEngine::JobScope {
@@ -70,10 +73,13 @@ auto StackEngine::outside_lock(Stack& stack, F&& work) {
   if (stack.job_lock == nullptr) {
     return work();
   }
+  struct Relock {
+    std::unique_lock<std::mutex>& lock;
+    ~Relock() { lock.lock(); }
+  };
   stack.job_lock->unlock();
-  auto result = work();
-  stack.job_lock->lock();
-  return result;
+  Relock relock{*stack.job_lock};
+  return work();
 }
 
 // get_resource / get_attr over one stack's created resources (called with the engine's mutex

@@ -65,6 +65,15 @@ std::map<std::string, std::string> StackEngine::pseudo_parameters(const Stack& s
 }
 StackEngine::~StackEngine() = default;
 
+StackEngine::Stack* StackEngine::find_by_id_locked(const std::string& id) const {
+  for (const auto& s : stacks_) {
+    if (s->id == id) {
+      return s.get();
+    }
+  }
+  return nullptr;
+}
+
 StackEngine::Stack* StackEngine::find_locked(const std::string& name_or_id) const {
   for (const auto& s : stacks_) {
     if (s->id == name_or_id || s->name == name_or_id) {
@@ -171,14 +180,27 @@ Result<StackInfo> StackEngine::create(const StackRequest& request) {
   return info_of(s);
 }
 
-void StackEngine::run_create(const std::string& id) {
+void StackEngine::run_job(const std::string& id, const std::function<void(Stack&)>& work) {
   std::unique_lock lock(mu_);
-  Stack* found = find_locked(id);
-  if (found == nullptr) {
-    return;
+  Stack* s = find_by_id_locked(id);
+  if (s == nullptr || s->delete_pending) {
+    return;  // gone, or a remove queued behind this job takes it away
   }
-  Stack& s = *found;
-  JobScope job(s, lock);
+  JobScope job(*s, lock);
+  try {
+    work(*s);
+  } catch (const std::exception& e) {  // from a library: the stack fails, the engine goes on
+    s->state = "FAILED";
+    s->status_reason = fmt::format("Stack {} failed: {}", s->action, e.what());
+    stack_event_locked(*s);
+  }
+}
+
+void StackEngine::run_create(const std::string& id) {
+  run_job(id, [this](Stack& s) { create_stack_locked(s); });
+}
+
+void StackEngine::create_stack_locked(Stack& s) {
   std::vector<std::string> order;
   for (const auto& r : s.plan.resources) {
     order.push_back(r.name);
@@ -299,9 +321,10 @@ Result<StackInfo> StackEngine::update(const std::string& name_or_id, const Stack
   if (s == nullptr) {
     return make_error(ErrorCode::kNotFound, "The Stack ({}) could not be found.", name_or_id);
   }
-  if (s->state == "IN_PROGRESS") {
+  if (s->state == "IN_PROGRESS" || s->delete_pending) {
     return make_error(ErrorCode::kFailedPrecondition,
-                      "Stack {} already has an action ({}) in progress.", s->name, s->action);
+                      "Stack {} already has an action ({}) in progress.", s->name,
+                      s->delete_pending ? "DELETE" : s->action);
   }
   json params = request.parameters.is_object() ? request.parameters : json::object();
   Template tmpl;
@@ -334,16 +357,12 @@ Result<StackInfo> StackEngine::update(const std::string& name_or_id, const Stack
 
 void StackEngine::run_update(const std::string& id, const StackPlan& plan, const Template& tmpl,
                              const json& params) {
-  std::unique_lock lock(mu_);
-  Stack* s = find_locked(id);
-  if (s == nullptr) {
-    return;
-  }
-  JobScope job(*s, lock);
-  auto status = apply_plan_locked(*s, plan, tmpl, params);
-  s->state = status.ok() ? "COMPLETE" : "FAILED";
-  s->status_reason = status.ok() ? "Stack UPDATE completed successfully" : status.error().message;
-  stack_event_locked(*s);
+  run_job(id, [&](Stack& s) {
+    auto status = apply_plan_locked(s, plan, tmpl, params);
+    s.state = status.ok() ? "COMPLETE" : "FAILED";
+    s.status_reason = status.ok() ? "Stack UPDATE completed successfully" : status.error().message;
+    stack_event_locked(s);
+  });
 }
 
 Result<StackPlan> StackEngine::plan_update_locked(const Stack& stack, const Template& tmpl,
@@ -413,8 +432,10 @@ Status StackEngine::remove(const std::string& name_or_id) {
   if (s == nullptr) {
     return make_error(ErrorCode::kNotFound, "The Stack ({}) could not be found.", name_or_id);
   }
-  if (s->state != "IN_PROGRESS") {  // else it shows DELETE_IN_PROGRESS once its turn comes
+  if (s->state != "IN_PROGRESS") {
     start_delete_locked(*s);
+  } else {
+    s->delete_pending = true;  // DELETE_IN_PROGRESS once the operation in progress has ended
   }
   jobs_.post([this, id = s->id] { run_remove(id); });
   return ok_status();
@@ -429,10 +450,11 @@ void StackEngine::start_delete_locked(Stack& s) {
 
 void StackEngine::run_remove(const std::string& id) {
   std::unique_lock lock(mu_);
-  Stack* s = find_locked(id);
+  Stack* s = find_by_id_locked(id);
   if (s == nullptr) {
     return;  // removed by an earlier request
   }
+  s->delete_pending = false;
   if (s->action != "DELETE" || s->state != "IN_PROGRESS") {
     start_delete_locked(*s);
   }
@@ -479,7 +501,7 @@ Result<SignalOutcome> StackEngine::signal(const std::string& name_or_id,
     return make_error(ErrorCode::kInvalidArgument, "Resource {} of type {} does not take signals.",
                       resource, type_label(*policy));
   }
-  if (s->action == "DELETE") {
+  if (s->action == "DELETE" || s->delete_pending) {
     return make_error(ErrorCode::kInvalidArgument, "The stack {} is being deleted.", s->name);
   }
   if (s->state != "COMPLETE") {

@@ -35,6 +35,7 @@
 // Thread-safe (one mutex guards the stacks; the Cloud has its own).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -165,8 +166,13 @@ class StackEngine {
   // operation is in progress, removes are queued behind it.
   template <typename F>
   static auto outside_lock(Stack& stack, F&& work);
-  // The operations' work on the job thread (the stack found by id, if it is still there).
+  Stack* find_by_id_locked(const std::string& id) const;
+  // The operations' work on the job thread: `work` on the stack `id` with the lock held (let
+  // go around Cloud calls), unless the stack is gone or a remove is queued; an exception from a
+  // library fails the stack.
+  void run_job(const std::string& id, const std::function<void(Stack&)>& work);
   void run_create(const std::string& id);
+  void create_stack_locked(Stack& stack);  // every resource, or none (CREATE_FAILED)
   void run_update(const std::string& id, const StackPlan& plan, const Template& tmpl,
                   const nlohmann::json& params);
   void run_remove(const std::string& id);

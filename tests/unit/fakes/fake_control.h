@@ -4,6 +4,8 @@
 // AlreadyExists unless rename_if_taken, unknown chain = NotFound), hands out addresses from
 // 10.0.0.0/16 for interfaces without one, and can be told to fail the Nth call of a kind
 // (`fail_nth(FakeControl::Op::kStartCompute, 2)`) so rollback paths can be tested step by step.
+// Not thread-safe: a test with a Cloud's build thread or a Heat job calls it only while that
+// thread is held (on_start_compute) or after settle_builds / settle.
 #pragma once
 
 #include <fstream>

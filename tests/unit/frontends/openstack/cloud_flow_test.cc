@@ -137,9 +137,9 @@ TEST_F(CloudFlowTest, AServerViewHoldsItsPortsNetworksAndFlavor) {
   EXPECT_EQ(ports_of, (std::map<std::string, size_t>{{"viewed", 2}, {"second", 1}}));
 }
 
-// A create holds the PoP's lock while its instance starts (here: blocked in start_compute); reads
-// answer meanwhile from the view the last write published, without the server being created,
-// and see it once the create returns.
+// While a create's instance starts (here: blocked in start_compute), reads answer from the view
+// the last write published: the server being created is there, BUILD, with its port reserved;
+// it is ACTIVE once the create returns.
 TEST_F(CloudFlowTest, ReadsDoNotWaitForACreateInProgress) {
   using namespace std::chrono_literals;
   std::string net = network("data", "10.48.0.0/24");

@@ -76,7 +76,7 @@ TEST_F(CloudServerBuildTest, BuildAtOnceThenActiveWhileReadsAnswer) {
   EXPECT_EQ(s->status, "BUILD");
   EXPECT_EQ(s->task_state, "spawning");
   EXPECT_TRUE(s->instance.empty());
-  held();  // the build thread is inside start_compute, under the PoP's lock
+  held();  // the build thread is inside start_compute, without the PoP's lock
   auto shown = cloud_->server_view(s->id);
   ASSERT_TRUE(shown.ok());
   EXPECT_EQ(shown->server.status, "BUILD");
@@ -172,6 +172,44 @@ TEST_F(CloudServerBuildTest, APortDeletedWhileItsInstanceStartsLeavesTheServer) 
   auto port = cloud_->get_port(active->port_ids[0]);
   ASSERT_TRUE(port.ok());
   EXPECT_EQ(interfaces[0].name, port->binding->interface);
+}
+
+TEST_F(CloudServerBuildTest, AReservedPortKeepsItsOwner) {
+  std::string given = chainlab::testing::port_on(*cloud_, net_, "given");
+  hold_next_start();
+  auto s = start("owner", {{given, "", ""}});
+  ASSERT_TRUE(s.ok());
+  held();
+  PortUpdate steal;
+  steal.device_id = "";
+  EXPECT_EQ(cloud_->update_port(given, steal).error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(start("thief", {{given, "", ""}}).error().code, ErrorCode::kFailedPrecondition);
+  release();
+  cloud_->settle_builds();
+  EXPECT_EQ(cloud_->get_port(given)->device_id, s->id);
+  EXPECT_EQ(cloud_->get_server(s->id)->status, "ACTIVE");
+}
+
+TEST_F(CloudServerBuildTest, AFailedJoinIsErrorWithTheInstanceStoppedAndItsPortsReserved) {
+  ASSERT_TRUE(chainlab::testing::server_on_networks(*cloud_, "first", {net_}).ok());
+  // The second member of the network makes its E-LAN: that step fails.
+  emu_.fail_nth(FakeControl::Op::kCreateElan, 1);
+  emu_.fail_nth(FakeControl::Op::kUpdateElan, 1);
+  auto s = start("second");
+  ASSERT_TRUE(s.ok());
+  cloud_->settle_builds();
+  auto failed = cloud_->get_server(s->id);
+  ASSERT_TRUE(failed.ok());
+  EXPECT_EQ(failed->status, "ERROR");
+  EXPECT_TRUE(failed->instance.empty());
+  EXPECT_EQ(emu_.instances().size(), 1U);  // only the first
+  auto port = cloud_->get_port(failed->port_ids.at(0));
+  ASSERT_TRUE(port.ok());
+  EXPECT_EQ(port->device_id, s->id);
+  EXPECT_FALSE(port->binding.has_value());
+  emu_.clear_failures();
+  ASSERT_TRUE(cloud_->delete_server(s->id).ok());
+  EXPECT_EQ(cloud_->list_ports().size(), 1U);
 }
 
 TEST_F(CloudServerBuildTest, TheSynchronousCreateLeavesNothingWhenItsStartFails) {

@@ -130,6 +130,21 @@ TEST_F(HeatBackgroundTest, ADeleteDuringTheCreateRunsAfterItAndLeavesNothing) {
   EXPECT_TRUE(cloud_->list_ports().empty());
 }
 
+TEST_F(HeatBackgroundTest, AStackRemovedBeforeItsCreateRanIsNeverCreated) {
+  hold_next_start();
+  ASSERT_TRUE(engine_->create(request("first", kTwoServers)).ok());
+  gate_->held.get_future().wait();
+  ASSERT_TRUE(engine_->create(request("queued", kTwoServers)).ok());
+  ASSERT_TRUE(engine_->remove("queued").ok());
+  EXPECT_EQ(engine_->update("queued", request("queued", kTwoServers)).error().code,
+            ErrorCode::kFailedPrecondition);
+  release();
+  engine_->settle();
+  EXPECT_EQ(engine_->get("queued").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(engine_->get("first")->status, "CREATE_COMPLETE");
+  EXPECT_EQ(emu_.instances().size(), 2U);  // the first stack's only
+}
+
 TEST_F(HeatBackgroundTest, AFailingServerMakesTheStackCreateFailedAndRollsBack) {
   emu_.fail_nth(FakeControl::Op::kStartCompute, 2);
   ASSERT_TRUE(engine_->create(request("half", kTwoServers)).ok());
