@@ -3,11 +3,10 @@
 // or ERROR with a fault; deleted while BUILD it never starts and leaves nothing.
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <future>
 #include <memory>
 
 #include "../../fakes/fake_control.h"
+#include "../../fakes/start_gate.h"
 #include "cloud_requests.h"
 #include "frontends/openstack/cloud.h"
 
@@ -27,34 +26,11 @@ class CloudServerBuildTest : public ::testing::Test {
     cloud_ = std::make_unique<Cloud>(emu_, config, nullptr);
     net_ = chainlab::testing::network_with_subnet(*cloud_, "data", "10.9.0.0/24");
   }
-  void TearDown() override {
-    if (gate_ && !gate_->opened) {
-      gate_->open.set_value();  // a failed assertion must not leave the build thread waiting
-    }
-  }
+  void TearDown() override { gate_.reset(); }  // opens it before the Cloud joins its builds
 
-  // The next instance starts only when the test calls release(); held() waits until it is held.
-  struct Gate {
-    std::atomic<bool> used = false;
-    std::promise<void> held;
-    std::promise<void> open;
-    std::shared_future<void> opened_future = open.get_future().share();
-    bool opened = false;
-  };
-  void hold_next_start() {
-    gate_ = std::make_shared<Gate>();
-    emu_.on_start_compute = [gate = gate_] {
-      if (!gate->used.exchange(true)) {
-        gate->held.set_value();
-        gate->opened_future.wait();
-      }
-    };
-  }
-  void held() { gate_->held.get_future().wait(); }
-  void release() {
-    gate_->opened = true;
-    gate_->open.set_value();
-  }
+  void hold_next_start() { gate_ = std::make_unique<chainlab::testing::StartGate>(emu_); }
+  void held() { gate_->wait_held(); }
+  void release() { gate_->release(); }
   Result<Server> start(const std::string& name, std::vector<ServerNic> nics = {}) {
     ServerCreate sc;
     sc.name = name;
@@ -66,7 +42,7 @@ class CloudServerBuildTest : public ::testing::Test {
   FakeControl emu_;
   std::unique_ptr<Cloud> cloud_;
   std::string net_;
-  std::shared_ptr<Gate> gate_;
+  std::unique_ptr<chainlab::testing::StartGate> gate_;
 };
 
 TEST_F(CloudServerBuildTest, BuildAtOnceThenActiveWhileReadsAnswer) {

@@ -3,11 +3,10 @@
 // meanwhile is refused, a delete is queued behind the create and leaves nothing.
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <future>
 #include <memory>
 
 #include "../../fakes/fake_control.h"
+#include "../../fakes/start_gate.h"
 #include "frontends/openstack/cloud.h"
 #include "frontends/openstack/heat_stacks.h"
 
@@ -51,33 +50,11 @@ class HeatBackgroundTest : public ::testing::Test {
     engine_ = std::make_unique<StackEngine>(*cloud_);
   }
   void TearDown() override {
-    if (gate_ && !gate_->opened) {
-      gate_->open.set_value();
-    }
+    gate_.reset();  // opens it before the engine and the Cloud join their jobs
     engine_.reset();
   }
 
-  struct Gate {
-    std::atomic<bool> used = false;
-    std::promise<void> held;
-    std::promise<void> open;
-    std::shared_future<void> opened_future = open.get_future().share();
-    bool opened = false;
-  };
-  // The next instance starts only after release().
-  void hold_next_start() {
-    gate_ = std::make_shared<Gate>();
-    emu_.on_start_compute = [gate = gate_] {
-      if (!gate->used.exchange(true)) {
-        gate->held.set_value();
-        gate->opened_future.wait();
-      }
-    };
-  }
-  void release() {
-    gate_->opened = true;
-    gate_->open.set_value();
-  }
+  void hold_next_start() { gate_ = std::make_unique<chainlab::testing::StartGate>(emu_); }
   StackRequest request(const std::string& name, std::string text) {
     StackRequest r;
     r.name = name;
@@ -88,7 +65,7 @@ class HeatBackgroundTest : public ::testing::Test {
   FakeControl emu_;
   std::unique_ptr<Cloud> cloud_;
   std::unique_ptr<StackEngine> engine_;
-  std::shared_ptr<Gate> gate_;
+  std::unique_ptr<chainlab::testing::StartGate> gate_;
 };
 
 TEST_F(HeatBackgroundTest, CreateAnswersInProgressAndReadsAnswerWhileAServerStarts) {
@@ -96,7 +73,7 @@ TEST_F(HeatBackgroundTest, CreateAnswersInProgressAndReadsAnswerWhileAServerStar
   auto s = engine_->create(request("pair", kTwoServers));
   ASSERT_TRUE(s.ok()) << s.error().message;
   EXPECT_EQ(s->status, "CREATE_IN_PROGRESS");
-  gate_->held.get_future().wait();  // the job is inside server a's start, the engine unlocked
+  gate_->wait_held();  // the job is inside server a's start, the engine unlocked
   auto shown = engine_->get("pair");
   ASSERT_TRUE(shown.ok());
   EXPECT_EQ(shown->status, "CREATE_IN_PROGRESS");
@@ -106,7 +83,7 @@ TEST_F(HeatBackgroundTest, CreateAnswersInProgressAndReadsAnswerWhileAServerStar
   EXPECT_EQ(events->back().status, "CREATE_IN_PROGRESS");
   EXPECT_EQ(engine_->update("pair", request("pair", kTwoServers)).error().code,
             ErrorCode::kFailedPrecondition);
-  release();
+  gate_->release();
   engine_->settle();
   shown = engine_->get("pair");
   ASSERT_TRUE(shown.ok());
@@ -118,10 +95,10 @@ TEST_F(HeatBackgroundTest, CreateAnswersInProgressAndReadsAnswerWhileAServerStar
 TEST_F(HeatBackgroundTest, ADeleteDuringTheCreateRunsAfterItAndLeavesNothing) {
   hold_next_start();
   ASSERT_TRUE(engine_->create(request("gone", kTwoServers)).ok());
-  gate_->held.get_future().wait();
+  gate_->wait_held();
   ASSERT_TRUE(engine_->remove("gone").ok());  // answers at once, queued behind the create
   EXPECT_EQ(engine_->get("gone")->status, "CREATE_IN_PROGRESS");
-  release();
+  gate_->release();
   engine_->settle();
   EXPECT_EQ(engine_->get("gone").error().code, ErrorCode::kNotFound);
   EXPECT_TRUE(emu_.instances().empty());
@@ -133,12 +110,12 @@ TEST_F(HeatBackgroundTest, ADeleteDuringTheCreateRunsAfterItAndLeavesNothing) {
 TEST_F(HeatBackgroundTest, AStackRemovedBeforeItsCreateRanIsNeverCreated) {
   hold_next_start();
   ASSERT_TRUE(engine_->create(request("first", kTwoServers)).ok());
-  gate_->held.get_future().wait();
+  gate_->wait_held();
   ASSERT_TRUE(engine_->create(request("queued", kTwoServers)).ok());
   ASSERT_TRUE(engine_->remove("queued").ok());
   EXPECT_EQ(engine_->update("queued", request("queued", kTwoServers)).error().code,
             ErrorCode::kFailedPrecondition);
-  release();
+  gate_->release();
   engine_->settle();
   EXPECT_EQ(engine_->get("queued").error().code, ErrorCode::kNotFound);
   EXPECT_EQ(engine_->get("first")->status, "CREATE_COMPLETE");
