@@ -67,7 +67,9 @@ void check_rule(const httplib::Request& req) {
   if (!accepted(normal, "normalize_rule", kStyle)) {
     return;
   }
-  openstack::ResolvedRule resolved{openstack::rule_from(*normal), {"10.0.0.1", "fd00::1"}};
+  openstack::SecurityGroupRule stored;
+  static_cast<openstack::SecurityGroupRuleCreate&>(stored) = *normal;
+  openstack::ResolvedRule resolved{stored, {"10.0.0.1", "fd00::1"}};
   std::string text = openstack::security_ruleset({{"eth0", true, {resolved}}});
   check(text.find("    drop\n  }\n}\n") != std::string::npos, "the filter ends in drop");
 }

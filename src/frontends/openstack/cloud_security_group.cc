@@ -39,7 +39,8 @@ SecurityGroup Cloud::new_group_locked(const SecurityGroupCreate& request, bool i
 }
 
 SecurityGroupRule& Cloud::add_rule_locked(SecurityGroup& g, const SecurityGroupRuleCreate& r) {
-  SecurityGroupRule rule = rule_from(r);
+  SecurityGroupRule rule;
+  static_cast<SecurityGroupRuleCreate&>(rule) = r;
   rule.id = new_uuid();
   rule.project_id = g.project_id;
   rule.created_at = rule.updated_at = stamp();

@@ -54,7 +54,7 @@ Status Cloud::build_server(const PendingBuild& build) {
   emulator::ComputeRequest cr = build.compute;
   std::vector<std::string> port_ids;  // of cr.interfaces, in order
   {
-    Writing lock(*this);
+    std::lock_guard lock(mu_);  // reads only: no view to publish
     CL_ASSIGN_OR_RETURN(const Server* s, servers_.get(build.server_id));
     if (s->status != "BUILD") {
       return make_error(ErrorCode::kFailedPrecondition, "Server {} is not building", s->id);

@@ -220,20 +220,6 @@ Result<SecurityGroupRuleCreate> normalize_rule(SecurityGroupRuleCreate rule) {
   return rule;
 }
 
-SecurityGroupRule rule_from(const SecurityGroupRuleCreate& r) {
-  SecurityGroupRule out;
-  out.security_group_id = r.security_group_id;
-  out.direction = r.direction;
-  out.ethertype = r.ethertype;
-  out.protocol = r.protocol;
-  out.port_range_min = r.port_range_min;
-  out.port_range_max = r.port_range_max;
-  out.remote_ip_prefix = r.remote_ip_prefix;
-  out.remote_group_id = r.remote_group_id;
-  out.description = r.description;
-  return out;
-}
-
 bool same_rule(const SecurityGroupRule& a, const SecurityGroupRuleCreate& b) {
   return a.security_group_id == b.security_group_id && a.direction == b.direction &&
          a.ethertype == b.ethertype &&

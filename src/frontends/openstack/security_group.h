@@ -14,10 +14,9 @@
 
 namespace chainlab::openstack {
 
-struct SecurityGroupRule {
-  std::string id;
+// What a rule request gives, and a rule keeps.
+struct SecurityGroupRuleCreate {
   std::string security_group_id;
-  std::string project_id;
   std::string direction;           // "ingress" or "egress"
   std::string ethertype = "IPv4";  // "IPv4" or "IPv6"
   std::string protocol;            // "" = any; a name ("tcp") or a number ("47") as given
@@ -26,6 +25,11 @@ struct SecurityGroupRule {
   std::string remote_ip_prefix;  // "" = any; network form ("10.0.0.0/24")
   std::string remote_group_id;   // "" = none
   std::string description;
+};
+
+struct SecurityGroupRule : SecurityGroupRuleCreate {
+  std::string id;
+  std::string project_id;
   std::string created_at;
   std::string updated_at;
 };
@@ -51,17 +55,6 @@ struct SecurityGroupUpdate {
 };
 
 // A rule as a request gives it (ids of groups are checked by the Cloud).
-struct SecurityGroupRuleCreate {
-  std::string security_group_id;
-  std::string direction;
-  std::string ethertype = "IPv4";
-  std::string protocol;
-  std::optional<int> port_range_min;
-  std::optional<int> port_range_max;
-  std::string remote_ip_prefix;
-  std::string remote_group_id;
-  std::string description;
-};
 
 inline constexpr const char* kDefaultSecurityGroupName = "default";
 
@@ -72,9 +65,6 @@ inline constexpr const char* kDefaultSecurityGroupName = "default";
 // without a protocol), one remote at most, a prefix of the rule's ethertype. The result is the
 // rule as stored: protocol lowercase, prefix in network form.
 Result<SecurityGroupRuleCreate> normalize_rule(SecurityGroupRuleCreate rule);
-
-// The stored rule of a request (no id, project or times yet).
-SecurityGroupRule rule_from(const SecurityGroupRuleCreate& request);
 
 // Whether two rules allow the same traffic (Neutron's SecurityGroupRuleExists).
 bool same_rule(const SecurityGroupRule& a, const SecurityGroupRuleCreate& b);

@@ -98,7 +98,9 @@ TEST(SecurityGroupRuleTest, TheSameRuleIsTheSameWhateverTheProtocolSpelling) {
 ResolvedRule resolved(SecurityGroupRuleCreate r, std::vector<std::string> remote = {}) {
   auto n = normalize_rule(std::move(r));
   EXPECT_TRUE(n.ok());
-  return ResolvedRule{rule_from(n.ok() ? *n : SecurityGroupRuleCreate{}), std::move(remote)};
+  SecurityGroupRule rule;
+  static_cast<SecurityGroupRuleCreate&>(rule) = n.ok() ? *n : SecurityGroupRuleCreate{};
+  return ResolvedRule{rule, std::move(remote)};
 }
 
 TEST(SecurityRulesetTest, EachFilteredInterfaceGetsItsChainsEndingInDrop) {
