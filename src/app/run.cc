@@ -211,6 +211,7 @@ Result<RunningEmulation> start_emulation(const emulator::Topology& topology,
   }
   emulator::EmulationOptions emulation_options;
   emulation_options.engine.path = options.dataplane;
+  emulation_options.engine.workers = options.dataplane_workers;
   emulation_options.state_dir = env.state_dir;
   emulation_options.images = running.images.get();
   running.events = std::make_unique<monitor::EventLog>();

@@ -59,6 +59,7 @@ struct RunningEmulation {
 struct ServeOptions {
   std::string listen = "127.0.0.1";  // address every endpoint listens on
   dataplane::DataplanePath dataplane = dataplane::DataplanePath::kAuto;  // --dataplane
+  uint32_t dataplane_workers = 0;      // --dataplane-workers (0: auto)
   int port = -1;                       // >= 0: overrides the topology's son-emu REST port
   std::string catalogue;               // gatekeeper catalogue dir ("" = the environment's)
   bool reject_unknown_images = false;  // gatekeeper: refuse VDU images not in the image store

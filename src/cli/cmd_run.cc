@@ -17,6 +17,7 @@ struct RunOptions {
   double duration_s = -1;
   std::string monitor_period = "1s";
   std::string dataplane = "auto";
+  std::string dataplane_workers = "auto";
 };
 
 Status apply_options(RunOptions& opt) {
@@ -24,6 +25,8 @@ Status apply_options(RunOptions& opt) {
                       parse_duration(opt.monitor_period, "--monitor-period", 3'600'000'000'000ull));
   opt.serve.monitor_period = std::chrono::milliseconds(ns / 1'000'000);
   CL_ASSIGN_OR_RETURN(opt.serve.dataplane, dataplane::parse_dataplane_path(opt.dataplane));
+  CL_ASSIGN_OR_RETURN(opt.serve.dataplane_workers,
+                      dataplane::parse_worker_count(opt.dataplane_workers));
   return ok_status();
 }
 
@@ -64,6 +67,10 @@ void add_run_command(CLI::App& app, CliContext& ctx) {
                   "auto, kernel (the eBPF fast path; fails where it cannot load) or userspace "
                   "(everything through the switch's thread); auto: $CHAINLAB_DATAPLANE, else the "
                   "kernel path when it loads. The choice is printed at start")
+      ->capture_default_str();
+  cmd->add_option("--dataplane-workers", opt->dataplane_workers,
+                  "Forwarding threads of the userspace path: auto ($CHAINLAB_DATAPLANE_WORKERS, "
+                  "else one per CPU) or 1..64; a port's flows are spread over them")
       ->capture_default_str();
   cmd->add_option("--monitor-period", opt->monitor_period,
                   "How often the monitor samples every counter (100ms..1h; docs/monitoring.md)")

@@ -24,6 +24,7 @@ struct SwitchOptions {
   uint32_t queue = 1000;
   bool patch = false;
   std::string dataplane = "auto";
+  std::string workers = "auto";
   dataplane::EngineOptions engine;
 };
 
@@ -52,6 +53,7 @@ Status install_rules(dataplane::Engine& engine, dataplane::LsiId lsi,
 Result<dataplane::EngineOptions> engine_options(const SwitchOptions& opt) {
   dataplane::EngineOptions options = opt.engine;
   CL_ASSIGN_OR_RETURN(options.path, dataplane::parse_dataplane_path(opt.dataplane));
+  CL_ASSIGN_OR_RETURN(options.workers, dataplane::parse_worker_count(opt.workers));
   if (!opt.patch) {
     options.path = dataplane::DataplanePath::kUserspace;  // learning is the engine's
   } else if (opt.interfaces.size() % 2 != 0) {
@@ -147,6 +149,10 @@ void add_switch_command(CLI::App& app, CliContext& ctx) {
                 "(a chain's hops) instead of learning");
   cmd->add_option("--dataplane", opt->dataplane,
                   "With --patch: auto, kernel or userspace (learning is always userspace)")
+      ->capture_default_str();
+  cmd->add_option("--workers", opt->workers,
+                  "Forwarding threads: auto ($CHAINLAB_DATAPLANE_WORKERS, else one per CPU) or "
+                  "1..64")
       ->capture_default_str();
   cmd->add_option("--poll-us", opt->engine.poll_us,
                   "Keep polling this long after traffic before sleeping (latency vs CPU)")

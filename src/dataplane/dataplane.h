@@ -51,7 +51,15 @@ struct EngineOptions {
   // > 0: the forwarding thread runs SCHED_FIFO at this priority (1..99), so a frame wakes it
   // ahead of ordinary threads (lower latency on a busy machine). 0: normal scheduling.
   int realtime_priority = 0;
+  // Forwarding threads of the userspace path (1..kMaxWorkers). 0: $CHAINLAB_DATAPLANE_WORKERS if
+  // set, else one per online CPU. Each worker has its own socket on every instance port and the
+  // kernel spreads the port's flows over them (a flow and its replies stay with one worker).
+  uint32_t workers = 0;
 };
+
+inline constexpr uint32_t kMaxWorkers = 64;
+// Parses "auto" (0) or 1..kMaxWorkers (the CLI's --dataplane-workers).
+Result<uint32_t> parse_worker_count(std::string_view text);
 
 enum class PortKind { kInstance, kVirtualLink };
 
@@ -74,7 +82,8 @@ struct PortStats {
   PortCountersSnapshot counters;
   LinkParams link;
   EgressStats egress;
-  PortCountersSnapshot kernel;  // the part of `counters` the kernel fast path forwarded
+  PortCountersSnapshot kernel;         // the part of `counters` the kernel fast path forwarded
+  std::vector<uint64_t> rx_by_worker;  // frames each userspace worker received on the port
 };
 
 struct RuleSpec {
@@ -174,6 +183,8 @@ class Engine {
   // floods)" or "userspace (kernel path unavailable: ...)".
   virtual std::string path_description() const = 0;
   virtual bool kernel_path() const = 0;
+  // How many forwarding workers the userspace path runs.
+  virtual size_t workers() const = 0;
 };
 
 // Parses "auto", "kernel" or "userspace" (the CLI's --dataplane).

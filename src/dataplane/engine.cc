@@ -6,7 +6,10 @@
 #include <set>
 #include <unordered_map>
 
+#include <charconv>
 #include <cstdlib>
+
+#include <unistd.h>
 
 #include "dataplane/dataplane.h"
 #include "dataplane/kernel/fastpath.h"
@@ -23,9 +26,28 @@ struct PortModel {
   LsiId peer_lsi = 0;
   PortId peer_port = 0;
   LinkParams link;
-  std::shared_ptr<PortCounters> counters;
-  std::shared_ptr<std::atomic<int>> taps;  // instance ports: shared with the worker's port
+  std::vector<std::shared_ptr<PortCounters>> counters;  // one per worker
+  std::shared_ptr<std::atomic<int>> taps;  // instance ports: shared with the workers' ports
 };
+
+// A port's copies, one per worker (index = worker).
+using PortCopies = std::vector<std::unique_ptr<PortRuntime>>;
+
+std::vector<std::shared_ptr<PortCounters>> counters_of(const PortCopies& copies) {
+  std::vector<std::shared_ptr<PortCounters>> out;
+  for (const auto& port : copies) {
+    out.push_back(port->counters);
+  }
+  return out;
+}
+
+void add_to(EgressStats& sum, const EgressStats& s) {
+  sum.sent_packets += s.sent_packets;
+  sum.sent_bytes += s.sent_bytes;
+  sum.dropped_loss += s.dropped_loss;
+  sum.dropped_queue += s.dropped_queue;
+  sum.queued += s.queued;
+}
 
 // Held by a capture (Engine::tap_port): counts itself on the port while it lives.
 // On the kernel path the port's flag makes the program send through the host end, not past it.
@@ -63,21 +85,22 @@ struct LsiModel {
 
 class EngineImpl final : public Engine {
  public:
-  EngineImpl(EngineOptions options, std::unique_ptr<Worker> worker,
+  EngineImpl(EngineOptions options, std::vector<std::unique_ptr<Worker>> workers,
              std::shared_ptr<kernel::FastPath> fast, std::string path)
       : options_(options),
-        worker_(std::move(worker)),
+        workers_(std::move(workers)),
         fast_(std::move(fast)),
         path_(std::move(path)) {}
   ~EngineImpl() override {
     if (fast_) {
       fast_->detach_all();  // first: no frame is forwarded past a closed socket
     }
-    worker_.reset();
+    workers_.clear();
   }
 
   std::string path_description() const override { return path_; }
   bool kernel_path() const override { return fast_ != nullptr; }
+  size_t workers() const override { return workers_.size(); }
 
   Result<LsiId> create_lsi(const std::string& name) override {
     std::lock_guard lock(mu_);
@@ -88,8 +111,11 @@ class EngineImpl final : public Engine {
       return make_error(ErrorCode::kAlreadyExists, "LSI '{}' already exists", name);
     }
     LsiId id = next_lsi_++;
-    auto runtime = std::make_unique<LsiRuntime>(id, options_);
-    worker_->run([&](Worker& w) { w.add_lsi(std::move(runtime)); });
+    std::vector<std::unique_ptr<LsiRuntime>> copies;
+    for (size_t i = 0; i < workers_.size(); ++i) {
+      copies.push_back(std::make_unique<LsiRuntime>(id, options_));
+    }
+    on_workers([&](Worker& w, size_t i) { w.add_lsi(std::move(copies[i])); });
     lsis_[id].name = name;
     by_name_.emplace(name, id);
     return id;
@@ -106,7 +132,7 @@ class EngineImpl final : public Engine {
       }
     }
     std::vector<UniqueFd> sockets;
-    worker_->run([&](Worker& w) {
+    on_workers([&](Worker& w, size_t) {
       for (auto [peer_lsi, peer_port] : peers) {
         sockets.push_back(w.remove_port(peer_lsi, peer_port));
       }
@@ -156,27 +182,42 @@ class EngineImpl final : public Engine {
       return make_error(ErrorCode::kAlreadyExists, "interface '{}' is already port {} of '{}'",
                         ifname, taken->second.second, lsis_[taken->second.first].name);
     }
-    CL_ASSIGN_OR_RETURN(UniqueFd fd, open_packet_socket(ifname, options_.socket_buffer_bytes));
+    CL_ASSIGN_OR_RETURN(std::vector<UniqueFd> fds,
+                        open_packet_sockets(ifname, options_.socket_buffer_bytes, workers_.size()));
     PortId pid = lsi->next_port;
     if (fast_) {
       // A port the kernel could not take (its slots or maps full) is the engine's alone: the
       // program hands the engine every frame bound for a port it does not know.
-      (void)fast_->add_instance(id, pid, ifname, fd.get());
+      std::vector<int> raw;
+      for (const auto& fd : fds) {
+        raw.push_back(fd.get());
+      }
+      (void)fast_->add_instance(id, pid, ifname, raw);
     }
     lsi->next_port++;
-    auto runtime = std::make_unique<PortRuntime>(pid, PortKind::kInstance, options_.batch,
-                                                 options_.seed + (uint64_t{id} << 32) + pid);
-    runtime->fd = std::move(fd);
-    auto counters = runtime->counters;
-    auto taps = runtime->taps;
-    Status added;
-    worker_->ensure_running();
-    worker_->run([&](Worker& w) { added = w.add_port(id, std::move(runtime)); });
-    if (!added.ok() && fast_) {
-      fast_->remove_port(id, pid);
+    PortCopies copies = make_ports(id, pid, PortKind::kInstance);
+    for (size_t i = 0; i < copies.size(); ++i) {
+      copies[i]->fd = std::move(fds[i]);
     }
-    CL_RETURN_IF_ERROR(added);
-    lsi->ports[pid] = PortModel{name, PortKind::kInstance, ifname, 0, 0, {}, counters, taps};
+    PortModel model{name, PortKind::kInstance, ifname,         0, 0,
+                    {},   counters_of(copies), copies[0]->taps};
+    Status added;
+    for (auto& w : workers_) {
+      w->ensure_running();
+    }
+    on_workers([&](Worker& w, size_t i) {
+      if (Status s = w.add_port(id, std::move(copies[i])); !s.ok() && added.ok()) {
+        added = s;
+      }
+    });
+    if (!added.ok()) {
+      on_workers([&](Worker& w, size_t) { closer_.close_later(w.remove_port(id, pid)); });
+      if (fast_) {
+        fast_->remove_port(id, pid);
+      }
+      return added.error();
+    }
+    lsi->ports[pid] = std::move(model);
     by_ifname_.emplace(ifname, std::make_pair(id, pid));
     return pid;
   }
@@ -186,7 +227,7 @@ class EngineImpl final : public Engine {
     CL_ASSIGN_OR_RETURN(LsiModel * lsi, find(id));
     CL_ASSIGN_OR_RETURN(PortModel * found, port_in(*lsi, pid));
     PortModel port = *found;
-    worker_->run([&](Worker& w) {
+    on_workers([&](Worker& w, size_t) {
       // Closed after the worker let go of it, off this path (the close blocks ~20 ms).
       closer_.close_later(w.remove_port(id, pid));
       if (port.kind == PortKind::kVirtualLink) {
@@ -212,33 +253,33 @@ class EngineImpl final : public Engine {
                         count);
     }
     std::vector<VirtualLink> links;
-    std::vector<std::pair<std::unique_ptr<PortRuntime>, std::unique_ptr<PortRuntime>>> ends;
+    std::vector<std::pair<PortCopies, PortCopies>> ends;
     for (int i = 0; i < count; ++i) {
       VirtualLink link{a, la->next_port++, b, lb->next_port++};
-      auto ea = std::make_unique<PortRuntime>(link.a_port, PortKind::kVirtualLink, options_.batch,
-                                              options_.seed + (uint64_t{a} << 32) + link.a_port);
-      auto eb = std::make_unique<PortRuntime>(link.b_port, PortKind::kVirtualLink, options_.batch,
-                                              options_.seed + (uint64_t{b} << 32) + link.b_port);
-      ea->peer = eb.get();
-      eb->peer = ea.get();
+      PortCopies ea = make_ports(a, link.a_port, PortKind::kVirtualLink);
+      PortCopies eb = make_ports(b, link.b_port, PortKind::kVirtualLink);
+      for (size_t w = 0; w < ea.size(); ++w) {  // each worker links its own copies
+        ea[w]->peer = eb[w].get();
+        eb[w]->peer = ea[w].get();
+      }
       std::string name = fmt::format("{}-{}", la->name, lb->name);
       la->ports[link.a_port] =
-          PortModel{name, PortKind::kVirtualLink, "", b, link.b_port, {}, ea->counters, nullptr};
+          PortModel{name, PortKind::kVirtualLink, "", b, link.b_port, {}, counters_of(ea), nullptr};
       lb->ports[link.b_port] = PortModel{fmt::format("{}-{}", lb->name, la->name),
                                          PortKind::kVirtualLink,
                                          "",
                                          a,
                                          link.a_port,
                                          {},
-                                         eb->counters,
+                                         counters_of(eb),
                                          nullptr};
       ends.emplace_back(std::move(ea), std::move(eb));
       links.push_back(link);
     }
-    worker_->run([&](Worker& w) {
+    on_workers([&](Worker& w, size_t i) {
       for (auto& [ea, eb] : ends) {
-        (void)w.add_port(a, std::move(ea));
-        (void)w.add_port(b, std::move(eb));
+        (void)w.add_port(a, std::move(ea[i]));
+        (void)w.add_port(b, std::move(eb[i]));
       }
     });
     for (const auto& link : links) {
@@ -276,6 +317,7 @@ class EngineImpl final : public Engine {
     rule->priority = spec.priority;
     rule->match = spec.match;
     rule->actions = spec.actions;
+    rule->counters = std::make_shared<RuleCounters>(workers_.size());
     auto rules = lsi->rules;
     rules.push_back(rule);
     install(id, *lsi, std::move(rules));
@@ -313,8 +355,7 @@ class EngineImpl final : public Engine {
     for (const auto& r : ordered.rules()) {
       kernel::Counters k = fast_ ? fast_->rule_counters(id, r->id) : kernel::Counters{};
       out.push_back({r->id, r->cookie, r->priority, r->match, r->actions,
-                     r->counters->packets.load(std::memory_order_relaxed) + k.packets,
-                     r->counters->bytes.load(std::memory_order_relaxed) + k.bytes});
+                     r->counters->packets() + k.packets, r->counters->bytes() + k.bytes});
     }
     return out;
   }
@@ -361,8 +402,12 @@ class EngineImpl final : public Engine {
                  counters(id, pid, m),
                  m.link,
                  {},
-                 kernel_counters(id, pid)};
-    on_worker_port(id, pid, [&](auto& port) { st.egress = port.egress.stats(); });
+                 kernel_counters(id, pid),
+                 {}};
+    on_worker_port(id, pid, [&](auto& port) { add_to(st.egress, port.egress.stats()); });
+    for (const auto& per_worker : m.counters) {
+      st.rx_by_worker.push_back(per_worker->rx_packets.load(std::memory_order_relaxed));
+    }
     return st;
   }
 
@@ -406,15 +451,35 @@ class EngineImpl final : public Engine {
     }
     return &it->second;
   }
-  // Runs fn(the worker's runtime port) on the worker thread, when the port is there.
+  // Runs fn(worker, its index) on every worker in turn, each between two of its batches.
+  template <class Fn>
+  void on_workers(Fn&& fn) const {
+    for (size_t i = 0; i < workers_.size(); ++i) {
+      workers_[i]->run([&](Worker& w) { fn(w, i); });
+    }
+  }
+  // Runs fn(a worker's copy of the port) on each worker's thread, where the port is there.
   template <class Fn>
   void on_worker_port(LsiId id, PortId pid, Fn&& fn) const {
-    worker_->run([&](Worker& w) {
+    on_workers([&](Worker& w, size_t) {
       LsiRuntime* l = w.lsi(id);
       if (l != nullptr && l->ports.count(pid) != 0) {
         fn(*l->ports.at(pid));
       }
     });
+  }
+  // A new port's copies, one per worker: they share the port's rate-limited wire and captures;
+  // worker 0's link-emulation seed is the single-worker engine's.
+  PortCopies make_ports(LsiId lsi, PortId pid, PortKind kind) const {
+    auto wire = std::make_shared<Wire>();
+    auto taps = std::make_shared<std::atomic<int>>(0);
+    PortCopies copies;
+    for (size_t i = 0; i < workers_.size(); ++i) {
+      uint64_t seed = options_.seed + (uint64_t{lsi} << 32) + pid + (uint64_t{i} << 56);
+      copies.push_back(std::make_unique<PortRuntime>(pid, kind, options_.batch, seed, wire));
+      copies.back()->taps = taps;
+    }
+    return copies;
   }
 
   // One of an LSI's numbered tables of specs (segments, groups): kept in the model and, swapped
@@ -437,8 +502,8 @@ class EngineImpl final : public Engine {
     CL_ASSIGN_OR_RETURN(LsiModel * lsi, find(id));
     CL_RETURN_IF_ERROR(table.validate(*lsi, spec));
     uint32_t key = (lsi->*table.next)++;
-    Spec swapped = spec;
-    worker_->run([&](Worker& w) { (w.*table.set)(id, key, swapped); });
+    std::vector<Spec> swapped(workers_.size(), spec);
+    on_workers([&](Worker& w, size_t i) { (w.*table.set)(id, key, swapped[i]); });
     (lsi->*table.entries)[key] = spec;
     mirror(id, key, &spec);
     return key;
@@ -453,8 +518,8 @@ class EngineImpl final : public Engine {
       return make_error(ErrorCode::kNotFound, "LSI '{}' has no {} {}", lsi->name, table.what, key);
     }
     CL_RETURN_IF_ERROR(table.validate(*lsi, spec));
-    Spec swapped = spec;
-    worker_->run([&](Worker& w) { (w.*table.set)(id, key, swapped); });
+    std::vector<Spec> swapped(workers_.size(), spec);
+    on_workers([&](Worker& w, size_t i) { (w.*table.set)(id, key, swapped[i]); });
     it->second = spec;
     mirror(id, key, &spec);
     return ok_status();
@@ -467,7 +532,7 @@ class EngineImpl final : public Engine {
     if ((lsi->*table.entries).erase(key) == 0) {
       return make_error(ErrorCode::kNotFound, "LSI '{}' has no {} {}", lsi->name, table.what, key);
     }
-    worker_->run([&](Worker& w) { (w.*table.remove)(id, key); });
+    on_workers([&](Worker& w, size_t) { (w.*table.remove)(id, key); });
     mirror(id, key, static_cast<const Spec*>(nullptr));
     return ok_status();
   }
@@ -545,7 +610,16 @@ class EngineImpl final : public Engine {
   }
   // The engine's counters plus the kernel's.
   PortCountersSnapshot counters(LsiId id, PortId pid, const PortModel& m) const {
-    PortCountersSnapshot c = m.counters->snapshot();
+    PortCountersSnapshot c;
+    for (const auto& per_worker : m.counters) {
+      PortCountersSnapshot w = per_worker->snapshot();
+      c.rx_packets += w.rx_packets;
+      c.rx_bytes += w.rx_bytes;
+      c.rx_dropped += w.rx_dropped;
+      c.tx_packets += w.tx_packets;
+      c.tx_bytes += w.tx_bytes;
+      c.tx_dropped += w.tx_dropped;
+    }
     PortCountersSnapshot k = kernel_counters(id, pid);
     c.rx_packets += k.rx_packets;
     c.rx_bytes += k.rx_bytes;
@@ -582,8 +656,8 @@ class EngineImpl final : public Engine {
   // Builds the new table here and swaps it in on the worker; the old one is freed here too.
   void install(LsiId id, LsiModel& lsi, std::vector<std::shared_ptr<const Rule>> rules) {
     auto table = std::make_shared<const FlowTable>(rules, ++generation_);
-    std::shared_ptr<const FlowTable> old;
-    worker_->run([&](Worker& w) { old = w.swap_table(id, std::move(table)); });
+    std::vector<std::shared_ptr<const FlowTable>> old(workers_.size());
+    on_workers([&](Worker& w, size_t i) { old[i] = w.swap_table(id, table); });
     lsi.rules = std::move(rules);
     if (fast_) {
       (void)fast_->set_rules(id, lsi.rules);
@@ -592,7 +666,7 @@ class EngineImpl final : public Engine {
 
   EngineOptions options_;
   SocketCloser closer_;  // outlives the worker: its sockets are queued here
-  std::unique_ptr<Worker> worker_;
+  std::vector<std::unique_ptr<Worker>> workers_;
   std::shared_ptr<kernel::FastPath> fast_;  // null: everything in userspace
   std::string path_;
   mutable std::mutex mu_;
@@ -652,14 +726,51 @@ Result<std::shared_ptr<kernel::FastPath>> choose_path(DataplanePath wanted, std:
   return std::shared_ptr<kernel::FastPath>(std::move(fast).value());
 }
 
+// How many forwarding workers: `asked`, else $CHAINLAB_DATAPLANE_WORKERS, else one per CPU.
+Result<size_t> worker_count(uint32_t asked) {
+  if (asked == 0) {
+    if (const char* env = std::getenv("CHAINLAB_DATAPLANE_WORKERS"); env != nullptr && *env) {
+      CL_ASSIGN_OR_RETURN(asked, parse_worker_count(env));
+    }
+  }
+  if (asked > kMaxWorkers) {
+    return make_error(ErrorCode::kInvalidArgument, "data plane workers: {} (at most {})", asked,
+                      kMaxWorkers);
+  }
+  if (asked == 0) {
+    long cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
+    asked = static_cast<uint32_t>(std::clamp<long>(cpus, 1, kMaxWorkers));
+  }
+  return size_t{asked};
+}
+
 }  // namespace
+
+Result<uint32_t> parse_worker_count(std::string_view text) {
+  if (text == "auto") {
+    return 0u;
+  }
+  uint32_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size() || n == 0 || n > kMaxWorkers) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "data plane workers '{}': expected auto or 1..{}", text, kMaxWorkers);
+  }
+  return n;
+}
 
 Result<std::unique_ptr<Engine>> Engine::start(const EngineOptions& options) {
   std::string path;
   CL_ASSIGN_OR_RETURN(std::shared_ptr<kernel::FastPath> fast, choose_path(options.path, path));
-  CL_ASSIGN_OR_RETURN(std::unique_ptr<Worker> worker, Worker::start(options));
+  CL_ASSIGN_OR_RETURN(size_t count, worker_count(options.workers));
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (size_t i = 0; i < count; ++i) {
+    CL_ASSIGN_OR_RETURN(std::unique_ptr<Worker> worker, Worker::start(options, i));
+    workers.push_back(std::move(worker));
+  }
+  path += count == 1 ? "; 1 userspace worker" : fmt::format("; {} userspace workers", count);
   return std::unique_ptr<Engine>(
-      new EngineImpl(options, std::move(worker), std::move(fast), std::move(path)));
+      new EngineImpl(options, std::move(workers), std::move(fast), std::move(path)));
 }
 
 }  // namespace chainlab::dataplane

@@ -85,14 +85,34 @@ struct Action {
   friend bool operator==(const Action&, const Action&) = default;
 };
 
-// Counters written by the one worker that forwards the LSI's packets, read by the control plane.
-struct RuleCounters {
-  std::atomic<uint64_t> packets{0};
-  std::atomic<uint64_t> bytes{0};
-  void add(uint64_t bytes_count) {
-    packets.store(packets.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-    bytes.store(bytes.load(std::memory_order_relaxed) + bytes_count, std::memory_order_relaxed);
+// Counters of a rule: one slot per forwarding worker (each written by its worker only, on its own
+// cache line), summed when read by the control plane.
+class RuleCounters {
+ public:
+  explicit RuleCounters(size_t workers = 1)
+      : slots_(std::make_unique<Slot[]>(workers)), count_(workers) {}
+  void add(size_t worker, uint64_t bytes_count) {
+    Slot& s = slots_[worker];
+    s.packets.store(s.packets.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    s.bytes.store(s.bytes.load(std::memory_order_relaxed) + bytes_count, std::memory_order_relaxed);
   }
+  uint64_t packets() const { return sum(&Slot::packets); }
+  uint64_t bytes() const { return sum(&Slot::bytes); }
+
+ private:
+  struct alignas(64) Slot {
+    std::atomic<uint64_t> packets{0};
+    std::atomic<uint64_t> bytes{0};
+  };
+  uint64_t sum(std::atomic<uint64_t> Slot::*field) const {
+    uint64_t total = 0;
+    for (size_t i = 0; i < count_; ++i) {
+      total += (slots_[i].*field).load(std::memory_order_relaxed);
+    }
+    return total;
+  }
+  std::unique_ptr<Slot[]> slots_;
+  size_t count_;
 };
 
 struct Rule {

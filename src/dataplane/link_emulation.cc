@@ -83,22 +83,50 @@ double Rng::uniform01() {
   return static_cast<double>(next() >> 11) * 0x1.0p-53;
 }
 
-EgressQueue::EgressQueue(LinkParams params, uint64_t seed) : params_(params), rng_(seed) {
-  assert(params_.validate().ok());
-  if (params_.rate_bps > 0) {
-    resize_backlog(params_.queue_limit_packets);
+void Wire::configure(uint64_t rate_bps, uint32_t queue_limit) {
+  std::lock_guard lock(mu_);
+  if (rate_bps != rate_bps_) {
+    busy_remainder_ = 0;  // counted in units of the old rate
   }
+  rate_bps_ = rate_bps;
+  queue_limit_ = queue_limit;
+  if (rate_bps_ > 0) {
+    resize_backlog(queue_limit);
+  }
+}
+
+std::optional<uint64_t> Wire::transmit(uint64_t wire_bytes, uint64_t now_ns) {
+  std::lock_guard lock(mu_);
+  if (rate_bps_ == 0 || backlog_at(now_ns) >= queue_limit_) {
+    return std::nullopt;
+  }
+  uint64_t tx_start_ns = busy_until_ns_;
+  if (busy_until_ns_ <= now_ns) {  // the wire is idle
+    tx_start_ns = now_ns;
+    busy_remainder_ = 0;
+  }
+  // wire * 8 * 1e9 / rate ns, carrying the remainder to the next packet.
+  Uint128 numerator = Uint128{wire_bytes} * 8 * kNsPerSecond + busy_remainder_;
+  Uint128 duration = numerator / rate_bps_;
+  busy_remainder_ = static_cast<uint64_t>(numerator % rate_bps_);
+  busy_until_ns_ = saturating_add(
+      tx_start_ns, static_cast<uint64_t>(std::min<Uint128>(duration, kMaxDurationNs)));
+  if (tx_start_ns > now_ns) {
+    push_backlog(tx_start_ns);
+  }
+  return busy_until_ns_;
+}
+
+EgressQueue::EgressQueue(LinkParams params, uint64_t seed, std::shared_ptr<Wire> wire)
+    : params_(params), rng_(seed), wire_(wire ? std::move(wire) : std::make_shared<Wire>()) {
+  assert(params_.validate().ok());
+  wire_->configure(params_.rate_bps, params_.queue_limit_packets);
 }
 
 void EgressQueue::set_params(const LinkParams& params) {
   assert(params.validate().ok());
-  if (params.rate_bps != params_.rate_bps) {
-    busy_remainder_ = 0;  // counted in units of the old rate
-  }
   params_ = params;
-  if (params_.rate_bps > 0) {
-    resize_backlog(params_.queue_limit_packets);
-  }
+  wire_->configure(params_.rate_bps, params_.queue_limit_packets);
 }
 
 EgressQueue::Verdict EgressQueue::offer(Packet* p, uint64_t now_ns) {
@@ -114,26 +142,12 @@ EgressQueue::Verdict EgressQueue::offer(Packet* p, uint64_t now_ns) {
   uint64_t wire = wire_bytes(*p);
   uint64_t base_ns = now_ns;
   if (params_.rate_bps > 0) {
-    if (backlog_at(now_ns) >= params_.queue_limit_packets) {
+    std::optional<uint64_t> tx_end_ns = wire_->transmit(wire, now_ns);
+    if (!tx_end_ns) {
       ++stats_.dropped_queue;
       return Verdict::kDropped;
     }
-    uint64_t tx_start_ns = busy_until_ns_;
-    if (busy_until_ns_ <= now_ns) {  // the wire is idle
-      tx_start_ns = now_ns;
-      busy_remainder_ = 0;
-    }
-    // wire * 8 * 1e9 / rate ns, carrying the remainder to the next packet.
-    Uint128 numerator = Uint128{wire} * 8 * kNsPerSecond + busy_remainder_;
-    Uint128 duration = numerator / params_.rate_bps;
-    busy_remainder_ = static_cast<uint64_t>(numerator % params_.rate_bps);
-    uint64_t tx_end_ns = saturating_add(
-        tx_start_ns, static_cast<uint64_t>(std::min<Uint128>(duration, kMaxDurationNs)));
-    busy_until_ns_ = tx_end_ns;
-    if (tx_start_ns > now_ns) {
-      push_backlog(tx_start_ns);
-    }
-    base_ns = tx_end_ns;
+    base_ns = *tx_end_ns;
   }
   uint64_t offset_ns = params_.delay_ns;
   if (params_.jitter_ns > 0) {
@@ -183,7 +197,7 @@ void EgressQueue::enqueue(Packet* p) {
   ++stats_.queued;
 }
 
-void EgressQueue::resize_backlog(uint32_t capacity) {
+void Wire::resize_backlog(uint32_t capacity) {
   if (capacity == backlog_capacity_) {
     return;
   }
@@ -203,7 +217,7 @@ void EgressQueue::resize_backlog(uint32_t capacity) {
   backlog_count_ = keep;
 }
 
-uint32_t EgressQueue::backlog_at(uint64_t now_ns) {
+uint32_t Wire::backlog_at(uint64_t now_ns) {
   while (backlog_count_ > 0 && backlog_[backlog_head_] <= now_ns) {
     if (++backlog_head_ == backlog_capacity_) {
       backlog_head_ = 0;
@@ -213,7 +227,7 @@ uint32_t EgressQueue::backlog_at(uint64_t now_ns) {
   return backlog_count_;
 }
 
-void EgressQueue::push_backlog(uint64_t tx_start_ns) {
+void Wire::push_backlog(uint64_t tx_start_ns) {
   assert(backlog_count_ < backlog_capacity_);
   uint32_t index = backlog_head_ + backlog_count_;
   if (index >= backlog_capacity_) {

@@ -13,6 +13,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <optional>
 
 #include "common/result.h"
 #include "dataplane/packet.h"
@@ -55,9 +57,44 @@ struct EgressStats {
   uint32_t queued = 0;         // packets held now
 };
 
+// The rate-limited wire of one egress: when it is free again, and the start times of accepted
+// transmissions that have not started yet (the backlog). Every worker's queue on a port shares the
+// port's wire, so the rate and the queue limit hold for the port, not per worker; a mutex guards it
+// (taken once per frame offered to a rate-limited link).
+class Wire {
+ public:
+  // Rate and backlog limit from now on. Idempotent: each worker's queue applies the same params.
+  // Allocates (the backlog ring), so call it off the packet path.
+  void configure(uint64_t rate_bps, uint32_t queue_limit);
+  // Puts `wire_bytes` on the wire at `now_ns` (rate > 0): when the transmission ends, or nullopt
+  // when `queue_limit` accepted transmissions have not started by `now_ns` (tail drop).
+  std::optional<uint64_t> transmit(uint64_t wire_bytes, uint64_t now_ns);
+
+ private:
+  std::mutex mu_;
+  uint64_t rate_bps_ = 0;
+  uint32_t queue_limit_ = 0;
+  uint64_t busy_until_ns_ = 0;  // when the wire is free again
+  // Fraction of a nanosecond past busy_until_ns_, in units of 1/rate_bps ns, so that back-to-back
+  // transmissions accumulate no rounding error.
+  uint64_t busy_remainder_ = 0;
+  // Transmission start times of accepted packets that may not have started yet (the backlog), in
+  // offer order (so non-decreasing): a ring of queue_limit entries.
+  std::unique_ptr<uint64_t[]> backlog_;
+  uint32_t backlog_capacity_ = 0;
+  uint32_t backlog_head_ = 0;
+  uint32_t backlog_count_ = 0;
+
+  void resize_backlog(uint32_t capacity);
+  // Forgets backlog entries that started by `now_ns`; returns how many remain.
+  uint32_t backlog_at(uint64_t now_ns);
+  void push_backlog(uint64_t tx_start_ns);
+};
+
 class EgressQueue {
  public:
-  EgressQueue(LinkParams params, uint64_t seed);
+  // `wire`: shared with the port's other queues (one per worker); null: a wire of its own.
+  EgressQueue(LinkParams params, uint64_t seed, std::shared_ptr<Wire> wire = nullptr);
 
   // Applies to packets offered from now on; queued packets keep their release times. `params`
   // must be valid. Allocates (the backlog ring), so call it off the packet path.
@@ -82,25 +119,12 @@ class EgressQueue {
  private:
   LinkParams params_;
   Rng rng_;
-  uint64_t busy_until_ns_ = 0;    // when the wire is free again
+  std::shared_ptr<Wire> wire_;
   uint64_t last_release_ns_ = 0;  // keeps release times monotonic
   Packet* head_ = nullptr;
   Packet* tail_ = nullptr;
   EgressStats stats_;
-  // Fraction of a nanosecond past busy_until_ns_, in units of 1/rate_bps ns, so that back-to-back
-  // transmissions accumulate no rounding error.
-  uint64_t busy_remainder_ = 0;
-  // Transmission start times of accepted packets that may not have started yet (the backlog), in
-  // offer order (so non-decreasing): a ring of queue_limit_packets entries.
-  std::unique_ptr<uint64_t[]> backlog_;
-  uint32_t backlog_capacity_ = 0;
-  uint32_t backlog_head_ = 0;
-  uint32_t backlog_count_ = 0;
 
-  void resize_backlog(uint32_t capacity);
-  // Forgets backlog entries that started by `now_ns`; returns how many remain.
-  uint32_t backlog_at(uint64_t now_ns);
-  void push_backlog(uint64_t tx_start_ns);
   void enqueue(Packet* p);
 };
 

@@ -51,6 +51,36 @@ Result<UniqueFd> open_packet_socket(const std::string& ifname, int buffer_bytes)
   return fd;
 }
 
+Result<std::vector<UniqueFd>> open_packet_sockets(const std::string& ifname, int buffer_bytes,
+                                                  size_t count) {
+  std::vector<UniqueFd> fds;
+  for (size_t i = 0; i < count; ++i) {
+    CL_ASSIGN_OR_RETURN(UniqueFd fd, open_packet_socket(ifname, buffer_bytes));
+    fds.push_back(std::move(fd));
+  }
+  if (count < 2) {
+    return fds;
+  }
+  // The first socket makes the group with an id unused in this network namespace; the others
+  // join it by that id, in worker order.
+  int arg = (PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_UNIQUEID) << 16;
+  if (::setsockopt(fds[0].get(), SOL_PACKET, PACKET_FANOUT, &arg, sizeof arg) != 0) {
+    return errno_error(errno, fmt::format("PACKET_FANOUT on {}", ifname));
+  }
+  int group = 0;
+  socklen_t len = sizeof group;
+  if (::getsockopt(fds[0].get(), SOL_PACKET, PACKET_FANOUT, &group, &len) != 0) {
+    return errno_error(errno, fmt::format("PACKET_FANOUT id on {}", ifname));
+  }
+  arg = (group & 0xffff) | (PACKET_FANOUT_HASH << 16);
+  for (size_t i = 1; i < count; ++i) {
+    if (::setsockopt(fds[i].get(), SOL_PACKET, PACKET_FANOUT, &arg, sizeof arg) != 0) {
+      return errno_error(errno, fmt::format("join PACKET_FANOUT group on {}", ifname));
+    }
+  }
+  return fds;
+}
+
 void close_sockets(std::vector<UniqueFd> fds) {
   constexpr size_t kThreads = 16;
   if (fds.size() <= 1) {

@@ -22,6 +22,12 @@ namespace chainlab::dataplane {
 // the host stack does not talk on a switch port.
 Result<UniqueFd> open_packet_socket(const std::string& ifname, int buffer_bytes);
 
+// Opens `count` such sockets on `ifname`, one per worker. With more than one they form a
+// PACKET_FANOUT group (hash mode, an id the kernel picks): the kernel hands each frame to one of
+// them by its flow's symmetric hash, so a flow and its replies stay with one worker, in order.
+Result<std::vector<UniqueFd>> open_packet_sockets(const std::string& ifname, int buffer_bytes,
+                                                  size_t count);
+
 // Closes packet sockets from several threads at once: each close waits for an RCU grace period
 // in the kernel (~20 ms here), and concurrent closes share them. Never call on the worker thread.
 void close_sockets(std::vector<UniqueFd> fds);

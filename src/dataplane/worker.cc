@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <string>
 
 namespace chainlab::dataplane {
 namespace {
@@ -38,8 +39,12 @@ PortCountersSnapshot PortCounters::snapshot() const {
   return {r(rx_packets), r(rx_bytes), r(rx_dropped), r(tx_packets), r(tx_bytes), r(tx_dropped)};
 }
 
-PortRuntime::PortRuntime(PortId port_id, PortKind port_kind, uint32_t batch, uint64_t seed)
-    : id(port_id), kind(port_kind), egress(LinkParams{}, seed), tx(batch, nullptr) {}
+PortRuntime::PortRuntime(PortId port_id, PortKind port_kind, uint32_t batch, uint64_t seed,
+                         std::shared_ptr<Wire> wire)
+    : id(port_id),
+      kind(port_kind),
+      egress(LinkParams{}, seed, std::move(wire)),
+      tx(batch, nullptr) {}
 
 LsiRuntime::LsiRuntime(LsiId lsi_id, const EngineOptions& options)
     : id(lsi_id),
@@ -53,14 +58,15 @@ void LsiRuntime::index(PortId pid, PortRuntime* port) {
   by_id[pid] = port;
 }
 
-Worker::Worker(const EngineOptions& options) : options_(options), io_(options.batch) {}
+Worker::Worker(const EngineOptions& options, size_t index)
+    : options_(options), index_(index), io_(options.batch) {}
 
-Result<std::unique_ptr<Worker>> Worker::start(const EngineOptions& options) {
+Result<std::unique_ptr<Worker>> Worker::start(const EngineOptions& options, size_t index) {
   if (options.batch == 0 || options.batch > 1024 || options.pool_packets < 2 * options.batch) {
     return make_error(ErrorCode::kInvalidArgument,
                       "engine: batch must be 1..1024 and the pool at least two batches");
   }
-  auto w = std::unique_ptr<Worker>(new Worker(options));
+  auto w = std::unique_ptr<Worker>(new Worker(options, index));
   w->pool_ = PacketPool::create(options.pool_packets);
   if (!w->pool_) {
     return make_error(ErrorCode::kResourceExhausted, "engine: cannot map {} packet buffers",
@@ -152,6 +158,9 @@ void Worker::run_commands() {
 }
 
 void Worker::loop() {
+  // "cl-fwd0", "cl-fwd1", ...: what top -H and /proc/PID/task/*/comm show.
+  std::string name = "cl-fwd" + std::to_string(index_);
+  (void)pthread_setname_np(pthread_self(), name.c_str());
   if (options_.realtime_priority > 0) {
     sched_param param{};
     param.sched_priority = std::min(options_.realtime_priority, 99);
@@ -457,7 +466,7 @@ void Worker::process(PortRuntime& in, Packet* p) {
     drop(p);  // table miss: no rule, no connectivity (chains and E-LANs install rules)
     return;
   }
-  rule->counters->add(p->len);
+  rule->counters->add(index_, p->len);
   execute(in, key, *rule, p);
 }
 

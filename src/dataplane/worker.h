@@ -1,7 +1,10 @@
-// The forwarding thread (internal to the data plane). It owns every runtime structure — LSIs,
-// ports, MAC tables, exact-match caches, egress queues, the packet pool — and is the only thread
-// that touches them. The control plane changes them by posting commands (`Worker::run`), executed
-// between two batches; so the packet path needs no locks and rules swap atomically as a whole.
+// A forwarding thread (internal to the data plane). It owns its runtime structures — its copy of
+// the LSIs, its socket on every port, MAC tables, exact-match caches, egress queues, its packet
+// pool — and is the only thread that touches them. The control plane changes them by posting
+// commands (`Worker::run`), executed between two batches; so the packet path needs no locks and
+// rules swap atomically as a whole. With several workers, each has a copy of every LSI and port and
+// the kernel spreads a port's flows over the workers' sockets (PACKET_FANOUT); what must stay one
+// per port is shared: its counters' sum, its captures, its rate-limited wire (link_emulation.h).
 #pragma once
 
 #include <atomic>
@@ -41,7 +44,9 @@ struct PortCounters {
 struct LsiRuntime;
 
 struct PortRuntime {
-  PortRuntime(PortId port_id, PortKind port_kind, uint32_t batch, uint64_t seed);
+  // `wire`: the port's rate-limited wire, shared by every worker's copy of the port.
+  PortRuntime(PortId port_id, PortKind port_kind, uint32_t batch, uint64_t seed,
+              std::shared_ptr<Wire> wire = nullptr);
 
   PortId id;
   PortKind kind;
@@ -79,7 +84,8 @@ struct LsiRuntime {
 
 class Worker {
  public:
-  static Result<std::unique_ptr<Worker>> start(const EngineOptions& options);
+  // `index`: this worker's number (0..workers-1), its slot in rule counters.
+  static Result<std::unique_ptr<Worker>> start(const EngineOptions& options, size_t index = 0);
   ~Worker();
 
   // Runs `fn` on the worker thread between two batches and waits for it (in place while the
@@ -111,7 +117,7 @@ class Worker {
   const EngineOptions& options() const { return options_; }
 
  private:
-  explicit Worker(const EngineOptions& options);
+  Worker(const EngineOptions& options, size_t index);
   void loop();
   void run_commands();
   void on_readable(PortRuntime& port);
@@ -130,6 +136,7 @@ class Worker {
   void drop(Packet* p) { pool_->free(p); }
 
   EngineOptions options_;
+  size_t index_;
   std::unique_ptr<PacketPool> pool_;
   BatchIo io_;
   UniqueFd epoll_;

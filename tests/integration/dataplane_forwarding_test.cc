@@ -270,6 +270,7 @@ TEST_F(DataplaneTest, RealtimeForwardingThreadForwards) {
   int before = fifo_threads();
   dataplane::EngineOptions options;
   options.realtime_priority = 10;
+  options.workers = 2;
   auto engine = dataplane::Engine::start(options);
   ASSERT_TRUE(engine.ok()) << engine.error().message;
   engine_ = std::move(engine).value();
@@ -278,7 +279,7 @@ TEST_F(DataplaneTest, RealtimeForwardingThreadForwards) {
   host("h2", "10.1.0.2/24", sw);
   rule(sw, normal_rule());
   EXPECT_TRUE(ping("h1", "10.1.0.2", 3));
-  EXPECT_EQ(fifo_threads(), before + 1) << "the forwarding thread runs SCHED_FIFO";
+  EXPECT_EQ(fifo_threads(), before + 2) << "both forwarding threads run SCHED_FIFO";
 }
 
 }  // namespace

@@ -214,6 +214,16 @@ TEST(DataplaneCli, BadPathsAndOddPatchesAreRefused) {
                          " switch --patch no-such-a no-such-b");
   EXPECT_EQ(env.status, 1);
   EXPECT_NE(env.output.find("data plane 'fast'"), std::string::npos) << env.output;
+  for (const char* workers : {"0", "65", "-1", "2x", "99999999999"}) {
+    auto bad = run_command(std::string(CHAINLAB_BINARY) + " run --dataplane-workers " + workers +
+                           " --duration 1");
+    EXPECT_EQ(bad.status, 1) << workers;
+    EXPECT_NE(bad.output.find("expected auto or 1..64"), std::string::npos) << bad.output;
+  }
+  auto env_workers = run_command("CHAINLAB_DATAPLANE_WORKERS=many " + std::string(CHAINLAB_BINARY) +
+                                 " switch --patch no-a no-b");
+  EXPECT_EQ(env_workers.status, 1);
+  EXPECT_NE(env_workers.output.find("workers 'many'"), std::string::npos) << env_workers.output;
 }
 
 }  // namespace

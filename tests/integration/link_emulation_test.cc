@@ -152,6 +152,33 @@ TEST_F(LinkEmulationTest, RateLimitsTcpThroughput) {
   EXPECT_NEAR(bps, goodput, 0.05 * goodput);
 }
 
+// With several workers, a port's flows spread over them and each worker's copy of the port queues
+// its own frames; the rate still holds for the port: the copies share one wire.
+TEST_F(LinkEmulationTest, RateHoldsForFlowsSpreadOverWorkers) {
+  if (engine_->workers() < 2) {
+    GTEST_SKIP() << "the engine runs one worker ($CHAINLAB_DATAPLANE_WORKERS=1)";
+  }
+  dataplane::LinkParams p;
+  p.rate_bps = 100'000'000;
+  set_both(p);
+  auto r = exec("h1", {"iperf3", "-c", "10.8.0.2", "-t", "4", "-O", "1", "-P", "16", "-J"}, 60s);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto j = nlohmann::json::parse(r.output);
+  double bps = j["end"]["sum_received"]["bits_per_second"].get<double>();
+  auto st = engine_->port_stats(s1_, a_);
+  ASSERT_TRUE(st.ok());
+  ASSERT_EQ(st->rx_by_worker.size(), engine_->workers());
+  size_t busy = 0;
+  for (uint64_t frames : st->rx_by_worker) {
+    busy += frames > 1000 ? 1 : 0;
+  }
+  std::printf("rate 100 Mbit/s, 16 streams over %zu workers (%zu carried them): %.2f Mbit/s\n",
+              engine_->workers(), busy, bps / 1e6);
+  EXPECT_GE(busy, 2u) << "16 flows, and no worker but one took a thousand of their frames";
+  const double goodput = 100e6 * 1448.0 / 1514.0;
+  EXPECT_NEAR(bps, goodput, 0.05 * goodput);
+}
+
 TEST_F(LinkEmulationTest, JitterSpreadsRtts) {
   dataplane::LinkParams p;
   p.delay_ns = 10'000'000;

@@ -158,7 +158,7 @@ struct FastPath::State {
     p.entry = entry;
     return &p;
   }
-  Status attach(Port& port, int socket_fd) {
+  Status attach(Port& port, std::span<const int> socket_fds) {
     bpf_tc_hook hook = ingress_hook(port.ifindex);
     int err = bpf_tc_hook_create(&hook);
     if (err != 0 && err != -EEXIST) {
@@ -171,8 +171,10 @@ struct FastPath::State {
       return errno_error(-err, "fast path: attaching the tc program");
     }
     int prog = bpf_program__fd(skel->progs.fastpath_sock);
-    if (::setsockopt(socket_fd, SOL_SOCKET, SO_ATTACH_BPF, &prog, sizeof prog) != 0) {
-      return errno_error(errno, "fast path: attaching the socket filter");
+    for (int fd : socket_fds) {
+      if (::setsockopt(fd, SOL_SOCKET, SO_ATTACH_BPF, &prog, sizeof prog) != 0) {
+        return errno_error(errno, "fast path: attaching the socket filter");
+      }
     }
     return ok_status();
   }
@@ -220,7 +222,7 @@ Result<std::unique_ptr<FastPath>> FastPath::load() {
 }
 
 Status FastPath::add_instance(uint32_t lsi, uint32_t port, const std::string& ifname,
-                              int socket_fd) {
+                              std::span<const int> socket_fds) {
   std::lock_guard lock(s_->mu);
   int ifindex = static_cast<int>(::if_nametoindex(ifname.c_str()));
   if (ifindex == 0) {
@@ -233,7 +235,7 @@ Status FastPath::add_instance(uint32_t lsi, uint32_t port, const std::string& if
   p->ifindex = ifindex;
   cl_ifport in{lsi, port};
   Status done = bpf_map_update_elem(s_->fd(s_->skel->maps.ifports), &ifindex, &in, BPF_ANY) == 0
-                    ? s_->attach(*p, socket_fd)
+                    ? s_->attach(*p, socket_fds)
                     : errno_error(errno, "fast path: writing interface map");
   if (!done.ok()) {
     remove_port(lsi, port);

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -47,8 +48,10 @@ class FastPath {
   FastPath(const FastPath&) = delete;
   FastPath& operator=(const FastPath&) = delete;
 
-  // An instance port: the program at tc ingress of `ifname`, the filter on the engine's socket.
-  Status add_instance(uint32_t lsi, uint32_t port, const std::string& ifname, int socket_fd);
+  // An instance port: the program at tc ingress of `ifname`, the filter on the engine's sockets
+  // (one per worker; the kernel hands a frame to one of them, whose filter classifies it).
+  Status add_instance(uint32_t lsi, uint32_t port, const std::string& ifname,
+                      std::span<const int> socket_fds);
   // A virtual link's end; `peer` is the other end's (lsi, port).
   Status add_vlink(uint32_t lsi, uint32_t port, uint32_t peer_lsi, uint32_t peer_port);
   // Detaches (instance ports) and forgets the port and its counters.

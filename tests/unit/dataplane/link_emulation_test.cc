@@ -464,5 +464,43 @@ TEST(EgressQueue, ThroughputMatchesRateUnderOverload) {
   check_throughput(1'000'000'000, 1514, 2 * kMs);
 }
 
+// Two workers' queues on one port share its wire: together they get the port's rate and its
+// queue limit, not each its own.
+TEST(EgressQueue, QueuesOnOneWireShareItsRateAndLimit) {
+  auto pool = PacketPool::create(64);
+  ASSERT_NE(pool, nullptr);
+  // 1250 bytes at 10 Mbit/s: 1 ms each; a backlog of ten.
+  LinkParams params{.rate_bps = 10'000'000, .queue_limit_packets = 10};
+  for (bool shared : {true, false}) {
+    auto wire = std::make_shared<Wire>();
+    EgressQueue a(params, kSeed, wire);
+    EgressQueue b(params, kSeed + 1, shared ? wire : nullptr);
+    for (int i = 0; i < 15; ++i) {
+      for (EgressQueue* q : {&a, &b}) {
+        if (Packet* p = make_packet(*pool, 1250); q->offer(p, 0) == Verdict::kDropped) {
+          pool->free(p);
+        }
+      }
+    }
+    std::vector<uint64_t> ra = pop_all(a, *pool, UINT64_MAX);
+    std::vector<uint64_t> rb = pop_all(b, *pool, UINT64_MAX);
+    if (!shared) {  // two wires: each queue alone takes eleven, 1 ms apart
+      EXPECT_EQ(ra.size() + rb.size(), 22u);
+      continue;
+    }
+    // One wire: eleven in all (one on it, ten waiting), taking turns 1 ms apart.
+    ASSERT_EQ(ra.size(), 6u);
+    ASSERT_EQ(rb.size(), 5u);
+    for (size_t i = 0; i < ra.size(); ++i) {
+      EXPECT_EQ(ra[i], (2 * i + 1) * kMs) << i;
+    }
+    for (size_t i = 0; i < rb.size(); ++i) {
+      EXPECT_EQ(rb[i], (2 * i + 2) * kMs) << i;
+    }
+    EXPECT_EQ(a.stats().dropped_queue + b.stats().dropped_queue, 19u);
+  }
+  EXPECT_EQ(pool->available(), pool->capacity());
+}
+
 }  // namespace
 }  // namespace chainlab::dataplane
