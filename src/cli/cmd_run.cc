@@ -70,7 +70,7 @@ void add_run_command(CLI::App& app, CliContext& ctx) {
       ->capture_default_str();
   cmd->add_option("--dataplane-workers", opt->dataplane_workers,
                   "Forwarding threads of the userspace path: auto ($CHAINLAB_DATAPLANE_WORKERS, "
-                  "else one per CPU) or 1..64; a port's flows are spread over them")
+                  "else one per CPU but one, at least one) or 1..64; a port's flows are spread over them")
       ->capture_default_str();
   cmd->add_option("--monitor-period", opt->monitor_period,
                   "How often the monitor samples every counter (100ms..1h; docs/monitoring.md)")

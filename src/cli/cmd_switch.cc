@@ -151,7 +151,7 @@ void add_switch_command(CLI::App& app, CliContext& ctx) {
                   "With --patch: auto, kernel or userspace (learning is always userspace)")
       ->capture_default_str();
   cmd->add_option("--workers", opt->workers,
-                  "Forwarding threads: auto ($CHAINLAB_DATAPLANE_WORKERS, else one per CPU) or "
+                  "Forwarding threads: auto ($CHAINLAB_DATAPLANE_WORKERS, else one per CPU but one) or "
                   "1..64")
       ->capture_default_str();
   cmd->add_option("--poll-us", opt->engine.poll_us,

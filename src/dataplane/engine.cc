@@ -726,7 +726,8 @@ Result<std::shared_ptr<kernel::FastPath>> choose_path(DataplanePath wanted, std:
   return std::shared_ptr<kernel::FastPath>(std::move(fast).value());
 }
 
-// How many forwarding workers: `asked`, else $CHAINLAB_DATAPLANE_WORKERS, else one per CPU.
+// How many forwarding workers: `asked`, else $CHAINLAB_DATAPLANE_WORKERS, else one per CPU but
+// one (the VNFs and the traffic's own processes need a CPU too; docs/design/dataplane.md).
 Result<size_t> worker_count(uint32_t asked) {
   if (asked == 0) {
     if (const char* env = std::getenv("CHAINLAB_DATAPLANE_WORKERS"); env != nullptr && *env) {
@@ -739,7 +740,7 @@ Result<size_t> worker_count(uint32_t asked) {
   }
   if (asked == 0) {
     long cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
-    asked = static_cast<uint32_t>(std::clamp<long>(cpus, 1, kMaxWorkers));
+    asked = static_cast<uint32_t>(std::clamp<long>(cpus - 1, 1, kMaxWorkers));
   }
   return size_t{asked};
 }
