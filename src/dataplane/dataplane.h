@@ -52,8 +52,9 @@ struct EngineOptions {
   // ahead of ordinary threads (lower latency on a busy machine). 0: normal scheduling.
   int realtime_priority = 0;
   // Forwarding threads of the userspace path (1..kMaxWorkers). 0: $CHAINLAB_DATAPLANE_WORKERS if
-  // set, else one per online CPU but one (at least one). Each worker has its own socket on every instance port and the
-  // kernel spreads the port's flows over them (a flow and its replies stay with one worker).
+  // set, else one per online CPU but one (at least one). Each worker has its own socket on every
+  // instance port and the kernel spreads the port's flows over them (a flow and its replies stay
+  // with one worker).
   uint32_t workers = 0;
 };
 

@@ -131,18 +131,15 @@ class EngineImpl final : public Engine {
         peers.emplace_back(port.peer_lsi, port.peer_port);
       }
     }
-    std::vector<UniqueFd> sockets;
+    // Closed off this path, as remove_port's (the closer takes them from any thread).
     on_workers([&](Worker& w, size_t) {
       for (auto [peer_lsi, peer_port] : peers) {
-        sockets.push_back(w.remove_port(peer_lsi, peer_port));
+        closer_.close_later(w.remove_port(peer_lsi, peer_port));
       }
       for (auto& fd : w.remove_lsi(id)) {
-        sockets.push_back(std::move(fd));
+        closer_.close_later(std::move(fd));
       }
     });
-    for (auto& fd : sockets) {
-      closer_.close_later(std::move(fd));  // off this path, as remove_port's
-    }
     for (auto [peer_lsi, peer_port] : peers) {
       lsis_[peer_lsi].ports.erase(peer_port);
       if (fast_) {
@@ -201,15 +198,17 @@ class EngineImpl final : public Engine {
     }
     PortModel model{name, PortKind::kInstance, ifname,         0, 0,
                     {},   counters_of(copies), copies[0]->taps};
-    Status added;
+    std::vector<Status> statuses(workers_.size());
     for (auto& w : workers_) {
       w->ensure_running();
     }
-    on_workers([&](Worker& w, size_t i) {
-      if (Status s = w.add_port(id, std::move(copies[i])); !s.ok() && added.ok()) {
+    on_workers([&](Worker& w, size_t i) { statuses[i] = w.add_port(id, std::move(copies[i])); });
+    Status added;
+    for (const Status& s : statuses) {
+      if (!s.ok() && added.ok()) {
         added = s;
       }
-    });
+    }
     if (!added.ok()) {
       on_workers([&](Worker& w, size_t) { closer_.close_later(w.remove_port(id, pid)); });
       if (fast_) {
@@ -404,7 +403,16 @@ class EngineImpl final : public Engine {
                  {},
                  kernel_counters(id, pid),
                  {}};
-    on_worker_port(id, pid, [&](auto& port) { add_to(st.egress, port.egress.stats()); });
+    std::vector<EgressStats> egress(workers_.size());
+    on_workers([&](Worker& w, size_t i) {
+      LsiRuntime* l = w.lsi(id);
+      if (l != nullptr && l->ports.count(pid) != 0) {
+        egress[i] = l->ports.at(pid)->egress.stats();
+      }
+    });
+    for (const EgressStats& e : egress) {
+      add_to(st.egress, e);
+    }
     for (const auto& per_worker : m.counters) {
       st.rx_by_worker.push_back(per_worker->rx_packets.load(std::memory_order_relaxed));
     }
@@ -451,14 +459,26 @@ class EngineImpl final : public Engine {
     }
     return &it->second;
   }
-  // Runs fn(worker, its index) on every worker in turn, each between two of its batches.
+  // Runs fn(worker, its index) on every worker, each between two of its batches: handed to all
+  // before waiting for any, so a change costs one thread hand-off however many workers there are.
+  // The workers run it at once: `fn` touches only what belongs to its worker (index i of a
+  // per-worker vector) or is thread-safe (the socket closer, a port's shared wire).
   template <class Fn>
   void on_workers(Fn&& fn) const {
+    std::vector<std::function<void(Worker&)>> commands;
     for (size_t i = 0; i < workers_.size(); ++i) {
-      workers_[i]->run([&](Worker& w) { fn(w, i); });
+      commands.emplace_back([&fn, i](Worker& w) { fn(w, i); });
+    }
+    std::vector<uint64_t> tickets;
+    for (size_t i = 0; i < workers_.size(); ++i) {
+      tickets.push_back(workers_[i]->post(commands[i]));
+    }
+    for (size_t i = 0; i < workers_.size(); ++i) {
+      workers_[i]->wait(tickets[i]);
     }
   }
-  // Runs fn(a worker's copy of the port) on each worker's thread, where the port is there.
+  // Runs fn(a worker's copy of the port) on each worker's thread, where the port is there; `fn`
+  // runs on the workers at once, so it touches only the copy it is given.
   template <class Fn>
   void on_worker_port(LsiId id, PortId pid, Fn&& fn) const {
     on_workers([&](Worker& w, size_t) {

@@ -124,18 +124,23 @@ Worker::~Worker() {
   close_sockets(std::move(fds));
 }
 
-void Worker::run(const std::function<void(Worker&)>& fn) {
+uint64_t Worker::post(const std::function<void(Worker&)>& fn) {
   std::unique_lock lock(mu_);
   if (!thread_.joinable()) {
     // No thread yet, so nothing forwards: apply in place. Building a 100,000-node topology is
     // then 500,000 calls instead of as many thread hand-offs.
     fn(*this);
-    return;
+    return 0;
   }
   commands_.push_back(&fn);
   uint64_t ticket = ++posted_;
   uint64_t one = 1;
   (void)!::write(wake_.get(), &one, sizeof one);
+  return ticket;
+}
+
+void Worker::wait(uint64_t ticket) {
+  std::unique_lock lock(mu_);
   done_cv_.wait(lock, [&] { return completed_ >= ticket; });
 }
 

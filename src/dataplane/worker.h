@@ -90,7 +90,11 @@ class Worker {
 
   // Runs `fn` on the worker thread between two batches and waits for it (in place while the
   // thread has not started).
-  void run(const std::function<void(Worker&)>& fn);
+  void run(const std::function<void(Worker&)>& fn) { wait(post(fn)); }
+  // The two halves of run(), so that the engine can hand a command to every worker before waiting
+  // for any: `fn` must live until wait(ticket) returns. In place (ticket 0) without a thread.
+  uint64_t post(const std::function<void(Worker&)>& fn);
+  void wait(uint64_t ticket);
   // Starts the forwarding thread if it is not running. Frames only enter through ports with a
   // socket, so the engine calls this before adding the first one; until then the worker has
   // nothing to forward and commands run on the caller's thread.
