@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cstdlib>
 
+#include <sched.h>
 #include <unistd.h>
 
 #include "dataplane/dataplane.h"
@@ -81,6 +82,8 @@ struct LsiModel {
   std::map<uint32_t, GroupSpec> groups;
   std::map<PortId, PortModel> ports;
   std::vector<std::shared_ptr<const Rule>> rules;
+  // The learning table the workers' copies share; made with the first `normal` rule or segment.
+  std::shared_ptr<MacTable> macs;
 };
 
 class EngineImpl final : public Engine {
@@ -94,6 +97,9 @@ class EngineImpl final : public Engine {
   ~EngineImpl() override {
     if (fast_) {
       fast_->detach_all();  // first: no frame is forwarded past a closed socket
+    }
+    for (auto& w : workers_) {
+      w->stop();  // all of them before any closes its sockets
     }
     workers_.clear();
   }
@@ -196,8 +202,11 @@ class EngineImpl final : public Engine {
     for (size_t i = 0; i < copies.size(); ++i) {
       copies[i]->fd = std::move(fds[i]);
     }
-    PortModel model{name, PortKind::kInstance, ifname,         0, 0,
-                    {},   counters_of(copies), copies[0]->taps};
+    PortModel model;  // kind: kInstance
+    model.name = name;
+    model.ifname = ifname;
+    model.counters = counters_of(copies);
+    model.taps = copies[0]->taps;
     std::vector<Status> statuses(workers_.size());
     for (auto& w : workers_) {
       w->ensure_running();
@@ -522,6 +531,7 @@ class EngineImpl final : public Engine {
     CL_ASSIGN_OR_RETURN(LsiModel * lsi, find(id));
     CL_RETURN_IF_ERROR(table.validate(*lsi, spec));
     uint32_t key = (lsi->*table.next)++;
+    share_macs(id, *lsi, &spec);
     std::vector<Spec> swapped(workers_.size(), spec);
     on_workers([&](Worker& w, size_t i) { (w.*table.set)(id, key, swapped[i]); });
     (lsi->*table.entries)[key] = spec;
@@ -601,6 +611,16 @@ class EngineImpl final : public Engine {
     return ok_status();
   }
 
+  // Gives the LSI's workers one learning table to share, once.
+  void share_macs(LsiId id, LsiModel& lsi) {
+    if (!lsi.macs) {
+      lsi.macs = std::make_shared<MacTable>(4096, options_.mac_aging_ns);
+      on_workers([&](Worker& w, size_t) { w.use_macs(id, lsi.macs); });
+    }
+  }
+  void share_macs(LsiId id, LsiModel& lsi, const SegmentSpec*) { share_macs(id, lsi); }
+  void share_macs(LsiId, LsiModel&, const GroupSpec*) {}
+
   // The kernel path's copy of a group (segments stay in userspace); null: removed.
   void mirror(LsiId, uint32_t, const SegmentSpec*) {}
   void mirror(LsiId id, uint32_t gid, const GroupSpec* group) {
@@ -675,6 +695,13 @@ class EngineImpl final : public Engine {
 
   // Builds the new table here and swaps it in on the worker; the old one is freed here too.
   void install(LsiId id, LsiModel& lsi, std::vector<std::shared_ptr<const Rule>> rules) {
+    for (const auto& rule : rules) {
+      for (const auto& a : rule->actions) {
+        if (a.kind == Action::Kind::kNormal) {
+          share_macs(id, lsi);
+        }
+      }
+    }
     auto table = std::make_shared<const FlowTable>(rules, ++generation_);
     std::vector<std::shared_ptr<const FlowTable>> old(workers_.size());
     on_workers([&](Worker& w, size_t i) { old[i] = w.swap_table(id, table); });
@@ -759,7 +786,10 @@ Result<size_t> worker_count(uint32_t asked) {
                       kMaxWorkers);
   }
   if (asked == 0) {
-    long cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
+    // The CPUs this process may run on (a container's cpuset), not all the machine has.
+    cpu_set_t set;
+    long cpus = ::sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set)
+                                                              : ::sysconf(_SC_NPROCESSORS_ONLN);
     asked = static_cast<uint32_t>(std::clamp<long>(cpus - 1, 1, kMaxWorkers));
   }
   return size_t{asked};

@@ -97,7 +97,10 @@ void Wire::configure(uint64_t rate_bps, uint32_t queue_limit) {
 
 std::optional<uint64_t> Wire::transmit(uint64_t wire_bytes, uint64_t now_ns) {
   std::lock_guard lock(mu_);
-  if (rate_bps_ == 0 || backlog_at(now_ns) >= queue_limit_) {
+  if (rate_bps_ == 0) {
+    return now_ns;  // another worker's queue just took the limit off: nothing to wait for
+  }
+  if (backlog_at(now_ns) >= queue_limit_) {
     return std::nullopt;
   }
   uint64_t tx_start_ns = busy_until_ns_;

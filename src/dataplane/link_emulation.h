@@ -66,8 +66,9 @@ class Wire {
   // Rate and backlog limit from now on. Idempotent: each worker's queue applies the same params.
   // Allocates (the backlog ring), so call it off the packet path.
   void configure(uint64_t rate_bps, uint32_t queue_limit);
-  // Puts `wire_bytes` on the wire at `now_ns` (rate > 0): when the transmission ends, or nullopt
-  // when `queue_limit` accepted transmissions have not started by `now_ns` (tail drop).
+  // Puts `wire_bytes` on the wire at `now_ns`: when the transmission ends (`now_ns` while the
+  // wire has no rate), or nullopt when `queue_limit` accepted transmissions have not started by
+  // `now_ns` (tail drop).
   std::optional<uint64_t> transmit(uint64_t wire_bytes, uint64_t now_ns);
 
  private:

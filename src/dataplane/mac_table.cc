@@ -42,6 +42,7 @@ bool MacTable::live(const Entry& e, uint64_t now_ns) const {
 }
 
 void MacTable::learn(const Mac& mac, uint16_t vlan_id, PortId port, uint64_t now_ns) {
+  std::lock_guard lock(mu_);
   if (is_group(mac) || is_zero(mac)) {
     return;
   }
@@ -68,6 +69,7 @@ void MacTable::learn(const Mac& mac, uint16_t vlan_id, PortId port, uint64_t now
 }
 
 std::optional<PortId> MacTable::lookup(const Mac& mac, uint16_t vlan_id, uint64_t now_ns) const {
+  std::lock_guard lock(mu_);
   size_t start = slot(mac, vlan_id);
   for (size_t i = 0; i < kProbeWindow; ++i) {
     const Entry& e = entries_[(start + i) & mask_];
@@ -82,6 +84,7 @@ std::optional<PortId> MacTable::lookup(const Mac& mac, uint16_t vlan_id, uint64_
 }
 
 void MacTable::forget_port(PortId port) {
+  std::lock_guard lock(mu_);
   for (Entry& e : entries_) {
     if (e.used && e.port == port) {
       e = Entry{};
@@ -90,6 +93,7 @@ void MacTable::forget_port(PortId port) {
 }
 
 size_t MacTable::size(uint64_t now_ns) const {
+  std::lock_guard lock(mu_);
   return static_cast<size_t>(std::count_if(entries_.begin(), entries_.end(),
                                            [&](const Entry& e) { return live(e, now_ns); }));
 }

@@ -1,10 +1,13 @@
 // The L2 learning table behind the `normal` action: (VLAN, MAC) -> port with aging. Fixed capacity
 // (open addressing: a key lives in one of 8 slots after its hash; capacity is rounded up to a power
 // of two, at least 8), no allocation after construction; when the window is full, its oldest entry
-// is replaced. An entry not seen for `aging_ns` is gone. Used by one worker thread only.
+// is replaced. An entry not seen for `aging_ns` is gone. Shared by the workers' copies of an LSI
+// (what one worker learns, the others find: a one-way flow on one worker is not flooded forever
+// because the replies that taught its destination went to another); a mutex guards it.
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -35,6 +38,7 @@ class MacTable {
   };
   size_t slot(const Mac& mac, uint16_t vlan_id) const;
   bool live(const Entry& e, uint64_t now_ns) const;
+  mutable std::mutex mu_;
   std::vector<Entry> entries_;
   size_t mask_;
   uint64_t aging_ns_;

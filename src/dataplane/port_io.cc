@@ -51,6 +51,10 @@ Result<UniqueFd> open_packet_socket(const std::string& ifname, int buffer_bytes)
   return fd;
 }
 
+// PACKET_FANOUT_FLAG_IGNORE_OUTGOING (Linux 6.2; older kernels ignore unknown flags, and the fast
+// path's socket filter drops outgoing frames itself): Debian 12's headers predate it.
+constexpr int kFanoutIgnoreOutgoing = 0x4000;
+
 Result<std::vector<UniqueFd>> open_packet_sockets(const std::string& ifname, int buffer_bytes,
                                                   size_t count) {
   std::vector<UniqueFd> fds;
@@ -62,8 +66,9 @@ Result<std::vector<UniqueFd>> open_packet_sockets(const std::string& ifname, int
     return fds;
   }
   // The first socket makes the group with an id unused in this network namespace; the others
-  // join it by that id, in worker order.
-  int arg = (PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_UNIQUEID) << 16;
+  // join it by that id, in worker order. The group, not each socket, decides whether frames
+  // leaving through the interface reach it: ignore them, as PACKET_IGNORE_OUTGOING does for one.
+  int arg = (PACKET_FANOUT_HASH | kFanoutIgnoreOutgoing | PACKET_FANOUT_FLAG_UNIQUEID) << 16;
   if (::setsockopt(fds[0].get(), SOL_PACKET, PACKET_FANOUT, &arg, sizeof arg) != 0) {
     return errno_error(errno, fmt::format("PACKET_FANOUT on {}", ifname));
   }
@@ -72,10 +77,17 @@ Result<std::vector<UniqueFd>> open_packet_sockets(const std::string& ifname, int
   if (::getsockopt(fds[0].get(), SOL_PACKET, PACKET_FANOUT, &group, &len) != 0) {
     return errno_error(errno, fmt::format("PACKET_FANOUT id on {}", ifname));
   }
-  arg = (group & 0xffff) | (PACKET_FANOUT_HASH << 16);
+  arg = (group & 0xffff) | ((PACKET_FANOUT_HASH | kFanoutIgnoreOutgoing) << 16);
   for (size_t i = 1; i < count; ++i) {
     if (::setsockopt(fds[i].get(), SOL_PACKET, PACKET_FANOUT, &arg, sizeof arg) != 0) {
       return errno_error(errno, fmt::format("join PACKET_FANOUT group on {}", ifname));
+    }
+  }
+  // Frames that came in while the sockets were opened one by one may sit in several of them
+  // (each was bound before it joined): drop them rather than forward them twice.
+  char sink[64];
+  for (const auto& fd : fds) {
+    while (::recv(fd.get(), sink, sizeof sink, MSG_DONTWAIT | MSG_TRUNC) >= 0) {
     }
   }
   return fds;

@@ -101,7 +101,7 @@ void Worker::ensure_running() {
   }
 }
 
-Worker::~Worker() {
+void Worker::stop() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
@@ -111,6 +111,10 @@ Worker::~Worker() {
   if (thread_.joinable()) {
     thread_.join();
   }
+}
+
+Worker::~Worker() {
+  stop();
   std::vector<UniqueFd> fds;
   for (auto& [id, lsi] : lsis_) {
     for (auto& [pid, port] : lsi->ports) {
@@ -311,8 +315,8 @@ std::shared_ptr<const FlowTable> Worker::swap_table(LsiId lsi_id,
       normal = normal || a.kind == Action::Kind::kNormal;
     }
   }
-  if (normal && !l->macs) {
-    l->macs = std::make_unique<MacTable>(4096, l->mac_aging_ns);
+  if (normal && !l->macs) {  // the engine shares one first (use_macs); this only guards
+    l->macs = std::make_shared<MacTable>(4096, l->mac_aging_ns);
   }
   std::swap(l->table, table);
   return table;
@@ -323,8 +327,8 @@ void Worker::set_segment(LsiId lsi_id, uint32_t id, SegmentSpec& segment) {
   if (l == nullptr) {
     return;
   }
-  if (!l->macs) {
-    l->macs = std::make_unique<MacTable>(4096, l->mac_aging_ns);
+  if (!l->macs) {  // as in swap_table
+    l->macs = std::make_shared<MacTable>(4096, l->mac_aging_ns);
   }
   std::swap(l->segments[id], segment);
 }
@@ -338,6 +342,12 @@ void Worker::remove_segment(LsiId lsi_id, uint32_t id) {
 void Worker::set_group(LsiId lsi_id, uint32_t id, GroupSpec& group) {
   if (LsiRuntime* l = lsi(lsi_id); l != nullptr) {
     std::swap(l->groups[id], group);
+  }
+}
+
+void Worker::use_macs(LsiId lsi_id, std::shared_ptr<MacTable> macs) {
+  if (LsiRuntime* l = lsi(lsi_id); l != nullptr && !l->macs) {
+    l->macs = std::move(macs);
   }
 }
 

@@ -26,8 +26,9 @@
 
 namespace chainlab::dataplane {
 
-// Port counters: written by the worker only, read by anyone (relaxed atomics).
-struct PortCounters {
+// Port counters of one worker's copy of a port: written by that worker only, read by anyone
+// (relaxed atomics); on a cache line of their own.
+struct alignas(64) PortCounters {
   std::atomic<uint64_t> rx_packets{0};
   std::atomic<uint64_t> rx_bytes{0};
   std::atomic<uint64_t> rx_dropped{0};
@@ -74,7 +75,7 @@ struct LsiRuntime {
   std::map<uint32_t, GroupSpec> groups;
   // Made when the first rule arrives (the cache) and the first `normal` rule (the MAC table): a
   // transit LSI of a 1000-PoP topology without chains costs a few hundred bytes, not 300 KiB.
-  std::unique_ptr<MacTable> macs;
+  std::shared_ptr<MacTable> macs;  // one per LSI, shared by the workers' copies (Engine)
   std::unique_ptr<ExactMatchCache> emc;
   uint64_t mac_aging_ns;
 
@@ -95,6 +96,9 @@ class Worker {
   // for any: `fn` must live until wait(ticket) returns. In place (ticket 0) without a thread.
   uint64_t post(const std::function<void(Worker&)>& fn);
   void wait(uint64_t ticket);
+  // Stops the forwarding thread (idempotent; the destructor calls it): the engine stops every
+  // worker before any closes its sockets, so no flow is left on a stopped worker meanwhile.
+  void stop();
   // Starts the forwarding thread if it is not running. Frames only enter through ports with a
   // socket, so the engine calls this before adding the first one; until then the worker has
   // nothing to forward and commands run on the caller's thread.
@@ -118,6 +122,9 @@ class Worker {
   // Adds or replaces a group, swapping like set_segment.
   void set_group(LsiId lsi, uint32_t id, GroupSpec& group);
   void remove_group(LsiId lsi, uint32_t id);
+  // Gives the LSI the learning table its copies on the other workers share (before the first
+  // `normal` rule or segment arrives).
+  void use_macs(LsiId lsi, std::shared_ptr<MacTable> macs);
   const EngineOptions& options() const { return options_; }
 
  private:

@@ -30,6 +30,53 @@ TEST_F(DataplaneTest, PingThroughOneLsiWithLearning) {
   EXPECT_TRUE(ping("h2", "10.1.0.1"));
 }
 
+// With two workers, flows hash to either; the MACs a learning LSI has seen are the LSI's, not a
+// worker's. Static neighbours (no ARP) and one ping teach the LSI h1 and h2 on the ping's worker;
+// then 16 one-way UDP flows from h1 to h2 (h2 never answers them) land on both workers, and none
+// may be flooded to h3.
+TEST_F(DataplaneTest, LearningIsSharedByTheWorkersSoOneWayFlowsAreNotFlooded) {
+  engine_.reset();
+  dataplane::EngineOptions options;
+  options.workers = 2;
+  auto engine = dataplane::Engine::start(options);
+  ASSERT_TRUE(engine.ok()) << engine.error().message;
+  engine_ = std::move(engine).value();
+  auto sw = lsi("s1");
+  auto p1 = host("h1", "10.1.3.1/24", sw);
+  host("h2", "10.1.3.2/24", sw);
+  auto p3 = host("h3", "10.1.3.3/24", sw);
+  rule(sw, normal_rule());
+  auto mac = [&](const std::string& name) {
+    auto r = exec(name, {"ip", "-br", "link", "show", "eth0"});
+    std::istringstream in(r.output);
+    std::string ifname, state, address;
+    in >> ifname >> state >> address;
+    return address;
+  };
+  std::string m1 = mac("h1"), m2 = mac("h2");
+  ASSERT_EQ(m1.size(), 17u) << m1;
+  ASSERT_EQ(
+      exec("h1", {"ip", "neigh", "replace", "10.1.3.2", "lladdr", m2, "dev", "eth0"}).exit_code, 0);
+  ASSERT_EQ(
+      exec("h2", {"ip", "neigh", "replace", "10.1.3.1", "lladdr", m1, "dev", "eth0"}).exit_code, 0);
+  ASSERT_TRUE(ping("h1", "10.1.3.2", 1));
+  uint64_t before = engine_->port_stats(sw, p3)->counters.tx_packets;
+  auto sent = exec("h1", {"python3", "-c",
+                          "import socket\n"
+                          "for port in range(40000, 40016):\n"
+                          "  s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                          "  s.bind(('10.1.3.1', port))\n"
+                          "  for i in range(20): s.sendto(b'x' * 64, ('10.1.3.2', 9))\n"});
+  ASSERT_EQ(sent.exit_code, 0) << sent.output;
+  auto in1 = engine_->port_stats(sw, p1);
+  ASSERT_TRUE(in1.ok());
+  ASSERT_EQ(in1->rx_by_worker.size(), 2u);
+  EXPECT_GT(std::min(in1->rx_by_worker[0], in1->rx_by_worker[1]), 20u)
+      << "the 16 flows should reach both workers";
+  uint64_t flooded = engine_->port_stats(sw, p3)->counters.tx_packets - before;
+  EXPECT_LE(flooded, 4u) << "frames to a learned MAC flooded to h3";
+}
+
 TEST_F(DataplaneTest, TcpThroughOneLsiWithOffloadsOn) {
   auto sw = lsi("s1");
   host("h1", "10.2.0.1/24", sw);

@@ -563,6 +563,12 @@ int fastpath_tc(struct __sk_buff* skb) {
 
 SEC("socket")
 int fastpath_sock(struct __sk_buff* skb) {
+  /* A frame leaving through the host end (a bpf_redirect to its egress) is no ingress: with several
+   * workers the fanout group, not the socket, decides whether taps see outgoing frames, and kernels
+   * before the group's IGNORE_OUTGOING flag pass them up. */
+  if (skb->pkt_type == 4 /* PACKET_OUTGOING */) {
+    return 0;
+  }
   struct path* p = scratch_path();
   if (!p || !start(skb, p)) {
     return skb->len;
