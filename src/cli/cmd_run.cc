@@ -68,9 +68,10 @@ void add_run_command(CLI::App& app, CliContext& ctx) {
                   "(everything through the switch's thread); auto: $CHAINLAB_DATAPLANE, else the "
                   "kernel path when it loads. The choice is printed at start")
       ->capture_default_str();
-  cmd->add_option("--dataplane-workers", opt->dataplane_workers,
-                  "Forwarding threads of the userspace path: auto ($CHAINLAB_DATAPLANE_WORKERS, "
-                  "else one per CPU but one, at least one) or 1..64; a port's flows are spread over them")
+  cmd->add_option(
+         "--dataplane-workers", opt->dataplane_workers,
+         "Forwarding threads of the userspace path: auto ($CHAINLAB_DATAPLANE_WORKERS, "
+         "else one per CPU but one, at least one) or 1..64; a port's flows are spread over them")
       ->capture_default_str();
   cmd->add_option("--monitor-period", opt->monitor_period,
                   "How often the monitor samples every counter (100ms..1h; docs/monitoring.md)")

@@ -150,9 +150,10 @@ void add_switch_command(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--dataplane", opt->dataplane,
                   "With --patch: auto, kernel or userspace (learning is always userspace)")
       ->capture_default_str();
-  cmd->add_option("--workers", opt->workers,
-                  "Forwarding threads: auto ($CHAINLAB_DATAPLANE_WORKERS, else one per CPU but one) or "
-                  "1..64")
+  cmd->add_option(
+         "--workers", opt->workers,
+         "Forwarding threads: auto ($CHAINLAB_DATAPLANE_WORKERS, else one per CPU but one) or "
+         "1..64")
       ->capture_default_str();
   cmd->add_option("--poll-us", opt->engine.poll_us,
                   "Keep polling this long after traffic before sleeping (latency vs CPU)")
