@@ -71,6 +71,16 @@ struct PortCountersSnapshot {
   uint64_t tx_packets = 0;
   uint64_t tx_bytes = 0;
   uint64_t tx_dropped = 0;  // kernel refused, loss, tail drop
+
+  PortCountersSnapshot& operator+=(const PortCountersSnapshot& o) {
+    rx_packets += o.rx_packets;
+    rx_bytes += o.rx_bytes;
+    rx_dropped += o.rx_dropped;
+    tx_packets += o.tx_packets;
+    tx_bytes += o.tx_bytes;
+    tx_dropped += o.tx_dropped;
+    return *this;
+  }
 };
 
 struct PortStats {

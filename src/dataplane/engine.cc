@@ -119,7 +119,7 @@ class EngineImpl final : public Engine {
     LsiId id = next_lsi_++;
     std::vector<std::unique_ptr<LsiRuntime>> copies;
     for (size_t i = 0; i < workers_.size(); ++i) {
-      copies.push_back(std::make_unique<LsiRuntime>(id, options_));
+      copies.push_back(std::make_unique<LsiRuntime>(id));
     }
     on_workers([&](Worker& w, size_t i) { w.add_lsi(std::move(copies[i])); });
     lsis_[id].name = name;
@@ -413,12 +413,7 @@ class EngineImpl final : public Engine {
                  kernel_counters(id, pid),
                  {}};
     std::vector<EgressStats> egress(workers_.size());
-    on_workers([&](Worker& w, size_t i) {
-      LsiRuntime* l = w.lsi(id);
-      if (l != nullptr && l->ports.count(pid) != 0) {
-        egress[i] = l->ports.at(pid)->egress.stats();
-      }
-    });
+    on_worker_port(id, pid, [&](auto& port, size_t i) { egress[i] = port.egress.stats(); });
     for (const EgressStats& e : egress) {
       add_to(st.egress, e);
     }
@@ -440,7 +435,7 @@ class EngineImpl final : public Engine {
     CL_ASSIGN_OR_RETURN(LsiModel * lsi, find(id));
     CL_ASSIGN_OR_RETURN(PortModel * port, port_in(*lsi, pid));
     CL_RETURN_IF_ERROR(params.validate());
-    on_worker_port(id, pid, [&](auto& runtime) { runtime.egress.set_params(params); });
+    on_worker_port(id, pid, [&](auto& runtime, size_t) { runtime.egress.set_params(params); });
     port->link = params;
     if (fast_) {
       fast_->set_port_flag(id, pid, CL_PORT_SHAPED, !params.transparent());
@@ -486,14 +481,14 @@ class EngineImpl final : public Engine {
       workers_[i]->wait(tickets[i]);
     }
   }
-  // Runs fn(a worker's copy of the port) on each worker's thread, where the port is there; `fn`
-  // runs on the workers at once, so it touches only the copy it is given.
+  // Runs fn(a worker's copy of the port, the worker's index) on each worker's thread, where the
+  // port is there; `fn` runs on the workers at once, so it touches only what is its worker's.
   template <class Fn>
   void on_worker_port(LsiId id, PortId pid, Fn&& fn) const {
-    on_workers([&](Worker& w, size_t) {
+    on_workers([&](Worker& w, size_t i) {
       LsiRuntime* l = w.lsi(id);
       if (l != nullptr && l->ports.count(pid) != 0) {
-        fn(*l->ports.at(pid));
+        fn(*l->ports.at(pid), i);
       }
     });
   }
@@ -650,21 +645,10 @@ class EngineImpl final : public Engine {
   }
   // The engine's counters plus the kernel's.
   PortCountersSnapshot counters(LsiId id, PortId pid, const PortModel& m) const {
-    PortCountersSnapshot c;
+    PortCountersSnapshot c = kernel_counters(id, pid);
     for (const auto& per_worker : m.counters) {
-      PortCountersSnapshot w = per_worker->snapshot();
-      c.rx_packets += w.rx_packets;
-      c.rx_bytes += w.rx_bytes;
-      c.rx_dropped += w.rx_dropped;
-      c.tx_packets += w.tx_packets;
-      c.tx_bytes += w.tx_bytes;
-      c.tx_dropped += w.tx_dropped;
+      c += per_worker->snapshot();
     }
-    PortCountersSnapshot k = kernel_counters(id, pid);
-    c.rx_packets += k.rx_packets;
-    c.rx_bytes += k.rx_bytes;
-    c.tx_packets += k.tx_packets;
-    c.tx_bytes += k.tx_bytes;
     return c;
   }
 

@@ -46,10 +46,9 @@ PortRuntime::PortRuntime(PortId port_id, PortKind port_kind, uint32_t batch, uin
       egress(LinkParams{}, seed, std::move(wire)),
       tx(batch, nullptr) {}
 
-LsiRuntime::LsiRuntime(LsiId lsi_id, const EngineOptions& options)
+LsiRuntime::LsiRuntime(LsiId lsi_id)
     : id(lsi_id),
-      table(std::make_shared<FlowTable>(std::vector<std::shared_ptr<const Rule>>{}, 1)),
-      mac_aging_ns(options.mac_aging_ns) {}
+      table(std::make_shared<FlowTable>(std::vector<std::shared_ptr<const Rule>>{}, 1)) {}
 
 void LsiRuntime::index(PortId pid, PortRuntime* port) {
   if (by_id.size() <= pid) {
@@ -309,16 +308,7 @@ std::shared_ptr<const FlowTable> Worker::swap_table(LsiId lsi_id,
   if (!table->rules().empty() && !l->emc) {
     l->emc = std::make_unique<ExactMatchCache>(4096);
   }
-  bool normal = false;
-  for (const auto& rule : table->rules()) {
-    for (const auto& a : rule->actions) {
-      normal = normal || a.kind == Action::Kind::kNormal;
-    }
-  }
-  if (normal && !l->macs) {  // the engine shares one first (use_macs); this only guards
-    l->macs = std::make_shared<MacTable>(4096, l->mac_aging_ns);
-  }
-  std::swap(l->table, table);
+  std::swap(l->table, table);  // a `normal` rule's learning table came first (use_macs)
   return table;
 }
 
@@ -327,10 +317,7 @@ void Worker::set_segment(LsiId lsi_id, uint32_t id, SegmentSpec& segment) {
   if (l == nullptr) {
     return;
   }
-  if (!l->macs) {  // as in swap_table
-    l->macs = std::make_shared<MacTable>(4096, l->mac_aging_ns);
-  }
-  std::swap(l->segments[id], segment);
+  std::swap(l->segments[id], segment);  // its learning table came first (use_macs)
 }
 
 void Worker::remove_segment(LsiId lsi_id, uint32_t id) {

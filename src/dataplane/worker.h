@@ -65,7 +65,7 @@ struct PortRuntime {
 };
 
 struct LsiRuntime {
-  LsiRuntime(LsiId lsi_id, const EngineOptions& options);
+  explicit LsiRuntime(LsiId lsi_id);
 
   LsiId id;
   std::shared_ptr<const FlowTable> table;
@@ -77,7 +77,6 @@ struct LsiRuntime {
   // transit LSI of a 1000-PoP topology without chains costs a few hundred bytes, not 300 KiB.
   std::shared_ptr<MacTable> macs;  // one per LSI, shared by the workers' copies (Engine)
   std::unique_ptr<ExactMatchCache> emc;
-  uint64_t mac_aging_ns;
 
   // Keeps by_id in step with `ports` (O(1) per change: a hub with 100,000 links stays linear).
   void index(PortId pid, PortRuntime* port);
